@@ -1,0 +1,281 @@
+/*
+ * tensorgrad: tensors for C with PyTorch-style, define-by-run automatic
+ * differentiation.
+ *
+ *     #include <tensorgrad.h>
+ *
+ *     tg_tensor *x = tg_ones(TG_SHAPE(2, 2), TG_F32);
+ *     tg_requires_grad_(x, true);
+ *     tg_tensor *y = tg_add_scalar(x, 2);
+ *     tg_tensor *out = tg_mean(tg_mul_scalar(tg_mul(y, y), 3));
+ *     tg_print(out);             // tensor(27., grad_fn=<MeanBackward0>)
+ *     if (tg_backward(out, NULL) != 0) fprintf(stderr, "%s\n", tg_last_error());
+ *     tg_print(tg_grad(x));      // tensor([[4.5000, 4.5000],
+ *                                //         [4.5000, 4.5000]])
+ *
+ * Memory: every tensor a function returns belongs to the calling thread's
+ * innermost open scope (tg_scope_begin / tg_scope_end), or to the thread's
+ * root scope when none is open, so short programs free nothing by hand.
+ *
+ * Errors: a function that fails returns NULL (or -1) and records a per-thread
+ * error (tg_last_error, tg_last_status). A tensor function given a NULL tensor
+ * returns NULL and keeps the first error, so a whole expression can be
+ * checked once at its end.
+ */
+#ifndef TENSORGRAD_H
+#define TENSORGRAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------- types */
+
+typedef struct tg_tensor tg_tensor;
+typedef struct tg_node tg_node;
+
+typedef enum tg_dtype {
+    TG_F32, TG_F64, TG_F16, TG_BF16, TG_C64, TG_C128, TG_I32, TG_I64, TG_BOOL
+} tg_dtype;
+
+typedef enum tg_status {
+    TG_OK = 0,
+    TG_E_NULL,               /* a NULL argument */
+    TG_E_INVALID,            /* an argument out of its domain */
+    TG_E_SHAPE,              /* shapes that do not fit together */
+    TG_E_DTYPE,              /* a dtype the operation does not take */
+    TG_E_INDEX,              /* a dimension or index out of range */
+    TG_E_OOM,                /* an allocation failed */
+    TG_E_VERSION,            /* a saved tensor was modified in place */
+    TG_E_BACKWARD_TWICE,     /* backward through a freed graph */
+    TG_E_AUTOGRAD            /* any other autograd misuse */
+} tg_status;
+
+/* The most dimensions a tensor may have. */
+#define TG_MAX_DIMS 16
+
+/* TG_SHAPE(2, 3) expands to the two arguments `const int64_t *shape, int ndim`;
+   TG_SHAPE() is the 0-dim (scalar) shape. */
+#define TG_SHAPE(...) \
+    ((const int64_t[]){0, __VA_ARGS__} + 1), \
+    ((int)(sizeof((int64_t[]){0, __VA_ARGS__}) / sizeof(int64_t)) - 1)
+
+/* ------------------------------------------------------------- creation */
+
+tg_tensor *tg_empty(const int64_t *shape, int ndim, tg_dtype dtype);
+tg_tensor *tg_zeros(const int64_t *shape, int ndim, tg_dtype dtype);
+tg_tensor *tg_ones(const int64_t *shape, int ndim, tg_dtype dtype);
+tg_tensor *tg_full(const int64_t *shape, int ndim, double value, tg_dtype dtype);
+/* Copy `data` (row-major, one value per element of the shape). */
+tg_tensor *tg_from_f32(const float *data, const int64_t *shape, int ndim);
+tg_tensor *tg_from_f64(const double *data, const int64_t *shape, int ndim);
+tg_tensor *tg_from_i64(const int64_t *data, const int64_t *shape, int ndim);
+tg_tensor *tg_from_i32(const int32_t *data, const int64_t *shape, int ndim);
+tg_tensor *tg_from_bool(const bool *data, const int64_t *shape, int ndim);
+/* A 0-dim TG_F32 tensor, like torch.tensor(v). */
+tg_tensor *tg_scalar(double v);
+/* Values start, start+step, ... below end (above it when step < 0). */
+tg_tensor *tg_arange(double start, double end, double step, tg_dtype dtype);
+/* Uniform on [0, 1) and standard normal, from the thread's generator. */
+tg_tensor *tg_rand(const int64_t *shape, int ndim, tg_dtype dtype);
+tg_tensor *tg_randn(const int64_t *shape, int ndim, tg_dtype dtype);
+void tg_manual_seed(uint64_t seed);
+
+/* -------------------------------------------------------------- readers */
+
+tg_dtype tg_dtype_of(const tg_tensor *t);
+const char *tg_dtype_name(tg_dtype dtype);   /* "torch.float32", ... */
+int tg_ndim(const tg_tensor *t);
+const int64_t *tg_shape(const tg_tensor *t); /* tg_ndim(t) sizes */
+const int64_t *tg_strides(const tg_tensor *t); /* in elements */
+int64_t tg_numel(const tg_tensor *t);
+bool tg_is_contiguous(const tg_tensor *t);
+/* The value of a one-element tensor; NaN with an error otherwise. */
+double tg_item(const tg_tensor *t);
+/* Writes tg_numel(t) values in row-major order; 0, or -1 with an error. */
+int tg_copy_to_f64(const tg_tensor *t, double *out);
+/* The storage's version counter, bumped by every in-place operation. */
+uint64_t tg_version(const tg_tensor *t);
+
+/* ----------------------------------------------------------- operations */
+/* Every operation returns a new tensor owned by the current scope, or NULL
+   with an error. Binary operations broadcast and promote types as PyTorch. */
+
+tg_tensor *tg_add(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_sub(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_mul(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_div(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_pow(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_maximum(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_minimum(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_add_scalar(const tg_tensor *a, double s);   /* a + s */
+tg_tensor *tg_sub_scalar(const tg_tensor *a, double s);   /* a - s */
+tg_tensor *tg_mul_scalar(const tg_tensor *a, double s);   /* a * s */
+tg_tensor *tg_div_scalar(const tg_tensor *a, double s);   /* a / s */
+tg_tensor *tg_pow_scalar(const tg_tensor *a, double s);   /* a ** s */
+tg_tensor *tg_rsub_scalar(const tg_tensor *a, double s);  /* s - a */
+
+tg_tensor *tg_neg(const tg_tensor *t);
+tg_tensor *tg_exp(const tg_tensor *t);
+tg_tensor *tg_log(const tg_tensor *t);
+tg_tensor *tg_sqrt(const tg_tensor *t);
+tg_tensor *tg_abs(const tg_tensor *t);
+tg_tensor *tg_sin(const tg_tensor *t);
+tg_tensor *tg_cos(const tg_tensor *t);
+tg_tensor *tg_tanh(const tg_tensor *t);
+tg_tensor *tg_sigmoid(const tg_tensor *t);
+tg_tensor *tg_relu(const tg_tensor *t);
+tg_tensor *tg_sign(const tg_tensor *t);
+/* cond (TG_BOOL) ? a : b, broadcasting all three. */
+tg_tensor *tg_where(const tg_tensor *cond, const tg_tensor *a, const tg_tensor *b);
+
+/* Reductions. Integer and bool sums are TG_I64, as in PyTorch. */
+tg_tensor *tg_sum(const tg_tensor *t);
+tg_tensor *tg_mean(const tg_tensor *t);
+tg_tensor *tg_sum_dim(const tg_tensor *t, const int64_t *dims, int ndims, bool keepdim);
+tg_tensor *tg_mean_dim(const tg_tensor *t, const int64_t *dims, int ndims, bool keepdim);
+/* The values of the max over `dim`; `indices` (may be NULL) gets the argmax. */
+tg_tensor *tg_max_dim(const tg_tensor *t, int64_t dim, bool keepdim, tg_tensor **indices);
+tg_tensor *tg_norm(const tg_tensor *t);   /* 2-norm of all elements */
+
+/* Shape. Views share storage and version counter with their input. */
+tg_tensor *tg_view(const tg_tensor *t, const int64_t *shape, int ndim);
+tg_tensor *tg_reshape(const tg_tensor *t, const int64_t *shape, int ndim);
+tg_tensor *tg_transpose(const tg_tensor *t, int64_t d0, int64_t d1);
+tg_tensor *tg_permute(const tg_tensor *t, const int64_t *dims, int ndims);
+tg_tensor *tg_expand(const tg_tensor *t, const int64_t *shape, int ndim);
+tg_tensor *tg_contiguous(const tg_tensor *t);
+tg_tensor *tg_clone(const tg_tensor *t);
+tg_tensor *tg_unsqueeze(const tg_tensor *t, int64_t dim);
+tg_tensor *tg_squeeze_dim(const tg_tensor *t, int64_t dim);
+/* t[..., index, ...] along dim: one dimension fewer. */
+tg_tensor *tg_select(const tg_tensor *t, int64_t dim, int64_t index);
+/* t[..., start:end:step, ...] along dim, with Python's clamping of start/end. */
+tg_tensor *tg_slice(const tg_tensor *t, int64_t dim, int64_t start, int64_t end, int64_t step);
+
+/* Matrix product with torch.matmul's 1-D, 2-D and batched rules. */
+tg_tensor *tg_matmul(const tg_tensor *a, const tg_tensor *b);
+
+/* A copy in another dtype (differentiable between floating dtypes). */
+tg_tensor *tg_to(const tg_tensor *t, tg_dtype dtype);
+
+/* Losses, mean reduction. */
+tg_tensor *tg_binary_cross_entropy_with_logits(const tg_tensor *input, const tg_tensor *target);
+tg_tensor *tg_mse_loss(const tg_tensor *input, const tg_tensor *target);
+
+/* In place: each returns its first argument, bumps its version counter and
+   is recorded in the graph as PyTorch records in-place operations. */
+tg_tensor *tg_add_(tg_tensor *t, const tg_tensor *other);
+tg_tensor *tg_sub_(tg_tensor *t, const tg_tensor *other);
+tg_tensor *tg_mul_(tg_tensor *t, const tg_tensor *other);
+tg_tensor *tg_div_(tg_tensor *t, const tg_tensor *other);
+tg_tensor *tg_pow_(tg_tensor *t, const tg_tensor *other);
+tg_tensor *tg_maximum_(tg_tensor *t, const tg_tensor *other);
+tg_tensor *tg_minimum_(tg_tensor *t, const tg_tensor *other);
+tg_tensor *tg_add_scalar_(tg_tensor *t, double s);
+tg_tensor *tg_sub_scalar_(tg_tensor *t, double s);
+tg_tensor *tg_mul_scalar_(tg_tensor *t, double s);
+tg_tensor *tg_div_scalar_(tg_tensor *t, double s);
+tg_tensor *tg_pow_scalar_(tg_tensor *t, double s);
+tg_tensor *tg_rsub_scalar_(tg_tensor *t, double s);
+tg_tensor *tg_zero_(tg_tensor *t);
+tg_tensor *tg_fill_(tg_tensor *t, double value);
+tg_tensor *tg_copy_(tg_tensor *dst, const tg_tensor *src);
+
+/* ------------------------------------------------------------- autograd */
+
+/* Sets requires_grad on a leaf; NULL with an error for integer dtypes and
+   for non-leaf tensors. Returns t. */
+tg_tensor *tg_requires_grad_(tg_tensor *t, bool requires_grad);
+bool tg_requires_grad(const tg_tensor *t);
+bool tg_is_leaf(const tg_tensor *t);
+/* The accumulated gradient (borrowed; NULL when there is none). */
+tg_tensor *tg_grad(const tg_tensor *t);
+/* Clears the accumulated gradient (PyTorch's `t.grad = None`). */
+void tg_zero_grad(tg_tensor *t);
+
+const tg_node *tg_grad_fn(const tg_tensor *t);   /* NULL for leaves */
+const char *tg_node_name(const tg_node *node);   /* "AddBackward0", ... */
+int tg_node_num_next(const tg_node *node);
+/* The i-th next node, NULL where that input needs no gradient. */
+const tg_node *tg_node_next(const tg_node *node, int i);
+
+typedef struct tg_backward_opts {
+    bool retain_graph;   /* keep saved tensors for another backward */
+    bool create_graph;   /* record the backward pass, for higher derivatives */
+} tg_backward_opts;
+
+/* `gradient` may be NULL only for a one-element root. 0, or -1 with an error. */
+int tg_backward(tg_tensor *root, const tg_tensor *gradient);
+int tg_backward_ex(tg_tensor *root, const tg_tensor *gradient, tg_backward_opts opts);
+/* Like torch.autograd.grad: writes d(outputs)/d(inputs[i]) to grads_out[i]
+   (owned by the current scope) without touching any .grad. grad_outputs may
+   be NULL, or hold NULL entries, for one-element outputs. */
+int tg_autograd_grad(tg_tensor *const *outputs, int n_out,
+                     tg_tensor *const *inputs, int n_in,
+                     tg_tensor *const *grad_outputs, tg_backward_opts opts,
+                     tg_tensor **grads_out);
+
+/* Shares storage and version counter, no history. */
+tg_tensor *tg_detach(const tg_tensor *t);
+/* Shares storage with a new version counter, no history (PyTorch's x.data). */
+tg_tensor *tg_data(const tg_tensor *t);
+
+/* Grad mode is per thread. */
+bool tg_set_grad_enabled(bool enabled);   /* returns the previous mode */
+bool tg_is_grad_enabled(void);
+/* Runs the block that follows with grad mode off and restores the mode after
+   it. Leaving the block with break, return or goto skips the restore. */
+#define TG_NO_GRAD \
+    for (bool tg__prev_ = tg_set_grad_enabled(false), tg__once_ = true; \
+         tg__once_; tg__once_ = false, tg_set_grad_enabled(tg__prev_))
+
+/* Writes the graph behind t as Graphviz DOT. 0, or -1 with an error. */
+int tg_graph_dot(const tg_tensor *t, FILE *out);
+
+/* Compares the gradients of f (a function of n f64 inputs that returns a
+   one-element tensor, or any tensor whose sum is taken) with central finite
+   differences. With `second_order`, also checks the gradients of the
+   gradients through create_graph. Returns 0 when they agree, -1 with an
+   error that names the first mismatch otherwise. */
+typedef tg_tensor *(*tg_gradcheck_fn)(tg_tensor *const *inputs, int n, void *ctx);
+typedef struct tg_gradcheck_opts {
+    double eps, atol, rtol;   /* zero fields mean 1e-6, 1e-5, 1e-3 */
+    bool second_order;
+} tg_gradcheck_opts;
+int tg_gradcheck(tg_gradcheck_fn f, tg_tensor *const *inputs, int n, void *ctx,
+                 tg_gradcheck_opts opts);
+
+/* ------------------------------------------------------------- printing */
+
+/* Writes exactly what Python's print(t) writes for the same tensor. */
+void tg_print(const tg_tensor *t);
+/* The same text without the newline; free with free(). NULL on error. */
+char *tg_repr(const tg_tensor *t);
+
+/* --------------------------------------------------------------- errors */
+
+const char *tg_last_error(void);   /* "" when there is none */
+tg_status tg_last_status(void);
+void tg_clear_error(void);
+
+/* --------------------------------------------------------------- memory */
+
+/* Opens a scope on the calling thread; tg_scope_end drops every reference
+   it owns. Returns the new depth. */
+int tg_scope_begin(void);
+void tg_scope_end(void);
+/* Moves t from the current scope to the enclosing one; returns t. */
+tg_tensor *tg_keep(tg_tensor *t);
+/* A reference no scope owns; returns t. tg_release drops one. */
+tg_tensor *tg_retain(tg_tensor *t);
+void tg_release(tg_tensor *t);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

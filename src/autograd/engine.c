@@ -1,0 +1,449 @@
+/* The backward engine.
+
+   Count dependencies from the roots, then run nodes whose gradients are all
+   in, highest sequence number first (PyTorch's order), summing the
+   gradients that reach each node. Everything a run could fail on (freed
+   graphs, saved tensors modified in place) is checked before any node runs,
+   so a failed backward leaves every tensor as it was. */
+#include "../internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct entry {
+    tg_node *node;
+    int deps;            /* edges into this node not yet run */
+    bool needed;         /* runs (leads to a leaf or an input we want) */
+    int capture;         /* index into the inputs + 1, or 0 */
+    tg_tensor *buffer;   /* the sum of incoming gradients (strong) */
+} entry;
+
+typedef struct task {
+    entry *slots;        /* open addressing on the node's address */
+    size_t cap, count;
+    tg_node **order;     /* every node; topologically sorted before use */
+    entry **heap;        /* ready nodes, max-heap on seq */
+    size_t n_heap;
+} task;
+
+static size_t hash_ptr(const void *p) { return ((uintptr_t)p >> 4) * 0x9E3779B97F4A7C15ull; }
+
+static entry *lookup(task *t, tg_node *n)
+{
+    size_t mask = t->cap - 1;
+    for (size_t i = hash_ptr(n) & mask;; i = (i + 1) & mask)
+        if (t->slots[i].node == n || !t->slots[i].node) return &t->slots[i];
+}
+
+static int grow(task *t)
+{
+    size_t cap = t->cap ? t->cap * 2 : 64;
+    entry *old = t->slots;
+    size_t old_cap = t->cap;
+    t->slots = tg__calloc(cap, sizeof *t->slots);
+    tg_node **order = realloc(t->order, cap * sizeof *order);
+    if (!t->slots || !order) {
+        free(t->slots);
+        t->slots = old;
+        if (order) t->order = order;
+        return -1;
+    }
+    t->order = order;
+    t->cap = cap;
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i].node) *lookup(t, old[i].node) = old[i];
+    free(old);
+    return 0;
+}
+
+/* The entry for n, inserted if new (*fresh says which). */
+static entry *get(task *t, tg_node *n, bool *fresh)
+{
+    if ((t->count + 1) * 2 > t->cap && grow(t)) return NULL;
+    entry *e = lookup(t, n);
+    *fresh = !e->node;
+    if (*fresh) {
+        e->node = n;
+        t->order[t->count++] = n;
+    }
+    return e;
+}
+
+static void task_free(task *t)
+{
+    for (size_t i = 0; i < t->cap; i++)
+        if (t->slots[i].buffer) tg__unref(t->slots[i].buffer);
+    free(t->slots);
+    free(t->order);
+    free(t->heap);
+}
+
+/* Discovers every node reachable from the roots and counts its incoming edges. */
+static int discover(task *t, tg_node *const *roots, int n_roots)
+{
+    size_t cap = 64, top = 0;
+    tg_node **stack = tg__malloc(cap * sizeof *stack);
+    if (!stack) return -1;
+    bool fresh;
+    for (int r = 0; r < n_roots; r++) {
+        if (!get(t, roots[r], &fresh)) goto oom;
+        if (fresh) stack[top++] = roots[r];
+        if (top == cap) {
+            tg_node **p = realloc(stack, (cap *= 2) * sizeof *p);
+            if (!p) goto oom;
+            stack = p;
+        }
+    }
+    while (top) {
+        tg_node *n = stack[--top];
+        for (int i = 0; i < n->n_next; i++) {
+            tg_node *next = n->next[i].node;
+            if (!next) continue;
+            entry *e = get(t, next, &fresh);
+            if (!e) goto oom;
+            e->deps++;
+            if (!fresh) continue;
+            if (top == cap) {
+                tg_node **p = realloc(stack, (cap *= 2) * sizeof *p);
+                if (!p) goto oom;
+                stack = p;
+            }
+            stack[top++] = next;
+        }
+    }
+    free(stack);
+    return 0;
+oom:
+    free(stack);
+    return tg__faili(TG_E_OOM, "out of memory while building the backward graph");
+}
+
+/* Sorts t->order so that every node comes before the nodes it feeds
+   (Kahn's algorithm on a copy of the dependency counts). */
+static int sort_topologically(task *t)
+{
+    tg_node **sorted = tg__malloc((t->count + 1) * sizeof *sorted);
+    int *left = tg__calloc(t->cap, sizeof *left);   /* dependency counts, per slot */
+    if (!sorted || !left) {
+        free(sorted);
+        free(left);
+        return -1;
+    }
+    size_t head = 0, tail = 0;
+    for (size_t i = 0; i < t->cap; i++) {
+        left[i] = t->slots[i].deps;
+        if (t->slots[i].node && left[i] == 0) sorted[tail++] = t->slots[i].node;
+    }
+    while (head < tail) {
+        tg_node *n = sorted[head++];
+        for (int i = 0; i < n->n_next; i++) {
+            if (!n->next[i].node) continue;
+            entry *c = lookup(t, n->next[i].node);
+            if (--left[c - t->slots] == 0) sorted[tail++] = c->node;
+        }
+    }
+    free(left);
+    free(t->order);
+    t->order = sorted;
+    return 0;
+}
+
+/* needed(n): n leads to a capture or, when accumulating, to a leaf. Walk the
+   topological order backwards so successors are decided first. */
+static void mark_needed(task *t, bool accumulate)
+{
+    for (size_t k = t->count; k-- > 0;) {
+        entry *e = lookup(t, t->order[k]);
+        tg_node *n = e->node;
+        if (n->op == TG_OP_ACCUMULATE_GRAD) {
+            e->needed = accumulate;
+            continue;
+        }
+        for (int i = 0; i < n->n_next && !e->needed; i++) {
+            tg_node *next = n->next[i].node;
+            if (!next) continue;
+            entry *c = lookup(t, next);
+            e->needed = c->needed || c->capture;
+        }
+    }
+}
+
+static void heap_push(task *t, entry *e)
+{
+    size_t i = t->n_heap++;
+    while (i > 0) {
+        size_t parent = (i - 1) / 2;
+        if (t->heap[parent]->node->seq >= e->node->seq) break;
+        t->heap[i] = t->heap[parent];
+        i = parent;
+    }
+    t->heap[i] = e;
+}
+
+static entry *heap_pop(task *t)
+{
+    entry *top = t->heap[0], *last = t->heap[--t->n_heap];
+    size_t i = 0;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= t->n_heap) break;
+        if (c + 1 < t->n_heap && t->heap[c + 1]->node->seq > t->heap[c]->node->seq) c++;
+        if (t->heap[c]->node->seq <= last->node->seq) break;
+        t->heap[i] = t->heap[c];
+        i = c;
+    }
+    if (t->n_heap) t->heap[i] = last;
+    return top;
+}
+
+/* Adds g into e's buffer, which keeps its own reference. */
+static int add_to_buffer(entry *e, tg_tensor *g)
+{
+    if (!e->buffer) {
+        tg__ref(g);
+        e->buffer = g;
+        return 0;
+    }
+    tg_tensor *sum = tg_add(e->buffer, g);
+    if (!sum) return -1;
+    tg__ref(sum);
+    tg__unref(e->buffer);
+    e->buffer = sum;
+    return 0;
+}
+
+/* Brings a derivative's result to the shape and dtype of the input it is for. */
+static tg_tensor *fit_gradient(const tg_node *n, int i, tg_tensor *g)
+{
+    const tg_meta *m = &n->in_meta[i];
+    if (!tg__same_shape(g->shape, g->ndim, m->shape, m->ndim)) {
+        int64_t tmp[TG_MAX_DIMS];
+        int nd;
+        char got[256], want[256];
+        if (tg__broadcast_shapes(g->shape, g->ndim, m->shape, m->ndim, tmp, &nd) ||
+            !tg__same_shape(tmp, nd, g->shape, g->ndim))
+            return tg__fail(TG_E_AUTOGRAD,
+                            "Function %s returned an invalid gradient at index %d - got %s but expected shape compatible with %s",
+                            TG_OPS[n->op].name, i, tg__shape_str(g->shape, g->ndim, got, sizeof got),
+                            tg__shape_str(m->shape, m->ndim, want, sizeof want));
+        g = tg__sum_to(g, m->shape, m->ndim);
+        if (!g) return NULL;
+    }
+    if (g->dtype != m->dtype) g = tg_to(g, m->dtype);
+    return g;
+}
+
+static int accumulate_grad(tg_tensor *leaf, tg_tensor *g, bool create_graph)
+{
+    if (create_graph) {
+        tg_tensor *sum = leaf->grad ? tg_add(leaf->grad, g) : g;
+        if (!sum) return -1;
+        tg__ref(sum);
+        if (leaf->grad) tg__unref(leaf->grad);
+        leaf->grad = sum;
+        return 0;
+    }
+    if (leaf->grad) {
+        tg__k_binary(TG_BIN_ADD, leaf->grad, leaf->grad, g);
+        tg__bump_version(leaf->grad);
+        return 0;
+    }
+    tg_tensor *copy = tg__new(leaf->dtype, leaf->shape, leaf->ndim);
+    if (!copy) return -1;
+    tg__copy_into(copy, g);
+    tg__ref(copy);
+    leaf->grad = copy;
+    return 0;
+}
+
+static int run_node(task *t, entry *e, bool keep_graph, bool create_graph)
+{
+    tg_node *n = e->node;
+    tg_tensor *g = e->buffer;
+    if (n->op == TG_OP_ACCUMULATE_GRAD) return accumulate_grad(n->leaf, g, create_graph);
+    tg_tensor *grads[TG_NODE_MAX_IN] = {0};
+    int rc = TG_OPS[n->op].derivative(n, g, grads);
+    for (int i = 0; i < n->n_next && rc == 0; i++) {
+        if (!n->next[i].node || !grads[i]) continue;
+        entry *target = lookup(t, n->next[i].node);
+        if (!target->needed && !target->capture) continue;
+        tg_tensor *fitted = fit_gradient(n, i, grads[i]);
+        rc = fitted ? add_to_buffer(target, fitted) : -1;
+    }
+    if (rc == 0 && !keep_graph) {
+        n->released = true;
+        for (int i = 0; i < n->n_saved; i++) {
+            if (n->saved[i].data) tg__unref(n->saved[i].data);
+            n->saved[i].data = NULL;
+        }
+    }
+    return rc;
+}
+
+static void release_children(task *t, entry *e)
+{
+    for (int i = 0; i < e->node->n_next; i++) {
+        tg_node *next = e->node->next[i].node;
+        if (!next) continue;
+        entry *c = lookup(t, next);
+        if (--c->deps == 0 && (c->needed || c->capture)) heap_push(t, c);
+    }
+}
+
+/* Runs backward from roots (each with a gradient, already checked). With
+   inputs, captures their gradients into grads_out instead of accumulating. */
+static int run_backward(tg_tensor *const *roots, tg_tensor *const *grads, int n_roots,
+                        tg_tensor *const *inputs, int n_in, tg_backward_opts opts,
+                        tg_tensor **grads_out)
+{
+    task t = {0};
+    int rc = -1;
+    tg_node **root_nodes = tg__calloc((size_t)n_roots + 1, sizeof *root_nodes);
+    tg_edge *root_edges = tg__calloc((size_t)n_roots + 1, sizeof *root_edges);
+    tg_edge *input_edges = tg__calloc((size_t)n_in + 1, sizeof *input_edges);
+    if (!root_nodes || !root_edges || !input_edges) goto done;
+    for (int r = 0; r < n_roots; r++) {
+        root_edges[r] = tg__grad_edge(roots[r]);
+        if (!root_edges[r].node) goto done;
+        root_nodes[r] = root_edges[r].node;
+    }
+    if (discover(&t, root_nodes, n_roots)) goto done;
+    for (int i = 0; i < n_in; i++) {
+        input_edges[i] = tg__grad_edge(inputs[i]);
+        if (!input_edges[i].node) goto done;
+        entry *e = lookup(&t, input_edges[i].node);
+        if (e->node) e->capture = i + 1;
+    }
+    if (sort_topologically(&t)) goto done;
+    mark_needed(&t, n_in == 0);
+    for (size_t k = 0; k < t.count; k++) {
+        entry *e = lookup(&t, t.order[k]);
+        if (e->needed && tg__check_saved(e->node)) goto done;
+    }
+    t.heap = tg__malloc((t.count + 1) * sizeof *t.heap);
+    if (!t.heap) goto done;
+
+    bool prev_mode = tg_set_grad_enabled(opts.create_graph);
+    rc = 0;
+    for (int r = 0; r < n_roots && rc == 0; r++)
+        rc = add_to_buffer(lookup(&t, root_nodes[r]), grads[r]);
+    for (size_t k = 0; k < t.count && rc == 0; k++) {
+        entry *e = lookup(&t, t.order[k]);
+        if (e->deps == 0 && (e->needed || e->capture)) heap_push(&t, e);
+    }
+    while (rc == 0 && t.n_heap) {
+        entry *e = heap_pop(&t);
+        if (e->capture && e->buffer) {
+            tg__ref(e->buffer);
+            grads_out[e->capture - 1] = e->buffer;
+        }
+        if (e->needed && e->buffer) {
+            tg_scope_begin();
+            rc = run_node(&t, e, opts.retain_graph, opts.create_graph);
+            tg_scope_end();
+        }
+        if (e->buffer) {
+            tg__unref(e->buffer);
+            e->buffer = NULL;
+        }
+        release_children(&t, e);
+    }
+    tg_set_grad_enabled(prev_mode);
+done:
+    for (int r = 0; r < n_roots && root_edges; r++)
+        if (root_edges[r].node) tg__node_unref(root_edges[r].node);
+    for (int i = 0; i < n_in && input_edges; i++)
+        if (input_edges[i].node) tg__node_unref(input_edges[i].node);
+    free(root_nodes);
+    free(root_edges);
+    free(input_edges);
+    task_free(&t);
+    return rc;
+}
+
+static const char *size_str(const tg_tensor *t, char *buf, size_t cap)
+{
+    size_t len = (size_t)snprintf(buf, cap, "torch.Size([");
+    for (int i = 0; i < t->ndim && len < cap; i++)
+        len += (size_t)snprintf(buf + len, cap - len, i ? ", %lld" : "%lld", (long long)t->shape[i]);
+    if (len < cap) snprintf(buf + len, cap - len, "])");
+    return buf;
+}
+
+/* PyTorch's _make_grads: the gradient for each output, checked or implied.
+   Fills grads with scope-owned tensors. */
+static int make_grads(tg_tensor *const *outputs, tg_tensor *const *given, int n, tg_tensor **grads)
+{
+    for (int i = 0; i < n; i++) {
+        const tg_tensor *out = outputs[i];
+        const tg_tensor *g = given ? given[i] : NULL;
+        if (!out->requires_grad)
+            return tg__faili(TG_E_AUTOGRAD, "element %d of tensors does not require grad and does not have a grad_fn", i);
+        if (g) {
+            if (!tg__same_shape(g->shape, g->ndim, out->shape, out->ndim)) {
+                char a[300], b[300];
+                return tg__faili(TG_E_SHAPE,
+                                 "Mismatch in shape: grad_output[%d] has a shape of %s and output[%d] has a shape of %s.",
+                                 i, size_str(g, a, sizeof a), i, size_str(out, b, sizeof b));
+            }
+            grads[i] = (tg_tensor *)g;
+            continue;
+        }
+        if (tg_numel(out) != 1)
+            return tg__faili(TG_E_AUTOGRAD, "grad can be implicitly created only for scalar outputs");
+        grads[i] = tg_ones(out->shape, out->ndim, out->dtype);
+        if (!grads[i]) return -1;
+    }
+    return 0;
+}
+
+int tg_backward_ex(tg_tensor *root, const tg_tensor *gradient, tg_backward_opts opts)
+{
+    TG_ARGI(root);
+    tg_scope_begin();
+    tg_tensor *g = NULL;
+    tg_tensor *given = (tg_tensor *)gradient;
+    int rc = make_grads(&root, gradient ? &given : NULL, 1, &g);
+    if (rc == 0) rc = run_backward(&root, &g, 1, NULL, 0, opts, NULL);
+    tg_scope_end();
+    return rc;
+}
+
+int tg_backward(tg_tensor *root, const tg_tensor *gradient)
+{
+    return tg_backward_ex(root, gradient, (tg_backward_opts){0});
+}
+
+int tg_autograd_grad(tg_tensor *const *outputs, int n_out, tg_tensor *const *inputs, int n_in,
+                     tg_tensor *const *grad_outputs, tg_backward_opts opts, tg_tensor **grads_out)
+{
+    if (!outputs || !inputs || !grads_out || n_out < 1 || n_in < 1)
+        return tg__faili(TG_E_NULL, "tg_autograd_grad(): outputs, inputs and grads_out must be non-empty");
+    for (int i = 0; i < n_out; i++) TG_ARGI(outputs[i]);
+    for (int i = 0; i < n_in; i++) {
+        TG_ARGI(inputs[i]);
+        if (!inputs[i]->requires_grad)
+            return tg__faili(TG_E_AUTOGRAD, "One of the differentiated Tensors does not require grad");
+    }
+    tg_scope_begin();
+    tg_tensor **grads = tg__calloc((size_t)n_out, sizeof *grads);
+    tg_tensor **captured = tg__calloc((size_t)n_in, sizeof *captured);
+    int rc = grads && captured ? make_grads(outputs, grad_outputs, n_out, grads) : -1;
+    if (rc == 0) rc = run_backward(outputs, grads, n_out, inputs, n_in, opts, captured);
+    for (int i = 0; i < n_in && rc == 0; i++)
+        if (!captured[i])
+            rc = tg__faili(TG_E_AUTOGRAD,
+                           "One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.");
+    tg_scope_end();
+    for (int i = 0; i < n_in && captured; i++) {
+        if (rc == 0) {
+            grads_out[i] = captured[i];
+            tg__scope_own(captured[i]);   /* hand our reference to the caller's scope */
+        } else if (captured[i]) {
+            tg__unref(captured[i]);
+        }
+    }
+    free(grads);
+    free(captured);
+    return rc;
+}

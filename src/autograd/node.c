@@ -1,0 +1,232 @@
+/* Graph nodes: creation, edges, saved tensors, and release.
+
+   Note [Ownership in the graph] (as in PyTorch):
+   - a tensor holds its grad_fn strongly;
+   - a node holds its next nodes and its saved inputs strongly;
+   - a node saves its own output only as a detached alias (same storage and
+     version counter, no grad_fn), and links it back to itself on unpack;
+   - an AccumulateGrad node holds its leaf; the leaf points back weakly. */
+#include "../internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *tg_node_name(const tg_node *n) { return n ? TG_OPS[n->op].name : NULL; }
+int tg_node_num_next(const tg_node *n) { return n ? n->n_next : 0; }
+
+const tg_node *tg_node_next(const tg_node *n, int i)
+{
+    if (!n || i < 0 || i >= n->n_next) return NULL;
+    return n->next[i].node;
+}
+
+const tg_node *tg_grad_fn(const tg_tensor *t) { return t ? t->grad_fn : NULL; }
+
+void tg__node_ref(tg_node *n) { atomic_fetch_add(&n->refs, 1); }
+
+/* Releasing a node can release a long chain behind it; free them from a
+   worklist instead of recursing, so deep graphs cannot overflow the stack. */
+static _Thread_local tg_node **pending;
+static _Thread_local size_t n_pending, cap_pending;
+static _Thread_local bool draining;
+
+static void node_free(tg_node *n)
+{
+    for (int i = 0; i < n->n_next; i++)
+        if (n->next[i].node) tg__node_unref(n->next[i].node);
+    for (int i = 0; i < n->n_saved; i++)
+        if (n->saved[i].data) tg__unref(n->saved[i].data);
+    if (n->leaf) {
+        n->leaf->grad_acc = NULL;
+        tg__unref(n->leaf);
+    }
+    free(n);
+}
+
+void tg__node_unref(tg_node *n)
+{
+    if (atomic_fetch_sub(&n->refs, 1) != 1) return;
+    if (n_pending == cap_pending) {
+        size_t cap = cap_pending ? cap_pending * 2 : 64;
+        tg_node **p = realloc(pending, cap * sizeof *p);
+        if (!p) {   /* no room for the worklist: fall back to recursion */
+            node_free(n);
+            return;
+        }
+        pending = p;
+        cap_pending = cap;
+    }
+    pending[n_pending++] = n;
+    if (draining) return;
+    draining = true;
+    while (n_pending) node_free(pending[--n_pending]);
+    draining = false;
+    free(pending);
+    pending = NULL;
+    cap_pending = 0;
+}
+
+bool tg_is_grad_enabled(void)
+{
+    tg_thread *th = tg__thread();
+    return th ? th->grad_enabled : true;
+}
+
+bool tg_set_grad_enabled(bool enabled)
+{
+    tg_thread *th = tg__thread();
+    if (!th) return true;
+    bool prev = th->grad_enabled;
+    th->grad_enabled = enabled;
+    return prev;
+}
+
+bool tg__needs_grad(const tg_tensor *const *inputs, int n)
+{
+    if (!tg_is_grad_enabled()) return false;
+    for (int i = 0; i < n; i++)
+        if (inputs[i] && inputs[i]->requires_grad) return true;
+    return false;
+}
+
+void tg__meta_of(tg_meta *m, const tg_tensor *t)
+{
+    m->dtype = t->dtype;
+    m->ndim = t->ndim;
+    memcpy(m->shape, t->shape, sizeof m->shape);
+}
+
+static tg_node *node_alloc(tg_op op)
+{
+    tg_node *n = tg__calloc(1, sizeof *n);
+    if (!n) return NULL;
+    atomic_init(&n->refs, 1);
+    n->op = op;
+    return n;
+}
+
+tg_edge tg__grad_edge(const tg_tensor *t)
+{
+    tg_edge e = {NULL, 0};
+    if (!t || !t->requires_grad) return e;
+    if (t->grad_fn) {
+        tg__node_ref(t->grad_fn);
+        e.node = t->grad_fn;
+        return e;
+    }
+    tg_tensor *leaf = (tg_tensor *)t;
+    if (!leaf->grad_acc) {
+        tg_node *acc = node_alloc(TG_OP_ACCUMULATE_GRAD);
+        if (!acc) return e;
+        acc->seq = UINT64_MAX;   /* accumulate as soon as ready, as PyTorch does */
+        acc->leaf = leaf;
+        tg__ref(leaf);
+        tg__meta_of(&acc->out_meta, leaf);
+        leaf->grad_acc = acc;
+        e.node = acc;   /* the leaf's pointer is weak: this is the only reference */
+        return e;
+    }
+    tg__node_ref(leaf->grad_acc);
+    e.node = leaf->grad_acc;
+    return e;
+}
+
+tg_node *tg__node_new(tg_op op, const tg_tensor *const *inputs, int n)
+{
+    tg_node *node = node_alloc(op);
+    if (!node) return NULL;
+    tg_thread *th = tg__thread();
+    node->seq = th ? th->next_seq++ : 0;
+    node->n_next = n;
+    for (int i = 0; i < n; i++) {
+        if (!inputs[i]) continue;
+        tg__meta_of(&node->in_meta[i], inputs[i]);
+        if (!inputs[i]->requires_grad) continue;
+        node->next[i] = tg__grad_edge(inputs[i]);
+        if (!node->next[i].node) {
+            tg__node_unref(node);
+            return NULL;
+        }
+    }
+    return node;
+}
+
+void tg__set_history(tg_tensor *out, tg_node *node)
+{
+    if (out->grad_fn) tg__node_unref(out->grad_fn);
+    out->grad_fn = node;
+    out->requires_grad = true;
+    tg__meta_of(&node->out_meta, out);
+}
+
+static void save_slot(tg_node *n, int slot, tg_tensor *t, bool is_output)
+{
+    tg_saved *s = &n->saved[slot];
+    tg__ref(t);
+    s->data = t;
+    s->version = atomic_load(&t->version->value);
+    s->used = true;
+    s->is_output = is_output;
+    if (slot >= n->n_saved) n->n_saved = slot + 1;
+}
+
+int tg__save(tg_node *n, int slot, const tg_tensor *t)
+{
+    save_slot(n, slot, (tg_tensor *)t, false);
+    return 0;
+}
+
+int tg__save_output(tg_node *n, int slot, const tg_tensor *out)
+{
+    /* The node's reference goes to an alias; the scope drops its own. */
+    tg_tensor *alias = tg__alias(out, out->shape, out->strides, out->ndim, out->offset);
+    if (!alias) return -1;
+    save_slot(n, slot, alias, true);
+    return 0;
+}
+
+static const char ERR_BACKWARD_TWICE[] =
+    "Trying to backward through the graph a second time (or directly access saved tensors "
+    "after they have already been freed). Saved intermediate values of the graph are freed "
+    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+    "backward through the graph a second time or if you need to access saved tensors after "
+    "calling backward.";
+
+static int check_one(const tg_node *n, int i)
+{
+    const tg_saved *s = &n->saved[i];
+    if (!s->used) return 0;
+    if (n->released || !s->data) return tg__faili(TG_E_BACKWARD_TWICE, "%s", ERR_BACKWARD_TWICE);
+    uint64_t now = atomic_load(&s->data->version->value);
+    if (now == s->version) return 0;
+    char shape[256], which[128] = "";
+    const tg_node *fn = s->is_output ? n : s->data->grad_fn;
+    if (fn) snprintf(which, sizeof which, ", which is output 0 of %s,", TG_OPS[fn->op].name);
+    return tg__faili(TG_E_VERSION,
+                     "one of the variables needed for gradient computation has been modified by an "
+                     "inplace operation: [%s %s]%s is at version %llu; expected version %llu instead.",
+                     tg__legacy_type(s->data->dtype),
+                     tg__shape_str(s->data->shape, s->data->ndim, shape, sizeof shape), which,
+                     (unsigned long long)now, (unsigned long long)s->version);
+}
+
+int tg__check_saved(const tg_node *n)
+{
+    for (int i = 0; i < n->n_saved; i++)
+        if (check_one(n, i)) return -1;
+    return 0;
+}
+
+tg_tensor *tg__unpack(tg_node *n, int i)
+{
+    if (check_one(n, i)) return NULL;
+    tg_tensor *d = n->saved[i].data;
+    if (!n->saved[i].is_output || !tg_is_grad_enabled()) return d;
+    /* Recording a derivative (create_graph): re-link the output to its node. */
+    tg_tensor *t = tg__alias(d, d->shape, d->strides, d->ndim, d->offset);
+    if (!t) return NULL;
+    tg__node_ref(n);
+    t->grad_fn = n;
+    t->requires_grad = true;
+    return t;
+}

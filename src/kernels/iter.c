@@ -1,0 +1,81 @@
+/* Broadcasting and strided iteration.
+
+   Note [Iteration]: operands share one shape. Size-1 dimensions are dropped
+   and neighbouring dimensions that are contiguous with each other in every
+   operand are merged, so a contiguous (or scalar-broadcast) operation becomes
+   one flat inner loop. Dimension order is never changed, so operands are
+   visited in row-major order. */
+#include "../internal.h"
+
+#define MAX_OPERANDS 4
+
+int tg__broadcast_shapes(const int64_t *a, int na, const int64_t *b, int nb,
+                         int64_t *out, int *nout)
+{
+    int n = na > nb ? na : nb;
+    for (int i = 0; i < n; i++) {
+        int ia = na - n + i, ib = nb - n + i;
+        int64_t sa = ia >= 0 ? a[ia] : 1, sb = ib >= 0 ? b[ib] : 1;
+        if (sa != sb && sa != 1 && sb != 1)
+            return tg__faili(TG_E_SHAPE,
+                             "The size of tensor a (%lld) must match the size of tensor b (%lld) at non-singleton dimension %d",
+                             (long long)sa, (long long)sb, i);
+        out[i] = sa == 1 ? sb : sa;
+    }
+    *nout = n;
+    return 0;
+}
+
+void tg__operand(tg_iter_operand *op, const tg_tensor *t, int ndim)
+{
+    int64_t es = (int64_t)tg__dtype_size(t->dtype);
+    op->data = tg__ptr(t);
+    for (int i = 0; i < ndim; i++) {
+        int j = t->ndim - ndim + i;
+        op->strides[i] = (j >= 0 && t->shape[j] != 1) ? t->strides[j] * es : 0;
+    }
+}
+
+void tg__iter_run(tg_iter_operand *ops, int nops, const int64_t *shape, int ndim,
+                  tg_loop_fn fn, void *ctx)
+{
+    int64_t size[TG_MAX_DIMS];
+    int64_t stride[MAX_OPERANDS][TG_MAX_DIMS];
+    int nd = 0;
+    for (int d = 0; d < ndim; d++) {
+        if (shape[d] == 0) return;
+        if (shape[d] == 1) continue;
+        bool merge = nd > 0;
+        for (int k = 0; k < nops && merge; k++)
+            merge = stride[k][nd - 1] == ops[k].strides[d] * shape[d];
+        if (merge) {
+            size[nd - 1] *= shape[d];
+            for (int k = 0; k < nops; k++) stride[k][nd - 1] = ops[k].strides[d];
+            continue;
+        }
+        size[nd] = shape[d];
+        for (int k = 0; k < nops; k++) stride[k][nd] = ops[k].strides[d];
+        nd++;
+    }
+    char *ptr[MAX_OPERANDS];
+    int64_t inner_stride[MAX_OPERANDS];
+    if (nd == 0) {
+        for (int k = 0; k < nops; k++) { ptr[k] = ops[k].data; inner_stride[k] = 0; }
+        fn(ptr, inner_stride, 1, ctx);
+        return;
+    }
+    int inner = nd - 1;
+    for (int k = 0; k < nops; k++) inner_stride[k] = stride[k][inner];
+    int64_t idx[TG_MAX_DIMS] = {0};
+    for (;;) {
+        for (int k = 0; k < nops; k++) {
+            char *p = ops[k].data;
+            for (int d = 0; d < inner; d++) p += idx[d] * stride[k][d];
+            ptr[k] = p;
+        }
+        fn(ptr, inner_stride, size[inner], ctx);
+        int d = inner - 1;
+        while (d >= 0 && ++idx[d] == size[d]) idx[d--] = 0;
+        if (d < 0) return;
+    }
+}

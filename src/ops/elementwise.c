@@ -1,0 +1,166 @@
+/* Elementwise operations: binary (with broadcasting and type promotion),
+   their scalar forms, unary functions, comparisons and where. */
+#include "../internal.h"
+
+#include <math.h>
+
+/* What each differentiable binary operation is, and what it saves. */
+typedef struct binary_def {
+    tg_op op;
+    tg_binop kernel;
+    bool floating_result;   /* true division promotes integers to float */
+    bool saves_a, saves_b, saves_out;
+    const char *name;
+} binary_def;
+
+static const binary_def ADD = {TG_OP_ADD, TG_BIN_ADD, false, false, false, false, "add"};
+static const binary_def SUB = {TG_OP_SUB, TG_BIN_SUB, false, false, false, false, "sub"};
+static const binary_def RSUB = {TG_OP_RSUB, TG_BIN_RSUB, false, false, false, false, "rsub"};
+static const binary_def MUL = {TG_OP_MUL, TG_BIN_MUL, false, true, true, false, "mul"};
+static const binary_def DIV = {TG_OP_DIV, TG_BIN_DIV, true, true, true, false, "div"};
+static const binary_def POW = {TG_OP_POW, TG_BIN_POW, false, true, true, true, "pow"};
+static const binary_def POW_SCALAR = {TG_OP_POW_SCALAR, TG_BIN_POW, false, true, false, false, "pow"};
+static const binary_def MAXIMUM = {TG_OP_MAXIMUM, TG_BIN_MAX, false, true, true, false, "maximum"};
+static const binary_def MINIMUM = {TG_OP_MINIMUM, TG_BIN_MIN, false, true, true, false, "minimum"};
+
+tg_tensor *tg__cast(const tg_tensor *t, tg_dtype dt)
+{
+    tg_tensor *out = tg__new(dt, t->shape, t->ndim);
+    if (out) tg__copy_into(out, t);
+    return out;
+}
+
+static int check_bool_arith(const binary_def *d, tg_dtype dt)
+{
+    if (dt != TG_BOOL) return 0;
+    if (d->kernel == TG_BIN_SUB || d->kernel == TG_BIN_RSUB)
+        return tg__faili(TG_E_DTYPE, "Subtraction, the `-` operator, with two bool tensors is not supported. "
+                                     "Use the `^` or `logical_xor()` operator instead.");
+    return 0;
+}
+
+/* Computes a (op) b into a new tensor of dtype `out_dt`, computing in `dt`. */
+tg_tensor *tg__binary_kernel(tg_binop k, const tg_tensor *a, const tg_tensor *b, tg_dtype dt, tg_dtype out_dt)
+{
+    int64_t shape[TG_MAX_DIMS];
+    int nd;
+    if (tg__broadcast_shapes(a->shape, a->ndim, b->shape, b->ndim, shape, &nd)) return NULL;
+    const tg_tensor *ca = a->dtype == dt ? a : tg__cast(a, dt);
+    const tg_tensor *cb = b->dtype == dt ? b : tg__cast(b, dt);
+    tg_tensor *out = ca && cb ? tg__new(out_dt, shape, nd) : NULL;
+    if (out) tg__k_binary(k, out, ca, cb);
+    return out;
+}
+
+/* Records the history of out = d(a, b) where b may be NULL (a scalar). */
+static tg_tensor *record_binary(const binary_def *d, tg_tensor *out, const tg_tensor *a,
+                                const tg_tensor *b, double scalar)
+{
+    const tg_tensor *ins[2] = {a, b};
+    if (!tg__needs_grad(ins, 2)) return out;
+    tg_node *n = tg__node_new(d->op, ins, 2);
+    if (!n) return NULL;
+    n->scalar = scalar;
+    bool need_a = n->next[0].node != NULL, need_b = n->next[1].node != NULL;
+    /* Save only what a needed gradient reads, as PyTorch does. */
+    if (d->saves_b && b && need_a) tg__save(n, 1, b);
+    if (d->saves_a && (need_b || (!b && need_a) || (d->op == TG_OP_POW && need_a))) tg__save(n, 0, a);
+    if (d->op == TG_OP_MAXIMUM || d->op == TG_OP_MINIMUM) {
+        tg__save(n, 0, a);
+        tg__save(n, 1, b);
+    }
+    tg__set_history(out, n);
+    if (d->saves_out && need_b && tg__save_output(n, 2, out)) return NULL;
+    return out;
+}
+
+static tg_tensor *binary(const binary_def *d, const tg_tensor *a, const tg_tensor *b)
+{
+    TG_ARG(a);
+    TG_ARG(b);
+    tg_dtype dt = tg__result_type(a, b);
+    if (d->floating_result && !tg__is_floating(dt)) dt = TG_F32;
+    if (check_bool_arith(d, dt)) return NULL;
+    tg_tensor *out = tg__binary_kernel(d->kernel, a, b, dt, dt);
+    return out ? record_binary(d, out, a, b, 0) : NULL;
+}
+
+static tg_tensor *binary_scalar(const binary_def *d, const tg_tensor *a, double s)
+{
+    TG_ARG(a);
+    tg_dtype dt = tg__result_type_scalar(a, s);
+    if (d->floating_result && !tg__is_floating(dt)) dt = TG_F32;
+    if (check_bool_arith(d, dt)) return NULL;
+    if (d->kernel == TG_BIN_POW && !tg__is_floating(dt) && s < 0)
+        return tg__fail(TG_E_INVALID, "Integers to negative integer powers are not allowed.");
+    tg_tensor *sb = tg__scalar_tensor(s, dt);
+    tg_tensor *out = sb ? tg__binary_kernel(d->kernel, a, sb, dt, dt) : NULL;
+    if (!out) return NULL;
+    if (d->op == TG_OP_POW_SCALAR) {   /* one input: no edge for the exponent */
+        const tg_tensor *ins[1] = {a};
+        if (!tg__needs_grad(ins, 1)) return out;
+        tg_node *n = tg__node_new(TG_OP_POW_SCALAR, ins, 1);
+        if (!n) return NULL;
+        n->scalar = s;
+        tg__save(n, 0, a);
+        tg__set_history(out, n);
+        return out;
+    }
+    if (d->op == TG_OP_RSUB) {
+        const tg_tensor *ins[1] = {a};
+        if (!tg__needs_grad(ins, 1)) return out;
+        tg_node *n = tg__node_new(TG_OP_RSUB, ins, 1);
+        if (!n) return NULL;
+        tg__set_history(out, n);
+        return out;
+    }
+    return record_binary(d, out, a, NULL, s);
+}
+
+tg_tensor *tg_add(const tg_tensor *a, const tg_tensor *b) { return binary(&ADD, a, b); }
+tg_tensor *tg_sub(const tg_tensor *a, const tg_tensor *b) { return binary(&SUB, a, b); }
+tg_tensor *tg_mul(const tg_tensor *a, const tg_tensor *b) { return binary(&MUL, a, b); }
+tg_tensor *tg_div(const tg_tensor *a, const tg_tensor *b) { return binary(&DIV, a, b); }
+tg_tensor *tg_pow(const tg_tensor *a, const tg_tensor *b) { return binary(&POW, a, b); }
+tg_tensor *tg_maximum(const tg_tensor *a, const tg_tensor *b) { return binary(&MAXIMUM, a, b); }
+tg_tensor *tg_minimum(const tg_tensor *a, const tg_tensor *b) { return binary(&MINIMUM, a, b); }
+tg_tensor *tg_add_scalar(const tg_tensor *a, double s) { return binary_scalar(&ADD, a, s); }
+tg_tensor *tg_sub_scalar(const tg_tensor *a, double s) { return binary_scalar(&SUB, a, s); }
+tg_tensor *tg_mul_scalar(const tg_tensor *a, double s) { return binary_scalar(&MUL, a, s); }
+tg_tensor *tg_div_scalar(const tg_tensor *a, double s) { return binary_scalar(&DIV, a, s); }
+tg_tensor *tg_pow_scalar(const tg_tensor *a, double s) { return binary_scalar(&POW_SCALAR, a, s); }
+tg_tensor *tg_rsub_scalar(const tg_tensor *a, double s) { return binary_scalar(&RSUB, a, s); }
+
+/* ---------------------------------------------------------- comparisons */
+
+tg_tensor *tg__compare(tg_binop op, const tg_tensor *a, const tg_tensor *b)
+{
+    return tg__binary_kernel(op, a, b, tg__result_type(a, b), TG_BOOL);
+}
+
+tg_tensor *tg__compare_scalar(tg_binop op, const tg_tensor *a, double s)
+{
+    tg_dtype dt = tg__result_type_scalar(a, s);
+    tg_tensor *sb = tg__scalar_tensor(s, dt);
+    return sb ? tg__binary_kernel(op, a, sb, dt, TG_BOOL) : NULL;
+}
+
+/* where(cond, a, b) without history, in a and b's promoted dtype. */
+tg_tensor *tg__where(const tg_tensor *cond, const tg_tensor *a, const tg_tensor *b)
+{
+    int64_t ab[TG_MAX_DIMS], shape[TG_MAX_DIMS];
+    int nab, nd;
+    if (tg__broadcast_shapes(a->shape, a->ndim, b->shape, b->ndim, ab, &nab) ||
+        tg__broadcast_shapes(cond->shape, cond->ndim, ab, nab, shape, &nd))
+        return NULL;
+    tg_dtype dt = tg__result_type(a, b);
+    const tg_tensor *ca = a->dtype == dt ? a : tg__cast(a, dt);
+    const tg_tensor *cb = b->dtype == dt ? b : tg__cast(b, dt);
+    const tg_tensor *cc = cond->dtype == TG_BOOL ? cond : tg__compare_scalar(TG_BIN_EQ, cond, 0);
+    tg_tensor *out = ca && cb && cc ? tg__new(dt, shape, nd) : NULL;
+    if (!out) return NULL;
+    /* A non-bool condition was turned into "== 0": swap the branches. */
+    if (cond->dtype == TG_BOOL) tg__k_where(out, cc, ca, cb);
+    else tg__k_where(out, cc, cb, ca);
+    return out;
+}

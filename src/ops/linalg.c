@@ -1,0 +1,186 @@
+/* Matrix products: mm, bmm, mv, dot, and matmul composed from them with
+   PyTorch's rules (and so PyTorch's graph nodes). */
+#include "../internal.h"
+
+#include <string.h>
+
+static int check_float_pair(const char *name, const tg_tensor *a, const tg_tensor *b)
+{
+    if (a->dtype != b->dtype)
+        return tg__faili(TG_E_DTYPE, "expected scalar type %s but found %s",
+                         tg__dtype_short(a->dtype), tg__dtype_short(b->dtype));
+    if (a->dtype == TG_BOOL)
+        return tg__faili(TG_E_DTYPE, "\"%s\" not implemented for 'Bool'", name);
+    return 0;
+}
+
+static tg_tensor *record2(tg_op op, tg_tensor *out, const tg_tensor *a, const tg_tensor *b)
+{
+    const tg_tensor *ins[2] = {a, b};
+    if (!tg__needs_grad(ins, 2)) return out;
+    tg_node *n = tg__node_new(op, ins, 2);
+    if (!n) return NULL;
+    if (n->next[1].node) tg__save(n, 0, a);
+    if (n->next[0].node) tg__save(n, 1, b);
+    tg__set_history(out, n);
+    return out;
+}
+
+/* (B, M, K) @ (B, K, N) into a new (B, M, N) tensor. */
+static tg_tensor *bmm_kernel(const tg_tensor *a, const tg_tensor *b)
+{
+    tg_tensor *out = tg__new(a->dtype, (int64_t[]){a->shape[0], a->shape[1], b->shape[2]}, 3);
+    if (out) tg__k_bmm(out, a, b);
+    return out;
+}
+
+/* a 2-D view as (1, M, K) for the batched kernel. */
+static tg_tensor *as_batch(const tg_tensor *t)
+{
+    int64_t shape[3] = {1, t->ndim > 1 ? t->shape[0] : 1, t->shape[t->ndim - 1]};
+    int64_t strides[3] = {0, t->ndim > 1 ? t->strides[0] : 0, t->strides[t->ndim - 1]};
+    return tg__alias(t, shape, strides, 3, t->offset);
+}
+
+tg_tensor *tg__mm(const tg_tensor *a, const tg_tensor *b)
+{
+    TG_ARG(a);
+    TG_ARG(b);
+    if (a->ndim != 2) return tg__fail(TG_E_SHAPE, "self must be a matrix");
+    if (b->ndim != 2) return tg__fail(TG_E_SHAPE, "mat2 must be a matrix");
+    if (a->shape[1] != b->shape[0])
+        return tg__fail(TG_E_SHAPE, "mat1 and mat2 shapes cannot be multiplied (%lldx%lld and %lldx%lld)",
+                        (long long)a->shape[0], (long long)a->shape[1], (long long)b->shape[0], (long long)b->shape[1]);
+    if (check_float_pair("addmm_impl_cpu_", a, b)) return NULL;
+    tg_tensor *ab = as_batch(a), *bb = as_batch(b);
+    tg_tensor *o = ab && bb ? bmm_kernel(ab, bb) : NULL;
+    tg_tensor *out = o ? tg__alias(o, (int64_t[]){a->shape[0], b->shape[1]}, o->strides + 1, 2, 0) : NULL;
+    return out ? record2(TG_OP_MM, out, a, b) : NULL;
+}
+
+tg_tensor *tg__bmm(const tg_tensor *a, const tg_tensor *b)
+{
+    TG_ARG(a);
+    TG_ARG(b);
+    if (a->ndim != 3) return tg__fail(TG_E_SHAPE, "batch1 must be a 3D tensor");
+    if (b->ndim != 3) return tg__fail(TG_E_SHAPE, "batch2 must be a 3D tensor");
+    if (a->shape[0] != b->shape[0] || a->shape[2] != b->shape[1])
+        return tg__fail(TG_E_SHAPE, "Expected size for first two dimensions of batch2 tensor to be: [%lld, %lld] but got: [%lld, %lld].",
+                        (long long)a->shape[0], (long long)a->shape[2], (long long)b->shape[0], (long long)b->shape[1]);
+    if (check_float_pair("bmm", a, b)) return NULL;
+    tg_tensor *out = bmm_kernel(a, b);
+    return out ? record2(TG_OP_BMM, out, a, b) : NULL;
+}
+
+tg_tensor *tg__mv(const tg_tensor *a, const tg_tensor *v)
+{
+    TG_ARG(a);
+    TG_ARG(v);
+    if (a->ndim != 2 || v->ndim != 1)
+        return tg__fail(TG_E_SHAPE, "vector + matrix @ vector expected, got 1, %d, %d", a->ndim, v->ndim);
+    if (a->shape[1] != v->shape[0])
+        return tg__fail(TG_E_SHAPE, "size mismatch, got %lld, %lldx%lld,%lld", (long long)a->shape[0],
+                        (long long)a->shape[0], (long long)a->shape[1], (long long)v->shape[0]);
+    if (check_float_pair("addmv_impl_cpu", a, v)) return NULL;
+    tg_tensor *ab = as_batch(a);
+    tg_tensor *vb = tg__alias(v, (int64_t[]){1, v->shape[0], 1}, (int64_t[]){0, v->strides[0], 1}, 3, v->offset);
+    tg_tensor *o = ab && vb ? bmm_kernel(ab, vb) : NULL;
+    tg_tensor *out = o ? tg__alias(o, (int64_t[]){a->shape[0]}, (int64_t[]){1}, 1, 0) : NULL;
+    return out ? record2(TG_OP_MV, out, a, v) : NULL;
+}
+
+tg_tensor *tg__dot(const tg_tensor *a, const tg_tensor *b)
+{
+    TG_ARG(a);
+    TG_ARG(b);
+    if (a->ndim != 1 || b->ndim != 1)
+        return tg__fail(TG_E_SHAPE, "1D tensors expected, but got %dD and %dD tensors", a->ndim, b->ndim);
+    if (a->shape[0] != b->shape[0])
+        return tg__fail(TG_E_SHAPE, "inconsistent tensor size, expected tensor [%lld] and src [%lld] to have the same number of elements, but got %lld and %lld elements respectively",
+                        (long long)a->shape[0], (long long)b->shape[0], (long long)a->shape[0], (long long)b->shape[0]);
+    if (check_float_pair("dot", a, b)) return NULL;
+    tg_tensor *ab = tg__alias(a, (int64_t[]){1, 1, a->shape[0]}, (int64_t[]){0, 0, a->strides[0]}, 3, a->offset);
+    tg_tensor *bb = tg__alias(b, (int64_t[]){1, b->shape[0], 1}, (int64_t[]){0, b->strides[0], 1}, 3, b->offset);
+    tg_tensor *o = ab && bb ? bmm_kernel(ab, bb) : NULL;
+    tg_tensor *out = o ? tg__alias(o, NULL, NULL, 0, 0) : NULL;
+    return out ? record2(TG_OP_DOT, out, a, b) : NULL;
+}
+
+tg_tensor *tg__squeeze_inplace(const tg_tensor *t, int64_t dim);
+
+/* matmul(t1, t2) where one of them has >= 3 dims and the other 1 or 2:
+   fold the batch dims into rows and use mm/mv (PyTorch transposes the
+   problem when the larger operand is on the right). */
+static tg_tensor *matmul_folded(const tg_tensor *a, const tg_tensor *b)
+{
+    bool transpose = b->ndim > a->ndim;
+    const tg_tensor *t1 = a, *t2 = b;
+    if (transpose) {
+        t1 = tg_transpose(b, -1, -2);
+        t2 = a->ndim == 2 ? tg__t(a) : a;
+        if (!t1 || !t2) return NULL;
+    }
+    int64_t out_shape[TG_MAX_DIMS];
+    int nd = t1->ndim - 1;
+    memcpy(out_shape, t1->shape, (size_t)nd * sizeof *out_shape);
+    int64_t rows = tg__numel(out_shape, nd);
+    if (t2->ndim == 2) out_shape[nd++] = t2->shape[1];
+    tg_tensor *folded = tg_reshape(t1, (int64_t[]){rows, t1->shape[t1->ndim - 1]}, 2);
+    if (!folded) return NULL;
+    if (t2->ndim == 1) return tg__unsafe_view(tg__mv(folded, t2), out_shape, nd);
+    tg_tensor *out = tg__mm(folded, t2);
+    out = out ? tg__unsafe_view(out, out_shape, nd) : NULL;
+    if (!out || !transpose) return out;
+    return tg_contiguous(tg_transpose(out, -1, -2));
+}
+
+static tg_tensor *matmul_batched(const tg_tensor *a, const tg_tensor *b)
+{
+    int64_t n = a->ndim > 1 ? a->shape[a->ndim - 2] : 1, m1 = a->shape[a->ndim - 1];
+    int64_t m2 = b->ndim > 1 ? b->shape[b->ndim - 2] : b->shape[0], p = b->ndim > 1 ? b->shape[b->ndim - 1] : 1;
+    int nb1 = a->ndim > 2 ? a->ndim - 2 : 0, nb2 = b->ndim > 2 ? b->ndim - 2 : 0;
+    int64_t batch[TG_MAX_DIMS];
+    int nbatch;
+    if (tg__broadcast_shapes(a->shape, nb1, b->shape, nb2, batch, &nbatch)) return NULL;
+    if (nbatch + 2 > TG_MAX_DIMS) return tg__fail(TG_E_SHAPE, "matmul: too many dimensions");
+    int64_t total = tg__numel(batch, nbatch);
+    int64_t e1[TG_MAX_DIMS], e2[TG_MAX_DIMS], out_shape[TG_MAX_DIMS];
+    memcpy(e1, batch, (size_t)nbatch * sizeof *batch);
+    memcpy(e2, batch, (size_t)nbatch * sizeof *batch);
+    memcpy(out_shape, batch, (size_t)nbatch * sizeof *batch);
+    e1[nbatch] = n; e1[nbatch + 1] = m1;
+    e2[nbatch] = m2; e2[nbatch + 1] = p;
+    int nout = nbatch;
+    if (a->ndim > 1) out_shape[nout++] = n;
+    if (b->ndim > 1) out_shape[nout++] = p;
+    if (m1 != m2) {
+        return tg__fail(TG_E_SHAPE, "Expected size for first two dimensions of batch2 tensor to be: [%lld, %lld] but got: [%lld, %lld].",
+                        (long long)total, (long long)m1, (long long)total, (long long)m2);
+    }
+    tg_tensor *ea = tg_expand(a->ndim == 1 ? tg_unsqueeze(a, 0) : a, e1, nbatch + 2);
+    tg_tensor *eb = tg_expand(b->ndim == 1 ? tg_unsqueeze(b, 1) : b, e2, nbatch + 2);
+    tg_tensor *ra = tg_reshape(ea, (int64_t[]){total, n, m1}, 3);
+    tg_tensor *rb = tg_reshape(eb, (int64_t[]){total, m2, p}, 3);
+    return tg__unsafe_view(tg__bmm(ra, rb), out_shape, nout);
+}
+
+tg_tensor *tg_matmul(const tg_tensor *a, const tg_tensor *b)
+{
+    TG_ARG(a);
+    TG_ARG(b);
+    int d1 = a->ndim, d2 = b->ndim;
+    if (d1 == 0 || d2 == 0)
+        return tg__fail(TG_E_SHAPE, "both arguments to matmul need to be at least 1D, but they are %dD and %dD", d1, d2);
+    if (d1 == 1 && d2 == 1) return tg__dot(a, b);
+    if (d1 == 2 && d2 == 1) return tg__mv(a, b);
+    if (d1 == 1 && d2 == 2) {
+        if (a->shape[0] != b->shape[0])
+            return tg__fail(TG_E_SHAPE, "mat1 and mat2 shapes cannot be multiplied (1x%lld and %lldx%lld)",
+                            (long long)a->shape[0], (long long)b->shape[0], (long long)b->shape[1]);
+        return tg__squeeze_inplace(tg__mm(tg_unsqueeze(a, 0), b), 0);
+    }
+    if (d1 == 2 && d2 == 2) return tg__mm(a, b);
+    bool last_match = a->shape[d1 - 1] == b->shape[d2 > 1 ? d2 - 2 : 0];
+    if (((d1 >= 3 && d2 <= 2) || (d2 >= 3 && d1 <= 2)) && last_match) return matmul_folded(a, b);
+    return matmul_batched(a, b);
+}

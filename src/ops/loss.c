@@ -1,0 +1,56 @@
+/* Loss functions with mean reduction. */
+#include "../internal.h"
+
+static tg_tensor *record_loss(tg_op op, tg_tensor *out, const tg_tensor *input, const tg_tensor *target)
+{
+    const tg_tensor *ins[2] = {input, target};
+    if (!tg__needs_grad(ins, 2)) return out;
+    tg_node *n = tg__node_new(op, ins, 2);
+    if (!n) return NULL;
+    tg__save(n, 0, input);
+    tg__save(n, 1, target);
+    n->scalar = (double)tg_numel(input);
+    tg__set_history(out, n);
+    return out;
+}
+
+tg_tensor *tg_binary_cross_entropy_with_logits(const tg_tensor *input, const tg_tensor *target)
+{
+    TG_ARG(input);
+    TG_ARG(target);
+    if (!tg__same_shape(input->shape, input->ndim, target->shape, target->ndim)) {
+        char a[256], b[256];
+        return tg__fail(TG_E_SHAPE, "Target size (torch.Size(%s)) must be the same as input size (torch.Size(%s))",
+                        tg__shape_str(target->shape, target->ndim, a, sizeof a),
+                        tg__shape_str(input->shape, input->ndim, b, sizeof b));
+    }
+    if (!tg__is_floating(input->dtype) || !tg__is_floating(target->dtype))
+        return tg__fail(TG_E_DTYPE, "binary_cross_entropy_with_logits expects floating point input and target");
+    tg_tensor *out = NULL;
+    /* (1 - y) x + m + log(exp(-m) + exp(-x - m)) with m = max(-x, 0): stable for any x. */
+    TG_NO_GRAD {
+        tg_tensor *m = tg_relu(tg_neg(input));
+        tg_tensor *lse = tg_log(tg_add(tg_exp(tg_neg(m)), tg_exp(tg_sub(tg_neg(input), m))));
+        out = tg_mean(tg_add(tg_add(tg_mul(tg_rsub_scalar(target, 1), input), m), lse));
+    }
+    return out ? record_loss(TG_OP_BCE_LOGITS, out, input, target) : NULL;
+}
+
+tg_tensor *tg_mse_loss(const tg_tensor *input, const tg_tensor *target)
+{
+    TG_ARG(input);
+    TG_ARG(target);
+    int64_t shape[TG_MAX_DIMS];
+    int nd;
+    if (tg__broadcast_shapes(input->shape, input->ndim, target->shape, target->ndim, shape, &nd)) return NULL;
+    const tg_tensor *x = input, *y = target;
+    if (!tg__same_shape(shape, nd, input->shape, input->ndim)) x = tg_expand(input, shape, nd);
+    if (!tg__same_shape(shape, nd, target->shape, target->ndim)) y = tg_expand(target, shape, nd);
+    if (!x || !y) return NULL;
+    tg_tensor *out = NULL;
+    TG_NO_GRAD {
+        tg_tensor *d = tg_sub(x, y);
+        out = tg_mean(tg_mul(d, d));
+    }
+    return out ? record_loss(TG_OP_MSE_LOSS, out, x, y) : NULL;
+}

@@ -1,0 +1,379 @@
+/* Shape operations. All but the copying ones return views: tensors over the
+   same storage and version counter with other sizes and strides. */
+#include "../internal.h"
+
+#include <string.h>
+
+/* A view of t with history `op`; *node (may be NULL) gets the new node so the
+   caller can store the parameters its derivative needs. */
+static tg_tensor *view_of(const tg_tensor *t, tg_op op, const int64_t *shape, const int64_t *strides,
+                          int ndim, int64_t offset, tg_node **node)
+{
+    if (node) *node = NULL;
+    tg_tensor *v = tg__alias(t, shape, strides, ndim, offset);
+    if (!v) return NULL;
+    tg_tensor *base = t->view_base ? t->view_base : (tg_tensor *)t;
+    tg__ref(base);
+    v->view_base = base;
+    const tg_tensor *ins[1] = {t};
+    if (!tg__needs_grad(ins, 1)) return v;
+    tg_node *n = tg__node_new(op, ins, 1);
+    if (!n) return NULL;
+    tg__set_history(v, n);
+    if (node) *node = n;
+    return v;
+}
+
+/* Resolves a -1 in shape; fails with PyTorch's messages. */
+static int infer_shape(const int64_t *shape, int ndim, int64_t numel, int64_t *out)
+{
+    if (ndim < 0 || ndim > TG_MAX_DIMS)
+        return tg__faili(TG_E_SHAPE, "tensors may have at most %d dimensions, got %d", TG_MAX_DIMS, ndim);
+    if (ndim > 0 && !shape) return tg__faili(TG_E_NULL, "shape is NULL");
+    int infer = -1;
+    int64_t known = 1;
+    for (int i = 0; i < ndim; i++) {
+        if (shape[i] == -1) {
+            if (infer >= 0) return tg__faili(TG_E_SHAPE, "only one dimension can be inferred");
+            infer = i;
+        } else if (shape[i] < 0) {
+            return tg__faili(TG_E_SHAPE, "invalid shape dimension %lld", (long long)shape[i]);
+        } else {
+            known *= shape[i];
+        }
+        out[i] = shape[i];
+    }
+    char buf[256];
+    if (infer >= 0) {
+        if (known == 0 || numel % known != 0)
+            return tg__faili(TG_E_SHAPE, "shape '%s' is invalid for input of size %lld",
+                             tg__shape_str(shape, ndim, buf, sizeof buf), (long long)numel);
+        out[infer] = numel / known;
+    } else if (known != numel) {
+        return tg__faili(TG_E_SHAPE, "shape '%s' is invalid for input of size %lld",
+                         tg__shape_str(shape, ndim, buf, sizeof buf), (long long)numel);
+    }
+    return 0;
+}
+
+/* Strides that view t as `shape` without copying, or false (PyTorch's
+   computeStride: dims are matched in contiguous chunks from the right). */
+static bool view_strides(const tg_tensor *t, const int64_t *shape, int ndim, int64_t *strides)
+{
+    if (t->ndim == 0 || tg_numel(t) == 0) {
+        tg__contiguous_strides(shape, ndim, strides);
+        return true;
+    }
+    int view_d = ndim - 1;
+    int64_t chunk_base = t->strides[t->ndim - 1], tensor_numel = 1, view_numel = 1;
+    for (int d = t->ndim - 1; d >= 0; d--) {
+        tensor_numel *= t->shape[d];
+        if (d == 0 || (t->shape[d - 1] != 1 && t->strides[d - 1] != tensor_numel * chunk_base)) {
+            while (view_d >= 0 && (view_numel < tensor_numel || shape[view_d] == 1)) {
+                strides[view_d] = view_numel * chunk_base;
+                view_numel *= shape[view_d];
+                view_d--;
+            }
+            if (view_numel != tensor_numel) return false;
+            if (d > 0) {
+                chunk_base = t->strides[d - 1];
+                tensor_numel = 1;
+                view_numel = 1;
+            }
+        }
+    }
+    return view_d == -1;
+}
+
+tg_tensor *tg_view(const tg_tensor *t, const int64_t *shape, int ndim)
+{
+    TG_ARG(t);
+    int64_t sizes[TG_MAX_DIMS], strides[TG_MAX_DIMS];
+    if (infer_shape(shape, ndim, tg_numel(t), sizes)) return NULL;
+    if (!view_strides(t, sizes, ndim, strides))
+        return tg__fail(TG_E_SHAPE, "view size is not compatible with input tensor's size and stride (at least one "
+                                    "dimension spans across two contiguous subspaces). Use .reshape(...) instead.");
+    return view_of(t, TG_OP_VIEW, sizes, strides, ndim, t->offset, NULL);
+}
+
+tg_tensor *tg__unsafe_view(const tg_tensor *t, const int64_t *shape, int ndim)
+{
+    int64_t strides[TG_MAX_DIMS];
+    tg__contiguous_strides(shape, ndim, strides);
+    tg_tensor *v = tg__alias(t, shape, strides, ndim, t->offset);
+    if (!v) return NULL;
+    const tg_tensor *ins[1] = {t};
+    if (!tg__needs_grad(ins, 1)) return v;
+    tg_node *n = tg__node_new(TG_OP_UNSAFE_VIEW, ins, 1);
+    if (!n) return NULL;
+    tg__set_history(v, n);
+    return v;
+}
+
+tg_tensor *tg_reshape(const tg_tensor *t, const int64_t *shape, int ndim)
+{
+    TG_ARG(t);
+    int64_t sizes[TG_MAX_DIMS], strides[TG_MAX_DIMS];
+    if (infer_shape(shape, ndim, tg_numel(t), sizes)) return NULL;
+    if (view_strides(t, sizes, ndim, strides))
+        return view_of(t, TG_OP_RESHAPE_ALIAS, sizes, strides, ndim, t->offset, NULL);
+    /* Not viewable: copy, then view the copy (PyTorch's clone + _unsafe_view). */
+    tg_tensor *c = tg_clone(t);
+    return c ? tg__unsafe_view(c, sizes, ndim) : NULL;
+}
+
+tg_tensor *tg_transpose(const tg_tensor *t, int64_t d0, int64_t d1)
+{
+    TG_ARG(t);
+    int64_t a, b;
+    if (tg__wrap_dim(d0, t->ndim, &a) || tg__wrap_dim(d1, t->ndim, &b)) return NULL;
+    int64_t shape[TG_MAX_DIMS], strides[TG_MAX_DIMS];
+    memcpy(shape, t->shape, sizeof shape);
+    memcpy(strides, t->strides, sizeof strides);
+    if (t->ndim > 0) {
+        shape[a] = t->shape[b]; shape[b] = t->shape[a];
+        strides[a] = t->strides[b]; strides[b] = t->strides[a];
+    }
+    tg_node *n;
+    tg_tensor *v = view_of(t, TG_OP_TRANSPOSE, shape, strides, t->ndim, t->offset, &n);
+    if (n) { n->ints[0] = a; n->ints[1] = b; }
+    return v;
+}
+
+/* PyTorch's t(): a transpose of the two dims of a matrix (vectors as they are). */
+tg_tensor *tg__t(const tg_tensor *t)
+{
+    TG_ARG(t);
+    if (t->ndim > 2)
+        return tg__fail(TG_E_SHAPE, "t() expects a tensor with <= 2 dimensions, but self is %dD", t->ndim);
+    int64_t shape[2] = {0}, strides[2] = {0};
+    for (int i = 0; i < t->ndim; i++) {
+        shape[i] = t->shape[t->ndim - 1 - i];
+        strides[i] = t->strides[t->ndim - 1 - i];
+    }
+    tg_node *n;
+    tg_tensor *v = view_of(t, TG_OP_T, shape, strides, t->ndim, t->offset, &n);
+    if (n) { n->ints[0] = 0; n->ints[1] = t->ndim == 2 ? 1 : 0; }
+    return v;
+}
+
+tg_tensor *tg_permute(const tg_tensor *t, const int64_t *dims, int ndims)
+{
+    TG_ARG(t);
+    if (ndims != t->ndim || (ndims && !dims))
+        return tg__fail(TG_E_SHAPE, "permute(sparse_coo): number of dimensions in the tensor input does not match "
+                                    "the length of the desired ordering of dimensions i.e. input.dim() = %d is not equal to len(dims) = %d",
+                        t->ndim, ndims);
+    int64_t shape[TG_MAX_DIMS], strides[TG_MAX_DIMS];
+    bool seen[TG_MAX_DIMS] = {false};
+    int64_t perm[TG_MAX_DIMS];
+    for (int i = 0; i < ndims; i++) {
+        int64_t d;
+        if (tg__wrap_dim(dims[i], t->ndim, &d)) return NULL;
+        if (seen[d]) return tg__fail(TG_E_INVALID, "permute(): duplicate dims are not allowed.");
+        seen[d] = true;
+        perm[i] = d;
+        shape[i] = t->shape[d];
+        strides[i] = t->strides[d];
+    }
+    tg_node *n;
+    tg_tensor *v = view_of(t, TG_OP_PERMUTE, shape, strides, ndims, t->offset, &n);
+    if (n) {
+        n->n_ints = ndims;
+        memcpy(n->ints, perm, (size_t)ndims * sizeof *perm);
+    }
+    return v;
+}
+
+tg_tensor *tg_expand(const tg_tensor *t, const int64_t *shape, int ndim)
+{
+    TG_ARG(t);
+    if (ndim > 0 && !shape) return tg__fail(TG_E_NULL, "shape is NULL");
+    if (ndim < t->ndim || ndim > TG_MAX_DIMS) {
+        char a[256], b[256];
+        return tg__fail(TG_E_SHAPE,
+                        "expand(%s{%s}, size=%s): the number of sizes provided (%d) must be greater or equal to the number of dimensions in the tensor (%d)",
+                        tg__legacy_type(t->dtype), tg__shape_str(t->shape, t->ndim, a, sizeof a),
+                        tg__shape_str(shape, ndim < TG_MAX_DIMS ? ndim : TG_MAX_DIMS, b, sizeof b), ndim, t->ndim);
+    }
+    int64_t sizes[TG_MAX_DIMS], strides[TG_MAX_DIMS];
+    int lead = ndim - t->ndim;
+    for (int i = 0; i < ndim; i++) {
+        int j = i - lead;
+        int64_t want = shape[i];
+        if (j < 0) {
+            if (want < 0)
+                return tg__fail(TG_E_SHAPE, "The expanded size of the tensor (%lld) isn't allowed in a leading, non-existing dimension %d",
+                                (long long)want, i);
+            sizes[i] = want;
+            strides[i] = 0;
+            continue;
+        }
+        if (want == -1) want = t->shape[j];
+        if (t->shape[j] == want) {
+            sizes[i] = want;
+            strides[i] = t->strides[j];
+        } else if (t->shape[j] == 1 && want >= 0) {
+            sizes[i] = want;
+            strides[i] = 0;
+        } else {
+            char buf[256];
+            return tg__fail(TG_E_SHAPE,
+                            "The expanded size of the tensor (%lld) must match the existing size (%lld) at non-singleton dimension %d.  Target sizes: %s.  Tensor sizes: %s",
+                            (long long)want, (long long)t->shape[j], i, tg__shape_str(shape, ndim, buf, sizeof buf),
+                            tg__shape_str(t->shape, t->ndim, (char[256]){0}, 256));
+        }
+    }
+    return view_of(t, TG_OP_EXPAND, sizes, strides, ndim, t->offset, NULL);
+}
+
+tg_tensor *tg_contiguous(const tg_tensor *t)
+{
+    TG_ARG(t);
+    if (!tg_is_contiguous(t)) return tg_clone(t);
+    tg__ref((tg_tensor *)t);   /* like PyTorch, the same tensor */
+    tg__scope_own((tg_tensor *)t);
+    return (tg_tensor *)t;
+}
+
+tg_tensor *tg_unsqueeze(const tg_tensor *t, int64_t dim)
+{
+    TG_ARG(t);
+    if (t->ndim >= TG_MAX_DIMS)
+        return tg__fail(TG_E_SHAPE, "tensors may have at most %d dimensions", TG_MAX_DIMS);
+    int64_t d;
+    if (tg__wrap_dim(dim, t->ndim + 1, &d)) return NULL;
+    int64_t shape[TG_MAX_DIMS], strides[TG_MAX_DIMS];
+    for (int i = 0, j = 0; i <= t->ndim; i++) {
+        if (i == d) {
+            shape[i] = 1;
+            strides[i] = j < t->ndim ? t->strides[j] * t->shape[j] : 1;
+            continue;
+        }
+        shape[i] = t->shape[j];
+        strides[i] = t->strides[j];
+        j++;
+    }
+    tg_node *n;
+    tg_tensor *v = view_of(t, TG_OP_UNSQUEEZE, shape, strides, t->ndim + 1, t->offset, &n);
+    if (n) n->ints[0] = d;
+    return v;
+}
+
+static tg_tensor *squeeze(const tg_tensor *t, int64_t dim, tg_op op)
+{
+    TG_ARG(t);
+    int64_t d;
+    if (tg__wrap_dim(dim, t->ndim, &d)) return NULL;
+    if (t->ndim == 0 || t->shape[d] != 1) return view_of(t, op, t->shape, t->strides, t->ndim, t->offset, NULL);
+    int64_t shape[TG_MAX_DIMS], strides[TG_MAX_DIMS];
+    for (int i = 0, j = 0; i < t->ndim; i++) {
+        if (i == d) continue;
+        shape[j] = t->shape[i];
+        strides[j++] = t->strides[i];
+    }
+    return view_of(t, op, shape, strides, t->ndim - 1, t->offset, NULL);
+}
+
+tg_tensor *tg_squeeze_dim(const tg_tensor *t, int64_t dim) { return squeeze(t, dim, TG_OP_SQUEEZE_DIM); }
+tg_tensor *tg__squeeze_inplace(const tg_tensor *t, int64_t dim) { return squeeze(t, dim, TG_OP_SQUEEZE_INPLACE); }
+
+tg_tensor *tg_select(const tg_tensor *t, int64_t dim, int64_t index)
+{
+    TG_ARG(t);
+    if (t->ndim == 0) return tg__fail(TG_E_INDEX, "select() cannot be applied to a 0-dim tensor.");
+    int64_t d;
+    if (tg__wrap_dim(dim, t->ndim, &d)) return NULL;
+    int64_t size = t->shape[d];
+    if (index < -size || index >= size)
+        return tg__fail(TG_E_INDEX, "index %lld is out of bounds for dimension %lld with size %lld",
+                        (long long)index, (long long)d, (long long)size);
+    if (index < 0) index += size;
+    int64_t shape[TG_MAX_DIMS], strides[TG_MAX_DIMS];
+    for (int i = 0, j = 0; i < t->ndim; i++) {
+        if (i == d) continue;
+        shape[j] = t->shape[i];
+        strides[j++] = t->strides[i];
+    }
+    tg_node *n;
+    tg_tensor *v = view_of(t, TG_OP_SELECT, shape, strides, t->ndim - 1, t->offset + index * t->strides[d], &n);
+    if (n) { n->ints[0] = d; n->ints[1] = index; }
+    return v;
+}
+
+tg_tensor *tg_slice(const tg_tensor *t, int64_t dim, int64_t start, int64_t end, int64_t step)
+{
+    TG_ARG(t);
+    if (t->ndim == 0) return tg__fail(TG_E_INDEX, "slice() cannot be applied to a 0-dim tensor.");
+    if (step <= 0) return tg__fail(TG_E_INVALID, "slice step must be positive");
+    int64_t d;
+    if (tg__wrap_dim(dim, t->ndim, &d)) return NULL;
+    int64_t size = t->shape[d];
+    /* Python's clamping of out-of-range bounds. */
+    if (start < 0) start += size;
+    if (end < 0) end += size;
+    if (start < 0) start = 0;
+    if (start > size) start = size;
+    if (end < start) end = start;
+    if (end > size) end = size;
+    int64_t shape[TG_MAX_DIMS], strides[TG_MAX_DIMS];
+    memcpy(shape, t->shape, sizeof shape);
+    memcpy(strides, t->strides, sizeof strides);
+    shape[d] = (end - start + step - 1) / step;
+    strides[d] = t->strides[d] * step;
+    tg_node *n;
+    tg_tensor *v = view_of(t, TG_OP_SLICE, shape, strides, t->ndim, t->offset + start * t->strides[d], &n);
+    if (n) { n->ints[0] = d; n->ints[1] = start; n->ints[2] = end; n->ints[3] = step; }
+    return v;
+}
+
+/* The gradient of select/slice: zeros of the input's shape with g placed
+   where the view was. Differentiable, so second derivatives work. */
+static tg_tensor *scatter_back(tg_op op, const tg_tensor *g, const tg_meta *in, const int64_t *p)
+{
+    tg_tensor *out = tg_zeros(in->shape, in->ndim, g->dtype);
+    if (!out) return NULL;
+    tg_tensor *dst;
+    TG_NO_GRAD {
+        dst = op == TG_OP_SELECT_BACKWARD ? tg_select(out, p[0], p[1]) : tg_slice(out, p[0], p[1], p[2], p[3]);
+    }
+    if (!dst) return NULL;
+    tg__copy_into(dst, g);
+    const tg_tensor *ins[1] = {g};
+    if (!tg__needs_grad(ins, 1)) return out;
+    tg_node *n = tg__node_new(op, ins, 1);
+    if (!n) return NULL;
+    memcpy(n->ints, p, 4 * sizeof *p);
+    tg__set_history(out, n);
+    return out;
+}
+
+tg_tensor *tg__select_backward(const tg_tensor *g, const tg_meta *in, int64_t dim, int64_t index)
+{
+    return scatter_back(TG_OP_SELECT_BACKWARD, g, in, (int64_t[4]){dim, index, 0, 0});
+}
+
+tg_tensor *tg__slice_backward(const tg_tensor *g, const tg_meta *in, int64_t dim, int64_t start, int64_t end,
+                              int64_t step)
+{
+    return scatter_back(TG_OP_SLICE_BACKWARD, g, in, (int64_t[4]){dim, start, end, step});
+}
+
+tg_tensor *tg_detach(const tg_tensor *t)
+{
+    TG_ARG(t);
+    return tg__alias(t, t->shape, t->strides, t->ndim, t->offset);
+}
+
+tg_tensor *tg_data(const tg_tensor *t)
+{
+    TG_ARG(t);
+    tg_tensor *d = tg__alias(t, t->shape, t->strides, t->ndim, t->offset);
+    tg_version_counter *v = d ? tg__malloc(sizeof *v) : NULL;
+    if (!v) return NULL;
+    atomic_init(&v->refs, 1);
+    atomic_init(&v->value, 0);
+    atomic_fetch_sub(&d->version->refs, 1);   /* t still holds the shared counter */
+    d->version = v;
+    return d;
+}

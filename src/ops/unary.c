@@ -1,0 +1,104 @@
+/* Unary elementwise functions, where, and dtype conversion. */
+#include "../internal.h"
+
+typedef struct unary_def {
+    tg_op op;
+    tg_unop kernel;
+    bool floating_only;   /* integer inputs are promoted to float first */
+    bool saves_input, saves_output;
+} unary_def;
+
+static tg_tensor *unary(const unary_def *d, const tg_tensor *a)
+{
+    TG_ARG(a);
+    if (a->dtype == TG_BOOL && d->kernel == TG_UN_NEG)
+        return tg__fail(TG_E_DTYPE, "Negation, the `-` operator, on a bool tensor is not supported. "
+                                    "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
+    tg_dtype dt = a->dtype;
+    if (d->floating_only && !tg__is_floating(dt)) dt = TG_F32;
+    const tg_tensor *src = dt == a->dtype ? a : tg__cast(a, dt);
+    tg_tensor *out = src ? tg__new(dt, a->shape, a->ndim) : NULL;
+    if (!out) return NULL;
+    tg__k_unary(d->kernel, out, src);
+    const tg_tensor *ins[1] = {a};
+    if (!tg__needs_grad(ins, 1)) return out;
+    tg_node *n = tg__node_new(d->op, ins, 1);
+    if (!n) return NULL;
+    if (d->saves_input) tg__save(n, 0, a);
+    tg__set_history(out, n);
+    if (d->saves_output && tg__save_output(n, 1, out)) return NULL;
+    return out;
+}
+
+#define UNARY(fn, OP, KERNEL, FLOAT_ONLY, IN, OUT)                                 \
+    tg_tensor *fn(const tg_tensor *t)                                              \
+    {                                                                              \
+        static const unary_def d = {OP, KERNEL, FLOAT_ONLY, IN, OUT};              \
+        return unary(&d, t);                                                       \
+    }
+
+UNARY(tg_neg, TG_OP_NEG, TG_UN_NEG, false, false, false)
+UNARY(tg_exp, TG_OP_EXP, TG_UN_EXP, true, false, true)
+UNARY(tg_log, TG_OP_LOG, TG_UN_LOG, true, true, false)
+UNARY(tg_sqrt, TG_OP_SQRT, TG_UN_SQRT, true, false, true)
+UNARY(tg_abs, TG_OP_ABS, TG_UN_ABS, false, true, false)
+UNARY(tg_sin, TG_OP_SIN, TG_UN_SIN, true, true, false)
+UNARY(tg_cos, TG_OP_COS, TG_UN_COS, true, true, false)
+UNARY(tg_tanh, TG_OP_TANH, TG_UN_TANH, true, false, true)
+UNARY(tg_sigmoid, TG_OP_SIGMOID, TG_UN_SIGMOID, true, false, true)
+UNARY(tg_relu, TG_OP_RELU, TG_UN_RELU, false, false, true)
+UNARY(tg_sign, TG_OP_SIGN, TG_UN_SIGN, false, false, false)
+
+tg_tensor *tg_where(const tg_tensor *cond, const tg_tensor *a, const tg_tensor *b)
+{
+    TG_ARG(cond);
+    TG_ARG(a);
+    TG_ARG(b);
+    if (cond->dtype != TG_BOOL)
+        return tg__fail(TG_E_DTYPE, "where expected condition to be a boolean tensor, but got a tensor with dtype %s",
+                        tg__dtype_short(cond->dtype));
+    tg_tensor *out = tg__where(cond, a, b);
+    if (!out) return NULL;
+    const tg_tensor *ins[3] = {NULL, a, b};
+    if (!tg__needs_grad(ins, 3)) return out;
+    tg_node *n = tg__node_new(TG_OP_WHERE, ins, 3);
+    if (!n) return NULL;
+    n->n_next = 3;
+    tg__meta_of(&n->in_meta[0], cond);
+    tg__save(n, 0, cond);
+    tg__set_history(out, n);
+    return out;
+}
+
+tg_tensor *tg_to(const tg_tensor *t, tg_dtype dtype)
+{
+    TG_ARG(t);
+    if (!tg__is_supported(dtype))
+        return tg__fail(TG_E_DTYPE, "dtype %s is not supported yet", tg_dtype_name(dtype));
+    if (dtype == t->dtype) {   /* like PyTorch, the same tensor */
+        tg__ref((tg_tensor *)t);
+        tg__scope_own((tg_tensor *)t);
+        return (tg_tensor *)t;
+    }
+    tg_tensor *out = tg__cast(t, dtype);
+    if (!out) return NULL;
+    const tg_tensor *ins[1] = {t};
+    if (!tg__is_floating(dtype) || !tg__needs_grad(ins, 1)) return out;
+    tg_node *n = tg__node_new(TG_OP_TO_COPY, ins, 1);
+    if (!n) return NULL;
+    tg__set_history(out, n);
+    return out;
+}
+
+tg_tensor *tg_clone(const tg_tensor *t)
+{
+    TG_ARG(t);
+    tg_tensor *out = tg__cast(t, t->dtype);
+    if (!out) return NULL;
+    const tg_tensor *ins[1] = {t};
+    if (!tg__needs_grad(ins, 1)) return out;
+    tg_node *n = tg__node_new(TG_OP_CLONE, ins, 1);
+    if (!n) return NULL;
+    tg__set_history(out, n);
+    return out;
+}

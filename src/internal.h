@@ -97,6 +97,9 @@ const char *tg__shape_str(const int64_t *shape, int ndim, char *buf, size_t cap)
 /* Scope ownership of a tensor that holds one reference the caller made. */
 void tg__scope_own(tg_tensor *t);
 void tg__bump_version(tg_tensor *t);
+/* Live tensors and nodes in the process, for the memory tests. */
+int64_t tg__live_tensors(void);
+int64_t tg__live_nodes(void);
 
 /* ------------------------------------------------------------ kernels */
 

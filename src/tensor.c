@@ -72,6 +72,10 @@ char *tg__ptr(const tg_tensor *t)
 
 /* ---------------------------------------------------- reference counts */
 
+static atomic_int_least64_t live_tensors;
+
+int64_t tg__live_tensors(void) { return atomic_load(&live_tensors); }
+
 static void storage_unref(tg_storage *s)
 {
     if (atomic_fetch_sub(&s->refs, 1) == 1) {
@@ -105,6 +109,7 @@ void tg__unref(tg_tensor *t)
     storage_unref(t->storage);
     version_unref(t->version);
     free(t);
+    atomic_fetch_sub(&live_tensors, 1);
 }
 
 void tg__bump_version(tg_tensor *t) { atomic_fetch_add(&t->version->value, 1); }
@@ -116,6 +121,7 @@ static tg_tensor *tensor_shell(tg_dtype dt, const int64_t *shape, const int64_t 
 {
     tg_tensor *t = tg__calloc(1, sizeof *t);
     if (!t) return NULL;
+    atomic_fetch_add(&live_tensors, 1);
     atomic_init(&t->refs, 1);
     t->dtype = dt;
     t->ndim = ndim;
@@ -141,6 +147,7 @@ tg_tensor *tg__new(tg_dtype dt, const int64_t *shape, int ndim)
     void *data = tg__malloc(nbytes);
     tg_version_counter *v = version_new();
     if (!t || !s || !data || !v) {
+        if (t) atomic_fetch_sub(&live_tensors, 1);
         free(t); free(s); free(data); free(v);
         return NULL;
     }

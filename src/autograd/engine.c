@@ -233,26 +233,32 @@ static tg_tensor *fit_gradient(const tg_node *n, int i, tg_tensor *g)
     return g;
 }
 
+/* Note [Accumulating into .grad]: the first gradient is copied, never
+   shared, since one tensor may reach several leaves (add's backward passes
+   its gradient to both inputs). Under create_graph the copy is recorded
+   (PyTorch's CopyBackwards) and later sums are out of place, so .grad keeps
+   a graph; otherwise later sums are in place. Like PyTorch, a .grad with a
+   graph that leads back to its own leaf is a reference cycle: clear it with
+   tg_zero_grad when done. */
 static int accumulate_grad(tg_tensor *leaf, tg_tensor *g, bool create_graph)
 {
-    if (create_graph) {
-        tg_tensor *sum = leaf->grad ? tg_add(leaf->grad, g) : g;
-        if (!sum) return -1;
-        tg__ref(sum);
-        if (leaf->grad) tg__unref(leaf->grad);
-        leaf->grad = sum;
-        return 0;
-    }
-    if (leaf->grad) {
+    if (leaf->grad && !create_graph) {
         tg__k_binary(TG_BIN_ADD, leaf->grad, leaf->grad, g);
         tg__bump_version(leaf->grad);
         return 0;
     }
-    tg_tensor *copy = tg__new(leaf->dtype, leaf->shape, leaf->ndim);
-    if (!copy) return -1;
-    tg__copy_into(copy, g);
-    tg__ref(copy);
-    leaf->grad = copy;
+    tg_tensor *grad;
+    if (leaf->grad) {
+        grad = tg_add(leaf->grad, g);
+    } else {
+        grad = tg__new(leaf->dtype, leaf->shape, leaf->ndim);
+        if (grad && create_graph) grad = tg_copy_(grad, g);
+        else if (grad) tg__copy_into(grad, g);
+    }
+    if (!grad) return -1;
+    tg__ref(grad);
+    if (leaf->grad) tg__unref(leaf->grad);
+    leaf->grad = grad;
     return 0;
 }
 

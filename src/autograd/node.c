@@ -30,8 +30,13 @@ static _Thread_local tg_node **pending;
 static _Thread_local size_t n_pending, cap_pending;
 static _Thread_local bool draining;
 
+static atomic_int_least64_t live_nodes;
+
+int64_t tg__live_nodes(void) { return atomic_load(&live_nodes); }
+
 static void node_free(tg_node *n)
 {
+    atomic_fetch_sub(&live_nodes, 1);
     for (int i = 0; i < n->n_next; i++)
         if (n->next[i].node) tg__node_unref(n->next[i].node);
     for (int i = 0; i < n->n_saved; i++)
@@ -100,6 +105,7 @@ static tg_node *node_alloc(tg_op op)
 {
     tg_node *n = tg__calloc(1, sizeof *n);
     if (!n) return NULL;
+    atomic_fetch_add(&live_nodes, 1);
     atomic_init(&n->refs, 1);
     n->op = op;
     return n;

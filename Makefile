@@ -31,7 +31,7 @@ install: $(BUILD)/Makefile
 	cmake --install $(BUILD)
 
 bench: all
-	./$(BUILD)/bench/bench_ops
+	sh bench/run.sh $(BUILD)
 
 clean:
 	rm -rf build build-*

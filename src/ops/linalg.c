@@ -26,11 +26,23 @@ static tg_tensor *record2(tg_op op, tg_tensor *out, const tg_tensor *a, const tg
     return out;
 }
 
+/* t itself when each of its matrices has unit stride along one dim (what
+   GEMM takes), else a contiguous copy: gradients of reductions arrive
+   expanded, with stride 0, and are worth one copy. */
+static const tg_tensor *gemm_ready(const tg_tensor *t)
+{
+    int64_t s1 = t->strides[1], s2 = t->strides[2];
+    bool rows = s2 == 1 && (s1 >= t->shape[2] || t->shape[1] == 1);
+    bool cols = s1 == 1 && (s2 >= t->shape[1] || t->shape[2] == 1);
+    return rows || cols ? t : tg__cast(t, t->dtype);
+}
+
 /* (B, M, K) @ (B, K, N) into a new (B, M, N) tensor. */
 static tg_tensor *bmm_kernel(const tg_tensor *a, const tg_tensor *b)
 {
-    tg_tensor *out = tg__new(a->dtype, (int64_t[]){a->shape[0], a->shape[1], b->shape[2]}, 3);
-    if (out) tg__k_bmm(out, a, b);
+    const tg_tensor *ga = gemm_ready(a), *gb = gemm_ready(b);
+    tg_tensor *out = ga && gb ? tg__new(a->dtype, (int64_t[]){a->shape[0], a->shape[1], b->shape[2]}, 3) : NULL;
+    if (out) tg__k_bmm(out, ga, gb);
     return out;
 }
 

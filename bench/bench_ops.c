@@ -1,0 +1,94 @@
+/* Times a few workloads; bench/run.sh runs the same ones in PyTorch beside
+   this program and prints the ratio. Output: one "name microseconds" line
+   per workload (the best of several repetitions). */
+#include <stdio.h>
+#include <tensorgrad.h>
+#include <time.h>
+
+static double now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+typedef void (*workload_fn)(void *ctx);
+
+/* The best time of `reps` runs of `iters` calls each, per call. */
+static double best_us(workload_fn fn, void *ctx, int iters, int reps)
+{
+    double best = 1e300;
+    for (int r = 0; r < reps; r++) {
+        double start = now_us();
+        for (int i = 0; i < iters; i++) {
+            tg_scope_begin();
+            fn(ctx);
+            tg_scope_end();
+        }
+        double per = (now_us() - start) / iters;
+        if (per < best) best = per;
+    }
+    return best;
+}
+
+typedef struct pair { tg_tensor *a, *b; } pair;
+
+static void add_forward(void *ctx)
+{
+    pair *p = ctx;
+    tg_add(p->a, p->b);
+}
+
+static void small_ops_backward(void *ctx)
+{
+    pair *p = ctx;
+    tg_tensor *y = tg_mul(tg_add_scalar(p->a, 2), p->b);
+    tg_backward(tg_sum(tg_tanh(y)), NULL);
+    tg_zero_grad(p->a);
+}
+
+static void matmul_backward(void *ctx)
+{
+    pair *p = ctx;
+    tg_backward(tg_sum(tg_matmul(p->a, p->b)), NULL);
+    tg_zero_grad(p->a);
+    tg_zero_grad(p->b);
+}
+
+typedef struct mlp { tg_tensor *x, *y, *w1, *b1, *w2, *b2; } mlp;
+
+static void mlp_step(void *ctx)
+{
+    mlp *m = ctx;
+    tg_tensor *h = tg_relu(tg_add(tg_matmul(m->x, m->w1), m->b1));
+    tg_tensor *out = tg_add(tg_matmul(h, m->w2), m->b2);
+    tg_backward(tg_binary_cross_entropy_with_logits(out, m->y), NULL);
+    tg_tensor *params[4] = {m->w1, m->b1, m->w2, m->b2};
+    TG_NO_GRAD {
+        for (int i = 0; i < 4; i++) tg_sub_(params[i], tg_mul_scalar(tg_grad(params[i]), 0.01));
+    }
+    for (int i = 0; i < 4; i++) tg_zero_grad(params[i]);
+}
+
+static tg_tensor *param(const int64_t *shape, int ndim)
+{
+    return tg_retain(tg_requires_grad_(tg_mul_scalar(tg_randn(shape, ndim, TG_F32), 0.05), true));
+}
+
+int main(void)
+{
+    tg_manual_seed(0);
+    pair big = {tg_retain(tg_randn(TG_SHAPE(1000000), TG_F32)), tg_retain(tg_randn(TG_SHAPE(1000000), TG_F32))};
+    printf("add_1M_forward %.2f\n", best_us(add_forward, &big, 50, 5));
+
+    pair small = {param(TG_SHAPE(100)), tg_retain(tg_randn(TG_SHAPE(100), TG_F32))};
+    printf("small_ops_backward %.2f\n", best_us(small_ops_backward, &small, 2000, 5));
+
+    pair mm = {param(TG_SHAPE(256, 256)), param(TG_SHAPE(256, 256))};
+    printf("matmul_256_backward %.2f\n", best_us(matmul_backward, &mm, 50, 5));
+
+    mlp m = {tg_retain(tg_randn(TG_SHAPE(64, 784), TG_F32)), tg_retain(tg_rand(TG_SHAPE(64, 10), TG_F32)),
+             param(TG_SHAPE(784, 256)), param(TG_SHAPE(256)), param(TG_SHAPE(256, 10)), param(TG_SHAPE(10))};
+    printf("mlp_train_step %.2f\n", best_us(mlp_step, &m, 100, 5));
+    return 0;
+}

@@ -1,0 +1,60 @@
+"""The workloads of bench_ops.c in PyTorch: one "name microseconds" line each."""
+import sys
+import time
+
+import torch
+
+torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 1)
+torch.manual_seed(0)
+
+
+def best_us(fn, iters, reps=5):
+    best = float("inf")
+    for _ in range(reps):
+        start = time.perf_counter()
+        for _ in range(iters):
+            fn()
+        best = min(best, (time.perf_counter() - start) / iters * 1e6)
+    return best
+
+
+a, b = torch.randn(1000000), torch.randn(1000000)
+print("add_1M_forward %.2f" % best_us(lambda: torch.add(a, b), 50))
+
+sa, sb = (torch.randn(100) * 0.05).requires_grad_(), torch.randn(100)
+
+
+def small_ops_backward():
+    torch.tanh((sa + 2) * sb).sum().backward()
+    sa.grad = None
+
+
+print("small_ops_backward %.2f" % best_us(small_ops_backward, 2000))
+
+ma, mb = (torch.randn(256, 256) * 0.05).requires_grad_(), (torch.randn(256, 256) * 0.05).requires_grad_()
+
+
+def matmul_backward():
+    (ma @ mb).sum().backward()
+    ma.grad = None
+    mb.grad = None
+
+
+print("matmul_256_backward %.2f" % best_us(matmul_backward, 50))
+
+x, y = torch.randn(64, 784), torch.rand(64, 10)
+params = [(torch.randn(*s) * 0.05).requires_grad_() for s in [(784, 256), (256,), (256, 10), (10,)]]
+
+
+def mlp_step():
+    w1, b1, w2, b2 = params
+    out = torch.relu(x @ w1 + b1) @ w2 + b2
+    torch.nn.functional.binary_cross_entropy_with_logits(out, y).backward()
+    with torch.no_grad():
+        for p in params:
+            p.sub_(p.grad * 0.01)
+    for p in params:
+        p.grad = None
+
+
+print("mlp_train_step %.2f" % best_us(mlp_step, 100))

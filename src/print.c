@@ -1,0 +1,390 @@
+/* Printing: tg_repr and tg_print write what Python's print(t) writes in
+   PyTorch 1.13 (torch/_tensor_str.py with the default print options), byte
+   for byte. REFERENCE.md section 4 describes the algorithm followed here. */
+#include "internal.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* PyTorch's default PRINT_OPTS. */
+enum {
+    PRECISION = 4,
+    THRESHOLD = 1000,   /* summarize when numel() > THRESHOLD */
+    EDGEITEMS = 3,      /* indices kept at each end of a summarized dimension */
+    LINEWIDTH = 80,
+};
+
+static const char PREFIX[] = "tensor(";
+enum { INDENT = sizeof PREFIX - 1 };
+
+/* Room for any one formatted number: "%.4f" of -DBL_MAX is 315 chars. */
+enum { NUM_CAP = 400 };
+
+/* ------------------------------------------------------ growable string */
+
+typedef struct strbuf {
+    char *data;      /* NUL-terminated once anything was appended */
+    size_t len, cap;
+    bool failed;     /* an allocation failed; later appends do nothing */
+} strbuf;
+
+static void sb_append(strbuf *sb, const char *s, size_t n)
+{
+    if (sb->failed) return;
+    if (n >= SIZE_MAX / 2 - sb->len) { sb->failed = true; return; }
+    if (sb->len + n + 1 > sb->cap) {
+        size_t cap = sb->cap ? sb->cap : 256;
+        while (cap < sb->len + n + 1) cap *= 2;
+        char *data = realloc(sb->data, cap);
+        if (!data) { sb->failed = true; return; }
+        sb->data = data;
+        sb->cap = cap;
+    }
+    memcpy(sb->data + sb->len, s, n);
+    sb->len += n;
+    sb->data[sb->len] = '\0';
+}
+
+static void sb_puts(strbuf *sb, const char *s) { sb_append(sb, s, strlen(s)); }
+
+static void sb_spaces(strbuf *sb, int64_t n)
+{
+    static const char SPACES[] = "                                ";
+    for (; n > 0; n -= (int64_t)sizeof SPACES - 1)
+        sb_append(sb, SPACES, n < (int64_t)sizeof SPACES - 1 ? (size_t)n : sizeof SPACES - 1);
+}
+
+static void sb_newlines(strbuf *sb, int n)
+{
+    for (int i = 0; i < n; i++) sb_append(sb, "\n", 1);
+}
+
+/* ------------------------------------------------------------ elements */
+
+static bool printable(tg_dtype dt)
+{
+    return dt == TG_F32 || dt == TG_F64 || dt == TG_I32 || dt == TG_I64 || dt == TG_BOOL;
+}
+
+/* Floating elements are read as double: a float32 widens exactly, as in
+   Python's tolist(). Integers are read as int64 so no digit is lost. */
+static double load_float(const char *p, tg_dtype dt) { return tg__load(p, dt); }
+
+static int64_t load_int(const char *p, tg_dtype dt)
+{
+    switch (dt) {
+    case TG_I32: return *(const int32_t *)p;
+    case TG_BOOL: return *(const bool *)p;
+    default: return *(const int64_t *)p;
+    }
+}
+
+/* Python's _Formatter: one mode and one width for the whole tensor. */
+typedef struct formatter {
+    tg_dtype dtype;
+    bool floating;
+    bool int_mode;   /* floating values all whole: "%.0f" and a "." */
+    bool sci_mode;   /* "%.4e" */
+    int width;       /* each element is left-padded with spaces to this */
+} formatter;
+
+/* A floating value as Python formats it, unpadded; returns its length. */
+static int float_text(const formatter *f, double v, char *buf)
+{
+    /* Python writes "nan" whatever the sign bit; glibc writes "-nan". */
+    if (isnan(v)) return snprintf(buf, NUM_CAP, "nan");
+    if (f->sci_mode) return snprintf(buf, NUM_CAP, "%.*e", PRECISION, v);
+    if (f->int_mode) return snprintf(buf, NUM_CAP, isinf(v) ? "%.0f" : "%.0f.", v);
+    return snprintf(buf, NUM_CAP, "%.*f", PRECISION, v);
+}
+
+/* An integer or bool as Python's str() writes it. */
+static int int_text(tg_dtype dt, int64_t v, char *buf)
+{
+    if (dt == TG_BOOL) return snprintf(buf, NUM_CAP, "%s", v ? "True" : "False");
+    return snprintf(buf, NUM_CAP, "%" PRId64, v);
+}
+
+static int elem_text(const formatter *f, const char *p, char *buf)
+{
+    if (f->floating) return float_text(f, load_float(p, f->dtype), buf);
+    return int_text(f->dtype, load_int(p, f->dtype), buf);
+}
+
+/* ------------------------------------------------------------ formatter */
+
+typedef void (*elem_visitor)(const char *p, void *ctx);
+
+/* Calls fn on every element of t, or, when summarizing, on the elements
+   Python's get_summarized_data keeps: along each dimension longer than
+   2*EDGEITEMS only the first and the last EDGEITEMS indices. */
+static void visit(const tg_tensor *t, int dim, const char *p, bool summarize,
+                  elem_visitor fn, void *ctx)
+{
+    if (dim == t->ndim) { fn(p, ctx); return; }
+    int64_t n = t->shape[dim];
+    int64_t stride = t->strides[dim] * (int64_t)tg__dtype_size(t->dtype);
+    for (int64_t i = 0; i < n; i++) {
+        if (summarize && n > 2 * EDGEITEMS && i == EDGEITEMS) i = n - EDGEITEMS;
+        visit(t, dim + 1, p + i * stride, summarize, fn, ctx);
+    }
+}
+
+/* The statistics the mode decision needs, over the finite non-zero values
+   only (zeros, infinities and nans take no part). */
+typedef struct float_stats {
+    tg_dtype dtype;
+    bool any;
+    bool all_whole;
+    double min_abs, max_abs;
+} float_stats;
+
+static void stats_visit(const char *p, void *ctx)
+{
+    float_stats *s = ctx;
+    double v = load_float(p, s->dtype);
+    if (!isfinite(v) || v == 0) return;
+    double a = fabs(v);
+    if (!s->any || a < s->min_abs) s->min_abs = a;
+    if (!s->any || a > s->max_abs) s->max_abs = a;
+    if (v != ceil(v)) s->all_whole = false;
+    s->any = true;
+}
+
+typedef struct width_ctx {
+    const formatter *f;
+    int width;
+} width_ctx;
+
+static void width_visit(const char *p, void *ctx)
+{
+    width_ctx *w = ctx;
+    char buf[NUM_CAP];
+    if (w->f->floating) {
+        double v = load_float(p, w->f->dtype);
+        if (!isfinite(v) || v == 0) return;   /* as for the statistics */
+    }
+    int n = elem_text(w->f, p, buf);
+    if (n > w->width) w->width = n;
+}
+
+static formatter make_formatter(const tg_tensor *t, bool summarize)
+{
+    formatter f = {.dtype = t->dtype, .floating = tg__is_floating(t->dtype),
+                   .int_mode = true, .sci_mode = false, .width = 1};
+    const char *data = tg__ptr(t);
+    if (f.floating) {
+        float_stats s = {.dtype = t->dtype, .all_whole = true};
+        visit(t, 0, data, summarize, stats_visit, &s);
+        if (!s.any) return f;   /* width 1: "0." and "nan" just overflow it */
+        bool wide = s.max_abs / s.min_abs > 1000.0 || s.max_abs > 1.0e8;
+        f.int_mode = s.all_whole;
+        f.sci_mode = f.int_mode ? wide : wide || s.min_abs < 1.0e-4;
+    }
+    /* The width is the longest text in the chosen mode, which for int_mode
+       counts the trailing "." as Python's len(...) + 1 does. */
+    width_ctx w = {.f = &f, .width = 1};
+    visit(t, 0, data, summarize, width_visit, &w);
+    f.width = w.width;
+    return f;
+}
+
+/* --------------------------------------------------------------- layout */
+
+typedef struct printer {
+    strbuf *sb;
+    const tg_tensor *t;
+    const formatter *f;
+    bool summarize;
+} printer;
+
+static void put_elem(printer *pr, const char *p)
+{
+    char buf[NUM_CAP];
+    int n = elem_text(pr->f, p, buf);
+    sb_spaces(pr->sb, pr->f->width - n);   /* never truncated */
+    sb_append(pr->sb, buf, (size_t)n);
+}
+
+static int64_t stride_bytes(const tg_tensor *t, int dim)
+{
+    return t->strides[dim] * (int64_t)tg__dtype_size(t->dtype);
+}
+
+/* Before the item-th item of a row: items are joined with ", " and every
+   per_line items the row continues on a new line under its first item. */
+static void put_item_sep(printer *pr, int64_t item, int64_t per_line, int indent)
+{
+    if (item == 0) return;
+    if (item % per_line) {
+        sb_puts(pr->sb, ", ");
+    } else {
+        sb_puts(pr->sb, ",\n");
+        sb_spaces(pr->sb, indent + 1);
+    }
+}
+
+/* Python's _vector_str: the last dimension, as one or more lines. */
+static void put_vector(printer *pr, const char *p, int dim, int indent)
+{
+    int64_t n = pr->t->shape[dim], stride = stride_bytes(pr->t, dim);
+    int64_t per_line = (LINEWIDTH - indent) / (pr->f->width + 2);
+    if (per_line < 1) per_line = 1;
+    bool elide = pr->summarize && n > 2 * EDGEITEMS;
+    int64_t item = 0;   /* " ..." counts as an item when breaking lines */
+    sb_puts(pr->sb, "[");
+    for (int64_t i = 0; i < n; i++) {
+        if (elide && i == EDGEITEMS) {
+            put_item_sep(pr, item++, per_line, indent);
+            sb_puts(pr->sb, " ...");
+            i = n - EDGEITEMS;
+        }
+        put_item_sep(pr, item++, per_line, indent);
+        put_elem(pr, p + i * stride);
+    }
+    sb_puts(pr->sb, "]");
+}
+
+/* Between slices of a k-dim block: k-1 newlines, so 3-D blocks have one
+   blank line between their 2-D slices, 4-D blocks two, and so on. */
+static void put_slice_sep(printer *pr, int sub_ndim, int indent)
+{
+    sb_puts(pr->sb, ",");
+    sb_newlines(pr->sb, sub_ndim - 1);
+    sb_spaces(pr->sb, indent + 1);
+}
+
+/* Python's _tensor_str_with_formatter for the sub-tensor at p whose first
+   dimension is t's dimension `dim`; each nesting level indents by one. */
+static void put_block(printer *pr, const char *p, int dim, int indent)
+{
+    int sub_ndim = pr->t->ndim - dim;
+    if (sub_ndim == 1) { put_vector(pr, p, dim, indent); return; }
+    int64_t n = pr->t->shape[dim], stride = stride_bytes(pr->t, dim);
+    bool elide = pr->summarize && n > 2 * EDGEITEMS;
+    sb_puts(pr->sb, "[");
+    for (int64_t i = 0; i < n; i++) {
+        if (i > 0) put_slice_sep(pr, sub_ndim, indent);
+        if (elide && i == EDGEITEMS) {
+            sb_puts(pr->sb, "...");
+            put_slice_sep(pr, sub_ndim, indent);
+            i = n - EDGEITEMS;
+        }
+        put_block(pr, p + i * stride, dim + 1, indent + 1);
+    }
+    sb_puts(pr->sb, "]");
+}
+
+/* Python's _tensor_str. */
+static void put_body(strbuf *sb, const tg_tensor *t)
+{
+    int64_t numel = tg__numel(t->shape, t->ndim);
+    if (numel == 0) { sb_puts(sb, "[]"); return; }
+    bool summarize = numel > THRESHOLD;
+    formatter f = make_formatter(t, summarize);
+    printer pr = {.sb = sb, .t = t, .f = &f, .summarize = summarize};
+    if (t->ndim == 0) put_elem(&pr, tg__ptr(t));
+    else put_block(&pr, tg__ptr(t), 0, INDENT);
+}
+
+/* ------------------------------------------------------------- suffixes */
+
+enum { MAX_SUFFIXES = 3, SUFFIX_CAP = 512 };
+
+typedef struct suffix_list {
+    int n;
+    char text[MAX_SUFFIXES][SUFFIX_CAP];
+} suffix_list;
+
+static char *next_suffix(suffix_list *s) { return s->text[s->n++]; }
+
+/* dtypes a non-empty tensor prints without naming them. */
+static bool has_default_dtype(tg_dtype dt)
+{
+    return dt == TG_F32 || dt == TG_C64 || dt == TG_I64 || dt == TG_BOOL;
+}
+
+/* "size=(2, 0)", Python's repr of the shape tuple (never 1-D here). */
+static void size_suffix(char *out, const tg_tensor *t)
+{
+    size_t len = (size_t)snprintf(out, SUFFIX_CAP, "size=(");
+    for (int i = 0; i < t->ndim; i++)
+        len += (size_t)snprintf(out + len, SUFFIX_CAP - len, i ? ", %" PRId64 : "%" PRId64,
+                                t->shape[i]);
+    snprintf(out + len, SUFFIX_CAP - len, ")");
+}
+
+/* The suffixes of Python's _str_intern, in its order. */
+static void collect_suffixes(const tg_tensor *t, suffix_list *s)
+{
+    if (tg__numel(t->shape, t->ndim) == 0) {
+        /* An empty tensor shows its shape unless 1-D, and any dtype but
+           the default float one, since no element hints at it. */
+        if (t->ndim != 1) size_suffix(next_suffix(s), t);
+        if (t->dtype != TG_F32)
+            snprintf(next_suffix(s), SUFFIX_CAP, "dtype=%s", tg_dtype_name(t->dtype));
+    } else if (!has_default_dtype(t->dtype)) {
+        snprintf(next_suffix(s), SUFFIX_CAP, "dtype=%s", tg_dtype_name(t->dtype));
+    }
+    if (t->grad_fn)
+        snprintf(next_suffix(s), SUFFIX_CAP, "grad_fn=<%s>", tg_node_name(t->grad_fn));
+    else if (t->requires_grad)
+        snprintf(next_suffix(s), SUFFIX_CAP, "requires_grad=True");
+}
+
+/* Python's _add_suffixes. Its running line length starts 2 above the real
+   length of the last line (len(s) - s.rfind('\n') + 1), so the first suffix
+   wraps 2 columns early; after a wrap the count is exact. */
+static void put_suffixes(strbuf *sb, const suffix_list *s)
+{
+    int64_t last_nl = -1;
+    for (int64_t i = (int64_t)sb->len - 1; i >= 0 && last_nl < 0; i--)
+        if (sb->data[i] == '\n') last_nl = i;
+    int64_t last = (int64_t)sb->len - last_nl + 1;
+    for (int i = 0; i < s->n; i++) {
+        int64_t len = (int64_t)strlen(s->text[i]);
+        if (last + len + 2 > LINEWIDTH) {
+            sb_puts(sb, ",\n");
+            sb_spaces(sb, INDENT);
+            last = INDENT + len;
+        } else {
+            sb_puts(sb, ", ");
+            last += len + 2;
+        }
+        sb_puts(sb, s->text[i]);
+    }
+    sb_puts(sb, ")");
+}
+
+/* ---------------------------------------------------------------- entry */
+
+char *tg_repr(const tg_tensor *t)
+{
+    TG_ARG(t);
+    if (!printable(t->dtype))
+        return tg__fail(TG_E_DTYPE, "tg_repr(): printing %s tensors is not supported yet",
+                        tg_dtype_name(t->dtype));
+    suffix_list suffixes = {0};
+    collect_suffixes(t, &suffixes);
+    strbuf sb = {0};
+    sb_puts(&sb, PREFIX);
+    put_body(&sb, t);
+    put_suffixes(&sb, &suffixes);
+    if (sb.failed) {
+        free(sb.data);
+        return tg__fail(TG_E_OOM, "tg_repr(): out of memory");
+    }
+    return sb.data;
+}
+
+void tg_print(const tg_tensor *t)
+{
+    if (!t) { tg__null_arg(__func__); return; }
+    char *s = tg_repr(t);
+    if (!s) return;
+    fputs(s, stdout);
+    fputc('\n', stdout);
+    free(s);
+}

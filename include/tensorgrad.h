@@ -146,6 +146,8 @@ tg_tensor *tg_norm(const tg_tensor *t);   /* 2-norm of all elements */
 tg_tensor *tg_view(const tg_tensor *t, const int64_t *shape, int ndim);
 tg_tensor *tg_reshape(const tg_tensor *t, const int64_t *shape, int ndim);
 tg_tensor *tg_transpose(const tg_tensor *t, int64_t d0, int64_t d1);
+/* PyTorch's t(): transposes a matrix; vectors and scalars come back as they are. */
+tg_tensor *tg_t(const tg_tensor *t);
 tg_tensor *tg_permute(const tg_tensor *t, const int64_t *dims, int ndims);
 tg_tensor *tg_expand(const tg_tensor *t, const int64_t *shape, int ndim);
 tg_tensor *tg_contiguous(const tg_tensor *t);

@@ -222,7 +222,6 @@ tg_tensor *tg__mm(const tg_tensor *a, const tg_tensor *b);
 tg_tensor *tg__bmm(const tg_tensor *a, const tg_tensor *b);
 tg_tensor *tg__mv(const tg_tensor *a, const tg_tensor *v);
 tg_tensor *tg__dot(const tg_tensor *a, const tg_tensor *b);
-tg_tensor *tg__t(const tg_tensor *t);
 tg_tensor *tg__unsafe_view(const tg_tensor *t, const int64_t *shape, int ndim);
 tg_tensor *tg__select_backward(const tg_tensor *g, const tg_meta *in, int64_t dim, int64_t index);
 tg_tensor *tg__slice_backward(const tg_tensor *g, const tg_meta *in, int64_t dim,

@@ -162,8 +162,8 @@ static int tg__d_where(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     tg_tensor *c = SAVED(0);
     if (!c) return -1;
-    if (NEED(1)) gi[1] = tg_where(c, g, zero_like(g));
-    if (NEED(2)) gi[2] = tg_where(c, zero_like(g), g);
+    if (NEED(0)) gi[0] = tg_where(c, g, zero_like(g));
+    if (NEED(1)) gi[1] = tg_where(c, zero_like(g), g);
     return done(n, gi);
 }
 
@@ -270,8 +270,8 @@ static int tg__d_slice_backward(tg_node *n, tg_tensor *g, tg_tensor **gi)
 
 static int tg__d_mm(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
-    if (NEED(0)) gi[0] = tg__mm(g, tg__t(SAVED(1)));
-    if (NEED(1)) gi[1] = tg__mm(tg__t(SAVED(0)), g);
+    if (NEED(0)) gi[0] = tg__mm(g, tg_t(SAVED(1)));
+    if (NEED(1)) gi[1] = tg__mm(tg_t(SAVED(0)), g);
     return done(n, gi);
 }
 
@@ -285,7 +285,7 @@ static int tg__d_bmm(tg_node *n, tg_tensor *g, tg_tensor **gi)
 static int tg__d_mv(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     if (NEED(0)) gi[0] = tg__mm(tg_unsqueeze(g, 1), tg_unsqueeze(SAVED(1), 0));   /* outer(g, v) */
-    if (NEED(1)) gi[1] = tg__mv(tg__t(SAVED(0)), g);
+    if (NEED(1)) gi[1] = tg__mv(tg_t(SAVED(0)), g);
     return done(n, gi);
 }
 

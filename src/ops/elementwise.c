@@ -62,13 +62,14 @@ static tg_tensor *record_binary(const binary_def *d, tg_tensor *out, const tg_te
     if (!n) return NULL;
     n->scalar = scalar;
     bool need_a = n->next[0].node != NULL, need_b = n->next[1].node != NULL;
-    /* Save only what a needed gradient reads, as PyTorch does. */
-    if (d->saves_b && b && need_a) tg__save(n, 1, b);
-    if (d->saves_a && (need_b || (!b && need_a) || (d->op == TG_OP_POW && need_a))) tg__save(n, 0, a);
-    if (d->op == TG_OP_MAXIMUM || d->op == TG_OP_MINIMUM) {
-        tg__save(n, 0, a);
-        tg__save(n, 1, b);
-    }
+    /* Save only what a needed gradient reads, as PyTorch does: for mul each
+       input's gradient reads the other; for div a's reads b and b's reads
+       both; for pow, maximum and minimum both read both. With a scalar b
+       (x * 2, x / 2) the gradient for a reads only the scalar, so a is not
+       saved: changing a in place afterwards must not fail backward. */
+    bool both = d->op == TG_OP_POW || d->op == TG_OP_MAXIMUM || d->op == TG_OP_MINIMUM;
+    if (b && d->saves_a && (need_b || both)) tg__save(n, 0, a);
+    if (b && d->saves_b && (need_a || both || (d->op == TG_OP_DIV && need_b))) tg__save(n, 1, b);
     tg__set_history(out, n);
     if (d->saves_out && need_b && tg__save_output(n, 2, out)) return NULL;
     return out;

@@ -129,7 +129,7 @@ static tg_tensor *matmul_folded(const tg_tensor *a, const tg_tensor *b)
     const tg_tensor *t1 = a, *t2 = b;
     if (transpose) {
         t1 = tg_transpose(b, -1, -2);
-        t2 = a->ndim == 2 ? tg__t(a) : a;
+        t2 = a->ndim == 2 ? tg_t(a) : a;
         if (!t1 || !t2) return NULL;
     }
     int64_t out_shape[TG_MAX_DIMS];

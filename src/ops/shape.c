@@ -141,7 +141,7 @@ tg_tensor *tg_transpose(const tg_tensor *t, int64_t d0, int64_t d1)
 }
 
 /* PyTorch's t(): a transpose of the two dims of a matrix (vectors as they are). */
-tg_tensor *tg__t(const tg_tensor *t)
+tg_tensor *tg_t(const tg_tensor *t)
 {
     TG_ARG(t);
     if (t->ndim > 2)

@@ -59,12 +59,12 @@ tg_tensor *tg_where(const tg_tensor *cond, const tg_tensor *a, const tg_tensor *
                         tg__dtype_short(cond->dtype));
     tg_tensor *out = tg__where(cond, a, b);
     if (!out) return NULL;
-    const tg_tensor *ins[3] = {NULL, a, b};
-    if (!tg__needs_grad(ins, 3)) return out;
-    tg_node *n = tg__node_new(TG_OP_WHERE, ins, 3);
+    /* The condition is not differentiable: like PyTorch's WhereBackward0,
+       the node has edges for a and b only. */
+    const tg_tensor *ins[2] = {a, b};
+    if (!tg__needs_grad(ins, 2)) return out;
+    tg_node *n = tg__node_new(TG_OP_WHERE, ins, 2);
     if (!n) return NULL;
-    n->n_next = 3;
-    tg__meta_of(&n->in_meta[0], cond);
     tg__save(n, 0, cond);
     tg__set_history(out, n);
     return out;

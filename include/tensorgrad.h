@@ -240,7 +240,7 @@ bool tg_is_grad_enabled(void);
 int tg_graph_dot(const tg_tensor *t, FILE *out);
 
 /* Compares the gradients of f (a function of n f64 inputs that returns a
-   one-element tensor, or any tensor whose sum is taken) with central finite
+   tensor; a fixed weighting of its elements is checked) with central finite
    differences. With `second_order`, also checks the gradients of the
    gradients through create_graph. Returns 0 when they agree, -1 with an
    error that names the first mismatch otherwise. */

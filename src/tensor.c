@@ -246,6 +246,7 @@ uint64_t tg_version(const tg_tensor *t) { return t ? atomic_load(&t->version->va
 bool tg_is_contiguous(const tg_tensor *t)
 {
     if (!t) return false;
+    if (tg_numel(t) == 0) return true;   /* PyTorch: an empty tensor is contiguous */
     int64_t expected = 1;
     for (int i = t->ndim - 1; i >= 0; i--) {
         if (t->shape[i] == 1) continue;

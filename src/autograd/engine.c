@@ -318,7 +318,7 @@ static int run_backward(tg_tensor *const *roots, tg_tensor *const *grads, int n_
         input_edges[i] = tg__grad_edge(inputs[i]);
         if (!input_edges[i].node) goto done;
         entry *e = lookup(&t, input_edges[i].node);
-        if (e->node) e->capture = i + 1;
+        if (e->node && !e->capture) e->capture = i + 1;   /* repeats are filled in below */
     }
     if (sort_topologically(&t)) goto done;
     mark_needed(&t, n_in == 0);
@@ -355,6 +355,14 @@ static int run_backward(tg_tensor *const *roots, tg_tensor *const *grads, int n_
         release_children(&t, e);
     }
     tg_set_grad_enabled(prev_mode);
+    for (int i = 0; i < n_in && rc == 0; i++) {   /* an input given twice gets the same gradient */
+        entry *e = lookup(&t, input_edges[i].node);
+        int first = e->node ? e->capture - 1 : i;
+        if (first != i && grads_out[first]) {
+            tg__ref(grads_out[first]);
+            grads_out[i] = grads_out[first];
+        }
+    }
 done:
     for (int r = 0; r < n_roots && root_edges; r++)
         if (root_edges[r].node) tg__node_unref(root_edges[r].node);

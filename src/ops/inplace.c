@@ -78,7 +78,11 @@ static tg_tensor *inplace_binary(tg_tensor *t, const tg_tensor *other, binary_fn
     if (!tg__can_cast(dt, t->dtype))
         return tg__fail(TG_E_DTYPE, "result type %s can't be cast to the desired output type %s",
                         tg__dtype_short(dt), tg__dtype_short(t->dtype));
-    const tg_tensor *self = reads_self(f) && t->requires_grad && tg_is_grad_enabled() ? stand_in(t) : t;
+    /* other's gradient may read self too (c.mul_(x) with only x requiring
+       grad): saving t itself would see the write below, and tie t to its
+       own grad_fn in a reference cycle. */
+    bool recorded = tg_is_grad_enabled() && (t->requires_grad || other->requires_grad);
+    const tg_tensor *self = reads_self(f) && recorded ? stand_in(t) : t;
     tg_tensor *r = self ? f(self, other) : NULL;
     return r ? commit(t, r) : NULL;
 }

@@ -1,0 +1,593 @@
+/* tg_gradcheck over every differentiable public operation, first and second
+   order, with broadcasting and non-contiguous inputs; plus the checks that
+   gradcheck itself fails when it should and leaves its inputs alone. */
+#include <tensorgrad.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int passed, failed;
+
+#define CHECK(cond)                                                                    \
+    do {                                                                               \
+        if (cond) {                                                                    \
+            passed++;                                                                  \
+        } else {                                                                       \
+            failed++;                                                                  \
+            fprintf(stderr, "%s:%d: CHECK(%s) failed; last error: %s\n", __FILE__, __LINE__, \
+                    #cond, tg_last_error());                                           \
+        }                                                                              \
+    } while (0)
+
+/* ------------------------------------------------------------- inputs */
+
+/* How an input's values are chosen: away from kinks and domain edges. */
+typedef enum value_kind {
+    ANY,              /* [-2, 2) */
+    POSITIVE,         /* [0.5, 2): log, sqrt, pow bases, divisors */
+    AWAY_FROM_ZERO,   /* +-[0.3, 1.5): abs, relu, sign */
+    PROBABILITY       /* [0.1, 0.9): targets of binary cross entropy */
+} value_kind;
+
+typedef struct input_spec {
+    int ndim;
+    int64_t shape[4];
+    value_kind kind;
+    bool transposed;   /* a non-contiguous leaf: the transpose of a contiguous tensor */
+} input_spec;
+
+static double frac(double x) { return x - floor(x); }
+
+/* Distinct values for element k of input i (a golden-ratio sequence whose
+   phase depends on i, so two inputs never tie elementwise). */
+static double value(value_kind kind, int i, int64_t k)
+{
+    double u = frac(0.1 + 0.25 * i + (double)k * 0.6180339887498949);
+    switch (kind) {
+    case POSITIVE: return 0.5 + 1.5 * u;
+    case AWAY_FROM_ZERO: return (frac((double)k * 0.4142135623730951 + 0.3 * i) < 0.5 ? -1 : 1) * (0.3 + 1.2 * u);
+    case PROBABILITY: return 0.1 + 0.8 * u;
+    case ANY: break;
+    }
+    return -2 + 4 * u;
+}
+
+/* A leaf f64 tensor requiring grad, owned by the current scope. */
+static tg_tensor *make_input(const input_spec *s, int i)
+{
+    int64_t stored[4];
+    memcpy(stored, s->shape, sizeof stored);
+    if (s->transposed) {   /* store the last two dims swapped, then transpose back */
+        stored[s->ndim - 1] = s->shape[s->ndim - 2];
+        stored[s->ndim - 2] = s->shape[s->ndim - 1];
+    }
+    int64_t n = 1;
+    for (int d = 0; d < s->ndim; d++) n *= s->shape[d];
+    double *values = malloc((size_t)(n + 1) * sizeof *values);
+    if (!values) return NULL;
+    for (int64_t k = 0; k < n; k++) values[k] = value(s->kind, i, k);
+    tg_tensor *t = tg_from_f64(values, stored, s->ndim);
+    free(values);
+    if (t && s->transposed) TG_NO_GRAD { t = tg_transpose(t, -1, -2); }
+    return tg_requires_grad_(t, true);
+}
+
+/* ---------------------------------------------------------- functions */
+
+#define FN(name, expr)                                                      \
+    static tg_tensor *name(tg_tensor *const *x, int n, void *ctx)           \
+    {                                                                       \
+        (void)x; (void)n; (void)ctx;                                        \
+        return (expr);                                                      \
+    }
+
+static tg_tensor *bools(const bool *values, const int64_t *shape, int ndim) { return tg_from_bool(values, shape, ndim); }
+#define COND23 bools((const bool[]){true, false, true, false, false, true}, TG_SHAPE(2, 3))
+
+FN(f_add, tg_add(x[0], x[1]))
+FN(f_sub, tg_sub(x[0], x[1]))
+FN(f_mul, tg_mul(x[0], x[1]))
+FN(f_div, tg_div(x[0], x[1]))
+FN(f_pow, tg_pow(x[0], x[1]))
+FN(f_maximum, tg_maximum(x[0], x[1]))
+FN(f_minimum, tg_minimum(x[0], x[1]))
+FN(f_add_scalar, tg_add_scalar(x[0], 2.5))
+FN(f_sub_scalar, tg_sub_scalar(x[0], 1.5))
+FN(f_mul_scalar, tg_mul_scalar(x[0], -3))
+FN(f_div_scalar, tg_div_scalar(x[0], 4))
+FN(f_pow_scalar_3, tg_pow_scalar(x[0], 3))
+FN(f_pow_scalar_half, tg_pow_scalar(x[0], 0.5))
+FN(f_pow_scalar_neg, tg_pow_scalar(x[0], -2))
+FN(f_pow_scalar_0, tg_pow_scalar(x[0], 0))
+FN(f_rsub_scalar, tg_rsub_scalar(x[0], 1))
+
+FN(f_neg, tg_neg(x[0]))
+FN(f_exp, tg_exp(x[0]))
+FN(f_log, tg_log(x[0]))
+FN(f_sqrt, tg_sqrt(x[0]))
+FN(f_abs, tg_abs(x[0]))
+FN(f_sin, tg_sin(x[0]))
+FN(f_cos, tg_cos(x[0]))
+FN(f_tanh, tg_tanh(x[0]))
+FN(f_sigmoid, tg_sigmoid(x[0]))
+FN(f_relu, tg_relu(x[0]))
+FN(f_sign_times, tg_mul(tg_sign(x[0]), x[0]))
+FN(f_where, tg_where(COND23, x[0], x[1]))
+FN(f_where_bcast, tg_where(bools((const bool[]){true, false, true}, TG_SHAPE(3)), x[0], x[1]))
+
+FN(f_sum, tg_sum(x[0]))
+FN(f_mean, tg_mean(x[0]))
+FN(f_sum_dim, tg_sum_dim(x[0], (const int64_t[]){0}, 1, false))
+FN(f_sum_dim_keep, tg_sum_dim(x[0], (const int64_t[]){-1, 0}, 2, true))
+FN(f_sum_dim_all, tg_sum_dim(x[0], NULL, 0, false))
+FN(f_mean_dim, tg_mean_dim(x[0], (const int64_t[]){1}, 1, false))
+FN(f_mean_dim_keep, tg_mean_dim(x[0], (const int64_t[]){0, 2}, 2, true))
+FN(f_max_dim, tg_max_dim(x[0], 1, false, NULL))
+FN(f_max_dim_keep, tg_max_dim(x[0], 0, true, NULL))
+FN(f_max_dim_vector, tg_max_dim(x[0], 0, false, NULL))
+FN(f_mean_dim_all, tg_mean_dim(x[0], NULL, 0, true))
+FN(f_norm, tg_norm(x[0]))
+FN(f_sum_dim_of_square, tg_sum_dim(tg_mul(x[0], x[0]), (const int64_t[]){1}, 1, false))
+FN(f_mean_dim_of_exp, tg_mean_dim(tg_exp(x[0]), (const int64_t[]){0}, 1, true))
+
+FN(f_view, tg_view(x[0], TG_SHAPE(3, 2)))
+FN(f_view_infer, tg_view(x[0], TG_SHAPE(4, -1)))
+FN(f_reshape, tg_reshape(x[0], TG_SHAPE(6)))
+FN(f_transpose, tg_transpose(x[0], 0, 2))
+FN(f_permute, tg_permute(x[0], (const int64_t[]){2, 0, 1}, 3))
+FN(f_expand, tg_expand(x[0], TG_SHAPE(2, 3, 4)))
+FN(f_expand_lead, tg_expand(x[0], TG_SHAPE(2, 3)))
+FN(f_contiguous, tg_contiguous(x[0]))
+FN(f_clone, tg_clone(x[0]))
+FN(f_select, tg_select(x[0], 1, -1))
+FN(f_select_0, tg_select(x[0], 0, 1))
+FN(f_slice, tg_slice(x[0], 1, 1, 100, 2))
+FN(f_slice_neg, tg_slice(x[0], -1, -3, -1, 1))
+FN(f_unsqueeze, tg_unsqueeze(x[0], -1))
+FN(f_squeeze_dim, tg_squeeze_dim(x[0], 1))
+FN(f_squeeze_dim_noop, tg_squeeze_dim(x[0], 0))
+/* Shape operations feeding a product, so their double backward meets x. */
+FN(f_select_product, tg_mul(tg_select(x[0], 1, -1), tg_select(x[0], 1, 0)))
+FN(f_slice_product, tg_mul(tg_slice(x[0], 1, 0, 4, 2), tg_slice(x[0], 1, 1, 4, 2)))
+FN(f_expand_product, tg_mul(tg_expand(x[0], TG_SHAPE(2, 3, 4)),
+                             tg_transpose(tg_expand(tg_transpose(x[0], 0, 1), TG_SHAPE(2, 4, 3)), 1, 2)))
+
+FN(f_sum_0dim, tg_sum(x[0]))
+FN(f_mean_dim_0dim, tg_mean_dim(x[0], (const int64_t[]){0}, 1, false))
+FN(f_max_dim_0dim, tg_max_dim(x[0], 0, false, NULL))
+FN(f_view_0dim, tg_view(x[0], TG_SHAPE(1, 1)))
+FN(f_unsqueeze_0dim, tg_expand(tg_unsqueeze(x[0], 0), TG_SHAPE(2, 3)))
+FN(f_select_to_0dim, tg_mul(tg_select(x[0], 0, 2), x[0]))
+FN(f_slice_empty, tg_slice(x[0], 1, 2, 2, 1))
+FN(f_expand_minus_one, tg_expand(x[0], TG_SHAPE(2, -1, 4)))
+FN(f_permute_negative, tg_permute(x[0], (const int64_t[]){-1, 0, -2}, 3))
+
+FN(f_matmul, tg_matmul(x[0], x[1]))
+FN(f_matmul_expanded, tg_matmul(tg_expand(x[0], TG_SHAPE(2, 3, 4)), x[1]))
+FN(f_matmul_permuted, tg_matmul(tg_permute(x[0], (const int64_t[]){1, 0, 2}, 3), x[1]))
+FN(f_matmul_self, tg_matmul(x[0], tg_transpose(x[0], 0, 1)))
+
+FN(f_to, tg_mul(tg_to(tg_sin(tg_to(x[0], TG_F32)), TG_F64), x[0]))
+
+FN(f_bce, tg_binary_cross_entropy_with_logits(x[0], x[1]))
+FN(f_mse, tg_mse_loss(x[0], x[1]))
+
+/* In place on a non-leaf: x * 1 is a fresh result the operation may overwrite. */
+static tg_tensor *copy_of(const tg_tensor *t) { return tg_mul_scalar(t, 1); }
+FN(f_add_, tg_add_(copy_of(x[0]), x[1]))
+FN(f_sub_, tg_sub_(copy_of(x[0]), x[1]))
+FN(f_mul_, tg_mul_(copy_of(x[0]), x[1]))
+FN(f_div_, tg_div_(copy_of(x[0]), x[1]))
+FN(f_pow_, tg_pow_(copy_of(x[0]), x[1]))
+FN(f_maximum_, tg_maximum_(copy_of(x[0]), x[1]))
+FN(f_minimum_, tg_minimum_(copy_of(x[0]), x[1]))
+FN(f_add_scalar_, tg_add_scalar_(copy_of(x[0]), 2.5))
+FN(f_sub_scalar_, tg_sub_scalar_(copy_of(x[0]), 1.5))
+FN(f_mul_scalar_, tg_mul_scalar_(copy_of(x[0]), -3))
+FN(f_div_scalar_, tg_div_scalar_(copy_of(x[0]), 4))
+FN(f_pow_scalar_, tg_pow_scalar_(copy_of(x[0]), 3))
+FN(f_rsub_scalar_, tg_rsub_scalar_(copy_of(x[0]), 2))
+FN(f_zero_, tg_add(tg_zero_(copy_of(x[0])), tg_mul(x[0], x[0])))
+FN(f_fill_, tg_mul(tg_fill_(copy_of(x[0]), 2), x[0]))
+FN(f_copy_, tg_mul(tg_copy_(copy_of(x[0]), x[1]), x[0]))
+FN(f_inplace_chain, tg_mul_(tg_add_(tg_mul_scalar(x[0], 2), x[1]), x[1]))
+FN(f_inplace_after_sin, tg_mul_(tg_sin(x[0]), x[1]))
+
+/* A tensor that does not require grad, so only one operand needs a
+   gradient: the operations save only what a needed gradient reads. */
+static tg_tensor *constant(value_kind kind, const int64_t *shape, int ndim)
+{
+    double values[24];
+    int64_t n = 1;
+    for (int d = 0; d < ndim; d++) n *= shape[d];
+    for (int64_t k = 0; k < n && k < 24; k++) values[k] = value(kind, 3, k);
+    return n <= 24 ? tg_from_f64(values, shape, ndim) : NULL;
+}
+#define C3 constant(ANY, TG_SHAPE(3))
+#define C23 constant(ANY, TG_SHAPE(2, 3))
+#define CP3 constant(POSITIVE, TG_SHAPE(3))
+
+FN(f_add_c, tg_add(x[0], C3))
+FN(f_c_sub, tg_sub(C3, x[0]))
+FN(f_mul_c, tg_mul(x[0], C3))
+FN(f_c_mul, tg_mul(C23, x[0]))
+FN(f_div_c, tg_div(x[0], CP3))
+FN(f_c_div, tg_div(C3, x[0]))
+FN(f_pow_c, tg_pow(x[0], C3))
+FN(f_c_pow, tg_pow(CP3, x[0]))
+FN(f_maximum_c, tg_maximum(x[0], C3))
+FN(f_c_minimum, tg_minimum(C23, x[0]))
+FN(f_c_where, tg_where(COND23, C3, x[0]))
+FN(f_matmul_c, tg_matmul(x[0], constant(ANY, TG_SHAPE(3, 4))))
+FN(f_c_matmul, tg_matmul(constant(ANY, TG_SHAPE(2, 4, 3)), x[0]))
+FN(f_c_dot, tg_matmul(constant(ANY, TG_SHAPE(3)), x[0]))
+FN(f_c_mv, tg_matmul(constant(ANY, TG_SHAPE(4, 3)), x[0]))
+FN(f_bce_c, tg_binary_cross_entropy_with_logits(x[0], constant(PROBABILITY, TG_SHAPE(2, 3))))
+FN(f_c_bce, tg_binary_cross_entropy_with_logits(C23, x[0]))
+FN(f_mse_c, tg_mse_loss(x[0], C3))
+FN(f_c_mse, tg_mse_loss(C23, x[0]))
+/* in place on a tensor that does not require grad, with an operand that does */
+FN(f_c_add_, tg_add_(C23, x[0]))
+FN(f_c_mul_, tg_mul_(C23, x[0]))
+FN(f_c_div_, tg_div_(C23, x[0]))
+FN(f_c_pow_, tg_pow_(constant(POSITIVE, TG_SHAPE(2, 3)), x[0]))
+FN(f_c_maximum_, tg_maximum_(C23, x[0]))
+FN(f_mul_c_, tg_mul_(copy_of(x[0]), C3))
+FN(f_div_c_, tg_div_(copy_of(x[0]), CP3))
+FN(f_c_copy_, tg_mul(tg_copy_(C23, x[0]), C23))
+
+/* DESIGN.md's example: mean(3 (x + 2)^2). */
+static tg_tensor *f_design(tg_tensor *const *x, int n, void *ctx)
+{
+    (void)n;
+    (void)ctx;
+    tg_tensor *y = tg_add_scalar(x[0], 2);
+    return tg_mean(tg_mul_scalar(tg_mul(y, y), 3));
+}
+
+FN(f_unused_input, tg_sin(x[0]))
+FN(f_identity, x[0])
+
+/* ---------------------------------------------------------- the table */
+
+typedef struct gc_case {
+    const char *name;
+    tg_gradcheck_fn fn;
+    int n;
+    input_spec in[3];
+    double eps, atol, rtol;   /* 0: gradcheck's defaults */
+} gc_case;
+
+#define S(...) {__VA_ARGS__}
+/* an input: IN(ndim, shape, kind, transposed) */
+#define IN(nd, shape, kind, t) {nd, shape, kind, t}
+#define C1(name, fn, a) {name, fn, 1, {a}, 0, 0, 0}
+#define C2(name, fn, a, b) {name, fn, 2, {a, b}, 0, 0, 0}
+
+#define A23 IN(2, S(2, 3), ANY, false)
+#define A23T IN(2, S(2, 3), ANY, true)
+#define A3 IN(1, S(3), ANY, false)
+#define A234 IN(3, S(2, 3, 4), ANY, false)
+#define P23 IN(2, S(2, 3), POSITIVE, false)
+#define P23T IN(2, S(2, 3), POSITIVE, true)
+#define Z23T IN(2, S(2, 3), AWAY_FROM_ZERO, true)
+
+static const gc_case CASES[] = {
+    /* binary, broadcasting, non-contiguous */
+    C2("add", f_add, A23T, A3),
+    C2("add 0-dim", f_add, IN(0, S(0), ANY, false), A23T),
+    C2("sub", f_sub, A23, IN(2, S(2, 1), ANY, false)),
+    C2("mul", f_mul, IN(3, S(2, 1, 3), ANY, false), IN(2, S(4, 1), ANY, true)),
+    C2("div", f_div, A23T, IN(1, S(3), POSITIVE, false)),
+    C2("div by transposed", f_div, A3, P23T),
+    C2("pow", f_pow, P23T, A3),
+    C2("pow 0-dim exponent", f_pow, P23, IN(0, S(0), ANY, false)),
+    C2("maximum", f_maximum, A23, A3),
+    C2("minimum", f_minimum, A23T, A23),
+    C1("add_scalar", f_add_scalar, A23T),
+    C1("sub_scalar", f_sub_scalar, A23T),
+    C1("mul_scalar", f_mul_scalar, A23T),
+    C1("div_scalar", f_div_scalar, A23T),
+    C1("pow_scalar 3", f_pow_scalar_3, A23T),
+    C1("pow_scalar 0.5", f_pow_scalar_half, P23T),
+    C1("pow_scalar -2", f_pow_scalar_neg, P23T),
+    C1("pow_scalar 0", f_pow_scalar_0, A23),
+    C1("rsub_scalar", f_rsub_scalar, A23T),
+    /* unary on non-contiguous leaves */
+    C1("neg", f_neg, A23T),
+    C1("exp", f_exp, A23T),
+    C1("log", f_log, P23T),
+    C1("sqrt", f_sqrt, P23T),
+    C1("abs", f_abs, Z23T),
+    C1("sin", f_sin, A23T),
+    C1("cos", f_cos, A23T),
+    C1("tanh", f_tanh, A23T),
+    C1("sigmoid", f_sigmoid, A23T),
+    C1("relu", f_relu, Z23T),
+    C1("sign * x", f_sign_times, Z23T),
+    C2("where", f_where, A23, A3),
+    C2("where broadcast cond", f_where_bcast, A23T, IN(0, S(0), ANY, false)),
+    /* reductions */
+    C1("sum", f_sum, A23T),
+    C1("mean", f_mean, A23T),
+    C1("sum_dim", f_sum_dim, A234),
+    C1("sum_dim keepdim", f_sum_dim_keep, A234),
+    C1("sum_dim all", f_sum_dim_all, A23T),
+    C1("mean_dim", f_mean_dim, IN(3, S(2, 3, 4), ANY, true)),
+    C1("mean_dim keepdim", f_mean_dim_keep, A234),
+    C1("max_dim", f_max_dim, A234),
+    C1("max_dim keepdim", f_max_dim_keep, A23T),
+    C1("max_dim 1-D", f_max_dim_vector, IN(1, S(5), ANY, false)),
+    C1("mean_dim all", f_mean_dim_all, A234),
+    C1("norm", f_norm, A23T),
+    C1("sum_dim of square", f_sum_dim_of_square, A23T),
+    C1("mean_dim of exp", f_mean_dim_of_exp, A234),
+    C1("design example", f_design, IN(2, S(2, 2), ANY, false)),
+    /* shape */
+    C1("view", f_view, A23),
+    C1("view -1", f_view_infer, A234),
+    C1("reshape (a view)", f_reshape, A23),
+    C1("reshape (a copy)", f_reshape, A23T),
+    C1("transpose", f_transpose, A234),
+    C1("permute", f_permute, IN(3, S(2, 3, 4), ANY, true)),
+    C1("expand", f_expand, IN(2, S(3, 1), ANY, false)),
+    C1("expand leading", f_expand_lead, A3),
+    C1("contiguous", f_contiguous, A23T),
+    C1("clone", f_clone, A23T),
+    C1("select", f_select, A234),
+    C1("select transposed", f_select_0, A23T),
+    C1("slice", f_slice, IN(2, S(2, 5), ANY, false)),
+    C1("slice negative", f_slice_neg, A234),
+    C1("unsqueeze", f_unsqueeze, A23T),
+    C1("squeeze_dim", f_squeeze_dim, IN(3, S(2, 1, 3), ANY, false)),
+    C1("squeeze_dim no-op", f_squeeze_dim_noop, A23),
+    C1("select product", f_select_product, A234),
+    C1("sum 0-dim", f_sum_0dim, IN(0, S(0), ANY, false)),
+    C1("mean_dim 0-dim", f_mean_dim_0dim, IN(0, S(0), ANY, false)),
+    C1("max_dim 0-dim", f_max_dim_0dim, IN(0, S(0), ANY, false)),
+    C1("view 0-dim", f_view_0dim, IN(0, S(0), ANY, false)),
+    C1("unsqueeze 0-dim", f_unsqueeze_0dim, IN(0, S(0), ANY, false)),
+    C1("select to 0-dim", f_select_to_0dim, IN(1, S(4), ANY, false)),
+    C1("slice empty", f_slice_empty, A23T),
+    C1("expand -1", f_expand_minus_one, IN(3, S(1, 3, 1), ANY, false)),
+    C1("permute negative dims", f_permute_negative, A234),
+    C1("slice product", f_slice_product, IN(2, S(3, 4), ANY, true)),
+    C1("expand product", f_expand_product, IN(2, S(3, 1), ANY, false)),
+    /* matmul */
+    C2("matmul 1-D . 1-D", f_matmul, IN(1, S(4), ANY, false), IN(1, S(4), ANY, false)),
+    C2("matmul 2-D @ 1-D", f_matmul, IN(2, S(3, 4), ANY, true), IN(1, S(4), ANY, false)),
+    C2("matmul 1-D @ 2-D", f_matmul, IN(1, S(4), ANY, false), IN(2, S(4, 3), ANY, true)),
+    C2("matmul 2-D @ 2-D", f_matmul, IN(2, S(2, 4), ANY, true), IN(2, S(4, 3), ANY, false)),
+    C2("matmul 3-D @ 2-D", f_matmul, IN(3, S(2, 3, 4), ANY, false), IN(2, S(4, 5), ANY, true)),
+    C2("matmul 2-D @ 3-D", f_matmul, IN(2, S(3, 4), ANY, false), IN(3, S(2, 4, 5), ANY, false)),
+    C2("matmul 3-D @ 3-D broadcast", f_matmul, IN(3, S(2, 3, 4), ANY, true), IN(3, S(1, 4, 2), ANY, false)),
+    C2("matmul 4-D @ 3-D", f_matmul, IN(4, S(2, 1, 3, 4), ANY, false), IN(3, S(3, 4, 2), ANY, true)),
+    C2("matmul 1-D @ 3-D", f_matmul, IN(1, S(4), ANY, false), IN(3, S(2, 4, 3), ANY, false)),
+    C2("matmul 3-D @ 1-D", f_matmul, IN(3, S(2, 3, 4), ANY, true), IN(1, S(4), ANY, false)),
+    C1("matmul x @ x^T", f_matmul_self, IN(2, S(3, 2), ANY, false)),
+    C2("matmul expanded batch", f_matmul_expanded, IN(3, S(1, 3, 4), ANY, false), IN(2, S(4, 2), ANY, false)),
+    C2("matmul permuted batch", f_matmul_permuted, IN(3, S(3, 2, 4), ANY, false), IN(3, S(2, 4, 5), ANY, true)),
+    /* dtype round trip through f32: f32 rounding needs a wider step and tolerance */
+    {"to f32 and back", f_to, 1, {A23T}, 1e-3, 1e-3, 1e-2},
+    /* losses */
+    C2("binary_cross_entropy_with_logits", f_bce, A23, IN(2, S(2, 3), PROBABILITY, false)),
+    C2("binary_cross_entropy_with_logits transposed", f_bce, A23T, IN(2, S(2, 3), PROBABILITY, true)),
+    C2("mse_loss", f_mse, A23T, A23),
+    C2("mse_loss broadcast target", f_mse, A23, A3),
+    C2("mse_loss broadcast input", f_mse, A3, A23T),
+    C2("mse_loss broadcast both", f_mse, IN(2, S(2, 1), ANY, false), A3),
+    /* in place on a non-leaf */
+    C2("add_", f_add_, A23, A3),
+    C2("sub_", f_sub_, A23T, A3),
+    C2("mul_", f_mul_, A23, IN(2, S(1, 3), ANY, false)),
+    C2("div_", f_div_, A23T, IN(1, S(3), POSITIVE, false)),
+    C2("pow_", f_pow_, P23, A3),
+    C2("maximum_", f_maximum_, A23T, A3),
+    C2("minimum_", f_minimum_, A23, A23T),
+    C1("add_scalar_", f_add_scalar_, A23T),
+    C1("sub_scalar_", f_sub_scalar_, A23T),
+    C1("mul_scalar_", f_mul_scalar_, A23T),
+    C1("div_scalar_", f_div_scalar_, A23T),
+    C1("pow_scalar_", f_pow_scalar_, A23T),
+    C1("rsub_scalar_", f_rsub_scalar_, A23T),
+    C1("zero_", f_zero_, A23T),
+    C1("fill_", f_fill_, A23T),
+    C2("copy_", f_copy_, A23, A3),
+    C2("add_ then mul_", f_inplace_chain, A23T, A3),
+    C2("mul_ on sin(x)", f_inplace_after_sin, A23, A23T),
+    /* one operand a constant */
+    C1("add constant", f_add_c, A23T),
+    C1("constant sub", f_c_sub, A23T),
+    C1("mul constant", f_mul_c, A23T),
+    C1("constant mul", f_c_mul, A3),
+    C1("div constant", f_div_c, A23T),
+    C1("constant div", f_c_div, P23T),
+    C1("pow constant", f_pow_c, P23T),
+    C1("constant pow", f_c_pow, A23T),
+    C1("maximum constant", f_maximum_c, A23T),
+    C1("constant minimum", f_c_minimum, A3),
+    C1("where constant", f_c_where, A23T),
+    C1("matmul constant", f_matmul_c, IN(2, S(2, 3), ANY, true)),
+    C1("constant matmul", f_c_matmul, IN(2, S(3, 5), ANY, false)),
+    C1("constant dot", f_c_dot, A3),
+    C1("constant mv", f_c_mv, A3),
+    C1("bce constant target", f_bce_c, A23T),
+    C1("bce constant input", f_c_bce, IN(2, S(2, 3), PROBABILITY, true)),
+    C1("mse constant target", f_mse_c, A23T),
+    C1("mse constant input", f_c_mse, A3),
+    C1("constant add_", f_c_add_, A3),
+    C1("constant mul_", f_c_mul_, A3),
+    C1("constant div_", f_c_div_, IN(1, S(3), POSITIVE, false)),
+    C1("constant pow_", f_c_pow_, A3),
+    C1("constant maximum_", f_c_maximum_, A23T),
+    C1("mul_ constant", f_mul_c_, A23T),
+    C1("div_ constant", f_div_c_, A23T),
+    C1("constant copy_", f_c_copy_, A3),
+    /* gradcheck's own corners */
+    C2("unused input", f_unused_input, A23, A3),
+    C1("identity", f_identity, A23T),
+};
+
+/* ------------------------------------------------------------ running */
+
+typedef struct snapshot {
+    double values[64];
+    uint64_t version;
+    const tg_tensor *grad;
+} snapshot;
+
+static void take_snapshot(const tg_tensor *t, snapshot *s)
+{
+    memset(s->values, 0, sizeof s->values);
+    if (tg_numel(t) <= 64) tg_copy_to_f64(t, s->values);
+    s->version = tg_version(t);
+    s->grad = tg_grad(t);
+}
+
+static bool same_as_snapshot(const tg_tensor *t, const snapshot *s)
+{
+    snapshot now;
+    take_snapshot(t, &now);
+    return memcmp(now.values, s->values, sizeof now.values) == 0 && now.version == s->version &&
+           now.grad == s->grad;
+}
+
+static void run_case(const gc_case *c)
+{
+    tg_scope_begin();
+    tg_tensor *inputs[3] = {NULL, NULL, NULL};
+    snapshot before[3];
+    for (int i = 0; i < c->n; i++) {
+        inputs[i] = make_input(&c->in[i], i);
+        if (inputs[i]) take_snapshot(inputs[i], &before[i]);
+    }
+    tg_gradcheck_opts opts = {c->eps, c->atol, c->rtol, false};
+    int first = tg_gradcheck(c->fn, inputs, c->n, NULL, opts);
+    if (first) fprintf(stderr, "[%s] first order: %s\n", c->name, tg_last_error());
+    CHECK(first == 0);
+    opts.second_order = true;
+    int second = tg_gradcheck(c->fn, inputs, c->n, NULL, opts);
+    if (second) fprintf(stderr, "[%s] second order: %s\n", c->name, tg_last_error());
+    CHECK(second == 0);
+    bool untouched = true;
+    for (int i = 0; i < c->n; i++) untouched = untouched && inputs[i] && same_as_snapshot(inputs[i], &before[i]);
+    if (!untouched) fprintf(stderr, "[%s] an input changed\n", c->name);
+    CHECK(untouched);
+    tg_clear_error();
+    tg_scope_end();
+}
+
+/* -------------------------------------------------- gradcheck failing */
+
+FN(f_detached_factor, tg_mul(x[0], tg_detach(x[0])))
+FN(f_no_history, tg_detach(tg_sin(x[0])))
+/* x^2 / 2 written as d x - d^2 / 2 with d = detach(x): the value and the
+   gradient (d = x) are right, but the gradient has no graph, so the second
+   derivative comes out 0 instead of 1. */
+static tg_tensor *f_wrong_second_derivative(tg_tensor *const *x, int n, void *ctx)
+{
+    (void)n;
+    (void)ctx;
+    tg_tensor *d = tg_detach(x[0]);
+    return tg_sub(tg_mul(d, x[0]), tg_mul_scalar(tg_mul(d, d), 0.5));
+}
+FN(f_shape_error, tg_add(x[0], tg_ones(TG_SHAPE(4), TG_F64)))
+
+static bool error_mentions(const char *text) { return strstr(tg_last_error(), text) != NULL; }
+
+static void test_detects_wrong_gradients(void)
+{
+    tg_scope_begin();
+    input_spec spec = A23;
+    tg_tensor *x = make_input(&spec, 0);
+    tg_gradcheck_opts first = {0}, second = {.second_order = true};
+
+    CHECK(tg_gradcheck(f_detached_factor, &x, 1, NULL, first) == -1);
+    CHECK(tg_last_status() == TG_E_AUTOGRAD);
+    CHECK(error_mentions("input 0, element 0: analytic"));
+    CHECK(error_mentions("numeric"));
+    tg_clear_error();
+
+    CHECK(tg_gradcheck(f_no_history, &x, 1, NULL, first) == -1);
+    CHECK(tg_last_status() == TG_E_AUTOGRAD);
+    CHECK(error_mentions("analytic 0, numeric"));
+    tg_clear_error();
+
+    CHECK(tg_gradcheck(f_wrong_second_derivative, &x, 1, NULL, first) == 0);
+    CHECK(tg_gradcheck(f_wrong_second_derivative, &x, 1, NULL, second) == -1);
+    CHECK(tg_last_status() == TG_E_AUTOGRAD);
+    CHECK(error_mentions("second-order mismatch for the gradient of input 0 with respect to input 0, element 0"));
+    tg_clear_error();
+
+    /* A tolerance too tight for the f32 round trip fails; the case's own passes. */
+    tg_tensor *t = make_input(&(input_spec)A23T, 0);
+    CHECK(tg_gradcheck(f_to, &t, 1, NULL, (tg_gradcheck_opts){1e-6, 1e-9, 1e-9, false}) == -1);
+    tg_clear_error();
+    tg_scope_end();
+}
+
+static void test_rejects_bad_arguments(void)
+{
+    tg_scope_begin();
+    input_spec spec = A23;
+    tg_tensor *x = make_input(&spec, 0);
+    tg_gradcheck_opts opts = {0};
+
+    CHECK(tg_gradcheck(NULL, &x, 1, NULL, opts) == -1 && tg_last_status() == TG_E_NULL);
+    tg_clear_error();
+    CHECK(tg_gradcheck(f_sin, NULL, 1, NULL, opts) == -1 && tg_last_status() == TG_E_NULL);
+    tg_clear_error();
+    CHECK(tg_gradcheck(f_sin, &x, 0, NULL, opts) == -1 && tg_last_status() == TG_E_NULL);
+    tg_clear_error();
+    tg_tensor *none[1] = {NULL};
+    CHECK(tg_gradcheck(f_sin, none, 1, NULL, opts) == -1 && tg_last_status() == TG_E_NULL);
+    tg_clear_error();
+
+    tg_tensor *f32 = tg_requires_grad_(tg_ones(TG_SHAPE(2), TG_F32), true);
+    CHECK(tg_gradcheck(f_sin, &f32, 1, NULL, opts) == -1 && tg_last_status() == TG_E_DTYPE);
+    tg_clear_error();
+    tg_tensor *plain = tg_ones(TG_SHAPE(2), TG_F64);
+    CHECK(tg_gradcheck(f_sin, &plain, 1, NULL, opts) == -1 && tg_last_status() == TG_E_AUTOGRAD);
+    tg_clear_error();
+    tg_tensor *non_leaf = tg_mul_scalar(x, 2);
+    CHECK(tg_gradcheck(f_sin, &non_leaf, 1, NULL, opts) == -1 && tg_last_status() == TG_E_AUTOGRAD);
+    tg_clear_error();
+    CHECK(tg_gradcheck(f_sin, &x, 1, NULL, (tg_gradcheck_opts){-1, 0, 0, false}) == -1 &&
+          tg_last_status() == TG_E_INVALID);
+    tg_clear_error();
+
+    /* f's own failure comes back with f's error. */
+    CHECK(tg_gradcheck(f_shape_error, &x, 1, NULL, opts) == -1 && tg_last_status() == TG_E_SHAPE);
+    tg_clear_error();
+    tg_scope_end();
+}
+
+/* An accumulated .grad, the values and the version survive a check. */
+static void test_keeps_existing_grad(void)
+{
+    tg_scope_begin();
+    input_spec spec = A23T;
+    tg_tensor *x = make_input(&spec, 0);
+    CHECK(tg_backward(tg_sum(tg_mul(x, x)), NULL) == 0);
+    snapshot before, grad_before;
+    take_snapshot(x, &before);
+    take_snapshot(tg_grad(x), &grad_before);
+    CHECK(tg_gradcheck(f_tanh, &x, 1, NULL, (tg_gradcheck_opts){.second_order = true}) == 0);
+    CHECK(same_as_snapshot(x, &before));
+    CHECK(tg_grad(x) && same_as_snapshot(tg_grad(x), &grad_before));
+    CHECK(tg_is_grad_enabled());
+    tg_scope_end();
+}
+
+int main(void)
+{
+    size_t n_cases = sizeof CASES / sizeof CASES[0];
+    for (size_t i = 0; i < n_cases; i++) run_case(&CASES[i]);
+    test_detects_wrong_gradients();
+    test_rejects_bad_arguments();
+    test_keeps_existing_grad();
+    printf("%d passed, %d failed (%zu operation cases)\n", passed, failed, n_cases);
+    return failed != 0;
+}

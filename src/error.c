@@ -2,7 +2,6 @@
 #include "internal.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 
 static _Thread_local tg_status last_status = TG_OK;
 static _Thread_local char last_message[2048];
@@ -36,20 +35,6 @@ void *tg__null_arg(const char *fn)
     if (last_status == TG_OK)
         tg__fail(TG_E_NULL, "%s(): a tensor argument is NULL", fn);
     return NULL;
-}
-
-void *tg__malloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-    if (!p) tg__fail(TG_E_OOM, "out of memory: could not allocate %zu bytes", n);
-    return p;
-}
-
-void *tg__calloc(size_t count, size_t size)
-{
-    void *p = calloc(count ? count : 1, size ? size : 1);
-    if (!p) tg__fail(TG_E_OOM, "out of memory: could not allocate %zu x %zu bytes", count, size);
-    return p;
 }
 
 const char *tg_last_error(void) { return last_status == TG_OK ? "" : last_message; }

@@ -55,9 +55,15 @@ void *tg__null_arg(const char *fn);
 #define TG_ARG(t) do { if (!(t)) return tg__null_arg(__func__); } while (0)
 #define TG_ARGI(t) do { if (!(t)) { tg__null_arg(__func__); return -1; } } while (0)
 
-/* Allocation that records TG_E_OOM on failure. */
+/* Allocation that records TG_E_OOM on failure (alloc.c). */
 void *tg__malloc(size_t n);
 void *tg__calloc(size_t count, size_t size);
+void *tg__realloc(void *old, size_t n);   /* on failure old is left as it was */
+#ifdef TG_FAULT_INJECTION
+/* The calling thread's allocation number n (0 = the next) fails; -1 = none. */
+void tg__fail_allocation_after(int64_t n);
+int64_t tg__allocation_count(void);
+#endif
 
 /* -------------------------------------------------------------- dtype */
 
@@ -83,6 +89,9 @@ tg_tensor *tg__new(tg_dtype dt, const int64_t *shape, int ndim);
    scope; shares t's version counter. No autograd metadata. */
 tg_tensor *tg__alias(const tg_tensor *t, const int64_t *shape, const int64_t *strides,
                      int ndim, int64_t offset);
+/* t itself, as one more reference owned by the current scope (PyTorch's
+   operations that return self: contiguous() of a contiguous tensor, ...). */
+tg_tensor *tg__share(const tg_tensor *t);
 void tg__ref(tg_tensor *t);
 void tg__unref(tg_tensor *t);
 char *tg__ptr(const tg_tensor *t);            /* address of the first element */
@@ -94,8 +103,9 @@ int tg__check_shape(const int64_t *shape, int ndim);   /* 0 or -1 with error */
 int tg__wrap_dim(int64_t dim, int ndim, int64_t *out);
 /* "[2, 3]" into buf. */
 const char *tg__shape_str(const int64_t *shape, int ndim, char *buf, size_t cap);
-/* Scope ownership of a tensor that holds one reference the caller made. */
-void tg__scope_own(tg_tensor *t);
+/* Hands the caller's reference to t to the current scope; on failure (out
+   of memory) drops it instead and returns -1. */
+int tg__scope_own(tg_tensor *t);
 void tg__bump_version(tg_tensor *t);
 /* Live tensors and nodes in the process, for the memory tests. */
 int64_t tg__live_tensors(void);
@@ -134,8 +144,9 @@ typedef enum tg_unop {
 void tg__k_binary(tg_binop op, tg_tensor *out, const tg_tensor *a, const tg_tensor *b);
 void tg__k_unary(tg_unop op, tg_tensor *out, const tg_tensor *a);
 /* out[...] = sum of a over the dims where out has size 1 and a does not
-   (out has a's rank). Accumulates in double (int64 for integers). */
-void tg__k_sum_to(tg_tensor *out, const tg_tensor *a);
+   (out has a's rank). Accumulates in double (int64 for integers) in a
+   buffer of its own: 0, or -1 when that cannot be allocated. */
+int tg__k_sum_to(tg_tensor *out, const tg_tensor *a);
 /* values/indices (a's rank, size 1 along dim) = max of a along dim. */
 void tg__k_max_dim(tg_tensor *values, tg_tensor *indices, const tg_tensor *a, int dim);
 /* c[b] = a[b] @ bm[b] for 3-D contiguous-or-strided operands of one dtype. */
@@ -223,6 +234,8 @@ tg_tensor *tg__bmm(const tg_tensor *a, const tg_tensor *b);
 tg_tensor *tg__mv(const tg_tensor *a, const tg_tensor *v);
 tg_tensor *tg__dot(const tg_tensor *a, const tg_tensor *b);
 tg_tensor *tg__unsafe_view(const tg_tensor *t, const int64_t *shape, int ndim);
+/* relu's derivative, PyTorch's threshold_backward(g, y, 0): g where y > 0. */
+tg_tensor *tg__threshold_backward(const tg_tensor *g, const tg_tensor *y);
 tg_tensor *tg__select_backward(const tg_tensor *g, const tg_meta *in, int64_t dim, int64_t index);
 tg_tensor *tg__slice_backward(const tg_tensor *g, const tg_meta *in, int64_t dim,
                               int64_t start, int64_t end, int64_t step);

@@ -49,7 +49,7 @@ tg_thread *tg__thread(void)
 {
     if (current) return current;
     pthread_once(&thread_key_once, make_key);
-    tg_thread *th = calloc(1, sizeof *th);
+    tg_thread *th = tg__calloc(1, sizeof *th);
     if (!th) return NULL;
     th->grad_enabled = true;
     current = th;
@@ -61,23 +61,22 @@ static bool grow_owned(tg_thread *th)
 {
     if (th->n_owned < th->cap_owned) return true;
     size_t cap = th->cap_owned ? th->cap_owned * 2 : 256;
-    tg_tensor **p = realloc(th->owned, cap * sizeof *p);
+    tg_tensor **p = tg__realloc(th->owned, cap * sizeof *p);
     if (!p) return false;
     th->owned = p;
     th->cap_owned = cap;
     return true;
 }
 
-void tg__scope_own(tg_tensor *t)
+int tg__scope_own(tg_tensor *t)
 {
     tg_thread *th = tg__thread();
     if (!th || !grow_owned(th)) {
-        /* No room to record ownership: keep the program running by leaking
-           this one tensor rather than freeing what the caller holds. */
-        tg__fail(TG_E_OOM, "out of memory: could not record a tensor in its scope");
-        return;
+        tg__unref(t);
+        return tg__faili(TG_E_OOM, "out of memory: could not record a tensor in its scope");
     }
     th->owned[th->n_owned++] = t;
+    return 0;
 }
 
 int tg_scope_begin(void)
@@ -86,7 +85,7 @@ int tg_scope_begin(void)
     if (!th) return tg__faili(TG_E_OOM, "out of memory: could not open a scope");
     if (th->depth == th->cap_depth) {
         int cap = th->cap_depth ? th->cap_depth * 2 : 16;
-        size_t *p = realloc(th->scope_start, (size_t)cap * sizeof *p);
+        size_t *p = tg__realloc(th->scope_start, (size_t)cap * sizeof *p);
         if (!p) return tg__faili(TG_E_OOM, "out of memory: could not open a scope");
         th->scope_start = p;
         th->cap_depth = cap;

@@ -156,8 +156,7 @@ tg_tensor *tg__new(tg_dtype dt, const int64_t *shape, int ndim)
     s->nbytes = nbytes;
     t->storage = s;
     t->version = v;
-    tg__scope_own(t);
-    return t;
+    return tg__scope_own(t) ? NULL : t;
 }
 
 tg_tensor *tg__alias(const tg_tensor *src, const int64_t *shape, const int64_t *strides,
@@ -169,8 +168,13 @@ tg_tensor *tg__alias(const tg_tensor *src, const int64_t *shape, const int64_t *
     atomic_fetch_add(&src->version->refs, 1);
     t->storage = src->storage;
     t->version = src->version;
-    tg__scope_own(t);
-    return t;
+    return tg__scope_own(t) ? NULL : t;
+}
+
+tg_tensor *tg__share(const tg_tensor *t)
+{
+    tg__ref((tg_tensor *)t);
+    return tg__scope_own((tg_tensor *)t) ? NULL : (tg_tensor *)t;
 }
 
 /* ------------------------------------------------------------- creation */

@@ -142,7 +142,18 @@ UNARY_DERIVATIVE(tg__d_sin, tg_mul(g, tg_cos(x)))
 UNARY_DERIVATIVE(tg__d_cos, tg_mul(g, tg_neg(tg_sin(x))))
 UNARY_DERIVATIVE(tg__d_tanh, tg_mul(g, tg_rsub_scalar(tg_mul(y, y), 1)))
 UNARY_DERIVATIVE(tg__d_sigmoid, tg_mul(g, tg_mul(tg_rsub_scalar(y, 1), y)))
-UNARY_DERIVATIVE(tg__d_relu, tg_where(tg__compare_scalar(TG_BIN_LE, y, 0), zero_like(g), g))
+UNARY_DERIVATIVE(tg__d_relu, tg__threshold_backward(g, y))
+
+/* threshold_backward's own derivative, as derivatives.yaml: the same mask for
+   g, zeros for the output it reads. */
+static int tg__d_threshold_backward(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    tg_tensor *y = SAVED(0);
+    if (!y) return -1;
+    if (NEED(0)) gi[0] = tg__threshold_backward(g, y);
+    if (NEED(1)) gi[1] = tg_zeros(g->shape, g->ndim, g->dtype);
+    return done(n, gi);
+}
 
 static int tg__d_zero(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {

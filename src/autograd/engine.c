@@ -14,6 +14,7 @@ typedef struct entry {
     tg_node *node;
     int deps;            /* edges into this node not yet run */
     bool needed;         /* runs (leads to a leaf or an input we want) */
+    bool ran;            /* its derivative ran in this backward */
     int capture;         /* index into the inputs + 1, or 0 */
     tg_tensor *buffer;   /* the sum of incoming gradients (strong) */
 } entry;
@@ -41,7 +42,7 @@ static int grow(task *t)
     entry *old = t->slots;
     size_t old_cap = t->cap;
     t->slots = tg__calloc(cap, sizeof *t->slots);
-    tg_node **order = realloc(t->order, cap * sizeof *order);
+    tg_node **order = tg__realloc(t->order, cap * sizeof *order);
     if (!t->slots || !order) {
         free(t->slots);
         t->slots = old;
@@ -89,7 +90,7 @@ static int discover(task *t, tg_node *const *roots, int n_roots)
         if (!get(t, roots[r], &fresh)) goto oom;
         if (fresh) stack[top++] = roots[r];
         if (top == cap) {
-            tg_node **p = realloc(stack, (cap *= 2) * sizeof *p);
+            tg_node **p = tg__realloc(stack, (cap *= 2) * sizeof *p);
             if (!p) goto oom;
             stack = p;
         }
@@ -104,7 +105,7 @@ static int discover(task *t, tg_node *const *roots, int n_roots)
             e->deps++;
             if (!fresh) continue;
             if (top == cap) {
-                tg_node **p = realloc(stack, (cap *= 2) * sizeof *p);
+                tg_node **p = tg__realloc(stack, (cap *= 2) * sizeof *p);
                 if (!p) goto oom;
                 stack = p;
             }
@@ -233,20 +234,25 @@ static tg_tensor *fit_gradient(const tg_node *n, int i, tg_tensor *g)
     return g;
 }
 
-/* Note [Accumulating into .grad]: the first gradient is copied, never
+/* Note [A backward is all or nothing]: a backward can fail half way (out of
+   memory, say). So that it then leaves everything as it was, it writes
+   nothing outside itself until every node has run: the gradients for the
+   leaves wait in their AccumulateGrad entries, their new .grad tensors are
+   all made before any is stored, and saved tensors are released at the end.
+
+   Note [Accumulating into .grad]: the first gradient is copied, never
    shared, since one tensor may reach several leaves (add's backward passes
    its gradient to both inputs). Under create_graph the copy is recorded
    (PyTorch's CopyBackwards) and later sums are out of place, so .grad keeps
    a graph; otherwise later sums are in place. Like PyTorch, a .grad with a
    graph that leads back to its own leaf is a reference cycle: clear it with
    tg_zero_grad when done. */
-static int accumulate_grad(tg_tensor *leaf, tg_tensor *g, bool create_graph)
+
+/* The new .grad for leaf, or NULL when g is to be added in place. */
+static int prepare_grad(const tg_tensor *leaf, tg_tensor *g, bool create_graph, tg_tensor **out)
 {
-    if (leaf->grad && !create_graph) {
-        tg__k_binary(TG_BIN_ADD, leaf->grad, leaf->grad, g);
-        tg__bump_version(leaf->grad);
-        return 0;
-    }
+    *out = NULL;
+    if (leaf->grad && !create_graph) return 0;
     tg_tensor *grad;
     if (leaf->grad) {
         grad = tg_add(leaf->grad, g);
@@ -257,18 +263,59 @@ static int accumulate_grad(tg_tensor *leaf, tg_tensor *g, bool create_graph)
     }
     if (!grad) return -1;
     tg__ref(grad);
-    if (leaf->grad) tg__unref(leaf->grad);
-    leaf->grad = grad;
+    *out = grad;
     return 0;
 }
 
-static int run_node(task *t, entry *e, bool keep_graph, bool create_graph)
+/* Stores every waiting leaf gradient, or none of them. */
+static int accumulate_all(task *t, bool create_graph)
+{
+    tg_tensor **fresh = tg__calloc(t->count + 1, sizeof *fresh);
+    if (!fresh) return -1;
+    int rc = 0;
+    for (size_t k = 0; k < t->count && rc == 0; k++) {
+        entry *e = lookup(t, t->order[k]);
+        if (e->node->op == TG_OP_ACCUMULATE_GRAD && e->buffer)
+            rc = prepare_grad(e->node->leaf, e->buffer, create_graph, &fresh[k]);
+    }
+    for (size_t k = 0; k < t->count; k++) {
+        entry *e = lookup(t, t->order[k]);
+        if (e->node->op != TG_OP_ACCUMULATE_GRAD || !e->buffer) continue;
+        tg_tensor *leaf = e->node->leaf;
+        if (rc != 0) {
+            if (fresh[k]) tg__unref(fresh[k]);
+        } else if (fresh[k]) {
+            if (leaf->grad) tg__unref(leaf->grad);
+            leaf->grad = fresh[k];
+        } else {
+            tg__k_binary(TG_BIN_ADD, leaf->grad, leaf->grad, e->buffer);
+            tg__bump_version(leaf->grad);
+        }
+    }
+    free(fresh);
+    return rc;
+}
+
+/* Without retain_graph, the nodes that ran drop what they saved. */
+static void release_saved(task *t)
+{
+    for (size_t k = 0; k < t->count; k++) {
+        entry *e = lookup(t, t->order[k]);
+        if (!e->ran) continue;
+        tg_node *n = e->node;
+        n->released = true;
+        for (int i = 0; i < n->n_saved; i++) {
+            if (n->saved[i].data) tg__unref(n->saved[i].data);
+            n->saved[i].data = NULL;
+        }
+    }
+}
+
+static int run_node(task *t, entry *e)
 {
     tg_node *n = e->node;
-    tg_tensor *g = e->buffer;
-    if (n->op == TG_OP_ACCUMULATE_GRAD) return accumulate_grad(n->leaf, g, create_graph);
     tg_tensor *grads[TG_NODE_MAX_IN] = {0};
-    int rc = TG_OPS[n->op].derivative(n, g, grads);
+    int rc = TG_OPS[n->op].derivative(n, e->buffer, grads);
     for (int i = 0; i < n->n_next && rc == 0; i++) {
         if (!n->next[i].node || !grads[i]) continue;
         entry *target = lookup(t, n->next[i].node);
@@ -276,13 +323,7 @@ static int run_node(task *t, entry *e, bool keep_graph, bool create_graph)
         tg_tensor *fitted = fit_gradient(n, i, grads[i]);
         rc = fitted ? add_to_buffer(target, fitted) : -1;
     }
-    if (rc == 0 && !keep_graph) {
-        n->released = true;
-        for (int i = 0; i < n->n_saved; i++) {
-            if (n->saved[i].data) tg__unref(n->saved[i].data);
-            n->saved[i].data = NULL;
-        }
-    }
+    e->ran = rc == 0;
     return rc;
 }
 
@@ -343,10 +384,14 @@ static int run_backward(tg_tensor *const *roots, tg_tensor *const *grads, int n_
             tg__ref(e->buffer);
             grads_out[e->capture - 1] = e->buffer;
         }
+        if (e->node->op == TG_OP_ACCUMULATE_GRAD) continue;   /* waits for accumulate_all */
         if (e->needed && e->buffer) {
-            tg_scope_begin();
-            rc = run_node(&t, e, opts.retain_graph, opts.create_graph);
-            tg_scope_end();
+            if (tg_scope_begin() < 0) {
+                rc = -1;
+            } else {
+                rc = run_node(&t, e);
+                tg_scope_end();
+            }
         }
         if (e->buffer) {
             tg__unref(e->buffer);
@@ -354,7 +399,9 @@ static int run_backward(tg_tensor *const *roots, tg_tensor *const *grads, int n_
         }
         release_children(&t, e);
     }
+    if (rc == 0 && n_in == 0) rc = accumulate_all(&t, opts.create_graph);
     tg_set_grad_enabled(prev_mode);
+    if (rc == 0 && !opts.retain_graph) release_saved(&t);
     for (int i = 0; i < n_in && rc == 0; i++) {   /* an input given twice gets the same gradient */
         entry *e = lookup(&t, input_edges[i].node);
         int first = e->node ? e->capture - 1 : i;
@@ -414,7 +461,7 @@ static int make_grads(tg_tensor *const *outputs, tg_tensor *const *given, int n,
 int tg_backward_ex(tg_tensor *root, const tg_tensor *gradient, tg_backward_opts opts)
 {
     TG_ARGI(root);
-    tg_scope_begin();
+    if (tg_scope_begin() < 0) return -1;
     tg_tensor *g = NULL;
     tg_tensor *given = (tg_tensor *)gradient;
     int rc = make_grads(&root, gradient ? &given : NULL, 1, &g);
@@ -439,7 +486,7 @@ int tg_autograd_grad(tg_tensor *const *outputs, int n_out, tg_tensor *const *inp
         if (!inputs[i]->requires_grad)
             return tg__faili(TG_E_AUTOGRAD, "One of the differentiated Tensors does not require grad");
     }
-    tg_scope_begin();
+    if (tg_scope_begin() < 0) return -1;
     tg_tensor **grads = tg__calloc((size_t)n_out, sizeof *grads);
     tg_tensor **captured = tg__calloc((size_t)n_in, sizeof *captured);
     int rc = grads && captured ? make_grads(outputs, grad_outputs, n_out, grads) : -1;
@@ -450,9 +497,9 @@ int tg_autograd_grad(tg_tensor *const *outputs, int n_out, tg_tensor *const *inp
                            "One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.");
     tg_scope_end();
     for (int i = 0; i < n_in && captured; i++) {
-        if (rc == 0) {
-            grads_out[i] = captured[i];
-            tg__scope_own(captured[i]);   /* hand our reference to the caller's scope */
+        if (rc == 0) {   /* hand our reference to the caller's scope */
+            rc = tg__scope_own(captured[i]);
+            grads_out[i] = rc == 0 ? captured[i] : NULL;
         } else if (captured[i]) {
             tg__unref(captured[i]);
         }

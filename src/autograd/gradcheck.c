@@ -80,7 +80,7 @@ static const tg_node **graph_nodes(const tg_node *root, size_t *n_nodes)
             for (size_t j = 0; j < count && !seen; j++) seen = nodes[j] == next;
             if (seen) continue;
             if (count == cap) {
-                const tg_node **p = realloc(nodes, (cap *= 2) * sizeof *p);
+                const tg_node **p = tg__realloc(nodes, (cap *= 2) * sizeof *p);
                 if (!p) {
                     free(nodes);
                     tg__fail(TG_E_OOM, "out of memory while walking the graph");
@@ -167,7 +167,7 @@ static int analytic(const objective *o, double phase, double **w, int64_t *count
 {
     *w = NULL;
     *grad = NULL;
-    tg_scope_begin();
+    if (tg_scope_begin() < 0) return -1;
     bool prev = tg_set_grad_enabled(true);
     tg_tensor **grads = tg__calloc((size_t)o->n_vars, sizeof *grads);
     tg_tensor *out = grads ? evaluate(o) : NULL;
@@ -191,7 +191,7 @@ static int analytic(const objective *o, double phase, double **w, int64_t *count
 /* <objective, w> in double, evaluated with grad mode off. */
 static int weighted_value(const objective *o, const double *w, int64_t count, double *value)
 {
-    tg_scope_begin();
+    if (tg_scope_begin() < 0) return -1;
     bool prev = tg_set_grad_enabled(false);
     tg_tensor *out = evaluate(o);
     tg_set_grad_enabled(prev);
@@ -345,7 +345,7 @@ int tg_gradcheck(tg_gradcheck_fn f, tg_tensor *const *inputs, int n, void *ctx, 
 {
     if (check_arguments(f, inputs, n, opts)) return -1;
     tolerance tol = {opts.eps ? opts.eps : 1e-6, opts.atol ? opts.atol : 1e-5, opts.rtol ? opts.rtol : 1e-3};
-    tg_scope_begin();
+    if (tg_scope_begin() < 0) return -1;
     objective first = {f, ctx, inputs, n, -1, n};
     int rc = check_objective(&first, tol, 0.5);
     if (rc == 0 && opts.second_order) rc = check_second_order(f, inputs, n, ctx, tol);

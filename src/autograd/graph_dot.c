@@ -32,7 +32,7 @@ static int grow(node_ids *ids)
 {
     size_t n_slots = ids->n_slots ? ids->n_slots * 2 : 64;
     size_t *slots = tg__calloc(n_slots, sizeof *slots);
-    const tg_node **order = slots ? realloc(ids->order, n_slots / 2 * sizeof *order) : NULL;
+    const tg_node **order = slots ? tg__realloc(ids->order, n_slots / 2 * sizeof *order) : NULL;
     if (!order) {
         free(slots);
         return tg__faili(TG_E_OOM, "out of memory while drawing the graph");

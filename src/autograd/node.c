@@ -5,9 +5,17 @@
    - a node holds its next nodes and its saved inputs strongly;
    - a node saves its own output only as a detached alias (same storage and
      version counter, no grad_fn), and links it back to itself on unpack;
-   - an AccumulateGrad node holds its leaf; the leaf points back weakly. */
+   - an AccumulateGrad node holds its leaf; the leaf points back weakly.
+
+   Note [The weak AccumulateGrad pointer]: a leaf may be used by several
+   threads at once (shared parameters), so leaf->grad_acc is read and written
+   only under grad_acc_lock. A node whose count reached zero is on its way
+   out but still allocated until node_free has cleared the pointer under the
+   lock; tg__grad_edge takes a reference only from a count above zero (like
+   std::weak_ptr::lock) and otherwise makes a new node. */
 #include "../internal.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +40,8 @@ static _Thread_local bool draining;
 
 static atomic_int_least64_t live_nodes;
 
+static pthread_mutex_t grad_acc_lock = PTHREAD_MUTEX_INITIALIZER;
+
 int64_t tg__live_nodes(void) { return atomic_load(&live_nodes); }
 
 static void node_free(tg_node *n)
@@ -42,7 +52,9 @@ static void node_free(tg_node *n)
     for (int i = 0; i < n->n_saved; i++)
         if (n->saved[i].data) tg__unref(n->saved[i].data);
     if (n->leaf) {
-        n->leaf->grad_acc = NULL;
+        pthread_mutex_lock(&grad_acc_lock);
+        if (n->leaf->grad_acc == n) n->leaf->grad_acc = NULL;   /* not a newer node's */
+        pthread_mutex_unlock(&grad_acc_lock);
         tg__unref(n->leaf);
     }
     free(n);
@@ -121,19 +133,22 @@ tg_edge tg__grad_edge(const tg_tensor *t)
         return e;
     }
     tg_tensor *leaf = (tg_tensor *)t;
-    if (!leaf->grad_acc) {
-        tg_node *acc = node_alloc(TG_OP_ACCUMULATE_GRAD);
-        if (!acc) return e;
-        acc->seq = UINT64_MAX;   /* accumulate as soon as ready, as PyTorch does */
-        acc->leaf = leaf;
-        tg__ref(leaf);
-        tg__meta_of(&acc->out_meta, leaf);
-        leaf->grad_acc = acc;
-        e.node = acc;   /* the leaf's pointer is weak: this is the only reference */
-        return e;
+    pthread_mutex_lock(&grad_acc_lock);
+    tg_node *acc = leaf->grad_acc;
+    int refs = acc ? atomic_load(&acc->refs) : 0;
+    while (refs > 0 && !atomic_compare_exchange_weak(&acc->refs, &refs, refs + 1)) {}
+    if (refs == 0) {   /* none, or one being freed: a new node */
+        acc = node_alloc(TG_OP_ACCUMULATE_GRAD);
+        if (acc) {
+            acc->seq = UINT64_MAX;   /* accumulate as soon as ready, as PyTorch does */
+            acc->leaf = leaf;
+            tg__ref(leaf);
+            tg__meta_of(&acc->out_meta, leaf);
+            leaf->grad_acc = acc;   /* weak: the edge's reference is the only one */
+        }
     }
-    tg__node_ref(leaf->grad_acc);
-    e.node = leaf->grad_acc;
+    pthread_mutex_unlock(&grad_acc_lock);
+    e.node = acc;
     return e;
 }
 

@@ -30,16 +30,13 @@ static void sum_loop(char **d, const int64_t *s, int64_t n, void *vctx)
     }
 }
 
-void tg__k_sum_to(tg_tensor *out, const tg_tensor *a)
+int tg__k_sum_to(tg_tensor *out, const tg_tensor *a)
 {
     int64_t n_out = tg__numel(out->shape, out->ndim);
     bool floating = tg__is_floating(a->dtype);
     /* double and int64 are both 8 bytes: one buffer serves either. */
-    char *acc = calloc((size_t)(n_out ? n_out : 1), 8);
-    if (!acc) {
-        tg__fail(TG_E_OOM, "out of memory in sum");
-        return;
-    }
+    char *acc = tg__calloc((size_t)(n_out ? n_out : 1), 8);
+    if (!acc) return -1;
     int64_t acc_strides[TG_MAX_DIMS];
     tg__contiguous_strides(out->shape, out->ndim, acc_strides);
     tg_iter_operand ops[2];
@@ -58,6 +55,7 @@ void tg__k_sum_to(tg_tensor *out, const tg_tensor *a)
     memcpy(view.strides, acc_strides, sizeof acc_strides);
     tg__copy_into(out, &view);
     free(acc);
+    return 0;
 }
 
 typedef struct max_ctx { tg_dtype dt; int64_t len, stride; } max_ctx;

@@ -12,6 +12,11 @@
 
 static int check_inplace(const tg_tensor *t)
 {
+    for (int i = 0; i < t->ndim; i++)
+        if (t->strides[i] == 0 && t->shape[i] > 1)
+            return tg__faili(TG_E_INVALID, "unsupported operation: more than one element of the written-to tensor "
+                                           "refers to a single memory location. Please clone() the tensor before "
+                                           "performing the operation.");
     if (!tg_is_grad_enabled() || !t->requires_grad) return 0;
     if (t->view_base && t->view_base->requires_grad && !t->view_base->grad_fn)
         return tg__faili(TG_E_AUTOGRAD, "a view of a leaf Variable that requires grad is being used in an in-place operation.");
@@ -63,10 +68,29 @@ static tg_tensor *commit(tg_tensor *t, const tg_tensor *result)
 typedef tg_tensor *(*binary_fn)(const tg_tensor *, const tg_tensor *);
 typedef tg_tensor *(*scalar_fn)(const tg_tensor *, double);
 
-/* Ops whose derivative does not read self can run on t itself. */
-static bool reads_self(binary_fn f) { return f != tg_add && f != tg_sub; }
+/* An in-place operation: its out-of-place twin (which records it), the
+   kernel for the direct path, and whether its derivative reads self. */
+typedef struct inplace_def {
+    binary_fn tensor_op;
+    scalar_fn scalar_op;
+    tg_binop kernel;
+    bool reads_self;
+} inplace_def;
 
-static tg_tensor *inplace_binary(tg_tensor *t, const tg_tensor *other, binary_fn f)
+/* Writes t (op) other straight into t when nothing is recorded, no dtype
+   changes and other does not share t's storage: no allocation, so nothing
+   can fail half way (an optimizer's update relies on it). */
+static bool try_direct(tg_tensor *t, const tg_tensor *other, tg_binop kernel, bool recorded)
+{
+    /* Integer dtypes take the general path, which reports their errors. */
+    if (recorded || !tg__is_floating(t->dtype) || other->dtype != t->dtype || other->storage == t->storage)
+        return false;
+    tg__k_binary(kernel, t, t, other);
+    tg__bump_version(t);
+    return true;
+}
+
+static tg_tensor *inplace_binary(tg_tensor *t, const tg_tensor *other, const inplace_def *d)
 {
     TG_ARG(t);
     TG_ARG(other);
@@ -78,37 +102,58 @@ static tg_tensor *inplace_binary(tg_tensor *t, const tg_tensor *other, binary_fn
     if (!tg__can_cast(dt, t->dtype))
         return tg__fail(TG_E_DTYPE, "result type %s can't be cast to the desired output type %s",
                         tg__dtype_short(dt), tg__dtype_short(t->dtype));
+    bool recorded = tg_is_grad_enabled() && (t->requires_grad || other->requires_grad);
+    if (tg__same_shape(shape, nd, t->shape, t->ndim) && try_direct(t, other, d->kernel, recorded)) return t;
     /* other's gradient may read self too (c.mul_(x) with only x requiring
        grad): saving t itself would see the write below, and tie t to its
        own grad_fn in a reference cycle. */
-    bool recorded = tg_is_grad_enabled() && (t->requires_grad || other->requires_grad);
-    const tg_tensor *self = reads_self(f) && recorded ? stand_in(t) : t;
-    tg_tensor *r = self ? f(self, other) : NULL;
+    const tg_tensor *self = d->reads_self && recorded ? stand_in(t) : t;
+    tg_tensor *r = self ? d->tensor_op(self, other) : NULL;
     return r ? commit(t, r) : NULL;
 }
 
-static tg_tensor *inplace_scalar(tg_tensor *t, double s, scalar_fn f, bool self_read)
+static tg_tensor *inplace_scalar(tg_tensor *t, double s, const inplace_def *d)
 {
     TG_ARG(t);
     if (check_inplace(t)) return NULL;
-    const tg_tensor *self = self_read && t->requires_grad && tg_is_grad_enabled() ? stand_in(t) : t;
-    tg_tensor *r = self ? f(self, s) : NULL;
+    bool recorded = tg_is_grad_enabled() && t->requires_grad;
+    if (tg__result_type_scalar(t, s) == t->dtype) {
+        /* s as a 0-dim tensor of t's dtype, on the stack */
+        char value[8];
+        tg__store(value, t->dtype, s);
+        tg_storage storage = {.data = value};
+        tg_tensor scalar = {.dtype = t->dtype, .storage = &storage};
+        if (try_direct(t, &scalar, d->kernel, recorded)) return t;
+    }
+    const tg_tensor *self = d->reads_self && recorded ? stand_in(t) : t;
+    tg_tensor *r = self ? d->scalar_op(self, s) : NULL;
     return r ? commit(t, r) : NULL;
 }
 
-tg_tensor *tg_add_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(t, o, tg_add); }
-tg_tensor *tg_sub_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(t, o, tg_sub); }
-tg_tensor *tg_mul_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(t, o, tg_mul); }
-tg_tensor *tg_div_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(t, o, tg_div); }
-tg_tensor *tg_pow_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(t, o, tg_pow); }
-tg_tensor *tg_maximum_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(t, o, tg_maximum); }
-tg_tensor *tg_minimum_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(t, o, tg_minimum); }
-tg_tensor *tg_add_scalar_(tg_tensor *t, double s) { return inplace_scalar(t, s, tg_add_scalar, false); }
-tg_tensor *tg_sub_scalar_(tg_tensor *t, double s) { return inplace_scalar(t, s, tg_sub_scalar, false); }
-tg_tensor *tg_mul_scalar_(tg_tensor *t, double s) { return inplace_scalar(t, s, tg_mul_scalar, false); }
-tg_tensor *tg_div_scalar_(tg_tensor *t, double s) { return inplace_scalar(t, s, tg_div_scalar, false); }
-tg_tensor *tg_pow_scalar_(tg_tensor *t, double s) { return inplace_scalar(t, s, tg_pow_scalar, true); }
-tg_tensor *tg_rsub_scalar_(tg_tensor *t, double s) { return inplace_scalar(t, s, tg_rsub_scalar, false); }
+#define INPLACE(name, TENSOR_OP, SCALAR_OP, KERNEL, READS_SELF)                    \
+    static const inplace_def name = {TENSOR_OP, SCALAR_OP, KERNEL, READS_SELF};
+INPLACE(ADD_, tg_add, tg_add_scalar, TG_BIN_ADD, false)
+INPLACE(SUB_, tg_sub, tg_sub_scalar, TG_BIN_SUB, false)
+INPLACE(MUL_, tg_mul, tg_mul_scalar, TG_BIN_MUL, true)
+INPLACE(DIV_, tg_div, tg_div_scalar, TG_BIN_DIV, true)
+INPLACE(POW_, tg_pow, tg_pow_scalar, TG_BIN_POW, true)
+INPLACE(MAXIMUM_, tg_maximum, NULL, TG_BIN_MAX, true)
+INPLACE(MINIMUM_, tg_minimum, NULL, TG_BIN_MIN, true)
+INPLACE(RSUB_, NULL, tg_rsub_scalar, TG_BIN_RSUB, false)
+
+tg_tensor *tg_add_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(t, o, &ADD_); }
+tg_tensor *tg_sub_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(t, o, &SUB_); }
+tg_tensor *tg_mul_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(t, o, &MUL_); }
+tg_tensor *tg_div_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(t, o, &DIV_); }
+tg_tensor *tg_pow_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(t, o, &POW_); }
+tg_tensor *tg_maximum_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(t, o, &MAXIMUM_); }
+tg_tensor *tg_minimum_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(t, o, &MINIMUM_); }
+tg_tensor *tg_add_scalar_(tg_tensor *t, double s) { return inplace_scalar(t, s, &ADD_); }
+tg_tensor *tg_sub_scalar_(tg_tensor *t, double s) { return inplace_scalar(t, s, &SUB_); }
+tg_tensor *tg_mul_scalar_(tg_tensor *t, double s) { return inplace_scalar(t, s, &MUL_); }
+tg_tensor *tg_div_scalar_(tg_tensor *t, double s) { return inplace_scalar(t, s, &DIV_); }
+tg_tensor *tg_pow_scalar_(tg_tensor *t, double s) { return inplace_scalar(t, s, &POW_); }
+tg_tensor *tg_rsub_scalar_(tg_tensor *t, double s) { return inplace_scalar(t, s, &RSUB_); }
 
 /* zero_, fill_ and copy_: the old value gets no gradient. */
 static tg_tensor *overwrite(tg_tensor *t, const tg_tensor *src, double value, tg_op op)

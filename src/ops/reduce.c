@@ -38,8 +38,7 @@ static tg_tensor *sum_kernel(const tg_tensor *t, const bool *mask, bool keepdim,
     tg_tensor *view = tg__alias(out, kept, (int64_t[TG_MAX_DIMS]){0}, t->ndim, 0);
     if (!view) return NULL;
     tg__contiguous_strides(kept, t->ndim, view->strides);
-    tg__k_sum_to(view, t);
-    return out;
+    return tg__k_sum_to(view, t) ? NULL : out;
 }
 
 static tg_tensor *reduce(tg_op op, const tg_tensor *t, const int64_t *dims, int ndims, bool keepdim)

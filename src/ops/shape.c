@@ -230,10 +230,7 @@ tg_tensor *tg_expand(const tg_tensor *t, const int64_t *shape, int ndim)
 tg_tensor *tg_contiguous(const tg_tensor *t)
 {
     TG_ARG(t);
-    if (!tg_is_contiguous(t)) return tg_clone(t);
-    tg__ref((tg_tensor *)t);   /* like PyTorch, the same tensor */
-    tg__scope_own((tg_tensor *)t);
-    return (tg_tensor *)t;
+    return tg_is_contiguous(t) ? tg__share(t) : tg_clone(t);   /* like PyTorch, self when contiguous */
 }
 
 tg_tensor *tg_unsqueeze(const tg_tensor *t, int64_t dim)

@@ -49,6 +49,26 @@ UNARY(tg_sigmoid, TG_OP_SIGMOID, TG_UN_SIGMOID, true, false, true)
 UNARY(tg_relu, TG_OP_RELU, TG_UN_RELU, false, false, true)
 UNARY(tg_sign, TG_OP_SIGN, TG_UN_SIGN, false, false, false)
 
+/* A node of its own (ThresholdBackwardBackward0) with an edge to y, so that,
+   as in PyTorch, relu's derivative depends on relu's output: differentiating
+   it again gives zeros for the input rather than "not used in the graph". */
+tg_tensor *tg__threshold_backward(const tg_tensor *g, const tg_tensor *y)
+{
+    TG_ARG(g);
+    TG_ARG(y);
+    tg_tensor *off = tg__compare_scalar(TG_BIN_LE, y, 0);
+    tg_tensor *zero = tg__scalar_tensor(0, g->dtype);
+    tg_tensor *out = off && zero ? tg__where(off, zero, g) : NULL;
+    if (!out) return NULL;
+    const tg_tensor *ins[2] = {g, y};
+    if (!tg__needs_grad(ins, 2)) return out;
+    tg_node *n = tg__node_new(TG_OP_THRESHOLD_BACKWARD, ins, 2);
+    if (!n) return NULL;
+    tg__save(n, 0, y);
+    tg__set_history(out, n);
+    return out;
+}
+
 tg_tensor *tg_where(const tg_tensor *cond, const tg_tensor *a, const tg_tensor *b)
 {
     TG_ARG(cond);
@@ -75,11 +95,7 @@ tg_tensor *tg_to(const tg_tensor *t, tg_dtype dtype)
     TG_ARG(t);
     if (!tg__is_supported(dtype))
         return tg__fail(TG_E_DTYPE, "dtype %s is not supported yet", tg_dtype_name(dtype));
-    if (dtype == t->dtype) {   /* like PyTorch, the same tensor */
-        tg__ref((tg_tensor *)t);
-        tg__scope_own((tg_tensor *)t);
-        return (tg_tensor *)t;
-    }
+    if (dtype == t->dtype) return tg__share(t);   /* like PyTorch, the same tensor */
     tg_tensor *out = tg__cast(t, dtype);
     if (!out) return NULL;
     const tg_tensor *ins[1] = {t};

@@ -37,7 +37,7 @@ static void sb_append(strbuf *sb, const char *s, size_t n)
     if (sb->len + n + 1 > sb->cap) {
         size_t cap = sb->cap ? sb->cap : 256;
         while (cap < sb->len + n + 1) cap *= 2;
-        char *data = realloc(sb->data, cap);
+        char *data = tg__realloc(sb->data, cap);
         if (!data) { sb->failed = true; return; }
         sb->data = data;
         sb->cap = cap;

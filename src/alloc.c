@@ -25,7 +25,7 @@ static bool injected_failure(void) { return false; }
 
 static void *out_of_memory(size_t n)
 {
-    tg__fail(TG_E_OOM, "out of memory: could not allocate %zu bytes", n);
+    tg__fail(TG_E_OOM, "can't allocate memory: you tried to allocate %zu bytes. Error code 12 (Cannot allocate memory)", n);
     return NULL;
 }
 

@@ -47,8 +47,8 @@ int tg__check_shape(const int64_t *shape, int ndim)
         if (shape[i] < 0)
             return tg__faili(TG_E_SHAPE, "Trying to create tensor with negative dimension %lld: %s",
                              (long long)shape[i], tg__shape_str(shape, ndim, (char[256]){0}, 256));
-        if (shape[i] && n > INT64_MAX / 16 / shape[i])
-            return tg__faili(TG_E_SHAPE, "the number of elements of shape %s overflows",
+        if (shape[i] && n > INT64_MAX / 16 / shape[i])   /* 16: room for the widest element */
+            return tg__faili(TG_E_SHAPE, "Storage size calculation overflowed with sizes=%s",
                              tg__shape_str(shape, ndim, (char[256]){0}, 256));
         n *= shape[i];
     }

@@ -143,7 +143,7 @@ void tg__k_binary(tg_binop op, tg_tensor *out, const tg_tensor *a, const tg_tens
     case TG_UN_TANH: UNARY_LOOP(T, TANH(a)); break;                                \
     case TG_UN_SIGMOID: UNARY_LOOP(T, (T)1 / ((T)1 + EXP(-a))); break;             \
     case TG_UN_RELU: UNARY_LOOP(T, a <= 0 ? (T)0 : a); break;                      \
-    case TG_UN_SIGN: UNARY_LOOP(T, a != a ? a : (T)((a > 0) - (a < 0))); break;                   \
+    case TG_UN_SIGN: UNARY_LOOP(T, (T)((a > 0) - (a < 0))); break;   /* sign(nan) is 0, as in PyTorch */                   \
     case TG_UN_LOG1P: UNARY_LOOP(T, LOG1P(a)); break;                              \
     }
 

@@ -17,6 +17,10 @@
 typedef struct tg_version_counter {
     atomic_int refs;
     atomic_uint_least64_t value;
+    /* The op of the last recorded in-place operation on a tensor with this
+       counter (0: none), which a stale saved input's error names as PyTorch
+       does (Note [Saved inputs] in autograd/node.c). */
+    atomic_int inplace_op;
 } tg_version_counter;
 
 typedef struct tg_storage {
@@ -85,6 +89,9 @@ void tg__store(void *p, tg_dtype dt, double v);
 
 /* A new contiguous tensor, owned by the current scope. */
 tg_tensor *tg__new(tg_dtype dt, const int64_t *shape, int ndim);
+/* The same, laid out like the result of an elementwise operation on ops
+   (Note [Result layout] in kernels/iter.c). */
+tg_tensor *tg__new_like(tg_dtype dt, const int64_t *shape, int ndim, const tg_tensor *const *ops, int nops);
 /* A tensor over t's storage with the given geometry, owned by the current
    scope; shares t's version counter. No autograd metadata. */
 tg_tensor *tg__alias(const tg_tensor *t, const int64_t *shape, const int64_t *strides,
@@ -125,6 +132,11 @@ void tg__iter_run(tg_iter_operand *ops, int nops, const int64_t *shape, int ndim
                   tg_loop_fn fn, void *ctx);
 /* An operand for t broadcast to an ndim-dim shape (stride 0 along broadcast dims). */
 void tg__operand(tg_iter_operand *op, const tg_tensor *t, int ndim);
+/* PyTorch's is_non_overlapping_and_dense. */
+bool tg__is_dense(const tg_tensor *t);
+/* The strides of a new result of `shape` computed elementwise from ops (in
+   argument order), laid out as PyTorch lays it out (Note [Result layout]). */
+void tg__result_strides(const int64_t *shape, int ndim, const tg_tensor *const *ops, int nops, int64_t *strides);
 int tg__broadcast_shapes(const int64_t *a, int na, const int64_t *b, int nb,
                          int64_t *out, int *nout);
 
@@ -216,6 +228,9 @@ tg_tensor *tg__unpack(tg_node *n, int i);
 int tg__check_saved(const tg_node *n);
 /* The edge a gradient for t flows into (t's grad_fn, or its AccumulateGrad). */
 tg_edge tg__grad_edge(const tg_tensor *t);
+/* The process-wide lock over every leaf's .grad (Note [The gradient lock]). */
+void tg__lock_grads(void);
+void tg__unlock_grads(void);
 
 /* Reduce g to shape by summing broadcast dims (differentiable). */
 tg_tensor *tg__sum_to(const tg_tensor *g, const int64_t *shape, int ndim);
@@ -234,6 +249,8 @@ tg_tensor *tg__bmm(const tg_tensor *a, const tg_tensor *b);
 tg_tensor *tg__mv(const tg_tensor *a, const tg_tensor *v);
 tg_tensor *tg__dot(const tg_tensor *a, const tg_tensor *b);
 tg_tensor *tg__unsafe_view(const tg_tensor *t, const int64_t *shape, int ndim);
+/* clone(memory_format=torch.contiguous_format): CloneBackward0, contiguous. */
+tg_tensor *tg__clone_contiguous(const tg_tensor *t);
 /* relu's derivative, PyTorch's threshold_backward(g, y, 0): g where y > 0. */
 tg_tensor *tg__threshold_backward(const tg_tensor *g, const tg_tensor *y);
 tg_tensor *tg__select_backward(const tg_tensor *g, const tg_meta *in, int64_t dim, int64_t index);

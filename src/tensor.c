@@ -42,15 +42,19 @@ int tg__check_shape(const int64_t *shape, int ndim)
     if (ndim < 0 || ndim > TG_MAX_DIMS)
         return tg__faili(TG_E_SHAPE, "tensors may have at most %d dimensions, got %d", TG_MAX_DIMS, ndim);
     if (ndim > 0 && !shape) return tg__faili(TG_E_NULL, "shape is NULL");
+    /* The product of the sizes with zeros read as ones bounds the element
+       count and the contiguous strides (tg__contiguous_strides), so an empty
+       shape like (0, 2^40, 2^40) must fit too. */
     int64_t n = 1;
     for (int i = 0; i < ndim; i++) {
         if (shape[i] < 0)
             return tg__faili(TG_E_SHAPE, "Trying to create tensor with negative dimension %lld: %s",
                              (long long)shape[i], tg__shape_str(shape, ndim, (char[256]){0}, 256));
-        if (shape[i] && n > INT64_MAX / 16 / shape[i])   /* 16: room for the widest element */
+        int64_t size = shape[i] > 1 ? shape[i] : 1;
+        if (n > INT64_MAX / 16 / size)   /* 16: room for the widest element */
             return tg__faili(TG_E_SHAPE, "Storage size calculation overflowed with sizes=%s",
                              tg__shape_str(shape, ndim, (char[256]){0}, 256));
-        n *= shape[i];
+        n *= size;
     }
     return 0;
 }
@@ -95,6 +99,7 @@ static tg_version_counter *version_new(void)
     if (!v) return NULL;
     atomic_init(&v->refs, 1);
     atomic_init(&v->value, 0);
+    atomic_init(&v->inplace_op, 0);
     return v;
 }
 
@@ -157,6 +162,13 @@ tg_tensor *tg__new(tg_dtype dt, const int64_t *shape, int ndim)
     t->storage = s;
     t->version = v;
     return tg__scope_own(t) ? NULL : t;
+}
+
+tg_tensor *tg__new_like(tg_dtype dt, const int64_t *shape, int ndim, const tg_tensor *const *ops, int nops)
+{
+    tg_tensor *t = tg__new(dt, shape, ndim);
+    if (t) tg__result_strides(shape, ndim, ops, nops, t->strides);
+    return t;
 }
 
 tg_tensor *tg__alias(const tg_tensor *src, const int64_t *shape, const int64_t *strides,
@@ -225,7 +237,8 @@ tg_tensor *tg_arange(double start, double end, double step, tg_dtype dtype)
     if (step == 0) return tg__fail(TG_E_INVALID, "step must be nonzero");
     if (!isfinite(start) || !isfinite(end))
         return tg__fail(TG_E_INVALID, "unsupported range: %g -> %g", start, end);
-    if ((step > 0 && end < start) || (step < 0 && end > start))
+    /* PyTorch's form of the test, which a NaN step fails too. */
+    if (!((step > 0 && end >= start) || (step < 0 && end <= start)))
         return tg__fail(TG_E_INVALID, "upper bound and larger bound inconsistent with step sign");
     double count = ceil((end - start) / step);
     if (count > 1e15) return tg__fail(TG_E_SHAPE, "arange would have %g elements", count);

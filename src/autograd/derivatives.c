@@ -39,25 +39,19 @@ static int tg__d_rsub(tg_node *n, tg_tensor *g, tg_tensor **gi)
 
 static int tg__d_mul(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
-    bool scalar = !n->saved[1].used;   /* a tensor b is saved whenever a needs a gradient */
-    if (NEED(0)) {
-        gi[0] = scalar ? tg_mul_scalar(g, n->scalar) : tg_mul(g, SAVED(1));
-        if (!gi[0]) return -1;
-    }
+    /* b, or the scalar of x * 2 as a 0-dim tensor, is saved whenever a needs a gradient */
+    if (NEED(0) && !(gi[0] = tg_mul(g, SAVED(1)))) return -1;
     if (NEED(1) && !(gi[1] = tg_mul(g, SAVED(0)))) return -1;
     return 0;
 }
 
 static int tg__d_div(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
-    bool scalar = !n->saved[1].used;
-    if (NEED(0)) {
-        gi[0] = scalar ? tg_div_scalar(g, n->scalar) : tg_div(g, SAVED(1));
-        if (!gi[0]) return -1;
-    }
+    if (NEED(0) && !(gi[0] = tg_div(g, SAVED(1)))) return -1;   /* b, or the scalar of x / 2 */
     if (NEED(1)) {
         tg_tensor *a = SAVED(0), *b = SAVED(1);
-        gi[1] = tg_neg(tg_div(tg_mul(g, a), tg_mul(b, b)));   /* -g a / b^2 */
+        tg_tensor *ng = tg_neg(g);
+        gi[1] = tg_mul(ng, tg_div(tg_div(a, b), b));   /* -g * ((a / b) / b), as PyTorch */
         if (!gi[1]) return -1;
     }
     return 0;

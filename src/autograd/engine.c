@@ -258,6 +258,8 @@ static int prepare_grad(const tg_tensor *leaf, tg_tensor *g, bool create_graph, 
         grad = tg_add(leaf->grad, g);
     } else {
         grad = tg__new(leaf->dtype, leaf->shape, leaf->ndim);
+        /* PyTorch's gradient layout contract: a dense leaf's layout, else contiguous */
+        if (grad && tg__is_dense(leaf)) memcpy(grad->strides, leaf->strides, sizeof grad->strides);
         if (grad && create_graph) grad = tg_copy_(grad, g);
         else if (grad) tg__copy_into(grad, g);
     }
@@ -272,6 +274,7 @@ static int accumulate_all(task *t, bool create_graph)
 {
     tg_tensor **fresh = tg__calloc(t->count + 1, sizeof *fresh);
     if (!fresh) return -1;
+    tg__lock_grads();   /* other threads may store into the same leaves */
     int rc = 0;
     for (size_t k = 0; k < t->count && rc == 0; k++) {
         entry *e = lookup(t, t->order[k]);
@@ -292,6 +295,7 @@ static int accumulate_all(task *t, bool create_graph)
             tg__bump_version(leaf->grad);
         }
     }
+    tg__unlock_grads();
     free(fresh);
     return rc;
 }

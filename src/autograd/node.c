@@ -12,7 +12,8 @@
    only under grad_acc_lock. A node whose count reached zero is on its way
    out but still allocated until node_free has cleared the pointer under the
    lock; tg__grad_edge takes a reference only from a count above zero (like
-   std::weak_ptr::lock) and otherwise makes a new node. */
+   std::weak_ptr::lock) and otherwise makes a new node. No other lock is
+   taken under it. */
 #include "../internal.h"
 
 #include <pthread.h>
@@ -191,9 +192,31 @@ static void save_slot(tg_node *n, int slot, tg_tensor *t, bool is_output)
     if (slot >= n->n_saved) n->n_saved = slot + 1;
 }
 
+/* Note [Saved inputs]: a node keeps an input as it was when saved: an alias
+   (same storage, version counter and geometry) holding the grad_fn the input
+   had then. Keeping the input itself would let a later in-place operation,
+   which gives the input a newer history, close a reference cycle:
+   z = y.abs(); y.pow_(z) makes y -> PowBackward1 -> z -> AbsBackward0 -> y.
+   (The alias sees the in-place write through the version counter, so
+   backward still fails; the error names the in-place operation, as
+   PyTorch's names the input's grad_fn, through the counter's inplace_op.)
+   A leaf that requires grad is kept as it is, since its gradient must reach
+   its own AccumulateGrad node and in-place operations on it are not
+   recorded; so is any input when the alias cannot be allocated. */
 int tg__save(tg_node *n, int slot, const tg_tensor *t)
 {
-    save_slot(n, slot, (tg_tensor *)t, false);
+    tg_tensor *snapshot = t->requires_grad && !t->grad_fn
+                              ? NULL : tg__alias(t, t->shape, t->strides, t->ndim, t->offset);
+    if (!snapshot) {
+        save_slot(n, slot, (tg_tensor *)t, false);
+        return 0;
+    }
+    snapshot->requires_grad = t->requires_grad;
+    if (t->grad_fn) {
+        tg__node_ref(t->grad_fn);
+        snapshot->grad_fn = t->grad_fn;
+    }
+    save_slot(n, slot, snapshot, false);
     return 0;
 }
 
@@ -221,8 +244,10 @@ static int check_one(const tg_node *n, int i)
     uint64_t now = atomic_load(&s->data->version->value);
     if (now == s->version) return 0;
     char shape[256], which[128] = "";
+    int op = atomic_load(&s->data->version->inplace_op);   /* Note [Saved inputs] */
     const tg_node *fn = s->is_output ? n : s->data->grad_fn;
-    if (fn) snprintf(which, sizeof which, ", which is output 0 of %s,", TG_OPS[fn->op].name);
+    if (!s->is_output && op) snprintf(which, sizeof which, ", which is output 0 of %s,", TG_OPS[op].name);
+    else if (fn) snprintf(which, sizeof which, ", which is output 0 of %s,", TG_OPS[fn->op].name);
     return tg__faili(TG_E_VERSION,
                      "one of the variables needed for gradient computation has been modified by an "
                      "inplace operation: [%s %s]%s is at version %llu; expected version %llu instead.",

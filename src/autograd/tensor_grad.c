@@ -1,6 +1,20 @@
 /* The autograd attributes of a tensor: requires_grad, is_leaf, grad. */
 #include "../internal.h"
 
+#include <pthread.h>
+
+/* Note [The gradient lock]: threads may run backward into the same leaves at
+   once (shared parameters), so a backward stores its leaves' gradients, and
+   tg_zero_grad clears one, under one process-wide lock. The engine holds it
+   across the whole store, so a backward stays all or nothing; under it,
+   making and freeing tensors may take the AccumulateGrad lock (node.c),
+   never the other way round. The pointer tg_grad returns is borrowed: read
+   .grad while no backward into its leaf runs. */
+static pthread_mutex_t grad_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void tg__lock_grads(void) { pthread_mutex_lock(&grad_lock); }
+void tg__unlock_grads(void) { pthread_mutex_unlock(&grad_lock); }
+
 tg_tensor *tg_requires_grad_(tg_tensor *t, bool requires_grad)
 {
     TG_ARG(t);
@@ -22,7 +36,10 @@ tg_tensor *tg_grad(const tg_tensor *t) { return t ? t->grad : NULL; }
 
 void tg_zero_grad(tg_tensor *t)
 {
-    if (!t || !t->grad) return;
-    tg__unref(t->grad);
+    if (!t) return;
+    tg__lock_grads();
+    tg_tensor *grad = t->grad;
     t->grad = NULL;
+    tg__unlock_grads();
+    if (grad) tg__unref(grad);
 }

@@ -7,7 +7,9 @@
 #include <cblas.h>
 #endif
 
-/* The reference kernel: i-k-j order so the inner loop runs along rows. */
+/* The reference kernel: i-k-j order so the inner loop runs along rows.
+   Integers accumulate in uint64_t, so that overflow wraps around (as in
+   PyTorch) instead of being undefined. */
 #define NAIVE_GEMM(T, ACC_T)                                                       \
     for (int64_t i = 0; i < M; i++) {                                              \
         T *crow = (T *)c + i * N;                                                  \
@@ -27,8 +29,8 @@ static void gemm_naive(tg_dtype dt, char *c, const char *a, int64_t as0, int64_t
     switch (dt) {
     case TG_F32: NAIVE_GEMM(float, float) break;
     case TG_F64: NAIVE_GEMM(double, double) break;
-    case TG_I32: NAIVE_GEMM(int32_t, int64_t) break;
-    case TG_I64: NAIVE_GEMM(int64_t, int64_t) break;
+    case TG_I32: NAIVE_GEMM(int32_t, uint64_t) break;
+    case TG_I64: NAIVE_GEMM(int64_t, uint64_t) break;
     default: break;
     }
 }

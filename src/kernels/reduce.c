@@ -7,6 +7,16 @@
 
 typedef struct sum_ctx { tg_dtype dt; } sum_ctx;
 
+/* Integers are read exactly (a double cannot hold every int64). */
+static int64_t load_int(const char *p, tg_dtype dt)
+{
+    switch (dt) {
+    case TG_I32: return *(const int32_t *)p;
+    case TG_I64: return *(const int64_t *)p;
+    default: return *(const bool *)p;
+    }
+}
+
 /* d[0] is the accumulator (double or int64), d[1] the input. */
 static void sum_loop(char **d, const int64_t *s, int64_t n, void *vctx)
 {
@@ -25,8 +35,10 @@ static void sum_loop(char **d, const int64_t *s, int64_t n, void *vctx)
         for (int64_t i = 0; i < n; i++)
             *(double *)(d[0] + i * s[0]) += *(const double *)(d[1] + i * s[1]);
     } else {
-        for (int64_t i = 0; i < n; i++)
-            *(int64_t *)(d[0] + i * s[0]) += (int64_t)tg__load(d[1] + i * s[1], c->dt);
+        for (int64_t i = 0; i < n; i++) {   /* wraps around on overflow, as in PyTorch */
+            int64_t *acc = (int64_t *)(d[0] + i * s[0]);
+            *acc = (int64_t)((uint64_t)*acc + (uint64_t)load_int(d[1] + i * s[1], c->dt));
+        }
     }
 }
 

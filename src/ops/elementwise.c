@@ -30,12 +30,17 @@ tg_tensor *tg__cast(const tg_tensor *t, tg_dtype dt)
     return out;
 }
 
-static int check_bool_arith(const binary_def *d, tg_dtype dt)
+/* PyTorch's sub_check: no subtraction with a bool operand, whatever the
+   other one is (a scalar operand is a number, never a bool). */
+static int check_bool_arith(const binary_def *d, tg_dtype a, tg_dtype b)
 {
-    if (dt != TG_BOOL) return 0;
-    if (d->kernel == TG_BIN_SUB || d->kernel == TG_BIN_RSUB)
+    if (d->kernel != TG_BIN_SUB && d->kernel != TG_BIN_RSUB) return 0;
+    if (a == TG_BOOL && b == TG_BOOL)
         return tg__faili(TG_E_DTYPE, "Subtraction, the `-` operator, with two bool tensors is not supported. "
                                      "Use the `^` or `logical_xor()` operator instead.");
+    if (a == TG_BOOL || b == TG_BOOL)
+        return tg__faili(TG_E_DTYPE, "Subtraction, the `-` operator, with a bool tensor is not supported. "
+                                     "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
     return 0;
 }
 
@@ -47,7 +52,7 @@ tg_tensor *tg__binary_kernel(tg_binop k, const tg_tensor *a, const tg_tensor *b,
     if (tg__broadcast_shapes(a->shape, a->ndim, b->shape, b->ndim, shape, &nd)) return NULL;
     const tg_tensor *ca = a->dtype == dt ? a : tg__cast(a, dt);
     const tg_tensor *cb = b->dtype == dt ? b : tg__cast(b, dt);
-    tg_tensor *out = ca && cb ? tg__new(out_dt, shape, nd) : NULL;
+    tg_tensor *out = ca && cb ? tg__new_like(out_dt, shape, nd, (const tg_tensor *[]){a, b}, 2) : NULL;
     if (out) tg__k_binary(k, out, ca, cb);
     return out;
 }
@@ -70,8 +75,21 @@ static tg_tensor *record_binary(const binary_def *d, tg_tensor *out, const tg_te
     bool both = d->op == TG_OP_POW || d->op == TG_OP_MAXIMUM || d->op == TG_OP_MINIMUM;
     if (b && d->saves_a && (need_b || both)) tg__save(n, 0, a);
     if (b && d->saves_b && (need_a || both || (d->op == TG_OP_DIV && need_b))) tg__save(n, 1, b);
+    /* x * 2 and x / 2 keep the scalar as a saved tensor (PyTorch's wrapped
+       number), so a second backward through them fails like any other. */
+    if (!b && need_a && (d->op == TG_OP_MUL || d->op == TG_OP_DIV)) {
+        tg_tensor *s = tg__scalar_tensor(scalar, out->dtype);
+        if (!s) {
+            tg__node_unref(n);
+            return NULL;
+        }
+        tg__save(n, 1, s);
+    }
     tg__set_history(out, n);
-    if (d->saves_out && need_b && tg__save_output(n, 2, out)) return NULL;
+    /* pow saves its result whatever needs a gradient, as PyTorch 1.13 does
+       (only inputs' saves depend on need): changing the result in place
+       fails backward even when the exponent needs no gradient. */
+    if (d->saves_out && tg__save_output(n, 2, out)) return NULL;
     return out;
 }
 
@@ -81,7 +99,7 @@ static tg_tensor *binary(const binary_def *d, const tg_tensor *a, const tg_tenso
     TG_ARG(b);
     tg_dtype dt = tg__result_type(a, b);
     if (d->floating_result && !tg__is_floating(dt)) dt = TG_F32;
-    if (check_bool_arith(d, dt)) return NULL;
+    if (check_bool_arith(d, a->dtype, b->dtype)) return NULL;
     tg_tensor *out = tg__binary_kernel(d->kernel, a, b, dt, dt);
     return out ? record_binary(d, out, a, b, 0) : NULL;
 }
@@ -91,7 +109,7 @@ static tg_tensor *binary_scalar(const binary_def *d, const tg_tensor *a, double 
     TG_ARG(a);
     tg_dtype dt = tg__result_type_scalar(a, s);
     if (d->floating_result && !tg__is_floating(dt)) dt = TG_F32;
-    if (check_bool_arith(d, dt)) return NULL;
+    if (check_bool_arith(d, a->dtype, TG_F64)) return NULL;
     if (d->kernel == TG_BIN_POW && !tg__is_floating(dt) && s < 0)
         return tg__fail(TG_E_INVALID, "Integers to negative integer powers are not allowed.");
     tg_tensor *sb = tg__scalar_tensor(s, dt);
@@ -158,7 +176,7 @@ tg_tensor *tg__where(const tg_tensor *cond, const tg_tensor *a, const tg_tensor 
     const tg_tensor *ca = a->dtype == dt ? a : tg__cast(a, dt);
     const tg_tensor *cb = b->dtype == dt ? b : tg__cast(b, dt);
     const tg_tensor *cc = cond->dtype == TG_BOOL ? cond : tg__compare_scalar(TG_BIN_EQ, cond, 0);
-    tg_tensor *out = ca && cb && cc ? tg__new(dt, shape, nd) : NULL;
+    tg_tensor *out = ca && cb && cc ? tg__new_like(dt, shape, nd, (const tg_tensor *[]){cond, a, b}, 3) : NULL;
     if (!out) return NULL;
     /* A non-bool condition was turned into "== 0": swap the branches. */
     if (cond->dtype == TG_BOOL) tg__k_where(out, cc, ca, cb);

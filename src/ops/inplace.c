@@ -44,6 +44,24 @@ static tg_tensor *stand_in(const tg_tensor *t)
     return c;
 }
 
+/* y.mul_(y) saves y as the other operand; once y's history is that node,
+   holding y would be a reference cycle. Keep it the way a node keeps its own
+   output (an alias without history, relinked on unpack), at the version it
+   was saved at, so that backward still reports the overwrite. */
+static int unsave_self(tg_node *n, tg_tensor *t)
+{
+    for (int i = 0; i < n->n_saved; i++) {
+        tg_saved *s = &n->saved[i];
+        if (s->data != t) continue;
+        uint64_t version = s->version;
+        tg__unref(t);
+        s->data = NULL;
+        if (tg__save_output(n, i, t)) return -1;
+        s->version = version;
+    }
+    return 0;
+}
+
 /* Writes result into t and takes over its history; returns t. */
 static tg_tensor *commit(tg_tensor *t, const tg_tensor *result)
 {
@@ -61,6 +79,8 @@ static tg_tensor *commit(tg_tensor *t, const tg_tensor *result)
     if (result->grad_fn) {
         tg__node_ref(result->grad_fn);
         tg__set_history(t, result->grad_fn);
+        atomic_store(&t->version->inplace_op, (int)result->grad_fn->op);
+        if (unsave_self(result->grad_fn, t)) return NULL;
     }
     return t;
 }
@@ -117,7 +137,10 @@ static tg_tensor *inplace_scalar(tg_tensor *t, double s, const inplace_def *d)
     TG_ARG(t);
     if (check_inplace(t)) return NULL;
     bool recorded = tg_is_grad_enabled() && t->requires_grad;
-    if (tg__result_type_scalar(t, s) == t->dtype) {
+    tg_dtype rt = tg__result_type_scalar(t, s);
+    if (d->kernel == TG_BIN_POW && !tg__can_cast(rt, t->dtype))   /* pow_'s own check and words */
+        return tg__fail(TG_E_DTYPE, "Found dtype %s but expected %s", tg__dtype_short(t->dtype), tg__dtype_short(rt));
+    if (rt == t->dtype) {
         /* s as a 0-dim tensor of t's dtype, on the stack */
         char value[8];
         tg__store(value, t->dtype, s);
@@ -179,7 +202,10 @@ static tg_tensor *overwrite(tg_tensor *t, const tg_tensor *src, double value, tg
     if (src) tg__copy_into(t, src);
     else tg__k_fill(t, value);
     tg__bump_version(t);
-    if (n) tg__set_history(t, n);
+    if (n) {
+        tg__set_history(t, n);
+        atomic_store(&t->version->inplace_op, (int)op);
+    }
     return t;
 }
 

@@ -110,6 +110,9 @@ tg_tensor *tg__dot(const tg_tensor *a, const tg_tensor *b)
     if (a->shape[0] != b->shape[0])
         return tg__fail(TG_E_SHAPE, "inconsistent tensor size, expected tensor [%lld] and src [%lld] to have the same number of elements, but got %lld and %lld elements respectively",
                         (long long)a->shape[0], (long long)b->shape[0], (long long)a->shape[0], (long long)b->shape[0]);
+    if (a->dtype != b->dtype)
+        return tg__fail(TG_E_DTYPE, "dot : expected both vectors to have same dtype, but found %s and %s",
+                        tg__dtype_short(a->dtype), tg__dtype_short(b->dtype));
     if (check_float_pair("dot", a, b)) return NULL;
     tg_tensor *ab = tg__alias(a, (int64_t[]){1, 1, a->shape[0]}, (int64_t[]){0, 0, a->strides[0]}, 3, a->offset);
     tg_tensor *bb = tg__alias(b, (int64_t[]){1, b->shape[0], 1}, (int64_t[]){0, b->strides[0], 1}, 3, b->offset);
@@ -192,7 +195,8 @@ tg_tensor *tg_matmul(const tg_tensor *a, const tg_tensor *b)
         return tg__squeeze_inplace(tg__mm(tg_unsqueeze(a, 0), b), 0);
     }
     if (d1 == 2 && d2 == 2) return tg__mm(a, b);
-    bool last_match = a->shape[d1 - 1] == b->shape[d2 > 1 ? d2 - 2 : 0];
-    if (((d1 >= 3 && d2 <= 2) || (d2 >= 3 && d1 <= 2)) && last_match) return matmul_folded(a, b);
+    /* PyTorch 1.13 folds whenever one side has >= 3 dims and the other <= 2,
+       so mismatched sizes fail in mm or mv with their messages. */
+    if ((d1 >= 3 && d2 <= 2) || (d2 >= 3 && d1 <= 2)) return matmul_folded(a, b);
     return matmul_batched(a, b);
 }

@@ -24,8 +24,17 @@ tg_tensor *tg_binary_cross_entropy_with_logits(const tg_tensor *input, const tg_
                         tg__shape_str(target->shape, target->ndim, a, sizeof a),
                         tg__shape_str(input->shape, input->ndim, b, sizeof b));
     }
-    if (!tg__is_floating(input->dtype) || !tg__is_floating(target->dtype))
-        return tg__fail(TG_E_DTYPE, "binary_cross_entropy_with_logits expects floating point input and target");
+    /* PyTorch's messages come from the in-place steps of its formula: exp_ of
+       an integer input, (1 - target).mul_(input) for an integer target. */
+    if (!tg__is_floating(input->dtype))
+        return tg__fail(TG_E_DTYPE, "result type Float can't be cast to the desired output type %s",
+                        tg__dtype_short(input->dtype));
+    if (target->dtype == TG_BOOL)   /* C++'s 1 - target makes the 1 a bool too */
+        return tg__fail(TG_E_DTYPE, "Subtraction, the `-` operator, with two bool tensors is not supported. "
+                                    "Use the `^` or `logical_xor()` operator instead.");
+    if (!tg__is_floating(target->dtype))
+        return tg__fail(TG_E_DTYPE, "result type %s can't be cast to the desired output type %s",
+                        tg__dtype_short(input->dtype), tg__dtype_short(target->dtype));
     tg_tensor *out = NULL;
     /* (1 - y) x + m + log(exp(-m) + exp(-x - m)) with m = max(-x, 0): stable for any x. */
     TG_NO_GRAD {
@@ -43,6 +52,8 @@ tg_tensor *tg_mse_loss(const tg_tensor *input, const tg_tensor *target)
     int64_t shape[TG_MAX_DIMS];
     int nd;
     if (tg__broadcast_shapes(input->shape, input->ndim, target->shape, target->ndim, shape, &nd)) return NULL;
+    tg_dtype dt = tg__result_type(input, target);
+    if (!tg__is_floating(dt)) return tg__fail(TG_E_DTYPE, "\"mse_cpu\" not implemented for '%s'", tg__dtype_short(dt));
     const tg_tensor *x = input, *y = target;
     if (!tg__same_shape(shape, nd, input->shape, input->ndim)) x = tg_expand(input, shape, nd);
     if (!tg__same_shape(shape, nd, target->shape, target->ndim)) y = tg_expand(target, shape, nd);

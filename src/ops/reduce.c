@@ -91,7 +91,9 @@ tg_tensor *tg_mean_dim(const tg_tensor *t, const int64_t *dims, int ndims, bool 
 
 tg_tensor *tg__sum_to(const tg_tensor *g, const int64_t *shape, int ndim)
 {
-    /* Sum the leading dims away, then the dims that were broadcast from 1. */
+    /* As PyTorch's at::sum_to: a plain sum to a 0-dim shape, else sum the
+       leading dims away, then the dims that were broadcast from 1. */
+    if (ndim == 0) return tg_sum(g);
     int lead = g->ndim - ndim;
     int64_t dims[TG_MAX_DIMS];
     int n = 0;
@@ -113,7 +115,6 @@ tg_tensor *tg_max_dim(const tg_tensor *t, int64_t dim, bool keepdim, tg_tensor *
     if (tg__wrap_dim(dim, t->ndim, &d)) return NULL;
     if (t->ndim > 0 && t->shape[d] == 0)
         return tg__fail(TG_E_SHAPE, "max(): Expected reduction dim %lld to have non-zero size.", (long long)d);
-    if (t->dtype == TG_BOOL) return tg__fail(TG_E_DTYPE, "max(): bool tensors are not supported yet");
     int64_t kept[TG_MAX_DIMS], shape[TG_MAX_DIMS];
     int nd = 0;
     for (int i = 0; i < t->ndim; i++) {
@@ -134,15 +135,16 @@ tg_tensor *tg_max_dim(const tg_tensor *t, int64_t dim, bool keepdim, tg_tensor *
         if (!vv || !iv) return NULL;
         tg__k_max_dim(vv, iv, t, (int)d);
     }
-    if (indices) *indices = idx;
     const tg_tensor *ins[1] = {t};
-    if (!tg__needs_grad(ins, 1)) return values;
-    tg_node *n = tg__node_new(TG_OP_MAX_DIM, ins, 1);
-    if (!n) return NULL;
-    n->ints[0] = d;
-    n->flag = keepdim;
-    tg__save(n, 0, idx);
-    tg__set_history(values, n);
+    if (tg__needs_grad(ins, 1)) {
+        tg_node *n = tg__node_new(TG_OP_MAX_DIM, ins, 1);
+        if (!n) return NULL;
+        n->ints[0] = d;
+        n->flag = keepdim;
+        tg__save(n, 0, idx);
+        tg__set_history(values, n);
+    }
+    if (indices) *indices = idx;   /* only on success: a failed call leaves it NULL */
     return values;
 }
 
@@ -150,7 +152,7 @@ tg_tensor *tg_norm(const tg_tensor *t)
 {
     TG_ARG(t);
     if (!tg__is_floating(t->dtype))
-        return tg__fail(TG_E_DTYPE, "linalg.vector_norm: Expected a floating point or complex tensor as input. Got %s",
+        return tg__fail(TG_E_DTYPE, "norm(): input dtype should be either floating point or complex. Got %s instead.",
                         tg__dtype_short(t->dtype));
     tg_tensor *out = NULL;
     TG_NO_GRAD {

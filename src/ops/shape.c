@@ -31,7 +31,8 @@ static int infer_shape(const int64_t *shape, int ndim, int64_t numel, int64_t *o
         return tg__faili(TG_E_SHAPE, "tensors may have at most %d dimensions, got %d", TG_MAX_DIMS, ndim);
     if (ndim > 0 && !shape) return tg__faili(TG_E_NULL, "shape is NULL");
     int infer = -1;
-    int64_t known = 1;
+    int64_t known = 1, span = 1;   /* span: zeros read as ones, bounded as in tg__check_shape */
+    char buf[256];
     for (int i = 0; i < ndim; i++) {
         if (shape[i] == -1) {
             if (infer >= 0) return tg__faili(TG_E_SHAPE, "only one dimension can be inferred");
@@ -39,11 +40,14 @@ static int infer_shape(const int64_t *shape, int ndim, int64_t numel, int64_t *o
         } else if (shape[i] < 0) {
             return tg__faili(TG_E_SHAPE, "invalid shape dimension %lld", (long long)shape[i]);
         } else {
+            if (shape[i] > 1 && span > INT64_MAX / 16 / shape[i])   /* sizes that overflow fit nothing */
+                return tg__faili(TG_E_SHAPE, "shape '%s' is invalid for input of size %lld",
+                                 tg__shape_str(shape, ndim, buf, sizeof buf), (long long)numel);
+            span *= shape[i] > 1 ? shape[i] : 1;
             known *= shape[i];
         }
         out[i] = shape[i];
     }
-    char buf[256];
     if (infer >= 0) {
         if (known == 0 || numel % known != 0)
             return tg__faili(TG_E_SHAPE, "shape '%s' is invalid for input of size %lld",
@@ -98,6 +102,7 @@ tg_tensor *tg_view(const tg_tensor *t, const int64_t *shape, int ndim)
 
 tg_tensor *tg__unsafe_view(const tg_tensor *t, const int64_t *shape, int ndim)
 {
+    TG_ARG(t);
     int64_t strides[TG_MAX_DIMS];
     tg__contiguous_strides(shape, ndim, strides);
     tg_tensor *v = tg__alias(t, shape, strides, ndim, t->offset);
@@ -118,7 +123,7 @@ tg_tensor *tg_reshape(const tg_tensor *t, const int64_t *shape, int ndim)
     if (view_strides(t, sizes, ndim, strides))
         return view_of(t, TG_OP_RESHAPE_ALIAS, sizes, strides, ndim, t->offset, NULL);
     /* Not viewable: copy, then view the copy (PyTorch's clone + _unsafe_view). */
-    tg_tensor *c = tg_clone(t);
+    tg_tensor *c = tg__clone_contiguous(t);
     return c ? tg__unsafe_view(c, sizes, ndim) : NULL;
 }
 
@@ -230,7 +235,7 @@ tg_tensor *tg_expand(const tg_tensor *t, const int64_t *shape, int ndim)
 tg_tensor *tg_contiguous(const tg_tensor *t)
 {
     TG_ARG(t);
-    return tg_is_contiguous(t) ? tg__share(t) : tg_clone(t);   /* like PyTorch, self when contiguous */
+    return tg_is_contiguous(t) ? tg__share(t) : tg__clone_contiguous(t);   /* like PyTorch, self when contiguous */
 }
 
 tg_tensor *tg_unsqueeze(const tg_tensor *t, int64_t dim)
@@ -273,7 +278,17 @@ static tg_tensor *squeeze(const tg_tensor *t, int64_t dim, tg_op op)
 }
 
 tg_tensor *tg_squeeze_dim(const tg_tensor *t, int64_t dim) { return squeeze(t, dim, TG_OP_SQUEEZE_DIM); }
-tg_tensor *tg__squeeze_inplace(const tg_tensor *t, int64_t dim) { return squeeze(t, dim, TG_OP_SQUEEZE_INPLACE); }
+/* matmul's squeeze_ of its own mm result: PyTorch changes that tensor in
+   place, so the result is no view (in-place operations on it are fine). */
+tg_tensor *tg__squeeze_inplace(const tg_tensor *t, int64_t dim)
+{
+    tg_tensor *v = squeeze(t, dim, TG_OP_SQUEEZE_INPLACE);
+    if (v && v->view_base) {
+        tg__unref(v->view_base);
+        v->view_base = NULL;
+    }
+    return v;
+}
 
 tg_tensor *tg_select(const tg_tensor *t, int64_t dim, int64_t index)
 {
@@ -282,9 +297,11 @@ tg_tensor *tg_select(const tg_tensor *t, int64_t dim, int64_t index)
     int64_t d;
     if (tg__wrap_dim(dim, t->ndim, &d)) return NULL;
     int64_t size = t->shape[d];
-    if (index < -size || index >= size)
-        return tg__fail(TG_E_INDEX, "index %lld is out of bounds for dimension %lld with size %lld",
-                        (long long)index, (long long)d, (long long)size);
+    if (index < -size || index >= size) {
+        char buf[256];
+        return tg__fail(TG_E_INDEX, "select(): index %lld out of range for tensor of size %s at dimension %lld",
+                        (long long)index, tg__shape_str(t->shape, t->ndim, buf, sizeof buf), (long long)d);
+    }
     if (index < 0) index += size;
     int64_t shape[TG_MAX_DIMS], strides[TG_MAX_DIMS];
     for (int i = 0, j = 0; i < t->ndim; i++) {
@@ -313,6 +330,9 @@ tg_tensor *tg_slice(const tg_tensor *t, int64_t dim, int64_t start, int64_t end,
     if (start > size) start = size;
     if (end < start) end = start;
     if (end > size) end = size;
+    /* A step past the end takes one element at most: any larger step is the
+       same slice, and this one keeps the count and stride from overflowing. */
+    if (step > size) step = size > 0 ? size : 1;
     int64_t shape[TG_MAX_DIMS], strides[TG_MAX_DIMS];
     memcpy(shape, t->shape, sizeof shape);
     memcpy(strides, t->strides, sizeof strides);
@@ -370,6 +390,7 @@ tg_tensor *tg_data(const tg_tensor *t)
     if (!v) return NULL;
     atomic_init(&v->refs, 1);
     atomic_init(&v->value, 0);
+    atomic_init(&v->inplace_op, 0);
     atomic_fetch_sub(&d->version->refs, 1);   /* t still holds the shared counter */
     d->version = v;
     return d;

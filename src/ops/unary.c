@@ -17,7 +17,7 @@ static tg_tensor *unary(const unary_def *d, const tg_tensor *a)
     tg_dtype dt = a->dtype;
     if (d->floating_only && !tg__is_floating(dt)) dt = TG_F32;
     const tg_tensor *src = dt == a->dtype ? a : tg__cast(a, dt);
-    tg_tensor *out = src ? tg__new(dt, a->shape, a->ndim) : NULL;
+    tg_tensor *out = src ? tg__new_like(dt, a->shape, a->ndim, &a, 1) : NULL;
     if (!out) return NULL;
     tg__k_unary(d->kernel, out, src);
     const tg_tensor *ins[1] = {a};
@@ -90,13 +90,22 @@ tg_tensor *tg_where(const tg_tensor *cond, const tg_tensor *a, const tg_tensor *
     return out;
 }
 
+/* A copy of t in dtype dt, laid out like t (preserve_format) unless asked
+   to be contiguous; no history. */
+static tg_tensor *copy_of(const tg_tensor *t, tg_dtype dt, bool contiguous)
+{
+    tg_tensor *out = contiguous ? tg__new(dt, t->shape, t->ndim) : tg__new_like(dt, t->shape, t->ndim, &t, 1);
+    if (out) tg__copy_into(out, t);
+    return out;
+}
+
 tg_tensor *tg_to(const tg_tensor *t, tg_dtype dtype)
 {
     TG_ARG(t);
     if (!tg__is_supported(dtype))
         return tg__fail(TG_E_DTYPE, "dtype %s is not supported yet", tg_dtype_name(dtype));
     if (dtype == t->dtype) return tg__share(t);   /* like PyTorch, the same tensor */
-    tg_tensor *out = tg__cast(t, dtype);
+    tg_tensor *out = copy_of(t, dtype, false);
     if (!out) return NULL;
     const tg_tensor *ins[1] = {t};
     if (!tg__is_floating(dtype) || !tg__needs_grad(ins, 1)) return out;
@@ -106,10 +115,11 @@ tg_tensor *tg_to(const tg_tensor *t, tg_dtype dtype)
     return out;
 }
 
-tg_tensor *tg_clone(const tg_tensor *t)
+/* clone with PyTorch's preserve_format (t's layout), or contiguous. */
+static tg_tensor *clone(const tg_tensor *t, bool contiguous)
 {
     TG_ARG(t);
-    tg_tensor *out = tg__cast(t, t->dtype);
+    tg_tensor *out = copy_of(t, t->dtype, contiguous);
     if (!out) return NULL;
     const tg_tensor *ins[1] = {t};
     if (!tg__needs_grad(ins, 1)) return out;
@@ -118,3 +128,6 @@ tg_tensor *tg_clone(const tg_tensor *t)
     tg__set_history(out, n);
     return out;
 }
+
+tg_tensor *tg_clone(const tg_tensor *t) { return clone(t, false); }
+tg_tensor *tg__clone_contiguous(const tg_tensor *t) { return clone(t, true); }

@@ -80,7 +80,8 @@ tg_tensor *tg_from_bool(const bool *data, const int64_t *shape, int ndim);
 tg_tensor *tg_scalar(double v);
 /* Values start, start+step, ... below end (above it when step < 0). */
 tg_tensor *tg_arange(double start, double end, double step, tg_dtype dtype);
-/* Uniform on [0, 1) and standard normal, from the thread's generator. */
+/* Uniform on [0, 1) and standard normal, from one process-wide generator
+   (its streams are not PyTorch's). */
 tg_tensor *tg_rand(const int64_t *shape, int ndim, tg_dtype dtype);
 tg_tensor *tg_randn(const int64_t *shape, int ndim, tg_dtype dtype);
 void tg_manual_seed(uint64_t seed);

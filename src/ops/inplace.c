@@ -62,6 +62,20 @@ static int unsave_self(tg_node *n, tg_tensor *t)
     return 0;
 }
 
+/* pow_ saves its result: after an in-place operation that is t itself, as
+   PyTorch saves self, so writing t again fails backward as in PyTorch. */
+static int resave_output(tg_node *n, const tg_tensor *result, tg_tensor *t)
+{
+    for (int i = 0; i < n->n_saved; i++) {
+        tg_saved *s = &n->saved[i];
+        if (!s->is_output || !s->data || s->data->storage != result->storage) continue;
+        tg__unref(s->data);
+        s->data = NULL;
+        if (tg__save_output(n, i, t)) return -1;
+    }
+    return 0;
+}
+
 /* Writes result into t and takes over its history; returns t. */
 static tg_tensor *commit(tg_tensor *t, const tg_tensor *result)
 {
@@ -80,7 +94,7 @@ static tg_tensor *commit(tg_tensor *t, const tg_tensor *result)
         tg__node_ref(result->grad_fn);
         tg__set_history(t, result->grad_fn);
         atomic_store(&t->version->inplace_op, (int)result->grad_fn->op);
-        if (unsave_self(result->grad_fn, t)) return NULL;
+        if (unsave_self(result->grad_fn, t) || resave_output(result->grad_fn, result, t)) return NULL;
     }
     return t;
 }

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "oracle.h"
+
 /* Python's err(): the error of a failed call, or "ok" and the result. */
 #define ERR(label, expr) do {                                                  \
         tg_clear_error();                                                      \
@@ -30,9 +32,6 @@
     } while (0)
 #define ERR_VOID(label, expr) ERR_RC(label, (expr) ? 0 : -1)
 
-#define F32(...) ((const float[]){__VA_ARGS__})
-#define I64(...) ((const int64_t[]){__VA_ARGS__})
-
 /* Python's print(label, t, t._version). */
 static void with_version(const char *label, const tg_tensor *t)
 {
@@ -41,7 +40,6 @@ static void with_version(const char *label, const tg_tensor *t)
     free(s);
 }
 
-static tg_tensor *leaf(tg_tensor *t) { return tg_requires_grad_(t, true); }
 static tg_tensor *vec3(void) { return leaf(tg_from_f32(F32(1.0, 2.0, 3.0), TG_SHAPE(3))); }
 static tg_tensor *ones(const int64_t *shape, int nd) { return tg_ones(shape, nd, TG_F32); }
 

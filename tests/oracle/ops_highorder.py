@@ -2,56 +2,8 @@
 # create_graph (first derivatives that have a graph, second derivatives
 # through them), backward with create_graph, retain_graph, and gradient
 # accumulation across backward calls.
-import warnings
-
-warnings.filterwarnings("ignore")
+from oracle import graph, leaf, show, sl, weights
 import torch
-
-
-def tree(fn):
-    """grad_fn and, recursively, its next functions: Name(next, ...)."""
-    if fn is None:
-        return "None"
-    name = type(fn).__name__
-    if not fn.next_functions:
-        return name
-    return name + "(" + ", ".join(tree(f) for f, _ in fn.next_functions) + ")"
-
-
-def show(label, t):
-    print(label + ":", t)
-
-
-def graph(label, t):
-    print(label, "grad_fn:", tree(t.grad_fn))
-
-
-def leaf(data, dtype=torch.float32):
-    return torch.tensor(data, dtype=dtype, requires_grad=True)
-
-
-def weights(t):
-    """Distinct upstream gradients: 0.25, 0.5, ... in t's shape and dtype."""
-    return (torch.arange(1.0, t.numel() + 1) / 4).reshape(t.shape).to(t.dtype)
-
-
-def backprop(label, out, leaves):
-    out.backward(weights(out))
-    for i, l in enumerate(leaves):
-        show(f"{label} grad{i}", l.grad)
-
-
-def check(label, make):
-    """make() -> (out, leaves): prints the value, graph and leaf gradients."""
-    out, leaves = make()
-    show(label, out)
-    graph(label, out)
-    backprop(label, out, leaves)
-
-
-def sl(t, dim, start, end, step):
-    return torch.ops.aten.slice(t, dim, start, end, step)
-
 import torch.nn.functional as F
 
 

@@ -6,75 +6,7 @@
 
 #include <stdio.h>
 
-/* ---------------------------------------------------------------- helpers */
-
-/* grad_fn and, recursively, its next functions: Name(next, ...). */
-static void tree(const tg_node *n)
-{
-    if (!n) {
-        printf("None");
-        return;
-    }
-    printf("%s", tg_node_name(n));
-    int k = tg_node_num_next(n);
-    if (!k) return;
-    printf("(");
-    for (int i = 0; i < k; i++) {
-        if (i) printf(", ");
-        tree(tg_node_next(n, i));
-    }
-    printf(")");
-}
-
-/* Python's print(label + ":", t); a NULL from a failed call shows its error. */
-static void show(const char *label, const tg_tensor *t)
-{
-    printf("%s: ", label);
-    if (t) tg_print(t);
-    else if (tg_last_status() != TG_OK) printf("error: %s\n", tg_last_error());
-    else printf("None\n");
-    fflush(stdout);
-}
-
-static void graph(const char *label, const tg_tensor *t)
-{
-    printf("%s grad_fn: ", label);
-    tree(tg_grad_fn(t));
-    printf("\n");
-}
-
-static tg_tensor *leaf(tg_tensor *t) { return tg_requires_grad_(t, true); }
-static tg_tensor *leaf64(tg_tensor *t) { return leaf(tg_to(t, TG_F64)); }
-
-/* Distinct upstream gradients: 0.25, 0.5, ... in t's shape and dtype. */
-static tg_tensor *weights(const tg_tensor *t)
-{
-    tg_tensor *w = tg_div_scalar(tg_arange(1, (double)tg_numel(t) + 1, 1, TG_F32), 4);
-    return tg_to(tg_reshape(w, tg_shape(t), tg_ndim(t)), tg_dtype_of(t));
-}
-
-static void backprop(const char *label, tg_tensor *out, tg_tensor *const *leaves, int n)
-{
-    if (tg_backward(out, weights(out)) != 0) {
-        printf("%s backward error: %s\n", label, tg_last_error());
-        return;
-    }
-    for (int i = 0; i < n; i++) {
-        char buf[128];
-        snprintf(buf, sizeof buf, "%s grad%d", label, i);
-        show(buf, tg_grad(leaves[i]));
-    }
-}
-
-static void check(const char *label, tg_tensor *out, tg_tensor *const *leaves, int n)
-{
-    show(label, out);
-    if (!out) return;
-    graph(label, out);
-    backprop(label, out, leaves, n);
-}
-
-#define F32(...) ((const float[]){__VA_ARGS__})
+#include "oracle.h"
 
 static const char *py_bool(bool b) { return b ? "True" : "False"; }
 

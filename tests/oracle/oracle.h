@@ -1,0 +1,88 @@
+/* Helpers shared by the oracle tests: each tests/oracle/<name>.c prints what
+   <name>.py prints with PyTorch (oracle.py holds the Python side of these
+   helpers), so these print tensors, grad_fn graphs and gradients in Python's
+   format. Header-only, and static inline so that a test using only some of
+   them still compiles under -Wall -Wextra -Werror. */
+#ifndef TG_ORACLE_H
+#define TG_ORACLE_H
+
+#include <tensorgrad.h>
+
+#include <stdio.h>
+
+/* Array literals, F32(1.0, 2.0) and I64(2, 3); DIMS(0, 2) is the two
+   arguments (dims, count). */
+#define F32(...) ((const float[]){__VA_ARGS__})
+#define I64(...) ((const int64_t[]){__VA_ARGS__})
+#define DIMS(...) ((const int64_t[]){__VA_ARGS__}), (int)(sizeof((int64_t[]){__VA_ARGS__}) / sizeof(int64_t))
+
+/* grad_fn and, recursively, its next functions: Name(next, ...). */
+static inline void tree(const tg_node *n)
+{
+    if (!n) {
+        printf("None");
+        return;
+    }
+    printf("%s", tg_node_name(n));
+    int k = tg_node_num_next(n);
+    if (!k) return;
+    printf("(");
+    for (int i = 0; i < k; i++) {
+        if (i) printf(", ");
+        tree(tg_node_next(n, i));
+    }
+    printf(")");
+}
+
+/* Python's print(label + ":", t); a NULL from a failed call shows its error. */
+static inline void show(const char *label, const tg_tensor *t)
+{
+    printf("%s: ", label);
+    if (t) tg_print(t);
+    else if (tg_last_status() != TG_OK) printf("error: %s\n", tg_last_error());
+    else printf("None\n");
+    fflush(stdout);
+}
+
+/* Python's print(label, "grad_fn:", tree(t.grad_fn)). */
+static inline void graph(const char *label, const tg_tensor *t)
+{
+    printf("%s grad_fn: ", label);
+    tree(tg_grad_fn(t));
+    printf("\n");
+}
+
+static inline tg_tensor *leaf(tg_tensor *t) { return tg_requires_grad_(t, true); }
+static inline tg_tensor *leaf64(tg_tensor *t) { return leaf(tg_to(t, TG_F64)); }
+
+/* Distinct upstream gradients: 0.25, 0.5, ... in t's shape and dtype. */
+static inline tg_tensor *weights(const tg_tensor *t)
+{
+    tg_tensor *w = tg_div_scalar(tg_arange(1, (double)tg_numel(t) + 1, 1, TG_F32), 4);
+    return tg_to(tg_reshape(w, tg_shape(t), tg_ndim(t)), tg_dtype_of(t));
+}
+
+/* out.backward(weights(out)), then each leaf's .grad as "<label> grad<i>". */
+static inline void backprop(const char *label, tg_tensor *out, tg_tensor *const *leaves, int n)
+{
+    if (tg_backward(out, weights(out)) != 0) {
+        printf("%s backward error: %s\n", label, tg_last_error());
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        char buf[128];
+        snprintf(buf, sizeof buf, "%s grad%d", label, i);
+        show(buf, tg_grad(leaves[i]));
+    }
+}
+
+/* The value, graph and leaf gradients of out (or the error that made it NULL). */
+static inline void check(const char *label, tg_tensor *out, tg_tensor *const *leaves, int n)
+{
+    show(label, out);
+    if (!out) return;
+    graph(label, out);
+    backprop(label, out, leaves, n);
+}
+
+#endif

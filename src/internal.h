@@ -218,6 +218,11 @@ void tg__node_unref(tg_node *n);
 bool tg__needs_grad(const tg_tensor *const *inputs, int n);
 /* A node for op with edges to inputs' histories, or NULL with an error. */
 tg_node *tg__node_new(tg_op op, const tg_tensor *const *inputs, int n);
+/* Records out = op(inputs) when grad mode is on and an input requires grad:
+   a new node becomes out's history and goes to *node (may be NULL) for the
+   caller to add what its derivative needs; *node is NULL when nothing is
+   recorded. 0, or -1 with an error. */
+int tg__record(tg_tensor *out, tg_op op, const tg_tensor *const *inputs, int n, tg_node **node);
 /* Attach node as out's history (takes the caller's node reference). */
 void tg__set_history(tg_tensor *out, tg_node *node);
 /* Saves t (or, with save_output, out as the node's own output) in slot i. */

@@ -173,6 +173,17 @@ tg_node *tg__node_new(tg_op op, const tg_tensor *const *inputs, int n)
     return node;
 }
 
+int tg__record(tg_tensor *out, tg_op op, const tg_tensor *const *inputs, int n, tg_node **node)
+{
+    if (node) *node = NULL;
+    if (!tg__needs_grad(inputs, n)) return 0;
+    tg_node *created = tg__node_new(op, inputs, n);
+    if (!created) return -1;
+    tg__set_history(out, created);
+    if (node) *node = created;
+    return 0;
+}
+
 void tg__set_history(tg_tensor *out, tg_node *node)
 {
     if (out->grad_fn) tg__node_unref(out->grad_fn);
@@ -236,6 +247,13 @@ static const char ERR_BACKWARD_TWICE[] =
     "backward through the graph a second time or if you need to access saved tensors after "
     "calling backward.";
 
+/* A node as PyTorch's messages name it: its C++ name, which for the
+   hand-written CopyBackwards carries the namespace. */
+static const char *message_name(int op)
+{
+    return op == TG_OP_COPY ? "torch::autograd::CopyBackwards" : TG_OPS[op].name;
+}
+
 static int check_one(const tg_node *n, int i)
 {
     const tg_saved *s = &n->saved[i];
@@ -246,8 +264,8 @@ static int check_one(const tg_node *n, int i)
     char shape[256], which[128] = "";
     int op = atomic_load(&s->data->version->inplace_op);   /* Note [Saved inputs] */
     const tg_node *fn = s->is_output ? n : s->data->grad_fn;
-    if (!s->is_output && op) snprintf(which, sizeof which, ", which is output 0 of %s,", TG_OPS[op].name);
-    else if (fn) snprintf(which, sizeof which, ", which is output 0 of %s,", TG_OPS[fn->op].name);
+    if (!s->is_output && op) snprintf(which, sizeof which, ", which is output 0 of %s,", message_name(op));
+    else if (fn) snprintf(which, sizeof which, ", which is output 0 of %s,", message_name((int)fn->op));
     return tg__faili(TG_E_VERSION,
                      "one of the variables needed for gradient computation has been modified by an "
                      "inplace operation: [%s %s]%s is at version %llu; expected version %llu instead.",

@@ -61,10 +61,9 @@ tg_tensor *tg__binary_kernel(tg_binop k, const tg_tensor *a, const tg_tensor *b,
 static tg_tensor *record_binary(const binary_def *d, tg_tensor *out, const tg_tensor *a,
                                 const tg_tensor *b, double scalar)
 {
-    const tg_tensor *ins[2] = {a, b};
-    if (!tg__needs_grad(ins, 2)) return out;
-    tg_node *n = tg__node_new(d->op, ins, 2);
-    if (!n) return NULL;
+    tg_node *n;
+    if (tg__record(out, d->op, (const tg_tensor *[]){a, b}, 2, &n)) return NULL;
+    if (!n) return out;
     n->scalar = scalar;
     bool need_a = n->next[0].node != NULL, need_b = n->next[1].node != NULL;
     /* Save only what a needed gradient reads, as PyTorch does: for mul each
@@ -85,7 +84,6 @@ static tg_tensor *record_binary(const binary_def *d, tg_tensor *out, const tg_te
         }
         tg__save(n, 1, s);
     }
-    tg__set_history(out, n);
     /* pow saves its result whatever needs a gradient, as PyTorch 1.13 does
        (only inputs' saves depend on need): changing the result in place
        fails backward even when the exponent needs no gradient. */
@@ -116,21 +114,15 @@ static tg_tensor *binary_scalar(const binary_def *d, const tg_tensor *a, double 
     tg_tensor *out = sb ? tg__binary_kernel(d->kernel, a, sb, dt, dt) : NULL;
     if (!out) return NULL;
     if (d->op == TG_OP_POW_SCALAR) {   /* one input: no edge for the exponent */
-        const tg_tensor *ins[1] = {a};
-        if (!tg__needs_grad(ins, 1)) return out;
-        tg_node *n = tg__node_new(TG_OP_POW_SCALAR, ins, 1);
-        if (!n) return NULL;
+        tg_node *n;
+        if (tg__record(out, TG_OP_POW_SCALAR, (const tg_tensor *[]){a}, 1, &n)) return NULL;
+        if (!n) return out;
         n->scalar = s;
         tg__save(n, 0, a);
-        tg__set_history(out, n);
         return out;
     }
     if (d->op == TG_OP_RSUB) {
-        const tg_tensor *ins[1] = {a};
-        if (!tg__needs_grad(ins, 1)) return out;
-        tg_node *n = tg__node_new(TG_OP_RSUB, ins, 1);
-        if (!n) return NULL;
-        tg__set_history(out, n);
+        if (tg__record(out, TG_OP_RSUB, (const tg_tensor *[]){a}, 1, NULL)) return NULL;
         return out;
     }
     return record_binary(d, out, a, NULL, s);

@@ -28,6 +28,26 @@ static int check_inplace(const tg_tensor *t)
     return 0;
 }
 
+/* PyTorch's assert_no_partial_overlap: the operand read may be t itself or
+   lie apart from it, not partly over it (t.add_(t.t()) would read values
+   it has already written). Layouts too hard to tell (not dense) pass, as in
+   PyTorch. */
+static int check_overlap(const tg_tensor *t, const tg_tensor *other)
+{
+    if (t == other || t->storage != other->storage || tg_numel(t) == 0 || tg_numel(other) == 0 ||
+        !tg__is_dense(t) || !tg__is_dense(other))
+        return 0;
+    const char *a0 = tg__ptr(t), *a1 = a0 + tg_numel(t) * (int64_t)tg__dtype_size(t->dtype);
+    const char *b0 = tg__ptr(other), *b1 = b0 + tg_numel(other) * (int64_t)tg__dtype_size(other->dtype);
+    bool partial = a0 == b0 && a1 == b1
+                       ? t->ndim != other->ndim || memcmp(t->strides, other->strides, (size_t)t->ndim * sizeof *t->strides)
+                       : a0 < b1 && b0 < a1;
+    if (!partial) return 0;
+    return tg__faili(TG_E_INVALID, "unsupported operation: some elements of the input tensor and the written-to tensor "
+                                   "refer to a single memory location. Please clone() the tensor before performing "
+                                   "the operation.");
+}
+
 /* A copy of t's current value that stands for t in the graph. */
 static tg_tensor *stand_in(const tg_tensor *t)
 {
@@ -128,7 +148,7 @@ static tg_tensor *inplace_binary(tg_tensor *t, const tg_tensor *other, const inp
 {
     TG_ARG(t);
     TG_ARG(other);
-    if (check_inplace(t)) return NULL;
+    if (check_inplace(t) || check_overlap(t, other)) return NULL;
     int64_t shape[TG_MAX_DIMS];
     int nd;
     if (tg__broadcast_shapes(t->shape, t->ndim, other->shape, other->ndim, shape, &nd)) return NULL;
@@ -196,7 +216,7 @@ tg_tensor *tg_rsub_scalar_(tg_tensor *t, double s) { return inplace_scalar(t, s,
 static tg_tensor *overwrite(tg_tensor *t, const tg_tensor *src, double value, tg_op op)
 {
     TG_ARG(t);
-    if (check_inplace(t)) return NULL;
+    if (check_inplace(t) || (src && check_overlap(t, src))) return NULL;
     if (src) {
         int64_t shape[TG_MAX_DIMS];
         int nd;

@@ -16,13 +16,11 @@ static int check_float_pair(const char *name, const tg_tensor *a, const tg_tenso
 
 static tg_tensor *record2(tg_op op, tg_tensor *out, const tg_tensor *a, const tg_tensor *b)
 {
-    const tg_tensor *ins[2] = {a, b};
-    if (!tg__needs_grad(ins, 2)) return out;
-    tg_node *n = tg__node_new(op, ins, 2);
-    if (!n) return NULL;
+    tg_node *n;
+    if (tg__record(out, op, (const tg_tensor *[]){a, b}, 2, &n)) return NULL;
+    if (!n) return out;
     if (n->next[1].node) tg__save(n, 0, a);
     if (n->next[0].node) tg__save(n, 1, b);
-    tg__set_history(out, n);
     return out;
 }
 
@@ -179,6 +177,16 @@ static tg_tensor *matmul_batched(const tg_tensor *a, const tg_tensor *b)
     return tg__unsafe_view(tg__bmm(ra, rb), out_shape, nout);
 }
 
+/* PyTorch 1.13's should_fold(): t has >= 3 dims and the other operand <= 2,
+   except a 3-D t against a matrix when t's last two dims are transposed
+   under a slowest first dim (as permute(0, 2, 1) makes): folding would copy,
+   so bmm takes it as it is. */
+static bool should_fold(const tg_tensor *t, int other_ndim)
+{
+    if (t->ndim < 3 || other_ndim > 2) return false;
+    return !(t->ndim == 3 && other_ndim == 2 && t->strides[2] != 1 && t->strides[0] == t->shape[1] * t->shape[2]);
+}
+
 tg_tensor *tg_matmul(const tg_tensor *a, const tg_tensor *b)
 {
     TG_ARG(a);
@@ -195,8 +203,9 @@ tg_tensor *tg_matmul(const tg_tensor *a, const tg_tensor *b)
         return tg__squeeze_inplace(tg__mm(tg_unsqueeze(a, 0), b), 0);
     }
     if (d1 == 2 && d2 == 2) return tg__mm(a, b);
-    /* PyTorch 1.13 folds whenever one side has >= 3 dims and the other <= 2,
-       so mismatched sizes fail in mm or mv with their messages. */
-    if ((d1 >= 3 && d2 <= 2) || (d2 >= 3 && d1 <= 2)) return matmul_folded(a, b);
+    /* PyTorch 1.13 folds whenever one side has >= 3 dims and the other <= 2
+       (whatever the sizes, so mismatched ones fail in mm or mv with their
+       messages), but for the one layout should_fold() leaves to bmm. */
+    if (should_fold(a, d2) || should_fold(b, d1)) return matmul_folded(a, b);
     return matmul_batched(a, b);
 }

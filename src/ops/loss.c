@@ -3,14 +3,12 @@
 
 static tg_tensor *record_loss(tg_op op, tg_tensor *out, const tg_tensor *input, const tg_tensor *target)
 {
-    const tg_tensor *ins[2] = {input, target};
-    if (!tg__needs_grad(ins, 2)) return out;
-    tg_node *n = tg__node_new(op, ins, 2);
-    if (!n) return NULL;
+    tg_node *n;
+    if (tg__record(out, op, (const tg_tensor *[]){input, target}, 2, &n)) return NULL;
+    if (!n) return out;
     tg__save(n, 0, input);
     tg__save(n, 1, target);
     n->scalar = (double)tg_numel(input);
-    tg__set_history(out, n);
     return out;
 }
 
@@ -42,6 +40,8 @@ tg_tensor *tg_binary_cross_entropy_with_logits(const tg_tensor *input, const tg_
         tg_tensor *lse = tg_log(tg_add(tg_exp(tg_neg(m)), tg_exp(tg_sub(tg_neg(input), m))));
         out = tg_mean(tg_add(tg_add(tg_mul(tg_rsub_scalar(target, 1), input), m), lse));
     }
+    /* In target's dtype, like PyTorch's loss: (1 - target).mul_(input)... */
+    if (out && out->dtype != target->dtype) out = tg__cast(out, target->dtype);
     return out ? record_loss(TG_OP_BCE_LOGITS, out, input, target) : NULL;
 }
 

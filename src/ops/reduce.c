@@ -64,15 +64,16 @@ static tg_tensor *reduce(tg_op op, const tg_tensor *t, const int64_t *dims, int 
         if (!m) return NULL;
         out = m;
     }
-    const tg_tensor *ins[1] = {t};
-    if (!tg__needs_grad(ins, 1)) return out;
-    tg_node *n = tg__node_new(op, ins, 1);
-    if (!n) return NULL;
+    tg_node *n;
+    if (tg__record(out, op, (const tg_tensor *[]){t}, 1, &n)) return NULL;
+    if (!n) return out;
     n->flag = keepdim;
     n->scalar = (double)count;
     n->n_ints = t->ndim;
     for (int i = 0; i < t->ndim; i++) n->ints[i] = mask[i];
-    tg__set_history(out, n);
+    /* PyTorch 1.13's MeanBackward1 saves self (its derivative reads only
+       the sizes), so changing t in place makes backward fail there too. */
+    if (op == TG_OP_MEAN_DIM) tg__save(n, 0, t);
     return out;
 }
 
@@ -135,14 +136,12 @@ tg_tensor *tg_max_dim(const tg_tensor *t, int64_t dim, bool keepdim, tg_tensor *
         if (!vv || !iv) return NULL;
         tg__k_max_dim(vv, iv, t, (int)d);
     }
-    const tg_tensor *ins[1] = {t};
-    if (tg__needs_grad(ins, 1)) {
-        tg_node *n = tg__node_new(TG_OP_MAX_DIM, ins, 1);
-        if (!n) return NULL;
+    tg_node *n;
+    if (tg__record(values, TG_OP_MAX_DIM, (const tg_tensor *[]){t}, 1, &n)) return NULL;
+    if (n) {
         n->ints[0] = d;
         n->flag = keepdim;
         tg__save(n, 0, idx);
-        tg__set_history(values, n);
     }
     if (indices) *indices = idx;   /* only on success: a failed call leaves it NULL */
     return values;
@@ -159,12 +158,10 @@ tg_tensor *tg_norm(const tg_tensor *t)
         out = tg_sqrt(tg_sum(tg_mul(t, t)));
     }
     if (!out) return NULL;
-    const tg_tensor *ins[1] = {t};
-    if (!tg__needs_grad(ins, 1)) return out;
-    tg_node *n = tg__node_new(TG_OP_NORM, ins, 1);
-    if (!n) return NULL;
+    tg_node *n;
+    if (tg__record(out, TG_OP_NORM, (const tg_tensor *[]){t}, 1, &n)) return NULL;
+    if (!n) return out;
     tg__save(n, 0, t);
-    tg__set_history(out, n);
     if (tg__save_output(n, 1, out)) return NULL;
     return out;
 }

@@ -9,19 +9,12 @@
 static tg_tensor *view_of(const tg_tensor *t, tg_op op, const int64_t *shape, const int64_t *strides,
                           int ndim, int64_t offset, tg_node **node)
 {
-    if (node) *node = NULL;
     tg_tensor *v = tg__alias(t, shape, strides, ndim, offset);
     if (!v) return NULL;
     tg_tensor *base = t->view_base ? t->view_base : (tg_tensor *)t;
     tg__ref(base);
     v->view_base = base;
-    const tg_tensor *ins[1] = {t};
-    if (!tg__needs_grad(ins, 1)) return v;
-    tg_node *n = tg__node_new(op, ins, 1);
-    if (!n) return NULL;
-    tg__set_history(v, n);
-    if (node) *node = n;
-    return v;
+    return tg__record(v, op, (const tg_tensor *[]){t}, 1, node) ? NULL : v;
 }
 
 /* Resolves a -1 in shape; fails with PyTorch's messages. */
@@ -107,11 +100,7 @@ tg_tensor *tg__unsafe_view(const tg_tensor *t, const int64_t *shape, int ndim)
     tg__contiguous_strides(shape, ndim, strides);
     tg_tensor *v = tg__alias(t, shape, strides, ndim, t->offset);
     if (!v) return NULL;
-    const tg_tensor *ins[1] = {t};
-    if (!tg__needs_grad(ins, 1)) return v;
-    tg_node *n = tg__node_new(TG_OP_UNSAFE_VIEW, ins, 1);
-    if (!n) return NULL;
-    tg__set_history(v, n);
+    if (tg__record(v, TG_OP_UNSAFE_VIEW, (const tg_tensor *[]){t}, 1, NULL)) return NULL;
     return v;
 }
 
@@ -203,7 +192,10 @@ tg_tensor *tg_expand(const tg_tensor *t, const int64_t *shape, int ndim)
     }
     int64_t sizes[TG_MAX_DIMS], strides[TG_MAX_DIMS];
     int lead = ndim - t->ndim;
-    for (int i = 0; i < ndim; i++) {
+    /* From the last dim, as PyTorch's inferExpandGeometry: its errors name
+       the last mismatch, and a new leading dim of size 1 gets the stride of
+       the dims inside it. */
+    for (int i = ndim - 1; i >= 0; i--) {
         int j = i - lead;
         int64_t want = shape[i];
         if (j < 0) {
@@ -211,7 +203,7 @@ tg_tensor *tg_expand(const tg_tensor *t, const int64_t *shape, int ndim)
                 return tg__fail(TG_E_SHAPE, "The expanded size of the tensor (%lld) isn't allowed in a leading, non-existing dimension %d",
                                 (long long)want, i);
             sizes[i] = want;
-            strides[i] = 0;
+            strides[i] = want == 1 && i + 1 < ndim ? sizes[i + 1] * strides[i + 1] : 0;
             continue;
         }
         if (want == -1) want = t->shape[j];
@@ -279,7 +271,8 @@ static tg_tensor *squeeze(const tg_tensor *t, int64_t dim, tg_op op)
 
 tg_tensor *tg_squeeze_dim(const tg_tensor *t, int64_t dim) { return squeeze(t, dim, TG_OP_SQUEEZE_DIM); }
 /* matmul's squeeze_ of its own mm result: PyTorch changes that tensor in
-   place, so the result is no view (in-place operations on it are fine). */
+   place, so the result is no view (in-place operations on it are fine) and
+   its version counter has moved to 1. */
 tg_tensor *tg__squeeze_inplace(const tg_tensor *t, int64_t dim)
 {
     tg_tensor *v = squeeze(t, dim, TG_OP_SQUEEZE_INPLACE);
@@ -287,6 +280,7 @@ tg_tensor *tg__squeeze_inplace(const tg_tensor *t, int64_t dim)
         tg__unref(v->view_base);
         v->view_base = NULL;
     }
+    if (v) tg__bump_version(v);
     return v;
 }
 
@@ -356,12 +350,10 @@ static tg_tensor *scatter_back(tg_op op, const tg_tensor *g, const tg_meta *in, 
     }
     if (!dst) return NULL;
     tg__copy_into(dst, g);
-    const tg_tensor *ins[1] = {g};
-    if (!tg__needs_grad(ins, 1)) return out;
-    tg_node *n = tg__node_new(op, ins, 1);
-    if (!n) return NULL;
+    tg_node *n;
+    if (tg__record(out, op, (const tg_tensor *[]){g}, 1, &n)) return NULL;
+    if (!n) return out;
     memcpy(n->ints, p, 4 * sizeof *p);
-    tg__set_history(out, n);
     return out;
 }
 

@@ -20,12 +20,10 @@ static tg_tensor *unary(const unary_def *d, const tg_tensor *a)
     tg_tensor *out = src ? tg__new_like(dt, a->shape, a->ndim, &a, 1) : NULL;
     if (!out) return NULL;
     tg__k_unary(d->kernel, out, src);
-    const tg_tensor *ins[1] = {a};
-    if (!tg__needs_grad(ins, 1)) return out;
-    tg_node *n = tg__node_new(d->op, ins, 1);
-    if (!n) return NULL;
+    tg_node *n;
+    if (tg__record(out, d->op, (const tg_tensor *[]){a}, 1, &n)) return NULL;
+    if (!n) return out;
     if (d->saves_input) tg__save(n, 0, a);
-    tg__set_history(out, n);
     if (d->saves_output && tg__save_output(n, 1, out)) return NULL;
     return out;
 }
@@ -60,12 +58,10 @@ tg_tensor *tg__threshold_backward(const tg_tensor *g, const tg_tensor *y)
     tg_tensor *zero = tg__scalar_tensor(0, g->dtype);
     tg_tensor *out = off && zero ? tg__where(off, zero, g) : NULL;
     if (!out) return NULL;
-    const tg_tensor *ins[2] = {g, y};
-    if (!tg__needs_grad(ins, 2)) return out;
-    tg_node *n = tg__node_new(TG_OP_THRESHOLD_BACKWARD, ins, 2);
-    if (!n) return NULL;
+    tg_node *n;
+    if (tg__record(out, TG_OP_THRESHOLD_BACKWARD, (const tg_tensor *[]){g, y}, 2, &n)) return NULL;
+    if (!n) return out;
     tg__save(n, 0, y);
-    tg__set_history(out, n);
     return out;
 }
 
@@ -81,12 +77,10 @@ tg_tensor *tg_where(const tg_tensor *cond, const tg_tensor *a, const tg_tensor *
     if (!out) return NULL;
     /* The condition is not differentiable: like PyTorch's WhereBackward0,
        the node has edges for a and b only. */
-    const tg_tensor *ins[2] = {a, b};
-    if (!tg__needs_grad(ins, 2)) return out;
-    tg_node *n = tg__node_new(TG_OP_WHERE, ins, 2);
-    if (!n) return NULL;
+    tg_node *n;
+    if (tg__record(out, TG_OP_WHERE, (const tg_tensor *[]){a, b}, 2, &n)) return NULL;
+    if (!n) return out;
     tg__save(n, 0, cond);
-    tg__set_history(out, n);
     return out;
 }
 
@@ -107,12 +101,8 @@ tg_tensor *tg_to(const tg_tensor *t, tg_dtype dtype)
     if (dtype == t->dtype) return tg__share(t);   /* like PyTorch, the same tensor */
     tg_tensor *out = copy_of(t, dtype, false);
     if (!out) return NULL;
-    const tg_tensor *ins[1] = {t};
-    if (!tg__is_floating(dtype) || !tg__needs_grad(ins, 1)) return out;
-    tg_node *n = tg__node_new(TG_OP_TO_COPY, ins, 1);
-    if (!n) return NULL;
-    tg__set_history(out, n);
-    return out;
+    if (!tg__is_floating(dtype)) return out;   /* integers carry no gradient */
+    return tg__record(out, TG_OP_TO_COPY, (const tg_tensor *[]){t}, 1, NULL) ? NULL : out;
 }
 
 /* clone with PyTorch's preserve_format (t's layout), or contiguous. */
@@ -121,11 +111,7 @@ static tg_tensor *clone(const tg_tensor *t, bool contiguous)
     TG_ARG(t);
     tg_tensor *out = copy_of(t, t->dtype, contiguous);
     if (!out) return NULL;
-    const tg_tensor *ins[1] = {t};
-    if (!tg__needs_grad(ins, 1)) return out;
-    tg_node *n = tg__node_new(TG_OP_CLONE, ins, 1);
-    if (!n) return NULL;
-    tg__set_history(out, n);
+    if (tg__record(out, TG_OP_CLONE, (const tg_tensor *[]){t}, 1, NULL)) return NULL;
     return out;
 }
 

@@ -70,9 +70,8 @@ static inline void backprop(const char *label, tg_tensor *out, tg_tensor *const 
         return;
     }
     for (int i = 0; i < n; i++) {
-        char buf[128];
-        snprintf(buf, sizeof buf, "%s grad%d", label, i);
-        show(buf, tg_grad(leaves[i]));
+        printf("%s grad%d", label, i);
+        show("", tg_grad(leaves[i]));
     }
 }
 

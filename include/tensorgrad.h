@@ -209,7 +209,8 @@ const tg_node *tg_node_next(const tg_node *node, int i);
 
 typedef struct tg_backward_opts {
     bool retain_graph;   /* keep saved tensors for another backward */
-    bool create_graph;   /* record the backward pass, for higher derivatives */
+    bool create_graph;   /* record the backward pass, for higher derivatives;
+                            implies retain_graph, as PyTorch's default does */
 } tg_backward_opts;
 
 /* `gradient` may be NULL only for a one-element root. 0, or -1 with an error. */

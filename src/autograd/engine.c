@@ -367,9 +367,18 @@ static int run_backward(tg_tensor *const *roots, tg_tensor *const *grads, int n_
     }
     if (sort_topologically(&t)) goto done;
     mark_needed(&t, n_in == 0);
+    /* Of the nodes that would fail, report the one PyTorch runs first: the
+       highest sequence number (a node runs once every node that feeds it,
+       all created after it, has run). */
+    tg_node *first_bad = NULL;
     for (size_t k = 0; k < t.count; k++) {
         entry *e = lookup(&t, t.order[k]);
-        if (e->needed && tg__check_saved(e->node)) goto done;
+        if (e->needed && tg__check_saved(e->node) && (!first_bad || e->node->seq > first_bad->seq))
+            first_bad = e->node;
+    }
+    if (first_bad) {
+        tg__check_saved(first_bad);   /* its message */
+        goto done;
     }
     t.heap = tg__malloc((t.count + 1) * sizeof *t.heap);
     if (!t.heap) goto done;
@@ -405,7 +414,9 @@ static int run_backward(tg_tensor *const *roots, tg_tensor *const *grads, int n_
     }
     if (rc == 0 && n_in == 0) rc = accumulate_all(&t, opts.create_graph);
     tg_set_grad_enabled(prev_mode);
-    if (rc == 0 && !opts.retain_graph) release_saved(&t);
+    /* PyTorch's retain_graph defaults to create_graph: a graph whose
+       derivatives were recorded is kept for them. */
+    if (rc == 0 && !opts.retain_graph && !opts.create_graph) release_saved(&t);
     for (int i = 0; i < n_in && rc == 0; i++) {   /* an input given twice gets the same gradient */
         entry *e = lookup(&t, input_edges[i].node);
         int first = e->node ? e->capture - 1 : i;

@@ -78,10 +78,7 @@ static tg_tensor *record_binary(const binary_def *d, tg_tensor *out, const tg_te
        number), so a second backward through them fails like any other. */
     if (!b && need_a && (d->op == TG_OP_MUL || d->op == TG_OP_DIV)) {
         tg_tensor *s = tg__scalar_tensor(scalar, out->dtype);
-        if (!s) {
-            tg__node_unref(n);
-            return NULL;
-        }
+        if (!s) return NULL;   /* n is out's grad_fn now: it goes with out */
         tg__save(n, 1, s);
     }
     /* pow saves its result whatever needs a gradient, as PyTorch 1.13 does

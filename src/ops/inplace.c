@@ -10,19 +10,23 @@
 
 #include <string.h>
 
-static int check_inplace(const tg_tensor *t)
+/* PyTorch's checks before writing into t, in its order: autograd's (a leaf,
+   a view of a leaf), then the kernels' refusal of a tensor whose elements
+   share memory (fill_ and zero_ skip that one: PyTorch lets them write an
+   expanded tensor), then tensorgrad's own limit on views. */
+static int check_inplace(const tg_tensor *t, bool overlap)
 {
-    for (int i = 0; i < t->ndim; i++)
+    bool grad = tg_is_grad_enabled() && t->requires_grad;
+    if (grad && t->view_base && t->view_base->requires_grad && !t->view_base->grad_fn)
+        return tg__faili(TG_E_AUTOGRAD, "a view of a leaf Variable that requires grad is being used in an in-place operation.");
+    if (grad && !t->grad_fn)
+        return tg__faili(TG_E_AUTOGRAD, "a leaf Variable that requires grad is being used in an in-place operation.");
+    for (int i = 0; i < t->ndim && overlap; i++)
         if (t->strides[i] == 0 && t->shape[i] > 1)
             return tg__faili(TG_E_INVALID, "unsupported operation: more than one element of the written-to tensor "
                                            "refers to a single memory location. Please clone() the tensor before "
                                            "performing the operation.");
-    if (!tg_is_grad_enabled() || !t->requires_grad) return 0;
-    if (t->view_base && t->view_base->requires_grad && !t->view_base->grad_fn)
-        return tg__faili(TG_E_AUTOGRAD, "a view of a leaf Variable that requires grad is being used in an in-place operation.");
-    if (!t->grad_fn)
-        return tg__faili(TG_E_AUTOGRAD, "a leaf Variable that requires grad is being used in an in-place operation.");
-    if (t->view_base)
+    if (grad && t->view_base)
         return tg__faili(TG_E_AUTOGRAD, "in-place operations on a view of a tensor that requires grad are not "
                                         "supported by tensorgrad; use the out-of-place operation instead");
     return 0;
@@ -148,7 +152,7 @@ static tg_tensor *inplace_binary(tg_tensor *t, const tg_tensor *other, const inp
 {
     TG_ARG(t);
     TG_ARG(other);
-    if (check_inplace(t) || check_overlap(t, other)) return NULL;
+    if (check_inplace(t, true) || check_overlap(t, other)) return NULL;
     int64_t shape[TG_MAX_DIMS];
     int nd;
     if (tg__broadcast_shapes(t->shape, t->ndim, other->shape, other->ndim, shape, &nd)) return NULL;
@@ -169,7 +173,7 @@ static tg_tensor *inplace_binary(tg_tensor *t, const tg_tensor *other, const inp
 static tg_tensor *inplace_scalar(tg_tensor *t, double s, const inplace_def *d)
 {
     TG_ARG(t);
-    if (check_inplace(t)) return NULL;
+    if (check_inplace(t, true)) return NULL;
     bool recorded = tg_is_grad_enabled() && t->requires_grad;
     tg_dtype rt = tg__result_type_scalar(t, s);
     if (d->kernel == TG_BIN_POW && !tg__can_cast(rt, t->dtype))   /* pow_'s own check and words */
@@ -216,7 +220,7 @@ tg_tensor *tg_rsub_scalar_(tg_tensor *t, double s) { return inplace_scalar(t, s,
 static tg_tensor *overwrite(tg_tensor *t, const tg_tensor *src, double value, tg_op op)
 {
     TG_ARG(t);
-    if (check_inplace(t) || (src && check_overlap(t, src))) return NULL;
+    if (check_inplace(t, src != NULL) || (src && check_overlap(t, src))) return NULL;
     if (src) {
         int64_t shape[TG_MAX_DIMS];
         int nd;

@@ -9,6 +9,7 @@
 static tg_tensor *view_of(const tg_tensor *t, tg_op op, const int64_t *shape, const int64_t *strides,
                           int ndim, int64_t offset, tg_node **node)
 {
+    if (node) *node = NULL;   /* also when the alias cannot be made */
     tg_tensor *v = tg__alias(t, shape, strides, ndim, offset);
     if (!v) return NULL;
     tg_tensor *base = t->view_base ? t->view_base : (tg_tensor *)t;
@@ -221,6 +222,8 @@ tg_tensor *tg_expand(const tg_tensor *t, const int64_t *shape, int ndim)
                             tg__shape_str(t->shape, t->ndim, (char[256]){0}, 256));
         }
     }
+    /* No memory is needed, but the element count must fit like any tensor's. */
+    if (tg__check_shape(sizes, ndim)) return NULL;
     return view_of(t, TG_OP_EXPAND, sizes, strides, ndim, t->offset, NULL);
 }
 
@@ -325,8 +328,15 @@ tg_tensor *tg_slice(const tg_tensor *t, int64_t dim, int64_t start, int64_t end,
     if (end < start) end = start;
     if (end > size) end = size;
     /* A step past the end takes one element at most: any larger step is the
-       same slice, and this one keeps the count and stride from overflowing. */
-    if (step > size) step = size > 0 ? size : 1;
+       same slice. PyTorch still scales the stride by it (a size-1 dim's
+       stride shows, e.g. in matmul's choice of kernel), so only a step that
+       would overflow the count or the stride is cut down to the size. The
+       stride must also stay clear of overflow in bytes (kernels multiply it
+       by the element size), with check_shape's room of 16. */
+    int64_t scaled;
+    if (step > size && (step > INT64_MAX - size || __builtin_mul_overflow(t->strides[d], step, &scaled) ||
+                        scaled > INT64_MAX / 16))
+        step = size > 0 ? size : 1;
     int64_t shape[TG_MAX_DIMS], strides[TG_MAX_DIMS];
     memcpy(shape, t->shape, sizeof shape);
     memcpy(strides, t->strides, sizeof strides);

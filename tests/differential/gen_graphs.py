@@ -1,0 +1,1124 @@
+#!/usr/bin/env python3
+"""Random expression graphs for differential testing against PyTorch.
+
+    gen_graphs.py --seed S --count N [--first K] [--regressions FILE] [--out FILE]
+
+writes N graphs (numbered K, K+1, ...) as line-based programs, each run here
+in PyTorch with the expected results written beside the program; the C
+program run_graphs.c replays them with tensorgrad and compares. Every graph
+has its own generator, random.Random("<seed>:<index>"), so graph 412 is the
+same whether it is made alone (--first 412 --count 1) or among a thousand.
+Without PyTorch it prints "SKIPPED" and exits 77.
+
+The format, one statement a line (values are exact: hex floats, or 0/1 for
+bool):
+
+    graph <index>
+    %0 = leaf f32 [2,3] <values...>          a leaf that requires grad
+    %1 = const f64 [3] <values...>           a tensor that does not
+    %2 = mul %0 %1 -> f64 [2,3] [3,1] MulBackward0(AccumulateGrad,-) <values...>
+    %3 = sum_dim %2 [-1] 1 -> f64 [2] [1] SumBackward1(MulBackward0) <values...>
+    %4 = add_ %3 %1 -> error <PyTorch's message>
+    loss %9                                   backward from %9
+    loss %9 -> error <message>                backward fails
+    grad %0 f32 [2,3] <values...>             the leaf's .grad afterwards
+    grad %1 none                              .grad is None
+    hess %0 %12 %1 %13                        second order: g = autograd.grad(
+                                              loss, [%0, %1], create_graph=True),
+                                              s = sum((g0*%12).sum() + ...),
+                                              s.backward()
+    hgrad %0 f32 [2,3] <values...>            g0 (a first derivative with a graph)
+    ggrad %0 f32 [2,3] <values...> | none     %0.grad after s.backward()
+    end
+
+After "->" an operation gives its result's dtype, shape, strides, grad_fn
+with the names of its next functions ("-" for none) and values, or "error"
+and PyTorch's message when PyTorch rejects it (the graph ends there).
+In-place operations (suffix _) name their result as a new node that is the
+same tensor as their first operand.
+
+--regressions FILE also replays hand-written programs (regressions.txt: the
+same format without the results), numbered from 1000000.
+"""
+import argparse
+import math
+import random
+import struct
+import sys
+import warnings
+
+torch = None
+F = None
+
+DTYPES = {}            # "f32" -> torch.float32, filled in main()
+NAMES = {}             # torch.float32 -> "f32"
+
+MAX_NUMEL = 48         # keep tensors (and the file) small
+MAX_RANK = 4
+MAX_ABS = 1e3          # values beyond this are rejected
+MARGIN = 1e-3          # distance kept from kinks (relu, abs, max, ...)
+ERROR_RATE = 0.04      # graphs that end with an operation PyTorch rejects
+SECOND_ORDER_RATE = 0.25
+REGRESSION_BASE = 1000000   # graph numbers of the replayed regressions.txt
+
+
+# ----------------------------------------------------------------- output
+
+def hexf(v):
+    """An exact, short spelling of a double that C's strtod reads."""
+    if v != v:
+        return "nan"
+    if math.isinf(v):
+        return "inf" if v > 0 else "-inf"
+    if v == 0:
+        return "-0" if math.copysign(1.0, v) < 0 else "0"
+    mant, exp = float(v).hex().split("p")
+    if "." in mant:
+        mant = mant.rstrip("0").rstrip(".")
+    return mant + "p" + exp
+
+
+def shape_str(shape):
+    return "[" + ",".join(str(int(s)) for s in shape) + "]"
+
+
+def values_str(t):
+    t = t.detach()
+    if t.numel() == 0:
+        return ""
+    if t._is_zerotensor():   # PyTorch's storage-less zeros (some second derivatives)
+        t = torch.zeros(t.shape, dtype=t.dtype)
+    if t.dtype == torch.bool:
+        return " ".join("1" if v else "0" for v in t.reshape(-1).tolist())
+    return " ".join(hexf(v) for v in t.to(torch.float64).reshape(-1).tolist())
+
+
+def node_str(fn):
+    """A grad_fn and its next functions: "MulBackward0(AccumulateGrad,-)"."""
+    if fn is None:
+        return "-"
+    nexts = ",".join(type(f).__name__ if f is not None else "-" for f, _ in fn.next_functions)
+    return f"{type(fn).__name__}({nexts})"
+
+
+def describe(t):
+    fn = node_str(t.grad_fn)
+    vals = values_str(t)
+    return f"{NAMES[t.dtype]} {shape_str(t.shape)} {shape_str(t.stride())} {fn}" + (" " + vals if vals else "")
+
+
+def tensor_desc(t):
+    vals = values_str(t)
+    return f"{NAMES[t.dtype]} {shape_str(t.shape)}" + (" " + vals if vals else "")
+
+
+def one_line(msg):
+    return " ".join(str(msg).split())
+
+
+# ------------------------------------------------------ the interpreter
+# The one place that says what each operation of the text format means in
+# PyTorch; run_graphs.c says what it means in tensorgrad.
+
+BINARY = {
+    "add": lambda a, b: torch.add(a, b),
+    "sub": lambda a, b: torch.sub(a, b),
+    "mul": lambda a, b: torch.mul(a, b),
+    "div": lambda a, b: torch.div(a, b),
+    "pow": lambda a, b: torch.pow(a, b),
+    "maximum": lambda a, b: torch.maximum(a, b),
+    "minimum": lambda a, b: torch.minimum(a, b),
+    "matmul": lambda a, b: torch.matmul(a, b),
+    "bce": lambda a, b: F.binary_cross_entropy_with_logits(a, b),
+    "mse": lambda a, b: F.mse_loss(a, b),
+}
+SCALAR = {
+    "add_scalar": lambda a, s: a + s,
+    "sub_scalar": lambda a, s: a - s,
+    "mul_scalar": lambda a, s: a * s,
+    "div_scalar": lambda a, s: a / s,
+    "pow_scalar": lambda a, s: a ** s,
+    "rsub_scalar": lambda a, s: s - a,
+}
+UNARY = {
+    "neg": lambda a: torch.neg(a),
+    "exp": lambda a: torch.exp(a),
+    "log": lambda a: torch.log(a),
+    "sqrt": lambda a: torch.sqrt(a),
+    "abs": lambda a: torch.abs(a),
+    "sin": lambda a: torch.sin(a),
+    "cos": lambda a: torch.cos(a),
+    "tanh": lambda a: torch.tanh(a),
+    "sigmoid": lambda a: torch.sigmoid(a),
+    "relu": lambda a: torch.relu(a),
+    "sign": lambda a: torch.sign(a),
+    "sum": lambda a: a.sum(),
+    "mean": lambda a: a.mean(),
+    "norm": lambda a: torch.norm(a),
+    "t": lambda a: a.t(),
+    "contiguous": lambda a: a.contiguous(),
+    "clone": lambda a: a.clone(),
+    "zero_": lambda a: a.zero_(),
+}
+INPLACE_BINARY = {
+    "add_": lambda a, b: a.add_(b),
+    "sub_": lambda a, b: a.sub_(b),
+    "mul_": lambda a, b: a.mul_(b),
+    "div_": lambda a, b: a.div_(b),
+    "pow_": lambda a, b: a.pow_(b),
+    "copy_": lambda a, b: a.copy_(b),
+}
+INPLACE_SCALAR = {
+    "add_scalar_": lambda a, s: a.add_(s),
+    "sub_scalar_": lambda a, s: a.sub_(s),
+    "mul_scalar_": lambda a, s: a.mul_(s),
+    "div_scalar_": lambda a, s: a.div_(s),
+    "pow_scalar_": lambda a, s: a.pow_(s),
+    "fill_": lambda a, s: a.fill_(s),
+}
+INPLACE = set(INPLACE_BINARY) | set(INPLACE_SCALAR) | {"zero_"}
+
+
+def run_op(name, args):
+    """args: tensors, ints, floats, lists, dtype names, as the line has them."""
+    if name in BINARY:
+        return BINARY[name](args[0], args[1])
+    if name in SCALAR:
+        return SCALAR[name](args[0], args[1])
+    if name in UNARY:
+        return UNARY[name](args[0])
+    if name in INPLACE_BINARY:
+        return INPLACE_BINARY[name](args[0], args[1])
+    if name in INPLACE_SCALAR:
+        return INPLACE_SCALAR[name](args[0], args[1])
+    a = args[0]
+    if name == "sum_dim":
+        return a.sum(args[1], keepdim=bool(args[2]))
+    if name == "mean_dim":
+        return a.mean(args[1], keepdim=bool(args[2]))
+    if name == "max_dim":
+        return torch.max(a, args[1], keepdim=bool(args[2])).values
+    if name == "view":
+        return a.view(args[1])
+    if name == "reshape":
+        return a.reshape(args[1])
+    if name == "transpose":
+        return a.transpose(args[1], args[2])
+    if name == "permute":
+        return a.permute(args[1])
+    if name == "expand":
+        return a.expand(args[1])
+    if name == "select":
+        return a.select(args[1], args[2])
+    if name == "slice":
+        return torch.ops.aten.slice.Tensor(a, args[1], args[2], args[3], args[4])
+    if name == "unsqueeze":
+        return a.unsqueeze(args[1])
+    if name == "squeeze_dim":
+        return a.squeeze(args[1])
+    if name == "to":
+        return a.to(DTYPES[args[1]])
+    if name == "where":
+        return torch.where(args[0], args[1], args[2])
+    raise ValueError("unknown operation " + name)
+
+
+def fmt_arg(a):
+    if isinstance(a, Node):
+        return f"%{a.idx}"
+    if isinstance(a, bool):
+        return "1" if a else "0"
+    if isinstance(a, int):
+        return str(a)
+    if isinstance(a, float):
+        return hexf(a)
+    if isinstance(a, (list, tuple)):
+        return "[" + ",".join(str(int(v)) for v in a) + "]"
+    if isinstance(a, str):
+        return a
+    raise TypeError(a)
+
+
+# ------------------------------------------------------------- graphs
+
+class Node:
+    def __init__(self, idx, t, kind):
+        self.idx = idx
+        self.t = t
+        self.kind = kind          # "leaf", "const", "op"
+        self.dead = False         # replaced by an in-place result or stale view
+        self.uses = 0
+
+    @property
+    def shape(self):
+        return tuple(self.t.shape)
+
+    @property
+    def ndim(self):
+        return self.t.dim()
+
+
+def saved_behind(t, target):
+    """Whether a node in t's history saved target itself. Then writing t
+    into target in place gives target a history that leads back to a node
+    holding target: a reference cycle, which PyTorch 1.13 leaks as well
+    (measured) and tensorgrad too. Such graphs are not made."""
+    seen = set()
+    stack = [t.grad_fn]
+    while stack:
+        fn = stack.pop()
+        if fn is None or fn in seen:
+            continue
+        seen.add(fn)
+        for name in dir(fn):
+            if name.startswith("_saved_"):
+                try:
+                    v = getattr(fn, name)
+                except RuntimeError:
+                    continue
+                if v is target:
+                    return True
+        stack.extend(f for f, _ in fn.next_functions)
+    return False
+
+
+class Reject(Exception):
+    """The proposed operation does not fit (domain, size, kink); try another."""
+
+
+def storage_ptr(t):
+    return t.storage().data_ptr()
+
+
+def vmin(t):
+    t = t.detach()
+    return t.min().item() if t.numel() else 0.0
+
+
+def vabsmin(t):
+    t = t.detach()
+    return t.abs().min().item() if t.numel() else 0.0
+
+
+def vabsmax(t):
+    t = t.detach()
+    return t.abs().max().item() if t.numel() else 0.0
+
+
+def numel(shape):
+    n = 1
+    for s in shape:
+        n *= s
+    return n
+
+
+class Graph:
+    def __init__(self, seed, index):
+        self.index = index
+        self.rng = random.Random(f"{seed}:{index}")
+        self.nodes = []
+        self.lines = [f"graph {index}"]
+        self.leaves = []
+        self.ended = False   # an expected error ended the program
+
+    # ------------------------------------------------------- values
+
+    def round_to(self, v, dtype):
+        if dtype == torch.float32:
+            return struct.unpack("f", struct.pack("f", v))[0]
+        return v
+
+    def random_values(self, shape, dtype, lo, hi):
+        n = numel(shape)
+        if dtype == torch.bool:
+            return torch.tensor([self.rng.random() < 0.5 for _ in range(n)], dtype=torch.bool).reshape(shape).clone()
+        vals = [self.round_to(self.rng.uniform(lo, hi), dtype) for _ in range(n)]
+        return torch.tensor(vals, dtype=torch.float64).to(dtype).reshape(shape).clone()
+
+    def add_input(self, kind, t):
+        node = Node(len(self.nodes), t, kind)
+        self.nodes.append(node)
+        self.lines.append(f"%{node.idx} = {kind} {tensor_desc(t)}")
+        if kind == "leaf":
+            self.leaves.append(node)
+        return node
+
+    def const(self, shape, dtype, lo=-1.5, hi=1.5):
+        return self.add_input("const", self.random_values(shape, dtype, lo, hi))
+
+    # -------------------------------------------------- operations
+
+    def live(self, pred=None):
+        """Live floating nodes (bool constants are only conditions)."""
+        return [n for n in self.nodes if not n.dead and n.t.dtype != torch.bool and (pred is None or pred(n))]
+
+    def pick(self, pred=None):
+        """A live node, favouring recent and unused ones."""
+        cands = self.live(pred)
+        if not cands:
+            raise Reject("no operand")
+        weights = []
+        for k, n in enumerate(cands):
+            w = 1.0 + 3.0 * (k + 1) / len(cands)
+            if n.uses == 0:
+                w *= 2
+            if n.kind == "const":
+                w *= 0.3
+            weights.append(w)
+        return self.rng.choices(cands, weights)[0]
+
+    def check_values(self, t):
+        if t.dtype == torch.bool:
+            return
+        v = t.detach()
+        if v.numel() == 0:
+            return
+        if not torch.isfinite(v).all() or v.abs().max().item() > MAX_ABS:
+            raise Reject("values out of range")
+
+    def apply(self, name, *args, expect_error=False, check=True):
+        """Runs an operation on the graph's tensors and emits its line.
+        Returns the new node; raises Reject when the operation does not fit.
+        With expect_error, PyTorch must reject it (the graph ends there);
+        with expect_error None, whatever PyTorch does is written down."""
+        nodes = [a for a in args if isinstance(a, Node)]
+        targs = [a.t if isinstance(a, Node) else a for a in args]
+        line = f"%{len(self.nodes)} = {name} " + " ".join(fmt_arg(a) for a in args)
+        if name in INPLACE:
+            # Check on copies first: a rejected in-place operation must not
+            # have changed anything.
+            if expect_error is False:
+                with torch.no_grad():
+                    trial = [a.detach().clone() if isinstance(a, torch.Tensor) else a for a in targs]
+                    try:
+                        r = run_op(name, trial)
+                    except RuntimeError as e:
+                        raise Reject(f"in-place trial failed: {e}")
+                    self.check_values(r)
+        try:
+            out = run_op(name, targs)
+        except (RuntimeError, IndexError, ValueError) as e:
+            if expect_error is False:
+                raise Reject(f"PyTorch rejects it: {e}")
+            self.lines.append(f"{line} -> error {one_line(e)}")
+            self.ended = True
+            return None
+        if expect_error:
+            if name in INPLACE:   # it has changed a tensor: the graph is spoilt
+                raise AssertionError(f"graph {self.index}: PyTorch accepts {line}")
+            raise Reject("PyTorch accepts it")
+        if name not in INPLACE and check:
+            self.check_kinks(name, targs, out)
+            self.check_values(out)
+        node = Node(len(self.nodes), out, "op")
+        self.nodes.append(node)
+        for a in nodes:
+            a.uses += 1
+        if name in INPLACE:
+            # The old name and every other view of the storage go stale: the
+            # result is used instead (tensorgrad deliberately keeps the old
+            # history of views taken before an in-place operation).
+            ptr = storage_ptr(out)
+            for n in self.nodes[:-1]:
+                if storage_ptr(n.t) == ptr:
+                    n.dead = True
+        elif nodes and out is nodes[0].t:
+            nodes[0].dead = True   # contiguous()/to() gave back the same tensor
+        self.lines.append(f"{line} -> {describe(out)}")
+        return node
+
+    def check_kinks(self, name, targs, out):
+        """Keeps well away from points where a derivative jumps, so that
+        rounding differences cannot move a value across one."""
+        def near(x, ref):
+            x = x.detach().to(torch.float64)
+            return ((x.abs() > 0) & (x.abs() < MARGIN * (1 + ref))).any().item()
+        if name in ("relu", "abs", "sign"):
+            a = targs[0].detach().to(torch.float64)
+            if near(a, 0):
+                raise Reject("near a kink")
+        if name in ("maximum", "minimum") and targs[0] is not targs[1]:
+            a = targs[0].detach().to(torch.float64)
+            b = targs[1].detach().to(torch.float64)
+            if near(a - b, a.abs() + b.abs()):
+                raise Reject("near a tie")
+        if name == "max_dim":
+            a = targs[0].detach().to(torch.float64)
+            if a.dim() > 0 and a.shape[targs[1]] > 1:
+                top = torch.topk(a, 2, dim=targs[1]).values
+                gap = top.select(targs[1], 0) - top.select(targs[1], 1)
+                if near(gap, top.select(targs[1], 0).abs()):
+                    raise Reject("near a tie")
+        if name in ("norm",):
+            if targs[0].detach().abs().sum().item() < MARGIN:
+                raise Reject("norm near zero")
+
+    # ------------------------------------------------ op proposals
+
+    def scalar_value(self):
+        r = self.rng.random()
+        if r < 0.3:
+            return float(self.rng.choice([0.5, 1.0, 2.0, 3.0, -1.0, -2.0, 0.25, 1.5]))
+        return self.round_to(self.rng.uniform(-2, 2), torch.float32)
+
+    def positive(self, x, lo=0.1):
+        """x, or abs(x) + 0.5 when some value of x is below lo."""
+        if vmin(x.t) >= lo:
+            return x
+        return self.apply("add_scalar", self.apply("abs", x), 0.5)
+
+    def away_from_zero(self, x):
+        if x.t.numel() and vabsmin(x.t) >= 0.3:
+            return x
+        p = self.positive(x)
+        return p if self.rng.random() < 0.5 else self.apply("neg", p)
+
+    def bounded(self, x, limit):
+        if vabsmax(x.t) <= limit:
+            return x
+        return self.apply("tanh", x)
+
+    def broadcast_partner(self, x):
+        """A live node whose shape broadcasts with x's, or a new constant."""
+        def fits(n):
+            if n is x:
+                return False
+            try:
+                s = torch.broadcast_shapes(n.shape, x.shape)
+            except RuntimeError:
+                return False
+            return len(s) <= MAX_RANK and numel(s) <= MAX_NUMEL
+        r = self.rng.random()
+        if r < 0.1:
+            return x
+        cands = self.live(fits)
+        if cands and r < 0.7:
+            return self.rng.choice(cands)
+        return self.const(self.broadcast_shape(x.shape), self.const_dtype(x))
+
+    def const_dtype(self, x):
+        if self.rng.random() < 0.85:
+            return x.t.dtype if x.t.dtype.is_floating_point else torch.float32
+        return self.rng.choice([torch.float32, torch.float64])
+
+    def broadcast_shape(self, shape):
+        """A shape that broadcasts with shape (some dims 1, some dropped or added)."""
+        shape = list(shape)
+        r = self.rng.random()
+        if r < 0.15:
+            return []
+        out = [s if self.rng.random() < 0.7 else 1 for s in shape]
+        if self.rng.random() < 0.3 and out:
+            out = out[self.rng.randint(0, len(out)):]
+        if self.rng.random() < 0.15 and len(out) < MAX_RANK and numel(shape) * 3 <= MAX_NUMEL and len(out) >= len(shape):
+            out = [self.rng.randint(1, 3)] + out
+        return out
+
+    def op_binary(self):
+        name = self.rng.choice(["add", "sub", "mul", "div", "pow", "maximum", "minimum",
+                                "add", "mul", "sub"])
+        x = self.pick()
+        y = self.broadcast_partner(x)
+        if self.rng.random() < 0.5:
+            x, y = y, x
+        if name == "div":
+            y = self.away_from_zero(y)
+        elif name == "pow":
+            x = self.positive(x, 0.3)
+            y = self.bounded(y, 2.5)
+        return self.apply(name, x, y)
+
+    def op_scalar(self):
+        name = self.rng.choice(list(SCALAR))
+        x = self.pick()
+        s = self.scalar_value()
+        if name == "div_scalar" and abs(s) < 0.25:
+            s = 2.0
+        if name == "pow_scalar":
+            s = float(self.rng.choice([2, 3, 0.5, -1, -0.5, 1.5, 0, 1, -2, 2.5]))
+            if s != int(s) or s < 0:
+                x = self.positive(x, 0.3)
+            else:
+                x = self.bounded(x, 5)
+        return self.apply(name, x, s)
+
+    def op_unary(self):
+        name = self.rng.choice(["neg", "exp", "log", "sqrt", "abs", "sin", "cos", "tanh",
+                                "sigmoid", "relu", "sign", "exp", "log", "tanh", "relu"])
+        x = self.pick()
+        if name in ("log", "sqrt"):
+            x = self.positive(x)
+        elif name == "exp":
+            x = self.bounded(x, 4)
+        elif name in ("sin", "cos"):
+            x = self.bounded(x, 20)
+        return self.apply(name, x)
+
+    def random_dims(self, x):
+        nd = x.ndim
+        if nd == 0:
+            return [self.rng.choice([0, -1])] if self.rng.random() < 0.5 else []
+        k = self.rng.randint(1, nd)
+        dims = self.rng.sample(range(nd), k)
+        return [d - nd if self.rng.random() < 0.3 else d for d in dims]
+
+    def op_reduce(self):
+        r = self.rng.random()
+        x = self.pick()
+        if r < 0.35:
+            name = self.rng.choice(["sum_dim", "mean_dim"])
+            dims = self.random_dims(x)
+            if not dims and name == "mean_dim" and x.ndim == 0:
+                dims = [0]
+            if not dims:
+                dims = [0] if x.ndim else []
+            if not dims:
+                raise Reject("no dims")
+            return self.apply(name, x, dims, self.rng.random() < 0.4)
+        if r < 0.65:
+            if x.t.numel() == 0:
+                raise Reject("empty")
+            d = self.rng.randrange(max(x.ndim, 1))
+            if x.ndim and self.rng.random() < 0.3:
+                d -= x.ndim
+            return self.apply("max_dim", x, d, self.rng.random() < 0.4)
+        if r < 0.8:
+            return self.apply("norm", x)
+        return self.apply(self.rng.choice(["sum", "mean"]), x)
+
+    def factor_shape(self, n):
+        """A random shape of n elements, rank 0-4."""
+        if n == 1 and self.rng.random() < 0.4:
+            return []
+        if n == 0:
+            return self.rng.choice([[0], [0, 2], [3, 0, 1]])
+        dims = []
+        rest = n
+        for p in (2, 3, 5, 7):
+            while rest % p == 0:
+                dims.append(p)
+                rest //= p
+        if rest > 1:
+            dims.append(rest)
+        self.rng.shuffle(dims)
+        rank = self.rng.randint(1, MAX_RANK)
+        out = [1] * rank
+        for d in dims:
+            out[self.rng.randrange(rank)] *= d
+        return out
+
+    def op_shape(self):
+        x = self.pick()
+        nd = x.ndim
+        name = self.rng.choice(["view", "reshape", "transpose", "permute", "expand", "select",
+                                "slice", "unsqueeze", "squeeze_dim", "t", "contiguous", "clone",
+                                "transpose", "slice", "select", "expand"])
+        if name in ("view", "reshape"):
+            shape = self.factor_shape(x.t.numel())
+            if shape and self.rng.random() < 0.3:
+                shape[self.rng.randrange(len(shape))] = -1
+            if name == "view":
+                try:
+                    return self.apply("view", x, shape)
+                except Reject:
+                    pass   # not viewable: reshape copies instead
+            return self.apply("reshape", x, shape)
+        if name == "transpose":
+            n = max(nd, 1)
+            d0, d1 = self.rng.randrange(n), self.rng.randrange(n)
+            if self.rng.random() < 0.3:
+                d1 -= n
+            return self.apply("transpose", x, d0, d1)
+        if name == "permute":
+            perm = list(range(nd))
+            self.rng.shuffle(perm)
+            perm = [p - nd if self.rng.random() < 0.2 else p for p in perm]
+            return self.apply("permute", x, perm)
+        if name == "expand":
+            shape = [self.rng.randint(2, 3) if s == 1 and self.rng.random() < 0.7 else s for s in x.shape]
+            shape = [-1 if s == x.shape[i] and self.rng.random() < 0.2 else s for i, s in enumerate(shape)]
+            if nd < MAX_RANK and self.rng.random() < 0.4:
+                shape = [self.rng.randint(1, 3)] + shape
+            if numel([abs(s) if s != -1 else x.shape[i - (len(shape) - nd)] for i, s in enumerate(shape)]) > MAX_NUMEL:
+                raise Reject("too big")
+            return self.apply("expand", x, shape)
+        if name in ("select", "slice"):
+            if nd == 0:
+                raise Reject("0-dim")
+            d = self.rng.randrange(nd)
+            size = x.shape[d]
+            if self.rng.random() < 0.3:
+                d -= nd
+            if name == "select":
+                if size == 0:
+                    raise Reject("empty dim")
+                i = self.rng.randrange(size)
+                if self.rng.random() < 0.3:
+                    i -= size
+                return self.apply("select", x, d, i)
+            start = self.rng.randint(-size - 1, size)
+            end = self.rng.randint(-size - 1, size + 2)
+            step = self.rng.choice([1, 1, 2, 3])
+            return self.apply("slice", x, d, start, end, step)
+        if name == "unsqueeze":
+            if nd >= MAX_RANK:
+                raise Reject("rank")
+            return self.apply("unsqueeze", x, self.rng.randint(-nd - 1, nd))
+        if name == "squeeze_dim":
+            n = max(nd, 1)
+            ones = [i for i in range(nd) if x.shape[i] == 1]
+            d = self.rng.choice(ones) if ones and self.rng.random() < 0.7 else self.rng.randrange(n)
+            return self.apply("squeeze_dim", x, d - n if self.rng.random() < 0.3 else d)
+        if name == "t":
+            if nd > 2:
+                raise Reject("rank")
+            return self.apply("t", x)
+        return self.apply(name, x)
+
+    def op_matmul(self):
+        x = self.pick(lambda n: n.ndim >= 1 and n.t.numel() > 0 and n.t.dtype.is_floating_point)
+        shp = list(x.shape)
+        r = self.rng.random()
+        if r < 0.15 and x.ndim == 3:
+            # a 3-D operand with its last two dims transposed against a
+            # matrix: PyTorch takes bmm here instead of folding into mm
+            x = self.apply("transpose", x, 1, 2)
+            y = self.const([x.shape[-1], self.rng.randint(1, 3)], x.t.dtype, -1, 1)
+            if self.rng.random() < 0.5:
+                return self.apply("matmul", x, y)
+            return self.apply("matmul", self.const([self.rng.randint(1, 3), x.shape[-2]], x.t.dtype, -1, 1), x)
+        if r < 0.3 and x.ndim >= 2:
+            y = self.apply("transpose", x, -1, -2)
+            return self.apply("matmul", x, y)
+        if r < 0.5:
+            def fits(n):
+                if n is x or n.ndim < 1 or n.t.dtype != x.t.dtype:
+                    return False
+                try:
+                    s = torch.matmul(torch.empty(x.shape, device="meta"), torch.empty(n.shape, device="meta")).shape
+                except RuntimeError:
+                    return False
+                return numel(s) <= MAX_NUMEL
+            cands = self.live(fits)
+            if cands:
+                return self.apply("matmul", x, self.rng.choice(cands))
+        # a constant of a fitting shape, on either side
+        k = shp[-1]
+        p = self.rng.randint(1, 4)
+        left = self.rng.random() < 0.3
+        if left:
+            k = shp[-2] if x.ndim >= 2 else shp[0]
+            kinds = [[k], [p, k], [self.rng.randint(1, 2), p, k]]
+        else:
+            kinds = [[k], [k, p], [self.rng.randint(1, 2), k, p]]
+        if x.ndim >= 3:
+            kinds.append(([1] if self.rng.random() < 0.5 else [shp[-3]]) + kinds[1])
+        shape = self.rng.choice(kinds)
+        y = self.const(shape, x.t.dtype, -1, 1)
+        return self.apply("matmul", y, x) if left else self.apply("matmul", x, y)
+
+    def op_misc(self):
+        r = self.rng.random()
+        x = self.pick()
+        if r < 0.3:
+            other = "f64" if x.t.dtype == torch.float32 else "f32"
+            return self.apply("to", x, other)
+        if r < 0.55:
+            y = self.broadcast_partner(x)
+            cshape = self.broadcast_shape(torch.broadcast_shapes(x.shape, y.shape))
+            c = self.const(cshape, torch.bool)
+            return self.apply("where", c, x, y)
+        if r < 0.8:
+            if self.rng.random() < 0.5:
+                y = self.const(x.shape, self.const_dtype(x), 0, 1)
+            else:
+                same = self.live(lambda n: n is not x and n.shape == x.shape and n.t.dtype == x.t.dtype)
+                if not same:
+                    raise Reject("no target")
+                y = self.apply("sigmoid", self.rng.choice(same))
+            return self.apply("bce", x, y)
+        # Operands of one dtype: PyTorch's mse_loss backward fails on mixed
+        # ones ("Found dtype Double but expected Float").
+        y = self.broadcast_partner(x)
+        if y.t.dtype != x.t.dtype:
+            raise Reject("mixed dtypes")
+        return self.apply("mse", x, y)
+
+    def op_inplace(self):
+        if self.rng.random() < 0.05:
+            # fill_ and zero_ may write an expanded tensor (PyTorch's other
+            # in-place operations refuse to)
+            c = self.const([1, self.rng.randint(1, 3)], torch.float64 if self.rng.random() < 0.5 else torch.float32)
+            e = self.apply("expand", c, [self.rng.randint(2, 3), -1])
+            if self.rng.random() < 0.5:
+                return self.apply("zero_", e)
+            return self.apply("fill_", e, self.scalar_value())
+        def ok(n):
+            return (n.kind == "op" or (n.kind == "const" and self.rng.random() < 0.3)) and not n.t._is_view() \
+                and n.t.dtype.is_floating_point
+        x = self.pick(ok)
+        if self.rng.random() < 0.5:
+            x = self.apply("clone", x)   # a fresh tensor that nothing saved
+        r = self.rng.random()
+        if r < 0.45:
+            name = self.rng.choice(["add_", "sub_", "mul_", "div_", "pow_", "copy_", "add_", "mul_"])
+            def fits(n):
+                if n.t.dtype == torch.bool:
+                    return False
+                if storage_ptr(n.t) == storage_ptr(x.t) and n is not x:
+                    return False   # PyTorch rejects partial overlap
+                try:
+                    return torch.broadcast_shapes(n.shape, x.shape) == x.shape
+                except RuntimeError:
+                    return False
+            cands = self.live(fits)
+            if cands and self.rng.random() < 0.7:
+                y = self.rng.choice(cands)
+            else:
+                shape = [s for s in x.shape]
+                shape = [s if self.rng.random() < 0.7 else 1 for s in shape]
+                if shape and self.rng.random() < 0.3:
+                    shape = shape[self.rng.randint(0, len(shape)):]
+                y = self.const(shape, self.const_dtype(x))
+            if name == "div_":
+                y = self.away_from_zero(y)
+            elif name == "pow_":
+                if vmin(x.t) < 0.3:
+                    raise Reject("pow_ base")
+                y = self.bounded(y, 2)
+            if y is not x and saved_behind(y.t, x.t):
+                raise Reject("a reference cycle")
+            return self.apply(name, x, y)
+        if r < 0.9:
+            name = self.rng.choice(list(INPLACE_SCALAR))
+            s = self.scalar_value()
+            if name == "div_scalar_" and abs(s) < 0.25:
+                s = -2.0
+            if name == "pow_scalar_":
+                s = float(self.rng.choice([2, 0.5, -1, 3]))
+                if (s != int(s) or s < 0) and vmin(x.t) < 0.3:
+                    raise Reject("pow_ base")
+            return self.apply(name, x, s)
+        return self.apply("zero_", x)
+
+    # --------------------------------------------------- error cases
+
+    def op_error(self):
+        """An operation PyTorch rejects; tensorgrad must reject it too."""
+        kind = self.rng.randrange(16)
+        x = self.pick()
+        shp = list(x.shape)
+        nd = x.ndim
+        if kind == 0:   # shapes that do not broadcast
+            if nd == 0:
+                raise Reject("0-dim")
+            bad = list(shp)
+            i = self.rng.randrange(nd)
+            bad[i] = shp[i] + self.rng.randint(1, 2) if shp[i] != 1 else 0
+            if bad[i] in (0, 1):
+                raise Reject("no clash")
+            y = self.const(bad[self.rng.randint(0, i):], x.t.dtype if x.t.dtype.is_floating_point else torch.float32)
+            name = self.rng.choice(["add", "sub", "mul", "div", "maximum", "pow", "mse"])
+            a, b = (x, y) if self.rng.random() < 0.5 else (y, x)
+            return self.apply(name, a, b, expect_error=True)
+        if kind == 1:   # matmul with an inner dimension that does not match
+            if nd == 0:
+                return self.apply("matmul", x, self.const([2], torch.float32), expect_error=True)
+            k = shp[-1] + 1
+            y = self.const(self.rng.choice([[k], [k, 2], [2, k, 3]]), x.t.dtype)
+            return self.apply("matmul", x, y, expect_error=True)
+        if kind == 2:   # view of a non-contiguous tensor, or of the wrong size
+            if x.t.is_contiguous() or self.rng.random() < 0.4:
+                return self.apply("view", x, [x.t.numel() + 1], expect_error=True)
+            return self.apply("view", x, [-1], expect_error=True)
+        if kind == 3:   # a dimension out of range
+            d = max(nd, 1) + self.rng.randint(0, 2)
+            if self.rng.random() < 0.5:
+                d = -d - 1
+            name = self.rng.choice(["sum_dim", "max_dim", "transpose", "unsqueeze", "squeeze_dim", "select"])
+            if name == "sum_dim":
+                return self.apply(name, x, [d], False, expect_error=True)
+            if name == "max_dim":
+                return self.apply(name, x, d, False, expect_error=True)
+            if name == "transpose":
+                return self.apply(name, x, 0, d, expect_error=True)
+            if name == "unsqueeze":
+                return self.apply(name, x, d + 1 if d > 0 else d - 1, expect_error=True)
+            if name == "select":
+                return self.apply(name, x, d, 0, expect_error=True)
+            return self.apply(name, x, d, expect_error=True)
+        if kind == 4:   # index out of range
+            if nd == 0:
+                return self.apply("select", x, 0, 0, expect_error=True)
+            d = self.rng.randrange(nd)
+            i = shp[d] if self.rng.random() < 0.5 else -shp[d] - 1
+            return self.apply("select", x, d, i, expect_error=True)
+        if kind == 5:   # expand to an incompatible size
+            bad = [s + 1 if s != 1 else s for s in shp]
+            if bad == shp:
+                return self.apply("expand", x, shp[1:] if nd else [2], expect_error=nd > 0)
+            return self.apply("expand", x, bad, expect_error=True)
+        if kind == 6:   # in place on a leaf that requires grad
+            leaf = self.rng.choice(self.leaves)
+            if leaf.dead:
+                raise Reject("dead")
+            name = self.rng.choice(["add_scalar_", "mul_scalar_", "zero_", "fill_"])
+            if name == "zero_":
+                return self.apply(name, leaf, expect_error=True)
+            return self.apply(name, leaf, 2.0, expect_error=True)
+        if kind == 7:   # in place with a result larger than the tensor
+            if x.kind != "op" or x.t._is_view() or not x.t.dtype.is_floating_point:
+                raise Reject("not a target")
+            y = self.const([2] + shp if nd < MAX_RANK else shp[:-1] + [shp[-1] + 1], x.t.dtype)
+            return self.apply(self.rng.choice(["add_", "mul_", "copy_"]), x, y, expect_error=True)
+        if kind == 8:   # a target of another shape
+            y = self.const(shp + [2] if nd < MAX_RANK else [1], x.t.dtype if x.t.dtype.is_floating_point else torch.float32, 0, 1)
+            return self.apply("bce", x, y, expect_error=True)
+        if kind == 9:   # permute with a wrong number of dims or a duplicate
+            if nd >= 2 and self.rng.random() < 0.5:
+                return self.apply("permute", x, [0] * nd, expect_error=True)
+            return self.apply("permute", x, list(range(nd + 1)), expect_error=True)
+        if kind == 10:   # t() of more than two dimensions
+            if nd <= 2:
+                if nd + 1 > MAX_RANK:
+                    raise Reject("rank")
+                x = self.apply("unsqueeze", x, 0)
+                if nd + 1 <= 2:
+                    x = self.apply("unsqueeze", x, 0)
+            return self.apply("t", x, expect_error=True)
+        if kind == 11:   # where with shapes that do not broadcast
+            if nd == 0:
+                raise Reject("0-dim")
+            c = self.const(shp[:-1] + [shp[-1] + 1], torch.bool)
+            return self.apply("where", c, x, x, expect_error=True)
+        if kind == 12:   # matmul of a 0-dim tensor
+            y = self.const([], x.t.dtype if x.t.dtype.is_floating_point else torch.float32)
+            return self.apply("matmul", y, x, expect_error=True)
+        if kind == 14:   # in place from a tensor that partly overlaps the target
+            k = self.rng.randint(2, 3)
+            c = self.apply("clone", self.const([k, k], torch.float64 if self.rng.random() < 0.5 else torch.float32))
+            return self.apply(self.rng.choice(["add_", "mul_", "copy_"]), c, self.apply("t", c), expect_error=True)
+        if kind == 15:   # in place on an expanded tensor (elements share memory)
+            c = self.const([1, self.rng.randint(1, 3)], torch.float32)
+            e = self.apply("expand", c, [self.rng.randint(2, 3), -1])
+            return self.apply(self.rng.choice(["add_scalar_", "mul_scalar_"]), e, 1.0, expect_error=True)
+        # kind 13: matmul of float32 with float64
+        if nd == 0 or not x.t.dtype.is_floating_point:
+            raise Reject("no matmul")
+        other = torch.float64 if x.t.dtype == torch.float32 else torch.float32
+        y = self.const([shp[-1], 2], other)
+        return self.apply("matmul", x, y, expect_error=True)
+
+    # ----------------------------------------------------- building
+
+    def build(self):
+        rng = self.rng
+        # leaves that broadcast together
+        base = [rng.randint(1, 4) for _ in range(rng.randint(0, 3))]
+        mode = rng.random()
+        n_leaves = rng.randint(1, 3)
+        for i in range(n_leaves):
+            shape = [s if rng.random() < 0.75 else 1 for s in base]
+            if shape and rng.random() < 0.25:
+                shape = shape[rng.randint(0, len(shape)):]
+            if mode < 0.4:
+                dt = torch.float64
+            elif mode < 0.75:
+                dt = torch.float32
+            else:
+                dt = rng.choice([torch.float32, torch.float64])
+            t = self.random_values(shape, dt, -2, 2).requires_grad_(True)
+            self.add_input("leaf", t)
+
+        n_ops = rng.randint(3, 12)
+        error_at = rng.randrange(n_ops) if rng.random() < ERROR_RATE else -1
+        families = [
+            (self.op_binary, 22), (self.op_scalar, 12), (self.op_unary, 20), (self.op_reduce, 8),
+            (self.op_shape, 20), (self.op_matmul, 6), (self.op_misc, 6), (self.op_inplace, 10),
+        ]
+        funcs, weights = zip(*families)
+        for step in range(n_ops):
+            for attempt in range(60):
+                try:
+                    if step == error_at:
+                        self.op_error()
+                    else:
+                        rng.choices(funcs, weights)[0]()
+                    break
+                except Reject:
+                    continue
+            if self.ended:
+                self.lines.append("end")
+                return
+        self.finish()
+
+    def finish(self):
+        rng = self.rng
+        # the loss: a weighted sum of up to three unused results
+        sinks = self.live(lambda n: n.kind == "op" and n.uses == 0 and n.t.requires_grad)
+        if not sinks:
+            sinks = self.live(lambda n: n.t.requires_grad and n.t.dtype.is_floating_point)
+        sinks = sinks[-3:]
+        if len(sinks) > 1:
+            sinks = rng.sample(sinks, rng.randint(1, len(sinks)))
+        terms = []
+        for s in sinks:
+            if s.t.numel() == 1 and s.ndim == 0 and rng.random() < 0.5:
+                terms.append(s)
+                continue
+            w = self.const(list(s.shape), s.t.dtype, -1, 1)
+            weighted = self.apply("mul", s, w, check=False)
+            terms.append(self.apply(rng.choice(["sum", "sum", "mean"]), weighted, check=False))
+        loss = terms[0]
+        for t in terms[1:]:
+            loss = self.apply("add", loss, t, check=False)
+        second = rng.random() < SECOND_ORDER_RATE
+        if self.backward(loss, second):
+            used = [leaf for leaf in self.leaves if leaf.t.grad is not None]
+            if second and used:
+                ws = [self.const(list(leaf.shape), leaf.t.dtype, -1, 1) for leaf in used]
+                self.second_order(loss, used, ws)
+        self.lines.append("end")
+
+    def backward(self, loss, retain):
+        """loss.backward() and the leaves' gradients; False when it fails."""
+        self.loss = loss
+        self.lines.append(f"loss %{loss.idx}" + (" retain" if retain else ""))
+        try:
+            loss.t.backward(retain_graph=retain)
+        except RuntimeError as e:
+            self.lines[-1] += f" -> error {one_line(e)}"
+            return False
+        for leaf in self.leaves:
+            g = leaf.t.grad
+            self.lines.append(f"grad %{leaf.idx} " + ("none" if g is None else tensor_desc(g)))
+        return True
+
+    def second_order(self, loss, used, ws):
+        """g = autograd.grad(loss, used, create_graph=True), then
+        sum((g_i * w_i).sum()).backward() into the leaves' .grad."""
+        for leaf in self.leaves:
+            leaf.t.grad = None
+        self.lines.append("hess " + " ".join(f"%{l.idx} %{w.idx}" for l, w in zip(used, ws)))
+        gs = torch.autograd.grad(loss.t, [l.t for l in used], create_graph=True)
+        for l, g in zip(used, gs):
+            self.lines.append(f"hgrad %{l.idx} {tensor_desc(g)}")
+        s = None
+        for g, w in zip(gs, ws):
+            term = (g * w.t).sum()
+            s = term if s is None else s + term
+        if s.requires_grad:
+            s.backward()
+        for leaf in used:
+            g = leaf.t.grad
+            self.lines.append(f"ggrad %{leaf.idx} " + ("none" if g is None else tensor_desc(g)))
+
+    # ------------------------------------------------ regressions
+
+    def replay(self, program):
+        """Runs a hand-written program (regressions.txt: lines without
+        results) in PyTorch and writes it with PyTorch's results."""
+        for line in program:
+            tok = line.split()
+            if tok[0] == "loss":
+                loss = self.nodes[int(tok[1][1:])]
+                if not self.backward(loss, "retain" in tok[2:]):
+                    break
+            elif tok[0] == "hess":
+                pairs = [self.nodes[int(t[1:])] for t in tok[1:]]
+                self.second_order(self.loss, pairs[0::2], pairs[1::2])
+            elif tok[1] == "=" and tok[2] in ("leaf", "const"):
+                if int(tok[0][1:]) != len(self.nodes):
+                    raise ValueError(f"{line}: nodes must be numbered in order")
+                dt, shape = DTYPES[tok[3]], [int(v) for v in tok[4][1:-1].split(",") if v]
+                if dt == torch.bool:
+                    vals = torch.tensor([v == "1" for v in tok[5:]], dtype=torch.bool)
+                else:
+                    vals = torch.tensor([parse_real(v) for v in tok[5:]], dtype=torch.float64).to(dt)
+                t = vals.reshape(shape).clone()
+                self.add_input(tok[2], t.requires_grad_(True) if tok[2] == "leaf" else t)
+            elif tok[1] == "=":
+                if int(tok[0][1:]) != len(self.nodes):
+                    raise ValueError(f"{line}: nodes must be numbered in order")
+                name = tok[2]
+                args = []
+                for i, a in enumerate(tok[3:]):
+                    if a.startswith("%"):
+                        args.append(self.nodes[int(a[1:])])
+                    elif a.startswith("["):
+                        args.append([int(v) for v in a[1:-1].split(",") if v])
+                    elif a in DTYPES:
+                        args.append(a)
+                    elif i == 1 and (name in SCALAR or name in INPLACE_SCALAR):
+                        args.append(parse_real(a))
+                    else:
+                        args.append(int(a))
+                self.apply(name, *args, expect_error=None, check=False)
+                if self.ended:
+                    break
+            else:
+                raise ValueError(f"cannot read: {line}")
+        self.lines.append("end")
+
+
+def parse_real(v):
+    """A number as regressions.txt spells it: decimal or hex float."""
+    return float.fromhex(v) if "x" in v.lower() else float(v)
+
+
+def read_programs(path):
+    """regressions.txt: (name, lines) for each "graph NAME ... end"."""
+    programs, name, body = [], None, []
+    with open(path) as f:
+        for raw in f:
+            line = raw.split("#", 1)[0].strip()
+            if not line:
+                continue
+            if line.startswith("graph "):
+                name, body = line.split(None, 1)[1], []
+            elif line == "end":
+                programs.append((name, body))
+                name = None
+            else:
+                body.append(line)
+    return programs
+
+
+def main():
+    global torch, F
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--count", type=int, default=1000)
+    ap.add_argument("--first", type=int, default=0)
+    ap.add_argument("--out", default="-")
+    ap.add_argument("--regressions", metavar="FILE",
+                    help="also replay the hand-written programs in FILE (numbered from 1000000)")
+    args = ap.parse_args()
+    try:
+        import torch as _torch
+        import torch.nn.functional as _F
+    except ImportError:
+        print("SKIPPED: PyTorch is not installed for " + sys.executable)
+        sys.exit(77)
+    torch, F = _torch, _F
+    torch.set_num_threads(1)
+    warnings.simplefilter("ignore")
+    DTYPES.update({"f32": torch.float32, "f64": torch.float64, "bool": torch.bool})
+    NAMES.update({v: k for k, v in DTYPES.items()})
+    out = sys.stdout if args.out == "-" else open(args.out, "w")
+    out.write(f"# gen_graphs.py --seed {args.seed} --count {args.count} --first {args.first}\n")
+    for index in range(args.first, args.first + args.count):
+        g = Graph(args.seed, index)
+        g.build()
+        out.write("\n".join(g.lines) + "\n")
+    for k, (name, program) in enumerate(read_programs(args.regressions) if args.regressions else []):
+        g = Graph(args.seed, REGRESSION_BASE + k)
+        g.lines[0] += " " + name
+        g.replay(program)
+        out.write("\n".join(g.lines) + "\n")
+    if out is not sys.stdout:
+        out.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,706 @@
+/* run_graphs: replays the expression graphs gen_graphs.py wrote (random
+   ones and regressions.txt's, with PyTorch's results beside them) with
+   tensorgrad and compares, for every operation, the result's dtype, shape,
+   strides, grad_fn with its next functions, and values; the leaves'
+   gradients; first derivatives with a graph and second derivatives; and the
+   operations and backward passes PyTorch rejects, which tensorgrad must
+   reject with PyTorch's message. A graph must also leave no tensor or node
+   alive behind it.
+
+       run_graphs [-v] [-g INDEX] FILE
+
+   Values are compared per element as |a - b| / (|b| + atol), atol scaled by
+   the largest expected magnitude of the tensor (at least 1); a graph that
+   holds any float32 tensor is held to float32's tolerance. The output ends
+   with the worst error seen and "N passed, N failed"; the exit status is 0
+   when every graph matched. -v says how each graph went; -g runs one graph.
+   See gen_graphs.py for the format. */
+#include <tensorgrad.h>
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Private counters (src/internal.h), to catch memory a graph leaves behind. */
+int64_t tg__live_tensors(void);
+int64_t tg__live_nodes(void);
+
+#define MAX_NODES 1024
+#define MAX_TOKENS 4096
+
+/* Tolerances: relative error allowed, and atol as a fraction of the
+   largest expected magnitude (at least 1). */
+static const double RTOL_F32 = 1e-4, ATOL_F32 = 1;
+static const double RTOL_F64 = 1e-9, ATOL_F64 = 1e-1;
+
+static bool verbose;
+
+typedef struct worst {
+    double err;
+    long graph;
+    char what[96];
+} worst;
+
+static struct {
+    int passed, failed;
+    int graphs[2];          /* by precision: 0 float32, 1 float64 */
+    worst by_prec[2], all;
+    int error_ops, error_backward, messages_as_strided;
+    int unit_strides;       /* results whose strides differ along size-1 dims only */
+    int hessians, regressions;
+    long values;
+} stats;
+
+/* The graph being run. */
+static struct {
+    long index;
+    char name[80];          /* regressions.txt's name, or "" */
+    bool failed, f32;
+    tg_tensor *node[MAX_NODES];
+    bool is_leaf[MAX_NODES];
+    int loss;
+    tg_tensor *hgrad[MAX_NODES];   /* first derivatives with a graph, by leaf */
+    worst w;
+} g;
+
+static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void fail(const char *fmt, ...)
+{
+    if (!g.failed) printf("graph %ld%s%s: FAILED\n", g.index, *g.name ? " " : "", g.name);
+    g.failed = true;
+    va_list ap;
+    va_start(ap, fmt);
+    printf("  ");
+    vprintf(fmt, ap);
+    printf("\n");
+    va_end(ap);
+}
+
+/* ---------------------------------------------------------------- parsing */
+
+static int split(char *line, char **tok)
+{
+    int n = 0;
+    for (char *p = strtok(line, " \t\r\n"); p && n < MAX_TOKENS; p = strtok(NULL, " \t\r\n")) tok[n++] = p;
+    return n;
+}
+
+static bool parse_dtype(const char *s, tg_dtype *dt)
+{
+    if (strcmp(s, "f32") == 0) *dt = TG_F32;
+    else if (strcmp(s, "f64") == 0) *dt = TG_F64;
+    else if (strcmp(s, "bool") == 0) *dt = TG_BOOL;
+    else return false;
+    return true;
+}
+
+/* "[2,-1,3]" into v; the count, or -1. */
+static int parse_list(const char *s, int64_t *v)
+{
+    if (*s != '[') return -1;
+    s++;
+    int n = 0;
+    while (*s && *s != ']') {
+        char *end;
+        if (n == TG_MAX_DIMS) return -1;
+        v[n++] = strtoll(s, &end, 10);
+        if (end == s) return -1;
+        s = *end == ',' ? end + 1 : end;
+    }
+    return *s == ']' ? n : -1;
+}
+
+static int node_id(const char *s)
+{
+    if (s[0] != '%') return -1;
+    int k = atoi(s + 1);
+    return k >= 0 && k < MAX_NODES ? k : -1;
+}
+
+/* An expected tensor: dtype, shape, (strides, grad_fn name,) values. */
+typedef struct expect {
+    tg_dtype dtype;
+    int ndim;
+    int64_t shape[TG_MAX_DIMS];
+    bool has_strides;
+    int64_t strides[TG_MAX_DIMS];
+    const char *grad_fn;   /* NULL when not given */
+    double *values;
+    int64_t n;
+} expect;
+
+static bool parse_expect(char **tok, int n, bool with_fn, expect *e)
+{
+    memset(e, 0, sizeof *e);
+    if (n < 2 || !parse_dtype(tok[0], &e->dtype) || (e->ndim = parse_list(tok[1], e->shape)) < 0) return false;
+    int k = 2;
+    if (with_fn) {
+        if (n < 4 || parse_list(tok[k++], e->strides) != e->ndim) return false;
+        e->has_strides = true;
+        e->grad_fn = tok[k++];
+    }
+    e->n = n - k;
+    e->values = malloc((size_t)(e->n + 1) * sizeof *e->values);
+    if (!e->values) return false;
+    for (int64_t i = 0; i < e->n; i++) e->values[i] = strtod(tok[k + i], NULL);
+    return true;
+}
+
+/* ------------------------------------------------------------- comparing */
+
+static const char *dtype_str(tg_dtype dt)
+{
+    return dt == TG_F32 ? "f32" : dt == TG_F64 ? "f64" : dt == TG_BOOL ? "bool" : tg_dtype_name(dt);
+}
+
+static const char *shape_str(const int64_t *shape, int ndim, char *buf, size_t cap)
+{
+    size_t len = (size_t)snprintf(buf, cap, "[");
+    for (int i = 0; i < ndim && len < cap; i++) len += (size_t)snprintf(buf + len, cap - len, i ? ",%lld" : "%lld", (long long)shape[i]);
+    if (len < cap) snprintf(buf + len, cap - len, "]");
+    return buf;
+}
+
+static void note_error(double err, const char *what)
+{
+    if (err > g.w.err || g.w.graph < 0) {
+        g.w.err = err;
+        g.w.graph = g.index;
+        snprintf(g.w.what, sizeof g.w.what, "%s", what);
+    }
+}
+
+/* A grad_fn and its next functions, as gen_graphs.py writes them:
+   "MulBackward0(AccumulateGrad,-)", or "-" for none. */
+static void node_str(const tg_node *fn, char *buf, size_t cap)
+{
+    if (!fn) {
+        snprintf(buf, cap, "-");
+        return;
+    }
+    size_t len = (size_t)snprintf(buf, cap, "%s(", tg_node_name(fn));
+    for (int i = 0; i < tg_node_num_next(fn) && len < cap; i++) {
+        const tg_node *next = tg_node_next(fn, i);
+        len += (size_t)snprintf(buf + len, cap - len, "%s%s", i ? "," : "", next ? tg_node_name(next) : "-");
+    }
+    if (len < cap) snprintf(buf + len, cap - len, ")");
+}
+
+/* Strides along dims of size 1 say nothing about the layout (PyTorch's own
+   vary with how a tensor was made), nor do an empty tensor's. */
+static bool strides_differ(const tg_tensor *t, const expect *e)
+{
+    if (tg_numel(t) == 0) return false;
+    for (int i = 0; i < e->ndim; i++)
+        if (e->shape[i] > 1 && tg_strides(t)[i] != e->strides[i]) return true;
+    return false;
+}
+
+/* Compares t with e; zeros_ok lets an all-zero expectation match a NULL
+   (second derivatives: PyTorch's graph may reach a leaf where tensorgrad's
+   derivative, equally right, has no path, and vice versa). */
+static void compare(const tg_tensor *t, const expect *e, const char *what)
+{
+    char a[128], b[128];
+    if (tg_dtype_of(t) != e->dtype) {
+        fail("%s: dtype %s, PyTorch has %s", what, dtype_str(tg_dtype_of(t)), dtype_str(e->dtype));
+        return;
+    }
+    if (tg_ndim(t) != e->ndim || (e->ndim && memcmp(tg_shape(t), e->shape, (size_t)e->ndim * sizeof *e->shape))) {
+        fail("%s: shape %s, PyTorch has %s", what, shape_str(tg_shape(t), tg_ndim(t), a, sizeof a),
+             shape_str(e->shape, e->ndim, b, sizeof b));
+        return;
+    }
+    if (e->has_strides && strides_differ(t, e)) {
+        fail("%s: strides %s, PyTorch has %s", what, shape_str(tg_strides(t), tg_ndim(t), a, sizeof a),
+             shape_str(e->strides, e->ndim, b, sizeof b));
+    } else if (e->has_strides && tg_numel(t) > 0 && e->ndim &&
+               memcmp(tg_strides(t), e->strides, (size_t)e->ndim * sizeof *e->strides) != 0) {
+        stats.unit_strides++;
+        if (verbose)
+            printf("graph %ld: %s: strides %s, PyTorch has %s (size-1 dims only)\n", g.index, what,
+                   shape_str(tg_strides(t), tg_ndim(t), a, sizeof a), shape_str(e->strides, e->ndim, b, sizeof b));
+    }
+    if (e->grad_fn) {
+        char name[512];
+        node_str(tg_grad_fn(t), name, sizeof name);
+        if (strcmp(name, e->grad_fn) != 0) fail("%s: grad_fn %s, PyTorch has %s", what, name, e->grad_fn);
+    }
+    int64_t n = tg_numel(t);
+    if (n != e->n) {
+        fail("%s: %lld values, PyTorch has %lld", what, (long long)n, (long long)e->n);
+        return;
+    }
+    double *v = malloc((size_t)(n + 1) * sizeof *v);
+    if (!v || tg_copy_to_f64(t, v) != 0) {
+        fail("%s: cannot read values: %s", what, tg_last_error());
+        free(v);
+        return;
+    }
+    double rtol = g.f32 ? RTOL_F32 : RTOL_F64, scale = 1;
+    for (int64_t i = 0; i < n; i++)
+        if (isfinite(e->values[i]) && fabs(e->values[i]) > scale) scale = fabs(e->values[i]);
+    double atol = (g.f32 ? ATOL_F32 : ATOL_F64) * scale, worst_err = 0;
+    int64_t worst_i = -1;
+    for (int64_t i = 0; i < n; i++) {
+        double x = v[i], y = e->values[i], err;
+        if (isnan(y) || isnan(x)) err = isnan(x) && isnan(y) ? 0 : INFINITY;
+        else if (isinf(y) || isinf(x)) err = x == y ? 0 : INFINITY;
+        else err = fabs(x - y) / (fabs(y) + atol);
+        if (err > worst_err || worst_i < 0) {
+            worst_err = err;
+            worst_i = i;
+        }
+    }
+    stats.values += n;
+    if (worst_i >= 0) {
+        note_error(worst_err, what);
+        if (!(worst_err <= rtol))
+            fail("%s: element %lld is %.17g, PyTorch has %.17g (relative error %.3g > %.0e)", what,
+                 (long long)worst_i, v[worst_i], e->values[worst_i], worst_err, rtol);
+    }
+    free(v);
+}
+
+static bool all_zero(const expect *e)
+{
+    for (int64_t i = 0; i < e->n; i++)
+        if (e->values[i] != 0) return false;
+    return true;
+}
+
+/* An expected gradient: "none" or a tensor. */
+static void compare_grad(const tg_tensor *grad, char **tok, int n, const char *what, bool zeros_ok)
+{
+    if (n == 1 && strcmp(tok[0], "none") == 0) {
+        if (!grad) return;
+        if (zeros_ok) {
+            int64_t k = tg_numel(grad);
+            double *v = malloc((size_t)(k + 1) * sizeof *v);
+            bool zero = v && tg_copy_to_f64(grad, v) == 0;
+            for (int64_t i = 0; zero && i < k; i++) zero = v[i] == 0;
+            free(v);
+            if (zero) return;
+        }
+        fail("%s: tensorgrad has a gradient, PyTorch's is None", what);
+        return;
+    }
+    expect e;
+    if (!parse_expect(tok, n, false, &e)) {
+        fail("%s: cannot parse the expectation", what);
+        return;
+    }
+    if (!grad) {
+        if (!(zeros_ok && all_zero(&e))) fail("%s: tensorgrad has no gradient, PyTorch has one", what);
+    } else {
+        compare(grad, &e, what);
+    }
+    free(e.values);
+}
+
+/* PyTorch regenerates the history of a view whose base was changed in
+   place (AsStridedBackward0), and its version errors name that node;
+   tensorgrad deliberately keeps the view's old history (docs/autograd.md). */
+static bool as_strided(const char *want)
+{
+    return strstr(want, "which is output 0 of AsStridedBackward0,") != NULL;
+}
+
+/* The two version errors agree but for the node named after "output 0 of". */
+static bool same_but_node(const char *got, const char *want)
+{
+    const char *key = "which is output 0 of ";
+    const char *g0 = strstr(got, key), *w0 = strstr(want, key);
+    if (!g0 || !w0 || g0 - got != w0 - want || strncmp(got, want, (size_t)(g0 - got)) != 0) return false;
+    const char *g1 = strchr(g0 + strlen(key), ','), *w1 = strchr(w0 + strlen(key), ',');
+    return g1 && w1 && strcmp(g1, w1) == 0;
+}
+
+/* An expected error: tensorgrad must fail too, with PyTorch's message
+   (whitespace normalized; PyTorch's hint about anomaly detection is
+   deliberately left out, see docs/autograd.md). */
+static void expect_failure(bool failed, char **tok, int n, const char *what)
+{
+    if (!failed) {
+        fail("%s: tensorgrad succeeds, PyTorch fails with \"%s\"", what, n > 0 ? tok[0] : "");
+        return;
+    }
+    const char *got = tg_last_error();
+    if (!got || !*got) {
+        fail("%s: failed without an error message", what);
+        return;
+    }
+    char want[4096] = "";
+    size_t len = 0;
+    for (int i = 0; i < n && len < sizeof want; i++) {
+        if (strcmp(tok[i], "Hint:") == 0) break;
+        len += (size_t)snprintf(want + len, sizeof want - len, i ? " %s" : "%s", tok[i]);
+    }
+    /* Whitespace is normalized on both sides. */
+    char have[4096];
+    snprintf(have, sizeof have, "%s", got);
+    char *htok[MAX_TOKENS];
+    int hn = split(have, htok);
+    char norm[4096] = "";
+    len = 0;
+    for (int i = 0; i < hn && len < sizeof norm; i++)
+        len += (size_t)snprintf(norm + len, sizeof norm - len, i ? " %s" : "%s", htok[i]);
+    if (strcmp(norm, want) != 0 && !(as_strided(want) && same_but_node(norm, want)))
+        fail("%s: the message differs\n  tensorgrad: %s\n  PyTorch:    %s", what, norm, want);
+    else if (strcmp(norm, want) != 0)
+        stats.messages_as_strided++;
+    tg_clear_error();
+}
+
+/* ------------------------------------------------------------ operations */
+
+typedef tg_tensor *(*bin_fn)(const tg_tensor *, const tg_tensor *);
+typedef tg_tensor *(*scal_fn)(const tg_tensor *, double);
+typedef tg_tensor *(*un_fn)(const tg_tensor *);
+typedef tg_tensor *(*ibin_fn)(tg_tensor *, const tg_tensor *);
+typedef tg_tensor *(*iscal_fn)(tg_tensor *, double);
+
+static const struct { const char *name; bin_fn f; } BINARY[] = {
+    {"add", tg_add}, {"sub", tg_sub}, {"mul", tg_mul}, {"div", tg_div}, {"pow", tg_pow},
+    {"maximum", tg_maximum}, {"minimum", tg_minimum}, {"matmul", tg_matmul},
+    {"bce", tg_binary_cross_entropy_with_logits}, {"mse", tg_mse_loss},
+};
+static const struct { const char *name; scal_fn f; } SCALAR[] = {
+    {"add_scalar", tg_add_scalar}, {"sub_scalar", tg_sub_scalar}, {"mul_scalar", tg_mul_scalar},
+    {"div_scalar", tg_div_scalar}, {"pow_scalar", tg_pow_scalar}, {"rsub_scalar", tg_rsub_scalar},
+};
+static const struct { const char *name; un_fn f; } UNARY[] = {
+    {"neg", tg_neg}, {"exp", tg_exp}, {"log", tg_log}, {"sqrt", tg_sqrt}, {"abs", tg_abs},
+    {"sin", tg_sin}, {"cos", tg_cos}, {"tanh", tg_tanh}, {"sigmoid", tg_sigmoid}, {"relu", tg_relu},
+    {"sign", tg_sign}, {"sum", tg_sum}, {"mean", tg_mean}, {"norm", tg_norm}, {"t", tg_t},
+    {"contiguous", tg_contiguous}, {"clone", tg_clone},
+};
+static const struct { const char *name; ibin_fn f; } INPLACE_BINARY[] = {
+    {"add_", tg_add_}, {"sub_", tg_sub_}, {"mul_", tg_mul_}, {"div_", tg_div_}, {"pow_", tg_pow_},
+    {"copy_", tg_copy_},
+};
+static const struct { const char *name; iscal_fn f; } INPLACE_SCALAR[] = {
+    {"add_scalar_", tg_add_scalar_}, {"sub_scalar_", tg_sub_scalar_}, {"mul_scalar_", tg_mul_scalar_},
+    {"div_scalar_", tg_div_scalar_}, {"pow_scalar_", tg_pow_scalar_}, {"fill_", tg_fill_},
+};
+#define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* Runs one operation; *known is false for a name this program lacks. */
+static tg_tensor *execute(const char *name, char **arg, int n, bool *known)
+{
+    *known = true;
+    tg_tensor *a = NULL, *b = NULL;
+    int64_t list[TG_MAX_DIMS];
+    int id = n > 0 ? node_id(arg[0]) : -1;
+    if (id >= 0) a = g.node[id];
+    if (n > 1 && (id = node_id(arg[1])) >= 0) b = g.node[id];
+#define LONG(i) (n > (i) ? strtoll(arg[i], NULL, 10) : 0)
+#define REAL(i) (n > (i) ? strtod(arg[i], NULL) : 0)
+    for (int i = 0; i < COUNT(BINARY); i++)
+        if (strcmp(name, BINARY[i].name) == 0) return BINARY[i].f(a, b);
+    for (int i = 0; i < COUNT(SCALAR); i++)
+        if (strcmp(name, SCALAR[i].name) == 0) return SCALAR[i].f(a, REAL(1));
+    for (int i = 0; i < COUNT(UNARY); i++)
+        if (strcmp(name, UNARY[i].name) == 0) return UNARY[i].f(a);
+    for (int i = 0; i < COUNT(INPLACE_BINARY); i++)
+        if (strcmp(name, INPLACE_BINARY[i].name) == 0) return INPLACE_BINARY[i].f(a, b);
+    for (int i = 0; i < COUNT(INPLACE_SCALAR); i++)
+        if (strcmp(name, INPLACE_SCALAR[i].name) == 0) return INPLACE_SCALAR[i].f(a, REAL(1));
+    if (strcmp(name, "zero_") == 0) return tg_zero_(a);
+    int nl = n > 1 ? parse_list(arg[1], list) : -1;
+    if (strcmp(name, "sum_dim") == 0) return tg_sum_dim(a, list, nl, LONG(2) != 0);
+    if (strcmp(name, "mean_dim") == 0) return tg_mean_dim(a, list, nl, LONG(2) != 0);
+    if (strcmp(name, "max_dim") == 0) return tg_max_dim(a, LONG(1), LONG(2) != 0, NULL);
+    if (strcmp(name, "view") == 0) return tg_view(a, list, nl);
+    if (strcmp(name, "reshape") == 0) return tg_reshape(a, list, nl);
+    if (strcmp(name, "permute") == 0) return tg_permute(a, list, nl);
+    if (strcmp(name, "expand") == 0) return tg_expand(a, list, nl);
+    if (strcmp(name, "transpose") == 0) return tg_transpose(a, LONG(1), LONG(2));
+    if (strcmp(name, "select") == 0) return tg_select(a, LONG(1), LONG(2));
+    if (strcmp(name, "slice") == 0) return tg_slice(a, LONG(1), LONG(2), LONG(3), LONG(4));
+    if (strcmp(name, "unsqueeze") == 0) return tg_unsqueeze(a, LONG(1));
+    if (strcmp(name, "squeeze_dim") == 0) return tg_squeeze_dim(a, LONG(1));
+    if (strcmp(name, "to") == 0) {
+        tg_dtype dt;
+        if (n < 2 || !parse_dtype(arg[1], &dt)) return NULL;
+        return tg_to(a, dt);
+    }
+    if (strcmp(name, "where") == 0) {
+        tg_tensor *c = n > 2 && node_id(arg[2]) >= 0 ? g.node[node_id(arg[2])] : NULL;
+        return tg_where(a, b, c);
+    }
+#undef LONG
+#undef REAL
+    *known = false;
+    return NULL;
+}
+
+/* --------------------------------------------------------------- graphs */
+
+static void input_line(int k, bool leaf, char **tok, int n)
+{
+    expect e;
+    if (!parse_expect(tok, n, false, &e)) {
+        fail("%%%d: cannot parse the input", k);
+        return;
+    }
+    tg_tensor *t = NULL;
+    if (e.dtype == TG_BOOL) {
+        bool *bv = malloc((size_t)(e.n + 1) * sizeof *bv);
+        for (int64_t i = 0; bv && i < e.n; i++) bv[i] = e.values[i] != 0;
+        t = bv ? tg_from_bool(bv, e.shape, e.ndim) : NULL;
+        free(bv);
+    } else if (e.dtype == TG_F32) {
+        float *fv = malloc((size_t)(e.n + 1) * sizeof *fv);
+        for (int64_t i = 0; fv && i < e.n; i++) fv[i] = (float)e.values[i];
+        t = fv ? tg_from_f32(fv, e.shape, e.ndim) : NULL;
+        free(fv);
+        g.f32 = true;
+    } else {
+        t = tg_from_f64(e.values, e.shape, e.ndim);
+    }
+    free(e.values);
+    if (t && leaf) t = tg_requires_grad_(t, true);
+    if (!t) fail("%%%d: cannot make the input: %s", k, tg_last_error());
+    g.node[k] = t;
+    g.is_leaf[k] = leaf;
+}
+
+static void op_line(int k, char **tok, int n)
+{
+    /* tok: name args... -> expectation */
+    int arrow = 0;
+    while (arrow < n && strcmp(tok[arrow], "->") != 0) arrow++;
+    if (arrow == n) {
+        fail("%%%d: no expectation", k);
+        return;
+    }
+    char what[96];
+    snprintf(what, sizeof what, "%%%d (%s)", k, tok[0]);
+    for (int i = 1; i < arrow; i++) {
+        int id = node_id(tok[i]);
+        if (tok[i][0] == '%' && (id < 0 || !g.node[id])) {
+            fail("%s: operand %s is missing", what, tok[i]);
+            return;
+        }
+    }
+    bool known;
+    tg_clear_error();
+    tg_tensor *r = execute(tok[0], tok + 1, arrow - 1, &known);
+    if (!known) {
+        fail("%s: unknown operation", what);
+        return;
+    }
+    char **ex = tok + arrow + 1;
+    int nex = n - arrow - 1;
+    if (nex > 0 && strcmp(ex[0], "error") == 0) {
+        stats.error_ops++;
+        expect_failure(r == NULL, ex + 1, nex - 1, what);
+        return;
+    }
+    if (!r) {
+        fail("%s: tensorgrad fails: %s", what, tg_last_error());
+        return;
+    }
+    int self = arrow > 1 ? node_id(tok[1]) : -1;
+    if (tok[0][strlen(tok[0]) - 1] == '_' && (self < 0 || r != g.node[self]))
+        fail("%s: the in-place result is another tensor", what);
+    g.node[k] = r;
+    expect e;
+    if (!parse_expect(ex, nex, true, &e)) {
+        fail("%s: cannot parse the expectation", what);
+        return;
+    }
+    if (e.dtype == TG_F32) g.f32 = true;
+    compare(r, &e, what);
+    free(e.values);
+}
+
+static void loss_line(char **tok, int n)
+{
+    int k = n > 0 ? node_id(tok[0]) : -1;
+    if (k < 0 || !g.node[k]) {
+        fail("loss: no such node");
+        return;
+    }
+    g.loss = k;
+    bool retain = n > 1 && strcmp(tok[1], "retain") == 0;
+    int arrow = 1 + retain;
+    tg_clear_error();
+    int rc = tg_backward_ex(g.node[k], NULL, (tg_backward_opts){.retain_graph = retain});
+    if (n > arrow + 1 && strcmp(tok[arrow], "->") == 0 && strcmp(tok[arrow + 1], "error") == 0) {
+        stats.error_backward++;
+        expect_failure(rc != 0, tok + arrow + 2, n - arrow - 2, "backward");
+        return;
+    }
+    if (rc != 0) fail("backward: tensorgrad fails: %s", tg_last_error());
+}
+
+static void hess_line(char **tok, int n)
+{
+    tg_tensor *inputs[MAX_NODES], *weights[MAX_NODES], *grads[MAX_NODES];
+    int ids[MAX_NODES], m = 0;
+    for (int i = 0; i + 1 < n; i += 2) {
+        int a = node_id(tok[i]), w = node_id(tok[i + 1]);
+        if (a < 0 || w < 0 || !g.node[a] || !g.node[w]) {
+            fail("hess: bad operands");
+            return;
+        }
+        ids[m] = a;
+        inputs[m] = g.node[a];
+        weights[m++] = g.node[w];
+    }
+    stats.hessians++;
+    for (int i = 0; i < MAX_NODES; i++)
+        if (g.is_leaf[i] && g.node[i]) tg_zero_grad(g.node[i]);
+    tg_tensor *loss = g.loss >= 0 ? g.node[g.loss] : NULL;
+    if (!loss || tg_autograd_grad(&loss, 1, inputs, m, NULL, (tg_backward_opts){.retain_graph = true, .create_graph = true}, grads) != 0) {
+        fail("hess: autograd_grad fails: %s", tg_last_error());
+        return;
+    }
+    tg_tensor *s = NULL;
+    for (int i = 0; i < m; i++) {
+        g.hgrad[ids[i]] = grads[i];
+        tg_tensor *term = tg_sum(tg_mul(grads[i], weights[i]));
+        s = s ? tg_add(s, term) : term;
+    }
+    if (!s) {
+        fail("hess: %s", tg_last_error());
+        return;
+    }
+    if (tg_requires_grad(s) && tg_backward(s, NULL) != 0) fail("hess: backward fails: %s", tg_last_error());
+}
+
+static void graph_begin(long index, const char *name)
+{
+    memset(&g, 0, sizeof g);
+    g.index = index;
+    snprintf(g.name, sizeof g.name, "%s", name ? name : "");
+    g.loss = -1;
+    g.w.graph = -1;
+    tg_scope_begin();
+}
+
+static void graph_end(void)
+{
+    /* Leaves' .grad may hold graphs (none here: no create_graph backward). */
+    tg_scope_end();
+    tg_clear_error();
+    int prec = g.f32 ? 0 : 1;
+    stats.graphs[prec]++;
+    if (g.failed) stats.failed++;
+    else stats.passed++;
+    if (g.w.graph >= 0) {
+        if (g.w.err > stats.by_prec[prec].err || stats.by_prec[prec].graph < 0) stats.by_prec[prec] = g.w;
+        if (g.w.err > stats.all.err || stats.all.graph < 0) stats.all = g.w;
+    }
+    if (verbose && !g.failed)
+        printf("graph %ld: ok (%s, worst relative error %.3g at %s)\n", g.index, g.f32 ? "f32" : "f64", g.w.err, g.w.what);
+}
+
+int main(int argc, char **argv)
+{
+    const char *path = NULL;
+    long only = -1;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-v") == 0) verbose = true;
+        else if (strcmp(argv[i], "-g") == 0 && i + 1 < argc) only = atol(argv[++i]);
+        else path = argv[i];
+    }
+    if (!path) {
+        fprintf(stderr, "usage: %s [-v] [-g INDEX] GRAPHS-FILE\n", argv[0]);
+        return 2;
+    }
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+    if (!f) {
+        perror(path);
+        return 2;
+    }
+    stats.by_prec[0].graph = stats.by_prec[1].graph = stats.all.graph = -1;
+    int64_t tensors0 = tg__live_tensors(), nodes0 = tg__live_nodes();
+    char *line = NULL, **tok = malloc(MAX_TOKENS * sizeof *tok);
+    size_t cap = 0;
+    bool in_graph = false, skip = false;
+    while (tok && getline(&line, &cap, f) != -1) {
+        int n = split(line, tok);
+        if (n == 0 || tok[0][0] == '#') continue;
+        if (strcmp(tok[0], "graph") == 0 && n > 1) {
+            long index = atol(tok[1]);
+            skip = only >= 0 && index != only;
+            if (skip) continue;
+            graph_begin(index, n > 2 ? tok[2] : NULL);
+            if (n > 2) stats.regressions++;
+            in_graph = true;
+            continue;
+        }
+        if (skip || !in_graph) continue;
+        if (strcmp(tok[0], "end") == 0) {
+            graph_end();
+            in_graph = false;
+            int64_t tensors = tg__live_tensors(), nodes = tg__live_nodes();
+            if (tensors != tensors0 || nodes != nodes0) {
+                printf("graph %ld%s%s: FAILED\n  %lld tensors and %lld nodes outlive the graph\n", g.index,
+                       *g.name ? " " : "", g.name, (long long)(tensors - tensors0), (long long)(nodes - nodes0));
+                stats.passed--;
+                stats.failed++;
+                tensors0 = tensors;
+                nodes0 = nodes;
+            }
+            continue;
+        }
+        if (g.failed) continue;   /* the rest of a failed graph says nothing more */
+        if (tok[0][0] == '%' && n >= 3 && strcmp(tok[1], "=") == 0) {
+            int k = node_id(tok[0]);
+            if (k < 0) fail("too many nodes");
+            else if (strcmp(tok[2], "leaf") == 0 || strcmp(tok[2], "const") == 0)
+                input_line(k, tok[2][0] == 'l', tok + 3, n - 3);
+            else
+                op_line(k, tok + 2, n - 2);
+        } else if (strcmp(tok[0], "loss") == 0) {
+            loss_line(tok + 1, n - 1);
+        } else if ((strcmp(tok[0], "grad") == 0 || strcmp(tok[0], "ggrad") == 0 || strcmp(tok[0], "hgrad") == 0) && n > 2) {
+            int k = node_id(tok[1]);
+            char what[64];
+            bool second = tok[0][0] == 'g' && tok[0][1] == 'g';
+            snprintf(what, sizeof what, "%s %s", second ? "second-order grad" : tok[0][0] == 'h' ? "create_graph grad" : "leaf grad", tok[1]);
+            if (k < 0 || !g.node[k]) fail("%s: no such leaf", what);
+            else compare_grad(tok[0][0] == 'h' ? g.hgrad[k] : tg_grad(g.node[k]), tok + 2, n - 2, what, second);
+        } else if (strcmp(tok[0], "hess") == 0) {
+            hess_line(tok + 1, n - 1);
+        } else {
+            fail("cannot read the line starting \"%s\"", tok[0]);
+        }
+    }
+    if (in_graph) {
+        fail("the file ends inside the graph");
+        graph_end();
+    }
+    free(line);
+    free(tok);
+    if (f != stdin) fclose(f);
+
+    int total = stats.passed + stats.failed;
+    static const char *prec_name[2] = {"float32", "float64"};
+    for (int p = 0; p < 2; p++)
+        if (stats.graphs[p])
+            printf("differential: %d %s graphs, worst relative error %.2g (graph %ld, %s), tolerance %.0e\n",
+                   stats.graphs[p], prec_name[p], stats.by_prec[p].err, stats.by_prec[p].graph,
+                   stats.by_prec[p].what, p ? RTOL_F64 : RTOL_F32);
+    printf("differential: %ld values compared, %d second-order graphs, %d operations and %d backward passes "
+           "rejected as PyTorch rejects them (%d naming AsStridedBackward0 where tensorgrad keeps a view's history), "
+           "%d results with other strides along size-1 dims only\n",
+           stats.values, stats.hessians, stats.error_ops, stats.error_backward, stats.messages_as_strided,
+           stats.unit_strides);
+    char also[64] = "";
+    if (stats.regressions) snprintf(also, sizeof also, " (%d of them from regressions.txt)", stats.regressions);
+    if (stats.all.graph >= 0)
+        printf("differential: %d graphs compared%s, worst relative error %.2g (graph %ld, %s)\n", total, also,
+               stats.all.err, stats.all.graph, stats.all.what);
+    else
+        printf("differential: %d graphs compared%s\n", total, also);
+    printf("%d passed, %d failed\n", stats.passed, stats.failed);
+    fflush(stdout);   /* before LeakSanitizer's check at exit, which ends with _exit */
+    return stats.failed || total == 0 ? 1 : 0;
+}

@@ -73,18 +73,34 @@ int tg__k_sum_to(tg_tensor *out, const tg_tensor *a)
 typedef struct max_ctx { tg_dtype dt; int64_t len, stride; } max_ctx;
 
 /* d[0] value, d[1] index (int64), d[2] the start of the run along dim. */
+/* Whether the element at a beats the one at b: greater, or NaN (which
+   max propagates). Integers compare exactly, not through double. */
+static bool beats(const char *a, const char *b, tg_dtype dt)
+{
+    switch (dt) {
+    case TG_I64: return *(const int64_t *)a > *(const int64_t *)b;
+    case TG_I32: return *(const int32_t *)a > *(const int32_t *)b;
+    default: {
+        double x = tg__load(a, dt), y = tg__load(b, dt);
+        return x > y || x != x;
+    }
+    }
+}
+
+/* d[0] value, d[1] index (int64), d[2] the start of the run along dim. */
 static void max_loop(char **d, const int64_t *s, int64_t n, void *vctx)
 {
     const max_ctx *c = vctx;
+    size_t size = tg__dtype_size(c->dt);
     for (int64_t i = 0; i < n; i++) {
-        const char *p = d[2] + i * s[2];
-        double best = tg__load(p, c->dt);
+        const char *p = d[2] + i * s[2], *best = p;
         int64_t best_i = 0;
-        for (int64_t k = 1; k < c->len && best == best; k++) {
-            double v = tg__load(p + k * c->stride, c->dt);
-            if (v > best || v != v) { best = v; best_i = k; }
+        for (int64_t k = 1; k < c->len; k++) {
+            const char *v = p + k * c->stride;
+            if (beats(v, best, c->dt)) { best = v; best_i = k; }
+            if (tg__is_floating(c->dt) && tg__load(best, c->dt) != tg__load(best, c->dt)) break;
         }
-        tg__store(d[0] + i * s[0], c->dt, best);
+        memcpy(d[0] + i * s[0], best, size);
         *(int64_t *)(d[1] + i * s[1]) = best_i;
     }
 }

@@ -68,10 +68,12 @@ static tg_tensor *stand_in(const tg_tensor *t)
     return c;
 }
 
-/* y.mul_(y) saves y as the other operand; once y's history is that node,
-   holding y would be a reference cycle. Keep it the way a node keeps its own
-   output (an alias without history, relinked on unpack), at the version it
-   was saved at, so that backward still reports the overwrite. */
+/* y.mul_(y) saves y as the other operand. tg__save normally keeps an alias
+   of it (Note [Saved inputs]), but when that alias could not be allocated it
+   keeps y itself, and once y's history is this node that is a reference
+   cycle. Keep it then the way a node keeps its own output (an alias without
+   history, relinked on unpack), at the version it was saved at, so that
+   backward still reports the overwrite. */
 static int unsave_self(tg_node *n, tg_tensor *t)
 {
     for (int i = 0; i < n->n_saved; i++) {

@@ -102,15 +102,19 @@ static int resave_output(tg_node *n, const tg_tensor *result, tg_tensor *t)
     return 0;
 }
 
+/* An in-place result must have t's shape: broadcasting may not grow t. */
+static int check_fits(const tg_tensor *t, const int64_t *shape, int ndim)
+{
+    if (tg__same_shape(shape, ndim, t->shape, t->ndim)) return 0;
+    char a[256], b[256];
+    return tg__faili(TG_E_SHAPE, "output with shape %s doesn't match the broadcast shape %s",
+                     tg__shape_str(t->shape, t->ndim, a, sizeof a), tg__shape_str(shape, ndim, b, sizeof b));
+}
+
 /* Writes result into t and takes over its history; returns t. */
 static tg_tensor *commit(tg_tensor *t, const tg_tensor *result)
 {
-    if (!tg__same_shape(result->shape, result->ndim, t->shape, t->ndim)) {
-        char a[256], b[256];
-        return tg__fail(TG_E_SHAPE, "output with shape %s doesn't match the broadcast shape %s",
-                        tg__shape_str(t->shape, t->ndim, a, sizeof a),
-                        tg__shape_str(result->shape, result->ndim, b, sizeof b));
-    }
+    if (check_fits(t, result->shape, result->ndim)) return NULL;
     if (!tg__can_cast(result->dtype, t->dtype))
         return tg__fail(TG_E_DTYPE, "result type %s can't be cast to the desired output type %s",
                         tg__dtype_short(result->dtype), tg__dtype_short(t->dtype));
@@ -226,12 +230,9 @@ static tg_tensor *overwrite(tg_tensor *t, const tg_tensor *src, double value, tg
     if (src) {
         int64_t shape[TG_MAX_DIMS];
         int nd;
-        if (tg__broadcast_shapes(t->shape, t->ndim, src->shape, src->ndim, shape, &nd)) return NULL;
-        if (!tg__same_shape(shape, nd, t->shape, t->ndim)) {
-            char a[256], b[256];
-            return tg__fail(TG_E_SHAPE, "output with shape %s doesn't match the broadcast shape %s",
-                            tg__shape_str(t->shape, t->ndim, a, sizeof a), tg__shape_str(shape, nd, b, sizeof b));
-        }
+        if (tg__broadcast_shapes(t->shape, t->ndim, src->shape, src->ndim, shape, &nd) ||
+            check_fits(t, shape, nd))
+            return NULL;
     }
     const tg_tensor *ins[2] = {t, src};
     tg_node *n = NULL;

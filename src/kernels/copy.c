@@ -5,6 +5,11 @@
 
 typedef struct copy_ctx { tg_dtype dst, src; size_t size; } copy_ctx;
 
+/* A strided copy of elements of a fixed size: the constant-size memcpy
+   compiles to one move (broadcast gradients arrive with stride 0). */
+#define STRIDED_COPY(SIZE)                                                         \
+    for (int64_t i = 0; i < n; i++) memcpy(d[0] + i * s[0], d[1] + i * s[1], SIZE)
+
 static void copy_loop(char **d, const int64_t *s, int64_t n, void *vctx)
 {
     const copy_ctx *c = vctx;
@@ -13,7 +18,13 @@ static void copy_loop(char **d, const int64_t *s, int64_t n, void *vctx)
             memcpy(d[0], d[1], (size_t)n * c->size);
             return;
         }
-        for (int64_t i = 0; i < n; i++) memcpy(d[0] + i * s[0], d[1] + i * s[1], c->size);
+        switch (c->size) {
+        case 1: STRIDED_COPY(1); break;
+        case 2: STRIDED_COPY(2); break;
+        case 4: STRIDED_COPY(4); break;
+        case 8: STRIDED_COPY(8); break;
+        default: STRIDED_COPY(c->size); break;
+        }
         return;
     }
     if (c->dst == TG_F32 && c->src == TG_F64) {

@@ -213,6 +213,9 @@ struct tg_node {
 };
 
 void tg__node_ref(tg_node *n);
+/* How many nodes of op this process has made (tests check each row of the
+   table is exercised). */
+int64_t tg__nodes_created(tg_op op);
 void tg__node_unref(tg_node *n);
 /* Whether an operation on these inputs is recorded. */
 bool tg__needs_grad(const tg_tensor *const *inputs, int n);

@@ -3,6 +3,8 @@
    gradcheck itself fails when it should and leaves its inputs alone. */
 #include <tensorgrad.h>
 
+#include "internal.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -581,10 +583,22 @@ static void test_keeps_existing_grad(void)
     tg_scope_end();
 }
 
+/* Every row of the operation table (src/ops.def) went through a check: a
+   new operation without a gradcheck case fails here. */
+static void test_table_is_covered(void)
+{
+    for (int op = 0; op < TG_OP_COUNT; op++) {
+        bool covered = tg__nodes_created((tg_op)op) > 0;
+        CHECK(covered);
+        if (!covered) fprintf(stderr, "  no gradcheck case makes a %s node\n", TG_OPS[op].name);
+    }
+}
+
 int main(void)
 {
     size_t n_cases = sizeof CASES / sizeof CASES[0];
     for (size_t i = 0; i < n_cases; i++) run_case(&CASES[i]);
+    test_table_is_covered();
     test_detects_wrong_gradients();
     test_rejects_bad_arguments();
     test_keeps_existing_grad();

@@ -40,10 +40,12 @@ static _Thread_local size_t n_pending, cap_pending;
 static _Thread_local bool draining;
 
 static atomic_int_least64_t live_nodes;
+static atomic_int_least64_t created[TG_OP_COUNT];   /* for tests that cover the table */
 
 static pthread_mutex_t grad_acc_lock = PTHREAD_MUTEX_INITIALIZER;
 
 int64_t tg__live_nodes(void) { return atomic_load(&live_nodes); }
+int64_t tg__nodes_created(tg_op op) { return atomic_load(&created[op]); }
 
 static void node_free(tg_node *n)
 {
@@ -119,6 +121,7 @@ static tg_node *node_alloc(tg_op op)
     tg_node *n = tg__calloc(1, sizeof *n);
     if (!n) return NULL;
     atomic_fetch_add(&live_nodes, 1);
+    atomic_fetch_add(&created[op], 1);
     atomic_init(&n->refs, 1);
     n->op = op;
     return n;

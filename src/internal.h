@@ -45,6 +45,11 @@ struct tg_tensor {
     tg_tensor *grad;                /* strong; a leaf's accumulated gradient */
     tg_node *grad_acc;              /* weak: the leaf's AccumulateGrad node, if alive */
     tg_tensor *view_base;           /* strong; set on differentiable views */
+    /* A view's: the version its grad_fn belongs to (Note [Views written in
+       place] in ops/shape.c), and whether it was made in no-grad mode (or
+       from a view that was), which PyTorch forbids writing with grad on. */
+    atomic_uint_least64_t view_version;
+    bool view_no_grad;
 };
 
 /* ------------------------------------------------------------- errors */
@@ -188,7 +193,17 @@ typedef struct tg_saved {
     uint64_t version;
     bool used;            /* this slot was saved (its data goes on release) */
     bool is_output;
+    bool of_view;         /* the tensor saved was a view */
 } tg_saved;
+
+/* A tensor's geometry in its storage (offset in elements). */
+typedef struct tg_strided {
+    int ndim;
+    int64_t shape[TG_MAX_DIMS];
+    int64_t strides[TG_MAX_DIMS];
+    int64_t offset;
+} tg_strided;
+void tg__strided_of(tg_strided *s, const tg_tensor *t);
 
 #define TG_NODE_MAX_IN 3
 #define TG_NODE_MAX_SAVED 3
@@ -210,6 +225,11 @@ struct tg_node {
     int n_ints;
     bool flag;
     tg_tensor *leaf;                   /* AccumulateGrad: strong */
+    /* CopySlices and AsStridedBackward0: the base's geometry and the view's
+       (geom[0], geom[1]; owned). CopySlices also holds the node of the
+       in-place operation on the view (strong), whose derivative it runs. */
+    tg_strided *geom;
+    tg_node *fn;
 };
 
 void tg__node_ref(tg_node *n);
@@ -234,6 +254,14 @@ int tg__save_output(tg_node *n, int slot, const tg_tensor *out);
 /* The i-th saved tensor, checked against its version; NULL with an error. */
 tg_tensor *tg__unpack(tg_node *n, int i);
 int tg__check_saved(const tg_node *n);
+/* PyTorch's CopySlices: base's new history after fn, the node of an in-place
+   operation on view, wrote into it. NULL with an error. */
+tg_node *tg__copy_slices_new(const tg_tensor *base, const tg_tensor *view, tg_node *fn);
+/* t's grad_fn, first regenerated (AsStridedBackward0 of its base) when t is
+   a view whose storage was written since its grad_fn was set. */
+tg_node *tg__view_grad_fn(const tg_tensor *t);
+/* Makes the view t's history AsStridedBackward0 of its base's. 0 or -1. */
+int tg__regenerate_view(tg_tensor *t);
 /* The edge a gradient for t flows into (t's grad_fn, or its AccumulateGrad). */
 tg_edge tg__grad_edge(const tg_tensor *t);
 /* The process-wide lock over every leaf's .grad (Note [The gradient lock]). */
@@ -264,6 +292,14 @@ tg_tensor *tg__threshold_backward(const tg_tensor *g, const tg_tensor *y);
 tg_tensor *tg__select_backward(const tg_tensor *g, const tg_meta *in, int64_t dim, int64_t index);
 tg_tensor *tg__slice_backward(const tg_tensor *g, const tg_meta *in, int64_t dim,
                               int64_t start, int64_t end, int64_t step);
+/* A view of t's storage with geometry v (AsStridedBackward0). */
+tg_tensor *tg__as_strided(const tg_tensor *t, const tg_strided *v);
+/* as_strided's gradient: a tensor laid out as base (in a storage of its own)
+   holding g's elements summed where v would read them. */
+tg_tensor *tg__as_strided_backward(const tg_tensor *g, const tg_strided *base, const tg_strided *v);
+/* A new tensor of zeros with s's shape and strides, at offset 0 of a storage
+   just large enough (PyTorch's new_empty_strided, zeroed). */
+tg_tensor *tg__zeros_strided(tg_dtype dt, const tg_strided *s);
 
 /* -------------------------------------------------------------- scopes */
 

@@ -328,7 +328,7 @@ static void collect_suffixes(const tg_tensor *t, suffix_list *s)
     } else if (!has_default_dtype(t->dtype)) {
         snprintf(next_suffix(s), SUFFIX_CAP, "dtype=%s", tg_dtype_name(t->dtype));
     }
-    if (t->grad_fn)
+    if (tg__view_grad_fn(t))
         snprintf(next_suffix(s), SUFFIX_CAP, "grad_fn=<%s>", tg_node_name(t->grad_fn));
     else if (t->requires_grad)
         snprintf(next_suffix(s), SUFFIX_CAP, "requires_grad=True");

@@ -240,6 +240,73 @@ FN(f_mul_c_, tg_mul_(copy_of(x[0]), C3))
 FN(f_div_c_, tg_div_(copy_of(x[0]), CP3))
 FN(f_c_copy_, tg_mul(tg_copy_(C23, x[0]), C23))
 
+/* In place on views of a non-leaf: the base gets a CopySlices history, the
+   view an AsStridedBackward0 one. Each returns something of the base (or
+   of the view) squared or multiplied, so second derivatives are not zero. */
+static tg_tensor *f_view_mul_(tg_tensor *const *x, int n, void *ctx)
+{
+    (void)n; (void)ctx;
+    tg_tensor *y = copy_of(x[0]);
+    tg_mul_(tg_select(y, 0, 1), x[1]);
+    return tg_mul(y, x[0]);
+}
+static tg_tensor *f_view_add_t(tg_tensor *const *x, int n, void *ctx)
+{
+    (void)n; (void)ctx;
+    tg_tensor *y = copy_of(x[0]);
+    tg_add_(tg_slice(tg_transpose(y, 0, 1), 0, 1, 3, 1), x[1]);
+    return tg_mul(y, y);
+}
+static tg_tensor *f_view_copy_(tg_tensor *const *x, int n, void *ctx)
+{
+    (void)n; (void)ctx;
+    tg_tensor *y = copy_of(x[0]);
+    tg_copy_(tg_slice(y, 1, 0, 3, 2), x[1]);
+    return tg_mul(y, y);
+}
+/* the view itself afterwards (AsStridedBackward0) */
+static tg_tensor *f_view_after(tg_tensor *const *x, int n, void *ctx)
+{
+    (void)n; (void)ctx;
+    tg_tensor *v = tg_select(copy_of(x[0]), 0, 0);
+    tg_mul_(v, x[1]);
+    return tg_mul(v, v);
+}
+/* zero_ and fill_ on views (PyTorch's backward fails after them on an
+   expanded view), and an expanded view taken before them */
+static tg_tensor *f_view_zero_expanded(tg_tensor *const *x, int n, void *ctx)
+{
+    (void)n; (void)ctx;
+    tg_tensor *y = copy_of(x[0]);
+    tg_zero_(tg_select(y, 0, 1));
+    tg_tensor *e = tg_expand(tg_unsqueeze(tg_select(y, 0, 0), 0), TG_SHAPE(2, 3));
+    tg_fill_(tg_slice(y, 1, 2, 3, 1), 1.5);
+    /* e, taken before fill_, gets AsStridedBackward0 when used after it: its
+       gradient sums over the expanded dim */
+    return tg_add(tg_mul(y, y), tg_mul(e, e));
+}
+/* two in-place operations on views, one of them on a view of a view */
+static tg_tensor *f_view_chain(tg_tensor *const *x, int n, void *ctx)
+{
+    (void)n; (void)ctx;
+    tg_tensor *y = copy_of(x[0]);
+    tg_tensor *v = tg_slice(y, 1, 1, 3, 1);
+    tg_mul_(v, tg_slice(x[0], 1, 0, 2, 1));
+    tg_add_(tg_select(v, 1, 0), x[1]);
+    tg_pow_scalar_(v, 2);
+    return tg_mul(y, x[0]);
+}
+/* a constant base: its view is written with an operand that requires grad */
+static tg_tensor *f_c_view_mul_(tg_tensor *const *x, int n, void *ctx)
+{
+    (void)n; (void)ctx;
+    tg_tensor *c = C23;
+    tg_tensor *v = tg_select(c, 0, 1);
+    tg_add_(v, x[0]);
+    tg_mul_(v, x[0]);
+    return tg_mul(c, c);
+}
+
 /* DESIGN.md's example: mean(3 (x + 2)^2). */
 static tg_tensor *f_design(tg_tensor *const *x, int n, void *ctx)
 {
@@ -399,6 +466,14 @@ static const gc_case CASES[] = {
     C2("copy_", f_copy_, A23, A3),
     C2("add_ then mul_", f_inplace_chain, A23T, A3),
     C2("mul_ on sin(x)", f_inplace_after_sin, A23, A23T),
+    /* in place on views of a non-leaf (CopySlices) */
+    C2("mul_ on a select", f_view_mul_, A23T, A3),
+    C2("add_ on a slice of a transpose", f_view_add_t, A23, IN(1, S(2), ANY, false)),
+    C2("copy_ on a strided slice", f_view_copy_, A23T, IN(2, S(2, 1), ANY, false)),
+    C2("a view after mul_ on it", f_view_after, A23, A3),
+    C1("zero_ and fill_ on views", f_view_zero_expanded, A23T),
+    C2("in place on views, chained", f_view_chain, A23, IN(1, S(2), ANY, false)),
+    C1("in place on a view of a constant", f_c_view_mul_, A3),
     /* one operand a constant */
     C1("add constant", f_add_c, A23T),
     C1("constant sub", f_c_sub, A23T),

@@ -163,6 +163,39 @@ static int tg__d_copy(tg_node *n, tg_tensor *g, tg_tensor **gi)
     return 0;
 }
 
+/* PyTorch's CopySlices::apply (Note [CopySlices] in node.c): the gradient
+   for the base, in its layout, with the view's part replaced by what fn's
+   derivative gives for the view's old value; fn's other gradients as they
+   are. Written with differentiable operations: under create_graph the
+   copy_ into the view of the new tensor is recorded as a CopySlices too. */
+static int tg__d_copy_slices(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    const tg_strided *base = &n->geom[0];
+    tg_strided at = n->geom[1];
+    at.offset -= base->offset;
+    tg_tensor *result = tg__zeros_strided(g->dtype, base);
+    result = result ? tg_copy_(result, g) : NULL;
+    tg_tensor *slice = result ? tg__as_strided(result, &at) : NULL;
+    tg_tensor *grad_slice = slice ? tg__clone_contiguous(slice) : NULL;
+    if (!grad_slice) return -1;
+    tg_tensor *res[TG_NODE_MAX_IN] = {0};
+    if (TG_OPS[n->fn->op].derivative(n->fn, grad_slice, res)) return -1;
+    if (NEED(0)) {
+        /* After zero_ or fill_ on an expanded view this copy_ fails, with
+           PyTorch's error, as PyTorch's does. */
+        tg_tensor *w = res[0] ? tg_copy_(slice, res[0]) : tg_zero_(slice);
+        gi[0] = w ? result : NULL;
+    }
+    for (int i = 1; i < n->n_next; i++)
+        if (NEED(i)) gi[i] = res[i];
+    return done(n, gi);
+}
+
+static int tg__d_as_strided(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    return (gi[0] = tg__as_strided_backward(g, &n->geom[0], &n->geom[1])) ? 0 : -1;
+}
+
 static int tg__d_where(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     tg_tensor *c = SAVED(0);

@@ -306,11 +306,13 @@ static void release_saved(task *t)
     for (size_t k = 0; k < t->count; k++) {
         entry *e = lookup(t, t->order[k]);
         if (!e->ran) continue;
-        tg_node *n = e->node;
-        n->released = true;
-        for (int i = 0; i < n->n_saved; i++) {
-            if (n->saved[i].data) tg__unref(n->saved[i].data);
-            n->saved[i].data = NULL;
+        /* CopySlices ran its fn's derivative too */
+        for (tg_node *n = e->node; n; n = n->fn) {
+            n->released = true;
+            for (int i = 0; i < n->n_saved; i++) {
+                if (n->saved[i].data) tg__unref(n->saved[i].data);
+                n->saved[i].data = NULL;
+            }
         }
     }
 }

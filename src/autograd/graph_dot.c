@@ -109,7 +109,7 @@ int tg_graph_dot(const tg_tensor *t, FILE *out)
     int rc = 0;
     /* A leaf that requires grad leads to its AccumulateGrad node, which may
        not exist yet (nothing has used the leaf): draw it from the leaf. */
-    const tg_node *root = t->grad_fn ? t->grad_fn : t->requires_grad ? t->grad_acc : NULL;
+    const tg_node *root = tg__view_grad_fn(t) ? t->grad_fn : t->requires_grad ? t->grad_acc : NULL;
     if (root || t->requires_grad) fprintf(out, "\ttensor -> n0\n");
     if (root) rc = write_graph(out, root);
     else if (t->requires_grad) write_accumulate_grad(out, 0, t);

@@ -29,7 +29,7 @@ const tg_node *tg_node_next(const tg_node *n, int i)
     return n->next[i].node;
 }
 
-const tg_node *tg_grad_fn(const tg_tensor *t) { return t ? t->grad_fn : NULL; }
+const tg_node *tg_grad_fn(const tg_tensor *t) { return tg__view_grad_fn(t); }
 
 void tg__node_ref(tg_node *n) { atomic_fetch_add(&n->refs, 1); }
 
@@ -60,6 +60,8 @@ static void node_free(tg_node *n)
         pthread_mutex_unlock(&grad_acc_lock);
         tg__unref(n->leaf);
     }
+    if (n->fn) tg__node_unref(n->fn);
+    free(n->geom);
     free(n);
 }
 
@@ -104,8 +106,8 @@ bool tg_set_grad_enabled(bool enabled)
 bool tg__needs_grad(const tg_tensor *const *inputs, int n)
 {
     if (!tg_is_grad_enabled()) return false;
-    for (int i = 0; i < n; i++)
-        if (inputs[i] && inputs[i]->requires_grad) return true;
+    for (int i = 0; i < n; i++)   /* a view of a base written since may have gained a history */
+        if (inputs[i] && (tg__view_grad_fn(inputs[i]) || inputs[i]->requires_grad)) return true;
     return false;
 }
 
@@ -130,6 +132,7 @@ static tg_node *node_alloc(tg_op op)
 tg_edge tg__grad_edge(const tg_tensor *t)
 {
     tg_edge e = {NULL, 0};
+    tg__view_grad_fn(t);
     if (!t || !t->requires_grad) return e;
     if (t->grad_fn) {
         tg__node_ref(t->grad_fn);
@@ -176,6 +179,33 @@ tg_node *tg__node_new(tg_op op, const tg_tensor *const *inputs, int n)
     return node;
 }
 
+/* Note [CopySlices]: after an in-place operation on a view, the base's new
+   history is a CopySlices node: its edge 0 is the base's old history, the
+   others are those of fn (the operation's node) for its other inputs. Its
+   derivative runs fn's on the view's part of the gradient
+   (derivatives.c). */
+tg_node *tg__copy_slices_new(const tg_tensor *base, const tg_tensor *view, tg_node *fn)
+{
+    tg_node *n = tg__node_new(TG_OP_COPY_SLICES, &base, 1);
+    if (!n) return NULL;
+    n->geom = tg__malloc(2 * sizeof *n->geom);
+    if (!n->geom) {
+        tg__node_unref(n);
+        return NULL;
+    }
+    tg__strided_of(&n->geom[0], base);
+    tg__strided_of(&n->geom[1], view);
+    n->n_next = fn->n_next;
+    for (int i = 1; i < fn->n_next; i++) {
+        n->next[i] = fn->next[i];
+        if (n->next[i].node) tg__node_ref(n->next[i].node);
+        n->in_meta[i] = fn->in_meta[i];
+    }
+    tg__node_ref(fn);
+    n->fn = fn;
+    return n;
+}
+
 int tg__record(tg_tensor *out, tg_op op, const tg_tensor *const *inputs, int n, tg_node **node)
 {
     if (node) *node = NULL;
@@ -219,8 +249,10 @@ static void save_slot(tg_node *n, int slot, tg_tensor *t, bool is_output)
    recorded; so is any input when the alias cannot be allocated. */
 int tg__save(tg_node *n, int slot, const tg_tensor *t)
 {
+    tg__view_grad_fn(t);
     tg_tensor *snapshot = t->requires_grad && !t->grad_fn
                               ? NULL : tg__alias(t, t->shape, t->strides, t->ndim, t->offset);
+    n->saved[slot].of_view = t->view_base != NULL;
     if (!snapshot) {
         save_slot(n, slot, (tg_tensor *)t, false);
         return 0;
@@ -254,7 +286,8 @@ static const char ERR_BACKWARD_TWICE[] =
    hand-written CopyBackwards carries the namespace. */
 static const char *message_name(int op)
 {
-    return op == TG_OP_COPY ? "torch::autograd::CopyBackwards" : TG_OPS[op].name;
+    if (op == TG_OP_COPY) return "torch::autograd::CopyBackwards";
+    return op == TG_OP_COPY_SLICES ? "torch::autograd::CopySlices" : TG_OPS[op].name;
 }
 
 static int check_one(const tg_node *n, int i)
@@ -267,7 +300,10 @@ static int check_one(const tg_node *n, int i)
     char shape[256], which[128] = "";
     int op = atomic_load(&s->data->version->inplace_op);   /* Note [Saved inputs] */
     const tg_node *fn = s->is_output ? n : s->data->grad_fn;
-    if (!s->is_output && op) snprintf(which, sizeof which, ", which is output 0 of %s,", message_name(op));
+    /* A view written since has the history PyTorch regenerates for it. */
+    if (!s->is_output && s->of_view && s->data->requires_grad)
+        snprintf(which, sizeof which, ", which is output 0 of %s,", TG_OPS[TG_OP_AS_STRIDED].name);
+    else if (!s->is_output && op) snprintf(which, sizeof which, ", which is output 0 of %s,", message_name(op));
     else if (fn) snprintf(which, sizeof which, ", which is output 0 of %s,", message_name((int)fn->op));
     return tg__faili(TG_E_VERSION,
                      "one of the variables needed for gradient computation has been modified by an "
@@ -281,7 +317,7 @@ int tg__check_saved(const tg_node *n)
 {
     for (int i = 0; i < n->n_saved; i++)
         if (check_one(n, i)) return -1;
-    return 0;
+    return n->fn ? tg__check_saved(n->fn) : 0;   /* CopySlices runs fn's derivative */
 }
 
 tg_tensor *tg__unpack(tg_node *n, int i)

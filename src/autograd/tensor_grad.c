@@ -18,7 +18,7 @@ void tg__unlock_grads(void) { pthread_mutex_unlock(&grad_lock); }
 tg_tensor *tg_requires_grad_(tg_tensor *t, bool requires_grad)
 {
     TG_ARG(t);
-    if (t->grad_fn) {
+    if (tg__view_grad_fn(t)) {
         if (requires_grad) return t;
         return tg__fail(TG_E_AUTOGRAD,
                         "you can only change requires_grad flags of leaf variables. If you want to use a computed "
@@ -30,8 +30,9 @@ tg_tensor *tg_requires_grad_(tg_tensor *t, bool requires_grad)
     return t;
 }
 
-bool tg_requires_grad(const tg_tensor *t) { return t && t->requires_grad; }
-bool tg_is_leaf(const tg_tensor *t) { return t && !t->grad_fn; }
+/* Both through tg__view_grad_fn: a view's base may have a new history. */
+bool tg_requires_grad(const tg_tensor *t) { return t && (tg__view_grad_fn(t) || t->requires_grad); }
+bool tg_is_leaf(const tg_tensor *t) { return t && !tg__view_grad_fn(t); }
 tg_tensor *tg_grad(const tg_tensor *t) { return t ? t->grad : NULL; }
 
 void tg_zero_grad(tg_tensor *t)

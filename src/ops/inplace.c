@@ -5,18 +5,33 @@
    Note [In-place and saved values]: an operation whose derivative reads
    self (mul_, div_, pow_, ...) must see self as it was before the write, so
    the recorded node is built over a copy of the old value that carries the
-   old history (what PyTorch does with original_self = self.clone()). */
+   old history (what PyTorch does with original_self = self.clone()).
+
+   An operation on a view moves the recorded node into a CopySlices history
+   of the view's base (Note [Views written in place] in shape.c). */
 #include "../internal.h"
 
 #include <string.h>
 
-/* PyTorch's checks before writing into t, in its order: autograd's (a leaf,
-   a view of a leaf), then the kernels' refusal of a tensor whose elements
-   share memory (fill_ and zero_ skip that one: PyTorch lets them write an
-   expanded tensor), then tensorgrad's own limit on views. */
-static int check_inplace(const tg_tensor *t, bool overlap)
+/* PyTorch's checks before writing into t (with other, may be NULL), in its
+   order: autograd's (a view made in no-grad mode, a view of a leaf, a leaf),
+   then the kernels' refusal of a tensor whose elements share memory (fill_
+   and zero_ skip that one: PyTorch lets them write an expanded tensor). */
+static int check_inplace(const tg_tensor *t, const tg_tensor *other, bool overlap)
 {
+    tg__view_grad_fn(t);   /* a view's history (and requires_grad) may be out of date */
     bool grad = tg_is_grad_enabled() && t->requires_grad;
+    /* For PyTorch a view requires grad whenever its base does, even one made
+       in no-grad mode (which has no history). */
+    bool view_grad = t->view_base && t->view_base->requires_grad;
+    if (tg_is_grad_enabled() && (grad || view_grad || (other && other->requires_grad)) && t->view_base &&
+        t->view_no_grad)
+        return tg__faili(TG_E_AUTOGRAD, "A view was created in no_grad mode and is being modified inplace with grad "
+                                        "mode enabled. Given that this use case is ambiguous and error-prone, it "
+                                        "is forbidden. You can clarify your code by moving both the view and the "
+                                        "inplace either both inside the no_grad block (if you don't want the "
+                                        "inplace to be tracked) or both outside (if you want the inplace to be "
+                                        "tracked).");
     if (grad && t->view_base && t->view_base->requires_grad && !t->view_base->grad_fn)
         return tg__faili(TG_E_AUTOGRAD, "a view of a leaf Variable that requires grad is being used in an in-place operation.");
     if (grad && !t->grad_fn)
@@ -26,9 +41,6 @@ static int check_inplace(const tg_tensor *t, bool overlap)
             return tg__faili(TG_E_INVALID, "unsupported operation: more than one element of the written-to tensor "
                                            "refers to a single memory location. Please clone() the tensor before "
                                            "performing the operation.");
-    if (grad && t->view_base)
-        return tg__faili(TG_E_AUTOGRAD, "in-place operations on a view of a tensor that requires grad are not "
-                                        "supported by tensorgrad; use the out-of-place operation instead");
     return 0;
 }
 
@@ -111,6 +123,19 @@ static int check_fits(const tg_tensor *t, const int64_t *shape, int ndim)
                      tg__shape_str(t->shape, t->ndim, a, sizeof a), tg__shape_str(shape, ndim, b, sizeof b));
 }
 
+/* t, a view, has just been given history n by an in-place operation:
+   PyTorch's rebase_history moves n into a CopySlices history of the base,
+   and regenerates the view's own from that. */
+static int rebase_view(tg_tensor *t, tg_node *n)
+{
+    tg_tensor *b = t->view_base;
+    tg_node *cs = tg__copy_slices_new(b, t, n);
+    if (!cs) return -1;
+    tg__set_history(b, cs);
+    atomic_store(&t->version->inplace_op, (int)TG_OP_COPY_SLICES);   /* the base's history names it */
+    return tg__regenerate_view(t);
+}
+
 /* Writes result into t and takes over its history; returns t. */
 static tg_tensor *commit(tg_tensor *t, const tg_tensor *result)
 {
@@ -125,6 +150,7 @@ static tg_tensor *commit(tg_tensor *t, const tg_tensor *result)
         tg__set_history(t, result->grad_fn);
         atomic_store(&t->version->inplace_op, (int)result->grad_fn->op);
         if (unsave_self(result->grad_fn, t) || resave_output(result->grad_fn, result, t)) return NULL;
+        if (t->view_base && rebase_view(t, result->grad_fn)) return NULL;
     }
     return t;
 }
@@ -158,7 +184,7 @@ static tg_tensor *inplace_binary(tg_tensor *t, const tg_tensor *other, const inp
 {
     TG_ARG(t);
     TG_ARG(other);
-    if (check_inplace(t, true) || check_overlap(t, other)) return NULL;
+    if (check_inplace(t, other, true) || check_overlap(t, other)) return NULL;
     int64_t shape[TG_MAX_DIMS];
     int nd;
     if (tg__broadcast_shapes(t->shape, t->ndim, other->shape, other->ndim, shape, &nd)) return NULL;
@@ -179,7 +205,7 @@ static tg_tensor *inplace_binary(tg_tensor *t, const tg_tensor *other, const inp
 static tg_tensor *inplace_scalar(tg_tensor *t, double s, const inplace_def *d)
 {
     TG_ARG(t);
-    if (check_inplace(t, true)) return NULL;
+    if (check_inplace(t, NULL, true)) return NULL;
     bool recorded = tg_is_grad_enabled() && t->requires_grad;
     tg_dtype rt = tg__result_type_scalar(t, s);
     if (d->kernel == TG_BIN_POW && !tg__can_cast(rt, t->dtype))   /* pow_'s own check and words */
@@ -226,7 +252,7 @@ tg_tensor *tg_rsub_scalar_(tg_tensor *t, double s) { return inplace_scalar(t, s,
 static tg_tensor *overwrite(tg_tensor *t, const tg_tensor *src, double value, tg_op op)
 {
     TG_ARG(t);
-    if (check_inplace(t, src != NULL) || (src && check_overlap(t, src))) return NULL;
+    if (check_inplace(t, src, src != NULL) || (src && check_overlap(t, src))) return NULL;
     if (src) {
         int64_t shape[TG_MAX_DIMS];
         int nd;
@@ -246,6 +272,7 @@ static tg_tensor *overwrite(tg_tensor *t, const tg_tensor *src, double value, tg
     if (n) {
         tg__set_history(t, n);
         atomic_store(&t->version->inplace_op, (int)op);
+        if (t->view_base && rebase_view(t, n)) return NULL;
     }
     return t;
 }

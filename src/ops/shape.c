@@ -2,6 +2,7 @@
    same storage and version counter with other sizes and strides. */
 #include "../internal.h"
 
+#include <pthread.h>
 #include <string.h>
 
 /* A view of t with history `op`; *node (may be NULL) gets the new node so the
@@ -15,7 +16,121 @@ static tg_tensor *view_of(const tg_tensor *t, tg_op op, const int64_t *shape, co
     tg_tensor *base = t->view_base ? t->view_base : (tg_tensor *)t;
     tg__ref(base);
     v->view_base = base;
+    atomic_init(&v->view_version, atomic_load(&t->version->value));
+    v->view_no_grad = !tg_is_grad_enabled() || (t->view_base && t->view_no_grad);   /* as PyTorch propagates it */
     return tg__record(v, op, (const tg_tensor *[]){t}, 1, node) ? NULL : v;
+}
+
+/* Note [Views written in place]: an in-place operation on a view v of a
+   base b that requires grad (or with another operand that does) gives b a
+   CopySlices history (Note [CopySlices] in autograd/node.c) and v the
+   history AsStridedBackward0(b's history), v's geometry in b's storage. Any
+   other view of b reads the new values too, so, as in PyTorch, a view whose
+   version counter moved since its grad_fn was set gets the same kind of
+   history, from b's current one, when its grad_fn is next needed
+   (tg__view_grad_fn: read by tg_grad_fn, tg_requires_grad, tg_is_leaf,
+   printing, and whenever the view is used by an operation). */
+void tg__strided_of(tg_strided *s, const tg_tensor *t)
+{
+    s->ndim = t->ndim;
+    memcpy(s->shape, t->shape, sizeof s->shape);
+    memcpy(s->strides, t->strides, sizeof s->strides);
+    s->offset = t->offset;
+}
+
+/* Gives n (AsStridedBackward0) the geometries of base and view. */
+static int set_geometry(tg_node *n, const tg_strided *base, const tg_strided *view)
+{
+    n->geom = tg__malloc(2 * sizeof *n->geom);
+    if (!n->geom) return -1;
+    n->geom[0] = *base;
+    n->geom[1] = *view;
+    return 0;
+}
+
+int tg__regenerate_view(tg_tensor *t)
+{
+    const tg_tensor *b = t->view_base;
+    uint64_t now = atomic_load(&t->version->value);
+    if (!b->requires_grad) {   /* no history to regenerate from */
+        atomic_store(&t->view_version, now);
+        return 0;
+    }
+    tg_node *n = tg__node_new(TG_OP_AS_STRIDED, &b, 1);
+    tg_strided bs, vs;
+    tg__strided_of(&bs, b);
+    tg__strided_of(&vs, t);
+    if (!n || set_geometry(n, &bs, &vs)) {
+        if (n) tg__node_unref(n);
+        return -1;
+    }
+    tg__set_history(t, n);
+    atomic_store(&t->view_version, now);
+    return 0;
+}
+
+/* Regenerations are serialized so that two threads reading one view's
+   grad_fn do not both replace it. (As for any in-place change, writing a
+   tensor while another thread uses its views is the caller's race.) */
+static pthread_mutex_t regenerate_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static bool is_stale(const tg_tensor *t)
+{
+    return t->view_base && (t->grad_fn || t->view_base->requires_grad) &&
+           atomic_load(&t->version->value) != atomic_load(&t->view_version);
+}
+
+tg_node *tg__view_grad_fn(const tg_tensor *t)
+{
+    if (!t) return NULL;
+    if (is_stale(t)) {
+        pthread_mutex_lock(&regenerate_lock);
+        if (is_stale(t)) tg__regenerate_view((tg_tensor *)t);   /* out of memory: the old history stays, with the error */
+        pthread_mutex_unlock(&regenerate_lock);
+    }
+    return t->grad_fn;
+}
+
+tg_tensor *tg__as_strided(const tg_tensor *t, const tg_strided *v)
+{
+    TG_ARG(t);
+    tg_node *n;
+    tg_tensor *r = view_of(t, TG_OP_AS_STRIDED, v->shape, v->strides, v->ndim, v->offset, &n);
+    tg_strided ts;
+    tg__strided_of(&ts, t);
+    return n && set_geometry(n, &ts, v) ? NULL : r;
+}
+
+tg_tensor *tg__zeros_strided(tg_dtype dt, const tg_strided *s)
+{
+    int64_t span = 1;
+    for (int i = 0; i < s->ndim; i++) {
+        if (s->shape[i] == 0) span = 0;
+        if (span) span += (s->shape[i] - 1) * s->strides[i];
+    }
+    tg_tensor *flat = tg_zeros(&span, 1, dt);
+    return flat ? tg__alias(flat, s->shape, s->strides, s->ndim, 0) : NULL;
+}
+
+/* Differentiable: under create_graph the copy_ below into a view of the new
+   tensor is itself recorded (CopySlices). */
+tg_tensor *tg__as_strided_backward(const tg_tensor *g, const tg_strided *base, const tg_strided *v)
+{
+    tg_tensor *out = tg__zeros_strided(g->dtype, base);
+    tg_strided at = *v;
+    at.offset -= base->offset;   /* out's storage starts where base does */
+    /* A dim of stride 0 (an expanded view) reads one element many times:
+       its gradient is the sum over that dim. */
+    int64_t dims[TG_MAX_DIMS];
+    int nd = 0;
+    for (int i = 0; i < at.ndim; i++) {
+        if (at.strides[i] != 0 || at.shape[i] <= 1) continue;
+        dims[nd++] = i;
+        at.shape[i] = 1;
+    }
+    const tg_tensor *src = nd ? tg_sum_dim(g, dims, nd, true) : g;
+    tg_tensor *slot = out && src ? tg__as_strided(out, &at) : NULL;
+    return slot && tg_copy_(slot, src) ? out : NULL;
 }
 
 /* Resolves a -1 in shape; fails with PyTorch's messages. */

@@ -1,18 +1,21 @@
-/* A small test harness: CHECK records a failure with file:line and goes on;
-   TEST_MAIN_END prints "N passed, N failed" and returns the exit status. */
+/* A small test harness: CHECK records a failure with file:line (and the
+   library's last error, if any) and goes on; TEST_MAIN_END prints
+   "N passed, N failed" and returns the exit status. */
 #ifndef TG_TEST_HARNESS_H
 #define TG_TEST_HARNESS_H
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <tensorgrad.h>
 
 static int harness_passed, harness_failed;
 
 #define CHECK(cond) do {                                                            \
         if (cond) { harness_passed++; break; }                                      \
         harness_failed++;                                                           \
-        fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond);     \
+        fprintf(stderr, "%s:%d: CHECK(%s) failed%s%s\n", __FILE__, __LINE__, #cond,   \
+                *tg_last_error() ? "; last error: " : "", tg_last_error());         \
     } while (0)
 
 #define CHECK_CLOSE(a, b, tol) do {                                                 \

@@ -1,24 +1,11 @@
 /* tg_graph_dot: the exact DOT text for small graphs, each node once, the
    corner cases, and (when Graphviz is installed) that dot accepts it. */
-#include <tensorgrad.h>
+#include "harness.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static int passed, failed;
-
-#define CHECK(cond)                                                                    \
-    do {                                                                               \
-        if (cond) {                                                                    \
-            passed++;                                                                  \
-        } else {                                                                       \
-            failed++;                                                                  \
-            fprintf(stderr, "%s:%d: CHECK(%s) failed; last error: %s\n", __FILE__, __LINE__, \
-                    #cond, tg_last_error());                                           \
-        }                                                                              \
-    } while (0)
 
 /* tg_graph_dot's text for t (malloc'd), or NULL when it fails. */
 static char *dot_text(const tg_tensor *t)
@@ -210,6 +197,5 @@ int main(void)
     test_leaves();
     test_long_chain();
     test_errors();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed != 0;
+    return TEST_MAIN_END();
 }

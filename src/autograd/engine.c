@@ -464,7 +464,10 @@ static int make_grads(tg_tensor *const *outputs, tg_tensor *const *given, int n,
                                  "Mismatch in shape: grad_output[%d] has a shape of %s and output[%d] has a shape of %s.",
                                  i, size_str(g, a, sizeof a), i, size_str(out, b, sizeof b));
             }
-            grads[i] = (tg_tensor *)g;
+            /* In the output's dtype, as PyTorch's validate_outputs casts it
+               (a leaf root adds it straight into its .grad). */
+            grads[i] = g->dtype == out->dtype ? (tg_tensor *)g : tg_to(g, out->dtype);
+            if (!grads[i]) return -1;
             continue;
         }
         if (tg_numel(out) != 1)

@@ -212,9 +212,9 @@ static tg_tensor *inplace_scalar(tg_tensor *t, double s, const inplace_def *d)
         return tg__fail(TG_E_DTYPE, "Found dtype %s but expected %s", tg__dtype_short(t->dtype), tg__dtype_short(rt));
     if (rt == t->dtype) {
         /* s as a 0-dim tensor of t's dtype, on the stack */
-        char value[8];
-        tg__store(value, t->dtype, s);
-        tg_storage storage = {.data = value};
+        union { double f64; int64_t i64; char bytes[8]; } value;   /* aligned for any dtype */
+        tg__store(value.bytes, t->dtype, s);
+        tg_storage storage = {.data = value.bytes};
         tg_tensor scalar = {.dtype = t->dtype, .storage = &storage};
         if (try_direct(t, &scalar, d->kernel, recorded)) return t;
     }

@@ -48,13 +48,15 @@
    was then set back with tg_requires_grad_(x, false), given a history by a
    recorded in-place operation whose operand came from it
    (x.sub_(x.exp())): x -> SubBackward0 -> ExpBackward0 -> AccumulateGrad
-   -> x. The harness records no in-place operation on such a tensor (see
-   op_inplace). A second one of the same family: a view v of a that is made
+   -> x, or by one on a view of it (its CopySlices history leads back the
+   same way). The harness records no in-place operation on such a tensor or
+   its views (see op_inplace). A second one of the same family: a view v of a that is made
    a leaf requiring grad, then a.copy_(v): v -> (view base) a ->
-   CopyBackwards -> AccumulateGrad -> v. The harness does not make a
-   register that may hold a view require grad (reg.view). The fix for both
-   belongs in the library (an AccumulateGrad node that does not own its
-   leaf). */
+   CopyBackwards -> AccumulateGrad -> v. The library now breaks that one
+   (a view made to require grad stops holding its base), but the harness
+   still does not make a register that may hold a view require grad
+   (reg.view). The fix for the first belongs in the library (an
+   AccumulateGrad node that does not own its leaf). */
 #define _POSIX_C_SOURCE 200809L   /* fmemopen, strdup, dirent */
 
 #include "program.h"
@@ -743,8 +745,9 @@ static void op_inplace(fz *f)
     /* A leaf the program made require grad and then not: see the comment
        at the top (a cycle the library cannot avoid yet). */
     bool flipped_leaf = false;
-    for (int i = 0; t && i < f->n_leaves; i++) flipped_leaf |= f->leaves[i] == t;
-    if (flipped_leaf && tg_is_leaf(t) && !tg_requires_grad(t) && tg_is_grad_enabled()) return;
+    const tg_tensor *owner = t && t->view_base ? t->view_base : t;   /* a view's writes rebase its base */
+    for (int i = 0; owner && i < f->n_leaves; i++) flipped_leaf |= f->leaves[i] == owner;
+    if (flipped_leaf && tg_is_leaf(owner) && !tg_requires_grad(owner) && tg_is_grad_enabled()) return;
     if (which < 7) {
         tg_tensor *o = R(f);
         if (bcast_numel(t, o, NULL) > MAX_MADE) return;

@@ -26,6 +26,14 @@ tg_tensor *tg_requires_grad_(tg_tensor *t, bool requires_grad)
     }
     if (requires_grad && !tg__is_floating(t->dtype))
         return tg__fail(TG_E_DTYPE, "only Tensors of floating point dtype can require gradients");
+    if (requires_grad && t->view_base) {
+        /* A view made a leaf of its own stops following its base: its base
+           never takes its history from it, and holding the base would close
+           a cycle (v -> base -> the base's in-place history -> v's
+           AccumulateGrad -> v) once the base is written with v. */
+        tg__unref(t->view_base);
+        t->view_base = NULL;
+    }
     t->requires_grad = requires_grad;
     return t;
 }

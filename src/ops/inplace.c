@@ -32,7 +32,9 @@ static int check_inplace(const tg_tensor *t, const tg_tensor *other, bool overla
                                         "inplace either both inside the no_grad block (if you don't want the "
                                         "inplace to be tracked) or both outside (if you want the inplace to be "
                                         "tracked).");
-    if (grad && t->view_base && t->view_base->requires_grad && !t->view_base->grad_fn)
+    /* A view of a leaf that requires grad counts as requiring grad too, even
+       one taken before the leaf was made to (PyTorch asks the base). */
+    if (tg_is_grad_enabled() && view_grad && !t->view_base->grad_fn)
         return tg__faili(TG_E_AUTOGRAD, "a view of a leaf Variable that requires grad is being used in an in-place operation.");
     if (grad && !t->grad_fn)
         return tg__faili(TG_E_AUTOGRAD, "a leaf Variable that requires grad is being used in an in-place operation.");

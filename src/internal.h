@@ -273,7 +273,6 @@ tg_tensor *tg__sum_to(const tg_tensor *g, const int64_t *shape, int ndim);
 /* Non-differentiable helpers used by derivatives and kernels. */
 tg_tensor *tg__compare(tg_binop op, const tg_tensor *a, const tg_tensor *b);
 tg_tensor *tg__compare_scalar(tg_binop op, const tg_tensor *a, double s);
-tg_tensor *tg__zeros_like_meta(const tg_meta *m);
 tg_tensor *tg__cast(const tg_tensor *t, tg_dtype dt);   /* no history */
 tg_tensor *tg__where(const tg_tensor *cond, const tg_tensor *a, const tg_tensor *b);
 tg_tensor *tg__scalar_tensor(double v, tg_dtype dt);

@@ -61,7 +61,7 @@
 
 #include "program.h"
 
-#include "internal.h"   /* tg__live_tensors, tg__live_nodes, fault injection */
+#include "graph/graph.h"   /* tg__live_tensors, tg__live_nodes, fault injection */
 
 #include <math.h>
 #include <stdarg.h>
@@ -745,7 +745,7 @@ static void op_inplace(fz *f)
     /* A leaf the program made require grad and then not: see the comment
        at the top (a cycle the library cannot avoid yet). */
     bool flipped_leaf = false;
-    const tg_tensor *owner = t && t->view_base ? t->view_base : t;   /* a view's writes rebase its base */
+    const tg_tensor *owner = t && tg__view_base(t) ? tg__view_base(t) : t;   /* a view's writes rebase its base */
     for (int i = 0; owner && i < f->n_leaves; i++) flipped_leaf |= f->leaves[i] == owner;
     if (flipped_leaf && tg_is_leaf(owner) && !tg_requires_grad(owner) && tg_is_grad_enabled()) return;
     if (which < 7) {

@@ -4,7 +4,8 @@
    leak nothing, and leave the parameters and their gradients bit for bit as
    they were before the step. */
 #include "harness.h"
-#include "internal.h"
+#include "kernels/kernels.h"
+#include "graph/graph.h"
 
 #include <stdlib.h>
 #include <tensorgrad.h>

@@ -5,7 +5,7 @@
    which print nothing. Exits non-zero if any repr fails. */
 #include <tensorgrad.h>
 
-#include "internal.h"   /* only for the unsupported-dtype check */
+#include "core/core.h"   /* only for the unsupported-dtype check */
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* Autograd semantics, memory and error model, checked directly. */
 #include "harness.h"
-#include "internal.h"
+#include "graph/graph.h"
 
 #include <pthread.h>
 #include <tensorgrad.h>

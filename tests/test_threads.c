@@ -7,7 +7,7 @@
    saw and the main thread CHECKs it after pthread_join (or they use TCHECK,
    which takes a lock). */
 #include "harness.h"
-#include "internal.h"
+#include "graph/graph.h"
 
 #include <pthread.h>
 #include <sched.h>

@@ -1,5 +1,5 @@
 /* Copies with broadcasting and dtype conversion, and fills. */
-#include "../internal.h"
+#include "kernels.h"
 
 #include <string.h>
 

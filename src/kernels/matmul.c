@@ -1,7 +1,7 @@
 /* Batched matrix product c[b] = a[b] @ m[b], through CBLAS when the build
-   has it, with a plain blocked kernel otherwise and for integer dtypes.
+   has it, with the plain reference kernel otherwise and for integer dtypes.
    c is contiguous (B, M, N); a is (B, M, K) and m is (B, K, N), any strides. */
-#include "../internal.h"
+#include "kernels.h"
 
 #ifdef TG_HAVE_CBLAS
 #include <cblas.h>

@@ -1,21 +1,11 @@
 /* Reduction kernels: sums over broadcast dimensions and max along a dim. */
-#include "../internal.h"
+#include "kernels.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef struct sum_ctx { tg_dtype dt; } sum_ctx;
-
-/* Integers are read exactly (a double cannot hold every int64). */
-static int64_t load_int(const char *p, tg_dtype dt)
-{
-    switch (dt) {
-    case TG_I32: return *(const int32_t *)p;
-    case TG_I64: return *(const int64_t *)p;
-    default: return *(const bool *)p;
-    }
-}
 
 /* d[0] is the accumulator (double or int64), d[1] the input. */
 static void sum_loop(char **d, const int64_t *s, int64_t n, void *vctx)
@@ -37,7 +27,7 @@ static void sum_loop(char **d, const int64_t *s, int64_t n, void *vctx)
     } else {
         for (int64_t i = 0; i < n; i++) {   /* wraps around on overflow, as in PyTorch */
             int64_t *acc = (int64_t *)(d[0] + i * s[0]);
-            *acc = (int64_t)((uint64_t)*acc + (uint64_t)load_int(d[1] + i * s[1], c->dt));
+            *acc = (int64_t)((uint64_t)*acc + (uint64_t)tg__load_int(d[1] + i * s[1], c->dt));
         }
     }
 }
@@ -72,7 +62,6 @@ int tg__k_sum_to(tg_tensor *out, const tg_tensor *a)
 
 typedef struct max_ctx { tg_dtype dt; int64_t len, stride; } max_ctx;
 
-/* d[0] value, d[1] index (int64), d[2] the start of the run along dim. */
 /* Whether the element at a beats the one at b: greater, or NaN (which
    max propagates). Integers compare exactly, not through double. */
 static bool beats(const char *a, const char *b, tg_dtype dt)

@@ -8,9 +8,10 @@
    old history (what PyTorch does with original_self = self.clone()).
 
    An operation on a view moves the recorded node into a CopySlices history
-   of the view's base (Note [Views written in place] in shape.c). */
-#include "../internal.h"
+   of the view's base (Note [Views written in place] in graph/view.c). */
+#include "ops.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* PyTorch's checks before writing into t (with other, may be NULL), in its
@@ -20,12 +21,13 @@
 static int check_inplace(const tg_tensor *t, const tg_tensor *other, bool overlap)
 {
     tg__view_grad_fn(t);   /* a view's history (and requires_grad) may be out of date */
-    bool grad = tg_is_grad_enabled() && t->requires_grad;
+    bool grad = tg_is_grad_enabled() && tg__requires_grad(t);
+    const tg_tensor *base = tg__view_base(t);
     /* For PyTorch a view requires grad whenever its base does, even one made
        in no-grad mode (which has no history). */
-    bool view_grad = t->view_base && t->view_base->requires_grad;
-    if (tg_is_grad_enabled() && (grad || view_grad || (other && other->requires_grad)) && t->view_base &&
-        t->view_no_grad)
+    bool view_grad = base && tg__requires_grad(base);
+    if (tg_is_grad_enabled() && (grad || view_grad || (other && tg__requires_grad(other))) && base &&
+        t->autograd->view_no_grad)
         return tg__faili(TG_E_AUTOGRAD, "A view was created in no_grad mode and is being modified inplace with grad "
                                         "mode enabled. Given that this use case is ambiguous and error-prone, it "
                                         "is forbidden. You can clarify your code by moving both the view and the "
@@ -34,9 +36,9 @@ static int check_inplace(const tg_tensor *t, const tg_tensor *other, bool overla
                                         "tracked).");
     /* A view of a leaf that requires grad counts as requiring grad too, even
        one taken before the leaf was made to (PyTorch asks the base). */
-    if (tg_is_grad_enabled() && view_grad && !t->view_base->grad_fn)
+    if (tg_is_grad_enabled() && view_grad && !tg__grad_fn(base))
         return tg__faili(TG_E_AUTOGRAD, "a view of a leaf Variable that requires grad is being used in an in-place operation.");
-    if (grad && !t->grad_fn)
+    if (grad && !tg__grad_fn(t))
         return tg__faili(TG_E_AUTOGRAD, "a leaf Variable that requires grad is being used in an in-place operation.");
     for (int i = 0; i < t->ndim && overlap; i++)
         if (t->strides[i] == 0 && t->shape[i] > 1)
@@ -71,14 +73,8 @@ static tg_tensor *stand_in(const tg_tensor *t)
 {
     tg_tensor *c = tg__cast(t, t->dtype);
     if (!c) return NULL;
-    c->requires_grad = t->requires_grad;
-    if (t->grad_fn) {
-        tg__node_ref(t->grad_fn);
-        c->grad_fn = t->grad_fn;
-    }
-    if (!t->grad_fn && t->requires_grad) {   /* a leaf in no-grad mode: no graph anyway */
-        c->requires_grad = false;
-    }
+    /* a leaf (in no-grad mode, so no graph anyway) stands for itself */
+    if (tg__grad_fn(t) && tg__share_history(c, t)) return NULL;
     return c;
 }
 
@@ -130,11 +126,10 @@ static int check_fits(const tg_tensor *t, const int64_t *shape, int ndim)
    and regenerates the view's own from that. */
 static int rebase_view(tg_tensor *t, tg_node *n)
 {
-    tg_tensor *b = t->view_base;
+    tg_tensor *b = tg__view_base(t);
     tg_node *cs = tg__copy_slices_new(b, t, n);
-    if (!cs) return -1;
-    tg__set_history(b, cs);
-    atomic_store(&t->version->inplace_op, (int)TG_OP_COPY_SLICES);   /* the base's history names it */
+    if (!cs || tg__set_history(b, cs)) return -1;
+    atomic_store(&t->version->last_writer, (int)TG_OP_COPY_SLICES);   /* the base's history names it */
     return tg__regenerate_view(t);
 }
 
@@ -147,12 +142,13 @@ static tg_tensor *commit(tg_tensor *t, const tg_tensor *result)
                         tg__dtype_short(result->dtype), tg__dtype_short(t->dtype));
     tg__copy_into(t, result);
     tg__bump_version(t);
-    if (result->grad_fn) {
-        tg__node_ref(result->grad_fn);
-        tg__set_history(t, result->grad_fn);
-        atomic_store(&t->version->inplace_op, (int)result->grad_fn->op);
-        if (unsave_self(result->grad_fn, t) || resave_output(result->grad_fn, result, t)) return NULL;
-        if (t->view_base && rebase_view(t, result->grad_fn)) return NULL;
+    tg_node *n = tg__grad_fn(result);
+    if (n) {
+        tg__node_ref(n);
+        if (tg__set_history(t, n)) return NULL;
+        atomic_store(&t->version->last_writer, (int)n->op);
+        if (unsave_self(n, t) || resave_output(n, result, t)) return NULL;
+        if (tg__view_base(t) && rebase_view(t, n)) return NULL;
     }
     return t;
 }
@@ -161,18 +157,21 @@ typedef tg_tensor *(*binary_fn)(const tg_tensor *, const tg_tensor *);
 typedef tg_tensor *(*scalar_fn)(const tg_tensor *, double);
 
 /* An in-place operation: its out-of-place twin (which records it), the
-   kernel for the direct path, and whether its derivative reads self. */
+   kernel for the direct path, whether its derivative reads self, and
+   whether it refuses a scalar that promotes self with words of its own
+   (pow_'s). */
 typedef struct inplace_def {
     binary_fn tensor_op;
     scalar_fn scalar_op;
-    tg_binop kernel;
+    tg_binary_kernel kernel;
     bool reads_self;
+    bool own_scalar_check;
 } inplace_def;
 
 /* Writes t (op) other straight into t when nothing is recorded, no dtype
    changes and other does not share t's storage: no allocation, so nothing
    can fail half way (an optimizer's update relies on it). */
-static bool try_direct(tg_tensor *t, const tg_tensor *other, tg_binop kernel, bool recorded)
+static bool try_direct(tg_tensor *t, const tg_tensor *other, tg_binary_kernel kernel, bool recorded)
 {
     /* Integer dtypes take the general path, which reports their errors. */
     if (recorded || !tg__is_floating(t->dtype) || other->dtype != t->dtype || other->storage == t->storage)
@@ -182,10 +181,11 @@ static bool try_direct(tg_tensor *t, const tg_tensor *other, tg_binop kernel, bo
     return true;
 }
 
-static tg_tensor *inplace_binary(tg_tensor *t, const tg_tensor *other, const inplace_def *d)
+/* fn is the public function's name, for errors. */
+static tg_tensor *inplace_binary(const char *fn, tg_tensor *t, const tg_tensor *other, const inplace_def *d)
 {
-    TG_ARG(t);
-    TG_ARG(other);
+    TG_ARG_OF(fn, t);
+    TG_ARG_OF(fn, other);
     if (check_inplace(t, other, true) || check_overlap(t, other)) return NULL;
     int64_t shape[TG_MAX_DIMS];
     int nd;
@@ -194,7 +194,7 @@ static tg_tensor *inplace_binary(tg_tensor *t, const tg_tensor *other, const inp
     if (!tg__can_cast(dt, t->dtype))
         return tg__fail(TG_E_DTYPE, "result type %s can't be cast to the desired output type %s",
                         tg__dtype_short(dt), tg__dtype_short(t->dtype));
-    bool recorded = tg_is_grad_enabled() && (t->requires_grad || other->requires_grad);
+    bool recorded = tg_is_grad_enabled() && (tg__requires_grad(t) || tg__requires_grad(other));
     if (tg__same_shape(shape, nd, t->shape, t->ndim) && try_direct(t, other, d->kernel, recorded)) return t;
     /* other's gradient may read self too (c.mul_(x) with only x requiring
        grad): saving t itself would see the write below, and tie t to its
@@ -204,13 +204,13 @@ static tg_tensor *inplace_binary(tg_tensor *t, const tg_tensor *other, const inp
     return r ? commit(t, r) : NULL;
 }
 
-static tg_tensor *inplace_scalar(tg_tensor *t, double s, const inplace_def *d)
+static tg_tensor *inplace_scalar(const char *fn, tg_tensor *t, double s, const inplace_def *d)
 {
-    TG_ARG(t);
+    TG_ARG_OF(fn, t);
     if (check_inplace(t, NULL, true)) return NULL;
-    bool recorded = tg_is_grad_enabled() && t->requires_grad;
+    bool recorded = tg_is_grad_enabled() && tg__requires_grad(t);
     tg_dtype rt = tg__result_type_scalar(t, s);
-    if (d->kernel == TG_BIN_POW && !tg__can_cast(rt, t->dtype))   /* pow_'s own check and words */
+    if (d->own_scalar_check && !tg__can_cast(rt, t->dtype))
         return tg__fail(TG_E_DTYPE, "Found dtype %s but expected %s", tg__dtype_short(t->dtype), tg__dtype_short(rt));
     if (rt == t->dtype) {
         /* s as a 0-dim tensor of t's dtype, on the stack */
@@ -225,35 +225,33 @@ static tg_tensor *inplace_scalar(tg_tensor *t, double s, const inplace_def *d)
     return r ? commit(t, r) : NULL;
 }
 
-#define INPLACE(name, TENSOR_OP, SCALAR_OP, KERNEL, READS_SELF)                    \
-    static const inplace_def name = {TENSOR_OP, SCALAR_OP, KERNEL, READS_SELF};
-INPLACE(ADD_, tg_add, tg_add_scalar, TG_BIN_ADD, false)
-INPLACE(SUB_, tg_sub, tg_sub_scalar, TG_BIN_SUB, false)
-INPLACE(MUL_, tg_mul, tg_mul_scalar, TG_BIN_MUL, true)
-INPLACE(DIV_, tg_div, tg_div_scalar, TG_BIN_DIV, true)
-INPLACE(POW_, tg_pow, tg_pow_scalar, TG_BIN_POW, true)
-INPLACE(MAXIMUM_, tg_maximum, NULL, TG_BIN_MAX, true)
-INPLACE(MINIMUM_, tg_minimum, NULL, TG_BIN_MIN, true)
-INPLACE(RSUB_, NULL, tg_rsub_scalar, TG_BIN_RSUB, false)
+static const inplace_def ADD_ = {tg_add, tg_add_scalar, TG_BIN_ADD, .reads_self = false};
+static const inplace_def SUB_ = {tg_sub, tg_sub_scalar, TG_BIN_SUB, .reads_self = false};
+static const inplace_def MUL_ = {tg_mul, tg_mul_scalar, TG_BIN_MUL, .reads_self = true};
+static const inplace_def DIV_ = {tg_div, tg_div_scalar, TG_BIN_DIV, .reads_self = true};
+static const inplace_def POW_ = {tg_pow, tg_pow_scalar, TG_BIN_POW, .reads_self = true, .own_scalar_check = true};
+static const inplace_def MAXIMUM_ = {tg_maximum, NULL, TG_BIN_MAX, .reads_self = true};
+static const inplace_def MINIMUM_ = {tg_minimum, NULL, TG_BIN_MIN, .reads_self = true};
+static const inplace_def RSUB_ = {NULL, tg_rsub_scalar, TG_BIN_RSUB, .reads_self = false};
 
-tg_tensor *tg_add_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(t, o, &ADD_); }
-tg_tensor *tg_sub_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(t, o, &SUB_); }
-tg_tensor *tg_mul_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(t, o, &MUL_); }
-tg_tensor *tg_div_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(t, o, &DIV_); }
-tg_tensor *tg_pow_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(t, o, &POW_); }
-tg_tensor *tg_maximum_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(t, o, &MAXIMUM_); }
-tg_tensor *tg_minimum_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(t, o, &MINIMUM_); }
-tg_tensor *tg_add_scalar_(tg_tensor *t, double s) { return inplace_scalar(t, s, &ADD_); }
-tg_tensor *tg_sub_scalar_(tg_tensor *t, double s) { return inplace_scalar(t, s, &SUB_); }
-tg_tensor *tg_mul_scalar_(tg_tensor *t, double s) { return inplace_scalar(t, s, &MUL_); }
-tg_tensor *tg_div_scalar_(tg_tensor *t, double s) { return inplace_scalar(t, s, &DIV_); }
-tg_tensor *tg_pow_scalar_(tg_tensor *t, double s) { return inplace_scalar(t, s, &POW_); }
-tg_tensor *tg_rsub_scalar_(tg_tensor *t, double s) { return inplace_scalar(t, s, &RSUB_); }
+tg_tensor *tg_add_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(__func__, t, o, &ADD_); }
+tg_tensor *tg_sub_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(__func__, t, o, &SUB_); }
+tg_tensor *tg_mul_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(__func__, t, o, &MUL_); }
+tg_tensor *tg_div_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(__func__, t, o, &DIV_); }
+tg_tensor *tg_pow_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(__func__, t, o, &POW_); }
+tg_tensor *tg_maximum_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(__func__, t, o, &MAXIMUM_); }
+tg_tensor *tg_minimum_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(__func__, t, o, &MINIMUM_); }
+tg_tensor *tg_add_scalar_(tg_tensor *t, double s) { return inplace_scalar(__func__, t, s, &ADD_); }
+tg_tensor *tg_sub_scalar_(tg_tensor *t, double s) { return inplace_scalar(__func__, t, s, &SUB_); }
+tg_tensor *tg_mul_scalar_(tg_tensor *t, double s) { return inplace_scalar(__func__, t, s, &MUL_); }
+tg_tensor *tg_div_scalar_(tg_tensor *t, double s) { return inplace_scalar(__func__, t, s, &DIV_); }
+tg_tensor *tg_pow_scalar_(tg_tensor *t, double s) { return inplace_scalar(__func__, t, s, &POW_); }
+tg_tensor *tg_rsub_scalar_(tg_tensor *t, double s) { return inplace_scalar(__func__, t, s, &RSUB_); }
 
 /* zero_, fill_ and copy_: the old value gets no gradient. */
-static tg_tensor *overwrite(tg_tensor *t, const tg_tensor *src, double value, tg_op op)
+static tg_tensor *overwrite(const char *fn, tg_tensor *t, const tg_tensor *src, double value, tg_op op)
 {
-    TG_ARG(t);
+    TG_ARG_OF(fn, t);
     if (check_inplace(t, src, src != NULL) || (src && check_overlap(t, src))) return NULL;
     if (src) {
         int64_t shape[TG_MAX_DIMS];
@@ -265,25 +263,68 @@ static tg_tensor *overwrite(tg_tensor *t, const tg_tensor *src, double value, tg
     const tg_tensor *ins[2] = {t, src};
     tg_node *n = NULL;
     if (tg__needs_grad(ins, 2) && tg__is_floating(t->dtype)) {
-        n = tg__node_new(op, ins, src ? 2 : 1);
+        n = tg__node_new((tg_record){.op = op}, ins, src ? 2 : 1);
         if (!n) return NULL;
     }
     if (src) tg__copy_into(t, src);
     else tg__k_fill(t, value);
     tg__bump_version(t);
     if (n) {
-        tg__set_history(t, n);
-        atomic_store(&t->version->inplace_op, (int)op);
-        if (t->view_base && rebase_view(t, n)) return NULL;
+        if (tg__set_history(t, n)) return NULL;
+        atomic_store(&t->version->last_writer, (int)op);
+        if (tg__view_base(t) && rebase_view(t, n)) return NULL;
     }
     return t;
 }
 
-tg_tensor *tg_zero_(tg_tensor *t) { return overwrite(t, NULL, 0, TG_OP_ZERO); }
-tg_tensor *tg_fill_(tg_tensor *t, double value) { return overwrite(t, NULL, value, TG_OP_FILL); }
+/* zero_, fill_ (and sign, whose gradient is zero too): g * 0 */
+tg_tensor *tg_zero_(tg_tensor *t) { return overwrite(__func__, t, NULL, 0, TG_OP_ZERO); }
+tg_tensor *tg_fill_(tg_tensor *t, double value) { return overwrite(__func__, t, NULL, value, TG_OP_FILL); }
+int tg__d_zero(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    if (NEED(0) && !(gi[0] = tg_mul_scalar(g, 0))) return -1;
+    return 0;
+}
 
+/* copy_: nothing to the old value, g to the source. */
 tg_tensor *tg_copy_(tg_tensor *dst, const tg_tensor *src)
 {
     TG_ARG(src);
-    return overwrite(dst, src, 0, TG_OP_COPY);
+    return overwrite(__func__, dst, src, 0, TG_OP_COPY);
+}
+
+int tg__d_copy(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    if (NEED(0) && !(gi[0] = tg_mul_scalar(g, 0))) return -1;
+    if (NEED(1)) gi[1] = g;
+    return 0;
+}
+
+/* PyTorch's CopySlices::apply (Note [CopySlices] in graph/view.c): the gradient
+   for the base, in its layout, with the view's part replaced by what fn's
+   derivative gives for the view's old value; fn's other gradients as they
+   are. Written with differentiable operations: under create_graph the
+   copy_ into the view of the new tensor is recorded as a CopySlices too. */
+int tg__d_copy_slices(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    const tg_view_geometry *p = n->params;
+    tg_strided at = p->view;
+    at.offset -= p->base.offset;
+    tg_tensor *result = tg__zeros_strided(g->dtype, &p->base);
+    result = result ? tg_copy_(result, g) : NULL;
+    tg_tensor *slice = result ? tg__as_strided(result, &at) : NULL;
+    tg_tensor *grad_slice = slice ? tg__clone_contiguous(slice) : NULL;
+    tg_tensor **res = grad_slice ? tg__calloc((size_t)n->fn->n_next, sizeof *res) : NULL;
+    if (!res) return -1;
+    int rc = TG_DERIVATIVES[n->fn->op](n->fn, grad_slice, res);
+    if (rc == 0 && NEED(0)) {
+        /* After zero_ or fill_ on an expanded view this copy_ fails, with
+           PyTorch's error, as PyTorch's does. */
+        tg_tensor *w = res[0] ? tg_copy_(slice, res[0]) : tg_zero_(slice);
+        gi[0] = w ? result : NULL;
+    }
+    for (int i = 1; i < n->n_next && rc == 0; i++)
+        if (NEED(i)) gi[i] = res[i];
+    free(res);
+    return rc ? rc : tg__derivative_done(n, gi);
 }

@@ -1,6 +1,6 @@
 /* Matrix products: mm, bmm, mv, dot, and matmul composed from them with
    PyTorch's rules (and so PyTorch's graph nodes). */
-#include "../internal.h"
+#include "ops.h"
 
 #include <string.h>
 
@@ -14,13 +14,15 @@ static int check_float_pair(const char *name, const tg_tensor *a, const tg_tenso
     return 0;
 }
 
+/* Records a product of a and b: a's gradient reads b (slot 1), b's reads
+   a (slot 0). */
 static tg_tensor *record2(tg_op op, tg_tensor *out, const tg_tensor *a, const tg_tensor *b)
 {
     tg_node *n;
-    if (tg__record(out, op, (const tg_tensor *[]){a, b}, 2, &n)) return NULL;
+    if (tg__record(out, (tg_record){.op = op, .n_saved = 2}, (const tg_tensor *[]){a, b}, 2, &n)) return NULL;
     if (!n) return out;
-    if (n->next[1].node) tg__save(n, 0, a);
-    if (n->next[0].node) tg__save(n, 1, b);
+    if (NEED(1)) tg__save(n, 0, a);
+    if (NEED(0)) tg__save(n, 1, b);
     return out;
 }
 
@@ -68,6 +70,13 @@ tg_tensor *tg__mm(const tg_tensor *a, const tg_tensor *b)
     return out ? record2(TG_OP_MM, out, a, b) : NULL;
 }
 
+int tg__d_mm(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    if (NEED(0)) gi[0] = tg__mm(g, tg_t(SAVED(1)));
+    if (NEED(1)) gi[1] = tg__mm(tg_t(SAVED(0)), g);
+    return tg__derivative_done(n, gi);
+}
+
 tg_tensor *tg__bmm(const tg_tensor *a, const tg_tensor *b)
 {
     TG_ARG(a);
@@ -80,6 +89,13 @@ tg_tensor *tg__bmm(const tg_tensor *a, const tg_tensor *b)
     if (check_float_pair("bmm", a, b)) return NULL;
     tg_tensor *out = bmm_kernel(a, b);
     return out ? record2(TG_OP_BMM, out, a, b) : NULL;
+}
+
+int tg__d_bmm(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    if (NEED(0)) gi[0] = tg__bmm(g, tg_transpose(SAVED(1), 1, 2));
+    if (NEED(1)) gi[1] = tg__bmm(tg_transpose(SAVED(0), 1, 2), g);
+    return tg__derivative_done(n, gi);
 }
 
 tg_tensor *tg__mv(const tg_tensor *a, const tg_tensor *v)
@@ -97,6 +113,13 @@ tg_tensor *tg__mv(const tg_tensor *a, const tg_tensor *v)
     tg_tensor *o = ab && vb ? bmm_kernel(ab, vb) : NULL;
     tg_tensor *out = o ? tg__alias(o, (int64_t[]){a->shape[0]}, (int64_t[]){1}, 1, 0) : NULL;
     return out ? record2(TG_OP_MV, out, a, v) : NULL;
+}
+
+int tg__d_mv(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    if (NEED(0)) gi[0] = tg__mm(tg_unsqueeze(g, 1), tg_unsqueeze(SAVED(1), 0));   /* outer(g, v) */
+    if (NEED(1)) gi[1] = tg__mv(tg_t(SAVED(0)), g);
+    return tg__derivative_done(n, gi);
 }
 
 tg_tensor *tg__dot(const tg_tensor *a, const tg_tensor *b)
@@ -119,7 +142,12 @@ tg_tensor *tg__dot(const tg_tensor *a, const tg_tensor *b)
     return out ? record2(TG_OP_DOT, out, a, b) : NULL;
 }
 
-tg_tensor *tg__squeeze_inplace(const tg_tensor *t, int64_t dim);
+int tg__d_dot(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    if (NEED(0)) gi[0] = tg_mul(g, SAVED(1));
+    if (NEED(1)) gi[1] = tg_mul(g, SAVED(0));
+    return tg__derivative_done(n, gi);
+}
 
 /* matmul(t1, t2) where one of them has >= 3 dims and the other 1 or 2:
    fold the batch dims into rows and use mm/mv (PyTorch transposes the

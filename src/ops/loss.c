@@ -1,16 +1,20 @@
 /* Loss functions with mean reduction. */
-#include "../internal.h"
+#include "ops.h"
 
+/* Records a loss with mean reduction: saves input (slot 0) and target
+   (slot 1). */
 static tg_tensor *record_loss(tg_op op, tg_tensor *out, const tg_tensor *input, const tg_tensor *target)
 {
     tg_node *n;
-    if (tg__record(out, op, (const tg_tensor *[]){input, target}, 2, &n)) return NULL;
+    if (tg__record(out, (tg_record){.op = op, .n_saved = 2}, (const tg_tensor *[]){input, target}, 2, &n)) return NULL;
     if (!n) return out;
     tg__save(n, 0, input);
     tg__save(n, 1, target);
-    n->scalar = (double)tg_numel(input);
     return out;
 }
+
+/* The count the mean divided by: the elements of the input. */
+static double mean_count(const tg_node *n) { return (double)tg__numel(n->in_meta[0].shape, n->in_meta[0].ndim); }
 
 tg_tensor *tg_binary_cross_entropy_with_logits(const tg_tensor *input, const tg_tensor *target)
 {
@@ -45,6 +49,16 @@ tg_tensor *tg_binary_cross_entropy_with_logits(const tg_tensor *input, const tg_
     return out ? record_loss(TG_OP_BCE_LOGITS, out, input, target) : NULL;
 }
 
+int tg__d_bce_logits(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    tg_tensor *x = SAVED(0), *y = SAVED(1);
+    if (!x || !y) return -1;
+    tg_tensor *scale = tg_div_scalar(g, mean_count(n));
+    if (NEED(0)) gi[0] = tg_mul(tg_sub(tg_sigmoid(x), y), scale);
+    if (NEED(1)) gi[1] = tg_mul(tg_neg(x), scale);
+    return tg__derivative_done(n, gi);
+}
+
 tg_tensor *tg_mse_loss(const tg_tensor *input, const tg_tensor *target)
 {
     TG_ARG(input);
@@ -64,4 +78,14 @@ tg_tensor *tg_mse_loss(const tg_tensor *input, const tg_tensor *target)
         out = tg_mean(tg_mul(d, d));
     }
     return out ? record_loss(TG_OP_MSE_LOSS, out, x, y) : NULL;
+}
+
+int tg__d_mse_loss(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    tg_tensor *x = SAVED(0), *y = SAVED(1);
+    if (!x || !y) return -1;
+    tg_tensor *d = tg_mul(tg_mul_scalar(tg_sub(x, y), 2.0 / mean_count(n)), g);
+    if (NEED(0)) gi[0] = d;
+    if (NEED(1)) gi[1] = tg_neg(d);
+    return tg__derivative_done(n, gi);
 }

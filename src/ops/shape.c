@@ -1,104 +1,30 @@
 /* Shape operations. All but the copying ones return views: tensors over the
    same storage and version counter with other sizes and strides. */
-#include "../internal.h"
+#include "ops.h"
 
-#include <pthread.h>
 #include <string.h>
 
-/* A view of t with history `op`; *node (may be NULL) gets the new node so the
-   caller can store the parameters its derivative needs. */
-static tg_tensor *view_of(const tg_tensor *t, tg_op op, const int64_t *shape, const int64_t *strides,
-                          int ndim, int64_t offset, tg_node **node)
+/* A view of t recorded as `what` (whose parameters the caller gives). */
+static tg_tensor *view_of(const tg_tensor *t, tg_record what, const int64_t *shape, const int64_t *strides, int ndim,
+                          int64_t offset)
 {
-    if (node) *node = NULL;   /* also when the alias cannot be made */
     tg_tensor *v = tg__alias(t, shape, strides, ndim, offset);
-    if (!v) return NULL;
-    tg_tensor *base = t->view_base ? t->view_base : (tg_tensor *)t;
-    tg__ref(base);
-    v->view_base = base;
-    atomic_init(&v->view_version, atomic_load(&t->version->value));
-    v->view_no_grad = !tg_is_grad_enabled() || (t->view_base && t->view_no_grad);   /* as PyTorch propagates it */
-    return tg__record(v, op, (const tg_tensor *[]){t}, 1, node) ? NULL : v;
-}
-
-/* Note [Views written in place]: an in-place operation on a view v of a
-   base b that requires grad (or with another operand that does) gives b a
-   CopySlices history (Note [CopySlices] in autograd/node.c) and v the
-   history AsStridedBackward0(b's history), v's geometry in b's storage. Any
-   other view of b reads the new values too, so, as in PyTorch, a view whose
-   version counter moved since its grad_fn was set gets the same kind of
-   history, from b's current one, when its grad_fn is next needed
-   (tg__view_grad_fn: read by tg_grad_fn, tg_requires_grad, tg_is_leaf,
-   printing, and whenever the view is used by an operation). */
-void tg__strided_of(tg_strided *s, const tg_tensor *t)
-{
-    s->ndim = t->ndim;
-    memcpy(s->shape, t->shape, sizeof s->shape);
-    memcpy(s->strides, t->strides, sizeof s->strides);
-    s->offset = t->offset;
-}
-
-/* Gives n (AsStridedBackward0) the geometries of base and view. */
-static int set_geometry(tg_node *n, const tg_strided *base, const tg_strided *view)
-{
-    n->geom = tg__malloc(2 * sizeof *n->geom);
-    if (!n->geom) return -1;
-    n->geom[0] = *base;
-    n->geom[1] = *view;
-    return 0;
-}
-
-int tg__regenerate_view(tg_tensor *t)
-{
-    const tg_tensor *b = t->view_base;
-    uint64_t now = atomic_load(&t->version->value);
-    if (!b->requires_grad) {   /* no history to regenerate from */
-        atomic_store(&t->view_version, now);
-        return 0;
-    }
-    tg_node *n = tg__node_new(TG_OP_AS_STRIDED, &b, 1);
-    tg_strided bs, vs;
-    tg__strided_of(&bs, b);
-    tg__strided_of(&vs, t);
-    if (!n || set_geometry(n, &bs, &vs)) {
-        if (n) tg__node_unref(n);
-        return -1;
-    }
-    tg__set_history(t, n);
-    atomic_store(&t->view_version, now);
-    return 0;
-}
-
-/* Regenerations are serialized so that two threads reading one view's
-   grad_fn do not both replace it. (As for any in-place change, writing a
-   tensor while another thread uses its views is the caller's race.) */
-static pthread_mutex_t regenerate_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static bool is_stale(const tg_tensor *t)
-{
-    return t->view_base && (t->grad_fn || t->view_base->requires_grad) &&
-           atomic_load(&t->version->value) != atomic_load(&t->view_version);
-}
-
-tg_node *tg__view_grad_fn(const tg_tensor *t)
-{
-    if (!t) return NULL;
-    if (is_stale(t)) {
-        pthread_mutex_lock(&regenerate_lock);
-        if (is_stale(t)) tg__regenerate_view((tg_tensor *)t);   /* out of memory: the old history stays, with the error */
-        pthread_mutex_unlock(&regenerate_lock);
-    }
-    return t->grad_fn;
+    if (!v || tg__set_view_of(v, t)) return NULL;
+    return tg__record(v, what, &t, 1, NULL) ? NULL : v;
 }
 
 tg_tensor *tg__as_strided(const tg_tensor *t, const tg_strided *v)
 {
     TG_ARG(t);
-    tg_node *n;
-    tg_tensor *r = view_of(t, TG_OP_AS_STRIDED, v->shape, v->strides, v->ndim, v->offset, &n);
-    tg_strided ts;
-    tg__strided_of(&ts, t);
-    return n && set_geometry(n, &ts, v) ? NULL : r;
+    tg_view_geometry geometry = {.view = *v};
+    tg__strided_of(&geometry.base, t);
+    return view_of(t, (tg_record){.op = TG_OP_AS_STRIDED, TG_PARAMS(geometry)}, v->shape, v->strides, v->ndim, v->offset);
+}
+
+int tg__d_as_strided(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    const tg_view_geometry *p = n->params;
+    return (gi[0] = tg__as_strided_backward(g, &p->base, &p->view)) ? 0 : -1;
 }
 
 tg_tensor *tg__zeros_strided(tg_dtype dt, const tg_strided *s)
@@ -134,11 +60,11 @@ tg_tensor *tg__as_strided_backward(const tg_tensor *g, const tg_strided *base, c
 }
 
 /* Resolves a -1 in shape; fails with PyTorch's messages. */
-static int infer_shape(const int64_t *shape, int ndim, int64_t numel, int64_t *out)
+static int infer_shape(const char *fn, const int64_t *shape, int ndim, int64_t numel, int64_t *out)
 {
     if (ndim < 0 || ndim > TG_MAX_DIMS)
         return tg__faili(TG_E_SHAPE, "tensors may have at most %d dimensions, got %d", TG_MAX_DIMS, ndim);
-    if (ndim > 0 && !shape) return tg__faili(TG_E_NULL, "shape is NULL");
+    if (ndim > 0 && !shape) return tg__faili(TG_E_NULL, "%s(): shape is NULL", fn);
     int infer = -1;
     int64_t known = 1, span = 1;   /* span: zeros read as ones, bounded as in tg__check_shape */
     char buf[256];
@@ -202,11 +128,18 @@ tg_tensor *tg_view(const tg_tensor *t, const int64_t *shape, int ndim)
 {
     TG_ARG(t);
     int64_t sizes[TG_MAX_DIMS], strides[TG_MAX_DIMS];
-    if (infer_shape(shape, ndim, tg_numel(t), sizes)) return NULL;
+    if (infer_shape(__func__, shape, ndim, tg_numel(t), sizes)) return NULL;
     if (!view_strides(t, sizes, ndim, strides))
         return tg__fail(TG_E_SHAPE, "view size is not compatible with input tensor's size and stride (at least one "
                                     "dimension spans across two contiguous subspaces). Use .reshape(...) instead.");
-    return view_of(t, TG_OP_VIEW, sizes, strides, ndim, t->offset, NULL);
+    return view_of(t, (tg_record){.op = TG_OP_VIEW}, sizes, strides, ndim, t->offset);
+}
+
+/* view, reshape and the like: the gradient takes the input's shape. */
+int tg__d_view(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    const tg_meta *in = &n->in_meta[0];
+    return (gi[0] = tg_reshape(g, in->shape, in->ndim)) ? 0 : -1;
 }
 
 tg_tensor *tg__unsafe_view(const tg_tensor *t, const int64_t *shape, int ndim)
@@ -216,7 +149,7 @@ tg_tensor *tg__unsafe_view(const tg_tensor *t, const int64_t *shape, int ndim)
     tg__contiguous_strides(shape, ndim, strides);
     tg_tensor *v = tg__alias(t, shape, strides, ndim, t->offset);
     if (!v) return NULL;
-    if (tg__record(v, TG_OP_UNSAFE_VIEW, (const tg_tensor *[]){t}, 1, NULL)) return NULL;
+    if (tg__record(v, (tg_record){.op = TG_OP_UNSAFE_VIEW}, &t, 1, NULL)) return NULL;
     return v;
 }
 
@@ -224,13 +157,15 @@ tg_tensor *tg_reshape(const tg_tensor *t, const int64_t *shape, int ndim)
 {
     TG_ARG(t);
     int64_t sizes[TG_MAX_DIMS], strides[TG_MAX_DIMS];
-    if (infer_shape(shape, ndim, tg_numel(t), sizes)) return NULL;
+    if (infer_shape(__func__, shape, ndim, tg_numel(t), sizes)) return NULL;
     if (view_strides(t, sizes, ndim, strides))
-        return view_of(t, TG_OP_RESHAPE_ALIAS, sizes, strides, ndim, t->offset, NULL);
+        return view_of(t, (tg_record){.op = TG_OP_RESHAPE_ALIAS}, sizes, strides, ndim, t->offset);
     /* Not viewable: copy, then view the copy (PyTorch's clone + _unsafe_view). */
     tg_tensor *c = tg__clone_contiguous(t);
     return c ? tg__unsafe_view(c, sizes, ndim) : NULL;
 }
+
+typedef struct transpose_params { int64_t dim0, dim1; } transpose_params;
 
 tg_tensor *tg_transpose(const tg_tensor *t, int64_t d0, int64_t d1)
 {
@@ -244,10 +179,16 @@ tg_tensor *tg_transpose(const tg_tensor *t, int64_t d0, int64_t d1)
         shape[a] = t->shape[b]; shape[b] = t->shape[a];
         strides[a] = t->strides[b]; strides[b] = t->strides[a];
     }
-    tg_node *n;
-    tg_tensor *v = view_of(t, TG_OP_TRANSPOSE, shape, strides, t->ndim, t->offset, &n);
-    if (n) { n->ints[0] = a; n->ints[1] = b; }
-    return v;
+    transpose_params p = {a, b};
+    return view_of(t, (tg_record){.op = TG_OP_TRANSPOSE, TG_PARAMS(p)}, shape, strides, t->ndim, t->offset);
+}
+
+/* transpose and t: the gradient transposed back. */
+int tg__d_transpose(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    const transpose_params *p = n->params;
+    if (g->ndim < 2) return (gi[0] = g) ? 0 : -1;
+    return (gi[0] = tg_transpose(g, p->dim0, p->dim1)) ? 0 : -1;
 }
 
 /* PyTorch's t(): a transpose of the two dims of a matrix (vectors as they are). */
@@ -261,11 +202,14 @@ tg_tensor *tg_t(const tg_tensor *t)
         shape[i] = t->shape[t->ndim - 1 - i];
         strides[i] = t->strides[t->ndim - 1 - i];
     }
-    tg_node *n;
-    tg_tensor *v = view_of(t, TG_OP_T, shape, strides, t->ndim, t->offset, &n);
-    if (n) { n->ints[0] = 0; n->ints[1] = t->ndim == 2 ? 1 : 0; }
-    return v;
+    transpose_params p = {0, t->ndim == 2 ? 1 : 0};
+    return view_of(t, (tg_record){.op = TG_OP_T, TG_PARAMS(p)}, shape, strides, t->ndim, t->offset);
 }
+
+typedef struct permute_params {
+    int ndim;
+    int64_t dims[TG_MAX_DIMS];
+} permute_params;
 
 tg_tensor *tg_permute(const tg_tensor *t, const int64_t *dims, int ndims)
 {
@@ -276,29 +220,32 @@ tg_tensor *tg_permute(const tg_tensor *t, const int64_t *dims, int ndims)
                         t->ndim, ndims);
     int64_t shape[TG_MAX_DIMS], strides[TG_MAX_DIMS];
     bool seen[TG_MAX_DIMS] = {false};
-    int64_t perm[TG_MAX_DIMS];
+    permute_params p = {.ndim = ndims};
     for (int i = 0; i < ndims; i++) {
         int64_t d;
         if (tg__wrap_dim(dims[i], t->ndim, &d)) return NULL;
         if (seen[d]) return tg__fail(TG_E_INVALID, "permute(): duplicate dims are not allowed.");
         seen[d] = true;
-        perm[i] = d;
+        p.dims[i] = d;
         shape[i] = t->shape[d];
         strides[i] = t->strides[d];
     }
-    tg_node *n;
-    tg_tensor *v = view_of(t, TG_OP_PERMUTE, shape, strides, ndims, t->offset, &n);
-    if (n) {
-        n->n_ints = ndims;
-        memcpy(n->ints, perm, (size_t)ndims * sizeof *perm);
-    }
-    return v;
+    return view_of(t, (tg_record){.op = TG_OP_PERMUTE, TG_PARAMS(p)}, shape, strides, ndims, t->offset);
+}
+
+/* The gradient permuted back. */
+int tg__d_permute(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    const permute_params *p = n->params;
+    int64_t inverse[TG_MAX_DIMS];
+    for (int i = 0; i < p->ndim; i++) inverse[p->dims[i]] = i;
+    return (gi[0] = tg_permute(g, inverse, p->ndim)) ? 0 : -1;
 }
 
 tg_tensor *tg_expand(const tg_tensor *t, const int64_t *shape, int ndim)
 {
     TG_ARG(t);
-    if (ndim > 0 && !shape) return tg__fail(TG_E_NULL, "shape is NULL");
+    if (ndim > 0 && !shape) return tg__fail(TG_E_NULL, "%s(): shape is NULL", __func__);
     if (ndim < t->ndim || ndim > TG_MAX_DIMS) {
         char a[256], b[256];
         return tg__fail(TG_E_SHAPE,
@@ -339,7 +286,16 @@ tg_tensor *tg_expand(const tg_tensor *t, const int64_t *shape, int ndim)
     }
     /* No memory is needed, but the element count must fit like any tensor's. */
     if (tg__check_shape(sizes, ndim)) return NULL;
-    return view_of(t, TG_OP_EXPAND, sizes, strides, ndim, t->offset, NULL);
+    return view_of(t, (tg_record){.op = TG_OP_EXPAND}, sizes, strides, ndim, t->offset);
+}
+
+/* expand, clone and to: the gradient as it is (the engine sums an
+   expanded one back to the input's shape and casts it to its dtype). */
+int tg__d_identity(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    (void)n;
+    gi[0] = g;
+    return 0;
 }
 
 tg_tensor *tg_contiguous(const tg_tensor *t)
@@ -366,41 +322,41 @@ tg_tensor *tg_unsqueeze(const tg_tensor *t, int64_t dim)
         strides[i] = t->strides[j];
         j++;
     }
-    tg_node *n;
-    tg_tensor *v = view_of(t, TG_OP_UNSQUEEZE, shape, strides, t->ndim + 1, t->offset, &n);
-    if (n) n->ints[0] = d;
-    return v;
+    return view_of(t, (tg_record){.op = TG_OP_UNSQUEEZE}, shape, strides, t->ndim + 1, t->offset);
 }
 
-static tg_tensor *squeeze(const tg_tensor *t, int64_t dim, tg_op op)
+static tg_tensor *squeeze(const char *fn, const tg_tensor *t, int64_t dim, tg_op op)
 {
-    TG_ARG(t);
+    TG_ARG_OF(fn, t);
     int64_t d;
     if (tg__wrap_dim(dim, t->ndim, &d)) return NULL;
-    if (t->ndim == 0 || t->shape[d] != 1) return view_of(t, op, t->shape, t->strides, t->ndim, t->offset, NULL);
+    if (t->ndim == 0 || t->shape[d] != 1) return view_of(t, (tg_record){.op = op}, t->shape, t->strides, t->ndim, t->offset);
     int64_t shape[TG_MAX_DIMS], strides[TG_MAX_DIMS];
     for (int i = 0, j = 0; i < t->ndim; i++) {
         if (i == d) continue;
         shape[j] = t->shape[i];
         strides[j++] = t->strides[i];
     }
-    return view_of(t, op, shape, strides, t->ndim - 1, t->offset, NULL);
+    return view_of(t, (tg_record){.op = op}, shape, strides, t->ndim - 1, t->offset);
 }
 
-tg_tensor *tg_squeeze_dim(const tg_tensor *t, int64_t dim) { return squeeze(t, dim, TG_OP_SQUEEZE_DIM); }
+tg_tensor *tg_squeeze_dim(const tg_tensor *t, int64_t dim) { return squeeze(__func__, t, dim, TG_OP_SQUEEZE_DIM); }
 /* matmul's squeeze_ of its own mm result: PyTorch changes that tensor in
    place, so the result is no view (in-place operations on it are fine) and
    its version counter has moved to 1. */
 tg_tensor *tg__squeeze_inplace(const tg_tensor *t, int64_t dim)
 {
-    tg_tensor *v = squeeze(t, dim, TG_OP_SQUEEZE_INPLACE);
-    if (v && v->view_base) {
-        tg__unref(v->view_base);
-        v->view_base = NULL;
+    tg_tensor *v = squeeze(__func__, t, dim, TG_OP_SQUEEZE_INPLACE);
+    if (v && tg__view_base(v)) {
+        tg__unref(v->autograd->view_base);
+        v->autograd->view_base = NULL;
     }
     if (v) tg__bump_version(v);
     return v;
 }
+
+typedef struct select_params { int64_t dim, index; } select_params;
+typedef struct slice_params { int64_t dim, start, end, step; } slice_params;
 
 tg_tensor *tg_select(const tg_tensor *t, int64_t dim, int64_t index)
 {
@@ -421,10 +377,9 @@ tg_tensor *tg_select(const tg_tensor *t, int64_t dim, int64_t index)
         shape[j] = t->shape[i];
         strides[j++] = t->strides[i];
     }
-    tg_node *n;
-    tg_tensor *v = view_of(t, TG_OP_SELECT, shape, strides, t->ndim - 1, t->offset + index * t->strides[d], &n);
-    if (n) { n->ints[0] = d; n->ints[1] = index; }
-    return v;
+    select_params p = {d, index};
+    return view_of(t, (tg_record){.op = TG_OP_SELECT, TG_PARAMS(p)}, shape, strides, t->ndim - 1,
+                   t->offset + index * t->strides[d]);
 }
 
 tg_tensor *tg_slice(const tg_tensor *t, int64_t dim, int64_t start, int64_t end, int64_t step)
@@ -457,40 +412,65 @@ tg_tensor *tg_slice(const tg_tensor *t, int64_t dim, int64_t start, int64_t end,
     memcpy(strides, t->strides, sizeof strides);
     shape[d] = (end - start + step - 1) / step;
     strides[d] = t->strides[d] * step;
-    tg_node *n;
-    tg_tensor *v = view_of(t, TG_OP_SLICE, shape, strides, t->ndim, t->offset + start * t->strides[d], &n);
-    if (n) { n->ints[0] = d; n->ints[1] = start; n->ints[2] = end; n->ints[3] = step; }
-    return v;
+    slice_params p = {d, start, end, step};
+    return view_of(t, (tg_record){.op = TG_OP_SLICE, TG_PARAMS(p)}, shape, strides, t->ndim,
+                   t->offset + start * t->strides[d]);
 }
 
-/* The gradient of select/slice: zeros of the input's shape with g placed
-   where the view was. Differentiable, so second derivatives work. */
-static tg_tensor *scatter_back(tg_op op, const tg_tensor *g, const tg_meta *in, const int64_t *p)
+/* The view of t that select or slice with parameters p took. */
+typedef tg_tensor *(*view_fn)(const tg_tensor *t, const void *p);
+
+static tg_tensor *select_of(const tg_tensor *t, const void *p)
+{
+    const select_params *s = p;
+    return tg_select(t, s->dim, s->index);
+}
+
+static tg_tensor *slice_of(const tg_tensor *t, const void *p)
+{
+    const slice_params *s = p;
+    return tg_slice(t, s->dim, s->start, s->end, s->step);
+}
+
+/* The gradient of select and slice: zeros of the input's shape with g
+   placed where the view was; a node of its own (SelectBackwardBackward0,
+   SliceBackwardBackward0) with the view's parameters, whose derivative
+   takes the view of g again, so second derivatives work. */
+static tg_tensor *scatter_back(tg_record what, view_fn view, const tg_tensor *g, const tg_meta *in)
 {
     tg_tensor *out = tg_zeros(in->shape, in->ndim, g->dtype);
     if (!out) return NULL;
     tg_tensor *dst;
     TG_NO_GRAD {
-        dst = op == TG_OP_SELECT_BACKWARD ? tg_select(out, p[0], p[1]) : tg_slice(out, p[0], p[1], p[2], p[3]);
+        dst = view(out, what.params);
     }
     if (!dst) return NULL;
     tg__copy_into(dst, g);
-    tg_node *n;
-    if (tg__record(out, op, (const tg_tensor *[]){g}, 1, &n)) return NULL;
-    if (!n) return out;
-    memcpy(n->ints, p, 4 * sizeof *p);
-    return out;
+    return tg__record(out, what, &g, 1, NULL) ? NULL : out;
 }
 
-tg_tensor *tg__select_backward(const tg_tensor *g, const tg_meta *in, int64_t dim, int64_t index)
+int tg__d_select(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
-    return scatter_back(TG_OP_SELECT_BACKWARD, g, in, (int64_t[4]){dim, index, 0, 0});
+    const select_params *p = n->params;
+    tg_record what = {TG_OP_SELECT_BACKWARD, TG_PARAMS(*p)};
+    return (gi[0] = scatter_back(what, select_of, g, &n->in_meta[0])) ? 0 : -1;
 }
 
-tg_tensor *tg__slice_backward(const tg_tensor *g, const tg_meta *in, int64_t dim, int64_t start, int64_t end,
-                              int64_t step)
+int tg__d_select_backward(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
-    return scatter_back(TG_OP_SLICE_BACKWARD, g, in, (int64_t[4]){dim, start, end, step});
+    return (gi[0] = select_of(g, n->params)) ? 0 : -1;
+}
+
+int tg__d_slice(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    const slice_params *p = n->params;
+    tg_record what = {TG_OP_SLICE_BACKWARD, TG_PARAMS(*p)};
+    return (gi[0] = scatter_back(what, slice_of, g, &n->in_meta[0])) ? 0 : -1;
+}
+
+int tg__d_slice_backward(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    return (gi[0] = slice_of(g, n->params)) ? 0 : -1;
 }
 
 tg_tensor *tg_detach(const tg_tensor *t)
@@ -503,12 +483,9 @@ tg_tensor *tg_data(const tg_tensor *t)
 {
     TG_ARG(t);
     tg_tensor *d = tg__alias(t, t->shape, t->strides, t->ndim, t->offset);
-    tg_version_counter *v = d ? tg__malloc(sizeof *v) : NULL;
+    tg_version_counter *v = d ? tg__version_new() : NULL;
     if (!v) return NULL;
-    atomic_init(&v->refs, 1);
-    atomic_init(&v->value, 0);
-    atomic_init(&v->inplace_op, 0);
-    atomic_fetch_sub(&d->version->refs, 1);   /* t still holds the shared counter */
+    tg__version_unref(d->version);   /* t still holds the shared counter */
     d->version = v;
     return d;
 }

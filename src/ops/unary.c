@@ -1,55 +1,82 @@
-/* Unary elementwise functions, where, and dtype conversion. */
-#include "../internal.h"
+/* Unary elementwise operations: each public function beside its
+   derivative. A function names its kernel (kernels/elementwise.def), its
+   node (graph/ops.def) and what its derivative reads in slot 0: nothing,
+   the input x, or the result y. */
+#include "ops.h"
 
-typedef struct unary_def {
-    tg_op op;
-    tg_unop kernel;
-    bool floating_only;   /* integer inputs are promoted to float first */
-    bool saves_input, saves_output;
-} unary_def;
+typedef enum unary_saves { SAVES_NOTHING, SAVES_INPUT, SAVES_RESULT } unary_saves;
 
-static tg_tensor *unary(const unary_def *d, const tg_tensor *a)
+/* fn is the public function's name, for errors. Integer inputs of a kernel
+   without an integer body are promoted to float first, as PyTorch does. */
+static tg_tensor *unary(const char *fn, tg_unary_kernel k, tg_op op, unary_saves saves, const tg_tensor *a)
 {
-    TG_ARG(a);
-    if (a->dtype == TG_BOOL && d->kernel == TG_UN_NEG)
+    TG_ARG_OF(fn, a);
+    if (a->dtype == TG_BOOL && k == TG_UN_NEG)
         return tg__fail(TG_E_DTYPE, "Negation, the `-` operator, on a bool tensor is not supported. "
                                     "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
-    tg_dtype dt = a->dtype;
-    if (d->floating_only && !tg__is_floating(dt)) dt = TG_F32;
+    tg_dtype dt = tg__is_floating(a->dtype) || tg__k_unary_takes_integers(k) ? a->dtype : TG_F32;
     const tg_tensor *src = dt == a->dtype ? a : tg__cast(a, dt);
     tg_tensor *out = src ? tg__new_like(dt, a->shape, a->ndim, &a, 1) : NULL;
     if (!out) return NULL;
-    tg__k_unary(d->kernel, out, src);
+    tg__k_unary(k, out, src);
     tg_node *n;
-    if (tg__record(out, d->op, (const tg_tensor *[]){a}, 1, &n)) return NULL;
+    if (tg__record(out, (tg_record){.op = op, .n_saved = saves != SAVES_NOTHING}, &a, 1, &n)) return NULL;
     if (!n) return out;
-    if (d->saves_input) tg__save(n, 0, a);
-    if (d->saves_output && tg__save_output(n, 1, out)) return NULL;
+    if (saves == SAVES_INPUT) tg__save(n, 0, a);
+    if (saves == SAVES_RESULT && tg__save_output(n, 0, out)) return NULL;
     return out;
 }
 
-#define UNARY(fn, OP, KERNEL, FLOAT_ONLY, IN, OUT)                                 \
-    tg_tensor *fn(const tg_tensor *t)                                              \
-    {                                                                              \
-        static const unary_def d = {OP, KERNEL, FLOAT_ONLY, IN, OUT};              \
-        return unary(&d, t);                                                       \
-    }
+/* The one gradient of a unary node, or -1. */
+static int gradient(tg_tensor **gi, tg_tensor *g) { return (gi[0] = g) ? 0 : -1; }
 
-UNARY(tg_neg, TG_OP_NEG, TG_UN_NEG, false, false, false)
-UNARY(tg_exp, TG_OP_EXP, TG_UN_EXP, true, false, true)
-UNARY(tg_log, TG_OP_LOG, TG_UN_LOG, true, true, false)
-UNARY(tg_sqrt, TG_OP_SQRT, TG_UN_SQRT, true, false, true)
-UNARY(tg_abs, TG_OP_ABS, TG_UN_ABS, false, true, false)
-UNARY(tg_sin, TG_OP_SIN, TG_UN_SIN, true, true, false)
-UNARY(tg_cos, TG_OP_COS, TG_UN_COS, true, true, false)
-UNARY(tg_tanh, TG_OP_TANH, TG_UN_TANH, true, false, true)
-UNARY(tg_sigmoid, TG_OP_SIGMOID, TG_UN_SIGMOID, true, false, true)
-UNARY(tg_relu, TG_OP_RELU, TG_UN_RELU, false, false, true)
-UNARY(tg_sign, TG_OP_SIGN, TG_UN_SIGN, false, false, false)
+tg_tensor *tg_neg(const tg_tensor *x) { return unary(__func__, TG_UN_NEG, TG_OP_NEG, SAVES_NOTHING, x); }
+int tg__d_neg(tg_node *n, tg_tensor *g, tg_tensor **gi) { (void)n; return gradient(gi, tg_neg(g)); }
+
+tg_tensor *tg_exp(const tg_tensor *x) { return unary(__func__, TG_UN_EXP, TG_OP_EXP, SAVES_RESULT, x); }
+int tg__d_exp(tg_node *n, tg_tensor *g, tg_tensor **gi) { return gradient(gi, tg_mul(g, SAVED(0))); }
+
+tg_tensor *tg_log(const tg_tensor *x) { return unary(__func__, TG_UN_LOG, TG_OP_LOG, SAVES_INPUT, x); }
+int tg__d_log(tg_node *n, tg_tensor *g, tg_tensor **gi) { return gradient(gi, tg_div(g, SAVED(0))); }
+
+tg_tensor *tg_sqrt(const tg_tensor *x) { return unary(__func__, TG_UN_SQRT, TG_OP_SQRT, SAVES_RESULT, x); }
+int tg__d_sqrt(tg_node *n, tg_tensor *g, tg_tensor **gi) { return gradient(gi, tg_div(g, tg_mul_scalar(SAVED(0), 2))); }
+
+tg_tensor *tg_abs(const tg_tensor *x) { return unary(__func__, TG_UN_ABS, TG_OP_ABS, SAVES_INPUT, x); }
+int tg__d_abs(tg_node *n, tg_tensor *g, tg_tensor **gi) { return gradient(gi, tg_mul(g, tg_sign(SAVED(0)))); }
+
+tg_tensor *tg_sin(const tg_tensor *x) { return unary(__func__, TG_UN_SIN, TG_OP_SIN, SAVES_INPUT, x); }
+int tg__d_sin(tg_node *n, tg_tensor *g, tg_tensor **gi) { return gradient(gi, tg_mul(g, tg_cos(SAVED(0)))); }
+
+tg_tensor *tg_cos(const tg_tensor *x) { return unary(__func__, TG_UN_COS, TG_OP_COS, SAVES_INPUT, x); }
+int tg__d_cos(tg_node *n, tg_tensor *g, tg_tensor **gi) { return gradient(gi, tg_mul(g, tg_neg(tg_sin(SAVED(0))))); }
+
+/* d tanh = 1 - y^2 */
+tg_tensor *tg_tanh(const tg_tensor *x) { return unary(__func__, TG_UN_TANH, TG_OP_TANH, SAVES_RESULT, x); }
+int tg__d_tanh(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    tg_tensor *y = SAVED(0);
+    return gradient(gi, tg_mul(g, tg_rsub_scalar(tg_mul(y, y), 1)));
+}
+
+/* d sigmoid = (1 - y) y */
+tg_tensor *tg_sigmoid(const tg_tensor *x) { return unary(__func__, TG_UN_SIGMOID, TG_OP_SIGMOID, SAVES_RESULT, x); }
+int tg__d_sigmoid(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    tg_tensor *y = SAVED(0);
+    return gradient(gi, tg_mul(g, tg_mul(tg_rsub_scalar(y, 1), y)));
+}
+
+tg_tensor *tg_relu(const tg_tensor *x) { return unary(__func__, TG_UN_RELU, TG_OP_RELU, SAVES_RESULT, x); }
+int tg__d_relu(tg_node *n, tg_tensor *g, tg_tensor **gi) { return gradient(gi, tg__threshold_backward(g, SAVED(0))); }
+
+/* sign's gradient is zero (tg__d_zero, ops/inplace.c). */
+tg_tensor *tg_sign(const tg_tensor *x) { return unary(__func__, TG_UN_SIGN, TG_OP_SIGN, SAVES_NOTHING, x); }
 
 /* A node of its own (ThresholdBackwardBackward0) with an edge to y, so that,
    as in PyTorch, relu's derivative depends on relu's output: differentiating
-   it again gives zeros for the input rather than "not used in the graph". */
+   it again gives zeros for the input rather than "not used in the graph".
+   Saves y. */
 tg_tensor *tg__threshold_backward(const tg_tensor *g, const tg_tensor *y)
 {
     TG_ARG(g);
@@ -59,61 +86,19 @@ tg_tensor *tg__threshold_backward(const tg_tensor *g, const tg_tensor *y)
     tg_tensor *out = off && zero ? tg__where(off, zero, g) : NULL;
     if (!out) return NULL;
     tg_node *n;
-    if (tg__record(out, TG_OP_THRESHOLD_BACKWARD, (const tg_tensor *[]){g, y}, 2, &n)) return NULL;
-    if (!n) return out;
-    tg__save(n, 0, y);
+    if (tg__record(out, (tg_record){.op = TG_OP_THRESHOLD_BACKWARD, .n_saved = 1}, (const tg_tensor *[]){g, y}, 2, &n))
+        return NULL;
+    if (n) tg__save(n, 0, y);
     return out;
 }
 
-tg_tensor *tg_where(const tg_tensor *cond, const tg_tensor *a, const tg_tensor *b)
+/* threshold_backward's own derivative, as derivatives.yaml: the same mask for
+   g, zeros for the output it reads. */
+int tg__d_threshold_backward(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
-    TG_ARG(cond);
-    TG_ARG(a);
-    TG_ARG(b);
-    if (cond->dtype != TG_BOOL)
-        return tg__fail(TG_E_DTYPE, "where expected condition to be a boolean tensor, but got a tensor with dtype %s",
-                        tg__dtype_short(cond->dtype));
-    tg_tensor *out = tg__where(cond, a, b);
-    if (!out) return NULL;
-    /* The condition is not differentiable: like PyTorch's WhereBackward0,
-       the node has edges for a and b only. */
-    tg_node *n;
-    if (tg__record(out, TG_OP_WHERE, (const tg_tensor *[]){a, b}, 2, &n)) return NULL;
-    if (!n) return out;
-    tg__save(n, 0, cond);
-    return out;
+    tg_tensor *y = SAVED(0);
+    if (!y) return -1;
+    if (NEED(0)) gi[0] = tg__threshold_backward(g, y);
+    if (NEED(1)) gi[1] = tg_zeros(g->shape, g->ndim, g->dtype);
+    return tg__derivative_done(n, gi);
 }
-
-/* A copy of t in dtype dt, laid out like t (preserve_format) unless asked
-   to be contiguous; no history. */
-static tg_tensor *copy_of(const tg_tensor *t, tg_dtype dt, bool contiguous)
-{
-    tg_tensor *out = contiguous ? tg__new(dt, t->shape, t->ndim) : tg__new_like(dt, t->shape, t->ndim, &t, 1);
-    if (out) tg__copy_into(out, t);
-    return out;
-}
-
-tg_tensor *tg_to(const tg_tensor *t, tg_dtype dtype)
-{
-    TG_ARG(t);
-    if (!tg__is_supported(dtype))
-        return tg__fail(TG_E_DTYPE, "dtype %s is not supported yet", tg_dtype_name(dtype));
-    if (dtype == t->dtype) return tg__share(t);   /* like PyTorch, the same tensor */
-    tg_tensor *out = copy_of(t, dtype, false);
-    if (!out) return NULL;
-    if (!tg__is_floating(dtype)) return out;   /* integers carry no gradient */
-    return tg__record(out, TG_OP_TO_COPY, (const tg_tensor *[]){t}, 1, NULL) ? NULL : out;
-}
-
-/* clone with PyTorch's preserve_format (t's layout), or contiguous. */
-static tg_tensor *clone(const tg_tensor *t, bool contiguous)
-{
-    TG_ARG(t);
-    tg_tensor *out = copy_of(t, t->dtype, contiguous);
-    if (!out) return NULL;
-    if (tg__record(out, TG_OP_CLONE, (const tg_tensor *[]){t}, 1, NULL)) return NULL;
-    return out;
-}
-
-tg_tensor *tg_clone(const tg_tensor *t) { return clone(t, false); }
-tg_tensor *tg__clone_contiguous(const tg_tensor *t) { return clone(t, true); }

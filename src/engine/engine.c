@@ -5,7 +5,7 @@
    gradients that reach each node. Everything a run could fail on (freed
    graphs, saved tensors modified in place) is checked before any node runs,
    so a failed backward leaves every tensor as it was. */
-#include "../internal.h"
+#include "../ops/ops.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -225,7 +225,7 @@ static tg_tensor *fit_gradient(const tg_node *n, int i, tg_tensor *g)
             !tg__same_shape(tmp, nd, g->shape, g->ndim))
             return tg__fail(TG_E_AUTOGRAD,
                             "Function %s returned an invalid gradient at index %d - got %s but expected shape compatible with %s",
-                            TG_OPS[n->op].name, i, tg__shape_str(g->shape, g->ndim, got, sizeof got),
+                            tg__op_name(n->op), i, tg__shape_str(g->shape, g->ndim, got, sizeof got),
                             tg__shape_str(m->shape, m->ndim, want, sizeof want));
         g = tg__sum_to(g, m->shape, m->ndim);
         if (!g) return NULL;
@@ -252,24 +252,18 @@ static tg_tensor *fit_gradient(const tg_node *n, int i, tg_tensor *g)
 static int prepare_grad(const tg_tensor *leaf, tg_tensor *g, bool create_graph, tg_tensor **out)
 {
     *out = NULL;
-    if (leaf->grad && !create_graph) return 0;
-    tg_tensor *grad;
-    if (leaf->grad) {
-        grad = tg_add(leaf->grad, g);
-    } else {
-        grad = tg__new(leaf->dtype, leaf->shape, leaf->ndim);
-        /* PyTorch's gradient layout contract: a dense leaf's layout, else contiguous */
-        if (grad && tg__is_dense(leaf)) memcpy(grad->strides, leaf->strides, sizeof grad->strides);
-        if (grad && create_graph) grad = tg_copy_(grad, g);
-        else if (grad) tg__copy_into(grad, g);
-    }
+    tg_tensor *grad = tg__grad_of(leaf);
+    if (grad && !create_graph) return 0;
+    grad = grad ? tg_add(grad, g) : tg__grad_copy(g, leaf);
     if (!grad) return -1;
     tg__ref(grad);
     *out = grad;
     return 0;
 }
 
-/* Stores every waiting leaf gradient, or none of them. */
+/* Stores every waiting leaf gradient, or none of them. Adding in place
+   into a .grad of the gradient's dtype and shape allocates nothing, so it
+   cannot fail once the new tensors are made. */
 static int accumulate_all(task *t, bool create_graph)
 {
     tg_tensor **fresh = tg__calloc(t->count + 1, sizeof *fresh);
@@ -284,15 +278,14 @@ static int accumulate_all(task *t, bool create_graph)
     for (size_t k = 0; k < t->count; k++) {
         entry *e = lookup(t, t->order[k]);
         if (e->node->op != TG_OP_ACCUMULATE_GRAD || !e->buffer) continue;
-        tg_tensor *leaf = e->node->leaf;
+        tg_autograd *leaf = e->node->leaf->autograd;
         if (rc != 0) {
             if (fresh[k]) tg__unref(fresh[k]);
         } else if (fresh[k]) {
             if (leaf->grad) tg__unref(leaf->grad);
             leaf->grad = fresh[k];
-        } else {
-            tg__k_binary(TG_BIN_ADD, leaf->grad, leaf->grad, e->buffer);
-            tg__bump_version(leaf->grad);
+        } else if (!tg_add_(leaf->grad, e->buffer)) {
+            rc = -1;
         }
     }
     tg__unlock_grads();
@@ -320,8 +313,9 @@ static void release_saved(task *t)
 static int run_node(task *t, entry *e)
 {
     tg_node *n = e->node;
-    tg_tensor *grads[TG_NODE_MAX_IN] = {0};
-    int rc = TG_OPS[n->op].derivative(n, e->buffer, grads);
+    tg_tensor **grads = tg__calloc((size_t)n->n_next + 1, sizeof *grads);
+    if (!grads) return -1;
+    int rc = TG_DERIVATIVES[n->op](n, e->buffer, grads);
     for (int i = 0; i < n->n_next && rc == 0; i++) {
         if (!n->next[i].node || !grads[i]) continue;
         entry *target = lookup(t, n->next[i].node);
@@ -330,6 +324,7 @@ static int run_node(task *t, entry *e)
         rc = fitted ? add_to_buffer(target, fitted) : -1;
     }
     e->ran = rc == 0;
+    free(grads);
     return rc;
 }
 
@@ -455,7 +450,7 @@ static int make_grads(tg_tensor *const *outputs, tg_tensor *const *given, int n,
     for (int i = 0; i < n; i++) {
         const tg_tensor *out = outputs[i];
         const tg_tensor *g = given ? given[i] : NULL;
-        if (!out->requires_grad)
+        if (!tg__requires_grad(out))
             return tg__faili(TG_E_AUTOGRAD, "element %d of tensors does not require grad and does not have a grad_fn", i);
         if (g) {
             if (!tg__same_shape(g->shape, g->ndim, out->shape, out->ndim)) {
@@ -503,7 +498,7 @@ int tg_autograd_grad(tg_tensor *const *outputs, int n_out, tg_tensor *const *inp
     for (int i = 0; i < n_out; i++) TG_ARGI(outputs[i]);
     for (int i = 0; i < n_in; i++) {
         TG_ARGI(inputs[i]);
-        if (!inputs[i]->requires_grad)
+        if (!tg__requires_grad(inputs[i]))
             return tg__faili(TG_E_AUTOGRAD, "One of the differentiated Tensors does not require grad");
     }
     if (tg_scope_begin() < 0) return -1;

@@ -1,7 +1,7 @@
 /* Every allocation of the library goes through here, so that a failure is
    always reported the same way (TG_E_OOM) and so that tests can make the
    N-th allocation fail (TG_FAULT_INJECTION builds). */
-#include "internal.h"
+#include "core.h"
 
 #include <stdlib.h>
 

@@ -15,7 +15,7 @@
    Perturbations write the f64 element straight into the variable's storage
    and put the saved bits back afterwards: no operation runs on the inputs,
    so neither their version counters nor their histories change. */
-#include "../internal.h"
+#include "../ops/ops.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -99,7 +99,7 @@ static const tg_node **graph_nodes(const tg_node *root, size_t *n_nodes)
 static bool reaches(const tg_tensor *out, const tg_tensor *var, const tg_node **nodes, size_t n_nodes)
 {
     if (out == var) return true;
-    const tg_node *target = var->grad_fn ? var->grad_fn : var->grad_acc;
+    const tg_node *target = tg__grad_fn(var) ? tg__grad_fn(var) : var->autograd->grad_acc;
     for (size_t j = 0; target && j < n_nodes; j++)
         if (nodes[j] == target) return true;
     return false;
@@ -119,11 +119,11 @@ static int gradients(tg_tensor *out, tg_tensor *grad_out, tg_tensor *const *vars
     size_t n_nodes = 0;
     const tg_node **nodes = NULL;
     int rc = reached && found && position ? 0 : -1;
-    if (rc == 0 && out->grad_fn && !(nodes = graph_nodes(out->grad_fn, &n_nodes))) rc = -1;
+    if (rc == 0 && tg__grad_fn(out) && !(nodes = graph_nodes(tg__grad_fn(out), &n_nodes))) rc = -1;
     int m = 0;
     for (int k = 0; k < n && rc == 0; k++) {
         grads[k] = NULL;
-        if (out->requires_grad && tg_numel(out) > 0 && reaches(out, vars[k], nodes, n_nodes)) {
+        if (tg__requires_grad(out) && tg_numel(out) > 0 && reaches(out, vars[k], nodes, n_nodes)) {
             reached[m] = vars[k];
             position[m++] = k;
         }
@@ -331,9 +331,9 @@ static int check_arguments(tg_gradcheck_fn f, tg_tensor *const *inputs, int n, t
         if (inputs[k]->dtype != TG_F64)
             return tg__faili(TG_E_DTYPE, "tg_gradcheck(): input %d is %s; gradcheck needs torch.float64 inputs",
                              k, tg_dtype_name(inputs[k]->dtype));
-        if (!inputs[k]->requires_grad)
+        if (!tg__requires_grad(inputs[k]))
             return tg__faili(TG_E_AUTOGRAD, "tg_gradcheck(): input %d does not require grad", k);
-        if (inputs[k]->grad_fn)
+        if (tg__grad_fn(inputs[k]))
             return tg__faili(TG_E_AUTOGRAD, "tg_gradcheck(): input %d is not a leaf tensor", k);
     }
     if (!(opts.eps >= 0) || !(opts.atol >= 0) || !(opts.rtol >= 0))

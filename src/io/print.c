@@ -1,7 +1,7 @@
 /* Printing: tg_repr and tg_print write what Python's print(t) writes in
    PyTorch 1.13 (torch/_tensor_str.py with the default print options), byte
    for byte. REFERENCE.md section 4 describes the algorithm followed here. */
-#include "internal.h"
+#include "../graph/graph.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -72,14 +72,6 @@ static bool printable(tg_dtype dt)
    Python's tolist(). Integers are read as int64 so no digit is lost. */
 static double load_float(const char *p, tg_dtype dt) { return tg__load(p, dt); }
 
-static int64_t load_int(const char *p, tg_dtype dt)
-{
-    switch (dt) {
-    case TG_I32: return *(const int32_t *)p;
-    case TG_BOOL: return *(const bool *)p;
-    default: return *(const int64_t *)p;
-    }
-}
 
 /* Python's _Formatter: one mode and one width for the whole tensor. */
 typedef struct formatter {
@@ -110,7 +102,7 @@ static int int_text(tg_dtype dt, int64_t v, char *buf)
 static int elem_text(const formatter *f, const char *p, char *buf)
 {
     if (f->floating) return float_text(f, load_float(p, f->dtype), buf);
-    return int_text(f->dtype, load_int(p, f->dtype), buf);
+    return int_text(f->dtype, tg__load_int(p, f->dtype), buf);
 }
 
 /* ------------------------------------------------------------ formatter */
@@ -329,8 +321,8 @@ static void collect_suffixes(const tg_tensor *t, suffix_list *s)
         snprintf(next_suffix(s), SUFFIX_CAP, "dtype=%s", tg_dtype_name(t->dtype));
     }
     if (tg__view_grad_fn(t))
-        snprintf(next_suffix(s), SUFFIX_CAP, "grad_fn=<%s>", tg_node_name(t->grad_fn));
-    else if (t->requires_grad)
+        snprintf(next_suffix(s), SUFFIX_CAP, "grad_fn=<%s>", tg_node_name(tg__grad_fn(t)));
+    else if (tg__requires_grad(t))
         snprintf(next_suffix(s), SUFFIX_CAP, "requires_grad=True");
 }
 

@@ -1,7 +1,42 @@
-/* The autograd attributes of a tensor: requires_grad, is_leaf, grad. */
-#include "../internal.h"
+/* The autograd data of a tensor (Note [Autograd data] in core/core.h) and
+   its public attributes: requires_grad, is_leaf, grad. */
+#include "graph.h"
 
 #include <pthread.h>
+#include <stdlib.h>
+
+static void release_autograd(tg_autograd *a)
+{
+    if (a->grad_fn) tg__node_unref(a->grad_fn);
+    if (a->grad) tg__unref(a->grad);
+    if (a->view_base) tg__unref(a->view_base);
+    free(a);
+}
+
+static pthread_once_t install_once = PTHREAD_ONCE_INIT;
+
+static void install(void) { tg__install_autograd_release(release_autograd); }
+
+tg_autograd *tg__autograd(tg_tensor *t)
+{
+    if (t->autograd) return t->autograd;
+    pthread_once(&install_once, install);
+    t->autograd = tg__calloc(1, sizeof *t->autograd);
+    return t->autograd;
+}
+
+int tg__share_history(tg_tensor *alias, const tg_tensor *t)
+{
+    if (!t->autograd) return 0;
+    tg_autograd *a = tg__autograd(alias);
+    if (!a) return -1;
+    a->requires_grad = t->autograd->requires_grad;
+    if (t->autograd->grad_fn) {
+        tg__node_ref(t->autograd->grad_fn);
+        a->grad_fn = t->autograd->grad_fn;
+    }
+    return 0;
+}
 
 /* Note [The gradient lock]: threads may run backward into the same leaves at
    once (shared parameters), so a backward stores its leaves' gradients, and
@@ -26,29 +61,32 @@ tg_tensor *tg_requires_grad_(tg_tensor *t, bool requires_grad)
     }
     if (requires_grad && !tg__is_floating(t->dtype))
         return tg__fail(TG_E_DTYPE, "only Tensors of floating point dtype can require gradients");
-    if (requires_grad && t->view_base) {
+    if (!requires_grad && !t->autograd) return t;
+    tg_autograd *a = tg__autograd(t);
+    if (!a) return NULL;
+    if (requires_grad && a->view_base) {
         /* A view made a leaf of its own stops following its base: its base
            never takes its history from it, and holding the base would close
            a cycle (v -> base -> the base's in-place history -> v's
            AccumulateGrad -> v) once the base is written with v. */
-        tg__unref(t->view_base);
-        t->view_base = NULL;
+        tg__unref(a->view_base);
+        a->view_base = NULL;
     }
-    t->requires_grad = requires_grad;
+    a->requires_grad = requires_grad;
     return t;
 }
 
 /* Both through tg__view_grad_fn: a view's base may have a new history. */
-bool tg_requires_grad(const tg_tensor *t) { return t && (tg__view_grad_fn(t) || t->requires_grad); }
+bool tg_requires_grad(const tg_tensor *t) { return t && (tg__view_grad_fn(t) || tg__requires_grad(t)); }
 bool tg_is_leaf(const tg_tensor *t) { return t && !tg__view_grad_fn(t); }
-tg_tensor *tg_grad(const tg_tensor *t) { return t ? t->grad : NULL; }
+tg_tensor *tg_grad(const tg_tensor *t) { return t ? tg__grad_of(t) : NULL; }
 
 void tg_zero_grad(tg_tensor *t)
 {
-    if (!t) return;
+    if (!t || !t->autograd) return;
     tg__lock_grads();
-    tg_tensor *grad = t->grad;
-    t->grad = NULL;
+    tg_tensor *grad = t->autograd->grad;
+    t->autograd->grad = NULL;
     tg__unlock_grads();
     if (grad) tg__unref(grad);
 }

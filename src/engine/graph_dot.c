@@ -6,7 +6,7 @@
    node to its next nodes (the direction gradients flow), one per edge of the
    graph, so mul(y, y) shows two edges to y's node. AccumulateGrad nodes show
    the shape of their leaf. */
-#include "../internal.h"
+#include "../ops/ops.h"
 
 #include <stdlib.h>
 
@@ -68,7 +68,7 @@ static void write_shape(FILE *out, const int64_t *shape, int ndim)
 
 static void write_accumulate_grad(FILE *out, int64_t id, const tg_tensor *leaf)
 {
-    fprintf(out, "\tn%lld [label=\"%s\\n", (long long)id, TG_OPS[TG_OP_ACCUMULATE_GRAD].name);
+    fprintf(out, "\tn%lld [label=\"%s\\n", (long long)id, tg__op_name(TG_OP_ACCUMULATE_GRAD));
     write_shape(out, leaf->shape, leaf->ndim);
     fprintf(out, "\" style=filled fillcolor=lightblue]\n");
 }
@@ -109,10 +109,10 @@ int tg_graph_dot(const tg_tensor *t, FILE *out)
     int rc = 0;
     /* A leaf that requires grad leads to its AccumulateGrad node, which may
        not exist yet (nothing has used the leaf): draw it from the leaf. */
-    const tg_node *root = tg__view_grad_fn(t) ? t->grad_fn : t->requires_grad ? t->grad_acc : NULL;
-    if (root || t->requires_grad) fprintf(out, "\ttensor -> n0\n");
+    const tg_node *root = tg__view_grad_fn(t) ? tg__grad_fn(t) : tg__requires_grad(t) ? t->autograd->grad_acc : NULL;
+    if (root || tg__requires_grad(t)) fprintf(out, "\ttensor -> n0\n");
     if (root) rc = write_graph(out, root);
-    else if (t->requires_grad) write_accumulate_grad(out, 0, t);
+    else if (tg__requires_grad(t)) write_accumulate_grad(out, 0, t);
     fprintf(out, "}\n");
     if (rc == 0 && ferror(out)) rc = tg__faili(TG_E_INVALID, "tg_graph_dot(): could not write the graph");
     return rc;

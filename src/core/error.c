@@ -1,5 +1,5 @@
 /* The per-thread error: the last failure's status and message. */
-#include "internal.h"
+#include "core.h"
 
 #include <stdio.h>
 

@@ -1,7 +1,7 @@
 /* Random tensors from one process-wide generator (like PyTorch's default
    generator), a splitmix64-seeded xoshiro256** guarded by a mutex. The
    streams differ from PyTorch's: only the distributions match. */
-#include "internal.h"
+#include "ops.h"
 
 #include <math.h>
 #include <pthread.h>

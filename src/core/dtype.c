@@ -1,5 +1,5 @@
 /* dtypes: sizes, names, PyTorch's type promotion, element access. */
-#include "internal.h"
+#include "core.h"
 
 #include <math.h>
 
@@ -75,6 +75,16 @@ double tg__load(const void *p, tg_dtype dt)
     case TG_I64: return (double)*(const int64_t *)p;
     case TG_BOOL: return *(const bool *)p;
     default: return NAN;
+    }
+}
+
+int64_t tg__load_int(const void *p, tg_dtype dt)
+{
+    switch (dt) {
+    case TG_I32: return *(const int32_t *)p;
+    case TG_I64: return *(const int64_t *)p;
+    case TG_BOOL: return *(const bool *)p;
+    default: return 0;
     }
 }
 

@@ -5,10 +5,17 @@
    tensors; scope k owns the entries from scope_start[k] up to the next
    scope's start. Moving a tensor to the enclosing scope (tg_keep) is a swap
    with the first entry of the current scope and one increment of its start. */
-#include "internal.h"
+#include "core.h"
 
 #include <pthread.h>
 #include <stdlib.h>
+
+typedef struct tg_thread {
+    tg_tensor **owned;        /* every scope's tensors, innermost last */
+    size_t n_owned, cap_owned;
+    size_t *scope_start;      /* first index of each open scope */
+    int depth, cap_depth;
+} tg_thread;
 
 static pthread_key_t thread_key;
 static pthread_once_t thread_key_once = PTHREAD_ONCE_INIT;
@@ -45,13 +52,12 @@ static void make_key(void)
     atexit(main_thread_exit);
 }
 
-tg_thread *tg__thread(void)
+static tg_thread *thread_state(void)
 {
     if (current) return current;
     pthread_once(&thread_key_once, make_key);
     tg_thread *th = tg__calloc(1, sizeof *th);
     if (!th) return NULL;
-    th->grad_enabled = true;
     current = th;
     pthread_setspecific(thread_key, th);
     return th;
@@ -70,7 +76,7 @@ static bool grow_owned(tg_thread *th)
 
 int tg__scope_own(tg_tensor *t)
 {
-    tg_thread *th = tg__thread();
+    tg_thread *th = thread_state();
     if (!th || !grow_owned(th)) {
         tg__unref(t);
         return tg__faili(TG_E_OOM, "out of memory: could not record a tensor in its scope");
@@ -81,7 +87,7 @@ int tg__scope_own(tg_tensor *t)
 
 int tg_scope_begin(void)
 {
-    tg_thread *th = tg__thread();
+    tg_thread *th = thread_state();
     if (!th) return tg__faili(TG_E_OOM, "out of memory: could not open a scope");
     if (th->depth == th->cap_depth) {
         int cap = th->cap_depth ? th->cap_depth * 2 : 16;
@@ -96,7 +102,7 @@ int tg_scope_begin(void)
 
 void tg_scope_end(void)
 {
-    tg_thread *th = tg__thread();
+    tg_thread *th = thread_state();
     if (!th || th->depth == 0) return;
     release_range(th, th->scope_start[--th->depth]);
 }
@@ -104,7 +110,7 @@ void tg_scope_end(void)
 tg_tensor *tg_keep(tg_tensor *t)
 {
     TG_ARG(t);
-    tg_thread *th = tg__thread();
+    tg_thread *th = thread_state();
     if (!th || th->depth == 0) return t;   /* the root scope has no parent */
     size_t start = th->scope_start[th->depth - 1];
     for (size_t i = th->n_owned; i-- > start;) {

@@ -1,0 +1,158 @@
+/* The core layer: tensors and their storage, dtypes, geometry, scopes,
+   errors and allocation. It includes no other layer's header and calls no
+   other layer (docs/architecture.md). */
+#ifndef TG_CORE_H
+#define TG_CORE_H
+
+#include "tensorgrad.h"
+
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
+
+/* ------------------------------------------------------------ storage */
+
+/* Note [Version counter]: a version counter is shared by a tensor, its views
+   and its detach()es; tg_data() gets a fresh one over the same bytes. Every
+   in-place operation bumps it, and saved tensors remember the value they had
+   when saved, so the engine can tell when one was overwritten. */
+typedef struct tg_version_counter {
+    atomic_int refs;
+    atomic_uint_least64_t value;
+    /* Which recorded operation last wrote a tensor with this counter, as
+       the graph layer numbers operations (0: none). The core never reads
+       it; a stale saved input's error names that operation, as PyTorch's
+       does (Note [Saved inputs] in graph/saved.c). */
+    atomic_int last_writer;
+} tg_version_counter;
+
+/* A new counter at version 0, or NULL with an error. */
+tg_version_counter *tg__version_new(void);
+void tg__version_unref(tg_version_counter *v);
+
+typedef struct tg_storage {
+    atomic_int refs;
+    void *data;
+    size_t nbytes;
+} tg_storage;
+
+/* Note [Autograd data]: what autograd knows of a tensor (requires_grad,
+   grad_fn, .grad, a view's base; graph/graph.h) sits behind one pointer,
+   NULL for a tensor autograd never touched. The core only releases it, with
+   the function the graph layer installs before it makes the first one. */
+typedef struct tg_autograd tg_autograd;
+void tg__install_autograd_release(void (*release)(tg_autograd *));
+
+struct tg_tensor {
+    atomic_int refs;
+    tg_storage *storage;
+    tg_version_counter *version;
+    tg_dtype dtype;
+    int ndim;
+    int64_t shape[TG_MAX_DIMS];
+    int64_t strides[TG_MAX_DIMS];   /* in elements */
+    int64_t offset;                 /* in elements */
+    tg_autograd *autograd;          /* owned; NULL until autograd needs it */
+};
+
+/* ------------------------------------------------------------- errors */
+
+/* Set the thread's error and return NULL / -1. */
+void *tg__fail(tg_status status, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+int tg__faili(tg_status status, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Records "<fn>(): a tensor argument is NULL" unless an error is already
+   set (an operation given the NULL result of a failed one keeps that
+   failure's message); returns NULL. */
+void *tg__null_arg(const char *fn);
+/* Argument checks naming the public function: __func__ in the function
+   itself, or the name a shared helper was given by it. */
+#define TG_ARG_OF(fn, t) do { if (!(t)) return tg__null_arg(fn); } while (0)
+#define TG_ARGI_OF(fn, t) do { if (!(t)) { tg__null_arg(fn); return -1; } } while (0)
+#define TG_ARG(t) TG_ARG_OF(__func__, t)
+#define TG_ARGI(t) TG_ARGI_OF(__func__, t)
+
+/* Allocation that records TG_E_OOM on failure (alloc.c). */
+void *tg__malloc(size_t n);
+void *tg__calloc(size_t count, size_t size);
+void *tg__realloc(void *old, size_t n);   /* on failure old is left as it was */
+#ifdef TG_FAULT_INJECTION
+/* The calling thread's allocation number n (0 = the next) fails; -1 = none. */
+void tg__fail_allocation_after(int64_t n);
+int64_t tg__allocation_count(void);
+#endif
+
+/* -------------------------------------------------------------- dtype */
+
+size_t tg__dtype_size(tg_dtype dt);
+bool tg__is_floating(tg_dtype dt);
+bool tg__is_supported(tg_dtype dt);       /* implemented in this build */
+const char *tg__dtype_short(tg_dtype dt);  /* "Float", "Long", ... */
+const char *tg__legacy_type(tg_dtype dt);  /* "torch.FloatTensor", ... */
+tg_dtype tg__promote(tg_dtype a, tg_dtype b);
+/* PyTorch's result_type over tensors a and b (0-dim tensors weigh less). */
+tg_dtype tg__result_type(const tg_tensor *a, const tg_tensor *b);
+/* result_type of a tensor and a Python number (integral if whole). */
+tg_dtype tg__result_type_scalar(const tg_tensor *a, double s);
+bool tg__can_cast(tg_dtype from, tg_dtype to);
+double tg__load(const void *p, tg_dtype dt);
+/* An integer or bool element, exactly (a double cannot hold every int64). */
+int64_t tg__load_int(const void *p, tg_dtype dt);
+void tg__store(void *p, tg_dtype dt, double v);
+
+/* ----------------------------------------------------------- geometry */
+
+/* A tensor's geometry in its storage (offset in elements). */
+typedef struct tg_strided {
+    int ndim;
+    int64_t shape[TG_MAX_DIMS];
+    int64_t strides[TG_MAX_DIMS];
+    int64_t offset;
+} tg_strided;
+void tg__strided_of(tg_strided *s, const tg_tensor *t);
+
+int64_t tg__numel(const int64_t *shape, int ndim);
+void tg__contiguous_strides(const int64_t *shape, int ndim, int64_t *strides);
+bool tg__same_shape(const int64_t *a, int na, const int64_t *b, int nb);
+int tg__check_shape(const int64_t *shape, int ndim);   /* 0 or -1 with error */
+/* Wraps dim into [0, ndim) or fails with PyTorch's message. */
+int tg__wrap_dim(int64_t dim, int ndim, int64_t *out);
+/* "[2, 3]" into buf. */
+const char *tg__shape_str(const int64_t *shape, int ndim, char *buf, size_t cap);
+int tg__broadcast_shapes(const int64_t *a, int na, const int64_t *b, int nb,
+                         int64_t *out, int *nout);
+/* PyTorch's is_non_overlapping_and_dense. */
+bool tg__is_dense(const tg_tensor *t);
+/* The strides of a new result of `shape` computed elementwise from ops (in
+   argument order), laid out as PyTorch lays it out (Note [Result layout]
+   in geometry.c). */
+void tg__result_strides(const int64_t *shape, int ndim, const tg_tensor *const *ops, int nops, int64_t *strides);
+
+/* ------------------------------------------------------------- tensor */
+
+/* A new contiguous tensor, owned by the current scope. */
+tg_tensor *tg__new(tg_dtype dt, const int64_t *shape, int ndim);
+/* The same, laid out like the result of an elementwise operation on ops. */
+tg_tensor *tg__new_like(tg_dtype dt, const int64_t *shape, int ndim, const tg_tensor *const *ops, int nops);
+/* A tensor over t's storage with the given geometry, owned by the current
+   scope; shares t's version counter. No autograd data. */
+tg_tensor *tg__alias(const tg_tensor *t, const int64_t *shape, const int64_t *strides,
+                     int ndim, int64_t offset);
+/* t itself, as one more reference owned by the current scope (PyTorch's
+   operations that return self: contiguous() of a contiguous tensor, ...). */
+tg_tensor *tg__share(const tg_tensor *t);
+void tg__ref(tg_tensor *t);
+void tg__unref(tg_tensor *t);
+char *tg__ptr(const tg_tensor *t);            /* address of the first element */
+void tg__bump_version(tg_tensor *t);
+/* Live tensors in the process, for the memory tests. */
+int64_t tg__live_tensors(void);
+
+/* -------------------------------------------------------------- scopes */
+
+/* Hands the caller's reference to t to the current scope; on failure (out
+   of memory) drops it instead and returns -1. */
+int tg__scope_own(tg_tensor *t);
+
+#endif

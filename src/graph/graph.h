@@ -1,0 +1,171 @@
+/* The graph layer: what autograd records. Nodes and their edges, saved
+   tensors, views' histories, grad mode, and the autograd data of tensors
+   (requires_grad, grad_fn, .grad). It sees the core only: it never runs a
+   kernel or an operation. */
+#ifndef TG_GRAPH_H
+#define TG_GRAPH_H
+
+#include "../core/core.h"
+
+/* ------------------------------------------------------------ op table */
+
+/* The kinds of node, one per row of ops.def (and the sink that stores a
+   leaf's gradient, whose work the engine does itself). */
+typedef enum tg_op {
+    TG_OP_ACCUMULATE_GRAD,
+#define TG_OP(id, name, derivative) TG_OP_##id,
+#include "ops.def"
+#undef TG_OP
+    TG_OP_COUNT
+} tg_op;
+
+/* The node name PyTorch prints for op ("MulBackward0"). */
+const char *tg__op_name(tg_op op);
+
+/* ------------------------------------------------------- autograd data */
+
+/* A tensor's autograd data (Note [Autograd data] in core/core.h). */
+struct tg_autograd {
+    bool requires_grad;             /* a leaf's flag; true for any tensor with grad_fn */
+    tg_node *grad_fn;               /* strong; NULL for leaves */
+    tg_tensor *grad;                /* strong; a leaf's accumulated gradient */
+    tg_node *grad_acc;              /* weak: the leaf's AccumulateGrad node, if alive */
+    tg_tensor *view_base;           /* strong; set on differentiable views */
+    /* A view's: the version its grad_fn belongs to (Note [Views written in
+       place] in view.c), and whether it was made in no-grad mode (or from a
+       view that was), which PyTorch forbids writing with grad on. */
+    atomic_uint_least64_t view_version;
+    bool view_no_grad;
+};
+
+/* t's autograd data, made on first use; NULL (with an error) only when
+   out of memory. */
+tg_autograd *tg__autograd(tg_tensor *t);
+
+/* Readers of the fields; a tensor without autograd data has none set.
+   tg__requires_grad is the flag itself: a view whose base was written
+   since may have gained a history (tg__view_grad_fn). */
+static inline bool tg__requires_grad(const tg_tensor *t) { return t->autograd && t->autograd->requires_grad; }
+static inline tg_node *tg__grad_fn(const tg_tensor *t) { return t->autograd ? t->autograd->grad_fn : NULL; }
+static inline tg_tensor *tg__view_base(const tg_tensor *t) { return t->autograd ? t->autograd->view_base : NULL; }
+static inline tg_tensor *tg__grad_of(const tg_tensor *t) { return t->autograd ? t->autograd->grad : NULL; }
+
+/* Gives alias (a tensor over t's storage) t's requires_grad and grad_fn,
+   so that it stands for t in the graph. 0, or -1 when out of memory. */
+int tg__share_history(tg_tensor *alias, const tg_tensor *t);
+
+/* The process-wide lock over every leaf's .grad (Note [The gradient lock]
+   in tensor_grad.c). */
+void tg__lock_grads(void);
+void tg__unlock_grads(void);
+
+/* ------------------------------------------------------------- nodes */
+
+typedef struct tg_edge {
+    tg_node *node;        /* strong; NULL when that input needs no gradient */
+    int input_nr;
+} tg_edge;
+
+typedef struct tg_meta {
+    tg_dtype dtype;
+    int ndim;
+    int64_t shape[TG_MAX_DIMS];
+} tg_meta;
+void tg__meta_of(tg_meta *m, const tg_tensor *t);
+
+typedef struct tg_saved {
+    tg_tensor *data;      /* strong; for the node's own output, a detached alias */
+    uint64_t version;
+    bool used;            /* this slot was saved (its data goes on release) */
+    bool is_output;
+    bool of_view;         /* the tensor saved was a view */
+} tg_saved;
+
+/* Note [Nodes]: a node has one edge (and one input's metadata) per input
+   of its operation, as many saved-tensor slots as its derivative reads,
+   and the operation's parameters as a struct of the operation's own type
+   (params), all in one allocation. The operation's file defines the
+   struct, what is saved in which slot, and the derivative that reads them
+   (docs/adding_an_op.md). */
+struct tg_node {
+    atomic_int refs;
+    tg_op op;
+    uint64_t seq;
+    int n_next;
+    int n_saved;
+    tg_edge *next;                     /* n_next edges */
+    tg_meta *in_meta;                  /* each input's dtype and shape */
+    tg_saved *saved;                   /* n_saved slots */
+    void *params;                      /* NULL when the operation has none */
+    tg_meta out_meta;
+    bool released;                     /* saved tensors freed by a backward */
+    tg_tensor *leaf;                   /* AccumulateGrad: strong */
+    tg_node *fn;                       /* CopySlices: the in-place operation's node, strong */
+};
+
+/* What a recorded operation keeps besides its inputs' edges. */
+typedef struct tg_record {
+    tg_op op;
+    int n_saved;                       /* saved-tensor slots */
+    const void *params;                /* copied into the node */
+    size_t params_size;
+} tg_record;
+#define TG_PARAMS(p) .params = &(p), .params_size = sizeof(p)
+
+void tg__node_ref(tg_node *n);
+void tg__node_unref(tg_node *n);
+/* Whether an operation on these inputs is recorded. */
+bool tg__needs_grad(const tg_tensor *const *inputs, int n);
+/* A node with edges to inputs' histories (NULL inputs get none), or NULL
+   with an error. */
+tg_node *tg__node_new(tg_record what, const tg_tensor *const *inputs, int n);
+/* Records out = op(inputs) when grad mode is on and an input requires grad:
+   a new node becomes out's history and goes to *node (may be NULL) for the
+   caller to save what its derivative needs; *node is NULL when nothing is
+   recorded. 0, or -1 with an error. */
+int tg__record(tg_tensor *out, tg_record what, const tg_tensor *const *inputs, int n, tg_node **node);
+/* Attach node as out's history, taking the caller's node reference (also
+   on failure: -1 when out of memory). */
+int tg__set_history(tg_tensor *out, tg_node *node);
+/* The edge a gradient for t flows into (t's grad_fn, or its AccumulateGrad). */
+tg_edge tg__grad_edge(const tg_tensor *t);
+
+/* Saves t in slot i (Note [Saved inputs] in saved.c). */
+void tg__save(tg_node *n, int slot, const tg_tensor *t);
+/* Saves out, the node's own output, in slot i; 0 or -1. */
+int tg__save_output(tg_node *n, int slot, const tg_tensor *out);
+/* The i-th saved tensor, checked against its version; NULL with an error. */
+tg_tensor *tg__unpack(tg_node *n, int i);
+/* Whether every saved tensor n's derivative reads is still as saved; 0, or
+   -1 with PyTorch's error. */
+int tg__check_saved(const tg_node *n);
+/* A node as PyTorch's messages name it (its C++ name). */
+const char *tg__message_name(tg_op op);
+
+/* -------------------------------------------------------------- views */
+
+/* The geometries of a view and of its base in their storage: the
+   parameters of AsStridedBackward0 and CopySlices. */
+typedef struct tg_view_geometry {
+    tg_strided base, view;
+} tg_view_geometry;
+
+/* Makes v, a new alias of t, a differentiable view of t's base. 0 or -1. */
+int tg__set_view_of(tg_tensor *v, const tg_tensor *t);
+/* t's grad_fn, first regenerated (AsStridedBackward0 of its base) when t is
+   a view whose storage was written since its grad_fn was set. */
+tg_node *tg__view_grad_fn(const tg_tensor *t);
+/* Makes the view t's history AsStridedBackward0 of its base's. 0 or -1. */
+int tg__regenerate_view(tg_tensor *t);
+/* PyTorch's CopySlices: base's new history after fn, the node of an in-place
+   operation on view, wrote into it. NULL with an error. */
+tg_node *tg__copy_slices_new(const tg_tensor *base, const tg_tensor *view, tg_node *fn);
+
+/* -------------------------------------------------------- for the tests */
+
+/* Live nodes in the process, and how many nodes of op it has made (a test
+   checks every row of the table is exercised). */
+int64_t tg__live_nodes(void);
+int64_t tg__nodes_created(tg_op op);
+
+#endif

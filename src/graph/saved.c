@@ -1,0 +1,101 @@
+/* Saved tensors: what a node keeps for its derivative, and the checks that
+   it is still what was saved. */
+#include "graph.h"
+
+#include <stdio.h>
+
+static void save_slot(tg_node *n, int slot, tg_tensor *t, bool is_output)
+{
+    tg_saved *s = &n->saved[slot];
+    tg__ref(t);
+    s->data = t;
+    s->version = atomic_load(&t->version->value);
+    s->used = true;
+    s->is_output = is_output;
+}
+
+/* Note [Saved inputs]: a node keeps an input as it was when saved: an alias
+   (same storage, version counter and geometry) holding the grad_fn the input
+   had then. Keeping the input itself would let a later in-place operation,
+   which gives the input a newer history, close a reference cycle:
+   z = y.abs(); y.pow_(z) makes y -> PowBackward1 -> z -> AbsBackward0 -> y.
+   (The alias sees the in-place write through the version counter, so
+   backward still fails; the error names the in-place operation, as
+   PyTorch's names the input's grad_fn, through the counter's last_writer.)
+   A leaf that requires grad is kept as it is, since its gradient must reach
+   its own AccumulateGrad node and in-place operations on it are not
+   recorded; so is any input when the alias cannot be allocated. */
+void tg__save(tg_node *n, int slot, const tg_tensor *t)
+{
+    tg__view_grad_fn(t);
+    bool leaf = tg__requires_grad(t) && !tg__grad_fn(t);
+    tg_tensor *snapshot = leaf ? NULL : tg__alias(t, t->shape, t->strides, t->ndim, t->offset);
+    n->saved[slot].of_view = tg__view_base(t) != NULL;
+    save_slot(n, slot, snapshot && !tg__share_history(snapshot, t) ? snapshot : (tg_tensor *)t, false);
+}
+
+int tg__save_output(tg_node *n, int slot, const tg_tensor *out)
+{
+    /* The node's reference goes to an alias; the scope drops its own. */
+    tg_tensor *alias = tg__alias(out, out->shape, out->strides, out->ndim, out->offset);
+    if (!alias) return -1;
+    save_slot(n, slot, alias, true);
+    return 0;
+}
+
+static const char ERR_BACKWARD_TWICE[] =
+    "Trying to backward through the graph a second time (or directly access saved tensors "
+    "after they have already been freed). Saved intermediate values of the graph are freed "
+    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+    "backward through the graph a second time or if you need to access saved tensors after "
+    "calling backward.";
+
+/* PyTorch's hand-written nodes carry their namespace. */
+const char *tg__message_name(tg_op op)
+{
+    if (op == TG_OP_COPY) return "torch::autograd::CopyBackwards";
+    return op == TG_OP_COPY_SLICES ? "torch::autograd::CopySlices" : tg__op_name(op);
+}
+
+static int check_one(const tg_node *n, int i)
+{
+    const tg_saved *s = &n->saved[i];
+    if (!s->used) return 0;
+    if (n->released || !s->data) return tg__faili(TG_E_BACKWARD_TWICE, "%s", ERR_BACKWARD_TWICE);
+    uint64_t now = atomic_load(&s->data->version->value);
+    if (now == s->version) return 0;
+    char shape[256], which[128] = "";
+    int writer = atomic_load(&s->data->version->last_writer);   /* Note [Saved inputs] */
+    const tg_node *fn = s->is_output ? n : tg__grad_fn(s->data);
+    /* A view written since has the history PyTorch regenerates for it. */
+    if (!s->is_output && s->of_view && tg__requires_grad(s->data))
+        snprintf(which, sizeof which, ", which is output 0 of %s,", tg__op_name(TG_OP_AS_STRIDED));
+    else if (!s->is_output && writer)
+        snprintf(which, sizeof which, ", which is output 0 of %s,", tg__message_name((tg_op)writer));
+    else if (fn) snprintf(which, sizeof which, ", which is output 0 of %s,", tg__message_name(fn->op));
+    return tg__faili(TG_E_VERSION,
+                     "one of the variables needed for gradient computation has been modified by an "
+                     "inplace operation: [%s %s]%s is at version %llu; expected version %llu instead.",
+                     tg__legacy_type(s->data->dtype),
+                     tg__shape_str(s->data->shape, s->data->ndim, shape, sizeof shape), which,
+                     (unsigned long long)now, (unsigned long long)s->version);
+}
+
+int tg__check_saved(const tg_node *n)
+{
+    for (int i = 0; i < n->n_saved; i++)
+        if (check_one(n, i)) return -1;
+    return n->fn ? tg__check_saved(n->fn) : 0;   /* CopySlices runs fn's derivative */
+}
+
+tg_tensor *tg__unpack(tg_node *n, int i)
+{
+    if (check_one(n, i)) return NULL;
+    tg_tensor *d = n->saved[i].data;
+    if (!n->saved[i].is_output || !tg_is_grad_enabled()) return d;
+    /* Recording a derivative (create_graph): re-link the output to its node. */
+    tg_tensor *t = tg__alias(d, d->shape, d->strides, d->ndim, d->offset);
+    if (!t) return NULL;
+    tg__node_ref(n);
+    return tg__set_history(t, n) ? NULL : t;
+}

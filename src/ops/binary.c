@@ -1,0 +1,334 @@
+/* Binary elementwise operations (with broadcasting and type promotion) and
+   their scalar forms, each beside its derivative; comparisons and where.
+
+   A binary operation's row says what its derivative reads: for each of a
+   (slot 0), b (slot 1) and the result (slot 2), when it is saved. PyTorch
+   saves only what a needed gradient reads, so that changing a tensor in
+   place afterwards fails backward exactly when PyTorch's would. */
+#include "ops.h"
+
+#include <math.h>
+
+typedef enum when_saved {
+    NEVER,
+    FOR_A,        /* when a needs a gradient */
+    FOR_B,        /* when b needs a gradient */
+    FOR_EITHER,   /* when either does */
+    ALWAYS        /* whenever recorded */
+} when_saved;
+
+typedef struct binary_def {
+    tg_op op;
+    tg_binary_kernel kernel;
+    when_saved save_a, save_b, save_result;
+} binary_def;
+
+/* mul: a's gradient reads b, b's reads a. */
+static const binary_def MUL = {TG_OP_MUL, TG_BIN_MUL, FOR_B, FOR_A, NEVER};
+/* div: a's gradient reads b; b's reads a and b. */
+static const binary_def DIV = {TG_OP_DIV, TG_BIN_DIV, FOR_B, FOR_EITHER, NEVER};
+/* pow saves its result whatever needs a gradient, as PyTorch 1.13 does:
+   changing the result in place fails backward even when the exponent
+   needs no gradient. */
+static const binary_def POW = {TG_OP_POW, TG_BIN_POW, FOR_EITHER, FOR_EITHER, ALWAYS};
+static const binary_def MAXIMUM = {TG_OP_MAXIMUM, TG_BIN_MAX, FOR_EITHER, FOR_EITHER, NEVER};
+static const binary_def MINIMUM = {TG_OP_MINIMUM, TG_BIN_MIN, FOR_EITHER, FOR_EITHER, NEVER};
+static const binary_def ADD = {TG_OP_ADD, TG_BIN_ADD, NEVER, NEVER, NEVER};
+static const binary_def SUB = {TG_OP_SUB, TG_BIN_SUB, NEVER, NEVER, NEVER};
+
+tg_tensor *tg__cast(const tg_tensor *t, tg_dtype dt)
+{
+    tg_tensor *out = tg__new(dt, t->shape, t->ndim);
+    if (out) tg__copy_into(out, t);
+    return out;
+}
+
+/* PyTorch's sub_check: no subtraction with a bool operand, whatever the
+   other one is (a scalar operand is a number, never a bool). */
+static int check_bool_arith(tg_binary_kernel k, tg_dtype a, tg_dtype b)
+{
+    if (k != TG_BIN_SUB && k != TG_BIN_RSUB) return 0;
+    if (a == TG_BOOL && b == TG_BOOL)
+        return tg__faili(TG_E_DTYPE, "Subtraction, the `-` operator, with two bool tensors is not supported. "
+                                     "Use the `^` or `logical_xor()` operator instead.");
+    if (a == TG_BOOL || b == TG_BOOL)
+        return tg__faili(TG_E_DTYPE, "Subtraction, the `-` operator, with a bool tensor is not supported. "
+                                     "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
+    return 0;
+}
+
+/* The dtype k computes in for operands promoting to dt: true division
+   (a kernel without an integer body) promotes integers to float. */
+static tg_dtype compute_dtype(tg_binary_kernel k, tg_dtype dt)
+{
+    return tg__is_floating(dt) || tg__k_binary_takes_integers(k) ? dt : TG_F32;
+}
+
+tg_tensor *tg__binary_kernel(tg_binary_kernel k, const tg_tensor *a, const tg_tensor *b, tg_dtype dt)
+{
+    int64_t shape[TG_MAX_DIMS];
+    int nd;
+    if (tg__broadcast_shapes(a->shape, a->ndim, b->shape, b->ndim, shape, &nd)) return NULL;
+    const tg_tensor *ca = a->dtype == dt ? a : tg__cast(a, dt);
+    const tg_tensor *cb = b->dtype == dt ? b : tg__cast(b, dt);
+    tg_tensor *out = ca && cb ? tg__new_like(tg__k_binary_result(k, dt), shape, nd, (const tg_tensor *[]){a, b}, 2) : NULL;
+    if (out) tg__k_binary(k, out, ca, cb);
+    return out;
+}
+
+static bool wanted(when_saved when, bool need_a, bool need_b)
+{
+    switch (when) {
+    case NEVER: return false;
+    case FOR_A: return need_a;
+    case FOR_B: return need_b;
+    case FOR_EITHER: return need_a || need_b;
+    case ALWAYS: return true;
+    }
+    return false;
+}
+
+static tg_tensor *binary(const char *fn, const binary_def *d, const tg_tensor *a, const tg_tensor *b)
+{
+    TG_ARG_OF(fn, a);
+    TG_ARG_OF(fn, b);
+    tg_dtype dt = compute_dtype(d->kernel, tg__result_type(a, b));
+    if (check_bool_arith(d->kernel, a->dtype, b->dtype)) return NULL;
+    tg_tensor *out = tg__binary_kernel(d->kernel, a, b, dt);
+    tg_node *n;
+    if (!out || tg__record(out, (tg_record){.op = d->op, .n_saved = 3}, (const tg_tensor *[]){a, b}, 2, &n)) return NULL;
+    if (!n) return out;
+    bool need_a = NEED(0), need_b = NEED(1);
+    if (wanted(d->save_a, need_a, need_b)) tg__save(n, 0, a);
+    if (wanted(d->save_b, need_a, need_b)) tg__save(n, 1, b);
+    if (wanted(d->save_result, need_a, need_b) && tg__save_output(n, 2, out)) return NULL;
+    return out;
+}
+
+/* out = a k s for a Python number s, computed in result_type(a, s). */
+static tg_tensor *scalar_kernel(tg_binary_kernel k, const tg_tensor *a, double s, tg_dtype *dt)
+{
+    *dt = compute_dtype(k, tg__result_type_scalar(a, s));
+    if (check_bool_arith(k, a->dtype, TG_F64)) return NULL;
+    tg_tensor *sb = tg__scalar_tensor(s, *dt);
+    return sb ? tg__binary_kernel(k, a, sb, *dt) : NULL;
+}
+
+/* x + 2, x - 2 and 2 - x save nothing. As in PyTorch, the nodes of x + 2
+   and x - 2 have an edge for the scalar too (none); 2 - x's has not. */
+static tg_tensor *shift_scalar(const char *fn, tg_op op, tg_binary_kernel k, int n_inputs, const tg_tensor *a,
+                               double s)
+{
+    TG_ARG_OF(fn, a);
+    tg_dtype dt;
+    tg_tensor *out = scalar_kernel(k, a, s, &dt);
+    return out && !tg__record(out, (tg_record){.op = op}, (const tg_tensor *[]){a, NULL}, n_inputs, NULL) ? out : NULL;
+}
+
+/* x * 2 and x / 2: the node has edges for a and the scalar (none), and
+   keeps the scalar as a saved tensor (PyTorch's wrapped number, in slot 1
+   where b's would be), so a second backward through them fails like any
+   other. a is not saved: changing it in place afterwards must not fail
+   backward. */
+static tg_tensor *scale_scalar(const char *fn, tg_op op, tg_binary_kernel k, const tg_tensor *a, double s)
+{
+    TG_ARG_OF(fn, a);
+    tg_dtype dt;
+    tg_tensor *out = scalar_kernel(k, a, s, &dt);
+    tg_node *n;
+    if (!out || tg__record(out, (tg_record){.op = op, .n_saved = 2}, (const tg_tensor *[]){a, NULL}, 2, &n)) return NULL;
+    if (!n) return out;
+    tg_tensor *scalar = tg__scalar_tensor(s, out->dtype);
+    if (!scalar) return NULL;   /* n is out's grad_fn now: it goes with out */
+    tg__save(n, 1, scalar);
+    return out;
+}
+
+tg_tensor *tg_add(const tg_tensor *a, const tg_tensor *b) { return binary(__func__, &ADD, a, b); }
+tg_tensor *tg_add_scalar(const tg_tensor *a, double s) { return shift_scalar(__func__, TG_OP_ADD, TG_BIN_ADD, 2, a, s); }
+int tg__d_add(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    if (NEED(0)) gi[0] = g;
+    if (NEED(1)) gi[1] = g;
+    return 0;
+}
+
+tg_tensor *tg_sub(const tg_tensor *a, const tg_tensor *b) { return binary(__func__, &SUB, a, b); }
+tg_tensor *tg_sub_scalar(const tg_tensor *a, double s) { return shift_scalar(__func__, TG_OP_SUB, TG_BIN_SUB, 2, a, s); }
+int tg__d_sub(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    if (NEED(0)) gi[0] = g;
+    if (NEED(1)) gi[1] = tg_neg(g);
+    return tg__derivative_done(n, gi);
+}
+
+/* s - x (RsubBackward1: the scalar is not an input). */
+tg_tensor *tg_rsub_scalar(const tg_tensor *a, double s) { return shift_scalar(__func__, TG_OP_RSUB, TG_BIN_RSUB, 1, a, s); }
+int tg__d_rsub(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    (void)n;
+    return (gi[0] = tg_neg(g)) ? 0 : -1;
+}
+
+tg_tensor *tg_mul(const tg_tensor *a, const tg_tensor *b) { return binary(__func__, &MUL, a, b); }
+tg_tensor *tg_mul_scalar(const tg_tensor *a, double s) { return scale_scalar(__func__, TG_OP_MUL, TG_BIN_MUL, a, s); }
+int tg__d_mul(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    if (NEED(0)) gi[0] = tg_mul(g, SAVED(1));   /* b, or the scalar of x * 2 */
+    if (NEED(1)) gi[1] = tg_mul(g, SAVED(0));
+    return tg__derivative_done(n, gi);
+}
+
+tg_tensor *tg_div(const tg_tensor *a, const tg_tensor *b) { return binary(__func__, &DIV, a, b); }
+tg_tensor *tg_div_scalar(const tg_tensor *a, double s) { return scale_scalar(__func__, TG_OP_DIV, TG_BIN_DIV, a, s); }
+int tg__d_div(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    if (NEED(0)) gi[0] = tg_div(g, SAVED(1));   /* b, or the scalar of x / 2 */
+    if (NEED(1)) {
+        tg_tensor *a = SAVED(0), *b = SAVED(1);
+        gi[1] = tg_mul(tg_neg(g), tg_div(tg_div(a, b), b));   /* -g * ((a / b) / b), as PyTorch */
+    }
+    return tg__derivative_done(n, gi);
+}
+
+/* x ** s (PowBackward0): one edge, saves x and s. */
+typedef struct pow_scalar_params { double exponent; } pow_scalar_params;
+
+tg_tensor *tg_pow_scalar(const tg_tensor *a, double s)
+{
+    TG_ARG(a);
+    if (!tg__is_floating(tg__result_type_scalar(a, s)) && s < 0)
+        return tg__fail(TG_E_INVALID, "Integers to negative integer powers are not allowed.");
+    tg_dtype dt;
+    tg_tensor *out = scalar_kernel(TG_BIN_POW, a, s, &dt);
+    pow_scalar_params p = {s};
+    tg_node *n;
+    if (!out || tg__record(out, (tg_record){.op = TG_OP_POW_SCALAR, .n_saved = 1, TG_PARAMS(p)}, &a, 1, &n)) return NULL;
+    if (n) tg__save(n, 0, a);
+    return out;
+}
+
+int tg__d_pow_scalar(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    const pow_scalar_params *p = n->params;
+    tg_tensor *a = SAVED(0);
+    if (!a) return -1;
+    if (p->exponent == 0) gi[0] = tg_mul_scalar(g, 0);
+    else gi[0] = tg_mul(g, tg_mul_scalar(tg_pow_scalar(a, p->exponent - 1), p->exponent));
+    return gi[0] ? 0 : -1;
+}
+
+tg_tensor *tg_pow(const tg_tensor *a, const tg_tensor *b) { return binary(__func__, &POW, a, b); }
+int tg__d_pow(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    tg_tensor *a = SAVED(0), *b = SAVED(1);
+    if (NEED(0)) {
+        /* g * b * a^(b-1), and 0 where b == 0 */
+        tg_tensor *d = tg_mul(g, tg_mul(b, tg_pow(a, tg_sub_scalar(b, 1))));
+        tg_tensor *zero = b ? tg__compare_scalar(TG_BIN_EQ, b, 0) : NULL;
+        gi[0] = d && zero ? tg_where(zero, tg__scalar_tensor(0, d->dtype), d) : NULL;
+        if (!gi[0]) return -1;
+    }
+    if (NEED(1)) {
+        /* g * a^b * log(a), and 0 where a == 0 and b >= 0 */
+        tg_tensor *result = SAVED(2);
+        tg_tensor *d = tg_mul(g, tg_mul(result, tg_log(a)));
+        tg_tensor *a0 = a ? tg__compare_scalar(TG_BIN_EQ, a, 0) : NULL;
+        tg_tensor *bp = b ? tg__compare_scalar(TG_BIN_GE, b, 0) : NULL;
+        tg_tensor *mask = a0 && bp ? tg__binary_kernel(TG_BIN_MUL, a0, bp, TG_BOOL) : NULL;
+        gi[1] = d && mask ? tg_where(mask, tg__scalar_tensor(0, d->dtype), d) : NULL;
+    }
+    return tg__derivative_done(n, gi);
+}
+
+/* maximum/minimum: the gradient goes to the chosen input, split on ties.
+   a loses where loses_a(a, b) holds. */
+static int extremum_derivative(tg_node *n, tg_tensor *g, tg_tensor **gi, tg_binary_kernel loses_a)
+{
+    tg_tensor *a = SAVED(0), *b = SAVED(1);
+    if (!a || !b) return -1;
+    tg_tensor *tie = tg__compare(TG_BIN_EQ, a, b);
+    tg_tensor *split = tie ? tg_where(tie, tg_div_scalar(g, 2), g) : NULL;
+    tg_tensor *zero = tg__scalar_tensor(0, g->dtype);
+    if (!split || !zero) return -1;
+    tg_binary_kernel loses_b = loses_a == TG_BIN_LT ? TG_BIN_GT : TG_BIN_LT;
+    if (NEED(0)) {
+        tg_tensor *lose = tg__compare(loses_a, a, b);
+        gi[0] = lose ? tg_where(lose, zero, split) : NULL;
+    }
+    if (NEED(1)) {
+        tg_tensor *lose = tg__compare(loses_b, a, b);
+        gi[1] = lose ? tg_where(lose, zero, split) : NULL;
+    }
+    return tg__derivative_done(n, gi);
+}
+
+tg_tensor *tg_maximum(const tg_tensor *a, const tg_tensor *b) { return binary(__func__, &MAXIMUM, a, b); }
+int tg__d_maximum(tg_node *n, tg_tensor *g, tg_tensor **gi) { return extremum_derivative(n, g, gi, TG_BIN_LT); }
+
+tg_tensor *tg_minimum(const tg_tensor *a, const tg_tensor *b) { return binary(__func__, &MINIMUM, a, b); }
+int tg__d_minimum(tg_node *n, tg_tensor *g, tg_tensor **gi) { return extremum_derivative(n, g, gi, TG_BIN_GT); }
+
+/* ---------------------------------------------------------- comparisons */
+
+tg_tensor *tg__compare(tg_binary_kernel k, const tg_tensor *a, const tg_tensor *b)
+{
+    return tg__binary_kernel(k, a, b, tg__result_type(a, b));
+}
+
+tg_tensor *tg__compare_scalar(tg_binary_kernel k, const tg_tensor *a, double s)
+{
+    tg_dtype dt = tg__result_type_scalar(a, s);
+    tg_tensor *sb = tg__scalar_tensor(s, dt);
+    return sb ? tg__binary_kernel(k, a, sb, dt) : NULL;
+}
+
+/* --------------------------------------------------------------- where */
+
+/* where(cond, a, b) without history, in a and b's promoted dtype. */
+tg_tensor *tg__where(const tg_tensor *cond, const tg_tensor *a, const tg_tensor *b)
+{
+    int64_t ab[TG_MAX_DIMS], shape[TG_MAX_DIMS];
+    int nab, nd;
+    if (tg__broadcast_shapes(a->shape, a->ndim, b->shape, b->ndim, ab, &nab) ||
+        tg__broadcast_shapes(cond->shape, cond->ndim, ab, nab, shape, &nd))
+        return NULL;
+    tg_dtype dt = tg__result_type(a, b);
+    const tg_tensor *ca = a->dtype == dt ? a : tg__cast(a, dt);
+    const tg_tensor *cb = b->dtype == dt ? b : tg__cast(b, dt);
+    const tg_tensor *cc = cond->dtype == TG_BOOL ? cond : tg__compare_scalar(TG_BIN_EQ, cond, 0);
+    tg_tensor *out = ca && cb && cc ? tg__new_like(dt, shape, nd, (const tg_tensor *[]){cond, a, b}, 3) : NULL;
+    if (!out) return NULL;
+    /* A non-bool condition was turned into "== 0": swap the branches. */
+    if (cond->dtype == TG_BOOL) tg__k_where(out, cc, ca, cb);
+    else tg__k_where(out, cc, cb, ca);
+    return out;
+}
+
+/* The condition is not differentiable: like PyTorch's WhereBackward0, the
+   node has edges for a and b only, and saves the condition. */
+tg_tensor *tg_where(const tg_tensor *cond, const tg_tensor *a, const tg_tensor *b)
+{
+    TG_ARG(cond);
+    TG_ARG(a);
+    TG_ARG(b);
+    if (cond->dtype != TG_BOOL)
+        return tg__fail(TG_E_DTYPE, "where expected condition to be a boolean tensor, but got a tensor with dtype %s",
+                        tg__dtype_short(cond->dtype));
+    tg_tensor *out = tg__where(cond, a, b);
+    tg_node *n;
+    if (!out || tg__record(out, (tg_record){.op = TG_OP_WHERE, .n_saved = 1}, (const tg_tensor *[]){a, b}, 2, &n))
+        return NULL;
+    if (n) tg__save(n, 0, cond);
+    return out;
+}
+
+int tg__d_where(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    tg_tensor *c = SAVED(0);
+    tg_tensor *zero = tg__scalar_tensor(0, g->dtype);
+    if (!c || !zero) return -1;
+    if (NEED(0)) gi[0] = tg_where(c, g, zero);
+    if (NEED(1)) gi[1] = tg_where(c, zero, g);
+    return tg__derivative_done(n, gi);
+}

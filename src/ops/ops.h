@@ -1,0 +1,73 @@
+/* The ops layer: the operations, public and internal, each beside what it
+   saves and its derivative (docs/adding_an_op.md). Operations check their
+   arguments, run kernels, and record nodes in the graph. */
+#ifndef TG_OPS_H
+#define TG_OPS_H
+
+#include "../graph/graph.h"
+#include "../kernels/kernels.h"
+
+/* ---------------------------------------------------------- derivatives */
+
+/* A derivative writes the gradient of each input that needs one (edge i
+   has a node) into grad_inputs[i], from the gradient of the node's output;
+   0, or -1 with an error. A needed input left NULL receives no gradient.
+   The engine sums results back to each input's shape and dtype. */
+typedef int (*tg_derivative_fn)(tg_node *node, tg_tensor *grad, tg_tensor **grad_inputs);
+
+#define TG_OP(id, name, derivative) int derivative(tg_node *node, tg_tensor *grad, tg_tensor **grad_inputs);
+#include "../graph/ops.def"
+#undef TG_OP
+
+/* The derivative of each row of ops.def (NULL for AccumulateGrad). */
+extern const tg_derivative_fn TG_DERIVATIVES[TG_OP_COUNT];
+
+/* Within a derivative of node n: whether input i needs a gradient, and the
+   i-th saved tensor (NULL with an error when it was freed or changed). */
+#define NEED(i) (n->next[(i)].node != NULL)
+#define SAVED(i) tg__unpack(n, (i))
+/* -1 when a needed gradient came out NULL (an operation failed), else 0. */
+int tg__derivative_done(const tg_node *n, tg_tensor *const *grad_inputs);
+
+/* ------------------------------------------------- internal operations */
+
+/* A copy of t in dtype dt (contiguous), with no history. */
+tg_tensor *tg__cast(const tg_tensor *t, tg_dtype dt);
+tg_tensor *tg__scalar_tensor(double v, tg_dtype dt);
+/* a k b computed in dtype dt (a and b converted first), into a new tensor
+   of the kernel's result dtype; no history. */
+tg_tensor *tg__binary_kernel(tg_binary_kernel k, const tg_tensor *a, const tg_tensor *b, tg_dtype dt);
+/* Comparisons and where without history. */
+tg_tensor *tg__compare(tg_binary_kernel k, const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg__compare_scalar(tg_binary_kernel k, const tg_tensor *a, double s);
+tg_tensor *tg__where(const tg_tensor *cond, const tg_tensor *a, const tg_tensor *b);
+
+/* Reduce g to shape by summing broadcast dims (differentiable). */
+tg_tensor *tg__sum_to(const tg_tensor *g, const int64_t *shape, int ndim);
+
+/* Differentiable building blocks not in the public API. */
+tg_tensor *tg__mm(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg__bmm(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg__mv(const tg_tensor *a, const tg_tensor *v);
+tg_tensor *tg__dot(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg__unsafe_view(const tg_tensor *t, const int64_t *shape, int ndim);
+/* matmul's squeeze_ of its own result (SqueezeBackward3). */
+tg_tensor *tg__squeeze_inplace(const tg_tensor *t, int64_t dim);
+/* clone(memory_format=torch.contiguous_format): CloneBackward0, contiguous. */
+tg_tensor *tg__clone_contiguous(const tg_tensor *t);
+/* A leaf's first .grad: a copy of g in the leaf's dtype, laid out as the
+   leaf when it is dense, else contiguous (PyTorch's gradient layout
+   contract). In grad mode the copy is recorded (CopyBackwards). */
+tg_tensor *tg__grad_copy(const tg_tensor *g, const tg_tensor *leaf);
+/* relu's derivative, PyTorch's threshold_backward(g, y, 0): g where y > 0. */
+tg_tensor *tg__threshold_backward(const tg_tensor *g, const tg_tensor *y);
+/* A view of t's storage with geometry v (AsStridedBackward0). */
+tg_tensor *tg__as_strided(const tg_tensor *t, const tg_strided *v);
+/* as_strided's gradient: a tensor laid out as base (in a storage of its own)
+   holding g's elements summed where v would read them. */
+tg_tensor *tg__as_strided_backward(const tg_tensor *g, const tg_strided *base, const tg_strided *v);
+/* A new tensor of zeros with s's shape and strides, at offset 0 of a storage
+   just large enough (PyTorch's new_empty_strided, zeroed). */
+tg_tensor *tg__zeros_strided(tg_dtype dt, const tg_strided *s);
+
+#endif

@@ -122,6 +122,7 @@ tg_tensor *tg_rsub_scalar(const tg_tensor *a, double s);  /* s - a */
 
 tg_tensor *tg_neg(const tg_tensor *t);
 tg_tensor *tg_exp(const tg_tensor *t);
+tg_tensor *tg_expm1(const tg_tensor *t);   /* exp(t) - 1, exact near 0 */
 tg_tensor *tg_log(const tg_tensor *t);
 tg_tensor *tg_sqrt(const tg_tensor *t);
 tg_tensor *tg_abs(const tg_tensor *t);

@@ -115,9 +115,15 @@ void tg__strided_of(tg_strided *s, const tg_tensor *t);
 int64_t tg__numel(const int64_t *shape, int ndim);
 void tg__contiguous_strides(const int64_t *shape, int ndim, int64_t *strides);
 bool tg__same_shape(const int64_t *a, int na, const int64_t *b, int nb);
-int tg__check_shape(const int64_t *shape, int ndim);   /* 0 or -1 with error */
+/* 0, or -1 with an error; fn (NULL: none) names the public function in
+   this library's own messages (PyTorch's are kept as PyTorch words them). */
+int tg__check_shape(const char *fn, const int64_t *shape, int ndim);
 /* Wraps dim into [0, ndim) or fails with PyTorch's message. */
 int tg__wrap_dim(int64_t dim, int ndim, int64_t *out);
+/* The sizes of shape joined by ", " between open and close, into buf (cut
+   to cap): "torch.Size([2, 3])" with "torch.Size([" and "])". Returns buf. */
+const char *tg__shape_text(const int64_t *shape, int ndim, const char *open, const char *close,
+                           char *buf, size_t cap);
 /* "[2, 3]" into buf. */
 const char *tg__shape_str(const int64_t *shape, int ndim, char *buf, size_t cap);
 int tg__broadcast_shapes(const int64_t *a, int na, const int64_t *b, int nb,
@@ -131,6 +137,9 @@ void tg__result_strides(const int64_t *shape, int ndim, const tg_tensor *const *
 
 /* ------------------------------------------------------------- tensor */
 
+/* Whether a tensor of dtype dt and this shape can be made (0, or -1 with
+   an error naming fn as tg__check_shape does). */
+int tg__check_new(const char *fn, tg_dtype dt, const int64_t *shape, int ndim);
 /* A new contiguous tensor, owned by the current scope. */
 tg_tensor *tg__new(tg_dtype dt, const int64_t *shape, int ndim);
 /* The same, laid out like the result of an elementwise operation on ops. */

@@ -24,20 +24,28 @@ bool tg__same_shape(const int64_t *a, int na, const int64_t *b, int nb)
     return na == nb && (na == 0 || memcmp(a, b, (size_t)na * sizeof *a) == 0);
 }
 
-const char *tg__shape_str(const int64_t *shape, int ndim, char *buf, size_t cap)
+const char *tg__shape_text(const int64_t *shape, int ndim, const char *open, const char *close,
+                           char *buf, size_t cap)
 {
-    size_t len = (size_t)snprintf(buf, cap, "[");
+    size_t len = (size_t)snprintf(buf, cap, "%s", open);
     for (int i = 0; i < ndim && len < cap; i++)
         len += (size_t)snprintf(buf + len, cap - len, i ? ", %lld" : "%lld", (long long)shape[i]);
-    if (len < cap) snprintf(buf + len, cap - len, "]");
+    if (len < cap) snprintf(buf + len, cap - len, "%s", close);
     return buf;
 }
 
-int tg__check_shape(const int64_t *shape, int ndim)
+const char *tg__shape_str(const int64_t *shape, int ndim, char *buf, size_t cap)
 {
+    return tg__shape_text(shape, ndim, "[", "]", buf, cap);
+}
+
+int tg__check_shape(const char *fn, const int64_t *shape, int ndim)
+{
+    /* "tg_zeros(): " before this library's own messages, when named */
+    const char *name = fn ? fn : "", *sep = fn ? "(): " : "";
     if (ndim < 0 || ndim > TG_MAX_DIMS)
-        return tg__faili(TG_E_SHAPE, "tensors may have at most %d dimensions, got %d", TG_MAX_DIMS, ndim);
-    if (ndim > 0 && !shape) return tg__faili(TG_E_NULL, "shape is NULL");
+        return tg__faili(TG_E_SHAPE, "%s%stensors may have at most %d dimensions, got %d", name, sep, TG_MAX_DIMS, ndim);
+    if (ndim > 0 && !shape) return tg__faili(TG_E_NULL, "%s%sshape is NULL", name, sep);
     /* The product of the sizes with zeros read as ones bounds the element
        count and the contiguous strides (tg__contiguous_strides), so an empty
        shape like (0, 2^40, 2^40) must fit too. */

@@ -77,11 +77,17 @@ static tg_tensor *tensor_shell(tg_dtype dt, const int64_t *shape, const int64_t 
     return t;
 }
 
-tg_tensor *tg__new(tg_dtype dt, const int64_t *shape, int ndim)
+int tg__check_new(const char *fn, tg_dtype dt, const int64_t *shape, int ndim)
 {
     if (!tg__is_supported(dt))
-        return tg__fail(TG_E_DTYPE, "dtype %s is not supported yet", tg_dtype_name(dt));
-    if (tg__check_shape(shape, ndim)) return NULL;
+        return tg__faili(TG_E_DTYPE, "%s%sdtype %s is not supported yet", fn ? fn : "", fn ? "(): " : "",
+                         tg_dtype_name(dt));
+    return tg__check_shape(fn, shape, ndim);
+}
+
+tg_tensor *tg__new(tg_dtype dt, const int64_t *shape, int ndim)
+{
+    if (tg__check_new(NULL, dt, shape, ndim)) return NULL;
     int64_t strides[TG_MAX_DIMS];
     tg__contiguous_strides(shape, ndim, strides);
     int64_t n = tg__numel(shape, ndim);

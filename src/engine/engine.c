@@ -20,132 +20,67 @@ typedef struct entry {
 } entry;
 
 typedef struct task {
-    entry *slots;        /* open addressing on the node's address */
-    size_t cap, count;
-    tg_node **order;     /* every node; topologically sorted before use */
+    tg_node_index ix;    /* every node reachable from the roots */
+    entry *entries;      /* by the node's id in ix */
+    entry **order;       /* every entry, topologically sorted */
     entry **heap;        /* ready nodes, max-heap on seq */
     size_t n_heap;
 } task;
 
-static size_t hash_ptr(const void *p) { return ((uintptr_t)p >> 4) * 0x9E3779B97F4A7C15ull; }
-
-static entry *lookup(task *t, tg_node *n)
-{
-    size_t mask = t->cap - 1;
-    for (size_t i = hash_ptr(n) & mask;; i = (i + 1) & mask)
-        if (t->slots[i].node == n || !t->slots[i].node) return &t->slots[i];
-}
-
-static int grow(task *t)
-{
-    size_t cap = t->cap ? t->cap * 2 : 64;
-    entry *old = t->slots;
-    size_t old_cap = t->cap;
-    t->slots = tg__calloc(cap, sizeof *t->slots);
-    tg_node **order = tg__realloc(t->order, cap * sizeof *order);
-    if (!t->slots || !order) {
-        free(t->slots);
-        t->slots = old;
-        if (order) t->order = order;
-        return -1;
-    }
-    t->order = order;
-    t->cap = cap;
-    for (size_t i = 0; i < old_cap; i++)
-        if (old[i].node) *lookup(t, old[i].node) = old[i];
-    free(old);
-    return 0;
-}
-
-/* The entry for n, inserted if new (*fresh says which). */
-static entry *get(task *t, tg_node *n, bool *fresh)
-{
-    if ((t->count + 1) * 2 > t->cap && grow(t)) return NULL;
-    entry *e = lookup(t, n);
-    *fresh = !e->node;
-    if (*fresh) {
-        e->node = n;
-        t->order[t->count++] = n;
-    }
-    return e;
-}
+/* The entry of n, a node the walk found. */
+static entry *entry_of(const task *t, const tg_node *n) { return &t->entries[tg__node_id(&t->ix, n)]; }
 
 static void task_free(task *t)
 {
-    for (size_t i = 0; i < t->cap; i++)
-        if (t->slots[i].buffer) tg__unref(t->slots[i].buffer);
-    free(t->slots);
+    for (size_t id = 0; t->entries && id < t->ix.count; id++)
+        if (t->entries[id].buffer) tg__unref(t->entries[id].buffer);
+    tg__node_index_free(&t->ix);
+    free(t->entries);
     free(t->order);
     free(t->heap);
 }
 
-/* Discovers every node reachable from the roots and counts its incoming edges. */
+/* Finds every node reachable from the roots (Note [Walking a graph] in
+   graph/graph.h) and counts its incoming edges. */
 static int discover(task *t, tg_node *const *roots, int n_roots)
 {
-    size_t cap = 64, top = 0;
-    tg_node **stack = tg__malloc(cap * sizeof *stack);
-    if (!stack) return -1;
-    bool fresh;
-    for (int r = 0; r < n_roots; r++) {
-        if (!get(t, roots[r], &fresh)) goto oom;
-        if (fresh) stack[top++] = roots[r];
-        if (top == cap) {
-            tg_node **p = tg__realloc(stack, (cap *= 2) * sizeof *p);
-            if (!p) goto oom;
-            stack = p;
-        }
+    if (tg__walk(&t->ix, roots, n_roots) ||
+        !(t->entries = tg__calloc(t->ix.count, sizeof *t->entries)))
+        return tg__faili(TG_E_OOM, "out of memory while building the backward graph");
+    for (size_t id = 0; id < t->ix.count; id++) t->entries[id].node = t->ix.nodes[id];
+    for (size_t id = 0; id < t->ix.count; id++) {
+        const tg_node *n = t->ix.nodes[id];
+        for (int i = 0; i < n->n_next; i++)
+            if (n->next[i].node) entry_of(t, n->next[i].node)->deps++;
     }
-    while (top) {
-        tg_node *n = stack[--top];
-        for (int i = 0; i < n->n_next; i++) {
-            tg_node *next = n->next[i].node;
-            if (!next) continue;
-            entry *e = get(t, next, &fresh);
-            if (!e) goto oom;
-            e->deps++;
-            if (!fresh) continue;
-            if (top == cap) {
-                tg_node **p = tg__realloc(stack, (cap *= 2) * sizeof *p);
-                if (!p) goto oom;
-                stack = p;
-            }
-            stack[top++] = next;
-        }
-    }
-    free(stack);
     return 0;
-oom:
-    free(stack);
-    return tg__faili(TG_E_OOM, "out of memory while building the backward graph");
 }
 
-/* Sorts t->order so that every node comes before the nodes it feeds
-   (Kahn's algorithm on a copy of the dependency counts). */
+/* Sorts the entries into t->order so that every node comes before the
+   nodes it feeds (Kahn's algorithm on a copy of the dependency counts). */
 static int sort_topologically(task *t)
 {
-    tg_node **sorted = tg__malloc((t->count + 1) * sizeof *sorted);
-    int *left = tg__calloc(t->cap, sizeof *left);   /* dependency counts, per slot */
-    if (!sorted || !left) {
-        free(sorted);
+    size_t count = t->ix.count;
+    t->order = tg__malloc((count + 1) * sizeof *t->order);
+    int *left = tg__malloc((count + 1) * sizeof *left);   /* dependency counts, by id */
+    if (!t->order || !left) {
         free(left);
         return -1;
     }
     size_t head = 0, tail = 0;
-    for (size_t i = 0; i < t->cap; i++) {
-        left[i] = t->slots[i].deps;
-        if (t->slots[i].node && left[i] == 0) sorted[tail++] = t->slots[i].node;
+    for (size_t id = 0; id < count; id++) {
+        left[id] = t->entries[id].deps;
+        if (left[id] == 0) t->order[tail++] = &t->entries[id];
     }
     while (head < tail) {
-        tg_node *n = sorted[head++];
+        tg_node *n = t->order[head++]->node;
         for (int i = 0; i < n->n_next; i++) {
             if (!n->next[i].node) continue;
-            entry *c = lookup(t, n->next[i].node);
-            if (--left[c - t->slots] == 0) sorted[tail++] = c->node;
+            entry *c = entry_of(t, n->next[i].node);
+            if (--left[c - t->entries] == 0) t->order[tail++] = c;
         }
     }
     free(left);
-    free(t->order);
-    t->order = sorted;
     return 0;
 }
 
@@ -153,8 +88,8 @@ static int sort_topologically(task *t)
    topological order backwards so successors are decided first. */
 static void mark_needed(task *t, bool accumulate)
 {
-    for (size_t k = t->count; k-- > 0;) {
-        entry *e = lookup(t, t->order[k]);
+    for (size_t k = t->ix.count; k-- > 0;) {
+        entry *e = t->order[k];
         tg_node *n = e->node;
         if (n->op == TG_OP_ACCUMULATE_GRAD) {
             e->needed = accumulate;
@@ -163,7 +98,7 @@ static void mark_needed(task *t, bool accumulate)
         for (int i = 0; i < n->n_next && !e->needed; i++) {
             tg_node *next = n->next[i].node;
             if (!next) continue;
-            entry *c = lookup(t, next);
+            entry *c = entry_of(t, next);
             e->needed = c->needed || c->capture;
         }
     }
@@ -266,17 +201,17 @@ static int prepare_grad(const tg_tensor *leaf, tg_tensor *g, bool create_graph, 
    cannot fail once the new tensors are made. */
 static int accumulate_all(task *t, bool create_graph)
 {
-    tg_tensor **fresh = tg__calloc(t->count + 1, sizeof *fresh);
+    tg_tensor **fresh = tg__calloc(t->ix.count + 1, sizeof *fresh);
     if (!fresh) return -1;
     tg__lock_grads();   /* other threads may store into the same leaves */
     int rc = 0;
-    for (size_t k = 0; k < t->count && rc == 0; k++) {
-        entry *e = lookup(t, t->order[k]);
+    for (size_t k = 0; k < t->ix.count && rc == 0; k++) {
+        entry *e = t->order[k];
         if (e->node->op == TG_OP_ACCUMULATE_GRAD && e->buffer)
             rc = prepare_grad(e->node->leaf, e->buffer, create_graph, &fresh[k]);
     }
-    for (size_t k = 0; k < t->count; k++) {
-        entry *e = lookup(t, t->order[k]);
+    for (size_t k = 0; k < t->ix.count; k++) {
+        entry *e = t->order[k];
         if (e->node->op != TG_OP_ACCUMULATE_GRAD || !e->buffer) continue;
         tg_autograd *leaf = e->node->leaf->autograd;
         if (rc != 0) {
@@ -296,8 +231,8 @@ static int accumulate_all(task *t, bool create_graph)
 /* Without retain_graph, the nodes that ran drop what they saved. */
 static void release_saved(task *t)
 {
-    for (size_t k = 0; k < t->count; k++) {
-        entry *e = lookup(t, t->order[k]);
+    for (size_t k = 0; k < t->ix.count; k++) {
+        entry *e = t->order[k];
         if (!e->ran) continue;
         /* CopySlices ran its fn's derivative too */
         for (tg_node *n = e->node; n; n = n->fn) {
@@ -318,7 +253,7 @@ static int run_node(task *t, entry *e)
     int rc = TG_DERIVATIVES[n->op](n, e->buffer, grads);
     for (int i = 0; i < n->n_next && rc == 0; i++) {
         if (!n->next[i].node || !grads[i]) continue;
-        entry *target = lookup(t, n->next[i].node);
+        entry *target = entry_of(t, n->next[i].node);
         if (!target->needed && !target->capture) continue;
         tg_tensor *fitted = fit_gradient(n, i, grads[i]);
         rc = fitted ? add_to_buffer(target, fitted) : -1;
@@ -333,7 +268,7 @@ static void release_children(task *t, entry *e)
     for (int i = 0; i < e->node->n_next; i++) {
         tg_node *next = e->node->next[i].node;
         if (!next) continue;
-        entry *c = lookup(t, next);
+        entry *c = entry_of(t, next);
         if (--c->deps == 0 && (c->needed || c->capture)) heap_push(t, c);
     }
 }
@@ -359,8 +294,8 @@ static int run_backward(tg_tensor *const *roots, tg_tensor *const *grads, int n_
     for (int i = 0; i < n_in; i++) {
         input_edges[i] = tg__grad_edge(inputs[i]);
         if (!input_edges[i].node) goto done;
-        entry *e = lookup(&t, input_edges[i].node);
-        if (e->node && !e->capture) e->capture = i + 1;   /* repeats are filled in below */
+        int64_t id = tg__node_id(&t.ix, input_edges[i].node);   /* -1: not in the graph */
+        if (id >= 0 && !t.entries[id].capture) t.entries[id].capture = i + 1;   /* repeats are filled in below */
     }
     if (sort_topologically(&t)) goto done;
     mark_needed(&t, n_in == 0);
@@ -368,8 +303,8 @@ static int run_backward(tg_tensor *const *roots, tg_tensor *const *grads, int n_
        highest sequence number (a node runs once every node that feeds it,
        all created after it, has run). */
     tg_node *first_bad = NULL;
-    for (size_t k = 0; k < t.count; k++) {
-        entry *e = lookup(&t, t.order[k]);
+    for (size_t k = 0; k < t.ix.count; k++) {
+        entry *e = t.order[k];
         if (e->needed && tg__check_saved(e->node) && (!first_bad || e->node->seq > first_bad->seq))
             first_bad = e->node;
     }
@@ -377,15 +312,15 @@ static int run_backward(tg_tensor *const *roots, tg_tensor *const *grads, int n_
         tg__check_saved(first_bad);   /* its message */
         goto done;
     }
-    t.heap = tg__malloc((t.count + 1) * sizeof *t.heap);
+    t.heap = tg__malloc((t.ix.count + 1) * sizeof *t.heap);
     if (!t.heap) goto done;
 
     bool prev_mode = tg_set_grad_enabled(opts.create_graph);
     rc = 0;
     for (int r = 0; r < n_roots && rc == 0; r++)
-        rc = add_to_buffer(lookup(&t, root_nodes[r]), grads[r]);
-    for (size_t k = 0; k < t.count && rc == 0; k++) {
-        entry *e = lookup(&t, t.order[k]);
+        rc = add_to_buffer(entry_of(&t, root_nodes[r]), grads[r]);
+    for (size_t k = 0; k < t.ix.count && rc == 0; k++) {
+        entry *e = t.order[k];
         if (e->deps == 0 && (e->needed || e->capture)) heap_push(&t, e);
     }
     while (rc == 0 && t.n_heap) {
@@ -415,8 +350,8 @@ static int run_backward(tg_tensor *const *roots, tg_tensor *const *grads, int n_
        derivatives were recorded is kept for them. */
     if (rc == 0 && !opts.retain_graph && !opts.create_graph) release_saved(&t);
     for (int i = 0; i < n_in && rc == 0; i++) {   /* an input given twice gets the same gradient */
-        entry *e = lookup(&t, input_edges[i].node);
-        int first = e->node ? e->capture - 1 : i;
+        int64_t id = tg__node_id(&t.ix, input_edges[i].node);
+        int first = id >= 0 ? t.entries[id].capture - 1 : i;
         if (first != i && grads_out[first]) {
             tg__ref(grads_out[first]);
             grads_out[i] = grads_out[first];
@@ -434,15 +369,6 @@ done:
     return rc;
 }
 
-static const char *size_str(const tg_tensor *t, char *buf, size_t cap)
-{
-    size_t len = (size_t)snprintf(buf, cap, "torch.Size([");
-    for (int i = 0; i < t->ndim && len < cap; i++)
-        len += (size_t)snprintf(buf + len, cap - len, i ? ", %lld" : "%lld", (long long)t->shape[i]);
-    if (len < cap) snprintf(buf + len, cap - len, "])");
-    return buf;
-}
-
 /* PyTorch's _make_grads: the gradient for each output, checked or implied.
    Fills grads with scope-owned tensors. */
 static int make_grads(tg_tensor *const *outputs, tg_tensor *const *given, int n, tg_tensor **grads)
@@ -457,7 +383,8 @@ static int make_grads(tg_tensor *const *outputs, tg_tensor *const *given, int n,
                 char a[300], b[300];
                 return tg__faili(TG_E_SHAPE,
                                  "Mismatch in shape: grad_output[%d] has a shape of %s and output[%d] has a shape of %s.",
-                                 i, size_str(g, a, sizeof a), i, size_str(out, b, sizeof b));
+                                 i, tg__shape_text(g->shape, g->ndim, "torch.Size([", "])", a, sizeof a),
+                                 i, tg__shape_text(out->shape, out->ndim, "torch.Size([", "])", b, sizeof b));
             }
             /* In the output's dtype, as PyTorch's validate_outputs casts it
                (a leaf root adds it straight into its .grad). */

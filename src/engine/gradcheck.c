@@ -64,45 +64,13 @@ static double *element(const tg_tensor *t, int64_t e)
 
 /* ---------------------------------------------------------- reachability */
 
-/* Every node reachable from root (each once); n_nodes gets the count.
-   Linear membership tests: gradcheck graphs are small, and the finite
-   differences cost far more than this walk. */
-static const tg_node **graph_nodes(const tg_node *root, size_t *n_nodes)
-{
-    size_t count = 0, cap = 16;
-    const tg_node **nodes = tg__malloc(cap * sizeof *nodes);
-    if (!nodes) return NULL;
-    nodes[count++] = root;
-    for (size_t k = 0; k < count; k++) {   /* nodes[] doubles as the work queue */
-        for (int i = 0; i < nodes[k]->n_next; i++) {
-            const tg_node *next = nodes[k]->next[i].node;
-            bool seen = !next;
-            for (size_t j = 0; j < count && !seen; j++) seen = nodes[j] == next;
-            if (seen) continue;
-            if (count == cap) {
-                const tg_node **p = tg__realloc(nodes, (cap *= 2) * sizeof *p);
-                if (!p) {
-                    free(nodes);
-                    tg__fail(TG_E_OOM, "out of memory while walking the graph");
-                    return NULL;
-                }
-                nodes = p;
-            }
-            nodes[count++] = next;
-        }
-    }
-    *n_nodes = count;
-    return nodes;
-}
-
-/* Whether a gradient can flow from out back to var. */
-static bool reaches(const tg_tensor *out, const tg_tensor *var, const tg_node **nodes, size_t n_nodes)
+/* Whether a gradient can flow from out back to var; reachable holds the
+   nodes behind out (Note [Walking a graph] in graph/graph.h). */
+static bool reaches(const tg_tensor *out, const tg_tensor *var, const tg_node_index *reachable)
 {
     if (out == var) return true;
     const tg_node *target = tg__grad_fn(var) ? tg__grad_fn(var) : var->autograd->grad_acc;
-    for (size_t j = 0; target && j < n_nodes; j++)
-        if (nodes[j] == target) return true;
-    return false;
+    return target && tg__node_id(reachable, target) >= 0;
 }
 
 /* ------------------------------------------------------------- gradients */
@@ -116,14 +84,15 @@ static int gradients(tg_tensor *out, tg_tensor *grad_out, tg_tensor *const *vars
     tg_tensor **reached = tg__calloc((size_t)n, sizeof *reached);
     tg_tensor **found = tg__calloc((size_t)n, sizeof *found);
     int *position = tg__calloc((size_t)n, sizeof *position);
-    size_t n_nodes = 0;
-    const tg_node **nodes = NULL;
+    tg_node_index reachable = {0};
+    tg_node *root = tg__grad_fn(out);
     int rc = reached && found && position ? 0 : -1;
-    if (rc == 0 && tg__grad_fn(out) && !(nodes = graph_nodes(tg__grad_fn(out), &n_nodes))) rc = -1;
+    if (rc == 0 && root && tg__walk(&reachable, &root, 1))
+        rc = tg__faili(TG_E_OOM, "out of memory while walking the graph");
     int m = 0;
     for (int k = 0; k < n && rc == 0; k++) {
         grads[k] = NULL;
-        if (tg__requires_grad(out) && tg_numel(out) > 0 && reaches(out, vars[k], nodes, n_nodes)) {
+        if (tg__requires_grad(out) && tg_numel(out) > 0 && reaches(out, vars[k], &reachable)) {
             reached[m] = vars[k];
             position[m++] = k;
         }
@@ -138,21 +107,22 @@ static int gradients(tg_tensor *out, tg_tensor *grad_out, tg_tensor *const *vars
     }
     for (int k = 0; k < n && rc == 0; k++)
         if (!grads[k] && !(grads[k] = tg_zeros(vars[k]->shape, vars[k]->ndim, vars[k]->dtype))) rc = -1;
-    free(nodes);
+    tg__node_index_free(&reachable);
     free(reached);
     free(found);
     free(position);
     return rc;
 }
 
-/* The objective, with its failure given a message if it did not leave one. */
-static tg_tensor *evaluate(const objective *o)
+/* out, what the user's function returned: a failure that left no message
+   gets one. */
+static tg_tensor *returned(tg_tensor *out)
 {
-    tg_tensor *out = o->fn(o->vars, o->n_vars, o->ctx);
-    if (!out && tg_last_status() == TG_OK)
-        tg__fail(TG_E_INVALID, "gradcheck: the function returned NULL");
+    if (!out && tg_last_status() == TG_OK) tg__fail(TG_E_INVALID, "gradcheck: the function returned NULL");
     return out;
 }
+
+static tg_tensor *evaluate(const objective *o) { return returned(o->fn(o->vars, o->n_vars, o->ctx)); }
 
 static int64_t total_numel(const objective *o)
 {
@@ -225,18 +195,15 @@ static int central_difference(const objective *o, double *x, double eps, const d
 
 static int mismatch(const objective *o, int var, int64_t e, double a, double num, tolerance tol)
 {
-    char wrt[64];
+    char wrt[64], what[160];
     if (var < o->n_inputs) snprintf(wrt, sizeof wrt, "input %d", var);
     else snprintf(wrt, sizeof wrt, "grad_output");
-    if (o->grad_of < 0)
-        return tg__faili(TG_E_AUTOGRAD,
-                         "gradcheck: gradient mismatch for %s, element %lld: analytic %.10g, numeric %.10g "
-                         "(allowed difference %g + %g * |numeric|)",
-                         wrt, (long long)e, a, num, tol.atol, tol.rtol);
+    if (o->grad_of < 0) snprintf(what, sizeof what, "gradient mismatch for %s", wrt);
+    else snprintf(what, sizeof what, "second-order mismatch for the gradient of input %d with respect to %s",
+                  o->grad_of, wrt);
     return tg__faili(TG_E_AUTOGRAD,
-                     "gradcheck: second-order mismatch for the gradient of input %d with respect to %s, "
-                     "element %lld: analytic %.10g, numeric %.10g (allowed difference %g + %g * |numeric|)",
-                     o->grad_of, wrt, (long long)e, a, num, tol.atol, tol.rtol);
+                     "gradcheck: %s, element %lld: analytic %.10g, numeric %.10g (allowed difference %g + %g * |numeric|)",
+                     what, (long long)e, a, num, tol.atol, tol.rtol);
 }
 
 /* Compares every element's analytic derivative with its central difference;
@@ -278,10 +245,8 @@ static tg_tensor *gradient_objective(tg_tensor *const *vars, int n_vars, void *c
     (void)n_vars;
     bool record = tg_is_grad_enabled();
     bool prev = tg_set_grad_enabled(true);   /* the gradient needs f's graph */
-    tg_tensor *out = s->f(vars, s->n_inputs, s->ctx);
+    tg_tensor *out = returned(s->f(vars, s->n_inputs, s->ctx));
     tg_tensor *grad = NULL;
-    if (!out && tg_last_status() == TG_OK)
-        tg__fail(TG_E_INVALID, "gradcheck: the function returned NULL");
     if (out && gradients(out, vars[s->n_inputs], &vars[s->input], 1, record, &grad)) grad = NULL;
     tg_set_grad_enabled(prev);
     return grad;
@@ -294,10 +259,7 @@ static tg_tensor *grad_output_leaf(tg_gradcheck_fn f, tg_tensor *const *inputs, 
     TG_NO_GRAD {
         out = f(inputs, n, ctx);
     }
-    if (!out) {
-        if (tg_last_status() == TG_OK) tg__fail(TG_E_INVALID, "gradcheck: the function returned NULL");
-        return NULL;
-    }
+    if (!returned(out)) return NULL;
     double *w = weights(tg_numel(out), 0.5);
     tg_tensor *v = w ? tg_from_f64(w, out->shape, out->ndim) : NULL;
     free(w);

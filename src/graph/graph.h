@@ -15,7 +15,6 @@ typedef enum tg_op {
     TG_OP_ACCUMULATE_GRAD,
 #define TG_OP(id, name, derivative) TG_OP_##id,
 #include "ops.def"
-#undef TG_OP
     TG_OP_COUNT
 } tg_op;
 
@@ -160,6 +159,30 @@ int tg__regenerate_view(tg_tensor *t);
 /* PyTorch's CopySlices: base's new history after fn, the node of an in-place
    operation on view, wrote into it. NULL with an error. */
 tg_node *tg__copy_slices_new(const tg_tensor *base, const tg_tensor *view, tg_node *fn);
+
+/* -------------------------------------------------------------- walks */
+
+/* Note [Walking a graph]: the engine, tg_graph_dot and tg_gradcheck all
+   need the nodes reachable from some roots, each once, and a dense number
+   for each (walk.c). A node index holds them in the order they were found,
+   with an open-addressing table from a node's address to its id. The walk
+   is breadth-first and iterative (graphs can be far deeper than the stack):
+   the roots in order, then each found node's next edges in edge order, so
+   ids are the same from run to run. A zeroed index is empty. */
+typedef struct tg_node_index {
+    tg_node **nodes;      /* by id, in discovery order; not referenced */
+    size_t count;
+    size_t *slots;        /* id + 1, 0 when empty; n_slots a power of 2 */
+    size_t n_slots;
+} tg_node_index;
+
+/* Adds every node reachable from roots through next edges (NULL roots and
+   edges lead nowhere). Nodes already in ix count as walked. 0, or -1 when
+   out of memory (ix then holds part of the graph; free it all the same). */
+int tg__walk(tg_node_index *ix, tg_node *const *roots, int n_roots);
+/* n's id, or -1 when n is not in ix. */
+int64_t tg__node_id(const tg_node_index *ix, const tg_node *n);
+void tg__node_index_free(tg_node_index *ix);
 
 /* -------------------------------------------------------- for the tests */
 

@@ -25,7 +25,6 @@ static const char *const OP_NAMES[TG_OP_COUNT] = {
     [TG_OP_ACCUMULATE_GRAD] = "AccumulateGrad",
 #define TG_OP(id, name, derivative) [TG_OP_##id] = name,
 #include "ops.def"
-#undef TG_OP
 };
 
 const char *tg__op_name(tg_op op) { return OP_NAMES[op]; }

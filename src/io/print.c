@@ -1,6 +1,8 @@
 /* Printing: tg_repr and tg_print write what Python's print(t) writes in
    PyTorch 1.13 (torch/_tensor_str.py with the default print options), byte
-   for byte. REFERENCE.md section 4 describes the algorithm followed here. */
+   for byte: one formatter (mode and width) for the whole tensor, rows
+   wrapped at the line width, summarized past the threshold, then the
+   suffixes (dtype, grad_fn) as Python's _str_intern adds them. */
 #include "../graph/graph.h"
 
 #include <inttypes.h>
@@ -107,6 +109,11 @@ static int elem_text(const formatter *f, const char *p, char *buf)
 
 /* ------------------------------------------------------------ formatter */
 
+static int64_t stride_bytes(const tg_tensor *t, int dim)
+{
+    return t->strides[dim] * (int64_t)tg__dtype_size(t->dtype);
+}
+
 typedef void (*elem_visitor)(const char *p, void *ctx);
 
 /* Calls fn on every element of t, or, when summarizing, on the elements
@@ -116,16 +123,18 @@ static void visit(const tg_tensor *t, int dim, const char *p, bool summarize,
                   elem_visitor fn, void *ctx)
 {
     if (dim == t->ndim) { fn(p, ctx); return; }
-    int64_t n = t->shape[dim];
-    int64_t stride = t->strides[dim] * (int64_t)tg__dtype_size(t->dtype);
+    int64_t n = t->shape[dim], stride = stride_bytes(t, dim);
     for (int64_t i = 0; i < n; i++) {
         if (summarize && n > 2 * EDGEITEMS && i == EDGEITEMS) i = n - EDGEITEMS;
         visit(t, dim + 1, p + i * stride, summarize, fn, ctx);
     }
 }
 
-/* The statistics the mode decision needs, over the finite non-zero values
-   only (zeros, infinities and nans take no part). */
+/* Only finite non-zero values take part in the mode decision and the
+   width (zeros, infinities and nans just print). */
+static bool takes_part(double v) { return isfinite(v) && v != 0; }
+
+/* The statistics the mode decision needs, over the values that take part. */
 typedef struct float_stats {
     tg_dtype dtype;
     bool any;
@@ -137,7 +146,7 @@ static void stats_visit(const char *p, void *ctx)
 {
     float_stats *s = ctx;
     double v = load_float(p, s->dtype);
-    if (!isfinite(v) || v == 0) return;
+    if (!takes_part(v)) return;
     double a = fabs(v);
     if (!s->any || a < s->min_abs) s->min_abs = a;
     if (!s->any || a > s->max_abs) s->max_abs = a;
@@ -154,10 +163,7 @@ static void width_visit(const char *p, void *ctx)
 {
     width_ctx *w = ctx;
     char buf[NUM_CAP];
-    if (w->f->floating) {
-        double v = load_float(p, w->f->dtype);
-        if (!isfinite(v) || v == 0) return;   /* as for the statistics */
-    }
+    if (w->f->floating && !takes_part(load_float(p, w->f->dtype))) return;
     int n = elem_text(w->f, p, buf);
     if (n > w->width) w->width = n;
 }
@@ -198,11 +204,6 @@ static void put_elem(printer *pr, const char *p)
     int n = elem_text(pr->f, p, buf);
     sb_spaces(pr->sb, pr->f->width - n);   /* never truncated */
     sb_append(pr->sb, buf, (size_t)n);
-}
-
-static int64_t stride_bytes(const tg_tensor *t, int dim)
-{
-    return t->strides[dim] * (int64_t)tg__dtype_size(t->dtype);
 }
 
 /* Before the item-th item of a row: items are joined with ", " and every
@@ -298,28 +299,16 @@ static bool has_default_dtype(tg_dtype dt)
     return dt == TG_F32 || dt == TG_C64 || dt == TG_I64 || dt == TG_BOOL;
 }
 
-/* "size=(2, 0)", Python's repr of the shape tuple (never 1-D here). */
-static void size_suffix(char *out, const tg_tensor *t)
-{
-    size_t len = (size_t)snprintf(out, SUFFIX_CAP, "size=(");
-    for (int i = 0; i < t->ndim; i++)
-        len += (size_t)snprintf(out + len, SUFFIX_CAP - len, i ? ", %" PRId64 : "%" PRId64,
-                                t->shape[i]);
-    snprintf(out + len, SUFFIX_CAP - len, ")");
-}
-
 /* The suffixes of Python's _str_intern, in its order. */
 static void collect_suffixes(const tg_tensor *t, suffix_list *s)
 {
-    if (tg__numel(t->shape, t->ndim) == 0) {
-        /* An empty tensor shows its shape unless 1-D, and any dtype but
-           the default float one, since no element hints at it. */
-        if (t->ndim != 1) size_suffix(next_suffix(s), t);
-        if (t->dtype != TG_F32)
-            snprintf(next_suffix(s), SUFFIX_CAP, "dtype=%s", tg_dtype_name(t->dtype));
-    } else if (!has_default_dtype(t->dtype)) {
+    /* An empty tensor shows its shape unless 1-D ("size=(2, 0)", Python's
+       repr of the shape tuple), and any dtype but the default float one,
+       since no element hints at it. */
+    bool empty = tg__numel(t->shape, t->ndim) == 0;
+    if (empty && t->ndim != 1) tg__shape_text(t->shape, t->ndim, "size=(", ")", next_suffix(s), SUFFIX_CAP);
+    if (empty ? t->dtype != TG_F32 : !has_default_dtype(t->dtype))
         snprintf(next_suffix(s), SUFFIX_CAP, "dtype=%s", tg_dtype_name(t->dtype));
-    }
     if (tg__view_grad_fn(t))
         snprintf(next_suffix(s), SUFFIX_CAP, "grad_fn=<%s>", tg_node_name(tg__grad_fn(t)));
     else if (tg__requires_grad(t))

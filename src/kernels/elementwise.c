@@ -101,10 +101,6 @@ static void store_int(char *p, tg_dtype dt, int64_t v)
     TG_BINARY_FLOAT(id, result, floating)                                          \
     LOOP_SIGNATURE(binary_##id##_int) { INT_BINARY_LOOP(result, integer); }
 #include "elementwise.def"
-#undef TG_UNARY
-#undef TG_UNARY_FLOAT
-#undef TG_BINARY
-#undef TG_BINARY_FLOAT
 
 /* ------------------------------------------------------------- tables */
 
@@ -119,10 +115,6 @@ static const kernel_loops UNARY[TG_UN_COUNT] = {
 #define TG_BINARY(id, result, floating, integer)
 #define TG_BINARY_FLOAT(id, result, floating)
 #include "elementwise.def"
-#undef TG_UNARY
-#undef TG_UNARY_FLOAT
-#undef TG_BINARY
-#undef TG_BINARY_FLOAT
 };
 
 #define IS_BOOL_SAME false
@@ -135,10 +127,6 @@ static const kernel_loops BINARY[TG_BIN_COUNT] = {
 #define TG_BINARY_FLOAT(id, result, floating) \
     [TG_BIN_##id] = {binary_##id##_f32, binary_##id##_f64, NULL, IS_BOOL_##result},
 #include "elementwise.def"
-#undef TG_UNARY
-#undef TG_UNARY_FLOAT
-#undef TG_BINARY
-#undef TG_BINARY_FLOAT
 };
 
 bool tg__k_unary_takes_integers(tg_unary_kernel k) { return UNARY[k].integer != NULL; }

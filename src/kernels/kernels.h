@@ -27,10 +27,6 @@ typedef enum tg_unary_kernel {
 #define TG_BINARY(id, result, floating, integer)
 #define TG_BINARY_FLOAT(id, result, floating)
 #include "elementwise.def"
-#undef TG_UNARY
-#undef TG_UNARY_FLOAT
-#undef TG_BINARY
-#undef TG_BINARY_FLOAT
     TG_UN_COUNT
 } tg_unary_kernel;
 
@@ -40,10 +36,6 @@ typedef enum tg_binary_kernel {
 #define TG_BINARY(id, result, floating, integer) TG_BIN_##id,
 #define TG_BINARY_FLOAT(id, result, floating) TG_BIN_##id,
 #include "elementwise.def"
-#undef TG_UNARY
-#undef TG_UNARY_FLOAT
-#undef TG_BINARY
-#undef TG_BINARY_FLOAT
     TG_BIN_COUNT
 } tg_binary_kernel;
 

@@ -5,7 +5,6 @@
 const tg_derivative_fn TG_DERIVATIVES[TG_OP_COUNT] = {
 #define TG_OP(id, name, derivative) [TG_OP_##id] = derivative,
 #include "../graph/ops.def"
-#undef TG_OP
 };
 
 int tg__derivative_done(const tg_node *n, tg_tensor *const *gi)

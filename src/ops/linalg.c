@@ -183,7 +183,7 @@ static tg_tensor *matmul_batched(const tg_tensor *a, const tg_tensor *b)
     int64_t batch[TG_MAX_DIMS];
     int nbatch;
     if (tg__broadcast_shapes(a->shape, nb1, b->shape, nb2, batch, &nbatch)) return NULL;
-    if (nbatch + 2 > TG_MAX_DIMS) return tg__fail(TG_E_SHAPE, "matmul: too many dimensions");
+    if (nbatch + 2 > TG_MAX_DIMS) return tg__fail(TG_E_SHAPE, "tg_matmul(): tensors may have at most %d dimensions", TG_MAX_DIMS);
     int64_t total = tg__numel(batch, nbatch);
     int64_t e1[TG_MAX_DIMS], e2[TG_MAX_DIMS], out_shape[TG_MAX_DIMS];
     memcpy(e1, batch, (size_t)nbatch * sizeof *batch);

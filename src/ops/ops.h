@@ -17,7 +17,6 @@ typedef int (*tg_derivative_fn)(tg_node *node, tg_tensor *grad, tg_tensor **grad
 
 #define TG_OP(id, name, derivative) int derivative(tg_node *node, tg_tensor *grad, tg_tensor **grad_inputs);
 #include "../graph/ops.def"
-#undef TG_OP
 
 /* The derivative of each row of ops.def (NULL for AccumulateGrad). */
 extern const tg_derivative_fn TG_DERIVATIVES[TG_OP_COUNT];

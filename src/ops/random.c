@@ -41,12 +41,13 @@ void tg_manual_seed(uint64_t seed)
     pthread_mutex_unlock(&lock);
 }
 
-static tg_tensor *random_tensor(const int64_t *shape, int ndim, tg_dtype dtype, bool normal)
+/* fn is the public function's name, for errors. */
+static tg_tensor *random_tensor(const char *fn, const int64_t *shape, int ndim, tg_dtype dtype, bool normal)
 {
     if (tg__is_supported(dtype) && !tg__is_floating(dtype))
         return tg__fail(TG_E_DTYPE, "\"%s\" not implemented for '%s'", normal ? "normal_kernel_cpu" : "uniform_kernel_cpu",
                         tg__dtype_short(dtype));
-    tg_tensor *t = tg__new(dtype, shape, ndim);
+    tg_tensor *t = tg__check_new(fn, dtype, shape, ndim) ? NULL : tg__new(dtype, shape, ndim);
     if (!t) return NULL;
     int64_t n = tg__numel(shape, ndim);
     size_t es = tg__dtype_size(dtype);
@@ -65,5 +66,5 @@ static tg_tensor *random_tensor(const int64_t *shape, int ndim, tg_dtype dtype, 
     return t;
 }
 
-tg_tensor *tg_rand(const int64_t *shape, int ndim, tg_dtype dtype) { return random_tensor(shape, ndim, dtype, false); }
-tg_tensor *tg_randn(const int64_t *shape, int ndim, tg_dtype dtype) { return random_tensor(shape, ndim, dtype, true); }
+tg_tensor *tg_rand(const int64_t *shape, int ndim, tg_dtype dtype) { return random_tensor(__func__, shape, ndim, dtype, false); }
+tg_tensor *tg_randn(const int64_t *shape, int ndim, tg_dtype dtype) { return random_tensor(__func__, shape, ndim, dtype, true); }

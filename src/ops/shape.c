@@ -63,7 +63,7 @@ tg_tensor *tg__as_strided_backward(const tg_tensor *g, const tg_strided *base, c
 static int infer_shape(const char *fn, const int64_t *shape, int ndim, int64_t numel, int64_t *out)
 {
     if (ndim < 0 || ndim > TG_MAX_DIMS)
-        return tg__faili(TG_E_SHAPE, "tensors may have at most %d dimensions, got %d", TG_MAX_DIMS, ndim);
+        return tg__faili(TG_E_SHAPE, "%s(): tensors may have at most %d dimensions, got %d", fn, TG_MAX_DIMS, ndim);
     if (ndim > 0 && !shape) return tg__faili(TG_E_NULL, "%s(): shape is NULL", fn);
     int infer = -1;
     int64_t known = 1, span = 1;   /* span: zeros read as ones, bounded as in tg__check_shape */
@@ -285,7 +285,7 @@ tg_tensor *tg_expand(const tg_tensor *t, const int64_t *shape, int ndim)
         }
     }
     /* No memory is needed, but the element count must fit like any tensor's. */
-    if (tg__check_shape(sizes, ndim)) return NULL;
+    if (tg__check_shape(__func__, sizes, ndim)) return NULL;
     return view_of(t, (tg_record){.op = TG_OP_EXPAND}, sizes, strides, ndim, t->offset);
 }
 
@@ -308,7 +308,7 @@ tg_tensor *tg_unsqueeze(const tg_tensor *t, int64_t dim)
 {
     TG_ARG(t);
     if (t->ndim >= TG_MAX_DIMS)
-        return tg__fail(TG_E_SHAPE, "tensors may have at most %d dimensions", TG_MAX_DIMS);
+        return tg__fail(TG_E_SHAPE, "%s(): tensors may have at most %d dimensions", __func__, TG_MAX_DIMS);
     int64_t d;
     if (tg__wrap_dim(dim, t->ndim + 1, &d)) return NULL;
     int64_t shape[TG_MAX_DIMS], strides[TG_MAX_DIMS];

@@ -36,6 +36,10 @@ int tg__d_neg(tg_node *n, tg_tensor *g, tg_tensor **gi) { (void)n; return gradie
 tg_tensor *tg_exp(const tg_tensor *x) { return unary(__func__, TG_UN_EXP, TG_OP_EXP, SAVES_RESULT, x); }
 int tg__d_exp(tg_node *n, tg_tensor *g, tg_tensor **gi) { return gradient(gi, tg_mul(g, SAVED(0))); }
 
+/* d expm1 = y + 1 */
+tg_tensor *tg_expm1(const tg_tensor *x) { return unary(__func__, TG_UN_EXPM1, TG_OP_EXPM1, SAVES_RESULT, x); }
+int tg__d_expm1(tg_node *n, tg_tensor *g, tg_tensor **gi) { return gradient(gi, tg_mul(g, tg_add_scalar(SAVED(0), 1))); }
+
 tg_tensor *tg_log(const tg_tensor *x) { return unary(__func__, TG_UN_LOG, TG_OP_LOG, SAVES_INPUT, x); }
 int tg__d_log(tg_node *n, tg_tensor *g, tg_tensor **gi) { return gradient(gi, tg_div(g, SAVED(0))); }
 

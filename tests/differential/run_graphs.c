@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Private counters (src/internal.h), to catch memory a graph leaves behind. */
+/* Private counters (src/core/core.h, src/graph/graph.h), to catch memory a graph leaves behind. */
 int64_t tg__live_tensors(void);
 int64_t tg__live_nodes(void);
 

@@ -155,6 +155,9 @@ static void unary_tests(void)
     dt("sin i64", tg_sin(i64));
     dt("tanh i32", tg_tanh(i32));
     dt("log bool", tg_log(bo));
+    dt("expm1 i64", tg_expm1(i64));
+    dt("full i32", tg_full(TG_SHAPE(2, 2), 7, TG_I32));
+    dt("numel of i32", tg_full(NULL, 0, (double)tg_numel(i32), TG_I64));
     dt("sum i32", tg_sum(i32));
     dt("sum_dim i64", tg_sum_dim(i64, I64(0), 1, true));
     dt("max_dim i32", tg_max_dim(i32, 0, false, NULL));

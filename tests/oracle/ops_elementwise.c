@@ -121,7 +121,7 @@ static void scalar_tests(void)
 
 typedef tg_tensor *(*unary_fn)(const tg_tensor *);
 static const struct { const char *name; unary_fn f; } UNARY[] = {
-    {"neg", tg_neg}, {"exp", tg_exp}, {"log", tg_log}, {"sqrt", tg_sqrt},
+    {"neg", tg_neg}, {"exp", tg_exp}, {"expm1", tg_expm1}, {"log", tg_log}, {"sqrt", tg_sqrt},
     {"abs", tg_abs}, {"sin", tg_sin}, {"cos", tg_cos}, {"tanh", tg_tanh},
     {"sigmoid", tg_sigmoid}, {"relu", tg_relu}, {"sign", tg_sign},
 };

@@ -97,7 +97,7 @@ for name, f in SCALAR:
 
 # Unary functions, including 0 and negative inputs (edges of their domains).
 UNARY = [
-    ("neg", torch.neg), ("exp", torch.exp), ("log", torch.log), ("sqrt", torch.sqrt),
+    ("neg", torch.neg), ("exp", torch.exp), ("expm1", torch.expm1), ("log", torch.log), ("sqrt", torch.sqrt),
     ("abs", torch.abs), ("sin", torch.sin), ("cos", torch.cos), ("tanh", torch.tanh),
     ("sigmoid", torch.sigmoid), ("relu", torch.relu), ("sign", torch.sign),
 ]

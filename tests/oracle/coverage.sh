@@ -1,0 +1,32 @@
+#!/bin/sh
+# coverage.sh HEADER ORACLE_DIR: fails when a public function of HEADER is
+# called by no oracle program (ORACLE_DIR/*.c and *.h, or the walkthrough
+# one of them includes), so that every operation is compared with PyTorch. The
+# functions PyTorch has no counterpart to compare with are listed here,
+# each with the test that covers it instead.
+header=$1 dir=$2
+not_compared='
+tg_copy_to_f64      reads values out; every oracle program prints through it
+tg_empty            uninitialised values; test_limits
+tg_gradcheck        finite differences; test_gradcheck
+tg_graph_dot        Graphviz text; test_graph_dot
+tg_is_grad_enabled  thread-local mode; test_semantics, test_threads
+tg_set_grad_enabled thread-local mode; test_semantics, test_threads
+tg_keep             scopes; test_semantics
+tg_retain           references; test_semantics
+tg_release          references; test_semantics
+tg_manual_seed      random streams differ from PyTorch by design; test_semantics
+tg_rand             random streams differ from PyTorch by design; test_semantics
+tg_randn            random streams differ from PyTorch by design; test_semantics
+'
+walkthrough=$(dirname "$dir")/../examples/autograd_tour.c
+missing=0
+for fn in $(sed -n 's/^[a-z][a-z0-9_ ]*[ *]\(tg_[a-z0-9_]*\)(.*/\1/p' "$header" | sort -u); do
+    printf '%s\n' "$not_compared" | grep -q "^$fn " && continue
+    if ! grep -qw "$fn" "$dir"/*.c "$dir"/*.h "$walkthrough"; then
+        echo "no oracle program calls $fn: add its line to tests/oracle/ (docs/adding_an_op.md)"
+        missing=1
+    fi
+done
+[ $missing -eq 0 ] && echo "OK: every public function is compared with PyTorch or listed with its test"
+exit $missing

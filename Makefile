@@ -1,7 +1,11 @@
-# The two commands: `make demo` runs the autograd walkthrough, `make test`
-# builds everything and runs every test through ctest. `make install
-# PREFIX=/some/dir` installs the header, libraries and tensorgrad.pc; `make
-# bench` compares speed with PyTorch; `make fuzz` fuzzes for FUZZ_SECONDS.
+# The two commands: `make demo` builds and runs the autograd walkthrough,
+# `make test` builds everything and runs every test through ctest. Both
+# first install what a fresh Debian machine lacks (tools/setup-deps; as
+# root, or they print the apt-get line to run). `make install
+# PREFIX=/some/dir` installs the header, libraries, pkg-config files and
+# CMake package (built without tests or test hooks, in build-install/);
+# `make bench` compares speed with PyTorch; `make fuzz` fuzzes for
+# FUZZ_SECONDS.
 #   SANITIZE=address,undefined   build and test under sanitizers
 #   BUILD=dir                    build directory (default build, or build-<sanitizers>)
 
@@ -19,18 +23,22 @@ all: $(BUILD)/Makefile
 	cmake --build $(BUILD) -j $(JOBS)
 
 $(BUILD)/Makefile: CMakeLists.txt
+	sh tools/setup-deps build
 	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
 
-demo: all
+demo: $(BUILD)/Makefile
+	cmake --build $(BUILD) -j $(JOBS) --target autograd_tour
 	./$(BUILD)/examples/autograd_tour
 
 test: all
+	sh tools/setup-deps test
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-install: $(BUILD)/Makefile
-	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
-	cmake --build $(BUILD) -j $(JOBS)
-	cmake --install $(BUILD)
+install:
+	sh tools/setup-deps build
+	cmake -S . -B build-install -DCMAKE_BUILD_TYPE=Release -DTG_BUILD_TESTS=OFF -DCMAKE_INSTALL_PREFIX=$(PREFIX)
+	cmake --build build-install -j $(JOBS)
+	cmake --install build-install
 
 bench: all
 	sh bench/run.sh $(BUILD)

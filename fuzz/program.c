@@ -900,20 +900,33 @@ static void op_scope(fz *f)
         trace("scope_end\n");
         end_scope(f);
         break;
-    case 2:   /* keep: a borrowed tensor of this scope moves to the enclosing one */
+    case 2: {   /* keep: a borrowed tensor of this scope moves to the enclosing one */
         if (f->depth < 2) return;   /* the enclosing scope would be the root */
         trace("keep\n");
-        if (tg_keep(r->t) != r->t) report(f, "tg_keep did not return its argument");
+        /* A tensor this scope made must move; any other may (a function
+           can hand out one more reference to a tensor it was given, as
+           tg_to does to a tensor of its dtype) or fail with TG_E_SCOPE. */
+        bool owned = r->t && !r->retained && r->depth == f->depth;
+        tg_tensor *kept = tg_keep(r->t);
         if (!r->t) {
+            if (kept) report(f, "tg_keep(NULL) did not return NULL");
             expect_error(f, "tg_keep(NULL)");
             return;
         }
-        if (!r->retained && r->depth == f->depth) {
+        if (kept && kept != r->t) report(f, "tg_keep did not return its argument");
+        if (!kept && (owned || tg_last_status() != TG_E_SCOPE))
+            report(f, "tg_keep of a tensor of this scope failed: %s", tg_last_error());
+        if (!kept) {
+            tg_clear_error();
+            return;
+        }
+        if (owned) {
             tg_tensor *t = r->t;
             for (int i = 0; i < NREG; i++)
                 if (f->regs[i].t == t && !f->regs[i].retained && f->regs[i].depth == f->depth) f->regs[i].depth--;
         }
         break;
+    }
     case 3:
         if (f->n_pins == MAX_PINS) return;
         trace("retain\n");

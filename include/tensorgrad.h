@@ -21,6 +21,14 @@
  * error (tg_last_error, tg_last_status). A tensor function given a NULL tensor
  * returns NULL and keeps the first error, so a whole expression can be
  * checked once at its end.
+ *
+ * The handle rule: every tensor pointer a function hands out stays valid
+ * until the scope that owns it ends, whatever else happens to the tensor it
+ * came from. tg_grad(x) stays readable after tg_zero_grad(x), a view after
+ * its base is written, a result after its inputs are released; the pointer
+ * is never the caller's to free (tg_retain takes a reference that outlives
+ * the scope). Using a pointer after its scope ended is undefined, and is
+ * reported as an error in debug mode (tg_scope_begin below).
  */
 #ifndef TENSORGRAD_H
 #define TENSORGRAD_H
@@ -31,6 +39,12 @@
 
 #ifdef __cplusplus
 extern "C" {
+#endif
+
+/* The library is built with hidden visibility: what this header declares is
+   all it exports. */
+#if defined(__GNUC__) || defined(__clang__)
+#pragma GCC visibility push(default)
 #endif
 
 /* ---------------------------------------------------------------- types */
@@ -52,7 +66,8 @@ typedef enum tg_status {
     TG_E_OOM,                /* an allocation failed */
     TG_E_VERSION,            /* a saved tensor was modified in place */
     TG_E_BACKWARD_TWICE,     /* backward through a freed graph */
-    TG_E_AUTOGRAD            /* any other autograd misuse */
+    TG_E_AUTOGRAD,           /* any other autograd misuse */
+    TG_E_SCOPE               /* a scope misused, or a tensor used after its scope ended */
 } tg_status;
 
 /* The most dimensions a tensor may have. */
@@ -88,6 +103,8 @@ void tg_manual_seed(uint64_t seed);
 
 /* -------------------------------------------------------------- readers */
 
+/* Readers given NULL set an error (keeping an earlier one) and return
+   (tg_dtype)-1, -1, NULL or false. */
 tg_dtype tg_dtype_of(const tg_tensor *t);
 const char *tg_dtype_name(tg_dtype dtype);   /* "torch.float32", ... */
 int tg_ndim(const tg_tensor *t);
@@ -197,7 +214,10 @@ tg_tensor *tg_copy_(tg_tensor *dst, const tg_tensor *src);
 tg_tensor *tg_requires_grad_(tg_tensor *t, bool requires_grad);
 bool tg_requires_grad(const tg_tensor *t);
 bool tg_is_leaf(const tg_tensor *t);
-/* The accumulated gradient (borrowed; NULL when there is none). */
+/* The accumulated gradient, or NULL when there is none. The handle is the
+   current scope's: it keeps the gradient it shows after tg_zero_grad(t) or
+   a later backward that replaces it (one that accumulates into it in place,
+   as PyTorch's does, changes what it shows). */
 tg_tensor *tg_grad(const tg_tensor *t);
 /* Clears the accumulated gradient (PyTorch's `t.grad = None`). */
 void tg_zero_grad(tg_tensor *t);
@@ -212,6 +232,8 @@ typedef struct tg_backward_opts {
     bool retain_graph;   /* keep saved tensors for another backward */
     bool create_graph;   /* record the backward pass, for higher derivatives;
                             implies retain_graph, as PyTorch's default does */
+    bool allow_unused;   /* tg_autograd_grad: NULL for an input the outputs do
+                            not depend on, instead of an error */
 } tg_backward_opts;
 
 /* `gradient` may be NULL only for a one-element root. 0, or -1 with an error. */
@@ -233,11 +255,32 @@ tg_tensor *tg_data(const tg_tensor *t);
 /* Grad mode is per thread. */
 bool tg_set_grad_enabled(bool enabled);   /* returns the previous mode */
 bool tg_is_grad_enabled(void);
-/* Runs the block that follows with grad mode off and restores the mode after
-   it. Leaving the block with break, return or goto skips the restore. */
-#define TG_NO_GRAD \
-    for (bool tg__prev_ = tg_set_grad_enabled(false), tg__once_ = true; \
-         tg__once_; tg__once_ = false, tg_set_grad_enabled(tg__prev_))
+/* TG_NO_GRAD { ... } runs the block with grad mode off, TG_ENABLE_GRAD
+   { ... } with it on, and both restore the previous mode after it. They
+   nest. With gcc and clang the mode is restored however the block is left
+   (break, which leaves the block itself, return or goto); with other
+   compilers only when the block ends normally or by break. */
+#define TG_NO_GRAD TG__GRAD_MODE(false, TG__UNIQUE(tg__grad_mode_))
+#define TG_ENABLE_GRAD TG__GRAD_MODE(true, TG__UNIQUE(tg__grad_mode_))
+
+#define TG__CONCAT2(a, b) a##b
+#define TG__CONCAT(a, b) TG__CONCAT2(a, b)
+#ifdef __COUNTER__
+#define TG__UNIQUE(name) TG__CONCAT(name, __COUNTER__)
+#else
+#define TG__UNIQUE(name) TG__CONCAT(name, __LINE__)
+#endif
+#if defined(__GNUC__) || defined(__clang__)
+static inline void tg__grad_mode_restore(const bool *previous) { tg_set_grad_enabled(*previous); }
+/* The mode is restored when the loop's variable goes out of scope. */
+#define TG__GRAD_MODE(enabled, v) \
+    for (bool v __attribute__((cleanup(tg__grad_mode_restore), unused)) = tg_set_grad_enabled(enabled), \
+         TG__CONCAT(v, _once) = true; TG__CONCAT(v, _once); TG__CONCAT(v, _once) = false)
+#else
+#define TG__GRAD_MODE(enabled, v) \
+    for (bool v = tg_set_grad_enabled(enabled), TG__CONCAT(v, _once) = true; TG__CONCAT(v, _once); \
+         TG__CONCAT(v, _once) = false, tg_set_grad_enabled(v))
+#endif
 
 /* Writes the graph behind t as Graphviz DOT. 0, or -1 with an error. */
 int tg_graph_dot(const tg_tensor *t, FILE *out);
@@ -257,7 +300,8 @@ int tg_gradcheck(tg_gradcheck_fn f, tg_tensor *const *inputs, int n, void *ctx,
 
 /* ------------------------------------------------------------- printing */
 
-/* Writes exactly what Python's print(t) writes for the same tensor. */
+/* Writes exactly what Python's print(t) writes for the same tensor
+   ("None" for NULL, as print(None) does). */
 void tg_print(const tg_tensor *t);
 /* The same text without the newline; free with free(). NULL on error. */
 char *tg_repr(const tg_tensor *t);
@@ -268,17 +312,42 @@ const char *tg_last_error(void);   /* "" when there is none */
 tg_status tg_last_status(void);
 void tg_clear_error(void);
 
+/* Warnings where PyTorch warns (a loss whose target broadcasts against its
+   input, a backward with create_graph that ties parameters to their
+   gradients). The handler gets each warning's text; the default one
+   (handler NULL) writes each distinct warning once to stderr, as Python's
+   warnings do. Process-wide; set it before other threads start. */
+typedef void (*tg_warning_handler)(const char *message, void *user_data);
+void tg_set_warning_handler(tg_warning_handler handler, void *user_data);
+
 /* --------------------------------------------------------------- memory */
 
 /* Opens a scope on the calling thread; tg_scope_end drops every reference
-   it owns. Returns the new depth. */
+   it owns (with no scope open it sets a TG_E_SCOPE error and does nothing).
+   tg_scope_begin returns the new depth, or -1 with an error.
+
+   Debug mode (TENSORGRAD_DEBUG=1 in the environment, or a build configured
+   with -DTG_DEBUG=ON): a tensor freed when its scope ends is poisoned and
+   held in quarantine instead of freed, so that a function later given it
+   fails with "tensor used after its scope ended" (TG_E_SCOPE) instead of
+   reading freed memory. */
 int tg_scope_begin(void);
 void tg_scope_end(void);
-/* Moves t from the current scope to the enclosing one; returns t. */
+/* Open scopes on the calling thread (0: only the root scope), and how many
+   tensor references the current scope owns: for hunting leaks. */
+int tg_scope_depth(void);
+int64_t tg_scope_size(void);
+/* Moves t from the current scope to the enclosing one and returns t; NULL
+   with a TG_E_SCOPE error, changing nothing, when no scope is open or the
+   current scope does not own t (it was kept already, say). */
 tg_tensor *tg_keep(tg_tensor *t);
 /* A reference no scope owns; returns t. tg_release drops one. */
 tg_tensor *tg_retain(tg_tensor *t);
 void tg_release(tg_tensor *t);
+
+#if defined(__GNUC__) || defined(__clang__)
+#pragma GCC visibility pop
+#endif
 
 #ifdef __cplusplus
 }

@@ -66,12 +66,22 @@ int tg__faili(tg_status status, const char *fmt, ...)
    set (an operation given the NULL result of a failed one keeps that
    failure's message); returns NULL. */
 void *tg__null_arg(const char *fn);
+/* Records "<fn>(): tensor used after its scope ended"; returns NULL. */
+void *tg__dead_arg(const char *fn);
+/* Whether t was freed and poisoned (debug mode; Note [Scope debugging] in
+   tensor.c). */
+bool tg__is_dead(const tg_tensor *t);
+/* NULL (keeping an earlier error) or dead: the error for fn, and true. */
+bool tg__bad_arg(const char *fn, const tg_tensor *t);
 /* Argument checks naming the public function: __func__ in the function
    itself, or the name a shared helper was given by it. */
-#define TG_ARG_OF(fn, t) do { if (!(t)) return tg__null_arg(fn); } while (0)
-#define TG_ARGI_OF(fn, t) do { if (!(t)) { tg__null_arg(fn); return -1; } } while (0)
+#define TG_ARG_OF(fn, t) do { if (tg__bad_arg(fn, t)) return NULL; } while (0)
+#define TG_ARGI_OF(fn, t) do { if (tg__bad_arg(fn, t)) return -1; } while (0)
 #define TG_ARG(t) TG_ARG_OF(__func__, t)
 #define TG_ARGI(t) TG_ARGI_OF(__func__, t)
+
+/* Passes a warning to the handler (tg_set_warning_handler). */
+void tg__warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Allocation that records TG_E_OOM on failure (alloc.c). */
 void *tg__malloc(size_t n);
@@ -137,8 +147,10 @@ void tg__result_strides(const int64_t *shape, int ndim, const tg_tensor *const *
 
 /* ------------------------------------------------------------- tensor */
 
-/* Whether a tensor of dtype dt and this shape can be made (0, or -1 with
-   an error naming fn as tg__check_shape does). */
+/* Whether dt is a dtype this build implements, and whether a tensor of dtype
+   dt and this shape can be made (0, or -1 with an error naming fn as
+   tg__check_shape does). */
+int tg__check_dtype(const char *fn, tg_dtype dt);
 int tg__check_new(const char *fn, tg_dtype dt, const int64_t *shape, int ndim);
 /* A new contiguous tensor, owned by the current scope. */
 tg_tensor *tg__new(tg_dtype dt, const int64_t *shape, int ndim);

@@ -103,15 +103,32 @@ int tg_scope_begin(void)
 void tg_scope_end(void)
 {
     tg_thread *th = thread_state();
-    if (!th || th->depth == 0) return;
+    if (!th || th->depth == 0) {
+        tg__fail(TG_E_SCOPE, "tg_scope_end(): no scope is open");
+        return;
+    }
     release_range(th, th->scope_start[--th->depth]);
+}
+
+int tg_scope_depth(void)
+{
+    tg_thread *th = thread_state();
+    return th ? th->depth : 0;
+}
+
+int64_t tg_scope_size(void)
+{
+    tg_thread *th = thread_state();
+    if (!th) return 0;
+    return (int64_t)(th->n_owned - (th->depth ? th->scope_start[th->depth - 1] : 0));
 }
 
 tg_tensor *tg_keep(tg_tensor *t)
 {
     TG_ARG(t);
     tg_thread *th = thread_state();
-    if (!th || th->depth == 0) return t;   /* the root scope has no parent */
+    if (!th || th->depth == 0)
+        return tg__fail(TG_E_SCOPE, "tg_keep(): no scope is open, and the root scope has no enclosing one");
     size_t start = th->scope_start[th->depth - 1];
     for (size_t i = th->n_owned; i-- > start;) {
         if (th->owned[i] != t) continue;
@@ -120,7 +137,8 @@ tg_tensor *tg_keep(tg_tensor *t)
         th->scope_start[th->depth - 1] = start + 1;
         return t;
     }
-    return t;   /* not owned by this scope: nothing to move */
+    return tg__fail(TG_E_SCOPE, "tg_keep(): the current scope does not own this tensor "
+                                "(it was kept already, retained, or made in another scope)");
 }
 
 tg_tensor *tg_retain(tg_tensor *t)
@@ -130,7 +148,8 @@ tg_tensor *tg_retain(tg_tensor *t)
     return t;
 }
 
+/* Like free(NULL), releasing NULL does nothing. */
 void tg_release(tg_tensor *t)
 {
-    if (t) tg__unref(t);
+    if (t && !tg__bad_arg(__func__, t)) tg__unref(t);
 }

@@ -2,6 +2,7 @@
 #include "core.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,6 +45,75 @@ static _Atomic(void (*)(tg_autograd *)) autograd_release;
 
 void tg__install_autograd_release(void (*release)(tg_autograd *)) { atomic_store(&autograd_release, release); }
 
+/* Note [Scope debugging]: in debug mode (TENSORGRAD_DEBUG=1, or a build
+   with TG_DEBUG_DEFAULT) a tensor whose last reference goes does not go
+   back to the allocator: its contents are released, its count is set to
+   DEAD, and its struct waits in a quarantine of the last QUARANTINE tensors
+   freed, so that the argument checks (tg__bad_arg) can tell a tensor used
+   after its scope ended. At exit the quarantine is emptied, and tensors
+   freed after that are freed at once. */
+enum { QUARANTINE = 1 << 16, DEAD = -0x7eadbeef };
+
+static pthread_once_t debug_once = PTHREAD_ONCE_INIT;
+static bool debug_mode;
+static pthread_mutex_t quarantine_lock = PTHREAD_MUTEX_INITIALIZER;
+static tg_tensor **quarantine;   /* a ring of QUARANTINE entries */
+static size_t quarantine_next, quarantine_count;
+static atomic_bool exiting;
+
+#ifndef TG_DEBUG_DEFAULT
+#define TG_DEBUG_DEFAULT 0
+#endif
+
+static void drain_quarantine(void)
+{
+    pthread_mutex_lock(&quarantine_lock);
+    atomic_store(&exiting, true);
+    for (size_t i = 0; i < quarantine_count; i++) free(quarantine[i]);
+    free(quarantine);
+    quarantine = NULL;
+    quarantine_count = 0;
+    pthread_mutex_unlock(&quarantine_lock);
+}
+
+static void read_debug_mode(void)
+{
+    const char *env = getenv("TENSORGRAD_DEBUG");
+    debug_mode = env && *env ? strcmp(env, "0") != 0 : TG_DEBUG_DEFAULT;
+    if (debug_mode) atexit(drain_quarantine);
+}
+
+/* Takes t, whose contents are released, into the quarantine; false when
+   it is to be freed now. */
+static bool quarantined(tg_tensor *t)
+{
+    pthread_once(&debug_once, read_debug_mode);
+    if (!debug_mode || atomic_load(&exiting)) return false;
+    pthread_mutex_lock(&quarantine_lock);
+    if (!quarantine && !atomic_load(&exiting)) quarantine = calloc(QUARANTINE, sizeof *quarantine);
+    bool kept = quarantine != NULL;
+    if (kept) {
+        if (quarantine_count == QUARANTINE) free(quarantine[quarantine_next]);   /* the oldest */
+        else quarantine_count++;
+        quarantine[quarantine_next] = t;
+        quarantine_next = (quarantine_next + 1) % QUARANTINE;
+        memset(t, 0, sizeof *t);   /* poisoned: nothing in it leads anywhere */
+        t->ndim = -1;
+        atomic_init(&t->refs, DEAD);
+    }
+    pthread_mutex_unlock(&quarantine_lock);
+    return kept;
+}
+
+bool tg__is_dead(const tg_tensor *t) { return atomic_load(&((tg_tensor *)t)->refs) == DEAD; }
+
+bool tg__bad_arg(const char *fn, const tg_tensor *t)
+{
+    if (!t) return tg__null_arg(fn), true;
+    if (tg__is_dead(t)) return tg__dead_arg(fn), true;
+    return false;
+}
+
 void tg__ref(tg_tensor *t) { atomic_fetch_add(&t->refs, 1); }
 
 void tg__unref(tg_tensor *t)
@@ -52,8 +122,8 @@ void tg__unref(tg_tensor *t)
     if (t->autograd) atomic_load(&autograd_release)(t->autograd);
     storage_unref(t->storage);
     tg__version_unref(t->version);
-    free(t);
     atomic_fetch_sub(&live_tensors, 1);
+    if (!quarantined(t)) free(t);
 }
 
 void tg__bump_version(tg_tensor *t) { atomic_fetch_add(&t->version->value, 1); }
@@ -77,12 +147,18 @@ static tg_tensor *tensor_shell(tg_dtype dt, const int64_t *shape, const int64_t 
     return t;
 }
 
+int tg__check_dtype(const char *fn, tg_dtype dt)
+{
+    const char *name = fn ? fn : "", *sep = fn ? "(): " : "";
+    if ((unsigned)dt > TG_BOOL) return tg__faili(TG_E_DTYPE, "%s%s%d is not a tg_dtype", name, sep, (int)dt);
+    if (!tg__is_supported(dt))
+        return tg__faili(TG_E_DTYPE, "%s%sdtype %s is not supported yet", name, sep, tg_dtype_name(dt));
+    return 0;
+}
+
 int tg__check_new(const char *fn, tg_dtype dt, const int64_t *shape, int ndim)
 {
-    if (!tg__is_supported(dt))
-        return tg__faili(TG_E_DTYPE, "%s%sdtype %s is not supported yet", fn ? fn : "", fn ? "(): " : "",
-                         tg_dtype_name(dt));
-    return tg__check_shape(fn, shape, ndim);
+    return tg__check_dtype(fn, dt) ? -1 : tg__check_shape(fn, shape, ndim);
 }
 
 tg_tensor *tg__new(tg_dtype dt, const int64_t *shape, int ndim)
@@ -136,16 +212,16 @@ tg_tensor *tg__share(const tg_tensor *t)
 
 /* -------------------------------------------------------------- readers */
 
-tg_dtype tg_dtype_of(const tg_tensor *t) { return t ? t->dtype : TG_F32; }
-int tg_ndim(const tg_tensor *t) { return t ? t->ndim : -1; }
-const int64_t *tg_shape(const tg_tensor *t) { return t ? t->shape : NULL; }
-const int64_t *tg_strides(const tg_tensor *t) { return t ? t->strides : NULL; }
-int64_t tg_numel(const tg_tensor *t) { return t ? tg__numel(t->shape, t->ndim) : -1; }
-uint64_t tg_version(const tg_tensor *t) { return t ? atomic_load(&t->version->value) : 0; }
+tg_dtype tg_dtype_of(const tg_tensor *t) { return tg__bad_arg(__func__, t) ? (tg_dtype)-1 : t->dtype; }
+int tg_ndim(const tg_tensor *t) { return tg__bad_arg(__func__, t) ? -1 : t->ndim; }
+const int64_t *tg_shape(const tg_tensor *t) { return tg__bad_arg(__func__, t) ? NULL : t->shape; }
+const int64_t *tg_strides(const tg_tensor *t) { return tg__bad_arg(__func__, t) ? NULL : t->strides; }
+int64_t tg_numel(const tg_tensor *t) { return tg__bad_arg(__func__, t) ? -1 : tg__numel(t->shape, t->ndim); }
+uint64_t tg_version(const tg_tensor *t) { return tg__bad_arg(__func__, t) ? 0 : atomic_load(&t->version->value); }
 
 bool tg_is_contiguous(const tg_tensor *t)
 {
-    if (!t) return false;
+    if (tg__bad_arg(__func__, t)) return false;
     if (tg_numel(t) == 0) return true;   /* PyTorch: an empty tensor is contiguous */
     int64_t expected = 1;
     for (int i = t->ndim - 1; i >= 0; i--) {
@@ -158,7 +234,7 @@ bool tg_is_contiguous(const tg_tensor *t)
 
 double tg_item(const tg_tensor *t)
 {
-    if (!t) { tg__null_arg(__func__); return NAN; }
+    if (tg__bad_arg(__func__, t)) return NAN;
     int64_t n = tg_numel(t);
     if (n != 1) {
         tg__fail(TG_E_SHAPE, "a Tensor with %lld elements cannot be converted to Scalar", (long long)n);

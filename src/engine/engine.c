@@ -400,21 +400,41 @@ static int make_grads(tg_tensor *const *outputs, tg_tensor *const *given, int n,
     return 0;
 }
 
-int tg_backward_ex(tg_tensor *root, const tg_tensor *gradient, tg_backward_opts opts)
+/* PyTorch's engine warns of the cycle once per process (TORCH_WARN_ONCE),
+   in words that name its Python API; these name the C one. */
+static void warn_create_graph_cycle(void)
 {
-    TG_ARGI(root);
+    static atomic_bool warned;
+    if (atomic_exchange(&warned, true)) return;
+    tg__warn("Using tg_backward_ex() with create_graph will create a reference cycle between the parameter and "
+             "its gradient which can cause a memory leak. We recommend using tg_autograd_grad() when creating "
+             "the graph to avoid this. If you have to use this function, make sure to clear the gradients of "
+             "your parameters with tg_zero_grad() after use to break the cycle and avoid the leak.");
+}
+
+/* fn is the public function's name, for errors. */
+static int backward(const char *fn, tg_tensor *root, const tg_tensor *gradient, tg_backward_opts opts)
+{
+    TG_ARGI_OF(fn, root);
+    if (gradient) TG_ARGI_OF(fn, gradient);   /* NULL is allowed; a dead one is not */
     if (tg_scope_begin() < 0) return -1;
     tg_tensor *g = NULL;
     tg_tensor *given = (tg_tensor *)gradient;
     int rc = make_grads(&root, gradient ? &given : NULL, 1, &g);
+    if (rc == 0 && opts.create_graph) warn_create_graph_cycle();
     if (rc == 0) rc = run_backward(&root, &g, 1, NULL, 0, opts, NULL);
     tg_scope_end();
     return rc;
 }
 
+int tg_backward_ex(tg_tensor *root, const tg_tensor *gradient, tg_backward_opts opts)
+{
+    return backward(__func__, root, gradient, opts);
+}
+
 int tg_backward(tg_tensor *root, const tg_tensor *gradient)
 {
-    return tg_backward_ex(root, gradient, (tg_backward_opts){0});
+    return backward(__func__, root, gradient, (tg_backward_opts){0});
 }
 
 int tg_autograd_grad(tg_tensor *const *outputs, int n_out, tg_tensor *const *inputs, int n_in,
@@ -422,7 +442,10 @@ int tg_autograd_grad(tg_tensor *const *outputs, int n_out, tg_tensor *const *inp
 {
     if (!outputs || !inputs || !grads_out || n_out < 1 || n_in < 1)
         return tg__faili(TG_E_NULL, "tg_autograd_grad(): outputs, inputs and grads_out must be non-empty");
-    for (int i = 0; i < n_out; i++) TG_ARGI(outputs[i]);
+    for (int i = 0; i < n_out; i++) {
+        TG_ARGI(outputs[i]);
+        if (grad_outputs && grad_outputs[i]) TG_ARGI(grad_outputs[i]);   /* NULL entries are allowed */
+    }
     for (int i = 0; i < n_in; i++) {
         TG_ARGI(inputs[i]);
         if (!tg__requires_grad(inputs[i]))
@@ -434,13 +457,13 @@ int tg_autograd_grad(tg_tensor *const *outputs, int n_out, tg_tensor *const *inp
     int rc = grads && captured ? make_grads(outputs, grad_outputs, n_out, grads) : -1;
     if (rc == 0) rc = run_backward(outputs, grads, n_out, inputs, n_in, opts, captured);
     for (int i = 0; i < n_in && rc == 0; i++)
-        if (!captured[i])
+        if (!captured[i] && !opts.allow_unused)
             rc = tg__faili(TG_E_AUTOGRAD,
                            "One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.");
     tg_scope_end();
     for (int i = 0; i < n_in && captured; i++) {
-        if (rc == 0) {   /* hand our reference to the caller's scope */
-            rc = tg__scope_own(captured[i]);
+        if (rc == 0) {   /* hand our reference to the caller's scope; unused inputs get NULL */
+            rc = captured[i] ? tg__scope_own(captured[i]) : 0;
             grads_out[i] = rc == 0 ? captured[i] : NULL;
         } else if (captured[i]) {
             tg__unref(captured[i]);

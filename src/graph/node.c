@@ -38,7 +38,7 @@ const tg_node *tg_node_next(const tg_node *n, int i)
     return n->next[i].node;
 }
 
-const tg_node *tg_grad_fn(const tg_tensor *t) { return tg__view_grad_fn(t); }
+const tg_node *tg_grad_fn(const tg_tensor *t) { return tg__bad_arg(__func__, t) ? NULL : tg__view_grad_fn(t); }
 
 /* ------------------------------------------------------------ grad mode */
 

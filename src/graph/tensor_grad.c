@@ -77,13 +77,28 @@ tg_tensor *tg_requires_grad_(tg_tensor *t, bool requires_grad)
 }
 
 /* Both through tg__view_grad_fn: a view's base may have a new history. */
-bool tg_requires_grad(const tg_tensor *t) { return t && (tg__view_grad_fn(t) || tg__requires_grad(t)); }
-bool tg_is_leaf(const tg_tensor *t) { return t && !tg__view_grad_fn(t); }
-tg_tensor *tg_grad(const tg_tensor *t) { return t ? tg__grad_of(t) : NULL; }
+bool tg_requires_grad(const tg_tensor *t)
+{
+    return !tg__bad_arg(__func__, t) && (tg__view_grad_fn(t) || tg__requires_grad(t));
+}
+
+bool tg_is_leaf(const tg_tensor *t) { return !tg__bad_arg(__func__, t) && !tg__view_grad_fn(t); }
+
+/* A reference of the current scope's (the handle rule in tensorgrad.h), taken
+   under the lock a backward stores .grad under. */
+tg_tensor *tg_grad(const tg_tensor *t)
+{
+    TG_ARG(t);
+    tg__lock_grads();
+    tg_tensor *grad = tg__grad_of(t);
+    if (grad) tg__ref(grad);
+    tg__unlock_grads();
+    return grad && !tg__scope_own(grad) ? grad : NULL;
+}
 
 void tg_zero_grad(tg_tensor *t)
 {
-    if (!t || !t->autograd) return;
+    if (tg__bad_arg(__func__, t) || !t->autograd) return;
     tg__lock_grads();
     tg_tensor *grad = t->autograd->grad;
     t->autograd->grad = NULL;

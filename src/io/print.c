@@ -362,7 +362,11 @@ char *tg_repr(const tg_tensor *t)
 
 void tg_print(const tg_tensor *t)
 {
-    if (!t) { tg__null_arg(__func__); return; }
+    if (!t) {   /* print(None) */
+        fputs("None\n", stdout);
+        return;
+    }
+    if (tg__bad_arg(__func__, t)) return;
     char *s = tg_repr(t);
     if (!s) return;
     fputs(s, stdout);

@@ -16,8 +16,7 @@ static tg_tensor *copy_of(const tg_tensor *t, tg_dtype dt, bool contiguous)
 tg_tensor *tg_to(const tg_tensor *t, tg_dtype dtype)
 {
     TG_ARG(t);
-    if (!tg__is_supported(dtype))
-        return tg__fail(TG_E_DTYPE, "tg_to(): dtype %s is not supported yet", tg_dtype_name(dtype));
+    if (tg__check_dtype(__func__, dtype)) return NULL;
     if (dtype == t->dtype) return tg__share(t);   /* like PyTorch, the same tensor */
     tg_tensor *out = copy_of(t, dtype, false);
     if (!out) return NULL;

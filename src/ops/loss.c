@@ -63,6 +63,13 @@ tg_tensor *tg_mse_loss(const tg_tensor *input, const tg_tensor *target)
 {
     TG_ARG(input);
     TG_ARG(target);
+    if (!tg__same_shape(input->shape, input->ndim, target->shape, target->ndim)) {   /* PyTorch's F.mse_loss warns */
+        char a[300], b[300];
+        tg__warn("Using a target size (%s) that is different to the input size (%s). This will likely lead to "
+                 "incorrect results due to broadcasting. Please ensure they have the same size.",
+                 tg__shape_text(target->shape, target->ndim, "torch.Size([", "])", a, sizeof a),
+                 tg__shape_text(input->shape, input->ndim, "torch.Size([", "])", b, sizeof b));
+    }
     int64_t shape[TG_MAX_DIMS];
     int nd;
     if (tg__broadcast_shapes(input->shape, input->ndim, target->shape, target->ndim, shape, &nd)) return NULL;

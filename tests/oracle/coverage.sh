@@ -12,6 +12,8 @@ tg_gradcheck        finite differences; test_gradcheck
 tg_graph_dot        Graphviz text; test_graph_dot
 tg_is_grad_enabled  thread-local mode; test_semantics, test_threads
 tg_set_grad_enabled thread-local mode; test_semantics, test_threads
+tg_scope_depth      scopes; test_usability
+tg_scope_size       scopes; test_usability
 tg_keep             scopes; test_semantics
 tg_retain           references; test_semantics
 tg_release          references; test_semantics
@@ -21,7 +23,7 @@ tg_randn            random streams differ from PyTorch by design; test_semantics
 '
 walkthrough=$(dirname "$dir")/../examples/autograd_tour.c
 missing=0
-for fn in $(sed -n 's/^[a-z][a-z0-9_ ]*[ *]\(tg_[a-z0-9_]*\)(.*/\1/p' "$header" | sort -u); do
+for fn in $(sed -n 's/^[a-z][a-z0-9_ ]*[ *]\(tg_[a-z][a-z0-9_]*\)(.*/\1/p' "$header" | sort -u); do
     printf '%s\n' "$not_compared" | grep -q "^$fn " && continue
     if ! grep -qw "$fn" "$dir"/*.c "$dir"/*.h "$walkthrough"; then
         echo "no oracle program calls $fn: add its line to tests/oracle/ (docs/adding_an_op.md)"

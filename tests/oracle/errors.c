@@ -177,6 +177,11 @@ static void bad_roots(void)
     s = tg_sum(tg_mul_scalar(x, 2));
     tg_tensor *unused[2] = {x, leaf(tg_from_f32(F32(1.0), TG_SHAPE(1)))};
     ERR_RC("autograd.grad input not used", tg_autograd_grad(&s, 1, unused, 2, NULL, (tg_backward_opts){0}, g));
+    s = tg_sum(tg_mul_scalar(x, 2));
+    ERR_RC("autograd.grad allow_unused", tg_autograd_grad(&s, 1, unused, 2, NULL, (tg_backward_opts){.allow_unused = true}, g));
+    show("autograd.grad allow_unused, used", g[0]);
+    printf("autograd.grad allow_unused, unused: ");
+    tg_print(g[1]);
     ERR_RC("gradient shape", tg_backward(tg_mul_scalar(x, 2), ones(TG_SHAPE(2))));
     ERR_RC("gradient shape 2-D", tg_backward(tg_mul_scalar(x, 2), ones(TG_SHAPE(3, 1))));
     ERR_RC("gradient shape 0-dim", tg_backward(tg_sum(tg_mul_scalar(x, 2)), ones(TG_SHAPE(1))));

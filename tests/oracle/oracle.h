@@ -10,6 +10,15 @@
 
 #include <stdio.h>
 
+/* Warnings print where they are raised, as oracle.py prints PyTorch's. */
+static void print_warning(const char *message, void *user_data)
+{
+    (void)user_data;
+    printf("warning: %s\n", message);
+}
+
+__attribute__((constructor)) static void print_warnings(void) { tg_set_warning_handler(print_warning, NULL); }
+
 /* Array literals, F32(1.0, 2.0) and I64(2, 3); DIMS(0, 2) is the two
    arguments (dims, count). */
 #define F32(...) ((const float[]){__VA_ARGS__})

@@ -4,7 +4,30 @@
 # warnings filter below is in place when torch loads.
 import warnings
 
-warnings.filterwarnings("ignore")
+# The warnings tensorgrad gives print as "warning: <text>" where they are
+# raised, as oracle.h's handler prints tensorgrad's; other warnings are not
+# compared. PyTorch's words for its Python API become the C API's names
+# (docs/autograd.md).
+C_WORDS = [
+    ("Using backward() with create_graph=True", "Using tg_backward_ex() with create_graph"),
+    ("using autograd.grad when", "using tg_autograd_grad() when"),
+    ("reset the .grad fields of your parameters to None", "clear the gradients of your parameters with tg_zero_grad()"),
+]
+COMPARED = ("Using a target size", "Using backward() with create_graph")
+
+
+def show_warning(message, category, filename, lineno, file=None, line=None):
+    text = str(message)
+    if not text.startswith(COMPARED):
+        return
+    text = text.split(" (Triggered internally at")[0]
+    for python, c in C_WORDS:
+        text = text.replace(python, c)
+    print("warning:", text)
+
+
+warnings.simplefilter("always")
+warnings.showwarning = show_warning
 import torch
 
 

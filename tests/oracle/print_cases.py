@@ -132,6 +132,8 @@ def main():
     for label, t in cases():
         print("==", label)
         print(t)
+    print("== NULL")
+    print(None)
 
 
 if __name__ == "__main__":

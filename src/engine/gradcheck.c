@@ -118,7 +118,7 @@ static int gradients(tg_tensor *out, tg_tensor *grad_out, tg_tensor *const *vars
    gets one. */
 static tg_tensor *returned(tg_tensor *out)
 {
-    if (!out && tg_last_status() == TG_OK) tg__fail(TG_E_INVALID, "gradcheck: the function returned NULL");
+    if (!out && tg_last_status() == TG_OK) tg__fail(TG_E_INVALID, "tg_gradcheck(): the function returned NULL");
     return out;
 }
 
@@ -167,7 +167,7 @@ static int weighted_value(const objective *o, const double *w, int64_t count, do
     tg_set_grad_enabled(prev);
     int rc = out ? 0 : -1;
     if (rc == 0 && tg_numel(out) != count)
-        rc = tg__faili(TG_E_SHAPE, "gradcheck: the function returned %lld elements, then %lld",
+        rc = tg__faili(TG_E_SHAPE, "tg_gradcheck(): the function returned %lld elements, then %lld",
                        (long long)count, (long long)tg_numel(out));
     double *values = rc == 0 ? tg__malloc((size_t)(count + 1) * sizeof *values) : NULL;
     if (rc == 0 && (!values || tg_copy_to_f64(out, values))) rc = -1;
@@ -202,7 +202,7 @@ static int mismatch(const objective *o, int var, int64_t e, double a, double num
     else snprintf(what, sizeof what, "second-order mismatch for the gradient of input %d with respect to %s",
                   o->grad_of, wrt);
     return tg__faili(TG_E_AUTOGRAD,
-                     "gradcheck: %s, element %lld: analytic %.10g, numeric %.10g (allowed difference %g + %g * |numeric|)",
+                     "tg_gradcheck(): %s, element %lld: analytic %.10g, numeric %.10g (allowed difference %g + %g * |numeric|)",
                      what, (long long)e, a, num, tol.atol, tol.rtol);
 }
 
@@ -289,7 +289,7 @@ static int check_arguments(tg_gradcheck_fn f, tg_tensor *const *inputs, int n, t
     if (!f || !inputs || n < 1)
         return tg__faili(TG_E_NULL, "tg_gradcheck(): f and at least one input are required");
     for (int k = 0; k < n; k++) {
-        TG_ARGI(inputs[k]);
+        TG_ARGI_OF("tg_gradcheck", inputs[k]);
         if (inputs[k]->dtype != TG_F64)
             return tg__faili(TG_E_DTYPE, "tg_gradcheck(): input %d is %s; gradcheck needs torch.float64 inputs",
                              k, tg_dtype_name(inputs[k]->dtype));

@@ -43,8 +43,10 @@ int tg__share_history(tg_tensor *alias, const tg_tensor *t)
    tg_zero_grad clears one, under one process-wide lock. The engine holds it
    across the whole store, so a backward stays all or nothing; under it,
    making and freeing tensors may take the AccumulateGrad lock (node.c),
-   never the other way round. The pointer tg_grad returns is borrowed: read
-   .grad while no backward into its leaf runs. */
+   never the other way round. tg_grad takes its reference under the lock,
+   so the tensor it returns stays valid; its values change when a later
+   backward accumulates into it in place, so read them while no backward
+   into its leaf runs. */
 static pthread_mutex_t grad_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void tg__lock_grads(void) { pthread_mutex_lock(&grad_lock); }

@@ -207,6 +207,18 @@ tg_tensor *tg_zero_(tg_tensor *t);
 tg_tensor *tg_fill_(tg_tensor *t, double value);
 tg_tensor *tg_copy_(tg_tensor *dst, const tg_tensor *src);
 
+/* ----------------------------- elementwise functions and activations */
+
+/* ------------------------------------- reductions, sorting and scans */
+
+/* ------------------------------------------------- shape and joining */
+
+/* ---------------------------------------------------------- indexing */
+
+/* ---------------- pointwise binary operations, comparisons and clamp */
+
+/* ------------------------------- linear algebra, creation and random */
+
 /* ------------------------------------------------------------- autograd */
 
 /* Sets requires_grad on a leaf; NULL with an error for integer dtypes and

@@ -298,6 +298,18 @@ static tg_tensor *f_design(tg_tensor *const *x, int n, void *ctx)
 FN(f_unused_input, tg_sin(x[0]))
 FN(f_identity, x[0])
 
+/* functions: elementwise functions and activations */
+
+/* functions: reductions, sorting and scans */
+
+/* functions: shape and joining */
+
+/* functions: indexing */
+
+/* functions: pointwise binary operations, comparisons and clamp */
+
+/* functions: linear algebra, creation and random */
+
 /* ---------------------------------------------------------- the table */
 
 typedef struct gc_case {
@@ -495,6 +507,17 @@ static const gc_case CASES[] = {
     /* gradcheck's own corners */
     C2("unused input", f_unused_input, A23, A3),
     C1("identity", f_identity, A23T),
+    /* elementwise functions and activations */
+
+    /* reductions, sorting and scans */
+
+    /* shape and joining */
+
+    /* indexing */
+
+    /* pointwise binary operations, comparisons and clamp */
+
+    /* linear algebra, creation and random */
 };
 
 /* ------------------------------------------------------------ running */

@@ -66,4 +66,16 @@ void tg__k_max_dim(tg_tensor *values, tg_tensor *indices, const tg_tensor *a, in
    with any strides, all of one dtype. */
 void tg__k_bmm(tg_tensor *c, const tg_tensor *a, const tg_tensor *m);
 
+/* elementwise functions and activations */
+
+/* reductions, sorting and scans */
+
+/* shape and joining */
+
+/* indexing */
+
+/* pointwise binary operations, comparisons and clamp */
+
+/* linear algebra, creation and random */
+
 #endif

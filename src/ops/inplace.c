@@ -328,3 +328,7 @@ int tg__d_copy_slices(tg_node *n, tg_tensor *g, tg_tensor **gi)
     free(res);
     return rc ? rc : tg__derivative_done(n, gi);
 }
+
+/* in-place twins of elementwise functions and activations */
+
+/* in-place twins of pointwise binary operations, comparisons and clamp */

@@ -69,4 +69,16 @@ tg_tensor *tg__as_strided_backward(const tg_tensor *g, const tg_strided *base, c
    just large enough (PyTorch's new_empty_strided, zeroed). */
 tg_tensor *tg__zeros_strided(tg_dtype dt, const tg_strided *s);
 
+/* elementwise functions and activations */
+
+/* reductions, sorting and scans */
+
+/* shape and joining */
+
+/* indexing */
+
+/* pointwise binary operations, comparisons and clamp */
+
+/* linear algebra, creation and random */
+
 #endif

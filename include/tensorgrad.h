@@ -219,6 +219,20 @@ tg_tensor *tg_copy_(tg_tensor *dst, const tg_tensor *src);
 
 /* ------------------------------- linear algebra, creation and random */
 
+/* Matrix products without matmul's broadcasting: (n, k) @ (k, m), batches
+   (b, n, k) @ (b, k, m), matrix @ vector, vector . vector, and the outer
+   product of two vectors. */
+tg_tensor *tg_mm(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_bmm(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_mv(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_dot(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_outer(const tg_tensor *a, const tg_tensor *b);
+/* beta * bias + alpha * (a @ b), bias broadcast to the product's shape
+   (beta 0 ignores bias); baddbmm likewise over batches. */
+tg_tensor *tg_addmm(const tg_tensor *bias, const tg_tensor *a, const tg_tensor *b, double beta, double alpha);
+tg_tensor *tg_baddbmm(const tg_tensor *bias, const tg_tensor *batch1, const tg_tensor *batch2, double beta,
+                      double alpha);
+
 /* ------------------------------------------------------------- autograd */
 
 /* Sets requires_grad on a leaf; NULL with an error for integer dtypes and

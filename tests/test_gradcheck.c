@@ -309,6 +309,16 @@ FN(f_identity, x[0])
 /* functions: pointwise binary operations, comparisons and clamp */
 
 /* functions: linear algebra, creation and random */
+FN(f_mm, tg_mm(x[0], x[1]))
+FN(f_bmm, tg_bmm(x[0], x[1]))
+FN(f_mv, tg_mv(x[0], x[1]))
+FN(f_dot, tg_dot(x[0], x[1]))
+FN(f_outer, tg_outer(x[0], x[1]))
+FN(f_addmm, tg_addmm(x[0], x[1], x[2], 1, 1))
+FN(f_addmm_scaled, tg_addmm(x[0], x[1], x[2], 0.5, -2))
+FN(f_addmm_beta0, tg_addmm(x[0], x[1], x[2], 0, 1))
+FN(f_baddbmm, tg_baddbmm(x[0], x[1], x[2], 1, 1))
+FN(f_baddbmm_scaled, tg_baddbmm(x[0], x[1], x[2], -1.5, 0.5))
 
 /* ---------------------------------------------------------- the table */
 
@@ -518,6 +528,17 @@ static const gc_case CASES[] = {
     /* pointwise binary operations, comparisons and clamp */
 
     /* linear algebra, creation and random */
+    C2("mm", f_mm, IN(2, S(2, 4), ANY, true), IN(2, S(4, 3), ANY, false)),
+    C2("mm column-major right", f_mm, IN(2, S(2, 4), ANY, false), IN(2, S(4, 3), ANY, true)),
+    C2("bmm", f_bmm, IN(3, S(2, 3, 4), ANY, true), IN(3, S(2, 4, 2), ANY, false)),
+    C2("mv", f_mv, IN(2, S(3, 4), ANY, true), IN(1, S(4), ANY, false)),
+    C2("dot", f_dot, IN(1, S(4), ANY, false), IN(1, S(4), ANY, false)),
+    C2("outer", f_outer, A3, IN(1, S(4), ANY, false)),
+    {"addmm", f_addmm, 3, {A23, IN(2, S(2, 4), ANY, false), IN(2, S(4, 3), ANY, false)}, 0, 0, 0, NULL},
+    {"addmm scaled, transposed", f_addmm_scaled, 3, {A3, IN(2, S(2, 4), ANY, true), IN(2, S(4, 3), ANY, true)}, 0, 0, 0, NULL},
+    {"addmm beta 0", f_addmm_beta0, 3, {IN(2, S(2, 1), ANY, false), IN(2, S(2, 4), ANY, false), IN(2, S(4, 3), ANY, true)}, 0, 0, 0, NULL},
+    {"baddbmm", f_baddbmm, 3, {IN(3, S(2, 3, 2), ANY, false), IN(3, S(2, 3, 4), ANY, true), IN(3, S(2, 4, 2), ANY, false)}, 0, 0, 0, NULL},
+    {"baddbmm scaled, broadcast", f_baddbmm_scaled, 3, {IN(1, S(2), ANY, false), IN(3, S(2, 3, 4), ANY, false), IN(3, S(2, 4, 2), ANY, true)}, 0, 0, 0, NULL},
 };
 
 /* ------------------------------------------------------------ running */

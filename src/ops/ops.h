@@ -45,10 +45,6 @@ tg_tensor *tg__where(const tg_tensor *cond, const tg_tensor *a, const tg_tensor 
 tg_tensor *tg__sum_to(const tg_tensor *g, const int64_t *shape, int ndim);
 
 /* Differentiable building blocks not in the public API. */
-tg_tensor *tg__mm(const tg_tensor *a, const tg_tensor *b);
-tg_tensor *tg__bmm(const tg_tensor *a, const tg_tensor *b);
-tg_tensor *tg__mv(const tg_tensor *a, const tg_tensor *v);
-tg_tensor *tg__dot(const tg_tensor *a, const tg_tensor *b);
 tg_tensor *tg__unsafe_view(const tg_tensor *t, const int64_t *shape, int ndim);
 /* matmul's squeeze_ of its own result (SqueezeBackward3). */
 tg_tensor *tg__squeeze_inplace(const tg_tensor *t, int64_t dim);

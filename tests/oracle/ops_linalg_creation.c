@@ -1,0 +1,150 @@
+/* The products without matmul's rules (mm, bmm, mv, dot, outer, addmm,
+   baddbmm), creation and the random functions' dtypes and errors: values,
+   grad_fn chains, gradients, result dtypes, strides and error texts.
+   Prints what ops_linalg_creation.py prints. */
+#include <tensorgrad.h>
+
+#include <stdio.h>
+
+#include "oracle.h"
+
+/* A leaf of the given shape with values (0, 1, 2, ...) / scale - shift. */
+static tg_tensor *seq(const int64_t *shape, int nd, double scale, double shift, tg_dtype dt)
+{
+    int64_t n = 1;
+    for (int i = 0; i < nd; i++) n *= shape[i];
+    tg_tensor *t = tg_sub_scalar(tg_div_scalar(tg_arange(0, (double)n, 1, TG_F32), scale), shift);
+    return tg_to(tg_reshape(t, shape, nd), dt);
+}
+
+#define A(...) leaf(seq(TG_SHAPE(__VA_ARGS__), 4.0, 1.0, TG_F32))
+#define B(...) leaf(seq(TG_SHAPE(__VA_ARGS__), 8.0, 0.5, TG_F32))
+#define C(...) seq(TG_SHAPE(__VA_ARGS__), 2.0, 0.0, TG_F32)
+
+/* Python's print(label, "dtype/shape/stride:", ...) of t, or its error. */
+static void meta(const char *label, const tg_tensor *t)
+{
+    if (!t) {
+        printf("%s: error: %s\n", label, tg_last_error());
+        tg_clear_error();
+        return;
+    }
+    printf("%s: %s (", label, tg_dtype_name(tg_dtype_of(t)));
+    for (int i = 0; i < tg_ndim(t); i++) printf(i ? ", %lld" : "%lld", (long long)tg_shape(t)[i]);
+    printf(tg_ndim(t) == 1 ? ",) (" : ") (");
+    for (int i = 0; i < tg_ndim(t); i++) printf(i ? ", %lld" : "%lld", (long long)tg_strides(t)[i]);
+    printf(tg_ndim(t) == 1 ? ",)\n" : ")\n");
+}
+
+/* An error case: the message, and nothing else. */
+static void fails(const char *label, const tg_tensor *t)
+{
+    if (t) printf("%s: no error\n", label);
+    else printf("%s: error: %s\n", label, tg_last_error());
+    tg_clear_error();
+}
+
+static void products(void)
+{
+    tg_scope_begin();
+    tg_tensor *a = A(2, 3), *b = B(3, 4);
+    check("mm", tg_mm(a, b), (tg_tensor *[]){a, b}, 2);
+    a = A(3, 2), b = B(4, 3);
+    check("mm transposed", tg_mm(tg_t(a), tg_t(b)), (tg_tensor *[]){a, b}, 2);
+    a = A(2, 3);
+    check("mm expanded", tg_mm(a, tg_expand(C(3, 1), TG_SHAPE(3, 4))), &a, 1);
+    a = A(2, 2, 3), b = B(2, 3, 4);
+    check("bmm", tg_bmm(a, b), (tg_tensor *[]){a, b}, 2);
+    a = A(2, 3, 2), b = B(1, 3, 4);
+    check("bmm permuted", tg_bmm(tg_transpose(a, 1, 2), tg_expand(b, TG_SHAPE(2, 3, 4))), (tg_tensor *[]){a, b}, 2);
+    a = A(2, 3), b = B(3);
+    check("mv", tg_mv(a, b), (tg_tensor *[]){a, b}, 2);
+    a = A(3, 2), b = B(3, 2);
+    check("mv strided", tg_mv(tg_t(a), tg_select(b, 1, 1)), (tg_tensor *[]){a, b}, 2);
+    a = A(3), b = B(3);
+    check("dot", tg_dot(a, b), (tg_tensor *[]){a, b}, 2);
+    a = A(3), b = B(4);
+    check("outer", tg_outer(a, b), (tg_tensor *[]){a, b}, 2);
+    a = A(6);
+    check("outer strided", tg_outer(tg_slice(a, 0, 0, 6, 2), C(2)), &a, 1);
+    meta("outer i64 f32", tg_outer(tg_arange(0, 3, 1, TG_I64), C(2)));
+    meta("outer bool", tg_outer(tg_from_bool((const bool[]){true, false}, TG_SHAPE(2)), tg_from_bool((const bool[]){true}, TG_SHAPE(1))));
+    show("mm i64", tg_mm(tg_to(C(2, 3), TG_I64), tg_to(C(3, 2), TG_I64)));
+    show("mm i32", tg_mm(tg_to(C(2, 3), TG_I32), tg_to(C(3, 2), TG_I32)));
+    show("dot i64", tg_dot(tg_to(C(3), TG_I64), tg_to(C(3), TG_I64)));
+    show("mm empty", tg_mm(C(2, 0), C(0, 3)));
+    tg_tensor *m = A(2, 4);
+    a = A(2, 3), b = B(3, 4);
+    check("addmm", tg_addmm(m, a, b, 1, 1), (tg_tensor *[]){m, a, b}, 3);
+    m = A(4), a = A(2, 3), b = B(3, 4);
+    check("addmm bias row", tg_addmm(m, a, b, 0.5, 2), (tg_tensor *[]){m, a, b}, 3);
+    m = A(1, 1), a = A(3, 2), b = B(4, 3);
+    check("addmm transposed", tg_addmm(m, tg_t(a), tg_t(b), -1, 0.25), (tg_tensor *[]){m, a, b}, 3);
+    m = A(2, 1), a = A(2, 3);
+    check("addmm one leaf", tg_addmm(m, tg_detach(a), C(3, 4), 1, 3), &m, 1);
+    show("addmm beta 0 ignores nan", tg_addmm(tg_full(TG_SHAPE(2, 4), 0.0 / 0.0, TG_F32), C(2, 3), C(3, 4), 0, 1));
+    show("addmm i64", tg_addmm(tg_ones(TG_SHAPE(2, 2), TG_I64), tg_to(C(2, 3), TG_I64), tg_to(C(3, 2), TG_I64), 1.7, 0.5));
+    show("addmm i64 alpha", tg_addmm(tg_ones(TG_SHAPE(2, 2), TG_I64), tg_to(C(2, 3), TG_I64), tg_to(C(3, 2), TG_I64), 2, 3));
+    meta("addmm layout", tg_addmm(tg_t(C(4, 2)), C(2, 3), C(3, 4), 1, 1));
+    m = A(2, 3, 4), a = A(2, 3, 5), b = B(2, 5, 4);
+    check("baddbmm", tg_baddbmm(m, a, b, 1, 1), (tg_tensor *[]){m, a, b}, 3);
+    m = A(4), a = A(2, 3, 5), b = B(2, 5, 4);
+    check("baddbmm scaled", tg_baddbmm(m, a, b, 0.5, -2), (tg_tensor *[]){m, a, b}, 3);
+    m = leaf(seq(TG_SHAPE(3, 4), 4.0, 1.0, TG_F64)), a = A(2, 3, 5), b = B(2, 5, 4);
+    check("baddbmm f64 bias", tg_baddbmm(m, a, b, 1, 1), (tg_tensor *[]){m, a, b}, 3);
+    show("baddbmm i64", tg_baddbmm(tg_ones(TG_SHAPE(1), TG_I64), tg_to(C(1, 2, 3), TG_I64), tg_to(C(1, 3, 2), TG_I64), 2, 0.5));
+    show("baddbmm bool bias", tg_baddbmm(tg_from_bool((const bool[]){true}, TG_SHAPE(1)), C(1, 2, 3), C(1, 3, 2), 1, 1));
+    tg_scope_end();
+}
+
+static void product_errors(void)
+{
+    tg_scope_begin();
+    fails("mm 1-D", tg_mm(C(3), C(3, 2)));
+    fails("mm 1-D right", tg_mm(C(2, 3), C(3)));
+    fails("mm sizes", tg_mm(C(2, 3), C(2, 3)));
+    fails("mm dtypes", tg_mm(tg_to(C(2, 3), TG_F64), C(3, 2)));
+    fails("mm bool", tg_mm(tg_to(C(2, 3), TG_BOOL), tg_to(C(3, 2), TG_BOOL)));
+    fails("mm NULL", tg_mm(NULL, C(3, 2)));
+    fails("bmm 2-D", tg_bmm(C(2, 3), C(2, 3, 2)));
+    fails("bmm 2-D right", tg_bmm(C(2, 2, 3), C(3, 2)));
+    fails("bmm batch", tg_bmm(C(2, 2, 3), C(3, 3, 2)));
+    fails("bmm sizes", tg_bmm(C(2, 2, 3), C(2, 4, 2)));
+    fails("bmm dtypes", tg_bmm(C(2, 2, 3), tg_to(C(2, 3, 2), TG_F64)));
+    fails("mv sizes", tg_mv(C(2, 3), C(4)));
+    fails("mv 2-D", tg_mv(C(2, 3), C(3, 1)));
+    fails("mv dtypes", tg_mv(C(2, 3), tg_to(C(3), TG_F64)));
+    fails("dot sizes", tg_dot(C(3), C(4)));
+    fails("dot 2-D", tg_dot(C(3), C(3, 1)));
+    fails("dot dtypes", tg_dot(C(3), tg_to(C(3), TG_F64)));
+    fails("outer 2-D", tg_outer(C(2, 2), C(3)));
+    fails("outer 2-D right", tg_outer(C(3), C(2, 2)));
+    fails("outer 0-dim", tg_outer(tg_scalar(1), C(3)));
+    fails("addmm 1-D", tg_addmm(C(2, 4), C(3), C(3, 4), 1, 1));
+    fails("addmm 1-D right", tg_addmm(C(2, 4), C(2, 3), C(3), 1, 1));
+    fails("addmm sizes", tg_addmm(C(3, 3), C(2, 3), C(4, 4), 1, 1));
+    fails("addmm bias", tg_addmm(C(3, 4), C(2, 3), C(3, 4), 1, 1));
+    fails("addmm bias 3-D", tg_addmm(C(2, 4, 1), C(2, 3), C(3, 4), 1, 1));
+    fails("addmm bias dtype", tg_addmm(tg_to(C(3, 3), TG_F64), C(2, 3), C(3, 4), 1, 1));
+    fails("addmm mat1 dtype", tg_addmm(C(2, 4), tg_to(C(2, 3), TG_F64), C(3, 4), 1, 1));
+    fails("addmm mat2 dtype", tg_addmm(C(2, 4), C(2, 3), tg_to(C(3, 4), TG_F64), 1, 1));
+    fails("addmm bool", tg_addmm(tg_to(C(2, 4), TG_BOOL), tg_to(C(2, 3), TG_BOOL), tg_to(C(3, 4), TG_BOOL), 1, 1));
+    fails("baddbmm 2-D", tg_baddbmm(C(2, 3, 4), C(3, 5), C(2, 5, 4), 1, 1));
+    fails("baddbmm 4-D", tg_baddbmm(C(2, 3, 4), C(2, 3, 5, 5), C(2, 5, 4), 1, 1));
+    fails("baddbmm 2-D right", tg_baddbmm(C(2, 3, 4), C(2, 3, 5), C(2, 5), 1, 1));
+    fails("baddbmm 0-dim", tg_baddbmm(C(2, 3, 4), tg_scalar(1), C(2, 5, 4), 1, 1));
+    fails("baddbmm 0-dim right", tg_baddbmm(C(2, 3, 4), C(2, 3, 5), tg_scalar(1), 1, 1));
+    fails("baddbmm bias", tg_baddbmm(C(5, 5), C(2, 3, 5), C(2, 4, 4), 1, 1));
+    fails("baddbmm sizes", tg_baddbmm(C(2, 3, 4), C(2, 3, 5), C(2, 4, 4), 1, 1));
+    fails("baddbmm batch", tg_baddbmm(C(2, 3, 4), C(2, 3, 5), C(3, 5, 4), 1, 1));
+    fails("baddbmm dtypes", tg_baddbmm(C(2, 3, 4), C(2, 3, 5), tg_to(C(2, 5, 4), TG_F64), 1, 1));
+    fails("baddbmm bool", tg_baddbmm(C(2, 3, 4), tg_to(C(2, 3, 5), TG_BOOL), tg_to(C(2, 5, 4), TG_BOOL), 1, 1));
+    tg_scope_end();
+}
+
+int main(void)
+{
+    products();
+    product_errors();
+    return 0;
+}

@@ -233,6 +233,19 @@ tg_tensor *tg_addmm(const tg_tensor *bias, const tg_tensor *a, const tg_tensor *
 tg_tensor *tg_baddbmm(const tg_tensor *bias, const tg_tensor *batch1, const tg_tensor *batch2, double beta,
                       double alpha);
 
+/* Tensors of t's dtype and shape, laid out as t when t is dense (PyTorch's
+   preserve_format), never requiring grad. */
+tg_tensor *tg_zeros_like(const tg_tensor *t);
+tg_tensor *tg_ones_like(const tg_tensor *t);
+tg_tensor *tg_full_like(const tg_tensor *t, double value);
+tg_tensor *tg_empty_like(const tg_tensor *t);   /* its values are unspecified */
+/* The n x n identity. */
+tg_tensor *tg_eye(int64_t n, tg_dtype dtype);
+/* steps values from start to end, evenly spaced, with PyTorch's values;
+   logspace gives base raised to them. */
+tg_tensor *tg_linspace(double start, double end, int64_t steps, tg_dtype dtype);
+tg_tensor *tg_logspace(double start, double end, int64_t steps, double base, tg_dtype dtype);
+
 /* ------------------------------------------------------------- autograd */
 
 /* Sets requires_grad on a leaf; NULL with an error for integer dtypes and

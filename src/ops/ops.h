@@ -77,4 +77,9 @@ tg_tensor *tg__zeros_strided(tg_dtype dt, const tg_strided *s);
 
 /* linear algebra, creation and random */
 
+/* A new tensor of t's dtype and shape laid out as PyTorch's
+   empty_like(t) (preserve_format), holding zeros; fn names the public
+   function. */
+tg_tensor *tg__empty_like(const char *fn, const tg_tensor *t);
+
 #endif

@@ -4,6 +4,7 @@
    Prints what ops_linalg_creation.py prints. */
 #include <tensorgrad.h>
 
+#include <math.h>
 #include <stdio.h>
 
 #include "oracle.h"
@@ -142,9 +143,115 @@ static void product_errors(void)
     tg_scope_end();
 }
 
+/* Every value of t exactly ("%.17g"), after its dtype. */
+static void exact(const char *label, const tg_tensor *t)
+{
+    if (!t) {
+        printf("%s: error: %s\n", label, tg_last_error());
+        tg_clear_error();
+        return;
+    }
+    static double v[4096];
+    int64_t n = tg_numel(t);
+    if (n > 4096 || tg_copy_to_f64(t, v)) return;
+    printf("%s: %s", label, tg_dtype_name(tg_dtype_of(t)));
+    for (int64_t i = 0; i < n; i++) printf(isnan(v[i]) ? " nan" : " %.17g", v[i]);
+    printf("\n");
+}
+
+static void ranges(void)
+{
+    tg_scope_begin();
+    static const struct { double start, end; int64_t steps; } LIN[] = {
+        {0, 1, 100}, {-3.3, 7.1, 37}, {1e-3, 5.7, 1001}, {3, -2.2, 64}, {0.7, 100.3, 513}, {0.1, 0.3, 17}, {-1, 1, 5},
+        {2, 5, 2}, {2.5, 2.5, 7},
+    };
+    char label[96];
+    for (size_t i = 0; i < sizeof LIN / sizeof LIN[0]; i++) {
+        snprintf(label, sizeof label, "linspace %g %g %lld", LIN[i].start, LIN[i].end, (long long)LIN[i].steps);
+        exact(label, tg_linspace(LIN[i].start, LIN[i].end, LIN[i].steps, TG_F32));
+        exact(label, tg_linspace(LIN[i].start, LIN[i].end, LIN[i].steps, TG_F64));
+        exact(label, tg_linspace(LIN[i].start, LIN[i].end, LIN[i].steps, TG_I64));
+        exact(label, tg_linspace(LIN[i].start, LIN[i].end, LIN[i].steps, TG_I32));
+    }
+    exact("linspace big i64", tg_linspace(-7.9, 1073741827, 20, TG_I64));
+    exact("linspace big i32", tg_linspace(0, 1073741827, 5, TG_I32));
+    exact("linspace long i64", tg_linspace(-100, 1000, 333, TG_I64));
+    exact("linspace 1", tg_linspace(0.3, 2, 1, TG_F64));
+    exact("linspace 1 i64", tg_linspace(2.7, 9, 1, TG_I64));
+    meta("linspace 0", tg_linspace(0, 1, 0, TG_F32));
+    exact("linspace nan", tg_linspace(0.0 / 0.0, 1, 3, TG_F32));
+    exact("linspace inf", tg_linspace(0, 1.0 / 0.0, 3, TG_F64));
+    fails("linspace -1", tg_linspace(0, 1, -1, TG_F32));
+    fails("linspace bool", tg_linspace(0, 1, 3, TG_BOOL));
+    fails("linspace nan i64", tg_linspace(0.0 / 0.0, 1, 3, TG_I64));
+    fails("linspace huge i32", tg_linspace(0, 3e9, 3, TG_I32));
+    static const struct { double start, end; int64_t steps; double base; } LOG[] = {
+        {0, 2, 37, 10}, {-1.3, 3.7, 101, 2}, {0.1, 1.9, 55, 2.718281828459045}, {0, 2, 3, -2}, {0, 1, 3, -2},
+        {-2, 3.5, 6, 3}, {0, 3, 4, 2},
+    };
+    for (size_t i = 0; i < sizeof LOG / sizeof LOG[0]; i++) {
+        snprintf(label, sizeof label, "logspace %g %g %lld %g", LOG[i].start, LOG[i].end, (long long)LOG[i].steps, LOG[i].base);
+        exact(label, tg_logspace(LOG[i].start, LOG[i].end, LOG[i].steps, LOG[i].base, TG_F32));
+        exact(label, tg_logspace(LOG[i].start, LOG[i].end, LOG[i].steps, LOG[i].base, TG_F64));
+        exact(label, tg_logspace(LOG[i].start, LOG[i].end, LOG[i].steps, LOG[i].base, TG_I64));
+    }
+    exact("logspace 1", tg_logspace(0.5, 2, 1, 10, TG_F32));
+    meta("logspace 0", tg_logspace(0, 1, 0, 10, TG_F64));
+    fails("logspace -1", tg_logspace(0, 1, -1, 10, TG_F32));
+    fails("logspace bool", tg_logspace(0, 1, 3, 10, TG_BOOL));
+    show("eye", tg_eye(3, TG_F32));
+    meta("eye meta", tg_eye(3, TG_F64));
+    show("eye 0", tg_eye(0, TG_F32));
+    show("eye bool", tg_eye(2, TG_BOOL));
+    show("eye i32", tg_eye(2, TG_I32));
+    fails("eye -1", tg_eye(-1, TG_F32));
+    tg_scope_end();
+}
+
+/* Each _like function on t: values and layout. */
+static void likes(const char *label, const tg_tensor *t)
+{
+    char l[96];
+    snprintf(l, sizeof l, "%s zeros_like", label);
+    show(l, tg_zeros_like(t));
+    meta(l, tg_zeros_like(t));
+    snprintf(l, sizeof l, "%s ones_like", label);
+    show(l, tg_ones_like(t));
+    meta(l, tg_ones_like(t));
+    snprintf(l, sizeof l, "%s full_like", label);
+    show(l, tg_full_like(t, 2.75));
+    meta(l, tg_full_like(t, -1.5));
+    snprintf(l, sizeof l, "%s empty_like", label);
+    meta(l, tg_empty_like(t));
+}
+
+static void like_cases(void)
+{
+    tg_scope_begin();
+    tg_tensor *x = A(2, 3);
+    likes("contiguous", x);
+    printf("zeros_like requires_grad: %s\n", tg_requires_grad(tg_zeros_like(x)) ? "True" : "False");
+    likes("transposed", tg_t(x));
+    likes("expanded", tg_expand(C(3, 1), TG_SHAPE(2, 3, 4)));
+    likes("sliced", tg_slice(C(4, 6), 1, 0, 6, 2));
+    likes("permuted", tg_permute(C(2, 3, 4), (const int64_t[]){2, 0, 1}, 3));
+    likes("permuted sliced", tg_slice(tg_permute(C(2, 3, 4), (const int64_t[]){1, 2, 0}, 3), 0, 0, 3, 2));
+    likes("empty", C(0, 3));
+    likes("0-dim", tg_scalar(4));
+    likes("i64", tg_to(C(2, 2), TG_I64));
+    likes("bool", tg_to(C(3), TG_BOOL));
+    likes("f64 column", tg_select(tg_to(C(3, 2), TG_F64), 1, 1));
+    fails("zeros_like NULL", tg_zeros_like(NULL));
+    fails("full_like NULL", tg_full_like(NULL, 1));
+    tg_scope_end();
+}
+
 int main(void)
 {
     products();
     product_errors();
+    ranges();
+    like_cases();
     return 0;
 }

@@ -25,13 +25,18 @@ def B(*shape):
 C = seq
 
 
-def meta(label, make):
+def attempt(label, make, text):
+    """label: text(make()), or the error make() raises."""
     try:
         t = make()
     except Exception as e:
         print(f"{label}: error: {str(e).splitlines()[0]}")
         return
-    print(f"{label}: {t.dtype} {tuple(t.shape)} {t.stride()}")
+    print(f"{label}: {text(t)}")
+
+
+def meta(label, make):
+    attempt(label, make, lambda t: f"{t.dtype} {tuple(t.shape)} {t.stride()}")
 
 
 def fails(label, make):
@@ -143,5 +148,80 @@ def product_errors():
     fails("baddbmm bool", lambda: torch.baddbmm(C(2, 3, 4), C(2, 3, 5).to(b), C(2, 5, 4).to(b)))
 
 
+def exact(label, make):
+    attempt(label, make, lambda t: f"{t.dtype}" + "".join(" %.17g" % v for v in t.flatten().tolist()))
+
+
+def g(v):
+    return "%g" % v
+
+
+def ranges():
+    LIN = [(0, 1, 100), (-3.3, 7.1, 37), (1e-3, 5.7, 1001), (3, -2.2, 64), (0.7, 100.3, 513), (0.1, 0.3, 17),
+           (-1, 1, 5), (2, 5, 2), (2.5, 2.5, 7)]
+    for s, e, n in LIN:
+        label = f"linspace {g(s)} {g(e)} {n}"
+        for dt in (torch.float32, torch.float64, torch.int64, torch.int32):
+            exact(label, lambda: torch.linspace(s, e, n, dtype=dt))
+    exact("linspace big i64", lambda: torch.linspace(-7.9, 1073741827, 20, dtype=torch.int64))
+    exact("linspace big i32", lambda: torch.linspace(0, 1073741827, 5, dtype=torch.int32))
+    exact("linspace long i64", lambda: torch.linspace(-100, 1000, 333, dtype=torch.int64))
+    exact("linspace 1", lambda: torch.linspace(0.3, 2, 1, dtype=torch.float64))
+    exact("linspace 1 i64", lambda: torch.linspace(2.7, 9, 1, dtype=torch.int64))
+    meta("linspace 0", lambda: torch.linspace(0, 1, 0))
+    exact("linspace nan", lambda: torch.linspace(nan, 1, 3))
+    exact("linspace inf", lambda: torch.linspace(0, float("inf"), 3, dtype=torch.float64))
+    fails("linspace -1", lambda: torch.linspace(0, 1, -1))
+    fails("linspace bool", lambda: torch.linspace(0, 1, 3, dtype=torch.bool))
+    fails("linspace nan i64", lambda: torch.linspace(nan, 1, 3, dtype=torch.int64))
+    fails("linspace huge i32", lambda: torch.linspace(0, 3e9, 3, dtype=torch.int32))
+    LOG = [(0, 2, 37, 10), (-1.3, 3.7, 101, 2), (0.1, 1.9, 55, 2.718281828459045), (0, 2, 3, -2), (0, 1, 3, -2),
+           (-2, 3.5, 6, 3), (0, 3, 4, 2)]
+    for s, e, n, b in LOG:
+        label = f"logspace {g(s)} {g(e)} {n} {g(b)}"
+        for dt in (torch.float32, torch.float64, torch.int64):
+            exact(label, lambda: torch.logspace(s, e, n, base=b, dtype=dt))
+    exact("logspace 1", lambda: torch.logspace(0.5, 2, 1, base=10))
+    meta("logspace 0", lambda: torch.logspace(0, 1, 0, base=10, dtype=torch.float64))
+    fails("logspace -1", lambda: torch.logspace(0, 1, -1, base=10))
+    fails("logspace bool", lambda: torch.logspace(0, 1, 3, base=10, dtype=torch.bool))
+    show("eye", torch.eye(3))
+    meta("eye meta", lambda: torch.eye(3, dtype=torch.float64))
+    show("eye 0", torch.eye(0))
+    show("eye bool", torch.eye(2, dtype=torch.bool))
+    show("eye i32", torch.eye(2, dtype=torch.int32))
+    fails("eye -1", lambda: torch.eye(-1))
+
+
+def likes(label, t):
+    show(f"{label} zeros_like", torch.zeros_like(t))
+    meta(f"{label} zeros_like", lambda: torch.zeros_like(t))
+    show(f"{label} ones_like", torch.ones_like(t))
+    meta(f"{label} ones_like", lambda: torch.ones_like(t))
+    show(f"{label} full_like", torch.full_like(t, 2.75))
+    meta(f"{label} full_like", lambda: torch.full_like(t, -1.5))
+    meta(f"{label} empty_like", lambda: torch.empty_like(t))
+
+
+def like_cases():
+    x = A(2, 3)
+    likes("contiguous", x)
+    print("zeros_like requires_grad:", torch.zeros_like(x).requires_grad)
+    likes("transposed", x.t())
+    likes("expanded", C(3, 1).expand(2, 3, 4))
+    likes("sliced", sl(C(4, 6), 1, 0, 6, 2))
+    likes("permuted", C(2, 3, 4).permute(2, 0, 1))
+    likes("permuted sliced", sl(C(2, 3, 4).permute(1, 2, 0), 0, 0, 3, 2))
+    likes("empty", C(0, 3))
+    likes("0-dim", torch.tensor(4.))
+    likes("i64", C(2, 2).long())
+    likes("bool", C(3).bool())
+    likes("f64 column", C(3, 2).double().select(1, 1))
+    print("zeros_like NULL: error: tg_zeros_like(): a tensor argument is NULL")
+    print("full_like NULL: error: tg_full_like(): a tensor argument is NULL")
+
+
 products()
 product_errors()
+ranges()
+like_cases()

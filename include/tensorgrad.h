@@ -246,6 +246,43 @@ tg_tensor *tg_eye(int64_t n, tg_dtype dtype);
 tg_tensor *tg_linspace(double start, double end, int64_t steps, tg_dtype dtype);
 tg_tensor *tg_logspace(double start, double end, int64_t steps, double base, tg_dtype dtype);
 
+/* Random tensors. They never require grad (bernoulli's result has a
+   history when p requires grad, as PyTorch's, passing no gradient on).
+   rand_like and randn_like: t's dtype, shape and layout (floating dtypes).
+   randint: TG_I64 values in [low, high). randperm: a permutation of 0 ..
+   n-1 (TG_I64). bernoulli: 1 with probability p[i], in p's dtype.
+   multinomial: indices (TG_I64) of num_samples draws from each row of the
+   weights p (1-D or 2-D), each index at most once without replacement. */
+tg_tensor *tg_rand_like(const tg_tensor *t);
+tg_tensor *tg_randn_like(const tg_tensor *t);
+tg_tensor *tg_randint(int64_t low, int64_t high, const int64_t *shape, int ndim);
+tg_tensor *tg_randperm(int64_t n);
+tg_tensor *tg_bernoulli(const tg_tensor *p);
+tg_tensor *tg_multinomial(const tg_tensor *p, int64_t num_samples, bool replacement);
+/* In place: t's values drawn uniform on [a, b), or normal with mean and
+   std. As in PyTorch, a leaf that requires grad is refused in grad mode
+   (write it under TG_NO_GRAD). */
+tg_tensor *tg_uniform_(tg_tensor *t, double a, double b);
+tg_tensor *tg_normal_(tg_tensor *t, double mean, double std);
+
+/* Generators: independent, seedable streams. The functions above and
+   tg_rand / tg_randn draw from one process-wide generator (tg_manual_seed);
+   each _gen form draws from the generator given instead (NULL: that
+   process-wide one). A generator may be shared by threads (it has a lock);
+   free it after its last use. tg_generator_new returns NULL when out of
+   memory. */
+typedef struct tg_generator tg_generator;
+tg_generator *tg_generator_new(uint64_t seed);
+void tg_generator_free(tg_generator *gen);
+tg_tensor *tg_rand_gen(const int64_t *shape, int ndim, tg_dtype dtype, tg_generator *gen);
+tg_tensor *tg_randn_gen(const int64_t *shape, int ndim, tg_dtype dtype, tg_generator *gen);
+tg_tensor *tg_randint_gen(int64_t low, int64_t high, const int64_t *shape, int ndim, tg_generator *gen);
+tg_tensor *tg_randperm_gen(int64_t n, tg_generator *gen);
+tg_tensor *tg_bernoulli_gen(const tg_tensor *p, tg_generator *gen);
+tg_tensor *tg_multinomial_gen(const tg_tensor *p, int64_t num_samples, bool replacement, tg_generator *gen);
+tg_tensor *tg_uniform_gen_(tg_tensor *t, double a, double b, tg_generator *gen);
+tg_tensor *tg_normal_gen_(tg_tensor *t, double mean, double std, tg_generator *gen);
+
 /* ------------------------------------------------------------- autograd */
 
 /* Sets requires_grad on a leaf; NULL with an error for integer dtypes and

@@ -319,6 +319,11 @@ FN(f_addmm_scaled, tg_addmm(x[0], x[1], x[2], 0.5, -2))
 FN(f_addmm_beta0, tg_addmm(x[0], x[1], x[2], 0, 1))
 FN(f_baddbmm, tg_baddbmm(x[0], x[1], x[2], 1, 1))
 FN(f_baddbmm_scaled, tg_baddbmm(x[0], x[1], x[2], -1.5, 0.5))
+/* Random draws made deterministic (p = 0, from = to, std = 0): their
+   nodes pass no gradient. */
+FN(f_bernoulli, tg_add(x[0], tg_bernoulli(tg_mul_scalar(x[0], 0))))
+FN(f_uniform_, tg_mul(x[0], tg_uniform_(tg_mul_scalar(x[0], 1), 2, 2)))
+FN(f_normal_, tg_mul(x[0], tg_normal_(tg_mul_scalar(x[0], 1), -3, 0)))
 
 /* ---------------------------------------------------------- the table */
 
@@ -538,6 +543,9 @@ static const gc_case CASES[] = {
     {"addmm scaled, transposed", f_addmm_scaled, 3, {A3, IN(2, S(2, 4), ANY, true), IN(2, S(4, 3), ANY, true)}, 0, 0, 0, NULL},
     {"addmm beta 0", f_addmm_beta0, 3, {IN(2, S(2, 1), ANY, false), IN(2, S(2, 4), ANY, false), IN(2, S(4, 3), ANY, true)}, 0, 0, 0, NULL},
     {"baddbmm", f_baddbmm, 3, {IN(3, S(2, 3, 2), ANY, false), IN(3, S(2, 3, 4), ANY, true), IN(3, S(2, 4, 2), ANY, false)}, 0, 0, 0, NULL},
+    C1("bernoulli", f_bernoulli, A23T),
+    C1("uniform_", f_uniform_, A23T),
+    C1("normal_", f_normal_, A23),
     {"baddbmm scaled, broadcast", f_baddbmm_scaled, 3, {IN(1, S(2), ANY, false), IN(3, S(2, 3, 4), ANY, false), IN(3, S(2, 4, 2), ANY, true)}, 0, 0, 0, NULL},
 };
 

@@ -247,11 +247,98 @@ static void like_cases(void)
     tg_scope_end();
 }
 
+/* Random functions: what PyTorch's give besides their streams. */
+static void random_cases(void)
+{
+    tg_scope_begin();
+    tg_generator *gen = tg_generator_new(7);
+    tg_tensor *x = A(2, 3);
+    meta("rand_like", tg_rand_like(x));
+    printf("rand_like requires_grad: %s\n", tg_requires_grad(tg_rand_like(x)) ? "True" : "False");
+    meta("rand_like transposed", tg_rand_like(tg_t(x)));
+    meta("randn_like permuted", tg_randn_like(tg_permute(C(2, 3, 4), (const int64_t[]){2, 0, 1}, 3)));
+    meta("randn_like f64 expanded", tg_randn_like(tg_expand(tg_to(C(3, 1), TG_F64), TG_SHAPE(3, 2))));
+    fails("rand_like i64", tg_rand_like(tg_to(C(2), TG_I64)));
+    fails("randn_like i64", tg_randn_like(tg_to(C(2), TG_I64)));
+    fails("rand_like bool", tg_rand_like(tg_to(C(2), TG_BOOL)));
+    fails("rand i64", tg_rand(TG_SHAPE(2), TG_I64));
+    fails("randn i64", tg_randn(TG_SHAPE(2), TG_I64));
+    meta("rand_gen", tg_rand_gen(TG_SHAPE(2, 3), TG_F64, gen));
+    meta("randn_gen", tg_randn_gen(TG_SHAPE(4), TG_F32, gen));
+    meta("randint", tg_randint(0, 5, TG_SHAPE(2, 3)));
+    meta("randint empty", tg_randint(-3, 5, TG_SHAPE(0)));
+    meta("randint_gen", tg_randint_gen(-2, 2, TG_SHAPE(3), gen));
+    show("randint one value", tg_randint(4, 5, TG_SHAPE(3)));
+    fails("randint empty range", tg_randint(5, 5, TG_SHAPE(2)));
+    fails("randint reversed", tg_randint(6, 5, TG_SHAPE(2)));
+    fails("randint negative shape", tg_randint(0, 5, TG_SHAPE(-1)));
+    meta("randperm", tg_randperm(5));
+    meta("randperm 0", tg_randperm(0));
+    show("randperm 1", tg_randperm_gen(1, gen));
+    fails("randperm -1", tg_randperm(-1));
+    tg_tensor *p = leaf(tg_from_f32(F32(0, 1, 1, 0, 1, 0), TG_SHAPE(2, 3)));
+    check("bernoulli", tg_bernoulli(p), &p, 1);
+    p = leaf(tg_from_f32(F32(0, 1, 1, 0, 1, 0), TG_SHAPE(2, 3)));
+    check("bernoulli transposed", tg_bernoulli_gen(tg_t(p), gen), &p, 1);
+    show("bernoulli f64", tg_bernoulli(tg_to(tg_from_f32(F32(1, 0), TG_SHAPE(2)), TG_F64)));
+    meta("bernoulli expanded", tg_bernoulli(tg_expand(tg_full(TG_SHAPE(3, 1), 0.5, TG_F32), TG_SHAPE(3, 4))));
+    fails("bernoulli above 1", tg_bernoulli(tg_full(TG_SHAPE(2), 1.5, TG_F32)));
+    fails("bernoulli below 0", tg_bernoulli(tg_full(TG_SHAPE(2), -0.5, TG_F32)));
+    fails("bernoulli nan", tg_bernoulli(tg_full(TG_SHAPE(2), 0.0 / 0.0, TG_F32)));
+    fails("bernoulli i64", tg_bernoulli(tg_ones(TG_SHAPE(2), TG_I64)));
+    fails("bernoulli bool", tg_bernoulli(tg_ones(TG_SHAPE(2), TG_BOOL)));
+    tg_tensor *w = tg_from_f32(F32(0.1f, 0.2f, 0.7f), TG_SHAPE(3));
+    meta("multinomial", tg_multinomial(w, 2, false));
+    meta("multinomial replacement", tg_multinomial(w, 4, true));
+    meta("multinomial 2-D", tg_multinomial_gen(tg_expand(w, TG_SHAPE(2, 3)), 2, false, gen));
+    meta("multinomial no rows", tg_multinomial(tg_ones(TG_SHAPE(0, 3), TG_F32), 2, true));
+    show("multinomial one-hot", tg_multinomial(tg_from_f32(F32(0, 1, 0), TG_SHAPE(3)), 1, false));
+    show("multinomial one-hot replacement", tg_multinomial(tg_from_f32(F32(0, 0, 2), TG_SHAPE(1, 3)), 3, true));
+    fails("multinomial 3-D", tg_multinomial(tg_ones(TG_SHAPE(2, 2, 2), TG_F32), 1, false));
+    fails("multinomial 0-dim", tg_multinomial(tg_scalar(1), 1, false));
+    fails("multinomial i64", tg_multinomial(tg_ones(TG_SHAPE(3), TG_I64), 1, false));
+    fails("multinomial 0 samples", tg_multinomial(w, 0, false));
+    fails("multinomial too many", tg_multinomial(w, 4, false));
+    fails("multinomial empty", tg_multinomial(tg_ones(TG_SHAPE(0), TG_F32), 1, false));
+    fails("multinomial empty replacement", tg_multinomial(tg_ones(TG_SHAPE(0), TG_F32), 2, true));
+    fails("multinomial zeros", tg_multinomial(tg_zeros(TG_SHAPE(2), TG_F32), 1, false));
+    fails("multinomial zero row", tg_multinomial(tg_from_f32(F32(1, 0, 0, 0), TG_SHAPE(2, 2)), 1, false));
+    fails("multinomial negative", tg_multinomial(tg_from_f32(F32(-1, 2), TG_SHAPE(2)), 1, false));
+    fails("multinomial inf", tg_multinomial(tg_from_f32(F32(1.0f / 0.0f, 2), TG_SHAPE(2)), 1, false));
+    fails("multinomial negative replacement", tg_multinomial(tg_from_f32(F32(-1, 2), TG_SHAPE(2)), 2, true));
+    fails("multinomial inf replacement", tg_multinomial(tg_from_f32(F32(1.0f / 0.0f, 2), TG_SHAPE(2)), 2, true));
+    fails("multinomial nan replacement", tg_multinomial(tg_from_f32(F32(0.0f / 0.0f, 2), TG_SHAPE(2)), 2, true));
+    fails("multinomial zeros replacement", tg_multinomial(tg_zeros(TG_SHAPE(2), TG_F32), 2, true));
+
+    tg_tensor *y = leaf(tg_zeros(TG_SHAPE(2, 3), TG_F32));
+    fails("uniform_ leaf", tg_uniform_(y, 0, 1));
+    fails("normal_ leaf", tg_normal_(y, 0, 1));
+    TG_NO_GRAD {
+        show("uniform_ leaf no_grad", tg_uniform_(y, 1, 1));
+        show("normal_ leaf no_grad", tg_normal_gen_(y, 2, 0, gen));
+    }
+    check("uniform_ non-leaf", tg_uniform_(tg_mul_scalar(y, 2), -1, -1), &y, 1);
+    check("normal_ non-leaf", tg_normal_(tg_mul_scalar(y, 2), 3, 0), &y, 1);
+    meta("uniform_ transposed", tg_uniform_gen_(tg_t(C(2, 3)), -1, 1, gen));
+    fails("uniform_ i64", tg_uniform_(tg_zeros(TG_SHAPE(2), TG_I64), 0, 1));
+    fails("normal_ i64", tg_normal_(tg_zeros(TG_SHAPE(2), TG_I64), 0, 1));
+    fails("uniform_ reversed", tg_uniform_(tg_zeros(TG_SHAPE(2), TG_F32), 2, 1));
+    fails("uniform_ from inf", tg_uniform_(tg_zeros(TG_SHAPE(2), TG_F32), -1.0 / 0.0, 0));
+    fails("uniform_ to inf", tg_uniform_(tg_zeros(TG_SHAPE(2), TG_F64), 0, 1.0 / 0.0));
+    fails("uniform_ range", tg_uniform_(tg_zeros(TG_SHAPE(2), TG_F32), -3e38, 3e38));
+    fails("normal_ std", tg_normal_(tg_zeros(TG_SHAPE(2), TG_F32), 0, -1));
+    fails("uniform_ expanded", tg_uniform_(tg_expand(tg_zeros(TG_SHAPE(3, 1), TG_F32), TG_SHAPE(3, 2)), 0, 1));
+    fails("uniform_ NULL", tg_uniform_(NULL, 0, 1));
+    tg_generator_free(gen);
+    tg_scope_end();
+}
+
 int main(void)
 {
     products();
     product_errors();
     ranges();
     like_cases();
+    random_cases();
     return 0;
 }

@@ -283,6 +283,14 @@ tg_tensor *tg_multinomial_gen(const tg_tensor *p, int64_t num_samples, bool repl
 tg_tensor *tg_uniform_gen_(tg_tensor *t, double a, double b, tg_generator *gen);
 tg_tensor *tg_normal_gen_(tg_tensor *t, double mean, double std, tg_generator *gen);
 
+/* Einstein summation over the n tensors ts, as torch.einsum: subscripts
+   [a-zA-Z] per operand separated by commas, "..." for broadcast dims, an
+   optional "->" and output (else the labels seen once, in order, after
+   the ellipsis dims); repeated subscripts take diagonals, missing ones
+   are summed. Contracted left to right through bmm, as PyTorch 1.13 does
+   without a path. */
+tg_tensor *tg_einsum(const char *equation, const tg_tensor *const *ts, int n);
+
 /* ------------------------------------------------------------- autograd */
 
 /* Sets requires_grad on a leaf; NULL with an error for integer dtypes and

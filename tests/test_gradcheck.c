@@ -324,6 +324,13 @@ FN(f_baddbmm_scaled, tg_baddbmm(x[0], x[1], x[2], -1.5, 0.5))
 FN(f_bernoulli, tg_add(x[0], tg_bernoulli(tg_mul_scalar(x[0], 0))))
 FN(f_uniform_, tg_mul(x[0], tg_uniform_(tg_mul_scalar(x[0], 1), 2, 2)))
 FN(f_normal_, tg_mul(x[0], tg_normal_(tg_mul_scalar(x[0], 1), -3, 0)))
+#define EINSUM(eq, ...) tg_einsum(eq, (const tg_tensor *[]){__VA_ARGS__}, (int)(sizeof((const tg_tensor *[]){__VA_ARGS__}) / sizeof(tg_tensor *)))
+FN(f_einsum_mm, EINSUM("ij,jk->ik", x[0], x[1]))
+FN(f_einsum_batched, EINSUM("...ij,...kj->...ik", x[0], x[1]))
+FN(f_einsum_three, EINSUM("ij,jk,k->i", x[0], x[1], x[2]))
+FN(f_einsum_diagonal, EINSUM("iji,j->ij", x[0], x[1]))
+FN(f_einsum_trace_square, EINSUM("ii,ij->j", x[0], x[0]))
+FN(f_einsum_sum, EINSUM("ijk->j", x[0]))
 
 /* ---------------------------------------------------------- the table */
 
@@ -546,6 +553,12 @@ static const gc_case CASES[] = {
     C1("bernoulli", f_bernoulli, A23T),
     C1("uniform_", f_uniform_, A23T),
     C1("normal_", f_normal_, A23),
+    C2("einsum ij,jk->ik", f_einsum_mm, A23T, IN(2, S(3, 4), ANY, false)),
+    C2("einsum batched", f_einsum_batched, A234, IN(2, S(2, 4), ANY, true)),
+    {"einsum three operands", f_einsum_three, 3, {A23, IN(2, S(3, 4), ANY, true), IN(1, S(4), ANY, false)}, 0, 0, 0, NULL},
+    C2("einsum diagonal", f_einsum_diagonal, IN(3, S(2, 3, 2), ANY, false), A3),
+    C1("einsum trace times itself", f_einsum_trace_square, IN(2, S(3, 3), ANY, true)),
+    C1("einsum sum", f_einsum_sum, A234),
     {"baddbmm scaled, broadcast", f_baddbmm_scaled, 3, {IN(1, S(2), ANY, false), IN(3, S(2, 3, 4), ANY, false), IN(3, S(2, 4, 2), ANY, true)}, 0, 0, 0, NULL},
 };
 

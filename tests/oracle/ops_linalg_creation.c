@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "oracle.h"
 
@@ -333,6 +334,94 @@ static void random_cases(void)
     tg_scope_end();
 }
 
+static const struct { const char *eq; int n; int nd[3]; int64_t shape[3][4]; } EINSUM[] = {
+    {"ij,jk->ik", 2, {2, 2}, {{2, 3}, {3, 4}}},
+    {"ij,jk", 2, {2, 2}, {{2, 3}, {3, 4}}},
+    {"ij->", 1, {2}, {{2, 3}}},
+    {"ij->ji", 1, {2}, {{2, 3}}},
+    {"ij", 1, {2}, {{2, 3}}},
+    {"ji", 1, {2}, {{2, 3}}},
+    {"ij->j", 1, {2}, {{2, 3}}},
+    {"ij,jk,k->i", 3, {2, 2, 1}, {{2, 3}, {3, 4}, {4}}},
+    {"i,i", 2, {1, 1}, {{4}, {4}}},
+    {"i,i->i", 2, {1, 1}, {{4}, {4}}},
+    {"i,j->ij", 2, {1, 1}, {{3}, {2}}},
+    {"ij,ij->ij", 2, {2, 2}, {{2, 3}, {2, 3}}},
+    {"ii", 1, {2}, {{3, 3}}},
+    {"ii->i", 1, {2}, {{3, 3}}},
+    {"iij->ji", 1, {3}, {{2, 2, 3}}},
+    {"iji->j", 1, {3}, {{2, 3, 2}}},
+    {"...j,jk->...k", 2, {2, 2}, {{2, 3}, {3, 4}}},
+    {"...ij,...jk->...ik", 2, {3, 2}, {{2, 2, 3}, {3, 4}}},
+    {"b...,b->...", 2, {3, 1}, {{2, 3, 1}, {2}}},
+    {"bij,bjk->bik", 2, {3, 3}, {{2, 2, 3}, {2, 3, 4}}},
+    {"bij,bkj->bik", 2, {3, 3}, {{2, 2, 3}, {2, 4, 3}}},
+    {"ij,kj->ik", 2, {2, 2}, {{2, 3}, {4, 3}}},
+    {"i,j,k->ijk", 3, {1, 1, 1}, {{2}, {3}, {2}}},
+    {"ijk,ikl->jl", 2, {3, 3}, {{2, 3, 2}, {2, 2, 3}}},
+    {"ij,j->i", 2, {2, 1}, {{2, 3}, {3}}},
+    {"i j , j k -> i k", 2, {2, 2}, {{2, 3}, {3, 4}}},
+    {"ij,jk->", 2, {2, 2}, {{2, 3}, {3, 4}}},
+    {"ab,cd->abcd", 2, {2, 2}, {{1, 2}, {2, 1}}},
+    {"ij,ij->", 2, {2, 2}, {{2, 3}, {1, 3}}},
+    {"Ab,bC->CA", 2, {2, 2}, {{2, 3}, {3, 2}}},
+    {"...", 1, {2}, {{2, 3}}},
+    {"...->", 1, {2}, {{2, 3}}},
+    {"i...->...", 1, {3}, {{2, 3, 2}}},
+    {"ij,jk->ik", 2, {2, 2}, {{0, 3}, {3, 2}}},
+    {"i,i->", 2, {1, 1}, {{0}, {0}}},
+    {"bn,anm,bm->ba", 3, {2, 3, 2}, {{2, 3}, {2, 3, 4}, {2, 4}}},
+    {",->", 2, {0, 0}, {{0}, {0}}},
+    {"->", 1, {0}, {{0}}},
+    {"i,->i", 2, {1, 0}, {{3}, {0}}},
+};
+
+/* einsum's operand i: values (0, 1, ...) / (4 + 2i) - (1 - i / 4). */
+static tg_tensor *operand(const int64_t *shape, int nd, int i, tg_dtype dt)
+{
+    return leaf(seq(shape, nd, 4.0 + 2 * i, 1.0 - 0.25 * i, dt));
+}
+
+static void einsum_cases(void)
+{
+    for (size_t c = 0; c < sizeof EINSUM / sizeof EINSUM[0]; c++) {
+        tg_scope_begin();
+        tg_tensor *ops[3];
+        for (int i = 0; i < EINSUM[c].n; i++) ops[i] = operand(EINSUM[c].shape[i], EINSUM[c].nd[i], i, TG_F32);
+        char label[64];
+        snprintf(label, sizeof label, "einsum %s", EINSUM[c].eq);
+        tg_tensor *out = tg_einsum(EINSUM[c].eq, (const tg_tensor *const *)ops, EINSUM[c].n);
+        meta(label, out);
+        check(label, out, ops, EINSUM[c].n);
+        tg_scope_end();
+    }
+    tg_scope_begin();
+    tg_tensor *a = operand(TG_SHAPE(3, 2), 0, TG_F64), *b = operand(TG_SHAPE(2, 4, 3), 1, TG_F64);
+    check("einsum transposed f64", tg_einsum("ij,bjk->bik", (const tg_tensor *[]){tg_t(a), tg_transpose(b, 1, 2)}, 2),
+          (tg_tensor *[]){a, b}, 2);
+    a = operand(TG_SHAPE(3, 1), 0, TG_F32);
+    check("einsum expanded", tg_einsum("ij,ij->i", (const tg_tensor *[]){tg_expand(a, TG_SHAPE(3, 2)), C(3, 2)}, 2), &a, 1);
+    show("einsum i64", tg_einsum("ij,jk->ik", (const tg_tensor *[]){tg_to(C(2, 3), TG_I64), tg_to(C(3, 2), TG_I64)}, 2));
+    show("einsum mul promotes", tg_einsum("i,i->i", (const tg_tensor *[]){tg_to(C(3), TG_I64), C(3)}, 2));
+    static const char *BAD[] = {
+        "ij,jk->ik,", "ij", "ij,jk,kl", "i.j", "i..", "...i...", "i,j->..i", "i->......", "i1", "i->i2", "ij->k",
+        "ij->ii", "ijk", "i", "...ijk", "ij,jk->ik ", "ij,kl->il", "i,i", "iij", "ij->\xc3", "ij,jk->->", "-", "ij-", ">ij",
+        "i...,i...->", "...,...->...",
+    };
+    const tg_tensor *two[2] = {C(2, 3), C(3, 3)};
+    for (size_t i = 0; i < sizeof BAD / sizeof BAD[0]; i++) {
+        char label[64];
+        snprintf(label, sizeof label, "einsum bad %zu", i);
+        fails(label, tg_einsum(BAD[i], two, strchr(BAD[i], ',') ? 2 : 1));
+    }
+    fails("einsum no operands", tg_einsum("", two, 0));
+    fails("einsum ellipsis sizes", tg_einsum("...,...->...", (const tg_tensor *[]){C(2, 3), C(4, 3)}, 2));
+    fails("einsum bmm dtypes", tg_einsum("ij,jk->ik", (const tg_tensor *[]){C(2, 3), tg_to(C(3, 2), TG_F64)}, 2));
+    fails("einsum NULL", tg_einsum(NULL, two, 1));
+    fails("einsum NULL operand", tg_einsum("ij", (const tg_tensor *[]){NULL}, 1));
+    tg_scope_end();
+}
+
 int main(void)
 {
     products();
@@ -340,5 +429,6 @@ int main(void)
     ranges();
     like_cases();
     random_cases();
+    einsum_cases();
     return 0;
 }

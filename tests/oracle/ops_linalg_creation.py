@@ -306,8 +306,90 @@ def random_cases():
     print("uniform_ NULL: error: tg_uniform_(): a tensor argument is NULL")
 
 
+EINSUM = [
+    ("ij,jk->ik", [(2, 3), (3, 4)]),
+    ("ij,jk", [(2, 3), (3, 4)]),
+    ("ij->", [(2, 3)]),
+    ("ij->ji", [(2, 3)]),
+    ("ij", [(2, 3)]),
+    ("ji", [(2, 3)]),
+    ("ij->j", [(2, 3)]),
+    ("ij,jk,k->i", [(2, 3), (3, 4), (4,)]),
+    ("i,i", [(4,), (4,)]),
+    ("i,i->i", [(4,), (4,)]),
+    ("i,j->ij", [(3,), (2,)]),
+    ("ij,ij->ij", [(2, 3), (2, 3)]),
+    ("ii", [(3, 3)]),
+    ("ii->i", [(3, 3)]),
+    ("iij->ji", [(2, 2, 3)]),
+    ("iji->j", [(2, 3, 2)]),
+    ("...j,jk->...k", [(2, 3), (3, 4)]),
+    ("...ij,...jk->...ik", [(2, 2, 3), (3, 4)]),
+    ("b...,b->...", [(2, 3, 1), (2,)]),
+    ("bij,bjk->bik", [(2, 2, 3), (2, 3, 4)]),
+    ("bij,bkj->bik", [(2, 2, 3), (2, 4, 3)]),
+    ("ij,kj->ik", [(2, 3), (4, 3)]),
+    ("i,j,k->ijk", [(2,), (3,), (2,)]),
+    ("ijk,ikl->jl", [(2, 3, 2), (2, 2, 3)]),
+    ("ij,j->i", [(2, 3), (3,)]),
+    ("i j , j k -> i k", [(2, 3), (3, 4)]),
+    ("ij,jk->", [(2, 3), (3, 4)]),
+    ("ab,cd->abcd", [(1, 2), (2, 1)]),
+    ("ij,ij->", [(2, 3), (1, 3)]),
+    ("Ab,bC->CA", [(2, 3), (3, 2)]),
+    ("...", [(2, 3)]),
+    ("...->", [(2, 3)]),
+    ("i...->...", [(2, 3, 2)]),
+    ("ij,jk->ik", [(0, 3), (3, 2)]),
+    ("i,i->", [(0,), (0,)]),
+    ("bn,anm,bm->ba", [(2, 3), (2, 3, 4), (2, 4)]),
+    (",->", [(), ()]),
+    ("->", [()]),
+    ("i,->i", [(3,), ()]),
+]
+
+
+def operand(shape, i, dtype=torch.float32):
+    return seq(*shape, scale=4.0 + 2 * i, shift=1.0 - 0.25 * i, dtype=dtype).requires_grad_()
+
+
+def einsum_cases():
+    for eq, shapes in EINSUM:
+        label = f"einsum {eq}"
+        meta(label, lambda: torch.einsum(eq, *[operand(s, i) for i, s in enumerate(shapes)]))
+
+        def make():
+            ops = [operand(s, i) for i, s in enumerate(shapes)]
+            return torch.einsum(eq, *ops), ops
+        check(label, make)
+
+    def transposed():
+        a, b = operand((3, 2), 0, torch.float64), operand((2, 4, 3), 1, torch.float64)
+        return torch.einsum("ij,bjk->bik", a.t(), b.transpose(1, 2)), [a, b]
+    check("einsum transposed f64", transposed)
+
+    def expanded():
+        a = operand((3, 1), 0)
+        return torch.einsum("ij,ij->i", a.expand(3, 2), C(3, 2)), [a]
+    check("einsum expanded", expanded)
+    show("einsum i64", torch.einsum("ij,jk->ik", C(2, 3).long(), C(3, 2).long()))
+    show("einsum mul promotes", torch.einsum("i,i->i", C(3).long(), C(3)))
+    BAD = ["ij,jk->ik,", "ij", "ij,jk,kl", "i.j", "i..", "...i...", "i,j->..i", "i->......", "i1", "i->i2", "ij->k",
+           "ij->ii", "ijk", "i", "...ijk", "ij,jk->ik ", "ij,kl->il", "i,i", "iij", "ij->\xc3", "ij,jk->->", "-", "ij-",
+           ">ij", "i...,i...->", "...,...->..."]
+    two = [C(2, 3), C(3, 3)]
+    for i, eq in enumerate(BAD):
+        fails(f"einsum bad {i}", lambda: torch.einsum(eq, *two[:2 if "," in eq else 1]))
+    fails("einsum no operands", lambda: torch.einsum(""))
+    fails("einsum ellipsis sizes", lambda: torch.einsum("...,...->...", C(2, 3), C(4, 3)))
+    fails("einsum bmm dtypes", lambda: torch.einsum("ij,jk->ik", C(2, 3), C(3, 2).double()))
+    print("einsum NULL: error: tg_einsum(): equation is NULL")
+    print("einsum NULL operand: error: tg_einsum(): a tensor argument is NULL")
+
+
 products()
 product_errors()
 ranges()
 like_cases()
 random_cases()
+einsum_cases()

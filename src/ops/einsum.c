@@ -33,7 +33,7 @@ static tg_tensor *diagonal(const tg_tensor *t, int d1, int d2)
     v->strides[v->ndim++] = t->strides[d1] + t->strides[d2];
     tg_tensor *out = tg__alias(t, v->shape, v->strides, v->ndim, v->offset);
     if (!out || tg__set_view_of(out, t)) return NULL;
-    return tg__record(out, (tg_record){.op = TG_OP_DIAGONAL, TG_PARAMS(p)}, &t, 1, NULL) ? NULL : out;
+    return tg__record(out, (tg_record){.op = TG_OP_EINSUM_DIAGONAL, TG_PARAMS(p)}, &t, 1, NULL) ? NULL : out;
 }
 
 /* movedim(t, -1, d), as PyTorch does it: a permute. */

@@ -315,6 +315,7 @@ tg_tensor *tg_multinomial_gen(const tg_tensor *p, int64_t num_samples, bool repl
     int64_t k = p->shape[p->ndim - 1], rows = p->ndim == 2 ? p->shape[0] : 1;
     if (!replacement && num_samples > k)
         return tg__fail(TG_E_INVALID, "cannot sample n_sample > prob_dist.size(-1) samples without replacement");
+    if (k > (1 << 24)) return tg__fail(TG_E_INVALID, "number of categories cannot exceed 2^24");
     bool kernel = replacement && num_samples > 1;   /* PyTorch's fast path takes the others */
     double *w = values_of(p), *cum = w ? tg__malloc((size_t)(k + 1) * sizeof *cum) : NULL;
     int64_t shape[2] = {rows, num_samples};

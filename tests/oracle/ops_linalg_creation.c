@@ -99,6 +99,34 @@ static void products(void)
     tg_scope_end();
 }
 
+/* Gradients with create_graph: their graphs follow PyTorch's layouts
+   (mm_mat1_backward's transposed form for column-major operands). */
+static void product_gradients(void)
+{
+    tg_scope_begin();
+    /* column-major leaves (the transposes of contiguous tensors) */
+    tg_tensor *m = A(2, 4), *a = leaf(tg_t(seq(TG_SHAPE(3, 2), 4.0, 1.0, TG_F32))), *b = leaf(tg_t(seq(TG_SHAPE(4, 3), 8.0, 0.5, TG_F32))), *g[3];
+    tg_tensor *out = tg_sum(tg_addmm(m, a, b, 0.5, 2));
+    tg_backward_opts create = {.retain_graph = true, .create_graph = true};
+    if (tg_autograd_grad(&out, 1, (tg_tensor *[]){m, a, b}, 3, NULL, create, g) == 0)
+        for (int i = 0; i < 3; i++) {
+            char label[32];
+            snprintf(label, sizeof label, "addmm d%d", i);
+            show(label, g[i]);
+            graph(label, g[i]);
+            meta(label, g[i]);
+        }
+    out = tg_sum(tg_mm(a, b));
+    if (tg_autograd_grad(&out, 1, (tg_tensor *[]){a, b}, 2, NULL, create, g) == 0)
+        for (int i = 0; i < 2; i++) {
+            char label[32];
+            snprintf(label, sizeof label, "mm d%d", i);
+            graph(label, g[i]);
+            meta(label, g[i]);
+        }
+    tg_scope_end();
+}
+
 static void product_errors(void)
 {
     tg_scope_begin();
@@ -425,6 +453,7 @@ static void einsum_cases(void)
 int main(void)
 {
     products();
+    product_gradients();
     product_errors();
     ranges();
     like_cases();

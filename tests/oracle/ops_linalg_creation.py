@@ -1,6 +1,6 @@
 # Oracle for ops_linalg_creation.c: the products without matmul's rules,
 # creation and the random functions' dtypes and errors.
-from oracle import check, show, sl
+from oracle import check, graph, show, sl
 import torch
 
 nan = float("nan")
@@ -103,6 +103,22 @@ def products():
                                     m=lambda: seq(3, 4, scale=4.0, shift=1.0, dtype=torch.float64).requires_grad_()))
     show("baddbmm i64", torch.baddbmm(torch.ones(1, dtype=torch.long), C(1, 2, 3).long(), C(1, 3, 2).long(), beta=2, alpha=0.5))
     show("baddbmm bool bias", torch.baddbmm(torch.tensor([True]), C(1, 2, 3), C(1, 3, 2)))
+
+
+def product_gradients():
+    # column-major leaves (the transposes of contiguous tensors)
+    m = A(2, 4)
+    a = seq(3, 2, scale=4.0, shift=1.0).t().requires_grad_()
+    b = seq(4, 3, scale=8.0, shift=0.5).t().requires_grad_()
+    out = torch.addmm(m, a, b, beta=0.5, alpha=2).sum()
+    for i, g in enumerate(torch.autograd.grad(out, [m, a, b], create_graph=True)):
+        show(f"addmm d{i}", g)
+        graph(f"addmm d{i}", g)
+        meta(f"addmm d{i}", lambda: g)
+    out = torch.mm(a, b).sum()
+    for i, g in enumerate(torch.autograd.grad(out, [a, b], create_graph=True)):
+        graph(f"mm d{i}", g)
+        meta(f"mm d{i}", lambda: g)
 
 
 def product_errors():
@@ -388,6 +404,7 @@ def einsum_cases():
 
 
 products()
+product_gradients()
 product_errors()
 ranges()
 like_cases()

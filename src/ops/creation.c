@@ -1,5 +1,6 @@
-/* Creation: tensors filled with a value, from the caller's memory, ranges,
-   and copies back out to it. */
+/* Creation: tensors filled with a value (also shaped and laid out like
+   another), from the caller's memory, the identity, ranges (arange,
+   linspace, logspace with PyTorch's values), and copies back out. */
 #include "ops.h"
 
 #include <string.h>

@@ -1,5 +1,5 @@
-/* Matrix products: mm, bmm, mv, dot, and matmul composed from them with
-   PyTorch's rules (and so PyTorch's graph nodes). */
+/* Matrix products: mm, bmm, mv, dot, addmm, baddbmm, outer, and matmul
+   composed from them with PyTorch's rules (and so PyTorch's graph nodes). */
 #include "ops.h"
 
 #include <string.h>

@@ -142,7 +142,9 @@ static tg_tensor *range_of(const char *fn, const char *name, int64_t steps, doub
    fused multiply-add, and writes runs of VEC elements as one such value
    plus k * step (unfused), two runs at a time, the tail one by one.
    Floating dtypes compute in their own precision (S is T), integers with
-   a double step (S double, each run's first value truncated to T). */
+   a double step (S double, each run's first value truncated to T). With
+   several threads PyTorch splits ranges of over 32768 steps, each part
+   starting its runs afresh: this is its one-thread result. */
 #define LINSPACE_AT(S, i) ((i) < half ? fma(step, (S)(i), a) : fma(-step, (S)(steps - (i) - 1), b))
 #define LINSPACE(T, S, VEC)                                             \
     do {                                                                \

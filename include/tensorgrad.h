@@ -209,6 +209,32 @@ tg_tensor *tg_copy_(tg_tensor *dst, const tg_tensor *src);
 
 /* ----------------------------- elementwise functions and activations */
 
+/* More math functions: integers become float32, but floor, ceil, round
+   (half to even) and trunc keep them; square is pow(t, 2). */
+tg_tensor *tg_log1p(const tg_tensor *t);
+tg_tensor *tg_log2(const tg_tensor *t);
+tg_tensor *tg_log10(const tg_tensor *t);
+tg_tensor *tg_rsqrt(const tg_tensor *t);
+tg_tensor *tg_reciprocal(const tg_tensor *t);
+tg_tensor *tg_square(const tg_tensor *t);
+tg_tensor *tg_tan(const tg_tensor *t);
+tg_tensor *tg_asin(const tg_tensor *t);
+tg_tensor *tg_acos(const tg_tensor *t);
+tg_tensor *tg_atan(const tg_tensor *t);
+tg_tensor *tg_sinh(const tg_tensor *t);
+tg_tensor *tg_cosh(const tg_tensor *t);
+tg_tensor *tg_asinh(const tg_tensor *t);
+tg_tensor *tg_acosh(const tg_tensor *t);
+tg_tensor *tg_atanh(const tg_tensor *t);
+tg_tensor *tg_erf(const tg_tensor *t);
+tg_tensor *tg_erfc(const tg_tensor *t);
+tg_tensor *tg_erfinv(const tg_tensor *t);
+tg_tensor *tg_floor(const tg_tensor *t);
+tg_tensor *tg_ceil(const tg_tensor *t);
+tg_tensor *tg_round(const tg_tensor *t);
+tg_tensor *tg_trunc(const tg_tensor *t);
+tg_tensor *tg_frac(const tg_tensor *t);
+
 /* ------------------------------------- reductions, sorting and scans */
 
 /* ------------------------------------------------- shape and joining */

@@ -299,6 +299,11 @@ FN(f_unused_input, tg_sin(x[0]))
 FN(f_identity, x[0])
 
 /* functions: elementwise functions and activations */
+/* acosh on (1.5, 3), inside its domain */
+FN(f_acosh, tg_acosh(tg_add_scalar(x[0], 1)))
+/* inputs in (0.1, 0.9): inside the domains of asin, acos, atanh and erfinv,
+   away from tan's poles */
+#define PR23T IN(2, S(2, 3), PROBABILITY, true)
 
 /* functions: reductions, sorting and scans */
 
@@ -508,6 +513,29 @@ static const gc_case CASES[] = {
     C2("unused input", f_unused_input, A23, A3),
     C1("identity", f_identity, A23T),
     /* elementwise functions and activations */
+    U(tg_log1p, P23T),
+    U(tg_log2, P23T),
+    U(tg_log10, P23T),
+    U(tg_rsqrt, P23T),
+    U(tg_reciprocal, P23T),
+    U(tg_square, A23T),
+    U(tg_tan, PR23T),
+    U(tg_asin, PR23T),
+    U(tg_acos, PR23T),
+    U(tg_atan, A23T),
+    U(tg_sinh, A23T),
+    U(tg_cosh, A23T),
+    U(tg_asinh, A23T),
+    C1("acosh", f_acosh, P23T),
+    U(tg_atanh, PR23T),
+    U(tg_erf, A23T),
+    U(tg_erfc, A23T),
+    U(tg_erfinv, PR23T),
+    U(tg_floor, A23T),
+    U(tg_ceil, A23T),
+    U(tg_round, A23T),
+    U(tg_trunc, A23T),
+    U(tg_frac, A23T),
 
     /* reductions, sorting and scans */
 

@@ -4,6 +4,8 @@
    the input x, or the result y. */
 #include "ops.h"
 
+#include <math.h>
+
 typedef enum unary_saves { SAVES_NOTHING, SAVES_INPUT, SAVES_RESULT } unary_saves;
 
 /* fn is the public function's name, for errors. Integer inputs of a kernel
@@ -106,3 +108,130 @@ int tg__d_threshold_backward(tg_node *n, tg_tensor *g, tg_tensor **gi)
     if (NEED(1)) gi[1] = tg_zeros(g->shape, g->ndim, g->dtype);
     return tg__derivative_done(n, gi);
 }
+
+/* ------------------------------------------------ more math functions */
+/* Derivatives as derivatives.yaml writes them. */
+
+/* d log1p = 1 / (x + 1) */
+tg_tensor *tg_log1p(const tg_tensor *x) { return unary(__func__, TG_UN_LOG1P, TG_OP_LOG1P, SAVES_INPUT, x); }
+int tg__d_log1p(tg_node *n, tg_tensor *g, tg_tensor **gi) { return gradient(gi, tg_div(g, tg_add_scalar(SAVED(0), 1))); }
+
+tg_tensor *tg_log2(const tg_tensor *x) { return unary(__func__, TG_UN_LOG2, TG_OP_LOG2, SAVES_INPUT, x); }
+int tg__d_log2(tg_node *n, tg_tensor *g, tg_tensor **gi) { return gradient(gi, tg_div(g, tg_mul_scalar(SAVED(0), M_LN2))); }
+
+tg_tensor *tg_log10(const tg_tensor *x) { return unary(__func__, TG_UN_LOG10, TG_OP_LOG10, SAVES_INPUT, x); }
+int tg__d_log10(tg_node *n, tg_tensor *g, tg_tensor **gi) { return gradient(gi, tg_div(g, tg_mul_scalar(SAVED(0), M_LN10))); }
+
+/* d rsqrt = -y^3 / 2 */
+tg_tensor *tg_rsqrt(const tg_tensor *x) { return unary(__func__, TG_UN_RSQRT, TG_OP_RSQRT, SAVES_RESULT, x); }
+int tg__d_rsqrt(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    return gradient(gi, tg_mul(tg_mul_scalar(g, -0.5), tg_pow_scalar(SAVED(0), 3)));
+}
+
+/* d reciprocal = -y^2 */
+tg_tensor *tg_reciprocal(const tg_tensor *x) { return unary(__func__, TG_UN_RECIPROCAL, TG_OP_RECIPROCAL, SAVES_RESULT, x); }
+int tg__d_reciprocal(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    tg_tensor *y = SAVED(0);
+    return gradient(gi, tg_mul(tg_neg(g), tg_mul(y, y)));
+}
+
+/* PyTorch's square is pow(x, 2) (PowBackward0; bool becomes int64). */
+tg_tensor *tg_square(const tg_tensor *x)
+{
+    TG_ARG(x);
+    return tg_pow_scalar(x, 2);
+}
+
+/* d tan = 1 + y^2 */
+tg_tensor *tg_tan(const tg_tensor *x) { return unary(__func__, TG_UN_TAN, TG_OP_TAN, SAVES_RESULT, x); }
+int tg__d_tan(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    return gradient(gi, tg_mul(g, tg_add_scalar(tg_pow_scalar(SAVED(0), 2), 1)));
+}
+
+/* 1 / sqrt(1 - x^2), as asin's and acos's derivatives read it */
+static tg_tensor *rsqrt_one_minus_square(tg_tensor *x) { return x ? tg_rsqrt(tg_add_scalar(tg_mul(tg_neg(x), x), 1)) : NULL; }
+
+tg_tensor *tg_asin(const tg_tensor *x) { return unary(__func__, TG_UN_ASIN, TG_OP_ASIN, SAVES_INPUT, x); }
+int tg__d_asin(tg_node *n, tg_tensor *g, tg_tensor **gi) { return gradient(gi, tg_mul(g, rsqrt_one_minus_square(SAVED(0)))); }
+
+tg_tensor *tg_acos(const tg_tensor *x) { return unary(__func__, TG_UN_ACOS, TG_OP_ACOS, SAVES_INPUT, x); }
+int tg__d_acos(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    return gradient(gi, tg_mul(g, tg_neg(rsqrt_one_minus_square(SAVED(0)))));
+}
+
+/* d atan = 1 / (x^2 + 1) */
+tg_tensor *tg_atan(const tg_tensor *x) { return unary(__func__, TG_UN_ATAN, TG_OP_ATAN, SAVES_INPUT, x); }
+int tg__d_atan(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    tg_tensor *x = SAVED(0);
+    return gradient(gi, tg_div(g, tg_add_scalar(tg_mul(x, x), 1)));
+}
+
+tg_tensor *tg_sinh(const tg_tensor *x) { return unary(__func__, TG_UN_SINH, TG_OP_SINH, SAVES_INPUT, x); }
+int tg__d_sinh(tg_node *n, tg_tensor *g, tg_tensor **gi) { return gradient(gi, tg_mul(g, tg_cosh(SAVED(0)))); }
+
+tg_tensor *tg_cosh(const tg_tensor *x) { return unary(__func__, TG_UN_COSH, TG_OP_COSH, SAVES_INPUT, x); }
+int tg__d_cosh(tg_node *n, tg_tensor *g, tg_tensor **gi) { return gradient(gi, tg_mul(g, tg_sinh(SAVED(0)))); }
+
+/* d asinh = 1 / sqrt(x^2 + 1) */
+tg_tensor *tg_asinh(const tg_tensor *x) { return unary(__func__, TG_UN_ASINH, TG_OP_ASINH, SAVES_INPUT, x); }
+int tg__d_asinh(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    return gradient(gi, tg_mul(g, tg_rsqrt(tg_add_scalar(tg_pow_scalar(SAVED(0), 2), 1))));
+}
+
+/* d acosh = 1 / sqrt(x^2 - 1) */
+tg_tensor *tg_acosh(const tg_tensor *x) { return unary(__func__, TG_UN_ACOSH, TG_OP_ACOSH, SAVES_INPUT, x); }
+int tg__d_acosh(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    tg_tensor *x = SAVED(0);
+    return gradient(gi, tg_mul(g, tg_rsqrt(tg_sub_scalar(tg_mul(x, x), 1))));
+}
+
+/* d atanh = 1 / (1 - x^2) */
+tg_tensor *tg_atanh(const tg_tensor *x) { return unary(__func__, TG_UN_ATANH, TG_OP_ATANH, SAVES_INPUT, x); }
+int tg__d_atanh(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    return gradient(gi, tg_div(g, tg_rsub_scalar(tg_pow_scalar(SAVED(0), 2), 1)));
+}
+
+/* d erf = 2 / sqrt(pi) exp(-x^2); erfc's is its negative */
+static tg_tensor *gauss(tg_tensor *x, double scale)
+{
+    return x ? tg_mul_scalar(tg_exp(tg_neg(tg_pow_scalar(x, 2))), scale) : NULL;
+}
+
+tg_tensor *tg_erf(const tg_tensor *x) { return unary(__func__, TG_UN_ERF, TG_OP_ERF, SAVES_INPUT, x); }
+int tg__d_erf(tg_node *n, tg_tensor *g, tg_tensor **gi) { return gradient(gi, tg_mul(gauss(SAVED(0), M_2_SQRTPI), g)); }
+
+tg_tensor *tg_erfc(const tg_tensor *x) { return unary(__func__, TG_UN_ERFC, TG_OP_ERFC, SAVES_INPUT, x); }
+int tg__d_erfc(tg_node *n, tg_tensor *g, tg_tensor **gi) { return gradient(gi, tg_mul(gauss(SAVED(0), -M_2_SQRTPI), g)); }
+
+/* d erfinv = sqrt(pi) / 2 exp(erfinv(x)^2), recomputed from x as PyTorch does */
+tg_tensor *tg_erfinv(const tg_tensor *x) { return unary(__func__, TG_UN_ERFINV, TG_OP_ERFINV, SAVES_INPUT, x); }
+int tg__d_erfinv(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    tg_tensor *e = tg_exp(tg_pow_scalar(tg_erfinv(SAVED(0)), 2));
+    return gradient(gi, tg_mul(tg_mul_scalar(e, sqrt(M_PI) / 2), g));
+}
+
+/* Rounding keeps integers but refuses bool, with the words of PyTorch's
+   kernel (name); frac refuses both. Their gradients: zero (tg__d_zero)
+   and g (tg__d_identity). */
+static tg_tensor *rounding(const char *fn, const char *name, bool ints, tg_unary_kernel k, tg_op op, const tg_tensor *x)
+{
+    TG_ARG_OF(fn, x);
+    if (x->dtype == TG_BOOL || (!ints && !tg__is_floating(x->dtype)))
+        return tg__fail(TG_E_DTYPE, "\"%s\" not implemented for '%s'", name, tg__dtype_short(x->dtype));
+    return unary(fn, k, op, SAVES_NOTHING, x);
+}
+
+tg_tensor *tg_floor(const tg_tensor *x) { return rounding(__func__, "floor_vml_cpu", true, TG_UN_FLOOR, TG_OP_FLOOR, x); }
+tg_tensor *tg_ceil(const tg_tensor *x) { return rounding(__func__, "ceil_vml_cpu", true, TG_UN_CEIL, TG_OP_CEIL, x); }
+tg_tensor *tg_round(const tg_tensor *x) { return rounding(__func__, "round_vml_cpu", true, TG_UN_ROUND, TG_OP_ROUND, x); }
+tg_tensor *tg_trunc(const tg_tensor *x) { return rounding(__func__, "trunc_vml_cpu", true, TG_UN_TRUNC, TG_OP_TRUNC, x); }
+tg_tensor *tg_frac(const tg_tensor *x) { return rounding(__func__, "frac_cpu", false, TG_UN_FRAC, TG_OP_FRAC, x); }

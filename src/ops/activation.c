@@ -101,7 +101,16 @@ int tg__d_mish(tg_node *n, tg_tensor *g, tg_tensor **gi)
     return tg__gradient(gi, tg_mul(g, d));
 }
 
-tg_tensor *tg_logsigmoid(const tg_tensor *x) { return FLOAT_ONLY("log_sigmoid_cpu", LOGSIGMOID); }
+/* contiguous whatever x's layout, as PyTorch's log_sigmoid_forward */
+tg_tensor *tg_logsigmoid(const tg_tensor *x)
+{
+    TG_ARG(x);
+    if (tg__floating_only("log_sigmoid_cpu", false, x)) return NULL;
+    const tg_tensor *c = tg__cast(x, x->dtype);
+    tg_tensor *out = NULL;
+    TG_NO_GRAD { out = c ? tg__unary(__func__, TG_UN_LOGSIGMOID, TG_OP_LOGSIGMOID, SAVES_NOTHING, c) : NULL; }
+    return record(out, TG_OP_LOGSIGMOID, x, false, NULL, 0);
+}
 
 /* d logsigmoid = sigmoid(-x) */
 int tg__d_logsigmoid(tg_node *n, tg_tensor *g, tg_tensor **gi)
@@ -193,6 +202,12 @@ tg_tensor *tg_leaky_relu(const tg_tensor *x, double negative_slope) { return tg_
 int tg__d_leaky_relu(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     const leaky_relu_params *p = n->params;
+    if (n->op == TG_OP_LEAKY_RELU_ && p->slope < 0)
+        return tg__faili(TG_E_AUTOGRAD, "In-place leakyReLu backward calculation is triggered with a negative slope which "
+                                        "is not supported. This is caused by calling in-place forward function with a "
+                                        "negative slope, please call out-of-place version instead. File an issue at "
+                                        "https://github.com/pytorch/pytorch if you do require supporting in-place "
+                                        "leakRelu backward calculation with negative slope");
     tg_tensor *x = SAVED(0);
     tg_tensor *neg = x ? tg_mul_scalar(g, p->slope) : NULL;
     return tg__gradient(gi, neg ? choose(tg__compare_scalar(TG_BIN_GT, x, 0), g, neg, g->dtype) : NULL);
@@ -247,6 +262,10 @@ tg_tensor *tg_celu(const tg_tensor *x, double alpha) { return tg__celu(__func__,
 int tg__d_elu(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     const elu_params *p = n->params;
+    if (p->is_result && p->alpha < 0)
+        return tg__faili(TG_E_AUTOGRAD, "In-place elu backward calculation is triggered with a negative slope which is not "
+                                        "supported. This is caused by calling in-place forward function with a negative "
+                                        "slope, please call out-of-place version instead.");
     tg_tensor *v = SAVED(0);
     if (!v) return -1;
     tg_tensor *neg = p->is_result ? tg_mul_scalar(tg_mul(g, tg_add_scalar(v, p->alpha * p->scale)), p->input_scale)
@@ -267,10 +286,12 @@ tg_tensor *tg__hardtanh(const char *fn, const tg_tensor *x, double min_val, doub
     if (x->dtype == TG_BOOL) return tg__fail(TG_E_DTYPE, "Bool inputs not supported for hardtanh");
     tg_tensor *out = NULL;
     TG_NO_GRAD {
+        /* max_val wins when min_val > max_val, as in clamp */
         tg_tensor *lo = tg__scalar_tensor(min_val, x->dtype), *hi = tg__scalar_tensor(max_val, x->dtype);
-        tg_tensor *below = tg__compare_scalar(TG_BIN_LT, x, min_val), *above = tg__compare_scalar(TG_BIN_GT, x, max_val);
-        tg_tensor *upper = above && hi ? tg_where(above, hi, x) : NULL;
-        out = upper && below && lo ? tg_where(below, lo, upper) : NULL;
+        tg_tensor *below = tg__compare_scalar(TG_BIN_LT, x, min_val);
+        tg_tensor *lower = below && lo ? tg_where(below, lo, x) : NULL;
+        tg_tensor *above = lower ? tg__compare_scalar(TG_BIN_GT, lower, max_val) : NULL;
+        out = above && hi ? tg_where(above, hi, lower) : NULL;
     }
     hardtanh_params p = {min_val, max_val};
     return record(out, TG_OP_HARDTANH, x, false, &p, sizeof p);

@@ -41,6 +41,8 @@ static void cases(const char *name, unary_fn f, enum domain d)
     u = leaf64(tg_from_f32(v, TG_SHAPE(4, 2)));
     snprintf(label, sizeof label, "%s f64 transposed", name);
     check(label, f(tg_transpose(u, 0, 1)), &u, 1);
+    const int64_t *st = tg_strides(f(tg_transpose(tg_from_f32(v, TG_SHAPE(2, 4)), 0, 1)));
+    printf("%s stride: (%lld, %lld)\n", name, (long long)st[0], (long long)st[1]);
     u = leaf(tg_from_f32(v, TG_SHAPE(1, 4)));
     snprintf(label, sizeof label, "%s expanded", name);
     check(label, f(tg_expand(u, TG_SHAPE(3, 4))), &u, 1);
@@ -98,6 +100,8 @@ static tg_tensor *celu_2(const tg_tensor *t) { return tg_celu(t, 2); }
 static tg_tensor *celu_neg(const tg_tensor *t) { return tg_celu(t, -0.5); }
 static tg_tensor *hardtanh(const tg_tensor *t) { return tg_hardtanh(t, -1, 1); }
 static tg_tensor *hardtanh_2_3(const tg_tensor *t) { return tg_hardtanh(t, -2, 3); }
+static tg_tensor *hardtanh_2_1(const tg_tensor *t) { return tg_hardtanh(t, 2, 1); }
+static tg_tensor *softplus_0(const tg_tensor *t) { return tg_softplus(t, 0, 20); }
 
 static const unary_case ACT[] = {
     {"gelu", tg_gelu, SMOOTH}, {"gelu_tanh", tg_gelu_tanh, SMOOTH},
@@ -110,6 +114,7 @@ static const unary_case ACT[] = {
     {"selu", tg_selu, ACT_VALUES}, {"celu", celu, ACT_VALUES}, {"celu 2", celu_2, ACT_VALUES},
     {"celu -0.5", celu_neg, ACT_VALUES},
     {"hardtanh", hardtanh, ACT_VALUES}, {"hardtanh -2 3", hardtanh_2_3, ACT_VALUES}, {"relu6", tg_relu6, ACT_VALUES},
+    {"hardtanh 2 1", hardtanh_2_1, ACT_VALUES}, {"softplus 0 20", softplus_0, ACT_VALUES},
 };
 
 static void activation_tests(void)
@@ -127,6 +132,10 @@ static tg_tensor *leaky_relu_02_(tg_tensor *t) { return tg_leaky_relu_(t, 0.2); 
 static tg_tensor *elu_half_(tg_tensor *t) { return tg_elu_(t, 0.5); }
 static tg_tensor *celu_2_(tg_tensor *t) { return tg_celu_(t, 2); }
 static tg_tensor *hardtanh_2_3_(tg_tensor *t) { return tg_hardtanh_(t, -2, 3); }
+static tg_tensor *leaky_relu_neg_(tg_tensor *t) { return tg_leaky_relu_(t, -0.5); }
+static tg_tensor *leaky_relu_0_(tg_tensor *t) { return tg_leaky_relu_(t, 0); }
+static tg_tensor *elu_neg_(tg_tensor *t) { return tg_elu_(t, -1); }
+static tg_tensor *celu_neg_(tg_tensor *t) { return tg_celu_(t, -1); }
 
 static const struct { const char *name; inplace_fn f; enum domain d; } INPLACE[] = {
     {"neg_", tg_neg_, ANY}, {"exp_", tg_exp_, ANY}, {"expm1_", tg_expm1_, ANY},
@@ -148,6 +157,8 @@ static const struct { const char *name; inplace_fn f; enum domain d; } INPLACE[]
     {"leaky_relu_ 0.2", leaky_relu_02_, ACT_VALUES}, {"elu_ 0.5", elu_half_, ACT_VALUES},
     {"selu_", tg_selu_, ACT_VALUES}, {"celu_ 2", celu_2_, ACT_VALUES},
     {"hardtanh_ -2 3", hardtanh_2_3_, ACT_VALUES}, {"relu6_", tg_relu6_, ACT_VALUES},
+    {"leaky_relu_ -0.5", leaky_relu_neg_, ACT_VALUES}, {"leaky_relu_ 0", leaky_relu_0_, ACT_VALUES},
+    {"elu_ -1", elu_neg_, ACT_VALUES}, {"celu_ -1", celu_neg_, ACT_VALUES},
 };
 
 /* On a clone of a leaf, on a view of it (CopySlices), then changed again

@@ -39,6 +39,7 @@ def cases(name, f, domain):
     check(name, lambda: (lambda u: (f(u), [u]))(leaf([v[:4], v[4:]])))
     check(name + " f64 transposed",
           lambda: (lambda u: (f(u.transpose(0, 1)), [u]))(leaf([v[i:i + 2] for i in range(0, 8, 2)], torch.float64)))
+    print(name, "stride:", f(torch.tensor([v[:4], v[4:]]).t()).stride())
     check(name + " expanded", lambda: (lambda u: (f(u.expand(3, 4)), [u]))(leaf([v[:4]])))
     check(name + " 0-dim", lambda: (lambda u: (f(u), [u]))(leaf(v[5])))
     check(name + " zero-size", lambda: (lambda u: (f(u), [u]))(torch.zeros(0, 3, requires_grad=True)))
@@ -75,6 +76,7 @@ ACT = [
     ("selu", F.selu), ("celu", F.celu), ("celu 2", lambda t: F.celu(t, 2.0)),
     ("celu -0.5", lambda t: F.celu(t, -0.5)),
     ("hardtanh", F.hardtanh), ("hardtanh -2 3", lambda t: F.hardtanh(t, -2.0, 3.0)), ("relu6", F.relu6),
+    ("hardtanh 2 1", lambda t: F.hardtanh(t, 2.0, 1.0)), ("softplus 0 20", lambda t: F.softplus(t, 0.0, 20.0)),
 ]
 for name, f, *domain in ACT:
     cases(name, f, domain[0] if domain else "act")
@@ -120,6 +122,8 @@ INPLACE = [
     ("leaky_relu_ 0.2", lambda t: F.leaky_relu_(t, 0.2), "act"), ("elu_ 0.5", lambda t: F.elu_(t, 0.5), "act"),
     ("selu_", lambda t: F.selu_(t), "act"), ("celu_ 2", lambda t: F.celu_(t, 2.0), "act"),
     ("hardtanh_ -2 3", lambda t: F.hardtanh_(t, -2.0, 3.0), "act"), ("relu6_", lambda t: F.relu6(t, inplace=True), "act"),
+    ("leaky_relu_ -0.5", lambda t: F.leaky_relu_(t, -0.5), "act"), ("leaky_relu_ 0", lambda t: F.leaky_relu_(t, 0.0), "act"),
+    ("elu_ -1", lambda t: F.elu_(t, -1.0), "act"), ("celu_ -1", lambda t: F.celu_(t, -1.0), "act"),
 ]
 for name, f, domain in INPLACE:
     v = DOMAIN[domain]

@@ -35,6 +35,64 @@ static tg_tensor *both(tg_binary_kernel k, tg_tensor *a, tg_tensor *b)
     return a && b ? tg__binary_kernel(k, a, b, TG_BOOL) : NULL;
 }
 
+/* ------------------------ the masks of leaky_relu, hardtanh, hardsigmoid */
+
+/* Their derivatives mask g by x (or the result): leaky_relu's scales it by
+   a (negative_slope) where x <= 0, hardtanh's zeroes it where x <= a
+   (min_val) or x >= b (max_val), hardsigmoid's is g / 6 inside (-3, 3)
+   and 0 outside. */
+typedef struct mask_params { double a, b; } mask_params;
+
+static tg_tensor *mask_value(tg_op op, tg_tensor *g, const tg_tensor *x, const mask_params *p)
+{
+    if (op == TG_OP_LEAKY_RELU_BACKWARD) {
+        tg_tensor *neg = tg_mul_scalar(g, p->a);
+        return neg ? choose(tg__compare_scalar(TG_BIN_GT, x, 0), g, neg, g->dtype) : NULL;
+    }
+    if (op == TG_OP_HARDSIGMOID_BACKWARD) {
+        tg_tensor *in = both(TG_BIN_MUL, tg__compare_scalar(TG_BIN_GT, x, -3), tg__compare_scalar(TG_BIN_LT, x, 3));
+        tg_tensor *sixth = tg_mul_scalar(g, 1.0 / 6);
+        return sixth ? choose(in, sixth, NULL, g->dtype) : NULL;
+    }
+    tg_tensor *out = both(TG_BIN_MAX, tg__compare_scalar(TG_BIN_LE, x, p->a), tg__compare_scalar(TG_BIN_GE, x, p->b));
+    return choose(out, NULL, g, g->dtype);
+}
+
+/* PyTorch's leaky_relu_backward, hardtanh_backward and hardsigmoid_backward
+   (op): a node of its own with edges to g and x, like relu's
+   threshold_backward (ops/unary.c), so that differentiating it again gives
+   zeros for x rather than "not used in the graph" (or, for hardsigmoid,
+   PyTorch's error). Saves x. */
+static tg_tensor *mask_backward(tg_op op, tg_tensor *g, const tg_tensor *x, const mask_params *p)
+{
+    if (!g || !x) return NULL;
+    tg_tensor *out = NULL;
+    TG_NO_GRAD { out = mask_value(op, g, x, p); }
+    tg_node *n;
+    if (!out || tg__record(out, (tg_record){.op = op, .n_saved = 1, TG_PARAMS(*p)}, (const tg_tensor *[]){g, x}, 2, &n))
+        return NULL;
+    if (n) tg__save(n, 0, x);
+    return out;
+}
+
+/* As derivatives.yaml: the same mask for g, zeros for x. */
+int tg__d_mask_backward(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    tg_tensor *x = SAVED(0);
+    if (!x) return -1;
+    if (NEED(0)) gi[0] = mask_backward(n->op, g, x, n->params);
+    if (NEED(1)) gi[1] = tg_zeros(g->shape, g->ndim, g->dtype);
+    return tg__derivative_done(n, gi);
+}
+
+int tg__d_hardsigmoid_backward(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    (void)n;
+    (void)g;
+    (void)gi;
+    return tg__faili(TG_E_AUTOGRAD, "derivative for aten::hardsigmoid_backward is not implemented");
+}
+
 /* ------------------------------------------------------------ gelu */
 
 typedef struct gelu_params { bool tanh; } gelu_params;
@@ -126,11 +184,8 @@ tg_tensor *tg_hardsigmoid(const tg_tensor *x) { return FLOAT_ONLY("hardsigmoid_c
 /* d hardsigmoid = 1/6 inside (-3, 3), else 0 */
 int tg__d_hardsigmoid(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
-    tg_tensor *x = SAVED(0);
-    if (!x) return -1;
-    tg_tensor *in = both(TG_BIN_MUL, tg__compare_scalar(TG_BIN_GT, x, -3), tg__compare_scalar(TG_BIN_LT, x, 3));
-    tg_tensor *sixth = tg_mul_scalar(g, 1.0 / 6);
-    return tg__gradient(gi, sixth ? choose(in, sixth, NULL, g->dtype) : NULL);
+    static const mask_params none = {0, 0};
+    return tg__gradient(gi, mask_backward(TG_OP_HARDSIGMOID_BACKWARD, g, SAVED(0), &none));
 }
 
 tg_tensor *tg_hardswish(const tg_tensor *x) { return FLOAT_ONLY("hardswish_cpu", HARDSWISH); }
@@ -140,7 +195,11 @@ int tg__d_hardswish(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     tg_tensor *x = SAVED(0);
     if (!x) return -1;
-    tg_tensor *mid = tg_mul(g, tg_add_scalar(tg_div_scalar(x, 3), 0.5));
+    /* x's own gradient flows only inside (-3, 3), as PyTorch's second
+       derivative: where(-3 < x < 3, g / 3, 0) */
+    tg_tensor *in = both(TG_BIN_MUL, tg__compare_scalar(TG_BIN_GT, x, -3), tg__compare_scalar(TG_BIN_LT, x, 3));
+    tg_tensor *inner = in ? tg_where(in, x, tg_detach(x)) : NULL;
+    tg_tensor *mid = tg_mul(g, tg_add_scalar(tg_div_scalar(inner, 3), 0.5));
     tg_tensor *upper = mid ? choose(tg__compare_scalar(TG_BIN_LE, x, 3), mid, g, g->dtype) : NULL;
     return tg__gradient(gi, upper ? choose(tg__compare_scalar(TG_BIN_LT, x, -3), NULL, upper, g->dtype) : NULL);
 }
@@ -179,8 +238,6 @@ int tg__d_softplus(tg_node *n, tg_tensor *g, tg_tensor **gi)
 
 /* ----------------------------------------------------- leaky_relu */
 
-typedef struct leaky_relu_params { double slope; } leaky_relu_params;
-
 /* is_result: the in-place form, whose derivative reads the result. */
 tg_tensor *tg__leaky_relu(const char *fn, const tg_tensor *x, double slope, bool is_result)
 {
@@ -192,7 +249,7 @@ tg_tensor *tg__leaky_relu(const char *fn, const tg_tensor *x, double slope, bool
         tg_tensor *neg = tg_mul_scalar(x, slope);
         out = pos && neg ? tg_where(pos, x, neg) : NULL;
     }
-    leaky_relu_params p = {slope};
+    mask_params p = {slope, 0};
     return record(out, is_result ? TG_OP_LEAKY_RELU_ : TG_OP_LEAKY_RELU, x, is_result, &p, sizeof p);
 }
 
@@ -201,16 +258,14 @@ tg_tensor *tg_leaky_relu(const tg_tensor *x, double negative_slope) { return tg_
 /* g where x (or the result) > 0, else slope g */
 int tg__d_leaky_relu(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
-    const leaky_relu_params *p = n->params;
-    if (n->op == TG_OP_LEAKY_RELU_ && p->slope < 0)
+    const mask_params *p = n->params;
+    if (n->op == TG_OP_LEAKY_RELU_ && p->a < 0)
         return tg__faili(TG_E_AUTOGRAD, "In-place leakyReLu backward calculation is triggered with a negative slope which "
                                         "is not supported. This is caused by calling in-place forward function with a "
                                         "negative slope, please call out-of-place version instead. File an issue at "
                                         "https://github.com/pytorch/pytorch if you do require supporting in-place "
                                         "leakRelu backward calculation with negative slope");
-    tg_tensor *x = SAVED(0);
-    tg_tensor *neg = x ? tg_mul_scalar(g, p->slope) : NULL;
-    return tg__gradient(gi, neg ? choose(tg__compare_scalar(TG_BIN_GT, x, 0), g, neg, g->dtype) : NULL);
+    return tg__gradient(gi, mask_backward(TG_OP_LEAKY_RELU_BACKWARD, g, SAVED(0), p));
 }
 
 /* ---------------------------------------------------- elu, selu, celu */
@@ -256,9 +311,36 @@ tg_tensor *tg__celu(const char *fn, const tg_tensor *x, double alpha, tg_op op)
 
 tg_tensor *tg_celu(const tg_tensor *x, double alpha) { return tg__celu(__func__, x, alpha, TG_OP_CELU); }
 
-/* PyTorch's elu_backward: where x <= 0, g input_scale alpha scale
-   exp(input_scale x) (from the result y: g input_scale (y + alpha scale)),
-   else g scale. */
+/* PyTorch's elu_backward: where v <= 0 (v is x, or the result y),
+   g input_scale alpha scale exp(input_scale x) (from y:
+   g input_scale (y + alpha scale)), else g scale. */
+static tg_tensor *elu_backward_value(tg_tensor *g, const elu_params *p, const tg_tensor *v)
+{
+    tg_tensor *neg = p->is_result ? tg_mul_scalar(tg_mul(g, tg_add_scalar(v, p->alpha * p->scale)), p->input_scale)
+                                  : tg_mul(tg_mul_scalar(g, p->input_scale * p->alpha * p->scale),
+                                           tg_exp(tg_mul_scalar(v, p->input_scale)));
+    tg_tensor *pos = tg_mul_scalar(g, p->scale);
+    return neg && pos ? choose(tg__compare_scalar(TG_BIN_LE, v, 0), neg, pos, g->dtype) : NULL;
+}
+
+/* elu_backward as a node of its own (EluBackwardBackward0) with edges to
+   g and v, saving both, so that its derivative is PyTorch's. */
+static tg_tensor *elu_backward(tg_tensor *g, const elu_params *p, const tg_tensor *v)
+{
+    if (!g || !v) return NULL;
+    tg_tensor *out = NULL;
+    TG_NO_GRAD { out = elu_backward_value(g, p, v); }
+    tg_node *n;
+    if (!out || tg__record(out, (tg_record){.op = TG_OP_ELU_BACKWARD, .n_saved = 2, TG_PARAMS(*p)},
+                           (const tg_tensor *[]){g, v}, 2, &n))
+        return NULL;
+    if (n) {
+        tg__save(n, 0, g);
+        tg__save(n, 1, v);
+    }
+    return out;
+}
+
 int tg__d_elu(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     const elu_params *p = n->params;
@@ -266,18 +348,29 @@ int tg__d_elu(tg_node *n, tg_tensor *g, tg_tensor **gi)
         return tg__faili(TG_E_AUTOGRAD, "In-place elu backward calculation is triggered with a negative slope which is not "
                                         "supported. This is caused by calling in-place forward function with a negative "
                                         "slope, please call out-of-place version instead.");
-    tg_tensor *v = SAVED(0);
-    if (!v) return -1;
-    tg_tensor *neg = p->is_result ? tg_mul_scalar(tg_mul(g, tg_add_scalar(v, p->alpha * p->scale)), p->input_scale)
-                                  : tg_mul(tg_mul_scalar(g, p->input_scale * p->alpha * p->scale),
-                                           tg_exp(tg_mul_scalar(v, p->input_scale)));
-    tg_tensor *pos = tg_mul_scalar(g, p->scale);
-    return tg__gradient(gi, neg && pos ? choose(tg__compare_scalar(TG_BIN_LE, v, 0), neg, pos, g->dtype) : NULL);
+    return tg__gradient(gi, elu_backward(g, p, SAVED(0)));
+}
+
+/* PyTorch's elu_double_backward: for g, elu_backward again; for v, where
+   v < 0, gg g input_scale from the result, elu_backward of it from x; else
+   0 (a product with the mask, so its zeros are signed as PyTorch's). */
+int tg__d_elu_backward(tg_node *n, tg_tensor *gg, tg_tensor **gi)
+{
+    const elu_params *p = n->params;
+    tg_tensor *g = SAVED(0), *v = SAVED(1);
+    if (!g || !v) return -1;
+    if (NEED(0)) gi[0] = elu_backward(gg, p, v);
+    if (NEED(1)) {
+        tg_tensor *t = tg_mul_scalar(tg_mul(gg, g), p->input_scale);
+        tg_tensor *d = p->is_result ? t : elu_backward(t, p, v);
+        tg_tensor *below = tg__compare_scalar(TG_BIN_LT, v, 0);
+        tg_tensor *mask = below ? tg__cast(below, gg->dtype) : NULL;
+        gi[1] = d && mask ? tg_mul(d, mask) : NULL;
+    }
+    return tg__derivative_done(n, gi);
 }
 
 /* --------------------------------------------------- hardtanh, relu6 */
-
-typedef struct hardtanh_params { double min, max; } hardtanh_params;
 
 /* clamp to [min_val, max_val]; integers are kept, NaN propagates */
 tg_tensor *tg__hardtanh(const char *fn, const tg_tensor *x, double min_val, double max_val)
@@ -293,7 +386,7 @@ tg_tensor *tg__hardtanh(const char *fn, const tg_tensor *x, double min_val, doub
         tg_tensor *above = lower ? tg__compare_scalar(TG_BIN_GT, lower, max_val) : NULL;
         out = above && hi ? tg_where(above, hi, lower) : NULL;
     }
-    hardtanh_params p = {min_val, max_val};
+    mask_params p = {min_val, max_val};
     return record(out, TG_OP_HARDTANH, x, false, &p, sizeof p);
 }
 
@@ -303,9 +396,5 @@ tg_tensor *tg_relu6(const tg_tensor *x) { return tg__hardtanh(__func__, x, 0, 6)
 /* 0 where x <= min_val or x >= max_val, else g */
 int tg__d_hardtanh(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
-    const hardtanh_params *p = n->params;
-    tg_tensor *x = SAVED(0);
-    if (!x) return -1;
-    tg_tensor *out = both(TG_BIN_MAX, tg__compare_scalar(TG_BIN_LE, x, p->min), tg__compare_scalar(TG_BIN_GE, x, p->max));
-    return tg__gradient(gi, choose(out, NULL, g, g->dtype));
+    return tg__gradient(gi, mask_backward(TG_OP_HARDTANH_BACKWARD, g, SAVED(0), n->params));
 }

@@ -1,8 +1,8 @@
 /* Activations: each public function beside its derivative, written as
    derivatives.yaml writes PyTorch's (with the library's differentiable
-   operations, so that create_graph works). Those with parameters compute
-   their value with the library's operations in no-grad mode, then record
-   their own node. */
+   operations, so that create_graph works). Those with parameters, and
+   gelu's two forms (one node), compute their value in no-grad mode, then
+   record their own node with its parameters. */
 #include "ops.h"
 
 #include <math.h>

@@ -126,7 +126,8 @@ static tg_tensor *softplus_0(const tg_tensor *t) { return tg_softplus(t, 0, 20);
 
 static const unary_case ACT[] = {
     {"gelu", tg_gelu, SMOOTH}, {"gelu_tanh", tg_gelu_tanh, SMOOTH},
-    {"silu", tg_silu, ACT_VALUES}, {"mish", tg_mish, ACT_VALUES}, {"logsigmoid", tg_logsigmoid, ACT_VALUES}, {"hardsigmoid", tg_hardsigmoid, ACT_VALUES},
+    {"silu", tg_silu, ACT_VALUES}, {"mish", tg_mish, ACT_VALUES},
+    {"logsigmoid", tg_logsigmoid, ACT_VALUES}, {"hardsigmoid", tg_hardsigmoid, ACT_VALUES},
     {"hardswish", tg_hardswish, ACT_VALUES}, {"softplus", softplus, ACT_VALUES},
     {"softplus 2 5", softplus_2_5, ACT_VALUES}, {"softplus 0.5 1", softplus_half_1, ACT_VALUES},
     {"leaky_relu", leaky_relu, ACT_VALUES}, {"leaky_relu 0.2", leaky_relu_02, ACT_VALUES},
@@ -208,6 +209,10 @@ static void inplace_tests(void)
         y = tg_clone(x);
         snprintf(label, sizeof label, "%s then mul_", name);
         check(label, f(y) ? tg_mul_scalar_(y, 2) : NULL, &x, 1);
+
+        x = leaf(tg_scalar(v[5]));
+        snprintf(label, sizeof label, "%s 0-dim", name);
+        check(label, f(tg_clone(x)), &x, 1);
 
         x = leaf(tg_from_f32(v, TG_SHAPE(2, 4)));
         snprintf(label, sizeof label, "%s leaf", name);

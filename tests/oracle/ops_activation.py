@@ -163,6 +163,7 @@ for name, f, domain in INPLACE:
     check_or_error(name, clone)
     check_or_error(name + " view", view)
     check_or_error(name + " then mul_", again)
+    check_or_error(name + " 0-dim", lambda f=f, v=v: (lambda x: (f(x.clone()), [x]))(leaf(v[5])))
     x = leaf([v[:4], v[4:]])
     err(name + " leaf", lambda: f(x))
     err(name + " view of leaf", lambda: f(x[0]))

@@ -102,7 +102,7 @@ static tg_tensor *gelu(const char *fn, const tg_tensor *x, bool tanh_form)
     TG_ARG_OF(fn, x);
     if (tg__floating_only("GeluKernelImpl", false, x)) return NULL;
     tg_tensor *out = NULL;
-    TG_NO_GRAD { out = tg__unary(fn, tanh_form ? TG_UN_GELU_TANH : TG_UN_GELU, TG_OP_GELU, SAVES_NOTHING, x); }
+    TG_NO_GRAD { out = tg__unary(fn, tanh_form ? TG_UN_GELU_TANH : TG_UN_GELU, TG_OP_GELU, TG_SAVES_NOTHING, x); }
     gelu_params p = {tanh_form};
     return record(out, TG_OP_GELU, x, false, &p, sizeof p);
 }
@@ -136,7 +136,7 @@ int tg__d_gelu(tg_node *n, tg_tensor *g, tg_tensor **gi)
 /* ------------------------------------------- silu, mish, logsigmoid */
 
 /* These refuse integers with the words of PyTorch's kernel. */
-#define FLOAT_ONLY(kernel, id) tg__unary_typed(__func__, kernel, false, TG_UN_##id, TG_OP_##id, SAVES_INPUT, x)
+#define FLOAT_ONLY(kernel, id) tg__unary_typed(__func__, kernel, false, TG_UN_##id, TG_OP_##id, TG_SAVES_INPUT, x)
 
 tg_tensor *tg_silu(const tg_tensor *x) { return FLOAT_ONLY("silu_cpu", SILU); }
 
@@ -166,7 +166,7 @@ tg_tensor *tg_logsigmoid(const tg_tensor *x)
     if (tg__floating_only("log_sigmoid_cpu", false, x)) return NULL;
     const tg_tensor *c = tg__cast(x, x->dtype);
     tg_tensor *out = NULL;
-    TG_NO_GRAD { out = c ? tg__unary(__func__, TG_UN_LOGSIGMOID, TG_OP_LOGSIGMOID, SAVES_NOTHING, c) : NULL; }
+    TG_NO_GRAD { out = c ? tg__unary(__func__, TG_UN_LOGSIGMOID, TG_OP_LOGSIGMOID, TG_SAVES_NOTHING, c) : NULL; }
     return record(out, TG_OP_LOGSIGMOID, x, false, NULL, 0);
 }
 

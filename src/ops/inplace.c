@@ -341,63 +341,66 @@ static const tg_tensor *unary_self(const char *fn, tg_tensor *t, bool reads_self
     return reads_self && tg_is_grad_enabled() && tg__requires_grad(t) ? stand_in(t) : t;
 }
 
-/* An in-place twin: the out-of-place call on s (the tensor unary_self gives)
-   committed into t. Whether its derivative reads self: SELF or RESULT
-   (it saves the result, or nothing). */
-#define SELF true
-#define RESULT false
-#define TWIN(reads_self, call)                                   \
-    {                                                            \
+/* An in-place twin: the out-of-place call on s (the tensor unary_self
+   gives) committed into t, for an operation whose derivative reads self
+   (TWIN_SELF) or its result or nothing (TWIN_RESULT). */
+#define UNARY_TWIN(reads_self, call)                              \
+    {                                                             \
         const tg_tensor *s = unary_self(__func__, t, reads_self); \
-        tg_tensor *r = s ? (call) : NULL;                        \
-        return r ? commit(t, r) : NULL;                          \
+        tg_tensor *r = s ? (call) : NULL;                         \
+        return r ? commit(t, r) : NULL;                           \
     }
+#define TWIN_SELF(call) UNARY_TWIN(true, call)
+#define TWIN_RESULT(call) UNARY_TWIN(false, call)
 
-tg_tensor *tg_neg_(tg_tensor *t) TWIN(RESULT, tg_neg(s))
-tg_tensor *tg_exp_(tg_tensor *t) TWIN(RESULT, tg_exp(s))
-tg_tensor *tg_expm1_(tg_tensor *t) TWIN(RESULT, tg_expm1(s))
-tg_tensor *tg_log_(tg_tensor *t) TWIN(SELF, tg_log(s))
-tg_tensor *tg_sqrt_(tg_tensor *t) TWIN(RESULT, tg_sqrt(s))
-tg_tensor *tg_abs_(tg_tensor *t) TWIN(SELF, tg_abs(s))
-tg_tensor *tg_sin_(tg_tensor *t) TWIN(SELF, tg_sin(s))
-tg_tensor *tg_cos_(tg_tensor *t) TWIN(SELF, tg_cos(s))
-tg_tensor *tg_tanh_(tg_tensor *t) TWIN(RESULT, tg_tanh(s))
-tg_tensor *tg_sigmoid_(tg_tensor *t) TWIN(RESULT, tg_sigmoid(s))
-tg_tensor *tg_relu_(tg_tensor *t) TWIN(RESULT, tg_relu(s))
-tg_tensor *tg_sign_(tg_tensor *t) TWIN(RESULT, tg_sign(s))
-tg_tensor *tg_log1p_(tg_tensor *t) TWIN(SELF, tg_log1p(s))
-tg_tensor *tg_log2_(tg_tensor *t) TWIN(SELF, tg_log2(s))
-tg_tensor *tg_log10_(tg_tensor *t) TWIN(SELF, tg_log10(s))
-tg_tensor *tg_rsqrt_(tg_tensor *t) TWIN(RESULT, tg_rsqrt(s))
-tg_tensor *tg_reciprocal_(tg_tensor *t) TWIN(RESULT, tg_reciprocal(s))
-tg_tensor *tg_tan_(tg_tensor *t) TWIN(RESULT, tg_tan(s))
-tg_tensor *tg_asin_(tg_tensor *t) TWIN(SELF, tg_asin(s))
-tg_tensor *tg_acos_(tg_tensor *t) TWIN(SELF, tg_acos(s))
-tg_tensor *tg_atan_(tg_tensor *t) TWIN(SELF, tg_atan(s))
-tg_tensor *tg_sinh_(tg_tensor *t) TWIN(SELF, tg_sinh(s))
-tg_tensor *tg_cosh_(tg_tensor *t) TWIN(SELF, tg_cosh(s))
-tg_tensor *tg_erf_(tg_tensor *t) TWIN(SELF, tg_erf(s))
-tg_tensor *tg_erfc_(tg_tensor *t) TWIN(SELF, tg_erfc(s))
-tg_tensor *tg_erfinv_(tg_tensor *t) TWIN(SELF, tg_erfinv(s))
-tg_tensor *tg_floor_(tg_tensor *t) TWIN(RESULT, tg_floor(s))
-tg_tensor *tg_ceil_(tg_tensor *t) TWIN(RESULT, tg_ceil(s))
-tg_tensor *tg_round_(tg_tensor *t) TWIN(RESULT, tg_round(s))
-tg_tensor *tg_trunc_(tg_tensor *t) TWIN(RESULT, tg_trunc(s))
-tg_tensor *tg_frac_(tg_tensor *t) TWIN(RESULT, tg_frac(s))
-tg_tensor *tg_gelu_(tg_tensor *t) TWIN(SELF, tg_gelu(s))
-tg_tensor *tg_gelu_tanh_(tg_tensor *t) TWIN(SELF, tg_gelu_tanh(s))
-tg_tensor *tg_silu_(tg_tensor *t) TWIN(SELF, tg_silu(s))
-tg_tensor *tg_mish_(tg_tensor *t) TWIN(SELF, tg_mish(s))
-tg_tensor *tg_hardsigmoid_(tg_tensor *t) TWIN(SELF, tg_hardsigmoid(s))
-tg_tensor *tg_hardswish_(tg_tensor *t) TWIN(SELF, tg_hardswish(s))
-tg_tensor *tg_hardtanh_(tg_tensor *t, double min_val, double max_val) TWIN(SELF, tg__hardtanh(__func__, s, min_val, max_val))
-tg_tensor *tg_relu6_(tg_tensor *t) TWIN(SELF, tg__hardtanh(__func__, s, 0, 6))
+tg_tensor *tg_neg_(tg_tensor *t) TWIN_RESULT(tg_neg(s))
+tg_tensor *tg_exp_(tg_tensor *t) TWIN_RESULT(tg_exp(s))
+tg_tensor *tg_expm1_(tg_tensor *t) TWIN_RESULT(tg_expm1(s))
+tg_tensor *tg_log_(tg_tensor *t) TWIN_SELF(tg_log(s))
+tg_tensor *tg_sqrt_(tg_tensor *t) TWIN_RESULT(tg_sqrt(s))
+tg_tensor *tg_abs_(tg_tensor *t) TWIN_SELF(tg_abs(s))
+tg_tensor *tg_sin_(tg_tensor *t) TWIN_SELF(tg_sin(s))
+tg_tensor *tg_cos_(tg_tensor *t) TWIN_SELF(tg_cos(s))
+tg_tensor *tg_tanh_(tg_tensor *t) TWIN_RESULT(tg_tanh(s))
+tg_tensor *tg_sigmoid_(tg_tensor *t) TWIN_RESULT(tg_sigmoid(s))
+tg_tensor *tg_relu_(tg_tensor *t) TWIN_RESULT(tg_relu(s))
+tg_tensor *tg_sign_(tg_tensor *t) TWIN_RESULT(tg_sign(s))
+tg_tensor *tg_log1p_(tg_tensor *t) TWIN_SELF(tg_log1p(s))
+tg_tensor *tg_log2_(tg_tensor *t) TWIN_SELF(tg_log2(s))
+tg_tensor *tg_log10_(tg_tensor *t) TWIN_SELF(tg_log10(s))
+tg_tensor *tg_rsqrt_(tg_tensor *t) TWIN_RESULT(tg_rsqrt(s))
+tg_tensor *tg_reciprocal_(tg_tensor *t) TWIN_RESULT(tg_reciprocal(s))
+tg_tensor *tg_tan_(tg_tensor *t) TWIN_RESULT(tg_tan(s))
+tg_tensor *tg_asin_(tg_tensor *t) TWIN_SELF(tg_asin(s))
+tg_tensor *tg_acos_(tg_tensor *t) TWIN_SELF(tg_acos(s))
+tg_tensor *tg_atan_(tg_tensor *t) TWIN_SELF(tg_atan(s))
+tg_tensor *tg_sinh_(tg_tensor *t) TWIN_SELF(tg_sinh(s))
+tg_tensor *tg_cosh_(tg_tensor *t) TWIN_SELF(tg_cosh(s))
+tg_tensor *tg_erf_(tg_tensor *t) TWIN_SELF(tg_erf(s))
+tg_tensor *tg_erfc_(tg_tensor *t) TWIN_SELF(tg_erfc(s))
+tg_tensor *tg_erfinv_(tg_tensor *t) TWIN_SELF(tg_erfinv(s))
+tg_tensor *tg_floor_(tg_tensor *t) TWIN_RESULT(tg_floor(s))
+tg_tensor *tg_ceil_(tg_tensor *t) TWIN_RESULT(tg_ceil(s))
+tg_tensor *tg_round_(tg_tensor *t) TWIN_RESULT(tg_round(s))
+tg_tensor *tg_trunc_(tg_tensor *t) TWIN_RESULT(tg_trunc(s))
+tg_tensor *tg_frac_(tg_tensor *t) TWIN_RESULT(tg_frac(s))
+tg_tensor *tg_gelu_(tg_tensor *t) TWIN_SELF(tg_gelu(s))
+tg_tensor *tg_gelu_tanh_(tg_tensor *t) TWIN_SELF(tg_gelu_tanh(s))
+tg_tensor *tg_silu_(tg_tensor *t) TWIN_SELF(tg_silu(s))
+tg_tensor *tg_mish_(tg_tensor *t) TWIN_SELF(tg_mish(s))
+tg_tensor *tg_hardsigmoid_(tg_tensor *t) TWIN_SELF(tg_hardsigmoid(s))
+tg_tensor *tg_hardswish_(tg_tensor *t) TWIN_SELF(tg_hardswish(s))
+tg_tensor *tg_hardtanh_(tg_tensor *t, double min_val, double max_val) TWIN_SELF(tg__hardtanh(__func__, s, min_val, max_val))
+tg_tensor *tg_relu6_(tg_tensor *t) TWIN_SELF(tg__hardtanh(__func__, s, 0, 6))
 /* PyTorch's in-place leaky_relu, elu, selu and celu save their result
    (LeakyReluBackward1, EluBackward1, CeluBackward1). */
-tg_tensor *tg_leaky_relu_(tg_tensor *t, double negative_slope) TWIN(RESULT, tg__leaky_relu(__func__, s, negative_slope, true))
-tg_tensor *tg_elu_(tg_tensor *t, double alpha) TWIN(RESULT, tg__elu(__func__, s, alpha, 1, 1, TG_OP_ELU_))
-tg_tensor *tg_selu_(tg_tensor *t) TWIN(RESULT, tg__selu(__func__, s, TG_OP_ELU_))
-tg_tensor *tg_celu_(tg_tensor *t, double alpha) TWIN(RESULT, tg__celu(__func__, s, alpha, TG_OP_CELU_))
+tg_tensor *tg_leaky_relu_(tg_tensor *t, double negative_slope) TWIN_RESULT(tg__leaky_relu(__func__, s, negative_slope, true))
+tg_tensor *tg_elu_(tg_tensor *t, double alpha) TWIN_RESULT(tg__elu(__func__, s, alpha, 1, 1, TG_OP_ELU_))
+tg_tensor *tg_selu_(tg_tensor *t) TWIN_RESULT(tg__selu(__func__, s, TG_OP_ELU_))
+tg_tensor *tg_celu_(tg_tensor *t, double alpha) TWIN_RESULT(tg__celu(__func__, s, alpha, TG_OP_CELU_))
+#undef TWIN_SELF
+#undef TWIN_RESULT
+#undef UNARY_TWIN
 
 /* square_ is pow_(2), as in PyTorch (bool is refused with pow_'s words). */
 tg_tensor *tg_square_(tg_tensor *t) { return inplace_scalar(__func__, t, 2, &POW_); }

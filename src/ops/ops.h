@@ -73,7 +73,7 @@ tg_tensor *tg__zeros_strided(tg_dtype dt, const tg_strided *s);
 /* A unary kernel's operation (ops/unary.c): checks x (errors name fn),
    promotes integers the kernel has no body for, records op and saves in
    slot 0 what its derivative reads. */
-typedef enum tg_unary_saves { SAVES_NOTHING, SAVES_INPUT, SAVES_RESULT } tg_unary_saves;
+typedef enum tg_unary_saves { TG_SAVES_NOTHING, TG_SAVES_INPUT, TG_SAVES_RESULT } tg_unary_saves;
 tg_tensor *tg__unary(const char *fn, tg_unary_kernel k, tg_op op, tg_unary_saves saves, const tg_tensor *x);
 /* A unary node's one gradient g (NULL when an operation failed): 0 or -1. */
 int tg__gradient(tg_tensor **grad_inputs, tg_tensor *g);

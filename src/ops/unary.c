@@ -20,10 +20,10 @@ tg_tensor *tg__unary(const char *fn, tg_unary_kernel k, tg_op op, tg_unary_saves
     if (!out) return NULL;
     tg__k_unary(k, out, src);
     tg_node *n;
-    if (tg__record(out, (tg_record){.op = op, .n_saved = saves != SAVES_NOTHING}, &a, 1, &n)) return NULL;
+    if (tg__record(out, (tg_record){.op = op, .n_saved = saves != TG_SAVES_NOTHING}, &a, 1, &n)) return NULL;
     if (!n) return out;
-    if (saves == SAVES_INPUT) tg__save(n, 0, a);
-    if (saves == SAVES_RESULT && tg__save_output(n, 0, out)) return NULL;
+    if (saves == TG_SAVES_INPUT) tg__save(n, 0, a);
+    if (saves == TG_SAVES_RESULT && tg__save_output(n, 0, out)) return NULL;
     return out;
 }
 
@@ -43,33 +43,33 @@ int tg__floating_only(const char *kernel, bool ints, const tg_tensor *x)
     return tg__faili(TG_E_DTYPE, "\"%s\" not implemented for '%s'", kernel, tg__dtype_short(x->dtype));
 }
 
-tg_tensor *tg_neg(const tg_tensor *x) { return tg__unary(__func__, TG_UN_NEG, TG_OP_NEG, SAVES_NOTHING, x); }
+tg_tensor *tg_neg(const tg_tensor *x) { return tg__unary(__func__, TG_UN_NEG, TG_OP_NEG, TG_SAVES_NOTHING, x); }
 int tg__d_neg(tg_node *n, tg_tensor *g, tg_tensor **gi) { (void)n; return tg__gradient(gi, tg_neg(g)); }
 
-tg_tensor *tg_exp(const tg_tensor *x) { return tg__unary(__func__, TG_UN_EXP, TG_OP_EXP, SAVES_RESULT, x); }
+tg_tensor *tg_exp(const tg_tensor *x) { return tg__unary(__func__, TG_UN_EXP, TG_OP_EXP, TG_SAVES_RESULT, x); }
 int tg__d_exp(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_mul(g, SAVED(0))); }
 
 /* d expm1 = y + 1 */
-tg_tensor *tg_expm1(const tg_tensor *x) { return tg__unary(__func__, TG_UN_EXPM1, TG_OP_EXPM1, SAVES_RESULT, x); }
+tg_tensor *tg_expm1(const tg_tensor *x) { return tg__unary(__func__, TG_UN_EXPM1, TG_OP_EXPM1, TG_SAVES_RESULT, x); }
 int tg__d_expm1(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_mul(g, tg_add_scalar(SAVED(0), 1))); }
 
-tg_tensor *tg_log(const tg_tensor *x) { return tg__unary(__func__, TG_UN_LOG, TG_OP_LOG, SAVES_INPUT, x); }
+tg_tensor *tg_log(const tg_tensor *x) { return tg__unary(__func__, TG_UN_LOG, TG_OP_LOG, TG_SAVES_INPUT, x); }
 int tg__d_log(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_div(g, SAVED(0))); }
 
-tg_tensor *tg_sqrt(const tg_tensor *x) { return tg__unary(__func__, TG_UN_SQRT, TG_OP_SQRT, SAVES_RESULT, x); }
+tg_tensor *tg_sqrt(const tg_tensor *x) { return tg__unary(__func__, TG_UN_SQRT, TG_OP_SQRT, TG_SAVES_RESULT, x); }
 int tg__d_sqrt(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_div(g, tg_mul_scalar(SAVED(0), 2))); }
 
-tg_tensor *tg_abs(const tg_tensor *x) { return tg__unary_typed(__func__, "abs_cpu", true, TG_UN_ABS, TG_OP_ABS, SAVES_INPUT, x); }
+tg_tensor *tg_abs(const tg_tensor *x) { return tg__unary_typed(__func__, "abs_cpu", true, TG_UN_ABS, TG_OP_ABS, TG_SAVES_INPUT, x); }
 int tg__d_abs(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_mul(g, tg_sign(SAVED(0)))); }
 
-tg_tensor *tg_sin(const tg_tensor *x) { return tg__unary(__func__, TG_UN_SIN, TG_OP_SIN, SAVES_INPUT, x); }
+tg_tensor *tg_sin(const tg_tensor *x) { return tg__unary(__func__, TG_UN_SIN, TG_OP_SIN, TG_SAVES_INPUT, x); }
 int tg__d_sin(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_mul(g, tg_cos(SAVED(0)))); }
 
-tg_tensor *tg_cos(const tg_tensor *x) { return tg__unary(__func__, TG_UN_COS, TG_OP_COS, SAVES_INPUT, x); }
+tg_tensor *tg_cos(const tg_tensor *x) { return tg__unary(__func__, TG_UN_COS, TG_OP_COS, TG_SAVES_INPUT, x); }
 int tg__d_cos(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_mul(g, tg_neg(tg_sin(SAVED(0))))); }
 
 /* d tanh = 1 - y^2 */
-tg_tensor *tg_tanh(const tg_tensor *x) { return tg__unary(__func__, TG_UN_TANH, TG_OP_TANH, SAVES_RESULT, x); }
+tg_tensor *tg_tanh(const tg_tensor *x) { return tg__unary(__func__, TG_UN_TANH, TG_OP_TANH, TG_SAVES_RESULT, x); }
 int tg__d_tanh(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     tg_tensor *y = SAVED(0);
@@ -77,7 +77,7 @@ int tg__d_tanh(tg_node *n, tg_tensor *g, tg_tensor **gi)
 }
 
 /* d sigmoid = (1 - y) y */
-tg_tensor *tg_sigmoid(const tg_tensor *x) { return tg__unary(__func__, TG_UN_SIGMOID, TG_OP_SIGMOID, SAVES_RESULT, x); }
+tg_tensor *tg_sigmoid(const tg_tensor *x) { return tg__unary(__func__, TG_UN_SIGMOID, TG_OP_SIGMOID, TG_SAVES_RESULT, x); }
 int tg__d_sigmoid(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     tg_tensor *y = SAVED(0);
@@ -88,12 +88,12 @@ tg_tensor *tg_relu(const tg_tensor *x)
 {
     TG_ARG(x);
     if (x->dtype == TG_BOOL) return tg__fail(TG_E_DTYPE, "Boolean inputs not supported for relu");
-    return tg__unary(__func__, TG_UN_RELU, TG_OP_RELU, SAVES_RESULT, x);
+    return tg__unary(__func__, TG_UN_RELU, TG_OP_RELU, TG_SAVES_RESULT, x);
 }
 int tg__d_relu(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg__threshold_backward(g, SAVED(0))); }
 
 /* sign's gradient is zero (tg__d_zero, ops/inplace.c). */
-tg_tensor *tg_sign(const tg_tensor *x) { return tg__unary(__func__, TG_UN_SIGN, TG_OP_SIGN, SAVES_NOTHING, x); }
+tg_tensor *tg_sign(const tg_tensor *x) { return tg__unary(__func__, TG_UN_SIGN, TG_OP_SIGN, TG_SAVES_NOTHING, x); }
 
 /* A node of its own (ThresholdBackwardBackward0) with an edge to y, so that,
    as in PyTorch, relu's derivative depends on relu's output: differentiating
@@ -129,24 +129,24 @@ int tg__d_threshold_backward(tg_node *n, tg_tensor *g, tg_tensor **gi)
 /* Derivatives as derivatives.yaml writes them. */
 
 /* d log1p = 1 / (x + 1) */
-tg_tensor *tg_log1p(const tg_tensor *x) { return tg__unary(__func__, TG_UN_LOG1P, TG_OP_LOG1P, SAVES_INPUT, x); }
+tg_tensor *tg_log1p(const tg_tensor *x) { return tg__unary(__func__, TG_UN_LOG1P, TG_OP_LOG1P, TG_SAVES_INPUT, x); }
 int tg__d_log1p(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_div(g, tg_add_scalar(SAVED(0), 1))); }
 
-tg_tensor *tg_log2(const tg_tensor *x) { return tg__unary(__func__, TG_UN_LOG2, TG_OP_LOG2, SAVES_INPUT, x); }
+tg_tensor *tg_log2(const tg_tensor *x) { return tg__unary(__func__, TG_UN_LOG2, TG_OP_LOG2, TG_SAVES_INPUT, x); }
 int tg__d_log2(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_div(g, tg_mul_scalar(SAVED(0), M_LN2))); }
 
-tg_tensor *tg_log10(const tg_tensor *x) { return tg__unary(__func__, TG_UN_LOG10, TG_OP_LOG10, SAVES_INPUT, x); }
+tg_tensor *tg_log10(const tg_tensor *x) { return tg__unary(__func__, TG_UN_LOG10, TG_OP_LOG10, TG_SAVES_INPUT, x); }
 int tg__d_log10(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_div(g, tg_mul_scalar(SAVED(0), M_LN10))); }
 
 /* d rsqrt = -y^3 / 2 */
-tg_tensor *tg_rsqrt(const tg_tensor *x) { return tg__unary(__func__, TG_UN_RSQRT, TG_OP_RSQRT, SAVES_RESULT, x); }
+tg_tensor *tg_rsqrt(const tg_tensor *x) { return tg__unary(__func__, TG_UN_RSQRT, TG_OP_RSQRT, TG_SAVES_RESULT, x); }
 int tg__d_rsqrt(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     return tg__gradient(gi, tg_mul(tg_mul_scalar(g, -0.5), tg_pow_scalar(SAVED(0), 3)));
 }
 
 /* d reciprocal = -y^2 */
-tg_tensor *tg_reciprocal(const tg_tensor *x) { return tg__unary(__func__, TG_UN_RECIPROCAL, TG_OP_RECIPROCAL, SAVES_RESULT, x); }
+tg_tensor *tg_reciprocal(const tg_tensor *x) { return tg__unary(__func__, TG_UN_RECIPROCAL, TG_OP_RECIPROCAL, TG_SAVES_RESULT, x); }
 int tg__d_reciprocal(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     tg_tensor *y = SAVED(0);
@@ -161,7 +161,7 @@ tg_tensor *tg_square(const tg_tensor *x)
 }
 
 /* d tan = 1 + y^2 */
-tg_tensor *tg_tan(const tg_tensor *x) { return tg__unary(__func__, TG_UN_TAN, TG_OP_TAN, SAVES_RESULT, x); }
+tg_tensor *tg_tan(const tg_tensor *x) { return tg__unary(__func__, TG_UN_TAN, TG_OP_TAN, TG_SAVES_RESULT, x); }
 int tg__d_tan(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     return tg__gradient(gi, tg_mul(g, tg_add_scalar(tg_pow_scalar(SAVED(0), 2), 1)));
@@ -170,38 +170,38 @@ int tg__d_tan(tg_node *n, tg_tensor *g, tg_tensor **gi)
 /* 1 / sqrt(1 - x^2), as asin's and acos's derivatives read it */
 static tg_tensor *rsqrt_one_minus_square(tg_tensor *x) { return x ? tg_rsqrt(tg_add_scalar(tg_mul(tg_neg(x), x), 1)) : NULL; }
 
-tg_tensor *tg_asin(const tg_tensor *x) { return tg__unary(__func__, TG_UN_ASIN, TG_OP_ASIN, SAVES_INPUT, x); }
+tg_tensor *tg_asin(const tg_tensor *x) { return tg__unary(__func__, TG_UN_ASIN, TG_OP_ASIN, TG_SAVES_INPUT, x); }
 int tg__d_asin(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_mul(g, rsqrt_one_minus_square(SAVED(0)))); }
 
-tg_tensor *tg_acos(const tg_tensor *x) { return tg__unary(__func__, TG_UN_ACOS, TG_OP_ACOS, SAVES_INPUT, x); }
+tg_tensor *tg_acos(const tg_tensor *x) { return tg__unary(__func__, TG_UN_ACOS, TG_OP_ACOS, TG_SAVES_INPUT, x); }
 int tg__d_acos(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     return tg__gradient(gi, tg_mul(g, tg_neg(rsqrt_one_minus_square(SAVED(0)))));
 }
 
 /* d atan = 1 / (x^2 + 1) */
-tg_tensor *tg_atan(const tg_tensor *x) { return tg__unary(__func__, TG_UN_ATAN, TG_OP_ATAN, SAVES_INPUT, x); }
+tg_tensor *tg_atan(const tg_tensor *x) { return tg__unary(__func__, TG_UN_ATAN, TG_OP_ATAN, TG_SAVES_INPUT, x); }
 int tg__d_atan(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     tg_tensor *x = SAVED(0);
     return tg__gradient(gi, tg_div(g, tg_add_scalar(tg_mul(x, x), 1)));
 }
 
-tg_tensor *tg_sinh(const tg_tensor *x) { return tg__unary(__func__, TG_UN_SINH, TG_OP_SINH, SAVES_INPUT, x); }
+tg_tensor *tg_sinh(const tg_tensor *x) { return tg__unary(__func__, TG_UN_SINH, TG_OP_SINH, TG_SAVES_INPUT, x); }
 int tg__d_sinh(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_mul(g, tg_cosh(SAVED(0)))); }
 
-tg_tensor *tg_cosh(const tg_tensor *x) { return tg__unary(__func__, TG_UN_COSH, TG_OP_COSH, SAVES_INPUT, x); }
+tg_tensor *tg_cosh(const tg_tensor *x) { return tg__unary(__func__, TG_UN_COSH, TG_OP_COSH, TG_SAVES_INPUT, x); }
 int tg__d_cosh(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_mul(g, tg_sinh(SAVED(0)))); }
 
 /* d asinh = 1 / sqrt(x^2 + 1) */
-tg_tensor *tg_asinh(const tg_tensor *x) { return tg__unary(__func__, TG_UN_ASINH, TG_OP_ASINH, SAVES_INPUT, x); }
+tg_tensor *tg_asinh(const tg_tensor *x) { return tg__unary(__func__, TG_UN_ASINH, TG_OP_ASINH, TG_SAVES_INPUT, x); }
 int tg__d_asinh(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     return tg__gradient(gi, tg_mul(g, tg_rsqrt(tg_add_scalar(tg_pow_scalar(SAVED(0), 2), 1))));
 }
 
 /* d acosh = 1 / sqrt(x^2 - 1) */
-tg_tensor *tg_acosh(const tg_tensor *x) { return tg__unary(__func__, TG_UN_ACOSH, TG_OP_ACOSH, SAVES_INPUT, x); }
+tg_tensor *tg_acosh(const tg_tensor *x) { return tg__unary(__func__, TG_UN_ACOSH, TG_OP_ACOSH, TG_SAVES_INPUT, x); }
 int tg__d_acosh(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     tg_tensor *x = SAVED(0);
@@ -209,7 +209,7 @@ int tg__d_acosh(tg_node *n, tg_tensor *g, tg_tensor **gi)
 }
 
 /* d atanh = 1 / (1 - x^2) */
-tg_tensor *tg_atanh(const tg_tensor *x) { return tg__unary(__func__, TG_UN_ATANH, TG_OP_ATANH, SAVES_INPUT, x); }
+tg_tensor *tg_atanh(const tg_tensor *x) { return tg__unary(__func__, TG_UN_ATANH, TG_OP_ATANH, TG_SAVES_INPUT, x); }
 int tg__d_atanh(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     return tg__gradient(gi, tg_div(g, tg_rsub_scalar(tg_pow_scalar(SAVED(0), 2), 1)));
@@ -221,14 +221,14 @@ static tg_tensor *gauss(tg_tensor *x, double scale)
     return x ? tg_mul_scalar(tg_exp(tg_neg(tg_pow_scalar(x, 2))), scale) : NULL;
 }
 
-tg_tensor *tg_erf(const tg_tensor *x) { return tg__unary(__func__, TG_UN_ERF, TG_OP_ERF, SAVES_INPUT, x); }
+tg_tensor *tg_erf(const tg_tensor *x) { return tg__unary(__func__, TG_UN_ERF, TG_OP_ERF, TG_SAVES_INPUT, x); }
 int tg__d_erf(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_mul(gauss(SAVED(0), M_2_SQRTPI), g)); }
 
-tg_tensor *tg_erfc(const tg_tensor *x) { return tg__unary(__func__, TG_UN_ERFC, TG_OP_ERFC, SAVES_INPUT, x); }
+tg_tensor *tg_erfc(const tg_tensor *x) { return tg__unary(__func__, TG_UN_ERFC, TG_OP_ERFC, TG_SAVES_INPUT, x); }
 int tg__d_erfc(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_mul(gauss(SAVED(0), -M_2_SQRTPI), g)); }
 
 /* d erfinv = sqrt(pi) / 2 exp(erfinv(x)^2), recomputed from x as PyTorch does */
-tg_tensor *tg_erfinv(const tg_tensor *x) { return tg__unary(__func__, TG_UN_ERFINV, TG_OP_ERFINV, SAVES_INPUT, x); }
+tg_tensor *tg_erfinv(const tg_tensor *x) { return tg__unary(__func__, TG_UN_ERFINV, TG_OP_ERFINV, TG_SAVES_INPUT, x); }
 int tg__d_erfinv(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     tg_tensor *e = tg_exp(tg_pow_scalar(tg_erfinv(SAVED(0)), 2));
@@ -238,7 +238,7 @@ int tg__d_erfinv(tg_node *n, tg_tensor *g, tg_tensor **gi)
 /* Rounding keeps integers but refuses bool, with the words of PyTorch's
    kernel; frac refuses both. Their gradients: zero (tg__d_zero) and g
    (tg__d_identity). */
-#define ROUNDING(kernel, ints, id) tg__unary_typed(__func__, kernel, ints, TG_UN_##id, TG_OP_##id, SAVES_NOTHING, x)
+#define ROUNDING(kernel, ints, id) tg__unary_typed(__func__, kernel, ints, TG_UN_##id, TG_OP_##id, TG_SAVES_NOTHING, x)
 tg_tensor *tg_floor(const tg_tensor *x) { return ROUNDING("floor_vml_cpu", true, FLOOR); }
 tg_tensor *tg_ceil(const tg_tensor *x) { return ROUNDING("ceil_vml_cpu", true, CEIL); }
 tg_tensor *tg_round(const tg_tensor *x) { return ROUNDING("round_vml_cpu", true, ROUND); }

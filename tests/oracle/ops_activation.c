@@ -122,6 +122,7 @@ static tg_tensor *celu_neg(const tg_tensor *t) { return tg_celu(t, -0.5); }
 static tg_tensor *hardtanh(const tg_tensor *t) { return tg_hardtanh(t, -1, 1); }
 static tg_tensor *hardtanh_2_3(const tg_tensor *t) { return tg_hardtanh(t, -2, 3); }
 static tg_tensor *hardtanh_2_1(const tg_tensor *t) { return tg_hardtanh(t, 2, 1); }
+static tg_tensor *hardtanh_frac(const tg_tensor *t) { return tg_hardtanh(t, -1.5, 2.5); }
 static tg_tensor *softplus_0(const tg_tensor *t) { return tg_softplus(t, 0, 20); }
 
 static const unary_case ACT[] = {
@@ -136,7 +137,7 @@ static const unary_case ACT[] = {
     {"selu", tg_selu, ACT_VALUES}, {"celu", celu, ACT_VALUES}, {"celu 2", celu_2, ACT_VALUES},
     {"celu -0.5", celu_neg, ACT_VALUES},
     {"hardtanh", hardtanh, ACT_VALUES}, {"hardtanh -2 3", hardtanh_2_3, ACT_VALUES}, {"relu6", tg_relu6, ACT_VALUES},
-    {"hardtanh 2 1", hardtanh_2_1, ACT_VALUES}, {"softplus 0 20", softplus_0, ACT_VALUES},
+    {"hardtanh 2 1", hardtanh_2_1, ACT_VALUES}, {"hardtanh -1.5 2.5", hardtanh_frac, ACT_VALUES}, {"softplus 0 20", softplus_0, ACT_VALUES},
 };
 
 static void activation_tests(void)

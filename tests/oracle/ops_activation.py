@@ -90,7 +90,7 @@ ACT = [
     ("selu", F.selu), ("celu", F.celu), ("celu 2", lambda t: F.celu(t, 2.0)),
     ("celu -0.5", lambda t: F.celu(t, -0.5)),
     ("hardtanh", F.hardtanh), ("hardtanh -2 3", lambda t: F.hardtanh(t, -2.0, 3.0)), ("relu6", F.relu6),
-    ("hardtanh 2 1", lambda t: F.hardtanh(t, 2.0, 1.0)), ("softplus 0 20", lambda t: F.softplus(t, 0.0, 20.0)),
+    ("hardtanh 2 1", lambda t: F.hardtanh(t, 2.0, 1.0)), ("hardtanh -1.5 2.5", lambda t: F.hardtanh(t, -1.5, 2.5)), ("softplus 0 20", lambda t: F.softplus(t, 0.0, 20.0)),
 ]
 for name, f, *domain in ACT:
     cases(name, f, domain[0] if domain else "act")

@@ -27,7 +27,6 @@ tg_tensor *tg__unary(const char *fn, tg_unary_kernel k, tg_op op, tg_unary_saves
     return out;
 }
 
-
 int tg__gradient(tg_tensor **gi, tg_tensor *g) { return (gi[0] = g) ? 0 : -1; }
 
 tg_tensor *tg__unary_typed(const char *fn, const char *kernel, bool ints, tg_unary_kernel k, tg_op op,

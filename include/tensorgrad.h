@@ -209,6 +209,101 @@ tg_tensor *tg_copy_(tg_tensor *dst, const tg_tensor *src);
 
 /* ----------------------------- elementwise functions and activations */
 
+/* More math functions: integers become float32, but floor, ceil, round
+   (half to even) and trunc keep them; square is pow(t, 2). */
+tg_tensor *tg_log1p(const tg_tensor *t);
+tg_tensor *tg_log2(const tg_tensor *t);
+tg_tensor *tg_log10(const tg_tensor *t);
+tg_tensor *tg_rsqrt(const tg_tensor *t);
+tg_tensor *tg_reciprocal(const tg_tensor *t);
+tg_tensor *tg_square(const tg_tensor *t);
+tg_tensor *tg_tan(const tg_tensor *t);
+tg_tensor *tg_asin(const tg_tensor *t);
+tg_tensor *tg_acos(const tg_tensor *t);
+tg_tensor *tg_atan(const tg_tensor *t);
+tg_tensor *tg_sinh(const tg_tensor *t);
+tg_tensor *tg_cosh(const tg_tensor *t);
+tg_tensor *tg_asinh(const tg_tensor *t);
+tg_tensor *tg_acosh(const tg_tensor *t);
+tg_tensor *tg_atanh(const tg_tensor *t);
+tg_tensor *tg_erf(const tg_tensor *t);
+tg_tensor *tg_erfc(const tg_tensor *t);
+tg_tensor *tg_erfinv(const tg_tensor *t);
+tg_tensor *tg_floor(const tg_tensor *t);
+tg_tensor *tg_ceil(const tg_tensor *t);
+tg_tensor *tg_round(const tg_tensor *t);
+tg_tensor *tg_trunc(const tg_tensor *t);
+tg_tensor *tg_frac(const tg_tensor *t);
+
+/* Activations, as torch.nn.functional's; gelu is the erf form, gelu_tanh
+   gelu(approximate='tanh'). Integer inputs are refused, but for hardtanh
+   and relu6, which keep them. */
+tg_tensor *tg_gelu(const tg_tensor *t);
+tg_tensor *tg_gelu_tanh(const tg_tensor *t);
+tg_tensor *tg_silu(const tg_tensor *t);
+tg_tensor *tg_mish(const tg_tensor *t);
+tg_tensor *tg_logsigmoid(const tg_tensor *t);
+tg_tensor *tg_hardsigmoid(const tg_tensor *t);
+tg_tensor *tg_hardswish(const tg_tensor *t);
+tg_tensor *tg_softplus(const tg_tensor *t, double beta, double threshold);   /* PyTorch's: 1, 20 */
+tg_tensor *tg_leaky_relu(const tg_tensor *t, double negative_slope);        /* 0.01 */
+tg_tensor *tg_elu(const tg_tensor *t, double alpha);                        /* 1 */
+tg_tensor *tg_selu(const tg_tensor *t);
+tg_tensor *tg_celu(const tg_tensor *t, double alpha);                       /* 1 */
+tg_tensor *tg_hardtanh(const tg_tensor *t, double min_val, double max_val); /* -1, 1 */
+tg_tensor *tg_relu6(const tg_tensor *t);
+
+/* In-place twins (PyTorch's checks and errors; an integer tensor cannot
+   take a float result). asinh_, acosh_ and atanh_ have no derivative, as
+   in PyTorch. */
+tg_tensor *tg_neg_(tg_tensor *t);
+tg_tensor *tg_exp_(tg_tensor *t);
+tg_tensor *tg_expm1_(tg_tensor *t);
+tg_tensor *tg_log_(tg_tensor *t);
+tg_tensor *tg_sqrt_(tg_tensor *t);
+tg_tensor *tg_abs_(tg_tensor *t);
+tg_tensor *tg_sin_(tg_tensor *t);
+tg_tensor *tg_cos_(tg_tensor *t);
+tg_tensor *tg_tanh_(tg_tensor *t);
+tg_tensor *tg_sigmoid_(tg_tensor *t);
+tg_tensor *tg_relu_(tg_tensor *t);
+tg_tensor *tg_sign_(tg_tensor *t);
+tg_tensor *tg_log1p_(tg_tensor *t);
+tg_tensor *tg_log2_(tg_tensor *t);
+tg_tensor *tg_log10_(tg_tensor *t);
+tg_tensor *tg_rsqrt_(tg_tensor *t);
+tg_tensor *tg_reciprocal_(tg_tensor *t);
+tg_tensor *tg_square_(tg_tensor *t);
+tg_tensor *tg_tan_(tg_tensor *t);
+tg_tensor *tg_asin_(tg_tensor *t);
+tg_tensor *tg_acos_(tg_tensor *t);
+tg_tensor *tg_atan_(tg_tensor *t);
+tg_tensor *tg_sinh_(tg_tensor *t);
+tg_tensor *tg_cosh_(tg_tensor *t);
+tg_tensor *tg_asinh_(tg_tensor *t);
+tg_tensor *tg_acosh_(tg_tensor *t);
+tg_tensor *tg_atanh_(tg_tensor *t);
+tg_tensor *tg_erf_(tg_tensor *t);
+tg_tensor *tg_erfc_(tg_tensor *t);
+tg_tensor *tg_erfinv_(tg_tensor *t);
+tg_tensor *tg_floor_(tg_tensor *t);
+tg_tensor *tg_ceil_(tg_tensor *t);
+tg_tensor *tg_round_(tg_tensor *t);
+tg_tensor *tg_trunc_(tg_tensor *t);
+tg_tensor *tg_frac_(tg_tensor *t);
+tg_tensor *tg_gelu_(tg_tensor *t);
+tg_tensor *tg_gelu_tanh_(tg_tensor *t);
+tg_tensor *tg_silu_(tg_tensor *t);
+tg_tensor *tg_mish_(tg_tensor *t);
+tg_tensor *tg_hardsigmoid_(tg_tensor *t);
+tg_tensor *tg_hardswish_(tg_tensor *t);
+tg_tensor *tg_leaky_relu_(tg_tensor *t, double negative_slope);
+tg_tensor *tg_elu_(tg_tensor *t, double alpha);
+tg_tensor *tg_selu_(tg_tensor *t);
+tg_tensor *tg_celu_(tg_tensor *t, double alpha);
+tg_tensor *tg_hardtanh_(tg_tensor *t, double min_val, double max_val);
+tg_tensor *tg_relu6_(tg_tensor *t);
+
 /* ------------------------------------- reductions, sorting and scans */
 
 /* ------------------------------------------------- shape and joining */

@@ -217,6 +217,29 @@ tg_tensor *tg_copy_(tg_tensor *dst, const tg_tensor *src);
 
 /* ---------------- pointwise binary operations, comparisons and clamp */
 
+/* Comparisons: TG_BOOL results, computed in the promoted dtype, never
+   differentiable. The _scalar forms compare with a number. */
+tg_tensor *tg_eq(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_ne(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_lt(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_le(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_gt(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_ge(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_eq_scalar(const tg_tensor *a, double s);
+tg_tensor *tg_ne_scalar(const tg_tensor *a, double s);
+tg_tensor *tg_lt_scalar(const tg_tensor *a, double s);
+tg_tensor *tg_le_scalar(const tg_tensor *a, double s);
+tg_tensor *tg_gt_scalar(const tg_tensor *a, double s);
+tg_tensor *tg_ge_scalar(const tg_tensor *a, double s);
+/* Logical operations on any dtype (nonzero, NaN included, is true): TG_BOOL. */
+tg_tensor *tg_logical_and(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_logical_or(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_logical_xor(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_logical_not(const tg_tensor *t);
+tg_tensor *tg_isnan(const tg_tensor *t);
+tg_tensor *tg_isinf(const tg_tensor *t);
+tg_tensor *tg_isfinite(const tg_tensor *t);
+
 /* ------------------------------- linear algebra, creation and random */
 
 /* ------------------------------------------------------------- autograd */

@@ -1,5 +1,5 @@
 /* Binary elementwise operations (with broadcasting and type promotion) and
-   their scalar forms, each beside its derivative; comparisons and where.
+   their scalar forms, each beside its derivative, and where.
 
    A binary operation's row says what its derivative reads: for each of a
    (slot 0), b (slot 1) and the result (slot 2), when it is saved. PyTorch
@@ -268,20 +268,6 @@ int tg__d_maximum(tg_node *n, tg_tensor *g, tg_tensor **gi) { return extremum_de
 
 tg_tensor *tg_minimum(const tg_tensor *a, const tg_tensor *b) { return binary(__func__, &MINIMUM, a, b); }
 int tg__d_minimum(tg_node *n, tg_tensor *g, tg_tensor **gi) { return extremum_derivative(n, g, gi, TG_BIN_GT); }
-
-/* ---------------------------------------------------------- comparisons */
-
-tg_tensor *tg__compare(tg_binary_kernel k, const tg_tensor *a, const tg_tensor *b)
-{
-    return tg__binary_kernel(k, a, b, tg__result_type(a, b));
-}
-
-tg_tensor *tg__compare_scalar(tg_binary_kernel k, const tg_tensor *a, double s)
-{
-    tg_dtype dt = tg__result_type_scalar(a, s);
-    tg_tensor *sb = tg__scalar_tensor(s, dt);
-    return sb ? tg__binary_kernel(k, a, sb, dt) : NULL;
-}
 
 /* --------------------------------------------------------------- where */
 

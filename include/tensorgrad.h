@@ -239,6 +239,20 @@ tg_tensor *tg_logical_not(const tg_tensor *t);
 tg_tensor *tg_isnan(const tg_tensor *t);
 tg_tensor *tg_isinf(const tg_tensor *t);
 tg_tensor *tg_isfinite(const tg_tensor *t);
+/* Each element bounded to [min, max], NaN staying NaN; for tg_clamp a NAN
+   bound is PyTorch's None (no bound), and one of the two must be given. An
+   integral bound of an integer tensor keeps its dtype, a fractional one
+   promotes it, as Python numbers do. */
+tg_tensor *tg_clamp(const tg_tensor *t, double min, double max);
+tg_tensor *tg_clamp_min(const tg_tensor *t, double min);
+tg_tensor *tg_clamp_max(const tg_tensor *t, double max);
+tg_tensor *tg_clamp_(tg_tensor *t, double min, double max);
+tg_tensor *tg_clamp_min_(tg_tensor *t, double min);
+tg_tensor *tg_clamp_max_(tg_tensor *t, double max);
+/* t with value where mask (TG_BOOL, or an integer tensor of zeros and
+   ones) holds, broadcasting the two; value converted to t's dtype. */
+tg_tensor *tg_masked_fill(const tg_tensor *t, const tg_tensor *mask, double value);
+tg_tensor *tg_masked_fill_(tg_tensor *t, const tg_tensor *mask, double value);
 
 /* ------------------------------- linear algebra, creation and random */
 

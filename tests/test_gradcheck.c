@@ -307,6 +307,18 @@ FN(f_identity, x[0])
 /* functions: indexing */
 
 /* functions: pointwise binary operations, comparisons and clamp */
+/* Bounds away from the values, so no element sits on a kink. Each result
+   is multiplied by x so that the second derivative is not zero. */
+FN(f_clamp, tg_mul(tg_clamp(x[0], -0.95, 1.05), x[0]))
+FN(f_clamp_max_only, tg_mul(tg_clamp(x[0], NAN, 0.35), x[0]))
+FN(f_clamp_min, tg_mul(tg_clamp_min(x[0], -0.35), x[0]))
+FN(f_clamp_max, tg_mul(tg_clamp_max(x[0], 0.65), x[0]))
+FN(f_clamp_, tg_mul(tg_clamp_(copy_of(x[0]), -0.95, 1.05), x[0]))
+FN(f_clamp_min_, tg_mul(tg_clamp_min_(copy_of(x[0]), -0.35), x[0]))
+FN(f_clamp_max_, tg_mul(tg_clamp_max_(copy_of(x[0]), 0.65), x[0]))
+FN(f_masked_fill, tg_mul(tg_masked_fill(x[0], COND23, 0.5), x[1]))
+FN(f_masked_fill_bcast, tg_mul(tg_masked_fill(x[0], COND23, -1), x[0]))
+FN(f_masked_fill_, tg_mul(tg_masked_fill_(copy_of(x[0]), bools((const bool[]){true, false, true}, TG_SHAPE(3)), 2), x[0]))
 
 /* functions: linear algebra, creation and random */
 
@@ -516,6 +528,16 @@ static const gc_case CASES[] = {
     /* indexing */
 
     /* pointwise binary operations, comparisons and clamp */
+    C1("clamp", f_clamp, A23T),
+    C1("clamp max only", f_clamp_max_only, A23),
+    C1("clamp_min", f_clamp_min, A23T),
+    C1("clamp_max", f_clamp_max, A23),
+    C1("clamp_", f_clamp_, A23T),
+    C1("clamp_min_", f_clamp_min_, A23),
+    C1("clamp_max_", f_clamp_max_, A23T),
+    C2("masked_fill", f_masked_fill, A23T, A3),
+    C1("masked_fill broadcast", f_masked_fill_bcast, A3),
+    C1("masked_fill_", f_masked_fill_, A23T),
 
     /* linear algebra, creation and random */
 };

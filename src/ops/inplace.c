@@ -11,6 +11,7 @@
    of the view's base (Note [Views written in place] in graph/view.c). */
 #include "ops.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -332,3 +333,69 @@ int tg__d_copy_slices(tg_node *n, tg_tensor *g, tg_tensor **gi)
 /* in-place twins of elementwise functions and activations */
 
 /* in-place twins of pointwise binary operations, comparisons and clamp */
+
+/* An in-place twin that is its out-of-place function of self and args,
+   reading the tensors others (n_others) besides self; overlap: whether it
+   refuses a self whose elements share memory. */
+typedef tg_tensor *(*self_fn)(const tg_tensor *self, const void *args);
+static tg_tensor *inplace_apply(const char *fn, tg_tensor *t, const tg_tensor *const *others, int n_others,
+                                self_fn f, const void *args, bool reads_self, bool overlap)
+{
+    TG_ARG_OF(fn, t);
+    const tg_tensor *grad_other = NULL;
+    for (int i = 0; i < n_others; i++) {
+        TG_ARG_OF(fn, others[i]);
+        if (!grad_other || tg__requires_grad(others[i])) grad_other = others[i];
+    }
+    if (check_inplace(t, grad_other, overlap)) return NULL;
+    for (int i = 0; i < n_others; i++)
+        if (check_overlap(t, others[i])) return NULL;
+    bool recorded = tg_is_grad_enabled() && (tg__requires_grad(t) || (grad_other && tg__requires_grad(grad_other)));
+    const tg_tensor *self = reads_self && recorded ? stand_in(t) : t;
+    tg_tensor *r = self ? f(self, args) : NULL;
+    return r ? commit(t, r) : NULL;
+}
+
+static tg_tensor *clamp_of(const tg_tensor *self, const void *bounds)
+{
+    return tg_clamp(self, ((const double *)bounds)[0], ((const double *)bounds)[1]);
+}
+static tg_tensor *clamp_min_of(const tg_tensor *self, const void *min) { return tg_clamp_min(self, *(const double *)min); }
+static tg_tensor *clamp_max_of(const tg_tensor *self, const void *max) { return tg_clamp_max(self, *(const double *)max); }
+
+/* clamp_ words its dtype error with C++ type names. min and max: NULL for
+   none. */
+static tg_tensor *clamp_inplace(const char *fn, tg_tensor *t, self_fn f, const double *min, const double *max)
+{
+    TG_ARG_OF(fn, t);
+    if (check_inplace(t, NULL, true)) return NULL;
+    static const char *const CXX_NAME[] = {[TG_F32] = "float", [TG_F64] = "double", [TG_I32] = "int",
+                                           [TG_I64] = "long int", [TG_BOOL] = "bool"};
+    tg_dtype dt = tg__clamp_dtype(t, min, max);
+    if (!tg__can_cast(dt, t->dtype))
+        return tg__fail(TG_E_DTYPE, "result type %s can't be cast to the desired output type %s", tg__dtype_short(dt),
+                        CXX_NAME[t->dtype]);
+    const double both[2] = {min ? *min : NAN, max ? *max : NAN};
+    return inplace_apply(fn, t, NULL, 0, f, f == clamp_of ? both : min ? min : max, true, true);
+}
+
+tg_tensor *tg_clamp_(tg_tensor *t, double min, double max)
+{
+    return clamp_inplace(__func__, t, clamp_of, isnan(min) ? NULL : &min, isnan(max) ? NULL : &max);
+}
+tg_tensor *tg_clamp_min_(tg_tensor *t, double min) { return clamp_inplace(__func__, t, clamp_min_of, &min, NULL); }
+tg_tensor *tg_clamp_max_(tg_tensor *t, double max) { return clamp_inplace(__func__, t, clamp_max_of, NULL, &max); }
+
+typedef struct fill_args { const tg_tensor *mask; double value; } fill_args;
+static tg_tensor *masked_fill_of(const tg_tensor *self, const void *args)
+{
+    const fill_args *a = args;
+    return tg_masked_fill(self, a->mask, a->value);
+}
+
+/* Its derivative reads only the mask; like fill_, it may write an expanded
+   tensor. */
+tg_tensor *tg_masked_fill_(tg_tensor *t, const tg_tensor *mask, double value)
+{
+    return inplace_apply(__func__, t, &mask, 1, masked_fill_of, &(fill_args){mask, value}, false, false);
+}

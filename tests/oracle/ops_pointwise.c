@@ -106,9 +106,179 @@ static void comparison_tests(void)
     dt("logical_not of leaf", tg_logical_not(tg_mul_scalar(x, 2)));
 }
 
+/* --------------------------------------------------------------- clamp */
+
+/* d(out)/d(leaves) with create_graph, its graph, then the second
+   derivative through it, as "<label> grad", "<label> grad grad_fn" and
+   "<label> second<i>". */
+static void second_order(const char *label, tg_tensor *out, tg_tensor *const *leaves, int n)
+{
+    char l[160];
+    tg_tensor *grads[3];
+    tg_tensor *w = weights(out);
+    if (tg_autograd_grad(&out, 1, leaves, n, &w, (tg_backward_opts){.create_graph = true}, grads)) {
+        printf("%s grad error: %s\n", label, tg_last_error());
+        return;
+    }
+    tg_tensor *total = NULL;
+    for (int i = 0; i < n; i++) {
+        snprintf(l, sizeof l, "%s grad%d", label, i);
+        show(l, grads[i]);
+        graph(l, grads[i]);
+        tg_tensor *s = tg_sum(tg_mul(grads[i], grads[i]));
+        total = total ? tg_add(total, s) : s;
+    }
+    tg_tensor *second[3];
+    if (tg_autograd_grad(&total, 1, leaves, n, NULL, (tg_backward_opts){.allow_unused = true}, second)) {
+        printf("%s second error: %s\n", label, tg_last_error());
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        snprintf(l, sizeof l, "%s second%d", label, i);
+        show(l, second[i]);
+    }
+}
+
+static void clamp_tests(void)
+{
+    static const double B[][2] = {{-1, 2}, {NAN, 1}, {0.5, NAN}, {3, 2}, {0, 2.5}, {NAN, NAN}, {NAN, 3e9}};
+    char label[128];
+    for (int o = 0; o < BAD; o++)
+        for (size_t b = 0; b < sizeof B / sizeof B[0]; b++) {
+            snprintf(label, sizeof label, "clamp %s %g %g", NAMES[o], B[b][0], B[b][1]);
+            dt(label, tg_clamp(ops[o], B[b][0], B[b][1]));
+        }
+    static const double BOUNDS[] = {0, 1.5, -INFINITY, NAN, 3e9};
+    for (int o = 0; o < BAD; o++)
+        for (size_t b = 0; b < sizeof BOUNDS / sizeof BOUNDS[0]; b++) {
+            snprintf(label, sizeof label, "clamp_min %s %g", NAMES[o], BOUNDS[b]);
+            dt(label, tg_clamp_min(ops[o], BOUNDS[b]));
+            snprintf(label, sizeof label, "clamp_max %s %g", NAMES[o], BOUNDS[b]);
+            dt(label, tg_clamp_max(ops[o], BOUNDS[b]));
+        }
+
+    /* Gradients: 1 at the bounds themselves, 0 outside and at NaN. */
+    tg_scope_begin();
+    tg_tensor *x = leaf(tg_from_f32(F32(-2, -1, 0, 1, 2, NAN), TG_SHAPE(2, 3)));
+    check("clamp grad", tg_clamp(x, -1, 1), &x, 1);
+    x = leaf(tg_from_f32(F32(-2, -1, 0, 1, 2, NAN), TG_SHAPE(2, 3)));
+    check("clamp max-only grad", tg_clamp(x, NAN, 1), &x, 1);
+    x = leaf(tg_from_f32(F32(-2, -1, 0, 1, 2, NAN), TG_SHAPE(2, 3)));
+    check("clamp_min grad", tg_clamp_min(x, 0), &x, 1);
+    x = leaf(tg_from_f32(F32(-2, -1, 0, 1, 2, NAN), TG_SHAPE(2, 3)));
+    check("clamp_max grad", tg_clamp_max(x, 0), &x, 1);
+    x = leaf(tg_from_f32(F32(-2, -1, 0, 1, 2, 3), TG_SHAPE(2, 3)));
+    check("clamp crossed bounds grad", tg_clamp(x, 2, 0), &x, 1);
+    x = leaf64(tg_from_f32(F32(-2, 0.5, 3, 1, -0.5, 2), TG_SHAPE(3, 2)));
+    check("clamp f64 transposed", tg_clamp(tg_transpose(x, 0, 1), -1, 1.5), &x, 1);
+    x = leaf(tg_from_f32(F32(-2, 0.5, 3), TG_SHAPE(1, 3)));
+    check("clamp_min expanded", tg_clamp_min(tg_expand(x, TG_SHAPE(2, 3)), 0.5), &x, 1);
+    x = leaf(tg_scalar(0.25));
+    check("clamp_max 0-dim", tg_clamp_max(x, 0.5), &x, 1);
+    x = leaf(tg_zeros(TG_SHAPE(0, 2), TG_F32));
+    check("clamp empty", tg_clamp(x, 0, 1), &x, 1);
+    x = leaf(tg_from_f32(F32(-2, 0.5, 3, 1, -0.5, 2), TG_SHAPE(2, 3)));
+    second_order("clamp times x", tg_mul(tg_clamp(x, -1, 1.5), x), &x, 1);
+    x = leaf(tg_from_f32(F32(-2, 0.5, 3, 1, -0.5, 2), TG_SHAPE(2, 3)));
+    tg_tensor *c = tg_clamp_min(x, 0);
+    second_order("clamp_min squared", tg_mul(c, c), &x, 1);
+    tg_scope_end();
+
+    /* In place. */
+    tg_scope_begin();
+    x = leaf(tg_from_f32(F32(-2, 0.5, 3, 1, -0.5, 2), TG_SHAPE(2, 3)));
+    check("clamp_ non-leaf", tg_clamp_(tg_mul_scalar(x, 2), -1, 1.5), &x, 1);
+    x = leaf(tg_from_f32(F32(-2, 0.5, 3, 1, -0.5, 2), TG_SHAPE(2, 3)));
+    check("clamp_min_ non-leaf", tg_clamp_min_(tg_mul_scalar(x, 2), 0), &x, 1);
+    x = leaf(tg_from_f32(F32(-2, 0.5, 3, 1, -0.5, 2), TG_SHAPE(2, 3)));
+    check("clamp_max_ non-leaf", tg_clamp_max_(tg_mul_scalar(x, 2), 0), &x, 1);
+    x = leaf(tg_from_f32(F32(-2, 0.5, 3, 1, -0.5, 2), TG_SHAPE(2, 3)));
+    tg_tensor *y = tg_mul_scalar(x, 1);
+    tg_clamp_(tg_select(y, 0, 1), 0, 2);
+    check("clamp_ view", tg_mul(y, y), &x, 1);
+    dt("clamp_ leaf", tg_clamp_(x, 0, 1));
+    dt("clamp_ i64 float bound", tg_clamp_(tg_clone(ops[IA]), 0.5, NAN));
+    dt("clamp_min_ i32 float bound", tg_clamp_min_(tg_clone(ops[IB]), 0.5));
+    dt("clamp_max_ bool", tg_clamp_max_(tg_clone(ops[BA]), 0));
+    dt("clamp_ no bound", tg_clamp_(tg_clone(ops[FA]), NAN, NAN));
+    y = tg_clone(ops[IA]);
+    dt("clamp_ i64", tg_clamp_(y, 0, 1));
+    dt("clamp_ i64 after", y);
+    y = tg_clone(ops[FT]);
+    dt("clamp_min_ transposed", tg_clamp_min_(y, 0));
+    dt("clamp_max_ expanded", tg_clamp_max_(tg_expand(tg_zeros(TG_SHAPE(1, 3), TG_F32), TG_SHAPE(2, 3)), 0));
+    /* clamp saves its input: changing it afterwards fails backward. */
+    x = leaf(tg_from_f32(F32(-2, 0.5, 3), TG_SHAPE(3)));
+    y = tg_mul_scalar(x, 1);
+    tg_tensor *z = tg_clamp(y, 0, 1);
+    tg_add_scalar_(y, 1);
+    check("clamp input changed", z, &x, 1);
+    tg_scope_end();
+}
+
+/* ---------------------------------------------------------- masked_fill */
+
+static void masked_fill_tests(void)
+{
+    tg_scope_begin();
+    tg_tensor *row = tg_from_bool(BOOL(true, false, true), TG_SHAPE(1, 3));
+    tg_tensor *col = tg_from_bool(BOOL(false, true), TG_SHAPE(2, 1));
+    tg_tensor *m23 = tg_from_bool(BOOL(false, true, true, false, false, true), TG_SHAPE(2, 3));
+    const struct { const char *name; tg_tensor *mask; } MASKS[] = {
+        {"row", row}, {"col", col}, {"m23", m23}, {"ba", ops[BA]},
+        {"int01", tg_from_i64(I64(0, 1, 1), TG_SHAPE(3))},
+        {"int32 01", tg_from_i32(I32(1, 0, 1), TG_SHAPE(3))},
+        {"int2", tg_from_i64(I64(0, 2, 1), TG_SHAPE(3))},
+        {"float", tg_from_f32(F32(1, 0, 1), TG_SHAPE(3))},
+        {"0-dim", tg_from_bool(BOOL(true), TG_SHAPE())},
+        {"empty", tg_zeros(TG_SHAPE(0, 1), TG_BOOL)},
+        {"bad", tg_from_bool(BOOL(true, false), TG_SHAPE(2))},
+    };
+    static const double VALUES[] = {9, -0.5, INFINITY, NAN, 3e9, 1e39};
+    char label[160];
+    for (int o = 0; o < BAD; o++)
+        for (size_t m = 0; m < sizeof MASKS / sizeof MASKS[0]; m++)
+            for (size_t v = 0; v < sizeof VALUES / sizeof VALUES[0]; v++) {
+                if (v > 1 && m != 0) continue;   /* the values' conversions once, with one mask */
+                snprintf(label, sizeof label, "masked_fill %s %s %g", NAMES[o], MASKS[m].name, VALUES[v]);
+                dt(label, tg_masked_fill(ops[o], MASKS[m].mask, VALUES[v]));
+            }
+
+    tg_tensor *x = leaf(tg_from_f32(F32(-2, 0.5, 3, 1, -0.5, 2), TG_SHAPE(2, 3)));
+    check("masked_fill grad", tg_masked_fill(x, m23, 2.5), &x, 1);
+    x = leaf(tg_from_f32(F32(-2, 0.5, 3), TG_SHAPE(3)));
+    check("masked_fill broadcast grad", tg_masked_fill(x, col, -1), &x, 1);
+    x = leaf64(tg_from_f32(F32(-2, 0.5, 3, 1, -0.5, 2), TG_SHAPE(3, 2)));
+    check("masked_fill f64 transposed", tg_masked_fill(tg_transpose(x, 0, 1), row, 0), &x, 1);
+    x = leaf(tg_from_f32(F32(-2, 0.5, 3, 1, -0.5, 2), TG_SHAPE(2, 3)));
+    tg_tensor *c = tg_masked_fill(x, m23, 1);
+    second_order("masked_fill squared", tg_mul(c, c), &x, 1);
+
+    x = leaf(tg_from_f32(F32(-2, 0.5, 3, 1, -0.5, 2), TG_SHAPE(2, 3)));
+    check("masked_fill_ non-leaf", tg_masked_fill_(tg_mul_scalar(x, 2), row, 7), &x, 1);
+    x = leaf(tg_from_f32(F32(-2, 0.5, 3, 1, -0.5, 2), TG_SHAPE(2, 3)));
+    tg_tensor *y = tg_mul_scalar(x, 1);
+    tg_masked_fill_(tg_select(y, 1, 0), tg_from_bool(BOOL(true, false), TG_SHAPE(2)), 4);
+    check("masked_fill_ view", tg_mul(y, x), &x, 1);
+    dt("masked_fill_ leaf", tg_masked_fill_(x, row, 1));
+    dt("masked_fill_ grows", tg_masked_fill_(tg_ones(TG_SHAPE(3), TG_F32), m23, 1));
+    y = tg_clone(ops[IA]);
+    dt("masked_fill_ i64 fraction", tg_masked_fill_(y, row, 2.75));
+    y = tg_clone(ops[IA]);
+    dt("masked_fill_ i64 overflow", tg_masked_fill_(y, row, 1e19));
+    dt("masked_fill_ i64 after overflow", y);
+    dt("masked_fill_ bad mask", tg_masked_fill_(y, MASKS[6].mask, 1));
+    dt("masked_fill_ expanded", tg_masked_fill_(tg_expand(tg_zeros(TG_SHAPE(1, 3), TG_F32), TG_SHAPE(2, 3)), row, 1));
+    y = tg_clone(ops[FT]);
+    dt("masked_fill_ transposed", tg_masked_fill_(y, col, 5));
+    tg_scope_end();
+}
+
 int main(void)
 {
     make_operands();
     comparison_tests();
+    clamp_tests();
+    masked_fill_tests();
     return 0;
 }

@@ -3,7 +3,7 @@
 # functions: values, result dtypes and strides on broadcast, transposed,
 # expanded, 0-dim, zero-size, f64, integer and bool inputs, gradients and
 # graphs, in-place twins and PyTorch's errors.
-from oracle import check, leaf
+from oracle import leaf, tree, weights
 import math
 import torch
 
@@ -64,3 +64,166 @@ dt("gt of leaf", lambda: torch.gt(x, 1.5))
 dt("eq of leaf", lambda: torch.eq(x, x))
 dt("isnan of leaf", lambda: torch.isnan(x))
 dt("logical_not of leaf", lambda: torch.logical_not(x * 2))
+
+
+def chk(label, make):
+    """check(), with the error of a failed call or backward."""
+    try:
+        out, leaves = make()
+    except RuntimeError as e:
+        print(f"{label}: error: {e}")
+        return
+    print(label + ":", out)
+    print(label, "grad_fn:", tree(out.grad_fn))
+    try:
+        out.backward(weights(out))
+    except RuntimeError as e:
+        # tensorgrad has no anomaly mode: the hint naming it is dropped
+        print(f"{label} backward error: {str(e).split(' Hint:')[0]}")
+        return
+    for i, l in enumerate(leaves):
+        print(f"{label} grad{i}:", l.grad)
+
+
+def second_order(label, out, leaves):
+    grads = torch.autograd.grad(out, leaves, weights(out), create_graph=True)
+    total = None
+    for i, gr in enumerate(grads):
+        print(f"{label} grad{i}:", gr)
+        print(f"{label} grad{i} grad_fn:", tree(gr.grad_fn))
+        s = (gr * gr).sum()
+        total = s if total is None else total + s
+    second = torch.autograd.grad(total, leaves, allow_unused=True)
+    for i, s in enumerate(second):
+        print(f"{label} second{i}:", s)
+
+
+def f32(*v, shape=None, dtype=torch.float32):
+    """A leaf requiring grad (not a view) of these values."""
+    t = torch.tensor(v, dtype=dtype)
+    return (t.reshape(shape).clone() if shape else t).requires_grad_()
+
+
+def f64(*v, shape=None):
+    return f32(*v, shape=shape, dtype=torch.float64)
+
+
+def num(x):
+    """A double as the C side passes it: whole numbers are Python ints."""
+    return int(x) if math.isfinite(x) and x == math.floor(x) and abs(x) < 2**62 else x
+
+
+def opt(x):
+    return None if math.isnan(x) else num(x)
+
+
+# clamp
+names = list(ops)[:-1]
+B = [(-1, 2), (nan, 1), (0.5, nan), (3, 2), (0, 2.5), (nan, nan), (nan, 3e9)]
+for o in names:
+    for lo, hi in B:
+        dt(f"clamp {o} {g(lo)} {g(hi)}", lambda: torch.clamp(ops[o], opt(lo), opt(hi)))
+for o in names:
+    for b in [0, 1.5, -inf, nan, 3e9]:
+        dt(f"clamp_min {o} {g(b)}", lambda: torch.clamp_min(ops[o], num(b)))
+        dt(f"clamp_max {o} {g(b)}", lambda: torch.clamp_max(ops[o], num(b)))
+
+X6 = (-2, -1, 0, 1, 2, nan)
+Y6 = (-2, 0.5, 3, 1, -0.5, 2)
+chk("clamp grad", lambda: (torch.clamp(x := f32(*X6, shape=(2, 3)), -1, 1), [x]))
+chk("clamp max-only grad", lambda: (torch.clamp(x := f32(*X6, shape=(2, 3)), None, 1), [x]))
+chk("clamp_min grad", lambda: (torch.clamp_min(x := f32(*X6, shape=(2, 3)), 0), [x]))
+chk("clamp_max grad", lambda: (torch.clamp_max(x := f32(*X6, shape=(2, 3)), 0), [x]))
+chk("clamp crossed bounds grad", lambda: (torch.clamp(x := f32(-2, -1, 0, 1, 2, 3, shape=(2, 3)), 2, 0), [x]))
+chk("clamp f64 transposed", lambda: (torch.clamp((x := f64(*Y6, shape=(3, 2))).transpose(0, 1), -1, 1.5), [x]))
+chk("clamp_min expanded", lambda: (torch.clamp_min((x := f32(-2, 0.5, 3, shape=(1, 3))).expand(2, 3), 0.5), [x]))
+chk("clamp_max 0-dim", lambda: (torch.clamp_max(x := torch.tensor(0.25, requires_grad=True), 0.5), [x]))
+chk("clamp empty", lambda: (torch.clamp(x := torch.zeros(0, 2, requires_grad=True), 0, 1), [x]))
+x = f32(*Y6, shape=(2, 3))
+second_order("clamp times x", torch.clamp(x, -1, 1.5) * x, [x])
+x = f32(*Y6, shape=(2, 3))
+c = torch.clamp_min(x, 0)
+second_order("clamp_min squared", c * c, [x])
+
+chk("clamp_ non-leaf", lambda: ((x := f32(*Y6, shape=(2, 3))).mul(2).clamp_(-1, 1.5), [x]))
+chk("clamp_min_ non-leaf", lambda: ((x := f32(*Y6, shape=(2, 3))).mul(2).clamp_min_(0), [x]))
+chk("clamp_max_ non-leaf", lambda: ((x := f32(*Y6, shape=(2, 3))).mul(2).clamp_max_(0), [x]))
+
+
+def clamp_view():
+    x = f32(*Y6, shape=(2, 3))
+    y = x * 1
+    y.select(0, 1).clamp_(0, 2)
+    return y * y, [x]
+
+
+chk("clamp_ view", clamp_view)
+x = f32(*Y6, shape=(2, 3))
+dt("clamp_ leaf", lambda: x.clamp_(0, 1))
+dt("clamp_ i64 float bound", lambda: ops["ia"].clone().clamp_(0.5, None))
+dt("clamp_min_ i32 float bound", lambda: ops["ib"].clone().clamp_min_(0.5))
+dt("clamp_max_ bool", lambda: ops["ba"].clone().clamp_max_(0))
+dt("clamp_ no bound", lambda: ops["fa"].clone().clamp_(None, None))
+y = ops["ia"].clone()
+dt("clamp_ i64", lambda: y.clamp_(0, 1))
+dt("clamp_ i64 after", lambda: y)
+y = ops["ft"].clone()
+dt("clamp_min_ transposed", lambda: y.clamp_min_(0))
+dt("clamp_max_ expanded", lambda: torch.zeros(1, 3).expand(2, 3).clamp_max_(0))
+
+
+def clamp_input_changed():
+    x = f32(-2, 0.5, 3)
+    y = x * 1
+    z = torch.clamp(y, 0, 1)
+    y.add_(1)
+    return z, [x]
+
+
+chk("clamp input changed", clamp_input_changed)
+
+# masked_fill
+row = torch.tensor([[True, False, True]])
+col = torch.tensor([[False], [True]])
+m23 = torch.tensor([[False, True, True], [False, False, True]])
+MASKS = [("row", row), ("col", col), ("m23", m23), ("ba", ops["ba"]), ("int01", torch.tensor([0, 1, 1])),
+         ("int32 01", torch.tensor([1, 0, 1], dtype=torch.int32)), ("int2", torch.tensor([0, 2, 1])),
+         ("float", torch.tensor([1.0, 0, 1])), ("0-dim", torch.tensor(True)), ("empty", torch.zeros(0, 1, dtype=torch.bool)),
+         ("bad", torch.tensor([True, False]))]
+VALUES = [9, -0.5, inf, nan, 3e9, 1e39]
+for o in names:
+    for m, (mname, mask) in enumerate(MASKS):
+        for v, value in enumerate(VALUES):
+            if v > 1 and m != 0:
+                continue
+            dt(f"masked_fill {o} {mname} {g(value)}", lambda: torch.masked_fill(ops[o], mask, num(value)))
+
+chk("masked_fill grad", lambda: (torch.masked_fill(x := f32(*Y6, shape=(2, 3)), m23, 2.5), [x]))
+chk("masked_fill broadcast grad", lambda: (torch.masked_fill(x := f32(-2, 0.5, 3), col, -1), [x]))
+chk("masked_fill f64 transposed", lambda: (torch.masked_fill((x := f64(*Y6, shape=(3, 2))).transpose(0, 1), row, 0), [x]))
+x = f32(*Y6, shape=(2, 3))
+c = torch.masked_fill(x, m23, 1)
+second_order("masked_fill squared", c * c, [x])
+chk("masked_fill_ non-leaf", lambda: ((x := f32(*Y6, shape=(2, 3))).mul(2).masked_fill_(row, 7), [x]))
+
+
+def masked_fill_view():
+    x = f32(*Y6, shape=(2, 3))
+    y = x * 1
+    y.select(1, 0).masked_fill_(torch.tensor([True, False]), 4)
+    return y * x, [x]
+
+
+chk("masked_fill_ view", masked_fill_view)
+x = f32(*Y6, shape=(2, 3))
+dt("masked_fill_ leaf", lambda: x.masked_fill_(row, 1))
+dt("masked_fill_ grows", lambda: torch.ones(3).masked_fill_(m23, 1))
+y = ops["ia"].clone()
+dt("masked_fill_ i64 fraction", lambda: y.masked_fill_(row, 2.75))
+y = ops["ia"].clone()
+dt("masked_fill_ i64 overflow", lambda: y.masked_fill_(row, 1e19))
+dt("masked_fill_ i64 after overflow", lambda: y)
+dt("masked_fill_ bad mask", lambda: y.masked_fill_(MASKS[6][1], 1))
+dt("masked_fill_ expanded", lambda: torch.zeros(1, 3).expand(2, 3).masked_fill_(row, 1))
+y = ops["ft"].clone()
+dt("masked_fill_ transposed", lambda: y.masked_fill_(col, 5))

@@ -253,6 +253,20 @@ tg_tensor *tg_clamp_max_(tg_tensor *t, double max);
    ones) holds, broadcasting the two; value converted to t's dtype. */
 tg_tensor *tg_masked_fill(const tg_tensor *t, const tg_tensor *mask, double value);
 tg_tensor *tg_masked_fill_(tg_tensor *t, const tg_tensor *mask, double value);
+/* Pointwise functions of two tensors, broadcasting and promoting; integer
+   inputs give float but for fmod and remainder, whose integer divisors must
+   not be zero. fmod's remainder has a's sign, remainder's b's (Python's %);
+   xlogy(a, b) = a log(b), 0 where a is 0 (unless b is NaN). */
+tg_tensor *tg_atan2(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_fmod(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_remainder(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_hypot(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_xlogy(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_atan2_(tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_fmod_(tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_remainder_(tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_hypot_(tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_xlogy_(tg_tensor *a, const tg_tensor *b);
 
 /* ------------------------------- linear algebra, creation and random */
 

@@ -319,6 +319,18 @@ FN(f_clamp_max_, tg_mul(tg_clamp_max_(copy_of(x[0]), 0.65), x[0]))
 FN(f_masked_fill, tg_mul(tg_masked_fill(x[0], COND23, 0.5), x[1]))
 FN(f_masked_fill_bcast, tg_mul(tg_masked_fill(x[0], COND23, -1), x[0]))
 FN(f_masked_fill_, tg_mul(tg_masked_fill_(copy_of(x[0]), bools((const bool[]){true, false, true}, TG_SHAPE(3)), 2), x[0]))
+FN(f_atan2, tg_atan2(x[0], x[1]))
+FN(f_xlogy, tg_xlogy(x[0], x[1]))
+FN(f_hypot, tg_hypot(x[0], x[1]))
+FN(f_fmod, tg_mul(tg_fmod(x[0], x[1]), x[1]))
+FN(f_remainder, tg_mul(tg_remainder(x[0], x[1]), x[1]))
+FN(f_atan2_, tg_atan2_(copy_of(x[0]), x[1]))
+FN(f_xlogy_, tg_xlogy_(copy_of(x[0]), x[1]))
+FN(f_hypot_, tg_hypot_(copy_of(x[0]), x[1]))
+FN(f_fmod_, tg_mul(tg_fmod_(copy_of(x[0]), x[1]), x[1]))
+FN(f_remainder_, tg_mul(tg_remainder_(copy_of(x[0]), x[1]), x[1]))
+FN(f_c_xlogy, tg_xlogy(C23, x[0]))
+FN(f_fmod_c, tg_fmod(x[0], CP3))
 
 /* functions: linear algebra, creation and random */
 
@@ -538,6 +550,18 @@ static const gc_case CASES[] = {
     C2("masked_fill", f_masked_fill, A23T, A3),
     C1("masked_fill broadcast", f_masked_fill_bcast, A3),
     C1("masked_fill_", f_masked_fill_, A23T),
+    C2("atan2", f_atan2, A23T, A3),
+    C2("xlogy", f_xlogy, A23T, IN(1, S(3), POSITIVE, false)),
+    C2("hypot", f_hypot, A3, Z23T),
+    C2("fmod", f_fmod, A23T, IN(1, S(3), POSITIVE, false)),
+    C2("remainder", f_remainder, A23, P23T),
+    C2("atan2_", f_atan2_, A23T, A3),
+    C2("xlogy_", f_xlogy_, A23, P23T),
+    C2("hypot_", f_hypot_, Z23T, A3),
+    C2("fmod_", f_fmod_, A23, P23T),
+    C2("remainder_", f_remainder_, A23T, IN(1, S(3), POSITIVE, false)),
+    C1("constant xlogy", f_c_xlogy, IN(1, S(3), POSITIVE, false)),
+    C1("fmod constant", f_fmod_c, A23T),
 
     /* linear algebra, creation and random */
 };

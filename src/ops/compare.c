@@ -67,3 +67,13 @@ static tg_tensor *abs_against_inf(const char *fn, tg_binary_kernel k, tg_binary_
 
 tg_tensor *tg_isinf(const tg_tensor *t) { return abs_against_inf(__func__, TG_BIN_EQ, TG_BIN_NE, t); }
 tg_tensor *tg_isfinite(const tg_tensor *t) { return abs_against_inf(__func__, TG_BIN_LT, TG_BIN_EQ, t); }
+
+int tg__any_nonzero(const tg_tensor *t)
+{
+    tg_tensor *set = tg__compare_scalar(TG_BIN_NE, t, 0);
+    if (!set) return -1;
+    /* a new result is dense: its elements are all of its storage */
+    for (int64_t i = 0, count = tg_numel(set); i < count; i++)
+        if (((const bool *)tg__ptr(set))[i]) return 1;
+    return 0;
+}

@@ -82,6 +82,8 @@ tg_tensor *tg__zeros_strided(tg_dtype dt, const tg_strided *s);
 int tg__check_scalar_fits(double v, tg_dtype dt);
 /* clamp's result dtype for these bounds (NULL: none). */
 tg_dtype tg__clamp_dtype(const tg_tensor *t, const double *min, const double *max);
+/* Whether t has a nonzero element: 1, 0, or -1 with an error. */
+int tg__any_nonzero(const tg_tensor *t);
 
 /* linear algebra, creation and random */
 

@@ -109,13 +109,11 @@ static const tg_tensor *bool_mask(const tg_tensor *mask, bool empty)
 {
     if (mask->dtype == TG_BOOL) return mask;
     if (tg__is_floating(mask->dtype) || empty) return tg_zeros(mask->shape, mask->ndim, TG_BOOL);
-    tg_tensor *zero = tg__compare_scalar(TG_BIN_EQ, mask, 0), *one = tg__compare_scalar(TG_BIN_EQ, mask, 1);
-    tg_tensor *ok = zero && one ? tg__binary_kernel(TG_BIN_LOGICAL_OR, zero, one, TG_BOOL) : NULL;
-    if (!ok) return NULL;
-    /* ok is dense: its numel elements are all of its storage */
-    for (int64_t i = 0, count = tg_numel(ok); i < count; i++)
-        if (!((const bool *)tg__ptr(ok))[i]) return tg__fail(TG_E_INVALID, "Mask tensor can take 0 and 1 values only");
-    return tg__compare_scalar(TG_BIN_NE, mask, 0);
+    tg_tensor *not0 = tg__compare_scalar(TG_BIN_NE, mask, 0), *not1 = tg__compare_scalar(TG_BIN_NE, mask, 1);
+    tg_tensor *bad = not0 && not1 ? tg__binary_kernel(TG_BIN_LOGICAL_AND, not0, not1, TG_BOOL) : NULL;
+    int any = bad ? tg__any_nonzero(bad) : -1;
+    if (any) return any < 0 ? NULL : tg__fail(TG_E_INVALID, "Mask tensor can take 0 and 1 values only");
+    return not0;
 }
 
 /* t (broadcast with mask) with value where mask holds: a new contiguous

@@ -108,10 +108,10 @@ static void comparison_tests(void)
 
 /* --------------------------------------------------------------- clamp */
 
-/* d(out)/d(leaves) with create_graph, its graph, then the second
-   derivative through it, as "<label> grad", "<label> grad grad_fn" and
-   "<label> second<i>". */
-static void second_order(const char *label, tg_tensor *out, tg_tensor *const *leaves, int n)
+/* d(out)/d(leaves) with create_graph (and its graph, with show_graph),
+   then the second derivative through it, as "<label> grad<i>", "<label>
+   grad<i> grad_fn" and "<label> second<i>". */
+static void second_order(const char *label, tg_tensor *out, tg_tensor *const *leaves, int n, bool show_graph)
 {
     char l[160];
     tg_tensor *grads[3];
@@ -124,7 +124,7 @@ static void second_order(const char *label, tg_tensor *out, tg_tensor *const *le
     for (int i = 0; i < n; i++) {
         snprintf(l, sizeof l, "%s grad%d", label, i);
         show(l, grads[i]);
-        graph(l, grads[i]);
+        if (show_graph) graph(l, grads[i]);
         tg_tensor *s = tg_sum(tg_mul(grads[i], grads[i]));
         total = total ? tg_add(total, s) : s;
     }
@@ -178,10 +178,10 @@ static void clamp_tests(void)
     x = leaf(tg_zeros(TG_SHAPE(0, 2), TG_F32));
     check("clamp empty", tg_clamp(x, 0, 1), &x, 1);
     x = leaf(tg_from_f32(F32(-2, 0.5, 3, 1, -0.5, 2), TG_SHAPE(2, 3)));
-    second_order("clamp times x", tg_mul(tg_clamp(x, -1, 1.5), x), &x, 1);
+    second_order("clamp times x", tg_mul(tg_clamp(x, -1, 1.5), x), &x, 1, true);
     x = leaf(tg_from_f32(F32(-2, 0.5, 3, 1, -0.5, 2), TG_SHAPE(2, 3)));
     tg_tensor *c = tg_clamp_min(x, 0);
-    second_order("clamp_min squared", tg_mul(c, c), &x, 1);
+    second_order("clamp_min squared", tg_mul(c, c), &x, 1, true);
     tg_scope_end();
 
     /* In place. */
@@ -252,7 +252,7 @@ static void masked_fill_tests(void)
     check("masked_fill f64 transposed", tg_masked_fill(tg_transpose(x, 0, 1), row, 0), &x, 1);
     x = leaf(tg_from_f32(F32(-2, 0.5, 3, 1, -0.5, 2), TG_SHAPE(2, 3)));
     tg_tensor *c = tg_masked_fill(x, m23, 1);
-    second_order("masked_fill squared", tg_mul(c, c), &x, 1);
+    second_order("masked_fill squared", tg_mul(c, c), &x, 1, true);
 
     x = leaf(tg_from_f32(F32(-2, 0.5, 3, 1, -0.5, 2), TG_SHAPE(2, 3)));
     check("masked_fill_ non-leaf", tg_masked_fill_(tg_mul_scalar(x, 2), row, 7), &x, 1);
@@ -274,11 +274,93 @@ static void masked_fill_tests(void)
     tg_scope_end();
 }
 
+/* ------------------------------------------- atan2 fmod remainder hypot xlogy */
+
+typedef tg_tensor *(*inplace_fn)(tg_tensor *, const tg_tensor *);
+static const struct { const char *name; binary_fn f; inplace_fn inplace; } FUNCTIONS[] = {
+    {"atan2", tg_atan2, tg_atan2_}, {"fmod", tg_fmod, tg_fmod_}, {"remainder", tg_remainder, tg_remainder_},
+    {"hypot", tg_hypot, tg_hypot_}, {"xlogy", tg_xlogy, tg_xlogy_},
+};
+
+static void function_tests(void)
+{
+    char label[160];
+    tg_scope_begin();
+    tg_tensor *signs_a = tg_from_f32(F32(-3, 3, -3, 3, 1, 1, -1, 0, 0, -0.0, INFINITY, NAN), TG_SHAPE(12));
+    tg_tensor *signs_b = tg_from_f32(F32(2, -2, -2, 2, 0, INFINITY, INFINITY, 0, NAN, -1, 2, 1), TG_SHAPE(12));
+    tg_tensor *int_a = tg_from_i64(I64(-7, 7, -7, 7, 0, 5), TG_SHAPE(6));
+    tg_tensor *int_b = tg_from_i64(I64(2, -2, -2, 2, 3, -1), TG_SHAPE(6));
+    tg_tensor *int_zero = tg_from_i32(I32(1, 0, 2), TG_SHAPE(3));
+    for (size_t i = 0; i < sizeof FUNCTIONS / sizeof FUNCTIONS[0]; i++) {
+        binary_fn f = FUNCTIONS[i].f;
+        for (int p = 0; p < N_PAIRS; p++) {
+            snprintf(label, sizeof label, "%s %s %s", FUNCTIONS[i].name, NAMES[PAIRS[p][0]], NAMES[PAIRS[p][1]]);
+            dt(label, f(ops[PAIRS[p][0]], ops[PAIRS[p][1]]));
+        }
+        snprintf(label, sizeof label, "%s signs", FUNCTIONS[i].name);
+        dt(label, f(signs_a, signs_b));
+        snprintf(label, sizeof label, "%s integers", FUNCTIONS[i].name);
+        dt(label, f(int_a, int_b));
+        snprintf(label, sizeof label, "%s integer zero", FUNCTIONS[i].name);
+        dt(label, f(ops[IA], int_zero));
+        snprintf(label, sizeof label, "%s empty integer zero", FUNCTIONS[i].name);
+        dt(label, f(tg_zeros(TG_SHAPE(0, 3), TG_I64), int_zero));
+        snprintf(label, sizeof label, "%s bool int", FUNCTIONS[i].name);
+        dt(label, f(ops[BA], tg_from_i64(I64(1, 2, 3), TG_SHAPE(3))));
+
+        tg_tensor *x = leaf(tg_from_f32(F32(1.5, -2, 3, 0.25, -0.75, 2.5), TG_SHAPE(2, 3)));
+        tg_tensor *y = leaf(tg_from_f32(F32(0.5, 1.25, -2), TG_SHAPE(3)));
+        snprintf(label, sizeof label, "%s grad", FUNCTIONS[i].name);
+        check(label, f(x, y), (tg_tensor *[]){x, y}, 2);
+        tg_tensor *x64 = leaf64(tg_from_f32(F32(1.5, -2, 3, 0.25, -0.75, 2.5), TG_SHAPE(3, 2)));
+        tg_tensor *y64 = leaf(tg_from_f32(F32(0.5, 1.25, 2), TG_SHAPE(3, 1)));
+        snprintf(label, sizeof label, "%s f64 transposed grad", FUNCTIONS[i].name);
+        check(label, f(tg_transpose(x64, 0, 1), tg_expand(tg_transpose(y64, 0, 1), TG_SHAPE(2, 3))),
+              (tg_tensor *[]){x64, y64}, 2);
+        tg_tensor *x0 = leaf(tg_scalar(0.75));
+        tg_tensor *y1 = leaf(tg_from_f32(F32(2, 0.5), TG_SHAPE(2)));
+        snprintf(label, sizeof label, "%s 0-dim grad", FUNCTIONS[i].name);
+        check(label, f(x0, y1), (tg_tensor *[]){x0, y1}, 2);
+        x = leaf(tg_from_f32(F32(1.5, -2, 3), TG_SHAPE(3)));
+        snprintf(label, sizeof label, "%s left-only grad", FUNCTIONS[i].name);
+        check(label, f(x, tg_from_f32(F32(0.5, 1.25, -2), TG_SHAPE(3))), &x, 1);
+        y = leaf(tg_from_f32(F32(0.5, 1.25, -2), TG_SHAPE(3)));
+        snprintf(label, sizeof label, "%s right-only grad", FUNCTIONS[i].name);
+        check(label, f(tg_from_f32(F32(1.5, -2, 3), TG_SHAPE(3)), y), &y, 1);
+        x = leaf(tg_from_f32(F32(1.5, -2, 3), TG_SHAPE(3)));
+        y = leaf(tg_from_f32(F32(0.5, 1.25, -2), TG_SHAPE(3)));
+        snprintf(label, sizeof label, "%s second", FUNCTIONS[i].name);
+        second_order(label, tg_mul(f(x, y), tg_mul(x, y)), (tg_tensor *[]){x, y}, 2, false);
+
+        inplace_fn f_ = FUNCTIONS[i].inplace;
+        x = leaf(tg_from_f32(F32(1.5, -2, 3, 0.25, -0.75, 2.5), TG_SHAPE(2, 3)));
+        y = leaf(tg_from_f32(F32(0.5, 1.25, -2), TG_SHAPE(3)));
+        snprintf(label, sizeof label, "%s_ non-leaf", FUNCTIONS[i].name);
+        check(label, f_(tg_mul_scalar(x, 1), y), (tg_tensor *[]){x, y}, 2);
+        snprintf(label, sizeof label, "%s_ leaf", FUNCTIONS[i].name);
+        dt(label, f_(x, y));
+        snprintf(label, sizeof label, "%s_ i64 by f32", FUNCTIONS[i].name);
+        dt(label, f_(tg_clone(ops[IA]), ops[FB]));
+        snprintf(label, sizeof label, "%s_ i64 by i32", FUNCTIONS[i].name);
+        dt(label, f_(tg_clone(ops[IA]), tg_from_i32(I32(3, -2, 5), TG_SHAPE(3))));
+        snprintf(label, sizeof label, "%s_ grows", FUNCTIONS[i].name);
+        dt(label, f_(tg_clone(ops[FB]), ops[FA]));
+        snprintf(label, sizeof label, "%s_ f32 by f64", FUNCTIONS[i].name);
+        dt(label, f_(tg_clone(ops[FT]), ops[F64V]));
+        /* (PyTorch's fmod_ has written part of self when it fails; this
+           library's leaves it as it was.) */
+        snprintf(label, sizeof label, "%s_ i64 by zero", FUNCTIONS[i].name);
+        dt(label, f_(tg_clone(ops[IA]), int_zero));
+    }
+    tg_scope_end();
+}
+
 int main(void)
 {
     make_operands();
     comparison_tests();
     clamp_tests();
     masked_fill_tests();
+    function_tests();
     return 0;
 }

@@ -85,12 +85,13 @@ def chk(label, make):
         print(f"{label} grad{i}:", l.grad)
 
 
-def second_order(label, out, leaves):
+def second_order(label, out, leaves, show_graph=True):
     grads = torch.autograd.grad(out, leaves, weights(out), create_graph=True)
     total = None
     for i, gr in enumerate(grads):
         print(f"{label} grad{i}:", gr)
-        print(f"{label} grad{i} grad_fn:", tree(gr.grad_fn))
+        if show_graph:
+            print(f"{label} grad{i} grad_fn:", tree(gr.grad_fn))
         s = (gr * gr).sum()
         total = s if total is None else total + s
     second = torch.autograd.grad(total, leaves, allow_unused=True)
@@ -227,3 +228,38 @@ dt("masked_fill_ bad mask", lambda: y.masked_fill_(MASKS[6][1], 1))
 dt("masked_fill_ expanded", lambda: torch.zeros(1, 3).expand(2, 3).masked_fill_(row, 1))
 y = ops["ft"].clone()
 dt("masked_fill_ transposed", lambda: y.masked_fill_(col, 5))
+
+# atan2 fmod remainder hypot xlogy
+signs_a = torch.tensor([-3, 3, -3, 3, 1, 1, -1, 0, 0, -0.0, inf, nan])
+signs_b = torch.tensor([2, -2, -2, 2, 0, inf, inf, 0, nan, -1, 2, 1])
+int_a = torch.tensor([-7, 7, -7, 7, 0, 5])
+int_b = torch.tensor([2, -2, -2, 2, 3, -1])
+int_zero = torch.tensor([1, 0, 2], dtype=torch.int32)
+FUNCTIONS = [("atan2", torch.atan2), ("fmod", torch.fmod), ("remainder", torch.remainder), ("hypot", torch.hypot),
+             ("xlogy", torch.xlogy)]
+for name, f in FUNCTIONS:
+    for a, b in PAIRS:
+        dt(f"{name} {a} {b}", lambda: f(ops[a], ops[b]))
+    dt(f"{name} signs", lambda: f(signs_a, signs_b))
+    dt(f"{name} integers", lambda: f(int_a, int_b))
+    dt(f"{name} integer zero", lambda: f(ops["ia"], int_zero))
+    dt(f"{name} empty integer zero", lambda: f(torch.zeros(0, 3, dtype=torch.int64), int_zero))
+    dt(f"{name} bool int", lambda: f(ops["ba"], torch.tensor([1, 2, 3])))
+    chk(f"{name} grad", lambda: (f(x := f32(1.5, -2, 3, 0.25, -0.75, 2.5, shape=(2, 3)), y := f32(0.5, 1.25, -2)), [x, y]))
+    chk(f"{name} f64 transposed grad",
+        lambda: (f((x := f64(1.5, -2, 3, 0.25, -0.75, 2.5, shape=(3, 2))).transpose(0, 1),
+                   (y := f32(0.5, 1.25, 2, shape=(3, 1))).transpose(0, 1).expand(2, 3)), [x, y]))
+    chk(f"{name} 0-dim grad", lambda: (f(x := torch.tensor(0.75, requires_grad=True), y := f32(2, 0.5)), [x, y]))
+    chk(f"{name} left-only grad", lambda: (f(x := f32(1.5, -2, 3), torch.tensor([0.5, 1.25, -2])), [x]))
+    chk(f"{name} right-only grad", lambda: (f(torch.tensor([1.5, -2, 3]), y := f32(0.5, 1.25, -2)), [y]))
+    x, y = f32(1.5, -2, 3), f32(0.5, 1.25, -2)
+    second_order(f"{name} second", f(x, y) * (x * y), [x, y], False)
+    f_ = getattr(torch.Tensor, name + "_")
+    chk(f"{name}_ non-leaf", lambda: (f_((x := f32(1.5, -2, 3, 0.25, -0.75, 2.5, shape=(2, 3))) * 1,
+                                         y := f32(0.5, 1.25, -2)), [x, y]))
+    dt(f"{name}_ leaf", lambda: f_(x, y))
+    dt(f"{name}_ i64 by f32", lambda: f_(ops["ia"].clone(), ops["fb"]))
+    dt(f"{name}_ i64 by i32", lambda: f_(ops["ia"].clone(), torch.tensor([3, -2, 5], dtype=torch.int32)))
+    dt(f"{name}_ grows", lambda: f_(ops["fb"].clone(), ops["fa"]))
+    dt(f"{name}_ f32 by f64", lambda: f_(ops["ft"].clone(), ops["f64"]))
+    dt(f"{name}_ i64 by zero", lambda: f_(ops["ia"].clone(), int_zero))

@@ -267,6 +267,21 @@ tg_tensor *tg_fmod_(tg_tensor *a, const tg_tensor *b);
 tg_tensor *tg_remainder_(tg_tensor *a, const tg_tensor *b);
 tg_tensor *tg_hypot_(tg_tensor *a, const tg_tensor *b);
 tg_tensor *tg_xlogy_(tg_tensor *a, const tg_tensor *b);
+/* a + weight (end - a), all of one floating dtype, broadcasting. */
+tg_tensor *tg_lerp(const tg_tensor *a, const tg_tensor *end, const tg_tensor *weight);
+tg_tensor *tg_lerp_scalar(const tg_tensor *a, const tg_tensor *end, double weight);
+tg_tensor *tg_lerp_(tg_tensor *a, const tg_tensor *end, const tg_tensor *weight);
+tg_tensor *tg_lerp_scalar_(tg_tensor *a, const tg_tensor *end, double weight);
+/* t + value * a * b and t + value * a / b, broadcasting and promoting. */
+tg_tensor *tg_addcmul(const tg_tensor *t, const tg_tensor *a, const tg_tensor *b, double value);
+tg_tensor *tg_addcdiv(const tg_tensor *t, const tg_tensor *a, const tg_tensor *b, double value);
+tg_tensor *tg_addcmul_(tg_tensor *t, const tg_tensor *a, const tg_tensor *b, double value);
+tg_tensor *tg_addcdiv_(tg_tensor *t, const tg_tensor *a, const tg_tensor *b, double value);
+/* NaN, +inf and -inf replaced by nan, posinf and neginf; a NAN posinf or
+   neginf is PyTorch's None: the dtype's largest or lowest finite value.
+   Integer and bool tensors come back copied. */
+tg_tensor *tg_nan_to_num(const tg_tensor *t, double nan, double posinf, double neginf);
+tg_tensor *tg_nan_to_num_(tg_tensor *t, double nan, double posinf, double neginf);
 
 /* ------------------------------- linear algebra, creation and random */
 

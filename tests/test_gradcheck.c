@@ -331,6 +331,17 @@ FN(f_fmod_, tg_mul(tg_fmod_(copy_of(x[0]), x[1]), x[1]))
 FN(f_remainder_, tg_mul(tg_remainder_(copy_of(x[0]), x[1]), x[1]))
 FN(f_c_xlogy, tg_xlogy(C23, x[0]))
 FN(f_fmod_c, tg_fmod(x[0], CP3))
+FN(f_lerp, tg_mul(tg_lerp(x[0], x[1], x[2]), x[2]))
+FN(f_lerp_scalar, tg_mul(tg_lerp_scalar(x[0], x[1], 0.3), x[1]))
+FN(f_addcmul, tg_addcmul(x[0], x[1], x[2], 1.5))
+FN(f_addcdiv, tg_addcdiv(x[0], x[1], x[2], -0.5))
+FN(f_nan_to_num, tg_mul(tg_nan_to_num(x[0], 0, NAN, NAN), x[0]))
+FN(f_lerp_, tg_mul(tg_lerp_(copy_of(x[0]), x[1], x[2]), x[2]))
+FN(f_lerp_scalar_, tg_mul(tg_lerp_scalar_(copy_of(x[0]), x[1], 0.7), x[1]))
+FN(f_addcmul_, tg_addcmul_(copy_of(x[0]), x[1], x[2], 2))
+FN(f_addcdiv_, tg_addcdiv_(copy_of(x[0]), x[1], x[2], 0.5))
+FN(f_nan_to_num_, tg_mul(tg_nan_to_num_(copy_of(x[0]), 0, NAN, NAN), x[0]))
+FN(f_c_addcmul, tg_addcmul(C23, x[0], C3, 1.5))
 
 /* functions: linear algebra, creation and random */
 
@@ -562,6 +573,17 @@ static const gc_case CASES[] = {
     C2("remainder_", f_remainder_, A23T, IN(1, S(3), POSITIVE, false)),
     C1("constant xlogy", f_c_xlogy, IN(1, S(3), POSITIVE, false)),
     C1("fmod constant", f_fmod_c, A23T),
+    {"lerp", f_lerp, 3, {A23T, A3, IN(2, S(2, 1), ANY, false)}, 0, 0, 0, NULL},
+    C2("lerp_scalar", f_lerp_scalar, A23, A3),
+    {"addcmul", f_addcmul, 3, {A3, A23T, IN(2, S(2, 1), ANY, false)}, 0, 0, 0, NULL},
+    {"addcdiv", f_addcdiv, 3, {A23T, A3, IN(2, S(2, 3), POSITIVE, false)}, 0, 0, 0, NULL},
+    C1("nan_to_num", f_nan_to_num, A23T),
+    {"lerp_", f_lerp_, 3, {A23, A3, IN(0, S(0), ANY, false)}, 0, 0, 0, NULL},
+    C2("lerp_scalar_", f_lerp_scalar_, A23T, A23),
+    {"addcmul_", f_addcmul_, 3, {A23T, A3, A23}, 0, 0, 0, NULL},
+    {"addcdiv_", f_addcdiv_, 3, {A23, A23T, IN(1, S(3), POSITIVE, false)}, 0, 0, 0, NULL},
+    C1("nan_to_num_", f_nan_to_num_, A23),
+    C1("constant addcmul", f_c_addcmul, A3),
 
     /* linear algebra, creation and random */
 };

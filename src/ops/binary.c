@@ -304,8 +304,7 @@ int tg__d_minimum(tg_node *n, tg_tensor *g, tg_tensor **gi) { return extremum_de
 
 /* ---------------------------------------- atan2 xlogy hypot fmod remainder */
 
-/* 1 / (a^2 + b^2), as PyTorch's reciprocal of it. */
-static tg_tensor *reciprocal_of(const tg_tensor *t)
+tg_tensor *tg__reciprocal(const tg_tensor *t)
 {
     tg_tensor *one = t ? tg__scalar_tensor(1, t->dtype) : NULL;
     return one ? tg_div(one, t) : NULL;
@@ -316,7 +315,7 @@ tg_tensor *tg_atan2(const tg_tensor *a, const tg_tensor *b) { return binary(__fu
 int tg__d_atan2(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     tg_tensor *a = SAVED(0), *b = SAVED(1);
-    tg_tensor *recip = a && b ? reciprocal_of(tg_add(tg_mul(a, a), tg_mul(b, b))) : NULL;
+    tg_tensor *recip = a && b ? tg__reciprocal(tg_add(tg_mul(a, a), tg_mul(b, b))) : NULL;
     if (!recip) return -1;
     if (NEED(0)) gi[0] = tg_mul(tg_mul(g, b), recip);
     if (NEED(1)) gi[1] = tg_mul(tg_mul(g, tg_neg(a)), recip);

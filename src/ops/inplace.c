@@ -411,3 +411,52 @@ tg_tensor *tg_masked_fill_(tg_tensor *t, const tg_tensor *mask, double value)
 {
     return inplace_apply(__func__, t, &mask, 1, masked_fill_of, &(fill_args){mask, value}, false, false);
 }
+
+typedef struct lerp_args { const tg_tensor *end, *weight; double scalar; } lerp_args;
+static tg_tensor *lerp_of(const tg_tensor *self, const void *args)
+{
+    const lerp_args *a = args;
+    return a->weight ? tg_lerp(self, a->end, a->weight) : tg_lerp_scalar(self, a->end, a->scalar);
+}
+
+/* lerp_'s derivative reads self for the weight's gradient; lerp_scalar_'s
+   does not. */
+tg_tensor *tg_lerp_(tg_tensor *t, const tg_tensor *end, const tg_tensor *weight)
+{
+    return inplace_apply(__func__, t, (const tg_tensor *[]){end, weight}, 2, lerp_of, &(lerp_args){end, weight, 0},
+                         true, true);
+}
+tg_tensor *tg_lerp_scalar_(tg_tensor *t, const tg_tensor *end, double weight)
+{
+    return inplace_apply(__func__, t, &end, 1, lerp_of, &(lerp_args){end, NULL, weight}, false, true);
+}
+
+typedef struct addc_args { const tg_tensor *a, *b; double value; tg_tensor *(*op)(const tg_tensor *, const tg_tensor *, const tg_tensor *, double); } addc_args;
+static tg_tensor *addc_of(const tg_tensor *self, const void *args)
+{
+    const addc_args *a = args;
+    return a->op(self, a->a, a->b, a->value);
+}
+
+/* Their derivatives do not read self. */
+tg_tensor *tg_addcmul_(tg_tensor *t, const tg_tensor *a, const tg_tensor *b, double value)
+{
+    return inplace_apply(__func__, t, (const tg_tensor *[]){a, b}, 2, addc_of, &(addc_args){a, b, value, tg_addcmul},
+                         false, true);
+}
+tg_tensor *tg_addcdiv_(tg_tensor *t, const tg_tensor *a, const tg_tensor *b, double value)
+{
+    return inplace_apply(__func__, t, (const tg_tensor *[]){a, b}, 2, addc_of, &(addc_args){a, b, value, tg_addcdiv},
+                         false, true);
+}
+
+static tg_tensor *nan_to_num_of(const tg_tensor *self, const void *args)
+{
+    const double *v = args;
+    return tg_nan_to_num(self, v[0], v[1], v[2]);
+}
+
+tg_tensor *tg_nan_to_num_(tg_tensor *t, double nan, double posinf, double neginf)
+{
+    return inplace_apply(__func__, t, NULL, 0, nan_to_num_of, (const double[]){nan, posinf, neginf}, true, true);
+}

@@ -84,6 +84,8 @@ int tg__check_scalar_fits(double v, tg_dtype dt);
 tg_dtype tg__clamp_dtype(const tg_tensor *t, const double *min, const double *max);
 /* Whether t has a nonzero element: 1, 0, or -1 with an error. */
 int tg__any_nonzero(const tg_tensor *t);
+/* 1 / t (differentiable), as PyTorch's reciprocal. */
+tg_tensor *tg__reciprocal(const tg_tensor *t);
 
 /* linear algebra, creation and random */
 

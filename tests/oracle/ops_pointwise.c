@@ -355,6 +355,130 @@ static void function_tests(void)
     tg_scope_end();
 }
 
+/* ------------------------------------------- lerp addcmul addcdiv nan_to_num */
+
+typedef tg_tensor *(*addc_fn)(const tg_tensor *, const tg_tensor *, const tg_tensor *, double);
+typedef tg_tensor *(*addc_inplace_fn)(tg_tensor *, const tg_tensor *, const tg_tensor *, double);
+
+static void ternary_tests(void)
+{
+    char label[160];
+    tg_scope_begin();
+    static const int TRIPLES[][3] = {
+        {FA, FB, FT}, {FT, FE, Z64}, {IA, IB, IA}, {FA, IA, BA}, {BA, BA, BA}, {Z64, FB, FB},
+        {EMPTY, FB, FB}, {F64V, FA, FB}, {IA, IB, FB}, {FA, FB, BAD},
+    };
+    for (size_t k = 0; k < sizeof TRIPLES / sizeof TRIPLES[0]; k++) {
+        const tg_tensor *a = ops[TRIPLES[k][0]], *b = ops[TRIPLES[k][1]], *c = ops[TRIPLES[k][2]];
+        const char *na = NAMES[TRIPLES[k][0]], *nb = NAMES[TRIPLES[k][1]], *nc = NAMES[TRIPLES[k][2]];
+        snprintf(label, sizeof label, "lerp %s %s %s", na, nb, nc);
+        dt(label, tg_lerp(a, b, c));
+        snprintf(label, sizeof label, "lerp_scalar %s %s", na, nb);
+        dt(label, tg_lerp_scalar(a, b, 0.75));
+        snprintf(label, sizeof label, "addcmul %s %s %s", na, nb, nc);
+        dt(label, tg_addcmul(a, b, c, 2));
+        snprintf(label, sizeof label, "addcmul %s %s %s 0.5", na, nb, nc);
+        dt(label, tg_addcmul(a, b, c, 0.5));
+        snprintf(label, sizeof label, "addcdiv %s %s %s", na, nb, nc);
+        dt(label, tg_addcdiv(a, b, c, -1.5));
+    }
+    const tg_tensor *fa = ops[FA], *fb = ops[FB];
+    tg_tensor *fa64 = tg_to(fa, TG_F64);
+    dt("lerp f32 f64 weight", tg_lerp(fa, fa, fa64));
+    dt("lerp f32 f64 end", tg_lerp(fa, fa64, fa));
+    dt("lerp 0-dim weight f64", tg_lerp(fa, fb, ops[Z64]));
+    dt("lerp_scalar ends", tg_lerp_scalar(tg_from_f32(F32(1, 2.5, -3), TG_SHAPE(3)), tg_from_f32(F32(4, -1, 7), TG_SHAPE(3)), 1));
+    dt("lerp weights", tg_lerp(tg_from_f32(F32(1, 2.5, -3, 0), TG_SHAPE(4)), tg_from_f32(F32(4, -1, 7, 1), TG_SHAPE(4)),
+                               tg_from_f32(F32(0, 0.5, 1, 2), TG_SHAPE(4))));
+
+    static const double NAN_TO_NUM[][3] = {{0, NAN, NAN}, {1.5, 100, -100}, {-1, NAN, 3}, {0, 1e39, -1e39}};
+    for (int o = 0; o < BAD; o++)
+        for (size_t v = 0; v < sizeof NAN_TO_NUM / sizeof NAN_TO_NUM[0]; v++) {
+            snprintf(label, sizeof label, "nan_to_num %s %g %g %g", NAMES[o], NAN_TO_NUM[v][0], NAN_TO_NUM[v][1],
+                     NAN_TO_NUM[v][2]);
+            dt(label, tg_nan_to_num(ops[o], NAN_TO_NUM[v][0], NAN_TO_NUM[v][1], NAN_TO_NUM[v][2]));
+        }
+    dt("nan_to_num f64 defaults", tg_nan_to_num(tg_from_f64(F64(NAN, INFINITY, -INFINITY, 1), TG_SHAPE(4)), 0, NAN, NAN));
+
+    /* Gradients. */
+    tg_tensor *x = leaf(tg_from_f32(F32(1.5, -2, 3, 0.25, -0.75, 2.5), TG_SHAPE(2, 3)));
+    tg_tensor *y = leaf(tg_from_f32(F32(0.5, 1.25, -2), TG_SHAPE(3)));
+    tg_tensor *w = leaf(tg_from_f32(F32(0.25, 0.75), TG_SHAPE(2, 1)));
+    check("lerp grad", tg_lerp(x, y, w), (tg_tensor *[]){x, y, w}, 3);
+    x = leaf(tg_from_f32(F32(1.5, -2, 3, 0.25, -0.75, 2.5), TG_SHAPE(2, 3)));
+    y = leaf(tg_from_f32(F32(0.5, 1.25, -2), TG_SHAPE(3)));
+    check("lerp_scalar grad", tg_lerp_scalar(x, y, 0.3), (tg_tensor *[]){x, y}, 2);
+    x = leaf64(tg_from_f32(F32(1.5, -2, 3, 0.25, -0.75, 2.5), TG_SHAPE(3, 2)));
+    tg_tensor *y64 = leaf64(tg_from_f32(F32(0.5, 1.25, -2), TG_SHAPE(3)));
+    tg_tensor *w64 = leaf64(tg_scalar(0.6));
+    check("lerp f64 transposed", tg_lerp(tg_transpose(x, 0, 1), y64, w64), (tg_tensor *[]){x, y64, w64}, 3);
+    x = leaf(tg_from_f32(F32(1.5, -2, 3), TG_SHAPE(3)));
+    y = leaf(tg_from_f32(F32(0.5, 1.25, -2), TG_SHAPE(3)));
+    w = tg_from_f32(F32(0.25, 0.75, 1.5), TG_SHAPE(3));
+    check("lerp weight constant", tg_lerp(x, y, w), (tg_tensor *[]){x, y}, 2);
+    x = leaf(tg_from_f32(F32(1.5, -2, 3), TG_SHAPE(3)));
+    y = leaf(tg_from_f32(F32(0.5, 1.25, -2), TG_SHAPE(3)));
+    w = leaf(tg_from_f32(F32(0.25, 0.75, 1.5), TG_SHAPE(3)));
+    second_order("lerp second", tg_mul(tg_lerp(x, y, w), w), (tg_tensor *[]){x, y, w}, 3, false);
+
+    static const struct { const char *name; addc_fn f; addc_inplace_fn f_; } ADDC[] = {
+        {"addcmul", tg_addcmul, tg_addcmul_}, {"addcdiv", tg_addcdiv, tg_addcdiv_},
+    };
+    for (int i = 0; i < 2; i++) {
+        x = leaf(tg_from_f32(F32(1.5, -2, 3, 0.25, -0.75, 2.5), TG_SHAPE(2, 3)));
+        y = leaf(tg_from_f32(F32(0.5, 1.25, -2), TG_SHAPE(3)));
+        w = leaf(tg_from_f32(F32(0.25, 0.75), TG_SHAPE(2, 1)));
+        snprintf(label, sizeof label, "%s grad", ADDC[i].name);
+        check(label, ADDC[i].f(x, y, w, 1.5), (tg_tensor *[]){x, y, w}, 3);
+        x = leaf64(tg_from_f32(F32(1.5, -2, 3, 0.25, -0.75, 2.5), TG_SHAPE(3, 2)));
+        y = leaf(tg_from_f32(F32(0.5, 1.25, -2), TG_SHAPE(3)));
+        snprintf(label, sizeof label, "%s f64 transposed, one constant", ADDC[i].name);
+        check(label, ADDC[i].f(tg_transpose(x, 0, 1), y, ops[FB], -2), (tg_tensor *[]){x, y}, 2);
+        x = leaf(tg_scalar(0.5));
+        y = leaf(tg_from_f32(F32(0.5, 1.25, -2), TG_SHAPE(3)));
+        snprintf(label, sizeof label, "%s 0-dim self, second", ADDC[i].name);
+        second_order(label, tg_mul(ADDC[i].f(x, y, y, 0.5), y), (tg_tensor *[]){x, y}, 2, false);
+        x = leaf(tg_from_f32(F32(1.5, -2, 3, 0.25, -0.75, 2.5), TG_SHAPE(2, 3)));
+        y = leaf(tg_from_f32(F32(0.5, 1.25, -2), TG_SHAPE(3)));
+        snprintf(label, sizeof label, "%s_ non-leaf", ADDC[i].name);
+        check(label, ADDC[i].f_(tg_mul_scalar(x, 1), y, y, 2), (tg_tensor *[]){x, y}, 2);
+        snprintf(label, sizeof label, "%s_ leaf", ADDC[i].name);
+        dt(label, ADDC[i].f_(x, y, y, 1));
+        snprintf(label, sizeof label, "%s_ i64 by f32", ADDC[i].name);
+        dt(label, ADDC[i].f_(tg_clone(ops[IA]), ops[FB], ops[FB], 1));
+        snprintf(label, sizeof label, "%s_ grows", ADDC[i].name);
+        dt(label, ADDC[i].f_(tg_clone(ops[FB]), ops[FA], ops[FB], 1));
+        snprintf(label, sizeof label, "%s_ transposed", ADDC[i].name);
+        dt(label, ADDC[i].f_(tg_clone(ops[FT]), ops[FB], ops[FE], 3));
+    }
+
+    x = leaf(tg_from_f32(F32(1.5, NAN, INFINITY, 0.25, -INFINITY, 2.5), TG_SHAPE(2, 3)));
+    check("nan_to_num grad", tg_nan_to_num(x, 0, NAN, NAN), &x, 1);
+    x = leaf64(tg_from_f32(F32(1.5, NAN, INFINITY, 0.25, -INFINITY, 2.5), TG_SHAPE(3, 2)));
+    check("nan_to_num f64 transposed", tg_nan_to_num(tg_transpose(x, 0, 1), 1, 2, 3), &x, 1);
+    x = leaf(tg_from_f32(F32(1.5, NAN, INFINITY), TG_SHAPE(3)));
+    tg_tensor *c = tg_nan_to_num(x, 0, NAN, NAN);
+    second_order("nan_to_num second", tg_mul(c, c), &x, 1, true);
+
+    x = leaf(tg_from_f32(F32(1.5, -2, 3, 0.25, -0.75, 2.5), TG_SHAPE(2, 3)));
+    y = leaf(tg_from_f32(F32(0.5, 1.25, -2), TG_SHAPE(3)));
+    w = leaf(tg_from_f32(F32(0.25, 0.75), TG_SHAPE(2, 1)));
+    check("lerp_ non-leaf", tg_lerp_(tg_mul_scalar(x, 1), y, tg_expand(w, TG_SHAPE(2, 3))), (tg_tensor *[]){x, y, w}, 3);
+    x = leaf(tg_from_f32(F32(1.5, -2, 3, 0.25, -0.75, 2.5), TG_SHAPE(2, 3)));
+    y = leaf(tg_from_f32(F32(0.5, 1.25, -2), TG_SHAPE(3)));
+    check("lerp_scalar_ non-leaf", tg_lerp_scalar_(tg_mul_scalar(x, 1), y, 0.25), (tg_tensor *[]){x, y}, 2);
+    dt("lerp_ leaf", tg_lerp_(x, y, y));
+    dt("lerp_ i64", tg_lerp_(tg_clone(ops[IA]), ops[FB], ops[FB]));
+    dt("lerp_scalar_ grows", tg_lerp_scalar_(tg_clone(ops[FB]), ops[FA], 0.5));
+    dt("lerp_scalar_ transposed", tg_lerp_scalar_(tg_clone(ops[FT]), ops[FE], 0.5));
+    x = leaf(tg_from_f32(F32(1.5, NAN, INFINITY), TG_SHAPE(3)));
+    check("nan_to_num_ non-leaf", tg_nan_to_num_(tg_mul_scalar(x, 1), 0, NAN, NAN), &x, 1);
+    dt("nan_to_num_ leaf", tg_nan_to_num_(x, 0, NAN, NAN));
+    dt("nan_to_num_ i64", tg_nan_to_num_(tg_clone(ops[IA]), 0, NAN, NAN));
+    dt("nan_to_num_ transposed", tg_nan_to_num_(tg_clone(ops[FT]), 0, 5, NAN));
+    tg_scope_end();
+}
+
 int main(void)
 {
     make_operands();
@@ -362,5 +486,6 @@ int main(void)
     clamp_tests();
     masked_fill_tests();
     function_tests();
+    ternary_tests();
     return 0;
 }

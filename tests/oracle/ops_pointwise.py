@@ -263,3 +263,70 @@ for name, f in FUNCTIONS:
     dt(f"{name}_ grows", lambda: f_(ops["fb"].clone(), ops["fa"]))
     dt(f"{name}_ f32 by f64", lambda: f_(ops["ft"].clone(), ops["f64"]))
     dt(f"{name}_ i64 by zero", lambda: f_(ops["ia"].clone(), int_zero))
+
+# lerp addcmul addcdiv nan_to_num
+TRIPLES = [("fa", "fb", "ft"), ("ft", "fe", "z64"), ("ia", "ib", "ia"), ("fa", "ia", "ba"), ("ba", "ba", "ba"),
+           ("z64", "fb", "fb"), ("empty", "fb", "fb"), ("f64", "fa", "fb"), ("ia", "ib", "fb"), ("fa", "fb", "bad")]
+for na, nb, nc in TRIPLES:
+    a, b, c = ops[na], ops[nb], ops[nc]
+    dt(f"lerp {na} {nb} {nc}", lambda: torch.lerp(a, b, c))
+    dt(f"lerp_scalar {na} {nb}", lambda: torch.lerp(a, b, 0.75))
+    dt(f"addcmul {na} {nb} {nc}", lambda: torch.addcmul(a, b, c, value=2))
+    dt(f"addcmul {na} {nb} {nc} 0.5", lambda: torch.addcmul(a, b, c, value=0.5))
+    dt(f"addcdiv {na} {nb} {nc}", lambda: torch.addcdiv(a, b, c, value=-1.5))
+fa, fb = ops["fa"], ops["fb"]
+fa64 = fa.to(torch.float64)
+dt("lerp f32 f64 weight", lambda: torch.lerp(fa, fa, fa64))
+dt("lerp f32 f64 end", lambda: torch.lerp(fa, fa64, fa))
+dt("lerp 0-dim weight f64", lambda: torch.lerp(fa, fb, ops["z64"]))
+dt("lerp_scalar ends", lambda: torch.lerp(torch.tensor([1, 2.5, -3]), torch.tensor([4.0, -1, 7]), 1))
+dt("lerp weights", lambda: torch.lerp(torch.tensor([1, 2.5, -3, 0]), torch.tensor([4.0, -1, 7, 1]),
+                                      torch.tensor([0, 0.5, 1, 2])))
+NAN_TO_NUM = [(0, nan, nan), (1.5, 100, -100), (-1, nan, 3), (0, 1e39, -1e39)]
+for o in names:
+    for v in NAN_TO_NUM:
+        dt(f"nan_to_num {o} {g(v[0])} {g(v[1])} {g(v[2])}",
+           lambda: torch.nan_to_num(ops[o], num(v[0]), opt(v[1]), opt(v[2])))
+dt("nan_to_num f64 defaults", lambda: torch.nan_to_num(torch.tensor([nan, inf, -inf, 1], dtype=torch.float64), 0))
+
+X6 = (1.5, -2, 3, 0.25, -0.75, 2.5)
+chk("lerp grad", lambda: (torch.lerp(x := f32(*X6, shape=(2, 3)), y := f32(0.5, 1.25, -2),
+                                     w := f32(0.25, 0.75, shape=(2, 1))), [x, y, w]))
+chk("lerp_scalar grad", lambda: (torch.lerp(x := f32(*X6, shape=(2, 3)), y := f32(0.5, 1.25, -2), 0.3), [x, y]))
+chk("lerp f64 transposed", lambda: (torch.lerp((x := f64(*X6, shape=(3, 2))).transpose(0, 1), y := f64(0.5, 1.25, -2),
+                                               w := torch.tensor(0.6, dtype=torch.float64, requires_grad=True)), [x, y, w]))
+chk("lerp weight constant", lambda: (torch.lerp(x := f32(1.5, -2, 3), y := f32(0.5, 1.25, -2),
+                                                torch.tensor([0.25, 0.75, 1.5])), [x, y]))
+x, y, w = f32(1.5, -2, 3), f32(0.5, 1.25, -2), f32(0.25, 0.75, 1.5)
+second_order("lerp second", torch.lerp(x, y, w) * w, [x, y, w], False)
+for name in ["addcmul", "addcdiv"]:
+    f, f_ = getattr(torch, name), getattr(torch.Tensor, name + "_")
+    chk(f"{name} grad", lambda: (f(x := f32(*X6, shape=(2, 3)), y := f32(0.5, 1.25, -2),
+                                   w := f32(0.25, 0.75, shape=(2, 1)), value=1.5), [x, y, w]))
+    chk(f"{name} f64 transposed, one constant",
+        lambda: (f((x := f64(*X6, shape=(3, 2))).transpose(0, 1), y := f32(0.5, 1.25, -2), ops["fb"], value=-2), [x, y]))
+    x, y = torch.tensor(0.5, requires_grad=True), f32(0.5, 1.25, -2)
+    second_order(f"{name} 0-dim self, second", f(x, y, y, value=0.5) * y, [x, y], False)
+    chk(f"{name}_ non-leaf", lambda: (f_((x := f32(*X6, shape=(2, 3))) * 1, y := f32(0.5, 1.25, -2), y, value=2), [x, y]))
+    dt(f"{name}_ leaf", lambda: f_(x, y, y, value=1))
+    dt(f"{name}_ i64 by f32", lambda: f_(ops["ia"].clone(), ops["fb"], ops["fb"], value=1))
+    dt(f"{name}_ grows", lambda: f_(ops["fb"].clone(), ops["fa"], ops["fb"], value=1))
+    dt(f"{name}_ transposed", lambda: f_(ops["ft"].clone(), ops["fb"], ops["fe"], value=3))
+
+chk("nan_to_num grad", lambda: (torch.nan_to_num(x := f32(1.5, nan, inf, 0.25, -inf, 2.5, shape=(2, 3))), [x]))
+chk("nan_to_num f64 transposed",
+    lambda: (torch.nan_to_num((x := f64(1.5, nan, inf, 0.25, -inf, 2.5, shape=(3, 2))).transpose(0, 1), 1, 2, 3), [x]))
+x = f32(1.5, nan, inf)
+c = torch.nan_to_num(x)
+second_order("nan_to_num second", c * c, [x])
+chk("lerp_ non-leaf", lambda: (((x := f32(*X6, shape=(2, 3))) * 1).lerp_(y := f32(0.5, 1.25, -2),
+                                                                        (w := f32(0.25, 0.75, shape=(2, 1))).expand(2, 3)), [x, y, w]))
+chk("lerp_scalar_ non-leaf", lambda: (((x := f32(*X6, shape=(2, 3))) * 1).lerp_(y := f32(0.5, 1.25, -2), 0.25), [x, y]))
+dt("lerp_ leaf", lambda: x.lerp_(y, y))
+dt("lerp_ i64", lambda: ops["ia"].clone().lerp_(ops["fb"], ops["fb"]))
+dt("lerp_scalar_ grows", lambda: ops["fb"].clone().lerp_(ops["fa"], 0.5))
+dt("lerp_scalar_ transposed", lambda: ops["ft"].clone().lerp_(ops["fe"], 0.5))
+chk("nan_to_num_ non-leaf", lambda: (((x := f32(1.5, nan, inf)) * 1).nan_to_num_(0), [x]))
+dt("nan_to_num_ leaf", lambda: x.nan_to_num_(0))
+dt("nan_to_num_ i64", lambda: ops["ia"].clone().nan_to_num_(0))
+dt("nan_to_num_ transposed", lambda: ops["ft"].clone().nan_to_num_(0, 5))

@@ -231,6 +231,19 @@ tg_tensor *tg_lt_scalar(const tg_tensor *a, double s);
 tg_tensor *tg_le_scalar(const tg_tensor *a, double s);
 tg_tensor *tg_gt_scalar(const tg_tensor *a, double s);
 tg_tensor *tg_ge_scalar(const tg_tensor *a, double s);
+/* In place: 0 or 1 in t's own dtype (zero gradients, as PyTorch's). */
+tg_tensor *tg_eq_(tg_tensor *t, const tg_tensor *other);
+tg_tensor *tg_ne_(tg_tensor *t, const tg_tensor *other);
+tg_tensor *tg_lt_(tg_tensor *t, const tg_tensor *other);
+tg_tensor *tg_le_(tg_tensor *t, const tg_tensor *other);
+tg_tensor *tg_gt_(tg_tensor *t, const tg_tensor *other);
+tg_tensor *tg_ge_(tg_tensor *t, const tg_tensor *other);
+tg_tensor *tg_eq_scalar_(tg_tensor *t, double s);
+tg_tensor *tg_ne_scalar_(tg_tensor *t, double s);
+tg_tensor *tg_lt_scalar_(tg_tensor *t, double s);
+tg_tensor *tg_le_scalar_(tg_tensor *t, double s);
+tg_tensor *tg_gt_scalar_(tg_tensor *t, double s);
+tg_tensor *tg_ge_scalar_(tg_tensor *t, double s);
 /* Logical operations on any dtype (nonzero, NaN included, is true): TG_BOOL. */
 tg_tensor *tg_logical_and(const tg_tensor *a, const tg_tensor *b);
 tg_tensor *tg_logical_or(const tg_tensor *a, const tg_tensor *b);

@@ -342,6 +342,11 @@ FN(f_addcmul_, tg_addcmul_(copy_of(x[0]), x[1], x[2], 2))
 FN(f_addcdiv_, tg_addcdiv_(copy_of(x[0]), x[1], x[2], 0.5))
 FN(f_nan_to_num_, tg_mul(tg_nan_to_num_(copy_of(x[0]), 0, NAN, NAN), x[0]))
 FN(f_c_addcmul, tg_addcmul(C23, x[0], C3, 1.5))
+/* In-place comparisons: zero gradients, so x is added for a nonzero one. */
+#define COMPARE_(name) \
+    FN(f_##name##_, tg_add(tg_##name##_(copy_of(x[0]), x[1]), tg_mul(x[0], x[1]))) \
+    FN(f_##name##_scalar_, tg_add(tg_##name##_scalar_(copy_of(x[0]), 0.1), tg_mul(x[0], x[0])))
+COMPARE_(eq) COMPARE_(ne) COMPARE_(lt) COMPARE_(le) COMPARE_(gt) COMPARE_(ge)
 
 /* functions: linear algebra, creation and random */
 
@@ -584,6 +589,8 @@ static const gc_case CASES[] = {
     {"addcdiv_", f_addcdiv_, 3, {A23, A23T, IN(1, S(3), POSITIVE, false)}, 0, 0, 0, NULL},
     C1("nan_to_num_", f_nan_to_num_, A23),
     C1("constant addcmul", f_c_addcmul, A3),
+#define COMPARE_CASES(name) C2(#name "_", f_##name##_, A23T, A3), C1(#name "_scalar_", f_##name##_scalar_, A23)
+    COMPARE_CASES(eq), COMPARE_CASES(ne), COMPARE_CASES(lt), COMPARE_CASES(le), COMPARE_CASES(gt), COMPARE_CASES(ge),
 
     /* linear algebra, creation and random */
 };

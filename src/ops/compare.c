@@ -45,6 +45,24 @@ tg_tensor *tg_gt_scalar(const tg_tensor *a, double s) { return compare_scalar(__
 tg_tensor *tg_ge_scalar(const tg_tensor *a, double s) { return compare_scalar(__func__, TG_BIN_GE, a, s); }
 
 /* Nonzero (NaN included) is true. */
+/* The result of t.eq_(other) (other NULL: t.eq_(s)) before it is written
+   into t: t k other in t's dtype, recorded as PyTorch records the in-place
+   comparison (op), whose gradients are zero. */
+tg_tensor *tg__compare_into_dtype(tg_binary_kernel k, tg_op op, const tg_tensor *t, const tg_tensor *other, double s)
+{
+    tg_tensor *r = other ? tg__compare(k, t, other) : tg__compare_scalar(k, t, s);
+    tg_tensor *out = r ? tg__cast(r, t->dtype) : NULL;
+    if (!out || tg__record(out, (tg_record){.op = op}, (const tg_tensor *[]){t, other}, other ? 2 : 1, NULL)) return NULL;
+    return out;
+}
+
+int tg__d_compare_inplace(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    for (int i = 0; i < n->n_next; i++)
+        if (NEED(i)) gi[i] = tg_mul_scalar(g, 0);
+    return tg__derivative_done(n, gi);
+}
+
 tg_tensor *tg_logical_and(const tg_tensor *a, const tg_tensor *b) { return compare(__func__, TG_BIN_LOGICAL_AND, a, b); }
 tg_tensor *tg_logical_or(const tg_tensor *a, const tg_tensor *b) { return compare(__func__, TG_BIN_LOGICAL_OR, a, b); }
 tg_tensor *tg_logical_xor(const tg_tensor *a, const tg_tensor *b) { return compare(__func__, TG_BIN_LOGICAL_XOR, a, b); }

@@ -460,3 +460,30 @@ tg_tensor *tg_nan_to_num_(tg_tensor *t, double nan, double posinf, double neginf
 {
     return inplace_apply(__func__, t, NULL, 0, nan_to_num_of, (const double[]){nan, posinf, neginf}, true, true);
 }
+
+typedef struct compare_args { tg_binary_kernel kernel; tg_op op; const tg_tensor *other; double s; } compare_args;
+static tg_tensor *compare_of(const tg_tensor *self, const void *args)
+{
+    const compare_args *a = args;
+    return tg__compare_into_dtype(a->kernel, a->op, self, a->other, a->s);
+}
+
+/* t.eq_(other): 0 or 1 in t's own dtype. Nothing reads self. */
+static tg_tensor *compare_inplace(const char *fn, tg_tensor *t, tg_binary_kernel k, tg_op op, const tg_tensor *other,
+                                  double s)
+{
+    return inplace_apply(fn, t, &other, other != NULL, compare_of, &(compare_args){k, op, other, s}, false, true);
+}
+
+tg_tensor *tg_eq_(tg_tensor *t, const tg_tensor *o) { return compare_inplace(__func__, t, TG_BIN_EQ, TG_OP_EQ_INPLACE, o, 0); }
+tg_tensor *tg_ne_(tg_tensor *t, const tg_tensor *o) { return compare_inplace(__func__, t, TG_BIN_NE, TG_OP_NE_INPLACE, o, 0); }
+tg_tensor *tg_lt_(tg_tensor *t, const tg_tensor *o) { return compare_inplace(__func__, t, TG_BIN_LT, TG_OP_LT_INPLACE, o, 0); }
+tg_tensor *tg_le_(tg_tensor *t, const tg_tensor *o) { return compare_inplace(__func__, t, TG_BIN_LE, TG_OP_LE_INPLACE, o, 0); }
+tg_tensor *tg_gt_(tg_tensor *t, const tg_tensor *o) { return compare_inplace(__func__, t, TG_BIN_GT, TG_OP_GT_INPLACE, o, 0); }
+tg_tensor *tg_ge_(tg_tensor *t, const tg_tensor *o) { return compare_inplace(__func__, t, TG_BIN_GE, TG_OP_GE_INPLACE, o, 0); }
+tg_tensor *tg_eq_scalar_(tg_tensor *t, double s) { return compare_inplace(__func__, t, TG_BIN_EQ, TG_OP_EQ_SCALAR_INPLACE, NULL, s); }
+tg_tensor *tg_ne_scalar_(tg_tensor *t, double s) { return compare_inplace(__func__, t, TG_BIN_NE, TG_OP_NE_SCALAR_INPLACE, NULL, s); }
+tg_tensor *tg_lt_scalar_(tg_tensor *t, double s) { return compare_inplace(__func__, t, TG_BIN_LT, TG_OP_LT_SCALAR_INPLACE, NULL, s); }
+tg_tensor *tg_le_scalar_(tg_tensor *t, double s) { return compare_inplace(__func__, t, TG_BIN_LE, TG_OP_LE_SCALAR_INPLACE, NULL, s); }
+tg_tensor *tg_gt_scalar_(tg_tensor *t, double s) { return compare_inplace(__func__, t, TG_BIN_GT, TG_OP_GT_SCALAR_INPLACE, NULL, s); }
+tg_tensor *tg_ge_scalar_(tg_tensor *t, double s) { return compare_inplace(__func__, t, TG_BIN_GE, TG_OP_GE_SCALAR_INPLACE, NULL, s); }

@@ -86,6 +86,9 @@ tg_dtype tg__clamp_dtype(const tg_tensor *t, const double *min, const double *ma
 int tg__any_nonzero(const tg_tensor *t);
 /* 1 / t (differentiable), as PyTorch's reciprocal. */
 tg_tensor *tg__reciprocal(const tg_tensor *t);
+/* An in-place comparison's result, in t's dtype and recorded as op (other
+   NULL: compared with s). */
+tg_tensor *tg__compare_into_dtype(tg_binary_kernel k, tg_op op, const tg_tensor *t, const tg_tensor *other, double s);
 
 /* linear algebra, creation and random */
 

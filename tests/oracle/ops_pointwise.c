@@ -479,6 +479,39 @@ static void ternary_tests(void)
     tg_scope_end();
 }
 
+/* ------------------------------------------------ in-place comparisons */
+
+static void compare_inplace_tests(void)
+{
+    static const struct { const char *name; inplace_fn f; tg_tensor *(*s)(tg_tensor *, double); } CMP_[] = {
+        {"eq", tg_eq_, tg_eq_scalar_}, {"ne", tg_ne_, tg_ne_scalar_}, {"lt", tg_lt_, tg_lt_scalar_},
+        {"le", tg_le_, tg_le_scalar_}, {"gt", tg_gt_, tg_gt_scalar_}, {"ge", tg_ge_, tg_ge_scalar_},
+    };
+    char label[160];
+    tg_scope_begin();
+    for (size_t i = 0; i < sizeof CMP_ / sizeof CMP_[0]; i++) {
+        tg_tensor *x = leaf(tg_from_f32(F32(1.5, -2, 3, 0.25, -0.75, 2.5), TG_SHAPE(2, 3)));
+        tg_tensor *y = leaf(tg_from_f32(F32(0.25, -2, 2), TG_SHAPE(3)));
+        snprintf(label, sizeof label, "%s_ non-leaf", CMP_[i].name);
+        check(label, CMP_[i].f(tg_mul_scalar(x, 1), y), (tg_tensor *[]){x, y}, 2);
+        snprintf(label, sizeof label, "%s_scalar_ non-leaf", CMP_[i].name);
+        check(label, CMP_[i].s(tg_mul_scalar(x, 1), 0.25), &x, 1);
+        snprintf(label, sizeof label, "%s_ leaf", CMP_[i].name);
+        dt(label, CMP_[i].f(x, y));
+        snprintf(label, sizeof label, "%s_ i64 by f32", CMP_[i].name);
+        dt(label, CMP_[i].f(tg_clone(ops[IA]), ops[FB]));
+        snprintf(label, sizeof label, "%s_scalar_ i64 0.5", CMP_[i].name);
+        dt(label, CMP_[i].s(tg_clone(ops[IA]), 0.5));
+        snprintf(label, sizeof label, "%s_scalar_ bool", CMP_[i].name);
+        dt(label, CMP_[i].s(tg_clone(ops[BA]), 1));
+        snprintf(label, sizeof label, "%s_ transposed", CMP_[i].name);
+        dt(label, CMP_[i].f(tg_clone(ops[FT]), ops[FE]));
+        snprintf(label, sizeof label, "%s_ grows", CMP_[i].name);
+        dt(label, CMP_[i].f(tg_clone(ops[FB]), ops[FA]));
+    }
+    tg_scope_end();
+}
+
 int main(void)
 {
     make_operands();
@@ -487,5 +520,6 @@ int main(void)
     masked_fill_tests();
     function_tests();
     ternary_tests();
+    compare_inplace_tests();
     return 0;
 }

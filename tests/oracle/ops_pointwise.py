@@ -330,3 +330,15 @@ chk("nan_to_num_ non-leaf", lambda: (((x := f32(1.5, nan, inf)) * 1).nan_to_num_
 dt("nan_to_num_ leaf", lambda: x.nan_to_num_(0))
 dt("nan_to_num_ i64", lambda: ops["ia"].clone().nan_to_num_(0))
 dt("nan_to_num_ transposed", lambda: ops["ft"].clone().nan_to_num_(0, 5))
+
+# in-place comparisons
+for name in ["eq", "ne", "lt", "le", "gt", "ge"]:
+    f_ = getattr(torch.Tensor, name + "_")
+    chk(f"{name}_ non-leaf", lambda: (f_((x := f32(*X6, shape=(2, 3))) * 1, y := f32(0.25, -2, 2)), [x, y]))
+    chk(f"{name}_scalar_ non-leaf", lambda: (f_((x := f32(*X6, shape=(2, 3))) * 1, 0.25), [x]))
+    dt(f"{name}_ leaf", lambda: f_(x, y))
+    dt(f"{name}_ i64 by f32", lambda: f_(ops["ia"].clone(), ops["fb"]))
+    dt(f"{name}_scalar_ i64 0.5", lambda: f_(ops["ia"].clone(), 0.5))
+    dt(f"{name}_scalar_ bool", lambda: f_(ops["ba"].clone(), 1))
+    dt(f"{name}_ transposed", lambda: f_(ops["ft"].clone(), ops["fe"]))
+    dt(f"{name}_ grows", lambda: f_(ops["fb"].clone(), ops["fa"]))

@@ -381,12 +381,10 @@ static tg_tensor *clamp_inplace(const char *fn, tg_tensor *t, self_fn f, const d
 {
     TG_ARG_OF(fn, t);
     if (check_inplace(t, NULL, true)) return NULL;
-    static const char *const CXX_NAME[] = {[TG_F32] = "float", [TG_F64] = "double", [TG_I32] = "int",
-                                           [TG_I64] = "long int", [TG_BOOL] = "bool"};
     tg_dtype dt = tg__clamp_dtype(t, min, max);
     if (!tg__can_cast(dt, t->dtype))
         return tg__fail(TG_E_DTYPE, "result type %s can't be cast to the desired output type %s", tg__dtype_short(dt),
-                        CXX_NAME[t->dtype]);
+                        tg__cxx_type_name(t->dtype));
     const double both[2] = {min ? *min : NAN, max ? *max : NAN};
     return inplace_apply(fn, t, NULL, 0, f, f == clamp_of ? both : min ? min : max, true, true);
 }
@@ -431,7 +429,11 @@ tg_tensor *tg_lerp_scalar_(tg_tensor *t, const tg_tensor *end, double weight)
     return inplace_apply(__func__, t, &end, 1, lerp_of, &(lerp_args){end, NULL, weight}, false, true);
 }
 
-typedef struct addc_args { const tg_tensor *a, *b; double value; tg_tensor *(*op)(const tg_tensor *, const tg_tensor *, const tg_tensor *, double); } addc_args;
+typedef struct addc_args {
+    const tg_tensor *a, *b;
+    double value;
+    tg_tensor *(*op)(const tg_tensor *, const tg_tensor *, const tg_tensor *, double);
+} addc_args;
 static tg_tensor *addc_of(const tg_tensor *self, const void *args)
 {
     const addc_args *a = args;
@@ -468,22 +470,60 @@ static tg_tensor *compare_of(const tg_tensor *self, const void *args)
     return tg__compare_into_dtype(a->kernel, a->op, self, a->other, a->s);
 }
 
-/* t.eq_(other): 0 or 1 in t's own dtype. Nothing reads self. */
-static tg_tensor *compare_inplace(const char *fn, tg_tensor *t, tg_binary_kernel k, tg_op op, const tg_tensor *other,
-                                  double s)
+/* t.eq_(*other), or t.eq_(s) when other is NULL: 0 or 1 in t's own dtype.
+   Nothing reads self. */
+static tg_tensor *compare_inplace(const char *fn, tg_tensor *t, tg_binary_kernel k, tg_op op,
+                                  const tg_tensor *const *other, double s)
 {
-    return inplace_apply(fn, t, &other, other != NULL, compare_of, &(compare_args){k, op, other, s}, false, true);
+    compare_args args = {k, op, other ? *other : NULL, s};
+    return inplace_apply(fn, t, other, other != NULL, compare_of, &args, false, true);
 }
 
-tg_tensor *tg_eq_(tg_tensor *t, const tg_tensor *o) { return compare_inplace(__func__, t, TG_BIN_EQ, TG_OP_EQ_INPLACE, o, 0); }
-tg_tensor *tg_ne_(tg_tensor *t, const tg_tensor *o) { return compare_inplace(__func__, t, TG_BIN_NE, TG_OP_NE_INPLACE, o, 0); }
-tg_tensor *tg_lt_(tg_tensor *t, const tg_tensor *o) { return compare_inplace(__func__, t, TG_BIN_LT, TG_OP_LT_INPLACE, o, 0); }
-tg_tensor *tg_le_(tg_tensor *t, const tg_tensor *o) { return compare_inplace(__func__, t, TG_BIN_LE, TG_OP_LE_INPLACE, o, 0); }
-tg_tensor *tg_gt_(tg_tensor *t, const tg_tensor *o) { return compare_inplace(__func__, t, TG_BIN_GT, TG_OP_GT_INPLACE, o, 0); }
-tg_tensor *tg_ge_(tg_tensor *t, const tg_tensor *o) { return compare_inplace(__func__, t, TG_BIN_GE, TG_OP_GE_INPLACE, o, 0); }
-tg_tensor *tg_eq_scalar_(tg_tensor *t, double s) { return compare_inplace(__func__, t, TG_BIN_EQ, TG_OP_EQ_SCALAR_INPLACE, NULL, s); }
-tg_tensor *tg_ne_scalar_(tg_tensor *t, double s) { return compare_inplace(__func__, t, TG_BIN_NE, TG_OP_NE_SCALAR_INPLACE, NULL, s); }
-tg_tensor *tg_lt_scalar_(tg_tensor *t, double s) { return compare_inplace(__func__, t, TG_BIN_LT, TG_OP_LT_SCALAR_INPLACE, NULL, s); }
-tg_tensor *tg_le_scalar_(tg_tensor *t, double s) { return compare_inplace(__func__, t, TG_BIN_LE, TG_OP_LE_SCALAR_INPLACE, NULL, s); }
-tg_tensor *tg_gt_scalar_(tg_tensor *t, double s) { return compare_inplace(__func__, t, TG_BIN_GT, TG_OP_GT_SCALAR_INPLACE, NULL, s); }
-tg_tensor *tg_ge_scalar_(tg_tensor *t, double s) { return compare_inplace(__func__, t, TG_BIN_GE, TG_OP_GE_SCALAR_INPLACE, NULL, s); }
+tg_tensor *tg_eq_(tg_tensor *t, const tg_tensor *o)
+{
+    return compare_inplace(__func__, t, TG_BIN_EQ, TG_OP_EQ_INPLACE, &o, 0);
+}
+tg_tensor *tg_ne_(tg_tensor *t, const tg_tensor *o)
+{
+    return compare_inplace(__func__, t, TG_BIN_NE, TG_OP_NE_INPLACE, &o, 0);
+}
+tg_tensor *tg_lt_(tg_tensor *t, const tg_tensor *o)
+{
+    return compare_inplace(__func__, t, TG_BIN_LT, TG_OP_LT_INPLACE, &o, 0);
+}
+tg_tensor *tg_le_(tg_tensor *t, const tg_tensor *o)
+{
+    return compare_inplace(__func__, t, TG_BIN_LE, TG_OP_LE_INPLACE, &o, 0);
+}
+tg_tensor *tg_gt_(tg_tensor *t, const tg_tensor *o)
+{
+    return compare_inplace(__func__, t, TG_BIN_GT, TG_OP_GT_INPLACE, &o, 0);
+}
+tg_tensor *tg_ge_(tg_tensor *t, const tg_tensor *o)
+{
+    return compare_inplace(__func__, t, TG_BIN_GE, TG_OP_GE_INPLACE, &o, 0);
+}
+tg_tensor *tg_eq_scalar_(tg_tensor *t, double s)
+{
+    return compare_inplace(__func__, t, TG_BIN_EQ, TG_OP_EQ_SCALAR_INPLACE, NULL, s);
+}
+tg_tensor *tg_ne_scalar_(tg_tensor *t, double s)
+{
+    return compare_inplace(__func__, t, TG_BIN_NE, TG_OP_NE_SCALAR_INPLACE, NULL, s);
+}
+tg_tensor *tg_lt_scalar_(tg_tensor *t, double s)
+{
+    return compare_inplace(__func__, t, TG_BIN_LT, TG_OP_LT_SCALAR_INPLACE, NULL, s);
+}
+tg_tensor *tg_le_scalar_(tg_tensor *t, double s)
+{
+    return compare_inplace(__func__, t, TG_BIN_LE, TG_OP_LE_SCALAR_INPLACE, NULL, s);
+}
+tg_tensor *tg_gt_scalar_(tg_tensor *t, double s)
+{
+    return compare_inplace(__func__, t, TG_BIN_GT, TG_OP_GT_SCALAR_INPLACE, NULL, s);
+}
+tg_tensor *tg_ge_scalar_(tg_tensor *t, double s)
+{
+    return compare_inplace(__func__, t, TG_BIN_GE, TG_OP_GE_SCALAR_INPLACE, NULL, s);
+}

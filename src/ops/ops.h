@@ -80,6 +80,8 @@ tg_tensor *tg__zeros_strided(tg_dtype dt, const tg_strided *s);
 /* pointwise binary operations, comparisons and clamp */
 /* PyTorch's checked conversion of v into dt: 0, or -1 with its error. */
 int tg__check_scalar_fits(double v, tg_dtype dt);
+/* A dtype as PyTorch's messages name its C++ type ("long int"). */
+const char *tg__cxx_type_name(tg_dtype dt);
 /* clamp's result dtype for these bounds (NULL: none). */
 tg_dtype tg__clamp_dtype(const tg_tensor *t, const double *min, const double *max);
 /* Whether t has a nonzero element: 1, 0, or -1 with an error. */

@@ -179,16 +179,21 @@ static tg_tensor *ternary_values(tg_ternary_kernel k, const tg_tensor *a, const 
     return out;
 }
 
-/* lerp's checks: end (and a weight tensor) of self's dtype, floating. */
-static int check_lerp(const tg_tensor *a, const tg_tensor *end, const tg_tensor *weight, const char *kernel)
+const char *tg__cxx_type_name(tg_dtype dt)
 {
     static const char *const CXX_NAME[] = {[TG_F32] = "float", [TG_F64] = "double", [TG_I32] = "int",
                                            [TG_I64] = "long int", [TG_BOOL] = "bool"};
+    return CXX_NAME[dt];
+}
+
+/* lerp's checks: end (and a weight tensor) of self's dtype, floating. */
+static int check_lerp(const tg_tensor *a, const tg_tensor *end, const tg_tensor *weight, const char *kernel)
+{
     const tg_tensor *other[] = {end, weight};
     for (int i = 0; i < 2; i++)
         if (other[i] && other[i]->dtype != a->dtype)
-            return tg__faili(TG_E_DTYPE, "expected dtype %s for `%s` but got dtype %s", CXX_NAME[a->dtype],
-                             i ? "weight" : "end", CXX_NAME[other[i]->dtype]);
+            return tg__faili(TG_E_DTYPE, "expected dtype %s for `%s` but got dtype %s", tg__cxx_type_name(a->dtype),
+                             i ? "weight" : "end", tg__cxx_type_name(other[i]->dtype));
     if (!tg__is_floating(a->dtype))
         return tg__faili(TG_E_DTYPE, "\"%s\" not implemented for '%s'", kernel, tg__dtype_short(a->dtype));
     return 0;

@@ -512,6 +512,116 @@ static void compare_inplace_tests(void)
     tg_scope_end();
 }
 
+/* ------------------------------------------------------ NULL arguments */
+
+/* This library's own error, naming the public function; w, written by
+   nothing, stays as it was. */
+static void null_argument_tests(void)
+{
+    tg_scope_begin();
+    tg_tensor *a = tg_ones(TG_SHAPE(2), TG_F32), *w = tg_ones(TG_SHAPE(2), TG_F32);
+    tg_tensor *m = tg_from_bool(BOOL(true, false), TG_SHAPE(2));
+    int bad = 0;
+#define NULL_ARG(call, name) do {                                                              \
+        tg_clear_error();                                                                      \
+        if ((call) != NULL || strcmp(tg_last_error(), name "(): a tensor argument is NULL")) { \
+            printf("null argument of %s: %s\n", name, tg_last_error());                       \
+            bad = 1;                                                                           \
+        }                                                                                      \
+    } while (0)
+    NULL_ARG(tg_eq(a, NULL), "tg_eq");
+    NULL_ARG(tg_eq(NULL, a), "tg_eq");
+    NULL_ARG(tg_ne(a, NULL), "tg_ne");
+    NULL_ARG(tg_ne(NULL, a), "tg_ne");
+    NULL_ARG(tg_lt(a, NULL), "tg_lt");
+    NULL_ARG(tg_lt(NULL, a), "tg_lt");
+    NULL_ARG(tg_le(a, NULL), "tg_le");
+    NULL_ARG(tg_le(NULL, a), "tg_le");
+    NULL_ARG(tg_gt(a, NULL), "tg_gt");
+    NULL_ARG(tg_gt(NULL, a), "tg_gt");
+    NULL_ARG(tg_ge(a, NULL), "tg_ge");
+    NULL_ARG(tg_ge(NULL, a), "tg_ge");
+    NULL_ARG(tg_logical_and(a, NULL), "tg_logical_and");
+    NULL_ARG(tg_logical_and(NULL, a), "tg_logical_and");
+    NULL_ARG(tg_logical_or(a, NULL), "tg_logical_or");
+    NULL_ARG(tg_logical_or(NULL, a), "tg_logical_or");
+    NULL_ARG(tg_logical_xor(a, NULL), "tg_logical_xor");
+    NULL_ARG(tg_logical_xor(NULL, a), "tg_logical_xor");
+    NULL_ARG(tg_atan2(a, NULL), "tg_atan2");
+    NULL_ARG(tg_atan2(NULL, a), "tg_atan2");
+    NULL_ARG(tg_fmod(a, NULL), "tg_fmod");
+    NULL_ARG(tg_fmod(NULL, a), "tg_fmod");
+    NULL_ARG(tg_remainder(a, NULL), "tg_remainder");
+    NULL_ARG(tg_remainder(NULL, a), "tg_remainder");
+    NULL_ARG(tg_hypot(a, NULL), "tg_hypot");
+    NULL_ARG(tg_hypot(NULL, a), "tg_hypot");
+    NULL_ARG(tg_xlogy(a, NULL), "tg_xlogy");
+    NULL_ARG(tg_xlogy(NULL, a), "tg_xlogy");
+    NULL_ARG(tg_eq_scalar(NULL, 1), "tg_eq_scalar");
+    NULL_ARG(tg_eq_scalar_(NULL, 1), "tg_eq_scalar_");
+    NULL_ARG(tg_ne_scalar(NULL, 1), "tg_ne_scalar");
+    NULL_ARG(tg_ne_scalar_(NULL, 1), "tg_ne_scalar_");
+    NULL_ARG(tg_lt_scalar(NULL, 1), "tg_lt_scalar");
+    NULL_ARG(tg_lt_scalar_(NULL, 1), "tg_lt_scalar_");
+    NULL_ARG(tg_le_scalar(NULL, 1), "tg_le_scalar");
+    NULL_ARG(tg_le_scalar_(NULL, 1), "tg_le_scalar_");
+    NULL_ARG(tg_gt_scalar(NULL, 1), "tg_gt_scalar");
+    NULL_ARG(tg_gt_scalar_(NULL, 1), "tg_gt_scalar_");
+    NULL_ARG(tg_ge_scalar(NULL, 1), "tg_ge_scalar");
+    NULL_ARG(tg_ge_scalar_(NULL, 1), "tg_ge_scalar_");
+    NULL_ARG(tg_eq_(w, NULL), "tg_eq_");
+    NULL_ARG(tg_eq_(NULL, a), "tg_eq_");
+    NULL_ARG(tg_ne_(w, NULL), "tg_ne_");
+    NULL_ARG(tg_ne_(NULL, a), "tg_ne_");
+    NULL_ARG(tg_lt_(w, NULL), "tg_lt_");
+    NULL_ARG(tg_lt_(NULL, a), "tg_lt_");
+    NULL_ARG(tg_le_(w, NULL), "tg_le_");
+    NULL_ARG(tg_le_(NULL, a), "tg_le_");
+    NULL_ARG(tg_gt_(w, NULL), "tg_gt_");
+    NULL_ARG(tg_gt_(NULL, a), "tg_gt_");
+    NULL_ARG(tg_ge_(w, NULL), "tg_ge_");
+    NULL_ARG(tg_ge_(NULL, a), "tg_ge_");
+    NULL_ARG(tg_atan2_(w, NULL), "tg_atan2_");
+    NULL_ARG(tg_atan2_(NULL, a), "tg_atan2_");
+    NULL_ARG(tg_fmod_(w, NULL), "tg_fmod_");
+    NULL_ARG(tg_fmod_(NULL, a), "tg_fmod_");
+    NULL_ARG(tg_remainder_(w, NULL), "tg_remainder_");
+    NULL_ARG(tg_remainder_(NULL, a), "tg_remainder_");
+    NULL_ARG(tg_hypot_(w, NULL), "tg_hypot_");
+    NULL_ARG(tg_hypot_(NULL, a), "tg_hypot_");
+    NULL_ARG(tg_xlogy_(w, NULL), "tg_xlogy_");
+    NULL_ARG(tg_xlogy_(NULL, a), "tg_xlogy_");
+    NULL_ARG(tg_logical_not(NULL), "tg_logical_not");
+    NULL_ARG(tg_isnan(NULL), "tg_isnan");
+    NULL_ARG(tg_isinf(NULL), "tg_isinf");
+    NULL_ARG(tg_isfinite(NULL), "tg_isfinite");
+    NULL_ARG(tg_clamp(NULL, 0, 1), "tg_clamp");
+    NULL_ARG(tg_clamp_min(NULL, 0), "tg_clamp_min");
+    NULL_ARG(tg_clamp_max(NULL, 0), "tg_clamp_max");
+    NULL_ARG(tg_clamp_(NULL, 0, 1), "tg_clamp_");
+    NULL_ARG(tg_clamp_min_(NULL, 0), "tg_clamp_min_");
+    NULL_ARG(tg_clamp_max_(NULL, 0), "tg_clamp_max_");
+    NULL_ARG(tg_masked_fill(a, NULL, 0), "tg_masked_fill");
+    NULL_ARG(tg_masked_fill(NULL, m, 0), "tg_masked_fill");
+    NULL_ARG(tg_masked_fill_(w, NULL, 0), "tg_masked_fill_");
+    NULL_ARG(tg_masked_fill_(NULL, m, 0), "tg_masked_fill_");
+    NULL_ARG(tg_lerp(a, a, NULL), "tg_lerp");
+    NULL_ARG(tg_lerp(NULL, a, a), "tg_lerp");
+    NULL_ARG(tg_lerp_(w, NULL, a), "tg_lerp_");
+    NULL_ARG(tg_lerp_scalar(a, NULL, 0.5), "tg_lerp_scalar");
+    NULL_ARG(tg_lerp_scalar_(NULL, a, 0.5), "tg_lerp_scalar_");
+    NULL_ARG(tg_addcmul(a, a, NULL, 1), "tg_addcmul");
+    NULL_ARG(tg_addcmul_(w, NULL, a, 1), "tg_addcmul_");
+    NULL_ARG(tg_addcdiv(NULL, a, a, 1), "tg_addcdiv");
+    NULL_ARG(tg_addcdiv_(w, a, NULL, 1), "tg_addcdiv_");
+    NULL_ARG(tg_nan_to_num(NULL, 0, NAN, NAN), "tg_nan_to_num");
+    NULL_ARG(tg_nan_to_num_(NULL, 0, NAN, NAN), "tg_nan_to_num_");
+#undef NULL_ARG
+    if (tg_version(w) != 0 || tg_item(tg_sum(w)) != 2) bad = 1;
+    printf("null arguments: %s\n", bad ? "FAILED" : "ok");
+    tg_scope_end();
+}
+
 int main(void)
 {
     make_operands();
@@ -521,5 +631,6 @@ int main(void)
     function_tests();
     ternary_tests();
     compare_inplace_tests();
+    null_argument_tests();
     return 0;
 }

@@ -249,6 +249,11 @@ tg_tensor *tg_logical_and(const tg_tensor *a, const tg_tensor *b);
 tg_tensor *tg_logical_or(const tg_tensor *a, const tg_tensor *b);
 tg_tensor *tg_logical_xor(const tg_tensor *a, const tg_tensor *b);
 tg_tensor *tg_logical_not(const tg_tensor *t);
+/* In place: 0 or 1 in t's own dtype; t keeps its history. */
+tg_tensor *tg_logical_and_(tg_tensor *t, const tg_tensor *other);
+tg_tensor *tg_logical_or_(tg_tensor *t, const tg_tensor *other);
+tg_tensor *tg_logical_xor_(tg_tensor *t, const tg_tensor *other);
+tg_tensor *tg_logical_not_(tg_tensor *t);
 tg_tensor *tg_isnan(const tg_tensor *t);
 tg_tensor *tg_isinf(const tg_tensor *t);
 tg_tensor *tg_isfinite(const tg_tensor *t);

@@ -527,3 +527,29 @@ tg_tensor *tg_ge_scalar_(tg_tensor *t, double s)
 {
     return compare_inplace(__func__, t, TG_BIN_GE, TG_OP_GE_SCALAR_INPLACE, NULL, s);
 }
+
+/* logical_and_ and its kin are not differentiable: PyTorch writes t (0 or
+   1 in its dtype) whatever its history, and t keeps that history. Only the
+   kernels' refusal of an expanded t applies, which check_inplace makes
+   alone with grad mode off. */
+static tg_tensor *logical_inplace(const char *fn, tg_tensor *t, const tg_tensor *other, binary_fn f)
+{
+    TG_ARG_OF(fn, t);
+    TG_ARG_OF(fn, other);
+    bool grad_mode = tg_set_grad_enabled(false);
+    int rc = check_inplace(t, other, true) || check_overlap(t, other);
+    tg_set_grad_enabled(grad_mode);
+    tg_tensor *r = rc ? NULL : f(t, other);
+    return r ? commit(t, r) : NULL;
+}
+
+static tg_tensor *logical_not_of(const tg_tensor *t, const tg_tensor *unused)
+{
+    (void)unused;
+    return tg_logical_not(t);
+}
+
+tg_tensor *tg_logical_and_(tg_tensor *t, const tg_tensor *o) { return logical_inplace(__func__, t, o, tg_logical_and); }
+tg_tensor *tg_logical_or_(tg_tensor *t, const tg_tensor *o) { return logical_inplace(__func__, t, o, tg_logical_or); }
+tg_tensor *tg_logical_xor_(tg_tensor *t, const tg_tensor *o) { return logical_inplace(__func__, t, o, tg_logical_xor); }
+tg_tensor *tg_logical_not_(tg_tensor *t) { return logical_inplace(__func__, t, t, logical_not_of); }

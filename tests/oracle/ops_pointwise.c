@@ -509,6 +509,31 @@ static void compare_inplace_tests(void)
         snprintf(label, sizeof label, "%s_ grows", CMP_[i].name);
         dt(label, CMP_[i].f(tg_clone(ops[FB]), ops[FA]));
     }
+    static const struct { const char *name; inplace_fn f; } LOGICAL_[] = {
+        {"logical_and", tg_logical_and_}, {"logical_or", tg_logical_or_}, {"logical_xor", tg_logical_xor_},
+    };
+    for (size_t i = 0; i < sizeof LOGICAL_ / sizeof LOGICAL_[0]; i++) {
+        tg_tensor *x = leaf(tg_from_f32(F32(1.5, 0, 3, 0, -0.75, NAN), TG_SHAPE(2, 3)));
+        tg_tensor *y = tg_from_f32(F32(0.25, 0, 2), TG_SHAPE(3));
+        snprintf(label, sizeof label, "%s_ non-leaf", LOGICAL_[i].name);
+        check(label, LOGICAL_[i].f(tg_mul_scalar(x, 1), y), &x, 1);
+        snprintf(label, sizeof label, "%s_ leaf", LOGICAL_[i].name);
+        dt(label, LOGICAL_[i].f(x, y));
+        snprintf(label, sizeof label, "%s_ i64 by f32", LOGICAL_[i].name);
+        dt(label, LOGICAL_[i].f(tg_clone(ops[IA]), ops[FB]));
+        snprintf(label, sizeof label, "%s_ bool", LOGICAL_[i].name);
+        dt(label, LOGICAL_[i].f(tg_clone(ops[BA]), ops[IB]));
+        snprintf(label, sizeof label, "%s_ expanded", LOGICAL_[i].name);
+        dt(label, LOGICAL_[i].f(tg_expand(tg_zeros(TG_SHAPE(1, 3), TG_F32), TG_SHAPE(2, 3)), ops[FA]));
+        snprintf(label, sizeof label, "%s_ grows", LOGICAL_[i].name);
+        dt(label, LOGICAL_[i].f(tg_clone(ops[FB]), ops[FA]));
+    }
+    tg_tensor *x = leaf(tg_from_f32(F32(1.5, 0, NAN), TG_SHAPE(3)));
+    check("logical_not_ non-leaf", tg_logical_not_(tg_mul_scalar(x, 1)), &x, 1);
+    dt("logical_not_ leaf", tg_logical_not_(x));
+    dt("logical_not_ leaf after", x);
+    dt("logical_not_ transposed", tg_logical_not_(tg_clone(ops[FT])));
+    dt("logical_not_ i64", tg_logical_not_(tg_clone(ops[IA])));
     tg_scope_end();
 }
 
@@ -595,6 +620,10 @@ static void null_argument_tests(void)
     NULL_ARG(tg_isnan(NULL), "tg_isnan");
     NULL_ARG(tg_isinf(NULL), "tg_isinf");
     NULL_ARG(tg_isfinite(NULL), "tg_isfinite");
+    NULL_ARG(tg_logical_and_(w, NULL), "tg_logical_and_");
+    NULL_ARG(tg_logical_or_(NULL, a), "tg_logical_or_");
+    NULL_ARG(tg_logical_xor_(w, NULL), "tg_logical_xor_");
+    NULL_ARG(tg_logical_not_(NULL), "tg_logical_not_");
     NULL_ARG(tg_clamp(NULL, 0, 1), "tg_clamp");
     NULL_ARG(tg_clamp_min(NULL, 0), "tg_clamp_min");
     NULL_ARG(tg_clamp_max(NULL, 0), "tg_clamp_max");

@@ -342,6 +342,22 @@ for name in ["eq", "ne", "lt", "le", "gt", "ge"]:
     dt(f"{name}_scalar_ bool", lambda: f_(ops["ba"].clone(), 1))
     dt(f"{name}_ transposed", lambda: f_(ops["ft"].clone(), ops["fe"]))
     dt(f"{name}_ grows", lambda: f_(ops["fb"].clone(), ops["fa"]))
+for name in ["logical_and", "logical_or", "logical_xor"]:
+    f_ = getattr(torch.Tensor, name + "_")
+    chk(f"{name}_ non-leaf", lambda: (f_((x := f32(1.5, 0, 3, 0, -0.75, nan, shape=(2, 3))) * 1,
+                                         torch.tensor([0.25, 0, 2])), [x]))
+    x = f32(1.5, 0, 3, 0, -0.75, nan, shape=(2, 3))
+    dt(f"{name}_ leaf", lambda: f_(x, torch.tensor([0.25, 0, 2])))
+    dt(f"{name}_ i64 by f32", lambda: f_(ops["ia"].clone(), ops["fb"]))
+    dt(f"{name}_ bool", lambda: f_(ops["ba"].clone(), ops["ib"]))
+    dt(f"{name}_ expanded", lambda: f_(torch.zeros(1, 3).expand(2, 3), ops["fa"]))
+    dt(f"{name}_ grows", lambda: f_(ops["fb"].clone(), ops["fa"]))
+chk("logical_not_ non-leaf", lambda: (((x := f32(1.5, 0, nan)) * 1).logical_not_(), [x]))
+x = f32(1.5, 0, nan)
+dt("logical_not_ leaf", lambda: x.logical_not_())
+dt("logical_not_ leaf after", lambda: x)
+dt("logical_not_ transposed", lambda: ops["ft"].clone().logical_not_())
+dt("logical_not_ i64", lambda: ops["ia"].clone().logical_not_())
 
 # NULL arguments: this library's own errors, checked on the C side
 print("null arguments: ok")

@@ -279,7 +279,9 @@ static tg_tensor *addc(const char *fn, tg_ternary_kernel k, tg_op op, const tg_t
     const tg_tensor *ins[] = {t, a, b};
     tg_dtype dt = result_type3(ins);
     if (dt == TG_BOOL)
-        return tg__fail(TG_E_DTYPE, "\"%s\" not implemented for 'Bool'", k == TG_TER_ADDCMUL ? "addcmul_cpu_out" : "addcdiv_cpu_out");
+        return tg__fail(TG_E_DTYPE, "\"%s\" not implemented for 'Bool'",
+                        k == TG_TER_ADDCMUL ? "addcmul_cpu_out" : "addcdiv_cpu_out");
+    if (tg__check_scalar_fits(value, dt)) return NULL;
     tg_tensor *out = ternary_values(k, t, a, b, value, dt);
     addc_params p = {value};
     tg_node *n;

@@ -387,6 +387,9 @@ static void ternary_tests(void)
     dt("lerp f32 f64 weight", tg_lerp(fa, fa, fa64));
     dt("lerp f32 f64 end", tg_lerp(fa, fa64, fa));
     dt("lerp 0-dim weight f64", tg_lerp(fa, fb, ops[Z64]));
+    dt("addcmul i64 value overflow", tg_addcmul(ops[IA], ops[IA], ops[IA], 1e30));
+    dt("addcmul i32 value NaN", tg_addcmul(ops[IB], ops[IB], ops[IB], NAN));
+    dt("addcmul f32 value 1e39", tg_addcmul(ops[FA], ops[FA], ops[FA], 1e39));
     dt("lerp_scalar ends", tg_lerp_scalar(tg_from_f32(F32(1, 2.5, -3), TG_SHAPE(3)), tg_from_f32(F32(4, -1, 7), TG_SHAPE(3)), 1));
     dt("lerp weights", tg_lerp(tg_from_f32(F32(1, 2.5, -3, 0), TG_SHAPE(4)), tg_from_f32(F32(4, -1, 7, 1), TG_SHAPE(4)),
                                tg_from_f32(F32(0, 0.5, 1, 2), TG_SHAPE(4))));

@@ -280,11 +280,15 @@ tg_tensor *tg_fmod(const tg_tensor *a, const tg_tensor *b);
 tg_tensor *tg_remainder(const tg_tensor *a, const tg_tensor *b);
 tg_tensor *tg_hypot(const tg_tensor *a, const tg_tensor *b);
 tg_tensor *tg_xlogy(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_fmod_scalar(const tg_tensor *a, double s);
+tg_tensor *tg_remainder_scalar(const tg_tensor *a, double s);
 tg_tensor *tg_atan2_(tg_tensor *a, const tg_tensor *b);
 tg_tensor *tg_fmod_(tg_tensor *a, const tg_tensor *b);
 tg_tensor *tg_remainder_(tg_tensor *a, const tg_tensor *b);
 tg_tensor *tg_hypot_(tg_tensor *a, const tg_tensor *b);
 tg_tensor *tg_xlogy_(tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_fmod_scalar_(tg_tensor *a, double s);
+tg_tensor *tg_remainder_scalar_(tg_tensor *a, double s);
 /* a + weight (end - a), all of one floating dtype, broadcasting. */
 tg_tensor *tg_lerp(const tg_tensor *a, const tg_tensor *end, const tg_tensor *weight);
 tg_tensor *tg_lerp_scalar(const tg_tensor *a, const tg_tensor *end, double weight);

@@ -331,6 +331,10 @@ FN(f_fmod_, tg_mul(tg_fmod_(copy_of(x[0]), x[1]), x[1]))
 FN(f_remainder_, tg_mul(tg_remainder_(copy_of(x[0]), x[1]), x[1]))
 FN(f_c_xlogy, tg_xlogy(C23, x[0]))
 FN(f_fmod_c, tg_fmod(x[0], CP3))
+FN(f_fmod_scalar, tg_mul(tg_fmod_scalar(x[0], 0.7), x[0]))
+FN(f_remainder_scalar, tg_mul(tg_remainder_scalar(x[0], -0.7), x[0]))
+FN(f_fmod_scalar_, tg_mul(tg_fmod_scalar_(copy_of(x[0]), -0.7), x[0]))
+FN(f_remainder_scalar_, tg_mul(tg_remainder_scalar_(copy_of(x[0]), 0.7), x[0]))
 FN(f_lerp, tg_mul(tg_lerp(x[0], x[1], x[2]), x[2]))
 FN(f_lerp_scalar, tg_mul(tg_lerp_scalar(x[0], x[1], 0.3), x[1]))
 FN(f_addcmul, tg_addcmul(x[0], x[1], x[2], 1.5))
@@ -578,6 +582,10 @@ static const gc_case CASES[] = {
     C2("remainder_", f_remainder_, A23T, IN(1, S(3), POSITIVE, false)),
     C1("constant xlogy", f_c_xlogy, IN(1, S(3), POSITIVE, false)),
     C1("fmod constant", f_fmod_c, A23T),
+    C1("fmod_scalar", f_fmod_scalar, A23T),
+    C1("remainder_scalar", f_remainder_scalar, A23),
+    C1("fmod_scalar_", f_fmod_scalar_, A23),
+    C1("remainder_scalar_", f_remainder_scalar_, A23T),
     {"lerp", f_lerp, 3, {A23T, A3, IN(2, S(2, 1), ANY, false)}, 0, 0, 0, NULL},
     C2("lerp_scalar", f_lerp_scalar, A23, A3),
     {"addcmul", f_addcmul, 3, {A3, A23T, IN(2, S(2, 1), ANY, false)}, 0, 0, 0, NULL},

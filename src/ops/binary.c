@@ -368,6 +368,23 @@ int tg__d_fmod(tg_node *n, tg_tensor *g, tg_tensor **gi) { return modulo_derivat
 tg_tensor *tg_remainder(const tg_tensor *a, const tg_tensor *b) { return binary(__func__, &REMAINDER, a, b); }
 int tg__d_remainder(tg_node *n, tg_tensor *g, tg_tensor **gi) { return modulo_derivative(n, g, gi, TG_BIN_DIV_FLOOR); }
 
+/* a fmod s and a remainder s (FmodBackward0, RemainderBackward0): one
+   edge, nothing saved, g for a (tg__d_identity). */
+static tg_tensor *modulo_scalar(const char *fn, const binary_def *d, tg_op op, const tg_tensor *a, double s)
+{
+    TG_ARG_OF(fn, a);
+    tg_dtype rt = tg__result_type_scalar(a, s);
+    tg_tensor *divisor = tg__scalar_tensor(s, rt);
+    if (!divisor || check_rule(d, rt, divisor, tg_numel(a) == 0)) return NULL;
+    return shift_scalar(fn, op, d->kernel, 1, a, s);
+}
+
+tg_tensor *tg_fmod_scalar(const tg_tensor *a, double s) { return modulo_scalar(__func__, &FMOD, TG_OP_FMOD_SCALAR, a, s); }
+tg_tensor *tg_remainder_scalar(const tg_tensor *a, double s)
+{
+    return modulo_scalar(__func__, &REMAINDER, TG_OP_REMAINDER_SCALAR, a, s);
+}
+
 /* --------------------------------------------------------------- where */
 
 /* where(cond, a, b) without history, in a and b's promoted dtype. */

@@ -336,8 +336,8 @@ int tg__d_copy_slices(tg_node *n, tg_tensor *g, tg_tensor **gi)
 
 /* Their derivatives read self (fmod_'s and remainder_'s for other's gradient). */
 static const inplace_def ATAN2_ = {tg_atan2, NULL, TG_BIN_ATAN2, .reads_self = true};
-static const inplace_def FMOD_ = {tg_fmod, NULL, TG_BIN_FMOD, .reads_self = true};
-static const inplace_def REMAINDER_ = {tg_remainder, NULL, TG_BIN_REMAINDER, .reads_self = true};
+static const inplace_def FMOD_ = {tg_fmod, tg_fmod_scalar, TG_BIN_FMOD, .reads_self = true};
+static const inplace_def REMAINDER_ = {tg_remainder, tg_remainder_scalar, TG_BIN_REMAINDER, .reads_self = true};
 static const inplace_def HYPOT_ = {tg_hypot, NULL, TG_BIN_HYPOT, .reads_self = true};
 static const inplace_def XLOGY_ = {tg_xlogy, NULL, TG_BIN_XLOGY, .reads_self = true};
 tg_tensor *tg_atan2_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(__func__, t, o, &ATAN2_); }
@@ -345,6 +345,8 @@ tg_tensor *tg_fmod_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(__
 tg_tensor *tg_remainder_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(__func__, t, o, &REMAINDER_); }
 tg_tensor *tg_hypot_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(__func__, t, o, &HYPOT_); }
 tg_tensor *tg_xlogy_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(__func__, t, o, &XLOGY_); }
+tg_tensor *tg_fmod_scalar_(tg_tensor *t, double s) { return inplace_scalar(__func__, t, s, &FMOD_); }
+tg_tensor *tg_remainder_scalar_(tg_tensor *t, double s) { return inplace_scalar(__func__, t, s, &REMAINDER_); }
 
 /* An in-place twin that is its out-of-place function of self and args,
    reading the tensors others (n_others) besides self; overlap: whether it

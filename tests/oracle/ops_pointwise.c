@@ -352,6 +352,33 @@ static void function_tests(void)
         snprintf(label, sizeof label, "%s_ i64 by zero", FUNCTIONS[i].name);
         dt(label, f_(tg_clone(ops[IA]), int_zero));
     }
+    static const struct { const char *name; scalar_fn f; tg_tensor *(*f_)(tg_tensor *, double); } MODULO[] = {
+        {"fmod_scalar", tg_fmod_scalar, tg_fmod_scalar_}, {"remainder_scalar", tg_remainder_scalar, tg_remainder_scalar_},
+    };
+    static const struct { int operand; double s; } DIVISORS[] = {
+        {FA, 2}, {FA, -1.5}, {IA, -3}, {IA, 0}, {IA, 2.5}, {BA, 2}, {FT, 0}, {FE, INFINITY}, {EMPTY, 0}, {Z64, -2},
+    };
+    for (int i = 0; i < 2; i++) {
+        for (size_t k = 0; k < sizeof DIVISORS / sizeof DIVISORS[0]; k++) {
+            snprintf(label, sizeof label, "%s %s %g", MODULO[i].name, NAMES[DIVISORS[k].operand], DIVISORS[k].s);
+            dt(label, MODULO[i].f(ops[DIVISORS[k].operand], DIVISORS[k].s));
+        }
+        dt("integers", MODULO[i].f(int_a, -3));
+        dt("empty integers by zero", MODULO[i].f(tg_zeros(TG_SHAPE(0), TG_I32), 0));
+        tg_tensor *x = leaf(tg_from_f32(F32(1.5, -2, 3, 0.25, -0.75, 2.5), TG_SHAPE(2, 3)));
+        snprintf(label, sizeof label, "%s grad", MODULO[i].name);
+        check(label, MODULO[i].f(x, -1.25), &x, 1);
+        snprintf(label, sizeof label, "%s_ non-leaf", MODULO[i].name);
+        check(label, MODULO[i].f_(tg_mul_scalar(x, 1), 2), &x, 1);
+        snprintf(label, sizeof label, "%s_ i64 by fraction", MODULO[i].name);
+        dt(label, MODULO[i].f_(tg_clone(ops[IA]), 1.5));
+        snprintf(label, sizeof label, "%s_ i64 by zero", MODULO[i].name);
+        dt(label, MODULO[i].f_(tg_clone(ops[IA]), 0));
+        snprintf(label, sizeof label, "%s_ i64", MODULO[i].name);
+        dt(label, MODULO[i].f_(tg_clone(ops[IA]), -4));
+        snprintf(label, sizeof label, "%s_ f32", MODULO[i].name);
+        dt(label, MODULO[i].f_(tg_clone(ops[FT]), 0.75));
+    }
     tg_scope_end();
 }
 
@@ -627,6 +654,10 @@ static void null_argument_tests(void)
     NULL_ARG(tg_logical_or_(NULL, a), "tg_logical_or_");
     NULL_ARG(tg_logical_xor_(w, NULL), "tg_logical_xor_");
     NULL_ARG(tg_logical_not_(NULL), "tg_logical_not_");
+    NULL_ARG(tg_fmod_scalar(NULL, 1), "tg_fmod_scalar");
+    NULL_ARG(tg_remainder_scalar(NULL, 1), "tg_remainder_scalar");
+    NULL_ARG(tg_fmod_scalar_(NULL, 1), "tg_fmod_scalar_");
+    NULL_ARG(tg_remainder_scalar_(NULL, 1), "tg_remainder_scalar_");
     NULL_ARG(tg_clamp(NULL, 0, 1), "tg_clamp");
     NULL_ARG(tg_clamp_min(NULL, 0), "tg_clamp_min");
     NULL_ARG(tg_clamp_max(NULL, 0), "tg_clamp_max");

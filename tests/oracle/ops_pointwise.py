@@ -263,6 +263,21 @@ for name, f in FUNCTIONS:
     dt(f"{name}_ grows", lambda: f_(ops["fb"].clone(), ops["fa"]))
     dt(f"{name}_ f32 by f64", lambda: f_(ops["ft"].clone(), ops["f64"]))
     dt(f"{name}_ i64 by zero", lambda: f_(ops["ia"].clone(), int_zero))
+DIVISORS = [("fa", 2), ("fa", -1.5), ("ia", -3), ("ia", 0), ("ia", 2.5), ("ba", 2), ("ft", 0), ("fe", inf),
+            ("empty", 0), ("z64", -2)]
+for name in ["fmod", "remainder"]:
+    f, f_ = getattr(torch, name), getattr(torch.Tensor, name + "_")
+    for o, d in DIVISORS:
+        dt(f"{name}_scalar {o} {g(d)}", lambda: f(ops[o], d))
+    dt("integers", lambda: f(int_a, -3))
+    dt("empty integers by zero", lambda: f(torch.zeros(0, dtype=torch.int32), 0))
+    x = f32(1.5, -2, 3, 0.25, -0.75, 2.5, shape=(2, 3))
+    chk(f"{name}_scalar grad", lambda: (f(x, -1.25), [x]))
+    chk(f"{name}_scalar_ non-leaf", lambda: (f_(x * 1, 2), [x]))
+    dt(f"{name}_scalar_ i64 by fraction", lambda: f_(ops["ia"].clone(), 1.5))
+    dt(f"{name}_scalar_ i64 by zero", lambda: f_(ops["ia"].clone(), 0))
+    dt(f"{name}_scalar_ i64", lambda: f_(ops["ia"].clone(), -4))
+    dt(f"{name}_scalar_ f32", lambda: f_(ops["ft"].clone(), 0.75))
 
 # lerp addcmul addcdiv nan_to_num
 TRIPLES = [("fa", "fb", "ft"), ("ft", "fe", "z64"), ("ia", "ib", "ia"), ("fa", "ia", "ba"), ("ba", "ba", "ba"),

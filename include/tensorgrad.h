@@ -312,6 +312,94 @@ tg_tensor *tg_relu6_(tg_tensor *t);
 
 /* ---------------- pointwise binary operations, comparisons and clamp */
 
+/* Comparisons: TG_BOOL results, computed in the promoted dtype, never
+   differentiable. The _scalar forms compare with a number. */
+tg_tensor *tg_eq(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_ne(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_lt(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_le(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_gt(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_ge(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_eq_scalar(const tg_tensor *a, double s);
+tg_tensor *tg_ne_scalar(const tg_tensor *a, double s);
+tg_tensor *tg_lt_scalar(const tg_tensor *a, double s);
+tg_tensor *tg_le_scalar(const tg_tensor *a, double s);
+tg_tensor *tg_gt_scalar(const tg_tensor *a, double s);
+tg_tensor *tg_ge_scalar(const tg_tensor *a, double s);
+/* In place: 0 or 1 in t's own dtype (zero gradients, as PyTorch's). */
+tg_tensor *tg_eq_(tg_tensor *t, const tg_tensor *other);
+tg_tensor *tg_ne_(tg_tensor *t, const tg_tensor *other);
+tg_tensor *tg_lt_(tg_tensor *t, const tg_tensor *other);
+tg_tensor *tg_le_(tg_tensor *t, const tg_tensor *other);
+tg_tensor *tg_gt_(tg_tensor *t, const tg_tensor *other);
+tg_tensor *tg_ge_(tg_tensor *t, const tg_tensor *other);
+tg_tensor *tg_eq_scalar_(tg_tensor *t, double s);
+tg_tensor *tg_ne_scalar_(tg_tensor *t, double s);
+tg_tensor *tg_lt_scalar_(tg_tensor *t, double s);
+tg_tensor *tg_le_scalar_(tg_tensor *t, double s);
+tg_tensor *tg_gt_scalar_(tg_tensor *t, double s);
+tg_tensor *tg_ge_scalar_(tg_tensor *t, double s);
+/* Logical operations on any dtype (nonzero, NaN included, is true): TG_BOOL. */
+tg_tensor *tg_logical_and(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_logical_or(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_logical_xor(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_logical_not(const tg_tensor *t);
+/* In place: 0 or 1 in t's own dtype; t keeps its history. */
+tg_tensor *tg_logical_and_(tg_tensor *t, const tg_tensor *other);
+tg_tensor *tg_logical_or_(tg_tensor *t, const tg_tensor *other);
+tg_tensor *tg_logical_xor_(tg_tensor *t, const tg_tensor *other);
+tg_tensor *tg_logical_not_(tg_tensor *t);
+tg_tensor *tg_isnan(const tg_tensor *t);
+tg_tensor *tg_isinf(const tg_tensor *t);
+tg_tensor *tg_isfinite(const tg_tensor *t);
+/* Each element bounded to [min, max], NaN staying NaN; for tg_clamp a NAN
+   bound is PyTorch's None (no bound), and one of the two must be given. An
+   integral bound of an integer tensor keeps its dtype, a fractional one
+   promotes it, as Python numbers do. */
+tg_tensor *tg_clamp(const tg_tensor *t, double min, double max);
+tg_tensor *tg_clamp_min(const tg_tensor *t, double min);
+tg_tensor *tg_clamp_max(const tg_tensor *t, double max);
+tg_tensor *tg_clamp_(tg_tensor *t, double min, double max);
+tg_tensor *tg_clamp_min_(tg_tensor *t, double min);
+tg_tensor *tg_clamp_max_(tg_tensor *t, double max);
+/* t with value where mask (TG_BOOL, or an integer tensor of zeros and
+   ones) holds, broadcasting the two; value converted to t's dtype. */
+tg_tensor *tg_masked_fill(const tg_tensor *t, const tg_tensor *mask, double value);
+tg_tensor *tg_masked_fill_(tg_tensor *t, const tg_tensor *mask, double value);
+/* Pointwise functions of two tensors, broadcasting and promoting; integer
+   inputs give float but for fmod and remainder, whose integer divisors must
+   not be zero. fmod's remainder has a's sign, remainder's b's (Python's %);
+   xlogy(a, b) = a log(b), 0 where a is 0 (unless b is NaN). */
+tg_tensor *tg_atan2(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_fmod(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_remainder(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_hypot(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_xlogy(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_fmod_scalar(const tg_tensor *a, double s);
+tg_tensor *tg_remainder_scalar(const tg_tensor *a, double s);
+tg_tensor *tg_atan2_(tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_fmod_(tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_remainder_(tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_hypot_(tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_xlogy_(tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_fmod_scalar_(tg_tensor *a, double s);
+tg_tensor *tg_remainder_scalar_(tg_tensor *a, double s);
+/* a + weight (end - a), all of one floating dtype, broadcasting. */
+tg_tensor *tg_lerp(const tg_tensor *a, const tg_tensor *end, const tg_tensor *weight);
+tg_tensor *tg_lerp_scalar(const tg_tensor *a, const tg_tensor *end, double weight);
+tg_tensor *tg_lerp_(tg_tensor *a, const tg_tensor *end, const tg_tensor *weight);
+tg_tensor *tg_lerp_scalar_(tg_tensor *a, const tg_tensor *end, double weight);
+/* t + value * a * b and t + value * a / b, broadcasting and promoting. */
+tg_tensor *tg_addcmul(const tg_tensor *t, const tg_tensor *a, const tg_tensor *b, double value);
+tg_tensor *tg_addcdiv(const tg_tensor *t, const tg_tensor *a, const tg_tensor *b, double value);
+tg_tensor *tg_addcmul_(tg_tensor *t, const tg_tensor *a, const tg_tensor *b, double value);
+tg_tensor *tg_addcdiv_(tg_tensor *t, const tg_tensor *a, const tg_tensor *b, double value);
+/* NaN, +inf and -inf replaced by nan, posinf and neginf; a NAN posinf or
+   neginf is PyTorch's None: the dtype's largest or lowest finite value.
+   Integer and bool tensors come back copied. */
+tg_tensor *tg_nan_to_num(const tg_tensor *t, double nan, double posinf, double neginf);
+tg_tensor *tg_nan_to_num_(tg_tensor *t, double nan, double posinf, double neginf);
+
 /* ------------------------------- linear algebra, creation and random */
 
 /* Matrix products without matmul's broadcasting: (n, k) @ (k, m), batches

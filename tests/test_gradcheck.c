@@ -354,6 +354,50 @@ static tg_tensor *f_hardsigmoid(tg_tensor *const *x, int n, void *ctx)
 /* functions: indexing */
 
 /* functions: pointwise binary operations, comparisons and clamp */
+/* Bounds away from the values, so no element sits on a kink. Each result
+   is multiplied by x so that the second derivative is not zero. */
+FN(f_clamp, tg_mul(tg_clamp(x[0], -0.95, 1.05), x[0]))
+FN(f_clamp_max_only, tg_mul(tg_clamp(x[0], NAN, 0.35), x[0]))
+FN(f_clamp_min, tg_mul(tg_clamp_min(x[0], -0.35), x[0]))
+FN(f_clamp_max, tg_mul(tg_clamp_max(x[0], 0.65), x[0]))
+FN(f_clamp_, tg_mul(tg_clamp_(copy_of(x[0]), -0.95, 1.05), x[0]))
+FN(f_clamp_min_, tg_mul(tg_clamp_min_(copy_of(x[0]), -0.35), x[0]))
+FN(f_clamp_max_, tg_mul(tg_clamp_max_(copy_of(x[0]), 0.65), x[0]))
+FN(f_masked_fill, tg_mul(tg_masked_fill(x[0], COND23, 0.5), x[1]))
+FN(f_masked_fill_bcast, tg_mul(tg_masked_fill(x[0], COND23, -1), x[0]))
+FN(f_masked_fill_, tg_mul(tg_masked_fill_(copy_of(x[0]), bools((const bool[]){true, false, true}, TG_SHAPE(3)), 2), x[0]))
+FN(f_atan2, tg_atan2(x[0], x[1]))
+FN(f_xlogy, tg_xlogy(x[0], x[1]))
+FN(f_hypot, tg_hypot(x[0], x[1]))
+FN(f_fmod, tg_mul(tg_fmod(x[0], x[1]), x[1]))
+FN(f_remainder, tg_mul(tg_remainder(x[0], x[1]), x[1]))
+FN(f_atan2_, tg_atan2_(copy_of(x[0]), x[1]))
+FN(f_xlogy_, tg_xlogy_(copy_of(x[0]), x[1]))
+FN(f_hypot_, tg_hypot_(copy_of(x[0]), x[1]))
+FN(f_fmod_, tg_mul(tg_fmod_(copy_of(x[0]), x[1]), x[1]))
+FN(f_remainder_, tg_mul(tg_remainder_(copy_of(x[0]), x[1]), x[1]))
+FN(f_c_xlogy, tg_xlogy(C23, x[0]))
+FN(f_fmod_c, tg_fmod(x[0], CP3))
+FN(f_fmod_scalar, tg_mul(tg_fmod_scalar(x[0], 0.7), x[0]))
+FN(f_remainder_scalar, tg_mul(tg_remainder_scalar(x[0], -0.7), x[0]))
+FN(f_fmod_scalar_, tg_mul(tg_fmod_scalar_(copy_of(x[0]), -0.7), x[0]))
+FN(f_remainder_scalar_, tg_mul(tg_remainder_scalar_(copy_of(x[0]), 0.7), x[0]))
+FN(f_lerp, tg_mul(tg_lerp(x[0], x[1], x[2]), x[2]))
+FN(f_lerp_scalar, tg_mul(tg_lerp_scalar(x[0], x[1], 0.3), x[1]))
+FN(f_addcmul, tg_addcmul(x[0], x[1], x[2], 1.5))
+FN(f_addcdiv, tg_addcdiv(x[0], x[1], x[2], -0.5))
+FN(f_nan_to_num, tg_mul(tg_nan_to_num(x[0], 0, NAN, NAN), x[0]))
+FN(f_lerp_, tg_mul(tg_lerp_(copy_of(x[0]), x[1], x[2]), x[2]))
+FN(f_lerp_scalar_, tg_mul(tg_lerp_scalar_(copy_of(x[0]), x[1], 0.7), x[1]))
+FN(f_addcmul_, tg_addcmul_(copy_of(x[0]), x[1], x[2], 2))
+FN(f_addcdiv_, tg_addcdiv_(copy_of(x[0]), x[1], x[2], 0.5))
+FN(f_nan_to_num_, tg_mul(tg_nan_to_num_(copy_of(x[0]), 0, NAN, NAN), x[0]))
+FN(f_c_addcmul, tg_addcmul(C23, x[0], C3, 1.5))
+/* In-place comparisons: zero gradients, so x is added for a nonzero one. */
+#define COMPARE_(name) \
+    FN(f_##name##_, tg_add(tg_##name##_(copy_of(x[0]), x[1]), tg_mul(x[0], x[1]))) \
+    FN(f_##name##_scalar_, tg_add(tg_##name##_scalar_(copy_of(x[0]), 0.1), tg_mul(x[0], x[0])))
+COMPARE_(eq) COMPARE_(ne) COMPARE_(lt) COMPARE_(le) COMPARE_(gt) COMPARE_(ge)
 
 /* functions: linear algebra, creation and random */
 FN(f_mm, tg_mm(x[0], x[1]))
@@ -632,6 +676,45 @@ static const gc_case CASES[] = {
     /* indexing */
 
     /* pointwise binary operations, comparisons and clamp */
+    C1("clamp", f_clamp, A23T),
+    C1("clamp max only", f_clamp_max_only, A23),
+    C1("clamp_min", f_clamp_min, A23T),
+    C1("clamp_max", f_clamp_max, A23),
+    C1("clamp_", f_clamp_, A23T),
+    C1("clamp_min_", f_clamp_min_, A23),
+    C1("clamp_max_", f_clamp_max_, A23T),
+    C2("masked_fill", f_masked_fill, A23T, A3),
+    C1("masked_fill broadcast", f_masked_fill_bcast, A3),
+    C1("masked_fill_", f_masked_fill_, A23T),
+    C2("atan2", f_atan2, A23T, A3),
+    C2("xlogy", f_xlogy, A23T, IN(1, S(3), POSITIVE, false)),
+    C2("hypot", f_hypot, A3, Z23T),
+    C2("fmod", f_fmod, A23T, IN(1, S(3), POSITIVE, false)),
+    C2("remainder", f_remainder, A23, P23T),
+    C2("atan2_", f_atan2_, A23T, A3),
+    C2("xlogy_", f_xlogy_, A23, P23T),
+    C2("hypot_", f_hypot_, Z23T, A3),
+    C2("fmod_", f_fmod_, A23, P23T),
+    C2("remainder_", f_remainder_, A23T, IN(1, S(3), POSITIVE, false)),
+    C1("constant xlogy", f_c_xlogy, IN(1, S(3), POSITIVE, false)),
+    C1("fmod constant", f_fmod_c, A23T),
+    C1("fmod_scalar", f_fmod_scalar, A23T),
+    C1("remainder_scalar", f_remainder_scalar, A23),
+    C1("fmod_scalar_", f_fmod_scalar_, A23),
+    C1("remainder_scalar_", f_remainder_scalar_, A23T),
+    {"lerp", f_lerp, 3, {A23T, A3, IN(2, S(2, 1), ANY, false)}, 0, 0, 0, NULL},
+    C2("lerp_scalar", f_lerp_scalar, A23, A3),
+    {"addcmul", f_addcmul, 3, {A3, A23T, IN(2, S(2, 1), ANY, false)}, 0, 0, 0, NULL},
+    {"addcdiv", f_addcdiv, 3, {A23T, A3, IN(2, S(2, 3), POSITIVE, false)}, 0, 0, 0, NULL},
+    C1("nan_to_num", f_nan_to_num, A23T),
+    {"lerp_", f_lerp_, 3, {A23, A3, IN(0, S(0), ANY, false)}, 0, 0, 0, NULL},
+    C2("lerp_scalar_", f_lerp_scalar_, A23T, A23),
+    {"addcmul_", f_addcmul_, 3, {A23T, A3, A23}, 0, 0, 0, NULL},
+    {"addcdiv_", f_addcdiv_, 3, {A23, A23T, IN(1, S(3), POSITIVE, false)}, 0, 0, 0, NULL},
+    C1("nan_to_num_", f_nan_to_num_, A23),
+    C1("constant addcmul", f_c_addcmul, A3),
+#define COMPARE_CASES(name) C2(#name "_", f_##name##_, A23T, A3), C1(#name "_scalar_", f_##name##_scalar_, A23)
+    COMPARE_CASES(eq), COMPARE_CASES(ne), COMPARE_CASES(lt), COMPARE_CASES(le), COMPARE_CASES(gt), COMPARE_CASES(ge),
 
     /* linear algebra, creation and random */
     C2("mm", f_mm, IN(2, S(2, 4), ANY, true), IN(2, S(4, 3), ANY, false)),

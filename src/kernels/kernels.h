@@ -85,6 +85,13 @@ double tg__erfinv(double y);
 
 /* pointwise binary operations, comparisons and clamp */
 
+/* out = k(a, b, c) with a number v (ternary.c): lerp a + c (b - a),
+   addcmul a + v b c, addcdiv a + v b / c. a, b and c of out's dtype,
+   broadcast to its shape; integers only for addcmul, bool for none. */
+typedef enum tg_ternary_kernel { TG_TER_LERP, TG_TER_ADDCMUL, TG_TER_ADDCDIV } tg_ternary_kernel;
+void tg__k_ternary(tg_ternary_kernel k, tg_tensor *out, const tg_tensor *a, const tg_tensor *b, const tg_tensor *c,
+                   double v);
+
 /* linear algebra, creation and random */
 
 #endif

@@ -96,6 +96,19 @@ tg_tensor *tg__hardtanh(const char *fn, const tg_tensor *x, double min_val, doub
 /* indexing */
 
 /* pointwise binary operations, comparisons and clamp */
+/* PyTorch's checked conversion of v into dt: 0, or -1 with its error. */
+int tg__check_scalar_fits(double v, tg_dtype dt);
+/* A dtype as PyTorch's messages name its C++ type ("long int"). */
+const char *tg__cxx_type_name(tg_dtype dt);
+/* clamp's result dtype for these bounds (NULL: none). */
+tg_dtype tg__clamp_dtype(const tg_tensor *t, const double *min, const double *max);
+/* Whether t has a nonzero element: 1, 0, or -1 with an error. */
+int tg__any_nonzero(const tg_tensor *t);
+/* 1 / t (differentiable), as PyTorch's reciprocal. */
+tg_tensor *tg__reciprocal(const tg_tensor *t);
+/* An in-place comparison's result, in t's dtype and recorded as op (other
+   NULL: compared with s). */
+tg_tensor *tg__compare_into_dtype(tg_binary_kernel k, tg_op op, const tg_tensor *t, const tg_tensor *other, double s);
 
 /* linear algebra, creation and random */
 

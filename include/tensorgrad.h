@@ -211,6 +211,28 @@ tg_tensor *tg_copy_(tg_tensor *dst, const tg_tensor *src);
 
 /* ------------------------------------- reductions, sorting and scans */
 
+/* Max and min of all elements (the gradient is split evenly among equal
+   maxima), over a dim with indices (as tg_max_dim), and over dims (amax,
+   amin; dims NULL, ndims 0: all). NaN propagates. */
+tg_tensor *tg_max(const tg_tensor *t);
+tg_tensor *tg_min(const tg_tensor *t);
+tg_tensor *tg_min_dim(const tg_tensor *t, int64_t dim, bool keepdim, tg_tensor **indices);
+tg_tensor *tg_amax(const tg_tensor *t, const int64_t *dims, int ndims, bool keepdim);
+tg_tensor *tg_amin(const tg_tensor *t, const int64_t *dims, int ndims, bool keepdim);
+/* TG_I64 indices of the first max (min) along dim; the _all forms are
+   PyTorch's dim=None: the index into the flattened tensor, 0-dim. */
+tg_tensor *tg_argmax(const tg_tensor *t, int64_t dim, bool keepdim);
+tg_tensor *tg_argmin(const tg_tensor *t, int64_t dim, bool keepdim);
+tg_tensor *tg_argmax_all(const tg_tensor *t);
+tg_tensor *tg_argmin_all(const tg_tensor *t);
+/* Whether all (any) elements are non-zero: 0-dim TG_BOOL. */
+tg_tensor *tg_all(const tg_tensor *t);
+tg_tensor *tg_any(const tg_tensor *t);
+/* Products of all elements and over a dim; integer and bool inputs give
+   TG_I64. */
+tg_tensor *tg_prod(const tg_tensor *t);
+tg_tensor *tg_prod_dim(const tg_tensor *t, int64_t dim, bool keepdim);
+
 /* ------------------------------------------------- shape and joining */
 
 /* ---------------------------------------------------------- indexing */

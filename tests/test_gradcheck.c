@@ -301,6 +301,21 @@ FN(f_identity, x[0])
 /* functions: elementwise functions and activations */
 
 /* functions: reductions, sorting and scans */
+FN(f_max_all, tg_max(x[0]))
+FN(f_min_all, tg_min(x[0]))
+FN(f_min_dim, tg_min_dim(x[0], -1, false, NULL))
+FN(f_min_dim_keep, tg_min_dim(x[0], 0, true, NULL))
+FN(f_amax, tg_amax(x[0], (const int64_t[]){0, 2}, 2, false))
+FN(f_amax_all, tg_amax(x[0], NULL, 0, true))
+FN(f_amin, tg_amin(x[0], (const int64_t[]){-1}, 1, true))
+FN(f_prod, tg_prod(x[0]))
+FN(f_prod_dim, tg_prod_dim(x[0], 1, false))
+FN(f_prod_dim_keep, tg_prod_dim(x[0], 0, true))
+/* zeros in the product take the products of the others */
+#define ZEROS23 tg_from_f64((const double[]){1, 0, 1, 0, 1, 0}, TG_SHAPE(2, 3))
+FN(f_prod_zero, tg_prod(tg_mul(x[0], ZEROS23)))
+FN(f_prod_dim_zeros, tg_prod_dim(tg_mul(x[0], ZEROS23), 0, false))
+FN(f_prod_dim_zero, tg_prod_dim(tg_mul(x[0], ZEROS23), 1, true))
 
 /* functions: shape and joining */
 
@@ -510,6 +525,22 @@ static const gc_case CASES[] = {
     /* elementwise functions and activations */
 
     /* reductions, sorting and scans */
+    C1("max", f_max_all, A23T),
+    C1("max 0-dim", f_max_all, IN(0, S(0), ANY, false)),
+    C1("min", f_min_all, A234),
+    C1("min_dim", f_min_dim, A23T),
+    C1("min_dim keepdim", f_min_dim_keep, A234),
+    C1("amax", f_amax, IN(3, S(2, 3, 4), ANY, true)),
+    C1("amax all", f_amax_all, A23T),
+    C1("amin", f_amin, A234),
+    C1("prod", f_prod, A23T),
+    C1("prod 0-dim", f_prod, IN(0, S(0), ANY, false)),
+    C1("prod_dim", f_prod_dim, A234),
+    C1("prod_dim keepdim", f_prod_dim_keep, A23T),
+    C1("prod_dim 1-D", f_prod_dim_keep, IN(1, S(5), ANY, false)),
+    C1("prod one zero", f_prod_zero, IN(2, S(2, 3), ANY, false)),
+    C1("prod_dim a zero per column", f_prod_dim_zeros, A23T),
+    C1("prod_dim zeros in rows", f_prod_dim_zero, A23),
 
     /* shape and joining */
 

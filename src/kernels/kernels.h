@@ -69,6 +69,17 @@ void tg__k_bmm(tg_tensor *c, const tg_tensor *a, const tg_tensor *m);
 /* elementwise functions and activations */
 
 /* reductions, sorting and scans */
+typedef enum tg_reduce_op { TG_RED_MAX, TG_RED_MIN, TG_RED_PROD, TG_RED_ALL, TG_RED_ANY, TG_RED_SUM } tg_reduce_op;
+/* out (a's rank, size 1 along the reduced dims) = op of a over those dims,
+   accumulated as tg__k_sum_to does (which TG_RED_SUM is; max and min propagate NaN; all and any
+   give 0 or 1); 0, or -1 when the accumulator cannot be allocated. */
+int tg__k_reduce(tg_reduce_op op, tg_tensor *out, const tg_tensor *a);
+/* tg__k_max_dim's twin for the minimum. */
+void tg__k_min_dim(tg_tensor *values, tg_tensor *indices, const tg_tensor *a, int dim);
+/* out (a's shape and dtype, floating) = the product of the other elements
+   of a's run along dim: the exclusive product from the left times the one
+   from the right, as PyTorch's prod backward computes it with zeros. */
+void tg__k_prod_others(tg_tensor *out, const tg_tensor *a, int dim);
 
 /* shape and joining */
 

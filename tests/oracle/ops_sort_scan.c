@@ -1,0 +1,292 @@
+/* Reductions, sorting and scans: max and min (all elements, over a dim,
+   amax and amin over dims), argmax and argmin, all and any, prod; values,
+   graphs and gradients (ties, zeros, NaN) on contiguous, permuted, expanded,
+   0-dim, zero-size, f64 and integer inputs, and PyTorch's errors. Prints
+   what ops_sort_scan.py prints. */
+#include <tensorgrad.h>
+
+#include <math.h>
+#include <stdio.h>
+
+#include "oracle.h"
+
+/* (2, 3, 4) leaf with values -2, -1.75, ..., 3.75. */
+static tg_tensor *cube(void)
+{
+    tg_tensor *t = tg_sub_scalar(tg_div_scalar(tg_arange(0, 24, 1, TG_F32), 4), 2);
+    return leaf(tg_reshape(t, TG_SHAPE(2, 3, 4)));
+}
+
+/* (3, 4) leaf with ties in rows, columns and overall. */
+static tg_tensor *ties(void)
+{
+    return leaf(tg_from_f32(F32(1.0, 3.0, 3.0, -1.0, 2.0, 2.0, 1.0, 0.5, -4.0, 5.0, 0.0, 5.0), TG_SHAPE(3, 4)));
+}
+
+static tg_tensor *permuted(const tg_tensor *x) { return tg_permute(x, DIMS(2, 0, 1)); }
+
+static tg_tensor *with_nan(void)
+{
+    return leaf(tg_from_f32(F32(1.0, NAN, 2.0, NAN, 0.0, 3.0), TG_SHAPE(2, 3)));
+}
+
+typedef tg_tensor *(*all_fn)(const tg_tensor *);
+typedef tg_tensor *(*dims_fn)(const tg_tensor *, const int64_t *, int, bool);
+typedef tg_tensor *(*dim_fn)(const tg_tensor *, int64_t, bool);
+
+static const char *label_of(char *buf, size_t cap, const char *name, const char *what)
+{
+    snprintf(buf, cap, "%s %s", name, what);
+    return buf;
+}
+
+/* A reduction of all elements on the usual inputs. */
+static void all_tests(const char *name, all_fn f)
+{
+    char l[160];
+    tg_scope_begin();
+    const char *what[] = {"contiguous", "permuted", "expanded"};
+    for (int i = 0; i < 3; i++) {
+        tg_tensor *x = cube();
+        tg_tensor *src = i == 0 ? x : i == 1 ? permuted(x) : tg_expand(tg_slice(x, 2, 1, 2, 1), TG_SHAPE(2, 3, 5));
+        check(label_of(l, sizeof l, name, what[i]), f(src), &x, 1);
+    }
+    tg_tensor *t = ties();
+    check(label_of(l, sizeof l, name, "ties"), f(t), &t, 1);
+    tg_tensor *s = leaf(tg_scalar(-1.5));
+    check(label_of(l, sizeof l, name, "0-dim"), f(s), &s, 1);
+    tg_tensor *d = leaf64(tg_from_f32(F32(0.5, -1.0, 2.0, 4.0, 0.0, 2.0), TG_SHAPE(3, 2)));
+    check(label_of(l, sizeof l, name, "f64 transposed"), f(tg_t(d)), &d, 1);
+    tg_tensor *nan = with_nan();
+    check(label_of(l, sizeof l, name, "nan"), f(nan), &nan, 1);
+    show(label_of(l, sizeof l, name, "int64"), f(tg_from_i64(I64(3, -1, 7, 2, 7, 0), TG_SHAPE(2, 3))));
+    show(label_of(l, sizeof l, name, "int32"), f(tg_from_i32((const int32_t[]){4, 1, 2, 3}, TG_SHAPE(2, 2))));
+    show(label_of(l, sizeof l, name, "bool"), f(tg_from_bool((const bool[]){true, false, true}, TG_SHAPE(3))));
+    show(label_of(l, sizeof l, name, "zero-size"), f(tg_zeros(TG_SHAPE(0, 3), TG_F32)));
+    tg_clear_error();
+    show(label_of(l, sizeof l, name, "NULL"), f(NULL));
+    tg_clear_error();
+    tg_scope_end();
+}
+
+static const struct { int64_t d[3]; int n; const char *s; } DIM_SETS[] = {
+    {{0}, 1, "[0]"}, {{-1}, 1, "[-1]"}, {{0, 2}, 2, "[0, 2]"}, {{2, 0, 1}, 3, "[2, 0, 1]"}, {{0}, 0, "[]"},
+};
+
+static void dims_tests(const char *name, dims_fn f)
+{
+    char l[160];
+    for (size_t i = 0; i < sizeof DIM_SETS / sizeof DIM_SETS[0]; i++) {
+        for (int keep = 0; keep < 2; keep++) {
+            for (int perm = 0; perm < 2; perm++) {
+                tg_scope_begin();
+                tg_tensor *x = cube();
+                snprintf(l, sizeof l, "%s %s keepdim=%d%s", name, DIM_SETS[i].s, keep, perm ? " permuted" : "");
+                check(l, f(perm ? permuted(x) : x, DIM_SETS[i].n ? DIM_SETS[i].d : NULL, DIM_SETS[i].n, keep), &x, 1);
+                tg_scope_end();
+            }
+        }
+    }
+    tg_scope_begin();
+    for (int keep = 0; keep < 2; keep++) {
+        tg_tensor *t = ties();
+        snprintf(l, sizeof l, "%s ties [1] keepdim=%d", name, keep);
+        check(l, f(t, DIMS(1), keep), &t, 1);
+        t = ties();
+        snprintf(l, sizeof l, "%s ties [0] keepdim=%d", name, keep);
+        check(l, f(t, DIMS(0), keep), &t, 1);
+    }
+    tg_tensor *r = leaf(tg_from_f32(F32(1.0, 2.0, 4.0), TG_SHAPE(3, 1)));
+    check(label_of(l, sizeof l, name, "expanded"), f(tg_expand(r, TG_SHAPE(3, 4)), DIMS(1), false), &r, 1);
+    tg_tensor *s = leaf(tg_scalar(2.5));
+    check(label_of(l, sizeof l, name, "0-dim [0]"), f(s, DIMS(0), true), &s, 1);
+    tg_tensor *nan = with_nan();
+    check(label_of(l, sizeof l, name, "nan [1]"), f(nan, DIMS(1), false), &nan, 1);
+    tg_tensor *d = leaf64(tg_from_f32(F32(0.5, -1.0, 2.0, 4.0, 0.0, 2.0), TG_SHAPE(3, 2)));
+    check(label_of(l, sizeof l, name, "f64 transposed [1]"), f(tg_t(d), DIMS(1), false), &d, 1);
+    show(label_of(l, sizeof l, name, "int64 [0]"), f(tg_from_i64(I64(3, -1, 7, 2, 7, 0), TG_SHAPE(2, 3)), DIMS(0), false));
+    show(label_of(l, sizeof l, name, "bool [0]"), f(tg_from_bool((const bool[]){true, false, false, false}, TG_SHAPE(2, 2)), DIMS(0), false));
+    show(label_of(l, sizeof l, name, "zero-size [1]"), f(tg_zeros(TG_SHAPE(0, 3), TG_F32), DIMS(1), false));
+    show(label_of(l, sizeof l, name, "zero-size [0]"), f(tg_zeros(TG_SHAPE(0, 3), TG_F32), DIMS(0), false));
+    tg_clear_error();
+    show(label_of(l, sizeof l, name, "zero-size []"), f(tg_zeros(TG_SHAPE(0, 3), TG_F32), NULL, 0, false));
+    tg_clear_error();
+    show(label_of(l, sizeof l, name, "dim 2 of 2-D"), f(tg_zeros(TG_SHAPE(2, 3), TG_F32), DIMS(2), false));
+    tg_clear_error();
+    show(label_of(l, sizeof l, name, "repeated dim"), f(tg_zeros(TG_SHAPE(2, 3), TG_F32), DIMS(1, -1), false));
+    tg_clear_error();
+    tg_scope_end();
+}
+
+/* min over a dim, and argmax and argmin, with their indices. */
+static void dim_tests(void)
+{
+    char l[160];
+    static const int64_t dims[] = {0, 1, -1};
+    for (int i = 0; i < 3; i++) {
+        for (int keep = 0; keep < 2; keep++) {
+            tg_scope_begin();
+            tg_tensor *x = ties(), *idx;
+            tg_tensor *v = tg_min_dim(x, dims[i], keep, &idx);
+            snprintf(l, sizeof l, "min_dim %lld keepdim=%d indices", (long long)dims[i], keep);
+            show(l, idx);
+            snprintf(l, sizeof l, "min_dim %lld keepdim=%d", (long long)dims[i], keep);
+            check(l, v, &x, 1);
+            x = cube();
+            v = tg_min_dim(permuted(x), dims[i], keep, &idx);
+            snprintf(l, sizeof l, "min_dim permuted %lld keepdim=%d indices", (long long)dims[i], keep);
+            show(l, idx);
+            snprintf(l, sizeof l, "min_dim permuted %lld keepdim=%d", (long long)dims[i], keep);
+            check(l, v, &x, 1);
+            static const dim_fn fs[] = {tg_argmax, tg_argmin};
+            static const char *names[] = {"argmax", "argmin"};
+            for (int k = 0; k < 2; k++) {
+                snprintf(l, sizeof l, "%s %lld keepdim=%d", names[k], (long long)dims[i], keep);
+                show(l, fs[k](ties(), dims[i], keep));
+                snprintf(l, sizeof l, "%s permuted %lld keepdim=%d", names[k], (long long)dims[i], keep);
+                show(l, fs[k](permuted(cube()), dims[i], keep));
+            }
+            tg_scope_end();
+        }
+    }
+    tg_scope_begin();
+    tg_tensor *s = leaf(tg_scalar(2.5)), *idx;
+    tg_tensor *v = tg_min_dim(s, -1, true, &idx);
+    show("min_dim 0-dim indices", idx);
+    check("min_dim 0-dim", v, &s, 1);
+    v = tg_min_dim(tg_from_f32(F32(1.0, NAN, NAN, 2.0, 0.0, -1.0), TG_SHAPE(2, 3)), 1, false, &idx);
+    show("min_dim nan values", v);
+    show("min_dim nan indices", idx);
+    v = tg_min_dim(tg_from_i64(I64(3, 1, 2, 1), TG_SHAPE(2, 2)), 0, false, &idx);
+    show("min_dim int64 values", v);
+    show("min_dim int64 indices", idx);
+    v = tg_min_dim(tg_zeros(TG_SHAPE(0, 3), TG_F32), 1, false, &idx);
+    show("min_dim zero-size values", v);
+    show("min_dim zero-size indices", idx);
+    show("min_dim zero-size error", tg_min_dim(tg_zeros(TG_SHAPE(0, 3), TG_F32), 0, false, &idx));
+    tg_clear_error();
+    show("min_dim bad dim", tg_min_dim(tg_zeros(TG_SHAPE(2, 3), TG_F32), -3, false, NULL));
+    tg_clear_error();
+    show("argmax 0-dim", tg_argmax(tg_scalar(1.0), 0, false));
+    show("argmin 0-dim keepdim", tg_argmin(tg_scalar(1.0), -1, true));
+    show("argmax int32", tg_argmax(tg_from_i32((const int32_t[]){3, 9, 9, 1}, TG_SHAPE(2, 2)), 1, false));
+    show("argmax nan", tg_argmax(tg_from_f32(F32(1.0, NAN, NAN, 2.0), TG_SHAPE(4)), 0, false));
+    show("argmin nan", tg_argmin(tg_from_f32(F32(1.0, -2.0, NAN, 2.0), TG_SHAPE(4)), 0, false));
+    show("argmax bool", tg_argmax(tg_from_bool((const bool[]){false, true}, TG_SHAPE(2)), 0, false));
+    tg_clear_error();
+    show("argmin zero-size", tg_argmin(tg_zeros(TG_SHAPE(2, 0), TG_F32), 1, false));
+    tg_clear_error();
+    show("argmax zero-size dim 0", tg_argmax(tg_zeros(TG_SHAPE(2, 0), TG_F32), 0, false));
+    show("argmax bad dim", tg_argmax(tg_scalar(1.0), 1, false));
+    tg_clear_error();
+    show("argmax all", tg_argmax_all(ties()));
+    show("argmin all", tg_argmin_all(ties()));
+    show("argmax all permuted", tg_argmax_all(permuted(cube())));
+    show("argmin all permuted", tg_argmin_all(permuted(cube())));
+    show("argmax all 0-dim", tg_argmax_all(tg_scalar(3.0)));
+    show("argmin all nan", tg_argmin_all(with_nan()));
+    show("argmax all zero-size", tg_argmax_all(tg_zeros(TG_SHAPE(0), TG_F32)));
+    tg_clear_error();
+    show("argmin all bool", tg_argmin_all(tg_from_bool((const bool[]){false, true}, TG_SHAPE(2))));
+    tg_clear_error();
+    tg_scope_end();
+}
+
+/* all and any. */
+static void truth_tests(void)
+{
+    static const all_fn fs[] = {tg_all, tg_any};
+    static const char *names[] = {"all", "any"};
+    char l[160];
+    for (int k = 0; k < 2; k++) {
+        tg_scope_begin();
+        all_fn f = fs[k];
+        show(label_of(l, sizeof l, names[k], "float"), f(tg_from_f32(F32(1.5, 0.5, -2.0), TG_SHAPE(3))));
+        show(label_of(l, sizeof l, names[k], "float zero"), f(tg_from_f32(F32(1.5, 0.0, -2.0), TG_SHAPE(3))));
+        show(label_of(l, sizeof l, names[k], "zeros"), f(tg_zeros(TG_SHAPE(2, 2), TG_F64)));
+        show(label_of(l, sizeof l, names[k], "nan"), f(tg_from_f32(F32(NAN, 0.0), TG_SHAPE(2))));
+        show(label_of(l, sizeof l, names[k], "int64"), f(tg_from_i64(I64(1, 2, 0), TG_SHAPE(3))));
+        show(label_of(l, sizeof l, names[k], "bool"), f(tg_from_bool((const bool[]){true, true}, TG_SHAPE(2))));
+        show(label_of(l, sizeof l, names[k], "empty"), f(tg_zeros(TG_SHAPE(0, 3), TG_F32)));
+        show(label_of(l, sizeof l, names[k], "0-dim"), f(tg_scalar(2.0)));
+        show(label_of(l, sizeof l, names[k], "transposed"), f(tg_t(tg_from_f32(F32(1, 2, 3, 0), TG_SHAPE(2, 2)))));
+        tg_tensor *x = ties();
+        tg_tensor *r = f(tg_expand(tg_slice(x, 1, 0, 1, 1), TG_SHAPE(3, 5)));
+        show(label_of(l, sizeof l, names[k], "expanded of leaf"), r);
+        printf("%s requires_grad: %d\n", names[k], tg_requires_grad(r));
+        tg_scope_end();
+    }
+}
+
+/* prod with zeros, the first and second derivatives. */
+static void prod_tests(void)
+{
+    tg_scope_begin();
+    tg_tensor *x = leaf(tg_from_f32(F32(2.0, 0.0, 3.0, 0.0, 0.0, 1.0, 1.0, 2.0, 3.0), TG_SHAPE(3, 3)));
+    check("prod two zeros", tg_prod(x), &x, 1);
+    x = leaf(tg_from_f32(F32(2.0, 0.5, 3.0, 0.0, -1.0, 1.0, 1.0, 2.0, 3.0), TG_SHAPE(3, 3)));
+    check("prod one zero", tg_prod(x), &x, 1);
+    for (int dim = -1; dim < 2; dim++) {
+        for (int keep = 0; keep < 2; keep++) {
+            char l[160];
+            x = leaf(tg_from_f32(F32(2.0, 0.0, 3.0, 0.0, 0.0, 1.0, 1.0, 2.0, 3.0), TG_SHAPE(3, 3)));
+            snprintf(l, sizeof l, "prod_dim zeros %d keepdim=%d", dim, keep);
+            check(l, tg_prod_dim(x, dim, keep), &x, 1);
+            x = cube();
+            snprintf(l, sizeof l, "prod_dim permuted %d keepdim=%d", dim, keep);
+            check(l, tg_prod_dim(permuted(x), dim, keep), &x, 1);
+        }
+    }
+    tg_tensor *v = leaf(tg_from_f32(F32(2.0, 0.0, 3.0), TG_SHAPE(3)));
+    check("prod_dim 1-D zero", tg_prod_dim(v, 0, false), &v, 1);
+    tg_tensor *s = leaf(tg_scalar(-3.0));
+    check("prod_dim 0-dim", tg_prod_dim(s, 0, true), &s, 1);
+    tg_tensor *e = leaf(tg_zeros(TG_SHAPE(2, 0), TG_F32));
+    check("prod_dim zero-size", tg_prod_dim(e, 1, false), &e, 1);
+    e = leaf(tg_zeros(TG_SHAPE(2, 0), TG_F32));
+    check("prod_dim zero-size dim 0", tg_prod_dim(e, 0, true), &e, 1);
+    show("prod_dim int32", tg_prod_dim(tg_from_i32((const int32_t[]){3, 9, 2, 1}, TG_SHAPE(2, 2)), 1, false));
+    show("prod_dim bool", tg_prod_dim(tg_from_bool((const bool[]){true, true, false, true}, TG_SHAPE(2, 2)), 0, false));
+    show("prod_dim bad dim", tg_prod_dim(tg_zeros(TG_SHAPE(2, 3), TG_F32), 2, false));
+    tg_clear_error();
+    show("prod_dim NULL", tg_prod_dim(NULL, 0, false));
+    tg_clear_error();
+
+    /* second derivatives: the gradient's gradient, through create_graph */
+    static const float vals[][4] = {{2.0f, 0.5f, 3.0f, -1.5f}, {2.0f, 0.0f, 3.0f, -1.5f}, {0.0f, 0.5f, 0.0f, -1.5f}};
+    static const char *names[] = {"no zero", "one zero", "two zeros"};
+    for (int i = 0; i < 3; i++) {
+        for (int dim_form = 0; dim_form < 2; dim_form++) {
+            char l[160];
+            x = leaf64(tg_from_f32(vals[i], TG_SHAPE(2, 2)));
+            tg_tensor *y = dim_form ? tg_sum(tg_mul(tg_prod_dim(x, 1, false), tg_from_f64((const double[]){1.0, -2.0}, TG_SHAPE(2))))
+                                    : tg_prod(x);
+            tg_tensor *gx;
+            snprintf(l, sizeof l, "prod%s double backward %s", dim_form ? "_dim" : "", names[i]);
+            if (tg_autograd_grad(&y, 1, &x, 1, NULL, (tg_backward_opts){.create_graph = true}, &gx) != 0) {
+                printf("%s: error: %s\n", l, tg_last_error());
+                continue;
+            }
+            show(l, gx);
+            tg_tensor *w = tg_to(tg_from_f32(F32(1.0, 2.0, -1.0, 0.5), TG_SHAPE(2, 2)), TG_F64);
+            tg_tensor *z = tg_sum(tg_mul(gx, w));
+            tg_tensor *ggx;
+            if (tg_autograd_grad(&z, 1, &x, 1, NULL, (tg_backward_opts){0}, &ggx) == 0) show(l, ggx);
+            else printf("%s: error: %s\n", l, tg_last_error());
+        }
+    }
+    tg_scope_end();
+}
+
+int main(void)
+{
+    all_tests("max", tg_max);
+    all_tests("min", tg_min);
+    all_tests("prod", tg_prod);
+    dims_tests("amax", tg_amax);
+    dims_tests("amin", tg_amin);
+    dim_tests();
+    truth_tests();
+    prod_tests();
+    return 0;
+}

@@ -1,0 +1,188 @@
+# Oracle for ops_sort_scan.c: max and min (all elements, over a dim, amax and
+# amin over dims), argmax and argmin, all and any, prod; values, graphs and
+# gradients (ties, zeros, NaN) on contiguous, permuted, expanded, 0-dim,
+# zero-size, f64 and integer inputs, and PyTorch's errors.
+from oracle import check, leaf, show, sl
+import torch
+
+nan = float("nan")
+
+
+def cube():
+    """(2, 3, 4) leaf with values -2, -1.75, ..., 3.75."""
+    return (torch.arange(24.0) / 4 - 2).reshape(2, 3, 4).requires_grad_()
+
+
+def ties():
+    return leaf([[1.0, 3.0, 3.0, -1.0], [2.0, 2.0, 1.0, 0.5], [-4.0, 5.0, 0.0, 5.0]])
+
+
+def permuted(x):
+    return x.permute(2, 0, 1)
+
+
+def with_nan():
+    return leaf([[1.0, nan, 2.0], [nan, 0.0, 3.0]])
+
+
+def f64():
+    return leaf([[0.5, -1.0], [2.0, 4.0], [0.0, 2.0]], torch.float64)
+
+
+def err(label, f):
+    """show(label, f()), or PyTorch's error as tensorgrad's show prints it."""
+    try:
+        r = f()
+    except (RuntimeError, IndexError, ValueError) as e:
+        print(f"{label}: error: {e}")
+        return
+    show(label, r)
+
+
+def all_tests(name, f):
+    for what, make in [("contiguous", lambda x: x), ("permuted", permuted),
+                       ("expanded", lambda x: sl(x, 2, 1, 2, 1).expand(2, 3, 5))]:
+        check(f"{name} {what}", lambda make=make: (lambda x: (f(make(x)), [x]))(cube()))
+    check(f"{name} ties", lambda: (lambda x: (f(x), [x]))(ties()))
+    check(f"{name} 0-dim", lambda: (lambda x: (f(x), [x]))(leaf(-1.5)))
+    check(f"{name} f64 transposed", lambda: (lambda x: (f(x.t()), [x]))(f64()))
+    check(f"{name} nan", lambda: (lambda x: (f(x), [x]))(with_nan()))
+    show(f"{name} int64", f(torch.tensor([[3, -1, 7], [2, 7, 0]])))
+    show(f"{name} int32", f(torch.tensor([[4, 1], [2, 3]], dtype=torch.int32)))
+    show(f"{name} bool", f(torch.tensor([True, False, True])))
+    err(f"{name} zero-size", lambda: f(torch.zeros(0, 3)))
+    print(f"{name} NULL: error: tg_{name}(): a tensor argument is NULL")
+
+
+all_tests("max", torch.max)
+all_tests("min", torch.min)
+all_tests("prod", torch.prod)
+
+DIM_SETS = [[0], [-1], [0, 2], [2, 0, 1], []]
+
+
+def dims_tests(name, f):
+    for dims in DIM_SETS:
+        for keep in [0, 1]:
+            for perm in [False, True]:
+                def make(dims=dims, keep=keep, perm=perm):
+                    x = cube()
+                    return f(permuted(x) if perm else x, dims, bool(keep)), [x]
+                check(f"{name} {dims} keepdim={keep}{' permuted' if perm else ''}", make)
+    for keep in [0, 1]:
+        check(f"{name} ties [1] keepdim={keep}", lambda: (lambda x: (f(x, [1], bool(keep)), [x]))(ties()))
+        check(f"{name} ties [0] keepdim={keep}", lambda: (lambda x: (f(x, [0], bool(keep)), [x]))(ties()))
+    check(f"{name} expanded", lambda: (lambda r: (f(r.expand(3, 4), [1], False), [r]))(leaf([[1.0], [2.0], [4.0]])))
+    check(f"{name} 0-dim [0]", lambda: (lambda s: (f(s, [0], True), [s]))(leaf(2.5)))
+    check(f"{name} nan [1]", lambda: (lambda x: (f(x, [1], False), [x]))(with_nan()))
+    check(f"{name} f64 transposed [1]", lambda: (lambda x: (f(x.t(), [1], False), [x]))(f64()))
+    show(f"{name} int64 [0]", f(torch.tensor([[3, -1, 7], [2, 7, 0]]), [0], False))
+    show(f"{name} bool [0]", f(torch.tensor([[True, False], [False, False]]), [0], False))
+    err(f"{name} zero-size [1]", lambda: f(torch.zeros(0, 3), [1], False))
+    err(f"{name} zero-size [0]", lambda: f(torch.zeros(0, 3), [0], False))
+    err(f"{name} zero-size []", lambda: f(torch.zeros(0, 3), [], False))
+    err(f"{name} dim 2 of 2-D", lambda: f(torch.zeros(2, 3), [2], False))
+    err(f"{name} repeated dim", lambda: f(torch.zeros(2, 3), [1, -1], False))
+
+
+dims_tests("amax", torch.amax)
+dims_tests("amin", torch.amin)
+
+for dim in [0, 1, -1]:
+    for keep in [0, 1]:
+        def make(dim=dim, keep=keep):
+            x = ties()
+            v, i = x.min(dim, bool(keep))
+            show(f"min_dim {dim} keepdim={keep} indices", i)
+            return v, [x]
+        check(f"min_dim {dim} keepdim={keep}", make)
+
+        def make_p(dim=dim, keep=keep):
+            x = cube()
+            v, i = permuted(x).min(dim, bool(keep))
+            show(f"min_dim permuted {dim} keepdim={keep} indices", i)
+            return v, [x]
+        check(f"min_dim permuted {dim} keepdim={keep}", make_p)
+        for name, f in [("argmax", torch.argmax), ("argmin", torch.argmin)]:
+            show(f"{name} {dim} keepdim={keep}", f(ties(), dim, bool(keep)))
+            show(f"{name} permuted {dim} keepdim={keep}", f(permuted(cube()), dim, bool(keep)))
+
+
+def min0d():
+    s = leaf(2.5)
+    v, i = s.min(-1, True)
+    show("min_dim 0-dim indices", i)
+    return v, [s]
+
+
+check("min_dim 0-dim", min0d)
+v, i = torch.tensor([[1.0, nan, nan], [2.0, 0.0, -1.0]]).min(1)
+show("min_dim nan values", v)
+show("min_dim nan indices", i)
+v, i = torch.tensor([[3, 1], [2, 1]]).min(0)
+show("min_dim int64 values", v)
+show("min_dim int64 indices", i)
+v, i = torch.zeros(0, 3).min(1)
+show("min_dim zero-size values", v)
+show("min_dim zero-size indices", i)
+err("min_dim zero-size error", lambda: torch.zeros(0, 3).min(0)[0])
+err("min_dim bad dim", lambda: torch.zeros(2, 3).min(-3)[0])
+show("argmax 0-dim", torch.argmax(torch.tensor(1.0), 0, False))
+show("argmin 0-dim keepdim", torch.argmin(torch.tensor(1.0), -1, True))
+show("argmax int32", torch.argmax(torch.tensor([[3, 9], [9, 1]], dtype=torch.int32), 1))
+show("argmax nan", torch.argmax(torch.tensor([1.0, nan, nan, 2.0]), 0))
+show("argmin nan", torch.argmin(torch.tensor([1.0, -2.0, nan, 2.0]), 0))
+err("argmax bool", lambda: torch.argmax(torch.tensor([False, True]), 0))
+err("argmin zero-size", lambda: torch.argmin(torch.zeros(2, 0), 1))
+err("argmax zero-size dim 0", lambda: torch.argmax(torch.zeros(2, 0), 0))
+err("argmax bad dim", lambda: torch.argmax(torch.tensor(1.0), 1))
+show("argmax all", torch.argmax(ties()))
+show("argmin all", torch.argmin(ties()))
+show("argmax all permuted", torch.argmax(permuted(cube())))
+show("argmin all permuted", torch.argmin(permuted(cube())))
+show("argmax all 0-dim", torch.argmax(torch.tensor(3.0)))
+show("argmin all nan", torch.argmin(with_nan()))
+err("argmax all zero-size", lambda: torch.argmax(torch.zeros(0)))
+err("argmin all bool", lambda: torch.argmin(torch.tensor([False, True])))
+
+for name, f in [("all", torch.all), ("any", torch.any)]:
+    show(f"{name} float", f(torch.tensor([1.5, 0.5, -2.0])))
+    show(f"{name} float zero", f(torch.tensor([1.5, 0.0, -2.0])))
+    show(f"{name} zeros", f(torch.zeros(2, 2, dtype=torch.float64)))
+    show(f"{name} nan", f(torch.tensor([nan, 0.0])))
+    show(f"{name} int64", f(torch.tensor([1, 2, 0])))
+    show(f"{name} bool", f(torch.tensor([True, True])))
+    show(f"{name} empty", f(torch.zeros(0, 3)))
+    show(f"{name} 0-dim", f(torch.tensor(2.0)))
+    show(f"{name} transposed", f(torch.tensor([[1.0, 2], [3, 0]]).t()))
+    r = f(sl(ties(), 1, 0, 1, 1).expand(3, 5))
+    show(f"{name} expanded of leaf", r)
+    print(f"{name} requires_grad: {int(r.requires_grad)}")
+
+ZEROS = [[2.0, 0.0, 3.0], [0.0, 0.0, 1.0], [1.0, 2.0, 3.0]]
+check("prod two zeros", lambda: (lambda x: (x.prod(), [x]))(leaf(ZEROS)))
+check("prod one zero", lambda: (lambda x: (x.prod(), [x]))(leaf([[2.0, 0.5, 3.0], [0.0, -1.0, 1.0], [1.0, 2.0, 3.0]])))
+for dim in [-1, 0, 1]:
+    for keep in [0, 1]:
+        check(f"prod_dim zeros {dim} keepdim={keep}", lambda: (lambda x: (x.prod(dim, bool(keep)), [x]))(leaf(ZEROS)))
+        check(f"prod_dim permuted {dim} keepdim={keep}",
+              lambda: (lambda x: (permuted(x).prod(dim, bool(keep)), [x]))(cube()))
+check("prod_dim 1-D zero", lambda: (lambda x: (x.prod(0), [x]))(leaf([2.0, 0.0, 3.0])))
+check("prod_dim 0-dim", lambda: (lambda x: (x.prod(0, True), [x]))(leaf(-3.0)))
+check("prod_dim zero-size", lambda: (lambda x: (x.prod(1), [x]))(torch.zeros(2, 0, requires_grad=True)))
+check("prod_dim zero-size dim 0", lambda: (lambda x: (x.prod(0, True), [x]))(torch.zeros(2, 0, requires_grad=True)))
+show("prod_dim int32", torch.tensor([[3, 9], [2, 1]], dtype=torch.int32).prod(1))
+show("prod_dim bool", torch.tensor([[True, True], [False, True]]).prod(0))
+err("prod_dim bad dim", lambda: torch.zeros(2, 3).prod(2))
+print("prod_dim NULL: error: tg_prod_dim(): a tensor argument is NULL")
+
+VALS = [[2.0, 0.5, 3.0, -1.5], [2.0, 0.0, 3.0, -1.5], [0.0, 0.5, 0.0, -1.5]]
+for vals, name in zip(VALS, ["no zero", "one zero", "two zeros"]):
+    for dim_form in [0, 1]:
+        label = f"prod{'_dim' if dim_form else ''} double backward {name}"
+        x = torch.tensor(vals, dtype=torch.float64).reshape(2, 2).requires_grad_()
+        y = (x.prod(1) * torch.tensor([1.0, -2.0], dtype=torch.float64)).sum() if dim_form else x.prod()
+        gx, = torch.autograd.grad(y, [x], create_graph=True)
+        show(label, gx)
+        w = torch.tensor([[1.0, 2.0], [-1.0, 0.5]], dtype=torch.float64)
+        err(label, lambda: torch.autograd.grad((gx * w).sum(), [x])[0])

@@ -232,6 +232,16 @@ tg_tensor *tg_any(const tg_tensor *t);
    TG_I64. */
 tg_tensor *tg_prod(const tg_tensor *t);
 tg_tensor *tg_prod_dim(const tg_tensor *t, int64_t dim, bool keepdim);
+/* Variance and standard deviation over dims (NULL, 0: all), dividing by
+   the count less `correction` (PyTorch's unbiased default is 1). The
+   _mean forms also write the mean to *mean (may be NULL), as
+   torch.var_mean returns both. */
+tg_tensor *tg_var(const tg_tensor *t, const int64_t *dims, int ndims, double correction, bool keepdim);
+tg_tensor *tg_std(const tg_tensor *t, const int64_t *dims, int ndims, double correction, bool keepdim);
+tg_tensor *tg_var_mean(const tg_tensor *t, const int64_t *dims, int ndims, double correction, bool keepdim,
+                       tg_tensor **mean);
+tg_tensor *tg_std_mean(const tg_tensor *t, const int64_t *dims, int ndims, double correction, bool keepdim,
+                       tg_tensor **mean);
 
 /* ------------------------------------------------- shape and joining */
 

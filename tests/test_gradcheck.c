@@ -316,6 +316,22 @@ FN(f_prod_dim_keep, tg_prod_dim(x[0], 0, true))
 FN(f_prod_zero, tg_prod(tg_mul(x[0], ZEROS23)))
 FN(f_prod_dim_zeros, tg_prod_dim(tg_mul(x[0], ZEROS23), 0, false))
 FN(f_prod_dim_zero, tg_prod_dim(tg_mul(x[0], ZEROS23), 1, true))
+FN(f_var, tg_var(x[0], (const int64_t[]){1}, 1, 1, false))
+FN(f_var_all, tg_var(x[0], NULL, 0, 0, false))
+FN(f_var_keep, tg_var(x[0], (const int64_t[]){0, -1}, 2, 2, true))
+FN(f_std, tg_std(x[0], (const int64_t[]){0}, 1, 1, true))
+FN(f_std_all, tg_std(x[0], NULL, 0, 1, false))
+/* var and mean together, so both results' nodes carry gradient */
+static tg_tensor *moments_sum(tg_tensor *(*f)(const tg_tensor *, const int64_t *, int, double, bool, tg_tensor **),
+                              const tg_tensor *x, const int64_t *dims, int ndims)
+{
+    tg_tensor *m;
+    tg_tensor *v = f(x, dims, ndims, 1, false, &m);
+    return v ? tg_add(v, tg_mul(m, m)) : NULL;
+}
+FN(f_var_mean, moments_sum(tg_var_mean, x[0], (const int64_t[]){-1}, 1))
+FN(f_var_mean_all, moments_sum(tg_var_mean, x[0], NULL, 0))
+FN(f_std_mean, moments_sum(tg_std_mean, x[0], (const int64_t[]){0, 2}, 2))
 
 /* functions: shape and joining */
 
@@ -541,6 +557,14 @@ static const gc_case CASES[] = {
     C1("prod one zero", f_prod_zero, IN(2, S(2, 3), ANY, false)),
     C1("prod_dim a zero per column", f_prod_dim_zeros, A23T),
     C1("prod_dim zeros in rows", f_prod_dim_zero, A23),
+    C1("var", f_var, A23T),
+    C1("var all", f_var_all, A234),
+    C1("var keepdim correction 2", f_var_keep, IN(3, S(2, 3, 4), ANY, true)),
+    C1("std", f_std, A23T),
+    C1("std all", f_std_all, A234),
+    C1("var_mean", f_var_mean, A23T),
+    C1("var_mean all", f_var_mean_all, A23),
+    C1("std_mean", f_std_mean, A234),
 
     /* shape and joining */
 

@@ -1,5 +1,6 @@
 /* Reductions, sorting and scans: max and min (all elements, over a dim,
-   amax and amin over dims), argmax and argmin, all and any, prod; values,
+   amax and amin over dims), argmax and argmin, all and any, prod, var and
+   std (and with the mean); values,
    graphs and gradients (ties, zeros, NaN) on contiguous, permuted, expanded,
    0-dim, zero-size, f64 and integer inputs, and PyTorch's errors. Prints
    what ops_sort_scan.py prints. */
@@ -30,6 +31,8 @@ static tg_tensor *with_nan(void)
     return leaf(tg_from_f32(F32(1.0, NAN, 2.0, NAN, 0.0, 3.0), TG_SHAPE(2, 3)));
 }
 
+static tg_tensor *f64_leaf(void) { return leaf64(tg_from_f32(F32(0.5, -1.0, 2.0, 4.0, 0.0, 2.0), TG_SHAPE(3, 2))); }
+
 typedef tg_tensor *(*all_fn)(const tg_tensor *);
 typedef tg_tensor *(*dims_fn)(const tg_tensor *, const int64_t *, int, bool);
 typedef tg_tensor *(*dim_fn)(const tg_tensor *, int64_t, bool);
@@ -55,7 +58,7 @@ static void all_tests(const char *name, all_fn f)
     check(label_of(l, sizeof l, name, "ties"), f(t), &t, 1);
     tg_tensor *s = leaf(tg_scalar(-1.5));
     check(label_of(l, sizeof l, name, "0-dim"), f(s), &s, 1);
-    tg_tensor *d = leaf64(tg_from_f32(F32(0.5, -1.0, 2.0, 4.0, 0.0, 2.0), TG_SHAPE(3, 2)));
+    tg_tensor *d = f64_leaf();
     check(label_of(l, sizeof l, name, "f64 transposed"), f(tg_t(d)), &d, 1);
     tg_tensor *nan = with_nan();
     check(label_of(l, sizeof l, name, "nan"), f(nan), &nan, 1);
@@ -102,7 +105,7 @@ static void dims_tests(const char *name, dims_fn f)
     check(label_of(l, sizeof l, name, "0-dim [0]"), f(s, DIMS(0), true), &s, 1);
     tg_tensor *nan = with_nan();
     check(label_of(l, sizeof l, name, "nan [1]"), f(nan, DIMS(1), false), &nan, 1);
-    tg_tensor *d = leaf64(tg_from_f32(F32(0.5, -1.0, 2.0, 4.0, 0.0, 2.0), TG_SHAPE(3, 2)));
+    tg_tensor *d = f64_leaf();
     check(label_of(l, sizeof l, name, "f64 transposed [1]"), f(tg_t(d), DIMS(1), false), &d, 1);
     show(label_of(l, sizeof l, name, "int64 [0]"), f(tg_from_i64(I64(3, -1, 7, 2, 7, 0), TG_SHAPE(2, 3)), DIMS(0), false));
     show(label_of(l, sizeof l, name, "bool [0]"), f(tg_from_bool((const bool[]){true, false, false, false}, TG_SHAPE(2, 2)), DIMS(0), false));
@@ -278,6 +281,104 @@ static void prod_tests(void)
     tg_scope_end();
 }
 
+typedef tg_tensor *(*moment_fn)(const tg_tensor *, const int64_t *, int, double, bool);
+
+/* var and std, with corrections 0, 1 and ones the count does not exceed. */
+static void moment_tests(const char *name, moment_fn f)
+{
+    char l[200];
+    for (size_t i = 0; i < sizeof DIM_SETS / sizeof DIM_SETS[0]; i++) {
+        for (int c = 0; c < 2; c++) {
+            for (int keep = 0; keep < 2; keep++) {
+                tg_scope_begin();
+                tg_tensor *x = cube();
+                const int64_t *dims = DIM_SETS[i].n ? DIM_SETS[i].d : NULL;
+                snprintf(l, sizeof l, "%s %s correction=%d keepdim=%d", name, DIM_SETS[i].s, c, keep);
+                check(l, f(x, dims, DIM_SETS[i].n, c, keep), &x, 1);
+                x = cube();
+                snprintf(l, sizeof l, "%s %s correction=%d keepdim=%d permuted", name, DIM_SETS[i].s, c, keep);
+                check(l, f(permuted(x), dims, DIM_SETS[i].n, c, keep), &x, 1);
+                tg_scope_end();
+            }
+        }
+    }
+    tg_scope_begin();
+    tg_tensor *x;
+#define MOMENT(label, leaf_expr, input, ...)                          \
+    x = leaf_expr;                                                    \
+    check(label_of(l, sizeof l, name, label), f(input, __VA_ARGS__), &x, 1)
+    MOMENT("f64 transposed [1]", f64_leaf(), tg_t(x), DIMS(1), 1, false);
+    MOMENT("expanded [0]", leaf(tg_from_f32(F32(1.0, 2.0, 4.0), TG_SHAPE(3, 1))), tg_expand(x, TG_SHAPE(3, 4)), DIMS(0), 1, false);
+    MOMENT("expanded [1]", leaf(tg_from_f32(F32(1.0, 2.0, 4.0), TG_SHAPE(3, 1))), tg_expand(x, TG_SHAPE(3, 4)), DIMS(1), 1, true);
+    MOMENT("0-dim [0] correction=0", leaf(tg_scalar(2.0)), x, DIMS(0), 0, false);
+    MOMENT("0-dim [0] correction=1", leaf(tg_scalar(2.0)), x, DIMS(0), 1, false);
+    MOMENT("0-dim [0] correction=2", leaf(tg_scalar(2.0)), x, DIMS(0), 2, true);
+    MOMENT("0-dim all", leaf(tg_scalar(2.0)), x, NULL, 0, 1, false);
+    MOMENT("one element all", leaf(tg_from_f32(F32(1.0), TG_SHAPE(1))), x, NULL, 0, 1, false);
+    MOMENT("one element [0]", leaf(tg_from_f32(F32(1.0), TG_SHAPE(1))), x, DIMS(0), 1, false);
+    MOMENT("count = correction", leaf(tg_from_f32(F32(1.0, 2.0, 3.0, 3.0), TG_SHAPE(2, 2))), x, DIMS(1), 2, false);
+    MOMENT("count < correction", leaf(tg_from_f32(F32(1.0, 2.0, 3.0, 3.0), TG_SHAPE(2, 2))), x, DIMS(1), 3, false);
+    MOMENT("negative correction", leaf(tg_from_f32(F32(1.0, 2.0, 3.0, 5.0), TG_SHAPE(2, 2))), x, DIMS(0), -1, false);
+    MOMENT("constant rows", leaf(tg_from_f32(F32(1.0, 1.0, 1.0, 2.0), TG_SHAPE(2, 2))), x, DIMS(1), 1, false);
+    MOMENT("zero-size [1]", leaf(tg_zeros(TG_SHAPE(2, 0), TG_F32)), x, DIMS(1), 1, false);
+    MOMENT("zero-size [0]", leaf(tg_zeros(TG_SHAPE(2, 0), TG_F32)), x, DIMS(0), 1, false);
+    MOMENT("zero-size all", leaf(tg_zeros(TG_SHAPE(2, 0), TG_F32)), x, NULL, 0, 1, false);
+#undef MOMENT
+    show(label_of(l, sizeof l, name, "int64"), f(tg_from_i64(I64(1, 2), TG_SHAPE(2)), DIMS(0), 1, false));
+    tg_clear_error();
+    show(label_of(l, sizeof l, name, "repeated dim"), f(tg_zeros(TG_SHAPE(2, 3), TG_F32), DIMS(0, -2), 1, false));
+    tg_clear_error();
+    show(label_of(l, sizeof l, name, "dim out of range"), f(tg_zeros(TG_SHAPE(2, 3), TG_F32), DIMS(2), 1, false));
+    tg_clear_error();
+    tg_scope_end();
+}
+
+typedef tg_tensor *(*moments_fn)(const tg_tensor *, const int64_t *, int, double, bool, tg_tensor **);
+
+/* var_mean and std_mean: both results, their graphs and gradients. */
+static void moments_tests(const char *name, moments_fn f)
+{
+    char l[200];
+    for (size_t i = 0; i < sizeof DIM_SETS / sizeof DIM_SETS[0]; i++) {
+        for (int keep = 0; keep < 2; keep++) {
+            tg_scope_begin();
+            tg_tensor *x = cube(), *m;
+            const int64_t *dims = DIM_SETS[i].n ? DIM_SETS[i].d : NULL;
+            tg_tensor *v = f(permuted(x), dims, DIM_SETS[i].n, 1, keep, &m);
+            snprintf(l, sizeof l, "%s %s keepdim=%d mean", name, DIM_SETS[i].s, keep);
+            show(l, m);
+            snprintf(l, sizeof l, "%s %s keepdim=%d", name, DIM_SETS[i].s, keep);
+            check(l, tg_add(v, tg_mul_scalar(m, 3)), &x, 1);
+            tg_scope_end();
+        }
+    }
+    tg_scope_begin();
+    tg_tensor *x = f64_leaf(), *m;
+    tg_tensor *v = f(x, DIMS(0), 0, false, &m);
+    check(label_of(l, sizeof l, name, "f64 var part"), v, &x, 1);
+    x = f64_leaf();
+    f(x, DIMS(0), 0, false, &m);
+    check(label_of(l, sizeof l, name, "f64 mean part"), m, &x, 1);
+    x = leaf(tg_from_f32(F32(1.0), TG_SHAPE(1)));
+    v = f(x, DIMS(0), 1, false, &m);
+    check(label_of(l, sizeof l, name, "one element"), tg_add(v, m), &x, 1);
+    x = leaf(tg_scalar(2.0));
+    v = f(x, DIMS(0), 1, false, &m);
+    check(label_of(l, sizeof l, name, "0-dim"), tg_add(v, m), &x, 1);
+    show(label_of(l, sizeof l, name, "zero-size"), f(tg_zeros(TG_SHAPE(2, 0), TG_F32), DIMS(1), 1, false, &m));
+    show(label_of(l, sizeof l, name, "zero-size mean"), m);
+    show(label_of(l, sizeof l, name, "no mean"), f(tg_from_f32(F32(1.0, 2.0, 4.0), TG_SHAPE(3)), NULL, 0, 1, false, NULL));
+    show(label_of(l, sizeof l, name, "int64"), f(tg_from_i64(I64(1, 2), TG_SHAPE(2)), NULL, 0, 1, false, &m));
+    tg_clear_error();
+    /* the mean's node saves the input, so it too sees it changed in place */
+    tg_tensor *y = tg_mul_scalar(leaf(tg_from_f32(F32(1.0, 2.0, 4.0), TG_SHAPE(3))), 1);
+    f(y, NULL, 0, 1, false, &m);
+    tg_mul_scalar_(y, 2);
+    if (tg_backward(m, NULL) != 0) printf("%s modified in place: error: %s\n", name, tg_last_error());
+    tg_clear_error();
+    tg_scope_end();
+}
+
 int main(void)
 {
     all_tests("max", tg_max);
@@ -288,5 +389,9 @@ int main(void)
     dim_tests();
     truth_tests();
     prod_tests();
+    moment_tests("var", tg_var);
+    moment_tests("std", tg_std);
+    moments_tests("var_mean", tg_var_mean);
+    moments_tests("std_mean", tg_std_mean);
     return 0;
 }

@@ -1,8 +1,9 @@
 # Oracle for ops_sort_scan.c: max and min (all elements, over a dim, amax and
-# amin over dims), argmax and argmin, all and any, prod; values, graphs and
+# amin over dims), argmax and argmin, all and any, prod, var and std (and with
+# the mean); values, graphs and
 # gradients (ties, zeros, NaN) on contiguous, permuted, expanded, 0-dim,
 # zero-size, f64 and integer inputs, and PyTorch's errors.
-from oracle import check, leaf, show, sl
+from oracle import backprop, check, graph, leaf, show, sl
 import torch
 
 nan = float("nan")
@@ -186,3 +187,87 @@ for vals, name in zip(VALS, ["no zero", "one zero", "two zeros"]):
         show(label, gx)
         w = torch.tensor([[1.0, 2.0], [-1.0, 0.5]], dtype=torch.float64)
         err(label, lambda: torch.autograd.grad((gx * w).sum(), [x])[0])
+
+
+def dim_arg(dims):
+    """tensorgrad's NULL, 0 is PyTorch's dim=None."""
+    return dims if dims else None
+
+
+def moment_tests(name, f):
+    for dims in DIM_SETS:
+        for c in [0, 1]:
+            for keep in [0, 1]:
+                label = f"{name} {dims} correction={c} keepdim={keep}"
+                check(label, lambda: (lambda x: (f(x, dim_arg(dims), correction=c, keepdim=bool(keep)), [x]))(cube()))
+                check(label + " permuted",
+                      lambda: (lambda x: (f(permuted(x), dim_arg(dims), correction=c, keepdim=bool(keep)), [x]))(cube()))
+    cases = [
+        ("f64 transposed [1]", f64, lambda x: x.t(), [1], 1, False),
+        ("expanded [0]", lambda: leaf([[1.0], [2.0], [4.0]]), lambda x: x.expand(3, 4), [0], 1, False),
+        ("expanded [1]", lambda: leaf([[1.0], [2.0], [4.0]]), lambda x: x.expand(3, 4), [1], 1, True),
+        ("0-dim [0] correction=0", lambda: leaf(2.0), lambda x: x, [0], 0, False),
+        ("0-dim [0] correction=1", lambda: leaf(2.0), lambda x: x, [0], 1, False),
+        ("0-dim [0] correction=2", lambda: leaf(2.0), lambda x: x, [0], 2, True),
+        ("0-dim all", lambda: leaf(2.0), lambda x: x, None, 1, False),
+        ("one element all", lambda: leaf([1.0]), lambda x: x, None, 1, False),
+        ("one element [0]", lambda: leaf([1.0]), lambda x: x, [0], 1, False),
+        ("count = correction", lambda: leaf([[1.0, 2.0], [3.0, 3.0]]), lambda x: x, [1], 2, False),
+        ("count < correction", lambda: leaf([[1.0, 2.0], [3.0, 3.0]]), lambda x: x, [1], 3, False),
+        ("negative correction", lambda: leaf([[1.0, 2.0], [3.0, 5.0]]), lambda x: x, [0], -1, False),
+        ("constant rows", lambda: leaf([[1.0, 1.0], [1.0, 2.0]]), lambda x: x, [1], 1, False),
+        ("zero-size [1]", lambda: torch.zeros(2, 0, requires_grad=True), lambda x: x, [1], 1, False),
+        ("zero-size [0]", lambda: torch.zeros(2, 0, requires_grad=True), lambda x: x, [0], 1, False),
+        ("zero-size all", lambda: torch.zeros(2, 0, requires_grad=True), lambda x: x, None, 1, False),
+    ]
+    for label, make, src, dims, c, keep in cases:
+        label = f"{name} {label}"
+        x = make()
+        out = f(src(x), dims, correction=c, keepdim=keep)
+        show(label, out)
+        graph(label, out)
+        try:
+            backprop(label, out, [x])
+        except RuntimeError as e:
+            print(f"{label} backward error: {e}")
+    err(f"{name} int64", lambda: f(torch.tensor([1, 2]), [0], correction=1))
+    err(f"{name} repeated dim", lambda: f(torch.zeros(2, 3), [0, -2], correction=1))
+    err(f"{name} dim out of range", lambda: f(torch.zeros(2, 3), [2], correction=1))
+
+
+moment_tests("var", torch.var)
+moment_tests("std", torch.std)
+
+
+def moments_tests(name, f):
+    for dims in DIM_SETS:
+        for keep in [0, 1]:
+            def make(dims=dims, keep=keep):
+                x = cube()
+                v, m = f(permuted(x), dim_arg(dims), correction=1, keepdim=bool(keep))
+                show(f"{name} {dims} keepdim={keep} mean", m)
+                return v + m * 3, [x]
+            check(f"{name} {dims} keepdim={keep}", make)
+    check(f"{name} f64 var part", lambda: (lambda x: (f(x, [0], correction=0)[0], [x]))(f64()))
+    check(f"{name} f64 mean part", lambda: (lambda x: (f(x, [0], correction=0)[1], [x]))(f64()))
+    def total(x):
+        v, m = f(x, [0], correction=1)
+        return v + m, [x]
+    check(f"{name} one element", lambda: total(leaf([1.0])))
+    check(f"{name} 0-dim", lambda: total(leaf(2.0)))
+    v, m = f(torch.zeros(2, 0), [1], correction=1)
+    show(f"{name} zero-size", v)
+    show(f"{name} zero-size mean", m)
+    show(f"{name} no mean", f(torch.tensor([1.0, 2.0, 4.0]))[0])
+    err(f"{name} int64", lambda: f(torch.tensor([1, 2])))
+    y = leaf([1.0, 2.0, 4.0]) * 1
+    v, m = f(y)
+    y.mul_(2)
+    try:
+        m.backward()
+    except RuntimeError as e:
+        print(f"{name} modified in place: error: {str(e).split(' Hint:')[0]}")
+
+
+moments_tests("var_mean", torch.var_mean)
+moments_tests("std_mean", torch.std_mean)

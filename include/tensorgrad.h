@@ -242,6 +242,13 @@ tg_tensor *tg_var_mean(const tg_tensor *t, const int64_t *dims, int ndims, doubl
                        tg_tensor **mean);
 tg_tensor *tg_std_mean(const tg_tensor *t, const int64_t *dims, int ndims, double correction, bool keepdim,
                        tg_tensor **mean);
+/* log(sum(exp(t))) over dims, without overflow; integers give TG_F32. */
+tg_tensor *tg_logsumexp(const tg_tensor *t, const int64_t *dims, int ndims, bool keepdim);
+/* torch.linalg.vector_norm: any ord, including 0 (the count of non-zero
+   elements), INFINITY and -INFINITY. */
+tg_tensor *tg_vector_norm(const tg_tensor *t, double ord, const int64_t *dims, int ndims, bool keepdim);
+/* The non-zero elements over dims (NULL, 0: all), TG_I64. */
+tg_tensor *tg_count_nonzero(const tg_tensor *t, const int64_t *dims, int ndims);
 
 /* ------------------------------------------------- shape and joining */
 

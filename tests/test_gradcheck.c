@@ -332,6 +332,16 @@ static tg_tensor *moments_sum(tg_tensor *(*f)(const tg_tensor *, const int64_t *
 FN(f_var_mean, moments_sum(tg_var_mean, x[0], (const int64_t[]){-1}, 1))
 FN(f_var_mean_all, moments_sum(tg_var_mean, x[0], NULL, 0))
 FN(f_std_mean, moments_sum(tg_std_mean, x[0], (const int64_t[]){0, 2}, 2))
+FN(f_logsumexp, tg_logsumexp(x[0], (const int64_t[]){1}, 1, false))
+FN(f_logsumexp_all, tg_logsumexp(x[0], NULL, 0, true))
+FN(f_vector_norm_2, tg_vector_norm(x[0], 2, (const int64_t[]){-1}, 1, false))
+FN(f_vector_norm_1, tg_vector_norm(x[0], 1, NULL, 0, false))
+FN(f_vector_norm_inf, tg_vector_norm(x[0], INFINITY, (const int64_t[]){0}, 1, true))
+FN(f_vector_norm_ninf, tg_vector_norm(x[0], -INFINITY, NULL, 0, false))
+FN(f_vector_norm_3, tg_vector_norm(x[0], 3, (const int64_t[]){0, 1}, 2, false))
+FN(f_vector_norm_1_5, tg_vector_norm(x[0], 1.5, (const int64_t[]){1}, 1, true))
+FN(f_vector_norm_half, tg_vector_norm(x[0], 0.5, (const int64_t[]){1}, 1, false))
+FN(f_vector_norm_neg, tg_vector_norm(x[0], -1.5, NULL, 0, false))
 
 /* functions: shape and joining */
 
@@ -565,6 +575,16 @@ static const gc_case CASES[] = {
     C1("var_mean", f_var_mean, A23T),
     C1("var_mean all", f_var_mean_all, A23),
     C1("std_mean", f_std_mean, A234),
+    C1("logsumexp", f_logsumexp, A23T),
+    C1("logsumexp all", f_logsumexp_all, A234),
+    C1("vector_norm 2", f_vector_norm_2, A23T),
+    C1("vector_norm 1", f_vector_norm_1, Z23T),
+    C1("vector_norm inf", f_vector_norm_inf, Z23T),
+    C1("vector_norm -inf", f_vector_norm_ninf, Z23T),
+    C1("vector_norm 3", f_vector_norm_3, IN(3, S(2, 3, 4), AWAY_FROM_ZERO, false)),
+    C1("vector_norm 1.5", f_vector_norm_1_5, Z23T),
+    C1("vector_norm 0.5", f_vector_norm_half, Z23T),
+    C1("vector_norm -1.5", f_vector_norm_neg, Z23T),
 
     /* shape and joining */
 

@@ -379,6 +379,95 @@ static void moments_tests(const char *name, moments_fn f)
     tg_scope_end();
 }
 
+/* logsumexp, vector_norm and count_nonzero. */
+static void norm_tests(void)
+{
+    char l[200];
+    for (size_t i = 0; i < sizeof DIM_SETS / sizeof DIM_SETS[0]; i++) {
+        for (int keep = 0; keep < 2; keep++) {
+            tg_scope_begin();
+            const int64_t *dims = DIM_SETS[i].n ? DIM_SETS[i].d : NULL;
+            tg_tensor *x = cube();
+            snprintf(l, sizeof l, "logsumexp %s keepdim=%d permuted", DIM_SETS[i].s, keep);
+            check(l, tg_logsumexp(permuted(x), dims, DIM_SETS[i].n, keep), &x, 1);
+            static const double ords[] = {2, 1, 0, INFINITY, -INFINITY, 3, 0.5, -1.5};
+            for (int k = 0; k < 8; k++) {
+                x = ties();
+                tg_tensor *src = tg_sub_scalar(tg_reshape(x, TG_SHAPE(2, 2, 3)), 1);
+                snprintf(l, sizeof l, "vector_norm ord=%g %s keepdim=%d", ords[k], DIM_SETS[i].s, keep);
+                check(l, tg_vector_norm(permuted(src), ords[k], dims, DIM_SETS[i].n, keep), &x, 1);
+            }
+            snprintf(l, sizeof l, "count_nonzero %s", DIM_SETS[i].s);
+            show(l, tg_count_nonzero(permuted(tg_sub_scalar(tg_reshape(ties(), TG_SHAPE(2, 2, 3)), 1)), dims, DIM_SETS[i].n));
+            tg_scope_end();
+        }
+    }
+    tg_scope_begin();
+    tg_tensor *x = leaf(tg_from_f32(F32(INFINITY, 1.0, -INFINITY, -INFINITY, 1000.0, 1000.0), TG_SHAPE(3, 2)));
+    check("logsumexp infinities", tg_logsumexp(x, DIMS(1), false), &x, 1);
+    x = f64_leaf();
+    check("logsumexp f64 transposed", tg_logsumexp(tg_t(x), DIMS(0), true), &x, 1);
+    x = leaf(tg_from_f32(F32(1.0, 2.0, 4.0), TG_SHAPE(3, 1)));
+    check("logsumexp expanded", tg_logsumexp(tg_expand(x, TG_SHAPE(3, 4)), DIMS(1), false), &x, 1);
+    x = leaf(tg_scalar(2.0));
+    check("logsumexp 0-dim", tg_logsumexp(x, DIMS(0), false), &x, 1);
+    x = leaf(tg_zeros(TG_SHAPE(0, 3), TG_F32));
+    check("logsumexp zero-size [0]", tg_logsumexp(x, DIMS(0), false), &x, 1);
+    show("logsumexp zero-size [1]", tg_logsumexp(tg_zeros(TG_SHAPE(0, 3), TG_F32), DIMS(1), false));
+    show("logsumexp int64", tg_logsumexp(tg_from_i64(I64(1, 2), TG_SHAPE(2)), DIMS(0), false));
+    show("logsumexp bool", tg_logsumexp(tg_from_bool((const bool[]){true, false}, TG_SHAPE(2)), DIMS(0), false));
+    show("logsumexp repeated dim", tg_logsumexp(tg_zeros(TG_SHAPE(2, 3), TG_F32), DIMS(1, 1), false));
+    tg_clear_error();
+
+    static const double ords[] = {2, 1, 0, INFINITY, -INFINITY, 3, 0.5, -1.5};
+    for (int k = 0; k < 8; k++) {
+        char l2[120];
+        x = leaf(tg_from_f32(F32(0.0, 0.0, 3.0, -4.0, 0.0, NAN), TG_SHAPE(3, 2)));
+        snprintf(l2, sizeof l2, "vector_norm ord=%g zeros rows", ords[k]);
+        check(l2, tg_vector_norm(tg_slice(x, 0, 0, 2, 1), ords[k], DIMS(1), false), &x, 1);
+        x = leaf(tg_from_f32(F32(0.0, 0.0, 3.0, -4.0, 0.0, NAN), TG_SHAPE(3, 2)));
+        snprintf(l2, sizeof l2, "vector_norm ord=%g nan", ords[k]);
+        check(l2, tg_vector_norm(x, ords[k], NULL, 0, false), &x, 1);
+        x = f64_leaf();
+        snprintf(l2, sizeof l2, "vector_norm ord=%g f64 transposed", ords[k]);
+        check(l2, tg_vector_norm(tg_t(x), ords[k], DIMS(1), true), &x, 1);
+        x = leaf(tg_from_f32(F32(1.0, -2.0, 4.0), TG_SHAPE(3, 1)));
+        snprintf(l2, sizeof l2, "vector_norm ord=%g expanded", ords[k]);
+        check(l2, tg_vector_norm(tg_expand(x, TG_SHAPE(3, 4)), ords[k], DIMS(0), false), &x, 1);
+        x = leaf(tg_scalar(-2.0));
+        snprintf(l2, sizeof l2, "vector_norm ord=%g 0-dim", ords[k]);
+        check(l2, tg_vector_norm(x, ords[k], NULL, 0, false), &x, 1);
+        snprintf(l2, sizeof l2, "vector_norm ord=%g zero-size", ords[k]);
+        show(l2, tg_vector_norm(tg_zeros(TG_SHAPE(0, 3), TG_F32), ords[k], NULL, 0, false));
+        tg_clear_error();
+        snprintf(l2, sizeof l2, "vector_norm ord=%g zero-size [0]", ords[k]);
+        show(l2, tg_vector_norm(tg_zeros(TG_SHAPE(0, 3), TG_F32), ords[k], DIMS(0), false));
+        tg_clear_error();
+        snprintf(l2, sizeof l2, "vector_norm ord=%g zero-size [1]", ords[k]);
+        show(l2, tg_vector_norm(tg_zeros(TG_SHAPE(0, 3), TG_F32), ords[k], DIMS(1), false));
+        tg_clear_error();
+    }
+    show("vector_norm int64", tg_vector_norm(tg_from_i64(I64(1, 2), TG_SHAPE(2)), 2, NULL, 0, false));
+    tg_clear_error();
+    show("vector_norm bool", tg_vector_norm(tg_from_bool((const bool[]){true}, TG_SHAPE(1)), 2, NULL, 0, false));
+    tg_clear_error();
+    show("vector_norm bad dim", tg_vector_norm(tg_zeros(TG_SHAPE(2, 3), TG_F32), 2, DIMS(-3), false));
+    tg_clear_error();
+
+    show("count_nonzero nan", tg_count_nonzero(tg_from_f32(F32(1.0, 0.0, NAN, 0.0, 0.0, 2.0), TG_SHAPE(2, 3)), DIMS(0)));
+    show("count_nonzero bool", tg_count_nonzero(tg_from_bool((const bool[]){true, false}, TG_SHAPE(2)), NULL, 0));
+    show("count_nonzero int64 transposed", tg_count_nonzero(tg_t(tg_from_i64(I64(1, 0, 3, 0, 0, 6), TG_SHAPE(2, 3))), DIMS(1)));
+    show("count_nonzero 0-dim", tg_count_nonzero(tg_scalar(3.0), DIMS(0)));
+    show("count_nonzero zero-size", tg_count_nonzero(tg_zeros(TG_SHAPE(0, 3), TG_F32), DIMS(0)));
+    x = ties();
+    tg_tensor *c = tg_count_nonzero(tg_expand(tg_slice(x, 1, 2, 4, 1), TG_SHAPE(3, 2)), NULL, 0);
+    show("count_nonzero of leaf", c);
+    printf("count_nonzero requires_grad: %d\n", tg_requires_grad(c));
+    show("count_nonzero repeated dim", tg_count_nonzero(tg_ones(TG_SHAPE(2, 2), TG_F32), DIMS(0, 0)));
+    tg_clear_error();
+    tg_scope_end();
+}
+
 int main(void)
 {
     all_tests("max", tg_max);
@@ -393,5 +482,6 @@ int main(void)
     moment_tests("std", tg_std);
     moments_tests("var_mean", tg_var_mean);
     moments_tests("std_mean", tg_std_mean);
+    norm_tests();
     return 0;
 }

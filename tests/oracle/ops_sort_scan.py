@@ -271,3 +271,63 @@ def moments_tests(name, f):
 
 moments_tests("var_mean", torch.var_mean)
 moments_tests("std_mean", torch.std_mean)
+
+inf = float("inf")
+ORDS = [2, 1, 0, inf, -inf, 3, 0.5, -1.5]
+
+
+def g_fmt(v):
+    """C's %g."""
+    return "%g" % v
+
+
+def lse(x, dims, keepdim=False):
+    """tensorgrad's NULL, 0 (all dims) is every dim listed for logsumexp."""
+    return torch.logsumexp(x, dims if dims else list(range(x.dim())), keepdim)
+
+
+vn = torch.linalg.vector_norm
+for dims in DIM_SETS:
+    for keep in [0, 1]:
+        check(f"logsumexp {dims} keepdim={keep} permuted", lambda: (lambda x: (lse(permuted(x), dims, bool(keep)), [x]))(cube()))
+        for o in ORDS:
+            def make(o=o, dims=dims, keep=keep):
+                x = ties()
+                return vn(permuted(x.reshape(2, 2, 3) - 1), o, dim_arg(dims), bool(keep)), [x]
+            check(f"vector_norm ord={g_fmt(o)} {dims} keepdim={keep}", make)
+        show(f"count_nonzero {dims}", torch.count_nonzero(permuted(ties().reshape(2, 2, 3) - 1), dim=dims))
+
+check("logsumexp infinities", lambda: (lambda x: (lse(x, [1]), [x]))(leaf([[inf, 1.0], [-inf, -inf], [1000.0, 1000.0]])))
+check("logsumexp f64 transposed", lambda: (lambda x: (lse(x.t(), [0], True), [x]))(f64()))
+check("logsumexp expanded", lambda: (lambda x: (lse(x.expand(3, 4), [1]), [x]))(leaf([[1.0], [2.0], [4.0]])))
+check("logsumexp 0-dim", lambda: (lambda x: (lse(x, [0]), [x]))(leaf(2.0)))
+check("logsumexp zero-size [0]", lambda: (lambda x: (lse(x, [0]), [x]))(torch.zeros(0, 3, requires_grad=True)))
+show("logsumexp zero-size [1]", lse(torch.zeros(0, 3), [1]))
+show("logsumexp int64", lse(torch.tensor([1, 2]), [0]))
+show("logsumexp bool", lse(torch.tensor([True, False]), [0]))
+err("logsumexp repeated dim", lambda: lse(torch.zeros(2, 3), [1, 1]))
+
+NANS = [[0.0, 0.0], [3.0, -4.0], [0.0, nan]]
+for o in ORDS:
+    o_s = g_fmt(o)
+    check(f"vector_norm ord={o_s} zeros rows", lambda: (lambda x: (vn(sl(x, 0, 0, 2, 1), o, [1]), [x]))(leaf(NANS)))
+    check(f"vector_norm ord={o_s} nan", lambda: (lambda x: (vn(x, o), [x]))(leaf(NANS)))
+    check(f"vector_norm ord={o_s} f64 transposed", lambda: (lambda x: (vn(x.t(), o, [1], True), [x]))(f64()))
+    check(f"vector_norm ord={o_s} expanded", lambda: (lambda x: (vn(x.expand(3, 4), o, [0]), [x]))(leaf([[1.0], [-2.0], [4.0]])))
+    check(f"vector_norm ord={o_s} 0-dim", lambda: (lambda x: (vn(x, o), [x]))(leaf(-2.0)))
+    err(f"vector_norm ord={o_s} zero-size", lambda: vn(torch.zeros(0, 3), o))
+    err(f"vector_norm ord={o_s} zero-size [0]", lambda: vn(torch.zeros(0, 3), o, [0]))
+    err(f"vector_norm ord={o_s} zero-size [1]", lambda: vn(torch.zeros(0, 3), o, [1]))
+err("vector_norm int64", lambda: vn(torch.tensor([1, 2])))
+err("vector_norm bool", lambda: vn(torch.tensor([True])))
+err("vector_norm bad dim", lambda: vn(torch.zeros(2, 3), 2, [-3]))
+
+show("count_nonzero nan", torch.count_nonzero(torch.tensor([[1.0, 0.0, nan], [0.0, 0.0, 2.0]]), dim=[0]))
+show("count_nonzero bool", torch.count_nonzero(torch.tensor([True, False])))
+show("count_nonzero int64 transposed", torch.count_nonzero(torch.tensor([[1, 0, 3], [0, 0, 6]]).t(), dim=[1]))
+show("count_nonzero 0-dim", torch.count_nonzero(torch.tensor(3.0), dim=[0]))
+show("count_nonzero zero-size", torch.count_nonzero(torch.zeros(0, 3), dim=[0]))
+c = torch.count_nonzero(sl(ties(), 1, 2, 4, 1).expand(3, 2))
+show("count_nonzero of leaf", c)
+print(f"count_nonzero requires_grad: {int(c.requires_grad)}")
+err("count_nonzero repeated dim", lambda: torch.count_nonzero(torch.ones(2, 2), dim=[0, 0]))

@@ -249,6 +249,9 @@ tg_tensor *tg_logsumexp(const tg_tensor *t, const int64_t *dims, int ndims, bool
 tg_tensor *tg_vector_norm(const tg_tensor *t, double ord, const int64_t *dims, int ndims, bool keepdim);
 /* The non-zero elements over dims (NULL, 0: all), TG_I64. */
 tg_tensor *tg_count_nonzero(const tg_tensor *t, const int64_t *dims, int ndims);
+/* Cumulative sum and product along dim; integers and bools give TG_I64. */
+tg_tensor *tg_cumsum(const tg_tensor *t, int64_t dim);
+tg_tensor *tg_cumprod(const tg_tensor *t, int64_t dim);
 
 /* ------------------------------------------------- shape and joining */
 

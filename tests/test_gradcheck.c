@@ -342,6 +342,11 @@ FN(f_vector_norm_3, tg_vector_norm(x[0], 3, (const int64_t[]){0, 1}, 2, false))
 FN(f_vector_norm_1_5, tg_vector_norm(x[0], 1.5, (const int64_t[]){1}, 1, true))
 FN(f_vector_norm_half, tg_vector_norm(x[0], 0.5, (const int64_t[]){1}, 1, false))
 FN(f_vector_norm_neg, tg_vector_norm(x[0], -1.5, NULL, 0, false))
+FN(f_cumsum, tg_cumsum(x[0], 1))
+FN(f_cumsum_0dim, tg_cumsum(x[0], 0))
+FN(f_cumprod, tg_cumprod(x[0], -1))
+FN(f_cumprod_zeros, tg_cumprod(tg_mul(x[0], ZEROS23), 1))
+FN(f_cumprod_zeros_0, tg_cumprod(tg_mul(x[0], ZEROS23), 0))
 
 /* functions: shape and joining */
 
@@ -585,6 +590,11 @@ static const gc_case CASES[] = {
     C1("vector_norm 1.5", f_vector_norm_1_5, Z23T),
     C1("vector_norm 0.5", f_vector_norm_half, Z23T),
     C1("vector_norm -1.5", f_vector_norm_neg, Z23T),
+    C1("cumsum", f_cumsum, A234),
+    C1("cumsum 0-dim", f_cumsum_0dim, IN(0, S(0), ANY, false)),
+    C1("cumprod", f_cumprod, IN(3, S(2, 3, 4), ANY, true)),
+    C1("cumprod zeros", f_cumprod_zeros, A23T),
+    C1("cumprod zeros along 0", f_cumprod_zeros_0, A23),
 
     /* shape and joining */
 

@@ -80,6 +80,12 @@ void tg__k_min_dim(tg_tensor *values, tg_tensor *indices, const tg_tensor *a, in
    of a's run along dim: the exclusive product from the left times the one
    from the right, as PyTorch's prod backward computes it with zeros. */
 void tg__k_prod_others(tg_tensor *out, const tg_tensor *a, int dim);
+/* out (a's shape; a's dtype, or TG_I64 for integers) = the cumulative sum
+   (product when prod) of a along dim. */
+void tg__k_scan(bool prod, tg_tensor *out, const tg_tensor *a, int dim);
+/* out = the gradient of cumprod(x) along dim for upstream g (x's shape and
+   dtype, floating), exact with zeros. */
+void tg__k_cumprod_grad(tg_tensor *out, const tg_tensor *x, const tg_tensor *g, int dim);
 
 /* shape and joining */
 

@@ -422,6 +422,22 @@ int tg__d_amax(tg_node *n, tg_tensor *g, tg_tensor **gi)
     return gi[0] ? 0 : -1;
 }
 
+tg_tensor *tg__pairs(const tg_tensor *x, int64_t dim, tg_binary_kernel cmp, tg_tensor **mask)
+{
+    *mask = NULL;
+    if (x->ndim == TG_MAX_DIMS)
+        return tg__fail(TG_E_SHAPE, "a second derivative of a product with zeros takes at most %d dimensions",
+                        TG_MAX_DIMS - 1);
+    int64_t len = x->shape[dim], rows[TG_MAX_DIMS], cols[TG_MAX_DIMS], square[TG_MAX_DIMS];
+    for (int i = 0; i <= x->ndim; i++) rows[i] = cols[i] = 1;
+    rows[dim] = cols[dim + 1] = len;
+    for (int i = 0; i <= x->ndim; i++) square[i] = i < dim ? x->shape[i] : i == dim ? len : x->shape[i - 1];
+    tg_tensor *pos = tg_arange(0, (double)len, 1, TG_I64);
+    tg_tensor *r = pos ? tg_view(pos, rows, x->ndim + 1) : NULL, *c = pos ? tg_view(pos, cols, x->ndim + 1) : NULL;
+    *mask = r && c ? tg__compare(cmp, c, r) : NULL;
+    return *mask ? tg_expand(tg_unsqueeze(x, dim), square, x->ndim + 1) : NULL;
+}
+
 /* The product of the other elements of each run of x along dim,
    differentiably. Without grad mode, as PyTorch computes it (exclusive
    products from both sides); with it, as the product over a second dim of
@@ -433,17 +449,8 @@ static tg_tensor *prod_others(const tg_tensor *x, int64_t dim)
         if (out) tg__k_prod_others(out, x, (int)dim);
         return out;
     }
-    if (x->ndim == TG_MAX_DIMS)
-        return tg__fail(TG_E_SHAPE, "prod's second derivative with zeros takes at most %d dimensions", TG_MAX_DIMS - 1);
-    int64_t len = x->shape[dim], rows[TG_MAX_DIMS], cols[TG_MAX_DIMS], square[TG_MAX_DIMS];
-    for (int i = 0; i <= x->ndim; i++) rows[i] = cols[i] = 1;
-    rows[dim] = cols[dim + 1] = len;
-    for (int i = 0; i <= x->ndim; i++) square[i] = i < dim ? x->shape[i] : i == dim ? len : x->shape[i - 1];
-    tg_tensor *pos = tg_arange(0, (double)len, 1, TG_I64);
-    tg_tensor *r = pos ? tg_view(pos, rows, x->ndim + 1) : NULL, *c = pos ? tg_view(pos, cols, x->ndim + 1) : NULL;
-    tg_tensor *diag = r && c ? tg__compare(TG_BIN_EQ, r, c) : NULL;
-    tg_tensor *xs = tg_expand(tg_unsqueeze(x, dim), square, x->ndim + 1);
-    tg_tensor *m = diag && xs ? tg_where(diag, tg__scalar_tensor(1, x->dtype), xs) : NULL;
+    tg_tensor *diag, *xs = tg__pairs(x, dim, TG_BIN_EQ, &diag);
+    tg_tensor *m = xs ? tg_where(diag, tg__scalar_tensor(1, x->dtype), xs) : NULL;
     return m ? tg_prod_dim(m, dim + 1, false) : NULL;
 }
 

@@ -1,6 +1,7 @@
 /* Reductions, sorting and scans: max and min (all elements, over a dim,
    amax and amin over dims), argmax and argmin, all and any, prod, var and
-   std (and with the mean); values,
+   std (and with the mean), logsumexp, vector_norm, count_nonzero, cumsum
+   and cumprod; values,
    graphs and gradients (ties, zeros, NaN) on contiguous, permuted, expanded,
    0-dim, zero-size, f64 and integer inputs, and PyTorch's errors. Prints
    what ops_sort_scan.py prints. */
@@ -468,6 +469,74 @@ static void norm_tests(void)
     tg_scope_end();
 }
 
+/* The gradient of y (summed against fixed weights) and its own gradient,
+   through create_graph: values only (PyTorch's second derivative of
+   cumprod with zeros is built from other operations), and + 0 makes a
+   zero's sign not count. */
+static void double_backward(const char *label, tg_tensor *x, tg_tensor *y)
+{
+    tg_tensor *out = tg_sum(tg_mul(y, weights(y))), *gx, *ggx;
+    if (tg_autograd_grad(&out, 1, &x, 1, NULL, (tg_backward_opts){.create_graph = true}, &gx) != 0) {
+        printf("%s: error: %s\n", label, tg_last_error());
+        return;
+    }
+    show(label, tg_detach(gx));
+    tg_tensor *z = tg_sum(tg_mul(gx, tg_cos(x)));
+    if (tg_autograd_grad(&z, 1, &x, 1, NULL, (tg_backward_opts){0}, &ggx) == 0) show(label, tg_add_scalar(ggx, 0));
+    else printf("%s: error: %s\n", label, tg_last_error());
+}
+
+/* cumsum and cumprod. */
+static void scan_tests(const char *name, tg_tensor *(*f)(const tg_tensor *, int64_t))
+{
+    char l[200];
+    tg_scope_begin();
+    for (int dim = -3; dim < 3; dim++) {
+        tg_tensor *x = cube();
+        snprintf(l, sizeof l, "%s %d", name, dim);
+        check(l, f(x, dim), &x, 1);
+        x = cube();
+        snprintf(l, sizeof l, "%s %d permuted", name, dim);
+        check(l, f(permuted(x), dim), &x, 1);
+    }
+    tg_tensor *x = leaf(tg_from_f32(F32(1.0, 2.0, 4.0), TG_SHAPE(3, 1)));
+    check(label_of(l, sizeof l, name, "expanded"), f(tg_expand(x, TG_SHAPE(3, 4)), 1), &x, 1);
+    x = f64_leaf();
+    check(label_of(l, sizeof l, name, "f64 transposed"), f(tg_t(x), 1), &x, 1);
+    x = leaf(tg_scalar(-2.0));
+    check(label_of(l, sizeof l, name, "0-dim"), f(x, 0), &x, 1);
+    x = leaf(tg_zeros(TG_SHAPE(0, 3), TG_F32));
+    check(label_of(l, sizeof l, name, "zero-size"), f(x, 0), &x, 1);
+    x = leaf(tg_from_f32(F32(2.0, 3.0), TG_SHAPE(2, 1)));
+    check(label_of(l, sizeof l, name, "runs of one"), f(x, 1), &x, 1);
+    static const float zeros[][8] = {
+        {2.0f, 0.0f, 3.0f, 0.5f, 0.0f, -1.0f, 2.0f, 1.5f},
+        {0.0f, 2.0f, 0.0f, 3.0f, 1.5f, 0.0f, 0.0f, 2.0f},
+        {2.0f, 0.5f, 3.0f, 0.0f, 1.0f, 2.0f, -1.0f, 0.0f},
+    };
+    for (int i = 0; i < 3; i++) {
+        for (int dim = 0; dim < 2; dim++) {
+            x = leaf(tg_from_f32(zeros[i], TG_SHAPE(2, 4)));
+            snprintf(l, sizeof l, "%s zeros %d dim %d", name, i, dim);
+            check(l, f(x, dim), &x, 1);
+            x = leaf64(tg_from_f32(zeros[i], TG_SHAPE(2, 4)));
+            snprintf(l, sizeof l, "%s zeros %d dim %d double backward", name, i, dim);
+            double_backward(l, x, f(x, dim));
+        }
+    }
+    x = leaf64(tg_from_f32(F32(0.5, -1.0, 2.0, 1.5), TG_SHAPE(4)));
+    double_backward(label_of(l, sizeof l, name, "double backward"), x, f(x, 0));
+    show(label_of(l, sizeof l, name, "int32"), f(tg_from_i32((const int32_t[]){3, -2, 5, 1}, TG_SHAPE(2, 2)), 1));
+    show(label_of(l, sizeof l, name, "int64 transposed"), f(tg_t(tg_from_i64(I64(3, -2, 5, 1, 4, 2), TG_SHAPE(2, 3))), 0));
+    show(label_of(l, sizeof l, name, "bool"), f(tg_from_bool((const bool[]){true, true, false}, TG_SHAPE(3)), 0));
+    show(label_of(l, sizeof l, name, "nan"), f(tg_from_f32(F32(1.0, NAN, 2.0), TG_SHAPE(3)), 0));
+    show(label_of(l, sizeof l, name, "bad dim"), f(tg_zeros(TG_SHAPE(2), TG_F32), 1));
+    tg_clear_error();
+    show(label_of(l, sizeof l, name, "bad dim 0-dim"), f(tg_scalar(1.0), -2));
+    tg_clear_error();
+    tg_scope_end();
+}
+
 int main(void)
 {
     all_tests("max", tg_max);
@@ -483,5 +552,7 @@ int main(void)
     moments_tests("var_mean", tg_var_mean);
     moments_tests("std_mean", tg_std_mean);
     norm_tests();
+    scan_tests("cumsum", tg_cumsum);
+    scan_tests("cumprod", tg_cumprod);
     return 0;
 }

@@ -1,9 +1,9 @@
 # Oracle for ops_sort_scan.c: max and min (all elements, over a dim, amax and
 # amin over dims), argmax and argmin, all and any, prod, var and std (and with
-# the mean); values, graphs and
+# the mean), logsumexp, vector_norm, count_nonzero, cumsum and cumprod; values, graphs and
 # gradients (ties, zeros, NaN) on contiguous, permuted, expanded, 0-dim,
 # zero-size, f64 and integer inputs, and PyTorch's errors.
-from oracle import backprop, check, graph, leaf, show, sl
+from oracle import backprop, check, graph, leaf, show, sl, weights
 import torch
 
 nan = float("nan")
@@ -331,3 +331,40 @@ c = torch.count_nonzero(sl(ties(), 1, 2, 4, 1).expand(3, 2))
 show("count_nonzero of leaf", c)
 print(f"count_nonzero requires_grad: {int(c.requires_grad)}")
 err("count_nonzero repeated dim", lambda: torch.count_nonzero(torch.ones(2, 2), dim=[0, 0]))
+
+
+def double_backward(label, x, y):
+    gx, = torch.autograd.grad((y * weights(y)).sum(), [x], create_graph=True)
+    show(label, gx.detach())
+    err(label, lambda: torch.autograd.grad((gx * x.cos()).sum(), [x])[0] + 0)
+
+
+def scan_tests(name, f):
+    for dim in range(-3, 3):
+        check(f"{name} {dim}", lambda: (lambda x: (f(x, dim), [x]))(cube()))
+        check(f"{name} {dim} permuted", lambda: (lambda x: (f(permuted(x), dim), [x]))(cube()))
+    check(f"{name} expanded", lambda: (lambda x: (f(x.expand(3, 4), 1), [x]))(leaf([[1.0], [2.0], [4.0]])))
+    check(f"{name} f64 transposed", lambda: (lambda x: (f(x.t(), 1), [x]))(f64()))
+    check(f"{name} 0-dim", lambda: (lambda x: (f(x, 0), [x]))(leaf(-2.0)))
+    check(f"{name} zero-size", lambda: (lambda x: (f(x, 0), [x]))(torch.zeros(0, 3, requires_grad=True)))
+    check(f"{name} runs of one", lambda: (lambda x: (f(x, 1), [x]))(leaf([[2.0], [3.0]])))
+    zeros = [[2.0, 0.0, 3.0, 0.5, 0.0, -1.0, 2.0, 1.5],
+             [0.0, 2.0, 0.0, 3.0, 1.5, 0.0, 0.0, 2.0],
+             [2.0, 0.5, 3.0, 0.0, 1.0, 2.0, -1.0, 0.0]]
+    for i, z in enumerate(zeros):
+        for dim in [0, 1]:
+            check(f"{name} zeros {i} dim {dim}", lambda: (lambda x: (f(x, dim), [x]))(leaf(z).reshape(2, 4).detach().requires_grad_()))
+            x = torch.tensor(z, dtype=torch.float64).reshape(2, 4).requires_grad_()
+            double_backward(f"{name} zeros {i} dim {dim} double backward", x, f(x, dim))
+    x = torch.tensor([0.5, -1.0, 2.0, 1.5], dtype=torch.float64, requires_grad=True)
+    double_backward(f"{name} double backward", x, f(x, 0))
+    show(f"{name} int32", f(torch.tensor([[3, -2], [5, 1]], dtype=torch.int32), 1))
+    show(f"{name} int64 transposed", f(torch.tensor([[3, -2, 5], [1, 4, 2]]).t(), 0))
+    show(f"{name} bool", f(torch.tensor([True, True, False]), 0))
+    show(f"{name} nan", f(torch.tensor([1.0, nan, 2.0]), 0))
+    err(f"{name} bad dim", lambda: f(torch.zeros(2), 1))
+    err(f"{name} bad dim 0-dim", lambda: f(torch.tensor(1.0), -2))
+
+
+scan_tests("cumsum", torch.cumsum)
+scan_tests("cumprod", torch.cumprod)

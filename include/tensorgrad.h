@@ -252,6 +252,13 @@ tg_tensor *tg_count_nonzero(const tg_tensor *t, const int64_t *dims, int ndims);
 /* Cumulative sum and product along dim; integers and bools give TG_I64. */
 tg_tensor *tg_cumsum(const tg_tensor *t, int64_t dim);
 tg_tensor *tg_cumprod(const tg_tensor *t, int64_t dim);
+/* Sorting along dim, stable, NaN largest; `indices` (may be NULL) gets
+   where each value came from. topk gives the k largest (smallest unless
+   largest) in order whatever `sorted` says; equal values come in index
+   order, which PyTorch's topk does not promise. */
+tg_tensor *tg_sort(const tg_tensor *t, int64_t dim, bool descending, tg_tensor **indices);
+tg_tensor *tg_argsort(const tg_tensor *t, int64_t dim, bool descending);
+tg_tensor *tg_topk(const tg_tensor *t, int64_t k, int64_t dim, bool largest, bool sorted, tg_tensor **indices);
 
 /* ------------------------------------------------- shape and joining */
 

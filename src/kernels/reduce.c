@@ -198,13 +198,7 @@ static void others_loop(char **d, const int64_t *s, int64_t n, void *vctx)
 
 void tg__k_prod_others(tg_tensor *out, const tg_tensor *a, int dim)
 {
-    /* iterate over the runs: both operands with dim collapsed to size 1 */
-    tg_tensor runs_out = *out, runs_a = *a;
-    runs_out.shape[dim] = runs_a.shape[dim] = 1;
-    tg_iter_operand ops[2];
-    tg__operand(&ops[0], &runs_out, a->ndim);
-    tg__operand(&ops[1], &runs_a, a->ndim);
     int64_t es = (int64_t)tg__dtype_size(a->dtype);
     others_ctx c = {a->dtype, a->shape[dim], out->strides[dim] * es, a->strides[dim] * es};
-    tg__iter_run(ops, 2, runs_a.shape, a->ndim, others_loop, &c);
+    tg__k_runs(others_loop, &c, (const tg_tensor *[]){out, a}, 2, dim);
 }

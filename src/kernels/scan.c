@@ -36,21 +36,28 @@ static void scan_loop(char **d, const int64_t *s, int64_t n, void *vctx)
     }
 }
 
-/* Runs fn over the runs along dim of out and the others (each of out's
-   shape), with the byte strides along dim in c. */
+void tg__k_runs(tg_loop_fn fn, void *ctx, const tg_tensor *const *ts, int n, int dim)
+{
+    tg_tensor r[4];
+    tg_iter_operand ops[4];
+    for (int k = 0; k < n; k++) {
+        r[k] = *ts[k];
+        r[k].shape[dim] = 1;
+        tg__operand(&ops[k], &r[k], ts[0]->ndim);
+    }
+    tg__iter_run(ops, n, r[0].shape, ts[0]->ndim, fn, ctx);
+}
+
+/* The byte stride of t along dim. */
+static int64_t stride_of(const tg_tensor *t, int dim) { return t->strides[dim] * (int64_t)tg__dtype_size(t->dtype); }
+
 static void runs(tg_loop_fn fn, scan_ctx *c, tg_tensor *out, const tg_tensor *a, const tg_tensor *g, int dim)
 {
-    tg_tensor r[3] = {*out, *a, g ? *g : *a};
-    tg_iter_operand ops[3];
-    for (int k = 0; k < 3; k++) {
-        r[k].shape[dim] = 1;
-        tg__operand(&ops[k], &r[k], out->ndim);
-    }
     c->len = out->shape[dim];
-    c->out_stride = out->strides[dim] * (int64_t)tg__dtype_size(out->dtype);
-    c->in_stride = a->strides[dim] * (int64_t)tg__dtype_size(a->dtype);
-    c->g_stride = g ? g->strides[dim] * (int64_t)tg__dtype_size(g->dtype) : 0;
-    tg__iter_run(ops, g ? 3 : 2, r[0].shape, out->ndim, fn, c);
+    c->out_stride = stride_of(out, dim);
+    c->in_stride = stride_of(a, dim);
+    c->g_stride = g ? stride_of(g, dim) : 0;
+    tg__k_runs(fn, c, (const tg_tensor *[]){out, a, g}, g ? 3 : 2, dim);
 }
 
 void tg__k_scan(bool prod, tg_tensor *out, const tg_tensor *a, int dim)

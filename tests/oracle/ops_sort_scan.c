@@ -1,7 +1,7 @@
 /* Reductions, sorting and scans: max and min (all elements, over a dim,
    amax and amin over dims), argmax and argmin, all and any, prod, var and
    std (and with the mean), logsumexp, vector_norm, count_nonzero, cumsum
-   and cumprod; values,
+   and cumprod, sort, argsort and topk; values,
    graphs and gradients (ties, zeros, NaN) on contiguous, permuted, expanded,
    0-dim, zero-size, f64 and integer inputs, and PyTorch's errors. Prints
    what ops_sort_scan.py prints. */
@@ -537,6 +537,109 @@ static void scan_tests(const char *name, tg_tensor *(*f)(const tg_tensor *, int6
     tg_scope_end();
 }
 
+/* sort, argsort and topk. */
+static void sort_tests(void)
+{
+    char l[200];
+    tg_scope_begin();
+    for (int dim = -3; dim < 3; dim++) {
+        for (int desc = 0; desc < 2; desc++) {
+            tg_tensor *x = cube(), *idx;
+            tg_tensor *v = tg_sort(permuted(x), dim, desc, &idx);
+            snprintf(l, sizeof l, "sort %d descending=%d indices", dim, desc);
+            show(l, idx);
+            snprintf(l, sizeof l, "sort %d descending=%d", dim, desc);
+            check(l, v, &x, 1);
+            snprintf(l, sizeof l, "argsort %d descending=%d", dim, desc);
+            show(l, tg_argsort(permuted(cube()), dim, desc));
+            for (int k = 0; k < 3; k++) {
+                x = cube();
+                v = tg_topk(permuted(x), k, dim, desc, true, &idx);
+                snprintf(l, sizeof l, "topk %d %d largest=%d indices", k, dim, desc);
+                show(l, idx);
+                snprintf(l, sizeof l, "topk %d %d largest=%d", k, dim, desc);
+                check(l, v, &x, 1);
+            }
+        }
+    }
+    tg_tensor *x = ties(), *idx, *v;
+    for (int desc = 0; desc < 2; desc++) {
+        x = ties();
+        v = tg_sort(x, 1, desc, &idx);
+        snprintf(l, sizeof l, "sort ties descending=%d indices", desc);
+        show(l, idx);
+        snprintf(l, sizeof l, "sort ties descending=%d", desc);
+        check(l, v, &x, 1);
+        tg_tensor *nan = leaf(tg_from_f32(F32(3.0, NAN, 1.0, 3.0, -2.0, NAN, 1.0, 0.0), TG_SHAPE(8)));
+        v = tg_sort(nan, 0, desc, &idx);
+        snprintf(l, sizeof l, "sort nan descending=%d indices", desc);
+        show(l, idx);
+        snprintf(l, sizeof l, "sort nan descending=%d", desc);
+        check(l, v, &nan, 1);
+        snprintf(l, sizeof l, "argsort nan descending=%d", desc);
+        show(l, tg_argsort(nan, 0, desc));
+        nan = leaf(tg_from_f32(F32(3.0, NAN, 1.0, 4.0, -2.0, NAN, 2.5, 0.0), TG_SHAPE(8)));
+        v = tg_topk(nan, 4, 0, desc, true, &idx);
+        snprintf(l, sizeof l, "topk nan largest=%d indices", desc);
+        show(l, idx);
+        snprintf(l, sizeof l, "topk nan largest=%d", desc);
+        check(l, v, &nan, 1);
+    }
+    x = f64_leaf();
+    v = tg_sort(tg_t(x), 1, false, &idx);
+    show("sort f64 transposed indices", idx);
+    check("sort f64 transposed", v, &x, 1);
+    x = leaf(tg_from_f32(F32(1.0, -2.0, 4.0), TG_SHAPE(3, 1)));
+    v = tg_sort(tg_expand(x, TG_SHAPE(3, 4)), 0, true, &idx);
+    show("sort expanded indices", idx);
+    check("sort expanded", v, &x, 1);
+    x = leaf(tg_from_f32(F32(1.0, -2.0, 4.0), TG_SHAPE(3, 1)));
+    check("topk expanded", tg_topk(tg_expand(x, TG_SHAPE(3, 4)), 2, 0, true, true, NULL), &x, 1);
+    x = leaf(tg_scalar(2.0));
+    v = tg_sort(x, 0, false, &idx);
+    show("sort 0-dim indices", idx);
+    check("sort 0-dim", v, &x, 1);
+    x = leaf(tg_scalar(2.0));
+    check("topk 0-dim", tg_topk(x, 1, -1, true, true, NULL), &x, 1);
+    x = leaf(tg_zeros(TG_SHAPE(0, 3), TG_F32));
+    check("sort zero-size", tg_sort(x, 0, false, NULL), &x, 1);
+    x = leaf(tg_zeros(TG_SHAPE(0, 3), TG_F32));
+    check("topk zero-size", tg_topk(x, 0, 0, true, true, NULL), &x, 1);
+    v = tg_sort(tg_from_i32((const int32_t[]){3, 1, 2, 1}, TG_SHAPE(4)), 0, false, &idx);
+    show("sort int32", v);
+    show("sort int32 indices", idx);
+    v = tg_sort(tg_from_bool((const bool[]){true, false, true}, TG_SHAPE(3)), 0, true, &idx);
+    show("sort bool", v);
+    show("sort bool indices", idx);
+    v = tg_topk(tg_from_i64(I64(3, 1, 2, 7), TG_SHAPE(4)), 2, 0, true, true, &idx);
+    show("topk int64", v);
+    show("topk int64 indices", idx);
+    show("argsort 0-dim", tg_argsort(tg_scalar(3.0), 0, false));
+    show("topk k too large", tg_topk(tg_zeros(TG_SHAPE(2, 3), TG_F32), 4, 1, true, true, &idx));
+    tg_clear_error();
+    show("topk k too large indices", idx);
+    show("topk k negative", tg_topk(tg_zeros(TG_SHAPE(2, 3), TG_F32), -1, 1, true, true, NULL));
+    tg_clear_error();
+    show("topk 0-dim k=2", tg_topk(tg_scalar(1.0), 2, 0, true, true, NULL));
+    tg_clear_error();
+    show("topk zero-size k=1", tg_topk(tg_zeros(TG_SHAPE(0, 3), TG_F32), 1, 0, true, true, NULL));
+    tg_clear_error();
+    show("topk bool", tg_topk(tg_from_bool((const bool[]){true, false}, TG_SHAPE(2)), 1, 0, true, true, NULL));
+    tg_clear_error();
+    show("sort bad dim", tg_sort(tg_zeros(TG_SHAPE(2), TG_F32), 1, false, &idx));
+    tg_clear_error();
+    show("sort bad dim indices", idx);
+    show("argsort bad dim", tg_argsort(tg_zeros(TG_SHAPE(2), TG_F32), -2, false));
+    tg_clear_error();
+    /* second derivatives: the scatter's derivative gathers, and back */
+    x = leaf64(tg_from_f32(F32(0.5, -1.0, 2.0, 1.5, 3.0, -0.5), TG_SHAPE(2, 3)));
+    double_backward("sort double backward", x, tg_mul(tg_sort(x, 1, true, NULL), tg_sort(x, 0, false, NULL)));
+    x = leaf64(tg_from_f32(F32(0.5, -1.0, 2.0, 1.5, 3.0, -0.5), TG_SHAPE(2, 3)));
+    tg_tensor *tk = tg_topk(x, 2, 1, true, true, NULL);
+    double_backward("topk double backward", x, tg_mul(tk, tk));
+    tg_scope_end();
+}
+
 int main(void)
 {
     all_tests("max", tg_max);
@@ -554,5 +657,6 @@ int main(void)
     norm_tests();
     scan_tests("cumsum", tg_cumsum);
     scan_tests("cumprod", tg_cumprod);
+    sort_tests();
     return 0;
 }

@@ -1,6 +1,7 @@
 # Oracle for ops_sort_scan.c: max and min (all elements, over a dim, amax and
 # amin over dims), argmax and argmin, all and any, prod, var and std (and with
-# the mean), logsumexp, vector_norm, count_nonzero, cumsum and cumprod; values, graphs and
+# the mean), logsumexp, vector_norm, count_nonzero, cumsum and cumprod, sort,
+# argsort and topk; values, graphs and
 # gradients (ties, zeros, NaN) on contiguous, permuted, expanded, 0-dim,
 # zero-size, f64 and integer inputs, and PyTorch's errors.
 from oracle import backprop, check, graph, leaf, show, sl, weights
@@ -368,3 +369,62 @@ def scan_tests(name, f):
 
 scan_tests("cumsum", torch.cumsum)
 scan_tests("cumprod", torch.cumprod)
+
+
+def with_indices(label, r):
+    """r = (values, indices): shows the indices, returns the values."""
+    show(label + " indices", r[1])
+    return r[0]
+
+
+for dim in range(-3, 3):
+    for desc in [0, 1]:
+        check(f"sort {dim} descending={desc}",
+              lambda: (lambda x: (with_indices(f"sort {dim} descending={desc}", torch.sort(permuted(x), dim, bool(desc))), [x]))(cube()))
+        show(f"argsort {dim} descending={desc}", torch.argsort(permuted(cube()), dim, bool(desc)))
+        for k in range(3):
+            lab = f"topk {k} {dim} largest={desc}"
+            check(lab, lambda: (lambda x: (with_indices(lab, torch.topk(permuted(x), k, dim, bool(desc))), [x]))(cube()))
+NAN8 = [3.0, nan, 1.0, 3.0, -2.0, nan, 1.0, 0.0]
+NAN8B = [3.0, nan, 1.0, 4.0, -2.0, nan, 2.5, 0.0]
+for desc in [0, 1]:
+    lab = f"sort ties descending={desc}"
+    check(lab, lambda: (lambda x: (with_indices(lab, torch.sort(x, 1, bool(desc))), [x]))(ties()))
+    nan_leaf = leaf(NAN8)
+    lab = f"sort nan descending={desc}"
+    check(lab, lambda: (with_indices(lab, torch.sort(nan_leaf, 0, bool(desc))), [nan_leaf]))
+    show(f"argsort nan descending={desc}", torch.argsort(nan_leaf, 0, bool(desc)))
+    lab = f"topk nan largest={desc}"
+    check(lab, lambda: (lambda x: (with_indices(lab, torch.topk(x, 4, 0, bool(desc))), [x]))(leaf(NAN8B)))
+check("sort f64 transposed", lambda: (lambda x: (with_indices("sort f64 transposed", torch.sort(x.t(), 1)), [x]))(f64()))
+check("sort expanded",
+      lambda: (lambda x: (with_indices("sort expanded", torch.sort(x.expand(3, 4), 0, True)), [x]))(leaf([[1.0], [-2.0], [4.0]])))
+check("topk expanded", lambda: (lambda x: (torch.topk(x.expand(3, 4), 2, 0)[0], [x]))(leaf([[1.0], [-2.0], [4.0]])))
+check("sort 0-dim", lambda: (lambda x: (with_indices("sort 0-dim", torch.sort(x, 0)), [x]))(leaf(2.0)))
+check("topk 0-dim", lambda: (lambda x: (torch.topk(x, 1, -1)[0], [x]))(leaf(2.0)))
+check("sort zero-size", lambda: (lambda x: (torch.sort(x, 0)[0], [x]))(torch.zeros(0, 3, requires_grad=True)))
+check("topk zero-size", lambda: (lambda x: (torch.topk(x, 0, 0)[0], [x]))(torch.zeros(0, 3, requires_grad=True)))
+v, i = torch.sort(torch.tensor([3, 1, 2, 1], dtype=torch.int32))
+show("sort int32", v)
+show("sort int32 indices", i)
+v, i = torch.sort(torch.tensor([True, False, True]), 0, True)
+show("sort bool", v)
+show("sort bool indices", i)
+v, i = torch.topk(torch.tensor([3, 1, 2, 7]), 2)
+show("topk int64", v)
+show("topk int64 indices", i)
+show("argsort 0-dim", torch.argsort(torch.tensor(3.0), 0))
+err("topk k too large", lambda: torch.topk(torch.zeros(2, 3), 4, 1)[0])
+print("topk k too large indices: None")
+err("topk k negative", lambda: torch.topk(torch.zeros(2, 3), -1, 1)[0])
+err("topk 0-dim k=2", lambda: torch.topk(torch.tensor(1.0), 2, 0)[0])
+err("topk zero-size k=1", lambda: torch.topk(torch.zeros(0, 3), 1, 0)[0])
+err("topk bool", lambda: torch.topk(torch.tensor([True, False]), 1, 0)[0])
+err("sort bad dim", lambda: torch.sort(torch.zeros(2), 1)[0])
+print("sort bad dim indices: None")
+err("argsort bad dim", lambda: torch.argsort(torch.zeros(2), -2))
+x = torch.tensor([[0.5, -1.0, 2.0], [1.5, 3.0, -0.5]], dtype=torch.float64, requires_grad=True)
+double_backward("sort double backward", x, torch.sort(x, 1, True)[0] * torch.sort(x, 0)[0])
+x = torch.tensor([[0.5, -1.0, 2.0], [1.5, 3.0, -0.5]], dtype=torch.float64, requires_grad=True)
+tk = torch.topk(x, 2, 1)[0]
+double_backward("topk double backward", x, tk * tk)

@@ -43,6 +43,18 @@ static tg_tensor *reduce_kernel(const tg_tensor *t, const bool *mask, bool keepd
     return tg__k_reduce(op, view, t) ? NULL : out;
 }
 
+/* Records out = op(t) saving t (slot 0) and out (slot 1), as the
+   derivatives of extrema, products and norms read both. */
+static tg_tensor *record_in_out(tg_tensor *out, tg_record what, const tg_tensor *t)
+{
+    tg_node *n;
+    what.n_saved = 2;
+    if (tg__record(out, what, &t, 1, &n)) return NULL;
+    if (!n) return out;
+    tg__save(n, 0, t);
+    return tg__save_output(n, 1, out) ? NULL : out;
+}
+
 /* sum and mean: which of the input's dims were reduced, whether they were
    kept, and (mean) how many elements each result averages. */
 typedef struct reduce_params {
@@ -255,14 +267,7 @@ tg_tensor *tg_norm(const tg_tensor *t)
     TG_NO_GRAD {
         out = tg_sqrt(tg_sum(tg_mul(t, t)));
     }
-    if (!out) return NULL;
-    /* saves the input (slot 0) and the result (slot 1) */
-    tg_node *n;
-    if (tg__record(out, (tg_record){.op = TG_OP_NORM, .n_saved = 2}, &t, 1, &n)) return NULL;
-    if (!n) return out;
-    tg__save(n, 0, t);
-    if (tg__save_output(n, 1, out)) return NULL;
-    return out;
+    return out ? record_in_out(out, (tg_record){.op = TG_OP_NORM}, t) : NULL;
 }
 
 /* x / norm, and 0 where the norm is 0 */
@@ -359,11 +364,7 @@ static tg_tensor *fold(const char *fn, const fold_def *d, const tg_tensor *t, co
     if (d->kernel == TG_RED_ALL || d->kernel == TG_RED_ANY) dt = TG_BOOL;
     tg_tensor *out = reduce_kernel(t, p.reduced, keepdim, dt, d->kernel);
     if (!out || d->op == TG_OP_ACCUMULATE_GRAD) return out;
-    tg_node *n;
-    if (tg__record(out, (tg_record){.op = d->op, .n_saved = 2, TG_PARAMS(p)}, &t, 1, &n)) return NULL;
-    if (!n) return out;
-    tg__save(n, 0, t);
-    return tg__save_output(n, 1, out) ? NULL : out;
+    return record_in_out(out, (tg_record){.op = d->op, TG_PARAMS(p)}, t);
 }
 
 tg_tensor *tg_max(const tg_tensor *t) { return fold(__func__, &MAX, t, NULL, 0, false); }
@@ -643,12 +644,7 @@ tg_tensor *tg_logsumexp(const tg_tensor *t, const int64_t *dims, int ndims, bool
             out = s ? tg_add(s, tg_reshape(m, s->shape, s->ndim)) : NULL;
         }
     }
-    if (!out) return NULL;
-    tg_node *n;
-    if (tg__record(out, (tg_record){.op = TG_OP_LOGSUMEXP, .n_saved = 2, TG_PARAMS(p)}, &t, 1, &n)) return NULL;
-    if (!n) return out;
-    tg__save(n, 0, t);
-    return tg__save_output(n, 1, out) ? NULL : out;
+    return out ? record_in_out(out, (tg_record){.op = TG_OP_LOGSUMEXP, TG_PARAMS(p)}, t) : NULL;
 }
 
 /* g * exp(x - result) */
@@ -699,12 +695,7 @@ tg_tensor *tg_vector_norm(const tg_tensor *t, double ord, const int64_t *dims, i
         else v = tg_pow_scalar(tg_sum_dim(tg_pow_scalar(a, ord), dims, ndims, keepdim), 1 / ord);
         out = tg_to(v, t->dtype);
     }
-    if (!out) return NULL;
-    tg_node *n;
-    if (tg__record(out, (tg_record){.op = TG_OP_VECTOR_NORM, .n_saved = 2, TG_PARAMS(p)}, &t, 1, &n)) return NULL;
-    if (!n) return out;
-    tg__save(n, 0, t);
-    return tg__save_output(n, 1, out) ? NULL : out;
+    return out ? record_in_out(out, (tg_record){.op = TG_OP_VECTOR_NORM, TG_PARAMS(p)}, t) : NULL;
 }
 
 /* where(cond, 0, v) */

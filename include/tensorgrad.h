@@ -225,9 +225,11 @@ tg_tensor *tg_argmax(const tg_tensor *t, int64_t dim, bool keepdim);
 tg_tensor *tg_argmin(const tg_tensor *t, int64_t dim, bool keepdim);
 tg_tensor *tg_argmax_all(const tg_tensor *t);
 tg_tensor *tg_argmin_all(const tg_tensor *t);
-/* Whether all (any) elements are non-zero: 0-dim TG_BOOL. */
+/* Whether all (any) elements are non-zero, of all or along a dim: TG_BOOL. */
 tg_tensor *tg_all(const tg_tensor *t);
 tg_tensor *tg_any(const tg_tensor *t);
+tg_tensor *tg_all_dim(const tg_tensor *t, int64_t dim, bool keepdim);
+tg_tensor *tg_any_dim(const tg_tensor *t, int64_t dim, bool keepdim);
 /* Products of all elements and over a dim; integer and bool inputs give
    TG_I64. */
 tg_tensor *tg_prod(const tg_tensor *t);

@@ -92,5 +92,11 @@ static void move(tg_tensor *out, const tg_tensor *a, int dim, const tg_tensor *i
     tg__k_runs(move_loop, &c, (const tg_tensor *[]){out, a, idx}, 3, dim);
 }
 
-void tg__k_gather(tg_tensor *out, const tg_tensor *a, int dim, const tg_tensor *idx) { move(out, a, dim, idx, false); }
-void tg__k_scatter(tg_tensor *out, int dim, const tg_tensor *idx, const tg_tensor *src) { move(out, src, dim, idx, true); }
+void tg__k_gather(tg_tensor *out, const tg_tensor *a, int dim, const tg_tensor *idx)
+{
+    move(out, a, dim, idx, false);
+}
+void tg__k_scatter(tg_tensor *out, int dim, const tg_tensor *idx, const tg_tensor *src)
+{
+    move(out, src, dim, idx, true);
+}

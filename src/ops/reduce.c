@@ -379,6 +379,14 @@ tg_tensor *tg_amin(const tg_tensor *t, const int64_t *dims, int ndims, bool keep
 }
 tg_tensor *tg_all(const tg_tensor *t) { return fold(__func__, &ALL, t, NULL, 0, false); }
 tg_tensor *tg_any(const tg_tensor *t) { return fold(__func__, &ANY, t, NULL, 0, false); }
+tg_tensor *tg_all_dim(const tg_tensor *t, int64_t dim, bool keepdim)
+{
+    return fold(__func__, &ALL, t, &dim, 1, keepdim);
+}
+tg_tensor *tg_any_dim(const tg_tensor *t, int64_t dim, bool keepdim)
+{
+    return fold(__func__, &ANY, t, &dim, 1, keepdim);
+}
 tg_tensor *tg_prod(const tg_tensor *t) { return fold(__func__, &PROD, t, NULL, 0, false); }
 tg_tensor *tg_prod_dim(const tg_tensor *t, int64_t dim, bool keepdim)
 {
@@ -465,7 +473,8 @@ static int prod_grad(tg_tensor *g, const tg_tensor *x, tg_tensor *y, int64_t dim
     int64_t n_zeros = (int64_t)tg_item(zeros);
     if (n_zeros == 0) gi[0] = tg_mul(g, tg_div(y, x));
     else if (all && n_zeros > 1) gi[0] = tg_zeros(x->shape, x->ndim, x->dtype);
-    else if (all) gi[0] = tg_view(tg_mul(g, prod_others(tg_reshape(x, (const int64_t[]){-1}, 1), 0)), x->shape, x->ndim);
+    else if (all)
+        gi[0] = tg_view(tg_mul(g, prod_others(tg_reshape(x, (const int64_t[]){-1}, 1), 0)), x->shape, x->ndim);
     else gi[0] = tg_mul(g, prod_others(x, dim));
     return gi[0] ? 0 : -1;
 }

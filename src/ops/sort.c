@@ -71,7 +71,8 @@ static tg_tensor *sorted(const char *fn, tg_op op, const tg_tensor *t, int64_t d
     int64_t d = p.dim, shape[TG_MAX_DIMS];
     bool topk = op == TG_OP_TOPK;
     if (topk && t->dtype == TG_BOOL) return tg__fail(TG_E_DTYPE, "\"topk_cpu\" not implemented for 'Bool'");
-    if (topk && (k < 0 || k > (t->ndim ? t->shape[d] : 1))) return tg__fail(TG_E_INDEX, "selected index k out of range");
+    if (topk && (k < 0 || k > (t->ndim ? t->shape[d] : 1)))
+        return tg__fail(TG_E_INDEX, "selected index k out of range");
     for (int i = 0; i < t->ndim; i++) shape[i] = topk && i == d ? k : t->shape[i];
     tg_tensor *values = topk ? tg__new(t->dtype, shape, t->ndim) : tg__new_like(t->dtype, shape, t->ndim, &t, 1);
     tg_tensor *idx = topk ? tg__new(TG_I64, shape, t->ndim) : tg__new_like(TG_I64, shape, t->ndim, &t, 1);

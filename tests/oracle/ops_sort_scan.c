@@ -218,6 +218,29 @@ static void truth_tests(void)
         tg_tensor *r = f(tg_expand(tg_slice(x, 1, 0, 1, 1), TG_SHAPE(3, 5)));
         show(label_of(l, sizeof l, names[k], "expanded of leaf"), r);
         printf("%s requires_grad: %d\n", names[k], tg_requires_grad(r));
+        static const dim_fn dfs[] = {tg_all_dim, tg_any_dim};
+        tg_tensor *m = tg_from_f32(F32(1.0, 0.0, 2.0, 3.0, 4.0, NAN), TG_SHAPE(2, 3));
+        for (int dim = -2; dim < 2; dim++) {
+            for (int keep = 0; keep < 2; keep++) {
+                snprintf(l, sizeof l, "%s_dim %d keepdim=%d", names[k], dim, keep);
+                show(l, dfs[k](m, dim, keep));
+                snprintf(l, sizeof l, "%s_dim transposed %d keepdim=%d", names[k], dim, keep);
+                show(l, dfs[k](tg_t(m), dim, keep));
+            }
+        }
+        snprintf(l, sizeof l, "%s_dim int64", names[k]);
+        show(l, dfs[k](tg_from_i64(I64(1, 0, 2, 3), TG_SHAPE(2, 2)), 1, false));
+        snprintf(l, sizeof l, "%s_dim bool", names[k]);
+        show(l, dfs[k](tg_from_bool((const bool[]){true, false}, TG_SHAPE(1, 2)), -1, false));
+        snprintf(l, sizeof l, "%s_dim zero-size 0", names[k]);
+        show(l, dfs[k](tg_zeros(TG_SHAPE(0, 3), TG_F32), 0, false));
+        snprintf(l, sizeof l, "%s_dim zero-size 1", names[k]);
+        show(l, dfs[k](tg_zeros(TG_SHAPE(0, 3), TG_F32), 1, false));
+        snprintf(l, sizeof l, "%s_dim 0-dim", names[k]);
+        show(l, dfs[k](tg_scalar(2.0), 0, true));
+        snprintf(l, sizeof l, "%s_dim bad dim", names[k]);
+        show(l, dfs[k](m, 2, false));
+        tg_clear_error();
         tg_scope_end();
     }
 }

@@ -160,6 +160,17 @@ for name, f in [("all", torch.all), ("any", torch.any)]:
     r = f(sl(ties(), 1, 0, 1, 1).expand(3, 5))
     show(f"{name} expanded of leaf", r)
     print(f"{name} requires_grad: {int(r.requires_grad)}")
+    m = torch.tensor([[1.0, 0.0, 2.0], [3.0, 4.0, nan]])
+    for dim in range(-2, 2):
+        for keep in [0, 1]:
+            show(f"{name}_dim {dim} keepdim={keep}", f(m, dim, bool(keep)))
+            show(f"{name}_dim transposed {dim} keepdim={keep}", f(m.t(), dim, bool(keep)))
+    show(f"{name}_dim int64", f(torch.tensor([[1, 0], [2, 3]]), 1))
+    show(f"{name}_dim bool", f(torch.tensor([[True, False]]), -1))
+    show(f"{name}_dim zero-size 0", f(torch.zeros(0, 3), 0))
+    show(f"{name}_dim zero-size 1", f(torch.zeros(0, 3), 1))
+    show(f"{name}_dim 0-dim", f(torch.tensor(2.0), 0, True))
+    err(f"{name}_dim bad dim", lambda: f(m, 2))
 
 ZEROS = [[2.0, 0.0, 3.0], [0.0, 0.0, 1.0], [1.0, 2.0, 3.0]]
 check("prod two zeros", lambda: (lambda x: (x.prod(), [x]))(leaf(ZEROS)))

@@ -663,6 +663,54 @@ static void sort_tests(void)
     tg_scope_end();
 }
 
+/* Python's print(label, t.stride()). */
+static void strides(const char *label, const tg_tensor *t)
+{
+    printf("%s strides: (", label);
+    for (int i = 0; i < tg_ndim(t); i++) printf(i ? ", %lld" : "%lld", (long long)tg_strides(t)[i]);
+    printf(tg_ndim(t) == 1 ? ",)\n" : ")\n");
+}
+
+/* The layout of every result, from a transposed, a permuted, an expanded
+   and a sliced input. */
+static void layout_tests(void)
+{
+    char l[200];
+    static const char *names[] = {"transposed", "permuted", "expanded", "sliced"};
+    for (int i = 0; i < 4; i++) {
+        tg_scope_begin();
+        tg_tensor *base = tg_reshape(tg_arange(0, 24, 1, TG_F32), TG_SHAPE(2, 3, 4));
+        tg_tensor *x = i == 0   ? tg_transpose(base, 1, 2)
+                       : i == 1 ? permuted(base)
+                       : i == 2 ? tg_expand(tg_slice(base, 2, 0, 1, 1), TG_SHAPE(2, 3, 4))
+                                : tg_slice(base, 2, 0, 4, 2);
+        tg_tensor *idx, *m;
+#define LAYOUT(what, expr) (snprintf(l, sizeof l, "%s %s", names[i], what), strides(l, expr))
+        LAYOUT("max", tg_max(x));
+        LAYOUT("min_dim", tg_min_dim(x, 1, false, &idx));
+        LAYOUT("min_dim indices", idx);
+        LAYOUT("amax", tg_amax(x, DIMS(0, 2), true));
+        LAYOUT("argmax", tg_argmax(x, -1, false));
+        LAYOUT("all_dim", tg_all_dim(x, 0, false));
+        LAYOUT("prod_dim", tg_prod_dim(x, 1, true));
+        LAYOUT("var", tg_var(x, DIMS(1), 1, false));
+        LAYOUT("std_mean", tg_std_mean(x, DIMS(0), 1, true, &m));
+        LAYOUT("std_mean mean", m);
+        LAYOUT("logsumexp", tg_logsumexp(x, DIMS(2), false));
+        LAYOUT("vector_norm", tg_vector_norm(x, 3, DIMS(0), false));
+        LAYOUT("count_nonzero", tg_count_nonzero(x, DIMS(1)));
+        LAYOUT("cumsum", tg_cumsum(x, 1));
+        LAYOUT("cumprod", tg_cumprod(x, -1));
+        LAYOUT("sort", tg_sort(x, 1, false, &idx));
+        LAYOUT("sort indices", idx);
+        LAYOUT("argsort", tg_argsort(x, 2, true));
+        LAYOUT("topk", tg_topk(x, 2, 1, true, true, &idx));
+        LAYOUT("topk indices", idx);
+#undef LAYOUT
+        tg_scope_end();
+    }
+}
+
 int main(void)
 {
     all_tests("max", tg_max);
@@ -681,5 +729,6 @@ int main(void)
     scan_tests("cumsum", tg_cumsum);
     scan_tests("cumprod", tg_cumprod);
     sort_tests();
+    layout_tests();
     return 0;
 }

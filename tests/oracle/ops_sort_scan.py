@@ -439,3 +439,37 @@ double_backward("sort double backward", x, torch.sort(x, 1, True)[0] * torch.sor
 x = torch.tensor([[0.5, -1.0, 2.0], [1.5, 3.0, -0.5]], dtype=torch.float64, requires_grad=True)
 tk = torch.topk(x, 2, 1)[0]
 double_backward("topk double backward", x, tk * tk)
+
+
+# The layout of every result.
+for name in ["transposed", "permuted", "expanded", "sliced"]:
+    base = torch.arange(24.0).reshape(2, 3, 4)
+    x = {"transposed": lambda: base.transpose(1, 2), "permuted": lambda: permuted(base),
+         "expanded": lambda: sl(base, 2, 0, 1, 1).expand(2, 3, 4), "sliced": lambda: sl(base, 2, 0, 4, 2)}[name]()
+
+    def layout(what, t):
+        print(f"{name} {what} strides:", t.stride())
+    layout("max", x.max())
+    v, i = x.min(1)
+    layout("min_dim", v)
+    layout("min_dim indices", i)
+    layout("amax", x.amax([0, 2], True))
+    layout("argmax", x.argmax(-1))
+    layout("all_dim", x.all(0))
+    layout("prod_dim", x.prod(1, True))
+    layout("var", torch.var(x, [1], correction=1))
+    s_, m_ = torch.std_mean(x, [0], correction=1, keepdim=True)
+    layout("std_mean", s_)
+    layout("std_mean mean", m_)
+    layout("logsumexp", torch.logsumexp(x, [2]))
+    layout("vector_norm", torch.linalg.vector_norm(x, 3, [0]))
+    layout("count_nonzero", torch.count_nonzero(x, [1]))
+    layout("cumsum", x.cumsum(1))
+    layout("cumprod", x.cumprod(-1))
+    v, i = x.sort(1)
+    layout("sort", v)
+    layout("sort indices", i)
+    layout("argsort", x.argsort(2, True))
+    v, i = x.topk(2, 1)
+    layout("topk", v)
+    layout("topk indices", i)

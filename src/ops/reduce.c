@@ -393,11 +393,14 @@ tg_tensor *tg_prod_dim(const tg_tensor *t, int64_t dim, bool keepdim)
     return fold(__func__, &PROD_DIM, t, &dim, 1, keepdim);
 }
 
-static tg_tensor *isnan_of(const tg_tensor *x)
+/* The logical not of a bool tensor (NULL gives NULL), without history. */
+static tg_tensor *negation(const tg_tensor *c)
 {
-    tg_tensor *same = tg__compare(TG_BIN_EQ, x, x);
-    return same ? tg__where(same, tg__scalar_tensor(0, TG_BOOL), tg__scalar_tensor(1, TG_BOOL)) : NULL;
+    tg_tensor *f = tg__scalar_tensor(0, TG_BOOL), *t = tg__scalar_tensor(1, TG_BOOL);
+    return c && f && t ? tg__where(c, f, t) : NULL;
 }
+
+static tg_tensor *isnan_of(const tg_tensor *x) { return negation(tg__compare(TG_BIN_EQ, x, x)); }
 
 /* PyTorch's evenly_distribute_backward: the gradient split evenly among
    the elements equal to the result (the NaNs when it is NaN). */
@@ -627,11 +630,7 @@ int tg__d_moments_mean(tg_node *n, tg_tensor *g, tg_tensor **gi)
 /* ------------------------------------- logsumexp, vector_norm, count_nonzero */
 
 /* t != 0 (NaN is), without history. */
-static tg_tensor *nonzero_of(const tg_tensor *t)
-{
-    tg_tensor *zero = tg__compare_scalar(TG_BIN_EQ, t, 0);
-    return zero ? tg__where(zero, tg__scalar_tensor(0, TG_BOOL), tg__scalar_tensor(1, TG_BOOL)) : NULL;
-}
+static tg_tensor *nonzero_of(const tg_tensor *t) { return negation(tg__compare_scalar(TG_BIN_EQ, t, 0)); }
 
 /* As PyTorch: log(sum(exp(x - max))) + max, with infinite maxima taken as
    0 (so all -inf gives -inf, and +inf gives inf). Integers give TG_F32. */
@@ -647,7 +646,8 @@ tg_tensor *tg_logsumexp(const tg_tensor *t, const int64_t *dims, int ndims, bool
             out = tg_log(tg_sum_dim(tg_exp(x), dims, ndims, keepdim));
         } else {
             tg_tensor *m = tg_amax(x, dims, ndims, true);
-            tg_tensor *inf = m ? tg__compare_scalar(TG_BIN_EQ, tg_abs(m), INFINITY) : NULL;
+            tg_tensor *am = m ? tg_abs(m) : NULL;
+            tg_tensor *inf = am ? tg__compare_scalar(TG_BIN_EQ, am, INFINITY) : NULL;
             m = inf ? tg_where(inf, tg__scalar_tensor(0, m->dtype), m) : NULL;
             tg_tensor *s = m ? tg_log(tg_sum_dim(tg_exp(tg_sub(x, m)), dims, ndims, keepdim)) : NULL;
             out = s ? tg_add(s, tg_reshape(m, s->shape, s->ndim)) : NULL;

@@ -349,7 +349,7 @@ static const fold_def PROD_DIM = {"prod", TG_RED_PROD, TG_OP_PROD_DIM, false};
 static const fold_def ALL = {"all", TG_RED_ALL, TG_OP_ACCUMULATE_GRAD, false};
 static const fold_def ANY = {"any", TG_RED_ANY, TG_OP_ACCUMULATE_GRAD, false};
 
-/* d's reduction of t over the dims of mask (NULL: all), saving the input
+/* d's reduction of t over dims (NULL, 0: all), saving the input
    (slot 0) and the result (slot 1) for its derivative. Products of
    integers are TG_I64 and all and any TG_BOOL, as in PyTorch. */
 static tg_tensor *fold(const char *fn, const fold_def *d, const tg_tensor *t, const int64_t *dims, int ndims,

@@ -306,6 +306,57 @@ tg_tensor *tg_relu6_(tg_tensor *t);
 
 /* ------------------------------------- reductions, sorting and scans */
 
+/* Max and min of all elements (the gradient is split evenly among equal
+   maxima), over a dim with indices (as tg_max_dim), and over dims (amax,
+   amin; dims NULL, ndims 0: all). NaN propagates. */
+tg_tensor *tg_max(const tg_tensor *t);
+tg_tensor *tg_min(const tg_tensor *t);
+tg_tensor *tg_min_dim(const tg_tensor *t, int64_t dim, bool keepdim, tg_tensor **indices);
+tg_tensor *tg_amax(const tg_tensor *t, const int64_t *dims, int ndims, bool keepdim);
+tg_tensor *tg_amin(const tg_tensor *t, const int64_t *dims, int ndims, bool keepdim);
+/* TG_I64 indices of the first max (min) along dim; the _all forms are
+   PyTorch's dim=None: the index into the flattened tensor, 0-dim. */
+tg_tensor *tg_argmax(const tg_tensor *t, int64_t dim, bool keepdim);
+tg_tensor *tg_argmin(const tg_tensor *t, int64_t dim, bool keepdim);
+tg_tensor *tg_argmax_all(const tg_tensor *t);
+tg_tensor *tg_argmin_all(const tg_tensor *t);
+/* Whether all (any) elements are non-zero, of all or along a dim: TG_BOOL. */
+tg_tensor *tg_all(const tg_tensor *t);
+tg_tensor *tg_any(const tg_tensor *t);
+tg_tensor *tg_all_dim(const tg_tensor *t, int64_t dim, bool keepdim);
+tg_tensor *tg_any_dim(const tg_tensor *t, int64_t dim, bool keepdim);
+/* Products of all elements and over a dim; integer and bool inputs give
+   TG_I64. */
+tg_tensor *tg_prod(const tg_tensor *t);
+tg_tensor *tg_prod_dim(const tg_tensor *t, int64_t dim, bool keepdim);
+/* Variance and standard deviation over dims (NULL, 0: all), dividing by
+   the count less `correction` (PyTorch's unbiased default is 1). The
+   _mean forms also write the mean to *mean (may be NULL), as
+   torch.var_mean returns both. */
+tg_tensor *tg_var(const tg_tensor *t, const int64_t *dims, int ndims, double correction, bool keepdim);
+tg_tensor *tg_std(const tg_tensor *t, const int64_t *dims, int ndims, double correction, bool keepdim);
+tg_tensor *tg_var_mean(const tg_tensor *t, const int64_t *dims, int ndims, double correction, bool keepdim,
+                       tg_tensor **mean);
+tg_tensor *tg_std_mean(const tg_tensor *t, const int64_t *dims, int ndims, double correction, bool keepdim,
+                       tg_tensor **mean);
+/* log(sum(exp(t))) over dims, without overflow; integers give TG_F32. */
+tg_tensor *tg_logsumexp(const tg_tensor *t, const int64_t *dims, int ndims, bool keepdim);
+/* torch.linalg.vector_norm: any ord, including 0 (the count of non-zero
+   elements), INFINITY and -INFINITY. */
+tg_tensor *tg_vector_norm(const tg_tensor *t, double ord, const int64_t *dims, int ndims, bool keepdim);
+/* The non-zero elements over dims (NULL, 0: all), TG_I64. */
+tg_tensor *tg_count_nonzero(const tg_tensor *t, const int64_t *dims, int ndims);
+/* Cumulative sum and product along dim; integers and bools give TG_I64. */
+tg_tensor *tg_cumsum(const tg_tensor *t, int64_t dim);
+tg_tensor *tg_cumprod(const tg_tensor *t, int64_t dim);
+/* Sorting along dim, stable, NaN largest; `indices` (may be NULL) gets
+   where each value came from. topk gives the k largest (smallest unless
+   largest) in order whatever `sorted` says; equal values come in index
+   order, which PyTorch's topk does not promise. */
+tg_tensor *tg_sort(const tg_tensor *t, int64_t dim, bool descending, tg_tensor **indices);
+tg_tensor *tg_argsort(const tg_tensor *t, int64_t dim, bool descending);
+tg_tensor *tg_topk(const tg_tensor *t, int64_t k, int64_t dim, bool largest, bool sorted, tg_tensor **indices);
+
 /* ------------------------------------------------- shape and joining */
 
 /* ---------------------------------------------------------- indexing */

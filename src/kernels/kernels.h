@@ -78,6 +78,36 @@ double tg__erfinv(double y);
 #define TG_RELU6(u) ((u) < 0 ? 0 : 6 < (u) ? 6 : (u))
 
 /* reductions, sorting and scans */
+typedef enum tg_reduce_op { TG_RED_MAX, TG_RED_MIN, TG_RED_PROD, TG_RED_ALL, TG_RED_ANY, TG_RED_SUM } tg_reduce_op;
+/* out (a's rank, size 1 along the reduced dims) = op of a over those dims,
+   accumulated as tg__k_sum_to does (which TG_RED_SUM is; max and min propagate NaN; all and any
+   give 0 or 1); 0, or -1 when the accumulator cannot be allocated. */
+int tg__k_reduce(tg_reduce_op op, tg_tensor *out, const tg_tensor *a);
+/* tg__k_max_dim's twin for the minimum. */
+void tg__k_min_dim(tg_tensor *values, tg_tensor *indices, const tg_tensor *a, int dim);
+/* out (a's shape and dtype, floating) = the product of the other elements
+   of a's run along dim: the exclusive product from the left times the one
+   from the right, as PyTorch's prod backward computes it with zeros. */
+void tg__k_prod_others(tg_tensor *out, const tg_tensor *a, int dim);
+/* Runs fn once per run along dim of ts (n <= 4 tensors of one rank, alike
+   but along dim; ts[0] gives the other dims' sizes): each operand's
+   pointer is the start of its run, and ctx says how to step along dim. */
+void tg__k_runs(tg_loop_fn fn, void *ctx, const tg_tensor *const *ts, int n, int dim);
+/* values and indices (a's shape along dim, or its first k when topk) = a's
+   run along dim sorted, stably: ascending with NaN last, or descending with
+   NaN first. 0, or -1 when its scratch space cannot be allocated. */
+int tg__k_sort(tg_tensor *values, tg_tensor *indices, const tg_tensor *a, int dim, bool descending);
+/* out[.., k, ..] = a[.., idx[.., k, ..], ..] along dim (out and idx alike). */
+void tg__k_gather(tg_tensor *out, const tg_tensor *a, int dim, const tg_tensor *idx);
+/* out[.., idx[.., k, ..], ..] = src[.., k, ..] along dim (src and idx alike);
+   the rest of out is left as it is. */
+void tg__k_scatter(tg_tensor *out, int dim, const tg_tensor *idx, const tg_tensor *src);
+/* out (a's shape; a's dtype, or TG_I64 for integers) = the cumulative sum
+   (product when prod) of a along dim. */
+void tg__k_scan(bool prod, tg_tensor *out, const tg_tensor *a, int dim);
+/* out = the gradient of cumprod(x) along dim for upstream g (x's shape and
+   dtype, floating), exact with zeros. */
+void tg__k_cumprod_grad(tg_tensor *out, const tg_tensor *x, const tg_tensor *g, int dim);
 
 /* shape and joining */
 

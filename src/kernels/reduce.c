@@ -1,4 +1,5 @@
-/* Reduction kernels: sums over broadcast dimensions and max along a dim. */
+/* Reduction kernels: sums, products, extrema and truth tests over broadcast
+   dimensions, max and min along a dim, and the products of the others. */
 #include "kernels.h"
 
 #include <math.h>
@@ -32,13 +33,20 @@ static void sum_loop(char **d, const int64_t *s, int64_t n, void *vctx)
     }
 }
 
-int tg__k_sum_to(tg_tensor *out, const tg_tensor *a)
+/* Runs loop over a with an accumulator per element of out (a's rank, size
+   1 along the reduced dims), each starting at init (a double for floating
+   a, else an int64), then stores the accumulators into out. */
+static int reduce_run(tg_tensor *out, const tg_tensor *a, tg_loop_fn loop, void *ctx, double init_f, int64_t init_i)
 {
     int64_t n_out = tg__numel(out->shape, out->ndim);
     bool floating = tg__is_floating(a->dtype);
     /* double and int64 are both 8 bytes: one buffer serves either. */
-    char *acc = tg__calloc((size_t)(n_out ? n_out : 1), 8);
+    char *acc = tg__malloc((size_t)(n_out ? n_out : 1) * 8);
     if (!acc) return -1;
+    for (int64_t i = 0; i < n_out; i++) {
+        if (floating) ((double *)acc)[i] = init_f;
+        else ((int64_t *)acc)[i] = init_i;
+    }
     int64_t acc_strides[TG_MAX_DIMS];
     tg__contiguous_strides(out->shape, out->ndim, acc_strides);
     tg_iter_operand ops[2];
@@ -46,8 +54,7 @@ int tg__k_sum_to(tg_tensor *out, const tg_tensor *a)
     for (int i = 0; i < a->ndim; i++)
         ops[0].strides[i] = out->shape[i] == 1 ? 0 : acc_strides[i] * 8;
     tg__operand(&ops[1], a, a->ndim);
-    sum_ctx c = {a->dtype};
-    tg__iter_run(ops, 2, a->shape, a->ndim, sum_loop, &c);
+    tg__iter_run(ops, 2, a->shape, a->ndim, loop, ctx);
     /* Scatter the accumulator into out (which may be strided). */
     tg_tensor view = *out;
     tg_storage st = {.data = acc};
@@ -60,20 +67,68 @@ int tg__k_sum_to(tg_tensor *out, const tg_tensor *a)
     return 0;
 }
 
-typedef struct max_ctx { tg_dtype dt; int64_t len, stride; } max_ctx;
-
-/* Whether the element at a beats the one at b: greater, or NaN (which
-   max propagates). Integers compare exactly, not through double. */
-static bool beats(const char *a, const char *b, tg_dtype dt)
+int tg__k_sum_to(tg_tensor *out, const tg_tensor *a)
 {
-    switch (dt) {
-    case TG_I64: return *(const int64_t *)a > *(const int64_t *)b;
-    case TG_I32: return *(const int32_t *)a > *(const int32_t *)b;
-    default: {
-        double x = tg__load(a, dt), y = tg__load(b, dt);
-        return x > y || x != x;
+    sum_ctx c = {a->dtype};
+    return reduce_run(out, a, sum_loop, &c, 0, 0);
+}
+
+/* d[0] the accumulator, d[1] the input: max and min propagate NaN (a NaN
+   accumulator stays, since no comparison with it holds); all and any test
+   for non-zero (NaN is). Integer products wrap around as in PyTorch. */
+typedef struct fold_ctx { tg_reduce_op op; tg_dtype dt; } fold_ctx;
+
+static void fold_loop(char **d, const int64_t *s, int64_t n, void *vctx)
+{
+    const fold_ctx *c = vctx;
+    for (int64_t i = 0; i < n; i++) {
+        const char *x = d[1] + i * s[1];
+        if (tg__is_floating(c->dt)) {
+            double *acc = (double *)(d[0] + i * s[0]), v = tg__load(x, c->dt);
+            switch (c->op) {
+            case TG_RED_MAX: if (v > *acc || v != v) *acc = v; break;
+            case TG_RED_MIN: if (v < *acc || v != v) *acc = v; break;
+            case TG_RED_PROD: *acc *= v; break;
+            case TG_RED_ALL: *acc = *acc != 0 && v != 0; break;
+            case TG_RED_ANY: *acc = *acc != 0 || v != 0; break;
+            case TG_RED_SUM: break;   /* tg__k_sum_to's */
+            }
+        } else {
+            int64_t *acc = (int64_t *)(d[0] + i * s[0]), v = tg__load_int(x, c->dt);
+            switch (c->op) {
+            case TG_RED_MAX: if (v > *acc) *acc = v; break;
+            case TG_RED_MIN: if (v < *acc) *acc = v; break;
+            case TG_RED_PROD: *acc = (int64_t)((uint64_t)*acc * (uint64_t)v); break;
+            case TG_RED_ALL: *acc = *acc && v; break;
+            case TG_RED_ANY: *acc = *acc || v; break;
+            case TG_RED_SUM: break;
+            }
+        }
     }
+}
+
+int tg__k_reduce(tg_reduce_op op, tg_tensor *out, const tg_tensor *a)
+{
+    if (op == TG_RED_SUM) return tg__k_sum_to(out, a);
+    static const double init_f[] = {-INFINITY, INFINITY, 1, 1, 0, 0};
+    static const int64_t init_i[] = {INT64_MIN, INT64_MAX, 1, 1, 0, 0};
+    fold_ctx ctx = {op, a->dtype};
+    return reduce_run(out, a, fold_loop, &ctx, init_f[op], init_i[op]);
+}
+
+typedef struct max_ctx { tg_dtype dt; int64_t len, stride; bool largest; } max_ctx;
+
+/* Whether the element at a beats the one at b: greater (smaller when not
+   largest), or NaN (which max and min propagate). Integers compare
+   exactly, not through double. */
+static bool beats(const char *a, const char *b, tg_dtype dt, bool largest)
+{
+    if (!tg__is_floating(dt)) {
+        int64_t x = tg__load_int(a, dt), y = tg__load_int(b, dt);
+        return largest ? x > y : x < y;
     }
+    double x = tg__load(a, dt), y = tg__load(b, dt);
+    return (largest ? x > y : x < y) || x != x;
 }
 
 /* d[0] value, d[1] index (int64), d[2] the start of the run along dim. */
@@ -84,22 +139,66 @@ static void max_loop(char **d, const int64_t *s, int64_t n, void *vctx)
     for (int64_t i = 0; i < n; i++) {
         const char *p = d[2] + i * s[2], *best = p;
         int64_t best_i = 0;
-        for (int64_t k = 1; k < c->len; k++) {
+        /* the first NaN wins */
+        for (int64_t k = 1; k < c->len && !beats(best, best, c->dt, c->largest); k++) {
             const char *v = p + k * c->stride;
-            if (beats(v, best, c->dt)) { best = v; best_i = k; }
-            if (tg__is_floating(c->dt) && tg__load(best, c->dt) != tg__load(best, c->dt)) break;
+            if (beats(v, best, c->dt, c->largest)) { best = v; best_i = k; }
         }
         memcpy(d[0] + i * s[0], best, size);
         *(int64_t *)(d[1] + i * s[1]) = best_i;
     }
 }
 
-void tg__k_max_dim(tg_tensor *values, tg_tensor *indices, const tg_tensor *a, int dim)
+static void extreme_dim(tg_tensor *values, tg_tensor *indices, const tg_tensor *a, int dim, bool largest)
 {
     tg_iter_operand ops[3];
     tg__operand(&ops[0], values, values->ndim);
     tg__operand(&ops[1], indices, values->ndim);
     tg__operand(&ops[2], a, values->ndim);
-    max_ctx c = {a->dtype, a->shape[dim], a->strides[dim] * (int64_t)tg__dtype_size(a->dtype)};
+    max_ctx c = {a->dtype, a->shape[dim], a->strides[dim] * (int64_t)tg__dtype_size(a->dtype), largest};
     tg__iter_run(ops, 3, values->shape, values->ndim, max_loop, &c);
+}
+
+void tg__k_max_dim(tg_tensor *values, tg_tensor *indices, const tg_tensor *a, int dim)
+{
+    extreme_dim(values, indices, a, dim, true);
+}
+
+void tg__k_min_dim(tg_tensor *values, tg_tensor *indices, const tg_tensor *a, int dim)
+{
+    extreme_dim(values, indices, a, dim, false);
+}
+
+typedef struct others_ctx { tg_dtype dt; int64_t len, out_stride, a_stride; } others_ctx;
+
+static double rounded(double v, tg_dtype dt) { return dt == TG_F32 ? (double)(float)v : v; }
+
+/* d[0] the start of the output run along dim, d[1] the input's. As
+   PyTorch's cumprods: products accumulate in double and are stored in the
+   dtype, then multiplied in it. */
+static void others_loop(char **d, const int64_t *s, int64_t n, void *vctx)
+{
+    const others_ctx *c = vctx;
+    for (int64_t i = 0; i < n; i++) {
+        char *o = d[0] + i * s[0];
+        const char *p = d[1] + i * s[1];
+        double left = 1;
+        for (int64_t k = 0; k < c->len; k++) {
+            tg__store(o + k * c->out_stride, c->dt, left);
+            left *= tg__load(p + k * c->a_stride, c->dt);
+        }
+        double right = 1;
+        for (int64_t k = c->len - 1; k >= 0; k--) {
+            char *q = o + k * c->out_stride;
+            tg__store(q, c->dt, tg__load(q, c->dt) * rounded(right, c->dt));
+            right *= tg__load(p + k * c->a_stride, c->dt);
+        }
+    }
+}
+
+void tg__k_prod_others(tg_tensor *out, const tg_tensor *a, int dim)
+{
+    int64_t es = (int64_t)tg__dtype_size(a->dtype);
+    others_ctx c = {a->dtype, a->shape[dim], out->strides[dim] * es, a->strides[dim] * es};
+    tg__k_runs(others_loop, &c, (const tg_tensor *[]){out, a}, 2, dim);
 }

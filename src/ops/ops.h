@@ -90,6 +90,13 @@ tg_tensor *tg__celu(const char *fn, const tg_tensor *x, double alpha, tg_op op);
 tg_tensor *tg__hardtanh(const char *fn, const tg_tensor *x, double min_val, double max_val);
 
 /* reductions, sorting and scans */
+/* x (n along dim) unsqueezed at dim and expanded to n x n there: element
+   [.., k, i, ..] is x[.., i, ..]; *mask is i cmp k, shaped to broadcast
+   against it. For second derivatives that need each run without one of
+   its elements (prod and cumprod with zeros). NULL with an error. */
+tg_tensor *tg__pairs(const tg_tensor *x, int64_t dim, tg_binary_kernel cmp, tg_tensor **mask);
+/* Sums g along dim in reverse: element k is the sum of g's from k on. */
+tg_tensor *tg__reversed_cumsum(const tg_tensor *g, int64_t dim);
 
 /* shape and joining */
 

@@ -74,6 +74,16 @@ void tg__k_bmm(tg_tensor *c, const tg_tensor *a, const tg_tensor *m);
 
 /* indexing */
 
+/* Whether every element of index (TG_I64 or TG_I32) lies in [0, size);
+   if not, *first_bad is the first that does not, in row-major order. */
+bool tg__k_index_in_bounds(const tg_tensor *index, int64_t size, int64_t *first_bad);
+/* For every position p of index's shape (self, index and other all of
+   index's rank, self and other of one dtype, indices in bounds), with q
+   being p whose coordinate along dim is index[p]: gather other[p] =
+   self[q]; scatter self[q] = other[p]; scatter_add self[q] += other[p]. */
+typedef enum tg_index_mode { TG_GATHER, TG_SCATTER, TG_SCATTER_ADD } tg_index_mode;
+void tg__k_scatter_gather(tg_index_mode mode, tg_tensor *self, int dim, const tg_tensor *index, tg_tensor *other);
+
 /* pointwise binary operations, comparisons and clamp */
 
 /* linear algebra, creation and random */

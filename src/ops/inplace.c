@@ -18,7 +18,7 @@
    order: autograd's (a view made in no-grad mode, a view of a leaf, a leaf),
    then the kernels' refusal of a tensor whose elements share memory (fill_
    and zero_ skip that one: PyTorch lets them write an expanded tensor). */
-static int check_inplace(const tg_tensor *t, const tg_tensor *other, bool overlap)
+int check_inplace(const tg_tensor *t, const tg_tensor *other, bool overlap)
 {
     tg__view_grad_fn(t);   /* a view's history (and requires_grad) may be out of date */
     bool grad = tg_is_grad_enabled() && tg__requires_grad(t);
@@ -134,7 +134,7 @@ static int rebase_view(tg_tensor *t, tg_node *n)
 }
 
 /* Writes result into t and takes over its history; returns t. */
-static tg_tensor *commit(tg_tensor *t, const tg_tensor *result)
+tg_tensor *commit(tg_tensor *t, const tg_tensor *result)
 {
     if (check_fits(t, result->shape, result->ndim)) return NULL;
     if (!tg__can_cast(result->dtype, t->dtype))

@@ -229,6 +229,9 @@ tg_tensor *tg_scatter(const tg_tensor *t, int64_t dim, const tg_tensor *index, c
 tg_tensor *tg_scatter_add(const tg_tensor *t, int64_t dim, const tg_tensor *index, const tg_tensor *src);
 tg_tensor *tg_index_add(const tg_tensor *t, int64_t dim, const tg_tensor *index, const tg_tensor *source, double alpha);
 tg_tensor *tg_take_along_dim(const tg_tensor *t, const tg_tensor *indices, int64_t dim);
+/* The elements of t where mask (TG_BOOL, broadcast with t) is true, as a
+   vector in row-major order. */
+tg_tensor *tg_masked_select(const tg_tensor *t, const tg_tensor *mask);
 /* In place: write into t and return it. */
 tg_tensor *tg_scatter_(tg_tensor *t, int64_t dim, const tg_tensor *index, const tg_tensor *src);
 tg_tensor *tg_scatter_add_(tg_tensor *t, int64_t dim, const tg_tensor *index, const tg_tensor *src);

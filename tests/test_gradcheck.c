@@ -323,6 +323,9 @@ FN(f_take_along_dim, IX_SQ(tg_take_along_dim(x[0], IX(TG_SHAPE(1, 3), 1, 0, 1), 
 FN(f_scatter_, tg_mul(tg_scatter_(copy_of(x[0]), 1, IX(TG_SHAPE(2, 1), 1, 2), x[1]), x[0]))
 FN(f_scatter_add_, tg_mul(tg_scatter_add_(copy_of(x[0]), 1, IX(TG_SHAPE(2, 2), 0, 0, 2, 0), x[1]), x[0]))
 FN(f_index_add_, tg_mul(tg_index_add_(copy_of(x[0]), 0, IX(TG_SHAPE(2), 1, 1), x[1], -1.5), x[0]))
+static tg_tensor *ix_mask(void) { return tg_from_bool((const bool[]){true, false, true, true, true, false}, TG_SHAPE(2, 3)); }
+FN(f_masked_select, IX_SQ(tg_masked_select(x[0], ix_mask())))
+FN(f_masked_select_bcast, tg_masked_select(x[0], ix_mask()))
 
 /* functions: pointwise binary operations, comparisons and clamp */
 
@@ -546,6 +549,8 @@ static const gc_case CASES[] = {
     C2("scatter_", f_scatter_, A23T, IN(2, S(2, 1), ANY, false)),
     C2("scatter_add_", f_scatter_add_, A23, IN(2, S(2, 2), ANY, false)),
     C2("index_add_", f_index_add_, A23T, IN(2, S(2, 3), ANY, false)),
+    C1("masked_select squared", f_masked_select, A23T),
+    C1("masked_select broadcast", f_masked_select_bcast, A3),
 
     /* pointwise binary operations, comparisons and clamp */
 

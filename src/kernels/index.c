@@ -74,3 +74,31 @@ void tg__k_scatter_gather(tg_index_mode mode, tg_tensor *self, int dim, const tg
     scatter_ctx c = {mode, self->dtype, index->dtype, (size_t)es, nd ? self->strides[dim] * es : 0};
     tg__iter_run(ops, 3, index->shape, nd, scatter_loop, &c);
 }
+
+typedef struct masked_ctx { bool scatter; size_t size; char *packed; int64_t count; } masked_ctx;
+
+/* d[0] the strided tensor, d[1] the mask; packed advances by one element
+   per true mask element (a NULL packed only counts them). */
+static void masked_loop(char **d, const int64_t *s, int64_t n, void *vctx)
+{
+    masked_ctx *c = vctx;
+    for (int64_t i = 0; i < n; i++) {
+        if (!*(const bool *)(d[1] + i * s[1])) continue;
+        if (c->packed) {
+            char *p = c->packed + c->count * (int64_t)c->size;
+            if (c->scatter) memcpy(d[0] + i * s[0], p, c->size);
+            else memcpy(p, d[0] + i * s[0], c->size);
+        }
+        c->count++;
+    }
+}
+
+int64_t tg__k_masked(bool scatter, tg_tensor *t, const tg_tensor *mask, const int64_t *shape, int ndim, char *packed)
+{
+    tg_iter_operand ops[2];
+    tg__operand(&ops[0], t, ndim);
+    tg__operand(&ops[1], mask, ndim);
+    masked_ctx c = {scatter, tg__dtype_size(t->dtype), packed, 0};
+    tg__iter_run(ops, 2, shape, ndim, masked_loop, &c);
+    return c.count;
+}

@@ -83,6 +83,11 @@ bool tg__k_index_in_bounds(const tg_tensor *index, int64_t size, int64_t *first_
    self[q]; scatter self[q] = other[p]; scatter_add self[q] += other[p]. */
 typedef enum tg_index_mode { TG_GATHER, TG_SCATTER, TG_SCATTER_ADD } tg_index_mode;
 void tg__k_scatter_gather(tg_index_mode mode, tg_tensor *self, int dim, const tg_tensor *index, tg_tensor *other);
+/* Over t and mask (TG_BOOL) broadcast to shape, in row-major order: the
+   elements of t where mask is true go to the contiguous array packed, one
+   after another (scatter: come from it, into t). A NULL packed only counts
+   them. Returns their count. */
+int64_t tg__k_masked(bool scatter, tg_tensor *t, const tg_tensor *mask, const int64_t *shape, int ndim, char *packed);
 
 /* pointwise binary operations, comparisons and clamp */
 

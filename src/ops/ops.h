@@ -83,6 +83,9 @@ int check_inplace(const tg_tensor *t, const tg_tensor *other, bool overlap);
 tg_tensor *commit(tg_tensor *t, const tg_tensor *result);
 /* self.scatter(dim, index, value) (ScatterBackward1). */
 tg_tensor *tg__scatter_value(const tg_tensor *t, int64_t dim, const tg_tensor *index, double value);
+/* t.masked_scatter(mask, source) (MaskedScatterBackward0), mask broadcast
+   to t and source holding exactly its true count: masked_select's gradient. */
+tg_tensor *tg__masked_scatter(const tg_tensor *t, const tg_tensor *mask, const tg_tensor *source);
 
 /* pointwise binary operations, comparisons and clamp */
 

@@ -6,6 +6,7 @@
 #include <tensorgrad.h>
 
 #include <stdio.h>
+#include <string.h>
 
 #include "oracle.h"
 
@@ -189,6 +190,42 @@ static void take_along_dim_tests(void)
     ATTEMPT("take_along_dim bad dim", tg_take_along_dim(zeros23(), I2(1, 1, 0), 2));
 }
 
+static void second(const char *label, int which);
+
+static tg_tensor *mask(const bool *v, const int64_t *shape, int ndim) { return tg_from_bool(v, shape, ndim); }
+#define B(n, ...) mask((const bool[]){__VA_ARGS__}, TG_SHAPE(n))
+
+static void masked_select_tests(void)
+{
+    CASE("masked_select", m(), tg_masked_select(x, mask((const bool[]){false, false, false, false, false, true, true, true, true, true, true, true},
+                                                         TG_SHAPE(3, 4))));
+    CASE("masked_select broadcast mask", m(), tg_masked_select(x, B(4, true, false, false, true)));
+    CASE("masked_select broadcast self", vec(F32(1.0, 2.0, 3.0), 3),
+         tg_masked_select(x, mask((const bool[]){true, true, true, false, true, false}, TG_SHAPE(2, 3))));
+    CASE("masked_select transposed", m(), tg_masked_select(tt(x), tt(mask((const bool[]){true, false, true}, TG_SHAPE(1, 3)))));
+    CASE("masked_select expanded", leaf(tg_from_f32(F32(1.0, 2.0), TG_SHAPE(1, 2))),
+         tg_masked_select(tg_expand(x, TG_SHAPE(3, 2)), mask((const bool[]){true, false, true, true, false, true}, TG_SHAPE(3, 2))));
+    CASE("masked_select none", m(), tg_masked_select(x, tg_zeros(TG_SHAPE(3, 4), TG_BOOL)));
+    CASE("masked_select 0-dim", num(2.0), tg_masked_select(x, mask((const bool[]){true}, NULL, 0)));
+    CASE("masked_select f64", m64(), tg_masked_select(x, B(4, false, true, true, false)));
+    ATTEMPT("masked_select int64", tg_masked_select(tg_reshape(tg_arange(0, 6, 1, TG_I64), TG_SHAPE(2, 3)), B(3, true, false, true)));
+    ATTEMPT("masked_select bool", tg_masked_select(B(3, true, false, true), B(3, false, true, true)));
+    ATTEMPT("masked_select empty", tg_masked_select(tg_zeros(TG_SHAPE(0, 3), TG_F32), B(3, true, false, true)));
+    ATTEMPT("masked_select int mask", tg_masked_select(zeros23(), I(3, 1, 0, 1)));
+    ATTEMPT("masked_select shape", tg_masked_select(zeros23(), B(2, true, false)));
+    second("masked_select second", 6);
+    tg_scope_begin();
+    tg_tensor *x = m(), *mk = B(4, true, false, true, false);
+    tg_tensor *y = tg_masked_select(x, mk);
+    tg_fill_(tg_select(mk, 0, 1), 1);
+    if (tg_backward(tg_sum(y), NULL) == 0) printf("masked_select saved mask: ok\n");
+    else {
+        const char *e = tg_last_error(), *cut = strstr(e, " [");
+        printf("masked_select saved mask: %.*s\n", cut ? (int)(cut - e) : (int)strlen(e), e);
+    }
+    tg_scope_end();
+}
+
 /* An in-place operation on y = x * 1 (or a view of it), then y checked. */
 static void inplace(const char *label, int which)
 {
@@ -260,6 +297,7 @@ static void second(const char *label, int which)
     case 3: y = tg_scatter_add(tg_zeros(TG_SHAPE(2, 4), TG_F32), 0, tg_from_i64(I64(1, 1, 0, 1, 0, 0, 0, 1, 1, 1, 1, 1), TG_SHAPE(3, 4)), x); break;
     case 4: y = tg_index_add(ones(TG_SHAPE(3, 2)), 1, I(4, 0, 0, 1, 0), x, 1); break;
     case 5: y = tg_scatter(x, 0, I2(1, 4, 1, 0, 2, 1), rows(tg_mul_scalar(x, 2), 0, 1)); break;
+    case 6: y = tg_masked_select(x, B(4, true, false, true, true)); break;
     }
     tg_tensor *g = NULL;
     char buf[96];
@@ -302,6 +340,7 @@ int main(void)
     scatter_tests();
     index_add_tests();
     take_along_dim_tests();
+    masked_select_tests();
     inplace_tests();
     saved_tests();
     return 0;

@@ -205,6 +205,36 @@ attempt("take_along_dim shapes", lambda: torch.take_along_dim(torch.zeros(2, 3),
 attempt("take_along_dim bad dim", lambda: torch.take_along_dim(torch.zeros(2, 3), I2([[0]]), 2))
 
 
+# masked_select
+B = lambda *v: torch.tensor(list(v))
+case("masked_select", on(m, lambda x: x.masked_select(x > 1.1)))
+case("masked_select broadcast mask", on(m, lambda x: x.masked_select(B(True, False, False, True))))
+case("masked_select broadcast self", on(lambda: torch.tensor([1.0, 2.0, 3.0], requires_grad=True),
+                                        lambda x: x.masked_select(torch.tensor([[True], [False]]).expand(2, 3).contiguous() | B(False, True, False))))
+case("masked_select transposed", on(m, lambda x: x.t().masked_select(torch.tensor([[True, False, True]]).t())))
+case("masked_select expanded", on(lambda: torch.tensor([[1.0, 2.0]], requires_grad=True),
+                                  lambda x: x.expand(3, 2).masked_select(torch.tensor([[True, False], [True, True], [False, True]]))))
+case("masked_select none", on(m, lambda x: x.masked_select(torch.zeros(3, 4, dtype=torch.bool))))
+case("masked_select 0-dim", on(lambda: torch.tensor(2.0, requires_grad=True), lambda x: x.masked_select(torch.tensor(True))))
+case("masked_select f64", on(lambda: m().detach().double().requires_grad_(), lambda x: x.masked_select(B(False, True, True, False))))
+attempt("masked_select int64", lambda: torch.arange(6).reshape(2, 3).masked_select(B(True, False, True)))
+attempt("masked_select bool", lambda: torch.tensor([True, False, True]).masked_select(B(False, True, True)))
+attempt("masked_select empty", lambda: torch.zeros(0, 3).masked_select(B(True, False, True)))
+attempt("masked_select int mask", lambda: torch.zeros(2, 3).masked_select(B(1, 0, 1)))
+attempt("masked_select shape", lambda: torch.zeros(2, 3).masked_select(B(True, False)))
+second("masked_select second", lambda x: x.masked_select(B(True, False, True, True)))
+x = m()
+mk = B(True, False, True, False)
+y = x.masked_select(mk)
+mk[1] = True
+try:
+    y.sum().backward()
+    print("masked_select saved mask: ok")
+except RuntimeError as e:
+    # up to the tensor's type: tensorgrad names a bool tensor torch.BoolTensor
+    # there, PyTorch CPUBoolType
+    print("masked_select saved mask:", str(e).split(" [")[0])
+
 # in place
 def inplace(label, f):
     x = m()

@@ -212,13 +212,15 @@ tg_tensor *tg_take_along_dim(const tg_tensor *t, const tg_tensor *indices, int64
                         tg__dtype_short(indices->dtype));
     int64_t d;
     if (tg__wrap_dim(dim, t->ndim, &d)) return NULL;
+    if (t->ndim == 0)
+        return tg__fail(TG_E_INDEX, "Dimension specified as %lld but tensor has no dimensions", (long long)d);
     int64_t sizes[TG_MAX_DIMS], index_shape[TG_MAX_DIMS], self_shape[TG_MAX_DIMS];
     int nd;
     memcpy(sizes, t->shape, sizeof sizes);
-    if (t->ndim) sizes[d] = indices->shape[d];
+    sizes[d] = indices->shape[d];
     if (tg__broadcast_shapes(sizes, t->ndim, indices->shape, indices->ndim, index_shape, &nd)) return NULL;
     memcpy(sizes, indices->shape, sizeof sizes);
-    if (t->ndim) sizes[d] = t->shape[d];
+    sizes[d] = t->shape[d];
     if (tg__broadcast_shapes(sizes, t->ndim, t->shape, t->ndim, self_shape, &nd)) return NULL;
     return tg_gather(tg_expand(t, self_shape, nd), d, tg_expand(indices, index_shape, nd));
 }
@@ -399,26 +401,39 @@ int tg__d_index_add(tg_node *n, tg_tensor *g, tg_tensor **gi)
 
 /* ---------------------------------------------------------- in place */
 
+/* PyTorch's assert_no_overlap before scatter_ and index_add_ write t:
+   unlike elementwise operations, they may not read t itself either. */
+static int check_write(tg_tensor *t, const tg_tensor *src)
+{
+    if (check_inplace(t, src, true) || (src && check_overlap(t, src))) return -1;
+    bool same = src && t->storage == src->storage && tg_numel(t) != 0 && tg__ptr(t) == tg__ptr(src) &&
+                tg__is_dense(t) && tg__is_dense(src);
+    if (!same) return 0;
+    return tg__faili(TG_E_INVALID, "unsupported operation: some elements of the input tensor and the written-to tensor "
+                                   "refer to a single memory location. Please clone() the tensor before performing "
+                                   "the operation.");
+}
+
 /* Writes r, the out-of-place result, into t (ops/inplace.c's commit). */
 static tg_tensor *write_back(tg_tensor *t, const tg_tensor *r) { return r ? commit(t, r) : NULL; }
 
 tg_tensor *tg_scatter_(tg_tensor *t, int64_t dim, const tg_tensor *index, const tg_tensor *src)
 {
     TG_ARG(t);
-    if (check_inplace(t, src, true)) return NULL;
+    if (check_write(t, src)) return NULL;
     return write_back(t, scatter(__func__, TG_SCATTER, TG_OP_SCATTER, t, dim, index, src));
 }
 
 tg_tensor *tg_scatter_add_(tg_tensor *t, int64_t dim, const tg_tensor *index, const tg_tensor *src)
 {
     TG_ARG(t);
-    if (check_inplace(t, src, true)) return NULL;
+    if (check_write(t, src)) return NULL;
     return write_back(t, scatter(__func__, TG_SCATTER_ADD, TG_OP_SCATTER_ADD, t, dim, index, src));
 }
 
 tg_tensor *tg_index_add_(tg_tensor *t, int64_t dim, const tg_tensor *index, const tg_tensor *source, double alpha)
 {
     TG_ARG(t);
-    if (check_inplace(t, source, true)) return NULL;
+    if (check_write(t, source)) return NULL;
     return write_back(t, index_add(__func__, t, dim, index, source, alpha));
 }

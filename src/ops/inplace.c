@@ -52,7 +52,7 @@ int check_inplace(const tg_tensor *t, const tg_tensor *other, bool overlap)
    lie apart from it, not partly over it (t.add_(t.t()) would read values
    it has already written). Layouts too hard to tell (not dense) pass, as in
    PyTorch. */
-static int check_overlap(const tg_tensor *t, const tg_tensor *other)
+int check_overlap(const tg_tensor *t, const tg_tensor *other)
 {
     if (t == other || t->storage != other->storage || tg_numel(t) == 0 || tg_numel(other) == 0 ||
         !tg__is_dense(t) || !tg__is_dense(other))

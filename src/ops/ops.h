@@ -80,6 +80,8 @@ tg_tensor *tg__zeros_strided(tg_dtype dt, const tg_strided *s);
    operand read, may be NULL), and its write of an out-of-place result into
    t that takes over the result's history. */
 int check_inplace(const tg_tensor *t, const tg_tensor *other, bool overlap);
+/* Whether other lies partly over t (t itself passes); 0, or -1 with PyTorch's error. */
+int check_overlap(const tg_tensor *t, const tg_tensor *other);
 tg_tensor *commit(tg_tensor *t, const tg_tensor *result);
 /* self.scatter(dim, index, value) (ScatterBackward1). */
 tg_tensor *tg__scatter_value(const tg_tensor *t, int64_t dim, const tg_tensor *index, double value);

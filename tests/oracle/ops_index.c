@@ -187,6 +187,7 @@ static void take_along_dim_tests(void)
     ATTEMPT("take_along_dim int32", tg_take_along_dim(zeros23(), i32(I2(1, 1, 0)), 1));
     ATTEMPT("take_along_dim out of range", tg_take_along_dim(zeros23(), I2(1, 1, 3), 1));
     ATTEMPT("take_along_dim shapes", tg_take_along_dim(zeros23(), I2(1, 2, 0, 1), 0));
+    ATTEMPT("take_along_dim 0-dim", tg_take_along_dim(tg_scalar(1.0), i0(0), -1));
     ATTEMPT("take_along_dim bad dim", tg_take_along_dim(zeros23(), I2(1, 1, 0), 2));
 }
 
@@ -282,6 +283,22 @@ static void inplace_tests(void)
     ATTEMPT("scatter_ out of range", tg_scatter_(f, 1, I2(2, 2, 0, 1, 2, 3), ones(TG_SHAPE(2, 2))));
     ATTEMPT("index_add_ out of range", tg_index_add_(f, 1, I(2, 0, 3), ones(TG_SHAPE(2, 2)), 1));
     show("unchanged", f);
+    tg_tensor *g = tg_reshape(tg_arange(0, 6, 1, TG_F32), TG_SHAPE(2, 3));
+    ATTEMPT("scatter_ of itself", tg_scatter_(g, 1, I2(1, 3, 2, 1, 0), g));
+    ATTEMPT("scatter_add_ of itself transposed", tg_scatter_add_(tt(g), 1, I2(1, 1, 1), tt(g)));
+    ATTEMPT("index_add_ of part of itself", tg_index_add_(g, 0, I(1, 1), rows(g, 1, 2), 1));
+    ATTEMPT("scatter_ of a disjoint part", tg_scatter_(rows(g, 0, 1), 1, I2(1, 3, 2, 1, 0), rows(g, 1, 2)));
+    tg_tensor *x = leaf(tg_ones(TG_SHAPE(3, 2), TG_F32)), *i = I(2, 0, 0);
+    tg_tensor *y = tg_index_add(x, 1, i, tg_mul_scalar(leaf(tg_ones(TG_SHAPE(3, 2), TG_F32)), 1), 1);
+    tg_add_scalar_(i, 1);
+    if (tg_backward(tg_sum(y), NULL) == 0) printf("index_add saved index: ok\n");
+    else printf("index_add saved index: %s\n", tg_last_error());
+    x = leaf(tg_ones(TG_SHAPE(3, 2), TG_F32));
+    i = I(2, 0, 0);
+    y = tg_index_add(x, 1, i, tg_ones(TG_SHAPE(3, 2), TG_F32), 1);
+    tg_add_scalar_(i, 1);
+    tg_backward(tg_sum(y), NULL);
+    show("index_add index unsaved", tg_grad(x));
     tg_scope_end();
 }
 

@@ -202,6 +202,7 @@ attempt("take_along_dim ndim", lambda: torch.take_along_dim(torch.zeros(2, 3), I
 attempt("take_along_dim int32", lambda: torch.take_along_dim(torch.zeros(2, 3), I2([[0]], dtype=torch.int32), 1))
 attempt("take_along_dim out of range", lambda: torch.take_along_dim(torch.zeros(2, 3), I2([[3]]), 1))
 attempt("take_along_dim shapes", lambda: torch.take_along_dim(torch.zeros(2, 3), I2([[0, 1]]), 0))
+attempt("take_along_dim 0-dim", lambda: torch.take_along_dim(torch.tensor(1.0), torch.tensor(0), -1))
 attempt("take_along_dim bad dim", lambda: torch.take_along_dim(torch.zeros(2, 3), I2([[0]]), 2))
 
 
@@ -277,6 +278,27 @@ attempt("index_add_ out of range", lambda: f.index_add_(1, I(0, 3), torch.ones(2
 # nothing (PyTorch's CPU kernels may have written part by then), so the
 # expected value is f as it was (docs/reliability.md).
 show("unchanged", torch.arange(6.0).reshape(2, 3))
+
+g = torch.arange(6.0).reshape(2, 3)
+attempt("scatter_ of itself", lambda: g.scatter_(1, I2([[2, 1, 0]]), g))
+attempt("scatter_add_ of itself transposed", lambda: g.t().scatter_add_(1, I2([[1]]), g.t()))
+attempt("index_add_ of part of itself", lambda: g.index_add_(0, I(1), sl(g, 0, 1, 2, 1)))
+attempt("scatter_ of a disjoint part", lambda: sl(g, 0, 0, 1, 1).scatter_(1, I2([[2, 1, 0]]), sl(g, 0, 1, 2, 1)))
+x = torch.ones(3, 2, requires_grad=True)
+i = I(0, 0)
+y = x.index_add(1, i, torch.ones(3, 2, requires_grad=True) * 1)
+i.add_(1)
+try:
+    y.sum().backward()
+    print("index_add saved index: ok")
+except RuntimeError as e:
+    print("index_add saved index:", str(e).split(" Hint:")[0])
+x = torch.ones(3, 2, requires_grad=True)
+i = I(0, 0)
+y = x.index_add(1, i, torch.ones(3, 2))
+i.add_(1)
+y.sum().backward()
+show("index_add index unsaved", x.grad)
 
 # second derivatives
 second("index_select second", lambda x: x.index_select(1, I(2, 2, 0)))

@@ -24,6 +24,17 @@ static void case_(const char *label, tg_tensor *out, tg_tensor *const *leaves, i
     check(label, out, leaves, n);
 }
 
+/* tg_backward of sum(y): "ok", or its error up to cut (NULL: all of it). */
+static void sum_backward(const char *label, tg_tensor *y, const char *cut)
+{
+    if (tg_backward(tg_sum(y), NULL) == 0) {
+        printf("%s: ok\n", label);
+        return;
+    }
+    const char *e = tg_last_error(), *end = cut ? strstr(e, cut) : NULL;
+    printf("%s: %.*s\n", label, end ? (int)(end - e) : (int)strlen(e), e);
+}
+
 /* (3, 4) leaf with values 0, 0.25, ..., 2.75; (2, 4) leaf 1, 2, ..., 8. */
 static tg_tensor *m(void) { return leaf(tg_reshape(tg_div_scalar(tg_arange(0, 12, 1, TG_F32), 4), TG_SHAPE(3, 4))); }
 static tg_tensor *src(void) { return leaf(tg_reshape(tg_arange(1, 9, 1, TG_F32), TG_SHAPE(2, 4))); }
@@ -219,11 +230,7 @@ static void masked_select_tests(void)
     tg_tensor *x = m(), *mk = B(4, true, false, true, false);
     tg_tensor *y = tg_masked_select(x, mk);
     tg_fill_(tg_select(mk, 0, 1), 1);
-    if (tg_backward(tg_sum(y), NULL) == 0) printf("masked_select saved mask: ok\n");
-    else {
-        const char *e = tg_last_error(), *cut = strstr(e, " [");
-        printf("masked_select saved mask: %.*s\n", cut ? (int)(cut - e) : (int)strlen(e), e);
-    }
+    sum_backward("masked_select saved mask", y, " [");
     tg_scope_end();
 }
 
@@ -291,8 +298,7 @@ static void inplace_tests(void)
     tg_tensor *x = leaf(tg_ones(TG_SHAPE(3, 2), TG_F32)), *i = I(2, 0, 0);
     tg_tensor *y = tg_index_add(x, 1, i, tg_mul_scalar(leaf(tg_ones(TG_SHAPE(3, 2), TG_F32)), 1), 1);
     tg_add_scalar_(i, 1);
-    if (tg_backward(tg_sum(y), NULL) == 0) printf("index_add saved index: ok\n");
-    else printf("index_add saved index: %s\n", tg_last_error());
+    sum_backward("index_add saved index", y, NULL);
     x = leaf(tg_ones(TG_SHAPE(3, 2), TG_F32));
     i = I(2, 0, 0);
     y = tg_index_add(x, 1, i, tg_ones(TG_SHAPE(3, 2), TG_F32), 1);
@@ -345,8 +351,7 @@ static void saved_tests(void)
     tg_tensor *x2 = tg_mul_scalar(x, 2);
     tg_tensor *z = tg_gather(x2, 1, I2(2, 1, 1, 0));
     tg_add_scalar_(x2, 1);
-    if (tg_backward(tg_sum(z), NULL) == 0) printf("gather saved self: ok\n");
-    else printf("gather saved self: %s\n", tg_last_error());
+    sum_backward("gather saved self", z, NULL);
     tg_scope_end();
 }
 

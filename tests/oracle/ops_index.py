@@ -18,6 +18,16 @@ def check(label, make):
         print(f"{label} backward error: {e}")
 
 
+def sum_backward(label, y, cut=" Hint:"):
+    """y.sum().backward(): "ok", or its error up to cut (PyTorch's closing
+    hint, which tensorgrad does not give)."""
+    try:
+        y.sum().backward()
+        print(f"{label}: ok")
+    except RuntimeError as e:
+        print(f"{label}:", str(e).split(cut)[0])
+
+
 def geometry(label, t):
     print(label, "stride:", t.stride())
 
@@ -228,13 +238,9 @@ x = m()
 mk = B(True, False, True, False)
 y = x.masked_select(mk)
 mk[1] = True
-try:
-    y.sum().backward()
-    print("masked_select saved mask: ok")
-except RuntimeError as e:
-    # up to the tensor's type: tensorgrad names a bool tensor torch.BoolTensor
-    # there, PyTorch CPUBoolType
-    print("masked_select saved mask:", str(e).split(" [")[0])
+# up to the tensor's type: tensorgrad names a bool tensor torch.BoolTensor
+# there, PyTorch CPUBoolType
+sum_backward("masked_select saved mask", y, " [")
 
 # in place
 def inplace(label, f):
@@ -288,11 +294,7 @@ x = torch.ones(3, 2, requires_grad=True)
 i = I(0, 0)
 y = x.index_add(1, i, torch.ones(3, 2, requires_grad=True) * 1)
 i.add_(1)
-try:
-    y.sum().backward()
-    print("index_add saved index: ok")
-except RuntimeError as e:
-    print("index_add saved index:", str(e).split(" Hint:")[0])
+sum_backward("index_add saved index", y)
 x = torch.ones(3, 2, requires_grad=True)
 i = I(0, 0)
 y = x.index_add(1, i, torch.ones(3, 2))
@@ -314,8 +316,4 @@ y = torch.gather(x * 1, 1, I2([[0]]))
 x2 = x * 2
 z = torch.gather(x2, 1, I2([[1], [0]]))
 x2.add_(1)
-try:
-    z.sum().backward()
-    print("gather saved self: ok")
-except RuntimeError as e:
-    print("gather saved self:", str(e).split(" Hint:")[0])
+sum_backward("gather saved self", z)

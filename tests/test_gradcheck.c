@@ -299,6 +299,53 @@ FN(f_unused_input, tg_sin(x[0]))
 FN(f_identity, x[0])
 
 /* functions: elementwise functions and activations */
+/* acosh on (1.5, 3), inside its domain */
+FN(f_acosh, tg_acosh(tg_add_scalar(x[0], 1)))
+/* inputs in (0.1, 0.9): inside the domains of asin, acos, atanh and erfinv,
+   away from tan's poles */
+#define PR23T IN(2, S(2, 3), PROBABILITY, true)
+FN(f_softplus, tg_softplus(x[0], 1, 20))
+FN(f_softplus_beta, tg_softplus(x[0], 2, 20))
+FN(f_leaky_relu, tg_leaky_relu(x[0], 0.2))
+FN(f_elu, tg_elu(x[0], 0.5))
+FN(f_celu, tg_celu(x[0], 2))
+FN(f_hardtanh, tg_hardtanh(x[0], -2, 2))
+/* in-place twins: the result saved (exp_, leaky_relu_, elu_, celu_) or the
+   old value read (sin_, gelu_) */
+FN(f_exp_, tg_exp_(copy_of(x[0])))
+FN(f_sin_, tg_sin_(copy_of(x[0])))
+FN(f_gelu_, tg_gelu_(copy_of(x[0])))
+FN(f_leaky_relu_, tg_leaky_relu_(copy_of(x[0]), 0.2))
+FN(f_elu_, tg_elu_(copy_of(x[0]), 0.5))
+FN(f_selu_, tg_selu_(copy_of(x[0])))
+FN(f_celu_, tg_celu_(copy_of(x[0]), 2))
+FN(f_hardtanh_, tg_hardtanh_(copy_of(x[0]), -2, 2))
+/* asinh_, acosh_ and atanh_ have no derivative (PyTorch's error, compared
+   by the oracle): the node is made, the check runs on the copy before it. */
+static tg_tensor *f_no_derivative_(tg_tensor *const *x, int n, void *ctx)
+{
+    (void)n;
+    (void)ctx;
+    tg_tensor *c = copy_of(x[0]);
+    return tg_asinh_(tg_clone(c)) && tg_atanh_(tg_clone(c)) && tg_acosh_(tg_add_scalar(c, 1)) ? c : NULL;
+}
+/* hardsigmoid's derivative has no derivative (PyTorch's error, compared by
+   the oracle, as are its first derivatives): its nodes are made, with
+   create_graph, and the check runs on the copy of x. */
+static tg_tensor *f_hardsigmoid(tg_tensor *const *x, int n, void *ctx)
+{
+    (void)n;
+    (void)ctx;
+    tg_tensor *c = copy_of(x[0]);
+    bool made = false;
+    TG_ENABLE_GRAD {
+        tg_tensor *l = tg_requires_grad_(tg_detach(c), true), *g = NULL;
+        tg_tensor *y = tg_sum(tg_hardsigmoid(l));
+        tg_backward_opts create = {.retain_graph = true, .create_graph = true};
+        made = y && tg_autograd_grad(&y, 1, &l, 1, NULL, create, &g) == 0 && tg_requires_grad(g);
+    }
+    return made ? c : NULL;
+}
 
 /* functions: reductions, sorting and scans */
 
@@ -328,8 +375,74 @@ FN(f_masked_select, IX_SQ(tg_masked_select(x[0], ix_mask())))
 FN(f_masked_select_bcast, tg_masked_select(x[0], ix_mask()))
 
 /* functions: pointwise binary operations, comparisons and clamp */
+/* Bounds away from the values, so no element sits on a kink. Each result
+   is multiplied by x so that the second derivative is not zero. */
+FN(f_clamp, tg_mul(tg_clamp(x[0], -0.95, 1.05), x[0]))
+FN(f_clamp_max_only, tg_mul(tg_clamp(x[0], NAN, 0.35), x[0]))
+FN(f_clamp_min, tg_mul(tg_clamp_min(x[0], -0.35), x[0]))
+FN(f_clamp_max, tg_mul(tg_clamp_max(x[0], 0.65), x[0]))
+FN(f_clamp_, tg_mul(tg_clamp_(copy_of(x[0]), -0.95, 1.05), x[0]))
+FN(f_clamp_min_, tg_mul(tg_clamp_min_(copy_of(x[0]), -0.35), x[0]))
+FN(f_clamp_max_, tg_mul(tg_clamp_max_(copy_of(x[0]), 0.65), x[0]))
+FN(f_masked_fill, tg_mul(tg_masked_fill(x[0], COND23, 0.5), x[1]))
+FN(f_masked_fill_bcast, tg_mul(tg_masked_fill(x[0], COND23, -1), x[0]))
+FN(f_masked_fill_, tg_mul(tg_masked_fill_(copy_of(x[0]), bools((const bool[]){true, false, true}, TG_SHAPE(3)), 2), x[0]))
+FN(f_atan2, tg_atan2(x[0], x[1]))
+FN(f_xlogy, tg_xlogy(x[0], x[1]))
+FN(f_hypot, tg_hypot(x[0], x[1]))
+FN(f_fmod, tg_mul(tg_fmod(x[0], x[1]), x[1]))
+FN(f_remainder, tg_mul(tg_remainder(x[0], x[1]), x[1]))
+FN(f_atan2_, tg_atan2_(copy_of(x[0]), x[1]))
+FN(f_xlogy_, tg_xlogy_(copy_of(x[0]), x[1]))
+FN(f_hypot_, tg_hypot_(copy_of(x[0]), x[1]))
+FN(f_fmod_, tg_mul(tg_fmod_(copy_of(x[0]), x[1]), x[1]))
+FN(f_remainder_, tg_mul(tg_remainder_(copy_of(x[0]), x[1]), x[1]))
+FN(f_c_xlogy, tg_xlogy(C23, x[0]))
+FN(f_fmod_c, tg_fmod(x[0], CP3))
+FN(f_fmod_scalar, tg_mul(tg_fmod_scalar(x[0], 0.7), x[0]))
+FN(f_remainder_scalar, tg_mul(tg_remainder_scalar(x[0], -0.7), x[0]))
+FN(f_fmod_scalar_, tg_mul(tg_fmod_scalar_(copy_of(x[0]), -0.7), x[0]))
+FN(f_remainder_scalar_, tg_mul(tg_remainder_scalar_(copy_of(x[0]), 0.7), x[0]))
+FN(f_lerp, tg_mul(tg_lerp(x[0], x[1], x[2]), x[2]))
+FN(f_lerp_scalar, tg_mul(tg_lerp_scalar(x[0], x[1], 0.3), x[1]))
+FN(f_addcmul, tg_addcmul(x[0], x[1], x[2], 1.5))
+FN(f_addcdiv, tg_addcdiv(x[0], x[1], x[2], -0.5))
+FN(f_nan_to_num, tg_mul(tg_nan_to_num(x[0], 0, NAN, NAN), x[0]))
+FN(f_lerp_, tg_mul(tg_lerp_(copy_of(x[0]), x[1], x[2]), x[2]))
+FN(f_lerp_scalar_, tg_mul(tg_lerp_scalar_(copy_of(x[0]), x[1], 0.7), x[1]))
+FN(f_addcmul_, tg_addcmul_(copy_of(x[0]), x[1], x[2], 2))
+FN(f_addcdiv_, tg_addcdiv_(copy_of(x[0]), x[1], x[2], 0.5))
+FN(f_nan_to_num_, tg_mul(tg_nan_to_num_(copy_of(x[0]), 0, NAN, NAN), x[0]))
+FN(f_c_addcmul, tg_addcmul(C23, x[0], C3, 1.5))
+/* In-place comparisons: zero gradients, so x is added for a nonzero one. */
+#define COMPARE_(name) \
+    FN(f_##name##_, tg_add(tg_##name##_(copy_of(x[0]), x[1]), tg_mul(x[0], x[1]))) \
+    FN(f_##name##_scalar_, tg_add(tg_##name##_scalar_(copy_of(x[0]), 0.1), tg_mul(x[0], x[0])))
+COMPARE_(eq) COMPARE_(ne) COMPARE_(lt) COMPARE_(le) COMPARE_(gt) COMPARE_(ge)
 
 /* functions: linear algebra, creation and random */
+FN(f_mm, tg_mm(x[0], x[1]))
+FN(f_bmm, tg_bmm(x[0], x[1]))
+FN(f_mv, tg_mv(x[0], x[1]))
+FN(f_dot, tg_dot(x[0], x[1]))
+FN(f_outer, tg_outer(x[0], x[1]))
+FN(f_addmm, tg_addmm(x[0], x[1], x[2], 1, 1))
+FN(f_addmm_scaled, tg_addmm(x[0], x[1], x[2], 0.5, -2))
+FN(f_addmm_beta0, tg_addmm(x[0], x[1], x[2], 0, 1))
+FN(f_baddbmm, tg_baddbmm(x[0], x[1], x[2], 1, 1))
+FN(f_baddbmm_scaled, tg_baddbmm(x[0], x[1], x[2], -1.5, 0.5))
+/* Random draws made deterministic (p = 0, from = to, std = 0): their
+   nodes pass no gradient. */
+FN(f_bernoulli, tg_add(x[0], tg_bernoulli(tg_mul_scalar(x[0], 0))))
+FN(f_uniform_, tg_mul(x[0], tg_uniform_(tg_mul_scalar(x[0], 1), 2, 2)))
+FN(f_normal_, tg_mul(x[0], tg_normal_(tg_mul_scalar(x[0], 1), -3, 0)))
+#define EINSUM(eq, ...) tg_einsum(eq, (const tg_tensor *[]){__VA_ARGS__}, (int)(sizeof((const tg_tensor *[]){__VA_ARGS__}) / sizeof(tg_tensor *)))
+FN(f_einsum_mm, EINSUM("ij,jk->ik", x[0], x[1]))
+FN(f_einsum_batched, EINSUM("...ij,...kj->...ik", x[0], x[1]))
+FN(f_einsum_three, EINSUM("ij,jk,k->i", x[0], x[1], x[2]))
+FN(f_einsum_diagonal, EINSUM("iji,j->ij", x[0], x[1]))
+FN(f_einsum_trace_square, EINSUM("ii,ij->j", x[0], x[0]))
+FN(f_einsum_sum, EINSUM("ijk->j", x[0]))
 
 /* ---------------------------------------------------------- the table */
 
@@ -529,6 +642,53 @@ static const gc_case CASES[] = {
     C2("unused input", f_unused_input, A23, A3),
     C1("identity", f_identity, A23T),
     /* elementwise functions and activations */
+    U(tg_log1p, P23T),
+    U(tg_log2, P23T),
+    U(tg_log10, P23T),
+    U(tg_rsqrt, P23T),
+    U(tg_reciprocal, P23T),
+    U(tg_square, A23T),
+    U(tg_tan, PR23T),
+    U(tg_asin, PR23T),
+    U(tg_acos, PR23T),
+    U(tg_atan, A23T),
+    U(tg_sinh, A23T),
+    U(tg_cosh, A23T),
+    U(tg_asinh, A23T),
+    C1("acosh", f_acosh, P23T),
+    U(tg_atanh, PR23T),
+    U(tg_erf, A23T),
+    U(tg_erfc, A23T),
+    U(tg_erfinv, PR23T),
+    U(tg_floor, A23T),
+    U(tg_ceil, A23T),
+    U(tg_round, A23T),
+    U(tg_trunc, A23T),
+    U(tg_frac, A23T),
+    U(tg_gelu, A23T),
+    U(tg_gelu_tanh, A23T),
+    U(tg_silu, A23T),
+    U(tg_mish, A23T),
+    U(tg_logsigmoid, A23T),
+    C1("hardsigmoid (first order by the oracle)", f_hardsigmoid, A23T),
+    U(tg_hardswish, A23T),
+    C1("softplus", f_softplus, A23T),
+    C1("softplus beta 2", f_softplus_beta, A23T),
+    C1("leaky_relu", f_leaky_relu, Z23T),
+    C1("elu", f_elu, Z23T),
+    U(tg_selu, Z23T),
+    C1("celu", f_celu, Z23T),
+    C1("hardtanh", f_hardtanh, A23T),
+    U(tg_relu6, Z23T),
+    C1("exp_", f_exp_, A23T),
+    C1("sin_", f_sin_, A23T),
+    C1("gelu_", f_gelu_, A23T),
+    C1("leaky_relu_", f_leaky_relu_, Z23T),
+    C1("elu_", f_elu_, Z23T),
+    C1("selu_", f_selu_, Z23T),
+    C1("celu_", f_celu_, Z23T),
+    C1("hardtanh_", f_hardtanh_, A23T),
+    C1("asinh_ acosh_ atanh_", f_no_derivative_, PR23T),
 
     /* reductions, sorting and scans */
 
@@ -553,8 +713,67 @@ static const gc_case CASES[] = {
     C1("masked_select broadcast", f_masked_select_bcast, A3),
 
     /* pointwise binary operations, comparisons and clamp */
+    C1("clamp", f_clamp, A23T),
+    C1("clamp max only", f_clamp_max_only, A23),
+    C1("clamp_min", f_clamp_min, A23T),
+    C1("clamp_max", f_clamp_max, A23),
+    C1("clamp_", f_clamp_, A23T),
+    C1("clamp_min_", f_clamp_min_, A23),
+    C1("clamp_max_", f_clamp_max_, A23T),
+    C2("masked_fill", f_masked_fill, A23T, A3),
+    C1("masked_fill broadcast", f_masked_fill_bcast, A3),
+    C1("masked_fill_", f_masked_fill_, A23T),
+    C2("atan2", f_atan2, A23T, A3),
+    C2("xlogy", f_xlogy, A23T, IN(1, S(3), POSITIVE, false)),
+    C2("hypot", f_hypot, A3, Z23T),
+    C2("fmod", f_fmod, A23T, IN(1, S(3), POSITIVE, false)),
+    C2("remainder", f_remainder, A23, P23T),
+    C2("atan2_", f_atan2_, A23T, A3),
+    C2("xlogy_", f_xlogy_, A23, P23T),
+    C2("hypot_", f_hypot_, Z23T, A3),
+    C2("fmod_", f_fmod_, A23, P23T),
+    C2("remainder_", f_remainder_, A23T, IN(1, S(3), POSITIVE, false)),
+    C1("constant xlogy", f_c_xlogy, IN(1, S(3), POSITIVE, false)),
+    C1("fmod constant", f_fmod_c, A23T),
+    C1("fmod_scalar", f_fmod_scalar, A23T),
+    C1("remainder_scalar", f_remainder_scalar, A23),
+    C1("fmod_scalar_", f_fmod_scalar_, A23),
+    C1("remainder_scalar_", f_remainder_scalar_, A23T),
+    {"lerp", f_lerp, 3, {A23T, A3, IN(2, S(2, 1), ANY, false)}, 0, 0, 0, NULL},
+    C2("lerp_scalar", f_lerp_scalar, A23, A3),
+    {"addcmul", f_addcmul, 3, {A3, A23T, IN(2, S(2, 1), ANY, false)}, 0, 0, 0, NULL},
+    {"addcdiv", f_addcdiv, 3, {A23T, A3, IN(2, S(2, 3), POSITIVE, false)}, 0, 0, 0, NULL},
+    C1("nan_to_num", f_nan_to_num, A23T),
+    {"lerp_", f_lerp_, 3, {A23, A3, IN(0, S(0), ANY, false)}, 0, 0, 0, NULL},
+    C2("lerp_scalar_", f_lerp_scalar_, A23T, A23),
+    {"addcmul_", f_addcmul_, 3, {A23T, A3, A23}, 0, 0, 0, NULL},
+    {"addcdiv_", f_addcdiv_, 3, {A23, A23T, IN(1, S(3), POSITIVE, false)}, 0, 0, 0, NULL},
+    C1("nan_to_num_", f_nan_to_num_, A23),
+    C1("constant addcmul", f_c_addcmul, A3),
+#define COMPARE_CASES(name) C2(#name "_", f_##name##_, A23T, A3), C1(#name "_scalar_", f_##name##_scalar_, A23)
+    COMPARE_CASES(eq), COMPARE_CASES(ne), COMPARE_CASES(lt), COMPARE_CASES(le), COMPARE_CASES(gt), COMPARE_CASES(ge),
 
     /* linear algebra, creation and random */
+    C2("mm", f_mm, IN(2, S(2, 4), ANY, true), IN(2, S(4, 3), ANY, false)),
+    C2("mm column-major right", f_mm, IN(2, S(2, 4), ANY, false), IN(2, S(4, 3), ANY, true)),
+    C2("bmm", f_bmm, IN(3, S(2, 3, 4), ANY, true), IN(3, S(2, 4, 2), ANY, false)),
+    C2("mv", f_mv, IN(2, S(3, 4), ANY, true), IN(1, S(4), ANY, false)),
+    C2("dot", f_dot, IN(1, S(4), ANY, false), IN(1, S(4), ANY, false)),
+    C2("outer", f_outer, A3, IN(1, S(4), ANY, false)),
+    {"addmm", f_addmm, 3, {A23, IN(2, S(2, 4), ANY, false), IN(2, S(4, 3), ANY, false)}, 0, 0, 0, NULL},
+    {"addmm scaled, transposed", f_addmm_scaled, 3, {A3, IN(2, S(2, 4), ANY, true), IN(2, S(4, 3), ANY, true)}, 0, 0, 0, NULL},
+    {"addmm beta 0", f_addmm_beta0, 3, {IN(2, S(2, 1), ANY, false), IN(2, S(2, 4), ANY, false), IN(2, S(4, 3), ANY, true)}, 0, 0, 0, NULL},
+    {"baddbmm", f_baddbmm, 3, {IN(3, S(2, 3, 2), ANY, false), IN(3, S(2, 3, 4), ANY, true), IN(3, S(2, 4, 2), ANY, false)}, 0, 0, 0, NULL},
+    C1("bernoulli", f_bernoulli, A23T),
+    C1("uniform_", f_uniform_, A23T),
+    C1("normal_", f_normal_, A23),
+    C2("einsum ij,jk->ik", f_einsum_mm, A23T, IN(2, S(3, 4), ANY, false)),
+    C2("einsum batched", f_einsum_batched, A234, IN(2, S(2, 4), ANY, true)),
+    {"einsum three operands", f_einsum_three, 3, {A23, IN(2, S(3, 4), ANY, true), IN(1, S(4), ANY, false)}, 0, 0, 0, NULL},
+    C2("einsum diagonal", f_einsum_diagonal, IN(3, S(2, 3, 2), ANY, false), A3),
+    C1("einsum trace times itself", f_einsum_trace_square, IN(2, S(3, 3), ANY, true)),
+    C1("einsum sum", f_einsum_sum, A234),
+    {"baddbmm scaled, broadcast", f_baddbmm_scaled, 3, {IN(1, S(2), ANY, false), IN(3, S(2, 3, 4), ANY, false), IN(3, S(2, 4, 2), ANY, true)}, 0, 0, 0, NULL},
 };
 
 /* ------------------------------------------------------------ running */

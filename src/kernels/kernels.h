@@ -67,6 +67,15 @@ void tg__k_max_dim(tg_tensor *values, tg_tensor *indices, const tg_tensor *a, in
 void tg__k_bmm(tg_tensor *c, const tg_tensor *a, const tg_tensor *m);
 
 /* elementwise functions and activations */
+/* The inverse error function as PyTorch computes it (special.c), in a's
+   type. */
+float tg__erfinvf(float y);
+double tg__erfinv(double y);
+#define TG_ERFINV(a) _Generic((a), float: tg__erfinvf, default: tg__erfinv)(a)
+/* The constant c in the type of a; min(max(u, 0), 6) with NaN kept, as
+   PyTorch's std::min and std::max keep it. */
+#define TG_K(a, c) ((__typeof__(a))(c))
+#define TG_RELU6(u) ((u) < 0 ? 0 : 6 < (u) ? 6 : (u))
 
 /* reductions, sorting and scans */
 
@@ -90,6 +99,13 @@ void tg__k_scatter_gather(tg_index_mode mode, tg_tensor *self, int dim, const tg
 int64_t tg__k_masked(bool scatter, tg_tensor *t, const tg_tensor *mask, const int64_t *shape, int ndim, char *packed);
 
 /* pointwise binary operations, comparisons and clamp */
+
+/* out = k(a, b, c) with a number v (ternary.c): lerp a + c (b - a),
+   addcmul a + v b c, addcdiv a + v b / c. a, b and c of out's dtype,
+   broadcast to its shape; integers only for addcmul, bool for none. */
+typedef enum tg_ternary_kernel { TG_TER_LERP, TG_TER_ADDCMUL, TG_TER_ADDCDIV } tg_ternary_kernel;
+void tg__k_ternary(tg_ternary_kernel k, tg_tensor *out, const tg_tensor *a, const tg_tensor *b, const tg_tensor *c,
+                   double v);
 
 /* linear algebra, creation and random */
 

@@ -1,5 +1,5 @@
 /* Binary elementwise operations (with broadcasting and type promotion) and
-   their scalar forms, each beside its derivative; comparisons and where.
+   their scalar forms, each beside its derivative, and where.
 
    A binary operation's row says what its derivative reads: for each of a
    (slot 0), b (slot 1) and the result (slot 2), when it is saved. PyTorch
@@ -17,24 +17,39 @@ typedef enum when_saved {
     ALWAYS        /* whenever recorded */
 } when_saved;
 
+/* The dtypes whose kernel PyTorch lacks ("hypot_cpu" not implemented for
+   'Long'), and integer division, which refuses a zero divisor. */
+typedef enum dtype_rule { ANY_DTYPE, NO_BOOL_DIVISION, FLOATING_ONLY } dtype_rule;
+
 typedef struct binary_def {
     tg_op op;
     tg_binary_kernel kernel;
     when_saved save_a, save_b, save_result;
+    dtype_rule rule;
+    const char *kernel_name;   /* for the rule's errors */
 } binary_def;
 
 /* mul: a's gradient reads b, b's reads a. */
-static const binary_def MUL = {TG_OP_MUL, TG_BIN_MUL, FOR_B, FOR_A, NEVER};
+static const binary_def MUL = {TG_OP_MUL, TG_BIN_MUL, FOR_B, FOR_A, NEVER, ANY_DTYPE, NULL};
 /* div: a's gradient reads b; b's reads a and b. */
-static const binary_def DIV = {TG_OP_DIV, TG_BIN_DIV, FOR_B, FOR_EITHER, NEVER};
+static const binary_def DIV = {TG_OP_DIV, TG_BIN_DIV, FOR_B, FOR_EITHER, NEVER, ANY_DTYPE, NULL};
 /* pow saves its result whatever needs a gradient, as PyTorch 1.13 does:
    changing the result in place fails backward even when the exponent
    needs no gradient. */
-static const binary_def POW = {TG_OP_POW, TG_BIN_POW, FOR_EITHER, FOR_EITHER, ALWAYS};
-static const binary_def MAXIMUM = {TG_OP_MAXIMUM, TG_BIN_MAX, FOR_EITHER, FOR_EITHER, NEVER};
-static const binary_def MINIMUM = {TG_OP_MINIMUM, TG_BIN_MIN, FOR_EITHER, FOR_EITHER, NEVER};
-static const binary_def ADD = {TG_OP_ADD, TG_BIN_ADD, NEVER, NEVER, NEVER};
-static const binary_def SUB = {TG_OP_SUB, TG_BIN_SUB, NEVER, NEVER, NEVER};
+static const binary_def POW = {TG_OP_POW, TG_BIN_POW, FOR_EITHER, FOR_EITHER, ALWAYS, ANY_DTYPE, NULL};
+static const binary_def MAXIMUM = {TG_OP_MAXIMUM, TG_BIN_MAX, FOR_EITHER, FOR_EITHER, NEVER, ANY_DTYPE, NULL};
+static const binary_def MINIMUM = {TG_OP_MINIMUM, TG_BIN_MIN, FOR_EITHER, FOR_EITHER, NEVER, ANY_DTYPE, NULL};
+static const binary_def ADD = {TG_OP_ADD, TG_BIN_ADD, NEVER, NEVER, NEVER, ANY_DTYPE, NULL};
+static const binary_def SUB = {TG_OP_SUB, TG_BIN_SUB, NEVER, NEVER, NEVER, ANY_DTYPE, NULL};
+/* atan2 and xlogy read both operands for either gradient. */
+static const binary_def ATAN2 = {TG_OP_ATAN2, TG_BIN_ATAN2, FOR_EITHER, FOR_EITHER, NEVER, ANY_DTYPE, NULL};
+static const binary_def XLOGY = {TG_OP_XLOGY, TG_BIN_XLOGY, FOR_EITHER, FOR_EITHER, NEVER, ANY_DTYPE, NULL};
+/* hypot: a's gradient reads a and the result, b's b and the result. */
+static const binary_def HYPOT = {TG_OP_HYPOT, TG_BIN_HYPOT, FOR_A, FOR_B, FOR_EITHER, FLOATING_ONLY, "hypot_cpu"};
+/* fmod and remainder: only b's gradient reads anything (a / b rounded). */
+static const binary_def FMOD = {TG_OP_FMOD, TG_BIN_FMOD, FOR_B, FOR_B, NEVER, NO_BOOL_DIVISION, "fmod_cpu"};
+static const binary_def REMAINDER = {TG_OP_REMAINDER, TG_BIN_REMAINDER, FOR_B, FOR_B, NEVER, NO_BOOL_DIVISION,
+                                     "remainder_cpu"};
 
 tg_tensor *tg__cast(const tg_tensor *t, tg_dtype dt)
 {
@@ -76,6 +91,19 @@ tg_tensor *tg__binary_kernel(tg_binary_kernel k, const tg_tensor *a, const tg_te
     return out;
 }
 
+/* d's rule for operands of promoted dtype dt, and divisor b (NULL: none
+   to check) when the result has elements. */
+static int check_rule(const binary_def *d, tg_dtype dt, const tg_tensor *b, bool empty)
+{
+    bool refused = (d->rule == FLOATING_ONLY && !tg__is_floating(dt)) || (d->rule == NO_BOOL_DIVISION && dt == TG_BOOL);
+    if (refused)
+        return tg__faili(TG_E_DTYPE, "\"%s\" not implemented for '%s'", d->kernel_name, tg__dtype_short(dt));
+    if (d->rule != NO_BOOL_DIVISION || tg__is_floating(dt) || empty || !b) return 0;
+    tg_tensor *zeros = tg__compare_scalar(TG_BIN_EQ, b, 0);
+    int zero = zeros ? tg__any_nonzero(zeros) : -1;
+    return zero ? zero < 0 ? -1 : tg__faili(TG_E_INVALID, "ZeroDivisionError") : 0;
+}
+
 static bool wanted(when_saved when, bool need_a, bool need_b)
 {
     switch (when) {
@@ -92,8 +120,13 @@ static tg_tensor *binary(const char *fn, const binary_def *d, const tg_tensor *a
 {
     TG_ARG_OF(fn, a);
     TG_ARG_OF(fn, b);
-    tg_dtype dt = compute_dtype(d->kernel, tg__result_type(a, b));
+    tg_dtype rt = tg__result_type(a, b), dt = compute_dtype(d->kernel, rt);
     if (check_bool_arith(d->kernel, a->dtype, b->dtype)) return NULL;
+    int64_t shape[TG_MAX_DIMS];
+    int nd;
+    if (tg__broadcast_shapes(a->shape, a->ndim, b->shape, b->ndim, shape, &nd) ||
+        check_rule(d, rt, b, tg__numel(shape, nd) == 0))
+        return NULL;
     tg_tensor *out = tg__binary_kernel(d->kernel, a, b, dt);
     tg_node *n;
     if (!out || tg__record(out, (tg_record){.op = d->op, .n_saved = 3}, (const tg_tensor *[]){a, b}, 2, &n)) return NULL;
@@ -269,18 +302,87 @@ int tg__d_maximum(tg_node *n, tg_tensor *g, tg_tensor **gi) { return extremum_de
 tg_tensor *tg_minimum(const tg_tensor *a, const tg_tensor *b) { return binary(__func__, &MINIMUM, a, b); }
 int tg__d_minimum(tg_node *n, tg_tensor *g, tg_tensor **gi) { return extremum_derivative(n, g, gi, TG_BIN_GT); }
 
-/* ---------------------------------------------------------- comparisons */
+/* ---------------------------------------- atan2 xlogy hypot fmod remainder */
 
-tg_tensor *tg__compare(tg_binary_kernel k, const tg_tensor *a, const tg_tensor *b)
+tg_tensor *tg__reciprocal(const tg_tensor *t)
 {
-    return tg__binary_kernel(k, a, b, tg__result_type(a, b));
+    tg_tensor *one = t ? tg__scalar_tensor(1, t->dtype) : NULL;
+    return one ? tg_div(one, t) : NULL;
 }
 
-tg_tensor *tg__compare_scalar(tg_binary_kernel k, const tg_tensor *a, double s)
+tg_tensor *tg_atan2(const tg_tensor *a, const tg_tensor *b) { return binary(__func__, &ATAN2, a, b); }
+/* g b / (a^2 + b^2) and -g a / (a^2 + b^2) */
+int tg__d_atan2(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
-    tg_dtype dt = tg__result_type_scalar(a, s);
-    tg_tensor *sb = tg__scalar_tensor(s, dt);
-    return sb ? tg__binary_kernel(k, a, sb, dt) : NULL;
+    tg_tensor *a = SAVED(0), *b = SAVED(1);
+    tg_tensor *recip = a && b ? tg__reciprocal(tg_add(tg_mul(a, a), tg_mul(b, b))) : NULL;
+    if (!recip) return -1;
+    if (NEED(0)) gi[0] = tg_mul(tg_mul(g, b), recip);
+    if (NEED(1)) gi[1] = tg_mul(tg_mul(g, tg_neg(a)), recip);
+    return tg__derivative_done(n, gi);
+}
+
+/* a log(b), 0 where a is 0 unless b is NaN. */
+tg_tensor *tg_xlogy(const tg_tensor *a, const tg_tensor *b) { return binary(__func__, &XLOGY, a, b); }
+/* g xlogy(a != 0, b) and g a / b */
+int tg__d_xlogy(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    tg_tensor *a = SAVED(0), *b = SAVED(1);
+    if (!a || !b) return -1;
+    if (NEED(0)) gi[0] = tg_mul(g, tg_xlogy(tg_ne_scalar(a, 0), b));
+    if (NEED(1)) gi[1] = tg_div(tg_mul(g, a), b);
+    return tg__derivative_done(n, gi);
+}
+
+tg_tensor *tg_hypot(const tg_tensor *a, const tg_tensor *b) { return binary(__func__, &HYPOT, a, b); }
+/* g a / result and g b / result */
+int tg__d_hypot(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    tg_tensor *r = SAVED(2);
+    if (!r) return -1;
+    if (NEED(0)) gi[0] = tg_div(tg_mul(g, SAVED(0)), r);
+    if (NEED(1)) gi[1] = tg_div(tg_mul(g, SAVED(1)), r);
+    return tg__derivative_done(n, gi);
+}
+
+/* fmod and remainder: g for a; -g times a / b rounded (toward zero, or
+   down) for b. The rounded quotient is piecewise constant: its own
+   derivative is zero, so it is computed without history. */
+static int modulo_derivative(tg_node *n, tg_tensor *g, tg_tensor **gi, tg_binary_kernel rounded_div)
+{
+    if (NEED(0)) gi[0] = g;
+    if (NEED(1)) {
+        tg_tensor *a = SAVED(0), *b = SAVED(1);
+        tg_dtype dt = a && b ? tg__result_type(a, b) : TG_F32;
+        tg_tensor *q = a && b ? tg__binary_kernel(rounded_div, a, b, tg__is_floating(dt) ? dt : TG_F32) : NULL;
+        gi[1] = q ? tg_mul(tg_neg(g), q) : NULL;
+    }
+    return tg__derivative_done(n, gi);
+}
+
+/* The remainder of a / b with a's sign (C's fmod). */
+tg_tensor *tg_fmod(const tg_tensor *a, const tg_tensor *b) { return binary(__func__, &FMOD, a, b); }
+int tg__d_fmod(tg_node *n, tg_tensor *g, tg_tensor **gi) { return modulo_derivative(n, g, gi, TG_BIN_DIV_TRUNC); }
+
+/* The remainder with b's sign (Python's %). */
+tg_tensor *tg_remainder(const tg_tensor *a, const tg_tensor *b) { return binary(__func__, &REMAINDER, a, b); }
+int tg__d_remainder(tg_node *n, tg_tensor *g, tg_tensor **gi) { return modulo_derivative(n, g, gi, TG_BIN_DIV_FLOOR); }
+
+/* a fmod s and a remainder s (FmodBackward0, RemainderBackward0): one
+   edge, nothing saved, g for a (tg__d_identity). */
+static tg_tensor *modulo_scalar(const char *fn, const binary_def *d, tg_op op, const tg_tensor *a, double s)
+{
+    TG_ARG_OF(fn, a);
+    tg_dtype rt = tg__result_type_scalar(a, s);
+    tg_tensor *divisor = tg__scalar_tensor(s, rt);
+    if (!divisor || check_rule(d, rt, divisor, tg_numel(a) == 0)) return NULL;
+    return shift_scalar(fn, op, d->kernel, 1, a, s);
+}
+
+tg_tensor *tg_fmod_scalar(const tg_tensor *a, double s) { return modulo_scalar(__func__, &FMOD, TG_OP_FMOD_SCALAR, a, s); }
+tg_tensor *tg_remainder_scalar(const tg_tensor *a, double s)
+{
+    return modulo_scalar(__func__, &REMAINDER, TG_OP_REMAINDER_SCALAR, a, s);
 }
 
 /* --------------------------------------------------------------- where */

@@ -1,0 +1,65 @@
+/* Elementwise kernels of three operands and a number: lerp, addcmul and
+   addcdiv, written as PyTorch's CPU kernels compute them. */
+#include "kernels.h"
+
+#include <tgmath.h>
+
+typedef struct ternary_ctx {
+    tg_dtype dt;
+    double value;
+} ternary_ctx;
+
+/* PyTorch's lerp: exact at both ends, from whichever end is nearer. */
+#define LERP(a, b, w) (fabs(w) < 0.5 ? fma((w), (b) - (a), (a)) : fma((w) - 1, (b) - (a), (b)))
+
+/* d[0] is the result, d[1..3] the operands; s their byte strides. */
+#define TERNARY_LOOP(T, BODY) do {                                                 \
+        const T v = (T)((const ternary_ctx *)ctx)->value;                          \
+        (void)v;                                                                   \
+        for (int64_t i = 0; i < n; i++) {                                          \
+            T a = *(const T *)(d[1] + i * s[1]), b = *(const T *)(d[2] + i * s[2]); \
+            T c = *(const T *)(d[3] + i * s[3]);                                   \
+            *(T *)(d[0] + i * s[0]) = (BODY);                                      \
+        }                                                                          \
+    } while (0)
+
+#define LOOP_SIGNATURE(name) static void name(char **d, const int64_t *s, int64_t n, void *ctx)
+LOOP_SIGNATURE(lerp_f32) { TERNARY_LOOP(float, LERP(a, b, c)); }
+LOOP_SIGNATURE(lerp_f64) { TERNARY_LOOP(double, LERP(a, b, c)); }
+LOOP_SIGNATURE(addcmul_f32) { TERNARY_LOOP(float, a + v * b * c); }
+LOOP_SIGNATURE(addcmul_f64) { TERNARY_LOOP(double, a + v * b * c); }
+LOOP_SIGNATURE(addcdiv_f32) { TERNARY_LOOP(float, a + v * b / c); }
+LOOP_SIGNATURE(addcdiv_f64) { TERNARY_LOOP(double, a + v * b / c); }
+
+/* Integers wrap around through uint64_t; the number is truncated first. */
+LOOP_SIGNATURE(addcmul_int)
+{
+    const ternary_ctx *k = ctx;
+    uint64_t v = (uint64_t)(int64_t)k->value;
+    for (int64_t i = 0; i < n; i++) {
+        uint64_t a = (uint64_t)tg__load_int(d[1] + i * s[1], k->dt), b = (uint64_t)tg__load_int(d[2] + i * s[2], k->dt);
+        uint64_t c = (uint64_t)tg__load_int(d[3] + i * s[3], k->dt);
+        int64_t r = (int64_t)(a + v * b * c);
+        if (k->dt == TG_I32) *(int32_t *)(d[0] + i * s[0]) = (int32_t)(uint32_t)(uint64_t)r;
+        else *(int64_t *)(d[0] + i * s[0]) = r;
+    }
+}
+
+static const struct { tg_loop_fn f32, f64, integer; } LOOPS[] = {
+    [TG_TER_LERP] = {lerp_f32, lerp_f64, NULL},
+    [TG_TER_ADDCMUL] = {addcmul_f32, addcmul_f64, addcmul_int},
+    [TG_TER_ADDCDIV] = {addcdiv_f32, addcdiv_f64, NULL},
+};
+
+void tg__k_ternary(tg_ternary_kernel k, tg_tensor *out, const tg_tensor *a, const tg_tensor *b, const tg_tensor *c,
+                   double value)
+{
+    tg_iter_operand ops[4];
+    tg__operand(&ops[0], out, out->ndim);
+    tg__operand(&ops[1], a, out->ndim);
+    tg__operand(&ops[2], b, out->ndim);
+    tg__operand(&ops[3], c, out->ndim);
+    ternary_ctx ctx = {out->dtype, value};
+    tg_loop_fn f = out->dtype == TG_F32 ? LOOPS[k].f32 : out->dtype == TG_F64 ? LOOPS[k].f64 : LOOPS[k].integer;
+    tg__iter_run(ops, 4, out->shape, out->ndim, f, &ctx);
+}

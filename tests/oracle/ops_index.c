@@ -214,7 +214,9 @@ static void masked_select_tests(void)
     CASE("masked_select broadcast mask", m(), tg_masked_select(x, B(4, true, false, false, true)));
     CASE("masked_select broadcast self", vec(F32(1.0, 2.0, 3.0), 3),
          tg_masked_select(x, mask((const bool[]){true, true, true, false, true, false}, TG_SHAPE(2, 3))));
-    CASE("masked_select transposed", m(), tg_masked_select(tt(x), tt(mask((const bool[]){true, false, true}, TG_SHAPE(1, 3)))));
+    CASE("masked_select transposed", m(), tg_masked_select(tt(x), tt(mask((const bool[]){true, false, true, true}, TG_SHAPE(1, 4)))));
+    CASE("masked_select permuted", leaf(tg_reshape(tg_div_scalar(tg_arange(0, 24, 1, TG_F32), 2), TG_SHAPE(2, 3, 4))),
+         tg_masked_select(tg_permute(x, DIMS(2, 0, 1)), B(3, true, false, true)));
     CASE("masked_select expanded", leaf(tg_from_f32(F32(1.0, 2.0), TG_SHAPE(1, 2))),
          tg_masked_select(tg_expand(x, TG_SHAPE(3, 2)), mask((const bool[]){true, false, true, true, false, true}, TG_SHAPE(3, 2))));
     CASE("masked_select none", m(), tg_masked_select(x, tg_zeros(TG_SHAPE(3, 4), TG_BOOL)));

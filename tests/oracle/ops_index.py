@@ -218,7 +218,26 @@ case("masked_select", on(m, lambda x: x.masked_select(x > 1.1)))
 case("masked_select broadcast mask", on(m, lambda x: x.masked_select(B(True, False, False, True))))
 case("masked_select broadcast self", on(lambda: torch.tensor([1.0, 2.0, 3.0], requires_grad=True),
                                         lambda x: x.masked_select(torch.tensor([[True], [False]]).expand(2, 3).contiguous() | B(False, True, False))))
-case("masked_select transposed", on(m, lambda x: x.t().masked_select(torch.tensor([[True, False, True]]).t())))
+
+
+def row_major_grads(label, make, reference):
+    """case(label, make), with the gradients of reference: the same function
+    of a contiguous copy. PyTorch 1.13's masked_select_backward scatters the
+    gradient in the input's memory order, wrong for other layouts (its own
+    gradcheck fails); tensorgrad's is right (docs/autograd.md)."""
+    out, leaves = make()
+    geometry(label, out)
+    show(label, out)
+    graph(label, out)
+    backprop(label, *reference())
+
+
+mask41 = lambda: torch.tensor([[True, False, True, True]]).t()
+row_major_grads("masked_select transposed", on(m, lambda x: x.t().masked_select(mask41())),
+                on(m, lambda x: x.t().contiguous().masked_select(mask41())))
+cube = lambda: (torch.arange(24.0) / 2).reshape(2, 3, 4).requires_grad_()
+row_major_grads("masked_select permuted", on(cube, lambda x: x.permute(2, 0, 1).masked_select(B(True, False, True))),
+                on(cube, lambda x: x.permute(2, 0, 1).contiguous().masked_select(B(True, False, True))))
 case("masked_select expanded", on(lambda: torch.tensor([[1.0, 2.0]], requires_grad=True),
                                   lambda x: x.expand(3, 2).masked_select(torch.tensor([[True, False], [True, True], [False, True]]))))
 case("masked_select none", on(m, lambda x: x.masked_select(torch.zeros(3, 4, dtype=torch.bool))))

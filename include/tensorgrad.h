@@ -361,6 +361,28 @@ tg_tensor *tg_topk(const tg_tensor *t, int64_t k, int64_t dim, bool largest, boo
 
 /* ---------------------------------------------------------- indexing */
 
+/* Along dim. Indices are TG_I64 (index_select and index_add take TG_I32
+   too), never wrapped: one out of range is an error, and nothing is
+   written. index_select: the entries of the vector index along dim.
+   gather: out[i][j] = t[index[i][j]][j] (dim 0), in index's shape.
+   scatter: a copy of t with t[index[i][j]][j] = src[i][j] (dim 0);
+   scatter_add adds instead (repeated indices accumulate). index_add: a
+   copy of t with alpha * source[.., k, ..] added at t[.., index[k], ..].
+   take_along_dim: gather after broadcasting t and indices but along dim. */
+tg_tensor *tg_index_select(const tg_tensor *t, int64_t dim, const tg_tensor *index);
+tg_tensor *tg_gather(const tg_tensor *t, int64_t dim, const tg_tensor *index);
+tg_tensor *tg_scatter(const tg_tensor *t, int64_t dim, const tg_tensor *index, const tg_tensor *src);
+tg_tensor *tg_scatter_add(const tg_tensor *t, int64_t dim, const tg_tensor *index, const tg_tensor *src);
+tg_tensor *tg_index_add(const tg_tensor *t, int64_t dim, const tg_tensor *index, const tg_tensor *source, double alpha);
+tg_tensor *tg_take_along_dim(const tg_tensor *t, const tg_tensor *indices, int64_t dim);
+/* The elements of t where mask (TG_BOOL, broadcast with t) is true, as a
+   vector in row-major order. */
+tg_tensor *tg_masked_select(const tg_tensor *t, const tg_tensor *mask);
+/* In place: write into t and return it. */
+tg_tensor *tg_scatter_(tg_tensor *t, int64_t dim, const tg_tensor *index, const tg_tensor *src);
+tg_tensor *tg_scatter_add_(tg_tensor *t, int64_t dim, const tg_tensor *index, const tg_tensor *src);
+tg_tensor *tg_index_add_(tg_tensor *t, int64_t dim, const tg_tensor *index, const tg_tensor *source, double alpha);
+
 /* ---------------- pointwise binary operations, comparisons and clamp */
 
 /* Comparisons: TG_BOOL results, computed in the promoted dtype, never

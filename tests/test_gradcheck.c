@@ -417,6 +417,27 @@ static tg_tensor *f_sort_grad(tg_tensor *const *x, int n, void *ctx)
 /* functions: shape and joining */
 
 /* functions: indexing */
+#define IX(shape, ...) tg_from_i64((const int64_t[]){__VA_ARGS__}, shape)
+#define IX_SQ(y) tg_mul(y, y)
+FN(f_index_select, tg_index_select(x[0], 1, IX(TG_SHAPE(4), 2, 0, 2, 1)))
+FN(f_index_select_sq, IX_SQ(tg_index_select(x[0], 0, IX(TG_SHAPE(3), 1, 1, 0))))
+FN(f_gather, tg_gather(x[0], 1, IX(TG_SHAPE(2, 2), 2, 2, 0, 1)))
+FN(f_gather_sq, IX_SQ(tg_gather(x[0], 0, IX(TG_SHAPE(2, 3), 1, 0, 1, 1, 1, 0))))
+FN(f_scatter, tg_scatter(x[0], 0, IX(TG_SHAPE(1, 3), 1, 0, 1), x[1]))
+/* the gradient reaching ScatterBackward0 depends on x[0]: its double
+   backward records ScatterBackward1 */
+FN(f_scatter_mul, tg_mul(tg_scatter(x[0], 1, IX(TG_SHAPE(2, 1), 2, 0), x[1]), x[0]))
+FN(f_scatter_add, tg_scatter_add(x[0], 1, IX(TG_SHAPE(2, 2), 2, 2, 0, 2), x[1]))
+FN(f_scatter_add_mul, tg_mul(tg_scatter_add(x[0], 0, IX(TG_SHAPE(2, 3), 1, 1, 1, 0, 1, 1), x[1]), x[0]))
+FN(f_index_add, tg_index_add(x[0], 1, IX(TG_SHAPE(2), 2, 2), x[1], 2.5))
+FN(f_index_add_mul, tg_mul(tg_index_add(x[0], 0, IX(TG_SHAPE(3), 1, 0, 1), x[1], 1), x[0]))
+FN(f_take_along_dim, IX_SQ(tg_take_along_dim(x[0], IX(TG_SHAPE(1, 3), 1, 0, 1), 0)))
+FN(f_scatter_, tg_mul(tg_scatter_(copy_of(x[0]), 1, IX(TG_SHAPE(2, 1), 1, 2), x[1]), x[0]))
+FN(f_scatter_add_, tg_mul(tg_scatter_add_(copy_of(x[0]), 1, IX(TG_SHAPE(2, 2), 0, 0, 2, 0), x[1]), x[0]))
+FN(f_index_add_, tg_mul(tg_index_add_(copy_of(x[0]), 0, IX(TG_SHAPE(2), 1, 1), x[1], -1.5), x[0]))
+static tg_tensor *ix_mask(void) { return tg_from_bool((const bool[]){true, false, true, true, true, false}, TG_SHAPE(2, 3)); }
+FN(f_masked_select, IX_SQ(tg_masked_select(x[0], ix_mask())))
+FN(f_masked_select_bcast, tg_masked_select(x[0], ix_mask()))
 
 /* functions: pointwise binary operations, comparisons and clamp */
 /* Bounds away from the values, so no element sits on a kink. Each result
@@ -784,6 +805,22 @@ static const gc_case CASES[] = {
     /* shape and joining */
 
     /* indexing */
+    C1("index_select", f_index_select, A23T),
+    C1("index_select squared", f_index_select_sq, A23T),
+    C1("gather", f_gather, A23T),
+    C1("gather squared", f_gather_sq, A23),
+    C2("scatter", f_scatter, A23T, IN(2, S(1, 3), ANY, false)),
+    C2("scatter times self", f_scatter_mul, A23T, IN(2, S(2, 1), ANY, false)),
+    C2("scatter_add", f_scatter_add, A23T, IN(2, S(2, 2), ANY, true)),
+    C2("scatter_add times self", f_scatter_add_mul, A23T, A23),
+    C2("index_add alpha", f_index_add, A23T, IN(2, S(2, 2), ANY, false)),
+    C2("index_add times self", f_index_add_mul, A23, IN(2, S(3, 3), ANY, true)),
+    C1("take_along_dim", f_take_along_dim, A23T),
+    C2("scatter_", f_scatter_, A23T, IN(2, S(2, 1), ANY, false)),
+    C2("scatter_add_", f_scatter_add_, A23, IN(2, S(2, 2), ANY, false)),
+    C2("index_add_", f_index_add_, A23T, IN(2, S(2, 3), ANY, false)),
+    C1("masked_select squared", f_masked_select, A23T),
+    C1("masked_select broadcast", f_masked_select_bcast, A3),
 
     /* pointwise binary operations, comparisons and clamp */
     C1("clamp", f_clamp, A23T),

@@ -113,6 +113,21 @@ void tg__k_cumprod_grad(tg_tensor *out, const tg_tensor *x, const tg_tensor *g, 
 
 /* indexing */
 
+/* Whether every element of index (TG_I64 or TG_I32) lies in [0, size);
+   if not, *first_bad is the first that does not, in row-major order. */
+bool tg__k_index_in_bounds(const tg_tensor *index, int64_t size, int64_t *first_bad);
+/* For every position p of index's shape (self, index and other all of
+   index's rank, self and other of one dtype, indices in bounds), with q
+   being p whose coordinate along dim is index[p]: gather other[p] =
+   self[q]; scatter self[q] = other[p]; scatter_add self[q] += other[p]. */
+typedef enum tg_index_mode { TG_GATHER, TG_SCATTER, TG_SCATTER_ADD } tg_index_mode;
+void tg__k_scatter_gather(tg_index_mode mode, tg_tensor *self, int dim, const tg_tensor *index, tg_tensor *other);
+/* Over t and mask (TG_BOOL) broadcast to shape, in row-major order: the
+   elements of t where mask is true go to the contiguous array packed, one
+   after another (scatter: come from it, into t). A NULL packed only counts
+   them. Returns their count. */
+int64_t tg__k_masked(bool scatter, tg_tensor *t, const tg_tensor *mask, const int64_t *shape, int ndim, char *packed);
+
 /* pointwise binary operations, comparisons and clamp */
 
 /* out = k(a, b, c) with a number v (ternary.c): lerp a + c (b - a),

@@ -19,7 +19,7 @@
    order: autograd's (a view made in no-grad mode, a view of a leaf, a leaf),
    then the kernels' refusal of a tensor whose elements share memory (fill_
    and zero_ skip that one: PyTorch lets them write an expanded tensor). */
-static int check_inplace(const tg_tensor *t, const tg_tensor *other, bool overlap)
+int check_inplace(const tg_tensor *t, const tg_tensor *other, bool overlap)
 {
     tg__view_grad_fn(t);   /* a view's history (and requires_grad) may be out of date */
     bool grad = tg_is_grad_enabled() && tg__requires_grad(t);
@@ -53,7 +53,7 @@ static int check_inplace(const tg_tensor *t, const tg_tensor *other, bool overla
    lie apart from it, not partly over it (t.add_(t.t()) would read values
    it has already written). Layouts too hard to tell (not dense) pass, as in
    PyTorch. */
-static int check_overlap(const tg_tensor *t, const tg_tensor *other)
+int check_overlap(const tg_tensor *t, const tg_tensor *other)
 {
     if (t == other || t->storage != other->storage || tg_numel(t) == 0 || tg_numel(other) == 0 ||
         !tg__is_dense(t) || !tg__is_dense(other))
@@ -135,7 +135,7 @@ static int rebase_view(tg_tensor *t, tg_node *n)
 }
 
 /* Writes result into t and takes over its history; returns t. */
-static tg_tensor *commit(tg_tensor *t, const tg_tensor *result)
+tg_tensor *commit(tg_tensor *t, const tg_tensor *result)
 {
     if (check_fits(t, result->shape, result->ndim)) return NULL;
     if (!tg__can_cast(result->dtype, t->dtype))

@@ -101,6 +101,18 @@ tg_tensor *tg__reversed_cumsum(const tg_tensor *g, int64_t dim);
 /* shape and joining */
 
 /* indexing */
+/* ops/inplace.c's checks before an in-place write into t (other: the
+   operand read, may be NULL), and its write of an out-of-place result into
+   t that takes over the result's history. */
+int check_inplace(const tg_tensor *t, const tg_tensor *other, bool overlap);
+/* Whether other lies partly over t (t itself passes); 0, or -1 with PyTorch's error. */
+int check_overlap(const tg_tensor *t, const tg_tensor *other);
+tg_tensor *commit(tg_tensor *t, const tg_tensor *result);
+/* self.scatter(dim, index, value) (ScatterBackward1). */
+tg_tensor *tg__scatter_value(const tg_tensor *t, int64_t dim, const tg_tensor *index, double value);
+/* t.masked_scatter(mask, source) (MaskedScatterBackward0), mask broadcast
+   to t and source holding exactly its true count: masked_select's gradient. */
+tg_tensor *tg__masked_scatter(const tg_tensor *t, const tg_tensor *mask, const tg_tensor *source);
 
 /* pointwise binary operations, comparisons and clamp */
 /* PyTorch's checked conversion of v into dt: 0, or -1 with its error. */

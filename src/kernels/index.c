@@ -1,0 +1,104 @@
+/* Indexing kernels: gather and scatter along a dim, and the bounds scan
+   the operations run over untrusted indices before writing anything. */
+#include "kernels.h"
+
+#include <string.h>
+
+static int64_t load_index(const char *p, tg_dtype dt)
+{
+    return dt == TG_I32 ? *(const int32_t *)p : *(const int64_t *)p;
+}
+
+typedef struct bounds_ctx { tg_dtype dt; int64_t size; bool bad; int64_t first; } bounds_ctx;
+
+static void bounds_loop(char **d, const int64_t *s, int64_t n, void *vctx)
+{
+    bounds_ctx *c = vctx;
+    for (int64_t i = 0; i < n && !c->bad; i++) {
+        int64_t v = load_index(d[0] + i * s[0], c->dt);
+        if (v < 0 || v >= c->size) { c->bad = true; c->first = v; }
+    }
+}
+
+bool tg__k_index_in_bounds(const tg_tensor *index, int64_t size, int64_t *first_bad)
+{
+    tg_iter_operand op;
+    tg__operand(&op, index, index->ndim);
+    bounds_ctx c = {index->dtype, size, false, 0};
+    tg__iter_run(&op, 1, index->shape, index->ndim, bounds_loop, &c);
+    *first_bad = c.first;
+    return !c.bad;
+}
+
+typedef struct scatter_ctx { tg_index_mode mode; tg_dtype dt, index_dt; size_t size; int64_t dim_stride; } scatter_ctx;
+
+/* *dst += *src in dtype dt (bool: or), integers exactly. */
+static void add_into(char *dst, const char *src, tg_dtype dt)
+{
+    switch (dt) {
+    case TG_F32: *(float *)dst += *(const float *)src; break;
+    case TG_F64: *(double *)dst += *(const double *)src; break;
+    case TG_I32: *(int32_t *)dst = (int32_t)((uint32_t)*(int32_t *)dst + (uint32_t)*(const int32_t *)src); break;
+    case TG_I64: *(int64_t *)dst = (int64_t)((uint64_t)*(int64_t *)dst + (uint64_t)*(const int64_t *)src); break;
+    case TG_BOOL: *(bool *)dst = *(bool *)dst || *(const bool *)src; break;
+    default: tg__store(dst, dt, tg__load(dst, dt) + tg__load(src, dt)); break;
+    }
+}
+
+/* d[0] self at the position with dim 0, d[1] other, d[2] index. */
+static void scatter_loop(char **d, const int64_t *s, int64_t n, void *vctx)
+{
+    const scatter_ctx *c = vctx;
+    for (int64_t i = 0; i < n; i++) {
+        char *at = d[0] + i * s[0] + load_index(d[2] + i * s[2], c->index_dt) * c->dim_stride;
+        char *other = d[1] + i * s[1];
+        switch (c->mode) {
+        case TG_GATHER: memcpy(other, at, c->size); break;
+        case TG_SCATTER: memcpy(at, other, c->size); break;
+        case TG_SCATTER_ADD: add_into(at, other, c->dt); break;
+        }
+    }
+}
+
+void tg__k_scatter_gather(tg_index_mode mode, tg_tensor *self, int dim, const tg_tensor *index, tg_tensor *other)
+{
+    int nd = index->ndim;
+    int64_t es = (int64_t)tg__dtype_size(self->dtype);
+    tg_iter_operand ops[3];
+    ops[0].data = tg__ptr(self);
+    for (int i = 0; i < nd; i++) ops[0].strides[i] = i == dim ? 0 : self->strides[i] * es;
+    ops[1].data = tg__ptr(other);
+    for (int i = 0; i < nd; i++) ops[1].strides[i] = other->strides[i] * es;
+    ops[2].data = tg__ptr(index);
+    for (int i = 0; i < nd; i++) ops[2].strides[i] = index->strides[i] * (int64_t)tg__dtype_size(index->dtype);
+    scatter_ctx c = {mode, self->dtype, index->dtype, (size_t)es, nd ? self->strides[dim] * es : 0};
+    tg__iter_run(ops, 3, index->shape, nd, scatter_loop, &c);
+}
+
+typedef struct masked_ctx { bool scatter; size_t size; char *packed; int64_t count; } masked_ctx;
+
+/* d[0] the strided tensor, d[1] the mask; packed advances by one element
+   per true mask element (a NULL packed only counts them). */
+static void masked_loop(char **d, const int64_t *s, int64_t n, void *vctx)
+{
+    masked_ctx *c = vctx;
+    for (int64_t i = 0; i < n; i++) {
+        if (!*(const bool *)(d[1] + i * s[1])) continue;
+        if (c->packed) {
+            char *p = c->packed + c->count * (int64_t)c->size;
+            if (c->scatter) memcpy(d[0] + i * s[0], p, c->size);
+            else memcpy(p, d[0] + i * s[0], c->size);
+        }
+        c->count++;
+    }
+}
+
+int64_t tg__k_masked(bool scatter, tg_tensor *t, const tg_tensor *mask, const int64_t *shape, int ndim, char *packed)
+{
+    tg_iter_operand ops[2];
+    tg__operand(&ops[0], t, ndim);
+    tg__operand(&ops[1], mask, ndim);
+    masked_ctx c = {scatter, tg__dtype_size(t->dtype), packed, 0};
+    tg__iter_run(ops, 2, shape, ndim, masked_loop, &c);
+    return c.count;
+}

@@ -213,6 +213,19 @@ tg_tensor *tg_copy_(tg_tensor *dst, const tg_tensor *src);
 
 /* ------------------------------------------------- shape and joining */
 
+/* Views of t: flatten merges dims start_dim..end_dim (t itself when they
+   are one dim; a copy when they cannot be viewed, as reshape), unflatten
+   splits dim into sizes (one may be -1), squeeze drops every size-1 dim,
+   narrow takes length elements of dim from start. */
+tg_tensor *tg_flatten(const tg_tensor *t, int64_t start_dim, int64_t end_dim);
+tg_tensor *tg_unflatten(const tg_tensor *t, int64_t dim, const int64_t *sizes, int n);
+tg_tensor *tg_squeeze(const tg_tensor *t);
+tg_tensor *tg_narrow(const tg_tensor *t, int64_t dim, int64_t start, int64_t length);
+/* The n tensors joined along dim (cat) or along a new dim (stack), in
+   their promoted dtype. */
+tg_tensor *tg_cat(const tg_tensor *const *ts, int n, int64_t dim);
+tg_tensor *tg_stack(const tg_tensor *const *ts, int n, int64_t dim);
+
 /* ---------------------------------------------------------- indexing */
 
 /* ---------------- pointwise binary operations, comparisons and clamp */

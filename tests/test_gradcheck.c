@@ -303,6 +303,14 @@ FN(f_identity, x[0])
 /* functions: reductions, sorting and scans */
 
 /* functions: shape and joining */
+FN(f_cat, tg_cat((const tg_tensor *[]){x[0], tg_transpose(x[1], 0, 1), x[0]}, 3, 1))
+FN(f_cat_skip, tg_mul(tg_cat((const tg_tensor *[]){x[1], x[0], x[1], x[0]}, 4, 0), tg_cat((const tg_tensor *[]){x[0], x[0]}, 2, 0)))
+FN(f_stack, tg_stack((const tg_tensor *[]){x[0], x[1], x[0]}, 3, 1))
+FN(f_stack_product, tg_mul(tg_stack((const tg_tensor *[]){x[0], tg_sin(x[0])}, 2, -1), tg_stack((const tg_tensor *[]){x[0], x[0]}, 2, 2)))
+FN(f_flatten, tg_flatten(x[0], 1, -1))
+FN(f_unflatten, tg_unflatten(x[0], 1, (const int64_t[]){-1, 2}, 2))
+FN(f_squeeze, tg_mul(tg_squeeze(x[0]), tg_squeeze(x[0])))
+FN(f_narrow, tg_mul(tg_narrow(x[0], 1, 1, 2), tg_narrow(x[0], -1, 0, 2)))
 
 /* functions: indexing */
 
@@ -512,6 +520,14 @@ static const gc_case CASES[] = {
     /* reductions, sorting and scans */
 
     /* shape and joining */
+    C2("cat", f_cat, A23T, IN(2, S(2, 2), ANY, false)),
+    C2("cat with (0,) skipped", f_cat_skip, A3, IN(1, S(0), ANY, false)),
+    C2("stack", f_stack, A23T, A23),
+    C1("stack product", f_stack_product, A23T),
+    C1("flatten", f_flatten, IN(3, S(2, 3, 4), ANY, true)),
+    C1("unflatten", f_unflatten, IN(2, S(3, 4), ANY, true)),
+    C1("squeeze", f_squeeze, IN(3, S(1, 3, 1), ANY, false)),
+    C1("narrow", f_narrow, A23T),
 
     /* indexing */
 

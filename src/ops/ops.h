@@ -74,6 +74,9 @@ tg_tensor *tg__zeros_strided(tg_dtype dt, const tg_strided *s);
 /* reductions, sorting and scans */
 
 /* shape and joining */
+/* A view of t with this geometry, recorded as `what`. */
+tg_tensor *tg__view_of(const tg_tensor *t, tg_record what, const int64_t *shape, const int64_t *strides, int ndim,
+                       int64_t offset);
 
 /* indexing */
 

@@ -5,8 +5,8 @@
 #include <string.h>
 
 /* A view of t recorded as `what` (whose parameters the caller gives). */
-static tg_tensor *view_of(const tg_tensor *t, tg_record what, const int64_t *shape, const int64_t *strides, int ndim,
-                          int64_t offset)
+tg_tensor *tg__view_of(const tg_tensor *t, tg_record what, const int64_t *shape, const int64_t *strides, int ndim,
+                       int64_t offset)
 {
     tg_tensor *v = tg__alias(t, shape, strides, ndim, offset);
     if (!v || tg__set_view_of(v, t)) return NULL;
@@ -18,7 +18,7 @@ tg_tensor *tg__as_strided(const tg_tensor *t, const tg_strided *v)
     TG_ARG(t);
     tg_view_geometry geometry = {.view = *v};
     tg__strided_of(&geometry.base, t);
-    return view_of(t, (tg_record){.op = TG_OP_AS_STRIDED, TG_PARAMS(geometry)}, v->shape, v->strides, v->ndim, v->offset);
+    return tg__view_of(t, (tg_record){.op = TG_OP_AS_STRIDED, TG_PARAMS(geometry)}, v->shape, v->strides, v->ndim, v->offset);
 }
 
 int tg__d_as_strided(tg_node *n, tg_tensor *g, tg_tensor **gi)
@@ -59,7 +59,10 @@ tg_tensor *tg__as_strided_backward(const tg_tensor *g, const tg_strided *base, c
     return slot && tg_copy_(slot, src) ? out : NULL;
 }
 
-/* Resolves a -1 in shape; fails with PyTorch's messages. */
+/* Resolves a -1 in shape; fails with PyTorch's messages. The two that
+   PyTorch raises as std::runtime_error come back as their own codes, which
+   unflatten words its own way. */
+enum { SHAPE_NO_FIT = -2, SHAPE_TWO_INFERRED = -3 };
 static int infer_shape(const char *fn, const int64_t *shape, int ndim, int64_t numel, int64_t *out)
 {
     if (ndim < 0 || ndim > TG_MAX_DIMS)
@@ -67,30 +70,39 @@ static int infer_shape(const char *fn, const int64_t *shape, int ndim, int64_t n
     if (ndim > 0 && !shape) return tg__faili(TG_E_NULL, "%s(): shape is NULL", fn);
     int infer = -1;
     int64_t known = 1, span = 1;   /* span: zeros read as ones, bounded as in tg__check_shape */
+    bool overflow = false;         /* sizes that overflow fit nothing */
     char buf[256];
     for (int i = 0; i < ndim; i++) {
         if (shape[i] == -1) {
-            if (infer >= 0) return tg__faili(TG_E_SHAPE, "only one dimension can be inferred");
+            if (infer >= 0) {
+                tg__faili(TG_E_SHAPE, "only one dimension can be inferred");
+                return SHAPE_TWO_INFERRED;
+            }
             infer = i;
         } else if (shape[i] < 0) {
             return tg__faili(TG_E_SHAPE, "invalid shape dimension %lld", (long long)shape[i]);
         } else {
-            if (shape[i] > 1 && span > INT64_MAX / 16 / shape[i])   /* sizes that overflow fit nothing */
-                return tg__faili(TG_E_SHAPE, "shape '%s' is invalid for input of size %lld",
-                                 tg__shape_str(shape, ndim, buf, sizeof buf), (long long)numel);
+            if (shape[i] > 1 && span > INT64_MAX / 16 / shape[i]) {
+                overflow = true;
+                break;
+            }
             span *= shape[i] > 1 ? shape[i] : 1;
             known *= shape[i];
         }
         out[i] = shape[i];
     }
+    bool fits = !overflow && (known == numel || (infer >= 0 && known > 0 && numel % known == 0));
+    if (!fits) {
+        tg__faili(TG_E_SHAPE, "shape '%s' is invalid for input of size %lld", tg__shape_str(shape, ndim, buf, sizeof buf),
+                  (long long)numel);
+        return SHAPE_NO_FIT;
+    }
     if (infer >= 0) {
-        if (known == 0 || numel % known != 0)
-            return tg__faili(TG_E_SHAPE, "shape '%s' is invalid for input of size %lld",
-                             tg__shape_str(shape, ndim, buf, sizeof buf), (long long)numel);
+        if (known == 0)
+            return tg__faili(TG_E_SHAPE, "cannot reshape tensor of 0 elements into shape %s because the unspecified "
+                                         "dimension size -1 can be any value and is ambiguous",
+                             tg__shape_str(shape, ndim, buf, sizeof buf));
         out[infer] = numel / known;
-    } else if (known != numel) {
-        return tg__faili(TG_E_SHAPE, "shape '%s' is invalid for input of size %lld",
-                         tg__shape_str(shape, ndim, buf, sizeof buf), (long long)numel);
     }
     return 0;
 }
@@ -132,7 +144,7 @@ tg_tensor *tg_view(const tg_tensor *t, const int64_t *shape, int ndim)
     if (!view_strides(t, sizes, ndim, strides))
         return tg__fail(TG_E_SHAPE, "view size is not compatible with input tensor's size and stride (at least one "
                                     "dimension spans across two contiguous subspaces). Use .reshape(...) instead.");
-    return view_of(t, (tg_record){.op = TG_OP_VIEW}, sizes, strides, ndim, t->offset);
+    return tg__view_of(t, (tg_record){.op = TG_OP_VIEW}, sizes, strides, ndim, t->offset);
 }
 
 /* view, reshape and the like: the gradient takes the input's shape. */
@@ -159,10 +171,54 @@ tg_tensor *tg_reshape(const tg_tensor *t, const int64_t *shape, int ndim)
     int64_t sizes[TG_MAX_DIMS], strides[TG_MAX_DIMS];
     if (infer_shape(__func__, shape, ndim, tg_numel(t), sizes)) return NULL;
     if (view_strides(t, sizes, ndim, strides))
-        return view_of(t, (tg_record){.op = TG_OP_RESHAPE_ALIAS}, sizes, strides, ndim, t->offset);
+        return tg__view_of(t, (tg_record){.op = TG_OP_RESHAPE_ALIAS}, sizes, strides, ndim, t->offset);
     /* Not viewable: copy, then view the copy (PyTorch's clone + _unsafe_view). */
     tg_tensor *c = tg__clone_contiguous(t);
     return c ? tg__unsafe_view(c, sizes, ndim) : NULL;
+}
+
+/* PyTorch's flatten: self when there is nothing to merge, else reshape. */
+tg_tensor *tg_flatten(const tg_tensor *t, int64_t start_dim, int64_t end_dim)
+{
+    TG_ARG(t);
+    int64_t s, e;
+    if (tg__wrap_dim(start_dim, t->ndim, &s) || tg__wrap_dim(end_dim, t->ndim, &e)) return NULL;
+    if (s > e) return tg__fail(TG_E_INVALID, "flatten() has invalid args: start_dim cannot come after end_dim");
+    if (t->ndim == 0) return tg_reshape(t, TG_SHAPE(1));
+    if (s == e) return tg__share(t);
+    int64_t shape[TG_MAX_DIMS];
+    int nd = 0;
+    for (int i = 0; i < t->ndim; i++) {
+        if (i <= s || i > e) shape[nd++] = t->shape[i];
+        else shape[nd - 1] *= t->shape[i];
+    }
+    return tg_reshape(t, shape, nd);
+}
+
+/* PyTorch's unflatten: dim split into sizes (one may be -1), as a view. */
+tg_tensor *tg_unflatten(const tg_tensor *t, int64_t dim, const int64_t *sizes, int n)
+{
+    TG_ARG(t);
+    int64_t d;
+    if (tg__wrap_dim(dim, t->ndim, &d)) return NULL;
+    if (n <= 0) return tg__fail(TG_E_SHAPE, "unflatten: sizes must be non-empty");
+    if (t->ndim == 0) return tg__fail(TG_E_INDEX, "Dimension specified as 0 but tensor has no dimensions");
+    if (t->ndim - 1 + n > TG_MAX_DIMS)
+        return tg__fail(TG_E_SHAPE, "%s(): tensors may have at most %d dimensions, got %d", __func__, TG_MAX_DIMS,
+                        t->ndim - 1 + n);
+    int64_t shape[TG_MAX_DIMS];
+    memcpy(shape, t->shape, (size_t)d * sizeof *shape);
+    int rc = infer_shape(__func__, sizes, n, t->shape[d], shape + d);
+    char buf[256];
+    if (rc == SHAPE_NO_FIT)
+        return tg__fail(TG_E_SHAPE, "unflatten: Provided sizes %s don't multiply up to the size of dim %lld (%lld) in "
+                                    "the input tensor",
+                        tg__shape_str(sizes, n, buf, sizeof buf), (long long)d, (long long)t->shape[d]);
+    if (rc == SHAPE_TWO_INFERRED)
+        return tg__fail(TG_E_SHAPE, "unflatten got an unexpected error:\nonly one dimension can be inferred");
+    if (rc) return NULL;
+    memcpy(shape + d + n, t->shape + d + 1, (size_t)(t->ndim - d - 1) * sizeof *shape);
+    return tg_view(t, shape, t->ndim - 1 + n);
 }
 
 typedef struct transpose_params { int64_t dim0, dim1; } transpose_params;
@@ -180,7 +236,7 @@ tg_tensor *tg_transpose(const tg_tensor *t, int64_t d0, int64_t d1)
         strides[a] = t->strides[b]; strides[b] = t->strides[a];
     }
     transpose_params p = {a, b};
-    return view_of(t, (tg_record){.op = TG_OP_TRANSPOSE, TG_PARAMS(p)}, shape, strides, t->ndim, t->offset);
+    return tg__view_of(t, (tg_record){.op = TG_OP_TRANSPOSE, TG_PARAMS(p)}, shape, strides, t->ndim, t->offset);
 }
 
 /* transpose and t: the gradient transposed back. */
@@ -203,7 +259,7 @@ tg_tensor *tg_t(const tg_tensor *t)
         strides[i] = t->strides[t->ndim - 1 - i];
     }
     transpose_params p = {0, t->ndim == 2 ? 1 : 0};
-    return view_of(t, (tg_record){.op = TG_OP_T, TG_PARAMS(p)}, shape, strides, t->ndim, t->offset);
+    return tg__view_of(t, (tg_record){.op = TG_OP_T, TG_PARAMS(p)}, shape, strides, t->ndim, t->offset);
 }
 
 typedef struct permute_params {
@@ -230,7 +286,7 @@ tg_tensor *tg_permute(const tg_tensor *t, const int64_t *dims, int ndims)
         shape[i] = t->shape[d];
         strides[i] = t->strides[d];
     }
-    return view_of(t, (tg_record){.op = TG_OP_PERMUTE, TG_PARAMS(p)}, shape, strides, ndims, t->offset);
+    return tg__view_of(t, (tg_record){.op = TG_OP_PERMUTE, TG_PARAMS(p)}, shape, strides, ndims, t->offset);
 }
 
 /* The gradient permuted back. */
@@ -286,7 +342,7 @@ tg_tensor *tg_expand(const tg_tensor *t, const int64_t *shape, int ndim)
     }
     /* No memory is needed, but the element count must fit like any tensor's. */
     if (tg__check_shape(__func__, sizes, ndim)) return NULL;
-    return view_of(t, (tg_record){.op = TG_OP_EXPAND}, sizes, strides, ndim, t->offset);
+    return tg__view_of(t, (tg_record){.op = TG_OP_EXPAND}, sizes, strides, ndim, t->offset);
 }
 
 /* expand, clone and to: the gradient as it is (the engine sums an
@@ -322,31 +378,33 @@ tg_tensor *tg_unsqueeze(const tg_tensor *t, int64_t dim)
         strides[i] = t->strides[j];
         j++;
     }
-    return view_of(t, (tg_record){.op = TG_OP_UNSQUEEZE}, shape, strides, t->ndim + 1, t->offset);
+    return tg__view_of(t, (tg_record){.op = TG_OP_UNSQUEEZE}, shape, strides, t->ndim + 1, t->offset);
 }
 
-static tg_tensor *squeeze(const char *fn, const tg_tensor *t, int64_t dim, tg_op op)
+/* dim's size-1 dimension dropped, or every one when all. */
+static tg_tensor *squeeze(const char *fn, const tg_tensor *t, int64_t dim, bool all, tg_op op)
 {
     TG_ARG_OF(fn, t);
-    int64_t d;
-    if (tg__wrap_dim(dim, t->ndim, &d)) return NULL;
-    if (t->ndim == 0 || t->shape[d] != 1) return view_of(t, (tg_record){.op = op}, t->shape, t->strides, t->ndim, t->offset);
+    int64_t d = -1;
+    if (!all && tg__wrap_dim(dim, t->ndim, &d)) return NULL;
     int64_t shape[TG_MAX_DIMS], strides[TG_MAX_DIMS];
-    for (int i = 0, j = 0; i < t->ndim; i++) {
-        if (i == d) continue;
-        shape[j] = t->shape[i];
-        strides[j++] = t->strides[i];
+    int nd = 0;
+    for (int i = 0; i < t->ndim; i++) {
+        if (t->shape[i] == 1 && (all || i == d)) continue;
+        shape[nd] = t->shape[i];
+        strides[nd++] = t->strides[i];
     }
-    return view_of(t, (tg_record){.op = op}, shape, strides, t->ndim - 1, t->offset);
+    return tg__view_of(t, (tg_record){.op = op}, shape, strides, nd, t->offset);
 }
 
-tg_tensor *tg_squeeze_dim(const tg_tensor *t, int64_t dim) { return squeeze(__func__, t, dim, TG_OP_SQUEEZE_DIM); }
+tg_tensor *tg_squeeze_dim(const tg_tensor *t, int64_t dim) { return squeeze(__func__, t, dim, false, TG_OP_SQUEEZE_DIM); }
+tg_tensor *tg_squeeze(const tg_tensor *t) { return squeeze(__func__, t, 0, true, TG_OP_SQUEEZE); }
 /* matmul's squeeze_ of its own mm result: PyTorch changes that tensor in
    place, so the result is no view (in-place operations on it are fine) and
    its version counter has moved to 1. */
 tg_tensor *tg__squeeze_inplace(const tg_tensor *t, int64_t dim)
 {
-    tg_tensor *v = squeeze(__func__, t, dim, TG_OP_SQUEEZE_INPLACE);
+    tg_tensor *v = squeeze(__func__, t, dim, false, TG_OP_SQUEEZE_INPLACE);
     if (v && tg__view_base(v)) {
         tg__unref(v->autograd->view_base);
         v->autograd->view_base = NULL;
@@ -378,7 +436,7 @@ tg_tensor *tg_select(const tg_tensor *t, int64_t dim, int64_t index)
         strides[j++] = t->strides[i];
     }
     select_params p = {d, index};
-    return view_of(t, (tg_record){.op = TG_OP_SELECT, TG_PARAMS(p)}, shape, strides, t->ndim - 1,
+    return tg__view_of(t, (tg_record){.op = TG_OP_SELECT, TG_PARAMS(p)}, shape, strides, t->ndim - 1,
                    t->offset + index * t->strides[d]);
 }
 
@@ -413,8 +471,29 @@ tg_tensor *tg_slice(const tg_tensor *t, int64_t dim, int64_t start, int64_t end,
     shape[d] = (end - start + step - 1) / step;
     strides[d] = t->strides[d] * step;
     slice_params p = {d, start, end, step};
-    return view_of(t, (tg_record){.op = TG_OP_SLICE, TG_PARAMS(p)}, shape, strides, t->ndim,
+    return tg__view_of(t, (tg_record){.op = TG_OP_SLICE, TG_PARAMS(p)}, shape, strides, t->ndim,
                    t->offset + start * t->strides[d]);
+}
+
+/* PyTorch's narrow: a slice of length elements from start. */
+tg_tensor *tg_narrow(const tg_tensor *t, int64_t dim, int64_t start, int64_t length)
+{
+    TG_ARG(t);
+    if (t->ndim == 0) return tg__fail(TG_E_INDEX, "narrow() cannot be applied to a 0-dim tensor.");
+    int64_t d;
+    if (tg__wrap_dim(dim, t->ndim, &d)) return NULL;
+    int64_t size = t->shape[d];
+    if (start != size) {   /* start wraps as a dim of a tensor with size dims would (the end itself is valid) */
+        int64_t span = size > 0 ? size : 1;
+        if (start < -span || start >= span)
+            return tg__fail(TG_E_INDEX, "Dimension out of range (expected to be in range of [%lld, %lld], but got %lld)",
+                            (long long)-span, (long long)(span - 1), (long long)start);
+        if (start < 0) start += span;
+    }
+    if (length < 0 || length > size - start)
+        return tg__fail(TG_E_INDEX, "start (%lld) + length (%lld) exceeds dimension size (%lld).", (long long)start,
+                        (long long)length, (long long)size);
+    return tg_slice(t, d, start, start + length, 1);
 }
 
 /* The view of t that select or slice with parameters p took. */

@@ -1,0 +1,140 @@
+/* Joining and splitting: cat and stack copy their inputs side by side into
+   a new tensor; split, chunk and unbind return views of the pieces. */
+#include "ops.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct join_params { int64_t dim; } join_params;
+
+/* PyTorch 1.13 still skips 1-D tensors of size 0 in cat (once the only
+   empty tensors), whatever their other sizes would have to be. */
+static bool skipped(int ndim, const int64_t *shape) { return ndim == 1 && shape[0] == 0; }
+
+/* src copied into out's part [at, at + len) along dim d, or into its
+   index `at` along d (dim dropped) when len is -1. */
+static void copy_part(const tg_tensor *out, int d, int64_t at, int64_t len, const tg_tensor *src)
+{
+    tg_tensor part = *out;   /* a geometry over out's storage, not a tensor of its own */
+    part.autograd = NULL;
+    part.offset += at * out->strides[d];
+    if (len >= 0) {
+        part.shape[d] = len;
+    } else {
+        memmove(part.shape + d, part.shape + d + 1, (size_t)(out->ndim - d - 1) * sizeof *part.shape);
+        memmove(part.strides + d, part.strides + d + 1, (size_t)(out->ndim - d - 1) * sizeof *part.strides);
+        part.ndim--;
+    }
+    tg__copy_into(&part, src);
+}
+
+/* The checks both cat and stack make of the list itself. */
+static int check_list(const char *fn, const tg_tensor *const *ts, int n)
+{
+    if (n > 0 && !ts) return tg__faili(TG_E_NULL, "%s(): the tensor list is NULL", fn);
+    for (int i = 0; i < n; i++) TG_ARGI_OF(fn, ts[i]);
+    return 0;
+}
+
+static tg_dtype list_dtype(const tg_tensor *const *ts, int n)
+{
+    tg_dtype dt = ts[0]->dtype;
+    for (int i = 1; i < n; i++) dt = tg__promote(dt, ts[i]->dtype);
+    return dt;
+}
+
+tg_tensor *tg_cat(const tg_tensor *const *ts, int n, int64_t dim)
+{
+    if (check_list(__func__, ts, n)) return NULL;
+    for (int i = 0; i < n; i++)
+        if (ts[i]->ndim == 0)
+            return tg__fail(TG_E_SHAPE, "zero-dimensional tensor (at position %d) cannot be concatenated", i);
+    int first = -1;   /* the first tensor not skipped gives the shape */
+    for (int i = 0; i < n && first < 0; i++)
+        if (!skipped(ts[i]->ndim, ts[i]->shape)) first = i;
+    int64_t d = dim;
+    if (first >= 0 && tg__wrap_dim(dim, ts[first]->ndim, &d)) return NULL;
+    if (n <= 0) return tg__fail(TG_E_INVALID, "torch.cat(): expected a non-empty list of Tensors");
+    int64_t shape[TG_MAX_DIMS] = {0};
+    int nd = 1;   /* nothing but skipped tensors: a (0,) result */
+    if (first >= 0) {
+        const tg_tensor *f = ts[first];
+        nd = f->ndim;
+        memcpy(shape, f->shape, sizeof shape);
+        shape[d] = 0;
+        for (int i = first; i < n; i++) {
+            const tg_tensor *t = ts[i];
+            if (skipped(t->ndim, t->shape)) continue;
+            if (t->ndim != f->ndim)
+                return tg__fail(TG_E_SHAPE, "Tensors must have same number of dimensions: got %d and %d", f->ndim, t->ndim);
+            for (int k = 0; k < nd; k++)
+                if (k != d && t->shape[k] != f->shape[k])
+                    return tg__fail(TG_E_SHAPE, "Sizes of tensors must match except in dimension %lld. Expected size %lld "
+                                                "but got size %lld for tensor number %d in the list.",
+                                    (long long)d, (long long)f->shape[k], (long long)t->shape[k], i);
+            shape[d] += t->shape[d];
+        }
+    }
+    tg_tensor *out = tg__new(list_dtype(ts, n), shape, nd);
+    if (!out) return NULL;
+    int64_t at = 0;
+    for (int i = 0; i < n; i++) {
+        if (skipped(ts[i]->ndim, ts[i]->shape)) continue;
+        copy_part(out, (int)d, at, ts[i]->shape[d], ts[i]);
+        at += ts[i]->shape[d];
+    }
+    join_params p = {d};
+    return tg__record(out, (tg_record){.op = TG_OP_CAT, TG_PARAMS(p)}, ts, n, NULL) ? NULL : out;
+}
+
+/* Each input's part of the gradient (narrow, as PyTorch's
+   cat_tensors_backward); a skipped input gets zeros of its size (0,). */
+int tg__d_cat(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    const join_params *p = n->params;
+    int64_t at = 0;
+    for (int i = 0; i < n->n_next; i++) {
+        const tg_meta *m = &n->in_meta[i];
+        bool skip = skipped(m->ndim, m->shape);
+        int64_t size = skip ? 0 : m->shape[p->dim];
+        if (NEED(i)) gi[i] = skip ? tg_zeros(TG_SHAPE(0), g->dtype) : tg_narrow(g, p->dim, at, size);
+        at += size;
+    }
+    return tg__derivative_done(n, gi);
+}
+
+tg_tensor *tg_stack(const tg_tensor *const *ts, int n, int64_t dim)
+{
+    if (check_list(__func__, ts, n)) return NULL;
+    if (n <= 0) return tg__fail(TG_E_INVALID, "stack expects a non-empty TensorList");
+    const tg_tensor *f = ts[0];
+    int64_t d;
+    if (tg__wrap_dim(dim, f->ndim + 1, &d)) return NULL;
+    if (f->ndim >= TG_MAX_DIMS)
+        return tg__fail(TG_E_SHAPE, "%s(): tensors may have at most %d dimensions", __func__, TG_MAX_DIMS);
+    for (int i = 1; i < n; i++)
+        if (!tg__same_shape(ts[i]->shape, ts[i]->ndim, f->shape, f->ndim)) {
+            char a[256], b[256];
+            return tg__fail(TG_E_SHAPE, "stack expects each tensor to be equal size, but got %s at entry 0 and %s at entry %d",
+                            tg__shape_str(f->shape, f->ndim, a, sizeof a), tg__shape_str(ts[i]->shape, ts[i]->ndim, b, sizeof b), i);
+        }
+    int64_t shape[TG_MAX_DIMS];
+    memcpy(shape, f->shape, (size_t)d * sizeof *shape);
+    shape[d] = n;
+    memcpy(shape + d + 1, f->shape + d, (size_t)(f->ndim - d) * sizeof *shape);
+    if (tg__check_shape(__func__, shape, f->ndim + 1)) return NULL;
+    tg_tensor *out = tg__new(list_dtype(ts, n), shape, f->ndim + 1);
+    if (!out) return NULL;
+    for (int i = 0; i < n; i++) copy_part(out, (int)d, i, -1, ts[i]);
+    join_params p = {d};
+    return tg__record(out, (tg_record){.op = TG_OP_STACK, TG_PARAMS(p)}, ts, n, NULL) ? NULL : out;
+}
+
+/* Input i's gradient: the gradient's index i along dim. */
+int tg__d_stack(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    const join_params *p = n->params;
+    for (int i = 0; i < n->n_next; i++)
+        if (NEED(i)) gi[i] = tg_select(g, p->dim, i);
+    return tg__derivative_done(n, gi);
+}

@@ -1,0 +1,201 @@
+# Oracle for ops_join.c: cat, stack, flatten, unflatten, squeeze and narrow:
+# values, strides, whether the result shares its input's storage, graphs,
+# gradients and errors.
+from oracle import check, show
+import torch
+
+
+def geometry(label, t):
+    s = ", ".join(str(v) for v in t.stride())
+    print(f"{label} {t.dtype} stride: ({s}{',' if t.dim() == 1 else ''})")
+
+
+def shares(label, out, x):
+    before = x._version
+    try:
+        out.detach().mul_(1)
+        print(label, "shares:", x._version != before)
+    except RuntimeError as e:
+        print(label, "shares: error:", e)
+
+
+def try_(f):
+    try:
+        return f()
+    except (RuntimeError, IndexError) as e:
+        return "error: " + str(e)
+
+
+def show_(label, f):
+    r = try_(f)
+    if isinstance(r, str):
+        print(label + ":", r)
+    else:
+        show(label, r)
+
+
+def case(label, make_leaf, f):
+    x = make_leaf()
+    out = try_(lambda: f(x))
+    if isinstance(out, str):
+        print(label + ":", out)
+        return
+    check(label, lambda: (out, [x]))
+    geometry(label, out)
+    shares(label, out, x)
+
+
+def joined(label, f, leaves):
+    out = try_(f)
+    if isinstance(out, str):
+        print(label + ":", out)
+        return
+    check(label, lambda: (out, leaves))
+    geometry(label, out)
+
+
+def seq(*shape):
+    n = 1
+    for s in shape:
+        n *= s
+    return (torch.arange(0.0, n) / 2).reshape(shape).requires_grad_()
+
+
+def seq64(*shape):
+    return seq(*shape).detach().to(torch.float64).requires_grad_()
+
+
+def ints(*shape):
+    n = 1
+    for s in shape:
+        n *= s
+    return torch.arange(n).reshape(shape)
+
+
+def t2(x):
+    return x.transpose(0, 1)
+
+
+def leaf(v):
+    return torch.tensor(v, requires_grad=True)
+
+
+# cat
+a, b = seq(2, 3), seq64(2, 2)
+joined("cat dim 1 promoted", lambda: torch.cat([a, b], 1), [a, b])
+a, b = seq(2, 3), seq(1, 3)
+joined("cat dim 0", lambda: torch.cat([a, b, a], 0), [a, b])
+a, b = seq(2, 3), seq(3, 2)
+joined("cat transposed", lambda: torch.cat([t2(b), a], -1), [a, b])
+a = seq(3, 1)
+joined("cat expanded", lambda: torch.cat([a.expand(3, 2), a], 1), [a])
+a = seq(2, 3)
+joined("cat one", lambda: torch.cat([a], 0), [a])
+a, b = seq(2, 3), seq(0)
+joined("cat skips (0,)", lambda: torch.cat([b, a, b], 1), [a, b])
+a, b = seq(2, 3), seq(2, 0)
+joined("cat (2, 0)", lambda: torch.cat([a, b], 1), [a, b])
+a, b = seq(0), seq(0)
+joined("cat only (0,)", lambda: torch.cat([a, b], 3), [a, b])
+a = seq(1, 3)
+i = ints(1, 3)
+joined("cat float and int", lambda: torch.cat([i, a], 0), [a])
+show_("cat ints", lambda: torch.cat([i, i], 1))
+show_("cat int and bool", lambda: torch.cat([i, torch.ones(1, 3, dtype=torch.bool)], 0))
+show_("cat bools", lambda: torch.cat([torch.ones(2, dtype=torch.bool), torch.zeros(1, dtype=torch.bool)], 0))
+show_("cat int and empty f64", lambda: torch.cat([i, torch.zeros(0, dtype=torch.float64)], 0))
+m = seq(2, 3)
+show_("cat error dims", lambda: torch.cat([m, torch.ones(3)], 0))
+show_("cat error dims 3", lambda: torch.cat([m, torch.ones(2, 3, 1)], 0))
+show_("cat error sizes", lambda: torch.cat([m, torch.ones(2, 2)], 0))
+show_("cat error sizes 1", lambda: torch.cat([m, m, torch.ones(3, 3)], 1))
+show_("cat error 0-dim", lambda: torch.cat([m, torch.tensor(2.0)], 0))
+show_("cat error dim", lambda: torch.cat([m, m], 2))
+show_("cat error dim after (0,)", lambda: torch.cat([torch.ones(0), m], 5))
+show_("cat error empty list", lambda: torch.cat([], 0))
+print("cat error NULL: error: tg_cat(): a tensor argument is NULL")
+
+# stack
+a, b = seq(2, 3), seq64(2, 3)
+for d in range(-3, 3):
+    joined(f"stack dim {d}", lambda: torch.stack([a, b, a], d), [a, b])
+a = seq(3, 2)
+joined("stack transposed", lambda: torch.stack([t2(a), seq(2, 3)], 1), [a])
+a = seq(1, 3)
+joined("stack expanded", lambda: torch.stack([a.expand(2, 3), t2(seq(3, 2))], 2), [a])
+a, b = leaf(1.5), leaf(-2.0)
+joined("stack 0-dim", lambda: torch.stack([a, b], 0), [a, b])
+a = seq(0)
+joined("stack (0,)", lambda: torch.stack([a, a], 1), [a])
+a = seq(2, 0)
+joined("stack (2, 0)", lambda: torch.stack([a, a], 0), [a])
+show_("stack ints", lambda: torch.stack([ints(2), ints(2)], 1))
+show_("stack int and 0-dim float", lambda: torch.stack([torch.arange(0, 1), torch.ones(1, dtype=torch.float64)], 0))
+show_("stack error sizes", lambda: torch.stack([m, torch.ones(2, 2)], 0))
+show_("stack error sizes last", lambda: torch.stack([m, torch.ones(2, 3, 1)], 2))
+show_("stack error 0-dim", lambda: torch.stack([torch.tensor(1.0), torch.ones(1)], 0))
+show_("stack error dim", lambda: torch.stack([m, m], 3))
+show_("stack error dim negative", lambda: torch.stack([m, m], -4))
+show_("stack error empty list", lambda: torch.stack([], 0))
+
+# flatten and unflatten
+case("flatten all", lambda: seq(2, 3, 4), lambda x: x.flatten(0, -1))
+case("flatten 1", lambda: seq(2, 3, 4), lambda x: x.flatten(1, -1))
+case("flatten 0 1", lambda: seq(2, 3, 4), lambda x: x.flatten(0, 1))
+case("flatten one dim", lambda: seq(2, 3, 4), lambda x: x.flatten(1, 1))
+case("flatten transposed", lambda: seq(2, 3, 4), lambda x: x.transpose(0, 1).flatten(0, -1))
+case("flatten transposed viewable", lambda: seq(2, 3, 4), lambda x: x.transpose(0, 1).flatten(2, 2))
+case("flatten transposed 1", lambda: seq(2, 3, 4), lambda x: x.transpose(0, 2).flatten(1, 2))
+case("flatten expanded", lambda: seq(3, 1), lambda x: x.expand(3, 2).flatten(0, 1))
+case("flatten 0-dim", lambda: leaf(2.0), lambda x: x.flatten(0, -1))
+case("flatten empty", lambda: seq(2, 0, 3), lambda x: x.flatten(0, 1))
+case("flatten f64", lambda: seq64(2, 2), lambda x: x.flatten(0, 1))
+show_("flatten ints", lambda: ints(2, 3).flatten(0, -1))
+show_("flatten error order", lambda: seq(2, 3, 4).flatten(2, 1))
+show_("flatten error dim", lambda: seq(2, 3, 4).flatten(0, 3))
+show_("flatten error 0-dim", lambda: torch.tensor(1.0).flatten(0, 1))
+case("unflatten", lambda: seq(2, 12), lambda x: x.unflatten(1, (3, 4)))
+case("unflatten -1", lambda: seq(2, 12), lambda x: x.unflatten(-1, (2, -1, 3)))
+case("unflatten 1", lambda: seq(2, 3), lambda x: x.unflatten(0, (2,)))
+case("unflatten transposed", lambda: seq(2, 12), lambda x: t2(x).unflatten(0, (4, 3)))
+case("unflatten expanded", lambda: seq(1, 3), lambda x: x.expand(4, 3).unflatten(0, (2, 2)))
+case("unflatten empty", lambda: seq(2, 0, 3), lambda x: x.unflatten(1, (5, 0)))
+case("unflatten f64", lambda: seq64(6), lambda x: x.unflatten(0, (3, 1, 2)))
+m = seq(2, 3)
+show_("unflatten ints", lambda: ints(6).unflatten(0, (2, 3)))
+show_("unflatten error fit", lambda: m.unflatten(1, (2, 2)))
+show_("unflatten error two -1", lambda: m.unflatten(1, (-1, -1)))
+show_("unflatten error negative", lambda: m.unflatten(1, (-2, 3)))
+show_("unflatten error empty sizes", lambda: m.unflatten(1, ()))
+show_("unflatten error dim", lambda: m.unflatten(2, (1, 3)))
+show_("unflatten error 0-dim", lambda: torch.tensor(1.0).unflatten(0, (1,)))
+show_("unflatten error ambiguous", lambda: torch.ones(2, 0).unflatten(1, (0, -1)))
+
+# squeeze and narrow
+case("squeeze", lambda: seq(1, 3, 1, 2), lambda x: x.squeeze())
+case("squeeze none", lambda: seq(2, 3), lambda x: x.squeeze())
+case("squeeze all ones", lambda: seq(1, 1), lambda x: x.squeeze())
+case("squeeze 0-dim", lambda: leaf(3.0), lambda x: x.squeeze())
+case("squeeze transposed", lambda: seq(3, 1, 2), lambda x: x.transpose(0, 2).squeeze())
+case("squeeze expanded", lambda: seq(1, 1, 3), lambda x: x.expand(1, 2, 3).squeeze())
+case("squeeze empty", lambda: seq(1, 0, 1), lambda x: x.squeeze())
+case("squeeze f64", lambda: seq64(2, 1), lambda x: x.squeeze())
+case("narrow", lambda: seq(2, 3, 4), lambda x: x.narrow(1, 1, 2))
+case("narrow negative", lambda: seq(2, 3, 4), lambda x: x.narrow(-1, -2, 2))
+case("narrow to empty at end", lambda: seq(2, 3, 4), lambda x: x.narrow(1, 3, 0))
+case("narrow transposed", lambda: seq(2, 3, 4), lambda x: x.transpose(0, 2).narrow(0, 1, 3))
+case("narrow expanded", lambda: seq(3, 1), lambda x: x.expand(3, 4).narrow(1, 1, 2))
+case("narrow empty", lambda: seq(0), lambda x: x.narrow(0, -1, 0))
+case("narrow f64", lambda: seq64(5), lambda x: x.narrow(0, 1, 3))
+c = seq(2, 3, 4)
+show_("squeeze ints", lambda: ints(1, 3).squeeze())
+show_("narrow ints", lambda: ints(2, 3).narrow(1, 1, 1))
+show_("narrow error past end", lambda: c.narrow(1, 2, 2))
+show_("narrow error negative length", lambda: c.narrow(1, 1, -1))
+show_("narrow error start", lambda: c.narrow(1, 5, 0))
+show_("narrow error start negative", lambda: c.narrow(1, -4, 0))
+show_("narrow error dim", lambda: c.narrow(3, 0, 0))
+show_("narrow error 0-dim", lambda: torch.tensor(1.0).narrow(0, 0, 1))
+show_("narrow error empty start", lambda: torch.ones(0).narrow(0, 1, 0))
+show_("view error ambiguous", lambda: torch.ones(0).view(0, -1))
+show_("view error no fit", lambda: torch.ones(2).view(0, -1))

@@ -225,6 +225,14 @@ tg_tensor *tg_narrow(const tg_tensor *t, int64_t dim, int64_t start, int64_t len
    their promoted dtype. */
 tg_tensor *tg_cat(const tg_tensor *const *ts, int n, int64_t dim);
 tg_tensor *tg_stack(const tg_tensor *const *ts, int n, int64_t dim);
+/* Views of the pieces of t along dim, written to out; each returns the
+   count, or -1 with an error (writing nothing) when there are more than
+   max_out. split: pieces of split_size (the last smaller); chunk: `chunks`
+   pieces at most, of equal size but the last; unbind: each index of dim.
+   As in PyTorch, these views may not be modified in place. */
+int tg_split(const tg_tensor *t, int64_t split_size, int64_t dim, tg_tensor **out, int max_out);
+int tg_chunk(const tg_tensor *t, int chunks, int64_t dim, tg_tensor **out, int max_out);
+int tg_unbind(const tg_tensor *t, int64_t dim, tg_tensor **out, int max_out);
 
 /* ---------------------------------------------------------- indexing */
 

@@ -311,6 +311,36 @@ FN(f_flatten, tg_flatten(x[0], 1, -1))
 FN(f_unflatten, tg_unflatten(x[0], 1, (const int64_t[]){-1, 2}, 2))
 FN(f_squeeze, tg_mul(tg_squeeze(x[0]), tg_squeeze(x[0])))
 FN(f_narrow, tg_mul(tg_narrow(x[0], 1, 1, 2), tg_narrow(x[0], -1, 0, 2)))
+/* Several pieces used at once: their gradients sum into x. */
+static tg_tensor *f_split(tg_tensor *const *x, int n, void *ctx)
+{
+    (void)n; (void)ctx;
+    tg_tensor *p[3];
+    if (tg_split(x[0], 2, 1, p, 3) != 3) return NULL;
+    return tg_add(tg_mul(p[0], p[1]), tg_sum(tg_mul(p[2], p[2])));
+}
+static tg_tensor *f_chunk(tg_tensor *const *x, int n, void *ctx)
+{
+    (void)n; (void)ctx;
+    tg_tensor *p[2];
+    if (tg_chunk(x[0], 2, 0, p, 2) != 2) return NULL;
+    return tg_mul(p[0], tg_sin(p[1]));
+}
+/* an empty dim in chunks (SplitWithSizesBackward0) beside a used x */
+static tg_tensor *f_chunk_empty(tg_tensor *const *x, int n, void *ctx)
+{
+    (void)n; (void)ctx;
+    tg_tensor *p[2];
+    if (tg_chunk(tg_narrow(x[0], 1, 0, 0), 2, 1, p, 2) != 2) return NULL;
+    return tg_add(tg_sum(p[1]), tg_mul(x[0], x[0]));
+}
+static tg_tensor *f_unbind(tg_tensor *const *x, int n, void *ctx)
+{
+    (void)n; (void)ctx;
+    tg_tensor *p[3];
+    if (tg_unbind(x[0], -1, p, 3) != 3) return NULL;
+    return tg_add(tg_mul(p[0], p[2]), p[1]);
+}
 
 /* functions: indexing */
 
@@ -528,6 +558,10 @@ static const gc_case CASES[] = {
     C1("unflatten", f_unflatten, IN(2, S(3, 4), ANY, true)),
     C1("squeeze", f_squeeze, IN(3, S(1, 3, 1), ANY, false)),
     C1("narrow", f_narrow, A23T),
+    C1("split", f_split, IN(2, S(2, 5), ANY, true)),
+    C1("chunk", f_chunk, IN(2, S(4, 3), ANY, true)),
+    C1("chunk of an empty dim", f_chunk_empty, A23),
+    C1("unbind", f_unbind, A23T),
 
     /* indexing */
 

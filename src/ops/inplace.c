@@ -11,6 +11,7 @@
    of the view's base (Note [Views written in place] in graph/view.c). */
 #include "ops.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,8 +27,21 @@ static int check_inplace(const tg_tensor *t, const tg_tensor *other, bool overla
     /* For PyTorch a view requires grad whenever its base does, even one made
        in no-grad mode (which has no history). */
     bool view_grad = base && tg__requires_grad(base);
-    if (tg_is_grad_enabled() && (grad || view_grad || (other && tg__requires_grad(other))) && base &&
-        t->autograd->view_no_grad)
+    bool rebased = tg_is_grad_enabled() && (grad || view_grad || (other && tg__requires_grad(other))) && base;
+    const tg_node *fn = tg__grad_fn(t);
+    if (rebased && t->autograd->view_multi_output) {   /* Note [Multi-output views] in join.c */
+        char what[160];
+        if (fn)
+            snprintf(what, sizeof what, "Output %d of %s is a view and is being modified inplace.", tg__multi_output(fn),
+                     tg__op_name(fn->op));
+        else
+            snprintf(what, sizeof what, "A view was created in no_grad mode and is being modified inplace with grad mode enabled.");
+        return tg__faili(TG_E_AUTOGRAD, "%s This view is the output of a function that returns multiple views. Such "
+                                        "functions do not allow the output views to be modified inplace. You should "
+                                        "replace the inplace operation by an out-of-place one.",
+                         what);
+    }
+    if (rebased && t->autograd->view_no_grad)
         return tg__faili(TG_E_AUTOGRAD, "A view was created in no_grad mode and is being modified inplace with grad "
                                         "mode enabled. Given that this use case is ambiguous and error-prone, it "
                                         "is forbidden. You can clarify your code by moving both the view and the "

@@ -77,6 +77,9 @@ tg_tensor *tg__zeros_strided(tg_dtype dt, const tg_strided *s);
 /* A view of t with this geometry, recorded as `what`. */
 tg_tensor *tg__view_of(const tg_tensor *t, tg_record what, const int64_t *shape, const int64_t *strides, int ndim,
                        int64_t offset);
+/* Which output of PyTorch's node the view with history n is (Note
+   [Multi-output views] in join.c); 0 for a node of one output. */
+int tg__multi_output(const tg_node *n);
 
 /* indexing */
 

@@ -216,11 +216,113 @@ static void squeeze_narrow_tests(void)
     tg_scope_end();
 }
 
+/* The pieces of x: each one's value, geometry and graph, then the
+   gradient of sum_i (i + 1) * sum(piece i) (of piece `only` alone when it
+   is not -1), and whether piece 0 shares x's storage. */
+static void pieces(const char *label, tg_tensor *x, tg_tensor **ps, int count, int only)
+{
+    printf("%s count: %d\n", label, count);
+    if (count < 0) printf("%s error: %s\n", label, tg_last_error());
+    char name[96];
+    tg_tensor *total = NULL;
+    for (int i = 0; i < count; i++) {
+        snprintf(name, sizeof name, "%s %d", label, i);
+        show(name, ps[i]);
+        geometry(name, ps[i]);
+        graph(name, ps[i]);
+        if (only >= 0 && i != only) continue;
+        tg_tensor *term = tg_sum(tg_mul_scalar(ps[i], i + 1));
+        total = total ? tg_add(total, term) : term;
+    }
+    if (total && tg_requires_grad(total)) {
+        if (tg_backward(total, NULL)) printf("%s backward error: %s\n", label, tg_last_error());
+        show(label, tg_grad(x));
+    }
+    if (count > 0) shares(label, ps[0], x);
+    tg_clear_error();
+}
+
+#define PIECES(label, LEAF, CALL, only) do {  \
+        tg_scope_begin();                     \
+        tg_tensor *x = (LEAF), *ps[8];        \
+        int count = (CALL);                   \
+        pieces((label), x, ps, count, only);  \
+        tg_scope_end();                       \
+    } while (0)
+
+static void split_tests(void)
+{
+    PIECES("split", seq(TG_SHAPE(5, 2)), tg_split(x, 2, 0, ps, 8), -1);
+    PIECES("split dim -1", seq(TG_SHAPE(2, 5)), tg_split(x, 3, -1, ps, 8), -1);
+    PIECES("split one used", seq(TG_SHAPE(5, 2)), tg_split(x, 2, 0, ps, 8), 1);
+    PIECES("split larger", seq(TG_SHAPE(2, 3)), tg_split(x, 5, 1, ps, 8), -1);
+    PIECES("split transposed", seq(TG_SHAPE(2, 4)), tg_split(t2(x), 3, 0, ps, 8), -1);
+    PIECES("split expanded", seq(TG_SHAPE(1, 3)), tg_split(tg_expand(x, TG_SHAPE(4, 3)), 2, 0, ps, 8), -1);
+    PIECES("split empty", seq(TG_SHAPE(0, 3)), tg_split(x, 0, 0, ps, 8), -1);
+    PIECES("split empty 2", seq(TG_SHAPE(0, 3)), tg_split(x, 2, 0, ps, 8), -1);
+    PIECES("split f64", seq64(TG_SHAPE(3)), tg_split(x, 1, 0, ps, 8), -1);
+    PIECES("split ints", ints(TG_SHAPE(3)), tg_split(x, 2, 0, ps, 8), -1);
+    PIECES("chunk", seq(TG_SHAPE(5)), tg_chunk(x, 3, 0, ps, 8), -1);
+    PIECES("chunk 4 of 6", seq(TG_SHAPE(2, 6)), tg_chunk(x, 4, 1, ps, 8), -1);
+    PIECES("chunk one used", seq(TG_SHAPE(6)), tg_chunk(x, 2, 0, ps, 8), 0);
+    PIECES("chunk transposed", seq(TG_SHAPE(3, 2)), tg_chunk(t2(x), 2, 1, ps, 8), -1);
+    PIECES("chunk empty", seq(TG_SHAPE(2, 0)), tg_chunk(x, 3, 1, ps, 8), -1);
+    PIECES("chunk 1", seq(TG_SHAPE(4)), tg_chunk(x, 1, 0, ps, 8), -1);
+    PIECES("unbind", seq(TG_SHAPE(3, 2)), tg_unbind(x, 0, ps, 8), -1);
+    PIECES("unbind dim 1", seq(TG_SHAPE(2, 3)), tg_unbind(x, -1, ps, 8), -1);
+    PIECES("unbind one used", seq(TG_SHAPE(3, 2)), tg_unbind(x, 0, ps, 8), 2);
+    PIECES("unbind transposed", seq(TG_SHAPE(2, 3)), tg_unbind(t2(x), 1, ps, 8), -1);
+    PIECES("unbind expanded", seq(TG_SHAPE(1, 2)), tg_unbind(tg_expand(x, TG_SHAPE(3, 2)), 0, ps, 8), -1);
+    PIECES("unbind 1-D", seq64(TG_SHAPE(3)), tg_unbind(x, 0, ps, 8), -1);
+    PIECES("unbind empty", seq(TG_SHAPE(0, 3)), tg_unbind(x, 0, ps, 8), -1);
+    PIECES("unbind of empty dim", seq(TG_SHAPE(2, 0)), tg_unbind(x, 0, ps, 8), -1);
+    PIECES("unbind ints", ints(TG_SHAPE(2, 2)), tg_unbind(x, 1, ps, 8), -1);
+    PIECES("split error 0-dim", leaf(tg_scalar(1)), tg_split(x, 1, 0, ps, 8), -1);
+    PIECES("split error negative", seq(TG_SHAPE(2, 3)), tg_split(x, -1, 0, ps, 8), -1);
+    PIECES("split error zero", seq(TG_SHAPE(2, 3)), tg_split(x, 0, 0, ps, 8), -1);
+    PIECES("split error dim", seq(TG_SHAPE(2, 3)), tg_split(x, 1, 2, ps, 8), -1);
+    PIECES("chunk error 0-dim", leaf(tg_scalar(1)), tg_chunk(x, 1, 0, ps, 8), -1);
+    PIECES("chunk error zero", seq(TG_SHAPE(2, 3)), tg_chunk(x, 0, 0, ps, 8), -1);
+    PIECES("chunk error negative", seq(TG_SHAPE(2, 3)), tg_chunk(x, -1, 0, ps, 8), -1);
+    PIECES("chunk error dim", seq(TG_SHAPE(2, 3)), tg_chunk(x, 1, -3, ps, 8), -1);
+    PIECES("unbind error 0-dim", leaf(tg_scalar(1)), tg_unbind(x, 0, ps, 8), -1);
+    PIECES("unbind error 0-dim dim", leaf(tg_scalar(1)), tg_unbind(x, 3, ps, 8), -1);
+    PIECES("unbind error dim", seq(TG_SHAPE(2, 3)), tg_unbind(x, 2, ps, 8), -1);
+    PIECES("split error max_out", seq(TG_SHAPE(5)), tg_split(x, 1, 0, ps, 4), -1);
+    PIECES("unbind error max_out", seq(TG_SHAPE(3)), tg_unbind(x, 0, ps, 2), -1);
+
+    /* In place on the pieces: refused while they are tracked. */
+    tg_scope_begin();
+    tg_tensor *x = seq(TG_SHAPE(6)), *ps[8];
+    tg_tensor *y = tg_mul_scalar(x, 1);
+    tg_split(y, 4, 0, ps, 8);
+    show("split mul_", tg_mul_scalar_(ps[1], 2));
+    show("split view of piece mul_", tg_mul_scalar_(tg_view(ps[0], TG_SHAPE(2, 2)), 2));
+    show("split select of piece zero_", tg_zero_(tg_select(ps[1], 0, 0)));
+    tg_unbind(y, 0, ps, 8);
+    show("unbind add_", tg_add_scalar_(ps[2], 1));
+    show("unbind copy_", tg_copy_(ps[3], tg_scalar(1)));
+    tg_chunk(x, 2, 0, ps, 8);
+    show("chunk of leaf fill_", tg_fill_(ps[1], 1));
+    tg_split(tg_ones(TG_SHAPE(3), TG_F32), 2, 0, ps, 8);
+    show("split of constant mul_ by grad", tg_mul_(ps[0], tg_slice(x, 0, 0, 2, 1)));
+    show("split of constant mul_", tg_mul_scalar_(ps[1], 2));
+    TG_NO_GRAD {
+        tg_split(y, 3, 0, ps, 8);
+        printf("split in no_grad add_ in no_grad: %s\n", tg_add_scalar_(ps[0], 1) ? "done" : tg_last_error());
+    }
+    show("split in no_grad add_", tg_add_scalar_(ps[1], 1));
+    show("after", y);
+    tg_clear_error();
+    tg_scope_end();
+}
+
 int main(void)
 {
     cat_tests();
     stack_tests();
     flatten_tests();
     squeeze_narrow_tests();
+    split_tests();
     return 0;
 }

@@ -1,7 +1,7 @@
 # Oracle for ops_join.c: cat, stack, flatten, unflatten, squeeze and narrow:
 # values, strides, whether the result shares its input's storage, graphs,
 # gradients and errors.
-from oracle import check, show
+from oracle import check, graph, show
 import torch
 
 
@@ -199,3 +199,93 @@ show_("narrow error 0-dim", lambda: torch.tensor(1.0).narrow(0, 0, 1))
 show_("narrow error empty start", lambda: torch.ones(0).narrow(0, 1, 0))
 show_("view error ambiguous", lambda: torch.ones(0).view(0, -1))
 show_("view error no fit", lambda: torch.ones(2).view(0, -1))
+
+
+# split, chunk and unbind
+def pieces(label, make, call, only=-1):
+    x = make()
+    try:
+        ps = call(x)
+    except (RuntimeError, IndexError) as e:
+        print(f"{label} count: -1")
+        print(f"{label} error: {e}")
+        return
+    print(f"{label} count: {len(ps)}")
+    total = None
+    for i, p in enumerate(ps):
+        show(f"{label} {i}", p)
+        geometry(f"{label} {i}", p)
+        graph(f"{label} {i}", p)
+        if only >= 0 and i != only:
+            continue
+        term = (p * (i + 1)).sum()
+        total = term if total is None else total + term
+    if total is not None and total.requires_grad:
+        total.backward()
+        show(label, x.grad)
+    if ps:
+        shares(label, ps[0], x)
+
+
+pieces("split", lambda: seq(5, 2), lambda x: x.split(2, 0))
+pieces("split dim -1", lambda: seq(2, 5), lambda x: x.split(3, -1))
+pieces("split one used", lambda: seq(5, 2), lambda x: x.split(2, 0), 1)
+pieces("split larger", lambda: seq(2, 3), lambda x: x.split(5, 1))
+pieces("split transposed", lambda: seq(2, 4), lambda x: t2(x).split(3, 0))
+pieces("split expanded", lambda: seq(1, 3), lambda x: x.expand(4, 3).split(2, 0))
+pieces("split empty", lambda: seq(0, 3), lambda x: x.split(0, 0))
+pieces("split empty 2", lambda: seq(0, 3), lambda x: x.split(2, 0))
+pieces("split f64", lambda: seq64(3), lambda x: x.split(1, 0))
+pieces("split ints", lambda: ints(3), lambda x: x.split(2, 0))
+pieces("chunk", lambda: seq(5), lambda x: x.chunk(3, 0))
+pieces("chunk 4 of 6", lambda: seq(2, 6), lambda x: x.chunk(4, 1))
+pieces("chunk one used", lambda: seq(6), lambda x: x.chunk(2, 0), 0)
+pieces("chunk transposed", lambda: seq(3, 2), lambda x: t2(x).chunk(2, 1))
+pieces("chunk empty", lambda: seq(2, 0), lambda x: x.chunk(3, 1))
+pieces("chunk 1", lambda: seq(4), lambda x: x.chunk(1, 0))
+pieces("unbind", lambda: seq(3, 2), lambda x: x.unbind(0))
+pieces("unbind dim 1", lambda: seq(2, 3), lambda x: x.unbind(-1))
+pieces("unbind one used", lambda: seq(3, 2), lambda x: x.unbind(0), 2)
+pieces("unbind transposed", lambda: seq(2, 3), lambda x: t2(x).unbind(1))
+pieces("unbind expanded", lambda: seq(1, 2), lambda x: x.expand(3, 2).unbind(0))
+pieces("unbind 1-D", lambda: seq64(3), lambda x: x.unbind(0))
+pieces("unbind empty", lambda: seq(0, 3), lambda x: x.unbind(0))
+pieces("unbind of empty dim", lambda: seq(2, 0), lambda x: x.unbind(0))
+pieces("unbind ints", lambda: ints(2, 2), lambda x: x.unbind(1))
+pieces("split error 0-dim", lambda: leaf(1.0), lambda x: x.split(1, 0))
+pieces("split error negative", lambda: seq(2, 3), lambda x: x.split(-1, 0))
+pieces("split error zero", lambda: seq(2, 3), lambda x: x.split(0, 0))
+pieces("split error dim", lambda: seq(2, 3), lambda x: x.split(1, 2))
+pieces("chunk error 0-dim", lambda: leaf(1.0), lambda x: x.chunk(1, 0))
+pieces("chunk error zero", lambda: seq(2, 3), lambda x: x.chunk(0, 0))
+pieces("chunk error negative", lambda: seq(2, 3), lambda x: x.chunk(-1, 0))
+pieces("chunk error dim", lambda: seq(2, 3), lambda x: x.chunk(1, -3))
+pieces("unbind error 0-dim", lambda: leaf(1.0), lambda x: x.unbind(0))
+pieces("unbind error 0-dim dim", lambda: leaf(1.0), lambda x: x.unbind(3))
+pieces("unbind error dim", lambda: seq(2, 3), lambda x: x.unbind(2))
+print("split error max_out count: -1")
+print("split error max_out error: tg_split(): 5 pieces do not fit in max_out = 4")
+print("unbind error max_out count: -1")
+print("unbind error max_out error: tg_unbind(): 3 pieces do not fit in max_out = 2")
+
+# In place on the pieces: refused while they are tracked.
+x = seq(6)
+y = x * 1
+ps = y.split(4, 0)
+show_("split mul_", lambda: ps[1].mul_(2))
+show_("split view of piece mul_", lambda: ps[0].view(2, 2).mul_(2))
+show_("split select of piece zero_", lambda: ps[1].select(0, 0).zero_())
+ps = y.unbind(0)
+show_("unbind add_", lambda: ps[2].add_(1))
+show_("unbind copy_", lambda: ps[3].copy_(torch.tensor(1.0)))
+ps = x.chunk(2, 0)
+show_("chunk of leaf fill_", lambda: ps[1].fill_(1))
+ps = torch.ones(3).split(2, 0)
+show_("split of constant mul_ by grad", lambda: ps[0].mul_(x[0:2]))
+show_("split of constant mul_", lambda: ps[1].mul_(2))
+with torch.no_grad():
+    ps = y.split(3, 0)
+    ps[0].add_(1)
+    print("split in no_grad add_ in no_grad: done")
+show_("split in no_grad add_", lambda: ps[1].add_(1))
+show("after", y)

@@ -233,6 +233,25 @@ tg_tensor *tg_stack(const tg_tensor *const *ts, int n, int64_t dim);
 int tg_split(const tg_tensor *t, int64_t split_size, int64_t dim, tg_tensor **out, int max_out);
 int tg_chunk(const tg_tensor *t, int chunks, int64_t dim, tg_tensor **out, int max_out);
 int tg_unbind(const tg_tensor *t, int64_t dim, tg_tensor **out, int max_out);
+/* Copies: repeat tiles t repeats[i] times along each dim (n >= its dims;
+   leading new dims first), tile is repeat with reps padded by leading ones,
+   flip reverses dims, roll shifts elements along dims[i] by shifts[i]
+   cyclically (dims NULL, n 1: t as one flat dim), tril/triu keep the
+   lower/upper triangle of the last two dims from the diagonal-th diagonal
+   and zero the rest. */
+tg_tensor *tg_repeat(const tg_tensor *t, const int64_t *repeats, int n);
+tg_tensor *tg_tile(const tg_tensor *t, const int64_t *reps, int n);
+tg_tensor *tg_flip(const tg_tensor *t, const int64_t *dims, int ndims);
+tg_tensor *tg_roll(const tg_tensor *t, const int64_t *shifts, const int64_t *dims, int n);
+tg_tensor *tg_tril(const tg_tensor *t, int64_t diagonal);
+tg_tensor *tg_triu(const tg_tensor *t, int64_t diagonal);
+/* movedim: a view with dim source moved to destination; diagonal: a view
+   of the offset-th diagonal of dims dim1 and dim2, appended as the last
+   dim; diag_embed: zeros with t's last dim on that diagonal of two new dims
+   (PyTorch's defaults: diagonal(t, 0, 0, 1), diag_embed(t, 0, -2, -1)). */
+tg_tensor *tg_movedim(const tg_tensor *t, int64_t source, int64_t destination);
+tg_tensor *tg_diagonal(const tg_tensor *t, int64_t offset, int64_t dim1, int64_t dim2);
+tg_tensor *tg_diag_embed(const tg_tensor *t, int64_t offset, int64_t dim1, int64_t dim2);
 
 /* ---------------------------------------------------------- indexing */
 

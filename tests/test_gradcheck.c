@@ -311,6 +311,17 @@ FN(f_flatten, tg_flatten(x[0], 1, -1))
 FN(f_unflatten, tg_unflatten(x[0], 1, (const int64_t[]){-1, 2}, 2))
 FN(f_squeeze, tg_mul(tg_squeeze(x[0]), tg_squeeze(x[0])))
 FN(f_narrow, tg_mul(tg_narrow(x[0], 1, 1, 2), tg_narrow(x[0], -1, 0, 2)))
+FN(f_repeat, tg_mul(tg_repeat(x[0], (const int64_t[]){2, 1, 3}, 3), tg_repeat(x[0], (const int64_t[]){2, 1, 3}, 3)))
+FN(f_tile, tg_tile(x[0], (const int64_t[]){2}, 1))
+FN(f_flip, tg_mul(tg_flip(x[0], (const int64_t[]){0, -1}, 2), x[0]))
+FN(f_roll, tg_mul(tg_roll(x[0], (const int64_t[]){1, -2}, (const int64_t[]){0, 1}, 2), x[0]))
+FN(f_roll_flat, tg_mul(tg_roll(x[0], (const int64_t[]){4}, NULL, 1), x[0]))
+FN(f_tril, tg_mul(tg_tril(x[0], 0), x[0]))
+FN(f_triu, tg_mul(tg_triu(x[0], -1), x[0]))
+FN(f_movedim, tg_movedim(x[0], 0, -1))
+FN(f_movedim_0dim, tg_mul(tg_movedim(x[0], 0, 0), x[0]))
+FN(f_diagonal, tg_mul(tg_diagonal(x[0], 1, 1, 0), tg_diagonal(x[0], -1, 0, 1)))
+FN(f_diag_embed, tg_mul(tg_diag_embed(x[0], 1, 0, 2), tg_diag_embed(x[0], 1, 0, 2)))
 /* Several pieces used at once: their gradients sum into x. */
 static tg_tensor *f_split(tg_tensor *const *x, int n, void *ctx)
 {
@@ -562,6 +573,17 @@ static const gc_case CASES[] = {
     C1("chunk", f_chunk, IN(2, S(4, 3), ANY, true)),
     C1("chunk of an empty dim", f_chunk_empty, A23),
     C1("unbind", f_unbind, A23T),
+    C1("repeat", f_repeat, A23T),
+    C1("tile", f_tile, A23T),
+    C1("flip", f_flip, A23T),
+    C1("roll", f_roll, A23T),
+    C1("roll flat", f_roll_flat, A23T),
+    C1("tril", f_tril, IN(2, S(3, 4), ANY, true)),
+    C1("triu", f_triu, IN(3, S(2, 3, 4), ANY, false)),
+    C1("movedim", f_movedim, A234),
+    C1("movedim 0-dim", f_movedim_0dim, IN(0, S(0), ANY, false)),
+    C1("diagonal", f_diagonal, IN(2, S(3, 3), ANY, true)),
+    C1("diag_embed", f_diag_embed, A23T),
 
     /* indexing */
 

@@ -11,20 +11,24 @@ typedef struct join_params { int64_t dim; } join_params;
    empty tensors), whatever their other sizes would have to be. */
 static bool skipped(int ndim, const int64_t *shape) { return ndim == 1 && shape[0] == 0; }
 
-/* src copied into out's part [at, at + len) along dim d, or into its
-   index `at` along d (dim dropped) when len is -1. */
-static void copy_part(const tg_tensor *out, int d, int64_t at, int64_t len, const tg_tensor *src)
+tg_tensor tg__part(const tg_tensor *t, int d, int64_t at, int64_t len)
 {
-    tg_tensor part = *out;   /* a geometry over out's storage, not a tensor of its own */
+    tg_tensor part = *t;   /* a geometry over t's storage, not a tensor of its own */
     part.autograd = NULL;
-    part.offset += at * out->strides[d];
+    part.offset += at * t->strides[d];
     if (len >= 0) {
         part.shape[d] = len;
     } else {
-        memmove(part.shape + d, part.shape + d + 1, (size_t)(out->ndim - d - 1) * sizeof *part.shape);
-        memmove(part.strides + d, part.strides + d + 1, (size_t)(out->ndim - d - 1) * sizeof *part.strides);
+        memmove(part.shape + d, part.shape + d + 1, (size_t)(t->ndim - d - 1) * sizeof *part.shape);
+        memmove(part.strides + d, part.strides + d + 1, (size_t)(t->ndim - d - 1) * sizeof *part.strides);
         part.ndim--;
     }
+    return part;
+}
+
+static void copy_part(const tg_tensor *out, int d, int64_t at, int64_t len, const tg_tensor *src)
+{
+    tg_tensor part = tg__part(out, d, at, len);
     tg__copy_into(&part, src);
 }
 
@@ -269,4 +273,98 @@ int tg__d_unbind(tg_node *n, tg_tensor *g, tg_tensor **gi)
     gi[0] = tg_stack(parts, (int)count, p->dim);
     free(parts);
     return gi[0] ? 0 : -1;
+}
+
+typedef struct repeat_params {
+    int n;
+    int64_t repeats[TG_MAX_DIMS];
+} repeat_params;
+
+/* PyTorch's repeat: t (with leading dims of size 1 added) tiled repeats[i]
+   times along each dim, into a new contiguous tensor. */
+tg_tensor *tg_repeat(const tg_tensor *t, const int64_t *repeats, int n)
+{
+    TG_ARG(t);
+    if (n > 0 && !repeats) return tg__fail(TG_E_NULL, "%s(): repeats is NULL", __func__);
+    if (n < t->ndim)
+        return tg__fail(TG_E_SHAPE, "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor");
+    if (n > TG_MAX_DIMS)
+        return tg__fail(TG_E_SHAPE, "%s(): tensors may have at most %d dimensions, got %d", __func__, TG_MAX_DIMS, n);
+    int lead = n - t->ndim;
+    tg_tensor src = *t;   /* t with the leading dims of size 1 */
+    src.autograd = NULL;
+    src.ndim = n;
+    int64_t shape[TG_MAX_DIMS];
+    for (int i = 0; i < n; i++) {
+        src.shape[i] = i < lead ? 1 : t->shape[i - lead];
+        src.strides[i] = i < lead ? 0 : t->strides[i - lead];
+        shape[i] = src.shape[i] * repeats[i];
+    }
+    for (int i = 0; i < n; i++)
+        if (shape[i] < 0) {
+            char buf[256];
+            return tg__fail(TG_E_SHAPE, "Trying to create tensor with negative dimension %lld: %s", (long long)shape[i],
+                            tg__shape_str(shape, n, buf, sizeof buf));
+        }
+    if (tg__check_shape(__func__, shape, n)) return NULL;
+    /* One repeated dim at a time: each pass copies the tensor so far into
+       the repeats[i] parts of the next. */
+    tg_tensor *out = NULL;
+    const tg_tensor *cur = &src;
+    int64_t now[TG_MAX_DIMS];
+    memcpy(now, src.shape, sizeof now);
+    for (int i = 0; i < n; i++) {
+        if (repeats[i] == 1) continue;
+        now[i] = shape[i];
+        out = tg__new(t->dtype, now, n);
+        if (!out) return NULL;
+        for (int64_t k = 0; k < repeats[i] && tg_numel(out) > 0; k++) copy_part(out, i, k * cur->shape[i], cur->shape[i], cur);
+        cur = out;
+    }
+    if (!out) {   /* nothing repeated: a copy */
+        out = tg__new(t->dtype, shape, n);
+        if (!out) return NULL;
+        tg__copy_into(out, &src);
+    }
+    repeat_params p = {.n = n};
+    memcpy(p.repeats, repeats, (size_t)n * sizeof *repeats);
+    return tg__record(out, (tg_record){.op = TG_OP_REPEAT, TG_PARAMS(p)}, &t, 1, NULL) ? NULL : out;
+}
+
+/* PyTorch's repeat_backward: leading dims summed away, then each repeated
+   dim split into (repeat, size) and summed over the repeats at once. */
+int tg__d_repeat(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    const repeat_params *p = n->params;
+    const tg_meta *in = &n->in_meta[0];
+    for (int i = 0; i < p->n; i++)
+        if (p->repeats[i] == 0) return (gi[0] = tg_zeros(in->shape, in->ndim, g->dtype)) ? 0 : -1;
+    int lead = p->n - in->ndim;
+    tg_tensor *r = g;
+    for (int i = 0; i < lead && r; i++) r = tg_sum_dim(r, (const int64_t[]){0}, 1, false);
+    int64_t size[2 * TG_MAX_DIMS], sum_dims[TG_MAX_DIMS];
+    int nd = 0, ns = 0;
+    for (int d = 0; d < in->ndim; d++) {
+        if (p->repeats[d + lead] != 1) {
+            size[nd] = p->repeats[d + lead];
+            sum_dims[ns++] = nd++;
+        }
+        size[nd++] = in->shape[d];
+    }
+    if (r && ns) r = tg_sum_dim(tg_reshape(r, size, nd), sum_dims, ns, false);
+    return (gi[0] = r) ? 0 : -1;
+}
+
+/* PyTorch's tile: repeat, with reps padded by leading ones to t's dims. */
+tg_tensor *tg_tile(const tg_tensor *t, const int64_t *reps, int n)
+{
+    TG_ARG(t);
+    if (n > 0 && !reps) return tg__fail(TG_E_NULL, "%s(): reps is NULL", __func__);
+    if (n < 0 || n > TG_MAX_DIMS)
+        return tg__fail(TG_E_SHAPE, "%s(): tensors may have at most %d dimensions, got %d", __func__, TG_MAX_DIMS, n);
+    int64_t padded[TG_MAX_DIMS];
+    int lead = t->ndim > n ? t->ndim - n : 0;
+    for (int i = 0; i < lead; i++) padded[i] = 1;
+    memcpy(padded + lead, reps, (size_t)n * sizeof *reps);
+    return tg_repeat(t, padded, lead + n);
 }

@@ -80,6 +80,10 @@ tg_tensor *tg__view_of(const tg_tensor *t, tg_record what, const int64_t *shape,
 /* Which output of PyTorch's node the view with history n is (Note
    [Multi-output views] in join.c); 0 for a node of one output. */
 int tg__multi_output(const tg_node *n);
+/* The geometry of t's part [at, at + len) along dim d, or of its index at
+   along d (the dim dropped) when len is -1: a struct over t's storage for
+   kernels to read or write, holding no references. */
+tg_tensor tg__part(const tg_tensor *t, int d, int64_t at, int64_t len);
 
 /* indexing */
 

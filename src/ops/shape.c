@@ -289,6 +289,26 @@ tg_tensor *tg_permute(const tg_tensor *t, const int64_t *dims, int ndims)
     return tg__view_of(t, (tg_record){.op = TG_OP_PERMUTE, TG_PARAMS(p)}, shape, strides, ndims, t->offset);
 }
 
+/* PyTorch's movedim: a permute taking dim source to destination (an
+   alias of a 0-dim tensor). */
+tg_tensor *tg_movedim(const tg_tensor *t, int64_t source, int64_t destination)
+{
+    TG_ARG(t);
+    int64_t s, d;
+    if (tg__wrap_dim(source, t->ndim, &s) || tg__wrap_dim(destination, t->ndim, &d)) return NULL;
+    if (t->ndim == 0) return tg__view_of(t, (tg_record){.op = TG_OP_ALIAS}, t->shape, t->strides, 0, t->offset);
+    int64_t order[TG_MAX_DIMS];
+    for (int i = 0, k = 0; i < t->ndim; i++) {   /* the other dims keep their order */
+        if (i == d) {
+            order[i] = s;
+            continue;
+        }
+        if (k == s) k++;
+        order[i] = k++;
+    }
+    return tg_permute(t, order, t->ndim);
+}
+
 /* The gradient permuted back. */
 int tg__d_permute(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
@@ -550,6 +570,101 @@ int tg__d_slice(tg_node *n, tg_tensor *g, tg_tensor **gi)
 int tg__d_slice_backward(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     return (gi[0] = slice_of(g, n->params)) ? 0 : -1;
+}
+
+typedef struct diagonal_params { int64_t offset, dim1, dim2; } diagonal_params;
+
+/* Wraps dim1 and dim2 for a tensor of ndim dims, refused when the same. */
+static int diagonal_dims(const diagonal_params *given, int ndim, diagonal_params *p)
+{
+    p->offset = given->offset;
+    if (tg__wrap_dim(given->dim1, ndim, &p->dim1) || tg__wrap_dim(given->dim2, ndim, &p->dim2)) return -1;
+    if (p->dim1 == p->dim2)
+        return tg__faili(TG_E_INVALID, "diagonal dimensions cannot be identical %lld, %lld", (long long)given->dim1,
+                         (long long)given->dim2);
+    return 0;
+}
+
+/* The geometry of t's diagonal (p wrapped): dim1 and dim2 dropped, the
+   diagonal appended last, as PyTorch's diagonal. */
+static void diagonal_geometry(const tg_strided *t, const diagonal_params *p, tg_strided *v)
+{
+    int64_t a = t->shape[p->dim1], b = t->shape[p->dim2], off = p->offset;
+    int64_t size = off >= 0 ? (a < b - off ? a : b - off) : (a + off < b ? a + off : b);
+    if (size < 0) size = 0;
+    v->offset = t->offset;
+    if (size > 0) v->offset += off >= 0 ? off * t->strides[p->dim2] : -off * t->strides[p->dim1];
+    v->ndim = 0;
+    for (int i = 0; i < t->ndim; i++) {
+        if (i == p->dim1 || i == p->dim2) continue;
+        v->shape[v->ndim] = t->shape[i];
+        v->strides[v->ndim++] = t->strides[i];
+    }
+    v->shape[v->ndim] = size;
+    v->strides[v->ndim++] = t->strides[p->dim1] + t->strides[p->dim2];
+}
+
+tg_tensor *tg_diagonal(const tg_tensor *t, int64_t offset, int64_t dim1, int64_t dim2)
+{
+    TG_ARG(t);
+    diagonal_params p;
+    if (diagonal_dims(&(diagonal_params){offset, dim1, dim2}, t->ndim, &p)) return NULL;
+    tg_strided s, v;
+    tg__strided_of(&s, t);
+    diagonal_geometry(&s, &p, &v);
+    return tg__view_of(t, (tg_record){.op = TG_OP_DIAGONAL, TG_PARAMS(p)}, v.shape, v.strides, v.ndim, v.offset);
+}
+
+static tg_tensor *diagonal_of(const tg_tensor *t, const void *p)
+{
+    const diagonal_params *d = p;
+    return tg_diagonal(t, d->offset, d->dim1, d->dim2);
+}
+
+/* PyTorch's diagonal_backward: zeros with g on the diagonal
+   (DiagonalBackwardBackward0, whose derivative takes the diagonal again). */
+int tg__d_diagonal(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    const diagonal_params *p = n->params;
+    tg_record what = {TG_OP_DIAGONAL_BACKWARD, TG_PARAMS(*p)};
+    return (gi[0] = scatter_back(what, diagonal_of, g, &n->in_meta[0])) ? 0 : -1;
+}
+
+/* diagonal_backward's and diag_embed's derivative: the diagonal of g. */
+int tg__d_diagonal_of(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    return (gi[0] = diagonal_of(g, n->params)) ? 0 : -1;
+}
+
+/* PyTorch's diag_embed: zeros with t's last dim on the offset diagonal of
+   the new dims dim1 and dim2. */
+tg_tensor *tg_diag_embed(const tg_tensor *t, int64_t offset, int64_t dim1, int64_t dim2)
+{
+    TG_ARG(t);
+    if (t->ndim >= TG_MAX_DIMS)
+        return tg__fail(TG_E_SHAPE, "%s(): tensors may have at most %d dimensions", __func__, TG_MAX_DIMS);
+    diagonal_params p;
+    if (diagonal_dims(&(diagonal_params){offset, dim1, dim2}, t->ndim + 1, &p)) return NULL;
+    if (t->ndim == 0) return tg__fail(TG_E_INDEX, "Dimension specified as -1 but tensor has no dimensions");
+    int64_t far = INT64_MAX / 4;   /* past any size check_shape lets through */
+    int64_t len = offset > far || offset < -far ? far : (offset < 0 ? -offset : offset) + t->shape[t->ndim - 1];
+    int64_t lo = p.dim1 < p.dim2 ? p.dim1 : p.dim2, hi = p.dim1 < p.dim2 ? p.dim2 : p.dim1;
+    int64_t shape[TG_MAX_DIMS];
+    for (int i = 0, j = 0; i <= t->ndim; i++) shape[i] = i == lo || i == hi ? len : t->shape[j++];
+    if (tg__check_shape(__func__, shape, t->ndim + 1)) return NULL;
+    tg_tensor *out = tg_zeros(shape, t->ndim + 1, t->dtype);
+    if (!out) return NULL;
+    tg_strided s, v;
+    tg__strided_of(&s, out);
+    diagonal_geometry(&s, &p, &v);
+    tg_tensor diag = *out;
+    diag.autograd = NULL;
+    diag.ndim = v.ndim;
+    diag.offset = v.offset;
+    memcpy(diag.shape, v.shape, sizeof diag.shape);
+    memcpy(diag.strides, v.strides, sizeof diag.strides);
+    tg__copy_into(&diag, t);
+    return tg__record(out, (tg_record){.op = TG_OP_DIAG_EMBED, TG_PARAMS(p)}, &t, 1, NULL) ? NULL : out;
 }
 
 tg_tensor *tg_detach(const tg_tensor *t)

@@ -317,6 +317,108 @@ static void split_tests(void)
     tg_scope_end();
 }
 
+static void copy_tests(void)
+{
+    CASE("repeat", seq(TG_SHAPE(2, 3)), tg_repeat(x, DIMS(2, 1, 2)));
+    CASE("repeat same", seq(TG_SHAPE(2, 3)), tg_repeat(x, DIMS(1, 1)));
+    CASE("repeat zero", seq(TG_SHAPE(2, 3)), tg_repeat(x, DIMS(0, 2)));
+    CASE("repeat transposed", seq(TG_SHAPE(2, 3)), tg_repeat(t2(x), DIMS(2, 3)));
+    CASE("repeat expanded", seq(TG_SHAPE(3, 1)), tg_repeat(tg_expand(x, TG_SHAPE(3, 2)), DIMS(1, 2)));
+    CASE("repeat 0-dim", leaf(tg_scalar(1.5)), tg_repeat(x, DIMS(3)));
+    CASE("repeat 0-dim none", leaf(tg_scalar(1.5)), tg_repeat(x, NULL, 0));
+    CASE("repeat empty", seq(TG_SHAPE(0, 2)), tg_repeat(x, DIMS(2, 2)));
+    CASE("repeat f64", seq64(TG_SHAPE(3)), tg_repeat(x, DIMS(2, 2)));
+    CASE("tile", seq(TG_SHAPE(2, 3)), tg_tile(x, DIMS(2)));
+    CASE("tile more", seq(TG_SHAPE(3)), tg_tile(x, DIMS(2, 2)));
+    CASE("tile none", seq(TG_SHAPE(2, 3)), tg_tile(x, NULL, 0));
+    CASE("flip 0", seq(TG_SHAPE(2, 3)), tg_flip(x, DIMS(0)));
+    CASE("flip both", seq(TG_SHAPE(2, 3)), tg_flip(x, DIMS(-1, 0)));
+    CASE("flip none", seq(TG_SHAPE(2, 3)), tg_flip(x, NULL, 0));
+    CASE("flip transposed", seq(TG_SHAPE(2, 3)), tg_flip(t2(x), DIMS(0)));
+    CASE("flip expanded", seq(TG_SHAPE(1, 3)), tg_flip(tg_expand(x, TG_SHAPE(2, 3)), DIMS(1)));
+    CASE("flip 0-dim", leaf(tg_scalar(2)), tg_flip(x, DIMS(0)));
+    CASE("flip empty", seq(TG_SHAPE(0, 2)), tg_flip(x, DIMS(0, 1)));
+    CASE("roll", seq(TG_SHAPE(2, 3)), tg_roll(x, I64(1), I64(1), 1));
+    CASE("roll negative", seq(TG_SHAPE(2, 3)), tg_roll(x, I64(-4), I64(-1), 1));
+    CASE("roll two", seq(TG_SHAPE(2, 3)), tg_roll(x, I64(1, 2), I64(0, 1), 2));
+    CASE("roll same dim twice", seq(TG_SHAPE(4)), tg_roll(x, I64(1, 2), I64(0, 0), 2));
+    CASE("roll flat", seq(TG_SHAPE(2, 3)), tg_roll(x, I64(2), NULL, 1));
+    CASE("roll transposed", seq(TG_SHAPE(2, 3)), tg_roll(t2(x), I64(1), I64(1), 1));
+    CASE("roll transposed flat", seq(TG_SHAPE(2, 3)), tg_roll(t2(x), I64(-1), NULL, 1));
+    CASE("roll expanded", seq(TG_SHAPE(1, 3)), tg_roll(tg_expand(x, TG_SHAPE(2, 3)), I64(1), I64(1), 1));
+    CASE("roll 0-dim", leaf(tg_scalar(2)), tg_roll(x, I64(1), NULL, 1));
+    CASE("roll empty", seq(TG_SHAPE(0, 3)), tg_roll(x, I64(1), I64(0), 1));
+    CASE("roll large", seq(TG_SHAPE(3)), tg_roll(x, I64(4611686018427387905), I64(0), 1));
+    CASE("tril", seq(TG_SHAPE(3, 4)), tg_tril(x, 0));
+    CASE("tril 1", seq(TG_SHAPE(3, 4)), tg_tril(x, 1));
+    CASE("tril -1", seq(TG_SHAPE(3, 4)), tg_tril(x, -1));
+    CASE("tril far", seq(TG_SHAPE(3, 4)), tg_tril(x, -100));
+    CASE("triu", seq(TG_SHAPE(3, 4)), tg_triu(x, 0));
+    CASE("triu 2", seq(TG_SHAPE(3, 4)), tg_triu(x, 2));
+    CASE("triu -1 transposed", seq(TG_SHAPE(3, 4)), tg_triu(t2(x), -1));
+    CASE("triu batched", seq(TG_SHAPE(2, 2, 3)), tg_triu(x, 1));
+    CASE("tril expanded", seq(TG_SHAPE(1, 3)), tg_tril(tg_expand(x, TG_SHAPE(3, 3)), 0));
+    CASE("tril empty", seq(TG_SHAPE(0, 3)), tg_tril(x, 0));
+    CASE("triu f64", seq64(TG_SHAPE(2, 2)), tg_triu(x, 0));
+    tg_scope_begin();
+    tg_tensor *m = seq(TG_SHAPE(2, 3));
+    show("repeat ints", tg_repeat(ints(TG_SHAPE(2)), DIMS(2, 2)));
+    show("flip bools", tg_flip(tg_from_bool((const bool[]){true, false, false}, TG_SHAPE(3)), DIMS(0)));
+    show("roll ints", tg_roll(ints(TG_SHAPE(2, 2)), I64(1), I64(0), 1));
+    show("tril ints", tg_tril(ints(TG_SHAPE(3, 3)), 0));
+    show("triu bools", tg_triu(tg_ones(TG_SHAPE(2, 2), TG_BOOL), 1));
+    show("repeat error fewer", tg_repeat(m, DIMS(2)));
+    show("repeat error negative", tg_repeat(m, DIMS(2, -1)));
+    show("tile error negative", tg_tile(m, DIMS(-1)));
+    show("flip error repeated", tg_flip(m, DIMS(0, -2)));
+    show("flip error dim", tg_flip(m, DIMS(2)));
+    show("roll error none", tg_roll(m, NULL, NULL, 0));
+    show("roll error align", tg_roll(m, I64(1, 2), NULL, 2));
+    show("roll error dim", tg_roll(m, I64(1), I64(2), 1));
+    show("roll error 0-dim", tg_roll(tg_scalar(1), I64(1), I64(0), 1));
+    show("tril error 1-D", tg_tril(tg_ones(TG_SHAPE(3), TG_F32), 0));
+    show("triu error 0-dim", tg_triu(tg_scalar(1), 0));
+    tg_clear_error();
+    tg_scope_end();
+}
+
+static void diagonal_tests(void)
+{
+    CASE("movedim", seq(TG_SHAPE(2, 3, 4)), tg_movedim(x, 0, 2));
+    CASE("movedim back", seq(TG_SHAPE(2, 3, 4)), tg_movedim(x, -1, 0));
+    CASE("movedim same", seq(TG_SHAPE(2, 3)), tg_movedim(x, 1, 1));
+    CASE("movedim transposed", seq(TG_SHAPE(2, 3, 4)), tg_movedim(tg_transpose(x, 0, 2), 1, 0));
+    CASE("movedim 0-dim", leaf(tg_scalar(2)), tg_movedim(x, 0, -1));
+    CASE("movedim 1-D", seq(TG_SHAPE(3)), tg_movedim(x, 0, 0));
+    CASE("diagonal", seq(TG_SHAPE(3, 4)), tg_diagonal(x, 0, 0, 1));
+    CASE("diagonal 1", seq(TG_SHAPE(3, 4)), tg_diagonal(x, 1, 0, 1));
+    CASE("diagonal -1 swapped", seq(TG_SHAPE(3, 4)), tg_diagonal(x, -1, 1, 0));
+    CASE("diagonal far", seq(TG_SHAPE(2, 3)), tg_diagonal(x, -5, 0, 1));
+    CASE("diagonal 3-D", seq(TG_SHAPE(2, 3, 4)), tg_diagonal(x, 1, -1, 0));
+    CASE("diagonal transposed", seq(TG_SHAPE(3, 4)), tg_diagonal(t2(x), 0, 0, 1));
+    CASE("diagonal expanded", seq(TG_SHAPE(1, 3)), tg_diagonal(tg_expand(x, TG_SHAPE(3, 3)), 0, 0, 1));
+    CASE("diagonal f64", seq64(TG_SHAPE(2, 2)), tg_diagonal(x, 0, 0, 1));
+    CASE("diag_embed", seq(TG_SHAPE(2, 3)), tg_diag_embed(x, 0, -2, -1));
+    CASE("diag_embed 1 0 2", seq(TG_SHAPE(2, 3)), tg_diag_embed(x, 1, 0, 2));
+    CASE("diag_embed -1 -1 0", seq(TG_SHAPE(2, 3)), tg_diag_embed(x, -1, -1, 0));
+    CASE("diag_embed transposed", seq(TG_SHAPE(2, 3)), tg_diag_embed(t2(x), 0, -2, -1));
+    CASE("diag_embed 1-D", seq64(TG_SHAPE(3)), tg_diag_embed(x, 0, -2, -1));
+    CASE("diag_embed empty", seq(TG_SHAPE(2, 0)), tg_diag_embed(x, 0, -2, -1));
+    tg_scope_begin();
+    tg_tensor *m = seq(TG_SHAPE(2, 3));
+    show("diagonal ints", tg_diagonal(ints(TG_SHAPE(3, 3)), 0, 0, 1));
+    show("diag_embed ints", tg_diag_embed(ints(TG_SHAPE(2)), 0, -2, -1));
+    show("movedim error", tg_movedim(m, 2, 0));
+    show("diagonal error same", tg_diagonal(m, 0, 0, -2));
+    show("diagonal error dim", tg_diagonal(m, 0, 0, 2));
+    show("diagonal error 1-D", tg_diagonal(tg_ones(TG_SHAPE(3), TG_F32), 0, 0, 1));
+    show("diag_embed error same", tg_diag_embed(m, 0, 1, 1));
+    show("diag_embed error dim", tg_diag_embed(m, 0, 3, 1));
+    show("diag_embed error 0-dim", tg_diag_embed(tg_scalar(1), 0, -2, -1));
+    tg_clear_error();
+    tg_scope_end();
+}
+
 int main(void)
 {
     cat_tests();
@@ -324,5 +426,7 @@ int main(void)
     flatten_tests();
     squeeze_narrow_tests();
     split_tests();
+    copy_tests();
+    diagonal_tests();
     return 0;
 }

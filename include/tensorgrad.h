@@ -252,6 +252,14 @@ tg_tensor *tg_triu(const tg_tensor *t, int64_t diagonal);
 tg_tensor *tg_movedim(const tg_tensor *t, int64_t source, int64_t destination);
 tg_tensor *tg_diagonal(const tg_tensor *t, int64_t offset, int64_t dim1, int64_t dim2);
 tg_tensor *tg_diag_embed(const tg_tensor *t, int64_t offset, int64_t dim1, int64_t dim2);
+/* In place: t itself takes the geometry of t(t), transpose, squeeze,
+   squeeze_dim or unsqueeze (its storage untouched, its version moved) and
+   is returned. */
+tg_tensor *tg_t_(tg_tensor *t);
+tg_tensor *tg_transpose_(tg_tensor *t, int64_t d0, int64_t d1);
+tg_tensor *tg_squeeze_(tg_tensor *t);
+tg_tensor *tg_squeeze_dim_(tg_tensor *t, int64_t dim);
+tg_tensor *tg_unsqueeze_(tg_tensor *t, int64_t dim);
 
 /* ---------------------------------------------------------- indexing */
 

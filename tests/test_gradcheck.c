@@ -322,6 +322,12 @@ FN(f_movedim, tg_movedim(x[0], 0, -1))
 FN(f_movedim_0dim, tg_mul(tg_movedim(x[0], 0, 0), x[0]))
 FN(f_diagonal, tg_mul(tg_diagonal(x[0], 1, 1, 0), tg_diagonal(x[0], -1, 0, 1)))
 FN(f_diag_embed, tg_mul(tg_diag_embed(x[0], 1, 0, 2), tg_diag_embed(x[0], 1, 0, 2)))
+/* in-place view operations on a non-leaf, then a product with x */
+FN(f_t_, tg_mul(tg_t_(copy_of(x[0])), tg_t(x[0])))
+FN(f_transpose_, tg_mul(tg_transpose_(copy_of(x[0]), 0, -1), tg_transpose(x[0], 0, -1)))
+FN(f_squeeze_, tg_mul(tg_squeeze_(copy_of(x[0])), tg_squeeze(x[0])))
+FN(f_squeeze_dim_, tg_mul(tg_squeeze_dim_(copy_of(x[0]), 1), tg_squeeze_dim(x[0], 1)))
+FN(f_unsqueeze_, tg_mul(tg_unsqueeze_(copy_of(x[0]), 0), x[0]))
 /* Several pieces used at once: their gradients sum into x. */
 static tg_tensor *f_split(tg_tensor *const *x, int n, void *ctx)
 {
@@ -584,6 +590,11 @@ static const gc_case CASES[] = {
     C1("movedim 0-dim", f_movedim_0dim, IN(0, S(0), ANY, false)),
     C1("diagonal", f_diagonal, IN(2, S(3, 3), ANY, true)),
     C1("diag_embed", f_diag_embed, A23T),
+    C1("t_", f_t_, A23T),
+    C1("transpose_", f_transpose_, A234),
+    C1("squeeze_", f_squeeze_, IN(3, S(2, 1, 3), ANY, false)),
+    C1("squeeze_dim_", f_squeeze_dim_, IN(3, S(2, 1, 3), ANY, false)),
+    C1("unsqueeze_", f_unsqueeze_, A23T),
 
     /* indexing */
 

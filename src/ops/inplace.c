@@ -62,6 +62,8 @@ static int check_inplace(const tg_tensor *t, const tg_tensor *other, bool overla
     return 0;
 }
 
+int tg__check_inplace(const tg_tensor *t) { return check_inplace(t, NULL, false); }
+
 /* PyTorch's assert_no_partial_overlap: the operand read may be t itself or
    lie apart from it, not partly over it (t.add_(t.t()) would read values
    it has already written). Layouts too hard to tell (not dense) pass, as in

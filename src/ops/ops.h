@@ -84,6 +84,9 @@ int tg__multi_output(const tg_node *n);
    along d (the dim dropped) when len is -1: a struct over t's storage for
    kernels to read or write, holding no references. */
 tg_tensor tg__part(const tg_tensor *t, int d, int64_t at, int64_t len);
+/* The autograd checks of an in-place operation on t (ops/inplace.c), for
+   those that change only its geometry. 0, or -1 with PyTorch's error. */
+int tg__check_inplace(const tg_tensor *t);
 
 /* indexing */
 

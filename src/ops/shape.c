@@ -433,6 +433,76 @@ tg_tensor *tg__squeeze_inplace(const tg_tensor *t, int64_t dim)
     return v;
 }
 
+/* In-place view operations (t_, transpose_, squeeze_, unsqueeze_): t takes
+   the geometry of v, the view the out-of-place operation made of it, and,
+   when recorded, a history `what` after its old one, as PyTorch's. The
+   version moves as for any in-place operation. */
+static tg_tensor *restride(tg_tensor *t, const tg_tensor *v, tg_record what)
+{
+    if (!v) return NULL;
+    tg_node *n = NULL;
+    if (tg__needs_grad((const tg_tensor *const *)&t, 1) && !(n = tg__node_new(what, (const tg_tensor *const *)&t, 1)))
+        return NULL;
+    t->ndim = v->ndim;
+    memcpy(t->shape, v->shape, sizeof t->shape);
+    memcpy(t->strides, v->strides, sizeof t->strides);
+    t->offset = v->offset;
+    tg__bump_version(t);
+    if (!n) return t;   /* a view's history, if any, is regenerated for the new geometry */
+    if (tg__set_history(t, n)) return NULL;
+    atomic_store(&t->version->last_writer, (int)what.op);
+    if (tg__view_base(t)) atomic_store(&t->autograd->view_version, atomic_load(&t->version->value));
+    return t;
+}
+
+tg_tensor *tg_t_(tg_tensor *t)
+{
+    TG_ARG(t);
+    if (tg__check_inplace(t)) return NULL;
+    if (t->ndim > 2) return tg__fail(TG_E_SHAPE, "t_() expects a tensor with <= 2 dimensions, but self is %dD", t->ndim);
+    transpose_params p = {0, t->ndim == 2 ? 1 : 0};
+    tg_tensor *v;
+    TG_NO_GRAD { v = tg_t(t); }   /* the out-of-place view, without history */
+    return restride(t, v, (tg_record){.op = TG_OP_T_INPLACE, TG_PARAMS(p)});
+}
+
+tg_tensor *tg_transpose_(tg_tensor *t, int64_t d0, int64_t d1)
+{
+    TG_ARG(t);
+    transpose_params p;
+    if (tg__check_inplace(t) || tg__wrap_dim(d0, t->ndim, &p.dim0) || tg__wrap_dim(d1, t->ndim, &p.dim1)) return NULL;
+    tg_tensor *v;
+    TG_NO_GRAD { v = tg_transpose(t, d0, d1); }
+    return restride(t, v, (tg_record){.op = TG_OP_TRANSPOSE_INPLACE, TG_PARAMS(p)});
+}
+
+tg_tensor *tg_squeeze_(tg_tensor *t)
+{
+    TG_ARG(t);
+    if (tg__check_inplace(t)) return NULL;
+    tg_tensor *v;
+    TG_NO_GRAD { v = squeeze(__func__, t, 0, true, TG_OP_SQUEEZE); }
+    return restride(t, v, (tg_record){.op = TG_OP_SQUEEZE_ALL_INPLACE});
+}
+
+tg_tensor *tg_squeeze_dim_(tg_tensor *t, int64_t dim)
+{
+    TG_ARG(t);
+    if (tg__check_inplace(t)) return NULL;
+    tg_tensor *v;
+    TG_NO_GRAD { v = squeeze(__func__, t, dim, false, TG_OP_SQUEEZE_DIM); }
+    return restride(t, v, (tg_record){.op = TG_OP_SQUEEZE_INPLACE});
+}
+
+tg_tensor *tg_unsqueeze_(tg_tensor *t, int64_t dim)
+{
+    TG_ARG(t);
+    if (tg__check_inplace(t)) return NULL;
+    tg_tensor *v;
+    TG_NO_GRAD { v = tg_unsqueeze(t, dim); }
+    return restride(t, v, (tg_record){.op = TG_OP_UNSQUEEZE_INPLACE});
+}
+
 typedef struct select_params { int64_t dim, index; } select_params;
 typedef struct slice_params { int64_t dim, start, end, step; } slice_params;
 

@@ -419,6 +419,63 @@ static void diagonal_tests(void)
     tg_scope_end();
 }
 
+/* An in-place view operation on y (x * 1, or a view of it): the result,
+   whether it is y itself, its strides and version, graph and gradient. */
+static void restrided(const char *label, tg_tensor *x, tg_tensor *y, tg_tensor *r)
+{
+    show(label, r);
+    if (!r) {
+        tg_clear_error();
+        return;
+    }
+    printf("%s same: %s version: %llu\n", label, r == y ? "True" : "False", (unsigned long long)tg_version(r));
+    geometry(label, r);
+    graph(label, r);
+    if (tg_requires_grad(r)) backprop(label, r, &x, 1);
+    tg_clear_error();
+}
+
+#define RESTRIDE(label, LEAF, Y, CALL) do {   \
+        tg_scope_begin();                     \
+        tg_tensor *x = (LEAF);                \
+        tg_tensor *y = (Y);                   \
+        restrided((label), x, y, (CALL));     \
+        tg_scope_end();                       \
+    } while (0)
+
+static void inplace_view_tests(void)
+{
+    RESTRIDE("t_", seq(TG_SHAPE(2, 3)), tg_mul_scalar(x, 1), tg_t_(y));
+    RESTRIDE("t_ 1-D", seq(TG_SHAPE(3)), tg_mul_scalar(x, 1), tg_t_(y));
+    RESTRIDE("t_ of a view", seq(TG_SHAPE(2, 3)), tg_view(tg_mul_scalar(x, 1), TG_SHAPE(3, 2)), tg_t_(y));
+    RESTRIDE("transpose_", seq(TG_SHAPE(2, 3, 4)), tg_mul_scalar(x, 1), tg_transpose_(y, 0, -1));
+    RESTRIDE("squeeze_", seq(TG_SHAPE(1, 3, 1)), tg_mul_scalar(x, 1), tg_squeeze_(y));
+    RESTRIDE("squeeze_ of a view", seq(TG_SHAPE(2, 3)), tg_unsqueeze(tg_mul_scalar(x, 1), 0), tg_squeeze_(y));
+    RESTRIDE("squeeze_dim_", seq(TG_SHAPE(1, 3)), tg_mul_scalar(x, 1), tg_squeeze_dim_(y, 0));
+    RESTRIDE("squeeze_dim_ no-op", seq(TG_SHAPE(2, 3)), tg_mul_scalar(x, 1), tg_squeeze_dim_(y, 1));
+    RESTRIDE("unsqueeze_", seq(TG_SHAPE(2, 3)), tg_mul_scalar(x, 1), tg_unsqueeze_(y, 1));
+    RESTRIDE("unsqueeze_ -1", seq(TG_SHAPE(2, 3)), tg_transpose(tg_mul_scalar(x, 1), 0, 1), tg_unsqueeze_(y, -1));
+    RESTRIDE("t_ then mul", seq(TG_SHAPE(2, 3)), tg_mul_scalar(x, 1), tg_mul(tg_t_(y), tg_t(x)));
+    RESTRIDE("t_ plain", tg_ones(TG_SHAPE(2, 3), TG_F32), tg_arange(0, 6, 1, TG_F32), tg_t_(tg_view(y, TG_SHAPE(2, 3))));
+    RESTRIDE("t_ ints", tg_ones(TG_SHAPE(2, 3), TG_F32), ints(TG_SHAPE(2, 3)), tg_t_(y));
+    RESTRIDE("t_ error leaf", leaf(tg_ones(TG_SHAPE(2, 3), TG_F32)), x, tg_t_(y));
+    RESTRIDE("t_ error view of leaf", seq(TG_SHAPE(2, 3)), tg_view(x, TG_SHAPE(3, 2)), tg_t_(y));
+    RESTRIDE("t_ error 3-D", seq(TG_SHAPE(2, 3, 4)), tg_mul_scalar(x, 1), tg_t_(y));
+    RESTRIDE("transpose_ error dim", seq(TG_SHAPE(2, 3)), tg_mul_scalar(x, 1), tg_transpose_(y, 0, 2));
+    RESTRIDE("squeeze_dim_ error dim", seq(TG_SHAPE(2, 3)), tg_mul_scalar(x, 1), tg_squeeze_dim_(y, 2));
+    RESTRIDE("unsqueeze_ error dim", seq(TG_SHAPE(2, 3)), tg_mul_scalar(x, 1), tg_unsqueeze_(y, 3));
+    tg_scope_begin();
+    tg_tensor *x = seq(TG_SHAPE(2, 3)), *ps[2];
+    tg_split(tg_mul_scalar(x, 1), 1, 0, ps, 2);
+    show("t_ error split", tg_t_(ps[1]));
+    tg_clear_error();
+    tg_tensor *r = NULL;
+    TG_NO_GRAD { r = tg_t_(x); }
+    printf("t_ leaf in no_grad same: %s\n", r == x ? "True" : "False");
+    geometry("t_ leaf in no_grad", x);
+    tg_scope_end();
+}
+
 int main(void)
 {
     cat_tests();
@@ -428,5 +485,6 @@ int main(void)
     split_tests();
     copy_tests();
     diagonal_tests();
+    inplace_view_tests();
     return 0;
 }

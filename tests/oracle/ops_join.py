@@ -1,7 +1,7 @@
 # Oracle for ops_join.c: cat, stack, flatten, unflatten, squeeze and narrow:
 # values, strides, whether the result shares its input's storage, graphs,
 # gradients and errors.
-from oracle import check, graph, show
+from oracle import check, graph, show, weights
 import torch
 
 
@@ -380,3 +380,52 @@ show_("diagonal error 1-D", lambda: torch.ones(3).diagonal(0, 0, 1))
 show_("diag_embed error same", lambda: torch.diag_embed(m, 0, 1, 1))
 show_("diag_embed error dim", lambda: torch.diag_embed(m, 0, 3, 1))
 show_("diag_embed error 0-dim", lambda: torch.diag_embed(torch.tensor(1.0), 0, -2, -1))
+
+
+# In-place view operations: t_, transpose_, squeeze_, unsqueeze_
+def restride(label, make_leaf, make_y, call):
+    x = make_leaf()
+    y = make_y(x)
+    r = try_(lambda: call(x, y))
+    if isinstance(r, str):
+        print(label + ":", r)
+        return
+    show(label, r)
+    print(f"{label} same: {r is y} version: {r._version}")
+    geometry(label, r)
+    graph(label, r)
+    if r.requires_grad:
+        r.backward(weights(r))
+        show(f"{label} grad0", x.grad)
+
+
+def mul1(x):
+    return x * 1
+
+
+restride("t_", lambda: seq(2, 3), mul1, lambda x, y: y.t_())
+restride("t_ 1-D", lambda: seq(3), mul1, lambda x, y: y.t_())
+restride("t_ of a view", lambda: seq(2, 3), lambda x: (x * 1).view(3, 2), lambda x, y: y.t_())
+restride("transpose_", lambda: seq(2, 3, 4), mul1, lambda x, y: y.transpose_(0, -1))
+restride("squeeze_", lambda: seq(1, 3, 1), mul1, lambda x, y: y.squeeze_())
+restride("squeeze_ of a view", lambda: seq(2, 3), lambda x: (x * 1).unsqueeze(0), lambda x, y: y.squeeze_())
+restride("squeeze_dim_", lambda: seq(1, 3), mul1, lambda x, y: y.squeeze_(0))
+restride("squeeze_dim_ no-op", lambda: seq(2, 3), mul1, lambda x, y: y.squeeze_(1))
+restride("unsqueeze_", lambda: seq(2, 3), mul1, lambda x, y: y.unsqueeze_(1))
+restride("unsqueeze_ -1", lambda: seq(2, 3), lambda x: (x * 1).transpose(0, 1), lambda x, y: y.unsqueeze_(-1))
+restride("t_ then mul", lambda: seq(2, 3), mul1, lambda x, y: y.t_() * x.t())
+restride("t_ plain", lambda: torch.ones(2, 3), lambda x: torch.arange(0.0, 6), lambda x, y: y.view(2, 3).t_())
+restride("t_ ints", lambda: torch.ones(2, 3), lambda x: ints(2, 3), lambda x, y: y.t_())
+restride("t_ error leaf", lambda: torch.ones(2, 3, requires_grad=True), lambda x: x, lambda x, y: y.t_())
+restride("t_ error view of leaf", lambda: seq(2, 3), lambda x: x.view(3, 2), lambda x, y: y.t_())
+restride("t_ error 3-D", lambda: seq(2, 3, 4), mul1, lambda x, y: y.t_())
+restride("transpose_ error dim", lambda: seq(2, 3), mul1, lambda x, y: y.transpose_(0, 2))
+restride("squeeze_dim_ error dim", lambda: seq(2, 3), mul1, lambda x, y: y.squeeze_(2))
+restride("unsqueeze_ error dim", lambda: seq(2, 3), mul1, lambda x, y: y.unsqueeze_(3))
+x = seq(2, 3)
+ps = (x * 1).split(1, 0)
+show_("t_ error split", lambda: ps[1].t_())
+with torch.no_grad():
+    r = x.t_()
+print("t_ leaf in no_grad same:", r is x)
+geometry("t_ leaf in no_grad", x)

@@ -245,6 +245,8 @@ tg_tensor *tg_flip(const tg_tensor *t, const int64_t *dims, int ndims);
 tg_tensor *tg_roll(const tg_tensor *t, const int64_t *shifts, const int64_t *dims, int n);
 tg_tensor *tg_tril(const tg_tensor *t, int64_t diagonal);
 tg_tensor *tg_triu(const tg_tensor *t, int64_t diagonal);
+tg_tensor *tg_tril_(tg_tensor *t, int64_t diagonal);
+tg_tensor *tg_triu_(tg_tensor *t, int64_t diagonal);
 /* movedim: a view with dim source moved to destination; diagonal: a view
    of the offset-th diagonal of dims dim1 and dim2, appended as the last
    dim; diag_embed: zeros with t's last dim on that diagonal of two new dims

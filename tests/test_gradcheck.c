@@ -328,6 +328,14 @@ FN(f_transpose_, tg_mul(tg_transpose_(copy_of(x[0]), 0, -1), tg_transpose(x[0], 
 FN(f_squeeze_, tg_mul(tg_squeeze_(copy_of(x[0])), tg_squeeze(x[0])))
 FN(f_squeeze_dim_, tg_mul(tg_squeeze_dim_(copy_of(x[0]), 1), tg_squeeze_dim(x[0], 1)))
 FN(f_unsqueeze_, tg_mul(tg_unsqueeze_(copy_of(x[0]), 0), x[0]))
+FN(f_tril_, tg_mul(tg_tril_(copy_of(x[0]), -1), x[0]))
+static tg_tensor *f_triu_view(tg_tensor *const *x, int n, void *ctx)
+{
+    (void)n; (void)ctx;
+    tg_tensor *y = copy_of(x[0]);
+    tg_triu_(tg_slice(y, 1, 1, 4, 1), 0);
+    return tg_mul(y, x[0]);
+}
 /* Several pieces used at once: their gradients sum into x. */
 static tg_tensor *f_split(tg_tensor *const *x, int n, void *ctx)
 {
@@ -595,6 +603,8 @@ static const gc_case CASES[] = {
     C1("squeeze_", f_squeeze_, IN(3, S(2, 1, 3), ANY, false)),
     C1("squeeze_dim_", f_squeeze_dim_, IN(3, S(2, 1, 3), ANY, false)),
     C1("unsqueeze_", f_unsqueeze_, A23T),
+    C1("tril_", f_tril_, IN(2, S(3, 4), ANY, true)),
+    C1("triu_ on a view", f_triu_view, IN(2, S(3, 4), ANY, false)),
 
     /* indexing */
 

@@ -169,6 +169,8 @@ static tg_tensor *commit(tg_tensor *t, const tg_tensor *result)
     return t;
 }
 
+tg_tensor *tg__commit_inplace(tg_tensor *t, const tg_tensor *result) { return commit(t, result); }
+
 typedef tg_tensor *(*binary_fn)(const tg_tensor *, const tg_tensor *);
 typedef tg_tensor *(*scalar_fn)(const tg_tensor *, double);
 

@@ -87,6 +87,10 @@ tg_tensor tg__part(const tg_tensor *t, int d, int64_t at, int64_t len);
 /* The autograd checks of an in-place operation on t (ops/inplace.c), for
    those that change only its geometry. 0, or -1 with PyTorch's error. */
 int tg__check_inplace(const tg_tensor *t);
+/* Writes result, an out-of-place operation's result on t, into t, which
+   takes over its history (rebased as PyTorch's when t is a view); t, or
+   NULL with an error. */
+tg_tensor *tg__commit_inplace(tg_tensor *t, const tg_tensor *result);
 
 /* indexing */
 

@@ -166,6 +166,19 @@ static tg_tensor *triangle(const char *fn, const tg_tensor *t, int64_t diagonal,
 tg_tensor *tg_tril(const tg_tensor *t, int64_t diagonal) { return triangle(__func__, t, diagonal, true, TG_OP_TRIL); }
 tg_tensor *tg_triu(const tg_tensor *t, int64_t diagonal) { return triangle(__func__, t, diagonal, false, TG_OP_TRIU); }
 
+/* tril_ and triu_: the out-of-place result written back (their derivative
+   reads nothing, so t's old value need not be kept). */
+static tg_tensor *triangle_(const char *fn, tg_tensor *t, int64_t diagonal, bool lower, tg_op op)
+{
+    TG_ARG_OF(fn, t);
+    if (tg__check_inplace(t)) return NULL;
+    tg_tensor *r = triangle(fn, t, diagonal, lower, op);
+    return r ? tg__commit_inplace(t, r) : NULL;
+}
+
+tg_tensor *tg_tril_(tg_tensor *t, int64_t diagonal) { return triangle_(__func__, t, diagonal, true, TG_OP_TRIL); }
+tg_tensor *tg_triu_(tg_tensor *t, int64_t diagonal) { return triangle_(__func__, t, diagonal, false, TG_OP_TRIU); }
+
 int tg__d_tril(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     return (gi[0] = tg_tril(g, ((const tri_params *)n->params)->diagonal)) ? 0 : -1;

@@ -456,6 +456,12 @@ static void inplace_view_tests(void)
     RESTRIDE("unsqueeze_", seq(TG_SHAPE(2, 3)), tg_mul_scalar(x, 1), tg_unsqueeze_(y, 1));
     RESTRIDE("unsqueeze_ -1", seq(TG_SHAPE(2, 3)), tg_transpose(tg_mul_scalar(x, 1), 0, 1), tg_unsqueeze_(y, -1));
     RESTRIDE("t_ then mul", seq(TG_SHAPE(2, 3)), tg_mul_scalar(x, 1), tg_mul(tg_t_(y), tg_t(x)));
+    RESTRIDE("tril_", seq(TG_SHAPE(3, 3)), tg_mul_scalar(x, 1), tg_tril_(y, 0));
+    RESTRIDE("triu_ 1 transposed", seq(TG_SHAPE(3, 4)), tg_t(tg_mul_scalar(x, 1)), tg_triu_(y, 1));
+    RESTRIDE("triu_ of a slice", seq(TG_SHAPE(3, 3)), tg_slice(tg_mul_scalar(x, 1), 0, 1, 3, 1), tg_triu_(y, 0));
+    RESTRIDE("tril_ plain", tg_ones(TG_SHAPE(2, 2), TG_F32), ints(TG_SHAPE(2, 3)), tg_tril_(y, 0));
+    RESTRIDE("tril_ error leaf", leaf(tg_ones(TG_SHAPE(2, 3), TG_F32)), x, tg_tril_(y, 0));
+    RESTRIDE("tril_ error 1-D", seq(TG_SHAPE(3)), tg_mul_scalar(x, 1), tg_tril_(y, 0));
     RESTRIDE("t_ plain", tg_ones(TG_SHAPE(2, 3), TG_F32), tg_arange(0, 6, 1, TG_F32), tg_t_(tg_view(y, TG_SHAPE(2, 3))));
     RESTRIDE("t_ ints", tg_ones(TG_SHAPE(2, 3), TG_F32), ints(TG_SHAPE(2, 3)), tg_t_(y));
     RESTRIDE("t_ error leaf", leaf(tg_ones(TG_SHAPE(2, 3), TG_F32)), x, tg_t_(y));

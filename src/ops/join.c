@@ -298,7 +298,8 @@ tg_tensor *tg_repeat(const tg_tensor *t, const int64_t *repeats, int n)
     for (int i = 0; i < n; i++) {
         src.shape[i] = i < lead ? 1 : t->shape[i - lead];
         src.strides[i] = i < lead ? 0 : t->strides[i - lead];
-        shape[i] = src.shape[i] * repeats[i];
+        if (__builtin_mul_overflow(src.shape[i], repeats[i], &shape[i]))   /* fits nothing: check_shape refuses it */
+            shape[i] = repeats[i] < 0 ? INT64_MIN : INT64_MAX;
     }
     for (int i = 0; i < n; i++)
         if (shape[i] < 0) {
@@ -327,7 +328,7 @@ tg_tensor *tg_repeat(const tg_tensor *t, const int64_t *repeats, int n)
         tg__copy_into(out, &src);
     }
     repeat_params p = {.n = n};
-    memcpy(p.repeats, repeats, (size_t)n * sizeof *repeats);
+    if (n) memcpy(p.repeats, repeats, (size_t)n * sizeof *repeats);
     return tg__record(out, (tg_record){.op = TG_OP_REPEAT, TG_PARAMS(p)}, &t, 1, NULL) ? NULL : out;
 }
 
@@ -365,6 +366,6 @@ tg_tensor *tg_tile(const tg_tensor *t, const int64_t *reps, int n)
     int64_t padded[TG_MAX_DIMS];
     int lead = t->ndim > n ? t->ndim - n : 0;
     for (int i = 0; i < lead; i++) padded[i] = 1;
-    memcpy(padded + lead, reps, (size_t)n * sizeof *reps);
+    if (n) memcpy(padded + lead, reps, (size_t)n * sizeof *reps);
     return tg_repeat(t, padded, lead + n);
 }

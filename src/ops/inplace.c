@@ -15,12 +15,35 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* PyTorch's refusal to write a view from split, chunk or unbind, or a view
+   of one (Note [Multi-output views] in join.c), named by the history it was
+   made with. */
+static int multi_output_error(const tg_tensor *t)
+{
+    const tg_node *fn = tg__grad_fn(t);
+    char what[160];
+    if (fn)
+        snprintf(what, sizeof what, "Output %d of %s is a view and is being modified inplace.", tg__multi_output(fn),
+                 tg__op_name(fn->op));
+    else
+        snprintf(what, sizeof what, "A view was created in no_grad mode and is being modified inplace with grad mode enabled.");
+    return tg__faili(TG_E_AUTOGRAD, "%s This view is the output of a function that returns multiple views. Such "
+                                    "functions do not allow the output views to be modified inplace. You should "
+                                    "replace the inplace operation by an out-of-place one.",
+                     what);
+}
+
 /* PyTorch's checks before writing into t (with other, may be NULL), in its
    order: autograd's (a view made in no-grad mode, a view of a leaf, a leaf),
    then the kernels' refusal of a tensor whose elements share memory (fill_
    and zero_ skip that one: PyTorch lets them write an expanded tensor). */
 static int check_inplace(const tg_tensor *t, const tg_tensor *other, bool overlap)
 {
+    /* before a stale history is regenerated: PyTorch names the one it was made with */
+    const tg_autograd *a = t->autograd;
+    if (a && a->view_multi_output && tg_is_grad_enabled() &&
+        (a->requires_grad || tg__requires_grad(a->view_base) || (other && tg__requires_grad(other))))
+        return multi_output_error(t);
     tg__view_grad_fn(t);   /* a view's history (and requires_grad) may be out of date */
     bool grad = tg_is_grad_enabled() && tg__requires_grad(t);
     const tg_tensor *base = tg__view_base(t);
@@ -28,19 +51,6 @@ static int check_inplace(const tg_tensor *t, const tg_tensor *other, bool overla
        in no-grad mode (which has no history). */
     bool view_grad = base && tg__requires_grad(base);
     bool rebased = tg_is_grad_enabled() && (grad || view_grad || (other && tg__requires_grad(other))) && base;
-    const tg_node *fn = tg__grad_fn(t);
-    if (rebased && t->autograd->view_multi_output) {   /* Note [Multi-output views] in join.c */
-        char what[160];
-        if (fn)
-            snprintf(what, sizeof what, "Output %d of %s is a view and is being modified inplace.", tg__multi_output(fn),
-                     tg__op_name(fn->op));
-        else
-            snprintf(what, sizeof what, "A view was created in no_grad mode and is being modified inplace with grad mode enabled.");
-        return tg__faili(TG_E_AUTOGRAD, "%s This view is the output of a function that returns multiple views. Such "
-                                        "functions do not allow the output views to be modified inplace. You should "
-                                        "replace the inplace operation by an out-of-place one.",
-                         what);
-    }
     if (rebased && t->autograd->view_no_grad)
         return tg__faili(TG_E_AUTOGRAD, "A view was created in no_grad mode and is being modified inplace with grad "
                                         "mode enabled. Given that this use case is ambiguous and error-prone, it "

@@ -314,6 +314,19 @@ static void split_tests(void)
     show("split in no_grad add_", tg_add_scalar_(ps[1], 1));
     show("after", y);
     tg_clear_error();
+    /* written in place after their base was */
+    tg_split(y, 4, 0, ps, 8);
+    tg_mul_scalar_(y, 2);
+    show("split after base mul_", tg_mul_scalar_(ps[1], 2));
+    tg_unbind(y, 0, ps, 8);
+    tg_add_scalar_(ps[0], 0);
+    tg_clear_error();
+    show("unbind after another piece", tg_add_scalar_(ps[0], 1));
+    tg_split(tg_ones(TG_SHAPE(4), TG_F32), 2, 0, ps, 8);
+    tg_tensor *c = tg_ones(TG_SHAPE(2), TG_F32);
+    tg_copy_(tg_slice(ps[0], 0, 0, 2, 1), c);
+    show("split of constant after write", tg_mul_(ps[1], tg_slice(x, 0, 0, 2, 1)));
+    tg_clear_error();
     tg_scope_end();
 }
 

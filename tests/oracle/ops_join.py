@@ -289,6 +289,17 @@ with torch.no_grad():
     print("split in no_grad add_ in no_grad: done")
 show_("split in no_grad add_", lambda: ps[1].add_(1))
 show("after", y)
+# written in place after their base was
+ps = y.split(4, 0)
+y.mul_(2)
+show_("split after base mul_", lambda: ps[1].mul_(2))
+ps = y.unbind(0)
+try_(lambda: ps[0].add_(0))
+show_("unbind after another piece", lambda: ps[0].add_(1))
+ps = torch.ones(4).split(2, 0)
+c = torch.ones(2)
+ps[0][0:2].copy_(c)
+show_("split of constant after write", lambda: ps[1].mul_(x[0:2]))
 
 # repeat, tile, flip, roll, tril and triu
 case("repeat", lambda: seq(2, 3), lambda x: x.repeat(2, 1, 2))

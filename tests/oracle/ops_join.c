@@ -53,12 +53,9 @@ static tg_tensor *ints(const int64_t *shape, int ndim)
 }
 static tg_tensor *t2(const tg_tensor *x) { return tg_transpose(x, 0, 1); }
 
-#define CASE(label, LEAF, EXPR) do {          \
-        tg_scope_begin();                     \
-        tg_tensor *x = (LEAF);                \
-        case_((label), (EXPR), x);            \
-        tg_scope_end();                       \
-    } while (0)
+/* CASE(label, leaf expression, expression of x), in a scope of its own */
+#define CASE(label, LEAF, EXPR) \
+    do { tg_scope_begin(); tg_tensor *x = (LEAF); case_((label), (EXPR), x); tg_scope_end(); } while (0)
 
 /* A case of several leaves joined: value, geometry, graph, gradients. */
 static void joined(const char *label, tg_tensor *out, tg_tensor *const *leaves, int n)

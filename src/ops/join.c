@@ -152,7 +152,8 @@ int tg__d_stack(tg_node *n, tg_tensor *g, tg_tensor **gi)
    may not be written in place (tg__multi_output, ops/inplace.c). */
 typedef struct piece_params {
     int64_t dim, start, length;   /* length -1: unbind's index start, dim dropped */
-    int output;
+    int64_t size;                 /* every piece's length but the last's */
+    int output, count;
 } piece_params;
 
 int tg__multi_output(const tg_node *n)
@@ -177,7 +178,7 @@ static int pieces(const char *fn, const tg_tensor *t, int64_t d, int64_t count, 
         memcpy(shape, t->shape, sizeof shape);
         memcpy(strides, t->strides, sizeof strides);
         int nd = t->ndim;
-        piece_params p = {d, i * (size < 0 ? 1 : size), size, (int)i};
+        piece_params p = {d, i * (size < 0 ? 1 : size), size, size, (int)i, (int)count};
         if (size < 0) {
             memmove(shape + d, shape + d + 1, (size_t)(nd - d - 1) * sizeof *shape);
             memmove(strides + d, strides + d + 1, (size_t)(nd - d - 1) * sizeof *strides);
@@ -247,18 +248,25 @@ int tg_unbind(const tg_tensor *t, int64_t dim, tg_tensor **out, int max_out)
     return pieces(__func__, t, d, t->shape[d], -1, TG_OP_UNBIND, out, max_out);
 }
 
-/* split and chunk: the piece's gradient between zeros, as a cat. */
+/* split and chunk: the pieces' gradients joined by a cat, this piece's g
+   and zeros for the others (of two sizes at most: the last may be shorter). */
 int tg__d_split(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     const piece_params *p = n->params;
     const tg_meta *in = &n->in_meta[0];
     int64_t shape[TG_MAX_DIMS];
     memcpy(shape, in->shape, sizeof shape);
-    shape[p->dim] = p->start;
-    tg_tensor *before = tg_zeros(shape, in->ndim, g->dtype);
-    shape[p->dim] = in->shape[p->dim] - p->start - p->length;
-    tg_tensor *after = tg_zeros(shape, in->ndim, g->dtype);
-    return (gi[0] = before && after ? tg_cat((const tg_tensor *[]){before, g, after}, 3, p->dim) : NULL) ? 0 : -1;
+    bool others = p->count > 1, last_other = p->output != p->count - 1;   /* made only when used: */
+    shape[p->dim] = p->size;                                              /* a lone piece's size may be huge */
+    tg_tensor *zero = others ? tg_zeros(shape, in->ndim, g->dtype) : NULL;
+    shape[p->dim] = in->shape[p->dim] - (p->count - 1) * p->size;
+    tg_tensor *last = last_other ? tg_zeros(shape, in->ndim, g->dtype) : NULL;
+    const tg_tensor **parts = (zero || !others) && (last || !last_other) ? tg__malloc((size_t)p->count * sizeof *parts) : NULL;
+    if (!parts) return -1;
+    for (int i = 0; i < p->count; i++) parts[i] = i == p->output ? g : i == p->count - 1 ? last : zero;
+    gi[0] = tg_cat(parts, p->count, p->dim);
+    free(parts);
+    return gi[0] ? 0 : -1;
 }
 
 /* unbind: the piece's gradient stacked among zeros. */
@@ -269,7 +277,7 @@ int tg__d_unbind(tg_node *n, tg_tensor *g, tg_tensor **gi)
     tg_tensor *zero = tg_expand(tg_zeros(NULL, 0, g->dtype), g->shape, g->ndim);
     const tg_tensor **parts = zero ? tg__malloc((size_t)count * sizeof *parts) : NULL;
     if (!parts) return -1;
-    for (int64_t i = 0; i < count; i++) parts[i] = i == p->start ? g : zero;
+    for (int64_t i = 0; i < count; i++) parts[i] = i == p->output ? g : zero;
     gi[0] = tg_stack(parts, (int)count, p->dim);
     free(parts);
     return gi[0] ? 0 : -1;

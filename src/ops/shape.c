@@ -419,6 +419,16 @@ static tg_tensor *squeeze(const char *fn, const tg_tensor *t, int64_t dim, bool 
 
 tg_tensor *tg_squeeze_dim(const tg_tensor *t, int64_t dim) { return squeeze(__func__, t, dim, false, TG_OP_SQUEEZE_DIM); }
 tg_tensor *tg_squeeze(const tg_tensor *t) { return squeeze(__func__, t, 0, true, TG_OP_SQUEEZE); }
+
+/* squeeze() and squeeze_(): PyTorch's unsqueeze_to, the gradient given back
+   each size-1 dim of the input (itself when there were none). */
+int tg__d_squeeze(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    const tg_meta *in = &n->in_meta[0];
+    for (int i = 0; i < in->ndim && g; i++)
+        if (in->shape[i] == 1) g = tg_unsqueeze(g, i);
+    return (gi[0] = g) ? 0 : -1;
+}
 /* matmul's squeeze_ of its own mm result: PyTorch changes that tensor in
    place, so the result is no view (in-place operations on it are fine) and
    its version counter has moved to 1. */
@@ -460,10 +470,16 @@ tg_tensor *tg_t_(tg_tensor *t)
     TG_ARG(t);
     if (tg__check_inplace(t)) return NULL;
     if (t->ndim > 2) return tg__fail(TG_E_SHAPE, "t_() expects a tensor with <= 2 dimensions, but self is %dD", t->ndim);
-    transpose_params p = {0, t->ndim == 2 ? 1 : 0};
     tg_tensor *v;
     TG_NO_GRAD { v = tg_t(t); }   /* the out-of-place view, without history */
-    return restride(t, v, (tg_record){.op = TG_OP_T_INPLACE, TG_PARAMS(p)});
+    return restride(t, v, (tg_record){.op = TG_OP_T_INPLACE});
+}
+
+/* t_: the gradient through t again. */
+int tg__d_t(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    (void)n;
+    return (gi[0] = tg_t(g)) ? 0 : -1;
 }
 
 tg_tensor *tg_transpose_(tg_tensor *t, int64_t d0, int64_t d1)
@@ -494,13 +510,23 @@ tg_tensor *tg_squeeze_dim_(tg_tensor *t, int64_t dim)
     return restride(t, v, (tg_record){.op = TG_OP_SQUEEZE_INPLACE});
 }
 
+typedef struct unsqueeze_params { int64_t dim; } unsqueeze_params;
+
 tg_tensor *tg_unsqueeze_(tg_tensor *t, int64_t dim)
 {
     TG_ARG(t);
     if (tg__check_inplace(t)) return NULL;
     tg_tensor *v;
     TG_NO_GRAD { v = tg_unsqueeze(t, dim); }
-    return restride(t, v, (tg_record){.op = TG_OP_UNSQUEEZE_INPLACE});
+    unsqueeze_params p;
+    if (!v || tg__wrap_dim(dim, t->ndim + 1, &p.dim)) return NULL;
+    return restride(t, v, (tg_record){.op = TG_OP_UNSQUEEZE_INPLACE, TG_PARAMS(p)});
+}
+
+/* unsqueeze_: the gradient with that dim squeezed again. */
+int tg__d_unsqueeze(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    return (gi[0] = tg_squeeze_dim(g, ((const unsqueeze_params *)n->params)->dim)) ? 0 : -1;
 }
 
 typedef struct select_params { int64_t dim, index; } select_params;

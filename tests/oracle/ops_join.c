@@ -492,6 +492,47 @@ static void inplace_view_tests(void)
     tg_scope_end();
 }
 
+/* The gradient of y = f(x) with create_graph, for a gy that requires grad:
+   its value and graph, which are those of the derivative's operations. */
+static void second(const char *label, tg_tensor *x, tg_tensor *y)
+{
+    tg_tensor *gy = leaf(tg_detach(weights(y))), *r = NULL;
+    tg_backward_opts opts = {.create_graph = true};
+    if (tg_autograd_grad(&y, 1, &x, 1, &gy, opts, &r)) printf("%s error: %s\n", label, tg_last_error());
+    show(label, r);
+    if (r) graph(label, r);
+    tg_clear_error();
+}
+
+#define SECOND(label, LEAF, EXPR) \
+    do { tg_scope_begin(); tg_tensor *x = (LEAF); second((label), x, (EXPR)); tg_scope_end(); } while (0)
+
+static tg_tensor *piece(tg_tensor *const *ps, int count, int i) { return count > i ? ps[i] : NULL; }
+
+static void second_order_tests(void)
+{
+    tg_tensor *ps[4];
+    SECOND("grad of cat", seq64(TG_SHAPE(2, 2)), tg_cat((const tg_tensor *[]){x, tg_mul_scalar(x, 2)}, 2, 1));
+    SECOND("grad of stack", seq64(TG_SHAPE(2, 2)), tg_stack((const tg_tensor *[]){x, tg_mul_scalar(x, 2)}, 2, 1));
+    SECOND("grad of split", seq64(TG_SHAPE(3, 2)), piece(ps, tg_split(x, 2, 0, ps, 4), 1));
+    SECOND("grad of unbind", seq64(TG_SHAPE(3, 2)), piece(ps, tg_unbind(x, 1, ps, 4), 0));
+    SECOND("grad of squeeze", seq64(TG_SHAPE(1, 2, 1)), tg_squeeze(x));
+    SECOND("grad of squeeze none", seq64(TG_SHAPE(2, 2)), tg_squeeze(x));
+    SECOND("grad of squeeze_", seq64(TG_SHAPE(2, 1)), tg_squeeze_(tg_mul_scalar(x, 1)));
+    SECOND("grad of unsqueeze_", seq64(TG_SHAPE(2, 2)), tg_unsqueeze_(tg_mul_scalar(x, 1), 1));
+    SECOND("grad of t_", seq64(TG_SHAPE(2, 3)), tg_t_(tg_mul_scalar(x, 1)));
+    SECOND("grad of narrow", seq64(TG_SHAPE(2, 3)), tg_narrow(x, 1, 1, 2));
+    SECOND("grad of flatten", seq64(TG_SHAPE(2, 3)), tg_flatten(x, 0, 1));
+    SECOND("grad of unflatten", seq64(TG_SHAPE(6)), tg_unflatten(x, 0, I64(2, 3), 2));
+    SECOND("grad of movedim", seq64(TG_SHAPE(2, 3)), tg_movedim(x, 0, 1));
+    SECOND("grad of repeat", seq64(TG_SHAPE(2)), tg_repeat(x, DIMS(2, 2)));
+    SECOND("grad of flip", seq64(TG_SHAPE(2, 3)), tg_flip(x, DIMS(1)));
+    SECOND("grad of roll", seq64(TG_SHAPE(2, 3)), tg_roll(x, I64(1), I64(1), 1));
+    SECOND("grad of tril", seq64(TG_SHAPE(2, 2)), tg_tril(x, 0));
+    SECOND("grad of diagonal", seq64(TG_SHAPE(2, 2)), tg_diagonal(x, 0, 0, 1));
+    SECOND("grad of diag_embed", seq64(TG_SHAPE(2)), tg_diag_embed(x, 0, -2, -1));
+}
+
 int main(void)
 {
     cat_tests();
@@ -502,5 +543,6 @@ int main(void)
     copy_tests();
     diagonal_tests();
     inplace_view_tests();
+    second_order_tests();
     return 0;
 }

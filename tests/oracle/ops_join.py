@@ -446,3 +446,34 @@ with torch.no_grad():
     r = x.t_()
 print("t_ leaf in no_grad same:", r is x)
 geometry("t_ leaf in no_grad", x)
+
+
+# The gradient of y = f(x) with create_graph, for a gy that requires grad.
+def second(label, make_leaf, f):
+    x = make_leaf()
+    y = f(x)
+    gy = weights(y).detach().requires_grad_()
+    r, = torch.autograd.grad(y, x, gy, create_graph=True)
+    show(label, r)
+    graph(label, r)
+
+
+second("grad of cat", lambda: seq64(2, 2), lambda x: torch.cat([x, x * 2], 1))
+second("grad of stack", lambda: seq64(2, 2), lambda x: torch.stack([x, x * 2], 1))
+second("grad of split", lambda: seq64(3, 2), lambda x: x.split(2, 0)[1])
+second("grad of unbind", lambda: seq64(3, 2), lambda x: x.unbind(1)[0])
+second("grad of squeeze", lambda: seq64(1, 2, 1), lambda x: x.squeeze())
+second("grad of squeeze none", lambda: seq64(2, 2), lambda x: x.squeeze())
+second("grad of squeeze_", lambda: seq64(2, 1), lambda x: (x * 1).squeeze_())
+second("grad of unsqueeze_", lambda: seq64(2, 2), lambda x: (x * 1).unsqueeze_(1))
+second("grad of t_", lambda: seq64(2, 3), lambda x: (x * 1).t_())
+second("grad of narrow", lambda: seq64(2, 3), lambda x: x.narrow(1, 1, 2))
+second("grad of flatten", lambda: seq64(2, 3), lambda x: x.flatten(0, 1))
+second("grad of unflatten", lambda: seq64(6), lambda x: x.unflatten(0, (2, 3)))
+second("grad of movedim", lambda: seq64(2, 3), lambda x: x.movedim(0, 1))
+second("grad of repeat", lambda: seq64(2), lambda x: x.repeat(2, 2))
+second("grad of flip", lambda: seq64(2, 3), lambda x: x.flip(1))
+second("grad of roll", lambda: seq64(2, 3), lambda x: x.roll(1, 1))
+second("grad of tril", lambda: seq64(2, 2), lambda x: x.tril(0))
+second("grad of diagonal", lambda: seq64(2, 2), lambda x: x.diagonal(0, 0, 1))
+second("grad of diag_embed", lambda: seq64(2), lambda x: torch.diag_embed(x, 0, -2, -1))

@@ -209,6 +209,101 @@ tg_tensor *tg_copy_(tg_tensor *dst, const tg_tensor *src);
 
 /* ----------------------------- elementwise functions and activations */
 
+/* More math functions: integers become float32, but floor, ceil, round
+   (half to even) and trunc keep them; square is pow(t, 2). */
+tg_tensor *tg_log1p(const tg_tensor *t);
+tg_tensor *tg_log2(const tg_tensor *t);
+tg_tensor *tg_log10(const tg_tensor *t);
+tg_tensor *tg_rsqrt(const tg_tensor *t);
+tg_tensor *tg_reciprocal(const tg_tensor *t);
+tg_tensor *tg_square(const tg_tensor *t);
+tg_tensor *tg_tan(const tg_tensor *t);
+tg_tensor *tg_asin(const tg_tensor *t);
+tg_tensor *tg_acos(const tg_tensor *t);
+tg_tensor *tg_atan(const tg_tensor *t);
+tg_tensor *tg_sinh(const tg_tensor *t);
+tg_tensor *tg_cosh(const tg_tensor *t);
+tg_tensor *tg_asinh(const tg_tensor *t);
+tg_tensor *tg_acosh(const tg_tensor *t);
+tg_tensor *tg_atanh(const tg_tensor *t);
+tg_tensor *tg_erf(const tg_tensor *t);
+tg_tensor *tg_erfc(const tg_tensor *t);
+tg_tensor *tg_erfinv(const tg_tensor *t);
+tg_tensor *tg_floor(const tg_tensor *t);
+tg_tensor *tg_ceil(const tg_tensor *t);
+tg_tensor *tg_round(const tg_tensor *t);
+tg_tensor *tg_trunc(const tg_tensor *t);
+tg_tensor *tg_frac(const tg_tensor *t);
+
+/* Activations, as torch.nn.functional's; gelu is the erf form, gelu_tanh
+   gelu(approximate='tanh'). Integer inputs are refused, but for hardtanh
+   and relu6, which keep them. */
+tg_tensor *tg_gelu(const tg_tensor *t);
+tg_tensor *tg_gelu_tanh(const tg_tensor *t);
+tg_tensor *tg_silu(const tg_tensor *t);
+tg_tensor *tg_mish(const tg_tensor *t);
+tg_tensor *tg_logsigmoid(const tg_tensor *t);
+tg_tensor *tg_hardsigmoid(const tg_tensor *t);
+tg_tensor *tg_hardswish(const tg_tensor *t);
+tg_tensor *tg_softplus(const tg_tensor *t, double beta, double threshold);   /* PyTorch's: 1, 20 */
+tg_tensor *tg_leaky_relu(const tg_tensor *t, double negative_slope);        /* 0.01 */
+tg_tensor *tg_elu(const tg_tensor *t, double alpha);                        /* 1 */
+tg_tensor *tg_selu(const tg_tensor *t);
+tg_tensor *tg_celu(const tg_tensor *t, double alpha);                       /* 1 */
+tg_tensor *tg_hardtanh(const tg_tensor *t, double min_val, double max_val); /* -1, 1 */
+tg_tensor *tg_relu6(const tg_tensor *t);
+
+/* In-place twins (PyTorch's checks and errors; an integer tensor cannot
+   take a float result). asinh_, acosh_ and atanh_ have no derivative, as
+   in PyTorch. */
+tg_tensor *tg_neg_(tg_tensor *t);
+tg_tensor *tg_exp_(tg_tensor *t);
+tg_tensor *tg_expm1_(tg_tensor *t);
+tg_tensor *tg_log_(tg_tensor *t);
+tg_tensor *tg_sqrt_(tg_tensor *t);
+tg_tensor *tg_abs_(tg_tensor *t);
+tg_tensor *tg_sin_(tg_tensor *t);
+tg_tensor *tg_cos_(tg_tensor *t);
+tg_tensor *tg_tanh_(tg_tensor *t);
+tg_tensor *tg_sigmoid_(tg_tensor *t);
+tg_tensor *tg_relu_(tg_tensor *t);
+tg_tensor *tg_sign_(tg_tensor *t);
+tg_tensor *tg_log1p_(tg_tensor *t);
+tg_tensor *tg_log2_(tg_tensor *t);
+tg_tensor *tg_log10_(tg_tensor *t);
+tg_tensor *tg_rsqrt_(tg_tensor *t);
+tg_tensor *tg_reciprocal_(tg_tensor *t);
+tg_tensor *tg_square_(tg_tensor *t);
+tg_tensor *tg_tan_(tg_tensor *t);
+tg_tensor *tg_asin_(tg_tensor *t);
+tg_tensor *tg_acos_(tg_tensor *t);
+tg_tensor *tg_atan_(tg_tensor *t);
+tg_tensor *tg_sinh_(tg_tensor *t);
+tg_tensor *tg_cosh_(tg_tensor *t);
+tg_tensor *tg_asinh_(tg_tensor *t);
+tg_tensor *tg_acosh_(tg_tensor *t);
+tg_tensor *tg_atanh_(tg_tensor *t);
+tg_tensor *tg_erf_(tg_tensor *t);
+tg_tensor *tg_erfc_(tg_tensor *t);
+tg_tensor *tg_erfinv_(tg_tensor *t);
+tg_tensor *tg_floor_(tg_tensor *t);
+tg_tensor *tg_ceil_(tg_tensor *t);
+tg_tensor *tg_round_(tg_tensor *t);
+tg_tensor *tg_trunc_(tg_tensor *t);
+tg_tensor *tg_frac_(tg_tensor *t);
+tg_tensor *tg_gelu_(tg_tensor *t);
+tg_tensor *tg_gelu_tanh_(tg_tensor *t);
+tg_tensor *tg_silu_(tg_tensor *t);
+tg_tensor *tg_mish_(tg_tensor *t);
+tg_tensor *tg_hardsigmoid_(tg_tensor *t);
+tg_tensor *tg_hardswish_(tg_tensor *t);
+tg_tensor *tg_leaky_relu_(tg_tensor *t, double negative_slope);
+tg_tensor *tg_elu_(tg_tensor *t, double alpha);
+tg_tensor *tg_selu_(tg_tensor *t);
+tg_tensor *tg_celu_(tg_tensor *t, double alpha);
+tg_tensor *tg_hardtanh_(tg_tensor *t, double min_val, double max_val);
+tg_tensor *tg_relu6_(tg_tensor *t);
+
 /* ------------------------------------- reductions, sorting and scans */
 
 /* ------------------------------------------------- shape and joining */
@@ -268,6 +363,78 @@ tg_tensor *tg_unsqueeze_(tg_tensor *t, int64_t dim);
 /* ---------------- pointwise binary operations, comparisons and clamp */
 
 /* ------------------------------- linear algebra, creation and random */
+
+/* Matrix products without matmul's broadcasting: (n, k) @ (k, m), batches
+   (b, n, k) @ (b, k, m), matrix @ vector, vector . vector, and the outer
+   product of two vectors. */
+tg_tensor *tg_mm(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_bmm(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_mv(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_dot(const tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_outer(const tg_tensor *a, const tg_tensor *b);
+/* beta * bias + alpha * (a @ b), bias broadcast to the product's shape
+   (beta 0 ignores bias); baddbmm likewise over batches. */
+tg_tensor *tg_addmm(const tg_tensor *bias, const tg_tensor *a, const tg_tensor *b, double beta, double alpha);
+tg_tensor *tg_baddbmm(const tg_tensor *bias, const tg_tensor *batch1, const tg_tensor *batch2, double beta,
+                      double alpha);
+
+/* Tensors of t's dtype and shape, laid out as t when t is dense (PyTorch's
+   preserve_format), never requiring grad. */
+tg_tensor *tg_zeros_like(const tg_tensor *t);
+tg_tensor *tg_ones_like(const tg_tensor *t);
+tg_tensor *tg_full_like(const tg_tensor *t, double value);
+tg_tensor *tg_empty_like(const tg_tensor *t);   /* its values are unspecified */
+/* The n x n identity. */
+tg_tensor *tg_eye(int64_t n, tg_dtype dtype);
+/* steps values from start to end, evenly spaced, with PyTorch's values;
+   logspace gives base raised to them. */
+tg_tensor *tg_linspace(double start, double end, int64_t steps, tg_dtype dtype);
+tg_tensor *tg_logspace(double start, double end, int64_t steps, double base, tg_dtype dtype);
+
+/* Random tensors. They never require grad (bernoulli's result has a
+   history when p requires grad, as PyTorch's, passing no gradient on).
+   rand_like and randn_like: t's dtype, shape and layout (floating dtypes).
+   randint: TG_I64 values in [low, high). randperm: a permutation of 0 ..
+   n-1 (TG_I64). bernoulli: 1 with probability p[i], in p's dtype.
+   multinomial: indices (TG_I64) of num_samples draws from each row of the
+   weights p (1-D or 2-D), each index at most once without replacement. */
+tg_tensor *tg_rand_like(const tg_tensor *t);
+tg_tensor *tg_randn_like(const tg_tensor *t);
+tg_tensor *tg_randint(int64_t low, int64_t high, const int64_t *shape, int ndim);
+tg_tensor *tg_randperm(int64_t n);
+tg_tensor *tg_bernoulli(const tg_tensor *p);
+tg_tensor *tg_multinomial(const tg_tensor *p, int64_t num_samples, bool replacement);
+/* In place: t's values drawn uniform on [a, b), or normal with mean and
+   std. As in PyTorch, a leaf that requires grad is refused in grad mode
+   (write it under TG_NO_GRAD). */
+tg_tensor *tg_uniform_(tg_tensor *t, double a, double b);
+tg_tensor *tg_normal_(tg_tensor *t, double mean, double std);
+
+/* Generators: independent, seedable streams. The functions above and
+   tg_rand / tg_randn draw from one process-wide generator (tg_manual_seed);
+   each _gen form draws from the generator given instead (NULL: that
+   process-wide one). A generator may be shared by threads (it has a lock);
+   free it after its last use. tg_generator_new returns NULL when out of
+   memory. */
+typedef struct tg_generator tg_generator;
+tg_generator *tg_generator_new(uint64_t seed);
+void tg_generator_free(tg_generator *gen);
+tg_tensor *tg_rand_gen(const int64_t *shape, int ndim, tg_dtype dtype, tg_generator *gen);
+tg_tensor *tg_randn_gen(const int64_t *shape, int ndim, tg_dtype dtype, tg_generator *gen);
+tg_tensor *tg_randint_gen(int64_t low, int64_t high, const int64_t *shape, int ndim, tg_generator *gen);
+tg_tensor *tg_randperm_gen(int64_t n, tg_generator *gen);
+tg_tensor *tg_bernoulli_gen(const tg_tensor *p, tg_generator *gen);
+tg_tensor *tg_multinomial_gen(const tg_tensor *p, int64_t num_samples, bool replacement, tg_generator *gen);
+tg_tensor *tg_uniform_gen_(tg_tensor *t, double a, double b, tg_generator *gen);
+tg_tensor *tg_normal_gen_(tg_tensor *t, double mean, double std, tg_generator *gen);
+
+/* Einstein summation over the n tensors ts, as torch.einsum: subscripts
+   [a-zA-Z] per operand separated by commas, "..." for broadcast dims, an
+   optional "->" and output (else the labels seen once, in order, after
+   the ellipsis dims); repeated subscripts take diagonals, missing ones
+   are summed. Contracted left to right through bmm, as PyTorch 1.13 does
+   without a path. */
+tg_tensor *tg_einsum(const char *equation, const tg_tensor *const *ts, int n);
 
 /* ------------------------------------------------------------- autograd */
 

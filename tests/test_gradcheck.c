@@ -299,6 +299,53 @@ FN(f_unused_input, tg_sin(x[0]))
 FN(f_identity, x[0])
 
 /* functions: elementwise functions and activations */
+/* acosh on (1.5, 3), inside its domain */
+FN(f_acosh, tg_acosh(tg_add_scalar(x[0], 1)))
+/* inputs in (0.1, 0.9): inside the domains of asin, acos, atanh and erfinv,
+   away from tan's poles */
+#define PR23T IN(2, S(2, 3), PROBABILITY, true)
+FN(f_softplus, tg_softplus(x[0], 1, 20))
+FN(f_softplus_beta, tg_softplus(x[0], 2, 20))
+FN(f_leaky_relu, tg_leaky_relu(x[0], 0.2))
+FN(f_elu, tg_elu(x[0], 0.5))
+FN(f_celu, tg_celu(x[0], 2))
+FN(f_hardtanh, tg_hardtanh(x[0], -2, 2))
+/* in-place twins: the result saved (exp_, leaky_relu_, elu_, celu_) or the
+   old value read (sin_, gelu_) */
+FN(f_exp_, tg_exp_(copy_of(x[0])))
+FN(f_sin_, tg_sin_(copy_of(x[0])))
+FN(f_gelu_, tg_gelu_(copy_of(x[0])))
+FN(f_leaky_relu_, tg_leaky_relu_(copy_of(x[0]), 0.2))
+FN(f_elu_, tg_elu_(copy_of(x[0]), 0.5))
+FN(f_selu_, tg_selu_(copy_of(x[0])))
+FN(f_celu_, tg_celu_(copy_of(x[0]), 2))
+FN(f_hardtanh_, tg_hardtanh_(copy_of(x[0]), -2, 2))
+/* asinh_, acosh_ and atanh_ have no derivative (PyTorch's error, compared
+   by the oracle): the node is made, the check runs on the copy before it. */
+static tg_tensor *f_no_derivative_(tg_tensor *const *x, int n, void *ctx)
+{
+    (void)n;
+    (void)ctx;
+    tg_tensor *c = copy_of(x[0]);
+    return tg_asinh_(tg_clone(c)) && tg_atanh_(tg_clone(c)) && tg_acosh_(tg_add_scalar(c, 1)) ? c : NULL;
+}
+/* hardsigmoid's derivative has no derivative (PyTorch's error, compared by
+   the oracle, as are its first derivatives): its nodes are made, with
+   create_graph, and the check runs on the copy of x. */
+static tg_tensor *f_hardsigmoid(tg_tensor *const *x, int n, void *ctx)
+{
+    (void)n;
+    (void)ctx;
+    tg_tensor *c = copy_of(x[0]);
+    bool made = false;
+    TG_ENABLE_GRAD {
+        tg_tensor *l = tg_requires_grad_(tg_detach(c), true), *g = NULL;
+        tg_tensor *y = tg_sum(tg_hardsigmoid(l));
+        tg_backward_opts create = {.retain_graph = true, .create_graph = true};
+        made = y && tg_autograd_grad(&y, 1, &l, 1, NULL, create, &g) == 0 && tg_requires_grad(g);
+    }
+    return made ? c : NULL;
+}
 
 /* functions: reductions, sorting and scans */
 
@@ -372,6 +419,28 @@ static tg_tensor *f_unbind(tg_tensor *const *x, int n, void *ctx)
 /* functions: pointwise binary operations, comparisons and clamp */
 
 /* functions: linear algebra, creation and random */
+FN(f_mm, tg_mm(x[0], x[1]))
+FN(f_bmm, tg_bmm(x[0], x[1]))
+FN(f_mv, tg_mv(x[0], x[1]))
+FN(f_dot, tg_dot(x[0], x[1]))
+FN(f_outer, tg_outer(x[0], x[1]))
+FN(f_addmm, tg_addmm(x[0], x[1], x[2], 1, 1))
+FN(f_addmm_scaled, tg_addmm(x[0], x[1], x[2], 0.5, -2))
+FN(f_addmm_beta0, tg_addmm(x[0], x[1], x[2], 0, 1))
+FN(f_baddbmm, tg_baddbmm(x[0], x[1], x[2], 1, 1))
+FN(f_baddbmm_scaled, tg_baddbmm(x[0], x[1], x[2], -1.5, 0.5))
+/* Random draws made deterministic (p = 0, from = to, std = 0): their
+   nodes pass no gradient. */
+FN(f_bernoulli, tg_add(x[0], tg_bernoulli(tg_mul_scalar(x[0], 0))))
+FN(f_uniform_, tg_mul(x[0], tg_uniform_(tg_mul_scalar(x[0], 1), 2, 2)))
+FN(f_normal_, tg_mul(x[0], tg_normal_(tg_mul_scalar(x[0], 1), -3, 0)))
+#define EINSUM(eq, ...) tg_einsum(eq, (const tg_tensor *[]){__VA_ARGS__}, (int)(sizeof((const tg_tensor *[]){__VA_ARGS__}) / sizeof(tg_tensor *)))
+FN(f_einsum_mm, EINSUM("ij,jk->ik", x[0], x[1]))
+FN(f_einsum_batched, EINSUM("...ij,...kj->...ik", x[0], x[1]))
+FN(f_einsum_three, EINSUM("ij,jk,k->i", x[0], x[1], x[2]))
+FN(f_einsum_diagonal, EINSUM("iji,j->ij", x[0], x[1]))
+FN(f_einsum_trace_square, EINSUM("ii,ij->j", x[0], x[0]))
+FN(f_einsum_sum, EINSUM("ijk->j", x[0]))
 
 /* ---------------------------------------------------------- the table */
 
@@ -571,6 +640,53 @@ static const gc_case CASES[] = {
     C2("unused input", f_unused_input, A23, A3),
     C1("identity", f_identity, A23T),
     /* elementwise functions and activations */
+    U(tg_log1p, P23T),
+    U(tg_log2, P23T),
+    U(tg_log10, P23T),
+    U(tg_rsqrt, P23T),
+    U(tg_reciprocal, P23T),
+    U(tg_square, A23T),
+    U(tg_tan, PR23T),
+    U(tg_asin, PR23T),
+    U(tg_acos, PR23T),
+    U(tg_atan, A23T),
+    U(tg_sinh, A23T),
+    U(tg_cosh, A23T),
+    U(tg_asinh, A23T),
+    C1("acosh", f_acosh, P23T),
+    U(tg_atanh, PR23T),
+    U(tg_erf, A23T),
+    U(tg_erfc, A23T),
+    U(tg_erfinv, PR23T),
+    U(tg_floor, A23T),
+    U(tg_ceil, A23T),
+    U(tg_round, A23T),
+    U(tg_trunc, A23T),
+    U(tg_frac, A23T),
+    U(tg_gelu, A23T),
+    U(tg_gelu_tanh, A23T),
+    U(tg_silu, A23T),
+    U(tg_mish, A23T),
+    U(tg_logsigmoid, A23T),
+    C1("hardsigmoid (first order by the oracle)", f_hardsigmoid, A23T),
+    U(tg_hardswish, A23T),
+    C1("softplus", f_softplus, A23T),
+    C1("softplus beta 2", f_softplus_beta, A23T),
+    C1("leaky_relu", f_leaky_relu, Z23T),
+    C1("elu", f_elu, Z23T),
+    U(tg_selu, Z23T),
+    C1("celu", f_celu, Z23T),
+    C1("hardtanh", f_hardtanh, A23T),
+    U(tg_relu6, Z23T),
+    C1("exp_", f_exp_, A23T),
+    C1("sin_", f_sin_, A23T),
+    C1("gelu_", f_gelu_, A23T),
+    C1("leaky_relu_", f_leaky_relu_, Z23T),
+    C1("elu_", f_elu_, Z23T),
+    C1("selu_", f_selu_, Z23T),
+    C1("celu_", f_celu_, Z23T),
+    C1("hardtanh_", f_hardtanh_, A23T),
+    C1("asinh_ acosh_ atanh_", f_no_derivative_, PR23T),
 
     /* reductions, sorting and scans */
 
@@ -611,6 +727,26 @@ static const gc_case CASES[] = {
     /* pointwise binary operations, comparisons and clamp */
 
     /* linear algebra, creation and random */
+    C2("mm", f_mm, IN(2, S(2, 4), ANY, true), IN(2, S(4, 3), ANY, false)),
+    C2("mm column-major right", f_mm, IN(2, S(2, 4), ANY, false), IN(2, S(4, 3), ANY, true)),
+    C2("bmm", f_bmm, IN(3, S(2, 3, 4), ANY, true), IN(3, S(2, 4, 2), ANY, false)),
+    C2("mv", f_mv, IN(2, S(3, 4), ANY, true), IN(1, S(4), ANY, false)),
+    C2("dot", f_dot, IN(1, S(4), ANY, false), IN(1, S(4), ANY, false)),
+    C2("outer", f_outer, A3, IN(1, S(4), ANY, false)),
+    {"addmm", f_addmm, 3, {A23, IN(2, S(2, 4), ANY, false), IN(2, S(4, 3), ANY, false)}, 0, 0, 0, NULL},
+    {"addmm scaled, transposed", f_addmm_scaled, 3, {A3, IN(2, S(2, 4), ANY, true), IN(2, S(4, 3), ANY, true)}, 0, 0, 0, NULL},
+    {"addmm beta 0", f_addmm_beta0, 3, {IN(2, S(2, 1), ANY, false), IN(2, S(2, 4), ANY, false), IN(2, S(4, 3), ANY, true)}, 0, 0, 0, NULL},
+    {"baddbmm", f_baddbmm, 3, {IN(3, S(2, 3, 2), ANY, false), IN(3, S(2, 3, 4), ANY, true), IN(3, S(2, 4, 2), ANY, false)}, 0, 0, 0, NULL},
+    C1("bernoulli", f_bernoulli, A23T),
+    C1("uniform_", f_uniform_, A23T),
+    C1("normal_", f_normal_, A23),
+    C2("einsum ij,jk->ik", f_einsum_mm, A23T, IN(2, S(3, 4), ANY, false)),
+    C2("einsum batched", f_einsum_batched, A234, IN(2, S(2, 4), ANY, true)),
+    {"einsum three operands", f_einsum_three, 3, {A23, IN(2, S(3, 4), ANY, true), IN(1, S(4), ANY, false)}, 0, 0, 0, NULL},
+    C2("einsum diagonal", f_einsum_diagonal, IN(3, S(2, 3, 2), ANY, false), A3),
+    C1("einsum trace times itself", f_einsum_trace_square, IN(2, S(3, 3), ANY, true)),
+    C1("einsum sum", f_einsum_sum, A234),
+    {"baddbmm scaled, broadcast", f_baddbmm_scaled, 3, {IN(1, S(2), ANY, false), IN(3, S(2, 3, 4), ANY, false), IN(3, S(2, 4, 2), ANY, true)}, 0, 0, 0, NULL},
 };
 
 /* ------------------------------------------------------------ running */

@@ -67,6 +67,15 @@ void tg__k_max_dim(tg_tensor *values, tg_tensor *indices, const tg_tensor *a, in
 void tg__k_bmm(tg_tensor *c, const tg_tensor *a, const tg_tensor *m);
 
 /* elementwise functions and activations */
+/* The inverse error function as PyTorch computes it (special.c), in a's
+   type. */
+float tg__erfinvf(float y);
+double tg__erfinv(double y);
+#define TG_ERFINV(a) _Generic((a), float: tg__erfinvf, default: tg__erfinv)(a)
+/* The constant c in the type of a; min(max(u, 0), 6) with NaN kept, as
+   PyTorch's std::min and std::max keep it. */
+#define TG_K(a, c) ((__typeof__(a))(c))
+#define TG_RELU6(u) ((u) < 0 ? 0 : 6 < (u) ? 6 : (u))
 
 /* reductions, sorting and scans */
 

@@ -1,9 +1,18 @@
-/* Creation: tensors filled with a value, from the caller's memory, ranges,
-   and copies back out to it. */
+/* Creation: tensors filled with a value (also shaped and laid out like
+   another), from the caller's memory, the identity, ranges (arange,
+   linspace, logspace with PyTorch's values), and copies back out. */
 #include "ops.h"
 
-#include <math.h>
 #include <string.h>
+#include <tgmath.h>
+
+/* Products and sums round one at a time, as PyTorch's kernels do where they
+   do not fuse them (Note [linspace's values]). */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
 
 tg_tensor *tg_empty(const int64_t *shape, int ndim, tg_dtype dtype)
 {
@@ -80,4 +89,126 @@ int tg_copy_to_f64(const tg_tensor *t, double *out)
     /* No coalescing across operands is needed: row-major order is kept. */
     tg__iter_run(&op, 1, t->shape, t->ndim, gather_loop, &c);
     return 0;
+}
+
+/* A new tensor of t's dtype and shape with PyTorch's preserve_format
+   layout: t's strides when t is dense, else the layout an elementwise
+   result of t would get. Its values are zeros. */
+tg_tensor *tg__empty_like(const char *fn, const tg_tensor *t)
+{
+    TG_ARG_OF(fn, t);
+    tg_strided s;
+    tg__strided_of(&s, t);
+    if (!tg__is_dense(t)) tg__result_strides(t->shape, t->ndim, &t, 1, s.strides);
+    return tg__zeros_strided(t->dtype, &s);
+}
+
+static tg_tensor *filled_like(const char *fn, const tg_tensor *t, double value)
+{
+    tg_tensor *out = tg__empty_like(fn, t);
+    if (out && value != 0) tg__k_fill(out, value);
+    return out;
+}
+
+tg_tensor *tg_empty_like(const tg_tensor *t) { return tg__empty_like(__func__, t); }
+tg_tensor *tg_zeros_like(const tg_tensor *t) { return filled_like(__func__, t, 0); }
+tg_tensor *tg_ones_like(const tg_tensor *t) { return filled_like(__func__, t, 1); }
+tg_tensor *tg_full_like(const tg_tensor *t, double value) { return filled_like(__func__, t, value); }
+
+tg_tensor *tg_eye(int64_t n, tg_dtype dtype)
+{
+    if (n < 0) return tg__fail(TG_E_INVALID, "n must be greater or equal to 0, got %lld", (long long)n);
+    tg_tensor *t = filled(__func__, TG_SHAPE(n, n), 0, dtype);
+    if (!t) return NULL;
+    size_t es = tg__dtype_size(dtype);
+    for (int64_t i = 0; i < n; i++) tg__store(tg__ptr(t) + (i * n + i) * (int64_t)es, dtype, 1);
+    return t;
+}
+
+/* A contiguous 1-D tensor of `steps` elements for linspace and logspace,
+   checked as PyTorch checks (name: its kernel's), holding `first` when
+   steps is 1; the caller fills longer ones. */
+static tg_tensor *range_of(const char *fn, const char *name, int64_t steps, double first, tg_dtype dtype)
+{
+    if (steps < 0) return tg__fail(TG_E_INVALID, "number of steps must be non-negative");
+    if (dtype == TG_BOOL) return tg__fail(TG_E_DTYPE, "\"%s\" not implemented for 'Bool'", name);
+    tg_tensor *t = tg__check_new(fn, dtype, TG_SHAPE(steps)) ? NULL : tg__new(dtype, TG_SHAPE(steps));
+    if (t && steps == 1) tg__k_fill(t, first);
+    return t;
+}
+
+/* Note [linspace's values]: PyTorch's CPU kernel (its AVX2 build) counts
+   from start up to the middle and from end down after it, each with a
+   fused multiply-add, and writes runs of VEC elements as one such value
+   plus k * step (unfused), two runs at a time, the tail one by one.
+   Floating dtypes compute in their own precision (S is T), integers with
+   a double step (S double, each run's first value truncated to T). With
+   several threads PyTorch splits ranges of over 32768 steps, each part
+   starting its runs afresh: this is its one-thread result. */
+#define LINSPACE_AT(S, i) ((i) < half ? fma(step, (S)(i), a) : fma(-step, (S)(steps - (i) - 1), b))
+#define LINSPACE(T, S, VEC)                                             \
+    do {                                                                \
+        T *out = (T *)tg__ptr(t);                                       \
+        S a = (S)(T)start, b = (S)(T)end, step = (b - a) / (S)(steps - 1); \
+        int64_t i = 0, half = steps / 2;                                \
+        for (; i + 2 * (VEC) <= steps; i += 2 * (VEC))                  \
+            for (int64_t j = i; j < i + 2 * (VEC); j += VEC) {          \
+                T base = (T)LINSPACE_AT(S, j);                          \
+                for (int k = 0; k < (VEC); k++) {                       \
+                    S lane = (S)k * step;                               \
+                    out[j + k] = (T)((S)base + lane);                   \
+                }                                                       \
+            }                                                           \
+        for (; i < steps; i++) out[i] = (T)LINSPACE_AT(S, i);              \
+    } while (0)
+
+/* Whether v converts to an integer dtype dt, else PyTorch's error. */
+static int check_integral(double v, tg_dtype dt)
+{
+    double lim = dt == TG_I32 ? 0x1p31 : 0x1p63;
+    if (v >= -lim && v < lim) return 0;
+    return tg__faili(TG_E_INVALID, "value cannot be converted to type %s without overflow",
+                     dt == TG_I32 ? "int" : "int64_t");
+}
+
+tg_tensor *tg_linspace(double start, double end, int64_t steps, tg_dtype dtype)
+{
+    bool integral = dtype == TG_I32 || dtype == TG_I64;
+    if (integral && steps > 0 && (check_integral(start, dtype) || check_integral(end, dtype))) return NULL;
+    tg_tensor *t = range_of(__func__, "linspace_cpu", steps, start, dtype);
+    if (!t || steps < 2) return t;
+    switch (dtype) {
+    case TG_F32: LINSPACE(float, float, 8); break;
+    case TG_F64: LINSPACE(double, double, 4); break;
+    case TG_I32: LINSPACE(int32_t, double, 8); break;
+    case TG_I64: LINSPACE(int64_t, double, 4); break;
+    default: return tg__fail(TG_E_DTYPE, "\"linspace_cpu\" not implemented for '%s'", tg__dtype_short(dtype));
+    }
+    return t;
+}
+
+/* PyTorch's logspace (not vectorised): base ** (start + step * i) up to
+   the middle and base ** (end - step * (steps - i - 1)) after it, in
+   double from start and end in the result's dtype (an integer result
+   takes the base as a float). */
+tg_tensor *tg_logspace(double start, double end, int64_t steps, double base, tg_dtype dtype)
+{
+    bool integral = dtype == TG_I32 || dtype == TG_I64;
+    if (integral && steps > 0 && (check_integral(start, dtype) || check_integral(end, dtype))) return NULL;
+    tg_tensor *t = range_of(__func__, "logspace_cpu", steps, pow(base, start), dtype);
+    if (!t || steps < 2) return t;
+    double a, b;
+    switch (dtype) {
+    case TG_F32: a = (float)start; b = (float)end; break;
+    case TG_I32: a = (int32_t)start; b = (int32_t)end; base = (float)base; break;
+    case TG_I64: a = (double)(int64_t)start; b = (double)(int64_t)end; base = (float)base; break;
+    default: a = start; b = end; break;
+    }
+    double step = (dtype == TG_F32 ? (double)((float)b - (float)a) : b - a) / (double)(steps - 1);
+    size_t es = tg__dtype_size(dtype);
+    for (int64_t i = 0, half = steps / 2; i < steps; i++) {
+        double e = i < half ? a + step * (double)i : b - step * (double)(steps - i - 1);
+        tg__store(tg__ptr(t) + i * (int64_t)es, dtype, pow(base, e));
+    }
+    return t;
 }

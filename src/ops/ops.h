@@ -45,10 +45,6 @@ tg_tensor *tg__where(const tg_tensor *cond, const tg_tensor *a, const tg_tensor 
 tg_tensor *tg__sum_to(const tg_tensor *g, const int64_t *shape, int ndim);
 
 /* Differentiable building blocks not in the public API. */
-tg_tensor *tg__mm(const tg_tensor *a, const tg_tensor *b);
-tg_tensor *tg__bmm(const tg_tensor *a, const tg_tensor *b);
-tg_tensor *tg__mv(const tg_tensor *a, const tg_tensor *v);
-tg_tensor *tg__dot(const tg_tensor *a, const tg_tensor *b);
 tg_tensor *tg__unsafe_view(const tg_tensor *t, const int64_t *shape, int ndim);
 /* matmul's squeeze_ of its own result (SqueezeBackward3). */
 tg_tensor *tg__squeeze_inplace(const tg_tensor *t, int64_t dim);
@@ -70,6 +66,28 @@ tg_tensor *tg__as_strided_backward(const tg_tensor *g, const tg_strided *base, c
 tg_tensor *tg__zeros_strided(tg_dtype dt, const tg_strided *s);
 
 /* elementwise functions and activations */
+/* A unary kernel's operation (ops/unary.c): checks x (errors name fn),
+   promotes integers the kernel has no body for, records op and saves in
+   slot 0 what its derivative reads. */
+typedef enum tg_unary_saves { TG_SAVES_NOTHING, TG_SAVES_INPUT, TG_SAVES_RESULT } tg_unary_saves;
+tg_tensor *tg__unary(const char *fn, tg_unary_kernel k, tg_op op, tg_unary_saves saves, const tg_tensor *x);
+/* A unary node's one gradient g (NULL when an operation failed): 0 or -1. */
+int tg__gradient(tg_tensor **grad_inputs, tg_tensor *g);
+/* 0, or -1 with PyTorch's error naming its kernel when x is bool, or an
+   integer and ints is false. */
+int tg__floating_only(const char *kernel, bool ints, const tg_tensor *x);
+/* tg__unary after that check. */
+tg_tensor *tg__unary_typed(const char *fn, const char *kernel, bool ints, tg_unary_kernel k, tg_op op,
+                           tg_unary_saves saves, const tg_tensor *x);
+/* Activations with parameters (ops/activation.c), for their in-place
+   forms: fn names the public function; is_result and the op of elu (ELU,
+   ELU_, CELU, CELU_) ask for the node that saves the result, as PyTorch's
+   in-place forms do. */
+tg_tensor *tg__leaky_relu(const char *fn, const tg_tensor *x, double slope, bool is_result);
+tg_tensor *tg__elu(const char *fn, const tg_tensor *x, double alpha, double scale, double input_scale, tg_op op);
+tg_tensor *tg__selu(const char *fn, const tg_tensor *x, tg_op op);
+tg_tensor *tg__celu(const char *fn, const tg_tensor *x, double alpha, tg_op op);
+tg_tensor *tg__hardtanh(const char *fn, const tg_tensor *x, double min_val, double max_val);
 
 /* reductions, sorting and scans */
 
@@ -97,5 +115,10 @@ tg_tensor *tg__commit_inplace(tg_tensor *t, const tg_tensor *result);
 /* pointwise binary operations, comparisons and clamp */
 
 /* linear algebra, creation and random */
+
+/* A new tensor of t's dtype and shape laid out as PyTorch's
+   empty_like(t) (preserve_format), holding zeros; fn names the public
+   function. */
+tg_tensor *tg__empty_like(const char *fn, const tg_tensor *t);
 
 #endif

@@ -359,6 +359,56 @@ tg_tensor *tg_topk(const tg_tensor *t, int64_t k, int64_t dim, bool largest, boo
 
 /* ------------------------------------------------- shape and joining */
 
+/* Views of t: flatten merges dims start_dim..end_dim (t itself when they
+   are one dim; a copy when they cannot be viewed, as reshape), unflatten
+   splits dim into sizes (one may be -1), squeeze drops every size-1 dim,
+   narrow takes length elements of dim from start. */
+tg_tensor *tg_flatten(const tg_tensor *t, int64_t start_dim, int64_t end_dim);
+tg_tensor *tg_unflatten(const tg_tensor *t, int64_t dim, const int64_t *sizes, int n);
+tg_tensor *tg_squeeze(const tg_tensor *t);
+tg_tensor *tg_narrow(const tg_tensor *t, int64_t dim, int64_t start, int64_t length);
+/* The n tensors joined along dim (cat) or along a new dim (stack), in
+   their promoted dtype. */
+tg_tensor *tg_cat(const tg_tensor *const *ts, int n, int64_t dim);
+tg_tensor *tg_stack(const tg_tensor *const *ts, int n, int64_t dim);
+/* Views of the pieces of t along dim, written to out; each returns the
+   count, or -1 with an error (writing nothing) when there are more than
+   max_out. split: pieces of split_size (the last smaller); chunk: `chunks`
+   pieces at most, of equal size but the last; unbind: each index of dim.
+   As in PyTorch, these views may not be modified in place. */
+int tg_split(const tg_tensor *t, int64_t split_size, int64_t dim, tg_tensor **out, int max_out);
+int tg_chunk(const tg_tensor *t, int chunks, int64_t dim, tg_tensor **out, int max_out);
+int tg_unbind(const tg_tensor *t, int64_t dim, tg_tensor **out, int max_out);
+/* Copies: repeat tiles t repeats[i] times along each dim (n >= its dims;
+   leading new dims first), tile is repeat with reps padded by leading ones,
+   flip reverses dims, roll shifts elements along dims[i] by shifts[i]
+   cyclically (dims NULL, n 1: t as one flat dim), tril/triu keep the
+   lower/upper triangle of the last two dims from the diagonal-th diagonal
+   and zero the rest. */
+tg_tensor *tg_repeat(const tg_tensor *t, const int64_t *repeats, int n);
+tg_tensor *tg_tile(const tg_tensor *t, const int64_t *reps, int n);
+tg_tensor *tg_flip(const tg_tensor *t, const int64_t *dims, int ndims);
+tg_tensor *tg_roll(const tg_tensor *t, const int64_t *shifts, const int64_t *dims, int n);
+tg_tensor *tg_tril(const tg_tensor *t, int64_t diagonal);
+tg_tensor *tg_triu(const tg_tensor *t, int64_t diagonal);
+tg_tensor *tg_tril_(tg_tensor *t, int64_t diagonal);
+tg_tensor *tg_triu_(tg_tensor *t, int64_t diagonal);
+/* movedim: a view with dim source moved to destination; diagonal: a view
+   of the offset-th diagonal of dims dim1 and dim2, appended as the last
+   dim; diag_embed: zeros with t's last dim on that diagonal of two new dims
+   (PyTorch's defaults: diagonal(t, 0, 0, 1), diag_embed(t, 0, -2, -1)). */
+tg_tensor *tg_movedim(const tg_tensor *t, int64_t source, int64_t destination);
+tg_tensor *tg_diagonal(const tg_tensor *t, int64_t offset, int64_t dim1, int64_t dim2);
+tg_tensor *tg_diag_embed(const tg_tensor *t, int64_t offset, int64_t dim1, int64_t dim2);
+/* In place: t itself takes the geometry of t(t), transpose, squeeze,
+   squeeze_dim or unsqueeze (its storage untouched, its version moved) and
+   is returned. */
+tg_tensor *tg_t_(tg_tensor *t);
+tg_tensor *tg_transpose_(tg_tensor *t, int64_t d0, int64_t d1);
+tg_tensor *tg_squeeze_(tg_tensor *t);
+tg_tensor *tg_squeeze_dim_(tg_tensor *t, int64_t dim);
+tg_tensor *tg_unsqueeze_(tg_tensor *t, int64_t dim);
+
 /* ---------------------------------------------------------- indexing */
 
 /* Along dim. Indices are TG_I64 (index_select and index_add take TG_I32

@@ -415,6 +415,69 @@ static tg_tensor *f_sort_grad(tg_tensor *const *x, int n, void *ctx)
 }
 
 /* functions: shape and joining */
+FN(f_cat, tg_cat((const tg_tensor *[]){x[0], tg_transpose(x[1], 0, 1), x[0]}, 3, 1))
+FN(f_cat_skip, tg_mul(tg_cat((const tg_tensor *[]){x[1], x[0], x[1], x[0]}, 4, 0), tg_cat((const tg_tensor *[]){x[0], x[0]}, 2, 0)))
+FN(f_stack, tg_stack((const tg_tensor *[]){x[0], x[1], x[0]}, 3, 1))
+FN(f_stack_product, tg_mul(tg_stack((const tg_tensor *[]){x[0], tg_sin(x[0])}, 2, -1), tg_stack((const tg_tensor *[]){x[0], x[0]}, 2, 2)))
+FN(f_flatten, tg_flatten(x[0], 1, -1))
+FN(f_unflatten, tg_unflatten(x[0], 1, (const int64_t[]){-1, 2}, 2))
+FN(f_squeeze, tg_mul(tg_squeeze(x[0]), tg_squeeze(x[0])))
+FN(f_narrow, tg_mul(tg_narrow(x[0], 1, 1, 2), tg_narrow(x[0], -1, 0, 2)))
+FN(f_repeat, tg_mul(tg_repeat(x[0], (const int64_t[]){2, 1, 3}, 3), tg_repeat(x[0], (const int64_t[]){2, 1, 3}, 3)))
+FN(f_tile, tg_tile(x[0], (const int64_t[]){2}, 1))
+FN(f_flip, tg_mul(tg_flip(x[0], (const int64_t[]){0, -1}, 2), x[0]))
+FN(f_roll, tg_mul(tg_roll(x[0], (const int64_t[]){1, -2}, (const int64_t[]){0, 1}, 2), x[0]))
+FN(f_roll_flat, tg_mul(tg_roll(x[0], (const int64_t[]){4}, NULL, 1), x[0]))
+FN(f_tril, tg_mul(tg_tril(x[0], 0), x[0]))
+FN(f_triu, tg_mul(tg_triu(x[0], -1), x[0]))
+FN(f_movedim, tg_movedim(x[0], 0, -1))
+FN(f_movedim_0dim, tg_mul(tg_movedim(x[0], 0, 0), x[0]))
+FN(f_diagonal, tg_mul(tg_diagonal(x[0], 1, 1, 0), tg_diagonal(x[0], -1, 0, 1)))
+FN(f_diag_embed, tg_mul(tg_diag_embed(x[0], 1, 0, 2), tg_diag_embed(x[0], 1, 0, 2)))
+/* in-place view operations on a non-leaf, then a product with x */
+FN(f_t_, tg_mul(tg_t_(copy_of(x[0])), tg_t(x[0])))
+FN(f_transpose_, tg_mul(tg_transpose_(copy_of(x[0]), 0, -1), tg_transpose(x[0], 0, -1)))
+FN(f_squeeze_, tg_mul(tg_squeeze_(copy_of(x[0])), tg_squeeze(x[0])))
+FN(f_squeeze_dim_, tg_mul(tg_squeeze_dim_(copy_of(x[0]), 1), tg_squeeze_dim(x[0], 1)))
+FN(f_unsqueeze_, tg_mul(tg_unsqueeze_(copy_of(x[0]), 0), x[0]))
+FN(f_tril_, tg_mul(tg_tril_(copy_of(x[0]), -1), x[0]))
+static tg_tensor *f_triu_view(tg_tensor *const *x, int n, void *ctx)
+{
+    (void)n; (void)ctx;
+    tg_tensor *y = copy_of(x[0]);
+    tg_triu_(tg_slice(y, 1, 1, 4, 1), 0);
+    return tg_mul(y, x[0]);
+}
+/* Several pieces used at once: their gradients sum into x. */
+static tg_tensor *f_split(tg_tensor *const *x, int n, void *ctx)
+{
+    (void)n; (void)ctx;
+    tg_tensor *p[3];
+    if (tg_split(x[0], 2, 1, p, 3) != 3) return NULL;
+    return tg_add(tg_mul(p[0], p[1]), tg_sum(tg_mul(p[2], p[2])));
+}
+static tg_tensor *f_chunk(tg_tensor *const *x, int n, void *ctx)
+{
+    (void)n; (void)ctx;
+    tg_tensor *p[2];
+    if (tg_chunk(x[0], 2, 0, p, 2) != 2) return NULL;
+    return tg_mul(p[0], tg_sin(p[1]));
+}
+/* an empty dim in chunks (SplitWithSizesBackward0) beside a used x */
+static tg_tensor *f_chunk_empty(tg_tensor *const *x, int n, void *ctx)
+{
+    (void)n; (void)ctx;
+    tg_tensor *p[2];
+    if (tg_chunk(tg_narrow(x[0], 1, 0, 0), 2, 1, p, 2) != 2) return NULL;
+    return tg_add(tg_sum(p[1]), tg_mul(x[0], x[0]));
+}
+static tg_tensor *f_unbind(tg_tensor *const *x, int n, void *ctx)
+{
+    (void)n; (void)ctx;
+    tg_tensor *p[3];
+    if (tg_unbind(x[0], -1, p, 3) != 3) return NULL;
+    return tg_add(tg_mul(p[0], p[2]), p[1]);
+}
 
 /* functions: indexing */
 #define IX(shape, ...) tg_from_i64((const int64_t[]){__VA_ARGS__}, shape)
@@ -803,6 +866,36 @@ static const gc_case CASES[] = {
     C1("gradient of sort", f_sort_grad, A23T),
 
     /* shape and joining */
+    C2("cat", f_cat, A23T, IN(2, S(2, 2), ANY, false)),
+    C2("cat with (0,) skipped", f_cat_skip, A3, IN(1, S(0), ANY, false)),
+    C2("stack", f_stack, A23T, A23),
+    C1("stack product", f_stack_product, A23T),
+    C1("flatten", f_flatten, IN(3, S(2, 3, 4), ANY, true)),
+    C1("unflatten", f_unflatten, IN(2, S(3, 4), ANY, true)),
+    C1("squeeze", f_squeeze, IN(3, S(1, 3, 1), ANY, false)),
+    C1("narrow", f_narrow, A23T),
+    C1("split", f_split, IN(2, S(2, 5), ANY, true)),
+    C1("chunk", f_chunk, IN(2, S(4, 3), ANY, true)),
+    C1("chunk of an empty dim", f_chunk_empty, A23),
+    C1("unbind", f_unbind, A23T),
+    C1("repeat", f_repeat, A23T),
+    C1("tile", f_tile, A23T),
+    C1("flip", f_flip, A23T),
+    C1("roll", f_roll, A23T),
+    C1("roll flat", f_roll_flat, A23T),
+    C1("tril", f_tril, IN(2, S(3, 4), ANY, true)),
+    C1("triu", f_triu, IN(3, S(2, 3, 4), ANY, false)),
+    C1("movedim", f_movedim, A234),
+    C1("movedim 0-dim", f_movedim_0dim, IN(0, S(0), ANY, false)),
+    C1("diagonal", f_diagonal, IN(2, S(3, 3), ANY, true)),
+    C1("diag_embed", f_diag_embed, A23T),
+    C1("t_", f_t_, A23T),
+    C1("transpose_", f_transpose_, A234),
+    C1("squeeze_", f_squeeze_, IN(3, S(2, 1, 3), ANY, false)),
+    C1("squeeze_dim_", f_squeeze_dim_, IN(3, S(2, 1, 3), ANY, false)),
+    C1("unsqueeze_", f_unsqueeze_, A23T),
+    C1("tril_", f_tril_, IN(2, S(3, 4), ANY, true)),
+    C1("triu_ on a view", f_triu_view, IN(2, S(3, 4), ANY, false)),
 
     /* indexing */
     C1("index_select", f_index_select, A23T),

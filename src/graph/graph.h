@@ -35,6 +35,9 @@ struct tg_autograd {
        view that was), which PyTorch forbids writing with grad on. */
     atomic_uint_least64_t view_version;
     bool view_no_grad;
+    /* A view from split, chunk or unbind in grad mode, or a view of one
+       (ops/join.c: PyTorch's CreationMeta::MULTI_OUTPUT_NODE). */
+    bool view_multi_output;
 };
 
 /* t's autograd data, made on first use; NULL (with an error) only when

@@ -25,6 +25,7 @@ int tg__set_view_of(tg_tensor *v, const tg_tensor *t)
     atomic_init(&a->view_version, atomic_load(&t->version->value));
     /* as PyTorch propagates it */
     a->view_no_grad = !tg_is_grad_enabled() || (tg__view_base(t) && t->autograd->view_no_grad);
+    a->view_multi_output = tg_is_grad_enabled() && tg__view_base(t) && t->autograd->view_multi_output;
     return 0;
 }
 

@@ -405,7 +405,7 @@ int tg__d_index_add(tg_node *n, tg_tensor *g, tg_tensor **gi)
    unlike elementwise operations, they may not read t itself either. */
 static int check_write(tg_tensor *t, const tg_tensor *src)
 {
-    if (check_inplace(t, src, true) || (src && check_overlap(t, src))) return -1;
+    if (tg__check_inplace(t, src, true) || (src && tg__check_overlap(t, src))) return -1;
     bool same = src && t->storage == src->storage && tg_numel(t) != 0 && tg__ptr(t) == tg__ptr(src) &&
                 tg__is_dense(t) && tg__is_dense(src);
     if (!same) return 0;
@@ -414,8 +414,8 @@ static int check_write(tg_tensor *t, const tg_tensor *src)
                                    "the operation.");
 }
 
-/* Writes r, the out-of-place result, into t (ops/inplace.c's commit). */
-static tg_tensor *write_back(tg_tensor *t, const tg_tensor *r) { return r ? commit(t, r) : NULL; }
+/* Writes r, the out-of-place result, into t (tg__commit). */
+static tg_tensor *write_back(tg_tensor *t, const tg_tensor *r) { return r ? tg__commit(t, r) : NULL; }
 
 tg_tensor *tg_scatter_(tg_tensor *t, int64_t dim, const tg_tensor *index, const tg_tensor *src)
 {

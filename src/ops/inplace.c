@@ -12,23 +12,47 @@
 #include "ops.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* PyTorch's refusal to write a view from split, chunk or unbind, or a view
+   of one (Note [Multi-output views] in join.c), named by the history it was
+   made with. */
+static int multi_output_error(const tg_tensor *t)
+{
+    const tg_node *fn = tg__grad_fn(t);
+    char what[160];
+    if (fn)
+        snprintf(what, sizeof what, "Output %d of %s is a view and is being modified inplace.", tg__multi_output(fn),
+                 tg__op_name(fn->op));
+    else
+        snprintf(what, sizeof what, "A view was created in no_grad mode and is being modified inplace with grad mode enabled.");
+    return tg__faili(TG_E_AUTOGRAD, "%s This view is the output of a function that returns multiple views. Such "
+                                    "functions do not allow the output views to be modified inplace. You should "
+                                    "replace the inplace operation by an out-of-place one.",
+                     what);
+}
 
 /* PyTorch's checks before writing into t (with other, may be NULL), in its
    order: autograd's (a view made in no-grad mode, a view of a leaf, a leaf),
    then the kernels' refusal of a tensor whose elements share memory (fill_
    and zero_ skip that one: PyTorch lets them write an expanded tensor). */
-int check_inplace(const tg_tensor *t, const tg_tensor *other, bool overlap)
+int tg__check_inplace(const tg_tensor *t, const tg_tensor *other, bool overlap)
 {
+    /* before a stale history is regenerated: PyTorch names the one it was made with */
+    const tg_autograd *a = t->autograd;
+    if (a && a->view_multi_output && tg_is_grad_enabled() &&
+        (a->requires_grad || tg__requires_grad(a->view_base) || (other && tg__requires_grad(other))))
+        return multi_output_error(t);
     tg__view_grad_fn(t);   /* a view's history (and requires_grad) may be out of date */
     bool grad = tg_is_grad_enabled() && tg__requires_grad(t);
     const tg_tensor *base = tg__view_base(t);
     /* For PyTorch a view requires grad whenever its base does, even one made
        in no-grad mode (which has no history). */
     bool view_grad = base && tg__requires_grad(base);
-    if (tg_is_grad_enabled() && (grad || view_grad || (other && tg__requires_grad(other))) && base &&
-        t->autograd->view_no_grad)
+    bool rebased = tg_is_grad_enabled() && (grad || view_grad || (other && tg__requires_grad(other))) && base;
+    if (rebased && t->autograd->view_no_grad)
         return tg__faili(TG_E_AUTOGRAD, "A view was created in no_grad mode and is being modified inplace with grad "
                                         "mode enabled. Given that this use case is ambiguous and error-prone, it "
                                         "is forbidden. You can clarify your code by moving both the view and the "
@@ -53,7 +77,7 @@ int check_inplace(const tg_tensor *t, const tg_tensor *other, bool overlap)
    lie apart from it, not partly over it (t.add_(t.t()) would read values
    it has already written). Layouts too hard to tell (not dense) pass, as in
    PyTorch. */
-int check_overlap(const tg_tensor *t, const tg_tensor *other)
+int tg__check_overlap(const tg_tensor *t, const tg_tensor *other)
 {
     if (t == other || t->storage != other->storage || tg_numel(t) == 0 || tg_numel(other) == 0 ||
         !tg__is_dense(t) || !tg__is_dense(other))
@@ -135,7 +159,7 @@ static int rebase_view(tg_tensor *t, tg_node *n)
 }
 
 /* Writes result into t and takes over its history; returns t. */
-tg_tensor *commit(tg_tensor *t, const tg_tensor *result)
+tg_tensor *tg__commit(tg_tensor *t, const tg_tensor *result)
 {
     if (check_fits(t, result->shape, result->ndim)) return NULL;
     if (!tg__can_cast(result->dtype, t->dtype))
@@ -187,7 +211,7 @@ static tg_tensor *inplace_binary(const char *fn, tg_tensor *t, const tg_tensor *
 {
     TG_ARG_OF(fn, t);
     TG_ARG_OF(fn, other);
-    if (check_inplace(t, other, true) || check_overlap(t, other)) return NULL;
+    if (tg__check_inplace(t, other, true) || tg__check_overlap(t, other)) return NULL;
     int64_t shape[TG_MAX_DIMS];
     int nd;
     if (tg__broadcast_shapes(t->shape, t->ndim, other->shape, other->ndim, shape, &nd)) return NULL;
@@ -202,13 +226,13 @@ static tg_tensor *inplace_binary(const char *fn, tg_tensor *t, const tg_tensor *
        own grad_fn in a reference cycle. */
     const tg_tensor *self = d->reads_self && recorded ? stand_in(t) : t;
     tg_tensor *r = self ? d->tensor_op(self, other) : NULL;
-    return r ? commit(t, r) : NULL;
+    return r ? tg__commit(t, r) : NULL;
 }
 
 static tg_tensor *inplace_scalar(const char *fn, tg_tensor *t, double s, const inplace_def *d)
 {
     TG_ARG_OF(fn, t);
-    if (check_inplace(t, NULL, true)) return NULL;
+    if (tg__check_inplace(t, NULL, true)) return NULL;
     bool recorded = tg_is_grad_enabled() && tg__requires_grad(t);
     tg_dtype rt = tg__result_type_scalar(t, s);
     if (d->own_scalar_check && !tg__can_cast(rt, t->dtype))
@@ -223,7 +247,7 @@ static tg_tensor *inplace_scalar(const char *fn, tg_tensor *t, double s, const i
     }
     const tg_tensor *self = d->reads_self && recorded ? stand_in(t) : t;
     tg_tensor *r = self ? d->scalar_op(self, s) : NULL;
-    return r ? commit(t, r) : NULL;
+    return r ? tg__commit(t, r) : NULL;
 }
 
 static const inplace_def ADD_ = {tg_add, tg_add_scalar, TG_BIN_ADD, .reads_self = false};
@@ -253,7 +277,7 @@ tg_tensor *tg_rsub_scalar_(tg_tensor *t, double s) { return inplace_scalar(__fun
 static tg_tensor *overwrite(const char *fn, tg_tensor *t, const tg_tensor *src, double value, tg_op op)
 {
     TG_ARG_OF(fn, t);
-    if (check_inplace(t, src, src != NULL) || (src && check_overlap(t, src))) return NULL;
+    if (tg__check_inplace(t, src, src != NULL) || (src && tg__check_overlap(t, src))) return NULL;
     if (src) {
         int64_t shape[TG_MAX_DIMS];
         int nd;
@@ -338,7 +362,7 @@ int tg__d_copy_slices(tg_node *n, tg_tensor *g, tg_tensor **gi)
 static const tg_tensor *unary_self(const char *fn, tg_tensor *t, bool reads_self)
 {
     TG_ARG_OF(fn, t);
-    if (check_inplace(t, NULL, true)) return NULL;
+    if (tg__check_inplace(t, NULL, true)) return NULL;
     return reads_self && tg_is_grad_enabled() && tg__requires_grad(t) ? stand_in(t) : t;
 }
 
@@ -349,7 +373,7 @@ static const tg_tensor *unary_self(const char *fn, tg_tensor *t, bool reads_self
     {                                                             \
         const tg_tensor *s = unary_self(__func__, t, reads_self); \
         tg_tensor *r = s ? (call) : NULL;                         \
-        return r ? commit(t, r) : NULL;                           \
+        return r ? tg__commit(t, r) : NULL;                       \
     }
 #define TWIN_SELF(call) UNARY_TWIN(true, call)
 #define TWIN_RESULT(call) UNARY_TWIN(false, call)
@@ -414,7 +438,7 @@ static tg_tensor *no_derivative(const char *fn, tg_tensor *t, tg_tensor *(*f)(co
     tg_tensor *r = NULL;
     TG_NO_GRAD { r = f(t); }
     if (!r || tg__record(r, (tg_record){.op = op}, (const tg_tensor *[]){t}, 1, NULL)) return NULL;
-    return commit(t, r);
+    return tg__commit(t, r);
 }
 
 tg_tensor *tg_asinh_(tg_tensor *t) { return no_derivative(__func__, t, tg_asinh, TG_OP_ASINH_); }
@@ -450,13 +474,13 @@ static tg_tensor *inplace_apply(const char *fn, tg_tensor *t, const tg_tensor *c
         TG_ARG_OF(fn, others[i]);
         if (!grad_other || tg__requires_grad(others[i])) grad_other = others[i];
     }
-    if (check_inplace(t, grad_other, overlap)) return NULL;
+    if (tg__check_inplace(t, grad_other, overlap)) return NULL;
     for (int i = 0; i < n_others; i++)
-        if (check_overlap(t, others[i])) return NULL;
+        if (tg__check_overlap(t, others[i])) return NULL;
     bool recorded = tg_is_grad_enabled() && (tg__requires_grad(t) || (grad_other && tg__requires_grad(grad_other)));
     const tg_tensor *self = reads_self && recorded ? stand_in(t) : t;
     tg_tensor *r = self ? f(self, args) : NULL;
-    return r ? commit(t, r) : NULL;
+    return r ? tg__commit(t, r) : NULL;
 }
 
 static tg_tensor *clamp_of(const tg_tensor *self, const void *bounds)
@@ -471,7 +495,7 @@ static tg_tensor *clamp_max_of(const tg_tensor *self, const void *max) { return 
 static tg_tensor *clamp_inplace(const char *fn, tg_tensor *t, self_fn f, const double *min, const double *max)
 {
     TG_ARG_OF(fn, t);
-    if (check_inplace(t, NULL, true)) return NULL;
+    if (tg__check_inplace(t, NULL, true)) return NULL;
     tg_dtype dt = tg__clamp_dtype(t, min, max);
     if (!tg__can_cast(dt, t->dtype))
         return tg__fail(TG_E_DTYPE, "result type %s can't be cast to the desired output type %s", tg__dtype_short(dt),
@@ -621,17 +645,17 @@ tg_tensor *tg_ge_scalar_(tg_tensor *t, double s)
 
 /* logical_and_ and its kin are not differentiable: PyTorch writes t (0 or
    1 in its dtype) whatever its history, and t keeps that history. Only the
-   kernels' refusal of an expanded t applies, which check_inplace makes
+   kernels' refusal of an expanded t applies, which tg__check_inplace makes
    alone with grad mode off. */
 static tg_tensor *logical_inplace(const char *fn, tg_tensor *t, const tg_tensor *other, binary_fn f)
 {
     TG_ARG_OF(fn, t);
     TG_ARG_OF(fn, other);
     bool grad_mode = tg_set_grad_enabled(false);
-    int rc = check_inplace(t, other, true) || check_overlap(t, other);
+    int rc = tg__check_inplace(t, other, true) || tg__check_overlap(t, other);
     tg_set_grad_enabled(grad_mode);
     tg_tensor *r = rc ? NULL : f(t, other);
-    return r ? commit(t, r) : NULL;
+    return r ? tg__commit(t, r) : NULL;
 }
 
 static tg_tensor *logical_not_of(const tg_tensor *t, const tg_tensor *unused)

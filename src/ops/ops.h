@@ -41,6 +41,17 @@ tg_tensor *tg__compare(tg_binary_kernel k, const tg_tensor *a, const tg_tensor *
 tg_tensor *tg__compare_scalar(tg_binary_kernel k, const tg_tensor *a, double s);
 tg_tensor *tg__where(const tg_tensor *cond, const tg_tensor *a, const tg_tensor *b);
 
+/* In-place operations (ops/inplace.c). PyTorch's checks before a write into
+   t (other: the operand read, may be NULL; overlap: refuse a t whose
+   elements share memory); 0, or -1 with PyTorch's error. */
+int tg__check_inplace(const tg_tensor *t, const tg_tensor *other, bool overlap);
+/* Whether other lies partly over t (t itself passes); 0, or -1 with PyTorch's error. */
+int tg__check_overlap(const tg_tensor *t, const tg_tensor *other);
+/* Writes result, an out-of-place operation's result on t, into t, which
+   takes over its history (rebased as PyTorch's when t is a view); t, or
+   NULL with an error. */
+tg_tensor *tg__commit(tg_tensor *t, const tg_tensor *result);
+
 /* Reduce g to shape by summing broadcast dims (differentiable). */
 tg_tensor *tg__sum_to(const tg_tensor *g, const int64_t *shape, int ndim);
 
@@ -99,15 +110,18 @@ tg_tensor *tg__pairs(const tg_tensor *x, int64_t dim, tg_binary_kernel cmp, tg_t
 tg_tensor *tg__reversed_cumsum(const tg_tensor *g, int64_t dim);
 
 /* shape and joining */
+/* A view of t with this geometry, recorded as `what`. */
+tg_tensor *tg__view_of(const tg_tensor *t, tg_record what, const int64_t *shape, const int64_t *strides, int ndim,
+                       int64_t offset);
+/* Which output of PyTorch's node the view with history n is (Note
+   [Multi-output views] in join.c); 0 for a node of one output. */
+int tg__multi_output(const tg_node *n);
+/* The geometry of t's part [at, at + len) along dim d, or of its index at
+   along d (the dim dropped) when len is -1: a struct over t's storage for
+   kernels to read or write, holding no references. */
+tg_tensor tg__part(const tg_tensor *t, int d, int64_t at, int64_t len);
 
 /* indexing */
-/* ops/inplace.c's checks before an in-place write into t (other: the
-   operand read, may be NULL), and its write of an out-of-place result into
-   t that takes over the result's history. */
-int check_inplace(const tg_tensor *t, const tg_tensor *other, bool overlap);
-/* Whether other lies partly over t (t itself passes); 0, or -1 with PyTorch's error. */
-int check_overlap(const tg_tensor *t, const tg_tensor *other);
-tg_tensor *commit(tg_tensor *t, const tg_tensor *result);
 /* self.scatter(dim, index, value) (ScatterBackward1). */
 tg_tensor *tg__scatter_value(const tg_tensor *t, int64_t dim, const tg_tensor *index, double value);
 /* t.masked_scatter(mask, source) (MaskedScatterBackward0), mask broadcast

@@ -239,7 +239,7 @@ tg_tensor *tg_transpose(const tg_tensor *t, int64_t d0, int64_t d1)
     return tg__view_of(t, (tg_record){.op = TG_OP_TRANSPOSE, TG_PARAMS(p)}, shape, strides, t->ndim, t->offset);
 }
 
-/* transpose and t: the gradient transposed back. */
+/* The gradient transposed back. */
 int tg__d_transpose(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     const transpose_params *p = n->params;
@@ -258,8 +258,7 @@ tg_tensor *tg_t(const tg_tensor *t)
         shape[i] = t->shape[t->ndim - 1 - i];
         strides[i] = t->strides[t->ndim - 1 - i];
     }
-    transpose_params p = {0, t->ndim == 2 ? 1 : 0};
-    return tg__view_of(t, (tg_record){.op = TG_OP_T, TG_PARAMS(p)}, shape, strides, t->ndim, t->offset);
+    return tg__view_of(t, (tg_record){.op = TG_OP_T}, shape, strides, t->ndim, t->offset);
 }
 
 typedef struct permute_params {
@@ -475,7 +474,7 @@ tg_tensor *tg_t_(tg_tensor *t)
     return restride(t, v, (tg_record){.op = TG_OP_T_INPLACE});
 }
 
-/* t_: the gradient through t again. */
+/* t and t_: the gradient through t again (TBackward0 under create_graph). */
 int tg__d_t(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     (void)n;

@@ -263,6 +263,17 @@ static void other_tests(void)
     } else {
         printf("grad of grad error: %s\n", tg_last_error());
     }
+
+    /* t's derivative is t again (TBackward0), under create_graph too. */
+    x = leaf(tg_from_f32(F32(1.0, 2.0, 3.0, 4.0, 5.0, 6.0), TG_SHAPE(2, 3)));
+    tg_tensor *w = leaf(tg_from_f32(F32(0.5, -1.0, 2.0, 0.25, 1.5, -0.5), TG_SHAPE(3, 2)));
+    tg_tensor *tw = tg_sum(tg_mul(tg_t(x), w));
+    if (tg_autograd_grad(&tw, 1, &x, 1, NULL, CREATE, &gx) == 0) {
+        show("grad through t", gx);
+        graph("grad through t", gx);
+    } else {
+        printf("grad through t error: %s\n", tg_last_error());
+    }
     tg_scope_end();
 }
 

@@ -139,3 +139,10 @@ x = leaf([0.25, 4.0])
 (gx,) = torch.autograd.grad((x ** 2).sum(), [x], create_graph=True)
 (gx * x).sum().backward()
 show("grad of grad into .grad", x.grad)
+
+# t's derivative is t again (TBackward0), under create_graph too.
+x = leaf([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+w = leaf([[0.5, -1.0], [2.0, 0.25], [1.5, -0.5]])
+(gx,) = torch.autograd.grad((x.t() * w).sum(), [x], create_graph=True)
+show("grad through t", gx)
+graph("grad through t", gx)

@@ -8,7 +8,12 @@
    old history (what PyTorch does with original_self = self.clone()).
 
    An operation on a view moves the recorded node into a CopySlices history
-   of the view's base (Note [Views written in place] in graph/view.c). */
+   of the view's base (Note [Views written in place] in graph/view.c).
+
+   Here: the machinery every in-place operation shares (declared in
+   ops/ops.h), the arithmetic forms, zero_, fill_, copy_ and CopySlices'
+   derivative; the twins of other operations are in ops/inplace_unary.c and
+   ops/inplace_pointwise.c. */
 #include "ops.h"
 
 #include <math.h>
@@ -93,8 +98,7 @@ int tg__check_overlap(const tg_tensor *t, const tg_tensor *other)
                                    "the operation.");
 }
 
-/* A copy of t's current value that stands for t in the graph. */
-static tg_tensor *stand_in(const tg_tensor *t)
+tg_tensor *tg__stand_in(const tg_tensor *t)
 {
     tg_tensor *c = tg__cast(t, t->dtype);
     if (!c) return NULL;
@@ -178,21 +182,6 @@ tg_tensor *tg__commit(tg_tensor *t, const tg_tensor *result)
     return t;
 }
 
-typedef tg_tensor *(*binary_fn)(const tg_tensor *, const tg_tensor *);
-typedef tg_tensor *(*scalar_fn)(const tg_tensor *, double);
-
-/* An in-place operation: its out-of-place twin (which records it), the
-   kernel for the direct path, whether its derivative reads self, and
-   whether it refuses a scalar that promotes self with words of its own
-   (pow_'s). */
-typedef struct inplace_def {
-    binary_fn tensor_op;
-    scalar_fn scalar_op;
-    tg_binary_kernel kernel;
-    bool reads_self;
-    bool own_scalar_check;
-} inplace_def;
-
 /* Writes t (op) other straight into t when nothing is recorded, no dtype
    changes and other does not share t's storage: no allocation, so nothing
    can fail half way (an optimizer's update relies on it). */
@@ -206,8 +195,7 @@ static bool try_direct(tg_tensor *t, const tg_tensor *other, tg_binary_kernel ke
     return true;
 }
 
-/* fn is the public function's name, for errors. */
-static tg_tensor *inplace_binary(const char *fn, tg_tensor *t, const tg_tensor *other, const inplace_def *d)
+tg_tensor *tg__inplace_binary(const char *fn, tg_tensor *t, const tg_tensor *other, const tg_inplace_def *d)
 {
     TG_ARG_OF(fn, t);
     TG_ARG_OF(fn, other);
@@ -224,12 +212,12 @@ static tg_tensor *inplace_binary(const char *fn, tg_tensor *t, const tg_tensor *
     /* other's gradient may read self too (c.mul_(x) with only x requiring
        grad): saving t itself would see the write below, and tie t to its
        own grad_fn in a reference cycle. */
-    const tg_tensor *self = d->reads_self && recorded ? stand_in(t) : t;
+    const tg_tensor *self = d->reads_self && recorded ? tg__stand_in(t) : t;
     tg_tensor *r = self ? d->tensor_op(self, other) : NULL;
     return r ? tg__commit(t, r) : NULL;
 }
 
-static tg_tensor *inplace_scalar(const char *fn, tg_tensor *t, double s, const inplace_def *d)
+tg_tensor *tg__inplace_scalar(const char *fn, tg_tensor *t, double s, const tg_inplace_def *d)
 {
     TG_ARG_OF(fn, t);
     if (tg__check_inplace(t, NULL, true)) return NULL;
@@ -245,33 +233,35 @@ static tg_tensor *inplace_scalar(const char *fn, tg_tensor *t, double s, const i
         tg_tensor scalar = {.dtype = t->dtype, .storage = &storage};
         if (try_direct(t, &scalar, d->kernel, recorded)) return t;
     }
-    const tg_tensor *self = d->reads_self && recorded ? stand_in(t) : t;
+    const tg_tensor *self = d->reads_self && recorded ? tg__stand_in(t) : t;
     tg_tensor *r = self ? d->scalar_op(self, s) : NULL;
     return r ? tg__commit(t, r) : NULL;
 }
 
-static const inplace_def ADD_ = {tg_add, tg_add_scalar, TG_BIN_ADD, .reads_self = false};
-static const inplace_def SUB_ = {tg_sub, tg_sub_scalar, TG_BIN_SUB, .reads_self = false};
-static const inplace_def MUL_ = {tg_mul, tg_mul_scalar, TG_BIN_MUL, .reads_self = true};
-static const inplace_def DIV_ = {tg_div, tg_div_scalar, TG_BIN_DIV, .reads_self = true};
-static const inplace_def POW_ = {tg_pow, tg_pow_scalar, TG_BIN_POW, .reads_self = true, .own_scalar_check = true};
-static const inplace_def MAXIMUM_ = {tg_maximum, NULL, TG_BIN_MAX, .reads_self = true};
-static const inplace_def MINIMUM_ = {tg_minimum, NULL, TG_BIN_MIN, .reads_self = true};
-static const inplace_def RSUB_ = {NULL, tg_rsub_scalar, TG_BIN_RSUB, .reads_self = false};
+static const tg_inplace_def ADD_ = {tg_add, tg_add_scalar, TG_BIN_ADD, .reads_self = false};
+static const tg_inplace_def SUB_ = {tg_sub, tg_sub_scalar, TG_BIN_SUB, .reads_self = false};
+static const tg_inplace_def MUL_ = {tg_mul, tg_mul_scalar, TG_BIN_MUL, .reads_self = true};
+static const tg_inplace_def DIV_ = {tg_div, tg_div_scalar, TG_BIN_DIV, .reads_self = true};
+static const tg_inplace_def POW_ = {tg_pow, tg_pow_scalar, TG_BIN_POW, .reads_self = true, .own_scalar_check = true};
+static const tg_inplace_def MAXIMUM_ = {tg_maximum, NULL, TG_BIN_MAX, .reads_self = true};
+static const tg_inplace_def MINIMUM_ = {tg_minimum, NULL, TG_BIN_MIN, .reads_self = true};
+static const tg_inplace_def RSUB_ = {NULL, tg_rsub_scalar, TG_BIN_RSUB, .reads_self = false};
 
-tg_tensor *tg_add_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(__func__, t, o, &ADD_); }
-tg_tensor *tg_sub_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(__func__, t, o, &SUB_); }
-tg_tensor *tg_mul_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(__func__, t, o, &MUL_); }
-tg_tensor *tg_div_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(__func__, t, o, &DIV_); }
-tg_tensor *tg_pow_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(__func__, t, o, &POW_); }
-tg_tensor *tg_maximum_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(__func__, t, o, &MAXIMUM_); }
-tg_tensor *tg_minimum_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(__func__, t, o, &MINIMUM_); }
-tg_tensor *tg_add_scalar_(tg_tensor *t, double s) { return inplace_scalar(__func__, t, s, &ADD_); }
-tg_tensor *tg_sub_scalar_(tg_tensor *t, double s) { return inplace_scalar(__func__, t, s, &SUB_); }
-tg_tensor *tg_mul_scalar_(tg_tensor *t, double s) { return inplace_scalar(__func__, t, s, &MUL_); }
-tg_tensor *tg_div_scalar_(tg_tensor *t, double s) { return inplace_scalar(__func__, t, s, &DIV_); }
-tg_tensor *tg_pow_scalar_(tg_tensor *t, double s) { return inplace_scalar(__func__, t, s, &POW_); }
-tg_tensor *tg_rsub_scalar_(tg_tensor *t, double s) { return inplace_scalar(__func__, t, s, &RSUB_); }
+tg_tensor *tg_add_(tg_tensor *t, const tg_tensor *o) { return tg__inplace_binary(__func__, t, o, &ADD_); }
+tg_tensor *tg_sub_(tg_tensor *t, const tg_tensor *o) { return tg__inplace_binary(__func__, t, o, &SUB_); }
+tg_tensor *tg_mul_(tg_tensor *t, const tg_tensor *o) { return tg__inplace_binary(__func__, t, o, &MUL_); }
+tg_tensor *tg_div_(tg_tensor *t, const tg_tensor *o) { return tg__inplace_binary(__func__, t, o, &DIV_); }
+tg_tensor *tg_pow_(tg_tensor *t, const tg_tensor *o) { return tg__inplace_binary(__func__, t, o, &POW_); }
+tg_tensor *tg_maximum_(tg_tensor *t, const tg_tensor *o) { return tg__inplace_binary(__func__, t, o, &MAXIMUM_); }
+tg_tensor *tg_minimum_(tg_tensor *t, const tg_tensor *o) { return tg__inplace_binary(__func__, t, o, &MINIMUM_); }
+tg_tensor *tg_add_scalar_(tg_tensor *t, double s) { return tg__inplace_scalar(__func__, t, s, &ADD_); }
+tg_tensor *tg_sub_scalar_(tg_tensor *t, double s) { return tg__inplace_scalar(__func__, t, s, &SUB_); }
+tg_tensor *tg_mul_scalar_(tg_tensor *t, double s) { return tg__inplace_scalar(__func__, t, s, &MUL_); }
+tg_tensor *tg_div_scalar_(tg_tensor *t, double s) { return tg__inplace_scalar(__func__, t, s, &DIV_); }
+tg_tensor *tg_pow_scalar_(tg_tensor *t, double s) { return tg__inplace_scalar(__func__, t, s, &POW_); }
+tg_tensor *tg_rsub_scalar_(tg_tensor *t, double s) { return tg__inplace_scalar(__func__, t, s, &RSUB_); }
+/* square_ is pow_(2), as in PyTorch (bool is refused with pow_'s words). */
+tg_tensor *tg_square_(tg_tensor *t) { return tg__inplace_scalar(__func__, t, 2, &POW_); }
 
 /* zero_, fill_ and copy_: the old value gets no gradient. */
 static tg_tensor *overwrite(const char *fn, tg_tensor *t, const tg_tensor *src, double value, tg_op op)
@@ -353,318 +343,3 @@ int tg__d_copy_slices(tg_node *n, tg_tensor *g, tg_tensor **gi)
     free(res);
     return rc ? rc : tg__derivative_done(n, gi);
 }
-
-/* in-place twins of elementwise functions and activations */
-
-/* The tensor an in-place unary operation on t computes from, after
-   PyTorch's checks: t, or a stand-in for its old value when the
-   operation's derivative reads self (reads_self) and it is recorded. */
-static const tg_tensor *unary_self(const char *fn, tg_tensor *t, bool reads_self)
-{
-    TG_ARG_OF(fn, t);
-    if (tg__check_inplace(t, NULL, true)) return NULL;
-    return reads_self && tg_is_grad_enabled() && tg__requires_grad(t) ? stand_in(t) : t;
-}
-
-/* An in-place twin: the out-of-place call on s (the tensor unary_self
-   gives) committed into t, for an operation whose derivative reads self
-   (TWIN_SELF) or its result or nothing (TWIN_RESULT). */
-#define UNARY_TWIN(reads_self, call)                              \
-    {                                                             \
-        const tg_tensor *s = unary_self(__func__, t, reads_self); \
-        tg_tensor *r = s ? (call) : NULL;                         \
-        return r ? tg__commit(t, r) : NULL;                       \
-    }
-#define TWIN_SELF(call) UNARY_TWIN(true, call)
-#define TWIN_RESULT(call) UNARY_TWIN(false, call)
-
-tg_tensor *tg_neg_(tg_tensor *t) TWIN_RESULT(tg_neg(s))
-tg_tensor *tg_exp_(tg_tensor *t) TWIN_RESULT(tg_exp(s))
-tg_tensor *tg_expm1_(tg_tensor *t) TWIN_RESULT(tg_expm1(s))
-tg_tensor *tg_log_(tg_tensor *t) TWIN_SELF(tg_log(s))
-tg_tensor *tg_sqrt_(tg_tensor *t) TWIN_RESULT(tg_sqrt(s))
-tg_tensor *tg_abs_(tg_tensor *t) TWIN_SELF(tg_abs(s))
-tg_tensor *tg_sin_(tg_tensor *t) TWIN_SELF(tg_sin(s))
-tg_tensor *tg_cos_(tg_tensor *t) TWIN_SELF(tg_cos(s))
-tg_tensor *tg_tanh_(tg_tensor *t) TWIN_RESULT(tg_tanh(s))
-tg_tensor *tg_sigmoid_(tg_tensor *t) TWIN_RESULT(tg_sigmoid(s))
-tg_tensor *tg_relu_(tg_tensor *t) TWIN_RESULT(tg_relu(s))
-tg_tensor *tg_sign_(tg_tensor *t) TWIN_RESULT(tg_sign(s))
-tg_tensor *tg_log1p_(tg_tensor *t) TWIN_SELF(tg_log1p(s))
-tg_tensor *tg_log2_(tg_tensor *t) TWIN_SELF(tg_log2(s))
-tg_tensor *tg_log10_(tg_tensor *t) TWIN_SELF(tg_log10(s))
-tg_tensor *tg_rsqrt_(tg_tensor *t) TWIN_RESULT(tg_rsqrt(s))
-tg_tensor *tg_reciprocal_(tg_tensor *t) TWIN_RESULT(tg_reciprocal(s))
-tg_tensor *tg_tan_(tg_tensor *t) TWIN_RESULT(tg_tan(s))
-tg_tensor *tg_asin_(tg_tensor *t) TWIN_SELF(tg_asin(s))
-tg_tensor *tg_acos_(tg_tensor *t) TWIN_SELF(tg_acos(s))
-tg_tensor *tg_atan_(tg_tensor *t) TWIN_SELF(tg_atan(s))
-tg_tensor *tg_sinh_(tg_tensor *t) TWIN_SELF(tg_sinh(s))
-tg_tensor *tg_cosh_(tg_tensor *t) TWIN_SELF(tg_cosh(s))
-tg_tensor *tg_erf_(tg_tensor *t) TWIN_SELF(tg_erf(s))
-tg_tensor *tg_erfc_(tg_tensor *t) TWIN_SELF(tg_erfc(s))
-tg_tensor *tg_erfinv_(tg_tensor *t) TWIN_SELF(tg_erfinv(s))
-tg_tensor *tg_floor_(tg_tensor *t) TWIN_RESULT(tg_floor(s))
-tg_tensor *tg_ceil_(tg_tensor *t) TWIN_RESULT(tg_ceil(s))
-tg_tensor *tg_round_(tg_tensor *t) TWIN_RESULT(tg_round(s))
-tg_tensor *tg_trunc_(tg_tensor *t) TWIN_RESULT(tg_trunc(s))
-tg_tensor *tg_frac_(tg_tensor *t) TWIN_RESULT(tg_frac(s))
-tg_tensor *tg_gelu_(tg_tensor *t) TWIN_SELF(tg_gelu(s))
-tg_tensor *tg_gelu_tanh_(tg_tensor *t) TWIN_SELF(tg_gelu_tanh(s))
-tg_tensor *tg_silu_(tg_tensor *t) TWIN_SELF(tg_silu(s))
-tg_tensor *tg_mish_(tg_tensor *t) TWIN_SELF(tg_mish(s))
-tg_tensor *tg_hardsigmoid_(tg_tensor *t) TWIN_SELF(tg_hardsigmoid(s))
-tg_tensor *tg_hardswish_(tg_tensor *t) TWIN_SELF(tg_hardswish(s))
-tg_tensor *tg_hardtanh_(tg_tensor *t, double min_val, double max_val) TWIN_SELF(tg__hardtanh(__func__, s, min_val, max_val))
-tg_tensor *tg_relu6_(tg_tensor *t) TWIN_SELF(tg__hardtanh(__func__, s, 0, 6))
-/* PyTorch's in-place leaky_relu, elu, selu and celu save their result
-   (LeakyReluBackward1, EluBackward1, CeluBackward1). */
-tg_tensor *tg_leaky_relu_(tg_tensor *t, double negative_slope) TWIN_RESULT(tg__leaky_relu(__func__, s, negative_slope, true))
-tg_tensor *tg_elu_(tg_tensor *t, double alpha) TWIN_RESULT(tg__elu(__func__, s, alpha, 1, 1, TG_OP_ELU_))
-tg_tensor *tg_selu_(tg_tensor *t) TWIN_RESULT(tg__selu(__func__, s, TG_OP_ELU_))
-tg_tensor *tg_celu_(tg_tensor *t, double alpha) TWIN_RESULT(tg__celu(__func__, s, alpha, TG_OP_CELU_))
-#undef TWIN_SELF
-#undef TWIN_RESULT
-#undef UNARY_TWIN
-
-/* square_ is pow_(2), as in PyTorch (bool is refused with pow_'s words). */
-tg_tensor *tg_square_(tg_tensor *t) { return inplace_scalar(__func__, t, 2, &POW_); }
-
-/* asinh_, acosh_ and atanh_ record a node of their own whose derivative is
-   PyTorch's "not implemented" error (tg__d_no_inplace_derivative). */
-static tg_tensor *no_derivative(const char *fn, tg_tensor *t, tg_tensor *(*f)(const tg_tensor *), tg_op op)
-{
-    if (!unary_self(fn, t, false)) return NULL;
-    tg_tensor *r = NULL;
-    TG_NO_GRAD { r = f(t); }
-    if (!r || tg__record(r, (tg_record){.op = op}, (const tg_tensor *[]){t}, 1, NULL)) return NULL;
-    return tg__commit(t, r);
-}
-
-tg_tensor *tg_asinh_(tg_tensor *t) { return no_derivative(__func__, t, tg_asinh, TG_OP_ASINH_); }
-tg_tensor *tg_acosh_(tg_tensor *t) { return no_derivative(__func__, t, tg_acosh, TG_OP_ACOSH_); }
-tg_tensor *tg_atanh_(tg_tensor *t) { return no_derivative(__func__, t, tg_atanh, TG_OP_ATANH_); }
-
-/* in-place twins of pointwise binary operations, comparisons and clamp */
-
-/* Their derivatives read self (fmod_'s and remainder_'s for other's gradient). */
-static const inplace_def ATAN2_ = {tg_atan2, NULL, TG_BIN_ATAN2, .reads_self = true};
-static const inplace_def FMOD_ = {tg_fmod, tg_fmod_scalar, TG_BIN_FMOD, .reads_self = true};
-static const inplace_def REMAINDER_ = {tg_remainder, tg_remainder_scalar, TG_BIN_REMAINDER, .reads_self = true};
-static const inplace_def HYPOT_ = {tg_hypot, NULL, TG_BIN_HYPOT, .reads_self = true};
-static const inplace_def XLOGY_ = {tg_xlogy, NULL, TG_BIN_XLOGY, .reads_self = true};
-tg_tensor *tg_atan2_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(__func__, t, o, &ATAN2_); }
-tg_tensor *tg_fmod_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(__func__, t, o, &FMOD_); }
-tg_tensor *tg_remainder_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(__func__, t, o, &REMAINDER_); }
-tg_tensor *tg_hypot_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(__func__, t, o, &HYPOT_); }
-tg_tensor *tg_xlogy_(tg_tensor *t, const tg_tensor *o) { return inplace_binary(__func__, t, o, &XLOGY_); }
-tg_tensor *tg_fmod_scalar_(tg_tensor *t, double s) { return inplace_scalar(__func__, t, s, &FMOD_); }
-tg_tensor *tg_remainder_scalar_(tg_tensor *t, double s) { return inplace_scalar(__func__, t, s, &REMAINDER_); }
-
-/* An in-place twin that is its out-of-place function of self and args,
-   reading the tensors others (n_others) besides self; overlap: whether it
-   refuses a self whose elements share memory. */
-typedef tg_tensor *(*self_fn)(const tg_tensor *self, const void *args);
-static tg_tensor *inplace_apply(const char *fn, tg_tensor *t, const tg_tensor *const *others, int n_others,
-                                self_fn f, const void *args, bool reads_self, bool overlap)
-{
-    TG_ARG_OF(fn, t);
-    const tg_tensor *grad_other = NULL;
-    for (int i = 0; i < n_others; i++) {
-        TG_ARG_OF(fn, others[i]);
-        if (!grad_other || tg__requires_grad(others[i])) grad_other = others[i];
-    }
-    if (tg__check_inplace(t, grad_other, overlap)) return NULL;
-    for (int i = 0; i < n_others; i++)
-        if (tg__check_overlap(t, others[i])) return NULL;
-    bool recorded = tg_is_grad_enabled() && (tg__requires_grad(t) || (grad_other && tg__requires_grad(grad_other)));
-    const tg_tensor *self = reads_self && recorded ? stand_in(t) : t;
-    tg_tensor *r = self ? f(self, args) : NULL;
-    return r ? tg__commit(t, r) : NULL;
-}
-
-static tg_tensor *clamp_of(const tg_tensor *self, const void *bounds)
-{
-    return tg_clamp(self, ((const double *)bounds)[0], ((const double *)bounds)[1]);
-}
-static tg_tensor *clamp_min_of(const tg_tensor *self, const void *min) { return tg_clamp_min(self, *(const double *)min); }
-static tg_tensor *clamp_max_of(const tg_tensor *self, const void *max) { return tg_clamp_max(self, *(const double *)max); }
-
-/* clamp_ words its dtype error with C++ type names. min and max: NULL for
-   none. */
-static tg_tensor *clamp_inplace(const char *fn, tg_tensor *t, self_fn f, const double *min, const double *max)
-{
-    TG_ARG_OF(fn, t);
-    if (tg__check_inplace(t, NULL, true)) return NULL;
-    tg_dtype dt = tg__clamp_dtype(t, min, max);
-    if (!tg__can_cast(dt, t->dtype))
-        return tg__fail(TG_E_DTYPE, "result type %s can't be cast to the desired output type %s", tg__dtype_short(dt),
-                        tg__cxx_type_name(t->dtype));
-    const double both[2] = {min ? *min : NAN, max ? *max : NAN};
-    return inplace_apply(fn, t, NULL, 0, f, f == clamp_of ? both : min ? min : max, true, true);
-}
-
-tg_tensor *tg_clamp_(tg_tensor *t, double min, double max)
-{
-    return clamp_inplace(__func__, t, clamp_of, isnan(min) ? NULL : &min, isnan(max) ? NULL : &max);
-}
-tg_tensor *tg_clamp_min_(tg_tensor *t, double min) { return clamp_inplace(__func__, t, clamp_min_of, &min, NULL); }
-tg_tensor *tg_clamp_max_(tg_tensor *t, double max) { return clamp_inplace(__func__, t, clamp_max_of, NULL, &max); }
-
-typedef struct fill_args { const tg_tensor *mask; double value; } fill_args;
-static tg_tensor *masked_fill_of(const tg_tensor *self, const void *args)
-{
-    const fill_args *a = args;
-    return tg_masked_fill(self, a->mask, a->value);
-}
-
-/* Its derivative reads only the mask; like fill_, it may write an expanded
-   tensor. */
-tg_tensor *tg_masked_fill_(tg_tensor *t, const tg_tensor *mask, double value)
-{
-    return inplace_apply(__func__, t, &mask, 1, masked_fill_of, &(fill_args){mask, value}, false, false);
-}
-
-typedef struct lerp_args { const tg_tensor *end, *weight; double scalar; } lerp_args;
-static tg_tensor *lerp_of(const tg_tensor *self, const void *args)
-{
-    const lerp_args *a = args;
-    return a->weight ? tg_lerp(self, a->end, a->weight) : tg_lerp_scalar(self, a->end, a->scalar);
-}
-
-/* lerp_'s derivative reads self for the weight's gradient; lerp_scalar_'s
-   does not. */
-tg_tensor *tg_lerp_(tg_tensor *t, const tg_tensor *end, const tg_tensor *weight)
-{
-    return inplace_apply(__func__, t, (const tg_tensor *[]){end, weight}, 2, lerp_of, &(lerp_args){end, weight, 0},
-                         true, true);
-}
-tg_tensor *tg_lerp_scalar_(tg_tensor *t, const tg_tensor *end, double weight)
-{
-    return inplace_apply(__func__, t, &end, 1, lerp_of, &(lerp_args){end, NULL, weight}, false, true);
-}
-
-typedef struct addc_args {
-    const tg_tensor *a, *b;
-    double value;
-    tg_tensor *(*op)(const tg_tensor *, const tg_tensor *, const tg_tensor *, double);
-} addc_args;
-static tg_tensor *addc_of(const tg_tensor *self, const void *args)
-{
-    const addc_args *a = args;
-    return a->op(self, a->a, a->b, a->value);
-}
-
-/* Their derivatives do not read self. */
-tg_tensor *tg_addcmul_(tg_tensor *t, const tg_tensor *a, const tg_tensor *b, double value)
-{
-    return inplace_apply(__func__, t, (const tg_tensor *[]){a, b}, 2, addc_of, &(addc_args){a, b, value, tg_addcmul},
-                         false, true);
-}
-tg_tensor *tg_addcdiv_(tg_tensor *t, const tg_tensor *a, const tg_tensor *b, double value)
-{
-    return inplace_apply(__func__, t, (const tg_tensor *[]){a, b}, 2, addc_of, &(addc_args){a, b, value, tg_addcdiv},
-                         false, true);
-}
-
-static tg_tensor *nan_to_num_of(const tg_tensor *self, const void *args)
-{
-    const double *v = args;
-    return tg_nan_to_num(self, v[0], v[1], v[2]);
-}
-
-tg_tensor *tg_nan_to_num_(tg_tensor *t, double nan, double posinf, double neginf)
-{
-    return inplace_apply(__func__, t, NULL, 0, nan_to_num_of, (const double[]){nan, posinf, neginf}, true, true);
-}
-
-typedef struct compare_args { tg_binary_kernel kernel; tg_op op; const tg_tensor *other; double s; } compare_args;
-static tg_tensor *compare_of(const tg_tensor *self, const void *args)
-{
-    const compare_args *a = args;
-    return tg__compare_into_dtype(a->kernel, a->op, self, a->other, a->s);
-}
-
-/* t.eq_(*other), or t.eq_(s) when other is NULL: 0 or 1 in t's own dtype.
-   Nothing reads self. */
-static tg_tensor *compare_inplace(const char *fn, tg_tensor *t, tg_binary_kernel k, tg_op op,
-                                  const tg_tensor *const *other, double s)
-{
-    compare_args args = {k, op, other ? *other : NULL, s};
-    return inplace_apply(fn, t, other, other != NULL, compare_of, &args, false, true);
-}
-
-tg_tensor *tg_eq_(tg_tensor *t, const tg_tensor *o)
-{
-    return compare_inplace(__func__, t, TG_BIN_EQ, TG_OP_EQ_INPLACE, &o, 0);
-}
-tg_tensor *tg_ne_(tg_tensor *t, const tg_tensor *o)
-{
-    return compare_inplace(__func__, t, TG_BIN_NE, TG_OP_NE_INPLACE, &o, 0);
-}
-tg_tensor *tg_lt_(tg_tensor *t, const tg_tensor *o)
-{
-    return compare_inplace(__func__, t, TG_BIN_LT, TG_OP_LT_INPLACE, &o, 0);
-}
-tg_tensor *tg_le_(tg_tensor *t, const tg_tensor *o)
-{
-    return compare_inplace(__func__, t, TG_BIN_LE, TG_OP_LE_INPLACE, &o, 0);
-}
-tg_tensor *tg_gt_(tg_tensor *t, const tg_tensor *o)
-{
-    return compare_inplace(__func__, t, TG_BIN_GT, TG_OP_GT_INPLACE, &o, 0);
-}
-tg_tensor *tg_ge_(tg_tensor *t, const tg_tensor *o)
-{
-    return compare_inplace(__func__, t, TG_BIN_GE, TG_OP_GE_INPLACE, &o, 0);
-}
-tg_tensor *tg_eq_scalar_(tg_tensor *t, double s)
-{
-    return compare_inplace(__func__, t, TG_BIN_EQ, TG_OP_EQ_SCALAR_INPLACE, NULL, s);
-}
-tg_tensor *tg_ne_scalar_(tg_tensor *t, double s)
-{
-    return compare_inplace(__func__, t, TG_BIN_NE, TG_OP_NE_SCALAR_INPLACE, NULL, s);
-}
-tg_tensor *tg_lt_scalar_(tg_tensor *t, double s)
-{
-    return compare_inplace(__func__, t, TG_BIN_LT, TG_OP_LT_SCALAR_INPLACE, NULL, s);
-}
-tg_tensor *tg_le_scalar_(tg_tensor *t, double s)
-{
-    return compare_inplace(__func__, t, TG_BIN_LE, TG_OP_LE_SCALAR_INPLACE, NULL, s);
-}
-tg_tensor *tg_gt_scalar_(tg_tensor *t, double s)
-{
-    return compare_inplace(__func__, t, TG_BIN_GT, TG_OP_GT_SCALAR_INPLACE, NULL, s);
-}
-tg_tensor *tg_ge_scalar_(tg_tensor *t, double s)
-{
-    return compare_inplace(__func__, t, TG_BIN_GE, TG_OP_GE_SCALAR_INPLACE, NULL, s);
-}
-
-/* logical_and_ and its kin are not differentiable: PyTorch writes t (0 or
-   1 in its dtype) whatever its history, and t keeps that history. Only the
-   kernels' refusal of an expanded t applies, which tg__check_inplace makes
-   alone with grad mode off. */
-static tg_tensor *logical_inplace(const char *fn, tg_tensor *t, const tg_tensor *other, binary_fn f)
-{
-    TG_ARG_OF(fn, t);
-    TG_ARG_OF(fn, other);
-    bool grad_mode = tg_set_grad_enabled(false);
-    int rc = tg__check_inplace(t, other, true) || tg__check_overlap(t, other);
-    tg_set_grad_enabled(grad_mode);
-    tg_tensor *r = rc ? NULL : f(t, other);
-    return r ? tg__commit(t, r) : NULL;
-}
-
-static tg_tensor *logical_not_of(const tg_tensor *t, const tg_tensor *unused)
-{
-    (void)unused;
-    return tg_logical_not(t);
-}
-
-tg_tensor *tg_logical_and_(tg_tensor *t, const tg_tensor *o) { return logical_inplace(__func__, t, o, tg_logical_and); }
-tg_tensor *tg_logical_or_(tg_tensor *t, const tg_tensor *o) { return logical_inplace(__func__, t, o, tg_logical_or); }
-tg_tensor *tg_logical_xor_(tg_tensor *t, const tg_tensor *o) { return logical_inplace(__func__, t, o, tg_logical_xor); }
-tg_tensor *tg_logical_not_(tg_tensor *t) { return logical_inplace(__func__, t, t, logical_not_of); }

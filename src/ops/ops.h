@@ -41,17 +41,6 @@ tg_tensor *tg__compare(tg_binary_kernel k, const tg_tensor *a, const tg_tensor *
 tg_tensor *tg__compare_scalar(tg_binary_kernel k, const tg_tensor *a, double s);
 tg_tensor *tg__where(const tg_tensor *cond, const tg_tensor *a, const tg_tensor *b);
 
-/* In-place operations (ops/inplace.c). PyTorch's checks before a write into
-   t (other: the operand read, may be NULL; overlap: refuse a t whose
-   elements share memory); 0, or -1 with PyTorch's error. */
-int tg__check_inplace(const tg_tensor *t, const tg_tensor *other, bool overlap);
-/* Whether other lies partly over t (t itself passes); 0, or -1 with PyTorch's error. */
-int tg__check_overlap(const tg_tensor *t, const tg_tensor *other);
-/* Writes result, an out-of-place operation's result on t, into t, which
-   takes over its history (rebased as PyTorch's when t is a view); t, or
-   NULL with an error. */
-tg_tensor *tg__commit(tg_tensor *t, const tg_tensor *result);
-
 /* Reduce g to shape by summing broadcast dims (differentiable). */
 tg_tensor *tg__sum_to(const tg_tensor *g, const int64_t *shape, int ndim);
 
@@ -75,6 +64,40 @@ tg_tensor *tg__as_strided_backward(const tg_tensor *g, const tg_strided *base, c
 /* A new tensor of zeros with s's shape and strides, at offset 0 of a storage
    just large enough (PyTorch's new_empty_strided, zeroed). */
 tg_tensor *tg__zeros_strided(tg_dtype dt, const tg_strided *s);
+
+/* in-place machinery (ops/inplace.c), for every operation that writes in
+   place (ops/inplace_unary.c, inplace_pointwise.c, index.c, shape.c, ...) */
+/* PyTorch's checks before writing into t (with other, may be NULL), in its
+   order: autograd's (a view made in no-grad mode, a view of a leaf, a leaf),
+   then the kernels' refusal of a tensor whose elements share memory (fill_
+   and zero_ skip that one: PyTorch lets them write an expanded tensor). */
+int tg__check_inplace(const tg_tensor *t, const tg_tensor *other, bool overlap);
+/* PyTorch's assert_no_partial_overlap: the operand read may be t itself or
+   lie apart from it, not partly over it (t.add_(t.t()) would read values
+   it has already written). Layouts too hard to tell (not dense) pass, as in
+   PyTorch. */
+int tg__check_overlap(const tg_tensor *t, const tg_tensor *other);
+/* A copy of t's current value that stands for t in the graph. */
+tg_tensor *tg__stand_in(const tg_tensor *t);
+/* Writes result, an out-of-place operation's result on t, into t, which
+   takes over its history (rebased as PyTorch's when t is a view); t, or
+   NULL with an error. */
+tg_tensor *tg__commit(tg_tensor *t, const tg_tensor *result);
+/* An in-place operation: its out-of-place twin (which records it), the
+   kernel for the direct path, whether its derivative reads self, and
+   whether it refuses a scalar that promotes self with words of its own
+   (pow_'s). */
+typedef struct tg_inplace_def {
+    tg_tensor *(*tensor_op)(const tg_tensor *, const tg_tensor *);
+    tg_tensor *(*scalar_op)(const tg_tensor *, double);
+    tg_binary_kernel kernel;
+    bool reads_self;
+    bool own_scalar_check;
+} tg_inplace_def;
+/* t (op) other, or t (op) s, written into t; fn is the public function's
+   name, for errors. */
+tg_tensor *tg__inplace_binary(const char *fn, tg_tensor *t, const tg_tensor *other, const tg_inplace_def *d);
+tg_tensor *tg__inplace_scalar(const char *fn, tg_tensor *t, double s, const tg_inplace_def *d);
 
 /* elementwise functions and activations */
 /* A unary kernel's operation (ops/unary.c): checks x (errors name fn),
@@ -101,6 +124,38 @@ tg_tensor *tg__celu(const char *fn, const tg_tensor *x, double alpha, tg_op op);
 tg_tensor *tg__hardtanh(const char *fn, const tg_tensor *x, double min_val, double max_val);
 
 /* reductions, sorting and scans */
+/* sum and mean (ops/reduce.c), and the reductions that read them back:
+   which of the input's dims were reduced, whether they were kept, and
+   (mean) how many elements each result averages. */
+typedef struct tg_reduce_params {
+    bool reduced[TG_MAX_DIMS];
+    bool keepdim;
+    int64_t count;
+} tg_reduce_params;
+/* Parses dims into a mask over t's dimensions; an empty list means all. */
+int tg__dims_mask(const char *fn, const tg_tensor *t, const int64_t *dims, int ndims, bool *mask);
+/* Records out = op(t) saving t (slot 0) and out (slot 1), as the
+   derivatives of extrema, products and norms read both. */
+tg_tensor *tg__record_in_out(tg_tensor *out, tg_record what, const tg_tensor *t);
+/* Puts back the reduced dims of g when they were not kept (PyTorch's
+   restore_reduced_dims); the node's params start with tg_reduce_params. */
+tg_tensor *tg__restore_reduced(const tg_node *n, tg_tensor *g);
+/* A reduction by one kernel over dims: prod, all and any (ops/reduce.c),
+   max, min, amax and amin (ops/extremes.c). */
+typedef struct tg_fold_def {
+    const char *name;      /* PyTorch's, in its messages */
+    tg_reduce_op kernel;
+    tg_op op;              /* TG_OP_ACCUMULATE_GRAD: not differentiable, no node */
+    bool needs_elements;   /* no identity: reduced dims must not be empty */
+} tg_fold_def;
+/* d's reduction of t over dims (NULL, 0: all), saving the input
+   (slot 0) and the result (slot 1) for its derivative. Products of
+   integers are TG_I64 and all and any TG_BOOL, as in PyTorch. */
+tg_tensor *tg__fold(const char *fn, const tg_fold_def *d, const tg_tensor *t, const int64_t *dims, int ndims,
+                    bool keepdim);
+/* x != x and t != 0 (NaN is), bool, without history (NULL gives NULL). */
+tg_tensor *tg__isnan(const tg_tensor *x);
+tg_tensor *tg__nonzero(const tg_tensor *t);
 /* x (n along dim) unsqueezed at dim and expanded to n x n there: element
    [.., k, i, ..] is x[.., i, ..]; *mask is i cmp k, shaped to broadcast
    against it. For second derivatives that need each run without one of

@@ -244,7 +244,7 @@ tg_tensor *tg_round(const tg_tensor *x) { return ROUNDING("round_vml_cpu", true,
 tg_tensor *tg_trunc(const tg_tensor *x) { return ROUNDING("trunc_vml_cpu", true, TRUNC); }
 tg_tensor *tg_frac(const tg_tensor *x) { return ROUNDING("frac_cpu", false, FRAC); }
 
-/* asinh_, acosh_ and atanh_ (ops/inplace.c) have no derivative in PyTorch. */
+/* asinh_, acosh_ and atanh_ (ops/inplace_unary.c) have no derivative in PyTorch. */
 int tg__d_no_inplace_derivative(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     (void)g;

@@ -109,8 +109,6 @@ void tg__k_scan(bool prod, tg_tensor *out, const tg_tensor *a, int dim);
    dtype, floating), exact with zeros. */
 void tg__k_cumprod_grad(tg_tensor *out, const tg_tensor *x, const tg_tensor *g, int dim);
 
-/* shape and joining */
-
 /* indexing */
 
 /* Whether every element of index (TG_I64 or TG_I32) lies in [0, size);
@@ -136,7 +134,5 @@ int64_t tg__k_masked(bool scatter, tg_tensor *t, const tg_tensor *mask, const in
 typedef enum tg_ternary_kernel { TG_TER_LERP, TG_TER_ADDCMUL, TG_TER_ADDCDIV } tg_ternary_kernel;
 void tg__k_ternary(tg_ternary_kernel k, tg_tensor *out, const tg_tensor *a, const tg_tensor *b, const tg_tensor *c,
                    double v);
-
-/* linear algebra, creation and random */
 
 #endif

@@ -97,11 +97,6 @@ void tg__k_runs(tg_loop_fn fn, void *ctx, const tg_tensor *const *ts, int n, int
    run along dim sorted, stably: ascending with NaN last, or descending with
    NaN first. 0, or -1 when its scratch space cannot be allocated. */
 int tg__k_sort(tg_tensor *values, tg_tensor *indices, const tg_tensor *a, int dim, bool descending);
-/* out[.., k, ..] = a[.., idx[.., k, ..], ..] along dim (out and idx alike). */
-void tg__k_gather(tg_tensor *out, const tg_tensor *a, int dim, const tg_tensor *idx);
-/* out[.., idx[.., k, ..], ..] = src[.., k, ..] along dim (src and idx alike);
-   the rest of out is left as it is. */
-void tg__k_scatter(tg_tensor *out, int dim, const tg_tensor *idx, const tg_tensor *src);
 /* out (a's shape; a's dtype, or TG_I64 for integers) = the cumulative sum
    (product when prod) of a along dim. */
 void tg__k_scan(bool prod, tg_tensor *out, const tg_tensor *a, int dim);

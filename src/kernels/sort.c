@@ -1,5 +1,4 @@
-/* Sorting kernels along one dim: a stable merge sort of each run, and the
-   gather and scatter that move values by index along a dim. */
+/* Sorting kernels along one dim: a stable merge sort of each run. */
 #include "kernels.h"
 
 #include <stdlib.h>
@@ -67,36 +66,4 @@ int tg__k_sort(tg_tensor *values, tg_tensor *indices, const tg_tensor *a, int di
     tg__k_runs(sort_loop, &c, (const tg_tensor *[]){values, indices, a}, 3, dim);
     free(scratch);
     return 0;
-}
-
-typedef struct move_ctx { int64_t len, out_stride, a_stride, idx_stride; size_t size; bool scatter; } move_ctx;
-
-/* d[0] out's run, d[1] the other values' (a or src), d[2] idx's. */
-static void move_loop(char **d, const int64_t *s, int64_t n, void *vctx)
-{
-    const move_ctx *c = vctx;
-    for (int64_t i = 0; i < n; i++) {
-        for (int64_t k = 0; k < c->len; k++) {
-            int64_t j = *(const int64_t *)(d[2] + i * s[2] + k * c->idx_stride);
-            char *o = d[0] + i * s[0] + (c->scatter ? j : k) * c->out_stride;
-            memcpy(o, d[1] + i * s[1] + (c->scatter ? k : j) * c->a_stride, c->size);
-        }
-    }
-}
-
-static void move(tg_tensor *out, const tg_tensor *a, int dim, const tg_tensor *idx, bool scatter)
-{
-    int64_t es = (int64_t)tg__dtype_size(out->dtype);
-    move_ctx c = {idx->shape[dim], out->strides[dim] * es, a->strides[dim] * es, idx->strides[dim] * 8,
-                  (size_t)es, scatter};
-    tg__k_runs(move_loop, &c, (const tg_tensor *[]){out, a, idx}, 3, dim);
-}
-
-void tg__k_gather(tg_tensor *out, const tg_tensor *a, int dim, const tg_tensor *idx)
-{
-    move(out, a, dim, idx, false);
-}
-void tg__k_scatter(tg_tensor *out, int dim, const tg_tensor *idx, const tg_tensor *src)
-{
-    move(out, src, dim, idx, true);
 }

@@ -1,49 +1,14 @@
-/* Sorting: sort, argsort and topk along a dim, and the scatter and gather
-   that move gradients by their indices. */
+/* Sorting: sort, argsort and topk along a dim. */
 #include "ops.h"
 
 typedef struct sort_params { int64_t dim; } sort_params;
 
-/* zeros of shape with src's values at idx along dim (what PyTorch's
-   derivatives of sort and topk make with scatter_); recorded, saving idx. */
-static tg_tensor *scatter_new(const tg_tensor *src, int64_t dim, tg_tensor *idx, const int64_t *shape, int ndim)
+/* zeros of shape with src's values at idx along dim: what PyTorch's
+   derivatives of sort and topk make with scatter (ScatterBackward0). */
+static tg_tensor *scatter_new(const tg_tensor *src, int64_t dim, const tg_tensor *idx, const int64_t *shape, int ndim)
 {
-    tg_tensor *out = tg_zeros(shape, ndim, src->dtype);
-    if (!out) return NULL;
-    tg__k_scatter(out, (int)dim, idx, src);
-    sort_params p = {dim};
-    tg_node *n;
-    if (tg__record(out, (tg_record){.op = TG_OP_SORT_SCATTER, .n_saved = 1, TG_PARAMS(p)}, &src, 1, &n)) return NULL;
-    if (n) tg__save(n, 0, idx);
-    return out;
-}
-
-/* a's values at idx along dim; recorded, saving idx. */
-static tg_tensor *gather(const tg_tensor *a, int64_t dim, tg_tensor *idx)
-{
-    tg_tensor *out = tg__new(a->dtype, idx->shape, idx->ndim);
-    if (!out) return NULL;
-    tg__k_gather(out, a, (int)dim, idx);
-    sort_params p = {dim};
-    tg_node *n;
-    if (tg__record(out, (tg_record){.op = TG_OP_SORT_GATHER, .n_saved = 1, TG_PARAMS(p)}, &a, 1, &n)) return NULL;
-    if (n) tg__save(n, 0, idx);
-    return out;
-}
-
-int tg__d_sort_scatter(tg_node *n, tg_tensor *g, tg_tensor **gi)
-{
-    const sort_params *p = n->params;
-    tg_tensor *idx = SAVED(0);
-    return idx && (gi[0] = gather(g, p->dim, idx)) ? 0 : -1;
-}
-
-int tg__d_sort_gather(tg_node *n, tg_tensor *g, tg_tensor **gi)
-{
-    const sort_params *p = n->params;
-    const tg_meta *in = &n->in_meta[0];
-    tg_tensor *idx = SAVED(0);
-    return idx && (gi[0] = scatter_new(g, p->dim, idx, in->shape, in->ndim)) ? 0 : -1;
+    tg_tensor *zeros = tg_zeros(shape, ndim, src->dtype);
+    return zeros ? tg_scatter(zeros, dim, idx, src) : NULL;
 }
 
 /* The gradient goes back to where each value came from (the saved

@@ -99,7 +99,7 @@ size_t tg__dtype_size(tg_dtype dt);
 bool tg__is_floating(tg_dtype dt);
 bool tg__is_supported(tg_dtype dt);       /* implemented in this build */
 const char *tg__dtype_short(tg_dtype dt);  /* "Float", "Long", ... */
-const char *tg__legacy_type(tg_dtype dt);  /* "torch.FloatTensor", ... */
+const char *tg__legacy_type(tg_dtype dt);  /* "torch.FloatTensor", "CPUBoolType", ... */
 tg_dtype tg__promote(tg_dtype a, tg_dtype b);
 /* PyTorch's result_type over tensors a and b (0-dim tensors weigh less). */
 tg_dtype tg__result_type(const tg_tensor *a, const tg_tensor *b);

@@ -7,7 +7,7 @@ typedef struct dtype_info {
     size_t size;
     const char *name;     /* torch.<name> */
     const char *short_name;
-    const char *legacy;
+    const char *legacy;   /* how PyTorch's messages name a tensor's type */
     int category;         /* 0 bool, 1 integer, 2 floating, 3 complex */
     bool supported;
 } dtype_info;
@@ -16,12 +16,12 @@ static const dtype_info DTYPES[] = {
     [TG_F32]  = {4,  "torch.float32",    "Float",         "torch.FloatTensor",         2, true},
     [TG_F64]  = {8,  "torch.float64",    "Double",        "torch.DoubleTensor",        2, true},
     [TG_F16]  = {2,  "torch.float16",    "Half",          "torch.HalfTensor",          2, false},
-    [TG_BF16] = {2,  "torch.bfloat16",   "BFloat16",      "torch.BFloat16Tensor",      2, false},
-    [TG_C64]  = {8,  "torch.complex64",  "ComplexFloat",  "torch.ComplexFloatTensor",  3, false},
-    [TG_C128] = {16, "torch.complex128", "ComplexDouble", "torch.ComplexDoubleTensor", 3, false},
+    [TG_BF16] = {2,  "torch.bfloat16",   "BFloat16",      "CPUBFloat16Type",           2, false},
+    [TG_C64]  = {8,  "torch.complex64",  "ComplexFloat",  "CPUComplexFloatType",       3, false},
+    [TG_C128] = {16, "torch.complex128", "ComplexDouble", "CPUComplexDoubleType",      3, false},
     [TG_I32]  = {4,  "torch.int32",      "Int",           "torch.IntTensor",           1, true},
     [TG_I64]  = {8,  "torch.int64",      "Long",          "torch.LongTensor",          1, true},
-    [TG_BOOL] = {1,  "torch.bool",       "Bool",          "torch.BoolTensor",          0, true},
+    [TG_BOOL] = {1,  "torch.bool",       "Bool",          "CPUBoolType",               0, true},
 };
 
 static bool valid(tg_dtype dt) { return (unsigned)dt <= TG_BOOL; }

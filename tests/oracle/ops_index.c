@@ -6,7 +6,6 @@
 #include <tensorgrad.h>
 
 #include <stdio.h>
-#include <string.h>
 
 #include "oracle.h"
 

@@ -1373,7 +1373,7 @@ class Graph:
 
     def op_error(self):
         """An operation PyTorch rejects; tensorgrad must reject it too."""
-        kind = self.rng.randrange(16)
+        kind = self.rng.randrange(24)
         x = self.pick()
         shp = list(x.shape)
         nd = x.ndim
@@ -1470,12 +1470,90 @@ class Graph:
             c = self.const([1, self.rng.randint(1, 3)], torch.float32)
             e = self.apply("expand", c, [self.rng.randint(2, 3), -1])
             return self.apply(self.rng.choice(["add_scalar_", "mul_scalar_"]), e, 1.0, expect_error=True)
+        if kind >= 16:
+            return self.op_error2(kind, x)
         # kind 13: matmul of float32 with float64
         if nd == 0 or not x.t.dtype.is_floating_point:
             raise Reject("no matmul")
         other = torch.float64 if x.t.dtype == torch.float32 else torch.float32
         y = self.const([shp[-1], 2], other)
         return self.apply("matmul", x, y, expect_error=True)
+
+    def op_error2(self, kind, x):
+        """Errors of the newer operations."""
+        rng = self.rng
+        shp = list(x.shape)
+        nd = x.ndim
+        fdt = x.t.dtype
+        if kind == 16:   # cat or stack of tensors whose other dims differ
+            if nd == 0:
+                return self.apply("cat", x, x, 0, expect_error=True)
+            bad = list(shp)
+            i = rng.randrange(nd)
+            bad[i] += rng.randint(1, 2)
+            y = self.const(bad, fdt)
+            if rng.random() < 0.5:
+                return self.apply("stack", x, y, rng.randrange(nd + 1), expect_error=True)
+            d = rng.choice([j for j in range(nd) if j != i] or [nd + 1])
+            return self.apply("cat", x, y, d, expect_error=True)
+        if kind == 17:   # an index out of range
+            if nd == 0 or x.t.numel() == 0:
+                raise Reject("0-dim or empty")
+            d = rng.randrange(nd)
+            size = shp[d]
+            bad = size + rng.randint(0, 2) if rng.random() < 0.7 else -1 - rng.randint(0, 1)
+            if rng.random() < 0.5:
+                idx = self.add_input("const", torch.tensor([0, bad], dtype=torch.int64))
+                return self.apply("index_select", x, d, idx, expect_error=True)
+            ishape = [1] * nd
+            ishape[d] = 2
+            idx = self.add_input("const", torch.tensor([0, bad], dtype=torch.int64).reshape(ishape).clone())
+            return self.apply("gather", x, d, idx, expect_error=True)
+        if kind == 18:   # mm with shapes that do not fit, or of other than 2-D
+            if nd != 2 or rng.random() < 0.3:
+                return self.apply("mm", x, self.const([2, 2], fdt), expect_error=True)
+            return self.apply("mm", x, self.const([shp[1] + 1, 2], fdt), expect_error=True)
+        if kind == 19:   # topk of more than there are
+            d = rng.randrange(max(nd, 1))
+            size = shp[d] if nd else 1
+            return self.apply("topk", x, size + rng.randint(1, 2), d, 1, expect_error=True)
+        if kind == 20:   # narrow beyond the end
+            if nd == 0:
+                return self.apply("narrow", x, 0, 0, 1, expect_error=True)
+            d = rng.randrange(nd)
+            return self.apply("narrow", x, d, rng.randint(0, shp[d]), shp[d] + 1, expect_error=True)
+        if kind == 21:   # tril or triu of fewer than two dims
+            if nd >= 2:
+                x = self.apply("select", x, 0, 0) if shp[0] else self.apply("sum", x)
+                if x.ndim >= 2:
+                    x = self.apply("sum", x)
+            return self.apply(rng.choice(["tril", "triu"]), x, 0, expect_error=True)
+        if kind == 22:   # masked_fill with a mask that does not broadcast
+            if nd == 0:
+                raise Reject("0-dim")
+            c = self.const(shp[:-1] + [shp[-1] + 1], torch.bool)
+            return self.apply(rng.choice(["masked_fill", "masked_fill"]), x, c, 1.0, expect_error=True)
+        # kind 23: a dim out of range
+        d = max(nd, 1) + rng.randint(0, 1)
+        if rng.random() < 0.5:
+            d = -d - 1
+        name = rng.choice(["amax", "logsumexp", "cumsum", "argmax", "flatten", "movedim", "sort", "var",
+                           "prod_dim", "flip"])
+        if name in ("amax", "logsumexp"):
+            return self.apply(name, x, [d], 0, expect_error=True)
+        if name in ("argmax", "prod_dim"):
+            return self.apply(name, x, d, 0, expect_error=True)
+        if name in ("cumsum",):
+            return self.apply(name, x, d, expect_error=True)
+        if name == "sort":
+            return self.apply(name, x, d, 0, expect_error=True)
+        if name == "var":
+            return self.apply(name, x, [d], 1, 0, expect_error=True)
+        if name == "flip":
+            return self.apply(name, x, [d], expect_error=True)
+        if name == "flatten":
+            return self.apply(name, x, 0, d, expect_error=True)
+        return self.apply(name, x, 0, d, expect_error=True)
 
     # ----------------------------------------------------- building
 

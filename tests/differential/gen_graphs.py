@@ -192,6 +192,8 @@ UNARY2 = {
     "silu": lambda a: F.silu(a), "mish": lambda a: F.mish(a),
     "logsigmoid": lambda a: F.logsigmoid(a), "hardsigmoid": lambda a: F.hardsigmoid(a),
     "hardswish": lambda a: F.hardswish(a), "selu": lambda a: F.selu(a), "relu6": lambda a: F.relu6(a),
+    "floor": torch_fn("floor"), "ceil": torch_fn("ceil"), "round": torch_fn("round"),
+    "trunc": torch_fn("trunc"), "frac": torch_fn("frac"), "logical_not": torch_fn("logical_not"),
 }
 NO_INPLACE2 = {"logsigmoid"}   # no in-place twin
 INPLACE_UNARY2 = {
@@ -208,6 +210,8 @@ INPLACE_UNARY2 = {
     "sqrt_": lambda a: a.sqrt_(), "abs_": lambda a: a.abs_(), "sin_": lambda a: a.sin_(),
     "cos_": lambda a: a.cos_(), "tanh_": lambda a: a.tanh_(), "sigmoid_": lambda a: a.sigmoid_(),
     "relu_": lambda a: a.relu_(),
+    "floor_": lambda a: a.floor_(), "ceil_": lambda a: a.ceil_(), "round_": lambda a: a.round_(),
+    "trunc_": lambda a: a.trunc_(), "frac_": lambda a: a.frac_(),
 }
 del INPLACE_UNARY2["gelu_"]   # PyTorch 1.13 has no gelu_
 # Binary ones (tensor, tensor) and comparisons (bool results).
@@ -216,8 +220,14 @@ BINARY2 = {
     "eq": torch_fn("eq"), "ne": torch_fn("ne"), "lt": torch_fn("lt"), "le": torch_fn("le"),
     "gt": torch_fn("gt"), "ge": torch_fn("ge"),
     "mm": torch_fn("mm"), "outer": torch_fn("outer"),
+    "bmm": torch_fn("bmm"), "mv": torch_fn("mv"), "dot": torch_fn("dot"), "fmod": torch_fn("fmod"),
+    "remainder": torch_fn("remainder"), "xlogy": torch_fn("xlogy"), "logical_and": torch_fn("logical_and"),
+    "logical_or": torch_fn("logical_or"), "logical_xor": torch_fn("logical_xor"),
+    "masked_select": torch_fn("masked_select"),
 }
-INPLACE_BINARY2 = {"atan2_": lambda a, b: a.atan2_(b), "hypot_": lambda a, b: a.hypot_(b)}
+INPLACE_BINARY2 = {"atan2_": lambda a, b: a.atan2_(b), "hypot_": lambda a, b: a.hypot_(b),
+                   "fmod_": lambda a, b: a.fmod_(b), "remainder_": lambda a, b: a.remainder_(b),
+                   "xlogy_": lambda a, b: a.xlogy_(b)}
 SCALAR2 = {
     "eq_scalar": lambda a, s: torch.eq(a, s), "ne_scalar": lambda a, s: torch.ne(a, s),
     "lt_scalar": lambda a, s: torch.lt(a, s), "le_scalar": lambda a, s: torch.le(a, s),
@@ -225,10 +235,12 @@ SCALAR2 = {
     "clamp_min": lambda a, s: torch.clamp_min(a, s), "clamp_max": lambda a, s: torch.clamp_max(a, s),
     "leaky_relu": lambda a, s: F.leaky_relu(a, s), "elu": lambda a, s: F.elu(a, s),
     "celu": lambda a, s: F.celu(a, s),
+    "fmod_scalar": lambda a, s: torch.fmod(a, s), "remainder_scalar": lambda a, s: torch.remainder(a, s),
 }
 INPLACE_SCALAR2 = {
     "clamp_min_": lambda a, s: a.clamp_min_(s), "clamp_max_": lambda a, s: a.clamp_max_(s),
     "leaky_relu_": lambda a, s: F.leaky_relu(a, s, inplace=True), "elu_": lambda a, s: F.elu(a, s, inplace=True),
+    "fmod_scalar_": lambda a, s: a.fmod_(s), "remainder_scalar_": lambda a, s: a.remainder_(s),
 }
 INPLACE = set(INPLACE_BINARY) | set(INPLACE_SCALAR) | {"zero_"} | set(INPLACE_UNARY2) | set(INPLACE_BINARY2) \
     | set(INPLACE_SCALAR2) | {"clamp_", "hardtanh_", "masked_fill_", "lerp_", "lerp_scalar_", "addcmul_",
@@ -392,6 +404,36 @@ def run_op2(name, a):
         return torch.movedim(x, a[1], a[2])
     if name == "index_select":
         return torch.index_select(x, a[1], a[2])
+    if name == "cumprod":
+        return torch.cumprod(x, a[1])
+    if name in ("var_mean", "std_mean"):
+        return getattr(torch, name)(x, a[1], correction=a[2], keepdim=bool(a[3]))[0]
+    if name == "count_nonzero":
+        return torch.count_nonzero(x, a[1])
+    if name == "diagonal":
+        return torch.diagonal(x, a[1], a[2], a[3])
+    if name == "diag_embed":
+        return torch.diag_embed(x, a[1], a[2], a[3])
+    if name == "unflatten":
+        return x.unflatten(a[1], a[2])
+    if name == "tile":
+        return x.tile(a[1])
+    if name == "split":
+        return torch.split(x, a[1], a[2])[a[3]]
+    if name == "chunk":
+        return torch.chunk(x, a[1], a[2])[a[3]]
+    if name == "unbind":
+        return torch.unbind(x, a[1])[a[2]]
+    if name == "take_along_dim":
+        return torch.take_along_dim(x, a[1], a[2])
+    if name == "scatter":
+        return torch.scatter(x, a[1], a[2], a[3])
+    if name == "scatter_add":
+        return torch.scatter_add(x, a[1], a[2], a[3])
+    if name == "index_add":
+        return torch.index_add(x, a[1], a[2], a[3], alpha=a[4])
+    if name == "baddbmm":
+        return torch.baddbmm(x, a[1], a[2], beta=a[3], alpha=a[4])
     if name == "gather":
         return torch.gather(x, a[1], a[2])
     return NotImplemented
@@ -681,6 +723,15 @@ class Graph:
                     raise Reject("near the origin")
                 if name == "atan2" and ((r[0].abs() < 0.05) & (r[1] < 0)).any().item():
                     raise Reject("near the branch cut")
+        if name in ("floor", "ceil", "round", "trunc", "frac", "fmod", "remainder", "fmod_scalar",
+                    "remainder_scalar"):
+            a = targs[0].detach().to(torch.float64)
+            if name in ("fmod", "remainder", "fmod_scalar", "remainder_scalar"):
+                b = targs[1].detach().to(torch.float64) if isinstance(targs[1], torch.Tensor) else targs[1]
+                a = a / b
+            q = a + 0.5 if name == "round" else a
+            if ((q - q.round()).abs() < 1e-3 * (1 + q.abs())).any().item():
+                raise Reject("near a jump")
         if name in ("softplus",) and targs[2] * 0 == 0:
             a = targs[0].detach().to(torch.float64) * targs[1]
             if near(a - targs[2], abs(targs[2])):
@@ -1348,11 +1399,18 @@ class Graph:
             if cands and rng.random() < 0.6:
                 return rng.choice(cands)
             return self.const(self.broadcast_shape(x.shape) if rng.random() < 0.5 else list(x.shape), x.t.dtype)
-        name = rng.choice(["atan2_", "hypot_", "lerp_", "lerp_scalar_", "addcmul_", "addcdiv_", "addcmul_", "lerp_"])
+        name = rng.choice(["atan2_", "hypot_", "lerp_", "lerp_scalar_", "addcmul_", "addcdiv_", "addcmul_", "lerp_",
+                           "fmod_", "remainder_", "xlogy_", "fmod_scalar_", "remainder_scalar_"])
+        if name in ("fmod_scalar_", "remainder_scalar_"):
+            return self.apply(name, x, rng.choice([0.75, 1.5, -1.25]))
         y = partner()
         try:
             if name in ("atan2_", "hypot_"):
                 args = (x, y)
+            elif name in ("fmod_", "remainder_"):
+                args = (x, self.away_from_zero(y))
+            elif name == "xlogy_":
+                args = (x, self.positive(y))
             elif name == "lerp_scalar_":
                 args = (x, y, self.round_to(rng.uniform(-0.5, 1.5), torch.float32))
             else:
@@ -1368,6 +1426,141 @@ class Graph:
             if isinstance(a, Node) and a is not x and saved_behind(a.t, x.t):
                 raise Reject("a reference cycle")
         return self.apply(name, *args)
+
+    def op_batch2(self):
+        rng = self.rng
+        name = rng.choice(["bmm", "mv", "dot", "baddbmm", "xlogy", "fmod", "remainder", "fmod_scalar",
+                           "remainder_scalar", "floor", "ceil", "round", "trunc", "frac", "logical"])
+        if name in ("bmm", "baddbmm"):
+            x = self.pick(lambda n: n.ndim == 3 and n.t.numel() > 0)
+            y = self.const([x.shape[0], x.shape[2], rng.randint(1, 3)], x.t.dtype, -1, 1)
+            if name == "bmm":
+                return self.apply(name, x, y)
+            bias = self.const(self.broadcast_shape([x.shape[0], x.shape[1], y.shape[2]]), x.t.dtype)
+            return self.apply(name, bias, x, y, rng.choice([1.0, 0.5, 0.0]), rng.choice([1.0, -2.0]))
+        if name == "mv":
+            x = self.pick(lambda n: n.ndim == 2 and n.t.numel() > 0)
+            return self.apply(name, x, self.const([x.shape[1]], x.t.dtype, -1, 1))
+        if name == "dot":
+            x = self.pick(lambda n: n.ndim == 1)
+            same = self.live(lambda n: n is not x and n.shape == x.shape and n.t.dtype == x.t.dtype)
+            y = rng.choice(same) if same and rng.random() < 0.6 else self.const(list(x.shape), x.t.dtype, -1, 1)
+            return self.apply(name, x, y)
+        if name == "logical":
+            cands = self.live_bool()
+            if not cands:
+                raise Reject("no bool")
+            c = rng.choice(cands)
+            op = rng.choice(["logical_and", "logical_or", "logical_xor", "logical_not"])
+            if op == "logical_not":
+                return self.apply(op, c)
+            d = self.condition(c.shape) if rng.random() < 0.5 else rng.choice(cands)
+            return self.apply(op, c, d)
+        x = self.pick()
+        if name in ("floor", "ceil", "round", "trunc", "frac"):
+            return self.apply(name, self.bounded(x, 20))
+        if name in ("fmod_scalar", "remainder_scalar"):
+            return self.apply(name, x, rng.choice([0.75, 1.5, -1.25, 2.5]))
+        y = self.broadcast_partner(x)
+        if rng.random() < 0.5:
+            x, y = y, x
+        if name == "xlogy":
+            return self.apply(name, x, self.positive(y))
+        return self.apply(name, x, self.away_from_zero(y))
+
+    def op_reduce3(self):
+        rng = self.rng
+        x = self.pick()
+        if x.t.numel() == 0:
+            raise Reject("empty")
+        name = rng.choice(["cumprod", "var_mean", "std_mean", "count_nonzero"])
+        if name == "cumprod":
+            return self.apply(name, self.bounded(x, 1.5), self.one_dim(x))
+        if name == "count_nonzero":
+            return self.apply(name, x, self.nonempty_dims(x))
+        dims = self.nonempty_dims(x)
+        cnt = numel([x.shape[d] for d in dims]) if x.ndim else 1
+        corr = rng.choice([0, 1]) if cnt > 1 else 0
+        return self.apply(name, x, dims, corr, rng.random() < 0.4)
+
+    def op_shape3(self):
+        rng = self.rng
+        x = self.pick()
+        nd = x.ndim
+        name = rng.choice(["diagonal", "diag_embed", "unflatten", "tile", "split", "chunk", "unbind",
+                           "masked_select", "take_along_dim", "scatter", "scatter_add", "index_add"])
+        if name == "diagonal":
+            if nd < 2:
+                raise Reject("rank")
+            d1, d2 = rng.sample(range(nd), 2)
+            return self.apply(name, x, rng.randint(-1, 1), d1, d2)
+        if name == "diag_embed":
+            if nd < 1 or nd >= MAX_RANK or x.t.numel() * (x.shape[-1] + 1) ** 1 > MAX_NUMEL:
+                raise Reject("size")
+            return self.apply(name, x, rng.choice([0, 0, 1, -1]), -2, -1)
+        if name == "unflatten":
+            if nd == 0:
+                raise Reject("0-dim")
+            d = rng.randrange(nd)
+            sizes = self.factor_shape(x.shape[d]) or [1]
+            if nd - 1 + len(sizes) > MAX_RANK:
+                raise Reject("rank")
+            if rng.random() < 0.3:
+                sizes[rng.randrange(len(sizes))] = -1
+            return self.apply(name, x, d, sizes)
+        if name == "tile":
+            reps = [rng.choice([1, 2]) for _ in range(rng.randint(1, max(nd, 1)))]
+            if x.t.numel() * numel(reps) > MAX_NUMEL:
+                raise Reject("too big")
+            return self.apply(name, x, reps)
+        if nd == 0:
+            raise Reject("0-dim")
+        d = rng.randrange(nd)
+        size = x.shape[d]
+        if name == "split":
+            k = rng.randint(1, max(size, 1))
+            pieces = max(1, -(-size // k))
+            return self.apply(name, x, k, d, rng.randrange(pieces))
+        if name == "chunk":
+            c = rng.randint(1, 3)
+            pieces = len(torch.chunk(torch.empty(x.shape, device="meta"), c, d))
+            if pieces == 0:
+                raise Reject("no pieces")
+            return self.apply(name, x, c, d, rng.randrange(pieces))
+        if name == "unbind":
+            if size == 0:
+                raise Reject("empty")
+            return self.apply(name, x, d, rng.randrange(size))
+        if name == "masked_select":
+            return self.apply(name, x, self.condition(x.shape))
+        if x.t.numel() == 0:
+            raise Reject("empty")
+        if name == "take_along_dim":
+            shape = list(x.shape)
+            shape[d] = rng.randint(1, 3)
+            return self.apply(name, x, self.index_const(shape, size), d)
+        if name == "index_add":
+            k = rng.randint(1, 3)
+            shape = list(x.shape)
+            shape[d] = k
+            src = self.broadcast_partner(x) if False else None
+            same = self.live(lambda n: n.shape == tuple(shape) and n.t.dtype == x.t.dtype)
+            src = rng.choice(same) if same and rng.random() < 0.6 else self.const(shape, x.t.dtype)
+            return self.apply(name, x, d, self.index_const([k], size), src, self.scalar_value())
+        # scatter, scatter_add: an index of distinct entries along d (scatter's
+        # winner among repeated ones is unspecified)
+        ishape = [rng.randint(1, s) for s in x.shape]
+        ishape[d] = rng.randint(1, size)
+        perm = rng.sample(range(size), ishape[d])
+        view = [1] * nd
+        view[d] = ishape[d]
+        idx = torch.tensor(perm, dtype=torch.int64).reshape(view).expand(ishape).contiguous()
+        if name == "scatter_add" and rng.random() < 0.5:
+            idx = torch.tensor([rng.randrange(size) for _ in range(numel(ishape))], dtype=torch.int64).reshape(ishape)
+        idx = self.add_input("const", idx.clone())
+        same = self.live(lambda n: n.shape == tuple(ishape) and n.t.dtype == x.t.dtype)
+        src = rng.choice(same) if same and rng.random() < 0.6 else self.const(ishape, x.t.dtype)
+        return self.apply(name, x, d, idx, src)
 
     # --------------------------------------------------- error cases
 
@@ -1583,7 +1776,7 @@ class Graph:
             (self.op_shape, 20), (self.op_matmul, 6), (self.op_misc, 6), (self.op_inplace, 10),
             (self.op_unary2, 14), (self.op_activation, 8), (self.op_compare, 5), (self.op_pointwise3, 7),
             (self.op_reduce2, 10), (self.op_shape2, 10), (self.op_index, 4), (self.op_linalg, 4),
-            (self.op_inplace2, 8),
+            (self.op_inplace2, 8), (self.op_batch2, 6), (self.op_reduce3, 3), (self.op_shape3, 7),
         ]
         funcs, weights = zip(*families)
         for step in range(n_ops):

@@ -375,6 +375,8 @@ static const struct { const char *name; un_fn f; } UNARY2[] = {
     {"expm1", tg_expm1}, {"gelu", tg_gelu}, {"gelu_tanh", tg_gelu_tanh}, {"silu", tg_silu},
     {"mish", tg_mish}, {"logsigmoid", tg_logsigmoid}, {"hardsigmoid", tg_hardsigmoid},
     {"hardswish", tg_hardswish}, {"selu", tg_selu}, {"relu6", tg_relu6},
+    {"floor", tg_floor}, {"ceil", tg_ceil}, {"round", tg_round}, {"trunc", tg_trunc}, {"frac", tg_frac},
+    {"logical_not", tg_logical_not},
     {"max_all", tg_max}, {"min_all", tg_min}, {"prod", tg_prod}, {"squeeze", tg_squeeze},
 };
 typedef tg_tensor *(*iun_fn)(tg_tensor *);
@@ -386,24 +388,29 @@ static const struct { const char *name; iun_fn f; } INPLACE_UNARY2[] = {
     {"mish_", tg_mish_}, {"hardsigmoid_", tg_hardsigmoid_}, {"hardswish_", tg_hardswish_},
     {"selu_", tg_selu_}, {"relu6_", tg_relu6_}, {"neg_", tg_neg_}, {"exp_", tg_exp_}, {"log_", tg_log_},
     {"sqrt_", tg_sqrt_}, {"abs_", tg_abs_}, {"sin_", tg_sin_}, {"cos_", tg_cos_}, {"tanh_", tg_tanh_},
-    {"sigmoid_", tg_sigmoid_}, {"relu_", tg_relu_}, {"squeeze_", tg_squeeze_},
+    {"sigmoid_", tg_sigmoid_}, {"relu_", tg_relu_}, {"squeeze_", tg_squeeze_}, {"floor_", tg_floor_},
+    {"ceil_", tg_ceil_}, {"round_", tg_round_}, {"trunc_", tg_trunc_}, {"frac_", tg_frac_},
 };
 static const struct { const char *name; bin_fn f; } BINARY2[] = {
     {"atan2", tg_atan2}, {"hypot", tg_hypot}, {"eq", tg_eq}, {"ne", tg_ne}, {"lt", tg_lt}, {"le", tg_le},
-    {"gt", tg_gt}, {"ge", tg_ge}, {"mm", tg_mm}, {"outer", tg_outer},
+    {"gt", tg_gt}, {"ge", tg_ge}, {"mm", tg_mm}, {"outer", tg_outer}, {"bmm", tg_bmm}, {"mv", tg_mv},
+    {"dot", tg_dot}, {"fmod", tg_fmod}, {"remainder", tg_remainder}, {"xlogy", tg_xlogy},
+    {"logical_and", tg_logical_and}, {"logical_or", tg_logical_or}, {"logical_xor", tg_logical_xor},
+    {"masked_select", tg_masked_select},
 };
 static const struct { const char *name; ibin_fn f; } INPLACE_BINARY2[] = {
-    {"atan2_", tg_atan2_}, {"hypot_", tg_hypot_},
+    {"atan2_", tg_atan2_}, {"hypot_", tg_hypot_}, {"fmod_", tg_fmod_}, {"remainder_", tg_remainder_},
+    {"xlogy_", tg_xlogy_},
 };
 static const struct { const char *name; scal_fn f; } SCALAR2[] = {
     {"eq_scalar", tg_eq_scalar}, {"ne_scalar", tg_ne_scalar}, {"lt_scalar", tg_lt_scalar},
     {"le_scalar", tg_le_scalar}, {"gt_scalar", tg_gt_scalar}, {"ge_scalar", tg_ge_scalar},
     {"clamp_min", tg_clamp_min}, {"clamp_max", tg_clamp_max}, {"leaky_relu", tg_leaky_relu},
-    {"elu", tg_elu}, {"celu", tg_celu},
+    {"elu", tg_elu}, {"celu", tg_celu}, {"fmod_scalar", tg_fmod_scalar}, {"remainder_scalar", tg_remainder_scalar},
 };
 static const struct { const char *name; iscal_fn f; } INPLACE_SCALAR2[] = {
     {"clamp_min_", tg_clamp_min_}, {"clamp_max_", tg_clamp_max_}, {"leaky_relu_", tg_leaky_relu_},
-    {"elu_", tg_elu_},
+    {"elu_", tg_elu_}, {"fmod_scalar_", tg_fmod_scalar_}, {"remainder_scalar_", tg_remainder_scalar_},
 };
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
@@ -478,6 +485,32 @@ static tg_tensor *execute2(const char *name, char **arg, int n, tg_tensor *a, bo
     if (strcmp(name, "movedim") == 0) return tg_movedim(a, LONG(1), LONG(2));
     if (strcmp(name, "index_select") == 0) return tg_index_select(a, LONG(1), c);
     if (strcmp(name, "gather") == 0) return tg_gather(a, LONG(1), c);
+    tg_tensor *d = node_arg(arg, n, 3);
+    if (strcmp(name, "cumprod") == 0) return tg_cumprod(a, LONG(1));
+    if (strcmp(name, "var_mean") == 0) return tg_var_mean(a, list, nl, REAL(2), LONG(3) != 0, NULL);
+    if (strcmp(name, "std_mean") == 0) return tg_std_mean(a, list, nl, REAL(2), LONG(3) != 0, NULL);
+    if (strcmp(name, "count_nonzero") == 0) return tg_count_nonzero(a, list, nl);
+    if (strcmp(name, "diagonal") == 0) return tg_diagonal(a, LONG(1), LONG(2), LONG(3));
+    if (strcmp(name, "diag_embed") == 0) return tg_diag_embed(a, LONG(1), LONG(2), LONG(3));
+    if (strcmp(name, "unflatten") == 0) {
+        int ns = n > 2 ? parse_list(arg[2], list2) : -1;
+        return tg_unflatten(a, LONG(1), list2, ns);
+    }
+    if (strcmp(name, "tile") == 0) return tg_tile(a, list, nl);
+    if (strcmp(name, "split") == 0 || strcmp(name, "chunk") == 0 || strcmp(name, "unbind") == 0) {
+        tg_tensor *pieces[64];
+        int k = name[0] == 's' ? tg_split(a, LONG(1), LONG(2), pieces, 64)
+              : name[0] == 'c' ? tg_chunk(a, (int)LONG(1), LONG(2), pieces, 64)
+                               : tg_unbind(a, LONG(1), pieces, 64);
+        int64_t which = name[0] == 'u' ? LONG(2) : LONG(3);
+        if (k < 0) return NULL;
+        return which >= 0 && which < k ? pieces[which] : NULL;
+    }
+    if (strcmp(name, "take_along_dim") == 0) return tg_take_along_dim(a, node_arg(arg, n, 1), LONG(2));
+    if (strcmp(name, "scatter") == 0) return tg_scatter(a, LONG(1), c, d);
+    if (strcmp(name, "scatter_add") == 0) return tg_scatter_add(a, LONG(1), c, d);
+    if (strcmp(name, "index_add") == 0) return tg_index_add(a, LONG(1), c, d, REAL(4));
+    if (strcmp(name, "baddbmm") == 0) return tg_baddbmm(a, node_arg(arg, n, 1), c, REAL(3), REAL(4));
 #undef LONG
 #undef REAL
     *known = false;

@@ -194,6 +194,9 @@ UNARY2 = {
     "hardswish": lambda a: F.hardswish(a), "selu": lambda a: F.selu(a), "relu6": lambda a: F.relu6(a),
     "floor": torch_fn("floor"), "ceil": torch_fn("ceil"), "round": torch_fn("round"),
     "trunc": torch_fn("trunc"), "frac": torch_fn("frac"), "logical_not": torch_fn("logical_not"),
+    "isnan": torch_fn("isnan"), "isinf": torch_fn("isinf"), "isfinite": torch_fn("isfinite"),
+    "all": torch_fn("all"), "any": torch_fn("any"), "argmax_all": torch_fn("argmax"),
+    "argmin_all": torch_fn("argmin"),
 }
 NO_INPLACE2 = {"logsigmoid"}   # no in-place twin
 INPLACE_UNARY2 = {
@@ -227,7 +230,9 @@ BINARY2 = {
 }
 INPLACE_BINARY2 = {"atan2_": lambda a, b: a.atan2_(b), "hypot_": lambda a, b: a.hypot_(b),
                    "fmod_": lambda a, b: a.fmod_(b), "remainder_": lambda a, b: a.remainder_(b),
-                   "xlogy_": lambda a, b: a.xlogy_(b)}
+                   "xlogy_": lambda a, b: a.xlogy_(b), "eq_": lambda a, b: a.eq_(b),
+                   "ne_": lambda a, b: a.ne_(b), "lt_": lambda a, b: a.lt_(b), "le_": lambda a, b: a.le_(b),
+                   "gt_": lambda a, b: a.gt_(b), "ge_": lambda a, b: a.ge_(b)}
 SCALAR2 = {
     "eq_scalar": lambda a, s: torch.eq(a, s), "ne_scalar": lambda a, s: torch.ne(a, s),
     "lt_scalar": lambda a, s: torch.lt(a, s), "le_scalar": lambda a, s: torch.le(a, s),
@@ -241,10 +246,14 @@ INPLACE_SCALAR2 = {
     "clamp_min_": lambda a, s: a.clamp_min_(s), "clamp_max_": lambda a, s: a.clamp_max_(s),
     "leaky_relu_": lambda a, s: F.leaky_relu(a, s, inplace=True), "elu_": lambda a, s: F.elu(a, s, inplace=True),
     "fmod_scalar_": lambda a, s: a.fmod_(s), "remainder_scalar_": lambda a, s: a.remainder_(s),
+    "lt_scalar_": lambda a, s: a.lt_(s), "gt_scalar_": lambda a, s: a.gt_(s), "le_scalar_": lambda a, s: a.le_(s),
+    "ge_scalar_": lambda a, s: a.ge_(s), "eq_scalar_": lambda a, s: a.eq_(s), "ne_scalar_": lambda a, s: a.ne_(s),
 }
 INPLACE = set(INPLACE_BINARY) | set(INPLACE_SCALAR) | {"zero_"} | set(INPLACE_UNARY2) | set(INPLACE_BINARY2) \
     | set(INPLACE_SCALAR2) | {"clamp_", "hardtanh_", "masked_fill_", "lerp_", "lerp_scalar_", "addcmul_",
-                             "addcdiv_", "tril_", "triu_", "squeeze_"}
+                             "addcdiv_", "tril_", "triu_", "squeeze_",
+                             "scatter_", "scatter_add_", "index_add_", "nan_to_num_", "t_", "transpose_",
+                             "unsqueeze_", "squeeze_dim_"}
 SCALAR_ARGS = {"softplus", "hardtanh", "hardtanh_", "clamp", "clamp_", "lerp_scalar", "lerp_scalar_",
                "addcmul", "addcmul_", "addcdiv", "addcdiv_", "masked_fill", "masked_fill_", "addmm",
                "var", "std", "vector_norm"} | set(SCALAR2) | set(INPLACE_SCALAR2)
@@ -404,6 +413,30 @@ def run_op2(name, a):
         return torch.movedim(x, a[1], a[2])
     if name == "index_select":
         return torch.index_select(x, a[1], a[2])
+    if name == "scatter_":
+        return x.scatter_(a[1], a[2], a[3])
+    if name == "scatter_add_":
+        return x.scatter_add_(a[1], a[2], a[3])
+    if name == "index_add_":
+        return x.index_add_(a[1], a[2], a[3], alpha=a[4])
+    if name == "nan_to_num":
+        return torch.nan_to_num(x, a[1], a[2], a[3])
+    if name == "nan_to_num_":
+        return x.nan_to_num_(a[1], a[2], a[3])
+    if name == "unsqueeze_":
+        return x.unsqueeze_(a[1])
+    if name == "squeeze_dim_":
+        return x.squeeze_(a[1])
+    if name == "t_":
+        return x.t_()
+    if name == "transpose_":
+        return x.transpose_(a[1], a[2])
+    if name == "argsort":
+        return torch.argsort(x, a[1], descending=bool(a[2]))
+    if name == "all_dim":
+        return torch.all(x, a[1], keepdim=bool(a[2]))
+    if name == "any_dim":
+        return torch.any(x, a[1], keepdim=bool(a[2]))
     if name == "cumprod":
         return torch.cumprod(x, a[1])
     if name in ("var_mean", "std_mean"):
@@ -696,7 +729,7 @@ class Graph:
             b = targs[1].detach().to(torch.float64)
             if near(a - b, a.abs() + b.abs()):
                 raise Reject("near a tie")
-        if name in ("max_all", "min_all", "amax", "amin", "argmax", "argmin", "min_dim", "sort", "topk",
+        if name in ("argmax_all", "argmin_all", "argsort", "max_all", "min_all", "amax", "amin", "argmax", "argmin", "min_dim", "sort", "topk",
                     "vector_norm"):
             a = targs[0].detach().to(torch.float64)
             if name == "vector_norm" and targs[1] != math.inf:
@@ -1562,11 +1595,81 @@ class Graph:
         src = rng.choice(same) if same and rng.random() < 0.6 else self.const(ishape, x.t.dtype)
         return self.apply(name, x, d, idx, src)
 
+    def op_misc3(self):
+        rng = self.rng
+        r = rng.random()
+        x = self.pick()
+        nd = x.ndim
+        if r < 0.15:   # in place on a fresh clone: the comparisons, writing 0 and 1
+            c = self.apply("clone", x)
+            if rng.random() < 0.5:
+                y = self.broadcast_partner(c)
+                try:
+                    if torch.broadcast_shapes(y.shape, c.shape) != c.shape:
+                        raise Reject("shape")
+                except RuntimeError:
+                    raise Reject("shape")
+                return self.apply(rng.choice(["eq_", "ne_", "lt_", "le_", "gt_", "ge_"]), c, y)
+            return self.apply(rng.choice(["lt_scalar_", "gt_scalar_", "le_scalar_", "ge_scalar_", "eq_scalar_",
+                                          "ne_scalar_"]), c, self.round_to(rng.uniform(-1, 1), torch.float32))
+        if r < 0.3:    # geometry in place, on a fresh clone (see squeeze_)
+            c = self.apply("clone", x)
+            k = rng.randrange(4)
+            if k == 0 and nd <= 2:
+                return self.apply("t_", c)
+            if k == 1 and nd >= 1:
+                return self.apply("transpose_", c, rng.randrange(nd), self.one_dim(c))
+            if k == 2 and nd < MAX_RANK:
+                return self.apply("unsqueeze_", c, rng.randint(-nd - 1, nd))
+            return self.apply("squeeze_dim_", c, self.one_dim(c))
+        if r < 0.5:    # scatter_, scatter_add_, index_add_ into a fresh clone
+            if nd == 0 or x.t.numel() == 0:
+                raise Reject("0-dim")
+            c = self.apply("clone", x)
+            d = rng.randrange(nd)
+            size = c.shape[d]
+            if rng.random() < 0.4:
+                k = rng.randint(1, 3)
+                shape = list(c.shape)
+                shape[d] = k
+                src = self.const(shape, c.t.dtype)
+                return self.apply("index_add_", c, d, self.index_const([k], size), src, self.scalar_value())
+            ishape = [rng.randint(1, s) for s in c.shape]
+            ishape[d] = rng.randint(1, size)
+            view = [1] * nd
+            view[d] = ishape[d]
+            idx = torch.tensor(rng.sample(range(size), ishape[d]), dtype=torch.int64).reshape(view).expand(ishape)
+            idx = self.add_input("const", idx.contiguous().clone())
+            same = self.live(lambda n: n.shape == tuple(ishape) and n.t.dtype == c.t.dtype and n is not c
+                             and not saved_behind(n.t, c.t))
+            src = rng.choice(same) if same and rng.random() < 0.6 else self.const(ishape, c.t.dtype)
+            return self.apply(rng.choice(["scatter_", "scatter_add_"]), c, d, idx, src)
+        if r < 0.6:
+            v = rng.choice([0.0, 1.5, -2.0])
+            if rng.random() < 0.5:
+                return self.apply("nan_to_num", x, v, 100.0, -100.0)
+            return self.apply("nan_to_num_", self.apply("clone", x), v, 100.0, -100.0)
+        if r < 0.75:
+            name = rng.choice(["argmax_all", "argmin_all", "argsort", "isnan", "isfinite", "isinf"])
+            if name == "argsort":
+                return self.apply(name, x, self.one_dim(x), rng.random() < 0.5)
+            if x.t.numel() == 0 and name.startswith("arg"):
+                raise Reject("empty")
+            return self.apply(name, x)
+        cands = self.live_bool()
+        if not cands:
+            raise Reject("no bool")
+        c = rng.choice(cands)
+        name = rng.choice(["all", "any", "all_dim", "any_dim"])
+        if name in ("all", "any"):
+            return self.apply(name, c)
+        return self.apply(name, c, self.one_dim(c), rng.random() < 0.5)
+
     # --------------------------------------------------- error cases
 
     def op_error(self):
         """An operation PyTorch rejects; tensorgrad must reject it too."""
-        kind = self.rng.randrange(24)
+        kind = self.rng.randrange(28)
         x = self.pick()
         shp = list(x.shape)
         nd = x.ndim
@@ -1726,6 +1829,32 @@ class Graph:
                 raise Reject("0-dim")
             c = self.const(shp[:-1] + [shp[-1] + 1], torch.bool)
             return self.apply(rng.choice(["masked_fill", "masked_fill"]), x, c, 1.0, expect_error=True)
+        if kind == 24:   # bmm, mv, dot with sizes that do not fit
+            if nd == 3:
+                return self.apply("bmm", x, self.const([shp[0], shp[2] + 1, 2], fdt), expect_error=True)
+            if nd == 2:
+                return self.apply("mv", x, self.const([shp[1] + 1], fdt), expect_error=True)
+            if nd == 1:
+                return self.apply("dot", x, self.const([shp[0] + 1], fdt), expect_error=True)
+            return self.apply("bmm", x, x, expect_error=True)
+        if kind == 25:   # diagonal of one dim twice, or of fewer than two dims
+            if nd == 0:
+                return self.apply("diagonal", x, 0, 0, 1, expect_error=True)
+            d = rng.randrange(nd)
+            return self.apply("diagonal", x, 0, d, d - nd if rng.random() < 0.5 else d, expect_error=True)
+        if kind == 26:   # unflatten into sizes of another product
+            if nd == 0:
+                raise Reject("0-dim")
+            d = rng.randrange(nd)
+            return self.apply("unflatten", x, d, [shp[d] + 1, 1], expect_error=True)
+        if kind == 27:   # scatter with an index out of range
+            if nd == 0 or x.t.numel() == 0:
+                raise Reject("0-dim")
+            d = rng.randrange(nd)
+            ishape = [1] * nd
+            idx = self.add_input("const", torch.full(ishape, shp[d] + rng.randint(0, 1), dtype=torch.int64))
+            return self.apply(rng.choice(["scatter", "scatter_add"]), x, d, idx, self.const(ishape, fdt),
+                              expect_error=True)
         # kind 23: a dim out of range
         d = max(nd, 1) + rng.randint(0, 1)
         if rng.random() < 0.5:
@@ -1777,6 +1906,7 @@ class Graph:
             (self.op_unary2, 14), (self.op_activation, 8), (self.op_compare, 5), (self.op_pointwise3, 7),
             (self.op_reduce2, 10), (self.op_shape2, 10), (self.op_index, 4), (self.op_linalg, 4),
             (self.op_inplace2, 8), (self.op_batch2, 6), (self.op_reduce3, 3), (self.op_shape3, 7),
+            (self.op_misc3, 5),
         ]
         funcs, weights = zip(*families)
         for step in range(n_ops):

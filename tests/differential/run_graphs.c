@@ -376,7 +376,8 @@ static const struct { const char *name; un_fn f; } UNARY2[] = {
     {"mish", tg_mish}, {"logsigmoid", tg_logsigmoid}, {"hardsigmoid", tg_hardsigmoid},
     {"hardswish", tg_hardswish}, {"selu", tg_selu}, {"relu6", tg_relu6},
     {"floor", tg_floor}, {"ceil", tg_ceil}, {"round", tg_round}, {"trunc", tg_trunc}, {"frac", tg_frac},
-    {"logical_not", tg_logical_not},
+    {"logical_not", tg_logical_not}, {"isnan", tg_isnan}, {"isinf", tg_isinf}, {"isfinite", tg_isfinite},
+    {"all", tg_all}, {"any", tg_any}, {"argmax_all", tg_argmax_all}, {"argmin_all", tg_argmin_all},
     {"max_all", tg_max}, {"min_all", tg_min}, {"prod", tg_prod}, {"squeeze", tg_squeeze},
 };
 typedef tg_tensor *(*iun_fn)(tg_tensor *);
@@ -388,7 +389,7 @@ static const struct { const char *name; iun_fn f; } INPLACE_UNARY2[] = {
     {"mish_", tg_mish_}, {"hardsigmoid_", tg_hardsigmoid_}, {"hardswish_", tg_hardswish_},
     {"selu_", tg_selu_}, {"relu6_", tg_relu6_}, {"neg_", tg_neg_}, {"exp_", tg_exp_}, {"log_", tg_log_},
     {"sqrt_", tg_sqrt_}, {"abs_", tg_abs_}, {"sin_", tg_sin_}, {"cos_", tg_cos_}, {"tanh_", tg_tanh_},
-    {"sigmoid_", tg_sigmoid_}, {"relu_", tg_relu_}, {"squeeze_", tg_squeeze_}, {"floor_", tg_floor_},
+    {"sigmoid_", tg_sigmoid_}, {"relu_", tg_relu_}, {"t_", tg_t_}, {"squeeze_", tg_squeeze_}, {"floor_", tg_floor_},
     {"ceil_", tg_ceil_}, {"round_", tg_round_}, {"trunc_", tg_trunc_}, {"frac_", tg_frac_},
 };
 static const struct { const char *name; bin_fn f; } BINARY2[] = {
@@ -400,7 +401,8 @@ static const struct { const char *name; bin_fn f; } BINARY2[] = {
 };
 static const struct { const char *name; ibin_fn f; } INPLACE_BINARY2[] = {
     {"atan2_", tg_atan2_}, {"hypot_", tg_hypot_}, {"fmod_", tg_fmod_}, {"remainder_", tg_remainder_},
-    {"xlogy_", tg_xlogy_},
+    {"xlogy_", tg_xlogy_}, {"eq_", tg_eq_}, {"ne_", tg_ne_}, {"lt_", tg_lt_}, {"le_", tg_le_},
+    {"gt_", tg_gt_}, {"ge_", tg_ge_},
 };
 static const struct { const char *name; scal_fn f; } SCALAR2[] = {
     {"eq_scalar", tg_eq_scalar}, {"ne_scalar", tg_ne_scalar}, {"lt_scalar", tg_lt_scalar},
@@ -411,6 +413,8 @@ static const struct { const char *name; scal_fn f; } SCALAR2[] = {
 static const struct { const char *name; iscal_fn f; } INPLACE_SCALAR2[] = {
     {"clamp_min_", tg_clamp_min_}, {"clamp_max_", tg_clamp_max_}, {"leaky_relu_", tg_leaky_relu_},
     {"elu_", tg_elu_}, {"fmod_scalar_", tg_fmod_scalar_}, {"remainder_scalar_", tg_remainder_scalar_},
+    {"lt_scalar_", tg_lt_scalar_}, {"gt_scalar_", tg_gt_scalar_}, {"le_scalar_", tg_le_scalar_},
+    {"ge_scalar_", tg_ge_scalar_}, {"eq_scalar_", tg_eq_scalar_}, {"ne_scalar_", tg_ne_scalar_},
 };
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
@@ -487,6 +491,17 @@ static tg_tensor *execute2(const char *name, char **arg, int n, tg_tensor *a, bo
     if (strcmp(name, "gather") == 0) return tg_gather(a, LONG(1), c);
     tg_tensor *d = node_arg(arg, n, 3);
     if (strcmp(name, "cumprod") == 0) return tg_cumprod(a, LONG(1));
+    if (strcmp(name, "scatter_") == 0) return tg_scatter_(a, LONG(1), c, d);
+    if (strcmp(name, "scatter_add_") == 0) return tg_scatter_add_(a, LONG(1), c, d);
+    if (strcmp(name, "index_add_") == 0) return tg_index_add_(a, LONG(1), c, d, REAL(4));
+    if (strcmp(name, "nan_to_num") == 0) return tg_nan_to_num(a, REAL(1), REAL(2), REAL(3));
+    if (strcmp(name, "nan_to_num_") == 0) return tg_nan_to_num_(a, REAL(1), REAL(2), REAL(3));
+    if (strcmp(name, "transpose_") == 0) return tg_transpose_(a, LONG(1), LONG(2));
+    if (strcmp(name, "unsqueeze_") == 0) return tg_unsqueeze_(a, LONG(1));
+    if (strcmp(name, "squeeze_dim_") == 0) return tg_squeeze_dim_(a, LONG(1));
+    if (strcmp(name, "argsort") == 0) return tg_argsort(a, LONG(1), LONG(2) != 0);
+    if (strcmp(name, "all_dim") == 0) return tg_all_dim(a, LONG(1), LONG(2) != 0);
+    if (strcmp(name, "any_dim") == 0) return tg_any_dim(a, LONG(1), LONG(2) != 0);
     if (strcmp(name, "var_mean") == 0) return tg_var_mean(a, list, nl, REAL(2), LONG(3) != 0, NULL);
     if (strcmp(name, "std_mean") == 0) return tg_std_mean(a, list, nl, REAL(2), LONG(3) != 0, NULL);
     if (strcmp(name, "count_nonzero") == 0) return tg_count_nonzero(a, list, nl);

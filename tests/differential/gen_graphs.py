@@ -35,7 +35,18 @@ After "->" an operation gives its result's dtype, shape, strides, grad_fn
 with the names of its next functions ("-" for none) and values, or "error"
 and PyTorch's message when PyTorch rejects it (the graph ends there).
 In-place operations (suffix _) name their result as a new node that is the
-same tensor as their first operand.
+same tensor as their first operand. Index tensors are constants of dtype
+i64 (values written as floats); cat and stack take any number of tensors
+before the dim; split, chunk and unbind give the piece their last argument
+numbers; operations with several results (sort, topk, var_mean, max_dim,
+...) give their first. run_op says what each name means in PyTorch.
+
+Besides the domains (positive for log, |x| < 1 for atanh, ...), operands
+are kept away from where a derivative or value jumps (KINKS and
+check_kinks: relu-like kinks, clamp bounds, ties of max/sort/comparisons,
+integers for floor and fmod), so that rounding cannot move them across.
+Second derivatives are compared only where PyTorch has them
+(hardsigmoid_backward has none).
 
 --regressions FILE also replays hand-written programs (regressions.txt: the
 same format without the results), numbered from 1000000.

@@ -51,7 +51,8 @@ static tg_tensor *mask_value(tg_op op, tg_tensor *g, const tg_tensor *x, const m
     }
     if (op == TG_OP_HARDSIGMOID_BACKWARD) {
         tg_tensor *in = both(TG_BIN_MUL, tg__compare_scalar(TG_BIN_GT, x, -3), tg__compare_scalar(TG_BIN_LT, x, 3));
-        tg_tensor *sixth = tg_mul_scalar(g, 1.0 / 6);
+        /* PyTorch's kernel multiplies by scalar_t(1.0f / 6.0f), a float sixth even for double */
+        tg_tensor *sixth = tg_mul_scalar(g, (double)(1.0f / 6.0f));
         return sixth ? choose(in, sixth, NULL, g->dtype) : NULL;
     }
     tg_tensor *out = both(TG_BIN_MAX, tg__compare_scalar(TG_BIN_LE, x, p->a), tg__compare_scalar(TG_BIN_GE, x, p->b));

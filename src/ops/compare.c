@@ -56,10 +56,11 @@ tg_tensor *tg__compare_into_dtype(tg_binary_kernel k, tg_op op, const tg_tensor 
     return out;
 }
 
+/* zeros_like(self) and zeros_like(other), as derivatives.yaml: no history */
 int tg__d_compare_inplace(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     for (int i = 0; i < n->n_next; i++)
-        if (NEED(i)) gi[i] = tg_mul_scalar(g, 0);
+        if (NEED(i)) gi[i] = tg_zeros(g->shape, g->ndim, g->dtype);
     return tg__derivative_done(n, gi);
 }
 

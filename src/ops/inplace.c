@@ -292,12 +292,13 @@ static tg_tensor *overwrite(const char *fn, tg_tensor *t, const tg_tensor *src, 
     return t;
 }
 
-/* zero_, fill_ (and sign, whose gradient is zero too): g * 0 */
+/* zero_, fill_ (and sign, whose gradient is zero too): zeros_like(g), as
+   derivatives.yaml, which has no history even when g has one */
 tg_tensor *tg_zero_(tg_tensor *t) { return overwrite(__func__, t, NULL, 0, TG_OP_ZERO); }
 tg_tensor *tg_fill_(tg_tensor *t, double value) { return overwrite(__func__, t, NULL, value, TG_OP_FILL); }
 int tg__d_zero(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
-    if (NEED(0) && !(gi[0] = tg_mul_scalar(g, 0))) return -1;
+    if (NEED(0) && !(gi[0] = tg_zeros(g->shape, g->ndim, g->dtype))) return -1;
     return 0;
 }
 
@@ -310,7 +311,7 @@ tg_tensor *tg_copy_(tg_tensor *dst, const tg_tensor *src)
 
 int tg__d_copy(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
-    if (NEED(0) && !(gi[0] = tg_mul_scalar(g, 0))) return -1;
+    if (NEED(0) && !(gi[0] = tg_zeros(g->shape, g->ndim, g->dtype))) return -1;
     if (NEED(1)) gi[1] = g;
     return 0;
 }

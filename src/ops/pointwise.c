@@ -288,7 +288,8 @@ static tg_tensor *addc(const char *fn, tg_ternary_kernel k, tg_op op, const tg_t
     if (!out || tg__record(out, (tg_record){.op = op, .n_saved = 2, TG_PARAMS(p)}, ins, 3, &n)) return NULL;
     if (!n) return out;
     if (NEED(2)) tg__save(n, 0, a);
-    if (NEED(1)) tg__save(n, 1, b);
+    /* addcdiv's derivative for b reads b too */
+    if (NEED(1) || (op == TG_OP_ADDCDIV && NEED(2))) tg__save(n, 1, b);
     return out;
 }
 

@@ -151,7 +151,8 @@ static tg_tensor *triangle(const char *fn, const tg_tensor *t, int64_t diagonal,
     row.strides[1] = 1;
     for (int64_t i = 0; i < rows; i++) {
         /* zeroed: columns j > i + diagonal (tril) or j < i + diagonal (triu) */
-        int64_t edge = diagonal > cols ? cols : diagonal < -cols ? -cols : diagonal;
+        /* beyond these bounds nothing changes (and i + edge cannot overflow) */
+        int64_t edge = diagonal > cols + 1 ? cols + 1 : diagonal < -rows - 1 ? -rows - 1 : diagonal;
         int64_t from = lower ? i + edge + 1 : 0, to = lower ? cols : i + edge;
         from = from < 0 ? 0 : from > cols ? cols : from;
         to = to < 0 ? 0 : to > cols ? cols : to;

@@ -35,7 +35,18 @@ After "->" an operation gives its result's dtype, shape, strides, grad_fn
 with the names of its next functions ("-" for none) and values, or "error"
 and PyTorch's message when PyTorch rejects it (the graph ends there).
 In-place operations (suffix _) name their result as a new node that is the
-same tensor as their first operand.
+same tensor as their first operand. Index tensors are constants of dtype
+i64 (values written as floats); cat and stack take any number of tensors
+before the dim; split, chunk and unbind give the piece their last argument
+numbers; operations with several results (sort, topk, var_mean, max_dim,
+...) give their first. run_op says what each name means in PyTorch.
+
+Besides the domains (positive for log, |x| < 1 for atanh, ...), operands
+are kept away from where a derivative or value jumps (KINKS and
+check_kinks: relu-like kinks, clamp bounds, ties of max/sort/comparisons,
+integers for floor and fmod), so that rounding cannot move them across.
+Second derivatives are compared only where PyTorch has them
+(hardsigmoid_backward has none).
 
 --regressions FILE also replays hand-written programs (regressions.txt: the
 same format without the results), numbered from 1000000.
@@ -120,6 +131,10 @@ def one_line(msg):
 # The one place that says what each operation of the text format means in
 # PyTorch; run_graphs.c says what it means in tensorgrad.
 
+def torch_fn(name):
+    return lambda *a: getattr(torch, name)(*a)
+
+
 BINARY = {
     "add": lambda a, b: torch.add(a, b),
     "sub": lambda a, b: torch.sub(a, b),
@@ -176,11 +191,105 @@ INPLACE_SCALAR = {
     "pow_scalar_": lambda a, s: a.pow_(s),
     "fill_": lambda a, s: a.fill_(s),
 }
-INPLACE = set(INPLACE_BINARY) | set(INPLACE_SCALAR) | {"zero_"}
+# The newer operations. Unary ones, with their in-place twins (name + "_").
+UNARY2 = {
+    "log1p": torch_fn("log1p"), "log2": torch_fn("log2"), "log10": torch_fn("log10"),
+    "rsqrt": torch_fn("rsqrt"), "reciprocal": torch_fn("reciprocal"), "square": torch_fn("square"),
+    "tan": torch_fn("tan"), "asin": torch_fn("asin"), "acos": torch_fn("acos"), "atan": torch_fn("atan"),
+    "sinh": torch_fn("sinh"), "cosh": torch_fn("cosh"), "asinh": torch_fn("asinh"),
+    "acosh": torch_fn("acosh"), "atanh": torch_fn("atanh"), "erf": torch_fn("erf"),
+    "erfc": torch_fn("erfc"), "erfinv": torch_fn("erfinv"), "expm1": torch_fn("expm1"),
+    "gelu": lambda a: F.gelu(a), "gelu_tanh": lambda a: F.gelu(a, approximate="tanh"),
+    "silu": lambda a: F.silu(a), "mish": lambda a: F.mish(a),
+    "logsigmoid": lambda a: F.logsigmoid(a), "hardsigmoid": lambda a: F.hardsigmoid(a),
+    "hardswish": lambda a: F.hardswish(a), "selu": lambda a: F.selu(a), "relu6": lambda a: F.relu6(a),
+    "floor": torch_fn("floor"), "ceil": torch_fn("ceil"), "round": torch_fn("round"),
+    "trunc": torch_fn("trunc"), "frac": torch_fn("frac"), "logical_not": torch_fn("logical_not"),
+    "isnan": torch_fn("isnan"), "isinf": torch_fn("isinf"), "isfinite": torch_fn("isfinite"),
+    "all": torch_fn("all"), "any": torch_fn("any"), "argmax_all": torch_fn("argmax"),
+    "argmin_all": torch_fn("argmin"),
+}
+NO_INPLACE2 = {"logsigmoid"}   # no in-place twin
+INPLACE_UNARY2 = {
+    "log1p_": lambda a: a.log1p_(), "log2_": lambda a: a.log2_(), "log10_": lambda a: a.log10_(),
+    "rsqrt_": lambda a: a.rsqrt_(), "reciprocal_": lambda a: a.reciprocal_(), "square_": lambda a: a.square_(),
+    "tan_": lambda a: a.tan_(), "asin_": lambda a: a.asin_(), "acos_": lambda a: a.acos_(),
+    "atan_": lambda a: a.atan_(), "sinh_": lambda a: a.sinh_(), "cosh_": lambda a: a.cosh_(),
+    "erf_": lambda a: a.erf_(), "erfc_": lambda a: a.erfc_(), "erfinv_": lambda a: a.erfinv_(),
+    "expm1_": lambda a: a.expm1_(),
+    "gelu_": None, "silu_": lambda a: F.silu(a, inplace=True), "mish_": lambda a: F.mish(a, inplace=True),
+    "hardsigmoid_": lambda a: F.hardsigmoid(a, inplace=True), "hardswish_": lambda a: F.hardswish(a, inplace=True),
+    "selu_": lambda a: F.selu(a, inplace=True), "relu6_": lambda a: F.relu6(a, inplace=True),
+    "neg_": lambda a: a.neg_(), "exp_": lambda a: a.exp_(), "log_": lambda a: a.log_(),
+    "sqrt_": lambda a: a.sqrt_(), "abs_": lambda a: a.abs_(), "sin_": lambda a: a.sin_(),
+    "cos_": lambda a: a.cos_(), "tanh_": lambda a: a.tanh_(), "sigmoid_": lambda a: a.sigmoid_(),
+    "relu_": lambda a: a.relu_(),
+    "floor_": lambda a: a.floor_(), "ceil_": lambda a: a.ceil_(), "round_": lambda a: a.round_(),
+    "trunc_": lambda a: a.trunc_(), "frac_": lambda a: a.frac_(),
+}
+del INPLACE_UNARY2["gelu_"]   # PyTorch 1.13 has no gelu_
+# Binary ones (tensor, tensor) and comparisons (bool results).
+BINARY2 = {
+    "atan2": torch_fn("atan2"), "hypot": torch_fn("hypot"),
+    "eq": torch_fn("eq"), "ne": torch_fn("ne"), "lt": torch_fn("lt"), "le": torch_fn("le"),
+    "gt": torch_fn("gt"), "ge": torch_fn("ge"),
+    "mm": torch_fn("mm"), "outer": torch_fn("outer"),
+    "bmm": torch_fn("bmm"), "mv": torch_fn("mv"), "dot": torch_fn("dot"), "fmod": torch_fn("fmod"),
+    "remainder": torch_fn("remainder"), "xlogy": torch_fn("xlogy"), "logical_and": torch_fn("logical_and"),
+    "logical_or": torch_fn("logical_or"), "logical_xor": torch_fn("logical_xor"),
+    "masked_select": torch_fn("masked_select"),
+}
+INPLACE_BINARY2 = {"atan2_": lambda a, b: a.atan2_(b), "hypot_": lambda a, b: a.hypot_(b),
+                   "fmod_": lambda a, b: a.fmod_(b), "remainder_": lambda a, b: a.remainder_(b),
+                   "xlogy_": lambda a, b: a.xlogy_(b), "eq_": lambda a, b: a.eq_(b),
+                   "ne_": lambda a, b: a.ne_(b), "lt_": lambda a, b: a.lt_(b), "le_": lambda a, b: a.le_(b),
+                   "gt_": lambda a, b: a.gt_(b), "ge_": lambda a, b: a.ge_(b)}
+SCALAR2 = {
+    "eq_scalar": lambda a, s: torch.eq(a, s), "ne_scalar": lambda a, s: torch.ne(a, s),
+    "lt_scalar": lambda a, s: torch.lt(a, s), "le_scalar": lambda a, s: torch.le(a, s),
+    "gt_scalar": lambda a, s: torch.gt(a, s), "ge_scalar": lambda a, s: torch.ge(a, s),
+    "clamp_min": lambda a, s: torch.clamp_min(a, s), "clamp_max": lambda a, s: torch.clamp_max(a, s),
+    "leaky_relu": lambda a, s: F.leaky_relu(a, s), "elu": lambda a, s: F.elu(a, s),
+    "celu": lambda a, s: F.celu(a, s),
+    "fmod_scalar": lambda a, s: torch.fmod(a, s), "remainder_scalar": lambda a, s: torch.remainder(a, s),
+}
+INPLACE_SCALAR2 = {
+    "clamp_min_": lambda a, s: a.clamp_min_(s), "clamp_max_": lambda a, s: a.clamp_max_(s),
+    "leaky_relu_": lambda a, s: F.leaky_relu(a, s, inplace=True), "elu_": lambda a, s: F.elu(a, s, inplace=True),
+    "fmod_scalar_": lambda a, s: a.fmod_(s), "remainder_scalar_": lambda a, s: a.remainder_(s),
+    "lt_scalar_": lambda a, s: a.lt_(s), "gt_scalar_": lambda a, s: a.gt_(s), "le_scalar_": lambda a, s: a.le_(s),
+    "ge_scalar_": lambda a, s: a.ge_(s), "eq_scalar_": lambda a, s: a.eq_(s), "ne_scalar_": lambda a, s: a.ne_(s),
+}
+INPLACE = set(INPLACE_BINARY) | set(INPLACE_SCALAR) | {"zero_"} | set(INPLACE_UNARY2) | set(INPLACE_BINARY2) \
+    | set(INPLACE_SCALAR2) | {"clamp_", "hardtanh_", "masked_fill_", "lerp_", "lerp_scalar_", "addcmul_",
+                             "addcdiv_", "tril_", "triu_", "squeeze_",
+                             "scatter_", "scatter_add_", "index_add_", "nan_to_num_", "t_", "transpose_",
+                             "unsqueeze_", "squeeze_dim_"}
+SCALAR_ARGS = {"softplus", "hardtanh", "hardtanh_", "clamp", "clamp_", "lerp_scalar", "lerp_scalar_",
+               "addcmul", "addcmul_", "addcdiv", "addcdiv_", "masked_fill", "masked_fill_", "addmm",
+               "var", "std", "vector_norm"} | set(SCALAR2) | set(INPLACE_SCALAR2)
 
 
 def run_op(name, args):
     """args: tensors, ints, floats, lists, dtype names, as the line has them."""
+    if name in UNARY2:
+        return UNARY2[name](args[0])
+    if name in INPLACE_UNARY2:
+        return INPLACE_UNARY2[name](args[0])
+    if name in BINARY2:
+        return BINARY2[name](args[0], args[1])
+    if name in INPLACE_BINARY2:
+        return INPLACE_BINARY2[name](args[0], args[1])
+    if name in SCALAR2:
+        return SCALAR2[name](args[0], args[1])
+    if name in INPLACE_SCALAR2:
+        return INPLACE_SCALAR2[name](args[0], args[1])
+    if name in ("cat", "stack"):
+        ts = [a for a in args if isinstance(a, torch.Tensor)]
+        return (torch.cat if name == "cat" else torch.stack)(ts, args[-1])
+    r = run_op2(name, args)
+    if r is not NotImplemented:
+        return r
     if name in BINARY:
         return BINARY[name](args[0], args[1])
     if name in SCALAR:
@@ -221,6 +330,157 @@ def run_op(name, args):
     if name == "where":
         return torch.where(args[0], args[1], args[2])
     raise ValueError("unknown operation " + name)
+
+
+def run_op2(name, a):
+    x = a[0]
+    if name == "softplus":
+        return F.softplus(x, a[1], a[2])
+    if name == "hardtanh":
+        return F.hardtanh(x, a[1], a[2])
+    if name == "hardtanh_":
+        return F.hardtanh(x, a[1], a[2], inplace=True)
+    if name == "clamp":
+        return torch.clamp(x, a[1], a[2])
+    if name == "clamp_":
+        return x.clamp_(a[1], a[2])
+    if name == "masked_fill":
+        return x.masked_fill(a[1], a[2])
+    if name == "masked_fill_":
+        return x.masked_fill_(a[1], a[2])
+    if name == "lerp":
+        return torch.lerp(x, a[1], a[2])
+    if name == "lerp_":
+        return x.lerp_(a[1], a[2])
+    if name == "lerp_scalar":
+        return torch.lerp(x, a[1], a[2])
+    if name == "lerp_scalar_":
+        return x.lerp_(a[1], a[2])
+    if name == "addcmul":
+        return torch.addcmul(x, a[1], a[2], value=a[3])
+    if name == "addcmul_":
+        return x.addcmul_(a[1], a[2], value=a[3])
+    if name == "addcdiv":
+        return torch.addcdiv(x, a[1], a[2], value=a[3])
+    if name == "addcdiv_":
+        return x.addcdiv_(a[1], a[2], value=a[3])
+    if name == "addmm":
+        return torch.addmm(x, a[1], a[2], beta=a[3], alpha=a[4])
+    if name == "max_all":
+        return x.max()
+    if name == "min_all":
+        return x.min()
+    if name == "min_dim":
+        return torch.min(x, a[1], keepdim=bool(a[2])).values
+    if name == "amax":
+        return torch.amax(x, a[1], keepdim=bool(a[2]))
+    if name == "amin":
+        return torch.amin(x, a[1], keepdim=bool(a[2]))
+    if name == "argmax":
+        return torch.argmax(x, a[1], keepdim=bool(a[2]))
+    if name == "argmin":
+        return torch.argmin(x, a[1], keepdim=bool(a[2]))
+    if name == "prod":
+        return x.prod()
+    if name == "prod_dim":
+        return x.prod(a[1], keepdim=bool(a[2]))
+    if name == "var":
+        return torch.var(x, a[1], correction=a[2], keepdim=bool(a[3]))
+    if name == "std":
+        return torch.std(x, a[1], correction=a[2], keepdim=bool(a[3]))
+    if name == "logsumexp":
+        return torch.logsumexp(x, a[1], keepdim=bool(a[2]))
+    if name == "vector_norm":
+        return torch.linalg.vector_norm(x, a[1], a[2], keepdim=bool(a[3]))
+    if name == "cumsum":
+        return torch.cumsum(x, a[1])
+    if name == "sort":
+        return torch.sort(x, a[1], descending=bool(a[2])).values
+    if name == "topk":
+        return torch.topk(x, a[1], a[2], largest=bool(a[3])).values
+    if name == "flatten":
+        return torch.flatten(x, a[1], a[2])
+    if name == "squeeze":
+        return x.squeeze()
+    if name == "squeeze_":
+        return x.squeeze_()
+    if name == "narrow":
+        return x.narrow(a[1], a[2], a[3])
+    if name == "repeat":
+        return x.repeat(a[1])
+    if name == "flip":
+        return torch.flip(x, a[1])
+    if name == "roll":
+        return torch.roll(x, a[1], a[2])
+    if name == "tril":
+        return torch.tril(x, a[1])
+    if name == "triu":
+        return torch.triu(x, a[1])
+    if name == "tril_":
+        return x.tril_(a[1])
+    if name == "triu_":
+        return x.triu_(a[1])
+    if name == "movedim":
+        return torch.movedim(x, a[1], a[2])
+    if name == "index_select":
+        return torch.index_select(x, a[1], a[2])
+    if name == "scatter_":
+        return x.scatter_(a[1], a[2], a[3])
+    if name == "scatter_add_":
+        return x.scatter_add_(a[1], a[2], a[3])
+    if name == "index_add_":
+        return x.index_add_(a[1], a[2], a[3], alpha=a[4])
+    if name == "nan_to_num":
+        return torch.nan_to_num(x, a[1], a[2], a[3])
+    if name == "nan_to_num_":
+        return x.nan_to_num_(a[1], a[2], a[3])
+    if name == "unsqueeze_":
+        return x.unsqueeze_(a[1])
+    if name == "squeeze_dim_":
+        return x.squeeze_(a[1])
+    if name == "t_":
+        return x.t_()
+    if name == "transpose_":
+        return x.transpose_(a[1], a[2])
+    if name == "argsort":
+        return torch.argsort(x, a[1], descending=bool(a[2]))
+    if name == "all_dim":
+        return torch.all(x, a[1], keepdim=bool(a[2]))
+    if name == "any_dim":
+        return torch.any(x, a[1], keepdim=bool(a[2]))
+    if name == "cumprod":
+        return torch.cumprod(x, a[1])
+    if name in ("var_mean", "std_mean"):
+        return getattr(torch, name)(x, a[1], correction=a[2], keepdim=bool(a[3]))[0]
+    if name == "count_nonzero":
+        return torch.count_nonzero(x, a[1])
+    if name == "diagonal":
+        return torch.diagonal(x, a[1], a[2], a[3])
+    if name == "diag_embed":
+        return torch.diag_embed(x, a[1], a[2], a[3])
+    if name == "unflatten":
+        return x.unflatten(a[1], a[2])
+    if name == "tile":
+        return x.tile(a[1])
+    if name == "split":
+        return torch.split(x, a[1], a[2])[a[3]]
+    if name == "chunk":
+        return torch.chunk(x, a[1], a[2])[a[3]]
+    if name == "unbind":
+        return torch.unbind(x, a[1])[a[2]]
+    if name == "take_along_dim":
+        return torch.take_along_dim(x, a[1], a[2])
+    if name == "scatter":
+        return torch.scatter(x, a[1], a[2], a[3])
+    if name == "scatter_add":
+        return torch.scatter_add(x, a[1], a[2], a[3])
+    if name == "index_add":
+        return torch.index_add(x, a[1], a[2], a[3], alpha=a[4])
+    if name == "baddbmm":
+        return torch.baddbmm(x, a[1], a[2], beta=a[3], alpha=a[4])
+    if name == "gather":
+        return torch.gather(x, a[1], a[2])
+    return NotImplemented
 
 
 def fmt_arg(a):
@@ -280,6 +540,17 @@ def saved_behind(t, target):
                     return True
         stack.extend(f for f, _ in fn.next_functions)
     return False
+
+
+KINKS = {   # points where a derivative jumps, by operation (and its arguments)
+    "leaky_relu": lambda a: [0.0], "elu": lambda a: [0.0], "celu": lambda a: [0.0],
+    "selu": lambda a: [0.0],
+    "hardtanh": lambda a: [a[1], a[2]], "clamp": lambda a: [a[1], a[2]], "relu6": lambda a: [0.0, 6.0],
+    "clamp_min": lambda a: [a[1]], "clamp_max": lambda a: [a[1]],
+    "hardsigmoid": lambda a: [-3.0, 3.0], "hardswish": lambda a: [-3.0, 3.0],
+    "eq_scalar": lambda a: [a[1]], "ne_scalar": lambda a: [a[1]], "lt_scalar": lambda a: [a[1]],
+    "le_scalar": lambda a: [a[1]], "gt_scalar": lambda a: [a[1]], "ge_scalar": lambda a: [a[1]],
+}
 
 
 class Reject(Exception):
@@ -350,7 +621,11 @@ class Graph:
 
     def live(self, pred=None):
         """Live floating nodes (bool constants are only conditions)."""
-        return [n for n in self.nodes if not n.dead and n.t.dtype != torch.bool and (pred is None or pred(n))]
+        return [n for n in self.nodes if not n.dead and n.t.dtype.is_floating_point and (pred is None or pred(n))]
+
+    def live_bool(self, pred=None):
+        """Live bool nodes (conditions and masks)."""
+        return [n for n in self.nodes if not n.dead and n.t.dtype == torch.bool and (pred is None or pred(n))]
 
     def pick(self, pred=None):
         """A live node, favouring recent and unused ones."""
@@ -368,7 +643,7 @@ class Graph:
         return self.rng.choices(cands, weights)[0]
 
     def check_values(self, t):
-        if t.dtype == torch.bool:
+        if not t.dtype.is_floating_point:
             return
         v = t.detach()
         if v.numel() == 0:
@@ -390,6 +665,8 @@ class Graph:
             if expect_error is False:
                 with torch.no_grad():
                     trial = [a.detach().clone() if isinstance(a, torch.Tensor) else a for a in targs]
+                    if check:
+                        self.check_kinks(name[:-1], targs, None)
                     try:
                         r = run_op(name, trial)
                     except RuntimeError as e:
@@ -452,6 +729,57 @@ class Graph:
         if name in ("norm",):
             if targs[0].detach().abs().sum().item() < MARGIN:
                 raise Reject("norm near zero")
+        kinks = KINKS.get(name)
+        if kinks is not None:
+            a = targs[0].detach().to(torch.float64)
+            for k in kinks(targs):
+                if near(a - k, abs(k)):
+                    raise Reject("near a kink")
+        if name in ("eq", "ne", "lt", "le", "gt", "ge") and targs[0] is not targs[1]:
+            a = targs[0].detach().to(torch.float64)
+            b = targs[1].detach().to(torch.float64)
+            if near(a - b, a.abs() + b.abs()):
+                raise Reject("near a tie")
+        if name in ("argmax_all", "argmin_all", "argsort", "max_all", "min_all", "amax", "amin", "argmax", "argmin", "min_dim", "sort", "topk",
+                    "vector_norm"):
+            a = targs[0].detach().to(torch.float64)
+            if name == "vector_norm" and targs[1] != math.inf:
+                if targs[1] == 1 and near(a, 0):
+                    raise Reject("near a kink")
+                if a.abs().sum().item() < 0.1:
+                    raise Reject("norm near zero")
+                return
+            v = a.abs() if name == "vector_norm" else a
+            if v.numel() > 1:
+                # any two elements close: a tie somewhere that matters
+                f = v.reshape(-1).sort().values
+                gap = f[1:] - f[:-1]
+                if near(gap, f[1:].abs()) or (gap == 0).any().item():
+                    raise Reject("near a tie")
+        if name in ("std", "vector_norm", "hypot", "atan2"):
+            if name == "std" and out.detach().numel() and out.detach().abs().min().item() < 0.05:
+                raise Reject("std near zero")
+            if name in ("hypot", "atan2"):
+                a = targs[0].detach().to(torch.float64)
+                b = targs[1].detach().to(torch.float64)
+                r = torch.broadcast_tensors(a, b)
+                if (r[0].abs() + r[1].abs()).numel() and (r[0].abs() + r[1].abs()).min().item() < 0.1:
+                    raise Reject("near the origin")
+                if name == "atan2" and ((r[0].abs() < 0.05) & (r[1] < 0)).any().item():
+                    raise Reject("near the branch cut")
+        if name in ("floor", "ceil", "round", "trunc", "frac", "fmod", "remainder", "fmod_scalar",
+                    "remainder_scalar"):
+            a = targs[0].detach().to(torch.float64)
+            if name in ("fmod", "remainder", "fmod_scalar", "remainder_scalar"):
+                b = targs[1].detach().to(torch.float64) if isinstance(targs[1], torch.Tensor) else targs[1]
+                a = a / b
+            q = a + 0.5 if name == "round" else a
+            if ((q - q.round()).abs() < 1e-3 * (1 + q.abs())).any().item():
+                raise Reject("near a jump")
+        if name in ("softplus",) and targs[2] * 0 == 0:
+            a = targs[0].detach().to(torch.float64) * targs[1]
+            if near(a - targs[2], abs(targs[2])):
+                raise Reject("near the threshold")
 
     # ------------------------------------------------ op proposals
 
@@ -801,11 +1129,558 @@ class Graph:
             return self.apply(name, x, s)
         return self.apply("zero_", x)
 
+    # ------------------------------------------ the newer operations
+
+    def unit(self, x, limit=0.9):
+        """x, or tanh(x) * limit when some value is beyond limit."""
+        if vabsmax(x.t) <= limit:
+            return x
+        return self.apply("mul_scalar", self.apply("tanh", x), limit)
+
+    def domain(self, name, x):
+        """x brought into name's domain (and away from where it blows up)."""
+        if name in ("log2", "log10", "rsqrt", "log", "sqrt"):
+            return self.positive(x)
+        if name == "log1p":
+            return x if vmin(x.t) > -0.7 else self.positive(x)
+        if name == "reciprocal":
+            return self.away_from_zero(x)
+        if name == "tan":
+            return self.bounded(x, 1.2)
+        if name in ("sinh", "cosh", "expm1", "exp"):
+            return self.bounded(x, 4)
+        if name in ("asin", "acos", "atanh", "erfinv"):
+            return self.unit(x)
+        if name == "acosh":
+            return x if vmin(x.t) >= 1.1 else self.apply("add_scalar", self.positive(x), 1.0)
+        if name in ("square", "sin", "cos"):
+            return self.bounded(x, 20)
+        return x
+
+    def op_unary2(self):
+        name = self.rng.choice(list(UNARY2) + ["log1p", "rsqrt", "reciprocal", "tan", "atan", "sinh", "erf",
+                                               "gelu", "silu", "log1p", "erf", "gelu", "silu"])
+        x = self.domain(name, self.pick())
+        return self.apply(name, x)
+
+    def op_activation(self):
+        rng = self.rng
+        name = rng.choice(["softplus", "leaky_relu", "elu", "hardtanh", "clamp", "clamp_min", "clamp_max",
+                           "celu", "leaky_relu", "elu", "hardtanh", "clamp"])
+        x = self.pick()
+        if name == "softplus":
+            beta = rng.choice([1.0, 1.0, 2.0, 0.5])
+            thr = rng.choice([20.0, 20.0, 1.0, 2.0])
+            return self.apply(name, x, beta, thr)
+        if name == "leaky_relu":
+            return self.apply(name, x, rng.choice([0.01, 0.2, 0.5, 1.5]))
+        if name in ("elu", "celu"):
+            return self.apply(name, x, rng.choice([1.0, 1.0, 0.5, 2.0]))
+        if name in ("hardtanh", "clamp"):
+            lo = self.round_to(rng.uniform(-1.5, 0.5), torch.float32)
+            hi = self.round_to(lo + rng.uniform(0.2, 2), torch.float32)
+            if name == "hardtanh" and rng.random() < 0.3:
+                lo, hi = -1.0, 1.0
+            return self.apply(name, x, lo, hi)
+        return self.apply(name, x, self.round_to(rng.uniform(-1, 1), torch.float32))
+
+    def condition(self, shape):
+        """A bool tensor that broadcasts to shape: a comparison's result, or a constant."""
+        def fits(n):
+            try:
+                return torch.broadcast_shapes(n.shape, shape) == tuple(shape)
+            except RuntimeError:
+                return False
+        cands = self.live_bool(fits)
+        if cands and self.rng.random() < 0.6:
+            return self.rng.choice(cands)
+        return self.const(self.broadcast_shape(shape) if self.rng.random() < 0.5 else list(shape), torch.bool)
+
+    def op_compare(self):
+        rng = self.rng
+        x = self.pick()
+        if rng.random() < 0.5:
+            name = rng.choice(["eq", "ne", "lt", "le", "gt", "ge", "lt", "gt"])
+            y = self.broadcast_partner(x)
+            c = self.apply(name, x, y)
+        else:
+            name = rng.choice(list(SCALAR2)[:6] + ["lt_scalar", "gt_scalar"])
+            c = self.apply(name, x, self.round_to(rng.uniform(-1, 1), torch.float32))
+        # use it: where or masked_fill on something of a fitting shape
+        def fits(n):
+            try:
+                return torch.broadcast_shapes(n.shape, c.shape) == n.shape
+            except RuntimeError:
+                return False
+        cands = self.live(fits)
+        if not cands:
+            return c
+        t = rng.choice(cands)
+        if rng.random() < 0.5:
+            return self.apply("masked_fill", t, c, self.scalar_value())
+        return self.apply("where", c, t, self.broadcast_partner(t))
+
+    def op_pointwise3(self):
+        rng = self.rng
+        name = rng.choice(["masked_fill", "atan2", "lerp", "lerp_scalar", "addcmul", "addcdiv", "hypot",
+                           "atan2", "lerp", "addcmul", "masked_fill"])
+        x = self.pick()
+        if name == "masked_fill":
+            return self.apply(name, x, self.condition(x.shape), self.scalar_value())
+        y = self.broadcast_partner(x)
+        if name in ("atan2", "hypot"):
+            if rng.random() < 0.5:
+                x, y = y, x
+            return self.apply(name, x, y)
+        if name == "lerp_scalar":
+            return self.apply(name, x, y, self.round_to(rng.uniform(-0.5, 1.5), torch.float32))
+        z = self.broadcast_partner(x)
+        try:
+            shape = torch.broadcast_shapes(x.shape, y.shape, z.shape)
+        except RuntimeError:
+            raise Reject("no broadcast")
+        if numel(shape) > MAX_NUMEL:
+            raise Reject("too big")
+        if name == "lerp":
+            return self.apply(name, x, y, z)
+        if name == "addcdiv":
+            z = self.away_from_zero(z)
+        return self.apply(name, x, y, z, self.scalar_value())
+
+    def nonempty_dims(self, x):
+        dims = self.random_dims(x)
+        if not dims:
+            dims = [0] if x.ndim else [self.rng.choice([0, -1])]
+        return dims
+
+    def one_dim(self, x):
+        n = max(x.ndim, 1)
+        d = self.rng.randrange(n)
+        return d - n if self.rng.random() < 0.3 else d
+
+    def op_reduce2(self):
+        rng = self.rng
+        x = self.pick()
+        if x.t.numel() == 0:
+            raise Reject("empty")
+        name = rng.choice(["max_all", "min_all", "amax", "amin", "argmax", "argmin", "prod", "prod_dim",
+                           "var", "std", "logsumexp", "vector_norm", "cumsum", "sort", "topk", "min_dim",
+                           "var", "logsumexp", "cumsum", "amax", "vector_norm"])
+        keep = rng.random() < 0.4
+        if name in ("max_all", "min_all"):
+            return self.apply(name, x)
+        if name in ("amax", "amin", "logsumexp"):
+            return self.apply(name, x, self.nonempty_dims(x), keep)
+        if name in ("argmax", "argmin", "min_dim"):
+            return self.apply(name, x, self.one_dim(x), keep)
+        if name == "prod":
+            return self.apply(name, self.bounded(x, 1.5))
+        if name == "prod_dim":
+            return self.apply(name, self.bounded(x, 1.5), self.one_dim(x), keep)
+        if name in ("var", "std"):
+            dims = self.nonempty_dims(x)
+            corr = rng.choice([0, 1, 1, 2])
+            cnt = numel([x.shape[d] for d in dims]) if x.ndim else 1
+            if cnt - corr <= 0:
+                corr = 0
+            return self.apply(name, x, dims, corr, keep)
+        if name == "vector_norm":
+            ord = rng.choice([2.0, 2.0, 1.0, 3.0, math.inf, 0.5])
+            return self.apply(name, x, ord, self.nonempty_dims(x), keep)
+        if name == "cumsum":
+            return self.apply(name, x, self.one_dim(x))
+        d = self.one_dim(x)
+        if name == "sort":
+            return self.apply(name, x, d, rng.random() < 0.5)
+        size = x.shape[d] if x.ndim else 1
+        return self.apply(name, x, rng.randint(1, size), d, rng.random() < 0.7)
+
+    def op_shape2(self):
+        rng = self.rng
+        x = self.pick()
+        nd = x.ndim
+        name = rng.choice(["cat", "stack", "flatten", "squeeze", "repeat", "flip", "roll", "tril", "triu",
+                           "narrow", "movedim", "cat", "stack", "flatten"])
+        if name in ("cat", "stack"):
+            if name == "cat" and nd == 0:
+                raise Reject("0-dim")
+            n = nd + 1 if name == "stack" else nd
+            d = rng.randrange(n)
+            def fits(m):
+                if m.ndim != nd:
+                    return False
+                return all(a == b for i, (a, b) in enumerate(zip(m.shape, x.shape)) if name == "stack" or i != d)
+            parts = [x] + [rng.choice(self.live(fits)) for _ in range(rng.randint(0, 2))]
+            rng.shuffle(parts)
+            size = sum(p.t.numel() for p in parts)
+            if size > MAX_NUMEL:
+                raise Reject("too big")
+            return self.apply(name, *parts, d - n if rng.random() < 0.3 else d)
+        if name == "flatten":
+            n = max(nd, 1)
+            a, b = sorted([rng.randrange(n), rng.randrange(n)])
+            return self.apply(name, x, a, b - n if rng.random() < 0.3 else b)
+        if name == "squeeze":
+            return self.apply(name, x)
+        if name == "repeat":
+            reps = [rng.choice([1, 1, 2, 3]) for _ in range(nd)]
+            if nd < MAX_RANK and rng.random() < 0.3:
+                reps = [rng.randint(1, 2)] + reps
+            if x.t.numel() * numel(reps) > MAX_NUMEL:
+                raise Reject("too big")
+            return self.apply(name, x, reps)
+        if name == "flip":
+            if nd == 0:
+                raise Reject("0-dim")
+            return self.apply(name, x, self.random_dims(x))
+        if name == "roll":
+            if nd == 0 or rng.random() < 0.2:
+                return self.apply(name, x, [rng.randint(-3, 3)], [])
+            dims = self.random_dims(x)
+            return self.apply(name, x, [rng.randint(-4, 4) for _ in dims], dims)
+        if name in ("tril", "triu"):
+            if nd < 2:
+                raise Reject("rank")
+            return self.apply(name, x, rng.randint(-2, 2))
+        if name == "narrow":
+            if nd == 0:
+                raise Reject("0-dim")
+            d = rng.randrange(nd)
+            size = x.shape[d]
+            start = rng.randint(0, size)
+            length = rng.randint(0, size - start)
+            if rng.random() < 0.2 and size:
+                start -= size
+            return self.apply(name, x, d - nd if rng.random() < 0.3 else d, start, length)
+        if nd == 0:
+            raise Reject("0-dim")
+        return self.apply("movedim", x, self.one_dim(x), self.one_dim(x))
+
+    def index_const(self, shape, high):
+        vals = [float(self.rng.randrange(high)) for _ in range(numel(shape))]
+        return self.add_input("const", torch.tensor(vals, dtype=torch.float64).to(torch.int64).reshape(shape).clone())
+
+    def op_index(self):
+        rng = self.rng
+        x = self.pick(lambda n: n.ndim >= 1 and n.t.numel() > 0)
+        d = rng.randrange(x.ndim)
+        size = x.shape[d]
+        dd = d - x.ndim if rng.random() < 0.3 else d
+        if rng.random() < 0.5:
+            k = rng.randint(1, 4)
+            if x.t.numel() // size * k > MAX_NUMEL:
+                raise Reject("too big")
+            return self.apply("index_select", x, dd, self.index_const([k], size))
+        if rng.random() < 0.25:
+            # the argmax along d, gathered: the max itself
+            am = self.apply("argmax", x, dd, True)
+            return self.apply("gather", x, dd, am)
+        shape = [rng.randint(1, s) for s in x.shape]
+        shape[d] = rng.randint(1, 3)
+        return self.apply("gather", x, dd, self.index_const(shape, size))
+
+    def op_linalg(self):
+        rng = self.rng
+        r = rng.random()
+        if r < 0.4:
+            x = self.pick(lambda n: n.ndim == 2 and n.t.numel() > 0)
+            y = self.const([x.shape[1], rng.randint(1, 4)], x.t.dtype, -1, 1)
+            if rng.random() < 0.5:
+                return self.apply("mm", x, y)
+            bias = self.const(self.broadcast_shape([x.shape[0], y.shape[1]]), x.t.dtype)
+            return self.apply("addmm", bias, x, y, rng.choice([1.0, 1.0, 0.5, 0.0, -2.0]),
+                              rng.choice([1.0, 1.0, 2.0, -0.5]))
+        if r < 0.6:
+            x = self.pick(lambda n: n.ndim == 1 and n.t.numel() > 0)
+            y = self.const([rng.randint(1, 4)], x.t.dtype, -1, 1)
+            if x.t.numel() * y.t.numel() > MAX_NUMEL:
+                raise Reject("too big")
+            return self.apply("mm", self.apply("unsqueeze", x, 1), self.apply("unsqueeze", y, 0))
+        x = self.pick(lambda n: n.ndim == 1 and 0 < n.t.numel() <= 6)
+        def fits(n):
+            return n.ndim == 1 and n.t.dtype == x.t.dtype and n.t.numel() * x.t.numel() <= MAX_NUMEL
+        y = rng.choice(self.live(fits))
+        return self.apply("outer", x, y)
+
+    def op_inplace2(self):
+        rng = self.rng
+        def ok(n):
+            return (n.kind == "op" or (n.kind == "const" and rng.random() < 0.3)) and not n.t._is_view()
+        x = self.pick(ok)
+        if rng.random() < 0.5:
+            x = self.apply("clone", x)
+        r = rng.random()
+        if r < 0.35:
+            name = rng.choice(list(INPLACE_UNARY2))
+            return self.apply(name, self.domain(name[:-1], x))
+        if r < 0.55:
+            name = rng.choice(list(INPLACE_SCALAR2) + ["clamp_", "hardtanh_"])
+            if name in ("clamp_", "hardtanh_"):
+                lo = self.round_to(rng.uniform(-1.5, 0.5), torch.float32)
+                return self.apply(name, x, lo, self.round_to(lo + rng.uniform(0.2, 2), torch.float32))
+            if name in ("leaky_relu_",):
+                return self.apply(name, x, rng.choice([0.01, 0.2, 1.5]))
+            if name == "elu_":
+                return self.apply(name, x, rng.choice([1.0, 0.5]))
+            return self.apply(name, x, self.round_to(rng.uniform(-1, 1), torch.float32))
+        if r < 0.65:
+            return self.apply("masked_fill_", x, self.condition(x.shape), self.scalar_value())
+        if r < 0.72 and x.ndim >= 2:
+            return self.apply(rng.choice(["tril_", "triu_"]), x, rng.randint(-1, 1))
+        if r < 0.75:
+            # only on a fresh clone: tensorgrad's version errors name a saved
+            # tensor's shape at saving, PyTorch's its shape now (see the report)
+            return self.apply("squeeze_", self.apply("clone", x))
+        def fits(n):
+            if storage_ptr(n.t) == storage_ptr(x.t) and n is not x:
+                return False
+            try:
+                return torch.broadcast_shapes(n.shape, x.shape) == x.shape
+            except RuntimeError:
+                return False
+        cands = self.live(fits)
+        def partner():
+            if cands and rng.random() < 0.6:
+                return rng.choice(cands)
+            return self.const(self.broadcast_shape(x.shape) if rng.random() < 0.5 else list(x.shape), x.t.dtype)
+        name = rng.choice(["atan2_", "hypot_", "lerp_", "lerp_scalar_", "addcmul_", "addcdiv_", "addcmul_", "lerp_",
+                           "fmod_", "remainder_", "xlogy_", "fmod_scalar_", "remainder_scalar_"])
+        if name in ("fmod_scalar_", "remainder_scalar_"):
+            return self.apply(name, x, rng.choice([0.75, 1.5, -1.25]))
+        y = partner()
+        try:
+            if name in ("atan2_", "hypot_"):
+                args = (x, y)
+            elif name in ("fmod_", "remainder_"):
+                args = (x, self.away_from_zero(y))
+            elif name == "xlogy_":
+                args = (x, self.positive(y))
+            elif name == "lerp_scalar_":
+                args = (x, y, self.round_to(rng.uniform(-0.5, 1.5), torch.float32))
+            else:
+                z = partner()
+                if name == "addcdiv_":
+                    z = self.away_from_zero(z)
+                if torch.broadcast_shapes(y.shape, z.shape, x.shape) != x.shape:
+                    raise Reject("shape")
+                args = (x, y, z) if name == "lerp_" else (x, y, z, self.scalar_value())
+        except RuntimeError:
+            raise Reject("shape")
+        for a in args[1:]:
+            if isinstance(a, Node) and a is not x and saved_behind(a.t, x.t):
+                raise Reject("a reference cycle")
+        return self.apply(name, *args)
+
+    def op_batch2(self):
+        rng = self.rng
+        name = rng.choice(["bmm", "mv", "dot", "baddbmm", "xlogy", "fmod", "remainder", "fmod_scalar",
+                           "remainder_scalar", "floor", "ceil", "round", "trunc", "frac", "logical"])
+        if name in ("bmm", "baddbmm"):
+            x = self.pick(lambda n: n.ndim == 3 and n.t.numel() > 0)
+            y = self.const([x.shape[0], x.shape[2], rng.randint(1, 3)], x.t.dtype, -1, 1)
+            if name == "bmm":
+                return self.apply(name, x, y)
+            bias = self.const(self.broadcast_shape([x.shape[0], x.shape[1], y.shape[2]]), x.t.dtype)
+            return self.apply(name, bias, x, y, rng.choice([1.0, 0.5, 0.0]), rng.choice([1.0, -2.0]))
+        if name == "mv":
+            x = self.pick(lambda n: n.ndim == 2 and n.t.numel() > 0)
+            return self.apply(name, x, self.const([x.shape[1]], x.t.dtype, -1, 1))
+        if name == "dot":
+            x = self.pick(lambda n: n.ndim == 1)
+            same = self.live(lambda n: n is not x and n.shape == x.shape and n.t.dtype == x.t.dtype)
+            y = rng.choice(same) if same and rng.random() < 0.6 else self.const(list(x.shape), x.t.dtype, -1, 1)
+            return self.apply(name, x, y)
+        if name == "logical":
+            cands = self.live_bool()
+            if not cands:
+                raise Reject("no bool")
+            c = rng.choice(cands)
+            op = rng.choice(["logical_and", "logical_or", "logical_xor", "logical_not"])
+            if op == "logical_not":
+                return self.apply(op, c)
+            d = self.condition(c.shape) if rng.random() < 0.5 else rng.choice(cands)
+            return self.apply(op, c, d)
+        x = self.pick()
+        if name in ("floor", "ceil", "round", "trunc", "frac"):
+            return self.apply(name, self.bounded(x, 20))
+        if name in ("fmod_scalar", "remainder_scalar"):
+            return self.apply(name, x, rng.choice([0.75, 1.5, -1.25, 2.5]))
+        y = self.broadcast_partner(x)
+        if rng.random() < 0.5:
+            x, y = y, x
+        if name == "xlogy":
+            return self.apply(name, x, self.positive(y))
+        return self.apply(name, x, self.away_from_zero(y))
+
+    def op_reduce3(self):
+        rng = self.rng
+        x = self.pick()
+        if x.t.numel() == 0:
+            raise Reject("empty")
+        name = rng.choice(["cumprod", "var_mean", "std_mean", "count_nonzero"])
+        if name == "cumprod":
+            return self.apply(name, self.bounded(x, 1.5), self.one_dim(x))
+        if name == "count_nonzero":
+            return self.apply(name, x, self.nonempty_dims(x))
+        dims = self.nonempty_dims(x)
+        cnt = numel([x.shape[d] for d in dims]) if x.ndim else 1
+        corr = rng.choice([0, 1]) if cnt > 1 else 0
+        return self.apply(name, x, dims, corr, rng.random() < 0.4)
+
+    def op_shape3(self):
+        rng = self.rng
+        x = self.pick()
+        nd = x.ndim
+        name = rng.choice(["diagonal", "diag_embed", "unflatten", "tile", "split", "chunk", "unbind",
+                           "masked_select", "take_along_dim", "scatter", "scatter_add", "index_add"])
+        if name == "diagonal":
+            if nd < 2:
+                raise Reject("rank")
+            d1, d2 = rng.sample(range(nd), 2)
+            return self.apply(name, x, rng.randint(-1, 1), d1, d2)
+        if name == "diag_embed":
+            if nd < 1 or nd >= MAX_RANK or x.t.numel() * (x.shape[-1] + 1) ** 1 > MAX_NUMEL:
+                raise Reject("size")
+            return self.apply(name, x, rng.choice([0, 0, 1, -1]), -2, -1)
+        if name == "unflatten":
+            if nd == 0:
+                raise Reject("0-dim")
+            d = rng.randrange(nd)
+            sizes = self.factor_shape(x.shape[d]) or [1]
+            if nd - 1 + len(sizes) > MAX_RANK:
+                raise Reject("rank")
+            if rng.random() < 0.3:
+                sizes[rng.randrange(len(sizes))] = -1
+            return self.apply(name, x, d, sizes)
+        if name == "tile":
+            reps = [rng.choice([1, 2]) for _ in range(rng.randint(1, max(nd, 1)))]
+            if x.t.numel() * numel(reps) > MAX_NUMEL:
+                raise Reject("too big")
+            return self.apply(name, x, reps)
+        if nd == 0:
+            raise Reject("0-dim")
+        d = rng.randrange(nd)
+        size = x.shape[d]
+        if name == "split":
+            k = rng.randint(1, max(size, 1))
+            pieces = max(1, -(-size // k))
+            return self.apply(name, x, k, d, rng.randrange(pieces))
+        if name == "chunk":
+            c = rng.randint(1, 3)
+            pieces = len(torch.chunk(torch.empty(x.shape, device="meta"), c, d))
+            if pieces == 0:
+                raise Reject("no pieces")
+            return self.apply(name, x, c, d, rng.randrange(pieces))
+        if name == "unbind":
+            if size == 0:
+                raise Reject("empty")
+            return self.apply(name, x, d, rng.randrange(size))
+        if name == "masked_select":
+            return self.apply(name, x, self.condition(x.shape))
+        if x.t.numel() == 0:
+            raise Reject("empty")
+        if name == "take_along_dim":
+            shape = list(x.shape)
+            shape[d] = rng.randint(1, 3)
+            return self.apply(name, x, self.index_const(shape, size), d)
+        if name == "index_add":
+            k = rng.randint(1, 3)
+            shape = list(x.shape)
+            shape[d] = k
+            src = self.broadcast_partner(x) if False else None
+            same = self.live(lambda n: n.shape == tuple(shape) and n.t.dtype == x.t.dtype)
+            src = rng.choice(same) if same and rng.random() < 0.6 else self.const(shape, x.t.dtype)
+            return self.apply(name, x, d, self.index_const([k], size), src, self.scalar_value())
+        # scatter, scatter_add: an index of distinct entries along d (scatter's
+        # winner among repeated ones is unspecified)
+        ishape = [rng.randint(1, s) for s in x.shape]
+        ishape[d] = rng.randint(1, size)
+        perm = rng.sample(range(size), ishape[d])
+        view = [1] * nd
+        view[d] = ishape[d]
+        idx = torch.tensor(perm, dtype=torch.int64).reshape(view).expand(ishape).contiguous()
+        if name == "scatter_add" and rng.random() < 0.5:
+            idx = torch.tensor([rng.randrange(size) for _ in range(numel(ishape))], dtype=torch.int64).reshape(ishape)
+        idx = self.add_input("const", idx.clone())
+        same = self.live(lambda n: n.shape == tuple(ishape) and n.t.dtype == x.t.dtype)
+        src = rng.choice(same) if same and rng.random() < 0.6 else self.const(ishape, x.t.dtype)
+        return self.apply(name, x, d, idx, src)
+
+    def op_misc3(self):
+        rng = self.rng
+        r = rng.random()
+        x = self.pick()
+        nd = x.ndim
+        if r < 0.15:   # in place on a fresh clone: the comparisons, writing 0 and 1
+            c = self.apply("clone", x)
+            if rng.random() < 0.5:
+                y = self.broadcast_partner(c)
+                try:
+                    if torch.broadcast_shapes(y.shape, c.shape) != c.shape:
+                        raise Reject("shape")
+                except RuntimeError:
+                    raise Reject("shape")
+                return self.apply(rng.choice(["eq_", "ne_", "lt_", "le_", "gt_", "ge_"]), c, y)
+            return self.apply(rng.choice(["lt_scalar_", "gt_scalar_", "le_scalar_", "ge_scalar_", "eq_scalar_",
+                                          "ne_scalar_"]), c, self.round_to(rng.uniform(-1, 1), torch.float32))
+        if r < 0.3:    # geometry in place, on a fresh clone (see squeeze_)
+            c = self.apply("clone", x)
+            k = rng.randrange(4)
+            if k == 0 and nd <= 2:
+                return self.apply("t_", c)
+            if k == 1 and nd >= 1:
+                return self.apply("transpose_", c, rng.randrange(nd), self.one_dim(c))
+            if k == 2 and nd < MAX_RANK:
+                return self.apply("unsqueeze_", c, rng.randint(-nd - 1, nd))
+            return self.apply("squeeze_dim_", c, self.one_dim(c))
+        if r < 0.5:    # scatter_, scatter_add_, index_add_ into a fresh clone
+            if nd == 0 or x.t.numel() == 0:
+                raise Reject("0-dim")
+            c = self.apply("clone", x)
+            d = rng.randrange(nd)
+            size = c.shape[d]
+            if rng.random() < 0.4:
+                k = rng.randint(1, 3)
+                shape = list(c.shape)
+                shape[d] = k
+                src = self.const(shape, c.t.dtype)
+                return self.apply("index_add_", c, d, self.index_const([k], size), src, self.scalar_value())
+            ishape = [rng.randint(1, s) for s in c.shape]
+            ishape[d] = rng.randint(1, size)
+            view = [1] * nd
+            view[d] = ishape[d]
+            idx = torch.tensor(rng.sample(range(size), ishape[d]), dtype=torch.int64).reshape(view).expand(ishape)
+            idx = self.add_input("const", idx.contiguous().clone())
+            same = self.live(lambda n: n.shape == tuple(ishape) and n.t.dtype == c.t.dtype and n is not c
+                             and not saved_behind(n.t, c.t))
+            src = rng.choice(same) if same and rng.random() < 0.6 else self.const(ishape, c.t.dtype)
+            return self.apply(rng.choice(["scatter_", "scatter_add_"]), c, d, idx, src)
+        if r < 0.6:
+            v = rng.choice([0.0, 1.5, -2.0])
+            if rng.random() < 0.5:
+                return self.apply("nan_to_num", x, v, 100.0, -100.0)
+            return self.apply("nan_to_num_", self.apply("clone", x), v, 100.0, -100.0)
+        if r < 0.75:
+            name = rng.choice(["argmax_all", "argmin_all", "argsort", "isnan", "isfinite", "isinf"])
+            if name == "argsort":
+                return self.apply(name, x, self.one_dim(x), rng.random() < 0.5)
+            if x.t.numel() == 0 and name.startswith("arg"):
+                raise Reject("empty")
+            return self.apply(name, x)
+        cands = self.live_bool()
+        if not cands:
+            raise Reject("no bool")
+        c = rng.choice(cands)
+        name = rng.choice(["all", "any", "all_dim", "any_dim"])
+        if name in ("all", "any"):
+            return self.apply(name, c)
+        return self.apply(name, c, self.one_dim(c), rng.random() < 0.5)
+
     # --------------------------------------------------- error cases
 
     def op_error(self):
         """An operation PyTorch rejects; tensorgrad must reject it too."""
-        kind = self.rng.randrange(16)
+        kind = self.rng.randrange(28)
         x = self.pick()
         shp = list(x.shape)
         nd = x.ndim
@@ -902,12 +1777,116 @@ class Graph:
             c = self.const([1, self.rng.randint(1, 3)], torch.float32)
             e = self.apply("expand", c, [self.rng.randint(2, 3), -1])
             return self.apply(self.rng.choice(["add_scalar_", "mul_scalar_"]), e, 1.0, expect_error=True)
+        if kind >= 16:
+            return self.op_error2(kind, x)
         # kind 13: matmul of float32 with float64
         if nd == 0 or not x.t.dtype.is_floating_point:
             raise Reject("no matmul")
         other = torch.float64 if x.t.dtype == torch.float32 else torch.float32
         y = self.const([shp[-1], 2], other)
         return self.apply("matmul", x, y, expect_error=True)
+
+    def op_error2(self, kind, x):
+        """Errors of the newer operations."""
+        rng = self.rng
+        shp = list(x.shape)
+        nd = x.ndim
+        fdt = x.t.dtype
+        if kind == 16:   # cat or stack of tensors whose other dims differ
+            if nd == 0:
+                return self.apply("cat", x, x, 0, expect_error=True)
+            bad = list(shp)
+            i = rng.randrange(nd)
+            bad[i] += rng.randint(1, 2)
+            y = self.const(bad, fdt)
+            if rng.random() < 0.5:
+                return self.apply("stack", x, y, rng.randrange(nd + 1), expect_error=True)
+            d = rng.choice([j for j in range(nd) if j != i] or [nd + 1])
+            return self.apply("cat", x, y, d, expect_error=True)
+        if kind == 17:   # an index out of range
+            if nd == 0 or x.t.numel() == 0:
+                raise Reject("0-dim or empty")
+            d = rng.randrange(nd)
+            size = shp[d]
+            bad = size + rng.randint(0, 2) if rng.random() < 0.7 else -1 - rng.randint(0, 1)
+            if rng.random() < 0.5:
+                idx = self.add_input("const", torch.tensor([0, bad], dtype=torch.int64))
+                return self.apply("index_select", x, d, idx, expect_error=True)
+            ishape = [1] * nd
+            ishape[d] = 2
+            idx = self.add_input("const", torch.tensor([0, bad], dtype=torch.int64).reshape(ishape).clone())
+            return self.apply("gather", x, d, idx, expect_error=True)
+        if kind == 18:   # mm with shapes that do not fit, or of other than 2-D
+            if nd != 2 or rng.random() < 0.3:
+                return self.apply("mm", x, self.const([2, 2], fdt), expect_error=True)
+            return self.apply("mm", x, self.const([shp[1] + 1, 2], fdt), expect_error=True)
+        if kind == 19:   # topk of more than there are
+            d = rng.randrange(max(nd, 1))
+            size = shp[d] if nd else 1
+            return self.apply("topk", x, size + rng.randint(1, 2), d, 1, expect_error=True)
+        if kind == 20:   # narrow beyond the end
+            if nd == 0:
+                return self.apply("narrow", x, 0, 0, 1, expect_error=True)
+            d = rng.randrange(nd)
+            return self.apply("narrow", x, d, rng.randint(0, shp[d]), shp[d] + 1, expect_error=True)
+        if kind == 21:   # tril or triu of fewer than two dims
+            if nd >= 2:
+                x = self.apply("select", x, 0, 0) if shp[0] else self.apply("sum", x)
+                if x.ndim >= 2:
+                    x = self.apply("sum", x)
+            return self.apply(rng.choice(["tril", "triu"]), x, 0, expect_error=True)
+        if kind == 22:   # masked_fill with a mask that does not broadcast
+            if nd == 0:
+                raise Reject("0-dim")
+            c = self.const(shp[:-1] + [shp[-1] + 1], torch.bool)
+            return self.apply(rng.choice(["masked_fill", "masked_fill"]), x, c, 1.0, expect_error=True)
+        if kind == 24:   # bmm, mv, dot with sizes that do not fit
+            if nd == 3:
+                return self.apply("bmm", x, self.const([shp[0], shp[2] + 1, 2], fdt), expect_error=True)
+            if nd == 2:
+                return self.apply("mv", x, self.const([shp[1] + 1], fdt), expect_error=True)
+            if nd == 1:
+                return self.apply("dot", x, self.const([shp[0] + 1], fdt), expect_error=True)
+            return self.apply("bmm", x, x, expect_error=True)
+        if kind == 25:   # diagonal of one dim twice, or of fewer than two dims
+            if nd == 0:
+                return self.apply("diagonal", x, 0, 0, 1, expect_error=True)
+            d = rng.randrange(nd)
+            return self.apply("diagonal", x, 0, d, d - nd if rng.random() < 0.5 else d, expect_error=True)
+        if kind == 26:   # unflatten into sizes of another product
+            if nd == 0:
+                raise Reject("0-dim")
+            d = rng.randrange(nd)
+            return self.apply("unflatten", x, d, [shp[d] + 1, 1], expect_error=True)
+        if kind == 27:   # scatter with an index out of range
+            if nd == 0 or x.t.numel() == 0:
+                raise Reject("0-dim")
+            d = rng.randrange(nd)
+            ishape = [1] * nd
+            idx = self.add_input("const", torch.full(ishape, shp[d] + rng.randint(0, 1), dtype=torch.int64))
+            return self.apply(rng.choice(["scatter", "scatter_add"]), x, d, idx, self.const(ishape, fdt),
+                              expect_error=True)
+        # kind 23: a dim out of range
+        d = max(nd, 1) + rng.randint(0, 1)
+        if rng.random() < 0.5:
+            d = -d - 1
+        name = rng.choice(["amax", "logsumexp", "cumsum", "argmax", "flatten", "movedim", "sort", "var",
+                           "prod_dim", "flip"])
+        if name in ("amax", "logsumexp"):
+            return self.apply(name, x, [d], 0, expect_error=True)
+        if name in ("argmax", "prod_dim"):
+            return self.apply(name, x, d, 0, expect_error=True)
+        if name in ("cumsum",):
+            return self.apply(name, x, d, expect_error=True)
+        if name == "sort":
+            return self.apply(name, x, d, 0, expect_error=True)
+        if name == "var":
+            return self.apply(name, x, [d], 1, 0, expect_error=True)
+        if name == "flip":
+            return self.apply(name, x, [d], expect_error=True)
+        if name == "flatten":
+            return self.apply(name, x, 0, d, expect_error=True)
+        return self.apply(name, x, 0, d, expect_error=True)
 
     # ----------------------------------------------------- building
 
@@ -935,6 +1914,10 @@ class Graph:
         families = [
             (self.op_binary, 22), (self.op_scalar, 12), (self.op_unary, 20), (self.op_reduce, 8),
             (self.op_shape, 20), (self.op_matmul, 6), (self.op_misc, 6), (self.op_inplace, 10),
+            (self.op_unary2, 14), (self.op_activation, 8), (self.op_compare, 5), (self.op_pointwise3, 7),
+            (self.op_reduce2, 10), (self.op_shape2, 10), (self.op_index, 4), (self.op_linalg, 4),
+            (self.op_inplace2, 8), (self.op_batch2, 6), (self.op_reduce3, 3), (self.op_shape3, 7),
+            (self.op_misc3, 5),
         ]
         funcs, weights = zip(*families)
         for step in range(n_ops):
@@ -997,6 +1980,15 @@ class Graph:
     def second_order(self, loss, used, ws):
         """g = autograd.grad(loss, used, create_graph=True), then
         sum((g_i * w_i).sum()).backward() into the leaves' .grad."""
+        # Some of PyTorch's first derivatives have none of their own
+        # (hardsigmoid's): then there is no second order to compare.
+        gs = torch.autograd.grad(loss.t, [l.t for l in used], create_graph=True)
+        s = sum((g * w.t).sum() for g, w in zip(gs, ws))
+        if s.requires_grad:
+            try:
+                torch.autograd.grad(s, [l.t for l in used], retain_graph=True, allow_unused=True)
+            except RuntimeError:
+                return
         for leaf in self.leaves:
             leaf.t.grad = None
         self.lines.append("hess " + " ".join(f"%{l.idx} %{w.idx}" for l, w in zip(used, ws)))
@@ -1052,7 +2044,10 @@ class Graph:
                     elif i == 1 and (name in SCALAR or name in INPLACE_SCALAR):
                         args.append(parse_real(a))
                     else:
-                        args.append(int(a))
+                        try:
+                            args.append(int(a))
+                        except ValueError:
+                            args.append(parse_real(a))
                 self.apply(name, *args, expect_error=None, check=False)
                 if self.ended:
                     break
@@ -1103,7 +2098,7 @@ def main():
     torch, F = _torch, _F
     torch.set_num_threads(1)
     warnings.simplefilter("ignore")
-    DTYPES.update({"f32": torch.float32, "f64": torch.float64, "bool": torch.bool})
+    DTYPES.update({"f32": torch.float32, "f64": torch.float64, "bool": torch.bool, "i64": torch.int64})
     NAMES.update({v: k for k, v in DTYPES.items()})
     out = sys.stdout if args.out == "-" else open(args.out, "w")
     out.write(f"# gen_graphs.py --seed {args.seed} --count {args.count} --first {args.first}\n")

@@ -92,6 +92,7 @@ static bool parse_dtype(const char *s, tg_dtype *dt)
     if (strcmp(s, "f32") == 0) *dt = TG_F32;
     else if (strcmp(s, "f64") == 0) *dt = TG_F64;
     else if (strcmp(s, "bool") == 0) *dt = TG_BOOL;
+    else if (strcmp(s, "i64") == 0) *dt = TG_I64;
     else return false;
     return true;
 }
@@ -152,7 +153,7 @@ static bool parse_expect(char **tok, int n, bool with_fn, expect *e)
 
 static const char *dtype_str(tg_dtype dt)
 {
-    return dt == TG_F32 ? "f32" : dt == TG_F64 ? "f64" : dt == TG_BOOL ? "bool" : tg_dtype_name(dt);
+    return dt == TG_F32 ? "f32" : dt == TG_F64 ? "f64" : dt == TG_BOOL ? "bool" : dt == TG_I64 ? "i64" : tg_dtype_name(dt);
 }
 
 static const char *shape_str(const int64_t *shape, int ndim, char *buf, size_t cap)
@@ -365,7 +366,171 @@ static const struct { const char *name; iscal_fn f; } INPLACE_SCALAR[] = {
     {"add_scalar_", tg_add_scalar_}, {"sub_scalar_", tg_sub_scalar_}, {"mul_scalar_", tg_mul_scalar_},
     {"div_scalar_", tg_div_scalar_}, {"pow_scalar_", tg_pow_scalar_}, {"fill_", tg_fill_},
 };
+/* The newer operations. */
+static const struct { const char *name; un_fn f; } UNARY2[] = {
+    {"log1p", tg_log1p}, {"log2", tg_log2}, {"log10", tg_log10}, {"rsqrt", tg_rsqrt},
+    {"reciprocal", tg_reciprocal}, {"square", tg_square}, {"tan", tg_tan}, {"asin", tg_asin},
+    {"acos", tg_acos}, {"atan", tg_atan}, {"sinh", tg_sinh}, {"cosh", tg_cosh}, {"asinh", tg_asinh},
+    {"acosh", tg_acosh}, {"atanh", tg_atanh}, {"erf", tg_erf}, {"erfc", tg_erfc}, {"erfinv", tg_erfinv},
+    {"expm1", tg_expm1}, {"gelu", tg_gelu}, {"gelu_tanh", tg_gelu_tanh}, {"silu", tg_silu},
+    {"mish", tg_mish}, {"logsigmoid", tg_logsigmoid}, {"hardsigmoid", tg_hardsigmoid},
+    {"hardswish", tg_hardswish}, {"selu", tg_selu}, {"relu6", tg_relu6},
+    {"floor", tg_floor}, {"ceil", tg_ceil}, {"round", tg_round}, {"trunc", tg_trunc}, {"frac", tg_frac},
+    {"logical_not", tg_logical_not}, {"isnan", tg_isnan}, {"isinf", tg_isinf}, {"isfinite", tg_isfinite},
+    {"all", tg_all}, {"any", tg_any}, {"argmax_all", tg_argmax_all}, {"argmin_all", tg_argmin_all},
+    {"max_all", tg_max}, {"min_all", tg_min}, {"prod", tg_prod}, {"squeeze", tg_squeeze},
+};
+typedef tg_tensor *(*iun_fn)(tg_tensor *);
+static const struct { const char *name; iun_fn f; } INPLACE_UNARY2[] = {
+    {"log1p_", tg_log1p_}, {"log2_", tg_log2_}, {"log10_", tg_log10_}, {"rsqrt_", tg_rsqrt_},
+    {"reciprocal_", tg_reciprocal_}, {"square_", tg_square_}, {"tan_", tg_tan_}, {"asin_", tg_asin_},
+    {"acos_", tg_acos_}, {"atan_", tg_atan_}, {"sinh_", tg_sinh_}, {"cosh_", tg_cosh_}, {"erf_", tg_erf_},
+    {"erfc_", tg_erfc_}, {"erfinv_", tg_erfinv_}, {"expm1_", tg_expm1_}, {"silu_", tg_silu_},
+    {"mish_", tg_mish_}, {"hardsigmoid_", tg_hardsigmoid_}, {"hardswish_", tg_hardswish_},
+    {"selu_", tg_selu_}, {"relu6_", tg_relu6_}, {"neg_", tg_neg_}, {"exp_", tg_exp_}, {"log_", tg_log_},
+    {"sqrt_", tg_sqrt_}, {"abs_", tg_abs_}, {"sin_", tg_sin_}, {"cos_", tg_cos_}, {"tanh_", tg_tanh_},
+    {"sigmoid_", tg_sigmoid_}, {"relu_", tg_relu_}, {"t_", tg_t_}, {"squeeze_", tg_squeeze_}, {"floor_", tg_floor_},
+    {"ceil_", tg_ceil_}, {"round_", tg_round_}, {"trunc_", tg_trunc_}, {"frac_", tg_frac_},
+};
+static const struct { const char *name; bin_fn f; } BINARY2[] = {
+    {"atan2", tg_atan2}, {"hypot", tg_hypot}, {"eq", tg_eq}, {"ne", tg_ne}, {"lt", tg_lt}, {"le", tg_le},
+    {"gt", tg_gt}, {"ge", tg_ge}, {"mm", tg_mm}, {"outer", tg_outer}, {"bmm", tg_bmm}, {"mv", tg_mv},
+    {"dot", tg_dot}, {"fmod", tg_fmod}, {"remainder", tg_remainder}, {"xlogy", tg_xlogy},
+    {"logical_and", tg_logical_and}, {"logical_or", tg_logical_or}, {"logical_xor", tg_logical_xor},
+    {"masked_select", tg_masked_select},
+};
+static const struct { const char *name; ibin_fn f; } INPLACE_BINARY2[] = {
+    {"atan2_", tg_atan2_}, {"hypot_", tg_hypot_}, {"fmod_", tg_fmod_}, {"remainder_", tg_remainder_},
+    {"xlogy_", tg_xlogy_}, {"eq_", tg_eq_}, {"ne_", tg_ne_}, {"lt_", tg_lt_}, {"le_", tg_le_},
+    {"gt_", tg_gt_}, {"ge_", tg_ge_},
+};
+static const struct { const char *name; scal_fn f; } SCALAR2[] = {
+    {"eq_scalar", tg_eq_scalar}, {"ne_scalar", tg_ne_scalar}, {"lt_scalar", tg_lt_scalar},
+    {"le_scalar", tg_le_scalar}, {"gt_scalar", tg_gt_scalar}, {"ge_scalar", tg_ge_scalar},
+    {"clamp_min", tg_clamp_min}, {"clamp_max", tg_clamp_max}, {"leaky_relu", tg_leaky_relu},
+    {"elu", tg_elu}, {"celu", tg_celu}, {"fmod_scalar", tg_fmod_scalar}, {"remainder_scalar", tg_remainder_scalar},
+};
+static const struct { const char *name; iscal_fn f; } INPLACE_SCALAR2[] = {
+    {"clamp_min_", tg_clamp_min_}, {"clamp_max_", tg_clamp_max_}, {"leaky_relu_", tg_leaky_relu_},
+    {"elu_", tg_elu_}, {"fmod_scalar_", tg_fmod_scalar_}, {"remainder_scalar_", tg_remainder_scalar_},
+    {"lt_scalar_", tg_lt_scalar_}, {"gt_scalar_", tg_gt_scalar_}, {"le_scalar_", tg_le_scalar_},
+    {"ge_scalar_", tg_ge_scalar_}, {"eq_scalar_", tg_eq_scalar_}, {"ne_scalar_", tg_ne_scalar_},
+};
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* The node an argument names, or NULL. */
+static tg_tensor *node_arg(char **arg, int n, int i)
+{
+    int id = n > i ? node_id(arg[i]) : -1;
+    return id >= 0 ? g.node[id] : NULL;
+}
+
+/* The newer operations with arguments beyond tensors and one number. */
+static tg_tensor *execute2(const char *name, char **arg, int n, tg_tensor *a, bool *known)
+{
+    int64_t list[TG_MAX_DIMS], list2[TG_MAX_DIMS];
+    int nl = n > 1 ? parse_list(arg[1], list) : -1;
+    tg_tensor *c = node_arg(arg, n, 2);
+#define LONG(i) (n > (i) ? strtoll(arg[i], NULL, 10) : 0)
+#define REAL(i) (n > (i) ? strtod(arg[i], NULL) : 0)
+    if (strcmp(name, "cat") == 0 || strcmp(name, "stack") == 0) {
+        const tg_tensor *ts[MAX_TOKENS];
+        int k = 0;
+        while (k < n - 1 && node_id(arg[k]) >= 0) {
+            ts[k] = g.node[node_id(arg[k])];
+            k++;
+        }
+        return (name[0] == 'c' ? tg_cat : tg_stack)(ts, k, strtoll(arg[n - 1], NULL, 10));
+    }
+    if (strcmp(name, "softplus") == 0) return tg_softplus(a, REAL(1), REAL(2));
+    if (strcmp(name, "hardtanh") == 0) return tg_hardtanh(a, REAL(1), REAL(2));
+    if (strcmp(name, "hardtanh_") == 0) return tg_hardtanh_(a, REAL(1), REAL(2));
+    if (strcmp(name, "clamp") == 0) return tg_clamp(a, REAL(1), REAL(2));
+    if (strcmp(name, "clamp_") == 0) return tg_clamp_(a, REAL(1), REAL(2));
+    if (strcmp(name, "masked_fill") == 0) return tg_masked_fill(a, node_arg(arg, n, 1), REAL(2));
+    if (strcmp(name, "masked_fill_") == 0) return tg_masked_fill_(a, node_arg(arg, n, 1), REAL(2));
+    if (strcmp(name, "lerp") == 0) return tg_lerp(a, node_arg(arg, n, 1), c);
+    if (strcmp(name, "lerp_") == 0) return tg_lerp_(a, node_arg(arg, n, 1), c);
+    if (strcmp(name, "lerp_scalar") == 0) return tg_lerp_scalar(a, node_arg(arg, n, 1), REAL(2));
+    if (strcmp(name, "lerp_scalar_") == 0) return tg_lerp_scalar_(a, node_arg(arg, n, 1), REAL(2));
+    if (strcmp(name, "addcmul") == 0) return tg_addcmul(a, node_arg(arg, n, 1), c, REAL(3));
+    if (strcmp(name, "addcmul_") == 0) return tg_addcmul_(a, node_arg(arg, n, 1), c, REAL(3));
+    if (strcmp(name, "addcdiv") == 0) return tg_addcdiv(a, node_arg(arg, n, 1), c, REAL(3));
+    if (strcmp(name, "addcdiv_") == 0) return tg_addcdiv_(a, node_arg(arg, n, 1), c, REAL(3));
+    if (strcmp(name, "addmm") == 0) return tg_addmm(a, node_arg(arg, n, 1), c, REAL(3), REAL(4));
+    if (strcmp(name, "min_dim") == 0) return tg_min_dim(a, LONG(1), LONG(2) != 0, NULL);
+    if (strcmp(name, "amax") == 0) return tg_amax(a, list, nl, LONG(2) != 0);
+    if (strcmp(name, "amin") == 0) return tg_amin(a, list, nl, LONG(2) != 0);
+    if (strcmp(name, "argmax") == 0) return tg_argmax(a, LONG(1), LONG(2) != 0);
+    if (strcmp(name, "argmin") == 0) return tg_argmin(a, LONG(1), LONG(2) != 0);
+    if (strcmp(name, "prod_dim") == 0) return tg_prod_dim(a, LONG(1), LONG(2) != 0);
+    if (strcmp(name, "var") == 0) return tg_var(a, list, nl, REAL(2), LONG(3) != 0);
+    if (strcmp(name, "std") == 0) return tg_std(a, list, nl, REAL(2), LONG(3) != 0);
+    if (strcmp(name, "logsumexp") == 0) return tg_logsumexp(a, list, nl, LONG(2) != 0);
+    if (strcmp(name, "vector_norm") == 0) {
+        int nd = n > 2 ? parse_list(arg[2], list2) : -1;
+        return tg_vector_norm(a, REAL(1), list2, nd, LONG(3) != 0);
+    }
+    if (strcmp(name, "cumsum") == 0) return tg_cumsum(a, LONG(1));
+    if (strcmp(name, "sort") == 0) return tg_sort(a, LONG(1), LONG(2) != 0, NULL);
+    if (strcmp(name, "topk") == 0) return tg_topk(a, LONG(1), LONG(2), LONG(3) != 0, true, NULL);
+    if (strcmp(name, "flatten") == 0) return tg_flatten(a, LONG(1), LONG(2));
+    if (strcmp(name, "narrow") == 0) return tg_narrow(a, LONG(1), LONG(2), LONG(3));
+    if (strcmp(name, "repeat") == 0) return tg_repeat(a, list, nl);
+    if (strcmp(name, "flip") == 0) return tg_flip(a, list, nl);
+    if (strcmp(name, "roll") == 0) {
+        int nd = n > 2 ? parse_list(arg[2], list2) : -1;
+        return tg_roll(a, list, nd > 0 ? list2 : NULL, nl);
+    }
+    if (strcmp(name, "tril") == 0) return tg_tril(a, LONG(1));
+    if (strcmp(name, "triu") == 0) return tg_triu(a, LONG(1));
+    if (strcmp(name, "tril_") == 0) return tg_tril_(a, LONG(1));
+    if (strcmp(name, "triu_") == 0) return tg_triu_(a, LONG(1));
+    if (strcmp(name, "movedim") == 0) return tg_movedim(a, LONG(1), LONG(2));
+    if (strcmp(name, "index_select") == 0) return tg_index_select(a, LONG(1), c);
+    if (strcmp(name, "gather") == 0) return tg_gather(a, LONG(1), c);
+    tg_tensor *d = node_arg(arg, n, 3);
+    if (strcmp(name, "cumprod") == 0) return tg_cumprod(a, LONG(1));
+    if (strcmp(name, "scatter_") == 0) return tg_scatter_(a, LONG(1), c, d);
+    if (strcmp(name, "scatter_add_") == 0) return tg_scatter_add_(a, LONG(1), c, d);
+    if (strcmp(name, "index_add_") == 0) return tg_index_add_(a, LONG(1), c, d, REAL(4));
+    if (strcmp(name, "nan_to_num") == 0) return tg_nan_to_num(a, REAL(1), REAL(2), REAL(3));
+    if (strcmp(name, "nan_to_num_") == 0) return tg_nan_to_num_(a, REAL(1), REAL(2), REAL(3));
+    if (strcmp(name, "transpose_") == 0) return tg_transpose_(a, LONG(1), LONG(2));
+    if (strcmp(name, "unsqueeze_") == 0) return tg_unsqueeze_(a, LONG(1));
+    if (strcmp(name, "squeeze_dim_") == 0) return tg_squeeze_dim_(a, LONG(1));
+    if (strcmp(name, "argsort") == 0) return tg_argsort(a, LONG(1), LONG(2) != 0);
+    if (strcmp(name, "all_dim") == 0) return tg_all_dim(a, LONG(1), LONG(2) != 0);
+    if (strcmp(name, "any_dim") == 0) return tg_any_dim(a, LONG(1), LONG(2) != 0);
+    if (strcmp(name, "var_mean") == 0) return tg_var_mean(a, list, nl, REAL(2), LONG(3) != 0, NULL);
+    if (strcmp(name, "std_mean") == 0) return tg_std_mean(a, list, nl, REAL(2), LONG(3) != 0, NULL);
+    if (strcmp(name, "count_nonzero") == 0) return tg_count_nonzero(a, list, nl);
+    if (strcmp(name, "diagonal") == 0) return tg_diagonal(a, LONG(1), LONG(2), LONG(3));
+    if (strcmp(name, "diag_embed") == 0) return tg_diag_embed(a, LONG(1), LONG(2), LONG(3));
+    if (strcmp(name, "unflatten") == 0) {
+        int ns = n > 2 ? parse_list(arg[2], list2) : -1;
+        return tg_unflatten(a, LONG(1), list2, ns);
+    }
+    if (strcmp(name, "tile") == 0) return tg_tile(a, list, nl);
+    if (strcmp(name, "split") == 0 || strcmp(name, "chunk") == 0 || strcmp(name, "unbind") == 0) {
+        tg_tensor *pieces[64];
+        int k = name[0] == 's' ? tg_split(a, LONG(1), LONG(2), pieces, 64)
+              : name[0] == 'c' ? tg_chunk(a, (int)LONG(1), LONG(2), pieces, 64)
+                               : tg_unbind(a, LONG(1), pieces, 64);
+        int64_t which = name[0] == 'u' ? LONG(2) : LONG(3);
+        if (k < 0) return NULL;
+        return which >= 0 && which < k ? pieces[which] : NULL;
+    }
+    if (strcmp(name, "take_along_dim") == 0) return tg_take_along_dim(a, node_arg(arg, n, 1), LONG(2));
+    if (strcmp(name, "scatter") == 0) return tg_scatter(a, LONG(1), c, d);
+    if (strcmp(name, "scatter_add") == 0) return tg_scatter_add(a, LONG(1), c, d);
+    if (strcmp(name, "index_add") == 0) return tg_index_add(a, LONG(1), c, d, REAL(4));
+    if (strcmp(name, "baddbmm") == 0) return tg_baddbmm(a, node_arg(arg, n, 1), c, REAL(3), REAL(4));
+#undef LONG
+#undef REAL
+    *known = false;
+    return NULL;
+}
 
 /* Runs one operation; *known is false for a name this program lacks. */
 static tg_tensor *execute(const char *name, char **arg, int n, bool *known)
@@ -389,6 +554,18 @@ static tg_tensor *execute(const char *name, char **arg, int n, bool *known)
     for (int i = 0; i < COUNT(INPLACE_SCALAR); i++)
         if (strcmp(name, INPLACE_SCALAR[i].name) == 0) return INPLACE_SCALAR[i].f(a, REAL(1));
     if (strcmp(name, "zero_") == 0) return tg_zero_(a);
+    for (int i = 0; i < COUNT(UNARY2); i++)
+        if (strcmp(name, UNARY2[i].name) == 0) return UNARY2[i].f(a);
+    for (int i = 0; i < COUNT(INPLACE_UNARY2); i++)
+        if (strcmp(name, INPLACE_UNARY2[i].name) == 0) return INPLACE_UNARY2[i].f(a);
+    for (int i = 0; i < COUNT(BINARY2); i++)
+        if (strcmp(name, BINARY2[i].name) == 0) return BINARY2[i].f(a, b);
+    for (int i = 0; i < COUNT(INPLACE_BINARY2); i++)
+        if (strcmp(name, INPLACE_BINARY2[i].name) == 0) return INPLACE_BINARY2[i].f(a, b);
+    for (int i = 0; i < COUNT(SCALAR2); i++)
+        if (strcmp(name, SCALAR2[i].name) == 0) return SCALAR2[i].f(a, REAL(1));
+    for (int i = 0; i < COUNT(INPLACE_SCALAR2); i++)
+        if (strcmp(name, INPLACE_SCALAR2[i].name) == 0) return INPLACE_SCALAR2[i].f(a, REAL(1));
     int nl = n > 1 ? parse_list(arg[1], list) : -1;
     if (strcmp(name, "sum_dim") == 0) return tg_sum_dim(a, list, nl, LONG(2) != 0);
     if (strcmp(name, "mean_dim") == 0) return tg_mean_dim(a, list, nl, LONG(2) != 0);
@@ -413,8 +590,7 @@ static tg_tensor *execute(const char *name, char **arg, int n, bool *known)
     }
 #undef LONG
 #undef REAL
-    *known = false;
-    return NULL;
+    return execute2(name, arg, n, a, known);
 }
 
 /* --------------------------------------------------------------- graphs */
@@ -432,6 +608,11 @@ static void input_line(int k, bool leaf, char **tok, int n)
         for (int64_t i = 0; bv && i < e.n; i++) bv[i] = e.values[i] != 0;
         t = bv ? tg_from_bool(bv, e.shape, e.ndim) : NULL;
         free(bv);
+    } else if (e.dtype == TG_I64) {
+        int64_t *iv = malloc((size_t)(e.n + 1) * sizeof *iv);
+        for (int64_t i = 0; iv && i < e.n; i++) iv[i] = (int64_t)e.values[i];
+        t = iv ? tg_from_i64(iv, e.shape, e.ndim) : NULL;
+        free(iv);
     } else if (e.dtype == TG_F32) {
         float *fv = malloc((size_t)(e.n + 1) * sizeof *fv);
         for (int64_t i = 0; fv && i < e.n; i++) fv[i] = (float)e.values[i];

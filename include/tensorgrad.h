@@ -349,6 +349,9 @@ tg_tensor *tg_count_nonzero(const tg_tensor *t, const int64_t *dims, int ndims);
 /* Cumulative sum and product along dim; integers and bools give TG_I64. */
 tg_tensor *tg_cumsum(const tg_tensor *t, int64_t dim);
 tg_tensor *tg_cumprod(const tg_tensor *t, int64_t dim);
+/* In place, keeping t's dtype (bool is refused, as in PyTorch). */
+tg_tensor *tg_cumsum_(tg_tensor *t, int64_t dim);
+tg_tensor *tg_cumprod_(tg_tensor *t, int64_t dim);
 /* Sorting along dim, stable, NaN largest; `indices` (may be NULL) gets
    where each value came from. topk gives the k largest (smallest unless
    largest) in order whatever `sorted` says; equal values come in index

@@ -394,6 +394,8 @@ FN(f_cumsum_0dim, tg_cumsum(x[0], 0))
 FN(f_cumprod, tg_cumprod(x[0], -1))
 FN(f_cumprod_zeros, tg_cumprod(tg_mul(x[0], ZEROS23), 1))
 FN(f_cumprod_zeros_0, tg_cumprod(tg_mul(x[0], ZEROS23), 0))
+FN(f_cumsum_, tg_cumsum_(tg_mul_scalar(x[0], 1), 1))
+FN(f_cumprod_, tg_cumprod_(tg_mul_scalar(x[0], 1), -1))
 FN(f_sort, tg_sort(x[0], 1, false, NULL))
 FN(f_sort_0dim, tg_sort(x[0], -1, false, NULL))
 FN(f_sort_desc, tg_mul(tg_sort(x[0], 0, true, NULL), x[0]))
@@ -858,6 +860,8 @@ static const gc_case CASES[] = {
     C1("cumprod", f_cumprod, IN(3, S(2, 3, 4), ANY, true)),
     C1("cumprod zeros", f_cumprod_zeros, A23T),
     C1("cumprod zeros along 0", f_cumprod_zeros_0, A23),
+    C1("cumsum_", f_cumsum_, A234),
+    C1("cumprod_", f_cumprod_, A23T),
     C1("sort", f_sort, A23T),
     C1("sort descending", f_sort_desc, A234),
     C1("sort 0-dim", f_sort_0dim, IN(0, S(0), ANY, false)),

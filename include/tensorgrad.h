@@ -501,6 +501,10 @@ tg_tensor *tg_fmod(const tg_tensor *a, const tg_tensor *b);
 tg_tensor *tg_remainder(const tg_tensor *a, const tg_tensor *b);
 tg_tensor *tg_hypot(const tg_tensor *a, const tg_tensor *b);
 tg_tensor *tg_xlogy(const tg_tensor *a, const tg_tensor *b);
+/* xlogy with a number: xlogy_scalar(a, s) is torch.xlogy(a, s), and
+   scalar_xlogy(s, b), the number first, torch.xlogy(s, b). */
+tg_tensor *tg_xlogy_scalar(const tg_tensor *a, double s);
+tg_tensor *tg_scalar_xlogy(double s, const tg_tensor *b);
 tg_tensor *tg_fmod_scalar(const tg_tensor *a, double s);
 tg_tensor *tg_remainder_scalar(const tg_tensor *a, double s);
 tg_tensor *tg_atan2_(tg_tensor *a, const tg_tensor *b);
@@ -508,6 +512,7 @@ tg_tensor *tg_fmod_(tg_tensor *a, const tg_tensor *b);
 tg_tensor *tg_remainder_(tg_tensor *a, const tg_tensor *b);
 tg_tensor *tg_hypot_(tg_tensor *a, const tg_tensor *b);
 tg_tensor *tg_xlogy_(tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_xlogy_scalar_(tg_tensor *a, double s);
 tg_tensor *tg_fmod_scalar_(tg_tensor *a, double s);
 tg_tensor *tg_remainder_scalar_(tg_tensor *a, double s);
 /* a + weight (end - a), all of one floating dtype, broadcasting. */

@@ -528,6 +528,10 @@ FN(f_hypot_, tg_hypot_(copy_of(x[0]), x[1]))
 FN(f_fmod_, tg_mul(tg_fmod_(copy_of(x[0]), x[1]), x[1]))
 FN(f_remainder_, tg_mul(tg_remainder_(copy_of(x[0]), x[1]), x[1]))
 FN(f_c_xlogy, tg_xlogy(C23, x[0]))
+FN(f_xlogy_scalar, tg_mul(tg_xlogy_scalar(x[0], 2.5), x[0]))
+FN(f_xlogy_scalar_small, tg_xlogy_scalar(x[0], 0.5))
+FN(f_scalar_xlogy, tg_mul(tg_scalar_xlogy(1.5, x[0]), x[0]))
+FN(f_xlogy_scalar_, tg_mul(tg_xlogy_scalar_(copy_of(x[0]), 2.5), x[0]))
 FN(f_fmod_c, tg_fmod(x[0], CP3))
 FN(f_fmod_scalar, tg_mul(tg_fmod_scalar(x[0], 0.7), x[0]))
 FN(f_remainder_scalar, tg_mul(tg_remainder_scalar(x[0], -0.7), x[0]))
@@ -941,6 +945,10 @@ static const gc_case CASES[] = {
     C2("fmod_", f_fmod_, A23, P23T),
     C2("remainder_", f_remainder_, A23T, IN(1, S(3), POSITIVE, false)),
     C1("constant xlogy", f_c_xlogy, IN(1, S(3), POSITIVE, false)),
+    C1("xlogy_scalar", f_xlogy_scalar, A23T),
+    C1("xlogy_scalar below 1", f_xlogy_scalar_small, A23),
+    C1("scalar_xlogy", f_scalar_xlogy, P23T),
+    C1("xlogy_scalar_", f_xlogy_scalar_, A23),
     C1("fmod constant", f_fmod_c, A23T),
     C1("fmod_scalar", f_fmod_scalar, A23T),
     C1("remainder_scalar", f_remainder_scalar, A23),

@@ -73,8 +73,52 @@ static void scan_inplace_tests(void)
     tg_scope_end();
 }
 
+static tg_tensor *pos(void) { return leaf(tg_from_f32(F32(0.5, 1, 3, 2, 0.25, 4), TG_SHAPE(2, 3))); }
+
+/* sum(y) backward after writing t in place: "ok", or the error. */
+static void overwritten(const char *label, tg_tensor *y, tg_tensor *t)
+{
+    tg_add_scalar_(t, 1);
+    if (tg_backward(tg_sum(y), NULL) == 0) printf("%s: ok\n", label);
+    else printf("%s: %s\n", label, tg_last_error());
+}
+
+static void xlogy_tests(void)
+{
+    CASE("xlogy_scalar 2", pm(), tg_xlogy_scalar(x, 2.0));
+    CASE("xlogy_scalar -1", pm(), tg_xlogy_scalar(x, -1.0));
+    CASE("xlogy_scalar 0", pm(), tg_xlogy_scalar(x, 0.0));
+    CASE("xlogy_scalar 0.5 transposed", pm(), tg_xlogy_scalar(tg_t(x), 0.5));
+    CASE("xlogy_scalar f64", m64(), tg_xlogy_scalar(x, 3.0));
+    CASE("scalar_xlogy 2", pos(), tg_scalar_xlogy(2.0, x));
+    CASE("scalar_xlogy 0", pos(), tg_scalar_xlogy(0.0, x));
+    CASE("scalar_xlogy -1.5 transposed", pos(), tg_scalar_xlogy(-1.5, tg_t(x)));
+    CASE("scalar_xlogy negatives", pm(), tg_scalar_xlogy(2.0, x));
+    CASE("scalar_xlogy f64", m64(), tg_scalar_xlogy(3.0, tg_add_scalar(x, 1)));
+    CASE("xlogy_scalar_", pm(), tg_xlogy_scalar_(tg_mul_scalar(x, 1), 2.0));
+    CASE("xlogy_scalar_ -1", pm(), tg_xlogy_scalar_(tg_mul_scalar(x, 1), -1.0));
+    CASE("xlogy_scalar_ transposed f64", m64(), tg_xlogy_scalar_(tg_t(tg_mul_scalar(x, 1)), 0.5));
+    CASE("xlogy_scalar_ view", pm(), tg_xlogy_scalar_(tg_select(tg_mul_scalar(x, 1), 1, 2), 2.0));
+    ATTEMPT("xlogy_scalar i64", tg_xlogy_scalar(tg_arange(0, 4, 1, TG_I64), 2.0));
+    ATTEMPT("scalar_xlogy i64", tg_scalar_xlogy(2.0, tg_arange(0, 4, 1, TG_I64)));
+    ATTEMPT("scalar_xlogy bool", tg_scalar_xlogy(2.0, tg_ones(TG_SHAPE(2), TG_BOOL)));
+    ATTEMPT("xlogy_scalar empty", tg_xlogy_scalar(tg_zeros(TG_SHAPE(0, 2), TG_F64), 2.0));
+    ATTEMPT("xlogy_scalar 0-dim", tg_xlogy_scalar(tg_scalar(3), 2.0));
+    ATTEMPT("xlogy_scalar_ f32", tg_xlogy_scalar_(tg_ones(TG_SHAPE(2), TG_F32), 2.0));
+    ATTEMPT("xlogy_scalar_ i64", tg_xlogy_scalar_(tg_arange(0, 4, 1, TG_I64), 2.0));
+    ATTEMPT("xlogy_scalar_ leaf", tg_xlogy_scalar_(leaf(tg_ones(TG_SHAPE(2), TG_F32)), 2.0));
+    ATTEMPT("xlogy_scalar_ expanded", tg_xlogy_scalar_(tg_expand(tg_ones(TG_SHAPE(1, 3), TG_F32), TG_SHAPE(2, 3)), 2.0));
+    tg_scope_begin();
+    tg_tensor *x = pm(), *x2 = tg_mul_scalar(x, 2);
+    overwritten("xlogy_scalar saved self", tg_xlogy_scalar(x2, 2.0), x2);
+    tg_tensor *y = pos(), *y2 = tg_mul_scalar(y, 2);
+    overwritten("scalar_xlogy saved other", tg_scalar_xlogy(2.0, y2), y2);
+    tg_scope_end();
+}
+
 int main(void)
 {
     scan_inplace_tests();
+    xlogy_tests();
     return 0;
 }

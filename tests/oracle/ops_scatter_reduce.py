@@ -80,3 +80,47 @@ try:
     print("cumprod_ overwritten: ok")
 except RuntimeError as e:
     print("cumprod_ overwritten:", str(e).split(" Hint:")[0])
+
+
+def pos():
+    return torch.tensor([0.5, 1, 3, 2, 0.25, 4]).reshape(2, 3).requires_grad_()
+
+
+def overwritten(label, y, t):
+    t.add_(1)
+    try:
+        y.sum().backward()
+        print(f"{label}: ok")
+    except RuntimeError as e:
+        print(f"{label}:", str(e).split(" Hint:")[0])
+
+
+case("xlogy_scalar 2", pm, lambda x: torch.xlogy(x, 2.0))
+case("xlogy_scalar -1", pm, lambda x: torch.xlogy(x, -1.0))
+case("xlogy_scalar 0", pm, lambda x: torch.xlogy(x, 0.0))
+case("xlogy_scalar 0.5 transposed", pm, lambda x: torch.xlogy(x.t(), 0.5))
+case("xlogy_scalar f64", m64, lambda x: torch.xlogy(x, 3.0))
+case("scalar_xlogy 2", pos, lambda x: torch.xlogy(2.0, x))
+case("scalar_xlogy 0", pos, lambda x: torch.xlogy(0.0, x))
+case("scalar_xlogy -1.5 transposed", pos, lambda x: torch.xlogy(-1.5, x.t()))
+case("scalar_xlogy negatives", pm, lambda x: torch.xlogy(2.0, x))
+case("scalar_xlogy f64", m64, lambda x: torch.xlogy(3.0, x + 1))
+case("xlogy_scalar_", pm, lambda x: (x * 1).xlogy_(2.0))
+case("xlogy_scalar_ -1", pm, lambda x: (x * 1).xlogy_(-1.0))
+case("xlogy_scalar_ transposed f64", m64, lambda x: (x * 1).t().xlogy_(0.5))
+case("xlogy_scalar_ view", pm, lambda x: (x * 1).select(1, 2).xlogy_(2.0))
+attempt("xlogy_scalar i64", lambda: torch.xlogy(torch.arange(4), 2.0))
+attempt("scalar_xlogy i64", lambda: torch.xlogy(2.0, torch.arange(4)))
+attempt("scalar_xlogy bool", lambda: torch.xlogy(2.0, torch.ones(2, dtype=torch.bool)))
+attempt("xlogy_scalar empty", lambda: torch.xlogy(torch.zeros(0, 2, dtype=torch.float64), 2.0))
+attempt("xlogy_scalar 0-dim", lambda: torch.xlogy(torch.tensor(3.0), 2.0))
+attempt("xlogy_scalar_ f32", lambda: torch.ones(2).xlogy_(2.0))
+attempt("xlogy_scalar_ i64", lambda: torch.arange(4).xlogy_(2.0))
+attempt("xlogy_scalar_ leaf", lambda: torch.ones(2, requires_grad=True).xlogy_(2.0))
+attempt("xlogy_scalar_ expanded", lambda: torch.ones(1, 3).expand(2, 3).xlogy_(2.0))
+x = pm()
+x2 = x * 2
+overwritten("xlogy_scalar saved self", torch.xlogy(x2, 2.0), x2)
+y = pos()
+y2 = y * 2
+overwritten("scalar_xlogy saved other", torch.xlogy(2.0, y2), y2)

@@ -428,6 +428,17 @@ tg_tensor *tg_scatter(const tg_tensor *t, int64_t dim, const tg_tensor *index, c
 tg_tensor *tg_scatter_add(const tg_tensor *t, int64_t dim, const tg_tensor *index, const tg_tensor *src);
 tg_tensor *tg_index_add(const tg_tensor *t, int64_t dim, const tg_tensor *index, const tg_tensor *source, double alpha);
 tg_tensor *tg_take_along_dim(const tg_tensor *t, const tg_tensor *indices, int64_t dim);
+/* scatter_reduce: a copy of t with each src[i][j] reduced into
+   t[index[i][j]][j] (dim 0): summed, multiplied, averaged (integers
+   rounding down), or the largest or smallest kept (NaN wins). Without
+   include_self the positions written start from src's values alone; the
+   others keep t's. Gradients as PyTorch's: amax and amin share theirs
+   evenly among ties, prod's is exact with zeros. */
+typedef enum tg_scatter_reduction {
+    TG_SCATTER_SUM, TG_SCATTER_PROD, TG_SCATTER_MEAN, TG_SCATTER_AMAX, TG_SCATTER_AMIN
+} tg_scatter_reduction;
+tg_tensor *tg_scatter_reduce(const tg_tensor *t, int64_t dim, const tg_tensor *index, const tg_tensor *src,
+                             tg_scatter_reduction reduce, bool include_self);
 /* The elements of t where mask (TG_BOOL, broadcast with t) is true, as a
    vector in row-major order. */
 tg_tensor *tg_masked_select(const tg_tensor *t, const tg_tensor *mask);
@@ -435,6 +446,8 @@ tg_tensor *tg_masked_select(const tg_tensor *t, const tg_tensor *mask);
 tg_tensor *tg_scatter_(tg_tensor *t, int64_t dim, const tg_tensor *index, const tg_tensor *src);
 tg_tensor *tg_scatter_add_(tg_tensor *t, int64_t dim, const tg_tensor *index, const tg_tensor *src);
 tg_tensor *tg_index_add_(tg_tensor *t, int64_t dim, const tg_tensor *index, const tg_tensor *source, double alpha);
+tg_tensor *tg_scatter_reduce_(tg_tensor *t, int64_t dim, const tg_tensor *index, const tg_tensor *src,
+                              tg_scatter_reduction reduce, bool include_self);
 
 /* ---------------- pointwise binary operations, comparisons and clamp */
 

@@ -5,6 +5,7 @@
    PyTorch. */
 #include <tensorgrad.h>
 
+#include <math.h>
 #include <stdio.h>
 
 #include "oracle.h"
@@ -116,9 +117,151 @@ static void xlogy_tests(void)
     tg_scope_end();
 }
 
+/* ------------------------------------------------------ scatter_reduce */
+
+#define I2(r, c, ...) tg_from_i64(I64(__VA_ARGS__), TG_SHAPE(r, c))
+static const char *const REDUCE[] = {"sum", "prod", "mean", "amax", "amin"};
+/* (2, 4) leaf with ties to m()'s values and a zero: 0.25 2 0 0.75 / 0.25 1.25 3 0.75 */
+static tg_tensor *s24(void) { return leaf(tg_from_f32(F32(0.25, 2, 0, 0.75, 0.25, 1.25, 3, 0.75), TG_SHAPE(2, 4))); }
+static tg_tensor *idx24(void) { return I2(2, 4, 0, 1, 2, 0, 0, 2, 1, 0); }
+static tg_tensor *idx_small(void) { return I2(2, 2, 1, 1, 0, 1); }
+
+#define CASE2(label, LEAF_A, LEAF_B, EXPR) do {       \
+        tg_scope_begin();                             \
+        tg_tensor *x = (LEAF_A);                      \
+        tg_tensor *s = (LEAF_B);                      \
+        case_((label), (EXPR), (tg_tensor *[]){x, s}, 2); \
+        tg_scope_end();                               \
+    } while (0)
+
+/* d(sum(f^2)) with create_graph for x and s, then the gradient of its sum. */
+static void second(const char *label, tg_tensor *x, tg_tensor *s, tg_tensor *y)
+{
+    tg_tensor *g[2] = {NULL, NULL};
+    char buf[96];
+    tg_backward_opts create = {.retain_graph = true, .create_graph = true};
+    tg_tensor *loss = tg_sum(tg_mul(y, y));
+    if (tg_autograd_grad(&loss, 1, (tg_tensor *[]){x, s}, 2, NULL, create, g) != 0) {
+        printf("%s error: %s\n", label, tg_last_error());
+        return;
+    }
+    for (int i = 0; i < 2; i++) {
+        snprintf(buf, sizeof buf, "%s d1 %d", label, i);
+        show(buf, g[i]);
+        graph(buf, g[i]);
+    }
+    if (tg_backward(tg_add(tg_sum(g[0]), tg_sum(g[1])), NULL) != 0) {
+        printf("%s d2 error: %s\n", label, tg_last_error());
+        return;
+    }
+    snprintf(buf, sizeof buf, "%s d2", label);
+    show(buf, tg_grad(x));
+    show(buf, tg_grad(s));
+}
+
+static void scatter_reduce_tests(void)
+{
+    char label[96];
+    for (int r = 0; r < 5; r++)
+        for (int inc = 1; inc >= 0; inc--) {
+            snprintf(label, sizeof label, "scatter_reduce %s %s", REDUCE[r], inc ? "self" : "no self");
+            CASE2(label, m(), s24(), tg_scatter_reduce(x, 0, idx24(), s, (tg_scatter_reduction)r, inc));
+            snprintf(label, sizeof label, "scatter_reduce %s %s dim 1 transposed", REDUCE[r], inc ? "self" : "no self");
+            CASE2(label, m(), s24(), tg_scatter_reduce(tg_t(x), 1, tg_t(idx24()), tg_t(s), (tg_scatter_reduction)r, inc));
+            snprintf(label, sizeof label, "scatter_reduce %s %s small index", REDUCE[r], inc ? "self" : "no self");
+            CASE2(label, m(), s24(), tg_scatter_reduce(x, 1, idx_small(), s, (tg_scatter_reduction)r, inc));
+            snprintf(label, sizeof label, "scatter_reduce %s %s f64", REDUCE[r], inc ? "self" : "no self");
+            CASE2(label, m64(), leaf(tg_from_f64((const double[]){0.25, 2, 0, 0.75, 0.25, 1.25, 3, 0.75}, TG_SHAPE(2, 4))),
+                  tg_scatter_reduce(x, 1, idx24(), s, (tg_scatter_reduction)r, inc));
+            snprintf(label, sizeof label, "scatter_reduce %s %s i64", REDUCE[r], inc ? "self" : "no self");
+            ATTEMPT(label, tg_scatter_reduce(tg_from_i64(I64(3, -4, 7, 0, 5, -6), TG_SHAPE(2, 3)), 1,
+                                             I2(2, 2, 0, 0, 2, 0), tg_from_i64(I64(-2, 5, 1, 9), TG_SHAPE(2, 2)),
+                                             (tg_scatter_reduction)r, inc));
+            snprintf(label, sizeof label, "scatter_reduce %s %s i32", REDUCE[r], inc ? "self" : "no self");
+            ATTEMPT(label, tg_scatter_reduce(tg_to(tg_from_i64(I64(3, -4, 7), TG_SHAPE(3)), TG_I32), 0,
+                                             tg_from_i64(I64(1, 1, 1, 0), TG_SHAPE(4)),
+                                             tg_to(tg_from_i64(I64(-3, 2, 2, 8), TG_SHAPE(4)), TG_I32),
+                                             (tg_scatter_reduction)r, inc));
+            snprintf(label, sizeof label, "scatter_reduce %s %s empty index", REDUCE[r], inc ? "self" : "no self");
+            CASE2(label, m(), s24(), tg_scatter_reduce(x, 0, tg_zeros(TG_SHAPE(0, 4), TG_I64), s, (tg_scatter_reduction)r, inc));
+            snprintf(label, sizeof label, "scatter_reduce_ %s %s", REDUCE[r], inc ? "self" : "no self");
+            CASE2(label, m(), s24(), tg_scatter_reduce_(tg_mul_scalar(x, 1), 0, idx24(), s, (tg_scatter_reduction)r, inc));
+        }
+    /* ties: amax and amin share the gradient; prod with zeros */
+    CASE2("amax ties", leaf(tg_from_f32(F32(1, 2, 3, 4), TG_SHAPE(2, 2))), leaf(tg_from_f32(F32(1, 5, 1, 4), TG_SHAPE(2, 2))),
+          tg_scatter_reduce(x, 0, I2(2, 2, 0, 1, 0, 1), s, TG_SCATTER_AMAX, true));
+    CASE2("amin ties no self", leaf(tg_from_f32(F32(1, 2, 3, 4), TG_SHAPE(2, 2))), leaf(tg_from_f32(F32(1, 5, 1, 4), TG_SHAPE(2, 2))),
+          tg_scatter_reduce(x, 0, I2(2, 2, 0, 1, 0, 1), s, TG_SCATTER_AMIN, false));
+    CASE2("amax nan", leaf(tg_from_f32(F32(1, 2, 3), TG_SHAPE(3))), leaf(tg_from_f32(F32(NAN, 5), TG_SHAPE(2))),
+          tg_scatter_reduce(x, 0, tg_from_i64(I64(0, 0), TG_SHAPE(2)), s, TG_SCATTER_AMAX, true));
+    CASE2("prod zeros", leaf(tg_from_f32(F32(0, 2, 3, 0), TG_SHAPE(4))), leaf(tg_from_f32(F32(0, 5, 0, 0, 2, 3), TG_SHAPE(6))),
+          tg_scatter_reduce(x, 0, tg_from_i64(I64(1, 1, 2, 3, 3, 0), TG_SHAPE(6)), s, TG_SCATTER_PROD, true));
+    CASE2("prod zeros no self", leaf(tg_from_f32(F32(0, 2, 3, 0), TG_SHAPE(4))), leaf(tg_from_f32(F32(0, 5, 0, 0, 2, 3), TG_SHAPE(6))),
+          tg_scatter_reduce(x, 0, tg_from_i64(I64(1, 1, 2, 3, 3, 0), TG_SHAPE(6)), s, TG_SCATTER_PROD, false));
+    CASE2("empty self", leaf(tg_zeros(TG_SHAPE(0, 3), TG_F32)), leaf(tg_zeros(TG_SHAPE(0, 3), TG_F32)),
+          tg_scatter_reduce(x, 1, tg_zeros(TG_SHAPE(0, 3), TG_I64), s, TG_SCATTER_MEAN, true));
+    CASE2("0-dim", leaf(tg_scalar(2)), leaf(tg_scalar(3)),
+          tg_scatter_reduce(x, 0, tg_from_i64(I64(0), NULL, 0), s, TG_SCATTER_PROD, true));
+    ATTEMPT("scatter_reduce bool amax", tg_scatter_reduce(tg_ne_scalar(tg_from_i64(I64(1, 0), TG_SHAPE(2)), 0), 0,
+                                                          tg_from_i64(I64(0, 1), TG_SHAPE(2)),
+                                                          tg_ne_scalar(tg_from_i64(I64(0, 1), TG_SHAPE(2)), 0), TG_SCATTER_AMAX, true));
+    ATTEMPT("scatter_reduce bool sum", tg_scatter_reduce(tg_ne_scalar(tg_from_i64(I64(1, 0), TG_SHAPE(2)), 0), 0,
+                                                         tg_from_i64(I64(0, 1), TG_SHAPE(2)),
+                                                         tg_ne_scalar(tg_from_i64(I64(0, 1), TG_SHAPE(2)), 0), TG_SCATTER_SUM, true));
+    /* errors */
+    tg_scope_begin();
+    tg_tensor *z = tg_zeros(TG_SHAPE(2), TG_F32), *one = tg_ones(TG_SHAPE(1), TG_F32);
+    ATTEMPT("error bool mean", tg_scatter_reduce(tg_ones(TG_SHAPE(2), TG_BOOL), 0, tg_from_i64(I64(0), TG_SHAPE(1)),
+                                                 tg_ones(TG_SHAPE(1), TG_BOOL), TG_SCATTER_MEAN, true));
+    ATTEMPT("error index int32", tg_scatter_reduce(z, 0, tg_to(tg_from_i64(I64(0), TG_SHAPE(1)), TG_I32), one, TG_SCATTER_SUM, true));
+    ATTEMPT("error dtypes", tg_scatter_reduce(z, 0, tg_from_i64(I64(0), TG_SHAPE(1)), tg_to(one, TG_F64), TG_SCATTER_SUM, true));
+    ATTEMPT("error out of range", tg_scatter_reduce(z, 0, tg_from_i64(I64(2), TG_SHAPE(1)), one, TG_SCATTER_AMAX, true));
+    ATTEMPT("error negative index", tg_scatter_reduce(z, 0, tg_from_i64(I64(-1), TG_SHAPE(1)), one, TG_SCATTER_SUM, false));
+    ATTEMPT("error ranks", tg_scatter_reduce(z, 0, tg_from_i64(I64(0), TG_SHAPE(1, 1)), one, TG_SCATTER_SUM, true));
+    ATTEMPT("error sizes", tg_scatter_reduce(z, 0, tg_from_i64(I64(0, 1, 0), TG_SHAPE(3)), tg_ones(TG_SHAPE(2), TG_F32), TG_SCATTER_SUM, true));
+    ATTEMPT("error dim", tg_scatter_reduce(z, 1, tg_from_i64(I64(0), TG_SHAPE(1)), one, TG_SCATTER_SUM, true));
+    ATTEMPT("error reduce", tg_scatter_reduce(z, 0, tg_from_i64(I64(0), TG_SHAPE(1)), one, (tg_scatter_reduction)7, true));
+    ATTEMPT("error leaf", tg_scatter_reduce_(leaf(tg_zeros(TG_SHAPE(2), TG_F32)), 0, tg_from_i64(I64(0), TG_SHAPE(1)), one, TG_SCATTER_SUM, true));
+    ATTEMPT("error expanded", tg_scatter_reduce_(tg_expand(tg_zeros(TG_SHAPE(1), TG_F32), TG_SHAPE(2)), 0, tg_from_i64(I64(0), TG_SHAPE(1)), one, TG_SCATTER_SUM, true));
+    tg_tensor *f = tg_arange(0, 4, 1, TG_F32);
+    ATTEMPT("error of itself", tg_scatter_reduce_(f, 0, tg_from_i64(I64(1, 0, 1, 0), TG_SHAPE(4)), f, TG_SCATTER_SUM, true));
+    ATTEMPT("unchanged", tg_scatter_reduce_(f, 0, tg_from_i64(I64(1, 4), TG_SHAPE(2)), one, TG_SCATTER_SUM, true) ? f : f);
+    tg_scope_end();
+    /* a saved tensor changed in place */
+    tg_scope_begin();
+    tg_tensor *x = m(), *x2 = tg_mul_scalar(x, 2);
+    overwritten("scatter_reduce saved self", tg_scatter_reduce(x2, 0, idx24(), tg_ones(TG_SHAPE(2, 4), TG_F32), TG_SCATTER_SUM, true), x2);
+    tg_tensor *s = s24(), *s2 = tg_mul_scalar(s, 2);
+    overwritten("scatter_reduce saved src", tg_scatter_reduce(tg_zeros(TG_SHAPE(3, 4), TG_F32), 0, idx24(), s2, TG_SCATTER_AMAX, true), s2);
+    tg_tensor *y = tg_scatter_reduce_(tg_mul_scalar(x, 1), 0, idx24(), s, TG_SCATTER_PROD, true);
+    tg_tensor *loss = tg_sum(y);
+    tg_mul_scalar_(y, 2);
+    if (tg_backward(loss, NULL) == 0) printf("scatter_reduce_ saved result: ok\n");
+    else printf("scatter_reduce_ saved result: %s\n", tg_last_error());
+    tg_scope_end();
+    /* second derivatives */
+    for (int r = 0; r < 5; r++) {
+        tg_scope_begin();
+        tg_tensor *a = m(), *b = s24();
+        snprintf(label, sizeof label, "%s second", REDUCE[r]);
+        second(label, a, b, tg_scatter_reduce(a, 0, idx24(), b, (tg_scatter_reduction)r, r % 2 == 0));
+        tg_scope_end();
+    }
+    tg_scope_begin();
+    tg_tensor *a = leaf(tg_from_f32(F32(0, 2, 3, 0), TG_SHAPE(4))), *b = leaf(tg_from_f32(F32(0, 0, 0, 0, 2, 3), TG_SHAPE(6)));
+    second("prod two zeros second", a, b, tg_scatter_reduce(a, 0, tg_from_i64(I64(1, 1, 2, 3, 3, 0), TG_SHAPE(6)), b, TG_SCATTER_PROD, true));
+    tg_scope_end();
+    tg_scope_begin();
+    a = leaf(tg_from_f32(F32(0, 2, 3, 0), TG_SHAPE(4)));
+    b = leaf(tg_from_f32(F32(0, 5, 1, 0, 2, 3), TG_SHAPE(6)));
+    second("prod one zero second", a, b, tg_scatter_reduce(a, 0, tg_from_i64(I64(1, 1, 2, 3, 3, 0), TG_SHAPE(6)), b, TG_SCATTER_PROD, true));
+    tg_scope_end();
+}
+
 int main(void)
 {
     scan_inplace_tests();
     xlogy_tests();
+    scatter_reduce_tests();
     return 0;
 }

@@ -324,12 +324,12 @@ int tg__d_atan2(tg_node *n, tg_tensor *g, tg_tensor **gi)
 
 /* a log(b), 0 where a is 0 unless b is NaN. */
 tg_tensor *tg_xlogy(const tg_tensor *a, const tg_tensor *b) { return binary(__func__, &XLOGY, a, b); }
-/* g xlogy(a != 0, b) and g a / b */
+/* PyTorch's: xlogy(g, b), zero where a is 0 and b <= 0; and g a / b */
 int tg__d_xlogy(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     tg_tensor *a = SAVED(0), *b = SAVED(1);
     if (!a || !b) return -1;
-    if (NEED(0)) gi[0] = tg_mul(g, tg_xlogy(tg_ne_scalar(a, 0), b));
+    if (NEED(0)) gi[0] = tg_masked_fill(tg_xlogy(g, b), tg_logical_and(tg_eq_scalar(a, 0), tg_le_scalar(b, 0)), 0);
     if (NEED(1)) gi[1] = tg_div(tg_mul(g, a), b);
     return tg__derivative_done(n, gi);
 }

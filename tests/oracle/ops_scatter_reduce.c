@@ -86,6 +86,9 @@ static void overwritten(const char *label, tg_tensor *y, tg_tensor *t)
 
 static void xlogy_tests(void)
 {
+    /* the tensor form's gradient where a is 0 (log(b), but 0 for b <= 0) */
+    CASE("xlogy zeros", pm(), tg_xlogy(x, tg_from_f32(F32(2, 2, 2, 0.5, 3, -1, 0, 1, 0.5, -2, 0, 4), TG_SHAPE(3, 4))));
+    CASE("xlogy zeros broadcast", pm(), tg_xlogy(x, tg_from_f32(F32(2, -1, 0, 0.5), TG_SHAPE(4))));
     CASE("xlogy_scalar 2", pm(), tg_xlogy_scalar(x, 2.0));
     CASE("xlogy_scalar -1", pm(), tg_xlogy_scalar(x, -1.0));
     CASE("xlogy_scalar 0", pm(), tg_xlogy_scalar(x, 0.0));

@@ -95,6 +95,8 @@ def overwritten(label, y, t):
         print(f"{label}:", str(e).split(" Hint:")[0])
 
 
+case("xlogy zeros", pm, lambda x: torch.xlogy(x, torch.tensor([2, 2, 2, 0.5, 3, -1, 0, 1, 0.5, -2, 0, 4]).reshape(3, 4)))
+case("xlogy zeros broadcast", pm, lambda x: torch.xlogy(x, torch.tensor([2, -1, 0, 0.5])))
 case("xlogy_scalar 2", pm, lambda x: torch.xlogy(x, 2.0))
 case("xlogy_scalar -1", pm, lambda x: torch.xlogy(x, -1.0))
 case("xlogy_scalar 0", pm, lambda x: torch.xlogy(x, 0.0))

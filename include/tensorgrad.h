@@ -349,6 +349,9 @@ tg_tensor *tg_count_nonzero(const tg_tensor *t, const int64_t *dims, int ndims);
 /* Cumulative sum and product along dim; integers and bools give TG_I64. */
 tg_tensor *tg_cumsum(const tg_tensor *t, int64_t dim);
 tg_tensor *tg_cumprod(const tg_tensor *t, int64_t dim);
+/* In place, keeping t's dtype (bool is refused, as in PyTorch). */
+tg_tensor *tg_cumsum_(tg_tensor *t, int64_t dim);
+tg_tensor *tg_cumprod_(tg_tensor *t, int64_t dim);
 /* Sorting along dim, stable, NaN largest; `indices` (may be NULL) gets
    where each value came from. topk gives the k largest (smallest unless
    largest) in order whatever `sorted` says; equal values come in index
@@ -425,6 +428,17 @@ tg_tensor *tg_scatter(const tg_tensor *t, int64_t dim, const tg_tensor *index, c
 tg_tensor *tg_scatter_add(const tg_tensor *t, int64_t dim, const tg_tensor *index, const tg_tensor *src);
 tg_tensor *tg_index_add(const tg_tensor *t, int64_t dim, const tg_tensor *index, const tg_tensor *source, double alpha);
 tg_tensor *tg_take_along_dim(const tg_tensor *t, const tg_tensor *indices, int64_t dim);
+/* scatter_reduce: a copy of t with each src[i][j] reduced into
+   t[index[i][j]][j] (dim 0): summed, multiplied, averaged (integers
+   rounding down), or the largest or smallest kept (NaN wins). Without
+   include_self the positions written start from src's values alone; the
+   others keep t's. Gradients as PyTorch's: amax and amin share theirs
+   evenly among ties, prod's is exact with zeros. */
+typedef enum tg_scatter_reduction {
+    TG_SCATTER_SUM, TG_SCATTER_PROD, TG_SCATTER_MEAN, TG_SCATTER_AMAX, TG_SCATTER_AMIN
+} tg_scatter_reduction;
+tg_tensor *tg_scatter_reduce(const tg_tensor *t, int64_t dim, const tg_tensor *index, const tg_tensor *src,
+                             tg_scatter_reduction reduce, bool include_self);
 /* The elements of t where mask (TG_BOOL, broadcast with t) is true, as a
    vector in row-major order. */
 tg_tensor *tg_masked_select(const tg_tensor *t, const tg_tensor *mask);
@@ -432,6 +446,8 @@ tg_tensor *tg_masked_select(const tg_tensor *t, const tg_tensor *mask);
 tg_tensor *tg_scatter_(tg_tensor *t, int64_t dim, const tg_tensor *index, const tg_tensor *src);
 tg_tensor *tg_scatter_add_(tg_tensor *t, int64_t dim, const tg_tensor *index, const tg_tensor *src);
 tg_tensor *tg_index_add_(tg_tensor *t, int64_t dim, const tg_tensor *index, const tg_tensor *source, double alpha);
+tg_tensor *tg_scatter_reduce_(tg_tensor *t, int64_t dim, const tg_tensor *index, const tg_tensor *src,
+                              tg_scatter_reduction reduce, bool include_self);
 
 /* ---------------- pointwise binary operations, comparisons and clamp */
 
@@ -498,6 +514,10 @@ tg_tensor *tg_fmod(const tg_tensor *a, const tg_tensor *b);
 tg_tensor *tg_remainder(const tg_tensor *a, const tg_tensor *b);
 tg_tensor *tg_hypot(const tg_tensor *a, const tg_tensor *b);
 tg_tensor *tg_xlogy(const tg_tensor *a, const tg_tensor *b);
+/* xlogy with a number: xlogy_scalar(a, s) is torch.xlogy(a, s), and
+   scalar_xlogy(s, b), the number first, torch.xlogy(s, b). */
+tg_tensor *tg_xlogy_scalar(const tg_tensor *a, double s);
+tg_tensor *tg_scalar_xlogy(double s, const tg_tensor *b);
 tg_tensor *tg_fmod_scalar(const tg_tensor *a, double s);
 tg_tensor *tg_remainder_scalar(const tg_tensor *a, double s);
 tg_tensor *tg_atan2_(tg_tensor *a, const tg_tensor *b);
@@ -505,6 +525,7 @@ tg_tensor *tg_fmod_(tg_tensor *a, const tg_tensor *b);
 tg_tensor *tg_remainder_(tg_tensor *a, const tg_tensor *b);
 tg_tensor *tg_hypot_(tg_tensor *a, const tg_tensor *b);
 tg_tensor *tg_xlogy_(tg_tensor *a, const tg_tensor *b);
+tg_tensor *tg_xlogy_scalar_(tg_tensor *a, double s);
 tg_tensor *tg_fmod_scalar_(tg_tensor *a, double s);
 tg_tensor *tg_remainder_scalar_(tg_tensor *a, double s);
 /* a + weight (end - a), all of one floating dtype, broadcasting. */

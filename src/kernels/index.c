@@ -45,6 +45,43 @@ static void add_into(char *dst, const char *src, tg_dtype dt)
     }
 }
 
+/* *dst *= *src in dtype dt (bool: and), integers wrapping. */
+static void mul_into(char *dst, const char *src, tg_dtype dt)
+{
+    switch (dt) {
+    case TG_F32: *(float *)dst *= *(const float *)src; break;
+    case TG_F64: *(double *)dst *= *(const double *)src; break;
+    case TG_I32: *(int32_t *)dst = (int32_t)((uint32_t)*(int32_t *)dst * (uint32_t)*(const int32_t *)src); break;
+    case TG_I64: *(int64_t *)dst = (int64_t)((uint64_t)*(int64_t *)dst * (uint64_t)*(const int64_t *)src); break;
+    case TG_BOOL: *(bool *)dst = *(bool *)dst && *(const bool *)src; break;
+    default: tg__store(dst, dt, tg__load(dst, dt) * tg__load(src, dt)); break;
+    }
+}
+
+/* *dst = the larger (max) or smaller of *dst and *src; a NaN src wins, as
+   in PyTorch's ReduceMaximum. */
+#define EXTREME(T)                                                                   \
+    do {                                                                             \
+        T a = *(T *)dst, b = *(const T *)src;                                        \
+        *(T *)dst = b != b ? b : (max ? (b > a ? b : a) : (b < a ? b : a));          \
+    } while (0)
+static void extreme_into(char *dst, const char *src, tg_dtype dt, bool max)
+{
+    switch (dt) {
+    case TG_F32: EXTREME(float); break;
+    case TG_F64: EXTREME(double); break;
+    case TG_I32: EXTREME(int32_t); break;
+    case TG_I64: EXTREME(int64_t); break;
+    case TG_BOOL: EXTREME(bool); break;
+    default: {
+        double a = tg__load(dst, dt), b = tg__load(src, dt);
+        tg__store(dst, dt, b != b ? b : (max ? (b > a ? b : a) : (b < a ? b : a)));
+        break;
+    }
+    }
+}
+#undef EXTREME
+
 /* d[0] self at the position with dim 0, d[1] other, d[2] index. */
 static void scatter_loop(char **d, const int64_t *s, int64_t n, void *vctx)
 {
@@ -56,6 +93,9 @@ static void scatter_loop(char **d, const int64_t *s, int64_t n, void *vctx)
         case TG_GATHER: memcpy(other, at, c->size); break;
         case TG_SCATTER: memcpy(at, other, c->size); break;
         case TG_SCATTER_ADD: add_into(at, other, c->dt); break;
+        case TG_SCATTER_MUL: mul_into(at, other, c->dt); break;
+        case TG_SCATTER_MAX: extreme_into(at, other, c->dt, true); break;
+        case TG_SCATTER_MIN: extreme_into(at, other, c->dt, false); break;
         }
     }
 }
@@ -73,6 +113,33 @@ void tg__k_scatter_gather(tg_index_mode mode, tg_tensor *self, int dim, const tg
     for (int i = 0; i < nd; i++) ops[2].strides[i] = index->strides[i] * (int64_t)tg__dtype_size(index->dtype);
     scatter_ctx c = {mode, self->dtype, index->dtype, (size_t)es, nd ? self->strides[dim] * es : 0};
     tg__iter_run(ops, 3, index->shape, nd, scatter_loop, &c);
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return q * b != a && (a < 0) != (b < 0) ? q - 1 : q;
+}
+
+void tg__k_divide_by_counts(tg_tensor *t, const tg_tensor *count)
+{
+    char *p = tg__ptr(t);
+    const int64_t *c = (const int64_t *)tg__ptr(count);
+    int64_t n = tg_numel(t);
+    for (int64_t i = 0; i < n; i++) {
+        int64_t k = c[i] ? c[i] : 1;
+        switch (t->dtype) {
+        case TG_I32: ((int32_t *)p)[i] = (int32_t)floor_div(((int32_t *)p)[i], k); break;
+        case TG_I64: ((int64_t *)p)[i] = floor_div(((int64_t *)p)[i], k); break;
+        case TG_F32: ((float *)p)[i] /= (float)k; break;
+        case TG_F64: ((double *)p)[i] /= (double)k; break;
+        default: {
+            char *at = p + i * (int64_t)tg__dtype_size(t->dtype);
+            tg__store(at, t->dtype, tg__load(at, t->dtype) / (double)k);
+            break;
+        }
+        }
+    }
 }
 
 typedef struct masked_ctx { bool scatter; size_t size; char *packed; int64_t count; } masked_ctx;

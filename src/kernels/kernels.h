@@ -112,9 +112,16 @@ bool tg__k_index_in_bounds(const tg_tensor *index, int64_t size, int64_t *first_
 /* For every position p of index's shape (self, index and other all of
    index's rank, self and other of one dtype, indices in bounds), with q
    being p whose coordinate along dim is index[p]: gather other[p] =
-   self[q]; scatter self[q] = other[p]; scatter_add self[q] += other[p]. */
-typedef enum tg_index_mode { TG_GATHER, TG_SCATTER, TG_SCATTER_ADD } tg_index_mode;
+   self[q]; scatter self[q] = other[p]; scatter_add self[q] += other[p];
+   scatter_mul self[q] *= other[p]; scatter_max and scatter_min
+   self[q] = max (min) of self[q] and other[p], NaN if either is. */
+typedef enum tg_index_mode {
+    TG_GATHER, TG_SCATTER, TG_SCATTER_ADD, TG_SCATTER_MUL, TG_SCATTER_MAX, TG_SCATTER_MIN
+} tg_index_mode;
 void tg__k_scatter_gather(tg_index_mode mode, tg_tensor *self, int dim, const tg_tensor *index, tg_tensor *other);
+/* t (contiguous) /= count (TG_I64, contiguous, t's shape), a count of 0
+   taken as 1: floating t divides, integer t divides rounding down. */
+void tg__k_divide_by_counts(tg_tensor *t, const tg_tensor *count);
 /* Over t and mask (TG_BOOL) broadcast to shape, in row-major order: the
    elements of t where mask is true go to the contiguous array packed, one
    after another (scatter: come from it, into t). A NULL packed only counts

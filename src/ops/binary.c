@@ -324,14 +324,57 @@ int tg__d_atan2(tg_node *n, tg_tensor *g, tg_tensor **gi)
 
 /* a log(b), 0 where a is 0 unless b is NaN. */
 tg_tensor *tg_xlogy(const tg_tensor *a, const tg_tensor *b) { return binary(__func__, &XLOGY, a, b); }
-/* g xlogy(a != 0, b) and g a / b */
+/* PyTorch's: xlogy(g, b), zero where a is 0 and b <= 0; and g a / b */
 int tg__d_xlogy(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     tg_tensor *a = SAVED(0), *b = SAVED(1);
     if (!a || !b) return -1;
-    if (NEED(0)) gi[0] = tg_mul(g, tg_xlogy(tg_ne_scalar(a, 0), b));
+    if (NEED(0)) gi[0] = tg_masked_fill(tg_xlogy(g, b), tg_logical_and(tg_eq_scalar(a, 0), tg_le_scalar(b, 0)), 0);
     if (NEED(1)) gi[1] = tg_div(tg_mul(g, a), b);
     return tg__derivative_done(n, gi);
+}
+
+/* The scalar forms: xlogy(a, s) (XlogyBackward2) and xlogy(s, b)
+   (XlogyBackward1), computed in result_type(tensor, s). Each has one edge,
+   keeps the number as a parameter and saves its tensor (slot 0), as
+   PyTorch's nodes save self and other. */
+typedef struct xlogy_params { double scalar; } xlogy_params;
+
+static tg_tensor *xlogy_scalar(const char *fn, tg_op op, const tg_tensor *t, double s)
+{
+    TG_ARG_OF(fn, t);
+    tg_dtype dt = compute_dtype(TG_BIN_XLOGY, tg__result_type_scalar(t, s));
+    tg_tensor *st = tg__scalar_tensor(s, dt);
+    tg_tensor *out = !st ? NULL
+                     : op == TG_OP_XLOGY_SCALAR ? tg__binary_kernel(TG_BIN_XLOGY, t, st, dt)
+                                                : tg__binary_kernel(TG_BIN_XLOGY, st, t, dt);
+    xlogy_params p = {s};
+    tg_node *n;
+    if (!out || tg__record(out, (tg_record){.op = op, .n_saved = 1, TG_PARAMS(p)}, &t, 1, &n)) return NULL;
+    if (n) tg__save(n, 0, t);
+    return out;
+}
+
+tg_tensor *tg_xlogy_scalar(const tg_tensor *a, double s) { return xlogy_scalar(__func__, TG_OP_XLOGY_SCALAR, a, s); }
+/* PyTorch's: xlogy(g, s), and where s <= 0 zero where a is 0 */
+int tg__d_xlogy_scalar(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    const xlogy_params *p = n->params;
+    tg_tensor *a = SAVED(0);
+    if (!a) return -1;
+    tg_tensor *r = tg_xlogy_scalar(g, p->scalar);
+    gi[0] = p->scalar > 0 || !r ? r : tg_masked_fill(r, tg_eq_scalar(a, 0), 0);
+    return gi[0] ? 0 : -1;
+}
+
+tg_tensor *tg_scalar_xlogy(double s, const tg_tensor *b) { return xlogy_scalar(__func__, TG_OP_XLOGY_SCALAR_SELF, b, s); }
+/* g s / b */
+int tg__d_xlogy_scalar_self(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    const xlogy_params *p = n->params;
+    tg_tensor *b = SAVED(0);
+    if (!b) return -1;
+    return (gi[0] = tg_div(tg_mul_scalar(g, p->scalar), b)) ? 0 : -1;
 }
 
 tg_tensor *tg_hypot(const tg_tensor *a, const tg_tensor *b) { return binary(__func__, &HYPOT, a, b); }

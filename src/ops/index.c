@@ -198,6 +198,188 @@ int tg__d_scatter_add(tg_node *n, tg_tensor *g, tg_tensor **gi)
     return tg__derivative_done(n, gi);
 }
 
+/* ------------------------------------------------------ scatter_reduce */
+
+typedef struct scatter_reduce_params {
+    int64_t dim;
+    tg_scatter_reduction reduce;
+    bool include_self;
+} scatter_reduce_params;
+
+/* A 0-dim tensor of dt holding r's identity, which the positions written
+   start from without include_self (PyTorch's: +-infinity for floating amax
+   and amin, the extremes of integers). */
+static tg_tensor *identity(tg_dtype dt, tg_scatter_reduction r)
+{
+    tg_tensor *v = tg__new(dt, NULL, 0);
+    if (!v) return NULL;
+    char *p = tg__ptr(v);
+    bool max = r == TG_SCATTER_AMAX;
+    if (r == TG_SCATTER_SUM || r == TG_SCATTER_MEAN) tg__store(p, dt, 0);
+    else if (r == TG_SCATTER_PROD) tg__store(p, dt, 1);
+    else if (dt == TG_I64) *(int64_t *)p = max ? INT64_MIN : INT64_MAX;
+    else if (dt == TG_I32) *(int32_t *)p = max ? INT32_MIN : INT32_MAX;
+    else if (dt == TG_BOOL) *(bool *)p = !max;
+    else tg__store(p, dt, max ? -INFINITY : INFINITY);
+    return v;
+}
+
+/* v (0-dim) as a tensor of index's shape */
+static tg_tensor *spread(const tg_tensor *v, const tg_tensor *index)
+{
+    return tg__alias(v, index->shape, (const int64_t[TG_MAX_DIMS]){0}, index->ndim, v->offset);
+}
+
+static tg_tensor *scatter_reduce_kernel(const tg_tensor *t, int64_t d, const tg_tensor *index, const tg_tensor *src,
+                                        tg_scatter_reduction r, bool include_self)
+{
+    tg_tensor *out = tg__cast(t, t->dtype);
+    if (!out || tg_numel(index) == 0) return out;
+    if (!include_self) {
+        tg_tensor *v = identity(t->dtype, r), *init = v ? spread(v, index) : NULL;
+        if (!init || run(TG_SCATTER, out, d, index, init)) return NULL;
+    }
+    static const tg_index_mode MODES[] = {
+        [TG_SCATTER_SUM] = TG_SCATTER_ADD, [TG_SCATTER_PROD] = TG_SCATTER_MUL, [TG_SCATTER_MEAN] = TG_SCATTER_ADD,
+        [TG_SCATTER_AMAX] = TG_SCATTER_MAX, [TG_SCATTER_AMIN] = TG_SCATTER_MIN};
+    if (run(MODES[r], out, d, index, (tg_tensor *)src)) return NULL;
+    if (r != TG_SCATTER_MEAN) return out;
+    /* the number of values averaged at each position, then the division */
+    tg_tensor *count = tg__new(TG_I64, t->shape, t->ndim), *one = count ? tg__new(TG_I64, NULL, 0) : NULL;
+    if (!one) return NULL;
+    tg__k_fill(count, include_self ? 1 : 0);
+    tg__k_fill(one, 1);
+    tg_tensor *ones = spread(one, index);
+    if (!ones || run(TG_SCATTER_ADD, count, d, index, ones)) return NULL;
+    tg__k_divide_by_counts(out, count);
+    return out;
+}
+
+static tg_tensor *scatter_reduce(const char *fn, const tg_tensor *t, int64_t dim, const tg_tensor *index,
+                                 const tg_tensor *src, tg_scatter_reduction reduce, bool include_self)
+{
+    TG_ARG_OF(fn, t);
+    TG_ARG_OF(fn, index);
+    TG_ARG_OF(fn, src);
+    int64_t d;
+    if (tg__wrap_dim(dim, t->ndim, &d) || check_index_dtype("scatter", index)) return NULL;
+    if (t->dtype != src->dtype) return tg__fail(TG_E_DTYPE, "scatter(): Expected self.dtype to be equal to src.dtype");
+    if (check_scatter(t, d, index, src)) return NULL;
+    if ((unsigned)reduce > TG_SCATTER_AMIN)
+        return tg__fail(TG_E_INVALID, "reduce argument must be either sum, prod, mean, amax or amin.");
+    if (reduce == TG_SCATTER_MEAN && t->dtype == TG_BOOL)
+        return tg__fail(TG_E_DTYPE, "\"scatter_gather_tensor_cpu_reduce_mean\" not implemented for 'Bool'");
+    tg_tensor *out = scatter_reduce_kernel(t, d, index, src, reduce, include_self);
+    scatter_reduce_params p = {d, reduce, include_self};
+    tg_node *n;
+    if (!out || tg__record(out, (tg_record){.op = TG_OP_SCATTER_REDUCE, .n_saved = 4, TG_PARAMS(p)},
+                           (const tg_tensor *[]){t, src}, 2, &n))
+        return NULL;
+    if (!n) return out;
+    /* PyTorch saves all four whichever gradient is needed */
+    tg__save(n, 0, t);
+    tg__save(n, 1, index);
+    tg__save(n, 2, src);
+    return tg__save_output(n, 3, out) ? NULL : out;
+}
+
+tg_tensor *tg_scatter_reduce(const tg_tensor *t, int64_t dim, const tg_tensor *index, const tg_tensor *src,
+                             tg_scatter_reduction reduce, bool include_self)
+{
+    return scatter_reduce(__func__, t, dim, index, src, reduce, include_self);
+}
+
+/* PyTorch's DelayedError: t passed on, by a node whose derivative fails. */
+typedef struct delayed_error_params { const char *message; } delayed_error_params;
+
+static tg_tensor *delayed_error(const tg_tensor *t, const char *message)
+{
+    tg_tensor *out = t ? tg__cast(t, t->dtype) : NULL;
+    delayed_error_params p = {message};
+    if (!out || tg__record(out, (tg_record){.op = TG_OP_DELAYED_ERROR, TG_PARAMS(p)}, &t, 1, NULL)) return NULL;
+    return out;
+}
+
+int tg__d_delayed_error(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    (void)g;
+    (void)gi;
+    return tg__faili(TG_E_AUTOGRAD, "%s", ((const delayed_error_params *)n->params)->message);
+}
+
+/* prod: g times the product of the others. For self, with its zeros taken
+   as ones; for src, the quotient of the result, but for a zero alone at
+   its position the product of the others, without it; two zeros at one
+   position give a gradient that cannot be differentiated again. */
+static int prod_backward(const scatter_reduce_params *p, tg_tensor *g, tg_tensor *self, tg_tensor *index,
+                         tg_tensor *src, tg_tensor *result, tg_tensor **gs, tg_tensor **gsrc)
+{
+    int64_t d = p->dim;
+    /* each step checked, so that the error reported is the first, as in PyTorch */
+    tg_tensor *masked_self = tg_masked_fill(self, tg_eq_scalar(self, 0), 1);
+    tg_tensor *msr = masked_self ? tg_scatter_reduce(masked_self, d, index, src, TG_SCATTER_PROD, p->include_self) : NULL;
+    *gs = msr ? tg_div(tg_mul(g, msr), masked_self) : NULL;
+    tg_tensor *src_zero = *gs ? tg_eq_scalar(src, 0) : NULL;
+    tg_tensor *zeros = src_zero ? tg_zeros_like(self) : NULL;
+    tg_tensor *nz = zeros ? tg_gather(tg_scatter_add(zeros, d, index, tg_to(src_zero, self->dtype)), d, index) : NULL;
+    tg_tensor *single = nz ? tg_logical_and(src_zero, tg_eq_scalar(nz, 1)) : NULL;
+    tg_tensor *masked_src = single ? tg_masked_fill(src, single, 1) : NULL;
+    tg_tensor *masr = masked_src ? tg_scatter_reduce(self, d, index, masked_src, TG_SCATTER_PROD, p->include_self) : NULL;
+    tg_tensor *picked = masr ? tg_gather(tg_mul(g, masr), d, index) : NULL;
+    tg_tensor *quotient = picked ? tg_div(tg_gather(tg_mul(g, result), d, index), tg_masked_fill(src, src_zero, 1)) : NULL;
+    *gsrc = quotient ? tg_where(single, picked, quotient) : NULL;
+    tg_tensor *many = *gsrc ? tg_any(tg_gt_scalar(nz, 1)) : NULL;
+    if (!many) return -1;
+    if (tg_item(many) != 0)
+        *gsrc = delayed_error(*gsrc, "scatter_reduce(): Double backward is unsupported for src when >1 zeros in src "
+                                     "are scattered to the same position in self");
+    return *gsrc ? 0 : -1;
+}
+
+/* PyTorch's scatter_reduce_backward, reduction by reduction; without
+   include_self, self gets nothing where src was reduced. */
+int tg__d_scatter_reduce(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    const scatter_reduce_params *p = n->params;
+    tg_tensor *self = SAVED(0), *index = SAVED(1), *src = SAVED(2), *result = SAVED(3);
+    if (!self || !index || !src || !result) return -1;
+    int64_t d = p->dim;
+    tg_tensor *gs = NULL, *gsrc = NULL;
+    switch (p->reduce) {
+    case TG_SCATTER_SUM:
+        gs = g;
+        gsrc = tg_gather(g, d, index);
+        break;
+    case TG_SCATTER_PROD:
+        if (prod_backward(p, g, self, index, src, result, &gs, &gsrc)) return -1;
+        break;
+    case TG_SCATTER_MEAN: {
+        tg_tensor *N = p->include_self ? tg_ones_like(g) : tg_zeros_like(g);
+        N = tg_scatter_add(N, d, index, tg_ones_like(src));
+        N = tg_masked_fill(N, tg_eq_scalar(N, 0), 1);
+        gs = tg_div(g, N);
+        gsrc = tg_div(tg_gather(g, d, index), tg_gather(N, d, index));
+        break;
+    }
+    case TG_SCATTER_AMAX:
+    case TG_SCATTER_AMIN: {
+        /* the gradient shared evenly among the values equal to the result */
+        tg_tensor *value = tg_gather(result, d, index);
+        tg_tensor *self_is_result = tg_eq(self, result), *src_is_result = tg_eq(src, value);
+        tg_tensor *N = tg_scatter_add(tg_to(self_is_result, self->dtype), d, index, tg_to(src_is_result, self->dtype));
+        tg_tensor *shared = tg_div(g, N);
+        gs = tg_mul(self_is_result, shared);
+        gsrc = tg_mul(src_is_result, tg_gather(shared, d, index));
+        break;
+    }
+    }
+    if (gs && !p->include_self) gs = tg__scatter_value(gs, d, index, 0);
+    if (!gs || !gsrc) return -1;
+    if (NEED(0)) gi[0] = gs;
+    if (NEED(1)) gi[1] = gsrc;
+    return tg__derivative_done(n, gi);
+}
+
 /* take_along_dim composes expand and gather, as PyTorch does. */
 tg_tensor *tg_take_along_dim(const tg_tensor *t, const tg_tensor *indices, int64_t dim)
 {
@@ -436,4 +618,16 @@ tg_tensor *tg_index_add_(tg_tensor *t, int64_t dim, const tg_tensor *index, cons
     TG_ARG(t);
     if (check_write(t, source)) return NULL;
     return write_back(t, index_add(__func__, t, dim, index, source, alpha));
+}
+
+/* scatter_reduce_: its derivative reads self, so it runs over a stand-in
+   for t's old value (Note [In-place and saved values] in inplace.c). */
+tg_tensor *tg_scatter_reduce_(tg_tensor *t, int64_t dim, const tg_tensor *index, const tg_tensor *src,
+                              tg_scatter_reduction reduce, bool include_self)
+{
+    TG_ARG(t);
+    if (check_write(t, src)) return NULL;
+    bool recorded = tg_is_grad_enabled() && (tg__requires_grad(t) || (src && tg__requires_grad(src)));
+    const tg_tensor *self = recorded ? tg__stand_in(t) : t;
+    return self ? write_back(t, scatter_reduce(__func__, self, dim, index, src, reduce, include_self)) : NULL;
 }

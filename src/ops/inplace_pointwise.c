@@ -10,12 +10,13 @@ static const tg_inplace_def ATAN2_ = {tg_atan2, NULL, TG_BIN_ATAN2, .reads_self 
 static const tg_inplace_def FMOD_ = {tg_fmod, tg_fmod_scalar, TG_BIN_FMOD, .reads_self = true};
 static const tg_inplace_def REMAINDER_ = {tg_remainder, tg_remainder_scalar, TG_BIN_REMAINDER, .reads_self = true};
 static const tg_inplace_def HYPOT_ = {tg_hypot, NULL, TG_BIN_HYPOT, .reads_self = true};
-static const tg_inplace_def XLOGY_ = {tg_xlogy, NULL, TG_BIN_XLOGY, .reads_self = true};
+static const tg_inplace_def XLOGY_ = {tg_xlogy, tg_xlogy_scalar, TG_BIN_XLOGY, .reads_self = true};
 tg_tensor *tg_atan2_(tg_tensor *t, const tg_tensor *o) { return tg__inplace_binary(__func__, t, o, &ATAN2_); }
 tg_tensor *tg_fmod_(tg_tensor *t, const tg_tensor *o) { return tg__inplace_binary(__func__, t, o, &FMOD_); }
 tg_tensor *tg_remainder_(tg_tensor *t, const tg_tensor *o) { return tg__inplace_binary(__func__, t, o, &REMAINDER_); }
 tg_tensor *tg_hypot_(tg_tensor *t, const tg_tensor *o) { return tg__inplace_binary(__func__, t, o, &HYPOT_); }
 tg_tensor *tg_xlogy_(tg_tensor *t, const tg_tensor *o) { return tg__inplace_binary(__func__, t, o, &XLOGY_); }
+tg_tensor *tg_xlogy_scalar_(tg_tensor *t, double s) { return tg__inplace_scalar(__func__, t, s, &XLOGY_); }
 tg_tensor *tg_fmod_scalar_(tg_tensor *t, double s) { return tg__inplace_scalar(__func__, t, s, &FMOD_); }
 tg_tensor *tg_remainder_scalar_(tg_tensor *t, double s) { return tg__inplace_scalar(__func__, t, s, &REMAINDER_); }
 

@@ -74,3 +74,24 @@ int tg__d_cumprod(tg_node *n, tg_tensor *g, tg_tensor **gi)
     }
     return gi[0] ? 0 : -1;
 }
+
+/* cumsum_ and cumprod_: the out-of-place result written back, keeping t's
+   dtype (PyTorch's cumsum_out). cumprod's derivative reads self, so it is
+   computed over a stand-in for t's old value (Note [In-place and saved
+   values] in inplace.c); bool has no out kernel. */
+static tg_tensor *scan_(const char *fn, tg_op op, tg_tensor *t, int64_t dim)
+{
+    TG_ARG_OF(fn, t);
+    if (tg__check_inplace(t, NULL, true)) return NULL;
+    int64_t d;
+    if (tg__wrap_dim(dim, t->ndim, &d)) return NULL;
+    if (t->dtype == TG_BOOL)
+        return tg__fail(TG_E_DTYPE, "\"%s_out_cpu\" not implemented for 'Bool'", op == TG_OP_CUMPROD ? "cumprod" : "cumsum");
+    bool recorded = tg_is_grad_enabled() && tg__requires_grad(t);
+    const tg_tensor *self = op == TG_OP_CUMPROD && recorded ? tg__stand_in(t) : t;
+    tg_tensor *r = self ? scan(fn, op, self, dim) : NULL;
+    return r ? tg__commit(t, r) : NULL;
+}
+
+tg_tensor *tg_cumsum_(tg_tensor *t, int64_t dim) { return scan_(__func__, TG_OP_CUMSUM, t, dim); }
+tg_tensor *tg_cumprod_(tg_tensor *t, int64_t dim) { return scan_(__func__, TG_OP_CUMPROD, t, dim); }

@@ -264,6 +264,9 @@ tg_tensor *tg_index_select(const tg_tensor *t, int64_t dim, const tg_tensor *ind
     int64_t d;
     if (tg__wrap_dim(dim, t->ndim, &d)) return NULL;
     if (index->ndim > 1) return tg__fail(TG_E_INDEX, "index_select(): Index is supposed to be a vector");
+    if (t->ndim == 0 && tg_numel(index) != 1)   /* else the kernel reads an index that is not there */
+        return tg__fail(TG_E_INDEX, "index_select(): Index to scalar can have only 1 value, got %lld value(s)",
+                        (long long)tg_numel(index));
     if (check_vector_index("index_select", index)) return NULL;
     int64_t shape[TG_MAX_DIMS];
     for (int i = 0; i < rank(t); i++) shape[i] = i == d && t->ndim ? tg_numel(index) : size_at(t, i);

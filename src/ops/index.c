@@ -94,6 +94,9 @@ static int check_scatter(const tg_tensor *self, int64_t d, const tg_tensor *inde
     if (tg_numel(index) == 0) return 0;
     if (rank(self) != rank(index))
         return tg__faili(TG_E_SHAPE, "Index tensor must have the same number of dimensions as self tensor");
+    /* else the kernel reads a src with no elements: one of its sizes past index's rank is 0 */
+    if (src && rank(src) != rank(index))
+        return tg__faili(TG_E_SHAPE, "Index tensor must have the same number of dimensions as src tensor");
     bool wrong = false;
     for (int i = 0; i < rank(self) && !wrong; i++)
         wrong = i != d && size_at(index, i) > size_at(self, i);

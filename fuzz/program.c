@@ -10,7 +10,10 @@
 
    Registers. The program works on NREG tensor registers; a register may be
    NULL (the result of a failed operation), and NULL propagates into later
-   operations, which must fail cleanly. A fresh result is held either
+   operations, which must fail cleanly. Operations that take several
+   tensors (cat, stack, einsum) read a count and then that many registers;
+   those that give several (split, chunk, unbind, sort's indices) write
+   registers dst, dst + 1, ... . A fresh result is held either
    "retained" (the harness took a tg_retain reference and releases it when
    the register is overwritten) or "borrowed" from the scope that owns it
    (the register is cleared when the harness ends that scope). Results that
@@ -1570,8 +1573,14 @@ static void op_index(fz *f)
     if (a && idx && (double)tg_numel(idx) * (double)span_of(a) > MAX_MADE * 4.0) return;
     bool inplace = which >= 7;
     if (inplace && !inplace_ok(f, a)) return;
-    trace("index %d dim %lld index %s\n", which, (long long)d,
-          idx ? tg__shape_str(tg_shape(idx), tg_ndim(idx), (char[256]){0}, 256) : "NULL");
+    if (tgfz_trace) {
+        char sa[256] = "NULL", si[256] = "NULL", ss[256] = "NULL";
+        if (a) tg__shape_str(tg_shape(a), tg_ndim(a), sa, sizeof sa);
+        if (idx) tg__shape_str(tg_shape(idx), tg_ndim(idx), si, sizeof si);
+        if (src) tg__shape_str(tg_shape(src), tg_ndim(src), ss, sizeof ss);
+        trace("index %d dim %lld self %s index %s %s src %s %s\n", which, (long long)d, sa, si,
+              idx ? tg_dtype_name(tg_dtype_of(idx)) : "", ss, src ? tg_dtype_name(tg_dtype_of(src)) : "");
+    }
     tg_tensor *t;
     const char *what;
     switch (which) {

@@ -952,7 +952,7 @@ static void walk(fz *f, const tg_tensor *t)
     for (int k = 0; n && k < 16; k++) {
         const char *name = tg_node_name(n);
         int count = tg_node_num_next(n);
-        if (!name || !name[0] || count < 0 || count > 3) {
+        if (!name || !name[0] || count < 0 || count > 6) {   /* cat and stack take up to 6 */
             report(f, "a graph node with name %s and %d next nodes", name ? name : "(null)", count);
             return;
         }

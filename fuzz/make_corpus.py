@@ -16,7 +16,7 @@ import sys
 # Opcodes: the order of OPS[] in program.c.
 (CREATE, FROM, ARANGE, BINARY, BINARY_SCALAR, UNARY, WHERE, REDUCE, VIEW, MATMUL, LOSS,
  INPLACE, REQUIRES_GRAD, BACKWARD, AUTOGRAD_GRAD, GRAD, GRAD_MODE, SCOPE, INSPECT, MOVE,
- GRADCHECK, FAIL_ALLOC) = range(22)
+ GRADCHECK, FAIL_ALLOC, UNARY2, BINARY2, REDUCE2, SHAPE, INDEX, LINALG, CREATE2) = range(29)
 
 # dtype bytes (index into DTYPES[] in program.c)
 F32, F64, I32, I64, BOOL, F16, BF16, C64, C128, BAD9, BADNEG = 0, 3, 5, 6, 8, 10, 11, 12, 13, 14, 15
@@ -222,6 +222,51 @@ class P:
 
     def fail_alloc(self, n):
         return self.emit(FAIL_ALLOC, n)
+
+    # the operations added later (op_unary2 ... op_create2)
+    def unary2(self, dst, which, a, params=None, inplace=False):
+        """which: the index into UNARY2[] (0-47), or 48 + the parametric
+        ones (softplus leaky_relu elu celu hardtanh clamp clamp_min
+        clamp_max nan_to_num fmod_scalar remainder_scalar eq..ge_scalar),
+        which read three value bytes"""
+        self.emit(UNARY2, dst, which | (0x80 if inplace else 0), a)
+        return self.emit(list(params or (V1, V2, V0))) if which >= 48 else self
+
+    def binary2(self, dst, which, a, b, c=0, value=V2, inplace=False):
+        """which: eq ne lt le gt ge logical_and/or/xor atan2 fmod remainder
+        hypot xlogy (0-13), lerp lerp_scalar addcmul addcdiv masked_fill
+        masked_fill-with-gt (14-19)"""
+        return self.emit(BINARY2, dst, which | (0x80 if inplace else 0), a, b, c, value)
+
+    def reduce2(self, dst, which, a, dims=(), nd=2, flags=0, value=None):
+        """which: see op_reduce2 (0 max ... 26 topk); flags: 1 keepdim,
+        2 descending/largest, 4 sorted, 8 no second result, top 3 bits
+        the correction or k"""
+        ds = [dim(d, nd) for d in dims] + [0] * (4 - len(dims))
+        self.emit(REDUCE2, dst, which, a, len(dims), ds, flags)
+        return self.emit(value) if which == 20 else self
+
+    def shape_op(self, dst, which, a, *args):
+        """which: see op_shape (0 cat ... 24 unsqueeze_); args: raw bytes"""
+        return self.emit(SHAPE, dst, which, a, list(args))
+
+    def index_op(self, dst, which, a, src, d, idx_mode, idx, value=V1):
+        """which: index_select gather scatter scatter_add index_add
+        take_along_dim masked_select scatter_ scatter_add_ index_add_;
+        idx_mode: 0 raw, 1 i64, 2 i32, 3 abs, 3|8 abs mod size"""
+        return self.emit(INDEX, dst, which, a, src, d, idx_mode, idx, value)
+
+    def linalg(self, dst, which, a, b, c=0, beta=V1, alpha=V1):
+        """which: mm bmm mv dot outer addmm baddbmm (einsum: see einsum)"""
+        return self.emit(LINALG, dst, which, a, b, c, beta, alpha)
+
+    def einsum(self, dst, regs, mode, labels):
+        """mode: gen_equation's byte; labels: the label (or raw) bytes"""
+        return self.emit(LINALG, dst, 7, 0, 0, 0, V1, V1, len(regs), list(regs), mode, list(labels), 0)
+
+    def create2(self, dst, which, a=0, gen=0, dtype=F32, p=V0, q=V1, n=2, extra=()):
+        """which: see op_create2; gen odd: a tg_generator; n: COUNTS[] index"""
+        return self.emit(CREATE2, dst, which, gen, a, dtype, p, q, n, list(extra))
 
     def bytes(self):
         return bytes(self.b)
@@ -707,6 +752,121 @@ def seeds():
         p.backward(3, create=True)
         p.inspect(0, 0)
         s["fault_%02d" % n] = p
+
+    # ---- the operations added later
+    p = P()
+    p.from_pattern(0, 1, shape(2, 3), seed=0x70, stride=9)
+    p.unary2(1, 0, 0)
+    for w in (4, 18, 24, 28, 33):
+        p.unary2(2, w, 0)
+    p.unary2(1, 0, 1, inplace=True)
+    p.unary2(3, 48, 0, (V1, V2, V0))
+    p.unary2(3, 53, 0, (VM1, V1, V0))
+    p.unary2(3, 56, 0, (V0, V100, VMBIG))
+    p.unary2(1, 52, 1, (VM1, V1, V0), inplace=True)
+    p.requires_grad(0)
+    p.unary2(4, 26, 0)
+    p.reduce(5, 0, 4)
+    p.backward(5)
+    s["unary2"] = p
+
+    p = P()
+    p.from_pattern(0, 0, shape(2, 3), seed=0x70, stride=9)
+    p.from_pattern(1, 0, shape(3), seed=0x83, stride=3)
+    p.from_pattern(2, 4, shape(2, 3), seed=1, stride=1)
+    for w in (0, 4, 6, 9, 11, 13):
+        p.binary2(3, w, 0, 1)
+    p.binary2(3, 14, 0, 1, 1)
+    p.binary2(3, 16, 0, 1, 0, VHALF)
+    p.binary2(3, 18, 0, 2, 0, V3)
+    p.binary2(3, 19, 0, 1, 0, VNAN, inplace=True)
+    p.binary2(3, 10, 0, 1, inplace=True)
+    s["binary2"] = p
+
+    p = P()
+    p.from_pattern(0, 1, shape(3, 4), seed=0x70, stride=9)
+    p.requires_grad(0)
+    for w, dims in ((0, ()), (2, (1,)), (3, (0, 1)), (5, (1,)), (14, (0,)), (15, (1,)), (19, (1,)),
+                    (21, (0,)), (22, (1,)), (23, (0,))):
+        p.reduce2(1, w, 0, dims, flags=1)
+    p.reduce2(1, 20, 0, (1,), value=V3)
+    p.reduce2(2, 24, 0, (1,), flags=2)
+    p.reduce2(2, 26, 0, (1,), flags=0x40 | 6)
+    p.reduce2(4, 17, 0, (0,))
+    p.binary(6, 0, 4, 5)
+    p.reduce(7, 0, 6)
+    p.backward(7)
+    s["reduce2"] = p
+
+    p = P()
+    p.from_pattern(0, 1, shape(2, 3), seed=0x70, stride=9)
+    p.from_pattern(1, 1, shape(2, 3), seed=0x81, stride=3)
+    p.shape_op(2, 0, 0, 2, 1, 0, dim(1, 2))          # cat [0, 1, 0] dim 1
+    p.shape_op(2, 1, 0, 1, 1, dim(0, 3))             # stack [0, 1] dim 0
+    p.shape_op(3, 2, 2, 8, dim(1, 3), index(1, 2))   # split into pieces of 1
+    p.shape_op(4, 4, 0, 8, dim(0, 2), 0)             # unbind
+    p.shape_op(5, 5, 2, dim(0, 3), dim(-1, 3))       # flatten
+    p.shape_op(5, 8, 0, dim(1, 2), index(1, 3), index(2, 3))   # narrow
+    p.shape_op(5, 9, 0, 2, 1, 3)                     # repeat (2, 3)
+    p.shape_op(5, 11, 0, 1, dim(1, 2), 0, 0, 0)      # flip
+    p.shape_op(5, 12, 0, 1, dim(1, 2), 0, 0, 0, index(1, 3), 0, 0, 0, 0)   # roll
+    p.shape_op(5, 13, 0, index(0, 3))                # tril
+    p.shape_op(5, 17, 0, index(0, 3), dim(0, 2), dim(1, 2))   # diagonal
+    p.shape_op(5, 18, 1, index(1, 3), dim(-2, 3), dim(-1, 3))   # diag_embed
+    p.shape_op(5, 19, 2, dim(0, 3), dim(2, 3))       # movedim
+    p.shape_op(5, 21, 5, dim(0, 2), dim(1, 2))       # transpose_
+    p.shape_op(5, 24, 5, dim(0, 3))                  # unsqueeze_
+    s["shape"] = p
+
+    p = P()
+    p.from_pattern(0, 1, shape(3, 4), seed=0x70, stride=9)
+    p.from_pattern(1, 2, shape(2, 4), seed=0x81, stride=5)
+    p.from_pattern(2, 1, shape(2, 4), seed=0x90, stride=3)
+    p.requires_grad(0)
+    p.index_op(3, 1, 0, 2, dim(0, 2), 3 | 8, 1)     # gather, indices in range
+    p.index_op(3, 2, 0, 2, dim(0, 2), 3 | 8, 1)     # scatter
+    p.index_op(3, 3, 0, 2, dim(0, 2), 1, 1)         # scatter_add, out of range
+    p.index_op(3, 0, 0, 2, dim(1, 2), 0, 1)         # index_select, 2-D index
+    p.index_op(3, 5, 0, 2, dim(1, 2), 3 | 8, 1)     # take_along_dim
+    p.index_op(3, 6, 0, 0, dim(0, 2), 0, 0, V0)     # masked_select
+    p.reduce(4, 0, 3)
+    p.backward(4)
+    p.from_pattern(5, 1, shape(3, 4))
+    p.index_op(6, 7, 5, 2, dim(0, 2), 3 | 8, 1)     # scatter_
+    s["index"] = p
+
+    p = P()
+    p.from_pattern(0, 1, shape(2, 3), seed=0x70, stride=9)
+    p.from_pattern(1, 1, shape(3, 4), seed=0x81, stride=3)
+    p.from_pattern(2, 1, shape(3), seed=0x90, stride=5)
+    p.requires_grad(0)
+    p.linalg(3, 0, 0, 1)
+    p.linalg(3, 2, 0, 2)
+    p.linalg(3, 3, 2, 2)
+    p.linalg(3, 4, 2, 2)
+    p.linalg(3, 5, 0, 1, 2, VHALF, V2)
+    p.einsum(4, (0, 1), 1 | (2 << 1), (0, 1, 1, 2, 0, 2))   # ab,bc->ac
+    p.einsum(4, (0,), 0x20 | 1, (0,))                       # ...a->...
+    p.einsum(4, (0, 1), 0xC0, (4, 0, 8, 1, 9))              # "a,b-": malformed
+    p.reduce(5, 0, 3)
+    p.backward(5)
+    s["linalg"] = p
+
+    p = P()
+    p.from_pattern(0, 1, shape(2, 3), seed=0x70, stride=9)
+    for w in (0, 2, 3, 4):
+        p.create2(1, w, 0)
+    p.create2(1, 6, dtype=F64, n=2)
+    p.create2(1, 7, p=V0, q=V1, n=3)
+    p.create2(1, 8, p=V0, q=V2, n=3, extra=(V2,))
+    p.create2(1, 10, gen=3, extra=(shape(2, 2), index(0, 3), index(3, 3)))
+    p.create2(1, 11, gen=5, n=1)
+    p.unary2(2, 45, 0)                                     # sigmoid, as weights
+    p.create2(1, 13, a=2, gen=7, n=2)
+    p.create2(1, 12, a=2, gen=2)
+    p.create2(1, 14, a=0, gen=1, p=VM1, q=V1)
+    p.create2(1, 16, gen=9, dtype=F64, extra=(shape(3),))
+    s["create2"] = p
 
     # ---- a mixed program, for the mutator to cut and splice
     p = P()

@@ -10,7 +10,10 @@
 
    Registers. The program works on NREG tensor registers; a register may be
    NULL (the result of a failed operation), and NULL propagates into later
-   operations, which must fail cleanly. A fresh result is held either
+   operations, which must fail cleanly. Operations that take several
+   tensors (cat, stack, einsum) read a count and then that many registers;
+   those that give several (split, chunk, unbind, sort's indices) write
+   registers dst, dst + 1, ... . A fresh result is held either
    "retained" (the harness took a tg_retain reference and releases it when
    the register is overwritten) or "borrowed" from the scope that owns it
    (the register is cleared when the harness ends that scope). Results that
@@ -949,7 +952,7 @@ static void walk(fz *f, const tg_tensor *t)
     for (int k = 0; n && k < 16; k++) {
         const char *name = tg_node_name(n);
         int count = tg_node_num_next(n);
-        if (!name || !name[0] || count < 0 || count > 3) {
+        if (!name || !name[0] || count < 0 || count > 6) {   /* cat and stack take up to 6 */
             report(f, "a graph node with name %s and %d next nodes", name ? name : "(null)", count);
             return;
         }
@@ -1102,6 +1105,662 @@ static void op_gradcheck(fz *f)
     if (rc) expect_error(f, "tg_gradcheck");
 }
 
+/* ------------------------------------------- the operations added later */
+
+/* Whether an in-place operation may be recorded on t (see op_inplace and
+   the top comment: a flipped leaf's cycle). */
+static bool inplace_ok(const fz *f, const tg_tensor *t)
+{
+    bool flipped_leaf = false;
+    const tg_tensor *owner = t && tg__view_base(t) ? tg__view_base(t) : t;
+    for (int i = 0; owner && i < f->n_leaves; i++) flipped_leaf |= f->leaves[i] == owner;
+    return !(flipped_leaf && tg_is_leaf(owner) && !tg_requires_grad(owner) && tg_is_grad_enabled());
+}
+
+static int64_t span_of(const tg_tensor *t)
+{
+    int64_t s = 1;
+    for (int i = 0; t && i < tg_ndim(t); i++) s *= tg_shape(t)[i] > 1 ? tg_shape(t)[i] : 1;
+    return s;
+}
+
+/* The size of dim d of t, or 3 when d is out of range. */
+static int64_t size_at(const tg_tensor *t, int64_t d)
+{
+    int nd = t ? tg_ndim(t) : 0;
+    if (!t || nd == 0 || d < -nd || d >= nd) return 3;
+    return tg_shape(t)[d < 0 ? d + nd : d];
+}
+
+/* A list of dims: ndims (sometimes -1 or too many), NULL sometimes. */
+static int gen_dims(fz *f, int nd, int64_t *dims, const int64_t **dp)
+{
+    uint8_t b = u8(f);
+    int n = b % 4;
+    if (b == 0xff) n = -1;
+    if (b == 0xfe) n = TG_MAX_DIMS + 1;
+    for (int i = 0; i < TG_MAX_DIMS + 1; i++) dims[i] = i < 4 ? gen_dim(f, nd) : i;
+    *dp = (b & 0xf0) == 0xe0 ? NULL : dims;
+    return n;
+}
+
+typedef tg_tensor *(*un_fn)(const tg_tensor *);
+typedef tg_tensor *(*un_fn_)(tg_tensor *);
+
+/* Unary functions and activations, their in-place twins (NULL: none). */
+static const struct { un_fn fn; un_fn_ fn_; const char *name; } UNARY2[] = {
+    {tg_expm1, tg_expm1_, "expm1"}, {tg_log1p, tg_log1p_, "log1p"}, {tg_log2, tg_log2_, "log2"},
+    {tg_log10, tg_log10_, "log10"}, {tg_rsqrt, tg_rsqrt_, "rsqrt"}, {tg_reciprocal, tg_reciprocal_, "reciprocal"},
+    {tg_square, tg_square_, "square"}, {tg_tan, tg_tan_, "tan"}, {tg_asin, tg_asin_, "asin"},
+    {tg_acos, tg_acos_, "acos"}, {tg_atan, tg_atan_, "atan"}, {tg_sinh, tg_sinh_, "sinh"},
+    {tg_cosh, tg_cosh_, "cosh"}, {tg_asinh, tg_asinh_, "asinh"}, {tg_acosh, tg_acosh_, "acosh"},
+    {tg_atanh, tg_atanh_, "atanh"}, {tg_erf, tg_erf_, "erf"}, {tg_erfc, tg_erfc_, "erfc"},
+    {tg_erfinv, tg_erfinv_, "erfinv"}, {tg_floor, tg_floor_, "floor"}, {tg_ceil, tg_ceil_, "ceil"},
+    {tg_round, tg_round_, "round"}, {tg_trunc, tg_trunc_, "trunc"}, {tg_frac, tg_frac_, "frac"},
+    {tg_gelu, tg_gelu_, "gelu"}, {tg_gelu_tanh, tg_gelu_tanh_, "gelu_tanh"}, {tg_silu, tg_silu_, "silu"},
+    {tg_mish, tg_mish_, "mish"}, {tg_logsigmoid, NULL, "logsigmoid"},
+    {tg_hardsigmoid, tg_hardsigmoid_, "hardsigmoid"}, {tg_hardswish, tg_hardswish_, "hardswish"},
+    {tg_selu, tg_selu_, "selu"}, {tg_relu6, tg_relu6_, "relu6"}, {tg_logical_not, tg_logical_not_, "logical_not"},
+    {tg_isnan, NULL, "isnan"}, {tg_isinf, NULL, "isinf"}, {tg_isfinite, NULL, "isfinite"},
+    {tg_neg, tg_neg_, "neg"}, {tg_exp, tg_exp_, "exp"}, {tg_log, tg_log_, "log"}, {tg_sqrt, tg_sqrt_, "sqrt"},
+    {tg_abs, tg_abs_, "abs"}, {tg_sin, tg_sin_, "sin"}, {tg_cos, tg_cos_, "cos"}, {tg_tanh, tg_tanh_, "tanh"},
+    {tg_sigmoid, tg_sigmoid_, "sigmoid"}, {tg_relu, tg_relu_, "relu"}, {tg_sign, tg_sign_, "sign"},
+};
+enum { N_UNARY2 = sizeof UNARY2 / sizeof *UNARY2, N_PARAM = 17 };
+
+/* Unary operations, with parameters from the value table, in place when
+   the high bit of `which` is set. */
+static void op_unary2(fz *f)
+{
+    uint8_t dst = u8(f), w = u8(f), src = u8(f);
+    bool inplace = w & 0x80;
+    int which = (w & 0x7f) % (N_UNARY2 + N_PARAM);
+    tg_tensor *a = f->regs[src % NREG].t;
+    if (inplace && !inplace_ok(f, a)) return;
+    tg_tensor *t = NULL;
+    const char *what;
+    if (which < N_UNARY2) {
+        what = UNARY2[which].name;
+        if (inplace && !UNARY2[which].fn_) inplace = false;
+        trace("%s%s\n", what, inplace ? "_" : "");
+        t = inplace ? UNARY2[which].fn_(a) : UNARY2[which].fn(a);
+    } else {
+        double p = gen_value(f), q = gen_value(f), r = gen_value(f);
+        trace("param unary %d %g %g %g%s\n", which - N_UNARY2, p, q, r, inplace ? " in place" : "");
+        switch (which - N_UNARY2) {
+        case 0: what = "softplus"; inplace = false; t = tg_softplus(a, p, q); break;
+        case 1: what = "leaky_relu"; t = inplace ? tg_leaky_relu_(a, p) : tg_leaky_relu(a, p); break;
+        case 2: what = "elu"; t = inplace ? tg_elu_(a, p) : tg_elu(a, p); break;
+        case 3: what = "celu"; t = inplace ? tg_celu_(a, p) : tg_celu(a, p); break;
+        case 4: what = "hardtanh"; t = inplace ? tg_hardtanh_(a, p, q) : tg_hardtanh(a, p, q); break;
+        case 5: what = "clamp"; t = inplace ? tg_clamp_(a, p, q) : tg_clamp(a, p, q); break;
+        case 6: what = "clamp_min"; t = inplace ? tg_clamp_min_(a, p) : tg_clamp_min(a, p); break;
+        case 7: what = "clamp_max"; t = inplace ? tg_clamp_max_(a, p) : tg_clamp_max(a, p); break;
+        case 8: what = "nan_to_num"; t = inplace ? tg_nan_to_num_(a, p, q, r) : tg_nan_to_num(a, p, q, r); break;
+        case 9: what = "fmod_scalar"; t = inplace ? tg_fmod_scalar_(a, p) : tg_fmod_scalar(a, p); break;
+        case 10: what = "remainder_scalar"; t = inplace ? tg_remainder_scalar_(a, p) : tg_remainder_scalar(a, p); break;
+        case 11: what = "eq_scalar"; t = inplace ? tg_eq_scalar_(a, p) : tg_eq_scalar(a, p); break;
+        case 12: what = "ne_scalar"; t = inplace ? tg_ne_scalar_(a, p) : tg_ne_scalar(a, p); break;
+        case 13: what = "lt_scalar"; t = inplace ? tg_lt_scalar_(a, p) : tg_lt_scalar(a, p); break;
+        case 14: what = "le_scalar"; t = inplace ? tg_le_scalar_(a, p) : tg_le_scalar(a, p); break;
+        case 15: what = "gt_scalar"; t = inplace ? tg_gt_scalar_(a, p) : tg_gt_scalar(a, p); break;
+        default: what = "ge_scalar"; t = inplace ? tg_ge_scalar_(a, p) : tg_ge_scalar(a, p); break;
+        }
+    }
+    if (inplace) inplace_result(f, a, t, what);
+    else result(f, dst, t, what);
+}
+
+typedef tg_tensor *(*bin_fn)(const tg_tensor *, const tg_tensor *);
+typedef tg_tensor *(*bin_fn_)(tg_tensor *, const tg_tensor *);
+
+static const struct { bin_fn fn; bin_fn_ fn_; const char *name; } BINARY2[] = {
+    {tg_eq, tg_eq_, "eq"}, {tg_ne, tg_ne_, "ne"}, {tg_lt, tg_lt_, "lt"}, {tg_le, tg_le_, "le"},
+    {tg_gt, tg_gt_, "gt"}, {tg_ge, tg_ge_, "ge"}, {tg_logical_and, tg_logical_and_, "logical_and"},
+    {tg_logical_or, tg_logical_or_, "logical_or"}, {tg_logical_xor, tg_logical_xor_, "logical_xor"},
+    {tg_atan2, tg_atan2_, "atan2"}, {tg_fmod, tg_fmod_, "fmod"}, {tg_remainder, tg_remainder_, "remainder"},
+    {tg_hypot, tg_hypot_, "hypot"}, {tg_xlogy, tg_xlogy_, "xlogy"},
+};
+enum { N_BINARY2 = sizeof BINARY2 / sizeof *BINARY2 };
+
+/* Binary and ternary pointwise operations (in place with the high bit). */
+static void op_binary2(fz *f)
+{
+    uint8_t dst = u8(f), w = u8(f);
+    bool inplace = w & 0x80;
+    int which = (w & 0x7f) % (N_BINARY2 + 6);
+    tg_tensor *a = R(f), *b = R(f), *c = R(f);
+    double v = gen_value(f);
+    if (bcast_numel(a, b, which >= N_BINARY2 ? c : NULL) > MAX_MADE) return;
+    if (inplace && !inplace_ok(f, a)) return;
+    tg_tensor *t;
+    const char *what;
+    if (which < N_BINARY2) {
+        what = BINARY2[which].name;
+        t = inplace ? BINARY2[which].fn_(a, b) : BINARY2[which].fn(a, b);
+    } else {
+        switch (which - N_BINARY2) {
+        case 0: what = "lerp"; t = inplace ? tg_lerp_(a, b, c) : tg_lerp(a, b, c); break;
+        case 1: what = "lerp_scalar"; t = inplace ? tg_lerp_scalar_(a, b, v) : tg_lerp_scalar(a, b, v); break;
+        case 2: what = "addcmul"; t = inplace ? tg_addcmul_(a, b, c, v) : tg_addcmul(a, b, c, v); break;
+        case 3: what = "addcdiv"; t = inplace ? tg_addcdiv_(a, b, c, v) : tg_addcdiv(a, b, c, v); break;
+        case 4: what = "masked_fill"; t = inplace ? tg_masked_fill_(a, b, v) : tg_masked_fill(a, b, v); break;
+        default:   /* a mask made by comparing */
+            what = "masked_fill(gt)";
+            t = tg_gt_scalar(b, 0);
+            if (!t) {
+                expect_error(f, "tg_gt_scalar");
+                return;
+            }
+            t = inplace ? tg_masked_fill_(a, t, v) : tg_masked_fill(a, t, v);
+            break;
+        }
+    }
+    trace("%s%s %g\n", what, inplace ? "_" : "", v);
+    if (inplace) inplace_result(f, a, t, what);
+    else result(f, dst, t, what);
+}
+
+static const double CORRECTIONS[8] = {1, 0, 2, 0.5, -1, 100, NAN, INFINITY};
+static const int64_t KS[8] = {0, 1, 2, 3, 5, -1, 6, INT64_MAX};
+
+/* The reductions, scans and sorts added later. */
+static void op_reduce2(fz *f)
+{
+    uint8_t dst = u8(f), which = u8(f) % 27;
+    tg_tensor *a = R(f);
+    int nd = a ? tg_ndim(a) : 2;
+    int64_t dims[TG_MAX_DIMS + 1];
+    const int64_t *dp;
+    int ndims = gen_dims(f, nd, dims, &dp);
+    uint8_t flags = u8(f);
+    bool keepdim = flags & 1, b2 = flags & 2, b3 = flags & 4;
+    int64_t d = dims[0];
+    tg_tensor *t = NULL, *second = NULL, **sp = (flags & 8) ? NULL : &second;
+    const char *what;
+    trace("reduce2 %d ndims %d dim %lld flags %d\n", which, ndims, (long long)d, flags);
+    switch (which) {
+    case 0: what = "max"; t = tg_max(a); break;
+    case 1: what = "min"; t = tg_min(a); break;
+    case 2: what = "min_dim"; t = tg_min_dim(a, d, keepdim, sp); break;
+    case 3: what = "amax"; t = tg_amax(a, dp, ndims, keepdim); break;
+    case 4: what = "amin"; t = tg_amin(a, dp, ndims, keepdim); break;
+    case 5: what = "argmax"; t = tg_argmax(a, d, keepdim); break;
+    case 6: what = "argmin"; t = tg_argmin(a, d, keepdim); break;
+    case 7: what = "argmax_all"; t = tg_argmax_all(a); break;
+    case 8: what = "argmin_all"; t = tg_argmin_all(a); break;
+    case 9: what = "all"; t = tg_all(a); break;
+    case 10: what = "any"; t = tg_any(a); break;
+    case 11: what = "all_dim"; t = tg_all_dim(a, d, keepdim); break;
+    case 12: what = "any_dim"; t = tg_any_dim(a, d, keepdim); break;
+    case 13: what = "prod"; t = tg_prod(a); break;
+    case 14: what = "prod_dim"; t = tg_prod_dim(a, d, keepdim); break;
+    case 15: what = "var"; t = tg_var(a, dp, ndims, CORRECTIONS[flags >> 5], keepdim); break;
+    case 16: what = "std"; t = tg_std(a, dp, ndims, CORRECTIONS[flags >> 5], keepdim); break;
+    case 17: what = "var_mean"; t = tg_var_mean(a, dp, ndims, CORRECTIONS[flags >> 5], keepdim, sp); break;
+    case 18: what = "std_mean"; t = tg_std_mean(a, dp, ndims, CORRECTIONS[flags >> 5], keepdim, sp); break;
+    case 19: what = "logsumexp"; t = tg_logsumexp(a, dp, ndims, keepdim); break;
+    case 20: what = "vector_norm"; t = tg_vector_norm(a, gen_value(f), dp, ndims, keepdim); break;
+    case 21: what = "count_nonzero"; t = tg_count_nonzero(a, dp, ndims); break;
+    case 22: what = "cumsum"; t = tg_cumsum(a, d); break;
+    case 23: what = "cumprod"; t = tg_cumprod(a, d); break;
+    case 24: what = "sort"; t = tg_sort(a, d, b2, sp); break;
+    case 25: what = "argsort"; t = tg_argsort(a, d, b2); break;
+    default: what = "topk"; t = tg_topk(a, KS[flags >> 5], d, b2, b3, sp); break;
+    }
+    bool two = which == 2 || which == 17 || which == 18 || which == 24 || which == 26;
+    if (two && sp) {
+        if (t && !second) report(f, "%s gave values but no second result", what);
+        if (!t && second) report(f, "%s failed but gave a second result", what);
+    }
+    result(f, dst, t, what);
+    if (second) put(f, dst + 1, second, FRESH, what);
+}
+
+/* Several registers, for cat, stack and einsum: a count byte then one
+   register byte each; *sum gets their elements, *span_prod the product of
+   their spans. */
+static int gen_regs(fz *f, tg_tensor **ts, int max, double *sum, double *span_prod)
+{
+    uint8_t b = u8(f);
+    int n = b % (max + 1);
+    if (b == 0xff) n = -1;
+    *sum = 0;
+    *span_prod = 1;
+    for (int i = 0; i < (n > 0 ? n : 0); i++) {
+        ts[i] = R(f);
+        *sum += ts[i] ? (double)tg_numel(ts[i]) : 0;
+        *span_prod *= (double)span_of(ts[i]);
+    }
+    return n;
+}
+
+/* Pieces of t into registers dst, dst+1, ... (views: they may not be
+   modified in place). */
+static void put_pieces(fz *f, uint8_t dst, int rc, tg_tensor **out, int max_out, const char *what)
+{
+    if (rc < 0) {
+        expect_error(f, what);
+        return;
+    }
+    if (rc > max_out) {
+        report(f, "%s returned %d pieces for room for %d", what, rc, max_out);
+        return;
+    }
+    for (int i = 0; i < rc; i++) {
+        if (!out[i]) {
+            report(f, "%s returned a NULL piece", what);
+            continue;
+        }
+        uint8_t sel = (uint8_t)((dst & 8) | ((dst + i) % NREG));
+        if (i < NREG) {
+            put(f, sel, out[i], FRESH, what);
+            if (f->regs[sel % NREG].t == out[i]) f->regs[sel % NREG].view = true;
+        } else {
+            check_tensor(f, out[i], what);   /* stays with the scope */
+        }
+    }
+}
+
+static void op_shape(fz *f)
+{
+    uint8_t dst = u8(f), which = u8(f) % 25;
+    tg_tensor *a = R(f);
+    int nd = a ? tg_ndim(a) : 1;
+    int64_t numel = a ? tg_numel(a) : 4;
+    int64_t arr[SHAPE_CAP], arr2[SHAPE_CAP];
+    for (int i = 0; i < SHAPE_CAP; i++) arr[i] = arr2[i] = 1;
+    tg_tensor *t = NULL;
+    const char *what = "shape";
+    bool view = false, inplace = false;
+    trace("shape %d: ", which);
+    switch (which) {
+    case 0:
+    case 1: {
+        tg_tensor *ts[6];
+        double sum, spans;
+        ts[0] = a;
+        int n = gen_regs(f, ts + 1, 5, &sum, &spans);
+        if (n >= 0) n++;
+        sum += a ? (double)numel : 0;
+        int64_t d = gen_dim(f, nd + (which == 1));
+        if (sum > MAX_MADE) return;
+        what = which ? "stack" : "cat";
+        trace("%s n %d dim %lld\n", what, n, (long long)d);
+        t = which ? tg_stack((const tg_tensor *const *)ts, n, d) : tg_cat((const tg_tensor *const *)ts, n, d);
+        break;
+    }
+    case 2:
+    case 3:
+    case 4: {
+        tg_tensor *out[12] = {0};
+        uint8_t b = u8(f);
+        int max_out = b % 13;
+        int64_t d = gen_dim(f, nd);
+        int64_t k = gen_index(f, size_at(a, d));
+        int rc;
+        if (which == 2) {
+            what = "split";
+            rc = tg_split(a, k, d, out, max_out);
+        } else if (which == 3) {
+            what = "chunk";
+            rc = tg_chunk(a, (int)(k > INT32_MAX ? INT32_MAX : k < INT32_MIN ? INT32_MIN : k), d, out, max_out);
+        } else {
+            what = "unbind";
+            rc = tg_unbind(a, d, (b & 0xf0) == 0xf0 ? NULL : out, max_out);
+        }
+        trace("%s %lld dim %lld max %d -> %d\n", what, (long long)k, (long long)d, max_out, rc);
+        put_pieces(f, dst, rc, out, max_out, what);
+        return;
+    }
+    case 5: {
+        int64_t s = gen_dim(f, nd), e = gen_dim(f, nd);
+        trace("flatten %lld %lld\n", (long long)s, (long long)e);
+        what = "flatten";
+        view = true;
+        t = tg_flatten(a, s, e);
+        break;
+    }
+    case 6: {
+        int64_t d = gen_dim(f, nd);
+        int n = gen_view_shape(f, size_at(a, d), arr);
+        trace("unflatten %lld n %d\n", (long long)d, n);
+        what = "unflatten";
+        view = true;
+        t = tg_unflatten(a, d, arr, n);
+        break;
+    }
+    case 7:
+        trace("squeeze\n");
+        what = "squeeze";
+        view = true;
+        t = tg_squeeze(a);
+        break;
+    case 8: {
+        int64_t d = gen_dim(f, nd), size = size_at(a, d);
+        int64_t s = gen_index(f, size), l = gen_index(f, size);
+        trace("narrow %lld %lld %lld\n", (long long)d, (long long)s, (long long)l);
+        what = "narrow";
+        view = true;
+        t = tg_narrow(a, d, s, l);
+        break;
+    }
+    case 9:
+    case 10: {
+        static const int64_t REPS[8] = {1, 2, 0, 3, 1, -1, (int64_t)1 << 62, 1};
+        uint8_t b = u8(f);
+        int n = b % 6;
+        if (b == 0xff) n = TG_MAX_DIMS + 1;
+        double made = (double)numel;
+        for (int i = 0; i < n && i < SHAPE_CAP; i++) {
+            arr[i] = REPS[u8(f) % 8];
+            made *= (double)(arr[i] > 0 ? arr[i] : 1);
+        }
+        /* too large: skipped, unless the count overflows (the library must reject it) */
+        if (made > MAX_MADE && made < 1e19) return;
+        what = which == 9 ? "repeat" : "tile";
+        trace("%s n %d\n", what, n);
+        t = which == 9 ? tg_repeat(a, arr, n) : tg_tile(a, arr, n);
+        break;
+    }
+    case 11: {
+        const int64_t *dp;
+        int n = gen_dims(f, nd, arr, &dp);
+        trace("flip n %d\n", n);
+        what = "flip";
+        t = tg_flip(a, dp, n);
+        break;
+    }
+    case 12: {
+        const int64_t *dp;
+        int n = gen_dims(f, nd, arr, &dp);
+        for (int i = 0; i < 4; i++) arr2[i] = gen_index(f, 3);
+        if (u8(f) & 1) dp = NULL;
+        trace("roll n %d\n", n);
+        what = "roll";
+        t = tg_roll(a, arr2, dp, n);
+        break;
+    }
+    case 13:
+    case 14:
+    case 15:
+    case 16: {
+        int64_t k = gen_index(f, 3);
+        inplace = which >= 15;
+        what = which & 1 ? "tril" : "triu";
+        trace("%s%s %lld\n", what, inplace ? "_" : "", (long long)k);
+        if (inplace && !inplace_ok(f, a)) return;
+        t = which == 13 ? tg_tril(a, k) : which == 14 ? tg_triu(a, k) : which == 15 ? tg_tril_(a, k) : tg_triu_(a, k);
+        break;
+    }
+    case 17: {
+        int64_t o = gen_index(f, 3), d1 = gen_dim(f, nd), d2 = gen_dim(f, nd);
+        trace("diagonal %lld %lld %lld\n", (long long)o, (long long)d1, (long long)d2);
+        what = "diagonal";
+        view = true;
+        t = tg_diagonal(a, o, d1, d2);
+        break;
+    }
+    case 18: {
+        int64_t o = gen_index(f, 3), d1 = gen_dim(f, nd + 1), d2 = gen_dim(f, nd + 1);
+        int64_t last = a && nd > 0 ? tg_shape(a)[nd - 1] : 1;
+        double side = (double)last + fabs((double)o);
+        if (o > -100 && o < 100 && (double)numel / (double)(last ? last : 1) * side * side > MAX_MADE) return;
+        trace("diag_embed %lld %lld %lld\n", (long long)o, (long long)d1, (long long)d2);
+        what = "diag_embed";
+        t = tg_diag_embed(a, o, d1, d2);
+        break;
+    }
+    case 19: {
+        int64_t s = gen_dim(f, nd), d = gen_dim(f, nd);
+        trace("movedim %lld %lld\n", (long long)s, (long long)d);
+        what = "movedim";
+        view = true;
+        t = tg_movedim(a, s, d);
+        break;
+    }
+    default: {   /* geometry in place */
+        int64_t d0 = gen_dim(f, nd + (which == 24)), d1 = gen_dim(f, nd);
+        if (!inplace_ok(f, a)) return;
+        inplace = true;
+        switch (which) {
+        case 20: what = "t_"; t = tg_t_(a); break;
+        case 21: what = "transpose_"; t = tg_transpose_(a, d0, d1); break;
+        case 22: what = "squeeze_"; t = tg_squeeze_(a); break;
+        case 23: what = "squeeze_dim_"; t = tg_squeeze_dim_(a, d0); break;
+        default: what = "unsqueeze_"; t = tg_unsqueeze_(a, d0); break;
+        }
+        trace("%s %lld %lld\n", what, (long long)d0, (long long)d1);
+        break;
+    }
+    }
+    if (inplace) {
+        inplace_result(f, a, t, what);
+        return;
+    }
+    result(f, dst, t, what);
+    if (view && t && f->regs[dst % NREG].t == t) f->regs[dst % NREG].view = true;
+}
+
+/* An index tensor from a register: as it is (often of the wrong dtype),
+   converted to TG_I64 or TG_I32, or made non-negative and below bound. */
+static tg_tensor *gen_index_tensor(fz *f, int64_t bound)
+{
+    uint8_t mode = u8(f);
+    tg_tensor *x = R(f);
+    switch (mode % 5) {
+    case 0: return x;
+    case 1: return tg_to(x, TG_I64);
+    case 2: return tg_to(x, TG_I32);
+    default: {
+        tg_tensor *i = tg_to(tg_abs(x), TG_I64);
+        return mode & 8 ? tg_remainder_scalar(i, (double)(bound > 0 ? bound : 1)) : i;
+    }
+    }
+}
+
+static void op_index(fz *f)
+{
+    uint8_t dst = u8(f), w = u8(f);
+    int which = w % 10;
+    tg_tensor *a = R(f), *src = R(f);
+    int nd = a ? tg_ndim(a) : 1;
+    int64_t d = gen_dim(f, nd);
+    tg_tensor *idx = gen_index_tensor(f, size_at(a, d));
+    tg_clear_error();   /* gen_index_tensor's failures are not checked */
+    double v = gen_value(f);
+    if (bcast_numel(a, idx, NULL) > MAX_MADE || bcast_numel(a, src, NULL) > MAX_MADE) return;
+    if (a && idx && (double)tg_numel(idx) * (double)span_of(a) > MAX_MADE * 4.0) return;
+    bool inplace = which >= 7;
+    if (inplace && !inplace_ok(f, a)) return;
+    if (tgfz_trace) {
+        char sa[256] = "NULL", si[256] = "NULL", ss[256] = "NULL";
+        if (a) tg__shape_str(tg_shape(a), tg_ndim(a), sa, sizeof sa);
+        if (idx) tg__shape_str(tg_shape(idx), tg_ndim(idx), si, sizeof si);
+        if (src) tg__shape_str(tg_shape(src), tg_ndim(src), ss, sizeof ss);
+        trace("index %d dim %lld self %s index %s %s src %s %s\n", which, (long long)d, sa, si,
+              idx ? tg_dtype_name(tg_dtype_of(idx)) : "", ss, src ? tg_dtype_name(tg_dtype_of(src)) : "");
+    }
+    tg_tensor *t;
+    const char *what;
+    switch (which) {
+    case 0: what = "index_select"; t = tg_index_select(a, d, idx); break;
+    case 1: what = "gather"; t = tg_gather(a, d, idx); break;
+    case 2: what = "scatter"; t = tg_scatter(a, d, idx, src); break;
+    case 3: what = "scatter_add"; t = tg_scatter_add(a, d, idx, src); break;
+    case 4: what = "index_add"; t = tg_index_add(a, d, idx, src, v); break;
+    case 5: what = "take_along_dim"; t = tg_take_along_dim(a, idx, d); break;
+    case 6: {
+        what = "masked_select";
+        tg_tensor *mask = w & 0x80 ? src : tg_gt_scalar(src, v);
+        tg_clear_error();
+        t = tg_masked_select(a, mask);
+        break;
+    }
+    case 7: what = "scatter_"; t = tg_scatter_(a, d, idx, src); break;
+    case 8: what = "scatter_add_"; t = tg_scatter_add_(a, d, idx, src); break;
+    default: what = "index_add_"; t = tg_index_add_(a, d, idx, src, v); break;
+    }
+    if (inplace) inplace_result(f, a, t, what);
+    else result(f, dst, t, what);
+}
+
+/* An einsum equation for the operands: labels per dim, maybe an
+   ellipsis, maybe an output; or a string of bytes from a small alphabet. */
+static void gen_equation(fz *f, tg_tensor *const *ts, int n, char *eq, size_t cap)
+{
+    static const char ALPHABET[16] = "abcdaAZ.,-> 1bc.";
+    uint8_t mode = u8(f);
+    size_t len = 0;
+    if ((mode & 0xc0) == 0xc0) {
+        int k = u8(f) % 16;
+        for (int i = 0; i < k && len + 1 < cap; i++) eq[len++] = ALPHABET[u8(f) % 16];
+        eq[len] = 0;
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        int nd = ts[i] ? tg_ndim(ts[i]) : 2;
+        if (mode & 0x10 && i == 0) nd += 1;   /* one label too many */
+        bool ell = (mode & 0x20) && nd > 0;
+        if (i) eq[len++] = ',';
+        for (int j = 0; j < nd && len + 8 < cap; j++) {
+            if (ell && j == 0) {
+                memcpy(eq + len, "...", 3);
+                len += 3;
+                if (nd > 1) j++;
+            }
+            eq[len++] = (char)('a' + u8(f) % 5);
+        }
+    }
+    if (mode & 1) {
+        memcpy(eq + len, "->", 2);
+        len += 2;
+        int k = (mode >> 1) % 4;
+        if (mode & 0x20) {
+            memcpy(eq + len, "...", 3);
+            len += 3;
+        }
+        for (int i = 0; i < k && len + 1 < cap; i++) eq[len++] = (char)('a' + u8(f) % 6);
+    }
+    eq[len] = 0;
+}
+
+static void op_linalg(fz *f)
+{
+    uint8_t dst = u8(f), which = u8(f) % 8;
+    tg_tensor *a = R(f), *b = R(f), *c = R(f);
+    double beta = gen_value(f), alpha = gen_value(f);
+    double work = (double)span_of(a) * (double)span_of(b);
+    tg_tensor *t;
+    const char *what;
+    if (which < 7 && (work > MAX_MADE || bcast_numel(a, b, c) > MAX_MADE)) return;
+    switch (which) {
+    case 0: what = "mm"; t = tg_mm(a, b); break;
+    case 1: what = "bmm"; t = tg_bmm(a, b); break;
+    case 2: what = "mv"; t = tg_mv(a, b); break;
+    case 3: what = "dot"; t = tg_dot(a, b); break;
+    case 4: what = "outer"; t = tg_outer(a, b); break;
+    case 5: what = "addmm"; t = tg_addmm(c, a, b, beta, alpha); break;
+    case 6: what = "baddbmm"; t = tg_baddbmm(c, a, b, beta, alpha); break;
+    default: {
+        tg_tensor *ts[4];
+        double sum, spans;
+        int n = gen_regs(f, ts, 3, &sum, &spans);
+        if (spans > MAX_MADE) return;
+        char eq[128];
+        gen_equation(f, ts, n > 0 ? n : 0, eq, sizeof eq);
+        what = "einsum";
+        trace("einsum \"%s\" n %d\n", eq, n);
+        t = tg_einsum(u8(f) == 0xff ? NULL : eq, (const tg_tensor *const *)ts, n);
+        break;
+    }
+    }
+    if (which < 7) trace("%s\n", what);
+    result(f, dst, t, what);
+}
+
+static const int64_t COUNTS[8] = {0, 1, 3, 5, 40, -1, -7, 100};
+
+static void op_create2(fz *f)
+{
+    uint8_t dst = u8(f), which = u8(f) % 17, g = u8(f);
+    tg_tensor *a = R(f);
+    tg_dtype dt = gen_dtype(f);
+    double p = gen_value(f), q = gen_value(f);
+    int64_t n = COUNTS[u8(f) % 8];
+    tg_generator *gen = g & 1 ? tg_generator_new(g >> 1) : NULL;
+    if (g & 1 && !gen) {
+        expect_error(f, "tg_generator_new");   /* under an injected failure */
+        return;
+    }
+    if (!(g & 1)) tg_manual_seed(g);
+    tg_tensor *t = NULL;
+    const char *what;
+    bool inplace = false;
+    trace("create2 %d gen %d n %lld\n", which, g & 1, (long long)n);
+    switch (which) {
+    case 0: what = "zeros_like"; t = tg_zeros_like(a); break;
+    case 1: what = "ones_like"; t = tg_ones_like(a); break;
+    case 2: what = "full_like"; t = tg_full_like(a, p); break;
+    case 3:
+        what = "empty_like";
+        t = tg_empty_like(a);
+        if (t && !tg_fill_(t, p)) {
+            expect_error(f, "tg_fill_ of tg_empty_like");
+            t = NULL;
+            goto out;
+        }
+        break;
+    case 4: what = "rand_like"; t = tg_rand_like(a); break;
+    case 5: what = "randn_like"; t = tg_randn_like(a); break;
+    case 6: what = "eye"; t = tg_eye(n == 100 ? (int64_t)1 << 40 : n, dt); break;   /* n * n overflows */
+    case 7: what = "linspace"; t = tg_linspace(p, q, n, dt); break;
+    case 8: what = "logspace"; t = tg_logspace(p, q, n, gen_value(f), dt); break;
+    case 9:
+    case 10: {
+        int64_t shape[SHAPE_CAP];
+        bool null_shape;
+        int nd = gen_shape(f, shape, &null_shape);
+        int64_t lo = gen_index(f, 3), hi = gen_index(f, 3);
+        what = "randint";
+        t = which == 9 ? tg_randint(lo, hi, null_shape ? NULL : shape, nd)
+                       : tg_randint_gen(lo, hi, null_shape ? NULL : shape, nd, gen);
+        break;
+    }
+    case 11: what = "randperm"; t = g & 2 ? tg_randperm(n * 10) : tg_randperm_gen(n * 10, gen); break;
+    case 12: what = "bernoulli"; t = g & 2 ? tg_bernoulli(a) : tg_bernoulli_gen(a, gen); break;
+    case 13: {
+        bool repl = g & 4;
+        int64_t rows = a && tg_ndim(a) == 2 ? tg_shape(a)[0] : 1;
+        if ((double)rows * (double)(n > 0 ? n : 0) > MAX_MADE) goto out;
+        what = "multinomial";
+        t = g & 2 ? tg_multinomial(a, n, repl) : tg_multinomial_gen(a, n, repl, gen);
+        break;
+    }
+    case 14: case 15: {   /* in place, on a register */
+        if (!inplace_ok(f, a)) goto out;
+        inplace = true;
+        what = which == 14 ? "uniform_" : "normal_";
+        if (which == 14) t = g & 2 ? tg_uniform_(a, p, q) : tg_uniform_gen_(a, p, q, gen);
+        else t = g & 2 ? tg_normal_(a, p, q) : tg_normal_gen_(a, p, q, gen);
+        break;
+    }
+    default: {
+        int64_t shape[SHAPE_CAP];
+        bool null_shape;
+        int nd = gen_shape(f, shape, &null_shape);
+        what = "rand_gen";
+        t = g & 2 ? tg_rand_gen(null_shape ? NULL : shape, nd, dt, gen)
+                  : tg_randn_gen(null_shape ? NULL : shape, nd, dt, gen);
+        break;
+    }
+    }
+    if (inplace) inplace_result(f, a, t, what);
+    else result(f, dst, t, what);
+out:
+    tg_generator_free(gen);
+}
+
 /* Fault injection: the n-th allocation from now fails (builds with
    TG_FAULT_INJECTION only; a no-op elsewhere). */
 static void op_fail_alloc(fz *f)
@@ -1119,6 +1778,7 @@ static void (*const OPS[])(fz *) = {
     op_create, op_from, op_arange, op_binary, op_binary_scalar, op_unary, op_where, op_reduce,
     op_view, op_matmul, op_loss, op_inplace, op_requires_grad, op_backward, op_autograd_grad,
     op_grad, op_grad_mode, op_scope, op_inspect, op_move, op_gradcheck, op_fail_alloc,
+    op_unary2, op_binary2, op_reduce2, op_shape, op_index, op_linalg, op_create2,
 };
 enum { N_OPS = sizeof OPS / sizeof *OPS };
 

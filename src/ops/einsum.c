@@ -39,6 +39,7 @@ static tg_tensor *diagonal(const tg_tensor *t, int d1, int d2)
 /* movedim(t, -1, d), as PyTorch does it: a permute. */
 static tg_tensor *last_to(const tg_tensor *t, int d)
 {
+    if (!t) return NULL;   /* diagonal failed (out of memory) */
     int64_t order[TG_MAX_DIMS];
     for (int i = 0, k = 0; i < t->ndim; i++) order[i] = i == d ? t->ndim - 1 : k++;
     return tg_permute(t, order, t->ndim);

@@ -94,6 +94,9 @@ static int check_scatter(const tg_tensor *self, int64_t d, const tg_tensor *inde
     if (tg_numel(index) == 0) return 0;
     if (rank(self) != rank(index))
         return tg__faili(TG_E_SHAPE, "Index tensor must have the same number of dimensions as self tensor");
+    /* else the kernel reads a src with no elements: one of its sizes past index's rank is 0 */
+    if (src && rank(src) != rank(index))
+        return tg__faili(TG_E_SHAPE, "Index tensor must have the same number of dimensions as src tensor");
     bool wrong = false;
     for (int i = 0; i < rank(self) && !wrong; i++)
         wrong = i != d && size_at(index, i) > size_at(self, i);
@@ -446,6 +449,9 @@ tg_tensor *tg_index_select(const tg_tensor *t, int64_t dim, const tg_tensor *ind
     int64_t d;
     if (tg__wrap_dim(dim, t->ndim, &d)) return NULL;
     if (index->ndim > 1) return tg__fail(TG_E_INDEX, "index_select(): Index is supposed to be a vector");
+    if (t->ndim == 0 && tg_numel(index) != 1)   /* else the kernel reads an index that is not there */
+        return tg__fail(TG_E_INDEX, "index_select(): Index to scalar can have only 1 value, got %lld value(s)",
+                        (long long)tg_numel(index));
     if (check_vector_index("index_select", index)) return NULL;
     int64_t shape[TG_MAX_DIMS];
     for (int i = 0; i < rank(t); i++) shape[i] = i == d && t->ndim ? tg_numel(index) : size_at(t, i);

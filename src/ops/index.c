@@ -125,16 +125,24 @@ static tg_tensor *scatter_kernel(tg_index_mode mode, const tg_tensor *self, int6
     return out;
 }
 
+/* The checks scatter and scatter_reduce share, in PyTorch's order; the
+   wrapped dim goes to *d. 0, or -1 with an error naming fn. */
+static int check_scatter_args(const char *fn, const tg_tensor *t, int64_t dim, const tg_tensor *index,
+                              const tg_tensor *src, int64_t *d)
+{
+    TG_ARGI_OF(fn, t);
+    TG_ARGI_OF(fn, index);
+    TG_ARGI_OF(fn, src);
+    if (tg__wrap_dim(dim, t->ndim, d) || check_index_dtype("scatter", index)) return -1;
+    if (t->dtype != src->dtype) return tg__faili(TG_E_DTYPE, "scatter(): Expected self.dtype to be equal to src.dtype");
+    return check_scatter(t, *d, index, src);
+}
+
 static tg_tensor *scatter(const char *fn, tg_index_mode mode, tg_op op, const tg_tensor *t, int64_t dim,
                           const tg_tensor *index, const tg_tensor *src)
 {
-    TG_ARG_OF(fn, t);
-    TG_ARG_OF(fn, index);
-    TG_ARG_OF(fn, src);
     int64_t d;
-    if (tg__wrap_dim(dim, t->ndim, &d) || check_index_dtype("scatter", index)) return NULL;
-    if (t->dtype != src->dtype) return tg__fail(TG_E_DTYPE, "scatter(): Expected self.dtype to be equal to src.dtype");
-    if (check_scatter(t, d, index, src)) return NULL;
+    if (check_scatter_args(fn, t, dim, index, src, &d)) return NULL;
     tg_tensor *out = scatter_kernel(mode, t, d, index, src);
     index_params p = {d, 1};
     tg_node *n;
@@ -261,13 +269,8 @@ static tg_tensor *scatter_reduce_kernel(const tg_tensor *t, int64_t d, const tg_
 static tg_tensor *scatter_reduce(const char *fn, const tg_tensor *t, int64_t dim, const tg_tensor *index,
                                  const tg_tensor *src, tg_scatter_reduction reduce, bool include_self)
 {
-    TG_ARG_OF(fn, t);
-    TG_ARG_OF(fn, index);
-    TG_ARG_OF(fn, src);
     int64_t d;
-    if (tg__wrap_dim(dim, t->ndim, &d) || check_index_dtype("scatter", index)) return NULL;
-    if (t->dtype != src->dtype) return tg__fail(TG_E_DTYPE, "scatter(): Expected self.dtype to be equal to src.dtype");
-    if (check_scatter(t, d, index, src)) return NULL;
+    if (check_scatter_args(fn, t, dim, index, src, &d)) return NULL;
     if ((unsigned)reduce > TG_SCATTER_AMIN)
         return tg__fail(TG_E_INVALID, "reduce argument must be either sum, prod, mean, amax or amin.");
     if (reduce == TG_SCATTER_MEAN && t->dtype == TG_BOOL)

@@ -10,9 +10,9 @@
 
 static void geometry(const char *label, const tg_tensor *t)
 {
-    printf("%s %s stride: (", label, tg_dtype_name(tg_dtype_of(t)));
-    for (int i = 0; i < tg_ndim(t); i++) printf(i ? ", %lld" : "%lld", (long long)tg_strides(t)[i]);
-    printf("%s)\n", tg_ndim(t) == 1 ? "," : "");
+    printf("%s %s stride: ", label, tg_dtype_name(tg_dtype_of(t)));
+    print_strides(t);
+    printf("\n");
 }
 
 /* Whether out shares x's version counter (a view, or x itself): bump out's

@@ -33,9 +33,9 @@ static void meta(const char *label, const tg_tensor *t)
     }
     printf("%s: %s (", label, tg_dtype_name(tg_dtype_of(t)));
     for (int i = 0; i < tg_ndim(t); i++) printf(i ? ", %lld" : "%lld", (long long)tg_shape(t)[i]);
-    printf(tg_ndim(t) == 1 ? ",) (" : ") (");
-    for (int i = 0; i < tg_ndim(t); i++) printf(i ? ", %lld" : "%lld", (long long)tg_strides(t)[i]);
-    printf(tg_ndim(t) == 1 ? ",)\n" : ")\n");
+    printf(tg_ndim(t) == 1 ? ",) " : ") ");
+    print_strides(t);
+    printf("\n");
 }
 
 /* An error case: the message, and nothing else. */

@@ -26,10 +26,10 @@ static void dt(const char *label, const tg_tensor *t)
         return;
     }
     char *s = tg_repr(t);
-    printf("%s: %s %s (", label, s, tg_dtype_name(tg_dtype_of(t)));
+    printf("%s: %s %s ", label, s, tg_dtype_name(tg_dtype_of(t)));
     free(s);
-    for (int i = 0; i < tg_ndim(t); i++) printf(i ? ", %lld" : "%lld", (long long)tg_strides(t)[i]);
-    printf("%s) %s\n", tg_ndim(t) == 1 ? "," : "", tg_requires_grad(t) ? "True" : "False");
+    print_strides(t);
+    printf(" %s\n", tg_requires_grad(t) ? "True" : "False");
 }
 
 /* ------------------------------------------------------------ operands */

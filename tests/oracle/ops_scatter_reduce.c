@@ -12,9 +12,9 @@
 
 static void geometry(const char *label, const tg_tensor *t)
 {
-    printf("%s stride: (", label);
-    for (int i = 0; i < tg_ndim(t); i++) printf(i ? ", %lld" : "%lld", (long long)tg_strides(t)[i]);
-    printf("%s)\n", tg_ndim(t) == 1 ? "," : "");
+    printf("%s stride: ", label);
+    print_strides(t);
+    printf("\n");
 }
 
 /* case(label, out, leaves): stride, value, graph and gradients, or the error. */

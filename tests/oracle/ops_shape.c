@@ -11,9 +11,9 @@
 /* Python's print(label, "stride:", t.stride(), "contiguous:", ...). */
 static void geometry(const char *label, const tg_tensor *t)
 {
-    printf("%s stride: (", label);
-    for (int i = 0; i < tg_ndim(t); i++) printf(i ? ", %lld" : "%lld", (long long)tg_strides(t)[i]);
-    printf("%s) contiguous: %s\n", tg_ndim(t) == 1 ? "," : "", tg_is_contiguous(t) ? "True" : "False");
+    printf("%s stride: ", label);
+    print_strides(t);
+    printf(" contiguous: %s\n", tg_is_contiguous(t) ? "True" : "False");
 }
 
 static void case_(const char *label, tg_tensor *out, tg_tensor *x)

@@ -666,9 +666,9 @@ static void sort_tests(void)
 /* Python's print(label, t.stride()). */
 static void strides(const char *label, const tg_tensor *t)
 {
-    printf("%s strides: (", label);
-    for (int i = 0; i < tg_ndim(t); i++) printf(i ? ", %lld" : "%lld", (long long)tg_strides(t)[i]);
-    printf(tg_ndim(t) == 1 ? ",)\n" : ")\n");
+    printf("%s strides: ", label);
+    print_strides(t);
+    printf("\n");
 }
 
 /* The layout of every result, from a transposed, a permuted, an expanded

@@ -25,6 +25,14 @@ __attribute__((constructor)) static void print_warnings(void) { tg_set_warning_h
 #define I64(...) ((const int64_t[]){__VA_ARGS__})
 #define DIMS(...) ((const int64_t[]){__VA_ARGS__}), (int)(sizeof((int64_t[]){__VA_ARGS__}) / sizeof(int64_t))
 
+/* Python's repr of t.stride(): "(12, 1)", "(1,)", "()". */
+static inline void print_strides(const tg_tensor *t)
+{
+    printf("(");
+    for (int i = 0; i < tg_ndim(t); i++) printf(i ? ", %lld" : "%lld", (long long)tg_strides(t)[i]);
+    printf("%s)", tg_ndim(t) == 1 ? "," : "");
+}
+
 /* grad_fn and, recursively, its next functions: Name(next, ...). */
 static inline void tree(const tg_node *n)
 {

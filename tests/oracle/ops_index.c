@@ -9,19 +9,6 @@
 
 #include "oracle.h"
 
-static void geometry(const char *label, const tg_tensor *t)
-{
-    printf("%s stride: ", label);
-    print_strides(t);
-    printf("\n");
-}
-
-/* case(label, out, leaves): stride, value, graph and gradients, or the error. */
-static void case_(const char *label, tg_tensor *out, tg_tensor *const *leaves, int n)
-{
-    if (out) geometry(label, out);
-    check(label, out, leaves, n);
-}
 
 /* tg_backward of sum(y): "ok", or its error. */
 static void sum_backward(const char *label, tg_tensor *y)
@@ -52,39 +39,27 @@ static tg_tensor *ones(const int64_t *shape, int ndim) { return tg_ones(shape, n
 static tg_tensor *cols(const tg_tensor *t, int64_t start, int64_t end, int64_t step) { return tg_slice(t, 1, start, end, step); }
 static tg_tensor *rows(const tg_tensor *t, int64_t start, int64_t end) { return tg_slice(t, 0, start, end, 1); }
 
-#define CASE(label, LEAF, EXPR) do {                  \
-        tg_scope_begin();                             \
-        tg_tensor *x = (LEAF);                        \
-        case_((label), (EXPR), &x, 1);                \
-        tg_scope_end();                               \
-    } while (0)
 #define CASE2(label, LEAF_A, LEAF_B, EXPR) do {       \
         tg_scope_begin();                             \
         tg_tensor *x = (LEAF_A);                      \
         tg_tensor *s = (LEAF_B);                      \
-        case_((label), (EXPR), (tg_tensor *[]){x, s}, 2); \
-        tg_scope_end();                               \
-    } while (0)
-#define ATTEMPT(label, EXPR) do {                     \
-        tg_scope_begin();                             \
-        tg_clear_error();                             \
-        show((label), (EXPR));                        \
+        check_strided((label), (EXPR), (tg_tensor *[]){x, s}, 2); \
         tg_scope_end();                               \
     } while (0)
 
 static void index_select_tests(void)
 {
-    CASE("index_select 0", m(), tg_index_select(x, 0, I(3, 2, 0, 2)));
-    CASE("index_select 1", m(), tg_index_select(x, 1, I(2, 3, 1)));
-    CASE("index_select -1 int32", m(), tg_index_select(x, -1, i32(I(3, 0, 0, 3))));
-    CASE("index_select transposed", m(), tg_index_select(tt(x), 1, I(2, 1, 2)));
-    CASE("index_select expanded", row3(), tg_index_select(tg_expand(x, TG_SHAPE(4, 3)), 0, I(2, 3, 1)));
-    CASE("index_select empty index", m(), tg_index_select(x, 0, empty_index(TG_SHAPE(0))));
-    CASE("index_select 0-dim index", m(), tg_index_select(x, 1, i0(2)));
-    CASE("index_select 1-d", vec(F32(1.0, 2.0, 3.0), 3), tg_index_select(x, 0, I(4, 2, 2, 0, 1)));
-    CASE("index_select 0-dim", num(1.5), tg_index_select(x, 0, I(1, 0)));
-    CASE("index_select f64", m64(), tg_index_select(x, 0, I(1, 1)));
-    CASE("index_select sliced index", m(), tg_index_select(x, 1, tg_slice(I(5, 3, 9, 0, 9, 2), 0, 0, 5, 2)));
+    CASE_STRIDED("index_select 0", m(), tg_index_select(x, 0, I(3, 2, 0, 2)));
+    CASE_STRIDED("index_select 1", m(), tg_index_select(x, 1, I(2, 3, 1)));
+    CASE_STRIDED("index_select -1 int32", m(), tg_index_select(x, -1, i32(I(3, 0, 0, 3))));
+    CASE_STRIDED("index_select transposed", m(), tg_index_select(tt(x), 1, I(2, 1, 2)));
+    CASE_STRIDED("index_select expanded", row3(), tg_index_select(tg_expand(x, TG_SHAPE(4, 3)), 0, I(2, 3, 1)));
+    CASE_STRIDED("index_select empty index", m(), tg_index_select(x, 0, empty_index(TG_SHAPE(0))));
+    CASE_STRIDED("index_select 0-dim index", m(), tg_index_select(x, 1, i0(2)));
+    CASE_STRIDED("index_select 1-d", vec(F32(1.0, 2.0, 3.0), 3), tg_index_select(x, 0, I(4, 2, 2, 0, 1)));
+    CASE_STRIDED("index_select 0-dim", num(1.5), tg_index_select(x, 0, I(1, 0)));
+    CASE_STRIDED("index_select f64", m64(), tg_index_select(x, 0, I(1, 1)));
+    CASE_STRIDED("index_select sliced index", m(), tg_index_select(x, 1, tg_slice(I(5, 3, 9, 0, 9, 2), 0, 0, 5, 2)));
     ATTEMPT("index_select int64", tg_index_select(tg_reshape(tg_arange(0, 6, 1, TG_I64), TG_SHAPE(2, 3)), 1, I(2, 2, 0)));
     ATTEMPT("index_select bool", tg_index_select(tg_from_bool((const bool[]){true, false}, TG_SHAPE(2)), 0, I(3, 1, 1, 0)));
     ATTEMPT("index_select empty self", tg_index_select(tg_zeros(TG_SHAPE(2, 0), TG_F32), 0, I(1, 1)));
@@ -105,17 +80,17 @@ static void index_select_tests(void)
 
 static void gather_tests(void)
 {
-    CASE("gather 1", m(), tg_gather(x, 1, I2(3, 3, 0, 3, 0, 1, 1, 1, 2, 0, 3)));
-    CASE("gather 0", m(), tg_gather(x, 0, I2(2, 4, 2, 0, 1, 2, 2, 2, 2, 2)));
-    CASE("gather small index", m(), tg_gather(x, -1, I2(2, 1, 3, 0)));
-    CASE("gather transposed", m(), tg_gather(tt(x), 0, I2(2, 3, 0, 2, 1, 2, 2, 0)));
-    CASE("gather transposed index", m(), tg_gather(x, 1, tt(I2(2, 2, 0, 3, 1, 2))));
-    CASE("gather expanded", row3(), tg_gather(tg_expand(x, TG_SHAPE(3, 3)), 0, I2(2, 3, 2, 1, 0, 0, 0, 0)));
-    CASE("gather expanded index", m(), tg_gather(x, 1, tg_expand(I2(3, 1, 1, 3, 2), TG_SHAPE(3, 5))));
-    CASE("gather empty index", m(), tg_gather(x, 1, empty_index(TG_SHAPE(0, 2))));
-    CASE("gather 0-dim", num(2.5), tg_gather(x, 0, i0(0)));
-    CASE("gather 0-dim to 1-d", num(2.5), tg_gather(x, 0, I(2, 0, 0)));
-    CASE("gather f64", m64(), tg_gather(x, 1, I2(3, 1, 2, 1, 0)));
+    CASE_STRIDED("gather 1", m(), tg_gather(x, 1, I2(3, 3, 0, 3, 0, 1, 1, 1, 2, 0, 3)));
+    CASE_STRIDED("gather 0", m(), tg_gather(x, 0, I2(2, 4, 2, 0, 1, 2, 2, 2, 2, 2)));
+    CASE_STRIDED("gather small index", m(), tg_gather(x, -1, I2(2, 1, 3, 0)));
+    CASE_STRIDED("gather transposed", m(), tg_gather(tt(x), 0, I2(2, 3, 0, 2, 1, 2, 2, 0)));
+    CASE_STRIDED("gather transposed index", m(), tg_gather(x, 1, tt(I2(2, 2, 0, 3, 1, 2))));
+    CASE_STRIDED("gather expanded", row3(), tg_gather(tg_expand(x, TG_SHAPE(3, 3)), 0, I2(2, 3, 2, 1, 0, 0, 0, 0)));
+    CASE_STRIDED("gather expanded index", m(), tg_gather(x, 1, tg_expand(I2(3, 1, 1, 3, 2), TG_SHAPE(3, 5))));
+    CASE_STRIDED("gather empty index", m(), tg_gather(x, 1, empty_index(TG_SHAPE(0, 2))));
+    CASE_STRIDED("gather 0-dim", num(2.5), tg_gather(x, 0, i0(0)));
+    CASE_STRIDED("gather 0-dim to 1-d", num(2.5), tg_gather(x, 0, I(2, 0, 0)));
+    CASE_STRIDED("gather f64", m64(), tg_gather(x, 1, I2(3, 1, 2, 1, 0)));
     ATTEMPT("gather int64", tg_gather(tg_reshape(tg_arange(0, 6, 1, TG_I64), TG_SHAPE(2, 3)), 1, I2(2, 2, 2, 2, 0, 1)));
     ATTEMPT("gather bool", tg_gather(tg_from_bool((const bool[]){true, false}, TG_SHAPE(2)), 0, I(3, 1, 1, 0)));
     ATTEMPT("gather empty float index", tg_gather(zeros23(), 1, tg_zeros(TG_SHAPE(0), TG_F32)));
@@ -143,8 +118,8 @@ static void scatter_tests(void)
     CASE2("scatter empty index", m(), src(), tg_scatter(x, 0, empty_index(TG_SHAPE(0, 4)), s));
     CASE2("scatter 0-dim", num(1.0), num(4.0), tg_scatter(x, 0, i0(0), s));
     CASE2("scatter_add f64", m64(), src64(), tg_scatter_add(x, 1, I2(1, 4, 1, 1, 1, 1), rows(s, 0, 1)));
-    CASE("scatter constant src", m(), tg_scatter(x, 1, I2(2, 1, 1, 2), tg_full(TG_SHAPE(3, 3), 9.0, TG_F32)));
-    CASE("scatter_add into constant", src(),
+    CASE_STRIDED("scatter constant src", m(), tg_scatter(x, 1, I2(2, 1, 1, 2), tg_full(TG_SHAPE(3, 3), 9.0, TG_F32)));
+    CASE_STRIDED("scatter_add into constant", src(),
          tg_scatter_add(tg_zeros(TG_SHAPE(3, 4), TG_F32), 0, I2(2, 4, 1, 1, 1, 1, 1, 0, 2, 1), x));
     ATTEMPT("scatter int64", tg_scatter_add(tg_zeros(TG_SHAPE(2, 3), TG_I64), 1, I2(1, 2, 1, 1), I2(1, 2, 5, 7)));
     ATTEMPT("scatter bool", tg_scatter(tg_from_bool((const bool[]){true, false, false}, TG_SHAPE(3)), 0, I(1, 2),
@@ -170,7 +145,7 @@ static void index_add_tests(void)
     CASE2("index_add 1-d", leaf(tg_zeros(TG_SHAPE(4), TG_F32)), vec(F32(1.0, 2.0, 3.0), 3), tg_index_add(x, 0, I(3, 3, 0, 3), s, 1));
     CASE2("index_add 0-dim source", leaf(tg_zeros(TG_SHAPE(3), TG_F32)), num(5.0), tg_index_add(x, 0, I(1, 1), s, 1));
     CASE2("index_add empty", m(), leaf(tg_zeros(TG_SHAPE(3, 0), TG_F32)), tg_index_add(x, 1, empty_index(TG_SHAPE(0)), s, 1));
-    CASE("index_add constant source", m(), tg_index_add(x, 0, I(1, 1), ones(TG_SHAPE(1, 4)), 1));
+    CASE_STRIDED("index_add constant source", m(), tg_index_add(x, 0, I(1, 1), ones(TG_SHAPE(1, 4)), 1));
     ATTEMPT("index_add int64 alpha", tg_index_add(tg_zeros(TG_SHAPE(3), TG_I64), 0, I(2, 1, 1), I(2, 1, 2), 2.5));
     ATTEMPT("index_add bool", tg_index_add(tg_zeros(TG_SHAPE(3), TG_BOOL), 0, I(1, 1), tg_from_bool((const bool[]){true}, TG_SHAPE(1)), 1));
     ATTEMPT("index_add out of range", tg_index_add(zeros23(), 1, I(1, 5), ones(TG_SHAPE(2, 1)), 1));
@@ -186,9 +161,9 @@ static void index_add_tests(void)
 
 static void take_along_dim_tests(void)
 {
-    CASE("take_along_dim 1", m(), tg_take_along_dim(x, I2(3, 1, 0, 3, 1), 1));
-    CASE("take_along_dim broadcast", m(), tg_take_along_dim(x, I2(1, 4, 2, 0, 1, 1), 0));
-    CASE("take_along_dim broadcast self", row3(), tg_take_along_dim(x, I2(2, 1, 0, 2), 1));
+    CASE_STRIDED("take_along_dim 1", m(), tg_take_along_dim(x, I2(3, 1, 0, 3, 1), 1));
+    CASE_STRIDED("take_along_dim broadcast", m(), tg_take_along_dim(x, I2(1, 4, 2, 0, 1, 1), 0));
+    CASE_STRIDED("take_along_dim broadcast self", row3(), tg_take_along_dim(x, I2(2, 1, 0, 2), 1));
     ATTEMPT("take_along_dim ndim", tg_take_along_dim(zeros23(), tg_from_i64(I64(0), TG_SHAPE(1, 1, 1)), 1));
     ATTEMPT("take_along_dim int32", tg_take_along_dim(zeros23(), i32(I2(1, 1, 0)), 1));
     ATTEMPT("take_along_dim out of range", tg_take_along_dim(zeros23(), I2(1, 1, 3), 1));
@@ -204,19 +179,19 @@ static tg_tensor *mask(const bool *v, const int64_t *shape, int ndim) { return t
 
 static void masked_select_tests(void)
 {
-    CASE("masked_select", m(), tg_masked_select(x, mask((const bool[]){false, false, false, false, false, true, true, true, true, true, true, true},
+    CASE_STRIDED("masked_select", m(), tg_masked_select(x, mask((const bool[]){false, false, false, false, false, true, true, true, true, true, true, true},
                                                          TG_SHAPE(3, 4))));
-    CASE("masked_select broadcast mask", m(), tg_masked_select(x, B(4, true, false, false, true)));
-    CASE("masked_select broadcast self", vec(F32(1.0, 2.0, 3.0), 3),
+    CASE_STRIDED("masked_select broadcast mask", m(), tg_masked_select(x, B(4, true, false, false, true)));
+    CASE_STRIDED("masked_select broadcast self", vec(F32(1.0, 2.0, 3.0), 3),
          tg_masked_select(x, mask((const bool[]){true, true, true, false, true, false}, TG_SHAPE(2, 3))));
-    CASE("masked_select transposed", m(), tg_masked_select(tt(x), tt(mask((const bool[]){true, false, true, true}, TG_SHAPE(1, 4)))));
-    CASE("masked_select permuted", leaf(tg_reshape(tg_div_scalar(tg_arange(0, 24, 1, TG_F32), 2), TG_SHAPE(2, 3, 4))),
+    CASE_STRIDED("masked_select transposed", m(), tg_masked_select(tt(x), tt(mask((const bool[]){true, false, true, true}, TG_SHAPE(1, 4)))));
+    CASE_STRIDED("masked_select permuted", leaf(tg_reshape(tg_div_scalar(tg_arange(0, 24, 1, TG_F32), 2), TG_SHAPE(2, 3, 4))),
          tg_masked_select(tg_permute(x, DIMS(2, 0, 1)), B(3, true, false, true)));
-    CASE("masked_select expanded", leaf(tg_from_f32(F32(1.0, 2.0), TG_SHAPE(1, 2))),
+    CASE_STRIDED("masked_select expanded", leaf(tg_from_f32(F32(1.0, 2.0), TG_SHAPE(1, 2))),
          tg_masked_select(tg_expand(x, TG_SHAPE(3, 2)), mask((const bool[]){true, false, true, true, false, true}, TG_SHAPE(3, 2))));
-    CASE("masked_select none", m(), tg_masked_select(x, tg_zeros(TG_SHAPE(3, 4), TG_BOOL)));
-    CASE("masked_select 0-dim", num(2.0), tg_masked_select(x, mask((const bool[]){true}, NULL, 0)));
-    CASE("masked_select f64", m64(), tg_masked_select(x, B(4, false, true, true, false)));
+    CASE_STRIDED("masked_select none", m(), tg_masked_select(x, tg_zeros(TG_SHAPE(3, 4), TG_BOOL)));
+    CASE_STRIDED("masked_select 0-dim", num(2.0), tg_masked_select(x, mask((const bool[]){true}, NULL, 0)));
+    CASE_STRIDED("masked_select f64", m64(), tg_masked_select(x, B(4, false, true, true, false)));
     ATTEMPT("masked_select int64", tg_masked_select(tg_reshape(tg_arange(0, 6, 1, TG_I64), TG_SHAPE(2, 3)), B(3, true, false, true)));
     ATTEMPT("masked_select bool", tg_masked_select(B(3, true, false, true), B(3, false, true, true)));
     ATTEMPT("masked_select empty", tg_masked_select(tg_zeros(TG_SHAPE(0, 3), TG_F32), B(3, true, false, true)));

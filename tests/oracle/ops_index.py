@@ -3,7 +3,7 @@
 # graphs and gradients on contiguous, transposed, expanded and empty inputs,
 # f64, integer and bool tensors, repeated indices, second derivatives, and
 # the errors of bad indices.
-from oracle import backprop, graph, show, sl
+from oracle import attempt, backprop, graph, show, show_strides, sl
 import torch
 
 
@@ -28,24 +28,11 @@ def sum_backward(label, y):
         print(f"{label}:", str(e).split(" Hint:")[0])
 
 
-def geometry(label, t):
-    print(label, "stride:", t.stride())
-
-
-def attempt(label, f):
-    """show(label, f()), or the error f raised."""
-    try:
-        t = f()
-    except Exception as e:
-        print(f"{label}: error: {e}")
-        return None
-    show(label, t)
-    return t
 
 
 def case(label, make):
     out, leaves = make()
-    geometry(label, out)
+    show_strides(label, out)
     check(label, lambda: (out, leaves))
 
 
@@ -226,7 +213,7 @@ def row_major_grads(label, make, reference):
     gradient in the input's memory order, wrong for other layouts (its own
     gradcheck fails); tensorgrad's is right (docs/autograd.md)."""
     out, leaves = make()
-    geometry(label, out)
+    show_strides(label, out)
     show(label, out)
     graph(label, out)
     backprop(label, *reference())

@@ -10,49 +10,24 @@
 
 #include "oracle.h"
 
-static void geometry(const char *label, const tg_tensor *t)
-{
-    printf("%s stride: ", label);
-    print_strides(t);
-    printf("\n");
-}
-
-/* case(label, out, leaves): stride, value, graph and gradients, or the error. */
-static void case_(const char *label, tg_tensor *out, tg_tensor *const *leaves, int n)
-{
-    if (out) geometry(label, out);
-    check(label, out, leaves, n);
-}
 
 /* (3, 4) leaf with values 0, 0.25, ..., 2.75, and f64. */
 static tg_tensor *m(void) { return leaf(tg_reshape(tg_div_scalar(tg_arange(0, 12, 1, TG_F32), 4), TG_SHAPE(3, 4))); }
 static tg_tensor *m64(void) { return leaf(tg_to(tg_reshape(tg_div_scalar(tg_arange(0, 12, 1, TG_F32), 4), TG_SHAPE(3, 4)), TG_F64)); }
 static tg_tensor *pm(void) { return leaf(tg_from_f32(F32(1, 2, 0, 3, -1, 2, 2, 0.5, 4, 0, 1, -2), TG_SHAPE(3, 4))); }
 
-#define CASE(label, LEAF, EXPR) do {                  \
-        tg_scope_begin();                             \
-        tg_tensor *x = (LEAF);                        \
-        case_((label), (EXPR), &x, 1);                \
-        tg_scope_end();                               \
-    } while (0)
-#define ATTEMPT(label, EXPR) do {                     \
-        tg_scope_begin();                             \
-        tg_clear_error();                             \
-        show((label), (EXPR));                        \
-        tg_scope_end();                               \
-    } while (0)
 
 static void scan_inplace_tests(void)
 {
-    CASE("cumsum_", m(), tg_cumsum_(tg_mul_scalar(x, 1), 1));
-    CASE("cumsum_ 0", m(), tg_cumsum_(tg_mul_scalar(x, 1), 0));
-    CASE("cumsum_ transposed", m(), tg_cumsum_(tg_t(tg_mul_scalar(x, 1)), -1));
-    CASE("cumsum_ f64", m64(), tg_cumsum_(tg_mul_scalar(x, 2), 1));
-    CASE("cumprod_", pm(), tg_cumprod_(tg_mul_scalar(x, 1), 1));
-    CASE("cumprod_ transposed", pm(), tg_cumprod_(tg_t(tg_mul_scalar(x, 1)), 1));
-    CASE("cumprod_ f64", m64(), tg_cumprod_(tg_add_scalar(x, 1), 0));
-    CASE("cumsum_ view", m(), tg_cumsum_(tg_select(tg_mul_scalar(x, 1), 0, 1), 0));
-    CASE("cumprod_ view", pm(), tg_cumprod_(tg_slice(tg_mul_scalar(x, 1), 1, 1, 3, 1), 1));
+    CASE_STRIDED("cumsum_", m(), tg_cumsum_(tg_mul_scalar(x, 1), 1));
+    CASE_STRIDED("cumsum_ 0", m(), tg_cumsum_(tg_mul_scalar(x, 1), 0));
+    CASE_STRIDED("cumsum_ transposed", m(), tg_cumsum_(tg_t(tg_mul_scalar(x, 1)), -1));
+    CASE_STRIDED("cumsum_ f64", m64(), tg_cumsum_(tg_mul_scalar(x, 2), 1));
+    CASE_STRIDED("cumprod_", pm(), tg_cumprod_(tg_mul_scalar(x, 1), 1));
+    CASE_STRIDED("cumprod_ transposed", pm(), tg_cumprod_(tg_t(tg_mul_scalar(x, 1)), 1));
+    CASE_STRIDED("cumprod_ f64", m64(), tg_cumprod_(tg_add_scalar(x, 1), 0));
+    CASE_STRIDED("cumsum_ view", m(), tg_cumsum_(tg_select(tg_mul_scalar(x, 1), 0, 1), 0));
+    CASE_STRIDED("cumprod_ view", pm(), tg_cumprod_(tg_slice(tg_mul_scalar(x, 1), 1, 1, 3, 1), 1));
     ATTEMPT("cumsum_ i64", tg_cumsum_(tg_reshape(tg_arange(0, 6, 1, TG_I64), TG_SHAPE(2, 3)), 1));
     ATTEMPT("cumsum_ i32", tg_cumsum_(tg_to(tg_arange(1, 4, 1, TG_I64), TG_I32), 0));
     ATTEMPT("cumprod_ i32", tg_cumprod_(tg_to(tg_arange(1, 5, 1, TG_I64), TG_I32), 0));
@@ -87,22 +62,22 @@ static void overwritten(const char *label, tg_tensor *y, tg_tensor *t)
 static void xlogy_tests(void)
 {
     /* the tensor form's gradient where a is 0 (log(b), but 0 for b <= 0) */
-    CASE("xlogy zeros", pm(), tg_xlogy(x, tg_from_f32(F32(2, 2, 2, 0.5, 3, -1, 0, 1, 0.5, -2, 0, 4), TG_SHAPE(3, 4))));
-    CASE("xlogy zeros broadcast", pm(), tg_xlogy(x, tg_from_f32(F32(2, -1, 0, 0.5), TG_SHAPE(4))));
-    CASE("xlogy_scalar 2", pm(), tg_xlogy_scalar(x, 2.0));
-    CASE("xlogy_scalar -1", pm(), tg_xlogy_scalar(x, -1.0));
-    CASE("xlogy_scalar 0", pm(), tg_xlogy_scalar(x, 0.0));
-    CASE("xlogy_scalar 0.5 transposed", pm(), tg_xlogy_scalar(tg_t(x), 0.5));
-    CASE("xlogy_scalar f64", m64(), tg_xlogy_scalar(x, 3.0));
-    CASE("scalar_xlogy 2", pos(), tg_scalar_xlogy(2.0, x));
-    CASE("scalar_xlogy 0", pos(), tg_scalar_xlogy(0.0, x));
-    CASE("scalar_xlogy -1.5 transposed", pos(), tg_scalar_xlogy(-1.5, tg_t(x)));
-    CASE("scalar_xlogy negatives", pm(), tg_scalar_xlogy(2.0, x));
-    CASE("scalar_xlogy f64", m64(), tg_scalar_xlogy(3.0, tg_add_scalar(x, 1)));
-    CASE("xlogy_scalar_", pm(), tg_xlogy_scalar_(tg_mul_scalar(x, 1), 2.0));
-    CASE("xlogy_scalar_ -1", pm(), tg_xlogy_scalar_(tg_mul_scalar(x, 1), -1.0));
-    CASE("xlogy_scalar_ transposed f64", m64(), tg_xlogy_scalar_(tg_t(tg_mul_scalar(x, 1)), 0.5));
-    CASE("xlogy_scalar_ view", pm(), tg_xlogy_scalar_(tg_select(tg_mul_scalar(x, 1), 1, 2), 2.0));
+    CASE_STRIDED("xlogy zeros", pm(), tg_xlogy(x, tg_from_f32(F32(2, 2, 2, 0.5, 3, -1, 0, 1, 0.5, -2, 0, 4), TG_SHAPE(3, 4))));
+    CASE_STRIDED("xlogy zeros broadcast", pm(), tg_xlogy(x, tg_from_f32(F32(2, -1, 0, 0.5), TG_SHAPE(4))));
+    CASE_STRIDED("xlogy_scalar 2", pm(), tg_xlogy_scalar(x, 2.0));
+    CASE_STRIDED("xlogy_scalar -1", pm(), tg_xlogy_scalar(x, -1.0));
+    CASE_STRIDED("xlogy_scalar 0", pm(), tg_xlogy_scalar(x, 0.0));
+    CASE_STRIDED("xlogy_scalar 0.5 transposed", pm(), tg_xlogy_scalar(tg_t(x), 0.5));
+    CASE_STRIDED("xlogy_scalar f64", m64(), tg_xlogy_scalar(x, 3.0));
+    CASE_STRIDED("scalar_xlogy 2", pos(), tg_scalar_xlogy(2.0, x));
+    CASE_STRIDED("scalar_xlogy 0", pos(), tg_scalar_xlogy(0.0, x));
+    CASE_STRIDED("scalar_xlogy -1.5 transposed", pos(), tg_scalar_xlogy(-1.5, tg_t(x)));
+    CASE_STRIDED("scalar_xlogy negatives", pm(), tg_scalar_xlogy(2.0, x));
+    CASE_STRIDED("scalar_xlogy f64", m64(), tg_scalar_xlogy(3.0, tg_add_scalar(x, 1)));
+    CASE_STRIDED("xlogy_scalar_", pm(), tg_xlogy_scalar_(tg_mul_scalar(x, 1), 2.0));
+    CASE_STRIDED("xlogy_scalar_ -1", pm(), tg_xlogy_scalar_(tg_mul_scalar(x, 1), -1.0));
+    CASE_STRIDED("xlogy_scalar_ transposed f64", m64(), tg_xlogy_scalar_(tg_t(tg_mul_scalar(x, 1)), 0.5));
+    CASE_STRIDED("xlogy_scalar_ view", pm(), tg_xlogy_scalar_(tg_select(tg_mul_scalar(x, 1), 1, 2), 2.0));
     ATTEMPT("xlogy_scalar i64", tg_xlogy_scalar(tg_arange(0, 4, 1, TG_I64), 2.0));
     ATTEMPT("scalar_xlogy i64", tg_scalar_xlogy(2.0, tg_arange(0, 4, 1, TG_I64)));
     ATTEMPT("scalar_xlogy bool", tg_scalar_xlogy(2.0, tg_ones(TG_SHAPE(2), TG_BOOL)));
@@ -133,7 +108,7 @@ static tg_tensor *idx_small(void) { return I2(2, 2, 1, 1, 0, 1); }
         tg_scope_begin();                             \
         tg_tensor *x = (LEAF_A);                      \
         tg_tensor *s = (LEAF_B);                      \
-        case_((label), (EXPR), (tg_tensor *[]){x, s}, 2); \
+        check_strided((label), (EXPR), (tg_tensor *[]){x, s}, 2); \
         tg_scope_end();                               \
     } while (0)
 

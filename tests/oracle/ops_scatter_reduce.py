@@ -2,12 +2,9 @@
 # xlogy (and xlogy_ with a scalar), and scatter_reduce (and scatter_reduce_):
 # values, strides, graphs and gradients on contiguous, transposed and empty
 # inputs, f64 and integer tensors, and errors.
-from oracle import backprop, graph, show, sl
+from oracle import attempt, backprop, graph, show, show_strides, sl
 import torch
 
-
-def geometry(label, t):
-    print(label, "stride:", t.stride())
 
 
 def check(label, out, leaves):
@@ -26,18 +23,9 @@ def case(label, leaf, f):
     except Exception as e:
         print(f"{label}: error: {e}")
         return
-    geometry(label, out)
+    show_strides(label, out)
     check(label, out, [x])
 
-
-def attempt(label, f):
-    try:
-        t = f()
-    except Exception as e:
-        print(f"{label}: error: {e}")
-        return None
-    show(label, t)
-    return t
 
 
 def m():
@@ -152,7 +140,7 @@ def case2(label, a, b, f):
     except Exception as e:
         print(f"{label}: error: {e}")
         return
-    geometry(label, out)
+    show_strides(label, out)
     check(label, out, [x, s])
 
 

@@ -101,4 +101,32 @@ static inline void check(const char *label, tg_tensor *out, tg_tensor *const *le
     backprop(label, out, leaves, n);
 }
 
+/* Python's print(label, "stride:", out.stride()), then check(): for the
+   operations whose result layout is compared too. */
+static inline void check_strided(const char *label, tg_tensor *out, tg_tensor *const *leaves, int n)
+{
+    if (out) {
+        printf("%s stride: ", label);
+        print_strides(out);
+        printf("\n");
+    }
+    check(label, out, leaves, n);
+}
+
+/* CASE_STRIDED: one leaf, an expression of it, checked with its strides.
+   ATTEMPT: show() of an expression, which may fail. Each in a scope of its
+   own. */
+#define CASE_STRIDED(label, LEAF, EXPR) do {          \
+        tg_scope_begin();                             \
+        tg_tensor *x = (LEAF);                        \
+        check_strided((label), (EXPR), &x, 1);        \
+        tg_scope_end();                               \
+    } while (0)
+#define ATTEMPT(label, EXPR) do {                     \
+        tg_scope_begin();                             \
+        tg_clear_error();                             \
+        show((label), (EXPR));                        \
+        tg_scope_end();                               \
+    } while (0)
+
 #endif

@@ -75,3 +75,18 @@ def check(label, make):
 def sl(t, dim, start, end, step):
     """tg_slice(t, dim, start, end, step), with aten's own argument checks."""
     return torch.ops.aten.slice(t, dim, start, end, step)
+
+
+def show_strides(label, t):
+    print(label, "stride:", t.stride())
+
+
+def attempt(label, f):
+    """show(label, f()), or the error f raised; returns the result or None."""
+    try:
+        t = f()
+    except Exception as e:
+        print(f"{label}: error: {e}")
+        return None
+    show(label, t)
+    return t

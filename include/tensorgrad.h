@@ -618,6 +618,16 @@ tg_tensor *tg_normal_gen_(tg_tensor *t, double mean, double std, tg_generator *g
    without a path. */
 tg_tensor *tg_einsum(const char *equation, const tg_tensor *const *ts, int n);
 
+/* ------------------------------------ nn: softmax, linear, dropout, embedding, attention */
+
+/* ------------------------------------------------------------ nn: losses */
+
+/* ----------------------------------------------------- nn: normalisation */
+
+/* ---------------------------------------- nn: convolution, unfold and fold */
+
+/* ------------------------------------ nn: pooling, padding and resampling */
+
 /* ------------------------------------------------------------- autograd */
 
 /* Sets requires_grad on a leaf; NULL with an error for integer dtypes and
@@ -755,6 +765,14 @@ tg_tensor *tg_keep(tg_tensor *t);
 /* A reference no scope owns; returns t. tg_release drops one. */
 tg_tensor *tg_retain(tg_tensor *t);
 void tg_release(tg_tensor *t);
+
+/* ------------------------------------------- files: name -> tensor dictionaries */
+
+/* ---------------------------------------------------- nn: layers (modules) */
+
+/* -------------------------------------------------- nn: initialisation */
+
+/* ---------------------------------- optimizers, schedulers, gradient clipping */
 
 #if defined(__GNUC__) || defined(__clang__)
 #pragma GCC visibility pop

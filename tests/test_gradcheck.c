@@ -641,6 +641,19 @@ static tg_tensor *f_unary(tg_tensor *const *x, int n, void *ctx)
 #define P23T IN(2, S(2, 3), POSITIVE, true)
 #define Z23T IN(2, S(2, 3), AWAY_FROM_ZERO, true)
 
+/* Functions of the families below, each under its family's line. */
+/* advanced indexing */
+
+/* nn: softmax, linear, dropout, embedding, attention */
+
+/* nn: losses */
+
+/* nn: normalisation */
+
+/* nn: convolution, unfold and fold */
+
+/* nn: pooling, padding and resampling */
+
 static const gc_case CASES[] = {
     /* binary, broadcasting, non-contiguous */
     C2("add", f_add, A23T, A3),
@@ -1026,6 +1039,18 @@ static const gc_case CASES[] = {
     C1("einsum trace times itself", f_einsum_trace_square, IN(2, S(3, 3), ANY, true)),
     C1("einsum sum", f_einsum_sum, A234),
     {"baddbmm scaled, broadcast", f_baddbmm_scaled, 3, {IN(1, S(2), ANY, false), IN(3, S(2, 3, 4), ANY, false), IN(3, S(2, 4, 2), ANY, true)}, 0, 0, 0, NULL},
+
+    /* advanced indexing */
+
+    /* nn: softmax, linear, dropout, embedding, attention */
+
+    /* nn: losses */
+
+    /* nn: normalisation */
+
+    /* nn: convolution, unfold and fold */
+
+    /* nn: pooling, padding and resampling */
 };
 
 /* ------------------------------------------------------------ running */

@@ -1,0 +1,39 @@
+/* Allocation-failure sweeps for tests built with TG_FAULT_INJECTION: runs a
+   step once with allocation k failing, for k = 0, 1, ... until the step
+   makes fewer than k + 1 allocations and succeeds. Every failed run must end
+   in a TG_E_OOM error and leave as many live tensors and nodes as before it
+   (nothing leaked, nothing half-made). The step opens and ends its own scope
+   and returns 0 or -1; `same` (may be NULL) says whether the state the step
+   may change is as it was before a failed run. */
+#ifndef TG_TEST_ALLOC_SWEEP_H
+#define TG_TEST_ALLOC_SWEEP_H
+
+#include "harness.h"
+#include "core/core.h"
+#include "graph/graph.h"
+
+typedef int (*alloc_step_fn)(void *ctx);
+
+/* Returns the number of allocations of the successful run, or -1. */
+static int64_t alloc_sweep(const char *what, alloc_step_fn step, void *ctx)
+{
+    for (int64_t k = 0; k < 1000000; k++) {
+        int64_t tensors = tg__live_tensors(), nodes = tg__live_nodes();
+        tg_clear_error();
+        tg__fail_allocation_after(k);
+        int rc = step(ctx);
+        tg__fail_allocation_after(-1);
+        if (rc == 0) return k;
+        bool oom = tg_last_status() == TG_E_OOM;
+        bool kept = tg__live_tensors() == tensors && tg__live_nodes() == nodes;
+        CHECK(oom);
+        CHECK(kept);
+        if (!oom || !kept)
+            fprintf(stderr, "  %s with allocation %lld failing: %s%s\n", what, (long long)k, tg_last_error(),
+                    kept ? "" : " (live tensors or nodes changed)");
+    }
+    CHECK(!"the step never succeeded");
+    return -1;
+}
+
+#endif

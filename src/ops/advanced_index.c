@@ -230,8 +230,8 @@ static int unpack_list(tg_node *n, index_list *l)
     return 0;
 }
 
-/* at::index(self, list): IndexBackward0. */
-static tg_tensor *index_by_list(const tg_tensor *self, const index_list *l)
+/* at::index(self, list), recorded as op (IndexBackward0). */
+static tg_tensor *index_by_list(const tg_tensor *self, const index_list *l, tg_op op)
 {
     advanced a;
     if (make_info(self, l, &a)) return NULL;
@@ -240,7 +240,7 @@ static tg_tensor *index_by_list(const tg_tensor *self, const index_list *l)
     tg_tensor *out = tg__new_like(self->dtype, a.src->shape, a.src->ndim, layout, 1 + a.n_index);
     if (!out) return NULL;
     tg__k_index_gather(out, a.src, a.offsets);
-    return record_list(out, TG_OP_INDEX, l, false, &self, 1) ? NULL : out;
+    return record_list(out, op, l, false, &self, 1) ? NULL : out;
 }
 
 /* ------------------------------------------------------------ index_put */
@@ -325,7 +325,7 @@ int tg__d_index_put(tg_node *n, tg_tensor *g, tg_tensor **gi)
         tg_tensor *zeros = tg_zeros(values->shape, values->ndim, g->dtype);
         gi[0] = zeros ? index_put_by_list(g, &l, zeros, false, TG_OP_INDEX_PUT) : NULL;
     }
-    if (NEED(1)) gi[1] = index_by_list(g, &l);
+    if (NEED(1)) gi[1] = index_by_list(g, &l, TG_OP_INDEX);
     return tg__derivative_done(n, gi);
 }
 
@@ -457,7 +457,7 @@ tg_tensor *tg_index(const tg_tensor *t, const tg_index_item *items, int n)
     TG_ARG(t);
     sliced s;
     if (apply_items(__func__, t, items, n, true, &s)) return NULL;
-    if (s.list.n) return index_by_list(s.view, &s.list);
+    if (s.list.n) return index_by_list(s.view, &s.list, TG_OP_INDEX);
     if (s.view != t) return s.view;
     /* t[...] and the like: a new tensor all the same */
     return tg__view_of(t, (tg_record){.op = TG_OP_ALIAS}, t->shape, t->strides, t->ndim, t->offset);

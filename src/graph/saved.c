@@ -12,6 +12,7 @@ static void save_slot(tg_node *n, int slot, tg_tensor *t, bool is_output)
     s->version = atomic_load(&t->version->value);
     s->used = true;
     s->is_output = is_output;
+    if (is_output) s->multi_output_nr = -1;
 }
 
 /* Note [Saved inputs]: a node keeps an input as it was when saved: an alias
@@ -31,6 +32,7 @@ void tg__save(tg_node *n, int slot, const tg_tensor *t)
     bool leaf = tg__requires_grad(t) && !tg__grad_fn(t);
     tg_tensor *snapshot = leaf ? NULL : tg__alias(t, t->shape, t->strides, t->ndim, t->offset);
     n->saved[slot].of_view = tg__view_base(t) != NULL;
+    n->saved[slot].multi_output_nr = t->autograd && t->autograd->view_multi_output ? t->autograd->view_output_nr : -1;
     save_slot(n, slot, snapshot && !tg__share_history(snapshot, t) ? snapshot : (tg_tensor *)t, false);
 }
 
@@ -64,6 +66,10 @@ static int check_one(const tg_node *n, int i)
     if (n->released || !s->data) return tg__faili(TG_E_BACKWARD_TWICE, "%s", ERR_BACKWARD_TWICE);
     uint64_t now = atomic_load(&s->data->version->value);
     if (now == s->version) return 0;
+    /* PyTorch asks a saved input for its grad_fn first, which a written
+       view of several outputs refuses */
+    if (!s->is_output && s->multi_output_nr >= 0 && tg__grad_fn(s->data))
+        return tg__multi_output_error(tg__grad_fn(s->data), s->multi_output_nr, true);
     char shape[256], which[128] = "";
     int writer = atomic_load(&s->data->version->last_writer);   /* Note [Saved inputs] */
     const tg_node *fn = s->is_output ? n : tg__grad_fn(s->data);

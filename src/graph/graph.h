@@ -25,6 +25,7 @@ const char *tg__op_name(tg_op op);
 
 /* A tensor's autograd data (Note [Autograd data] in core/core.h). */
 struct tg_autograd {
+    uint64_t serial;                /* no other tensor's autograd data has had it */
     bool requires_grad;             /* a leaf's flag; true for any tensor with grad_fn */
     tg_node *grad_fn;               /* strong; NULL for leaves */
     tg_tensor *grad;                /* strong; a leaf's accumulated gradient */
@@ -84,6 +85,7 @@ typedef struct tg_saved {
     bool is_output;
     bool of_view;         /* the tensor saved was a view */
     int multi_output_nr;  /* a view from split, chunk or unbind (or of one): its output number; else -1 */
+    uint64_t source;      /* an input's: the serial of its autograd data (0: it had none) */
 } tg_saved;
 
 /* Note [Nodes]: a node has one edge (and one input's metadata) per input
@@ -137,6 +139,9 @@ tg_edge tg__grad_edge(const tg_tensor *t);
 
 /* Saves t in slot i (Note [Saved inputs] in saved.c). */
 void tg__save(tg_node *n, int slot, const tg_tensor *t);
+/* Notes t's geometry after an in-place operation changed it, for the
+   version errors of the nodes that saved t (Note [Saved inputs]). */
+void tg__note_reshape(tg_tensor *t);
 /* Saves out, the node's own output, in slot i; 0 or -1. */
 int tg__save_output(tg_node *n, int slot, const tg_tensor *out);
 /* The i-th saved tensor, checked against its version; NULL with an error. */

@@ -3,6 +3,7 @@
 #include "graph.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static void save_slot(tg_node *n, int slot, tg_tensor *t, bool is_output)
 {
@@ -25,7 +26,11 @@ static void save_slot(tg_node *n, int slot, tg_tensor *t, bool is_output)
    PyTorch's names the input's grad_fn, through the counter's last_writer.)
    A leaf that requires grad is kept as it is, since its gradient must reach
    its own AccumulateGrad node and in-place operations on it are not
-   recorded; so is any input when the alias cannot be allocated. */
+   recorded; so is any input when the alias cannot be allocated. The alias
+   keeps the geometry the input had; when an in-place operation (t_,
+   squeeze_, ...) changes the input's own, the version counter notes which
+   tensor it was (tg__note_reshape), so that the error shows its shape now,
+   as PyTorch's, which keeps the input itself, does. */
 void tg__save(tg_node *n, int slot, const tg_tensor *t)
 {
     tg__view_grad_fn(t);
@@ -33,7 +38,17 @@ void tg__save(tg_node *n, int slot, const tg_tensor *t)
     tg_tensor *snapshot = leaf ? NULL : tg__alias(t, t->shape, t->strides, t->ndim, t->offset);
     n->saved[slot].of_view = tg__view_base(t) != NULL;
     n->saved[slot].multi_output_nr = t->autograd && t->autograd->view_multi_output ? t->autograd->view_output_nr : -1;
+    n->saved[slot].source = t->autograd ? t->autograd->serial : 0;
     save_slot(n, slot, snapshot && !tg__share_history(snapshot, t) ? snapshot : (tg_tensor *)t, false);
+}
+
+void tg__note_reshape(tg_tensor *t)
+{
+    if (!t->autograd) return;   /* no node saved it as the tensor it is */
+    tg_version_counter *v = t->version;
+    v->reshaped_ndim = t->ndim;
+    memcpy(v->reshaped_shape, t->shape, sizeof v->reshaped_shape);
+    atomic_store(&v->reshaped, t->autograd->serial);
 }
 
 int tg__save_output(tg_node *n, int slot, const tg_tensor *out)
@@ -79,11 +94,15 @@ static int check_one(const tg_node *n, int i)
     else if (!s->is_output && writer)
         snprintf(which, sizeof which, ", which is output 0 of %s,", tg__message_name((tg_op)writer));
     else if (fn) snprintf(which, sizeof which, ", which is output 0 of %s,", tg__message_name(fn->op));
+    const tg_version_counter *v = s->data->version;
+    bool reshaped = !s->is_output && s->source && atomic_load(&v->reshaped) == s->source;
     return tg__faili(TG_E_VERSION,
                      "one of the variables needed for gradient computation has been modified by an "
                      "inplace operation: [%s %s]%s is at version %llu; expected version %llu instead.",
                      tg__legacy_type(s->data->dtype),
-                     tg__shape_str(s->data->shape, s->data->ndim, shape, sizeof shape), which,
+                     reshaped ? tg__shape_str(v->reshaped_shape, v->reshaped_ndim, shape, sizeof shape)
+                              : tg__shape_str(s->data->shape, s->data->ndim, shape, sizeof shape),
+                     which,
                      (unsigned long long)now, (unsigned long long)s->version);
 }
 

@@ -21,7 +21,9 @@ tg_autograd *tg__autograd(tg_tensor *t)
 {
     if (t->autograd) return t->autograd;
     pthread_once(&install_once, install);
+    static atomic_uint_least64_t serials;
     t->autograd = tg__calloc(1, sizeof *t->autograd);
+    if (t->autograd) t->autograd->serial = atomic_fetch_add(&serials, 1) + 1;
     return t->autograd;
 }
 

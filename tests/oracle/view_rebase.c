@@ -1,8 +1,11 @@
 /* Views of split, chunk and unbind (and views of them) once their base or
    another piece was written in place: their history, printing, use by an
    operation, writing and a backward through a saved piece fail with
-   PyTorch's error; without grad mode they are read as any tensor. Prints
-   what view_rebase.py prints with PyTorch. */
+   PyTorch's error; without grad mode they are read as any tensor. And the
+   version error of a tensor saved for backward whose own geometry an
+   in-place operation changed since (t_, transpose_, squeeze_, unsqueeze_),
+   which shows its shape now. Prints what view_rebase.py prints with
+   PyTorch. */
 #include <tensorgrad.h>
 
 #include <stdio.h>
@@ -37,8 +40,40 @@ static void printed(const char *label, const tg_tensor *t)
     free(s);
 }
 
+typedef tg_tensor *(*reshape_fn)(tg_tensor *);
+static tg_tensor *t_(tg_tensor *t) { return tg_t_(t); }
+static tg_tensor *transpose_(tg_tensor *t) { return tg_transpose_(t, 0, -1); }
+static tg_tensor *squeeze_(tg_tensor *t) { return tg_squeeze_(t); }
+static tg_tensor *squeeze_dim_(tg_tensor *t) { return tg_squeeze_dim_(t, 1); }
+static tg_tensor *unsqueeze_(tg_tensor *t) { return tg_unsqueeze_(t, 0); }
+static tg_tensor *unsqueeze_mul_(tg_tensor *t) { return tg_mul_scalar_(tg_unsqueeze_(t, -1), 2); }
+
+/* y = x * 1 saved by sin (its input) or y = exp(x) saved by exp (its
+   output), then y's geometry changed in place: the backward's error. */
+static void reshaped(const char *label, const int64_t *shape, int ndim, reshape_fn f, bool output)
+{
+    tg_scope_begin();
+    tg_tensor *x = leaf(tg_reshape(tg_arange(0, (double)tg_numel(tg_empty(shape, ndim, TG_F32)), 1, TG_F32), shape, ndim));
+    tg_tensor *y = output ? tg_exp(x) : tg_mul_scalar(x, 1);
+    tg_tensor *z = output ? tg_mul_scalar(y, 1) : tg_sin(y);
+    f(y);
+    if (tg_backward(tg_sum(output ? y : z), NULL)) printf("%s: error: %s\n", label, tg_last_error());
+    else printf("%s: no error\n", label);
+    (void)z;
+    tg_scope_end();
+}
+
 int main(void)
 {
+    reshaped("t_", TG_SHAPE(2, 3), t_, false);
+    reshaped("transpose_", TG_SHAPE(2, 3, 4), transpose_, false);
+    reshaped("squeeze_", TG_SHAPE(2, 1, 3), squeeze_, false);
+    reshaped("squeeze_ dim", TG_SHAPE(2, 1, 3), squeeze_dim_, false);
+    reshaped("unsqueeze_", TG_SHAPE(2, 3), unsqueeze_, false);
+    reshaped("unsqueeze_ then mul_", TG_SHAPE(2, 3), unsqueeze_mul_, false);
+    reshaped("output t_", TG_SHAPE(2, 3), t_, true);
+    reshaped("output unsqueeze_", TG_SHAPE(2, 3), unsqueeze_, true);
+
     tg_tensor *p[4], *y;
     y = pieces('s', p), tg_mul_scalar_(y, 2);
     name_of("grad_fn", p[0]);

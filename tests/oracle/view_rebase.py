@@ -4,6 +4,32 @@ from oracle import attempt
 import torch
 
 
+def reshaped(label, shape, f, output):
+    """y saved by sin (its input) or by exp (its output), then reshaped in place"""
+    n = 1
+    for s in shape:
+        n *= s
+    x = torch.arange(float(n)).reshape(shape).requires_grad_()
+    y = torch.exp(x) if output else x * 1
+    z = y * 1 if output else torch.sin(y)
+    f(y)
+    try:
+        (y if output else z).sum().backward()
+        print(f"{label}: no error")
+    except RuntimeError as e:   # without PyTorch's closing " Hint: ..." sentence
+        print(f"{label}: error:", str(e).split(" Hint:")[0])
+
+
+reshaped("t_", (2, 3), lambda t: t.t_(), False)
+reshaped("transpose_", (2, 3, 4), lambda t: t.transpose_(0, -1), False)
+reshaped("squeeze_", (2, 1, 3), lambda t: t.squeeze_(), False)
+reshaped("squeeze_ dim", (2, 1, 3), lambda t: t.squeeze_(1), False)
+reshaped("unsqueeze_", (2, 3), lambda t: t.unsqueeze_(0), False)
+reshaped("unsqueeze_ then mul_", (2, 3), lambda t: t.unsqueeze_(-1).mul_(2), False)
+reshaped("output t_", (2, 3), lambda t: t.t_(), True)
+reshaped("output unsqueeze_", (2, 3), lambda t: t.unsqueeze_(0), True)
+
+
 def pieces(how):
     """y = x * 1 of a (4, 3) leaf, and its pieces"""
     x = torch.arange(12.0).reshape(4, 3).requires_grad_()

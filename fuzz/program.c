@@ -1618,7 +1618,7 @@ static void op_advanced_index(fz *f)
     for (int i = 0; i < n; i++) {
         uint8_t k = u8(f);
         int64_t s = (int8_t)u8(f);
-        switch (k % 6) {
+        switch (k & 7) {   /* a slice's step: bits 8 and 16, less one; bit 64: an open stop */
         case 0: case 1: {
             tg_tensor *idx = gen_index_tensor(f, size_at(a, i));
             made *= idx ? (double)tg_numel(idx) + 1 : 1;
@@ -1626,14 +1626,14 @@ static void op_advanced_index(fz *f)
             break;
         }
         case 2: items[i] = TG_IDX_INT(s); break;
-        case 3: items[i] = TG_IDX_SLICE(s, k & 0x40 ? TG_END : (int8_t)u8(f), (int64_t)(k >> 3) % 4 - 1); break;
+        case 3: items[i] = TG_IDX_SLICE(s, k & 0x40 ? TG_END : (int8_t)u8(f), (int64_t)((k >> 3) & 3) - 1); break;
         case 4: items[i] = TG_IDX_NEW; break;
         default: items[i] = TG_IDX_ELLIPSIS; break;
         }
     }
     tg_clear_error();   /* gen_index_tensor's failures are not checked */
     if (made > MAX_MADE * 4.0) return;   /* index tensors broadcast to the product of their sizes at most */
-    int which = w % 3;
+    int which = (w & 7) % 3;   /* bit 8: accumulate */
     if (which == 2 && !inplace_ok(f, a)) return;
     trace("advanced index %d, %d items\n", which, n);
     bool accumulate = w & 8;

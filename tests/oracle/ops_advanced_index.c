@@ -103,6 +103,22 @@ static void layouts(void)
     CASE_STRIDED("z[empty]", leaf(tg_zeros(TG_SHAPE(0, 3), TG_F32)), tg_index(x, IDX(TG_IDX_T(none))));
 }
 
+/* integer and bool tensors, which have no gradients */
+static void integers(void)
+{
+    tg_tensor *a = tg_reshape(tg_arange(0, 12, 1, TG_I64), TG_SHAPE(3, 4));
+    ATTEMPT("i64[mask]", tg_index(a, IDX(TG_IDX_T(tg_gt_scalar(a, 6)))));
+    ATTEMPT("i64 t()[:, i]", tg_index(tg_t(a), IDX(TG_IDX_ALL, TG_IDX_T(vec(I64(2, 0), 2)))));
+    ATTEMPT("bool[i]", tg_index(tg_gt_scalar(a, 4), IDX(TG_IDX_T(vec(I64(1, -1), 2)))));
+    ATTEMPT("i64 put accumulate", tg_index_put_(tg_clone(a), IDX(TG_IDX_T(vec(I64(0, 0, 2), 3))),
+                                                tg_from_i64(I64(5), TG_SHAPE(1)), true));
+    ATTEMPT("i32 put", tg_index_put_(tg_to(a, TG_I32), IDX(TG_IDX_ALL, TG_IDX_T(vec(I64(1), 1))),
+                                     tg_to(tg_from_i64(I64(-7), TG_SHAPE()), TG_I32), false));
+    ATTEMPT("bool put mask", tg_index_put_(tg_zeros(TG_SHAPE(2, 3), TG_BOOL),
+                                           IDX(TG_IDX_T(tg_from_bool(B(true, false, true, false, false, true), TG_SHAPE(2, 3)))),
+                                           tg_from_bool(B(true), TG_SHAPE()), false));
+}
+
 static void read_errors(void)
 {
     tg_tensor *x = tg_reshape(tg_arange(0, 24, 1, TG_F32), TG_SHAPE(2, 3, 4));
@@ -249,6 +265,7 @@ int main(void)
     reads();
     masks();
     layouts();
+    integers();
     read_errors();
     puts_();
     out_of_place();

@@ -106,6 +106,29 @@ case("x[:, empty]", x234(), lambda x: x[:, none])
 case("z[:, i]", torch.zeros(0, 3, requires_grad=True), lambda x: x[:, vec(2, 2)])
 case("z[empty]", torch.zeros(0, 3, requires_grad=True), lambda x: x[none])
 
+# integer and bool tensors
+a = torch.arange(12).reshape(3, 4)
+attempt("i64[mask]", lambda: a[a > 6])
+attempt("i64 t()[:, i]", lambda: a.t()[:, vec(2, 0)])
+attempt("bool[i]", lambda: (a > 4)[vec(1, -1)])
+attempt("i64 put accumulate", lambda: a.clone().index_put_((vec(0, 0, 2),), torch.tensor([5]), True))
+
+
+def int32_put():
+    c = a.to(torch.int32)
+    c[:, vec(1)] = torch.tensor(-7, dtype=torch.int32)
+    return c
+
+
+def bool_put():
+    c = torch.zeros(2, 3, dtype=torch.bool)
+    c[torch.tensor([[T, F, T], [F, F, T]])] = torch.tensor(True)
+    return c
+
+
+attempt("i32 put", int32_put)
+attempt("bool put mask", bool_put)
+
 # read errors
 x = torch.arange(24.0).reshape(2, 3, 4)
 i = vec(0, 1)

@@ -41,6 +41,9 @@ static int too_many(int ndim, int n)
     return tg__faili(TG_E_INDEX, "too many indices for tensor of dimension %d (got %d)", ndim, n);
 }
 
+/* at::index's first check: no more entries than self has dims. */
+static int check_count(const tg_tensor *self, int n) { return n > self->ndim ? too_many(self->ndim, n) : 0; }
+
 /* ------------------------------------------------- PyTorch's make_info */
 
 /* An index list made ready for the kernels: self's geometry with the
@@ -155,7 +158,7 @@ static int check_bounds(const advanced *a, const int64_t *size)
 
 static int make_info(const tg_tensor *self, const index_list *given, advanced *a)
 {
-    if (given->n > self->ndim) return too_many(self->ndim, given->n);
+    if (check_count(self, given->n)) return -1;
     index_list l;
     if (check_index_types(given) || expand_masks(self, given, &l)) return -1;
     int64_t ishape[TG_MAX_DIMS];
@@ -288,7 +291,7 @@ static int put_into(tg_tensor *out, const index_list *l, const tg_tensor *values
 static tg_tensor *index_put_by_list(const tg_tensor *self, const index_list *l, const tg_tensor *values, bool accumulate,
                                     tg_op op)
 {
-    if (l->n > self->ndim) return tg__fail(TG_E_INDEX, "too many indices for tensor of dimension %d (got %d)", self->ndim, l->n);
+    if (check_count(self, l->n)) return NULL;
     const tg_tensor *v = values;
     if (masked_fill_case(l, values, accumulate)) {   /* the one value, in self's dtype */
         tg_tensor *one = tg__cast(values, self->dtype);
@@ -501,7 +504,7 @@ static int check_no_overlap(const tg_tensor *t, const tg_tensor *other)
 static tg_tensor *put_inplace(tg_tensor *view, const index_list *l, const tg_tensor *values, bool accumulate)
 {
     if (tg__check_inplace(view, values, true)) return NULL;
-    if (l->n > view->ndim) return tg__fail(TG_E_INDEX, "too many indices for tensor of dimension %d (got %d)", view->ndim, l->n);
+    if (check_count(view, l->n)) return NULL;
     if (!masked_fill_case(l, values, accumulate)) {
         if (check_no_overlap(view, values)) return NULL;
         for (int i = 0; i < l->n; i++)
@@ -534,8 +537,8 @@ tg_tensor *tg_index_put(const tg_tensor *t, const tg_index_item *items, int n, c
         return copy && tg_index_put_(copy, items, n, values, accumulate) ? copy : NULL;
     }
     /* torch.index_put(t, tensors, values, accumulate) */
+    if (check_count(t, n)) return NULL;
     index_list l = {.n = n};
-    if (n > MAX_ENTRIES) return tg__fail(TG_E_INDEX, "too many indices for tensor of dimension %d (got %d)", t->ndim, n);
     for (int i = 0; i < n; i++) l.at[i] = items[i].tensor;
     return index_put_by_list(t, &l, values, accumulate, TG_OP_INDEX_PUT);
 }

@@ -40,7 +40,7 @@ static int put_step(void *ctx)
 {
     (void)ctx;
     if (tg_scope_begin() < 0) return -1;
-    tg_tensor *x = input(), *v = tg_requires_grad_(tg_from_f64(START, TG_SHAPE(2)), true);
+    tg_tensor *x = input(), *v = tg_requires_grad_(tg_from_f64(START, TG_SHAPE(1, 2)), true);   /* leading ones dropped */
     tg_tensor *y = tg_mul_scalar(x, 1);
     tg_tensor *i = tg_from_i64((const int64_t[]){1, 1}, TG_SHAPE(2));
     tg_tensor *r = tg_index_put_(y, TG_INDEX(TG_IDX_SLICE(0, 1, 1), TG_IDX_T(i)), v, true);

@@ -520,9 +520,9 @@ tg_tensor *tg_index_put_(tg_tensor *t, const tg_index_item *items, int n, const 
     TG_ARG(values);
     sliced s;
     if (apply_items(__func__, t, items, n, false, &s)) return NULL;
-    tg_tensor *done = s.list.n ? put_inplace(s.view, &s.list, strip_leading_ones(values, false), accumulate)
-                               : copy_to(s.view, values, accumulate);
-    return done ? t : NULL;
+    if (!s.list.n) return copy_to(s.view, values, accumulate) ? t : NULL;
+    const tg_tensor *v = strip_leading_ones(values, false);
+    return v && put_inplace(s.view, &s.list, v, accumulate) ? t : NULL;
 }
 
 tg_tensor *tg_index_put(const tg_tensor *t, const tg_index_item *items, int n, const tg_tensor *values, bool accumulate)

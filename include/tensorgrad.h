@@ -457,7 +457,8 @@ tg_tensor *tg_scatter_reduce_(tg_tensor *t, int64_t dim, const tg_tensor *index,
                             ones count from the end), broadcast against the
                             other index tensors, or a TG_BOOL mask, which
                             indexes as many dims as it has, of its shape;
-                            a 0-dim integer tensor selects, as an int
+                            a 0-dim integer tensor selects, as an int; a
+                            0-dim bool one adds a dim of size 1 (0 if false)
      TG_IDX_INT(i)          select index i of the dim (t[i])
      TG_IDX_SLICE(a, b, s)  start:stop:step, s > 0; TG_END is an open stop
      TG_IDX_ALL             the whole dim (t[:])

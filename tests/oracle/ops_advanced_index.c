@@ -202,6 +202,9 @@ static void out_of_place(void)
     check("index_put(x, (i, j), v, True)", tg_index_put(x, IDX(TG_IDX_T(i), TG_IDX_T(j)), v, true), (tg_tensor *[]){x, v}, 2);
     x = x234(), v = values(100, TG_SHAPE(2, 2, 4));
     check("clone()[:, j] = v", tg_index_put(x, IDX(TG_IDX_ALL, TG_IDX_T(j)), v, false), (tg_tensor *[]){x, v}, 2);
+    tg_tensor *z = tg_zeros(TG_SHAPE(3, 4), TG_F32);
+    v = values(100, TG_SHAPE(2, 4));
+    check("zeros[i] = v", tg_index_put_(z, IDX(TG_IDX_T(i)), v, false), &v, 1);
     x = leaf64(tg_reshape(tg_arange(0, 12, 1, TG_F32), TG_SHAPE(3, 4)));
     v = leaf64(tg_from_f32(F32(1, 2, 3, 4, 5, 6), TG_SHAPE(3, 2)));
     tg_tensor *r = tg_index_put(tg_t(x), IDX(TG_IDX_T(vec(I64(3, 1), 2))), tg_t(v), false);

@@ -220,6 +220,9 @@ def clone_put():
 
 
 check("clone()[:, j] = v", clone_put)
+z, v = torch.zeros(3, 4), values(100, 2, 4)
+z[i] = v
+check("zeros[i] = v", lambda: (z, [v]))
 x = torch.arange(12.0, dtype=torch.float64).reshape(3, 4).requires_grad_()
 v = torch.tensor([[1.0, 2], [3, 4], [5, 6]], dtype=torch.float64, requires_grad=True)
 r = torch.index_put(x.t(), (vec(3, 1),), v.t())

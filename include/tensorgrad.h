@@ -659,6 +659,16 @@ tg_tensor *tg_avg_pool2d(const tg_tensor *input, tg_pool_opts opts);
    (MeanBackward1), as in PyTorch; indices as max_pool2d's. */
 tg_tensor *tg_adaptive_avg_pool2d(const tg_tensor *input, int64_t out_h, int64_t out_w);
 tg_tensor *tg_adaptive_max_pool2d(const tg_tensor *input, int64_t out_h, int64_t out_w, tg_tensor **indices);
+/* Padding, as torch.nn.functional.pad: pad holds npad (even) sizes, the
+   last dim's (before, after) first, then the dim before it's, for up to
+   all dims. TG_PAD_CONSTANT fills with value (any dtype; negative pads
+   crop; ConstantPadNdBackward0); TG_PAD_REFLECT mirrors about the edge
+   (pads smaller than the dim) and TG_PAD_REPLICATE repeats the edge, of the
+   last 1, 2 or 3 dims of a 2-3, 3-4 or 4-5 dimensional floating input
+   (ReflectionPad1DBackward0 ... ReplicationPad3DBackward0; value must be
+   0). PyTorch's circular mode is not provided. Errors as PyTorch's. */
+typedef enum tg_pad_mode { TG_PAD_CONSTANT, TG_PAD_REFLECT, TG_PAD_REPLICATE } tg_pad_mode;
+tg_tensor *tg_pad(const tg_tensor *input, const int64_t *pad, int npad, tg_pad_mode mode, double value);
 
 /* ------------------------------------------------------------- autograd */
 

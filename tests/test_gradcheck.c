@@ -665,6 +665,15 @@ FN(f_adaptive_max_pool2d, tg_adaptive_max_pool2d(x[0], 2, 3, NULL))
 /* pooling is linear (piecewise for max): a square makes its second
    derivative meet x */
 FN(f_avg_pool2d_sq, tg_avg_pool2d(tg_mul(x[0], x[0]), POOL(.kernel_size = {2, 2})))
+#define PADS(...) (const int64_t[]){__VA_ARGS__}, (int)(sizeof((int64_t[]){__VA_ARGS__}) / sizeof(int64_t))
+FN(f_pad_constant, tg_pad(x[0], PADS(1, -1, 2, 0), TG_PAD_CONSTANT, 0.5))
+FN(f_pad_constant_sq, tg_pad(tg_mul(x[0], x[0]), PADS(1, 2), TG_PAD_CONSTANT, 0))
+FN(f_reflection_pad1d, tg_pad(x[0], PADS(2, -1), TG_PAD_REFLECT, 0))
+FN(f_reflection_pad2d, tg_pad(x[0], PADS(1, 2, 2, 1), TG_PAD_REFLECT, 0))
+FN(f_reflection_pad3d, tg_pad(x[0], PADS(1, 1, 0, 1, 1, 0), TG_PAD_REFLECT, 0))
+FN(f_replication_pad1d, tg_pad(x[0], PADS(3, -1), TG_PAD_REPLICATE, 0))
+FN(f_replication_pad2d, tg_pad(x[0], PADS(1, 2, 3, 1), TG_PAD_REPLICATE, 0))
+FN(f_replication_pad3d, tg_pad(x[0], PADS(1, 0, 2, 1, 1, 1), TG_PAD_REPLICATE, 0))
 
 static const gc_case CASES[] = {
     /* binary, broadcasting, non-contiguous */
@@ -1071,6 +1080,14 @@ static const gc_case CASES[] = {
     C1("avg_pool2d of a square", f_avg_pool2d_sq, IN(3, S(2, 4, 4), ANY, false)),
     C1("adaptive_avg_pool2d", f_adaptive_avg_pool2d, IN(4, S(1, 2, 5, 4), ANY, true)),
     C1("adaptive_max_pool2d", f_adaptive_max_pool2d, IN(3, S(2, 5, 7), ANY, false)),
+    C1("pad constant", f_pad_constant, IN(3, S(2, 3, 4), ANY, true)),
+    C1("pad constant of a square", f_pad_constant_sq, A23T),
+    C1("reflection_pad1d", f_reflection_pad1d, IN(3, S(2, 2, 4), ANY, true)),
+    C1("reflection_pad2d", f_reflection_pad2d, IN(4, S(1, 2, 3, 4), ANY, true)),
+    C1("reflection_pad3d", f_reflection_pad3d, IN(4, S(2, 2, 3, 3), ANY, false)),
+    C1("replication_pad1d", f_replication_pad1d, IN(2, S(3, 4), ANY, true)),
+    C1("replication_pad2d", f_replication_pad2d, IN(3, S(2, 3, 3), ANY, true)),
+    C1("replication_pad3d", f_replication_pad3d, IN(4, S(1, 2, 3, 2), ANY, false)),
 };
 
 /* ------------------------------------------------------------ running */

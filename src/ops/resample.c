@@ -143,15 +143,25 @@ static bool is_channels_last(const tg_tensor *t)
     return true;
 }
 
+/* A new 4-D tensor laid out channels-last (N, H, W, C in memory). */
+static tg_tensor *new_channels_last(tg_dtype dt, const int64_t *s)
+{
+    int64_t strides[4] = {s[1] * s[2] * s[3], 1, s[3] * s[1], s[1]};
+    tg_tensor *base = tg__new(dt, s, 4);
+    return base ? tg__alias(base, s, strides, 4, 0) : NULL;
+}
+
+tg_tensor *tg__new_laid_out_as(const tg_tensor *t, const int64_t *shape)
+{
+    return is_channels_last(t) ? new_channels_last(t->dtype, shape) : tg__new(t->dtype, shape, t->ndim);
+}
+
 /* out (contiguous) copied into a new channels-last tensor when r keeps
    t's channels-last layout, else out itself. */
 static tg_tensor *laid_out_as(const tg_tensor *t, const tg_resampling *r, tg_tensor *out)
 {
     if (!out || !r->keeps_channels_last || !is_channels_last(t)) return out;
-    const int64_t *s = out->shape;
-    int64_t strides[4] = {s[1] * s[2] * s[3], 1, s[3] * s[1], s[1]};
-    tg_tensor *base = tg__new(out->dtype, s, 4);
-    tg_tensor *cl = base ? tg__alias(base, s, strides, 4, 0) : NULL;
+    tg_tensor *cl = new_channels_last(out->dtype, out->shape);
     if (cl) tg__copy_into(cl, out);
     return cl;
 }

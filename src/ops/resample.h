@@ -38,6 +38,10 @@ tg_tensor *tg__resample(tg_op op, const tg_tensor *t, const tg_resampling *r);
    from within the resampled dims, recorded as op (tg__d_resample_max). */
 tg_tensor *tg__resample_max(tg_op op, const tg_tensor *t, const tg_resampling *r, tg_tensor **indices);
 
+/* A new tensor of t's dtype and this shape, channels-last when t (4-D) is,
+   as PyTorch lays out results with t's suggest_memory_format. */
+tg_tensor *tg__new_laid_out_as(const tg_tensor *t, const int64_t *shape);
+
 /* The result's shape: t's leading dims, then the axes' output sizes. */
 int tg__resampled_shape(const tg_tensor *t, const tg_resampling *r, int64_t *shape);
 

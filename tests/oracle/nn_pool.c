@@ -250,6 +250,120 @@ static void errors(void)
     tg_scope_end();
 }
 
+/* tg_pad with the pads as a list: PAD(x, mode, value, 1, 2, ...). */
+#define PAD(x, mode, value, ...) tg_pad((x), DIMS(__VA_ARGS__), (mode), (value))
+
+static void pad_cases(void)
+{
+    static const struct { const char *name; tg_pad_mode mode; } MODES[] = {
+        {"constant", TG_PAD_CONSTANT}, {"reflect", TG_PAD_REFLECT}, {"replicate", TG_PAD_REPLICATE}};
+    char label[160];
+    tg_tensor *x;
+    for (int m = 0; m < 3; m++) {
+        tg_pad_mode mode = MODES[m].mode;
+        tg_scope_begin();
+#define PAD_CASE(what, LEAF, EXPR) do {                                          \
+        snprintf(label, sizeof label, "pad %s %s", MODES[m].name, (what));       \
+        x = (LEAF);                                                              \
+        run(label, x, (EXPR), NULL);                                             \
+    } while (0)
+        PAD_CASE("1d", IN(2, 3, 5), PAD(x, mode, 0, 2, 1));
+        PAD_CASE("1d unbatched", IN(3, 5), PAD(x, mode, 0, 1, 3));
+        PAD_CASE("1d negative", IN(2, 3, 6), PAD(x, mode, 0, -1, 2));
+        PAD_CASE("1d negative right", IN(2, 3, 6), PAD(x, mode, 0, 3, -2));
+        PAD_CASE("2d", IN(2, 2, 4, 5), PAD(x, mode, 0, 1, 2, 3, 1));
+        PAD_CASE("2d unbatched", IN(2, 4, 5), PAD(x, mode, 0, 0, 2, 1, 0));
+        PAD_CASE("2d transposed", IN(2, 2, 5, 4), PAD(tg_transpose(x, 2, 3), mode, 0, 1, 1, 2, 1));
+        PAD_CASE("2d negative", IN(1, 2, 4, 5), PAD(x, mode, 0, -1, 2, 1, -2));
+        PAD_CASE("2d f64", IN64(1, 2, 3, 4), PAD(x, mode, 0, 2, 2, 2, 2));
+        PAD_CASE("2d empty batch", IN(0, 2, 3, 4), PAD(x, mode, 0, 1, 1, 1, 1));
+        PAD_CASE("3d", IN(1, 2, 3, 3, 4), PAD(x, mode, 0, 1, 2, 0, 1, 2, 1));
+        PAD_CASE("3d unbatched", IN(2, 3, 3, 4), PAD(x, mode, 0, 1, 1, 1, 1, 1, 1));
+        tg_scope_end();
+        tg_scope_begin();
+        x = IN64(1, 2, 4, 5);
+        snprintf(label, sizeof label, "pad %s 2nd", MODES[m].name);
+        second(label, x, PAD(x, mode, 0, 1, 2, 2, 1));
+        tg_scope_end();
+    }
+    tg_scope_begin();
+    x = tg_detach(IN(2, 3, 4, 5));
+    x = leaf(tg_permute(tg_contiguous(tg_permute(x, DIMS(0, 2, 3, 1))), DIMS(0, 3, 1, 2)));
+    run("pad constant channels-last input", x, PAD(x, TG_PAD_CONSTANT, 0, 1, 1, 1, 1), NULL);
+    tg_zero_grad(x);
+    run("pad constant channels-last crop", x, PAD(x, TG_PAD_CONSTANT, 0, -1, 1), NULL);
+    tg_zero_grad(x);
+    run("pad constant channels-last all crop", x, PAD(x, TG_PAD_CONSTANT, 0, -1, 0), NULL);
+    tg_zero_grad(x);
+    run("pad reflect channels-last input", x, PAD(x, TG_PAD_REFLECT, 0, 1, 1, 1, 1), NULL);
+    tg_zero_grad(x);
+    run("pad replicate channels-last input", x, PAD(x, TG_PAD_REPLICATE, 0, 1, 1, 1, 1), NULL);
+    x = IN(2, 3, 4);
+    run("pad constant value", x, PAD(x, TG_PAD_CONSTANT, 1.5, 1, 1, 0, 1, 1, 0), NULL);
+    x = IN(3, 5);
+    run("pad constant crop", x, PAD(x, TG_PAD_CONSTANT, 0, -1, -1), NULL);
+    x = IN(3, 6);
+    run("pad constant crop all", x, PAD(x, TG_PAD_CONSTANT, 0, -3, -2), NULL);
+    x = IN(3, 5);
+    run("pad constant no pads", x, tg_pad(x, NULL, 0, TG_PAD_CONSTANT, 0), NULL);
+    x = leaf(tg_scalar(1.5));
+    run("pad constant 0-dim", x, tg_pad(x, NULL, 0, TG_PAD_CONSTANT, 0), NULL);
+    x = IN(1, 4);
+    run("pad constant expanded", x, PAD(tg_expand(x, TG_SHAPE(3, 4)), TG_PAD_CONSTANT, 0, 1, 1), NULL);
+    x = IN64(3, 4);
+    run("pad constant transposed f64", x, PAD(tg_transpose(x, 0, 1), TG_PAD_CONSTANT, -2, 2, 0, -1, 1), NULL);
+    ATTEMPT("pad constant i64", PAD(tg_reshape(tg_arange(0, 4, 1, TG_I64), TG_SHAPE(2, 2)), TG_PAD_CONSTANT, 2.5, 1, 1));
+    ATTEMPT("pad constant bool", PAD(tg_ones(TG_SHAPE(2, 2), TG_BOOL), TG_PAD_CONSTANT, 2, 1, 1));
+    ATTEMPT("pad constant empty", PAD(IN(0, 3), TG_PAD_CONSTANT, 0, 1, 1, 1, 1));
+    tg_scope_end();
+}
+
+static void pad_errors(void)
+{
+    tg_scope_begin();
+    ATTEMPT("pad odd", PAD(IN(1, 3, 5), TG_PAD_CONSTANT, 0, 1));
+    ATTEMPT("pad too large", PAD(IN(3, 5), TG_PAD_CONSTANT, 0, 1, 1, 1, 1, 1, 1));
+    ATTEMPT("pad constant crop too much", PAD(IN(3, 5), TG_PAD_CONSTANT, 0, -6, 1));
+    ATTEMPT("pad constant crop past", PAD(IN(2, 6), TG_PAD_CONSTANT, 0, -4, -3));
+    static const struct { const char *name; tg_pad_mode mode; } MODES[] = {
+        {"reflect", TG_PAD_REFLECT}, {"replicate", TG_PAD_REPLICATE}};
+    char label[160];
+    for (int m = 0; m < 2; m++) {
+        tg_pad_mode mode = MODES[m].mode;
+#define PAD_ERROR(what, EXPR) do {                                           \
+        snprintf(label, sizeof label, "pad %s %s", MODES[m].name, (what));   \
+        ATTEMPT(label, (EXPR));                                              \
+    } while (0)
+        PAD_ERROR("odd", PAD(IN(1, 3, 5), mode, 0, 1));
+        PAD_ERROR("value", PAD(IN(1, 3, 5), mode, 1.5, 1, 2));
+        PAD_ERROR("1d of 4-D", PAD(IN(1, 1, 3, 5), mode, 0, 1, 1));
+        PAD_ERROR("1d of 1-D", PAD(IN(5), mode, 0, 1, 1));
+        PAD_ERROR("3d of 3-D", PAD(IN(3, 3, 3), mode, 0, 1, 1, 1, 1, 1, 1));
+        PAD_ERROR("1d big", PAD(IN(1, 3, 3), mode, 0, 3, 1));
+        PAD_ERROR("1d big right", PAD(IN(3, 3), mode, 0, 1, 3));
+        PAD_ERROR("2d big width", PAD(IN(1, 3, 3), mode, 0, 3, 1, 0, 0));
+        PAD_ERROR("2d big height", PAD(IN(1, 3, 3), mode, 0, 0, 0, 1, 3));
+        PAD_ERROR("3d big width", PAD(IN(1, 3, 3, 3), mode, 0, 3, 1, 0, 0, 0, 0));
+        PAD_ERROR("3d big height", PAD(IN(1, 3, 3, 3), mode, 0, 0, 0, 3, 1, 0, 0));
+        PAD_ERROR("3d big depth", PAD(IN(1, 3, 3, 3), mode, 0, 0, 0, 0, 0, 3, 1));
+        PAD_ERROR("1d too small", PAD(IN(1, 3, 5), mode, 0, -4, -2));
+        PAD_ERROR("2d too small", PAD(IN(1, 5, 5), mode, 0, -4, -2, -4, -2));
+        PAD_ERROR("1d no channels", PAD(IN(1, 0, 5), mode, 0, 1, 2));
+        PAD_ERROR("1d empty width", PAD(IN(2, 3, 0), mode, 0, 1, 2));
+        PAD_ERROR("1d unbatched no channels", PAD(IN(0, 5), mode, 0, 1, 2));
+        PAD_ERROR("2d no channels", PAD(IN(1, 0, 5, 5), mode, 0, 1, 2, 1, 1));
+        PAD_ERROR("2d unbatched no channels", PAD(IN(0, 5, 5), mode, 0, 1, 2, 1, 1));
+        PAD_ERROR("3d no channels", PAD(IN(1, 0, 3, 4, 5), mode, 0, 1, 1, 1, 1, 1, 1));
+        PAD_ERROR("3d unbatched no channels", PAD(IN(0, 3, 3, 3), mode, 0, 1, 1, 1, 1, 1, 1));
+        PAD_ERROR("1d empty batch", PAD(IN(0, 3, 5), mode, 0, 1, 2));
+        PAD_ERROR("1d i64", PAD(tg_ones(TG_SHAPE(1, 3, 5), TG_I64), mode, 0, 1, 2));
+        PAD_ERROR("2d i64", PAD(tg_ones(TG_SHAPE(1, 3, 5), TG_I64), mode, 0, 1, 2, 1, 1));
+        PAD_ERROR("3d i64", PAD(tg_ones(TG_SHAPE(1, 1, 3, 3, 5), TG_I64), mode, 0, 1, 2, 1, 1, 1, 1));
+        PAD_ERROR("1d bool", PAD(tg_ones(TG_SHAPE(1, 3, 5), TG_BOOL), mode, 0, 1, 2));
+    }
+    tg_scope_end();
+}
+
 int main(void)
 {
     pool2d_cases();
@@ -257,5 +371,7 @@ int main(void)
     pool1d_cases();
     adaptive_cases();
     errors();
+    pad_cases();
+    pad_errors();
     return 0;
 }

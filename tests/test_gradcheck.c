@@ -674,6 +674,16 @@ FN(f_reflection_pad3d, tg_pad(x[0], PADS(1, 1, 0, 1, 1, 0), TG_PAD_REFLECT, 0))
 FN(f_replication_pad1d, tg_pad(x[0], PADS(3, -1), TG_PAD_REPLICATE, 0))
 FN(f_replication_pad2d, tg_pad(x[0], PADS(1, 2, 3, 1), TG_PAD_REPLICATE, 0))
 FN(f_replication_pad3d, tg_pad(x[0], PADS(1, 0, 2, 1, 1, 1), TG_PAD_REPLICATE, 0))
+#define RESIZE(t, mode, ac, ...) tg_interpolate((t), (const int64_t[]){__VA_ARGS__}, NULL, \
+    (int)(sizeof((int64_t[]){__VA_ARGS__}) / sizeof(int64_t)), (mode), (ac))
+FN(f_upsample_nearest1d, RESIZE(x[0], TG_INTERP_NEAREST, false, 7))
+FN(f_upsample_nearest2d, tg_interpolate(x[0], NULL, (const double[]){1.5, 0.7}, 2, TG_INTERP_NEAREST, false))
+/* 5-D inputs: a 4-D leaf with a batch dim put in front */
+FN(f_upsample_nearest3d, RESIZE(tg_unsqueeze(x[0], 0), TG_INTERP_NEAREST, false, 3, 2, 4))
+FN(f_upsample_linear1d, RESIZE(x[0], TG_INTERP_LINEAR, false, 6))
+FN(f_upsample_bilinear2d, RESIZE(x[0], TG_INTERP_BILINEAR, true, 4, 5))
+FN(f_upsample_bilinear2d_sq, RESIZE(tg_mul(x[0], x[0]), TG_INTERP_BILINEAR, false, 3, 2))
+FN(f_upsample_trilinear3d, RESIZE(tg_unsqueeze(x[0], 0), TG_INTERP_TRILINEAR, false, 3, 4, 3))
 
 static const gc_case CASES[] = {
     /* binary, broadcasting, non-contiguous */
@@ -1088,6 +1098,13 @@ static const gc_case CASES[] = {
     C1("replication_pad1d", f_replication_pad1d, IN(2, S(3, 4), ANY, true)),
     C1("replication_pad2d", f_replication_pad2d, IN(3, S(2, 3, 3), ANY, true)),
     C1("replication_pad3d", f_replication_pad3d, IN(4, S(1, 2, 3, 2), ANY, false)),
+    C1("upsample_nearest1d", f_upsample_nearest1d, IN(3, S(2, 2, 4), ANY, true)),
+    C1("upsample_nearest2d", f_upsample_nearest2d, IN(4, S(1, 2, 3, 4), ANY, true)),
+    C1("upsample_nearest3d", f_upsample_nearest3d, IN(4, S(2, 2, 2, 3), ANY, false)),
+    C1("upsample_linear1d", f_upsample_linear1d, IN(3, S(2, 2, 4), ANY, true)),
+    C1("upsample_bilinear2d", f_upsample_bilinear2d, IN(4, S(1, 2, 3, 4), ANY, true)),
+    C1("upsample_bilinear2d of a square", f_upsample_bilinear2d_sq, IN(4, S(1, 1, 4, 3), ANY, false)),
+    C1("upsample_trilinear3d", f_upsample_trilinear3d, IN(4, S(1, 2, 3, 2), ANY, false)),
 };
 
 /* ------------------------------------------------------------ running */

@@ -60,6 +60,7 @@ static void combine_tap(const tg_resampling *r, const int64_t *od, const int64_t
         at = at * a->in_size + i;
         in_size *= a->in_size;
         w *= a->weight[od[d] * a->taps + kd[d]];
+        if (r->single) w = (double)(float)w;
     }
     *index = none ? in_size : at;
     *weight = w;
@@ -104,6 +105,12 @@ static int make_plan(const tg_resampling *r, plan_tensors *pt)
         if (!r->divide_each) divisor[o] = product;
     }
     p->index = index;
+    p->nested = r->nested;
+    p->n_axes = r->dims;
+    for (int d = 0; d < r->dims; d++) {
+        const tg_axis *a = &r->axis[d];
+        p->axis[d] = (tg_plan_axis){a->in_size, a->out_size, a->taps, a->index, a->weight};
+    }
     if (r->weighted) {
         p->weight = weight;
         p->divisor = divisor;

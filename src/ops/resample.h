@@ -28,6 +28,8 @@ typedef struct tg_resampling {
     bool divide_each;   /* by each axis's divisor in turn, else once by their product */
     double fill;
     bool keeps_channels_last;   /* a channels-last 4-D input gives a channels-last result */
+    bool nested;        /* weighted sums nested dim by dim (interpolation) */
+    bool single;        /* the products of the dims' weights in float (a float input) */
 } tg_resampling;
 
 /* t resampled by r, recorded as op (its derivative tg__d_resample);

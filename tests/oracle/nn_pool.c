@@ -364,6 +364,93 @@ static void pad_errors(void)
     tg_scope_end();
 }
 
+/* tg_interpolate to sizes, SIZE(x, mode, ac, 3, 4), or by scale factors,
+   SCALE(x, mode, ac, 1.5, 2.0). */
+#define SIZE(x, mode, ac, ...) tg_interpolate((x), I64(__VA_ARGS__), NULL, \
+    (int)(sizeof((int64_t[]){__VA_ARGS__}) / sizeof(int64_t)), (mode), (ac))
+#define SCALE(x, mode, ac, ...) tg_interpolate((x), NULL, (const double[]){__VA_ARGS__}, \
+    (int)(sizeof((double[]){__VA_ARGS__}) / sizeof(double)), (mode), (ac))
+
+static void interpolate_cases(void)
+{
+    static const struct { const char *name; tg_interp_mode mode; bool ac; } MODES[] = {
+        {"nearest", TG_INTERP_NEAREST, false}, {"linear", TG_INTERP_LINEAR, false},
+        {"linear align_corners", TG_INTERP_LINEAR, true}};
+    char label[160];
+    tg_tensor *x;
+    for (int m = 0; m < 3; m++) {
+        tg_interp_mode mode = MODES[m].mode, mode2 = mode == TG_INTERP_LINEAR ? TG_INTERP_BILINEAR : mode,
+                       mode3 = mode == TG_INTERP_LINEAR ? TG_INTERP_TRILINEAR : mode;
+        bool ac = MODES[m].ac;
+        tg_scope_begin();
+#define UP_CASE(what, LEAF, EXPR) do {                                           \
+        snprintf(label, sizeof label, "interpolate %s %s", MODES[m].name, (what)); \
+        x = (LEAF);                                                              \
+        run(label, x, (EXPR), NULL);                                             \
+    } while (0)
+        UP_CASE("1d up", IN(2, 2, 4), SIZE(x, mode, ac, 9));
+        UP_CASE("1d down", IN(1, 2, 7), SIZE(x, mode, ac, 3));
+        UP_CASE("1d same", IN(1, 2, 4), SIZE(x, mode, ac, 4));
+        UP_CASE("1d one", IN(1, 2, 4), SIZE(x, mode, ac, 1));
+        UP_CASE("1d scale 2", IN(1, 2, 4), SCALE(x, mode, ac, 2.0));
+        UP_CASE("1d scale 1.7", IN(1, 2, 4), SCALE(x, mode, ac, 1.7));
+        UP_CASE("1d scale 0.6", IN(1, 2, 6), SCALE(x, mode, ac, 0.6));
+        UP_CASE("1d transposed", IN(2, 5, 3), SIZE(tg_transpose(x, 1, 2), mode, ac, 7));
+        UP_CASE("2d", IN64(2, 2, 3, 4), SIZE(tg_div_scalar(x, 3), mode2, ac, 5, 7));
+        UP_CASE("2d down", IN(1, 2, 5, 6), SIZE(tg_div_scalar(x, 3), mode2, ac, 2, 4));
+        UP_CASE("2d size broadcast", IN(1, 1, 3, 4), SIZE(x, mode2, ac, 6));
+        UP_CASE("2d scales", IN(1, 2, 3, 4), SCALE(x, mode2, ac, 0.6, 1.3));
+        UP_CASE("2d scale 3", IN(1, 1, 3, 2), SCALE(x, mode2, ac, 3.0));
+        UP_CASE("2d transposed", IN(2, 2, 5, 4), SIZE(tg_transpose(x, 2, 3), mode2, ac, 3, 7));
+        UP_CASE("2d f64", IN64(1, 2, 3, 4), SIZE(x, mode2, ac, 5, 6));
+        UP_CASE("2d empty batch", IN(0, 2, 3, 4), SIZE(x, mode2, ac, 5, 6));
+        UP_CASE("3d", IN64(1, 2, 2, 3, 2), SIZE(x, mode3, ac, 3, 4, 3));
+        UP_CASE("3d scale", IN64(1, 1, 2, 2, 3), SCALE(x, mode3, ac, 1.5));
+        tg_scope_end();
+        tg_scope_begin();
+        x = tg_detach(IN(2, 3, 4, 5));
+        x = leaf(tg_permute(tg_contiguous(tg_permute(x, DIMS(0, 2, 3, 1))), DIMS(0, 3, 1, 2)));
+        snprintf(label, sizeof label, "interpolate %s channels last", MODES[m].name);
+        run(label, x, SIZE(x, mode2, ac, 3, 7), NULL);
+        x = IN64(1, 2, 3, 4);
+        snprintf(label, sizeof label, "interpolate %s 2nd", MODES[m].name);
+        second(label, x, SIZE(x, mode2, ac, 5, 7));
+        tg_scope_end();
+    }
+}
+
+static void interpolate_errors(void)
+{
+    tg_scope_begin();
+    tg_tensor *x = IN(1, 2, 4, 4);
+    ATTEMPT("interpolate nearest align_corners", SIZE(x, TG_INTERP_NEAREST, true, 3));
+    ATTEMPT("interpolate both", tg_interpolate(x, I64(3), (const double[]){2.0}, 1, TG_INTERP_NEAREST, false));
+    ATTEMPT("interpolate neither", tg_interpolate(x, NULL, NULL, 1, TG_INTERP_NEAREST, false));
+    ATTEMPT("interpolate size length", SIZE(x, TG_INTERP_NEAREST, false, 2, 3, 4));
+    ATTEMPT("interpolate scale length", SCALE(x, TG_INTERP_BILINEAR, false, 2.0, 3.0, 0.5));
+    ATTEMPT("interpolate nearest 2-D", SIZE(IN(4, 4), TG_INTERP_NEAREST, false, 3));
+    ATTEMPT("interpolate nearest 6-D", SIZE(IN(1, 1, 1, 1, 4, 4), TG_INTERP_NEAREST, false, 3));
+    ATTEMPT("interpolate linear 2-D", SIZE(IN(4, 4), TG_INTERP_LINEAR, false, 3));
+    ATTEMPT("interpolate linear 4-D", SIZE(x, TG_INTERP_LINEAR, false, 3));
+    ATTEMPT("interpolate linear 5-D", SIZE(IN(1, 1, 1, 4, 4), TG_INTERP_LINEAR, false, 3));
+    ATTEMPT("interpolate bilinear 3-D", SIZE(IN(1, 4, 4), TG_INTERP_BILINEAR, false, 3));
+    ATTEMPT("interpolate bilinear 5-D", SIZE(IN(1, 1, 1, 4, 4), TG_INTERP_BILINEAR, false, 3));
+    ATTEMPT("interpolate trilinear 3-D", SIZE(IN(1, 4, 4), TG_INTERP_TRILINEAR, false, 3));
+    ATTEMPT("interpolate trilinear 4-D", SIZE(x, TG_INTERP_TRILINEAR, false, 3));
+    ATTEMPT("interpolate nearest size 0", SIZE(IN(1, 2, 4), TG_INTERP_NEAREST, false, 0));
+    ATTEMPT("interpolate linear size 0", SIZE(IN(1, 2, 4), TG_INTERP_LINEAR, false, 0));
+    ATTEMPT("interpolate bilinear size 0", SIZE(x, TG_INTERP_BILINEAR, false, 0, 3));
+    ATTEMPT("interpolate nearest3d size 0", SIZE(IN(1, 2, 4, 4, 4), TG_INTERP_NEAREST, false, 0, 1, 1));
+    ATTEMPT("interpolate scale negative", SCALE(x, TG_INTERP_NEAREST, false, -1.0));
+    ATTEMPT("interpolate scale small", SCALE(x, TG_INTERP_NEAREST, false, 0.2));
+    ATTEMPT("interpolate empty input", SIZE(IN(1, 1, 0, 4), TG_INTERP_NEAREST, false, 3, 3));
+    ATTEMPT("interpolate no channels", SIZE(IN(1, 0, 4, 4), TG_INTERP_NEAREST, false, 2, 3));
+    ATTEMPT("interpolate no channels 1d", SIZE(IN(1, 0, 4), TG_INTERP_LINEAR, false, 3));
+    ATTEMPT("interpolate nearest i64", SCALE(tg_ones(TG_SHAPE(1, 2, 4, 4), TG_I64), TG_INTERP_NEAREST, false, 2.0));
+    ATTEMPT("interpolate bilinear i64", SCALE(tg_ones(TG_SHAPE(1, 2, 4, 4), TG_I64), TG_INTERP_BILINEAR, false, 2.0));
+    tg_scope_end();
+}
+
 int main(void)
 {
     pool2d_cases();
@@ -373,5 +460,7 @@ int main(void)
     errors();
     pad_cases();
     pad_errors();
+    interpolate_cases();
+    interpolate_errors();
     return 0;
 }

@@ -3,6 +3,7 @@
    resample.h). */
 #include "resample.h"
 
+#include <stdint.h>
 #include <stdio.h>
 
 typedef struct constant_pad_params {
@@ -191,6 +192,9 @@ tg_tensor *tg_pad(const tg_tensor *input, const int64_t *pad, int npad, tg_pad_m
     if (npad < 0 || (npad > 0 && !pad)) return tg__fail(TG_E_INVALID, "tg_pad(): pad must hold npad sizes");
     if (npad % 2) return tg__fail(TG_E_INVALID, "Padding length must be divisible by 2");
     if (npad / 2 > input->ndim) return tg__fail(TG_E_INVALID, "Padding length too large");
+    for (int i = 0; i < npad; i++)   /* so that no size computed from them overflows */
+        if (pad[i] < -(INT64_MAX / 4) || pad[i] > INT64_MAX / 4)
+            return tg__fail(TG_E_INVALID, "tg_pad(): pad %lld is out of range", (long long)pad[i]);
     if (mode == TG_PAD_CONSTANT) return constant_pad(input, pad, npad, value);
     if (mode != TG_PAD_REFLECT && mode != TG_PAD_REPLICATE)
         return tg__fail(TG_E_INVALID, "Unrecognised padding mode %d", (int)mode);

@@ -3,6 +3,7 @@
    3-D or 4-D input, as resamplings (resample.h). */
 #include "resample.h"
 
+#include <stdint.h>
 #include <string.h>
 
 /* One dim's pooling geometry, PyTorch's defaults filled in. */
@@ -19,9 +20,14 @@ static window window_of(const tg_pool_opts *o, int d, bool dilated)
 
 static int64_t floor_div(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
 
-/* PyTorch's pooling_output_shape, with its checks of stride and padding. */
+/* PyTorch's pooling_output_shape, with its checks of stride and padding
+   (the geometry is C int there: larger values are refused). */
 static int pooled_size(int64_t in, const window *w, bool ceil_mode, int64_t *out)
 {
+    const int64_t values[4] = {w->kernel, w->stride, w->pad, w->dilation};
+    for (int i = 0; i < 4; i++)
+        if (values[i] < INT32_MIN || values[i] > INT32_MAX)
+            return tg__faili(TG_E_INVALID, "value cannot be converted to type int without overflow");
     if (w->stride == 0) return tg__faili(TG_E_INVALID, "stride should not be zero");
     if (w->pad < 0) return tg__faili(TG_E_INVALID, "pad must be non-negative, but got pad: %lld", (long long)w->pad);
     if (w->pad > w->kernel / 2)
@@ -248,8 +254,13 @@ tg_tensor *tg_adaptive_avg_pool2d(const tg_tensor *input, int64_t out_h, int64_t
         return tg__fail(TG_E_SHAPE, "adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got %s",
                         tg__shape_str(input->shape, input->ndim, buf, sizeof buf));
     }
+    int64_t shape[TG_MAX_DIMS];
+    memcpy(shape, input->shape, sizeof shape);
+    shape[input->ndim - 2] = out_h;
+    shape[input->ndim - 1] = out_w;
     tg_resampling r;
-    if (check_nonempty("adaptive_avg_pool2d", input, input->ndim - 2) ||
+    if (tg__check_new(__func__, input->dtype, shape, input->ndim) ||
+        check_nonempty("adaptive_avg_pool2d", input, input->ndim - 2) ||
         floating_kernel("adaptive_avg_pool2d", input) || adaptive_plan(input, out_h, out_w, &r))
         return NULL;
     return tg__resample(TG_OP_ADAPTIVE_AVG_POOL2D, input, &r);

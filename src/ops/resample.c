@@ -19,6 +19,10 @@ int tg__axis_new(tg_axis *a, int64_t in_size, int64_t out_size, int64_t taps)
 {
     tg_tensor *h;
     *a = (tg_axis){in_size, out_size, taps, NULL, NULL, NULL};
+    int64_t n;
+    if (out_size < 0 || taps < 0 || __builtin_mul_overflow(out_size, taps, &n))
+        return tg__faili(TG_E_SHAPE, "a resampled size of %lld with %lld taps each is too large", (long long)out_size,
+                         (long long)taps);
     a->index = new_array(TG_I64, out_size * taps, &h);
     a->weight = new_array(TG_F64, out_size * taps, &h);
     a->divisor = new_array(TG_F64, out_size, &h);
@@ -88,6 +92,10 @@ static int make_plan(const tg_resampling *r, plan_tensors *pt)
         p->out_size *= outs[d];
         p->taps *= taps[d];
     }
+    int64_t n;
+    if (__builtin_mul_overflow(p->out_size, p->taps, &n))
+        return tg__faili(TG_E_SHAPE, "a resampled size of %lld with %lld taps each is too large",
+                         (long long)p->out_size, (long long)p->taps);
     int64_t *index = new_array(TG_I64, p->out_size * p->taps, &pt->index);
     double *weight = new_array(TG_F64, p->out_size * p->taps, &pt->weight);
     p->n_div = r->divide_each ? r->dims : 1;

@@ -165,10 +165,16 @@ tg_tensor *tg_interpolate(const tg_tensor *input, const int64_t *size, const dou
         if (size) out[d] = size[i];
         else {
             scales[d] = &scale_factor[i];
-            out[d] = (int64_t)((double)input->shape[2 + d] * scale_factor[i]);
+            double scaled = (double)input->shape[2 + d] * scale_factor[i];
+            if (!(scaled > -9e18 && scaled < 9e18))
+                return tg__fail(TG_E_INVALID, "tg_interpolate(): scale factor %g gives an output size out of range",
+                                scale_factor[i]);
+            out[d] = (int64_t)scaled;
         }
     }
-    if (check_sizes(input, out, k)) return NULL;
+    int64_t shape[TG_MAX_DIMS];
+    for (int d = 0; d < input->ndim; d++) shape[d] = d < 2 ? input->shape[d] : out[d - 2];
+    if (check_sizes(input, out, k) || tg__check_new(__func__, input->dtype, shape, input->ndim)) return NULL;
     if (!tg__is_floating(input->dtype))
         return tg__fail(TG_E_DTYPE, "\"compute_indices_weights_%s\" not implemented for '%s'",
                         mode == TG_INTERP_NEAREST ? "nearest" : "linear", tg__dtype_short(input->dtype));

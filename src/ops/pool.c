@@ -129,8 +129,9 @@ tg_tensor *tg_max_pool2d(const tg_tensor *input, tg_pool_opts opts)
     return tg_max_pool2d_with_indices(input, opts, NULL);
 }
 
-/* max_pool1d without grad: PyTorch's own checks, then the pooling of the
-   last dim alone (an empty result allowed). */
+/* max_pool1d when no gradient or indices are wanted: PyTorch's own checks,
+   then the pooling of the last dim alone (an empty result allowed; nothing
+   is recorded, so the op passed is never a node). */
 static tg_tensor *max_pool1d_direct(const tg_tensor *t, const window *w, bool ceil_mode, tg_tensor **indices)
 {
     if (w->kernel <= 0)

@@ -675,16 +675,19 @@ tg_tensor *tg_pad(const tg_tensor *input, const int64_t *pad, int npad, tg_pad_m
    spatial dim, or n = 1 for all, as a Python number). A scale factor gives
    the size floor(in * scale) and, as in PyTorch, its own 1 / scale in the
    index formulas. TG_INTERP_NEAREST copies input floor(o * in / out)
-   (PyTorch's float arithmetic; any of 1-3 dims); LINEAR (3-D), BILINEAR
+   (PyTorch's float arithmetic; any of 1-3 dims), NEAREST_EXACT input
+   floor((o + 0.5) in / out) ("nearest-exact"); LINEAR (3-D), BILINEAR
    (4-D) and TRILINEAR (5-D) interpolate between the two nearest inputs of
    each dim, at o (in - 1) / (out - 1) when align_corners (not for
    nearest), else at (o + 0.5) in / out - 0.5 clamped at 0. Nodes
-   UpsampleNearest1DBackward1 ... UpsampleTrilinear3DBackward1 (the .vec
-   forms F.interpolate calls); errors as PyTorch's. PyTorch computes a
+   UpsampleNearest1DBackward1 ... UpsampleTrilinear3DBackward1 and
+   UpsampleNearestExact1DBackward1 ... (the .vec forms F.interpolate calls);
+   a channels-last 4-D or 5-D input gives a channels-last result; errors as
+   PyTorch's. PyTorch computes a
    bilinear value as nested sums per dim, this library as one sum of taps
    weighted by products: the last bit of a float result may differ. */
 typedef enum tg_interp_mode {
-    TG_INTERP_NEAREST, TG_INTERP_LINEAR, TG_INTERP_BILINEAR, TG_INTERP_TRILINEAR
+    TG_INTERP_NEAREST, TG_INTERP_LINEAR, TG_INTERP_BILINEAR, TG_INTERP_TRILINEAR, TG_INTERP_NEAREST_EXACT
 } tg_interp_mode;
 tg_tensor *tg_interpolate(const tg_tensor *input, const int64_t *size, const double *scale_factor, int n,
                           tg_interp_mode mode, bool align_corners);

@@ -684,6 +684,9 @@ FN(f_upsample_linear1d, RESIZE(x[0], TG_INTERP_LINEAR, false, 6))
 FN(f_upsample_bilinear2d, RESIZE(x[0], TG_INTERP_BILINEAR, true, 4, 5))
 FN(f_upsample_bilinear2d_sq, RESIZE(tg_mul(x[0], x[0]), TG_INTERP_BILINEAR, false, 3, 2))
 FN(f_upsample_trilinear3d, RESIZE(tg_unsqueeze(x[0], 0), TG_INTERP_TRILINEAR, false, 3, 4, 3))
+FN(f_upsample_nearest_exact1d, RESIZE(x[0], TG_INTERP_NEAREST_EXACT, false, 3))
+FN(f_upsample_nearest_exact2d, tg_interpolate(x[0], NULL, (const double[]){1.7}, 1, TG_INTERP_NEAREST_EXACT, false))
+FN(f_upsample_nearest_exact3d, RESIZE(tg_unsqueeze(x[0], 0), TG_INTERP_NEAREST_EXACT, false, 3, 5, 2))
 
 static const gc_case CASES[] = {
     /* binary, broadcasting, non-contiguous */
@@ -1105,6 +1108,9 @@ static const gc_case CASES[] = {
     C1("upsample_bilinear2d", f_upsample_bilinear2d, IN(4, S(1, 2, 3, 4), ANY, true)),
     C1("upsample_bilinear2d of a square", f_upsample_bilinear2d_sq, IN(4, S(1, 1, 4, 3), ANY, false)),
     C1("upsample_trilinear3d", f_upsample_trilinear3d, IN(4, S(1, 2, 3, 2), ANY, false)),
+    C1("upsample_nearest_exact1d", f_upsample_nearest_exact1d, IN(3, S(2, 2, 5), ANY, true)),
+    C1("upsample_nearest_exact2d", f_upsample_nearest_exact2d, IN(4, S(1, 2, 3, 2), ANY, true)),
+    C1("upsample_nearest_exact3d", f_upsample_nearest_exact3d, IN(4, S(1, 2, 3, 4), ANY, false)),
 };
 
 /* ------------------------------------------------------------ running */

@@ -142,41 +142,60 @@ static int as_rows(const tg_tensor *t, const tg_tensor *out, const tg_plan *p, i
     return *in2 && *out2 ? 0 : -1;
 }
 
-/* PyTorch's suggest_memory_format of a 4-D t being channels_last: its
-   strides grow in the order C, W, H, N (is_channels_last_strides_2d). */
-static bool is_channels_last(const tg_tensor *t)
+/* The dims of a 4-D or 5-D tensor from the fastest-varying in a
+   channels-last layout to the slowest: C, W, (H, D,) N. */
+static const int *channels_last_order(int ndim)
 {
-    if (t->ndim != 4 || t->strides[1] == 0) return false;
-    int64_t min = 0;
-    static const int ORDER[4] = {1, 3, 2, 0};
-    for (int k = 0; k < 4; k++) {
-        int d = ORDER[k];
-        if (t->shape[d] == 0 || t->strides[d] < min) return false;
+    static const int ORDER4[4] = {1, 3, 2, 0}, ORDER5[5] = {1, 4, 3, 2, 0};
+    return ndim == 4 ? ORDER4 : ORDER5;
+}
+
+bool tg__channels_last(const tg_tensor *t, bool contiguous)
+{
+    if (t->ndim != 4 && t->ndim != 5) return false;
+    const int *order = channels_last_order(t->ndim);
+    int64_t min = 0, expected = 1;
+    for (int k = 0; k < t->ndim; k++) {
+        int d = order[k];
+        if (contiguous) {   /* is_contiguous(channels_last): size-1 dims need no stride */
+            if (t->shape[d] != 1 && t->strides[d] != expected) return tg_numel(t) == 0;
+            expected *= t->shape[d];
+            continue;
+        }
+        /* suggest_memory_format: strides growing in that order, the
+           ambiguous N1...1 and zero channel strides taken as contiguous */
+        if (t->shape[d] == 0 || t->strides[d] < min || t->strides[1] == 0) return false;
         if (d == 0 && min == t->strides[1]) return false;
         min = t->strides[d] * (t->shape[d] > 1 ? t->shape[d] : 1);
     }
     return true;
 }
 
-/* A new 4-D tensor laid out channels-last (N, H, W, C in memory). */
-static tg_tensor *new_channels_last(tg_dtype dt, const int64_t *s)
+/* A new 4-D or 5-D tensor laid out channels-last. */
+static tg_tensor *new_channels_last(tg_dtype dt, const int64_t *s, int ndim)
 {
-    int64_t strides[4] = {s[1] * s[2] * s[3], 1, s[3] * s[1], s[1]};
-    tg_tensor *base = tg__new(dt, s, 4);
-    return base ? tg__alias(base, s, strides, 4, 0) : NULL;
+    int64_t strides[5];
+    const int *order = channels_last_order(ndim);
+    int64_t step = 1;
+    for (int k = 0; k < ndim; k++) {
+        strides[order[k]] = step;
+        step *= s[order[k]];
+    }
+    tg_tensor *base = tg__new(dt, s, ndim);
+    return base ? tg__alias(base, s, strides, ndim, 0) : NULL;
 }
 
 tg_tensor *tg__new_laid_out_as(const tg_tensor *t, const int64_t *shape)
 {
-    return is_channels_last(t) ? new_channels_last(t->dtype, shape) : tg__new(t->dtype, shape, t->ndim);
+    return tg__channels_last(t, false) ? new_channels_last(t->dtype, shape, t->ndim) : tg__new(t->dtype, shape, t->ndim);
 }
 
 /* out (contiguous) copied into a new channels-last tensor when r keeps
    t's channels-last layout, else out itself. */
 static tg_tensor *laid_out_as(const tg_tensor *t, const tg_resampling *r, tg_tensor *out)
 {
-    if (!out || !r->keeps_channels_last || !is_channels_last(t)) return out;
-    tg_tensor *cl = new_channels_last(out->dtype, out->shape);
+    if (!out || !r->keeps_channels_last || !tg__channels_last(t, false)) return out;
+    tg_tensor *cl = new_channels_last(out->dtype, out->shape, out->ndim);
     if (cl) tg__copy_into(cl, out);
     return cl;
 }

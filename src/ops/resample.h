@@ -27,7 +27,7 @@ typedef struct tg_resampling {
     bool weighted;      /* false: a copy of one tap (fill where none) */
     bool divide_each;   /* by each axis's divisor in turn, else once by their product */
     double fill;
-    bool keeps_channels_last;   /* a channels-last 4-D input gives a channels-last result */
+    bool keeps_channels_last;   /* a channels-last 4-D or 5-D input gives a channels-last result */
     bool nested;        /* weighted sums nested dim by dim (interpolation) */
     bool single;        /* the products of the dims' weights in float (a float input) */
 } tg_resampling;
@@ -40,8 +40,12 @@ tg_tensor *tg__resample(tg_op op, const tg_tensor *t, const tg_resampling *r);
    from within the resampled dims, recorded as op (tg__d_resample_max). */
 tg_tensor *tg__resample_max(tg_op op, const tg_tensor *t, const tg_resampling *r, tg_tensor **indices);
 
-/* A new tensor of t's dtype and this shape, channels-last when t (4-D) is,
-   as PyTorch lays out results with t's suggest_memory_format. */
+/* Whether t (4-D or 5-D) is channels-last: as PyTorch's
+   suggest_memory_format judges its strides, or (contiguous) as its
+   is_contiguous(channels_last) does. */
+bool tg__channels_last(const tg_tensor *t, bool contiguous);
+/* A new tensor of t's dtype and this shape, channels-last when t (4-D or
+   5-D) is, as PyTorch lays out results with t's suggest_memory_format. */
 tg_tensor *tg__new_laid_out_as(const tg_tensor *t, const int64_t *shape);
 
 /* The result's shape: t's leading dims, then the axes' output sizes. */

@@ -1,5 +1,5 @@
 /* Resampling to a new size, as torch.nn.functional.interpolate: nearest
-   (1-3 dims) and linear, bilinear, trilinear, each a resampling
+   and nearest-exact (1-3 dims) and linear, bilinear, trilinear, each a resampling
    (resample.h) whose axes follow PyTorch's index and weight formulas. */
 #include "resample.h"
 
@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static const char *const MODE_NAMES[] = {"nearest", "linear", "bilinear", "trilinear"};
+static const char *const MODE_NAMES[] = {"nearest", "linear", "bilinear", "trilinear", "nearest-exact"};
+
+static bool is_nearest(tg_interp_mode mode) { return mode == TG_INTERP_NEAREST || mode == TG_INTERP_NEAREST_EXACT; }
 
 /* v rounded to float when the arithmetic is float's: each step of a
    formula rounded so is exactly the float operation PyTorch performs. */
@@ -20,13 +22,15 @@ static double scales_value(const double *scale, int64_t in, int64_t out, bool si
     return scale && *scale > 0 ? in_type(1.0 / *scale, single) : in_type((double)in / (double)out, single);
 }
 
-/* Nearest: PyTorch's nearest_idx, in float whatever the dtype. */
-static int nearest_axis(tg_axis *a, int64_t in, int64_t out, const double *scale)
+/* Nearest: PyTorch's nearest_idx (exact: nearest_exact_idx, reading the
+   input under the output's centre), in float whatever the dtype. */
+static int nearest_axis(tg_axis *a, int64_t in, int64_t out, const double *scale, bool exact)
 {
     if (tg__axis_new(a, in, out, 1)) return -1;
     double s = scales_value(scale, in, out, true);
     for (int64_t o = 0; o < out; o++) {
-        int64_t i = out == in ? o : out == 2 * in ? o >> 1 : (int64_t)floorf((float)o * (float)s);
+        int64_t i = exact ? (int64_t)floorf((float)(((double)o + 0.5) * s))
+                  : out == in ? o : out == 2 * in ? o >> 1 : (int64_t)floorf((float)o * (float)s);
         a->index[o] = i < in - 1 ? i : in - 1;
     }
     return 0;
@@ -65,7 +69,9 @@ static tg_op upsample_op(tg_interp_mode mode, int k)
 {
     static const tg_op NEAREST[3] = {TG_OP_UPSAMPLE_NEAREST1D, TG_OP_UPSAMPLE_NEAREST2D, TG_OP_UPSAMPLE_NEAREST3D};
     static const tg_op LINEAR[3] = {TG_OP_UPSAMPLE_LINEAR1D, TG_OP_UPSAMPLE_BILINEAR2D, TG_OP_UPSAMPLE_TRILINEAR3D};
-    return mode == TG_INTERP_NEAREST ? NEAREST[k - 1] : LINEAR[k - 1];
+    static const tg_op EXACT[3] = {TG_OP_UPSAMPLE_NEAREST_EXACT1D, TG_OP_UPSAMPLE_NEAREST_EXACT2D,
+                                   TG_OP_UPSAMPLE_NEAREST_EXACT3D};
+    return mode == TG_INTERP_NEAREST ? NEAREST[k - 1] : mode == TG_INTERP_NEAREST_EXACT ? EXACT[k - 1] : LINEAR[k - 1];
 }
 
 /* A list as Python prints it: "[2, 3]", or of floats "[2.0, 0.5]" (each
@@ -93,7 +99,7 @@ static const char *list_text(const int64_t *ints, const double *floats, int n, c
 static int check_request(const tg_tensor *t, const int64_t *size, const double *scale, int n, tg_interp_mode mode,
                          bool align_corners)
 {
-    if (mode == TG_INTERP_NEAREST && align_corners)
+    if (is_nearest(mode) && align_corners)
         return tg__faili(TG_E_INVALID, "align_corners option can only be set with the interpolating modes: linear | "
                                        "bilinear | bicubic | trilinear");
     if (size && scale) return tg__faili(TG_E_INVALID, "only one of size or scale_factor should be defined");
@@ -113,8 +119,8 @@ static int check_request(const tg_tensor *t, const int64_t *size, const double *
                          "tensor in (N, C, d1, d2, ...,dK) format and scale_factor in (s1, s2, ...,sK) format.",
                          spatial, given);
     }
-    static const int NEEDS[] = {0, 3, 4, 5};   /* the input's dims for each mode (nearest: any of 3-5) */
-    if (mode != TG_INTERP_NEAREST && t->ndim >= 3 && t->ndim <= 5 && t->ndim != NEEDS[mode])
+    static const int NEEDS[] = {0, 3, 4, 5, 0};   /* the input's dims for each mode (nearest: any of 3-5) */
+    if (!is_nearest(mode) && t->ndim >= 3 && t->ndim <= 5 && t->ndim != NEEDS[mode])
         return tg__faili(TG_E_SHAPE, "Got %dD input, but %s mode needs %dD input", t->ndim, MODE_NAMES[mode],
                          NEEDS[mode]);
     if (t->ndim < 3 || t->ndim > 5)
@@ -154,7 +160,7 @@ tg_tensor *tg_interpolate(const tg_tensor *input, const int64_t *size, const dou
                           tg_interp_mode mode, bool align_corners)
 {
     TG_ARG(input);
-    if ((unsigned)mode > TG_INTERP_TRILINEAR) return tg__fail(TG_E_INVALID, "tg_interpolate(): unknown mode %d", (int)mode);
+    if ((unsigned)mode > TG_INTERP_NEAREST_EXACT) return tg__fail(TG_E_INVALID, "tg_interpolate(): unknown mode %d", (int)mode);
     if (n < 1) return tg__fail(TG_E_INVALID, "tg_interpolate(): n must be at least 1");
     if (check_request(input, size, scale_factor, n, mode, align_corners)) return NULL;
     int k = input->ndim - 2;
@@ -175,15 +181,21 @@ tg_tensor *tg_interpolate(const tg_tensor *input, const int64_t *size, const dou
     int64_t shape[TG_MAX_DIMS];
     for (int d = 0; d < input->ndim; d++) shape[d] = d < 2 ? input->shape[d] : out[d - 2];
     if (check_sizes(input, out, k) || tg__check_new(__func__, input->dtype, shape, input->ndim)) return NULL;
-    if (!tg__is_floating(input->dtype))
+    if (!tg__is_floating(input->dtype)) {
+        /* named after the kernel PyTorch picks: its channels-last one for a
+           tensor that is contiguous that way too (as one with a single channel is) */
+        if (k > 1 && tg__channels_last(input, true))
+            return tg__fail(TG_E_DTYPE, "\"upsample_%s%dd_channels_last\" not implemented for '%s'",
+                            is_nearest(mode) ? "nearest" : MODE_NAMES[mode], k, tg__dtype_short(input->dtype));
         return tg__fail(TG_E_DTYPE, "\"compute_indices_weights_%s\" not implemented for '%s'",
-                        mode == TG_INTERP_NEAREST ? "nearest" : "linear", tg__dtype_short(input->dtype));
+                        is_nearest(mode) ? "nearest" : "linear", tg__dtype_short(input->dtype));
+    }
     bool single = input->dtype != TG_F64;
-    tg_resampling r = {.dims = k, .weighted = mode != TG_INTERP_NEAREST, .keeps_channels_last = true,
+    tg_resampling r = {.dims = k, .weighted = !is_nearest(mode), .keeps_channels_last = true,
                        .nested = true, .single = single};
     for (int d = 0; d < k; d++) {
         int64_t in = input->shape[2 + d];
-        int rc = mode == TG_INTERP_NEAREST ? nearest_axis(&r.axis[d], in, out[d], scales[d])
+        int rc = is_nearest(mode) ? nearest_axis(&r.axis[d], in, out[d], scales[d], mode == TG_INTERP_NEAREST_EXACT)
                                            : linear_axis(&r.axis[d], in, out[d], scales[d], align_corners, single);
         if (rc) return NULL;
     }

@@ -298,6 +298,9 @@ static void pad_cases(void)
     run("pad reflect channels-last input", x, PAD(x, TG_PAD_REFLECT, 0, 1, 1, 1, 1), NULL);
     tg_zero_grad(x);
     run("pad replicate channels-last input", x, PAD(x, TG_PAD_REPLICATE, 0, 1, 1, 1, 1), NULL);
+    x = tg_detach(IN(2, 3, 2, 3, 2));
+    x = leaf(tg_permute(tg_contiguous(tg_permute(x, DIMS(0, 2, 3, 4, 1))), DIMS(0, 4, 1, 2, 3)));
+    run("pad constant channels-last 3d input", x, PAD(x, TG_PAD_CONSTANT, 0, 1, 1, 0, 1), NULL);
     x = IN(2, 3, 4);
     run("pad constant value", x, PAD(x, TG_PAD_CONSTANT, 1.5, 1, 1, 0, 1, 1, 0), NULL);
     x = IN(3, 5);
@@ -375,10 +378,10 @@ static void interpolate_cases(void)
 {
     static const struct { const char *name; tg_interp_mode mode; bool ac; } MODES[] = {
         {"nearest", TG_INTERP_NEAREST, false}, {"linear", TG_INTERP_LINEAR, false},
-        {"linear align_corners", TG_INTERP_LINEAR, true}};
+        {"linear align_corners", TG_INTERP_LINEAR, true}, {"nearest-exact", TG_INTERP_NEAREST_EXACT, false}};
     char label[160];
     tg_tensor *x;
-    for (int m = 0; m < 3; m++) {
+    for (int m = 0; m < 4; m++) {
         tg_interp_mode mode = MODES[m].mode, mode2 = mode == TG_INTERP_LINEAR ? TG_INTERP_BILINEAR : mode,
                        mode3 = mode == TG_INTERP_LINEAR ? TG_INTERP_TRILINEAR : mode;
         bool ac = MODES[m].ac;
@@ -412,6 +415,13 @@ static void interpolate_cases(void)
         x = leaf(tg_permute(tg_contiguous(tg_permute(x, DIMS(0, 2, 3, 1))), DIMS(0, 3, 1, 2)));
         snprintf(label, sizeof label, "interpolate %s channels last", MODES[m].name);
         run(label, x, SIZE(x, mode2, ac, 3, 7), NULL);
+        /* (PyTorch's channels-last trilinear kernel sums in another order) */
+        if (mode == TG_INTERP_NEAREST || mode == TG_INTERP_NEAREST_EXACT) {
+            x = tg_detach(IN(2, 3, 2, 3, 2));
+            x = leaf(tg_permute(tg_contiguous(tg_permute(x, DIMS(0, 2, 3, 4, 1))), DIMS(0, 4, 1, 2, 3)));
+            snprintf(label, sizeof label, "interpolate %s channels last 3d", MODES[m].name);
+            run(label, x, SIZE(x, mode3, ac, 3, 4, 3), NULL);
+        }
         x = IN64(1, 2, 3, 4);
         snprintf(label, sizeof label, "interpolate %s 2nd", MODES[m].name);
         second(label, x, SIZE(x, mode2, ac, 5, 7));
@@ -448,6 +458,13 @@ static void interpolate_errors(void)
     ATTEMPT("interpolate no channels 1d", SIZE(IN(1, 0, 4), TG_INTERP_LINEAR, false, 3));
     ATTEMPT("interpolate nearest i64", SCALE(tg_ones(TG_SHAPE(1, 2, 4, 4), TG_I64), TG_INTERP_NEAREST, false, 2.0));
     ATTEMPT("interpolate bilinear i64", SCALE(tg_ones(TG_SHAPE(1, 2, 4, 4), TG_I64), TG_INTERP_BILINEAR, false, 2.0));
+    ATTEMPT("interpolate nearest i64 one channel", SCALE(tg_ones(TG_SHAPE(1, 1, 4, 4), TG_I64), TG_INTERP_NEAREST, false, 2.0));
+    ATTEMPT("interpolate bilinear i64 one channel", SCALE(tg_ones(TG_SHAPE(1, 1, 4, 4), TG_I64), TG_INTERP_BILINEAR, false, 2.0));
+    ATTEMPT("interpolate nearest-exact i64 3d", SCALE(tg_ones(TG_SHAPE(1, 1, 4, 4, 4), TG_I64), TG_INTERP_NEAREST_EXACT, false, 1.5));
+    ATTEMPT("interpolate trilinear i64 3d", SCALE(tg_ones(TG_SHAPE(1, 1, 4, 4, 4), TG_I64), TG_INTERP_TRILINEAR, false, 1.5));
+    ATTEMPT("interpolate nearest-exact i64 1d", SCALE(tg_ones(TG_SHAPE(1, 1, 4), TG_I64), TG_INTERP_NEAREST_EXACT, false, 1.5));
+    ATTEMPT("interpolate nearest-exact align_corners", SIZE(x, TG_INTERP_NEAREST_EXACT, true, 3));
+    ATTEMPT("interpolate nearest-exact 2-D", SIZE(IN(4, 4), TG_INTERP_NEAREST_EXACT, false, 3));
     tg_scope_end();
 }
 

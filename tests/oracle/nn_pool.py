@@ -194,6 +194,8 @@ x.grad = None; run("pad constant channels-last crop", x, F.pad(x, (-1, 1)))
 x.grad = None; run("pad constant channels-last all crop", x, F.pad(x, (-1, 0)))
 x.grad = None; run("pad reflect channels-last input", x, F.pad(x, (1, 1, 1, 1), mode="reflect"))
 x.grad = None; run("pad replicate channels-last input", x, F.pad(x, (1, 1, 1, 1), mode="replicate"))
+x = IN(2, 3, 2, 3, 2).detach().contiguous(memory_format=torch.channels_last_3d).requires_grad_(True)
+run("pad constant channels-last 3d input", x, F.pad(x, (1, 1, 0, 1)))
 x = IN(2, 3, 4); run("pad constant value", x, F.pad(x, (1, 1, 0, 1, 1, 0), value=1.5))
 x = IN(3, 5); run("pad constant crop", x, F.pad(x, (-1, -1)))
 x = IN(3, 6); run("pad constant crop all", x, F.pad(x, (-3, -2)))
@@ -243,7 +245,7 @@ for mname in ["reflect", "replicate"]:
 
 
 for mname, mode1, ac in [("nearest", "nearest", None), ("linear", "linear", False),
-                         ("linear align_corners", "linear", True)]:
+                         ("linear align_corners", "linear", True), ("nearest-exact", "nearest-exact", None)]:
     mode2 = "bilinear" if mode1 == "linear" else mode1
     mode3 = "trilinear" if mode1 == "linear" else mode1
 
@@ -271,6 +273,9 @@ for mname, mode1, ac in [("nearest", "nearest", None), ("linear", "linear", Fals
     UC("3d scale", IN64(1, 1, 2, 2, 3), lambda x: K(x, mode3, 1.5))
     x = channels_last(IN(2, 3, 4, 5))
     run(f"interpolate {mname} channels last", x, S(x, mode2, 3, 7))
+    if mode1.startswith("nearest"):
+        x = IN(2, 3, 2, 3, 2).detach().contiguous(memory_format=torch.channels_last_3d).requires_grad_(True)
+        run(f"interpolate {mname} channels last 3d", x, S(x, mode3, 3, 4, 3))
     x = IN64(1, 2, 3, 4)
     second(f"interpolate {mname} 2nd", x, S(x, mode2, 5, 7))
 
@@ -301,3 +306,10 @@ attempt("interpolate no channels", lambda: I(IN(1, 0, 4, 4), size=(2, 3)))
 attempt("interpolate no channels 1d", lambda: I(IN(1, 0, 4), size=3, mode="linear"))
 attempt("interpolate nearest i64", lambda: I(torch.ones(1, 2, 4, 4, dtype=torch.long), scale_factor=2.0))
 attempt("interpolate bilinear i64", lambda: I(torch.ones(1, 2, 4, 4, dtype=torch.long), scale_factor=2.0, mode="bilinear"))
+attempt("interpolate nearest i64 one channel", lambda: I(torch.ones(1, 1, 4, 4, dtype=torch.long), scale_factor=2.0))
+attempt("interpolate bilinear i64 one channel", lambda: I(torch.ones(1, 1, 4, 4, dtype=torch.long), scale_factor=2.0, mode="bilinear"))
+attempt("interpolate nearest-exact i64 3d", lambda: I(torch.ones(1, 1, 4, 4, 4, dtype=torch.long), scale_factor=1.5, mode="nearest-exact"))
+attempt("interpolate trilinear i64 3d", lambda: I(torch.ones(1, 1, 4, 4, 4, dtype=torch.long), scale_factor=1.5, mode="trilinear"))
+attempt("interpolate nearest-exact i64 1d", lambda: I(torch.ones(1, 1, 4, dtype=torch.long), scale_factor=1.5, mode="nearest-exact"))
+attempt("interpolate nearest-exact align_corners", lambda: I(x, size=3, mode="nearest-exact", align_corners=True))
+attempt("interpolate nearest-exact 2-D", lambda: I(IN(4, 4), size=3, mode="nearest-exact"))

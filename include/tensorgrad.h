@@ -666,8 +666,10 @@ tg_tensor *tg_adaptive_max_pool2d(const tg_tensor *input, int64_t out_h, int64_t
    (pads smaller than the dim) and TG_PAD_REPLICATE repeats the edge, of the
    last 1, 2 or 3 dims of a 2-3, 3-4 or 4-5 dimensional floating input
    (ReflectionPad1DBackward0 ... ReplicationPad3DBackward0; value must be
-   0). PyTorch's circular mode is not provided. Errors as PyTorch's. */
-typedef enum tg_pad_mode { TG_PAD_CONSTANT, TG_PAD_REFLECT, TG_PAD_REPLICATE } tg_pad_mode;
+   0). TG_PAD_CIRCULAR wraps around (pads at most the dim's size; batched
+   inputs only), composed of slices and in-place copies as in PyTorch (its
+   graph is CopySlices of SliceBackward0). Errors as PyTorch's. */
+typedef enum tg_pad_mode { TG_PAD_CONSTANT, TG_PAD_REFLECT, TG_PAD_REPLICATE, TG_PAD_CIRCULAR } tg_pad_mode;
 tg_tensor *tg_pad(const tg_tensor *input, const int64_t *pad, int npad, tg_pad_mode mode, double value);
 /* torch.nn.functional.interpolate of the dims after the first two of a
    3-D, 4-D or 5-D floating input (N, C, ...), to `size` or by

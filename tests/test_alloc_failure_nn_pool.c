@@ -44,6 +44,7 @@ static tg_tensor *pad_constant(const tg_tensor *x) { return tg_pad(x, (const int
 static tg_tensor *pad_reflect(const tg_tensor *x) { return tg_pad(x, (const int64_t[]){1, 2, 2, 1}, 4, TG_PAD_REFLECT, 0); }
 static tg_tensor *pad_replicate(const tg_tensor *x) { return tg_pad(tg_select(x, 0, 0), (const int64_t[]){3, -1}, 2, TG_PAD_REPLICATE, 0); }
 
+static tg_tensor *pad_circular(const tg_tensor *x) { return tg_pad(x, (const int64_t[]){1, 2, -1, 1}, 4, TG_PAD_CIRCULAR, 0); }
 static tg_tensor *nearest(const tg_tensor *x) { return tg_interpolate(x, (const int64_t[]){7, 3}, NULL, 2, TG_INTERP_NEAREST, false); }
 static tg_tensor *bilinear(const tg_tensor *x)
 {
@@ -59,6 +60,7 @@ static const nn_step STEPS[] = {
     {"tg_pad constant", pad_constant},
     {"tg_pad reflect", pad_reflect},
     {"tg_pad replicate", pad_replicate},
+    {"tg_pad circular", pad_circular},
     {"tg_interpolate nearest", nearest},
     {"tg_interpolate bilinear", bilinear},
 };

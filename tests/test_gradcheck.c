@@ -674,6 +674,7 @@ FN(f_reflection_pad3d, tg_pad(x[0], PADS(1, 1, 0, 1, 1, 0), TG_PAD_REFLECT, 0))
 FN(f_replication_pad1d, tg_pad(x[0], PADS(3, -1), TG_PAD_REPLICATE, 0))
 FN(f_replication_pad2d, tg_pad(x[0], PADS(1, 2, 3, 1), TG_PAD_REPLICATE, 0))
 FN(f_replication_pad3d, tg_pad(x[0], PADS(1, 0, 2, 1, 1, 1), TG_PAD_REPLICATE, 0))
+FN(f_pad_circular, tg_mul(tg_pad(x[0], PADS(2, -1, 1, 1), TG_PAD_CIRCULAR, 0), tg_pad(x[0], PADS(1, 0, 0, 2), TG_PAD_CIRCULAR, 0)))
 #define RESIZE(t, mode, ac, ...) tg_interpolate((t), (const int64_t[]){__VA_ARGS__}, NULL, \
     (int)(sizeof((int64_t[]){__VA_ARGS__}) / sizeof(int64_t)), (mode), (ac))
 FN(f_upsample_nearest1d, RESIZE(x[0], TG_INTERP_NEAREST, false, 7))
@@ -1101,6 +1102,7 @@ static const gc_case CASES[] = {
     C1("replication_pad1d", f_replication_pad1d, IN(2, S(3, 4), ANY, true)),
     C1("replication_pad2d", f_replication_pad2d, IN(3, S(2, 3, 3), ANY, true)),
     C1("replication_pad3d", f_replication_pad3d, IN(4, S(1, 2, 3, 2), ANY, false)),
+    C1("pad circular (composed)", f_pad_circular, IN(4, S(1, 2, 3, 3), ANY, true)),
     C1("upsample_nearest1d", f_upsample_nearest1d, IN(3, S(2, 2, 4), ANY, true)),
     C1("upsample_nearest2d", f_upsample_nearest2d, IN(4, S(1, 2, 3, 4), ANY, true)),
     C1("upsample_nearest3d", f_upsample_nearest3d, IN(4, S(2, 2, 2, 3), ANY, false)),

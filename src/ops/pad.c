@@ -1,6 +1,6 @@
 /* Padding, as torch.nn.functional.pad: constant (any dims; negative pads
    crop), reflect and replicate (the last 1, 2 or 3 dims, as resamplings,
-   resample.h). */
+   resample.h), and circular (composed of slices and copies, as PyTorch's). */
 #include "resample.h"
 
 #include <stdint.h>
@@ -186,6 +186,46 @@ static tg_tensor *mirror_pad(const pad_kind *kinds, const tg_tensor *t, const in
     return tg__resample(kind->op, t, &r);
 }
 
+/* PyTorch's _pad_circular, composed as it is (so its graph is PyTorch's:
+   CopySlices of slices): the input's kept part copied into an empty
+   result, then per dim from the last, the left padding copied from the
+   result's right end and the right padding from its left start. */
+static tg_tensor *circular_pad(const tg_tensor *t, const int64_t *pad, int npad)
+{
+    int k = t->ndim - 2;
+    if (npad != 2 * k)
+        return tg__fail(TG_E_INVALID, "Invalid padding size, expected %d but got %d", 2 * k, npad);
+    int64_t shape[TG_MAX_DIMS];
+    for (int d = 0; d < t->ndim; d++) shape[d] = t->shape[d];
+    for (int i = 0; i < k; i++) {
+        int d = t->ndim - 1 - i;
+        if (pad[2 * i] > t->shape[d] || pad[2 * i + 1] > t->shape[d])
+            return tg__fail(TG_E_INVALID, "Padding value causes wrapping around more than once.");
+        shape[d] = t->shape[d] + pad[2 * i] + pad[2 * i + 1];
+        if (shape[d] < 0)
+            return tg__fail(TG_E_INVALID, "Negative padding value is resulting in an empty dimension");
+    }
+    tg_tensor *out = tg_empty(shape, t->ndim, t->dtype);
+    tg_tensor *into = out;
+    const tg_tensor *from = t;
+    for (int i = 0; i < k; i++) {
+        int d = t->ndim - 1 - i;
+        int64_t l = pad[2 * i], r = pad[2 * i + 1];
+        into = tg_slice(into, d, l > 0 ? l : 0, shape[d] - (r > 0 ? r : 0), 1);
+        from = tg_slice(from, d, l < 0 ? -l : 0, t->shape[d] - (r < 0 ? -r : 0), 1);
+    }
+    if (!into || !from || !tg_copy_(into, from)) return NULL;
+    for (int i = 0; i < k; i++) {
+        int d = t->ndim - 1 - i;
+        int64_t l = pad[2 * i], r = pad[2 * i + 1], kept_r = r > 0 ? r : 0, kept_l = l > 0 ? l : 0;
+        if (l > 0 && !tg_copy_(tg_slice(out, d, 0, l, 1), tg_slice(out, d, shape[d] - l - kept_r, shape[d] - kept_r, 1)))
+            return NULL;
+        if (r > 0 && !tg_copy_(tg_slice(out, d, shape[d] - r, shape[d], 1), tg_slice(out, d, kept_l, kept_l + r, 1)))
+            return NULL;
+    }
+    return out;
+}
+
 tg_tensor *tg_pad(const tg_tensor *input, const int64_t *pad, int npad, tg_pad_mode mode, double value)
 {
     TG_ARG(input);
@@ -196,12 +236,13 @@ tg_tensor *tg_pad(const tg_tensor *input, const int64_t *pad, int npad, tg_pad_m
         if (pad[i] < -(INT64_MAX / 4) || pad[i] > INT64_MAX / 4)
             return tg__fail(TG_E_INVALID, "tg_pad(): pad %lld is out of range", (long long)pad[i]);
     if (mode == TG_PAD_CONSTANT) return constant_pad(input, pad, npad, value);
-    if (mode != TG_PAD_REFLECT && mode != TG_PAD_REPLICATE)
-        return tg__fail(TG_E_INVALID, "Unrecognised padding mode %d", (int)mode);
-    const char *name = mode == TG_PAD_REFLECT ? "reflect" : "replicate";
+    static const char *const NAMES[] = {"constant", "reflect", "replicate", "circular"};
+    if ((unsigned)mode > TG_PAD_CIRCULAR) return tg__fail(TG_E_INVALID, "Unrecognised padding mode %d", (int)mode);
+    const char *name = NAMES[mode];
     if (value != 0) return tg__fail(TG_E_INVALID, "Padding mode \"%s\" doesn't take in value argument", name);
     int k = npad / 2;
     if (k < 1 || k > 3 || (input->ndim != k + 1 && input->ndim != k + 2))
         return tg__fail(TG_E_INVALID, "Only 2D, 3D, 4D, 5D padding with non-constant padding are supported for now");
+    if (mode == TG_PAD_CIRCULAR) return circular_pad(input, pad, npad);
     return mirror_pad(mode == TG_PAD_REFLECT ? REFLECTION : REPLICATION, input, pad, k);
 }

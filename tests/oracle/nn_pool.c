@@ -319,6 +319,33 @@ static void pad_cases(void)
     ATTEMPT("pad constant bool", PAD(tg_ones(TG_SHAPE(2, 2), TG_BOOL), TG_PAD_CONSTANT, 2, 1, 1));
     ATTEMPT("pad constant empty", PAD(IN(0, 3), TG_PAD_CONSTANT, 0, 1, 1, 1, 1));
     tg_scope_end();
+    tg_scope_begin();
+    x = IN(1, 2, 4);
+    run("pad circular 1d", x, PAD(x, TG_PAD_CIRCULAR, 0, 1, 2), NULL);
+    x = IN(1, 2, 4);
+    run("pad circular 1d negative", x, PAD(x, TG_PAD_CIRCULAR, 0, -1, 2), NULL);
+    x = IN(1, 2, 4);
+    run("pad circular 1d none", x, PAD(x, TG_PAD_CIRCULAR, 0, 0, 0), NULL);
+    x = IN(1, 2, 4);
+    run("pad circular 1d whole", x, PAD(x, TG_PAD_CIRCULAR, 0, 4, 4), NULL);
+    x = IN(1, 2, 4);
+    run("pad circular 1d to empty", x, PAD(x, TG_PAD_CIRCULAR, 0, -2, -2), NULL);
+    x = IN(2, 1, 3, 4);
+    run("pad circular 2d", x, PAD(x, TG_PAD_CIRCULAR, 0, 2, -1, 1, 2), NULL);
+    x = IN64(1, 2, 4, 3);
+    run("pad circular 2d transposed f64", x, PAD(tg_transpose(x, 2, 3), TG_PAD_CIRCULAR, 0, 1, 0, 2, 1), NULL);
+    x = IN(1, 1, 2, 3, 2);
+    run("pad circular 3d", x, PAD(x, TG_PAD_CIRCULAR, 0, 1, 1, 0, 2, 1, 0), NULL);
+    ATTEMPT("pad circular i64", PAD(tg_reshape(tg_arange(0, 8, 1, TG_I64), TG_SHAPE(1, 2, 4)), TG_PAD_CIRCULAR, 0, 1, 2));
+    ATTEMPT("pad circular wraps twice", PAD(IN(1, 2, 4), TG_PAD_CIRCULAR, 0, 5, 0));
+    ATTEMPT("pad circular negative size", PAD(IN(1, 2, 4), TG_PAD_CIRCULAR, 0, -3, -2));
+    ATTEMPT("pad circular unbatched", PAD(IN(2, 4, 4), TG_PAD_CIRCULAR, 0, 1, 1, 1, 1));
+    ATTEMPT("pad circular 1d unbatched", PAD(IN(3, 8), TG_PAD_CIRCULAR, 0, 1, 1));
+    ATTEMPT("pad circular value", PAD(IN(1, 2, 4), TG_PAD_CIRCULAR, 1, 1, 1));
+    ATTEMPT("pad circular 6-D", PAD(IN(1, 1, 2, 2, 2, 2), TG_PAD_CIRCULAR, 0, 1, 1, 1, 1, 1, 1, 1, 1));
+    x = IN64(1, 2, 4);
+    second("pad circular 2nd", x, PAD(x, TG_PAD_CIRCULAR, 0, 2, 1));
+    tg_scope_end();
 }
 
 static void pad_errors(void)

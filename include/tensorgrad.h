@@ -653,6 +653,9 @@ tg_tensor *tg_max_pool2d_with_indices(const tg_tensor *input, tg_pool_opts opts,
 tg_tensor *tg_max_pool1d(const tg_tensor *input, tg_pool_opts opts);
 tg_tensor *tg_max_pool1d_with_indices(const tg_tensor *input, tg_pool_opts opts, tg_tensor **indices);
 tg_tensor *tg_avg_pool2d(const tg_tensor *input, tg_pool_opts opts);
+/* avg_pool2d dividing every window by divisor_override (PyTorch's
+   argument; 0: none, the window's size as above). */
+tg_tensor *tg_avg_pool2d_ex(const tg_tensor *input, tg_pool_opts opts, int64_t divisor_override);
 /* Adaptive pooling to out_h x out_w: output (i, j) pools rows
    [floor(i H / out_h), ceil((i + 1) H / out_h)) and likewise columns.
    adaptive_avg_pool2d of 1 x 1 is a mean over the last two dims

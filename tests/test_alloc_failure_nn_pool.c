@@ -35,7 +35,7 @@ static tg_tensor *max_pool1d(const tg_tensor *x)
 }
 static tg_tensor *avg_pool2d(const tg_tensor *x)
 {
-    return tg_avg_pool2d(x, (tg_pool_opts){.kernel_size = {3, 2}, .stride = {2, 1}, .padding = {1, 1}, .ceil_mode = true});
+    return tg_avg_pool2d_ex(x, (tg_pool_opts){.kernel_size = {3, 2}, .stride = {2, 1}, .padding = {1, 1}, .ceil_mode = true}, 5);
 }
 static tg_tensor *adaptive_avg(const tg_tensor *x) { return tg_adaptive_avg_pool2d(x, 3, 2); }
 static tg_tensor *adaptive_max(const tg_tensor *x) { return tg_adaptive_max_pool2d(x, 2, 4, NULL); }
@@ -54,7 +54,7 @@ static tg_tensor *bilinear(const tg_tensor *x)
 static const nn_step STEPS[] = {
     {"tg_max_pool2d_with_indices", max_pool2d},
     {"tg_max_pool1d_with_indices", max_pool1d},
-    {"tg_avg_pool2d", avg_pool2d},
+    {"tg_avg_pool2d_ex", avg_pool2d},
     {"tg_adaptive_avg_pool2d", adaptive_avg},
     {"tg_adaptive_max_pool2d", adaptive_max},
     {"tg_pad constant", pad_constant},

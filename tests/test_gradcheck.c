@@ -660,6 +660,7 @@ FN(f_max_pool1d, tg_max_pool1d(x[0], POOL(.kernel_size = {3}, .stride = {2}, .pa
 FN(f_avg_pool2d, tg_avg_pool2d(x[0], POOL(.kernel_size = {3, 2}, .stride = {2, 1}, .padding = {1, 1}, .ceil_mode = true)))
 FN(f_avg_pool2d_exclude, tg_avg_pool2d(x[0], POOL(.kernel_size = {3, 3}, .stride = {2, 2}, .padding = {1, 1},
                                                   .count_exclude_pad = true)))
+FN(f_avg_pool2d_divisor, tg_avg_pool2d_ex(x[0], POOL(.kernel_size = {2, 3}, .stride = {1, 2}, .padding = {1, 1}), 5))
 FN(f_adaptive_avg_pool2d, tg_adaptive_avg_pool2d(x[0], 3, 2))
 FN(f_adaptive_max_pool2d, tg_adaptive_max_pool2d(x[0], 2, 3, NULL))
 /* pooling is linear (piecewise for max): a square makes its second
@@ -1092,6 +1093,7 @@ static const gc_case CASES[] = {
     C1("avg_pool2d", f_avg_pool2d, IN(4, S(1, 2, 5, 4), ANY, true)),
     C1("avg_pool2d exclude pad", f_avg_pool2d_exclude, IN(3, S(2, 5, 5), ANY, false)),
     C1("avg_pool2d of a square", f_avg_pool2d_sq, IN(3, S(2, 4, 4), ANY, false)),
+    C1("avg_pool2d divisor_override", f_avg_pool2d_divisor, IN(3, S(2, 4, 5), ANY, true)),
     C1("adaptive_avg_pool2d", f_adaptive_avg_pool2d, IN(4, S(1, 2, 5, 4), ANY, true)),
     C1("adaptive_max_pool2d", f_adaptive_max_pool2d, IN(3, S(2, 5, 7), ANY, false)),
     C1("pad constant", f_pad_constant, IN(3, S(2, 3, 4), ANY, true)),

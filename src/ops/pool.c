@@ -191,7 +191,7 @@ tg_tensor *tg_max_pool1d(const tg_tensor *input, tg_pool_opts opts)
     return tg_max_pool1d_with_indices(input, opts, NULL);
 }
 
-tg_tensor *tg_avg_pool2d(const tg_tensor *input, tg_pool_opts opts)
+tg_tensor *tg_avg_pool2d_ex(const tg_tensor *input, tg_pool_opts opts, int64_t divisor_override)
 {
     TG_ARG(input);
     int64_t plane_dim;
@@ -199,8 +199,14 @@ tg_tensor *tg_avg_pool2d(const tg_tensor *input, tg_pool_opts opts)
     if (tg__wrap_dim(-3, input->ndim, &plane_dim)) return NULL;
     tg_resampling r;
     if (pool2d_plan(input, &opts, false, &r)) return NULL;
+    if (divisor_override) {   /* every window divides by it: the first dim's divisor, the other 1 */
+        for (int64_t o = 0; o < r.axis[0].out_size; o++) r.axis[0].divisor[o] = (double)divisor_override;
+        for (int64_t o = 0; o < r.axis[1].out_size; o++) r.axis[1].divisor[o] = 1;
+    }
     return tg__resample(TG_OP_AVG_POOL2D, input, &r);
 }
+
+tg_tensor *tg_avg_pool2d(const tg_tensor *input, tg_pool_opts opts) { return tg_avg_pool2d_ex(input, opts, 0); }
 
 /* Output o of an adaptive pooling reads [floor(o * in / out),
    ceil((o + 1) * in / out)) and divides by its size. */

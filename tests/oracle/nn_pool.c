@@ -130,8 +130,16 @@ static void layouts(void)
     second("max_pool2d 2nd", x, tg_max_pool2d(x, k3));
     x = IN64(1, 2, 5, 5);
     second("avg_pool2d 2nd", x, tg_avg_pool2d(x, k3));
+    tg_pool_opts k3p = {.kernel_size = {3, 3}, .stride = {2, 1}, .padding = {1, 1}, .ceil_mode = true};
+    x = IN(1, 2, 5, 5);
+    run("avg_pool2d divisor_override", x, tg_avg_pool2d_ex(x, k3p, 4), NULL);
+    x = IN64(2, 1, 4, 6);
+    run("avg_pool2d divisor_override f64", x, tg_avg_pool2d_ex(tg_transpose(x, 2, 3), k2, 3), NULL);
+    x = IN64(1, 2, 5, 5);
+    second("avg_pool2d divisor_override 2nd", x, tg_avg_pool2d_ex(x, k3p, 7));
     tg_tensor *ints = tg_reshape(tg_arange(0, 32, 1, TG_I64), TG_SHAPE(2, 1, 4, 4));
     ATTEMPT("avg_pool2d i64", tg_avg_pool2d(ints, (tg_pool_opts){.kernel_size = {3, 3}, .stride = {1, 1}, .padding = {1, 1}}));
+    ATTEMPT("avg_pool2d i64 divisor_override", tg_avg_pool2d_ex(ints, (tg_pool_opts){.kernel_size = {2, 3}, .stride = {1, 1}}, 4));
     tg_scope_end();
 }
 

@@ -87,8 +87,12 @@ x = torch.tensor([1, nan, 3, 4, 5, 6, -inf, nan, 9, 10, -inf, -inf, 13, 2, -inf,
 out, idx = mp(x, k2, True); run("max_pool2d nan", x, out, idx)
 x = IN(1, 2, 5, 5); second("max_pool2d 2nd", x, mp(x, k3))
 x = IN64(1, 2, 5, 5); second("avg_pool2d 2nd", x, ap(x, k3))
+x = IN(1, 2, 5, 5); run("avg_pool2d divisor_override", x, F.avg_pool2d(x, 3, (2, 1), 1, True, divisor_override=4))
+x = IN64(2, 1, 4, 6); run("avg_pool2d divisor_override f64", x, F.avg_pool2d(x.transpose(2, 3), 2, divisor_override=3))
+x = IN64(1, 2, 5, 5); second("avg_pool2d divisor_override 2nd", x, F.avg_pool2d(x, 3, (2, 1), 1, True, divisor_override=7))
 ints = torch.arange(0, 32, 1).reshape(2, 1, 4, 4)
 attempt("avg_pool2d i64", lambda: F.avg_pool2d(ints, 3, 1, 1))
+attempt("avg_pool2d i64 divisor_override", lambda: F.avg_pool2d(ints, (2, 3), 1, divisor_override=4))
 
 x = IN(2, 3, 9); out, idx = F.max_pool1d(x, 3, 2, 1, return_indices=True); run("max_pool1d", x, out, idx)
 x = IN(3, 9); run("max_pool1d unbatched", x, F.max_pool1d(x, 2, dilation=2, ceil_mode=True))

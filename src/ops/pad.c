@@ -178,7 +178,7 @@ static tg_tensor *mirror_pad(const pad_kind *kinds, const tg_tensor *t, const in
     if (check_pad_output(t, pad, k, kind->reflect)) return NULL;
     if (!tg__is_floating(t->dtype))
         return tg__fail(TG_E_DTYPE, "\"%s\" not implemented for '%s'", kind->kernel, tg__dtype_short(t->dtype));
-    tg_resampling r = {.dims = k};
+    tg_resampling r = {.dims = k, .saves_input = true};
     for (int d = 0; d < k; d++) {
         int i = k - 1 - d;   /* the pad list names the last dim first */
         if (pad_axis(&r.axis[d], t->shape[t->ndim - k + d], pad[2 * i], pad[2 * i + 1], kind->reflect)) return NULL;

@@ -96,7 +96,7 @@ static int pool2d_plan(const tg_tensor *t, const tg_pool_opts *opts, bool dilate
     for (int d = 0; d < 2; d++)
         if (pooled_size(t->shape[t->ndim - 2 + d], &w[d], opts->ceil_mode, &out[d])) return -1;
     if (check_pool2d(t, w, out)) return -1;
-    *r = (tg_resampling){.dims = 2, .weighted = true, .keeps_channels_last = true};
+    *r = (tg_resampling){.dims = 2, .weighted = true, .keeps_channels_last = true, .saves_input = true};
     for (int d = 0; d < 2; d++)
         if (window_axis(&r->axis[d], t->shape[t->ndim - 2 + d], out[d], &w[d], !opts->count_exclude_pad))
             return -1;
@@ -228,7 +228,8 @@ static int adaptive_axis(tg_axis *a, int64_t in, int64_t out)
 
 static int adaptive_plan(const tg_tensor *t, int64_t out_h, int64_t out_w, tg_resampling *r)
 {
-    *r = (tg_resampling){.dims = 2, .weighted = true, .divide_each = true, .keeps_channels_last = true};
+    *r = (tg_resampling){.dims = 2, .weighted = true, .divide_each = true, .keeps_channels_last = true,
+                        .saves_input = true};
     if (adaptive_axis(&r->axis[0], t->shape[t->ndim - 2], out_h)) return -1;
     return adaptive_axis(&r->axis[1], t->shape[t->ndim - 1], out_w);
 }

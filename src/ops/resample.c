@@ -6,7 +6,12 @@ typedef struct resample_params {
     int dims;
     bool weighted;
     int n_div;
+    bool saves_input;
 } resample_params;
+
+/* The slot of the input, saved (as PyTorch's node saves self) only so that
+   changing it in place fails backward as PyTorch's does. */
+enum { PLAN_INPUT_SLOT = 3, MAX_INPUT_SLOT = 1 };
 
 /* A new contiguous tensor's data, or NULL. */
 static void *new_array(tg_dtype dt, int64_t n, tg_tensor **holder)
@@ -200,13 +205,15 @@ static tg_tensor *laid_out_as(const tg_tensor *t, const tg_resampling *r, tg_ten
     return cl;
 }
 
-/* Records op on out, saving the plan (slots 0-2); 0 or -1. */
+/* Records op on out, saving the plan (slots 0-2) and maybe the input; 0
+   or -1. */
 static int record_plan(tg_tensor *out, tg_op op, const tg_tensor *t, const tg_resampling *r, const plan_tensors *pt)
 {
-    resample_params params = {r->dims, r->weighted, pt->plan.n_div};
+    resample_params params = {r->dims, r->weighted, pt->plan.n_div, r->saves_input};
     tg_node *n;
-    if (tg__record(out, (tg_record){.op = op, .n_saved = 3, TG_PARAMS(params)}, &t, 1, &n)) return -1;
+    if (tg__record(out, (tg_record){.op = op, .n_saved = 4, TG_PARAMS(params)}, &t, 1, &n)) return -1;
     if (!n) return 0;
+    if (r->saves_input) tg__save(n, PLAN_INPUT_SLOT, t);
     tg__save(n, 0, pt->index);
     if (pt->weight) tg__save(n, 1, pt->weight);
     if (pt->divisor) tg__save(n, 2, pt->divisor);
@@ -238,10 +245,13 @@ tg_tensor *tg__resample_max(tg_op op, const tg_tensor *t, const tg_resampling *r
     out = laid_out_as(t, r, out);
     idx = laid_out_as(t, r, idx);
     if (!out || !idx) return NULL;
-    resample_params params = {r->dims, false, 0};
+    resample_params params = {r->dims, false, 0, true};
     tg_node *n;
-    if (tg__record(out, (tg_record){.op = op, .n_saved = 1, TG_PARAMS(params)}, &t, 1, &n)) return NULL;
-    if (n) tg__save(n, 0, idx);
+    if (tg__record(out, (tg_record){.op = op, .n_saved = 2, TG_PARAMS(params)}, &t, 1, &n)) return NULL;
+    if (n) {
+        tg__save(n, 0, idx);
+        tg__save(n, MAX_INPUT_SLOT, t);
+    }
     *indices = idx;
     return out;
 }
@@ -273,6 +283,7 @@ static tg_tensor *grad_rows(const tg_node *n, const tg_tensor *g, int dims)
 int tg__d_resample(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     const resample_params *p = n->params;
+    if (p->saves_input && !SAVED(PLAN_INPUT_SLOT)) return -1;
     tg_tensor *index = SAVED(0);
     tg_tensor *rows = grad_rows(n, g, p->dims);
     if (!index || !rows) return -1;
@@ -296,6 +307,7 @@ int tg__d_resample(tg_node *n, tg_tensor *g, tg_tensor **gi)
 int tg__d_resample_max(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     const resample_params *p = n->params;
+    if (!SAVED(MAX_INPUT_SLOT)) return -1;
     tg_tensor *indices = SAVED(0);
     tg_tensor *rows = grad_rows(n, g, p->dims);
     if (!indices || !rows) return -1;

@@ -30,6 +30,7 @@ typedef struct tg_resampling {
     bool keeps_channels_last;   /* a channels-last 4-D or 5-D input gives a channels-last result */
     bool nested;        /* weighted sums nested dim by dim (interpolation) */
     bool single;        /* the products of the dims' weights in float (a float input) */
+    bool saves_input;   /* the node saves the input, as PyTorch's does (pooling, mirror pads) */
 } tg_resampling;
 
 /* t resampled by r, recorded as op (its derivative tg__d_resample);

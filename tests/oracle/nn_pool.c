@@ -503,6 +503,42 @@ static void interpolate_errors(void)
     tg_scope_end();
 }
 
+/* An input changed in place after the operation: backward fails for the
+   operations whose node saves it, as PyTorch's does, and not for the others. */
+typedef tg_tensor *(*unary_fn)(const tg_tensor *x);
+static tg_tensor *op_max_pool(const tg_tensor *x) { return tg_max_pool2d(x, (tg_pool_opts){.kernel_size = {2, 2}}); }
+static tg_tensor *op_avg_pool(const tg_tensor *x) { return tg_avg_pool2d(x, (tg_pool_opts){.kernel_size = {2, 2}}); }
+static tg_tensor *op_adaptive_avg(const tg_tensor *x) { return tg_adaptive_avg_pool2d(x, 3, 2); }
+static tg_tensor *op_adaptive_max(const tg_tensor *x) { return tg_adaptive_max_pool2d(x, 3, 2, NULL); }
+static tg_tensor *op_max_pool1d(const tg_tensor *x) { return tg_max_pool1d(tg_select(x, 0, 0), (tg_pool_opts){.kernel_size = {2}}); }
+static tg_tensor *op_reflect(const tg_tensor *x) { return PAD(x, TG_PAD_REFLECT, 0, 1, 1, 1, 1); }
+static tg_tensor *op_replicate(const tg_tensor *x) { return PAD(x, TG_PAD_REPLICATE, 0, 1, 1, 0, 1); }
+static tg_tensor *op_constant(const tg_tensor *x) { return PAD(x, TG_PAD_CONSTANT, 0, 1, 1); }
+static tg_tensor *op_circular(const tg_tensor *x) { return PAD(x, TG_PAD_CIRCULAR, 0, 1, 1, 0, 1); }
+static tg_tensor *op_nearest(const tg_tensor *x) { return SIZE(x, TG_INTERP_NEAREST, false, 5, 3); }
+static tg_tensor *op_bilinear(const tg_tensor *x) { return SIZE(x, TG_INTERP_BILINEAR, false, 5, 3); }
+
+static void inplace_after(void)
+{
+    static const struct { const char *name; unary_fn f; } OPS[] = {
+        {"max_pool2d", op_max_pool}, {"avg_pool2d", op_avg_pool}, {"adaptive_avg_pool2d", op_adaptive_avg},
+        {"adaptive_max_pool2d", op_adaptive_max}, {"max_pool1d", op_max_pool1d}, {"pad reflect", op_reflect},
+        {"pad replicate", op_replicate}, {"pad constant", op_constant}, {"pad circular", op_circular},
+        {"interpolate nearest", op_nearest}, {"interpolate bilinear", op_bilinear}};
+    char label[160];
+    for (size_t i = 0; i < sizeof OPS / sizeof OPS[0]; i++) {
+        tg_scope_begin();
+        tg_tensor *x = IN(1, 2, 4, 4);
+        tg_tensor *a = tg_mul_scalar(x, 1);
+        tg_tensor *y = OPS[i].f(a);
+        tg_mul_scalar_(a, 2);
+        snprintf(label, sizeof label, "%s after an in-place change", OPS[i].name);
+        if (tg_backward(tg_sum(y), NULL) == 0) printf("%s: ok\n", label);
+        else printf("%s: %s\n", label, tg_last_error());
+        tg_scope_end();
+    }
+}
+
 int main(void)
 {
     pool2d_cases();
@@ -514,5 +550,6 @@ int main(void)
     pad_errors();
     interpolate_cases();
     interpolate_errors();
+    inplace_after();
     return 0;
 }

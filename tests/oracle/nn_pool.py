@@ -334,3 +334,24 @@ attempt("interpolate trilinear i64 3d", lambda: I(torch.ones(1, 1, 4, 4, 4, dtyp
 attempt("interpolate nearest-exact i64 1d", lambda: I(torch.ones(1, 1, 4, dtype=torch.long), scale_factor=1.5, mode="nearest-exact"))
 attempt("interpolate nearest-exact align_corners", lambda: I(x, size=3, mode="nearest-exact", align_corners=True))
 attempt("interpolate nearest-exact 2-D", lambda: I(IN(4, 4), size=3, mode="nearest-exact"))
+
+
+OPS = [("max_pool2d", lambda x: F.max_pool2d(x, 2)), ("avg_pool2d", lambda x: F.avg_pool2d(x, 2)),
+       ("adaptive_avg_pool2d", lambda x: F.adaptive_avg_pool2d(x, (3, 2))),
+       ("adaptive_max_pool2d", lambda x: F.adaptive_max_pool2d(x, (3, 2))),
+       ("max_pool1d", lambda x: F.max_pool1d(x[0], 2)),
+       ("pad reflect", lambda x: F.pad(x, (1, 1, 1, 1), mode="reflect")),
+       ("pad replicate", lambda x: F.pad(x, (1, 1, 0, 1), mode="replicate")),
+       ("pad constant", lambda x: F.pad(x, (1, 1))), ("pad circular", lambda x: F.pad(x, (1, 1, 0, 1), mode="circular")),
+       ("interpolate nearest", lambda x: F.interpolate(x, size=(5, 3))),
+       ("interpolate bilinear", lambda x: F.interpolate(x, size=(5, 3), mode="bilinear"))]
+for name, f in OPS:
+    x = IN(1, 2, 4, 4)
+    a = x * 1
+    y = f(a)
+    a.mul_(2)
+    try:
+        y.sum().backward()
+        print(f"{name} after an in-place change: ok")
+    except RuntimeError as e:   # without the anomaly-mode hint (docs/autograd.md)
+        print(f"{name} after an in-place change: {str(e).split(' Hint:')[0]}")

@@ -687,6 +687,75 @@ tg_tensor *tg_einsum(const char *equation, const tg_tensor *const *ts, int n);
 
 /* ------------------------------------ nn: pooling, padding and resampling */
 
+/* Pooling over the last two dims of a 3-D (C, H, W) or 4-D (N, C, H, W)
+   input, as torch.nn.functional's: a window of kernel_size moved by stride
+   (zero: kernel_size) over the input padded by `padding` on both sides
+   (at most half the kernel), its elements `dilation` apart (zero: 1; max
+   pooling only). ceil_mode rounds the output size up, as long as the last
+   window starts inside the input or its left padding. avg_pool2d divides
+   by the window's size within the padded input (PyTorch's default
+   count_include_pad=True), or within the input when count_exclude_pad;
+   integer inputs sum exactly and divide rounding toward zero. The max
+   forms are floating only and propagate NaN; their indices (TG_I64, the
+   result's shape; may be NULL) give each maximum's position within its
+   H x W plane (max_pool1d: along the last dim), as return_indices=True
+   does. Errors as PyTorch's. max_pool1d pools the last dim of a 2-D or 3-D
+   input, reading element [0] of each field; as in PyTorch its graph is
+   unsqueeze, max_pool2d, squeeze, and without indices or a gradient it
+   checks its arguments with max_pool1d's own messages. */
+typedef struct tg_pool_opts {
+    int64_t kernel_size[2], stride[2], padding[2], dilation[2];  /* zero stride: kernel_size; zero dilation: 1 */
+    bool ceil_mode, count_exclude_pad;   /* avg_pool2d: PyTorch's count_include_pad is the default */
+} tg_pool_opts;
+tg_tensor *tg_max_pool2d(const tg_tensor *input, tg_pool_opts opts);
+tg_tensor *tg_max_pool2d_with_indices(const tg_tensor *input, tg_pool_opts opts, tg_tensor **indices);
+tg_tensor *tg_max_pool1d(const tg_tensor *input, tg_pool_opts opts);
+tg_tensor *tg_max_pool1d_with_indices(const tg_tensor *input, tg_pool_opts opts, tg_tensor **indices);
+tg_tensor *tg_avg_pool2d(const tg_tensor *input, tg_pool_opts opts);
+/* avg_pool2d dividing every window by divisor_override (PyTorch's
+   argument; 0: none, the window's size as above). */
+tg_tensor *tg_avg_pool2d_ex(const tg_tensor *input, tg_pool_opts opts, int64_t divisor_override);
+/* Adaptive pooling to out_h x out_w: output (i, j) pools rows
+   [floor(i H / out_h), ceil((i + 1) H / out_h)) and likewise columns.
+   adaptive_avg_pool2d of 1 x 1 is a mean over the last two dims
+   (MeanBackward1), as in PyTorch; indices as max_pool2d's. */
+tg_tensor *tg_adaptive_avg_pool2d(const tg_tensor *input, int64_t out_h, int64_t out_w);
+tg_tensor *tg_adaptive_max_pool2d(const tg_tensor *input, int64_t out_h, int64_t out_w, tg_tensor **indices);
+/* Padding, as torch.nn.functional.pad: pad holds npad (even) sizes, the
+   last dim's (before, after) first, then the dim before it's, for up to
+   all dims. TG_PAD_CONSTANT fills with value (any dtype; negative pads
+   crop; ConstantPadNdBackward0); TG_PAD_REFLECT mirrors about the edge
+   (pads smaller than the dim) and TG_PAD_REPLICATE repeats the edge, of the
+   last 1, 2 or 3 dims of a 2-3, 3-4 or 4-5 dimensional floating input
+   (ReflectionPad1DBackward0 ... ReplicationPad3DBackward0; value must be
+   0). TG_PAD_CIRCULAR wraps around (pads at most the dim's size; batched
+   inputs only), composed of slices and in-place copies as in PyTorch (its
+   graph is CopySlices of SliceBackward0). Errors as PyTorch's. */
+typedef enum tg_pad_mode { TG_PAD_CONSTANT, TG_PAD_REFLECT, TG_PAD_REPLICATE, TG_PAD_CIRCULAR } tg_pad_mode;
+tg_tensor *tg_pad(const tg_tensor *input, const int64_t *pad, int npad, tg_pad_mode mode, double value);
+/* torch.nn.functional.interpolate of the dims after the first two of a
+   3-D, 4-D or 5-D floating input (N, C, ...), to `size` or by
+   `scale_factor` (exactly one non-NULL, each of n values: one for every
+   spatial dim, or n = 1 for all, as a Python number). A scale factor gives
+   the size floor(in * scale) and, as in PyTorch, its own 1 / scale in the
+   index formulas. TG_INTERP_NEAREST copies input floor(o * in / out)
+   (PyTorch's float arithmetic; any of 1-3 dims), NEAREST_EXACT input
+   floor((o + 0.5) in / out) ("nearest-exact"); LINEAR (3-D), BILINEAR
+   (4-D) and TRILINEAR (5-D) interpolate between the two nearest inputs of
+   each dim, at o (in - 1) / (out - 1) when align_corners (not for
+   nearest), else at (o + 0.5) in / out - 0.5 clamped at 0. Nodes
+   UpsampleNearest1DBackward1 ... UpsampleTrilinear3DBackward1 and
+   UpsampleNearestExact1DBackward1 ... (the .vec forms F.interpolate calls);
+   a channels-last 4-D or 5-D input gives a channels-last result; errors as
+   PyTorch's. PyTorch computes a
+   bilinear value as nested sums per dim, this library as one sum of taps
+   weighted by products: the last bit of a float result may differ. */
+typedef enum tg_interp_mode {
+    TG_INTERP_NEAREST, TG_INTERP_LINEAR, TG_INTERP_BILINEAR, TG_INTERP_TRILINEAR, TG_INTERP_NEAREST_EXACT
+} tg_interp_mode;
+tg_tensor *tg_interpolate(const tg_tensor *input, const int64_t *size, const double *scale_factor, int n,
+                          tg_interp_mode mode, bool align_corners);
+
 /* ------------------------------------------------------------- autograd */
 
 /* Sets requires_grad on a leaf; NULL with an error for integer dtypes and

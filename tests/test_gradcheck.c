@@ -663,6 +663,42 @@ FN(f_adv_index_put_mask, tg_mul(tg_index_put_(copy_of(x[0]), TG_INDEX(TG_IDX_T(M
 /* nn: convolution, unfold and fold */
 
 /* nn: pooling, padding and resampling */
+#define POOL(...) ((tg_pool_opts){__VA_ARGS__})
+FN(f_max_pool2d, tg_max_pool2d(x[0], POOL(.kernel_size = {2, 3}, .stride = {1, 2}, .padding = {1, 1})))
+FN(f_max_pool2d_dilated, tg_max_pool2d(x[0], POOL(.kernel_size = {2, 2}, .dilation = {2, 1}, .ceil_mode = true)))
+FN(f_max_pool1d, tg_max_pool1d(x[0], POOL(.kernel_size = {3}, .stride = {2}, .padding = {1})))
+FN(f_avg_pool2d, tg_avg_pool2d(x[0], POOL(.kernel_size = {3, 2}, .stride = {2, 1}, .padding = {1, 1}, .ceil_mode = true)))
+FN(f_avg_pool2d_exclude, tg_avg_pool2d(x[0], POOL(.kernel_size = {3, 3}, .stride = {2, 2}, .padding = {1, 1},
+                                                  .count_exclude_pad = true)))
+FN(f_avg_pool2d_divisor, tg_avg_pool2d_ex(x[0], POOL(.kernel_size = {2, 3}, .stride = {1, 2}, .padding = {1, 1}), 5))
+FN(f_adaptive_avg_pool2d, tg_adaptive_avg_pool2d(x[0], 3, 2))
+FN(f_adaptive_max_pool2d, tg_adaptive_max_pool2d(x[0], 2, 3, NULL))
+/* pooling is linear (piecewise for max): a square makes its second
+   derivative meet x */
+FN(f_avg_pool2d_sq, tg_avg_pool2d(tg_mul(x[0], x[0]), POOL(.kernel_size = {2, 2})))
+#define PADS(...) (const int64_t[]){__VA_ARGS__}, (int)(sizeof((int64_t[]){__VA_ARGS__}) / sizeof(int64_t))
+FN(f_pad_constant, tg_pad(x[0], PADS(1, -1, 2, 0), TG_PAD_CONSTANT, 0.5))
+FN(f_pad_constant_sq, tg_pad(tg_mul(x[0], x[0]), PADS(1, 2), TG_PAD_CONSTANT, 0))
+FN(f_reflection_pad1d, tg_pad(x[0], PADS(2, -1), TG_PAD_REFLECT, 0))
+FN(f_reflection_pad2d, tg_pad(x[0], PADS(1, 2, 2, 1), TG_PAD_REFLECT, 0))
+FN(f_reflection_pad3d, tg_pad(x[0], PADS(1, 1, 0, 1, 1, 0), TG_PAD_REFLECT, 0))
+FN(f_replication_pad1d, tg_pad(x[0], PADS(3, -1), TG_PAD_REPLICATE, 0))
+FN(f_replication_pad2d, tg_pad(x[0], PADS(1, 2, 3, 1), TG_PAD_REPLICATE, 0))
+FN(f_replication_pad3d, tg_pad(x[0], PADS(1, 0, 2, 1, 1, 1), TG_PAD_REPLICATE, 0))
+FN(f_pad_circular, tg_mul(tg_pad(x[0], PADS(2, -1, 1, 1), TG_PAD_CIRCULAR, 0), tg_pad(x[0], PADS(1, 0, 0, 2), TG_PAD_CIRCULAR, 0)))
+#define RESIZE(t, mode, ac, ...) tg_interpolate((t), (const int64_t[]){__VA_ARGS__}, NULL, \
+    (int)(sizeof((int64_t[]){__VA_ARGS__}) / sizeof(int64_t)), (mode), (ac))
+FN(f_upsample_nearest1d, RESIZE(x[0], TG_INTERP_NEAREST, false, 7))
+FN(f_upsample_nearest2d, tg_interpolate(x[0], NULL, (const double[]){1.5, 0.7}, 2, TG_INTERP_NEAREST, false))
+/* 5-D inputs: a 4-D leaf with a batch dim put in front */
+FN(f_upsample_nearest3d, RESIZE(tg_unsqueeze(x[0], 0), TG_INTERP_NEAREST, false, 3, 2, 4))
+FN(f_upsample_linear1d, RESIZE(x[0], TG_INTERP_LINEAR, false, 6))
+FN(f_upsample_bilinear2d, RESIZE(x[0], TG_INTERP_BILINEAR, true, 4, 5))
+FN(f_upsample_bilinear2d_sq, RESIZE(tg_mul(x[0], x[0]), TG_INTERP_BILINEAR, false, 3, 2))
+FN(f_upsample_trilinear3d, RESIZE(tg_unsqueeze(x[0], 0), TG_INTERP_TRILINEAR, false, 3, 4, 3))
+FN(f_upsample_nearest_exact1d, RESIZE(x[0], TG_INTERP_NEAREST_EXACT, false, 3))
+FN(f_upsample_nearest_exact2d, tg_interpolate(x[0], NULL, (const double[]){1.7}, 1, TG_INTERP_NEAREST_EXACT, false))
+FN(f_upsample_nearest_exact3d, RESIZE(tg_unsqueeze(x[0], 0), TG_INTERP_NEAREST_EXACT, false, 3, 5, 2))
 
 static const gc_case CASES[] = {
     /* binary, broadcasting, non-contiguous */
@@ -1068,6 +1104,34 @@ static const gc_case CASES[] = {
     /* nn: convolution, unfold and fold */
 
     /* nn: pooling, padding and resampling */
+    C1("max_pool2d", f_max_pool2d, IN(4, S(2, 2, 4, 5), ANY, true)),
+    C1("max_pool2d dilated", f_max_pool2d_dilated, IN(3, S(2, 5, 4), ANY, false)),
+    C1("max_pool1d", f_max_pool1d, IN(3, S(2, 3, 5), ANY, true)),
+    C1("avg_pool2d", f_avg_pool2d, IN(4, S(1, 2, 5, 4), ANY, true)),
+    C1("avg_pool2d exclude pad", f_avg_pool2d_exclude, IN(3, S(2, 5, 5), ANY, false)),
+    C1("avg_pool2d of a square", f_avg_pool2d_sq, IN(3, S(2, 4, 4), ANY, false)),
+    C1("avg_pool2d divisor_override", f_avg_pool2d_divisor, IN(3, S(2, 4, 5), ANY, true)),
+    C1("adaptive_avg_pool2d", f_adaptive_avg_pool2d, IN(4, S(1, 2, 5, 4), ANY, true)),
+    C1("adaptive_max_pool2d", f_adaptive_max_pool2d, IN(3, S(2, 5, 7), ANY, false)),
+    C1("pad constant", f_pad_constant, IN(3, S(2, 3, 4), ANY, true)),
+    C1("pad constant of a square", f_pad_constant_sq, A23T),
+    C1("reflection_pad1d", f_reflection_pad1d, IN(3, S(2, 2, 4), ANY, true)),
+    C1("reflection_pad2d", f_reflection_pad2d, IN(4, S(1, 2, 3, 4), ANY, true)),
+    C1("reflection_pad3d", f_reflection_pad3d, IN(4, S(2, 2, 3, 3), ANY, false)),
+    C1("replication_pad1d", f_replication_pad1d, IN(2, S(3, 4), ANY, true)),
+    C1("replication_pad2d", f_replication_pad2d, IN(3, S(2, 3, 3), ANY, true)),
+    C1("replication_pad3d", f_replication_pad3d, IN(4, S(1, 2, 3, 2), ANY, false)),
+    C1("pad circular (composed)", f_pad_circular, IN(4, S(1, 2, 3, 3), ANY, true)),
+    C1("upsample_nearest1d", f_upsample_nearest1d, IN(3, S(2, 2, 4), ANY, true)),
+    C1("upsample_nearest2d", f_upsample_nearest2d, IN(4, S(1, 2, 3, 4), ANY, true)),
+    C1("upsample_nearest3d", f_upsample_nearest3d, IN(4, S(2, 2, 2, 3), ANY, false)),
+    C1("upsample_linear1d", f_upsample_linear1d, IN(3, S(2, 2, 4), ANY, true)),
+    C1("upsample_bilinear2d", f_upsample_bilinear2d, IN(4, S(1, 2, 3, 4), ANY, true)),
+    C1("upsample_bilinear2d of a square", f_upsample_bilinear2d_sq, IN(4, S(1, 1, 4, 3), ANY, false)),
+    C1("upsample_trilinear3d", f_upsample_trilinear3d, IN(4, S(1, 2, 3, 2), ANY, false)),
+    C1("upsample_nearest_exact1d", f_upsample_nearest_exact1d, IN(3, S(2, 2, 5), ANY, true)),
+    C1("upsample_nearest_exact2d", f_upsample_nearest_exact2d, IN(4, S(1, 2, 3, 2), ANY, true)),
+    C1("upsample_nearest_exact3d", f_upsample_nearest_exact3d, IN(4, S(1, 2, 3, 4), ANY, false)),
 };
 
 /* ------------------------------------------------------------ running */

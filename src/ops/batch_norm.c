@@ -165,6 +165,7 @@ int tg__d_batch_norm(tg_node *n, tg_tensor *g, tg_tensor **gi)
     int64_t dims[TG_MAX_DIMS];
     int nd = tg__dims_but_channel(x->ndim, dims);
     tg_tensor *scale = w ? per_channel(w, x->ndim) : NULL, *xhat;
+    if (w && !scale) return -1;
     if (p->training) {
         tg_tensor *rstd;
         xhat = tg__normalized(x, dims, nd, p->eps, &rstd);

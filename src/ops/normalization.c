@@ -149,7 +149,8 @@ int tg__d_layer_norm(tg_node *n, tg_tensor *g, tg_tensor **gi)
     int nd = last_dims(p->ndim, dims);
     tg_tensor *rstd, *xhat = tg__normalized(x, dims, nd, p->eps, &rstd);
     if (NEED(0)) gi[0] = tg__normalized_backward(w ? tg_mul(g, w) : g, xhat, rstd, dims, nd);
-    if (NEED(1)) gi[1] = tg__sum_to(tg_mul(g, xhat), n->in_meta[1].shape, n->in_meta[1].ndim);
+    tg_tensor *g_xhat = NEED(1) ? tg_mul(g, xhat) : NULL;   /* tg__sum_to takes no NULL */
+    if (g_xhat) gi[1] = tg__sum_to(g_xhat, n->in_meta[1].shape, n->in_meta[1].ndim);
     if (NEED(2)) gi[2] = tg__sum_to(g, n->in_meta[2].shape, n->in_meta[2].ndim);
     return tg__derivative_done(n, gi);
 }

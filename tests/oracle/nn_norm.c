@@ -260,11 +260,53 @@ static void batch_norm_tests(void)
     printf("batch_norm after errors: %llu\n", (unsigned long long)tg_version(r3));
 }
 
+/* Second derivatives: the gradient of x with a graph (create_graph), then
+   backward of its square's sum into every leaf. */
+static void second_order(const char *label, tg_tensor *out, tg_tensor *x, tg_tensor *const *leaves, int n)
+{
+    tg_tensor *g = NULL, *seed = weights(out);
+    tg_clear_error();
+    if (tg_autograd_grad(&out, 1, &x, 1, &seed, (tg_backward_opts){.create_graph = true}, &g) ||
+        tg_backward(tg_sum(tg_mul(g, g)), NULL)) {
+        printf("%s second order error: %s\n", label, tg_last_error());
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        printf("%s second order grad%d", label, i);
+        show("", tg_grad(leaves[i]));
+    }
+}
+
+static void second_order_tests(void)
+{
+    tg_scope_begin();
+    tg_tensor *x = leaf64(tg_div_scalar(wavy(TG_SHAPE(2, 3, 4)), 4));
+    tg_tensor *w = leaf64(tg_from_f32(F32(1.5, -0.5, 2.0, 1.0), TG_SHAPE(4)));
+    tg_tensor *b = leaf64(tg_from_f32(F32(0.25, 0.0, -1.0, 0.5), TG_SHAPE(4)));
+    second_order("layer_norm", tg_layer_norm(x, I64(4), 1, w, b, 1e-5), x, (tg_tensor *[]){x, w}, 2);
+    x = leaf64(tg_div_scalar(wavy(TG_SHAPE(2, 4, 3)), 4));
+    w = leaf64(tg_from_f32(F32(1.5, -0.5, 2.0, 1.0), TG_SHAPE(4)));
+    second_order("group_norm", tg_group_norm(x, 2, w, NULL, 1e-5), x, (tg_tensor *[]){x, w}, 2);
+    x = leaf64(tg_div_scalar(wavy(TG_SHAPE(2, 4, 3)), 4));
+    w = leaf64(tg_from_f32(F32(1.5, -0.5, 2.0, 1.0), TG_SHAPE(4)));
+    second_order("batch_norm", tg_batch_norm(x, NULL, NULL, w, NULL, true, 0.1, 1e-5), x, (tg_tensor *[]){x, w}, 2);
+    x = leaf64(tg_div_scalar(wavy(TG_SHAPE(2, 4, 3)), 4));
+    w = leaf64(tg_from_f32(F32(1.5, -0.5, 2.0, 1.0), TG_SHAPE(4)));
+    tg_tensor *rm = tg_from_f64((const double[]){0.5, -0.25, 0.0, 1.0}, TG_SHAPE(4));
+    tg_tensor *rv = tg_from_f64((const double[]){1.5, 0.5, 2.0, 1.0}, TG_SHAPE(4));
+    second_order("batch_norm eval", tg_batch_norm(x, rm, rv, w, NULL, false, 0.1, 1e-5), x, (tg_tensor *[]){x, w}, 2);
+    x = leaf64(tg_div_scalar(wavy(TG_SHAPE(2, 3, 4)), 4));
+    w = leaf64(tg_from_f32(F32(1.5, -0.5, 2.0, 1.0), TG_SHAPE(4)));
+    second_order("rms_norm", tg_rms_norm(x, I64(4), 1, w, 1e-6), x, (tg_tensor *[]){x, w}, 2);
+    tg_scope_end();
+}
+
 int main(void)
 {
     layer_norm_tests();
     group_norm_tests();
     rms_norm_tests();
     batch_norm_tests();
+    second_order_tests();
     return 0;
 }

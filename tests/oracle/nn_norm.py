@@ -230,3 +230,30 @@ attempt("batch_norm long", lambda: F.batch_norm(torch.ones(2, 3, dtype=torch.lon
 attempt("batch_norm running_mean f64", lambda: F.batch_norm(x23, torch.zeros(3, dtype=torch.float64), r3, None, None,
                                                             True, 0.1, 1e-5))
 print(f"batch_norm after errors: {r3._version}")
+
+
+# second derivatives
+def second_order(label, out, x, leaves):
+    (g,) = torch.autograd.grad(out, x, weights(out), create_graph=True)
+    (g * g).sum().backward()
+    for i, l in enumerate(leaves):
+        show(f"{label} second order grad{i}", l.grad)
+
+
+def leaf64(data):
+    return torch.tensor(data, dtype=torch.float64, requires_grad=True)
+
+
+W4 = [1.5, -0.5, 2.0, 1.0]
+x, w, b = (wavy((2, 3, 4)) / 4).double().requires_grad_(), leaf64(W4), leaf64([0.25, 0.0, -1.0, 0.5])
+second_order("layer_norm", F.layer_norm(x, (4,), w, b, 1e-5), x, [x, w])
+x, w = (wavy((2, 4, 3)) / 4).double().requires_grad_(), leaf64(W4)
+second_order("group_norm", F.group_norm(x, 2, w, None, 1e-5), x, [x, w])
+x, w = (wavy((2, 4, 3)) / 4).double().requires_grad_(), leaf64(W4)
+second_order("batch_norm", F.batch_norm(x, None, None, w, None, True, 0.1, 1e-5), x, [x, w])
+x, w = (wavy((2, 4, 3)) / 4).double().requires_grad_(), leaf64(W4)
+rm = torch.tensor([0.5, -0.25, 0.0, 1.0], dtype=torch.float64)
+rv = torch.tensor([1.5, 0.5, 2.0, 1.0], dtype=torch.float64)
+second_order("batch_norm eval", F.batch_norm(x, rm, rv, w, None, False, 0.1, 1e-5), x, [x, w])
+x, w = (wavy((2, 3, 4)) / 4).double().requires_grad_(), leaf64(W4)
+second_order("rms_norm", rms_norm(x, (4,), w, 1e-6), x, [x, w])

@@ -18,7 +18,8 @@ typedef struct norm_inputs {
 
 static tg_tensor *param(const int64_t *shape, int ndim, double scale, double shift)
 {
-    tg_tensor *t = tg_add_scalar(tg_mul_scalar(tg_sin(tg_arange(0, (double)tg__numel(shape, ndim), 1, TG_F32)), scale), shift);
+    tg_tensor *k = tg_arange(0, (double)tg__numel(shape, ndim), 1, TG_F32);
+    tg_tensor *t = tg_add_scalar(tg_mul_scalar(tg_sin(k), scale), shift);
     return tg_retain(tg_requires_grad_(tg_reshape(t, shape, ndim), true));
 }
 

@@ -82,6 +82,7 @@ exact("layer_norm f64 affine", lambda: F.layer_norm(big.double(), (37,), bw.doub
 wide = wavy((2, 300))
 exact("layer_norm f32 wide", lambda: F.layer_norm(wide, (300,), None, None, 1e-6))
 exact("layer_norm f32 two dims", lambda: F.layer_norm(wide.view(2, 20, 15), (20, 15), None, None, 1e-6))
+exact("layer_norm f32 transposed", lambda: F.layer_norm(wide.view(2, 30, 10).transpose(1, 2), (30,), None, None, 1e-6))
 
 x = leaf(X23)
 wc, bc = torch.tensor([1.5, -0.5, 2.0]), torch.tensor([1.5, -0.5, 2.0])

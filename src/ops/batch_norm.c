@@ -122,19 +122,12 @@ tg_tensor *tg_batch_norm(const tg_tensor *input, tg_tensor *running_mean, tg_ten
                                       "layer's num_batches_tracked: pass 1 / num_batches_tracked, as PyTorch's "
                                       "BatchNorm layers do", __func__);
     int64_t channels = input->shape[1], batch = input->shape[0], image = tg__numel(input->shape + 2, input->ndim - 2);
-    tg_tensor *x = NULL, *w = NULL, *b = NULL;
-    TG_NO_GRAD {
-        x = tg_contiguous(input);
-        w = weight ? tg_contiguous(weight) : NULL;
-        b = bias ? tg_contiguous(bias) : NULL;
-    }
-    if (!x || (weight && !w) || (bias && !b)) return NULL;
-    tg_tensor *mean = NULL, *var_sum = NULL, *invstd = NULL;
-    if (channel_statistics(x, running_mean, running_var, training, eps, &mean, &var_sum, &invstd)) return NULL;
-    tg_tensor *out = tg__new(input->dtype, input->shape, input->ndim);
-    if (!out) return NULL;
-    tg__batch_norm_apply(tg__ptr(x), tg__ptr(mean), tg__ptr(invstd), w ? tg__ptr(w) : NULL, b ? tg__ptr(b) : NULL,
-                         tg__ptr(out), input->dtype, batch, channels, image);
+    tg_tensor *dense[3], *out, *mean = NULL, *var_sum = NULL, *invstd = NULL;
+    if (tg__dense_operands(input, weight, bias, dense, &out) ||
+        channel_statistics(dense[0], running_mean, running_var, training, eps, &mean, &var_sum, &invstd))
+        return NULL;
+    tg__batch_norm_apply(tg__ptr(dense[0]), tg__ptr(mean), tg__ptr(invstd), weight ? tg__ptr(dense[1]) : NULL,
+                         bias ? tg__ptr(dense[2]) : NULL, tg__ptr(out), input->dtype, batch, channels, image);
     batch_norm_params p = {training, weight != NULL, eps};
     if (!record_batch_norm(out, &p, input, weight, bias, running_mean, running_var)) return NULL;
     /* Last, when nothing can fail any more: a failed call leaves them as they were. */

@@ -103,9 +103,7 @@ static tg_tensor *record_norm(tg_tensor *out, tg_record what, const tg_tensor *i
     return out;
 }
 
-/* The contiguous forms of input, weight and bias (NULL stays NULL), and a
-   new contiguous result of input's shape; 0 or -1. */
-static int dense_operands(const tg_tensor *input, const tg_tensor *weight, const tg_tensor *bias,
+int tg__dense_operands(const tg_tensor *input, const tg_tensor *weight, const tg_tensor *bias,
                           tg_tensor **dense, tg_tensor **out)
 {
     const tg_tensor *operands[3] = {input, weight, bias};
@@ -130,7 +128,7 @@ tg_tensor *tg_layer_norm(const tg_tensor *input, const int64_t *normalized_shape
     int64_t n = tg__numel(normalized_shape, ndim);
     int64_t rows = tg__numel(input->shape, input->ndim - ndim);
     tg_tensor *dense[3], *out;
-    if (dense_operands(input, weight, bias, dense, &out)) return NULL;
+    if (tg__dense_operands(input, weight, bias, dense, &out)) return NULL;
     tg__layer_norm_rows(tg__ptr(dense[0]), data_of(dense[1]), data_of(dense[2]), tg__ptr(out), input->dtype, rows, n,
                         eps);
     layer_norm_params p = {ndim, eps, weight != NULL};
@@ -206,7 +204,7 @@ tg_tensor *tg_group_norm(const tg_tensor *input, int64_t num_groups, const tg_te
     input = tg_contiguous(input);
     if (!input) return NULL;
     tg_tensor *dense[3], *out;
-    if (dense_operands(input, weight, bias, dense, &out)) return NULL;
+    if (tg__dense_operands(input, weight, bias, dense, &out)) return NULL;
     int64_t batch = input->shape[0], channels = input->shape[1];
     tg__group_norm_rows(tg__ptr(dense[0]), data_of(dense[1]), data_of(dense[2]), tg__ptr(out), input->dtype, batch,
                         channels, tg__numel(input->shape + 2, input->ndim - 2), num_groups, eps);

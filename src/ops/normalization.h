@@ -57,6 +57,12 @@ tg_tensor *tg__normalized(const tg_tensor *x, const int64_t *dims, int ndims, do
 tg_tensor *tg__normalized_backward(const tg_tensor *g_xhat, const tg_tensor *xhat, const tg_tensor *rstd,
                                    const int64_t *dims, int ndims);
 
+/* The contiguous forms of input, weight and bias (NULL stays NULL; read
+   without history), and a new contiguous result of input's shape into
+   *out; 0 or -1. */
+int tg__dense_operands(const tg_tensor *input, const tg_tensor *weight, const tg_tensor *bias, tg_tensor **dense,
+                       tg_tensor **out);
+
 /* The dims of an ndim tensor other than dim 1 (batch_norm's and
    group_norm's reductions for their weight and bias), into dims; their
    count. */

@@ -644,7 +644,7 @@ tg_tensor *tg_layer_norm(const tg_tensor *input, const int64_t *normalized_shape
    (F.group_norm's Python checks included): fewer than 2 dims, num_groups
    0 ("integer division or modulo by zero") or not dividing C ("Expected
    number of channels in input to be divisible by num_groups, but got input
-   of shape [2, 6, 4] and num_groups=4"; a negative num_groups too), one
+   of shape [2, 6, 4] and num_groups=4") or negative, one
    value per group ("Expected more than 1 value per channel when training,
    got input size [1, 3]"), parameters not of C elements or of another
    dtype, inputs other than TG_F32 and TG_F64. */

@@ -48,9 +48,12 @@ static int check_parameters(const tg_tensor *input, const tg_tensor *running_mea
                              (long long)tg_numel(params[i]));
     }
     /* PyTorch mixes dtypes only for bf16 inputs with f32 parameters. */
-    for (int i = 0; i < 4; i++)
-        if (params[i] && params[i]->dtype != input->dtype)
+    bool mixed = false;
+    for (int i = 0; i < 4; i++) mixed = mixed || (params[i] && params[i]->dtype != input->dtype);
+    for (int i = 0; mixed && i < 4; i++)
+        if (params[i] && params[i]->dtype != TG_F32)
             return tg__faili(TG_E_DTYPE, "mixed dtype (CPU): expect parameter to have scalar type of Float");
+    if (mixed) return tg__faili(TG_E_DTYPE, "mixed dtype (CPU): expect input to have scalar type of BFloat16");
     if (input->dtype != TG_F32 && input->dtype != TG_F64)
         return tg__faili(TG_E_DTYPE, "\"batch_norm\" not implemented for '%s'", tg__dtype_short(input->dtype));
     for (int i = 0; i < 2; i++)

@@ -178,8 +178,10 @@ static int check_group_norm(const tg_tensor *input, int64_t groups, const tg_ten
         return tg__faili(TG_E_INVALID, "Expected more than 1 value per channel when training, got input size %s",
                          tg__shape_str(sizes, input->ndim, a, sizeof a));
     }
+    if (groups < 0)
+        return tg__faili(TG_E_INVALID, "Expected num groups to be greater than 0, got %lld", (long long)groups);
     tg__shape_str(input->shape, input->ndim, a, sizeof a);
-    if (groups < 0 || channels % groups)
+    if (channels % groups)
         return tg__faili(TG_E_SHAPE, "Expected number of channels in input to be divisible by num_groups, but got "
                                      "input of shape %s and num_groups=%lld", a, (long long)groups);
     /* PyTorch's bias message shows the weight's shape ([0] without one). */

@@ -138,6 +138,9 @@ static void group_norm_tests(void)
     tg_tensor *x264 = tg_ones(TG_SHAPE(2, 6, 4), TG_F32);
     ATTEMPT("group_norm groups", tg_group_norm(x264, 4, NULL, NULL, 1e-5));
     ATTEMPT("group_norm zero groups", tg_group_norm(x264, 0, NULL, NULL, 1e-5));
+    ATTEMPT("group_norm negative groups", tg_group_norm(x264, -3, NULL, NULL, 1e-5));
+    ATTEMPT("group_norm weight f64", tg_group_norm(x264, 3, tg_ones(TG_SHAPE(6), TG_F64), NULL, 1e-5));
+    ATTEMPT("group_norm weight 2-d", tg_group_norm(x264, 3, tg_ones(TG_SHAPE(6, 1), TG_F32), NULL, 1e-5));
     ATTEMPT("group_norm weight", tg_group_norm(x264, 3, tg_ones(TG_SHAPE(3), TG_F32), NULL, 1e-5));
     ATTEMPT("group_norm bias", tg_group_norm(x264, 3, NULL, tg_ones(TG_SHAPE(3), TG_F32), 1e-5));
     ATTEMPT("group_norm bias with weight",
@@ -268,6 +271,10 @@ static void batch_norm_tests(void)
     ATTEMPT("batch_norm long", tg_batch_norm(tg_ones(TG_SHAPE(2, 3), TG_I64), NULL, NULL, NULL, NULL, true, 0.1, 1e-5));
     ATTEMPT("batch_norm running_mean f64",
             tg_batch_norm(x23, tg_zeros(TG_SHAPE(3), TG_F64), r3, NULL, NULL, true, 0.1, 1e-5));
+    ATTEMPT("batch_norm f64 with f32 weight",
+            tg_batch_norm(tg_to(x23, TG_F64), NULL, NULL, r3, NULL, true, 0.1, 1e-5));
+    ATTEMPT("batch_norm 2-d running_mean",
+            tg_batch_norm(x23, tg_zeros(TG_SHAPE(1, 3), TG_F32), r3, NULL, NULL, true, 0.1, 1e-5));
     printf("batch_norm after errors: %llu\n", (unsigned long long)tg_version(r3));
 }
 

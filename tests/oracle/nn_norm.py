@@ -129,6 +129,9 @@ exact("group_norm f64 affine", lambda: F.group_norm(big.double(), 3, bw.double()
 x264 = torch.ones(2, 6, 4)
 attempt("group_norm groups", lambda: F.group_norm(x264, 4, None, None, 1e-5))
 attempt("group_norm zero groups", lambda: F.group_norm(x264, 0, None, None, 1e-5))
+attempt("group_norm negative groups", lambda: F.group_norm(x264, -3, None, None, 1e-5))
+attempt("group_norm weight f64", lambda: F.group_norm(x264, 3, torch.ones(6, dtype=torch.float64), None, 1e-5))
+attempt("group_norm weight 2-d", lambda: F.group_norm(x264, 3, torch.ones(6, 1), None, 1e-5))
 attempt("group_norm weight", lambda: F.group_norm(x264, 3, torch.ones(3), None, 1e-5))
 attempt("group_norm bias", lambda: F.group_norm(x264, 3, None, torch.ones(3), 1e-5))
 attempt("group_norm bias with weight", lambda: F.group_norm(x264, 3, torch.ones(6), torch.ones(2), 1e-5))
@@ -230,6 +233,8 @@ attempt("batch_norm long", lambda: F.batch_norm(torch.ones(2, 3, dtype=torch.lon
                                                 1e-5))
 attempt("batch_norm running_mean f64", lambda: F.batch_norm(x23, torch.zeros(3, dtype=torch.float64), r3, None, None,
                                                             True, 0.1, 1e-5))
+attempt("batch_norm f64 with f32 weight", lambda: F.batch_norm(x23.double(), None, None, r3, None, True, 0.1, 1e-5))
+attempt("batch_norm 2-d running_mean", lambda: F.batch_norm(x23, torch.zeros(1, 3), r3, None, None, True, 0.1, 1e-5))
 print(f"batch_norm after errors: {r3._version}")
 
 

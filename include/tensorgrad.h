@@ -624,6 +624,10 @@ tg_tensor *tg_einsum(const char *equation, const tg_tensor *const *ts, int n);
 
 /* ----------------------------------------------------- nn: normalisation */
 
+/* In this section a NULL weight, bias or running statistic means none,
+   also when it is the NULL result of a failed operation: check such an
+   argument before passing it. */
+
 /* F.layer_norm: normalises over the last `ndim` dims, whose sizes are
    normalized_shape, to mean 0 and variance 1 (biased, eps added under the
    square root), then scales by weight and shifts by bias (each of
@@ -640,14 +644,15 @@ tg_tensor *tg_layer_norm(const tg_tensor *input, const int64_t *normalized_shape
    groups of C / num_groups, each sample's group normalised over its
    channels and the remaining dims as layer_norm normalises, then each
    channel scaled by weight[c] and shifted by bias[c] (each (C); NULL:
-   none). NativeGroupNormBackward0; contiguous result. Errors as PyTorch's
-   (F.group_norm's Python checks included): fewer than 2 dims, num_groups
-   0 ("integer division or modulo by zero") or not dividing C ("Expected
-   number of channels in input to be divisible by num_groups, but got input
-   of shape [2, 6, 4] and num_groups=4") or negative, one
-   value per group ("Expected more than 1 value per channel when training,
-   got input size [1, 3]"), parameters not of C elements or of another
-   dtype, inputs other than TG_F32 and TG_F64. */
+   none). NativeGroupNormBackward0, reached through CloneBackward0 from a
+   non-contiguous input, as PyTorch makes it contiguous; contiguous result.
+   Errors as PyTorch's (F.group_norm's Python checks included): fewer than
+   2 dims, num_groups 0 ("integer division or modulo by zero"), negative,
+   or not dividing C ("Expected number of channels in input to be
+   divisible by num_groups, but got input of shape [2, 6, 4] and
+   num_groups=4"), one value per group ("Expected more than 1 value per
+   channel when training, got input size [1, 3]"), parameters not of C
+   elements or of another dtype, inputs other than TG_F32 and TG_F64. */
 tg_tensor *tg_group_norm(const tg_tensor *input, int64_t num_groups, const tg_tensor *weight,
                          const tg_tensor *bias, double eps);
 /* F.batch_norm over input (N, C, ...) of 2 dims or more: each channel c

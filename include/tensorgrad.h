@@ -660,7 +660,8 @@ tg_tensor *tg_group_norm(const tg_tensor *input, int64_t num_groups, const tg_te
    other dims (training), or with running_mean[c] and running_var[c]
    (evaluation), eps added to the variance; then scaled by weight[c] and
    shifted by bias[c] (NULL: none). NativeBatchNormBackward0 (edges to
-   input, weight and bias only); the result is contiguous.
+   input, weight and bias only); the result is contiguous, or channels-last
+   for a channels-last input of 4 or 5 dims, as PyTorch lays it out.
    Training with running statistics updates them in place as PyTorch's
    CPU kernel does: mean <- momentum * batch mean + (1 - momentum) * mean,
    var <- momentum * unbiased batch variance + (1 - momentum) * var
@@ -674,8 +675,9 @@ tg_tensor *tg_group_norm(const tg_tensor *input, int64_t num_groups, const tg_te
    (counted after incrementing it), which is what PyTorch's layer passes;
    NAN itself is refused when training with running statistics, and
    unused otherwise. f32 values are PyTorch's to the bit for contiguous
-   inputs (for (N, C) and (N, C, 1, ..) inputs, its sums on one thread,
-   the order PyTorch's batch sums take with torch.get_num_threads() == 1).
+   and channels-last inputs (for (N, C), (N, C, 1, ..) and channels-last
+   inputs, its sums on one thread, the order PyTorch's batch sums take with
+   torch.get_num_threads() == 1).
    Errors as PyTorch's (F.batch_norm's Python checks included): "Expected
    more than 1 value per channel when training, got input size
    torch.Size([1, 3])", fewer than 2 dims, "running_mean must be defined in

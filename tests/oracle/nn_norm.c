@@ -232,6 +232,7 @@ static void batch_norm_tests(void)
     check_strided("batch_norm empty batch", tg_batch_norm(x, rm, rv, w, b, true, 0.1, 1e-5),
                   (tg_tensor *[]){x, w, b}, 3);
 
+    tg_tensor *y;
     exact("batch_norm f32 (N, C)", tg_batch_norm(wavy(TG_SHAPE(37, 5)), NULL, NULL, NULL, NULL, true, 0.1, 1e-5));
     exact("batch_norm f32 (N, C, L)", tg_batch_norm(wavy(TG_SHAPE(3, 4, 11)), NULL, NULL, NULL, NULL, true, 0.1, 1e-5));
     tg_tensor *bw = tg_add_scalar(tg_div_scalar(ramp(TG_SHAPE(3), 1, 1), 7), -2);
@@ -239,6 +240,20 @@ static void batch_norm_tests(void)
     exact("batch_norm f32 affine", tg_batch_norm(wavy(TG_SHAPE(2, 3, 2, 5)), NULL, NULL, bw, bb, true, 0.1, 1e-5));
     exact("batch_norm f64 affine", tg_batch_norm(tg_to(wavy(TG_SHAPE(2, 3, 2, 5)), TG_F64), NULL, NULL,
                                                  tg_to(bw, TG_F64), tg_to(bb, TG_F64), true, 0.1, 1e-5));
+    /* Channels-last inputs keep their layout, computed as PyTorch's channels-last kernels compute them. */
+    tg_tensor *last = tg_permute(tg_contiguous(tg_permute(wavy(TG_SHAPE(2, 3, 2, 5)), I64(0, 2, 3, 1), 4)),
+                                 I64(0, 3, 1, 2), 4);
+    tg_tensor *lm = tg_zeros(TG_SHAPE(3), TG_F32), *lv = tg_ones(TG_SHAPE(3), TG_F32);
+    y = tg_batch_norm(last, lm, lv, bw, bb, true, 0.1, 1e-5);
+    exact("batch_norm f32 channels last", y);
+    running("batch_norm f32 channels last", lm, lv);
+    printf("batch_norm channels last stride: ");
+    print_strides(y);
+    printf("\n");
+    x = leaf(tg_sin(ramp(TG_SHAPE(2, 2, 3, 3), 0, 1)));
+    w = leaf(tg_from_f32(F32(1.5, -0.5, 2.0), TG_SHAPE(3)));
+    check_strided("batch_norm channels last", tg_batch_norm(tg_permute(x, I64(0, 3, 1, 2), 4), NULL, NULL, w, NULL,
+                                                            true, 0.1, 1e-5), (tg_tensor *[]){x, w}, 2);
     tg_tensor *dm = tg_zeros(TG_SHAPE(3), TG_F64), *dv = tg_ones(TG_SHAPE(3), TG_F64);
     tg_batch_norm(tg_to(wavy(TG_SHAPE(7, 3)), TG_F64), dm, dv, NULL, NULL, true, 0.3, 1e-5);
     tg_batch_norm(tg_to(wavy(TG_SHAPE(2, 3, 9)), TG_F64), dm, dv, NULL, NULL, true, 0.3, 1e-5);
@@ -246,7 +261,7 @@ static void batch_norm_tests(void)
 
     /* The node saves the running statistics: changing them fails backward. */
     x = leaf(tg_sin(ramp(TG_SHAPE(4, 3), 0, 1)));
-    tg_tensor *y = tg_batch_norm(x, rm, rv, NULL, NULL, true, 0.1, 1e-5);
+    y = tg_batch_norm(x, rm, rv, NULL, NULL, true, 0.1, 1e-5);
     tg_add_scalar_(rm, 1);
     printf("batch_norm running_mean changed: %s\n", tg_backward(tg_sum(y), NULL) ? tg_last_error() : "ok");
     x = leaf(tg_sin(ramp(TG_SHAPE(4, 3), 0, 1)));

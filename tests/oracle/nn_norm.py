@@ -196,6 +196,16 @@ bb = ramp((3,), -5, 1) / 9
 exact("batch_norm f32 affine", lambda: F.batch_norm(wavy((2, 3, 2, 5)), None, None, bw, bb, True, 0.1, 1e-5))
 exact("batch_norm f64 affine", lambda: F.batch_norm(wavy((2, 3, 2, 5)).double(), None, None, bw.double(), bb.double(),
                                                     True, 0.1, 1e-5))
+last = wavy((2, 3, 2, 5)).to(memory_format=torch.channels_last)
+lm, lv = torch.zeros(3), torch.ones(3)
+y = F.batch_norm(last, lm, lv, bw, bb, True, 0.1, 1e-5)
+exact("batch_norm f32 channels last", lambda: y)
+running("batch_norm f32 channels last", lm, lv)
+print("batch_norm channels last stride:", y.stride())
+x = torch.sin(ramp((2, 2, 3, 3), 0, 1)).requires_grad_()
+w = leaf([1.5, -0.5, 2.0])
+case("batch_norm channels last", lambda: F.batch_norm(x.permute(0, 3, 1, 2), None, None, w, None, True, 0.1, 1e-5),
+     x, w)
 dm, dv = torch.zeros(3, dtype=torch.float64), torch.ones(3, dtype=torch.float64)
 F.batch_norm(wavy((7, 3)).double(), dm, dv, None, None, True, 0.3, 1e-5)
 F.batch_norm(wavy((2, 3, 9)).double(), dm, dv, None, None, True, 0.3, 1e-5)

@@ -645,7 +645,9 @@ tg_tensor *tg_layer_norm(const tg_tensor *input, const int64_t *normalized_shape
    channels and the remaining dims as layer_norm normalises, then each
    channel scaled by weight[c] and shifted by bias[c] (each (C); NULL:
    none). NativeGroupNormBackward0, reached through CloneBackward0 from a
-   non-contiguous input, as PyTorch makes it contiguous; contiguous result.
+   non-contiguous input, as PyTorch makes it contiguous, except a
+   channels-last one (4 or 5 dims), whose layout the result keeps; else
+   the result is contiguous. f32 values are PyTorch's to the bit.
    Errors as PyTorch's (F.group_norm's Python checks included): fewer than
    2 dims, num_groups 0 ("integer division or modulo by zero"), negative,
    or not dividing C ("Expected number of channels in input to be

@@ -81,6 +81,17 @@ static int group_norm_step(void *ctx)
     return rc;
 }
 
+/* (4, 2, 6, 1), channels-last: PyTorch's channels-last kernel. */
+static int group_norm_channels_last_step(void *ctx)
+{
+    norm_inputs *in = ctx;
+    if (tg_scope_begin() < 0) return -1;
+    tg_tensor *last = tg_permute(tg_view(in->x, TG_SHAPE(4, 6, 1, 2)), (const int64_t[]){0, 3, 1, 2}, 4);
+    int rc = backward_twice(tg_group_norm(last, 2, NULL, NULL, 1e-5), in->x);
+    tg_scope_end();
+    return rc;
+}
+
 static int rms_norm_step(void *ctx)
 {
     norm_inputs *in = ctx;
@@ -119,17 +130,19 @@ int main(void)
 {
     norm_inputs in = {param(TG_SHAPE(4, 6, 2), 2, 0.25), param(TG_SHAPE(6), 0.5, 1), param(TG_SHAPE(6), 0.5, 0),
                       tg_retain(tg_zeros(TG_SHAPE(6), TG_F32)), tg_retain(tg_ones(TG_SHAPE(6), TG_F32)), true};
-    int64_t counts[5] = {
+    int64_t counts[6] = {
         sweep_every("layer_norm", layer_norm_step, &in),
         sweep_every("group_norm", group_norm_step, &in),
+        sweep_every("group_norm channels-last", group_norm_channels_last_step, &in),
         sweep_every("rms_norm", rms_norm_step, &in),
         sweep_every("batch_norm training", batch_norm_step, &in),
     };
     in.training = false;
-    counts[4] = sweep_every("batch_norm evaluation", batch_norm_step, &in);
+    counts[5] = sweep_every("batch_norm evaluation", batch_norm_step, &in);
     CHECK(alloc_sweep("batch_norm evaluation", batch_norm_step, &in) >= 0);
-    printf("allocation sites swept: %lld %lld %lld %lld %lld\n", (long long)counts[0], (long long)counts[1],
-           (long long)counts[2], (long long)counts[3], (long long)counts[4]);
+    printf("allocation sites swept:");
+    for (int i = 0; i < 6; i++) printf(" %lld", (long long)counts[i]);
+    printf("\n");
     tg_tensor *all[5] = {in.x, in.w, in.b, in.running_mean, in.running_var};
     for (int i = 0; i < 5; i++) tg_release(all[i]);
     return TEST_MAIN_END();

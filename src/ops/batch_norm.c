@@ -8,7 +8,6 @@
 #include "normalization.h"
 
 #include <math.h>
-#include <string.h>
 
 typedef struct batch_norm_params {
     bool training, has_weight;
@@ -115,38 +114,6 @@ static tg_tensor *record_batch_norm(tg_tensor *out, const batch_norm_params *p, 
     return out;
 }
 
-/* Whether x (4 or 5 dims, not contiguous) is dense in channels-last
-   order, dim 1 innermost (PyTorch's suggest_memory_format): PyTorch then
-   computes it as (elements / C, C) rows and lays the result out alike. */
-static bool channels_last(const tg_tensor *x)
-{
-    if ((x->ndim != 4 && x->ndim != 5) || tg_is_contiguous(x)) return false;
-    int order[5] = {1, 0, 0, 0, 0}, k = 1;   /* dims from innermost: 1, last, ..., 2, 0 */
-    for (int d = x->ndim - 1; d >= 2; d--) order[k++] = d;
-    order[k] = 0;
-    int64_t expected = 1;
-    for (int i = 0; i < x->ndim; i++) {
-        if (x->shape[order[i]] != 1 && x->strides[order[i]] != expected) return false;
-        expected *= x->shape[order[i]];
-    }
-    return true;
-}
-
-/* A new zeroed tensor of x's shape laid out channels-last. */
-static tg_tensor *channels_last_like(const tg_tensor *x)
-{
-    tg_strided s = {.ndim = x->ndim};
-    memcpy(s.shape, x->shape, sizeof s.shape);
-    s.strides[1] = 1;
-    int64_t stride = x->shape[1];
-    for (int d = x->ndim - 1; d >= 2; d--) {
-        s.strides[d] = stride;
-        stride *= x->shape[d];
-    }
-    s.strides[0] = stride;
-    return tg__zeros_strided(x->dtype, &s);
-}
-
 tg_tensor *tg_batch_norm(const tg_tensor *input, tg_tensor *running_mean, tg_tensor *running_var,
                          const tg_tensor *weight, const tg_tensor *bias, bool training, double momentum, double eps)
 {
@@ -162,11 +129,11 @@ tg_tensor *tg_batch_norm(const tg_tensor *input, tg_tensor *running_mean, tg_ten
     int64_t channels = input->shape[1], batch = input->shape[0], image = tg__numel(input->shape + 2, input->ndim - 2);
     tg_tensor *dense[3], *out, *mean = NULL, *var_sum = NULL, *invstd = NULL;
     if (tg__dense_operands(input, weight, bias, dense, &out)) return NULL;
-    if (channels_last(input)) {   /* read in place, as (batch * image, C) rows */
+    if (tg__is_channels_last(input)) {   /* read in place, as (batch * image, C) rows */
         dense[0] = (tg_tensor *)input;
         batch *= image;
         image = 1;
-        if (!(out = channels_last_like(input))) return NULL;
+        if (!(out = tg__channels_last_like(input))) return NULL;
     }
     if (channel_statistics(dense[0], batch, image, running_mean, running_var, training, eps, &mean, &var_sum,
                            &invstd))

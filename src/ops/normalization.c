@@ -8,6 +8,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <string.h>
 
 /* ------------------------------------------------ derivative blocks */
 
@@ -39,6 +40,34 @@ int tg__dims_but_channel(int ndim, int64_t *dims)
     for (int i = 0; i < ndim; i++)
         if (i != 1) dims[k++] = i;
     return k;
+}
+
+bool tg__is_channels_last(const tg_tensor *x)
+{
+    if ((x->ndim != 4 && x->ndim != 5) || tg_is_contiguous(x)) return false;
+    int order[5] = {1, 0, 0, 0, 0}, k = 1;   /* dims from innermost: 1, last, ..., 2, 0 */
+    for (int d = x->ndim - 1; d >= 2; d--) order[k++] = d;
+    order[k] = 0;
+    int64_t expected = 1;
+    for (int i = 0; i < x->ndim; i++) {
+        if (x->shape[order[i]] != 1 && x->strides[order[i]] != expected) return false;
+        expected *= x->shape[order[i]];
+    }
+    return true;
+}
+
+tg_tensor *tg__channels_last_like(const tg_tensor *x)
+{
+    tg_strided s = {.ndim = x->ndim};
+    memcpy(s.shape, x->shape, sizeof s.shape);
+    s.strides[1] = 1;
+    int64_t stride = x->shape[1];
+    for (int d = x->ndim - 1; d >= 2; d--) {
+        s.strides[d] = stride;
+        stride *= x->shape[d];
+    }
+    s.strides[0] = stride;
+    return tg__zeros_strided(x->dtype, &s);
 }
 
 /* ------------------------------------------------------ layer_norm */
@@ -202,14 +231,22 @@ tg_tensor *tg_group_norm(const tg_tensor *input, int64_t num_groups, const tg_te
     TG_ARG(input);
     if (check_group_norm(input, num_groups, weight, bias)) return NULL;
     /* PyTorch's group_norm makes its input contiguous in the graph
-       (CloneBackward0 when it was not). */
-    input = tg_contiguous(input);
-    if (!input) return NULL;
+       (CloneBackward0 when it was not), in its own layout when that is
+       channels-last, and lays the result out alike. */
+    bool last = tg__is_channels_last(input);
+    if (!last && !(input = tg_contiguous(input))) return NULL;
     tg_tensor *dense[3], *out;
     if (tg__dense_operands(input, weight, bias, dense, &out)) return NULL;
-    int64_t batch = input->shape[0], channels = input->shape[1];
-    tg__group_norm_rows(tg__ptr(dense[0]), data_of(dense[1]), data_of(dense[2]), tg__ptr(out), input->dtype, batch,
-                        channels, tg__numel(input->shape + 2, input->ndim - 2), num_groups, eps);
+    int64_t batch = input->shape[0], channels = input->shape[1], inner = tg__numel(input->shape + 2, input->ndim - 2);
+    if (last) {
+        if (!(out = tg__channels_last_like(input)) ||
+            tg__group_norm_channels_last(tg__ptr(input), data_of(dense[1]), data_of(dense[2]), tg__ptr(out),
+                                         input->dtype, batch, channels, inner, num_groups, eps))
+            return NULL;
+    } else {
+        tg__group_norm_rows(tg__ptr(dense[0]), data_of(dense[1]), data_of(dense[2]), tg__ptr(out), input->dtype,
+                            batch, channels, inner, num_groups, eps);
+    }
     group_norm_params p = {num_groups, eps, weight != NULL};
     return record_norm(out, (tg_record){.op = TG_OP_GROUP_NORM, .n_saved = 3, TG_PARAMS(p)}, input, weight, bias);
 }

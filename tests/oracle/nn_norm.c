@@ -123,6 +123,11 @@ static void group_norm_tests(void)
                   (tg_tensor *[]){x, w}, 2);
     x = leaf(tg_sin(ramp(TG_SHAPE(2, 4, 3, 2), 0, 1)));
     check_strided("group_norm 4-d", tg_group_norm(x, 4, NULL, NULL, 0.01), &x, 1);
+    x = leaf(tg_sin(ramp(TG_SHAPE(2, 3, 2, 4), 0, 1)));
+    check_strided("group_norm channels last", tg_group_norm(tg_permute(x, I64(0, 3, 1, 2), 4), 2, NULL, NULL, 1e-5),
+                  &x, 1);
+    exact("group_norm channels last", tg_group_norm(tg_permute(wavy(TG_SHAPE(2, 3, 2, 4)), I64(0, 3, 1, 2), 4), 2,
+                                                    NULL, NULL, 1e-5));
     x = leaf(tg_zeros(TG_SHAPE(0, 6), TG_F32));
     check_strided("group_norm empty batch", tg_group_norm(x, 3, NULL, NULL, 1e-5), &x, 1);
 
@@ -132,6 +137,11 @@ static void group_norm_tests(void)
     exact("group_norm f32", tg_group_norm(big, 3, NULL, NULL, 1e-5));
     exact("group_norm f32 affine", tg_group_norm(big, 2, bw, bb, 1e-5));
     exact("group_norm f32 bias", tg_group_norm(big, 6, NULL, bb, 1e-5));
+    tg_tensor *big_last = tg_permute(tg_view(big, TG_SHAPE(3, 13, 2, 3)), I64(0, 3, 1, 2), 4);   /* (3, 3, 13, 2) */
+    exact("group_norm f32 channels last affine", tg_group_norm(big_last, 3, tg_slice(bw, 0, 0, 3, 1),
+                                                               tg_slice(bb, 0, 0, 3, 1), 1e-5));
+    exact("group_norm f64 channels last bias", tg_group_norm(tg_to(big_last, TG_F64), 1, NULL,
+                                                             tg_to(tg_slice(bb, 0, 0, 3, 1), TG_F64), 1e-5));
     exact("group_norm f64 affine", tg_group_norm(tg_to(big, TG_F64), 3, tg_to(bw, TG_F64), tg_to(bb, TG_F64), 1e-5));
     tg_scope_end();
 

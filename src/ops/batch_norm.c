@@ -128,12 +128,11 @@ tg_tensor *tg_batch_norm(const tg_tensor *input, tg_tensor *running_mean, tg_ten
                                       "BatchNorm layers do", __func__);
     int64_t channels = input->shape[1], batch = input->shape[0], image = tg__numel(input->shape + 2, input->ndim - 2);
     tg_tensor *dense[3], *out, *mean = NULL, *var_sum = NULL, *invstd = NULL;
-    if (tg__dense_operands(input, weight, bias, dense, &out)) return NULL;
-    if (tg__is_channels_last(input)) {   /* read in place, as (batch * image, C) rows */
-        dense[0] = (tg_tensor *)input;
+    bool last = tg__is_channels_last(input);
+    if (tg__dense_operands(input, weight, bias, last, dense, &out)) return NULL;
+    if (last) {   /* read as (batch * image, C) rows */
         batch *= image;
         image = 1;
-        if (!(out = tg__channels_last_like(input))) return NULL;
     }
     if (channel_statistics(dense[0], batch, image, running_mean, running_var, training, eps, &mean, &var_sum,
                            &invstd))

@@ -56,7 +56,8 @@ bool tg__is_channels_last(const tg_tensor *x)
     return true;
 }
 
-tg_tensor *tg__channels_last_like(const tg_tensor *x)
+/* A new zeroed tensor of x's shape laid out channels-last. */
+static tg_tensor *channels_last_like(const tg_tensor *x)
 {
     tg_strided s = {.ndim = x->ndim};
     memcpy(s.shape, x->shape, sizeof s.shape);
@@ -132,16 +133,17 @@ static tg_tensor *record_norm(tg_tensor *out, tg_record what, const tg_tensor *i
     return out;
 }
 
-int tg__dense_operands(const tg_tensor *input, const tg_tensor *weight, const tg_tensor *bias,
-                          tg_tensor **dense, tg_tensor **out)
+int tg__dense_operands(const tg_tensor *input, const tg_tensor *weight, const tg_tensor *bias, bool channels_last,
+                       tg_tensor **dense, tg_tensor **out)
 {
     const tg_tensor *operands[3] = {input, weight, bias};
     TG_NO_GRAD {
-        for (int i = 0; i < 3; i++) dense[i] = operands[i] ? tg_contiguous(operands[i]) : NULL;
+        for (int i = 0; i < 3; i++)
+            dense[i] = !operands[i] ? NULL : i == 0 && channels_last ? tg__share(input) : tg_contiguous(operands[i]);
     }
     for (int i = 0; i < 3; i++)
         if (operands[i] && !dense[i]) return -1;
-    *out = tg__new(input->dtype, input->shape, input->ndim);
+    *out = channels_last ? channels_last_like(input) : tg__new(input->dtype, input->shape, input->ndim);
     return *out ? 0 : -1;
 }
 
@@ -157,7 +159,7 @@ tg_tensor *tg_layer_norm(const tg_tensor *input, const int64_t *normalized_shape
     int64_t n = tg__numel(normalized_shape, ndim);
     int64_t rows = tg__numel(input->shape, input->ndim - ndim);
     tg_tensor *dense[3], *out;
-    if (tg__dense_operands(input, weight, bias, dense, &out)) return NULL;
+    if (tg__dense_operands(input, weight, bias, false, dense, &out)) return NULL;
     tg__layer_norm_rows(tg__ptr(dense[0]), data_of(dense[1]), data_of(dense[2]), tg__ptr(out), input->dtype, rows, n,
                         eps);
     layer_norm_params p = {ndim, eps, weight != NULL};
@@ -236,11 +238,10 @@ tg_tensor *tg_group_norm(const tg_tensor *input, int64_t num_groups, const tg_te
     bool last = tg__is_channels_last(input);
     if (!last && !(input = tg_contiguous(input))) return NULL;
     tg_tensor *dense[3], *out;
-    if (tg__dense_operands(input, weight, bias, dense, &out)) return NULL;
+    if (tg__dense_operands(input, weight, bias, last, dense, &out)) return NULL;
     int64_t batch = input->shape[0], channels = input->shape[1], inner = tg__numel(input->shape + 2, input->ndim - 2);
     if (last) {
-        if (!(out = tg__channels_last_like(input)) ||
-            tg__group_norm_channels_last(tg__ptr(input), data_of(dense[1]), data_of(dense[2]), tg__ptr(out),
+        if (tg__group_norm_channels_last(tg__ptr(input), data_of(dense[1]), data_of(dense[2]), tg__ptr(out),
                                          input->dtype, batch, channels, inner, num_groups, eps))
             return NULL;
     } else {

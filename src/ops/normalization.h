@@ -66,16 +66,16 @@ tg_tensor *tg__normalized_backward(const tg_tensor *g_xhat, const tg_tensor *xha
 
 /* The contiguous forms of input, weight and bias (NULL stays NULL; read
    without history), and a new contiguous result of input's shape into
-   *out; 0 or -1. */
-int tg__dense_operands(const tg_tensor *input, const tg_tensor *weight, const tg_tensor *bias, tg_tensor **dense,
-                       tg_tensor **out);
+   *out; with channels_last, input as it is and a result laid out like it
+   (tg__is_channels_last). 0 or -1. */
+int tg__dense_operands(const tg_tensor *input, const tg_tensor *weight, const tg_tensor *bias, bool channels_last,
+                       tg_tensor **dense, tg_tensor **out);
 
 /* Whether x (4 or 5 dims, not contiguous) is dense in channels-last
    order, dim 1 innermost (PyTorch's suggest_memory_format gives
-   ChannelsLast), and a new zeroed tensor of x's shape laid out so:
-   PyTorch keeps that layout in batch_norm's and group_norm's results. */
+   ChannelsLast): PyTorch keeps that layout in batch_norm's and
+   group_norm's results. */
 bool tg__is_channels_last(const tg_tensor *x);
-tg_tensor *tg__channels_last_like(const tg_tensor *x);
 
 /* The dims of an ndim tensor other than dim 1 (batch_norm's and
    group_norm's reductions for their weight and bias), into dims; their

@@ -677,9 +677,10 @@ tg_tensor *tg_group_norm(const tg_tensor *input, int64_t num_groups, const tg_te
    (counted after incrementing it), which is what PyTorch's layer passes;
    NAN itself is refused when training with running statistics, and
    unused otherwise. f32 values are PyTorch's to the bit for contiguous
-   and channels-last inputs (for (N, C), (N, C, 1, ..) and channels-last
-   inputs, its sums on one thread, the order PyTorch's batch sums take with
-   torch.get_num_threads() == 1).
+   and 4-dim channels-last inputs (for (N, C), (N, C, 1, ..) and
+   channels-last inputs, its sums on one thread, the order PyTorch's batch
+   sums take with torch.get_num_threads() == 1); for other layouts they may
+   differ in the last bit.
    Errors as PyTorch's (F.batch_norm's Python checks included): "Expected
    more than 1 value per channel when training, got input size
    torch.Size([1, 3])", fewer than 2 dims, "running_mean must be defined in

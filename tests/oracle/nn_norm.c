@@ -142,6 +142,14 @@ static void group_norm_tests(void)
                                                                tg_slice(bb, 0, 0, 3, 1), 1e-5));
     exact("group_norm f64 channels last bias", tg_group_norm(tg_to(big_last, TG_F64), 1, NULL,
                                                              tg_to(tg_slice(bb, 0, 0, 3, 1), TG_F64), 1e-5));
+    tg_tensor *last3d = tg_permute(tg_view(big, TG_SHAPE(3, 13, 1, 2, 3)), I64(0, 4, 1, 2, 3), 5);
+    exact("group_norm f32 channels last 3d", tg_group_norm(last3d, 3, NULL, NULL, 1e-5));
+    printf("group_norm channels last 3d stride: ");
+    print_strides(tg_group_norm(last3d, 3, NULL, NULL, 1e-5));
+    printf("\n");
+    printf("batch_norm channels last 3d stride: ");
+    print_strides(tg_batch_norm(last3d, NULL, NULL, NULL, NULL, true, 0.1, 1e-5));
+    printf("\n");
     exact("group_norm f64 affine", tg_group_norm(tg_to(big, TG_F64), 3, tg_to(bw, TG_F64), tg_to(bb, TG_F64), 1e-5));
     tg_scope_end();
 

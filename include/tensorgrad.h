@@ -683,6 +683,84 @@ tg_tensor *tg_einsum(const char *equation, const tg_tensor *const *ts, int n);
 
 /* ----------------------------------------------------- nn: normalisation */
 
+/* In this section a NULL weight, bias or running statistic means none,
+   also when it is the NULL result of a failed operation: check such an
+   argument before passing it. */
+
+/* F.layer_norm: normalises over the last `ndim` dims, whose sizes are
+   normalized_shape, to mean 0 and variance 1 (biased, eps added under the
+   square root), then scales by weight and shifts by bias (each of
+   normalized_shape's shape; NULL: none). NativeLayerNormBackward0; the
+   result is contiguous. f32 values are PyTorch's to the bit (its Welford
+   moments in f32). Errors as PyTorch's: an empty normalized_shape, a
+   weight or bias of another shape, an input not ending in
+   normalized_shape ("Given normalized_shape=[4], expected input with shape
+   [*, 4], but got input of size[2, 3]"), an input other than TG_F32 or
+   TG_F64 (PyTorch also takes bf16 here), parameters of another dtype. */
+tg_tensor *tg_layer_norm(const tg_tensor *input, const int64_t *normalized_shape, int ndim,
+                         const tg_tensor *weight, const tg_tensor *bias, double eps);
+/* F.group_norm: the channels (dim 1) of input (N, C, ...) in num_groups
+   groups of C / num_groups, each sample's group normalised over its
+   channels and the remaining dims as layer_norm normalises, then each
+   channel scaled by weight[c] and shifted by bias[c] (each (C); NULL:
+   none). NativeGroupNormBackward0, reached through CloneBackward0 from a
+   non-contiguous input, as PyTorch makes it contiguous, except a
+   channels-last one (4 or 5 dims), whose layout the result keeps; else
+   the result is contiguous. f32 values are PyTorch's to the bit.
+   Errors as PyTorch's (F.group_norm's Python checks included): fewer than
+   2 dims, num_groups 0 ("integer division or modulo by zero"), negative,
+   or not dividing C ("Expected number of channels in input to be
+   divisible by num_groups, but got input of shape [2, 6, 4] and
+   num_groups=4"), one value per group ("Expected more than 1 value per
+   channel when training, got input size [1, 3]"), parameters not of C
+   elements or of another dtype, inputs other than TG_F32 and TG_F64. */
+tg_tensor *tg_group_norm(const tg_tensor *input, int64_t num_groups, const tg_tensor *weight,
+                         const tg_tensor *bias, double eps);
+/* F.batch_norm over input (N, C, ...) of 2 dims or more: each channel c
+   normalised with its mean and biased variance over the batch and the
+   other dims (training), or with running_mean[c] and running_var[c]
+   (evaluation), eps added to the variance; then scaled by weight[c] and
+   shifted by bias[c] (NULL: none). NativeBatchNormBackward0 (edges to
+   input, weight and bias only); the result is contiguous, or channels-last
+   for a channels-last input of 4 or 5 dims, as PyTorch lays it out.
+   Training with running statistics updates them in place as PyTorch's
+   CPU kernel does: mean <- momentum * batch mean + (1 - momentum) * mean,
+   var <- momentum * unbiased batch variance + (1 - momentum) * var
+   (either may be NULL: not updated). As in PyTorch they are not part of
+   the graph, the update leaves their version counters alone, and the node
+   saves them (changing them in place before backward fails it). A failed
+   call leaves them unchanged. momentum NAN is PyTorch's momentum=None
+   (the cumulative average of PyTorch's BatchNorm layers): that needs the
+   layer's count of batches, num_batches_tracked, which a functional call
+   does not have, so a caller passes momentum = 1.0 / num_batches_tracked
+   (counted after incrementing it), which is what PyTorch's layer passes;
+   NAN itself is refused when training with running statistics, and
+   unused otherwise. f32 values are PyTorch's to the bit for contiguous
+   and 4-dim channels-last inputs (for (N, C), (N, C, 1, ..) and
+   channels-last inputs, its sums on one thread, the order PyTorch's batch
+   sums take with torch.get_num_threads() == 1); for other layouts they may
+   differ in the last bit.
+   Errors as PyTorch's (F.batch_norm's Python checks included): "Expected
+   more than 1 value per channel when training, got input size
+   torch.Size([1, 3])", fewer than 2 dims, "running_mean must be defined in
+   evaluation mode", parameters not of C elements ("running_mean should
+   contain 3 elements not 4") or of another dtype, inputs other than
+   TG_F32 and TG_F64. An empty input gives input * weight[0] + bias[0] as
+   PyTorch's does (CloneBackward0, MulBackward0, AddBackward0). */
+tg_tensor *tg_batch_norm(const tg_tensor *input, tg_tensor *running_mean, tg_tensor *running_var,
+                         const tg_tensor *weight, const tg_tensor *bias, bool training,
+                         double momentum, double eps);
+/* PyTorch 2.4's F.rms_norm, composed as it composes it:
+   input * rsqrt(mean(input^2 over the last ndim dims) + eps) * weight
+   (weight of normalized_shape's shape; NULL: none), so its graph is
+   MulBackward0(MulBackward0(.., RsqrtBackward0(AddBackward0(MeanBackward1(
+   PowBackward0(..))))), ..). eps NAN is PyTorch's eps=None: the machine
+   epsilon of the type it computes in (DBL_EPSILON for TG_F64 and TG_C128,
+   else FLT_EPSILON). Shape errors as layer_norm's; integer inputs fail
+   ("\"rms_norm\" not implemented for 'Long'"). */
+tg_tensor *tg_rms_norm(const tg_tensor *input, const int64_t *normalized_shape, int ndim,
+                       const tg_tensor *weight, double eps);
+
 /* ---------------------------------------- nn: convolution, unfold and fold */
 
 /* ------------------------------------ nn: pooling, padding and resampling */

@@ -627,7 +627,9 @@ tg_tensor *tg_einsum(const char *equation, const tg_tensor *const *ts, int n);
    with bias a viewed addmm, anything else matmul (MmBackward0, ...) and an
    in-place add of the bias (AddBackward0). Errors are those of addmm and
    matmul ("mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)"), and
-   of t() for a weight of more than 2 dims. */
+   of t() for a weight of more than 2 dims. A NULL bias means none (here and
+   in bilinear), so a bias computed by a call that may fail is checked
+   before it is passed. */
 tg_tensor *tg_linear(const tg_tensor *input, const tg_tensor *weight, const tg_tensor *bias);
 /* F.bilinear: out[..., o] = sum_ij input1[..., i] weight[o, i, j]
    input2[..., j] + bias[o]; weight (out, in1, in2), bias (out) or NULL, the

@@ -658,6 +658,14 @@ FN(f_pairwise_distance_p3, tg_pairwise_distance(x[0], x[1], 3, 1e-6, true))
 FN(f_pairwise_distance_p1, tg_pairwise_distance(x[0], x[1], 1, 1e-6, false))
 
 /* nn: losses */
+FN(f_softmax, tg_softmax(x[0], 1))
+FN(f_softmax_dim0, tg_softmax(x[0], -2))
+FN(f_softmax_3d, tg_softmax(x[0], 1))
+FN(f_softmax_0dim, tg_mul(tg_softmax(x[0], 0), x[0]))
+FN(f_log_softmax, tg_log_softmax(x[0], -1))
+FN(f_log_softmax_dim0, tg_log_softmax(x[0], 0))
+FN(f_log_softmax_3d, tg_log_softmax(x[0], 0))
+FN(f_log_softmax_0dim, tg_mul(tg_log_softmax(x[0], -1), x[0]))
 
 /* nn: normalisation */
 
@@ -1066,6 +1074,14 @@ static const gc_case CASES[] = {
     C2("pairwise_distance p=1", f_pairwise_distance_p1, Z23T, IN(1, S(3), POSITIVE, false)),
 
     /* nn: losses */
+    C1("softmax", f_softmax, A23T),
+    C1("softmax dim 0", f_softmax_dim0, A23),
+    C1("softmax 3-D", f_softmax_3d, A234),
+    C1("softmax 0-dim", f_softmax_0dim, IN(0, S(0), ANY, false)),
+    C1("log_softmax", f_log_softmax, A23T),
+    C1("log_softmax dim 0", f_log_softmax_dim0, A23),
+    C1("log_softmax 3-D", f_log_softmax_3d, A234),
+    C1("log_softmax 0-dim", f_log_softmax_0dim, IN(0, S(0), ANY, false)),
 
     /* nn: normalisation */
 

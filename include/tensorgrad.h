@@ -710,6 +710,21 @@ tg_tensor *tg_cosine_similarity(const tg_tensor *x1, const tg_tensor *x2, int64_
    INFINITY, as in torch.norm. */
 tg_tensor *tg_pairwise_distance(const tg_tensor *x1, const tg_tensor *x2, double p, double eps, bool keepdim);
 
+/* F.scaled_dot_product_attention as PyTorch 2.0 defines it (1.13 lacks it):
+   softmax(q k^T / sqrt(E) + mask) v over the last two dims, q (..., L, E),
+   k (..., S, E), v (..., S, Ev), batch dims broadcast as matmul does.
+   attn_mask (NULL: none) broadcasts to (..., L, S): a TG_BOOL mask keeps
+   where true (-inf elsewhere), another is added; is_causal keeps the lower
+   triangle (j <= i) and refuses an attn_mask as PyTorch does. dropout_p >
+   0 applies tg_dropout to the attention weights (always, as PyTorch: the
+   function has no training flag). Composed as PyTorch 2.0's math path
+   composes it, so with its graph: q and k^T each divided by E^(1/4)
+   (DivBackward1), matmul, an in-place add of the mask (AddBackward0),
+   SoftmaxBackward0, MulBackward0 for dropout, matmul; its errors are
+   those operations'. */
+tg_tensor *tg_scaled_dot_product_attention(const tg_tensor *q, const tg_tensor *k, const tg_tensor *v,
+                                           const tg_tensor *attn_mask, double dropout_p, bool is_causal);
+
 /* ------------------------------------------------------------ nn: losses */
 
 /* ----------------------------------------------------- nn: normalisation */

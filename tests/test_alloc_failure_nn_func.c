@@ -1,5 +1,5 @@
-/* Allocation failure in linear, bilinear, dropout, embedding, one_hot and
-   the distances: each case's forward, its gradient with create_graph and
+/* Allocation failure in linear, bilinear, dropout, embedding, one_hot, the
+   distances and attention: each case's forward, its gradient with create_graph and
    the second derivative through that gradient are swept with every
    allocation failing in turn; each failed run must end in TG_E_OOM, and
    every run, failed or not, must leak nothing. */
@@ -56,7 +56,7 @@ static int step(void *ctx)
     return rc;
 }
 
-/* An optional argument is made before the sweep: a NULL from a failed
+/* Optional arguments are made before the sweep: a NULL from a failed
    call would mean "none" to the function given it. */
 static tg_tensor *bilinear_bias;
 
@@ -87,6 +87,10 @@ static tg_tensor *f_embedding_ex(tg_tensor *const *x)
 static tg_tensor *f_one_hot(tg_tensor *const *x) { (void)x; return tg_one_hot(indices(), -1); }
 static tg_tensor *f_cosine_similarity(tg_tensor *const *x) { return tg_cosine_similarity(x[0], x[2], 1, 1e-8); }
 static tg_tensor *f_pairwise_distance(tg_tensor *const *x) { return tg_pairwise_distance(x[0], x[1], 3, 1e-6, false); }
+static tg_tensor *causal_mask;
+static tg_tensor *f_attention(tg_tensor *const *x) { return tg_scaled_dot_product_attention(x[0], x[1], x[1], NULL, 0.5, false); }
+static tg_tensor *f_attention_causal(tg_tensor *const *x) { return tg_scaled_dot_product_attention(x[0], x[1], x[0], NULL, 0, true); }
+static tg_tensor *f_attention_mask(tg_tensor *const *x) { return tg_scaled_dot_product_attention(x[0], x[1], x[1], causal_mask, 0, false); }
 
 static const sweep_case CASES[] = {
     {"linear", f_linear, 3},
@@ -102,6 +106,9 @@ static const sweep_case CASES[] = {
     {"one_hot", f_one_hot, 0},
     {"cosine_similarity", f_cosine_similarity, 3},
     {"pairwise_distance", f_pairwise_distance, 2},
+    {"scaled_dot_product_attention", f_attention, 2},
+    {"scaled_dot_product_attention causal", f_attention_causal, 2},
+    {"scaled_dot_product_attention bool mask", f_attention_mask, 2},
 };
 
 /* tests/alloc_sweep.h's alloc_sweep() stops at the first run that succeeds, and a run succeeds
@@ -141,11 +148,13 @@ int main(void)
         x[i] = tg_requires_grad_(tg_retain(tg_from_f64(values + i, (const int64_t[]){3, 3}, i < 2 ? 2 : 1)), true);
     inputs = x;
     bilinear_bias = tg_retain(tg_from_f64(values, TG_SHAPE(2)));
+    causal_mask = tg_retain(tg_tril(tg_ones(TG_SHAPE(3, 3), TG_BOOL), 0));
     for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
         int64_t n = sweep_every_allocation(CASES[i].name, step, (void *)&CASES[i]);
         printf("%s: %lld allocation sites swept\n", CASES[i].name, (long long)n);
     }
     for (int i = 0; i < MAX_INPUTS; i++) tg_release(x[i]);
     tg_release(bilinear_bias);
+    tg_release(causal_mask);
     return TEST_MAIN_END();
 }

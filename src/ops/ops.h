@@ -203,6 +203,11 @@ tg_tensor *tg__compare_into_dtype(tg_binary_kernel k, tg_op op, const tg_tensor 
 
 /* linear algebra, creation and random */
 
+/* t + s and t / s as PyTorch's C++ code computes them, with a Scalar
+   (AddBackward1, DivBackward1; ops/scalar_nodes.c). */
+tg_tensor *tg__add_scalar_node(const tg_tensor *t, double s);
+tg_tensor *tg__div_scalar_node(const tg_tensor *t, double s);
+
 /* A new tensor of t's dtype and shape laid out as PyTorch's
    empty_like(t) (preserve_format), holding zeros; fn names the public
    function. */

@@ -661,6 +661,10 @@ tg_tensor *tg_bilinear(const tg_tensor *input1, const tg_tensor *input2, const t
    the _gen forms (NULL: that one), so it differs from PyTorch's. */
 tg_tensor *tg_dropout(const tg_tensor *t, double p, bool training);
 tg_tensor *tg_dropout_gen(const tg_tensor *t, double p, bool training, tg_generator *gen);
+/* In place (F.dropout's inplace=True): t times the mask, returning t
+   (itself, untouched, when nothing is dropped); PyTorch's in-place errors
+   (a leaf that requires grad, an expanded t). dropout2d_ likewise. */
+tg_tensor *tg_dropout_(tg_tensor *t, double p, bool training);
 /* F.dropout2d: whole channels dropped, one draw per (t[n], t[n][c]) pair
    of the first two dims, the same for all the other dims: (N, C, H, W). As
    in PyTorch (1.13 and 2.x) a 3-D input is taken as (N, C, L) with its
@@ -669,6 +673,7 @@ tg_tensor *tg_dropout_gen(const tg_tensor *t, double p, bool training, tg_genera
    input"). */
 tg_tensor *tg_dropout2d(const tg_tensor *t, double p, bool training);
 tg_tensor *tg_dropout2d_gen(const tg_tensor *t, double p, bool training, tg_generator *gen);
+tg_tensor *tg_dropout2d_(tg_tensor *t, double p, bool training);
 
 /* F.embedding: the rows of weight (num_embeddings, dim) that indices
    (TG_I64 or TG_I32, any shape) name, shaped indices' shape + (dim)

@@ -76,6 +76,8 @@ static tg_tensor *f_bilinear(tg_tensor *const *x)
 }
 static tg_tensor *f_dropout(tg_tensor *const *x) { return tg_dropout(x[0], 0.5, true); }
 static tg_tensor *f_dropout_all(tg_tensor *const *x) { return tg_dropout(x[0], 1, true); }
+static tg_tensor *f_dropout_inplace(tg_tensor *const *x) { return tg_dropout_(tg_mul_scalar(x[0], 1), 0.5, true); }
+static tg_tensor *f_dropout2d_inplace(tg_tensor *const *x) { return tg_dropout2d_(tg_unsqueeze(tg_mul_scalar(x[0], 1), 0), 0.5, true); }
 static tg_tensor *f_dropout2d(tg_tensor *const *x) { return tg_dropout2d(tg_unsqueeze(x[0], 0), 0.5, true); }
 static tg_tensor *indices(void) { return tg_from_i64((const int64_t[]){2, 0, 2, 1}, TG_SHAPE(2, 2)); }
 static tg_tensor *f_embedding(tg_tensor *const *x) { return tg_mul(tg_embedding(indices(), x[0]), x[2]); }
@@ -101,6 +103,8 @@ static const sweep_case CASES[] = {
     {"dropout", f_dropout, 1},
     {"dropout p=1", f_dropout_all, 1},
     {"dropout2d", f_dropout2d, 1},
+    {"dropout_", f_dropout_inplace, 1},
+    {"dropout2d_", f_dropout2d_inplace, 1},
     {"embedding", f_embedding, 3},
     {"embedding_ex", f_embedding_ex, 3},
     {"one_hot", f_one_hot, 0},

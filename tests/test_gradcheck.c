@@ -656,6 +656,16 @@ FN(f_cosine_similarity, tg_cosine_similarity(x[0], x[1], -1, 1e-8))
 FN(f_pairwise_distance, tg_pairwise_distance(x[0], x[1], 2, 1e-6, false))
 FN(f_pairwise_distance_p3, tg_pairwise_distance(x[0], x[1], 3, 1e-6, true))
 FN(f_pairwise_distance_p1, tg_pairwise_distance(x[0], x[1], 1, 1e-6, false))
+/* dropout with the same mask at every call: a generator seeded anew */
+static tg_tensor *seeded_dropout(tg_tensor *(*f)(const tg_tensor *, double, bool, tg_generator *), const tg_tensor *x)
+{
+    tg_generator *gen = tg_generator_new(5);
+    tg_tensor *y = gen ? f(x, 0.4, true, gen) : NULL;
+    tg_generator_free(gen);
+    return y;
+}
+FN(f_dropout, seeded_dropout(tg_dropout_gen, x[0]))
+FN(f_dropout2d, seeded_dropout(tg_dropout2d_gen, x[0]))
 FN(f_sdpa, tg_scaled_dot_product_attention(x[0], x[1], x[2], NULL, 0, false))
 FN(f_sdpa_causal, tg_scaled_dot_product_attention(x[0], x[1], x[2], NULL, 0, true))
 FN(f_sdpa_mask, tg_scaled_dot_product_attention(x[0], x[1], x[2], tg_from_f64((const double[]){0.5, -1, 0, 2}, TG_SHAPE(2, 2)), 0, false))
@@ -1075,6 +1085,8 @@ static const gc_case CASES[] = {
     C2("pairwise_distance", f_pairwise_distance, A23T, A3),
     C2("pairwise_distance p=3", f_pairwise_distance_p3, A23, IN(2, S(2, 3), ANY, true)),
     C2("pairwise_distance p=1", f_pairwise_distance_p1, Z23T, IN(1, S(3), POSITIVE, false)),
+    C1("dropout", f_dropout, IN(2, S(4, 5), ANY, true)),
+    C1("dropout2d", f_dropout2d, IN(4, S(2, 3, 2, 2), ANY, false)),
     {"scaled_dot_product_attention", f_sdpa, 3, {IN(3, S(2, 2, 3), ANY, false), IN(3, S(2, 4, 3), ANY, true), IN(3, S(2, 4, 2), ANY, false)}, 0, 0, 0, NULL},
     {"scaled_dot_product_attention causal", f_sdpa_causal, 3, {IN(2, S(3, 2), ANY, true), IN(2, S(3, 2), ANY, false), IN(2, S(3, 2), ANY, true)}, 0, 0, 0, NULL},
     {"scaled_dot_product_attention mask", f_sdpa_mask, 3, {IN(2, S(2, 3), ANY, false), IN(2, S(2, 3), ANY, false), IN(2, S(2, 2), ANY, true)}, 0, 0, 0, NULL},

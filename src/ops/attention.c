@@ -53,6 +53,8 @@ tg_tensor *tg_scaled_dot_product_attention(const tg_tensor *q, const tg_tensor *
     tg_tensor *scores = tg_matmul(query, tg__div_scalar_node(tg_transpose(k, -2, -1), scaling));
     if (scores && mask) scores = tg_add_(scores, mask);
     tg_tensor *weights = tg_softmax(scores, -1);
+    if (weights && dropout_p > 1)   /* C++'s at::dropout refuses it, printing p as C++ does */
+        return tg__fail(TG_E_INVALID, "dropout probability has to be between 0 and 1, but got %g", dropout_p);
     if (dropout_p > 0) weights = tg_dropout(weights, dropout_p, true);
     return tg_matmul(weights, v);
 }

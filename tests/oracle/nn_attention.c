@@ -103,6 +103,8 @@ static void errors(void)
     ATTEMPT("sdpa 0-dim", tg_scaled_dot_product_attention(tg_ones(TG_SHAPE(), TG_F32), k, v, NULL, 0, false));
     ATTEMPT("sdpa 1-D causal", tg_scaled_dot_product_attention(tg_ones(TG_SHAPE(4), TG_F32), k, v, NULL, 0, true));
     ATTEMPT("sdpa dropout 1.5", tg_scaled_dot_product_attention(q, k, v, NULL, 1.5, false));
+    ATTEMPT("sdpa dropout 2", tg_scaled_dot_product_attention(q, k, v, NULL, 2, false));
+    ATTEMPT("sdpa dropout 1e7", tg_scaled_dot_product_attention(q, k, v, NULL, 1e7, false));
 }
 
 int main(void)

@@ -655,8 +655,40 @@ FN(f_adv_index_put_, tg_mul(tg_index_put_(copy_of(x[0]), TG_INDEX(TG_IDX_ALL, TG
 FN(f_adv_index_put_mask, tg_mul(tg_index_put_(copy_of(x[0]), TG_INDEX(TG_IDX_T(MASK23)), x[1], false), x[0]))
 
 /* nn: softmax, linear, dropout, embedding, attention */
+FN(f_linear, tg_linear(x[0], x[1], x[2]))
+FN(f_linear_no_bias, tg_linear(x[0], x[1], NULL))
+FN(f_bilinear, tg_bilinear(x[0], x[1], x[2], tg_from_f64((const double[]){0.5, -1}, TG_SHAPE(2))))
+#define EMB_INDEX IX(TG_SHAPE(2, 3), 0, 3, 3, 1, 0, 3)
+/* (padding_idx and scale_grad_by_freq change the gradient on purpose: the
+   oracle compares them) */
+FN(f_embedding_sq, IX_SQ(tg_embedding(EMB_INDEX, x[0])))
+FN(f_cosine_similarity, tg_cosine_similarity(x[0], x[1], -1, 1e-8))
+FN(f_pairwise_distance, tg_pairwise_distance(x[0], x[1], 2, 1e-6, false))
+FN(f_pairwise_distance_p3, tg_pairwise_distance(x[0], x[1], 3, 1e-6, true))
+FN(f_pairwise_distance_p1, tg_pairwise_distance(x[0], x[1], 1, 1e-6, false))
+/* dropout with the same mask at every call: a generator seeded anew */
+static tg_tensor *seeded_dropout(tg_tensor *(*f)(const tg_tensor *, double, bool, tg_generator *), const tg_tensor *x)
+{
+    tg_generator *gen = tg_generator_new(5);
+    tg_tensor *y = gen ? f(x, 0.4, true, gen) : NULL;
+    tg_generator_free(gen);
+    return y;
+}
+FN(f_dropout, seeded_dropout(tg_dropout_gen, x[0]))
+FN(f_dropout2d, seeded_dropout(tg_dropout2d_gen, x[0]))
+FN(f_sdpa, tg_scaled_dot_product_attention(x[0], x[1], x[2], NULL, 0, false))
+FN(f_sdpa_causal, tg_scaled_dot_product_attention(x[0], x[1], x[2], NULL, 0, true))
+FN(f_sdpa_mask, tg_scaled_dot_product_attention(x[0], x[1], x[2], tg_from_f64((const double[]){0.5, -1, 0, 2}, TG_SHAPE(2, 2)), 0, false))
 
 /* nn: losses */
+FN(f_softmax, tg_softmax(x[0], 1))
+FN(f_softmax_dim0, tg_softmax(x[0], -2))
+FN(f_softmax_3d, tg_softmax(x[0], 1))
+FN(f_softmax_0dim, tg_mul(tg_softmax(x[0], 0), x[0]))
+FN(f_log_softmax, tg_log_softmax(x[0], -1))
+FN(f_log_softmax_dim0, tg_log_softmax(x[0], 0))
+FN(f_log_softmax_3d, tg_log_softmax(x[0], 0))
+FN(f_log_softmax_0dim, tg_mul(tg_log_softmax(x[0], -1), x[0]))
 
 /* nn: normalisation */
 FN(f_layer_norm, tg_layer_norm(x[0], (const int64_t[]){3}, 1, x[1], x[2], 1e-5))
@@ -1110,8 +1142,31 @@ static const gc_case CASES[] = {
     C2("index_put_ [mask]", f_adv_index_put_mask, A23, A3),
 
     /* nn: softmax, linear, dropout, embedding, attention */
+    {"linear", f_linear, 3, {IN(2, S(2, 4), ANY, true), IN(2, S(3, 4), ANY, false), A3}, 0, 0, 0, NULL},
+    {"linear 3-D", f_linear, 3, {IN(3, S(2, 2, 4), ANY, false), IN(2, S(3, 4), ANY, true), A3}, 0, 0, 0, NULL},
+    {"linear 3-D transposed", f_linear, 3, {IN(3, S(2, 2, 4), ANY, true), IN(2, S(3, 4), ANY, false), A3}, 0, 0, 0, NULL},
+    C2("linear 1-D no bias", f_linear_no_bias, IN(1, S(4), ANY, false), IN(2, S(3, 4), ANY, false)),
+    {"bilinear", f_bilinear, 3, {A23T, IN(2, S(2, 2), ANY, false), IN(3, S(2, 3, 2), ANY, false)}, 0, 0, 0, NULL},
+    C1("embedding", f_embedding_sq, IN(2, S(4, 3), ANY, true)),
+    C2("cosine_similarity", f_cosine_similarity, A23T, A3),
+    C2("pairwise_distance", f_pairwise_distance, A23T, A3),
+    C2("pairwise_distance p=3", f_pairwise_distance_p3, A23, IN(2, S(2, 3), ANY, true)),
+    C2("pairwise_distance p=1", f_pairwise_distance_p1, Z23T, IN(1, S(3), POSITIVE, false)),
+    C1("dropout", f_dropout, IN(2, S(4, 5), ANY, true)),
+    C1("dropout2d", f_dropout2d, IN(4, S(2, 3, 2, 2), ANY, false)),
+    {"scaled_dot_product_attention", f_sdpa, 3, {IN(3, S(2, 2, 3), ANY, false), IN(3, S(2, 4, 3), ANY, true), IN(3, S(2, 4, 2), ANY, false)}, 0, 0, 0, NULL},
+    {"scaled_dot_product_attention causal", f_sdpa_causal, 3, {IN(2, S(3, 2), ANY, true), IN(2, S(3, 2), ANY, false), IN(2, S(3, 2), ANY, true)}, 0, 0, 0, NULL},
+    {"scaled_dot_product_attention mask", f_sdpa_mask, 3, {IN(2, S(2, 3), ANY, false), IN(2, S(2, 3), ANY, false), IN(2, S(2, 2), ANY, true)}, 0, 0, 0, NULL},
 
     /* nn: losses */
+    C1("softmax", f_softmax, A23T),
+    C1("softmax dim 0", f_softmax_dim0, A23),
+    C1("softmax 3-D", f_softmax_3d, A234),
+    C1("softmax 0-dim", f_softmax_0dim, IN(0, S(0), ANY, false)),
+    C1("log_softmax", f_log_softmax, A23T),
+    C1("log_softmax dim 0", f_log_softmax_dim0, A23),
+    C1("log_softmax 3-D", f_log_softmax_3d, A234),
+    C1("log_softmax 0-dim", f_log_softmax_0dim, IN(0, S(0), ANY, false)),
 
     /* nn: normalisation */
     {"layer_norm", f_layer_norm, 3, {A23T, A3, A3}, 0, 0, 0, NULL},

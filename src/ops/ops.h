@@ -153,6 +153,9 @@ typedef struct tg_fold_def {
    integers are TG_I64 and all and any TG_BOOL, as in PyTorch. */
 tg_tensor *tg__fold(const char *fn, const tg_fold_def *d, const tg_tensor *t, const int64_t *dims, int ndims,
                     bool keepdim);
+/* torch.norm(t, p, dim, keepdim) (NormBackward1): vector_norm's values
+   and derivative over one dim; fn names the public function. */
+tg_tensor *tg__norm_dim(const char *fn, const tg_tensor *t, double p, int64_t dim, bool keepdim);
 /* x != x and t != 0 (NaN is), bool, without history (NULL gives NULL). */
 tg_tensor *tg__isnan(const tg_tensor *x);
 tg_tensor *tg__nonzero(const tg_tensor *t);
@@ -199,6 +202,11 @@ tg_tensor *tg__reciprocal(const tg_tensor *t);
 tg_tensor *tg__compare_into_dtype(tg_binary_kernel k, tg_op op, const tg_tensor *t, const tg_tensor *other, double s);
 
 /* linear algebra, creation and random */
+
+/* t + s and t / s as PyTorch's C++ code computes them, with a Scalar
+   (AddBackward1, DivBackward1; ops/scalar_nodes.c). */
+tg_tensor *tg__add_scalar_node(const tg_tensor *t, double s);
+tg_tensor *tg__div_scalar_node(const tg_tensor *t, double s);
 
 /* A new tensor of t's dtype and shape laid out as PyTorch's
    empty_like(t) (preserve_format), holding zeros; fn names the public

@@ -301,56 +301,61 @@ static void same_padding(conv_params *p, const tg_tensor *w)
     }
 }
 
-/* at::convolution of a batched input (rank 3 for conv1d, 4 otherwise),
-   recorded as ConvolutionBackward0 saving input (slot 0) and weight (1). */
-static tg_tensor *convolution(const tg_tensor *input, const tg_tensor *weight, const tg_tensor *bias, conv_params p,
-                              bool same)
+/* at::convolution's checks and computation for a batched x (rank 3 for
+   conv1d, 4 otherwise), without history. */
+static tg_tensor *convolve_batch(const tg_tensor *x, const tg_tensor *weight, const tg_tensor *bias, conv_params *p,
+                                 bool same)
 {
-    if (check_weight_rank(input, weight, p.one_d ? 1 : 2) || check_options(&p) ||
-        check_channels(input, weight, bias, &p))
+    if (check_weight_rank(x, weight, p->one_d ? 1 : 2) || check_options(p) || check_channels(x, weight, bias, p))
         return NULL;
-    const tg_tensor *x = p.one_d ? as_image(input) : input, *w = p.one_d ? as_image(weight) : weight;
-    if (!x || !w) return NULL;
-    if (same) same_padding(&p, w);
+    const tg_tensor *x4 = p->one_d ? as_image(x) : x, *w4 = p->one_d ? as_image(weight) : weight;
+    if (!x4 || !w4) return NULL;
+    if (same) same_padding(p, w4);
     int64_t size[2];
-    if (output_size(x, w, &p, size) || check_dtypes(input, weight, bias, &p)) return NULL;
-    tg_tensor *out = compute(x, w, bias, &p, size);
-    if (out && p.one_d) out = tg__alias(out, (int64_t[]){out->shape[0], out->shape[1], out->shape[3]},
-                                        (int64_t[]){out->strides[0], out->strides[1], out->strides[3]}, 3, 0);
-    tg_node *n;
-    if (!out || tg__record(out, (tg_record){.op = TG_OP_CONVOLUTION, .n_saved = 2, TG_PARAMS(p)},
-                           (const tg_tensor *[]){input, weight, bias}, 3, &n))
-        return NULL;
-    if (n) {
-        tg__save(n, 0, input);
-        tg__save(n, 1, weight);
-    }
+    if (output_size(x4, w4, p, size) || check_dtypes(x, weight, bias, p)) return NULL;
+    tg_tensor *out = compute(x4, w4, bias, p, size);
+    if (out && p->one_d)
+        out = tg__alias(out, (int64_t[]){out->shape[0], out->shape[1], out->shape[3]},
+                        (int64_t[]){out->strides[0], out->strides[1], out->strides[3]}, 3, 0);
     return out;
-}
-
-/* An unbatched input runs as a batch of one, through unsqueeze and
-   squeeze as in PyTorch (whose graph shows both). */
-static tg_tensor *batchify(const tg_tensor *input, const tg_tensor *weight, const tg_tensor *bias, conv_params p,
-                           bool same)
-{
-    int batched_rank = p.one_d ? 3 : 4;
-    if (input->ndim == batched_rank) return convolution(input, weight, bias, p, same);
-    return tg_squeeze_dim(convolution(tg_unsqueeze(input, 0), weight, bias, p, same), 0);
 }
 
 /* The checks of F.convNd before at::convolution: the input's rank, and
    padding="same" refused with a stride. */
-static int check_input(const char *name, const tg_tensor *input, const tg_conv_opts *o, int dims)
+static int check_input(const char *name, const tg_tensor *input, const conv_params *p, bool same)
 {
+    int dims = p->one_d ? 1 : 2;
     if (input->ndim != dims + 1 && input->ndim != dims + 2) {
         char s[256];
         return tg__faili(TG_E_SHAPE, "Expected %dD (unbatched) or %dD (batched) input to %s, but got input of size: %s",
                          dims + 1, dims + 2, name, shape_text(input, s, sizeof s));
     }
-    for (int d = 0; d < dims && o->padding_same; d++)
-        if (o->stride[d] > 1 || o->stride[d] < 0)
-            return tg__faili(TG_E_INVALID, "padding='same' is not supported for strided convolutions");
+    if (same && (p->stride[0] != 1 || p->stride[1] != 1))
+        return tg__faili(TG_E_INVALID, "padding='same' is not supported for strided convolutions");
     return 0;
+}
+
+/* F.convNd (name) of any of the three: ConvolutionBackward0 saving the
+   input (slot 0) and the weight (1). An unbatched input runs as a batch of
+   one through unsqueeze and squeeze, as in PyTorch (whose graph shows both). */
+static tg_tensor *convolution(const char *fn, const char *name, const tg_tensor *input, const tg_tensor *weight,
+                              const tg_tensor *bias, conv_params p, bool same)
+{
+    TG_ARG_OF(fn, input);
+    TG_ARG_OF(fn, weight);
+    if (check_input(name, input, &p, same)) return NULL;
+    bool unbatched = input->ndim == (p.one_d ? 2 : 3);
+    const tg_tensor *x = unbatched ? tg_unsqueeze(input, 0) : input;
+    tg_tensor *out = x ? convolve_batch(x, weight, bias, &p, same) : NULL;
+    tg_node *n;
+    if (!out || tg__record(out, (tg_record){.op = TG_OP_CONVOLUTION, .n_saved = 2, TG_PARAMS(p)},
+                           (const tg_tensor *[]){x, weight, bias}, 3, &n))
+        return NULL;
+    if (n) {
+        tg__save(n, 0, x);
+        tg__save(n, 1, weight);
+    }
+    return unbatched ? tg_squeeze_dim(out, 0) : out;
 }
 
 /* Zero fields as PyTorch's defaults; conv1d's height as 1, 0, 1. */
@@ -371,30 +376,24 @@ static conv_params params_of(const int64_t *stride, const int64_t *padding, cons
 
 tg_tensor *tg_conv2d(const tg_tensor *input, const tg_tensor *weight, const tg_tensor *bias, tg_conv_opts opts)
 {
-    TG_ARG(input);
-    TG_ARG(weight);
-    if (check_input("conv2d", input, &opts, 2)) return NULL;
-    conv_params p = params_of(opts.stride, opts.padding, opts.dilation, NULL, opts.groups, false, false);
-    return batchify(input, weight, bias, p, opts.padding_same);
+    return convolution(__func__, "conv2d", input, weight, bias,
+                       params_of(opts.stride, opts.padding, opts.dilation, NULL, opts.groups, false, false),
+                       opts.padding_same);
 }
 
 tg_tensor *tg_conv1d(const tg_tensor *input, const tg_tensor *weight, const tg_tensor *bias, tg_conv_opts opts)
 {
-    TG_ARG(input);
-    TG_ARG(weight);
-    if (check_input("conv1d", input, &opts, 1)) return NULL;
-    conv_params p = params_of(opts.stride, opts.padding, opts.dilation, NULL, opts.groups, true, false);
-    return batchify(input, weight, bias, p, opts.padding_same);
+    return convolution(__func__, "conv1d", input, weight, bias,
+                       params_of(opts.stride, opts.padding, opts.dilation, NULL, opts.groups, true, false),
+                       opts.padding_same);
 }
 
 tg_tensor *tg_conv_transpose2d(const tg_tensor *input, const tg_tensor *weight, const tg_tensor *bias,
                                tg_conv_transpose_opts opts)
 {
-    TG_ARG(input);
-    TG_ARG(weight);
-    if (check_input("conv_transpose2d", input, &(tg_conv_opts){0}, 2)) return NULL;
-    conv_params p = params_of(opts.stride, opts.padding, opts.dilation, opts.output_padding, opts.groups, false, true);
-    return batchify(input, weight, bias, p, false);
+    return convolution(__func__, "conv_transpose2d", input, weight, bias,
+                       params_of(opts.stride, opts.padding, opts.dilation, opts.output_padding, opts.groups, false, true),
+                       false);
 }
 
 /* ---------------------------------------------------------- backward */

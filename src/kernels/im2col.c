@@ -13,6 +13,32 @@ static bool inside(const tg_blocks *b, int d, int64_t block, int64_t k, int64_t 
     return *pos >= 0 && *pos < b->in[d];
 }
 
+/* The blocks [*first, *end) along dim d whose kernel element k lies inside
+   the image: position j s - p + k d in [0, in). */
+static void inside_range(const tg_blocks *b, int d, int64_t k, int64_t *first, int64_t *end)
+{
+    int64_t s = b->stride[d], shift = k * b->dilation[d] - b->padding[d];   /* position = j s + shift */
+    int64_t lo = shift >= 0 ? 0 : (-shift + s - 1) / s;
+    int64_t hi = b->in[d] - shift <= 0 ? 0 : (b->in[d] - shift + s - 1) / s;
+    *first = lo < b->out[d] ? lo : b->out[d];
+    *end = hi < b->out[d] ? hi : b->out[d];
+    if (*end < *first) *end = *first;
+}
+
+/* out[j] = src[j * step] for j in [0, n), elements of es bytes. */
+static void gather(char *out, const char *src, int64_t step, int64_t n, size_t es)
+{
+    if (step == 1) {
+        memcpy(out, src, (size_t)n * es);
+    } else if (es == 4) {
+        for (int64_t j = 0; j < n; j++) ((uint32_t *)out)[j] = *(const uint32_t *)(src + j * step * 4);
+    } else if (es == 8) {
+        for (int64_t j = 0; j < n; j++) ((uint64_t *)out)[j] = *(const uint64_t *)(src + j * step * 8);
+    } else {
+        for (int64_t j = 0; j < n; j++) memcpy(out + (size_t)j * es, src + (size_t)(j * step) * es, es);
+    }
+}
+
 /* cols[(c, ki, kj), (i, j)] = image[c, i * s - p + ki * d, j * s - p + kj * d]:
    one row of cols per channel and kernel element, one column per block. */
 void tg__k_im2col(tg_tensor *cols, const tg_tensor *image, const tg_blocks *b)
@@ -26,19 +52,20 @@ void tg__k_im2col(tg_tensor *cols, const tg_tensor *image, const tg_blocks *b)
         for (int64_t ki = 0; ki < b->kernel[0]; ki++)
             for (int64_t kj = 0; kj < b->kernel[1]; kj++) {
                 char *row = dst + (size_t)(((c * b->kernel[0] + ki) * b->kernel[1] + kj) * L) * es;
+                int64_t j0, j1, w0;
+                inside_range(b, 1, kj, &j0, &j1);
+                w0 = j0 * b->stride[1] - b->padding[1] + kj * b->dilation[1];
                 for (int64_t i = 0; i < b->out[0]; i++) {
                     char *out = row + (size_t)(i * b->out[1]) * es;
-                    int64_t h, w;
-                    if (!inside(b, 0, i, ki, &h)) {
+                    int64_t h;
+                    if (!inside(b, 0, i, ki, &h) || j0 == j1) {
                         memset(out, 0, (size_t)b->out[1] * es);
                         continue;
                     }
-                    for (int64_t j = 0; j < b->out[1]; j++) {
-                        if (inside(b, 1, j, kj, &w))
-                            memcpy(out + (size_t)j * es, src + (size_t)(c * cs + h * hs + w * ws) * es, es);
-                        else
-                            memset(out + (size_t)j * es, 0, es);
-                    }
+                    memset(out, 0, (size_t)j0 * es);
+                    gather(out + (size_t)j0 * es, src + (size_t)(c * cs + h * hs + w0 * ws) * es, b->stride[1] * ws,
+                           j1 - j0, es);
+                    memset(out + (size_t)j1 * es, 0, (size_t)(b->out[1] - j1) * es);
                 }
             }
 }
@@ -49,12 +76,10 @@ void tg__k_im2col(tg_tensor *cols, const tg_tensor *image, const tg_blocks *b)
         for (int64_t i = 0; i < b->out[0]; i++) {                                                     \
             int64_t h;                                                                                \
             if (!inside(b, 0, i, ki, &h)) continue;                                                   \
-            for (int64_t j = 0; j < b->out[1]; j++) {                                                 \
-                int64_t w;                                                                            \
-                if (!inside(b, 1, j, kj, &w)) continue;                                               \
-                T *to = (T *)dst + (c * b->in[0] + h) * b->in[1] + w;                                 \
-                *to = (T)(*to + *(const T *)(row + (i * b->out[1] + j) * ls * (int64_t)es));          \
-            }                                                                                         \
+            T *to = (T *)dst + (c * b->in[0] + h) * b->in[1] + w0;                                    \
+            const char *from = row + (i * b->out[1] + j0) * ls * (int64_t)es;                         \
+            for (int64_t j = 0; j < j1 - j0; j++)                                                     \
+                to[j * step] = (T)(to[j * step] + *(const T *)(from + j * ls * (int64_t)es));         \
         }                                                                                             \
     } while (0)
 
@@ -81,11 +106,13 @@ void tg__k_col2im(tg_tensor *image, const tg_tensor *cols, const tg_blocks *b)
     size_t es = tg__dtype_size(dt);
     char *dst = tg__ptr(image);
     memset(dst, 0, (size_t)(b->channels * b->in[0] * b->in[1]) * es);
-    int64_t rs = cols->strides[0], ls = cols->strides[1];
+    int64_t rs = cols->strides[0], ls = cols->strides[1], step = b->stride[1];
     for (int64_t c = 0; c < b->channels; c++)
         for (int64_t ki = 0; ki < b->kernel[0]; ki++)
             for (int64_t kj = 0; kj < b->kernel[1]; kj++) {
-                int64_t r = (c * b->kernel[0] + ki) * b->kernel[1] + kj;
+                int64_t r = (c * b->kernel[0] + ki) * b->kernel[1] + kj, j0, j1;
+                inside_range(b, 1, kj, &j0, &j1);
+                int64_t w0 = j0 * step - b->padding[1] + kj * b->dilation[1];
                 const char *row = tg__ptr(cols) + r * rs * (int64_t)es;
                 switch (dt) {
                 case TG_F32: COL2IM(float); break;

@@ -349,6 +349,25 @@ static void errors(void)
     tg_scope_end();
 }
 
+/* Operands that are views: an expanded bias, a weight transposed into
+   place, an input that does not require grad; and an empty batch of 1-D. */
+static void view_operands(void)
+{
+    tg_scope_begin();
+    tg_tensor *x = ramp(I64(1, 2, 4, 4), 4, 7, 3, 4, TG_F32);
+    tg_tensor *w = leaf(ramp(I64(3, 2, 2, 2), 4, 5, 2, 2, TG_F32)), *b = leaf(tg_scalar(0.5));
+    check_strided("conv2d expanded bias", tg_conv2d(x, w, tg_expand(b, I64(3), 1), (tg_conv_opts){.stride = {2, 1}}),
+                  (tg_tensor *[]){w, b}, 2);
+    tg_tensor *wt = leaf(ramp(I64(3, 2, 2, 2), 4, 5, 2, 2, TG_F32));
+    tg_tensor *xt = leaf(ramp(I64(1, 2, 3, 3), 4, 7, 3, 4, TG_F32));
+    check_strided("conv_transpose2d transposed weight", tg_conv_transpose2d(xt, tg_transpose(wt, 0, 1), NULL,
+                                                                            (tg_conv_transpose_opts){.groups = 0}),
+                  (tg_tensor *[]){xt, wt}, 2);
+    tg_tensor *xe = leaf(ramp(I64(0, 2, 5), 3, 7, 3, 4, TG_F64)), *we = leaf(ramp(I64(3, 2, 2), 3, 5, 2, 2, TG_F64));
+    check_strided("conv1d empty batch", tg_conv1d(xe, we, NULL, (tg_conv_opts){.padding = {1}}), (tg_tensor *[]){xe, we}, 2);
+    tg_scope_end();
+}
+
 /* A saved input changed in place before backward. */
 static void saved_changed(void)
 {
@@ -366,6 +385,7 @@ int main(void)
     for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) conv_case_run(&CASES[i]);
     for (size_t i = 0; i < sizeof FOLDS / sizeof FOLDS[0]; i++) fold_case_run(&FOLDS[i]);
     fold_of_unfold();
+    view_operands();
     errors();
     saved_changed();
     return 0;

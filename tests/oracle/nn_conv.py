@@ -158,6 +158,24 @@ def fold_of_unfold():
 
 fold_of_unfold()
 
+def view_operands():
+    x = ramp((1, 2, 4, 4), 7, 3, 4, f32)
+    w, b = leaf(ramp((3, 2, 2, 2), 5, 2, 2, f32)), leaf(torch.tensor(0.5))
+    out = F.conv2d(x, w, b.expand(3), stride=(2, 1))
+    show_strides("conv2d expanded bias", out)
+    check("conv2d expanded bias", lambda: (out, [w, b]))
+    wt, xt = leaf(ramp((3, 2, 2, 2), 5, 2, 2, f32)), leaf(ramp((1, 2, 3, 3), 7, 3, 4, f32))
+    out = F.conv_transpose2d(xt, wt.transpose(0, 1))
+    show_strides("conv_transpose2d transposed weight", out)
+    check("conv_transpose2d transposed weight", lambda: (out, [xt, wt]))
+    xe, we = leaf(ramp((0, 2, 5), 7, 3, 4, f64)), leaf(ramp((3, 2, 2), 5, 2, 2, f64))
+    out = F.conv1d(xe, we, padding=1)
+    show_strides("conv1d empty batch", out)
+    check("conv1d empty batch", lambda: (out, [xe, we]))
+
+
+view_operands()
+
 x = ramp((2, 3, 5, 5), 7, 3, 4, f32)
 w = ramp((4, 3, 3, 3), 5, 2, 2, f32)
 b = ramp((4,), 3, 1, 2, f32)

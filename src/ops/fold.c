@@ -80,10 +80,21 @@ static tg_tensor *as_batch(const tg_tensor *x, bool batched)
     return tg__alias(x, shape, strides, x->ndim + 1, x->offset);
 }
 
-/* Records out = op(x) with the blocks' geometry. */
-static tg_tensor *record_blocks(tg_op op, tg_tensor *out, const tg_tensor *x, const fold_params *p)
+/* Runs kernel (im2col or col2im) from each image of x (input as a batch)
+   into a new contiguous batch of this shape (batch first); returns it
+   unbatched when input is, recorded as op. */
+typedef void (*blocks_kernel)(tg_tensor *out, const tg_tensor *in, const tg_blocks *b);
+static tg_tensor *per_image(tg_op op, blocks_kernel kernel, const tg_tensor *input, const tg_tensor *x,
+                            const int64_t *shape, int ndim, const tg_blocks *b, const fold_params *p)
 {
-    if (tg__record(out, (tg_record){.op = op, TG_PARAMS(*p)}, &x, 1, NULL)) return NULL;
+    tg_tensor *out = tg__new(input->dtype, shape, ndim);
+    if (!out) return NULL;
+    for (int64_t n = 0; n < shape[0]; n++) {
+        tg_tensor from = tg__part(x, 0, n, -1), to = tg__part(out, 0, n, -1);
+        kernel(&to, &from, b);
+    }
+    if (x != input) out = tg__alias(out, shape + 1, out->strides + 1, ndim - 1, 0);
+    if (!out || tg__record(out, (tg_record){.op = op, TG_PARAMS(*p)}, &input, 1, NULL)) return NULL;
     return out;
 }
 
@@ -133,16 +144,9 @@ tg_tensor *tg_unfold(const tg_tensor *input, tg_fold_opts opts)
     if (!x) return NULL;
     int64_t channels = x->shape[1], rows = channels * o.kernel_size[0] * o.kernel_size[1];
     int64_t shape[3] = {x->shape[0], rows, grid[0] * grid[1]};
-    tg_tensor *cols = tg__new(input->dtype, shape, 3);
-    if (!cols) return NULL;
     tg_blocks b = blocks_of(&o, channels, image, grid);
-    for (int64_t n = 0; n < shape[0]; n++) {
-        tg_tensor img = tg__part(x, 0, n, -1), col = tg__part(cols, 0, n, -1);
-        tg__k_im2col(&col, &img, &b);
-    }
-    tg_tensor *out = batched ? cols : tg__alias(cols, shape + 1, cols->strides + 1, 2, 0);
     fold_params p = {o, {image[0], image[1]}};
-    return out ? record_blocks(TG_OP_IM2COL, out, input, &p) : NULL;
+    return per_image(TG_OP_IM2COL, tg__k_im2col, input, x, shape, 3, &b, &p);
 }
 
 /* d unfold = fold of the gradient into the input's image size */
@@ -204,16 +208,9 @@ tg_tensor *tg_fold(const tg_tensor *input, const int64_t output_size[2], tg_fold
     if (!x) return NULL;
     int64_t channels = x->shape[1] / (o.kernel_size[0] * o.kernel_size[1]);
     int64_t shape[4] = {x->shape[0], channels, output_size[0], output_size[1]};
-    tg_tensor *images = tg__new(input->dtype, shape, 4);
-    if (!images) return NULL;
     tg_blocks b = blocks_of(&o, channels, output_size, grid);
-    for (int64_t n = 0; n < shape[0]; n++) {
-        tg_tensor col = tg__part(x, 0, n, -1), img = tg__part(images, 0, n, -1);
-        tg__k_col2im(&img, &col, &b);
-    }
-    tg_tensor *out = batched ? images : tg__alias(images, shape + 1, images->strides + 1, 3, 0);
     fold_params p = {o, {output_size[0], output_size[1]}};
-    return out ? record_blocks(TG_OP_COL2IM, out, input, &p) : NULL;
+    return per_image(TG_OP_COL2IM, tg__k_col2im, input, x, shape, 4, &b, &p);
 }
 
 /* d fold = unfold of the gradient */

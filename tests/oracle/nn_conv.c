@@ -81,23 +81,23 @@ static const conv_case CASES[] = {
     {"conv_transpose2d f64", TRANSPOSED, 4, {2, 2, 3, 3}, {2, 2, 3, 2}, true, {.stride = {2, 1}, .padding = {1, 1}}, {1, 0}, F64_, PLAIN, false},
 };
 
-/* The input leaf and the view of it the convolution takes. */
-static tg_tensor *input_of(const conv_case *c, tg_tensor **leaf_out)
+/* An input leaf stored in layout, and the view of it of this shape. */
+static tg_tensor *input_of(const int64_t *shape, int nd, layout layout, tg_dtype dt, tg_tensor **leaf_out)
 {
     int64_t stored[4];
-    for (int i = 0; i < c->nd; i++) stored[i] = c->x[i];
-    if (c->layout == CHANNELS_LAST) {   /* (N, H, W, C) */
-        stored[1] = c->x[2];
-        stored[2] = c->x[3];
-        stored[3] = c->x[1];
-    } else if (c->layout == SWAPPED) {
-        stored[c->nd - 1] = c->x[c->nd - 2];
-        stored[c->nd - 2] = c->x[c->nd - 1];
+    for (int i = 0; i < nd; i++) stored[i] = shape[i];
+    if (layout == CHANNELS_LAST) {   /* (N, H, W, C) */
+        stored[1] = shape[2];
+        stored[2] = shape[3];
+        stored[3] = shape[1];
+    } else if (layout == SWAPPED) {
+        stored[nd - 1] = shape[nd - 2];
+        stored[nd - 2] = shape[nd - 1];
     }
-    tg_tensor *x = leaf(ramp(stored, c->nd, 7, 3, 4, c->dtype));
+    tg_tensor *x = leaf(ramp(stored, nd, 7, 3, 4, dt));
     *leaf_out = x;
-    if (c->layout == CHANNELS_LAST) return tg_permute(x, I64(0, 3, 1, 2), 4);
-    if (c->layout == SWAPPED) return tg_transpose(x, -1, -2);
+    if (layout == CHANNELS_LAST) return tg_permute(x, I64(0, 3, 1, 2), 4);
+    if (layout == SWAPPED) return tg_transpose(x, -1, -2);
     return x;
 }
 
@@ -156,7 +156,7 @@ static void conv_case_run(const conv_case *c)
 {
     tg_scope_begin();
     tg_tensor *xl, *wl, *b = NULL;
-    tg_tensor *x = input_of(c, &xl), *w = weight_of(c, &wl);
+    tg_tensor *x = input_of(c->x, c->nd, c->layout, c->dtype, &xl), *w = weight_of(c, &wl);
     int64_t outs = c->kind == TRANSPOSED ? c->w[1] * (c->opts.groups ? c->opts.groups : 1) : c->w[0];
     if (c->bias) b = leaf(ramp(I64(outs), 1, 3, 1, 2, c->dtype));
     tg_tensor *out = run(c, x, w, b);
@@ -202,19 +202,7 @@ static const fold_case FOLDS[] = {
 static void fold_case_run(const fold_case *c)
 {
     tg_scope_begin();
-    int64_t stored[4];
-    for (int i = 0; i < c->nd; i++) stored[i] = c->x[i];
-    if (c->layout == CHANNELS_LAST) {
-        stored[1] = c->x[2];
-        stored[2] = c->x[3];
-        stored[3] = c->x[1];
-    } else if (c->layout == SWAPPED) {
-        stored[c->nd - 1] = c->x[c->nd - 2];
-        stored[c->nd - 2] = c->x[c->nd - 1];
-    }
-    tg_tensor *xl = leaf(ramp(stored, c->nd, 7, 3, 4, c->dtype)), *x = xl;
-    if (c->layout == CHANNELS_LAST) x = tg_permute(xl, I64(0, 3, 1, 2), 4);
-    if (c->layout == SWAPPED) x = tg_transpose(xl, -1, -2);
+    tg_tensor *xl, *x = input_of(c->x, c->nd, c->layout, c->dtype, &xl);
     tg_tensor *out = c->output_size[0] ? tg_fold(x, c->output_size, c->opts) : tg_unfold(x, c->opts);
     check_strided(c->label, out, &xl, 1);
     tg_scope_end();

@@ -43,13 +43,13 @@ static int check_options(const conv_params *p)
 }
 
 /* The weight's rank: at least 3, and 2 + the convolution's dims. */
-static int check_weight_rank(const tg_tensor *x, const tg_tensor *w, int dims)
+static int check_weight_rank(const tg_tensor *x, const tg_tensor *w, const conv_params *p)
 {
     if (w->ndim < 3) return tg__faili(TG_E_SHAPE, "weight should have at least three dimensions");
-    if (dims == 2 && w->ndim != 4)   /* conv2d's two-valued stride cannot be expanded to another rank */
+    if (!p->one_d && w->ndim != 4)   /* a two-valued stride cannot be expanded to another rank */
         return tg__faili(TG_E_SHAPE, "expected stride to be a single integer value or a list of %d values to match the "
-                                     "convolution dimensions, but got stride=[1, 1]",
-                         w->ndim - 2);
+                                     "convolution dimensions, but got stride=[%lld, %lld]",
+                         w->ndim - 2, (long long)p->stride[0], (long long)p->stride[1]);
     if (w->ndim != x->ndim) {
         char a[256], b[256];
         return tg__faili(TG_E_SHAPE, "Expected %d-dimensional input for %d-dimensional weight %s, but got %d-dimensional "
@@ -306,7 +306,7 @@ static void same_padding(conv_params *p, const tg_tensor *w)
 static tg_tensor *convolve_batch(const tg_tensor *x, const tg_tensor *weight, const tg_tensor *bias, conv_params *p,
                                  bool same)
 {
-    if (check_weight_rank(x, weight, p->one_d ? 1 : 2) || check_options(p) || check_channels(x, weight, bias, p))
+    if (check_weight_rank(x, weight, p) || check_options(p) || check_channels(x, weight, bias, p))
         return NULL;
     const tg_tensor *x4 = p->one_d ? as_image(x) : x, *w4 = p->one_d ? as_image(weight) : weight;
     if (!x4 || !w4) return NULL;

@@ -262,8 +262,8 @@ static bool channels_last(const tg_tensor *t)
 static tg_tensor *to_channels_last(const tg_tensor *out)
 {
     const int64_t *s = out->shape;
-    int64_t strides[4] = {s[1] * s[2] * s[3], 1, s[3] * s[1], s[1]};
-    tg_tensor *cl = tg__zeros_strided(out->dtype, &(tg_strided){4, {s[0], s[1], s[2], s[3]}, {strides[0], strides[1], strides[2], strides[3]}, 0});
+    tg_strided layout = {4, {s[0], s[1], s[2], s[3]}, {s[1] * s[2] * s[3], 1, s[3] * s[1], s[1]}, 0};
+    tg_tensor *cl = tg__zeros_strided(out->dtype, &layout);
     if (cl) tg__copy_into(cl, out);
     return cl;
 }

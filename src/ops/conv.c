@@ -5,13 +5,12 @@
    derivatives of its own. conv1d runs as conv2d over images of height 1. */
 #include "ops.h"
 
+#include <stdatomic.h>
 #include <string.h>
 
-/* What the node keeps: the options with defaults filled in, and the zeros
-   padding="same" adds after the image when its total padding is odd. */
+/* What the node keeps: the options with defaults filled in. */
 typedef struct conv_params {
     int64_t stride[2], padding[2], dilation[2], output_padding[2], groups;
-    int64_t extra[2];
     bool transposed;
     bool one_d;   /* conv1d: rank-3 tensors, computed with a height of 1 */
 } conv_params;
@@ -107,7 +106,7 @@ static int output_size(const tg_tensor *x, const tg_tensor *w, const conv_params
     if (!p->transposed) {
         int64_t padded[2], kernel[2];
         for (int d = 0; d < 2; d++) {
-            padded[d] = in[d] + 2 * p->padding[d] + p->extra[d];
+            padded[d] = in[d] + 2 * p->padding[d];
             kernel[d] = p->dilation[d] * (k[d] - 1) + 1;
         }
         if (padded[0] < kernel[0] || padded[1] < kernel[1])
@@ -291,26 +290,13 @@ static tg_tensor *compute(const tg_tensor *x, const tg_tensor *w, const tg_tenso
     return cl ? to_channels_last(out) : out;
 }
 
-/* PyTorch's padding="same": the total d (k - 1) split, its odd zero after. */
-static void same_padding(conv_params *p, const tg_tensor *w)
-{
-    for (int d = 0; d < 2; d++) {
-        int64_t total = p->dilation[d] * (w->shape[2 + d] - 1);
-        p->padding[d] = total / 2;
-        p->extra[d] = total - 2 * p->padding[d];
-    }
-}
-
 /* at::convolution's checks and computation for a batched x (rank 3 for
    conv1d, 4 otherwise), without history. */
-static tg_tensor *convolve_batch(const tg_tensor *x, const tg_tensor *weight, const tg_tensor *bias, conv_params *p,
-                                 bool same)
+static tg_tensor *convolve_batch(const tg_tensor *x, const tg_tensor *weight, const tg_tensor *bias, conv_params *p)
 {
-    if (check_weight_rank(x, weight, p) || check_options(p) || check_channels(x, weight, bias, p))
-        return NULL;
+    if (check_weight_rank(x, weight, p) || check_options(p) || check_channels(x, weight, bias, p)) return NULL;
     const tg_tensor *x4 = p->one_d ? as_image(x) : x, *w4 = p->one_d ? as_image(weight) : weight;
     if (!x4 || !w4) return NULL;
-    if (same) same_padding(p, w4);
     int64_t size[2];
     if (output_size(x4, w4, p, size) || check_dtypes(x, weight, bias, p)) return NULL;
     tg_tensor *out = compute(x4, w4, bias, p, size);
@@ -318,6 +304,67 @@ static tg_tensor *convolve_batch(const tg_tensor *x, const tg_tensor *weight, co
         out = tg__alias(out, (int64_t[]){out->shape[0], out->shape[1], out->shape[3]},
                         (int64_t[]){out->strides[0], out->strides[1], out->strides[3]}, 3, 0);
     return out;
+}
+
+/* ------------------------------------------------------ padding="same" */
+
+/* The zeros padding="same" adds after the image along its last two dims. */
+typedef struct pad_params { int64_t after[2]; } pad_params;
+
+/* x (N, C, ..., W) with after[0] zero rows and after[1] zero columns at
+   its end, as F.pad (ConstantPadNdBackward0): no history when nothing is
+   added. */
+static tg_tensor *pad_after(const tg_tensor *x, const int64_t *after)
+{
+    if (!after[0] && !after[1]) return (tg_tensor *)x;
+    int64_t shape[TG_MAX_DIMS];
+    memcpy(shape, x->shape, (size_t)x->ndim * sizeof *shape);
+    shape[x->ndim - 2] += after[0];
+    shape[x->ndim - 1] += after[1];
+    tg_tensor *out = tg__new(x->dtype, shape, x->ndim);
+    if (!out) return NULL;
+    tg__k_fill(out, 0);
+    tg_tensor image = *out;   /* out's first rows and columns, over its storage */
+    image.autograd = NULL;
+    memcpy(image.shape, x->shape, (size_t)x->ndim * sizeof *shape);
+    tg__copy_into(&image, x);
+    pad_params p = {{after[0], after[1]}};
+    if (tg__record(out, (tg_record){.op = TG_OP_CONV_SAME_PAD, TG_PARAMS(p)}, &x, 1, NULL)) return NULL;
+    return out;
+}
+
+/* d pad = the gradient without the added rows and columns */
+int tg__d_conv_same_pad(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    int nd = n->in_meta[0].ndim;
+    const int64_t *shape = n->in_meta[0].shape;
+    if (NEED(0)) gi[0] = tg_narrow(tg_narrow(g, nd - 2, 0, shape[nd - 2]), nd - 1, 0, shape[nd - 1]);
+    return tg__derivative_done(n, gi);
+}
+
+/* PyTorch's padding="same" (_convolution_mode): each dim's total padding
+   d (k - 1) in p, half on each side, and x padded by the odd one after it
+   (with PyTorch's warning, once a process). */
+static tg_tensor *same_padding(const tg_tensor *x, const tg_tensor *w, conv_params *p)
+{
+    static atomic_flag warned = ATOMIC_FLAG_INIT;
+    if (w->ndim < 3) return tg__fail(TG_E_SHAPE, "weight should have at least three dimensions");
+    if (w->ndim != x->ndim) {   /* _convolution_mode's words, before at::convolution's checks */
+        char ws[256], xs[256];
+        return tg__fail(TG_E_SHAPE, "Expected %d-dimensional input for %d-dimensional weight%s, but got %d-dimensional "
+                                    "input of size %s instead",
+                        w->ndim, w->ndim, shape_text(w, ws, sizeof ws), x->ndim, shape_text(x, xs, sizeof xs));
+    }
+    int64_t after[2] = {0, 0};
+    for (int d = p->one_d ? 1 : 0; d < 2; d++) {
+        int64_t total = p->dilation[d] * (w->shape[w->ndim - 2 + d] - 1);
+        p->padding[d] = total / 2;
+        after[d] = total - 2 * p->padding[d];
+    }
+    if ((after[0] || after[1]) && !atomic_flag_test_and_set(&warned))
+        tg__warn("Using padding='same' with even kernel lengths and odd dilation may require a zero-padded copy of the "
+                 "input be created");
+    return pad_after(x, after);
 }
 
 /* The checks of F.convNd before at::convolution: the input's rank, and
@@ -346,7 +393,8 @@ static tg_tensor *convolution(const char *fn, const char *name, const tg_tensor 
     if (check_input(name, input, &p, same)) return NULL;
     bool unbatched = input->ndim == (p.one_d ? 2 : 3);
     const tg_tensor *x = unbatched ? tg_unsqueeze(input, 0) : input;
-    tg_tensor *out = x ? convolve_batch(x, weight, bias, &p, same) : NULL;
+    if (x && same) x = same_padding(x, weight, &p);
+    tg_tensor *out = x ? convolve_batch(x, weight, bias, &p) : NULL;
     tg_node *n;
     if (!out || tg__record(out, (tg_record){.op = TG_OP_CONVOLUTION, .n_saved = 2, TG_PARAMS(p)},
                            (const tg_tensor *[]){x, weight, bias}, 3, &n))
@@ -410,20 +458,6 @@ static tg_fold_opts fold_opts_of(const conv_params *p, const tg_tensor *w)
     return o;
 }
 
-/* x with padding="same"'s odd zero row and column after the image. */
-static tg_tensor *pad_after(tg_tensor *x, const int64_t *extra)
-{
-    for (int d = 0; d < 2 && x; d++) {
-        if (!extra[d]) continue;
-        int64_t shape[4];
-        memcpy(shape, x->shape, sizeof shape);
-        shape[2 + d] = extra[d];
-        tg_tensor *zeros = tg_zeros(shape, 4, x->dtype);
-        x = tg_cat((const tg_tensor *[]){x, zeros}, 2, 2 + d);
-    }
-    return x;
-}
-
 /* The gradients of the convolution of x (N, C, H, W) with w (O, C / G, kh,
    kw) for g (N, O, oh, ow): the columns' gradient w^T g folded back into
    the image, and g times the columns of x summed over the batch. */
@@ -437,13 +471,10 @@ static void convolution_grads(const tg_node *n, const conv_params *p, tg_tensor 
     if (NEED(0)) {
         tg_tensor *wt = tg_transpose(tg_reshape(w, (int64_t[]){G, Og, K}, 3), 1, 2);
         tg_tensor *cols = tg_reshape(tg_matmul(wt, gf), (int64_t[]){N, G * K, L}, 3);
-        int64_t image[2] = {x->shape[2] + p->extra[0], x->shape[3] + p->extra[1]};
-        *gx = tg_fold(cols, image, o);
-        if (p->extra[0]) *gx = tg_narrow(*gx, 2, 0, x->shape[2]);
-        if (p->extra[1]) *gx = tg_narrow(*gx, 3, 0, x->shape[3]);
+        *gx = tg_fold(cols, x->shape + 2, o);
     }
     if (NEED(1)) {
-        tg_tensor *cols = tg_reshape(tg_unfold(pad_after(x, p->extra), o), (int64_t[]){N, G, K, L}, 4);
+        tg_tensor *cols = tg_reshape(tg_unfold(x, o), (int64_t[]){N, G, K, L}, 4);
         tg_tensor *per_image = tg_matmul(gf, tg_transpose(cols, 2, 3));
         *gw = tg_reshape(tg_sum_dim(per_image, (int64_t[]){0}, 1, false), w->shape, 4);
     }

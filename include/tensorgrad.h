@@ -636,7 +636,8 @@ tg_tensor *tg_einsum(const char *equation, const tg_tensor *const *ts, int n);
    (conv2d, as PyTorch's CPU kernel gives it); its node is
    ConvolutionBackward0 (unbatched: SqueezeBackward1 over it, over
    UnsqueezeBackward0 of the input). Gradients of input, weight and bias
-   are written with unfold, fold and matrix products, so that they have
+   come from the same kernels image by image; under create_graph they are
+   written with unfold, fold and matrix products instead, so that they have
    derivatives of their own (their graphs show those operations, where
    PyTorch shows ConvolutionBackwardBackward0). Errors are PyTorch's (input
    or weight rank, channels, groups, kernel larger than the padded input,

@@ -510,6 +510,59 @@ static void transposed_grads(const tg_node *n, const conv_params *p, tg_tensor *
     }
 }
 
+/* Without grad mode (a backward without create_graph) the gradients need
+   no graph of their own: they are computed image by image with the
+   kernels, as the forward is, which spares the whole batch's columns.
+   Per image n, with the blocks of x (im2col) or of g (transposed):
+   convolution gx[n] = col2im(w^T g[n]), gw += g[n] cols^T; transposed
+   gx[n] = w cols, gw += x[n] cols^T. 0, or -1 with an error. */
+static int direct_grads(const tg_node *n, const conv_params *p, const tg_tensor *x, const tg_tensor *w,
+                        const tg_tensor *g, tg_tensor **gx, tg_tensor **gw)
+{
+    const tg_tensor *wd = dense(w), *gd = dense(g), *xd = p->transposed ? dense(x) : x;
+    if (!wd || !gd || !xd) return -1;
+    int64_t G = p->groups, N = x->shape[0], kernel = w->shape[2] * w->shape[3];
+    int64_t Cg = p->transposed ? x->shape[1] / G : w->shape[1], Og = p->transposed ? w->shape[1] : w->shape[0] / G;
+    int64_t K = (p->transposed ? Og : Cg) * kernel;         /* a group's rows of columns */
+    int64_t L = p->transposed ? x->shape[2] * x->shape[3] : g->shape[2] * g->shape[3];
+    int64_t rows = p->transposed ? Cg : Og;                 /* a group's rows of w, and of x or g per image */
+    const tg_tensor *image = p->transposed ? gd : xd;      /* whose blocks are the columns */
+    const tg_tensor *other = p->transposed ? xd : gd;      /* the per-image factor besides them */
+    tg_blocks b = blocks_of(p, image->shape[1], image->shape + 2, w->shape + 2, other->shape + 2);
+    tg_tensor *cols = tg__new(x->dtype, (int64_t[]){G * K, L}, 2);
+    if (!cols) return -1;
+    tg_tensor c = geometry(cols, 3, (int64_t[]){G, K, L}, (int64_t[]){K * L, L, 1}, 0);
+    tg_tensor ct = geometry(cols, 3, (int64_t[]){G, L, K}, (int64_t[]){K * L, 1, L}, 0);
+    tg_tensor wg = geometry(wd, 3, (int64_t[]){G, rows, K}, (int64_t[]){rows * K, K, 1}, wd->offset);
+    tg_tensor wgt = geometry(wd, 3, (int64_t[]){G, K, rows}, (int64_t[]){rows * K, 1, K}, wd->offset);
+    if (NEED(0) && !(*gx = tg__new(x->dtype, x->shape, 4))) return -1;
+    tg_tensor *part = NEED(1) ? tg__new(x->dtype, wg.shape, 3) : NULL;
+    tg_strided sum_layout = {3, {G, rows, K}, {rows * K, K, 1}, 0};
+    if (NEED(1) && (!part || !(*gw = tg__zeros_strided(w->dtype, &sum_layout)))) return -1;
+    for (int64_t i = 0; i < N; i++) {
+        tg_tensor o = geometry(other, 3, (int64_t[]){G, rows, L}, (int64_t[]){rows * L, L, 1},
+                               other->offset + i * G * rows * L);
+        if (p->transposed || NEED(1)) {
+            tg_tensor img = tg__part(image, 0, i, -1);
+            tg__k_im2col(cols, &img, &b);
+        }
+        if (NEED(1)) {   /* before a convolution's gx reuses cols */
+            tg__k_bmm(part, &o, &ct);
+            tg__k_binary(TG_BIN_ADD, *gw, *gw, part);
+        }
+        if (NEED(0) && p->transposed) {
+            tg_tensor out = geometry(*gx, 3, (int64_t[]){G, Cg, L}, (int64_t[]){Cg * L, L, 1}, i * G * Cg * L);
+            tg__k_bmm(&out, &wg, &c);
+        } else if (NEED(0)) {
+            tg__k_bmm(&c, &wgt, &o);
+            tg_tensor img = tg__part(*gx, 0, i, -1);
+            tg__k_col2im(&img, cols, &b);
+        }
+    }
+    if (NEED(1)) *gw = tg__alias(*gw, w->shape, (int64_t[]){w->shape[1] * kernel, kernel, w->shape[3], 1}, 4, 0);
+    return NEED(1) && !*gw ? -1 : 0;
+}
+
 int tg__d_convolution(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     const conv_params *p = n->params;
@@ -522,8 +575,13 @@ int tg__d_convolution(tg_node *n, tg_tensor *g, tg_tensor **gi)
     }
     if (!x || !w || !g) return -1;
     tg_tensor *gx = NULL, *gw = NULL;
-    if (p->transposed) transposed_grads(n, p, x, w, g, &gx, &gw);
-    else convolution_grads(n, p, x, w, g, &gx, &gw);
+    if (!tg_is_grad_enabled()) {
+        if (direct_grads(n, p, x, w, g, &gx, &gw)) return -1;
+    } else if (p->transposed) {
+        transposed_grads(n, p, x, w, g, &gx, &gw);
+    } else {
+        convolution_grads(n, p, x, w, g, &gx, &gw);
+    }
     if (NEED(0)) gi[0] = p->one_d ? tg_squeeze_dim(gx, 2) : gx;
     if (NEED(1)) gi[1] = p->one_d ? tg_squeeze_dim(gw, 2) : gw;
     if (NEED(2)) gi[2] = tg_sum_dim(g, (int64_t[]){0, 2, 3}, 3, false);

@@ -1,8 +1,9 @@
 /* Convolutions: conv1d, conv2d and conv_transpose2d, one node
    (ConvolutionBackward0) as PyTorch's at::convolution. The forward pass is
-   im2col (or col2im, transposed) and a matrix product per image; the
-   derivative is written with unfold, fold and matmul, so it has
-   derivatives of its own. conv1d runs as conv2d over images of height 1. */
+   im2col (or col2im, transposed) and a matrix product per image, and so
+   is a backward's; under create_graph the derivative is written with
+   unfold, fold and matmul, so that it has derivatives of its own. conv1d
+   runs as conv2d over images of height 1. */
 #include "ops.h"
 
 #include <stdatomic.h>

@@ -138,6 +138,11 @@ static void second_order(const char *label, tg_tensor *out, tg_tensor *x, tg_ten
         printf("%s second order error: %s\n", label, tg_last_error());
         return;
     }
+    char buf[200];
+    for (int i = 0; i < 2; i++) {   /* values only: their graphs are tensorgrad's own (tensorgrad.h) */
+        snprintf(buf, sizeof buf, "%s create_graph d%d", label, i);
+        show(buf, tg_detach(g[i]));
+    }
     tg_tensor *s = tg_add(tg_sum(tg_mul(g[0], g[0])), tg_sum(tg_mul(g[1], g[1])));
     tg_tensor *h[3];
     int n = b ? 3 : 2;
@@ -146,7 +151,6 @@ static void second_order(const char *label, tg_tensor *out, tg_tensor *x, tg_ten
         printf("%s second order error: %s\n", label, tg_last_error());
         return;
     }
-    char buf[200];
     for (int i = 0; i < n; i++) {
         snprintf(buf, sizeof buf, "%s second order %d", label, i);
         show(buf, h[i]);

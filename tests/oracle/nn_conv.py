@@ -107,6 +107,8 @@ def run(kind, x, w, b, opts, op):
 
 def second_order(label, out, x, w, b):
     gx, gw = torch.autograd.grad(out, (x, w), weights(out), create_graph=True)
+    show(f"{label} create_graph d0", gx.detach())
+    show(f"{label} create_graph d1", gw.detach())
     s = (gx * gx).sum() + (gw * gw).sum()
     ins = (x, w, b) if b is not None else (x, w)
     for i, h in enumerate(torch.autograd.grad(s, ins, allow_unused=True)):

@@ -35,7 +35,9 @@ void tg__save(tg_node *n, int slot, const tg_tensor *t)
 {
     tg__view_grad_fn(t);
     bool leaf = tg__requires_grad(t) && !tg__grad_fn(t);
+    tg_status before = tg_last_status();
     tg_tensor *snapshot = leaf ? NULL : tg__alias(t, t->shape, t->strides, t->ndim, t->offset);
+    if (!leaf && !snapshot && before == TG_OK) tg_clear_error();   /* the input itself serves */
     n->saved[slot].of_view = tg__view_base(t) != NULL;
     n->saved[slot].multi_output_nr = t->autograd && t->autograd->view_multi_output ? t->autograd->view_output_nr : -1;
     n->saved[slot].source = t->autograd ? t->autograd->serial : 0;

@@ -774,6 +774,82 @@ void tg_release(tg_tensor *t);
 
 /* ---------------------------------- optimizers, schedulers, gradient clipping */
 
+/* Gradient clipping, as torch.nn.utils.clip_grad_norm_ and clip_grad_value_.
+   tg_clip_grad_norm_ takes the norm_type-norm of each parameter's .grad
+   (norm_type INFINITY: the largest magnitude), then the norm of those, and
+   scales every .grad in place by max_norm / (total + 1e-6) when that is
+   below 1. It writes the total norm to *total_norm (may be NULL); a NaN or
+   infinite total scales the gradients all the same, as PyTorch 1.13's
+   default error_if_nonfinite=False does. Parameters without a .grad are
+   skipped; with none the total is 0. tg_clip_grad_value_ clamps every .grad
+   to [-clip_value, clip_value]. 0, or -1 with an error, changing no grad. */
+int tg_clip_grad_norm_(tg_tensor *const *params, int n, double max_norm, double norm_type, double *total_norm);
+int tg_clip_grad_value_(tg_tensor *const *params, int n, double clip_value);
+
+/* Optimizers, as torch.optim's (PyTorch 1.13's default single-tensor
+   implementations, operation for operation, so float32 results agree to the
+   bit). An optimizer holds a reference to each parameter (leaf tensors of
+   float32 or float64, each in one group) and makes its state at the first
+   step a parameter takes part in (Adagrad: when the parameter is added).
+   The constructors check the options as PyTorch's do, with its messages
+   ("Invalid learning rate: -0.1"), and return NULL with the error.
+   Options structs hold PyTorch's keyword arguments; start from the
+   _defaults() functions. */
+typedef struct tg_optimizer tg_optimizer;
+/* torch.optim.SGD: momentum, dampening, nesterov ("Nesterov momentum
+   requires a momentum and zero dampening"), weight_decay (L2), maximize.
+   PyTorch's lr has no default; the zero struct is lr 0 and no momentum. */
+typedef struct tg_sgd_opts { double lr, momentum, dampening, weight_decay; bool nesterov, maximize; } tg_sgd_opts;
+tg_optimizer *tg_sgd(tg_tensor *const *params, int n, tg_sgd_opts opts);
+/* torch.optim.Adam (weight_decay as L2 in the gradient) and AdamW
+   (decoupled: the parameter is scaled by 1 - lr * weight_decay first). */
+typedef struct tg_adam_opts { double lr, beta1, beta2, eps, weight_decay; bool amsgrad, maximize; } tg_adam_opts;
+tg_adam_opts tg_adam_defaults(void);    /* lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 0 */
+tg_adam_opts tg_adamw_defaults(void);   /* the same with weight_decay 1e-2 */
+tg_optimizer *tg_adam(tg_tensor *const *params, int n, tg_adam_opts opts);
+tg_optimizer *tg_adamw(tg_tensor *const *params, int n, tg_adam_opts opts);
+/* torch.optim.RMSprop. */
+typedef struct tg_rmsprop_opts { double lr, alpha, eps, weight_decay, momentum; bool centered, maximize; } tg_rmsprop_opts;
+tg_rmsprop_opts tg_rmsprop_defaults(void);   /* lr 1e-2, alpha 0.99, eps 1e-8, the rest 0 */
+tg_optimizer *tg_rmsprop(tg_tensor *const *params, int n, tg_rmsprop_opts opts);
+/* torch.optim.Adagrad. */
+typedef struct tg_adagrad_opts {
+    double lr, lr_decay, weight_decay, initial_accumulator_value, eps;
+    bool maximize;
+} tg_adagrad_opts;
+tg_adagrad_opts tg_adagrad_defaults(void);   /* lr 1e-2, eps 1e-10, the rest 0 */
+tg_optimizer *tg_adagrad(tg_tensor *const *params, int n, tg_adagrad_opts opts);
+
+/* PyTorch's add_param_group: a further group with options of its own, for
+   an optimizer of the options' kind (tg_adam_add_param_group for Adam and
+   AdamW). 0, or -1 with an error ("some parameters appear in more than one
+   parameter group"), changing nothing. */
+int tg_sgd_add_param_group(tg_optimizer *opt, tg_tensor *const *params, int n, tg_sgd_opts opts);
+int tg_adam_add_param_group(tg_optimizer *opt, tg_tensor *const *params, int n, tg_adam_opts opts);
+int tg_rmsprop_add_param_group(tg_optimizer *opt, tg_tensor *const *params, int n, tg_rmsprop_opts opts);
+int tg_adagrad_add_param_group(tg_optimizer *opt, tg_tensor *const *params, int n, tg_adagrad_opts opts);
+int tg_optimizer_num_groups(const tg_optimizer *opt);   /* -1 with an error for NULL */
+/* param_groups[group]['lr']: NaN (get) or -1 (set) with an error for a bad
+   group. Setting checks nothing, as assigning the dict entry does not. */
+double tg_optimizer_get_lr(const tg_optimizer *opt, int group);
+int tg_optimizer_set_lr(tg_optimizer *opt, int group, double lr);
+
+/* One step over every parameter that has a .grad (the others are skipped,
+   as in PyTorch), in grad-off mode. All or nothing: the new values of the
+   parameters and of the state are computed first and written only when all
+   of them were, so a step that fails (out of memory, say) returns -1 with
+   the error and leaves every parameter and all state as it was. 0 on
+   success. */
+int  tg_optimizer_step(tg_optimizer *opt);
+/* PyTorch 1.13's zero_grad() (set_to_none=False): every .grad is written
+   with zeros in place (a .grad with a history keeps it; PyTorch detaches
+   it). tg_optimizer_zero_grad_ex(opt, true) drops them instead
+   (set_to_none=True, PyTorch 2's default). */
+void tg_optimizer_zero_grad(tg_optimizer *opt);
+void tg_optimizer_zero_grad_ex(tg_optimizer *opt, bool set_to_none);
+/* Releases the optimizer's references and its state (NULL: nothing). */
+void tg_optimizer_free(tg_optimizer *opt);
+
 #if defined(__GNUC__) || defined(__clang__)
 #pragma GCC visibility pop
 #endif

@@ -833,6 +833,9 @@ int tg_optimizer_num_groups(const tg_optimizer *opt);   /* -1 with an error for 
    group. Setting checks nothing, as assigning the dict entry does not. */
 double tg_optimizer_get_lr(const tg_optimizer *opt, int group);
 int tg_optimizer_set_lr(tg_optimizer *opt, int group, double lr);
+/* The group's momentum (SGD, RMSprop) or beta1 (Adam, AdamW), which
+   OneCycleLR cycles; NaN with an error for Adagrad or a bad group. */
+double tg_optimizer_get_momentum(const tg_optimizer *opt, int group);
 
 /* One step over every parameter that has a .grad (the others are skipped,
    as in PyTorch), in grad-off mode. All or nothing: the new values of the
@@ -849,6 +852,79 @@ void tg_optimizer_zero_grad(tg_optimizer *opt);
 void tg_optimizer_zero_grad_ex(tg_optimizer *opt, bool set_to_none);
 /* Releases the optimizer's references and its state (NULL: nothing). */
 void tg_optimizer_free(tg_optimizer *opt);
+
+/* Learning-rate schedulers, as torch.optim.lr_scheduler's (PyTorch 1.13).
+   A scheduler points at its optimizer (which must outlive it) and writes
+   its groups' lr. Made as PyTorch makes them: each group's initial_lr is
+   set where unset, base_lrs read from it, and one step taken (last_epoch
+   becomes 0). tg_scheduler_step is PyTorch's step() after each epoch:
+   the recursive ("chainable") form each get_lr computes from the groups'
+   current lr, so that its rounding is PyTorch's. The constructors return
+   NULL with an error (PyTorch's words where PyTorch checks); a step_size,
+   T_max or total_iters below 1, which PyTorch takes and then divides by
+   zero with, is refused here ("tg_step_lr(): step_size must be positive").
+   PyTorch's warnings about the order of the optimizer's and the
+   scheduler's steps are not given. */
+typedef struct tg_scheduler tg_scheduler;
+/* StepLR: lr * gamma every step_size epochs. */
+tg_scheduler *tg_step_lr(tg_optimizer *opt, int64_t step_size, double gamma);
+/* MultiStepLR: lr * gamma at each milestone (gamma^k for one given k times). */
+tg_scheduler *tg_multistep_lr(tg_optimizer *opt, const int64_t *milestones, int n, double gamma);
+/* ExponentialLR: lr * gamma every epoch. */
+tg_scheduler *tg_exponential_lr(tg_optimizer *opt, double gamma);
+/* CosineAnnealingLR (eta_min PyTorch's default 0). */
+tg_scheduler *tg_cosine_annealing_lr(tg_optimizer *opt, int64_t T_max, double eta_min);
+/* LinearLR: the factor goes from start_factor to end_factor (both in [0, 1])
+   over total_iters epochs; PyTorch's defaults are 1/3, 1, 5. */
+tg_scheduler *tg_linear_lr(tg_optimizer *opt, double start_factor, double end_factor, int64_t total_iters);
+/* LambdaLR: base_lr * fn(last_epoch, user_data), one function for every group. */
+typedef double (*tg_lr_lambda)(int64_t epoch, void *user_data);
+tg_scheduler *tg_lambda_lr(tg_optimizer *opt, tg_lr_lambda fn, void *user_data);
+/* OneCycleLR over total_steps steps (PyTorch's epochs * steps_per_epoch
+   is that product); start from tg_one_cycle_defaults(max_lr, total_steps).
+   With cycle_momentum the optimizer's momentum (SGD, RMSprop) or beta1
+   (Adam, AdamW) is cycled too. Stepping past total_steps fails with
+   PyTorch's "Tried to step 12 times. The specified number of total steps
+   is 10", changing nothing. */
+typedef struct tg_one_cycle_opts {
+    double max_lr;
+    int64_t total_steps;
+    double pct_start;                  /* 0.3 */
+    bool anneal_linear;                /* anneal_strategy 'linear' instead of 'cos' */
+    bool cycle_momentum;               /* true */
+    double base_momentum, max_momentum;   /* 0.85, 0.95 */
+    double div_factor, final_div_factor;  /* 25, 1e4 */
+    bool three_phase;
+} tg_one_cycle_opts;
+tg_one_cycle_opts tg_one_cycle_defaults(double max_lr, int64_t total_steps);
+tg_scheduler *tg_one_cycle_lr(tg_optimizer *opt, tg_one_cycle_opts opts);
+/* ReduceLROnPlateau, stepped with tg_scheduler_step_metric(s, metric) (a
+   plain tg_scheduler_step fails for it, and step_metric for the others).
+   Start from tg_plateau_defaults(); min_lr is one value for all groups. */
+typedef struct tg_plateau_opts {
+    bool mode_max;         /* mode 'max' instead of 'min' */
+    double factor;         /* 0.1; must be < 1 ("Factor should be < 1.0.") */
+    int64_t patience;      /* 10 */
+    double threshold;      /* 1e-4 */
+    bool threshold_abs;    /* threshold_mode 'abs' instead of 'rel' */
+    int64_t cooldown;      /* 0 */
+    double min_lr, eps;    /* 0, 1e-8 */
+} tg_plateau_opts;
+tg_plateau_opts tg_plateau_defaults(void);
+tg_scheduler *tg_reduce_lr_on_plateau(tg_optimizer *opt, tg_plateau_opts opts);
+/* SequentialLR: schedulers[i] from milestone i - 1 on (n - 1 milestones),
+   for warm-up by chaining. It takes over the schedulers (made on opt just
+   before) and frees them with itself; on failure they stay the caller's. */
+tg_scheduler *tg_sequential_lr(tg_optimizer *opt, tg_scheduler *const *schedulers, int n,
+                               const int64_t *milestones, int n_milestones);
+/* One scheduler step: 0, or -1 with an error. */
+int tg_scheduler_step(tg_scheduler *s);
+int tg_scheduler_step_metric(tg_scheduler *s, double metric);
+/* get_last_lr()[group] (NaN with an error for a bad group), and last_epoch.
+   ReduceLROnPlateau's is the groups' lr before its first step. */
+double tg_scheduler_last_lr(const tg_scheduler *s, int group);
+int64_t tg_scheduler_last_epoch(const tg_scheduler *s);
+void tg_scheduler_free(tg_scheduler *s);
 
 #if defined(__GNUC__) || defined(__clang__)
 #pragma GCC visibility pop

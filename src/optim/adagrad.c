@@ -41,7 +41,10 @@ static const optim_hyper HYPERS[] = {
     OPTIM_DOUBLE(tg_adagrad_opts, eps, "eps"),
     OPTIM_BOOL(tg_adagrad_opts, maximize, "maximize"),
 };
-static const optim_kind ADAGRAD = {"Adagrad", STATE, TG_F32, true, HYPERS, 6, check, init, update};
+static const optim_kind ADAGRAD = {
+    .name = "Adagrad", .state_names = STATE, .step_dtype = TG_F32, .eager_state = true, .hypers = HYPERS,
+    .n_hypers = 6, .check = check, .init = init, .update = update,
+};
 static const optim_kind *const KINDS[] = {&ADAGRAD, NULL};
 
 tg_adagrad_opts tg_adagrad_defaults(void) { return (tg_adagrad_opts){.lr = 1e-2, .eps = 1e-10}; }

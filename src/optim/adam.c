@@ -63,8 +63,13 @@ static const optim_hyper HYPERS[] = {
     OPTIM_BOOL(tg_adam_opts, amsgrad, "amsgrad"),
     OPTIM_BOOL(tg_adam_opts, maximize, "maximize"),
 };
-static const optim_kind ADAM = {"Adam", STATE, TG_F32, false, HYPERS, 7, check, NULL, update_adam};
-static const optim_kind ADAMW = {"AdamW", STATE, TG_F32, false, HYPERS, 7, check, NULL, update_adamw};
+#define ADAM_KIND(kind_name, kind_update) {                                                                    \
+        .name = kind_name, .state_names = STATE, .step_dtype = TG_F32, .hypers = HYPERS, .n_hypers = 7,         \
+        .check = check, .momentum_name = "betas", .momentum_offset = offsetof(tg_adam_opts, beta1),             \
+        .update = kind_update,                                                                                \
+    }
+static const optim_kind ADAM = ADAM_KIND("Adam", update_adam);
+static const optim_kind ADAMW = ADAM_KIND("AdamW", update_adamw);
 static const optim_kind *const KINDS[] = {&ADAM, &ADAMW, NULL};
 
 tg_adam_opts tg_adam_defaults(void) { return (tg_adam_opts){.lr = 1e-3, .beta1 = 0.9, .beta2 = 0.999, .eps = 1e-8}; }

@@ -33,6 +33,8 @@ typedef struct optim_group {
     optim_opts opts;
     optim_param *params;
     int n;
+    double initial_lr;     /* group['initial_lr'], which schedulers set */
+    bool has_initial_lr;
 } optim_group;
 
 /* One field of an options struct, named as PyTorch's param_groups name it
@@ -60,6 +62,10 @@ typedef struct optim_kind {
     /* The new state of a parameter with no state yet, where the optimizer
        makes it when the parameter is added (eager_state). */
     int (*init)(const optim_opts *o, const tg_tensor *param, tg_tensor **state);
+    /* The option OneCycleLR cycles: "momentum", or "betas" for beta1;
+       NULL where there is none. */
+    const char *momentum_name;
+    size_t momentum_offset;
     /* One step for one parameter, in grad-off mode: param is a copy of the
        parameter and state copies of its state (NULL where there is none
        yet, for update to make), both written in place as PyTorch writes
@@ -97,5 +103,71 @@ tg_tensor *tg__add_scaled_(tg_tensor *t, const tg_tensor *other, double alpha);
 tg_tensor *tg__add_scaled(const tg_tensor *t, const tg_tensor *other, double alpha);
 /* The gradient a step uses: -grad when maximizing, plus weight_decay * param. */
 const tg_tensor *tg__step_grad(const tg_tensor *grad, const tg_tensor *param, bool maximize, double weight_decay);
+
+/* The momentum of group g (SGD's and RMSprop's momentum, Adam's beta1), or
+   NULL when the optimizer has none. */
+double *tg__optimizer_momentum(tg_optimizer *opt, int g);
+
+/* ---------------------------------------------------------- schedulers */
+
+/* What makes one scheduler itself. */
+typedef struct sched_kind {
+    /* The learning rate of each group after a step (the chainable form
+       PyTorch's get_lr computes, from the groups' current lr) into lrs;
+       0, or -1 with an error, having changed nothing. */
+    int (*get_lr)(tg_scheduler *s, double *lrs);
+    /* PyTorch's _get_closed_form_lr, which step(epoch) uses (SequentialLR
+       at its milestones); NULL where PyTorch has none (get_lr then). */
+    void (*closed_form)(const tg_scheduler *s, double *lrs);
+    /* A step of its own instead of the common one (SequentialLR's). */
+    int (*step)(tg_scheduler *s);
+    /* Frees what the scheduler's own numbers hold (may be NULL). */
+    void (*release)(tg_scheduler *s);
+} sched_kind;
+
+/* A scheduler's own numbers, as PyTorch's attributes name them. */
+typedef struct sched_step { int64_t step_size; double gamma; } sched_step;
+typedef struct sched_multistep { int64_t *milestones; int n; double gamma; } sched_multistep;   /* sorted */
+typedef struct sched_cosine { int64_t T_max; double eta_min; } sched_cosine;
+typedef struct sched_linear { double start_factor, end_factor; int64_t total_iters; } sched_linear;
+typedef struct sched_lambda { tg_lr_lambda fn; void *user_data; } sched_lambda;
+typedef struct sched_sequential { tg_scheduler **schedulers; int n; int64_t *milestones; } sched_sequential;
+typedef struct sched_plateau { tg_plateau_opts o; double best; int64_t num_bad_epochs, cooldown_counter; } sched_plateau;
+typedef struct sched_one_cycle {
+    tg_one_cycle_opts o;
+    double *max_lrs, *min_lrs;     /* group['max_lr'], group['min_lr'] */
+} sched_one_cycle;
+
+struct tg_scheduler {
+    const sched_kind *kind;
+    tg_optimizer *opt;
+    int n;                       /* the optimizer's groups when the scheduler was made */
+    double *base_lrs, *last_lr, *next_lr;
+    int64_t last_epoch, step_count;
+    union {
+        sched_step step;
+        sched_multistep multistep;
+        double gamma;            /* ExponentialLR */
+        sched_cosine cosine;
+        sched_linear linear;
+        sched_lambda lambda;
+        sched_sequential sequential;
+        sched_one_cycle one_cycle;
+        sched_plateau plateau;
+    } u;
+};
+
+/* A scheduler of kind over opt, its own numbers zero; fn names the public
+   function. NULL with an error. */
+tg_scheduler *tg__scheduler_new(const char *fn, const sched_kind *kind, tg_optimizer *opt);
+/* The rest of PyTorch's _LRScheduler construction: each group's
+   initial_lr set where unset, base_lrs read from it, and _initial_step,
+   the step that makes last_epoch 0. s may be NULL; on failure it is freed
+   and NULL returned. */
+tg_scheduler *tg__scheduler_start(tg_scheduler *s);
+/* PyTorch's _LRScheduler.step(), and step(epoch) with closed. */
+int tg__scheduler_step_at(tg_scheduler *s, bool closed, int64_t epoch);
+/* The current lr of the scheduler's group g. */
+double tg__group_lr(const tg_scheduler *s, int g);
 
 #endif

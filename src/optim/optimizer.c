@@ -66,7 +66,7 @@ static int add_group(const char *fn, tg_optimizer *opt, tg_tensor *const *params
     optim_group *groups = tg__realloc(opt->groups, (size_t)(opt->n_groups + 1) * sizeof *groups);
     if (!groups) return -1;
     opt->groups = groups;
-    optim_group g = {*o, tg__calloc((size_t)n + 1, sizeof(optim_param)), n};
+    optim_group g = {.opts = *o, .params = tg__calloc((size_t)n + 1, sizeof(optim_param)), .n = n};
     if (!g.params) return -1;
     for (int i = 0; i < n; i++) g.params[i].param = params[i];
     if (tg_scope_begin() < 0) goto fail;
@@ -240,4 +240,18 @@ int tg_optimizer_set_lr(tg_optimizer *opt, int group, double lr)
     if (!g) return -1;
     g->opts.sgd.lr = lr;
     return 0;
+}
+
+double tg_optimizer_get_momentum(const tg_optimizer *opt, int group)
+{
+    const optim_group *g = group_of(__func__, opt, group);
+    if (!g) return NAN;
+    if (!opt->kind->momentum_name) return tg__faili(TG_E_INVALID, "%s(): %s has no momentum", __func__, opt->kind->name), NAN;
+    return *(const double *)((const char *)&g->opts + opt->kind->momentum_offset);
+}
+
+double *tg__optimizer_momentum(tg_optimizer *opt, int g)
+{
+    if (!opt->kind->momentum_name) return NULL;
+    return (double *)((char *)&opt->groups[g].opts + opt->kind->momentum_offset);
 }

@@ -49,7 +49,10 @@ static const optim_hyper HYPERS[] = {
     OPTIM_BOOL(tg_rmsprop_opts, centered, "centered"),
     OPTIM_BOOL(tg_rmsprop_opts, maximize, "maximize"),
 };
-static const optim_kind RMSPROP = {"RMSprop", STATE, TG_I64, false, HYPERS, 7, check, NULL, update};
+static const optim_kind RMSPROP = {
+    .name = "RMSprop", .state_names = STATE, .step_dtype = TG_I64, .hypers = HYPERS, .n_hypers = 7, .check = check,
+    .momentum_name = "momentum", .momentum_offset = offsetof(tg_rmsprop_opts, momentum), .update = update,
+};
 static const optim_kind *const KINDS[] = {&RMSPROP, NULL};
 
 tg_rmsprop_opts tg_rmsprop_defaults(void) { return (tg_rmsprop_opts){.lr = 1e-2, .alpha = 0.99, .eps = 1e-8}; }

@@ -38,7 +38,10 @@ static const optim_hyper HYPERS[] = {
     OPTIM_BOOL(tg_sgd_opts, nesterov, "nesterov"),
     OPTIM_BOOL(tg_sgd_opts, maximize, "maximize"),
 };
-static const optim_kind SGD = {"SGD", STATE, (tg_dtype)-1, false, HYPERS, 6, check, NULL, update};
+static const optim_kind SGD = {
+    .name = "SGD", .state_names = STATE, .step_dtype = (tg_dtype)-1, .hypers = HYPERS, .n_hypers = 6,
+    .check = check, .momentum_name = "momentum", .momentum_offset = offsetof(tg_sgd_opts, momentum), .update = update,
+};
 static const optim_kind *const KINDS[] = {&SGD, NULL};
 
 tg_optimizer *tg_sgd(tg_tensor *const *params, int n, tg_sgd_opts opts)

@@ -768,6 +768,30 @@ void tg_release(tg_tensor *t);
 
 /* ------------------------------------------- files: name -> tensor dictionaries */
 
+/* An ordered name -> tensor dictionary: a module's state_dict, an
+   optimizer's state, a safetensors file's tensors, and string metadata
+   (safetensors' __metadata__). Keys are kept in insertion order (after
+   loading, the file header's order); setting an existing name replaces its
+   tensor in place, keeping its position. tg_dict_set takes a reference of
+   the dict's own on t (the caller's handle stays the caller's) and copies
+   the name; tg_dict_get returns the stored tensor itself (a new handle on
+   it, owned by the current scope, no copy), or NULL with a TG_E_INDEX error
+   when no tensor has that name. A key string (tg_dict_key) and a metadata
+   value (tg_dict_metadata) live until the dict is freed or that name is
+   replaced. Names and keys are non-empty strings; a NULL dict, a NULL or
+   empty name fails with an error (NULL / -1) and changes nothing, as does a
+   failed allocation. tg_dict_free(NULL) does nothing. Not thread-safe: one
+   thread changes a dict at a time. */
+typedef struct tg_dict tg_dict;
+tg_dict *tg_dict_new(void);                                     /* NULL when out of memory */
+int tg_dict_set(tg_dict *d, const char *name, tg_tensor *t);   /* 0 or -1; takes a reference */
+tg_tensor *tg_dict_get(const tg_dict *d, const char *name);   /* owned by the current scope */
+int tg_dict_len(const tg_dict *d);                              /* -1 for NULL */
+const char *tg_dict_key(const tg_dict *d, int i);              /* NULL with an error out of range */
+void tg_dict_free(tg_dict *d);
+int tg_dict_set_metadata(tg_dict *d, const char *key, const char *value);  /* __metadata__; 0 or -1 */
+const char *tg_dict_metadata(const tg_dict *d, const char *key);          /* NULL if absent */
+
 /* ---------------------------------------------------- nn: layers (modules) */
 
 /* -------------------------------------------------- nn: initialisation */

@@ -794,7 +794,157 @@ const char *tg_dict_metadata(const tg_dict *d, const char *key);          /* NUL
 
 /* ---------------------------------------------------- nn: layers (modules) */
 
+/* A module is a layer as torch.nn.Module is one: it owns its parameters
+   (leaves that require grad, in f32) and buffers (BatchNorm's running
+   statistics), and its children, which are modules (a Sequential's layers).
+   Constructors are named tg_nn_ + the torch.nn class in lower case, take
+   PyTorch's arguments in PyTorch's order, initialise the parameters as
+   torch.nn does (from tensorgrad's random streams), and return a module in
+   training mode, or NULL with an error; the caller frees it with
+   tg_module_free (NULL: nothing). A module is used by one thread at a time.
+
+   Names are PyTorch's state_dict names: a parameter's or buffer's name in
+   its module ("weight", "running_mean", "num_batches_tracked"), prefixed by
+   the names of the children that lead to it ("0.weight",
+   "layers.1.norm1.bias"); the order is PyTorch's: a module's parameters,
+   then its buffers, then each child's, depth first.
+
+   Tensors a module hands out (tg_module_get_parameter, tg_module_parameters,
+   ...) are handles on its own tensors, owned by the current scope; the
+   module keeps its own reference, so they are valid while it lives and
+   after. Training a parameter's values in place (an optimizer) changes the
+   module's. To freeze a parameter, turn its requires_grad off:
+   tg_requires_grad_(tg_module_get_parameter(m, "0.weight"), false), or
+   tg_module_requires_grad_(m, false) for all of a module's; it stays a
+   parameter (in tg_module_parameters and the state_dict), as in PyTorch. */
+typedef struct tg_module tg_module;
+void tg_module_free(tg_module *m);
+/* The forward of a layer with one input (model(x)); a module whose forward
+   takes more (attention) has its own forward function and fails here. */
+tg_tensor *tg_module_forward(tg_module *m, const tg_tensor *input);
+/* PyTorch's class name ("Linear"), a string that lives as long as the program. */
+const char *tg_module_name(const tg_module *m);
+/* model.train(training) / model.eval(): the mode of m and every descendant
+   (Dropout and BatchNorm behave by it). 0, or -1 for NULL. */
+int tg_module_train(tg_module *m, bool training);
+bool tg_module_is_training(const tg_module *m);
+/* The number of direct children, and the descendant a dotted path names
+   ("0", "layers.1.self_attn"; "" is m itself), borrowed from m; NULL with
+   PyTorch's error ("Linear has no attribute `x`") when there is none. */
+int tg_module_num_children(const tg_module *m);
+tg_module *tg_module_get_submodule(const tg_module *m, const char *path);
+/* The parameter or buffer of that full name, or NULL with an error. */
+tg_tensor *tg_module_get_parameter(const tg_module *m, const char *name);
+tg_tensor *tg_module_get_buffer(const tg_module *m, const char *name);
+/* model.parameters(): writes the parameters (each once, also when shared)
+   to out in PyTorch's order and returns their count; fails (-1, writing
+   nothing) when there are more than max_out. With out NULL it only returns
+   the count. Pass them to an optimizer: tg_sgd(out, n, opts). */
+int tg_module_parameters(const tg_module *m, tg_tensor **out, int max_out);
+/* sum(p.numel() for p in model.parameters() [if p.requires_grad]). */
+int64_t tg_module_parameter_count(const tg_module *m, bool trainable_only);
+/* model.requires_grad_(requires_grad): every parameter's flag; returns m. */
+tg_module *tg_module_requires_grad_(tg_module *m, bool requires_grad);
+/* Clears every parameter's gradient (tg_zero_grad; PyTorch 2's
+   zero_grad(set_to_none=True)). */
+void tg_module_zero_grad(tg_module *m);
+/* named_parameters() and named_buffers() as a new dict of the tensors
+   themselves, by full name (each tensor once); free it with tg_dict_free. */
+tg_dict *tg_module_named_parameters(const tg_module *m);
+tg_dict *tg_module_named_buffers(const tg_module *m);
+/* state_dict(): every parameter and buffer by full name, detached (sharing
+   the module's storage, as PyTorch's keep_vars=False), in a new dict to
+   free with tg_dict_free. */
+tg_dict *tg_module_state_dict(const tg_module *m);
+/* load_state_dict(d, strict): copies d's tensors into the module's of the
+   same names (converting dtypes; a 1-dim value fits a 0-dim tensor, a
+   missing num_batches_tracked loads 0, as in PyTorch). 0, or -1 with
+   PyTorch's message: "Error(s) in loading state_dict for Sequential:" and,
+   each on a line of its own after "\n\t", 'Missing key(s) in state_dict:
+   "0.bias". ', 'Unexpected key(s) in state_dict: "x". ' (both only when
+   strict) and "size mismatch for weight: copying a param with shape
+   torch.Size([3, 4]) from checkpoint, the shape in current model is
+   torch.Size([4, 4])." (always). Unlike PyTorch, which copies what fits and
+   then raises, a failed load copies nothing. */
+int tg_module_load_state_dict(tg_module *m, const tg_dict *d, bool strict);
+/* print(model): PyTorch's text, e.g. "Sequential(\n  (0): Linear(in_features=4,
+   out_features=3, bias=True)\n  (1): ReLU()\n)". tg_module_repr's string
+   has no final newline and is freed with free(); tg_module_print writes it
+   and a newline to stdout ("None" for NULL, as print(None)). */
+char *tg_module_repr(const tg_module *m);
+void tg_module_print(const tg_module *m);
+
+/* Containers. tg_nn_sequential takes ownership of its n children (named
+   "0", "1", ...), also when it fails: a NULL child (a constructor that
+   failed; its error is kept) fails it and the others are freed, so
+   tg_nn_sequential((tg_module *[]){tg_nn_linear(4, 3, true), tg_nn_relu()}, 2)
+   leaks nothing. Its forward runs them in order. */
+tg_module *tg_nn_sequential(tg_module *const *children, int n);
+tg_module *tg_nn_identity(void);
+/* Flatten(start_dim, end_dim): PyTorch's defaults are 1, -1. */
+tg_module *tg_nn_flatten(int64_t start_dim, int64_t end_dim);
+
+/* Activations: ReLU(), ReLU6(), Tanh(), Sigmoid(), SiLU(), Mish(), SELU(),
+   Hardsigmoid(), Hardswish(), LogSigmoid(), GELU(approximate='none' or
+   'tanh'), LeakyReLU(negative_slope) (PyTorch's default 0.01), ELU(alpha)
+   and CELU(alpha) (1.0). */
+tg_module *tg_nn_relu(void);
+tg_module *tg_nn_relu6(void);
+tg_module *tg_nn_tanh(void);
+tg_module *tg_nn_sigmoid(void);
+tg_module *tg_nn_silu(void);
+tg_module *tg_nn_mish(void);
+tg_module *tg_nn_selu(void);
+tg_module *tg_nn_hardsigmoid(void);
+tg_module *tg_nn_hardswish(void);
+tg_module *tg_nn_logsigmoid(void);
+tg_module *tg_nn_gelu(bool tanh_approximation);
+tg_module *tg_nn_leaky_relu(double negative_slope);
+tg_module *tg_nn_elu(double alpha);
+tg_module *tg_nn_celu(double alpha);
+
 /* -------------------------------------------------- nn: initialisation */
+
+/* torch.nn.init: each fills t in place under no-grad (so a parameter that
+   requires grad may be given) and returns t, or NULL with PyTorch's error.
+   The values come from tensorgrad's random streams (tg_manual_seed), not
+   PyTorch's; the bounds and standard deviations are PyTorch's formulas.
+   Fans (tg_init_calculate_fan_in_and_fan_out; PyTorch's private
+   _calculate_fan_in_and_fan_out): fan_in = size(1) * receptive field,
+   fan_out = size(0) * receptive field, the receptive field the product of
+   the sizes after the second (a conv weight's kernel); fewer than 2
+   dimensions fail. */
+int tg_init_calculate_fan_in_and_fan_out(const tg_tensor *t, int64_t *fan_in, int64_t *fan_out);
+/* calculate_gain(nonlinearity, param): 1 for "linear", the conv names and
+   "sigmoid", 5/3 for "tanh", sqrt(2) for "relu", sqrt(2 / (1 + slope^2))
+   for "leaky_relu" (param NAN: PyTorch's None, slope 0.01), 3/4 for
+   "selu"; NAN with "Unsupported nonlinearity <name>" otherwise. */
+double tg_init_calculate_gain(const char *nonlinearity, double param);
+tg_tensor *tg_init_uniform_(tg_tensor *t, double a, double b);        /* PyTorch's: 0, 1 */
+tg_tensor *tg_init_normal_(tg_tensor *t, double mean, double std);    /* 0, 1 */
+tg_tensor *tg_init_constant_(tg_tensor *t, double value);
+tg_tensor *tg_init_ones_(tg_tensor *t);
+tg_tensor *tg_init_zeros_(tg_tensor *t);
+/* Uniform on +-gain * sqrt(6 / (fan_in + fan_out)); normal with std
+   gain * sqrt(2 / (fan_in + fan_out)). PyTorch's gain: 1. */
+tg_tensor *tg_init_xavier_uniform_(tg_tensor *t, double gain);
+tg_tensor *tg_init_xavier_normal_(tg_tensor *t, double gain);
+/* std = calculate_gain(nonlinearity, a) / sqrt(fan) with fan the mode's:
+   uniform on +-sqrt(3) * std, or normal with that std. PyTorch's defaults:
+   a 0, TG_FAN_IN, "leaky_relu" (nonlinearity NULL). A tensor without
+   elements is left as it is, with PyTorch's warning. */
+typedef enum tg_fan_mode { TG_FAN_IN = 0, TG_FAN_OUT } tg_fan_mode;
+tg_tensor *tg_init_kaiming_uniform_(tg_tensor *t, double a, tg_fan_mode mode, const char *nonlinearity);
+tg_tensor *tg_init_kaiming_normal_(tg_tensor *t, double a, tg_fan_mode mode, const char *nonlinearity);
+/* Normal(mean, std) truncated to [a, b], by PyTorch's inverse-CDF method;
+   warns when mean is more than 2 std outside [a, b]. PyTorch's defaults:
+   0, 1, -2, 2. */
+tg_tensor *tg_init_trunc_normal_(tg_tensor *t, double mean, double std, double a, double b);
+/* A (semi-)orthogonal matrix times gain: t viewed as size(0) x the rest
+   has orthonormal rows or columns (whichever are fewer), from the QR of a
+   normal draw with R's diagonal made positive, as PyTorch's. At least 2
+   dimensions; no elements: left as it is. PyTorch's gain: 1. */
+tg_tensor *tg_init_orthogonal_(tg_tensor *t, double gain);
 
 /* ---------------------------------- optimizers, schedulers, gradient clipping */
 

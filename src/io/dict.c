@@ -2,7 +2,7 @@
    safetensors file's tensors) with string metadata (safetensors'
    __metadata__). Both tables keep their entries in insertion order and are
    searched linearly: state dicts hold hundreds of names, not millions. */
-#include "../core/core.h"
+#include "io.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -57,7 +57,7 @@ static int check_name(const char *fn, const char *what, const char *name)
     return 0;
 }
 
-static int find_tensor(const tg_dict *d, const char *name)
+int tg__dict_find(const tg_dict *d, const char *name)
 {
     for (int i = 0; i < d->len; i++)
         if (strcmp(d->tensors[i].name, name) == 0) return i;
@@ -77,7 +77,7 @@ int tg_dict_set(tg_dict *d, const char *name, tg_tensor *t)
 {
     if (check_dict(__func__, d) || check_name(__func__, "name", name)) return -1;
     TG_ARGI(t);
-    int i = find_tensor(d, name);
+    int i = tg__dict_find(d, name);
     if (i >= 0) {
         tg__ref(t);   /* before the old one goes: t may be the stored tensor */
         tg__unref(d->tensors[i].tensor);
@@ -99,10 +99,12 @@ int tg_dict_set(tg_dict *d, const char *name, tg_tensor *t)
 tg_tensor *tg_dict_get(const tg_dict *d, const char *name)
 {
     if (check_dict(__func__, d) || check_name(__func__, "name", name)) return NULL;
-    int i = find_tensor(d, name);
+    int i = tg__dict_find(d, name);
     if (i < 0) return tg__fail(TG_E_INDEX, "tg_dict_get(): no tensor named '%s'", name);
     return tg__share(d->tensors[i].tensor);
 }
+
+tg_tensor *tg__dict_tensor(const tg_dict *d, int i) { return d->tensors[i].tensor; }
 
 int tg_dict_len(const tg_dict *d) { return check_dict(__func__, d) ? -1 : d->len; }
 

@@ -620,6 +620,18 @@ tg_tensor *tg_einsum(const char *equation, const tg_tensor *const *ts, int n);
 
 /* ------------------------------------ nn: softmax, linear, dropout, embedding, attention */
 
+/* softmax(t) along dim: exp(t - max) / sum(exp(t - max)), and log_softmax:
+   t - max - log(sum(exp(t - max))), as torch.softmax / torch.log_softmax
+   (SoftmaxBackward0, LogSoftmaxBackward0; their gradients are
+   SoftmaxBackwardDataBackward0 and LogSoftmaxBackwardDataBackward0 nodes
+   under create_graph). dim may be negative; a 0-dim tensor takes 0 or -1.
+   The result is contiguous, in t's dtype: f32, f64 or bf16; other dtypes
+   fail with PyTorch's "not implemented for" error, except that an empty
+   tensor of any dtype gives an empty copy, as in PyTorch. A slice whose
+   largest element is +inf, or whose elements are all -inf, gives NaN. */
+tg_tensor *tg_softmax(const tg_tensor *t, int64_t dim);
+tg_tensor *tg_log_softmax(const tg_tensor *t, int64_t dim);
+
 /* ------------------------------------------------------------ nn: losses */
 
 /* ----------------------------------------------------- nn: normalisation */

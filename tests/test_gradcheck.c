@@ -647,6 +647,14 @@ static tg_tensor *f_unary(tg_tensor *const *x, int n, void *ctx)
 /* nn: softmax, linear, dropout, embedding, attention */
 
 /* nn: losses */
+FN(f_softmax, tg_softmax(x[0], 1))
+FN(f_softmax_dim0, tg_softmax(x[0], -2))
+FN(f_softmax_3d, tg_softmax(x[0], 1))
+FN(f_softmax_0dim, tg_mul(tg_softmax(x[0], 0), x[0]))
+FN(f_log_softmax, tg_log_softmax(x[0], -1))
+FN(f_log_softmax_dim0, tg_log_softmax(x[0], 0))
+FN(f_log_softmax_3d, tg_log_softmax(x[0], 0))
+FN(f_log_softmax_0dim, tg_mul(tg_log_softmax(x[0], -1), x[0]))
 
 /* nn: normalisation */
 
@@ -1045,6 +1053,14 @@ static const gc_case CASES[] = {
     /* nn: softmax, linear, dropout, embedding, attention */
 
     /* nn: losses */
+    C1("softmax", f_softmax, A23T),
+    C1("softmax dim 0", f_softmax_dim0, A23),
+    C1("softmax 3-D", f_softmax_3d, A234),
+    C1("softmax 0-dim", f_softmax_0dim, IN(0, S(0), ANY, false)),
+    C1("log_softmax", f_log_softmax, A23T),
+    C1("log_softmax dim 0", f_log_softmax_dim0, A23),
+    C1("log_softmax 3-D", f_log_softmax_3d, A234),
+    C1("log_softmax 0-dim", f_log_softmax_0dim, IN(0, S(0), ANY, false)),
 
     /* nn: normalisation */
 

@@ -636,6 +636,43 @@ tg_tensor *tg_log_softmax(const tg_tensor *t, int64_t dim);
 
 /* ----------------------------------------------------- nn: normalisation */
 
+/* F.layer_norm: normalises over the last `ndim` dims, whose sizes are
+   normalized_shape, to mean 0 and variance 1 (biased, eps added under the
+   square root), then scales by weight and shifts by bias (each of
+   normalized_shape's shape; NULL: none). NativeLayerNormBackward0; the
+   result is contiguous. f32 values are PyTorch's to the bit (its Welford
+   moments in f32). Errors as PyTorch's: an empty normalized_shape, a
+   weight or bias of another shape, an input not ending in
+   normalized_shape ("Given normalized_shape=[4], expected input with shape
+   [*, 4], but got input of size[2, 3]"), an input other than TG_F32 or
+   TG_F64 (PyTorch also takes bf16 here), parameters of another dtype. */
+tg_tensor *tg_layer_norm(const tg_tensor *input, const int64_t *normalized_shape, int ndim,
+                         const tg_tensor *weight, const tg_tensor *bias, double eps);
+/* F.group_norm: the channels (dim 1) of input (N, C, ...) in num_groups
+   groups of C / num_groups, each sample's group normalised over its
+   channels and the remaining dims as layer_norm normalises, then each
+   channel scaled by weight[c] and shifted by bias[c] (each (C); NULL:
+   none). NativeGroupNormBackward0; contiguous result. Errors as PyTorch's
+   (F.group_norm's Python checks included): fewer than 2 dims, num_groups
+   0 ("integer division or modulo by zero") or not dividing C ("Expected
+   number of channels in input to be divisible by num_groups, but got input
+   of shape [2, 6, 4] and num_groups=4"; a negative num_groups too), one
+   value per group ("Expected more than 1 value per channel when training,
+   got input size [1, 3]"), parameters not of C elements or of another
+   dtype, inputs other than TG_F32 and TG_F64. */
+tg_tensor *tg_group_norm(const tg_tensor *input, int64_t num_groups, const tg_tensor *weight,
+                         const tg_tensor *bias, double eps);
+/* PyTorch 2.4's F.rms_norm, composed as it composes it:
+   input * rsqrt(mean(input^2 over the last ndim dims) + eps) * weight
+   (weight of normalized_shape's shape; NULL: none), so its graph is
+   MulBackward0(MulBackward0(.., RsqrtBackward0(AddBackward0(MeanBackward1(
+   PowBackward0(..))))), ..). eps NAN is PyTorch's eps=None: the machine
+   epsilon of the type it computes in (DBL_EPSILON for TG_F64 and TG_C128,
+   else FLT_EPSILON). Shape errors as layer_norm's; integer inputs fail
+   ("\"rms_norm\" not implemented for 'Long'"). */
+tg_tensor *tg_rms_norm(const tg_tensor *input, const int64_t *normalized_shape, int ndim,
+                       const tg_tensor *weight, double eps);
+
 /* ---------------------------------------- nn: convolution, unfold and fold */
 
 /* ------------------------------------ nn: pooling, padding and resampling */

@@ -657,6 +657,13 @@ FN(f_log_softmax_3d, tg_log_softmax(x[0], 0))
 FN(f_log_softmax_0dim, tg_mul(tg_log_softmax(x[0], -1), x[0]))
 
 /* nn: normalisation */
+FN(f_layer_norm, tg_layer_norm(x[0], (const int64_t[]){3}, 1, x[1], x[2], 1e-5))
+FN(f_layer_norm_2d, tg_layer_norm(x[0], (const int64_t[]){3, 4}, 2, NULL, NULL, 1e-5))
+FN(f_layer_norm_weight, tg_layer_norm(x[0], (const int64_t[]){4}, 1, x[1], NULL, 1e-3))
+FN(f_group_norm, tg_group_norm(x[0], 2, x[1], x[2], 1e-5))
+FN(f_group_norm_plain, tg_group_norm(x[0], 3, NULL, NULL, 1e-5))
+FN(f_rms_norm, tg_rms_norm(x[0], (const int64_t[]){3}, 1, x[1], 1e-6))
+FN(f_rms_norm_default_eps, tg_rms_norm(x[0], (const int64_t[]){3, 4}, 2, NULL, NAN))
 
 /* nn: convolution, unfold and fold */
 
@@ -1063,6 +1070,13 @@ static const gc_case CASES[] = {
     C1("log_softmax 0-dim", f_log_softmax_0dim, IN(0, S(0), ANY, false)),
 
     /* nn: normalisation */
+    {"layer_norm", f_layer_norm, 3, {A23T, A3, A3}, 0, 0, 0, NULL},
+    C1("layer_norm over two dims", f_layer_norm_2d, IN(3, S(2, 3, 4), ANY, true)),
+    C2("layer_norm weight only", f_layer_norm_weight, A234, IN(1, S(4), ANY, false)),
+    {"group_norm", f_group_norm, 3, {IN(3, S(2, 4, 3), ANY, true), IN(1, S(4), ANY, false), IN(1, S(4), ANY, false)}, 0, 0, 0, NULL},
+    C1("group_norm without weight", f_group_norm_plain, IN(4, S(2, 3, 2, 2), ANY, false)),
+    C2("rms_norm", f_rms_norm, A23T, A3),
+    C1("rms_norm default eps", f_rms_norm_default_eps, A234),
 
     /* nn: convolution, unfold and fold */
 

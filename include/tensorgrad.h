@@ -677,6 +677,38 @@ tg_tensor *tg_rms_norm(const tg_tensor *input, const int64_t *normalized_shape, 
 
 /* ------------------------------------ nn: pooling, padding and resampling */
 
+/* Pooling over the last two dims of a 3-D (C, H, W) or 4-D (N, C, H, W)
+   input, as torch.nn.functional's: a window of kernel_size moved by stride
+   (zero: kernel_size) over the input padded by `padding` on both sides
+   (at most half the kernel), its elements `dilation` apart (zero: 1; max
+   pooling only). ceil_mode rounds the output size up, as long as the last
+   window starts inside the input or its left padding. avg_pool2d divides
+   by the window's size within the padded input (PyTorch's default
+   count_include_pad=True), or within the input when count_exclude_pad;
+   integer inputs sum exactly and divide rounding toward zero. The max
+   forms are floating only and propagate NaN; their indices (TG_I64, the
+   result's shape; may be NULL) give each maximum's position within its
+   H x W plane (max_pool1d: along the last dim), as return_indices=True
+   does. Errors as PyTorch's. max_pool1d pools the last dim of a 2-D or 3-D
+   input, reading element [0] of each field; as in PyTorch its graph is
+   unsqueeze, max_pool2d, squeeze, and without indices or a gradient it
+   checks its arguments with max_pool1d's own messages. */
+typedef struct tg_pool_opts {
+    int64_t kernel_size[2], stride[2], padding[2], dilation[2];  /* zero stride: kernel_size; zero dilation: 1 */
+    bool ceil_mode, count_exclude_pad;   /* avg_pool2d: PyTorch's count_include_pad is the default */
+} tg_pool_opts;
+tg_tensor *tg_max_pool2d(const tg_tensor *input, tg_pool_opts opts);
+tg_tensor *tg_max_pool2d_with_indices(const tg_tensor *input, tg_pool_opts opts, tg_tensor **indices);
+tg_tensor *tg_max_pool1d(const tg_tensor *input, tg_pool_opts opts);
+tg_tensor *tg_max_pool1d_with_indices(const tg_tensor *input, tg_pool_opts opts, tg_tensor **indices);
+tg_tensor *tg_avg_pool2d(const tg_tensor *input, tg_pool_opts opts);
+/* Adaptive pooling to out_h x out_w: output (i, j) pools rows
+   [floor(i H / out_h), ceil((i + 1) H / out_h)) and likewise columns.
+   adaptive_avg_pool2d of 1 x 1 is a mean over the last two dims
+   (MeanBackward1), as in PyTorch; indices as max_pool2d's. */
+tg_tensor *tg_adaptive_avg_pool2d(const tg_tensor *input, int64_t out_h, int64_t out_w);
+tg_tensor *tg_adaptive_max_pool2d(const tg_tensor *input, int64_t out_h, int64_t out_w, tg_tensor **indices);
+
 /* ------------------------------------------------------------- autograd */
 
 /* Sets requires_grad on a leaf; NULL with an error for integer dtypes and

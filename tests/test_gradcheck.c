@@ -668,6 +668,18 @@ FN(f_rms_norm_default_eps, tg_rms_norm(x[0], (const int64_t[]){3, 4}, 2, NULL, N
 /* nn: convolution, unfold and fold */
 
 /* nn: pooling, padding and resampling */
+#define POOL(...) ((tg_pool_opts){__VA_ARGS__})
+FN(f_max_pool2d, tg_max_pool2d(x[0], POOL(.kernel_size = {2, 3}, .stride = {1, 2}, .padding = {1, 1})))
+FN(f_max_pool2d_dilated, tg_max_pool2d(x[0], POOL(.kernel_size = {2, 2}, .dilation = {2, 1}, .ceil_mode = true)))
+FN(f_max_pool1d, tg_max_pool1d(x[0], POOL(.kernel_size = {3}, .stride = {2}, .padding = {1})))
+FN(f_avg_pool2d, tg_avg_pool2d(x[0], POOL(.kernel_size = {3, 2}, .stride = {2, 1}, .padding = {1, 1}, .ceil_mode = true)))
+FN(f_avg_pool2d_exclude, tg_avg_pool2d(x[0], POOL(.kernel_size = {3, 3}, .stride = {2, 2}, .padding = {1, 1},
+                                                  .count_exclude_pad = true)))
+FN(f_adaptive_avg_pool2d, tg_adaptive_avg_pool2d(x[0], 3, 2))
+FN(f_adaptive_max_pool2d, tg_adaptive_max_pool2d(x[0], 2, 3, NULL))
+/* pooling is linear (piecewise for max): a square makes its second
+   derivative meet x */
+FN(f_avg_pool2d_sq, tg_avg_pool2d(tg_mul(x[0], x[0]), POOL(.kernel_size = {2, 2})))
 
 static const gc_case CASES[] = {
     /* binary, broadcasting, non-contiguous */
@@ -1081,6 +1093,14 @@ static const gc_case CASES[] = {
     /* nn: convolution, unfold and fold */
 
     /* nn: pooling, padding and resampling */
+    C1("max_pool2d", f_max_pool2d, IN(4, S(2, 2, 4, 5), ANY, true)),
+    C1("max_pool2d dilated", f_max_pool2d_dilated, IN(3, S(2, 5, 4), ANY, false)),
+    C1("max_pool1d", f_max_pool1d, IN(3, S(2, 3, 5), ANY, true)),
+    C1("avg_pool2d", f_avg_pool2d, IN(4, S(1, 2, 5, 4), ANY, true)),
+    C1("avg_pool2d exclude pad", f_avg_pool2d_exclude, IN(3, S(2, 5, 5), ANY, false)),
+    C1("avg_pool2d of a square", f_avg_pool2d_sq, IN(3, S(2, 4, 4), ANY, false)),
+    C1("adaptive_avg_pool2d", f_adaptive_avg_pool2d, IN(4, S(1, 2, 5, 4), ANY, true)),
+    C1("adaptive_max_pool2d", f_adaptive_max_pool2d, IN(3, S(2, 5, 7), ANY, false)),
 };
 
 /* ------------------------------------------------------------ running */

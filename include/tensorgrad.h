@@ -620,13 +620,94 @@ tg_tensor *tg_einsum(const char *equation, const tg_tensor *const *ts, int n);
 
 /* ------------------------------------ nn: softmax, linear, dropout, embedding, attention */
 
+/* softmax(t) along dim: exp(t - max) / sum(exp(t - max)), and log_softmax:
+   t - max - log(sum(exp(t - max))), as torch.softmax / torch.log_softmax
+   (SoftmaxBackward0, LogSoftmaxBackward0; their gradients are
+   SoftmaxBackwardDataBackward0 and LogSoftmaxBackwardDataBackward0 nodes
+   under create_graph). dim may be negative; a 0-dim tensor takes 0 or -1.
+   The result is contiguous, in t's dtype: f32, f64 or bf16; other dtypes
+   fail with PyTorch's "not implemented for" error, except that an empty
+   tensor of any dtype gives an empty copy, as in PyTorch. A slice whose
+   largest element is +inf, or whose elements are all -inf, gives NaN. */
+tg_tensor *tg_softmax(const tg_tensor *t, int64_t dim);
+tg_tensor *tg_log_softmax(const tg_tensor *t, int64_t dim);
+
 /* ------------------------------------------------------------ nn: losses */
 
 /* ----------------------------------------------------- nn: normalisation */
 
+/* F.layer_norm: normalises over the last `ndim` dims, whose sizes are
+   normalized_shape, to mean 0 and variance 1 (biased, eps added under the
+   square root), then scales by weight and shifts by bias (each of
+   normalized_shape's shape; NULL: none). NativeLayerNormBackward0; the
+   result is contiguous. f32 values are PyTorch's to the bit (its Welford
+   moments in f32). Errors as PyTorch's: an empty normalized_shape, a
+   weight or bias of another shape, an input not ending in
+   normalized_shape ("Given normalized_shape=[4], expected input with shape
+   [*, 4], but got input of size[2, 3]"), an input other than TG_F32 or
+   TG_F64 (PyTorch also takes bf16 here), parameters of another dtype. */
+tg_tensor *tg_layer_norm(const tg_tensor *input, const int64_t *normalized_shape, int ndim,
+                         const tg_tensor *weight, const tg_tensor *bias, double eps);
+/* F.group_norm: the channels (dim 1) of input (N, C, ...) in num_groups
+   groups of C / num_groups, each sample's group normalised over its
+   channels and the remaining dims as layer_norm normalises, then each
+   channel scaled by weight[c] and shifted by bias[c] (each (C); NULL:
+   none). NativeGroupNormBackward0; contiguous result. Errors as PyTorch's
+   (F.group_norm's Python checks included): fewer than 2 dims, num_groups
+   0 ("integer division or modulo by zero") or not dividing C ("Expected
+   number of channels in input to be divisible by num_groups, but got input
+   of shape [2, 6, 4] and num_groups=4"; a negative num_groups too), one
+   value per group ("Expected more than 1 value per channel when training,
+   got input size [1, 3]"), parameters not of C elements or of another
+   dtype, inputs other than TG_F32 and TG_F64. */
+tg_tensor *tg_group_norm(const tg_tensor *input, int64_t num_groups, const tg_tensor *weight,
+                         const tg_tensor *bias, double eps);
+/* PyTorch 2.4's F.rms_norm, composed as it composes it:
+   input * rsqrt(mean(input^2 over the last ndim dims) + eps) * weight
+   (weight of normalized_shape's shape; NULL: none), so its graph is
+   MulBackward0(MulBackward0(.., RsqrtBackward0(AddBackward0(MeanBackward1(
+   PowBackward0(..))))), ..). eps NAN is PyTorch's eps=None: the machine
+   epsilon of the type it computes in (DBL_EPSILON for TG_F64 and TG_C128,
+   else FLT_EPSILON). Shape errors as layer_norm's; integer inputs fail
+   ("\"rms_norm\" not implemented for 'Long'"). */
+tg_tensor *tg_rms_norm(const tg_tensor *input, const int64_t *normalized_shape, int ndim,
+                       const tg_tensor *weight, double eps);
+
 /* ---------------------------------------- nn: convolution, unfold and fold */
 
 /* ------------------------------------ nn: pooling, padding and resampling */
+
+/* Pooling over the last two dims of a 3-D (C, H, W) or 4-D (N, C, H, W)
+   input, as torch.nn.functional's: a window of kernel_size moved by stride
+   (zero: kernel_size) over the input padded by `padding` on both sides
+   (at most half the kernel), its elements `dilation` apart (zero: 1; max
+   pooling only). ceil_mode rounds the output size up, as long as the last
+   window starts inside the input or its left padding. avg_pool2d divides
+   by the window's size within the padded input (PyTorch's default
+   count_include_pad=True), or within the input when count_exclude_pad;
+   integer inputs sum exactly and divide rounding toward zero. The max
+   forms are floating only and propagate NaN; their indices (TG_I64, the
+   result's shape; may be NULL) give each maximum's position within its
+   H x W plane (max_pool1d: along the last dim), as return_indices=True
+   does. Errors as PyTorch's. max_pool1d pools the last dim of a 2-D or 3-D
+   input, reading element [0] of each field; as in PyTorch its graph is
+   unsqueeze, max_pool2d, squeeze, and without indices or a gradient it
+   checks its arguments with max_pool1d's own messages. */
+typedef struct tg_pool_opts {
+    int64_t kernel_size[2], stride[2], padding[2], dilation[2];  /* zero stride: kernel_size; zero dilation: 1 */
+    bool ceil_mode, count_exclude_pad;   /* avg_pool2d: PyTorch's count_include_pad is the default */
+} tg_pool_opts;
+tg_tensor *tg_max_pool2d(const tg_tensor *input, tg_pool_opts opts);
+tg_tensor *tg_max_pool2d_with_indices(const tg_tensor *input, tg_pool_opts opts, tg_tensor **indices);
+tg_tensor *tg_max_pool1d(const tg_tensor *input, tg_pool_opts opts);
+tg_tensor *tg_max_pool1d_with_indices(const tg_tensor *input, tg_pool_opts opts, tg_tensor **indices);
+tg_tensor *tg_avg_pool2d(const tg_tensor *input, tg_pool_opts opts);
+/* Adaptive pooling to out_h x out_w: output (i, j) pools rows
+   [floor(i H / out_h), ceil((i + 1) H / out_h)) and likewise columns.
+   adaptive_avg_pool2d of 1 x 1 is a mean over the last two dims
+   (MeanBackward1), as in PyTorch; indices as max_pool2d's. */
+tg_tensor *tg_adaptive_avg_pool2d(const tg_tensor *input, int64_t out_h, int64_t out_w);
+tg_tensor *tg_adaptive_max_pool2d(const tg_tensor *input, int64_t out_h, int64_t out_w, tg_tensor **indices);
 
 /* ------------------------------------------------------------- autograd */
 
@@ -768,9 +849,183 @@ void tg_release(tg_tensor *t);
 
 /* ------------------------------------------- files: name -> tensor dictionaries */
 
+/* An ordered name -> tensor dictionary: a module's state_dict, an
+   optimizer's state, a safetensors file's tensors, and string metadata
+   (safetensors' __metadata__). Keys are kept in insertion order (after
+   loading, the file header's order); setting an existing name replaces its
+   tensor in place, keeping its position. tg_dict_set takes a reference of
+   the dict's own on t (the caller's handle stays the caller's) and copies
+   the name; tg_dict_get returns the stored tensor itself (a new handle on
+   it, owned by the current scope, no copy), or NULL with a TG_E_INDEX error
+   when no tensor has that name. A key string (tg_dict_key) and a metadata
+   value (tg_dict_metadata) live until the dict is freed or that name is
+   replaced. Names and keys are non-empty strings; a NULL dict, a NULL or
+   empty name fails with an error (NULL / -1) and changes nothing, as does a
+   failed allocation. tg_dict_free(NULL) does nothing. Not thread-safe: one
+   thread changes a dict at a time. */
+typedef struct tg_dict tg_dict;
+tg_dict *tg_dict_new(void);                                     /* NULL when out of memory */
+int tg_dict_set(tg_dict *d, const char *name, tg_tensor *t);   /* 0 or -1; takes a reference */
+tg_tensor *tg_dict_get(const tg_dict *d, const char *name);   /* owned by the current scope */
+int tg_dict_len(const tg_dict *d);                              /* -1 for NULL */
+const char *tg_dict_key(const tg_dict *d, int i);              /* NULL with an error out of range */
+void tg_dict_free(tg_dict *d);
+int tg_dict_set_metadata(tg_dict *d, const char *key, const char *value);  /* __metadata__; 0 or -1 */
+const char *tg_dict_metadata(const tg_dict *d, const char *key);          /* NULL if absent */
+
 /* ---------------------------------------------------- nn: layers (modules) */
 
+/* A module is a layer as torch.nn.Module is one: it owns its parameters
+   (leaves that require grad, in f32) and buffers (BatchNorm's running
+   statistics), and its children, which are modules (a Sequential's layers).
+   Constructors are named tg_nn_ + the torch.nn class in lower case, take
+   PyTorch's arguments in PyTorch's order, initialise the parameters as
+   torch.nn does (from tensorgrad's random streams), and return a module in
+   training mode, or NULL with an error; the caller frees it with
+   tg_module_free (NULL: nothing). A module is used by one thread at a time.
+
+   Names are PyTorch's state_dict names: a parameter's or buffer's name in
+   its module ("weight", "running_mean", "num_batches_tracked"), prefixed by
+   the names of the children that lead to it ("0.weight",
+   "layers.1.norm1.bias"); the order is PyTorch's: a module's parameters,
+   then its buffers, then each child's, depth first.
+
+   Tensors a module hands out (tg_module_get_parameter, tg_module_parameters,
+   ...) are handles on its own tensors, owned by the current scope; the
+   module keeps its own reference, so they are valid while it lives and
+   after. Training a parameter's values in place (an optimizer) changes the
+   module's. To freeze a parameter, turn its requires_grad off:
+   tg_requires_grad_(tg_module_get_parameter(m, "0.weight"), false), or
+   tg_module_requires_grad_(m, false) for all of a module's; it stays a
+   parameter (in tg_module_parameters and the state_dict), as in PyTorch. */
+typedef struct tg_module tg_module;
+void tg_module_free(tg_module *m);
+/* The forward of a layer with one input (model(x)); a module whose forward
+   takes more (attention) has its own forward function and fails here. */
+tg_tensor *tg_module_forward(tg_module *m, const tg_tensor *input);
+/* PyTorch's class name ("Linear"), a string that lives as long as the program. */
+const char *tg_module_name(const tg_module *m);
+/* model.train(training) / model.eval(): the mode of m and every descendant
+   (Dropout and BatchNorm behave by it). 0, or -1 for NULL. */
+int tg_module_train(tg_module *m, bool training);
+bool tg_module_is_training(const tg_module *m);
+/* The number of direct children, and the descendant a dotted path names
+   ("0", "layers.1.self_attn"; "" is m itself), borrowed from m; NULL with
+   PyTorch's error ("Linear has no attribute `x`") when there is none. */
+int tg_module_num_children(const tg_module *m);
+tg_module *tg_module_get_submodule(const tg_module *m, const char *path);
+/* The parameter or buffer of that full name, or NULL with an error. */
+tg_tensor *tg_module_get_parameter(const tg_module *m, const char *name);
+tg_tensor *tg_module_get_buffer(const tg_module *m, const char *name);
+/* model.parameters(): writes the parameters (each once, also when shared)
+   to out in PyTorch's order and returns their count; fails (-1, writing
+   nothing) when there are more than max_out. With out NULL it only returns
+   the count. Pass them to an optimizer: tg_sgd(out, n, opts). */
+int tg_module_parameters(const tg_module *m, tg_tensor **out, int max_out);
+/* sum(p.numel() for p in model.parameters() [if p.requires_grad]). */
+int64_t tg_module_parameter_count(const tg_module *m, bool trainable_only);
+/* model.requires_grad_(requires_grad): every parameter's flag; returns m. */
+tg_module *tg_module_requires_grad_(tg_module *m, bool requires_grad);
+/* Clears every parameter's gradient (tg_zero_grad; PyTorch 2's
+   zero_grad(set_to_none=True)). */
+void tg_module_zero_grad(tg_module *m);
+/* named_parameters() and named_buffers() as a new dict of the tensors
+   themselves, by full name (each tensor once); free it with tg_dict_free. */
+tg_dict *tg_module_named_parameters(const tg_module *m);
+tg_dict *tg_module_named_buffers(const tg_module *m);
+/* state_dict(): every parameter and buffer by full name, detached (sharing
+   the module's storage, as PyTorch's keep_vars=False), in a new dict to
+   free with tg_dict_free. */
+tg_dict *tg_module_state_dict(const tg_module *m);
+/* load_state_dict(d, strict): copies d's tensors into the module's of the
+   same names (converting dtypes; a 1-dim value fits a 0-dim tensor, a
+   missing num_batches_tracked loads 0, as in PyTorch). 0, or -1 with
+   PyTorch's message: "Error(s) in loading state_dict for Sequential:" and,
+   each on a line of its own after "\n\t", 'Missing key(s) in state_dict:
+   "0.bias". ', 'Unexpected key(s) in state_dict: "x". ' (both only when
+   strict) and "size mismatch for weight: copying a param with shape
+   torch.Size([3, 4]) from checkpoint, the shape in current model is
+   torch.Size([4, 4])." (always). Unlike PyTorch, which copies what fits and
+   then raises, a failed load copies nothing. */
+int tg_module_load_state_dict(tg_module *m, const tg_dict *d, bool strict);
+/* print(model): PyTorch's text, e.g. "Sequential(\n  (0): Linear(in_features=4,
+   out_features=3, bias=True)\n  (1): ReLU()\n)". tg_module_repr's string
+   has no final newline and is freed with free(); tg_module_print writes it
+   and a newline to stdout ("None" for NULL, as print(None)). */
+char *tg_module_repr(const tg_module *m);
+void tg_module_print(const tg_module *m);
+
+/* Containers. tg_nn_sequential takes ownership of its n children (named
+   "0", "1", ...), also when it fails: a NULL child (a constructor that
+   failed; its error is kept) fails it and the others are freed, so
+   tg_nn_sequential((tg_module *[]){tg_nn_linear(4, 3, true), tg_nn_relu()}, 2)
+   leaks nothing. Its forward runs them in order. */
+tg_module *tg_nn_sequential(tg_module *const *children, int n);
+tg_module *tg_nn_identity(void);
+/* Flatten(start_dim, end_dim): PyTorch's defaults are 1, -1. */
+tg_module *tg_nn_flatten(int64_t start_dim, int64_t end_dim);
+
+/* Activations: ReLU(), ReLU6(), Tanh(), Sigmoid(), SiLU(), Mish(), SELU(),
+   Hardsigmoid(), Hardswish(), LogSigmoid(), GELU(approximate='none' or
+   'tanh'), LeakyReLU(negative_slope) (PyTorch's default 0.01), ELU(alpha)
+   and CELU(alpha) (1.0). */
+tg_module *tg_nn_relu(void);
+tg_module *tg_nn_relu6(void);
+tg_module *tg_nn_tanh(void);
+tg_module *tg_nn_sigmoid(void);
+tg_module *tg_nn_silu(void);
+tg_module *tg_nn_mish(void);
+tg_module *tg_nn_selu(void);
+tg_module *tg_nn_hardsigmoid(void);
+tg_module *tg_nn_hardswish(void);
+tg_module *tg_nn_logsigmoid(void);
+tg_module *tg_nn_gelu(bool tanh_approximation);
+tg_module *tg_nn_leaky_relu(double negative_slope);
+tg_module *tg_nn_elu(double alpha);
+tg_module *tg_nn_celu(double alpha);
+
 /* -------------------------------------------------- nn: initialisation */
+
+/* torch.nn.init: each fills t in place under no-grad (so a parameter that
+   requires grad may be given) and returns t, or NULL with PyTorch's error.
+   The values come from tensorgrad's random streams (tg_manual_seed), not
+   PyTorch's; the bounds and standard deviations are PyTorch's formulas.
+   Fans (tg_init_calculate_fan_in_and_fan_out; PyTorch's private
+   _calculate_fan_in_and_fan_out): fan_in = size(1) * receptive field,
+   fan_out = size(0) * receptive field, the receptive field the product of
+   the sizes after the second (a conv weight's kernel); fewer than 2
+   dimensions fail. */
+int tg_init_calculate_fan_in_and_fan_out(const tg_tensor *t, int64_t *fan_in, int64_t *fan_out);
+/* calculate_gain(nonlinearity, param): 1 for "linear", the conv names and
+   "sigmoid", 5/3 for "tanh", sqrt(2) for "relu", sqrt(2 / (1 + slope^2))
+   for "leaky_relu" (param NAN: PyTorch's None, slope 0.01), 3/4 for
+   "selu"; NAN with "Unsupported nonlinearity <name>" otherwise. */
+double tg_init_calculate_gain(const char *nonlinearity, double param);
+tg_tensor *tg_init_uniform_(tg_tensor *t, double a, double b);        /* PyTorch's: 0, 1 */
+tg_tensor *tg_init_normal_(tg_tensor *t, double mean, double std);    /* 0, 1 */
+tg_tensor *tg_init_constant_(tg_tensor *t, double value);
+tg_tensor *tg_init_ones_(tg_tensor *t);
+tg_tensor *tg_init_zeros_(tg_tensor *t);
+/* Uniform on +-gain * sqrt(6 / (fan_in + fan_out)); normal with std
+   gain * sqrt(2 / (fan_in + fan_out)). PyTorch's gain: 1. */
+tg_tensor *tg_init_xavier_uniform_(tg_tensor *t, double gain);
+tg_tensor *tg_init_xavier_normal_(tg_tensor *t, double gain);
+/* std = calculate_gain(nonlinearity, a) / sqrt(fan) with fan the mode's:
+   uniform on +-sqrt(3) * std, or normal with that std. PyTorch's defaults:
+   a 0, TG_FAN_IN, "leaky_relu" (nonlinearity NULL). A tensor without
+   elements is left as it is, with PyTorch's warning. */
+typedef enum tg_fan_mode { TG_FAN_IN = 0, TG_FAN_OUT } tg_fan_mode;
+tg_tensor *tg_init_kaiming_uniform_(tg_tensor *t, double a, tg_fan_mode mode, const char *nonlinearity);
+tg_tensor *tg_init_kaiming_normal_(tg_tensor *t, double a, tg_fan_mode mode, const char *nonlinearity);
+/* Normal(mean, std) truncated to [a, b], by PyTorch's inverse-CDF method;
+   warns when mean is more than 2 std outside [a, b]. PyTorch's defaults:
+   0, 1, -2, 2. */
+tg_tensor *tg_init_trunc_normal_(tg_tensor *t, double mean, double std, double a, double b);
+/* A (semi-)orthogonal matrix times gain: t viewed as size(0) x the rest
+   has orthonormal rows or columns (whichever are fewer), from the QR of a
+   normal draw with R's diagonal made positive, as PyTorch's. At least 2
+   dimensions; no elements: left as it is. PyTorch's gain: 1. */
+tg_tensor *tg_init_orthogonal_(tg_tensor *t, double gain);
 
 /* ---------------------------------- optimizers, schedulers, gradient clipping */
 

@@ -647,12 +647,39 @@ static tg_tensor *f_unary(tg_tensor *const *x, int n, void *ctx)
 /* nn: softmax, linear, dropout, embedding, attention */
 
 /* nn: losses */
+FN(f_softmax, tg_softmax(x[0], 1))
+FN(f_softmax_dim0, tg_softmax(x[0], -2))
+FN(f_softmax_3d, tg_softmax(x[0], 1))
+FN(f_softmax_0dim, tg_mul(tg_softmax(x[0], 0), x[0]))
+FN(f_log_softmax, tg_log_softmax(x[0], -1))
+FN(f_log_softmax_dim0, tg_log_softmax(x[0], 0))
+FN(f_log_softmax_3d, tg_log_softmax(x[0], 0))
+FN(f_log_softmax_0dim, tg_mul(tg_log_softmax(x[0], -1), x[0]))
 
 /* nn: normalisation */
+FN(f_layer_norm, tg_layer_norm(x[0], (const int64_t[]){3}, 1, x[1], x[2], 1e-5))
+FN(f_layer_norm_2d, tg_layer_norm(x[0], (const int64_t[]){3, 4}, 2, NULL, NULL, 1e-5))
+FN(f_layer_norm_weight, tg_layer_norm(x[0], (const int64_t[]){4}, 1, x[1], NULL, 1e-3))
+FN(f_group_norm, tg_group_norm(x[0], 2, x[1], x[2], 1e-5))
+FN(f_group_norm_plain, tg_group_norm(x[0], 3, NULL, NULL, 1e-5))
+FN(f_rms_norm, tg_rms_norm(x[0], (const int64_t[]){3}, 1, x[1], 1e-6))
+FN(f_rms_norm_default_eps, tg_rms_norm(x[0], (const int64_t[]){3, 4}, 2, NULL, NAN))
 
 /* nn: convolution, unfold and fold */
 
 /* nn: pooling, padding and resampling */
+#define POOL(...) ((tg_pool_opts){__VA_ARGS__})
+FN(f_max_pool2d, tg_max_pool2d(x[0], POOL(.kernel_size = {2, 3}, .stride = {1, 2}, .padding = {1, 1})))
+FN(f_max_pool2d_dilated, tg_max_pool2d(x[0], POOL(.kernel_size = {2, 2}, .dilation = {2, 1}, .ceil_mode = true)))
+FN(f_max_pool1d, tg_max_pool1d(x[0], POOL(.kernel_size = {3}, .stride = {2}, .padding = {1})))
+FN(f_avg_pool2d, tg_avg_pool2d(x[0], POOL(.kernel_size = {3, 2}, .stride = {2, 1}, .padding = {1, 1}, .ceil_mode = true)))
+FN(f_avg_pool2d_exclude, tg_avg_pool2d(x[0], POOL(.kernel_size = {3, 3}, .stride = {2, 2}, .padding = {1, 1},
+                                                  .count_exclude_pad = true)))
+FN(f_adaptive_avg_pool2d, tg_adaptive_avg_pool2d(x[0], 3, 2))
+FN(f_adaptive_max_pool2d, tg_adaptive_max_pool2d(x[0], 2, 3, NULL))
+/* pooling is linear (piecewise for max): a square makes its second
+   derivative meet x */
+FN(f_avg_pool2d_sq, tg_avg_pool2d(tg_mul(x[0], x[0]), POOL(.kernel_size = {2, 2})))
 
 static const gc_case CASES[] = {
     /* binary, broadcasting, non-contiguous */
@@ -1045,12 +1072,35 @@ static const gc_case CASES[] = {
     /* nn: softmax, linear, dropout, embedding, attention */
 
     /* nn: losses */
+    C1("softmax", f_softmax, A23T),
+    C1("softmax dim 0", f_softmax_dim0, A23),
+    C1("softmax 3-D", f_softmax_3d, A234),
+    C1("softmax 0-dim", f_softmax_0dim, IN(0, S(0), ANY, false)),
+    C1("log_softmax", f_log_softmax, A23T),
+    C1("log_softmax dim 0", f_log_softmax_dim0, A23),
+    C1("log_softmax 3-D", f_log_softmax_3d, A234),
+    C1("log_softmax 0-dim", f_log_softmax_0dim, IN(0, S(0), ANY, false)),
 
     /* nn: normalisation */
+    {"layer_norm", f_layer_norm, 3, {A23T, A3, A3}, 0, 0, 0, NULL},
+    C1("layer_norm over two dims", f_layer_norm_2d, IN(3, S(2, 3, 4), ANY, true)),
+    C2("layer_norm weight only", f_layer_norm_weight, A234, IN(1, S(4), ANY, false)),
+    {"group_norm", f_group_norm, 3, {IN(3, S(2, 4, 3), ANY, true), IN(1, S(4), ANY, false), IN(1, S(4), ANY, false)}, 0, 0, 0, NULL},
+    C1("group_norm without weight", f_group_norm_plain, IN(4, S(2, 3, 2, 2), ANY, false)),
+    C2("rms_norm", f_rms_norm, A23T, A3),
+    C1("rms_norm default eps", f_rms_norm_default_eps, A234),
 
     /* nn: convolution, unfold and fold */
 
     /* nn: pooling, padding and resampling */
+    C1("max_pool2d", f_max_pool2d, IN(4, S(2, 2, 4, 5), ANY, true)),
+    C1("max_pool2d dilated", f_max_pool2d_dilated, IN(3, S(2, 5, 4), ANY, false)),
+    C1("max_pool1d", f_max_pool1d, IN(3, S(2, 3, 5), ANY, true)),
+    C1("avg_pool2d", f_avg_pool2d, IN(4, S(1, 2, 5, 4), ANY, true)),
+    C1("avg_pool2d exclude pad", f_avg_pool2d_exclude, IN(3, S(2, 5, 5), ANY, false)),
+    C1("avg_pool2d of a square", f_avg_pool2d_sq, IN(3, S(2, 4, 4), ANY, false)),
+    C1("adaptive_avg_pool2d", f_adaptive_avg_pool2d, IN(4, S(1, 2, 5, 4), ANY, true)),
+    C1("adaptive_max_pool2d", f_adaptive_max_pool2d, IN(3, S(2, 5, 7), ANY, false)),
 };
 
 /* ------------------------------------------------------------ running */

@@ -137,4 +137,29 @@ typedef enum tg_ternary_kernel { TG_TER_LERP, TG_TER_ADDCMUL, TG_TER_ADDCDIV } t
 void tg__k_ternary(tg_ternary_kernel k, tg_tensor *out, const tg_tensor *a, const tg_tensor *b, const tg_tensor *c,
                    double v);
 
+/* pooling, padding and resampling */
+
+/* A resampling plan (ops/resample.c): each of out_size output positions
+   reads `taps` of the in_size input positions (index, out_size * taps; a
+   tap of index in_size reads nothing), weighted (weight NULL: a plain copy
+   of one tap, `fill` where it reads nothing), and divides the weighted sum
+   by each of its n_div divisors in turn (divisor, out_size * n_div). */
+typedef struct tg_plan {
+    int64_t in_size, out_size, taps;
+    const int64_t *index;
+    const double *weight;
+    const double *divisor;
+    int n_div;
+    double fill;
+} tg_plan;
+/* out (B, out_size) = the plan over in (B, in_size), both contiguous and
+   of one dtype; integers sum exactly and divide rounding toward zero. */
+void tg__k_resample(tg_tensor *out, const tg_tensor *in, const tg_plan *p);
+/* out (B, out_size) = the largest value among each output's taps, and
+   indices (TG_I64, B x out_size) its input position: taps are read in
+   order and one replaces the maximum when greater or NaN (PyTorch's rule:
+   the last NaN wins); with no greater value the first tap read. Floating
+   dtypes. */
+void tg__k_resample_max(tg_tensor *out, tg_tensor *indices, const tg_tensor *in, const tg_plan *p);
+
 #endif

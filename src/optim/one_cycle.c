@@ -88,7 +88,7 @@ static int check(const tg_optimizer *opt, const tg_one_cycle_opts *o)
         return tg__faili(TG_E_INVALID, "Expected positive integer total_steps, but got %lld", (long long)o->total_steps);
     if (o->pct_start < 0 || o->pct_start > 1 || isnan(o->pct_start))
         return tg__faili(TG_E_INVALID, "Expected float between 0 and 1 pct_start, but got %s",
-                         tg__py_float(o->pct_start, buf));
+                         tg__py_float(o->pct_start, buf, sizeof buf));
     if (o->cycle_momentum && !opt->kind->momentum_name)
         return tg__faili(TG_E_INVALID, "optimizer must support momentum with `cycle_momentum` option enabled");
     return 0;

@@ -4,6 +4,7 @@
 #ifndef TG_OPTIM_H
 #define TG_OPTIM_H
 
+#include "../nn/nn.h"
 #include "../ops/ops.h"
 
 #include <stddef.h>
@@ -87,9 +88,6 @@ tg_optimizer *tg__optimizer_new(const char *fn, const optim_kind *kind, tg_tenso
 int tg__optimizer_add_group(const char *fn, tg_optimizer *opt, const optim_kind *const *kinds,
                             tg_tensor *const *params, int n, const optim_opts *o);
 
-/* Python's repr of a float ("0.1", "1e-05", "-inf"), as PyTorch's messages
-   format their numbers, into buf (32 bytes). */
-const char *tg__py_float(double v, char *buf);
 /* Records PyTorch's "Invalid <what>: <v>" ("Invalid momentum value: -1.0")
    and returns -1. */
 int tg__invalid(const char *what, double v);

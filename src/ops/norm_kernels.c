@@ -1,0 +1,46 @@
+/* The normalisation family's loops over contiguous rows (normalization.h),
+   computed in the element type in PyTorch's order of operations (its CPU
+   kernels layer_norm_kernel.cpp, group_norm_kernel.cpp, moments_utils.h),
+   so that f32 results are PyTorch's to the bit. */
+#include "normalization.h"
+
+#include <tgmath.h>
+
+/* PyTorch's CPU dispatch runs its AVX2 kernels on the machines it is
+   checked on: vectors of 32 bytes, 8 floats or 4 doubles, each lane a
+   Welford state of its own. */
+enum { VEC_BYTES = 32, CHUNK = 16, MAX_DEPTH = 64 };
+
+/* PyTorch's utils::CeilLog2: at least 1. */
+static int64_t ceil_log2(int64_t x)
+{
+    if (x <= 2) return 1;
+    int64_t bits = 0;
+    for (uint64_t v = (uint64_t)(x - 1); v; v >>= 1) bits++;
+    return bits;
+}
+
+#define T float
+#define FN(name) name##_f32
+#include "norm_rows.inc"
+#undef T
+#undef FN
+#define T double
+#define FN(name) name##_f64
+#include "norm_rows.inc"
+#undef T
+#undef FN
+
+void tg__layer_norm_rows(const void *x, const void *w, const void *b, void *y, tg_dtype dt, int64_t rows,
+                         int64_t n, double eps)
+{
+    if (dt == TG_F32) layer_norm_rows_f32(x, w, b, y, rows, n, (float)eps);
+    else layer_norm_rows_f64(x, w, b, y, rows, n, eps);
+}
+
+void tg__group_norm_rows(const void *x, const void *w, const void *b, void *y, tg_dtype dt, int64_t batch,
+                         int64_t channels, int64_t inner, int64_t groups, double eps)
+{
+    if (dt == TG_F32) group_norm_rows_f32(x, w, b, y, batch, channels, inner, groups, (float)eps);
+    else group_norm_rows_f64(x, w, b, y, batch, channels, inner, groups, eps);
+}

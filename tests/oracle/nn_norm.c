@@ -1,0 +1,170 @@
+/* Normalisation: layer_norm, group_norm, rms_norm and batch_norm: values
+   (f32 ones also to the bit), gradients of input, weight and bias, grad_fn
+   chains, result strides, non-contiguous and zero-size inputs, running
+   statistics over several training calls, and errors. Prints what
+   nn_norm.py prints with PyTorch. */
+#include <tensorgrad.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "oracle.h"
+
+/* Every element with 9 significant digits (f32's round trip) or 17 (f64):
+   a difference of one bit shows. */
+static void exact(const char *label, const tg_tensor *t)
+{
+    printf("%s exact:", label);
+    if (!t) {
+        printf(" error: %s\n", tg_last_error());
+        return;
+    }
+    double *v = malloc((size_t)(tg_numel(t) + 1) * sizeof *v);
+    tg_copy_to_f64(t, v);
+    for (int64_t i = 0; i < tg_numel(t); i++) printf(tg_dtype_of(t) == TG_F64 ? " %.17g" : " %.9g", v[i]);
+    printf("\n");
+    free(v);
+}
+
+/* Distinct values, k * step + start, in shape. */
+static tg_tensor *ramp(const int64_t *shape, int ndim, double start, double step)
+{
+    int64_t n = 1;
+    for (int i = 0; i < ndim; i++) n *= shape[i];
+    return tg_reshape(tg_arange(start, start + step * ((double)n - 0.5), step, TG_F32), shape, ndim);
+}
+
+/* Irregular values for the bit-exact checks, each exact in f32:
+   (7919 k mod 1009) / 64 - 7.5. */
+static tg_tensor *wavy(const int64_t *shape, int ndim)
+{
+    int64_t n = 1;
+    for (int i = 0; i < ndim; i++) n *= shape[i];
+    float *v = malloc((size_t)(n + 1) * sizeof *v);
+    for (int64_t k = 0; k < n; k++) v[k] = (float)((k * 7919) % 1009) / 64.0f - 7.5f;
+    tg_tensor *t = tg_from_f32(v, shape, ndim);
+    free(v);
+    return t;
+}
+
+static void layer_norm_tests(void)
+{
+    tg_scope_begin();
+    tg_tensor *x = leaf(tg_from_f32(F32(0.5, -1.0, 2.0, 0.0, 3.0, -2.5), TG_SHAPE(2, 3)));
+    tg_tensor *w = leaf(tg_from_f32(F32(1.5, -0.5, 2.0), TG_SHAPE(3)));
+    tg_tensor *b = leaf(tg_from_f32(F32(0.25, 0.0, -1.0), TG_SHAPE(3)));
+    check_strided("layer_norm", tg_layer_norm(x, I64(3), 1, w, b, 1e-5), (tg_tensor *[]){x, w, b}, 3);
+
+    x = leaf(tg_from_f32(F32(0.5, -1.0, 2.0, 0.0, 3.0, -2.5), TG_SHAPE(2, 3)));
+    check_strided("layer_norm no weight", tg_layer_norm(x, I64(3), 1, NULL, NULL, 1e-5), &x, 1);
+
+    x = leaf64(ramp(TG_SHAPE(4, 2, 3), 0.5, 0.75));
+    w = leaf64(tg_from_f32(F32(1.0, 2.0, -1.0, 0.5, 0.25, 3.0), TG_SHAPE(3, 2)));
+    tg_tensor *xt = tg_transpose(tg_mul(x, x), 0, 2);   /* (3, 2, 4), normalised over its last dim */
+    check_strided("layer_norm transposed f64", tg_layer_norm(xt, I64(4), 1, NULL, NULL, 1e-5), &x, 1);
+    check_strided("layer_norm two dims", tg_layer_norm(tg_permute(x, I64(1, 2, 0), 3), I64(3, 4), 2, NULL, NULL, 0.1),
+                  &x, 1);
+    check("layer_norm weight only", tg_layer_norm(x, I64(2, 3), 2, tg_transpose(w, 0, 1), NULL, 1e-5),
+          (tg_tensor *[]){x, w}, 2);
+
+    x = leaf(tg_zeros(TG_SHAPE(0, 3), TG_F32));
+    w = leaf(tg_ones(TG_SHAPE(3), TG_F32));
+    check_strided("layer_norm empty batch", tg_layer_norm(x, I64(3), 1, w, NULL, 1e-5), (tg_tensor *[]){x, w}, 2);
+    x = leaf(tg_zeros(TG_SHAPE(2, 0), TG_F32));
+    check_strided("layer_norm empty rows", tg_layer_norm(x, I64(0), 1, NULL, NULL, 1e-5), &x, 1);
+
+    tg_tensor *big = wavy(TG_SHAPE(3, 37));
+    tg_tensor *bw = tg_add_scalar(tg_div_scalar(ramp(TG_SHAPE(37), 1, 1), 7), -2);
+    tg_tensor *bb = tg_div_scalar(ramp(TG_SHAPE(37), -5, 1), 9);
+    exact("layer_norm f32", tg_layer_norm(big, I64(37), 1, NULL, NULL, 1e-5));
+    exact("layer_norm f32 affine", tg_layer_norm(big, I64(37), 1, bw, bb, 1e-5));
+    exact("layer_norm f32 weight", tg_layer_norm(big, I64(37), 1, bw, NULL, 1e-5));
+    exact("layer_norm f64 affine", tg_layer_norm(tg_to(big, TG_F64), I64(37), 1, tg_to(bw, TG_F64), tg_to(bb, TG_F64), 1e-5));
+    tg_tensor *wide = wavy(TG_SHAPE(2, 300));
+    exact("layer_norm f32 wide", tg_layer_norm(wide, I64(300), 1, NULL, NULL, 1e-6));
+    exact("layer_norm f32 two dims", tg_layer_norm(tg_view(wide, TG_SHAPE(2, 20, 15)), I64(20, 15), 2, NULL, NULL, 1e-6));
+
+    /* A saved parameter changed in place makes backward fail. */
+    x = leaf(tg_from_f32(F32(0.5, -1.0, 2.0, 0.0, 3.0, -2.5), TG_SHAPE(2, 3)));
+    tg_tensor *wc = tg_from_f32(F32(1.5, -0.5, 2.0), TG_SHAPE(3));
+    tg_tensor *bc = tg_from_f32(F32(1.5, -0.5, 2.0), TG_SHAPE(3));
+    tg_tensor *y = tg_layer_norm(x, I64(3), 1, wc, bc, 1e-5);
+    tg_mul_scalar_(bc, 2);
+    printf("layer_norm bias changed: %s\n", tg_backward(tg_sum(y), NULL) ? tg_last_error() : "ok");
+    tg_scope_end();
+
+    tg_tensor *x23 = tg_from_f32(F32(0.5, -1.0, 2.0, 0.0, 3.0, -2.5), TG_SHAPE(2, 3));
+    ATTEMPT("layer_norm wrong shape", tg_layer_norm(x23, I64(4), 1, NULL, NULL, 1e-5));
+    ATTEMPT("layer_norm wrong shape 2", tg_layer_norm(tg_view(x23, TG_SHAPE(1, 2, 3)), I64(2, 4), 2, NULL, NULL, 1e-5));
+    ATTEMPT("layer_norm no dims", tg_layer_norm(x23, NULL, 0, NULL, NULL, 1e-5));
+    ATTEMPT("layer_norm weight shape", tg_layer_norm(x23, I64(3), 1, tg_ones(TG_SHAPE(4), TG_F32), NULL, 1e-5));
+    ATTEMPT("layer_norm bias shape", tg_layer_norm(x23, I64(3), 1, NULL, tg_ones(TG_SHAPE(1, 3), TG_F32), 1e-5));
+    ATTEMPT("layer_norm long", tg_layer_norm(tg_ones(TG_SHAPE(2, 3), TG_I64), I64(3), 1, NULL, NULL, 1e-5));
+    ATTEMPT("layer_norm weight f64", tg_layer_norm(x23, I64(3), 1, tg_ones(TG_SHAPE(3), TG_F64), NULL, 1e-5));
+}
+
+static void group_norm_tests(void)
+{
+    tg_scope_begin();
+    tg_tensor *x = leaf(tg_sin(ramp(TG_SHAPE(2, 6, 2), 0, 1)));
+    tg_tensor *w = leaf(tg_from_f32(F32(1.5, -0.5, 2.0, 1.0, 0.25, -1.0), TG_SHAPE(6)));
+    tg_tensor *b = leaf(tg_from_f32(F32(0.25, 0.0, -1.0, 0.5, 1.0, 2.0), TG_SHAPE(6)));
+    check_strided("group_norm", tg_group_norm(x, 3, w, b, 1e-5), (tg_tensor *[]){x, w, b}, 3);
+    x = leaf(tg_sin(ramp(TG_SHAPE(2, 6, 2), 0, 1)));
+    check_strided("group_norm plain", tg_group_norm(x, 2, NULL, NULL, 1e-5), &x, 1);
+    x = leaf64(tg_sin(ramp(TG_SHAPE(2, 3, 4), 0, 0.5)));
+    w = leaf64(tg_from_f32(F32(1.5, -0.5, 2.0, 1.0), TG_SHAPE(4)));
+    check_strided("group_norm transposed f64", tg_group_norm(tg_transpose(x, 1, 2), 2, w, NULL, 1e-5),
+                  (tg_tensor *[]){x, w}, 2);
+    x = leaf(tg_sin(ramp(TG_SHAPE(2, 4, 3, 2), 0, 1)));
+    check_strided("group_norm 4-d", tg_group_norm(x, 4, NULL, NULL, 0.01), &x, 1);
+    x = leaf(tg_zeros(TG_SHAPE(0, 6), TG_F32));
+    check_strided("group_norm empty batch", tg_group_norm(x, 3, NULL, NULL, 1e-5), &x, 1);
+
+    tg_tensor *big = wavy(TG_SHAPE(3, 6, 13));
+    tg_tensor *bw = tg_add_scalar(tg_div_scalar(ramp(TG_SHAPE(6), 1, 1), 7), -2);
+    tg_tensor *bb = tg_div_scalar(ramp(TG_SHAPE(6), -5, 1), 9);
+    exact("group_norm f32", tg_group_norm(big, 3, NULL, NULL, 1e-5));
+    exact("group_norm f32 affine", tg_group_norm(big, 2, bw, bb, 1e-5));
+    exact("group_norm f32 bias", tg_group_norm(big, 6, NULL, bb, 1e-5));
+    exact("group_norm f64 affine", tg_group_norm(tg_to(big, TG_F64), 3, tg_to(bw, TG_F64), tg_to(bb, TG_F64), 1e-5));
+    tg_scope_end();
+
+    tg_tensor *x264 = tg_ones(TG_SHAPE(2, 6, 4), TG_F32);
+    ATTEMPT("group_norm groups", tg_group_norm(x264, 4, NULL, NULL, 1e-5));
+    ATTEMPT("group_norm zero groups", tg_group_norm(x264, 0, NULL, NULL, 1e-5));
+    ATTEMPT("group_norm weight", tg_group_norm(x264, 3, tg_ones(TG_SHAPE(3), TG_F32), NULL, 1e-5));
+    ATTEMPT("group_norm bias", tg_group_norm(x264, 3, NULL, tg_ones(TG_SHAPE(3), TG_F32), 1e-5));
+    ATTEMPT("group_norm bias with weight", tg_group_norm(x264, 3, tg_ones(TG_SHAPE(6), TG_F32), tg_ones(TG_SHAPE(2), TG_F32), 1e-5));
+    ATTEMPT("group_norm one value", tg_group_norm(tg_ones(TG_SHAPE(1, 3), TG_F32), 3, NULL, NULL, 1e-5));
+    ATTEMPT("group_norm 1-d", tg_group_norm(tg_ones(TG_SHAPE(6), TG_F32), 3, NULL, NULL, 1e-5));
+    ATTEMPT("group_norm long", tg_group_norm(tg_ones(TG_SHAPE(2, 6), TG_I64), 3, NULL, NULL, 1e-5));
+}
+
+static void rms_norm_tests(void)
+{
+    tg_scope_begin();
+    tg_tensor *x = leaf(tg_from_f32(F32(0.5, -1.0, 2.0, 0.0, 3.0, -2.5), TG_SHAPE(2, 3)));
+    tg_tensor *w = leaf(tg_from_f32(F32(1.5, -0.5, 2.0), TG_SHAPE(3)));
+    check_strided("rms_norm", tg_rms_norm(x, I64(3), 1, w, 1e-6), (tg_tensor *[]){x, w}, 2);
+    x = leaf(tg_from_f32(F32(0.5, -1.0, 2.0, 0.0, 3.0, -2.5), TG_SHAPE(3, 2)));
+    check_strided("rms_norm transposed no weight", tg_rms_norm(tg_transpose(x, 0, 1), I64(3), 1, NULL, NAN), &x, 1);
+    x = leaf64(ramp(TG_SHAPE(2, 3, 2), -1, 0.25));
+    check_strided("rms_norm f64 two dims", tg_rms_norm(x, I64(3, 2), 2, NULL, NAN), &x, 1);
+    x = leaf(tg_zeros(TG_SHAPE(0, 3), TG_F32));
+    check_strided("rms_norm empty batch", tg_rms_norm(x, I64(3), 1, NULL, 1e-5), &x, 1);
+    tg_scope_end();
+    tg_tensor *x23 = tg_from_f32(F32(0.5, -1.0, 2.0, 0.0, 3.0, -2.5), TG_SHAPE(2, 3));
+    ATTEMPT("rms_norm wrong shape", tg_rms_norm(x23, I64(4), 1, NULL, 1e-5));
+    ATTEMPT("rms_norm weight shape", tg_rms_norm(x23, I64(3), 1, tg_ones(TG_SHAPE(2), TG_F32), 1e-5));
+    ATTEMPT("rms_norm long", tg_rms_norm(tg_ones(TG_SHAPE(2, 3), TG_I64), I64(3), 1, NULL, 1e-5));
+}
+
+int main(void)
+{
+    layer_norm_tests();
+    group_norm_tests();
+    rms_norm_tests();
+    return 0;
+}

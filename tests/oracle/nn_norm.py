@@ -1,0 +1,145 @@
+# Normalisation with PyTorch: what nn_norm.c prints with tensorgrad.
+# rms_norm is PyTorch 2.4's composition, written out (1.13 has no F.rms_norm).
+from oracle import *
+import math
+import torch.nn.functional as F
+
+
+def exact(label, f):
+    try:
+        t = f()
+    except Exception as e:
+        print(f"{label} exact: error: {e}")
+        return
+    fmt = " %.17g" if t.dtype == torch.float64 else " %.9g"
+    print(f"{label} exact:" + "".join(fmt % v for v in t.flatten().tolist()))
+
+
+def ramp(shape, start, step):
+    n = math.prod(shape)
+    return torch.arange(start, start + step * (n - 0.5), step, dtype=torch.float32).reshape(shape)
+
+
+def wavy(shape):
+    n = math.prod(shape)
+    return torch.tensor([(k * 7919) % 1009 / 64 - 7.5 for k in range(n)]).reshape(shape)
+
+
+def check_strided(label, make):
+    out, leaves = make()
+    show_strides(label, out)
+    show(label, out)
+    graph(label, out)
+    backprop(label, out, leaves)
+
+
+def case(label, f, *leaves):
+    check_strided(label, lambda: (f(), list(leaves)))
+
+
+def rms_norm(x, shape, weight=None, eps=None):
+    """PyTorch 2.4's F.rms_norm (its checks are layer_norm's)."""
+    if eps is None:
+        eps = torch.finfo(x.dtype).eps
+    torch.ops.aten.native_layer_norm(torch.zeros(x.shape), shape, None if weight is None else torch.zeros(weight.shape),
+                                     None, 0.0)
+    dims = list(range(-len(shape), 0))
+    if not x.dtype.is_floating_point:
+        name = {torch.int64: "Long", torch.int32: "Int", torch.bool: "Bool"}[x.dtype]
+        raise RuntimeError(f'"rms_norm" not implemented for \'{name}\'')
+    out = x.mul(torch.rsqrt(x.pow(2).mean(dims, keepdim=True).add_(eps)))
+    return out if weight is None else out.mul(weight)
+
+
+X23 = [[0.5, -1.0, 2.0], [0.0, 3.0, -2.5]]
+
+# layer_norm
+x, w, b = leaf(X23), leaf([1.5, -0.5, 2.0]), leaf([0.25, 0.0, -1.0])
+case("layer_norm", lambda: F.layer_norm(x, (3,), w, b, 1e-5), x, w, b)
+x = leaf(X23)
+case("layer_norm no weight", lambda: F.layer_norm(x, (3,), None, None, 1e-5), x)
+x = ramp((4, 2, 3), 0.5, 0.75).double().requires_grad_()
+w = leaf([[1.0, 2.0], [-1.0, 0.5], [0.25, 3.0]], torch.float64)
+case("layer_norm transposed f64", lambda: F.layer_norm((x * x).transpose(0, 2), (4,), None, None, 1e-5), x)
+case("layer_norm two dims", lambda: F.layer_norm(x.permute(1, 2, 0), (3, 4), None, None, 0.1), x)
+check("layer_norm weight only", lambda: (F.layer_norm(x, (2, 3), w.transpose(0, 1), None, 1e-5), [x, w]))
+x, w = torch.zeros(0, 3, requires_grad=True), torch.ones(3, requires_grad=True)
+case("layer_norm empty batch", lambda: F.layer_norm(x, (3,), w, None, 1e-5), x, w)
+x = torch.zeros(2, 0, requires_grad=True)
+case("layer_norm empty rows", lambda: F.layer_norm(x, (0,), None, None, 1e-5), x)
+
+big = wavy((3, 37))
+bw = ramp((37,), 1, 1) / 7 - 2
+bb = ramp((37,), -5, 1) / 9
+exact("layer_norm f32", lambda: F.layer_norm(big, (37,), None, None, 1e-5))
+exact("layer_norm f32 affine", lambda: F.layer_norm(big, (37,), bw, bb, 1e-5))
+exact("layer_norm f32 weight", lambda: F.layer_norm(big, (37,), bw, None, 1e-5))
+exact("layer_norm f64 affine", lambda: F.layer_norm(big.double(), (37,), bw.double(), bb.double(), 1e-5))
+wide = wavy((2, 300))
+exact("layer_norm f32 wide", lambda: F.layer_norm(wide, (300,), None, None, 1e-6))
+exact("layer_norm f32 two dims", lambda: F.layer_norm(wide.view(2, 20, 15), (20, 15), None, None, 1e-6))
+
+x = leaf(X23)
+wc, bc = torch.tensor([1.5, -0.5, 2.0]), torch.tensor([1.5, -0.5, 2.0])
+y = F.layer_norm(x, (3,), wc, bc, 1e-5)
+bc.mul_(2)
+try:
+    y.sum().backward()
+    print("layer_norm bias changed: ok")
+except RuntimeError as e:
+    print("layer_norm bias changed:", str(e).split(" Hint:")[0])
+
+x23 = torch.tensor(X23)
+attempt("layer_norm wrong shape", lambda: F.layer_norm(x23, (4,), None, None, 1e-5))
+attempt("layer_norm wrong shape 2", lambda: F.layer_norm(x23.view(1, 2, 3), (2, 4), None, None, 1e-5))
+attempt("layer_norm no dims", lambda: F.layer_norm(x23, (), None, None, 1e-5))
+attempt("layer_norm weight shape", lambda: F.layer_norm(x23, (3,), torch.ones(4), None, 1e-5))
+attempt("layer_norm bias shape", lambda: F.layer_norm(x23, (3,), None, torch.ones(1, 3), 1e-5))
+attempt("layer_norm long", lambda: F.layer_norm(torch.ones(2, 3, dtype=torch.long), (3,), None, None, 1e-5))
+attempt("layer_norm weight f64", lambda: F.layer_norm(x23, (3,), torch.ones(3, dtype=torch.float64), None, 1e-5))
+
+# group_norm
+x = torch.sin(ramp((2, 6, 2), 0, 1)).requires_grad_()
+w = leaf([1.5, -0.5, 2.0, 1.0, 0.25, -1.0])
+b = leaf([0.25, 0.0, -1.0, 0.5, 1.0, 2.0])
+case("group_norm", lambda: F.group_norm(x, 3, w, b, 1e-5), x, w, b)
+x = torch.sin(ramp((2, 6, 2), 0, 1)).requires_grad_()
+case("group_norm plain", lambda: F.group_norm(x, 2, None, None, 1e-5), x)
+x = torch.sin(ramp((2, 3, 4), 0, 0.5)).double().requires_grad_()
+w = leaf([1.5, -0.5, 2.0, 1.0], torch.float64)
+case("group_norm transposed f64", lambda: F.group_norm(x.transpose(1, 2), 2, w, None, 1e-5), x, w)
+x = torch.sin(ramp((2, 4, 3, 2), 0, 1)).requires_grad_()
+case("group_norm 4-d", lambda: F.group_norm(x, 4, None, None, 0.01), x)
+x = torch.zeros(0, 6, requires_grad=True)
+case("group_norm empty batch", lambda: F.group_norm(x, 3, None, None, 1e-5), x)
+
+big = wavy((3, 6, 13))
+bw = ramp((6,), 1, 1) / 7 - 2
+bb = ramp((6,), -5, 1) / 9
+exact("group_norm f32", lambda: F.group_norm(big, 3, None, None, 1e-5))
+exact("group_norm f32 affine", lambda: F.group_norm(big, 2, bw, bb, 1e-5))
+exact("group_norm f32 bias", lambda: F.group_norm(big, 6, None, bb, 1e-5))
+exact("group_norm f64 affine", lambda: F.group_norm(big.double(), 3, bw.double(), bb.double(), 1e-5))
+
+x264 = torch.ones(2, 6, 4)
+attempt("group_norm groups", lambda: F.group_norm(x264, 4, None, None, 1e-5))
+attempt("group_norm zero groups", lambda: F.group_norm(x264, 0, None, None, 1e-5))
+attempt("group_norm weight", lambda: F.group_norm(x264, 3, torch.ones(3), None, 1e-5))
+attempt("group_norm bias", lambda: F.group_norm(x264, 3, None, torch.ones(3), 1e-5))
+attempt("group_norm bias with weight", lambda: F.group_norm(x264, 3, torch.ones(6), torch.ones(2), 1e-5))
+attempt("group_norm one value", lambda: F.group_norm(torch.ones(1, 3), 3, None, None, 1e-5))
+attempt("group_norm 1-d", lambda: F.group_norm(torch.ones(6), 3, None, None, 1e-5))
+attempt("group_norm long", lambda: F.group_norm(torch.ones(2, 6, dtype=torch.long), 3, None, None, 1e-5))
+
+# rms_norm
+x, w = leaf(X23), leaf([1.5, -0.5, 2.0])
+case("rms_norm", lambda: rms_norm(x, (3,), w, 1e-6), x, w)
+x = leaf([[0.5, -1.0], [2.0, 0.0], [3.0, -2.5]])
+case("rms_norm transposed no weight", lambda: rms_norm(x.transpose(0, 1), (3,)), x)
+x = ramp((2, 3, 2), -1, 0.25).double().requires_grad_()
+case("rms_norm f64 two dims", lambda: rms_norm(x, (3, 2)), x)
+x = torch.zeros(0, 3, requires_grad=True)
+case("rms_norm empty batch", lambda: rms_norm(x, (3,), None, 1e-5), x)
+attempt("rms_norm wrong shape", lambda: rms_norm(x23, (4,), None, 1e-5))
+attempt("rms_norm weight shape", lambda: rms_norm(x23, (3,), torch.ones(2), 1e-5))
+attempt("rms_norm long", lambda: rms_norm(torch.ones(2, 3, dtype=torch.long), (3,), None, 1e-5))

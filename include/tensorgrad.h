@@ -1107,6 +1107,29 @@ void tg_optimizer_zero_grad(tg_optimizer *opt);
 void tg_optimizer_zero_grad_ex(tg_optimizer *opt, bool set_to_none);
 /* Releases the optimizer's references and its state (NULL: nothing). */
 void tg_optimizer_free(tg_optimizer *opt);
+/* The optimizer's state as a dictionary (free it with tg_dict_free), named
+   as PyTorch's state_dict() nests it. "state.<i>.<name>" for parameter i
+   (counted over the groups in order) that has state: "step" (0-dim;
+   float32 for Adam, AdamW and Adagrad, int64 for RMSprop), then
+   "momentum_buffer" (SGD); "exp_avg", "exp_avg_sq", "max_exp_avg_sq"
+   (Adam, AdamW); "square_avg", "momentum_buffer", "grad_avg" (RMSprop);
+   "sum" (Adagrad). Then for each group g "param_groups.<g>.<option>" in
+   PyTorch's order (0-dim float64 numbers and bool flags; Adam's betas as
+   "betas.0" and "betas.1"), "param_groups.<g>.initial_lr" once a
+   scheduler set it, and "param_groups.<g>.params" (the int64 indices of
+   its parameters). Metadata "optimizer" names the optimizer ("Adam"). The dict
+   shares the state tensors, which a step replaces rather than writes.
+   NULL with an error. */
+tg_dict *tg_optimizer_state_dict(const tg_optimizer *opt);
+/* PyTorch's load_state_dict: the options and the state of such a dict
+   (parameters matched by position, state cast to each parameter's dtype),
+   so that a run resumes bit for bit. Checks PyTorch's ("loaded state dict
+   has a different number of parameter groups", "loaded state dict contains
+   a parameter group that doesn't match the size of optimizer's group"),
+   then that the dict is of this optimizer and its state of the
+   parameters' shapes. All or nothing: 0, or -1 with an error, changing
+   nothing. */
+int tg_optimizer_load_state_dict(tg_optimizer *opt, const tg_dict *d);
 
 /* Learning-rate schedulers, as torch.optim.lr_scheduler's (PyTorch 1.13).
    A scheduler points at its optimizer (which must outlive it) and writes

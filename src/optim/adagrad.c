@@ -36,9 +36,9 @@ static const char *const STATE[] = {"sum", NULL, NULL};
 static const optim_hyper HYPERS[] = {
     OPTIM_DOUBLE(tg_adagrad_opts, lr, "lr"),
     OPTIM_DOUBLE(tg_adagrad_opts, lr_decay, "lr_decay"),
+    OPTIM_DOUBLE(tg_adagrad_opts, eps, "eps"),
     OPTIM_DOUBLE(tg_adagrad_opts, weight_decay, "weight_decay"),
     OPTIM_DOUBLE(tg_adagrad_opts, initial_accumulator_value, "initial_accumulator_value"),
-    OPTIM_DOUBLE(tg_adagrad_opts, eps, "eps"),
     OPTIM_BOOL(tg_adagrad_opts, maximize, "maximize"),
 };
 static const optim_kind ADAGRAD = {

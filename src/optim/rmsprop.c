@@ -42,11 +42,11 @@ static int update(const optim_opts *opts, int64_t step, tg_tensor *param, const 
 static const char *const STATE[] = {"square_avg", "momentum_buffer", "grad_avg"};
 static const optim_hyper HYPERS[] = {
     OPTIM_DOUBLE(tg_rmsprop_opts, lr, "lr"),
+    OPTIM_DOUBLE(tg_rmsprop_opts, momentum, "momentum"),
     OPTIM_DOUBLE(tg_rmsprop_opts, alpha, "alpha"),
     OPTIM_DOUBLE(tg_rmsprop_opts, eps, "eps"),
-    OPTIM_DOUBLE(tg_rmsprop_opts, weight_decay, "weight_decay"),
-    OPTIM_DOUBLE(tg_rmsprop_opts, momentum, "momentum"),
     OPTIM_BOOL(tg_rmsprop_opts, centered, "centered"),
+    OPTIM_DOUBLE(tg_rmsprop_opts, weight_decay, "weight_decay"),
     OPTIM_BOOL(tg_rmsprop_opts, maximize, "maximize"),
 };
 static const optim_kind RMSPROP = {

@@ -12,7 +12,7 @@
 #include "optim_common.h"
 
 /* Parameters with gradients ((i * 29) % 17 - 8) / 4, and one without. */
-static void params(const tg_dtype *dtypes, tg_tensor **ps)
+static void clip_params(const tg_dtype *dtypes, tg_tensor **ps)
 {
     const int sizes[] = {35, 3};
     for (int i = 0; i < 2; i++) {
@@ -46,7 +46,7 @@ int main(void)
         const char *d0 = tg_dtype_name(dtypes[d][0]) + 6, *d1 = tg_dtype_name(dtypes[d][1]) + 6;
         for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
             tg_tensor *ps[3];
-            params(dtypes[d], ps);
+            clip_params(dtypes[d], ps);
             double total = NAN;
             char label[128], b0[32], b1[32];
             if (tg_clip_grad_norm_(ps, 3, cases[c][0], cases[c][1], &total) != 0) printf("error: %s\n", tg_last_error());
@@ -56,12 +56,12 @@ int main(void)
             grads_row(label, ps, 2);
         }
         tg_tensor *ps[3];
-        params(dtypes[d], ps);
+        clip_params(dtypes[d], ps);
         double total = NAN;
         tg_clip_grad_norm_(&ps[1], 1, 0.1, 2.0, &total);
         printf("one param total: %.17g\n", total);
         grads_row("one param grad:", &ps[1], 1);
-        params(dtypes[d], ps);
+        clip_params(dtypes[d], ps);
         if (tg_clip_grad_value_(ps, 3, 0.75) != 0) printf("error: %s\n", tg_last_error());
         char label[64];
         snprintf(label, sizeof label, "clip_grad_value_ %s %s:", d0, d1);

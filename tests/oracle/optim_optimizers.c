@@ -13,36 +13,6 @@
 
 #define STEPS 100
 
-static void params(tg_dtype dt, tg_tensor **ps)
-{
-    ps[0] = tg_retain(leaf(tg_reshape(values(35, 37, 23, 11, 8.0, dt), TG_SHAPE(5, 7))));
-    ps[1] = tg_retain(leaf(values(3, 5, 7, 3, 4.0, dt)));
-    ps[2] = tg_retain(leaf(tg_to(tg_from_f64((const double[]){1.5, -2.5}, TG_SHAPE(2)), dt)));
-}
-
-static void release(tg_tensor **ps)
-{
-    for (int i = 0; i < 3; i++) tg_release(ps[i]);
-}
-
-/* The gradient of each of the first two parameters is p * A + B / (step + 1). */
-static void backward(tg_tensor **ps, int step)
-{
-    tg_scope_begin();
-    tg_tensor *loss = tg_scalar(0);
-    for (int i = 0; i < 2; i++) {
-        int n = (int)tg_numel(ps[i]);
-        double a[64];
-        for (int k = 0; k < n; k++) a[k] = 0.5 + ((k * 13) % 7) / 4.0;
-        tg_tensor *A = tg_reshape(tg_to(tg_from_f64(a, TG_SHAPE(n)), tg_dtype_of(ps[i])), tg_shape(ps[i]), tg_ndim(ps[i]));
-        tg_tensor *B = tg_reshape(values(n, 29, 17, 8, 16.0, tg_dtype_of(ps[i])), tg_shape(ps[i]), tg_ndim(ps[i]));
-        tg_tensor *g = tg_add(tg_mul(tg_detach(ps[i]), A), tg_mul_scalar(B, 1.0 / (step + 1)));
-        loss = tg_add(loss, tg_sum(tg_mul(ps[i], g)));
-    }
-    if (tg_backward(loss, NULL) != 0) printf("backward error: %s\n", tg_last_error());
-    tg_scope_end();
-}
-
 typedef tg_optimizer *(*make_fn)(tg_tensor *const *ps);
 
 static void run(const char *name, make_fn make, tg_dtype dt)

@@ -210,7 +210,7 @@ static void optimizer_errors(void)
     tg_tensor *g = tg_grad(ps[0]);
     tg_optimizer_zero_grad(opt);
     CHECK(tg_grad(ps[0]) && tg_item(tg_sum(tg_abs(g))) == 0);
-    tg_optimizer_zero_grad_ex(opt, true);
+    tg_optimizer_zero_grad_to_none(opt);
     CHECK(!tg_grad(ps[0]) && !tg_grad(ps[1]));
     tg_optimizer_free(opt);
     release_params(ps);

@@ -186,7 +186,7 @@ int tg_optimizer_step(tg_optimizer *opt)
 
 /* ------------------------------------------------- groups, grads, free */
 
-void tg_optimizer_zero_grad_ex(tg_optimizer *opt, bool set_to_none)
+static void zero_grads(tg_optimizer *opt, bool set_to_none)
 {
     if (!opt) return;
     for (int g = 0; g < opt->n_groups; g++)
@@ -198,7 +198,9 @@ void tg_optimizer_zero_grad_ex(tg_optimizer *opt, bool set_to_none)
         }
 }
 
-void tg_optimizer_zero_grad(tg_optimizer *opt) { tg_optimizer_zero_grad_ex(opt, false); }
+void tg_optimizer_zero_grad(tg_optimizer *opt) { zero_grads(opt, false); }
+
+void tg_optimizer_zero_grad_to_none(tg_optimizer *opt) { zero_grads(opt, true); }
 
 void tg_optimizer_free(tg_optimizer *opt)
 {

@@ -174,7 +174,7 @@ static void set_lr(void)
     printf("groups: %d\n", tg_optimizer_num_groups(opt));
     tg_optimizer_zero_grad(opt);
     printf("zero_grad: %.1f %s\n", tg_item(tg_sum(tg_abs(tg_grad(ps[0])))), tg_grad(ps[2]) ? "grad" : "None");
-    tg_optimizer_zero_grad_ex(opt, true);
+    tg_optimizer_zero_grad_to_none(opt);
     printf("zero_grad set_to_none: %s %s\n", tg_grad(ps[0]) ? "grad" : "None", tg_grad(ps[1]) ? "grad" : "None");
     tg_optimizer_free(opt);
     release(ps);

@@ -1101,8 +1101,8 @@ double tg_optimizer_get_momentum(const tg_optimizer *opt, int group);
 int  tg_optimizer_step(tg_optimizer *opt);
 /* PyTorch 1.13's zero_grad() (set_to_none=False): every .grad is written
    with zeros in place (a .grad with a history keeps it; PyTorch detaches
-   it). tg_optimizer_zero_grad_to_none drops them instead (zero_grad(
-   set_to_none=True), PyTorch 2's default). */
+   it). tg_optimizer_zero_grad_to_none drops them instead, as
+   zero_grad(set_to_none=True) does (PyTorch 2's default). */
 void tg_optimizer_zero_grad(tg_optimizer *opt);
 void tg_optimizer_zero_grad_to_none(tg_optimizer *opt);
 /* Releases the optimizer's references and its state (NULL: nothing). */

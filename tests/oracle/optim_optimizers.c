@@ -15,10 +15,14 @@
 
 typedef tg_optimizer *(*make_fn)(tg_tensor *const *ps);
 
-static void run(const char *name, make_fn make, tg_dtype dt)
+static void run(const char *name, make_fn make, tg_dtype dt, bool transposed)
 {
     tg_tensor *ps[3];
     params(dt, ps);
+    if (transposed) {   /* w (5, 7) as the transpose of a (7, 5) tensor: not contiguous */
+        tg_release(ps[0]);
+        ps[0] = tg_retain(leaf(tg_transpose(tg_reshape(values(35, 37, 23, 11, 8.0, dt), TG_SHAPE(7, 5)), 0, 1)));
+    }
     tg_optimizer *opt = make(ps);
     if (!opt) printf("%s error: %s\n", name, tg_last_error());
     for (int step = 0; step < STEPS && opt; step++) {
@@ -234,7 +238,16 @@ int main(void)
 {
     const tg_dtype dtypes[] = {TG_F32, TG_F64};
     for (int d = 0; d < 2; d++)
-        for (size_t c = 0; c < sizeof CONFIGS / sizeof CONFIGS[0]; c++) run(CONFIGS[c].name, CONFIGS[c].make, dtypes[d]);
+        for (size_t c = 0; c < sizeof CONFIGS / sizeof CONFIGS[0]; c++)
+            run(CONFIGS[c].name, CONFIGS[c].make, dtypes[d], false);
+    const char *transposed[] = {"sgd momentum", "adam", "adamw amsgrad", "rmsprop centered", "adagrad"};
+    for (size_t c = 0; c < sizeof CONFIGS / sizeof CONFIGS[0]; c++)
+        for (int t = 0; t < 5; t++)
+            if (strcmp(CONFIGS[c].name, transposed[t]) == 0) {
+                char name[64];
+                snprintf(name, sizeof name, "%s transposed", CONFIGS[c].name);
+                run(name, CONFIGS[c].make, TG_F32, true);
+            }
     set_lr();
     errors();
     return 0;

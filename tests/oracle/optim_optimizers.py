@@ -4,14 +4,16 @@
 # gradient, zero_grad, and the constructors' errors.
 import oracle  # noqa: F401  (warnings filter before torch)
 import torch
-from optim_common import backward, params, row
+from optim_common import backward, params, row, values
 
 STEPS = 100
 
 
 
-def run(name, make, dtype):
+def run(name, make, dtype, transposed=False):
     ps = params(dtype)
+    if transposed:  # w (5, 7) as the transpose of a (7, 5) tensor: not contiguous
+        ps[0] = torch.tensor(values(35, 37, 23, 11, 8.0), dtype=dtype).reshape(7, 5).t().requires_grad_()
     opt = make(ps)
     for step in range(STEPS):
         opt.zero_grad()
@@ -73,6 +75,9 @@ CONFIGS += [("sgd groups", sgd_groups), ("adam groups", adam_groups), ("rmsprop 
 for dtype in (torch.float32, torch.float64):
     for name, make in CONFIGS:
         run(name, make, dtype)
+for name, make in CONFIGS:
+    if name in ("sgd momentum", "adam", "adamw amsgrad", "rmsprop centered", "adagrad"):
+        run(name + " transposed", make, torch.float32, transposed=True)
 
 # lr changed between steps (what schedulers do), read back per group
 ps = params(torch.float32)

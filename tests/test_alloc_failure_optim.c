@@ -162,13 +162,13 @@ static void sweep_optimizer(make_fn make)
     backward(ps);
     for (int k = 0; k < 2; k++) {   /* the step that makes the state, and one that reads it */
         take(&r.before, ps, r.opt);
-        alloc_sweep("tg_optimizer_step", step, &r);
+        CHECK(alloc_sweep("tg_optimizer_step", step, &r) > 0);
     }
     tg_dict *saved = tg_optimizer_state_dict(r.opt);
     CHECK(tg_optimizer_step(r.opt) == 0);
     r.state = saved;
     take(&r.before, ps, r.opt);
-    alloc_sweep("tg_optimizer_load_state_dict", load, &r);
+    CHECK(alloc_sweep("tg_optimizer_load_state_dict", load, &r) > 0);
     tg_dict_free(saved);
     tg_optimizer_free(r.opt);
     release_params(ps);
@@ -188,7 +188,7 @@ static void sweep_clipping(void)
     backward(ps);
     run r = {.ps = ps};
     take(&r.before, ps, NULL);
-    alloc_sweep("tg_clip_grad_norm_", clip_norm, &r);
+    CHECK(alloc_sweep("tg_clip_grad_norm_", clip_norm, &r) > 0);
     take(&r.before, ps, NULL);
     alloc_sweep("tg_clip_grad_value_", clip_value, &r);
     r.opt = adam(ps);

@@ -21,10 +21,12 @@ static int init(const optim_opts *opts, const tg_tensor *param, tg_tensor **stat
     return state[0] ? 0 : -1;
 }
 
-/* PyTorch's _single_tensor_adagrad; state[0] is the sum. */
+/* PyTorch's _single_tensor_adagrad; state[0] is the sum (made here too
+   for a parameter whose loaded state had none). */
 static int update(const optim_opts *opts, int64_t step, tg_tensor *param, const tg_tensor *grad, tg_tensor **state)
 {
     const tg_adagrad_opts *o = &opts->adagrad;
+    if (!state[0] && init(opts, param, state) != 0) return -1;
     grad = tg__step_grad(grad, param, o->maximize, o->weight_decay);
     double clr = o->lr / (1 + (double)(step - 1) * o->lr_decay);
     tg_tensor *sum = tg_addcmul_(state[0], grad, grad, 1);

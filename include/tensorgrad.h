@@ -1139,11 +1139,360 @@ void tg_release(tg_tensor *t);
 
 /* ------------------------------------------- files: name -> tensor dictionaries */
 
+/* An ordered name -> tensor dictionary: a module's state_dict, an
+   optimizer's state, a safetensors file's tensors, and string metadata
+   (safetensors' __metadata__). Keys are kept in insertion order (after
+   loading, the file header's order); setting an existing name replaces its
+   tensor in place, keeping its position. tg_dict_set takes a reference of
+   the dict's own on t (the caller's handle stays the caller's) and copies
+   the name; tg_dict_get returns the stored tensor itself (a new handle on
+   it, owned by the current scope, no copy), or NULL with a TG_E_INDEX error
+   when no tensor has that name. A key string (tg_dict_key) and a metadata
+   value (tg_dict_metadata) live until the dict is freed or that name is
+   replaced. Names and keys are non-empty strings; a NULL dict, a NULL or
+   empty name fails with an error (NULL / -1) and changes nothing, as does a
+   failed allocation. tg_dict_free(NULL) does nothing. Not thread-safe: one
+   thread changes a dict at a time. */
+typedef struct tg_dict tg_dict;
+tg_dict *tg_dict_new(void);                                     /* NULL when out of memory */
+int tg_dict_set(tg_dict *d, const char *name, tg_tensor *t);   /* 0 or -1; takes a reference */
+tg_tensor *tg_dict_get(const tg_dict *d, const char *name);   /* owned by the current scope */
+int tg_dict_len(const tg_dict *d);                              /* -1 for NULL */
+const char *tg_dict_key(const tg_dict *d, int i);              /* NULL with an error out of range */
+void tg_dict_free(tg_dict *d);
+int tg_dict_set_metadata(tg_dict *d, const char *key, const char *value);  /* __metadata__; 0 or -1 */
+const char *tg_dict_metadata(const tg_dict *d, const char *key);          /* NULL if absent */
+
 /* ---------------------------------------------------- nn: layers (modules) */
+
+/* A module is a layer as torch.nn.Module is one: it owns its parameters
+   (leaves that require grad, in f32) and buffers (BatchNorm's running
+   statistics), and its children, which are modules (a Sequential's layers).
+   Constructors are named tg_nn_ + the torch.nn class in lower case, take
+   PyTorch's arguments in PyTorch's order, initialise the parameters as
+   torch.nn does (from tensorgrad's random streams), and return a module in
+   training mode, or NULL with an error; the caller frees it with
+   tg_module_free (NULL: nothing). A module is used by one thread at a time.
+
+   Names are PyTorch's state_dict names: a parameter's or buffer's name in
+   its module ("weight", "running_mean", "num_batches_tracked"), prefixed by
+   the names of the children that lead to it ("0.weight",
+   "layers.1.norm1.bias"); the order is PyTorch's: a module's parameters,
+   then its buffers, then each child's, depth first.
+
+   Tensors a module hands out (tg_module_get_parameter, tg_module_parameters,
+   ...) are handles on its own tensors, owned by the current scope; the
+   module keeps its own reference, so they are valid while it lives and
+   after. Training a parameter's values in place (an optimizer) changes the
+   module's. To freeze a parameter, turn its requires_grad off:
+   tg_requires_grad_(tg_module_get_parameter(m, "0.weight"), false), or
+   tg_module_requires_grad_(m, false) for all of a module's; it stays a
+   parameter (in tg_module_parameters and the state_dict), as in PyTorch. */
+typedef struct tg_module tg_module;
+void tg_module_free(tg_module *m);
+/* The forward of a layer with one input (model(x)); a module whose forward
+   takes more (attention) has its own forward function and fails here. */
+tg_tensor *tg_module_forward(tg_module *m, const tg_tensor *input);
+/* PyTorch's class name ("Linear"), a string that lives as long as the program. */
+const char *tg_module_name(const tg_module *m);
+/* model.train(training) / model.eval(): the mode of m and every descendant
+   (Dropout and BatchNorm behave by it). 0, or -1 for NULL. */
+int tg_module_train(tg_module *m, bool training);
+bool tg_module_is_training(const tg_module *m);
+/* The number of direct children, and the descendant a dotted path names
+   ("0", "layers.1.self_attn"; "" is m itself), borrowed from m; NULL with
+   PyTorch's error ("Linear has no attribute `x`") when there is none. */
+int tg_module_num_children(const tg_module *m);
+tg_module *tg_module_get_submodule(const tg_module *m, const char *path);
+/* The parameter or buffer of that full name, or NULL with an error. */
+tg_tensor *tg_module_get_parameter(const tg_module *m, const char *name);
+tg_tensor *tg_module_get_buffer(const tg_module *m, const char *name);
+/* model.parameters(): writes the parameters (each once, also when shared)
+   to out in PyTorch's order and returns their count; fails (-1, writing
+   nothing) when there are more than max_out. With out NULL it only returns
+   the count. Pass them to an optimizer: tg_sgd(out, n, opts). */
+int tg_module_parameters(const tg_module *m, tg_tensor **out, int max_out);
+/* sum(p.numel() for p in model.parameters() [if p.requires_grad]). */
+int64_t tg_module_parameter_count(const tg_module *m, bool trainable_only);
+/* model.requires_grad_(requires_grad): every parameter's flag; returns m. */
+tg_module *tg_module_requires_grad_(tg_module *m, bool requires_grad);
+/* Clears every parameter's gradient (tg_zero_grad; PyTorch 2's
+   zero_grad(set_to_none=True)). */
+void tg_module_zero_grad(tg_module *m);
+/* named_parameters() and named_buffers() as a new dict of the tensors
+   themselves, by full name (each tensor once); free it with tg_dict_free. */
+tg_dict *tg_module_named_parameters(const tg_module *m);
+tg_dict *tg_module_named_buffers(const tg_module *m);
+/* state_dict(): every parameter and buffer by full name, detached (sharing
+   the module's storage, as PyTorch's keep_vars=False), in a new dict to
+   free with tg_dict_free. */
+tg_dict *tg_module_state_dict(const tg_module *m);
+/* load_state_dict(d, strict): copies d's tensors into the module's of the
+   same names (converting dtypes; a 1-dim value fits a 0-dim tensor, a
+   missing num_batches_tracked loads 0, as in PyTorch). 0, or -1 with
+   PyTorch's message: "Error(s) in loading state_dict for Sequential:" and,
+   each on a line of its own after "\n\t", 'Missing key(s) in state_dict:
+   "0.bias". ', 'Unexpected key(s) in state_dict: "x". ' (both only when
+   strict) and "size mismatch for weight: copying a param with shape
+   torch.Size([3, 4]) from checkpoint, the shape in current model is
+   torch.Size([4, 4])." (always). Unlike PyTorch, which copies what fits and
+   then raises, a failed load copies nothing. */
+int tg_module_load_state_dict(tg_module *m, const tg_dict *d, bool strict);
+/* print(model): PyTorch's text, e.g. "Sequential(\n  (0): Linear(in_features=4,
+   out_features=3, bias=True)\n  (1): ReLU()\n)". tg_module_repr's string
+   has no final newline and is freed with free(); tg_module_print writes it
+   and a newline to stdout ("None" for NULL, as print(None)). */
+char *tg_module_repr(const tg_module *m);
+void tg_module_print(const tg_module *m);
+
+/* Containers. tg_nn_sequential takes ownership of its n children (named
+   "0", "1", ...), also when it fails: a NULL child (a constructor that
+   failed; its error is kept) fails it and the others are freed, so
+   tg_nn_sequential((tg_module *[]){tg_nn_linear(4, 3, true), tg_nn_relu()}, 2)
+   leaks nothing. Its forward runs them in order. */
+tg_module *tg_nn_sequential(tg_module *const *children, int n);
+tg_module *tg_nn_identity(void);
+/* Flatten(start_dim, end_dim): PyTorch's defaults are 1, -1. */
+tg_module *tg_nn_flatten(int64_t start_dim, int64_t end_dim);
+
+/* Activations: ReLU(), ReLU6(), Tanh(), Sigmoid(), SiLU(), Mish(), SELU(),
+   Hardsigmoid(), Hardswish(), LogSigmoid(), GELU(approximate='none' or
+   'tanh'), LeakyReLU(negative_slope) (PyTorch's default 0.01), ELU(alpha)
+   and CELU(alpha) (1.0). */
+tg_module *tg_nn_relu(void);
+tg_module *tg_nn_relu6(void);
+tg_module *tg_nn_tanh(void);
+tg_module *tg_nn_sigmoid(void);
+tg_module *tg_nn_silu(void);
+tg_module *tg_nn_mish(void);
+tg_module *tg_nn_selu(void);
+tg_module *tg_nn_hardsigmoid(void);
+tg_module *tg_nn_hardswish(void);
+tg_module *tg_nn_logsigmoid(void);
+tg_module *tg_nn_gelu(bool tanh_approximation);
+tg_module *tg_nn_leaky_relu(double negative_slope);
+tg_module *tg_nn_elu(double alpha);
+tg_module *tg_nn_celu(double alpha);
 
 /* -------------------------------------------------- nn: initialisation */
 
+/* torch.nn.init: each fills t in place under no-grad (so a parameter that
+   requires grad may be given) and returns t, or NULL with PyTorch's error.
+   The values come from tensorgrad's random streams (tg_manual_seed), not
+   PyTorch's; the bounds and standard deviations are PyTorch's formulas.
+   Fans (tg_init_calculate_fan_in_and_fan_out; PyTorch's private
+   _calculate_fan_in_and_fan_out): fan_in = size(1) * receptive field,
+   fan_out = size(0) * receptive field, the receptive field the product of
+   the sizes after the second (a conv weight's kernel); fewer than 2
+   dimensions fail. */
+int tg_init_calculate_fan_in_and_fan_out(const tg_tensor *t, int64_t *fan_in, int64_t *fan_out);
+/* calculate_gain(nonlinearity, param): 1 for "linear", the conv names and
+   "sigmoid", 5/3 for "tanh", sqrt(2) for "relu", sqrt(2 / (1 + slope^2))
+   for "leaky_relu" (param NAN: PyTorch's None, slope 0.01), 3/4 for
+   "selu"; NAN with "Unsupported nonlinearity <name>" otherwise. */
+double tg_init_calculate_gain(const char *nonlinearity, double param);
+tg_tensor *tg_init_uniform_(tg_tensor *t, double a, double b);        /* PyTorch's: 0, 1 */
+tg_tensor *tg_init_normal_(tg_tensor *t, double mean, double std);    /* 0, 1 */
+tg_tensor *tg_init_constant_(tg_tensor *t, double value);
+tg_tensor *tg_init_ones_(tg_tensor *t);
+tg_tensor *tg_init_zeros_(tg_tensor *t);
+/* Uniform on +-gain * sqrt(6 / (fan_in + fan_out)); normal with std
+   gain * sqrt(2 / (fan_in + fan_out)). PyTorch's gain: 1. */
+tg_tensor *tg_init_xavier_uniform_(tg_tensor *t, double gain);
+tg_tensor *tg_init_xavier_normal_(tg_tensor *t, double gain);
+/* std = calculate_gain(nonlinearity, a) / sqrt(fan) with fan the mode's:
+   uniform on +-sqrt(3) * std, or normal with that std. PyTorch's defaults:
+   a 0, TG_FAN_IN, "leaky_relu" (nonlinearity NULL). A tensor without
+   elements is left as it is, with PyTorch's warning. */
+typedef enum tg_fan_mode { TG_FAN_IN = 0, TG_FAN_OUT } tg_fan_mode;
+tg_tensor *tg_init_kaiming_uniform_(tg_tensor *t, double a, tg_fan_mode mode, const char *nonlinearity);
+tg_tensor *tg_init_kaiming_normal_(tg_tensor *t, double a, tg_fan_mode mode, const char *nonlinearity);
+/* Normal(mean, std) truncated to [a, b], by PyTorch's inverse-CDF method;
+   warns when mean is more than 2 std outside [a, b]. PyTorch's defaults:
+   0, 1, -2, 2. */
+tg_tensor *tg_init_trunc_normal_(tg_tensor *t, double mean, double std, double a, double b);
+/* A (semi-)orthogonal matrix times gain: t viewed as size(0) x the rest
+   has orthonormal rows or columns (whichever are fewer), from the QR of a
+   normal draw with R's diagonal made positive, as PyTorch's. At least 2
+   dimensions; no elements: left as it is. PyTorch's gain: 1. */
+tg_tensor *tg_init_orthogonal_(tg_tensor *t, double gain);
+
 /* ---------------------------------- optimizers, schedulers, gradient clipping */
+
+/* Gradient clipping, as torch.nn.utils.clip_grad_norm_ and clip_grad_value_.
+   tg_clip_grad_norm_ takes the norm_type-norm of each parameter's .grad
+   (norm_type INFINITY: the largest magnitude), then the norm of those, and
+   scales every .grad in place by max_norm / (total + 1e-6) when that is
+   below 1. It writes the total norm to *total_norm (may be NULL); a NaN or
+   infinite total scales the gradients all the same, as PyTorch 1.13's
+   default error_if_nonfinite=False does. Parameters without a .grad are
+   skipped; with none the total is 0. tg_clip_grad_value_ clamps every .grad
+   to [-clip_value, clip_value]. 0, or -1 with an error, changing no grad. */
+int tg_clip_grad_norm_(tg_tensor *const *params, int n, double max_norm, double norm_type, double *total_norm);
+int tg_clip_grad_value_(tg_tensor *const *params, int n, double clip_value);
+
+/* Optimizers, as torch.optim's (PyTorch 1.13's default single-tensor
+   implementations, operation for operation, so float32 results agree to the
+   bit). An optimizer holds a reference to each parameter (leaf tensors of
+   float32 or float64, each in one group) and makes its state at the first
+   step a parameter takes part in (Adagrad: when the parameter is added).
+   The constructors check the options as PyTorch's do, with its messages
+   ("Invalid learning rate: -0.1"), and return NULL with the error.
+   Options structs hold PyTorch's keyword arguments; start from the
+   _defaults() functions. */
+typedef struct tg_optimizer tg_optimizer;
+/* torch.optim.SGD: momentum, dampening, nesterov ("Nesterov momentum
+   requires a momentum and zero dampening"), weight_decay (L2), maximize.
+   PyTorch's lr has no default; the zero struct is lr 0 and no momentum. */
+typedef struct tg_sgd_opts { double lr, momentum, dampening, weight_decay; bool nesterov, maximize; } tg_sgd_opts;
+tg_optimizer *tg_sgd(tg_tensor *const *params, int n, tg_sgd_opts opts);
+/* torch.optim.Adam (weight_decay as L2 in the gradient) and AdamW
+   (decoupled: the parameter is scaled by 1 - lr * weight_decay first). */
+typedef struct tg_adam_opts { double lr, beta1, beta2, eps, weight_decay; bool amsgrad, maximize; } tg_adam_opts;
+tg_adam_opts tg_adam_defaults(void);    /* lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 0 */
+tg_adam_opts tg_adamw_defaults(void);   /* the same with weight_decay 1e-2 */
+tg_optimizer *tg_adam(tg_tensor *const *params, int n, tg_adam_opts opts);
+tg_optimizer *tg_adamw(tg_tensor *const *params, int n, tg_adam_opts opts);
+/* torch.optim.RMSprop. */
+typedef struct tg_rmsprop_opts { double lr, alpha, eps, weight_decay, momentum; bool centered, maximize; } tg_rmsprop_opts;
+tg_rmsprop_opts tg_rmsprop_defaults(void);   /* lr 1e-2, alpha 0.99, eps 1e-8, the rest 0 */
+tg_optimizer *tg_rmsprop(tg_tensor *const *params, int n, tg_rmsprop_opts opts);
+/* torch.optim.Adagrad. */
+typedef struct tg_adagrad_opts {
+    double lr, lr_decay, weight_decay, initial_accumulator_value, eps;
+    bool maximize;
+} tg_adagrad_opts;
+tg_adagrad_opts tg_adagrad_defaults(void);   /* lr 1e-2, eps 1e-10, the rest 0 */
+tg_optimizer *tg_adagrad(tg_tensor *const *params, int n, tg_adagrad_opts opts);
+
+/* PyTorch's add_param_group: a further group with options of its own, for
+   an optimizer of the options' kind (tg_adam_add_param_group for Adam and
+   AdamW). 0, or -1 with an error ("some parameters appear in more than one
+   parameter group"), changing nothing. */
+int tg_sgd_add_param_group(tg_optimizer *opt, tg_tensor *const *params, int n, tg_sgd_opts opts);
+int tg_adam_add_param_group(tg_optimizer *opt, tg_tensor *const *params, int n, tg_adam_opts opts);
+int tg_rmsprop_add_param_group(tg_optimizer *opt, tg_tensor *const *params, int n, tg_rmsprop_opts opts);
+int tg_adagrad_add_param_group(tg_optimizer *opt, tg_tensor *const *params, int n, tg_adagrad_opts opts);
+int tg_optimizer_num_groups(const tg_optimizer *opt);   /* -1 with an error for NULL */
+/* param_groups[group]['lr']: NaN (get) or -1 (set) with an error for a bad
+   group. Setting checks nothing, as assigning the dict entry does not. */
+double tg_optimizer_get_lr(const tg_optimizer *opt, int group);
+int tg_optimizer_set_lr(tg_optimizer *opt, int group, double lr);
+/* The group's momentum (SGD, RMSprop) or beta1 (Adam, AdamW), which
+   OneCycleLR cycles; NaN with an error for Adagrad or a bad group. */
+double tg_optimizer_get_momentum(const tg_optimizer *opt, int group);
+
+/* One step over every parameter that has a .grad (the others are skipped,
+   as in PyTorch), in grad-off mode. All or nothing: the new values of the
+   parameters and of the state are computed first and written only when all
+   of them were, so a step that fails (out of memory, say) returns -1 with
+   the error and leaves every parameter and all state as it was. 0 on
+   success. */
+int  tg_optimizer_step(tg_optimizer *opt);
+/* PyTorch 1.13's zero_grad() (set_to_none=False): every .grad is written
+   with zeros in place (a .grad with a history keeps it; PyTorch detaches
+   it). tg_optimizer_zero_grad_to_none drops them instead, as
+   zero_grad(set_to_none=True) does (PyTorch 2's default). */
+void tg_optimizer_zero_grad(tg_optimizer *opt);
+void tg_optimizer_zero_grad_to_none(tg_optimizer *opt);
+/* Releases the optimizer's references and its state (NULL: nothing). */
+void tg_optimizer_free(tg_optimizer *opt);
+/* The optimizer's state as a dictionary (free it with tg_dict_free), named
+   as PyTorch's state_dict() nests it. "state.<i>.<name>" for parameter i
+   (counted over the groups in order) that has state: "step" (0-dim;
+   float32 for Adam, AdamW and Adagrad, int64 for RMSprop), then
+   "momentum_buffer" (SGD); "exp_avg", "exp_avg_sq", "max_exp_avg_sq"
+   (Adam, AdamW); "square_avg", "momentum_buffer", "grad_avg" (RMSprop);
+   "sum" (Adagrad). Then for each group g "param_groups.<g>.<option>" in
+   PyTorch's order (0-dim float64 numbers and bool flags; Adam's betas as
+   "betas.0" and "betas.1"), "param_groups.<g>.initial_lr" once a
+   scheduler set it, and "param_groups.<g>.params" (the int64 indices of
+   its parameters). Metadata "optimizer" names the optimizer ("Adam"). The dict
+   shares the state tensors, which a step replaces rather than writes.
+   NULL with an error. */
+tg_dict *tg_optimizer_state_dict(const tg_optimizer *opt);
+/* PyTorch's load_state_dict: the options and the state of such a dict
+   (parameters matched by position, state cast to each parameter's dtype),
+   so that a run resumes bit for bit. Checks PyTorch's ("loaded state dict
+   has a different number of parameter groups", "loaded state dict contains
+   a parameter group that doesn't match the size of optimizer's group"),
+   then that the dict is of this optimizer and its state of the
+   parameters' shapes. All or nothing: 0, or -1 with an error, changing
+   nothing. */
+int tg_optimizer_load_state_dict(tg_optimizer *opt, const tg_dict *d);
+
+/* Learning-rate schedulers, as torch.optim.lr_scheduler's (PyTorch 1.13).
+   A scheduler points at its optimizer (which must outlive it) and writes
+   its groups' lr. Made as PyTorch makes them: each group's initial_lr is
+   set where unset, base_lrs read from it, and one step taken (last_epoch
+   becomes 0). tg_scheduler_step is PyTorch's step() after each epoch:
+   the recursive ("chainable") form each get_lr computes from the groups'
+   current lr, so that its rounding is PyTorch's. The constructors return
+   NULL with an error (PyTorch's words where PyTorch checks); a step_size,
+   T_max or total_iters below 1, which PyTorch takes and then divides by
+   zero with, is refused here ("tg_step_lr(): step_size must be positive").
+   PyTorch's warnings about the order of the optimizer's and the
+   scheduler's steps are not given. */
+typedef struct tg_scheduler tg_scheduler;
+/* StepLR: lr * gamma every step_size epochs. */
+tg_scheduler *tg_step_lr(tg_optimizer *opt, int64_t step_size, double gamma);
+/* MultiStepLR: lr * gamma at each milestone (gamma^k for one given k times). */
+tg_scheduler *tg_multistep_lr(tg_optimizer *opt, const int64_t *milestones, int n, double gamma);
+/* ExponentialLR: lr * gamma every epoch. */
+tg_scheduler *tg_exponential_lr(tg_optimizer *opt, double gamma);
+/* CosineAnnealingLR (eta_min PyTorch's default 0). */
+tg_scheduler *tg_cosine_annealing_lr(tg_optimizer *opt, int64_t T_max, double eta_min);
+/* LinearLR: the factor goes from start_factor to end_factor (both in [0, 1])
+   over total_iters epochs; PyTorch's defaults are 1/3, 1, 5. */
+tg_scheduler *tg_linear_lr(tg_optimizer *opt, double start_factor, double end_factor, int64_t total_iters);
+/* LambdaLR: base_lr * fn(last_epoch, user_data), one function for every group. */
+typedef double (*tg_lr_lambda)(int64_t epoch, void *user_data);
+tg_scheduler *tg_lambda_lr(tg_optimizer *opt, tg_lr_lambda fn, void *user_data);
+/* OneCycleLR over total_steps steps (PyTorch's epochs * steps_per_epoch
+   is that product); start from tg_one_cycle_defaults(max_lr, total_steps).
+   With cycle_momentum the optimizer's momentum (SGD, RMSprop) or beta1
+   (Adam, AdamW) is cycled too. Stepping past total_steps fails with
+   PyTorch's "Tried to step 12 times. The specified number of total steps
+   is 10", changing nothing. */
+typedef struct tg_one_cycle_opts {
+    double max_lr;
+    int64_t total_steps;
+    double pct_start;                  /* 0.3 */
+    bool anneal_linear;                /* anneal_strategy 'linear' instead of 'cos' */
+    bool cycle_momentum;               /* true */
+    double base_momentum, max_momentum;   /* 0.85, 0.95 */
+    double div_factor, final_div_factor;  /* 25, 1e4 */
+    bool three_phase;
+} tg_one_cycle_opts;
+tg_one_cycle_opts tg_one_cycle_defaults(double max_lr, int64_t total_steps);
+tg_scheduler *tg_one_cycle_lr(tg_optimizer *opt, tg_one_cycle_opts opts);
+/* ReduceLROnPlateau, stepped with tg_scheduler_step_metric(s, metric) (a
+   plain tg_scheduler_step fails for it, and step_metric for the others).
+   Start from tg_plateau_defaults(); min_lr is one value for all groups. */
+typedef struct tg_plateau_opts {
+    bool mode_max;         /* mode 'max' instead of 'min' */
+    double factor;         /* 0.1; must be < 1 ("Factor should be < 1.0.") */
+    int64_t patience;      /* 10 */
+    double threshold;      /* 1e-4 */
+    bool threshold_abs;    /* threshold_mode 'abs' instead of 'rel' */
+    int64_t cooldown;      /* 0 */
+    double min_lr, eps;    /* 0, 1e-8 */
+} tg_plateau_opts;
+tg_plateau_opts tg_plateau_defaults(void);
+tg_scheduler *tg_reduce_lr_on_plateau(tg_optimizer *opt, tg_plateau_opts opts);
+/* SequentialLR: schedulers[i] from milestone i - 1 on (n - 1 milestones),
+   for warm-up by chaining. It takes over the schedulers (made on opt just
+   before) and frees them with itself; on failure they stay the caller's. */
+tg_scheduler *tg_sequential_lr(tg_optimizer *opt, tg_scheduler *const *schedulers, int n,
+                               const int64_t *milestones, int n_milestones);
+/* One scheduler step: 0, or -1 with an error. */
+int tg_scheduler_step(tg_scheduler *s);
+int tg_scheduler_step_metric(tg_scheduler *s, double metric);
+/* get_last_lr()[group] (NaN with an error for a bad group), and last_epoch.
+   ReduceLROnPlateau's is the groups' lr before its first step. */
+double tg_scheduler_last_lr(const tg_scheduler *s, int group);
+int64_t tg_scheduler_last_epoch(const tg_scheduler *s);
+void tg_scheduler_free(tg_scheduler *s);
 
 #if defined(__GNUC__) || defined(__clang__)
 #pragma GCC visibility pop

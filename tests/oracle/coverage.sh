@@ -20,6 +20,8 @@ tg_release          references; test_semantics
 tg_manual_seed      random streams differ from PyTorch by design; test_semantics
 tg_rand             random streams differ from PyTorch by design; test_semantics
 tg_randn            random streams differ from PyTorch by design; test_semantics
+tg_init_uniform_    random streams differ from PyTorch by design; test_nn_modules (bounds: nn_init)
+tg_init_normal_     random streams differ from PyTorch by design; test_nn_modules (stds: nn_init)
 '
 walkthrough=$(dirname "$dir")/../examples/autograd_tour.c
 missing=0

@@ -1,0 +1,75 @@
+/* The nn layer: modules (layers that own their parameters) and the
+   initialisers. A layer is a struct whose first member is a tg_module, made
+   by tg__module_new with its kind (Note [Modules]). */
+#ifndef TG_NN_H
+#define TG_NN_H
+
+#include "../io/io.h"
+
+/* Note [Modules]: a module is PyTorch's nn.Module. It owns its parameters
+   and buffers (tg_dicts, in registration order, holding one reference each)
+   and its children (in registration order, freed with it). Its kind says
+   what PyTorch's class says: the name repr prints, the one-input forward,
+   extra_repr. A layer keeps borrowed pointers to its own tensors in its
+   struct (the dicts hold them; loading a state_dict copies into them, so
+   they never change identity). Full names ("layers.1.norm1.weight") are
+   built by tg__module_walk, in PyTorch's order: a module's parameters, then
+   its buffers, then each child's, depth first. */
+typedef struct tg_module_kind {
+    const char *name;   /* PyTorch's class name */
+    /* The one-input forward; NULL where the forward takes more (attention). */
+    tg_tensor *(*forward)(tg_module *m, const tg_tensor *input);
+    /* Writes PyTorch's extra_repr() into buf (cap bytes); NULL: empty. */
+    void (*extra_repr)(const tg_module *m, char *buf, size_t cap);
+} tg_module_kind;
+
+struct tg_module {
+    const tg_module_kind *kind;
+    bool training;
+    tg_dict *parameters, *buffers;
+    int n_children, cap_children;
+    char **child_names;
+    tg_module **children;
+};
+
+/* A zeroed layer struct of `size` bytes (at least sizeof(tg_module)) in
+   training mode, or NULL with an error. */
+void *tg__module_new(const tg_module_kind *kind, size_t size);
+/* Registers t (a new tensor) as parameter `name`, made a leaf that
+   requires grad: returns t (borrowed from m), or NULL with an error
+   (t NULL keeps the error that made it). */
+tg_tensor *tg__module_add_parameter(tg_module *m, const char *name, tg_tensor *t);
+tg_tensor *tg__module_add_buffer(tg_module *m, const char *name, tg_tensor *t);
+/* Adds child under `name`, taking ownership (freeing it on failure, and
+   failing when it is NULL); 0 or -1. */
+int tg__module_add_child(tg_module *m, const char *name, tg_module *child);
+
+/* Visits every parameter (and, with buffers, every buffer) of m and its
+   descendants in state_dict order with its full name; stops at the first
+   visit returning non-zero and returns that, else 0 (-1 with an error when a
+   full name is longer than the walk's buffer). */
+typedef int (*tg_tensor_visit)(void *ctx, const char *name, tg_tensor *t, bool is_buffer);
+int tg__module_walk(const tg_module *m, bool buffers, tg_tensor_visit visit, void *ctx);
+
+/* A growable string (text.c): zero-initialise, append with
+   tg__text_printf, and take the result with tg__text_take (NULL with a
+   TG_E_OOM error when an append failed; free() it). */
+typedef struct tg_text {
+    char *s;
+    size_t len, cap;
+    bool failed;
+} tg_text;
+void tg__text_printf(tg_text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *tg__text_take(tg_text *t);
+
+/* Python's repr() of a float ("0.1", "1e-05", "1.0", "inf", "nan") into
+   buf; returns buf. */
+const char *tg__py_float(double v, char *buf, size_t cap);
+/* Python's repr of a bool. */
+static inline const char *tg__py_bool(bool b) { return b ? "True" : "False"; }
+
+/* Under no-grad: t's values from PyTorch's initialisers (init.c). */
+tg_tensor *tg__init_linear_weight(tg_tensor *weight);
+tg_tensor *tg__init_fan_in_uniform(tg_tensor *t, const tg_tensor *weight);
+
+#endif

@@ -1,0 +1,155 @@
+/* Oracle for the modules (tg_module_*, tg_nn_*): what nn_modules.py prints
+   with torch.nn. Every parameter is filled by the same fixed rule in both
+   programs, so forwards and gradients compare exactly. */
+#include "oracle.h"
+
+#include <stdlib.h>
+
+/* Parameter k (in named_parameters order), element i: ((37 i + 11 k) % 19 - 9) / 16. */
+static void fill(const tg_module *m)
+{
+    tg_dict *named = tg_module_named_parameters(m);
+    for (int k = 0; k < tg_dict_len(named); k++) {
+        tg_tensor *p = tg_dict_get(named, tg_dict_key(named, k));
+        int64_t n = tg_numel(p);
+        float *values = malloc(sizeof *values * (size_t)(n ? n : 1));
+        for (int64_t i = 0; i < n; i++) values[i] = (float)((37 * i + 11 * k) % 19 - 9) / 16;
+        TG_NO_GRAD tg_copy_(p, tg_reshape(tg_from_f32(values, TG_SHAPE(n)), tg_shape(p), tg_ndim(p)));
+        free(values);
+    }
+    tg_dict_free(named);
+}
+
+static tg_tensor *inputs(const int64_t *shape, int ndim)
+{
+    int64_t n = 1;
+    for (int i = 0; i < ndim; i++) n *= shape[i];
+    float *values = malloc(sizeof *values * (size_t)(n ? n : 1));
+    for (int64_t i = 0; i < n; i++) values[i] = (float)((13 * i) % 17 - 8) / 8;
+    tg_tensor *x = leaf(tg_reshape(tg_from_f32(values, TG_SHAPE(n)), shape, ndim));
+    free(values);
+    return x;
+}
+
+static void print_shape(const tg_tensor *t)
+{
+    printf("[");
+    for (int i = 0; i < tg_ndim(t); i++) printf(i ? ", %lld" : "%lld", (long long)tg_shape(t)[i]);
+    printf("]");
+}
+
+static void run(const char *label, tg_module *m, tg_tensor *x)
+{
+    printf("== %s\n", label);
+    tg_module_print(m);
+    tg_dict *state = tg_module_state_dict(m);
+    for (int i = 0; i < tg_dict_len(state); i++) {
+        tg_tensor *t = tg_dict_get(state, tg_dict_key(state, i));
+        printf("  %s ", tg_dict_key(state, i));
+        print_shape(t);
+        printf(" %s\n", tg_dtype_name(tg_dtype_of(t)));
+    }
+    tg_dict_free(state);
+    fill(m);
+    tg_tensor *y = tg_module_forward(m, x);
+    show("output", y);
+    tg_backward(y, weights(y));
+    tg_dict *named = tg_module_named_parameters(m);
+    for (int i = 0; i < tg_dict_len(named); i++) {
+        char name[256];
+        snprintf(name, sizeof name, "grad %s", tg_dict_key(named, i));
+        show(name, tg_grad(tg_dict_get(named, tg_dict_key(named, i))));
+    }
+    tg_dict_free(named);
+    show("grad input", tg_grad(x));
+    tg_module_free(m);
+}
+
+#define MODULES(...) (tg_module *[]){__VA_ARGS__}, (int)(sizeof((tg_module *[]){__VA_ARGS__}) / sizeof(tg_module *))
+
+static void attempt_module(const char *label, const tg_module *m)
+{
+    printf("%s: ", label);
+    if (m) printf("%s\n", tg_module_name(m));
+    else printf("error: %s\n", tg_last_error());
+    tg_clear_error();
+}
+
+static void attempt_tensor(const char *label, const tg_tensor *t)
+{
+    printf("%s: ", label);
+    if (t) tg_print(t);
+    else printf("error: %s\n", tg_last_error());
+    tg_clear_error();
+}
+
+static void attempt_load(const char *label, tg_module *m, tg_dict *state, bool strict)
+{
+    printf("%s: ", label);
+    if (tg_module_load_state_dict(m, state, strict) == 0) printf("ok\n");
+    else printf("error: %s\n", tg_last_error());
+    tg_clear_error();
+    tg_dict_free(state);
+}
+
+/* A dict of n one-element zero tensors under the given names. */
+static tg_dict *zeros_named(const char *const *names, int n)
+{
+    tg_dict *d = tg_dict_new();
+    for (int i = 0; i < n; i++) tg_dict_set(d, names[i], tg_zeros(TG_SHAPE(1), TG_F32));
+    return d;
+}
+
+#define NAMES(...) (const char *[]){__VA_ARGS__}, (int)(sizeof((const char *[]){__VA_ARGS__}) / sizeof(char *))
+
+static void module_api(void)
+{
+    printf("== module api\n");
+    tg_module *m = tg_nn_sequential(MODULES(tg_nn_relu(), tg_nn_sequential(MODULES(tg_nn_tanh(), tg_nn_gelu(false)))));
+    printf("name: %s %s\n", tg_module_name(tg_module_get_submodule(m, "1.0")),
+           tg_module_name(tg_module_get_submodule(m, "")));
+    printf("children: %d %d\n", tg_module_num_children(m), tg_module_num_children(tg_module_get_submodule(m, "1")));
+    tg_module_train(m, false);
+    printf("training after eval: %s %s\n", tg_module_is_training(m) ? "True" : "False",
+           tg_module_is_training(tg_module_get_submodule(m, "1.0")) ? "True" : "False");
+    tg_module_train(tg_module_get_submodule(m, "1"), true);
+    printf("training after train of 1: %s %s\n", tg_module_is_training(m) ? "True" : "False",
+           tg_module_is_training(tg_module_get_submodule(m, "1.0")) ? "True" : "False");
+    printf("parameters: %d %lld %lld\n", tg_module_parameters(m, NULL, 0),
+           (long long)tg_module_parameter_count(m, false), (long long)tg_module_parameter_count(m, true));
+    tg_dict *buffers = tg_module_named_buffers(m);
+    printf("named buffers: [%s]\n", tg_dict_len(buffers) ? "?" : "");
+    tg_dict_free(buffers);
+    tg_module_requires_grad_(m, false);
+    tg_module_zero_grad(m);
+    char *text = tg_module_repr(m);
+    printf("repr: %s\n", text);
+    free(text);
+    attempt_module("get_submodule 1.3", tg_module_get_submodule(m, "1.3"));
+    attempt_module("get_submodule 0.x", tg_module_get_submodule(m, "0.x"));
+    attempt_tensor("get_parameter 1.0.weight", tg_module_get_parameter(m, "1.0.weight"));
+    attempt_tensor("get_buffer 2.running_mean", tg_module_get_buffer(m, "2.running_mean"));
+    attempt_load("load_state_dict {}", m, tg_dict_new(), true);
+    attempt_load("load_state_dict unexpected", m, zeros_named(NAMES("x", "1.0.y")), true);
+    attempt_load("load_state_dict unexpected, not strict", m, zeros_named(NAMES("x")), false);
+    attempt_load("load_state_dict _extra_state", m, zeros_named(NAMES("1._extra_state")), true);
+    tg_module_free(m);
+}
+
+int main(void)
+{
+    run("activations",
+        tg_nn_sequential(MODULES(tg_nn_relu(), tg_nn_tanh(), tg_nn_sigmoid(), tg_nn_silu(), tg_nn_mish(),
+                                 tg_nn_gelu(false), tg_nn_gelu(true), tg_nn_leaky_relu(0.01), tg_nn_leaky_relu(0.2),
+                                 tg_nn_elu(1), tg_nn_elu(0.5), tg_nn_celu(1.5), tg_nn_selu(), tg_nn_relu6(),
+                                 tg_nn_hardsigmoid(), tg_nn_hardswish(), tg_nn_logsigmoid(), tg_nn_identity())),
+        inputs(TG_SHAPE(2, 3)));
+    run("flatten", tg_nn_sequential(MODULES(tg_nn_flatten(1, -1), tg_nn_flatten(0, -1))), inputs(TG_SHAPE(2, 3, 2)));
+    run("empty sequential", tg_nn_sequential(NULL, 0), inputs(TG_SHAPE(2)));
+    run("nested",
+        tg_nn_sequential(MODULES(tg_nn_sequential(MODULES(tg_nn_relu(), tg_nn_flatten(1, 2))),
+                                 tg_nn_sequential(MODULES(tg_nn_sequential(MODULES(tg_nn_tanh())))))),
+        inputs(TG_SHAPE(2, 2, 2)));
+    module_api();
+    return 0;
+}

@@ -1,0 +1,61 @@
+/* Modules with their N-th allocation failing, for every N: building a
+   model, its state_dict, loading it back, its repr, the parameter readers,
+   a forward and backward, and the initialisers each fail with TG_E_OOM
+   and leak nothing (tests/alloc_sweep.h). */
+#include "alloc_sweep.h"
+
+#include <stdlib.h>
+
+#define MODULES(...) (tg_module *[]){__VA_ARGS__}, (int)(sizeof((tg_module *[]){__VA_ARGS__}) / sizeof(tg_module *))
+
+typedef tg_module *(*model_fn)(void);
+
+static tg_module *activations(void)
+{
+    return tg_nn_sequential(MODULES(tg_nn_relu(), tg_nn_sequential(MODULES(tg_nn_gelu(true), tg_nn_flatten(0, -1))),
+                                    tg_nn_leaky_relu(0.2)));
+}
+
+static const model_fn MODELS[] = {activations};
+
+static int use_model(void *ctx)
+{
+    model_fn make = *(const model_fn *)ctx;
+    int rc = -1;
+    tg_scope_begin();
+    tg_module *m = make();
+    tg_dict *state = m ? tg_module_state_dict(m) : NULL;
+    tg_dict *named = state ? tg_module_named_parameters(m) : NULL;
+    char *text = named ? tg_module_repr(m) : NULL;
+    tg_tensor *x = text ? tg_requires_grad_(tg_ones(TG_SHAPE(2, 3), TG_F32), true) : NULL;
+    tg_tensor *y = x ? tg_module_forward(m, x) : NULL;
+    if (y && tg_backward(tg_sum(y), NULL) == 0 && tg_module_load_state_dict(m, state, true) == 0 &&
+        tg_module_parameters(m, NULL, 0) >= 0 && tg_module_parameter_count(m, false) >= 0)
+        rc = 0;
+    free(text);
+    tg_dict_free(named);
+    tg_dict_free(state);
+    tg_module_free(m);
+    tg_scope_end();
+    return rc;
+}
+
+static int initialise(void *ctx)
+{
+    (void)ctx;
+    tg_scope_begin();
+    tg_tensor *w = tg_empty(TG_SHAPE(4, 3), TG_F32);
+    int rc = w && tg_init_kaiming_uniform_(w, 0, TG_FAN_IN, NULL) && tg_init_xavier_normal_(w, 1) &&
+                     tg_init_trunc_normal_(w, 0, 1, -2, 2) && tg_init_orthogonal_(w, 1) && tg_init_zeros_(w)
+                 ? 0
+                 : -1;
+    tg_scope_end();
+    return rc;
+}
+
+int main(void)
+{
+    for (size_t i = 0; i < sizeof MODELS / sizeof *MODELS; i++) alloc_sweep("a model", use_model, (void *)&MODELS[i]);
+    alloc_sweep("the initialisers", initialise, NULL);
+    return TEST_MAIN_END();
+}

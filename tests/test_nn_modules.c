@@ -1,0 +1,178 @@
+/* Modules and initialisers beyond what the oracle compares: the
+   initialisers' distributions (tensorgrad's random streams are not
+   PyTorch's), orthogonality, ownership of children, handles, train/eval,
+   and bad input. */
+#include "harness.h"
+#include "core/core.h"
+
+#include <stdlib.h>
+
+#define MODULES(...) (tg_module *[]){__VA_ARGS__}, (int)(sizeof((tg_module *[]){__VA_ARGS__}) / sizeof(tg_module *))
+
+typedef struct stats {
+    double mean, std, min, max;
+} stats;
+
+static stats stats_of(const tg_tensor *t)
+{
+    int64_t n = tg_numel(t);
+    double *v = malloc(sizeof *v * (size_t)n);
+    tg_copy_to_f64(t, v);
+    stats s = {0, 0, INFINITY, -INFINITY};
+    for (int64_t i = 0; i < n; i++) {
+        s.mean += v[i] / (double)n;
+        s.min = fmin(s.min, v[i]);
+        s.max = fmax(s.max, v[i]);
+    }
+    for (int64_t i = 0; i < n; i++) s.std += (v[i] - s.mean) * (v[i] - s.mean) / (double)(n - 1);
+    s.std = sqrt(s.std);
+    free(v);
+    return s;
+}
+
+/* Uniform on +-bound: within it, reaching near both ends, std bound/sqrt(3). */
+static void check_uniform(const tg_tensor *t, double bound)
+{
+    stats s = stats_of(t);
+    CHECK(s.min >= -bound && s.max <= bound);
+    CHECK(s.min < -0.99 * bound && s.max > 0.99 * bound);
+    CHECK(fabs(s.mean) < 0.02 * bound);
+    CHECK_CLOSE(s.std, bound / sqrt(3.0), 0.02);
+}
+
+static void check_normal(const tg_tensor *t, double mean, double std)
+{
+    stats s = stats_of(t);
+    CHECK(fabs(s.mean - mean) < 0.02 * std);
+    CHECK_CLOSE(s.std, std, 0.02);
+    CHECK(s.max - mean > 3 * std && mean - s.min > 3 * std);   /* not truncated */
+}
+
+static void initialisers(void)
+{
+    tg_manual_seed(7);
+    /* fan_in 200 * 9 = 1800, fan_out 100 * 9 = 900 */
+    tg_tensor *w = tg_empty(TG_SHAPE(100, 200, 3, 3), TG_F32);
+    check_uniform(tg_init_uniform_(w, -0.5, 0.5), 0.5);
+    check_normal(tg_init_normal_(w, 1, 2), 1, 2);
+    check_uniform(tg_init_xavier_uniform_(w, 2), 2 * sqrt(6.0 / 2700));
+    check_normal(tg_init_xavier_normal_(w, 1), 0, sqrt(2.0 / 2700));
+    check_uniform(tg_init_kaiming_uniform_(w, 0, TG_FAN_IN, "relu"), sqrt(2.0) * sqrt(3.0 / 1800));
+    check_uniform(tg_init_kaiming_uniform_(w, sqrt(5.0), TG_FAN_IN, NULL), sqrt(1.0 / 1800));
+    check_normal(tg_init_kaiming_normal_(w, 0, TG_FAN_OUT, "tanh"), 0, 5.0 / 3 / sqrt(900.0));
+
+    stats s = stats_of(tg_init_trunc_normal_(w, 0.5, 1, -1, 2));
+    CHECK(s.min >= -1 && s.max <= 2 && s.min < -0.99 && s.max > 1.99);
+    /* N(0.5, 1) cut at 1.5 either side of its mean: mean 0.5, variance
+       1 - 2 b phi(b) / Z with b = 1.5, Z = erf(b / sqrt 2). */
+    double phi = exp(-1.125) / sqrt(2 * M_PI), z = erf(1.5 / sqrt(2.0));
+    CHECK(fabs(s.mean - 0.5) < 0.01);
+    CHECK_CLOSE(s.std, sqrt(1 - 3 * phi / z), 0.02);
+
+    tg_tensor *c = tg_init_constant_(tg_empty(TG_SHAPE(3), TG_F64), -1.5);
+    CHECK(tg_item(tg_sum(c)) == -4.5);
+}
+
+/* W W^T = I for a wide matrix, W^T W = I for a tall one, times gain. */
+static void orthogonal(void)
+{
+    tg_tensor *wide = tg_init_orthogonal_(tg_empty(TG_SHAPE(3, 2, 4), TG_F64), 2);   /* 3 x 8 */
+    tg_tensor *w = tg_reshape(wide, TG_SHAPE(3, 8));
+    tg_tensor *gram = tg_sub(tg_mm(w, tg_transpose(w, 0, 1)), tg_mul_scalar(tg_eye(3, TG_F64), 4));
+    CHECK(tg_item(tg_max(tg_abs(gram))) < 1e-12);
+    tg_tensor *tall = tg_init_orthogonal_(tg_empty(TG_SHAPE(50, 20), TG_F32), 1);
+    gram = tg_sub(tg_mm(tg_transpose(tall, 0, 1), tall), tg_eye(20, TG_F32));
+    CHECK(tg_item(tg_max(tg_abs(gram))) < 1e-5);
+    /* Rows of a square one are orthonormal both ways. */
+    tg_tensor *square = tg_init_orthogonal_(tg_empty(TG_SHAPE(16, 16), TG_F64), 1);
+    CHECK(tg_item(tg_max(tg_abs(tg_sub(tg_mm(square, tg_transpose(square, 0, 1)), tg_eye(16, TG_F64))))) < 1e-12);
+}
+
+static void init_errors(void)
+{
+    CHECK(tg_init_uniform_(NULL, 0, 1) == NULL && tg_last_status() == TG_E_NULL);
+    tg_clear_error();
+    tg_tensor *w = tg_zeros(TG_SHAPE(2, 3), TG_F32);
+    CHECK(tg_init_kaiming_uniform_(w, 0, (tg_fan_mode)5, NULL) == NULL);
+    CHECK_STR(tg_last_error(), "Mode 5 not supported, please use one of fan_in, fan_out");
+    tg_clear_error();
+    CHECK(isnan(tg_init_calculate_gain(NULL, NAN)) && tg_last_status() == TG_E_NULL);
+    tg_clear_error();
+    CHECK(tg_item(tg_sum(tg_abs(w))) == 0);   /* unchanged */
+    CHECK(tg_init_uniform_(tg_zeros(TG_SHAPE(2), TG_I64), 0, 1) == NULL);
+    tg_clear_error();
+}
+
+static void sequential_ownership(void)
+{
+    int64_t live = tg__live_tensors();
+    /* A NULL child (a failed constructor) fails the Sequential, keeps that
+       error and frees the others. */
+    tg_clear_error();
+    tg_module *bad = tg_nn_sequential(MODULES(tg_nn_relu(), NULL, tg_nn_tanh()));
+    CHECK(bad == NULL && tg_last_status() == TG_E_NULL);
+    CHECK_STR(tg_last_error(), "tg_nn_sequential(): a child module is NULL");
+    tg_clear_error();
+    tg__fail(TG_E_INVALID, "an earlier error");
+    CHECK(tg_nn_sequential(MODULES(NULL, tg_nn_relu())) == NULL);
+    CHECK_STR(tg_last_error(), "an earlier error");
+    tg_clear_error();
+    CHECK(tg_nn_sequential(NULL, 1) == NULL && tg_last_status() == TG_E_NULL);
+    tg_clear_error();
+    CHECK(tg_nn_sequential(NULL, -1) == NULL && tg_last_status() == TG_E_INVALID);
+    tg_clear_error();
+    CHECK(tg__live_tensors() == live);
+}
+
+static void modes_and_children(void)
+{
+    tg_module *m = tg_nn_sequential(MODULES(tg_nn_relu(), tg_nn_sequential(MODULES(tg_nn_gelu(false)))));
+    CHECK(tg_module_is_training(m));
+    CHECK(tg_module_train(m, false) == 0);
+    CHECK(!tg_module_is_training(m) && !tg_module_is_training(tg_module_get_submodule(m, "1.0")));
+    CHECK(tg_module_train(tg_module_get_submodule(m, "1"), true) == 0);
+    CHECK(!tg_module_is_training(m) && tg_module_is_training(tg_module_get_submodule(m, "1.0")));
+    CHECK(tg_module_num_children(m) == 2);
+    CHECK(tg_module_get_submodule(m, "") == m);
+    CHECK_STR(tg_module_name(tg_module_get_submodule(m, "1.0")), "GELU");
+    CHECK(tg_module_get_submodule(m, "1.2") == NULL);
+    CHECK_STR(tg_last_error(), "Sequential has no attribute `2`");
+    CHECK(tg_module_get_submodule(m, "0.x") == NULL);
+    CHECK_STR(tg_last_error(), "ReLU has no attribute `x`");
+    CHECK(tg_module_get_parameter(m, "0.weight") == NULL);
+    CHECK_STR(tg_last_error(), "ReLU has no attribute `weight`");
+    CHECK(tg_module_parameters(m, NULL, 0) == 0 && tg_module_parameter_count(m, false) == 0);
+    tg_clear_error();
+    tg_module_free(m);
+}
+
+static void bad_module_input(void)
+{
+    CHECK(tg_module_forward(NULL, tg_ones(TG_SHAPE(1), TG_F32)) == NULL);
+    CHECK_STR(tg_last_error(), "tg_module_forward(): the module is NULL");
+    tg_clear_error();
+    tg_module *relu = tg_nn_relu();
+    CHECK(tg_module_forward(relu, NULL) == NULL);
+    CHECK_STR(tg_last_error(), "tg_module_forward(): a tensor argument is NULL");
+    tg_clear_error();
+    CHECK(tg_module_train(NULL, true) == -1 && tg_module_num_children(NULL) == -1);
+    CHECK(tg_module_state_dict(NULL) == NULL && tg_module_repr(NULL) == NULL);
+    CHECK(tg_module_load_state_dict(relu, NULL, true) == -1);
+    CHECK_STR(tg_last_error(), "tg_module_load_state_dict(): the dict is NULL");
+    CHECK(tg_module_parameters(relu, NULL, 3) == -1);
+    CHECK_STR(tg_last_error(), "tg_module_parameters(): out is NULL");
+    tg_clear_error();
+    tg_module_free(relu);
+    tg_module_free(NULL);
+}
+
+int main(void)
+{
+    initialisers();
+    orthogonal();
+    init_errors();
+    sequential_ownership();
+    modes_and_children();
+    bad_module_input();
+    return TEST_MAIN_END();
+}

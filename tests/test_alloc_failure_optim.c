@@ -73,11 +73,19 @@ typedef struct run {
     tg_dict *state;
 } run;
 
+/* After a failed run nothing changed; a run that succeeded (its failure
+   absorbed, or none reached) is the state the next run starts from. */
+static void check_or_retake(run *r, int rc, tg_optimizer *opt)
+{
+    if (rc != 0) CHECK(same(r->ps, opt, &r->before));
+    else take(&r->before, r->ps, opt);
+}
+
 static int step(void *ctx)
 {
     run *r = ctx;
     int rc = tg_optimizer_step(r->opt);
-    if (rc != 0) CHECK(same(r->ps, r->opt, &r->before));
+    check_or_retake(r, rc, r->opt);
     return rc;
 }
 
@@ -85,7 +93,7 @@ static int load(void *ctx)
 {
     run *r = ctx;
     int rc = tg_optimizer_load_state_dict(r->opt, r->state);
-    if (rc != 0) CHECK(same(r->ps, r->opt, &r->before));
+    check_or_retake(r, rc, r->opt);
     return rc;
 }
 
@@ -94,7 +102,7 @@ static int clip_norm(void *ctx)
     run *r = ctx;
     double total;
     int rc = tg_clip_grad_norm_(r->ps, N_PARAMS, 0.5, 3.0, &total);
-    if (rc != 0) CHECK(same(r->ps, NULL, &r->before));
+    check_or_retake(r, rc, NULL);
     return rc;
 }
 
@@ -102,7 +110,7 @@ static int clip_value(void *ctx)
 {
     run *r = ctx;
     int rc = tg_clip_grad_value_(r->ps, N_PARAMS, 0.1);
-    if (rc != 0) CHECK(same(r->ps, NULL, &r->before));
+    check_or_retake(r, rc, NULL);
     return rc;
 }
 

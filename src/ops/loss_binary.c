@@ -80,8 +80,8 @@ static tg_tensor *bce(const char *fn, const tg_tensor *input, const tg_tensor *t
                         tg__dtype_short(input->dtype));
     int outside = 0;
     TG_NO_GRAD {
-        tg_tensor *bad = tg_logical_or(tg_lt_scalar(input, 0), tg_gt_scalar(input, 1));
-        outside = bad ? tg__any_nonzero(tg_logical_or(bad, tg__isnan(input))) : -1;
+        tg_tensor *bad = tg_logical_or(tg_logical_or(tg_lt_scalar(input, 0), tg_gt_scalar(input, 1)), tg__isnan(input));
+        outside = bad ? tg__any_nonzero(bad) : -1;
     }
     if (outside < 0) return NULL;
     if (outside) return tg__fail(TG_E_INVALID, "all elements of input should be between 0 and 1");

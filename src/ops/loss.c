@@ -5,8 +5,6 @@
    loss_classification.c. */
 #include "ops.h"
 
-#include <math.h>
-
 /* ------------------------------------------------------------ reductions */
 
 int tg__check_reduction(tg_reduction r, bool batchmean)

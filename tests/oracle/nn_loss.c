@@ -27,9 +27,9 @@ static tg_tensor *leaf23_f64(const double *v) { return leaf(m23_f64(v)); }
 /* A leaf stored transposed (3, 2); cases use its tg_t (2, 3). */
 static tg_tensor *transposed(const double *v) { return leaf(tg_contiguous(tg_t(m23(v)))); }
 
-/* First derivatives with create_graph (value and requires_grad), then the
-   gradient of the sum of their squares. */
-static void second(const char *label, tg_tensor *out, tg_tensor *const *leaves, int n)
+/* First derivatives with create_graph (value and requires_grad, and with
+   graphs their graphs), then the gradient of the sum of their squares. */
+static void second_graphs(const char *label, tg_tensor *out, tg_tensor *const *leaves, int n, bool graphs)
 {
     tg_tensor *g[3] = {NULL}, *h[3] = {NULL};
     tg_backward_opts create = {.retain_graph = true, .create_graph = true};
@@ -43,6 +43,7 @@ static void second(const char *label, tg_tensor *out, tg_tensor *const *leaves, 
         snprintf(buf, sizeof buf, "%s d1 %d", label, i);
         show(buf, tg_detach(g[i]));
         printf("%s requires_grad: %s\n", buf, tg_requires_grad(g[i]) ? "True" : "False");
+        if (graphs) graph(buf, g[i]);
         tg_tensor *s = tg_sum(tg_mul(g[i], g[i]));
         total = total ? tg_add(total, s) : s;
     }
@@ -54,6 +55,11 @@ static void second(const char *label, tg_tensor *out, tg_tensor *const *leaves, 
         snprintf(buf, sizeof buf, "%s d2 %d", label, i);
         show(buf, h[i]);
     }
+}
+
+static void second(const char *label, tg_tensor *out, tg_tensor *const *leaves, int n)
+{
+    second_graphs(label, out, leaves, n, false);
 }
 
 typedef tg_tensor *(*pair_fn)(const tg_tensor *, const tg_tensor *, tg_reduction);
@@ -74,22 +80,22 @@ static const struct {
     const char *name;
     pair_fn f;
     const double *x, *y;
-    bool kl;
+    bool kl, fused;   /* fused: its gradients' graphs are compared too */
 } PAIRS[] = {
-    {"mse_loss", tg_mse_loss_ex, ANY_X, ANY_Y, false},
-    {"l1_loss", tg_l1_loss_ex, ANY_X, ANY_Y, false},
-    {"smooth_l1_loss", smooth_l1, ANY_X, ANY_Y, false},
-    {"smooth_l1_loss beta 0.5", smooth_l1_half, ANY_X, ANY_Y, false},
-    {"smooth_l1_loss beta 0", smooth_l1_0, ANY_X, ANY_Y, false},
-    {"huber_loss", huber, ANY_X, ANY_Y, false},
-    {"huber_loss delta 0.5", huber_half, ANY_X, ANY_Y, false},
-    {"kl_div", kl, ANY_X, PROB_Y, true},
-    {"kl_div log_target", kl_log, ANY_X, ANY_Y, true},
-    {"binary_cross_entropy", bce, PROB_X, PROB_Y, false},
-    {"bce_with_logits", bce_logits, ANY_X, PROB_Y, false},
+    {"mse_loss", tg_mse_loss_ex, ANY_X, ANY_Y, false, true},
+    {"l1_loss", tg_l1_loss_ex, ANY_X, ANY_Y, false, false},
+    {"smooth_l1_loss", smooth_l1, ANY_X, ANY_Y, false, true},
+    {"smooth_l1_loss beta 0.5", smooth_l1_half, ANY_X, ANY_Y, false, true},
+    {"smooth_l1_loss beta 0", smooth_l1_0, ANY_X, ANY_Y, false, true},
+    {"huber_loss", huber, ANY_X, ANY_Y, false, true},
+    {"huber_loss delta 0.5", huber_half, ANY_X, ANY_Y, false, true},
+    {"kl_div", kl, ANY_X, PROB_Y, true, false},
+    {"kl_div log_target", kl_log, ANY_X, ANY_Y, true, false},
+    {"binary_cross_entropy", bce, PROB_X, PROB_Y, false, false},
+    {"bce_with_logits", bce_logits, ANY_X, PROB_Y, false, false},
 };
 
-static void pair_cases(const char *name, pair_fn f, const double *xs, const double *ys, bool is_kl)
+static void pair_cases(const char *name, pair_fn f, const double *xs, const double *ys, bool is_kl, bool fused)
 {
     char label[200];
     tg_tensor *x, *y;
@@ -108,7 +114,7 @@ static void pair_cases(const char *name, pair_fn f, const double *xs, const doub
         x = leaf(tg_scalar(xs[2])), y = leaf(tg_scalar(ys[2]));
         check(L("%s %s 0-dim", name, rn), f(x, y, r), (tg_tensor *[]){x, y}, 2);
         x = leaf23_f64(xs), y = leaf23_f64(ys);
-        second(L("%s %s second", name, rn), f(x, y, r), (tg_tensor *[]){x, y}, 2);
+        second_graphs(L("%s %s second", name, rn), f(x, y, r), (tg_tensor *[]){x, y}, 2, fused);
         ATTEMPT(L("%s %s empty", name, rn), f(tg_zeros(TG_SHAPE(0, 3), TG_F32), tg_zeros(TG_SHAPE(0, 3), TG_F32), r));
         tg_scope_end();
     }
@@ -291,7 +297,7 @@ static void margin_cases(void)
 int main(void)
 {
     for (size_t i = 0; i < sizeof PAIRS / sizeof PAIRS[0]; i++)
-        pair_cases(PAIRS[i].name, PAIRS[i].f, PAIRS[i].x, PAIRS[i].y, PAIRS[i].kl);
+        pair_cases(PAIRS[i].name, PAIRS[i].f, PAIRS[i].x, PAIRS[i].y, PAIRS[i].kl, PAIRS[i].fused);
     parameter_cases();
     kl_cases();
     bce_cases();

@@ -22,9 +22,10 @@ def transposed(rows, dtype=torch.float32):
     return leaf([list(c) for c in zip(*rows)], dtype)
 
 
-def second(label, make):
-    """First derivatives with create_graph (value and requires_grad), then
-    the gradient of the sum of their squares."""
+def second(label, make, graphs=False):
+    """First derivatives with create_graph (value and requires_grad, and
+    with graphs their graphs), then the gradient of the sum of their
+    squares."""
     out, leaves = make()
     try:
         gs = torch.autograd.grad(out, leaves, oracle.weights(out), create_graph=True)
@@ -34,6 +35,8 @@ def second(label, make):
     for i, g in enumerate(gs):
         show(f"{label} d1 {i}", g.detach())
         print(f"{label} d1 {i} requires_grad:", g.requires_grad)
+        if graphs:
+            graph(f"{label} d1 {i}", g)
     total = sum((g * g).sum() for g in gs)
     try:
         hs = torch.autograd.grad(total, leaves, allow_unused=True)
@@ -44,6 +47,9 @@ def second(label, make):
         show(f"{label} d2 {i}", h)
 
 
+# Losses whose gradients are nodes of PyTorch's names (their graphs under
+# create_graph are compared too; the others' are composed, docs/autograd.md).
+FUSED = ("mse_loss", "smooth_l1_loss", "huber_loss")
 PAIRS = [
     ("mse_loss", F.mse_loss, ANY_X, ANY_Y),
     ("l1_loss", F.l1_loss, ANY_X, ANY_Y),
@@ -72,7 +78,7 @@ for name, f, xs, ys in PAIRS:
             leaf(xs, torch.float64), leaf(ys, torch.float64)))
         check(label + " 0-dim", lambda: (lambda x, y: (f(x, y, reduction=r), [x, y]))(leaf(xs[0][2]), leaf(ys[0][2])))
         second(label + " second", lambda: (lambda x, y: (f(x, y, reduction=r), [x, y]))(
-            leaf(xs, torch.float64), leaf(ys, torch.float64)))
+            leaf(xs, torch.float64), leaf(ys, torch.float64)), name.startswith(FUSED))
         attempt(label + " empty", lambda: f(torch.zeros(0, 3), torch.zeros(0, 3), reduction=r))
     attempt(name + " broadcast", lambda: f(leaf(xs[0]), leaf(ys), reduction="mean"))
     attempt(name + " broadcast column", lambda: f(leaf([[0.5], [0.25]]), leaf(ys), reduction="sum"))

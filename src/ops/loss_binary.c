@@ -17,6 +17,10 @@ static int check_weight_fits(const tg_tensor *t, const tg_tensor *w)
     return tg__broadcast_shapes(t->shape, t->ndim, w->shape, w->ndim, shape, &nd) || tg__check_fits(t, shape, nd) ? -1 : 0;
 }
 
+/* t in dtype dt: the loss's dtype, kept when PyTorch multiplies it in place
+   by a weight of another dtype. */
+static tg_tensor *in_dtype(tg_tensor *t, tg_dtype dt) { return t && t->dtype != dt ? tg__cast(t, dt) : t; }
+
 /* Records the node of a binary cross entropy: edges to input and target,
    saving input, target, and the weights given (slots 2 and 3). */
 static tg_tensor *record_bce(tg_op op, tg_tensor *out, bce_params p, const tg_tensor *input, const tg_tensor *target,
@@ -91,7 +95,7 @@ static tg_tensor *bce(const char *fn, const tg_tensor *input, const tg_tensor *t
         /* (y - 1) max(log1p(-x), -100) - y max(log(x), -100), as PyTorch's kernel */
         tg_tensor *log_x = tg_clamp_min(tg_log(input), -100), *log_1mx = tg_clamp_min(tg_log1p(tg_neg(input)), -100);
         tg_tensor *loss = tg_sub(tg_mul(tg_sub_scalar(target, 1), log_1mx), tg_mul(target, log_x));
-        out = tg__reduce_loss(w ? tg_mul(loss, w) : loss, r);
+        out = tg__reduce_loss(in_dtype(w ? tg_mul(loss, w) : loss, input->dtype), r);
     }
     bce_params p = {r, w != NULL, false};
     return out ? record_bce(TG_OP_BCE, out, p, input, target, w, NULL) : NULL;
@@ -163,10 +167,11 @@ static tg_tensor *bce_logits(const char *fn, const tg_tensor *input, const tg_te
             tg_tensor *log_weight = tg_add_scalar(tg_mul(tg_sub_scalar(pos_weight, 1), target), 1);
             if (log_weight && !check_weight_fits(target, log_weight)) loss = tg_add(linear, tg_mul(log_weight, tg_add(lse, m)));
         }
-        if (loss && !check_weight_fits(loss, weight)) out = tg__reduce_loss(weight ? tg_mul(loss, weight) : loss, r);
+        /* in target's dtype, like PyTorch's loss: (1 - target).mul_(input)... */
+        loss = in_dtype(loss, target->dtype);
+        if (loss && !check_weight_fits(loss, weight))
+            out = tg__reduce_loss(in_dtype(weight ? tg_mul(loss, weight) : loss, target->dtype), r);
     }
-    /* In target's dtype, like PyTorch's loss: (1 - target).mul_(input)... */
-    if (out && out->dtype != target->dtype) out = tg__cast(out, target->dtype);
     bce_params p = {r, weight != NULL, pos_weight != NULL};
     return out ? record_bce(TG_OP_BCE_LOGITS, out, p, input, target, weight, pos_weight) : NULL;
 }

@@ -205,6 +205,8 @@ static void bce_cases(void)
             tg_binary_cross_entropy(tg_from_f32(F32(0.5, 0.5), TG_SHAPE(2)), tg_from_f32(F32(2.0, 0.5), TG_SHAPE(2))));
     ATTEMPT("bce size", tg_binary_cross_entropy(leaf23(PROB_X), tg_ones(TG_SHAPE(3), TG_F32)));
     show("bce default", tg_binary_cross_entropy(m23(PROB_X), m23(PROB_Y)));
+    ATTEMPT("bce weight f64", tg_binary_cross_entropy_ex(leaf23(PROB_X), m23(PROB_Y), tg_to(row, TG_F64), TG_MEAN));
+    ATTEMPT("bce weight i64", tg_binary_cross_entropy_ex(leaf23(PROB_X), m23(PROB_Y), tg_from_i64(I64(1, 2, 3), TG_SHAPE(3)), TG_MEAN));
     tg_scope_end();
 }
 
@@ -248,6 +250,9 @@ static void bce_logits_cases(void)
             f(leaf23(ANY_X), m23(PROB_Y), leaf(tg_from_f32(F32(1, 2, 3), TG_SHAPE(3))), NULL, TG_MEAN));
     ATTEMPT("bce_with_logits pos_weight requires grad",
             f(leaf23(ANY_X), m23(PROB_Y), NULL, leaf(tg_from_f32(F32(1, 2, 3), TG_SHAPE(3))), TG_MEAN));
+    ATTEMPT("bce_with_logits weight f64", f(leaf23(ANY_X), m23(PROB_Y), tg_to(row, TG_F64), NULL, TG_MEAN));
+    ATTEMPT("bce_with_logits pos_weight f64", f(leaf23(ANY_X), m23(PROB_Y), NULL, tg_to(pos, TG_F64), TG_MEAN));
+    ATTEMPT("bce_with_logits f64 target", f(leaf23(ANY_X), m23_f64(PROB_Y), NULL, pos, TG_MEAN));
     TG_NO_GRAD {
         ATTEMPT("bce_with_logits weight requires grad, no grad",
                 f(leaf23(ANY_X), m23(PROB_Y), leaf(tg_from_f32(F32(1, 2, 3), TG_SHAPE(3))), NULL, TG_MEAN));

@@ -142,6 +142,8 @@ attempt("bce nan", lambda: F.binary_cross_entropy(torch.tensor([float("nan"), 0.
 attempt("bce target above 1", lambda: F.binary_cross_entropy(torch.tensor([0.5, 0.5]), torch.tensor([2.0, 0.5])))
 attempt("bce size", lambda: F.binary_cross_entropy(P(), torch.ones(3)))
 print("bce default:", F.binary_cross_entropy(torch.tensor(PROB_X), torch.tensor(PROB_Y)))
+attempt("bce weight f64", lambda: F.binary_cross_entropy(P(), T(), torch.tensor([0.5, 2.0, 1.0], dtype=torch.float64)))
+attempt("bce weight i64", lambda: F.binary_cross_entropy(P(), T(), torch.tensor([1, 2, 3])))
 
 # binary cross entropy with logits: weight and pos_weight
 X, Y = lambda: leaf(ANY_X), lambda: torch.tensor(PROB_Y)
@@ -168,6 +170,12 @@ attempt("bce_with_logits weight requires grad", lambda: F.binary_cross_entropy_w
     X(), Y(), leaf([1.0, 2.0, 3.0])))
 attempt("bce_with_logits pos_weight requires grad", lambda: F.binary_cross_entropy_with_logits(
     X(), Y(), pos_weight=leaf([1.0, 2.0, 3.0])))
+attempt("bce_with_logits weight f64", lambda: F.binary_cross_entropy_with_logits(
+    X(), Y(), torch.tensor([0.5, 2.0, 1.0], dtype=torch.float64)))
+attempt("bce_with_logits pos_weight f64", lambda: F.binary_cross_entropy_with_logits(
+    X(), Y(), pos_weight=torch.tensor([3.0, 0.5, 1.0], dtype=torch.float64)))
+attempt("bce_with_logits f64 target", lambda: F.binary_cross_entropy_with_logits(
+    X(), Y().double(), pos_weight=torch.tensor([3.0, 0.5, 1.0])))
 with torch.no_grad():
     attempt("bce_with_logits weight requires grad, no grad", lambda: F.binary_cross_entropy_with_logits(
         X(), Y(), leaf([1.0, 2.0, 3.0])))

@@ -299,6 +299,38 @@ static void margin_cases(void)
     tg_scope_end();
 }
 
+/* Saved tensors changed in place before backward: PyTorch's error. */
+static void version(const char *label, tg_tensor *loss, tg_tensor *changed)
+{
+    tg_clear_error();
+    if (!loss || !changed) printf("%s: setup error: %s\n", label, tg_last_error());
+    else if (tg_backward(loss, NULL) == 0) printf("%s: no error\n", label);
+    else printf("%s: error: %s\n", label, tg_last_error());
+}
+
+static void version_cases(void)
+{
+    tg_scope_begin();
+    tg_tensor *y = tg_softmax(leaf23(ANY_X), 1), *loss = tg_sum(y);
+    version("version softmax", loss, tg_add_scalar_(y, 1));
+    tg_tensor *a = tg_mul_scalar(leaf23(ANY_X), 2);
+    loss = tg_mse_loss(a, m23(ANY_Y));
+    version("version mse_loss", loss, tg_add_scalar_(a, 1));
+    tg_tensor *logp = tg_log_softmax(leaf23(ANY_X), 1);
+    loss = tg_nll_loss(logp, tg_from_i64(I64(0, 2), TG_SHAPE(2)));
+    version("version nll_loss", loss, tg_mul_scalar_(logp, 2));
+    tg_tensor *t = m23(PROB_Y);
+    loss = tg_binary_cross_entropy(leaf23(PROB_X), t);
+    version("version bce target", loss, tg_mul_scalar_(t, 0.5));
+    tg_tensor *w = tg_from_f32(F32(0.5, 2.0, 1.0), TG_SHAPE(3));
+    loss = tg_binary_cross_entropy_with_logits_ex(leaf23(ANY_X), m23(PROB_Y), w, NULL, TG_MEAN);
+    version("version bce_with_logits weight", loss, tg_mul_scalar_(w, 2));
+    t = m23(ANY_Y);
+    loss = tg_smooth_l1_loss(leaf23(ANY_X), t, TG_MEAN, 1.0);
+    version("version smooth_l1_loss target", loss, tg_add_scalar_(t, 1));
+    tg_scope_end();
+}
+
 int main(void)
 {
     for (size_t i = 0; i < sizeof PAIRS / sizeof PAIRS[0]; i++)
@@ -308,5 +340,6 @@ int main(void)
     bce_cases();
     bce_logits_cases();
     margin_cases();
+    version_cases();
     return 0;
 }

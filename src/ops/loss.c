@@ -256,7 +256,10 @@ int tg__d_fused_loss_backward(tg_node *n, tg_tensor *gg, tg_tensor **gi)
     return tg__derivative_done(n, gi);
 }
 
-tg_tensor *tg_mse_loss(const tg_tensor *input, const tg_tensor *target) { return fused(__func__, &MSE, input, target, TG_MEAN, 0); }
+tg_tensor *tg_mse_loss(const tg_tensor *input, const tg_tensor *target)
+{
+    return fused(__func__, &MSE, input, target, TG_MEAN, 0);
+}
 tg_tensor *tg_mse_loss_ex(const tg_tensor *input, const tg_tensor *target, tg_reduction r)
 {
     return fused(__func__, &MSE, input, target, r, 0);

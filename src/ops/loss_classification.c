@@ -145,7 +145,8 @@ static tg_tensor *nll_backward(tg_node *n, tg_tensor *g, const tg_tensor *x, con
     const nll_params *p = n->params;
     tg_tensor *out = NULL;
     TG_NO_GRAD {
-        tg_tensor *x2 = x->ndim == 1 ? tg_unsqueeze(x, 0) : tg__share(x), *t2 = t->ndim == 0 ? tg_unsqueeze(t, 0) : tg__share(t);
+        tg_tensor *x2 = x->ndim == 1 ? tg_unsqueeze(x, 0) : tg__share(x);
+        tg_tensor *t2 = t->ndim == 0 ? tg_unsqueeze(t, 0) : tg__share(t);
         tg_tensor *valid = NULL, *safe = NULL;
         tg_tensor *wt = t2 ? target_weights(t2, w, p->ignore_index, x->dtype, &valid, &safe) : NULL, *v;
         /* PyTorch's order: -w g, or w times -(g / total) (-g for the sum) */

@@ -449,6 +449,65 @@ tg_tensor *tg_index_add_(tg_tensor *t, int64_t dim, const tg_tensor *index, cons
 tg_tensor *tg_scatter_reduce_(tg_tensor *t, int64_t dim, const tg_tensor *index, const tg_tensor *src,
                               tg_scatter_reduction reduce, bool include_self);
 
+/* Advanced indexing: Python's t[i0, i1, ...] and t[i0, i1, ...] = values,
+   with the same results, graphs (SelectBackward0, SliceBackward0,
+   UnsqueezeBackward0 for the basic items, then IndexBackward0; CopySlices
+   or IndexPutBackward0 for a put) and errors. Each item is one of
+     TG_IDX_T(t)            a tensor: TG_I64 or TG_I32 indices (negative
+                            ones count from the end), broadcast against the
+                            other index tensors, or a TG_BOOL mask, which
+                            indexes as many dims as it has, of its shape;
+                            a 0-dim integer tensor selects, as an int; a
+                            0-dim bool one adds a dim of size 1 (0 if false)
+     TG_IDX_INT(i)          select index i of the dim (t[i])
+     TG_IDX_SLICE(a, b, s)  start:stop:step, s > 0; TG_END is an open stop
+     TG_IDX_ALL             the whole dim (t[:])
+     TG_IDX_NEW             a new dim of size 1 (t[None])
+     TG_IDX_ELLIPSIS        as many whole dims as the other items leave (t[...])
+   and TG_INDEX(...) gives the two arguments (items, n):
+     tg_index(x, TG_INDEX(TG_IDX_ALL, TG_IDX_T(idx)))   is x[:, idx]
+   The dims the index tensors make (their broadcast shape) replace the dims
+   they index, in place when those are adjacent, else first. Errors are
+   PyTorch's: "index 5 is out of bounds for dimension 0 with size 3" (the
+   dim as PyTorch counts it: an index tensor's place among the index
+   tensors), "too many indices for tensor of dimension 2", "The shape of
+   the mask [2] at index 0 does not match the shape of the indexed tensor
+   [3, 4] at index 0", "shape mismatch: indexing tensors could not be
+   broadcast together with shapes [2], [3]", "tensors used as indices must
+   be long, int, byte or bool tensors" (PyTorch 2's words: 1.13 takes no
+   TG_I32 indices).
+   tg_index_put_ writes values (leading dims of size 1 dropped, then
+   broadcast to the indexed shape, of t's dtype: "Index put requires the
+   source and destination dtypes match, got Float for the destination and
+   Double for the source.") into t at those positions and returns t;
+   accumulate adds them instead, summing repeated indices (without it, which
+   of the values given to one position is kept is unspecified, as in
+   PyTorch). Without index tensors it is t[items].copy_(values) (add_ with
+   accumulate). Unlike PyTorch, which only warns, it refuses a t whose
+   elements share memory (expanded). tg_index_put is the same on a copy of
+   t: torch.index_put (IndexPutBackward0 of t) when every item is a tensor
+   of at least one dim, else t.clone() written in place. */
+typedef enum tg_index_kind {
+    TG_INDEX_INT, TG_INDEX_SLICE, TG_INDEX_NONE, TG_INDEX_ELLIPSIS, TG_INDEX_TENSOR
+} tg_index_kind;
+typedef struct tg_index_item {
+    tg_index_kind kind;
+    int64_t start, stop, step;   /* a slice's; an int's index is start */
+    const tg_tensor *tensor;
+} tg_index_item;
+#define TG_END INT64_MAX
+#define TG_IDX_T(t) ((tg_index_item){TG_INDEX_TENSOR, 0, 0, 0, (t)})
+#define TG_IDX_INT(i) ((tg_index_item){TG_INDEX_INT, (i), 0, 0, NULL})
+#define TG_IDX_SLICE(a, b, s) ((tg_index_item){TG_INDEX_SLICE, (a), (b), (s), NULL})
+#define TG_IDX_ALL TG_IDX_SLICE(0, TG_END, 1)
+#define TG_IDX_NEW ((tg_index_item){TG_INDEX_NONE, 0, 0, 0, NULL})
+#define TG_IDX_ELLIPSIS ((tg_index_item){TG_INDEX_ELLIPSIS, 0, 0, 0, NULL})
+#define TG_INDEX(...) \
+    ((const tg_index_item[]){__VA_ARGS__}), ((int)(sizeof((tg_index_item[]){__VA_ARGS__}) / sizeof(tg_index_item)))
+tg_tensor *tg_index(const tg_tensor *t, const tg_index_item *items, int n);
+tg_tensor *tg_index_put_(tg_tensor *t, const tg_index_item *items, int n, const tg_tensor *values, bool accumulate);
+tg_tensor *tg_index_put(const tg_tensor *t, const tg_index_item *items, int n, const tg_tensor *values, bool accumulate);
+
 /* ---------------- pointwise binary operations, comparisons and clamp */
 
 /* Comparisons: TG_BOOL results, computed in the promoted dtype, never

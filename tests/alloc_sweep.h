@@ -2,9 +2,10 @@
    step once with allocation k failing, for k = 0, 1, ... until the step
    makes fewer than k + 1 allocations and succeeds. Every failed run must end
    in a TG_E_OOM error and leave as many live tensors and nodes as before it
-   (nothing leaked, nothing half-made). The step opens and ends its own scope
-   and returns 0 or -1; `same` (may be NULL) says whether the state the step
-   may change is as it was before a failed run. */
+   (nothing leaked, nothing half-made). Each run is inside a scope the sweep
+   opens before the failure is armed and ends after, so the step's results
+   are freed; the step returns 0 or -1 (a step that opens scopes of its own
+   must check tg_scope_begin's result: it allocates too). */
 #ifndef TG_TEST_ALLOC_SWEEP_H
 #define TG_TEST_ALLOC_SWEEP_H
 
@@ -20,9 +21,11 @@ static int64_t alloc_sweep(const char *what, alloc_step_fn step, void *ctx)
     for (int64_t k = 0; k < 1000000; k++) {
         int64_t tensors = tg__live_tensors(), nodes = tg__live_nodes();
         tg_clear_error();
+        tg_scope_begin();
         tg__fail_allocation_after(k);
         int rc = step(ctx);
         tg__fail_allocation_after(-1);
+        tg_scope_end();
         if (rc == 0) return k;
         bool oom = tg_last_status() == TG_E_OOM;
         bool kept = tg__live_tensors() == tensors && tg__live_nodes() == nodes;

@@ -643,6 +643,16 @@ static tg_tensor *f_unary(tg_tensor *const *x, int n, void *ctx)
 
 /* Functions of the families below, each under its family's line. */
 /* advanced indexing */
+#define MASK23 tg_from_bool((const bool[]){true, false, true, true, false, false}, TG_SHAPE(2, 3))
+FN(f_adv_index, IX_SQ(tg_index(x[0], TG_INDEX(TG_IDX_ALL, TG_IDX_T(IX(TG_SHAPE(3), 2, 0, -1))))))
+FN(f_adv_index_mask, IX_SQ(tg_index(x[0], TG_INDEX(TG_IDX_T(MASK23)))))
+FN(f_adv_index_mixed, IX_SQ(tg_index(x[0], TG_INDEX(TG_IDX_T(IX(TG_SHAPE(2, 1), 1, 0)), TG_IDX_SLICE(1, TG_END, 1),
+                                                    TG_IDX_T(IX(TG_SHAPE(2), 3, 0))))))
+FN(f_adv_index_put, tg_mul(tg_index_put(x[0], TG_INDEX(TG_IDX_T(IX(TG_SHAPE(2), 1, 0))), x[1], false), x[0]))
+FN(f_adv_index_put_acc, tg_mul(tg_index_put(x[0], TG_INDEX(TG_IDX_T(IX(TG_SHAPE(3), 1, 0, 1)), TG_IDX_T(IX(TG_SHAPE(3), 2, 2, 0))),
+                                            x[1], true), x[0]))
+FN(f_adv_index_put_, tg_mul(tg_index_put_(copy_of(x[0]), TG_INDEX(TG_IDX_ALL, TG_IDX_T(IX(TG_SHAPE(2), 2, 0))), x[1], false), x[0]))
+FN(f_adv_index_put_mask, tg_mul(tg_index_put_(copy_of(x[0]), TG_INDEX(TG_IDX_T(MASK23)), x[1], false), x[0]))
 
 /* nn: softmax, linear, dropout, embedding, attention */
 
@@ -1078,6 +1088,13 @@ static const gc_case CASES[] = {
     {"baddbmm scaled, broadcast", f_baddbmm_scaled, 3, {IN(1, S(2), ANY, false), IN(3, S(2, 3, 4), ANY, false), IN(3, S(2, 4, 2), ANY, true)}, 0, 0, 0, NULL},
 
     /* advanced indexing */
+    C1("index [:, idx]", f_adv_index, A23T),
+    C1("index [mask]", f_adv_index_mask, A23T),
+    C1("index [idx, 1:, idx]", f_adv_index_mixed, IN(3, S(2, 3, 4), ANY, false)),
+    C2("index_put", f_adv_index_put, A23T, A3),
+    C2("index_put accumulate", f_adv_index_put_acc, IN(2, S(2, 3), ANY, false), A3),
+    C2("index_put_ [:, idx]", f_adv_index_put_, IN(2, S(3, 4), ANY, true), IN(2, S(3, 1), ANY, false)),
+    C2("index_put_ [mask]", f_adv_index_put_mask, A23, A3),
 
     /* nn: softmax, linear, dropout, embedding, attention */
 

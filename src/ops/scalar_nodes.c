@@ -6,11 +6,13 @@
 
 typedef struct scalar_params { double s; } scalar_params;
 
-/* f(t, s) computed without history and recorded as op. */
+/* f(t, s) computed without history and recorded as op; s is a double,
+   so an integer t becomes float. */
 static tg_tensor *scalar_node(tg_op op, tg_tensor *(*f)(const tg_tensor *, double), const tg_tensor *t, double s)
 {
+    if (!t) return NULL;
     tg_tensor *out = NULL;
-    TG_NO_GRAD { out = t ? f(t, s) : NULL; }
+    TG_NO_GRAD { out = f(tg__is_floating(t->dtype) ? t : tg_to(t, TG_F32), s); }
     scalar_params p = {s};
     if (out && tg__record(out, (tg_record){.op = op, TG_PARAMS(p)}, &t, 1, NULL)) return NULL;
     return out;

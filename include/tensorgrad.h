@@ -983,6 +983,32 @@ tg_module *tg_nn_gelu(bool tanh_approximation);
 tg_module *tg_nn_leaky_relu(double negative_slope);
 tg_module *tg_nn_elu(double alpha);
 tg_module *tg_nn_celu(double alpha);
+/* Softmax(dim) and LogSoftmax(dim) (tg_softmax, tg_log_softmax). */
+tg_module *tg_nn_softmax(int64_t dim);
+tg_module *tg_nn_log_softmax(int64_t dim);
+
+/* Normalisation. LayerNorm(normalized_shape, eps, elementwise_affine) and
+   RMSNorm (PyTorch 2.4's; eps NAN is its eps=None) over the last ndim
+   dims: weight (normalized_shape) ones, LayerNorm's bias zeros, none
+   without elementwise_affine. GroupNorm(num_groups, num_channels, eps,
+   affine): weight and bias (num_channels), ones and zeros; fails with
+   PyTorch's "num_channels must be divisible by num_groups". PyTorch's
+   eps: 1e-5. */
+tg_module *tg_nn_layer_norm(const int64_t *normalized_shape, int ndim, double eps, bool elementwise_affine);
+tg_module *tg_nn_rms_norm(const int64_t *normalized_shape, int ndim, double eps, bool elementwise_affine);
+tg_module *tg_nn_group_norm(int64_t num_groups, int64_t num_channels, double eps, bool affine);
+
+/* Pooling with tg_pool_opts (zero stride: kernel_size, as PyTorch's
+   stride=None). MaxPool1d reads element [0] of each field. Their repr
+   prints a field as an int when its two sizes are equal (as PyTorch prints
+   the int it was given) and as a tuple otherwise. AdaptiveAvgPool2d and
+   AdaptiveMaxPool2d((out_h, out_w)); the max form's forward returns no
+   indices. */
+tg_module *tg_nn_max_pool1d(tg_pool_opts opts);
+tg_module *tg_nn_max_pool2d(tg_pool_opts opts);
+tg_module *tg_nn_avg_pool2d(tg_pool_opts opts);
+tg_module *tg_nn_adaptive_avg_pool2d(int64_t out_h, int64_t out_w);
+tg_module *tg_nn_adaptive_max_pool2d(int64_t out_h, int64_t out_w);
 
 /* -------------------------------------------------- nn: initialisation */
 

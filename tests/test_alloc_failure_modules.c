@@ -16,7 +16,20 @@ static tg_module *activations(void)
                                     tg_nn_leaky_relu(0.2)));
 }
 
-static const model_fn MODELS[] = {activations};
+/* Input (2, 3): viewed as (2, 3, 1, 1) images by the pools. */
+static tg_module *norms(void)
+{
+    return tg_nn_sequential(MODULES(tg_nn_layer_norm((const int64_t[]){3}, 1, 1e-5, true), tg_nn_softmax(-1),
+                                    tg_nn_rms_norm((const int64_t[]){3}, 1, NAN, true), tg_nn_group_norm(3, 3, 1e-5, true)));
+}
+
+static tg_module *pools(void)
+{
+    return tg_nn_sequential(MODULES(tg_nn_max_pool1d((tg_pool_opts){.kernel_size = {2}, .stride = {1}}),
+                                    tg_nn_adaptive_avg_pool2d(1, 1)));
+}
+
+static const model_fn MODELS[] = {activations, norms, pools};
 
 static int use_model(void *ctx)
 {

@@ -184,3 +184,36 @@ tg_module *tg_nn_leaky_relu(double negative_slope)
 }
 tg_module *tg_nn_elu(double alpha) { return new_scaled(&ELU, "alpha", alpha, tg_elu); }
 tg_module *tg_nn_celu(double alpha) { return new_scaled(&CELU, "alpha", alpha, tg_celu); }
+
+/* Softmax(dim) and LogSoftmax(dim). */
+typedef struct softmax {
+    tg_module base;
+    int64_t dim;
+    tg_tensor *(*function)(const tg_tensor *, int64_t);
+} softmax;
+
+static tg_tensor *softmax_forward(tg_module *m, const tg_tensor *input)
+{
+    const softmax *s = (const softmax *)m;
+    return s->function(input, s->dim);
+}
+
+static void softmax_extra(const tg_module *m, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "dim=%lld", (long long)((const softmax *)m)->dim);
+}
+
+static tg_module *new_softmax(const tg_module_kind *kind, int64_t dim, tg_tensor *(*function)(const tg_tensor *, int64_t))
+{
+    softmax *s = tg__module_new(kind, sizeof *s);
+    if (!s) return NULL;
+    s->dim = dim;
+    s->function = function;
+    return &s->base;
+}
+
+static const tg_module_kind SOFTMAX = {"Softmax", softmax_forward, softmax_extra};
+static const tg_module_kind LOG_SOFTMAX = {"LogSoftmax", softmax_forward, softmax_extra};
+
+tg_module *tg_nn_softmax(int64_t dim) { return new_softmax(&SOFTMAX, dim, tg_softmax); }
+tg_module *tg_nn_log_softmax(int64_t dim) { return new_softmax(&LOG_SOFTMAX, dim, tg_log_softmax); }

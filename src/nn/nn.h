@@ -40,6 +40,11 @@ void *tg__module_new(const tg_module_kind *kind, size_t size);
    (t NULL keeps the error that made it). */
 tg_tensor *tg__module_add_parameter(tg_module *m, const char *name, tg_tensor *t);
 tg_tensor *tg__module_add_buffer(tg_module *m, const char *name, tg_tensor *t);
+/* Finishes making m (NULL: returns NULL): runs make_tensors(m), which
+   registers m's parameters and buffers, in a scope of its own, so that
+   nothing of it stays in the caller's scope; frees m and returns NULL when
+   it fails (returns non-zero). */
+tg_module *tg__module_build(tg_module *m, int (*make_tensors)(tg_module *m));
 /* Adds child under `name`, taking ownership (freeing it on failure, and
    failing when it is NULL); 0 or -1. */
 int tg__module_add_child(tg_module *m, const char *name, tg_module *child);

@@ -3,7 +3,9 @@
    programs, so forwards and gradients compare exactly. */
 #include "oracle.h"
 
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Parameter k (in named_parameters order), element i: ((37 i + 11 k) % 19 - 9) / 16. */
 static void fill(const tg_module *m)
@@ -136,6 +138,75 @@ static void module_api(void)
     tg_module_free(m);
 }
 
+/* A parameter as a plain tensor (Python prints "Parameter containing:"), then its flag. */
+static void param(const char *label, const tg_tensor *p)
+{
+    show(label, tg_detach(p));
+    printf("requires_grad: %s\n", tg_requires_grad(p) ? "True" : "False");
+}
+
+static tg_module *norms(void)
+{
+    return tg_nn_sequential(
+        MODULES(tg_nn_layer_norm(I64(4), 1, 1e-5, true),
+                tg_nn_sequential(MODULES(tg_nn_group_norm(2, 4, 1e-5, true), tg_nn_relu()))));
+}
+
+static void state_dicts(void)
+{
+    printf("== state dicts\n");
+    tg_module *m = norms();
+    fill(m);
+    tg_dict *state = tg_module_state_dict(m);
+    printf("keys: [");
+    for (int i = 0; i < tg_dict_len(state); i++) printf(i ? ", '%s'" : "'%s'", tg_dict_key(state, i));
+    printf("]\n");
+    show("state 0.weight", tg_dict_get(state, "0.weight"));
+    tg_module *copy = norms();
+    printf("load into a new model: %s\n", tg_module_load_state_dict(copy, state, true) == 0 ? "ok" : tg_last_error());
+    param("loaded 1.0.weight", tg_module_get_parameter(copy, "1.0.weight"));
+    param("loaded 0.bias", tg_module_get_parameter(copy, "0.bias"));
+    TG_NO_GRAD tg_add_scalar_(tg_dict_get(state, "0.bias"), 1);
+    param("the model's 0.bias after writing the state's", tg_module_get_parameter(m, "0.bias"));
+
+    tg_dict *bad = tg_dict_new();
+    for (int i = 0; i < tg_dict_len(state); i++)
+        if (strcmp(tg_dict_key(state, i), "1.0.bias") != 0)
+            tg_dict_set(bad, tg_dict_key(state, i), tg_dict_get(state, tg_dict_key(state, i)));
+    tg_dict_set(bad, "0.weight", tg_zeros(TG_SHAPE(3), TG_F32));
+    tg_dict_set(bad, "1.1.weight", tg_zeros(TG_SHAPE(4), TG_F32));
+    tg_dict_set(bad, "1.0.weight", tg_zeros(TG_SHAPE(2, 2), TG_F32));
+    printf("load missing, unexpected, mismatched: ");
+    if (tg_module_load_state_dict(copy, bad, true)) printf("error: %s\n", tg_last_error());
+    tg_clear_error();
+    printf("load mismatched, not strict: ");
+    if (tg_module_load_state_dict(copy, bad, false)) printf("error: %s\n", tg_last_error());
+    tg_clear_error();
+    tg_dict_free(bad);
+    param("0.weight unchanged", tg_module_get_parameter(copy, "0.weight"));
+
+    tg_dict *doubles = tg_dict_new();
+    for (int i = 0; i < tg_dict_len(state); i++)
+        tg_dict_set(doubles, tg_dict_key(state, i), tg_to(tg_dict_get(state, tg_dict_key(state, i)), TG_F64));
+    attempt_load("load f64 values", copy, doubles, true);
+    param("loaded f64 into f32", tg_module_get_parameter(copy, "0.bias"));
+    tg_dict_free(state);
+
+    tg_requires_grad_(tg_module_get_parameter(copy, "0.weight"), false);
+    printf("frozen: parameters %d %lld trainable %lld\n", tg_module_parameters(copy, NULL, 0),
+           (long long)tg_module_parameter_count(copy, false), (long long)tg_module_parameter_count(copy, true));
+    tg_tensor *y = tg_sum(tg_module_forward(copy, tg_squeeze_dim(inputs(TG_SHAPE(2, 4, 1)), -1)));
+    tg_backward(y, NULL);
+    show("grad of the frozen 0.weight", tg_grad(tg_module_get_parameter(copy, "0.weight")));
+    show("grad of 0.bias", tg_grad(tg_module_get_parameter(copy, "0.bias")));
+    tg_module_zero_grad(copy);
+    show("grad of 0.bias after zero_grad", tg_grad(tg_module_get_parameter(copy, "0.bias")));
+    tg_module_requires_grad_(copy, false);
+    printf("after requires_grad_(False): trainable %lld\n", (long long)tg_module_parameter_count(copy, true));
+    tg_module_free(copy);
+    tg_module_free(m);
+}
+
 int main(void)
 {
     run("activations",
@@ -150,6 +221,37 @@ int main(void)
         tg_nn_sequential(MODULES(tg_nn_sequential(MODULES(tg_nn_relu(), tg_nn_flatten(1, 2))),
                                  tg_nn_sequential(MODULES(tg_nn_sequential(MODULES(tg_nn_tanh())))))),
         inputs(TG_SHAPE(2, 2, 2)));
+    run("layer norm", tg_nn_layer_norm(I64(4), 1, 1e-5, true), inputs(TG_SHAPE(2, 4)));
+    run("layer norm 2-d, no affine", tg_nn_layer_norm(I64(2, 3), 2, 1e-3, false), inputs(TG_SHAPE(2, 2, 3)));
+    run("group norm", tg_nn_group_norm(2, 4, 1e-5, true), inputs(TG_SHAPE(2, 4, 2)));
+    run("group norm, no affine", tg_nn_group_norm(3, 3, 0.5, false), inputs(TG_SHAPE(2, 3, 2)));
+    run("rms norm", tg_nn_rms_norm(I64(4), 1, NAN, true), inputs(TG_SHAPE(2, 4)));
+    run("rms norm 2-d", tg_nn_rms_norm(I64(2, 2), 2, 1e-6, true), inputs(TG_SHAPE(3, 2, 2)));
+    run("rms norm, no affine", tg_nn_rms_norm(I64(3), 1, NAN, false), inputs(TG_SHAPE(2, 3)));
+    run("softmax", tg_nn_sequential(MODULES(tg_nn_softmax(1), tg_nn_log_softmax(-1))), inputs(TG_SHAPE(2, 3)));
+    run("pools",
+        tg_nn_sequential(MODULES(tg_nn_max_pool2d((tg_pool_opts){.kernel_size = {2, 2}}),
+                                 tg_nn_avg_pool2d((tg_pool_opts){.kernel_size = {2, 1}, .stride = {1, 1},
+                                                                 .padding = {1, 0}}))),
+        inputs(TG_SHAPE(1, 2, 5, 4)));
+    run("max pool, dilated",
+        tg_nn_max_pool2d((tg_pool_opts){.kernel_size = {2, 2}, .stride = {1, 1}, .dilation = {2, 2},
+                                        .ceil_mode = true, .padding = {1, 1}}),
+        inputs(TG_SHAPE(1, 1, 5, 5)));
+    run("adaptive pools", tg_nn_sequential(MODULES(tg_nn_adaptive_max_pool2d(2, 3), tg_nn_adaptive_avg_pool2d(1, 1))),
+        inputs(TG_SHAPE(1, 2, 5, 7)));
+    run("max pool 1d", tg_nn_max_pool1d((tg_pool_opts){.kernel_size = {3}, .stride = {2}}), inputs(TG_SHAPE(2, 7)));
     module_api();
+    state_dicts();
+    printf("== reprs\n");
+    tg_module *m = tg_nn_sequential(MODULES(
+        tg_nn_leaky_relu(1e-05), tg_nn_elu(1e16), tg_nn_elu(123456.789), tg_nn_celu(-0.0), tg_nn_elu(2.5e-7),
+        tg_nn_layer_norm(I64(3), 1, 1e-12, true), tg_nn_group_norm(1, 2, 0.1, true), tg_nn_rms_norm(I64(2), 1, 1e-8, true),
+        tg_nn_max_pool2d((tg_pool_opts){.kernel_size = {2, 3}, .stride = {1, 2}}),
+        tg_nn_avg_pool2d((tg_pool_opts){.kernel_size = {3, 3}, .padding = {1, 1}}), tg_nn_adaptive_avg_pool2d(2, 3),
+        tg_nn_softmax(0)));
+    tg_module_print(m);
+    tg_module_free(m);
+    tg_module_print(NULL);
     return 0;
 }

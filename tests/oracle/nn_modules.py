@@ -47,6 +47,48 @@ run("nested", nn.Sequential(nn.Sequential(nn.ReLU(), nn.Flatten(1, 2)), nn.Seque
     inputs(2, 2, 2))
 
 
+
+class RMSNorm(nn.Module):
+    """PyTorch 2.4's nn.RMSNorm, as F.rms_norm composes it (1.13 has neither)."""
+
+    def __init__(self, normalized_shape, eps=None, elementwise_affine=True):
+        super().__init__()
+        if isinstance(normalized_shape, int):
+            normalized_shape = (normalized_shape,)
+        self.normalized_shape = tuple(normalized_shape)
+        self.eps = eps
+        self.elementwise_affine = elementwise_affine
+        if elementwise_affine:
+            self.weight = nn.Parameter(torch.ones(self.normalized_shape))
+        else:
+            self.register_parameter("weight", None)
+
+    def forward(self, x):
+        dims = tuple(range(-len(self.normalized_shape), 0))
+        eps = torch.finfo(x.dtype).eps if self.eps is None else self.eps
+        y = x * torch.rsqrt(x.pow(2).mean(dims, keepdim=True) + eps)
+        return y if self.weight is None else y * self.weight
+
+    def extra_repr(self):
+        return "{normalized_shape}, eps={eps}, elementwise_affine={elementwise_affine}".format(**self.__dict__)
+
+
+run("layer norm", nn.LayerNorm(4), inputs(2, 4))
+run("layer norm 2-d, no affine", nn.LayerNorm([2, 3], eps=1e-3, elementwise_affine=False), inputs(2, 2, 3))
+run("group norm", nn.GroupNorm(2, 4), inputs(2, 4, 2))
+run("group norm, no affine", nn.GroupNorm(3, 3, eps=0.5, affine=False), inputs(2, 3, 2))
+run("rms norm", RMSNorm(4), inputs(2, 4))
+run("rms norm 2-d", RMSNorm([2, 2], eps=1e-6), inputs(3, 2, 2))
+run("rms norm, no affine", RMSNorm(3, elementwise_affine=False), inputs(2, 3))
+run("softmax", nn.Sequential(nn.Softmax(dim=1), nn.LogSoftmax(dim=-1)), inputs(2, 3))
+run("pools", nn.Sequential(nn.MaxPool2d(2), nn.AvgPool2d(kernel_size=(2, 1), stride=1, padding=(1, 0))),
+    inputs(1, 2, 5, 4))
+run("max pool, dilated", nn.MaxPool2d(kernel_size=2, stride=1, dilation=2, ceil_mode=True, padding=1),
+    inputs(1, 1, 5, 5))
+run("adaptive pools", nn.Sequential(nn.AdaptiveMaxPool2d((2, 3)), nn.AdaptiveAvgPool2d(1)), inputs(1, 2, 5, 7))
+run("max pool 1d", nn.MaxPool1d(3, stride=2), inputs(2, 7))
+
+
 def attempt(label, f):
     try:
         print(label + ":", f())
@@ -83,3 +125,58 @@ attempt("load_state_dict {}", lambda: load(m, {}))
 attempt("load_state_dict unexpected", lambda: load(m, {"x": torch.zeros(1), "1.0.y": torch.zeros(1)}))
 attempt("load_state_dict unexpected, not strict", lambda: load(m, {"x": torch.zeros(1)}, strict=False))
 attempt("load_state_dict _extra_state", lambda: load(m, {"1._extra_state": torch.zeros(1)}))
+
+print("== state dicts")
+
+
+def norms():
+    return nn.Sequential(nn.LayerNorm(4), nn.Sequential(nn.GroupNorm(2, 4), nn.ReLU()))
+
+
+def param(label, p):
+    """A parameter as a plain tensor (Python prints "Parameter containing:"), then its flag."""
+    show(label, p.detach())
+    print("requires_grad:", p.requires_grad)
+
+
+m = norms()
+fill(m)
+state = m.state_dict()
+print("keys:", list(state.keys()))
+show("state 0.weight", state["0.weight"])
+copy = norms()
+attempt("load into a new model", lambda: load(copy, state))
+param("loaded 1.0.weight", copy.get_parameter("1.0.weight"))
+param("loaded 0.bias", copy[0].bias)
+with torch.no_grad():
+    state["0.bias"].add_(1)
+param("the model's 0.bias after writing the state's", m[0].bias)
+bad = dict(state)
+del bad["1.0.bias"]
+bad["0.weight"] = torch.zeros(3)
+bad["1.1.weight"] = torch.zeros(4)
+bad["1.0.weight"] = torch.zeros(2, 2)
+attempt("load missing, unexpected, mismatched", lambda: load(copy, bad))
+attempt("load mismatched, not strict", lambda: load(copy, bad, strict=False))
+param("0.weight unchanged", copy[0].weight)
+doubles = {k: v.double() for k, v in state.items()}
+attempt("load f64 values", lambda: load(copy, doubles))
+param("loaded f64 into f32", copy[0].bias)
+copy[0].weight.requires_grad_(False)
+print("frozen: parameters", len(list(copy.parameters())), sum(p.numel() for p in copy.parameters()),
+      "trainable", sum(p.numel() for p in copy.parameters() if p.requires_grad))
+y = copy(inputs(2, 4, 1).squeeze(-1)).sum()
+y.backward()
+show("grad of the frozen 0.weight", copy[0].weight.grad)
+show("grad of 0.bias", copy[0].bias.grad)
+copy.zero_grad(set_to_none=True)
+show("grad of 0.bias after zero_grad", copy[0].bias.grad)
+copy.requires_grad_(False)
+print("after requires_grad_(False): trainable", sum(p.numel() for p in copy.parameters() if p.requires_grad))
+
+print("== reprs")
+print(nn.Sequential(nn.LeakyReLU(1e-05), nn.ELU(1e16), nn.ELU(123456.789), nn.CELU(-0.0), nn.ELU(2.5e-7),
+                    nn.LayerNorm(3, eps=1e-12), nn.GroupNorm(1, 2, eps=0.1), RMSNorm(2, eps=1e-8),
+                    nn.MaxPool2d((2, 3), stride=(1, 2)), nn.AvgPool2d(3, padding=1),
+                    nn.AdaptiveAvgPool2d((2, 3)), nn.Softmax(dim=0)))
+print(None)

@@ -662,6 +662,37 @@ tg_tensor *tg_layer_norm(const tg_tensor *input, const int64_t *normalized_shape
    dtype, inputs other than TG_F32 and TG_F64. */
 tg_tensor *tg_group_norm(const tg_tensor *input, int64_t num_groups, const tg_tensor *weight,
                          const tg_tensor *bias, double eps);
+/* F.batch_norm over input (N, C, ...) of 2 dims or more: each channel c
+   normalised with its mean and biased variance over the batch and the
+   other dims (training), or with running_mean[c] and running_var[c]
+   (evaluation), eps added to the variance; then scaled by weight[c] and
+   shifted by bias[c] (NULL: none). NativeBatchNormBackward0 (edges to
+   input, weight and bias only); the result is contiguous.
+   Training with running statistics updates them in place as PyTorch's
+   CPU kernel does: mean <- momentum * batch mean + (1 - momentum) * mean,
+   var <- momentum * unbiased batch variance + (1 - momentum) * var
+   (either may be NULL: not updated). As in PyTorch they are not part of
+   the graph, the update leaves their version counters alone, and the node
+   saves them (changing them in place before backward fails it). A failed
+   call leaves them unchanged. momentum NAN is PyTorch's momentum=None
+   (the cumulative average of PyTorch's BatchNorm layers): that needs the
+   layer's count of batches, num_batches_tracked, which a functional call
+   does not have, so a caller passes momentum = 1.0 / num_batches_tracked
+   (counted after incrementing it), which is what PyTorch's layer passes;
+   NAN itself is refused when training with running statistics, and
+   unused otherwise. f32 values are PyTorch's to the bit for contiguous
+   inputs (for (N, C) and (N, C, 1, ..) inputs, its sums on one thread,
+   the order PyTorch's batch sums take with torch.get_num_threads() == 1).
+   Errors as PyTorch's (F.batch_norm's Python checks included): "Expected
+   more than 1 value per channel when training, got input size
+   torch.Size([1, 3])", fewer than 2 dims, "running_mean must be defined in
+   evaluation mode", parameters not of C elements ("running_mean should
+   contain 3 elements not 4") or of another dtype, inputs other than
+   TG_F32 and TG_F64. An empty input gives input * weight[0] + bias[0] as
+   PyTorch's does (CloneBackward0, MulBackward0, AddBackward0). */
+tg_tensor *tg_batch_norm(const tg_tensor *input, tg_tensor *running_mean, tg_tensor *running_var,
+                         const tg_tensor *weight, const tg_tensor *bias, bool training,
+                         double momentum, double eps);
 /* PyTorch 2.4's F.rms_norm, composed as it composes it:
    input * rsqrt(mean(input^2 over the last ndim dims) + eps) * weight
    (weight of normalized_shape's shape; NULL: none), so its graph is

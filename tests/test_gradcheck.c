@@ -664,6 +664,10 @@ FN(f_group_norm, tg_group_norm(x[0], 2, x[1], x[2], 1e-5))
 FN(f_group_norm_plain, tg_group_norm(x[0], 3, NULL, NULL, 1e-5))
 FN(f_rms_norm, tg_rms_norm(x[0], (const int64_t[]){3}, 1, x[1], 1e-6))
 FN(f_rms_norm_default_eps, tg_rms_norm(x[0], (const int64_t[]){3, 4}, 2, NULL, NAN))
+FN(f_batch_norm, tg_batch_norm(x[0], NULL, NULL, x[1], x[2], true, 0.1, 1e-5))
+FN(f_batch_norm_3d, tg_batch_norm(x[0], NULL, NULL, NULL, NULL, true, 0.1, 1e-5))
+FN(f_batch_norm_eval, tg_batch_norm(x[0], constant(ANY, TG_SHAPE(3)), constant(POSITIVE, TG_SHAPE(3)), x[1], x[2],
+                                    false, 0.1, 1e-5))
 
 /* nn: convolution, unfold and fold */
 
@@ -1089,6 +1093,9 @@ static const gc_case CASES[] = {
     C1("group_norm without weight", f_group_norm_plain, IN(4, S(2, 3, 2, 2), ANY, false)),
     C2("rms_norm", f_rms_norm, A23T, A3),
     C1("rms_norm default eps", f_rms_norm_default_eps, A234),
+    {"batch_norm", f_batch_norm, 3, {IN(2, S(4, 3), ANY, true), A3, A3}, 0, 0, 0, NULL},
+    C1("batch_norm over (N, C, L)", f_batch_norm_3d, IN(3, S(2, 3, 4), ANY, true)),
+    {"batch_norm evaluation", f_batch_norm_eval, 3, {IN(3, S(2, 3, 2), ANY, false), A3, A3}, 0, 0, 0, NULL},
 
     /* nn: convolution, unfold and fold */
 

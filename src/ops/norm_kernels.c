@@ -44,3 +44,50 @@ void tg__group_norm_rows(const void *x, const void *w, const void *b, void *y, t
     if (dt == TG_F32) group_norm_rows_f32(x, w, b, y, batch, channels, inner, groups, (float)eps);
     else group_norm_rows_f64(x, w, b, y, batch, channels, inner, groups, eps);
 }
+
+void tg__batch_norm_stats(const void *x, tg_dtype dt, int64_t batch, int64_t channels, int64_t image, double eps,
+                          void *mean, void *var_sum, void *invstd)
+{
+    const int64_t count = batch * image;
+    if (dt == TG_F32) {
+        float *v = var_sum, *s = invstd;
+        batch_norm_stats_f32(x, batch, channels, image, mean, v);
+        for (int64_t c = 0; c < channels; c++) s[c] = (float)(1 / sqrt((double)(v[c] / (float)count) + eps));
+    } else {
+        double *v = var_sum, *s = invstd;
+        batch_norm_stats_f64(x, batch, channels, image, mean, v);
+        for (int64_t c = 0; c < channels; c++) s[c] = 1 / sqrt(v[c] / (double)count + eps);
+    }
+}
+
+void tg__batch_norm_eval_invstd(const void *running_var, tg_dtype dt, int64_t channels, double eps, void *invstd)
+{
+    if (dt == TG_F32) {
+        const float *v = running_var;
+        float *s = invstd;
+        for (int64_t c = 0; c < channels; c++) s[c] = 1 / sqrt(v[c] + (float)eps);
+    } else {
+        const double *v = running_var;
+        double *s = invstd;
+        for (int64_t c = 0; c < channels; c++) s[c] = 1 / sqrt(v[c] + eps);
+    }
+}
+
+void tg__batch_norm_apply(const void *x, const void *mean, const void *invstd, const void *w, const void *b, void *y,
+                          tg_dtype dt, int64_t batch, int64_t channels, int64_t image)
+{
+    if (dt == TG_F32) batch_norm_apply_f32(x, mean, invstd, w, b, y, batch, channels, image);
+    else batch_norm_apply_f64(x, mean, invstd, w, b, y, batch, channels, image);
+}
+
+void tg__batch_norm_update(const void *mean, const void *var_sum, tg_dtype dt, int64_t channels, int64_t count,
+                           double momentum, void *running_mean, int64_t mean_stride, void *running_var,
+                           int64_t var_stride)
+{
+    if (dt == TG_F32)
+        batch_norm_update_f32(mean, var_sum, channels, count, momentum, running_mean, mean_stride, running_var,
+                              var_stride);
+    else
+        batch_norm_update_f64(mean, var_sum, channels, count, momentum, running_mean, mean_stride, running_var,
+                              var_stride);
+}

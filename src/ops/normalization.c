@@ -33,9 +33,7 @@ static int last_dims(int k, int64_t *dims)
     return k;
 }
 
-/* The dims of an ndim tensor other than dim 1 (batch_norm's and
-   group_norm's reductions for their weight and bias). */
-static int dims_but_channel(int ndim, int64_t *dims)
+int tg__dims_but_channel(int ndim, int64_t *dims)
 {
     int k = 0;
     for (int i = 0; i < ndim; i++)
@@ -227,7 +225,7 @@ int tg__d_group_norm(tg_node *n, tg_tensor *g, tg_tensor **gi)
     tg_tensor *rstd, *xhat = tg__normalized(tg_reshape(x, grouped, 3), last, 1, p->eps, &rstd);
     tg_tensor *xhat_full = tg_reshape(xhat, x->shape, x->ndim);
     int64_t dims[TG_MAX_DIMS];
-    int nd = dims_but_channel(x->ndim, dims);
+    int nd = tg__dims_but_channel(x->ndim, dims);
     if (NEED(0)) {
         int64_t per_channel[TG_MAX_DIMS] = {x->shape[1]};
         for (int i = 1; i < x->ndim - 1; i++) per_channel[i] = 1;

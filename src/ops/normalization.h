@@ -25,6 +25,23 @@ void tg__layer_norm_rows(const void *x, const void *w, const void *b, void *y, t
 void tg__group_norm_rows(const void *x, const void *w, const void *b, void *y, tg_dtype dt, int64_t batch,
                          int64_t channels, int64_t inner, int64_t groups, double eps);
 
+/* batch_norm over x (contiguous (batch, channels, image), dt), in
+   PyTorch's order of operations: each channel's mean, sum of squared
+   deviations and 1 / sqrt(biased var + eps) in training; in evaluation
+   invstd from the running variance (contiguous); the output
+   y = x alpha + beta per channel (alpha = invstd w, beta = b - mean
+   alpha; w, b may be NULL); and the update of the running statistics
+   (either may be NULL; written with their element strides) with the
+   unbiased variance of count elements. */
+void tg__batch_norm_stats(const void *x, tg_dtype dt, int64_t batch, int64_t channels, int64_t image, double eps,
+                          void *mean, void *var_sum, void *invstd);
+void tg__batch_norm_eval_invstd(const void *running_var, tg_dtype dt, int64_t channels, double eps, void *invstd);
+void tg__batch_norm_apply(const void *x, const void *mean, const void *invstd, const void *w, const void *b, void *y,
+                          tg_dtype dt, int64_t batch, int64_t channels, int64_t image);
+void tg__batch_norm_update(const void *mean, const void *var_sum, tg_dtype dt, int64_t channels, int64_t count,
+                           double momentum, void *running_mean, int64_t mean_stride, void *running_var,
+                           int64_t var_stride);
+
 /* "<what> of shape [..] and normalized_shape = [..]"-style checks of
    layer_norm and rms_norm (PyTorch's _check_layer_norm_inputs): 0, or -1
    with PyTorch's error. bias may be NULL (rms_norm has none). */
@@ -39,5 +56,10 @@ int tg__check_layer_norm_inputs(const tg_tensor *input, const int64_t *normalize
 tg_tensor *tg__normalized(const tg_tensor *x, const int64_t *dims, int ndims, double eps, tg_tensor **rstd);
 tg_tensor *tg__normalized_backward(const tg_tensor *g_xhat, const tg_tensor *xhat, const tg_tensor *rstd,
                                    const int64_t *dims, int ndims);
+
+/* The dims of an ndim tensor other than dim 1 (batch_norm's and
+   group_norm's reductions for their weight and bias), into dims; their
+   count. */
+int tg__dims_but_channel(int ndim, int64_t *dims);
 
 #endif

@@ -161,10 +161,110 @@ static void rms_norm_tests(void)
     ATTEMPT("rms_norm long", tg_rms_norm(tg_ones(TG_SHAPE(2, 3), TG_I64), I64(3), 1, NULL, 1e-5));
 }
 
+
+/* The running statistics' values (to the bit) and version counters. */
+static void running(const char *label, const tg_tensor *mean, const tg_tensor *var)
+{
+    char l[128];
+    snprintf(l, sizeof l, "%s running_mean", label);
+    exact(l, mean);
+    snprintf(l, sizeof l, "%s running_var", label);
+    exact(l, var);
+    printf("%s versions: %llu %llu\n", label, (unsigned long long)tg_version(mean), (unsigned long long)tg_version(var));
+}
+
+static void batch_norm_tests(void)
+{
+    tg_scope_begin();
+    tg_tensor *rm = tg_zeros(TG_SHAPE(3), TG_F32), *rv = tg_ones(TG_SHAPE(3), TG_F32);
+    tg_tensor *x = leaf(tg_from_f32(F32(0.5, -1.0, 2.0, 0.0, 3.0, -2.5, 1.0, 0.25, -0.5, 2.0, 1.5, 0.75), TG_SHAPE(4, 3)));
+    tg_tensor *w = leaf(tg_from_f32(F32(1.5, -0.5, 2.0), TG_SHAPE(3)));
+    tg_tensor *b = leaf(tg_from_f32(F32(0.25, 0.0, -1.0), TG_SHAPE(3)));
+    check_strided("batch_norm", tg_batch_norm(x, rm, rv, w, b, true, 0.1, 1e-5), (tg_tensor *[]){x, w, b}, 3);
+    running("batch_norm", rm, rv);
+
+    /* Several training calls, then evaluation with what they gathered. */
+    for (int step = 0; step < 3; step++) {
+        char label[64];
+        snprintf(label, sizeof label, "batch_norm step %d", step);
+        tg_tensor *xs = tg_add_scalar(tg_mul_scalar(wavy(TG_SHAPE(2, 3, 4)), 0.5 + step), step);
+        exact(label, tg_batch_norm(xs, rm, rv, NULL, NULL, true, 0.25, 1e-5));
+        running(label, rm, rv);
+    }
+    x = leaf(tg_sin(ramp(TG_SHAPE(2, 3, 2), 0, 1)));
+    w = leaf(tg_from_f32(F32(1.5, -0.5, 2.0), TG_SHAPE(3)));
+    b = leaf(tg_from_f32(F32(0.25, 0.0, -1.0), TG_SHAPE(3)));
+    check_strided("batch_norm eval", tg_batch_norm(x, rm, rv, w, b, false, 0.1, 1e-5), (tg_tensor *[]){x, w, b}, 3);
+    exact("batch_norm eval", tg_batch_norm(wavy(TG_SHAPE(2, 3, 5)), rm, rv, tg_detach(w), tg_detach(b), false, 0.1,
+                                           1e-3));
+    running("batch_norm eval", rm, rv);
+
+    /* PyTorch's momentum=None: its layer passes 1 / num_batches_tracked. */
+    tg_tensor *cm = tg_empty(TG_SHAPE(3), TG_F32), *cv = tg_empty(TG_SHAPE(3), TG_F32);
+    tg_zero_(cm);   /* as the layer's reset_running_stats() does */
+    tg_fill_(cv, 1);
+    for (int tracked = 1; tracked <= 3; tracked++) {
+        char label[64];
+        snprintf(label, sizeof label, "batch_norm cumulative %d", tracked);
+        tg_batch_norm(tg_mul_scalar(wavy(TG_SHAPE(5, 3, 2)), tracked), cm, cv, NULL, NULL, true, 1.0 / tracked, 1e-5);
+        running(label, cm, cv);
+    }
+
+    x = leaf64(tg_sin(ramp(TG_SHAPE(3, 4), 0, 1)));
+    w = leaf64(tg_from_f32(F32(1.5, -0.5, 2.0), TG_SHAPE(3)));
+    check_strided("batch_norm transposed f64", tg_batch_norm(tg_transpose(x, 0, 1), NULL, NULL, w, NULL, true, 0.1, 1e-5),
+                  (tg_tensor *[]){x, w}, 2);
+    x = leaf(tg_sin(ramp(TG_SHAPE(2, 3, 2, 2), 0, 1)));
+    check_strided("batch_norm 4-d", tg_batch_norm(x, NULL, NULL, NULL, NULL, true, 0.1, 0.5), &x, 1);
+    x = leaf(tg_zeros(TG_SHAPE(0, 3), TG_F32));
+    w = leaf(tg_from_f32(F32(1.5, -0.5, 2.0), TG_SHAPE(3)));
+    b = leaf(tg_from_f32(F32(0.25, 0.0, -1.0), TG_SHAPE(3)));
+    check_strided("batch_norm empty batch", tg_batch_norm(x, rm, rv, w, b, true, 0.1, 1e-5), (tg_tensor *[]){x, w, b}, 3);
+
+    exact("batch_norm f32 (N, C)", tg_batch_norm(wavy(TG_SHAPE(37, 5)), NULL, NULL, NULL, NULL, true, 0.1, 1e-5));
+    exact("batch_norm f32 (N, C, L)", tg_batch_norm(wavy(TG_SHAPE(3, 4, 11)), NULL, NULL, NULL, NULL, true, 0.1, 1e-5));
+    tg_tensor *bw = tg_add_scalar(tg_div_scalar(ramp(TG_SHAPE(3), 1, 1), 7), -2);
+    tg_tensor *bb = tg_div_scalar(ramp(TG_SHAPE(3), -5, 1), 9);
+    exact("batch_norm f32 affine", tg_batch_norm(wavy(TG_SHAPE(2, 3, 2, 5)), NULL, NULL, bw, bb, true, 0.1, 1e-5));
+    exact("batch_norm f64 affine", tg_batch_norm(tg_to(wavy(TG_SHAPE(2, 3, 2, 5)), TG_F64), NULL, NULL, tg_to(bw, TG_F64),
+                                                 tg_to(bb, TG_F64), true, 0.1, 1e-5));
+    tg_tensor *dm = tg_zeros(TG_SHAPE(3), TG_F64), *dv = tg_ones(TG_SHAPE(3), TG_F64);
+    tg_batch_norm(tg_to(wavy(TG_SHAPE(7, 3)), TG_F64), dm, dv, NULL, NULL, true, 0.3, 1e-5);
+    tg_batch_norm(tg_to(wavy(TG_SHAPE(2, 3, 9)), TG_F64), dm, dv, NULL, NULL, true, 0.3, 1e-5);
+    running("batch_norm f64", dm, dv);
+
+    /* The node saves the running statistics: changing them fails backward. */
+    x = leaf(tg_sin(ramp(TG_SHAPE(4, 3), 0, 1)));
+    tg_tensor *y = tg_batch_norm(x, rm, rv, NULL, NULL, true, 0.1, 1e-5);
+    tg_add_scalar_(rm, 1);
+    printf("batch_norm running_mean changed: %s\n", tg_backward(tg_sum(y), NULL) ? tg_last_error() : "ok");
+    x = leaf(tg_sin(ramp(TG_SHAPE(4, 3), 0, 1)));
+    y = tg_batch_norm(x, rm, rv, NULL, NULL, false, 0.1, 1e-5);
+    tg_mul_scalar_(rv, 2);
+    printf("batch_norm eval running_var changed: %s\n", tg_backward(tg_sum(y), NULL) ? tg_last_error() : "ok");
+    tg_scope_end();
+
+    tg_tensor *x23 = tg_ones(TG_SHAPE(2, 3), TG_F32), *r3 = tg_zeros(TG_SHAPE(3), TG_F32), *r4 = tg_zeros(TG_SHAPE(4), TG_F32);
+    ATTEMPT("batch_norm one value", tg_batch_norm(tg_ones(TG_SHAPE(1, 3), TG_F32), NULL, NULL, NULL, NULL, true, 0.1, 1e-5));
+    ATTEMPT("batch_norm one value 3-d", tg_batch_norm(tg_ones(TG_SHAPE(1, 3, 1), TG_F32), NULL, NULL, NULL, NULL, true, 0.1, 1e-5));
+    ATTEMPT("batch_norm one value eval", tg_batch_norm(tg_ones(TG_SHAPE(1, 3), TG_F32), r3, r3, NULL, NULL, false, 0.1, 1e-5));
+    ATTEMPT("batch_norm eval without running_mean", tg_batch_norm(x23, NULL, NULL, NULL, NULL, false, 0.1, 1e-5));
+    ATTEMPT("batch_norm eval without running_var", tg_batch_norm(x23, r3, NULL, NULL, NULL, false, 0.1, 1e-5));
+    ATTEMPT("batch_norm running_mean size", tg_batch_norm(x23, r4, r3, NULL, NULL, true, 0.1, 1e-5));
+    ATTEMPT("batch_norm running_var size", tg_batch_norm(x23, r3, r4, NULL, NULL, true, 0.1, 1e-5));
+    ATTEMPT("batch_norm weight size", tg_batch_norm(x23, r3, r3, r4, NULL, true, 0.1, 1e-5));
+    ATTEMPT("batch_norm bias size", tg_batch_norm(x23, r3, r3, NULL, r4, true, 0.1, 1e-5));
+    ATTEMPT("batch_norm 1-d", tg_batch_norm(tg_ones(TG_SHAPE(3), TG_F32), NULL, NULL, NULL, NULL, true, 0.1, 1e-5));
+    ATTEMPT("batch_norm long", tg_batch_norm(tg_ones(TG_SHAPE(2, 3), TG_I64), NULL, NULL, NULL, NULL, true, 0.1, 1e-5));
+    ATTEMPT("batch_norm running_mean f64", tg_batch_norm(x23, tg_zeros(TG_SHAPE(3), TG_F64), r3, NULL, NULL, true, 0.1, 1e-5));
+    printf("batch_norm after errors: %llu\n", (unsigned long long)tg_version(r3));
+}
+
 int main(void)
 {
     layer_norm_tests();
     group_norm_tests();
     rms_norm_tests();
+    batch_norm_tests();
     return 0;
 }

@@ -4,6 +4,10 @@ from oracle import *
 import math
 import torch.nn.functional as F
 
+# PyTorch's f32 sums over a batch of (N, C) split by thread; tensorgrad's
+# are its one-thread sums.
+torch.set_num_threads(1)
+
 
 def exact(label, f):
     try:
@@ -143,3 +147,86 @@ case("rms_norm empty batch", lambda: rms_norm(x, (3,), None, 1e-5), x)
 attempt("rms_norm wrong shape", lambda: rms_norm(x23, (4,), None, 1e-5))
 attempt("rms_norm weight shape", lambda: rms_norm(x23, (3,), torch.ones(2), 1e-5))
 attempt("rms_norm long", lambda: rms_norm(torch.ones(2, 3, dtype=torch.long), (3,), None, 1e-5))
+
+
+# batch_norm
+def running(label, mean, var):
+    exact(f"{label} running_mean", lambda: mean)
+    exact(f"{label} running_var", lambda: var)
+    print(f"{label} versions: {mean._version} {var._version}")
+
+
+rm, rv = torch.zeros(3), torch.ones(3)
+x = leaf([[0.5, -1.0, 2.0], [0.0, 3.0, -2.5], [1.0, 0.25, -0.5], [2.0, 1.5, 0.75]])
+w, b = leaf([1.5, -0.5, 2.0]), leaf([0.25, 0.0, -1.0])
+case("batch_norm", lambda: F.batch_norm(x, rm, rv, w, b, True, 0.1, 1e-5), x, w, b)
+running("batch_norm", rm, rv)
+for step in range(3):
+    xs = wavy((2, 3, 4)) * (0.5 + step) + step
+    exact(f"batch_norm step {step}", lambda: F.batch_norm(xs, rm, rv, None, None, True, 0.25, 1e-5))
+    running(f"batch_norm step {step}", rm, rv)
+x = torch.sin(ramp((2, 3, 2), 0, 1)).requires_grad_()
+w, b = leaf([1.5, -0.5, 2.0]), leaf([0.25, 0.0, -1.0])
+case("batch_norm eval", lambda: F.batch_norm(x, rm, rv, w, b, False, 0.1, 1e-5), x, w, b)
+exact("batch_norm eval", lambda: F.batch_norm(wavy((2, 3, 5)), rm, rv, w.detach(), b.detach(), False, 0.1, 1e-3))
+running("batch_norm eval", rm, rv)
+
+layer = torch.nn.BatchNorm1d(3, momentum=None, affine=False)
+for tracked in range(1, 4):
+    layer(wavy((5, 3, 2)) * tracked)
+    running(f"batch_norm cumulative {tracked}", layer.running_mean, layer.running_var)
+
+x = torch.sin(ramp((3, 4), 0, 1)).double().requires_grad_()
+w = leaf([1.5, -0.5, 2.0], torch.float64)
+case("batch_norm transposed f64", lambda: F.batch_norm(x.transpose(0, 1), None, None, w, None, True, 0.1, 1e-5), x, w)
+x = torch.sin(ramp((2, 3, 2, 2), 0, 1)).requires_grad_()
+case("batch_norm 4-d", lambda: F.batch_norm(x, None, None, None, None, True, 0.1, 0.5), x)
+x = torch.zeros(0, 3, requires_grad=True)
+w, b = leaf([1.5, -0.5, 2.0]), leaf([0.25, 0.0, -1.0])
+case("batch_norm empty batch", lambda: F.batch_norm(x, rm, rv, w, b, True, 0.1, 1e-5), x, w, b)
+
+exact("batch_norm f32 (N, C)", lambda: F.batch_norm(wavy((37, 5)), None, None, None, None, True, 0.1, 1e-5))
+exact("batch_norm f32 (N, C, L)", lambda: F.batch_norm(wavy((3, 4, 11)), None, None, None, None, True, 0.1, 1e-5))
+bw = ramp((3,), 1, 1) / 7 - 2
+bb = ramp((3,), -5, 1) / 9
+exact("batch_norm f32 affine", lambda: F.batch_norm(wavy((2, 3, 2, 5)), None, None, bw, bb, True, 0.1, 1e-5))
+exact("batch_norm f64 affine", lambda: F.batch_norm(wavy((2, 3, 2, 5)).double(), None, None, bw.double(), bb.double(),
+                                                    True, 0.1, 1e-5))
+dm, dv = torch.zeros(3, dtype=torch.float64), torch.ones(3, dtype=torch.float64)
+F.batch_norm(wavy((7, 3)).double(), dm, dv, None, None, True, 0.3, 1e-5)
+F.batch_norm(wavy((2, 3, 9)).double(), dm, dv, None, None, True, 0.3, 1e-5)
+running("batch_norm f64", dm, dv)
+
+
+def backward_after(label, y, change):
+    change()
+    try:
+        y.sum().backward()
+        print(f"{label}: ok")
+    except RuntimeError as e:
+        print(f"{label}:", str(e).split(" Hint:")[0])
+
+
+x = torch.sin(ramp((4, 3), 0, 1)).requires_grad_()
+backward_after("batch_norm running_mean changed", F.batch_norm(x, rm, rv, None, None, True, 0.1, 1e-5),
+               lambda: rm.add_(1))
+x = torch.sin(ramp((4, 3), 0, 1)).requires_grad_()
+backward_after("batch_norm eval running_var changed", F.batch_norm(x, rm, rv, None, None, False, 0.1, 1e-5),
+               lambda: rv.mul_(2))
+
+x23, r3, r4 = torch.ones(2, 3), torch.zeros(3), torch.zeros(4)
+attempt("batch_norm one value", lambda: F.batch_norm(torch.ones(1, 3), None, None, None, None, True, 0.1, 1e-5))
+attempt("batch_norm one value 3-d", lambda: F.batch_norm(torch.ones(1, 3, 1), None, None, None, None, True, 0.1, 1e-5))
+attempt("batch_norm one value eval", lambda: F.batch_norm(torch.ones(1, 3), r3, r3, None, None, False, 0.1, 1e-5))
+attempt("batch_norm eval without running_mean", lambda: F.batch_norm(x23, None, None, None, None, False, 0.1, 1e-5))
+attempt("batch_norm eval without running_var", lambda: F.batch_norm(x23, r3, None, None, None, False, 0.1, 1e-5))
+attempt("batch_norm running_mean size", lambda: F.batch_norm(x23, r4, r3, None, None, True, 0.1, 1e-5))
+attempt("batch_norm running_var size", lambda: F.batch_norm(x23, r3, r4, None, None, True, 0.1, 1e-5))
+attempt("batch_norm weight size", lambda: F.batch_norm(x23, r3, r3, r4, None, True, 0.1, 1e-5))
+attempt("batch_norm bias size", lambda: F.batch_norm(x23, r3, r3, None, r4, True, 0.1, 1e-5))
+attempt("batch_norm 1-d", lambda: F.batch_norm(torch.ones(3), None, None, None, None, True, 0.1, 1e-5))
+attempt("batch_norm long", lambda: F.batch_norm(torch.ones(2, 3, dtype=torch.long), None, None, None, None, True, 0.1,
+                                                1e-5))
+attempt("batch_norm running_mean f64", lambda: F.batch_norm(x23, torch.zeros(3, dtype=torch.float64), r3, None, None,
+                                                            True, 0.1, 1e-5))
+print(f"batch_norm after errors: {r3._version}")

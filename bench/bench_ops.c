@@ -70,6 +70,18 @@ static void mlp_step(void *ctx)
     for (int i = 0; i < 4; i++) tg_zero_grad(params[i]);
 }
 
+typedef struct conv_layer { tg_tensor *x, *w, *b; } conv_layer;
+
+/* A small CNN layer: conv2d 3x3 with padding 1, forward and backward. */
+static void conv2d_backward(void *ctx)
+{
+    conv_layer *c = ctx;
+    tg_backward(tg_sum(tg_conv2d(c->x, c->w, c->b, (tg_conv_opts){.padding = {1, 1}})), NULL);
+    tg_zero_grad(c->x);
+    tg_zero_grad(c->w);
+    tg_zero_grad(c->b);
+}
+
 static tg_tensor *param(const int64_t *shape, int ndim)
 {
     return tg_retain(tg_requires_grad_(tg_mul_scalar(tg_randn(shape, ndim, TG_F32), 0.05), true));
@@ -90,5 +102,8 @@ int main(void)
     mlp m = {tg_retain(tg_randn(TG_SHAPE(64, 784), TG_F32)), tg_retain(tg_rand(TG_SHAPE(64, 10), TG_F32)),
              param(TG_SHAPE(784, 256)), param(TG_SHAPE(256)), param(TG_SHAPE(256, 10)), param(TG_SHAPE(10))};
     printf("mlp_train_step %.2f\n", best_us(mlp_step, &m, 100, 5));
+
+    conv_layer conv = {param(TG_SHAPE(8, 16, 32, 32)), param(TG_SHAPE(16, 16, 3, 3)), param(TG_SHAPE(16))};
+    printf("conv2d_3x3_backward %.2f\n", best_us(conv2d_backward, &conv, 10, 5));
     return 0;
 }

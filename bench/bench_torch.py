@@ -58,3 +58,13 @@ def mlp_step():
 
 
 print("mlp_train_step %.2f" % best_us(mlp_step, 100))
+
+cx, cw, cb = [(torch.randn(*s) * 0.05).requires_grad_() for s in [(8, 16, 32, 32), (16, 16, 3, 3), (16,)]]
+
+
+def conv2d_backward():
+    torch.nn.functional.conv2d(cx, cw, cb, padding=1).sum().backward()
+    cx.grad = cw.grad = cb.grad = None
+
+
+print("conv2d_3x3_backward %.2f" % best_us(conv2d_backward, 10))

@@ -706,6 +706,59 @@ tg_tensor *tg_rms_norm(const tg_tensor *input, const int64_t *normalized_shape, 
 
 /* ---------------------------------------- nn: convolution, unfold and fold */
 
+/* Convolutions, as torch.nn.functional's conv1d, conv2d and conv_transpose2d:
+   input (N, C_in, H, W) or unbatched (C_in, H, W) (conv1d: (N, C_in, L) or
+   (C_in, L)); weight (C_out, C_in / groups, kH, kW), for the transposed
+   form (C_in, C_out / groups, kH, kW); bias (C_out) or NULL. Computed as
+   im2col and a matrix product (CBLAS when the build has it); f32, f64 and
+   (not transposed) i32 and i64, input, weight and bias of one dtype. The
+   result is contiguous, or channels-last when the input or the weight is
+   (conv2d, as PyTorch's CPU kernel gives it); its node is
+   ConvolutionBackward0 (unbatched: SqueezeBackward1 over it, over
+   UnsqueezeBackward0 of the input). Gradients of input, weight and bias
+   are written with unfold, fold and matrix products, so that they have
+   derivatives of their own (their graphs show those operations, where
+   PyTorch shows ConvolutionBackwardBackward0). Errors are PyTorch's (input
+   or weight rank, channels, groups, kernel larger than the padded input,
+   non-positive stride or dilation, negative padding, dtypes, bias size).
+   tg_conv_opts: zero fields mean stride 1, padding 0, dilation 1, groups 1;
+   padding_same is padding="same" (refused with a stride above 1; an odd
+   total padding puts the extra zero after, as PyTorch's pad does, without
+   its ConstantPadNdBackward0 node or its warning); conv1d reads element
+   [0] of each pair. Negative values reach PyTorch's errors. */
+typedef struct tg_conv_opts {
+    int64_t stride[2], padding[2], dilation[2], groups;   /* zero fields: 1, 0, 1, 1 */
+    bool padding_same;                                     /* PyTorch's padding="same" */
+} tg_conv_opts;                                            /* conv1d reads element [0] */
+tg_tensor *tg_conv2d(const tg_tensor *input, const tg_tensor *weight, const tg_tensor *bias, tg_conv_opts opts);
+tg_tensor *tg_conv1d(const tg_tensor *input, const tg_tensor *weight, const tg_tensor *bias, tg_conv_opts opts);
+/* The transposed convolution (the gradient of conv2d with respect to its
+   input), as F.conv_transpose2d: output size (H - 1) * stride - 2 * padding
+   + dilation * (kH - 1) + output_padding + 1, output_padding smaller than
+   stride or dilation. Zero fields mean stride 1, padding 0, output_padding
+   0, dilation 1, groups 1. f32, f64 and i64; the result is contiguous. */
+typedef struct tg_conv_transpose_opts {
+    int64_t stride[2], padding[2], output_padding[2], dilation[2], groups;
+} tg_conv_transpose_opts;
+tg_tensor *tg_conv_transpose2d(const tg_tensor *input, const tg_tensor *weight, const tg_tensor *bias,
+                               tg_conv_transpose_opts opts);
+
+/* Sliding blocks, as F.unfold (im2col, Im2ColBackward0) and F.fold
+   (col2im, Col2ImBackward0), each the other's derivative. unfold: input
+   (N, C, H, W) or (C, H, W) -> (N, C * kH * kW, L) or (C * kH * kW, L),
+   one column per block (L blocks; zero padding around the image). fold:
+   input (N, C * kH * kW, L) or (C * kH * kW, L) -> (N, C, output_size[0],
+   output_size[1]) or (C, ...), summing the columns back where unfold read
+   them. Results are contiguous; floating dtypes. tg_fold_opts: kernel_size
+   is required, zero dilation and stride mean 1, padding 0. Errors are
+   PyTorch's (option values, ranks, empty dimensions, a block grid that
+   does not fit, integer dtypes). */
+typedef struct tg_fold_opts {
+    int64_t kernel_size[2], dilation[2], padding[2], stride[2];
+} tg_fold_opts;
+tg_tensor *tg_unfold(const tg_tensor *input, tg_fold_opts opts);
+tg_tensor *tg_fold(const tg_tensor *input, const int64_t output_size[2], tg_fold_opts opts);
+
 /* ------------------------------------ nn: pooling, padding and resampling */
 
 /* Pooling over the last two dims of a 3-D (C, H, W) or 4-D (N, C, H, W)

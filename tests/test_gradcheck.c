@@ -670,6 +670,18 @@ FN(f_batch_norm_eval, tg_batch_norm(x[0], constant(ANY, TG_SHAPE(3)), constant(P
                                     false, 0.1, 1e-5))
 
 /* nn: convolution, unfold and fold */
+FN(f_conv2d, tg_conv2d(x[0], x[1], x[2], (tg_conv_opts){.stride = {2, 1}, .padding = {1, 0}, .dilation = {1, 2}}))
+FN(f_conv2d_groups, tg_conv2d(x[0], x[1], NULL, (tg_conv_opts){.groups = 2}))
+FN(f_conv2d_same, tg_conv2d(x[0], x[1], x[2], (tg_conv_opts){.padding_same = true}))
+FN(f_conv2d_unbatched, tg_conv2d(x[0], x[1], NULL, (tg_conv_opts){.padding = {1, 1}}))
+FN(f_conv1d, tg_conv1d(x[0], x[1], x[2], (tg_conv_opts){.stride = {2}, .padding = {1}}))
+FN(f_conv_transpose2d, tg_conv_transpose2d(x[0], x[1], x[2],
+                                           (tg_conv_transpose_opts){.stride = {2, 2}, .padding = {1, 0}, .output_padding = {1, 1}}))
+FN(f_conv_transpose2d_groups, tg_conv_transpose2d(x[0], x[1], NULL, (tg_conv_transpose_opts){.groups = 2}))
+FN(f_conv_transpose2d_dilated, tg_conv_transpose2d(x[0], x[1], NULL,
+                                                   (tg_conv_transpose_opts){.dilation = {2, 2}, .output_padding = {1, 1}}))
+FN(f_unfold, tg_unfold(x[0], (tg_fold_opts){.kernel_size = {2, 2}, .padding = {1, 0}, .stride = {2, 1}}))
+FN(f_fold, tg_fold(x[0], (const int64_t[]){3, 4}, (tg_fold_opts){.kernel_size = {2, 2}}))
 
 /* nn: pooling, padding and resampling */
 #define POOL(...) ((tg_pool_opts){__VA_ARGS__})
@@ -1098,6 +1110,16 @@ static const gc_case CASES[] = {
     {"batch_norm evaluation", f_batch_norm_eval, 3, {IN(3, S(2, 3, 2), ANY, false), A3, A3}, 0, 0, 0, NULL},
 
     /* nn: convolution, unfold and fold */
+    {"conv2d", f_conv2d, 3, {IN(4, S(2, 2, 4, 4), ANY, true), IN(4, S(3, 2, 2, 2), ANY, false), A3}, 0, 0, 0, NULL},
+    C2("conv2d groups", f_conv2d_groups, IN(4, S(1, 4, 3, 3), ANY, false), IN(4, S(4, 2, 2, 2), ANY, true)),
+    {"conv2d same", f_conv2d_same, 3, {IN(4, S(1, 1, 3, 4), ANY, false), IN(4, S(2, 1, 2, 3), ANY, false), IN(1, S(2), ANY, false)}, 0, 0, 0, NULL},
+    C2("conv2d unbatched", f_conv2d_unbatched, IN(3, S(2, 3, 3), ANY, false), IN(4, S(2, 2, 2, 2), ANY, false)),
+    {"conv1d", f_conv1d, 3, {IN(3, S(2, 2, 5), ANY, true), IN(3, S(3, 2, 2), ANY, false), A3}, 0, 0, 0, NULL},
+    {"conv_transpose2d", f_conv_transpose2d, 3, {IN(4, S(1, 2, 3, 3), ANY, false), IN(4, S(2, 2, 2, 2), ANY, true), IN(1, S(2), ANY, false)}, 0, 0, 0, NULL},
+    C2("conv_transpose2d groups", f_conv_transpose2d_groups, IN(4, S(1, 4, 2, 2), ANY, false), IN(4, S(4, 1, 2, 2), ANY, false)),
+    C2("conv_transpose2d output_padding above stride", f_conv_transpose2d_dilated, IN(4, S(1, 1, 2, 3), ANY, false), IN(4, S(1, 2, 2, 2), ANY, false)),
+    C1("unfold", f_unfold, IN(4, S(1, 2, 3, 4), ANY, true)),
+    C1("fold", f_fold, IN(3, S(1, 4, 6), ANY, true)),
 
     /* nn: pooling, padding and resampling */
     C1("max_pool2d", f_max_pool2d, IN(4, S(2, 2, 4, 5), ANY, true)),

@@ -162,4 +162,18 @@ void tg__k_resample(tg_tensor *out, const tg_tensor *in, const tg_plan *p);
    dtypes. */
 void tg__k_resample_max(tg_tensor *out, tg_tensor *indices, const tg_tensor *in, const tg_plan *p);
 
+/* nn: convolution, unfold and fold (im2col.c) */
+/* The sliding blocks over a (channels, in[0], in[1]) image: kernel, dilation,
+   padding and stride per dim, and the grid of out[0] x out[1] blocks (the
+   caller computes it; positions outside the image read as zeros). */
+typedef struct tg_blocks {
+    int64_t channels, in[2], kernel[2], dilation[2], padding[2], stride[2], out[2];
+} tg_blocks;
+/* cols (channels * kernel[0] * kernel[1], out[0] * out[1]), contiguous =
+   each block of image (channels, in[0], in[1], any strides) as a column. */
+void tg__k_im2col(tg_tensor *cols, const tg_tensor *image, const tg_blocks *b);
+/* image (contiguous, of cols' dtype) = the sum of the columns of cols (any
+   strides) at the positions they were read from: im2col's adjoint. */
+void tg__k_col2im(tg_tensor *image, const tg_tensor *cols, const tg_blocks *b);
+
 #endif

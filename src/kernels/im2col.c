@@ -1,0 +1,125 @@
+/* Sliding blocks of an image: im2col copies each block into a column,
+   col2im sums the columns back into the image (unfold, fold and the
+   convolutions). */
+#include "kernels.h"
+
+#include <string.h>
+
+/* The image position a block's kernel element reads along one dim, and
+   whether it lies inside the image (else it is padding). */
+static bool inside(const tg_blocks *b, int d, int64_t block, int64_t k, int64_t *pos)
+{
+    *pos = block * b->stride[d] - b->padding[d] + k * b->dilation[d];
+    return *pos >= 0 && *pos < b->in[d];
+}
+
+/* The blocks [*first, *end) along dim d whose kernel element k lies inside
+   the image: position j s - p + k d in [0, in). */
+static void inside_range(const tg_blocks *b, int d, int64_t k, int64_t *first, int64_t *end)
+{
+    int64_t s = b->stride[d], shift = k * b->dilation[d] - b->padding[d];   /* position = j s + shift */
+    int64_t lo = shift >= 0 ? 0 : (-shift + s - 1) / s;
+    int64_t hi = b->in[d] - shift <= 0 ? 0 : (b->in[d] - shift + s - 1) / s;
+    *first = lo < b->out[d] ? lo : b->out[d];
+    *end = hi < b->out[d] ? hi : b->out[d];
+    if (*end < *first) *end = *first;
+}
+
+/* out[j] = src[j * step] for j in [0, n), elements of es bytes. */
+static void gather(char *out, const char *src, int64_t step, int64_t n, size_t es)
+{
+    if (step == 1) {
+        memcpy(out, src, (size_t)n * es);
+    } else if (es == 4) {
+        for (int64_t j = 0; j < n; j++) ((uint32_t *)out)[j] = *(const uint32_t *)(src + j * step * 4);
+    } else if (es == 8) {
+        for (int64_t j = 0; j < n; j++) ((uint64_t *)out)[j] = *(const uint64_t *)(src + j * step * 8);
+    } else {
+        for (int64_t j = 0; j < n; j++) memcpy(out + (size_t)j * es, src + (size_t)(j * step) * es, es);
+    }
+}
+
+/* cols[(c, ki, kj), (i, j)] = image[c, i * s - p + ki * d, j * s - p + kj * d]:
+   one row of cols per channel and kernel element, one column per block. */
+void tg__k_im2col(tg_tensor *cols, const tg_tensor *image, const tg_blocks *b)
+{
+    size_t es = tg__dtype_size(image->dtype);
+    int64_t L = b->out[0] * b->out[1];
+    char *dst = tg__ptr(cols);
+    const char *src = tg__ptr(image);
+    int64_t cs = image->strides[0], hs = image->strides[1], ws = image->strides[2];
+    for (int64_t c = 0; c < b->channels; c++)
+        for (int64_t ki = 0; ki < b->kernel[0]; ki++)
+            for (int64_t kj = 0; kj < b->kernel[1]; kj++) {
+                char *row = dst + (size_t)(((c * b->kernel[0] + ki) * b->kernel[1] + kj) * L) * es;
+                int64_t j0, j1, w0;
+                inside_range(b, 1, kj, &j0, &j1);
+                w0 = j0 * b->stride[1] - b->padding[1] + kj * b->dilation[1];
+                for (int64_t i = 0; i < b->out[0]; i++) {
+                    char *out = row + (size_t)(i * b->out[1]) * es;
+                    int64_t h;
+                    if (!inside(b, 0, i, ki, &h) || j0 == j1) {
+                        memset(out, 0, (size_t)b->out[1] * es);
+                        continue;
+                    }
+                    memset(out, 0, (size_t)j0 * es);
+                    gather(out + (size_t)j0 * es, src + (size_t)(c * cs + h * hs + w0 * ws) * es, b->stride[1] * ws,
+                           j1 - j0, es);
+                    memset(out + (size_t)j1 * es, 0, (size_t)(b->out[1] - j1) * es);
+                }
+            }
+}
+
+/* image[c, h, w] += col over every block element that reads it. */
+#define COL2IM(T)                                                                                     \
+    do {                                                                                              \
+        for (int64_t i = 0; i < b->out[0]; i++) {                                                     \
+            int64_t h;                                                                                \
+            if (!inside(b, 0, i, ki, &h)) continue;                                                   \
+            T *to = (T *)dst + (c * b->in[0] + h) * b->in[1] + w0;                                    \
+            const char *from = row + (i * b->out[1] + j0) * ls * (int64_t)es;                         \
+            for (int64_t j = 0; j < j1 - j0; j++)                                                     \
+                to[j * step] = (T)(to[j * step] + *(const T *)(from + j * ls * (int64_t)es));         \
+        }                                                                                             \
+    } while (0)
+
+/* Halves: each sum rounded to the dtype, as PyTorch's col2im adds in it. */
+static void col2im_any(tg_dtype dt, char *dst, const char *row, int64_t ls, const tg_blocks *b, int64_t c,
+                       int64_t ki, int64_t kj)
+{
+    size_t es = tg__dtype_size(dt);
+    for (int64_t i = 0; i < b->out[0]; i++) {
+        int64_t h;
+        if (!inside(b, 0, i, ki, &h)) continue;
+        for (int64_t j = 0; j < b->out[1]; j++) {
+            int64_t w;
+            if (!inside(b, 1, j, kj, &w)) continue;
+            char *to = dst + (size_t)((c * b->in[0] + h) * b->in[1] + w) * es;
+            tg__store(to, dt, tg__load(to, dt) + tg__load(row + (size_t)((i * b->out[1] + j) * ls) * es, dt));
+        }
+    }
+}
+
+void tg__k_col2im(tg_tensor *image, const tg_tensor *cols, const tg_blocks *b)
+{
+    tg_dtype dt = image->dtype;
+    size_t es = tg__dtype_size(dt);
+    char *dst = tg__ptr(image);
+    memset(dst, 0, (size_t)(b->channels * b->in[0] * b->in[1]) * es);
+    int64_t rs = cols->strides[0], ls = cols->strides[1], step = b->stride[1];
+    for (int64_t c = 0; c < b->channels; c++)
+        for (int64_t ki = 0; ki < b->kernel[0]; ki++)
+            for (int64_t kj = 0; kj < b->kernel[1]; kj++) {
+                int64_t r = (c * b->kernel[0] + ki) * b->kernel[1] + kj, j0, j1;
+                inside_range(b, 1, kj, &j0, &j1);
+                int64_t w0 = j0 * step - b->padding[1] + kj * b->dilation[1];
+                const char *row = tg__ptr(cols) + r * rs * (int64_t)es;
+                switch (dt) {
+                case TG_F32: COL2IM(float); break;
+                case TG_F64: COL2IM(double); break;
+                case TG_I32: COL2IM(int32_t); break;
+                case TG_I64: COL2IM(int64_t); break;
+                default: col2im_any(dt, dst, row, ls, b, c, ki, kj); break;
+                }
+            }
+}

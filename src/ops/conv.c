@@ -1,0 +1,500 @@
+/* Convolutions: conv1d, conv2d and conv_transpose2d, one node
+   (ConvolutionBackward0) as PyTorch's at::convolution. The forward pass is
+   im2col (or col2im, transposed) and a matrix product per image; the
+   derivative is written with unfold, fold and matmul, so it has
+   derivatives of its own. conv1d runs as conv2d over images of height 1. */
+#include "ops.h"
+
+#include <string.h>
+
+/* What the node keeps: the options with defaults filled in, and the zeros
+   padding="same" adds after the image when its total padding is odd. */
+typedef struct conv_params {
+    int64_t stride[2], padding[2], dilation[2], output_padding[2], groups;
+    int64_t extra[2];
+    bool transposed;
+    bool one_d;   /* conv1d: rank-3 tensors, computed with a height of 1 */
+} conv_params;
+
+/* The name PyTorch's kernel gives in its dtype errors. */
+static const char *kernel_name(const conv_params *p)
+{
+    return p->transposed ? "slow_conv_transpose2d_out_cpu" : "slow_conv2d_cpu";
+}
+
+/* ------------------------------------------------------------ checks */
+
+static const char *shape_text(const tg_tensor *t, char *buf, size_t cap) { return tg__shape_str(t->shape, t->ndim, buf, cap); }
+
+/* The option checks of PyTorch's _convolution, in its order. */
+static int check_options(const conv_params *p)
+{
+    const int dims = 2;   /* conv1d's height holds the defaults */
+    if (p->groups <= 0) return tg__faili(TG_E_INVALID, "non-positive groups is not supported");
+    for (int d = 0; d < dims; d++)
+        if (p->padding[d] < 0) return tg__faili(TG_E_INVALID, "negative padding is not supported");
+    for (int d = 0; d < dims; d++)
+        if (p->output_padding[d] < 0) return tg__faili(TG_E_INVALID, "negative output_padding is not supported");
+    for (int d = 0; d < dims; d++)
+        if (p->stride[d] <= 0) return tg__faili(TG_E_INVALID, "non-positive stride is not supported");
+    for (int d = 0; d < dims; d++)
+        if (p->dilation[d] <= 0) return tg__faili(TG_E_INVALID, "non-positive dilation is not supported");
+    return 0;
+}
+
+/* The weight's rank: at least 3, and 2 + the convolution's dims. */
+static int check_weight_rank(const tg_tensor *x, const tg_tensor *w, int dims)
+{
+    if (w->ndim < 3) return tg__faili(TG_E_SHAPE, "weight should have at least three dimensions");
+    if (dims == 2 && w->ndim != 4)   /* conv2d's two-valued stride cannot be expanded to another rank */
+        return tg__faili(TG_E_SHAPE, "expected stride to be a single integer value or a list of %d values to match the "
+                                     "convolution dimensions, but got stride=[1, 1]",
+                         w->ndim - 2);
+    if (w->ndim != x->ndim) {
+        char a[256], b[256];
+        return tg__faili(TG_E_SHAPE, "Expected %d-dimensional input for %d-dimensional weight %s, but got %d-dimensional "
+                                     "input of size %s instead",
+                         w->ndim, w->ndim, shape_text(w, a, sizeof a), x->ndim, shape_text(x, b, sizeof b));
+    }
+    return 0;
+}
+
+/* Channels, groups and bias against the weight (PyTorch's check_shape_forward). */
+static int check_channels(const tg_tensor *x, const tg_tensor *w, const tg_tensor *b, const conv_params *p)
+{
+    char ws[256], xs[256], bs[256];
+    shape_text(w, ws, sizeof ws);
+    if (w->shape[0] < p->groups)
+        return tg__faili(TG_E_SHAPE, "Given groups=%lld, expected weight to be at least %lld at dimension 0, but got weight "
+                                     "of size %s instead",
+                         (long long)p->groups, (long long)p->groups, ws);
+    if (w->shape[0] % p->groups)
+        return tg__faili(TG_E_SHAPE, "Given groups=%lld, expected weight to be divisible by %lld at dimension 0, but got "
+                                     "weight of size [%s] instead",
+                         (long long)p->groups, (long long)p->groups, ws);
+    int64_t channels = p->transposed ? w->shape[0] : w->shape[1] * p->groups;
+    if (x->shape[1] != channels) {
+        if (p->transposed)
+            return tg__faili(TG_E_SHAPE, "Given transposed=1, weight of size %s, expected input%s to have %lld channels, "
+                                         "but got %lld channels instead",
+                             ws, shape_text(x, xs, sizeof xs), (long long)channels, (long long)x->shape[1]);
+        return tg__faili(TG_E_SHAPE, "Given groups=%lld, weight of size %s, expected input%s to have %lld channels, but "
+                                     "got %lld channels instead",
+                         (long long)p->groups, ws, shape_text(x, xs, sizeof xs), (long long)channels, (long long)x->shape[1]);
+    }
+    int64_t outputs = p->transposed ? w->shape[1] * p->groups : w->shape[0];
+    if (b && (b->ndim != 1 || b->shape[0] != outputs))
+        return tg__faili(TG_E_SHAPE, "Given %sweight of size %s, expected bias to be 1-dimensional with %lld elements, but "
+                                     "got bias of size %s instead",
+                         p->transposed ? "transposed=1, " : "", ws, (long long)outputs, shape_text(b, bs, sizeof bs));
+    return 0;
+}
+
+/* "(a x b)" of the spatial sizes, or "(a)" for conv1d. */
+static const char *sizes_text(const int64_t *v, bool one_d, char *buf, size_t cap)
+{
+    if (one_d) snprintf(buf, cap, "(%lld)", (long long)v[1]);
+    else snprintf(buf, cap, "(%lld x %lld)", (long long)v[0], (long long)v[1]);
+    return buf;
+}
+
+/* The output's spatial size into out, or PyTorch's error when the kernel
+   does not fit (or, transposed, the output would be empty). */
+static int output_size(const tg_tensor *x, const tg_tensor *w, const conv_params *p, int64_t *out)
+{
+    const int64_t *in = x->shape + 2, *k = w->shape + 2;
+    char a[64], b[64];
+    if (!p->transposed) {
+        int64_t padded[2], kernel[2];
+        for (int d = 0; d < 2; d++) {
+            padded[d] = in[d] + 2 * p->padding[d] + p->extra[d];
+            kernel[d] = p->dilation[d] * (k[d] - 1) + 1;
+        }
+        if (padded[0] < kernel[0] || padded[1] < kernel[1])
+            return tg__faili(TG_E_SHAPE, "Calculated padded input size per channel: %s. Kernel size: %s. Kernel size can't "
+                                         "be greater than actual input size",
+                             sizes_text(padded, p->one_d, a, sizeof a), sizes_text(kernel, p->one_d, b, sizeof b));
+        for (int d = 0; d < 2; d++) out[d] = (padded[d] - kernel[d]) / p->stride[d] + 1;
+        return 0;
+    }
+    const int64_t *op = p->output_padding, *s = p->stride, *dl = p->dilation;
+    if ((op[0] >= s[0] && op[0] >= dl[0]) || (op[1] >= s[1] && op[1] >= dl[1]))
+        return tg__faili(TG_E_INVALID, "output padding must be smaller than either stride or dilation, but got "
+                                       "output_padding_height: %lld output_padding_width: %lld stride_height: %lld "
+                                       "stride_width: %lld dilation_height: %lld dilation_width: %lld",
+                         (long long)op[0], (long long)op[1], (long long)s[0], (long long)s[1], (long long)dl[0],
+                         (long long)dl[1]);
+    for (int d = 0; d < 2; d++) out[d] = (in[d] - 1) * s[d] - 2 * p->padding[d] + dl[d] * (k[d] - 1) + op[d] + 1;
+    if (out[0] < 1 || out[1] < 1)
+        return tg__faili(TG_E_SHAPE, "Given input size per channel: %s. Calculated output size per channel: %s. Output "
+                                     "size is too small",
+                         sizes_text(in, p->one_d, a, sizeof a), sizes_text(out, p->one_d, b, sizeof b));
+    return 0;
+}
+
+/* Input, weight and bias of one dtype the kernels compute. */
+static int check_dtypes(const tg_tensor *x, const tg_tensor *w, const tg_tensor *b, const conv_params *p)
+{
+    tg_dtype dt = x->dtype;
+    if (w->dtype != dt) {
+        if (!p->transposed && dt == TG_F32)   /* the check of PyTorch's MKLDNN kernel */
+            return tg__faili(TG_E_DTYPE, "Input type (%s) and weight type (%s) should be the same or input should be a "
+                                         "MKLDNN tensor and weight is a dense tensor",
+                             tg__legacy_type(dt), tg__legacy_type(w->dtype));
+        return tg__faili(TG_E_DTYPE, "expected scalar type %s but found %s", tg__dtype_short(dt),
+                         tg__dtype_short(w->dtype));
+    }
+    if (b && b->dtype != dt) {
+        const char *xn = tg__cxx_type_name(dt), *bn = tg__cxx_type_name(b->dtype);
+        if (p->transposed || !xn || !bn)
+            return tg__faili(TG_E_DTYPE, "expected scalar type %s but found %s", tg__dtype_short(dt),
+                             tg__dtype_short(b->dtype));
+        return tg__faili(TG_E_DTYPE, "Input type (%s) and bias type (%s) should be the same", xn, bn);
+    }
+    bool computed = dt == TG_F32 || dt == TG_F64 || dt == TG_I64 || (dt == TG_I32 && !p->transposed);
+    if (!computed) return tg__faili(TG_E_DTYPE, "\"%s\" not implemented for '%s'", kernel_name(p), tg__dtype_short(dt));
+    return 0;
+}
+
+/* ----------------------------------------------------------- forward */
+
+/* A geometry over t's storage for the kernels (no tensor of its own). */
+static tg_tensor geometry(const tg_tensor *t, int ndim, const int64_t *shape, const int64_t *strides, int64_t offset)
+{
+    tg_tensor g = *t;
+    g.autograd = NULL;
+    g.ndim = ndim;
+    memcpy(g.shape, shape, (size_t)ndim * sizeof *shape);
+    memcpy(g.strides, strides, (size_t)ndim * sizeof *strides);
+    g.offset = offset;
+    return g;
+}
+
+/* A rank-3 tensor of conv1d as rank 4 with a height of 1 (no history). */
+static const tg_tensor *as_image(const tg_tensor *t)
+{
+    int64_t shape[4] = {t->shape[0], t->shape[1], 1, t->shape[2]};
+    int64_t strides[4] = {t->strides[0], t->strides[1], 0, t->strides[2]};
+    return tg__alias(t, shape, strides, 4, t->offset);
+}
+
+/* t itself when contiguous, else a contiguous copy (no history). */
+static const tg_tensor *dense(const tg_tensor *t)
+{
+    int64_t strides[TG_MAX_DIMS];
+    tg__contiguous_strides(t->shape, t->ndim, strides);
+    for (int d = 0; d < t->ndim; d++)
+        if (t->shape[d] > 1 && t->strides[d] != strides[d]) return tg__cast(t, t->dtype);
+    return t;
+}
+
+static tg_blocks blocks_of(const conv_params *p, int64_t channels, const int64_t *image, const int64_t *kernel,
+                           const int64_t *grid)
+{
+    tg_blocks b = {.channels = channels};
+    for (int d = 0; d < 2; d++) {
+        b.in[d] = image[d];
+        b.kernel[d] = kernel[d];
+        b.dilation[d] = p->dilation[d];
+        b.padding[d] = p->padding[d];
+        b.stride[d] = p->stride[d];
+        b.out[d] = grid[d];
+    }
+    return b;
+}
+
+/* out (N, O, oh, ow), contiguous = the convolution of x (N, C, H, W) with
+   w (O, C / G, kh, kw): per image, the blocks as columns (G, K, L) and the
+   G products (O / G, K) @ (K, L). */
+static void convolve(tg_tensor *out, const tg_tensor *x, const tg_tensor *w, tg_tensor *cols, const conv_params *p)
+{
+    int64_t G = p->groups, Og = w->shape[0] / G, K = w->shape[1] * w->shape[2] * w->shape[3];
+    int64_t L = out->shape[2] * out->shape[3];
+    tg_blocks b = blocks_of(p, x->shape[1], x->shape + 2, w->shape + 2, out->shape + 2);
+    tg_tensor a = geometry(w, 3, (int64_t[]){G, Og, K}, (int64_t[]){Og * K, K, 1}, w->offset);
+    tg_tensor m = geometry(cols, 3, (int64_t[]){G, K, L}, (int64_t[]){K * L, L, 1}, 0);
+    for (int64_t n = 0; n < x->shape[0]; n++) {
+        tg_tensor img = tg__part(x, 0, n, -1);
+        tg__k_im2col(cols, &img, &b);
+        tg_tensor c = geometry(out, 3, (int64_t[]){G, Og, L}, (int64_t[]){Og * L, L, 1}, n * G * Og * L);
+        tg__k_bmm(&c, &a, &m);
+    }
+}
+
+/* out (N, O, oh, ow), contiguous = the transposed convolution of x (N, C,
+   H, W), contiguous, with w (C, O / G, kh, kw): per image, the G products
+   (K, C / G) @ (C / G, H W) as columns, summed into the image by col2im. */
+static void convolve_transposed(tg_tensor *out, const tg_tensor *x, const tg_tensor *w, tg_tensor *cols,
+                                const conv_params *p)
+{
+    int64_t G = p->groups, Cg = x->shape[1] / G, K = w->shape[1] * w->shape[2] * w->shape[3];
+    int64_t HW = x->shape[2] * x->shape[3], O = out->shape[1];
+    tg_blocks b = blocks_of(p, O, out->shape + 2, w->shape + 2, x->shape + 2);
+    tg_tensor a = geometry(w, 3, (int64_t[]){G, K, Cg}, (int64_t[]){Cg * K, 1, K}, w->offset);
+    tg_tensor c = geometry(cols, 3, (int64_t[]){G, K, HW}, (int64_t[]){K * HW, HW, 1}, 0);
+    tg_tensor c2 = geometry(cols, 2, (int64_t[]){O * w->shape[2] * w->shape[3], HW}, (int64_t[]){HW, 1}, 0);
+    for (int64_t n = 0; n < x->shape[0]; n++) {
+        tg_tensor m = geometry(x, 3, (int64_t[]){G, Cg, HW}, (int64_t[]){Cg * HW, HW, 1}, x->offset + n * G * Cg * HW);
+        tg__k_bmm(&c, &a, &m);
+        tg_tensor img = tg__part(out, 0, n, -1);
+        tg__k_col2im(&img, &c2, &b);
+    }
+}
+
+/* c10's is_channels_last_strides_2d: whether t's strides are those of
+   channels-last memory (PyTorch's suggest_memory_format). */
+static bool channels_last(const tg_tensor *t)
+{
+    if (t->ndim != 4 || t->strides[1] == 0) return false;
+    int64_t min = 0;
+    static const int ORDER[4] = {1, 3, 2, 0};
+    for (int i = 0; i < 4; i++) {
+        int d = ORDER[i];
+        if (t->shape[d] == 0 || t->strides[d] < min) return false;
+        if (d == 0 && min == t->strides[1]) return false;
+        min = t->strides[d] * (t->shape[d] > 1 ? t->shape[d] : 1);
+    }
+    return true;
+}
+
+/* out with channels-last strides (a copy), as PyTorch's CPU convolution
+   lays out its result when the input or the weight is channels-last. */
+static tg_tensor *to_channels_last(const tg_tensor *out)
+{
+    const int64_t *s = out->shape;
+    int64_t strides[4] = {s[1] * s[2] * s[3], 1, s[3] * s[1], s[1]};
+    tg_tensor *cl = tg__zeros_strided(out->dtype, &(tg_strided){4, {s[0], s[1], s[2], s[3]}, {strides[0], strides[1], strides[2], strides[3]}, 0});
+    if (cl) tg__copy_into(cl, out);
+    return cl;
+}
+
+/* The convolution of the 4-D x and w (bias may be NULL) into a new tensor
+   of spatial size size, without history. */
+static tg_tensor *compute(const tg_tensor *x, const tg_tensor *w, const tg_tensor *bias, const conv_params *p,
+                          const int64_t *size)
+{
+    int64_t O = p->transposed ? w->shape[1] * p->groups : w->shape[0];
+    int64_t shape[4] = {x->shape[0], O, size[0], size[1]};
+    const tg_tensor *wd = dense(w), *xd = p->transposed ? dense(x) : x;
+    tg_tensor *out = wd && xd ? tg__new(x->dtype, shape, 4) : NULL;
+    int64_t rows = p->transposed ? O * w->shape[2] * w->shape[3] : w->shape[1] * p->groups * w->shape[2] * w->shape[3];
+    int64_t cols_shape[2] = {rows, p->transposed ? x->shape[2] * x->shape[3] : size[0] * size[1]};
+    tg_tensor *cols = out && shape[0] ? tg__new(x->dtype, cols_shape, 2) : NULL;
+    if (!out || (shape[0] && !cols)) return NULL;
+    if (shape[0] && p->transposed) convolve_transposed(out, xd, wd, cols, p);
+    else if (shape[0]) convolve(out, xd, wd, cols, p);
+    if (bias) {
+        tg_tensor b = geometry(bias, 4, (int64_t[]){1, O, 1, 1}, (int64_t[]){0, bias->strides[0], 0, 0}, bias->offset);
+        tg__k_binary(TG_BIN_ADD, out, out, &b);
+    }
+    bool cl = !p->transposed && !p->one_d && shape[0] && (channels_last(x) || channels_last(w));
+    return cl ? to_channels_last(out) : out;
+}
+
+/* PyTorch's padding="same": the total d (k - 1) split, its odd zero after. */
+static void same_padding(conv_params *p, const tg_tensor *w)
+{
+    for (int d = 0; d < 2; d++) {
+        int64_t total = p->dilation[d] * (w->shape[2 + d] - 1);
+        p->padding[d] = total / 2;
+        p->extra[d] = total - 2 * p->padding[d];
+    }
+}
+
+/* at::convolution's checks and computation for a batched x (rank 3 for
+   conv1d, 4 otherwise), without history. */
+static tg_tensor *convolve_batch(const tg_tensor *x, const tg_tensor *weight, const tg_tensor *bias, conv_params *p,
+                                 bool same)
+{
+    if (check_weight_rank(x, weight, p->one_d ? 1 : 2) || check_options(p) || check_channels(x, weight, bias, p))
+        return NULL;
+    const tg_tensor *x4 = p->one_d ? as_image(x) : x, *w4 = p->one_d ? as_image(weight) : weight;
+    if (!x4 || !w4) return NULL;
+    if (same) same_padding(p, w4);
+    int64_t size[2];
+    if (output_size(x4, w4, p, size) || check_dtypes(x, weight, bias, p)) return NULL;
+    tg_tensor *out = compute(x4, w4, bias, p, size);
+    if (out && p->one_d)
+        out = tg__alias(out, (int64_t[]){out->shape[0], out->shape[1], out->shape[3]},
+                        (int64_t[]){out->strides[0], out->strides[1], out->strides[3]}, 3, 0);
+    return out;
+}
+
+/* The checks of F.convNd before at::convolution: the input's rank, and
+   padding="same" refused with a stride. */
+static int check_input(const char *name, const tg_tensor *input, const conv_params *p, bool same)
+{
+    int dims = p->one_d ? 1 : 2;
+    if (input->ndim != dims + 1 && input->ndim != dims + 2) {
+        char s[256];
+        return tg__faili(TG_E_SHAPE, "Expected %dD (unbatched) or %dD (batched) input to %s, but got input of size: %s",
+                         dims + 1, dims + 2, name, shape_text(input, s, sizeof s));
+    }
+    if (same && (p->stride[0] != 1 || p->stride[1] != 1))
+        return tg__faili(TG_E_INVALID, "padding='same' is not supported for strided convolutions");
+    return 0;
+}
+
+/* F.convNd (name) of any of the three: ConvolutionBackward0 saving the
+   input (slot 0) and the weight (1). An unbatched input runs as a batch of
+   one through unsqueeze and squeeze, as in PyTorch (whose graph shows both). */
+static tg_tensor *convolution(const char *fn, const char *name, const tg_tensor *input, const tg_tensor *weight,
+                              const tg_tensor *bias, conv_params p, bool same)
+{
+    TG_ARG_OF(fn, input);
+    TG_ARG_OF(fn, weight);
+    if (check_input(name, input, &p, same)) return NULL;
+    bool unbatched = input->ndim == (p.one_d ? 2 : 3);
+    const tg_tensor *x = unbatched ? tg_unsqueeze(input, 0) : input;
+    tg_tensor *out = x ? convolve_batch(x, weight, bias, &p, same) : NULL;
+    tg_node *n;
+    if (!out || tg__record(out, (tg_record){.op = TG_OP_CONVOLUTION, .n_saved = 2, TG_PARAMS(p)},
+                           (const tg_tensor *[]){x, weight, bias}, 3, &n))
+        return NULL;
+    if (n) {
+        tg__save(n, 0, x);
+        tg__save(n, 1, weight);
+    }
+    return unbatched ? tg_squeeze_dim(out, 0) : out;
+}
+
+/* Zero fields as PyTorch's defaults; conv1d's height as 1, 0, 1. */
+static conv_params params_of(const int64_t *stride, const int64_t *padding, const int64_t *dilation,
+                             const int64_t *output_padding, int64_t groups, bool one_d, bool transposed)
+{
+    conv_params p = {.groups = groups ? groups : 1, .transposed = transposed, .one_d = one_d};
+    for (int d = 0; d < 2; d++) {
+        int from = one_d ? 0 : d;   /* conv1d's one value is its width's */
+        bool height_of_1d = one_d && d == 0;
+        p.stride[d] = height_of_1d || !stride[from] ? 1 : stride[from];
+        p.padding[d] = height_of_1d ? 0 : padding[from];
+        p.dilation[d] = height_of_1d || !dilation[from] ? 1 : dilation[from];
+        p.output_padding[d] = height_of_1d || !output_padding ? 0 : output_padding[from];
+    }
+    return p;
+}
+
+tg_tensor *tg_conv2d(const tg_tensor *input, const tg_tensor *weight, const tg_tensor *bias, tg_conv_opts opts)
+{
+    return convolution(__func__, "conv2d", input, weight, bias,
+                       params_of(opts.stride, opts.padding, opts.dilation, NULL, opts.groups, false, false),
+                       opts.padding_same);
+}
+
+tg_tensor *tg_conv1d(const tg_tensor *input, const tg_tensor *weight, const tg_tensor *bias, tg_conv_opts opts)
+{
+    return convolution(__func__, "conv1d", input, weight, bias,
+                       params_of(opts.stride, opts.padding, opts.dilation, NULL, opts.groups, true, false),
+                       opts.padding_same);
+}
+
+tg_tensor *tg_conv_transpose2d(const tg_tensor *input, const tg_tensor *weight, const tg_tensor *bias,
+                               tg_conv_transpose_opts opts)
+{
+    return convolution(__func__, "conv_transpose2d", input, weight, bias,
+                       params_of(opts.stride, opts.padding, opts.dilation, opts.output_padding, opts.groups, false, true),
+                       false);
+}
+
+/* ---------------------------------------------------------- backward */
+
+static tg_fold_opts fold_opts_of(const conv_params *p, const tg_tensor *w)
+{
+    tg_fold_opts o;
+    for (int d = 0; d < 2; d++) {
+        o.kernel_size[d] = w->shape[2 + d];
+        o.dilation[d] = p->dilation[d];
+        o.padding[d] = p->padding[d];
+        o.stride[d] = p->stride[d];
+    }
+    return o;
+}
+
+/* x with padding="same"'s odd zero row and column after the image. */
+static tg_tensor *pad_after(tg_tensor *x, const int64_t *extra)
+{
+    for (int d = 0; d < 2 && x; d++) {
+        if (!extra[d]) continue;
+        int64_t shape[4];
+        memcpy(shape, x->shape, sizeof shape);
+        shape[2 + d] = extra[d];
+        tg_tensor *zeros = tg_zeros(shape, 4, x->dtype);
+        x = tg_cat((const tg_tensor *[]){x, zeros}, 2, 2 + d);
+    }
+    return x;
+}
+
+/* The gradients of the convolution of x (N, C, H, W) with w (O, C / G, kh,
+   kw) for g (N, O, oh, ow): the columns' gradient w^T g folded back into
+   the image, and g times the columns of x summed over the batch. */
+static void convolution_grads(const tg_node *n, const conv_params *p, tg_tensor *x, tg_tensor *w, tg_tensor *g,
+                              tg_tensor **gx, tg_tensor **gw)
+{
+    int64_t N = x->shape[0], G = p->groups, Og = w->shape[0] / G, K = w->shape[1] * w->shape[2] * w->shape[3];
+    int64_t L = g->shape[2] * g->shape[3];
+    tg_fold_opts o = fold_opts_of(p, w);
+    tg_tensor *gf = tg_reshape(g, (int64_t[]){N, G, Og, L}, 4);
+    if (NEED(0)) {
+        tg_tensor *wt = tg_transpose(tg_reshape(w, (int64_t[]){G, Og, K}, 3), 1, 2);
+        tg_tensor *cols = tg_reshape(tg_matmul(wt, gf), (int64_t[]){N, G * K, L}, 3);
+        int64_t image[2] = {x->shape[2] + p->extra[0], x->shape[3] + p->extra[1]};
+        *gx = tg_fold(cols, image, o);
+        if (p->extra[0]) *gx = tg_narrow(*gx, 2, 0, x->shape[2]);
+        if (p->extra[1]) *gx = tg_narrow(*gx, 3, 0, x->shape[3]);
+    }
+    if (NEED(1)) {
+        tg_tensor *cols = tg_reshape(tg_unfold(pad_after(x, p->extra), o), (int64_t[]){N, G, K, L}, 4);
+        tg_tensor *per_image = tg_matmul(gf, tg_transpose(cols, 2, 3));
+        *gw = tg_reshape(tg_sum_dim(per_image, (int64_t[]){0}, 1, false), w->shape, 4);
+    }
+}
+
+/* The transposed convolution's: g's blocks over the input's grid (an
+   output_padding of stride or more makes more of them) give the input's
+   gradient through w, and the weight's through x, summed over the batch. */
+static void transposed_grads(const tg_node *n, const conv_params *p, tg_tensor *x, tg_tensor *w, tg_tensor *g,
+                             tg_tensor **gx, tg_tensor **gw)
+{
+    int64_t N = x->shape[0], G = p->groups, Cg = x->shape[1] / G, K = w->shape[1] * w->shape[2] * w->shape[3];
+    int64_t HW = x->shape[2] * x->shape[3];
+    tg_fold_opts o = fold_opts_of(p, w);
+    tg_tensor *cols = tg_unfold(g, o);
+    int64_t grid[2];
+    for (int d = 0; d < 2; d++)
+        grid[d] = (g->shape[2 + d] + 2 * o.padding[d] - o.dilation[d] * (o.kernel_size[d] - 1) - 1) / o.stride[d] + 1;
+    if (cols && (grid[0] != x->shape[2] || grid[1] != x->shape[3])) {   /* output_padding >= stride */
+        tg_tensor *blocks = tg_reshape(cols, (int64_t[]){N, cols->shape[1], grid[0], grid[1]}, 4);
+        blocks = tg_narrow(tg_narrow(blocks, 2, 0, x->shape[2]), 3, 0, x->shape[3]);
+        cols = tg_reshape(blocks, (int64_t[]){N, cols->shape[1], HW}, 3);
+    }
+    cols = tg_reshape(cols, (int64_t[]){N, G, K, HW}, 4);
+    if (NEED(0)) {
+        tg_tensor *prod = tg_matmul(tg_reshape(w, (int64_t[]){G, Cg, K}, 3), cols);
+        *gx = tg_reshape(prod, x->shape, 4);
+    }
+    if (NEED(1)) {
+        tg_tensor *xf = tg_reshape(x, (int64_t[]){N, G, Cg, HW}, 4);
+        tg_tensor *per_image = tg_matmul(xf, tg_transpose(cols, 2, 3));
+        *gw = tg_reshape(tg_sum_dim(per_image, (int64_t[]){0}, 1, false), w->shape, 4);
+    }
+}
+
+int tg__d_convolution(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    const conv_params *p = n->params;
+    tg_tensor *x = SAVED(0), *w = SAVED(1);
+    if (!x || !w) return -1;
+    if (p->one_d) {
+        x = tg_unsqueeze(x, 2);
+        w = tg_unsqueeze(w, 2);
+        g = tg_unsqueeze(g, 2);
+    }
+    if (!x || !w || !g) return -1;
+    tg_tensor *gx = NULL, *gw = NULL;
+    if (p->transposed) transposed_grads(n, p, x, w, g, &gx, &gw);
+    else convolution_grads(n, p, x, w, g, &gx, &gw);
+    if (NEED(0)) gi[0] = p->one_d ? tg_squeeze_dim(gx, 2) : gx;
+    if (NEED(1)) gi[1] = p->one_d ? tg_squeeze_dim(gw, 2) : gw;
+    if (NEED(2)) gi[2] = tg_sum_dim(g, (int64_t[]){0, 2, 3}, 3, false);
+    return tg__derivative_done(n, gi);
+}

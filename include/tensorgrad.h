@@ -1081,6 +1081,29 @@ tg_module *tg_nn_log_softmax(int64_t dim);
 tg_module *tg_nn_layer_norm(const int64_t *normalized_shape, int ndim, double eps, bool elementwise_affine);
 tg_module *tg_nn_rms_norm(const int64_t *normalized_shape, int ndim, double eps, bool elementwise_affine);
 tg_module *tg_nn_group_norm(int64_t num_groups, int64_t num_channels, double eps, bool affine);
+/* BatchNorm1d (inputs (N, C) or (N, C, L)) and BatchNorm2d ((N, C, H, W))
+   (num_features, eps, momentum, affine, track_running_stats); PyTorch's:
+   1e-5, 0.1, true, true. weight ones and bias zeros (affine); buffers
+   running_mean zeros, running_var ones and num_batches_tracked (TG_I64,
+   0-dim) when tracking. momentum NAN is PyTorch's momentum=None (the
+   cumulative average, 1 / num_batches_tracked). Each forward in training
+   mode counts the batch and updates the running statistics; in evaluation
+   mode it normalises with them, as _BatchNorm.forward does. */
+tg_module *tg_nn_batch_norm1d(int64_t num_features, double eps, double momentum, bool affine, bool track_running_stats);
+tg_module *tg_nn_batch_norm2d(int64_t num_features, double eps, double momentum, bool affine, bool track_running_stats);
+
+/* Convolutions, as torch.nn's: weight (out, in / groups, kh, kw) (Conv1d:
+   (out, in / groups, k); ConvTranspose2d: (in, out / groups, kh, kw)),
+   bias (out) when `bias`; kaiming_uniform_ with a = sqrt(5), bias uniform
+   on +-1/sqrt(fan_in). Options as the functional forms' (tg_conv_opts,
+   tg_conv_transpose_opts); padding_mode is 'zeros'. Fails with PyTorch's
+   messages for groups not positive or not dividing the channels and for
+   padding="same" with a stride. */
+tg_module *tg_nn_conv1d(int64_t in_channels, int64_t out_channels, int64_t kernel_size, tg_conv_opts opts, bool bias);
+tg_module *tg_nn_conv2d(int64_t in_channels, int64_t out_channels, int64_t kh, int64_t kw, tg_conv_opts opts,
+                        bool bias);
+tg_module *tg_nn_conv_transpose2d(int64_t in_channels, int64_t out_channels, int64_t kh, int64_t kw,
+                                  tg_conv_transpose_opts opts, bool bias);
 
 /* Pooling with tg_pool_opts (zero stride: kernel_size, as PyTorch's
    stride=None). MaxPool1d reads element [0] of each field. Their repr

@@ -8,6 +8,7 @@
 
 #define MODULES(...) (tg_module *[]){__VA_ARGS__}, (int)(sizeof((tg_module *[]){__VA_ARGS__}) / sizeof(tg_module *))
 
+/* Each model takes a (2, 3) input, images() a (2, 3, 1, 1) one. */
 typedef tg_module *(*model_fn)(void);
 
 static tg_module *activations(void)
@@ -16,7 +17,6 @@ static tg_module *activations(void)
                                     tg_nn_leaky_relu(0.2)));
 }
 
-/* Input (2, 3): viewed as (2, 3, 1, 1) images by the pools. */
 static tg_module *norms(void)
 {
     return tg_nn_sequential(MODULES(tg_nn_layer_norm((const int64_t[]){3}, 1, 1e-5, true), tg_nn_softmax(-1),
@@ -29,7 +29,20 @@ static tg_module *pools(void)
                                     tg_nn_adaptive_avg_pool2d(1, 1)));
 }
 
-static const model_fn MODELS[] = {activations, norms, pools};
+static tg_module *batch_norm1d(void)
+{
+    return tg_nn_sequential(MODULES(tg_nn_batch_norm1d(3, 1e-5, NAN, true, true), tg_nn_flatten(0, -1)));
+}
+
+/* Input (2, 3, 1, 1). */
+static tg_module *images(void)
+{
+    return tg_nn_sequential(MODULES(tg_nn_conv2d(3, 2, 1, 1, (tg_conv_opts){.groups = 1}, true),
+                                    tg_nn_batch_norm2d(2, 1e-5, 0.1, true, true),
+                                    tg_nn_conv_transpose2d(2, 1, 2, 2, (tg_conv_transpose_opts){.groups = 1}, false)));
+}
+
+static const model_fn MODELS[] = {activations, norms, pools, batch_norm1d, images};
 
 static int use_model(void *ctx)
 {
@@ -40,7 +53,9 @@ static int use_model(void *ctx)
     tg_dict *state = m ? tg_module_state_dict(m) : NULL;
     tg_dict *named = state ? tg_module_named_parameters(m) : NULL;
     char *text = named ? tg_module_repr(m) : NULL;
-    tg_tensor *x = text ? tg_requires_grad_(tg_ones(TG_SHAPE(2, 3), TG_F32), true) : NULL;
+    tg_tensor *x = text ? tg_requires_grad_(tg_arange(0, 6, 1, TG_F32), true) : NULL;
+    if (x && make == images) x = tg_reshape(x, TG_SHAPE(2, 3, 1, 1));
+    else if (x) x = tg_reshape(x, TG_SHAPE(2, 3));
     tg_tensor *y = x ? tg_module_forward(m, x) : NULL;
     if (y && tg_backward(tg_sum(y), NULL) == 0 && tg_module_load_state_dict(m, state, true) == 0 &&
         tg_module_parameters(m, NULL, 0) >= 0 && tg_module_parameter_count(m, false) >= 0)

@@ -120,7 +120,7 @@ static int group_norm_tensors(tg_module *m)
 
 tg_module *tg_nn_group_norm(int64_t num_groups, int64_t num_channels, double eps, bool affine)
 {
-    if (num_groups == 0) return tg__fail(TG_E_INVALID, "integer division or modulo by zero");
+    if (num_groups == 0) return tg__fail(TG_E_INVALID, "integer modulo by zero");
     if (num_channels % num_groups != 0) return tg__fail(TG_E_INVALID, "num_channels must be divisible by num_groups");
     group_norm *g = tg__module_new(&GROUP_NORM, sizeof *g);
     if (!g) return NULL;
@@ -129,4 +129,88 @@ tg_module *tg_nn_group_norm(int64_t num_groups, int64_t num_channels, double eps
     g->eps = eps;
     g->affine = affine;
     return tg__module_build(&g->base, group_norm_tensors);
+}
+
+/* ---------------------------------------------------- BatchNorm1d/2d */
+
+typedef struct batch_norm {
+    tg_module base;
+    int64_t num_features;
+    double eps, momentum;   /* momentum NAN: None, a cumulative average */
+    bool affine, track_running_stats;
+    int dims;               /* 1: BatchNorm1d, 2: BatchNorm2d */
+    tg_tensor *weight, *bias, *running_mean, *running_var, *num_batches_tracked;
+} batch_norm;
+
+/* _BatchNorm.forward: counts the batch, picks the momentum, and uses the
+   running statistics in evaluation mode. */
+static tg_tensor *batch_norm_forward(tg_module *m, const tg_tensor *input)
+{
+    batch_norm *b = (batch_norm *)m;
+    int ndim = tg_ndim(input);
+    if (b->dims == 1 && ndim != 2 && ndim != 3)
+        return tg__fail(TG_E_SHAPE, "expected 2D or 3D input (got %dD input)", ndim);
+    if (b->dims == 2 && ndim != 4) return tg__fail(TG_E_SHAPE, "expected 4D input (got %dD input)", ndim);
+    double factor = isnan(b->momentum) ? 0.0 : b->momentum;
+    if (m->training && b->track_running_stats) {
+        TG_NO_GRAD tg_add_scalar_(b->num_batches_tracked, 1);
+        if (isnan(b->momentum)) factor = 1.0 / tg_item(b->num_batches_tracked);
+    }
+    bool use_batch_stats = m->training || !b->running_mean;
+    bool pass_running = !m->training || b->track_running_stats;
+    return tg_batch_norm(input, pass_running ? b->running_mean : NULL, pass_running ? b->running_var : NULL,
+                         b->weight, b->bias, use_batch_stats, factor, b->eps);
+}
+
+static void batch_norm_extra(const tg_module *m, char *buf, size_t cap)
+{
+    const batch_norm *b = (const batch_norm *)m;
+    char eps[32], momentum[32];
+    snprintf(buf, cap, "%lld, eps=%s, momentum=%s, affine=%s, track_running_stats=%s", (long long)b->num_features,
+             tg__py_float(b->eps, eps, sizeof eps),
+             isnan(b->momentum) ? "None" : tg__py_float(b->momentum, momentum, sizeof momentum),
+             tg__py_bool(b->affine), tg__py_bool(b->track_running_stats));
+}
+
+static const tg_module_kind BATCH_NORM1D = {"BatchNorm1d", batch_norm_forward, batch_norm_extra};
+static const tg_module_kind BATCH_NORM2D = {"BatchNorm2d", batch_norm_forward, batch_norm_extra};
+
+static int batch_norm_tensors(tg_module *m)
+{
+    batch_norm *b = (batch_norm *)m;
+    const int64_t *c = &b->num_features;
+    if (b->affine) {
+        b->weight = tg__module_add_parameter(m, "weight", tg_init_ones_(tg_empty(c, 1, TG_F32)));
+        b->bias = tg__module_add_parameter(m, "bias", tg_init_zeros_(tg_empty(c, 1, TG_F32)));
+        if (!b->weight || !b->bias) return -1;
+    }
+    if (!b->track_running_stats) return 0;
+    b->running_mean = tg__module_add_buffer(m, "running_mean", tg_zeros(c, 1, TG_F32));
+    b->running_var = tg__module_add_buffer(m, "running_var", tg_ones(c, 1, TG_F32));
+    b->num_batches_tracked = tg__module_add_buffer(m, "num_batches_tracked", tg_zeros(TG_SHAPE(), TG_I64));
+    return b->running_mean && b->running_var && b->num_batches_tracked ? 0 : -1;
+}
+
+static tg_module *new_batch_norm(const tg_module_kind *kind, int dims, int64_t num_features, double eps,
+                                 double momentum, bool affine, bool track_running_stats)
+{
+    batch_norm *b = tg__module_new(kind, sizeof *b);
+    if (!b) return NULL;
+    b->num_features = num_features;
+    b->eps = eps;
+    b->momentum = momentum;
+    b->affine = affine;
+    b->track_running_stats = track_running_stats;
+    b->dims = dims;
+    return tg__module_build(&b->base, batch_norm_tensors);
+}
+
+tg_module *tg_nn_batch_norm1d(int64_t num_features, double eps, double momentum, bool affine, bool track_running_stats)
+{
+    return new_batch_norm(&BATCH_NORM1D, 1, num_features, eps, momentum, affine, track_running_stats);
+}
+
+tg_module *tg_nn_batch_norm2d(int64_t num_features, double eps, double momentum, bool affine, bool track_running_stats)
+{
+    return new_batch_norm(&BATCH_NORM2D, 2, num_features, eps, momentum, affine, track_running_stats);
 }

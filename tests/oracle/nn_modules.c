@@ -40,7 +40,8 @@ static void print_shape(const tg_tensor *t)
     printf("]");
 }
 
-static void run(const char *label, tg_module *m, tg_tensor *x)
+/* run without freeing m. */
+static void run_kept(const char *label, tg_module *m, tg_tensor *x)
 {
     printf("== %s\n", label);
     tg_module_print(m);
@@ -64,10 +65,31 @@ static void run(const char *label, tg_module *m, tg_tensor *x)
     }
     tg_dict_free(named);
     show("grad input", tg_grad(x));
+}
+
+static void run(const char *label, tg_module *m, tg_tensor *x)
+{
+    run_kept(label, m, x);
     tg_module_free(m);
 }
 
 #define MODULES(...) (tg_module *[]){__VA_ARGS__}, (int)(sizeof((tg_module *[]){__VA_ARGS__}) / sizeof(tg_module *))
+
+static void batch_norm(const char *label, tg_module *bn, const int64_t *shape, int ndim)
+{
+    run_kept(label, bn, inputs(shape, ndim));
+    tg_module_forward(bn, tg_add_scalar(tg_mul_scalar(inputs(shape, ndim), 2), 1));
+    tg_dict *buffers = tg_module_named_buffers(bn);
+    for (int i = 0; i < tg_dict_len(buffers); i++) {
+        char name[256];
+        snprintf(name, sizeof name, "after two batches %s", tg_dict_key(buffers, i));
+        show(name, tg_dict_get(buffers, tg_dict_key(buffers, i)));
+    }
+    tg_dict_free(buffers);
+    tg_module_train(bn, false);
+    show("eval output", tg_module_forward(bn, inputs(shape, ndim)));
+    tg_module_free(bn);
+}
 
 static void attempt_module(const char *label, const tg_module *m)
 {
@@ -134,6 +156,18 @@ static void module_api(void)
     attempt_load("load_state_dict {}", m, tg_dict_new(), true);
     attempt_load("load_state_dict unexpected", m, zeros_named(NAMES("x", "1.0.y")), true);
     attempt_load("load_state_dict unexpected, not strict", m, zeros_named(NAMES("x")), false);
+    tg_module *bn1 = tg_nn_batch_norm1d(2, 1e-5, 0.1, true, true), *bn2 = tg_nn_batch_norm2d(2, 1e-5, 0.1, true, true);
+    attempt_tensor("batch norm 1d of a 4-d input", tg_module_forward(bn1, tg_zeros(TG_SHAPE(1, 2, 1, 1), TG_F32)));
+    attempt_tensor("batch norm 2d of a 3-d input", tg_module_forward(bn2, tg_zeros(TG_SHAPE(2, 2, 1), TG_F32)));
+    tg_module_free(bn1);
+    tg_module_free(bn2);
+    attempt_module("conv2d groups 0", tg_nn_conv2d(2, 2, 1, 1, (tg_conv_opts){.groups = -1}, true));
+    attempt_module("conv2d groups not dividing in", tg_nn_conv2d(3, 2, 1, 1, (tg_conv_opts){.groups = 2}, true));
+    attempt_module("conv2d groups not dividing out", tg_nn_conv2d(2, 3, 1, 1, (tg_conv_opts){.groups = 2}, true));
+    attempt_module("conv2d same, strided",
+                   tg_nn_conv2d(2, 3, 1, 1, (tg_conv_opts){.padding_same = true, .stride = {2, 2}}, true));
+    attempt_module("group norm 0 groups", tg_nn_group_norm(0, 2, 1e-5, true));
+    attempt_module("group norm 3 groups of 4", tg_nn_group_norm(3, 4, 1e-5, true));
     attempt_load("load_state_dict _extra_state", m, zeros_named(NAMES("1._extra_state")), true);
     tg_module_free(m);
 }
@@ -241,10 +275,35 @@ int main(void)
     run("adaptive pools", tg_nn_sequential(MODULES(tg_nn_adaptive_max_pool2d(2, 3), tg_nn_adaptive_avg_pool2d(1, 1))),
         inputs(TG_SHAPE(1, 2, 5, 7)));
     run("max pool 1d", tg_nn_max_pool1d((tg_pool_opts){.kernel_size = {3}, .stride = {2}}), inputs(TG_SHAPE(2, 7)));
+    run("conv2d", tg_nn_conv2d(2, 3, 3, 3, (tg_conv_opts){0}, true), inputs(TG_SHAPE(1, 2, 4, 5)));
+    run("conv2d strided, padded, no bias",
+        tg_nn_conv2d(2, 4, 2, 3,
+                     (tg_conv_opts){.stride = {2, 1}, .padding = {1, 2}, .dilation = {1, 2}, .groups = 2}, false),
+        inputs(TG_SHAPE(2, 2, 4, 5)));
+    run("conv2d same", tg_nn_conv2d(1, 2, 2, 3, (tg_conv_opts){.padding_same = true}, true),
+        inputs(TG_SHAPE(1, 1, 3, 4)));
+    run("conv1d", tg_nn_conv1d(2, 2, 3, (tg_conv_opts){.stride = {2}, .padding = {1}}, true),
+        inputs(TG_SHAPE(2, 2, 6)));
+    run("conv1d dilated, grouped", tg_nn_conv1d(4, 2, 2, (tg_conv_opts){.dilation = {3}, .groups = 2}, false),
+        inputs(TG_SHAPE(1, 4, 7)));
+    run("conv transpose2d", tg_nn_conv_transpose2d(2, 3, 3, 3, (tg_conv_transpose_opts){0}, true),
+        inputs(TG_SHAPE(1, 2, 3, 2)));
+    run("conv transpose2d strided",
+        tg_nn_conv_transpose2d(2, 4, 2, 3,
+                               (tg_conv_transpose_opts){.stride = {2, 2}, .padding = {1, 0},
+                                                        .output_padding = {1, 0}, .groups = 2},
+                               true),
+        inputs(TG_SHAPE(1, 2, 3, 3)));
+    batch_norm("batch norm 1d", tg_nn_batch_norm1d(3, 1e-5, 0.1, true, true), TG_SHAPE(5, 3));
+    batch_norm("batch norm 1d, 3-d input", tg_nn_batch_norm1d(2, 1e-3, 0.5, true, true), TG_SHAPE(3, 2, 2));
+    batch_norm("batch norm 2d, momentum None", tg_nn_batch_norm2d(2, 1e-5, NAN, true, true), TG_SHAPE(2, 2, 2, 3));
+    batch_norm("batch norm 2d, no running stats", tg_nn_batch_norm2d(2, 1e-5, 0.1, false, false),
+               TG_SHAPE(2, 2, 1, 3));
     module_api();
     state_dicts();
     printf("== reprs\n");
     tg_module *m = tg_nn_sequential(MODULES(
+        tg_nn_batch_norm1d(4, 1e-5, NAN, true, true), tg_nn_batch_norm2d(2, 0.001, 0.1, false, true),
         tg_nn_leaky_relu(1e-05), tg_nn_elu(1e16), tg_nn_elu(123456.789), tg_nn_celu(-0.0), tg_nn_elu(2.5e-7),
         tg_nn_layer_norm(I64(3), 1, 1e-12, true), tg_nn_group_norm(1, 2, 0.1, true), tg_nn_rms_norm(I64(2), 1, 1e-8, true),
         tg_nn_max_pool2d((tg_pool_opts){.kernel_size = {2, 3}, .stride = {1, 2}}),

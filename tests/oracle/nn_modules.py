@@ -88,6 +88,31 @@ run("max pool, dilated", nn.MaxPool2d(kernel_size=2, stride=1, dilation=2, ceil_
 run("adaptive pools", nn.Sequential(nn.AdaptiveMaxPool2d((2, 3)), nn.AdaptiveAvgPool2d(1)), inputs(1, 2, 5, 7))
 run("max pool 1d", nn.MaxPool1d(3, stride=2), inputs(2, 7))
 
+run("conv2d", nn.Conv2d(2, 3, 3), inputs(1, 2, 4, 5))
+run("conv2d strided, padded, no bias", nn.Conv2d(2, 4, (2, 3), stride=(2, 1), padding=(1, 2), dilation=(1, 2),
+                                                  groups=2, bias=False), inputs(2, 2, 4, 5))
+run("conv2d same", nn.Conv2d(1, 2, (2, 3), padding="same"), inputs(1, 1, 3, 4))
+run("conv1d", nn.Conv1d(2, 2, 3, stride=2, padding=1), inputs(2, 2, 6))
+run("conv1d dilated, grouped", nn.Conv1d(4, 2, 2, dilation=3, groups=2, bias=False), inputs(1, 4, 7))
+run("conv transpose2d", nn.ConvTranspose2d(2, 3, 3), inputs(1, 2, 3, 2))
+run("conv transpose2d strided", nn.ConvTranspose2d(2, 4, (2, 3), stride=2, padding=(1, 0), output_padding=(1, 0),
+                                                    groups=2), inputs(1, 2, 3, 3))
+
+
+def batch_norm(label, bn, *shape):
+    run(label, bn, inputs(*shape))
+    y = bn(inputs(*shape) * 2 + 1)
+    for name, t in bn.named_buffers():
+        show("after two batches " + name, t)
+    bn.eval()
+    show("eval output", bn(inputs(*shape)))
+
+
+batch_norm("batch norm 1d", nn.BatchNorm1d(3), 5, 3)
+batch_norm("batch norm 1d, 3-d input", nn.BatchNorm1d(2, eps=1e-3, momentum=0.5), 3, 2, 2)
+batch_norm("batch norm 2d, momentum None", nn.BatchNorm2d(2, momentum=None), 2, 2, 2, 3)
+batch_norm("batch norm 2d, no running stats", nn.BatchNorm2d(2, affine=False, track_running_stats=False), 2, 2, 1, 3)
+
 
 def attempt(label, f):
     try:
@@ -124,6 +149,14 @@ def load(model, state, strict=True):
 attempt("load_state_dict {}", lambda: load(m, {}))
 attempt("load_state_dict unexpected", lambda: load(m, {"x": torch.zeros(1), "1.0.y": torch.zeros(1)}))
 attempt("load_state_dict unexpected, not strict", lambda: load(m, {"x": torch.zeros(1)}, strict=False))
+attempt("batch norm 1d of a 4-d input", lambda: nn.BatchNorm1d(2)(torch.zeros(1, 2, 1, 1)))
+attempt("batch norm 2d of a 3-d input", lambda: nn.BatchNorm2d(2)(torch.zeros(2, 2, 1)))
+attempt("conv2d groups 0", lambda: nn.Conv2d(2, 2, 1, groups=0))
+attempt("conv2d groups not dividing in", lambda: nn.Conv2d(3, 2, 1, groups=2))
+attempt("conv2d groups not dividing out", lambda: nn.Conv2d(2, 3, 1, groups=2))
+attempt("conv2d same, strided", lambda: nn.Conv2d(2, 3, 1, padding="same", stride=2))
+attempt("group norm 0 groups", lambda: nn.GroupNorm(0, 2))
+attempt("group norm 3 groups of 4", lambda: nn.GroupNorm(3, 4))
 attempt("load_state_dict _extra_state", lambda: load(m, {"1._extra_state": torch.zeros(1)}))
 
 print("== state dicts")
@@ -175,7 +208,7 @@ copy.requires_grad_(False)
 print("after requires_grad_(False): trainable", sum(p.numel() for p in copy.parameters() if p.requires_grad))
 
 print("== reprs")
-print(nn.Sequential(nn.LeakyReLU(1e-05), nn.ELU(1e16), nn.ELU(123456.789), nn.CELU(-0.0), nn.ELU(2.5e-7),
+print(nn.Sequential(nn.BatchNorm1d(4, momentum=None), nn.BatchNorm2d(2, eps=0.001, affine=False), nn.LeakyReLU(1e-05), nn.ELU(1e16), nn.ELU(123456.789), nn.CELU(-0.0), nn.ELU(2.5e-7),
                     nn.LayerNorm(3, eps=1e-12), nn.GroupNorm(1, 2, eps=0.1), RMSNorm(2, eps=1e-8),
                     nn.MaxPool2d((2, 3), stride=(1, 2)), nn.AvgPool2d(3, padding=1),
                     nn.AdaptiveAvgPool2d((2, 3)), nn.Softmax(dim=0)))

@@ -632,6 +632,84 @@ tg_tensor *tg_einsum(const char *equation, const tg_tensor *const *ts, int n);
 tg_tensor *tg_softmax(const tg_tensor *t, int64_t dim);
 tg_tensor *tg_log_softmax(const tg_tensor *t, int64_t dim);
 
+/* F.linear: input @ weight.t() + bias, weight (out_features, in_features),
+   bias (out_features) or NULL, input (..., in_features) of any rank >= 1.
+   Composed as PyTorch 1.13 composes it, so with its graph: a matrix input
+   with bias is addmm (AddmmBackward0, TBackward0), a contiguous 3-D input
+   with bias a viewed addmm, anything else matmul (MmBackward0, ...) and an
+   in-place add of the bias (AddBackward0). Errors are those of addmm and
+   matmul ("mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)"), and
+   of t() for a weight of more than 2 dims. A NULL bias means none (here and
+   in bilinear), so a bias computed by a call that may fail is checked
+   before it is passed. */
+tg_tensor *tg_linear(const tg_tensor *input, const tg_tensor *weight, const tg_tensor *bias);
+/* F.bilinear: out[..., o] = sum_ij input1[..., i] weight[o, i, j]
+   input2[..., j] + bias[o]; weight (out, in1, in2), bias (out) or NULL, the
+   inputs of one rank with equal leading dims. PyTorch's graph: the inputs
+   reshaped to matrices, TrilinearBackward0, reshaped back, AddBackward0 for
+   the bias; PyTorch's "bilinear(): ..." errors. */
+tg_tensor *tg_bilinear(const tg_tensor *input1, const tg_tensor *input2, const tg_tensor *weight,
+                       const tg_tensor *bias);
+
+/* F.dropout: during training (training true) each element is zeroed with
+   probability p and the others scaled by 1 / (1 - p), as t times a mask
+   (MulBackward0: the gradient goes through the same mask). p = 1 gives
+   t * 0; p = 0, evaluation or no elements return t itself, as PyTorch does.
+   p outside [0, 1] fails ("dropout probability has to be between 0 and 1,
+   but got 1.5"); a mask for an integer t fails as PyTorch's does. The mask
+   is drawn from tensorgrad's generator (tg_manual_seed), or from gen in
+   the _gen forms (NULL: that one), so it differs from PyTorch's. */
+tg_tensor *tg_dropout(const tg_tensor *t, double p, bool training);
+tg_tensor *tg_dropout_gen(const tg_tensor *t, double p, bool training, tg_generator *gen);
+/* F.dropout2d: whole channels dropped, one draw per (t[n], t[n][c]) pair
+   of the first two dims, the same for all the other dims: (N, C, H, W). As
+   in PyTorch (1.13 and 2.x) a 3-D input is taken as (N, C, L) with its
+   warning, and other ranks are warned about; fewer than 2 dims fail when a
+   mask is drawn ("Feature dropout requires at least 2 dimensions in the
+   input"). */
+tg_tensor *tg_dropout2d(const tg_tensor *t, double p, bool training);
+tg_tensor *tg_dropout2d_gen(const tg_tensor *t, double p, bool training, tg_generator *gen);
+
+/* F.embedding: the rows of weight (num_embeddings, dim) that indices
+   (TG_I64 or TG_I32, any shape) name, shaped indices' shape + (dim)
+   (EmbeddingBackward0; its gradient adds each position's gradient into
+   its row and is a node too, EmbeddingDenseBackwardBackward0, so second
+   derivatives work). An index
+   outside [0, num_embeddings) fails with "index out of range in self". The
+   _ex form takes PyTorch's padding_idx (when has_padding_idx; negative
+   counts from the end; that row receives no gradient) and
+   scale_grad_by_freq (each row's gradient divided by how often its index
+   occurs); PyTorch's max_norm, which renormalizes weight in place, is not
+   offered. */
+typedef struct tg_embedding_opts {
+    bool has_padding_idx;      /* false: PyTorch's padding_idx=None */
+    int64_t padding_idx;
+    bool scale_grad_by_freq;
+} tg_embedding_opts;
+tg_tensor *tg_embedding(const tg_tensor *indices, const tg_tensor *weight);
+tg_tensor *tg_embedding_ex(const tg_tensor *indices, const tg_tensor *weight, tg_embedding_opts opts);
+/* F.one_hot: index (TG_I64) with a last dim of num_classes added, 1 at each
+   index and 0 elsewhere (TG_I64); num_classes -1 means the largest index +
+   1. PyTorch's errors: "Class values must be non-negative.", "Class
+   values must be smaller than num_classes.", "one_hot is only applicable
+   to index tensor.", and for an empty index without num_classes "Can not
+   infer total number of classes from empty tensor.". */
+tg_tensor *tg_one_hot(const tg_tensor *index, int64_t num_classes);
+
+/* F.cosine_similarity: sum(x1 / |x1| * x2 / |x2|) along dim, each norm
+   taken along dim and at least eps (PyTorch's default 1e-8); x1 and x2
+   broadcast, integer inputs taken in their common floating dtype (both
+   integer fails as PyTorch does). Composed as PyTorch 1.13 composes it
+   (ExpandBackward0, PowBackward0, SumBackward1, SqrtBackward0,
+   DivBackward0, MulBackward0, SumBackward1); the eps clamp is outside the
+   graph, as PyTorch's. */
+tg_tensor *tg_cosine_similarity(const tg_tensor *x1, const tg_tensor *x2, int64_t dim, double eps);
+/* F.pairwise_distance: the p-norm of x1 - x2 + eps along the last dim of
+   their broadcast shape (PyTorch's defaults p 2, eps 1e-6, keepdim false):
+   SubBackward0, AddBackward1, NormBackward1. p may be 0, negative or
+   INFINITY, as in torch.norm. */
+tg_tensor *tg_pairwise_distance(const tg_tensor *x1, const tg_tensor *x2, double p, double eps, bool keepdim);
+
 /* ------------------------------------------------------------ nn: losses */
 
 /* ----------------------------------------------------- nn: normalisation */

@@ -645,6 +645,17 @@ static tg_tensor *f_unary(tg_tensor *const *x, int n, void *ctx)
 /* advanced indexing */
 
 /* nn: softmax, linear, dropout, embedding, attention */
+FN(f_linear, tg_linear(x[0], x[1], x[2]))
+FN(f_linear_no_bias, tg_linear(x[0], x[1], NULL))
+FN(f_bilinear, tg_bilinear(x[0], x[1], x[2], tg_from_f64((const double[]){0.5, -1}, TG_SHAPE(2))))
+#define EMB_INDEX IX(TG_SHAPE(2, 3), 0, 3, 3, 1, 0, 3)
+/* (padding_idx and scale_grad_by_freq change the gradient on purpose: the
+   oracle compares them) */
+FN(f_embedding_sq, IX_SQ(tg_embedding(EMB_INDEX, x[0])))
+FN(f_cosine_similarity, tg_cosine_similarity(x[0], x[1], -1, 1e-8))
+FN(f_pairwise_distance, tg_pairwise_distance(x[0], x[1], 2, 1e-6, false))
+FN(f_pairwise_distance_p3, tg_pairwise_distance(x[0], x[1], 3, 1e-6, true))
+FN(f_pairwise_distance_p1, tg_pairwise_distance(x[0], x[1], 1, 1e-6, false))
 
 /* nn: losses */
 FN(f_softmax, tg_softmax(x[0], 1))
@@ -1086,6 +1097,16 @@ static const gc_case CASES[] = {
     /* advanced indexing */
 
     /* nn: softmax, linear, dropout, embedding, attention */
+    {"linear", f_linear, 3, {IN(2, S(2, 4), ANY, true), IN(2, S(3, 4), ANY, false), A3}, 0, 0, 0, NULL},
+    {"linear 3-D", f_linear, 3, {IN(3, S(2, 2, 4), ANY, false), IN(2, S(3, 4), ANY, true), A3}, 0, 0, 0, NULL},
+    {"linear 3-D transposed", f_linear, 3, {IN(3, S(2, 2, 4), ANY, true), IN(2, S(3, 4), ANY, false), A3}, 0, 0, 0, NULL},
+    C2("linear 1-D no bias", f_linear_no_bias, IN(1, S(4), ANY, false), IN(2, S(3, 4), ANY, false)),
+    {"bilinear", f_bilinear, 3, {A23T, IN(2, S(2, 2), ANY, false), IN(3, S(2, 3, 2), ANY, false)}, 0, 0, 0, NULL},
+    C1("embedding", f_embedding_sq, IN(2, S(4, 3), ANY, true)),
+    C2("cosine_similarity", f_cosine_similarity, A23T, A3),
+    C2("pairwise_distance", f_pairwise_distance, A23T, A3),
+    C2("pairwise_distance p=3", f_pairwise_distance_p3, A23, IN(2, S(2, 3), ANY, true)),
+    C2("pairwise_distance p=1", f_pairwise_distance_p1, Z23T, IN(1, S(3), POSITIVE, false)),
 
     /* nn: losses */
     C1("softmax", f_softmax, A23T),

@@ -70,15 +70,16 @@ typedef struct vector_norm_params {
 /* ord 0 counts the non-zero elements, inf and -inf are the largest and
    smallest magnitudes, others sum(|x|^ord)^(1/ord); elementwise in t's
    dtype, as PyTorch computes. */
-tg_tensor *tg_vector_norm(const tg_tensor *t, double ord, const int64_t *dims, int ndims, bool keepdim)
+static tg_tensor *vector_norm(const char *fn, tg_op op, const tg_tensor *t, double ord, const int64_t *dims, int ndims,
+                              bool keepdim)
 {
-    TG_ARG(t);
+    TG_ARG_OF(fn, t);
     vector_norm_params p = {.r = {.keepdim = keepdim}, .ord = ord};
-    if (tg__dims_mask(__func__, t, dims, ndims, p.r.reduced)) return NULL;
+    if (tg__dims_mask(fn, t, dims, ndims, p.r.reduced)) return NULL;
     if (!tg__is_floating(t->dtype))
         return tg__fail(TG_E_DTYPE, "linalg.vector_norm: Expected a floating point or complex tensor as input. Got %s",
                         tg__dtype_short(t->dtype));
-    if (ord < 0 || isinf(ord)) {
+    if (op == TG_OP_VECTOR_NORM && (ord < 0 || isinf(ord))) {   /* torch.norm gives 0 there */
         if (ndims == 0 && tg_numel(t) == 0)
             return tg__fail(TG_E_SHAPE,
                             "linalg.vector_norm cannot compute the %g norm on an empty tensor because the operation does not have an identity",
@@ -92,7 +93,8 @@ tg_tensor *tg_vector_norm(const tg_tensor *t, double ord, const int64_t *dims, i
     tg_tensor *out = NULL;
     TG_NO_GRAD {
         tg_tensor *a = tg_abs(t), *v;
-        if (ord == 0) v = tg_sum_dim(a ? tg__nonzero(a) : NULL, dims, ndims, keepdim);
+        if (tg_numel(t) == 0) v = tg_sum_dim(a, dims, ndims, keepdim);
+        else if (ord == 0) v = tg_sum_dim(a ? tg__nonzero(a) : NULL, dims, ndims, keepdim);
         else if (ord == INFINITY) v = tg_amax(a, dims, ndims, keepdim);
         else if (ord == -INFINITY) v = tg_amin(a, dims, ndims, keepdim);
         else if (ord == 1) v = tg_sum_dim(a, dims, ndims, keepdim);
@@ -100,7 +102,17 @@ tg_tensor *tg_vector_norm(const tg_tensor *t, double ord, const int64_t *dims, i
         else v = tg_pow_scalar(tg_sum_dim(tg_pow_scalar(a, ord), dims, ndims, keepdim), 1 / ord);
         out = tg_to(v, t->dtype);
     }
-    return out ? tg__record_in_out(out, (tg_record){.op = TG_OP_VECTOR_NORM, TG_PARAMS(p)}, t) : NULL;
+    return out ? tg__record_in_out(out, (tg_record){.op = op, TG_PARAMS(p)}, t) : NULL;
+}
+
+tg_tensor *tg_vector_norm(const tg_tensor *t, double ord, const int64_t *dims, int ndims, bool keepdim)
+{
+    return vector_norm(__func__, TG_OP_VECTOR_NORM, t, ord, dims, ndims, keepdim);
+}
+
+tg_tensor *tg__norm_dim(const char *fn, const tg_tensor *t, double p, int64_t dim, bool keepdim)
+{
+    return vector_norm(fn, TG_OP_NORM_DIM, t, p, &dim, 1, keepdim);
 }
 
 /* where(cond, 0, v) */

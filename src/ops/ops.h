@@ -153,6 +153,9 @@ typedef struct tg_fold_def {
    integers are TG_I64 and all and any TG_BOOL, as in PyTorch. */
 tg_tensor *tg__fold(const char *fn, const tg_fold_def *d, const tg_tensor *t, const int64_t *dims, int ndims,
                     bool keepdim);
+/* torch.norm(t, p, dim, keepdim) (NormBackward1): vector_norm's values
+   and derivative over one dim; fn names the public function. */
+tg_tensor *tg__norm_dim(const char *fn, const tg_tensor *t, double p, int64_t dim, bool keepdim);
 /* x != x and t != 0 (NaN is), bool, without history (NULL gives NULL). */
 tg_tensor *tg__isnan(const tg_tensor *x);
 tg_tensor *tg__nonzero(const tg_tensor *t);

@@ -1,0 +1,111 @@
+/* dropout and dropout2d as PyTorch 1.13 computes them on the CPU: the
+   input times a mask of Bernoulli(1 - p) draws divided by 1 - p (so the
+   graph is MulBackward0, and the gradient goes through the same mask). */
+#include "ops.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* v as Python's str(float) writes it: the shortest digits that read back
+   as v, with ".0" when they look like an integer. */
+static void python_float(double v, char *buf, size_t cap)
+{
+    if (isnan(v) || isinf(v)) {
+        snprintf(buf, cap, "%s", isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
+        return;
+    }
+    int digits = 1;
+    while (digits < 17) {
+        snprintf(buf, cap, "%.*g", digits, v);
+        if (strtod(buf, NULL) == v) break;
+        digits++;
+    }
+    /* Python switches to an exponent only below 1e-4 or from 1e16 on */
+    double magnitude = fabs(v);
+    if (magnitude >= 1e-4 && magnitude < 1e16) {
+        int exponent = v == 0 ? 0 : (int)floor(log10(magnitude));
+        int decimals = digits - 1 - exponent;
+        snprintf(buf, cap, "%.*f", decimals > 0 ? decimals : 0, v);
+    }
+    if (!strpbrk(buf, ".en")) strncat(buf, ".0", cap - strlen(buf) - 1);
+}
+
+/* F.dropout's check of p (Python's, but for NaN, which reaches C++'s). */
+static int check_p(double p)
+{
+    if (p >= 0 && p <= 1) return 0;
+    char text[32];
+    python_float(p, text, sizeof text);
+    return tg__faili(TG_E_INVALID, "dropout probability has to be between 0 and 1, but got %s", text);
+}
+
+/* p = 1: input times a 0-dim zero in its dtype, as PyTorch drops all. */
+static tg_tensor *drop_all(const tg_tensor *input) { return tg_mul(input, tg_zeros(TG_SHAPE(), input->dtype)); }
+
+/* input * mask, the mask drawn from gen in noise_shape (broadcast against
+   input): 0 with probability p, else 1 / (1 - p). */
+static tg_tensor *apply_noise(const tg_tensor *input, const int64_t *noise_shape, int ndim, double p, tg_generator *gen)
+{
+    if (!tg__is_floating(input->dtype))   /* PyTorch's div_ of the mask by 1 - p */
+        return tg__fail(TG_E_DTYPE, "result type Float can't be cast to the desired output type %s",
+                        tg__dtype_short(input->dtype));
+    tg_tensor *mask = NULL;
+    TG_NO_GRAD {
+        tg_tensor *keep = tg_bernoulli_gen(tg_full(noise_shape, ndim, 1 - p, input->dtype), gen);
+        mask = tg_div_scalar(keep, 1 - p);
+    }
+    return mask ? tg_mul(input, mask) : NULL;
+}
+
+/* The input itself when nothing is dropped (p = 0, evaluation, no
+   elements), as PyTorch returns it. */
+static bool passes_through(const tg_tensor *input, double p, bool training)
+{
+    return p == 0 || !training || tg_numel(input) == 0;
+}
+
+tg_tensor *tg_dropout_gen(const tg_tensor *t, double p, bool training, tg_generator *gen)
+{
+    TG_ARG(t);
+    if (check_p(p)) return NULL;
+    if (passes_through(t, p, training)) return tg__share(t);
+    return p == 1 ? drop_all(t) : apply_noise(t, t->shape, t->ndim, p, gen);
+}
+
+tg_tensor *tg_dropout(const tg_tensor *t, double p, bool training) { return tg_dropout_gen(t, p, training, NULL); }
+
+/* F.dropout2d's warning for inputs that are not 3-D or 4-D. */
+static void warn_dropout2d_dims(int ndim)
+{
+    if (ndim == 3)
+        tg__warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior is "
+                 "desired - input is interpreted as shape (N, C, L), where C is the channel dim. This behavior will "
+                 "change in a future release to interpret the input as one without a batch dimension, i.e. shape "
+                 "(C, H, W). To maintain the 1D channel-wise dropout behavior, please switch to using dropout1d "
+                 "instead.");
+    else if (ndim != 4)
+        tg__warn("dropout2d: Received a %d-D input to dropout2d, which is deprecated and will result in an error in "
+                 "a future release. To retain the behavior and silence this warning, please use dropout instead. "
+                 "Note that dropout2d exists to provide channel-wise dropout on inputs with 2 spatial dimensions, a "
+                 "channel dimension, and an optional batch dimension (i.e. 3D or 4D inputs).",
+                 ndim);
+}
+
+/* PyTorch's feature dropout: one draw per (dim 0, dim 1) pair, broadcast
+   over the other dims. */
+tg_tensor *tg_dropout2d_gen(const tg_tensor *t, double p, bool training, tg_generator *gen)
+{
+    TG_ARG(t);
+    if (check_p(p)) return NULL;
+    warn_dropout2d_dims(t->ndim);
+    if (passes_through(t, p, training)) return tg__share(t);
+    if (p == 1) return drop_all(t);
+    if (t->ndim < 2) return tg__fail(TG_E_SHAPE, "Feature dropout requires at least 2 dimensions in the input");
+    int64_t noise_shape[TG_MAX_DIMS];
+    for (int i = 0; i < t->ndim; i++) noise_shape[i] = i < 2 ? t->shape[i] : 1;
+    return apply_noise(t, noise_shape, t->ndim, p, gen);
+}
+
+tg_tensor *tg_dropout2d(const tg_tensor *t, double p, bool training) { return tg_dropout2d_gen(t, p, training, NULL); }

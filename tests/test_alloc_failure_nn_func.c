@@ -1,0 +1,151 @@
+/* Allocation failure in linear, bilinear, dropout, embedding, one_hot and
+   the distances: each case's forward, its gradient with create_graph and
+   the second derivative through that gradient are swept with every
+   allocation failing in turn; each failed run must end in TG_E_OOM, and
+   every run, failed or not, must leak nothing. */
+#include "harness.h"
+#include "core/core.h"
+#include "graph/graph.h"
+
+#include <tensorgrad.h>
+
+enum { MAX_INPUTS = 3 };
+
+typedef tg_tensor *(*case_fn)(tg_tensor *const *x);
+
+typedef struct sweep_case {
+    const char *name;
+    case_fn f;
+    int n;   /* inputs that require grad, made by main; 0: no gradient */
+} sweep_case;
+
+static tg_tensor *const *inputs;
+
+/* The sum of the squares of the first derivatives that exist. */
+static tg_tensor *sum_of_squares(tg_tensor *const *first, int n)
+{
+    tg_tensor *squares = NULL;
+    for (int i = 0; i < n; i++)
+        if (first[i]) {
+            tg_tensor *s = tg_sum(tg_mul(first[i], first[i]));
+            squares = squares ? tg_add(squares, s) : s;
+        }
+    return squares;
+}
+
+/* f(x), d f / d x with create_graph, and d (sum of the squared first
+   derivatives) / d x, in a scope of its own. */
+static int step(void *ctx)
+{
+    const sweep_case *c = ctx;
+    if (tg_scope_begin() < 0) return -1;
+    int rc = -1;
+    tg_tensor *out = c->f(inputs), *first[MAX_INPUTS] = {0}, *second[MAX_INPUTS] = {0};
+    tg_tensor *total = out && c->n ? tg_sum(out) : NULL;
+    tg_backward_opts create = {.retain_graph = true, .create_graph = true, .allow_unused = true};
+    if (out && !c->n) {
+        rc = 0;
+    } else if (total && tg_autograd_grad(&total, 1, inputs, c->n, NULL, create, first) == 0) {
+        tg_tensor *squares = sum_of_squares(first, c->n);
+        if (squares && tg_requires_grad(squares))
+            rc = tg_autograd_grad(&squares, 1, inputs, c->n, NULL, (tg_backward_opts){.allow_unused = true}, second);
+        else if (squares)
+            rc = 0;
+    }
+    tg_scope_end();
+    return rc;
+}
+
+/* An optional argument is made before the sweep: a NULL from a failed
+   call would mean "none" to the function given it. */
+static tg_tensor *bilinear_bias;
+
+static tg_tensor *row(const tg_tensor *t) { return tg_select(t, 0, 1); }
+/* x[2] is the bias, (3) */
+static tg_tensor *f_linear(tg_tensor *const *x) { return tg_linear(x[0], x[1], x[2]); }
+static tg_tensor *f_linear_1d(tg_tensor *const *x) { return tg_linear(row(x[0]), x[1], x[2]); }
+static tg_tensor *f_linear_3d(tg_tensor *const *x) { return tg_linear(tg_unsqueeze(x[0], 0), x[1], x[2]); }
+static tg_tensor *f_linear_3d_strided(tg_tensor *const *x)
+{
+    return tg_linear(tg_expand(tg_unsqueeze(x[0], 1), TG_SHAPE(3, 2, 3)), x[1], x[2]);
+}
+static tg_tensor *f_bilinear(tg_tensor *const *x)
+{
+    tg_tensor *weight = tg_stack((const tg_tensor *[]){x[1], tg_mul(x[1], x[1])}, 2, 0);
+    return tg_bilinear(x[0], tg_mul(x[0], x[2]), weight, bilinear_bias);
+}
+static tg_tensor *f_dropout(tg_tensor *const *x) { return tg_dropout(x[0], 0.5, true); }
+static tg_tensor *f_dropout_all(tg_tensor *const *x) { return tg_dropout(x[0], 1, true); }
+static tg_tensor *f_dropout2d(tg_tensor *const *x) { return tg_dropout2d(tg_unsqueeze(x[0], 0), 0.5, true); }
+static tg_tensor *indices(void) { return tg_from_i64((const int64_t[]){2, 0, 2, 1}, TG_SHAPE(2, 2)); }
+static tg_tensor *f_embedding(tg_tensor *const *x) { return tg_mul(tg_embedding(indices(), x[0]), x[2]); }
+static tg_tensor *f_embedding_ex(tg_tensor *const *x)
+{
+    tg_embedding_opts opts = {.has_padding_idx = true, .padding_idx = 0, .scale_grad_by_freq = true};
+    return tg_mul(tg_embedding_ex(indices(), x[0], opts), x[2]);
+}
+static tg_tensor *f_one_hot(tg_tensor *const *x) { (void)x; return tg_one_hot(indices(), -1); }
+static tg_tensor *f_cosine_similarity(tg_tensor *const *x) { return tg_cosine_similarity(x[0], x[2], 1, 1e-8); }
+static tg_tensor *f_pairwise_distance(tg_tensor *const *x) { return tg_pairwise_distance(x[0], x[1], 3, 1e-6, false); }
+
+static const sweep_case CASES[] = {
+    {"linear", f_linear, 3},
+    {"linear 1-D", f_linear_1d, 3},
+    {"linear 3-D", f_linear_3d, 3},
+    {"linear 3-D strided", f_linear_3d_strided, 3},
+    {"bilinear", f_bilinear, 3},
+    {"dropout", f_dropout, 1},
+    {"dropout p=1", f_dropout_all, 1},
+    {"dropout2d", f_dropout2d, 1},
+    {"embedding", f_embedding, 3},
+    {"embedding_ex", f_embedding_ex, 3},
+    {"one_hot", f_one_hot, 0},
+    {"cosine_similarity", f_cosine_similarity, 3},
+    {"pairwise_distance", f_pairwise_distance, 2},
+};
+
+/* tests/alloc_sweep.h's alloc_sweep() stops at the first run that succeeds, and a run succeeds
+   when its failing allocation is one the library absorbs (a saved input's
+   alias, Note [Saved inputs]); this goes on through every allocation of a
+   clean run, checking those runs too. Returns that count, or -1. */
+static int64_t sweep_every_allocation(const char *what, int (*step)(void *), void *ctx)
+{
+    int64_t before = tg__allocation_count();
+    if (step(ctx) != 0) {
+        CHECK(!"the step fails without an injected failure");
+        return -1;
+    }
+    int64_t total = tg__allocation_count() - before;
+    for (int64_t k = 0; k < total; k++) {
+        int64_t tensors = tg__live_tensors(), nodes = tg__live_nodes();
+        tg_clear_error();
+        tg__fail_allocation_after(k);
+        int rc = step(ctx);
+        tg__fail_allocation_after(-1);
+        bool oom = rc == 0 || tg_last_status() == TG_E_OOM;
+        bool kept = tg__live_tensors() == tensors && tg__live_nodes() == nodes;
+        CHECK(oom);
+        CHECK(kept);
+        if (!oom || !kept)
+            fprintf(stderr, "  %s with allocation %lld failing: %s%s\n", what, (long long)k, tg_last_error(),
+                    kept ? "" : " (live tensors or nodes changed)");
+    }
+    return total;
+}
+
+int main(void)
+{
+    tg_tensor *x[MAX_INPUTS];
+    const double values[] = {0.5, -1.0, 2.0, 0.0, 3.0, -0.25, 1.5, 0.75, -2.0, 1.0, 0.25, -0.5};
+    for (int i = 0; i < MAX_INPUTS; i++)
+        x[i] = tg_requires_grad_(tg_retain(tg_from_f64(values + i, (const int64_t[]){3, 3}, i < 2 ? 2 : 1)), true);
+    inputs = x;
+    bilinear_bias = tg_retain(tg_from_f64(values, TG_SHAPE(2)));
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+        int64_t n = sweep_every_allocation(CASES[i].name, step, (void *)&CASES[i]);
+        printf("%s: %lld allocation sites swept\n", CASES[i].name, (long long)n);
+    }
+    for (int i = 0; i < MAX_INPUTS; i++) tg_release(x[i]);
+    tg_release(bilinear_bias);
+    return TEST_MAIN_END();
+}

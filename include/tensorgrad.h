@@ -1121,7 +1121,9 @@ void tg_module_print(const tg_module *m);
    "0", "1", ...), also when it fails: a NULL child (a constructor that
    failed; its error is kept) fails it and the others are freed, so
    tg_nn_sequential((tg_module *[]){tg_nn_linear(4, 3, true), tg_nn_relu()}, 2)
-   leaks nothing. Its forward runs them in order. */
+   leaks nothing. A module belongs to one container at most: one given twice
+   fails (and is freed once); PyTorch's shared submodules are not offered.
+   Its forward runs them in order. */
 tg_module *tg_nn_sequential(tg_module *const *children, int n);
 tg_module *tg_nn_identity(void);
 /* Flatten(start_dim, end_dim): PyTorch's defaults are 1, -1. */
@@ -1145,6 +1147,21 @@ tg_module *tg_nn_gelu(bool tanh_approximation);
 tg_module *tg_nn_leaky_relu(double negative_slope);
 tg_module *tg_nn_elu(double alpha);
 tg_module *tg_nn_celu(double alpha);
+/* Linear(in_features, out_features, bias): weight (out, in) from
+   kaiming_uniform_ with a = sqrt(5), bias (out) uniform on
+   +-1/sqrt(in_features), as torch.nn.Linear; forward tg_linear. */
+tg_module *tg_nn_linear(int64_t in_features, int64_t out_features, bool bias);
+/* Dropout(p) and Dropout2d(p) (tg_dropout, tg_dropout2d): active in
+   training mode only. p outside [0, 1] fails with PyTorch's "dropout
+   probability has to be between 0 and 1, but got 1.5". */
+tg_module *tg_nn_dropout(double p);
+tg_module *tg_nn_dropout2d(double p);
+/* Embedding(num_embeddings, embedding_dim, padding_idx,
+   scale_grad_by_freq) (tg_embedding_ex's options; a negative padding_idx
+   counts from the end, and one outside fails with PyTorch's
+   "Padding_idx must be within num_embeddings"): weight N(0, 1) with the
+   padding row zeroed; forward takes TG_I64 or TG_I32 indices. */
+tg_module *tg_nn_embedding(int64_t num_embeddings, int64_t embedding_dim, tg_embedding_opts opts);
 /* Softmax(dim) and LogSoftmax(dim) (tg_softmax, tg_log_softmax). */
 tg_module *tg_nn_softmax(int64_t dim);
 tg_module *tg_nn_log_softmax(int64_t dim);

@@ -42,7 +42,25 @@ static tg_module *images(void)
                                     tg_nn_conv_transpose2d(2, 1, 2, 2, (tg_conv_transpose_opts){.groups = 1}, false)));
 }
 
-static const model_fn MODELS[] = {activations, norms, pools, batch_norm1d, images};
+static tg_module *mlp(void)
+{
+    return tg_nn_sequential(MODULES(tg_nn_linear(3, 4, true), tg_nn_dropout(0.5), tg_nn_relu(), tg_nn_linear(4, 2, false)));
+}
+
+static const model_fn MODELS[] = {activations, norms, pools, batch_norm1d, images, mlp};
+
+/* An embedding takes indices, not the (2, 3) input. */
+static int use_embedding(void *ctx)
+{
+    (void)ctx;
+    tg_scope_begin();
+    tg_module *e = tg_nn_embedding(5, 3, (tg_embedding_opts){.has_padding_idx = true, .padding_idx = 1});
+    tg_tensor *y = e ? tg_module_forward(e, tg_from_i64((const int64_t[]){0, 1, 4}, TG_SHAPE(3))) : NULL;
+    int rc = y && tg_backward(tg_sum(y), NULL) == 0 ? 0 : -1;
+    tg_module_free(e);
+    tg_scope_end();
+    return rc;
+}
 
 static int use_model(void *ctx)
 {
@@ -84,6 +102,7 @@ static int initialise(void *ctx)
 int main(void)
 {
     for (size_t i = 0; i < sizeof MODELS / sizeof *MODELS; i++) alloc_sweep("a model", use_model, (void *)&MODELS[i]);
+    alloc_sweep("an embedding", use_embedding, NULL);
     alloc_sweep("the initialisers", initialise, NULL);
     return TEST_MAIN_END();
 }

@@ -30,14 +30,17 @@ static stats stats_of(const tg_tensor *t)
     return s;
 }
 
-/* Uniform on +-bound: within it, reaching near both ends, std bound/sqrt(3). */
+/* Uniform on +-bound: within it, reaching near both ends (the gaps at the
+   ends are about 2 bound / n), the mean and std (bound / sqrt 3) within
+   what n draws allow. */
 static void check_uniform(const tg_tensor *t, double bound)
 {
     stats s = stats_of(t);
+    double n = (double)tg_numel(t);
     CHECK(s.min >= -bound && s.max <= bound);
-    CHECK(s.min < -0.99 * bound && s.max > 0.99 * bound);
-    CHECK(fabs(s.mean) < 0.02 * bound);
-    CHECK_CLOSE(s.std, bound / sqrt(3.0), 0.02);
+    CHECK(s.min < -(1 - 20 / n) * bound && s.max > (1 - 20 / n) * bound);
+    CHECK(fabs(s.mean) < 5 * bound / sqrt(3 * n));
+    CHECK_CLOSE(s.std, bound / sqrt(3.0), 5 / sqrt(n));
 }
 
 static void check_normal(const tg_tensor *t, double mean, double std)
@@ -121,7 +124,50 @@ static void sequential_ownership(void)
     tg_clear_error();
     CHECK(tg_nn_sequential(NULL, -1) == NULL && tg_last_status() == TG_E_INVALID);
     tg_clear_error();
+    tg_module *twice = tg_nn_linear(2, 2, true);
+    CHECK(tg_nn_sequential(MODULES(tg_nn_relu(), twice, twice)) == NULL);
+    CHECK_STR(tg_last_error(), "tg_nn_sequential(): child 2 is child 1 again");
+    tg_clear_error();
     CHECK(tg__live_tensors() == live);
+}
+
+/* Linear and Embedding as torch.nn initialises them; Dropout in training
+   and evaluation. */
+static void layer_initialisation(void)
+{
+    tg_manual_seed(3);
+    tg_module *linear = tg_nn_linear(400, 300, true);
+    check_uniform(tg_module_get_parameter(linear, "weight"), 1 / sqrt(400.0));   /* kaiming a=sqrt(5) */
+    check_uniform(tg_module_get_parameter(linear, "bias"), 1 / sqrt(400.0));
+    CHECK(tg_requires_grad(tg_module_get_parameter(linear, "weight")));
+    CHECK(tg_is_leaf(tg_module_get_parameter(linear, "bias")));
+    CHECK(tg_module_parameter_count(linear, false) == 400 * 300 + 300);
+    tg_tensor *params[2] = {NULL, NULL};
+    CHECK(tg_module_parameters(linear, params, 1) == -1 && params[0] == NULL);
+    tg_clear_error();
+    CHECK(tg_module_parameters(linear, params, 2) == 2);
+    CHECK(params[0] == tg_module_get_parameter(linear, "weight") && params[1] == tg_module_get_parameter(linear, "bias"));
+    tg_module_free(linear);
+    CHECK(tg_numel(params[0]) == 120000);   /* the handles outlive the module */
+
+    tg_module *conv = tg_nn_conv2d(6, 8, 5, 5, (tg_conv_opts){.groups = 2}, true);   /* fan_in 3 * 25 */
+    check_uniform(tg_module_get_parameter(conv, "bias"), 1 / sqrt(75.0));
+    tg_module_free(conv);
+
+    tg_module *e = tg_nn_embedding(1000, 100, (tg_embedding_opts){.has_padding_idx = true, .padding_idx = -1});
+    tg_tensor *w = tg_module_get_parameter(e, "weight");
+    tg_tensor *padding = tg_select(w, 0, 999);
+    CHECK(tg_item(tg_sum(tg_abs(padding))) == 0);
+    check_normal(tg_slice(w, 0, 0, 999, 1), 0, 1);
+    tg_module_free(e);
+
+    tg_module *dropout = tg_nn_dropout(0.25);
+    tg_tensor *ones = tg_ones(TG_SHAPE(100000), TG_F32);
+    stats s = stats_of(tg_module_forward(dropout, ones));
+    CHECK(s.min == 0 && fabs(s.max - 4.0 / 3) < 1e-6 && fabs(s.mean - 1) < 0.02);
+    tg_module_train(dropout, false);
+    CHECK(tg_module_forward(dropout, ones) == ones);
+    tg_module_free(dropout);
 }
 
 static void modes_and_children(void)
@@ -172,6 +218,7 @@ int main(void)
     orthogonal();
     init_errors();
     sequential_ownership();
+    layer_initialisation();
     modes_and_children();
     bad_module_input();
     return TEST_MAIN_END();

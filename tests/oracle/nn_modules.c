@@ -73,6 +73,25 @@ static void run(const char *label, tg_module *m, tg_tensor *x)
     tg_module_free(m);
 }
 
+/* m in evaluation mode (Python's model.eval() returns the model). */
+static tg_module *evaluating(tg_module *m)
+{
+    tg_module_train(m, false);
+    return m;
+}
+
+static void embed(const char *label, tg_module *e, const int64_t *indices, const int64_t *shape, int ndim)
+{
+    printf("== %s\n", label);
+    tg_module_print(e);
+    fill(e);
+    tg_tensor *y = tg_module_forward(e, tg_reshape(tg_from_i64(indices, TG_SHAPE(tg_numel(tg_zeros(shape, ndim, TG_F32)))), shape, ndim));
+    show("output", y);
+    tg_backward(y, weights(y));
+    show("grad weight", tg_grad(tg_module_get_parameter(e, "weight")));
+    tg_module_free(e);
+}
+
 #define MODULES(...) (tg_module *[]){__VA_ARGS__}, (int)(sizeof((tg_module *[]){__VA_ARGS__}) / sizeof(tg_module *))
 
 static void batch_norm(const char *label, tg_module *bn, const int64_t *shape, int ndim)
@@ -168,6 +187,15 @@ static void module_api(void)
                    tg_nn_conv2d(2, 3, 1, 1, (tg_conv_opts){.padding_same = true, .stride = {2, 2}}, true));
     attempt_module("group norm 0 groups", tg_nn_group_norm(0, 2, 1e-5, true));
     attempt_module("group norm 3 groups of 4", tg_nn_group_norm(3, 4, 1e-5, true));
+    attempt_module("dropout p 1.5", tg_nn_dropout(1.5));
+    attempt_module("dropout2d p -0.25", tg_nn_dropout2d(-0.25));
+    attempt_module("embedding padding_idx 5 of 5",
+                   tg_nn_embedding(5, 2, (tg_embedding_opts){.has_padding_idx = true, .padding_idx = 5}));
+    attempt_module("embedding padding_idx -6 of 5",
+                   tg_nn_embedding(5, 2, (tg_embedding_opts){.has_padding_idx = true, .padding_idx = -6}));
+    tg_module *lin = tg_nn_linear(3, 2, true);
+    attempt_tensor("linear of a mismatched input", tg_module_forward(lin, tg_zeros(TG_SHAPE(2, 4), TG_F32)));
+    tg_module_free(lin);
     attempt_load("load_state_dict _extra_state", m, zeros_named(NAMES("1._extra_state")), true);
     tg_module_free(m);
 }
@@ -243,6 +271,25 @@ static void state_dicts(void)
 
 int main(void)
 {
+    run("linear", tg_nn_linear(4, 3, true), inputs(TG_SHAPE(2, 4)));
+    run("linear without bias, 3-d input", tg_nn_linear(3, 2, false), inputs(TG_SHAPE(2, 2, 3)));
+    run("linear, 1-d input", tg_nn_linear(3, 2, true), inputs(TG_SHAPE(3)));
+    run("mlp",
+        tg_nn_sequential(MODULES(tg_nn_linear(4, 3, true), tg_nn_relu(), tg_nn_dropout(0), tg_nn_linear(3, 2, true),
+                                 tg_nn_tanh())),
+        inputs(TG_SHAPE(5, 4)));
+    run("mlp in eval mode",
+        evaluating(tg_nn_sequential(
+            MODULES(tg_nn_linear(4, 3, true), tg_nn_dropout(0.5), tg_nn_gelu(false)))),
+        inputs(TG_SHAPE(2, 4)));
+    run("dropout2d in eval mode", evaluating(tg_nn_dropout2d(0.25)), inputs(TG_SHAPE(1, 2, 2, 2)));
+    embed("embedding", tg_nn_embedding(5, 3, (tg_embedding_opts){0}), I64(1, 3, 4, 3), TG_SHAPE(2, 2));
+    embed("embedding with padding_idx -2",
+          tg_nn_embedding(5, 2, (tg_embedding_opts){.has_padding_idx = true, .padding_idx = -2}), I64(3, 1, 3, 0),
+          TG_SHAPE(4));
+    embed("embedding scaled by frequency",
+          tg_nn_embedding(4, 2, (tg_embedding_opts){.has_padding_idx = true, .padding_idx = 0, .scale_grad_by_freq = true}),
+          I64(2, 2, 0, 1, 2), TG_SHAPE(5));
     run("activations",
         tg_nn_sequential(MODULES(tg_nn_relu(), tg_nn_tanh(), tg_nn_sigmoid(), tg_nn_silu(), tg_nn_mish(),
                                  tg_nn_gelu(false), tg_nn_gelu(true), tg_nn_leaky_relu(0.01), tg_nn_leaky_relu(0.2),

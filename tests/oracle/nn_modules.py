@@ -37,6 +37,27 @@ def run(label, model, x):
     show("grad input", x.grad)
 
 
+run("linear", nn.Linear(4, 3), inputs(2, 4))
+run("linear without bias, 3-d input", nn.Linear(3, 2, bias=False), inputs(2, 2, 3))
+run("linear, 1-d input", nn.Linear(3, 2), inputs(3))
+run("mlp", nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Dropout(0.0), nn.Linear(3, 2), nn.Tanh()), inputs(5, 4))
+run("mlp in eval mode", nn.Sequential(nn.Linear(4, 3), nn.Dropout(0.5), nn.GELU()).eval(), inputs(2, 4))
+run("dropout2d in eval mode", nn.Dropout2d(0.25).eval(), inputs(1, 2, 2, 2))
+
+
+def embed(label, e, indices):
+    print("==", label)
+    print(e)
+    fill(e)
+    y = e(torch.tensor(indices))
+    show("output", y)
+    y.backward(weights(y))
+    show("grad weight", e.weight.grad)
+
+
+embed("embedding", nn.Embedding(5, 3), [[1, 3], [4, 3]])
+embed("embedding with padding_idx -2", nn.Embedding(5, 2, padding_idx=-2), [3, 1, 3, 0])
+embed("embedding scaled by frequency", nn.Embedding(4, 2, padding_idx=0, scale_grad_by_freq=True), [2, 2, 0, 1, 2])
 run("activations", nn.Sequential(nn.ReLU(), nn.Tanh(), nn.Sigmoid(), nn.SiLU(), nn.Mish(), nn.GELU(),
                                  nn.GELU(approximate="tanh"), nn.LeakyReLU(), nn.LeakyReLU(0.2), nn.ELU(),
                                  nn.ELU(0.5), nn.CELU(1.5), nn.SELU(), nn.ReLU6(), nn.Hardsigmoid(),
@@ -157,6 +178,11 @@ attempt("conv2d groups not dividing out", lambda: nn.Conv2d(2, 3, 1, groups=2))
 attempt("conv2d same, strided", lambda: nn.Conv2d(2, 3, 1, padding="same", stride=2))
 attempt("group norm 0 groups", lambda: nn.GroupNorm(0, 2))
 attempt("group norm 3 groups of 4", lambda: nn.GroupNorm(3, 4))
+attempt("dropout p 1.5", lambda: nn.Dropout(1.5))
+attempt("dropout2d p -0.25", lambda: nn.Dropout2d(-0.25))
+attempt("embedding padding_idx 5 of 5", lambda: nn.Embedding(5, 2, padding_idx=5))
+attempt("embedding padding_idx -6 of 5", lambda: nn.Embedding(5, 2, padding_idx=-6))
+attempt("linear of a mismatched input", lambda: nn.Linear(3, 2)(torch.zeros(2, 4)))
 attempt("load_state_dict _extra_state", lambda: load(m, {"1._extra_state": torch.zeros(1)}))
 
 print("== state dicts")

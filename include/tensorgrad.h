@@ -1162,6 +1162,44 @@ tg_module *tg_nn_dropout2d(double p);
    "Padding_idx must be within num_embeddings"): weight N(0, 1) with the
    padding row zeroed; forward takes TG_I64 or TG_I32 indices. */
 tg_module *tg_nn_embedding(int64_t num_embeddings, int64_t embedding_dim, tg_embedding_opts opts);
+/* MultiheadAttention(embed_dim, num_heads, dropout, bias, batch_first)
+   (PyTorch's: dropout 0, bias true; batch_first false, true is the usual
+   choice): parameters in_proj_weight (3E, E) from xavier_uniform_,
+   in_proj_bias (3E) zeros and the child out_proj, a
+   NonDynamicallyQuantizableLinear (E, E) with its bias zeroed; no
+   bias_k/bias_v, add_zero_attn or separate kdim/vdim. embed_dim must be
+   divisible by num_heads. Its forward takes query (N, L, E) (batch_first;
+   else (L, N, E)) or unbatched (L, E), key and value (N, S, E), and the
+   optional masks: key_padding_mask (N, S) and attn_mask (L, S) or
+   (N * num_heads, L, S), each boolean (true: not attended) or floating
+   (added to the scores). It returns the output in query's layout, and,
+   when attn_weights is not NULL (PyTorch's need_weights), writes the
+   attention weights (N, L, S) averaged over the heads, or (N, num_heads,
+   L, S) without average_attn_weights. Composed as PyTorch 1.13 composes
+   it (bmm or baddbmm with the mask, softmax, dropout in training, bmm),
+   so gradients and the output's graph are PyTorch's; the query passed
+   again as key (and value) is self-attention's one packed projection, as
+   in PyTorch. Errors: PyTorch's shape and dtype messages. */
+tg_module *tg_nn_multihead_attention(int64_t embed_dim, int64_t num_heads, double dropout, bool bias, bool batch_first);
+tg_tensor *tg_nn_multihead_attention_forward(tg_module *m, const tg_tensor *query, const tg_tensor *key,
+                                             const tg_tensor *value, const tg_tensor *key_padding_mask,
+                                             const tg_tensor *attn_mask, bool average_attn_weights,
+                                             tg_tensor **attn_weights);
+/* TransformerEncoderLayer(d_model, nhead, dim_feedforward, dropout,
+   activation, layer_norm_eps, batch_first, norm_first) (PyTorch's: 2048,
+   0.1, "relu" (NULL), 1e-5, false, false; activation "relu" or "gelu",
+   else PyTorch's "activation should be relu/gelu, not tanh"): children
+   self_attn (MultiheadAttention), linear1, dropout, linear2, norm1, norm2,
+   dropout1, dropout2, named and made as PyTorch's. Forward (src, and the
+   optional src_mask and src_key_padding_mask, as MultiheadAttention's
+   masks): x = norm1(x + sa(x)), x = norm2(x + ff(x)), or with norm_first
+   x = x + sa(norm1(x)), x = x + ff(norm2(x)); tg_module_forward is the
+   form without masks. */
+tg_module *tg_nn_transformer_encoder_layer(int64_t d_model, int64_t nhead, int64_t dim_feedforward, double dropout,
+                                           const char *activation, double layer_norm_eps, bool batch_first,
+                                           bool norm_first);
+tg_tensor *tg_nn_transformer_encoder_layer_forward(tg_module *m, const tg_tensor *src, const tg_tensor *src_mask,
+                                                   const tg_tensor *src_key_padding_mask);
 /* Softmax(dim) and LogSoftmax(dim) (tg_softmax, tg_log_softmax). */
 tg_module *tg_nn_softmax(int64_t dim);
 tg_module *tg_nn_log_softmax(int64_t dim);

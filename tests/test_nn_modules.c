@@ -212,6 +212,47 @@ static void bad_module_input(void)
     tg_module_free(NULL);
 }
 
+static void attention_layers(void)
+{
+    tg_manual_seed(11);
+    tg_module *mha = tg_nn_multihead_attention(64, 4, 0, true, true);
+    check_uniform(tg_module_get_parameter(mha, "in_proj_weight"), sqrt(6.0 / (64 + 192)));   /* xavier */
+    CHECK(tg_item(tg_sum(tg_abs(tg_module_get_parameter(mha, "in_proj_bias")))) == 0);
+    CHECK(tg_item(tg_sum(tg_abs(tg_module_get_parameter(mha, "out_proj.bias")))) == 0);
+    check_uniform(tg_module_get_parameter(mha, "out_proj.weight"), 1 / sqrt(64.0));
+    CHECK_STR(tg_module_name(tg_module_get_submodule(mha, "out_proj")), "NonDynamicallyQuantizableLinear");
+    tg_tensor *x = tg_ones(TG_SHAPE(1, 2, 64), TG_F32);
+    CHECK(tg_module_forward(mha, x) == NULL);
+    CHECK_STR(tg_last_error(), "tg_module_forward(): MultiheadAttention takes more than one input; call its own forward");
+    tg_clear_error();
+    tg_module *relu = tg_nn_relu();
+    CHECK(tg_nn_multihead_attention_forward(relu, x, x, x, NULL, NULL, true, NULL) == NULL);
+    CHECK_STR(tg_last_error(), "tg_nn_multihead_attention_forward(): the module is a ReLU, not a MultiheadAttention");
+    tg_clear_error();
+    CHECK(tg_nn_transformer_encoder_layer_forward(mha, x, NULL, NULL) == NULL);
+    CHECK_STR(tg_last_error(),
+              "tg_nn_transformer_encoder_layer_forward(): the module is a MultiheadAttention, not a TransformerEncoderLayer");
+    tg_clear_error();
+    /* The weights' out-parameter is cleared when a forward fails. */
+    tg_tensor *w = x;
+    CHECK(tg_nn_multihead_attention_forward(mha, x, x, NULL, NULL, NULL, true, &w) == NULL && w == NULL);
+    tg_clear_error();
+    tg_module_free(relu);
+    tg_module_free(mha);
+
+    tg_module *layer = tg_nn_transformer_encoder_layer(8, 2, 16, 0.1, NULL, 1e-5, true, false);
+    CHECK(tg_module_num_children(layer) == 8);
+    CHECK(tg_module_parameter_count(layer, false) == 3 * 8 * 8 + 3 * 8 + 8 * 8 + 8 + 8 * 16 + 16 + 16 * 8 + 8 + 4 * 8);
+    /* Dropout 0.1 in training mode changes the output; eval mode does not. */
+    tg_tensor *src = tg_randn(TG_SHAPE(2, 5, 8), TG_F32);
+    tg_tensor *a = tg_module_forward(layer, src), *b = tg_module_forward(layer, src);
+    CHECK(tg_item(tg_max(tg_abs(tg_sub(a, b)))) > 0);
+    tg_module_train(layer, false);
+    a = tg_module_forward(layer, src), b = tg_module_forward(layer, src);
+    CHECK(tg_item(tg_max(tg_abs(tg_sub(a, b)))) == 0);
+    tg_module_free(layer);
+}
+
 int main(void)
 {
     initialisers();
@@ -219,6 +260,7 @@ int main(void)
     init_errors();
     sequential_ownership();
     layer_initialisation();
+    attention_layers();
     modes_and_children();
     bad_module_input();
     return TEST_MAIN_END();

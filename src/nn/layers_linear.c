@@ -27,6 +27,8 @@ static void linear_extra(const tg_module *m, char *buf, size_t cap)
 }
 
 static const tg_module_kind LINEAR = {"Linear", linear_forward, linear_extra};
+/* MultiheadAttention's out_proj: a Linear by another name. */
+static const tg_module_kind OUT_PROJ = {"NonDynamicallyQuantizableLinear", linear_forward, linear_extra};
 
 static int linear_tensors(tg_module *m)
 {
@@ -40,15 +42,22 @@ static int linear_tensors(tg_module *m)
     return l->bias ? 0 : -1;
 }
 
-tg_module *tg_nn_linear(int64_t in_features, int64_t out_features, bool bias)
+static tg_module *new_linear(const tg_module_kind *kind, int64_t in_features, int64_t out_features, bool bias)
 {
-    linear *l = tg__module_new(&LINEAR, sizeof *l);
+    linear *l = tg__module_new(kind, sizeof *l);
     if (!l) return NULL;
     l->in_features = in_features;
     l->out_features = out_features;
     l->has_bias = bias;
     return tg__module_build(&l->base, linear_tensors);
 }
+
+tg_module *tg_nn_linear(int64_t in_features, int64_t out_features, bool bias)
+{
+    return new_linear(&LINEAR, in_features, out_features, bias);
+}
+
+tg_module *tg__nn_out_proj(int64_t embed_dim, bool bias) { return new_linear(&OUT_PROJ, embed_dim, embed_dim, bias); }
 
 /* ------------------------------------------------------------- Dropout */
 

@@ -73,6 +73,10 @@ const char *tg__py_float(double v, char *buf, size_t cap);
 /* Python's repr of a bool. */
 static inline const char *tg__py_bool(bool b) { return b ? "True" : "False"; }
 
+/* MultiheadAttention's out_proj, a NonDynamicallyQuantizableLinear
+   (layers_linear.c). */
+tg_module *tg__nn_out_proj(int64_t embed_dim, bool bias);
+
 /* Under no-grad: t's values from PyTorch's initialisers (init.c). */
 tg_tensor *tg__init_linear_weight(tg_tensor *weight);
 tg_tensor *tg__init_fan_in_uniform(tg_tensor *t, const tg_tensor *weight);

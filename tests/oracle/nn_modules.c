@@ -40,8 +40,19 @@ static void print_shape(const tg_tensor *t)
     printf("]");
 }
 
-/* run without freeing m. */
-static void run_kept(const char *label, tg_module *m, tg_tensor *x)
+/* g on a grid of 2^-12, so that f32 rounding noise (a gradient that is
+   zero in exact arithmetic, as a key bias's under softmax) prints alike. */
+static tg_tensor *coarse(const tg_tensor *g)
+{
+    return g ? tg_add_scalar(tg_div_scalar(tg_round(tg_mul_scalar(g, 4096)), 4096), 0.0) : NULL;
+}
+
+static tg_tensor *exact(const tg_tensor *g) { return (tg_tensor *)g; }
+
+typedef tg_tensor *(*grid_fn)(const tg_tensor *);
+
+/* run without freeing m, its gradients printed through grid. */
+static void run_grid(const char *label, tg_module *m, tg_tensor *x, grid_fn grid)
 {
     printf("== %s\n", label);
     tg_module_print(m);
@@ -61,15 +72,23 @@ static void run_kept(const char *label, tg_module *m, tg_tensor *x)
     for (int i = 0; i < tg_dict_len(named); i++) {
         char name[256];
         snprintf(name, sizeof name, "grad %s", tg_dict_key(named, i));
-        show(name, tg_grad(tg_dict_get(named, tg_dict_key(named, i))));
+        show(name, grid(tg_grad(tg_dict_get(named, tg_dict_key(named, i)))));
     }
     tg_dict_free(named);
-    show("grad input", tg_grad(x));
+    show("grad input", grid(tg_grad(x)));
 }
+
+static void run_kept(const char *label, tg_module *m, tg_tensor *x) { run_grid(label, m, x, exact); }
 
 static void run(const char *label, tg_module *m, tg_tensor *x)
 {
     run_kept(label, m, x);
+    tg_module_free(m);
+}
+
+static void run_coarse(const char *label, tg_module *m, tg_tensor *x)
+{
+    run_grid(label, m, x, coarse);
     tg_module_free(m);
 }
 
@@ -90,6 +109,102 @@ static void embed(const char *label, tg_module *e, const int64_t *indices, const
     tg_backward(y, weights(y));
     show("grad weight", tg_grad(tg_module_get_parameter(e, "weight")));
     tg_module_free(e);
+}
+
+static void attention(const char *label, tg_module *mha, tg_tensor *q, tg_tensor *k, tg_tensor *v,
+                      const tg_tensor *key_padding_mask, const tg_tensor *attn_mask, bool need_weights, bool average)
+{
+    printf("== %s\n", label);
+    tg_module_print(mha);
+    tg_dict *state = tg_module_state_dict(mha);
+    for (int i = 0; i < tg_dict_len(state); i++) {
+        tg_tensor *t = tg_dict_get(state, tg_dict_key(state, i));
+        printf("  %s ", tg_dict_key(state, i));
+        print_shape(t);
+        printf(" %s\n", tg_dtype_name(tg_dtype_of(t)));
+    }
+    tg_dict_free(state);
+    fill(mha);
+    tg_tensor *w = NULL;
+    tg_tensor *out = tg_nn_multihead_attention_forward(mha, q, k, v, key_padding_mask, attn_mask, average,
+                                                       need_weights ? &w : NULL);
+    show("output", out);
+    show("weights", w);
+    tg_backward(out, weights(out));
+    tg_dict *named = tg_module_named_parameters(mha);
+    for (int i = 0; i < tg_dict_len(named); i++) {
+        char name[256];
+        snprintf(name, sizeof name, "grad %s", tg_dict_key(named, i));
+        show(name, coarse(tg_grad(tg_dict_get(named, tg_dict_key(named, i)))));
+    }
+    tg_dict_free(named);
+    show("grad query", coarse(tg_grad(q)));
+    show("grad key", coarse(tg_grad(k)));
+    show("grad value", coarse(tg_grad(v)));
+    tg_module_free(mha);
+}
+
+static void attentions(void)
+{
+    tg_tensor *x = inputs(TG_SHAPE(2, 3, 4));
+    attention("self-attention", tg_nn_multihead_attention(4, 2, 0, true, true), x, x, x, NULL, NULL, true, true);
+    tg_tensor *kv = inputs(TG_SHAPE(2, 5, 4));
+    bool kpm[] = {false, false, false, true, true, false, true, false, false, false};
+    attention("cross-attention, key padding mask, per head", tg_nn_multihead_attention(4, 2, 0, true, true),
+              inputs(TG_SHAPE(2, 3, 4)), kv, kv, tg_from_bool(kpm, TG_SHAPE(2, 5)), NULL, true, false);
+    attention("sequence first, float mask, no bias", tg_nn_multihead_attention(4, 4, 0, false, false),
+              inputs(TG_SHAPE(3, 2, 4)), inputs(TG_SHAPE(5, 2, 4)), inputs(TG_SHAPE(5, 2, 4)), NULL,
+              tg_detach(inputs(TG_SHAPE(3, 5))), false, true);
+    bool mask[] = {false, true, false, false, true, false};
+    attention("unbatched, bool mask, float key padding mask", tg_nn_multihead_attention(2, 1, 0, true, true),
+              inputs(TG_SHAPE(3, 2)), inputs(TG_SHAPE(2, 2)), inputs(TG_SHAPE(2, 2)), tg_from_f32(F32(0, -1), TG_SHAPE(2)),
+              tg_from_bool(mask, TG_SHAPE(3, 2)), true, true);
+    run_coarse("transformer encoder layer", tg_nn_transformer_encoder_layer(4, 2, 6, 0, NULL, 1e-5, true, false),
+        inputs(TG_SHAPE(2, 3, 4)));
+    run_coarse("transformer encoder layer, norm first, gelu",
+        tg_nn_transformer_encoder_layer(4, 2, 6, 0, "gelu", 1e-3, true, true), inputs(TG_SHAPE(2, 3, 4)));
+    tg_module *layer = evaluating(tg_nn_transformer_encoder_layer(4, 1, 3, 0.5, NULL, 1e-5, true, false));
+    fill(layer);
+    tg_tensor *src = inputs(TG_SHAPE(2, 3, 4));
+    bool causal[] = {false, true, true, false, false, true, false, false, false};
+    bool padding[] = {false, false, true, false, false, false};
+    tg_tensor *y = tg_nn_transformer_encoder_layer_forward(layer, src, tg_from_bool(causal, TG_SHAPE(3, 3)),
+                                                           tg_from_bool(padding, TG_SHAPE(2, 3)));
+    show("encoder layer with masks, eval", y);
+    tg_backward(y, weights(y));
+    show("grad src", coarse(tg_grad(src)));
+    show("grad self_attn.in_proj_weight", coarse(tg_grad(tg_module_get_parameter(layer, "self_attn.in_proj_weight"))));
+    tg_module_free(layer);
+}
+
+static void attempt_module(const char *label, const tg_module *m);
+static void attempt_tensor(const char *label, const tg_tensor *t);
+
+static void attention_errors(void)
+{
+    tg_module *mha = tg_nn_multihead_attention(4, 2, 0, true, true);
+    tg_tensor *z = tg_zeros(TG_SHAPE(2, 3, 4), TG_F32), *z4 = tg_zeros(TG_SHAPE(1, 2, 3, 4), TG_F32);
+    tg_tensor *z3 = tg_zeros(TG_SHAPE(2, 3, 3), TG_F32);
+    attempt_tensor("attention of a 4-d query", tg_nn_multihead_attention_forward(mha, z4, z4, z4, NULL, NULL, true, NULL));
+    attempt_tensor("attention, 2-d key",
+                   tg_nn_multihead_attention_forward(mha, z, tg_zeros(TG_SHAPE(3, 4), TG_F32), z, NULL, NULL, true, NULL));
+    attempt_tensor("attention, embedding 3", tg_nn_multihead_attention_forward(mha, z3, z3, z3, NULL, NULL, true, NULL));
+    attempt_tensor("attention, key and value shapes",
+                   tg_nn_multihead_attention_forward(mha, z, z, tg_zeros(TG_SHAPE(2, 2, 4), TG_F32), NULL, NULL, true,
+                                                     NULL));
+    attempt_tensor("attention, attn_mask shape",
+                   tg_nn_multihead_attention_forward(mha, z, z, z, NULL, tg_zeros(TG_SHAPE(2, 2), TG_F32), true, NULL));
+    attempt_tensor("attention, 3-d attn_mask shape",
+                   tg_nn_multihead_attention_forward(mha, z, z, z, NULL, z3, true, NULL));
+    attempt_tensor("attention, integer attn_mask",
+                   tg_nn_multihead_attention_forward(mha, z, z, z, NULL, tg_zeros(TG_SHAPE(3, 3), TG_I64), true, NULL));
+    attempt_tensor("attention, key_padding_mask shape",
+                   tg_nn_multihead_attention_forward(mha, z, z, z, tg_zeros(TG_SHAPE(2, 2), TG_F32), NULL, true, NULL));
+    attempt_tensor("attention, 1-d key_padding_mask",
+                   tg_nn_multihead_attention_forward(mha, z, z, z, tg_zeros(TG_SHAPE(3), TG_F32), NULL, true, NULL));
+    tg_module_free(mha);
+    attempt_module("attention, embed_dim 5 of 2 heads", tg_nn_multihead_attention(5, 2, 0, true, false));
+    attempt_module("encoder layer, tanh", tg_nn_transformer_encoder_layer(4, 2, 2048, 0.1, "tanh", 1e-5, false, false));
 }
 
 #define MODULES(...) (tg_module *[]){__VA_ARGS__}, (int)(sizeof((tg_module *[]){__VA_ARGS__}) / sizeof(tg_module *))
@@ -196,6 +311,7 @@ static void module_api(void)
     tg_module *lin = tg_nn_linear(3, 2, true);
     attempt_tensor("linear of a mismatched input", tg_module_forward(lin, tg_zeros(TG_SHAPE(2, 4), TG_F32)));
     tg_module_free(lin);
+    attention_errors();
     attempt_load("load_state_dict _extra_state", m, zeros_named(NAMES("1._extra_state")), true);
     tg_module_free(m);
 }
@@ -346,11 +462,15 @@ int main(void)
     batch_norm("batch norm 2d, momentum None", tg_nn_batch_norm2d(2, 1e-5, NAN, true, true), TG_SHAPE(2, 2, 2, 3));
     batch_norm("batch norm 2d, no running stats", tg_nn_batch_norm2d(2, 1e-5, 0.1, false, false),
                TG_SHAPE(2, 2, 1, 3));
+    attentions();
     module_api();
     state_dicts();
     printf("== reprs\n");
+    tg_module *encoder = tg_nn_transformer_encoder_layer(8, 2, 16, 0.1, NULL, 1e-5, true, false);
+    tg_module_print(encoder);
+    tg_module_free(encoder);
     tg_module *m = tg_nn_sequential(MODULES(
-        tg_nn_batch_norm1d(4, 1e-5, NAN, true, true), tg_nn_batch_norm2d(2, 0.001, 0.1, false, true),
+        tg_nn_multihead_attention(6, 3, 0, false, false), tg_nn_batch_norm1d(4, 1e-5, NAN, true, true), tg_nn_batch_norm2d(2, 0.001, 0.1, false, true),
         tg_nn_leaky_relu(1e-05), tg_nn_elu(1e16), tg_nn_elu(123456.789), tg_nn_celu(-0.0), tg_nn_elu(2.5e-7),
         tg_nn_layer_norm(I64(3), 1, 1e-12, true), tg_nn_group_norm(1, 2, 0.1, true), tg_nn_rms_norm(I64(2), 1, 1e-8, true),
         tg_nn_max_pool2d((tg_pool_opts){.kernel_size = {2, 3}, .stride = {1, 2}}),

@@ -23,7 +23,13 @@ def inputs(*shape):
     return torch.tensor([((13 * i) % 17 - 8) / 8 for i in range(n)]).reshape(shape).requires_grad_()
 
 
-def run(label, model, x):
+def coarse(g):
+    """g on a grid of 2^-12, so that f32 rounding noise (a gradient that is
+    zero in exact arithmetic, as a key bias's under softmax) prints alike."""
+    return None if g is None else torch.round(g * 4096) / 4096 + 0.0
+
+
+def run(label, model, x, grid=lambda g: g):
     print("==", label)
     print(model)
     for name, t in model.state_dict().items():
@@ -33,8 +39,8 @@ def run(label, model, x):
     show("output", y)
     y.backward(weights(y))
     for name, p in model.named_parameters():
-        show("grad " + name, p.grad)
-    show("grad input", x.grad)
+        show("grad " + name, grid(p.grad))
+    show("grad input", grid(x.grad))
 
 
 run("linear", nn.Linear(4, 3), inputs(2, 4))
@@ -135,6 +141,50 @@ batch_norm("batch norm 2d, momentum None", nn.BatchNorm2d(2, momentum=None), 2, 
 batch_norm("batch norm 2d, no running stats", nn.BatchNorm2d(2, affine=False, track_running_stats=False), 2, 2, 1, 3)
 
 
+
+def attention(label, mha, q, k, v, **options):
+    print("==", label)
+    print(mha)
+    for name, t in mha.state_dict().items():
+        print(f"  {name} {list(t.shape)} {t.dtype}")
+    fill(mha)
+    out, w = mha(q, k, v, **options)
+    show("output", out)
+    show("weights", w)
+    out.backward(weights(out))
+    for name, p in mha.named_parameters():
+        show("grad " + name, coarse(p.grad))
+    for name, t in (("query", q), ("key", k), ("value", v)):
+        show("grad " + name, coarse(t.grad))
+
+
+x = inputs(2, 3, 4)
+attention("self-attention", nn.MultiheadAttention(4, 2, batch_first=True), x, x, x)
+kv = inputs(2, 5, 4)
+attention("cross-attention, key padding mask, per head", nn.MultiheadAttention(4, 2, batch_first=True), inputs(2, 3, 4),
+          kv, kv, key_padding_mask=torch.tensor([[False, False, False, True, True], [False, True, False, False, False]]),
+          average_attn_weights=False)
+attention("sequence first, float mask, no bias", nn.MultiheadAttention(4, 4, bias=False), inputs(3, 2, 4),
+          inputs(5, 2, 4), inputs(5, 2, 4), attn_mask=inputs(3, 5).detach(), need_weights=False)
+attention("unbatched, bool mask, float key padding mask", nn.MultiheadAttention(2, 1, batch_first=True), inputs(3, 2),
+          inputs(2, 2), inputs(2, 2), attn_mask=torch.tensor([[False, True], [False, False], [True, False]]),
+          key_padding_mask=torch.tensor([0.0, -1.0]))
+run("transformer encoder layer", nn.TransformerEncoderLayer(4, 2, dim_feedforward=6, dropout=0.0, batch_first=True),
+    inputs(2, 3, 4), coarse)
+run("transformer encoder layer, norm first, gelu",
+    nn.TransformerEncoderLayer(4, 2, 6, 0.0, activation="gelu", layer_norm_eps=1e-3, batch_first=True, norm_first=True),
+    inputs(2, 3, 4), coarse)
+layer = nn.TransformerEncoderLayer(4, 1, 3, 0.5, batch_first=True).eval()
+fill(layer)
+src = inputs(2, 3, 4)
+y = layer(src, src_mask=torch.tensor([[False, True, True], [False, False, True], [False, False, False]]),
+          src_key_padding_mask=torch.tensor([[False, False, True], [False, False, False]]))
+show("encoder layer with masks, eval", y)
+y.backward(weights(y))
+show("grad src", coarse(src.grad))
+show("grad self_attn.in_proj_weight", coarse(layer.self_attn.in_proj_weight.grad))
+
+
 def attempt(label, f):
     try:
         print(label + ":", f())
@@ -183,6 +233,23 @@ attempt("dropout2d p -0.25", lambda: nn.Dropout2d(-0.25))
 attempt("embedding padding_idx 5 of 5", lambda: nn.Embedding(5, 2, padding_idx=5))
 attempt("embedding padding_idx -6 of 5", lambda: nn.Embedding(5, 2, padding_idx=-6))
 attempt("linear of a mismatched input", lambda: nn.Linear(3, 2)(torch.zeros(2, 4)))
+mha = nn.MultiheadAttention(4, 2, batch_first=True)
+attempt("attention of a 4-d query", lambda: mha(torch.zeros(1, 2, 3, 4), torch.zeros(1, 2, 3, 4), torch.zeros(1, 2, 3, 4)))
+attempt("attention, 2-d key", lambda: mha(torch.zeros(2, 3, 4), torch.zeros(3, 4), torch.zeros(2, 3, 4)))
+attempt("attention, embedding 3", lambda: mha(torch.zeros(2, 3, 3), torch.zeros(2, 3, 3), torch.zeros(2, 3, 3)))
+attempt("attention, key and value shapes", lambda: mha(torch.zeros(2, 3, 4), torch.zeros(2, 3, 4), torch.zeros(2, 2, 4)))
+attempt("attention, attn_mask shape", lambda: mha(torch.zeros(2, 3, 4), torch.zeros(2, 3, 4), torch.zeros(2, 3, 4),
+                                                   attn_mask=torch.zeros(2, 2)))
+attempt("attention, 3-d attn_mask shape", lambda: mha(torch.zeros(2, 3, 4), torch.zeros(2, 3, 4), torch.zeros(2, 3, 4),
+                                                      attn_mask=torch.zeros(2, 3, 3)))
+attempt("attention, integer attn_mask", lambda: mha(torch.zeros(2, 3, 4), torch.zeros(2, 3, 4), torch.zeros(2, 3, 4),
+                                                    attn_mask=torch.zeros(3, 3, dtype=torch.long)))
+attempt("attention, key_padding_mask shape", lambda: mha(torch.zeros(2, 3, 4), torch.zeros(2, 3, 4),
+                                                         torch.zeros(2, 3, 4), key_padding_mask=torch.zeros(2, 2)))
+attempt("attention, 1-d key_padding_mask", lambda: mha(torch.zeros(2, 3, 4), torch.zeros(2, 3, 4),
+                                                       torch.zeros(2, 3, 4), key_padding_mask=torch.zeros(3)))
+attempt("attention, embed_dim 5 of 2 heads", lambda: nn.MultiheadAttention(5, 2))
+attempt("encoder layer, tanh", lambda: nn.TransformerEncoderLayer(4, 2, activation="tanh"))
 attempt("load_state_dict _extra_state", lambda: load(m, {"1._extra_state": torch.zeros(1)}))
 
 print("== state dicts")
@@ -234,7 +301,8 @@ copy.requires_grad_(False)
 print("after requires_grad_(False): trainable", sum(p.numel() for p in copy.parameters() if p.requires_grad))
 
 print("== reprs")
-print(nn.Sequential(nn.BatchNorm1d(4, momentum=None), nn.BatchNorm2d(2, eps=0.001, affine=False), nn.LeakyReLU(1e-05), nn.ELU(1e16), nn.ELU(123456.789), nn.CELU(-0.0), nn.ELU(2.5e-7),
+print(nn.TransformerEncoderLayer(8, 2, 16, batch_first=True))
+print(nn.Sequential(nn.MultiheadAttention(6, 3, bias=False), nn.BatchNorm1d(4, momentum=None), nn.BatchNorm2d(2, eps=0.001, affine=False), nn.LeakyReLU(1e-05), nn.ELU(1e16), nn.ELU(123456.789), nn.CELU(-0.0), nn.ELU(2.5e-7),
                     nn.LayerNorm(3, eps=1e-12), nn.GroupNorm(1, 2, eps=0.1), RMSNorm(2, eps=1e-8),
                     nn.MaxPool2d((2, 3), stride=(1, 2)), nn.AvgPool2d(3, padding=1),
                     nn.AdaptiveAvgPool2d((2, 3)), nn.Softmax(dim=0)))

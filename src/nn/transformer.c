@@ -1,0 +1,99 @@
+/* TransformerEncoderLayer, as PyTorch 1.13's: self-attention and a
+   feed-forward block, each with dropout and a residual connection, each
+   after (post-norm) or before (norm_first) its LayerNorm. */
+#include "nn.h"
+
+#include <string.h>
+
+typedef struct encoder_layer {
+    tg_module base;
+    bool gelu, norm_first;
+    /* borrowed from the children, in PyTorch's order */
+    tg_module *self_attn, *linear1, *dropout, *linear2, *norm1, *norm2, *dropout1, *dropout2;
+} encoder_layer;
+
+static tg_tensor *encoder_forward(tg_module *m, const tg_tensor *src);
+
+static const tg_module_kind ENCODER_LAYER = {"TransformerEncoderLayer", encoder_forward, NULL};
+
+/* _sa_block: self-attention (need_weights=False), then dropout1. */
+static tg_tensor *attention_block(encoder_layer *e, const tg_tensor *x, const tg_tensor *mask,
+                                  const tg_tensor *key_padding_mask)
+{
+    tg_tensor *y = tg_nn_multihead_attention_forward(e->self_attn, x, x, x, key_padding_mask, mask, true, NULL);
+    return y ? tg_module_forward(e->dropout1, y) : NULL;
+}
+
+/* _ff_block: linear2(dropout(activation(linear1(x)))), then dropout2. */
+static tg_tensor *feed_forward_block(encoder_layer *e, const tg_tensor *x)
+{
+    tg_tensor *h = tg_module_forward(e->linear1, x);
+    h = h ? (e->gelu ? tg_gelu(h) : tg_relu(h)) : NULL;
+    h = h ? tg_module_forward(e->dropout, h) : NULL;
+    h = h ? tg_module_forward(e->linear2, h) : NULL;
+    return h ? tg_module_forward(e->dropout2, h) : NULL;
+}
+
+tg_tensor *tg_nn_transformer_encoder_layer_forward(tg_module *m, const tg_tensor *src, const tg_tensor *src_mask,
+                                                   const tg_tensor *src_key_padding_mask)
+{
+    if (!m) return tg__fail(TG_E_NULL, "%s(): the module is NULL", __func__);
+    if (m->kind != &ENCODER_LAYER)
+        return tg__fail(TG_E_INVALID, "%s(): the module is a %s, not a TransformerEncoderLayer", __func__,
+                        m->kind->name);
+    TG_ARG(src);
+    if (src_key_padding_mask && tg_dtype_of(src_key_padding_mask) != TG_BOOL &&
+        !tg__is_floating(tg_dtype_of(src_key_padding_mask)))
+        return tg__fail(TG_E_DTYPE, "only bool and floating types of key_padding_mask are supported");
+    encoder_layer *e = (encoder_layer *)m;
+    tg_tensor *x;
+    if (e->norm_first) {
+        x = tg_add(src, attention_block(e, tg_module_forward(e->norm1, src), src_mask, src_key_padding_mask));
+        x = x ? tg_add(x, feed_forward_block(e, tg_module_forward(e->norm2, x))) : NULL;
+    } else {
+        x = tg_module_forward(e->norm1, tg_add(src, attention_block(e, src, src_mask, src_key_padding_mask)));
+        x = x ? tg_module_forward(e->norm2, tg_add(x, feed_forward_block(e, x))) : NULL;
+    }
+    return x;
+}
+
+static tg_tensor *encoder_forward(tg_module *m, const tg_tensor *src)
+{
+    return tg_nn_transformer_encoder_layer_forward(m, src, NULL, NULL);
+}
+
+tg_module *tg_nn_transformer_encoder_layer(int64_t d_model, int64_t nhead, int64_t dim_feedforward, double dropout,
+                                           const char *activation, double layer_norm_eps, bool batch_first,
+                                           bool norm_first)
+{
+    bool gelu = activation && strcmp(activation, "gelu") == 0;
+    if (activation && !gelu && strcmp(activation, "relu") != 0)
+        return tg__fail(TG_E_INVALID, "activation should be relu/gelu, not %s", activation);
+    encoder_layer *e = tg__module_new(&ENCODER_LAYER, sizeof *e);
+    if (!e) return NULL;
+    e->gelu = gelu;
+    e->norm_first = norm_first;
+    tg_module *m = &e->base;
+    const int64_t features[] = {d_model};
+    /* In PyTorch's order of registration; each add frees its child on failure. */
+    struct { const char *name; tg_module **slot; tg_module *child; } children[] = {
+        {"self_attn", &e->self_attn, tg_nn_multihead_attention(d_model, nhead, dropout, true, batch_first)},
+        {"linear1", &e->linear1, tg_nn_linear(d_model, dim_feedforward, true)},
+        {"dropout", &e->dropout, tg_nn_dropout(dropout)},
+        {"linear2", &e->linear2, tg_nn_linear(dim_feedforward, d_model, true)},
+        {"norm1", &e->norm1, tg_nn_layer_norm(features, 1, layer_norm_eps, true)},
+        {"norm2", &e->norm2, tg_nn_layer_norm(features, 1, layer_norm_eps, true)},
+        {"dropout1", &e->dropout1, tg_nn_dropout(dropout)},
+        {"dropout2", &e->dropout2, tg_nn_dropout(dropout)},
+    };
+    enum { N_CHILDREN = sizeof children / sizeof *children };
+    for (int i = 0; i < N_CHILDREN; i++) {
+        *children[i].slot = children[i].child;
+        if (tg__module_add_child(m, children[i].name, children[i].child)) {
+            for (int j = i + 1; j < N_CHILDREN; j++) tg_module_free(children[j].child);
+            tg_module_free(m);
+            return NULL;
+        }
+    }
+    return m;
+}

@@ -51,8 +51,9 @@ static tg_tensor *exact(const tg_tensor *g) { return (tg_tensor *)g; }
 
 typedef tg_tensor *(*grid_fn)(const tg_tensor *);
 
-/* run without freeing m, its gradients printed through grid. */
-static void run_grid(const char *label, tg_module *m, tg_tensor *x, grid_fn grid)
+/* The label, the module, its state_dict's names, shapes and dtypes; then
+   its parameters filled. */
+static void introduce(const char *label, tg_module *m)
 {
     printf("== %s\n", label);
     tg_module_print(m);
@@ -65,6 +66,12 @@ static void run_grid(const char *label, tg_module *m, tg_tensor *x, grid_fn grid
     }
     tg_dict_free(state);
     fill(m);
+}
+
+/* run without freeing m, its gradients printed through grid. */
+static void run_grid(const char *label, tg_module *m, tg_tensor *x, grid_fn grid)
+{
+    introduce(label, m);
     tg_tensor *y = tg_module_forward(m, x);
     show("output", y);
     tg_backward(y, weights(y));
@@ -114,17 +121,7 @@ static void embed(const char *label, tg_module *e, const int64_t *indices, const
 static void attention(const char *label, tg_module *mha, tg_tensor *q, tg_tensor *k, tg_tensor *v,
                       const tg_tensor *key_padding_mask, const tg_tensor *attn_mask, bool need_weights, bool average)
 {
-    printf("== %s\n", label);
-    tg_module_print(mha);
-    tg_dict *state = tg_module_state_dict(mha);
-    for (int i = 0; i < tg_dict_len(state); i++) {
-        tg_tensor *t = tg_dict_get(state, tg_dict_key(state, i));
-        printf("  %s ", tg_dict_key(state, i));
-        print_shape(t);
-        printf(" %s\n", tg_dtype_name(tg_dtype_of(t)));
-    }
-    tg_dict_free(state);
-    fill(mha);
+    introduce(label, mha);
     tg_tensor *w = NULL;
     tg_tensor *out = tg_nn_multihead_attention_forward(mha, q, k, v, key_padding_mask, attn_mask, average,
                                                        need_weights ? &w : NULL);
@@ -385,6 +382,30 @@ static void state_dicts(void)
     tg_module_free(m);
 }
 
+static tg_dict *batch_norm_dict(bool with_count, bool with_var)
+{
+    tg_dict *d = tg_dict_new();
+    tg_dict_set(d, "weight", tg_full(TG_SHAPE(2), 2, TG_F32));
+    tg_dict_set(d, "bias", tg_zeros(TG_SHAPE(2), TG_F32));
+    tg_dict_set(d, "running_mean", tg_ones(TG_SHAPE(2), TG_F32));
+    if (with_var) tg_dict_set(d, "running_var", tg_full(TG_SHAPE(2), 3, TG_F32));
+    if (with_count) tg_dict_set(d, "num_batches_tracked", tg_from_i64(I64(5), TG_SHAPE(1)));
+    return d;
+}
+
+static void batch_norm_state(void)
+{
+    printf("== batch norm state\n");
+    tg_module *bn = tg_nn_batch_norm1d(2, 1e-5, 0.1, true, true);
+    attempt_load("load a 1-element num_batches_tracked", bn, batch_norm_dict(true, true), true);
+    show("num_batches_tracked", tg_module_get_buffer(bn, "num_batches_tracked"));
+    show("running_var", tg_module_get_buffer(bn, "running_var"));
+    attempt_load("load without num_batches_tracked", bn, batch_norm_dict(false, true), true);
+    show("num_batches_tracked", tg_module_get_buffer(bn, "num_batches_tracked"));
+    attempt_load("load without running_var", bn, batch_norm_dict(false, false), true);
+    tg_module_free(bn);
+}
+
 int main(void)
 {
     run("linear", tg_nn_linear(4, 3, true), inputs(TG_SHAPE(2, 4)));
@@ -479,5 +500,6 @@ int main(void)
     tg_module_print(m);
     tg_module_free(m);
     tg_module_print(NULL);
+    batch_norm_state();
     return 0;
 }

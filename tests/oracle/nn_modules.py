@@ -307,3 +307,15 @@ print(nn.Sequential(nn.MultiheadAttention(6, 3, bias=False), nn.BatchNorm1d(4, m
                     nn.MaxPool2d((2, 3), stride=(1, 2)), nn.AvgPool2d(3, padding=1),
                     nn.AdaptiveAvgPool2d((2, 3)), nn.Softmax(dim=0)))
 print(None)
+
+print("== batch norm state")
+bn = nn.BatchNorm1d(2)
+state = {"weight": torch.full((2,), 2.0), "bias": torch.zeros(2), "running_mean": torch.ones(2),
+         "running_var": torch.full((2,), 3.0), "num_batches_tracked": torch.tensor([5])}
+attempt("load a 1-element num_batches_tracked", lambda: load(bn, state))
+show("num_batches_tracked", bn.num_batches_tracked)
+show("running_var", bn.running_var)
+del state["num_batches_tracked"]
+attempt("load without num_batches_tracked", lambda: load(bn, state))
+show("num_batches_tracked", bn.num_batches_tracked)
+attempt("load without running_var", lambda: load(bn, {k: v for k, v in state.items() if k != "running_var"}))

@@ -712,6 +712,104 @@ tg_tensor *tg_pairwise_distance(const tg_tensor *x1, const tg_tensor *x2, double
 
 /* ------------------------------------------------------------ nn: losses */
 
+/* Losses take PyTorch's reduction of the elementwise loss: the mean
+   (TG_MEAN, the zero value), the sum, or none (the loss of each element,
+   in the broadcast shape). TG_BATCHMEAN, the sum divided by the size of
+   dim 0 (PyTorch's reduction="batchmean"), is tg_kl_div's only; another
+   loss given it, or any value outside the enum, fails with PyTorch's
+   "<value> is not a valid value for reduction". The result has the
+   dtype of the input and target promoted, and is recorded with PyTorch's
+   nodes: the loss's own (MseLossBackward0, ...), or for a loss PyTorch
+   composes (l1_loss, kl_div, margin_ranking_loss, cross_entropy) the
+   nodes of its composition. A weight that requires grad fails in grad
+   mode, as in PyTorch ("The function '...' is not differentiable with
+   respect to argument 'weight'..."). */
+typedef enum tg_reduction { TG_MEAN = 0, TG_SUM, TG_NONE, TG_BATCHMEAN } tg_reduction;
+
+/* Regression losses of input and target broadcast together (warning, as
+   F.mse_loss does, when their shapes differ; an expanded operand shows
+   ExpandBackward0): (x - y)^2 (MseLossBackward0); |x - y|, composed as
+   PyTorch's abs of sub; smooth_l1: 0.5 (x - y)^2 / beta where |x - y| <
+   beta, else |x - y| - 0.5 beta (SmoothL1LossBackward0; beta >= 0, 0 is
+   l1); huber: 0.5 (x - y)^2 where |x - y| < delta, else delta (|x - y| -
+   0.5 delta) (HuberLossBackward0; delta > 0). Integer operands fail with
+   PyTorch's "not implemented for" errors. tg_mse_loss and tg_l1_loss are
+   the TG_MEAN forms. */
+tg_tensor *tg_mse_loss_ex(const tg_tensor *input, const tg_tensor *target, tg_reduction r);
+tg_tensor *tg_l1_loss(const tg_tensor *input, const tg_tensor *target);
+tg_tensor *tg_l1_loss_ex(const tg_tensor *input, const tg_tensor *target, tg_reduction r);
+tg_tensor *tg_smooth_l1_loss(const tg_tensor *input, const tg_tensor *target, tg_reduction r, double beta);
+tg_tensor *tg_huber_loss(const tg_tensor *input, const tg_tensor *target, tg_reduction r, double delta);
+
+/* Binary cross entropy of probabilities input (in [0, 1], else "all
+   elements of input should be between 0 and 1") against target of the
+   same shape and dtype: -w (y log x + (1 - y) log(1 - x)), each log
+   clamped at -100 as PyTorch does (BinaryCrossEntropyBackward0, with
+   gradients for input and target). weight (NULL: none) broadcasts to the
+   target. tg_binary_cross_entropy is the TG_MEAN form without weight. */
+tg_tensor *tg_binary_cross_entropy(const tg_tensor *input, const tg_tensor *target);
+tg_tensor *tg_binary_cross_entropy_ex(const tg_tensor *input, const tg_tensor *target,
+                                      const tg_tensor *weight, tg_reduction r);
+/* The same from logits, stably: w ((1 - y) x + (1 + (p - 1) y) log(1 +
+   exp(-x))) with pos_weight p (NULL: 1) broadcast against the target
+   (BinaryCrossEntropyWithLogitsBackward0). The target must have the
+   input's shape. tg_binary_cross_entropy_with_logits is the TG_MEAN form
+   without weights. */
+tg_tensor *tg_binary_cross_entropy_with_logits_ex(const tg_tensor *input, const tg_tensor *target,
+                                                  const tg_tensor *weight, const tg_tensor *pos_weight,
+                                                  tg_reduction r);
+
+/* Kullback-Leibler divergence of target from input, both as torch.kl_div
+   takes them (input log-probabilities; target probabilities, or
+   log-probabilities with log_target): y (log y - x) as xlogy(y, y) - y x,
+   or exp(y) (y - x); composed as PyTorch composes it. TG_BATCHMEAN divides
+   the sum by the size of dim 0 (DivBackward0; a 0-dim input gives the
+   sum), and TG_MEAN warns as F.kl_div does. Integer operands fail. */
+tg_tensor *tg_kl_div(const tg_tensor *input, const tg_tensor *target, tg_reduction r, bool log_target);
+
+/* max(0, -y (x1 - x2) + margin), composed as PyTorch composes it
+   (ClampMinBackward0 of AddBackward1 of MulBackward0). The three tensors
+   must have the same number of dims and broadcast together. */
+tg_tensor *tg_margin_ranking_loss(const tg_tensor *x1, const tg_tensor *x2, const tg_tensor *y, double margin,
+                                  tg_reduction r);
+
+/* Options of cross_entropy and nll_loss: weight (NULL, or one per class,
+   in the input's dtype), ignore_index (targets equal to it add nothing and
+   count nothing: a mean over only ignored targets is NaN, as in PyTorch),
+   label_smoothing (cross_entropy only, at most 1) and the reduction
+   (TG_MEAN divides by the sum of the targets' weights). */
+typedef struct tg_ce_opts {
+    const tg_tensor *weight;
+    int64_t ignore_index;
+    double label_smoothing;
+    tg_reduction reduction;
+} tg_ce_opts;
+/* PyTorch's defaults: no weight, ignore_index -100, no smoothing, mean. */
+tg_ce_opts tg_ce_defaults(void);
+/* Negative log likelihood of input (log-probabilities: (N, C), (C), or
+   (N, C, d1, ...)) at target (TG_I64 class indices: (N), (), or (N, d1,
+   ...)): -w[t] input[t] (NllLossBackward0; NllLoss2DBackward0 for
+   (N, C, d1, ...) inputs, which are viewed as (N, C, 1, -1) first for other
+   than 4 dims, as PyTorch does). A target outside [0, C) that is not
+   ignore_index fails with "Target 5 is out of bounds."; another dtype
+   with "expected scalar type Long but found Float". label_smoothing is
+   unused. tg_nll_loss takes tg_ce_defaults(). */
+tg_tensor *tg_nll_loss(const tg_tensor *input, const tg_tensor *target);
+tg_tensor *tg_nll_loss_ex(const tg_tensor *input, const tg_tensor *target, tg_ce_opts opts);
+/* Cross entropy of logits input (as nll_loss's input, classes along dim 1,
+   or dim 0 for a 1-D input) against target class indices (as nll_loss's)
+   or, when target has the input's shape, class probabilities of a floating
+   dtype (which take no ignore_index: set it negative). Composed as PyTorch
+   composes it: log_softmax (LogSoftmaxBackward0) then nll_loss, with label
+   smoothing the mix (1 - s) nll + s / C smooth of the two
+   (AddBackward0(MulBackward1, MulBackward1), smooth being the negative
+   sum of log-probabilities over classes, weighted, zero at ignored
+   targets (IndexPutBackward0)); for probabilities -sum(w y log_softmax(x)),
+   divided by N d1 ... for TG_MEAN (DivBackward1). tg_cross_entropy takes
+   tg_ce_defaults(). */
+tg_tensor *tg_cross_entropy(const tg_tensor *input, const tg_tensor *target);
+tg_tensor *tg_cross_entropy_ex(const tg_tensor *input, const tg_tensor *target, tg_ce_opts opts);
+
 /* ----------------------------------------------------- nn: normalisation */
 
 /* F.layer_norm: normalises over the last `ndim` dims, whose sizes are

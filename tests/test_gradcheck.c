@@ -666,6 +666,35 @@ FN(f_log_softmax, tg_log_softmax(x[0], -1))
 FN(f_log_softmax_dim0, tg_log_softmax(x[0], 0))
 FN(f_log_softmax_3d, tg_log_softmax(x[0], 0))
 FN(f_log_softmax_0dim, tg_mul(tg_log_softmax(x[0], -1), x[0]))
+static tg_ce_opts ce_opts(const tg_tensor *weight, int64_t ignore_index, double smoothing, tg_reduction r)
+{
+    tg_ce_opts o = tg_ce_defaults();
+    o.weight = weight, o.ignore_index = ignore_index, o.label_smoothing = smoothing, o.reduction = r;
+    return o;
+}
+#define T2 IX(TG_SHAPE(2), 0, 2)
+FN(f_mse_sum, tg_mse_loss_ex(x[0], x[1], TG_SUM))
+FN(f_mse_none, tg_mse_loss_ex(x[0], x[1], TG_NONE))
+FN(f_l1_none, tg_l1_loss_ex(x[0], x[1], TG_NONE))
+FN(f_smooth_l1, tg_smooth_l1_loss(x[0], x[1], TG_MEAN, 0.75))   /* |x - y| = 1 at two elements */
+FN(f_smooth_l1_none, tg_smooth_l1_loss(x[0], x[1], TG_NONE, 0.5))
+FN(f_smooth_l1_beta0, tg_smooth_l1_loss(x[0], x[1], TG_SUM, 0))
+FN(f_huber, tg_huber_loss(x[0], x[1], TG_MEAN, 0.75))
+FN(f_huber_none, tg_huber_loss(x[0], x[1], TG_NONE, 0.5))
+FN(f_bce_prob, tg_binary_cross_entropy_ex(x[0], x[1], CP3, TG_MEAN))
+FN(f_bce_prob_none, tg_binary_cross_entropy_ex(x[0], x[1], NULL, TG_NONE))
+FN(f_bce_logits_weights, tg_binary_cross_entropy_with_logits_ex(x[0], x[1], CP3, CP3, TG_SUM))
+FN(f_kl_batchmean, tg_kl_div(x[0], x[1], TG_BATCHMEAN, false))
+FN(f_kl_log_target, tg_kl_div(x[0], x[1], TG_NONE, true))
+FN(f_margin, tg_margin_ranking_loss(x[0], x[1], tg_sign(C23), 0.5, TG_MEAN))
+FN(f_nll, tg_nll_loss(x[0], T2))
+FN(f_nll_weight_none, tg_nll_loss_ex(x[0], IX(TG_SHAPE(2), 0, 1), ce_opts(CP3, 1, 0, TG_NONE)))
+FN(f_nll_2d, tg_nll_loss(x[0], IX(TG_SHAPE(2, 1, 2), 0, 2, 1, 1)))
+FN(f_cross_entropy, tg_cross_entropy(x[0], T2))
+FN(f_cross_entropy_3d, tg_cross_entropy(x[0], IX(TG_SHAPE(2, 2), 0, 2, 1, 1)))
+FN(f_cross_entropy_smooth, tg_cross_entropy_ex(x[0], T2, ce_opts(CP3, -100, 0.2, TG_MEAN)))
+FN(f_cross_entropy_smooth_1d, tg_cross_entropy_ex(x[0], IX(TG_SHAPE(), 1), ce_opts(NULL, -100, 0.3, TG_SUM)))
+FN(f_cross_entropy_prob, tg_cross_entropy_ex(x[0], x[1], ce_opts(NULL, -100, 0.1, TG_MEAN)))
 
 /* nn: normalisation */
 FN(f_layer_norm, tg_layer_norm(x[0], (const int64_t[]){3}, 1, x[1], x[2], 1e-5))
@@ -1117,6 +1146,28 @@ static const gc_case CASES[] = {
     C1("log_softmax dim 0", f_log_softmax_dim0, A23),
     C1("log_softmax 3-D", f_log_softmax_3d, A234),
     C1("log_softmax 0-dim", f_log_softmax_0dim, IN(0, S(0), ANY, false)),
+    C2("mse_loss sum", f_mse_sum, A23T, A23),
+    C2("mse_loss none", f_mse_none, A23, A3),
+    C2("l1_loss none", f_l1_none, A23T, A23),
+    C2("smooth_l1_loss", f_smooth_l1, A23T, A23),
+    C2("smooth_l1_loss none", f_smooth_l1_none, A23, A3),
+    C2("smooth_l1_loss beta 0", f_smooth_l1_beta0, A23, A23T),
+    C2("huber_loss", f_huber, A23T, A23),
+    C2("huber_loss none", f_huber_none, A23, A3),
+    C2("binary_cross_entropy weight", f_bce_prob, IN(2, S(2, 3), PROBABILITY, true), IN(2, S(2, 3), PROBABILITY, false)),
+    C2("binary_cross_entropy none", f_bce_prob_none, IN(2, S(2, 3), PROBABILITY, false), IN(2, S(2, 3), PROBABILITY, true)),
+    C2("binary_cross_entropy_with_logits weights", f_bce_logits_weights, A23T, IN(2, S(2, 3), PROBABILITY, false)),
+    C2("kl_div batchmean", f_kl_batchmean, A23T, IN(2, S(2, 3), PROBABILITY, false)),
+    C2("kl_div log_target", f_kl_log_target, A23, A23T),
+    C2("margin_ranking_loss", f_margin, A23T, A23),
+    C1("nll_loss", f_nll, A23T),
+    C1("nll_loss weight none", f_nll_weight_none, A23),
+    C1("nll_loss 4-D", f_nll_2d, IN(4, S(2, 3, 1, 2), ANY, false)),
+    C1("cross_entropy", f_cross_entropy, A23T),
+    C1("cross_entropy 3-D", f_cross_entropy_3d, IN(3, S(2, 3, 2), ANY, true)),
+    C1("cross_entropy smoothing", f_cross_entropy_smooth, A23),
+    C1("cross_entropy smoothing 1-D", f_cross_entropy_smooth_1d, A3),
+    C2("cross_entropy probabilities", f_cross_entropy_prob, A23T, IN(2, S(2, 3), PROBABILITY, false)),
 
     /* nn: normalisation */
     {"layer_norm", f_layer_norm, 3, {A23T, A3, A3}, 0, 0, 0, NULL},

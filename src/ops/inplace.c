@@ -141,8 +141,7 @@ static int resave_output(tg_node *n, const tg_tensor *result, tg_tensor *t)
     return 0;
 }
 
-/* An in-place result must have t's shape: broadcasting may not grow t. */
-static int check_fits(const tg_tensor *t, const int64_t *shape, int ndim)
+int tg__check_fits(const tg_tensor *t, const int64_t *shape, int ndim)
 {
     if (tg__same_shape(shape, ndim, t->shape, t->ndim)) return 0;
     char a[256], b[256];
@@ -165,7 +164,7 @@ static int rebase_view(tg_tensor *t, tg_node *n)
 /* Writes result into t and takes over its history; returns t. */
 tg_tensor *tg__commit(tg_tensor *t, const tg_tensor *result)
 {
-    if (check_fits(t, result->shape, result->ndim)) return NULL;
+    if (tg__check_fits(t, result->shape, result->ndim)) return NULL;
     if (!tg__can_cast(result->dtype, t->dtype))
         return tg__fail(TG_E_DTYPE, "result type %s can't be cast to the desired output type %s",
                         tg__dtype_short(result->dtype), tg__dtype_short(t->dtype));
@@ -272,7 +271,7 @@ static tg_tensor *overwrite(const char *fn, tg_tensor *t, const tg_tensor *src, 
         int64_t shape[TG_MAX_DIMS];
         int nd;
         if (tg__broadcast_shapes(t->shape, t->ndim, src->shape, src->ndim, shape, &nd) ||
-            check_fits(t, shape, nd))
+            tg__check_fits(t, shape, nd))
             return NULL;
     }
     const tg_tensor *ins[2] = {t, src};

@@ -47,11 +47,10 @@ static tg_tensor *record2(tg_op op, tg_tensor *out, const tg_tensor *a, const tg
     return record_product(op, out, (const tg_tensor *[]){a, b}, 2, 1, 1);
 }
 
-/* t * s as derivatives multiply by a C++ Scalar (mul.Scalar, whose node
-   is MulBackward1); no error can arise, t being a gradient. */
+/* tg__mul_scalar_node (ops.h) */
 typedef struct scale_params { double s; } scale_params;
 
-static tg_tensor *mul_scalar_node(const tg_tensor *t, double s)
+tg_tensor *tg__mul_scalar_node(const tg_tensor *t, double s)
 {
     tg_tensor *out = NULL;
     TG_NO_GRAD { out = tg_mul_scalar(t, s); }
@@ -63,12 +62,12 @@ static tg_tensor *mul_scalar_node(const tg_tensor *t, double s)
 int tg__d_mul_scalar(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     const scale_params *p = n->params;
-    if (NEED(0)) gi[0] = mul_scalar_node(g, p->s);
+    if (NEED(0)) gi[0] = tg__mul_scalar_node(g, p->s);
     return tg__derivative_done(n, gi);
 }
 
 /* PyTorch's maybe_multiply: t itself when s is 1. */
-static tg_tensor *maybe_multiply(tg_tensor *t, double s) { return s == 1 || !t ? t : mul_scalar_node(t, s); }
+static tg_tensor *maybe_multiply(tg_tensor *t, double s) { return s == 1 || !t ? t : tg__mul_scalar_node(t, s); }
 
 /* PyTorch's mm_mat1_backward and mm_mat2_backward. */
 static tg_tensor *mat1_backward(const tg_tensor *g, const tg_tensor *mat2, bool mat1_col_major, double alpha)

@@ -83,6 +83,10 @@ tg_tensor *tg__stand_in(const tg_tensor *t);
    takes over its history (rebased as PyTorch's when t is a view); t, or
    NULL with an error. */
 tg_tensor *tg__commit(tg_tensor *t, const tg_tensor *result);
+/* An in-place result must have t's shape (broadcasting may not grow t): 0,
+   or -1 with PyTorch's "output with shape ... doesn't match the broadcast
+   shape ...". */
+int tg__check_fits(const tg_tensor *t, const int64_t *shape, int ndim);
 /* An in-place operation: its out-of-place twin (which records it), the
    kernel for the direct path, whether its derivative reads self, and
    whether it refuses a scalar that promotes self with words of its own
@@ -202,10 +206,27 @@ tg_tensor *tg__reciprocal(const tg_tensor *t);
 tg_tensor *tg__compare_into_dtype(tg_binary_kernel k, tg_op op, const tg_tensor *t, const tg_tensor *other, double s);
 
 /* linear algebra, creation and random */
+/* t * s as C++ multiplies by a Scalar (mul.Scalar: MulBackward1), as
+   derivatives and PyTorch's compositions of losses do (ops/linalg.c). */
+tg_tensor *tg__mul_scalar_node(const tg_tensor *t, double s);
 
 /* A new tensor of t's dtype and shape laid out as PyTorch's
    empty_like(t) (preserve_format), holding zeros; fn names the public
    function. */
 tg_tensor *tg__empty_like(const char *fn, const tg_tensor *t);
+
+/* losses (ops/loss.c, loss_binary.c, loss_classification.c) */
+/* 0, or -1 with PyTorch's "... is not a valid value for reduction";
+   batchmean: whether TG_BATCHMEAN is one (kl_div). */
+int tg__check_reduction(tg_reduction r, bool batchmean);
+/* PyTorch's apply_loss_reduction: the mean, the sum, or unreduced itself. */
+tg_tensor *tg__reduce_loss(tg_tensor *unreduced, tg_reduction r);
+/* 0, or -1 with PyTorch's error when weight (may be NULL) requires grad
+   in grad mode; function and argument are PyTorch's names. */
+int tg__check_weight_grad(const char *function, const char *argument, const tg_tensor *weight);
+/* t + s and t / s as C++ adds and divides by a double Scalar (AddBackward1,
+   DivBackward1): integer tensors become TG_F32. */
+tg_tensor *tg__add_scalar_node(const tg_tensor *t, double s);
+tg_tensor *tg__div_scalar_node(const tg_tensor *t, double s);
 
 #endif

@@ -892,16 +892,18 @@ tg_tensor *tg_rms_norm(const tg_tensor *input, const int64_t *normalized_shape, 
    (conv2d, as PyTorch's CPU kernel gives it); its node is
    ConvolutionBackward0 (unbatched: SqueezeBackward1 over it, over
    UnsqueezeBackward0 of the input). Gradients of input, weight and bias
-   are written with unfold, fold and matrix products, so that they have
+   come from the same kernels image by image; under create_graph they are
+   written with unfold, fold and matrix products instead, so that they have
    derivatives of their own (their graphs show those operations, where
    PyTorch shows ConvolutionBackwardBackward0). Errors are PyTorch's (input
    or weight rank, channels, groups, kernel larger than the padded input,
    non-positive stride or dilation, negative padding, dtypes, bias size).
    tg_conv_opts: zero fields mean stride 1, padding 0, dilation 1, groups 1;
    padding_same is padding="same" (refused with a stride above 1; an odd
-   total padding puts the extra zero after, as PyTorch's pad does, without
-   its ConstantPadNdBackward0 node or its warning); conv1d reads element
-   [0] of each pair. Negative values reach PyTorch's errors. */
+   total padding first pads the input with a zero after, recorded as
+   PyTorch's ConstantPadNdBackward0, with its warning once a process);
+   conv1d reads element [0] of each pair. Negative values reach PyTorch's
+   errors. */
 typedef struct tg_conv_opts {
     int64_t stride[2], padding[2], dilation[2], groups;   /* zero fields: 1, 0, 1, 1 */
     bool padding_same;                                     /* PyTorch's padding="same" */

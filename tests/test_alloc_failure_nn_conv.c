@@ -65,8 +65,7 @@ typedef struct step_ctx {
 } step_ctx;
 
 /* The operation, then backward (create_graph: autograd_grad with a graph
-   and a backward through it); the leaves' gradients are cleared after a
-   successful run. */
+   and a backward through it). */
 static int step(void *vctx)
 {
     step_ctx *c = vctx;
@@ -83,6 +82,15 @@ static int step(void *vctx)
         if (rc == 0) rc = tg_backward(tg_sum(tg_mul(g, g)), NULL);
     }
     tg_scope_end();
+    if (rc == 0 && tg_last_status() == TG_E_OOM) {
+        /* The library recovered from the failed allocation (the engine has
+           such a path): count the run as failed, so that the sweep goes on
+           to the allocations after it, and take its gradients back. */
+        tg_zero_grad(c->l->x);
+        tg_zero_grad(c->l->w);
+        tg_zero_grad(c->l->b);
+        rc = -1;
+    }
     return rc;
 }
 

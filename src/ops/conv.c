@@ -1,17 +1,17 @@
 /* Convolutions: conv1d, conv2d and conv_transpose2d, one node
    (ConvolutionBackward0) as PyTorch's at::convolution. The forward pass is
-   im2col (or col2im, transposed) and a matrix product per image; the
-   derivative is written with unfold, fold and matmul, so it has
-   derivatives of its own. conv1d runs as conv2d over images of height 1. */
+   im2col (or col2im, transposed) and a matrix product per image, and so
+   is a backward's; under create_graph the derivative is written with
+   unfold, fold and matmul, so that it has derivatives of its own. conv1d
+   runs as conv2d over images of height 1. */
 #include "ops.h"
 
+#include <stdatomic.h>
 #include <string.h>
 
-/* What the node keeps: the options with defaults filled in, and the zeros
-   padding="same" adds after the image when its total padding is odd. */
+/* What the node keeps: the options with defaults filled in. */
 typedef struct conv_params {
     int64_t stride[2], padding[2], dilation[2], output_padding[2], groups;
-    int64_t extra[2];
     bool transposed;
     bool one_d;   /* conv1d: rank-3 tensors, computed with a height of 1 */
 } conv_params;
@@ -43,13 +43,13 @@ static int check_options(const conv_params *p)
 }
 
 /* The weight's rank: at least 3, and 2 + the convolution's dims. */
-static int check_weight_rank(const tg_tensor *x, const tg_tensor *w, int dims)
+static int check_weight_rank(const tg_tensor *x, const tg_tensor *w, const conv_params *p)
 {
     if (w->ndim < 3) return tg__faili(TG_E_SHAPE, "weight should have at least three dimensions");
-    if (dims == 2 && w->ndim != 4)   /* conv2d's two-valued stride cannot be expanded to another rank */
+    if (!p->one_d && w->ndim != 4)   /* a two-valued stride cannot be expanded to another rank */
         return tg__faili(TG_E_SHAPE, "expected stride to be a single integer value or a list of %d values to match the "
-                                     "convolution dimensions, but got stride=[1, 1]",
-                         w->ndim - 2);
+                                     "convolution dimensions, but got stride=[%lld, %lld]",
+                         w->ndim - 2, (long long)p->stride[0], (long long)p->stride[1]);
     if (w->ndim != x->ndim) {
         char a[256], b[256];
         return tg__faili(TG_E_SHAPE, "Expected %d-dimensional input for %d-dimensional weight %s, but got %d-dimensional "
@@ -107,7 +107,7 @@ static int output_size(const tg_tensor *x, const tg_tensor *w, const conv_params
     if (!p->transposed) {
         int64_t padded[2], kernel[2];
         for (int d = 0; d < 2; d++) {
-            padded[d] = in[d] + 2 * p->padding[d] + p->extra[d];
+            padded[d] = in[d] + 2 * p->padding[d];
             kernel[d] = p->dilation[d] * (k[d] - 1) + 1;
         }
         if (padded[0] < kernel[0] || padded[1] < kernel[1])
@@ -262,8 +262,8 @@ static bool channels_last(const tg_tensor *t)
 static tg_tensor *to_channels_last(const tg_tensor *out)
 {
     const int64_t *s = out->shape;
-    int64_t strides[4] = {s[1] * s[2] * s[3], 1, s[3] * s[1], s[1]};
-    tg_tensor *cl = tg__zeros_strided(out->dtype, &(tg_strided){4, {s[0], s[1], s[2], s[3]}, {strides[0], strides[1], strides[2], strides[3]}, 0});
+    tg_strided layout = {4, {s[0], s[1], s[2], s[3]}, {s[1] * s[2] * s[3], 1, s[3] * s[1], s[1]}, 0};
+    tg_tensor *cl = tg__zeros_strided(out->dtype, &layout);
     if (cl) tg__copy_into(cl, out);
     return cl;
 }
@@ -291,26 +291,13 @@ static tg_tensor *compute(const tg_tensor *x, const tg_tensor *w, const tg_tenso
     return cl ? to_channels_last(out) : out;
 }
 
-/* PyTorch's padding="same": the total d (k - 1) split, its odd zero after. */
-static void same_padding(conv_params *p, const tg_tensor *w)
-{
-    for (int d = 0; d < 2; d++) {
-        int64_t total = p->dilation[d] * (w->shape[2 + d] - 1);
-        p->padding[d] = total / 2;
-        p->extra[d] = total - 2 * p->padding[d];
-    }
-}
-
 /* at::convolution's checks and computation for a batched x (rank 3 for
    conv1d, 4 otherwise), without history. */
-static tg_tensor *convolve_batch(const tg_tensor *x, const tg_tensor *weight, const tg_tensor *bias, conv_params *p,
-                                 bool same)
+static tg_tensor *convolve_batch(const tg_tensor *x, const tg_tensor *weight, const tg_tensor *bias, conv_params *p)
 {
-    if (check_weight_rank(x, weight, p->one_d ? 1 : 2) || check_options(p) || check_channels(x, weight, bias, p))
-        return NULL;
+    if (check_weight_rank(x, weight, p) || check_options(p) || check_channels(x, weight, bias, p)) return NULL;
     const tg_tensor *x4 = p->one_d ? as_image(x) : x, *w4 = p->one_d ? as_image(weight) : weight;
     if (!x4 || !w4) return NULL;
-    if (same) same_padding(p, w4);
     int64_t size[2];
     if (output_size(x4, w4, p, size) || check_dtypes(x, weight, bias, p)) return NULL;
     tg_tensor *out = compute(x4, w4, bias, p, size);
@@ -318,6 +305,67 @@ static tg_tensor *convolve_batch(const tg_tensor *x, const tg_tensor *weight, co
         out = tg__alias(out, (int64_t[]){out->shape[0], out->shape[1], out->shape[3]},
                         (int64_t[]){out->strides[0], out->strides[1], out->strides[3]}, 3, 0);
     return out;
+}
+
+/* ------------------------------------------------------ padding="same" */
+
+/* The zeros padding="same" adds after the image along its last two dims. */
+typedef struct pad_params { int64_t after[2]; } pad_params;
+
+/* x (N, C, ..., W) with after[0] zero rows and after[1] zero columns at
+   its end, as F.pad (ConstantPadNdBackward0): no history when nothing is
+   added. */
+static tg_tensor *pad_after(const tg_tensor *x, const int64_t *after)
+{
+    if (!after[0] && !after[1]) return (tg_tensor *)x;
+    int64_t shape[TG_MAX_DIMS];
+    memcpy(shape, x->shape, (size_t)x->ndim * sizeof *shape);
+    shape[x->ndim - 2] += after[0];
+    shape[x->ndim - 1] += after[1];
+    tg_tensor *out = tg__new(x->dtype, shape, x->ndim);
+    if (!out) return NULL;
+    tg__k_fill(out, 0);
+    tg_tensor image = *out;   /* out's first rows and columns, over its storage */
+    image.autograd = NULL;
+    memcpy(image.shape, x->shape, (size_t)x->ndim * sizeof *shape);
+    tg__copy_into(&image, x);
+    pad_params p = {{after[0], after[1]}};
+    if (tg__record(out, (tg_record){.op = TG_OP_CONV_SAME_PAD, TG_PARAMS(p)}, &x, 1, NULL)) return NULL;
+    return out;
+}
+
+/* d pad = the gradient without the added rows and columns */
+int tg__d_conv_same_pad(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    int nd = n->in_meta[0].ndim;
+    const int64_t *shape = n->in_meta[0].shape;
+    if (NEED(0)) gi[0] = tg_narrow(tg_narrow(g, nd - 2, 0, shape[nd - 2]), nd - 1, 0, shape[nd - 1]);
+    return tg__derivative_done(n, gi);
+}
+
+/* PyTorch's padding="same" (_convolution_mode): each dim's total padding
+   d (k - 1) in p, half on each side, and x padded by the odd one after it
+   (with PyTorch's warning, once a process). */
+static tg_tensor *same_padding(const tg_tensor *x, const tg_tensor *w, conv_params *p)
+{
+    static atomic_flag warned = ATOMIC_FLAG_INIT;
+    if (w->ndim < 3) return tg__fail(TG_E_SHAPE, "weight should have at least three dimensions");
+    if (w->ndim != x->ndim) {   /* _convolution_mode's words, before at::convolution's checks */
+        char ws[256], xs[256];
+        return tg__fail(TG_E_SHAPE, "Expected %d-dimensional input for %d-dimensional weight%s, but got %d-dimensional "
+                                    "input of size %s instead",
+                        w->ndim, w->ndim, shape_text(w, ws, sizeof ws), x->ndim, shape_text(x, xs, sizeof xs));
+    }
+    int64_t after[2] = {0, 0};
+    for (int d = p->one_d ? 1 : 0; d < 2; d++) {
+        int64_t total = p->dilation[d] * (w->shape[w->ndim - 2 + d] - 1);
+        p->padding[d] = total / 2;
+        after[d] = total - 2 * p->padding[d];
+    }
+    if ((after[0] || after[1]) && !atomic_flag_test_and_set(&warned))
+        tg__warn("Using padding='same' with even kernel lengths and odd dilation may require a zero-padded copy of the "
+                 "input be created");
+    return pad_after(x, after);
 }
 
 /* The checks of F.convNd before at::convolution: the input's rank, and
@@ -346,7 +394,8 @@ static tg_tensor *convolution(const char *fn, const char *name, const tg_tensor 
     if (check_input(name, input, &p, same)) return NULL;
     bool unbatched = input->ndim == (p.one_d ? 2 : 3);
     const tg_tensor *x = unbatched ? tg_unsqueeze(input, 0) : input;
-    tg_tensor *out = x ? convolve_batch(x, weight, bias, &p, same) : NULL;
+    if (x && same) x = same_padding(x, weight, &p);
+    tg_tensor *out = x ? convolve_batch(x, weight, bias, &p) : NULL;
     tg_node *n;
     if (!out || tg__record(out, (tg_record){.op = TG_OP_CONVOLUTION, .n_saved = 2, TG_PARAMS(p)},
                            (const tg_tensor *[]){x, weight, bias}, 3, &n))
@@ -410,20 +459,6 @@ static tg_fold_opts fold_opts_of(const conv_params *p, const tg_tensor *w)
     return o;
 }
 
-/* x with padding="same"'s odd zero row and column after the image. */
-static tg_tensor *pad_after(tg_tensor *x, const int64_t *extra)
-{
-    for (int d = 0; d < 2 && x; d++) {
-        if (!extra[d]) continue;
-        int64_t shape[4];
-        memcpy(shape, x->shape, sizeof shape);
-        shape[2 + d] = extra[d];
-        tg_tensor *zeros = tg_zeros(shape, 4, x->dtype);
-        x = tg_cat((const tg_tensor *[]){x, zeros}, 2, 2 + d);
-    }
-    return x;
-}
-
 /* The gradients of the convolution of x (N, C, H, W) with w (O, C / G, kh,
    kw) for g (N, O, oh, ow): the columns' gradient w^T g folded back into
    the image, and g times the columns of x summed over the batch. */
@@ -437,13 +472,10 @@ static void convolution_grads(const tg_node *n, const conv_params *p, tg_tensor 
     if (NEED(0)) {
         tg_tensor *wt = tg_transpose(tg_reshape(w, (int64_t[]){G, Og, K}, 3), 1, 2);
         tg_tensor *cols = tg_reshape(tg_matmul(wt, gf), (int64_t[]){N, G * K, L}, 3);
-        int64_t image[2] = {x->shape[2] + p->extra[0], x->shape[3] + p->extra[1]};
-        *gx = tg_fold(cols, image, o);
-        if (p->extra[0]) *gx = tg_narrow(*gx, 2, 0, x->shape[2]);
-        if (p->extra[1]) *gx = tg_narrow(*gx, 3, 0, x->shape[3]);
+        *gx = tg_fold(cols, x->shape + 2, o);
     }
     if (NEED(1)) {
-        tg_tensor *cols = tg_reshape(tg_unfold(pad_after(x, p->extra), o), (int64_t[]){N, G, K, L}, 4);
+        tg_tensor *cols = tg_reshape(tg_unfold(x, o), (int64_t[]){N, G, K, L}, 4);
         tg_tensor *per_image = tg_matmul(gf, tg_transpose(cols, 2, 3));
         *gw = tg_reshape(tg_sum_dim(per_image, (int64_t[]){0}, 1, false), w->shape, 4);
     }
@@ -479,6 +511,59 @@ static void transposed_grads(const tg_node *n, const conv_params *p, tg_tensor *
     }
 }
 
+/* Without grad mode (a backward without create_graph) the gradients need
+   no graph of their own: they are computed image by image with the
+   kernels, as the forward is, which spares the whole batch's columns.
+   Per image n, with the blocks of x (im2col) or of g (transposed):
+   convolution gx[n] = col2im(w^T g[n]), gw += g[n] cols^T; transposed
+   gx[n] = w cols, gw += x[n] cols^T. 0, or -1 with an error. */
+static int direct_grads(const tg_node *n, const conv_params *p, const tg_tensor *x, const tg_tensor *w,
+                        const tg_tensor *g, tg_tensor **gx, tg_tensor **gw)
+{
+    const tg_tensor *wd = dense(w), *gd = dense(g), *xd = p->transposed ? dense(x) : x;
+    if (!wd || !gd || !xd) return -1;
+    int64_t G = p->groups, N = x->shape[0], kernel = w->shape[2] * w->shape[3];
+    int64_t Cg = p->transposed ? x->shape[1] / G : w->shape[1], Og = p->transposed ? w->shape[1] : w->shape[0] / G;
+    int64_t K = (p->transposed ? Og : Cg) * kernel;         /* a group's rows of columns */
+    int64_t L = p->transposed ? x->shape[2] * x->shape[3] : g->shape[2] * g->shape[3];
+    int64_t rows = p->transposed ? Cg : Og;                 /* a group's rows of w, and of x or g per image */
+    const tg_tensor *image = p->transposed ? gd : xd;      /* whose blocks are the columns */
+    const tg_tensor *other = p->transposed ? xd : gd;      /* the per-image factor besides them */
+    tg_blocks b = blocks_of(p, image->shape[1], image->shape + 2, w->shape + 2, other->shape + 2);
+    tg_tensor *cols = tg__new(x->dtype, (int64_t[]){G * K, L}, 2);
+    if (!cols) return -1;
+    tg_tensor c = geometry(cols, 3, (int64_t[]){G, K, L}, (int64_t[]){K * L, L, 1}, 0);
+    tg_tensor ct = geometry(cols, 3, (int64_t[]){G, L, K}, (int64_t[]){K * L, 1, L}, 0);
+    tg_tensor wg = geometry(wd, 3, (int64_t[]){G, rows, K}, (int64_t[]){rows * K, K, 1}, wd->offset);
+    tg_tensor wgt = geometry(wd, 3, (int64_t[]){G, K, rows}, (int64_t[]){rows * K, 1, K}, wd->offset);
+    if (NEED(0) && !(*gx = tg__new(x->dtype, x->shape, 4))) return -1;
+    tg_tensor *part = NEED(1) ? tg__new(x->dtype, wg.shape, 3) : NULL;
+    tg_strided sum_layout = {3, {G, rows, K}, {rows * K, K, 1}, 0};
+    if (NEED(1) && (!part || !(*gw = tg__zeros_strided(w->dtype, &sum_layout)))) return -1;
+    for (int64_t i = 0; i < N; i++) {
+        tg_tensor o = geometry(other, 3, (int64_t[]){G, rows, L}, (int64_t[]){rows * L, L, 1},
+                               other->offset + i * G * rows * L);
+        if (p->transposed || NEED(1)) {
+            tg_tensor img = tg__part(image, 0, i, -1);
+            tg__k_im2col(cols, &img, &b);
+        }
+        if (NEED(1)) {   /* before a convolution's gx reuses cols */
+            tg__k_bmm(part, &o, &ct);
+            tg__k_binary(TG_BIN_ADD, *gw, *gw, part);
+        }
+        if (NEED(0) && p->transposed) {
+            tg_tensor out = geometry(*gx, 3, (int64_t[]){G, Cg, L}, (int64_t[]){Cg * L, L, 1}, i * G * Cg * L);
+            tg__k_bmm(&out, &wg, &c);
+        } else if (NEED(0)) {
+            tg__k_bmm(&c, &wgt, &o);
+            tg_tensor img = tg__part(*gx, 0, i, -1);
+            tg__k_col2im(&img, cols, &b);
+        }
+    }
+    if (NEED(1)) *gw = tg__alias(*gw, w->shape, (int64_t[]){w->shape[1] * kernel, kernel, w->shape[3], 1}, 4, 0);
+    return NEED(1) && !*gw ? -1 : 0;
+}
+
 int tg__d_convolution(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     const conv_params *p = n->params;
@@ -491,8 +576,13 @@ int tg__d_convolution(tg_node *n, tg_tensor *g, tg_tensor **gi)
     }
     if (!x || !w || !g) return -1;
     tg_tensor *gx = NULL, *gw = NULL;
-    if (p->transposed) transposed_grads(n, p, x, w, g, &gx, &gw);
-    else convolution_grads(n, p, x, w, g, &gx, &gw);
+    if (!tg_is_grad_enabled()) {
+        if (direct_grads(n, p, x, w, g, &gx, &gw)) return -1;
+    } else if (p->transposed) {
+        transposed_grads(n, p, x, w, g, &gx, &gw);
+    } else {
+        convolution_grads(n, p, x, w, g, &gx, &gw);
+    }
     if (NEED(0)) gi[0] = p->one_d ? tg_squeeze_dim(gx, 2) : gx;
     if (NEED(1)) gi[1] = p->one_d ? tg_squeeze_dim(gw, 2) : gw;
     if (NEED(2)) gi[2] = tg_sum_dim(g, (int64_t[]){0, 2, 3}, 3, false);

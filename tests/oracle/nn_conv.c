@@ -54,6 +54,7 @@ static const conv_case CASES[] = {
     {"conv2d same 3x3", CONV2D, 4, {1, 2, 4, 4}, {2, 2, 3, 3}, true, {.padding_same = true}, {0, 0}, F32_, PLAIN, false},
     {"conv2d same 2x4", CONV2D, 4, {1, 2, 4, 5}, {2, 2, 2, 4}, true, {.padding_same = true}, {0, 0}, F32_, PLAIN, false},
     {"conv2d same dilation 2", CONV2D, 4, {1, 1, 5, 5}, {1, 1, 2, 3}, true, {.padding_same = true, .dilation = {2, 1}}, {0, 0}, F32_, PLAIN, false},
+    {"conv2d same unbatched 2x2", CONV2D, 3, {2, 3, 4}, {2, 2, 2, 2}, false, {.padding_same = true}, {0, 0}, F32_, PLAIN, false},
     {"conv2d 1x1", CONV2D, 4, {2, 3, 2, 3}, {2, 3, 1, 1}, true, NONE, {0, 0}, F32_, PLAIN, false},
     {"conv2d unbatched", CONV2D, 3, {3, 4, 4}, {2, 3, 2, 2}, true, {.padding = {1, 1}}, {0, 0}, F32_, PLAIN, false},
     {"conv2d empty batch", CONV2D, 4, {0, 2, 4, 4}, {3, 2, 3, 3}, true, NONE, {0, 0}, F32_, PLAIN, false},
@@ -137,6 +138,11 @@ static void second_order(const char *label, tg_tensor *out, tg_tensor *x, tg_ten
         printf("%s second order error: %s\n", label, tg_last_error());
         return;
     }
+    char buf[200];
+    for (int i = 0; i < 2; i++) {   /* values only: their graphs are tensorgrad's own (tensorgrad.h) */
+        snprintf(buf, sizeof buf, "%s create_graph d%d", label, i);
+        show(buf, tg_detach(g[i]));
+    }
     tg_tensor *s = tg_add(tg_sum(tg_mul(g[0], g[0])), tg_sum(tg_mul(g[1], g[1])));
     tg_tensor *h[3];
     int n = b ? 3 : 2;
@@ -145,7 +151,6 @@ static void second_order(const char *label, tg_tensor *out, tg_tensor *x, tg_ten
         printf("%s second order error: %s\n", label, tg_last_error());
         return;
     }
-    char buf[200];
     for (int i = 0; i < n; i++) {
         snprintf(buf, sizeof buf, "%s second order %d", label, i);
         show(buf, h[i]);
@@ -238,7 +243,7 @@ static void errors(void)
     ATTEMPT("conv2d input rank 5", tg_conv2d(tg_unsqueeze(x, 0), w, NULL, none));
     ATTEMPT("conv2d weight rank 2", tg_conv2d(x, tg_ones(TG_SHAPE(4, 3), TG_F32), NULL, none));
     ATTEMPT("conv2d weight rank 3", tg_conv2d(x, tg_ones(TG_SHAPE(4, 3, 3), TG_F32), NULL, none));
-    ATTEMPT("conv2d weight rank 5", tg_conv2d(x, tg_ones(TG_SHAPE(4, 3, 3, 3, 1), TG_F32), NULL, none));
+    ATTEMPT("conv2d weight rank 5", tg_conv2d(x, tg_ones(TG_SHAPE(4, 3, 3, 3, 1), TG_F32), NULL, (tg_conv_opts){.stride = {2, 0}}));
     ATTEMPT("conv2d channels", tg_conv2d(tg_narrow(x, 1, 0, 2), w, NULL, none));
     ATTEMPT("conv2d channels unbatched", tg_conv2d(tg_narrow(tg_select(x, 0, 0), 0, 0, 2), w, NULL, none));
     ATTEMPT("conv2d groups do not divide input", tg_conv2d(x, w, NULL, (tg_conv_opts){.groups = 2}));
@@ -258,6 +263,11 @@ static void errors(void)
     ATTEMPT("conv2d groups -1", tg_conv2d(x, w, NULL, (tg_conv_opts){.groups = -1, .stride = {-1, 1}}));
     ATTEMPT("conv2d padding before stride", tg_conv2d(x, w, NULL, (tg_conv_opts){.padding = {-1, 0}, .stride = {-1, 1}}));
     ATTEMPT("conv2d same with stride", tg_conv2d(x, w, NULL, (tg_conv_opts){.padding_same = true, .stride = {1, 2}}));
+    ATTEMPT("conv2d same channels", tg_conv2d(tg_narrow(x, 1, 0, 2), tg_ones(TG_SHAPE(4, 3, 2, 2), TG_F32), NULL,
+                                              (tg_conv_opts){.padding_same = true}));
+    ATTEMPT("conv2d same weight rank", tg_conv2d(x, tg_ones(TG_SHAPE(4, 3, 2), TG_F32), NULL, (tg_conv_opts){.padding_same = true}));
+    ATTEMPT("conv2d same weight rank 2", tg_conv2d(x, tg_ones(TG_SHAPE(4, 3), TG_F32), NULL, (tg_conv_opts){.padding_same = true}));
+    ATTEMPT("conv1d same weight rank 4", tg_conv1d(tg_select(x, 2, 0), w, NULL, (tg_conv_opts){.padding_same = true}));
     ATTEMPT("conv2d weight dtype", tg_conv2d(x, tg_to(w, TG_F64), NULL, none));
     ATTEMPT("conv2d weight dtype f64 input", tg_conv2d(tg_to(x, TG_F64), w, NULL, none));
     ATTEMPT("conv2d weight dtype i64 input", tg_conv2d(tg_to(x, TG_I64), w, NULL, none));

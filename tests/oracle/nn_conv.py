@@ -1,9 +1,24 @@
 # conv1d, conv2d, conv_transpose2d, unfold and fold with PyTorch: what
 # nn_conv.c prints with tensorgrad (values, strides, grad_fn chains,
 # gradients, second derivatives, errors).
-from oracle import attempt, backprop, check, show, show_strides, tree, weights
+import warnings
+
+from oracle import attempt, backprop, check, graph, show, show_strides, show_warning, weights
 import torch
 import torch.nn.functional as F
+
+
+def show_conv_warning(message, category, filename, lineno, file=None, line=None):
+    """Prints padding="same"'s warning as tensorgrad's handler does, and the
+    warnings oracle.py compares as it prints them."""
+    text = str(message)
+    if text.startswith("Using padding='same'"):
+        print("warning:", text.split(" (Triggered internally at")[0])
+    else:
+        show_warning(message, category, filename, lineno, file, line)
+
+
+warnings.showwarning = show_conv_warning
 
 f32, f64 = torch.float32, torch.float64
 
@@ -40,6 +55,7 @@ CASES = [
     C("conv2d same 3x3", "2d", (1, 2, 4, 4), (2, 2, 3, 3), True, dict(padding="same")),
     C("conv2d same 2x4", "2d", (1, 2, 4, 5), (2, 2, 2, 4), True, dict(padding="same")),
     C("conv2d same dilation 2", "2d", (1, 1, 5, 5), (1, 1, 2, 3), True, dict(padding="same", dilation=(2, 1))),
+    C("conv2d same unbatched 2x2", "2d", (2, 3, 4), (2, 2, 2, 2), False, dict(padding="same")),
     C("conv2d 1x1", "2d", (2, 3, 2, 3), (2, 3, 1, 1), True),
     C("conv2d unbatched", "2d", (3, 4, 4), (2, 3, 2, 2), True, dict(padding=1)),
     C("conv2d empty batch", "2d", (0, 2, 4, 4), (3, 2, 3, 3), True),
@@ -91,6 +107,8 @@ def run(kind, x, w, b, opts, op):
 
 def second_order(label, out, x, w, b):
     gx, gw = torch.autograd.grad(out, (x, w), weights(out), create_graph=True)
+    show(f"{label} create_graph d0", gx.detach())
+    show(f"{label} create_graph d1", gw.detach())
     s = (gx * gx).sum() + (gw * gw).sum()
     ins = (x, w, b) if b is not None else (x, w)
     for i, h in enumerate(torch.autograd.grad(s, ins, allow_unused=True)):
@@ -109,9 +127,7 @@ for label, kind, xs, ws, bias, opts, op, dtype, layout, wcl in CASES:
     out = run(kind, x, w, b, opts, op)
     show_strides(label, out)
     show(label, out)
-    # padding="same" with an odd total: PyTorch pads the input first
-    # (ConstantPadNdBackward0); tensorgrad's node pads itself (tensorgrad.h).
-    print(label, "grad_fn:", tree(out.grad_fn).replace("ConstantPadNdBackward0(AccumulateGrad)", "AccumulateGrad"))
+    graph(label, out)
     backprop(label, out, [xl, wl, b] if bias else [xl, wl])
     if out.numel():
         xl.grad = None
@@ -184,7 +200,7 @@ attempt("conv2d input rank", lambda: F.conv2d(ramp((2, 3), 7, 3, 4, f32), w))
 attempt("conv2d input rank 5", lambda: F.conv2d(x.unsqueeze(0), w))
 attempt("conv2d weight rank 2", lambda: F.conv2d(x, ones(4, 3)))
 attempt("conv2d weight rank 3", lambda: F.conv2d(x, ones(4, 3, 3)))
-attempt("conv2d weight rank 5", lambda: F.conv2d(x, ones(4, 3, 3, 3, 1)))
+attempt("conv2d weight rank 5", lambda: F.conv2d(x, ones(4, 3, 3, 3, 1), stride=(2, 1)))
 attempt("conv2d channels", lambda: F.conv2d(x[:, :2], w))
 attempt("conv2d channels unbatched", lambda: F.conv2d(x[0, :2], w))
 attempt("conv2d groups do not divide input", lambda: F.conv2d(x, w, groups=2))
@@ -199,6 +215,10 @@ attempt("conv2d dilation -1", lambda: F.conv2d(x, w, dilation=(-1, 1)))
 attempt("conv2d groups -1", lambda: F.conv2d(x, w, groups=-1, stride=(-1, 1)))
 attempt("conv2d padding before stride", lambda: F.conv2d(x, w, padding=(-1, 0), stride=(-1, 1)))
 attempt("conv2d same with stride", lambda: F.conv2d(x, w, padding="same", stride=(1, 2)))
+attempt("conv2d same channels", lambda: F.conv2d(x[:, :2], ones(4, 3, 2, 2), padding="same"))
+attempt("conv2d same weight rank", lambda: F.conv2d(x, ones(4, 3, 2), padding="same"))
+attempt("conv2d same weight rank 2", lambda: F.conv2d(x, ones(4, 3), padding="same"))
+attempt("conv1d same weight rank 4", lambda: F.conv1d(x[:, :, 0], w, padding="same"))
 attempt("conv2d weight dtype", lambda: F.conv2d(x, w.double()))
 attempt("conv2d weight dtype f64 input", lambda: F.conv2d(x.double(), w))
 attempt("conv2d weight dtype i64 input", lambda: F.conv2d(x.long(), w))

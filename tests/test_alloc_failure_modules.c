@@ -20,7 +20,8 @@ static tg_module *activations(void)
 static tg_module *norms(void)
 {
     return tg_nn_sequential(MODULES(tg_nn_layer_norm((const int64_t[]){3}, 1, 1e-5, true), tg_nn_softmax(-1),
-                                    tg_nn_rms_norm((const int64_t[]){3}, 1, NAN, true), tg_nn_group_norm(3, 3, 1e-5, true)));
+                                    tg_nn_rms_norm((const int64_t[]){3}, 1, NAN, true),
+                                    tg_nn_group_norm(3, 3, 1e-5, true)));
 }
 
 static tg_module *pools(void)
@@ -44,7 +45,8 @@ static tg_module *images(void)
 
 static tg_module *mlp(void)
 {
-    return tg_nn_sequential(MODULES(tg_nn_linear(3, 4, true), tg_nn_dropout(0.5), tg_nn_relu(), tg_nn_linear(4, 2, false)));
+    return tg_nn_sequential(
+        MODULES(tg_nn_linear(3, 4, true), tg_nn_dropout(0.5), tg_nn_relu(), tg_nn_linear(4, 2, false)));
 }
 
 static const model_fn MODELS[] = {activations, norms, pools, batch_norm1d, images, mlp};
@@ -108,7 +110,8 @@ static int use_attention(void *ctx)
     tg_module *layer = mha ? tg_nn_transformer_encoder_layer(4, 2, 3, 0, "gelu", 1e-5, true, true) : NULL;
     tg_tensor *x = layer ? tg_requires_grad_(tg_arange(0, 24, 1, TG_F32), true) : NULL;
     if (x) x = tg_reshape(x, TG_SHAPE(2, 3, 4));
-    tg_tensor *padding = x ? tg_from_bool((const bool[]){false, false, true, false, false, false}, TG_SHAPE(2, 3)) : NULL;
+    tg_tensor *padding =
+        x ? tg_from_bool((const bool[]){false, false, true, false, false, false}, TG_SHAPE(2, 3)) : NULL;
     tg_tensor *mask = padding ? tg_zeros(TG_SHAPE(3, 3), TG_F32) : NULL;
     tg_tensor *w = NULL;
     tg_tensor *y = mask ? tg_nn_multihead_attention_forward(mha, x, x, x, padding, mask, true, &w) : NULL;

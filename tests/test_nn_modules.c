@@ -146,7 +146,8 @@ static void layer_initialisation(void)
     CHECK(tg_module_parameters(linear, params, 1) == -1 && params[0] == NULL);
     tg_clear_error();
     CHECK(tg_module_parameters(linear, params, 2) == 2);
-    CHECK(params[0] == tg_module_get_parameter(linear, "weight") && params[1] == tg_module_get_parameter(linear, "bias"));
+    CHECK(params[0] == tg_module_get_parameter(linear, "weight") &&
+          params[1] == tg_module_get_parameter(linear, "bias"));
     tg_module_free(linear);
     CHECK(tg_numel(params[0]) == 120000);   /* the handles outlive the module */
 
@@ -223,15 +224,17 @@ static void attention_layers(void)
     CHECK_STR(tg_module_name(tg_module_get_submodule(mha, "out_proj")), "NonDynamicallyQuantizableLinear");
     tg_tensor *x = tg_ones(TG_SHAPE(1, 2, 64), TG_F32);
     CHECK(tg_module_forward(mha, x) == NULL);
-    CHECK_STR(tg_last_error(), "tg_module_forward(): MultiheadAttention takes more than one input; call its own forward");
+    CHECK_STR(tg_last_error(),
+              "tg_module_forward(): MultiheadAttention takes more than one input; call its own forward");
     tg_clear_error();
     tg_module *relu = tg_nn_relu();
     CHECK(tg_nn_multihead_attention_forward(relu, x, x, x, NULL, NULL, true, NULL) == NULL);
     CHECK_STR(tg_last_error(), "tg_nn_multihead_attention_forward(): the module is a ReLU, not a MultiheadAttention");
     tg_clear_error();
     CHECK(tg_nn_transformer_encoder_layer_forward(mha, x, NULL, NULL) == NULL);
-    CHECK_STR(tg_last_error(),
-              "tg_nn_transformer_encoder_layer_forward(): the module is a MultiheadAttention, not a TransformerEncoderLayer");
+    CHECK_STR(
+        tg_last_error(),
+        "tg_nn_transformer_encoder_layer_forward(): the module is a MultiheadAttention, not a TransformerEncoderLayer");
     tg_clear_error();
     /* The weights' out-parameter is cleared when a forward fails. */
     tg_tensor *w = x;
@@ -253,6 +256,56 @@ static void attention_layers(void)
     tg_module_free(layer);
 }
 
+/* A training loop, one scope per step, with the parameters updated in
+   place: memory stays flat, and the loss goes down. */
+static void training_loop(void)
+{
+    tg_manual_seed(5);
+    tg_module *m = tg_nn_sequential(MODULES(tg_nn_linear(3, 8, true), tg_nn_gelu(false),
+                                            tg_nn_layer_norm((const int64_t[]){8}, 1, 1e-5, true), tg_nn_dropout(0.1),
+                                            tg_nn_linear(8, 1, true)));
+    tg_tensor *params[8];
+    int n = tg_module_parameters(m, params, 8);
+    CHECK(n == 6);
+    for (int i = 0; i < n; i++) tg_retain(params[i]);
+    tg_tensor *x = tg_retain(tg_randn(TG_SHAPE(16, 3), TG_F32));
+    tg_tensor *target = tg_retain(tg_sum_dim(x, (const int64_t[]){1}, 1, true));
+    int64_t live = 0;
+    double first = 0, last = 0;
+    for (int step = 0; step < 300; step++) {
+        tg_scope_begin();
+        tg_tensor *loss = tg_mse_loss(tg_module_forward(m, x), target);
+        tg_module_zero_grad(m);
+        CHECK(tg_backward(loss, NULL) == 0);
+        TG_NO_GRAD for (int i = 0; i < n; i++) tg_sub_(params[i], tg_mul_scalar(tg_grad(params[i]), 0.05));
+        if (step == 0) first = tg_item(loss);
+        last = tg_item(loss);
+        tg_scope_end();
+        if (step == 10) live = tg__live_tensors();
+        if (step > 10 && tg__live_tensors() != live) {
+            CHECK(!"memory grows across training steps");
+            break;
+        }
+    }
+    CHECK(last < first / 4);
+    /* The state_dict of the trained model loads into a new one that then
+       computes the same outputs in evaluation mode. */
+    tg_dict *state = tg_module_state_dict(m);
+    tg_module *copy = tg_nn_sequential(MODULES(tg_nn_linear(3, 8, true), tg_nn_gelu(false),
+                                               tg_nn_layer_norm((const int64_t[]){8}, 1, 1e-5, true),
+                                               tg_nn_dropout(0.1), tg_nn_linear(8, 1, true)));
+    CHECK(tg_module_load_state_dict(copy, state, true) == 0);
+    tg_module_train(m, false);
+    tg_module_train(copy, false);
+    CHECK(tg_item(tg_max(tg_abs(tg_sub(tg_module_forward(m, x), tg_module_forward(copy, x))))) == 0);
+    tg_dict_free(state);
+    tg_module_free(copy);
+    for (int i = 0; i < n; i++) tg_release(params[i]);
+    tg_release(x);
+    tg_release(target);
+    tg_module_free(m);
+}
+
 int main(void)
 {
     initialisers();
@@ -261,6 +314,7 @@ int main(void)
     sequential_ownership();
     layer_initialisation();
     attention_layers();
+    training_loop();
     modes_and_children();
     bad_module_input();
     return TEST_MAIN_END();

@@ -24,7 +24,8 @@ static const tg_module_kind MULTIHEAD_ATTENTION = {"MultiheadAttention", NULL, N
 static const char *tuple_text(char *buf, size_t cap, const int64_t *v, int n)
 {
     size_t len = (size_t)snprintf(buf, cap, "(");
-    for (int i = 0; i < n && len < cap; i++) len += (size_t)snprintf(buf + len, cap - len, i ? ", %lld" : "%lld", (long long)v[i]);
+    for (int i = 0; i < n && len < cap; i++)
+        len += (size_t)snprintf(buf + len, cap - len, i ? ", %lld" : "%lld", (long long)v[i]);
     if (len < cap) snprintf(buf + len, cap - len, n == 1 ? ",)" : ")");
     return buf;
 }
@@ -49,9 +50,10 @@ static int batched(const tg_tensor *q, const tg_tensor *k, const tg_tensor *v, c
                          "respectively",
                          form, nq, nk, nv);
     if (key_padding_mask && tg_ndim(key_padding_mask) != nq - 1)
-        return tg__faili(TG_E_SHAPE,
-                         "For %s `query`, expected `key_padding_mask` to be `None` or %d-D but found %d-D tensor instead",
-                         form, nq - 1, tg_ndim(key_padding_mask));
+        return tg__faili(
+            TG_E_SHAPE,
+            "For %s `query`, expected `key_padding_mask` to be `None` or %d-D but found %d-D tensor instead", form,
+            nq - 1, tg_ndim(key_padding_mask));
     if (attn_mask && tg_ndim(attn_mask) != 2 && tg_ndim(attn_mask) != 3)
         return tg__faili(TG_E_SHAPE,
                          "For %s `query`, expected `attn_mask` to be `None`, 2-D or 3-D but found %d-D tensor instead",
@@ -95,8 +97,8 @@ static tg_tensor *additive_mask(const tg_tensor *attn_mask, const tg_tensor *key
                      tuple_text(want, sizeof want, (int64_t[]){N, S}, 2), size_text(got, sizeof got, key_padding_mask));
             return *failed = true, NULL;
         }
-        tg_tensor *spread = tg_reshape(tg_expand(tg_view(key_padding_mask, TG_SHAPE(N, 1, 1, S)), TG_SHAPE(-1, H, -1, -1)),
-                                       TG_SHAPE(N * H, 1, S));
+        tg_tensor *spread = tg_reshape(
+            tg_expand(tg_view(key_padding_mask, TG_SHAPE(N, 1, 1, S)), TG_SHAPE(-1, H, -1, -1)), TG_SHAPE(N * H, 1, S));
         if (!mask) mask = spread;
         else if (tg_dtype_of(mask) == TG_BOOL) mask = tg_logical_or(mask, spread);
         else mask = tg_masked_fill(mask, spread, -INFINITY);
@@ -127,8 +129,8 @@ static int project(const attention *a, const tg_tensor *query, const tg_tensor *
     } else if (key == value) {
         tg_tensor *kv[2];
         *q = tg_linear(query, tg_narrow(w, 0, 0, E), b ? tg_narrow(b, 0, 0, E) : NULL);
-        if (tg_chunk(tg_linear(key, tg_narrow(w, 0, E, 2 * E), b ? tg_narrow(b, 0, E, 2 * E) : NULL), 2, -1, kv, 2) != 2)
-            return -1;
+        tg_tensor *kv_proj = tg_linear(key, tg_narrow(w, 0, E, 2 * E), b ? tg_narrow(b, 0, E, 2 * E) : NULL);
+        if (tg_chunk(kv_proj, 2, -1, kv, 2) != 2) return -1;
         *k = kv[0], *v = kv[1];
     } else {
         tg_tensor *ws[3], *bs[3] = {NULL, NULL, NULL};
@@ -225,9 +227,11 @@ static int attention_tensors(tg_module *m)
 {
     attention *a = (attention *)m;
     int64_t E = a->embed_dim;
-    a->in_proj_weight = tg__module_add_parameter(m, "in_proj_weight", tg_init_xavier_uniform_(tg_empty(TG_SHAPE(3 * E, E), TG_F32), 1));
+    a->in_proj_weight =
+        tg__module_add_parameter(m, "in_proj_weight", tg_init_xavier_uniform_(tg_empty(TG_SHAPE(3 * E, E), TG_F32), 1));
     if (!a->in_proj_weight) return -1;
-    if (a->has_bias && !(a->in_proj_bias = tg__module_add_parameter(m, "in_proj_bias", tg_zeros(TG_SHAPE(3 * E), TG_F32))))
+    if (a->has_bias &&
+        !(a->in_proj_bias = tg__module_add_parameter(m, "in_proj_bias", tg_zeros(TG_SHAPE(3 * E), TG_F32))))
         return -1;
     a->out_proj = tg__nn_out_proj(E, a->has_bias);
     if (tg__module_add_child(m, "out_proj", a->out_proj)) return -1;

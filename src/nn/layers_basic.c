@@ -222,7 +222,8 @@ static void softmax_extra(const tg_module *m, char *buf, size_t cap)
     snprintf(buf, cap, "dim=%lld", (long long)((const softmax *)m)->dim);
 }
 
-static tg_module *new_softmax(const tg_module_kind *kind, int64_t dim, tg_tensor *(*function)(const tg_tensor *, int64_t))
+static tg_module *new_softmax(const tg_module_kind *kind, int64_t dim,
+                              tg_tensor *(*function)(const tg_tensor *, int64_t))
 {
     softmax *s = tg__module_new(kind, sizeof *s);
     if (!s) return NULL;

@@ -21,7 +21,8 @@ static tg_tensor *conv_forward(tg_module *m, const tg_tensor *input)
 {
     const conv *c = (const conv *)m;
     if (c->transposed) return tg_conv_transpose2d(input, c->weight, c->bias, c->topts);
-    return c->fields == 1 ? tg_conv1d(input, c->weight, c->bias, c->opts) : tg_conv2d(input, c->weight, c->bias, c->opts);
+    return c->fields == 1 ? tg_conv1d(input, c->weight, c->bias, c->opts)
+                          : tg_conv2d(input, c->weight, c->bias, c->opts);
 }
 
 /* Python's repr of a tuple of `fields` sizes, each zero field `zero_means`. */

@@ -33,8 +33,8 @@ static const tg_module_kind OUT_PROJ = {"NonDynamicallyQuantizableLinear", linea
 static int linear_tensors(tg_module *m)
 {
     linear *l = (linear *)m;
-    l->weight = tg__module_add_parameter(m, "weight",
-                                         tg__init_linear_weight(tg_empty(TG_SHAPE(l->out_features, l->in_features), TG_F32)));
+    l->weight = tg__module_add_parameter(
+        m, "weight", tg__init_linear_weight(tg_empty(TG_SHAPE(l->out_features, l->in_features), TG_F32)));
     if (!l->weight) return -1;
     if (!l->has_bias) return 0;
     l->bias = tg__module_add_parameter(m, "bias", tg__init_fan_in_uniform(tg_empty(TG_SHAPE(l->out_features), TG_F32),
@@ -119,7 +119,8 @@ static void embedding_extra(const tg_module *m, char *buf, size_t cap)
     int n = snprintf(buf, cap, "%lld, %lld", (long long)e->num_embeddings, (long long)e->embedding_dim);
     if (e->opts.has_padding_idx && n >= 0 && (size_t)n < cap)
         n += snprintf(buf + n, cap - (size_t)n, ", padding_idx=%lld", (long long)e->opts.padding_idx);
-    if (e->opts.scale_grad_by_freq && n >= 0 && (size_t)n < cap) snprintf(buf + n, cap - (size_t)n, ", scale_grad_by_freq=True");
+    if (e->opts.scale_grad_by_freq && n >= 0 && (size_t)n < cap)
+        snprintf(buf + n, cap - (size_t)n, ", scale_grad_by_freq=True");
 }
 
 static const tg_module_kind EMBEDDING = {"Embedding", embedding_forward, embedding_extra};

@@ -111,7 +111,8 @@ static void embed(const char *label, tg_module *e, const int64_t *indices, const
     printf("== %s\n", label);
     tg_module_print(e);
     fill(e);
-    tg_tensor *y = tg_module_forward(e, tg_reshape(tg_from_i64(indices, TG_SHAPE(tg_numel(tg_zeros(shape, ndim, TG_F32)))), shape, ndim));
+    tg_tensor *y = tg_module_forward(
+        e, tg_reshape(tg_from_i64(indices, TG_SHAPE(tg_numel(tg_zeros(shape, ndim, TG_F32)))), shape, ndim));
     show("output", y);
     tg_backward(y, weights(y));
     show("grad weight", tg_grad(tg_module_get_parameter(e, "weight")));
@@ -154,8 +155,8 @@ static void attentions(void)
               tg_detach(inputs(TG_SHAPE(3, 5))), false, true);
     bool mask[] = {false, true, false, false, true, false};
     attention("unbatched, bool mask, float key padding mask", tg_nn_multihead_attention(2, 1, 0, true, true),
-              inputs(TG_SHAPE(3, 2)), inputs(TG_SHAPE(2, 2)), inputs(TG_SHAPE(2, 2)), tg_from_f32(F32(0, -1), TG_SHAPE(2)),
-              tg_from_bool(mask, TG_SHAPE(3, 2)), true, true);
+              inputs(TG_SHAPE(3, 2)), inputs(TG_SHAPE(2, 2)), inputs(TG_SHAPE(2, 2)),
+              tg_from_f32(F32(0, -1), TG_SHAPE(2)), tg_from_bool(mask, TG_SHAPE(3, 2)), true, true);
     run_coarse("transformer encoder layer", tg_nn_transformer_encoder_layer(4, 2, 6, 0, NULL, 1e-5, true, false),
         inputs(TG_SHAPE(2, 3, 4)));
     run_coarse("transformer encoder layer, norm first, gelu",
@@ -182,10 +183,12 @@ static void attention_errors(void)
     tg_module *mha = tg_nn_multihead_attention(4, 2, 0, true, true);
     tg_tensor *z = tg_zeros(TG_SHAPE(2, 3, 4), TG_F32), *z4 = tg_zeros(TG_SHAPE(1, 2, 3, 4), TG_F32);
     tg_tensor *z3 = tg_zeros(TG_SHAPE(2, 3, 3), TG_F32);
-    attempt_tensor("attention of a 4-d query", tg_nn_multihead_attention_forward(mha, z4, z4, z4, NULL, NULL, true, NULL));
-    attempt_tensor("attention, 2-d key",
-                   tg_nn_multihead_attention_forward(mha, z, tg_zeros(TG_SHAPE(3, 4), TG_F32), z, NULL, NULL, true, NULL));
-    attempt_tensor("attention, embedding 3", tg_nn_multihead_attention_forward(mha, z3, z3, z3, NULL, NULL, true, NULL));
+    attempt_tensor("attention of a 4-d query",
+                   tg_nn_multihead_attention_forward(mha, z4, z4, z4, NULL, NULL, true, NULL));
+    attempt_tensor("attention, 2-d key", tg_nn_multihead_attention_forward(mha, z, tg_zeros(TG_SHAPE(3, 4), TG_F32), z,
+                                                                           NULL, NULL, true, NULL));
+    attempt_tensor("attention, embedding 3",
+                   tg_nn_multihead_attention_forward(mha, z3, z3, z3, NULL, NULL, true, NULL));
     attempt_tensor("attention, key and value shapes",
                    tg_nn_multihead_attention_forward(mha, z, z, tg_zeros(TG_SHAPE(2, 2, 4), TG_F32), NULL, NULL, true,
                                                      NULL));
@@ -425,7 +428,8 @@ int main(void)
           tg_nn_embedding(5, 2, (tg_embedding_opts){.has_padding_idx = true, .padding_idx = -2}), I64(3, 1, 3, 0),
           TG_SHAPE(4));
     embed("embedding scaled by frequency",
-          tg_nn_embedding(4, 2, (tg_embedding_opts){.has_padding_idx = true, .padding_idx = 0, .scale_grad_by_freq = true}),
+          tg_nn_embedding(4, 2,
+                          (tg_embedding_opts){.has_padding_idx = true, .padding_idx = 0, .scale_grad_by_freq = true}),
           I64(2, 2, 0, 1, 2), TG_SHAPE(5));
     run("activations",
         tg_nn_sequential(MODULES(tg_nn_relu(), tg_nn_tanh(), tg_nn_sigmoid(), tg_nn_silu(), tg_nn_mish(),
@@ -490,13 +494,14 @@ int main(void)
     tg_module *encoder = tg_nn_transformer_encoder_layer(8, 2, 16, 0.1, NULL, 1e-5, true, false);
     tg_module_print(encoder);
     tg_module_free(encoder);
-    tg_module *m = tg_nn_sequential(MODULES(
-        tg_nn_multihead_attention(6, 3, 0, false, false), tg_nn_batch_norm1d(4, 1e-5, NAN, true, true), tg_nn_batch_norm2d(2, 0.001, 0.1, false, true),
-        tg_nn_leaky_relu(1e-05), tg_nn_elu(1e16), tg_nn_elu(123456.789), tg_nn_celu(-0.0), tg_nn_elu(2.5e-7),
-        tg_nn_layer_norm(I64(3), 1, 1e-12, true), tg_nn_group_norm(1, 2, 0.1, true), tg_nn_rms_norm(I64(2), 1, 1e-8, true),
-        tg_nn_max_pool2d((tg_pool_opts){.kernel_size = {2, 3}, .stride = {1, 2}}),
-        tg_nn_avg_pool2d((tg_pool_opts){.kernel_size = {3, 3}, .padding = {1, 1}}), tg_nn_adaptive_avg_pool2d(2, 3),
-        tg_nn_softmax(0)));
+    tg_module *m = tg_nn_sequential(
+        MODULES(tg_nn_multihead_attention(6, 3, 0, false, false), tg_nn_batch_norm1d(4, 1e-5, NAN, true, true),
+                tg_nn_batch_norm2d(2, 0.001, 0.1, false, true), tg_nn_leaky_relu(1e-05), tg_nn_elu(1e16),
+                tg_nn_elu(123456.789), tg_nn_celu(-0.0), tg_nn_elu(2.5e-7), tg_nn_layer_norm(I64(3), 1, 1e-12, true),
+                tg_nn_group_norm(1, 2, 0.1, true), tg_nn_rms_norm(I64(2), 1, 1e-8, true),
+                tg_nn_max_pool2d((tg_pool_opts){.kernel_size = {2, 3}, .stride = {1, 2}}),
+                tg_nn_avg_pool2d((tg_pool_opts){.kernel_size = {3, 3}, .padding = {1, 1}}),
+                tg_nn_adaptive_avg_pool2d(2, 3), tg_nn_softmax(0)));
     tg_module_print(m);
     tg_module_free(m);
     tg_module_print(NULL);

@@ -1217,6 +1217,29 @@ int tg_module_load_state_dict(tg_module *m, const tg_dict *d, bool strict);
 char *tg_module_repr(const tg_module *m);
 void tg_module_print(const tg_module *m);
 
+/* Modules of the user's own, as a subclass of nn.Module: tg_nn_module makes
+   an empty one that repr prints as class_name (with its children), whose
+   forward the user writes from its children and tensors (tg_module_forward
+   fails on it). On any module, as nn.Module's register_parameter,
+   register_buffer and add_module: tg_module_register_parameter takes a
+   reference on t and makes it a parameter (a leaf; requires_grad is turned
+   on); tg_module_register_buffer takes a reference on t; tg_module_add_module
+   takes ownership of child (also when it fails, unless child is m, holds m
+   or is held by it already: then nothing changes). 0, or -1 with
+   PyTorch's messages: a name with "." or empty ("parameter name can't
+   contain \".\"", "module name can't be empty string \"\""), a name
+   that is another kind of member ("attribute 'x' already exists"), a
+   non-leaf parameter ("Cannot assign non-leaf Tensor to parameter 'w'.
+   ..."). A name already of the same kind is replaced in its place, as in
+   PyTorch, in modules of the user's own only: a layer's own tensors and
+   children are what its forward reads, so replacing one fails; new names
+   may be added to any module (a Sequential's new children run in its
+   forward, after the others). */
+tg_module *tg_nn_module(const char *class_name);
+int tg_module_register_parameter(tg_module *m, const char *name, tg_tensor *t);
+int tg_module_register_buffer(tg_module *m, const char *name, tg_tensor *t);
+int tg_module_add_module(tg_module *m, const char *name, tg_module *child);
+
 /* Containers. tg_nn_sequential takes ownership of its n children (named
    "0", "1", ...), also when it fails: a NULL child (a constructor that
    failed; its error is kept) fails it and the others are freed, so

@@ -123,11 +123,32 @@ static int use_attention(void *ctx)
     return rc;
 }
 
+/* A module of the user's own, built up and printed. */
+static int use_custom(void *ctx)
+{
+    (void)ctx;
+    tg_scope_begin();
+    tg_module *net = tg_nn_module("Net");
+    int rc = net && tg_module_add_module(net, "body", tg_nn_sequential(MODULES(tg_nn_linear(2, 2, true)))) == 0 &&
+                     tg_module_register_parameter(net, "scale", tg_ones(TG_SHAPE(2), TG_F32)) == 0 &&
+                     tg_module_register_buffer(net, "count", tg_zeros(TG_SHAPE(), TG_I64)) == 0 &&
+                     tg_module_add_module(tg_module_get_submodule(net, "body"), "act", tg_nn_relu()) == 0
+                 ? 0
+                 : -1;
+    char *text = rc == 0 ? tg_module_repr(net) : NULL;
+    if (!text) rc = -1;
+    free(text);
+    tg_module_free(net);
+    tg_scope_end();
+    return rc;
+}
+
 int main(void)
 {
     for (size_t i = 0; i < sizeof MODELS / sizeof *MODELS; i++) alloc_sweep("a model", use_model, (void *)&MODELS[i]);
     alloc_sweep("an embedding", use_embedding, NULL);
     alloc_sweep("attention", use_attention, NULL);
+    alloc_sweep("a module of the user's own", use_custom, NULL);
     alloc_sweep("the initialisers", initialise, NULL);
     return TEST_MAIN_END();
 }

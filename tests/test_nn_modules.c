@@ -306,6 +306,52 @@ static void training_loop(void)
     tg_module_free(m);
 }
 
+static void user_modules(void)
+{
+    int64_t live = tg__live_tensors();
+    tg_scope_begin();
+    tg_module *net = tg_nn_module("Net");
+    tg_tensor *w = tg_ones(TG_SHAPE(2), TG_F32);
+    CHECK(tg_module_register_parameter(net, "w", tg_mul_scalar(tg_requires_grad_(tg_ones(TG_SHAPE(2), TG_F32), true), 2)) == -1);
+    CHECK_STR(tg_last_error(), "Cannot assign non-leaf Tensor to parameter 'w'. Model parameters must be created "
+                               "explicitly. To express 'w' as a function of another Tensor, compute the value in the "
+                               "forward() method.");
+    tg_clear_error();
+    CHECK(tg_module_register_parameter(net, "w", w) == 0 && tg_requires_grad(w));
+    CHECK(tg_module_register_parameter(net, "i", tg_zeros(TG_SHAPE(1), TG_I64)) == -1);   /* integers cannot */
+    tg_clear_error();
+    CHECK(tg_module_forward(net, w) == NULL);
+    CHECK_STR(tg_last_error(), "tg_module_forward(): Net is a module of the user's own, with no forward here");
+    tg_clear_error();
+    /* A layer's own members cannot be replaced; new ones can be added. */
+    tg_module *linear = tg_nn_linear(2, 2, true);
+    CHECK(tg_module_register_parameter(linear, "weight", tg_ones(TG_SHAPE(2, 2), TG_F32)) == -1);
+    CHECK_STR(tg_last_error(), "tg_module_register_parameter(): Linear's own parameter 'weight' cannot be replaced");
+    tg_clear_error();
+    CHECK(tg_module_register_buffer(linear, "mask", tg_ones(TG_SHAPE(2), TG_F32)) == 0);
+    CHECK(tg_module_add_module(net, "linear", linear) == 0);
+    /* Cycles and repeats change nothing and free nothing. */
+    CHECK(tg_module_add_module(net, "self", net) == -1);
+    CHECK(tg_module_add_module(linear, "parent", net) == -1);
+    CHECK(tg_module_add_module(net, "again", linear) == -1);
+    CHECK_STR(tg_last_error(), "tg_module_add_module(): the child is the module, holds it or is held by it already");
+    tg_clear_error();
+    /* A child that fails to be added is freed; a NULL one keeps its error. */
+    CHECK(tg_module_add_module(net, "a.b", tg_nn_linear(3, 3, true)) == -1);
+    tg_clear_error();
+    tg__fail(TG_E_INVALID, "an earlier error");
+    CHECK(tg_module_add_module(net, "x", NULL) == -1);
+    CHECK_STR(tg_last_error(), "an earlier error");
+    tg_clear_error();
+    CHECK(tg_nn_module(NULL) == NULL && tg_nn_module("") == NULL);
+    tg_clear_error();
+    CHECK(tg_module_parameter_count(net, false) == 2 + 4 + 2);
+    CHECK_STR(tg_module_name(net), "Net");
+    tg_module_free(net);
+    tg_scope_end();
+    CHECK(tg__live_tensors() == live);
+}
+
 int main(void)
 {
     initialisers();
@@ -315,6 +361,7 @@ int main(void)
     layer_initialisation();
     attention_layers();
     training_loop();
+    user_modules();
     modes_and_children();
     bad_module_input();
     return TEST_MAIN_END();

@@ -26,6 +26,7 @@ typedef struct tg_module_kind {
 struct tg_module {
     const tg_module_kind *kind;
     bool training;
+    bool user_defined;   /* tg_nn_module's: its tensors and children may be replaced */
     tg_dict *parameters, *buffers;
     int n_children, cap_children;
     char **child_names;

@@ -51,6 +51,18 @@ static tg_tensor *exact(const tg_tensor *g) { return (tg_tensor *)g; }
 
 typedef tg_tensor *(*grid_fn)(const tg_tensor *);
 
+/* "grad <name>" of each parameter, through grid. */
+static void show_grads(const tg_module *m, grid_fn grid)
+{
+    tg_dict *named = tg_module_named_parameters(m);
+    for (int i = 0; i < tg_dict_len(named); i++) {
+        char name[256];
+        snprintf(name, sizeof name, "grad %s", tg_dict_key(named, i));
+        show(name, grid(tg_grad(tg_dict_get(named, tg_dict_key(named, i)))));
+    }
+    tg_dict_free(named);
+}
+
 /* The label, the module, its state_dict's names, shapes and dtypes; then
    its parameters filled. */
 static void introduce(const char *label, tg_module *m)
@@ -75,13 +87,7 @@ static void run_grid(const char *label, tg_module *m, tg_tensor *x, grid_fn grid
     tg_tensor *y = tg_module_forward(m, x);
     show("output", y);
     tg_backward(y, weights(y));
-    tg_dict *named = tg_module_named_parameters(m);
-    for (int i = 0; i < tg_dict_len(named); i++) {
-        char name[256];
-        snprintf(name, sizeof name, "grad %s", tg_dict_key(named, i));
-        show(name, grid(tg_grad(tg_dict_get(named, tg_dict_key(named, i)))));
-    }
-    tg_dict_free(named);
+    show_grads(m, grid);
     show("grad input", grid(tg_grad(x)));
 }
 
@@ -129,13 +135,7 @@ static void attention(const char *label, tg_module *mha, tg_tensor *q, tg_tensor
     show("output", out);
     show("weights", w);
     tg_backward(out, weights(out));
-    tg_dict *named = tg_module_named_parameters(mha);
-    for (int i = 0; i < tg_dict_len(named); i++) {
-        char name[256];
-        snprintf(name, sizeof name, "grad %s", tg_dict_key(named, i));
-        show(name, coarse(tg_grad(tg_dict_get(named, tg_dict_key(named, i)))));
-    }
-    tg_dict_free(named);
+    show_grads(mha, coarse);
     show("grad query", coarse(tg_grad(q)));
     show("grad key", coarse(tg_grad(k)));
     show("grad value", coarse(tg_grad(v)));
@@ -409,6 +409,60 @@ static void batch_norm_state(void)
     tg_module_free(bn);
 }
 
+static void print_keys(const tg_module *m)
+{
+    tg_dict *state = tg_module_state_dict(m);
+    printf("keys: [");
+    for (int i = 0; i < tg_dict_len(state); i++) printf(i ? ", '%s'" : "'%s'", tg_dict_key(state, i));
+    printf("]\n");
+    tg_dict_free(state);
+}
+
+static void key_error(const char *label, int rc)
+{
+    printf("%s: ", label);
+    if (rc == 0) printf("ok\n");
+    else printf("error: %s\n", tg_last_error());
+    tg_clear_error();
+}
+
+static void user_module(void)
+{
+    printf("== a module of the user's own\n");
+    tg_module *net = tg_nn_module("Net");
+    tg_module_add_module(net, "encoder", tg_nn_sequential(MODULES(tg_nn_linear(4, 3, true), tg_nn_relu())));
+    tg_module_register_parameter(net, "scale", tg_ones(TG_SHAPE(3), TG_F32));
+    tg_module_register_buffer(net, "step", tg_zeros(TG_SHAPE(), TG_F32));
+    tg_module_add_module(net, "head", tg_nn_linear(3, 2, true));
+    tg_module_print(net);
+    fill(net);
+    print_keys(net);
+    tg_tensor *x = inputs(TG_SHAPE(2, 4));
+    tg_tensor *y = tg_module_forward(tg_module_get_submodule(net, "head"),
+                                     tg_mul(tg_module_forward(tg_module_get_submodule(net, "encoder"), x),
+                                            tg_module_get_parameter(net, "scale")));
+    show("output", y);
+    tg_backward(y, weights(y));
+    show_grads(net, exact);
+    key_error("register_parameter a.b", tg_module_register_parameter(net, "a.b", tg_ones(TG_SHAPE(1), TG_F32)));
+    key_error("register_buffer ''", tg_module_register_buffer(net, "", tg_ones(TG_SHAPE(1), TG_F32)));
+    key_error("register_parameter encoder", tg_module_register_parameter(net, "encoder", tg_ones(TG_SHAPE(1), TG_F32)));
+    key_error("register_buffer scale", tg_module_register_buffer(net, "scale", tg_ones(TG_SHAPE(1), TG_F32)));
+    key_error("add_module step", tg_module_add_module(net, "step", tg_nn_relu()));
+    key_error("add_module x.y", tg_module_add_module(net, "x.y", tg_nn_relu()));
+    key_error("add_module ''", tg_module_add_module(net, "", tg_nn_relu()));
+    key_error("register_parameter scale again", tg_module_register_parameter(net, "scale", tg_zeros(TG_SHAPE(3), TG_F32)));
+    key_error("add_module head again", tg_module_add_module(net, "head", tg_nn_linear(3, 1, true)));
+    key_error("add_module a new child to a Sequential",
+              tg_module_add_module(tg_module_get_submodule(net, "encoder"), "extra", tg_nn_tanh()));
+    print_keys(net);
+    show("scale", tg_detach(tg_module_get_parameter(net, "scale")));
+    tg_module_print(net);
+    show("the Sequential's forward with its new child",
+         tg_module_forward(tg_module_get_submodule(net, "encoder"), inputs(TG_SHAPE(1, 4))));
+    tg_module_free(net);
+}
+
 int main(void)
 {
     run("linear", tg_nn_linear(4, 3, true), inputs(TG_SHAPE(2, 4)));
@@ -506,5 +560,6 @@ int main(void)
     tg_module_free(m);
     tg_module_print(NULL);
     batch_norm_state();
+    user_module();
     return 0;
 }

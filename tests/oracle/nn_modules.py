@@ -334,3 +334,49 @@ del state["num_batches_tracked"]
 attempt("load without num_batches_tracked", lambda: load(bn, state))
 show("num_batches_tracked", bn.num_batches_tracked)
 attempt("load without running_var", lambda: load(bn, {k: v for k, v in state.items() if k != "running_var"}))
+
+print("== a module of the user's own")
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.add_module("encoder", nn.Sequential(nn.Linear(4, 3), nn.ReLU()))
+        self.register_parameter("scale", nn.Parameter(torch.ones(3)))
+        self.register_buffer("step", torch.zeros(()))
+        self.add_module("head", nn.Linear(3, 2))
+
+
+def key_error(label, f):
+    """KeyError's text without the quotes str() of a KeyError adds."""
+    try:
+        f()
+        print(label + ": ok")
+    except KeyError as e:
+        print(label + ": error:", e.args[0])
+
+
+net = Net()
+print(net)
+fill(net)
+print("keys:", list(net.state_dict().keys()))
+x = inputs(2, 4)
+y = net.head(net.encoder(x) * net.scale)
+show("output", y)
+y.backward(weights(y))
+for name, p in net.named_parameters():
+    show("grad " + name, p.grad)
+key_error("register_parameter a.b", lambda: net.register_parameter("a.b", nn.Parameter(torch.ones(1))))
+key_error("register_buffer ''", lambda: net.register_buffer("", torch.ones(1)))
+key_error("register_parameter encoder", lambda: net.register_parameter("encoder", nn.Parameter(torch.ones(1))))
+key_error("register_buffer scale", lambda: net.register_buffer("scale", torch.ones(1)))
+key_error("add_module step", lambda: net.add_module("step", nn.ReLU()))
+key_error("add_module x.y", lambda: net.add_module("x.y", nn.ReLU()))
+key_error("add_module ''", lambda: net.add_module("", nn.ReLU()))
+key_error("register_parameter scale again", lambda: net.register_parameter("scale", nn.Parameter(torch.zeros(3))))
+key_error("add_module head again", lambda: net.add_module("head", nn.Linear(3, 1)))
+key_error("add_module a new child to a Sequential", lambda: net.encoder.add_module("extra", nn.Tanh()))
+print("keys:", list(net.state_dict().keys()))
+show("scale", net.scale.detach())
+print(net)
+show("the Sequential's forward with its new child", net.encoder(inputs(1, 4)))

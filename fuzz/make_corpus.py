@@ -16,7 +16,7 @@ import sys
 # Opcodes: the order of OPS[] in program.c.
 (CREATE, FROM, ARANGE, BINARY, BINARY_SCALAR, UNARY, WHERE, REDUCE, VIEW, MATMUL, LOSS,
  INPLACE, REQUIRES_GRAD, BACKWARD, AUTOGRAD_GRAD, GRAD, GRAD_MODE, SCOPE, INSPECT, MOVE,
- GRADCHECK, FAIL_ALLOC, UNARY2, BINARY2, REDUCE2, SHAPE, INDEX, LINALG, CREATE2) = range(29)
+ GRADCHECK, FAIL_ALLOC, UNARY2, BINARY2, REDUCE2, SHAPE, INDEX, LINALG, CREATE2, ADVANCED_INDEX) = range(30)
 
 # dtype bytes (index into DTYPES[] in program.c)
 F32, F64, I32, I64, BOOL, F16, BF16, C64, C128, BAD9, BADNEG = 0, 3, 5, 6, 8, 10, 11, 12, 13, 14, 15
@@ -255,6 +255,25 @@ class P:
         take_along_dim masked_select scatter_ scatter_add_ index_add_;
         idx_mode: 0 raw, 1 i64, 2 i32, 3 abs, 3|8 abs mod size"""
         return self.emit(INDEX, dst, which, a, src, d, idx_mode, idx, value)
+
+    def advanced_index(self, dst, which, a, values, items, accumulate=False):
+        """which: 0 index, 1 index_put, 2 index_put_; items: ("t", idx_mode,
+        reg) an index tensor as index_op makes one, ("i", k), ("s", start,
+        stop, step) (stop None: TG_END; step -1 to 2), ("n",) None, ("e",) ..."""
+        self.emit(ADVANCED_INDEX, dst, which | (8 if accumulate else 0), a, values, len(items))
+        for it in items:
+            if it[0] == "t":
+                self.emit(0, 0, it[1], it[2])
+            elif it[0] == "i":
+                self.emit(2, it[1])
+            elif it[0] == "s":
+                step = (it[3] + 1) << 3
+                self.emit(3 | step | (0x40 if it[2] is None else 0), it[1])
+                if it[2] is not None:
+                    self.emit(it[2])
+            else:
+                self.emit(4 if it[0] == "n" else 5, 0)
+        return self
 
     def linalg(self, dst, which, a, b, c=0, beta=V1, alpha=V1):
         """which: mm bmm mv dot outer addmm baddbmm (einsum: see einsum)"""
@@ -834,6 +853,22 @@ def seeds():
     p.from_pattern(5, 1, shape(3, 4))
     p.index_op(6, 7, 5, 2, dim(0, 2), 3 | 8, 1)     # scatter_
     s["index"] = p
+
+    p = P()
+    p.from_pattern(0, 1, shape(3, 4), seed=0x70, stride=9)
+    p.from_pattern(1, 2, shape(2), seed=0x81, stride=5)
+    p.from_pattern(2, 1, shape(2, 4), seed=0x90, stride=3)
+    p.requires_grad(0)
+    p.advanced_index(3, 0, 0, 2, [("t", 13, 1)])                      # x[idx]
+    p.advanced_index(3, 0, 0, 2, [("s", 0, None, 1), ("t", 13, 1)])   # x[:, idx]
+    p.advanced_index(3, 0, 0, 2, [("n",), ("i", -1), ("e",)])            # x[None, -1, ...]
+    p.advanced_index(3, 0, 0, 2, [("t", 1, 1), ("s", 1, 3, 0)])          # step 0, out of range
+    p.advanced_index(4, 1, 0, 2, [("t", 13, 1)], accumulate=True)     # index_put
+    p.reduce(5, 0, 4)
+    p.backward(5)
+    p.from_pattern(6, 1, shape(3, 4))
+    p.advanced_index(6, 2, 6, 2, [("t", 13, 1)])                      # index_put_
+    s["advanced_index"] = p
 
     p = P()
     p.from_pattern(0, 1, shape(2, 3), seed=0x70, stride=9)

@@ -1605,6 +1605,43 @@ static void op_index(fz *f)
     else result(f, dst, t, what);
 }
 
+/* Advanced indexing: up to four items from bytes (index tensors from
+   registers, ints, slices with any step, None, ellipses), then tg_index,
+   tg_index_put or tg_index_put_ with a register of values. */
+static void op_advanced_index(fz *f)
+{
+    uint8_t dst = u8(f), w = u8(f);
+    tg_tensor *a = R(f), *values = R(f);
+    int n = u8(f) % 5;
+    tg_index_item items[4];
+    double made = a ? (double)span_of(a) : 1;
+    for (int i = 0; i < n; i++) {
+        uint8_t k = u8(f);
+        int64_t s = (int8_t)u8(f);
+        switch (k & 7) {   /* a slice's step: bits 8 and 16, less one; bit 64: an open stop */
+        case 0: case 1: {
+            tg_tensor *idx = gen_index_tensor(f, size_at(a, i));
+            made *= idx ? (double)tg_numel(idx) + 1 : 1;
+            items[i] = TG_IDX_T(idx);
+            break;
+        }
+        case 2: items[i] = TG_IDX_INT(s); break;
+        case 3: items[i] = TG_IDX_SLICE(s, k & 0x40 ? TG_END : (int8_t)u8(f), (int64_t)((k >> 3) & 3) - 1); break;
+        case 4: items[i] = TG_IDX_NEW; break;
+        default: items[i] = TG_IDX_ELLIPSIS; break;
+        }
+    }
+    tg_clear_error();   /* gen_index_tensor's failures are not checked */
+    if (made > MAX_MADE * 4.0) return;   /* index tensors broadcast to the product of their sizes at most */
+    int which = (w & 7) % 3;   /* bit 8: accumulate */
+    if (which == 2 && !inplace_ok(f, a)) return;
+    trace("advanced index %d, %d items\n", which, n);
+    bool accumulate = w & 8;
+    if (which == 0) result(f, dst, tg_index(a, items, n), "index");
+    else if (which == 1) result(f, dst, tg_index_put(a, items, n, values, accumulate), "index_put");
+    else inplace_result(f, a, tg_index_put_(a, items, n, values, accumulate), "index_put_");
+}
+
 /* An einsum equation for the operands: labels per dim, maybe an
    ellipsis, maybe an output; or a string of bytes from a small alphabet. */
 static void gen_equation(fz *f, tg_tensor *const *ts, int n, char *eq, size_t cap)
@@ -1778,7 +1815,7 @@ static void (*const OPS[])(fz *) = {
     op_create, op_from, op_arange, op_binary, op_binary_scalar, op_unary, op_where, op_reduce,
     op_view, op_matmul, op_loss, op_inplace, op_requires_grad, op_backward, op_autograd_grad,
     op_grad, op_grad_mode, op_scope, op_inspect, op_move, op_gradcheck, op_fail_alloc,
-    op_unary2, op_binary2, op_reduce2, op_shape, op_index, op_linalg, op_create2,
+    op_unary2, op_binary2, op_reduce2, op_shape, op_index, op_linalg, op_create2, op_advanced_index,
 };
 enum { N_OPS = sizeof OPS / sizeof *OPS };
 

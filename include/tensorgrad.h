@@ -449,6 +449,65 @@ tg_tensor *tg_index_add_(tg_tensor *t, int64_t dim, const tg_tensor *index, cons
 tg_tensor *tg_scatter_reduce_(tg_tensor *t, int64_t dim, const tg_tensor *index, const tg_tensor *src,
                               tg_scatter_reduction reduce, bool include_self);
 
+/* Advanced indexing: Python's t[i0, i1, ...] and t[i0, i1, ...] = values,
+   with the same results, graphs (SelectBackward0, SliceBackward0,
+   UnsqueezeBackward0 for the basic items, then IndexBackward0; CopySlices
+   or IndexPutBackward0 for a put) and errors. Each item is one of
+     TG_IDX_T(t)            a tensor: TG_I64 or TG_I32 indices (negative
+                            ones count from the end), broadcast against the
+                            other index tensors, or a TG_BOOL mask, which
+                            indexes as many dims as it has, of its shape;
+                            a 0-dim integer tensor selects, as an int; a
+                            0-dim bool one adds a dim of size 1 (0 if false)
+     TG_IDX_INT(i)          select index i of the dim (t[i])
+     TG_IDX_SLICE(a, b, s)  start:stop:step, s > 0; TG_END is an open stop
+     TG_IDX_ALL             the whole dim (t[:])
+     TG_IDX_NEW             a new dim of size 1 (t[None])
+     TG_IDX_ELLIPSIS        as many whole dims as the other items leave (t[...])
+   and TG_INDEX(...) gives the two arguments (items, n):
+     tg_index(x, TG_INDEX(TG_IDX_ALL, TG_IDX_T(idx)))   is x[:, idx]
+   The dims the index tensors make (their broadcast shape) replace the dims
+   they index, in place when those are adjacent, else first. Errors are
+   PyTorch's: "index 5 is out of bounds for dimension 0 with size 3" (the
+   dim as PyTorch counts it: an index tensor's place among the index
+   tensors), "too many indices for tensor of dimension 2", "The shape of
+   the mask [2] at index 0 does not match the shape of the indexed tensor
+   [3, 4] at index 0", "shape mismatch: indexing tensors could not be
+   broadcast together with shapes [2], [3]", "tensors used as indices must
+   be long, int, byte or bool tensors" (PyTorch 2's words: 1.13 takes no
+   TG_I32 indices).
+   tg_index_put_ writes values (leading dims of size 1 dropped, then
+   broadcast to the indexed shape, of t's dtype: "Index put requires the
+   source and destination dtypes match, got Float for the destination and
+   Double for the source.") into t at those positions and returns t;
+   accumulate adds them instead, summing repeated indices (without it, which
+   of the values given to one position is kept is unspecified, as in
+   PyTorch). Without index tensors it is t[items].copy_(values) (add_ with
+   accumulate). Unlike PyTorch, which only warns, it refuses a t whose
+   elements share memory (expanded). tg_index_put is the same on a copy of
+   t: torch.index_put (IndexPutBackward0 of t) when every item is a tensor
+   of at least one dim, else t.clone() written in place. */
+typedef enum tg_index_kind {
+    TG_INDEX_INT, TG_INDEX_SLICE, TG_INDEX_NONE, TG_INDEX_ELLIPSIS, TG_INDEX_TENSOR
+} tg_index_kind;
+typedef struct tg_index_item {
+    tg_index_kind kind;
+    int64_t start, stop, step;   /* a slice's; an int's index is start */
+    const tg_tensor *tensor;
+} tg_index_item;
+#define TG_END INT64_MAX
+#define TG_IDX_T(t) ((tg_index_item){TG_INDEX_TENSOR, 0, 0, 0, (t)})
+#define TG_IDX_INT(i) ((tg_index_item){TG_INDEX_INT, (i), 0, 0, NULL})
+#define TG_IDX_SLICE(a, b, s) ((tg_index_item){TG_INDEX_SLICE, (a), (b), (s), NULL})
+#define TG_IDX_ALL TG_IDX_SLICE(0, TG_END, 1)
+#define TG_IDX_NEW ((tg_index_item){TG_INDEX_NONE, 0, 0, 0, NULL})
+#define TG_IDX_ELLIPSIS ((tg_index_item){TG_INDEX_ELLIPSIS, 0, 0, 0, NULL})
+#define TG_INDEX(...) \
+    ((const tg_index_item[]){__VA_ARGS__}), ((int)(sizeof((tg_index_item[]){__VA_ARGS__}) / sizeof(tg_index_item)))
+tg_tensor *tg_index(const tg_tensor *t, const tg_index_item *items, int n);
+tg_tensor *tg_index_put_(tg_tensor *t, const tg_index_item *items, int n, const tg_tensor *values, bool accumulate);
+tg_tensor *tg_index_put(const tg_tensor *t, const tg_index_item *items, int n, const tg_tensor *values, bool accumulate);
+
 /* ---------------- pointwise binary operations, comparisons and clamp */
 
 /* Comparisons: TG_BOOL results, computed in the promoted dtype, never
@@ -661,6 +720,10 @@ tg_tensor *tg_bilinear(const tg_tensor *input1, const tg_tensor *input2, const t
    the _gen forms (NULL: that one), so it differs from PyTorch's. */
 tg_tensor *tg_dropout(const tg_tensor *t, double p, bool training);
 tg_tensor *tg_dropout_gen(const tg_tensor *t, double p, bool training, tg_generator *gen);
+/* In place (F.dropout's inplace=True): t times the mask, returning t
+   (itself, untouched, when nothing is dropped); PyTorch's in-place errors
+   (a leaf that requires grad, an expanded t). dropout2d_ likewise. */
+tg_tensor *tg_dropout_(tg_tensor *t, double p, bool training);
 /* F.dropout2d: whole channels dropped, one draw per (t[n], t[n][c]) pair
    of the first two dims, the same for all the other dims: (N, C, H, W). As
    in PyTorch (1.13 and 2.x) a 3-D input is taken as (N, C, L) with its
@@ -669,6 +732,7 @@ tg_tensor *tg_dropout_gen(const tg_tensor *t, double p, bool training, tg_genera
    input"). */
 tg_tensor *tg_dropout2d(const tg_tensor *t, double p, bool training);
 tg_tensor *tg_dropout2d_gen(const tg_tensor *t, double p, bool training, tg_generator *gen);
+tg_tensor *tg_dropout2d_(tg_tensor *t, double p, bool training);
 
 /* F.embedding: the rows of weight (num_embeddings, dim) that indices
    (TG_I64 or TG_I32, any shape) name, shaped indices' shape + (dim)
@@ -709,6 +773,21 @@ tg_tensor *tg_cosine_similarity(const tg_tensor *x1, const tg_tensor *x2, int64_
    SubBackward0, AddBackward1, NormBackward1. p may be 0, negative or
    INFINITY, as in torch.norm. */
 tg_tensor *tg_pairwise_distance(const tg_tensor *x1, const tg_tensor *x2, double p, double eps, bool keepdim);
+
+/* F.scaled_dot_product_attention as PyTorch 2.0 defines it (1.13 lacks it):
+   softmax(q k^T / sqrt(E) + mask) v over the last two dims, q (..., L, E),
+   k (..., S, E), v (..., S, Ev), batch dims broadcast as matmul does.
+   attn_mask (NULL: none) broadcasts to (..., L, S): a TG_BOOL mask keeps
+   where true (-inf elsewhere), another is added; is_causal keeps the lower
+   triangle (j <= i) and refuses an attn_mask as PyTorch does. dropout_p >
+   0 applies tg_dropout to the attention weights (always, as PyTorch: the
+   function has no training flag). Composed as PyTorch 2.0's math path
+   composes it, so with its graph: q and k^T each divided by E^(1/4)
+   (DivBackward1), matmul, an in-place add of the mask (AddBackward0),
+   SoftmaxBackward0, MulBackward0 for dropout, matmul; its errors are
+   those operations'. */
+tg_tensor *tg_scaled_dot_product_attention(const tg_tensor *q, const tg_tensor *k, const tg_tensor *v,
+                                           const tg_tensor *attn_mask, double dropout_p, bool is_causal);
 
 /* ------------------------------------------------------------ nn: losses */
 
@@ -812,6 +891,10 @@ tg_tensor *tg_cross_entropy_ex(const tg_tensor *input, const tg_tensor *target, 
 
 /* ----------------------------------------------------- nn: normalisation */
 
+/* In this section a NULL weight, bias or running statistic means none,
+   also when it is the NULL result of a failed operation: check such an
+   argument before passing it. */
+
 /* F.layer_norm: normalises over the last `ndim` dims, whose sizes are
    normalized_shape, to mean 0 and variance 1 (biased, eps added under the
    square root), then scales by weight and shifts by bias (each of
@@ -828,14 +911,17 @@ tg_tensor *tg_layer_norm(const tg_tensor *input, const int64_t *normalized_shape
    groups of C / num_groups, each sample's group normalised over its
    channels and the remaining dims as layer_norm normalises, then each
    channel scaled by weight[c] and shifted by bias[c] (each (C); NULL:
-   none). NativeGroupNormBackward0; contiguous result. Errors as PyTorch's
-   (F.group_norm's Python checks included): fewer than 2 dims, num_groups
-   0 ("integer division or modulo by zero") or not dividing C ("Expected
-   number of channels in input to be divisible by num_groups, but got input
-   of shape [2, 6, 4] and num_groups=4"; a negative num_groups too), one
-   value per group ("Expected more than 1 value per channel when training,
-   got input size [1, 3]"), parameters not of C elements or of another
-   dtype, inputs other than TG_F32 and TG_F64. */
+   none). NativeGroupNormBackward0, reached through CloneBackward0 from a
+   non-contiguous input, as PyTorch makes it contiguous, except a
+   channels-last one (4 or 5 dims), whose layout the result keeps; else
+   the result is contiguous. f32 values are PyTorch's to the bit.
+   Errors as PyTorch's (F.group_norm's Python checks included): fewer than
+   2 dims, num_groups 0 ("integer division or modulo by zero"), negative,
+   or not dividing C ("Expected number of channels in input to be
+   divisible by num_groups, but got input of shape [2, 6, 4] and
+   num_groups=4"), one value per group ("Expected more than 1 value per
+   channel when training, got input size [1, 3]"), parameters not of C
+   elements or of another dtype, inputs other than TG_F32 and TG_F64. */
 tg_tensor *tg_group_norm(const tg_tensor *input, int64_t num_groups, const tg_tensor *weight,
                          const tg_tensor *bias, double eps);
 /* F.batch_norm over input (N, C, ...) of 2 dims or more: each channel c
@@ -843,7 +929,8 @@ tg_tensor *tg_group_norm(const tg_tensor *input, int64_t num_groups, const tg_te
    other dims (training), or with running_mean[c] and running_var[c]
    (evaluation), eps added to the variance; then scaled by weight[c] and
    shifted by bias[c] (NULL: none). NativeBatchNormBackward0 (edges to
-   input, weight and bias only); the result is contiguous.
+   input, weight and bias only); the result is contiguous, or channels-last
+   for a channels-last input of 4 or 5 dims, as PyTorch lays it out.
    Training with running statistics updates them in place as PyTorch's
    CPU kernel does: mean <- momentum * batch mean + (1 - momentum) * mean,
    var <- momentum * unbiased batch variance + (1 - momentum) * var
@@ -857,8 +944,10 @@ tg_tensor *tg_group_norm(const tg_tensor *input, int64_t num_groups, const tg_te
    (counted after incrementing it), which is what PyTorch's layer passes;
    NAN itself is refused when training with running statistics, and
    unused otherwise. f32 values are PyTorch's to the bit for contiguous
-   inputs (for (N, C) and (N, C, 1, ..) inputs, its sums on one thread,
-   the order PyTorch's batch sums take with torch.get_num_threads() == 1).
+   and 4-dim channels-last inputs (for (N, C), (N, C, 1, ..) and
+   channels-last inputs, its sums on one thread, the order PyTorch's batch
+   sums take with torch.get_num_threads() == 1); for other layouts they may
+   differ in the last bit.
    Errors as PyTorch's (F.batch_norm's Python checks included): "Expected
    more than 1 value per channel when training, got input size
    torch.Size([1, 3])", fewer than 2 dims, "running_mean must be defined in
@@ -964,12 +1053,49 @@ tg_tensor *tg_max_pool2d_with_indices(const tg_tensor *input, tg_pool_opts opts,
 tg_tensor *tg_max_pool1d(const tg_tensor *input, tg_pool_opts opts);
 tg_tensor *tg_max_pool1d_with_indices(const tg_tensor *input, tg_pool_opts opts, tg_tensor **indices);
 tg_tensor *tg_avg_pool2d(const tg_tensor *input, tg_pool_opts opts);
+/* avg_pool2d dividing every window by divisor_override (PyTorch's
+   argument; 0: none, the window's size as above). */
+tg_tensor *tg_avg_pool2d_ex(const tg_tensor *input, tg_pool_opts opts, int64_t divisor_override);
 /* Adaptive pooling to out_h x out_w: output (i, j) pools rows
    [floor(i H / out_h), ceil((i + 1) H / out_h)) and likewise columns.
    adaptive_avg_pool2d of 1 x 1 is a mean over the last two dims
    (MeanBackward1), as in PyTorch; indices as max_pool2d's. */
 tg_tensor *tg_adaptive_avg_pool2d(const tg_tensor *input, int64_t out_h, int64_t out_w);
 tg_tensor *tg_adaptive_max_pool2d(const tg_tensor *input, int64_t out_h, int64_t out_w, tg_tensor **indices);
+/* Padding, as torch.nn.functional.pad: pad holds npad (even) sizes, the
+   last dim's (before, after) first, then the dim before it's, for up to
+   all dims. TG_PAD_CONSTANT fills with value (any dtype; negative pads
+   crop; ConstantPadNdBackward0); TG_PAD_REFLECT mirrors about the edge
+   (pads smaller than the dim) and TG_PAD_REPLICATE repeats the edge, of the
+   last 1, 2 or 3 dims of a 2-3, 3-4 or 4-5 dimensional floating input
+   (ReflectionPad1DBackward0 ... ReplicationPad3DBackward0; value must be
+   0). TG_PAD_CIRCULAR wraps around (pads at most the dim's size; batched
+   inputs only), composed of slices and in-place copies as in PyTorch (its
+   graph is CopySlices of SliceBackward0). Errors as PyTorch's. */
+typedef enum tg_pad_mode { TG_PAD_CONSTANT, TG_PAD_REFLECT, TG_PAD_REPLICATE, TG_PAD_CIRCULAR } tg_pad_mode;
+tg_tensor *tg_pad(const tg_tensor *input, const int64_t *pad, int npad, tg_pad_mode mode, double value);
+/* torch.nn.functional.interpolate of the dims after the first two of a
+   3-D, 4-D or 5-D floating input (N, C, ...), to `size` or by
+   `scale_factor` (exactly one non-NULL, each of n values: one for every
+   spatial dim, or n = 1 for all, as a Python number). A scale factor gives
+   the size floor(in * scale) and, as in PyTorch, its own 1 / scale in the
+   index formulas. TG_INTERP_NEAREST copies input floor(o * in / out)
+   (PyTorch's float arithmetic; any of 1-3 dims), NEAREST_EXACT input
+   floor((o + 0.5) in / out) ("nearest-exact"); LINEAR (3-D), BILINEAR
+   (4-D) and TRILINEAR (5-D) interpolate between the two nearest inputs of
+   each dim, at o (in - 1) / (out - 1) when align_corners (not for
+   nearest), else at (o + 0.5) in / out - 0.5 clamped at 0. Nodes
+   UpsampleNearest1DBackward1 ... UpsampleTrilinear3DBackward1 and
+   UpsampleNearestExact1DBackward1 ... (the .vec forms F.interpolate calls);
+   a channels-last 4-D or 5-D input gives a channels-last result; errors as
+   PyTorch's. PyTorch computes a
+   bilinear value as nested sums per dim, this library as one sum of taps
+   weighted by products: the last bit of a float result may differ. */
+typedef enum tg_interp_mode {
+    TG_INTERP_NEAREST, TG_INTERP_LINEAR, TG_INTERP_BILINEAR, TG_INTERP_TRILINEAR, TG_INTERP_NEAREST_EXACT
+} tg_interp_mode;
+tg_tensor *tg_interpolate(const tg_tensor *input, const int64_t *size, const double *scale_factor, int n,
+                          tg_interp_mode mode, bool align_corners);
 
 /* ------------------------------------------------------------- autograd */
 
@@ -1417,6 +1543,181 @@ tg_tensor *tg_init_trunc_normal_(tg_tensor *t, double mean, double std, double a
 tg_tensor *tg_init_orthogonal_(tg_tensor *t, double gain);
 
 /* ---------------------------------- optimizers, schedulers, gradient clipping */
+
+/* Gradient clipping, as torch.nn.utils.clip_grad_norm_ and clip_grad_value_.
+   tg_clip_grad_norm_ takes the norm_type-norm of each parameter's .grad
+   (norm_type INFINITY: the largest magnitude), then the norm of those, and
+   scales every .grad in place by max_norm / (total + 1e-6) when that is
+   below 1. It writes the total norm to *total_norm (may be NULL); a NaN or
+   infinite total scales the gradients all the same, as PyTorch 1.13's
+   default error_if_nonfinite=False does. Parameters without a .grad are
+   skipped; with none the total is 0. tg_clip_grad_value_ clamps every .grad
+   to [-clip_value, clip_value]. 0, or -1 with an error, changing no grad. */
+int tg_clip_grad_norm_(tg_tensor *const *params, int n, double max_norm, double norm_type, double *total_norm);
+int tg_clip_grad_value_(tg_tensor *const *params, int n, double clip_value);
+
+/* Optimizers, as torch.optim's (PyTorch 1.13's default single-tensor
+   implementations, operation for operation, so float32 results agree to the
+   bit). An optimizer holds a reference to each parameter (leaf tensors of
+   float32 or float64, each in one group) and makes its state at the first
+   step a parameter takes part in (Adagrad: when the parameter is added).
+   The constructors check the options as PyTorch's do, with its messages
+   ("Invalid learning rate: -0.1"), and return NULL with the error.
+   Options structs hold PyTorch's keyword arguments; start from the
+   _defaults() functions. */
+typedef struct tg_optimizer tg_optimizer;
+/* torch.optim.SGD: momentum, dampening, nesterov ("Nesterov momentum
+   requires a momentum and zero dampening"), weight_decay (L2), maximize.
+   PyTorch's lr has no default; the zero struct is lr 0 and no momentum. */
+typedef struct tg_sgd_opts { double lr, momentum, dampening, weight_decay; bool nesterov, maximize; } tg_sgd_opts;
+tg_optimizer *tg_sgd(tg_tensor *const *params, int n, tg_sgd_opts opts);
+/* torch.optim.Adam (weight_decay as L2 in the gradient) and AdamW
+   (decoupled: the parameter is scaled by 1 - lr * weight_decay first). */
+typedef struct tg_adam_opts { double lr, beta1, beta2, eps, weight_decay; bool amsgrad, maximize; } tg_adam_opts;
+tg_adam_opts tg_adam_defaults(void);    /* lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 0 */
+tg_adam_opts tg_adamw_defaults(void);   /* the same with weight_decay 1e-2 */
+tg_optimizer *tg_adam(tg_tensor *const *params, int n, tg_adam_opts opts);
+tg_optimizer *tg_adamw(tg_tensor *const *params, int n, tg_adam_opts opts);
+/* torch.optim.RMSprop. */
+typedef struct tg_rmsprop_opts { double lr, alpha, eps, weight_decay, momentum; bool centered, maximize; } tg_rmsprop_opts;
+tg_rmsprop_opts tg_rmsprop_defaults(void);   /* lr 1e-2, alpha 0.99, eps 1e-8, the rest 0 */
+tg_optimizer *tg_rmsprop(tg_tensor *const *params, int n, tg_rmsprop_opts opts);
+/* torch.optim.Adagrad. */
+typedef struct tg_adagrad_opts {
+    double lr, lr_decay, weight_decay, initial_accumulator_value, eps;
+    bool maximize;
+} tg_adagrad_opts;
+tg_adagrad_opts tg_adagrad_defaults(void);   /* lr 1e-2, eps 1e-10, the rest 0 */
+tg_optimizer *tg_adagrad(tg_tensor *const *params, int n, tg_adagrad_opts opts);
+
+/* PyTorch's add_param_group: a further group with options of its own, for
+   an optimizer of the options' kind (tg_adam_add_param_group for Adam and
+   AdamW). 0, or -1 with an error ("some parameters appear in more than one
+   parameter group"), changing nothing. */
+int tg_sgd_add_param_group(tg_optimizer *opt, tg_tensor *const *params, int n, tg_sgd_opts opts);
+int tg_adam_add_param_group(tg_optimizer *opt, tg_tensor *const *params, int n, tg_adam_opts opts);
+int tg_rmsprop_add_param_group(tg_optimizer *opt, tg_tensor *const *params, int n, tg_rmsprop_opts opts);
+int tg_adagrad_add_param_group(tg_optimizer *opt, tg_tensor *const *params, int n, tg_adagrad_opts opts);
+int tg_optimizer_num_groups(const tg_optimizer *opt);   /* -1 with an error for NULL */
+/* param_groups[group]['lr']: NaN (get) or -1 (set) with an error for a bad
+   group. Setting checks nothing, as assigning the dict entry does not. */
+double tg_optimizer_get_lr(const tg_optimizer *opt, int group);
+int tg_optimizer_set_lr(tg_optimizer *opt, int group, double lr);
+/* The group's momentum (SGD, RMSprop) or beta1 (Adam, AdamW), which
+   OneCycleLR cycles; NaN with an error for Adagrad or a bad group. */
+double tg_optimizer_get_momentum(const tg_optimizer *opt, int group);
+
+/* One step over every parameter that has a .grad (the others are skipped,
+   as in PyTorch), in grad-off mode. All or nothing: the new values of the
+   parameters and of the state are computed first and written only when all
+   of them were, so a step that fails (out of memory, say) returns -1 with
+   the error and leaves every parameter and all state as it was. 0 on
+   success. */
+int  tg_optimizer_step(tg_optimizer *opt);
+/* PyTorch 1.13's zero_grad() (set_to_none=False): every .grad is written
+   with zeros in place (a .grad with a history keeps it; PyTorch detaches
+   it). tg_optimizer_zero_grad_to_none drops them instead, as
+   zero_grad(set_to_none=True) does (PyTorch 2's default). */
+void tg_optimizer_zero_grad(tg_optimizer *opt);
+void tg_optimizer_zero_grad_to_none(tg_optimizer *opt);
+/* Releases the optimizer's references and its state (NULL: nothing). */
+void tg_optimizer_free(tg_optimizer *opt);
+/* The optimizer's state as a dictionary (free it with tg_dict_free), named
+   as PyTorch's state_dict() nests it. "state.<i>.<name>" for parameter i
+   (counted over the groups in order) that has state: "step" (0-dim;
+   float32 for Adam, AdamW and Adagrad, int64 for RMSprop), then
+   "momentum_buffer" (SGD); "exp_avg", "exp_avg_sq", "max_exp_avg_sq"
+   (Adam, AdamW); "square_avg", "momentum_buffer", "grad_avg" (RMSprop);
+   "sum" (Adagrad). Then for each group g "param_groups.<g>.<option>" in
+   PyTorch's order (0-dim float64 numbers and bool flags; Adam's betas as
+   "betas.0" and "betas.1"), "param_groups.<g>.initial_lr" once a
+   scheduler set it, and "param_groups.<g>.params" (the int64 indices of
+   its parameters). Metadata "optimizer" names the optimizer ("Adam"). The dict
+   shares the state tensors, which a step replaces rather than writes.
+   NULL with an error. */
+tg_dict *tg_optimizer_state_dict(const tg_optimizer *opt);
+/* PyTorch's load_state_dict: the options and the state of such a dict
+   (parameters matched by position, state cast to each parameter's dtype),
+   so that a run resumes bit for bit. Checks PyTorch's ("loaded state dict
+   has a different number of parameter groups", "loaded state dict contains
+   a parameter group that doesn't match the size of optimizer's group"),
+   then that the dict is of this optimizer and its state of the
+   parameters' shapes. All or nothing: 0, or -1 with an error, changing
+   nothing. */
+int tg_optimizer_load_state_dict(tg_optimizer *opt, const tg_dict *d);
+
+/* Learning-rate schedulers, as torch.optim.lr_scheduler's (PyTorch 1.13).
+   A scheduler points at its optimizer (which must outlive it) and writes
+   its groups' lr. Made as PyTorch makes them: each group's initial_lr is
+   set where unset, base_lrs read from it, and one step taken (last_epoch
+   becomes 0). tg_scheduler_step is PyTorch's step() after each epoch:
+   the recursive ("chainable") form each get_lr computes from the groups'
+   current lr, so that its rounding is PyTorch's. The constructors return
+   NULL with an error (PyTorch's words where PyTorch checks); a step_size,
+   T_max or total_iters below 1, which PyTorch takes and then divides by
+   zero with, is refused here ("tg_step_lr(): step_size must be positive").
+   PyTorch's warnings about the order of the optimizer's and the
+   scheduler's steps are not given. */
+typedef struct tg_scheduler tg_scheduler;
+/* StepLR: lr * gamma every step_size epochs. */
+tg_scheduler *tg_step_lr(tg_optimizer *opt, int64_t step_size, double gamma);
+/* MultiStepLR: lr * gamma at each milestone (gamma^k for one given k times). */
+tg_scheduler *tg_multistep_lr(tg_optimizer *opt, const int64_t *milestones, int n, double gamma);
+/* ExponentialLR: lr * gamma every epoch. */
+tg_scheduler *tg_exponential_lr(tg_optimizer *opt, double gamma);
+/* CosineAnnealingLR (eta_min PyTorch's default 0). */
+tg_scheduler *tg_cosine_annealing_lr(tg_optimizer *opt, int64_t T_max, double eta_min);
+/* LinearLR: the factor goes from start_factor to end_factor (both in [0, 1])
+   over total_iters epochs; PyTorch's defaults are 1/3, 1, 5. */
+tg_scheduler *tg_linear_lr(tg_optimizer *opt, double start_factor, double end_factor, int64_t total_iters);
+/* LambdaLR: base_lr * fn(last_epoch, user_data), one function for every group. */
+typedef double (*tg_lr_lambda)(int64_t epoch, void *user_data);
+tg_scheduler *tg_lambda_lr(tg_optimizer *opt, tg_lr_lambda fn, void *user_data);
+/* OneCycleLR over total_steps steps (PyTorch's epochs * steps_per_epoch
+   is that product); start from tg_one_cycle_defaults(max_lr, total_steps).
+   With cycle_momentum the optimizer's momentum (SGD, RMSprop) or beta1
+   (Adam, AdamW) is cycled too. Stepping past total_steps fails with
+   PyTorch's "Tried to step 12 times. The specified number of total steps
+   is 10", changing nothing. */
+typedef struct tg_one_cycle_opts {
+    double max_lr;
+    int64_t total_steps;
+    double pct_start;                  /* 0.3 */
+    bool anneal_linear;                /* anneal_strategy 'linear' instead of 'cos' */
+    bool cycle_momentum;               /* true */
+    double base_momentum, max_momentum;   /* 0.85, 0.95 */
+    double div_factor, final_div_factor;  /* 25, 1e4 */
+    bool three_phase;
+} tg_one_cycle_opts;
+tg_one_cycle_opts tg_one_cycle_defaults(double max_lr, int64_t total_steps);
+tg_scheduler *tg_one_cycle_lr(tg_optimizer *opt, tg_one_cycle_opts opts);
+/* ReduceLROnPlateau, stepped with tg_scheduler_step_metric(s, metric) (a
+   plain tg_scheduler_step fails for it, and step_metric for the others).
+   Start from tg_plateau_defaults(); min_lr is one value for all groups. */
+typedef struct tg_plateau_opts {
+    bool mode_max;         /* mode 'max' instead of 'min' */
+    double factor;         /* 0.1; must be < 1 ("Factor should be < 1.0.") */
+    int64_t patience;      /* 10 */
+    double threshold;      /* 1e-4 */
+    bool threshold_abs;    /* threshold_mode 'abs' instead of 'rel' */
+    int64_t cooldown;      /* 0 */
+    double min_lr, eps;    /* 0, 1e-8 */
+} tg_plateau_opts;
+tg_plateau_opts tg_plateau_defaults(void);
+tg_scheduler *tg_reduce_lr_on_plateau(tg_optimizer *opt, tg_plateau_opts opts);
+/* SequentialLR: schedulers[i] from milestone i - 1 on (n - 1 milestones),
+   for warm-up by chaining. It takes over the schedulers (made on opt just
+   before) and frees them with itself; on failure they stay the caller's. */
+tg_scheduler *tg_sequential_lr(tg_optimizer *opt, tg_scheduler *const *schedulers, int n,
+                               const int64_t *milestones, int n_milestones);
+/* One scheduler step: 0, or -1 with an error. */
+int tg_scheduler_step(tg_scheduler *s);
+int tg_scheduler_step_metric(tg_scheduler *s, double metric);
+/* get_last_lr()[group] (NaN with an error for a bad group), and last_epoch.
+   ReduceLROnPlateau's is the groups' lr before its first step. */
+double tg_scheduler_last_lr(const tg_scheduler *s, int group);
+int64_t tg_scheduler_last_epoch(const tg_scheduler *s);
+void tg_scheduler_free(tg_scheduler *s);
 
 #if defined(__GNUC__) || defined(__clang__)
 #pragma GCC visibility pop

@@ -1,5 +1,5 @@
-/* Allocation failure in linear, bilinear, dropout, embedding, one_hot and
-   the distances: each case's forward, its gradient with create_graph and
+/* Allocation failure in linear, bilinear, dropout, embedding, one_hot, the
+   distances and attention: each case's forward, its gradient with create_graph and
    the second derivative through that gradient are swept with every
    allocation failing in turn; each failed run must end in TG_E_OOM, and
    every run, failed or not, must leak nothing. */
@@ -56,7 +56,7 @@ static int step(void *ctx)
     return rc;
 }
 
-/* An optional argument is made before the sweep: a NULL from a failed
+/* Optional arguments are made before the sweep: a NULL from a failed
    call would mean "none" to the function given it. */
 static tg_tensor *bilinear_bias;
 
@@ -76,6 +76,8 @@ static tg_tensor *f_bilinear(tg_tensor *const *x)
 }
 static tg_tensor *f_dropout(tg_tensor *const *x) { return tg_dropout(x[0], 0.5, true); }
 static tg_tensor *f_dropout_all(tg_tensor *const *x) { return tg_dropout(x[0], 1, true); }
+static tg_tensor *f_dropout_inplace(tg_tensor *const *x) { return tg_dropout_(tg_mul_scalar(x[0], 1), 0.5, true); }
+static tg_tensor *f_dropout2d_inplace(tg_tensor *const *x) { return tg_dropout2d_(tg_unsqueeze(tg_mul_scalar(x[0], 1), 0), 0.5, true); }
 static tg_tensor *f_dropout2d(tg_tensor *const *x) { return tg_dropout2d(tg_unsqueeze(x[0], 0), 0.5, true); }
 static tg_tensor *indices(void) { return tg_from_i64((const int64_t[]){2, 0, 2, 1}, TG_SHAPE(2, 2)); }
 static tg_tensor *f_embedding(tg_tensor *const *x) { return tg_mul(tg_embedding(indices(), x[0]), x[2]); }
@@ -87,6 +89,10 @@ static tg_tensor *f_embedding_ex(tg_tensor *const *x)
 static tg_tensor *f_one_hot(tg_tensor *const *x) { (void)x; return tg_one_hot(indices(), -1); }
 static tg_tensor *f_cosine_similarity(tg_tensor *const *x) { return tg_cosine_similarity(x[0], x[2], 1, 1e-8); }
 static tg_tensor *f_pairwise_distance(tg_tensor *const *x) { return tg_pairwise_distance(x[0], x[1], 3, 1e-6, false); }
+static tg_tensor *causal_mask;
+static tg_tensor *f_attention(tg_tensor *const *x) { return tg_scaled_dot_product_attention(x[0], x[1], x[1], NULL, 0.5, false); }
+static tg_tensor *f_attention_causal(tg_tensor *const *x) { return tg_scaled_dot_product_attention(x[0], x[1], x[0], NULL, 0, true); }
+static tg_tensor *f_attention_mask(tg_tensor *const *x) { return tg_scaled_dot_product_attention(x[0], x[1], x[1], causal_mask, 0, false); }
 
 static const sweep_case CASES[] = {
     {"linear", f_linear, 3},
@@ -97,11 +103,16 @@ static const sweep_case CASES[] = {
     {"dropout", f_dropout, 1},
     {"dropout p=1", f_dropout_all, 1},
     {"dropout2d", f_dropout2d, 1},
+    {"dropout_", f_dropout_inplace, 1},
+    {"dropout2d_", f_dropout2d_inplace, 1},
     {"embedding", f_embedding, 3},
     {"embedding_ex", f_embedding_ex, 3},
     {"one_hot", f_one_hot, 0},
     {"cosine_similarity", f_cosine_similarity, 3},
     {"pairwise_distance", f_pairwise_distance, 2},
+    {"scaled_dot_product_attention", f_attention, 2},
+    {"scaled_dot_product_attention causal", f_attention_causal, 2},
+    {"scaled_dot_product_attention bool mask", f_attention_mask, 2},
 };
 
 /* tests/alloc_sweep.h's alloc_sweep() stops at the first run that succeeds, and a run succeeds
@@ -141,11 +152,13 @@ int main(void)
         x[i] = tg_requires_grad_(tg_retain(tg_from_f64(values + i, (const int64_t[]){3, 3}, i < 2 ? 2 : 1)), true);
     inputs = x;
     bilinear_bias = tg_retain(tg_from_f64(values, TG_SHAPE(2)));
+    causal_mask = tg_retain(tg_tril(tg_ones(TG_SHAPE(3, 3), TG_BOOL), 0));
     for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
         int64_t n = sweep_every_allocation(CASES[i].name, step, (void *)&CASES[i]);
         printf("%s: %lld allocation sites swept\n", CASES[i].name, (long long)n);
     }
     for (int i = 0; i < MAX_INPUTS; i++) tg_release(x[i]);
     tg_release(bilinear_bias);
+    tg_release(causal_mask);
     return TEST_MAIN_END();
 }

@@ -35,17 +35,34 @@ static tg_tensor *max_pool1d(const tg_tensor *x)
 }
 static tg_tensor *avg_pool2d(const tg_tensor *x)
 {
-    return tg_avg_pool2d(x, (tg_pool_opts){.kernel_size = {3, 2}, .stride = {2, 1}, .padding = {1, 1}, .ceil_mode = true});
+    return tg_avg_pool2d_ex(x, (tg_pool_opts){.kernel_size = {3, 2}, .stride = {2, 1}, .padding = {1, 1}, .ceil_mode = true}, 5);
 }
 static tg_tensor *adaptive_avg(const tg_tensor *x) { return tg_adaptive_avg_pool2d(x, 3, 2); }
 static tg_tensor *adaptive_max(const tg_tensor *x) { return tg_adaptive_max_pool2d(x, 2, 4, NULL); }
 
+static tg_tensor *pad_constant(const tg_tensor *x) { return tg_pad(x, (const int64_t[]){1, -1, 2, 0}, 4, TG_PAD_CONSTANT, 1); }
+static tg_tensor *pad_reflect(const tg_tensor *x) { return tg_pad(x, (const int64_t[]){1, 2, 2, 1}, 4, TG_PAD_REFLECT, 0); }
+static tg_tensor *pad_replicate(const tg_tensor *x) { return tg_pad(tg_select(x, 0, 0), (const int64_t[]){3, -1}, 2, TG_PAD_REPLICATE, 0); }
+
+static tg_tensor *pad_circular(const tg_tensor *x) { return tg_pad(x, (const int64_t[]){1, 2, -1, 1}, 4, TG_PAD_CIRCULAR, 0); }
+static tg_tensor *nearest(const tg_tensor *x) { return tg_interpolate(x, (const int64_t[]){7, 3}, NULL, 2, TG_INTERP_NEAREST, false); }
+static tg_tensor *bilinear(const tg_tensor *x)
+{
+    return tg_interpolate(x, NULL, (const double[]){1.5}, 1, TG_INTERP_BILINEAR, true);
+}
+
 static const nn_step STEPS[] = {
     {"tg_max_pool2d_with_indices", max_pool2d},
     {"tg_max_pool1d_with_indices", max_pool1d},
-    {"tg_avg_pool2d", avg_pool2d},
+    {"tg_avg_pool2d_ex", avg_pool2d},
     {"tg_adaptive_avg_pool2d", adaptive_avg},
     {"tg_adaptive_max_pool2d", adaptive_max},
+    {"tg_pad constant", pad_constant},
+    {"tg_pad reflect", pad_reflect},
+    {"tg_pad replicate", pad_replicate},
+    {"tg_pad circular", pad_circular},
+    {"tg_interpolate nearest", nearest},
+    {"tg_interpolate bilinear", bilinear},
 };
 
 int main(void)

@@ -643,6 +643,16 @@ static tg_tensor *f_unary(tg_tensor *const *x, int n, void *ctx)
 
 /* Functions of the families below, each under its family's line. */
 /* advanced indexing */
+#define MASK23 tg_from_bool((const bool[]){true, false, true, true, false, false}, TG_SHAPE(2, 3))
+FN(f_adv_index, IX_SQ(tg_index(x[0], TG_INDEX(TG_IDX_ALL, TG_IDX_T(IX(TG_SHAPE(3), 2, 0, -1))))))
+FN(f_adv_index_mask, IX_SQ(tg_index(x[0], TG_INDEX(TG_IDX_T(MASK23)))))
+FN(f_adv_index_mixed, IX_SQ(tg_index(x[0], TG_INDEX(TG_IDX_T(IX(TG_SHAPE(2, 1), 1, 0)), TG_IDX_SLICE(1, TG_END, 1),
+                                                    TG_IDX_T(IX(TG_SHAPE(2), 3, 0))))))
+FN(f_adv_index_put, tg_mul(tg_index_put(x[0], TG_INDEX(TG_IDX_T(IX(TG_SHAPE(2), 1, 0))), x[1], false), x[0]))
+FN(f_adv_index_put_acc, tg_mul(tg_index_put(x[0], TG_INDEX(TG_IDX_T(IX(TG_SHAPE(3), 1, 0, 1)), TG_IDX_T(IX(TG_SHAPE(3), 2, 2, 0))),
+                                            x[1], true), x[0]))
+FN(f_adv_index_put_, tg_mul(tg_index_put_(copy_of(x[0]), TG_INDEX(TG_IDX_ALL, TG_IDX_T(IX(TG_SHAPE(2), 2, 0))), x[1], false), x[0]))
+FN(f_adv_index_put_mask, tg_mul(tg_index_put_(copy_of(x[0]), TG_INDEX(TG_IDX_T(MASK23)), x[1], false), x[0]))
 
 /* nn: softmax, linear, dropout, embedding, attention */
 FN(f_linear, tg_linear(x[0], x[1], x[2]))
@@ -656,6 +666,19 @@ FN(f_cosine_similarity, tg_cosine_similarity(x[0], x[1], -1, 1e-8))
 FN(f_pairwise_distance, tg_pairwise_distance(x[0], x[1], 2, 1e-6, false))
 FN(f_pairwise_distance_p3, tg_pairwise_distance(x[0], x[1], 3, 1e-6, true))
 FN(f_pairwise_distance_p1, tg_pairwise_distance(x[0], x[1], 1, 1e-6, false))
+/* dropout with the same mask at every call: a generator seeded anew */
+static tg_tensor *seeded_dropout(tg_tensor *(*f)(const tg_tensor *, double, bool, tg_generator *), const tg_tensor *x)
+{
+    tg_generator *gen = tg_generator_new(5);
+    tg_tensor *y = gen ? f(x, 0.4, true, gen) : NULL;
+    tg_generator_free(gen);
+    return y;
+}
+FN(f_dropout, seeded_dropout(tg_dropout_gen, x[0]))
+FN(f_dropout2d, seeded_dropout(tg_dropout2d_gen, x[0]))
+FN(f_sdpa, tg_scaled_dot_product_attention(x[0], x[1], x[2], NULL, 0, false))
+FN(f_sdpa_causal, tg_scaled_dot_product_attention(x[0], x[1], x[2], NULL, 0, true))
+FN(f_sdpa_mask, tg_scaled_dot_product_attention(x[0], x[1], x[2], tg_from_f64((const double[]){0.5, -1, 0, 2}, TG_SHAPE(2, 2)), 0, false))
 
 /* nn: losses */
 FN(f_softmax, tg_softmax(x[0], 1))
@@ -704,6 +727,9 @@ FN(f_group_norm, tg_group_norm(x[0], 2, x[1], x[2], 1e-5))
 FN(f_group_norm_plain, tg_group_norm(x[0], 3, NULL, NULL, 1e-5))
 FN(f_rms_norm, tg_rms_norm(x[0], (const int64_t[]){3}, 1, x[1], 1e-6))
 FN(f_rms_norm_default_eps, tg_rms_norm(x[0], (const int64_t[]){3, 4}, 2, NULL, NAN))
+FN(f_group_norm_channels_last, tg_group_norm(tg_permute(x[0], (const int64_t[]){0, 3, 1, 2}, 4), 2, x[1], NULL, 1e-5))
+FN(f_batch_norm_channels_last, tg_batch_norm(tg_permute(x[0], (const int64_t[]){0, 3, 1, 2}, 4), NULL, NULL, x[1], NULL,
+                                             true, 0.1, 1e-5))
 FN(f_batch_norm, tg_batch_norm(x[0], NULL, NULL, x[1], x[2], true, 0.1, 1e-5))
 FN(f_batch_norm_3d, tg_batch_norm(x[0], NULL, NULL, NULL, NULL, true, 0.1, 1e-5))
 FN(f_batch_norm_eval, tg_batch_norm(x[0], constant(ANY, TG_SHAPE(3)), constant(POSITIVE, TG_SHAPE(3)), x[1], x[2],
@@ -731,11 +757,35 @@ FN(f_max_pool1d, tg_max_pool1d(x[0], POOL(.kernel_size = {3}, .stride = {2}, .pa
 FN(f_avg_pool2d, tg_avg_pool2d(x[0], POOL(.kernel_size = {3, 2}, .stride = {2, 1}, .padding = {1, 1}, .ceil_mode = true)))
 FN(f_avg_pool2d_exclude, tg_avg_pool2d(x[0], POOL(.kernel_size = {3, 3}, .stride = {2, 2}, .padding = {1, 1},
                                                   .count_exclude_pad = true)))
+FN(f_avg_pool2d_divisor, tg_avg_pool2d_ex(x[0], POOL(.kernel_size = {2, 3}, .stride = {1, 2}, .padding = {1, 1}), 5))
 FN(f_adaptive_avg_pool2d, tg_adaptive_avg_pool2d(x[0], 3, 2))
 FN(f_adaptive_max_pool2d, tg_adaptive_max_pool2d(x[0], 2, 3, NULL))
 /* pooling is linear (piecewise for max): a square makes its second
    derivative meet x */
 FN(f_avg_pool2d_sq, tg_avg_pool2d(tg_mul(x[0], x[0]), POOL(.kernel_size = {2, 2})))
+#define PADS(...) (const int64_t[]){__VA_ARGS__}, (int)(sizeof((int64_t[]){__VA_ARGS__}) / sizeof(int64_t))
+FN(f_pad_constant, tg_pad(x[0], PADS(1, -1, 2, 0), TG_PAD_CONSTANT, 0.5))
+FN(f_pad_constant_sq, tg_pad(tg_mul(x[0], x[0]), PADS(1, 2), TG_PAD_CONSTANT, 0))
+FN(f_reflection_pad1d, tg_pad(x[0], PADS(2, -1), TG_PAD_REFLECT, 0))
+FN(f_reflection_pad2d, tg_pad(x[0], PADS(1, 2, 2, 1), TG_PAD_REFLECT, 0))
+FN(f_reflection_pad3d, tg_pad(x[0], PADS(1, 1, 0, 1, 1, 0), TG_PAD_REFLECT, 0))
+FN(f_replication_pad1d, tg_pad(x[0], PADS(3, -1), TG_PAD_REPLICATE, 0))
+FN(f_replication_pad2d, tg_pad(x[0], PADS(1, 2, 3, 1), TG_PAD_REPLICATE, 0))
+FN(f_replication_pad3d, tg_pad(x[0], PADS(1, 0, 2, 1, 1, 1), TG_PAD_REPLICATE, 0))
+FN(f_pad_circular, tg_mul(tg_pad(x[0], PADS(2, -1, 1, 1), TG_PAD_CIRCULAR, 0), tg_pad(x[0], PADS(1, 0, 0, 2), TG_PAD_CIRCULAR, 0)))
+#define RESIZE(t, mode, ac, ...) tg_interpolate((t), (const int64_t[]){__VA_ARGS__}, NULL, \
+    (int)(sizeof((int64_t[]){__VA_ARGS__}) / sizeof(int64_t)), (mode), (ac))
+FN(f_upsample_nearest1d, RESIZE(x[0], TG_INTERP_NEAREST, false, 7))
+FN(f_upsample_nearest2d, tg_interpolate(x[0], NULL, (const double[]){1.5, 0.7}, 2, TG_INTERP_NEAREST, false))
+/* 5-D inputs: a 4-D leaf with a batch dim put in front */
+FN(f_upsample_nearest3d, RESIZE(tg_unsqueeze(x[0], 0), TG_INTERP_NEAREST, false, 3, 2, 4))
+FN(f_upsample_linear1d, RESIZE(x[0], TG_INTERP_LINEAR, false, 6))
+FN(f_upsample_bilinear2d, RESIZE(x[0], TG_INTERP_BILINEAR, true, 4, 5))
+FN(f_upsample_bilinear2d_sq, RESIZE(tg_mul(x[0], x[0]), TG_INTERP_BILINEAR, false, 3, 2))
+FN(f_upsample_trilinear3d, RESIZE(tg_unsqueeze(x[0], 0), TG_INTERP_TRILINEAR, false, 3, 4, 3))
+FN(f_upsample_nearest_exact1d, RESIZE(x[0], TG_INTERP_NEAREST_EXACT, false, 3))
+FN(f_upsample_nearest_exact2d, tg_interpolate(x[0], NULL, (const double[]){1.7}, 1, TG_INTERP_NEAREST_EXACT, false))
+FN(f_upsample_nearest_exact3d, RESIZE(tg_unsqueeze(x[0], 0), TG_INTERP_NEAREST_EXACT, false, 3, 5, 2))
 
 static const gc_case CASES[] = {
     /* binary, broadcasting, non-contiguous */
@@ -1124,6 +1174,13 @@ static const gc_case CASES[] = {
     {"baddbmm scaled, broadcast", f_baddbmm_scaled, 3, {IN(1, S(2), ANY, false), IN(3, S(2, 3, 4), ANY, false), IN(3, S(2, 4, 2), ANY, true)}, 0, 0, 0, NULL},
 
     /* advanced indexing */
+    C1("index [:, idx]", f_adv_index, A23T),
+    C1("index [mask]", f_adv_index_mask, A23T),
+    C1("index [idx, 1:, idx]", f_adv_index_mixed, IN(3, S(2, 3, 4), ANY, false)),
+    C2("index_put", f_adv_index_put, A23T, A3),
+    C2("index_put accumulate", f_adv_index_put_acc, IN(2, S(2, 3), ANY, false), A3),
+    C2("index_put_ [:, idx]", f_adv_index_put_, IN(2, S(3, 4), ANY, true), IN(2, S(3, 1), ANY, false)),
+    C2("index_put_ [mask]", f_adv_index_put_mask, A23, A3),
 
     /* nn: softmax, linear, dropout, embedding, attention */
     {"linear", f_linear, 3, {IN(2, S(2, 4), ANY, true), IN(2, S(3, 4), ANY, false), A3}, 0, 0, 0, NULL},
@@ -1136,6 +1193,11 @@ static const gc_case CASES[] = {
     C2("pairwise_distance", f_pairwise_distance, A23T, A3),
     C2("pairwise_distance p=3", f_pairwise_distance_p3, A23, IN(2, S(2, 3), ANY, true)),
     C2("pairwise_distance p=1", f_pairwise_distance_p1, Z23T, IN(1, S(3), POSITIVE, false)),
+    C1("dropout", f_dropout, IN(2, S(4, 5), ANY, true)),
+    C1("dropout2d", f_dropout2d, IN(4, S(2, 3, 2, 2), ANY, false)),
+    {"scaled_dot_product_attention", f_sdpa, 3, {IN(3, S(2, 2, 3), ANY, false), IN(3, S(2, 4, 3), ANY, true), IN(3, S(2, 4, 2), ANY, false)}, 0, 0, 0, NULL},
+    {"scaled_dot_product_attention causal", f_sdpa_causal, 3, {IN(2, S(3, 2), ANY, true), IN(2, S(3, 2), ANY, false), IN(2, S(3, 2), ANY, true)}, 0, 0, 0, NULL},
+    {"scaled_dot_product_attention mask", f_sdpa_mask, 3, {IN(2, S(2, 3), ANY, false), IN(2, S(2, 3), ANY, false), IN(2, S(2, 2), ANY, true)}, 0, 0, 0, NULL},
 
     /* nn: losses */
     C1("softmax", f_softmax, A23T),
@@ -1173,10 +1235,14 @@ static const gc_case CASES[] = {
     {"layer_norm", f_layer_norm, 3, {A23T, A3, A3}, 0, 0, 0, NULL},
     C1("layer_norm over two dims", f_layer_norm_2d, IN(3, S(2, 3, 4), ANY, true)),
     C2("layer_norm weight only", f_layer_norm_weight, A234, IN(1, S(4), ANY, false)),
-    {"group_norm", f_group_norm, 3, {IN(3, S(2, 4, 3), ANY, true), IN(1, S(4), ANY, false), IN(1, S(4), ANY, false)}, 0, 0, 0, NULL},
+    {"group_norm", f_group_norm, 3, {IN(3, S(2, 4, 3), ANY, true), IN(1, S(4), ANY, false), IN(1, S(4), ANY, false)},
+     0, 0, 0, NULL},
     C1("group_norm without weight", f_group_norm_plain, IN(4, S(2, 3, 2, 2), ANY, false)),
     C2("rms_norm", f_rms_norm, A23T, A3),
     C1("rms_norm default eps", f_rms_norm_default_eps, A234),
+    C2("group_norm channels-last", f_group_norm_channels_last, IN(4, S(2, 2, 1, 4), ANY, false),
+       IN(1, S(4), ANY, false)),
+    C2("batch_norm channels-last", f_batch_norm_channels_last, IN(4, S(2, 1, 2, 3), ANY, false), A3),
     {"batch_norm", f_batch_norm, 3, {IN(2, S(4, 3), ANY, true), A3, A3}, 0, 0, 0, NULL},
     C1("batch_norm over (N, C, L)", f_batch_norm_3d, IN(3, S(2, 3, 4), ANY, true)),
     {"batch_norm evaluation", f_batch_norm_eval, 3, {IN(3, S(2, 3, 2), ANY, false), A3, A3}, 0, 0, 0, NULL},
@@ -1200,8 +1266,28 @@ static const gc_case CASES[] = {
     C1("avg_pool2d", f_avg_pool2d, IN(4, S(1, 2, 5, 4), ANY, true)),
     C1("avg_pool2d exclude pad", f_avg_pool2d_exclude, IN(3, S(2, 5, 5), ANY, false)),
     C1("avg_pool2d of a square", f_avg_pool2d_sq, IN(3, S(2, 4, 4), ANY, false)),
+    C1("avg_pool2d divisor_override", f_avg_pool2d_divisor, IN(3, S(2, 4, 5), ANY, true)),
     C1("adaptive_avg_pool2d", f_adaptive_avg_pool2d, IN(4, S(1, 2, 5, 4), ANY, true)),
     C1("adaptive_max_pool2d", f_adaptive_max_pool2d, IN(3, S(2, 5, 7), ANY, false)),
+    C1("pad constant", f_pad_constant, IN(3, S(2, 3, 4), ANY, true)),
+    C1("pad constant of a square", f_pad_constant_sq, A23T),
+    C1("reflection_pad1d", f_reflection_pad1d, IN(3, S(2, 2, 4), ANY, true)),
+    C1("reflection_pad2d", f_reflection_pad2d, IN(4, S(1, 2, 3, 4), ANY, true)),
+    C1("reflection_pad3d", f_reflection_pad3d, IN(4, S(2, 2, 3, 3), ANY, false)),
+    C1("replication_pad1d", f_replication_pad1d, IN(2, S(3, 4), ANY, true)),
+    C1("replication_pad2d", f_replication_pad2d, IN(3, S(2, 3, 3), ANY, true)),
+    C1("replication_pad3d", f_replication_pad3d, IN(4, S(1, 2, 3, 2), ANY, false)),
+    C1("pad circular (composed)", f_pad_circular, IN(4, S(1, 2, 3, 3), ANY, true)),
+    C1("upsample_nearest1d", f_upsample_nearest1d, IN(3, S(2, 2, 4), ANY, true)),
+    C1("upsample_nearest2d", f_upsample_nearest2d, IN(4, S(1, 2, 3, 4), ANY, true)),
+    C1("upsample_nearest3d", f_upsample_nearest3d, IN(4, S(2, 2, 2, 3), ANY, false)),
+    C1("upsample_linear1d", f_upsample_linear1d, IN(3, S(2, 2, 4), ANY, true)),
+    C1("upsample_bilinear2d", f_upsample_bilinear2d, IN(4, S(1, 2, 3, 4), ANY, true)),
+    C1("upsample_bilinear2d of a square", f_upsample_bilinear2d_sq, IN(4, S(1, 1, 4, 3), ANY, false)),
+    C1("upsample_trilinear3d", f_upsample_trilinear3d, IN(4, S(1, 2, 3, 2), ANY, false)),
+    C1("upsample_nearest_exact1d", f_upsample_nearest_exact1d, IN(3, S(2, 2, 5), ANY, true)),
+    C1("upsample_nearest_exact2d", f_upsample_nearest_exact2d, IN(4, S(1, 2, 3, 2), ANY, true)),
+    C1("upsample_nearest_exact3d", f_upsample_nearest_exact3d, IN(4, S(1, 2, 3, 4), ANY, false)),
 };
 
 /* ------------------------------------------------------------ running */

@@ -24,6 +24,14 @@ typedef struct tg_version_counter {
        it; a stale saved input's error names that operation, as PyTorch's
        does (Note [Saved inputs] in graph/saved.c). */
     atomic_int last_writer;
+    /* The last tensor over this storage whose own geometry an in-place
+       operation changed (t_, squeeze_, ...), as the graph layer numbers
+       tensors (0: none), and its shape since: a stale saved input's error
+       shows the shape it has now, as PyTorch's does. The core never reads
+       them either. */
+    atomic_uint_least64_t reshaped;
+    int reshaped_ndim;
+    int64_t reshaped_shape[TG_MAX_DIMS];
 } tg_version_counter;
 
 /* A new counter at version 0, or NULL with an error. */

@@ -37,6 +37,7 @@ tg_version_counter *tg__version_new(void)
     atomic_init(&v->refs, 1);
     atomic_init(&v->value, 0);
     atomic_init(&v->last_writer, 0);
+    atomic_init(&v->reshaped, 0);
     return v;
 }
 

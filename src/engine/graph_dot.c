@@ -48,6 +48,7 @@ int tg_graph_dot(const tg_tensor *t, FILE *out)
 {
     TG_ARGI(t);
     if (!out) return tg__faili(TG_E_NULL, "tg_graph_dot(): out is NULL");
+    if (tg__check_view_rebase(t)) return -1;
     fprintf(out, "digraph {\n\tnode [shape=box fontname=monospace fontsize=10]\n");
     fprintf(out, "\ttensor [label=\"tensor\\n");
     write_shape(out, t->shape, t->ndim);

@@ -25,6 +25,7 @@ const char *tg__op_name(tg_op op);
 
 /* A tensor's autograd data (Note [Autograd data] in core/core.h). */
 struct tg_autograd {
+    uint64_t serial;                /* no other tensor's autograd data has had it */
     bool requires_grad;             /* a leaf's flag; true for any tensor with grad_fn */
     tg_node *grad_fn;               /* strong; NULL for leaves */
     tg_tensor *grad;                /* strong; a leaf's accumulated gradient */
@@ -36,8 +37,10 @@ struct tg_autograd {
     atomic_uint_least64_t view_version;
     bool view_no_grad;
     /* A view from split, chunk or unbind in grad mode, or a view of one
-       (ops/join.c: PyTorch's CreationMeta::MULTI_OUTPUT_NODE). */
+       (ops/join.c: PyTorch's CreationMeta::MULTI_OUTPUT_NODE), and which
+       output of its node it is (0 for a view of one). */
     bool view_multi_output;
+    int view_output_nr;
 };
 
 /* t's autograd data, made on first use; NULL (with an error) only when
@@ -81,6 +84,8 @@ typedef struct tg_saved {
     bool used;            /* this slot was saved (its data goes on release) */
     bool is_output;
     bool of_view;         /* the tensor saved was a view */
+    int multi_output_nr;  /* a view from split, chunk or unbind (or of one): its output number; else -1 */
+    uint64_t source;      /* an input's: the serial of its autograd data (0: it had none) */
 } tg_saved;
 
 /* Note [Nodes]: a node has one edge (and one input's metadata) per input
@@ -134,6 +139,9 @@ tg_edge tg__grad_edge(const tg_tensor *t);
 
 /* Saves t in slot i (Note [Saved inputs] in saved.c). */
 void tg__save(tg_node *n, int slot, const tg_tensor *t);
+/* Notes t's geometry after an in-place operation changed it, for the
+   version errors of the nodes that saved t (Note [Saved inputs]). */
+void tg__note_reshape(tg_tensor *t);
 /* Saves out, the node's own output, in slot i; 0 or -1. */
 int tg__save_output(tg_node *n, int slot, const tg_tensor *out);
 /* The i-th saved tensor, checked against its version; NULL with an error. */
@@ -157,6 +165,16 @@ int tg__set_view_of(tg_tensor *v, const tg_tensor *t);
 /* t's grad_fn, first regenerated (AsStridedBackward0 of its base) when t is
    a view whose storage was written since its grad_fn was set. */
 tg_node *tg__view_grad_fn(const tg_tensor *t);
+/* PyTorch's handle_view_on_rebase for the views of a function of several
+   outputs (split, chunk, unbind, and views of theirs), which get no new
+   history: the error for fn, a view's history, as output output_nr of its
+   node; `indirect` when its base or another view was written, else the
+   view itself is being written. Returns -1. */
+int tg__multi_output_error(const tg_node *fn, int output_nr, bool indirect);
+/* 0, or -1 with that error when t is such a view and its storage was
+   written since its history was set: tg__view_grad_fn gives it NULL, and
+   whatever needs its history fails. */
+int tg__check_view_rebase(const tg_tensor *t);
 /* Makes the view t's history AsStridedBackward0 of its base's. 0 or -1. */
 int tg__regenerate_view(tg_tensor *t);
 /* PyTorch's CopySlices: base's new history after fn, the node of an in-place

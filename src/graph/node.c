@@ -163,6 +163,7 @@ static tg_node *node_alloc(tg_record what, int n_inputs)
 tg_edge tg__grad_edge(const tg_tensor *t)
 {
     tg_edge e = {NULL, 0};
+    if (tg__check_view_rebase(t)) return e;   /* tg__node_new fails with its error */
     tg__view_grad_fn(t);
     if (!t || !tg__requires_grad(t)) return e;
     tg_autograd *leaf = t->autograd;

@@ -3,6 +3,7 @@
 #include "graph.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static void save_slot(tg_node *n, int slot, tg_tensor *t, bool is_output)
 {
@@ -12,6 +13,7 @@ static void save_slot(tg_node *n, int slot, tg_tensor *t, bool is_output)
     s->version = atomic_load(&t->version->value);
     s->used = true;
     s->is_output = is_output;
+    if (is_output) s->multi_output_nr = -1;
 }
 
 /* Note [Saved inputs]: a node keeps an input as it was when saved: an alias
@@ -24,14 +26,31 @@ static void save_slot(tg_node *n, int slot, tg_tensor *t, bool is_output)
    PyTorch's names the input's grad_fn, through the counter's last_writer.)
    A leaf that requires grad is kept as it is, since its gradient must reach
    its own AccumulateGrad node and in-place operations on it are not
-   recorded; so is any input when the alias cannot be allocated. */
+   recorded; so is any input when the alias cannot be allocated. The alias
+   keeps the geometry the input had; when an in-place operation (t_,
+   squeeze_, ...) changes the input's own, the version counter notes which
+   tensor it was (tg__note_reshape), so that the error shows its shape now,
+   as PyTorch's, which keeps the input itself, does. */
 void tg__save(tg_node *n, int slot, const tg_tensor *t)
 {
     tg__view_grad_fn(t);
     bool leaf = tg__requires_grad(t) && !tg__grad_fn(t);
+    tg_status before = tg_last_status();
     tg_tensor *snapshot = leaf ? NULL : tg__alias(t, t->shape, t->strides, t->ndim, t->offset);
+    if (!leaf && !snapshot && before == TG_OK) tg_clear_error();   /* the input itself serves */
     n->saved[slot].of_view = tg__view_base(t) != NULL;
+    n->saved[slot].multi_output_nr = t->autograd && t->autograd->view_multi_output ? t->autograd->view_output_nr : -1;
+    n->saved[slot].source = t->autograd ? t->autograd->serial : 0;
     save_slot(n, slot, snapshot && !tg__share_history(snapshot, t) ? snapshot : (tg_tensor *)t, false);
+}
+
+void tg__note_reshape(tg_tensor *t)
+{
+    if (!t->autograd) return;   /* no node saved it as the tensor it is */
+    tg_version_counter *v = t->version;
+    v->reshaped_ndim = t->ndim;
+    memcpy(v->reshaped_shape, t->shape, sizeof v->reshaped_shape);
+    atomic_store(&v->reshaped, t->autograd->serial);
 }
 
 int tg__save_output(tg_node *n, int slot, const tg_tensor *out)
@@ -64,6 +83,10 @@ static int check_one(const tg_node *n, int i)
     if (n->released || !s->data) return tg__faili(TG_E_BACKWARD_TWICE, "%s", ERR_BACKWARD_TWICE);
     uint64_t now = atomic_load(&s->data->version->value);
     if (now == s->version) return 0;
+    /* PyTorch asks a saved input for its grad_fn first, which a written
+       view of several outputs refuses */
+    if (!s->is_output && s->multi_output_nr >= 0 && tg__grad_fn(s->data))
+        return tg__multi_output_error(tg__grad_fn(s->data), s->multi_output_nr, true);
     char shape[256], which[128] = "";
     int writer = atomic_load(&s->data->version->last_writer);   /* Note [Saved inputs] */
     const tg_node *fn = s->is_output ? n : tg__grad_fn(s->data);
@@ -73,11 +96,15 @@ static int check_one(const tg_node *n, int i)
     else if (!s->is_output && writer)
         snprintf(which, sizeof which, ", which is output 0 of %s,", tg__message_name((tg_op)writer));
     else if (fn) snprintf(which, sizeof which, ", which is output 0 of %s,", tg__message_name(fn->op));
+    const tg_version_counter *v = s->data->version;
+    bool reshaped = !s->is_output && s->source && atomic_load(&v->reshaped) == s->source;
     return tg__faili(TG_E_VERSION,
                      "one of the variables needed for gradient computation has been modified by an "
                      "inplace operation: [%s %s]%s is at version %llu; expected version %llu instead.",
                      tg__legacy_type(s->data->dtype),
-                     tg__shape_str(s->data->shape, s->data->ndim, shape, sizeof shape), which,
+                     reshaped ? tg__shape_str(v->reshaped_shape, v->reshaped_ndim, shape, sizeof shape)
+                              : tg__shape_str(s->data->shape, s->data->ndim, shape, sizeof shape),
+                     which,
                      (unsigned long long)now, (unsigned long long)s->version);
 }
 

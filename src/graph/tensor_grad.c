@@ -21,7 +21,9 @@ tg_autograd *tg__autograd(tg_tensor *t)
 {
     if (t->autograd) return t->autograd;
     pthread_once(&install_once, install);
+    static atomic_uint_least64_t serials;
     t->autograd = tg__calloc(1, sizeof *t->autograd);
+    if (t->autograd) t->autograd->serial = atomic_fetch_add(&serials, 1) + 1;
     return t->autograd;
 }
 
@@ -55,6 +57,7 @@ void tg__unlock_grads(void) { pthread_mutex_unlock(&grad_lock); }
 tg_tensor *tg_requires_grad_(tg_tensor *t, bool requires_grad)
 {
     TG_ARG(t);
+    if (tg__check_view_rebase(t)) return NULL;
     if (tg__view_grad_fn(t)) {
         if (requires_grad) return t;
         return tg__fail(TG_E_AUTOGRAD,
@@ -78,10 +81,11 @@ tg_tensor *tg_requires_grad_(tg_tensor *t, bool requires_grad)
     return t;
 }
 
-/* Both through tg__view_grad_fn: a view's base may have a new history. */
+/* Both through tg__view_grad_fn: a view's base may have a new history
+   (the flag first: PyTorch reads it without asking for the history). */
 bool tg_requires_grad(const tg_tensor *t)
 {
-    return !tg__bad_arg(__func__, t) && (tg__view_grad_fn(t) || tg__requires_grad(t));
+    return !tg__bad_arg(__func__, t) && (tg__requires_grad(t) || tg__view_grad_fn(t));
 }
 
 bool tg_is_leaf(const tg_tensor *t) { return !tg__bad_arg(__func__, t) && !tg__view_grad_fn(t); }

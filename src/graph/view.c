@@ -4,6 +4,7 @@
 #include "graph.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 /* Note [Views written in place]: an in-place operation on a view v of a
@@ -47,6 +48,22 @@ int tg__regenerate_view(tg_tensor *t)
     return 0;
 }
 
+int tg__multi_output_error(const tg_node *fn, int output_nr, bool indirect)
+{
+    const char *modified = indirect ? "its base or another view of its base has been" : "is being";
+    char what[192];
+    if (fn)
+        snprintf(what, sizeof what, "Output %d of %s is a view and %s modified inplace.", output_nr, tg__op_name(fn->op),
+                 modified);
+    else
+        snprintf(what, sizeof what, "A view was created in no_grad mode and %s modified inplace with grad mode enabled.",
+                 modified);
+    return tg__faili(TG_E_AUTOGRAD, "%s This view is the output of a function that returns multiple views. Such "
+                                    "functions do not allow the output views to be modified inplace. You should "
+                                    "replace the inplace operation by an out-of-place one.",
+                     what);
+}
+
 /* Regenerations are serialized so that two threads reading one view's
    grad_fn do not both replace it. (As for any in-place change, writing a
    tensor while another thread uses its views is the caller's race.) */
@@ -59,9 +76,20 @@ static bool is_stale(const tg_tensor *t)
            atomic_load(&t->version->value) != atomic_load(&a->view_version);
 }
 
+/* A stale view of a function of several outputs, with a history (one made
+   before its base required grad has none to refuse). */
+static bool refused(const tg_tensor *t) { return is_stale(t) && t->autograd->view_multi_output && t->autograd->grad_fn; }
+
+int tg__check_view_rebase(const tg_tensor *t)
+{
+    if (!t || !refused(t)) return 0;
+    return tg__multi_output_error(t->autograd->grad_fn, t->autograd->view_output_nr, true);
+}
+
 tg_node *tg__view_grad_fn(const tg_tensor *t)
 {
     if (!t) return NULL;
+    if (tg__check_view_rebase(t)) return NULL;
     if (is_stale(t)) {
         pthread_mutex_lock(&regenerate_lock);
         if (is_stale(t)) tg__regenerate_view((tg_tensor *)t);   /* out of memory: the old history stays, with the error */

@@ -344,6 +344,7 @@ static void put_suffixes(strbuf *sb, const suffix_list *s)
 char *tg_repr(const tg_tensor *t)
 {
     TG_ARG(t);
+    if (tg__check_view_rebase(t)) return NULL;   /* Python's print raises it too */
     if (!printable(t->dtype))
         return tg__fail(TG_E_DTYPE, "tg_repr(): printing %s tensors is not supported yet",
                         tg_dtype_name(t->dtype));

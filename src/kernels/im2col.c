@@ -70,8 +70,9 @@ void tg__k_im2col(tg_tensor *cols, const tg_tensor *image, const tg_blocks *b)
             }
 }
 
-/* image[c, h, w] += col over every block element that reads it. */
-#define COL2IM(T)                                                                                     \
+/* image[c, h, w] += col over every block element that reads it, added as
+   U (unsigned for integers, so that overflow wraps as in PyTorch). */
+#define COL2IM(T, U)                                                                                  \
     do {                                                                                              \
         for (int64_t i = 0; i < b->out[0]; i++) {                                                     \
             int64_t h;                                                                                \
@@ -79,7 +80,7 @@ void tg__k_im2col(tg_tensor *cols, const tg_tensor *image, const tg_blocks *b)
             T *to = (T *)dst + (c * b->in[0] + h) * b->in[1] + w0;                                    \
             const char *from = row + (i * b->out[1] + j0) * ls * (int64_t)es;                         \
             for (int64_t j = 0; j < j1 - j0; j++)                                                     \
-                to[j * step] = (T)(to[j * step] + *(const T *)(from + j * ls * (int64_t)es));         \
+                to[j * step] = (T)((U)to[j * step] + (U)*(const T *)(from + j * ls * (int64_t)es));   \
         }                                                                                             \
     } while (0)
 
@@ -115,10 +116,10 @@ void tg__k_col2im(tg_tensor *image, const tg_tensor *cols, const tg_blocks *b)
                 int64_t w0 = j0 * step - b->padding[1] + kj * b->dilation[1];
                 const char *row = tg__ptr(cols) + r * rs * (int64_t)es;
                 switch (dt) {
-                case TG_F32: COL2IM(float); break;
-                case TG_F64: COL2IM(double); break;
-                case TG_I32: COL2IM(int32_t); break;
-                case TG_I64: COL2IM(int64_t); break;
+                case TG_F32: COL2IM(float, float); break;
+                case TG_F64: COL2IM(double, double); break;
+                case TG_I32: COL2IM(int32_t, uint32_t); break;
+                case TG_I64: COL2IM(int64_t, uint64_t); break;
                 default: col2im_any(dt, dst, row, ls, b, c, ki, kj); break;
                 }
             }

@@ -169,3 +169,102 @@ int64_t tg__k_masked(bool scatter, tg_tensor *t, const tg_tensor *mask, const in
     tg__iter_run(ops, 2, shape, ndim, masked_loop, &c);
     return c.count;
 }
+
+/* ------------------------------------------------- advanced indexing */
+
+typedef struct first_bad_ctx { tg_dtype dt; int64_t size, position, first, bad; } first_bad_ctx;
+
+static void first_bad_loop(char **d, const int64_t *s, int64_t n, void *vctx)
+{
+    first_bad_ctx *c = vctx;
+    for (int64_t i = 0; i < n && c->first < 0; i++, c->position++) {
+        int64_t v = load_index(d[0] + i * s[0], c->dt);
+        if (v < -c->size || v >= c->size) {
+            c->first = c->position;
+            c->bad = v;
+        }
+    }
+}
+
+int64_t tg__k_index_first_bad(const tg_tensor *index, const int64_t *shape, int ndim, int64_t size, int64_t *bad)
+{
+    tg_iter_operand op;
+    tg__operand(&op, index, ndim);
+    first_bad_ctx c = {index->dtype, size, 0, -1, 0};
+    tg__iter_run(&op, 1, shape, ndim, first_bad_loop, &c);
+    *bad = c.bad;
+    return c.first;
+}
+
+typedef struct offsets_ctx { tg_dtype dt; int64_t size, stride; } offsets_ctx;
+
+/* d[0] the offsets, d[1] the index */
+static void offsets_loop(char **d, const int64_t *s, int64_t n, void *vctx)
+{
+    const offsets_ctx *c = vctx;
+    for (int64_t i = 0; i < n; i++) {
+        int64_t v = load_index(d[1] + i * s[1], c->dt);
+        *(int64_t *)(d[0] + i * s[0]) += (v < 0 ? v + c->size : v) * c->stride;
+    }
+}
+
+void tg__k_index_offsets(tg_tensor *offsets, const tg_tensor *index, int64_t size, int64_t stride)
+{
+    tg_iter_operand ops[2];
+    tg__operand(&ops[0], offsets, offsets->ndim);
+    tg__operand(&ops[1], index, offsets->ndim);
+    offsets_ctx c = {index->dtype, size, stride};
+    tg__iter_run(ops, 2, offsets->shape, offsets->ndim, offsets_loop, &c);
+}
+
+typedef struct indexed_ctx { bool put, accumulate; tg_dtype dt; size_t size; } indexed_ctx;
+
+/* d[0] the element read or written in place (at its offset d[2]), d[1] the other */
+static void indexed_loop(char **d, const int64_t *s, int64_t n, void *vctx)
+{
+    const indexed_ctx *c = vctx;
+    for (int64_t i = 0; i < n; i++) {
+        char *at = d[0] + i * s[0] + *(const int64_t *)(d[2] + i * s[2]);
+        char *other = d[1] + i * s[1];
+        if (!c->put) memcpy(other, at, c->size);
+        else if (c->accumulate) add_into(at, other, c->dt);
+        else memcpy(at, other, c->size);
+    }
+}
+
+static void run_indexed(bool put, bool accumulate, tg_tensor *src, const tg_tensor *other, const tg_tensor *offsets)
+{
+    tg_iter_operand ops[3];
+    tg__operand(&ops[0], src, src->ndim);
+    /* src's dims that an index replaced have stride 0, which tg__operand
+       reads as broadcast only where the size is 1: the same either way */
+    tg__operand(&ops[1], other, src->ndim);
+    tg__operand(&ops[2], offsets, src->ndim);
+    indexed_ctx c = {put, accumulate, src->dtype, tg__dtype_size(src->dtype)};
+    tg__iter_run(ops, 3, src->shape, src->ndim, indexed_loop, &c);
+}
+
+void tg__k_index_gather(tg_tensor *out, const tg_tensor *src, const tg_tensor *offsets)
+{
+    run_indexed(false, false, (tg_tensor *)src, out, offsets);
+}
+
+void tg__k_index_put(tg_tensor *dst, const tg_tensor *values, const tg_tensor *offsets, bool accumulate)
+{
+    run_indexed(true, accumulate, dst, values, offsets);
+}
+
+void tg__k_nonzero(tg_tensor *coords, const tg_tensor *mask)
+{
+    int64_t *out = (int64_t *)tg__ptr(coords), position[TG_MAX_DIMS] = {0}, n = tg_numel(mask);
+    int nd = mask->ndim;
+    for (int64_t i = 0; i < n; i++) {
+        const char *p = tg__ptr(mask);   /* bool: strides are bytes */
+        for (int k = 0; k < nd; k++) p += position[k] * mask->strides[k];
+        if (*(const bool *)p) {
+            memcpy(out, position, (size_t)nd * sizeof *position);
+            out += nd;
+        }
+        for (int k = nd - 1; k >= 0 && ++position[k] == mask->shape[k]; k--) position[k] = 0;
+    }
+}

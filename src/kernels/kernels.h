@@ -127,6 +127,21 @@ void tg__k_divide_by_counts(tg_tensor *t, const tg_tensor *count);
    after another (scatter: come from it, into t). A NULL packed only counts
    them. Returns their count. */
 int64_t tg__k_masked(bool scatter, tg_tensor *t, const tg_tensor *mask, const int64_t *shape, int ndim, char *packed);
+/* Advanced indexing (ops/advanced_index.c). An index (TG_I64 or TG_I32)
+   is read broadcast to the result's shape, and may be negative (counted
+   from the end of its dim). first_bad: the row-major position of index's
+   first element outside [-size, size) (its value to *bad), or -1.
+   offsets (TG_I64, the result's shape) += each element, wrapped, times
+   stride (in bytes). gather: out = the element of src (a view of self with
+   the result's shape, stride 0 along the indexed dims) at each offset; put
+   writes values (broadcast) there instead, or adds them when accumulate.
+   nonzero: the coordinates of mask's true elements, in row-major order,
+   into coords (TG_I64, contiguous, (count, mask's rank)). */
+int64_t tg__k_index_first_bad(const tg_tensor *index, const int64_t *shape, int ndim, int64_t size, int64_t *bad);
+void tg__k_index_offsets(tg_tensor *offsets, const tg_tensor *index, int64_t size, int64_t stride);
+void tg__k_index_gather(tg_tensor *out, const tg_tensor *src, const tg_tensor *offsets);
+void tg__k_index_put(tg_tensor *dst, const tg_tensor *values, const tg_tensor *offsets, bool accumulate);
+void tg__k_nonzero(tg_tensor *coords, const tg_tensor *mask);
 
 /* pointwise binary operations, comparisons and clamp */
 
@@ -139,11 +154,21 @@ void tg__k_ternary(tg_ternary_kernel k, tg_tensor *out, const tg_tensor *a, cons
 
 /* pooling, padding and resampling */
 
+/* One dim of a separable resampling: output index o reads the taps input
+   indices index[o * taps + k] with weights weight[o * taps + k]. */
+typedef struct tg_plan_axis {
+    int64_t in_size, out_size, taps;
+    const int64_t *index;
+    const double *weight;
+} tg_plan_axis;
 /* A resampling plan (ops/resample.c): each of out_size output positions
    reads `taps` of the in_size input positions (index, out_size * taps; a
    tap of index in_size reads nothing), weighted (weight NULL: a plain copy
    of one tap, `fill` where it reads nothing), and divides the weighted sum
-   by each of its n_div divisors in turn (divisor, out_size * n_div). */
+   by each of its n_div divisors in turn (divisor, out_size * n_div). A
+   nested plan is computed instead dim by dim from its axes, as PyTorch's
+   interpolation kernels nest their sums: out = sum over the first dim's
+   taps of weight * (the same sum over the other dims). */
 typedef struct tg_plan {
     int64_t in_size, out_size, taps;
     const int64_t *index;
@@ -151,6 +176,9 @@ typedef struct tg_plan {
     const double *divisor;
     int n_div;
     double fill;
+    bool nested;
+    int n_axes;
+    tg_plan_axis axis[3];
 } tg_plan;
 /* out (B, out_size) = the plan over in (B, in_size), both contiguous and
    of one dtype; integers sum exactly and divide rounding toward zero. */

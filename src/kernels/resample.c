@@ -23,6 +23,33 @@
 WEIGHTED_ROW(float)
 WEIGHTED_ROW(double)
 
+/* A nested plan's output (multi-index o) over one row of type T: the
+   weighted sum over dim level's taps of the sums over the dims after it,
+   each a product then a sum in T as PyTorch's interpolate<n> computes. */
+#define NESTED_SUM(T)                                                         \
+    static T nested_##T(const T *in, const tg_plan *p, const int64_t *o, int level, int64_t at) \
+    {                                                                         \
+        const tg_plan_axis *a = &p->axis[level];                              \
+        T sum = 0;                                                            \
+        for (int64_t k = 0; k < a->taps; k++) {                               \
+            int64_t i = at * a->in_size + a->index[o[level] * a->taps + k];   \
+            T v = level + 1 < p->n_axes && level < 2 ? nested_##T(in, p, o, level + 1, i) : in[i]; \
+            T w = (T)a->weight[o[level] * a->taps + k];                       \
+            sum = k ? sum + v * w : v * w;                                    \
+        }                                                                     \
+        return sum;                                                           \
+    }                                                                         \
+    static void nested_row_##T(T *out, const T *in, const tg_plan *p)         \
+    {                                                                         \
+        int64_t o[3] = {0, 0, 0};                                             \
+        for (int64_t flat = 0; flat < p->out_size; flat++) {                  \
+            out[flat] = nested_##T(in, p, o, 0, 0);                           \
+            for (int d = p->n_axes - 1; d >= 0 && ++o[d] == p->axis[d].out_size; d--) o[d] = 0; \
+        }                                                                     \
+    }
+NESTED_SUM(float)
+NESTED_SUM(double)
+
 /* Any other dtype: integers sum in int64 (the weights are 1 for them:
    average pooling) and divide rounding toward zero; half types in double. */
 static void weighted_row_any(char *out, const char *in, tg_dtype dt, const tg_plan *p)
@@ -66,6 +93,8 @@ void tg__k_resample(tg_tensor *out, const tg_tensor *in, const tg_plan *p)
         char *orow = dst + (size_t)(b * p->out_size) * es;
         const char *irow = src + (size_t)(b * p->in_size) * es;
         if (!p->weight) copy_row(orow, irow, es, dt, p);
+        else if (p->nested && dt == TG_F32) nested_row_float((float *)orow, (const float *)irow, p);
+        else if (p->nested && dt == TG_F64) nested_row_double((double *)orow, (const double *)irow, p);
         else if (dt == TG_F32) weighted_row_float((float *)orow, (const float *)irow, p);
         else if (dt == TG_F64) weighted_row_double((double *)orow, (const double *)irow, p);
         else weighted_row_any(orow, irow, dt, p);

@@ -26,8 +26,9 @@ typedef struct ternary_ctx {
 #define LOOP_SIGNATURE(name) static void name(char **d, const int64_t *s, int64_t n, void *ctx)
 LOOP_SIGNATURE(lerp_f32) { TERNARY_LOOP(float, LERP(a, b, c)); }
 LOOP_SIGNATURE(lerp_f64) { TERNARY_LOOP(double, LERP(a, b, c)); }
-LOOP_SIGNATURE(addcmul_f32) { TERNARY_LOOP(float, a + v * b * c); }
-LOOP_SIGNATURE(addcmul_f64) { TERNARY_LOOP(double, a + v * b * c); }
+/* PyTorch's CPU addcmul rounds v * b, then adds a in one fused step. */
+LOOP_SIGNATURE(addcmul_f32) { TERNARY_LOOP(float, fma(v * b, c, a)); }
+LOOP_SIGNATURE(addcmul_f64) { TERNARY_LOOP(double, fma(v * b, c, a)); }
 LOOP_SIGNATURE(addcdiv_f32) { TERNARY_LOOP(float, a + v * b / c); }
 LOOP_SIGNATURE(addcdiv_f64) { TERNARY_LOOP(double, a + v * b / c); }
 

@@ -48,9 +48,12 @@ static int check_parameters(const tg_tensor *input, const tg_tensor *running_mea
                              (long long)tg_numel(params[i]));
     }
     /* PyTorch mixes dtypes only for bf16 inputs with f32 parameters. */
-    for (int i = 0; i < 4; i++)
-        if (params[i] && params[i]->dtype != input->dtype)
+    bool mixed = false;
+    for (int i = 0; i < 4; i++) mixed = mixed || (params[i] && params[i]->dtype != input->dtype);
+    for (int i = 0; mixed && i < 4; i++)
+        if (params[i] && params[i]->dtype != TG_F32)
             return tg__faili(TG_E_DTYPE, "mixed dtype (CPU): expect parameter to have scalar type of Float");
+    if (mixed) return tg__faili(TG_E_DTYPE, "mixed dtype (CPU): expect input to have scalar type of BFloat16");
     if (input->dtype != TG_F32 && input->dtype != TG_F64)
         return tg__faili(TG_E_DTYPE, "\"batch_norm\" not implemented for '%s'", tg__dtype_short(input->dtype));
     for (int i = 0; i < 2; i++)
@@ -70,12 +73,14 @@ static tg_tensor *empty_batch_norm(const tg_tensor *input, const tg_tensor *weig
 }
 
 /* The statistics the output is normalised with: the batch's mean,
-   squared-deviation sum and invstd (training), or the running mean and
-   invstd from the running variance; each a new (C) tensor. */
-static int channel_statistics(const tg_tensor *x, const tg_tensor *running_mean, const tg_tensor *running_var,
-                              bool training, double eps, tg_tensor **mean, tg_tensor **var_sum, tg_tensor **invstd)
+   squared-deviation sum and invstd (training) over x's data as (batch, C,
+   image), or the running mean and invstd from the running variance; each
+   a new (C) tensor. */
+static int channel_statistics(const tg_tensor *x, int64_t batch, int64_t image, const tg_tensor *running_mean,
+                              const tg_tensor *running_var, bool training, double eps, tg_tensor **mean,
+                              tg_tensor **var_sum, tg_tensor **invstd)
 {
-    int64_t channels = x->shape[1], batch = x->shape[0], image = tg__numel(x->shape + 2, x->ndim - 2);
+    int64_t channels = x->shape[1];
     *invstd = tg__new(x->dtype, &channels, 1);
     if (!*invstd) return -1;
     if (training) {
@@ -122,19 +127,18 @@ tg_tensor *tg_batch_norm(const tg_tensor *input, tg_tensor *running_mean, tg_ten
                                       "layer's num_batches_tracked: pass 1 / num_batches_tracked, as PyTorch's "
                                       "BatchNorm layers do", __func__);
     int64_t channels = input->shape[1], batch = input->shape[0], image = tg__numel(input->shape + 2, input->ndim - 2);
-    tg_tensor *x = NULL, *w = NULL, *b = NULL;
-    TG_NO_GRAD {
-        x = tg_contiguous(input);
-        w = weight ? tg_contiguous(weight) : NULL;
-        b = bias ? tg_contiguous(bias) : NULL;
+    tg_tensor *dense[3], *out, *mean = NULL, *var_sum = NULL, *invstd = NULL;
+    bool last = tg__is_channels_last(input);
+    if (tg__dense_operands(input, weight, bias, last, dense, &out)) return NULL;
+    if (last) {   /* read as (batch * image, C) rows */
+        batch *= image;
+        image = 1;
     }
-    if (!x || (weight && !w) || (bias && !b)) return NULL;
-    tg_tensor *mean = NULL, *var_sum = NULL, *invstd = NULL;
-    if (channel_statistics(x, running_mean, running_var, training, eps, &mean, &var_sum, &invstd)) return NULL;
-    tg_tensor *out = tg__new(input->dtype, input->shape, input->ndim);
-    if (!out) return NULL;
-    tg__batch_norm_apply(tg__ptr(x), tg__ptr(mean), tg__ptr(invstd), w ? tg__ptr(w) : NULL, b ? tg__ptr(b) : NULL,
-                         tg__ptr(out), input->dtype, batch, channels, image);
+    if (channel_statistics(dense[0], batch, image, running_mean, running_var, training, eps, &mean, &var_sum,
+                           &invstd))
+        return NULL;
+    tg__batch_norm_apply(tg__ptr(dense[0]), tg__ptr(mean), tg__ptr(invstd), weight ? tg__ptr(dense[1]) : NULL,
+                         bias ? tg__ptr(dense[2]) : NULL, tg__ptr(out), input->dtype, batch, channels, image);
     batch_norm_params p = {training, weight != NULL, eps};
     if (!record_batch_norm(out, &p, input, weight, bias, running_mean, running_var)) return NULL;
     /* Last, when nothing can fail any more: a failed call leaves them as they were. */
@@ -165,6 +169,7 @@ int tg__d_batch_norm(tg_node *n, tg_tensor *g, tg_tensor **gi)
     int64_t dims[TG_MAX_DIMS];
     int nd = tg__dims_but_channel(x->ndim, dims);
     tg_tensor *scale = w ? per_channel(w, x->ndim) : NULL, *xhat;
+    if (w && !scale) return -1;
     if (p->training) {
         tg_tensor *rstd;
         xhat = tg__normalized(x, dims, nd, p->eps, &rstd);

@@ -40,28 +40,12 @@ tg_tensor *tg_cosine_similarity(const tg_tensor *x1, const tg_tensor *x2, int64_
     return tg_sum_dim(tg_mul(tg_div(ea, na), tg_div(eb, nb)), &dim, 1, false);
 }
 
-/* t + s as C++ adds a Scalar (add.Scalar, AddBackward1; from Python,
-   x + s is add.Tensor, AddBackward0, which tg_add_scalar records). */
-static tg_tensor *add_scalar_node(const tg_tensor *t, double s)
-{
-    tg_tensor *out = NULL;
-    TG_NO_GRAD { out = t ? tg_add_scalar(t, s) : NULL; }
-    if (out && tg__record(out, (tg_record){.op = TG_OP_ADD_SCALAR}, &t, 1, NULL)) return NULL;
-    return out;
-}
-
-int tg__d_add_scalar(tg_node *n, tg_tensor *g, tg_tensor **gi)
-{
-    gi[0] = g;
-    return tg__derivative_done(n, gi);
-}
-
 /* PyTorch's pairwise_distance: norm(x1 - x2 + eps, p) along the last dim
-   of the broadcast shape. */
+   of the broadcast shape (its + eps a C++ Scalar's, AddBackward1). */
 tg_tensor *tg_pairwise_distance(const tg_tensor *x1, const tg_tensor *x2, double p, double eps, bool keepdim)
 {
     TG_ARG(x1);
     TG_ARG(x2);
     int innermost = (x1->ndim > x2->ndim ? x1->ndim : x2->ndim) - 1;
-    return tg__norm_dim(__func__, add_scalar_node(tg_sub(x1, x2), eps), p, innermost, keepdim);
+    return tg__norm_dim(__func__, tg__add_scalar_node(tg_sub(x1, x2), eps), p, innermost, keepdim);
 }

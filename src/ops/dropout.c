@@ -1,4 +1,5 @@
-/* dropout and dropout2d as PyTorch 1.13 computes them on the CPU: the
+/* dropout and dropout2d (and their in-place forms) as PyTorch 1.13
+   computes them on the CPU: the
    input times a mask of Bernoulli(1 - p) draws divided by 1 - p (so the
    graph is MulBackward0, and the gradient goes through the same mask). */
 #include "ops.h"
@@ -41,40 +42,17 @@ static int check_p(double p)
     return tg__faili(TG_E_INVALID, "dropout probability has to be between 0 and 1, but got %s", text);
 }
 
-/* p = 1: input times a 0-dim zero in its dtype, as PyTorch drops all. */
-static tg_tensor *drop_all(const tg_tensor *input) { return tg_mul(input, tg_zeros(TG_SHAPE(), input->dtype)); }
-
-/* input * mask, the mask drawn from gen in noise_shape (broadcast against
-   input): 0 with probability p, else 1 / (1 - p). */
-static tg_tensor *apply_noise(const tg_tensor *input, const int64_t *noise_shape, int ndim, double p, tg_generator *gen)
+/* The mask for input, drawn from gen in noise_shape (broadcast against
+   input): 0 with probability p, else 1 / (1 - p), in input's dtype. */
+static tg_tensor *noise(const tg_tensor *input, const int64_t *noise_shape, double p, tg_generator *gen)
 {
     if (!tg__is_floating(input->dtype))   /* PyTorch's div_ of the mask by 1 - p */
         return tg__fail(TG_E_DTYPE, "result type Float can't be cast to the desired output type %s",
                         tg__dtype_short(input->dtype));
     tg_tensor *mask = NULL;
-    TG_NO_GRAD {
-        tg_tensor *keep = tg_bernoulli_gen(tg_full(noise_shape, ndim, 1 - p, input->dtype), gen);
-        mask = tg_div_scalar(keep, 1 - p);
-    }
-    return mask ? tg_mul(input, mask) : NULL;
+    TG_NO_GRAD { mask = tg_div_scalar(tg_bernoulli_gen(tg_full(noise_shape, input->ndim, 1 - p, input->dtype), gen), 1 - p); }
+    return mask;
 }
-
-/* The input itself when nothing is dropped (p = 0, evaluation, no
-   elements), as PyTorch returns it. */
-static bool passes_through(const tg_tensor *input, double p, bool training)
-{
-    return p == 0 || !training || tg_numel(input) == 0;
-}
-
-tg_tensor *tg_dropout_gen(const tg_tensor *t, double p, bool training, tg_generator *gen)
-{
-    TG_ARG(t);
-    if (check_p(p)) return NULL;
-    if (passes_through(t, p, training)) return tg__share(t);
-    return p == 1 ? drop_all(t) : apply_noise(t, t->shape, t->ndim, p, gen);
-}
-
-tg_tensor *tg_dropout(const tg_tensor *t, double p, bool training) { return tg_dropout_gen(t, p, training, NULL); }
 
 /* F.dropout2d's warning for inputs that are not 3-D or 4-D. */
 static void warn_dropout2d_dims(int ndim)
@@ -93,19 +71,48 @@ static void warn_dropout2d_dims(int ndim)
                  ndim);
 }
 
-/* PyTorch's feature dropout: one draw per (dim 0, dim 1) pair, broadcast
-   over the other dims. */
-tg_tensor *tg_dropout2d_gen(const tg_tensor *t, double p, bool training, tg_generator *gen)
+/* t times factor (MulBackward0), written into t when inplace. */
+static tg_tensor *times(tg_tensor *t, const tg_tensor *factor, bool inplace)
 {
-    TG_ARG(t);
-    if (check_p(p)) return NULL;
-    warn_dropout2d_dims(t->ndim);
-    if (passes_through(t, p, training)) return tg__share(t);
-    if (p == 1) return drop_all(t);
-    if (t->ndim < 2) return tg__fail(TG_E_SHAPE, "Feature dropout requires at least 2 dimensions in the input");
-    int64_t noise_shape[TG_MAX_DIMS];
-    for (int i = 0; i < t->ndim; i++) noise_shape[i] = i < 2 ? t->shape[i] : 1;
-    return apply_noise(t, noise_shape, t->ndim, p, gen);
+    return inplace ? tg_mul_(t, factor) : tg_mul(t, factor);
 }
 
-tg_tensor *tg_dropout2d(const tg_tensor *t, double p, bool training) { return tg_dropout2d_gen(t, p, training, NULL); }
+/* PyTorch's _dropout_impl: t itself when nothing is dropped (p = 0,
+   evaluation, no elements), t times a 0-dim zero for p = 1, else t times
+   the mask; feature dropout (dropout2d) draws one value per (dim 0, dim
+   1) pair, broadcast over the other dims. t is written only when inplace;
+   fn names the public function. */
+static tg_tensor *dropout(const char *fn, tg_tensor *t, double p, bool training, bool feature, bool inplace,
+                          tg_generator *gen)
+{
+    TG_ARG_OF(fn, t);
+    if (check_p(p)) return NULL;
+    if (feature) warn_dropout2d_dims(t->ndim);
+    if (p == 0 || !training || tg_numel(t) == 0) return inplace ? t : tg__share(t);
+    if (p == 1) return times(t, tg_zeros(TG_SHAPE(), t->dtype), inplace);
+    if (feature && t->ndim < 2) return tg__fail(TG_E_SHAPE, "Feature dropout requires at least 2 dimensions in the input");
+    int64_t noise_shape[TG_MAX_DIMS];
+    for (int i = 0; i < t->ndim; i++) noise_shape[i] = feature && i >= 2 ? 1 : t->shape[i];
+    tg_tensor *mask = noise(t, noise_shape, p, gen);
+    return mask ? times(t, mask, inplace) : NULL;
+}
+
+/* The out-of-place forms only read t. */
+tg_tensor *tg_dropout_gen(const tg_tensor *t, double p, bool training, tg_generator *gen)
+{
+    return dropout(__func__, (tg_tensor *)t, p, training, false, false, gen);
+}
+tg_tensor *tg_dropout(const tg_tensor *t, double p, bool training)
+{
+    return dropout(__func__, (tg_tensor *)t, p, training, false, false, NULL);
+}
+tg_tensor *tg_dropout_(tg_tensor *t, double p, bool training) { return dropout(__func__, t, p, training, false, true, NULL); }
+tg_tensor *tg_dropout2d_gen(const tg_tensor *t, double p, bool training, tg_generator *gen)
+{
+    return dropout(__func__, (tg_tensor *)t, p, training, true, false, gen);
+}
+tg_tensor *tg_dropout2d(const tg_tensor *t, double p, bool training)
+{
+    return dropout(__func__, (tg_tensor *)t, p, training, true, false, NULL);
+}
+tg_tensor *tg_dropout2d_(tg_tensor *t, double p, bool training) { return dropout(__func__, t, p, training, true, true, NULL); }

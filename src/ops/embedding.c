@@ -83,10 +83,11 @@ static int wrap_padding_idx(const tg_tensor *weight, tg_embedding_opts opts, int
     return 0;
 }
 
-tg_tensor *tg_embedding_ex(const tg_tensor *indices, const tg_tensor *weight, tg_embedding_opts opts)
+/* fn names the public function. */
+static tg_tensor *embedding(const char *fn, const tg_tensor *indices, const tg_tensor *weight, tg_embedding_opts opts)
 {
-    TG_ARG(indices);
-    TG_ARG(weight);
+    TG_ARG_OF(fn, indices);
+    TG_ARG_OF(fn, weight);
     embedding_params p = {.scale_grad_by_freq = opts.scale_grad_by_freq};
     if (wrap_padding_idx(weight, opts, &p.padding_idx)) return NULL;
     if (weight->ndim != 2) return tg__fail(TG_E_SHAPE, "'weight' must be 2-D");
@@ -98,7 +99,7 @@ tg_tensor *tg_embedding_ex(const tg_tensor *indices, const tg_tensor *weight, tg
     /* the rows of weight the indices name, shaped indices' shape + (dim,) */
     int64_t shape[TG_MAX_DIMS], strides[TG_MAX_DIMS];
     if (indices->ndim + 1 > TG_MAX_DIMS)
-        return tg__fail(TG_E_SHAPE, "%s(): tensors may have at most %d dimensions", __func__, TG_MAX_DIMS);
+        return tg__fail(TG_E_SHAPE, "%s(): tensors may have at most %d dimensions", fn, TG_MAX_DIMS);
     memcpy(shape, indices->shape, (size_t)indices->ndim * sizeof *shape);
     shape[indices->ndim] = weight->shape[1];
     tg__contiguous_strides(shape, indices->ndim + 1, strides);
@@ -112,9 +113,14 @@ tg_tensor *tg_embedding_ex(const tg_tensor *indices, const tg_tensor *weight, tg
     return out;
 }
 
+tg_tensor *tg_embedding_ex(const tg_tensor *indices, const tg_tensor *weight, tg_embedding_opts opts)
+{
+    return embedding(__func__, indices, weight, opts);
+}
+
 tg_tensor *tg_embedding(const tg_tensor *indices, const tg_tensor *weight)
 {
-    return tg_embedding_ex(indices, weight, (tg_embedding_opts){0});
+    return embedding(__func__, indices, weight, (tg_embedding_opts){0});
 }
 
 /* ------------------------------------------------------------- one_hot */

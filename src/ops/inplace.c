@@ -27,16 +27,7 @@
 static int multi_output_error(const tg_tensor *t)
 {
     const tg_node *fn = tg__grad_fn(t);
-    char what[160];
-    if (fn)
-        snprintf(what, sizeof what, "Output %d of %s is a view and is being modified inplace.", tg__multi_output(fn),
-                 tg__op_name(fn->op));
-    else
-        snprintf(what, sizeof what, "A view was created in no_grad mode and is being modified inplace with grad mode enabled.");
-    return tg__faili(TG_E_AUTOGRAD, "%s This view is the output of a function that returns multiple views. Such "
-                                    "functions do not allow the output views to be modified inplace. You should "
-                                    "replace the inplace operation by an out-of-place one.",
-                     what);
+    return tg__multi_output_error(fn, fn ? tg__multi_output(fn) : 0, false);
 }
 
 /* PyTorch's checks before writing into t (with other, may be NULL), in its

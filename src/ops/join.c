@@ -194,6 +194,7 @@ static int pieces(const char *fn, const tg_tensor *t, int64_t d, int64_t count, 
             return -1;
         }
         views[i]->autograd->view_multi_output = tg_is_grad_enabled();
+        views[i]->autograd->view_output_nr = (int)i;
     }
     if (count > 0) memcpy(out, views, (size_t)count * sizeof *views);
     free(views);

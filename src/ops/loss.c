@@ -30,37 +30,6 @@ int tg__check_weight_grad(const char *function, const char *argument, const tg_t
                      function, argument);
 }
 
-/* --------------------------------------- arithmetic with a C++ Scalar */
-
-/* t + s and t / s as PyTorch's C++ writes them (add.Scalar, div.Scalar:
-   AddBackward1, DivBackward1), s being a double: integer tensors become
-   float. */
-typedef struct scalar_params { double s; } scalar_params;
-
-static tg_tensor *scalar_node(tg_op op, const tg_tensor *t, double s)
-{
-    if (!t) return NULL;
-    tg_tensor *out = NULL;
-    TG_NO_GRAD {
-        const tg_tensor *x = tg__is_floating(t->dtype) ? t : tg_to(t, TG_F32);
-        out = op == TG_OP_ADD_CXX_SCALAR ? tg_add_scalar(x, s) : tg_div_scalar(x, s);
-    }
-    scalar_params p = {s};
-    if (out && tg__record(out, (tg_record){.op = op, TG_PARAMS(p)}, &t, 1, NULL)) return NULL;
-    return out;
-}
-
-tg_tensor *tg__add_scalar_node(const tg_tensor *t, double s) { return scalar_node(TG_OP_ADD_CXX_SCALAR, t, s); }
-tg_tensor *tg__div_scalar_node(const tg_tensor *t, double s) { return scalar_node(TG_OP_DIV_CXX_SCALAR, t, s); }
-
-int tg__d_add_cxx_scalar(tg_node *n, tg_tensor *g, tg_tensor **gi) { return (void)n, tg__gradient(gi, g); }
-
-int tg__d_div_cxx_scalar(tg_node *n, tg_tensor *g, tg_tensor **gi)
-{
-    const scalar_params *p = n->params;
-    return tg__gradient(gi, tg__div_scalar_node(g, p->s));
-}
-
 /* ---------------------------------------------------- regression losses */
 
 typedef struct loss_params {
@@ -256,7 +225,10 @@ int tg__d_fused_loss_backward(tg_node *n, tg_tensor *gg, tg_tensor **gi)
     return tg__derivative_done(n, gi);
 }
 
-tg_tensor *tg_mse_loss(const tg_tensor *input, const tg_tensor *target) { return fused(__func__, &MSE, input, target, TG_MEAN, 0); }
+tg_tensor *tg_mse_loss(const tg_tensor *input, const tg_tensor *target)
+{
+    return fused(__func__, &MSE, input, target, TG_MEAN, 0);
+}
 tg_tensor *tg_mse_loss_ex(const tg_tensor *input, const tg_tensor *target, tg_reduction r)
 {
     return fused(__func__, &MSE, input, target, r, 0);

@@ -165,7 +165,8 @@ static tg_tensor *bce_logits(const char *fn, const tg_tensor *input, const tg_te
             loss = tg_add(tg_add(linear, m), lse);
         } else {
             tg_tensor *log_weight = tg_add_scalar(tg_mul(tg_sub_scalar(pos_weight, 1), target), 1);
-            if (log_weight && !check_weight_fits(target, log_weight)) loss = tg_add(linear, tg_mul(log_weight, tg_add(lse, m)));
+            if (log_weight && !check_weight_fits(target, log_weight))
+                loss = tg_add(linear, tg_mul(log_weight, tg_add(lse, m)));
         }
         /* in target's dtype, like PyTorch's loss: (1 - target).mul_(input)... */
         loss = in_dtype(loss, target->dtype);

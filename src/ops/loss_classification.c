@@ -145,7 +145,8 @@ static tg_tensor *nll_backward(tg_node *n, tg_tensor *g, const tg_tensor *x, con
     const nll_params *p = n->params;
     tg_tensor *out = NULL;
     TG_NO_GRAD {
-        tg_tensor *x2 = x->ndim == 1 ? tg_unsqueeze(x, 0) : tg__share(x), *t2 = t->ndim == 0 ? tg_unsqueeze(t, 0) : tg__share(t);
+        tg_tensor *x2 = x->ndim == 1 ? tg_unsqueeze(x, 0) : tg__share(x);
+        tg_tensor *t2 = t->ndim == 0 ? tg_unsqueeze(t, 0) : tg__share(t);
         tg_tensor *valid = NULL, *safe = NULL;
         tg_tensor *wt = t2 ? target_weights(t2, w, p->ignore_index, x->dtype, &valid, &safe) : NULL, *v;
         /* PyTorch's order: -w g, or w times -(g / total) (-g for the sum) */
@@ -238,30 +239,6 @@ tg_tensor *tg_nll_loss_ex(const tg_tensor *input, const tg_tensor *target, tg_ce
 
 /* ------------------------------------------------------- cross_entropy */
 
-/* t with zeros where mask is true, as PyTorch's t.index_put_({mask}, 0.0)
-   records it: IndexPutBackward0, its values not differentiable (CopySlices
-   for a 0-dim t, which PyTorch writes through a view). */
-static tg_tensor *zero_where(const tg_tensor *t, const tg_tensor *mask)
-{
-    tg_tensor *out = NULL;
-    TG_NO_GRAD {
-        out = t ? tg_masked_fill(t, mask, 0) : NULL;
-    }
-    tg_node *n;
-    tg_op op = t && t->ndim == 0 ? TG_OP_INDEX_PUT_ZERO_0DIM : TG_OP_INDEX_PUT_ZERO;
-    if (!out || tg__record(out, (tg_record){.op = op, .n_saved = 1}, (const tg_tensor *[]){t, NULL}, 2, &n))
-        return NULL;
-    if (n) tg__save(n, 0, mask);
-    return out;
-}
-
-int tg__d_index_put_zero(tg_node *n, tg_tensor *g, tg_tensor **gi)
-{
-    tg_tensor *mask = SAVED(0);
-    gi[0] = mask ? tg_masked_fill(g, mask, 0) : NULL;
-    return gi[0] ? 0 : -1;
-}
-
 /* weight viewed to broadcast along the class dim of an ndim-dim input. */
 static tg_tensor *class_weights(const tg_tensor *weight, int class_dim, int ndim)
 {
@@ -282,7 +259,10 @@ static tg_tensor *smoothed(const tg_tensor *input, const tg_tensor *target, tg_c
     tg_tensor *ignored = tg__compare_scalar(TG_BIN_EQ, target, (double)o.ignore_index);
     int64_t dim = class_dim;
     tg_tensor *weighted = o.weight ? tg_mul(logp, class_weights(o.weight, class_dim, input->ndim)) : logp;
-    tg_tensor *smooth = zero_where(tg_neg(tg_sum_dim(weighted, &dim, 1, false)), ignored), *ret;
+    /* PyTorch's smooth_loss.index_put_({ignore_mask}, 0.0) */
+    tg_tensor *smooth = tg_neg(tg_sum_dim(weighted, &dim, 1, false)), *ret;
+    if (!smooth || !tg_index_put_(smooth, TG_INDEX(TG_IDX_T(ignored)), tg__scalar_tensor(0, smooth->dtype), false))
+        return NULL;
     if (o.reduction == TG_MEAN && o.weight) {
         tg_tensor *kept = tg_masked_select(target, tg_logical_not(ignored));
         ret = tg_div(tg_sum(smooth), tg_sum(tg_gather(o.weight, 0, kept)));

@@ -4,6 +4,7 @@
    so that f32 results are PyTorch's to the bit. */
 #include "normalization.h"
 
+#include <stdlib.h>
 #include <tgmath.h>
 
 /* PyTorch's CPU dispatch runs its AVX2 kernels on the machines it is
@@ -90,4 +91,15 @@ void tg__batch_norm_update(const void *mean, const void *var_sum, tg_dtype dt, i
     else
         batch_norm_update_f64(mean, var_sum, channels, count, momentum, running_mean, mean_stride, running_var,
                               var_stride);
+}
+
+int tg__group_norm_channels_last(const void *x, const void *w, const void *b, void *y, tg_dtype dt, int64_t batch,
+                                 int64_t channels, int64_t inner, int64_t groups, double eps)
+{
+    void *sums = tg__malloc(2 * (size_t)channels * tg__dtype_size(dt) + 1);
+    if (!sums) return -1;
+    if (dt == TG_F32) group_norm_channels_last_f32(x, w, b, y, sums, batch, channels, inner, groups, (float)eps);
+    else group_norm_channels_last_f64(x, w, b, y, sums, batch, channels, inner, groups, eps);
+    free(sums);
+    return 0;
 }

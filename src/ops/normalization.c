@@ -8,6 +8,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <string.h>
 
 /* ------------------------------------------------ derivative blocks */
 
@@ -39,6 +40,35 @@ int tg__dims_but_channel(int ndim, int64_t *dims)
     for (int i = 0; i < ndim; i++)
         if (i != 1) dims[k++] = i;
     return k;
+}
+
+bool tg__is_channels_last(const tg_tensor *x)
+{
+    if ((x->ndim != 4 && x->ndim != 5) || tg_is_contiguous(x)) return false;
+    int order[5] = {1, 0, 0, 0, 0}, k = 1;   /* dims from innermost: 1, last, ..., 2, 0 */
+    for (int d = x->ndim - 1; d >= 2; d--) order[k++] = d;
+    order[k] = 0;
+    int64_t expected = 1;
+    for (int i = 0; i < x->ndim; i++) {
+        if (x->shape[order[i]] != 1 && x->strides[order[i]] != expected) return false;
+        expected *= x->shape[order[i]];
+    }
+    return true;
+}
+
+/* A new zeroed tensor of x's shape laid out channels-last. */
+static tg_tensor *channels_last_like(const tg_tensor *x)
+{
+    tg_strided s = {.ndim = x->ndim};
+    memcpy(s.shape, x->shape, sizeof s.shape);
+    s.strides[1] = 1;
+    int64_t stride = x->shape[1];
+    for (int d = x->ndim - 1; d >= 2; d--) {
+        s.strides[d] = stride;
+        stride *= x->shape[d];
+    }
+    s.strides[0] = stride;
+    return tg__zeros_strided(x->dtype, &s);
 }
 
 /* ------------------------------------------------------ layer_norm */
@@ -103,18 +133,17 @@ static tg_tensor *record_norm(tg_tensor *out, tg_record what, const tg_tensor *i
     return out;
 }
 
-/* The contiguous forms of input, weight and bias (NULL stays NULL), and a
-   new contiguous result of input's shape; 0 or -1. */
-static int dense_operands(const tg_tensor *input, const tg_tensor *weight, const tg_tensor *bias,
-                          tg_tensor **dense, tg_tensor **out)
+int tg__dense_operands(const tg_tensor *input, const tg_tensor *weight, const tg_tensor *bias, bool channels_last,
+                       tg_tensor **dense, tg_tensor **out)
 {
     const tg_tensor *operands[3] = {input, weight, bias};
     TG_NO_GRAD {
-        for (int i = 0; i < 3; i++) dense[i] = operands[i] ? tg_contiguous(operands[i]) : NULL;
+        for (int i = 0; i < 3; i++)
+            dense[i] = !operands[i] ? NULL : i == 0 && channels_last ? tg__share(input) : tg_contiguous(operands[i]);
     }
     for (int i = 0; i < 3; i++)
         if (operands[i] && !dense[i]) return -1;
-    *out = tg__new(input->dtype, input->shape, input->ndim);
+    *out = channels_last ? channels_last_like(input) : tg__new(input->dtype, input->shape, input->ndim);
     return *out ? 0 : -1;
 }
 
@@ -130,7 +159,7 @@ tg_tensor *tg_layer_norm(const tg_tensor *input, const int64_t *normalized_shape
     int64_t n = tg__numel(normalized_shape, ndim);
     int64_t rows = tg__numel(input->shape, input->ndim - ndim);
     tg_tensor *dense[3], *out;
-    if (dense_operands(input, weight, bias, dense, &out)) return NULL;
+    if (tg__dense_operands(input, weight, bias, false, dense, &out)) return NULL;
     tg__layer_norm_rows(tg__ptr(dense[0]), data_of(dense[1]), data_of(dense[2]), tg__ptr(out), input->dtype, rows, n,
                         eps);
     layer_norm_params p = {ndim, eps, weight != NULL};
@@ -149,7 +178,8 @@ int tg__d_layer_norm(tg_node *n, tg_tensor *g, tg_tensor **gi)
     int nd = last_dims(p->ndim, dims);
     tg_tensor *rstd, *xhat = tg__normalized(x, dims, nd, p->eps, &rstd);
     if (NEED(0)) gi[0] = tg__normalized_backward(w ? tg_mul(g, w) : g, xhat, rstd, dims, nd);
-    if (NEED(1)) gi[1] = tg__sum_to(tg_mul(g, xhat), n->in_meta[1].shape, n->in_meta[1].ndim);
+    tg_tensor *g_xhat = NEED(1) ? tg_mul(g, xhat) : NULL;   /* tg__sum_to takes no NULL */
+    if (g_xhat) gi[1] = tg__sum_to(g_xhat, n->in_meta[1].shape, n->in_meta[1].ndim);
     if (NEED(2)) gi[2] = tg__sum_to(g, n->in_meta[2].shape, n->in_meta[2].ndim);
     return tg__derivative_done(n, gi);
 }
@@ -179,8 +209,10 @@ static int check_group_norm(const tg_tensor *input, int64_t groups, const tg_ten
         return tg__faili(TG_E_INVALID, "Expected more than 1 value per channel when training, got input size %s",
                          tg__shape_str(sizes, input->ndim, a, sizeof a));
     }
+    if (groups < 0)
+        return tg__faili(TG_E_INVALID, "Expected num groups to be greater than 0, got %lld", (long long)groups);
     tg__shape_str(input->shape, input->ndim, a, sizeof a);
-    if (groups < 0 || channels % groups)
+    if (channels % groups)
         return tg__faili(TG_E_SHAPE, "Expected number of channels in input to be divisible by num_groups, but got "
                                      "input of shape %s and num_groups=%lld", a, (long long)groups);
     /* PyTorch's bias message shows the weight's shape ([0] without one). */
@@ -201,14 +233,21 @@ tg_tensor *tg_group_norm(const tg_tensor *input, int64_t num_groups, const tg_te
     TG_ARG(input);
     if (check_group_norm(input, num_groups, weight, bias)) return NULL;
     /* PyTorch's group_norm makes its input contiguous in the graph
-       (CloneBackward0 when it was not). */
-    input = tg_contiguous(input);
-    if (!input) return NULL;
+       (CloneBackward0 when it was not), in its own layout when that is
+       channels-last, and lays the result out alike. */
+    bool last = tg__is_channels_last(input);
+    if (!last && !(input = tg_contiguous(input))) return NULL;
     tg_tensor *dense[3], *out;
-    if (dense_operands(input, weight, bias, dense, &out)) return NULL;
-    int64_t batch = input->shape[0], channels = input->shape[1];
-    tg__group_norm_rows(tg__ptr(dense[0]), data_of(dense[1]), data_of(dense[2]), tg__ptr(out), input->dtype, batch,
-                        channels, tg__numel(input->shape + 2, input->ndim - 2), num_groups, eps);
+    if (tg__dense_operands(input, weight, bias, last, dense, &out)) return NULL;
+    int64_t batch = input->shape[0], channels = input->shape[1], inner = tg__numel(input->shape + 2, input->ndim - 2);
+    if (last) {
+        if (tg__group_norm_channels_last(tg__ptr(input), data_of(dense[1]), data_of(dense[2]), tg__ptr(out),
+                                         input->dtype, batch, channels, inner, num_groups, eps))
+            return NULL;
+    } else {
+        tg__group_norm_rows(tg__ptr(dense[0]), data_of(dense[1]), data_of(dense[2]), tg__ptr(out), input->dtype,
+                            batch, channels, inner, num_groups, eps);
+    }
     group_norm_params p = {num_groups, eps, weight != NULL};
     return record_norm(out, (tg_record){.op = TG_OP_GROUP_NORM, .n_saved = 3, TG_PARAMS(p)}, input, weight, bias);
 }

@@ -42,6 +42,13 @@ void tg__batch_norm_update(const void *mean, const void *var_sum, tg_dtype dt, i
                            double momentum, void *running_mean, int64_t mean_stride, void *running_var,
                            int64_t var_stride);
 
+/* The same of a channels-last x, stored as (batch, inner, channels), in
+   the order of PyTorch's channels-last kernel (each channel's sums of x
+   and x^2 over the positions, the variance E[x^2] - E[x]^2); y laid out
+   alike. 0, or -1 when out of memory (its sums' buffer). */
+int tg__group_norm_channels_last(const void *x, const void *w, const void *b, void *y, tg_dtype dt, int64_t batch,
+                                 int64_t channels, int64_t inner, int64_t groups, double eps);
+
 /* "<what> of shape [..] and normalized_shape = [..]"-style checks of
    layer_norm and rms_norm (PyTorch's _check_layer_norm_inputs): 0, or -1
    with PyTorch's error. bias may be NULL (rms_norm has none). */
@@ -56,6 +63,19 @@ int tg__check_layer_norm_inputs(const tg_tensor *input, const int64_t *normalize
 tg_tensor *tg__normalized(const tg_tensor *x, const int64_t *dims, int ndims, double eps, tg_tensor **rstd);
 tg_tensor *tg__normalized_backward(const tg_tensor *g_xhat, const tg_tensor *xhat, const tg_tensor *rstd,
                                    const int64_t *dims, int ndims);
+
+/* The contiguous forms of input, weight and bias (NULL stays NULL; read
+   without history), and a new contiguous result of input's shape into
+   *out; with channels_last, input as it is and a result laid out like it
+   (tg__is_channels_last). 0 or -1. */
+int tg__dense_operands(const tg_tensor *input, const tg_tensor *weight, const tg_tensor *bias, bool channels_last,
+                       tg_tensor **dense, tg_tensor **out);
+
+/* Whether x (4 or 5 dims, not contiguous) is dense in channels-last
+   order, dim 1 innermost (PyTorch's suggest_memory_format gives
+   ChannelsLast): PyTorch keeps that layout in batch_norm's and
+   group_norm's results. */
+bool tg__is_channels_last(const tg_tensor *x);
 
 /* The dims of an ndim tensor other than dim 1 (batch_norm's and
    group_norm's reductions for their weight and bias), into dims; their

@@ -210,6 +210,12 @@ tg_tensor *tg__compare_into_dtype(tg_binary_kernel k, tg_op op, const tg_tensor 
    derivatives and PyTorch's compositions of losses do (ops/linalg.c). */
 tg_tensor *tg__mul_scalar_node(const tg_tensor *t, double s);
 
+/* t + s and t / s as PyTorch's C++ code computes them, with a double
+   Scalar (AddBackward1, DivBackward1; ops/scalar_nodes.c): integer tensors
+   become TG_F32. */
+tg_tensor *tg__add_scalar_node(const tg_tensor *t, double s);
+tg_tensor *tg__div_scalar_node(const tg_tensor *t, double s);
+
 /* A new tensor of t's dtype and shape laid out as PyTorch's
    empty_like(t) (preserve_format), holding zeros; fn names the public
    function. */
@@ -224,9 +230,5 @@ tg_tensor *tg__reduce_loss(tg_tensor *unreduced, tg_reduction r);
 /* 0, or -1 with PyTorch's error when weight (may be NULL) requires grad
    in grad mode; function and argument are PyTorch's names. */
 int tg__check_weight_grad(const char *function, const char *argument, const tg_tensor *weight);
-/* t + s and t / s as C++ adds and divides by a double Scalar (AddBackward1,
-   DivBackward1): integer tensors become TG_F32. */
-tg_tensor *tg__add_scalar_node(const tg_tensor *t, double s);
-tg_tensor *tg__div_scalar_node(const tg_tensor *t, double s);
 
 #endif

@@ -3,6 +3,7 @@
    3-D or 4-D input, as resamplings (resample.h). */
 #include "resample.h"
 
+#include <stdint.h>
 #include <string.h>
 
 /* One dim's pooling geometry, PyTorch's defaults filled in. */
@@ -19,9 +20,14 @@ static window window_of(const tg_pool_opts *o, int d, bool dilated)
 
 static int64_t floor_div(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
 
-/* PyTorch's pooling_output_shape, with its checks of stride and padding. */
+/* PyTorch's pooling_output_shape, with its checks of stride and padding
+   (the geometry is C int there: larger values are refused). */
 static int pooled_size(int64_t in, const window *w, bool ceil_mode, int64_t *out)
 {
+    const int64_t values[4] = {w->kernel, w->stride, w->pad, w->dilation};
+    for (int i = 0; i < 4; i++)
+        if (values[i] < INT32_MIN || values[i] > INT32_MAX)
+            return tg__faili(TG_E_INVALID, "value cannot be converted to type int without overflow");
     if (w->stride == 0) return tg__faili(TG_E_INVALID, "stride should not be zero");
     if (w->pad < 0) return tg__faili(TG_E_INVALID, "pad must be non-negative, but got pad: %lld", (long long)w->pad);
     if (w->pad > w->kernel / 2)
@@ -90,7 +96,7 @@ static int pool2d_plan(const tg_tensor *t, const tg_pool_opts *opts, bool dilate
     for (int d = 0; d < 2; d++)
         if (pooled_size(t->shape[t->ndim - 2 + d], &w[d], opts->ceil_mode, &out[d])) return -1;
     if (check_pool2d(t, w, out)) return -1;
-    *r = (tg_resampling){.dims = 2, .weighted = true, .keeps_channels_last = true};
+    *r = (tg_resampling){.dims = 2, .weighted = true, .keeps_channels_last = true, .saves_input = true};
     for (int d = 0; d < 2; d++)
         if (window_axis(&r->axis[d], t->shape[t->ndim - 2 + d], out[d], &w[d], !opts->count_exclude_pad))
             return -1;
@@ -123,8 +129,9 @@ tg_tensor *tg_max_pool2d(const tg_tensor *input, tg_pool_opts opts)
     return tg_max_pool2d_with_indices(input, opts, NULL);
 }
 
-/* max_pool1d without grad: PyTorch's own checks, then the pooling of the
-   last dim alone (an empty result allowed). */
+/* max_pool1d when no gradient or indices are wanted: PyTorch's own checks,
+   then the pooling of the last dim alone (an empty result allowed; nothing
+   is recorded, so the op passed is never a node). */
 static tg_tensor *max_pool1d_direct(const tg_tensor *t, const window *w, bool ceil_mode, tg_tensor **indices)
 {
     if (w->kernel <= 0)
@@ -184,7 +191,7 @@ tg_tensor *tg_max_pool1d(const tg_tensor *input, tg_pool_opts opts)
     return tg_max_pool1d_with_indices(input, opts, NULL);
 }
 
-tg_tensor *tg_avg_pool2d(const tg_tensor *input, tg_pool_opts opts)
+tg_tensor *tg_avg_pool2d_ex(const tg_tensor *input, tg_pool_opts opts, int64_t divisor_override)
 {
     TG_ARG(input);
     int64_t plane_dim;
@@ -192,8 +199,14 @@ tg_tensor *tg_avg_pool2d(const tg_tensor *input, tg_pool_opts opts)
     if (tg__wrap_dim(-3, input->ndim, &plane_dim)) return NULL;
     tg_resampling r;
     if (pool2d_plan(input, &opts, false, &r)) return NULL;
+    if (divisor_override) {   /* every window divides by it: the first dim's divisor, the other 1 */
+        for (int64_t o = 0; o < r.axis[0].out_size; o++) r.axis[0].divisor[o] = (double)divisor_override;
+        for (int64_t o = 0; o < r.axis[1].out_size; o++) r.axis[1].divisor[o] = 1;
+    }
     return tg__resample(TG_OP_AVG_POOL2D, input, &r);
 }
+
+tg_tensor *tg_avg_pool2d(const tg_tensor *input, tg_pool_opts opts) { return tg_avg_pool2d_ex(input, opts, 0); }
 
 /* Output o of an adaptive pooling reads [floor(o * in / out),
    ceil((o + 1) * in / out)) and divides by its size. */
@@ -215,7 +228,8 @@ static int adaptive_axis(tg_axis *a, int64_t in, int64_t out)
 
 static int adaptive_plan(const tg_tensor *t, int64_t out_h, int64_t out_w, tg_resampling *r)
 {
-    *r = (tg_resampling){.dims = 2, .weighted = true, .divide_each = true, .keeps_channels_last = true};
+    *r = (tg_resampling){.dims = 2, .weighted = true, .divide_each = true, .keeps_channels_last = true,
+                        .saves_input = true};
     if (adaptive_axis(&r->axis[0], t->shape[t->ndim - 2], out_h)) return -1;
     return adaptive_axis(&r->axis[1], t->shape[t->ndim - 1], out_w);
 }
@@ -248,8 +262,13 @@ tg_tensor *tg_adaptive_avg_pool2d(const tg_tensor *input, int64_t out_h, int64_t
         return tg__fail(TG_E_SHAPE, "adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got %s",
                         tg__shape_str(input->shape, input->ndim, buf, sizeof buf));
     }
+    int64_t shape[TG_MAX_DIMS];
+    memcpy(shape, input->shape, sizeof shape);
+    shape[input->ndim - 2] = out_h;
+    shape[input->ndim - 1] = out_w;
     tg_resampling r;
-    if (check_nonempty("adaptive_avg_pool2d", input, input->ndim - 2) ||
+    if (tg__check_new(__func__, input->dtype, shape, input->ndim) ||
+        check_nonempty("adaptive_avg_pool2d", input, input->ndim - 2) ||
         floating_kernel("adaptive_avg_pool2d", input) || adaptive_plan(input, out_h, out_w, &r))
         return NULL;
     return tg__resample(TG_OP_ADAPTIVE_AVG_POOL2D, input, &r);

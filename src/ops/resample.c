@@ -6,7 +6,12 @@ typedef struct resample_params {
     int dims;
     bool weighted;
     int n_div;
+    bool saves_input;
 } resample_params;
+
+/* The slot of the input, saved (as PyTorch's node saves self) only so that
+   changing it in place fails backward as PyTorch's does. */
+enum { PLAN_INPUT_SLOT = 3, MAX_INPUT_SLOT = 1 };
 
 /* A new contiguous tensor's data, or NULL. */
 static void *new_array(tg_dtype dt, int64_t n, tg_tensor **holder)
@@ -19,6 +24,10 @@ int tg__axis_new(tg_axis *a, int64_t in_size, int64_t out_size, int64_t taps)
 {
     tg_tensor *h;
     *a = (tg_axis){in_size, out_size, taps, NULL, NULL, NULL};
+    int64_t n;
+    if (out_size < 0 || taps < 0 || __builtin_mul_overflow(out_size, taps, &n))
+        return tg__faili(TG_E_SHAPE, "a resampled size of %lld with %lld taps each is too large", (long long)out_size,
+                         (long long)taps);
     a->index = new_array(TG_I64, out_size * taps, &h);
     a->weight = new_array(TG_F64, out_size * taps, &h);
     a->divisor = new_array(TG_F64, out_size, &h);
@@ -60,6 +69,7 @@ static void combine_tap(const tg_resampling *r, const int64_t *od, const int64_t
         at = at * a->in_size + i;
         in_size *= a->in_size;
         w *= a->weight[od[d] * a->taps + kd[d]];
+        if (r->single) w = (double)(float)w;
     }
     *index = none ? in_size : at;
     *weight = w;
@@ -87,6 +97,10 @@ static int make_plan(const tg_resampling *r, plan_tensors *pt)
         p->out_size *= outs[d];
         p->taps *= taps[d];
     }
+    int64_t n;
+    if (__builtin_mul_overflow(p->out_size, p->taps, &n))
+        return tg__faili(TG_E_SHAPE, "a resampled size of %lld with %lld taps each is too large",
+                         (long long)p->out_size, (long long)p->taps);
     int64_t *index = new_array(TG_I64, p->out_size * p->taps, &pt->index);
     double *weight = new_array(TG_F64, p->out_size * p->taps, &pt->weight);
     p->n_div = r->divide_each ? r->dims : 1;
@@ -104,6 +118,12 @@ static int make_plan(const tg_resampling *r, plan_tensors *pt)
         if (!r->divide_each) divisor[o] = product;
     }
     p->index = index;
+    p->nested = r->nested;
+    p->n_axes = r->dims;
+    for (int d = 0; d < r->dims; d++) {
+        const tg_axis *a = &r->axis[d];
+        p->axis[d] = (tg_plan_axis){a->in_size, a->out_size, a->taps, a->index, a->weight};
+    }
     if (r->weighted) {
         p->weight = weight;
         p->divisor = divisor;
@@ -127,42 +147,73 @@ static int as_rows(const tg_tensor *t, const tg_tensor *out, const tg_plan *p, i
     return *in2 && *out2 ? 0 : -1;
 }
 
-/* PyTorch's suggest_memory_format of a 4-D t being channels_last: its
-   strides grow in the order C, W, H, N (is_channels_last_strides_2d). */
-static bool is_channels_last(const tg_tensor *t)
+/* The dims of a 4-D or 5-D tensor from the fastest-varying in a
+   channels-last layout to the slowest: C, W, (H, D,) N. */
+static const int *channels_last_order(int ndim)
 {
-    if (t->ndim != 4 || t->strides[1] == 0) return false;
-    int64_t min = 0;
-    static const int ORDER[4] = {1, 3, 2, 0};
-    for (int k = 0; k < 4; k++) {
-        int d = ORDER[k];
-        if (t->shape[d] == 0 || t->strides[d] < min) return false;
+    static const int ORDER4[4] = {1, 3, 2, 0}, ORDER5[5] = {1, 4, 3, 2, 0};
+    return ndim == 4 ? ORDER4 : ORDER5;
+}
+
+bool tg__channels_last(const tg_tensor *t, bool contiguous)
+{
+    if (t->ndim != 4 && t->ndim != 5) return false;
+    const int *order = channels_last_order(t->ndim);
+    int64_t min = 0, expected = 1;
+    for (int k = 0; k < t->ndim; k++) {
+        int d = order[k];
+        if (contiguous) {   /* is_contiguous(channels_last): size-1 dims need no stride */
+            if (t->shape[d] != 1 && t->strides[d] != expected) return tg_numel(t) == 0;
+            expected *= t->shape[d];
+            continue;
+        }
+        /* suggest_memory_format: strides growing in that order, the
+           ambiguous N1...1 and zero channel strides taken as contiguous */
+        if (t->shape[d] == 0 || t->strides[d] < min || t->strides[1] == 0) return false;
         if (d == 0 && min == t->strides[1]) return false;
         min = t->strides[d] * (t->shape[d] > 1 ? t->shape[d] : 1);
     }
     return true;
 }
 
+/* A new 4-D or 5-D tensor laid out channels-last. */
+static tg_tensor *new_channels_last(tg_dtype dt, const int64_t *s, int ndim)
+{
+    int64_t strides[5];
+    const int *order = channels_last_order(ndim);
+    int64_t step = 1;
+    for (int k = 0; k < ndim; k++) {
+        strides[order[k]] = step;
+        step *= s[order[k]];
+    }
+    tg_tensor *base = tg__new(dt, s, ndim);
+    return base ? tg__alias(base, s, strides, ndim, 0) : NULL;
+}
+
+tg_tensor *tg__new_laid_out_as(const tg_tensor *t, const int64_t *shape)
+{
+    return tg__channels_last(t, false) ? new_channels_last(t->dtype, shape, t->ndim) : tg__new(t->dtype, shape, t->ndim);
+}
+
 /* out (contiguous) copied into a new channels-last tensor when r keeps
    t's channels-last layout, else out itself. */
 static tg_tensor *laid_out_as(const tg_tensor *t, const tg_resampling *r, tg_tensor *out)
 {
-    if (!out || !r->keeps_channels_last || !is_channels_last(t)) return out;
-    const int64_t *s = out->shape;
-    int64_t strides[4] = {s[1] * s[2] * s[3], 1, s[3] * s[1], s[1]};
-    tg_tensor *base = tg__new(out->dtype, s, 4);
-    tg_tensor *cl = base ? tg__alias(base, s, strides, 4, 0) : NULL;
+    if (!out || !r->keeps_channels_last || !tg__channels_last(t, false)) return out;
+    tg_tensor *cl = new_channels_last(out->dtype, out->shape, out->ndim);
     if (cl) tg__copy_into(cl, out);
     return cl;
 }
 
-/* Records op on out, saving the plan (slots 0-2); 0 or -1. */
+/* Records op on out, saving the plan (slots 0-2) and maybe the input; 0
+   or -1. */
 static int record_plan(tg_tensor *out, tg_op op, const tg_tensor *t, const tg_resampling *r, const plan_tensors *pt)
 {
-    resample_params params = {r->dims, r->weighted, pt->plan.n_div};
+    resample_params params = {r->dims, r->weighted, pt->plan.n_div, r->saves_input};
     tg_node *n;
-    if (tg__record(out, (tg_record){.op = op, .n_saved = 3, TG_PARAMS(params)}, &t, 1, &n)) return -1;
+    if (tg__record(out, (tg_record){.op = op, .n_saved = 4, TG_PARAMS(params)}, &t, 1, &n)) return -1;
     if (!n) return 0;
+    if (r->saves_input) tg__save(n, PLAN_INPUT_SLOT, t);
     tg__save(n, 0, pt->index);
     if (pt->weight) tg__save(n, 1, pt->weight);
     if (pt->divisor) tg__save(n, 2, pt->divisor);
@@ -194,10 +245,13 @@ tg_tensor *tg__resample_max(tg_op op, const tg_tensor *t, const tg_resampling *r
     out = laid_out_as(t, r, out);
     idx = laid_out_as(t, r, idx);
     if (!out || !idx) return NULL;
-    resample_params params = {r->dims, false, 0};
+    resample_params params = {r->dims, false, 0, true};
     tg_node *n;
-    if (tg__record(out, (tg_record){.op = op, .n_saved = 1, TG_PARAMS(params)}, &t, 1, &n)) return NULL;
-    if (n) tg__save(n, 0, idx);
+    if (tg__record(out, (tg_record){.op = op, .n_saved = 2, TG_PARAMS(params)}, &t, 1, &n)) return NULL;
+    if (n) {
+        tg__save(n, 0, idx);
+        tg__save(n, MAX_INPUT_SLOT, t);
+    }
     *indices = idx;
     return out;
 }
@@ -229,6 +283,7 @@ static tg_tensor *grad_rows(const tg_node *n, const tg_tensor *g, int dims)
 int tg__d_resample(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     const resample_params *p = n->params;
+    if (p->saves_input && !SAVED(PLAN_INPUT_SLOT)) return -1;
     tg_tensor *index = SAVED(0);
     tg_tensor *rows = grad_rows(n, g, p->dims);
     if (!index || !rows) return -1;
@@ -252,6 +307,7 @@ int tg__d_resample(tg_node *n, tg_tensor *g, tg_tensor **gi)
 int tg__d_resample_max(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     const resample_params *p = n->params;
+    if (!SAVED(MAX_INPUT_SLOT)) return -1;
     tg_tensor *indices = SAVED(0);
     tg_tensor *rows = grad_rows(n, g, p->dims);
     if (!indices || !rows) return -1;

@@ -27,7 +27,10 @@ typedef struct tg_resampling {
     bool weighted;      /* false: a copy of one tap (fill where none) */
     bool divide_each;   /* by each axis's divisor in turn, else once by their product */
     double fill;
-    bool keeps_channels_last;   /* a channels-last 4-D input gives a channels-last result */
+    bool keeps_channels_last;   /* a channels-last 4-D or 5-D input gives a channels-last result */
+    bool nested;        /* weighted sums nested dim by dim (interpolation) */
+    bool single;        /* the products of the dims' weights in float (a float input) */
+    bool saves_input;   /* the node saves the input, as PyTorch's does (pooling, mirror pads) */
 } tg_resampling;
 
 /* t resampled by r, recorded as op (its derivative tg__d_resample);
@@ -37,6 +40,14 @@ tg_tensor *tg__resample(tg_op op, const tg_tensor *t, const tg_resampling *r);
    with *indices (TG_I64, the result's shape) the input position it came
    from within the resampled dims, recorded as op (tg__d_resample_max). */
 tg_tensor *tg__resample_max(tg_op op, const tg_tensor *t, const tg_resampling *r, tg_tensor **indices);
+
+/* Whether t (4-D or 5-D) is channels-last: as PyTorch's
+   suggest_memory_format judges its strides, or (contiguous) as its
+   is_contiguous(channels_last) does. */
+bool tg__channels_last(const tg_tensor *t, bool contiguous);
+/* A new tensor of t's dtype and this shape, channels-last when t (4-D or
+   5-D) is, as PyTorch lays out results with t's suggest_memory_format. */
+tg_tensor *tg__new_laid_out_as(const tg_tensor *t, const int64_t *shape);
 
 /* The result's shape: t's leading dims, then the axes' output sizes. */
 int tg__resampled_shape(const tg_tensor *t, const tg_resampling *r, int64_t *shape);

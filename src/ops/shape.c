@@ -456,6 +456,7 @@ static tg_tensor *restride(tg_tensor *t, const tg_tensor *v, tg_record what)
     memcpy(t->shape, v->shape, sizeof t->shape);
     memcpy(t->strides, v->strides, sizeof t->strides);
     t->offset = v->offset;
+    tg__note_reshape(t);
     tg__bump_version(t);
     if (!n) return t;   /* a view's history, if any, is regenerated for the new geometry */
     if (tg__set_history(t, n)) return NULL;

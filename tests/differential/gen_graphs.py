@@ -264,7 +264,7 @@ INPLACE = set(INPLACE_BINARY) | set(INPLACE_SCALAR) | {"zero_"} | set(INPLACE_UN
     | set(INPLACE_SCALAR2) | {"clamp_", "hardtanh_", "masked_fill_", "lerp_", "lerp_scalar_", "addcmul_",
                              "addcdiv_", "tril_", "triu_", "squeeze_",
                              "scatter_", "scatter_add_", "index_add_", "nan_to_num_", "t_", "transpose_",
-                             "unsqueeze_", "squeeze_dim_"}
+                             "unsqueeze_", "squeeze_dim_", "index_put_"}
 SCALAR_ARGS = {"softplus", "hardtanh", "hardtanh_", "clamp", "clamp_", "lerp_scalar", "lerp_scalar_",
                "addcmul", "addcmul_", "addcdiv", "addcdiv_", "masked_fill", "masked_fill_", "addmm",
                "var", "std", "vector_norm"} | set(SCALAR2) | set(INPLACE_SCALAR2)
@@ -332,8 +332,45 @@ def run_op(name, args):
     raise ValueError("unknown operation " + name)
 
 
+def index_items(args):
+    """The items of index, index_put and index_put_ after their operands:
+    index tensors, and i:<k> (an int), s:<start>:<stop>:<step>, n (None)
+    and e (...)."""
+    items = []
+    for t in args:
+        if isinstance(t, torch.Tensor):
+            items.append(t)
+        elif t in ("n", "e"):
+            items.append(None if t == "n" else Ellipsis)
+        elif t.startswith("i:"):
+            items.append(int(t[2:]))
+        else:
+            start, stop, step = map(int, t[2:].split(":"))
+            items.append(slice(start, stop, step))
+    return tuple(items)
+
+
+def advanced_index(name, a):
+    """x[items]; x[items] = v in place (index_put_, accumulate only with index
+    tensors alone) or on a copy (index_put: torch.index_put when every item is
+    a tensor of at least one dim)."""
+    if name == "index":
+        return a[0][index_items(a[1:])]
+    x, v, accumulate, items = a[0], a[1], bool(a[2]), index_items(a[3:])
+    if name == "index_put" and all(isinstance(i, torch.Tensor) and i.ndim for i in items):
+        return torch.index_put(x, items, v, accumulate)
+    if name == "index_put":
+        x = x.clone()
+    if accumulate:
+        return x.index_put_(items, v, True)
+    x[items] = v
+    return x
+
+
 def run_op2(name, a):
     x = a[0]
+    if name in ("index", "index_put", "index_put_"):
+        return advanced_index(name, a)
     if name == "softplus":
         return F.softplus(x, a[1], a[2])
     if name == "hardtanh":
@@ -1379,6 +1416,44 @@ class Graph:
         shape[d] = rng.randint(1, 3)
         return self.apply("gather", x, dd, self.index_const(shape, size))
 
+    def op_advanced_index(self):
+        """x[items] and the puts, with index tensors (unique indices, some
+        negative), masks, ints, slices, None and an ellipsis."""
+        rng = self.rng
+        x = self.pick(lambda n: n.ndim >= 1 and n.t.numel() > 0)
+        items = ["n"] if rng.random() < 0.15 else []
+        for k in range(rng.randint(1, x.ndim)):
+            size, r = x.shape[k], rng.random()
+            if r < 0.4 and size:
+                vals = [float(v - size if rng.random() < 0.3 else v) for v in rng.sample(range(size), rng.randint(1, min(size, 3)))]
+                items.append(self.add_input("const", torch.tensor(vals, dtype=torch.float64).to(torch.int64)))
+            elif r < 0.5:
+                items.append(self.const([size], torch.bool))
+            elif r < 0.6 and size:
+                items.append(f"i:{rng.randrange(-size, size)}")
+            elif r < 0.9:
+                start = rng.randint(0, size)
+                items.append(f"s:{start}:{rng.choice([size, 2 ** 63 - 1, rng.randint(start, size)])}:{rng.randint(1, 2)}")
+            else:
+                items.append("e")
+                break
+        targs = [i.t if isinstance(i, Node) else i for i in items]
+        try:
+            with torch.no_grad():
+                shape = list(run_op("index", [x.t] + targs).shape)
+        except (RuntimeError, IndexError, ValueError) as e:
+            raise Reject(f"PyTorch rejects it: {e}")
+        if numel(shape) > MAX_NUMEL:
+            raise Reject("too big")
+        if rng.random() < 0.5:
+            return self.apply("index", x, *items)
+        tensors = all(isinstance(i, Node) for i in items)
+        accumulate = tensors and rng.random() < 0.5
+        v = self.const(shape, x.t.dtype)
+        if rng.random() < 0.5:
+            return self.apply("index_put", x, v, accumulate, *items)
+        return self.apply("index_put_", self.apply("clone", x), v, accumulate, *items)
+
     def op_linalg(self):
         rng = self.rng
         r = rng.random()
@@ -1917,7 +1992,7 @@ class Graph:
             (self.op_unary2, 14), (self.op_activation, 8), (self.op_compare, 5), (self.op_pointwise3, 7),
             (self.op_reduce2, 10), (self.op_shape2, 10), (self.op_index, 4), (self.op_linalg, 4),
             (self.op_inplace2, 8), (self.op_batch2, 6), (self.op_reduce3, 3), (self.op_shape3, 7),
-            (self.op_misc3, 5),
+            (self.op_misc3, 5), (self.op_advanced_index, 4),
         ]
         funcs, weights = zip(*families)
         for step in range(n_ops):

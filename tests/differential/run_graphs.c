@@ -29,6 +29,7 @@ int64_t tg__live_nodes(void);
 
 #define MAX_NODES 1024
 #define MAX_TOKENS 4096
+#define MAX_ITEMS 64   /* items of one index */
 
 /* Tolerances: relative error allowed, and atol as a fraction of the
    largest expected magnitude (at least 1). */
@@ -425,6 +426,37 @@ static tg_tensor *node_arg(char **arg, int n, int i)
     return id >= 0 ? g.node[id] : NULL;
 }
 
+/* The items of index, index_put and index_put_ after their operands (see
+   gen_graphs.py's index_items); their count. */
+static int parse_items(char **arg, int n, tg_index_item *items)
+{
+    int k = 0;
+    for (int i = 0; i < n && k < MAX_ITEMS; i++) {
+        const char *s = arg[i];
+        char *end;
+        if (node_id(s) >= 0) items[k++] = TG_IDX_T(g.node[node_id(s)]);
+        else if (strcmp(s, "n") == 0) items[k++] = TG_IDX_NEW;
+        else if (strcmp(s, "e") == 0) items[k++] = TG_IDX_ELLIPSIS;
+        else if (s[0] == 'i') items[k++] = TG_IDX_INT(strtoll(s + 2, NULL, 10));
+        else {
+            int64_t start = strtoll(s + 2, &end, 10), stop = strtoll(end + 1, &end, 10);
+            items[k++] = TG_IDX_SLICE(start, stop, strtoll(end + 1, NULL, 10));
+        }
+    }
+    return k;
+}
+
+static tg_tensor *advanced_index(const char *name, char **arg, int n, tg_tensor *a)
+{
+    tg_index_item items[MAX_ITEMS];
+    if (strcmp(name, "index") == 0) return tg_index(a, items, parse_items(arg + 1, n - 1, items));
+    tg_tensor *v = node_arg(arg, n, 1);
+    bool accumulate = n > 2 && strtoll(arg[2], NULL, 10) != 0;
+    int k = parse_items(arg + 3, n - 3, items);
+    if (strcmp(name, "index_put") == 0) return tg_index_put(a, items, k, v, accumulate);
+    return tg_index_put_(a, items, k, v, accumulate);
+}
+
 /* The newer operations with arguments beyond tensors and one number. */
 static tg_tensor *execute2(const char *name, char **arg, int n, tg_tensor *a, bool *known)
 {
@@ -489,6 +521,8 @@ static tg_tensor *execute2(const char *name, char **arg, int n, tg_tensor *a, bo
     if (strcmp(name, "movedim") == 0) return tg_movedim(a, LONG(1), LONG(2));
     if (strcmp(name, "index_select") == 0) return tg_index_select(a, LONG(1), c);
     if (strcmp(name, "gather") == 0) return tg_gather(a, LONG(1), c);
+    if (strcmp(name, "index") == 0 || strcmp(name, "index_put") == 0 || strcmp(name, "index_put_") == 0)
+        return advanced_index(name, arg, n, a);
     tg_tensor *d = node_arg(arg, n, 3);
     if (strcmp(name, "cumprod") == 0) return tg_cumprod(a, LONG(1));
     if (strcmp(name, "scatter_") == 0) return tg_scatter_(a, LONG(1), c, d);

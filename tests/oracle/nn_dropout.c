@@ -73,6 +73,25 @@ static void dropout_cases(void)
              tg_generator *gen = tg_generator_new(7);
              masked("dropout generator", x, tg_dropout_gen(x, 0.75, true, gen), 0.75);
              tg_generator_free(gen); });
+    SCOPED({ tg_tensor *x = leaf(nonzero(5, 1, TG_SHAPE(16, 8)));
+             tg_tensor *y = tg_mul_scalar(x, 1);
+             tg_tensor *out = tg_dropout_(y, 0.5, true);
+             printf("dropout_ returns its input: %s, version %llu\n", out == y ? "True" : "False",
+                    (unsigned long long)tg_version(y));
+             masked("dropout_", x, out, 0.5); });
+    SCOPED({ tg_tensor *x = leaf(nonzero(5, 1, TG_SHAPE(4, 3)));
+             check_strided("dropout_ p=1", tg_dropout_(tg_mul_scalar(x, 1), 1, true), &x, 1); });
+    SCOPED({ tg_tensor *x = leaf(nonzero(5, 1, TG_SHAPE(4, 3)));
+             tg_tensor *y = tg_dropout_(x, 0, true);
+             printf("dropout_ p=0 on a leaf: %s, version %llu\n", y == x ? "True" : "False", (unsigned long long)tg_version(x));
+             y = tg_dropout_(x, 0.5, false);
+             printf("dropout_ eval on a leaf: %s, version %llu\n", y == x ? "True" : "False", (unsigned long long)tg_version(x)); });
+    SCOPED(show("dropout_ p=1 i64", tg_dropout_(tg_ones(TG_SHAPE(3), TG_I64), 1, true)));
+    ATTEMPT("dropout_ leaf", tg_dropout_(leaf(tg_ones(TG_SHAPE(3), TG_F32)), 0.5, true));
+    ATTEMPT("dropout_ leaf p=1", tg_dropout_(leaf(tg_ones(TG_SHAPE(3), TG_F32)), 1, true));
+    ATTEMPT("dropout_ expanded", tg_dropout_(tg_expand(tg_ones(TG_SHAPE(3), TG_F32), TG_SHAPE(2, 3)), 0.5, true));
+    ATTEMPT("dropout_ i64", tg_dropout_(tg_ones(TG_SHAPE(3), TG_I64), 0.5, true));
+    ATTEMPT("dropout_ p=-1", tg_dropout_(tg_ones(TG_SHAPE(3), TG_F32), -1, true));
     ATTEMPT("dropout p=-0.1", tg_dropout(tg_ones(TG_SHAPE(3), TG_F32), -0.1, true));
     ATTEMPT("dropout p=1.1", tg_dropout(tg_ones(TG_SHAPE(3), TG_F32), 1.1, true));
     ATTEMPT("dropout p=2 eval", tg_dropout(tg_ones(TG_SHAPE(3), TG_F32), 2, false));
@@ -110,6 +129,11 @@ static void dropout2d_cases(void)
              channels("dropout2d 2-D", tg_unsqueeze(y, -1)); });
     SCOPED({ tg_tensor *x = leaf(nonzero(5, 1, TG_SHAPE(3)));
              check_strided("dropout2d 1-D p=1", tg_dropout2d(x, 1, true), &x, 1); });
+    SCOPED({ tg_tensor *x = leaf(nonzero(5, 1, TG_SHAPE(4, 6, 2, 2)));
+             tg_tensor *y = tg_dropout2d_(tg_mul_scalar(x, 1), 0.5, true);
+             channels("dropout2d_", y);
+             masked("dropout2d_", x, y, 0.5); });
+    ATTEMPT("dropout2d_ leaf", tg_dropout2d_(leaf(tg_ones(TG_SHAPE(1, 2, 2, 2), TG_F32)), 0.5, true));
     ATTEMPT("dropout2d 1-D", tg_dropout2d(tg_ones(TG_SHAPE(3), TG_F32), 0.5, true));
     ATTEMPT("dropout2d 0-d", tg_dropout2d(tg_ones(TG_SHAPE(), TG_F32), 0.5, true));
     ATTEMPT("dropout2d 5-D eval", tg_dropout2d(tg_ones(TG_SHAPE(1, 1, 1, 1, 1), TG_F32), 0.5, false));

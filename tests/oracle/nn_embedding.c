@@ -97,6 +97,9 @@ static void embedding_errors(void)
     ATTEMPT("embedding padding 5", tg_embedding_ex(IDX(TG_SHAPE(1), 1), w, padding(5)));
     ATTEMPT("embedding padding -6", tg_embedding_ex(IDX(TG_SHAPE(1), 1), w, padding(-6)));
     ATTEMPT("embedding padding -5", tg_embedding_ex(IDX(TG_SHAPE(1), 0), w, padding(-5)));
+    ATTEMPT("embedding NULL weight", tg_embedding(IDX(TG_SHAPE(1), 0), NULL));
+    ATTEMPT("embedding_ex NULL indices", tg_embedding_ex(NULL, w, padding(0)));
+    ATTEMPT("one_hot NULL", tg_one_hot(NULL, 3));
     ATTEMPT("embedding empty weight", tg_embedding(IDX(TG_SHAPE(1), 0), tg_ones(TG_SHAPE(0, 3), TG_F32)));
     SCOPED({
         tg_tensor *wl = leaf(tg_ones(TG_SHAPE(5, 3), TG_F32));

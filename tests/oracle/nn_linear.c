@@ -70,6 +70,15 @@ static void linear_cases(void)
         tg_tensor *b = leaf(data(7, 3, TG_SHAPE(3)));
         check_strided("linear only bias", tg_linear(data(5, 1, TG_SHAPE(2, 2, 4)), tg_t(data(3, 2, TG_SHAPE(4, 3))), b), &b, 1);
     });
+    SCOPED({
+        tg_tensor *b = leaf(data(7, 3, TG_SHAPE(3)));
+        check_strided("linear 1-D only bias", tg_linear(data(5, 1, TG_SHAPE(4)), data(3, 2, TG_SHAPE(3, 4)), b), &b, 1);
+    });
+    SCOPED({
+        tg_tensor *b = leaf(data(7, 3, TG_SHAPE(3)));
+        tg_tensor *x = tg_transpose(data(5, 1, TG_SHAPE(2, 4, 2)), 1, 2);
+        check_strided("linear 3-D strided only bias", tg_linear(x, data(3, 2, TG_SHAPE(3, 4)), b), &b, 1);
+    });
 
     SCOPED(show("linear i64", tg_linear(tg_to(data(5, 1, TG_SHAPE(2, 4)), TG_I64), tg_to(data(3, 2, TG_SHAPE(3, 4)), TG_I64),
                                         tg_to(data(7, 3, TG_SHAPE(3)), TG_I64))));

@@ -82,6 +82,7 @@ exact("layer_norm f64 affine", lambda: F.layer_norm(big.double(), (37,), bw.doub
 wide = wavy((2, 300))
 exact("layer_norm f32 wide", lambda: F.layer_norm(wide, (300,), None, None, 1e-6))
 exact("layer_norm f32 two dims", lambda: F.layer_norm(wide.view(2, 20, 15), (20, 15), None, None, 1e-6))
+exact("layer_norm f32 transposed", lambda: F.layer_norm(wide.view(2, 30, 10).transpose(1, 2), (30,), None, None, 1e-6))
 
 x = leaf(X23)
 wc, bc = torch.tensor([1.5, -0.5, 2.0]), torch.tensor([1.5, -0.5, 2.0])
@@ -114,6 +115,9 @@ w = leaf([1.5, -0.5, 2.0, 1.0], torch.float64)
 case("group_norm transposed f64", lambda: F.group_norm(x.transpose(1, 2), 2, w, None, 1e-5), x, w)
 x = torch.sin(ramp((2, 4, 3, 2), 0, 1)).requires_grad_()
 case("group_norm 4-d", lambda: F.group_norm(x, 4, None, None, 0.01), x)
+x = torch.sin(ramp((2, 3, 2, 4), 0, 1)).requires_grad_()
+case("group_norm channels last", lambda: F.group_norm(x.permute(0, 3, 1, 2), 2, None, None, 1e-5), x)
+exact("group_norm channels last", lambda: F.group_norm(wavy((2, 3, 2, 4)).permute(0, 3, 1, 2), 2, None, None, 1e-5))
 x = torch.zeros(0, 6, requires_grad=True)
 case("group_norm empty batch", lambda: F.group_norm(x, 3, None, None, 1e-5), x)
 
@@ -123,11 +127,21 @@ bb = ramp((6,), -5, 1) / 9
 exact("group_norm f32", lambda: F.group_norm(big, 3, None, None, 1e-5))
 exact("group_norm f32 affine", lambda: F.group_norm(big, 2, bw, bb, 1e-5))
 exact("group_norm f32 bias", lambda: F.group_norm(big, 6, None, bb, 1e-5))
+big_last = big.view(3, 13, 2, 3).permute(0, 3, 1, 2)
+exact("group_norm f32 channels last affine", lambda: F.group_norm(big_last, 3, bw[:3], bb[:3], 1e-5))
+exact("group_norm f64 channels last bias", lambda: F.group_norm(big_last.double(), 1, None, bb[:3].double(), 1e-5))
+last3d = big.view(3, 13, 1, 2, 3).permute(0, 4, 1, 2, 3)
+exact("group_norm f32 channels last 3d", lambda: F.group_norm(last3d, 3, None, None, 1e-5))
+print("group_norm channels last 3d stride:", F.group_norm(last3d, 3, None, None, 1e-5).stride())
+print("batch_norm channels last 3d stride:", F.batch_norm(last3d, None, None, None, None, True, 0.1, 1e-5).stride())
 exact("group_norm f64 affine", lambda: F.group_norm(big.double(), 3, bw.double(), bb.double(), 1e-5))
 
 x264 = torch.ones(2, 6, 4)
 attempt("group_norm groups", lambda: F.group_norm(x264, 4, None, None, 1e-5))
 attempt("group_norm zero groups", lambda: F.group_norm(x264, 0, None, None, 1e-5))
+attempt("group_norm negative groups", lambda: F.group_norm(x264, -3, None, None, 1e-5))
+attempt("group_norm weight f64", lambda: F.group_norm(x264, 3, torch.ones(6, dtype=torch.float64), None, 1e-5))
+attempt("group_norm weight 2-d", lambda: F.group_norm(x264, 3, torch.ones(6, 1), None, 1e-5))
 attempt("group_norm weight", lambda: F.group_norm(x264, 3, torch.ones(3), None, 1e-5))
 attempt("group_norm bias", lambda: F.group_norm(x264, 3, None, torch.ones(3), 1e-5))
 attempt("group_norm bias with weight", lambda: F.group_norm(x264, 3, torch.ones(6), torch.ones(2), 1e-5))
@@ -192,6 +206,16 @@ bb = ramp((3,), -5, 1) / 9
 exact("batch_norm f32 affine", lambda: F.batch_norm(wavy((2, 3, 2, 5)), None, None, bw, bb, True, 0.1, 1e-5))
 exact("batch_norm f64 affine", lambda: F.batch_norm(wavy((2, 3, 2, 5)).double(), None, None, bw.double(), bb.double(),
                                                     True, 0.1, 1e-5))
+last = wavy((2, 3, 2, 5)).to(memory_format=torch.channels_last)
+lm, lv = torch.zeros(3), torch.ones(3)
+y = F.batch_norm(last, lm, lv, bw, bb, True, 0.1, 1e-5)
+exact("batch_norm f32 channels last", lambda: y)
+running("batch_norm f32 channels last", lm, lv)
+print("batch_norm channels last stride:", y.stride())
+x = torch.sin(ramp((2, 2, 3, 3), 0, 1)).requires_grad_()
+w = leaf([1.5, -0.5, 2.0])
+case("batch_norm channels last", lambda: F.batch_norm(x.permute(0, 3, 1, 2), None, None, w, None, True, 0.1, 1e-5),
+     x, w)
 dm, dv = torch.zeros(3, dtype=torch.float64), torch.ones(3, dtype=torch.float64)
 F.batch_norm(wavy((7, 3)).double(), dm, dv, None, None, True, 0.3, 1e-5)
 F.batch_norm(wavy((2, 3, 9)).double(), dm, dv, None, None, True, 0.3, 1e-5)
@@ -229,4 +253,33 @@ attempt("batch_norm long", lambda: F.batch_norm(torch.ones(2, 3, dtype=torch.lon
                                                 1e-5))
 attempt("batch_norm running_mean f64", lambda: F.batch_norm(x23, torch.zeros(3, dtype=torch.float64), r3, None, None,
                                                             True, 0.1, 1e-5))
+attempt("batch_norm f64 with f32 weight", lambda: F.batch_norm(x23.double(), None, None, r3, None, True, 0.1, 1e-5))
+attempt("batch_norm 2-d running_mean", lambda: F.batch_norm(x23, torch.zeros(1, 3), r3, None, None, True, 0.1, 1e-5))
 print(f"batch_norm after errors: {r3._version}")
+
+
+# second derivatives
+def second_order(label, out, x, leaves):
+    (g,) = torch.autograd.grad(out, x, weights(out), create_graph=True)
+    (g * g).sum().backward()
+    for i, l in enumerate(leaves):
+        show(f"{label} second order grad{i}", l.grad)
+
+
+def leaf64(data):
+    return torch.tensor(data, dtype=torch.float64, requires_grad=True)
+
+
+W4 = [1.5, -0.5, 2.0, 1.0]
+x, w, b = (wavy((2, 3, 4)) / 4).double().requires_grad_(), leaf64(W4), leaf64([0.25, 0.0, -1.0, 0.5])
+second_order("layer_norm", F.layer_norm(x, (4,), w, b, 1e-5), x, [x, w])
+x, w = (wavy((2, 4, 3)) / 4).double().requires_grad_(), leaf64(W4)
+second_order("group_norm", F.group_norm(x, 2, w, None, 1e-5), x, [x, w])
+x, w = (wavy((2, 4, 3)) / 4).double().requires_grad_(), leaf64(W4)
+second_order("batch_norm", F.batch_norm(x, None, None, w, None, True, 0.1, 1e-5), x, [x, w])
+x, w = (wavy((2, 4, 3)) / 4).double().requires_grad_(), leaf64(W4)
+rm = torch.tensor([0.5, -0.25, 0.0, 1.0], dtype=torch.float64)
+rv = torch.tensor([1.5, 0.5, 2.0, 1.0], dtype=torch.float64)
+second_order("batch_norm eval", F.batch_norm(x, rm, rv, w, None, False, 0.1, 1e-5), x, [x, w])
+x, w = (wavy((2, 3, 4)) / 4).double().requires_grad_(), leaf64(W4)
+second_order("rms_norm", rms_norm(x, (4,), w, 1e-6), x, [x, w])

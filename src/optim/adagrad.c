@@ -1,0 +1,62 @@
+/* torch.optim.Adagrad (dense gradients). */
+#include "optim.h"
+
+static int check(const char *fn, const optim_opts *opts)
+{
+    (void)fn;
+    const tg_adagrad_opts *o = &opts->adagrad;
+    if (!(0.0 <= o->lr)) return tg__invalid("learning rate", o->lr);
+    if (!(0.0 <= o->lr_decay)) return tg__invalid("lr_decay value", o->lr_decay);
+    if (!(0.0 <= o->weight_decay)) return tg__invalid("weight_decay value", o->weight_decay);
+    if (!(0.0 <= o->initial_accumulator_value))
+        return tg__invalid("initial_accumulator_value value", o->initial_accumulator_value);
+    if (!(0.0 <= o->eps)) return tg__invalid("epsilon value", o->eps);
+    return 0;
+}
+
+/* PyTorch's constructor fills state['sum'] with initial_accumulator_value. */
+static int init(const optim_opts *opts, const tg_tensor *param, tg_tensor **state)
+{
+    state[0] = tg_full(tg_shape(param), tg_ndim(param), opts->adagrad.initial_accumulator_value, tg_dtype_of(param));
+    return state[0] ? 0 : -1;
+}
+
+/* PyTorch's _single_tensor_adagrad; state[0] is the sum (made here too
+   for a parameter whose loaded state had none). */
+static int update(const optim_opts *opts, int64_t step, tg_tensor *param, const tg_tensor *grad, tg_tensor **state)
+{
+    const tg_adagrad_opts *o = &opts->adagrad;
+    if (!state[0] && init(opts, param, state) != 0) return -1;
+    grad = tg__step_grad(grad, param, o->maximize, o->weight_decay);
+    double clr = o->lr / (1 + (double)(step - 1) * o->lr_decay);
+    tg_tensor *sum = tg_addcmul_(state[0], grad, grad, 1);
+    tg_tensor *std = tg_add_scalar_(tg_sqrt(sum), o->eps);
+    return tg_addcdiv_(param, grad, std, -clr) ? 0 : -1;
+}
+
+static const char *const STATE[] = {"sum", NULL, NULL};
+static const optim_hyper HYPERS[] = {
+    OPTIM_DOUBLE(tg_adagrad_opts, lr, "lr"),
+    OPTIM_DOUBLE(tg_adagrad_opts, lr_decay, "lr_decay"),
+    OPTIM_DOUBLE(tg_adagrad_opts, eps, "eps"),
+    OPTIM_DOUBLE(tg_adagrad_opts, weight_decay, "weight_decay"),
+    OPTIM_DOUBLE(tg_adagrad_opts, initial_accumulator_value, "initial_accumulator_value"),
+    OPTIM_BOOL(tg_adagrad_opts, maximize, "maximize"),
+};
+static const optim_kind ADAGRAD = {
+    .name = "Adagrad", .state_names = STATE, .step_dtype = TG_F32, .eager_state = true, .hypers = HYPERS,
+    .n_hypers = 6, .check = check, .init = init, .update = update,
+};
+static const optim_kind *const KINDS[] = {&ADAGRAD, NULL};
+
+tg_adagrad_opts tg_adagrad_defaults(void) { return (tg_adagrad_opts){.lr = 1e-2, .eps = 1e-10}; }
+
+tg_optimizer *tg_adagrad(tg_tensor *const *params, int n, tg_adagrad_opts opts)
+{
+    return tg__optimizer_new(__func__, &ADAGRAD, params, n, &(optim_opts){.adagrad = opts});
+}
+
+int tg_adagrad_add_param_group(tg_optimizer *opt, tg_tensor *const *params, int n, tg_adagrad_opts opts)
+{
+    return tg__optimizer_add_group(__func__, opt, KINDS, params, n, &(optim_opts){.adagrad = opts});
+}

@@ -1,0 +1,171 @@
+/* The optim layer: optimizers, learning-rate schedulers and gradient
+   clipping, written with the operations below them. It may use every
+   layer. */
+#ifndef TG_OPTIM_H
+#define TG_OPTIM_H
+
+#include "../nn/nn.h"
+#include "../ops/ops.h"
+
+#include <stddef.h>
+
+/* The most state tensors one parameter has (Adam's exp_avg, exp_avg_sq and
+   max_exp_avg_sq; RMSprop's square_avg, momentum_buffer, grad_avg). */
+#define OPTIM_MAX_STATE 3
+
+/* One group's options. Every options struct starts with its lr, which
+   optimizer.c reads and schedulers write (checked there). */
+typedef union optim_opts {
+    tg_sgd_opts sgd;
+    tg_adam_opts adam;
+    tg_rmsprop_opts rmsprop;
+    tg_adagrad_opts adagrad;
+} optim_opts;
+
+/* A parameter, its state and its step count (PyTorch's state[p]). */
+typedef struct optim_param {
+    tg_tensor *param;                     /* a reference */
+    tg_tensor *state[OPTIM_MAX_STATE];    /* references; NULL where PyTorch has none */
+    int64_t step;                         /* state['step'] */
+    bool has_state;                       /* state[p] is not empty */
+} optim_param;
+
+typedef struct optim_group {
+    optim_opts opts;
+    optim_param *params;
+    int n;
+    double initial_lr;     /* group['initial_lr'], which schedulers set */
+    bool has_initial_lr;
+} optim_group;
+
+/* One field of an options struct, named as PyTorch's param_groups name it
+   ("betas.0" for Adam's beta1). */
+typedef struct optim_hyper {
+    const char *name;
+    size_t offset;
+    bool is_bool;
+} optim_hyper;
+#define OPTIM_DOUBLE(type, field, name) {name, offsetof(type, field), false}
+#define OPTIM_BOOL(type, field, name) {name, offsetof(type, field), true}
+
+/* What makes one optimizer itself: its name, its state's names (PyTorch's,
+   in PyTorch's order, for state dicts), its hyperparameters and its step. */
+typedef struct optim_kind {
+    const char *name;                        /* "SGD", "Adam", ... */
+    const char *const *state_names;          /* OPTIM_MAX_STATE names, NULL past the last */
+    tg_dtype step_dtype;                     /* of state['step'] in state dicts; -1: no step */
+    bool eager_state;                        /* state made when a parameter is added (Adagrad) */
+    const struct optim_hyper *hypers;        /* the options, in PyTorch's order, */
+    int n_hypers;                            /* for state dicts */
+    /* PyTorch's constructor checks: 0, or -1 with its ValueError's text
+       (fn names the public function for errors of this library's own). */
+    int (*check)(const char *fn, const optim_opts *o);
+    /* The new state of a parameter with no state yet, where the optimizer
+       makes it when the parameter is added (eager_state). */
+    int (*init)(const optim_opts *o, const tg_tensor *param, tg_tensor **state);
+    /* The option OneCycleLR cycles: "momentum", or "betas" for beta1;
+       NULL where there is none. */
+    const char *momentum_name;
+    size_t momentum_offset;
+    /* One step for one parameter, in grad-off mode: param is a copy of the
+       parameter and state copies of its state (NULL where there is none
+       yet, for update to make), both written in place as PyTorch writes
+       the originals; step is the step count after this step. 0, or -1. */
+    int (*update)(const optim_opts *o, int64_t step, tg_tensor *param, const tg_tensor *grad, tg_tensor **state);
+} optim_kind;
+
+struct tg_optimizer {
+    const optim_kind *kind;
+    optim_group *groups;
+    int n_groups;
+};
+
+/* The optimizer of this kind over params with one group of options o, or
+   NULL with an error (fn names the public function). */
+tg_optimizer *tg__optimizer_new(const char *fn, const optim_kind *kind, tg_tensor *const *params, int n,
+                                const optim_opts *o);
+/* Adds a group to opt, which must be of kind (one of kinds, NULL-ended). */
+int tg__optimizer_add_group(const char *fn, tg_optimizer *opt, const optim_kind *const *kinds,
+                            tg_tensor *const *params, int n, const optim_opts *o);
+
+/* Records PyTorch's "Invalid <what>: <v>" ("Invalid momentum value: -1.0")
+   and returns -1. */
+int tg__invalid(const char *what, double v);
+
+/* The in-place steps PyTorch's optimizers are written with, computed as
+   its CPU kernels compute them: t.add_(other, alpha=alpha) is one fused
+   multiply-add per element (other * alpha + t, alpha rounded to t's dtype
+   first). t and other have one dtype and shape. Returns t, or NULL. */
+tg_tensor *tg__add_scaled_(tg_tensor *t, const tg_tensor *other, double alpha);
+/* t.add(other, alpha=alpha): the same into a new tensor. */
+tg_tensor *tg__add_scaled(const tg_tensor *t, const tg_tensor *other, double alpha);
+/* The gradient a step uses: -grad when maximizing, plus weight_decay * param. */
+const tg_tensor *tg__step_grad(const tg_tensor *grad, const tg_tensor *param, bool maximize, double weight_decay);
+
+/* The momentum of group g (SGD's and RMSprop's momentum, Adam's beta1), or
+   NULL when the optimizer has none. */
+double *tg__optimizer_momentum(tg_optimizer *opt, int g);
+
+/* ---------------------------------------------------------- schedulers */
+
+/* What makes one scheduler itself. */
+typedef struct sched_kind {
+    /* The learning rate of each group after a step (the chainable form
+       PyTorch's get_lr computes, from the groups' current lr) into lrs;
+       0, or -1 with an error, having changed nothing. */
+    int (*get_lr)(tg_scheduler *s, double *lrs);
+    /* PyTorch's _get_closed_form_lr, which step(epoch) uses (SequentialLR
+       at its milestones); NULL where PyTorch has none (get_lr then). */
+    void (*closed_form)(const tg_scheduler *s, double *lrs);
+    /* A step of its own instead of the common one (SequentialLR's). */
+    int (*step)(tg_scheduler *s);
+    /* Frees what the scheduler's own numbers hold (may be NULL). */
+    void (*release)(tg_scheduler *s);
+} sched_kind;
+
+/* A scheduler's own numbers, as PyTorch's attributes name them. */
+typedef struct sched_step { int64_t step_size; double gamma; } sched_step;
+typedef struct sched_multistep { int64_t *milestones; int n; double gamma; } sched_multistep;   /* sorted */
+typedef struct sched_cosine { int64_t T_max; double eta_min; } sched_cosine;
+typedef struct sched_linear { double start_factor, end_factor; int64_t total_iters; } sched_linear;
+typedef struct sched_lambda { tg_lr_lambda fn; void *user_data; } sched_lambda;
+typedef struct sched_sequential { tg_scheduler **schedulers; int n; int64_t *milestones; } sched_sequential;
+typedef struct sched_plateau { tg_plateau_opts o; double best; int64_t num_bad_epochs, cooldown_counter; } sched_plateau;
+typedef struct sched_one_cycle {
+    tg_one_cycle_opts o;
+    double *max_lrs, *min_lrs;     /* group['max_lr'], group['min_lr'] */
+} sched_one_cycle;
+
+struct tg_scheduler {
+    const sched_kind *kind;
+    tg_optimizer *opt;
+    int n;                       /* the optimizer's groups when the scheduler was made */
+    double *base_lrs, *last_lr, *next_lr;
+    int64_t last_epoch, step_count;
+    union {
+        sched_step step;
+        sched_multistep multistep;
+        double gamma;            /* ExponentialLR */
+        sched_cosine cosine;
+        sched_linear linear;
+        sched_lambda lambda;
+        sched_sequential sequential;
+        sched_one_cycle one_cycle;
+        sched_plateau plateau;
+    } u;
+};
+
+/* A scheduler of kind over opt, its own numbers zero; fn names the public
+   function. NULL with an error. */
+tg_scheduler *tg__scheduler_new(const char *fn, const sched_kind *kind, tg_optimizer *opt);
+/* The rest of PyTorch's _LRScheduler construction: each group's
+   initial_lr set where unset, base_lrs read from it, and _initial_step,
+   the step that makes last_epoch 0. s may be NULL; on failure it is freed
+   and NULL returned. */
+tg_scheduler *tg__scheduler_start(tg_scheduler *s);
+/* PyTorch's _LRScheduler.step(), and step(epoch) with closed. */
+int tg__scheduler_step_at(tg_scheduler *s, bool closed, int64_t epoch);
+/* The current lr of the scheduler's group g. */
+double tg__group_lr(const tg_scheduler *s, int g);
+
+#endif

@@ -1449,6 +1449,15 @@ tg_module *tg_nn_transformer_encoder_layer(int64_t d_model, int64_t nhead, int64
                                            bool norm_first);
 tg_tensor *tg_nn_transformer_encoder_layer_forward(tg_module *m, const tg_tensor *src, const tg_tensor *src_mask,
                                                    const tg_tensor *src_key_padding_mask);
+/* TransformerEncoder(encoder_layer, num_layers, norm): takes ownership of
+   encoder_layer (a TransformerEncoderLayer) and norm (any module, e.g. a
+   LayerNorm, or NULL: none), also when it fails. Its children are layers,
+   a ModuleList of num_layers copies of encoder_layer (same weights and
+   mode, as PyTorch's deepcopy makes them; names "layers.1.norm1.bias"),
+   and norm. Forward: each layer with the masks, then norm. */
+tg_module *tg_nn_transformer_encoder(tg_module *encoder_layer, int64_t num_layers, tg_module *norm);
+tg_tensor *tg_nn_transformer_encoder_forward(tg_module *m, const tg_tensor *src, const tg_tensor *mask,
+                                             const tg_tensor *src_key_padding_mask);
 /* Softmax(dim) and LogSoftmax(dim) (tg_softmax, tg_log_softmax). */
 tg_module *tg_nn_softmax(int64_t dim);
 tg_module *tg_nn_log_softmax(int64_t dim);

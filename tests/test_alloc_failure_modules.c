@@ -101,13 +101,16 @@ static int initialise(void *ctx)
     return rc;
 }
 
-/* Self-attention with both masks, and an encoder layer over it. */
+/* Self-attention with both masks, and an encoder of two layers over it. */
 static int use_attention(void *ctx)
 {
     (void)ctx;
     tg_scope_begin();
     tg_module *mha = tg_nn_multihead_attention(4, 2, 0, true, true);
-    tg_module *layer = mha ? tg_nn_transformer_encoder_layer(4, 2, 3, 0, "gelu", 1e-5, true, true) : NULL;
+    tg_module *layer =
+        mha ? tg_nn_transformer_encoder(tg_nn_transformer_encoder_layer(4, 2, 3, 0, "gelu", 1e-5, true, true), 2,
+                                        tg_nn_layer_norm((const int64_t[]){4}, 1, 1e-5, true))
+            : NULL;
     tg_tensor *x = layer ? tg_requires_grad_(tg_arange(0, 24, 1, TG_F32), true) : NULL;
     if (x) x = tg_reshape(x, TG_SHAPE(2, 3, 4));
     tg_tensor *padding =
@@ -115,7 +118,7 @@ static int use_attention(void *ctx)
     tg_tensor *mask = padding ? tg_zeros(TG_SHAPE(3, 3), TG_F32) : NULL;
     tg_tensor *w = NULL;
     tg_tensor *y = mask ? tg_nn_multihead_attention_forward(mha, x, x, x, padding, mask, true, &w) : NULL;
-    if (y) y = tg_nn_transformer_encoder_layer_forward(layer, y, NULL, padding);
+    if (y) y = tg_nn_transformer_encoder_forward(layer, y, NULL, padding);
     int rc = y && w && tg_backward(tg_sum(y), NULL) == 0 ? 0 : -1;
     tg_module_free(layer);
     tg_module_free(mha);

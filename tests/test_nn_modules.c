@@ -243,6 +243,26 @@ static void attention_layers(void)
     tg_module_free(relu);
     tg_module_free(mha);
 
+    /* An encoder's layers start as copies of its layer, as deepcopy makes them. */
+    int64_t live = tg__live_tensors();
+    tg_scope_begin();
+    tg_module *encoder =
+        tg_nn_transformer_encoder(tg_nn_transformer_encoder_layer(8, 2, 16, 0.1, NULL, 1e-5, true, false), 3, NULL);
+    CHECK(tg_item(tg_max(tg_abs(tg_sub(tg_module_get_parameter(encoder, "layers.0.linear1.weight"),
+                                       tg_module_get_parameter(encoder, "layers.2.linear1.weight"))))) == 0);
+    CHECK(tg_module_get_parameter(encoder, "layers.0.linear1.weight") !=
+          tg_module_get_parameter(encoder, "layers.2.linear1.weight"));
+    tg_module_free(encoder);
+    CHECK(tg_nn_transformer_encoder(tg_nn_relu(), 2, tg_nn_relu()) == NULL);
+    CHECK_STR(tg_last_error(), "tg_nn_transformer_encoder(): encoder_layer is not a TransformerEncoderLayer");
+    tg_clear_error();
+    CHECK(tg_nn_transformer_encoder(tg_nn_transformer_encoder_layer(4, 2, 4, 0, NULL, 1e-5, true, false), 0, NULL) ==
+          NULL);
+    CHECK_STR(tg_last_error(), "tg_nn_transformer_encoder(): num_layers must be at least 1");
+    tg_clear_error();
+    tg_scope_end();
+    CHECK(tg__live_tensors() == live);   /* failed constructors freed what they were given */
+
     tg_module *layer = tg_nn_transformer_encoder_layer(8, 2, 16, 0.1, NULL, 1e-5, true, false);
     CHECK(tg_module_num_children(layer) == 8);
     CHECK(tg_module_parameter_count(layer, false) == 3 * 8 * 8 + 3 * 8 + 8 * 8 + 8 + 8 * 16 + 16 + 16 * 8 + 8 + 4 * 8);
@@ -312,7 +332,8 @@ static void user_modules(void)
     tg_scope_begin();
     tg_module *net = tg_nn_module("Net");
     tg_tensor *w = tg_ones(TG_SHAPE(2), TG_F32);
-    CHECK(tg_module_register_parameter(net, "w", tg_mul_scalar(tg_requires_grad_(tg_ones(TG_SHAPE(2), TG_F32), true), 2)) == -1);
+    CHECK(tg_module_register_parameter(net, "w",
+                                       tg_mul_scalar(tg_requires_grad_(tg_ones(TG_SHAPE(2), TG_F32), true), 2)) == -1);
     CHECK_STR(tg_last_error(), "Cannot assign non-leaf Tensor to parameter 'w'. Model parameters must be created "
                                "explicitly. To express 'w' as a function of another Tensor, compute the value in the "
                                "forward() method.");

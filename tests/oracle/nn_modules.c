@@ -161,6 +161,27 @@ static void attentions(void)
         inputs(TG_SHAPE(2, 3, 4)));
     run_coarse("transformer encoder layer, norm first, gelu",
         tg_nn_transformer_encoder_layer(4, 2, 6, 0, "gelu", 1e-3, true, true), inputs(TG_SHAPE(2, 3, 4)));
+    run_coarse("transformer encoder",
+               tg_nn_transformer_encoder(tg_nn_transformer_encoder_layer(4, 2, 6, 0, NULL, 1e-5, true, false), 2,
+                                         tg_nn_layer_norm(I64(4), 1, 1e-5, true)),
+               inputs(TG_SHAPE(2, 3, 4)));
+    tg_module *encoder =
+        tg_nn_transformer_encoder(tg_nn_transformer_encoder_layer(4, 2, 5, 0, NULL, 1e-5, true, true), 3, NULL);
+    fill(encoder);
+    tg_dict *encoder_state = tg_module_state_dict(encoder);
+    int n_keys = tg_dict_len(encoder_state);
+    printf("encoder keys: %d ['%s', '%s', '%s']\n", n_keys, tg_dict_key(encoder_state, n_keys - 3),
+           tg_dict_key(encoder_state, n_keys - 2), tg_dict_key(encoder_state, n_keys - 1));
+    tg_dict_free(encoder_state);
+    tg_tensor *encoder_src = inputs(TG_SHAPE(2, 3, 4));
+    bool encoder_padding[] = {false, false, true, false, false, false};
+    tg_tensor *encoder_y = tg_nn_transformer_encoder_forward(
+        encoder, encoder_src, tg_from_f32(F32(0, -1, 0.5, 0, 0, 0, 1, 0, -2), TG_SHAPE(3, 3)),
+        tg_from_bool(encoder_padding, TG_SHAPE(2, 3)));
+    show("encoder with masks", encoder_y);
+    tg_backward(encoder_y, weights(encoder_y));
+    show("grad src", coarse(tg_grad(encoder_src)));
+    tg_module_free(encoder);
     tg_module *layer = evaluating(tg_nn_transformer_encoder_layer(4, 1, 3, 0.5, NULL, 1e-5, true, false));
     fill(layer);
     tg_tensor *src = inputs(TG_SHAPE(2, 3, 4));
@@ -451,7 +472,8 @@ static void user_module(void)
     key_error("add_module step", tg_module_add_module(net, "step", tg_nn_relu()));
     key_error("add_module x.y", tg_module_add_module(net, "x.y", tg_nn_relu()));
     key_error("add_module ''", tg_module_add_module(net, "", tg_nn_relu()));
-    key_error("register_parameter scale again", tg_module_register_parameter(net, "scale", tg_zeros(TG_SHAPE(3), TG_F32)));
+    key_error("register_parameter scale again",
+              tg_module_register_parameter(net, "scale", tg_zeros(TG_SHAPE(3), TG_F32)));
     key_error("add_module head again", tg_module_add_module(net, "head", tg_nn_linear(3, 1, true)));
     key_error("add_module a new child to a Sequential",
               tg_module_add_module(tg_module_get_submodule(net, "encoder"), "extra", tg_nn_tanh()));

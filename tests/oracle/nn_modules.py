@@ -189,6 +189,18 @@ run("transformer encoder layer", nn.TransformerEncoderLayer(4, 2, dim_feedforwar
 run("transformer encoder layer, norm first, gelu",
     nn.TransformerEncoderLayer(4, 2, 6, 0.0, activation="gelu", layer_norm_eps=1e-3, batch_first=True, norm_first=True),
     inputs(2, 3, 4), coarse)
+run("transformer encoder",
+    nn.TransformerEncoder(nn.TransformerEncoderLayer(4, 2, 6, 0.0, batch_first=True), 2, norm=nn.LayerNorm(4)),
+    inputs(2, 3, 4), coarse)
+encoder = nn.TransformerEncoder(nn.TransformerEncoderLayer(4, 2, 5, 0.0, batch_first=True, norm_first=True), 3)
+fill(encoder)
+print("encoder keys:", len(encoder.state_dict()), list(encoder.state_dict().keys())[-3:])
+src = inputs(2, 3, 4)
+y = encoder(src, mask=torch.tensor([[0.0, -1.0, 0.5], [0.0, 0.0, 0.0], [1.0, 0.0, -2.0]]),
+            src_key_padding_mask=torch.tensor([[False, False, True], [False, False, False]]))
+show("encoder with masks", y)
+y.backward(weights(y))
+show("grad src", coarse(src.grad))
 layer = nn.TransformerEncoderLayer(4, 1, 3, 0.5, batch_first=True).eval()
 fill(layer)
 src = inputs(2, 3, 4)

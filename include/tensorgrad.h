@@ -1343,11 +1343,36 @@ int tg_module_load_state_dict(tg_module *m, const tg_dict *d, bool strict);
 char *tg_module_repr(const tg_module *m);
 void tg_module_print(const tg_module *m);
 
+/* Modules of the user's own, as a subclass of nn.Module: tg_nn_module makes
+   an empty one that repr prints as class_name (with its children), whose
+   forward the user writes from its children and tensors (tg_module_forward
+   fails on it). On any module, as nn.Module's register_parameter,
+   register_buffer and add_module: tg_module_register_parameter takes a
+   reference on t and makes it a parameter (a leaf; requires_grad is turned
+   on); tg_module_register_buffer takes a reference on t; tg_module_add_module
+   takes ownership of child (also when it fails, unless child is m, holds m
+   or is held by it already: then nothing changes). 0, or -1 with
+   PyTorch's messages: a name with "." or empty ("parameter name can't
+   contain \".\"", "module name can't be empty string \"\""), a name
+   that is another kind of member ("attribute 'x' already exists"), a
+   non-leaf parameter ("Cannot assign non-leaf Tensor to parameter 'w'.
+   ..."). A name already of the same kind is replaced in its place, as in
+   PyTorch, in modules of the user's own only: a layer's own tensors and
+   children are what its forward reads, so replacing one fails; new names
+   may be added to any module (a Sequential's new children run in its
+   forward, after the others). */
+tg_module *tg_nn_module(const char *class_name);
+int tg_module_register_parameter(tg_module *m, const char *name, tg_tensor *t);
+int tg_module_register_buffer(tg_module *m, const char *name, tg_tensor *t);
+int tg_module_add_module(tg_module *m, const char *name, tg_module *child);
+
 /* Containers. tg_nn_sequential takes ownership of its n children (named
    "0", "1", ...), also when it fails: a NULL child (a constructor that
    failed; its error is kept) fails it and the others are freed, so
    tg_nn_sequential((tg_module *[]){tg_nn_linear(4, 3, true), tg_nn_relu()}, 2)
-   leaks nothing. Its forward runs them in order. */
+   leaks nothing. A module belongs to one container at most: one given twice
+   fails (and is freed once); PyTorch's shared submodules are not offered.
+   Its forward runs them in order. */
 tg_module *tg_nn_sequential(tg_module *const *children, int n);
 tg_module *tg_nn_identity(void);
 /* Flatten(start_dim, end_dim): PyTorch's defaults are 1, -1. */
@@ -1371,6 +1396,117 @@ tg_module *tg_nn_gelu(bool tanh_approximation);
 tg_module *tg_nn_leaky_relu(double negative_slope);
 tg_module *tg_nn_elu(double alpha);
 tg_module *tg_nn_celu(double alpha);
+/* Linear(in_features, out_features, bias): weight (out, in) from
+   kaiming_uniform_ with a = sqrt(5), bias (out) uniform on
+   +-1/sqrt(in_features), as torch.nn.Linear; forward tg_linear. */
+tg_module *tg_nn_linear(int64_t in_features, int64_t out_features, bool bias);
+/* Dropout(p) and Dropout2d(p) (tg_dropout, tg_dropout2d): active in
+   training mode only. p outside [0, 1] fails with PyTorch's "dropout
+   probability has to be between 0 and 1, but got 1.5". */
+tg_module *tg_nn_dropout(double p);
+tg_module *tg_nn_dropout2d(double p);
+/* Embedding(num_embeddings, embedding_dim, padding_idx,
+   scale_grad_by_freq) (tg_embedding_ex's options; a negative padding_idx
+   counts from the end, and one outside fails with PyTorch's
+   "Padding_idx must be within num_embeddings"): weight N(0, 1) with the
+   padding row zeroed; forward takes TG_I64 or TG_I32 indices. */
+tg_module *tg_nn_embedding(int64_t num_embeddings, int64_t embedding_dim, tg_embedding_opts opts);
+/* MultiheadAttention(embed_dim, num_heads, dropout, bias, batch_first)
+   (PyTorch's: dropout 0, bias true; batch_first false, true is the usual
+   choice): parameters in_proj_weight (3E, E) from xavier_uniform_,
+   in_proj_bias (3E) zeros and the child out_proj, a
+   NonDynamicallyQuantizableLinear (E, E) with its bias zeroed; no
+   bias_k/bias_v, add_zero_attn or separate kdim/vdim. embed_dim must be
+   divisible by num_heads. Its forward takes query (N, L, E) (batch_first;
+   else (L, N, E)) or unbatched (L, E), key and value (N, S, E), and the
+   optional masks: key_padding_mask (N, S) and attn_mask (L, S) or
+   (N * num_heads, L, S), each boolean (true: not attended) or floating
+   (added to the scores). It returns the output in query's layout, and,
+   when attn_weights is not NULL (PyTorch's need_weights), writes the
+   attention weights (N, L, S) averaged over the heads, or (N, num_heads,
+   L, S) without average_attn_weights. Composed as PyTorch 1.13 composes
+   it (bmm or baddbmm with the mask, softmax, dropout in training, bmm),
+   so gradients and the output's graph are PyTorch's; the query passed
+   again as key (and value) is self-attention's one packed projection, as
+   in PyTorch. Errors: PyTorch's shape and dtype messages. */
+tg_module *tg_nn_multihead_attention(int64_t embed_dim, int64_t num_heads, double dropout, bool bias, bool batch_first);
+tg_tensor *tg_nn_multihead_attention_forward(tg_module *m, const tg_tensor *query, const tg_tensor *key,
+                                             const tg_tensor *value, const tg_tensor *key_padding_mask,
+                                             const tg_tensor *attn_mask, bool average_attn_weights,
+                                             tg_tensor **attn_weights);
+/* TransformerEncoderLayer(d_model, nhead, dim_feedforward, dropout,
+   activation, layer_norm_eps, batch_first, norm_first) (PyTorch's: 2048,
+   0.1, "relu" (NULL), 1e-5, false, false; activation "relu" or "gelu",
+   else PyTorch's "activation should be relu/gelu, not tanh"): children
+   self_attn (MultiheadAttention), linear1, dropout, linear2, norm1, norm2,
+   dropout1, dropout2, named and made as PyTorch's. Forward (src, and the
+   optional src_mask and src_key_padding_mask, as MultiheadAttention's
+   masks): x = norm1(x + sa(x)), x = norm2(x + ff(x)), or with norm_first
+   x = x + sa(norm1(x)), x = x + ff(norm2(x)); tg_module_forward is the
+   form without masks. */
+tg_module *tg_nn_transformer_encoder_layer(int64_t d_model, int64_t nhead, int64_t dim_feedforward, double dropout,
+                                           const char *activation, double layer_norm_eps, bool batch_first,
+                                           bool norm_first);
+tg_tensor *tg_nn_transformer_encoder_layer_forward(tg_module *m, const tg_tensor *src, const tg_tensor *src_mask,
+                                                   const tg_tensor *src_key_padding_mask);
+/* TransformerEncoder(encoder_layer, num_layers, norm): takes ownership of
+   encoder_layer (a TransformerEncoderLayer) and norm (any module, e.g. a
+   LayerNorm, or NULL: none), also when it fails. Its children are layers,
+   a ModuleList of num_layers copies of encoder_layer (same weights and
+   mode, as PyTorch's deepcopy makes them; names "layers.1.norm1.bias"),
+   and norm. Forward: each layer with the masks, then norm. */
+tg_module *tg_nn_transformer_encoder(tg_module *encoder_layer, int64_t num_layers, tg_module *norm);
+tg_tensor *tg_nn_transformer_encoder_forward(tg_module *m, const tg_tensor *src, const tg_tensor *mask,
+                                             const tg_tensor *src_key_padding_mask);
+/* Softmax(dim) and LogSoftmax(dim) (tg_softmax, tg_log_softmax). */
+tg_module *tg_nn_softmax(int64_t dim);
+tg_module *tg_nn_log_softmax(int64_t dim);
+
+/* Normalisation. LayerNorm(normalized_shape, eps, elementwise_affine) and
+   RMSNorm (PyTorch 2.4's; eps NAN is its eps=None) over the last ndim
+   dims: weight (normalized_shape) ones, LayerNorm's bias zeros, none
+   without elementwise_affine. GroupNorm(num_groups, num_channels, eps,
+   affine): weight and bias (num_channels), ones and zeros; fails with
+   PyTorch's "num_channels must be divisible by num_groups". PyTorch's
+   eps: 1e-5. */
+tg_module *tg_nn_layer_norm(const int64_t *normalized_shape, int ndim, double eps, bool elementwise_affine);
+tg_module *tg_nn_rms_norm(const int64_t *normalized_shape, int ndim, double eps, bool elementwise_affine);
+tg_module *tg_nn_group_norm(int64_t num_groups, int64_t num_channels, double eps, bool affine);
+/* BatchNorm1d (inputs (N, C) or (N, C, L)) and BatchNorm2d ((N, C, H, W))
+   (num_features, eps, momentum, affine, track_running_stats); PyTorch's:
+   1e-5, 0.1, true, true. weight ones and bias zeros (affine); buffers
+   running_mean zeros, running_var ones and num_batches_tracked (TG_I64,
+   0-dim) when tracking. momentum NAN is PyTorch's momentum=None (the
+   cumulative average, 1 / num_batches_tracked). Each forward in training
+   mode counts the batch and updates the running statistics; in evaluation
+   mode it normalises with them, as _BatchNorm.forward does. */
+tg_module *tg_nn_batch_norm1d(int64_t num_features, double eps, double momentum, bool affine, bool track_running_stats);
+tg_module *tg_nn_batch_norm2d(int64_t num_features, double eps, double momentum, bool affine, bool track_running_stats);
+
+/* Convolutions, as torch.nn's: weight (out, in / groups, kh, kw) (Conv1d:
+   (out, in / groups, k); ConvTranspose2d: (in, out / groups, kh, kw)),
+   bias (out) when `bias`; kaiming_uniform_ with a = sqrt(5), bias uniform
+   on +-1/sqrt(fan_in). Options as the functional forms' (tg_conv_opts,
+   tg_conv_transpose_opts); padding_mode is 'zeros'. Fails with PyTorch's
+   messages for groups not positive or not dividing the channels and for
+   padding="same" with a stride. */
+tg_module *tg_nn_conv1d(int64_t in_channels, int64_t out_channels, int64_t kernel_size, tg_conv_opts opts, bool bias);
+tg_module *tg_nn_conv2d(int64_t in_channels, int64_t out_channels, int64_t kh, int64_t kw, tg_conv_opts opts,
+                        bool bias);
+tg_module *tg_nn_conv_transpose2d(int64_t in_channels, int64_t out_channels, int64_t kh, int64_t kw,
+                                  tg_conv_transpose_opts opts, bool bias);
+
+/* Pooling with tg_pool_opts (zero stride: kernel_size, as PyTorch's
+   stride=None). MaxPool1d reads element [0] of each field. Their repr
+   prints a field as an int when its two sizes are equal (as PyTorch prints
+   the int it was given) and as a tuple otherwise. AdaptiveAvgPool2d and
+   AdaptiveMaxPool2d((out_h, out_w)); the max form's forward returns no
+   indices. */
+tg_module *tg_nn_max_pool1d(tg_pool_opts opts);
+tg_module *tg_nn_max_pool2d(tg_pool_opts opts);
+tg_module *tg_nn_avg_pool2d(tg_pool_opts opts);
+tg_module *tg_nn_adaptive_avg_pool2d(int64_t out_h, int64_t out_w);
+tg_module *tg_nn_adaptive_max_pool2d(int64_t out_h, int64_t out_w);
 
 /* -------------------------------------------------- nn: initialisation */
 

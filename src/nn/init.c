@@ -30,7 +30,8 @@ int tg_init_calculate_fan_in_and_fan_out(const tg_tensor *t, int64_t *fan_in, in
 {
     TG_ARGI(t);
     if (t->ndim < 2)
-        return tg__faili(TG_E_INVALID, "Fan in and fan out can not be computed for tensor with fewer than 2 dimensions");
+        return tg__faili(TG_E_INVALID,
+                         "Fan in and fan out can not be computed for tensor with fewer than 2 dimensions");
     int64_t receptive_field = tg__numel(t->shape + 2, t->ndim - 2);
     if (fan_in) *fan_in = t->shape[1] * receptive_field;
     if (fan_out) *fan_out = t->shape[0] * receptive_field;

@@ -16,24 +16,43 @@ static tg_tensor *sequential_forward(tg_module *m, const tg_tensor *input)
 
 static const tg_module_kind SEQUENTIAL = {"Sequential", sequential_forward, NULL};
 
+/* The index of an earlier entry equal to children[i], or -1. */
+static int earlier(tg_module *const *children, int i)
+{
+    for (int j = 0; j < i; j++)
+        if (children[j] == children[i]) return j;
+    return -1;
+}
+
+/* Frees children[from, n), each module once (NULL and repeats skipped). */
+static void free_children(tg_module *const *children, int from, int n)
+{
+    for (int i = from; i < n; i++)
+        if (earlier(children, i) < 0) tg_module_free(children[i]);
+}
+
 tg_module *tg_nn_sequential(tg_module *const *children, int n)
 {
     if (n < 0) return tg__fail(TG_E_INVALID, "tg_nn_sequential(): n is negative");
     if (n > 0 && !children) return tg__fail(TG_E_NULL, "tg_nn_sequential(): children is NULL");
-    bool null_child = false;
-    for (int i = 0; i < n; i++) null_child |= !children[i];
+    int bad = -1;
+    for (int i = 0; i < n && bad < 0; i++)
+        if (!children[i] || earlier(children, i) >= 0) bad = i;
     /* A NULL child is a failed constructor: its error is kept. */
-    if (null_child && tg_last_status() == TG_OK) tg__fail(TG_E_NULL, "tg_nn_sequential(): a child module is NULL");
-    tg_module *m = null_child ? NULL : tg__module_new(&SEQUENTIAL, sizeof(tg_module));
+    if (bad >= 0 && !children[bad] && tg_last_status() == TG_OK)
+        tg__fail(TG_E_NULL, "tg_nn_sequential(): a child module is NULL");
+    else if (bad >= 0 && children[bad])
+        tg__fail(TG_E_INVALID, "tg_nn_sequential(): child %d is child %d again", bad, earlier(children, bad));
+    tg_module *m = bad >= 0 ? NULL : tg__module_new(&SEQUENTIAL, sizeof(tg_module));
     if (!m) {   /* it owns its children also when it fails */
-        for (int i = 0; i < n; i++) tg_module_free(children[i]);
+        free_children(children, 0, n);
         return NULL;
     }
     char name[16];
     for (int i = 0; i < n; i++) {
         snprintf(name, sizeof name, "%d", i);
         if (tg__module_add_child(m, name, children[i])) {
-            for (int j = i + 1; j < n; j++) tg_module_free(children[j]);
+            free_children(children, i + 1, n);
             tg_module_free(m);
             return NULL;
         }
@@ -184,3 +203,37 @@ tg_module *tg_nn_leaky_relu(double negative_slope)
 }
 tg_module *tg_nn_elu(double alpha) { return new_scaled(&ELU, "alpha", alpha, tg_elu); }
 tg_module *tg_nn_celu(double alpha) { return new_scaled(&CELU, "alpha", alpha, tg_celu); }
+
+/* Softmax(dim) and LogSoftmax(dim). */
+typedef struct softmax {
+    tg_module base;
+    int64_t dim;
+    tg_tensor *(*function)(const tg_tensor *, int64_t);
+} softmax;
+
+static tg_tensor *softmax_forward(tg_module *m, const tg_tensor *input)
+{
+    const softmax *s = (const softmax *)m;
+    return s->function(input, s->dim);
+}
+
+static void softmax_extra(const tg_module *m, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "dim=%lld", (long long)((const softmax *)m)->dim);
+}
+
+static tg_module *new_softmax(const tg_module_kind *kind, int64_t dim,
+                              tg_tensor *(*function)(const tg_tensor *, int64_t))
+{
+    softmax *s = tg__module_new(kind, sizeof *s);
+    if (!s) return NULL;
+    s->dim = dim;
+    s->function = function;
+    return &s->base;
+}
+
+static const tg_module_kind SOFTMAX = {"Softmax", softmax_forward, softmax_extra};
+static const tg_module_kind LOG_SOFTMAX = {"LogSoftmax", softmax_forward, softmax_extra};
+
+tg_module *tg_nn_softmax(int64_t dim) { return new_softmax(&SOFTMAX, dim, tg_softmax); }
+tg_module *tg_nn_log_softmax(int64_t dim) { return new_softmax(&LOG_SOFTMAX, dim, tg_log_softmax); }

@@ -53,6 +53,21 @@ tg_tensor *tg__module_add_buffer(tg_module *m, const char *name, tg_tensor *t)
     return t;
 }
 
+tg_module *tg__module_build(tg_module *m, int (*make_tensors)(tg_module *m))
+{
+    if (!m) return NULL;
+    int rc = tg_scope_begin() < 0 ? -1 : 0;
+    if (rc == 0) {
+        rc = make_tensors(m);
+        tg_scope_end();
+    }
+    if (rc) {
+        tg_module_free(m);
+        return NULL;
+    }
+    return m;
+}
+
 int tg__module_add_child(tg_module *m, const char *name, tg_module *child)
 {
     if (!child) return -1;
@@ -136,6 +151,9 @@ tg_tensor *tg_module_forward(tg_module *m, const tg_tensor *input)
 {
     if (check_module(__func__, m)) return NULL;
     TG_ARG(input);
+    if (m->user_defined)
+        return tg__fail(TG_E_INVALID, "tg_module_forward(): %s is a module of the user's own, with no forward here",
+                        m->kind->name);
     if (!m->kind->forward)
         return tg__fail(TG_E_INVALID, "tg_module_forward(): %s takes more than one input; call its own forward",
                         m->kind->name);

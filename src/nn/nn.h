@@ -26,6 +26,7 @@ typedef struct tg_module_kind {
 struct tg_module {
     const tg_module_kind *kind;
     bool training;
+    bool user_defined;   /* tg_nn_module's: its tensors and children may be replaced */
     tg_dict *parameters, *buffers;
     int n_children, cap_children;
     char **child_names;
@@ -40,6 +41,11 @@ void *tg__module_new(const tg_module_kind *kind, size_t size);
    (t NULL keeps the error that made it). */
 tg_tensor *tg__module_add_parameter(tg_module *m, const char *name, tg_tensor *t);
 tg_tensor *tg__module_add_buffer(tg_module *m, const char *name, tg_tensor *t);
+/* Finishes making m (NULL: returns NULL): runs make_tensors(m), which
+   registers m's parameters and buffers, in a scope of its own, so that
+   nothing of it stays in the caller's scope; frees m and returns NULL when
+   it fails (returns non-zero). */
+tg_module *tg__module_build(tg_module *m, int (*make_tensors)(tg_module *m));
 /* Adds child under `name`, taking ownership (freeing it on failure, and
    failing when it is NULL); 0 or -1. */
 int tg__module_add_child(tg_module *m, const char *name, tg_module *child);
@@ -67,6 +73,10 @@ char *tg__text_take(tg_text *t);
 const char *tg__py_float(double v, char *buf, size_t cap);
 /* Python's repr of a bool. */
 static inline const char *tg__py_bool(bool b) { return b ? "True" : "False"; }
+
+/* MultiheadAttention's out_proj, a NonDynamicallyQuantizableLinear
+   (layers_linear.c). */
+tg_module *tg__nn_out_proj(int64_t embed_dim, bool bias);
 
 /* Under no-grad: t's values from PyTorch's initialisers (init.c). */
 tg_tensor *tg__init_linear_weight(tg_tensor *weight);

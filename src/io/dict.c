@@ -84,6 +84,11 @@ int tg_dict_set(tg_dict *d, const char *name, tg_tensor *t)
         d->tensors[i].tensor = t;
         return 0;
     }
+    return tg__dict_append(d, name, t);
+}
+
+int tg__dict_append(tg_dict *d, const char *name, tg_tensor *t)
+{
     char *copy = copy_string(name);
     dict_tensor *tensors = copy ? reserve(d->tensors, d->len, &d->cap, sizeof *tensors) : NULL;
     if (!tensors) {
@@ -161,4 +166,12 @@ const char *tg_dict_metadata(const tg_dict *d, const char *key)
     if (check_dict(__func__, d) || check_name(__func__, "key", key)) return NULL;
     int i = find_metadata(d, key);
     return i < 0 ? NULL : d->metadata[i].value;
+}
+
+int tg__dict_metadata_len(const tg_dict *d) { return d->meta_len; }
+
+void tg__dict_metadata_at(const tg_dict *d, int i, const char **key, const char **value)
+{
+    *key = d->metadata[i].key;
+    *value = d->metadata[i].value;
 }

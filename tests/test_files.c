@@ -203,6 +203,10 @@ static void bad_safetensors(void)
     memset(deep, '[', sizeof deep - 1);
     deep[sizeof deep - 1] = 0;
     bad_st(deep, 0, TG_E_INVALID, "nesting too deep");
+    char wide[200] = "[";
+    for (int i = 0; i < 65; i++) strcat(wide, "0,");
+    strcat(wide, "0]");
+    bad_st(wide, 0, TG_E_INVALID, "an array of more than 64 items at byte 129");
     const char *two = "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
                       "\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}";
     bad_st(two, 8, TG_E_INVALID, "the header names 'a' twice");

@@ -81,7 +81,9 @@ typedef struct tg_json {
 } tg_json;
 
 /* Parses text[0, len) as one strict JSON value: valid UTF-8, no NUL in
-   strings, no repeated key in an object, nesting at most 64 deep. NULL
+   strings, no repeated key in an object, at most 64 items in an array,
+   nesting at most 64 deep (so the tree takes at most about 12 bytes a byte
+   of text). NULL
    with a TG_E_INVALID error "<fn>(): the header is not valid JSON: ..."
    (or a repeated name, or TG_E_OOM). */
 tg_json *tg__json_parse(const char *fn, const char *text, size_t len);

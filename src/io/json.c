@@ -1,8 +1,9 @@
 /* A small strict JSON reader (RFC 8259) for file headers: the whole text
    must be one value with only whitespace around it, strings must be valid
    UTF-8 (no surrogates, no overlong forms, no NUL, since names become C
-   strings), an object may not repeat a key, and nesting stops at
-   JSON_MAX_DEPTH so that a hostile header cannot exhaust the stack. Objects
+   strings), an object may not repeat a key, an array holds at most
+   JSON_MAX_ARRAY items, and nesting stops at JSON_MAX_DEPTH so that a
+   hostile header cannot exhaust the stack. Objects
    keep their members in the text's order. Every failure names the byte
    offset and what was expected. */
 #include "io.h"
@@ -10,7 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { JSON_MAX_DEPTH = 64 };
+/* Headers' arrays are shapes and offset pairs: capping their length keeps
+   the tree of a hostile header ("[0,0,0,...]", 48 bytes a value for 2 of
+   text) from growing 24 times the header's size; objects stay below 12. */
+enum { JSON_MAX_DEPTH = 64, JSON_MAX_ARRAY = 64 };
 
 typedef struct parser {
     const char *fn;       /* the public function, for messages */
@@ -260,6 +264,7 @@ static int parse_members(parser *p, tg_json *v, bool object)
     char close = object ? '}' : ']';
     if (take(p, close)) return 0;
     do {
+        if (!object && v->len == JSON_MAX_ARRAY) return fail_at(p, "an array of more than 64 items");
         tg_json *item = grow(v, &cap);
         if (!item) return -1;
         if (object) {

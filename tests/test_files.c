@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char tmp_path[64];
@@ -259,6 +260,11 @@ static void bad_safetensors(void)
     CHECK(tg_load_safetensors("/nonexistent/x.safetensors") == NULL);
     CHECK(strstr(tg_last_error(), "cannot open '/nonexistent/x.safetensors': No such file or directory"));
     CHECK(tg_load_safetensors("/tmp") == NULL && strstr(tg_last_error(), "is not a regular file"));
+    char fifo[80];
+    snprintf(fifo, sizeof fifo, "%s.fifo", tmp_path);
+    CHECK(mkfifo(fifo, 0600) == 0);
+    CHECK(tg_load_npy(fifo) == NULL && strstr(tg_last_error(), "is not a regular file"));
+    unlink(fifo);
 }
 
 /* An .npy file: version major, the header (padded by the caller), data. */

@@ -19,7 +19,7 @@ int tg__in_open(tg_in_file *f, const char *fn, const char *path)
 {
     *f = (tg_in_file){.fd = -1, .fn = fn};
     if (!path) return tg__faili(TG_E_NULL, "%s(): the path is NULL", fn);
-    f->fd = open(path, O_RDONLY);
+    f->fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);   /* a FIFO must not block the open */
     struct stat st;
     if (f->fd < 0 || fstat(f->fd, &st) != 0) {
         int err = errno;

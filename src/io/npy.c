@@ -10,7 +10,8 @@
    refuses a header over NumPy's limit of 10,000 bytes, one with keys other
    than the three, a descr tensorgrad has no dtype for, or a file shorter
    than its shape needs, before it allocates the tensor. Saving writes
-   version 1.0, little-endian, C order, as numpy.save does (at most 16 dimensions always fit version 1.0). */
+   version 1.0, little-endian, C order, byte for byte as numpy.save
+   (NumPy 1.24) does (at most 16 dimensions always fit version 1.0). */
 #define _POSIX_C_SOURCE 200809L
 #include "../kernels/kernels.h"
 #include "io.h"
@@ -19,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_HEADER = 10000, ALIGN = 64, PREAMBLE_V1 = 10, PREAMBLE_V2 = 12 };
+enum { MAX_HEADER = 10000, ALIGN = 64, PREAMBLE_V1 = 10, PREAMBLE_V2 = 12, GROWTH_DIGITS = 21 };
 
 static const char MAGIC[6] = {'\x93', 'N', 'U', 'M', 'P', 'Y'};
 static const char *const LOAD = "tg_load_npy";
@@ -284,8 +285,11 @@ static size_t header_text(const tg_tensor *t, char *out, size_t cap)
     char dict[sizeof shape + 64];
     int dict_len = snprintf(dict, sizeof dict, "{'descr': '%c%s', 'fortran_order': False, 'shape': %s, }",
                             t->dtype == TG_BOOL ? '|' : '<', code, shape);
+    /* numpy.save leaves room for the first size to grow to 21 digits. */
+    size_t spare = t->ndim ? GROWTH_DIGITS - (size_t)snprintf(NULL, 0, "%" PRId64, t->shape[0]) : 0;
     /* Version 1.0: at most 16 dimensions always fit its 2-byte length. */
-    size_t total = (PREAMBLE_V1 + (size_t)dict_len + 1 + ALIGN - 1) / ALIGN * ALIGN, hlen = total - PREAMBLE_V1;
+    size_t total = (PREAMBLE_V1 + (size_t)dict_len + spare + 1 + ALIGN - 1) / ALIGN * ALIGN;
+    size_t hlen = total - PREAMBLE_V1;
     if (total > cap) return 0;
     memcpy(out, MAGIC, sizeof MAGIC);
     out[6] = 1;

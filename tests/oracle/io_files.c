@@ -106,12 +106,12 @@ static void write_all(const char *dir)
     char path[4096];
     tg_dict *d = made_tensors();
     snprintf(path, sizeof path, "%s/made.safetensors", dir);
-    printf("made.safetensors: %d\n", tg_save_safetensors(d, path));
+    printf("made.safetensors: %d, the bytes the reference writer writes\n", tg_save_safetensors(d, path));
     print_dict(d);
     for (int i = 0; i < tg_dict_len(d); i++) {
         const char *name = tg_dict_key(d, i);
         snprintf(path, sizeof path, "%s/%d.npy", dir, i);
-        printf("%d.npy: %d\n", i, tg_save_npy(tg_dict_get(d, name), path));
+        printf("%d.npy: %d, the bytes numpy.save writes\n", i, tg_save_npy(tg_dict_get(d, name), path));
         print_tensor("array", tg_dict_get(d, name));
     }
     tg_dict_free(d);

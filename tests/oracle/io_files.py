@@ -2,6 +2,7 @@
 # print what they wrote into the corpora, then read what the C program wrote
 # (its directory is named after the parent process, compare.sh, which ran it
 # just before) and torch loads the module's state dict into the same nn.Module.
+import io
 import os
 import shutil
 import sys
@@ -51,15 +52,27 @@ print("NumPy loads what C wrote")
 try:
     tensors, metadata = safetensors_check.read(os.path.join(out, "made.safetensors"), strict_layout=True)
     assert metadata == {"format": "pt", "note": 'tensorgrad "wrote" this\n'}, metadata
-    print("made.safetensors: 0")
+    # The checker writes as the reference writer does: the same bytes.
+    made = os.path.join(out, "made.safetensors")
+    again = os.path.join(out, "again.safetensors")
+    safetensors_check.write(again, tensors, metadata)
+    with open(made, "rb") as f, open(again, "rb") as g:
+        same = f.read() == g.read()
+    print("made.safetensors: 0%s" % (", the bytes the reference writer writes" if same else ", other bytes"))
     # The C program prints in its dict's insertion order.
     order = ["matrix", "matrix.T", "scalar", "ints", "longs.every_other", "mask", "empty",
              'a name with "quotes" and \u00e9']
     for name in order:
         print_array(name, tensors[name])
     for i in range(len(order)):
-        print("%d.npy: 0" % i)
-        print_array("array", np.load(os.path.join(out, "%d.npy" % i)))
+        path = os.path.join(out, "%d.npy" % i)
+        array = np.load(path)
+        expected = io.BytesIO()
+        np.save(expected, array)
+        with open(path, "rb") as f:
+            same = f.read() == expected.getvalue()
+        print("%d.npy: 0%s" % (i, ", the bytes numpy.save writes" if same else ", other bytes than numpy.save"))
+        print_array("array", array)
 
     net = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 2))
     state, _ = safetensors_check.read(os.path.join(out, "module.safetensors"), strict_layout=True)

@@ -182,6 +182,35 @@ static void module_state(void)
     tg_scope_end();
 }
 
+/* Many names and metadata keys: all kept, in the header's order. */
+static void many_names(void)
+{
+    enum { N = 2000 };
+    size_t cap = (size_t)N * 80 + 64, n = 0;
+    char *header = malloc(cap);
+    n += (size_t)snprintf(header + n, cap - n, "{\"__metadata__\":{");
+    for (int i = 0; i < N; i++) n += (size_t)snprintf(header + n, cap - n, "%s\"k%d\":\"%d\"", i ? "," : "", i, i);
+    n += (size_t)snprintf(header + n, cap - n, "}");
+    for (int i = 0; i < N; i++)   /* in reverse data order */
+        n += (size_t)snprintf(header + n, cap - n, ",\"t%d\":{\"dtype\":\"BOOL\",\"shape\":[1],\"data_offsets\":[%d,%d]}", i,
+                              N - 1 - i, N - i);
+    snprintf(header + n, cap - n, "}");
+    put_safetensors(header, N);
+    free(header);
+    tg_dict *d = tg_load_safetensors(tmp_path);
+    CHECK(d && tg_dict_len(d) == N);
+    bool in_order = d != NULL;
+    char key[16];
+    for (int i = 0; in_order && i < N; i++) {
+        snprintf(key, sizeof key, "t%d", i);
+        in_order = strcmp(tg_dict_key(d, i), key) == 0;
+        snprintf(key, sizeof key, "k%d", i);
+        in_order = in_order && tg_dict_metadata(d, key) && atoi(tg_dict_metadata(d, key)) == i;
+    }
+    CHECK(in_order);
+    tg_dict_free(d);
+}
+
 /* --------------------------------------------------- the bad files */
 
 static void bad_safetensors(void)
@@ -378,6 +407,7 @@ int main(void)
     reference_vectors();
     round_trips();
     module_state();
+    many_names();
     bad_safetensors();
     npy_files();
     unlink(tmp_path);

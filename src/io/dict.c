@@ -137,6 +137,21 @@ void tg_dict_free(tg_dict *d)
     free(d);
 }
 
+/* Adds key -> value_copy (taken, freed on failure) at the end. */
+static int append_metadata(tg_dict *d, const char *key, char *value_copy)
+{
+    char *key_copy = copy_string(key);
+    dict_string *metadata = key_copy ? reserve(d->metadata, d->meta_len, &d->meta_cap, sizeof *metadata) : NULL;
+    if (!metadata) {
+        free(key_copy);
+        free(value_copy);
+        return -1;
+    }
+    d->metadata = metadata;
+    d->metadata[d->meta_len++] = (dict_string){key_copy, value_copy};
+    return 0;
+}
+
 int tg_dict_set_metadata(tg_dict *d, const char *key, const char *value)
 {
     if (check_dict(__func__, d) || check_name(__func__, "key", key)) return -1;
@@ -149,16 +164,13 @@ int tg_dict_set_metadata(tg_dict *d, const char *key, const char *value)
         d->metadata[i].value = value_copy;
         return 0;
     }
-    char *key_copy = copy_string(key);
-    dict_string *metadata = key_copy ? reserve(d->metadata, d->meta_len, &d->meta_cap, sizeof *metadata) : NULL;
-    if (!metadata) {
-        free(key_copy);
-        free(value_copy);
-        return -1;
-    }
-    d->metadata = metadata;
-    d->metadata[d->meta_len++] = (dict_string){key_copy, value_copy};
-    return 0;
+    return append_metadata(d, key, value_copy);
+}
+
+int tg__dict_append_metadata(tg_dict *d, const char *key, const char *value)
+{
+    char *value_copy = copy_string(value);
+    return value_copy ? append_metadata(d, key, value_copy) : -1;
 }
 
 const char *tg_dict_metadata(const tg_dict *d, const char *key)

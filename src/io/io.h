@@ -25,6 +25,8 @@ void tg__dict_metadata_at(const tg_dict *d, int i, const char **key, const char 
    distinct): no linear search, so that loading n names is not O(n^2).
    0, or -1 with an error, d unchanged. */
 int tg__dict_append(tg_dict *d, const char *name, tg_tensor *t);
+/* The same for a metadata key known not to be in d. */
+int tg__dict_append_metadata(tg_dict *d, const char *key, const char *value);
 
 /* ---------------------------------------------------------------- files */
 

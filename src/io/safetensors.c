@@ -268,7 +268,8 @@ static int read_metadata(tg_dict *d, const tg_json *v)
         if (v->items[i].kind != TG_JSON_STRING)
             return tg__faili(TG_E_INVALID, "%s(): \"__metadata__\" value '%s' is not a string", FN, v->keys[i]);
         if (!*v->keys[i]) return tg__faili(TG_E_INVALID, "%s(): \"__metadata__\" has an empty key", FN);
-        if (tg_dict_set_metadata(d, v->keys[i], v->items[i].string)) return -1;
+        /* The JSON reader refused repeated keys: no search needed. */
+        if (tg__dict_append_metadata(d, v->keys[i], v->items[i].string)) return -1;
     }
     return 0;
 }

@@ -1261,6 +1261,43 @@ void tg_dict_free(tg_dict *d);
 int tg_dict_set_metadata(tg_dict *d, const char *key, const char *value);  /* __metadata__; 0 or -1 */
 const char *tg_dict_metadata(const tg_dict *d, const char *key);          /* NULL if absent */
 
+/* safetensors and .npy files. tg_save_safetensors writes d's tensors and
+   metadata as huggingface/safetensors' reference writer does (tensors
+   sorted by dtype alignment, largest first, in the reference's Dtype order
+   I64 F64 F32 I32 BOOL, then by name; header compact JSON, "__metadata__"
+   first when d has metadata, its entries in insertion order where the
+   reference's hash map has none, padded with spaces to a multiple of 8;
+   data little-endian, row-major, whatever the tensors' strides);
+   safetensors.torch.save_file(state_dict, path) is the PyTorch form. So
+   saving a module is tg_save_safetensors(tg_module_state_dict(m), path).
+   tg_load_safetensors returns a new dict (tg_dict_free it) with the
+   tensors in the header's order and the "__metadata__" strings as its
+   metadata; each tensor is a new contiguous leaf read from the file's
+   bytes (memory-mapped where possible: the file must not shrink while it
+   loads). tg_save_npy writes t byte for byte as numpy.save does (version
+   1.0, little-endian, C order); tg_load_npy
+   reads versions 1.0, 2.0 and 3.0, C or Fortran order (returned
+   row-major), either byte order, and returns a new contiguous tensor
+   owned by the current scope. Dtypes: F32 F64 I32 I64 BOOL ('<f4' '<f8'
+   '<i4' '<i8' '|b1'); a nonzero bool byte loads as true.
+   Untrusted files: a loader checks the whole header against the file's
+   size before it allocates any tensor and refuses, with a TG_E_INVALID
+   error saying what is wrong (TG_E_DTYPE for a dtype tensorgrad lacks or
+   does not know), a header length over 100,000,000 bytes (.npy: 10,000) or
+   past the end of the file, a header that is not valid UTF-8 or strict
+   JSON, a repeated name, offsets that overlap, leave a gap, do not start at
+   0 or do not end at the end of the file, a byte count that is not dtype
+   size x shape, a shape whose element count overflows or that has more than
+   16 dimensions, an unexpected key in a tensor's entry (the reference
+   ignores them; .npy: any key but descr, fortran_order, shape), a truncated
+   file. An .npy file may hold bytes after its data (ignored, as NumPy does). Errors return NULL / -1, leak nothing and, for
+   a save, may leave a partial file at path. A path that cannot be opened
+   fails with the system's reason. */
+int tg_save_safetensors(const tg_dict *d, const char *path);   /* 0 or -1 */
+tg_dict *tg_load_safetensors(const char *path);                 /* NULL on error */
+int tg_save_npy(const tg_tensor *t, const char *path);          /* 0 or -1 */
+tg_tensor *tg_load_npy(const char *path);                       /* owned by the current scope */
+
 /* ---------------------------------------------------- nn: layers (modules) */
 
 /* A module is a layer as torch.nn.Module is one: it owns its parameters

@@ -84,6 +84,11 @@ int tg_dict_set(tg_dict *d, const char *name, tg_tensor *t)
         d->tensors[i].tensor = t;
         return 0;
     }
+    return tg__dict_append(d, name, t);
+}
+
+int tg__dict_append(tg_dict *d, const char *name, tg_tensor *t)
+{
     char *copy = copy_string(name);
     dict_tensor *tensors = copy ? reserve(d->tensors, d->len, &d->cap, sizeof *tensors) : NULL;
     if (!tensors) {
@@ -132,18 +137,9 @@ void tg_dict_free(tg_dict *d)
     free(d);
 }
 
-int tg_dict_set_metadata(tg_dict *d, const char *key, const char *value)
+/* Adds key -> value_copy (taken, freed on failure) at the end. */
+static int append_metadata(tg_dict *d, const char *key, char *value_copy)
 {
-    if (check_dict(__func__, d) || check_name(__func__, "key", key)) return -1;
-    if (!value) return tg__faili(TG_E_NULL, "%s(): the value is NULL", __func__);
-    char *value_copy = copy_string(value);
-    if (!value_copy) return -1;
-    int i = find_metadata(d, key);
-    if (i >= 0) {
-        free(d->metadata[i].value);
-        d->metadata[i].value = value_copy;
-        return 0;
-    }
     char *key_copy = copy_string(key);
     dict_string *metadata = key_copy ? reserve(d->metadata, d->meta_len, &d->meta_cap, sizeof *metadata) : NULL;
     if (!metadata) {
@@ -156,9 +152,38 @@ int tg_dict_set_metadata(tg_dict *d, const char *key, const char *value)
     return 0;
 }
 
+int tg_dict_set_metadata(tg_dict *d, const char *key, const char *value)
+{
+    if (check_dict(__func__, d) || check_name(__func__, "key", key)) return -1;
+    if (!value) return tg__faili(TG_E_NULL, "%s(): the value is NULL", __func__);
+    char *value_copy = copy_string(value);
+    if (!value_copy) return -1;
+    int i = find_metadata(d, key);
+    if (i >= 0) {
+        free(d->metadata[i].value);
+        d->metadata[i].value = value_copy;
+        return 0;
+    }
+    return append_metadata(d, key, value_copy);
+}
+
+int tg__dict_append_metadata(tg_dict *d, const char *key, const char *value)
+{
+    char *value_copy = copy_string(value);
+    return value_copy ? append_metadata(d, key, value_copy) : -1;
+}
+
 const char *tg_dict_metadata(const tg_dict *d, const char *key)
 {
     if (check_dict(__func__, d) || check_name(__func__, "key", key)) return NULL;
     int i = find_metadata(d, key);
     return i < 0 ? NULL : d->metadata[i].value;
+}
+
+int tg__dict_metadata_len(const tg_dict *d) { return d->meta_len; }
+
+void tg__dict_metadata_at(const tg_dict *d, int i, const char **key, const char **value)
+{
+    *key = d->metadata[i].key;
+    *value = d->metadata[i].value;
 }

@@ -1,8 +1,9 @@
 # nn_train_check.py PROGRAM SCRIPT: runs a model-level training test's C
 # program and its PyTorch script (nn_train_*.c / .py) and compares their
-# lines: text (the model's repr) exactly, "loss <step> <value>" within 1e-4
-# relative, "weight <name> <numel> <values>" element by element within 1e-3
-# (relative above 1, absolute below). Prints the worst differences; exit 77
+# lines: text (the model's repr) exactly; "loss <step> <value>" (also "norm",
+# the gradients' total norm, and "lr") within 1e-4 relative; "weight <name>
+# <numel> <values>" element by element within 1e-3 (relative above 1,
+# absolute below). Prints the worst difference of each kind; exit 77
 # (skipped) without PyTorch.
 import subprocess
 import sys
@@ -19,27 +20,27 @@ def run(command):
 
 
 def compare(c_lines, py_lines):
-    """The list of failures and the worst (loss, weight) differences."""
-    failures, worst_loss, worst_weight = [], 0.0, 0.0
+    """The list of failures and the worst difference of each kind."""
+    failures, worst = [], {}
     if len(c_lines) != len(py_lines):
         failures.append("%d lines from tensorgrad, %d from PyTorch" % (len(c_lines), len(py_lines)))
     for c, py in zip(c_lines, py_lines):
         cw, pw = c.split(), py.split()
-        if pw[:1] == ["loss"] and cw[:2] == pw[:2]:
+        if pw[:1] in (["loss"], ["norm"], ["lr"]) and cw[:2] == pw[:2]:
             a, b = float(cw[2]), float(pw[2])
             diff = abs(a - b) / max(abs(b), 1e-30)
-            worst_loss = max(worst_loss, diff)
+            worst[pw[0]] = max(worst.get(pw[0], 0.0), diff)
             if not diff <= LOSS_RTOL:
-                failures.append("loss at step %s: %s, PyTorch %s" % (pw[1], cw[2], pw[2]))
+                failures.append("%s at step %s: %s, PyTorch %s" % (pw[0], pw[1], cw[2], pw[2]))
         elif pw[:1] == ["weight"] and cw[:3] == pw[:3] and len(cw) == len(pw):
             for i, (a, b) in enumerate(zip(map(float, cw[3:]), map(float, pw[3:]))):
                 diff = abs(a - b) / max(abs(b), 1.0)
-                worst_weight = max(worst_weight, diff)
+                worst["weight"] = max(worst.get("weight", 0.0), diff)
                 if not diff <= WEIGHT_TOL:
                     failures.append("%s[%d]: %r, PyTorch %r" % (pw[1], i, a, b))
         elif c != py:
             failures.append("line differs:\n- %s\n+ %s" % (py[:200], c[:200]))
-    return failures, worst_loss, worst_weight
+    return failures, worst
 
 
 def main():
@@ -51,9 +52,9 @@ def main():
     program, script = sys.argv[1], sys.argv[2]
     c_lines = run([program])
     py_lines = run([sys.executable, script])
-    failures, worst_loss, worst_weight = compare(c_lines, py_lines)
-    print("%d lines; worst relative loss difference %.3g (tolerance %g), worst weight difference %.3g (%g)"
-          % (len(py_lines), worst_loss, LOSS_RTOL, worst_weight, WEIGHT_TOL))
+    failures, worst = compare(c_lines, py_lines)
+    print("%d lines; worst differences: %s (tolerances: %g, weights %g)"
+          % (len(py_lines), ", ".join("%s %.3g" % kv for kv in worst.items()), LOSS_RTOL, WEIGHT_TOL))
     for f in failures[:20]:
         print(f)
     if failures:

@@ -50,6 +50,9 @@ tg_module *tg__module_build(tg_module *m, int (*make_tensors)(tg_module *m));
    failing when it is NULL); 0 or -1. */
 int tg__module_add_child(tg_module *m, const char *name, tg_module *child);
 
+/* Whether target is m or one of its descendants. */
+bool tg__module_within(const tg_module *m, const tg_module *target);
+
 /* Visits every parameter (and, with buffers, every buffer) of m and its
    descendants in state_dict order with its full name; stops at the first
    visit returning non-zero and returns that, else 0 (-1 with an error when a

@@ -120,7 +120,6 @@ static tg_tensor *stack_forward(tg_module *m, const tg_tensor *src)
 }
 
 static const tg_module_kind ENCODER = {"TransformerEncoder", stack_forward, NULL};
-static const tg_module_kind MODULE_LIST = {"ModuleList", NULL, NULL};
 
 tg_tensor *tg_nn_transformer_encoder_forward(tg_module *m, const tg_tensor *src, const tg_tensor *mask,
                                              const tg_tensor *src_key_padding_mask)
@@ -160,7 +159,7 @@ static tg_module *copy_layer(const encoder_layer *layer)
 /* The layers: prototype itself and num_layers - 1 copies of it. */
 static tg_module *layer_list(tg_module *prototype, int64_t num_layers)
 {
-    tg_module *list = tg__module_new(&MODULE_LIST, sizeof(tg_module));
+    tg_module *list = tg_nn_module_list(NULL, 0);
     if (!list) {
         tg_module_free(prototype);
         return NULL;

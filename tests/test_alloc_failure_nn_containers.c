@@ -1,0 +1,59 @@
+/* ModuleList and ModuleDict with their N-th allocation failing, for every
+   N: making them, appending, replacing, indexing, their repr and
+   state_dict, and a forward and backward through a list's layers each fail
+   with TG_E_OOM and leak nothing (tests/alloc_sweep.h). */
+#include "alloc_sweep.h"
+
+#include <stdlib.h>
+
+/* The forward and backward of x through the list's layers in turn, its
+   repr and its state_dict. */
+static int run_layers(tg_module *list)
+{
+    tg_tensor *x = tg_requires_grad_(tg_reshape(tg_arange(0, 6, 1, TG_F32), TG_SHAPE(2, 3)), true);
+    const tg_tensor *y = x;
+    for (int i = 0; y && i < tg_module_num_children(list); i++) y = tg_module_forward(tg_module_list_get(list, i), y);
+    tg_dict *state = y && tg_backward(tg_sum(y), NULL) == 0 ? tg_module_state_dict(list) : NULL;
+    char *text = state ? tg_module_repr(list) : NULL;
+    tg_dict_free(state);
+    free(text);
+    return text ? 0 : -1;
+}
+
+static int use_list(void *ctx)
+{
+    (void)ctx;
+    tg_module *list = tg_nn_module_list((tg_module *[]){tg_nn_linear(3, 4, true), tg_nn_relu()}, 2);
+    int rc = list && tg_module_list_append(list, tg_nn_linear(4, 2, false)) == 0 &&
+                     tg_module_list_set(list, -2, tg_nn_tanh()) == 0 && tg_module_list_get(list, 1)
+                 ? run_layers(list)
+                 : -1;
+    tg_module_free(list);
+    return rc;
+}
+
+static int use_dict(void *ctx)
+{
+    (void)ctx;
+    tg_module *d =
+        tg_nn_module_dict((const char *[]){"a", "b"}, (tg_module *[]){tg_nn_relu(), tg_nn_linear(2, 2, true)}, 2);
+    int rc = d && tg_module_dict_set(d, "a", tg_nn_linear(2, 3, true)) == 0 &&
+                     tg_module_dict_set(d, "c", tg_nn_tanh()) == 0 && tg_module_dict_get(d, "b") &&
+                     tg_module_dict_key(d, 2)
+                 ? 0
+                 : -1;
+    tg_dict *state = rc == 0 ? tg_module_state_dict(d) : NULL;
+    char *text = state ? tg_module_repr(d) : NULL;
+    if (!text) rc = -1;
+    tg_dict_free(state);
+    free(text);
+    tg_module_free(d);
+    return rc;
+}
+
+int main(void)
+{
+    alloc_sweep("a ModuleList", use_list, NULL);
+    alloc_sweep("a ModuleDict", use_dict, NULL);
+    return TEST_MAIN_END();
+}

@@ -1536,13 +1536,20 @@ tg_module *tg_module_list_get(const tg_module *list, int64_t index);
    ownership as tg_module_add_module does; a key with "." or empty fails
    with add_module's messages, as in PyTorch. tg_module_dict_get (d[key])
    returns the module, borrowed from d, or NULL with PyTorch's KeyError
-   text ("'x'"); tg_module_dict_key is the i-th key (d.keys() in order,
+   (its message, the key); tg_module_dict_key is the i-th key (d.keys() in order,
    i below tg_module_num_children), a string that lives with that entry,
    or NULL with "index 3 is out of range". */
 tg_module *tg_nn_module_dict(const char *const *keys, tg_module *const *modules, int n);
 int tg_module_dict_set(tg_module *d, const char *key, tg_module *module);  /* 0 or -1 */
 tg_module *tg_module_dict_get(const tg_module *d, const char *key);
 const char *tg_module_dict_key(const tg_module *d, int i);
+/* Bilinear(in1_features, in2_features, out_features, bias): weight (out,
+   in1, in2) and bias (out), both uniform on +-1/sqrt(in1_features) as
+   torch.nn.Bilinear (in1_features 0: PyTorch's "float division by zero").
+   Its forward takes two inputs, tg_bilinear(input1, input2, weight, bias)
+   (tg_module_forward fails on it). */
+tg_module *tg_nn_bilinear(int64_t in1_features, int64_t in2_features, int64_t out_features, bool bias);
+tg_tensor *tg_nn_bilinear_forward(tg_module *m, const tg_tensor *input1, const tg_tensor *input2);
 
 /* -------------------------------------------------- nn: initialisation */
 

@@ -187,7 +187,7 @@ tg_module *tg_module_dict_get(const tg_module *d, const char *key)
     if (check_kind(__func__, d, &MODULE_DICT)) return NULL;
     if (!key) return tg__fail(TG_E_NULL, "%s(): the key is NULL", __func__);
     int i = dict_find(d, key);
-    return i < 0 ? tg__fail(TG_E_INDEX, "'%s'", key) : d->children[i];   /* PyTorch's KeyError('x') */
+    return i < 0 ? tg__fail(TG_E_INDEX, "%s", key) : d->children[i];   /* PyTorch's KeyError(key) */
 }
 
 const char *tg_module_dict_key(const tg_module *d, int i)

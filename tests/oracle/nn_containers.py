@@ -1,8 +1,8 @@
 # Oracle for nn_containers.c: ModuleList and ModuleDict printed, their
 # lengths, keys and state_dict names, indexing and replacing, PyTorch's
-# errors (an IndexError's or a missing key's text as str() shows it, a bad
-# name's message as add_module raises it), and a forward through a list's
-# layers with every parameter filled by the same rule in both programs.
+# errors (a KeyError's message without the quotes str() adds), and a
+# forward through a list's layers with every parameter filled by the same
+# rule in both programs.
 from oracle import check, show
 import torch
 import torch.nn as nn
@@ -71,7 +71,7 @@ def module_dict():
     d = nn.ModuleDict({"b": nn.ReLU(), "a": nn.Linear(2, 2)})
     print(d)
     attempt("d['a']", lambda: d["a"])
-    attempt("d['x']", lambda: d["x"])
+    attempt("d['x']", lambda: d["x"], lambda e: e.args[0])
     attempt("d['a'] = Tanh()", setitem(d, "a", nn.Tanh()))
     attempt("d['c'] = Linear(2, 3)", setitem(d, "c", nn.Linear(2, 3)))
     attempt("d['a.b'] = ReLU()", setitem(d, "a.b", nn.ReLU()), lambda e: e.args[0])

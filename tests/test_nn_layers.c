@@ -1,10 +1,10 @@
 /* ModuleList and ModuleDict: who owns a module when a call fails (a NULL,
    repeated or related module, a container of the wrong kind, an index out
    of range), and that nothing changes then; run under AddressSanitizer,
-   a module freed twice or never shows. */
+   a module freed twice or never shows. Bilinear's forwards. */
 #include "harness.h"
 
-int main(void)
+static void containers(void)
 {
     tg_module *relu = tg_nn_relu();
     /* A repeated module fails the constructor and is freed once. */
@@ -49,5 +49,30 @@ int main(void)
     CHECK(tg_module_list_append(list, inner) == -1);
     CHECK(tg_module_num_children(list) == 2);
     tg_module_free(list);
+}
+
+/* Bilinear's forward takes two inputs; the one-input form and another
+   module fail. */
+static void bilinear(void)
+{
+    tg_scope_begin();
+    tg_module *m = tg_nn_bilinear(3, 2, 4, false);
+    CHECK(!tg_module_forward(m, tg_ones(TG_SHAPE(2, 3), TG_F32)));
+    CHECK_STR(tg_last_error(), "tg_module_forward(): Bilinear takes more than one input; call its own forward");
+    tg_module *relu = tg_nn_relu();
+    CHECK(!tg_nn_bilinear_forward(relu, tg_ones(TG_SHAPE(2, 3), TG_F32), tg_ones(TG_SHAPE(2, 2), TG_F32)));
+    CHECK_STR(tg_last_error(), "tg_nn_bilinear_forward(): the module is a ReLU, not a Bilinear");
+    CHECK(!tg_nn_bilinear_forward(NULL, tg_ones(TG_SHAPE(2, 3), TG_F32), tg_ones(TG_SHAPE(2, 2), TG_F32)));
+    tg_tensor *y = tg_nn_bilinear_forward(m, tg_ones(TG_SHAPE(2, 3), TG_F32), tg_ones(TG_SHAPE(2, 2), TG_F32));
+    CHECK(y && tg_ndim(y) == 2 && tg_shape(y)[0] == 2 && tg_shape(y)[1] == 4);
+    tg_module_free(relu);
+    tg_module_free(m);
+    tg_scope_end();
+}
+
+int main(void)
+{
+    containers();
+    bilinear();
     return TEST_MAIN_END();
 }

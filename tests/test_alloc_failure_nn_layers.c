@@ -1,7 +1,7 @@
-/* ModuleList and ModuleDict with their N-th allocation failing, for every
-   N: making them, appending, replacing, indexing, their repr and
-   state_dict, and a forward and backward through a list's layers each fail
-   with TG_E_OOM and leak nothing (tests/alloc_sweep.h). */
+/* The containers (ModuleList, ModuleDict) and Bilinear with their N-th
+   allocation failing, for every N: making them, appending, replacing,
+   indexing, their repr and state_dict, and a forward and backward each
+   fail with TG_E_OOM and leak nothing (tests/alloc_sweep.h). */
 #include "alloc_sweep.h"
 
 #include <stdlib.h>
@@ -51,9 +51,23 @@ static int use_dict(void *ctx)
     return rc;
 }
 
+static int use_bilinear(void *ctx)
+{
+    (void)ctx;
+    tg_module *m = tg_nn_bilinear(3, 2, 4, true);
+    tg_tensor *x1 = tg_requires_grad_(tg_reshape(tg_arange(0, 6, 1, TG_F32), TG_SHAPE(2, 3)), true);
+    tg_tensor *x2 = tg_requires_grad_(tg_ones(TG_SHAPE(2, 2), TG_F32), true);
+    tg_tensor *y = m ? tg_nn_bilinear_forward(m, x1, x2) : NULL;
+    char *text = y && tg_backward(tg_sum(y), NULL) == 0 ? tg_module_repr(m) : NULL;
+    free(text);
+    tg_module_free(m);
+    return text ? 0 : -1;
+}
+
 int main(void)
 {
     alloc_sweep("a ModuleList", use_list, NULL);
     alloc_sweep("a ModuleDict", use_dict, NULL);
+    alloc_sweep("a Bilinear layer", use_bilinear, NULL);
     return TEST_MAIN_END();
 }

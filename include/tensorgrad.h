@@ -1550,6 +1550,24 @@ const char *tg_module_dict_key(const tg_module *d, int i);
    (tg_module_forward fails on it). */
 tg_module *tg_nn_bilinear(int64_t in1_features, int64_t in2_features, int64_t out_features, bool bias);
 tg_tensor *tg_nn_bilinear_forward(tg_module *m, const tg_tensor *input1, const tg_tensor *input2);
+/* TransformerDecoderLayer(d_model, nhead, dim_feedforward, dropout,
+   activation, layer_norm_eps, batch_first, norm_first), with
+   TransformerEncoderLayer's arguments and defaults: children self_attn and
+   multihead_attn (MultiheadAttention), linear1, dropout, linear2, norm1,
+   norm2, norm3, dropout1, dropout2, dropout3, named and made as PyTorch's.
+   Its forward takes tgt, memory (the encoder's output, in tgt's layout)
+   and the optional masks, as MultiheadAttention's: x = norm1(x + sa(x,
+   tgt_mask, tgt_key_padding_mask)), x = norm2(x + mha(x, memory,
+   memory_mask, memory_key_padding_mask)), x = norm3(x + ff(x)), or with
+   norm_first x = x + sa(norm1(x)), x = x + mha(norm2(x), memory), x = x +
+   ff(norm3(x)); tg_module_forward fails on it. */
+tg_module *tg_nn_transformer_decoder_layer(int64_t d_model, int64_t nhead, int64_t dim_feedforward, double dropout,
+                                           const char *activation, double layer_norm_eps, bool batch_first,
+                                           bool norm_first);
+tg_tensor *tg_nn_transformer_decoder_layer_forward(tg_module *m, const tg_tensor *tgt, const tg_tensor *memory,
+                                                   const tg_tensor *tgt_mask, const tg_tensor *memory_mask,
+                                                   const tg_tensor *tgt_key_padding_mask,
+                                                   const tg_tensor *memory_key_padding_mask);
 
 /* -------------------------------------------------- nn: initialisation */
 

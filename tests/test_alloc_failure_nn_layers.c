@@ -1,7 +1,8 @@
-/* The containers (ModuleList, ModuleDict) and Bilinear with their N-th
-   allocation failing, for every N: making them, appending, replacing,
-   indexing, their repr and state_dict, and a forward and backward each
-   fail with TG_E_OOM and leak nothing (tests/alloc_sweep.h). */
+/* The containers (ModuleList, ModuleDict), Bilinear and
+   TransformerDecoderLayer with their N-th allocation failing, for every N:
+   making them, appending, replacing, indexing, their repr and state_dict,
+   and a forward and backward each fail with TG_E_OOM and leak nothing
+   (tests/alloc_sweep.h). */
 #include "alloc_sweep.h"
 
 #include <stdlib.h>
@@ -64,10 +65,30 @@ static int use_bilinear(void *ctx)
     return text ? 0 : -1;
 }
 
+/* Post-norm with a causal mask and a memory padding mask, and pre-norm. */
+static int use_decoder_layer(void *ctx)
+{
+    bool norm_first = *(const bool *)ctx;
+    tg_module *m = tg_nn_transformer_decoder_layer(4, 2, 8, 0.0, NULL, 1e-5, true, norm_first);
+    tg_tensor *tgt = tg_requires_grad_(tg_reshape(tg_sin(tg_arange(0, 24, 1, TG_F32)), TG_SHAPE(2, 3, 4)), true);
+    tg_tensor *memory = tg_requires_grad_(tg_reshape(tg_cos(tg_arange(0, 16, 1, TG_F32)), TG_SHAPE(2, 2, 4)), true);
+    tg_tensor *causal = tg_triu(tg_full(TG_SHAPE(3, 3), -INFINITY, TG_F32), 1);
+    tg_tensor *padding = tg_from_bool((const bool[]){false, true, false, false}, TG_SHAPE(2, 2));
+    tg_tensor *y = m && causal && padding
+                       ? tg_nn_transformer_decoder_layer_forward(m, tgt, memory, causal, NULL, NULL, padding)
+                       : NULL;
+    char *text = y && tg_backward(tg_sum(y), NULL) == 0 ? tg_module_repr(m) : NULL;
+    free(text);
+    tg_module_free(m);
+    return text ? 0 : -1;
+}
+
 int main(void)
 {
     alloc_sweep("a ModuleList", use_list, NULL);
     alloc_sweep("a ModuleDict", use_dict, NULL);
     alloc_sweep("a Bilinear layer", use_bilinear, NULL);
+    alloc_sweep("a TransformerDecoderLayer", use_decoder_layer, &(bool){false});
+    alloc_sweep("a pre-norm TransformerDecoderLayer", use_decoder_layer, &(bool){true});
     return TEST_MAIN_END();
 }

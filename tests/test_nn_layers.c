@@ -1,7 +1,8 @@
 /* ModuleList and ModuleDict: who owns a module when a call fails (a NULL,
    repeated or related module, a container of the wrong kind, an index out
    of range), and that nothing changes then; run under AddressSanitizer,
-   a module freed twice or never shows. Bilinear's forwards. */
+   a module freed twice or never shows. Bilinear's and
+   TransformerDecoderLayer's forwards. */
 #include "harness.h"
 
 static void containers(void)
@@ -70,9 +71,31 @@ static void bilinear(void)
     tg_scope_end();
 }
 
+/* TransformerDecoderLayer's forward takes the memory too. */
+static void decoder_layer(void)
+{
+    tg_scope_begin();
+    tg_module *m = tg_nn_transformer_decoder_layer(4, 2, 8, 0.0, "gelu", 1e-5, true, true);
+    tg_tensor *x = tg_ones(TG_SHAPE(2, 3, 4), TG_F32);
+    CHECK(!tg_module_forward(m, x));
+    CHECK_STR(tg_last_error(),
+              "tg_module_forward(): TransformerDecoderLayer takes more than one input; call its own forward");
+    tg_module *relu = tg_nn_relu();
+    CHECK(!tg_nn_transformer_decoder_layer_forward(relu, x, x, NULL, NULL, NULL, NULL));
+    CHECK_STR(tg_last_error(),
+              "tg_nn_transformer_decoder_layer_forward(): the module is a ReLU, not a TransformerDecoderLayer");
+    CHECK(!tg_nn_transformer_decoder_layer_forward(m, x, NULL, NULL, NULL, NULL, NULL));
+    tg_tensor *y = tg_nn_transformer_decoder_layer_forward(m, x, x, NULL, NULL, NULL, NULL);
+    CHECK(y && tg_ndim(y) == 3 && tg_shape(y)[1] == 3);
+    tg_module_free(relu);
+    tg_module_free(m);
+    tg_scope_end();
+}
+
 int main(void)
 {
     containers();
     bilinear();
+    decoder_layer();
     return TEST_MAIN_END();
 }

@@ -95,6 +95,18 @@ int tg__module_add_child(tg_module *m, const char *name, tg_module *child)
     return 0;
 }
 
+int tg__module_add_children(tg_module *m, const tg_child_slot *children, int n)
+{
+    for (int i = 0; i < n; i++) {
+        *children[i].slot = children[i].child;
+        if (tg__module_add_child(m, children[i].name, children[i].child)) {
+            for (int j = i + 1; j < n; j++) tg_module_free(children[j].child);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* ------------------------------------------------------------- walking */
 
 typedef struct walk {

@@ -8,21 +8,6 @@
 #include <math.h>
 #include <stdlib.h>
 
-/* Parameter k (in named_parameters order), element i: ((37 i + 11 k) % 19 - 9) / 16. */
-static void fill(const tg_module *m)
-{
-    tg_dict *named = tg_module_named_parameters(m);
-    for (int k = 0; k < tg_dict_len(named); k++) {
-        tg_tensor *p = tg_dict_get(named, tg_dict_key(named, k));
-        int64_t n = tg_numel(p);
-        float *values = malloc(sizeof *values * (size_t)(n ? n : 1));
-        for (int64_t i = 0; i < n; i++) values[i] = (float)((37 * i + 11 * k) % 19 - 9) / 16;
-        TG_NO_GRAD tg_copy_(p, tg_reshape(tg_from_f32(values, TG_SHAPE(n)), tg_shape(p), tg_ndim(p)));
-        free(values);
-    }
-    tg_dict_free(named);
-}
-
 /* ((13 i + a) % 17 - 8) / 8 in shape, requiring grad. */
 static tg_tensor *inputs(const int64_t *shape, int ndim, int a)
 {
@@ -67,7 +52,7 @@ static void init_bound(int64_t in1, int64_t in2, int64_t out)
 static void forward(const char *label, bool bias, const int64_t *shape1, const int64_t *shape2, int ndim)
 {
     tg_module *m = tg_nn_bilinear(shape1[ndim - 1], shape2[ndim - 1], 2, bias);
-    fill(m);
+    fill_parameters(m);
     tg_tensor *x1 = inputs(shape1, ndim, 0), *x2 = inputs(shape2, ndim, 5);
     tg_tensor *leaves[] = {x1, x2, tg_module_get_parameter(m, "weight"), tg_module_get_parameter(m, "bias")};
     check(label, tg_nn_bilinear_forward(m, x1, x2), leaves, bias ? 4 : 3);

@@ -4,22 +4,6 @@
    every parameter filled by the same rule in both programs. */
 #include "oracle.h"
 
-#include <stdlib.h>
-
-/* Parameter k (in named_parameters order), element i: ((37 i + 11 k) % 19 - 9) / 16. */
-static void fill(const tg_module *m)
-{
-    tg_dict *named = tg_module_named_parameters(m);
-    for (int k = 0; k < tg_dict_len(named); k++) {
-        tg_tensor *p = tg_dict_get(named, tg_dict_key(named, k));
-        int64_t n = tg_numel(p);
-        float *values = malloc(sizeof *values * (size_t)(n ? n : 1));
-        for (int64_t i = 0; i < n; i++) values[i] = (float)((37 * i + 11 * k) % 19 - 9) / 16;
-        TG_NO_GRAD tg_copy_(p, tg_reshape(tg_from_f32(values, TG_SHAPE(n)), tg_shape(p), tg_ndim(p)));
-        free(values);
-    }
-    tg_dict_free(named);
-}
 
 static void print_keys(const char *label, const tg_module *m)
 {
@@ -62,7 +46,7 @@ static void module_list(void)
     print_keys("keys", list);
 
     /* The layers applied in turn, as a forward written over the list would. */
-    fill(list);
+    fill_parameters(list);
     tg_tensor *x = leaf(tg_reshape(tg_div_scalar(tg_arange(-3, 3, 1, TG_F32), 4), TG_SHAPE(2, 3)));
     const tg_tensor *y = x;
     for (int i = 0; i < tg_module_num_children(list); i++) y = tg_module_forward(tg_module_list_get(list, i), y);

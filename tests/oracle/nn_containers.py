@@ -3,17 +3,9 @@
 # errors (a KeyError's message without the quotes str() adds), and a
 # forward through a list's layers with every parameter filled by the same
 # rule in both programs.
-from oracle import check, show
+from oracle import check, fill_parameters, show
 import torch
 import torch.nn as nn
-
-
-def fill(model):
-    """Parameter k (in named_parameters order), element i: ((37 i + 11 k) % 19 - 9) / 16."""
-    with torch.no_grad():
-        for k, (name, p) in enumerate(model.named_parameters()):
-            values = [((37 * i + 11 * k) % 19 - 9) / 16 for i in range(p.numel())]
-            p.copy_(torch.tensor(values).reshape(p.shape))
 
 
 def print_keys(label, m):
@@ -48,7 +40,7 @@ def module_list():
     print(ml)
     print_keys("keys", ml)
 
-    fill(ml)
+    fill_parameters(ml)
     x = (torch.arange(-3.0, 3.0) / 4).reshape(2, 3).requires_grad_()
 
     def layers():

@@ -90,3 +90,12 @@ def attempt(label, f):
         return None
     show(label, t)
     return t
+
+
+def fill_parameters(model):
+    """oracle.h's fill_parameters: parameter k (in named_parameters order),
+    element i: ((37 i + 11 k) % 19 - 9) / 16."""
+    with torch.no_grad():
+        for k, (name, p) in enumerate(model.named_parameters()):
+            values = [((37 * i + 11 * k) % 19 - 9) / 16 for i in range(p.numel())]
+            p.copy_(torch.tensor(values).reshape(p.shape))

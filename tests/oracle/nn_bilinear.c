@@ -20,19 +20,6 @@ static tg_tensor *inputs(const int64_t *shape, int ndim, int a)
     return x;
 }
 
-static void describe(const tg_module *m)
-{
-    tg_module_print(m);
-    tg_dict *state = tg_module_state_dict(m);
-    for (int i = 0; i < tg_dict_len(state); i++) {
-        tg_tensor *t = tg_dict_get(state, tg_dict_key(state, i));
-        printf("%s [", tg_dict_key(state, i));
-        for (int d = 0; d < tg_ndim(t); d++) printf(d ? ", %lld" : "%lld", (long long)tg_shape(t)[d]);
-        printf("]\n");
-    }
-    tg_dict_free(state);
-}
-
 /* Every initial value within +-1/sqrt(in1_features), and not all equal. */
 static void init_bound(int64_t in1, int64_t in2, int64_t out)
 {
@@ -63,11 +50,11 @@ int main(void)
 {
     tg_scope_begin();
     tg_module *m = tg_nn_bilinear(3, 4, 5, true);
-    describe(m);
+    describe_module(m);
     show("wrong size", tg_nn_bilinear_forward(m, tg_ones(TG_SHAPE(2, 4), TG_F32), tg_ones(TG_SHAPE(2, 4), TG_F32)));
     show("batch sizes", tg_nn_bilinear_forward(m, tg_ones(TG_SHAPE(2, 3), TG_F32), tg_ones(TG_SHAPE(3, 4), TG_F32)));
     tg_module_free(m);
-    describe(m = tg_nn_bilinear(2, 1, 3, false));
+    describe_module(m = tg_nn_bilinear(2, 1, 3, false));
     tg_module_free(m);
     init_bound(3, 4, 5);
     init_bound(16, 2, 8);

@@ -3,7 +3,7 @@
 # the same rule in both programs, their gradients, and PyTorch's errors.
 import math
 
-from oracle import check, fill_parameters, show
+from oracle import check, describe_module, fill_parameters, show
 import torch
 import torch.nn as nn
 
@@ -11,12 +11,6 @@ import torch.nn as nn
 def inputs(shape, a):
     n = math.prod(shape)
     return torch.tensor([((13 * i + a) % 17 - 8) / 8 for i in range(n)]).reshape(shape).requires_grad_()
-
-
-def describe(m):
-    print(m)
-    for name, t in m.state_dict().items():
-        print(name, list(t.shape))
 
 
 def attempt(label, f):
@@ -44,10 +38,10 @@ def forward(label, bias, shape1, shape2):
 
 
 m = nn.Bilinear(3, 4, 5)
-describe(m)
+describe_module(m)
 attempt("wrong size", lambda: m(torch.ones(2, 4), torch.ones(2, 4)))
 attempt("batch sizes", lambda: m(torch.ones(2, 3), torch.ones(3, 4)))
-describe(nn.Bilinear(2, 1, 3, bias=False))
+describe_module(nn.Bilinear(2, 1, 3, bias=False))
 init_bound(3, 4, 5)
 init_bound(16, 2, 8)
 

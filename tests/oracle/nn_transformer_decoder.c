@@ -24,19 +24,6 @@ static tg_tensor *coarse(const tg_tensor *g)
     return tg_add_scalar(tg_div_scalar(tg_round(tg_mul_scalar(g, 1024)), 1024), 0.0);
 }
 
-static void describe(const tg_module *m)
-{
-    tg_module_print(m);
-    tg_dict *state = tg_module_state_dict(m);
-    for (int i = 0; i < tg_dict_len(state); i++) {
-        tg_tensor *t = tg_dict_get(state, tg_dict_key(state, i));
-        printf("%s [", tg_dict_key(state, i));
-        for (int d = 0; d < tg_ndim(t); d++) printf(d ? ", %lld" : "%lld", (long long)tg_shape(t)[d]);
-        printf("]\n");
-    }
-    tg_dict_free(state);
-}
-
 static void forward(const char *label, const char *activation, bool batch_first, bool norm_first, bool masks)
 {
     tg_scope_begin();
@@ -69,7 +56,7 @@ int main(void)
 {
     tg_scope_begin();
     tg_module *m = tg_nn_transformer_decoder_layer(E, 2, 16, 0.1, NULL, 1e-5, true, false);
-    describe(m);
+    describe_module(m);
     tg_module_free(m);
     m = tg_nn_transformer_decoder_layer(E, 2, 16, 0.1, "tanh", 1e-5, true, false);
     printf("activation tanh: %s\n", m ? "made" : tg_last_error());

@@ -2,7 +2,7 @@
 # printed, its state_dict names and shapes, forwards with every parameter
 # filled by the same rule in both programs, their gradients (on a grid of
 # 2^-10), and PyTorch's errors.
-from oracle import fill_parameters, show, weights
+from oracle import describe_module, fill_parameters, show, weights
 import torch
 import torch.nn as nn
 
@@ -17,12 +17,6 @@ def sequence(shape, a):
 def coarse(g):
     """g on a grid of 2^-10, as the .c prints it."""
     return torch.round(g * 1024) / 1024 + 0.0
-
-
-def describe(m):
-    print(m)
-    for name, t in m.state_dict().items():
-        print(name, list(t.shape))
 
 
 def forward(label, activation, batch_first, norm_first, masks):
@@ -40,7 +34,7 @@ def forward(label, activation, batch_first, norm_first, masks):
         show(f"{label} grad{i}", coarse(t.grad))
 
 
-describe(nn.TransformerDecoderLayer(E, 2, 16, 0.1, batch_first=True))
+describe_module(nn.TransformerDecoderLayer(E, 2, 16, 0.1, batch_first=True))
 try:
     nn.TransformerDecoderLayer(E, 2, 16, 0.1, "tanh", batch_first=True)
     print("activation tanh: made")

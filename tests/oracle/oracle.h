@@ -148,4 +148,18 @@ static inline void fill_parameters(const tg_module *m)
     tg_dict_free(named);
 }
 
+/* print(m), then each state_dict name with its shape: "weight [5, 3, 4]". */
+static inline void describe_module(const tg_module *m)
+{
+    tg_module_print(m);
+    tg_dict *state = tg_module_state_dict(m);
+    for (int i = 0; i < tg_dict_len(state); i++) {
+        tg_tensor *t = tg_dict_get(state, tg_dict_key(state, i));
+        printf("%s [", tg_dict_key(state, i));
+        for (int d = 0; d < tg_ndim(t); d++) printf(d ? ", %lld" : "%lld", (long long)tg_shape(t)[d]);
+        printf("]\n");
+    }
+    tg_dict_free(state);
+}
+
 #endif

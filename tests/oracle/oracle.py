@@ -99,3 +99,10 @@ def fill_parameters(model):
         for k, (name, p) in enumerate(model.named_parameters()):
             values = [((37 * i + 11 * k) % 19 - 9) / 16 for i in range(p.numel())]
             p.copy_(torch.tensor(values).reshape(p.shape))
+
+
+def describe_module(m):
+    """oracle.h's describe_module: print(m), then each state_dict name with its shape."""
+    print(m)
+    for name, t in m.state_dict().items():
+        print(name, list(t.shape))

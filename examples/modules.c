@@ -1,6 +1,7 @@
 /* A small network as torch.nn builds it: a Sequential of layers, printed,
-   trained for a few hundred steps by plain gradient descent (one scope per
-   step), then copied into a fresh model through its state_dict. */
+   trained for a few hundred steps with Adam, a cosine learning-rate
+   schedule and gradient clipping (one scope per step), then copied into a
+   fresh model through its state_dict. */
 #include <stdio.h>
 #include <tensorgrad.h>
 
@@ -26,18 +27,28 @@ int main(void)
     tg_tensor *y = tg_retain(tg_mul(tg_narrow(x, 1, 0, 1), tg_narrow(x, 1, 1, 1)));
     tg_tensor *params[4];
     int n = tg_module_parameters(model, params, 4);
+    tg_adam_opts adam = tg_adam_defaults();
+    adam.lr = 0.02;
+    tg_optimizer *opt = tg_adam(params, n, adam);
+    tg_scheduler *schedule = tg_cosine_annealing_lr(opt, 500, 1e-4);
+    if (!opt || !schedule) {
+        fprintf(stderr, "%s\n", tg_last_error());
+        return 1;
+    }
     for (int step = 0; step <= 500; step++) {
         tg_scope_begin();
         tg_tensor *loss = tg_mse_loss(tg_module_forward(model, x), y);
-        tg_module_zero_grad(model);
-        if (tg_backward(loss, NULL) != 0) {
+        tg_optimizer_zero_grad(opt);
+        if (tg_backward(loss, NULL) != 0 || tg_clip_grad_norm_(params, n, 1.0, 2.0, NULL) != 0 ||
+            tg_optimizer_step(opt) != 0 || tg_scheduler_step(schedule) != 0) {
             fprintf(stderr, "%s\n", tg_last_error());
             return 1;
         }
-        TG_NO_GRAD for (int i = 0; i < n; i++) tg_sub_(params[i], tg_mul_scalar(tg_grad(params[i]), 0.2));
         if (step % 100 == 0) printf("step %d: loss %.5f\n", step, tg_item(loss));
         tg_scope_end();
     }
+    tg_scheduler_free(schedule);
+    tg_optimizer_free(opt);
 
     /* The trained weights, by name, into a new model. */
     tg_dict *state = tg_module_state_dict(model);

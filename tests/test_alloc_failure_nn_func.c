@@ -3,9 +3,7 @@
    the second derivative through that gradient are swept with every
    allocation failing in turn; each failed run must end in TG_E_OOM, and
    every run, failed or not, must leak nothing. */
-#include "harness.h"
-#include "core/core.h"
-#include "graph/graph.h"
+#include "alloc_sweep.h"
 
 #include <tensorgrad.h>
 
@@ -115,35 +113,6 @@ static const sweep_case CASES[] = {
     {"scaled_dot_product_attention bool mask", f_attention_mask, 2},
 };
 
-/* tests/alloc_sweep.h's alloc_sweep() stops at the first run that succeeds, and a run succeeds
-   when its failing allocation is one the library absorbs (a saved input's
-   alias, Note [Saved inputs]); this goes on through every allocation of a
-   clean run, checking those runs too. Returns that count, or -1. */
-static int64_t sweep_every_allocation(const char *what, int (*step)(void *), void *ctx)
-{
-    int64_t before = tg__allocation_count();
-    if (step(ctx) != 0) {
-        CHECK(!"the step fails without an injected failure");
-        return -1;
-    }
-    int64_t total = tg__allocation_count() - before;
-    for (int64_t k = 0; k < total; k++) {
-        int64_t tensors = tg__live_tensors(), nodes = tg__live_nodes();
-        tg_clear_error();
-        tg__fail_allocation_after(k);
-        int rc = step(ctx);
-        tg__fail_allocation_after(-1);
-        bool oom = rc == 0 || tg_last_status() == TG_E_OOM;
-        bool kept = tg__live_tensors() == tensors && tg__live_nodes() == nodes;
-        CHECK(oom);
-        CHECK(kept);
-        if (!oom || !kept)
-            fprintf(stderr, "  %s with allocation %lld failing: %s%s\n", what, (long long)k, tg_last_error(),
-                    kept ? "" : " (live tensors or nodes changed)");
-    }
-    return total;
-}
-
 int main(void)
 {
     tg_tensor *x[MAX_INPUTS];
@@ -154,7 +123,7 @@ int main(void)
     bilinear_bias = tg_retain(tg_from_f64(values, TG_SHAPE(2)));
     causal_mask = tg_retain(tg_tril(tg_ones(TG_SHAPE(3, 3), TG_BOOL), 0));
     for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
-        int64_t n = sweep_every_allocation(CASES[i].name, step, (void *)&CASES[i]);
+        int64_t n = alloc_sweep(CASES[i].name, step, (void *)&CASES[i]);
         printf("%s: %lld allocation sites swept\n", CASES[i].name, (long long)n);
     }
     for (int i = 0; i < MAX_INPUTS; i++) tg_release(x[i]);

@@ -33,33 +33,6 @@ static int backward_twice(tg_tensor *out, tg_tensor *x)
     return g && tg_backward(tg_sum(tg_mul(g, g)), NULL) == 0 ? 0 : -1;
 }
 
-/* alloc_sweep ends at the first run that succeeds, and a run can succeed
-   with an allocation failing (a saved tensor's alias is optional), long
-   before the step's last allocation. This goes on through every
-   allocation of a run without failures, each failing run checked as
-   alloc_sweep checks it. Returns the number of allocations swept. */
-static int64_t sweep_every(const char *what, alloc_step_fn step, void *ctx)
-{
-    int64_t before = tg__allocation_count();
-    CHECK(step(ctx) == 0);
-    int64_t total = tg__allocation_count() - before;
-    for (int64_t k = 0; k < total; k++) {
-        int64_t tensors = tg__live_tensors(), nodes = tg__live_nodes();
-        tg_clear_error();
-        tg__fail_allocation_after(k);
-        int rc = step(ctx);
-        tg__fail_allocation_after(-1);
-        if (rc == 0) continue;
-        bool oom = tg_last_status() == TG_E_OOM;
-        bool kept = tg__live_tensors() == tensors && tg__live_nodes() == nodes;
-        CHECK(oom && kept);
-        if (!oom || !kept)
-            fprintf(stderr, "  %s with allocation %lld failing: %s%s\n", what, (long long)k, tg_last_error(),
-                    kept ? "" : " (live tensors or nodes changed)");
-    }
-    return total;
-}
-
 /* A weight made inside the step is checked before use: a NULL weight
    (from a failed operation) would mean no weight. */
 static int layer_norm_step(void *ctx)
@@ -131,14 +104,14 @@ int main(void)
     norm_inputs in = {param(TG_SHAPE(4, 6, 2), 2, 0.25), param(TG_SHAPE(6), 0.5, 1), param(TG_SHAPE(6), 0.5, 0),
                       tg_retain(tg_zeros(TG_SHAPE(6), TG_F32)), tg_retain(tg_ones(TG_SHAPE(6), TG_F32)), true};
     int64_t counts[6] = {
-        sweep_every("layer_norm", layer_norm_step, &in),
-        sweep_every("group_norm", group_norm_step, &in),
-        sweep_every("group_norm channels-last", group_norm_channels_last_step, &in),
-        sweep_every("rms_norm", rms_norm_step, &in),
-        sweep_every("batch_norm training", batch_norm_step, &in),
+        alloc_sweep("layer_norm", layer_norm_step, &in),
+        alloc_sweep("group_norm", group_norm_step, &in),
+        alloc_sweep("group_norm channels-last", group_norm_channels_last_step, &in),
+        alloc_sweep("rms_norm", rms_norm_step, &in),
+        alloc_sweep("batch_norm training", batch_norm_step, &in),
     };
     in.training = false;
-    counts[5] = sweep_every("batch_norm evaluation", batch_norm_step, &in);
+    counts[5] = alloc_sweep("batch_norm evaluation", batch_norm_step, &in);
     CHECK(alloc_sweep("batch_norm evaluation", batch_norm_step, &in) >= 0);
     printf("allocation sites swept:");
     for (int i = 0; i < 6; i++) printf(" %lld", (long long)counts[i]);

@@ -63,6 +63,12 @@ struct tg_tensor {
     tg_autograd *autograd;          /* owned; NULL until autograd needs it */
 };
 
+/* Python's repr() of a float ("0.1", "1e-05", "1.0", "inf", "nan") into
+   buf; returns buf. */
+const char *tg__py_float(double v, char *buf, size_t cap);
+/* Python's repr of a tuple of n integers into buf: "(4,)", "(2, 3)". */
+const char *tg__py_tuple(const int64_t *v, int n, char *buf, size_t cap);
+
 /* ------------------------------------------------------------- errors */
 
 /* Set the thread's error and return NULL / -1. */

@@ -20,16 +20,6 @@ typedef struct attention {
 
 static const tg_module_kind MULTIHEAD_ATTENTION = {"MultiheadAttention", NULL, NULL};
 
-/* Python's repr of a tuple of sizes, "(3, 3)". */
-static const char *tuple_text(char *buf, size_t cap, const int64_t *v, int n)
-{
-    size_t len = (size_t)snprintf(buf, cap, "(");
-    for (int i = 0; i < n && len < cap; i++)
-        len += (size_t)snprintf(buf + len, cap - len, i ? ", %lld" : "%lld", (long long)v[i]);
-    if (len < cap) snprintf(buf + len, cap - len, n == 1 ? ",)" : ")");
-    return buf;
-}
-
 static const char *size_text(char *buf, size_t cap, const tg_tensor *t)
 {
     return tg__shape_text(tg_shape(t), tg_ndim(t), "torch.Size([", "])", buf, cap);
@@ -72,12 +62,12 @@ static tg_tensor *shaped_attn_mask(const tg_tensor *mask, int64_t rows, int64_t 
     if (tg_ndim(mask) == 2) {
         if (tg_shape(mask)[0] != L || tg_shape(mask)[1] != S)
             return tg__fail(TG_E_SHAPE, "The shape of the 2D attn_mask is %s, but should be %s.",
-                            size_text(got, sizeof got, mask), tuple_text(want, sizeof want, (int64_t[]){L, S}, 2));
+                            size_text(got, sizeof got, mask), tg__py_tuple((int64_t[]){L, S}, 2, want, sizeof want));
         return tg_unsqueeze(mask, 0);
     }
     if (tg_shape(mask)[0] != rows || tg_shape(mask)[1] != L || tg_shape(mask)[2] != S)
         return tg__fail(TG_E_SHAPE, "The shape of the 3D attn_mask is %s, but should be %s.",
-                        size_text(got, sizeof got, mask), tuple_text(want, sizeof want, (int64_t[]){rows, L, S}, 3));
+                        size_text(got, sizeof got, mask), tg__py_tuple((int64_t[]){rows, L, S}, 3, want, sizeof want));
     return tg__share(mask);
 }
 
@@ -94,7 +84,7 @@ static tg_tensor *additive_mask(const tg_tensor *attn_mask, const tg_tensor *key
         char got[128], want[64];
         if (tg_shape(key_padding_mask)[0] != N || tg_shape(key_padding_mask)[1] != S) {
             tg__fail(TG_E_SHAPE, "expecting key_padding_mask shape of %s, but got %s",
-                     tuple_text(want, sizeof want, (int64_t[]){N, S}, 2), size_text(got, sizeof got, key_padding_mask));
+                     tg__py_tuple((int64_t[]){N, S}, 2, want, sizeof want), size_text(got, sizeof got, key_padding_mask));
             return *failed = true, NULL;
         }
         tg_tensor *spread = tg_reshape(

@@ -6,15 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Python's repr of a tuple of sizes: "(4,)", "(2, 3)". */
-static void shape_tuple(char *buf, size_t cap, const int64_t *shape, int ndim)
-{
-    size_t len = (size_t)snprintf(buf, cap, "(");
-    for (int i = 0; i < ndim && len < cap; i++)
-        len += (size_t)snprintf(buf + len, cap - len, i ? ", %lld" : "%lld", (long long)shape[i]);
-    if (len < cap) snprintf(buf + len, cap - len, ndim == 1 ? ",)" : ")");
-}
-
 /* LayerNorm and RMSNorm: normalised over the last dims, of these sizes. */
 typedef struct shaped_norm {
     tg_module base;
@@ -41,8 +32,7 @@ static void shaped_norm_extra(const tg_module *m, char *buf, size_t cap)
 {
     const shaped_norm *n = (const shaped_norm *)m;
     char shape[256], eps[32];
-    shape_tuple(shape, sizeof shape, n->shape, n->ndim);
-    snprintf(buf, cap, "%s, eps=%s, elementwise_affine=%s", shape,
+    snprintf(buf, cap, "%s, eps=%s, elementwise_affine=%s", tg__py_tuple(n->shape, n->ndim, shape, sizeof shape),
              isnan(n->eps) ? "None" : tg__py_float(n->eps, eps, sizeof eps), tg__py_bool(n->affine));
 }
 

@@ -71,9 +71,6 @@ typedef struct tg_text {
 void tg__text_printf(tg_text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *tg__text_take(tg_text *t);
 
-/* Python's repr() of a float ("0.1", "1e-05", "1.0", "inf", "nan") into
-   buf; returns buf. */
-const char *tg__py_float(double v, char *buf, size_t cap);
 /* Python's repr of a bool. */
 static inline const char *tg__py_bool(bool b) { return b ? "True" : "False"; }
 

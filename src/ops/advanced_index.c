@@ -353,7 +353,7 @@ static tg_tensor *select_item(const tg_tensor *v, int dim, int64_t index, int re
         return tg__fail(TG_E_INDEX, "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` "
                                     "in C++ to convert a 0-dim tensor to a number");
     int64_t size = dim < v->ndim ? v->shape[dim] : 0;
-    if (!(size >= -index && size > index)) {
+    if (index < -size || index >= size) {   /* not -index: it overflows for INT64_MIN */
         out_of_bounds(index, real_dim, size);
         return NULL;
     }

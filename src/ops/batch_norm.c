@@ -3,7 +3,7 @@
    (evaluation), training updating the running statistics in place as
    PyTorch's CPU kernel does. The running statistics are not part of the
    graph; like PyTorch's kernel, the update does not bump their version
-   counters. Values come from norm_kernels.c, the derivative is written in
+   counters. Values come from kernels/norm.c, the derivative is written in
    operations (ops/normalization.c's blocks). */
 #include "normalization.h"
 
@@ -87,7 +87,7 @@ static int channel_statistics(const tg_tensor *x, int64_t batch, int64_t image, 
         *mean = tg__new(x->dtype, &channels, 1);
         *var_sum = tg__new(x->dtype, &channels, 1);
         if (!*mean || !*var_sum) return -1;
-        tg__batch_norm_stats(tg__ptr(x), x->dtype, batch, channels, image, eps, tg__ptr(*mean), tg__ptr(*var_sum),
+        tg__k_batch_norm_stats(tg__ptr(x), x->dtype, batch, channels, image, eps, tg__ptr(*mean), tg__ptr(*var_sum),
                              tg__ptr(*invstd));
         return 0;
     }
@@ -97,7 +97,7 @@ static int channel_statistics(const tg_tensor *x, int64_t batch, int64_t image, 
         var = tg_contiguous(running_var);
     }
     if (!*mean || !var) return -1;
-    tg__batch_norm_eval_invstd(tg__ptr(var), x->dtype, channels, eps, tg__ptr(*invstd));
+    tg__k_batch_norm_eval_invstd(tg__ptr(var), x->dtype, channels, eps, tg__ptr(*invstd));
     return 0;
 }
 
@@ -137,13 +137,13 @@ tg_tensor *tg_batch_norm(const tg_tensor *input, tg_tensor *running_mean, tg_ten
     if (channel_statistics(dense[0], batch, image, running_mean, running_var, training, eps, &mean, &var_sum,
                            &invstd))
         return NULL;
-    tg__batch_norm_apply(tg__ptr(dense[0]), tg__ptr(mean), tg__ptr(invstd), weight ? tg__ptr(dense[1]) : NULL,
+    tg__k_batch_norm_apply(tg__ptr(dense[0]), tg__ptr(mean), tg__ptr(invstd), weight ? tg__ptr(dense[1]) : NULL,
                          bias ? tg__ptr(dense[2]) : NULL, tg__ptr(out), input->dtype, batch, channels, image);
     batch_norm_params p = {training, weight != NULL, eps};
     if (!record_batch_norm(out, &p, input, weight, bias, running_mean, running_var)) return NULL;
     /* Last, when nothing can fail any more: a failed call leaves them as they were. */
     if (updates)
-        tg__batch_norm_update(tg__ptr(mean), tg__ptr(var_sum), input->dtype, channels, batch * image, momentum,
+        tg__k_batch_norm_update(tg__ptr(mean), tg__ptr(var_sum), input->dtype, channels, batch * image, momentum,
                               running_mean ? tg__ptr(running_mean) : NULL, running_mean ? running_mean->strides[0] : 0,
                               running_var ? tg__ptr(running_var) : NULL, running_var ? running_var->strides[0] : 0);
     return out;

@@ -9,37 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* v as Python's str(float) writes it: the shortest digits that read back
-   as v, with ".0" when they look like an integer. */
-static void python_float(double v, char *buf, size_t cap)
-{
-    if (isnan(v) || isinf(v)) {
-        snprintf(buf, cap, "%s", isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
-        return;
-    }
-    int digits = 1;
-    while (digits < 17) {
-        snprintf(buf, cap, "%.*g", digits, v);
-        if (strtod(buf, NULL) == v) break;
-        digits++;
-    }
-    /* Python switches to an exponent only below 1e-4 or from 1e16 on */
-    double magnitude = fabs(v);
-    if (magnitude >= 1e-4 && magnitude < 1e16) {
-        int exponent = v == 0 ? 0 : (int)floor(log10(magnitude));
-        int decimals = digits - 1 - exponent;
-        snprintf(buf, cap, "%.*f", decimals > 0 ? decimals : 0, v);
-    }
-    if (!strpbrk(buf, ".en")) strncat(buf, ".0", cap - strlen(buf) - 1);
-}
-
 /* F.dropout's check of p (Python's, but for NaN, which reaches C++'s). */
 static int check_p(double p)
 {
     if (p >= 0 && p <= 1) return 0;
     char text[32];
-    python_float(p, text, sizeof text);
-    return tg__faili(TG_E_INVALID, "dropout probability has to be between 0 and 1, but got %s", text);
+    return tg__faili(TG_E_INVALID, "dropout probability has to be between 0 and 1, but got %s",
+                     tg__py_float(p, text, sizeof text));
 }
 
 /* The mask for input, drawn from gen in noise_shape (broadcast against

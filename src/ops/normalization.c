@@ -2,7 +2,7 @@
    layer_norm (NativeLayerNormBackward0), group_norm
    (NativeGroupNormBackward0) and rms_norm (composed, as PyTorch 2.4
    composes it), with the derivative building blocks batch_norm shares
-   (ops/batch_norm.c). The forward values come from norm_kernels.c;
+   (ops/batch_norm.c). The forward values come from kernels/norm.c;
    the derivatives are written in operations. */
 #include "normalization.h"
 
@@ -160,7 +160,7 @@ tg_tensor *tg_layer_norm(const tg_tensor *input, const int64_t *normalized_shape
     int64_t rows = tg__numel(input->shape, input->ndim - ndim);
     tg_tensor *dense[3], *out;
     if (tg__dense_operands(input, weight, bias, false, dense, &out)) return NULL;
-    tg__layer_norm_rows(tg__ptr(dense[0]), data_of(dense[1]), data_of(dense[2]), tg__ptr(out), input->dtype, rows, n,
+    tg__k_layer_norm_rows(tg__ptr(dense[0]), data_of(dense[1]), data_of(dense[2]), tg__ptr(out), input->dtype, rows, n,
                         eps);
     layer_norm_params p = {ndim, eps, weight != NULL};
     return record_norm(out, (tg_record){.op = TG_OP_LAYER_NORM, .n_saved = 3, TG_PARAMS(p)}, input, weight, bias);
@@ -241,11 +241,11 @@ tg_tensor *tg_group_norm(const tg_tensor *input, int64_t num_groups, const tg_te
     if (tg__dense_operands(input, weight, bias, last, dense, &out)) return NULL;
     int64_t batch = input->shape[0], channels = input->shape[1], inner = tg__numel(input->shape + 2, input->ndim - 2);
     if (last) {
-        if (tg__group_norm_channels_last(tg__ptr(input), data_of(dense[1]), data_of(dense[2]), tg__ptr(out),
+        if (tg__k_group_norm_channels_last(tg__ptr(input), data_of(dense[1]), data_of(dense[2]), tg__ptr(out),
                                          input->dtype, batch, channels, inner, num_groups, eps))
             return NULL;
     } else {
-        tg__group_norm_rows(tg__ptr(dense[0]), data_of(dense[1]), data_of(dense[2]), tg__ptr(out), input->dtype,
+        tg__k_group_norm_rows(tg__ptr(dense[0]), data_of(dense[1]), data_of(dense[2]), tg__ptr(out), input->dtype,
                             batch, channels, inner, num_groups, eps);
     }
     group_norm_params p = {num_groups, eps, weight != NULL};

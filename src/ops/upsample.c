@@ -74,21 +74,14 @@ static tg_op upsample_op(tg_interp_mode mode, int k)
     return mode == TG_INTERP_NEAREST ? NEAREST[k - 1] : mode == TG_INTERP_NEAREST_EXACT ? EXACT[k - 1] : LINEAR[k - 1];
 }
 
-/* A list as Python prints it: "[2, 3]", or of floats "[2.0, 0.5]" (each
-   in the fewest digits that read back as it). */
+/* A list as Python prints it: "[2, 3]", or of floats "[2.0, 0.5]". */
 static const char *list_text(const int64_t *ints, const double *floats, int n, char *buf, size_t cap)
 {
     size_t len = (size_t)snprintf(buf, cap, "[");
     for (int i = 0; i < n && len < cap; i++) {
         char num[40];
         if (ints) snprintf(num, sizeof num, "%lld", (long long)ints[i]);
-        else {
-            for (int digits = 1; digits <= 17; digits++) {
-                snprintf(num, sizeof num, "%.*g", digits, floats[i]);
-                if (strtod(num, NULL) == floats[i]) break;
-            }
-            if (floats[i] == floor(floats[i]) && fabs(floats[i]) < 1e16) snprintf(num, sizeof num, "%.1f", floats[i]);
-        }
+        else tg__py_float(floats[i], num, sizeof num);
         len += (size_t)snprintf(buf + len, cap - len, "%s%s", i ? ", " : "", num);
     }
     if (len < cap) snprintf(buf + len, cap - len, "]");

@@ -1,8 +1,8 @@
-/* The normalisation family's loops over contiguous rows (normalization.h),
+/* The normalisation family's loops over contiguous rows (kernels.h),
    computed in the element type in PyTorch's order of operations (its CPU
    kernels layer_norm_kernel.cpp, group_norm_kernel.cpp, moments_utils.h),
    so that f32 results are PyTorch's to the bit. */
-#include "normalization.h"
+#include "kernels.h"
 
 #include <stdlib.h>
 #include <tgmath.h>
@@ -32,21 +32,21 @@ static int64_t ceil_log2(int64_t x)
 #undef T
 #undef FN
 
-void tg__layer_norm_rows(const void *x, const void *w, const void *b, void *y, tg_dtype dt, int64_t rows,
+void tg__k_layer_norm_rows(const void *x, const void *w, const void *b, void *y, tg_dtype dt, int64_t rows,
                          int64_t n, double eps)
 {
     if (dt == TG_F32) layer_norm_rows_f32(x, w, b, y, rows, n, (float)eps);
     else layer_norm_rows_f64(x, w, b, y, rows, n, eps);
 }
 
-void tg__group_norm_rows(const void *x, const void *w, const void *b, void *y, tg_dtype dt, int64_t batch,
+void tg__k_group_norm_rows(const void *x, const void *w, const void *b, void *y, tg_dtype dt, int64_t batch,
                          int64_t channels, int64_t inner, int64_t groups, double eps)
 {
     if (dt == TG_F32) group_norm_rows_f32(x, w, b, y, batch, channels, inner, groups, (float)eps);
     else group_norm_rows_f64(x, w, b, y, batch, channels, inner, groups, eps);
 }
 
-void tg__batch_norm_stats(const void *x, tg_dtype dt, int64_t batch, int64_t channels, int64_t image, double eps,
+void tg__k_batch_norm_stats(const void *x, tg_dtype dt, int64_t batch, int64_t channels, int64_t image, double eps,
                           void *mean, void *var_sum, void *invstd)
 {
     const int64_t count = batch * image;
@@ -61,7 +61,7 @@ void tg__batch_norm_stats(const void *x, tg_dtype dt, int64_t batch, int64_t cha
     }
 }
 
-void tg__batch_norm_eval_invstd(const void *running_var, tg_dtype dt, int64_t channels, double eps, void *invstd)
+void tg__k_batch_norm_eval_invstd(const void *running_var, tg_dtype dt, int64_t channels, double eps, void *invstd)
 {
     if (dt == TG_F32) {
         const float *v = running_var;
@@ -74,14 +74,14 @@ void tg__batch_norm_eval_invstd(const void *running_var, tg_dtype dt, int64_t ch
     }
 }
 
-void tg__batch_norm_apply(const void *x, const void *mean, const void *invstd, const void *w, const void *b, void *y,
+void tg__k_batch_norm_apply(const void *x, const void *mean, const void *invstd, const void *w, const void *b, void *y,
                           tg_dtype dt, int64_t batch, int64_t channels, int64_t image)
 {
     if (dt == TG_F32) batch_norm_apply_f32(x, mean, invstd, w, b, y, batch, channels, image);
     else batch_norm_apply_f64(x, mean, invstd, w, b, y, batch, channels, image);
 }
 
-void tg__batch_norm_update(const void *mean, const void *var_sum, tg_dtype dt, int64_t channels, int64_t count,
+void tg__k_batch_norm_update(const void *mean, const void *var_sum, tg_dtype dt, int64_t channels, int64_t count,
                            double momentum, void *running_mean, int64_t mean_stride, void *running_var,
                            int64_t var_stride)
 {
@@ -93,7 +93,7 @@ void tg__batch_norm_update(const void *mean, const void *var_sum, tg_dtype dt, i
                               var_stride);
 }
 
-int tg__group_norm_channels_last(const void *x, const void *w, const void *b, void *y, tg_dtype dt, int64_t batch,
+int tg__k_group_norm_channels_last(const void *x, const void *w, const void *b, void *y, tg_dtype dt, int64_t batch,
                                  int64_t channels, int64_t inner, int64_t groups, double eps)
 {
     void *sums = tg__malloc(2 * (size_t)channels * tg__dtype_size(dt) + 1);

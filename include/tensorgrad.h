@@ -1545,6 +1545,67 @@ tg_module *tg_nn_avg_pool2d(tg_pool_opts opts);
 tg_module *tg_nn_adaptive_avg_pool2d(int64_t out_h, int64_t out_w);
 tg_module *tg_nn_adaptive_max_pool2d(int64_t out_h, int64_t out_w);
 
+/* ModuleList(modules) and ModuleDict(modules): containers of modules,
+   with no forward of their own (tg_module_forward fails with PyTorch's
+   'Module [ModuleList] is missing the required "forward" function').
+   tg_nn_module_list takes ownership of its n modules as tg_nn_sequential
+   does (also when it fails; a NULL or repeated module fails it) and names
+   them by position, "0", "1", ..., so that state_dict names are PyTorch's
+   ("layers.0.weight"); n 0 and modules NULL is an empty list. A
+   TransformerEncoder's layers are such a list. tg_module_list_append
+   (list.append(module)) adds module under the name str(len(list));
+   tg_module_list_set (list[index] = module) puts it in place of the
+   module at index, which is freed; both take ownership of module as
+   tg_module_add_module does (also when they fail, unless module is list,
+   holds it or is held by it: then nothing changes). tg_module_list_get is
+   list[index], borrowed from the list. An index counts from the end when
+   negative, as in Python; one out of range fails with PyTorch's "index 5
+   is out of range". The length is tg_module_num_children. */
+tg_module *tg_nn_module_list(tg_module *const *modules, int n);
+int tg_module_list_append(tg_module *list, tg_module *module);             /* 0 or -1 */
+int tg_module_list_set(tg_module *list, int64_t index, tg_module *module);  /* 0 or -1 */
+tg_module *tg_module_list_get(const tg_module *list, int64_t index);
+/* tg_nn_module_dict: ModuleDict({keys[i]: modules[i]}), keys in their
+   order (a repeated key replaces the module, as a dict's update does),
+   taking ownership of the modules as tg_nn_module_list does.
+   tg_module_dict_set (d[key] = module) adds module under key, or replaces
+   the module of that key in its place (the old one is freed), taking
+   ownership as tg_module_add_module does; a key with "." or empty fails
+   with add_module's messages, as in PyTorch. tg_module_dict_get (d[key])
+   returns the module, borrowed from d, or NULL with PyTorch's KeyError
+   (its message, the key); tg_module_dict_key is the i-th key (d.keys() in order,
+   i below tg_module_num_children), a string that lives with that entry,
+   or NULL with "index 3 is out of range". */
+tg_module *tg_nn_module_dict(const char *const *keys, tg_module *const *modules, int n);
+int tg_module_dict_set(tg_module *d, const char *key, tg_module *module);  /* 0 or -1 */
+tg_module *tg_module_dict_get(const tg_module *d, const char *key);
+const char *tg_module_dict_key(const tg_module *d, int i);
+/* Bilinear(in1_features, in2_features, out_features, bias): weight (out,
+   in1, in2) and bias (out), both uniform on +-1/sqrt(in1_features) as
+   torch.nn.Bilinear (in1_features 0: PyTorch's "float division by zero").
+   Its forward takes two inputs, tg_bilinear(input1, input2, weight, bias)
+   (tg_module_forward fails on it). */
+tg_module *tg_nn_bilinear(int64_t in1_features, int64_t in2_features, int64_t out_features, bool bias);
+tg_tensor *tg_nn_bilinear_forward(tg_module *m, const tg_tensor *input1, const tg_tensor *input2);
+/* TransformerDecoderLayer(d_model, nhead, dim_feedforward, dropout,
+   activation, layer_norm_eps, batch_first, norm_first), with
+   TransformerEncoderLayer's arguments and defaults: children self_attn and
+   multihead_attn (MultiheadAttention), linear1, dropout, linear2, norm1,
+   norm2, norm3, dropout1, dropout2, dropout3, named and made as PyTorch's.
+   Its forward takes tgt, memory (the encoder's output, in tgt's layout)
+   and the optional masks, as MultiheadAttention's: x = norm1(x + sa(x,
+   tgt_mask, tgt_key_padding_mask)), x = norm2(x + mha(x, memory,
+   memory_mask, memory_key_padding_mask)), x = norm3(x + ff(x)), or with
+   norm_first x = x + sa(norm1(x)), x = x + mha(norm2(x), memory), x = x +
+   ff(norm3(x)); tg_module_forward fails on it. */
+tg_module *tg_nn_transformer_decoder_layer(int64_t d_model, int64_t nhead, int64_t dim_feedforward, double dropout,
+                                           const char *activation, double layer_norm_eps, bool batch_first,
+                                           bool norm_first);
+tg_tensor *tg_nn_transformer_decoder_layer_forward(tg_module *m, const tg_tensor *tgt, const tg_tensor *memory,
+                                                   const tg_tensor *tgt_mask, const tg_tensor *memory_mask,
+                                                   const tg_tensor *tgt_key_padding_mask,
+                                                   const tg_tensor *memory_key_padding_mask);
+
 /* -------------------------------------------------- nn: initialisation */
 
 /* torch.nn.init: each fills t in place under no-grad (so a parameter that

@@ -82,12 +82,11 @@ int tg_module_register_buffer(tg_module *m, const char *name, tg_tensor *t)
     return tg_dict_set(m->buffers, name, t);
 }
 
-/* Whether target is m or one of its descendants. */
-static bool within(const tg_module *m, const tg_module *target)
+bool tg__module_within(const tg_module *m, const tg_module *target)
 {
     if (m == target) return true;
     for (int i = 0; i < m->n_children; i++)
-        if (within(m->children[i], target)) return true;
+        if (tg__module_within(m->children[i], target)) return true;
     return false;
 }
 
@@ -95,7 +94,7 @@ static bool within(const tg_module *m, const tg_module *target)
    m or is held by m already (then nothing changes). */
 int tg_module_add_module(tg_module *m, const char *name, tg_module *child)
 {
-    bool related = m && child && (within(child, m) || within(m, child));
+    bool related = m && child && (tg__module_within(child, m) || tg__module_within(m, child));
     int rc = check_name(__func__, m, "module", name, NULL);
     if (rc == 0 && !child && tg_last_status() == TG_OK) rc = tg__faili(TG_E_NULL, "%s(): the child is NULL", __func__);
     if (rc == 0 && related)

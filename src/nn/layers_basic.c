@@ -1,8 +1,10 @@
-/* Sequential, Identity, Flatten and the activation layers: torch.nn's
-   classes of the same names, their forwards the functional operations. */
+/* The containers (Sequential, ModuleList, ModuleDict), Identity, Flatten
+   and the activation layers: torch.nn's classes of the same names, their
+   forwards the functional operations. */
 #include "nn.h"
 
 #include <stdio.h>
+#include <string.h>
 
 /* ------------------------------------------------------------ Sequential */
 
@@ -31,20 +33,30 @@ static void free_children(tg_module *const *children, int from, int n)
         if (earlier(children, i) < 0) tg_module_free(children[i]);
 }
 
-tg_module *tg_nn_sequential(tg_module *const *children, int n)
+/* Fails (with fn's error) when children[0, n) has a NULL or a repeated
+   module, freeing them; 0 when they are n distinct modules. */
+static int check_children(const char *fn, tg_module *const *children, int n)
 {
-    if (n < 0) return tg__fail(TG_E_INVALID, "tg_nn_sequential(): n is negative");
-    if (n > 0 && !children) return tg__fail(TG_E_NULL, "tg_nn_sequential(): children is NULL");
+    if (n < 0) return tg__faili(TG_E_INVALID, "%s(): n is negative", fn);
+    if (n > 0 && !children) return tg__faili(TG_E_NULL, "%s(): children is NULL", fn);
     int bad = -1;
     for (int i = 0; i < n && bad < 0; i++)
         if (!children[i] || earlier(children, i) >= 0) bad = i;
+    if (bad < 0) return 0;
     /* A NULL child is a failed constructor: its error is kept. */
-    if (bad >= 0 && !children[bad] && tg_last_status() == TG_OK)
-        tg__fail(TG_E_NULL, "tg_nn_sequential(): a child module is NULL");
-    else if (bad >= 0 && children[bad])
-        tg__fail(TG_E_INVALID, "tg_nn_sequential(): child %d is child %d again", bad, earlier(children, bad));
-    tg_module *m = bad >= 0 ? NULL : tg__module_new(&SEQUENTIAL, sizeof(tg_module));
-    if (!m) {   /* it owns its children also when it fails */
+    if (!children[bad] && tg_last_status() == TG_OK) tg__fail(TG_E_NULL, "%s(): a child module is NULL", fn);
+    else if (children[bad]) tg__fail(TG_E_INVALID, "%s(): child %d is child %d again", fn, bad, earlier(children, bad));
+    free_children(children, 0, n);
+    return -1;
+}
+
+/* A container of kind holding children, named "0", "1", ...; it owns them
+   also when it fails. */
+static tg_module *new_list(const char *fn, const tg_module_kind *kind, tg_module *const *children, int n)
+{
+    if (check_children(fn, children, n)) return NULL;
+    tg_module *m = tg__module_new(kind, sizeof(tg_module));
+    if (!m) {
         free_children(children, 0, n);
         return NULL;
     }
@@ -58,6 +70,131 @@ tg_module *tg_nn_sequential(tg_module *const *children, int n)
         }
     }
     return m;
+}
+
+tg_module *tg_nn_sequential(tg_module *const *children, int n)
+{
+    return new_list(__func__, &SEQUENTIAL, children, n);
+}
+
+/* ---------------------------------------------- ModuleList, ModuleDict */
+
+/* nn.Module's forward of a class that defines none. */
+static tg_tensor *missing_forward(tg_module *m, const tg_tensor *input)
+{
+    (void)input;
+    return tg__fail(TG_E_INVALID, "Module [%s] is missing the required \"forward\" function", m->kind->name);
+}
+
+static const tg_module_kind MODULE_LIST = {"ModuleList", missing_forward, NULL};
+static const tg_module_kind MODULE_DICT = {"ModuleDict", missing_forward, NULL};
+
+/* A container's children are replaced by name, as PyTorch's __setitem__
+   replaces them (tg_module_add_module replaces in modules of the user's own). */
+static tg_module *replaceable(tg_module *m)
+{
+    if (m) m->user_defined = true;
+    return m;
+}
+
+tg_module *tg_nn_module_list(tg_module *const *modules, int n)
+{
+    return replaceable(new_list(__func__, &MODULE_LIST, modules, n));
+}
+
+/* 0 when m is a container of kind, else -1 with fn's error. */
+static int check_kind(const char *fn, const tg_module *m, const tg_module_kind *kind)
+{
+    if (!m) return tg__faili(TG_E_NULL, "%s(): the module is NULL", fn);
+    if (m->kind != kind)
+        return tg__faili(TG_E_INVALID, "%s(): the module is a %s, not a %s", fn, m->kind->name, kind->name);
+    return 0;
+}
+
+/* list[index] as Python indexes it: the non-negative index, or -1 with
+   PyTorch's IndexError. */
+static int list_index(const tg_module *list, int64_t index)
+{
+    int64_t n = list->n_children;
+    if (index < -n || index >= n) return tg__faili(TG_E_INDEX, "index %lld is out of range", (long long)index);
+    return (int)(index < 0 ? index + n : index);
+}
+
+/* A failed call frees module, which it was to own, unless module is m,
+   holds it or is held by it (as tg_module_add_module); returns -1. */
+static int refuse(const tg_module *m, tg_module *module)
+{
+    if (!(m && module && (tg__module_within(module, m) || tg__module_within(m, module)))) tg_module_free(module);
+    return -1;
+}
+
+int tg_module_list_append(tg_module *list, tg_module *module)
+{
+    if (check_kind(__func__, list, &MODULE_LIST)) return refuse(list, module);
+    char name[16];
+    snprintf(name, sizeof name, "%d", list->n_children);
+    return tg_module_add_module(list, name, module);
+}
+
+tg_module *tg_module_list_get(const tg_module *list, int64_t index)
+{
+    if (check_kind(__func__, list, &MODULE_LIST)) return NULL;
+    int i = list_index(list, index);
+    return i < 0 ? NULL : list->children[i];
+}
+
+int tg_module_list_set(tg_module *list, int64_t index, tg_module *module)
+{
+    if (check_kind(__func__, list, &MODULE_LIST)) return refuse(list, module);
+    int i = list_index(list, index);
+    if (i < 0) return refuse(list, module);
+    return tg_module_add_module(list, list->child_names[i], module);
+}
+
+tg_module *tg_nn_module_dict(const char *const *keys, tg_module *const *modules, int n)
+{
+    if (n > 0 && !keys) {
+        if (modules) free_children(modules, 0, n);
+        return tg__fail(TG_E_NULL, "%s(): keys is NULL", __func__);
+    }
+    if (check_children(__func__, modules, n)) return NULL;
+    tg_module *d = replaceable(tg__module_new(&MODULE_DICT, sizeof(tg_module)));
+    for (int i = 0; i < n; i++) {
+        if (d && tg_module_dict_set(d, keys[i], modules[i]) == 0) continue;
+        free_children(modules, d ? i + 1 : i, n);   /* a failed set freed modules[i] */
+        tg_module_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+int tg_module_dict_set(tg_module *d, const char *key, tg_module *module)
+{
+    if (check_kind(__func__, d, &MODULE_DICT)) return refuse(d, module);
+    return tg_module_add_module(d, key, module);
+}
+
+/* The index of d's key, or -1. */
+static int dict_find(const tg_module *d, const char *key)
+{
+    for (int i = 0; i < d->n_children; i++)
+        if (strcmp(d->child_names[i], key) == 0) return i;
+    return -1;
+}
+
+tg_module *tg_module_dict_get(const tg_module *d, const char *key)
+{
+    if (check_kind(__func__, d, &MODULE_DICT)) return NULL;
+    if (!key) return tg__fail(TG_E_NULL, "%s(): the key is NULL", __func__);
+    int i = dict_find(d, key);
+    return i < 0 ? tg__fail(TG_E_INDEX, "%s", key) : d->children[i];   /* PyTorch's KeyError(key) */
+}
+
+const char *tg_module_dict_key(const tg_module *d, int i)
+{
+    if (check_kind(__func__, d, &MODULE_DICT)) return NULL;
+    if (i < 0 || i >= d->n_children) return tg__fail(TG_E_INDEX, "index %d is out of range", i);
+    return d->child_names[i];
 }
 
 /* -------------------------------------------------- Identity, Flatten */

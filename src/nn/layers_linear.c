@@ -1,7 +1,8 @@
-/* Linear, Dropout, Dropout2d and Embedding, initialised and printed as
-   torch.nn's. */
+/* Linear, Bilinear, Dropout, Dropout2d and Embedding, initialised and
+   printed as torch.nn's. */
 #include "nn.h"
 
+#include <math.h>
 #include <stdio.h>
 
 /* --------------------------------------------------------------- Linear */
@@ -58,6 +59,64 @@ tg_module *tg_nn_linear(int64_t in_features, int64_t out_features, bool bias)
 }
 
 tg_module *tg__nn_out_proj(int64_t embed_dim, bool bias) { return new_linear(&OUT_PROJ, embed_dim, embed_dim, bias); }
+
+/* ------------------------------------------------------------ Bilinear */
+
+typedef struct bilinear {
+    tg_module base;
+    int64_t in1_features, in2_features, out_features;
+    bool has_bias;
+    tg_tensor *weight, *bias;   /* bias NULL without */
+} bilinear;
+
+static void bilinear_extra(const tg_module *m, char *buf, size_t cap)
+{
+    const bilinear *b = (const bilinear *)m;
+    snprintf(buf, cap, "in1_features=%lld, in2_features=%lld, out_features=%lld, bias=%s",
+             (long long)b->in1_features, (long long)b->in2_features, (long long)b->out_features,
+             tg__py_bool(b->bias != NULL));
+}
+
+/* Its forward takes two inputs (tg_nn_bilinear_forward). */
+static const tg_module_kind BILINEAR = {"Bilinear", NULL, bilinear_extra};
+
+tg_tensor *tg_nn_bilinear_forward(tg_module *m, const tg_tensor *input1, const tg_tensor *input2)
+{
+    if (!m) return tg__fail(TG_E_NULL, "%s(): the module is NULL", __func__);
+    if (m->kind != &BILINEAR)
+        return tg__fail(TG_E_INVALID, "%s(): the module is a %s, not a Bilinear", __func__, m->kind->name);
+    const bilinear *b = (const bilinear *)m;
+    return tg_bilinear(input1, input2, b->weight, b->bias);
+}
+
+/* Weight and bias uniform on +-1/sqrt(in1_features) (weight.size(1), not
+   the fan_in), as Bilinear.reset_parameters. */
+static int bilinear_tensors(tg_module *m)
+{
+    bilinear *b = (bilinear *)m;
+    double bound = 1 / sqrt((double)b->in1_features);
+    b->weight = tg__module_add_parameter(
+        m, "weight",
+        tg_init_uniform_(tg_empty(TG_SHAPE(b->out_features, b->in1_features, b->in2_features), TG_F32), -bound,
+                         bound));
+    if (!b->weight) return -1;
+    if (!b->has_bias) return 0;
+    b->bias = tg__module_add_parameter(m, "bias",
+                                       tg_init_uniform_(tg_empty(TG_SHAPE(b->out_features), TG_F32), -bound, bound));
+    return b->bias ? 0 : -1;
+}
+
+tg_module *tg_nn_bilinear(int64_t in1_features, int64_t in2_features, int64_t out_features, bool bias)
+{
+    if (in1_features == 0) return tg__fail(TG_E_INVALID, "float division by zero");   /* PyTorch's 1 / sqrt(0) */
+    bilinear *b = tg__module_new(&BILINEAR, sizeof *b);
+    if (!b) return NULL;
+    b->in1_features = in1_features;
+    b->in2_features = in2_features;
+    b->out_features = out_features;
+    b->has_bias = bias;
+    return tg__module_build(&b->base, bilinear_tensors);
+}
 
 /* ------------------------------------------------------------- Dropout */
 

@@ -95,6 +95,18 @@ int tg__module_add_child(tg_module *m, const char *name, tg_module *child)
     return 0;
 }
 
+int tg__module_add_children(tg_module *m, const tg_child_slot *children, int n)
+{
+    for (int i = 0; i < n; i++) {
+        *children[i].slot = children[i].child;
+        if (tg__module_add_child(m, children[i].name, children[i].child)) {
+            for (int j = i + 1; j < n; j++) tg_module_free(children[j].child);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* ------------------------------------------------------------- walking */
 
 typedef struct walk {
@@ -151,7 +163,7 @@ tg_tensor *tg_module_forward(tg_module *m, const tg_tensor *input)
 {
     if (check_module(__func__, m)) return NULL;
     TG_ARG(input);
-    if (m->user_defined)
+    if (m->user_defined && !m->kind->forward)
         return tg__fail(TG_E_INVALID, "tg_module_forward(): %s is a module of the user's own, with no forward here",
                         m->kind->name);
     if (!m->kind->forward)

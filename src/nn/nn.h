@@ -50,6 +50,9 @@ tg_module *tg__module_build(tg_module *m, int (*make_tensors)(tg_module *m));
    failing when it is NULL); 0 or -1. */
 int tg__module_add_child(tg_module *m, const char *name, tg_module *child);
 
+/* Whether target is m or one of its descendants. */
+bool tg__module_within(const tg_module *m, const tg_module *target);
+
 /* Visits every parameter (and, with buffers, every buffer) of m and its
    descendants in state_dict order with its full name; stops at the first
    visit returning non-zero and returns that, else 0 (-1 with an error when a
@@ -74,6 +77,26 @@ static inline const char *tg__py_bool(bool b) { return b ? "True" : "False"; }
 /* MultiheadAttention's out_proj, a NonDynamicallyQuantizableLinear
    (layers_linear.c). */
 tg_module *tg__nn_out_proj(int64_t embed_dim, bool bias);
+
+/* A layer's child as its constructor registers it: the name, where the
+   layer keeps it (borrowed), the module. tg__module_add_children adds
+   children[0, n) in order, filling the slots; when one fails it frees the
+   rest and returns -1 (m, holding those added, is the caller's to free). */
+typedef struct tg_child_slot {
+    const char *name;
+    tg_module **slot;
+    tg_module *child;
+} tg_child_slot;
+int tg__module_add_children(tg_module *m, const tg_child_slot *children, int n);
+
+/* The Transformer layers' _ff_block (transformer.c):
+   dropout_out(linear2(dropout(activation(linear1(x))))), the activation
+   GELU or ReLU. */
+typedef struct tg_transformer_ff {
+    tg_module *linear1, *dropout, *linear2, *dropout_out;
+    bool gelu;
+} tg_transformer_ff;
+tg_tensor *tg__transformer_feed_forward(const tg_transformer_ff *ff, const tg_tensor *x);
 
 /* Under no-grad: t's values from PyTorch's initialisers (init.c). */
 tg_tensor *tg__init_linear_weight(tg_tensor *weight);

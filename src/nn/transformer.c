@@ -29,14 +29,20 @@ static tg_tensor *attention_block(encoder_layer *e, const tg_tensor *x, const tg
     return y ? tg_module_forward(e->dropout1, y) : NULL;
 }
 
-/* _ff_block: linear2(dropout(activation(linear1(x)))), then dropout2. */
+tg_tensor *tg__transformer_feed_forward(const tg_transformer_ff *ff, const tg_tensor *x)
+{
+    tg_tensor *h = tg_module_forward(ff->linear1, x);
+    h = h ? (ff->gelu ? tg_gelu(h) : tg_relu(h)) : NULL;
+    h = h ? tg_module_forward(ff->dropout, h) : NULL;
+    h = h ? tg_module_forward(ff->linear2, h) : NULL;
+    return h ? tg_module_forward(ff->dropout_out, h) : NULL;
+}
+
+/* _ff_block, with dropout2 last. */
 static tg_tensor *feed_forward_block(encoder_layer *e, const tg_tensor *x)
 {
-    tg_tensor *h = tg_module_forward(e->linear1, x);
-    h = h ? (e->gelu ? tg_gelu(h) : tg_relu(h)) : NULL;
-    h = h ? tg_module_forward(e->dropout, h) : NULL;
-    h = h ? tg_module_forward(e->linear2, h) : NULL;
-    return h ? tg_module_forward(e->dropout2, h) : NULL;
+    tg_transformer_ff ff = {e->linear1, e->dropout, e->linear2, e->dropout2, e->gelu};
+    return tg__transformer_feed_forward(&ff, x);
 }
 
 tg_tensor *tg_nn_transformer_encoder_layer_forward(tg_module *m, const tg_tensor *src, const tg_tensor *src_mask,
@@ -82,7 +88,7 @@ tg_module *tg_nn_transformer_encoder_layer(int64_t d_model, int64_t nhead, int64
     tg_module *m = &e->base;
     const int64_t features[] = {d_model};
     /* In PyTorch's order of registration; each add frees its child on failure. */
-    struct { const char *name; tg_module **slot; tg_module *child; } children[] = {
+    const tg_child_slot children[] = {
         {"self_attn", &e->self_attn, tg_nn_multihead_attention(d_model, nhead, dropout, true, batch_first)},
         {"linear1", &e->linear1, tg_nn_linear(d_model, dim_feedforward, true)},
         {"dropout", &e->dropout, tg_nn_dropout(dropout)},
@@ -92,14 +98,9 @@ tg_module *tg_nn_transformer_encoder_layer(int64_t d_model, int64_t nhead, int64
         {"dropout1", &e->dropout1, tg_nn_dropout(dropout)},
         {"dropout2", &e->dropout2, tg_nn_dropout(dropout)},
     };
-    enum { N_CHILDREN = sizeof children / sizeof *children };
-    for (int i = 0; i < N_CHILDREN; i++) {
-        *children[i].slot = children[i].child;
-        if (tg__module_add_child(m, children[i].name, children[i].child)) {
-            for (int j = i + 1; j < N_CHILDREN; j++) tg_module_free(children[j].child);
-            tg_module_free(m);
-            return NULL;
-        }
+    if (tg__module_add_children(m, children, (int)(sizeof children / sizeof *children))) {
+        tg_module_free(m);
+        return NULL;
     }
     return m;
 }
@@ -120,7 +121,6 @@ static tg_tensor *stack_forward(tg_module *m, const tg_tensor *src)
 }
 
 static const tg_module_kind ENCODER = {"TransformerEncoder", stack_forward, NULL};
-static const tg_module_kind MODULE_LIST = {"ModuleList", NULL, NULL};
 
 tg_tensor *tg_nn_transformer_encoder_forward(tg_module *m, const tg_tensor *src, const tg_tensor *mask,
                                              const tg_tensor *src_key_padding_mask)
@@ -160,7 +160,7 @@ static tg_module *copy_layer(const encoder_layer *layer)
 /* The layers: prototype itself and num_layers - 1 copies of it. */
 static tg_module *layer_list(tg_module *prototype, int64_t num_layers)
 {
-    tg_module *list = tg__module_new(&MODULE_LIST, sizeof(tg_module));
+    tg_module *list = tg_nn_module_list(NULL, 0);
     if (!list) {
         tg_module_free(prototype);
         return NULL;

@@ -7,21 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Parameter k (in named_parameters order), element i: ((37 i + 11 k) % 19 - 9) / 16. */
-static void fill(const tg_module *m)
-{
-    tg_dict *named = tg_module_named_parameters(m);
-    for (int k = 0; k < tg_dict_len(named); k++) {
-        tg_tensor *p = tg_dict_get(named, tg_dict_key(named, k));
-        int64_t n = tg_numel(p);
-        float *values = malloc(sizeof *values * (size_t)(n ? n : 1));
-        for (int64_t i = 0; i < n; i++) values[i] = (float)((37 * i + 11 * k) % 19 - 9) / 16;
-        TG_NO_GRAD tg_copy_(p, tg_reshape(tg_from_f32(values, TG_SHAPE(n)), tg_shape(p), tg_ndim(p)));
-        free(values);
-    }
-    tg_dict_free(named);
-}
-
 static tg_tensor *inputs(const int64_t *shape, int ndim)
 {
     int64_t n = 1;
@@ -77,7 +62,7 @@ static void introduce(const char *label, tg_module *m)
         printf(" %s\n", tg_dtype_name(tg_dtype_of(t)));
     }
     tg_dict_free(state);
-    fill(m);
+    fill_parameters(m);
 }
 
 /* run without freeing m, its gradients printed through grid. */
@@ -116,7 +101,7 @@ static void embed(const char *label, tg_module *e, const int64_t *indices, const
 {
     printf("== %s\n", label);
     tg_module_print(e);
-    fill(e);
+    fill_parameters(e);
     tg_tensor *y = tg_module_forward(
         e, tg_reshape(tg_from_i64(indices, TG_SHAPE(tg_numel(tg_zeros(shape, ndim, TG_F32)))), shape, ndim));
     show("output", y);
@@ -167,7 +152,7 @@ static void attentions(void)
                inputs(TG_SHAPE(2, 3, 4)));
     tg_module *encoder =
         tg_nn_transformer_encoder(tg_nn_transformer_encoder_layer(4, 2, 5, 0, NULL, 1e-5, true, true), 3, NULL);
-    fill(encoder);
+    fill_parameters(encoder);
     tg_dict *encoder_state = tg_module_state_dict(encoder);
     int n_keys = tg_dict_len(encoder_state);
     printf("encoder keys: %d ['%s', '%s', '%s']\n", n_keys, tg_dict_key(encoder_state, n_keys - 3),
@@ -183,7 +168,7 @@ static void attentions(void)
     show("grad src", coarse(tg_grad(encoder_src)));
     tg_module_free(encoder);
     tg_module *layer = evaluating(tg_nn_transformer_encoder_layer(4, 1, 3, 0.5, NULL, 1e-5, true, false));
-    fill(layer);
+    fill_parameters(layer);
     tg_tensor *src = inputs(TG_SHAPE(2, 3, 4));
     bool causal[] = {false, true, true, false, false, true, false, false, false};
     bool padding[] = {false, false, true, false, false, false};
@@ -355,7 +340,7 @@ static void state_dicts(void)
 {
     printf("== state dicts\n");
     tg_module *m = norms();
-    fill(m);
+    fill_parameters(m);
     tg_dict *state = tg_module_state_dict(m);
     printf("keys: [");
     for (int i = 0; i < tg_dict_len(state); i++) printf(i ? ", '%s'" : "'%s'", tg_dict_key(state, i));
@@ -456,7 +441,7 @@ static void user_module(void)
     tg_module_register_buffer(net, "step", tg_zeros(TG_SHAPE(), TG_F32));
     tg_module_add_module(net, "head", tg_nn_linear(3, 2, true));
     tg_module_print(net);
-    fill(net);
+    fill_parameters(net);
     print_keys(net);
     tg_tensor *x = inputs(TG_SHAPE(2, 4));
     tg_tensor *y = tg_module_forward(tg_module_get_submodule(net, "head"),

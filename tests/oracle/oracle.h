@@ -9,6 +9,7 @@
 #include <tensorgrad.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 
 /* Warnings print where they are raised, as oracle.py prints PyTorch's. */
 static void print_warning(const char *message, void *user_data)
@@ -128,5 +129,37 @@ static inline void check_strided(const char *label, tg_tensor *out, tg_tensor *c
         show((label), (EXPR));                        \
         tg_scope_end();                               \
     } while (0)
+
+/* Fills a module's parameters by a fixed rule (oracle.py's
+   fill_parameters), so that forwards and gradients compare exactly:
+   parameter k (in named_parameters order), element i:
+   ((37 i + 11 k) % 19 - 9) / 16. */
+static inline void fill_parameters(const tg_module *m)
+{
+    tg_dict *named = tg_module_named_parameters(m);
+    for (int k = 0; k < tg_dict_len(named); k++) {
+        tg_tensor *p = tg_dict_get(named, tg_dict_key(named, k));
+        int64_t n = tg_numel(p);
+        float *values = malloc(sizeof *values * (size_t)(n ? n : 1));
+        for (int64_t i = 0; i < n; i++) values[i] = (float)((37 * i + 11 * k) % 19 - 9) / 16;
+        TG_NO_GRAD tg_copy_(p, tg_reshape(tg_from_f32(values, TG_SHAPE(n)), tg_shape(p), tg_ndim(p)));
+        free(values);
+    }
+    tg_dict_free(named);
+}
+
+/* print(m), then each state_dict name with its shape: "weight [5, 3, 4]". */
+static inline void describe_module(const tg_module *m)
+{
+    tg_module_print(m);
+    tg_dict *state = tg_module_state_dict(m);
+    for (int i = 0; i < tg_dict_len(state); i++) {
+        tg_tensor *t = tg_dict_get(state, tg_dict_key(state, i));
+        printf("%s [", tg_dict_key(state, i));
+        for (int d = 0; d < tg_ndim(t); d++) printf(d ? ", %lld" : "%lld", (long long)tg_shape(t)[d]);
+        printf("]\n");
+    }
+    tg_dict_free(state);
+}
 
 #endif

@@ -90,3 +90,19 @@ def attempt(label, f):
         return None
     show(label, t)
     return t
+
+
+def fill_parameters(model):
+    """oracle.h's fill_parameters: parameter k (in named_parameters order),
+    element i: ((37 i + 11 k) % 19 - 9) / 16."""
+    with torch.no_grad():
+        for k, (name, p) in enumerate(model.named_parameters()):
+            values = [((37 * i + 11 * k) % 19 - 9) / 16 for i in range(p.numel())]
+            p.copy_(torch.tensor(values).reshape(p.shape))
+
+
+def describe_module(m):
+    """oracle.h's describe_module: print(m), then each state_dict name with its shape."""
+    print(m)
+    for name, t in m.state_dict().items():
+        print(name, list(t.shape))

@@ -3,22 +3,10 @@
 # gradients, second derivatives, errors).
 import warnings
 
-from oracle import attempt, backprop, check, graph, show, show_strides, show_warning, weights
+from oracle import attempt, backprop, check, graph, show, show_strides, weights
 import torch
 import torch.nn.functional as F
 
-
-def show_conv_warning(message, category, filename, lineno, file=None, line=None):
-    """Prints padding="same"'s warning as tensorgrad's handler does, and the
-    warnings oracle.py compares as it prints them."""
-    text = str(message)
-    if text.startswith("Using padding='same'"):
-        print("warning:", text.split(" (Triggered internally at")[0])
-    else:
-        show_warning(message, category, filename, lineno, file, line)
-
-
-warnings.showwarning = show_conv_warning
 
 f32, f64 = torch.float32, torch.float64
 

@@ -5,22 +5,9 @@
 # load_state_dict's errors.
 import warnings
 
-from oracle import show, show_warning, weights
+from oracle import show, weights
 import torch
 import torch.nn as nn
-
-
-def show_module_warning(message, category, filename, lineno, file=None, line=None):
-    """Prints padding="same"'s warning as tensorgrad's handler does, and the
-    warnings oracle.py compares as it prints them."""
-    text = str(message)
-    if text.startswith("Using padding='same'"):
-        print("warning:", text.split(" (Triggered internally at")[0])
-    else:
-        show_warning(message, category, filename, lineno, file, line)
-
-
-warnings.showwarning = show_module_warning
 
 
 def fill(model):

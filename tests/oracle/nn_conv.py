@@ -1,8 +1,6 @@
 # conv1d, conv2d, conv_transpose2d, unfold and fold with PyTorch: what
 # nn_conv.c prints with tensorgrad (values, strides, grad_fn chains,
 # gradients, second derivatives, errors).
-import warnings
-
 from oracle import attempt, backprop, check, graph, show, show_strides, weights
 import torch
 import torch.nn.functional as F

@@ -3,8 +3,6 @@
 # in both programs, their forward outputs (with grad_fn) and the gradients
 # of their parameters and input; then train/eval, freezing, counting and
 # load_state_dict's errors.
-import warnings
-
 from oracle import show, weights
 import torch
 import torch.nn as nn

@@ -64,7 +64,7 @@ static int clip_norm(tg_tensor **grads, int k, double max_norm, double norm_type
 
 int tg_clip_grad_norm_(tg_tensor *const *params, int n, double max_norm, double norm_type, double *total_norm)
 {
-    int k;
+    int k = 0;
     tg_tensor **grads = grads_of(__func__, params, n, &k);
     if (!grads) return -1;
     int rc = 0;
@@ -82,7 +82,7 @@ int tg_clip_grad_norm_(tg_tensor *const *params, int n, double max_norm, double 
 
 int tg_clip_grad_value_(tg_tensor *const *params, int n, double clip_value)
 {
-    int k;
+    int k = 0;
     tg_tensor **grads = grads_of(__func__, params, n, &k);
     if (!grads) return -1;
     int rc = 0;

@@ -99,6 +99,23 @@ void *tg__realloc(void *old, size_t n);   /* on failure old is left as it was */
 /* The calling thread's allocation number n (0 = the next) fails; -1 = none. */
 void tg__fail_allocation_after(int64_t n);
 int64_t tg__allocation_count(void);
+/* Counts one allocation; false when fault injection makes it fail. */
+#ifdef TG_FAULT_INJECTION
+bool tg__allocation_allowed(void);
+#else
+static inline bool tg__allocation_allowed(void) { return true; }
+#endif
+/* Records TG_E_OOM for an allocation of n bytes; returns NULL. */
+void *tg__out_of_memory(size_t n);
+
+/* The caching allocator (cache.c, Note [Caching allocator]): blocks that
+   are freed go back to a per-thread cache for the next allocation of their
+   size class. Fails as tg__malloc does; free with tg__cache_free only. */
+void *tg__cache_alloc(size_t n);
+void *tg__cache_calloc(size_t n);   /* zeroed */
+/* prefix + n bytes; a failure reports n (a storage header before its data). */
+void *tg__cache_alloc_after(size_t prefix, size_t n);
+void tg__cache_free(void *p);
 #endif
 
 /* -------------------------------------------------------------- dtype */

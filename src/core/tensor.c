@@ -2,6 +2,7 @@
 #include "core.h"
 
 #include <math.h>
+#include <stdalign.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,26 +14,27 @@ char *tg__ptr(const tg_tensor *t)
 
 /* ---------------------------------------------------- reference counts */
 
+/* A storage and its bytes are one block: the bytes start here, aligned as
+   malloc aligns. */
+#define STORAGE_HEADER ((sizeof(tg_storage) + alignof(max_align_t) - 1) / alignof(max_align_t) * alignof(max_align_t))
+
 static atomic_int_least64_t live_tensors;
 
 int64_t tg__live_tensors(void) { return atomic_load(&live_tensors); }
 
 static void storage_unref(tg_storage *s)
 {
-    if (atomic_fetch_sub(&s->refs, 1) == 1) {
-        free(s->data);
-        free(s);
-    }
+    if (atomic_fetch_sub(&s->refs, 1) == 1) tg__cache_free(s);   /* and its data, which follows it */
 }
 
 void tg__version_unref(tg_version_counter *v)
 {
-    if (atomic_fetch_sub(&v->refs, 1) == 1) free(v);
+    if (atomic_fetch_sub(&v->refs, 1) == 1) tg__cache_free(v);
 }
 
 tg_version_counter *tg__version_new(void)
 {
-    tg_version_counter *v = tg__malloc(sizeof *v);
+    tg_version_counter *v = tg__cache_alloc(sizeof *v);
     if (!v) return NULL;
     atomic_init(&v->refs, 1);
     atomic_init(&v->value, 0);
@@ -70,7 +72,7 @@ static void drain_quarantine(void)
 {
     pthread_mutex_lock(&quarantine_lock);
     atomic_store(&exiting, true);
-    for (size_t i = 0; i < quarantine_count; i++) free(quarantine[i]);
+    for (size_t i = 0; i < quarantine_count; i++) tg__cache_free(quarantine[i]);
     free(quarantine);
     quarantine = NULL;
     quarantine_count = 0;
@@ -94,7 +96,7 @@ static bool quarantined(tg_tensor *t)
     if (!quarantine && !atomic_load(&exiting)) quarantine = calloc(QUARANTINE, sizeof *quarantine);
     bool kept = quarantine != NULL;
     if (kept) {
-        if (quarantine_count == QUARANTINE) free(quarantine[quarantine_next]);   /* the oldest */
+        if (quarantine_count == QUARANTINE) tg__cache_free(quarantine[quarantine_next]);   /* the oldest */
         else quarantine_count++;
         quarantine[quarantine_next] = t;
         quarantine_next = (quarantine_next + 1) % QUARANTINE;
@@ -124,7 +126,7 @@ void tg__unref(tg_tensor *t)
     storage_unref(t->storage);
     tg__version_unref(t->version);
     atomic_fetch_sub(&live_tensors, 1);
-    if (!quarantined(t)) free(t);
+    if (!quarantined(t)) tg__cache_free(t);
 }
 
 void tg__bump_version(tg_tensor *t) { atomic_fetch_add(&t->version->value, 1); }
@@ -134,7 +136,7 @@ void tg__bump_version(tg_tensor *t) { atomic_fetch_add(&t->version->value, 1); }
 static tg_tensor *tensor_shell(tg_dtype dt, const int64_t *shape, const int64_t *strides,
                                int ndim, int64_t offset)
 {
-    tg_tensor *t = tg__calloc(1, sizeof *t);
+    tg_tensor *t = tg__cache_calloc(sizeof *t);
     if (!t) return NULL;
     atomic_fetch_add(&live_tensors, 1);
     atomic_init(&t->refs, 1);
@@ -170,16 +172,15 @@ tg_tensor *tg__new(tg_dtype dt, const int64_t *shape, int ndim)
     int64_t n = tg__numel(shape, ndim);
     size_t nbytes = (size_t)n * tg__dtype_size(dt);
     tg_tensor *t = tensor_shell(dt, shape, strides, ndim, 0);
-    tg_storage *s = tg__malloc(sizeof *s);
-    void *data = tg__malloc(nbytes);
+    tg_storage *s = tg__cache_alloc_after(STORAGE_HEADER, nbytes);
     tg_version_counter *v = tg__version_new();
-    if (!t || !s || !data || !v) {
+    if (!t || !s || !v) {
         if (t) atomic_fetch_sub(&live_tensors, 1);
-        free(t); free(s); free(data); free(v);
+        tg__cache_free(t); tg__cache_free(s); tg__cache_free(v);
         return NULL;
     }
     atomic_init(&s->refs, 1);
-    s->data = data;
+    s->data = (char *)s + STORAGE_HEADER;
     s->nbytes = nbytes;
     t->storage = s;
     t->version = v;

@@ -175,13 +175,31 @@ static tg_tensor *fit_gradient(const tg_node *n, int i, tg_tensor *g)
    leaves wait in their AccumulateGrad entries, their new .grad tensors are
    all made before any is stored, and saved tensors are released at the end.
 
-   Note [Accumulating into .grad]: the first gradient is copied, never
-   shared, since one tensor may reach several leaves (add's backward passes
-   its gradient to both inputs). Under create_graph the copy is recorded
+   Note [Accumulating into .grad]: the first gradient becomes .grad itself
+   when nothing else holds it or its storage and it has .grad's layout, as
+   PyTorch's AccumulateGrad steals it; otherwise it is copied, since one
+   tensor may reach several leaves (add's backward passes its gradient to
+   both inputs) or be the caller's. Under create_graph the copy is recorded
    (PyTorch's CopyBackwards) and later sums are out of place, so .grad keeps
    a graph; otherwise later sums are in place. Like PyTorch, a .grad with a
    graph that leads back to its own leaf is a reference cycle: clear it with
    tg_zero_grad when done. */
+
+/* Whether g, a leaf's first gradient outside create_graph, can be its .grad
+   as it is: only the engine's buffer holds it, its bytes are its own, and
+   its strides are the ones tg__grad_copy would give the copy. */
+static bool can_take(const tg_tensor *g, const tg_tensor *leaf)
+{
+    if (atomic_load(&g->refs) != 1 || atomic_load(&g->storage->refs) != 1 || atomic_load(&g->version->refs) != 1)
+        return false;
+    if (g->autograd && (g->autograd->grad_fn || g->autograd->requires_grad)) return false;
+    size_t nbytes = (size_t)tg__numel(g->shape, g->ndim) * tg__dtype_size(g->dtype);
+    if (g->offset != 0 || g->storage->nbytes != nbytes) return false;
+    int64_t strides[TG_MAX_DIMS];
+    if (tg__is_dense(leaf)) memcpy(strides, leaf->strides, sizeof strides);
+    else tg__contiguous_strides(leaf->shape, leaf->ndim, strides);
+    return g->ndim == 0 || memcmp(g->strides, strides, (size_t)g->ndim * sizeof *strides) == 0;
+}
 
 /* The new .grad for leaf, or NULL when g is to be added in place. */
 static int prepare_grad(const tg_tensor *leaf, tg_tensor *g, bool create_graph, tg_tensor **out)
@@ -189,7 +207,8 @@ static int prepare_grad(const tg_tensor *leaf, tg_tensor *g, bool create_graph, 
     *out = NULL;
     tg_tensor *grad = tg__grad_of(leaf);
     if (grad && !create_graph) return 0;
-    grad = grad ? tg_add(grad, g) : tg__grad_copy(g, leaf);
+    if (!grad && !create_graph && can_take(g, leaf)) grad = g;
+    else grad = grad ? tg_add(grad, g) : tg__grad_copy(g, leaf);
     if (!grad) return -1;
     tg__ref(grad);
     *out = grad;

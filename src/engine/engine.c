@@ -35,9 +35,9 @@ static void task_free(task *t)
     for (size_t id = 0; t->entries && id < t->ix.count; id++)
         if (t->entries[id].buffer) tg__unref(t->entries[id].buffer);
     tg__node_index_free(&t->ix);
-    free(t->entries);
-    free(t->order);
-    free(t->heap);
+    tg__cache_free(t->entries);
+    tg__cache_free(t->order);
+    tg__cache_free(t->heap);
 }
 
 /* Finds every node reachable from the roots (Note [Walking a graph] in
@@ -45,7 +45,7 @@ static void task_free(task *t)
 static int discover(task *t, tg_node *const *roots, int n_roots)
 {
     if (tg__walk(&t->ix, roots, n_roots) ||
-        !(t->entries = tg__calloc(t->ix.count, sizeof *t->entries)))
+        !(t->entries = tg__cache_calloc(t->ix.count * sizeof *t->entries)))
         return tg__faili(TG_E_OOM, "out of memory while building the backward graph");
     for (size_t id = 0; id < t->ix.count; id++) t->entries[id].node = t->ix.nodes[id];
     for (size_t id = 0; id < t->ix.count; id++) {
@@ -61,10 +61,10 @@ static int discover(task *t, tg_node *const *roots, int n_roots)
 static int sort_topologically(task *t)
 {
     size_t count = t->ix.count;
-    t->order = tg__malloc((count + 1) * sizeof *t->order);
-    int *left = tg__malloc((count + 1) * sizeof *left);   /* dependency counts, by id */
+    t->order = tg__cache_alloc((count + 1) * sizeof *t->order);
+    int *left = tg__cache_alloc((count + 1) * sizeof *left);   /* dependency counts, by id */
     if (!t->order || !left) {
-        free(left);
+        tg__cache_free(left);
         return -1;
     }
     size_t head = 0, tail = 0;
@@ -80,7 +80,7 @@ static int sort_topologically(task *t)
             if (--left[c - t->entries] == 0) t->order[tail++] = c;
         }
     }
-    free(left);
+    tg__cache_free(left);
     return 0;
 }
 
@@ -220,7 +220,7 @@ static int prepare_grad(const tg_tensor *leaf, tg_tensor *g, bool create_graph, 
    cannot fail once the new tensors are made. */
 static int accumulate_all(task *t, bool create_graph)
 {
-    tg_tensor **fresh = tg__calloc(t->ix.count + 1, sizeof *fresh);
+    tg_tensor **fresh = tg__cache_calloc((t->ix.count + 1) * sizeof *fresh);
     if (!fresh) return -1;
     tg__lock_grads();   /* other threads may store into the same leaves */
     int rc = 0;
@@ -243,7 +243,7 @@ static int accumulate_all(task *t, bool create_graph)
         }
     }
     tg__unlock_grads();
-    free(fresh);
+    tg__cache_free(fresh);
     return rc;
 }
 
@@ -267,7 +267,7 @@ static void release_saved(task *t)
 static int run_node(task *t, entry *e)
 {
     tg_node *n = e->node;
-    tg_tensor **grads = tg__calloc((size_t)n->n_next + 1, sizeof *grads);
+    tg_tensor **grads = tg__cache_calloc(((size_t)n->n_next + 1) * sizeof *grads);
     if (!grads) return -1;
     int rc = TG_DERIVATIVES[n->op](n, e->buffer, grads);
     for (int i = 0; i < n->n_next && rc == 0; i++) {
@@ -278,7 +278,7 @@ static int run_node(task *t, entry *e)
         rc = fitted ? add_to_buffer(target, fitted) : -1;
     }
     e->ran = rc == 0;
-    free(grads);
+    tg__cache_free(grads);
     return rc;
 }
 
@@ -331,7 +331,7 @@ static int run_backward(tg_tensor *const *roots, tg_tensor *const *grads, int n_
         tg__check_saved(first_bad);   /* its message */
         goto done;
     }
-    t.heap = tg__malloc((t.ix.count + 1) * sizeof *t.heap);
+    t.heap = tg__cache_alloc((t.ix.count + 1) * sizeof *t.heap);
     if (!t.heap) goto done;
 
     bool prev_mode = tg_set_grad_enabled(opts.create_graph);

@@ -17,6 +17,10 @@
    in-place operation bumps it, and saved tensors remember the value they had
    when saved, so the engine can tell when one was overwritten. */
 typedef struct tg_version_counter {
+    /* A new tensor's counter lives in its storage's block, as long as the
+       storage: every tensor with it holds that storage, so it needs no count
+       of its own. tg_data's counters are counted. */
+    bool in_storage;
     atomic_int refs;
     atomic_uint_least64_t value;
     /* Which recorded operation last wrote a tensor with this counter, as

@@ -14,9 +14,13 @@ char *tg__ptr(const tg_tensor *t)
 
 /* ---------------------------------------------------- reference counts */
 
-/* A storage and its bytes are one block: the bytes start here, aligned as
-   malloc aligns. */
-#define STORAGE_HEADER ((sizeof(tg_storage) + alignof(max_align_t) - 1) / alignof(max_align_t) * alignof(max_align_t))
+/* A new tensor's storage, version counter and bytes are one block: the
+   storage, the counter, then the bytes, aligned as malloc aligns. */
+typedef struct storage_block {
+    tg_storage storage;
+    tg_version_counter version;
+} storage_block;
+#define STORAGE_HEADER ((sizeof(storage_block) + alignof(max_align_t) - 1) / alignof(max_align_t) * alignof(max_align_t))
 
 static atomic_int_least64_t live_tensors;
 
@@ -24,22 +28,28 @@ int64_t tg__live_tensors(void) { return atomic_load(&live_tensors); }
 
 static void storage_unref(tg_storage *s)
 {
-    if (atomic_fetch_sub(&s->refs, 1) == 1) tg__cache_free(s);   /* and its data, which follows it */
+    if (atomic_fetch_sub(&s->refs, 1) == 1) tg__cache_free(s);   /* the whole block */
 }
 
 void tg__version_unref(tg_version_counter *v)
 {
+    if (v->in_storage) return;
     if (atomic_fetch_sub(&v->refs, 1) == 1) tg__cache_free(v);
+}
+
+static void version_init(tg_version_counter *v, bool in_storage)
+{
+    v->in_storage = in_storage;
+    atomic_init(&v->refs, 1);
+    atomic_init(&v->value, 0);
+    atomic_init(&v->last_writer, 0);
+    atomic_init(&v->reshaped, 0);
 }
 
 tg_version_counter *tg__version_new(void)
 {
     tg_version_counter *v = tg__cache_alloc(sizeof *v);
-    if (!v) return NULL;
-    atomic_init(&v->refs, 1);
-    atomic_init(&v->value, 0);
-    atomic_init(&v->last_writer, 0);
-    atomic_init(&v->reshaped, 0);
+    if (v) version_init(v, false);
     return v;
 }
 
@@ -123,8 +133,8 @@ void tg__unref(tg_tensor *t)
 {
     if (atomic_fetch_sub(&t->refs, 1) != 1) return;
     if (t->autograd) atomic_load(&autograd_release)(t->autograd);
+    tg__version_unref(t->version);   /* first: it may live in the storage's block */
     storage_unref(t->storage);
-    tg__version_unref(t->version);
     atomic_fetch_sub(&live_tensors, 1);
     if (!quarantined(t)) tg__cache_free(t);
 }
@@ -172,15 +182,17 @@ tg_tensor *tg__new(tg_dtype dt, const int64_t *shape, int ndim)
     int64_t n = tg__numel(shape, ndim);
     size_t nbytes = (size_t)n * tg__dtype_size(dt);
     tg_tensor *t = tensor_shell(dt, shape, strides, ndim, 0);
-    tg_storage *s = tg__cache_alloc_after(STORAGE_HEADER, nbytes);
-    tg_version_counter *v = tg__version_new();
-    if (!t || !s || !v) {
+    storage_block *block = tg__cache_alloc_after(STORAGE_HEADER, nbytes);
+    if (!t || !block) {
         if (t) atomic_fetch_sub(&live_tensors, 1);
-        tg__cache_free(t); tg__cache_free(s); tg__cache_free(v);
+        tg__cache_free(t); tg__cache_free(block);
         return NULL;
     }
+    tg_storage *s = &block->storage;
+    tg_version_counter *v = &block->version;
+    version_init(v, true);
     atomic_init(&s->refs, 1);
-    s->data = (char *)s + STORAGE_HEADER;
+    s->data = (char *)block + STORAGE_HEADER;
     s->nbytes = nbytes;
     t->storage = s;
     t->version = v;
@@ -200,7 +212,7 @@ tg_tensor *tg__alias(const tg_tensor *src, const int64_t *shape, const int64_t *
     tg_tensor *t = tensor_shell(src->dtype, shape, strides, ndim, offset);
     if (!t) return NULL;
     atomic_fetch_add(&src->storage->refs, 1);
-    atomic_fetch_add(&src->version->refs, 1);
+    if (!src->version->in_storage) atomic_fetch_add(&src->version->refs, 1);
     t->storage = src->storage;
     t->version = src->version;
     return tg__scope_own(t) ? NULL : t;

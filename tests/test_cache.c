@@ -43,7 +43,9 @@ static void test_flat_memory(void)
         else CHECK(mapped_bytes() == after_first);
     }
     tg_empty_cache();
-    CHECK(mapped_bytes() + 2 * (size_t)BIG * sizeof(float) <= after_first);
+    size_t step_bytes = 2 * (size_t)BIG * sizeof(float);   /* the two results */
+    bool counted = after_first >= step_bytes;   /* not under a sanitizer's allocator, which glibc does not see */
+    CHECK(!counted || mapped_bytes() + step_bytes <= after_first);
     tg_release(a);
     tg_release(b);
 }

@@ -104,9 +104,9 @@ void *tg__realloc(void *old, size_t n);   /* on failure old is left as it was */
 void tg__fail_allocation_after(int64_t n);
 int64_t tg__allocation_count(void);
 /* Counts one allocation; false when fault injection makes it fail. */
-#ifdef TG_FAULT_INJECTION
 bool tg__allocation_allowed(void);
 #else
+/* Without fault injection every allocation is allowed. */
 static inline bool tg__allocation_allowed(void) { return true; }
 #endif
 /* Records TG_E_OOM for an allocation of n bytes; returns NULL. */
@@ -120,7 +120,6 @@ void *tg__cache_calloc(size_t n);   /* zeroed */
 /* prefix + n bytes; a failure reports n (a storage header before its data). */
 void *tg__cache_alloc_after(size_t prefix, size_t n);
 void tg__cache_free(void *p);
-#endif
 
 /* -------------------------------------------------------------- dtype */
 

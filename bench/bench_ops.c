@@ -2,6 +2,8 @@
    this program and prints the ratio. Output: one "name microseconds" line
    per workload (the best of several repetitions). */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <tensorgrad.h>
 #include <time.h>
 
@@ -82,6 +84,44 @@ static void conv2d_backward(void *ctx)
     tg_zero_grad(c->b);
 }
 
+/* The per-op overhead workload: 1000 recorded ops on 4 floats, cycling
+   through mul, add, tanh, sub_scalar and sigmoid, then backward. */
+enum { CHAIN_OPS = 1000 };
+
+static void op_chain_backward(void *ctx)
+{
+    pair *p = ctx;
+    tg_tensor *y = p->a;
+    for (int i = 0; i < CHAIN_OPS; i++) {
+        switch (i % 5) {
+        case 0: y = tg_mul(y, p->b); break;
+        case 1: y = tg_add(y, p->b); break;
+        case 2: y = tg_tanh(y); break;
+        case 3: y = tg_sub_scalar(y, 0.5); break;
+        default: y = tg_sigmoid(y); break;
+        }
+    }
+    tg_backward(tg_sum(y), NULL);
+    tg_zero_grad(p->a);
+}
+
+/* The bandwidth baselines for the 16M add, in this process: memcpy and the
+   STREAM triad a = b + s * c (the same 3 x 64 MB of traffic as a + b). */
+enum { BIG = 16 << 20 };
+typedef struct streams { float *a, *b, *c; } streams;
+
+static void memcpy_16m(void *ctx)
+{
+    streams *s = ctx;
+    memcpy(s->a, s->b, BIG * sizeof(float));
+}
+
+static void triad_16m(void *ctx)
+{
+    streams *s = ctx;
+    for (int64_t i = 0; i < BIG; i++) s->a[i] = s->b[i] + 3.0f * s->c[i];
+}
+
 static tg_tensor *param(const int64_t *shape, int ndim)
 {
     return tg_retain(tg_requires_grad_(tg_mul_scalar(tg_randn(shape, ndim, TG_F32), 0.05), true));
@@ -102,6 +142,24 @@ int main(void)
     mlp m = {tg_retain(tg_randn(TG_SHAPE(64, 784), TG_F32)), tg_retain(tg_rand(TG_SHAPE(64, 10), TG_F32)),
              param(TG_SHAPE(784, 256)), param(TG_SHAPE(256)), param(TG_SHAPE(256, 10)), param(TG_SHAPE(10))};
     printf("mlp_train_step %.2f\n", best_us(mlp_step, &m, 100, 5));
+
+    pair chain = {param(TG_SHAPE(4)), tg_retain(tg_rand(TG_SHAPE(4), TG_F32))};
+    printf("op_chain_1000_backward %.2f\n", best_us(op_chain_backward, &chain, 20, 5));
+
+    /* the 16M add and its bandwidth baselines, interleaved */
+    pair huge = {tg_retain(tg_randn(TG_SHAPE(BIG), TG_F32)), tg_retain(tg_randn(TG_SHAPE(BIG), TG_F32))};
+    streams st = {calloc(BIG, sizeof(float)), calloc(BIG, sizeof(float)), calloc(BIG, sizeof(float))};
+    double add_us = 1e300, memcpy_us = 1e300, triad_us = 1e300;
+    for (int r = 0; r < 3; r++) {
+        double a = best_us(add_forward, &huge, 5, 1), m = best_us(memcpy_16m, &st, 5, 1), t = best_us(triad_16m, &st, 5, 1);
+        if (a < add_us) add_us = a;
+        if (m < memcpy_us) memcpy_us = m;
+        if (t < triad_us) triad_us = t;
+    }
+    printf("add_16M_forward %.2f\n", add_us);
+    printf("memcpy_16M %.2f\n", memcpy_us);
+    printf("triad_16M %.2f\n", triad_us);
+    free(st.a); free(st.b); free(st.c);
 
     conv_layer conv = {param(TG_SHAPE(8, 16, 32, 32)), param(TG_SHAPE(16, 16, 3, 3)), param(TG_SHAPE(16))};
     printf("conv2d_3x3_backward %.2f\n", best_us(conv2d_backward, &conv, 10, 5));

@@ -68,3 +68,20 @@ def conv2d_backward():
 
 
 print("conv2d_3x3_backward %.2f" % best_us(conv2d_backward, 10))
+
+ca, cb = (torch.randn(4) * 0.05).requires_grad_(), torch.rand(4)
+
+
+def op_chain_backward():
+    y = ca
+    for i in range(1000):
+        k = i % 5
+        y = y * cb if k == 0 else y + cb if k == 1 else torch.tanh(y) if k == 2 else y - 0.5 if k == 3 else torch.sigmoid(y)
+    y.sum().backward()
+    ca.grad = None
+
+
+print("op_chain_1000_backward %.2f" % best_us(op_chain_backward, 20))
+
+ha, hb = torch.randn(16 << 20), torch.randn(16 << 20)
+print("add_16M_forward %.2f" % best_us(lambda: torch.add(ha, hb), 5, 3))

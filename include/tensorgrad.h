@@ -1234,6 +1234,14 @@ tg_tensor *tg_keep(tg_tensor *t);
 /* A reference no scope owns; returns t. tg_release drops one. */
 tg_tensor *tg_retain(tg_tensor *t);
 void tg_release(tg_tensor *t);
+/* Returns the memory the allocator keeps for reuse to the system, as
+   torch.cuda.empty_cache() does for PyTorch's caching allocator. Freed
+   tensors, storages and graph nodes go to a cache of the thread that
+   frees them (at most 1 GiB a thread), so that the next step reuses them
+   without asking the system; tensors still alive are not touched. The
+   calling thread's cache is emptied at once, other threads' at their next
+   allocation or free. A thread's cache is freed when it exits. */
+void tg_empty_cache(void);
 
 /* ------------------------------------------- files: name -> tensor dictionaries */
 

@@ -13,17 +13,17 @@ static _Thread_local int64_t allocations;
 void tg__fail_allocation_after(int64_t n) { fail_countdown = n; }
 int64_t tg__allocation_count(void) { return allocations; }
 
-static bool injected_failure(void)
+bool tg__allocation_allowed(void)
 {
     allocations++;
-    if (fail_countdown < 0) return false;
-    return fail_countdown-- == 0;
+    if (fail_countdown < 0) return true;
+    return fail_countdown-- != 0;
 }
-#else
-static bool injected_failure(void) { return false; }
 #endif
 
-static void *out_of_memory(size_t n)
+static bool injected_failure(void) { return !tg__allocation_allowed(); }
+
+void *tg__out_of_memory(size_t n)
 {
     tg__fail(TG_E_OOM, "can't allocate memory: you tried to allocate %zu bytes. Error code 12 (Cannot allocate memory)", n);
     return NULL;
@@ -32,18 +32,18 @@ static void *out_of_memory(size_t n)
 void *tg__malloc(size_t n)
 {
     void *p = injected_failure() ? NULL : malloc(n ? n : 1);
-    return p ? p : out_of_memory(n);
+    return p ? p : tg__out_of_memory(n);
 }
 
 void *tg__calloc(size_t count, size_t size)
 {
-    if (size && count > SIZE_MAX / size) return out_of_memory(SIZE_MAX);
+    if (size && count > SIZE_MAX / size) return tg__out_of_memory(SIZE_MAX);
     void *p = injected_failure() ? NULL : calloc(count ? count : 1, size ? size : 1);
-    return p ? p : out_of_memory(count * size);
+    return p ? p : tg__out_of_memory(count * size);
 }
 
 void *tg__realloc(void *old, size_t n)
 {
     void *p = injected_failure() ? NULL : realloc(old, n ? n : 1);
-    return p ? p : out_of_memory(n);
+    return p ? p : tg__out_of_memory(n);
 }

@@ -17,6 +17,10 @@
    in-place operation bumps it, and saved tensors remember the value they had
    when saved, so the engine can tell when one was overwritten. */
 typedef struct tg_version_counter {
+    /* A new tensor's counter lives in its storage's block, as long as the
+       storage: every tensor with it holds that storage, so it needs no count
+       of its own. tg_data's counters are counted. */
+    bool in_storage;
     atomic_int refs;
     atomic_uint_least64_t value;
     /* Which recorded operation last wrote a tensor with this counter, as
@@ -105,7 +109,23 @@ void *tg__realloc(void *old, size_t n);   /* on failure old is left as it was */
 /* The calling thread's allocation number n (0 = the next) fails; -1 = none. */
 void tg__fail_allocation_after(int64_t n);
 int64_t tg__allocation_count(void);
+/* Counts one allocation; false when fault injection makes it fail. */
+bool tg__allocation_allowed(void);
+#else
+/* Without fault injection every allocation is allowed. */
+static inline bool tg__allocation_allowed(void) { return true; }
 #endif
+/* Records TG_E_OOM for an allocation of n bytes; returns NULL. */
+void *tg__out_of_memory(size_t n);
+
+/* The caching allocator (cache.c, Note [Caching allocator]): blocks that
+   are freed go back to a per-thread cache for the next allocation of their
+   size class. Fails as tg__malloc does; free with tg__cache_free only. */
+void *tg__cache_alloc(size_t n);
+void *tg__cache_calloc(size_t n);   /* zeroed */
+/* prefix + n bytes; a failure reports n (a storage header before its data). */
+void *tg__cache_alloc_after(size_t prefix, size_t n);
+void tg__cache_free(void *p);
 
 /* -------------------------------------------------------------- dtype */
 

@@ -2,6 +2,7 @@
 #include "core.h"
 
 #include <math.h>
+#include <stdalign.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,31 +14,42 @@ char *tg__ptr(const tg_tensor *t)
 
 /* ---------------------------------------------------- reference counts */
 
+/* A new tensor's storage, version counter and bytes are one block: the
+   storage, the counter, then the bytes, aligned as malloc aligns. */
+typedef struct storage_block {
+    tg_storage storage;
+    tg_version_counter version;
+} storage_block;
+#define STORAGE_HEADER ((sizeof(storage_block) + alignof(max_align_t) - 1) / alignof(max_align_t) * alignof(max_align_t))
+
 static atomic_int_least64_t live_tensors;
 
 int64_t tg__live_tensors(void) { return atomic_load(&live_tensors); }
 
 static void storage_unref(tg_storage *s)
 {
-    if (atomic_fetch_sub(&s->refs, 1) == 1) {
-        free(s->data);
-        free(s);
-    }
+    if (atomic_fetch_sub(&s->refs, 1) == 1) tg__cache_free(s);   /* the whole block */
 }
 
 void tg__version_unref(tg_version_counter *v)
 {
-    if (atomic_fetch_sub(&v->refs, 1) == 1) free(v);
+    if (v->in_storage) return;
+    if (atomic_fetch_sub(&v->refs, 1) == 1) tg__cache_free(v);
 }
 
-tg_version_counter *tg__version_new(void)
+static void version_init(tg_version_counter *v, bool in_storage)
 {
-    tg_version_counter *v = tg__malloc(sizeof *v);
-    if (!v) return NULL;
+    v->in_storage = in_storage;
     atomic_init(&v->refs, 1);
     atomic_init(&v->value, 0);
     atomic_init(&v->last_writer, 0);
     atomic_init(&v->reshaped, 0);
+}
+
+tg_version_counter *tg__version_new(void)
+{
+    tg_version_counter *v = tg__cache_alloc(sizeof *v);
+    if (v) version_init(v, false);
     return v;
 }
 
@@ -70,7 +82,7 @@ static void drain_quarantine(void)
 {
     pthread_mutex_lock(&quarantine_lock);
     atomic_store(&exiting, true);
-    for (size_t i = 0; i < quarantine_count; i++) free(quarantine[i]);
+    for (size_t i = 0; i < quarantine_count; i++) tg__cache_free(quarantine[i]);
     free(quarantine);
     quarantine = NULL;
     quarantine_count = 0;
@@ -94,7 +106,7 @@ static bool quarantined(tg_tensor *t)
     if (!quarantine && !atomic_load(&exiting)) quarantine = calloc(QUARANTINE, sizeof *quarantine);
     bool kept = quarantine != NULL;
     if (kept) {
-        if (quarantine_count == QUARANTINE) free(quarantine[quarantine_next]);   /* the oldest */
+        if (quarantine_count == QUARANTINE) tg__cache_free(quarantine[quarantine_next]);   /* the oldest */
         else quarantine_count++;
         quarantine[quarantine_next] = t;
         quarantine_next = (quarantine_next + 1) % QUARANTINE;
@@ -121,10 +133,10 @@ void tg__unref(tg_tensor *t)
 {
     if (atomic_fetch_sub(&t->refs, 1) != 1) return;
     if (t->autograd) atomic_load(&autograd_release)(t->autograd);
+    tg__version_unref(t->version);   /* first: it may live in the storage's block */
     storage_unref(t->storage);
-    tg__version_unref(t->version);
     atomic_fetch_sub(&live_tensors, 1);
-    if (!quarantined(t)) free(t);
+    if (!quarantined(t)) tg__cache_free(t);
 }
 
 void tg__bump_version(tg_tensor *t) { atomic_fetch_add(&t->version->value, 1); }
@@ -134,7 +146,7 @@ void tg__bump_version(tg_tensor *t) { atomic_fetch_add(&t->version->value, 1); }
 static tg_tensor *tensor_shell(tg_dtype dt, const int64_t *shape, const int64_t *strides,
                                int ndim, int64_t offset)
 {
-    tg_tensor *t = tg__calloc(1, sizeof *t);
+    tg_tensor *t = tg__cache_calloc(sizeof *t);
     if (!t) return NULL;
     atomic_fetch_add(&live_tensors, 1);
     atomic_init(&t->refs, 1);
@@ -170,16 +182,17 @@ tg_tensor *tg__new(tg_dtype dt, const int64_t *shape, int ndim)
     int64_t n = tg__numel(shape, ndim);
     size_t nbytes = (size_t)n * tg__dtype_size(dt);
     tg_tensor *t = tensor_shell(dt, shape, strides, ndim, 0);
-    tg_storage *s = tg__malloc(sizeof *s);
-    void *data = tg__malloc(nbytes);
-    tg_version_counter *v = tg__version_new();
-    if (!t || !s || !data || !v) {
+    storage_block *block = tg__cache_alloc_after(STORAGE_HEADER, nbytes);
+    if (!t || !block) {
         if (t) atomic_fetch_sub(&live_tensors, 1);
-        free(t); free(s); free(data); free(v);
+        tg__cache_free(t); tg__cache_free(block);
         return NULL;
     }
+    tg_storage *s = &block->storage;
+    tg_version_counter *v = &block->version;
+    version_init(v, true);
     atomic_init(&s->refs, 1);
-    s->data = data;
+    s->data = (char *)block + STORAGE_HEADER;
     s->nbytes = nbytes;
     t->storage = s;
     t->version = v;
@@ -199,7 +212,7 @@ tg_tensor *tg__alias(const tg_tensor *src, const int64_t *shape, const int64_t *
     tg_tensor *t = tensor_shell(src->dtype, shape, strides, ndim, offset);
     if (!t) return NULL;
     atomic_fetch_add(&src->storage->refs, 1);
-    atomic_fetch_add(&src->version->refs, 1);
+    if (!src->version->in_storage) atomic_fetch_add(&src->version->refs, 1);
     t->storage = src->storage;
     t->version = src->version;
     return tg__scope_own(t) ? NULL : t;

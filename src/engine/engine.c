@@ -35,9 +35,9 @@ static void task_free(task *t)
     for (size_t id = 0; t->entries && id < t->ix.count; id++)
         if (t->entries[id].buffer) tg__unref(t->entries[id].buffer);
     tg__node_index_free(&t->ix);
-    free(t->entries);
-    free(t->order);
-    free(t->heap);
+    tg__cache_free(t->entries);
+    tg__cache_free(t->order);
+    tg__cache_free(t->heap);
 }
 
 /* Finds every node reachable from the roots (Note [Walking a graph] in
@@ -45,7 +45,7 @@ static void task_free(task *t)
 static int discover(task *t, tg_node *const *roots, int n_roots)
 {
     if (tg__walk(&t->ix, roots, n_roots) ||
-        !(t->entries = tg__calloc(t->ix.count, sizeof *t->entries)))
+        !(t->entries = tg__cache_calloc(t->ix.count * sizeof *t->entries)))
         return tg__faili(TG_E_OOM, "out of memory while building the backward graph");
     for (size_t id = 0; id < t->ix.count; id++) t->entries[id].node = t->ix.nodes[id];
     for (size_t id = 0; id < t->ix.count; id++) {
@@ -61,10 +61,10 @@ static int discover(task *t, tg_node *const *roots, int n_roots)
 static int sort_topologically(task *t)
 {
     size_t count = t->ix.count;
-    t->order = tg__malloc((count + 1) * sizeof *t->order);
-    int *left = tg__malloc((count + 1) * sizeof *left);   /* dependency counts, by id */
+    t->order = tg__cache_alloc((count + 1) * sizeof *t->order);
+    int *left = tg__cache_alloc((count + 1) * sizeof *left);   /* dependency counts, by id */
     if (!t->order || !left) {
-        free(left);
+        tg__cache_free(left);
         return -1;
     }
     size_t head = 0, tail = 0;
@@ -80,7 +80,7 @@ static int sort_topologically(task *t)
             if (--left[c - t->entries] == 0) t->order[tail++] = c;
         }
     }
-    free(left);
+    tg__cache_free(left);
     return 0;
 }
 
@@ -175,13 +175,31 @@ static tg_tensor *fit_gradient(const tg_node *n, int i, tg_tensor *g)
    leaves wait in their AccumulateGrad entries, their new .grad tensors are
    all made before any is stored, and saved tensors are released at the end.
 
-   Note [Accumulating into .grad]: the first gradient is copied, never
-   shared, since one tensor may reach several leaves (add's backward passes
-   its gradient to both inputs). Under create_graph the copy is recorded
+   Note [Accumulating into .grad]: the first gradient becomes .grad itself
+   when nothing else holds it or its storage and it has .grad's layout, as
+   PyTorch's AccumulateGrad steals it; otherwise it is copied, since one
+   tensor may reach several leaves (add's backward passes its gradient to
+   both inputs) or be the caller's. Under create_graph the copy is recorded
    (PyTorch's CopyBackwards) and later sums are out of place, so .grad keeps
    a graph; otherwise later sums are in place. Like PyTorch, a .grad with a
    graph that leads back to its own leaf is a reference cycle: clear it with
    tg_zero_grad when done. */
+
+/* Whether g, a leaf's first gradient outside create_graph, can be its .grad
+   as it is: only the engine's buffer holds it, its bytes are its own, and
+   its strides are the ones tg__grad_copy would give the copy. */
+static bool can_take(const tg_tensor *g, const tg_tensor *leaf)
+{
+    if (atomic_load(&g->refs) != 1 || atomic_load(&g->storage->refs) != 1 || atomic_load(&g->version->refs) != 1)
+        return false;
+    if (g->autograd && (g->autograd->grad_fn || g->autograd->requires_grad)) return false;
+    size_t nbytes = (size_t)tg__numel(g->shape, g->ndim) * tg__dtype_size(g->dtype);
+    if (g->offset != 0 || g->storage->nbytes != nbytes) return false;
+    int64_t strides[TG_MAX_DIMS];
+    if (tg__is_dense(leaf)) memcpy(strides, leaf->strides, sizeof strides);
+    else tg__contiguous_strides(leaf->shape, leaf->ndim, strides);
+    return g->ndim == 0 || memcmp(g->strides, strides, (size_t)g->ndim * sizeof *strides) == 0;
+}
 
 /* The new .grad for leaf, or NULL when g is to be added in place. */
 static int prepare_grad(const tg_tensor *leaf, tg_tensor *g, bool create_graph, tg_tensor **out)
@@ -189,7 +207,8 @@ static int prepare_grad(const tg_tensor *leaf, tg_tensor *g, bool create_graph, 
     *out = NULL;
     tg_tensor *grad = tg__grad_of(leaf);
     if (grad && !create_graph) return 0;
-    grad = grad ? tg_add(grad, g) : tg__grad_copy(g, leaf);
+    if (!grad && !create_graph && can_take(g, leaf)) grad = g;
+    else grad = grad ? tg_add(grad, g) : tg__grad_copy(g, leaf);
     if (!grad) return -1;
     tg__ref(grad);
     *out = grad;
@@ -201,7 +220,7 @@ static int prepare_grad(const tg_tensor *leaf, tg_tensor *g, bool create_graph, 
    cannot fail once the new tensors are made. */
 static int accumulate_all(task *t, bool create_graph)
 {
-    tg_tensor **fresh = tg__calloc(t->ix.count + 1, sizeof *fresh);
+    tg_tensor **fresh = tg__cache_calloc((t->ix.count + 1) * sizeof *fresh);
     if (!fresh) return -1;
     tg__lock_grads();   /* other threads may store into the same leaves */
     int rc = 0;
@@ -224,7 +243,7 @@ static int accumulate_all(task *t, bool create_graph)
         }
     }
     tg__unlock_grads();
-    free(fresh);
+    tg__cache_free(fresh);
     return rc;
 }
 
@@ -248,7 +267,7 @@ static void release_saved(task *t)
 static int run_node(task *t, entry *e)
 {
     tg_node *n = e->node;
-    tg_tensor **grads = tg__calloc((size_t)n->n_next + 1, sizeof *grads);
+    tg_tensor **grads = tg__cache_calloc(((size_t)n->n_next + 1) * sizeof *grads);
     if (!grads) return -1;
     int rc = TG_DERIVATIVES[n->op](n, e->buffer, grads);
     for (int i = 0; i < n->n_next && rc == 0; i++) {
@@ -259,7 +278,7 @@ static int run_node(task *t, entry *e)
         rc = fitted ? add_to_buffer(target, fitted) : -1;
     }
     e->ran = rc == 0;
-    free(grads);
+    tg__cache_free(grads);
     return rc;
 }
 
@@ -312,7 +331,7 @@ static int run_backward(tg_tensor *const *roots, tg_tensor *const *grads, int n_
         tg__check_saved(first_bad);   /* its message */
         goto done;
     }
-    t.heap = tg__malloc((t.ix.count + 1) * sizeof *t.heap);
+    t.heap = tg__cache_alloc((t.ix.count + 1) * sizeof *t.heap);
     if (!t.heap) goto done;
 
     bool prev_mode = tg_set_grad_enabled(opts.create_graph);

@@ -96,7 +96,7 @@ static void node_free(tg_node *n)
         tg__unref(n->leaf);
     }
     if (n->fn) tg__node_unref(n->fn);
-    free(n);
+    tg__cache_free(n);
 }
 
 void tg__node_unref(tg_node *n)
@@ -141,7 +141,7 @@ static tg_node *node_alloc(tg_record what, int n_inputs)
     size_t at_meta = at_next + round_up((size_t)n_inputs * sizeof(tg_edge));
     size_t at_saved = at_meta + round_up((size_t)n_inputs * sizeof(tg_meta));
     size_t at_params = at_saved + round_up((size_t)what.n_saved * sizeof(tg_saved));
-    char *block = tg__calloc(1, at_params + what.params_size);
+    char *block = tg__cache_calloc(at_params + what.params_size);
     if (!block) return NULL;
     tg_node *n = (tg_node *)block;
     atomic_fetch_add(&live_nodes, 1);

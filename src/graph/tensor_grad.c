@@ -10,7 +10,7 @@ static void release_autograd(tg_autograd *a)
     if (a->grad_fn) tg__node_unref(a->grad_fn);
     if (a->grad) tg__unref(a->grad);
     if (a->view_base) tg__unref(a->view_base);
-    free(a);
+    tg__cache_free(a);
 }
 
 static pthread_once_t install_once = PTHREAD_ONCE_INIT;
@@ -22,7 +22,7 @@ tg_autograd *tg__autograd(tg_tensor *t)
     if (t->autograd) return t->autograd;
     pthread_once(&install_once, install);
     static atomic_uint_least64_t serials;
-    t->autograd = tg__calloc(1, sizeof *t->autograd);
+    t->autograd = tg__cache_calloc(sizeof *t->autograd);
     if (t->autograd) t->autograd->serial = atomic_fetch_add(&serials, 1) + 1;
     return t->autograd;
 }

@@ -17,6 +17,7 @@ tg_scope_size       scopes; test_usability
 tg_keep             scopes; test_semantics
 tg_retain           references; test_semantics
 tg_release          references; test_semantics
+tg_empty_cache      allocator memory, nothing to compare; test_cache
 tg_manual_seed      random streams differ from PyTorch by design; test_semantics
 tg_rand             random streams differ from PyTorch by design; test_semantics
 tg_randn            random streams differ from PyTorch by design; test_semantics

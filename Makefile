@@ -1,4 +1,5 @@
-# The two commands: `make demo` builds and runs the autograd walkthrough,
+# The two commands: `make demo` builds and runs the autograd walkthrough
+# and the spiral classifier (its two SVG pictures go to $(BUILD)/),
 # `make test` builds everything and runs every test through ctest. Both
 # first install what a fresh Debian machine lacks (tools/setup-deps; as
 # root, or they print the apt-get line to run). `make install
@@ -27,8 +28,9 @@ $(BUILD)/Makefile: CMakeLists.txt
 	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
 
 demo: $(BUILD)/Makefile
-	cmake --build $(BUILD) -j $(JOBS) --target autograd_tour
+	cmake --build $(BUILD) -j $(JOBS) --target autograd_tour mlp_spirals
 	./$(BUILD)/examples/autograd_tour
+	./$(BUILD)/examples/mlp_spirals $(BUILD)/spirals_loss.svg $(BUILD)/spirals_regions.svg
 
 test: all
 	sh tools/setup-deps test

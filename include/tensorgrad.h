@@ -660,6 +660,16 @@ tg_tensor *tg_normal_(tg_tensor *t, double mean, double std);
 typedef struct tg_generator tg_generator;
 tg_generator *tg_generator_new(uint64_t seed);
 void tg_generator_free(tg_generator *gen);
+/* A generator's state, as torch.Generator.get_state / set_state (and, for
+   gen NULL, torch.get_rng_state / set_rng_state of the process-wide one):
+   a torch.int64 tensor of shape [4] holding the bits of the generator's
+   four words (PyTorch's is a uint8 tensor of its own generator's state;
+   the two do not mix). Setting it makes the generator draw the same
+   stream again from there. tg_generator_set_state checks the dtype and
+   shape and refuses an all-zero state (xoshiro256** stays at zero):
+   0, or -1 with an error, changing nothing. */
+tg_tensor *tg_generator_get_state(tg_generator *gen);
+int tg_generator_set_state(tg_generator *gen, const tg_tensor *state);
 tg_tensor *tg_rand_gen(const int64_t *shape, int ndim, tg_dtype dtype, tg_generator *gen);
 tg_tensor *tg_randn_gen(const int64_t *shape, int ndim, tg_dtype dtype, tg_generator *gen);
 tg_tensor *tg_randint_gen(int64_t low, int64_t high, const int64_t *shape, int ndim, tg_generator *gen);
@@ -1833,6 +1843,49 @@ int tg_scheduler_step_metric(tg_scheduler *s, double metric);
 double tg_scheduler_last_lr(const tg_scheduler *s, int group);
 int64_t tg_scheduler_last_epoch(const tg_scheduler *s);
 void tg_scheduler_free(tg_scheduler *s);
+/* The scheduler's state as a dictionary (free it with tg_dict_free): what
+   PyTorch's state_dict() holds that changes as it steps, by PyTorch's
+   names and in its order. "base_lrs" (float64, one per group; not for
+   ReduceLROnPlateau and SequentialLR, as in PyTorch), ReduceLROnPlateau's
+   "cooldown_counter", "best" (0-dim float64) and "num_bad_epochs", then
+   "last_epoch", "_step_count" (again not for those two) and "_last_lr"
+   (float64, one per group; ReduceLROnPlateau's has the groups' lr before
+   its first step, where PyTorch's has none), and SequentialLR's
+   children's under "_schedulers.<i>.". Counts are 0-dim int64. Metadata
+   "scheduler" names the kind ("StepLR"). The constructor's arguments
+   (step_size, gamma, milestones, a LambdaLR's function, ...) are left out,
+   unlike PyTorch's: the scheduler it is loaded into is made with them.
+   NULL with an error. */
+tg_dict *tg_scheduler_state_dict(const tg_scheduler *s);
+/* Loads such a dict into a scheduler of the same kind and number of
+   groups (the groups' lr come with the optimizer's state dict). All or
+   nothing: 0, or -1 with an error naming the missing or ill-shaped entry
+   or the other kind, changing nothing. */
+int tg_scheduler_load_state_dict(tg_scheduler *s, const tg_dict *d);
+
+/* Training checkpoints: a model's, an optimizer's and a scheduler's state
+   and a generator's in one safetensors file, so that a run stopped after
+   step k and resumed from the file is bit for bit the uninterrupted run.
+   Names: "model.<state_dict name>", "optimizer.<its state dict's name>",
+   "scheduler.<...>", "rng.global" (the process-wide generator's state)
+   and "rng.generator" (gen's, when given). Metadata: "format"
+   ("tensorgrad-checkpoint-1"), "step" (step, in decimal), and the
+   optimizer's and scheduler's kinds ("optimizer", "scheduler"). model,
+   opt, sched and gen may each be NULL: their part is then left out (and
+   must then be absent on loading). PyTorch has no such function; its
+   idiom is torch.save of a dict of the state_dict()s and
+   torch.get_rng_state(). 0, or -1 with an error. */
+int tg_save_checkpoint(const char *path, const tg_module *model, const tg_optimizer *opt, const tg_scheduler *sched,
+                       tg_generator *gen, int64_t step);
+/* Loads such a file into objects made as the saved ones were, and writes
+   the saved step to *step (may be NULL). Everything is checked first (the
+   format, that each part given is there and no other, the kinds, names,
+   dtypes and shapes: strict module loading), so a bad checkpoint returns
+   -1 with an error saying what is wrong and changes nothing (the
+   optimizer's state and the generators are loaded before the model and put
+   back when the model's load fails). 0 on success. */
+int tg_load_checkpoint(const char *path, tg_module *model, tg_optimizer *opt, tg_scheduler *sched,
+                       tg_generator *gen, int64_t *step);
 
 #if defined(__GNUC__) || defined(__clang__)
 #pragma GCC visibility pop

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct tg_generator {
     pthread_mutex_t lock;
@@ -87,6 +88,33 @@ static tg_generator *lock(tg_generator *g)
 }
 
 static void unlock(tg_generator *g) { pthread_mutex_unlock(&g->lock); }
+
+/* The state is the four xoshiro256** words, their bits as int64. */
+tg_tensor *tg_generator_get_state(tg_generator *gen)
+{
+    int64_t words[4];
+    tg_generator *g = lock(gen);
+    memcpy(words, g->state, sizeof words);
+    unlock(g);
+    return tg_from_i64(words, TG_SHAPE(4));
+}
+
+int tg_generator_set_state(tg_generator *gen, const tg_tensor *state)
+{
+    if (!state) return tg__faili(TG_E_NULL, "tg_generator_set_state(): the state is NULL");
+    if (tg_dtype_of(state) != TG_I64 || tg_ndim(state) != 1 || tg_shape(state)[0] != 4)
+        return tg__faili(TG_E_INVALID, "tg_generator_set_state(): expected a torch.int64 state of shape [4], got %s "
+                         "with %lld elements", tg_dtype_name(tg_dtype_of(state)), (long long)tg_numel(state));
+    tg_tensor *words = tg_contiguous(state);
+    if (!words) return -1;
+    const uint64_t *w = (const uint64_t *)tg__ptr(words);
+    if ((w[0] | w[1] | w[2] | w[3]) == 0)
+        return tg__faili(TG_E_INVALID, "tg_generator_set_state(): an all-zero state is not a state of xoshiro256**");
+    tg_generator *g = lock(gen);
+    memcpy(g->state, w, sizeof g->state);
+    unlock(g);
+    return 0;
+}
 
 /* ------------------------------------------------ floating distributions */
 

@@ -72,7 +72,7 @@ static int get_lr(tg_scheduler *s, double *lrs)
 
 static void release(tg_scheduler *s) { free(s->u.one_cycle.max_lrs); }
 
-static const sched_kind ONE_CYCLE_LR = {.get_lr = get_lr, .release = release};
+static const sched_kind ONE_CYCLE_LR = {.name = "OneCycleLR", .get_lr = get_lr, .release = release};
 
 tg_one_cycle_opts tg_one_cycle_defaults(double max_lr, int64_t total_steps)
 {

@@ -110,6 +110,7 @@ double *tg__optimizer_momentum(tg_optimizer *opt, int g);
 
 /* What makes one scheduler itself. */
 typedef struct sched_kind {
+    const char *name;    /* PyTorch's class name, "StepLR", for state dicts */
     /* The learning rate of each group after a step (the chainable form
        PyTorch's get_lr computes, from the groups' current lr) into lrs;
        0, or -1 with an error, having changed nothing. */
@@ -165,6 +166,10 @@ tg_scheduler *tg__scheduler_new(const char *fn, const sched_kind *kind, tg_optim
 tg_scheduler *tg__scheduler_start(tg_scheduler *s);
 /* PyTorch's _LRScheduler.step(), and step(epoch) with closed. */
 int tg__scheduler_step_at(tg_scheduler *s, bool closed, int64_t epoch);
+/* tg_scheduler_load_state_dict in two halves, for checkpoints: the checks
+   (0, or -1 with an error), then the writes, which cannot fail. */
+int tg__scheduler_check_state(const tg_scheduler *s, const tg_dict *d);
+void tg__scheduler_apply_state(tg_scheduler *s, const tg_dict *d);
 /* The current lr of the scheduler's group g. */
 double tg__group_lr(const tg_scheduler *s, int g);
 

@@ -48,7 +48,7 @@ int tg_scheduler_step_metric(tg_scheduler *s, double metric)
     return 0;
 }
 
-static const sched_kind PLATEAU = {0};
+static const sched_kind PLATEAU = {.name = "ReduceLROnPlateau"};
 
 tg_plateau_opts tg_plateau_defaults(void)
 {

@@ -25,7 +25,7 @@ static void step_closed_form(const tg_scheduler *s, double *lrs)
     EACH_GROUP lrs[g] = s->base_lrs[g] * pow(k->gamma, (double)(s->last_epoch / k->step_size));
 }
 
-static const sched_kind STEP_LR = {.get_lr = step_get_lr, .closed_form = step_closed_form};
+static const sched_kind STEP_LR = {.name = "StepLR", .get_lr = step_get_lr, .closed_form = step_closed_form};
 
 /* A positive count, or -1 with an error of this library's own. */
 static int check_positive(const char *fn, const char *what, int64_t v)
@@ -76,7 +76,7 @@ static void multistep_closed_form(const tg_scheduler *s, double *lrs)
 static void multistep_release(tg_scheduler *s) { free(s->u.multistep.milestones); }
 
 static const sched_kind MULTISTEP_LR = {
-    .get_lr = multistep_get_lr, .closed_form = multistep_closed_form, .release = multistep_release,
+    .name = "MultiStepLR", .get_lr = multistep_get_lr, .closed_form = multistep_closed_form, .release = multistep_release,
 };
 
 tg_scheduler *tg_multistep_lr(tg_optimizer *opt, const int64_t *milestones, int n, double gamma)
@@ -108,7 +108,7 @@ static void exponential_closed_form(const tg_scheduler *s, double *lrs)
     EACH_GROUP lrs[g] = s->base_lrs[g] * pow(s->u.gamma, (double)s->last_epoch);
 }
 
-static const sched_kind EXPONENTIAL_LR = {.get_lr = exponential_get_lr, .closed_form = exponential_closed_form};
+static const sched_kind EXPONENTIAL_LR = {.name = "ExponentialLR", .get_lr = exponential_get_lr, .closed_form = exponential_closed_form};
 
 tg_scheduler *tg_exponential_lr(tg_optimizer *opt, double gamma)
 {
@@ -145,7 +145,7 @@ static void cosine_closed_form(const tg_scheduler *s, double *lrs)
                                          (1 + cos(M_PI * (double)s->last_epoch / (double)k->T_max)) / 2;
 }
 
-static const sched_kind COSINE_LR = {.get_lr = cosine_get_lr, .closed_form = cosine_closed_form};
+static const sched_kind COSINE_LR = {.name = "CosineAnnealingLR", .get_lr = cosine_get_lr, .closed_form = cosine_closed_form};
 
 tg_scheduler *tg_cosine_annealing_lr(tg_optimizer *opt, int64_t T_max, double eta_min)
 {
@@ -181,7 +181,7 @@ static void linear_closed_form(const tg_scheduler *s, double *lrs)
                                                                 (double)k->total_iters);
 }
 
-static const sched_kind LINEAR_LR = {.get_lr = linear_get_lr, .closed_form = linear_closed_form};
+static const sched_kind LINEAR_LR = {.name = "LinearLR", .get_lr = linear_get_lr, .closed_form = linear_closed_form};
 
 tg_scheduler *tg_linear_lr(tg_optimizer *opt, double start_factor, double end_factor, int64_t total_iters)
 {
@@ -204,7 +204,7 @@ static int lambda_get_lr(tg_scheduler *s, double *lrs)
     return 0;
 }
 
-static const sched_kind LAMBDA_LR = {.get_lr = lambda_get_lr};
+static const sched_kind LAMBDA_LR = {.name = "LambdaLR", .get_lr = lambda_get_lr};
 
 tg_scheduler *tg_lambda_lr(tg_optimizer *opt, tg_lr_lambda fn, void *user_data)
 {

@@ -33,7 +33,7 @@ static void release(tg_scheduler *s)
     free(s->u.sequential.schedulers);
 }
 
-static const sched_kind SEQUENTIAL_LR = {.step = sequential_step, .release = release};
+static const sched_kind SEQUENTIAL_LR = {.name = "SequentialLR", .step = sequential_step, .release = release};
 
 static int check(const char *fn, const tg_optimizer *opt, tg_scheduler *const *schedulers, int n,
                  const int64_t *milestones, int n_milestones)

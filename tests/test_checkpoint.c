@@ -83,6 +83,12 @@ static void test_bad_checkpoints(const char *path, const char *bad)
     without(path, "optimizer.param_groups.0.lr", bad);
     check_refused(bad, &r, r.sched, "param_groups.0.lr is missing");
 
+    tg_dict *odd_step = tg_load_safetensors(path);
+    tg_dict_set_metadata(odd_step, "step", "12x");
+    CHECK(tg_save_safetensors(odd_step, bad) == 0);
+    tg_dict_free(odd_step);
+    check_refused(bad, &r, r.sched, "tg_load_checkpoint(): the checkpoint's step \"12x\" is not a number");
+
     tg_scheduler *step_lr = tg_step_lr(r.opt, 2, 0.5);
     check_refused(path, &r, step_lr, "the state dict is of SequentialLR, the scheduler is StepLR");
     tg_scheduler_free(step_lr);

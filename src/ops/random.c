@@ -105,7 +105,9 @@ int tg_generator_set_state(tg_generator *gen, const tg_tensor *state)
     if (tg_dtype_of(state) != TG_I64 || tg_ndim(state) != 1 || tg_shape(state)[0] != 4)
         return tg__faili(TG_E_INVALID, "tg_generator_set_state(): expected a torch.int64 state of shape [4], got %s "
                          "with %lld elements", tg_dtype_name(tg_dtype_of(state)), (long long)tg_numel(state));
-    tg_tensor *words = tg_contiguous(state);
+    /* A contiguous state is read in place, so that setting one back (an
+       undo) cannot run out of memory. */
+    const tg_tensor *words = tg_is_contiguous(state) ? state : tg_contiguous(state);
     if (!words) return -1;
     const uint64_t *w = (const uint64_t *)tg__ptr(words);
     if ((w[0] | w[1] | w[2] | w[3]) == 0)

@@ -128,7 +128,10 @@ static int check_layout(const tg_dict *d, const tg_module *model, const tg_optim
                          has_prefix(d, "optimizer.") ? "yes" : "no", has_prefix(d, "scheduler.") ? "yes" : "no");
     if (!has_entry(d, "rng.global") || (gen != NULL) != has_entry(d, "rng.generator"))
         return tg__faili(TG_E_INVALID, "%s: the checkpoint's \"rng.\" entries do not match the generator given", fn);
-    *step = strtoll(step_text, NULL, 10);
+    char *end;
+    *step = strtoll(step_text, &end, 10);
+    if (end == step_text || *end != '\0')
+        return tg__faili(TG_E_INVALID, "%s: the checkpoint's step \"%s\" is not a number", fn, step_text);
     return 0;
 }
 

@@ -46,4 +46,51 @@ static int64_t alloc_sweep(const char *what, alloc_step_fn step, void *ctx)
     return -1;
 }
 
+/* A function of fixed inputs swept with its first two derivatives: f(x),
+   the gradient of sum(f(x)) with create_graph, and the gradient of the sum
+   of that gradient's squares. */
+enum { GRAD_CASE_INPUTS = 3 };
+typedef struct grad_case {
+    const char *name;
+    tg_tensor *(*f)(tg_tensor *const *x);
+    int n;   /* the leading inputs that require grad; 0: the forward alone */
+} grad_case;
+typedef struct grad_run {
+    const grad_case *c;
+    tg_tensor *const *inputs;
+} grad_run;
+
+static inline int grad_step(void *ctx)
+{
+    const grad_run *r = ctx;
+    tg_tensor *const *x = r->inputs;
+    int n = r->c->n;
+    tg_tensor *out = r->c->f(x), *first[GRAD_CASE_INPUTS] = {0}, *second[GRAD_CASE_INPUTS] = {0};
+    if (!out) return -1;
+    if (n == 0) return 0;
+    tg_tensor *total = tg_sum(out);
+    tg_backward_opts create = {.retain_graph = true, .create_graph = true, .allow_unused = true};
+    if (!total || tg_autograd_grad(&total, 1, x, n, NULL, create, first) != 0) return -1;
+    tg_tensor *squares = NULL;
+    for (int i = 0; i < n; i++)
+        if (first[i]) {
+            tg_tensor *s = tg_sum(tg_mul(first[i], first[i]));
+            squares = squares ? tg_add(squares, s) : s;
+        }
+    if (!squares) return -1;
+    if (!tg_requires_grad(squares)) return 0;
+    return tg_autograd_grad(&squares, 1, x, n, NULL, (tg_backward_opts){.allow_unused = true}, second);
+}
+
+/* alloc_sweep of each case over inputs, saying how many allocations each
+   makes. */
+static inline void sweep_grad_cases(const grad_case *cases, size_t n_cases, tg_tensor *const *inputs)
+{
+    for (size_t i = 0; i < n_cases; i++) {
+        grad_run r = {&cases[i], inputs};
+        int64_t n = alloc_sweep(cases[i].name, grad_step, &r);
+        printf("%s: %lld allocation sites swept\n", cases[i].name, (long long)n);
+    }
+}
+
 #endif

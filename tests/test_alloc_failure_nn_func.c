@@ -7,52 +7,6 @@
 
 #include <tensorgrad.h>
 
-enum { MAX_INPUTS = 3 };
-
-typedef tg_tensor *(*case_fn)(tg_tensor *const *x);
-
-typedef struct sweep_case {
-    const char *name;
-    case_fn f;
-    int n;   /* inputs that require grad, made by main; 0: no gradient */
-} sweep_case;
-
-static tg_tensor *const *inputs;
-
-/* The sum of the squares of the first derivatives that exist. */
-static tg_tensor *sum_of_squares(tg_tensor *const *first, int n)
-{
-    tg_tensor *squares = NULL;
-    for (int i = 0; i < n; i++)
-        if (first[i]) {
-            tg_tensor *s = tg_sum(tg_mul(first[i], first[i]));
-            squares = squares ? tg_add(squares, s) : s;
-        }
-    return squares;
-}
-
-/* f(x), d f / d x with create_graph, and d (sum of the squared first
-   derivatives) / d x, in a scope of its own. */
-static int step(void *ctx)
-{
-    const sweep_case *c = ctx;
-    if (tg_scope_begin() < 0) return -1;
-    int rc = -1;
-    tg_tensor *out = c->f(inputs), *first[MAX_INPUTS] = {0}, *second[MAX_INPUTS] = {0};
-    tg_tensor *total = out && c->n ? tg_sum(out) : NULL;
-    tg_backward_opts create = {.retain_graph = true, .create_graph = true, .allow_unused = true};
-    if (out && !c->n) {
-        rc = 0;
-    } else if (total && tg_autograd_grad(&total, 1, inputs, c->n, NULL, create, first) == 0) {
-        tg_tensor *squares = sum_of_squares(first, c->n);
-        if (squares && tg_requires_grad(squares))
-            rc = tg_autograd_grad(&squares, 1, inputs, c->n, NULL, (tg_backward_opts){.allow_unused = true}, second);
-        else if (squares)
-            rc = 0;
-    }
-    tg_scope_end();
-    return rc;
-}
 
 /* Optional arguments are made before the sweep: a NULL from a failed
    call would mean "none" to the function given it. */
@@ -92,7 +46,7 @@ static tg_tensor *f_attention(tg_tensor *const *x) { return tg_scaled_dot_produc
 static tg_tensor *f_attention_causal(tg_tensor *const *x) { return tg_scaled_dot_product_attention(x[0], x[1], x[0], NULL, 0, true); }
 static tg_tensor *f_attention_mask(tg_tensor *const *x) { return tg_scaled_dot_product_attention(x[0], x[1], x[1], causal_mask, 0, false); }
 
-static const sweep_case CASES[] = {
+static const grad_case CASES[] = {
     {"linear", f_linear, 3},
     {"linear 1-D", f_linear_1d, 3},
     {"linear 3-D", f_linear_3d, 3},
@@ -115,18 +69,14 @@ static const sweep_case CASES[] = {
 
 int main(void)
 {
-    tg_tensor *x[MAX_INPUTS];
+    tg_tensor *x[GRAD_CASE_INPUTS];
     const double values[] = {0.5, -1.0, 2.0, 0.0, 3.0, -0.25, 1.5, 0.75, -2.0, 1.0, 0.25, -0.5};
-    for (int i = 0; i < MAX_INPUTS; i++)
+    for (int i = 0; i < GRAD_CASE_INPUTS; i++)
         x[i] = tg_requires_grad_(tg_retain(tg_from_f64(values + i, (const int64_t[]){3, 3}, i < 2 ? 2 : 1)), true);
-    inputs = x;
     bilinear_bias = tg_retain(tg_from_f64(values, TG_SHAPE(2)));
     causal_mask = tg_retain(tg_tril(tg_ones(TG_SHAPE(3, 3), TG_BOOL), 0));
-    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
-        int64_t n = alloc_sweep(CASES[i].name, step, (void *)&CASES[i]);
-        printf("%s: %lld allocation sites swept\n", CASES[i].name, (long long)n);
-    }
-    for (int i = 0; i < MAX_INPUTS; i++) tg_release(x[i]);
+    sweep_grad_cases(CASES, sizeof CASES / sizeof CASES[0], x);
+    for (int i = 0; i < GRAD_CASE_INPUTS; i++) tg_release(x[i]);
     tg_release(bilinear_bias);
     tg_release(causal_mask);
     return TEST_MAIN_END();

@@ -309,40 +309,6 @@ static tg_tensor *convolve_batch(const tg_tensor *x, const tg_tensor *weight, co
 
 /* ------------------------------------------------------ padding="same" */
 
-/* The zeros padding="same" adds after the image along its last two dims. */
-typedef struct pad_params { int64_t after[2]; } pad_params;
-
-/* x (N, C, ..., W) with after[0] zero rows and after[1] zero columns at
-   its end, as F.pad (ConstantPadNdBackward0): no history when nothing is
-   added. */
-static tg_tensor *pad_after(const tg_tensor *x, const int64_t *after)
-{
-    if (!after[0] && !after[1]) return (tg_tensor *)x;
-    int64_t shape[TG_MAX_DIMS];
-    memcpy(shape, x->shape, (size_t)x->ndim * sizeof *shape);
-    shape[x->ndim - 2] += after[0];
-    shape[x->ndim - 1] += after[1];
-    tg_tensor *out = tg__new(x->dtype, shape, x->ndim);
-    if (!out) return NULL;
-    tg__k_fill(out, 0);
-    tg_tensor image = *out;   /* out's first rows and columns, over its storage */
-    image.autograd = NULL;
-    memcpy(image.shape, x->shape, (size_t)x->ndim * sizeof *shape);
-    tg__copy_into(&image, x);
-    pad_params p = {{after[0], after[1]}};
-    if (tg__record(out, (tg_record){.op = TG_OP_CONV_SAME_PAD, TG_PARAMS(p)}, &x, 1, NULL)) return NULL;
-    return out;
-}
-
-/* d pad = the gradient without the added rows and columns */
-int tg__d_conv_same_pad(tg_node *n, tg_tensor *g, tg_tensor **gi)
-{
-    int nd = n->in_meta[0].ndim;
-    const int64_t *shape = n->in_meta[0].shape;
-    if (NEED(0)) gi[0] = tg_narrow(tg_narrow(g, nd - 2, 0, shape[nd - 2]), nd - 1, 0, shape[nd - 1]);
-    return tg__derivative_done(n, gi);
-}
-
 /* PyTorch's padding="same" (_convolution_mode): each dim's total padding
    d (k - 1) in p, half on each side, and x padded by the odd one after it
    (with PyTorch's warning, once a process). */
@@ -365,7 +331,9 @@ static tg_tensor *same_padding(const tg_tensor *x, const tg_tensor *w, conv_para
     if ((after[0] || after[1]) && !atomic_flag_test_and_set(&warned))
         tg__warn("Using padding='same' with even kernel lengths and odd dilation may require a zero-padded copy of the "
                  "input be created");
-    return pad_after(x, after);
+    if (!after[0] && !after[1]) return (tg_tensor *)x;
+    /* F.pad's list runs from the last dim: (left, right, top, bottom) */
+    return tg_pad(x, (const int64_t[]){0, after[1], 0, after[0]}, 4, TG_PAD_CONSTANT, 0);
 }
 
 /* The checks of F.convNd before at::convolution: the input's rank, and

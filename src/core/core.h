@@ -73,6 +73,19 @@ const char *tg__py_float(double v, char *buf, size_t cap);
 /* Python's repr of a tuple of n integers into buf: "(4,)", "(2, 3)". */
 const char *tg__py_tuple(const int64_t *v, int n, char *buf, size_t cap);
 
+/* A growable string (text.c): zero-initialise, append with
+   tg__text_append or tg__text_printf (after a failed one, appends do
+   nothing and `failed` is set), and take the result with tg__text_take
+   (NULL with a TG_E_OOM error when an append failed; free() it). */
+typedef struct tg_text {
+    char *s;
+    size_t len, cap;
+    bool failed;
+} tg_text;
+void tg__text_append(tg_text *t, const char *s, size_t n);
+void tg__text_printf(tg_text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *tg__text_take(tg_text *t);
+
 /* ------------------------------------------------------------- errors */
 
 /* Set the thread's error and return NULL / -1. */

@@ -26,41 +26,18 @@ enum { NUM_CAP = 400 };
 
 /* ------------------------------------------------------ growable string */
 
-typedef struct strbuf {
-    char *data;      /* NUL-terminated once anything was appended */
-    size_t len, cap;
-    bool failed;     /* an allocation failed; later appends do nothing */
-} strbuf;
+static void sb_puts(tg_text *sb, const char *s) { tg__text_append(sb, s, strlen(s)); }
 
-static void sb_append(strbuf *sb, const char *s, size_t n)
-{
-    if (sb->failed) return;
-    if (n >= SIZE_MAX / 2 - sb->len) { sb->failed = true; return; }
-    if (sb->len + n + 1 > sb->cap) {
-        size_t cap = sb->cap ? sb->cap : 256;
-        while (cap < sb->len + n + 1) cap *= 2;
-        char *data = tg__realloc(sb->data, cap);
-        if (!data) { sb->failed = true; return; }
-        sb->data = data;
-        sb->cap = cap;
-    }
-    memcpy(sb->data + sb->len, s, n);
-    sb->len += n;
-    sb->data[sb->len] = '\0';
-}
-
-static void sb_puts(strbuf *sb, const char *s) { sb_append(sb, s, strlen(s)); }
-
-static void sb_spaces(strbuf *sb, int64_t n)
+static void sb_spaces(tg_text *sb, int64_t n)
 {
     static const char SPACES[] = "                                ";
     for (; n > 0; n -= (int64_t)sizeof SPACES - 1)
-        sb_append(sb, SPACES, n < (int64_t)sizeof SPACES - 1 ? (size_t)n : sizeof SPACES - 1);
+        tg__text_append(sb, SPACES, n < (int64_t)sizeof SPACES - 1 ? (size_t)n : sizeof SPACES - 1);
 }
 
-static void sb_newlines(strbuf *sb, int n)
+static void sb_newlines(tg_text *sb, int n)
 {
-    for (int i = 0; i < n; i++) sb_append(sb, "\n", 1);
+    for (int i = 0; i < n; i++) tg__text_append(sb, "\n", 1);
 }
 
 /* ------------------------------------------------------------ elements */
@@ -192,7 +169,7 @@ static formatter make_formatter(const tg_tensor *t, bool summarize)
 /* --------------------------------------------------------------- layout */
 
 typedef struct printer {
-    strbuf *sb;
+    tg_text *sb;
     const tg_tensor *t;
     const formatter *f;
     bool summarize;
@@ -203,7 +180,7 @@ static void put_elem(printer *pr, const char *p)
     char buf[NUM_CAP];
     int n = elem_text(pr->f, p, buf);
     sb_spaces(pr->sb, pr->f->width - n);   /* never truncated */
-    sb_append(pr->sb, buf, (size_t)n);
+    tg__text_append(pr->sb, buf, (size_t)n);
 }
 
 /* Before the item-th item of a row: items are joined with ", " and every
@@ -271,7 +248,7 @@ static void put_block(printer *pr, const char *p, int dim, int indent)
 }
 
 /* Python's _tensor_str. */
-static void put_body(strbuf *sb, const tg_tensor *t)
+static void put_body(tg_text *sb, const tg_tensor *t)
 {
     int64_t numel = tg__numel(t->shape, t->ndim);
     if (numel == 0) { sb_puts(sb, "[]"); return; }
@@ -318,11 +295,11 @@ static void collect_suffixes(const tg_tensor *t, suffix_list *s)
 /* Python's _add_suffixes. Its running line length starts 2 above the real
    length of the last line (len(s) - s.rfind('\n') + 1), so the first suffix
    wraps 2 columns early; after a wrap the count is exact. */
-static void put_suffixes(strbuf *sb, const suffix_list *s)
+static void put_suffixes(tg_text *sb, const suffix_list *s)
 {
     int64_t last_nl = -1;
     for (int64_t i = (int64_t)sb->len - 1; i >= 0 && last_nl < 0; i--)
-        if (sb->data[i] == '\n') last_nl = i;
+        if (sb->s[i] == '\n') last_nl = i;
     int64_t last = (int64_t)sb->len - last_nl + 1;
     for (int i = 0; i < s->n; i++) {
         int64_t len = (int64_t)strlen(s->text[i]);
@@ -350,15 +327,15 @@ char *tg_repr(const tg_tensor *t)
                         tg_dtype_name(t->dtype));
     suffix_list suffixes = {0};
     collect_suffixes(t, &suffixes);
-    strbuf sb = {0};
+    tg_text sb = {0};
     sb_puts(&sb, PREFIX);
     put_body(&sb, t);
     put_suffixes(&sb, &suffixes);
     if (sb.failed) {
-        free(sb.data);
+        free(sb.s);
         return tg__fail(TG_E_OOM, "tg_repr(): out of memory");
     }
-    return sb.data;
+    return sb.s;
 }
 
 void tg_print(const tg_tensor *t)

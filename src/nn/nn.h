@@ -60,17 +60,6 @@ bool tg__module_within(const tg_module *m, const tg_module *target);
 typedef int (*tg_tensor_visit)(void *ctx, const char *name, tg_tensor *t, bool is_buffer);
 int tg__module_walk(const tg_module *m, bool buffers, tg_tensor_visit visit, void *ctx);
 
-/* A growable string (text.c): zero-initialise, append with
-   tg__text_printf, and take the result with tg__text_take (NULL with a
-   TG_E_OOM error when an append failed; free() it). */
-typedef struct tg_text {
-    char *s;
-    size_t len, cap;
-    bool failed;
-} tg_text;
-void tg__text_printf(tg_text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-char *tg__text_take(tg_text *t);
-
 /* Python's repr of a bool. */
 static inline const char *tg__py_bool(bool b) { return b ? "True" : "False"; }
 

@@ -1766,9 +1766,11 @@ tg_dict *tg_optimizer_state_dict(const tg_optimizer *opt);
    so that a run resumes bit for bit. Checks PyTorch's ("loaded state dict
    has a different number of parameter groups", "loaded state dict contains
    a parameter group that doesn't match the size of optimizer's group"),
-   then that the dict is of this optimizer and its state of the
-   parameters' shapes. All or nothing: 0, or -1 with an error, changing
-   nothing. */
+   then that the dict is of this optimizer, its state of the parameters'
+   shapes, and that a parameter with state has its step and every buffer
+   the optimizer keeps under the loaded options ("state.0.exp_avg is
+   missing"; PyTorch fails at the next step instead). All or nothing: 0,
+   or -1 with an error, changing nothing. */
 int tg_optimizer_load_state_dict(tg_optimizer *opt, const tg_dict *d);
 
 /* Learning-rate schedulers, as torch.optim.lr_scheduler's (PyTorch 1.13).

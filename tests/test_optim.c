@@ -224,6 +224,76 @@ static void optimizer_errors(void)
     release_params(ps);
 }
 
+/* d without one key. */
+static tg_dict *without(const tg_dict *d, const char *key)
+{
+    tg_dict *out = tg_dict_new();
+    for (int i = 0; i < tg_dict_len(d); i++)
+        if (strcmp(tg_dict_key(d, i), key) != 0) CHECK(tg_dict_set(out, tg_dict_key(d, i), tg_dict_get(d, tg_dict_key(d, i))) == 0);
+    return out;
+}
+
+/* A state that lacks a buffer the optimizer keeps, or its step, is refused
+   and changes nothing; a buffer the options do not use may be absent. */
+static void incomplete_state(void)
+{
+    static const struct {
+        make_fn make;
+        const char *key, *error;   /* error NULL: loads */
+    } CASES[] = {
+        {adam, "state.0.exp_avg", "tg_optimizer_load_state_dict(): state.0.exp_avg is missing"},
+        {adam, "state.1.max_exp_avg_sq", "tg_optimizer_load_state_dict(): state.1.max_exp_avg_sq is missing"},
+        {adam, "state.1.step", "tg_optimizer_load_state_dict(): state.1.step is missing"},
+        {adamw, "state.0.exp_avg_sq", "tg_optimizer_load_state_dict(): state.0.exp_avg_sq is missing"},
+        {rmsprop, "state.0.momentum_buffer", "tg_optimizer_load_state_dict(): state.0.momentum_buffer is missing"},
+        {rmsprop, "state.1.grad_avg", "tg_optimizer_load_state_dict(): state.1.grad_avg is missing"},
+        {adagrad, "state.0.sum", "tg_optimizer_load_state_dict(): state.0.sum is missing"},
+        {adagrad, "state.0.step", "tg_optimizer_load_state_dict(): state.0.step is missing"},
+        {sgd, "state.0.momentum_buffer", NULL},   /* SGD's only buffer: no state for that parameter */
+    };
+    for (size_t k = 0; k < sizeof CASES / sizeof *CASES; k++) {
+        tg_tensor *ps[N_PARAMS], *qs[N_PARAMS];
+        make_params(ps, TG_F32);
+        copy_params(ps, qs);
+        tg_optimizer *trained = CASES[k].make(ps), *fresh = CASES[k].make(qs);
+        train(trained, ps, 0, 2);
+        train(fresh, qs, 0, 1);
+        tg_dict *full = tg_optimizer_state_dict(trained);
+        tg_dict *cut = without(full, CASES[k].key);
+        CHECK(tg_dict_len(cut) == tg_dict_len(full) - 1);
+        tg_dict *before = tg_optimizer_state_dict(fresh);
+        int rc = tg_optimizer_load_state_dict(fresh, cut);
+        if (CASES[k].error) {
+            CHECK(rc == -1);
+            CHECK_STR(tg_last_error(), CASES[k].error);
+            tg_dict *after = tg_optimizer_state_dict(fresh);
+            CHECK(tg_dict_len(before) == tg_dict_len(after));
+            for (int i = 0; i < tg_dict_len(after); i++)
+                CHECK(tg_item(tg_sum(tg_ne(tg_dict_get(before, tg_dict_key(before, i)), tg_dict_get(after, tg_dict_key(after, i))))) == 0);
+            tg_dict_free(after);
+        } else {
+            CHECK(rc == 0);
+        }
+        tg_dict_free(before);
+        tg_dict_free(cut);
+        tg_dict_free(full);
+        tg_optimizer_free(trained);
+        tg_optimizer_free(fresh);
+        release_params(ps);
+        release_params(qs);
+    }
+    /* Adam without amsgrad keeps no max_exp_avg_sq, so a state has none */
+    tg_tensor *ps[N_PARAMS];
+    make_params(ps, TG_F32);
+    tg_optimizer *plain = tg_adam(ps, N_PARAMS, tg_adam_defaults());
+    train(plain, ps, 0, 1);
+    tg_dict *state = tg_optimizer_state_dict(plain);
+    CHECK(tg_dict_len(state) > 0 && tg_optimizer_load_state_dict(plain, state) == 0);
+    tg_dict_free(state);
+    tg_optimizer_free(plain);
+    release_params(ps);
+}
+
 static double halve(int64_t epoch, void *user_data) { return (void)user_data, 1.0 / (double)(1 << (epoch % 8)); }
 
 static void scheduler_errors(void)
@@ -281,6 +351,7 @@ int main(void)
     skipped();
     flat_memory();
     optimizer_errors();
+    incomplete_state();
     scheduler_errors();
     clip_errors();
     return TEST_MAIN_END();

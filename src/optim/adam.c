@@ -21,10 +21,13 @@ static tg_tensor *zeros_like(const tg_tensor *t) { return tg_zeros(tg_shape(t), 
 /* The moments and the step of _single_tensor_adam / _single_tensor_adamw
    (not capturable), after their weight decay: state is exp_avg,
    exp_avg_sq and max_exp_avg_sq (amsgrad), made as zeros at the first step. */
-static int adam_step(const tg_adam_opts *o, int64_t step, tg_tensor *param, const tg_tensor *grad, tg_tensor **state)
+static bool holds(const optim_opts *o, int s) { return s < 2 || o->adam.amsgrad; }
+
+static int adam_step(const optim_opts *opts, int64_t step, tg_tensor *param, const tg_tensor *grad, tg_tensor **state)
 {
-    for (int s = 0; s < (o->amsgrad ? 3 : 2); s++)
-        if (!state[s]) state[s] = zeros_like(param);
+    const tg_adam_opts *o = &opts->adam;
+    for (int s = 0; s < OPTIM_MAX_STATE; s++)
+        if (holds(opts, s) && !state[s]) state[s] = zeros_like(param);
     tg_tensor *exp_avg = state[0], *exp_avg_sq = state[1];
     tg__add_scaled_(tg_mul_scalar_(exp_avg, o->beta1), grad, 1 - o->beta1);
     tg_addcmul_(tg_mul_scalar_(exp_avg_sq, o->beta2), grad, grad, 1 - o->beta2);
@@ -42,7 +45,7 @@ static int update_adam(const optim_opts *opts, int64_t step, tg_tensor *param, c
                        tg_tensor **state)
 {
     const tg_adam_opts *o = &opts->adam;
-    return adam_step(o, step, param, tg__step_grad(grad, param, o->maximize, o->weight_decay), state);
+    return adam_step(opts, step, param, tg__step_grad(grad, param, o->maximize, o->weight_decay), state);
 }
 
 static int update_adamw(const optim_opts *opts, int64_t step, tg_tensor *param, const tg_tensor *grad,
@@ -50,7 +53,7 @@ static int update_adamw(const optim_opts *opts, int64_t step, tg_tensor *param, 
 {
     const tg_adam_opts *o = &opts->adam;
     tg_mul_scalar_(param, 1 - o->lr * o->weight_decay);
-    return adam_step(o, step, param, tg__step_grad(grad, param, o->maximize, 0), state);
+    return adam_step(opts, step, param, tg__step_grad(grad, param, o->maximize, 0), state);
 }
 
 static const char *const STATE[] = {"exp_avg", "exp_avg_sq", "max_exp_avg_sq"};
@@ -63,10 +66,10 @@ static const optim_hyper HYPERS[] = {
     OPTIM_BOOL(tg_adam_opts, amsgrad, "amsgrad"),
     OPTIM_BOOL(tg_adam_opts, maximize, "maximize"),
 };
-#define ADAM_KIND(kind_name, kind_update) {                                                                    \
-        .name = kind_name, .state_names = STATE, .step_dtype = TG_F32, .hypers = HYPERS, .n_hypers = 7,         \
-        .check = check, .momentum_name = "betas", .momentum_offset = offsetof(tg_adam_opts, beta1),             \
-        .update = kind_update,                                                                                \
+#define ADAM_KIND(kind_name, kind_update) {                                                             \
+        .name = kind_name, .state_names = STATE, .step_dtype = TG_F32, .holds = holds, .hypers = HYPERS, \
+        .n_hypers = 7, .check = check, .momentum_name = "betas",                                       \
+        .momentum_offset = offsetof(tg_adam_opts, beta1), .update = kind_update,                       \
     }
 static const optim_kind ADAM = ADAM_KIND("Adam", update_adam);
 static const optim_kind ADAMW = ADAM_KIND("AdamW", update_adamw);

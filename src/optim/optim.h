@@ -55,6 +55,10 @@ typedef struct optim_kind {
     const char *const *state_names;          /* OPTIM_MAX_STATE names, NULL past the last */
     tg_dtype step_dtype;                     /* of state['step'] in state dicts; -1: no step */
     bool eager_state;                        /* state made when a parameter is added (Adagrad) */
+    /* Whether a parameter that has state holds buffer s under these
+       options (Adam's max_exp_avg_sq only with amsgrad); NULL: every named
+       buffer. Loading refuses a state that lacks one. */
+    bool (*holds)(const optim_opts *o, int s);
     const struct optim_hyper *hypers;        /* the options, in PyTorch's order, */
     int n_hypers;                            /* for state dicts */
     /* PyTorch's constructor checks: 0, or -1 with its ValueError's text

@@ -13,15 +13,19 @@ static int check(const char *fn, const optim_opts *opts)
     return 0;
 }
 
+static bool holds(const optim_opts *o, int s)
+{
+    return s == 0 || (s == 1 ? o->rmsprop.momentum > 0 : o->rmsprop.centered);
+}
+
 /* PyTorch's _single_tensor_rmsprop; state is square_avg, momentum_buffer
    (momentum > 0) and grad_avg (centered), made as zeros at the first step. */
 static int update(const optim_opts *opts, int64_t step, tg_tensor *param, const tg_tensor *grad, tg_tensor **state)
 {
     (void)step;
     const tg_rmsprop_opts *o = &opts->rmsprop;
-    bool used[] = {true, o->momentum > 0, o->centered};
-    for (int s = 0; s < 3; s++)
-        if (used[s] && !state[s]) state[s] = tg_zeros(tg_shape(param), tg_ndim(param), tg_dtype_of(param));
+    for (int s = 0; s < OPTIM_MAX_STATE; s++)
+        if (holds(opts, s) && !state[s]) state[s] = tg_zeros(tg_shape(param), tg_ndim(param), tg_dtype_of(param));
     grad = tg__step_grad(grad, param, o->maximize, o->weight_decay);
     tg_tensor *square_avg = tg_addcmul_(tg_mul_scalar_(state[0], o->alpha), grad, grad, 1 - o->alpha);
     tg_tensor *avg;
@@ -50,7 +54,8 @@ static const optim_hyper HYPERS[] = {
     OPTIM_BOOL(tg_rmsprop_opts, maximize, "maximize"),
 };
 static const optim_kind RMSPROP = {
-    .name = "RMSprop", .state_names = STATE, .step_dtype = TG_I64, .hypers = HYPERS, .n_hypers = 7, .check = check,
+    .name = "RMSprop", .state_names = STATE, .step_dtype = TG_I64, .holds = holds, .hypers = HYPERS, .n_hypers = 7,
+    .check = check,
     .momentum_name = "momentum", .momentum_offset = offsetof(tg_rmsprop_opts, momentum), .update = update,
 };
 static const optim_kind *const KINDS[] = {&RMSPROP, NULL};

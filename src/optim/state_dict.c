@@ -97,8 +97,25 @@ typedef struct loaded {
     bool has_state;
 } loaded;
 
-/* state.<id>.<name> in the parameter's dtype (PyTorch casts all but step). */
-static int load_param(const tg_dict *d, const optim_kind *kind, const tg_tensor *param, int64_t id, loaded *out)
+/* A parameter with state has its step and every buffer the optimizer keeps
+   under the group's options: PyTorch would fail at the next step instead. */
+static int check_complete(const tg_dict *d, const optim_kind *kind, const optim_opts *opts, int64_t id,
+                          const loaded *l)
+{
+    if (!l->has_state) return 0;
+    if (kind->step_dtype != (tg_dtype)-1 && !find(d, "state.%lld.step", (long long)id))
+        return tg__faili(TG_E_INVALID, "tg_optimizer_load_state_dict(): state.%lld.step is missing", (long long)id);
+    for (int s = 0; s < OPTIM_MAX_STATE && kind->state_names[s]; s++)
+        if (!l->state[s] && (!kind->holds || kind->holds(opts, s)))
+            return tg__faili(TG_E_INVALID, "tg_optimizer_load_state_dict(): state.%lld.%s is missing", (long long)id,
+                             kind->state_names[s]);
+    return 0;
+}
+
+/* state.<id>.<name> in the parameter's dtype (PyTorch casts all but step),
+   under the group's loaded options. */
+static int load_param(const tg_dict *d, const optim_kind *kind, const optim_opts *opts, const tg_tensor *param,
+                      int64_t id, loaded *out)
 {
     tg_tensor *step = kind->step_dtype != (tg_dtype)-1 ? find(d, "state.%lld.step", (long long)id) : NULL;
     out->has_state = step != NULL;
@@ -113,7 +130,7 @@ static int load_param(const tg_dict *d, const optim_kind *kind, const tg_tensor 
         if (!out->state[s]) return -1;
         out->has_state = true;
     }
-    return 0;
+    return check_complete(d, kind, opts, id, out);
 }
 
 static int load_group(const tg_dict *d, const optim_kind *kind, const optim_group *g, int gi, optim_group *out,
@@ -133,7 +150,7 @@ static int load_group(const tg_dict *d, const optim_kind *kind, const optim_grou
     out->initial_lr = initial_lr ? tg_item(initial_lr) : 0;
     double *ids = tg__malloc((size_t)g->n * sizeof *ids + 1);
     int rc = ids && tg_copy_to_f64(find(d, "param_groups.%d.params", gi), ids) == 0 ? 0 : -1;
-    for (int i = 0; i < g->n && rc == 0; i++) rc = load_param(d, kind, g->params[i].param, (int64_t)ids[i], &params[i]);
+    for (int i = 0; i < g->n && rc == 0; i++) rc = load_param(d, kind, &out->opts, g->params[i].param, (int64_t)ids[i], &params[i]);
     free(ids);
     return rc;
 }

@@ -7,6 +7,16 @@
 
 #include "../core/core.h"
 
+/* On a plain x86-64 build fma() is a call into libm per element; a loop
+   marked TG_FMA_LOOP is compiled twice, the second time for CPUs with FMA
+   (where fma is one instruction), and the loader picks the one the CPU
+   runs. The result is the same: fma rounds once either way. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__FMA__)
+#define TG_FMA_LOOP __attribute__((target_clones("fma", "default")))
+#else
+#define TG_FMA_LOOP
+#endif
+
 /* Strided iteration over same-shaped operands (operand 0 is the output).
    The loop gets each operand's pointer and byte stride along the innermost
    (coalesced) dimension. */

@@ -23,7 +23,7 @@ typedef struct ternary_ctx {
         }                                                                          \
     } while (0)
 
-#define LOOP_SIGNATURE(name) static void name(char **d, const int64_t *s, int64_t n, void *ctx)
+#define LOOP_SIGNATURE(name) TG_FMA_LOOP static void name(char **d, const int64_t *s, int64_t n, void *ctx)
 LOOP_SIGNATURE(lerp_f32) { TERNARY_LOOP(float, LERP(a, b, c)); }
 LOOP_SIGNATURE(lerp_f64) { TERNARY_LOOP(double, LERP(a, b, c)); }
 /* PyTorch's CPU addcmul rounds v * b, then adds a in one fused step. */

@@ -5,14 +5,14 @@
 #include <math.h>
 
 /* d[0] = d[2] * alpha + d[1], fused, in the operands' dtype. */
-static void add_scaled_f32(char **d, const int64_t *s, int64_t n, void *ctx)
+TG_FMA_LOOP static void add_scaled_f32(char **d, const int64_t *s, int64_t n, void *ctx)
 {
     const float alpha = (float)*(const double *)ctx;
     for (int64_t i = 0; i < n; i++)
         *(float *)(d[0] + i * s[0]) = fmaf(*(const float *)(d[2] + i * s[2]), alpha, *(const float *)(d[1] + i * s[1]));
 }
 
-static void add_scaled_f64(char **d, const int64_t *s, int64_t n, void *ctx)
+TG_FMA_LOOP static void add_scaled_f64(char **d, const int64_t *s, int64_t n, void *ctx)
 {
     const double alpha = *(const double *)ctx;
     for (int64_t i = 0; i < n; i++)

@@ -1733,11 +1733,12 @@ int tg_optimizer_set_lr(tg_optimizer *opt, int group, double lr);
 double tg_optimizer_get_momentum(const tg_optimizer *opt, int group);
 
 /* One step over every parameter that has a .grad (the others are skipped,
-   as in PyTorch), in grad-off mode. All or nothing: the new values of the
-   parameters and of the state are computed first and written only when all
-   of them were, so a step that fails (out of memory, say) returns -1 with
-   the error and leaves every parameter and all state as it was. 0 on
-   success. */
+   as in PyTorch). Each parameter and its state are updated in place in
+   one pass over their elements, with the roundings of PyTorch's
+   operation-by-operation update (the same bits). All or nothing: the state
+   a step needs is made first (its only allocations), so a step that fails
+   (out of memory, say) returns -1 with the error and leaves every
+   parameter and all state as it was. 0 on success. */
 int  tg_optimizer_step(tg_optimizer *opt);
 /* PyTorch 1.13's zero_grad() (set_to_none=False): every .grad is written
    with zeros in place (a .grad with a history keeps it; PyTorch detaches
@@ -1758,7 +1759,8 @@ void tg_optimizer_free(tg_optimizer *opt);
    "betas.0" and "betas.1"), "param_groups.<g>.initial_lr" once a
    scheduler set it, and "param_groups.<g>.params" (the int64 indices of
    its parameters). Metadata "optimizer" names the optimizer ("Adam"). The dict
-   shares the state tensors, which a step replaces rather than writes.
+   shares the state tensors, which later steps update in place as
+   PyTorch's do: save it before the next step to keep that moment's state.
    NULL with an error. */
 tg_dict *tg_optimizer_state_dict(const tg_optimizer *opt);
 /* PyTorch's load_state_dict: the options and the state of such a dict

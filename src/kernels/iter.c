@@ -9,7 +9,7 @@
 
 #include <string.h>
 
-#define MAX_OPERANDS 4   /* where() has the most: out, cond, a, b */
+#define MAX_OPERANDS 5   /* an optimizer's step has the most: param, grad, 3 buffers */
 
 void tg__operand(tg_iter_operand *op, const tg_tensor *t, int ndim)
 {

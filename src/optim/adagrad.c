@@ -15,23 +15,33 @@ static int check(const char *fn, const optim_opts *opts)
 }
 
 /* PyTorch's constructor fills state['sum'] with initial_accumulator_value. */
-static int init(const optim_opts *opts, const tg_tensor *param, tg_tensor **state)
+static tg_tensor *init(const optim_opts *opts, const tg_tensor *param, int s)
 {
-    state[0] = tg_full(tg_shape(param), tg_ndim(param), opts->adagrad.initial_accumulator_value, tg_dtype_of(param));
-    return state[0] ? 0 : -1;
+    (void)s;
+    return tg_full(tg_shape(param), tg_ndim(param), opts->adagrad.initial_accumulator_value, tg_dtype_of(param));
 }
 
-/* PyTorch's _single_tensor_adagrad; state[0] is the sum (made here too
-   for a parameter whose loaded state had none). */
-static int update(const optim_opts *opts, int64_t step, tg_tensor *param, const tg_tensor *grad, tg_tensor **state)
+/* PyTorch's _single_tensor_adagrad; state[0] is the sum. */
+typedef struct adagrad_step {
+    double clr, eps, weight_decay;
+    bool maximize;
+} adagrad_step;
+
+#define ADAGRAD_BODY                                                 \
+    const T grad = OPTIM_STEP_GRAD(k->maximize, k->weight_decay);    \
+    T *sum = &OPTIM_STATE(0);                                        \
+    *sum = fma((T)1 * grad, grad, *sum);                             \
+    const T std = sqrt(*sum) + (T)k->eps;                            \
+    *p = *p + (T)-k->clr * grad / std;
+OPTIM_LOOPS(adagrad_loop, adagrad_step, ADAGRAD_BODY)
+
+static void update(const optim_opts *opts, int64_t step, bool fresh, tg_tensor *param, const tg_tensor *grad,
+                   tg_tensor *const *state)
 {
+    (void)fresh;
     const tg_adagrad_opts *o = &opts->adagrad;
-    if (!state[0] && init(opts, param, state) != 0) return -1;
-    grad = tg__step_grad(grad, param, o->maximize, o->weight_decay);
-    double clr = o->lr / (1 + (double)(step - 1) * o->lr_decay);
-    tg_tensor *sum = tg_addcmul_(state[0], grad, grad, 1);
-    tg_tensor *std = tg_add_scalar_(tg_sqrt(sum), o->eps);
-    return tg_addcdiv_(param, grad, std, -clr) ? 0 : -1;
+    adagrad_step k = {o->lr / (1 + (double)(step - 1) * o->lr_decay), o->eps, o->weight_decay, o->maximize};
+    tg__optim_run(adagrad_loop_f32, adagrad_loop_f64, &k, param, grad, state);
 }
 
 static const char *const STATE[] = {"sum", NULL, NULL};

@@ -16,44 +16,60 @@ static int check(const char *fn, const optim_opts *opts)
     return 0;
 }
 
-static tg_tensor *zeros_like(const tg_tensor *t) { return tg_zeros(tg_shape(t), tg_ndim(t), tg_dtype_of(t)); }
-
-/* The moments and the step of _single_tensor_adam / _single_tensor_adamw
-   (not capturable), after their weight decay: state is exp_avg,
-   exp_avg_sq and max_exp_avg_sq (amsgrad), made as zeros at the first step. */
 static bool holds(const optim_opts *o, int s) { return s < 2 || o->adam.amsgrad; }
 
-static int adam_step(const optim_opts *opts, int64_t step, tg_tensor *param, const tg_tensor *grad, tg_tensor **state)
+/* The moments and the step of _single_tensor_adam / _single_tensor_adamw
+   (not capturable), after their weight decay (AdamW's decoupled one
+   first: param.mul_(1 - lr * weight_decay)): state is exp_avg, exp_avg_sq
+   and max_exp_avg_sq (amsgrad). */
+typedef struct adam_step {
+    double beta1, beta2, eps, weight_decay, decoupled_decay, step_size, bias_correction2_sqrt;
+    bool amsgrad, maximize;
+} adam_step;
+
+#define ADAM_BODY                                                                              \
+    *p = *p * (T)k->decoupled_decay;   /* 1 for Adam */                                       \
+    const T grad = OPTIM_STEP_GRAD(k->maximize, k->weight_decay);                              \
+    T *exp_avg = &OPTIM_STATE(0), *exp_avg_sq = &OPTIM_STATE(1);                               \
+    *exp_avg = fma(grad, (T)(1 - k->beta1), *exp_avg * (T)k->beta1);                           \
+    *exp_avg_sq = fma((T)(1 - k->beta2) * grad, grad, *exp_avg_sq * (T)k->beta2);              \
+    T second = *exp_avg_sq;                                                                    \
+    if (k->amsgrad) {                                                                          \
+        T *max_sq = &OPTIM_STATE(2);                                                           \
+        /* torch.maximum: NaN wins */                                                          \
+        *max_sq = *max_sq != *max_sq || second != second ? *max_sq + second : *max_sq > second ? *max_sq : second; \
+        second = *max_sq;                                                                      \
+    }                                                                                          \
+    const T denom = sqrt(second) / (T)k->bias_correction2_sqrt + (T)k->eps;                    \
+    *p = *p + (T)-k->step_size * *exp_avg / denom;
+OPTIM_LOOPS(adam_loop, adam_step, ADAM_BODY)
+
+static void adam_update(const tg_adam_opts *o, int64_t step, double decoupled_decay, double weight_decay,
+                        tg_tensor *param, const tg_tensor *grad, tg_tensor *const *state)
 {
-    const tg_adam_opts *o = &opts->adam;
-    for (int s = 0; s < OPTIM_MAX_STATE; s++)
-        if (holds(opts, s) && !state[s]) state[s] = zeros_like(param);
-    tg_tensor *exp_avg = state[0], *exp_avg_sq = state[1];
-    tg__add_scaled_(tg_mul_scalar_(exp_avg, o->beta1), grad, 1 - o->beta1);
-    tg_addcmul_(tg_mul_scalar_(exp_avg_sq, o->beta2), grad, grad, 1 - o->beta2);
     double bias_correction1 = 1 - pow(o->beta1, (double)step);
     double bias_correction2 = 1 - pow(o->beta2, (double)step);
-    double step_size = o->lr / bias_correction1;
-    double bias_correction2_sqrt = sqrt(bias_correction2);
-    const tg_tensor *second = exp_avg_sq;
-    if (o->amsgrad) second = tg_copy_(state[2], tg_maximum(state[2], exp_avg_sq));
-    tg_tensor *denom = tg_add_scalar_(tg_div_scalar(tg_sqrt(second), bias_correction2_sqrt), o->eps);
-    return tg_addcdiv_(param, exp_avg, denom, -step_size) ? 0 : -1;
+    adam_step k = {
+        .beta1 = o->beta1, .beta2 = o->beta2, .eps = o->eps, .weight_decay = weight_decay,
+        .decoupled_decay = decoupled_decay, .step_size = o->lr / bias_correction1,
+        .bias_correction2_sqrt = sqrt(bias_correction2), .amsgrad = o->amsgrad, .maximize = o->maximize,
+    };
+    tg__optim_run(adam_loop_f32, adam_loop_f64, &k, param, grad, state);
 }
 
-static int update_adam(const optim_opts *opts, int64_t step, tg_tensor *param, const tg_tensor *grad,
-                       tg_tensor **state)
+static void update_adam(const optim_opts *opts, int64_t step, bool fresh, tg_tensor *param, const tg_tensor *grad,
+                        tg_tensor *const *state)
 {
-    const tg_adam_opts *o = &opts->adam;
-    return adam_step(opts, step, param, tg__step_grad(grad, param, o->maximize, o->weight_decay), state);
+    (void)fresh;
+    adam_update(&opts->adam, step, 1, opts->adam.weight_decay, param, grad, state);
 }
 
-static int update_adamw(const optim_opts *opts, int64_t step, tg_tensor *param, const tg_tensor *grad,
-                        tg_tensor **state)
+static void update_adamw(const optim_opts *opts, int64_t step, bool fresh, tg_tensor *param, const tg_tensor *grad,
+                         tg_tensor *const *state)
 {
+    (void)fresh;
     const tg_adam_opts *o = &opts->adam;
-    tg_mul_scalar_(param, 1 - o->lr * o->weight_decay);
-    return adam_step(opts, step, param, tg__step_grad(grad, param, o->maximize, 0), state);
+    adam_update(o, step, 1 - o->lr * o->weight_decay, 0, param, grad, state);
 }
 
 static const char *const STATE[] = {"exp_avg", "exp_avg_sq", "max_exp_avg_sq"};

@@ -1,45 +1,17 @@
-/* The arithmetic PyTorch's optimizers share that the operations below
-   lack: add_ with an alpha, computed as PyTorch's CPU kernel computes it. */
+/* Running an optimizer's element loop (OPTIM_LOOP in optim.h) over a
+   parameter, its gradient and its buffers. */
 #include "optim.h"
 
-#include <math.h>
-
-/* d[0] = d[2] * alpha + d[1], fused, in the operands' dtype. */
-TG_FMA_LOOP static void add_scaled_f32(char **d, const int64_t *s, int64_t n, void *ctx)
+void tg__optim_run(tg_loop_fn f32, tg_loop_fn f64, void *ctx, tg_tensor *param, const tg_tensor *grad,
+                   tg_tensor *const *state)
 {
-    const float alpha = (float)*(const double *)ctx;
-    for (int64_t i = 0; i < n; i++)
-        *(float *)(d[0] + i * s[0]) = fmaf(*(const float *)(d[2] + i * s[2]), alpha, *(const float *)(d[1] + i * s[1]));
-}
-
-TG_FMA_LOOP static void add_scaled_f64(char **d, const int64_t *s, int64_t n, void *ctx)
-{
-    const double alpha = *(const double *)ctx;
-    for (int64_t i = 0; i < n; i++)
-        *(double *)(d[0] + i * s[0]) = fma(*(const double *)(d[2] + i * s[2]), alpha, *(const double *)(d[1] + i * s[1]));
-}
-
-/* PyTorch's vectorised add kernel is vec::fmadd(other, alpha, self), and
-   its scalar tail compiles to the same fused operation. */
-tg_tensor *tg__add_scaled_(tg_tensor *t, const tg_tensor *other, double alpha)
-{
-    if (!t || !other) return NULL;
-    tg_iter_operand ops[3];
-    tg__operand(&ops[0], t, t->ndim);
-    tg__operand(&ops[1], t, t->ndim);
-    tg__operand(&ops[2], other, t->ndim);
-    tg__iter_run(ops, 3, t->shape, t->ndim, t->dtype == TG_F32 ? add_scaled_f32 : add_scaled_f64, &alpha);
-    tg__bump_version(t);
-    return t;
-}
-
-tg_tensor *tg__add_scaled(const tg_tensor *t, const tg_tensor *other, double alpha)
-{
-    return tg__add_scaled_(tg_clone(t), other, alpha);
-}
-
-const tg_tensor *tg__step_grad(const tg_tensor *grad, const tg_tensor *param, bool maximize, double weight_decay)
-{
-    const tg_tensor *g = maximize ? tg_neg(grad) : grad;
-    return weight_decay != 0 ? tg__add_scaled(g, param, weight_decay) : g;
+    tg_iter_operand ops[2 + OPTIM_MAX_STATE];
+    tg__operand(&ops[0], param, param->ndim);
+    tg__operand(&ops[1], grad, param->ndim);
+    /* a buffer the options leave out is never touched: param stands in */
+    for (int j = 0; j < OPTIM_MAX_STATE; j++) tg__operand(&ops[2 + j], state[j] ? state[j] : param, param->ndim);
+    tg__iter_run(ops, 2 + OPTIM_MAX_STATE, param->shape, param->ndim, param->dtype == TG_F32 ? f32 : f64, ctx);
+    tg__bump_version(param);
+    for (int j = 0; j < OPTIM_MAX_STATE; j++)
+        if (state[j]) tg__bump_version(state[j]);
 }

@@ -8,6 +8,7 @@
 #include "../ops/ops.h"
 
 #include <stddef.h>
+#include <tgmath.h>   /* OPTIM_LOOP's fma and sqrt in the element type */
 
 /* The most state tensors one parameter has (Adam's exp_avg, exp_avg_sq and
    max_exp_avg_sq; RMSprop's square_avg, momentum_buffer, grad_avg). */
@@ -64,18 +65,20 @@ typedef struct optim_kind {
     /* PyTorch's constructor checks: 0, or -1 with its ValueError's text
        (fn names the public function for errors of this library's own). */
     int (*check)(const char *fn, const optim_opts *o);
-    /* The new state of a parameter with no state yet, where the optimizer
-       makes it when the parameter is added (eager_state). */
-    int (*init)(const optim_opts *o, const tg_tensor *param, tg_tensor **state);
+    /* A new buffer s for param, where it has none (when the parameter is
+       added if eager_state, else at its first step); NULL: zeros. */
+    tg_tensor *(*init)(const optim_opts *o, const tg_tensor *param, int s);
     /* The option OneCycleLR cycles: "momentum", or "betas" for beta1;
        NULL where there is none. */
     const char *momentum_name;
     size_t momentum_offset;
-    /* One step for one parameter, in grad-off mode: param is a copy of the
-       parameter and state copies of its state (NULL where there is none
-       yet, for update to make), both written in place as PyTorch writes
-       the originals; step is the step count after this step. 0, or -1. */
-    int (*update)(const optim_opts *o, int64_t step, tg_tensor *param, const tg_tensor *grad, tg_tensor **state);
+    /* One step for one parameter, written in place into the parameter and
+       its buffers (every one holds names; fresh: made for this step) as
+       PyTorch's _single_tensor_<name> computes it, element by element with
+       its roundings (optim_loop below); step is the step count after this
+       step. It cannot fail: what it needs was made before. */
+    void (*update)(const optim_opts *o, int64_t step, bool fresh, tg_tensor *param, const tg_tensor *grad,
+                   tg_tensor *const *state);
 } optim_kind;
 
 struct tg_optimizer {
@@ -96,15 +99,43 @@ int tg__optimizer_add_group(const char *fn, tg_optimizer *opt, const optim_kind 
    and returns -1. */
 int tg__invalid(const char *what, double v);
 
-/* The in-place steps PyTorch's optimizers are written with, computed as
-   its CPU kernels compute them: t.add_(other, alpha=alpha) is one fused
-   multiply-add per element (other * alpha + t, alpha rounded to t's dtype
-   first). t and other have one dtype and shape. Returns t, or NULL. */
-tg_tensor *tg__add_scaled_(tg_tensor *t, const tg_tensor *other, double alpha);
-/* t.add(other, alpha=alpha): the same into a new tensor. */
-tg_tensor *tg__add_scaled(const tg_tensor *t, const tg_tensor *other, double alpha);
-/* The gradient a step uses: -grad when maximizing, plus weight_decay * param. */
-const tg_tensor *tg__step_grad(const tg_tensor *grad, const tg_tensor *param, bool maximize, double weight_decay);
+/* Whether a parameter with state holds buffer s (a named one, and one
+   kind->holds keeps under o). */
+bool tg__optim_holds(const optim_kind *kind, const optim_opts *o, int s);
+
+/* An update's element loop: for each element, the body reads the gradient g
+   and the constants k (CTX, the loop's ctx) and writes the parameter *p
+   and the buffers OPTIM_STATE(j), all of type T. The constants are
+   doubles that the body rounds to T where PyTorch's scalar arguments are, so
+   that each line of the body is one of PyTorch's in-place operations on one
+   element (x.mul_(b) is x * (T)b, x.add_(y, alpha=a) fma(y, (T)a, x),
+   x.addcmul_(y, z, value=v) fma((T)v * y, z, x), x.addcdiv_(y, z,
+   value=v) x + (T)v * y / z). */
+#define OPTIM_LOOP(name, type, CTX, ...)                                                    \
+    TG_FMA_LOOP static void name(char **d, const int64_t *s, int64_t n, void *ctx)          \
+    {                                                                                     \
+        typedef type T;                                                                   \
+        const CTX *k = ctx;                                                               \
+        for (int64_t i = 0; i < n; i++) {                                                 \
+            T *p = (T *)(d[0] + i * s[0]);                                                \
+            const T g = *(const T *)(d[1] + i * s[1]);                                    \
+            __VA_ARGS__                                                                   \
+        }                                                                                 \
+    }
+#define OPTIM_STATE(j) (*(T *)(d[2 + (j)] + i * s[2 + (j)]))
+/* The f32 and f64 loops name_f32, name_f64. */
+#define OPTIM_LOOPS(name, CTX, ...) \
+    OPTIM_LOOP(name##_f32, float, CTX, __VA_ARGS__) OPTIM_LOOP(name##_f64, double, CTX, __VA_ARGS__)
+
+/* Runs loop (f32 or f64, by param's dtype) over param, grad and the
+   OPTIM_MAX_STATE buffers (NULL where the options use none), and bumps the
+   versions of what it wrote. */
+void tg__optim_run(tg_loop_fn f32, tg_loop_fn f64, void *ctx, tg_tensor *param, const tg_tensor *grad,
+                   tg_tensor *const *state);
+/* The gradient a step uses: -g when maximizing, plus weight_decay * param
+   (grad.add(param, alpha=weight_decay)). */
+#define OPTIM_STEP_GRAD(maximize, weight_decay) \
+    ((weight_decay) != 0 ? fma(*p, (T)(weight_decay), (maximize) ? -g : g) : (maximize) ? -g : g)
 
 /* The momentum of group g (SGD's and RMSprop's momentum, Adam's beta1), or
    NULL when the optimizer has none. */

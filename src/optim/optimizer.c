@@ -45,16 +45,29 @@ static int check_params(const char *fn, const tg_optimizer *opt, tg_tensor *cons
     return 0;
 }
 
+bool tg__optim_holds(const optim_kind *kind, const optim_opts *o, int s)
+{
+    return kind->state_names[s] && (!kind->holds || kind->holds(o, s));
+}
+
+/* A new buffer s for param: the kind's, or zeros. */
+static tg_tensor *new_buffer(const optim_kind *kind, const optim_opts *o, const tg_tensor *param, int s)
+{
+    return kind->init ? kind->init(o, param, s) : tg_zeros(tg_shape(param), tg_ndim(param), tg_dtype_of(param));
+}
+
 /* The eager state of a new group's parameters (Adagrad's), made before the
    group is added so that a failure changes nothing. */
 static int init_state(const optim_kind *kind, optim_group *g)
 {
     if (!kind->eager_state) return 0;
     for (int i = 0; i < g->n; i++) {
-        tg_tensor *state[OPTIM_MAX_STATE] = {0};
-        if (kind->init(&g->opts, g->params[i].param, state) != 0) return -1;
-        for (int s = 0; s < OPTIM_MAX_STATE; s++)
-            if (state[s]) g->params[i].state[s] = tg_retain(state[s]);
+        for (int s = 0; s < OPTIM_MAX_STATE; s++) {
+            if (!tg__optim_holds(kind, &g->opts, s)) continue;
+            tg_tensor *t = new_buffer(kind, &g->opts, g->params[i].param, s);
+            if (!t) return -1;
+            g->params[i].state[s] = tg_retain(t);
+        }
         g->params[i].has_state = true;
     }
     return 0;
@@ -111,36 +124,39 @@ int tg__optimizer_add_group(const char *fn, tg_optimizer *opt, const optim_kind 
 
 /* ------------------------------------------------------------- the step */
 
-/* A parameter's new value and new state, not yet written. */
+/* The buffers a parameter's step needs that it does not have yet, made
+   before any parameter is written (they belong to the step's scope). */
 typedef struct pending {
     optim_param *slot;
-    tg_tensor *value;
-    tg_tensor *state[OPTIM_MAX_STATE];
+    const optim_group *group;
+    tg_tensor *made[OPTIM_MAX_STATE];
+    bool fresh;   /* some buffer is new: this is its first step */
 } pending;
 
-static int compute(const tg_optimizer *opt, const optim_group *g, optim_param *slot, pending *out)
+static int prepare(const optim_kind *kind, const optim_group *g, optim_param *slot, pending *out)
 {
     out->slot = slot;
-    out->value = tg_clone(slot->param);
-    if (!out->value) return -1;
+    out->group = g;
     for (int s = 0; s < OPTIM_MAX_STATE; s++) {
-        out->state[s] = slot->state[s] ? tg_clone(slot->state[s]) : NULL;
-        if (slot->state[s] && !out->state[s]) return -1;
+        if (slot->state[s] || !tg__optim_holds(kind, &g->opts, s)) continue;
+        out->made[s] = new_buffer(kind, &g->opts, slot->param, s);
+        if (!out->made[s]) return -1;
+        out->fresh = true;
     }
-    return opt->kind->update(&g->opts, slot->step + 1, out->value, tg__grad_of(slot->param), out->state);
+    return 0;
 }
 
-/* Writes what compute made; nothing here can fail. */
-static void commit(const pending *p)
+/* Gives the parameter its new buffers and steps it; nothing here can fail. */
+static void commit(const optim_kind *kind, const pending *p)
 {
     optim_param *slot = p->slot;
-    tg__copy_into(slot->param, p->value);
-    tg__bump_version(slot->param);
+    const optim_opts *o = &p->group->opts;
+    tg_tensor *state[OPTIM_MAX_STATE];
     for (int s = 0; s < OPTIM_MAX_STATE; s++) {
-        if (p->state[s]) tg_retain(p->state[s]);
-        if (slot->state[s]) tg_release(slot->state[s]);
-        slot->state[s] = p->state[s];
+        if (p->made[s]) slot->state[s] = tg_retain(p->made[s]);
+        state[s] = tg__optim_holds(kind, o, s) ? slot->state[s] : NULL;
     }
+    kind->update(o, slot->step + 1, p->fresh, slot->param, tg__grad_of(slot->param), state);
     slot->step++;
     slot->has_state = true;
 }
@@ -153,17 +169,19 @@ static int64_t count_with_grad(const tg_optimizer *opt)
     return n;
 }
 
-static int compute_all(const tg_optimizer *opt, pending *todo)
+static int prepare_all(const tg_optimizer *opt, pending *todo)
 {
     int64_t k = 0;
     for (int g = 0; g < opt->n_groups; g++)
         for (int i = 0; i < opt->groups[g].n; i++) {
             optim_param *slot = &opt->groups[g].params[i];
-            if (tg__grad_of(slot->param) && compute(opt, &opt->groups[g], slot, &todo[k++]) != 0) return -1;
+            if (tg__grad_of(slot->param) && prepare(opt->kind, &opt->groups[g], slot, &todo[k++]) != 0) return -1;
         }
     return 0;
 }
 
+/* All or nothing: every new buffer is made first, then each parameter is
+   stepped in place. */
 int tg_optimizer_step(tg_optimizer *opt)
 {
     if (!opt) return tg__faili(TG_E_NULL, "tg_optimizer_step(): the optimizer is NULL");
@@ -174,11 +192,9 @@ int tg_optimizer_step(tg_optimizer *opt)
         free(todo);
         return -1;
     }
-    bool grad_mode = tg_set_grad_enabled(false);
-    int rc = compute_all(opt, todo);
+    int rc = prepare_all(opt, todo);
     if (rc == 0)
-        for (int64_t k = 0; k < n; k++) commit(&todo[k]);
-    tg_set_grad_enabled(grad_mode);
+        for (int64_t k = 0; k < n; k++) commit(opt->kind, &todo[k]);
     tg_scope_end();
     free(todo);
     return rc;

@@ -19,28 +19,41 @@ static bool holds(const optim_opts *o, int s)
 }
 
 /* PyTorch's _single_tensor_rmsprop; state is square_avg, momentum_buffer
-   (momentum > 0) and grad_avg (centered), made as zeros at the first step. */
-static int update(const optim_opts *opts, int64_t step, tg_tensor *param, const tg_tensor *grad, tg_tensor **state)
+   (momentum > 0) and grad_avg (centered). */
+typedef struct rmsprop_step {
+    double lr, alpha, eps, momentum, weight_decay;
+    bool centered, maximize;
+} rmsprop_step;
+
+#define RMSPROP_BODY                                                                           \
+    const T grad = OPTIM_STEP_GRAD(k->maximize, k->weight_decay);                              \
+    T *square_avg = &OPTIM_STATE(0);                                                           \
+    *square_avg = fma((T)(1 - k->alpha) * grad, grad, *square_avg * (T)k->alpha);              \
+    T avg;                                                                                     \
+    if (k->centered) {                                                                         \
+        T *grad_avg = &OPTIM_STATE(2);                                                         \
+        *grad_avg = fma(grad, (T)(1 - k->alpha), *grad_avg * (T)k->alpha);                     \
+        avg = sqrt(fma((T)-1 * *grad_avg, *grad_avg, *square_avg));                            \
+    } else {                                                                                   \
+        avg = sqrt(*square_avg);                                                               \
+    }                                                                                          \
+    avg = avg + (T)k->eps;                                                                     \
+    if (k->momentum > 0) {                                                                     \
+        T *buf = &OPTIM_STATE(1);                                                              \
+        *buf = *buf * (T)k->momentum + (T)1 * grad / avg;                                      \
+        *p = fma(*buf, (T)-k->lr, *p);                                                         \
+    } else {                                                                                   \
+        *p = *p + (T)-k->lr * grad / avg;                                                      \
+    }
+OPTIM_LOOPS(rmsprop_loop, rmsprop_step, RMSPROP_BODY)
+
+static void update(const optim_opts *opts, int64_t step, bool fresh, tg_tensor *param, const tg_tensor *grad,
+                   tg_tensor *const *state)
 {
-    (void)step;
+    (void)step, (void)fresh;
     const tg_rmsprop_opts *o = &opts->rmsprop;
-    for (int s = 0; s < OPTIM_MAX_STATE; s++)
-        if (holds(opts, s) && !state[s]) state[s] = tg_zeros(tg_shape(param), tg_ndim(param), tg_dtype_of(param));
-    grad = tg__step_grad(grad, param, o->maximize, o->weight_decay);
-    tg_tensor *square_avg = tg_addcmul_(tg_mul_scalar_(state[0], o->alpha), grad, grad, 1 - o->alpha);
-    tg_tensor *avg;
-    if (o->centered) {
-        tg_tensor *grad_avg = tg__add_scaled_(tg_mul_scalar_(state[2], o->alpha), grad, 1 - o->alpha);
-        avg = tg_sqrt_(tg_addcmul(square_avg, grad_avg, grad_avg, -1));
-    } else {
-        avg = tg_sqrt(square_avg);
-    }
-    tg_add_scalar_(avg, o->eps);
-    if (o->momentum > 0) {
-        tg_tensor *buf = tg_addcdiv_(tg_mul_scalar_(state[1], o->momentum), grad, avg, 1);
-        return tg__add_scaled_(param, buf, -o->lr) ? 0 : -1;
-    }
-    return tg_addcdiv_(param, grad, avg, -o->lr) ? 0 : -1;
+    rmsprop_step k = {o->lr, o->alpha, o->eps, o->momentum, o->weight_decay, o->centered, o->maximize};
+    tg__optim_run(rmsprop_loop_f32, rmsprop_loop_f64, &k, param, grad, state);
 }
 
 static const char *const STATE[] = {"square_avg", "momentum_buffer", "grad_avg"};

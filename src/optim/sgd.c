@@ -13,21 +13,34 @@ static int check(const char *fn, const optim_opts *opts)
     return 0;
 }
 
-/* PyTorch's _single_tensor_sgd; state[0] is the momentum buffer, made from
-   the first step's gradient. */
-static int update(const optim_opts *opts, int64_t step, tg_tensor *param, const tg_tensor *grad, tg_tensor **state)
+/* PyTorch's _single_tensor_sgd; state[0] is the momentum buffer, a copy
+   of the first step's gradient (fresh), then buf.mul_(momentum).add_(d_p,
+   alpha=1 - dampening). */
+typedef struct sgd_step {
+    double lr, momentum, dampening, weight_decay;
+    bool nesterov, maximize, fresh;
+} sgd_step;
+
+#define SGD_BODY                                                                       \
+    T d_p = OPTIM_STEP_GRAD(k->maximize, k->weight_decay);                             \
+    if (k->momentum != 0) {                                                            \
+        T *buf = &OPTIM_STATE(0);                                                      \
+        *buf = k->fresh ? d_p : fma(d_p, (T)(1 - k->dampening), *buf * (T)k->momentum); \
+        d_p = k->nesterov ? fma(*buf, (T)k->momentum, d_p) : *buf;                     \
+    }                                                                                  \
+    *p = fma(d_p, (T)-k->lr, *p);
+OPTIM_LOOPS(sgd_loop, sgd_step, SGD_BODY)
+
+static void update(const optim_opts *opts, int64_t step, bool fresh, tg_tensor *param, const tg_tensor *grad,
+                   tg_tensor *const *state)
 {
     (void)step;
     const tg_sgd_opts *o = &opts->sgd;
-    const tg_tensor *d_p = tg__step_grad(grad, param, o->maximize, o->weight_decay);
-    if (o->momentum != 0) {
-        tg_tensor *buf = state[0];
-        if (!buf) buf = state[0] = tg_clone(d_p);
-        else tg__add_scaled_(tg_mul_scalar_(buf, o->momentum), d_p, 1 - o->dampening);
-        d_p = o->nesterov ? tg__add_scaled(d_p, buf, o->momentum) : buf;
-    }
-    return tg__add_scaled_(param, d_p, -o->lr) ? 0 : -1;
+    sgd_step k = {o->lr, o->momentum, o->dampening, o->weight_decay, o->nesterov, o->maximize, fresh};
+    tg__optim_run(sgd_loop_f32, sgd_loop_f64, &k, param, grad, state);
 }
+
+static bool holds(const optim_opts *o, int s) { return s == 0 && o->sgd.momentum != 0; }
 
 static const char *const STATE[] = {"momentum_buffer", NULL, NULL};
 static const optim_hyper HYPERS[] = {
@@ -39,7 +52,7 @@ static const optim_hyper HYPERS[] = {
     OPTIM_BOOL(tg_sgd_opts, maximize, "maximize"),
 };
 static const optim_kind SGD = {
-    .name = "SGD", .state_names = STATE, .step_dtype = (tg_dtype)-1, .hypers = HYPERS, .n_hypers = 6,
+    .name = "SGD", .state_names = STATE, .step_dtype = (tg_dtype)-1, .holds = holds, .hypers = HYPERS, .n_hypers = 6,
     .check = check, .momentum_name = "momentum", .momentum_offset = offsetof(tg_sgd_opts, momentum), .update = update,
 };
 static const optim_kind *const KINDS[] = {&SGD, NULL};

@@ -106,7 +106,7 @@ static int check_complete(const tg_dict *d, const optim_kind *kind, const optim_
     if (kind->step_dtype != (tg_dtype)-1 && !find(d, "state.%lld.step", (long long)id))
         return tg__faili(TG_E_INVALID, "tg_optimizer_load_state_dict(): state.%lld.step is missing", (long long)id);
     for (int s = 0; s < OPTIM_MAX_STATE && kind->state_names[s]; s++)
-        if (!l->state[s] && (!kind->holds || kind->holds(opts, s)))
+        if (!l->state[s] && tg__optim_holds(kind, opts, s))
             return tg__faili(TG_E_INVALID, "tg_optimizer_load_state_dict(): state.%lld.%s is missing", (long long)id,
                              kind->state_names[s]);
     return 0;

@@ -4,7 +4,7 @@
 # block right after it is what the program must print. tools/doc-examples
 # extracts them when CMake configures, and CMake configures again when a
 # page changes, so an example cannot drift from the library.
-set(TG_GUIDE_PAGES guide_tensors guide_autograd guide_nn guide_optimizers)
+set(TG_GUIDE_PAGES guide_tensors guide_autograd guide_nn guide_optimizers guide_files from_pytorch)
 set(TG_GUIDE_DIR ${CMAKE_CURRENT_BINARY_DIR}/guide_examples)
 foreach(page ${TG_GUIDE_PAGES})
   set(md ${PROJECT_SOURCE_DIR}/docs/${page}.md)

@@ -66,15 +66,14 @@ static void draw_digit(int digit, const style *s, const double *noise, float *im
             /* The pixel's centre in font cells, (0, 0) the glyph's top left. */
             double v = (py + 0.5 - SIDE / 2.0 - s->dy) / s->scale + FONT_H / 2.0;
             double u = (px + 0.5 - SIDE / 2.0 - s->dx) / s->scale + FONT_W / 2.0 + s->slant * (v - FONT_H / 2.0);
-            double nearest = INFINITY;
+            double nearest = INFINITY;   /* squared distance to the nearest set cell's centre */
             for (int row = 0; row < FONT_H; row++) {
                 for (int col = 0; col < FONT_W; col++) {
-                    if (FONT[digit][row][col] != '#') continue;
-                    double d = hypot(u - (col + 0.5), v - (row + 0.5));
-                    nearest = d < nearest ? d : nearest;
+                    double du = u - (col + 0.5), dv = v - (row + 0.5), d = du * du + dv * dv;
+                    if (FONT[digit][row][col] == '#' && d < nearest) nearest = d;
                 }
             }
-            double coverage = (s->radius - nearest) * s->scale + 0.5;
+            double coverage = (s->radius - sqrt(nearest)) * s->scale + 0.5;
             coverage = coverage < 0 ? 0 : coverage > 1 ? 1 : coverage;
             image[py * SIDE + px] = (float)(s->ink * coverage + 0.15 * noise[py * SIDE + px]);
         }

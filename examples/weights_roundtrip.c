@@ -15,9 +15,12 @@
            DATA's "output"; fails when it is over 1e-4.
 
    weights_roundtrip.py runs both and does PyTorch's half. */
+#define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <string.h>
 #include <tensorgrad.h>
+
+#include "progress.h"
 
 enum { SIDE = 8, CLASSES = 3, BATCH = 32, STEPS = 30, SAMPLES = 16 };
 static const double TOLERANCE = 1e-4;
@@ -67,6 +70,7 @@ static int train_and_save(const char *weights_path, const char *data_path)
     adam.lr = 0.01;
     tg_optimizer *opt = tg_adam(params, n, adam);
     if (!model || !gen || !opt) return fail();
+    progress bar = progress_start(STEPS);
     for (int step = 0; step < STEPS; step++) {
         tg_scope_begin();
         tg_tensor *x, *y;
@@ -74,7 +78,7 @@ static int train_and_save(const char *weights_path, const char *data_path)
         tg_tensor *loss = tg_cross_entropy(tg_module_forward(model, x), y);
         tg_optimizer_zero_grad(opt);
         if (tg_backward(loss, NULL) != 0 || tg_optimizer_step(opt) != 0) return fail();
-        if (step % 10 == 0 || step + 1 == STEPS) printf("step %d: loss %.4f\n", step, tg_item(loss));
+        if ((step + 1) % 10 == 0) progress_show(&bar, step + 1, tg_item(loss));
         tg_scope_end();
     }
 

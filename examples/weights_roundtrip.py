@@ -22,9 +22,13 @@ import subprocess
 import sys
 import tempfile
 
-import numpy as np
-import torch
-from torch import nn
+try:
+    import numpy as np
+    import torch
+    from torch import nn
+except ImportError:
+    print("weights_roundtrip.py needs PyTorch and NumPy (Debian: python3-torch) for " + sys.executable)
+    sys.exit(77)   # ctest's "skipped"
 
 TOLERANCE = 1e-4
 DTYPES = {"F32": np.float32, "F64": np.float64, "I32": np.int32, "I64": np.int64, "BOOL": np.bool_}

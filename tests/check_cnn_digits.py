@@ -5,17 +5,21 @@ safetensors spec and loads into the same network built with torch.nn
 (strict load_state_dict: every name and shape PyTorch's), BatchNorm having
 counted one batch per step.
 
-    check_cnn_digits.py PROGRAM [MIN_ACCURACY]"""
+    check_cnn_digits.py PROGRAM [MIN_ACCURACY]   (exit 77, skipped, without PyTorch)"""
 import os
 import re
 import subprocess
 import sys
 import tempfile
 
-import torch
-from torch import nn
+try:
+    import torch
+    from torch import nn
 
-import safetensors_check
+    import safetensors_check   # needs NumPy, which PyTorch brings
+except ImportError:
+    print("SKIPPED: PyTorch or NumPy is not installed for " + sys.executable)
+    sys.exit(77)
 
 
 def torch_model():

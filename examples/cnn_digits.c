@@ -50,6 +50,7 @@ static style style_from(const double u[6])
 {
     style s = {.scale = 1.55 + 0.45 * u[0], .slant = 0.35 * (2 * u[1] - 1), .radius = 0.5 + 0.35 * u[4],
                .ink = 0.6 + 0.4 * u[5]};
+    /* How far the glyph may move and stay inside (a pixel across kept for the slant). */
     double room_x = (SIDE - FONT_W * s.scale) / 2 - 1, room_y = (SIDE - FONT_H * s.scale) / 2;
     s.dx = (room_x > 0 ? room_x : 0) * (2 * u[2] - 1);
     s.dy = (room_y > 0 ? room_y : 0) * (2 * u[3] - 1);

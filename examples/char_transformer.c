@@ -109,7 +109,7 @@ static int load_corpus(const char *path, corpus *c)
         perror(path);
         return -1;
     }
-    static unsigned char bytes[1 << 22];   /* texts up to 4 MiB */
+    static unsigned char bytes[1 << 22];   /* the first 4 MiB of a longer text */
     size_t n = fread(bytes, 1, sizeof bytes, f);
     fclose(f);
     if (n <= CONTEXT + 1) {
@@ -241,7 +241,7 @@ static int sample(const model *m, const corpus *c, const options *o, tg_generato
     printf("sample (%d characters, temperature %g, top-k %d):\n", o->sample_length, o->temperature, o->top_k);
     int rc = 0;
     TG_NO_GRAD {
-        for (int i = 0; i < o->sample_length && rc == 0; i++) {
+        for (int i = 0; i < o->sample_length; i++) {
             tg_scope_begin();
             int64_t next;
             rc = next_character(m, tg_from_i64(ids, TG_SHAPE(1, length)), o, gen, &next);

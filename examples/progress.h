@@ -12,6 +12,7 @@
 
 typedef struct progress {
     int total;            /* steps in the run */
+    int first;            /* steps done before this process started (a resumed run) */
     bool on_terminal;
     struct timespec start;
 } progress;
@@ -23,11 +24,18 @@ static inline double progress__seconds_since(const struct timespec *start)
     return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) * 1e-9;
 }
 
-static inline progress progress_start(int total)
+/* A run of total steps whose first `first` were done before (resumed from
+   a checkpoint): they count as done but not in the speed. */
+static inline progress progress_start_at(int first, int total)
 {
-    progress p = {.total = total, .on_terminal = isatty(fileno(stdout)) != 0};
+    progress p = {.total = total, .first = first, .on_terminal = isatty(fileno(stdout)) != 0};
     clock_gettime(CLOCK_MONOTONIC, &p.start);
     return p;
+}
+
+static inline progress progress_start(int total)
+{
+    return progress_start_at(0, total);
 }
 
 /* Reports that `done` of the steps are finished, the last with this loss. */
@@ -35,7 +43,7 @@ static inline void progress_show(const progress *p, int done, double loss)
 {
     enum { WIDTH = 30 };
     double elapsed = progress__seconds_since(&p->start);
-    double rate = elapsed > 0 ? done / elapsed : 0;
+    double rate = elapsed > 0 ? (done - p->first) / elapsed : 0;
     double left = rate > 0 ? (p->total - done) / rate : 0;
     if (!p->on_terminal) {
         printf("step %d/%d  loss %.4f  %.0f steps/s  %.1fs left\n", done, p->total, loss, rate, left);

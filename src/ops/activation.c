@@ -129,30 +129,31 @@ static tg_tensor *one_minus(tg_tensor *t) { return t ? tg_sub(tg__scalar_tensor(
    be differentiated again. Erf form 2 pdf - x^2 pdf; tanh form, with
    f = x / 2, u = 1 - t^2, h = k (1 + 3 c x^2), s = sech(k (x + c x^3)):
    2 (0.5 u h) + f h (2 s (-s t) h) + f u (6 c x k). Operands in PyTorch's
-   order, for its rounding. */
+   order, for its rounding, and its C++ Scalar arithmetic (MulBackward1,
+   AddBackward1). */
 static tg_tensor *gelu_double_backward(tg_tensor *gg, tg_tensor *g, tg_tensor *x, bool tanh_form)
 {
     tg_tensor *d;
     if (tanh_form) {
         const double k = M_SQRT2 * M_2_SQRTPI * 0.5, c = 0.044715;
-        tg_tensor *inner = tg_mul_scalar(tg_add(x, tg_mul_scalar(tg_pow_scalar(x, 3), c)), k);
+        tg_tensor *inner = tg__mul_scalar_node(tg_add(x, tg__mul_scalar_node(tg_pow_scalar(x, 3), c)), k);
         tg_tensor *t = tg_tanh(inner);
         tg_tensor *cosh = tg_cosh(inner);
         tg_tensor *sech = cosh ? tg_div(tg__scalar_tensor(1, cosh->dtype), cosh) : NULL;
-        tg_tensor *f = tg_mul_scalar(x, 0.5);
+        tg_tensor *f = tg__mul_scalar_node(x, 0.5);
         tg_tensor *u = one_minus(tg_mul(t, t));
-        tg_tensor *h = tg_mul_scalar(tg_add_scalar(tg_mul(tg_mul_scalar(x, 3 * c), x), 1), k);
-        tg_tensor *f_prime_uh = tg_mul(tg_mul_scalar(u, 0.5), h);
-        tg_tensor *two_sech = tg_mul_scalar(sech, 2);
+        tg_tensor *h = tg__mul_scalar_node(tg__add_scalar_node(tg_mul(tg__mul_scalar_node(x, 3 * c), x), 1), k);
+        tg_tensor *f_prime_uh = tg_mul(tg__mul_scalar_node(u, 0.5), h);
+        tg_tensor *two_sech = tg__mul_scalar_node(sech, 2);
         tg_tensor *u_prime = tg_mul(tg_mul(two_sech, tg_mul(tg_neg(sech), t)), h);
         tg_tensor *u_prime_fh = tg_mul(tg_mul(f, h), u_prime);
-        tg_tensor *fu = tg_mul(f, u);
-        tg_tensor *h_prime_fu = tg_mul(fu, tg_mul_scalar(tg_mul_scalar(x, 6 * c), k));
-        d = tg_add(tg_add(tg_mul_scalar(f_prime_uh, 2), u_prime_fh), h_prime_fu);
+        tg_tensor *h_prime = tg__mul_scalar_node(tg__mul_scalar_node(x, 6 * c), k);
+        tg_tensor *h_prime_fu = tg_mul(tg_mul(f, u), h_prime);
+        d = tg_add(tg_add(tg__mul_scalar_node(f_prime_uh, 2), u_prime_fh), h_prime_fu);
     } else {
         tg_tensor *x2 = tg_mul(x, x);
-        tg_tensor *pdf = tg_mul_scalar(tg_exp(tg_mul_scalar(x2, -0.5)), M_2_SQRTPI * M_SQRT1_2 * 0.5);
-        tg_tensor *twice = tg_mul_scalar(pdf, 2);
+        tg_tensor *pdf = tg__mul_scalar_node(tg_exp(tg__mul_scalar_node(x2, -0.5)), M_2_SQRTPI * M_SQRT1_2 * 0.5);
+        tg_tensor *twice = tg__mul_scalar_node(pdf, 2);
         d = tg_sub(twice, tg_mul(x2, pdf));
     }
     tg_tensor *gg_g = tg_mul(gg, g);
@@ -195,7 +196,9 @@ int tg__d_silu(tg_node *n, tg_tensor *g, tg_tensor **gi)
     tg_tensor *x = SAVED(0);
     if (!tg_is_grad_enabled()) return tg__gradient(gi, fused_backward(TG_BIN_SILU_BACKWARD, g, x));
     tg_tensor *s = x ? tg_sigmoid(x) : NULL;
-    return tg__gradient(gi, tg_mul(tg_mul(g, s), tg_add_scalar(tg_mul(x, tg_rsub_scalar(s, 1)), 1)));
+    /* the right factor first, as PyTorch's build evaluates its operands */
+    tg_tensor *right = tg__add_scalar_node(tg_mul(x, one_minus(s)), 1);
+    return tg__gradient(gi, tg_mul(tg_mul(g, s), right));
 }
 
 tg_tensor *tg_mish(const tg_tensor *x) { return FLOAT_ONLY("mish_cpu", MISH); }
@@ -206,8 +209,9 @@ int tg__d_mish(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     tg_tensor *x = SAVED(0);
     if (!tg_is_grad_enabled()) return tg__gradient(gi, fused_backward(TG_BIN_MISH_BACKWARD, g, x));
+    tg_tensor *s = x ? tg_sigmoid(x) : NULL;
     tg_tensor *t = x ? tg_tanh(tg_log1p(tg_exp(x))) : NULL;
-    tg_tensor *d = tg_add(t, tg_mul(tg_mul(x, tg_sigmoid(x)), tg_rsub_scalar(tg_mul(t, t), 1)));
+    tg_tensor *d = tg_add(t, tg_mul(tg_mul(x, s), one_minus(tg_mul(t, t))));
     return tg__gradient(gi, tg_mul(g, d));
 }
 

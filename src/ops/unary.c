@@ -95,13 +95,14 @@ static tg_tensor *tanh_backward(tg_tensor *g, tg_tensor *y)
 }
 int tg__d_tanh(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tanh_backward(g, SAVED(0))); }
 
-/* As derivatives.yaml: tanh_backward(gg, y) for g, gg (-2 y g) for y. */
+/* As derivatives.yaml: tanh_backward(gg, y) for g, gg (-2 y g) for y
+   (C++ Scalar arithmetic: MulBackward1). */
 int tg__d_tanh_backward(tg_node *n, tg_tensor *gg, tg_tensor **gi)
 {
     tg_tensor *y = SAVED(1);
     if (!y) return -1;
     if (NEED(0)) gi[0] = tanh_backward(gg, y);
-    if (NEED(1)) gi[1] = tg_mul(gg, tg_mul(tg_mul_scalar(y, -2), SAVED(0)));
+    if (NEED(1)) gi[1] = tg_mul(gg, tg_mul(tg__mul_scalar_node(y, -2), SAVED(0)));
     return tg__derivative_done(n, gi);
 }
 
@@ -121,7 +122,7 @@ int tg__d_sigmoid_backward(tg_node *n, tg_tensor *gg, tg_tensor **gi)
     if (NEED(0)) gi[0] = sigmoid_backward(gg, y);
     if (NEED(1)) {
         tg_tensor *gg_g = tg_mul(gg, SAVED(0));
-        gi[1] = tg_mul(gg_g, tg_add_scalar(tg_mul_scalar(y, -2), 1));
+        gi[1] = tg_mul(gg_g, tg__add_scalar_node(tg__mul_scalar_node(y, -2), 1));
     }
     return tg__derivative_done(n, gi);
 }
@@ -172,7 +173,7 @@ int tg__d_threshold_backward(tg_node *n, tg_tensor *g, tg_tensor **gi)
 
 /* d log1p = 1 / (x + 1) */
 tg_tensor *tg_log1p(const tg_tensor *x) { return tg__unary(__func__, TG_UN_LOG1P, TG_OP_LOG1P, TG_SAVES_INPUT, x); }
-int tg__d_log1p(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_div(g, tg_add_scalar(SAVED(0), 1))); }
+int tg__d_log1p(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_div(g, tg__add_scalar_node(SAVED(0), 1))); }
 
 tg_tensor *tg_log2(const tg_tensor *x) { return tg__unary(__func__, TG_UN_LOG2, TG_OP_LOG2, TG_SAVES_INPUT, x); }
 int tg__d_log2(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_div(g, tg_mul_scalar(SAVED(0), M_LN2))); }

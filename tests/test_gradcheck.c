@@ -633,6 +633,24 @@ static tg_tensor *f_unary(tg_tensor *const *x, int n, void *ctx)
 #define C2(name, fn, a, b) {name, fn, 2, {a, b}, 0, 0, 0, NULL}
 #define U(fn, a) {#fn, f_unary, 1, {a}, 0, 0, 0, fn}
 
+/* The derivative of the case's activation at x[0] for upstream gradient
+   x[1], made with create_graph (grad mode on: gradcheck's finite
+   differences turn it off): the fused derivative's node
+   (TanhBackwardBackward0, ...) checked in both inputs, to third order of
+   the activation. */
+static tg_tensor *f_derivative_of(tg_tensor *const *x, int n, void *ctx)
+{
+    (void)n;
+    const gc_case *c = ctx;
+    tg_tensor *g = NULL;
+    TG_ENABLE_GRAD {
+        tg_tensor *y = c->unary(x[0]);
+        if (tg_autograd_grad(&y, 1, x, 1, &x[1], (tg_backward_opts){.create_graph = true}, &g)) g = NULL;
+    }
+    return g;
+}
+#define D(fn, a, b) {"derivative of " #fn, f_derivative_of, 2, {a, b}, 0, 0, 0, fn}
+
 #define A23 IN(2, S(2, 3), ANY, false)
 #define A23T IN(2, S(2, 3), ANY, true)
 #define A3 IN(1, S(3), ANY, false)
@@ -819,6 +837,8 @@ static const gc_case CASES[] = {
     U(tg_cos, A23T),
     U(tg_tanh, A23T),
     U(tg_sigmoid, A23T),
+    D(tg_tanh, A23T, A23),
+    D(tg_sigmoid, A23, A23T),
     U(tg_relu, Z23T),
     C1("sign * x", f_sign_times, Z23T),
     C2("where", f_where, A23, A3),
@@ -977,6 +997,10 @@ static const gc_case CASES[] = {
     U(tg_gelu, A23T),
     U(tg_gelu_tanh, A23T),
     U(tg_silu, A23T),
+    D(tg_gelu, A23T, A23),
+    D(tg_gelu_tanh, A23, A23T),
+    D(tg_silu, A23T, A23),
+    D(tg_mish, A23, A23),
     U(tg_mish, A23T),
     U(tg_logsigmoid, A23T),
     C1("hardsigmoid (first order by the oracle)", f_hardsigmoid, A23T),

@@ -86,6 +86,31 @@ double tg__erfinv(double y);
    PyTorch's std::min and std::max keep it. */
 #define TG_K(a, c) ((__typeof__(a))(c))
 #define TG_RELU6(u) ((u) < 0 ? 0 : 6 < (u) ? 6 : (u))
+/* 1 - u u rounded once, as fma(-u, u, 1). For a float through double, which
+   holds u u exactly: rounding its 1 - u u to float gives fmaf's result for
+   every float (checked exhaustively), and the loop still vectorizes where
+   the machine has no fma instruction. */
+#define TG_ONE_MINUS_SQUARE(u) _Generic((u), float: (float)(1 - (double)(u) * (u)), default: fma(-(u), (u), 1.0))
+/* The fused backward bodies that name a value more than once: PyTorch's
+   CPU kernels gelu_backward (tanh form), silu_backward and mish_backward
+   for upstream gradient dy and input x, in their order, with the
+   multiply-adds PyTorch's build fuses written as fma (whose constants are
+   in x's type, lest <tgmath.h> pick the double fma for a float). */
+#define TG_GELU_TANH_BACKWARD(dy, x) __extension__({                                \
+        __typeof__(x) x_ = (x), kb_ = TG_K(x_, M_SQRT2 * M_2_SQRTPI * 0.5), kk_ = TG_K(x_, 0.044715); \
+        __typeof__(x) sq_ = x_ * x_;                                                \
+        __typeof__(x) t_ = tanh(kb_ * fma(kk_, sq_ * x_, x_));                      \
+        __typeof__(x) slope_ = kb_ * fma(TG_K(x_, 3) * kk_, sq_, TG_K(x_, 1));      \
+        (dy) * (TG_K(x_, 0.5) * (1 + t_) + TG_K(x_, 0.5) * x_ * TG_ONE_MINUS_SQUARE(t_) * slope_); \
+    })
+#define TG_SILU_BACKWARD(dy, x) __extension__({                                     \
+        __typeof__(x) x_ = (x), s_ = 1 / (1 + exp(-x_));                            \
+        (dy) * s_ * fma(x_, 1 - s_, TG_K(x_, 1));                                   \
+    })
+#define TG_MISH_BACKWARD(dy, x) __extension__({                                     \
+        __typeof__(x) x_ = (x), s_ = 1 / (1 + exp(-x_)), t_ = tanh(log1p(exp(x_))); \
+        (dy) * fma(x_ * s_, TG_ONE_MINUS_SQUARE(t_), t_);                           \
+    })
 
 /* reductions, sorting and scans */
 typedef enum tg_reduce_op { TG_RED_MAX, TG_RED_MIN, TG_RED_PROD, TG_RED_ALL, TG_RED_ANY, TG_RED_SUM } tg_reduce_op;

@@ -111,27 +111,68 @@ static tg_tensor *gelu(const char *fn, const tg_tensor *x, bool tanh_form)
 tg_tensor *tg_gelu(const tg_tensor *x) { return gelu(__func__, x, false); }
 tg_tensor *tg_gelu_tanh(const tg_tensor *x) { return gelu(__func__, x, true); }
 
-/* PyTorch's gelu_backward: erf form cdf(x) + x pdf(x); tanh form
-   0.5 (1 + t) + 0.5 x (1 - t^2) k (1 + 3 c x^2), t = tanh(k (x + c x^3)). */
-int tg__d_gelu(tg_node *n, tg_tensor *g, tg_tensor **gi)
+/* PyTorch's gelu_backward(g, x) in one pass (GeluBackwardBackward0): erf
+   form cdf(x) + x pdf(x); tanh form 0.5 (1 + t) + 0.5 x (1 - t^2) k
+   (1 + 3 c x^2), t = tanh(k (x + c x^3)). */
+static tg_tensor *gelu_backward(tg_tensor *g, tg_tensor *x, const gelu_params *p)
+{
+    tg_binary_kernel k = p->tanh ? TG_BIN_GELU_TANH_BACKWARD : TG_BIN_GELU_BACKWARD;
+    return tg__pointwise_backward(TG_OP_GELU_BACKWARD, k, g, x, p, sizeof *p);
+}
+
+int tg__d_gelu(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, gelu_backward(g, SAVED(0), n->params)); }
+
+/* 1 - t for a tensor t, as PyTorch's 1 - t (SubBackward0, not RsubBackward1) */
+static tg_tensor *one_minus(tg_tensor *t) { return t ? tg_sub(tg__scalar_tensor(1, t->dtype), t) : NULL; }
+
+/* PyTorch's gelu_double_backward: gelu''(x) gg g, composed so that it can
+   be differentiated again. Erf form 2 pdf - x^2 pdf; tanh form, with
+   f = x / 2, u = 1 - t^2, h = k (1 + 3 c x^2), s = sech(k (x + c x^3)):
+   2 (0.5 u h) + f h (2 s (-s t) h) + f u (6 c x k). Operands in PyTorch's
+   order, for its rounding, and its C++ Scalar arithmetic (MulBackward1,
+   AddBackward1). */
+static tg_tensor *gelu_double_backward(tg_tensor *gg, tg_tensor *g, tg_tensor *x, bool tanh_form)
+{
+    tg_tensor *d;
+    if (tanh_form) {
+        const double k = M_SQRT2 * M_2_SQRTPI * 0.5, c = 0.044715;
+        tg_tensor *inner = tg__mul_scalar_node(tg_add(x, tg__mul_scalar_node(tg_pow_scalar(x, 3), c)), k);
+        tg_tensor *t = tg_tanh(inner);
+        tg_tensor *cosh = tg_cosh(inner);
+        tg_tensor *sech = cosh ? tg_div(tg__scalar_tensor(1, cosh->dtype), cosh) : NULL;
+        tg_tensor *f = tg__mul_scalar_node(x, 0.5);
+        tg_tensor *u = one_minus(tg_mul(t, t));
+        tg_tensor *h = tg__mul_scalar_node(tg__add_scalar_node(tg_mul(tg__mul_scalar_node(x, 3 * c), x), 1), k);
+        tg_tensor *f_prime_uh = tg_mul(tg__mul_scalar_node(u, 0.5), h);
+        tg_tensor *two_sech = tg__mul_scalar_node(sech, 2);
+        tg_tensor *u_prime = tg_mul(tg_mul(two_sech, tg_mul(tg_neg(sech), t)), h);
+        tg_tensor *u_prime_fh = tg_mul(tg_mul(f, h), u_prime);
+        tg_tensor *h_prime = tg__mul_scalar_node(tg__mul_scalar_node(x, 6 * c), k);
+        tg_tensor *h_prime_fu = tg_mul(tg_mul(f, u), h_prime);
+        d = tg_add(tg_add(tg__mul_scalar_node(f_prime_uh, 2), u_prime_fh), h_prime_fu);
+    } else {
+        tg_tensor *x2 = tg_mul(x, x);
+        tg_tensor *pdf = tg__mul_scalar_node(tg_exp(tg__mul_scalar_node(x2, -0.5)), M_2_SQRTPI * M_SQRT1_2 * 0.5);
+        tg_tensor *twice = tg__mul_scalar_node(pdf, 2);
+        d = tg_sub(twice, tg_mul(x2, pdf));
+    }
+    tg_tensor *gg_g = tg_mul(gg, g);
+    return tg_mul(gg_g, d);
+}
+
+/* As derivatives.yaml: gelu_backward(gg, x) for g, gelu_double_backward
+   for x. */
+int tg__d_gelu_backward(tg_node *n, tg_tensor *gg, tg_tensor **gi)
 {
     const gelu_params *p = n->params;
-    tg_tensor *x = SAVED(0);
+    tg_tensor *x = SAVED(1);
     if (!x) return -1;
-    tg_tensor *d;
-    if (p->tanh) {
-        const double k = M_SQRT2 * M_2_SQRTPI * 0.5, c = 0.044715;
-        tg_tensor *x2 = tg_mul(x, x);
-        tg_tensor *t = tg_tanh(tg_mul_scalar(tg_add(x, tg_mul_scalar(tg_mul(x2, x), c)), k));
-        tg_tensor *left = tg_mul_scalar(tg_add_scalar(t, 1), 0.5);
-        tg_tensor *right = tg_mul(tg_rsub_scalar(tg_mul(t, t), 1), tg_mul_scalar(tg_add_scalar(tg_mul_scalar(x2, 3 * c), 1), k));
-        d = tg_add(left, tg_mul(tg_mul_scalar(x, 0.5), right));
-    } else {
-        tg_tensor *cdf = tg_mul_scalar(tg_add_scalar(tg_erf(tg_mul_scalar(x, M_SQRT1_2)), 1), 0.5);
-        tg_tensor *pdf = tg_mul_scalar(tg_exp(tg_mul_scalar(tg_mul(x, x), -0.5)), M_2_SQRTPI * M_SQRT1_2 * 0.5);
-        d = tg_add(cdf, tg_mul(x, pdf));
+    if (NEED(0)) gi[0] = gelu_backward(gg, x, p);
+    if (NEED(1)) {
+        tg_tensor *g = SAVED(0);
+        gi[1] = g ? gelu_double_backward(gg, g, x, p->tanh) : NULL;
     }
-    return tg__gradient(gi, tg_mul(g, d));
+    return tg__derivative_done(n, gi);
 }
 
 /* ------------------------------------------- silu, mish, logsigmoid */
@@ -141,22 +182,36 @@ int tg__d_gelu(tg_node *n, tg_tensor *g, tg_tensor **gi)
 
 tg_tensor *tg_silu(const tg_tensor *x) { return FLOAT_ONLY("silu_cpu", SILU); }
 
-/* d silu = s (1 + x (1 - s)), s = sigmoid(x) */
+/* Outside grad mode, PyTorch's silu_backward and mish_backward: one pass
+   of kernel k over g and x, with no history. */
+static tg_tensor *fused_backward(tg_binary_kernel k, tg_tensor *g, tg_tensor *x)
+{
+    return x ? tg__binary_kernel(k, g, x, x->dtype) : NULL;
+}
+
+/* d silu = s (1 + x (1 - s)), s = sigmoid(x): as PyTorch, fused outside
+   grad mode, composed (differentiable) under create_graph */
 int tg__d_silu(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     tg_tensor *x = SAVED(0);
+    if (!tg_is_grad_enabled()) return tg__gradient(gi, fused_backward(TG_BIN_SILU_BACKWARD, g, x));
     tg_tensor *s = x ? tg_sigmoid(x) : NULL;
-    return tg__gradient(gi, tg_mul(tg_mul(g, s), tg_add_scalar(tg_mul(x, tg_rsub_scalar(s, 1)), 1)));
+    /* the right factor first, as PyTorch's build evaluates its operands */
+    tg_tensor *right = tg__add_scalar_node(tg_mul(x, one_minus(s)), 1);
+    return tg__gradient(gi, tg_mul(tg_mul(g, s), right));
 }
 
 tg_tensor *tg_mish(const tg_tensor *x) { return FLOAT_ONLY("mish_cpu", MISH); }
 
-/* d mish = t + x s (1 - t^2), t = tanh(softplus(x)), s = sigmoid(x) */
+/* d mish = t + x s (1 - t^2), t = tanh(softplus(x)), s = sigmoid(x);
+   fused outside grad mode, as silu's */
 int tg__d_mish(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     tg_tensor *x = SAVED(0);
+    if (!tg_is_grad_enabled()) return tg__gradient(gi, fused_backward(TG_BIN_MISH_BACKWARD, g, x));
+    tg_tensor *s = x ? tg_sigmoid(x) : NULL;
     tg_tensor *t = x ? tg_tanh(tg_log1p(tg_exp(x))) : NULL;
-    tg_tensor *d = tg_add(t, tg_mul(tg_mul(x, tg_sigmoid(x)), tg_rsub_scalar(tg_mul(t, t), 1)));
+    tg_tensor *d = tg_add(t, tg_mul(tg_mul(x, s), one_minus(tg_mul(t, t))));
     return tg__gradient(gi, tg_mul(g, d));
 }
 

@@ -56,6 +56,9 @@ tg_tensor *tg__clone_contiguous(const tg_tensor *t);
 tg_tensor *tg__grad_copy(const tg_tensor *g, const tg_tensor *leaf);
 /* relu's derivative, PyTorch's threshold_backward(g, y, 0): g where y > 0. */
 tg_tensor *tg__threshold_backward(const tg_tensor *g, const tg_tensor *y);
+/* A fused activation derivative k(g, v) recorded as op (ops/unary.c). */
+tg_tensor *tg__pointwise_backward(tg_op op, tg_binary_kernel k, const tg_tensor *g, const tg_tensor *v, const void *p,
+                                  size_t size);
 /* A view of t's storage with geometry v (AsStridedBackward0). */
 tg_tensor *tg__as_strided(const tg_tensor *t, const tg_strided *v);
 /* as_strided's gradient: a tensor laid out as base (in a storage of its own)

@@ -67,20 +67,64 @@ int tg__d_sin(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi
 tg_tensor *tg_cos(const tg_tensor *x) { return tg__unary(__func__, TG_UN_COS, TG_OP_COS, TG_SAVES_INPUT, x); }
 int tg__d_cos(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_mul(g, tg_neg(tg_sin(SAVED(0))))); }
 
-/* d tanh = 1 - y^2 */
-tg_tensor *tg_tanh(const tg_tensor *x) { return tg__unary(__func__, TG_UN_TANH, TG_OP_TANH, TG_SAVES_RESULT, x); }
-int tg__d_tanh(tg_node *n, tg_tensor *g, tg_tensor **gi)
+/* PyTorch's fused derivatives of activations (TanhBackwardBackward0, ...):
+   out = k(g, v) in one kernel pass, for upstream gradient g and v, the
+   activation's result or input, recorded as op with inputs (g, v) and
+   parameters p. Saves g in slot 0 when v needs a gradient (every such
+   derivative reads it there), and v in slot 1. */
+tg_tensor *tg__pointwise_backward(tg_op op, tg_binary_kernel k, const tg_tensor *g, const tg_tensor *v, const void *p,
+                                  size_t size)
 {
-    tg_tensor *y = SAVED(0);
-    return tg__gradient(gi, tg_mul(g, tg_rsub_scalar(tg_mul(y, y), 1)));
+    if (!g || !v) return NULL;
+    tg_tensor *out = tg__binary_kernel(k, g, v, v->dtype);
+    tg_node *n;
+    if (!out || tg__record(out, (tg_record){.op = op, .n_saved = 2, .params = p, .params_size = size},
+                           (const tg_tensor *[]){g, v}, 2, &n))
+        return NULL;
+    if (!n) return out;
+    if (NEED(1)) tg__save(n, 0, g);
+    tg__save(n, 1, v);
+    return out;
 }
 
-/* d sigmoid = (1 - y) y */
-tg_tensor *tg_sigmoid(const tg_tensor *x) { return tg__unary(__func__, TG_UN_SIGMOID, TG_OP_SIGMOID, TG_SAVES_RESULT, x); }
-int tg__d_sigmoid(tg_node *n, tg_tensor *g, tg_tensor **gi)
+/* d tanh = 1 - y^2: tanh_backward(g, y) */
+tg_tensor *tg_tanh(const tg_tensor *x) { return tg__unary(__func__, TG_UN_TANH, TG_OP_TANH, TG_SAVES_RESULT, x); }
+static tg_tensor *tanh_backward(tg_tensor *g, tg_tensor *y)
 {
-    tg_tensor *y = SAVED(0);
-    return tg__gradient(gi, tg_mul(g, tg_mul(tg_rsub_scalar(y, 1), y)));
+    return tg__pointwise_backward(TG_OP_TANH_BACKWARD, TG_BIN_TANH_BACKWARD, g, y, NULL, 0);
+}
+int tg__d_tanh(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tanh_backward(g, SAVED(0))); }
+
+/* As derivatives.yaml: tanh_backward(gg, y) for g, gg (-2 y g) for y
+   (C++ Scalar arithmetic: MulBackward1). */
+int tg__d_tanh_backward(tg_node *n, tg_tensor *gg, tg_tensor **gi)
+{
+    tg_tensor *y = SAVED(1);
+    if (!y) return -1;
+    if (NEED(0)) gi[0] = tanh_backward(gg, y);
+    if (NEED(1)) gi[1] = tg_mul(gg, tg_mul(tg__mul_scalar_node(y, -2), SAVED(0)));
+    return tg__derivative_done(n, gi);
+}
+
+/* d sigmoid = (1 - y) y: sigmoid_backward(g, y) */
+tg_tensor *tg_sigmoid(const tg_tensor *x) { return tg__unary(__func__, TG_UN_SIGMOID, TG_OP_SIGMOID, TG_SAVES_RESULT, x); }
+static tg_tensor *sigmoid_backward(tg_tensor *g, tg_tensor *y)
+{
+    return tg__pointwise_backward(TG_OP_SIGMOID_BACKWARD, TG_BIN_SIGMOID_BACKWARD, g, y, NULL, 0);
+}
+int tg__d_sigmoid(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, sigmoid_backward(g, SAVED(0))); }
+
+/* As derivatives.yaml: sigmoid_backward(gg, y) for g, gg g (-2 y + 1) for y. */
+int tg__d_sigmoid_backward(tg_node *n, tg_tensor *gg, tg_tensor **gi)
+{
+    tg_tensor *y = SAVED(1);
+    if (!y) return -1;
+    if (NEED(0)) gi[0] = sigmoid_backward(gg, y);
+    if (NEED(1)) {
+        tg_tensor *gg_g = tg_mul(gg, SAVED(0));
+        gi[1] = tg_mul(gg_g, tg__add_scalar_node(tg__mul_scalar_node(y, -2), 1));
+    }
+    return tg__derivative_done(n, gi);
 }
 
 tg_tensor *tg_relu(const tg_tensor *x)
@@ -129,7 +173,7 @@ int tg__d_threshold_backward(tg_node *n, tg_tensor *g, tg_tensor **gi)
 
 /* d log1p = 1 / (x + 1) */
 tg_tensor *tg_log1p(const tg_tensor *x) { return tg__unary(__func__, TG_UN_LOG1P, TG_OP_LOG1P, TG_SAVES_INPUT, x); }
-int tg__d_log1p(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_div(g, tg_add_scalar(SAVED(0), 1))); }
+int tg__d_log1p(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_div(g, tg__add_scalar_node(SAVED(0), 1))); }
 
 tg_tensor *tg_log2(const tg_tensor *x) { return tg__unary(__func__, TG_UN_LOG2, TG_OP_LOG2, TG_SAVES_INPUT, x); }
 int tg__d_log2(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_div(g, tg_mul_scalar(SAVED(0), M_LN2))); }

@@ -90,6 +90,44 @@ static bool close_enough(double x, double ref, double res, tg_dtype dt, bool gel
 
 static void values(const tg_tensor *t, double *out) { CHECK(tg_copy_to_f64(t, out) == 0); }
 
+/* Every step-th bit pattern of dt, positive and negative alike, so
+   that every binade is sampled. */
+enum { SWEEP = 1 << 16 };
+static tg_tensor *sweep_input(tg_dtype dt)
+{
+    static float f[SWEEP];
+    static double v[SWEEP];
+    for (uint64_t i = 0; i < SWEEP; i++) {
+        if (dt == TG_F32) {
+            uint32_t bits = (uint32_t)(i * 65521u);   /* a prime near 2^32 / SWEEP */
+            memcpy(&f[i], &bits, 4);
+        } else {
+            uint64_t bits = i * 281474976710597u;   /* a prime near 2^64 / SWEEP */
+            memcpy(&v[i], &bits, 8);
+        }
+    }
+    return dt == TG_F32 ? tg_from_f32(f, (int64_t[]){SWEEP}, 1) : tg_from_f64(v, (int64_t[]){SWEEP}, 1);
+}
+
+static void check_sweep(const unary_case *c, tg_simd level, tg_dtype dt, uint64_t *worst, int *bad)
+{
+    static double xv[SWEEP], rv[SWEEP], sv[SWEEP];
+    tg_scope_begin();
+    tg_tensor *x = sweep_input(dt);
+    tg__simd_force(TG_SIMD_NONE);
+    tg_tensor *ref = c->fn(x);
+    tg__simd_force(level);
+    tg_tensor *res = c->fn(x);
+    values(x, xv), values(ref, rv), values(res, sv);
+    for (int i = 0; i < SWEEP; i++) {
+        if (close_enough(xv[i], rv[i], sv[i], dt, c->gelu, worst)) continue;
+        if ((*bad)++ < 5)
+            fprintf(stderr, "%s %s %s(%.17g): %.17g, portable %.17g\n", tg__simd_name(level),
+                    dt == TG_F32 ? "f32" : "f64", c->name, xv[i], sv[i], rv[i]);
+    }
+    tg_scope_end();
+}
+
 static void check_unary(tg_simd level, tg_dtype dt)
 {
     for (size_t k = 0; k < sizeof UNARY / sizeof UNARY[0]; k++) {
@@ -114,6 +152,7 @@ static void check_unary(tg_simd level, tg_dtype dt)
                 tg_scope_end();
             }
         }
+        check_sweep(&UNARY[k], level, dt, &worst, &bad);
         CHECK(bad == 0);
         printf("%s %s %s: worst %llu ulps\n", tg__simd_name(level), dt == TG_F32 ? "f32" : "f64", UNARY[k].name,
                (unsigned long long)worst);

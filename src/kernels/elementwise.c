@@ -44,11 +44,10 @@ typedef struct loop_ctx {
 /* d[0] is the result, d[1] (and d[2]) the operands; s their byte strides. */
 #define UNARY_LOOP(T, BODY) do {                                                   \
         const loop_ctx *c_ = ctx;                                                  \
-        if (c_->vec && s[0] == (int64_t)sizeof(T) && s[1] == (int64_t)sizeof(T)) { \
-            c_->vec(d[0], d[1], NULL, n);                                          \
-        } else if (s[0] == (int64_t)sizeof(T) && s[1] == (int64_t)sizeof(T)) {     \
+        if (s[0] == (int64_t)sizeof(T) && s[1] == (int64_t)sizeof(T)) {            \
             T *o_ = (T *)d[0]; const T *a_ = (const T *)d[1];                      \
-            for (int64_t i = 0; i < n; i++) { T a = a_[i]; o_[i] = (BODY); }       \
+            int64_t i = c_->vec ? c_->vec(o_, a_, NULL, n) : 0;                    \
+            for (; i < n; i++) { T a = a_[i]; o_[i] = (BODY); }                    \
         } else {                                                                   \
             for (int64_t i = 0; i < n; i++) {                                      \
                 T a = *(const T *)(d[1] + i * s[1]);                               \
@@ -59,19 +58,16 @@ typedef struct loop_ctx {
 
 #define BINARY_LOOP(T, OUT_T, BODY) do {                                           \
         const loop_ctx *c_ = ctx;                                                  \
-        bool flat_ = s[0] == (int64_t)sizeof(OUT_T) && s[1] == (int64_t)sizeof(T); \
-        if (c_->vec && flat_ && s[2] == (int64_t)sizeof(T)) {                      \
-            c_->vec(d[0], d[1], d[2], n);                                          \
-        } else if (c_->vec_scalar_b && flat_ && s[2] == 0) {                       \
-            c_->vec_scalar_b(d[0], d[1], d[2], n);                                 \
-        } else if (s[0] == (int64_t)sizeof(OUT_T) && s[1] == (int64_t)sizeof(T) && s[2] == (int64_t)sizeof(T)) { \
+        if (s[0] == (int64_t)sizeof(OUT_T) && s[1] == (int64_t)sizeof(T) && s[2] == (int64_t)sizeof(T)) { \
             OUT_T *o_ = (OUT_T *)d[0];                                             \
             const T *a_ = (const T *)d[1], *b_ = (const T *)d[2];                  \
-            for (int64_t i = 0; i < n; i++) { T a = a_[i], b = b_[i]; o_[i] = (BODY); } \
+            int64_t i = c_->vec ? c_->vec(o_, a_, b_, n) : 0;                      \
+            for (; i < n; i++) { T a = a_[i], b = b_[i]; o_[i] = (BODY); }         \
         } else if (s[0] == (int64_t)sizeof(OUT_T) && s[1] == (int64_t)sizeof(T) && s[2] == 0) { \
             OUT_T *o_ = (OUT_T *)d[0];                                             \
             const T *a_ = (const T *)d[1]; const T b = *(const T *)d[2];           \
-            for (int64_t i = 0; i < n; i++) { T a = a_[i]; o_[i] = (BODY); }       \
+            int64_t i = c_->vec_scalar_b ? c_->vec_scalar_b(o_, a_, &b, n) : 0;    \
+            for (; i < n; i++) { T a = a_[i]; o_[i] = (BODY); }                    \
         } else {                                                                   \
             for (int64_t i = 0; i < n; i++) {                                      \
                 T a = *(const T *)(d[1] + i * s[1]), b = *(const T *)(d[2] + i * s[2]); \

@@ -4,12 +4,19 @@
    and the CPU have, capped by TENSORGRAD_SIMD=none|avx2|avx512; "none"
    leaves every kernel to its portable loop.
 
-   Note [Vector tails]: a vector loop computes its last partial vector
-   through a zero-padded copy, so every element gets the same function
-   wherever it lies in the array (a split or an unaligned start cannot
-   change a result). Transcendental functions (SLEEF's 1-ulp u10 ones,
-   which PyTorch 1.13 uses too) are present only in builds with SLEEF;
-   without it those kernels keep their libm loops. */
+   Note [Vector tails]: a vector loop covers the longest leading part of
+   its run that is a whole number of 64-byte chunks (16 floats, 8
+   doubles) and leaves the rest to the portable loop, whatever the
+   instruction set. PyTorch 1.13's AVX2 elementwise kernels split runs the
+   same way (two 32-byte vectors a step, the remainder scalar), so a
+   sigmoid or silu gets PyTorch's bits in the body and libm's, as in
+   PyTorch, in the tail and in tensors of fewer than 16 floats.
+
+   Transcendental functions: exp, expm1, log, log1p and the f64 tanh and
+   erf are SLEEF's u10 functions (1 ulp; PyTorch 1.13 uses the same ones),
+   present only in builds with SLEEF; without it those kernels keep their
+   libm loops. The f32 tanh and erf are polynomials of our own
+   (vec_isa.inc), within 1 ulp and three times as fast as SLEEF's. */
 #ifndef TG_VEC_H
 #define TG_VEC_H
 
@@ -18,8 +25,9 @@
 typedef enum tg_simd { TG_SIMD_NONE, TG_SIMD_AVX2, TG_SIMD_AVX512 } tg_simd;
 
 /* out[i] = f(a[i]), or f(a[i], b[i]); for a binary loop on a scalar b,
-   f(a[i], b[0]). n elements of the table's dtype. */
-typedef void (*tg_vec_fn)(void *out, const void *a, const void *b, int64_t n);
+   f(a[i], b[0]); for i below the returned count, the part of the n
+   elements (of the table's dtype) that Note [Vector tails] gives it. */
+typedef int64_t (*tg_vec_fn)(void *out, const void *a, const void *b, int64_t n);
 
 /* One instruction set's loops, NULL where it has none. */
 typedef struct tg_vec_table {

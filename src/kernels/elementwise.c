@@ -1,6 +1,7 @@
 /* Elementwise kernels: each row of elementwise.def expanded into one loop
    per dtype, with contiguous and scalar-operand fast paths. */
 #include "kernels.h"
+#include "vec.h"
 
 #include <tgmath.h>
 
@@ -33,11 +34,20 @@ static void store_int(char *p, tg_dtype dt, int64_t v)
 
 /* ------------------------------------------------------------- loops */
 
+/* What a loop gets as ctx: the operands' dtype, and the SIMD loops (vec.h)
+   for its contiguous paths, or NULL. */
+typedef struct loop_ctx {
+    tg_dtype dt;
+    tg_vec_fn vec, vec_scalar_b;
+} loop_ctx;
+
 /* d[0] is the result, d[1] (and d[2]) the operands; s their byte strides. */
 #define UNARY_LOOP(T, BODY) do {                                                   \
+        const loop_ctx *c_ = ctx;                                                  \
         if (s[0] == (int64_t)sizeof(T) && s[1] == (int64_t)sizeof(T)) {            \
             T *o_ = (T *)d[0]; const T *a_ = (const T *)d[1];                      \
-            for (int64_t i = 0; i < n; i++) { T a = a_[i]; o_[i] = (BODY); }       \
+            int64_t i = c_->vec ? c_->vec(o_, a_, NULL, n) : 0;                    \
+            for (; i < n; i++) { T a = a_[i]; o_[i] = (BODY); }                    \
         } else {                                                                   \
             for (int64_t i = 0; i < n; i++) {                                      \
                 T a = *(const T *)(d[1] + i * s[1]);                               \
@@ -47,14 +57,17 @@ static void store_int(char *p, tg_dtype dt, int64_t v)
     } while (0)
 
 #define BINARY_LOOP(T, OUT_T, BODY) do {                                           \
+        const loop_ctx *c_ = ctx;                                                  \
         if (s[0] == (int64_t)sizeof(OUT_T) && s[1] == (int64_t)sizeof(T) && s[2] == (int64_t)sizeof(T)) { \
             OUT_T *o_ = (OUT_T *)d[0];                                             \
             const T *a_ = (const T *)d[1], *b_ = (const T *)d[2];                  \
-            for (int64_t i = 0; i < n; i++) { T a = a_[i], b = b_[i]; o_[i] = (BODY); } \
+            int64_t i = c_->vec ? c_->vec(o_, a_, b_, n) : 0;                      \
+            for (; i < n; i++) { T a = a_[i], b = b_[i]; o_[i] = (BODY); }         \
         } else if (s[0] == (int64_t)sizeof(OUT_T) && s[1] == (int64_t)sizeof(T) && s[2] == 0) { \
             OUT_T *o_ = (OUT_T *)d[0];                                             \
             const T *a_ = (const T *)d[1]; const T b = *(const T *)d[2];           \
-            for (int64_t i = 0; i < n; i++) { T a = a_[i]; o_[i] = (BODY); }       \
+            int64_t i = c_->vec_scalar_b ? c_->vec_scalar_b(o_, a_, &b, n) : 0;    \
+            for (; i < n; i++) { T a = a_[i]; o_[i] = (BODY); }                    \
         } else {                                                                   \
             for (int64_t i = 0; i < n; i++) {                                      \
                 T a = *(const T *)(d[1] + i * s[1]), b = *(const T *)(d[2] + i * s[2]); \
@@ -65,7 +78,7 @@ static void store_int(char *p, tg_dtype dt, int64_t v)
 
 /* The integer loops read and write any integer or bool dtype (ctx). */
 #define INT_UNARY_LOOP(BODY) do {                                                  \
-        tg_dtype dt_ = *(const tg_dtype *)ctx;                                     \
+        tg_dtype dt_ = ((const loop_ctx *)ctx)->dt;                                \
         for (int64_t i = 0; i < n; i++) {                                          \
             int64_t a = tg__load_int(d[1] + i * s[1], dt_);                        \
             store_int(d[0] + i * s[0], dt_, (BODY));                               \
@@ -73,7 +86,7 @@ static void store_int(char *p, tg_dtype dt, int64_t v)
     } while (0)
 
 #define INT_BINARY_LOOP(RESULT, BODY) do {                                         \
-        tg_dtype dt_ = *(const tg_dtype *)ctx;                                     \
+        tg_dtype dt_ = ((const loop_ctx *)ctx)->dt;                                \
         tg_dtype out_ = RESULT##_DTYPE(dt_);                                       \
         for (int64_t i = 0; i < n; i++) {                                          \
             int64_t a = tg__load_int(d[1] + i * s[1], dt_), b = tg__load_int(d[2] + i * s[2], dt_); \
@@ -89,14 +102,14 @@ static void store_int(char *p, tg_dtype dt, int64_t v)
 #define LOOP_SIGNATURE(name) static void name(char **d, const int64_t *s, int64_t n, void *ctx)
 
 #define TG_UNARY_FLOAT(id, floating)                                               \
-    LOOP_SIGNATURE(unary_##id##_f32) { (void)ctx; UNARY_LOOP(float, floating); }  \
-    LOOP_SIGNATURE(unary_##id##_f64) { (void)ctx; UNARY_LOOP(double, floating); }
+    LOOP_SIGNATURE(unary_##id##_f32) { UNARY_LOOP(float, floating); }             \
+    LOOP_SIGNATURE(unary_##id##_f64) { UNARY_LOOP(double, floating); }
 #define TG_UNARY(id, floating, integer)                                            \
     TG_UNARY_FLOAT(id, floating)                                                   \
     LOOP_SIGNATURE(unary_##id##_int) { INT_UNARY_LOOP(integer); }
 #define TG_BINARY_FLOAT(id, result, floating)                                      \
-    LOOP_SIGNATURE(binary_##id##_f32) { (void)ctx; BINARY_LOOP(float, result##_TYPE(float), floating); } \
-    LOOP_SIGNATURE(binary_##id##_f64) { (void)ctx; BINARY_LOOP(double, result##_TYPE(double), floating); }
+    LOOP_SIGNATURE(binary_##id##_f32) { BINARY_LOOP(float, result##_TYPE(float), floating); } \
+    LOOP_SIGNATURE(binary_##id##_f64) { BINARY_LOOP(double, result##_TYPE(double), floating); }
 #define TG_BINARY(id, result, floating, integer)                                   \
     TG_BINARY_FLOAT(id, result, floating)                                          \
     LOOP_SIGNATURE(binary_##id##_int) { INT_BINARY_LOOP(result, integer); }
@@ -143,8 +156,8 @@ void tg__k_unary(tg_unary_kernel k, tg_tensor *out, const tg_tensor *a)
     tg_iter_operand ops[2];
     tg__operand(&ops[0], out, out->ndim);
     tg__operand(&ops[1], a, out->ndim);
-    tg_dtype dt = a->dtype;
-    tg__iter_run(ops, 2, out->shape, out->ndim, loop_for(&UNARY[k], dt), &dt);
+    loop_ctx c = {a->dtype, tg__vec_unary(k, a->dtype), NULL};
+    tg__iter_run(ops, 2, out->shape, out->ndim, loop_for(&UNARY[k], c.dt), &c);
 }
 
 void tg__k_binary(tg_binary_kernel k, tg_tensor *out, const tg_tensor *a, const tg_tensor *b)
@@ -153,6 +166,6 @@ void tg__k_binary(tg_binary_kernel k, tg_tensor *out, const tg_tensor *a, const 
     tg__operand(&ops[0], out, out->ndim);
     tg__operand(&ops[1], a, out->ndim);
     tg__operand(&ops[2], b, out->ndim);
-    tg_dtype dt = a->dtype;
-    tg__iter_run(ops, 3, out->shape, out->ndim, loop_for(&BINARY[k], dt), &dt);
+    loop_ctx c = {a->dtype, tg__vec_binary(k, a->dtype, false), tg__vec_binary(k, a->dtype, true)};
+    tg__iter_run(ops, 3, out->shape, out->ndim, loop_for(&BINARY[k], c.dt), &c);
 }

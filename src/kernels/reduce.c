@@ -1,12 +1,17 @@
 /* Reduction kernels: sums, products, extrema and truth tests over broadcast
    dimensions, max and min along a dim, and the products of the others. */
 #include "kernels.h"
+#include "vec.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct sum_ctx { tg_dtype dt; } sum_ctx;
+/* vec_sum: the SIMD sum of contiguous floats (vec.h), or NULL. */
+typedef struct sum_ctx {
+    tg_dtype dt;
+    double (*vec_sum)(const float *a, int64_t n);
+} sum_ctx;
 
 /* d[0] is the accumulator (double or int64), d[1] the input. */
 static void sum_loop(char **d, const int64_t *s, int64_t n, void *vctx)
@@ -14,7 +19,9 @@ static void sum_loop(char **d, const int64_t *s, int64_t n, void *vctx)
     const sum_ctx *c = vctx;
     if (c->dt == TG_F32) {
         double *acc = (double *)d[0];
-        if (s[0] == 0) {
+        if (s[0] == 0 && s[1] == (int64_t)sizeof(float) && c->vec_sum) {
+            *acc += c->vec_sum((const float *)d[1], n);
+        } else if (s[0] == 0) {
             double total = 0;
             for (int64_t i = 0; i < n; i++) total += *(const float *)(d[1] + i * s[1]);
             *acc += total;
@@ -69,7 +76,7 @@ static int reduce_run(tg_tensor *out, const tg_tensor *a, tg_loop_fn loop, void 
 
 int tg__k_sum_to(tg_tensor *out, const tg_tensor *a)
 {
-    sum_ctx c = {a->dtype};
+    sum_ctx c = {a->dtype, a->dtype == TG_F32 ? tg__vec_sum_f32() : NULL};
     return reduce_run(out, a, sum_loop, &c, 0, 0);
 }
 

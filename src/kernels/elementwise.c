@@ -144,7 +144,7 @@ void tg__k_unary(tg_unary_kernel k, tg_tensor *out, const tg_tensor *a)
     tg__operand(&ops[0], out, out->ndim);
     tg__operand(&ops[1], a, out->ndim);
     tg_dtype dt = a->dtype;
-    tg__iter_run(ops, 2, out->shape, out->ndim, loop_for(&UNARY[k], dt), &dt);
+    tg__iter_run_split(ops, 2, out->shape, out->ndim, loop_for(&UNARY[k], dt), &dt);
 }
 
 void tg__k_binary(tg_binary_kernel k, tg_tensor *out, const tg_tensor *a, const tg_tensor *b)
@@ -154,5 +154,5 @@ void tg__k_binary(tg_binary_kernel k, tg_tensor *out, const tg_tensor *a, const 
     tg__operand(&ops[1], a, out->ndim);
     tg__operand(&ops[2], b, out->ndim);
     tg_dtype dt = a->dtype;
-    tg__iter_run(ops, 3, out->shape, out->ndim, loop_for(&BINARY[k], dt), &dt);
+    tg__iter_run_split(ops, 3, out->shape, out->ndim, loop_for(&BINARY[k], dt), &dt);
 }

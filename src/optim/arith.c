@@ -28,7 +28,7 @@ tg_tensor *tg__add_scaled_(tg_tensor *t, const tg_tensor *other, double alpha)
     tg__operand(&ops[0], t, t->ndim);
     tg__operand(&ops[1], t, t->ndim);
     tg__operand(&ops[2], other, t->ndim);
-    tg__iter_run(ops, 3, t->shape, t->ndim, t->dtype == TG_F32 ? add_scaled_f32 : add_scaled_f64, &alpha);
+    tg__iter_run_split(ops, 3, t->shape, t->ndim, t->dtype == TG_F32 ? add_scaled_f32 : add_scaled_f64, &alpha);
     tg__bump_version(t);
     return t;
 }

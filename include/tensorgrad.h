@@ -1894,8 +1894,8 @@ int tg_load_checkpoint(const char *path, tg_module *model, tg_optimizer *opt, tg
    of at least 32768 elements are split across, and that OpenBLAS may use
    for a matrix product: torch.set_num_threads and torch.get_num_threads.
    The default is OMP_NUM_THREADS when it is a positive integer at the
-   first call, else the number of physical cores. Results do not depend
-   on it. tg_set_num_threads returns 0, or -1 with an error for n < 1.
+   first call, else the number of physical cores. tensorgrad's own
+   kernels give the same bits whatever it is. tg_set_num_threads returns 0, or -1 with an error for n < 1.
    See docs/threads.md. */
 int tg_set_num_threads(int n);
 int tg_get_num_threads(void);

@@ -98,7 +98,7 @@ static void run_units(int64_t begin, int64_t end, void *vp)
     }
     char *ptr[MAX_OPERANDS];
     for (int64_t u = begin; u < end;) {
-        int64_t in_row = u % p->per_row, units = p->per_row - in_row;
+        int64_t in_row = p->per_row == 1 ? 0 : u % p->per_row, units = p->per_row - in_row;
         if (units > end - u) units = end - u;
         int64_t first = in_row * p->unit, last = (in_row + units) * p->unit;
         if (last > p->row) last = p->row;
@@ -109,7 +109,7 @@ static void run_units(int64_t begin, int64_t end, void *vp)
         }
         p->fn(ptr, p->inner_stride, last - first, p->ctx);
         u += units;
-        if (u % p->per_row == 0)   /* the next row */
+        if (in_row + units == p->per_row)   /* the next row */
             for (int d = inner - 1; d >= 0 && ++idx[d] == p->size[d]; d--) idx[d] = 0;
     }
 }

@@ -1891,6 +1891,19 @@ int tg_save_checkpoint(const char *path, const tg_module *model, const tg_optimi
 int tg_load_checkpoint(const char *path, tg_module *model, tg_optimizer *opt, tg_scheduler *sched,
                        tg_generator *gen, int64_t *step);
 
+/* ------------------------------------------------------------- threads */
+
+/* The number of threads (the caller's included) that elementwise
+   operations, copies, reductions, normalisations and optimizer updates
+   of at least 32768 elements are split across, and that OpenBLAS may use
+   for a matrix product: torch.set_num_threads and torch.get_num_threads.
+   The default is OMP_NUM_THREADS when it is a positive integer at the
+   first call, else the number of physical cores. tensorgrad's own
+   kernels give the same bits whatever it is. tg_set_num_threads returns 0, or -1 with an error for n < 1.
+   See docs/threads.md. */
+int tg_set_num_threads(int n);
+int tg_get_num_threads(void);
+
 #if defined(__GNUC__) || defined(__clang__)
 #pragma GCC visibility pop
 #endif

@@ -7,6 +7,7 @@
    saw and the main thread CHECKs it after pthread_join (or they use TCHECK,
    which takes a lock). */
 #include "harness.h"
+#include "core/pool.h"
 #include "graph/graph.h"
 
 #include <pthread.h>
@@ -735,8 +736,316 @@ static void test_concurrent_blas(void)
     for (int i = 0; i < BLAS_THREADS; i++) CHECK(failures[i] == 0);
 }
 
+/* ----------------------------------------------------- 7. the thread pool */
+
+static void test_num_threads_api(void)
+{
+    int before = tg_get_num_threads();
+    tg_clear_error();
+    CHECK(tg_set_num_threads(0) == -1);
+    CHECK(tg_last_status() == TG_E_INVALID);
+    CHECK(strstr(tg_last_error(), "tg_set_num_threads") != NULL);
+    CHECK(tg_set_num_threads(-4) == -1);
+    CHECK(tg_get_num_threads() == before);
+    tg_clear_error();
+    CHECK(tg_set_num_threads(5) == 0);
+    CHECK(tg_get_num_threads() == 5);
+    CHECK(tg_set_num_threads(before) == 0);
+}
+
+/* What the pieces of one tg__parallel_for saw. Pieces record under the
+   lock; `hits` is written by one piece per index. */
+typedef struct pieces_log {
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    int started, pieces, threads_seen;
+    pthread_t first_thread;
+    bool other_thread;               /* a piece ran off the calling thread */
+    int wait_for;                    /* pieces wait until this many started */
+    bool released;                   /* ... or until this is set */
+    unsigned char *hits;
+    int64_t offset;
+    int nested_pieces;               /* pieces of a parallel_for inside a piece */
+} pieces_log;
+
+static void count_nested(int64_t begin, int64_t end, void *arg)
+{
+    (void)begin, (void)end;
+    pieces_log *log = arg;
+    pthread_mutex_lock(&log->lock);
+    log->nested_pieces++;
+    pthread_mutex_unlock(&log->lock);
+}
+
+static void record_piece(int64_t begin, int64_t end, void *arg)
+{
+    pieces_log *log = arg;
+    pthread_mutex_lock(&log->lock);
+    log->started++;
+    log->pieces++;
+    if (!pthread_equal(pthread_self(), log->first_thread)) log->other_thread = true;
+    pthread_cond_broadcast(&log->changed);
+    while (log->started < log->wait_for && !log->released) pthread_cond_wait(&log->changed, &log->lock);
+    pthread_mutex_unlock(&log->lock);
+    for (int64_t i = begin; i < end; i++) log->hits[i - log->offset]++;
+    /* From inside a piece: runs here, as one piece. */
+    tg__parallel_for(0, 1000000, 10, count_nested, log);
+}
+
+static void init_log(pieces_log *log, unsigned char *hits, int64_t offset, int wait_for)
+{
+    *log = (pieces_log){.lock = PTHREAD_MUTEX_INITIALIZER, .changed = PTHREAD_COND_INITIALIZER,
+                        .first_thread = pthread_self(), .wait_for = wait_for, .hits = hits, .offset = offset};
+}
+
+enum { RANGE = 100000 };
+
+static bool each_index_once(const unsigned char *hits)
+{
+    for (int64_t i = 0; i < RANGE; i++)
+        if (hits[i] != 1) return false;
+    return true;
+}
+
+static void *hold_pool(void *arg)
+{
+    pieces_log *log = arg;
+    log->first_thread = pthread_self();
+    tg__parallel_for(0, RANGE, 1000, record_piece, log);
+    return NULL;
+}
+
+static void test_parallel_for(void)
+{
+    static unsigned char hits[RANGE], other_hits[RANGE];
+    int before = tg_get_num_threads();
+    pieces_log log;
+
+    /* Three threads: at most three pieces, every index once, and two
+       pieces at once (each waits for a second one to start, which only a
+       worker can start while the caller waits), so no timing is involved. */
+    tg_set_num_threads(3);
+    init_log(&log, hits, 5, 2);
+    tg__parallel_for(5, 5 + RANGE, 1000, record_piece, &log);
+    CHECK(log.pieces >= 2 && log.pieces <= 3);
+    CHECK(log.other_thread);
+    CHECK(each_index_once(hits));
+    CHECK(log.nested_pieces == log.pieces);   /* one piece per nested call */
+
+    /* A short range, or one thread: one piece, on the caller. */
+    memset(hits, 0, sizeof hits);
+    init_log(&log, hits, 0, 0);
+    tg__parallel_for(0, RANGE, RANGE, record_piece, &log);
+    CHECK(log.pieces == 1 && !log.other_thread && each_index_once(hits));
+    tg_set_num_threads(1);
+    memset(hits, 0, sizeof hits);
+    init_log(&log, hits, 0, 0);
+    tg__parallel_for(0, RANGE, 10, record_piece, &log);
+    CHECK(log.pieces == 1 && !log.other_thread && each_index_once(hits));
+
+    /* While another thread uses the pool (its pieces wait for release),
+       this thread's range runs here, in one piece. */
+    tg_set_num_threads(2);
+    memset(hits, 0, sizeof hits);
+    init_log(&log, hits, 0, 99);
+    pthread_t holder;
+    start_threads(&holder, 1, hold_pool, &log, 0);
+    pthread_mutex_lock(&log.lock);
+    while (log.started == 0) pthread_cond_wait(&log.changed, &log.lock);
+    pthread_mutex_unlock(&log.lock);
+    pieces_log mine;
+    init_log(&mine, other_hits, 0, 0);
+    tg__parallel_for(0, RANGE, 10, record_piece, &mine);
+    CHECK(mine.pieces == 1 && !mine.other_thread && each_index_once(other_hits));
+    pthread_mutex_lock(&log.lock);
+    log.released = true;
+    pthread_cond_broadcast(&log.changed);
+    pthread_mutex_unlock(&log.lock);
+    join_threads(&holder, 1);
+    CHECK(each_index_once(hits));
+    tg_set_num_threads(before);
+}
+
+/* Large operands of odd sizes (above the 32768-element grain, rows not
+   a multiple of the split's alignment), from the deterministic generator. */
+enum { ROWS = 37, COLS = 5003, BIG = ROWS * COLS, N_RESULTS = 24 };
+
+static tg_tensor *big_tensor(uint64_t seed, tg_dtype dt, const int64_t *shape, int ndim)
+{
+    int64_t n = tg__numel(shape, ndim);
+    double *v = malloc((size_t)n * sizeof *v);
+    if (!v) return NULL;
+    uint64_t s = seed;
+    for (int64_t i = 0; i < n; i++) v[i] = 4 * lcg_uniform(&s);
+    tg_tensor *t = tg_from_f64(v, shape, ndim);
+    free(v);
+    return dt == TG_F64 ? t : tg_to(t, dt);
+}
+
+typedef struct results {
+    int n;
+    int64_t len[N_RESULTS];
+    double *values[N_RESULTS];
+    int failures;
+} results;
+
+static void keep_result(results *r, const tg_tensor *t)
+{
+    if (!t || r->n == N_RESULTS) {
+        r->failures++;
+        return;
+    }
+    int64_t n = tg_numel(t);
+    double *v = malloc((size_t)n * sizeof *v);
+    if (!v || tg_copy_to_f64(t, v) != 0) {
+        free(v);
+        r->failures++;
+        return;
+    }
+    r->len[r->n] = n;
+    r->values[r->n++] = v;
+}
+
+static void free_results(results *r)
+{
+    for (int i = 0; i < r->n; i++) free(r->values[i]);
+    r->n = 0;
+}
+
+static bool same_results(const results *a, const results *b)
+{
+    if (a->failures || b->failures || a->n != b->n) return false;
+    for (int i = 0; i < a->n; i++)
+        if (a->len[i] != b->len[i] || memcmp(a->values[i], b->values[i], (size_t)a->len[i] * sizeof(double)) != 0) {
+            fprintf(stderr, "result %d differs\n", i);
+            return false;
+        }
+    return true;
+}
+
+/* Elementwise operations, copies, reductions, softmax and layer_norm. */
+static void run_kernels(results *r)
+{
+    tg_scope_begin();
+    tg_tensor *x = big_tensor(1, TG_F32, TG_SHAPE(ROWS, COLS));
+    tg_tensor *xt = big_tensor(2, TG_F32, TG_SHAPE(COLS, ROWS));
+    tg_tensor *y = big_tensor(3, TG_F32, TG_SHAPE(COLS));
+    tg_tensor *xd = big_tensor(4, TG_F64, TG_SHAPE(ROWS, COLS));
+    int64_t dim0 = 0, dim1 = 1;
+    keep_result(r, tg_exp(x));
+    keep_result(r, tg_tanh(xd));
+    keep_result(r, tg_add(x, y));                        /* broadcast */
+    keep_result(r, tg_mul(x, tg_transpose(xt, 0, 1)));   /* a strided operand */
+    keep_result(r, tg_contiguous(tg_transpose(xt, 0, 1)));
+    keep_result(r, tg_sum(x));
+    keep_result(r, tg_sum(xd));
+    keep_result(r, tg_mean(tg_exp(xd)));
+    keep_result(r, tg_amax(xd, NULL, 0, false));
+    keep_result(r, tg_sum_dim(x, &dim0, 1, false));
+    keep_result(r, tg_sum_dim(xd, &dim1, 1, true));
+    tg_tensor *indices = NULL;
+    keep_result(r, tg_max_dim(x, 1, false, &indices));
+    keep_result(r, indices);
+    keep_result(r, tg_softmax(x, 1));
+    keep_result(r, tg_log_softmax(xd, 0));
+    keep_result(r, tg_layer_norm(x, TG_SHAPE(COLS), y, tg_exp(y), 1e-5));
+    keep_result(r, tg_layer_norm(xd, TG_SHAPE(COLS), NULL, NULL, 1e-5));
+    tg_scope_end();
+}
+
+/* Two steps of Adam and of SGD with momentum on large parameters. */
+static void run_optimizers(results *r)
+{
+    tg_scope_begin();
+    tg_tensor *p[2] = {tg_requires_grad_(big_tensor(5, TG_F32, TG_SHAPE(BIG)), true),
+                       tg_requires_grad_(big_tensor(6, TG_F64, TG_SHAPE(ROWS, COLS)), true)};
+    tg_tensor *c[2] = {big_tensor(7, TG_F32, TG_SHAPE(BIG)), big_tensor(8, TG_F64, TG_SHAPE(ROWS, COLS))};
+    tg_optimizer *adam = tg_adam(&p[0], 1, tg_adam_defaults());
+    tg_optimizer *sgd = tg_sgd(&p[1], 1, (tg_sgd_opts){.lr = 0.1, .momentum = 0.9, .weight_decay = 0.01});
+    if (!adam || !sgd) r->failures++;
+    for (int step = 0; step < 2 && adam && sgd; step++) {
+        tg_scope_begin();
+        tg_optimizer_zero_grad(adam);
+        tg_optimizer_zero_grad(sgd);
+        tg_tensor *loss = tg_add(tg_sum(tg_mul(p[0], c[0])), tg_sum(tg_mul(tg_exp(p[1]), c[1])));
+        if (tg_backward(loss, NULL) != 0 || tg_optimizer_step(adam) != 0 || tg_optimizer_step(sgd) != 0)
+            r->failures++;
+        tg_scope_end();
+    }
+    keep_result(r, p[0]);
+    keep_result(r, p[1]);
+    tg_optimizer_free(adam);
+    tg_optimizer_free(sgd);
+    tg_scope_end();
+}
+
+/* Bit for bit the same results on 1, 2 and 3 threads. */
+static void test_results_across_thread_counts(void)
+{
+    int before = tg_get_num_threads();
+    static results one, other;
+    tg_set_num_threads(1);
+    run_kernels(&one);
+    run_optimizers(&one);
+    CHECK(one.failures == 0 && one.n == 19);
+    for (int threads = 2; threads <= 3; threads++) {
+        tg_set_num_threads(threads);
+        run_kernels(&other);
+        run_optimizers(&other);
+        CHECK(same_results(&one, &other));
+        free_results(&other);
+    }
+    free_results(&one);
+    tg_set_num_threads(before);
+}
+
+/* Several user threads running large kernels and matrix products at once,
+   the pool shared among them (whoever finds it busy runs alone). */
+enum { KERNEL_THREADS = 3, KERNEL_ROUNDS = 2 };
+
+typedef struct kernels_job {
+    const results *expected;
+    int mismatches;
+} kernels_job;
+
+static void *run_kernels_job(void *arg)
+{
+    kernels_job *job = arg;
+    for (int round = 0; round < KERNEL_ROUNDS; round++) {
+        results mine = {0};
+        run_kernels(&mine);
+        job->mismatches += !same_results(job->expected, &mine);
+        free_results(&mine);
+        tg_scope_begin();
+        tg_tensor *a = tg_full(TG_SHAPE(BLAS_N, BLAS_N), 2, TG_F32);
+        if (tg_item(tg_sum(tg_matmul(a, a))) != 4.0 * BLAS_N * BLAS_N * BLAS_N) job->mismatches++;
+        tg_scope_end();
+    }
+    return NULL;
+}
+
+static void test_kernels_from_user_threads(void)
+{
+    int before = tg_get_num_threads();
+    static results expected;
+    tg_set_num_threads(1);
+    run_kernels(&expected);
+    tg_set_num_threads(2);
+    kernels_job jobs[KERNEL_THREADS];
+    pthread_t th[KERNEL_THREADS];
+    for (int i = 0; i < KERNEL_THREADS; i++) jobs[i] = (kernels_job){&expected, 0};
+    start_threads(th, KERNEL_THREADS, run_kernels_job, jobs, sizeof jobs[0]);
+    join_threads(th, KERNEL_THREADS);
+    for (int i = 0; i < KERNEL_THREADS; i++) CHECK(jobs[i].mismatches == 0);
+    free_results(&expected);
+    tg_set_num_threads(before);
+}
+
 int main(void)
 {
+    /* Read at the first use, as PyTorch reads it at start. */
+    setenv("OMP_NUM_THREADS", "3", 1);
+    CHECK(tg_get_num_threads() == 3);
     test_independent_training();
     test_shared_params_under_lock();
     test_shared_params_read_only();
@@ -746,5 +1055,9 @@ int main(void)
     test_shared_refcount();
     test_concurrent_rand();
     test_concurrent_blas();
+    test_num_threads_api();
+    test_parallel_for();
+    test_results_across_thread_counts();
+    test_kernels_from_user_threads();
     return TEST_MAIN_END();
 }

@@ -42,7 +42,7 @@ void tg__copy_into(tg_tensor *dst, const tg_tensor *src)
     tg__operand(&ops[0], dst, dst->ndim);
     tg__operand(&ops[1], src, dst->ndim);
     copy_ctx c = {dst->dtype, src->dtype, tg__dtype_size(dst->dtype)};
-    tg__iter_run(ops, 2, dst->shape, dst->ndim, copy_loop, &c);
+    tg__iter_run_split(ops, 2, dst->shape, dst->ndim, copy_loop, &c);
 }
 
 typedef struct fill_ctx { tg_dtype dt; double v; } fill_ctx;
@@ -63,7 +63,7 @@ void tg__k_fill(tg_tensor *t, double v)
     tg_iter_operand op;
     tg__operand(&op, t, t->ndim);
     fill_ctx c = {t->dtype, v};
-    tg__iter_run(&op, 1, t->shape, t->ndim, fill_loop, &c);
+    tg__iter_run_split(&op, 1, t->shape, t->ndim, fill_loop, &c);
 }
 
 typedef struct where_ctx { size_t size; } where_ctx;
@@ -85,5 +85,5 @@ void tg__k_where(tg_tensor *out, const tg_tensor *cond, const tg_tensor *a, cons
     tg__operand(&ops[2], a, out->ndim);
     tg__operand(&ops[3], b, out->ndim);
     where_ctx c = {tg__dtype_size(out->dtype)};
-    tg__iter_run(ops, 4, out->shape, out->ndim, where_loop, &c);
+    tg__iter_run_split(ops, 4, out->shape, out->ndim, where_loop, &c);
 }

@@ -157,7 +157,7 @@ void tg__k_unary(tg_unary_kernel k, tg_tensor *out, const tg_tensor *a)
     tg__operand(&ops[0], out, out->ndim);
     tg__operand(&ops[1], a, out->ndim);
     loop_ctx c = {a->dtype, tg__vec_unary(k, a->dtype), NULL};
-    tg__iter_run(ops, 2, out->shape, out->ndim, loop_for(&UNARY[k], c.dt), &c);
+    tg__iter_run_split(ops, 2, out->shape, out->ndim, loop_for(&UNARY[k], c.dt), &c);
 }
 
 void tg__k_binary(tg_binary_kernel k, tg_tensor *out, const tg_tensor *a, const tg_tensor *b)
@@ -167,5 +167,5 @@ void tg__k_binary(tg_binary_kernel k, tg_tensor *out, const tg_tensor *a, const 
     tg__operand(&ops[1], a, out->ndim);
     tg__operand(&ops[2], b, out->ndim);
     loop_ctx c = {a->dtype, tg__vec_binary(k, a->dtype, false), tg__vec_binary(k, a->dtype, true)};
-    tg__iter_run(ops, 3, out->shape, out->ndim, loop_for(&BINARY[k], c.dt), &c);
+    tg__iter_run_split(ops, 3, out->shape, out->ndim, loop_for(&BINARY[k], c.dt), &c);
 }

@@ -6,6 +6,7 @@
 #define TG_KERNELS_H
 
 #include "../core/core.h"
+#include "../core/pool.h"
 
 /* On a plain x86-64 build fma() is a call into libm per element; a loop
    marked TG_FMA_LOOP is compiled twice, the second time for CPUs with FMA
@@ -27,6 +28,18 @@ typedef struct tg_iter_operand {
 } tg_iter_operand;
 void tg__iter_run(tg_iter_operand *ops, int nops, const int64_t *shape, int ndim,
                   tg_loop_fn fn, void *ctx);
+/* The same, split across the pool's threads above TG_GRAIN_SIZE elements
+   (Note [Splitting] in iter.c), for loops whose calls are independent:
+   each writes only the output elements of its run, and keeps nothing in
+   ctx. Runs on one thread when operand 0 repeats an element (stride 0) or
+   partly overlaps another operand. */
+void tg__iter_run_split(tg_iter_operand *ops, int nops, const int64_t *shape, int ndim, tg_loop_fn fn, void *ctx);
+/* The same for a reduction: operand 0 accumulates, with stride 0 along
+   the dims reduced. Split across the threads along a dim where operand 0
+   does not repeat, after merging dims as tg__iter_run does, so that each
+   of its elements gets the same calls in the same order however many
+   threads there are. */
+void tg__iter_run_reduce(tg_iter_operand *ops, int nops, const int64_t *shape, int ndim, tg_loop_fn fn, void *ctx);
 /* An operand for t broadcast to an ndim-dim shape (stride 0 along broadcast dims). */
 void tg__operand(tg_iter_operand *op, const tg_tensor *t, int ndim);
 

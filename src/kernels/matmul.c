@@ -77,6 +77,13 @@ void tg__k_bmm(tg_tensor *c, const tg_tensor *a, const tg_tensor *m)
         tg__k_fill(c, 0);
         return;
     }
+#ifdef TG_HAVE_CBLAS
+    /* OpenBLAS's threads run while the pool's rest (core/pool.h). */
+    tg_blas_lease lease = tg__blas_begin();
+#ifdef TG_HAVE_OPENBLAS_THREADS
+    openblas_set_num_threads(lease.threads);
+#endif
+#endif
     for (int64_t b = 0; b < B; b++) {
         char *cb = tg__ptr(c) + b * M * N * es;
         const char *ab = tg__ptr(a) + b * a->strides[0] * es;
@@ -89,4 +96,7 @@ void tg__k_bmm(tg_tensor *c, const tg_tensor *a, const tg_tensor *m)
         gemm_naive(c->dtype, cb, ab, a->strides[1], a->strides[2], mb, m->strides[1],
                    m->strides[2], M, N, K);
     }
+#ifdef TG_HAVE_CBLAS
+    tg__blas_end(lease);
+#endif
 }

@@ -32,18 +32,54 @@ static int64_t ceil_log2(int64_t x)
 #undef T
 #undef FN
 
+/* The rows (samples, for group norm) are independent: the pool's threads
+   share them out, each computing whole rows as one thread would. */
+typedef struct rows_job {
+    const char *x, *w, *b;
+    char *y;
+    tg_dtype dt;
+    int64_t channels, n, groups;   /* n: a row's (sample's) elements */
+    double eps;
+} rows_job;
+
+static void layer_norm_piece(int64_t begin, int64_t end, void *vjob)
+{
+    const rows_job *j = vjob;
+    int64_t skip = begin * j->n * (int64_t)tg__dtype_size(j->dt);
+    if (j->dt == TG_F32)
+        layer_norm_rows_f32((const float *)(j->x + skip), (const float *)j->w, (const float *)j->b,
+                            (float *)(j->y + skip), end - begin, j->n, (float)j->eps);
+    else
+        layer_norm_rows_f64((const double *)(j->x + skip), (const double *)j->w, (const double *)j->b,
+                            (double *)(j->y + skip), end - begin, j->n, j->eps);
+}
+
 void tg__k_layer_norm_rows(const void *x, const void *w, const void *b, void *y, tg_dtype dt, int64_t rows,
                          int64_t n, double eps)
 {
-    if (dt == TG_F32) layer_norm_rows_f32(x, w, b, y, rows, n, (float)eps);
-    else layer_norm_rows_f64(x, w, b, y, rows, n, eps);
+    rows_job job = {x, w, b, y, dt, 0, n, 0, eps};
+    tg__parallel_for(0, rows, n ? (TG_GRAIN_SIZE + n - 1) / n : rows, layer_norm_piece, &job);
+}
+
+static void group_norm_piece(int64_t begin, int64_t end, void *vjob)
+{
+    const rows_job *j = vjob;
+    int64_t skip = begin * j->n * (int64_t)tg__dtype_size(j->dt), inner = j->n / j->channels;
+    if (j->dt == TG_F32)
+        group_norm_rows_f32((const float *)(j->x + skip), (const float *)j->w, (const float *)j->b,
+                            (float *)(j->y + skip), end - begin, j->channels, inner, j->groups, (float)j->eps);
+    else
+        group_norm_rows_f64((const double *)(j->x + skip), (const double *)j->w, (const double *)j->b,
+                            (double *)(j->y + skip), end - begin, j->channels, inner, j->groups, j->eps);
 }
 
 void tg__k_group_norm_rows(const void *x, const void *w, const void *b, void *y, tg_dtype dt, int64_t batch,
                          int64_t channels, int64_t inner, int64_t groups, double eps)
 {
-    if (dt == TG_F32) group_norm_rows_f32(x, w, b, y, batch, channels, inner, groups, (float)eps);
-    else group_norm_rows_f64(x, w, b, y, batch, channels, inner, groups, eps);
+    int64_t n = channels * inner;
+    if (n == 0) return;
+    rows_job job = {x, w, b, y, dt, channels, n, groups, eps};
+    tg__parallel_for(0, batch, (TG_GRAIN_SIZE + n - 1) / n, group_norm_piece, &job);
 }
 
 void tg__k_batch_norm_stats(const void *x, tg_dtype dt, int64_t batch, int64_t channels, int64_t image, double eps,

@@ -40,20 +40,30 @@ static void sum_loop(char **d, const int64_t *s, int64_t n, void *vctx)
     }
 }
 
-/* Runs loop over a with an accumulator per element of out (a's rank, size
-   1 along the reduced dims), each starting at init (a double for floating
-   a, else an int64), then stores the accumulators into out. */
-static int reduce_run(tg_tensor *out, const tg_tensor *a, tg_loop_fn loop, void *ctx, double init_f, int64_t init_i)
+/* Note [Whole reductions]: a reduction to one element has no output dim
+   to split along, so a large one is cut into blocks of about BLOCK
+   elements along a's outermost dim, whatever the thread count: each block
+   is reduced on its own (by the pool's threads), then the blocks'
+   accumulators are combined in block order. The result thus depends only
+   on a's shape. */
+enum { BLOCK = 65536 };
+
+/* The accumulators (double for floating a, else int64), all init. */
+static char *new_accumulators(int64_t n, bool floating, double init_f, int64_t init_i)
 {
-    int64_t n_out = tg__numel(out->shape, out->ndim);
-    bool floating = tg__is_floating(a->dtype);
     /* double and int64 are both 8 bytes: one buffer serves either. */
-    char *acc = tg__malloc((size_t)(n_out ? n_out : 1) * 8);
-    if (!acc) return -1;
-    for (int64_t i = 0; i < n_out; i++) {
+    char *acc = tg__malloc((size_t)(n ? n : 1) * 8);
+    if (!acc) return NULL;
+    for (int64_t i = 0; i < n; i++) {
         if (floating) ((double *)acc)[i] = init_f;
         else ((int64_t *)acc)[i] = init_i;
     }
+    return acc;
+}
+
+/* Runs loop over a (a's rank, out's shape) into acc (contiguous, out's shape). */
+static void accumulate(char *acc, const tg_tensor *out, const tg_tensor *a, tg_loop_fn loop, void *ctx)
+{
     int64_t acc_strides[TG_MAX_DIMS];
     tg__contiguous_strides(out->shape, out->ndim, acc_strides);
     tg_iter_operand ops[2];
@@ -61,8 +71,66 @@ static int reduce_run(tg_tensor *out, const tg_tensor *a, tg_loop_fn loop, void 
     for (int i = 0; i < a->ndim; i++)
         ops[0].strides[i] = out->shape[i] == 1 ? 0 : acc_strides[i] * 8;
     tg__operand(&ops[1], a, a->ndim);
-    tg__iter_run(ops, 2, a->shape, a->ndim, loop, ctx);
+    tg__iter_run_reduce(ops, 2, a->shape, a->ndim, loop, ctx);
+}
+
+typedef struct blocks_job {
+    const tg_tensor *out, *a;
+    int dim;
+    int64_t per_block;   /* indices along dim */
+    char *acc;           /* one accumulator per block */
+    tg_loop_fn loop;
+    void *ctx;
+} blocks_job;
+
+static void reduce_blocks(int64_t begin, int64_t end, void *vjob)
+{
+    const blocks_job *job = vjob;
+    for (int64_t i = begin; i < end; i++) {
+        tg_tensor block = *job->a;
+        int64_t first = i * job->per_block, len = block.shape[job->dim] - first;
+        block.offset += first * block.strides[job->dim];
+        block.shape[job->dim] = len < job->per_block ? len : job->per_block;
+        accumulate(job->acc + i * 8, job->out, &block, job->loop, job->ctx);
+    }
+}
+
+/* Runs loop over a with an accumulator per element of out (a's rank, size
+   1 along the reduced dims), each starting at init (a double for floating
+   a, else an int64), then stores the accumulators into out. A whole
+   reduction goes by blocks, combined by running loop again over the
+   blocks' accumulators with combine_ctx (Note [Whole reductions]). */
+static int reduce_run(tg_tensor *out, const tg_tensor *a, tg_loop_fn loop, void *ctx, void *combine_ctx,
+                      double init_f, int64_t init_i)
+{
+    int64_t n_out = tg__numel(out->shape, out->ndim), n_in = tg__numel(a->shape, a->ndim);
+    bool floating = tg__is_floating(a->dtype);
+    char *acc = new_accumulators(n_out, floating, init_f, init_i);
+    if (!acc) return -1;
+    int dim = 0;   /* a's outermost dim of more than one element */
+    while (dim < a->ndim - 1 && a->shape[dim] == 1) dim++;
+    if (n_out == 1 && n_in >= 2 * BLOCK && a->shape[dim] > 1) {
+        int64_t per_index = n_in / a->shape[dim], per_block = BLOCK > per_index ? BLOCK / per_index : 1;
+        int64_t blocks = (a->shape[dim] + per_block - 1) / per_block;
+        char *partial = new_accumulators(blocks, floating, init_f, init_i);
+        if (!partial) {
+            free(acc);
+            return -1;
+        }
+        blocks_job job = {out, a, dim, per_block, partial, loop, ctx};
+        tg__parallel_for(0, blocks, 1, reduce_blocks, &job);
+        tg_tensor list = {.dtype = floating ? TG_F64 : TG_I64, .ndim = 1, .shape = {blocks}, .strides = {1},
+                          .storage = &(tg_storage){.data = partial}};
+        tg_tensor one = list;
+        one.shape[0] = 1;
+        accumulate(acc, &one, &list, loop, combine_ctx);
+        free(partial);
+    } else {
+        accumulate(acc, out, a, loop, ctx);
+    }
     /* Scatter the accumulator into out (which may be strided). */
+    int64_t acc_strides[TG_MAX_DIMS];
+    tg__contiguous_strides(out->shape, out->ndim, acc_strides);
     tg_tensor view = *out;
     tg_storage st = {.data = acc};
     view.storage = &st;
@@ -77,7 +145,8 @@ static int reduce_run(tg_tensor *out, const tg_tensor *a, tg_loop_fn loop, void 
 int tg__k_sum_to(tg_tensor *out, const tg_tensor *a)
 {
     sum_ctx c = {a->dtype, a->dtype == TG_F32 ? tg__vec_sum_f32() : NULL};
-    return reduce_run(out, a, sum_loop, &c, 0, 0);
+    sum_ctx combine = {tg__is_floating(a->dtype) ? TG_F64 : TG_I64, NULL};
+    return reduce_run(out, a, sum_loop, &c, &combine, 0, 0);
 }
 
 /* d[0] the accumulator, d[1] the input: max and min propagate NaN (a NaN
@@ -119,8 +188,8 @@ int tg__k_reduce(tg_reduce_op op, tg_tensor *out, const tg_tensor *a)
     if (op == TG_RED_SUM) return tg__k_sum_to(out, a);
     static const double init_f[] = {-INFINITY, INFINITY, 1, 1, 0, 0};
     static const int64_t init_i[] = {INT64_MIN, INT64_MAX, 1, 1, 0, 0};
-    fold_ctx ctx = {op, a->dtype};
-    return reduce_run(out, a, fold_loop, &ctx, init_f[op], init_i[op]);
+    fold_ctx ctx = {op, a->dtype}, combine = {op, tg__is_floating(a->dtype) ? TG_F64 : TG_I64};
+    return reduce_run(out, a, fold_loop, &ctx, &combine, init_f[op], init_i[op]);
 }
 
 typedef struct max_ctx { tg_dtype dt; int64_t len, stride; bool largest; } max_ctx;
@@ -163,7 +232,7 @@ static void extreme_dim(tg_tensor *values, tg_tensor *indices, const tg_tensor *
     tg__operand(&ops[1], indices, values->ndim);
     tg__operand(&ops[2], a, values->ndim);
     max_ctx c = {a->dtype, a->shape[dim], a->strides[dim] * (int64_t)tg__dtype_size(a->dtype), largest};
-    tg__iter_run(ops, 3, values->shape, values->ndim, max_loop, &c);
+    tg__iter_run_split(ops, 3, values->shape, values->ndim, max_loop, &c);
 }
 
 void tg__k_max_dim(tg_tensor *values, tg_tensor *indices, const tg_tensor *a, int dim)

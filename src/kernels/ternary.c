@@ -62,5 +62,5 @@ void tg__k_ternary(tg_ternary_kernel k, tg_tensor *out, const tg_tensor *a, cons
     tg__operand(&ops[3], c, out->ndim);
     ternary_ctx ctx = {out->dtype, value};
     tg_loop_fn f = out->dtype == TG_F32 ? LOOPS[k].f32 : out->dtype == TG_F64 ? LOOPS[k].f64 : LOOPS[k].integer;
-    tg__iter_run(ops, 4, out->shape, out->ndim, f, &ctx);
+    tg__iter_run_split(ops, 4, out->shape, out->ndim, f, &ctx);
 }

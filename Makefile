@@ -46,7 +46,7 @@ install:
 
 bench:
 	sh tools/setup-deps bench || echo "make bench: going on without them; run.sh notes the baselines it skips"
-	$(MAKE) all
+	$(MAKE) --no-print-directory all
 	sh bench/run.sh $(BUILD)
 
 fuzz:

@@ -148,8 +148,8 @@ def main(argv):
     if argv[0] == "ops":
         if threads == 1:
             chain(prefix)
-        elementwise(prefix, 16 << 20, "16M", 3, 3)
-        elementwise(prefix, 64 << 10, "64K", 200, 5)
+        elementwise(prefix, 16 << 20, "16M", 2, 3)
+        elementwise(prefix, 64 << 10, "64K", 50, 5)
         elementwise(prefix, 1 << 10, "1K", 2000, 5)
         conv(prefix)
     else:

@@ -36,6 +36,7 @@ if [ -n "${OPENBLAS_CORETYPE-}" ]; then
 fi
 
 : > "$results"
+run_started=$(date +%s)
 note() { echo "note $*" >> "$results"; echo "bench: $*" >&2; }
 env_line() { echo "env.$1 $2" >> "$results"; }
 
@@ -43,10 +44,11 @@ env_line() { echo "env.$1 $2" >> "$results"; }
 run() {
     label=$1 nthreads=$2
     shift 2
-    echo "bench: $label ($nthreads thread(s))" >&2
+    started=$(date +%s)
     if ! OPENBLAS_NUM_THREADS=$nthreads OMP_NUM_THREADS=$nthreads "$@" >> "$results"; then
         note "$label failed; its rows are missing"
     fi
+    echo "bench: $label ($nthreads thread(s)): $(($(date +%s) - started)) s" >&2
 }
 
 have_torch=0
@@ -97,6 +99,7 @@ for round in 1 2; do
     done
 done
 model gpt_medium gpt 8192 8 8 512 128 4
+env_line run_time "$(($(date +%s) - run_started)) s"
 
 if command -v python3 > /dev/null 2>&1; then
     python3 "$here/table.py" "$results"

@@ -122,15 +122,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_models: %s\n", tg_last_error());
         return 1;
     }
-    /* Warm up for about a second (at least 2 steps), then time runs of a
-       similar length. */
+    /* Warm up for about half a second (at least 2 steps), then time runs
+       of a similar length: 3 of them, 2 for steps longer than that. */
     double first = bench_now_us();
     train_step(&m);
     double per_step = bench_now_us() - first;
-    int steps = per_step > 1e6 ? 1 : (int)(1e6 / per_step);
+    int steps = per_step > 5e5 ? 1 : (int)(5e5 / per_step);
     for (int i = 0; i < steps; i++) train_step(&m);
     long faults = bench_minor_faults();
-    int runs = per_step > 1e6 ? 2 : 3;
+    int runs = per_step > 5e5 ? 2 : 3;
     double best = bench_best_us(step, &m, steps, runs);
     printf("tg.%s.step %.3f\n", argv[1], best);
     printf("tg.%s.rss %.1f\n", argv[1], bench_peak_rss_mib());

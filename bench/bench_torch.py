@@ -128,11 +128,11 @@ def model_step(prefix, name, kind, args):
     start = time.perf_counter()
     step()
     per_step = time.perf_counter() - start
-    steps = 1 if per_step > 1 else int(1 / per_step)
+    steps = 1 if per_step > 0.5 else int(0.5 / per_step)
     for _ in range(steps):
         step()
     faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
-    runs = 2 if per_step > 1 else 3
+    runs = 2 if per_step > 0.5 else 3
     us = best_us(step, steps, runs)
     usage = resource.getrusage(resource.RUSAGE_SELF)
     print("%s.%s.step %.3f" % (prefix, name, us))

@@ -3,8 +3,8 @@
 # baselines and prints one table (bench/table.py; markdown, as
 # docs/performance.md holds it). The programs print "key value" lines; all
 # of them go to BUILD_DIR/bench/results.txt. tensorgrad and the baselines
-# run in the same run under the same environment, alternating (two rounds,
-# best of both; one for the medium GPT):
+# run in the same run under the same environment, alternating (BENCH_ROUNDS
+# rounds, default 2, each key's best counting; one for the medium GPT):
 #   bench_ops       tensorgrad's per-op, elementwise, matmul, conv workloads,
 #                   and the in-process baselines (hand C loop, memcpy,
 #                   STREAM triad, cblas_sgemm)
@@ -24,6 +24,7 @@ bin=$build/bench
 results=$bin/results.txt
 python=/usr/bin/python3
 tg_threads=${TG_BENCH_THREADS:-1}
+rounds=${BENCH_ROUNDS:-2}
 
 coretype_note="unset"
 if [ -n "${OPENBLAS_CORETYPE-}" ]; then
@@ -58,10 +59,13 @@ if [ -x "$bin/chain_libtorch" ]; then have_libtorch=1; else note "no libtorch (D
 [ -x "$bin/mlp_hand" ] || note "no CBLAS at build time: the hand-written MLP and the cblas_sgemm baselines are skipped"
 
 env_line date "$(date -u '+%Y-%m-%d %H:%M UTC')"
-env_line commit "$(git -C "$here" log -1 --format='%h %s' 2> /dev/null | cut -c1-80)"
+commit=$(git -C "$here" log -1 --format='%h %s' 2> /dev/null | cut -c1-80)
+git -C "$here" diff --quiet HEAD 2> /dev/null || commit="$commit (and uncommitted changes)"
+env_line commit "$commit"
 env_line cpu "$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //') ($(nproc) cores; $(grep -o -m1 -w -E 'avx512f|avx2' /proc/cpuinfo | sort -u | tr '\n' ' ' | sed 's/ $//'))"
 env_line load "$(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min)"
 env_line coretype "$coretype_note"
+env_line rounds "$rounds (each key's best of them; gpt_medium: 1)"
 env_line threads "tensorgrad and C baselines: $tg_threads (OPENBLAS_NUM_THREADS=OMP_NUM_THREADS=$tg_threads); PyTorch: best of 1 and 2 (torch.set_num_threads, same variables); per-op chain: PyTorch and libtorch 1 thread"
 [ $have_torch = 1 ] && env_line torch "$("$python" -c 'import torch; print(torch.__version__)')"
 
@@ -75,7 +79,9 @@ model() {
     fi
 }
 
-for round in 1 2; do
+round=0
+while [ "$round" -lt "$rounds" ]; do
+    round=$((round + 1))
     run bench_ops "$tg_threads" "$bin/bench_ops"
     [ $have_libtorch = 1 ] && run chain_libtorch 1 "$bin/chain_libtorch"
     if [ $have_torch = 1 ]; then
@@ -100,6 +106,7 @@ for round in 1 2; do
 done
 model gpt_medium gpt 8192 8 8 512 128 4
 env_line run_time "$(($(date +%s) - run_started)) s"
+env_line load_after "$(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min)"
 
 if command -v python3 > /dev/null 2>&1; then
     python3 "$here/table.py" "$results"

@@ -123,12 +123,13 @@ int main(int argc, char **argv)
         return 1;
     }
     /* Warm up for about half a second (at least 2 steps), then time runs
-       of a similar length: 3 of them, 2 for steps longer than that. */
+       of a similar length: 3 of them, or 2 single steps when a step takes
+       longer than that. */
     double first = bench_now_us();
     train_step(&m);
     double per_step = bench_now_us() - first;
     int steps = per_step > 5e5 ? 1 : (int)(5e5 / per_step);
-    for (int i = 0; i < steps; i++) train_step(&m);
+    for (int i = 0; i < steps && per_step <= 5e5; i++) train_step(&m);
     long faults = bench_minor_faults();
     int runs = per_step > 5e5 ? 2 : 3;
     double best = bench_best_us(step, &m, steps, runs);

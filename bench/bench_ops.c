@@ -134,7 +134,9 @@ static void stream_memcpy(void *ctx)
 static void stream_triad(void *ctx)
 {
     streams *s = ctx;
-    for (size_t i = 0; i < s->n; i++) s->a[i] = s->b[i] + 3.0f * s->c[i];
+    float *restrict a = s->a;
+    const float *restrict b = s->b, *restrict c = s->c;
+    for (size_t i = 0; i < s->n; i++) a[i] = b[i] + 3.0f * c[i];
 }
 
 static void bench_elementwise(int64_t n, const char *label, int iters, int reps)

@@ -129,7 +129,7 @@ def model_step(prefix, name, kind, args):
     step()
     per_step = time.perf_counter() - start
     steps = 1 if per_step > 0.5 else int(0.5 / per_step)
-    for _ in range(steps):
+    for _ in range(steps if per_step <= 0.5 else 0):
         step()
     faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     runs = 2 if per_step > 0.5 else 3

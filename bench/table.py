@@ -52,7 +52,7 @@ class Table:
         self.rows.append((workload, tg, base, ratio, goal, met))
 
     def missing(self, workload, what):
-        self.row(workload, "", "", "", "", "missing: " + what)
+        self.row(workload, "", "", "", "", "not measured: %s (see the notes)" % what)
 
     def torch_best(self, key, forms=("",)):
         """PyTorch's fastest figure over its thread settings (and forms,

@@ -36,6 +36,10 @@ if [ -n "${OPENBLAS_CORETYPE-}" ]; then
     fi
 fi
 
+if [ ! -x "$bin/bench_ops" ] || [ ! -x "$bin/bench_models" ]; then
+    echo "bench: $bin/bench_ops or bench_models is missing: build $build first (make bench does)" >&2
+    exit 1
+fi
 : > "$results"
 run_started=$(date +%s)
 note() { echo "note $*" >> "$results"; echo "bench: $*" >&2; }

@@ -44,8 +44,10 @@ install:
 	cmake --build build-install -j $(JOBS)
 	cmake --install build-install
 
+# (configured again so that a libtorch installed just now is found)
 bench:
 	sh tools/setup-deps bench || echo "make bench: going on without them; run.sh notes the baselines it skips"
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS) > /dev/null
 	$(MAKE) --no-print-directory all
 	sh bench/run.sh $(BUILD)
 

@@ -59,7 +59,7 @@ run() {
 have_torch=0
 if "$python" -c "import torch" 2> /dev/null; then have_torch=1; else note "no PyTorch ($python -c 'import torch' fails): its baselines are skipped"; fi
 have_libtorch=0
-if [ -x "$bin/chain_libtorch" ]; then have_libtorch=1; else note "no libtorch (Debian libtorch-dev; sh tools/setup-deps bench installs it, then reconfigure): its baseline is skipped"; fi
+if [ -x "$bin/chain_libtorch" ]; then have_libtorch=1; else note "no $bin/chain_libtorch (Debian libtorch-dev, which sh tools/setup-deps bench installs as root; make bench then builds it): its baseline is skipped"; fi
 [ -x "$bin/mlp_hand" ] || note "no CBLAS at build time: the hand-written MLP and the cblas_sgemm baselines are skipped"
 
 env_line date "$(date -u '+%Y-%m-%d %H:%M UTC')"

@@ -5,7 +5,9 @@
 # root, or they print the apt-get line to run). `make install
 # PREFIX=/some/dir` installs the header, libraries, pkg-config files and
 # CMake package (built without tests or test hooks, in build-install/);
-# `make bench` compares speed with PyTorch; `make fuzz` fuzzes for
+# `make bench` prints issue 10's table: each workload against its
+# baselines (PyTorch, libtorch, hand-written C, cblas_sgemm, memory
+# bandwidth), all in one run (docs/performance.md); `make fuzz` fuzzes for
 # FUZZ_SECONDS.
 #   SANITIZE=address,undefined   build and test under sanitizers
 #   BUILD=dir                    build directory (default build, or build-<sanitizers>)
@@ -42,7 +44,11 @@ install:
 	cmake --build build-install -j $(JOBS)
 	cmake --install build-install
 
-bench: all
+# (configured again so that a libtorch installed just now is found)
+bench:
+	sh tools/setup-deps bench || echo "make bench: going on without them; run.sh notes the baselines it skips"
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS) > /dev/null
+	$(MAKE) --no-print-directory all
 	sh bench/run.sh $(BUILD)
 
 fuzz:

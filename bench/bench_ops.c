@@ -1,167 +1,285 @@
-/* Times a few workloads; bench/run.sh runs the same ones in PyTorch beside
-   this program and prints the ratio. Output: one "name microseconds" line
-   per workload (the best of several repetitions). */
-#include <stdio.h>
+/* The per-op, elementwise, matmul and conv workloads of issue 10, with the
+   baselines that run in this process: a hand-written C loop for the
+   no-grad chain, memcpy and the STREAM triad for bandwidth, cblas_sgemm
+   called directly for matmul. Prints "key microseconds" lines (the best
+   of several repetitions, tensorgrad and its baseline alternating); run.sh
+   runs PyTorch's twin, bench_torch.py, beside it. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <tensorgrad.h>
-#include <time.h>
 
-static double now_us(void)
+#include "bench.h"
+#ifdef BENCH_HAVE_CBLAS
+#include <cblas.h>
+#endif
+
+static tg_tensor *leaf(const int64_t *shape, int ndim)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+    return tg_retain(tg_requires_grad_(tg_mul_scalar(tg_randn(shape, ndim, TG_F32), 0.05), true));
 }
 
-typedef void (*workload_fn)(void *ctx);
+/* ---------------------------------------------------------------- per-op */
 
-/* The best time of `reps` runs of `iters` calls each, per call. */
-static double best_us(workload_fn fn, void *ctx, int iters, int reps)
-{
-    double best = 1e300;
-    for (int r = 0; r < reps; r++) {
-        double start = now_us();
-        for (int i = 0; i < iters; i++) {
-            tg_scope_begin();
-            fn(ctx);
-            tg_scope_end();
-        }
-        double per = (now_us() - start) / iters;
-        if (per < best) best = per;
-    }
-    return best;
-}
-
-typedef struct pair { tg_tensor *a, *b; } pair;
-
-static void add_forward(void *ctx)
-{
-    pair *p = ctx;
-    tg_add(p->a, p->b);
-}
-
-static void small_ops_backward(void *ctx)
-{
-    pair *p = ctx;
-    tg_tensor *y = tg_mul(tg_add_scalar(p->a, 2), p->b);
-    tg_backward(tg_sum(tg_tanh(y)), NULL);
-    tg_zero_grad(p->a);
-}
-
-static void matmul_backward(void *ctx)
-{
-    pair *p = ctx;
-    tg_backward(tg_sum(tg_matmul(p->a, p->b)), NULL);
-    tg_zero_grad(p->a);
-    tg_zero_grad(p->b);
-}
-
-typedef struct mlp { tg_tensor *x, *y, *w1, *b1, *w2, *b2; } mlp;
-
-static void mlp_step(void *ctx)
-{
-    mlp *m = ctx;
-    tg_tensor *h = tg_relu(tg_add(tg_matmul(m->x, m->w1), m->b1));
-    tg_tensor *out = tg_add(tg_matmul(h, m->w2), m->b2);
-    tg_backward(tg_binary_cross_entropy_with_logits(out, m->y), NULL);
-    tg_tensor *params[4] = {m->w1, m->b1, m->w2, m->b2};
-    TG_NO_GRAD {
-        for (int i = 0; i < 4; i++) tg_sub_(params[i], tg_mul_scalar(tg_grad(params[i]), 0.01));
-    }
-    for (int i = 0; i < 4; i++) tg_zero_grad(params[i]);
-}
-
-typedef struct conv_layer { tg_tensor *x, *w, *b; } conv_layer;
-
-/* A small CNN layer: conv2d 3x3 with padding 1, forward and backward. */
-static void conv2d_backward(void *ctx)
-{
-    conv_layer *c = ctx;
-    tg_backward(tg_sum(tg_conv2d(c->x, c->w, c->b, (tg_conv_opts){.padding = {1, 1}})), NULL);
-    tg_zero_grad(c->x);
-    tg_zero_grad(c->w);
-    tg_zero_grad(c->b);
-}
-
-/* The per-op overhead workload: 1000 recorded ops on 4 floats, cycling
-   through mul, add, tanh, sub_scalar and sigmoid, then backward. */
+/* 1000 ops on 4 floats, cycling through mul, add, tanh, sub_scalar and
+   sigmoid; forward + backward, and forward alone without grad. */
 enum { CHAIN_OPS = 1000 };
+typedef struct chain { tg_tensor *x, *b; } chain;
 
-static void op_chain_backward(void *ctx)
+static tg_tensor *chain_forward(const chain *c)
 {
-    pair *p = ctx;
-    tg_tensor *y = p->a;
+    tg_tensor *y = c->x;
     for (int i = 0; i < CHAIN_OPS; i++) {
         switch (i % 5) {
-        case 0: y = tg_mul(y, p->b); break;
-        case 1: y = tg_add(y, p->b); break;
+        case 0: y = tg_mul(y, c->b); break;
+        case 1: y = tg_add(y, c->b); break;
         case 2: y = tg_tanh(y); break;
         case 3: y = tg_sub_scalar(y, 0.5); break;
         default: y = tg_sigmoid(y); break;
         }
     }
-    tg_backward(tg_sum(y), NULL);
-    tg_zero_grad(p->a);
+    return y;
 }
 
-/* The bandwidth baselines for the 16M add, in this process: memcpy and the
-   STREAM triad a = b + s * c (the same 3 x 64 MB of traffic as a + b). */
-enum { BIG = 16 << 20 };
-typedef struct streams { float *a, *b, *c; } streams;
+static void chain_fwdbwd(void *ctx)
+{
+    chain *c = ctx;
+    tg_scope_begin();
+    tg_backward(tg_sum(chain_forward(c)), NULL);
+    tg_zero_grad(c->x);
+    tg_scope_end();
+}
 
-static void memcpy_16m(void *ctx)
+static void chain_nograd(void *ctx)
+{
+    tg_scope_begin();
+    TG_NO_GRAD { chain_forward(ctx); }
+    tg_scope_end();
+}
+
+/* The floor: the same 1000 ops as a C loop over the same 4 floats. */
+typedef struct hand_chain { float x[4], b[4], y[4]; } hand_chain;
+
+static void hand_chain_forward(void *ctx)
+{
+    hand_chain *h = ctx;
+    float y[4];
+    memcpy(y, h->x, sizeof y);
+    for (int i = 0; i < CHAIN_OPS; i++) {
+        for (int j = 0; j < 4; j++) {
+            switch (i % 5) {
+            case 0: y[j] *= h->b[j]; break;
+            case 1: y[j] += h->b[j]; break;
+            case 2: y[j] = tanhf(y[j]); break;
+            case 3: y[j] -= 0.5f; break;
+            default: y[j] = 1.0f / (1.0f + expf(-y[j])); break;
+            }
+        }
+    }
+    memcpy(h->y, y, sizeof y);
+}
+
+static void bench_chain(void)
+{
+    chain c = {leaf(TG_SHAPE(4)), tg_retain(tg_rand(TG_SHAPE(4), TG_F32))};
+    hand_chain h = {{0.1f, -0.2f, 0.3f, 0.05f}, {0.9f, 0.4f, 0.7f, 0.2f}, {0}};
+    double fwdbwd = 1e300, nograd = 1e300, hand = 1e300;
+    for (int r = 0; r < 5; r++) {
+        fwdbwd = fmin(fwdbwd, bench_best_us(chain_fwdbwd, &c, 20, 1));
+        nograd = fmin(nograd, bench_best_us(chain_nograd, &c, 20, 1));
+        hand = fmin(hand, bench_best_us(hand_chain_forward, &h, 200, 1));
+    }
+    printf("tg.chain_fwdbwd %.3f\ntg.chain_nograd %.3f\nc.chain_nograd %.3f\n", fwdbwd, nograd, hand);
+    tg_release(c.x);
+    tg_release(c.b);
+}
+
+/* ----------------------------------------------------------- elementwise */
+
+/* Each op on an (n / 1024, 1024) f32 tensor, its result allocated inside
+   a scope as a user's loop allocates it; softmax and layer_norm over the
+   last dim, sum over all. */
+static const char *const op_names[] = {"add", "mul", "exp", "tanh", "sigmoid", "gelu", "sum", "softmax", "layer_norm"};
+enum { N_OPS = sizeof op_names / sizeof op_names[0] };
+typedef struct elementwise { tg_tensor *a, *b; int op; } elementwise;
+
+static void elementwise_op(void *ctx)
+{
+    elementwise *e = ctx;
+    tg_scope_begin();
+    switch (e->op) {
+    case 0: tg_add(e->a, e->b); break;
+    case 1: tg_mul(e->a, e->b); break;
+    case 2: tg_exp(e->a); break;
+    case 3: tg_tanh(e->a); break;
+    case 4: tg_sigmoid(e->a); break;
+    case 5: tg_gelu(e->a); break;
+    case 6: tg_sum(e->a); break;
+    case 7: tg_softmax(e->a, 1); break;
+    default: tg_layer_norm(e->a, TG_SHAPE(1024), NULL, NULL, 1e-5); break;
+    }
+    tg_scope_end();
+}
+
+/* The bandwidth baselines: memcpy, and the STREAM triad a = b + s * c
+   (the traffic of a binary op: two arrays read, one written). */
+typedef struct streams { float *a, *b, *c; size_t n; } streams;
+
+static void stream_memcpy(void *ctx)
 {
     streams *s = ctx;
-    memcpy(s->a, s->b, BIG * sizeof(float));
+    memcpy(s->a, s->b, s->n * sizeof(float));
 }
 
-static void triad_16m(void *ctx)
+static void stream_triad(void *ctx)
 {
     streams *s = ctx;
-    for (int64_t i = 0; i < BIG; i++) s->a[i] = s->b[i] + 3.0f * s->c[i];
+    float *restrict a = s->a;
+    const float *restrict b = s->b, *restrict c = s->c;
+    for (size_t i = 0; i < s->n; i++) a[i] = b[i] + 3.0f * c[i];
 }
 
-static tg_tensor *param(const int64_t *shape, int ndim)
+static void bench_elementwise(int64_t n, const char *label, int iters, int reps)
 {
-    return tg_retain(tg_requires_grad_(tg_mul_scalar(tg_randn(shape, ndim, TG_F32), 0.05), true));
+    elementwise e = {tg_retain(tg_randn(TG_SHAPE(n / 1024, 1024), TG_F32)),
+                     tg_retain(tg_randn(TG_SHAPE(n / 1024, 1024), TG_F32)), 0};
+    streams s = {calloc((size_t)n, sizeof(float)), calloc((size_t)n, sizeof(float)), calloc((size_t)n, sizeof(float)),
+                 (size_t)n};
+    double best[N_OPS], copy = 1e300, triad = 1e300;
+    for (int op = 0; op < N_OPS; op++) best[op] = 1e300;
+    for (int r = 0; r < reps; r++) {
+        for (e.op = 0; e.op < N_OPS; e.op++) best[e.op] = fmin(best[e.op], bench_best_us(elementwise_op, &e, iters, 1));
+        copy = fmin(copy, bench_best_us(stream_memcpy, &s, iters, 1));
+        triad = fmin(triad, bench_best_us(stream_triad, &s, iters, 1));
+    }
+    for (int op = 0; op < N_OPS; op++) printf("tg.%s.%s %.3f\n", op_names[op], label, best[op]);
+    printf("c.memcpy.%s %.3f\nc.triad.%s %.3f\n", label, copy, label, triad);
+    free(s.a);
+    free(s.b);
+    free(s.c);
+    tg_release(e.a);
+    tg_release(e.b);
+}
+
+/* ---------------------------------------------------------------- matmul */
+
+/* a @ b for (batch, n, n) operands (batch 0: 2-dim), forward alone or
+   forward + both gradients (the incoming gradient a tensor of ones). */
+typedef struct matmul { tg_tensor *a, *b, *ones; bool backward; } matmul;
+
+static void matmul_step(void *ctx)
+{
+    matmul *m = ctx;
+    tg_scope_begin();
+    tg_tensor *c = tg_matmul(m->a, m->b);
+    if (m->backward) {
+        tg_backward(c, m->ones);
+        tg_zero_grad(m->a);
+        tg_zero_grad(m->b);
+    }
+    tg_scope_end();
+}
+
+#ifdef BENCH_HAVE_CBLAS
+/* The same products as direct cblas_sgemm calls: C = A B, and for the
+   gradients dA = G B^T, dB = A^T G, per matrix of the batch. */
+typedef struct gemm { float *a, *b, *c, *g, *da, *db; int n, batch; bool backward; } gemm;
+
+static void gemm_step(void *ctx)
+{
+    gemm *m = ctx;
+    int n = m->n;
+    size_t nn = (size_t)n * (size_t)n;
+    for (int i = 0; i < m->batch; i++) {
+        const float *a = m->a + i * nn, *b = m->b + i * nn, *g = m->g + i * nn;
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a, n, b, n, 0.0f, m->c + i * nn, n);
+        if (!m->backward) continue;
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, n, 1.0f, g, n, b, n, 0.0f, m->da + i * nn, n);
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, n, n, 1.0f, a, n, g, n, 0.0f, m->db + i * nn, n);
+    }
+}
+
+static float *filled(size_t count, float value)
+{
+    float *p = malloc(count * sizeof(float));
+    for (size_t i = 0; p && i < count; i++) p[i] = value * (float)((i * 7919) % 1000) / 1000.0f;
+    return p;
+}
+#endif
+
+static void bench_matmul(const char *key, int batch, int n, bool backward, int iters, int reps)
+{
+    matmul m = {batch ? leaf(TG_SHAPE(batch, n, n)) : leaf(TG_SHAPE(n, n)),
+                batch ? leaf(TG_SHAPE(batch, n, n)) : leaf(TG_SHAPE(n, n)),
+                tg_retain(batch ? tg_ones(TG_SHAPE(batch, n, n), TG_F32) : tg_ones(TG_SHAPE(n, n), TG_F32)), backward};
+    double tg_us = 1e300;
+#ifdef BENCH_HAVE_CBLAS
+    int count = batch ? batch : 1;
+    size_t total = (size_t)count * (size_t)n * (size_t)n;
+    gemm g = {filled(total, 0.05f), filled(total, 0.05f), filled(total, 0), filled(total, 1), filled(total, 0),
+              filled(total, 0), n, count, backward};
+    double blas_us = 1e300;
+#endif
+    for (int r = 0; r < reps; r++) {
+        tg_us = fmin(tg_us, bench_best_us(matmul_step, &m, iters, 1));
+#ifdef BENCH_HAVE_CBLAS
+        blas_us = fmin(blas_us, bench_best_us(gemm_step, &g, iters, 1));
+#endif
+    }
+    printf("tg.%s %.3f\n", key, tg_us);
+#ifdef BENCH_HAVE_CBLAS
+    printf("c.%s %.3f\n", key, blas_us);
+    float *buffers[] = {g.a, g.b, g.c, g.g, g.da, g.db};
+    for (int i = 0; i < 6; i++) free(buffers[i]);
+#endif
+    tg_release(m.a);
+    tg_release(m.b);
+    tg_release(m.ones);
+}
+
+/* ------------------------------------------------------------------ conv */
+
+/* A ResNet-like layer: conv2d 3x3, padding 1, 64 channels in and out,
+   56x56, batch 8; forward and the gradients of input, weight and bias. */
+typedef struct conv { tg_tensor *x, *w, *b, *ones; } conv;
+
+static void conv_step(void *ctx)
+{
+    conv *c = ctx;
+    tg_scope_begin();
+    tg_backward(tg_conv2d(c->x, c->w, c->b, (tg_conv_opts){.padding = {1, 1}}), c->ones);
+    tg_zero_grad(c->x);
+    tg_zero_grad(c->w);
+    tg_zero_grad(c->b);
+    tg_scope_end();
+}
+
+static void bench_conv(void)
+{
+    conv c = {leaf(TG_SHAPE(8, 64, 56, 56)), leaf(TG_SHAPE(64, 64, 3, 3)), leaf(TG_SHAPE(64)),
+              tg_retain(tg_ones(TG_SHAPE(8, 64, 56, 56), TG_F32))};
+    printf("tg.conv_fwdbwd %.3f\n", bench_best_us(conv_step, &c, 2, 3));
+    tg_release(c.x);
+    tg_release(c.w);
+    tg_release(c.b);
+    tg_release(c.ones);
 }
 
 int main(void)
 {
     tg_manual_seed(0);
-    pair big = {tg_retain(tg_randn(TG_SHAPE(1000000), TG_F32)), tg_retain(tg_randn(TG_SHAPE(1000000), TG_F32))};
-    printf("add_1M_forward %.2f\n", best_us(add_forward, &big, 50, 5));
-
-    pair small = {param(TG_SHAPE(100)), tg_retain(tg_randn(TG_SHAPE(100), TG_F32))};
-    printf("small_ops_backward %.2f\n", best_us(small_ops_backward, &small, 2000, 5));
-
-    pair mm = {param(TG_SHAPE(256, 256)), param(TG_SHAPE(256, 256))};
-    printf("matmul_256_backward %.2f\n", best_us(matmul_backward, &mm, 50, 5));
-
-    mlp m = {tg_retain(tg_randn(TG_SHAPE(64, 784), TG_F32)), tg_retain(tg_rand(TG_SHAPE(64, 10), TG_F32)),
-             param(TG_SHAPE(784, 256)), param(TG_SHAPE(256)), param(TG_SHAPE(256, 10)), param(TG_SHAPE(10))};
-    printf("mlp_train_step %.2f\n", best_us(mlp_step, &m, 100, 5));
-
-    pair chain = {param(TG_SHAPE(4)), tg_retain(tg_rand(TG_SHAPE(4), TG_F32))};
-    printf("op_chain_1000_backward %.2f\n", best_us(op_chain_backward, &chain, 20, 5));
-
-    /* the 16M add and its bandwidth baselines, interleaved */
-    pair huge = {tg_retain(tg_randn(TG_SHAPE(BIG), TG_F32)), tg_retain(tg_randn(TG_SHAPE(BIG), TG_F32))};
-    streams st = {calloc(BIG, sizeof(float)), calloc(BIG, sizeof(float)), calloc(BIG, sizeof(float))};
-    double add_us = 1e300, memcpy_us = 1e300, triad_us = 1e300;
-    for (int r = 0; r < 3; r++) {
-        double a = best_us(add_forward, &huge, 5, 1), m = best_us(memcpy_16m, &st, 5, 1), t = best_us(triad_16m, &st, 5, 1);
-        if (a < add_us) add_us = a;
-        if (m < memcpy_us) memcpy_us = m;
-        if (t < triad_us) triad_us = t;
+    bench_chain();
+    bench_elementwise(16 << 20, "16M", 2, 3);
+    bench_elementwise(64 << 10, "64K", 50, 5);
+    bench_elementwise(1 << 10, "1K", 2000, 5);
+    bench_matmul("matmul1024_fwd", 0, 1024, false, 3, 3);
+    bench_matmul("matmul1024_fwdbwd", 0, 1024, true, 2, 3);
+    bench_matmul("bmm16x256_fwdbwd", 16, 256, true, 3, 3);
+    bench_conv();
+    const char *error = tg_last_error();
+    if (error && *error) {
+        fprintf(stderr, "bench_ops: %s\n", error);
+        return 1;
     }
-    printf("add_16M_forward %.2f\n", add_us);
-    printf("memcpy_16M %.2f\n", memcpy_us);
-    printf("triad_16M %.2f\n", triad_us);
-    free(st.a); free(st.b); free(st.c);
-
-    conv_layer conv = {param(TG_SHAPE(8, 16, 32, 32)), param(TG_SHAPE(16, 16, 3, 3)), param(TG_SHAPE(16))};
-    printf("conv2d_3x3_backward %.2f\n", best_us(conv2d_backward, &conv, 10, 5));
     return 0;
 }

@@ -3,7 +3,8 @@
 # library instrumented too) and fuzzes for SECONDS seconds in all (default
 # 60): half for the program fuzzer over a copy of fuzz/corpus/ plus
 # fuzz/regressions/, a quarter each for the safetensors and .npy loaders
-# over copies of fuzz/corpus_safetensors/ and fuzz/corpus_npy/; prints
+# over copies of fuzz/corpus_safetensors/ and fuzz/corpus_npy/ plus
+# fuzz/evolved_safetensors/ and fuzz/evolved_npy/; prints
 # each one's number of executions. Exits non-zero when the fuzzer found a problem; the
 # input that shows it is left in build-fuzz/artifacts/, named after its
 # target (minimize it with
@@ -63,6 +64,6 @@ fuzz_one() {
 file_seconds=$((seconds / 4))
 [ "$file_seconds" -gt 0 ] || file_seconds=1
 fuzz_one fuzz_tensorgrad $((seconds - 2 * file_seconds)) fuzz/corpus fuzz/regressions
-fuzz_one fuzz_safetensors "$file_seconds" fuzz/corpus_safetensors
-fuzz_one fuzz_npy "$file_seconds" fuzz/corpus_npy
+fuzz_one fuzz_safetensors "$file_seconds" fuzz/corpus_safetensors fuzz/evolved_safetensors
+fuzz_one fuzz_npy "$file_seconds" fuzz/corpus_npy fuzz/evolved_npy
 exit "$status"

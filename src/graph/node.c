@@ -68,7 +68,11 @@ bool tg__needs_grad(const tg_tensor *const *inputs, int n)
 void tg__node_ref(tg_node *n) { atomic_fetch_add(&n->refs, 1); }
 
 /* Releasing a node can release a long chain behind it; free them from a
-   worklist instead of recursing, so deep graphs cannot overflow the stack. */
+   worklist instead of recursing, so deep graphs cannot overflow the stack.
+   The worklist starts in a fixed array (a chain needs one entry at a time)
+   and moves to the heap only when a release fans out wider. */
+enum { FIXED_PENDING = 64 };
+static _Thread_local tg_node *fixed_pending[FIXED_PENDING];
 static _Thread_local tg_node **pending;
 static _Thread_local size_t n_pending, cap_pending;
 static _Thread_local bool draining;
@@ -102,13 +106,18 @@ static void node_free(tg_node *n)
 void tg__node_unref(tg_node *n)
 {
     if (atomic_fetch_sub(&n->refs, 1) != 1) return;
+    if (!pending) {
+        pending = fixed_pending;
+        cap_pending = FIXED_PENDING;
+    }
     if (n_pending == cap_pending) {
-        size_t cap = cap_pending ? cap_pending * 2 : 64;
-        tg_node **p = realloc(pending, cap * sizeof *p);
+        size_t cap = cap_pending * 2;
+        tg_node **p = pending == fixed_pending ? malloc(cap * sizeof *p) : realloc(pending, cap * sizeof *p);
         if (!p) {   /* no room for the worklist: fall back to recursion */
             node_free(n);
             return;
         }
+        if (pending == fixed_pending) memcpy(p, fixed_pending, sizeof fixed_pending);
         pending = p;
         cap_pending = cap;
     }
@@ -117,9 +126,8 @@ void tg__node_unref(tg_node *n)
     draining = true;
     while (n_pending) node_free(pending[--n_pending]);
     draining = false;
-    free(pending);
+    if (pending != fixed_pending) free(pending);
     pending = NULL;
-    cap_pending = 0;
 }
 
 /* ------------------------------------------------------------ creation */

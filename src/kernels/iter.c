@@ -21,9 +21,36 @@ void tg__operand(tg_iter_operand *op, const tg_tensor *t, int ndim)
     }
 }
 
+/* Whether every operand walks the whole shape as one flat run (row-major
+   contiguous in its own element size, or a broadcast scalar with strides
+   0), and then the element count: the common case, with no dimensions to
+   merge. Only small runs take this path; large ones go through the general
+   path, which may split them among threads. */
+enum { SMALL_FLAT_RUN = 4096 };   /* elements */
+static bool one_flat_run(const tg_iter_operand *ops, int nops, const int64_t *shape, int ndim, int64_t *count)
+{
+    if (ndim == 0) return false;
+    int64_t n = shape[ndim - 1];
+    for (int d = ndim - 2; d >= 0; d--) {
+        for (int k = 0; k < nops; k++)
+            if (ops[k].strides[d] != ops[k].strides[d + 1] * shape[d + 1]) return false;
+        n *= shape[d];
+    }
+    *count = n;
+    return true;
+}
+
 void tg__iter_run(tg_iter_operand *ops, int nops, const int64_t *shape, int ndim,
                   tg_loop_fn fn, void *ctx)
 {
+    int64_t count;
+    if (nops <= MAX_OPERANDS && one_flat_run(ops, nops, shape, ndim, &count) && count <= SMALL_FLAT_RUN) {
+        char *ptr[MAX_OPERANDS];
+        int64_t inner_stride[MAX_OPERANDS];
+        for (int k = 0; k < nops; k++) { ptr[k] = ops[k].data; inner_stride[k] = ops[k].strides[ndim - 1]; }
+        if (count > 0) fn(ptr, inner_stride, count, ctx);
+        return;
+    }
     int64_t size[TG_MAX_DIMS];
     int64_t stride[MAX_OPERANDS][TG_MAX_DIMS];
     int nd = 0;

@@ -142,7 +142,13 @@ void tg__cache_free(void *p);
 
 /* -------------------------------------------------------------- dtype */
 
-size_t tg__dtype_size(tg_dtype dt);
+/* Inline: every kernel and iterator asks for it. */
+static inline size_t tg__dtype_size(tg_dtype dt)
+{
+    static const unsigned char SIZES[] = {[TG_F32] = 4, [TG_F64] = 8, [TG_F16] = 2, [TG_BF16] = 2, [TG_C64] = 8,
+                                          [TG_C128] = 16, [TG_I32] = 4, [TG_I64] = 8, [TG_BOOL] = 1};
+    return SIZES[dt];
+}
 bool tg__is_floating(tg_dtype dt);
 bool tg__is_supported(tg_dtype dt);       /* implemented in this build */
 const char *tg__dtype_short(tg_dtype dt);  /* "Float", "Long", ... */
@@ -157,6 +163,12 @@ double tg__load(const void *p, tg_dtype dt);
 /* An integer or bool element, exactly (a double cannot hold every int64). */
 int64_t tg__load_int(const void *p, tg_dtype dt);
 void tg__store(void *p, tg_dtype dt, double v);
+
+/* The address of t's first element. */
+static inline char *tg__ptr(const tg_tensor *t)
+{
+    return (char *)t->storage->data + t->offset * (int64_t)tg__dtype_size(t->dtype);
+}
 
 /* ----------------------------------------------------------- geometry */
 
@@ -212,7 +224,6 @@ tg_tensor *tg__alias(const tg_tensor *t, const int64_t *shape, const int64_t *st
 tg_tensor *tg__share(const tg_tensor *t);
 void tg__ref(tg_tensor *t);
 void tg__unref(tg_tensor *t);
-char *tg__ptr(const tg_tensor *t);            /* address of the first element */
 void tg__bump_version(tg_tensor *t);
 /* Live tensors in the process, for the memory tests. */
 int64_t tg__live_tensors(void);

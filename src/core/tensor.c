@@ -7,11 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-char *tg__ptr(const tg_tensor *t)
-{
-    return (char *)t->storage->data + t->offset * (int64_t)tg__dtype_size(t->dtype);
-}
-
 /* ---------------------------------------------------- reference counts */
 
 /* A new tensor's storage, version counter and bytes are one block: the

@@ -219,6 +219,17 @@ tg_tensor *tg__new_like(tg_dtype dt, const int64_t *shape, int ndim, const tg_te
    scope; shares t's version counter. No autograd data. */
 tg_tensor *tg__alias(const tg_tensor *t, const int64_t *shape, const int64_t *strides,
                      int ndim, int64_t offset);
+/* A 0-dim tensor of dtype dt holding v, all of it in *slot: a kernel's
+   operand for a Python number, made without an allocation. No scope owns
+   it and it has no count to drop; it lives as long as *slot, so it is
+   only read by kernels, never referenced, saved or returned. */
+typedef struct tg_stack_scalar {
+    tg_tensor tensor;
+    tg_storage storage;
+    tg_version_counter version;
+    max_align_t bytes;
+} tg_stack_scalar;
+tg_tensor *tg__stack_scalar(tg_stack_scalar *slot, double v, tg_dtype dt);
 /* t itself, as one more reference owned by the current scope (PyTorch's
    operations that return self: contiguous() of a contiguous tensor, ...). */
 tg_tensor *tg__share(const tg_tensor *t);

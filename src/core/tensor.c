@@ -213,6 +213,19 @@ tg_tensor *tg__alias(const tg_tensor *src, const int64_t *shape, const int64_t *
     return tg__scope_own(t) ? NULL : t;
 }
 
+tg_tensor *tg__stack_scalar(tg_stack_scalar *slot, double v, tg_dtype dt)
+{
+    tg_tensor *t = &slot->tensor;
+    *t = (tg_tensor){.storage = &slot->storage, .version = &slot->version, .dtype = dt};
+    atomic_init(&t->refs, 1);
+    atomic_init(&slot->storage.refs, 1);
+    slot->storage.data = &slot->bytes;
+    slot->storage.nbytes = tg__dtype_size(dt);
+    version_init(&slot->version, true);
+    tg__store(&slot->bytes, dt, v);
+    return t;
+}
+
 tg_tensor *tg__share(const tg_tensor *t)
 {
     tg__ref((tg_tensor *)t);

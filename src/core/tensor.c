@@ -215,9 +215,14 @@ tg_tensor *tg__alias(const tg_tensor *src, const int64_t *shape, const int64_t *
 
 tg_tensor *tg__stack_scalar(tg_stack_scalar *slot, double v, tg_dtype dt)
 {
-    tg_tensor *t = &slot->tensor;
-    *t = (tg_tensor){.storage = &slot->storage, .version = &slot->version, .dtype = dt};
+    tg_tensor *t = &slot->tensor;   /* 0-dim: no shape or strides to set */
     atomic_init(&t->refs, 1);
+    t->storage = &slot->storage;
+    t->version = &slot->version;
+    t->dtype = dt;
+    t->ndim = 0;
+    t->offset = 0;
+    t->autograd = NULL;
     atomic_init(&slot->storage.refs, 1);
     slot->storage.data = &slot->bytes;
     slot->storage.nbytes = tg__dtype_size(dt);

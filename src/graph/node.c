@@ -58,8 +58,12 @@ bool tg_set_grad_enabled(bool enabled)
 bool tg__needs_grad(const tg_tensor *const *inputs, int n)
 {
     if (grad_disabled) return false;
-    for (int i = 0; i < n; i++)   /* a view of a base written since may have gained a history */
-        if (inputs[i] && (tg__view_grad_fn(inputs[i]) || tg__requires_grad(inputs[i]))) return true;
+    for (int i = 0; i < n; i++) {
+        if (!inputs[i]) continue;
+        if (tg__requires_grad(inputs[i])) return true;
+        /* a view of a base written since may have gained a history */
+        if (tg__view_base(inputs[i]) && tg__view_grad_fn(inputs[i])) return true;
+    }
     return false;
 }
 
@@ -171,9 +175,12 @@ static tg_node *node_alloc(tg_record what, int n_inputs)
 tg_edge tg__grad_edge(const tg_tensor *t)
 {
     tg_edge e = {NULL, 0};
-    if (tg__check_view_rebase(t)) return e;   /* tg__node_new fails with its error */
-    tg__view_grad_fn(t);
-    if (!t || !tg__requires_grad(t)) return e;
+    if (!t) return e;
+    if (tg__view_base(t)) {   /* only a view's history can be stale */
+        if (tg__check_view_rebase(t)) return e;   /* tg__node_new fails with its error */
+        tg__view_grad_fn(t);
+    }
+    if (!tg__requires_grad(t)) return e;
     tg_autograd *leaf = t->autograd;
     if (leaf->grad_fn) {
         tg__node_ref(leaf->grad_fn);

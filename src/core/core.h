@@ -57,6 +57,7 @@ void tg__install_autograd_release(void (*release)(tg_autograd *));
 
 struct tg_tensor {
     atomic_int refs;
+    bool in_block;                  /* the struct lives in its storage's block (tensor.c) */
     tg_storage *storage;
     tg_version_counter *version;
     tg_dtype dtype;

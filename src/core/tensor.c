@@ -9,11 +9,15 @@
 
 /* ---------------------------------------------------- reference counts */
 
-/* A new tensor's storage, version counter and bytes are one block: the
-   storage, the counter, then the bytes, aligned as malloc aligns. */
+/* Note [Storage blocks]: a new tensor's storage, version counter, struct
+   and bytes are one block, in that order, the bytes aligned as malloc
+   aligns: one allocation per result. The struct's storage reference keeps
+   the block: when the tensor goes, its struct's memory stays until the
+   storage goes, with the last view of its bytes. */
 typedef struct storage_block {
     tg_storage storage;
     tg_version_counter version;
+    tg_tensor tensor;
 } storage_block;
 #define STORAGE_HEADER ((sizeof(storage_block) + alignof(max_align_t) - 1) / alignof(max_align_t) * alignof(max_align_t))
 
@@ -24,6 +28,15 @@ int64_t tg__live_tensors(void) { return atomic_load(&live_tensors); }
 static void storage_unref(tg_storage *s)
 {
     if (atomic_fetch_sub(&s->refs, 1) == 1) tg__cache_free(s);   /* the whole block */
+}
+
+/* Frees t's struct, which has no other contents left: an embedded one by
+   the reference to its block it still holds (found from the struct's own
+   address: a quarantined struct is zeroed). */
+static void free_struct(tg_tensor *t)
+{
+    if (t->in_block) storage_unref(&((storage_block *)((char *)t - offsetof(storage_block, tensor)))->storage);
+    else tg__cache_free(t);
 }
 
 void tg__version_unref(tg_version_counter *v)
@@ -77,7 +90,7 @@ static void drain_quarantine(void)
 {
     pthread_mutex_lock(&quarantine_lock);
     atomic_store(&exiting, true);
-    for (size_t i = 0; i < quarantine_count; i++) tg__cache_free(quarantine[i]);
+    for (size_t i = 0; i < quarantine_count; i++) free_struct(quarantine[i]);
     free(quarantine);
     quarantine = NULL;
     quarantine_count = 0;
@@ -101,11 +114,13 @@ static bool quarantined(tg_tensor *t)
     if (!quarantine && !atomic_load(&exiting)) quarantine = calloc(QUARANTINE, sizeof *quarantine);
     bool kept = quarantine != NULL;
     if (kept) {
-        if (quarantine_count == QUARANTINE) tg__cache_free(quarantine[quarantine_next]);   /* the oldest */
+        if (quarantine_count == QUARANTINE) free_struct(quarantine[quarantine_next]);   /* the oldest */
         else quarantine_count++;
         quarantine[quarantine_next] = t;
         quarantine_next = (quarantine_next + 1) % QUARANTINE;
+        bool in_block = t->in_block;
         memset(t, 0, sizeof *t);   /* poisoned: nothing in it leads anywhere */
+        t->in_block = in_block;
         t->ndim = -1;
         atomic_init(&t->refs, DEAD);
     }
@@ -129,20 +144,20 @@ void tg__unref(tg_tensor *t)
     if (atomic_fetch_sub(&t->refs, 1) != 1) return;
     if (t->autograd) atomic_load(&autograd_release)(t->autograd);
     tg__version_unref(t->version);   /* first: it may live in the storage's block */
-    storage_unref(t->storage);
+    if (!t->in_block) storage_unref(t->storage);   /* an embedded struct's goes with the struct */
     atomic_fetch_sub(&live_tensors, 1);
-    if (!quarantined(t)) tg__cache_free(t);
+    if (!quarantined(t)) free_struct(t);
 }
 
 void tg__bump_version(tg_tensor *t) { atomic_fetch_add(&t->version->value, 1); }
 
 /* --------------------------------------------------------------- making */
 
-static tg_tensor *tensor_shell(tg_dtype dt, const int64_t *shape, const int64_t *strides,
-                               int ndim, int64_t offset)
+/* Sets up a new tensor struct at t with one reference. */
+static void shell_init(tg_tensor *t, tg_dtype dt, const int64_t *shape, const int64_t *strides, int ndim,
+                       int64_t offset)
 {
-    tg_tensor *t = tg__cache_calloc(sizeof *t);
-    if (!t) return NULL;
+    memset(t, 0, sizeof *t);
     atomic_fetch_add(&live_tensors, 1);
     atomic_init(&t->refs, 1);
     t->dtype = dt;
@@ -152,6 +167,13 @@ static tg_tensor *tensor_shell(tg_dtype dt, const int64_t *shape, const int64_t 
         memcpy(t->strides, strides, (size_t)ndim * sizeof *strides);
     }
     t->offset = offset;
+}
+
+static tg_tensor *tensor_shell(tg_dtype dt, const int64_t *shape, const int64_t *strides,
+                               int ndim, int64_t offset)
+{
+    tg_tensor *t = tg__cache_alloc(sizeof *t);
+    if (t) shell_init(t, dt, shape, strides, ndim, offset);
     return t;
 }
 
@@ -176,13 +198,11 @@ tg_tensor *tg__new(tg_dtype dt, const int64_t *shape, int ndim)
     tg__contiguous_strides(shape, ndim, strides);
     int64_t n = tg__numel(shape, ndim);
     size_t nbytes = (size_t)n * tg__dtype_size(dt);
-    tg_tensor *t = tensor_shell(dt, shape, strides, ndim, 0);
     storage_block *block = tg__cache_alloc_after(STORAGE_HEADER, nbytes);
-    if (!t || !block) {
-        if (t) atomic_fetch_sub(&live_tensors, 1);
-        tg__cache_free(t); tg__cache_free(block);
-        return NULL;
-    }
+    if (!block) return NULL;
+    tg_tensor *t = &block->tensor;
+    shell_init(t, dt, shape, strides, ndim, 0);
+    t->in_block = true;
     tg_storage *s = &block->storage;
     tg_version_counter *v = &block->version;
     version_init(v, true);
@@ -217,6 +237,7 @@ tg_tensor *tg__stack_scalar(tg_stack_scalar *slot, double v, tg_dtype dt)
 {
     tg_tensor *t = &slot->tensor;   /* 0-dim: no shape or strides to set */
     atomic_init(&t->refs, 1);
+    t->in_block = false;
     t->storage = &slot->storage;
     t->version = &slot->version;
     t->dtype = dt;

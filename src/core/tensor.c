@@ -153,20 +153,26 @@ void tg__bump_version(tg_tensor *t) { atomic_fetch_add(&t->version->value, 1); }
 
 /* --------------------------------------------------------------- making */
 
-/* Sets up a new tensor struct at t with one reference. */
+/* Sets up a new tensor struct at t with one reference. Field by field:
+   zeroing the whole struct first (a block string store) took a tenth of
+   the time of a small operation. Sizes past ndim read as 0. */
 static void shell_init(tg_tensor *t, tg_dtype dt, const int64_t *shape, const int64_t *strides, int ndim,
                        int64_t offset)
 {
-    memset(t, 0, sizeof *t);
     atomic_fetch_add(&live_tensors, 1);
     atomic_init(&t->refs, 1);
+    t->in_block = false;
+    t->storage = NULL;
+    t->version = NULL;
     t->dtype = dt;
     t->ndim = ndim;
-    if (ndim) {
-        memcpy(t->shape, shape, (size_t)ndim * sizeof *shape);
-        memcpy(t->strides, strides, (size_t)ndim * sizeof *strides);
+    for (int i = 0; i < ndim; i++) {
+        t->shape[i] = shape[i];
+        t->strides[i] = strides[i];
     }
+    for (int i = ndim; i < TG_MAX_DIMS; i++) t->shape[i] = t->strides[i] = 0;
     t->offset = offset;
+    t->autograd = NULL;
 }
 
 static tg_tensor *tensor_shell(tg_dtype dt, const int64_t *shape, const int64_t *strides,

@@ -240,6 +240,14 @@ void tg__bump_version(tg_tensor *t);
 /* Live tensors in the process, for the memory tests. */
 int64_t tg__live_tensors(void);
 
+/* Process-wide counts for the tests, changed without a locked instruction
+   (Note [Live counts] in counter.c): live tensors, live nodes, and from
+   TG_COUNT_NODES_MADE on the nodes made of each kind (the graph layer's
+   numbering). */
+enum { TG_COUNT_TENSORS, TG_COUNT_NODES, TG_COUNT_NODES_MADE, TG_COUNTERS = 512 };
+void tg__count(int id, int64_t delta);
+int64_t tg__counted(int id);
+
 /* -------------------------------------------------------------- scopes */
 
 /* Hands the caller's reference to t to the current scope; on failure (out

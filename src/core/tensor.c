@@ -21,9 +21,7 @@ typedef struct storage_block {
 } storage_block;
 #define STORAGE_HEADER ((sizeof(storage_block) + alignof(max_align_t) - 1) / alignof(max_align_t) * alignof(max_align_t))
 
-static atomic_int_least64_t live_tensors;
-
-int64_t tg__live_tensors(void) { return atomic_load(&live_tensors); }
+int64_t tg__live_tensors(void) { return tg__counted(TG_COUNT_TENSORS); }
 
 static void storage_unref(tg_storage *s)
 {
@@ -145,7 +143,7 @@ void tg__unref(tg_tensor *t)
     if (t->autograd) atomic_load(&autograd_release)(t->autograd);
     tg__version_unref(t->version);   /* first: it may live in the storage's block */
     if (!t->in_block) storage_unref(t->storage);   /* an embedded struct's goes with the struct */
-    atomic_fetch_sub(&live_tensors, 1);
+    tg__count(TG_COUNT_TENSORS, -1);
     if (!quarantined(t)) free_struct(t);
 }
 
@@ -159,7 +157,7 @@ void tg__bump_version(tg_tensor *t) { atomic_fetch_add(&t->version->value, 1); }
 static void shell_init(tg_tensor *t, tg_dtype dt, const int64_t *shape, const int64_t *strides, int ndim,
                        int64_t offset)
 {
-    atomic_fetch_add(&live_tensors, 1);
+    tg__count(TG_COUNT_TENSORS, 1);
     atomic_init(&t->refs, 1);
     t->in_block = false;
     t->storage = NULL;

@@ -81,17 +81,17 @@ static _Thread_local tg_node **pending;
 static _Thread_local size_t n_pending, cap_pending;
 static _Thread_local bool draining;
 
-static atomic_int_least64_t live_nodes;
-static atomic_int_least64_t created[TG_OP_COUNT];   /* for tests that cover the table */
+_Static_assert(TG_COUNT_NODES_MADE + TG_OP_COUNT <= TG_COUNTERS, "a count of nodes made for every op");
 
 static pthread_mutex_t grad_acc_lock = PTHREAD_MUTEX_INITIALIZER;
 
-int64_t tg__live_nodes(void) { return atomic_load(&live_nodes); }
-int64_t tg__nodes_created(tg_op op) { return atomic_load(&created[op]); }
+int64_t tg__live_nodes(void) { return tg__counted(TG_COUNT_NODES); }
+/* for tests that cover the table */
+int64_t tg__nodes_created(tg_op op) { return tg__counted(TG_COUNT_NODES_MADE + (int)op); }
 
 static void node_free(tg_node *n)
 {
-    atomic_fetch_sub(&live_nodes, 1);
+    tg__count(TG_COUNT_NODES, -1);
     for (int i = 0; i < n->n_next; i++)
         if (n->next[i].node) tg__node_unref(n->next[i].node);
     for (int i = 0; i < n->n_saved; i++)
@@ -156,8 +156,8 @@ static tg_node *node_alloc(tg_record what, int n_inputs)
     char *block = tg__cache_calloc(at_params + what.params_size);
     if (!block) return NULL;
     tg_node *n = (tg_node *)block;
-    atomic_fetch_add(&live_nodes, 1);
-    atomic_fetch_add(&created[what.op], 1);
+    tg__count(TG_COUNT_NODES, 1);
+    tg__count(TG_COUNT_NODES_MADE + (int)what.op, 1);
     atomic_init(&n->refs, 1);
     n->op = what.op;
     n->n_next = n_inputs;

@@ -13,7 +13,8 @@
    and bytes are one block, in that order, the bytes aligned as malloc
    aligns: one allocation per result. The struct's storage reference keeps
    the block: when the tensor goes, its struct's memory stays until the
-   storage goes, with the last view of its bytes. */
+   storage goes, with the last view of its bytes. In debug mode (Note
+   [Scope debugging]) the struct is allocated apart, as a view's is. */
 typedef struct storage_block {
     tg_storage storage;
     tg_version_counter version;
@@ -26,15 +27,6 @@ int64_t tg__live_tensors(void) { return tg__counted(TG_COUNT_TENSORS); }
 static void storage_unref(tg_storage *s)
 {
     if (atomic_fetch_sub(&s->refs, 1) == 1) tg__cache_free(s);   /* the whole block */
-}
-
-/* Frees t's struct, which has no other contents left: an embedded one by
-   the reference to its block it still holds (found from the struct's own
-   address: a quarantined struct is zeroed). */
-static void free_struct(tg_tensor *t)
-{
-    if (t->in_block) storage_unref(&((storage_block *)((char *)t - offsetof(storage_block, tensor)))->storage);
-    else tg__cache_free(t);
 }
 
 void tg__version_unref(tg_version_counter *v)
@@ -88,7 +80,7 @@ static void drain_quarantine(void)
 {
     pthread_mutex_lock(&quarantine_lock);
     atomic_store(&exiting, true);
-    for (size_t i = 0; i < quarantine_count; i++) free_struct(quarantine[i]);
+    for (size_t i = 0; i < quarantine_count; i++) tg__cache_free(quarantine[i]);
     free(quarantine);
     quarantine = NULL;
     quarantine_count = 0;
@@ -102,23 +94,28 @@ static void read_debug_mode(void)
     if (debug_mode) atexit(drain_quarantine);
 }
 
-/* Takes t, whose contents are released, into the quarantine; false when
-   it is to be freed now. */
-static bool quarantined(tg_tensor *t)
+static bool in_debug_mode(void)
 {
     pthread_once(&debug_once, read_debug_mode);
-    if (!debug_mode || atomic_load(&exiting)) return false;
+    return debug_mode;
+}
+
+/* Takes t, whose contents are released, into the quarantine; false when
+   it is to be freed now. Its struct is its own allocation: in debug mode
+   no struct lives in its storage's block (Note [Storage blocks]), so the
+   quarantine holds no tensor's bytes. */
+static bool quarantined(tg_tensor *t)
+{
+    if (!in_debug_mode() || atomic_load(&exiting)) return false;
     pthread_mutex_lock(&quarantine_lock);
     if (!quarantine && !atomic_load(&exiting)) quarantine = calloc(QUARANTINE, sizeof *quarantine);
     bool kept = quarantine != NULL;
     if (kept) {
-        if (quarantine_count == QUARANTINE) free_struct(quarantine[quarantine_next]);   /* the oldest */
+        if (quarantine_count == QUARANTINE) tg__cache_free(quarantine[quarantine_next]);   /* the oldest */
         else quarantine_count++;
         quarantine[quarantine_next] = t;
         quarantine_next = (quarantine_next + 1) % QUARANTINE;
-        bool in_block = t->in_block;
         memset(t, 0, sizeof *t);   /* poisoned: nothing in it leads anywhere */
-        t->in_block = in_block;
         t->ndim = -1;
         atomic_init(&t->refs, DEAD);
     }
@@ -142,9 +139,13 @@ void tg__unref(tg_tensor *t)
     if (atomic_fetch_sub(&t->refs, 1) != 1) return;
     if (t->autograd) atomic_load(&autograd_release)(t->autograd);
     tg__version_unref(t->version);   /* first: it may live in the storage's block */
-    if (!t->in_block) storage_unref(t->storage);   /* an embedded struct's goes with the struct */
     tg__count(TG_COUNT_TENSORS, -1);
-    if (!quarantined(t)) free_struct(t);
+    if (t->in_block) {
+        storage_unref(t->storage);   /* the struct goes with its block */
+        return;
+    }
+    storage_unref(t->storage);
+    if (!quarantined(t)) tg__cache_free(t);
 }
 
 void tg__bump_version(tg_tensor *t) { atomic_fetch_add(&t->version->value, 1); }
@@ -202,11 +203,15 @@ tg_tensor *tg__new(tg_dtype dt, const int64_t *shape, int ndim)
     tg__contiguous_strides(shape, ndim, strides);
     int64_t n = tg__numel(shape, ndim);
     size_t nbytes = (size_t)n * tg__dtype_size(dt);
+    bool in_block = !in_debug_mode();   /* a quarantined struct must not hold its bytes */
     storage_block *block = tg__cache_alloc_after(STORAGE_HEADER, nbytes);
-    if (!block) return NULL;
-    tg_tensor *t = &block->tensor;
+    tg_tensor *t = !block ? NULL : in_block ? &block->tensor : tg__cache_alloc(sizeof *t);
+    if (!t) {
+        tg__cache_free(block);
+        return NULL;
+    }
     shell_init(t, dt, shape, strides, ndim, 0);
-    t->in_block = true;
+    t->in_block = in_block;
     tg_storage *s = &block->storage;
     tg_version_counter *v = &block->version;
     version_init(v, true);

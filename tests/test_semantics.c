@@ -184,6 +184,55 @@ static void test_grad_mode_is_per_thread(void)
     CHECK(tg_is_grad_enabled());
 }
 
+/* The per-op chain of bench/bench_chain.c: n ops on x and b. */
+static tg_tensor *op_chain(tg_tensor *x, const tg_tensor *b, int n)
+{
+    for (int i = 0; i < n; i++) {
+        switch (i % 5) {
+        case 0: x = tg_mul(x, b); break;
+        case 1: x = tg_add(x, b); break;
+        case 2: x = tg_tanh(x); break;
+        case 3: x = tg_sub_scalar(x, 0.5); break;
+        default: x = tg_sigmoid(x); break;
+        }
+    }
+    return x;
+}
+
+/* Without grad mode an operation on tensors that require grad records no
+   node, gives its result no autograd data, and allocates only its result
+   (one block for struct, storage and bytes; in debug mode the struct
+   apart). */
+static void test_no_grad_records_nothing(void)
+{
+    enum { OPS = 100 };
+    tg_scope_begin();
+    tg_tensor *x = vec3(0.5, -1, 2, true), *b = vec3(1.5, 0.25, -0.5, true);
+    tg_scope_begin();   /* once before, so that the scope's list has room for what follows */
+    TG_NO_GRAD { op_chain(x, b, OPS); }
+    tg_empty(TG_SHAPE(3), TG_F64);
+    tg_scope_end();
+    int64_t nodes = tg__live_nodes(), made[] = {tg__nodes_created(TG_OP_MUL), tg__nodes_created(TG_OP_SIGMOID)};
+#ifdef TG_FAULT_INJECTION
+    int64_t allocations = tg__allocation_count();
+    CHECK(tg_empty(TG_SHAPE(3), TG_F64) != NULL);
+    int64_t per_result = tg__allocation_count() - allocations;
+    CHECK(per_result >= 1 && per_result <= 2);
+    allocations = tg__allocation_count();
+#endif
+    tg_tensor *y = NULL;
+    TG_NO_GRAD { y = op_chain(x, b, OPS); }
+#ifdef TG_FAULT_INJECTION
+    CHECK(tg__allocation_count() - allocations == OPS * per_result);
+#endif
+    CHECK(y && y->autograd == NULL && !tg_requires_grad(y));
+    CHECK(tg__live_nodes() == nodes);
+    CHECK(tg__nodes_created(TG_OP_MUL) == made[0] && tg__nodes_created(TG_OP_SIGMOID) == made[1]);
+    tg_tensor *z = op_chain(x, b, OPS);   /* with grad mode on: a node per op, and x's and b's AccumulateGrad */
+    CHECK(z && tg_requires_grad(z) && tg__live_nodes() == nodes + OPS + 2);
+    tg_scope_end();
+}
+
 static void test_requires_grad_rules(void)
 {
     tg_scope_begin();
@@ -254,6 +303,7 @@ int main(void)
     test_failed_backward_leaves_grads();
     test_detach_and_data();
     test_grad_mode_is_per_thread();
+    test_no_grad_records_nothing();
     test_requires_grad_rules();
     test_deep_graph();
     return TEST_MAIN_END();

@@ -123,8 +123,9 @@ static void setup(void)
     atexit(close_at_exit);
 }
 
-/* The calling thread's cache, or NULL when blocks go to the system. */
-static thread_cache *this_cache(void)
+/* this_cache when the thread's cache is new, has to obey tg_empty_cache,
+   or is closed. */
+static __attribute__((noinline)) thread_cache *this_cache_slow(void)
 {
     if (cache.state == UNSET) {
         pthread_once(&setup_once, setup);
@@ -139,6 +140,14 @@ static thread_cache *this_cache(void)
         if (now & EXITING) cache.state = CLOSED;
     }
     return cache.state == OPEN ? &cache : NULL;
+}
+
+/* The calling thread's cache, or NULL when blocks go to the system. */
+static inline thread_cache *this_cache(void)
+{
+    thread_cache *c = &cache;
+    if (c->state == OPEN && c->generation == atomic_load_explicit(&generation, memory_order_relaxed)) return c;
+    return this_cache_slow();
 }
 
 void *tg__cache_alloc_after(size_t prefix, size_t n)
@@ -188,5 +197,5 @@ void tg__cache_free(void *p)
 void tg_empty_cache(void)
 {
     atomic_fetch_add(&generation, 1);
-    this_cache();
+    this_cache_slow();
 }

@@ -57,6 +57,7 @@ void tg__install_autograd_release(void (*release)(tg_autograd *));
 
 struct tg_tensor {
     atomic_int refs;
+    bool in_block;                  /* the struct lives in its storage's block (tensor.c) */
     tg_storage *storage;
     tg_version_counter *version;
     tg_dtype dtype;
@@ -142,7 +143,13 @@ void tg__cache_free(void *p);
 
 /* -------------------------------------------------------------- dtype */
 
-size_t tg__dtype_size(tg_dtype dt);
+/* Inline: every kernel and iterator asks for it. */
+static inline size_t tg__dtype_size(tg_dtype dt)
+{
+    static const unsigned char SIZES[] = {[TG_F32] = 4, [TG_F64] = 8, [TG_F16] = 2, [TG_BF16] = 2, [TG_C64] = 8,
+                                          [TG_C128] = 16, [TG_I32] = 4, [TG_I64] = 8, [TG_BOOL] = 1};
+    return SIZES[dt];
+}
 bool tg__is_floating(tg_dtype dt);
 bool tg__is_supported(tg_dtype dt);       /* implemented in this build */
 const char *tg__dtype_short(tg_dtype dt);  /* "Float", "Long", ... */
@@ -157,6 +164,12 @@ double tg__load(const void *p, tg_dtype dt);
 /* An integer or bool element, exactly (a double cannot hold every int64). */
 int64_t tg__load_int(const void *p, tg_dtype dt);
 void tg__store(void *p, tg_dtype dt, double v);
+
+/* The address of t's first element. */
+static inline char *tg__ptr(const tg_tensor *t)
+{
+    return (char *)t->storage->data + t->offset * (int64_t)tg__dtype_size(t->dtype);
+}
 
 /* ----------------------------------------------------------- geometry */
 
@@ -207,15 +220,33 @@ tg_tensor *tg__new_like(tg_dtype dt, const int64_t *shape, int ndim, const tg_te
    scope; shares t's version counter. No autograd data. */
 tg_tensor *tg__alias(const tg_tensor *t, const int64_t *shape, const int64_t *strides,
                      int ndim, int64_t offset);
+/* A 0-dim tensor of dtype dt holding v, all of it in *slot: a kernel's
+   operand for a Python number, made without an allocation. No scope owns
+   it and it has no count to drop; it lives as long as *slot, so it is
+   only read by kernels, never referenced, saved or returned. */
+typedef struct tg_stack_scalar {
+    tg_tensor tensor;
+    tg_storage storage;
+    tg_version_counter version;
+    max_align_t bytes;
+} tg_stack_scalar;
+tg_tensor *tg__stack_scalar(tg_stack_scalar *slot, double v, tg_dtype dt);
 /* t itself, as one more reference owned by the current scope (PyTorch's
    operations that return self: contiguous() of a contiguous tensor, ...). */
 tg_tensor *tg__share(const tg_tensor *t);
 void tg__ref(tg_tensor *t);
 void tg__unref(tg_tensor *t);
-char *tg__ptr(const tg_tensor *t);            /* address of the first element */
 void tg__bump_version(tg_tensor *t);
 /* Live tensors in the process, for the memory tests. */
 int64_t tg__live_tensors(void);
+
+/* Process-wide counts for the tests, changed without a locked instruction
+   (Note [Live counts] in counter.c): live tensors, live nodes, and from
+   TG_COUNT_NODES_MADE on the nodes made of each kind (the graph layer's
+   numbering). */
+enum { TG_COUNT_TENSORS, TG_COUNT_NODES, TG_COUNT_NODES_MADE, TG_COUNTERS = 512 };
+void tg__count(int id, int64_t delta);
+int64_t tg__counted(int id);
 
 /* -------------------------------------------------------------- scopes */
 

@@ -4,7 +4,6 @@
 #include <math.h>
 
 typedef struct dtype_info {
-    size_t size;
     const char *name;     /* torch.<name> */
     const char *short_name;
     const char *legacy;   /* how PyTorch's messages name a tensor's type */
@@ -13,20 +12,19 @@ typedef struct dtype_info {
 } dtype_info;
 
 static const dtype_info DTYPES[] = {
-    [TG_F32]  = {4,  "torch.float32",    "Float",         "torch.FloatTensor",         2, true},
-    [TG_F64]  = {8,  "torch.float64",    "Double",        "torch.DoubleTensor",        2, true},
-    [TG_F16]  = {2,  "torch.float16",    "Half",          "torch.HalfTensor",          2, false},
-    [TG_BF16] = {2,  "torch.bfloat16",   "BFloat16",      "CPUBFloat16Type",           2, false},
-    [TG_C64]  = {8,  "torch.complex64",  "ComplexFloat",  "CPUComplexFloatType",       3, false},
-    [TG_C128] = {16, "torch.complex128", "ComplexDouble", "CPUComplexDoubleType",      3, false},
-    [TG_I32]  = {4,  "torch.int32",      "Int",           "torch.IntTensor",           1, true},
-    [TG_I64]  = {8,  "torch.int64",      "Long",          "torch.LongTensor",          1, true},
-    [TG_BOOL] = {1,  "torch.bool",       "Bool",          "CPUBoolType",               0, true},
+    [TG_F32]  = {"torch.float32",    "Float",         "torch.FloatTensor",         2, true},
+    [TG_F64]  = {"torch.float64",    "Double",        "torch.DoubleTensor",        2, true},
+    [TG_F16]  = {"torch.float16",    "Half",          "torch.HalfTensor",          2, false},
+    [TG_BF16] = {"torch.bfloat16",   "BFloat16",      "CPUBFloat16Type",           2, false},
+    [TG_C64]  = {"torch.complex64",  "ComplexFloat",  "CPUComplexFloatType",       3, false},
+    [TG_C128] = {"torch.complex128", "ComplexDouble", "CPUComplexDoubleType",      3, false},
+    [TG_I32]  = {"torch.int32",      "Int",           "torch.IntTensor",           1, true},
+    [TG_I64]  = {"torch.int64",      "Long",          "torch.LongTensor",          1, true},
+    [TG_BOOL] = {"torch.bool",       "Bool",          "CPUBoolType",               0, true},
 };
 
 static bool valid(tg_dtype dt) { return (unsigned)dt <= TG_BOOL; }
 
-size_t tg__dtype_size(tg_dtype dt) { return DTYPES[dt].size; }
 bool tg__is_floating(tg_dtype dt) { return DTYPES[dt].category == 2; }
 bool tg__is_supported(tg_dtype dt) { return valid(dt) && DTYPES[dt].supported; }
 const char *tg__dtype_short(tg_dtype dt) { return DTYPES[dt].short_name; }
@@ -40,7 +38,7 @@ tg_dtype tg__promote(tg_dtype a, tg_dtype b)
     if (a == b) return a;
     int ca = DTYPES[a].category, cb = DTYPES[b].category;
     if (ca != cb) return ca > cb ? a : b;
-    return DTYPES[a].size >= DTYPES[b].size ? a : b;
+    return tg__dtype_size(a) >= tg__dtype_size(b) ? a : b;
 }
 
 tg_dtype tg__result_type(const tg_tensor *a, const tg_tensor *b)

@@ -55,10 +55,11 @@ int tg__check_shape(const char *fn, const int64_t *shape, int ndim)
             return tg__faili(TG_E_SHAPE, "Trying to create tensor with negative dimension %lld: %s",
                              (long long)shape[i], tg__shape_str(shape, ndim, (char[256]){0}, 256));
         int64_t size = shape[i] > 1 ? shape[i] : 1;
-        if (n > INT64_MAX / 16 / size)   /* 16: room for the widest element */
+        /* 16: room for the widest element; no division, which every new
+           tensor would pay for */
+        if (__builtin_mul_overflow(n, size, &n) || n > INT64_MAX / 16)
             return tg__faili(TG_E_SHAPE, "Storage size calculation overflowed with sizes=%s",
                              tg__shape_str(shape, ndim, (char[256]){0}, 256));
-        n *= size;
     }
     return 0;
 }

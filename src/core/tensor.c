@@ -7,24 +7,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-char *tg__ptr(const tg_tensor *t)
-{
-    return (char *)t->storage->data + t->offset * (int64_t)tg__dtype_size(t->dtype);
-}
-
 /* ---------------------------------------------------- reference counts */
 
-/* A new tensor's storage, version counter and bytes are one block: the
-   storage, the counter, then the bytes, aligned as malloc aligns. */
+/* Note [Storage blocks]: a new tensor's storage, version counter, struct
+   and bytes are one block, in that order, the bytes aligned as malloc
+   aligns: one allocation per result. The struct's storage reference keeps
+   the block: when the tensor goes, its struct's memory stays until the
+   storage goes, with the last view of its bytes. In debug mode (Note
+   [Scope debugging]) the struct is allocated apart, as a view's is. */
 typedef struct storage_block {
     tg_storage storage;
     tg_version_counter version;
+    tg_tensor tensor;
 } storage_block;
 #define STORAGE_HEADER ((sizeof(storage_block) + alignof(max_align_t) - 1) / alignof(max_align_t) * alignof(max_align_t))
 
-static atomic_int_least64_t live_tensors;
-
-int64_t tg__live_tensors(void) { return atomic_load(&live_tensors); }
+int64_t tg__live_tensors(void) { return tg__counted(TG_COUNT_TENSORS); }
 
 static void storage_unref(tg_storage *s)
 {
@@ -96,12 +94,19 @@ static void read_debug_mode(void)
     if (debug_mode) atexit(drain_quarantine);
 }
 
-/* Takes t, whose contents are released, into the quarantine; false when
-   it is to be freed now. */
-static bool quarantined(tg_tensor *t)
+static bool in_debug_mode(void)
 {
     pthread_once(&debug_once, read_debug_mode);
-    if (!debug_mode || atomic_load(&exiting)) return false;
+    return debug_mode;
+}
+
+/* Takes t, whose contents are released, into the quarantine; false when
+   it is to be freed now. Its struct is its own allocation: in debug mode
+   no struct lives in its storage's block (Note [Storage blocks]), so the
+   quarantine holds no tensor's bytes. */
+static bool quarantined(tg_tensor *t)
+{
+    if (!in_debug_mode() || atomic_load(&exiting)) return false;
     pthread_mutex_lock(&quarantine_lock);
     if (!quarantine && !atomic_load(&exiting)) quarantine = calloc(QUARANTINE, sizeof *quarantine);
     bool kept = quarantine != NULL;
@@ -134,8 +139,12 @@ void tg__unref(tg_tensor *t)
     if (atomic_fetch_sub(&t->refs, 1) != 1) return;
     if (t->autograd) atomic_load(&autograd_release)(t->autograd);
     tg__version_unref(t->version);   /* first: it may live in the storage's block */
+    tg__count(TG_COUNT_TENSORS, -1);
+    if (t->in_block) {
+        storage_unref(t->storage);   /* the struct goes with its block */
+        return;
+    }
     storage_unref(t->storage);
-    atomic_fetch_sub(&live_tensors, 1);
     if (!quarantined(t)) tg__cache_free(t);
 }
 
@@ -143,20 +152,33 @@ void tg__bump_version(tg_tensor *t) { atomic_fetch_add(&t->version->value, 1); }
 
 /* --------------------------------------------------------------- making */
 
+/* Sets up a new tensor struct at t with one reference. Field by field:
+   zeroing the whole struct first (a block string store) took a tenth of
+   the time of a small operation. Sizes past ndim read as 0. */
+static void shell_init(tg_tensor *t, tg_dtype dt, const int64_t *shape, const int64_t *strides, int ndim,
+                       int64_t offset)
+{
+    tg__count(TG_COUNT_TENSORS, 1);
+    atomic_init(&t->refs, 1);
+    t->in_block = false;
+    t->storage = NULL;
+    t->version = NULL;
+    t->dtype = dt;
+    t->ndim = ndim;
+    for (int i = 0; i < ndim; i++) {
+        t->shape[i] = shape[i];
+        t->strides[i] = strides[i];
+    }
+    for (int i = ndim; i < TG_MAX_DIMS; i++) t->shape[i] = t->strides[i] = 0;
+    t->offset = offset;
+    t->autograd = NULL;
+}
+
 static tg_tensor *tensor_shell(tg_dtype dt, const int64_t *shape, const int64_t *strides,
                                int ndim, int64_t offset)
 {
-    tg_tensor *t = tg__cache_calloc(sizeof *t);
-    if (!t) return NULL;
-    atomic_fetch_add(&live_tensors, 1);
-    atomic_init(&t->refs, 1);
-    t->dtype = dt;
-    t->ndim = ndim;
-    if (ndim) {
-        memcpy(t->shape, shape, (size_t)ndim * sizeof *shape);
-        memcpy(t->strides, strides, (size_t)ndim * sizeof *strides);
-    }
-    t->offset = offset;
+    tg_tensor *t = tg__cache_alloc(sizeof *t);
+    if (t) shell_init(t, dt, shape, strides, ndim, offset);
     return t;
 }
 
@@ -181,13 +203,15 @@ tg_tensor *tg__new(tg_dtype dt, const int64_t *shape, int ndim)
     tg__contiguous_strides(shape, ndim, strides);
     int64_t n = tg__numel(shape, ndim);
     size_t nbytes = (size_t)n * tg__dtype_size(dt);
-    tg_tensor *t = tensor_shell(dt, shape, strides, ndim, 0);
+    bool in_block = !in_debug_mode();   /* a quarantined struct must not hold its bytes */
     storage_block *block = tg__cache_alloc_after(STORAGE_HEADER, nbytes);
-    if (!t || !block) {
-        if (t) atomic_fetch_sub(&live_tensors, 1);
-        tg__cache_free(t); tg__cache_free(block);
+    tg_tensor *t = !block ? NULL : in_block ? &block->tensor : tg__cache_alloc(sizeof *t);
+    if (!t) {
+        tg__cache_free(block);
         return NULL;
     }
+    shell_init(t, dt, shape, strides, ndim, 0);
+    t->in_block = in_block;
     tg_storage *s = &block->storage;
     tg_version_counter *v = &block->version;
     version_init(v, true);
@@ -216,6 +240,25 @@ tg_tensor *tg__alias(const tg_tensor *src, const int64_t *shape, const int64_t *
     t->storage = src->storage;
     t->version = src->version;
     return tg__scope_own(t) ? NULL : t;
+}
+
+tg_tensor *tg__stack_scalar(tg_stack_scalar *slot, double v, tg_dtype dt)
+{
+    tg_tensor *t = &slot->tensor;   /* 0-dim: no shape or strides to set */
+    atomic_init(&t->refs, 1);
+    t->in_block = false;
+    t->storage = &slot->storage;
+    t->version = &slot->version;
+    t->dtype = dt;
+    t->ndim = 0;
+    t->offset = 0;
+    t->autograd = NULL;
+    atomic_init(&slot->storage.refs, 1);
+    slot->storage.data = &slot->bytes;
+    slot->storage.nbytes = tg__dtype_size(dt);
+    version_init(&slot->version, true);
+    tg__store(&slot->bytes, dt, v);
+    return t;
 }
 
 tg_tensor *tg__share(const tg_tensor *t)

@@ -12,6 +12,7 @@
 
 typedef struct entry {
     tg_node *node;
+    size_t *next;        /* the ids of node's next edges' nodes (SIZE_MAX: none) */
     int deps;            /* edges into this node not yet run */
     bool needed;         /* runs (leads to a leaf or an input we want) */
     bool ran;            /* its derivative ran in this backward */
@@ -22,6 +23,7 @@ typedef struct entry {
 typedef struct task {
     tg_node_index ix;    /* every node reachable from the roots */
     entry *entries;      /* by the node's id in ix */
+    size_t *next_ids;    /* every entry's next, one after the other */
     entry **order;       /* every entry, topologically sorted */
     entry **heap;        /* ready nodes, max-heap on seq */
     size_t n_heap;
@@ -30,28 +32,48 @@ typedef struct task {
 /* The entry of n, a node the walk found. */
 static entry *entry_of(const task *t, const tg_node *n) { return &t->entries[tg__node_id(&t->ix, n)]; }
 
+/* The entry e's i-th edge leads to, or NULL when it leads nowhere. */
+static entry *next_entry(const task *t, const entry *e, int i)
+{
+    return e->next[i] == SIZE_MAX ? NULL : &t->entries[e->next[i]];
+}
+
 static void task_free(task *t)
 {
     for (size_t id = 0; t->entries && id < t->ix.count; id++)
         if (t->entries[id].buffer) tg__unref(t->entries[id].buffer);
     tg__node_index_free(&t->ix);
     tg__cache_free(t->entries);
+    tg__cache_free(t->next_ids);
     tg__cache_free(t->order);
     tg__cache_free(t->heap);
 }
 
 /* Finds every node reachable from the roots (Note [Walking a graph] in
-   graph/graph.h) and counts its incoming edges. */
+   graph/graph.h), looks up once where each edge leads, and counts each
+   node's incoming edges. The passes after this one index arrays. */
 static int discover(task *t, tg_node *const *roots, int n_roots)
 {
-    if (tg__walk(&t->ix, roots, n_roots) ||
-        !(t->entries = tg__cache_calloc(t->ix.count * sizeof *t->entries)))
-        return tg__faili(TG_E_OOM, "out of memory while building the backward graph");
-    for (size_t id = 0; id < t->ix.count; id++) t->entries[id].node = t->ix.nodes[id];
+    size_t n_edges = 0;
+    bool ok = tg__walk(&t->ix, roots, n_roots) == 0;
+    for (size_t id = 0; ok && id < t->ix.count; id++) n_edges += (size_t)t->ix.nodes[id]->n_next;
+    ok = ok && (t->entries = tg__cache_calloc(t->ix.count * sizeof *t->entries)) &&
+         (t->next_ids = tg__cache_alloc((n_edges + 1) * sizeof *t->next_ids));
+    if (!ok) return tg__faili(TG_E_OOM, "out of memory while building the backward graph");
+    size_t *ids = t->next_ids;
     for (size_t id = 0; id < t->ix.count; id++) {
-        const tg_node *n = t->ix.nodes[id];
-        for (int i = 0; i < n->n_next; i++)
-            if (n->next[i].node) entry_of(t, n->next[i].node)->deps++;
+        entry *e = &t->entries[id];
+        e->node = t->ix.nodes[id];
+        e->next = ids;
+        for (int i = 0; i < e->node->n_next; i++) {
+            const tg_node *next = e->node->next[i].node;
+            *ids++ = next ? (size_t)tg__node_id(&t->ix, next) : SIZE_MAX;
+        }
+    }
+    for (size_t id = 0; id < t->ix.count; id++) {
+        const entry *e = &t->entries[id];
+        for (int i = 0; i < e->node->n_next; i++)
+            if (e->next[i] != SIZE_MAX) t->entries[e->next[i]].deps++;
     }
     return 0;
 }
@@ -73,11 +95,10 @@ static int sort_topologically(task *t)
         if (left[id] == 0) t->order[tail++] = &t->entries[id];
     }
     while (head < tail) {
-        tg_node *n = t->order[head++]->node;
-        for (int i = 0; i < n->n_next; i++) {
-            if (!n->next[i].node) continue;
-            entry *c = entry_of(t, n->next[i].node);
-            if (--left[c - t->entries] == 0) t->order[tail++] = c;
+        const entry *e = t->order[head++];
+        for (int i = 0; i < e->node->n_next; i++) {
+            entry *c = next_entry(t, e, i);
+            if (c && --left[c - t->entries] == 0) t->order[tail++] = c;
         }
     }
     tg__cache_free(left);
@@ -96,10 +117,8 @@ static void mark_needed(task *t, bool accumulate)
             continue;
         }
         for (int i = 0; i < n->n_next && !e->needed; i++) {
-            tg_node *next = n->next[i].node;
-            if (!next) continue;
-            entry *c = entry_of(t, next);
-            e->needed = c->needed || c->capture;
+            const entry *c = next_entry(t, e, i);
+            if (c) e->needed = c->needed || c->capture;
         }
     }
 }
@@ -267,28 +286,27 @@ static void release_saved(task *t)
 static int run_node(task *t, entry *e)
 {
     tg_node *n = e->node;
-    tg_tensor **grads = tg__cache_calloc(((size_t)n->n_next + 1) * sizeof *grads);
+    enum { FEW = 4 };   /* most operations have at most this many inputs */
+    tg_tensor *few[FEW] = {0};
+    tg_tensor **grads = n->n_next <= FEW ? few : tg__cache_calloc((size_t)n->n_next * sizeof *grads);
     if (!grads) return -1;
     int rc = TG_DERIVATIVES[n->op](n, e->buffer, grads);
     for (int i = 0; i < n->n_next && rc == 0; i++) {
-        if (!n->next[i].node || !grads[i]) continue;
-        entry *target = entry_of(t, n->next[i].node);
-        if (!target->needed && !target->capture) continue;
+        entry *target = next_entry(t, e, i);
+        if (!target || !grads[i] || (!target->needed && !target->capture)) continue;
         tg_tensor *fitted = fit_gradient(n, i, grads[i]);
         rc = fitted ? add_to_buffer(target, fitted) : -1;
     }
     e->ran = rc == 0;
-    tg__cache_free(grads);
+    if (grads != few) tg__cache_free(grads);
     return rc;
 }
 
 static void release_children(task *t, entry *e)
 {
     for (int i = 0; i < e->node->n_next; i++) {
-        tg_node *next = e->node->next[i].node;
-        if (!next) continue;
-        entry *c = entry_of(t, next);
-        if (--c->deps == 0 && (c->needed || c->capture)) heap_push(t, c);
+        entry *c = next_entry(t, e, i);
+        if (c && --c->deps == 0 && (c->needed || c->capture)) heap_push(t, c);
     }
 }
 

@@ -58,8 +58,12 @@ bool tg_set_grad_enabled(bool enabled)
 bool tg__needs_grad(const tg_tensor *const *inputs, int n)
 {
     if (grad_disabled) return false;
-    for (int i = 0; i < n; i++)   /* a view of a base written since may have gained a history */
-        if (inputs[i] && (tg__view_grad_fn(inputs[i]) || tg__requires_grad(inputs[i]))) return true;
+    for (int i = 0; i < n; i++) {
+        if (!inputs[i]) continue;
+        if (tg__requires_grad(inputs[i])) return true;
+        /* a view of a base written since may have gained a history */
+        if (tg__view_base(inputs[i]) && tg__view_grad_fn(inputs[i])) return true;
+    }
     return false;
 }
 
@@ -68,22 +72,26 @@ bool tg__needs_grad(const tg_tensor *const *inputs, int n)
 void tg__node_ref(tg_node *n) { atomic_fetch_add(&n->refs, 1); }
 
 /* Releasing a node can release a long chain behind it; free them from a
-   worklist instead of recursing, so deep graphs cannot overflow the stack. */
+   worklist instead of recursing, so deep graphs cannot overflow the stack.
+   The worklist starts in a fixed array (a chain needs one entry at a time)
+   and moves to the heap only when a release fans out wider. */
+enum { FIXED_PENDING = 64 };
+static _Thread_local tg_node *fixed_pending[FIXED_PENDING];
 static _Thread_local tg_node **pending;
 static _Thread_local size_t n_pending, cap_pending;
 static _Thread_local bool draining;
 
-static atomic_int_least64_t live_nodes;
-static atomic_int_least64_t created[TG_OP_COUNT];   /* for tests that cover the table */
+_Static_assert(TG_COUNT_NODES_MADE + TG_OP_COUNT <= TG_COUNTERS, "a count of nodes made for every op");
 
 static pthread_mutex_t grad_acc_lock = PTHREAD_MUTEX_INITIALIZER;
 
-int64_t tg__live_nodes(void) { return atomic_load(&live_nodes); }
-int64_t tg__nodes_created(tg_op op) { return atomic_load(&created[op]); }
+int64_t tg__live_nodes(void) { return tg__counted(TG_COUNT_NODES); }
+/* for tests that cover the table */
+int64_t tg__nodes_created(tg_op op) { return tg__counted(TG_COUNT_NODES_MADE + (int)op); }
 
 static void node_free(tg_node *n)
 {
-    atomic_fetch_sub(&live_nodes, 1);
+    tg__count(TG_COUNT_NODES, -1);
     for (int i = 0; i < n->n_next; i++)
         if (n->next[i].node) tg__node_unref(n->next[i].node);
     for (int i = 0; i < n->n_saved; i++)
@@ -102,13 +110,18 @@ static void node_free(tg_node *n)
 void tg__node_unref(tg_node *n)
 {
     if (atomic_fetch_sub(&n->refs, 1) != 1) return;
+    if (!pending) {
+        pending = fixed_pending;
+        cap_pending = FIXED_PENDING;
+    }
     if (n_pending == cap_pending) {
-        size_t cap = cap_pending ? cap_pending * 2 : 64;
-        tg_node **p = realloc(pending, cap * sizeof *p);
+        size_t cap = cap_pending * 2;
+        tg_node **p = pending == fixed_pending ? malloc(cap * sizeof *p) : realloc(pending, cap * sizeof *p);
         if (!p) {   /* no room for the worklist: fall back to recursion */
             node_free(n);
             return;
         }
+        if (pending == fixed_pending) memcpy(p, fixed_pending, sizeof fixed_pending);
         pending = p;
         cap_pending = cap;
     }
@@ -117,9 +130,8 @@ void tg__node_unref(tg_node *n)
     draining = true;
     while (n_pending) node_free(pending[--n_pending]);
     draining = false;
-    free(pending);
+    if (pending != fixed_pending) free(pending);
     pending = NULL;
-    cap_pending = 0;
 }
 
 /* ------------------------------------------------------------ creation */
@@ -144,8 +156,8 @@ static tg_node *node_alloc(tg_record what, int n_inputs)
     char *block = tg__cache_calloc(at_params + what.params_size);
     if (!block) return NULL;
     tg_node *n = (tg_node *)block;
-    atomic_fetch_add(&live_nodes, 1);
-    atomic_fetch_add(&created[what.op], 1);
+    tg__count(TG_COUNT_NODES, 1);
+    tg__count(TG_COUNT_NODES_MADE + (int)what.op, 1);
     atomic_init(&n->refs, 1);
     n->op = what.op;
     n->n_next = n_inputs;
@@ -163,9 +175,12 @@ static tg_node *node_alloc(tg_record what, int n_inputs)
 tg_edge tg__grad_edge(const tg_tensor *t)
 {
     tg_edge e = {NULL, 0};
-    if (tg__check_view_rebase(t)) return e;   /* tg__node_new fails with its error */
-    tg__view_grad_fn(t);
-    if (!t || !tg__requires_grad(t)) return e;
+    if (!t) return e;
+    if (tg__view_base(t)) {   /* only a view's history can be stale */
+        if (tg__check_view_rebase(t)) return e;   /* tg__node_new fails with its error */
+        tg__view_grad_fn(t);
+    }
+    if (!tg__requires_grad(t)) return e;
     tg_autograd *leaf = t->autograd;
     if (leaf->grad_fn) {
         tg__node_ref(leaf->grad_fn);

@@ -4,7 +4,13 @@
 
 #include <stdlib.h>
 
-static size_t hash_node(const tg_node *n) { return ((uintptr_t)n >> 4) * 0x9E3779B97F4A7C15ull; }
+/* The table takes a hash's low bits, which a product alone leaves as
+   regular as the addresses' own: fold the high bits down. */
+static size_t hash_node(const tg_node *n)
+{
+    uint64_t h = (uint64_t)(uintptr_t)n * 0x9E3779B97F4A7C15ull;
+    return (size_t)(h ^ (h >> 32));
+}
 
 /* n's slot, or the empty slot where it would go. */
 static size_t *slot_of(const tg_node_index *ix, const tg_node *n)

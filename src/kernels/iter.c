@@ -30,6 +30,42 @@ void tg__operand(tg_iter_operand *op, const tg_tensor *t, int ndim)
     }
 }
 
+/* Whether every operand walks the whole shape as one flat run (row-major
+   contiguous in its own element size, or a broadcast scalar with strides
+   0), and then the element count: the common case, with no dimensions to
+   merge. Only small runs take this path; large ones go through the plan,
+   which may split them among threads. */
+enum { SMALL_FLAT_RUN = 4096 };   /* elements, well under TG_GRAIN_SIZE */
+static bool one_flat_run(const tg_iter_operand *ops, int nops, const int64_t *shape, int ndim, int64_t *count)
+{
+    if (ndim == 0) return false;
+    int64_t n = shape[ndim - 1];
+    for (int d = ndim - 2; d >= 0; d--) {
+        for (int k = 0; k < nops; k++)
+            if (ops[k].strides[d] != ops[k].strides[d + 1] * shape[d + 1]) return false;
+        n *= shape[d];
+    }
+    *count = n;
+    return true;
+}
+
+/* Runs a small flat run with one call of the loop; false when the
+   iteration is not one. */
+static bool run_small_flat(const tg_iter_operand *ops, int nops, const int64_t *shape, int ndim, tg_loop_fn fn,
+                           void *ctx)
+{
+    int64_t count;
+    if (!one_flat_run(ops, nops, shape, ndim, &count) || count > SMALL_FLAT_RUN) return false;
+    char *ptr[MAX_OPERANDS];
+    int64_t inner_stride[MAX_OPERANDS];
+    for (int k = 0; k < nops; k++) {
+        ptr[k] = ops[k].data;
+        inner_stride[k] = ops[k].strides[ndim - 1];
+    }
+    if (count > 0) fn(ptr, inner_stride, count, ctx);
+    return true;
+}
+
 /* The coalesced iteration: nd dims (at least one), the last the inner
    rows; rows of `row` elements, each `per_row` units of `unit` elements
    (the last unit of a row may be shorter). */
@@ -117,6 +153,7 @@ static void run_units(int64_t begin, int64_t end, void *vp)
 void tg__iter_run(tg_iter_operand *ops, int nops, const int64_t *shape, int ndim,
                   tg_loop_fn fn, void *ctx)
 {
+    if (run_small_flat(ops, nops, shape, ndim, fn, ctx)) return;
     iter_plan p;
     if (plan_iter(&p, ops, nops, shape, ndim, fn, ctx)) run_units(0, p.rows * p.per_row, &p);
 }
@@ -157,6 +194,7 @@ static bool splittable(const iter_plan *p)
 
 void tg__iter_run_split(tg_iter_operand *ops, int nops, const int64_t *shape, int ndim, tg_loop_fn fn, void *ctx)
 {
+    if (run_small_flat(ops, nops, shape, ndim, fn, ctx)) return;
     iter_plan p;
     if (!plan_iter(&p, ops, nops, shape, ndim, fn, ctx)) return;
     int64_t units = p.rows * p.per_row, elements = p.rows * p.row;

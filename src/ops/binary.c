@@ -143,8 +143,8 @@ static tg_tensor *scalar_kernel(tg_binary_kernel k, const tg_tensor *a, double s
 {
     *dt = compute_dtype(k, tg__result_type_scalar(a, s));
     if (check_bool_arith(k, a->dtype, TG_F64)) return NULL;
-    tg_tensor *sb = tg__scalar_tensor(s, *dt);
-    return sb ? tg__binary_kernel(k, a, sb, *dt) : NULL;
+    tg_stack_scalar slot;
+    return tg__binary_kernel(k, a, tg__stack_scalar(&slot, s, *dt), *dt);
 }
 
 /* x + 2, x - 2 and 2 - x save nothing. As in PyTorch, the nodes of x + 2

@@ -13,7 +13,7 @@
 #include <tensorgrad.h>
 #include <time.h>
 
-enum { CHAIN_OPS = 1000 };
+#include "chain.h"
 
 static double now_us(void)
 {
@@ -24,20 +24,7 @@ static double now_us(void)
 
 typedef struct chain { tg_tensor *a, *b; float ca[4], cb[4], out[4]; } chain;
 
-static tg_tensor *forward(const chain *c)
-{
-    tg_tensor *y = c->a;
-    for (int i = 0; i < CHAIN_OPS; i++) {
-        switch (i % 5) {
-        case 0: y = tg_mul(y, c->b); break;
-        case 1: y = tg_add(y, c->b); break;
-        case 2: y = tg_tanh(y); break;
-        case 3: y = tg_sub_scalar(y, 0.5); break;
-        default: y = tg_sigmoid(y); break;
-        }
-    }
-    return y;
-}
+static tg_tensor *forward(const chain *c) { return chain_ops(c->a, c->b); }
 
 static void chain_backward(chain *c)
 {
@@ -51,23 +38,7 @@ static void chain_no_grad(chain *c)
 }
 
 /* What the chain computes, as a C programmer would write it. */
-static void chain_c(chain *c)
-{
-    float y[4];
-    for (int k = 0; k < 4; k++) y[k] = c->ca[k];
-    for (int i = 0; i < CHAIN_OPS; i++) {
-        for (int k = 0; k < 4; k++) {
-            switch (i % 5) {
-            case 0: y[k] *= c->cb[k]; break;
-            case 1: y[k] += c->cb[k]; break;
-            case 2: y[k] = tanhf(y[k]); break;
-            case 3: y[k] -= 0.5f; break;
-            default: y[k] = 1.0f / (1.0f + expf(-y[k])); break;
-            }
-        }
-    }
-    for (int k = 0; k < 4; k++) c->out[k] = y[k];
-}
+static void chain_c(chain *c) { chain_c_loop(c->ca, c->cb, c->out); }
 
 typedef void (*workload_fn)(chain *c);
 

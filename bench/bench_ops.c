@@ -10,6 +10,7 @@
 #include <tensorgrad.h>
 
 #include "bench.h"
+#include "chain.h"
 #ifdef BENCH_HAVE_CBLAS
 #include <cblas.h>
 #endif
@@ -21,25 +22,10 @@ static tg_tensor *leaf(const int64_t *shape, int ndim)
 
 /* ---------------------------------------------------------------- per-op */
 
-/* 1000 ops on 4 floats, cycling through mul, add, tanh, sub_scalar and
-   sigmoid; forward + backward, and forward alone without grad. */
-enum { CHAIN_OPS = 1000 };
+/* The chain (chain.h): forward + backward, and forward alone without grad. */
 typedef struct chain { tg_tensor *x, *b; } chain;
 
-static tg_tensor *chain_forward(const chain *c)
-{
-    tg_tensor *y = c->x;
-    for (int i = 0; i < CHAIN_OPS; i++) {
-        switch (i % 5) {
-        case 0: y = tg_mul(y, c->b); break;
-        case 1: y = tg_add(y, c->b); break;
-        case 2: y = tg_tanh(y); break;
-        case 3: y = tg_sub_scalar(y, 0.5); break;
-        default: y = tg_sigmoid(y); break;
-        }
-    }
-    return y;
-}
+static tg_tensor *chain_forward(const chain *c) { return chain_ops(c->x, c->b); }
 
 static void chain_fwdbwd(void *ctx)
 {
@@ -63,20 +49,7 @@ typedef struct hand_chain { float x[4], b[4], y[4]; } hand_chain;
 static void hand_chain_forward(void *ctx)
 {
     hand_chain *h = ctx;
-    float y[4];
-    memcpy(y, h->x, sizeof y);
-    for (int i = 0; i < CHAIN_OPS; i++) {
-        for (int j = 0; j < 4; j++) {
-            switch (i % 5) {
-            case 0: y[j] *= h->b[j]; break;
-            case 1: y[j] += h->b[j]; break;
-            case 2: y[j] = tanhf(y[j]); break;
-            case 3: y[j] -= 0.5f; break;
-            default: y[j] = 1.0f / (1.0f + expf(-y[j])); break;
-            }
-        }
-    }
-    memcpy(h->y, y, sizeof y);
+    chain_c_loop(h->x, h->b, h->y);
 }
 
 static void bench_chain(void)

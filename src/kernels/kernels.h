@@ -252,6 +252,10 @@ void tg__k_im2col(tg_tensor *cols, const tg_tensor *image, const tg_blocks *b);
    strides) at the positions they were read from: im2col's adjoint. */
 void tg__k_col2im(tg_tensor *image, const tg_tensor *cols, const tg_blocks *b);
 
+/* softmax (log_form: log_softmax) along the last dim of rows rows of n
+   contiguous elements of x (TG_F32 or TG_F64) into y (softmax.c). */
+void tg__k_softmax_rows(const void *x, void *y, tg_dtype dt, int64_t rows, int64_t n, bool log_form);
+
 /* normalisation (norm.c): rows computed in PyTorch's order of operations,
    so that f32 results are PyTorch's to the bit */
 /* Both compute each row's mean and variance as PyTorch's RowwiseMoments

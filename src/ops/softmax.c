@@ -30,12 +30,20 @@ static int check_dtype(const softmax_def *d, const tg_tensor *t, bool lastdim)
                      tg__dtype_short(t->dtype));
 }
 
-/* The value as PyTorch's kernels compute it, contiguous: max-shifted
-   exponentials times the reciprocal of their sum along the last dim,
-   divided by it along others; x - max - log(sum) for log_softmax. bf16 is
-   computed in float. */
+/* The value as PyTorch's kernels compute it: max-shifted exponentials
+   times the reciprocal of their sum along the last dim, divided by it
+   along others; x - max - log(sum) for log_softmax. Contiguous f32 and f64
+   rows along the last dim go through one kernel (kernels/softmax.c) with
+   the same roundings; bf16 is computed in float. */
 static tg_tensor *softmax_value(const softmax_def *d, const tg_tensor *t, int64_t dim, bool lastdim)
 {
+    if (lastdim && t->ndim > 0 && (t->dtype == TG_F32 || t->dtype == TG_F64) && tg_is_contiguous(t)) {
+        /* the same values in one kernel */
+        tg_tensor *out = tg__new(t->dtype, t->shape, t->ndim);
+        int64_t n = t->shape[t->ndim - 1];
+        if (out) tg__k_softmax_rows(tg__ptr(t), tg__ptr(out), t->dtype, tg__numel(t->shape, t->ndim) / n, n, d->log);
+        return out;
+    }
     tg_dtype dt = t->dtype == TG_BF16 ? TG_F32 : t->dtype;
     tg_tensor *x = tg__cast(t, dt);
     tg_tensor *shifted = tg_sub(x, tg_amax(x, &dim, 1, true));

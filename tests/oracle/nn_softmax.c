@@ -25,6 +25,13 @@ static tg_tensor *values24(void)
 }
 static tg_tensor *x234(void) { return leaf(values24()); }
 
+/* Rows of 40 (the SIMD loop's chunks and a tail): ((arange(120) * 13) % 37 - 18) / 4 */
+static tg_tensor *values3x40(void)
+{
+    tg_tensor *v = tg_remainder_scalar(tg_mul_scalar(tg_arange(0, 120, 1, TG_F32), 13), 37);
+    return tg_view(tg_div_scalar(tg_sub_scalar(v, 18), 4), TG_SHAPE(3, 40));
+}
+
 /* The gradient under create_graph (value and graph), then the second
    derivative of weights . gradient. */
 static void second(const char *label, softmax_fn f, tg_tensor *x, int64_t dim)
@@ -65,6 +72,8 @@ static void one(const char *name, softmax_fn f)
     CASE_STRIDED(L("sliced f64"), leaf64(tg_from_f32(F32(0.5, 9.0, -1.0, 9.0, 2.0, 9.0, 0.0, 9.0), TG_SHAPE(2, 4))),
          f(tg_slice(x, 1, 0, 4, 2), 1));
     CASE_STRIDED(L("f64 dim 0"), leaf64(tg_from_f32(F32(0.5, -1.0, 2.0, 0.0, 3.0, -0.25), TG_SHAPE(2, 3))), f(x, 0));
+    CASE_STRIDED(L("rows of 40"), leaf(values3x40()), f(x, 1));
+    CASE_STRIDED(L("f64 rows of 40"), leaf64(values3x40()), f(x, -1));
     CASE_STRIDED(L("0-dim"), leaf(tg_scalar(1.5)), f(x, 0));
     CASE_STRIDED(L("0-dim dim -1"), leaf(tg_scalar(-2.0)), f(x, -1));
     CASE_STRIDED(L("one element"), leaf(tg_from_f32(F32(3.0), TG_SHAPE(1, 1))), f(x, 1));

@@ -17,6 +17,10 @@ def x234():
     return leaf((((torch.arange(0.0, 24.0) * 7) % 11 - 5) / 2).tolist())
 
 
+def values3x40():
+    return (((torch.arange(0.0, 120.0) * 13) % 37 - 18) / 4).view(3, 40).tolist()
+
+
 def case(label, make_leaf, f):
     x = make_leaf()
     out = f(x)
@@ -55,6 +59,8 @@ for name, f in FUNCS:
     case(L("sliced f64"), lambda: leaf([[0.5, 9.0, -1.0, 9.0], [2.0, 9.0, 0.0, 9.0]], torch.float64),
          lambda x: f(sl(x, 1, 0, 4, 2), 1))
     case(L("f64 dim 0"), lambda: leaf([[0.5, -1.0, 2.0], [0.0, 3.0, -0.25]], torch.float64), lambda x: f(x, 0))
+    case(L("rows of 40"), lambda: leaf(values3x40()), lambda x: f(x, 1))
+    case(L("f64 rows of 40"), lambda: leaf(values3x40(), torch.float64), lambda x: f(x, -1))
     case(L("0-dim"), lambda: leaf(1.5), lambda x: f(x, 0))
     case(L("0-dim dim -1"), lambda: leaf(-2.0), lambda x: f(x, -1))
     case(L("one element"), lambda: leaf([[3.0]]), lambda x: f(x, 1))

@@ -11,8 +11,18 @@
 /* On a plain x86-64 build fma() is a call into libm per element; a loop
    marked TG_FMA_LOOP is compiled twice, the second time for CPUs with FMA
    (where fma is one instruction), and the loader picks the one the CPU
-   runs. The result is the same: fma rounds once either way. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__FMA__)
+   runs. The result is the same: fma rounds once either way. Not under
+   AddressSanitizer or ThreadSanitizer: the loader runs the picking code
+   before their runtimes start, and their instrumentation of it crashes. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define TG_NO_IFUNC
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define TG_NO_IFUNC
+#endif
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__FMA__) && !defined(TG_NO_IFUNC)
 #define TG_FMA_LOOP __attribute__((target_clones("fma", "default")))
 #else
 #define TG_FMA_LOOP

@@ -265,6 +265,10 @@ void tg__k_col2im(tg_tensor *image, const tg_tensor *cols, const tg_blocks *b);
 /* softmax (log_form: log_softmax) along the last dim of rows rows of n
    contiguous elements of x (TG_F32 or TG_F64) into y (softmax.c). */
 void tg__k_softmax_rows(const void *x, void *y, tg_dtype dt, int64_t rows, int64_t n, bool log_form);
+/* Their gradient along the last dim from g, the gradient of their result y
+   (both contiguous, dt), into out. */
+void tg__k_softmax_backward_rows(const void *g, const void *y, void *out, tg_dtype dt, int64_t rows, int64_t n,
+                                 bool log_form);
 
 /* normalisation (norm.c): rows computed in PyTorch's order of operations,
    so that f32 results are PyTorch's to the bit */

@@ -83,10 +83,20 @@ tg_tensor *tg_log_softmax(const tg_tensor *t, int64_t dim) { return softmax(__fu
 static tg_tensor *backward_data(const softmax_def *d, const tg_tensor *g, const tg_tensor *y, int64_t dim)
 {
     tg_tensor *out = NULL;
-    TG_NO_GRAD {
-        const tg_tensor *gy = g->dtype == y->dtype ? g : tg_to(g, y->dtype);
-        if (d->log) out = tg_sub(gy, tg_mul(tg_exp(y), sum_kept(gy, dim)));
-        else out = tg_mul(tg_sub(gy, sum_kept(tg_mul(gy, y), dim)), y);
+    bool rows = y->ndim > 0 && dim == y->ndim - 1 && (y->dtype == TG_F32 || y->dtype == TG_F64) &&
+                g->dtype == y->dtype && tg_is_contiguous(g) && tg_is_contiguous(y);
+    if (rows) {   /* the same values in one kernel */
+        int64_t n = y->shape[y->ndim - 1];
+        out = tg__new(y->dtype, y->shape, y->ndim);
+        if (out && n > 0)
+            tg__k_softmax_backward_rows(tg__ptr(g), tg__ptr(y), tg__ptr(out), y->dtype,
+                                        tg__numel(y->shape, y->ndim) / n, n, d->log);
+    } else {
+        TG_NO_GRAD {
+            const tg_tensor *gy = g->dtype == y->dtype ? g : tg_to(g, y->dtype);
+            if (d->log) out = tg_sub(gy, tg_mul(tg_exp(y), sum_kept(gy, dim)));
+            else out = tg_mul(tg_sub(gy, sum_kept(tg_mul(gy, y), dim)), y);
+        }
     }
     if (!out) return NULL;
     softmax_params p = {dim};

@@ -20,6 +20,13 @@
 typedef void (*tg_range_fn)(int64_t begin, int64_t end, void *ctx);
 void tg__parallel_for(int64_t begin, int64_t end, int64_t grain, tg_range_fn fn, void *ctx);
 
+/* The grain for items (rows) of per_item elements each: as many as make
+   TG_GRAIN_SIZE elements, at least 1; items of no elements never split. */
+static inline int64_t tg__grain_of(int64_t per_item)
+{
+    return per_item > 0 ? (TG_GRAIN_SIZE + per_item - 1) / per_item : INT64_MAX;
+}
+
 /* Brackets a BLAS call, so that the pool and the BLAS's own threads are
    never busy at once: while a lease is held the pool is not used by
    another thread (tg__blas_begin waits for a running parallel_for), and

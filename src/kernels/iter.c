@@ -240,5 +240,5 @@ void tg__iter_run_reduce(tg_iter_operand *ops, int nops, const int64_t *shape, i
     }
     int64_t per_index = elements / p.size[dim];
     reduce_piece r = {&p, dim};
-    tg__parallel_for(0, p.size[dim], (TG_GRAIN_SIZE + per_index - 1) / per_index, run_reduce_piece, &r);
+    tg__parallel_for(0, p.size[dim], tg__grain_of(per_index), run_reduce_piece, &r);
 }

@@ -58,7 +58,7 @@ void tg__k_layer_norm_rows(const void *x, const void *w, const void *b, void *y,
                          int64_t n, double eps)
 {
     rows_job job = {x, w, b, y, dt, 0, n, 0, eps};
-    tg__parallel_for(0, rows, n ? (TG_GRAIN_SIZE + n - 1) / n : rows, layer_norm_piece, &job);
+    tg__parallel_for(0, rows, tg__grain_of(n), layer_norm_piece, &job);
 }
 
 static void group_norm_piece(int64_t begin, int64_t end, void *vjob)
@@ -79,7 +79,7 @@ void tg__k_group_norm_rows(const void *x, const void *w, const void *b, void *y,
     int64_t n = channels * inner;
     if (n == 0) return;
     rows_job job = {x, w, b, y, dt, channels, n, groups, eps};
-    tg__parallel_for(0, batch, (TG_GRAIN_SIZE + n - 1) / n, group_norm_piece, &job);
+    tg__parallel_for(0, batch, tg__grain_of(n), group_norm_piece, &job);
 }
 
 void tg__k_batch_norm_stats(const void *x, tg_dtype dt, int64_t batch, int64_t channels, int64_t image, double eps,

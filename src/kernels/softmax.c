@@ -104,7 +104,7 @@ void tg__k_softmax_rows(const void *x, void *y, tg_dtype dt, int64_t rows, int64
 {
     if (n == 0) return;
     softmax_job job = {x, NULL, y, dt, n, log_form, tg__vec_unary(TG_UN_EXP, dt), tg__vec_sum_f32()};
-    tg__parallel_for(0, rows, (TG_GRAIN_SIZE + n - 1) / n, softmax_piece, &job);
+    tg__parallel_for(0, rows, tg__grain_of(n), softmax_piece, &job);
 }
 
 void tg__k_softmax_backward_rows(const void *g, const void *y, void *out, tg_dtype dt, int64_t rows, int64_t n,
@@ -112,5 +112,5 @@ void tg__k_softmax_backward_rows(const void *g, const void *y, void *out, tg_dty
 {
     if (n == 0) return;
     softmax_job job = {y, g, out, dt, n, log_form, tg__vec_unary(TG_UN_EXP, dt), tg__vec_sum_f32()};
-    tg__parallel_for(0, rows, (TG_GRAIN_SIZE + n - 1) / n, softmax_piece, &job);
+    tg__parallel_for(0, rows, tg__grain_of(n), softmax_piece, &job);
 }

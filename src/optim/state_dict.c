@@ -99,11 +99,11 @@ typedef struct loaded {
 
 /* A parameter with state has its step and every buffer the optimizer keeps
    under the group's options: PyTorch would fail at the next step instead. */
-static int check_complete(const tg_dict *d, const optim_kind *kind, const optim_opts *opts, int64_t id,
+static int check_complete(const optim_kind *kind, const optim_opts *opts, int64_t id, bool has_step,
                           const loaded *l)
 {
     if (!l->has_state) return 0;
-    if (kind->step_dtype != (tg_dtype)-1 && !find(d, "state.%lld.step", (long long)id))
+    if (kind->step_dtype != (tg_dtype)-1 && !has_step)
         return tg__faili(TG_E_INVALID, "tg_optimizer_load_state_dict(): state.%lld.step is missing", (long long)id);
     for (int s = 0; s < OPTIM_MAX_STATE && kind->state_names[s]; s++)
         if (!l->state[s] && tg__optim_holds(kind, opts, s))
@@ -130,7 +130,7 @@ static int load_param(const tg_dict *d, const optim_kind *kind, const optim_opts
         if (!out->state[s]) return -1;
         out->has_state = true;
     }
-    return check_complete(d, kind, opts, id, out);
+    return check_complete(kind, opts, id, step != NULL, out);
 }
 
 static int load_group(const tg_dict *d, const optim_kind *kind, const optim_group *g, int gi, optim_group *out,

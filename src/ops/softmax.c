@@ -30,6 +30,13 @@ static int check_dtype(const softmax_def *d, const tg_tensor *t, bool lastdim)
                      tg__dtype_short(t->dtype));
 }
 
+/* Whether t is contiguous f32 or f64 rows along dim, its last: what the
+   row kernels of kernels/softmax.c take. */
+static bool as_rows(const tg_tensor *t, int64_t dim)
+{
+    return t->ndim > 0 && dim == t->ndim - 1 && (t->dtype == TG_F32 || t->dtype == TG_F64) && tg_is_contiguous(t);
+}
+
 /* The value as PyTorch's kernels compute it: max-shifted exponentials
    times the reciprocal of their sum along the last dim, divided by it
    along others; x - max - log(sum) for log_softmax. Contiguous f32 and f64
@@ -37,7 +44,7 @@ static int check_dtype(const softmax_def *d, const tg_tensor *t, bool lastdim)
    the same roundings; bf16 is computed in float. */
 static tg_tensor *softmax_value(const softmax_def *d, const tg_tensor *t, int64_t dim, bool lastdim)
 {
-    if (lastdim && t->ndim > 0 && (t->dtype == TG_F32 || t->dtype == TG_F64) && tg_is_contiguous(t)) {
+    if (as_rows(t, dim)) {
         /* the same values in one kernel */
         tg_tensor *out = tg__new(t->dtype, t->shape, t->ndim);
         int64_t n = t->shape[t->ndim - 1];
@@ -83,9 +90,7 @@ tg_tensor *tg_log_softmax(const tg_tensor *t, int64_t dim) { return softmax(__fu
 static tg_tensor *backward_data(const softmax_def *d, const tg_tensor *g, const tg_tensor *y, int64_t dim)
 {
     tg_tensor *out = NULL;
-    bool rows = y->ndim > 0 && dim == y->ndim - 1 && (y->dtype == TG_F32 || y->dtype == TG_F64) &&
-                g->dtype == y->dtype && tg_is_contiguous(g) && tg_is_contiguous(y);
-    if (rows) {   /* the same values in one kernel */
+    if (as_rows(y, dim) && g->dtype == y->dtype && tg_is_contiguous(g)) {   /* the same values in one kernel */
         int64_t n = y->shape[y->ndim - 1];
         out = tg__new(y->dtype, y->shape, y->ndim);
         if (out && n > 0)

@@ -26,6 +26,9 @@ def arrays():
         "i32": np.array([[-2, 7], [40000, -1]], dtype=np.int32),
         "i64": np.array([2**40, -3, 0], dtype=np.int64),
         "bool": np.array([True, False, True]),
+        "i8": np.array([-128, 0, 127], dtype=np.int8),
+        "u8": np.array([[0, 200], [17, 255]], dtype=np.uint8),
+        "i16": np.array([-32768, 300, 32767], dtype=np.int16),
         "empty": np.zeros((0, 3), dtype=np.float32),
     }
 
@@ -54,6 +57,7 @@ def main():
     npy("i32_v3", np.arange(6, dtype=np.int32).reshape(3, 2), version=(3, 0))
     npy("f32_fortran", np.arange(24, dtype=np.float32).reshape(2, 3, 4), fortran=True)
     npy("i64_big", np.arange(5, dtype=">i8") * 1000)
+    npy("i16_big", np.arange(5, dtype=">i2") * -300)
     npy("f64_big_fortran", np.arange(6, dtype=">f8").reshape(2, 3), fortran=True)
     # An .npy header asking for 4 GB of data from a file that has none.
     header = b"{'descr': '<f4', 'fortran_order': False, 'shape': (1073741824,), }"

@@ -166,8 +166,8 @@ static double gen_value(fz *f)
 static tg_dtype gen_dtype(fz *f)
 {
     static const int DTYPES[16] = {
-        TG_F32, TG_F32, TG_F32, TG_F64, TG_F64, TG_I32, TG_I64, TG_I64, TG_BOOL, TG_BOOL,
-        TG_F16, TG_BF16, TG_C64, TG_C128, 9, -1,   /* unsupported, then not dtypes at all */
+        TG_F32, TG_U8, TG_F32, TG_F64, TG_F64, TG_I32, TG_I64, TG_I16, TG_BOOL, TG_BOOL,
+        TG_F16, TG_BF16, TG_C64, TG_C128, TG_I8, -1,   /* -1: not a dtype at all */
     };
     return (tg_dtype)DTYPES[u8(f) % 16];
 }
@@ -297,7 +297,7 @@ static void check_tensor(fz *f, const tg_tensor *t, const char *what)
         return;
     }
     tg_dtype dt = tg_dtype_of(t);
-    if (dt != TG_F32 && dt != TG_F64 && dt != TG_I32 && dt != TG_I64 && dt != TG_BOOL) {
+    if ((unsigned)dt > TG_I16) {
         report(f, "%s returned a tensor of dtype %d", what, (int)dt);
         return;
     }

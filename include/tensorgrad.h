@@ -52,8 +52,11 @@ extern "C" {
 typedef struct tg_tensor tg_tensor;
 typedef struct tg_node tg_node;
 
+/* torch.float32, float64, float16, bfloat16, complex64, complex128, int32,
+   int64, bool, int8, uint8, int16. Type promotion is PyTorch's. */
 typedef enum tg_dtype {
-    TG_F32, TG_F64, TG_F16, TG_BF16, TG_C64, TG_C128, TG_I32, TG_I64, TG_BOOL
+    TG_F32, TG_F64, TG_F16, TG_BF16, TG_C64, TG_C128, TG_I32, TG_I64, TG_BOOL,
+    TG_I8, TG_U8, TG_I16
 } tg_dtype;
 
 typedef enum tg_status {
@@ -91,6 +94,9 @@ tg_tensor *tg_from_f64(const double *data, const int64_t *shape, int ndim);
 tg_tensor *tg_from_i64(const int64_t *data, const int64_t *shape, int ndim);
 tg_tensor *tg_from_i32(const int32_t *data, const int64_t *shape, int ndim);
 tg_tensor *tg_from_bool(const bool *data, const int64_t *shape, int ndim);
+tg_tensor *tg_from_i8(const int8_t *data, const int64_t *shape, int ndim);
+tg_tensor *tg_from_u8(const uint8_t *data, const int64_t *shape, int ndim);
+tg_tensor *tg_from_i16(const int16_t *data, const int64_t *shape, int ndim);
 /* A 0-dim TG_F32 tensor, like torch.tensor(v). */
 tg_tensor *tg_scalar(double v);
 /* Values start, start+step, ... below end (above it when step < 0). */

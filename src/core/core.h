@@ -147,10 +147,14 @@ void tg__cache_free(void *p);
 static inline size_t tg__dtype_size(tg_dtype dt)
 {
     static const unsigned char SIZES[] = {[TG_F32] = 4, [TG_F64] = 8, [TG_F16] = 2, [TG_BF16] = 2, [TG_C64] = 8,
-                                          [TG_C128] = 16, [TG_I32] = 4, [TG_I64] = 8, [TG_BOOL] = 1};
+                                          [TG_C128] = 16, [TG_I32] = 4, [TG_I64] = 8, [TG_BOOL] = 1,
+                                          [TG_I8] = 1, [TG_U8] = 1, [TG_I16] = 2};
     return SIZES[dt];
 }
+enum { TG__NUM_DTYPES = TG_I16 + 1 };
 bool tg__is_floating(tg_dtype dt);
+bool tg__is_complex(tg_dtype dt);
+bool tg__is_integral(tg_dtype dt);        /* integers, not bool */
 bool tg__is_supported(tg_dtype dt);       /* implemented in this build */
 const char *tg__dtype_short(tg_dtype dt);  /* "Float", "Long", ... */
 const char *tg__legacy_type(tg_dtype dt);  /* "torch.FloatTensor", "CPUBoolType", ... */
@@ -160,9 +164,18 @@ tg_dtype tg__result_type(const tg_tensor *a, const tg_tensor *b);
 /* result_type of a tensor and a Python number (integral if whole). */
 tg_dtype tg__result_type_scalar(const tg_tensor *a, double s);
 bool tg__can_cast(tg_dtype from, tg_dtype to);
+/* PyTorch's checked conversion of a number into dtype dt (c10's
+   checked_convert): 0, or -1 with its error. */
+int tg__checked_convert(double v, tg_dtype dt);
+/* The smallest and largest value of an integer or bool dtype. */
+int64_t tg__int_lowest(tg_dtype dt);
+int64_t tg__int_max(tg_dtype dt);
 double tg__load(const void *p, tg_dtype dt);
 /* An integer or bool element, exactly (a double cannot hold every int64). */
 int64_t tg__load_int(const void *p, tg_dtype dt);
+/* v into an integer or bool element, wrapping around as PyTorch's do. */
+void tg__store_int(void *p, tg_dtype dt, int64_t v);
+/* v into any element, converted as PyTorch converts a double. */
 void tg__store(void *p, tg_dtype dt, double v);
 
 /* The address of t's first element. */

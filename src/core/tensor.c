@@ -185,7 +185,7 @@ static tg_tensor *tensor_shell(tg_dtype dt, const int64_t *shape, const int64_t 
 int tg__check_dtype(const char *fn, tg_dtype dt)
 {
     const char *name = fn ? fn : "", *sep = fn ? "(): " : "";
-    if ((unsigned)dt > TG_BOOL) return tg__faili(TG_E_DTYPE, "%s%s%d is not a tg_dtype", name, sep, (int)dt);
+    if ((unsigned)dt >= TG__NUM_DTYPES) return tg__faili(TG_E_DTYPE, "%s%s%d is not a tg_dtype", name, sep, (int)dt);
     if (!tg__is_supported(dt))
         return tg__faili(TG_E_DTYPE, "%s%sdtype %s is not supported yet", name, sep, tg_dtype_name(dt));
     return 0;

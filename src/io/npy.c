@@ -33,11 +33,12 @@ typedef struct npy_dtype {
 
 static const npy_dtype DTYPES[] = {
     {"f4", TG_F32}, {"f8", TG_F64}, {"i4", TG_I32}, {"i8", TG_I64}, {"b1", TG_BOOL},
+    {"i1", TG_I8},  {"u1", TG_U8},  {"i2", TG_I16},
 };
 enum { N_DTYPES = sizeof DTYPES / sizeof *DTYPES };
 
 /* Numeric descr codes NumPy has that tensorgrad lacks, refused by name. */
-static const char *const UNSUPPORTED[] = {"i1", "u1", "i2", "u2", "u4", "u8", "f2", "c8", "c16", "f16", "c32"};
+static const char *const UNSUPPORTED[] = {"u2", "u4", "u8", "f2", "c8", "c16", "f16", "c32"};
 
 /* ------------------------------------------------------ header parsing */
 
@@ -284,7 +285,7 @@ static size_t header_text(const tg_tensor *t, char *out, size_t cap)
     const char *code = descr_of(t->dtype);
     char dict[sizeof shape + 64];
     int dict_len = snprintf(dict, sizeof dict, "{'descr': '%c%s', 'fortran_order': False, 'shape': %s, }",
-                            t->dtype == TG_BOOL ? '|' : '<', code, shape);
+                            tg__dtype_size(t->dtype) == 1 ? '|' : '<', code, shape);
     /* numpy.save leaves room for the first size to grow to 21 digits. */
     size_t spare = t->ndim ? GROWTH_DIGITS - (size_t)snprintf(NULL, 0, "%" PRId64, t->shape[0]) : 0;
     /* Version 1.0: at most 16 dimensions always fit its 2-byte length. */

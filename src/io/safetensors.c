@@ -29,8 +29,8 @@ typedef struct st_dtype {
 } st_dtype;
 
 static const st_dtype DTYPES[] = {
-    {"BOOL", 1, TG_BOOL}, {"U8", 1, -1},      {"I8", 1, -1},       {"F8_E5M2", 1, -1}, {"F8_E4M3", 1, -1},
-    {"I16", 2, -1},       {"U16", 2, -1},     {"F16", 2, TG_F16},  {"BF16", 2, TG_BF16}, {"I32", 4, TG_I32},
+    {"BOOL", 1, TG_BOOL}, {"U8", 1, TG_U8},   {"I8", 1, TG_I8},       {"F8_E5M2", 1, -1}, {"F8_E4M3", 1, -1},
+    {"I16", 2, TG_I16},   {"U16", 2, -1},     {"F16", 2, TG_F16},  {"BF16", 2, TG_BF16}, {"I32", 4, TG_I32},
     {"U32", 4, -1},       {"F32", 4, TG_F32}, {"F64", 8, TG_F64},  {"I64", 8, TG_I64},  {"U64", 8, -1},
 };
 enum { N_DTYPES = sizeof DTYPES / sizeof *DTYPES };

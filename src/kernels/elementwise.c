@@ -23,15 +23,6 @@ static int64_t int_pow(int64_t base, int64_t exp)
     return (int64_t)result;
 }
 
-static void store_int(char *p, tg_dtype dt, int64_t v)
-{
-    switch (dt) {
-    case TG_I32: *(int32_t *)p = (int32_t)(uint32_t)(uint64_t)v; break;
-    case TG_I64: *(int64_t *)p = v; break;
-    default: *(bool *)p = v != 0; break;
-    }
-}
-
 /* ------------------------------------------------------------- loops */
 
 /* What a loop gets as ctx: the operands' dtype, and the SIMD loops (vec.h)
@@ -81,7 +72,7 @@ typedef struct loop_ctx {
         tg_dtype dt_ = ((const loop_ctx *)ctx)->dt;                                \
         for (int64_t i = 0; i < n; i++) {                                          \
             int64_t a = tg__load_int(d[1] + i * s[1], dt_);                        \
-            store_int(d[0] + i * s[0], dt_, (BODY));                               \
+            tg__store_int(d[0] + i * s[0], dt_, (BODY));                               \
         }                                                                          \
     } while (0)
 
@@ -90,7 +81,7 @@ typedef struct loop_ctx {
         tg_dtype out_ = RESULT##_DTYPE(dt_);                                       \
         for (int64_t i = 0; i < n; i++) {                                          \
             int64_t a = tg__load_int(d[1] + i * s[1], dt_), b = tg__load_int(d[2] + i * s[2], dt_); \
-            store_int(d[0] + i * s[0], out_, (BODY));                              \
+            tg__store_int(d[0] + i * s[0], out_, (BODY));                              \
         }                                                                          \
     } while (0)
 

@@ -135,7 +135,8 @@ void tg__k_divide_by_counts(tg_tensor *t, const tg_tensor *count)
         case TG_F64: ((double *)p)[i] /= (double)k; break;
         default: {
             char *at = p + i * (int64_t)tg__dtype_size(t->dtype);
-            tg__store(at, t->dtype, tg__load(at, t->dtype) / (double)k);
+            if (tg__is_integral(t->dtype)) tg__store_int(at, t->dtype, floor_div(tg__load_int(at, t->dtype), k));
+            else tg__store(at, t->dtype, tg__load(at, t->dtype) / (double)k);
             break;
         }
         }

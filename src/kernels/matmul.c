@@ -31,6 +31,9 @@ static void gemm_naive(tg_dtype dt, char *c, const char *a, int64_t as0, int64_t
     case TG_F64: NAIVE_GEMM(double, double) break;
     case TG_I32: NAIVE_GEMM(int32_t, uint64_t) break;
     case TG_I64: NAIVE_GEMM(int64_t, uint64_t) break;
+    case TG_I8: NAIVE_GEMM(int8_t, uint64_t) break;
+    case TG_U8: NAIVE_GEMM(uint8_t, uint64_t) break;
+    case TG_I16: NAIVE_GEMM(int16_t, uint64_t) break;
     default: break;
     }
 }

@@ -41,8 +41,7 @@ LOOP_SIGNATURE(addcmul_int)
         uint64_t a = (uint64_t)tg__load_int(d[1] + i * s[1], k->dt), b = (uint64_t)tg__load_int(d[2] + i * s[2], k->dt);
         uint64_t c = (uint64_t)tg__load_int(d[3] + i * s[3], k->dt);
         int64_t r = (int64_t)(a + v * b * c);
-        if (k->dt == TG_I32) *(int32_t *)(d[0] + i * s[0]) = (int32_t)(uint32_t)(uint64_t)r;
-        else *(int64_t *)(d[0] + i * s[0]) = r;
+        tg__store_int(d[0] + i * s[0], k->dt, r);
     }
 }
 

@@ -51,6 +51,9 @@ tg_tensor *tg_from_f64(const double *d, const int64_t *s, int n) { return from_d
 tg_tensor *tg_from_i64(const int64_t *d, const int64_t *s, int n) { return from_data(__func__, d, TG_I64, s, n); }
 tg_tensor *tg_from_i32(const int32_t *d, const int64_t *s, int n) { return from_data(__func__, d, TG_I32, s, n); }
 tg_tensor *tg_from_bool(const bool *d, const int64_t *s, int n) { return from_data(__func__, d, TG_BOOL, s, n); }
+tg_tensor *tg_from_i8(const int8_t *d, const int64_t *s, int n) { return from_data(__func__, d, TG_I8, s, n); }
+tg_tensor *tg_from_u8(const uint8_t *d, const int64_t *s, int n) { return from_data(__func__, d, TG_U8, s, n); }
+tg_tensor *tg_from_i16(const int16_t *d, const int64_t *s, int n) { return from_data(__func__, d, TG_I16, s, n); }
 
 tg_tensor *tg_arange(double start, double end, double step, tg_dtype dtype)
 {
@@ -162,19 +165,9 @@ static tg_tensor *range_of(const char *fn, const char *name, int64_t steps, doub
         for (; i < steps; i++) out[i] = (T)LINSPACE_AT(S, i);              \
     } while (0)
 
-/* Whether v converts to an integer dtype dt, else PyTorch's error. */
-static int check_integral(double v, tg_dtype dt)
-{
-    double lim = dt == TG_I32 ? 0x1p31 : 0x1p63;
-    if (v >= -lim && v < lim) return 0;
-    return tg__faili(TG_E_INVALID, "value cannot be converted to type %s without overflow",
-                     dt == TG_I32 ? "int" : "int64_t");
-}
-
 tg_tensor *tg_linspace(double start, double end, int64_t steps, tg_dtype dtype)
 {
-    bool integral = dtype == TG_I32 || dtype == TG_I64;
-    if (integral && steps > 0 && (check_integral(start, dtype) || check_integral(end, dtype))) return NULL;
+    if (tg__is_integral(dtype) && steps > 0 && (tg__checked_convert(start, dtype) || tg__checked_convert(end, dtype))) return NULL;
     tg_tensor *t = range_of(__func__, "linspace_cpu", steps, start, dtype);
     if (!t || steps < 2) return t;
     switch (dtype) {
@@ -182,6 +175,9 @@ tg_tensor *tg_linspace(double start, double end, int64_t steps, tg_dtype dtype)
     case TG_F64: LINSPACE(double, double, 4); break;
     case TG_I32: LINSPACE(int32_t, double, 8); break;
     case TG_I64: LINSPACE(int64_t, double, 4); break;
+    case TG_I8: LINSPACE(int8_t, double, 32); break;
+    case TG_U8: LINSPACE(uint8_t, double, 32); break;
+    case TG_I16: LINSPACE(int16_t, double, 16); break;
     default: return tg__fail(TG_E_DTYPE, "\"linspace_cpu\" not implemented for '%s'", tg__dtype_short(dtype));
     }
     return t;
@@ -193,8 +189,7 @@ tg_tensor *tg_linspace(double start, double end, int64_t steps, tg_dtype dtype)
    takes the base as a float). */
 tg_tensor *tg_logspace(double start, double end, int64_t steps, double base, tg_dtype dtype)
 {
-    bool integral = dtype == TG_I32 || dtype == TG_I64;
-    if (integral && steps > 0 && (check_integral(start, dtype) || check_integral(end, dtype))) return NULL;
+    if (tg__is_integral(dtype) && steps > 0 && (tg__checked_convert(start, dtype) || tg__checked_convert(end, dtype))) return NULL;
     tg_tensor *t = range_of(__func__, "logspace_cpu", steps, pow(base, start), dtype);
     if (!t || steps < 2) return t;
     double a, b;
@@ -202,6 +197,7 @@ tg_tensor *tg_logspace(double start, double end, int64_t steps, double base, tg_
     case TG_F32: a = (float)start; b = (float)end; break;
     case TG_I32: a = (int32_t)start; b = (int32_t)end; base = (float)base; break;
     case TG_I64: a = (double)(int64_t)start; b = (double)(int64_t)end; base = (float)base; break;
+    case TG_I8: case TG_U8: case TG_I16: a = trunc(start); b = trunc(end); base = (float)base; break;
     default: a = start; b = end; break;
     }
     double step = (dtype == TG_F32 ? (double)((float)b - (float)a) : b - a) / (double)(steps - 1);

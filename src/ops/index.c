@@ -228,9 +228,8 @@ static tg_tensor *identity(tg_dtype dt, tg_scatter_reduction r)
     bool max = r == TG_SCATTER_AMAX;
     if (r == TG_SCATTER_SUM || r == TG_SCATTER_MEAN) tg__store(p, dt, 0);
     else if (r == TG_SCATTER_PROD) tg__store(p, dt, 1);
-    else if (dt == TG_I64) *(int64_t *)p = max ? INT64_MIN : INT64_MAX;
-    else if (dt == TG_I32) *(int32_t *)p = max ? INT32_MIN : INT32_MAX;
     else if (dt == TG_BOOL) *(bool *)p = !max;
+    else if (tg__is_integral(dt)) tg__store_int(p, dt, max ? tg__int_lowest(dt) : tg__int_max(dt));
     else tg__store(p, dt, max ? -INFINITY : INFINITY);
     return v;
 }

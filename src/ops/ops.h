@@ -194,8 +194,6 @@ tg_tensor *tg__scatter_value(const tg_tensor *t, int64_t dim, const tg_tensor *i
 tg_tensor *tg__masked_scatter(const tg_tensor *t, const tg_tensor *mask, const tg_tensor *source);
 
 /* pointwise binary operations, comparisons and clamp */
-/* PyTorch's checked conversion of v into dt: 0, or -1 with its error. */
-int tg__check_scalar_fits(double v, tg_dtype dt);
 /* A dtype as PyTorch's messages name its C++ type ("long int"). */
 const char *tg__cxx_type_name(tg_dtype dt);
 /* clamp's result dtype for these bounds (NULL: none). */

@@ -4,21 +4,6 @@
 
 #include <math.h>
 
-/* PyTorch's checked conversion of a number into dtype dt (c10's
-   checked_convert): 0, or -1 with its error. */
-int tg__check_scalar_fits(double v, tg_dtype dt)
-{
-    static const char *const CXX_NAME[] = {[TG_F32] = "float", [TG_I32] = "int", [TG_I64] = "int64_t"};
-    bool overflows;
-    switch (dt) {
-    case TG_F32: overflows = isfinite(v) && fabs(v) > 3.4028234663852886e38; break;
-    case TG_I32: overflows = !(v > -2147483649.0 && v < 2147483648.0); break;
-    case TG_I64: overflows = !(v >= -9223372036854775808.0 && v < 9223372036854775808.0); break;
-    default: overflows = false; break;
-    }
-    return overflows ? tg__faili(TG_E_INVALID, "value cannot be converted to type %s without overflow", CXX_NAME[dt]) : 0;
-}
-
 /* ---------------------------------------------------------------- clamp */
 
 /* A bound is PyTorch's optional scalar: has_* false is None. */
@@ -45,7 +30,7 @@ tg_dtype tg__clamp_dtype(const tg_tensor *t, const double *min, const double *ma
    element is max, as in PyTorch. Without history. */
 static tg_tensor *clamp_values(const tg_tensor *t, const clamp_params *p, tg_dtype dt)
 {
-    if ((p->has_min && tg__check_scalar_fits(p->min, dt)) || (p->has_max && tg__check_scalar_fits(p->max, dt)))
+    if ((p->has_min && tg__checked_convert(p->min, dt)) || (p->has_max && tg__checked_convert(p->max, dt)))
         return NULL;
     tg_tensor *out = NULL;
     if (p->has_min) {
@@ -126,7 +111,7 @@ tg_tensor *tg_masked_fill(const tg_tensor *t, const tg_tensor *mask, double valu
     int nd;
     if (tg__broadcast_shapes(mask->shape, mask->ndim, t->shape, t->ndim, shape, &nd)) return NULL;
     const tg_tensor *m = bool_mask(mask, tg__numel(shape, nd) == 0);
-    if (!m || tg__check_scalar_fits(value, t->dtype)) return NULL;
+    if (!m || tg__checked_convert(value, t->dtype)) return NULL;
     tg_tensor *v = tg__scalar_tensor(value, t->dtype);
     tg_tensor *out = v ? tg__new(t->dtype, shape, nd) : NULL;
     if (!out) return NULL;
@@ -182,7 +167,10 @@ static tg_tensor *ternary_values(tg_ternary_kernel k, const tg_tensor *a, const 
 const char *tg__cxx_type_name(tg_dtype dt)
 {
     static const char *const CXX_NAME[] = {[TG_F32] = "float", [TG_F64] = "double", [TG_I32] = "int",
-                                           [TG_I64] = "long int", [TG_BOOL] = "bool"};
+                                           [TG_I64] = "long int", [TG_BOOL] = "bool", [TG_F16] = "c10::Half",
+                                           [TG_BF16] = "c10::BFloat16", [TG_C64] = "c10::complex<float>",
+                                           [TG_C128] = "c10::complex<double>", [TG_I8] = "signed char",
+                                           [TG_U8] = "unsigned char", [TG_I16] = "short int"};
     return CXX_NAME[dt];
 }
 
@@ -281,7 +269,7 @@ static tg_tensor *addc(const char *fn, tg_ternary_kernel k, tg_op op, const tg_t
     if (dt == TG_BOOL)
         return tg__fail(TG_E_DTYPE, "\"%s\" not implemented for 'Bool'",
                         k == TG_TER_ADDCMUL ? "addcmul_cpu_out" : "addcdiv_cpu_out");
-    if (tg__check_scalar_fits(value, dt)) return NULL;
+    if (tg__checked_convert(value, dt)) return NULL;
     tg_tensor *out = ternary_values(k, t, a, b, value, dt);
     addc_params p = {value};
     tg_node *n;

@@ -182,7 +182,8 @@ tg_tensor *tg__fold(const char *fn, const tg_fold_def *d, const tg_tensor *t, co
     if (d->needs_elements && check_nonempty(d->name, t, ndims == 0, p.reduced)) return NULL;
     tg_dtype dt = t->dtype;
     if (d->kernel == TG_RED_PROD && !tg__is_floating(dt)) dt = TG_I64;
-    if (d->kernel == TG_RED_ALL || d->kernel == TG_RED_ANY) dt = TG_BOOL;
+    /* all and any of uint8 stay uint8 in PyTorch, for its old byte masks. */
+    if ((d->kernel == TG_RED_ALL || d->kernel == TG_RED_ANY) && dt != TG_U8) dt = TG_BOOL;
     tg_tensor *out = reduce_kernel(t, p.reduced, keepdim, dt, d->kernel);
     if (!out || d->op == TG_OP_ACCUMULATE_GRAD) return out;
     return tg__record_in_out(out, (tg_record){.op = d->op, TG_PARAMS(p)}, t);

@@ -94,6 +94,10 @@ static tg_dict *made_tensors(void)
     tg_tensor *longs = tg_from_i64(I64(1, -2, 3, 1099511627776, 5, 6), TG_SHAPE(6));
     tg_dict_set(d, "longs.every_other", tg_slice(longs, 0, 0, 6, 2));
     tg_dict_set(d, "mask", tg_from_bool((const bool[]){true, false, false, true}, TG_SHAPE(2, 2)));
+    tg_tensor *pixels = tg_from_u8((const uint8_t[]){0, 17, 200, 255, 3, 9}, TG_SHAPE(2, 3));
+    tg_dict_set(d, "pixels.T", tg_transpose(pixels, 0, 1));
+    tg_dict_set(d, "chars", tg_from_i8((const int8_t[]){-128, 5, 127}, TG_SHAPE(3)));
+    tg_dict_set(d, "shorts", tg_from_i16((const int16_t[]){-32768, -2, 32767, 300}, TG_SHAPE(2, 2)));
     tg_dict_set(d, "empty", tg_zeros(TG_SHAPE(0, 4), TG_F64));
     tg_dict_set(d, "a name with \"quotes\" and \xc3\xa9", tg_ones(TG_SHAPE(1), TG_F32));
     tg_dict_set_metadata(d, "format", "pt");

@@ -355,7 +355,10 @@ def advanced_index(name, a):
     tensors alone) or on a copy (index_put: torch.index_put when every item is
     a tensor of at least one dim)."""
     if name == "index":
-        return a[0][index_items(a[1:])]
+        items = index_items(a[1:])
+        # One item is indexed alone, as tg_index takes it (x[0:1], not x[(0:1,)],
+        # whose slice of a whole dim would be skipped into an alias).
+        return a[0][items[0] if len(items) == 1 else tuple(items)]
     x, v, accumulate, items = a[0], a[1], bool(a[2]), index_items(a[3:])
     if name == "index_put" and all(isinstance(i, torch.Tensor) and i.ndim for i in items):
         return torch.index_put(x, items, v, accumulate)
@@ -862,9 +865,12 @@ class Graph:
         return self.const(self.broadcast_shape(x.shape), self.const_dtype(x))
 
     def const_dtype(self, x):
+        """Mostly x's floating dtype; sometimes another, an integer one among them
+        (small values, so uint8 wraps -1 to 255)."""
         if self.rng.random() < 0.85:
             return x.t.dtype if x.t.dtype.is_floating_point else torch.float32
-        return self.rng.choice([torch.float32, torch.float64])
+        return self.rng.choice([torch.float32, torch.float64, torch.float32, torch.float64,
+                                torch.int8, torch.uint8, torch.int16])
 
     def broadcast_shape(self, shape):
         """A shape that broadcasts with shape (some dims 1, some dropped or added)."""
@@ -1651,6 +1657,8 @@ class Graph:
                 raise Reject("empty")
             return self.apply(name, x, d, rng.randrange(size))
         if name == "masked_select":
+            if not x.t.is_contiguous():   # PyTorch 1.13's gradient is wrong there (docs/autograd.md)
+                raise Reject("non-contiguous")
             return self.apply(name, x, self.condition(x.shape))
         if x.t.numel() == 0:
             raise Reject("empty")
@@ -2173,7 +2181,8 @@ def main():
     torch, F = _torch, _F
     torch.set_num_threads(1)
     warnings.simplefilter("ignore")
-    DTYPES.update({"f32": torch.float32, "f64": torch.float64, "bool": torch.bool, "i64": torch.int64})
+    DTYPES.update({"f32": torch.float32, "f64": torch.float64, "bool": torch.bool, "i64": torch.int64,
+                   "i8": torch.int8, "u8": torch.uint8, "i16": torch.int16})
     NAMES.update({v: k for k, v in DTYPES.items()})
     out = sys.stdout if args.out == "-" else open(args.out, "w")
     out.write(f"# gen_graphs.py --seed {args.seed} --count {args.count} --first {args.first}\n")

@@ -88,14 +88,20 @@ static int split(char *line, char **tok)
     return n;
 }
 
+/* The dtypes gen_graphs.py writes, by its names. */
+static const struct { const char *name; tg_dtype dt; } DTYPE_NAMES[] = {
+    {"f32", TG_F32}, {"f64", TG_F64}, {"bool", TG_BOOL}, {"i64", TG_I64},
+    {"i8", TG_I8},   {"u8", TG_U8},   {"i16", TG_I16},
+};
+
 static bool parse_dtype(const char *s, tg_dtype *dt)
 {
-    if (strcmp(s, "f32") == 0) *dt = TG_F32;
-    else if (strcmp(s, "f64") == 0) *dt = TG_F64;
-    else if (strcmp(s, "bool") == 0) *dt = TG_BOOL;
-    else if (strcmp(s, "i64") == 0) *dt = TG_I64;
-    else return false;
-    return true;
+    for (size_t i = 0; i < sizeof DTYPE_NAMES / sizeof *DTYPE_NAMES; i++)
+        if (strcmp(s, DTYPE_NAMES[i].name) == 0) {
+            *dt = DTYPE_NAMES[i].dt;
+            return true;
+        }
+    return false;
 }
 
 /* "[2,-1,3]" into v; the count, or -1. */
@@ -154,7 +160,9 @@ static bool parse_expect(char **tok, int n, bool with_fn, expect *e)
 
 static const char *dtype_str(tg_dtype dt)
 {
-    return dt == TG_F32 ? "f32" : dt == TG_F64 ? "f64" : dt == TG_BOOL ? "bool" : dt == TG_I64 ? "i64" : tg_dtype_name(dt);
+    for (size_t i = 0; i < sizeof DTYPE_NAMES / sizeof *DTYPE_NAMES; i++)
+        if (DTYPE_NAMES[i].dt == dt) return DTYPE_NAMES[i].name;
+    return tg_dtype_name(dt);
 }
 
 static const char *shape_str(const int64_t *shape, int ndim, char *buf, size_t cap)
@@ -655,6 +663,7 @@ static void input_line(int k, bool leaf, char **tok, int n)
         g.f32 = true;
     } else {
         t = tg_from_f64(e.values, e.shape, e.ndim);
+        if (t && e.dtype != TG_F64) t = tg_to(t, e.dtype);   /* small integers: exact */
     }
     free(e.values);
     if (t && leaf) t = tg_requires_grad_(t, true);

@@ -34,8 +34,11 @@ demo: $(BUILD)/Makefile
 	./$(BUILD)/examples/autograd_tour
 	./$(BUILD)/examples/mlp_spirals $(BUILD)/spirals_loss.svg $(BUILD)/spirals_regions.svg
 
-test: all
+# (what the tests need is installed before configuring, so that CMake
+# finds MPI for tensorgrad_dist)
+test:
 	sh tools/setup-deps test
+	$(MAKE) --no-print-directory all
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 install:

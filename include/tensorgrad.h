@@ -124,6 +124,13 @@ double tg_item(const tg_tensor *t);
 int tg_copy_to_f64(const tg_tensor *t, double *out);
 /* The storage's version counter, bumped by every in-place operation. */
 uint64_t tg_version(const tg_tensor *t);
+/* The address of t's first element and the size of one element in bytes,
+   as PyTorch's data_ptr() and element_size(): for handing a tensor's memory
+   to other C code (MPI, file formats). Elements lie at the strides of
+   tg_strides; writing through the pointer bypasses the version counter
+   and autograd, as writes through PyTorch's data_ptr do. */
+void *tg_data_ptr(const tg_tensor *t);
+size_t tg_element_size(const tg_tensor *t);
 
 /* ----------------------------------------------------------- operations */
 /* Every operation returns a new tensor owned by the current scope, or NULL
@@ -1215,6 +1222,14 @@ char *tg_repr(const tg_tensor *t);
 /* --------------------------------------------------------------- errors */
 
 const char *tg_last_error(void);   /* "" when there is none */
+/* Records an error as tensorgrad's own (for code built on tensorgrad, such
+   as tensorgrad_dist, and for callbacks): printf-style; TG_OK counts as
+   TG_E_INVALID. Returns -1. */
+int tg_set_error(tg_status status, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
 tg_status tg_last_status(void);
 void tg_clear_error(void);
 

@@ -45,6 +45,15 @@ void *tg__dead_arg(const char *fn)
     return tg__fail(TG_E_SCOPE, "%s(): tensor used after its scope ended", fn);
 }
 
+int tg_set_error(tg_status status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    set_error(status == TG_OK ? TG_E_INVALID : status, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
 const char *tg_last_error(void) { return last_status == TG_OK ? "" : last_message; }
 tg_status tg_last_status(void) { return last_status; }
 

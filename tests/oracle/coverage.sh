@@ -29,6 +29,9 @@ tg_save_checkpoint  a tensorgrad file format, resumed bit for bit; test_checkpoi
 tg_load_checkpoint  a tensorgrad file format, resumed bit for bit; test_checkpoint
 tg_set_num_threads  results do not depend on it; test_threads
 tg_get_num_threads  a process-wide setting; test_threads
+tg_data_ptr         memory addresses; test_interop
+tg_element_size     sizes in bytes; test_interop
+tg_set_error        the library error state; test_interop
 '
 walkthrough=$(dirname "$dir")/../examples/autograd_tour.c
 missing=0

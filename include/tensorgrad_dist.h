@@ -1,0 +1,107 @@
+/* tensorgrad_dist: collectives over MPI for data-parallel training, as
+ * torch.distributed with its MPI backend. A separate library
+ * (tensorgrad::tensorgrad_dist, built when CMake finds MPI); the core
+ * library needs no MPI.
+ *
+ *     tg_dist_init(&argc, &argv);              // MPI_COMM_WORLD
+ *     tg_dist_all_reduce(grad, TG_DIST_MEAN);  // in place, on every rank
+ *     tg_dist_finalize();
+ *
+ * Run with `mpirun -np 2 ./program`. Every function returns 0, or -1 with
+ * tensorgrad's error (tg_last_error) naming it. Collectives are called by
+ * every rank of the group in the same order with tensors of the same dtype
+ * and shape; before the data moves, the ranks compare what each brought, so
+ * a mismatch fails on every rank with a message saying what differs,
+ * instead of a hang or a wrong result. A collective that waits longer than
+ * the timeout (tg_dist_set_timeout) fails with an error and leaves the
+ * group unusable (MPI cannot cancel a collective). Tensors must be
+ * contiguous, as PyTorch's collectives require; results are written into
+ * their memory without bumping the version counter, as
+ * torch.distributed's are. */
+#ifndef TENSORGRAD_DIST_H
+#define TENSORGRAD_DIST_H
+
+#include <mpi.h>
+#include <tensorgrad.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Built with hidden visibility, as the core: what this header declares is
+   what the library exports. */
+#if defined(__GNUC__) || defined(__clang__)
+#pragma GCC visibility push(default)
+#endif
+
+/* torch.distributed.ReduceOp: SUM (the zero value), AVG, MAX, MIN. MEAN
+   divides the sum by the world size (floating and complex tensors); bool
+   tensors reduce SUM and MAX as logical or, MIN as logical and; MAX and
+   MIN refuse complex tensors. */
+typedef enum tg_dist_op { TG_DIST_SUM = 0, TG_DIST_MEAN, TG_DIST_MAX, TG_DIST_MIN } tg_dist_op;
+
+/* Initializes MPI (MPI_Init_thread, asking for MPI_THREAD_MULTIPLE; argc and
+   argv may be NULL) unless the program already did, and makes
+   MPI_COMM_WORLD the group, as init_process_group("mpi"). */
+int tg_dist_init(int *argc, char ***argv);
+/* The group is a duplicate of comm (MPI must be initialized). */
+int tg_dist_init_comm(MPI_Comm comm);
+/* Frees the group, and finalizes MPI when tg_dist_init initialized it. */
+int tg_dist_finalize(void);
+bool tg_dist_is_initialized(void);
+int tg_dist_rank(void);         /* -1 with an error when not initialized */
+int tg_dist_world_size(void);
+/* The longest a collective waits for the other ranks, in seconds (PyTorch's
+   default: 1800). */
+int tg_dist_set_timeout(double seconds);
+
+int tg_dist_barrier(void);
+/* t reduced over the ranks, in place on every rank. */
+int tg_dist_all_reduce(tg_tensor *t, tg_dist_op op);
+/* src's t written into t on every rank. */
+int tg_dist_broadcast(tg_tensor *t, int src);
+/* outs[r] (world size tensors of t's dtype and shape) receives rank r's t. */
+int tg_dist_all_gather(tg_tensor *const *outs, const tg_tensor *t);
+/* out (world size times t's first dim, or a new first dim of world size for
+   a 0-dim t) receives the ranks' t one after another. */
+int tg_dist_all_gather_into_tensor(tg_tensor *out, const tg_tensor *t);
+/* out receives the reduction over the ranks of their ins[rank] (world size
+   tensors of out's dtype and shape). */
+int tg_dist_reduce_scatter(tg_tensor *out, const tg_tensor *const *ins, tg_dist_op op);
+/* The same with the ranks' inputs one after another in `in` (world size
+   times out's first dim). */
+int tg_dist_reduce_scatter_tensor(tg_tensor *out, const tg_tensor *in, tg_dist_op op);
+
+/* An all-reduce started and not waited for (torch's async_op=True): the work
+   overlaps with what the caller does next; t must stay alive and unread
+   until tg_dist_wait(work) returns, which frees the work. NULL with an
+   error on failure. */
+typedef struct tg_dist_work tg_dist_work;
+tg_dist_work *tg_dist_all_reduce_async(tg_tensor *t, tg_dist_op op);
+int tg_dist_wait(tg_dist_work *work);
+
+/* torch.utils.data.DistributedSampler: the dataset indices (a TG_I64 tensor)
+   this rank reads in an epoch. The indices, shuffled from seed + epoch
+   (the same on every rank) unless no_shuffle, are padded by repeating from
+   the start to a multiple of the number of replicas, or cut to one when
+   drop_last; the rank takes every num_replicas-th from its rank on. Zero
+   num_replicas: the group's size and this process's rank (then rank is
+   ignored). The shuffle is tensorgrad's generator's (tg_randperm_gen), not
+   torch's, so shuffled orders differ from PyTorch's; everything else is
+   PyTorch's. */
+typedef struct tg_dist_sampler_opts {
+    int num_replicas, rank;
+    bool no_shuffle, drop_last;
+    uint64_t seed;
+} tg_dist_sampler_opts;
+tg_tensor *tg_dist_sampler_indices(int64_t dataset_len, int64_t epoch, tg_dist_sampler_opts opts);
+
+#if defined(__GNUC__) || defined(__clang__)
+#pragma GCC visibility pop
+#endif
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

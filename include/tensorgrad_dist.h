@@ -80,6 +80,28 @@ typedef struct tg_dist_work tg_dist_work;
 tg_dist_work *tg_dist_all_reduce_async(tg_tensor *t, tg_dist_op op);
 int tg_dist_wait(tg_dist_work *work);
 
+/* torch.distributed.optim.ZeroRedundancyOptimizer: the parameters are
+   split between the ranks (largest first, each to the rank holding the
+   fewest elements so far, as PyTorch partitions them), each rank keeps an
+   optimizer, made by make_optimizer, over its share only (so only its
+   share's state), and a step updates that share and then broadcasts every
+   parameter from the rank that owns it. Every rank passes the same
+   parameters in the same order, with gradients already the same on every
+   rank (all-reduced); the weights then stay identical to an unsharded
+   optimizer's. make_optimizer may get no parameters (a rank that owns
+   none): then no optimizer is made. NULL with an error. */
+typedef tg_optimizer *(*tg_dist_make_optimizer)(tg_tensor *const *params, int n, void *ctx);
+typedef struct tg_dist_zero tg_dist_zero;
+tg_dist_zero *tg_dist_zero_redundancy_optimizer(tg_tensor *const *params, int n, tg_dist_make_optimizer make_optimizer,
+                                                void *ctx);
+int tg_dist_zero_step(tg_dist_zero *zero);
+/* The rank that owns parameter i, and this rank's optimizer (NULL when it
+   owns none), for its learning rate, schedulers and state dict. */
+int tg_dist_zero_owner(const tg_dist_zero *zero, int i);
+tg_optimizer *tg_dist_zero_local_optimizer(const tg_dist_zero *zero);
+/* Frees the local optimizer and the references to the parameters. */
+void tg_dist_zero_free(tg_dist_zero *zero);
+
 /* torch.utils.data.DistributedSampler: the dataset indices (a TG_I64 tensor)
    this rank reads in an epoch. The indices, shuffled from seed + epoch
    (the same on every rank) unless no_shuffle, are padded by repeating from

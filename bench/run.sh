@@ -12,6 +12,9 @@
 #   bench_torch.py  the same workloads and models in PyTorch, at 1 and 2 threads
 #   bench_models    tensorgrad's MLP and GPT training steps, one process each
 #   mlp_hand        the MLP step written by hand with cblas_sgemm
+#   bench_dist      the MLP step data-parallel on 2 ranks of 1 thread against
+#                   1 rank of 1 thread, same global batch (mpirun, where
+#                   tensorgrad_dist was built)
 # Environment: OPENBLAS_CORETYPE is unset (OpenBLAS picks its kernel for
 # this CPU) unless BENCH_KEEP_CORETYPE=1; tensorgrad and the C baselines run
 # with TG_BENCH_THREADS threads (default 1: OPENBLAS_NUM_THREADS and
@@ -109,6 +112,12 @@ while [ "$round" -lt "$rounds" ]; do
     done
 done
 model gpt_medium gpt 8192 8 8 512 128 4
+if [ -x "$bin/bench_dist" ] && command -v mpirun > /dev/null 2>&1; then
+    OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
+        run "bench_dist (2 ranks)" 1 mpirun --oversubscribe -np 2 "$bin/bench_dist"
+else
+    note "no $bin/bench_dist or no mpirun (tensorgrad_dist needs MPI: libopenmpi-dev openmpi-bin): the data-parallel row is skipped"
+fi
 env_line run_time "$(($(date +%s) - run_started)) s"
 env_line load_after "$(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min)"
 

@@ -162,6 +162,17 @@ def models(t, v):
               "%.1f (%s)" % base if base else "", "", "0 (< 1)", "yes" if tg < 1 else "no")
 
 
+def data_parallel(t, v):
+    one, ranks = v.get("dist.mlp_b128.one_rank"), v.get("dist.mlp_b128.ranks_step")
+    workload = "data parallel: MLP b128 SGD step, 2 ranks × 1 thread vs 1 rank × 1 thread (speed-up)"
+    if one is None or ranks is None:
+        t.missing(workload, "tensorgrad_dist")
+        return
+    speedup = one / ranks
+    t.row(workload, time_text(ranks), "%s (1 rank)" % time_text(one), "%.3g×" % speedup, "≥ 1.8×",
+          "yes" if speedup >= 1.8 else "no")
+
+
 def gpt_flops(vocab, layers, heads, channels, context, batch):
     """Training FLOPs of a step: 3 x the forward's matrix products (the
     blocks' 12 C^2 weights per token, the head, attention's two products)."""
@@ -204,6 +215,7 @@ def main(path):
     gemm(t, values)
     models(t, values)
     scaling(t, values)
+    data_parallel(t, values)
     for key, value in env:
         print("- %s: %s" % (key, value))
     for note in notes:

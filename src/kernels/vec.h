@@ -36,7 +36,8 @@ typedef struct tg_vec_table {
     tg_vec_fn binary_scalar_f32[TG_BIN_COUNT], binary_scalar_f64[TG_BIN_COUNT];
     double (*sum_f32)(const float *a, int64_t n);   /* accumulated in double */
     /* For the row kernels: sum_f32 of the products a[i] * b[i]; the largest
-       of n >= 1 floats (NaN if one is; either zero when it is a zero);
+       of n >= 1 floats (NaN where one is NaN or infinite: the caller's
+       scalar loop decides then; either zero when it is a zero);
        out[i] = exp(a[i] - shift) (the EXP loop's exponentials in every
        element) returning sum_f32(out, n). */
     double (*dot_f32)(const float *a, const float *b, int64_t n);

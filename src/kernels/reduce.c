@@ -163,7 +163,9 @@ static void fold_loop(char **d, const int64_t *s, int64_t n, void *vctx)
     const fold_ctx *c = vctx;
     if (c->vec_extreme && s[0] == 0 && s[1] == (int64_t)sizeof(float) && n > 0) {
         /* a contiguous run into one accumulator: its extreme in SIMD, the
-           same value unless NaN or a zero (whose sign the loop below gets) */
+           same value but where the run holds a NaN or an infinity (the
+           SIMD loop then gives NaN) or its extreme is a zero (of which
+           sign?): the loop below decides those */
         const double v = c->vec_extreme((const float *)d[1], n), *acc = (const double *)d[0];
         if (v == v && v != 0) {
             if (c->op == TG_RED_MAX ? v > *acc : v < *acc) *(double *)d[0] = v;

@@ -88,8 +88,9 @@ static void softmax_backward_rows_f64(const softmax_job *job, const double *g, c
 
 /* ------------------------------------------------------------------ f32 */
 
-/* amax of a row. The SIMD maximum is the same unless it is NaN or a zero,
-   where the scalar loop decides which NaN or zero amax gives. */
+/* amax of a row. The SIMD maximum is the same but where it is NaN (the
+   row holds a NaN or an infinity) or a zero: the scalar loop decides
+   which NaN, infinity or zero amax gives. */
 static float max_f32(const softmax_job *job, const float *x, int64_t n)
 {
     if (job->vec) {

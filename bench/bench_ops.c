@@ -70,9 +70,10 @@ static void bench_chain(void)
 /* ----------------------------------------------------------- elementwise */
 
 /* Each op on an (n / 1024, 1024) f32 tensor, its result allocated inside
-   a scope as a user's loop allocates it; softmax and layer_norm over the
-   last dim, sum over all. */
-static const char *const op_names[] = {"add", "mul", "exp", "tanh", "sigmoid", "gelu", "sum", "softmax", "layer_norm"};
+   a scope as a user's loop allocates it; softmax, layer_norm, amax and
+   argmax over the last dim, sum over all. */
+static const char *const op_names[] = {"add", "mul", "exp", "tanh", "sigmoid", "gelu", "sum", "softmax", "layer_norm",
+                                       "amax", "argmax"};
 enum { N_OPS = sizeof op_names / sizeof op_names[0] };
 typedef struct elementwise { tg_tensor *a, *b; int op; } elementwise;
 
@@ -89,7 +90,9 @@ static void elementwise_op(void *ctx)
     case 5: tg_gelu(e->a); break;
     case 6: tg_sum(e->a); break;
     case 7: tg_softmax(e->a, 1); break;
-    default: tg_layer_norm(e->a, TG_SHAPE(1024), NULL, NULL, 1e-5); break;
+    case 8: tg_layer_norm(e->a, TG_SHAPE(1024), NULL, NULL, 1e-5); break;
+    case 9: tg_amax(e->a, (const int64_t[]){1}, 1, false); break;
+    default: tg_argmax(e->a, 1, false); break;
     }
     tg_scope_end();
 }

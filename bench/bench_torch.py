@@ -53,6 +53,7 @@ def elementwise(prefix, n, label, iters, reps):
     out= into a tensor allocated once, alternating, best of reps."""
     a, b = torch.randn(n // 1024, 1024), torch.randn(n // 1024, 1024)
     out, scalar = torch.empty_like(a), torch.empty(())
+    row_values, row_indices = torch.empty(n // 1024), torch.empty(n // 1024, dtype=torch.long)
     ops = {
         "add": (lambda: torch.add(a, b), lambda: torch.add(a, b, out=out)),
         "mul": (lambda: torch.mul(a, b), lambda: torch.mul(a, b, out=out)),
@@ -63,6 +64,8 @@ def elementwise(prefix, n, label, iters, reps):
         "sum": (lambda: torch.sum(a), lambda: torch.sum(a, (0, 1), out=scalar)),
         "softmax": (lambda: torch.softmax(a, 1), lambda: torch.softmax(a, 1, out=out)),
         "layer_norm": (lambda: F.layer_norm(a, (1024,)), None),
+        "amax": (lambda: torch.amax(a, 1), lambda: torch.amax(a, 1, out=row_values)),
+        "argmax": (lambda: torch.argmax(a, 1), lambda: torch.argmax(a, 1, out=row_indices)),
     }
     best = {}
     for _ in range(reps):

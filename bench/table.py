@@ -13,9 +13,9 @@ import sys
 TORCH_THREADS = (1, 2)
 BINARY = ("add", "mul")
 TRANSCENDENTAL = ("exp", "tanh", "sigmoid", "gelu")
-OPS = BINARY + TRANSCENDENTAL + ("sum", "softmax", "layer_norm")
+OPS = BINARY + TRANSCENDENTAL + ("sum", "amax", "argmax", "softmax", "layer_norm")
 # f32 arrays of the op's size each op reads and writes at least
-ARRAYS_MOVED = {"add": 3, "mul": 3, "sum": 1}
+ARRAYS_MOVED = {"add": 3, "mul": 3, "sum": 1, "amax": 1, "argmax": 1}
 SIZES = {"16M": 16 << 20, "64K": 64 << 10, "1K": 1 << 10}
 
 

@@ -5,12 +5,15 @@
 #include "kernels.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <tgmath.h>
 
 /* PyTorch's CPU dispatch runs its AVX2 kernels on the machines it is
    checked on: vectors of 32 bytes, 8 floats or 4 doubles, each lane a
    Welford state of its own. */
 enum { VEC_BYTES = 32, CHUNK = 16, MAX_DEPTH = 64 };
+/* Chunks whose Welford steps run interleaved (norm_rows.inc). */
+enum { GROUP = 8 };
 
 /* PyTorch's utils::CeilLog2: at least 1. */
 static int64_t ceil_log2(int64_t x)

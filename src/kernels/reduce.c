@@ -152,11 +152,26 @@ int tg__k_sum_to(tg_tensor *out, const tg_tensor *a)
 /* d[0] the accumulator, d[1] the input: max and min propagate NaN (a NaN
    accumulator stays, since no comparison with it holds); all and any test
    for non-zero (NaN is). Integer products wrap around as in PyTorch. */
-typedef struct fold_ctx { tg_reduce_op op; tg_dtype dt; } fold_ctx;
+typedef struct fold_ctx {
+    tg_reduce_op op;
+    tg_dtype dt;
+    float (*vec_extreme)(const float *a, int64_t n);   /* f32 max or min over a run (vec.h), or NULL */
+} fold_ctx;
 
 static void fold_loop(char **d, const int64_t *s, int64_t n, void *vctx)
 {
     const fold_ctx *c = vctx;
+    if (c->vec_extreme && s[0] == 0 && s[1] == (int64_t)sizeof(float) && n > 0) {
+        /* a contiguous run into one accumulator: its extreme in SIMD, the
+           same value but where the run holds a NaN or an infinity (the
+           SIMD loop then gives NaN) or its extreme is a zero (of which
+           sign?): the loop below decides those */
+        const double v = c->vec_extreme((const float *)d[1], n), *acc = (const double *)d[0];
+        if (v == v && v != 0) {
+            if (c->op == TG_RED_MAX ? v > *acc : v < *acc) *(double *)d[0] = v;
+            return;
+        }
+    }
     for (int64_t i = 0; i < n; i++) {
         const char *x = d[1] + i * s[1];
         if (tg__is_floating(c->dt)) {
@@ -188,11 +203,18 @@ int tg__k_reduce(tg_reduce_op op, tg_tensor *out, const tg_tensor *a)
     if (op == TG_RED_SUM) return tg__k_sum_to(out, a);
     static const double init_f[] = {-INFINITY, INFINITY, 1, 1, 0, 0};
     static const int64_t init_i[] = {INT64_MIN, INT64_MAX, 1, 1, 0, 0};
-    fold_ctx ctx = {op, a->dtype}, combine = {op, tg__is_floating(a->dtype) ? TG_F64 : TG_I64};
+    const tg_vec_table *vec = a->dtype == TG_F32 ? tg__vec_table() : NULL;
+    fold_ctx ctx = {op, a->dtype, !vec ? NULL : op == TG_RED_MAX ? vec->max_f32 : op == TG_RED_MIN ? vec->min_f32 : NULL};
+    fold_ctx combine = {op, tg__is_floating(a->dtype) ? TG_F64 : TG_I64, NULL};
     return reduce_run(out, a, fold_loop, &ctx, &combine, init_f[op], init_i[op]);
 }
 
-typedef struct max_ctx { tg_dtype dt; int64_t len, stride; bool largest; } max_ctx;
+typedef struct max_ctx {
+    tg_dtype dt;
+    int64_t len, stride;
+    bool largest;
+    int64_t (*vec_arg)(const float *a, int64_t n, bool largest);   /* for contiguous f32 runs (vec.h), or NULL */
+} max_ctx;
 
 /* Whether the element at a beats the one at b: greater (smaller when not
    largest), or NaN (which max and min propagate). Integers compare
@@ -214,7 +236,13 @@ static void max_loop(char **d, const int64_t *s, int64_t n, void *vctx)
     size_t size = tg__dtype_size(c->dt);
     for (int64_t i = 0; i < n; i++) {
         const char *p = d[2] + i * s[2], *best = p;
-        int64_t best_i = 0;
+        int64_t best_i = c->vec_arg ? c->vec_arg((const float *)p, c->len, c->largest) : -1;
+        if (best_i >= 0) {
+            memcpy(d[0] + i * s[0], p + best_i * c->stride, size);
+            *(int64_t *)(d[1] + i * s[1]) = best_i;
+            continue;
+        }
+        best_i = 0;
         /* the first NaN wins */
         for (int64_t k = 1; k < c->len && !beats(best, best, c->dt, c->largest); k++) {
             const char *v = p + k * c->stride;
@@ -231,7 +259,9 @@ static void extreme_dim(tg_tensor *values, tg_tensor *indices, const tg_tensor *
     tg__operand(&ops[0], values, values->ndim);
     tg__operand(&ops[1], indices, values->ndim);
     tg__operand(&ops[2], a, values->ndim);
-    max_ctx c = {a->dtype, a->shape[dim], a->strides[dim] * (int64_t)tg__dtype_size(a->dtype), largest};
+    max_ctx c = {a->dtype, a->shape[dim], a->strides[dim] * (int64_t)tg__dtype_size(a->dtype), largest, NULL};
+    const tg_vec_table *vec = tg__vec_table();
+    if (vec && a->dtype == TG_F32 && c.stride == (int64_t)sizeof(float)) c.vec_arg = vec->arg_extreme_f32;
     tg__iter_run_split(ops, 3, values->shape, values->ndim, max_loop, &c);
 }
 

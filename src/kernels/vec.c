@@ -79,3 +79,5 @@ double (*tg__vec_sum_f32(void))(const float *a, int64_t n)
     const tg_vec_table *t = table();
     return t ? t->sum_f32 : NULL;
 }
+
+const tg_vec_table *tg__vec_table(void) { return table(); }

@@ -35,6 +35,19 @@ typedef struct tg_vec_table {
     tg_vec_fn binary_f32[TG_BIN_COUNT], binary_f64[TG_BIN_COUNT];
     tg_vec_fn binary_scalar_f32[TG_BIN_COUNT], binary_scalar_f64[TG_BIN_COUNT];
     double (*sum_f32)(const float *a, int64_t n);   /* accumulated in double */
+    /* For the row kernels: sum_f32 of the products a[i] * b[i]; the largest
+       of n >= 1 floats (NaN where one is NaN or infinite: the caller's
+       scalar loop decides then; either zero when it is a zero);
+       out[i] = exp(a[i] - shift) (the EXP loop's exponentials in every
+       element) returning sum_f32(out, n). */
+    double (*dot_f32)(const float *a, const float *b, int64_t n);
+    float (*max_f32)(const float *a, int64_t n);
+    double (*exp_sum_f32)(float *out, const float *a, float shift, int64_t n);
+    /* For reductions: min_f32 as max_f32; the index of the first largest
+       (smallest unless largest) of n floats, -1 where one is NaN (or the
+       loop cannot tell). */
+    float (*min_f32)(const float *a, int64_t n);
+    int64_t (*arg_extreme_f32)(const float *a, int64_t n, bool largest);
 } tg_vec_table;
 
 #ifdef TG_HAVE_VEC_X86
@@ -54,5 +67,8 @@ tg_vec_fn tg__vec_unary(tg_unary_kernel k, tg_dtype dt);
 tg_vec_fn tg__vec_binary(tg_binary_kernel k, tg_dtype dt, bool scalar_b);
 /* The sum of n contiguous floats, accumulated in double, or NULL. */
 double (*tg__vec_sum_f32(void))(const float *a, int64_t n);
+/* The table of the set in use, or NULL (TG_SIMD_NONE): for the row
+   kernels' loops above, each NULL where the set has none. */
+const tg_vec_table *tg__vec_table(void);
 
 #endif

@@ -169,7 +169,9 @@ static tg_tensor *scale_scalar(const char *fn, tg_op op, tg_binary_kernel k, con
     tg_dtype dt;
     tg_tensor *out = scalar_kernel(k, a, s, &dt);
     tg_node *n;
-    if (!out || tg__record(out, (tg_record){.op = op, .n_saved = 2}, (const tg_tensor *[]){a, NULL}, 2, &n)) return NULL;
+    /* s is also the node's parameter, for the tangent rule (ops/tangents.c) */
+    if (!out || tg__record(out, (tg_record){.op = op, .n_saved = 2, TG_PARAMS(s)}, (const tg_tensor *[]){a, NULL}, 2, &n))
+        return NULL;
     if (!n) return out;
     tg_tensor *scalar = tg__scalar_tensor(s, out->dtype);
     if (!scalar) return NULL;   /* n is out's grad_fn now: it goes with out */

@@ -25,15 +25,25 @@
 
 typedef struct tangent_args {
     const tg_tensor *const *in;   /* the primal inputs; NULL for a Python number */
-    tg_tensor *const *t;          /* their tangents; NULL for a non-floating input */
+    tg_tensor *const *t;          /* their tangents; NULL for an input without one */
     int n;
+    tg_tensor **zeros;            /* zeros in place of absent tangents, made on first use */
     const tg_tensor *out;         /* the primal result */
     const void *params;
 } tangent_args;
 
 typedef tg_tensor *(*tangent_fn)(const tangent_args *a);
 
+/* input i's tangent, or zeros of its shape when it has none */
+static tg_tensor *tangent_or_zeros(const tangent_args *a, int i)
+{
+    if (a->t[i]) return a->t[i];
+    if (!a->zeros[i]) a->zeros[i] = tg_zeros_like(a->in[i]);
+    return a->zeros[i];
+}
+
 #define X(i) (a->in[(i)])
+#define ZT(i) tangent_or_zeros(a, (i))
 #define T(i) (a->t[(i)])
 #define Y (a->out)
 #define FIRST_DOUBLE (*(const double *)a->params)
@@ -90,22 +100,34 @@ static tg_tensor *t_logsigmoid(const tangent_args *a) { return tg_mul(T(0), tg_s
 
 /* ------------------------------------------------------------- binary */
 
+/* The sum of a rule's terms, where a NULL term is that of an input without
+   a tangent: PyTorch reads those as zero tensors that drop out of sums and
+   products exactly (so no -0.0 or rounding comes from them). Only a
+   failed operation gives NULL for an input that has a tangent. */
+static tg_tensor *terms(const tangent_args *a, tg_tensor *first, tg_tensor *second)
+{
+    if (!T(0)) return second;
+    if (!T(1)) return first;
+    return first && second ? tg_add(first, second) : NULL;
+}
+#define TERM(i, expr) (T(i) ? (expr) : NULL)
+
 /* The Python-number forms (x + 2: the second input is NULL) add nothing. */
-static tg_tensor *t_add(const tangent_args *a) { return X(1) ? tg_add(T(0), T(1)) : tg_clone(T(0)); }
-static tg_tensor *t_sub(const tangent_args *a) { return X(1) ? tg_sub(T(0), T(1)) : tg_clone(T(0)); }
+static tg_tensor *t_add(const tangent_args *a) { return terms(a, TERM(0, tg_clone(T(0))), TERM(1, tg_clone(T(1)))); }
+static tg_tensor *t_sub(const tangent_args *a) { return terms(a, TERM(0, tg_clone(T(0))), TERM(1, tg_neg(T(1)))); }
 
 /* x * s and x / s keep s as their parameter (ops/binary.c) */
 static tg_tensor *t_mul(const tangent_args *a)
 {
     if (!X(1)) return tg_mul_scalar(T(0), FIRST_DOUBLE);
-    return tg_add(tg_mul(T(0), X(1)), tg_mul(X(0), T(1)));
+    return terms(a, TERM(0, tg_mul(T(0), X(1))), TERM(1, tg_mul(T(1), X(0))));
 }
 
-/* (ta - tb y) / b */
+/* ta / b - tb (a / b) / b */
 static tg_tensor *t_div(const tangent_args *a)
 {
     if (!X(1)) return tg_div_scalar(T(0), FIRST_DOUBLE);
-    return tg_div(tg_sub(T(0), tg_mul(T(1), Y)), X(1));
+    return terms(a, TERM(0, tg_div(T(0), X(1))), TERM(1, tg_mul(tg_neg(T(1)), tg_div(tg_div(X(0), X(1)), X(1)))));
 }
 
 /* t p x^(p-1), and 0 for p = 0 (pow_backward) */
@@ -121,32 +143,36 @@ static tg_tensor *t_pow_scalar(const tangent_args *a)
 static tg_tensor *t_pow(const tangent_args *a)
 {
     tg_tensor *zeros = tg_zeros_like(Y);
-    tg_tensor *self = tg_where(tg_eq_scalar(X(1), 0), zeros, tg_mul(T(0), tg_mul(X(1), tg_pow(X(0), tg_sub_scalar(X(1), 1)))));
-    tg_tensor *at_zero = tg_logical_and(tg_eq_scalar(X(0), 0), tg_ge_scalar(X(1), 0));
-    tg_tensor *exponent = tg_mul(T(1), tg_where(at_zero, zeros, tg_mul(Y, tg_log(X(0)))));
-    return tg_add(self, exponent);
+    tg_tensor *self = TERM(0, tg_where(tg_eq_scalar(X(1), 0), zeros,
+                                       tg_mul(T(0), tg_mul(X(1), tg_pow(X(0), tg_sub_scalar(X(1), 1))))));
+    tg_tensor *at_zero = T(1) ? tg_logical_and(tg_eq_scalar(X(0), 0), tg_ge_scalar(X(1), 0)) : NULL;
+    tg_tensor *exponent = TERM(1, tg_mul(T(1), tg_where(at_zero, zeros, tg_mul(Y, tg_log(X(0))))));
+    return terms(a, self, exponent);
 }
 
-/* the tangent of the larger (smaller) operand, their mean on ties */
-static tg_tensor *extremum(const tangent_args *a, tg_tensor *first_wins)
+/* tb + w (ta - tb), w = 1 where the first operand is taken, 1/2 on ties */
+static tg_tensor *extremum(const tangent_args *a, tg_tensor *first_taken)
 {
-    tg_tensor *tie = tg_mul_scalar(tg_add(T(0), T(1)), 0.5);
-    return tg_where(tg_eq(X(0), X(1)), tie, tg_where(first_wins, T(0), T(1)));
+    tg_tensor *half = tg_full_like(Y, 0.5);
+    tg_tensor *w = tg_where(tg_eq(X(0), X(1)), half, tg_to(first_taken, Y->dtype));
+    if (!T(1)) return tg_mul(w, T(0));
+    if (!T(0)) return tg_add(T(1), tg_mul(w, tg_neg(T(1))));
+    return tg_add(T(1), tg_mul(w, tg_sub(T(0), T(1))));
 }
 static tg_tensor *t_maximum(const tangent_args *a) { return extremum(a, tg_gt(X(0), X(1))); }
 static tg_tensor *t_minimum(const tangent_args *a) { return extremum(a, tg_lt(X(0), X(1))); }
 
-/* (ta b - tb a) / (a^2 + b^2) */
+/* ta b / (a^2 + b^2) - tb a / (a^2 + b^2) */
 static tg_tensor *t_atan2(const tangent_args *a)
 {
     tg_tensor *den = tg_add(tg_mul(X(0), X(0)), tg_mul(X(1), X(1)));
-    return tg_div(tg_sub(tg_mul(T(0), X(1)), tg_mul(T(1), X(0))), den);
+    return terms(a, TERM(0, tg_div(tg_mul(T(0), X(1)), den)), TERM(1, tg_div(tg_mul(T(1), tg_neg(X(0))), den)));
 }
 
-/* (ta a + tb b) / y */
+/* ta a / y + tb b / y */
 static tg_tensor *t_hypot(const tangent_args *a)
 {
-    return tg_div(tg_add(tg_mul(T(0), X(0)), tg_mul(T(1), X(1))), Y);
+    return terms(a, TERM(0, tg_div(tg_mul(T(0), X(0)), Y)), TERM(1, tg_div(tg_mul(T(1), X(1)), Y)));
 }
 
 static tg_tensor *t_rsub(const tangent_args *a) { return tg_neg(T(0)); }
@@ -180,18 +206,19 @@ static tg_tensor *t_cumsum(const tangent_args *a) { return tg_cumsum(T(0), FIRST
 
 /* ----------------------------------------------------- linear algebra */
 
-static tg_tensor *t_mm(const tangent_args *a) { return tg_add(tg_mm(T(0), X(1)), tg_mm(X(0), T(1))); }
-static tg_tensor *t_bmm(const tangent_args *a) { return tg_add(tg_bmm(T(0), X(1)), tg_bmm(X(0), T(1))); }
-static tg_tensor *t_mv(const tangent_args *a) { return tg_add(tg_mv(T(0), X(1)), tg_mv(X(0), T(1))); }
-static tg_tensor *t_dot(const tangent_args *a) { return tg_add(tg_dot(T(0), X(1)), tg_dot(X(0), T(1))); }
+#define PRODUCT(f) terms(a, TERM(0, f(T(0), X(1))), TERM(1, f(X(0), T(1))))
+static tg_tensor *t_mm(const tangent_args *a) { return PRODUCT(tg_mm); }
+static tg_tensor *t_bmm(const tangent_args *a) { return PRODUCT(tg_bmm); }
+static tg_tensor *t_mv(const tangent_args *a) { return PRODUCT(tg_mv); }
+static tg_tensor *t_dot(const tangent_args *a) { return PRODUCT(tg_dot); }
 
 /* beta tbias + alpha (ta b + a tb); product_params (ops/linalg.c) start
    with beta and alpha */
 static tg_tensor *t_addmm(const tangent_args *a)
 {
     const double *beta_alpha = a->params;
-    tg_tensor *product = tg_mul_scalar(tg_add(tg_mm(T(1), X(2)), tg_mm(X(1), T(2))), beta_alpha[1]);
-    return beta_alpha[0] == 0 ? product : tg_add(tg_mul_scalar(T(0), beta_alpha[0]), product);
+    tg_tensor *product = tg_mul_scalar(tg_add(tg_mm(ZT(1), X(2)), tg_mm(X(1), ZT(2))), beta_alpha[1]);
+    return beta_alpha[0] == 0 ? product : tg_add(tg_mul_scalar(ZT(0), beta_alpha[0]), product);
 }
 
 /* ------------------------------------------------------ nn functions */
@@ -200,40 +227,48 @@ static tg_tensor *t_addmm(const tangent_args *a)
 static tg_tensor *t_softmax(const tangent_args *a)
 {
     int64_t dim = FIRST_DIM;
-    if (Y->ndim == 0) return tg_mul(Y, tg_sub(T(0), tg_mul(T(0), Y)));
-    return tg_mul(Y, tg_sub(T(0), tg_sum_dim(tg_mul(T(0), Y), &dim, 1, true)));
+    if (Y->ndim == 0) return tg_mul(Y, tg_sub(ZT(0), tg_mul(ZT(0), Y)));
+    return tg_mul(Y, tg_sub(ZT(0), tg_sum_dim(tg_mul(ZT(0), Y), &dim, 1, true)));
 }
 
 /* t - sum(t exp(y)) */
 static tg_tensor *t_log_softmax(const tangent_args *a)
 {
     int64_t dim = FIRST_DIM;
-    if (Y->ndim == 0) return tg_sub(T(0), tg_mul(T(0), tg_exp(Y)));
-    return tg_sub(T(0), tg_sum_dim(tg_mul(T(0), tg_exp(Y)), &dim, 1, true));
+    if (Y->ndim == 0) return tg_sub(ZT(0), tg_mul(ZT(0), tg_exp(Y)));
+    return tg_sub(ZT(0), tg_sum_dim(tg_mul(ZT(0), tg_exp(Y)), &dim, 1, true));
 }
 
 /* ------------------------------------------------- joins, pointwise */
 
-static tg_tensor *t_cat(const tangent_args *a) { return tg_cat((const tg_tensor *const *)a->t, a->n, FIRST_DIM); }
-static tg_tensor *t_stack(const tangent_args *a) { return tg_stack((const tg_tensor *const *)a->t, a->n, FIRST_DIM); }
+/* the inputs' tangents joined as the inputs were, zeros for those without */
+static tg_tensor *join(const tangent_args *a, tg_tensor *(*f)(const tg_tensor *const *, int, int64_t))
+{
+    const tg_tensor *parts[a->n];
+    for (int i = 0; i < a->n; i++)
+        if (!(parts[i] = ZT(i))) return NULL;
+    return f(parts, a->n, FIRST_DIM);
+}
+static tg_tensor *t_cat(const tangent_args *a) { return join(a, tg_cat); }
+static tg_tensor *t_stack(const tangent_args *a) { return join(a, tg_stack); }
 
 /* a + w (end - a): ta + w (tend - ta) */
 static tg_tensor *t_lerp_scalar(const tangent_args *a)
 {
-    return tg_add(T(0), tg_mul_scalar(tg_sub(T(1), T(0)), FIRST_DOUBLE));
+    return tg_add(ZT(0), tg_mul_scalar(tg_sub(ZT(1), ZT(0)), FIRST_DOUBLE));
 }
 
 /* self + v a b */
 static tg_tensor *t_addcmul(const tangent_args *a)
 {
-    return tg_add(T(0), tg_mul_scalar(tg_add(tg_mul(T(1), X(2)), tg_mul(X(1), T(2))), FIRST_DOUBLE));
+    return tg_add(ZT(0), tg_mul_scalar(tg_add(tg_mul(ZT(1), X(2)), tg_mul(X(1), ZT(2))), FIRST_DOUBLE));
 }
 
 /* self + v a / b */
 static tg_tensor *t_addcdiv(const tangent_args *a)
 {
-    tg_tensor *q = tg_div(tg_sub(T(1), tg_mul(T(2), tg_div(X(1), X(2)))), X(2));
-    return tg_add(T(0), tg_mul_scalar(q, FIRST_DOUBLE));
+    tg_tensor *q = tg_div(tg_sub(ZT(1), tg_mul(ZT(2), tg_div(X(1), X(2)))), X(2));
+    return tg_add(ZT(0), tg_mul_scalar(q, FIRST_DOUBLE));
 }
 
 static const tangent_fn TANGENTS[TG_OP_COUNT] = {
@@ -333,13 +368,12 @@ static int propagate(tg_tensor *out, const tg_record *what, const tg_tensor *con
     }
     tangent_fn rule = TANGENTS[what->op];
     if (!rule) return no_rule_error(what->op);
-    tg_tensor *tangents[n > 0 ? n : 1];
+    tg_tensor *tangents[n > 0 ? n : 1], *zeros[n > 0 ? n : 1];
     for (int i = 0; i < n; i++) {
         tangents[i] = inputs[i] ? tg__tangent(inputs[i]) : NULL;
-        if (!tangents[i] && inputs[i] && tg__is_floating(inputs[i]->dtype)) tangents[i] = tg_zeros_like(inputs[i]);
-        if (inputs[i] && tg__is_floating(inputs[i]->dtype) && !tangents[i]) return -1;
+        zeros[i] = NULL;
     }
-    tangent_args args = {inputs, tangents, n, out, what->params};
+    tangent_args args = {inputs, tangents, n, zeros, out, what->params};
     return attach(out, rule(&args));
 }
 

@@ -196,6 +196,8 @@ static void hessian_products(void)
          &out, r, 2, true);
     pair("vhp cube_sum", tg_func_vhp(cube_sum, ab, 1, NULL, &v, &out, r), &out, r, 1, false);
     pair("vhp mixed_sum", tg_func_vhp(mixed_sum, ab, 2, NULL, vab, &out, r), &out, r, 2, true);
+    pair("vhp mixed_sum create_graph", tg_func_vhp_ex(mixed_sum, (tg_tensor *[]){xa(), leaf(xb())}, 2, NULL, vab, &out, r, CREATE),
+         &out, r, 2, true);
     tg_tensor *x = x23();
     pair("hvp not scalar", tg_func_hvp(exp_reducer, &x, 1, NULL, &x, &out, r), &out, r, 1, false);
     pair("vhp no v", tg_func_vhp(cube_sum, ab, 1, NULL, NULL, &out, r), &out, r, 1, false);

@@ -114,6 +114,7 @@ attempt("hvp mixed_sum", lambda: AF.hvp(mixed_sum, (xa(), xb()), (t([1.0, 0.0, -
 attempt("hvp mixed_sum create_graph", lambda: AF.hvp(mixed_sum, (xa().requires_grad_(), xb()), (t([1.0, 0.0, -1.0]), t([0.5, 2.0, 1.0])), create_graph=True))
 attempt("vhp cube_sum", lambda: AF.vhp(cube_sum, xa(), t([1.0, -1.0, 0.5])))
 attempt("vhp mixed_sum", lambda: AF.vhp(mixed_sum, (xa(), xb()), (t([1.0, 0.0, -1.0]), t([0.5, 2.0, 1.0]))))
+attempt("vhp mixed_sum create_graph", lambda: AF.vhp(mixed_sum, (xa(), xb().requires_grad_()), (t([1.0, 0.0, -1.0]), t([0.5, 2.0, 1.0])), create_graph=True))
 attempt("hvp not scalar", lambda: AF.hvp(exp_reducer, x23(), x23()))
 attempt("vhp no v", lambda: AF.vhp(cube_sum, xa()))
 attempt("hvp strict linear", lambda: AF.hvp(linear_sum, xa(), t([1.0, 1.0, 1.0]), strict=True))

@@ -132,6 +132,16 @@ int main(void)
     reductions_and_shapes();
     products_and_nn();
 
+    attempt("mul_ in place", tg_mul_scalar_(dual(X, TX), 2));
+    attempt("exp_ in place", tg_exp_(dual(X, TX)));
+    attempt("add_ of a dual", tg_add_(m23(X), dual(Y, TY)));
+    attempt("copy_ of a dual", tg_copy_(m23(X), dual(Y, TY)));
+    attempt("zero_ of a dual", tg_zero_(dual(X, TX)));
+    attempt("t_ of a dual", tg_t_(dual(X, TX)));
+    tg_tensor *based = dual(X, TX);
+    tg_mul_scalar_(tg_select(based, 0, 0), 3);
+    attempt("base after its view's mul_", based);
+
     tg_tensor *tangent;
     tg_unpack_dual(m23(X), &tangent);
     show("plain tensor tangent", tangent);

@@ -100,6 +100,16 @@ with fwAD.dual_level():
     attempt("addcdiv", lambda: torch.addcdiv(dual(X, TX), dual(Y, TY), dual(X, TY), value=2))
     attempt("chain", lambda: (torch.tanh(dual(X, TX) @ dual(Y, TY).t()) * 3).sum(dim=0))
 
+    attempt("mul_ in place", lambda: dual(X, TX).mul_(2))
+    attempt("exp_ in place", lambda: dual(X, TX).exp_())
+    attempt("add_ of a dual", lambda: t(X).add_(dual(Y, TY)))
+    attempt("copy_ of a dual", lambda: t(X).copy_(dual(Y, TY)))
+    attempt("zero_ of a dual", lambda: dual(X, TX).zero_())
+    attempt("t_ of a dual", lambda: dual(X, TX).t_())
+    based = dual(X, TX)
+    based[0].mul_(3)
+    attempt("base after its view's mul_", lambda: based)
+
     p, tangent = fwAD.unpack_dual(t(X))
     show("plain tensor tangent", tangent)
     d = fwAD.make_dual(t(X), t(TX, torch.float32))

@@ -190,8 +190,11 @@ int tg_func_jvp_ex(tg_gradcheck_fn f, tg_tensor *const *inputs, int n, void *ctx
         tg_tensor *outs[MAX_INPUTS], *vs[MAX_INPUTS];
         int k = 0;
         for (int i = 0; i < n; i++) {
-            if (!gi[i] || !tg_requires_grad(gi[i])) {
-                if (opts.strict) return tg__faili(TG_E_AUTOGRAD, "%s", BACK);
+            if (!gi[i] || !tg_requires_grad(gi[i])) {   /* PyTorch's _check_requires_grad of grad_inputs */
+                if (opts.strict && !gi[i]) return tg__faili(TG_E_AUTOGRAD, BACK, i);
+                if (opts.strict)
+                    return tg__faili(TG_E_AUTOGRAD, "The gradient with respect to input %d is independent of the inputs "
+                                                    "of the user-provided function. This is not allowed in strict mode.", i);
                 continue;
             }
             outs[k] = gi[i];

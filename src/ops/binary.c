@@ -464,7 +464,11 @@ tg_tensor *tg_where(const tg_tensor *cond, const tg_tensor *a, const tg_tensor *
                         tg__dtype_short(cond->dtype));
     tg_tensor *out = tg__where(cond, a, b);
     tg_node *n;
-    if (!out || tg__record(out, (tg_record){.op = TG_OP_WHERE, .n_saved = 1}, (const tg_tensor *[]){a, b}, 2, &n))
+    /* the condition's address is the parameter of the tangent rule, which
+       runs within tg__record (ops/tangents.c); the derivative reads the
+       saved condition */
+    if (!out || tg__record(out, (tg_record){.op = TG_OP_WHERE, .n_saved = 1, TG_PARAMS(cond)}, (const tg_tensor *[]){a, b},
+                           2, &n))
         return NULL;
     if (n) tg__save(n, 0, cond);
     return out;

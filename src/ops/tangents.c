@@ -24,6 +24,7 @@
 #include <string.h>
 
 typedef struct tangent_args {
+    tg_op op;
     const tg_tensor *const *in;   /* the primal inputs; NULL for a Python number */
     tg_tensor *const *t;          /* their tangents; NULL for an input without one */
     int n;
@@ -97,6 +98,29 @@ static tg_tensor *t_silu(const tangent_args *a)
     return tg_mul(T(0), tg_mul(s, tg_add_scalar(tg_mul(X(0), tg_rsub_scalar(s, 1)), 1)));
 }
 static tg_tensor *t_logsigmoid(const tangent_args *a) { return tg_mul(T(0), tg_sigmoid(tg_neg(X(0)))); }
+
+/* An elementwise operation of one input whose derivative reads only slot
+   0 (its input, or its result) and its parameters: its Jacobian is
+   diagonal, so the tangent is the derivative itself applied to the
+   tangent, as PyTorch's auto_element_wise formulas are. The derivative
+   runs on a node of the stack that holds what it reads. */
+static tg_tensor *auto_elementwise(const tangent_args *a, const tg_tensor *slot0)
+{
+    tg_node node = {.op = a->op, .n_next = 1, .n_saved = 1, .params = (void *)a->params};
+    tg_edge edge = {.node = &node};   /* any non-NULL edge: the gradient is needed */
+    tg_meta in_meta;
+    tg_saved saved = {.data = (tg_tensor *)slot0, .version = atomic_load(&slot0->version->value), .used = true,
+                      .multi_output_nr = -1};
+    tg__meta_of(&in_meta, X(0));
+    tg__meta_of(&node.out_meta, Y);
+    node.next = &edge;
+    node.in_meta = &in_meta;
+    node.saved = &saved;
+    tg_tensor *gi = NULL;
+    return TG_DERIVATIVES[a->op](&node, T(0), &gi) ? NULL : gi;
+}
+static tg_tensor *t_auto_of_input(const tangent_args *a) { return auto_elementwise(a, X(0)); }
+static tg_tensor *t_auto_of_result(const tangent_args *a) { return auto_elementwise(a, Y); }
 
 /* ------------------------------------------------------------- binary */
 
@@ -175,6 +199,13 @@ static tg_tensor *t_hypot(const tangent_args *a)
     return terms(a, TERM(0, tg_div(tg_mul(T(0), X(0)), Y)), TERM(1, tg_div(tg_mul(T(1), X(1)), Y)));
 }
 
+/* where(c, ta, tb); the condition is the record's parameter (ops/binary.c) */
+static tg_tensor *t_where(const tangent_args *a)
+{
+    const tg_tensor *cond = *(const tg_tensor *const *)a->params;
+    return tg_where(cond, ZT(0), ZT(1));
+}
+
 static tg_tensor *t_rsub(const tangent_args *a) { return tg_neg(T(0)); }
 static tg_tensor *t_scale(const tangent_args *a) { return tg_mul_scalar(T(0), FIRST_DOUBLE); }
 static tg_tensor *t_div_scalar(const tangent_args *a) { return tg_div_scalar(T(0), FIRST_DOUBLE); }
@@ -218,6 +249,14 @@ static tg_tensor *t_addmm(const tangent_args *a)
 {
     const double *beta_alpha = a->params;
     tg_tensor *product = tg_mul_scalar(tg_add(tg_mm(ZT(1), X(2)), tg_mm(X(1), ZT(2))), beta_alpha[1]);
+    return beta_alpha[0] == 0 ? product : tg_add(tg_mul_scalar(ZT(0), beta_alpha[0]), product);
+}
+
+/* the same for baddbmm's batches */
+static tg_tensor *t_baddbmm(const tangent_args *a)
+{
+    const double *beta_alpha = a->params;
+    tg_tensor *product = tg_mul_scalar(tg_add(tg_bmm(ZT(1), X(2)), tg_bmm(X(1), ZT(2))), beta_alpha[1]);
     return beta_alpha[0] == 0 ? product : tg_add(tg_mul_scalar(ZT(0), beta_alpha[0]), product);
 }
 
@@ -274,7 +313,7 @@ static tg_tensor *t_addcdiv(const tangent_args *a)
 static const tangent_fn TANGENTS[TG_OP_COUNT] = {
     [TG_OP_ADD] = t_add, [TG_OP_SUB] = t_sub, [TG_OP_RSUB] = t_rsub, [TG_OP_MUL] = t_mul, [TG_OP_DIV] = t_div,
     [TG_OP_POW_SCALAR] = t_pow_scalar, [TG_OP_POW] = t_pow, [TG_OP_MAXIMUM] = t_maximum, [TG_OP_MINIMUM] = t_minimum,
-    [TG_OP_ATAN2] = t_atan2, [TG_OP_HYPOT] = t_hypot,
+    [TG_OP_WHERE] = t_where, [TG_OP_ATAN2] = t_atan2, [TG_OP_HYPOT] = t_hypot,
 
     [TG_OP_NEG] = t_neg, [TG_OP_EXP] = t_exp, [TG_OP_EXPM1] = t_expm1, [TG_OP_LOG] = t_log, [TG_OP_SQRT] = t_sqrt,
     [TG_OP_ABS] = t_abs, [TG_OP_SIN] = t_sin, [TG_OP_COS] = t_cos, [TG_OP_TANH] = t_tanh, [TG_OP_SIGMOID] = t_sigmoid,
@@ -284,13 +323,20 @@ static const tangent_fn TANGENTS[TG_OP_COUNT] = {
     [TG_OP_ASINH] = t_asinh, [TG_OP_ACOSH] = t_acosh, [TG_OP_ATANH] = t_atanh, [TG_OP_ERF] = t_erf,
     [TG_OP_ERFC] = t_erfc, [TG_OP_ERFINV] = t_erfinv, [TG_OP_FLOOR] = t_zero, [TG_OP_CEIL] = t_zero,
     [TG_OP_ROUND] = t_zero, [TG_OP_TRUNC] = t_zero, [TG_OP_FRAC] = t_copy,
+    [TG_OP_ASINH_] = t_asinh, [TG_OP_ACOSH_] = t_acosh, [TG_OP_ATANH_] = t_atanh,
     [TG_OP_SILU] = t_silu, [TG_OP_LOGSIGMOID] = t_logsigmoid,
+    [TG_OP_GELU] = t_auto_of_input, [TG_OP_MISH] = t_auto_of_input, [TG_OP_HARDSIGMOID] = t_auto_of_input,
+    [TG_OP_HARDSWISH] = t_auto_of_input, [TG_OP_SOFTPLUS] = t_auto_of_input, [TG_OP_LEAKY_RELU] = t_auto_of_input,
+    [TG_OP_ELU] = t_auto_of_input, [TG_OP_CELU] = t_auto_of_input, [TG_OP_HARDTANH] = t_auto_of_input,
+    [TG_OP_LEAKY_RELU_] = t_auto_of_result, [TG_OP_ELU_] = t_auto_of_result, [TG_OP_CELU_] = t_auto_of_result,
+    [TG_OP_CLAMP] = t_auto_of_input, [TG_OP_CLAMP_MIN] = t_auto_of_input, [TG_OP_CLAMP_MAX] = t_auto_of_input,
+    [TG_OP_NAN_TO_NUM] = t_auto_of_input,
 
     [TG_OP_SUM] = t_sum, [TG_OP_SUM_DIM] = t_sum_dim, [TG_OP_MEAN] = t_mean, [TG_OP_MEAN_DIM] = t_mean_dim,
     [TG_OP_NORM] = t_norm, [TG_OP_CUMSUM] = t_cumsum,
 
     [TG_OP_CLONE] = t_copy, [TG_OP_TO_COPY] = t_copy,
-    [TG_OP_MM] = t_mm, [TG_OP_BMM] = t_bmm, [TG_OP_MV] = t_mv, [TG_OP_DOT] = t_dot, [TG_OP_ADDMM] = t_addmm,
+    [TG_OP_MM] = t_mm, [TG_OP_BMM] = t_bmm, [TG_OP_MV] = t_mv, [TG_OP_DOT] = t_dot, [TG_OP_ADDMM] = t_addmm, [TG_OP_BADDBMM] = t_baddbmm,
     [TG_OP_SCALE_BY] = t_scale, [TG_OP_ADD_SCALAR] = t_copy, [TG_OP_DIV_SCALAR] = t_div_scalar,
 
     [TG_OP_SOFTMAX] = t_softmax, [TG_OP_LOG_SOFTMAX] = t_log_softmax,
@@ -368,12 +414,15 @@ static int propagate(tg_tensor *out, const tg_record *what, const tg_tensor *con
     }
     tangent_fn rule = TANGENTS[what->op];
     if (!rule) return no_rule_error(what->op);
+    /* A composite's inner step recorded without what its derivative reads
+       (gelu's kernel call): the composite's own record follows. */
+    if ((rule == t_auto_of_input || rule == t_auto_of_result) && what->n_saved < 1) return 0;
     tg_tensor *tangents[n > 0 ? n : 1], *zeros[n > 0 ? n : 1];
     for (int i = 0; i < n; i++) {
         tangents[i] = inputs[i] ? tg__tangent(inputs[i]) : NULL;
         zeros[i] = NULL;
     }
-    tangent_args args = {inputs, tangents, n, zeros, out, what->params};
+    tangent_args args = {what->op, inputs, tangents, n, zeros, out, what->params};
     return attach(out, rule(&args));
 }
 

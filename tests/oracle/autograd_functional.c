@@ -142,6 +142,7 @@ static void jvps(void)
     pair("jvp exp_adder", tg_func_jvp(exp_adder, ab, 2, NULL, vab, &out, &r), &out, &r, 1, false);
     pair("jvp exp_adder create_graph", tg_func_jvp_ex(exp_adder, (tg_tensor *[]){leaf(xa()), xb()}, 2, NULL, vab, &out, &r, CREATE),
          &out, &r, 1, false);
+    pair("jvp strict", tg_func_jvp_ex(first_only, ab, 2, NULL, vab, &out, &r, STRICT), &out, &r, 1, false);
     pair("jvp no v", tg_func_jvp(exp_reducer, (tg_tensor *[]){x23()}, 1, NULL, NULL, &out, &r), &out, &r, 1, false);
     pair("jvp wrong v", tg_func_jvp(cube_sum, ab, 1, NULL, (tg_tensor *[]){tg_from_f64(F64(1, 2), TG_SHAPE(2))}, &out, &r),
          &out, &r, 1, false);

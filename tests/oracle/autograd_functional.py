@@ -84,6 +84,7 @@ attempt("vjp strict constant", lambda: AF.vjp(constant, xa(), t([1.0, 1.0, 1.0])
 attempt("jvp exp_reducer", lambda: AF.jvp(exp_reducer, x23(), t([[1.0, 0.5, -1.0], [2.0, 0.0, 1.0]])))
 attempt("jvp exp_adder", lambda: AF.jvp(exp_adder, (xa(), xb()), (t([1.0, 0.0, -1.0]), t([0.5, 2.0, 1.0]))))
 attempt("jvp exp_adder create_graph", lambda: AF.jvp(exp_adder, (xa().requires_grad_(), xb()), (t([1.0, 0.0, -1.0]), t([0.5, 2.0, 1.0])), create_graph=True))
+attempt("jvp strict", lambda: AF.jvp(first_only, (xa(), xb()), (t([1.0, 0.0, -1.0]), t([0.5, 2.0, 1.0])), strict=True))
 attempt("jvp no v", lambda: AF.jvp(exp_reducer, x23()))
 attempt("jvp wrong v", lambda: AF.jvp(cube_sum, xa(), t([1.0, 2.0])))
 # forward mode: torch.autograd.forward_ad through dual tensors

@@ -54,9 +54,9 @@ static int check_output_requires_grad(const tg_tensor *out, bool strict)
                                     "must be computed in a differentiable manner from the input when running in strict mode.");
 }
 
-static int check_v(const tg_tensor *v, const tg_tensor *ref)
+static int check_v(const char *fn, const tg_tensor *v, const tg_tensor *ref)
 {
-    TG_ARGI_OF("tg_func", v);
+    TG_ARGI_OF(fn, v);
     if (tg__same_shape(v->shape, v->ndim, ref->shape, ref->ndim)) return 0;
     char want[256], got[256];
     return tg__faili(TG_E_SHAPE, "v has invalid size: should be %s but got %s.",
@@ -112,7 +112,7 @@ int tg_func_vjp_ex(tg_gradcheck_fn f, tg_tensor *const *inputs, int n, void *ctx
     tg_tensor *out = call(f, in, n, ctx, "vjp");
     if (!out || check_output_requires_grad(out, opts.strict)) return -1;
     if (v) {
-        tg_tensor *pv = check_v(v, out) ? NULL : prepare(v, opts.create_graph, false);
+        tg_tensor *pv = check_v("tg_func_vjp", v, out) ? NULL : prepare(v, opts.create_graph, false);
         if (!pv) return -1;
         v = pv;
     } else if (tg_numel(out) != 1) {
@@ -134,7 +134,8 @@ int tg_func_vjp(tg_gradcheck_fn f, tg_tensor *const *inputs, int n, void *ctx, c
 
 /* ------------------------------------------------------------------ jvp */
 
-static int check_vs(tg_tensor *const *v, tg_tensor *const *inputs, int n, bool create_graph, tg_tensor **pv)
+static int check_vs(const char *fn, tg_tensor *const *v, tg_tensor *const *inputs, int n, bool create_graph,
+                    tg_tensor **pv)
 {
     if (!v) {
         if (n != 1 || tg_numel(inputs[0]) != 1)
@@ -144,7 +145,7 @@ static int check_vs(tg_tensor *const *v, tg_tensor *const *inputs, int n, bool c
         return 0;
     }
     for (int i = 0; i < n; i++)
-        if (check_v(v[i], inputs[i]) || !(pv[i] = prepare(v[i], create_graph, false))) return -1;
+        if (check_v(fn, v[i], inputs[i]) || !(pv[i] = prepare(v[i], create_graph, false))) return -1;
     return 0;
 }
 
@@ -175,7 +176,7 @@ int tg_func_jvp_ex(tg_gradcheck_fn f, tg_tensor *const *inputs, int n, void *ctx
     tg_tensor *in[MAX_INPUTS], *pv[MAX_INPUTS], *gi[MAX_INPUTS], *res;
     for (int i = 0; i < n; i++)
         if (!(in[i] = prepare(inputs[i], opts.create_graph, opts.strategy == TG_REVERSE_MODE))) return -1;
-    if (check_vs(v, in, n, opts.create_graph, pv)) return -1;
+    if (check_vs("tg_func_jvp", v, in, n, opts.create_graph, pv)) return -1;
     tg_tensor *out;
     if (opts.strategy == TG_FORWARD_MODE) {
         if (jvp_forward(f, in, n, ctx, v ? pv : NULL, &out, &res)) return -1;
@@ -423,7 +424,7 @@ static int hessian_product(const char *what, bool trick, tg_gradcheck_fn f, tg_t
     tg_tensor *in[MAX_INPUTS], *pv[MAX_INPUTS], *jac[MAX_INPUTS], *res[MAX_INPUTS];
     for (int i = 0; i < n; i++)
         if (!(in[i] = prepare(inputs[i], opts.create_graph, true))) return -1;
-    if (check_vs(v, in, n, opts.create_graph, pv)) return -1;
+    if (check_vs(trick ? "tg_func_hvp" : "tg_func_vhp", v, in, n, opts.create_graph, pv)) return -1;
     for (int i = 0; i < n; i++)
         if (!v && !(pv[i] = tg_ones_like(in[i]))) return -1;
     tg_tensor *out = scalar_output(f, in, n, ctx, what, opts.strict);

@@ -1211,6 +1211,72 @@ typedef struct tg_gradcheck_opts {
 int tg_gradcheck(tg_gradcheck_fn f, tg_tensor *const *inputs, int n, void *ctx,
                  tg_gradcheck_opts opts);
 
+/* ------------------------------------------- forward-mode AD (forward_ad) */
+
+/* torch.autograd.forward_ad. A dual level is open between enter and exit
+   (one at a time, per thread: entering again fails with PyTorch's "Nested
+   forward mode AD is not supported at the moment"); closing it drops every
+   tangent made in it. Inside a level, an operation on a tensor that has a
+   tangent gives its result the tangent J t (its tangent rule; an operation
+   without one fails with PyTorch's "Trying to use forward AD with ..."),
+   so a Jacobian-vector product costs one forward pass. enter and exit
+   return 0, or -1 with an error. */
+int tg_fwad_enter_dual_level(void);
+int tg_fwad_exit_dual_level(void);
+bool tg_fwad_level_open(void);
+/* A view of primal carrying tangent (of primal's shape; both floating). */
+tg_tensor *tg_make_dual(const tg_tensor *primal, const tg_tensor *tangent);
+/* The primal of t (a view without tangent); *tangent (may be NULL) gets t's
+   tangent at the open level, or NULL when it has none. */
+tg_tensor *tg_unpack_dual(const tg_tensor *t, tg_tensor **tangent);
+
+/* ------------------------------- functional transforms (autograd.functional) */
+
+/* torch.autograd.functional over f: vjp, jvp, jacobian, hessian, hvp and vhp
+   (names and arguments in the order of PyTorch's). They return 0, or -1
+   with PyTorch's error (a wrong v shape, a function that returns NULL,
+   strict mode's "... is independent of input 0 ..."); results are owned
+   by the current scope and detached unless create_graph. `output` may be
+   NULL. v may be NULL for a one-element output (vjp) or a one-element
+   single input (jvp, hvp, vhp). vjp_out, hvp_out and vhp_out hold one
+   tensor per input, jvp_out one. */
+typedef enum tg_func_strategy {
+    TG_REVERSE_MODE = 0,   /* "reverse-mode": backward passes (jvp: the double backward trick) */
+    TG_FORWARD_MODE        /* "forward-mode": dual tensors (jvp, jacobian) */
+} tg_func_strategy;
+typedef struct tg_func_opts {
+    bool create_graph, strict;
+    tg_func_strategy strategy;
+} tg_func_opts;
+int tg_func_vjp(tg_gradcheck_fn f, tg_tensor *const *inputs, int n, void *ctx,
+                const tg_tensor *v, tg_tensor **output, tg_tensor **vjp_out);
+int tg_func_vjp_ex(tg_gradcheck_fn f, tg_tensor *const *inputs, int n, void *ctx,
+                   const tg_tensor *v, tg_tensor **output, tg_tensor **vjp_out, tg_func_opts opts);
+int tg_func_jvp(tg_gradcheck_fn f, tg_tensor *const *inputs, int n, void *ctx,
+                tg_tensor *const *v, tg_tensor **output, tg_tensor **jvp_out);
+int tg_func_jvp_ex(tg_gradcheck_fn f, tg_tensor *const *inputs, int n, void *ctx,
+                   tg_tensor *const *v, tg_tensor **output, tg_tensor **jvp_out, tg_func_opts opts);
+/* The Jacobian of f at one input (shape: output's then input's), or NULL
+   with an error; for n inputs, tg_func_jacobian_ex writes n blocks in
+   PyTorch's tuple order. */
+tg_tensor *tg_func_jacobian(tg_gradcheck_fn f, tg_tensor *const *inputs, int n, void *ctx, bool create_graph);
+int tg_func_jacobian_ex(tg_gradcheck_fn f, tg_tensor *const *inputs, int n, void *ctx,
+                        tg_tensor **blocks, tg_func_opts opts);
+/* The Hessian of a one-element f; tg_func_hessian_ex writes n * n blocks,
+   blocks[i * n + j] = d^2 f / d inputs[i] d inputs[j] (PyTorch's H[i][j]);
+   the outer Jacobian is reverse mode only. */
+tg_tensor *tg_func_hessian(tg_gradcheck_fn f, tg_tensor *const *inputs, int n, void *ctx, bool create_graph);
+int tg_func_hessian_ex(tg_gradcheck_fn f, tg_tensor *const *inputs, int n, void *ctx,
+                       tg_tensor **blocks, tg_func_opts opts);
+int tg_func_hvp(tg_gradcheck_fn f, tg_tensor *const *inputs, int n, void *ctx,
+                tg_tensor *const *v, tg_tensor **output, tg_tensor **hvp_out);
+int tg_func_hvp_ex(tg_gradcheck_fn f, tg_tensor *const *inputs, int n, void *ctx,
+                   tg_tensor *const *v, tg_tensor **output, tg_tensor **hvp_out, tg_func_opts opts);
+int tg_func_vhp(tg_gradcheck_fn f, tg_tensor *const *inputs, int n, void *ctx,
+                tg_tensor *const *v, tg_tensor **output, tg_tensor **vhp_out);
+int tg_func_vhp_ex(tg_gradcheck_fn f, tg_tensor *const *inputs, int n, void *ctx,
+                   tg_tensor *const *v, tg_tensor **output, tg_tensor **vhp_out, tg_func_opts opts);
+
 /* ------------------------------------------------------------- printing */
 
 /* Writes exactly what Python's print(t) writes for the same tensor

@@ -41,6 +41,11 @@ struct tg_autograd {
        output of its node it is (0 for a view of one). */
     bool view_multi_output;
     int view_output_nr;
+    /* Forward AD (graph/dual.c): the tangent, strong, laid out in a storage
+       that mirrors this tensor's (Note [Tangent layout]); it counts only
+       at dual level tangent_level. */
+    tg_tensor *tangent;
+    uint64_t tangent_level;
 };
 
 /* t's autograd data, made on first use; NULL (with an error) only when
@@ -204,6 +209,31 @@ int tg__walk(tg_node_index *ix, tg_node *const *roots, int n_roots);
 /* n's id, or -1 when n is not in ix. */
 int64_t tg__node_id(const tg_node_index *ix, const tg_node *n);
 void tg__node_index_free(tg_node_index *ix);
+
+/* --------------------------------------------------------- forward AD */
+
+/* The thread's dual level (0: none) and its bounds (graph/dual.c). Entering
+   fails with PyTorch's error when a level is open (no nesting, as in 1.13). */
+uint64_t tg__dual_level(void);
+int tg__dual_level_enter(void);
+int tg__dual_level_exit(void);
+/* t's tangent at the open level (borrowed), or NULL. */
+tg_tensor *tg__tangent(const tg_tensor *t);
+/* Makes tangent (the caller's reference, taken also on failure) t's at the
+   open level; NULL clears it. 0, or -1 when out of memory. */
+int tg__set_tangent(tg_tensor *t, tg_tensor *tangent);
+/* What tg__record calls first while a level is open and tangents are not
+   being computed: the operations' tangent rules (ops/tangents.c), which
+   give out its tangent when an input has one. Installed by the engine when
+   a level opens. 0, or -1 with an error. */
+typedef int (*tg_tangent_hook)(tg_tensor *out, const tg_record *what, const tg_tensor *const *inputs, int n);
+void tg__install_tangent_hook(tg_tangent_hook hook);
+/* The hook while a level is open and rules are not running, else NULL. */
+tg_tangent_hook tg__forward_hook(void);
+/* Tangent rules compute with primals only: while they run, operations
+   propagate no tangent. Nested pairs are allowed. */
+void tg__tangents_pause(void);
+void tg__tangents_resume(void);
 
 /* -------------------------------------------------------- for the tests */
 

@@ -227,6 +227,8 @@ tg_node *tg__node_new(tg_record what, const tg_tensor *const *inputs, int n)
 int tg__record(tg_tensor *out, tg_record what, const tg_tensor *const *inputs, int n, tg_node **node)
 {
     if (node) *node = NULL;
+    tg_tangent_hook tangent_rules = tg__forward_hook();   /* forward AD: out's tangent first */
+    if (tangent_rules && tangent_rules(out, &what, inputs, n)) return -1;
     if (!tg__needs_grad(inputs, n)) return 0;
     tg_node *created = tg__node_new(what, inputs, n);
     if (!created || tg__set_history(out, created)) return -1;

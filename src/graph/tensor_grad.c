@@ -10,6 +10,7 @@ static void release_autograd(tg_autograd *a)
     if (a->grad_fn) tg__node_unref(a->grad_fn);
     if (a->grad) tg__unref(a->grad);
     if (a->view_base) tg__unref(a->view_base);
+    if (a->tangent) tg__unref(a->tangent);
     tg__cache_free(a);
 }
 

@@ -169,7 +169,9 @@ static tg_tensor *scale_scalar(const char *fn, tg_op op, tg_binary_kernel k, con
     tg_dtype dt;
     tg_tensor *out = scalar_kernel(k, a, s, &dt);
     tg_node *n;
-    if (!out || tg__record(out, (tg_record){.op = op, .n_saved = 2}, (const tg_tensor *[]){a, NULL}, 2, &n)) return NULL;
+    /* s is also the node's parameter, for the tangent rule (ops/tangents.c) */
+    if (!out || tg__record(out, (tg_record){.op = op, .n_saved = 2, TG_PARAMS(s)}, (const tg_tensor *[]){a, NULL}, 2, &n))
+        return NULL;
     if (!n) return out;
     tg_tensor *scalar = tg__scalar_tensor(s, out->dtype);
     if (!scalar) return NULL;   /* n is out's grad_fn now: it goes with out */
@@ -462,7 +464,11 @@ tg_tensor *tg_where(const tg_tensor *cond, const tg_tensor *a, const tg_tensor *
                         tg__dtype_short(cond->dtype));
     tg_tensor *out = tg__where(cond, a, b);
     tg_node *n;
-    if (!out || tg__record(out, (tg_record){.op = TG_OP_WHERE, .n_saved = 1}, (const tg_tensor *[]){a, b}, 2, &n))
+    /* the condition's address is the parameter of the tangent rule, which
+       runs within tg__record (ops/tangents.c); the derivative reads the
+       saved condition */
+    if (!out || tg__record(out, (tg_record){.op = TG_OP_WHERE, .n_saved = 1, TG_PARAMS(cond)}, (const tg_tensor *[]){a, b},
+                           2, &n))
         return NULL;
     if (n) tg__save(n, 0, cond);
     return out;

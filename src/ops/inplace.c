@@ -153,6 +153,31 @@ static int rebase_view(tg_tensor *t, tg_node *n)
 }
 
 /* Writes result into t and takes over its history; returns t. */
+/* Forward AD: t, just written in place with `written` (an operation's
+   result, copy_'s source; NULL: a fill), takes its tangent (zeros when it
+   has none). It goes into t's own tangent when t has one, so that the
+   views sharing that tangent's storage see it too. 0 or -1. */
+static int commit_tangent(tg_tensor *t, const tg_tensor *written)
+{
+    if (!tg__dual_level()) return 0;
+    tg_tensor *old = tg__tangent(t), *new = written ? tg__tangent(written) : NULL;
+    if (!old && !new) return 0;
+    tg_tensor *done;
+    tg__tangents_pause();
+    if (old) {
+        done = new ? tg_copy_(old, new) : tg_zero_(old);
+    } else {
+        tg_tensor *fitted = tg_expand(new, t->shape, t->ndim);
+        done = fitted ? tg__mirror_tangent(t, fitted) : NULL;
+        if (done) {
+            tg__ref(done);
+            if (tg__set_tangent(t, done)) done = NULL;
+        }
+    }
+    tg__tangents_resume();
+    return done ? 0 : -1;
+}
+
 tg_tensor *tg__commit(tg_tensor *t, const tg_tensor *result)
 {
     if (tg__check_fits(t, result->shape, result->ndim)) return NULL;
@@ -161,6 +186,7 @@ tg_tensor *tg__commit(tg_tensor *t, const tg_tensor *result)
                         tg__dtype_short(result->dtype), tg__dtype_short(t->dtype));
     tg__copy_into(t, result);
     tg__bump_version(t);
+    if (commit_tangent(t, result)) return NULL;
     tg_node *n = tg__grad_fn(result);
     if (n) {
         tg__node_ref(n);
@@ -180,6 +206,7 @@ static bool try_direct(tg_tensor *t, const tg_tensor *other, tg_binary_kernel ke
     /* Integer dtypes take the general path, which reports their errors. */
     if (recorded || !tg__is_floating(t->dtype) || other->dtype != t->dtype || other->storage == t->storage)
         return false;
+    if (tg__dual_level() && (tg__tangent(t) || tg__tangent(other))) return false;   /* forward AD needs a result */
     tg__k_binary(kernel, t, t, other);
     tg__bump_version(t);
     return true;
@@ -274,6 +301,7 @@ static tg_tensor *overwrite(const char *fn, tg_tensor *t, const tg_tensor *src, 
     if (src) tg__copy_into(t, src);
     else tg__k_fill(t, value);
     tg__bump_version(t);
+    if (commit_tangent(t, src)) return NULL;
     if (n) {
         if (tg__set_history(t, n)) return NULL;
         atomic_store(&t->version->last_writer, (int)op);

@@ -232,4 +232,12 @@ tg_tensor *tg__reduce_loss(tg_tensor *unreduced, tg_reduction r);
    in grad mode; function and argument are PyTorch's names. */
 int tg__check_weight_grad(const char *function, const char *argument, const tg_tensor *weight);
 
+/* forward AD (ops/tangents.c): the hook tg__record calls (graph/graph.h),
+   whether op has a tangent rule, and tangent as its primal's tangent: a
+   tensor of its values laid out as primal is in a storage of primal's size
+   (Note [Tangent layout] in graph/dual.c); tangent itself when it is. */
+int tg__propagate_tangent(tg_tensor *out, const tg_record *what, const tg_tensor *const *inputs, int n);
+bool tg__has_tangent_rule(tg_op op);
+tg_tensor *tg__mirror_tangent(const tg_tensor *primal, const tg_tensor *tangent);
+
 #endif

@@ -458,6 +458,12 @@ static tg_tensor *restride(tg_tensor *t, const tg_tensor *v, tg_record what)
     t->offset = v->offset;
     tg__note_reshape(t);
     tg__bump_version(t);
+    /* forward AD: t's tangent is v's, the same view of the tangent */
+    tg_tensor *tangent = tg__tangent(v);
+    if (tangent) {
+        tg__ref(tangent);
+        if (tg__set_tangent(t, tangent)) return NULL;
+    }
     if (!n) return t;   /* a view's history, if any, is regenerated for the new geometry */
     if (tg__set_history(t, n)) return NULL;
     atomic_store(&t->version->last_writer, (int)what.op);

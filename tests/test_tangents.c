@@ -1,0 +1,238 @@
+/* Every tangent rule of forward AD (ops/tangents.c) against reverse mode:
+   for random f64 inputs and tangents, the tangent a dual forward pass gives
+   is the Jacobian-vector product tg_func_jvp computes with two backward
+   passes. The reverse passes record a node of each operation, so the test
+   fails for a rule no case exercises. Also: views, an operation without a
+   rule, and dual levels. */
+#include "harness.h"
+
+#include "graph/graph.h"
+#include "ops/ops.h"
+
+#include <stdio.h>
+
+typedef tg_tensor *(*unary_fn)(const tg_tensor *);
+typedef tg_tensor *(*binary_fn)(const tg_tensor *, const tg_tensor *);
+
+typedef struct tangent_case {
+    const char *name;
+    tg_gradcheck_fn f;
+    int n;
+    int64_t shape[3][3];   /* each input's shape: ndim in [0], sizes after */
+    double low, high;      /* the inputs' range */
+    const void *fn;
+    bool diagonal;         /* elementwise: J v is the vjp with v (for a derivative without its own) */
+} tangent_case;
+
+static tg_tensor *unary(tg_tensor *const *in, int n, void *ctx) { (void)n; return ((unary_fn)ctx)(in[0]); }
+static tg_tensor *binary(tg_tensor *const *in, int n, void *ctx) { (void)n; return ((binary_fn)ctx)(in[0], in[1]); }
+
+#define F(name) static tg_tensor *name(tg_tensor *const *in, int n, void *ctx)
+#define UNUSED (void)n, (void)ctx
+F(mul_scalar) { UNUSED; return tg_mul_scalar(in[0], -1.5); }
+F(div_scalar) { UNUSED; return tg_div_scalar(in[0], 4); }
+F(add_scalar) { UNUSED; return tg_add_scalar(in[0], 2); }
+F(sub_scalar) { UNUSED; return tg_sub_scalar(in[0], 2); }
+F(rsub_scalar) { UNUSED; return tg_rsub_scalar(in[0], 1); }
+F(pow_scalar) { UNUSED; return tg_pow_scalar(in[0], 2.5); }
+F(sum) { UNUSED; return tg_sum(in[0]); }
+F(mean) { UNUSED; return tg_mean(in[0]); }
+F(sum_dim) { UNUSED; return tg_sum_dim(in[0], (const int64_t[]){1}, 1, false); }
+F(mean_dim) { UNUSED; return tg_mean_dim(in[0], (const int64_t[]){0}, 1, true); }
+F(norm) { UNUSED; return tg_norm(in[0]); }
+F(cumsum) { UNUSED; return tg_cumsum(in[0], 1); }
+F(clone) { UNUSED; return tg_clone(in[0]); }
+F(to_f32_and_back) { UNUSED; return tg_to(tg_to(in[0], TG_F32), TG_F64); }
+F(mm) { UNUSED; return tg_mm(in[0], in[1]); }
+F(bmm) { UNUSED; return tg_bmm(tg_unsqueeze(in[0], 0), tg_unsqueeze(in[1], 0)); }
+F(mv) { UNUSED; return tg_mv(in[0], in[1]); }
+F(dot) { UNUSED; return tg_dot(in[0], in[1]); }
+F(addmm) { UNUSED; return tg_addmm(in[2], in[0], in[1], 0.5, -2); }
+F(scale_by) { UNUSED; return tg__mul_scalar_node(in[0], 3); }
+F(add_scalar_node) { UNUSED; return tg__add_scalar_node(in[0], 3); }
+F(div_scalar_node) { UNUSED; return tg__div_scalar_node(in[0], 3); }
+F(softmax) { UNUSED; return tg_softmax(in[0], 1); }
+F(log_softmax) { UNUSED; return tg_log_softmax(in[0], 0); }
+F(cat) { UNUSED; return tg_cat((const tg_tensor *[]){in[0], in[1]}, 2, 1); }
+F(stack) { UNUSED; return tg_stack((const tg_tensor *[]){in[0], in[1]}, 2, 0); }
+F(lerp) { UNUSED; return tg_lerp_scalar(in[0], in[1], 0.3); }
+F(addcmul) { UNUSED; return tg_addcmul(in[0], in[1], in[2], -0.5); }
+F(addcdiv) { UNUSED; return tg_addcdiv(in[0], in[1], in[2], 2); }
+F(softplus) { UNUSED; return tg_softplus(in[0], 2, 1); }
+F(leaky_relu) { UNUSED; return tg_leaky_relu(in[0], 0.1); }
+F(leaky_relu_) { UNUSED; return tg_leaky_relu_(tg_clone(in[0]), 0.1); }
+F(elu) { UNUSED; return tg_elu(in[0], 1.5); }
+F(elu_) { UNUSED; return tg_elu_(tg_clone(in[0]), 1.5); }
+F(celu) { UNUSED; return tg_celu(in[0], 0.5); }
+F(celu_) { UNUSED; return tg_celu_(tg_clone(in[0]), 0.5); }
+F(selu) { UNUSED; return tg_selu(in[0]); }
+F(hardtanh) { UNUSED; return tg_hardtanh(in[0], -0.5, 0.5); }
+F(clamp) { UNUSED; return tg_clamp(in[0], -0.5, 0.5); }
+F(clamp_min) { UNUSED; return tg_clamp_min(in[0], 0); }
+F(clamp_max) { UNUSED; return tg_clamp_max(in[0], 0); }
+F(nan_to_num) { UNUSED; return tg_nan_to_num(in[0], 0, 1, -1); }
+F(baddbmm) { UNUSED; return tg_baddbmm(in[2], tg_unsqueeze(in[0], 0), tg_unsqueeze(in[1], 0), 0.5, 2); }
+F(where) { UNUSED; return tg_where(tg_gt_scalar(in[1], 0), in[0], in[1]); }
+F(views) { UNUSED; return tg_mul(tg_select(tg_transpose(tg_unsqueeze(in[0], 0), 1, 2), 0, 0), tg_expand(in[1], (const int64_t[]){3, 2}, 2)); }
+
+#define M23 {2, 2, 3}
+#define M32 {2, 3, 2}
+#define V3 {1, 3}
+#define U(fn, lo, hi) {#fn, unary, 1, {M23}, lo, hi, (const void *)fn, false}
+#define B(fn, lo, hi) {#fn, binary, 2, {M23, M23}, lo, hi, (const void *)fn, false}
+#define BB(fn, lo, hi) {#fn " broadcast", binary, 2, {M23, V3}, lo, hi, (const void *)fn, false}
+
+static const tangent_case CASES[] = {
+    U(tg_neg, -1, 1), U(tg_exp, -1, 1), U(tg_expm1, -1, 1), U(tg_log, 0.2, 2), U(tg_log1p, 0.2, 2), U(tg_log2, 0.2, 2),
+    U(tg_log10, 0.2, 2), U(tg_sqrt, 0.2, 2), U(tg_rsqrt, 0.2, 2), U(tg_reciprocal, 0.2, 2), U(tg_abs, 0.2, 1),
+    U(tg_sin, -2, 2), U(tg_cos, -2, 2), U(tg_tan, -1, 1), U(tg_tanh, -2, 2), U(tg_sigmoid, -2, 2), U(tg_relu, 0.1, 1),
+    U(tg_asin, -0.8, 0.8), U(tg_acos, -0.8, 0.8), U(tg_atan, -2, 2), U(tg_sinh, -2, 2), U(tg_cosh, -2, 2),
+    U(tg_asinh, -2, 2), U(tg_acosh, 1.2, 3), U(tg_atanh, -0.8, 0.8), U(tg_erf, -2, 2), U(tg_erfc, -2, 2),
+    U(tg_erfinv, -0.8, 0.8), U(tg_sign, 0.2, 1), U(tg_floor, 0.1, 0.9), U(tg_ceil, 0.1, 0.9), U(tg_round, 0.1, 0.4),
+    U(tg_trunc, 0.1, 0.9), U(tg_frac, 0.1, 0.9), U(tg_silu, -2, 2), U(tg_logsigmoid, -2, 2),
+    B(tg_add, -1, 1), B(tg_sub, -1, 1), B(tg_mul, -1, 1), B(tg_div, 0.5, 2), B(tg_pow, 0.5, 2), B(tg_maximum, -1, 1),
+    B(tg_minimum, -1, 1), B(tg_atan2, 0.2, 2), B(tg_hypot, 0.2, 2),
+    BB(tg_add, -1, 1), BB(tg_mul, -1, 1), BB(tg_div, 0.5, 2), BB(tg_maximum, -1, 1),
+    {"mul_scalar", mul_scalar, 1, {M23}, -1, 1, NULL, false}, {"div_scalar", div_scalar, 1, {M23}, -1, 1, NULL, false},
+    {"add_scalar", add_scalar, 1, {M23}, -1, 1, NULL, false}, {"sub_scalar", sub_scalar, 1, {M23}, -1, 1, NULL, false},
+    {"rsub_scalar", rsub_scalar, 1, {M23}, -1, 1, NULL, false}, {"pow_scalar", pow_scalar, 1, {M23}, 0.2, 2, NULL, false},
+    {"sum", sum, 1, {M23}, -1, 1, NULL, false}, {"mean", mean, 1, {M23}, -1, 1, NULL, false},
+    {"sum_dim", sum_dim, 1, {M23}, -1, 1, NULL, false}, {"mean_dim", mean_dim, 1, {M23}, -1, 1, NULL, false},
+    {"norm", norm, 1, {M23}, 0.2, 1, NULL, false}, {"cumsum", cumsum, 1, {M23}, -1, 1, NULL, false},
+    {"clone", clone, 1, {M23}, -1, 1, NULL, false}, {"to", to_f32_and_back, 1, {M23}, -1, 1, NULL, false},
+    {"mm", mm, 2, {M23, M32}, -1, 1, NULL, false}, {"bmm", bmm, 2, {M23, M32}, -1, 1, NULL, false},
+    {"mv", mv, 2, {M23, V3}, -1, 1, NULL, false}, {"dot", dot, 2, {V3, V3}, -1, 1, NULL, false},
+    {"addmm", addmm, 3, {M23, M32, {1, 2}}, -1, 1, NULL, false}, {"scale_by", scale_by, 1, {M23}, -1, 1, NULL, false},
+    {"add_scalar_node", add_scalar_node, 1, {M23}, -1, 1, NULL, false}, {"div_scalar_node", div_scalar_node, 1, {M23}, -1, 1, NULL, false},
+    {"softmax", softmax, 1, {M23}, -1, 1, NULL, false}, {"log_softmax", log_softmax, 1, {M23}, -1, 1, NULL, false},
+    {"cat", cat, 2, {M23, M23}, -1, 1, NULL, false}, {"stack", stack, 2, {M23, M23}, -1, 1, NULL, false},
+    {"lerp", lerp, 2, {M23, M23}, -1, 1, NULL, false}, {"addcmul", addcmul, 3, {M23, M23, M23}, -1, 1, NULL, false},
+    U(tg_gelu, -2, 2), U(tg_gelu_tanh, -2, 2), U(tg_mish, -2, 2), U(tg_hardswish, -2, 2),
+    U(tg_relu6, -1, 7), {"tg_hardsigmoid", unary, 1, {M23}, -4, 4, (const void *)tg_hardsigmoid, true},
+    {"softplus", softplus, 1, {M23}, -2, 2, NULL, false}, {"leaky_relu", leaky_relu, 1, {M23}, -1, 1, NULL, false},
+    {"leaky_relu_", leaky_relu_, 1, {M23}, -1, 1, NULL, false}, {"elu", elu, 1, {M23}, -1, 1, NULL, false},
+    {"elu_", elu_, 1, {M23}, -1, 1, NULL, false}, {"celu", celu, 1, {M23}, -1, 1, NULL, false},
+    {"celu_", celu_, 1, {M23}, -1, 1, NULL, false}, {"selu", selu, 1, {M23}, -1, 1, NULL, false},
+    {"hardtanh", hardtanh, 1, {M23}, -1, 1, NULL, false}, {"clamp", clamp, 1, {M23}, -1, 1, NULL, false},
+    {"clamp_min", clamp_min, 1, {M23}, -1, 1, NULL, false}, {"clamp_max", clamp_max, 1, {M23}, -1, 1, NULL, false},
+    {"nan_to_num", nan_to_num, 1, {M23}, -1, 1, NULL, false}, {"baddbmm", baddbmm, 3, {M23, M32, {2, 2, 2}}, -1, 1, NULL, false},
+    {"where", where, 2, {M23, M23}, -1, 1, NULL, false},
+    {"addcdiv", addcdiv, 3, {M23, M23, M23}, 0.5, 2, NULL, false}, {"views", views, 2, {M23, {1, 2}}, -1, 1, NULL, false},
+};
+
+static tg_tensor *uniform(const int64_t *shape, double low, double high)
+{
+    return tg_add_scalar(tg_mul_scalar(tg_rand(shape + 1, (int)shape[0], TG_F64), high - low), low);
+}
+
+/* max |a - b| / (1 + |b|) */
+static double difference(const tg_tensor *a, const tg_tensor *b)
+{
+    return tg_item(tg_amax(tg_div(tg_abs(tg_sub(a, b)), tg_add_scalar(tg_abs(b), 1)), NULL, 0, false));
+}
+
+/* The forward tangent against reverse mode's jvp, with every input dual,
+   and with only the first. */
+static void check_case(const tangent_case *c)
+{
+    tg_tensor *in[3], *v[3], *duals[3];
+    for (int i = 0; i < c->n; i++) {
+        in[i] = uniform(c->shape[i], c->low, c->high);
+        v[i] = uniform(c->shape[i], -1, 1);
+    }
+    void *ctx = (void *)c->fn;
+    for (int only_first = 0; only_first < 2; only_first++) {
+        tg_tensor *zeroed[3], *jvp = NULL, *tangent = NULL, *out;
+        for (int i = 0; i < c->n; i++) zeroed[i] = only_first && i ? tg_zeros_like(v[i]) : v[i];
+        int failed = c->diagonal ? tg_func_vjp(c->f, in, c->n, ctx, zeroed[0], &out, &jvp)
+                                 : tg_func_jvp(c->f, in, c->n, ctx, zeroed, &out, &jvp);
+        if (failed) {
+            fprintf(stderr, "%s: reverse jvp failed: %s\n", c->name, tg_last_error());
+            CHECK(false);
+            return;
+        }
+        CHECK(tg_fwad_enter_dual_level() == 0);
+        for (int i = 0; i < c->n; i++) duals[i] = only_first && i ? in[i] : tg_make_dual(in[i], v[i]);
+        tg_tensor *y = c->f(duals, c->n, ctx);
+        if (y) tg_unpack_dual(y, &tangent);
+        CHECK(tg_fwad_exit_dual_level() == 0);
+        if (!tangent) {
+            fprintf(stderr, "%s: no tangent: %s\n", c->name, y ? "none" : tg_last_error());
+            CHECK(false);
+            continue;
+        }
+        double d = difference(tangent, jvp);
+        if (!(d < 1e-10)) fprintf(stderr, "%s%s: forward and reverse differ by %g\n", c->name, only_first ? " (first dual)" : "", d);
+        CHECK(d < 1e-10);
+        CHECK(tg__same_shape(tg_shape(tangent), tg_ndim(tangent), tg_shape(out), tg_ndim(out)));
+    }
+}
+
+/* asinh_, acosh_ and atanh_ have no derivative (PyTorch's), so their
+   tangents are checked against their out-of-place twins'; the leaf's
+   clone makes their nodes for the coverage check. */
+static void check_inplace_twins(void)
+{
+    static const struct { tg_tensor *(*inplace)(tg_tensor *); unary_fn twin; double low, high; } TWINS[] = {
+        {tg_asinh_, tg_asinh, -1, 1}, {tg_acosh_, tg_acosh, 1.2, 3}, {tg_atanh_, tg_atanh, -0.8, 0.8}};
+    for (size_t i = 0; i < sizeof TWINS / sizeof *TWINS; i++) {
+        tg_tensor *x = uniform((const int64_t[]){2, 2, 3}, TWINS[i].low, TWINS[i].high), *v = tg_rand_like(x);
+        CHECK(TWINS[i].inplace(tg_clone(tg_requires_grad_(tg_clone(x), true))) != NULL);
+        tg_tensor *want, *got;
+        CHECK(tg_fwad_enter_dual_level() == 0);
+        tg_unpack_dual(TWINS[i].twin(tg_make_dual(x, v)), &want);
+        tg_unpack_dual(TWINS[i].inplace(tg_clone(tg_make_dual(x, v))), &got);
+        CHECK(tg_fwad_exit_dual_level() == 0);
+        CHECK(want && got && difference(got, want) == 0);
+    }
+}
+
+/* Every operation with a rule had a node made by the reverse passes. */
+static void check_coverage(void)
+{
+    for (int op = 0; op < TG_OP_COUNT; op++) {
+        if (!tg__has_tangent_rule((tg_op)op) || tg__nodes_created((tg_op)op) > 0) continue;
+        fprintf(stderr, "no case makes a %s node, whose tangent rule goes unchecked\n", tg__op_name((tg_op)op));
+        CHECK(false);
+    }
+}
+
+static void check_levels_and_errors(void)
+{
+    tg_tensor *x = tg_rand(TG_SHAPE(2, 3), TG_F64), *t = tg_ones_like(x);
+    CHECK(tg_make_dual(x, t) == NULL);
+    CHECK(tg_fwad_enter_dual_level() == 0);
+    CHECK(tg_fwad_enter_dual_level() == -1);
+    CHECK_STR(tg_last_error(), "Nested forward mode AD is not supported at the moment");
+    tg_tensor *d = tg_make_dual(x, t);
+    tg_tensor *p = tg_prod(d);
+    CHECK(p == NULL);
+    CHECK(strncmp(tg_last_error(), "Trying to use forward AD with prod that does not support it", 59) == 0);
+    tg_clear_error();
+    /* a view's tangent is the same view of the tangent's storage */
+    tg_tensor *tangent, *v = tg_select(tg_t(d), 0, 1);
+    tg_unpack_dual(v, &tangent);
+    CHECK(tangent && tg_strides(tangent)[0] == tg_strides(v)[0]);
+    /* a tensor without tangent in a level, and a dual one after it */
+    tg_unpack_dual(tg_mul(x, x), &tangent);
+    CHECK(tangent == NULL);
+    CHECK(tg_fwad_exit_dual_level() == 0);
+    tg_unpack_dual(d, &tangent);
+    CHECK(tangent == NULL);
+    CHECK(tg_fwad_exit_dual_level() == -1);
+    tg_clear_error();
+}
+
+int main(void)
+{
+    tg_manual_seed(7);
+    for (size_t i = 0; i < sizeof CASES / sizeof *CASES; i++) {
+        tg_scope_begin();
+        check_case(&CASES[i]);
+        tg_scope_end();
+    }
+    check_inplace_twins();
+    check_coverage();
+    check_levels_and_errors();
+    return TEST_MAIN_END();
+}

@@ -41,6 +41,7 @@ struct tg_autograd {
        output of its node it is (0 for a view of one). */
     bool view_multi_output;
     int view_output_nr;
+    int output_nr;                  /* which output of grad_fn it is (a custom function's; else 0) */
 };
 
 /* t's autograd data, made on first use; NULL (with an error) only when
@@ -86,7 +87,18 @@ typedef struct tg_saved {
     bool of_view;         /* the tensor saved was a view */
     int multi_output_nr;  /* a view from split, chunk or unbind (or of one): its output number; else -1 */
     uint64_t source;      /* an input's: the serial of its autograd data (0: it had none) */
+    int output_nr;        /* an output's: which output of the node it is */
 } tg_saved;
+
+/* Note [Custom nodes]: a node of a user's autograd function (TG_OP_FUNCTION,
+   ops/function.c) has a name of the user's and may have several outputs;
+   the ops layer embeds this header in its context and frees it through
+   destroy when the node goes. */
+typedef struct tg_custom_node {
+    const char *name;                  /* "<ClassName>Backward" */
+    int n_out;
+    void (*destroy)(struct tg_custom_node *);
+} tg_custom_node;
 
 /* Note [Nodes]: a node has one edge (and one input's metadata) per input
    of its operation, as many saved-tensor slots as its derivative reads,
@@ -108,6 +120,8 @@ struct tg_node {
     bool released;                     /* saved tensors freed by a backward */
     tg_tensor *leaf;                   /* AccumulateGrad: strong */
     tg_node *fn;                       /* CopySlices: the in-place operation's node, strong */
+    tg_custom_node *custom;            /* a custom function's context (owned); NULL for others */
+    const char *anomaly_site;          /* anomaly mode: the forward call that made it (static text) */
 };
 
 /* What a recorded operation keeps besides its inputs' edges. */
@@ -151,6 +165,14 @@ tg_tensor *tg__unpack(tg_node *n, int i);
 int tg__check_saved(const tg_node *n);
 /* A node as PyTorch's messages name it (its C++ name). */
 const char *tg__message_name(tg_op op);
+
+/* ------------------------------------------------------- anomaly mode */
+
+/* Anomaly mode (anomaly.c): process-wide, as PyTorch's. While it is on,
+   new nodes note the calling thread's label (tg_anomaly_label). */
+bool tg__anomaly_enabled(void);
+bool tg__anomaly_check_nan(void);
+const char *tg__anomaly_site(void);
 
 /* -------------------------------------------------------------- views */
 

@@ -76,6 +76,20 @@ const char *tg__message_name(tg_op op)
     return op == TG_OP_COPY_SLICES ? "torch::autograd::CopySlices" : tg__op_name(op);
 }
 
+static const char *node_message_name(const tg_node *n)
+{
+    return n->custom ? n->custom->name : tg__message_name(n->op);
+}
+
+/* PyTorch's closing hint; without anomaly mode tensorgrad adds none, since
+   its messages are compared with PyTorch's up to " Hint:" (docs/autograd.md). */
+static const char *version_hint(void)
+{
+    return tg__anomaly_enabled() ? " Hint: the backtrace further above shows the operation that failed to compute its "
+                                   "gradient. The variable in question was changed in there or anywhere later. Good luck!"
+                                 : "";
+}
+
 static int check_one(const tg_node *n, int i)
 {
     const tg_saved *s = &n->saved[i];
@@ -95,17 +109,20 @@ static int check_one(const tg_node *n, int i)
         snprintf(which, sizeof which, ", which is output 0 of %s,", tg__op_name(TG_OP_AS_STRIDED));
     else if (!s->is_output && writer)
         snprintf(which, sizeof which, ", which is output 0 of %s,", tg__message_name((tg_op)writer));
-    else if (fn) snprintf(which, sizeof which, ", which is output 0 of %s,", tg__message_name(fn->op));
+    else if (fn)
+        snprintf(which, sizeof which, ", which is output %d of %s,",
+                 s->is_output ? s->output_nr : s->data->autograd ? s->data->autograd->output_nr : 0,
+                 node_message_name(fn));
     const tg_version_counter *v = s->data->version;
     bool reshaped = !s->is_output && s->source && atomic_load(&v->reshaped) == s->source;
     return tg__faili(TG_E_VERSION,
                      "one of the variables needed for gradient computation has been modified by an "
-                     "inplace operation: [%s %s]%s is at version %llu; expected version %llu instead.",
+                     "inplace operation: [%s %s]%s is at version %llu; expected version %llu instead.%s",
                      tg__legacy_type(s->data->dtype),
                      reshaped ? tg__shape_str(v->reshaped_shape, v->reshaped_ndim, shape, sizeof shape)
                               : tg__shape_str(s->data->shape, s->data->ndim, shape, sizeof shape),
                      which,
-                     (unsigned long long)now, (unsigned long long)s->version);
+                     (unsigned long long)now, (unsigned long long)s->version, version_hint());
 }
 
 int tg__check_saved(const tg_node *n)

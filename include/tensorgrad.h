@@ -1254,6 +1254,33 @@ void tg_ctx_set_materialize_grads(tg_ctx *ctx, bool value);
 void tg_ctx_set_data(tg_ctx *ctx, void *data, void (*destroy)(void *data));
 void *tg_ctx_data(const tg_ctx *ctx);
 
+/* ---------------------------------------------------- saved-tensor hooks */
+
+/* torch.autograd.graph.saved_tensors_hooks(pack, unpack): while a pair is
+   pushed on the calling thread (a stack: the innermost pair applies), every
+   tensor the graph saves goes through pack, which returns a handle of its
+   own (NULL: failed; the tensor is then kept as it is, with a warning), and
+   backward gets it back through unpack (a tensor owned by the current
+   scope). free (may be NULL) gets each handle when the graph drops it. The
+   hooks run with grad mode off. As in PyTorch, a tensor saved through hooks
+   has no version check (the hooks may keep a copy), while a second
+   backward still fails. A leaf that requires grad (a parameter) is kept as
+   it is, without hooks. */
+typedef struct tg_saved_tensors_hooks {
+    void *(*pack)(tg_tensor *t, void *user);
+    tg_tensor *(*unpack)(void *packed, void *user);
+    void (*free)(void *packed, void *user);
+    void *user;
+} tg_saved_tensors_hooks;
+int tg_saved_tensors_hooks_push(tg_saved_tensors_hooks hooks);   /* 0, or -1 with an error */
+int tg_saved_tensors_hooks_pop(void);
+/* Ready-made pairs: keep each saved tensor in an anonymous temporary file
+   (tmpfile(): removed when closed), read back on unpack; or keep floating
+   tensors of a wider dtype in dtype (TG_F32 from TG_F64, TG_F16 or TG_BF16
+   from TG_F32), converted back on unpack (the values lose that precision). */
+tg_saved_tensors_hooks tg_saved_tensors_on_disk(void);
+tg_saved_tensors_hooks tg_saved_tensors_in_dtype(tg_dtype dtype);
+
 /* ----------------------------------------------------------- anomaly mode */
 
 /* torch.autograd.set_detect_anomaly(mode, check_nan); process-wide. While

@@ -1,7 +1,7 @@
 /* Custom functions, anomaly mode and checkpointing with their N-th
    allocation failing, for every N: a forward, backward and double
    backward through a custom function (of one output and of two), the NaN
-   check, and a checkpointed function (tests/alloc_sweep.h). */
+   check, a checkpointed function, and saved-tensor hooks (tests/alloc_sweep.h). */
 #include "alloc_sweep.h"
 
 static int square_forward(tg_ctx *ctx, tg_tensor *const *in, int n_in, void *args, tg_tensor **out, int n_out)
@@ -37,6 +37,18 @@ static tg_tensor *f_checkpoint(tg_tensor *const *x) { return tg_checkpoint(sin_m
 /* ---------------------------------------------------- allocation sweeps */
 
 static tg_tensor *f_square(tg_tensor *const *x) { return square(x[0]); }
+
+/* exp(x) sin(w) under a pair of saved-tensor hooks, popped after the forward */
+static tg_tensor *under_hooks(tg_tensor *const *x, tg_saved_tensors_hooks hooks)
+{
+    if (tg_saved_tensors_hooks_push(hooks)) return NULL;
+    tg_tensor *a = tg_exp(x[0]);
+    tg_tensor *y = tg_mul(tg_mul(a, tg_sin(x[1])), a);
+    tg_saved_tensors_hooks_pop();
+    return y;
+}
+static tg_tensor *f_on_disk(tg_tensor *const *x) { return under_hooks(x, tg_saved_tensors_on_disk()); }
+static tg_tensor *f_in_f32(tg_tensor *const *x) { return under_hooks(x, tg_saved_tensors_in_dtype(TG_F32)); }
 
 static int two_forward(tg_ctx *ctx, tg_tensor *const *in, int n_in, void *args, tg_tensor **out, int n_out)
 {
@@ -83,7 +95,9 @@ static void sweeps(void)
     tg_requires_grad_(x[1], true);
     grad_case cases[] = {{"custom function", f_square, 1},
                          {"custom function, two outputs", f_two_outputs, 2},
-                         {"checkpoint", f_checkpoint, 2}};
+                         {"checkpoint", f_checkpoint, 2},
+                         {"saved tensors on disk", f_on_disk, 2},
+                         {"saved tensors in float32", f_in_f32, 2}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         alloc_sweep(cases[i].name, grad_step, &(grad_run){&cases[i], x});
     alloc_sweep("anomaly mode's NaN check", nan_step, NULL);

@@ -1,12 +1,14 @@
 /* Custom functions (tg_function_apply), anomaly mode and checkpointing
    beyond what the oracle tests compare: callbacks that fail, user data
    destroyed with the node, misuse of the context, the forward call a node
-   notes in anomaly mode, and dropout drawing the same mask when a
-   checkpointed function runs again. */
+   notes in anomaly mode, dropout drawing the same mask when a
+   checkpointed function runs again, and saved-tensor hooks misused or
+   failing. */
 #include "harness.h"
 #include "core/core.h"
 #include "graph/graph.h"
 
+#include <math.h>
 #include <string.h>
 
 static int destroyed;
@@ -255,6 +257,41 @@ static void checkpoint_dropout(void)
     tg_scope_end();
 }
 
+/* ------------------------------------------------ saved-tensor hooks */
+
+static void *failing_pack(tg_tensor *t, void *user)
+{
+    (void)t, (void)user;
+    return tg__fail(TG_E_INVALID, "no room");
+}
+
+static tg_tensor *never_unpacked(void *packed, void *user)
+{
+    (void)packed, (void)user;
+    CHECK(!"unpack of a tensor that was not packed");
+    return NULL;
+}
+
+static void hooks_misuse(void)
+{
+    tg_set_warning_handler(keep_warning, NULL);
+    tg_scope_begin();
+    CHECK(tg_saved_tensors_hooks_pop() == -1);
+    CHECK(tg_saved_tensors_hooks_push((tg_saved_tensors_hooks){NULL, never_unpacked, NULL, NULL}) == -1);
+    tg_clear_error();
+    tg_tensor *x = tg_requires_grad_(tg_from_f32((const float[]){1, 2}, TG_SHAPE(2)), true);
+    CHECK(tg_saved_tensors_hooks_push((tg_saved_tensors_hooks){failing_pack, never_unpacked, NULL, NULL}) == 0);
+    last_warning[0] = '\0';
+    tg_tensor *y = tg_exp(x);   /* the failed pack keeps the tensor itself */
+    CHECK(tg_saved_tensors_hooks_pop() == 0);
+    CHECK(strstr(last_warning, "pack hook failed (no room)") != NULL);
+    CHECK(tg_last_status() == TG_OK);
+    CHECK(tg_backward(tg_sum(y), NULL) == 0);
+    CHECK_CLOSE(tg_item(tg_sum(tg_grad(x))), exp(1.0) + exp(2.0), 1e-5);
+    tg_scope_end();
+    tg_set_warning_handler(NULL, NULL);
+}
+
 int main(void)
 {
     failing_callbacks();
@@ -262,5 +299,6 @@ int main(void)
     misuse();
     anomaly_sites();
     checkpoint_dropout();
+    hooks_misuse();
     return TEST_MAIN_END();
 }

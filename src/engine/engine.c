@@ -310,10 +310,7 @@ static void release_saved(task *t)
         /* CopySlices ran its fn's derivative too */
         for (tg_node *n = e->node; n; n = n->fn) {
             n->released = true;
-            for (int i = 0; i < n->n_saved; i++) {
-                if (n->saved[i].data) tg__unref(n->saved[i].data);
-                n->saved[i].data = NULL;
-            }
+            for (int i = 0; i < n->n_saved; i++) tg__saved_drop(&n->saved[i]);
         }
     }
 }

@@ -79,8 +79,10 @@ typedef struct tg_meta {
 } tg_meta;
 void tg__meta_of(tg_meta *m, const tg_tensor *t);
 
+typedef struct tg_packed tg_packed;   /* saved_hooks.c */
 typedef struct tg_saved {
     tg_tensor *data;      /* strong; for the node's own output, a detached alias */
+    tg_packed *packed;    /* owned: what saved-tensor hooks made of data (then NULL) */
     uint64_t version;
     bool used;            /* this slot was saved (its data goes on release) */
     bool is_output;
@@ -160,6 +162,18 @@ void tg__note_reshape(tg_tensor *t);
 int tg__save_output(tg_node *n, int slot, const tg_tensor *out);
 /* The i-th saved tensor, checked against its version; NULL with an error. */
 tg_tensor *tg__unpack(tg_node *n, int i);
+/* Drops what slot s keeps (its tensor, or what the hooks packed). */
+void tg__saved_drop(tg_saved *s);
+/* Saved-tensor hooks (saved_hooks.c): with hooks pushed on the calling
+   thread, s's tensor goes through the innermost pack hook and s keeps what
+   it returned instead (a leaf that requires grad is kept as it is).
+   tg__unpacked gives it back through the unpack hook (owned by the current
+   scope, without history); tg__packed_grad_fn is the history a saved input
+   had. */
+void tg__pack_saved(tg_saved *s);
+tg_tensor *tg__unpacked(const tg_saved *s);
+tg_node *tg__packed_grad_fn(const tg_saved *s);
+void tg__packed_free(tg_packed *p);
 /* Whether every saved tensor n's derivative reads is still as saved; 0, or
    -1 with PyTorch's error. */
 int tg__check_saved(const tg_node *n);

@@ -14,6 +14,15 @@ static void save_slot(tg_node *n, int slot, tg_tensor *t, bool is_output)
     s->used = true;
     s->is_output = is_output;
     if (is_output) s->multi_output_nr = -1;
+    tg__pack_saved(s);
+}
+
+void tg__saved_drop(tg_saved *s)
+{
+    if (s->data) tg__unref(s->data);
+    s->data = NULL;
+    if (s->packed) tg__packed_free(s->packed);
+    s->packed = NULL;
 }
 
 /* Note [Saved inputs]: a node keeps an input as it was when saved: an alias
@@ -94,7 +103,8 @@ static int check_one(const tg_node *n, int i)
 {
     const tg_saved *s = &n->saved[i];
     if (!s->used) return 0;
-    if (n->released || !s->data) return tg__faili(TG_E_BACKWARD_TWICE, "%s", ERR_BACKWARD_TWICE);
+    if (n->released || (!s->data && !s->packed)) return tg__faili(TG_E_BACKWARD_TWICE, "%s", ERR_BACKWARD_TWICE);
+    if (s->packed) return 0;   /* as PyTorch: versions are not tracked through hooks */
     uint64_t now = atomic_load(&s->data->version->value);
     if (now == s->version) return 0;
     /* PyTorch asks a saved input for its grad_fn first, which a written
@@ -132,9 +142,23 @@ int tg__check_saved(const tg_node *n)
     return n->fn ? tg__check_saved(n->fn) : 0;   /* CopySlices runs fn's derivative */
 }
 
+/* A packed slot's tensor, with the history the saved tensor had when
+   recording a derivative. */
+static tg_tensor *unpack_packed(tg_node *n, const tg_saved *s)
+{
+    tg_tensor *t = tg__unpacked(s);
+    tg_node *history = s->is_output ? n : tg__packed_grad_fn(s);
+    if (!t || !history || !tg_is_grad_enabled()) return t;
+    tg__node_ref(history);
+    if (tg__set_history(t, history)) return NULL;
+    t->autograd->output_nr = s->output_nr;
+    return t;
+}
+
 tg_tensor *tg__unpack(tg_node *n, int i)
 {
     if (check_one(n, i)) return NULL;
+    if (n->saved[i].packed) return unpack_packed(n, &n->saved[i]);
     tg_tensor *d = n->saved[i].data;
     if (!n->saved[i].is_output || !tg_is_grad_enabled()) return d;
     /* Recording a derivative (create_graph): re-link the output to its node. */

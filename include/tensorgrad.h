@@ -1276,6 +1276,117 @@ int tg_func_vhp(tg_gradcheck_fn f, tg_tensor *const *inputs, int n, void *ctx,
                 tg_tensor *const *v, tg_tensor **output, tg_tensor **vhp_out);
 int tg_func_vhp_ex(tg_gradcheck_fn f, tg_tensor *const *inputs, int n, void *ctx,
                    tg_tensor *const *v, tg_tensor **output, tg_tensor **vhp_out, tg_func_opts opts);
+/* ------------------------------------------------------ custom functions */
+
+/* A function of the user's with its own derivative, like a subclass of
+   torch.autograd.Function. forward gets the inputs (with grad mode off, as
+   in PyTorch) and the caller's `args` (non-tensor arguments), writes n_out
+   outputs and returns 0, or -1 with an error. backward gets the gradient of
+   each output (NULL for one that got none, when materializing is turned
+   off; zeros otherwise), writes the gradient of each input into
+   grad_inputs[i] (NULL: none, PyTorch's None) and returns how many it gave
+   (PyTorch's tuple length: it must be n_in), or -1 with an error.
+   Gradients are fitted to each input's shape and dtype as PyTorch fits
+   them. Written with tensorgrad operations, backward is itself recorded
+   under create_graph (double backward). The node is named "<name>Backward"
+   (PyTorch's name for a class `name`). */
+typedef struct tg_ctx tg_ctx;
+typedef int (*tg_function_forward_fn)(tg_ctx *ctx, tg_tensor *const *inputs, int n_in, void *args,
+                                      tg_tensor **outputs, int n_out);
+typedef int (*tg_function_backward_fn)(tg_ctx *ctx, tg_tensor *const *grad_outputs, int n_out,
+                                       tg_tensor **grad_inputs, int n_in);
+typedef struct tg_function_def {
+    const char *name;                  /* the class name, at most 120 characters */
+    tg_function_forward_fn forward;
+    tg_function_backward_fn backward;
+} tg_function_def;
+/* Runs def's forward on inputs and, when grad mode is on and an input
+   requires grad, records one node for all its outputs (floating ones not
+   marked non-differentiable get it as grad_fn). The outputs (owned by the
+   current scope) go to outputs[0..n_out). 0, or -1 with an error (nothing
+   written to outputs). */
+int tg_function_apply(const tg_function_def *def, tg_tensor *const *inputs, int n_in, void *args,
+                      tg_tensor **outputs, int n_out);
+/* In forward: keeps ts (inputs, outputs or others) for backward, at the
+   version they have when forward returns; a later call replaces them. */
+int tg_ctx_save_for_backward(tg_ctx *ctx, tg_tensor *const *ts, int n);
+/* In backward: the i-th saved tensor (borrowed), or NULL with PyTorch's
+   error when it was modified in place since, or freed by an earlier
+   backward. */
+tg_tensor *tg_ctx_saved(tg_ctx *ctx, int i);
+int tg_ctx_num_saved(const tg_ctx *ctx);
+/* Whether input i requires grad (as PyTorch's, also in no-grad mode). */
+bool tg_ctx_needs_input_grad(const tg_ctx *ctx, int i);
+/* In forward: the inputs ts were written in place and are returned as
+   outputs (ctx.mark_dirty); their version moves on and their history
+   becomes this function. Views may not be marked. */
+int tg_ctx_mark_dirty(tg_ctx *ctx, tg_tensor *const *ts, int n);
+/* In forward: outputs ts get no gradient (ctx.mark_non_differentiable). */
+int tg_ctx_mark_non_differentiable(tg_ctx *ctx, tg_tensor *const *ts, int n);
+/* Whether backward gets zeros for outputs without a gradient (the default)
+   or NULL. */
+void tg_ctx_set_materialize_grads(tg_ctx *ctx, bool value);
+/* User data that lives as long as the context (the node, or the call when
+   nothing is recorded); destroy (may be NULL) frees it then. Setting it
+   again destroys the previous data. */
+void tg_ctx_set_data(tg_ctx *ctx, void *data, void (*destroy)(void *data));
+void *tg_ctx_data(const tg_ctx *ctx);
+
+/* ---------------------------------------------------- saved-tensor hooks */
+
+/* torch.autograd.graph.saved_tensors_hooks(pack, unpack): while a pair is
+   pushed on the calling thread (a stack: the innermost pair applies), every
+   tensor the graph saves goes through pack, which returns a handle of its
+   own (NULL: failed; the tensor is then kept as it is, with a warning), and
+   backward gets it back through unpack (a tensor owned by the current
+   scope). free (may be NULL) gets each handle when the graph drops it. The
+   hooks run with grad mode off. As in PyTorch, a tensor saved through hooks
+   has no version check (the hooks may keep a copy), while a second
+   backward still fails. A leaf that requires grad (a parameter) is kept as
+   it is, without hooks. */
+typedef struct tg_saved_tensors_hooks {
+    void *(*pack)(tg_tensor *t, void *user);
+    tg_tensor *(*unpack)(void *packed, void *user);
+    void (*free)(void *packed, void *user);
+    void *user;
+} tg_saved_tensors_hooks;
+int tg_saved_tensors_hooks_push(tg_saved_tensors_hooks hooks);   /* 0, or -1 with an error */
+int tg_saved_tensors_hooks_pop(void);
+/* Ready-made pairs: keep each saved tensor in an anonymous temporary file
+   (tmpfile(): removed when closed), read back on unpack; or keep floating
+   tensors of a wider dtype in dtype (TG_F32 from TG_F64, TG_F16 or TG_BF16
+   from TG_F32), converted back on unpack (the values lose that precision). */
+tg_saved_tensors_hooks tg_saved_tensors_on_disk(void);
+tg_saved_tensors_hooks tg_saved_tensors_in_dtype(tg_dtype dtype);
+
+/* ----------------------------------------------------------- anomaly mode */
+
+/* torch.autograd.set_detect_anomaly(mode, check_nan); process-wide. While
+   it is on, a backward fails at the first node that returns a gradient with
+   a NaN (with check_nan), its error names that node as PyTorch's does, the
+   version error ends with PyTorch's anomaly hint, and a warning names the
+   forward call that made the failing node (its label). Returns the previous
+   mode. TG_DETECT_ANOMALY { ... } runs a block with it on (check_nan) and
+   restores the previous mode after it (when the block ends normally or by
+   break). */
+bool tg_set_detect_anomaly(bool mode, bool check_nan);
+bool tg_is_anomaly_enabled(void);                /* false at the start */
+bool tg_is_anomaly_check_nan_enabled(void);      /* the flag itself: true at the start */
+/* C has no traceback: nodes made while anomaly mode is on note the calling
+   thread's label, the last one given here (a string that outlives the
+   graph, such as TG_HERE's "file.c:12"; NULL: none).
+   TG_ANOMALY_AT(expr) labels the nodes expr makes with its file and line. */
+void tg_anomaly_label(const char *label);
+const char *tg_node_anomaly_site(const tg_node *n);   /* NULL when none */
+#define TG__STR2(x) #x
+#define TG__STR(x) TG__STR2(x)
+#define TG_HERE __FILE__ ":" TG__STR(__LINE__)
+#define TG_ANOMALY_AT(expr) (tg_anomaly_label(TG_HERE), (expr))
+#define TG_DETECT_ANOMALY TG__ANOMALY_MODE(TG__UNIQUE(tg__anomaly_))
+#define TG__ANOMALY_MODE(v) \
+    for (bool TG__CONCAT(v, _nan) = tg_is_anomaly_check_nan_enabled(), v = tg_set_detect_anomaly(true, true), \
+         TG__CONCAT(v, _once) = true; TG__CONCAT(v, _once); \
+         TG__CONCAT(v, _once) = false, tg_set_detect_anomaly(v, TG__CONCAT(v, _nan)))
 
 /* ------------------------------------------------------------- printing */
 
@@ -1516,6 +1627,26 @@ int tg_module_add_module(tg_module *m, const char *name, tg_module *child);
    fails (and is freed once); PyTorch's shared submodules are not offered.
    Its forward runs them in order. */
 tg_module *tg_nn_sequential(tg_module *const *children, int n);
+
+/* Checkpointing: torch.utils.checkpoint.checkpoint(fn, *inputs) runs
+   fn(inputs, n, ctx) (the tg_gradcheck_fn shape) without keeping its
+   intermediate tensors; backward
+   runs it again (with the process-wide generator as it was, so dropout
+   draws the same mask) and gives the same gradients, to the inputs and to
+   the leaves (parameters) fn reads. fn runs twice in grad mode (once here,
+   to find those leaves, and once in backward) and must compute the same
+   function each time; ctx must stay valid as long as the result's graph
+   (backward reads it). The result's node is CheckpointFunctionBackward,
+   over the inputs and those leaves; works with tg_autograd_grad and
+   create_graph, as PyTorch's use_reentrant=False does. In no-grad mode it
+   is fn(inputs). NULL with an error. */
+tg_tensor *tg_checkpoint(tg_gradcheck_fn fn, tg_tensor *const *inputs, int n, void *ctx);
+/* checkpoint_sequential(model, segments, input) over a Sequential's
+   children: segments - 1 checkpointed runs of n / segments children each,
+   then the others as usual, as PyTorch splits them. m must outlive the
+   result's graph. */
+tg_tensor *tg_checkpoint_sequential(tg_module *m, int segments, const tg_tensor *input);
+
 tg_module *tg_nn_identity(void);
 /* Flatten(start_dim, end_dim): PyTorch's defaults are 1, -1. */
 tg_module *tg_nn_flatten(int64_t start_dim, int64_t end_dim);

@@ -607,6 +607,52 @@ FN(f_einsum_diagonal, EINSUM("iji,j->ij", x[0], x[1]))
 FN(f_einsum_trace_square, EINSUM("ii,ij->j", x[0], x[0]))
 FN(f_einsum_sum, EINSUM("ijk->j", x[0]))
 
+/* Custom functions (tg_function_apply): sin(x) w, and (x w, exp x) with
+   a saved output, their backward written with operations (so their second
+   derivatives go through the recorded backward). */
+static int sin_mul_forward(tg_ctx *ctx, tg_tensor *const *in, int n_in, void *args, tg_tensor **out, int n_out)
+{
+    (void)n_in, (void)args, (void)n_out;
+    out[0] = tg_mul(tg_sin(in[0]), in[1]);
+    return tg_ctx_save_for_backward(ctx, in, 2);
+}
+static int sin_mul_backward(tg_ctx *ctx, tg_tensor *const *g, int n_out, tg_tensor **gi, int n_in)
+{
+    (void)n_out, (void)n_in;
+    tg_tensor *x = tg_ctx_saved(ctx, 0), *w = tg_ctx_saved(ctx, 1);
+    gi[0] = tg_mul(tg_mul(g[0], tg_cos(x)), w);
+    gi[1] = tg_mul(g[0], tg_sin(x));
+    return 2;
+}
+static int mul_exp_forward(tg_ctx *ctx, tg_tensor *const *in, int n_in, void *args, tg_tensor **out, int n_out)
+{
+    (void)n_in, (void)args, (void)n_out;
+    out[0] = tg_mul(in[0], in[1]);
+    out[1] = tg_exp(in[0]);
+    return tg_ctx_save_for_backward(ctx, (tg_tensor *[]){in[0], in[1], out[1]}, 3);
+}
+static int mul_exp_backward(tg_ctx *ctx, tg_tensor *const *g, int n_out, tg_tensor **gi, int n_in)
+{
+    (void)n_out, (void)n_in;
+    gi[0] = tg_add(tg_mul(g[0], tg_ctx_saved(ctx, 1)), tg_mul(g[1], tg_ctx_saved(ctx, 2)));
+    gi[1] = tg_mul(g[0], tg_ctx_saved(ctx, 0));
+    return 2;
+}
+static tg_tensor *f_custom_sin_mul(tg_tensor *const *x, int n, void *ctx)
+{
+    (void)n, (void)ctx;
+    tg_tensor *y = NULL;
+    tg_function_apply(&(tg_function_def){"SinMul", sin_mul_forward, sin_mul_backward}, x, 2, NULL, &y, 1);
+    return y;
+}
+static tg_tensor *f_custom_two_outputs(tg_tensor *const *x, int n, void *ctx)
+{
+    (void)n, (void)ctx;
+    tg_tensor *y[2] = {NULL, NULL};
+    tg_function_apply(&(tg_function_def){"MulExp", mul_exp_forward, mul_exp_backward}, x, 2, NULL, y, 2);
+    return tg_add(y[0], tg_mul(y[1], y[1]));
+}
+
 /* ---------------------------------------------------------- the table */
 
 typedef struct gc_case {
@@ -1191,6 +1237,8 @@ static const gc_case CASES[] = {
     C1("normal_", f_normal_, A23),
     C2("einsum ij,jk->ik", f_einsum_mm, A23T, IN(2, S(3, 4), ANY, false)),
     C2("einsum batched", f_einsum_batched, A234, IN(2, S(2, 4), ANY, true)),
+    C2("custom function", f_custom_sin_mul, A23T, A3),
+    C2("custom function, two outputs", f_custom_two_outputs, A23, IN(2, S(2, 3), ANY, true)),
     {"einsum three operands", f_einsum_three, 3, {A23, IN(2, S(3, 4), ANY, true), IN(1, S(4), ANY, false)}, 0, 0, 0, NULL},
     C2("einsum diagonal", f_einsum_diagonal, IN(3, S(2, 3, 2), ANY, false), A3),
     C1("einsum trace times itself", f_einsum_trace_square, IN(2, S(3, 3), ANY, true)),

@@ -6,6 +6,7 @@
    graphs, saved tensors modified in place) is checked before any node runs,
    so a failed backward leaves every tensor as it was. */
 #include "../ops/ops.h"
+#include "anomaly.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,8 @@ typedef struct entry {
     bool ran;            /* its derivative ran in this backward */
     int capture;         /* index into the inputs + 1, or 0 */
     tg_tensor *buffer;   /* the sum of incoming gradients (strong) */
+    tg_tensor **more;    /* a custom function's sums for its outputs after the first (strong;
+                            Note [Custom function outputs] in ops/function.c) */
 } entry;
 
 typedef struct task {
@@ -38,10 +41,21 @@ static entry *next_entry(const task *t, const entry *e, int i)
     return e->next[i] == SIZE_MAX ? NULL : &t->entries[e->next[i]];
 }
 
+static void drop_more(entry *e)
+{
+    if (!e->more) return;
+    for (int j = 1; j < e->node->custom->n_out; j++)
+        if (e->more[j - 1]) tg__unref(e->more[j - 1]);
+    tg__cache_free(e->more);
+    e->more = NULL;
+}
+
 static void task_free(task *t)
 {
-    for (size_t id = 0; t->entries && id < t->ix.count; id++)
+    for (size_t id = 0; t->entries && id < t->ix.count; id++) {
         if (t->entries[id].buffer) tg__unref(t->entries[id].buffer);
+        drop_more(&t->entries[id]);
+    }
     tg__node_index_free(&t->ix);
     tg__cache_free(t->entries);
     tg__cache_free(t->next_ids);
@@ -151,20 +165,41 @@ static entry *heap_pop(task *t)
     return top;
 }
 
-/* Adds g into e's buffer, which keeps its own reference. */
-static int add_to_buffer(entry *e, tg_tensor *g)
+/* Adds g, a gradient of e's output output_nr, into its buffer, which keeps
+   its own reference. */
+static int add_to_buffer(entry *e, int output_nr, tg_tensor *g)
 {
-    if (!e->buffer) {
+    tg_tensor **slot = &e->buffer;
+    if (output_nr > 0) {
+        if (!e->more && !(e->more = tg__cache_calloc((size_t)e->node->custom->n_out * sizeof *e->more))) return -1;
+        slot = &e->more[output_nr - 1];
+    }
+    if (!*slot) {
         tg__ref(g);
-        e->buffer = g;
+        *slot = g;
         return 0;
     }
-    tg_tensor *sum = tg_add(e->buffer, g);
+    tg_tensor *sum = tg_add(*slot, g);
     if (!sum) return -1;
     tg__ref(sum);
-    tg__unref(e->buffer);
-    e->buffer = sum;
+    tg__unref(*slot);
+    *slot = sum;
     return 0;
+}
+
+static bool has_gradient(const entry *e) { return e->buffer || e->more; }
+
+/* A custom function's backward gets every output's gradient. */
+static int run_custom(entry *e, tg_tensor **grads)
+{
+    int n_out = e->node->custom->n_out;
+    tg_tensor **outs = tg__cache_calloc((size_t)n_out * sizeof *outs);
+    if (!outs) return -1;
+    outs[0] = e->buffer;
+    for (int j = 1; j < n_out && e->more; j++) outs[j] = e->more[j - 1];
+    int rc = tg__function_backward(e->node, outs, grads);
+    tg__cache_free(outs);
+    return rc;
 }
 
 /* Brings a derivative's result to the shape and dtype of the input it is for. */
@@ -179,7 +214,7 @@ static tg_tensor *fit_gradient(const tg_node *n, int i, tg_tensor *g)
             !tg__same_shape(tmp, nd, g->shape, g->ndim))
             return tg__fail(TG_E_AUTOGRAD,
                             "Function %s returned an invalid gradient at index %d - got %s but expected shape compatible with %s",
-                            tg__op_name(n->op), i, tg__shape_str(g->shape, g->ndim, got, sizeof got),
+                            tg_node_name(n), i, tg__shape_str(g->shape, g->ndim, got, sizeof got),
                             tg__shape_str(m->shape, m->ndim, want, sizeof want));
         g = tg__sum_to(g, m->shape, m->ndim);
         if (!g) return NULL;
@@ -275,10 +310,7 @@ static void release_saved(task *t)
         /* CopySlices ran its fn's derivative too */
         for (tg_node *n = e->node; n; n = n->fn) {
             n->released = true;
-            for (int i = 0; i < n->n_saved; i++) {
-                if (n->saved[i].data) tg__unref(n->saved[i].data);
-                n->saved[i].data = NULL;
-            }
+            for (int i = 0; i < n->n_saved; i++) tg__saved_drop(&n->saved[i]);
         }
     }
 }
@@ -290,13 +322,15 @@ static int run_node(task *t, entry *e)
     tg_tensor *few[FEW] = {0};
     tg_tensor **grads = n->n_next <= FEW ? few : tg__cache_calloc((size_t)n->n_next * sizeof *grads);
     if (!grads) return -1;
-    int rc = TG_DERIVATIVES[n->op](n, e->buffer, grads);
+    int rc = n->custom ? run_custom(e, grads) : TG_DERIVATIVES[n->op](n, e->buffer, grads);
+    if (rc == 0 && tg__anomaly_check_nan()) rc = tg__check_nan_gradients(n, grads);
     for (int i = 0; i < n->n_next && rc == 0; i++) {
         entry *target = next_entry(t, e, i);
         if (!target || !grads[i] || (!target->needed && !target->capture)) continue;
         tg_tensor *fitted = fit_gradient(n, i, grads[i]);
-        rc = fitted ? add_to_buffer(target, fitted) : -1;
+        rc = fitted ? add_to_buffer(target, n->next[i].input_nr, fitted) : -1;
     }
+    if (rc != 0 && tg__anomaly_enabled()) tg__warn_forward_site(n);
     e->ran = rc == 0;
     if (grads != few) tg__cache_free(grads);
     return rc;
@@ -347,6 +381,7 @@ static int run_backward(tg_tensor *const *roots, tg_tensor *const *grads, int n_
     }
     if (first_bad) {
         tg__check_saved(first_bad);   /* its message */
+        if (tg__anomaly_enabled()) tg__warn_forward_site(first_bad);
         goto done;
     }
     t.heap = tg__cache_alloc((t.ix.count + 1) * sizeof *t.heap);
@@ -355,7 +390,7 @@ static int run_backward(tg_tensor *const *roots, tg_tensor *const *grads, int n_
     bool prev_mode = tg_set_grad_enabled(opts.create_graph);
     rc = 0;
     for (int r = 0; r < n_roots && rc == 0; r++)
-        rc = add_to_buffer(entry_of(&t, root_nodes[r]), grads[r]);
+        rc = add_to_buffer(entry_of(&t, root_nodes[r]), root_edges[r].input_nr, grads[r]);
     for (size_t k = 0; k < t.ix.count && rc == 0; k++) {
         entry *e = t.order[k];
         if (e->deps == 0 && (e->needed || e->capture)) heap_push(&t, e);
@@ -367,7 +402,7 @@ static int run_backward(tg_tensor *const *roots, tg_tensor *const *grads, int n_
             grads_out[e->capture - 1] = e->buffer;
         }
         if (e->node->op == TG_OP_ACCUMULATE_GRAD) continue;   /* waits for accumulate_all */
-        if (e->needed && e->buffer) {
+        if (e->needed && has_gradient(e)) {
             if (tg_scope_begin() < 0) {
                 rc = -1;
             } else {
@@ -379,6 +414,7 @@ static int run_backward(tg_tensor *const *roots, tg_tensor *const *grads, int n_
             tg__unref(e->buffer);
             e->buffer = NULL;
         }
+        drop_more(e);
         release_children(&t, e);
     }
     if (rc == 0 && n_in == 0) rc = accumulate_all(&t, opts.create_graph);

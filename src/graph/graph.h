@@ -46,6 +46,7 @@ struct tg_autograd {
        at dual level tangent_level. */
     tg_tensor *tangent;
     uint64_t tangent_level;
+    int output_nr;                  /* which output of grad_fn it is (a custom function's; else 0) */
 };
 
 /* t's autograd data, made on first use; NULL (with an error) only when
@@ -83,15 +84,28 @@ typedef struct tg_meta {
 } tg_meta;
 void tg__meta_of(tg_meta *m, const tg_tensor *t);
 
+typedef struct tg_packed tg_packed;   /* saved_hooks.c */
 typedef struct tg_saved {
     tg_tensor *data;      /* strong; for the node's own output, a detached alias */
+    tg_packed *packed;    /* owned: what saved-tensor hooks made of data (then NULL) */
     uint64_t version;
     bool used;            /* this slot was saved (its data goes on release) */
     bool is_output;
     bool of_view;         /* the tensor saved was a view */
     int multi_output_nr;  /* a view from split, chunk or unbind (or of one): its output number; else -1 */
     uint64_t source;      /* an input's: the serial of its autograd data (0: it had none) */
+    int output_nr;        /* an output's: which output of the node it is */
 } tg_saved;
+
+/* Note [Custom nodes]: a node of a user's autograd function (TG_OP_FUNCTION,
+   ops/function.c) has a name of the user's and may have several outputs;
+   the ops layer embeds this header in its context and frees it through
+   destroy when the node goes. */
+typedef struct tg_custom_node {
+    const char *name;                  /* "<ClassName>Backward" */
+    int n_out;
+    void (*destroy)(struct tg_custom_node *);
+} tg_custom_node;
 
 /* Note [Nodes]: a node has one edge (and one input's metadata) per input
    of its operation, as many saved-tensor slots as its derivative reads,
@@ -113,6 +127,8 @@ struct tg_node {
     bool released;                     /* saved tensors freed by a backward */
     tg_tensor *leaf;                   /* AccumulateGrad: strong */
     tg_node *fn;                       /* CopySlices: the in-place operation's node, strong */
+    tg_custom_node *custom;            /* a custom function's context (owned); NULL for others */
+    const char *anomaly_site;          /* anomaly mode: the forward call that made it (static text) */
 };
 
 /* What a recorded operation keeps besides its inputs' edges. */
@@ -151,11 +167,31 @@ void tg__note_reshape(tg_tensor *t);
 int tg__save_output(tg_node *n, int slot, const tg_tensor *out);
 /* The i-th saved tensor, checked against its version; NULL with an error. */
 tg_tensor *tg__unpack(tg_node *n, int i);
+/* Drops what slot s keeps (its tensor, or what the hooks packed). */
+void tg__saved_drop(tg_saved *s);
+/* Saved-tensor hooks (saved_hooks.c): with hooks pushed on the calling
+   thread, s's tensor goes through the innermost pack hook and s keeps what
+   it returned instead (a leaf that requires grad is kept as it is).
+   tg__unpacked gives it back through the unpack hook (owned by the current
+   scope, without history); tg__packed_grad_fn is the history a saved input
+   had. */
+void tg__pack_saved(tg_saved *s);
+tg_tensor *tg__unpacked(const tg_saved *s);
+tg_node *tg__packed_grad_fn(const tg_saved *s);
+void tg__packed_free(tg_packed *p);
 /* Whether every saved tensor n's derivative reads is still as saved; 0, or
    -1 with PyTorch's error. */
 int tg__check_saved(const tg_node *n);
 /* A node as PyTorch's messages name it (its C++ name). */
 const char *tg__message_name(tg_op op);
+
+/* ------------------------------------------------------- anomaly mode */
+
+/* Anomaly mode (anomaly.c): process-wide, as PyTorch's. While it is on,
+   new nodes note the calling thread's label (tg_anomaly_label). */
+bool tg__anomaly_enabled(void);
+bool tg__anomaly_check_nan(void);
+const char *tg__anomaly_site(void);
 
 /* -------------------------------------------------------------- views */
 

@@ -29,7 +29,11 @@ static const char *const OP_NAMES[TG_OP_COUNT] = {
 
 const char *tg__op_name(tg_op op) { return OP_NAMES[op]; }
 
-const char *tg_node_name(const tg_node *n) { return n ? OP_NAMES[n->op] : NULL; }
+const char *tg_node_name(const tg_node *n)
+{
+    if (!n) return NULL;
+    return n->custom ? n->custom->name : OP_NAMES[n->op];
+}
 int tg_node_num_next(const tg_node *n) { return n ? n->n_next : 0; }
 
 const tg_node *tg_node_next(const tg_node *n, int i)
@@ -94,8 +98,7 @@ static void node_free(tg_node *n)
     tg__count(TG_COUNT_NODES, -1);
     for (int i = 0; i < n->n_next; i++)
         if (n->next[i].node) tg__node_unref(n->next[i].node);
-    for (int i = 0; i < n->n_saved; i++)
-        if (n->saved[i].data) tg__unref(n->saved[i].data);
+    for (int i = 0; i < n->n_saved; i++) tg__saved_drop(&n->saved[i]);
     if (n->leaf) {
         tg_autograd *leaf = n->leaf->autograd;
         pthread_mutex_lock(&grad_acc_lock);
@@ -104,6 +107,7 @@ static void node_free(tg_node *n)
         tg__unref(n->leaf);
     }
     if (n->fn) tg__node_unref(n->fn);
+    if (n->custom) n->custom->destroy(n->custom);
     tg__cache_free(n);
 }
 
@@ -185,6 +189,7 @@ tg_edge tg__grad_edge(const tg_tensor *t)
     if (leaf->grad_fn) {
         tg__node_ref(leaf->grad_fn);
         e.node = leaf->grad_fn;
+        e.input_nr = leaf->output_nr;
         return e;
     }
     pthread_mutex_lock(&grad_acc_lock);
@@ -211,6 +216,7 @@ tg_node *tg__node_new(tg_record what, const tg_tensor *const *inputs, int n)
     tg_node *node = node_alloc(what, n);
     if (!node) return NULL;
     node->seq = next_seq++;
+    if (tg__anomaly_enabled()) node->anomaly_site = tg__anomaly_site();
     for (int i = 0; i < n; i++) {
         if (!inputs[i]) continue;
         tg__meta_of(&node->in_meta[i], inputs[i]);
@@ -245,6 +251,7 @@ int tg__set_history(tg_tensor *out, tg_node *node)
     }
     if (a->grad_fn) tg__node_unref(a->grad_fn);
     a->grad_fn = node;
+    a->output_nr = 0;
     a->requires_grad = true;
     tg__meta_of(&node->out_meta, out);
     return 0;

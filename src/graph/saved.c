@@ -14,6 +14,15 @@ static void save_slot(tg_node *n, int slot, tg_tensor *t, bool is_output)
     s->used = true;
     s->is_output = is_output;
     if (is_output) s->multi_output_nr = -1;
+    tg__pack_saved(s);
+}
+
+void tg__saved_drop(tg_saved *s)
+{
+    if (s->data) tg__unref(s->data);
+    s->data = NULL;
+    if (s->packed) tg__packed_free(s->packed);
+    s->packed = NULL;
 }
 
 /* Note [Saved inputs]: a node keeps an input as it was when saved: an alias
@@ -76,11 +85,26 @@ const char *tg__message_name(tg_op op)
     return op == TG_OP_COPY_SLICES ? "torch::autograd::CopySlices" : tg__op_name(op);
 }
 
+static const char *node_message_name(const tg_node *n)
+{
+    return n->custom ? n->custom->name : tg__message_name(n->op);
+}
+
+/* PyTorch's closing hint; without anomaly mode tensorgrad adds none, since
+   its messages are compared with PyTorch's up to " Hint:" (docs/autograd.md). */
+static const char *version_hint(void)
+{
+    return tg__anomaly_enabled() ? " Hint: the backtrace further above shows the operation that failed to compute its "
+                                   "gradient. The variable in question was changed in there or anywhere later. Good luck!"
+                                 : "";
+}
+
 static int check_one(const tg_node *n, int i)
 {
     const tg_saved *s = &n->saved[i];
     if (!s->used) return 0;
-    if (n->released || !s->data) return tg__faili(TG_E_BACKWARD_TWICE, "%s", ERR_BACKWARD_TWICE);
+    if (n->released || (!s->data && !s->packed)) return tg__faili(TG_E_BACKWARD_TWICE, "%s", ERR_BACKWARD_TWICE);
+    if (s->packed) return 0;   /* as PyTorch: versions are not tracked through hooks */
     uint64_t now = atomic_load(&s->data->version->value);
     if (now == s->version) return 0;
     /* PyTorch asks a saved input for its grad_fn first, which a written
@@ -95,17 +119,20 @@ static int check_one(const tg_node *n, int i)
         snprintf(which, sizeof which, ", which is output 0 of %s,", tg__op_name(TG_OP_AS_STRIDED));
     else if (!s->is_output && writer)
         snprintf(which, sizeof which, ", which is output 0 of %s,", tg__message_name((tg_op)writer));
-    else if (fn) snprintf(which, sizeof which, ", which is output 0 of %s,", tg__message_name(fn->op));
+    else if (fn)
+        snprintf(which, sizeof which, ", which is output %d of %s,",
+                 s->is_output ? s->output_nr : s->data->autograd ? s->data->autograd->output_nr : 0,
+                 node_message_name(fn));
     const tg_version_counter *v = s->data->version;
     bool reshaped = !s->is_output && s->source && atomic_load(&v->reshaped) == s->source;
     return tg__faili(TG_E_VERSION,
                      "one of the variables needed for gradient computation has been modified by an "
-                     "inplace operation: [%s %s]%s is at version %llu; expected version %llu instead.",
+                     "inplace operation: [%s %s]%s is at version %llu; expected version %llu instead.%s",
                      tg__legacy_type(s->data->dtype),
                      reshaped ? tg__shape_str(v->reshaped_shape, v->reshaped_ndim, shape, sizeof shape)
                               : tg__shape_str(s->data->shape, s->data->ndim, shape, sizeof shape),
                      which,
-                     (unsigned long long)now, (unsigned long long)s->version);
+                     (unsigned long long)now, (unsigned long long)s->version, version_hint());
 }
 
 int tg__check_saved(const tg_node *n)
@@ -115,9 +142,23 @@ int tg__check_saved(const tg_node *n)
     return n->fn ? tg__check_saved(n->fn) : 0;   /* CopySlices runs fn's derivative */
 }
 
+/* A packed slot's tensor, with the history the saved tensor had when
+   recording a derivative. */
+static tg_tensor *unpack_packed(tg_node *n, const tg_saved *s)
+{
+    tg_tensor *t = tg__unpacked(s);
+    tg_node *history = s->is_output ? n : tg__packed_grad_fn(s);
+    if (!t || !history || !tg_is_grad_enabled()) return t;
+    tg__node_ref(history);
+    if (tg__set_history(t, history)) return NULL;
+    t->autograd->output_nr = s->output_nr;
+    return t;
+}
+
 tg_tensor *tg__unpack(tg_node *n, int i)
 {
     if (check_one(n, i)) return NULL;
+    if (n->saved[i].packed) return unpack_packed(n, &n->saved[i]);
     tg_tensor *d = n->saved[i].data;
     if (!n->saved[i].is_output || !tg_is_grad_enabled()) return d;
     /* Recording a derivative (create_graph): re-link the output to its node. */

@@ -37,6 +37,7 @@ int tg__share_history(tg_tensor *alias, const tg_tensor *t)
     if (t->autograd->grad_fn) {
         tg__node_ref(t->autograd->grad_fn);
         a->grad_fn = t->autograd->grad_fn;
+        a->output_nr = t->autograd->output_nr;
     }
     return 0;
 }

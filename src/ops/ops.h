@@ -25,6 +25,9 @@ extern const tg_derivative_fn TG_DERIVATIVES[TG_OP_COUNT];
    i-th saved tensor (NULL with an error when it was freed or changed). */
 #define NEED(i) (n->next[(i)].node != NULL)
 #define SAVED(i) tg__unpack(n, (i))
+/* A custom function's derivative from the gradients of all its outputs
+   (NULL: none came in), Note [Custom function outputs] in function.c. */
+int tg__function_backward(tg_node *node, tg_tensor *const *grad_outputs, tg_tensor **grad_inputs);
 /* -1 when a needed gradient came out NULL (an operation failed), else 0. */
 int tg__derivative_done(const tg_node *n, tg_tensor *const *grad_inputs);
 

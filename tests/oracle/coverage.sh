@@ -27,6 +27,9 @@ tg_generator_get_state random streams differ from PyTorch by design; test_checkp
 tg_generator_set_state random streams differ from PyTorch by design; test_checkpoint
 tg_save_checkpoint  a tensorgrad file format, resumed bit for bit; test_checkpoint
 tg_load_checkpoint  a tensorgrad file format, resumed bit for bit; test_checkpoint
+tg_anomaly_label    the stand-in for a Python traceback; test_autograd_custom
+tg_node_anomaly_site the stand-in for a Python traceback; test_autograd_custom
+tg_ctx_num_saved    len(ctx.saved_tensors), nothing to print; test_autograd_custom
 tg_set_num_threads  results do not depend on it; test_threads
 tg_get_num_threads  a process-wide setting; test_threads
 tg_data_ptr         memory addresses; test_interop

@@ -39,12 +39,13 @@ static void gather(char *out, const char *src, int64_t step, int64_t n, size_t e
     }
 }
 
-/* cols[(c, ki, kj), (i, j)] = image[c, i * s - p + ki * d, j * s - p + kj * d]:
-   one row of cols per channel and kernel element, one column per block. */
-void tg__k_im2col(tg_tensor *cols, const tg_tensor *image, const tg_blocks *b)
+/* cols[(c, ki, kj), (i - first, j)] = image[c, i * s - p + ki * d, j * s - p + kj * d]
+   for the block rows i in [first, end): one row of cols per channel and
+   kernel element, one column per block. */
+void tg__k_im2col_rows(tg_tensor *cols, const tg_tensor *image, const tg_blocks *b, int64_t first, int64_t end)
 {
     size_t es = tg__dtype_size(image->dtype);
-    int64_t L = b->out[0] * b->out[1];
+    int64_t L = (end - first) * b->out[1];
     char *dst = tg__ptr(cols);
     const char *src = tg__ptr(image);
     int64_t cs = image->strides[0], hs = image->strides[1], ws = image->strides[2];
@@ -55,8 +56,8 @@ void tg__k_im2col(tg_tensor *cols, const tg_tensor *image, const tg_blocks *b)
                 int64_t j0, j1, w0;
                 inside_range(b, 1, kj, &j0, &j1);
                 w0 = j0 * b->stride[1] - b->padding[1] + kj * b->dilation[1];
-                for (int64_t i = 0; i < b->out[0]; i++) {
-                    char *out = row + (size_t)(i * b->out[1]) * es;
+                for (int64_t i = first; i < end; i++) {
+                    char *out = row + (size_t)((i - first) * b->out[1]) * es;
                     int64_t h;
                     if (!inside(b, 0, i, ki, &h) || j0 == j1) {
                         memset(out, 0, (size_t)b->out[1] * es);
@@ -70,15 +71,28 @@ void tg__k_im2col(tg_tensor *cols, const tg_tensor *image, const tg_blocks *b)
             }
 }
 
-/* image[c, h, w] += col over every block element that reads it, added as
-   U (unsigned for integers, so that overflow wraps as in PyTorch). */
+void tg__k_im2col(tg_tensor *cols, const tg_tensor *image, const tg_blocks *b)
+{
+    tg__k_im2col_rows(cols, image, b, 0, b->out[0]);
+}
+
+/* image[c, h, w] += col over every block element of the block rows
+   [first, end) that reads it, added as U (unsigned for integers, so that
+   overflow wraps as in PyTorch); a plain sum where both run with unit
+   strides (a stride of 1 and dense columns), which the compiler
+   vectorizes. */
 #define COL2IM(T, U)                                                                                  \
     do {                                                                                              \
-        for (int64_t i = 0; i < b->out[0]; i++) {                                                     \
+        for (int64_t i = first; i < end; i++) {                                                       \
             int64_t h;                                                                                \
             if (!inside(b, 0, i, ki, &h)) continue;                                                   \
             T *to = (T *)dst + (c * b->in[0] + h) * b->in[1] + w0;                                    \
-            const char *from = row + (i * b->out[1] + j0) * ls * (int64_t)es;                         \
+            const char *from = row + ((i - first) * b->out[1] + j0) * ls * (int64_t)es;               \
+            if (step == 1 && ls == 1) {                                                               \
+                const T *col = (const T *)from;                                                       \
+                for (int64_t j = 0; j < j1 - j0; j++) to[j] = (T)((U)to[j] + (U)col[j]);              \
+                continue;                                                                             \
+            }                                                                                         \
             for (int64_t j = 0; j < j1 - j0; j++)                                                     \
                 to[j * step] = (T)((U)to[j * step] + (U)*(const T *)(from + j * ls * (int64_t)es));   \
         }                                                                                             \
@@ -86,27 +100,26 @@ void tg__k_im2col(tg_tensor *cols, const tg_tensor *image, const tg_blocks *b)
 
 /* Halves: each sum rounded to the dtype, as PyTorch's col2im adds in it. */
 static void col2im_any(tg_dtype dt, char *dst, const char *row, int64_t ls, const tg_blocks *b, int64_t c,
-                       int64_t ki, int64_t kj)
+                       int64_t ki, int64_t kj, int64_t first, int64_t end)
 {
     size_t es = tg__dtype_size(dt);
-    for (int64_t i = 0; i < b->out[0]; i++) {
+    for (int64_t i = first; i < end; i++) {
         int64_t h;
         if (!inside(b, 0, i, ki, &h)) continue;
         for (int64_t j = 0; j < b->out[1]; j++) {
             int64_t w;
             if (!inside(b, 1, j, kj, &w)) continue;
             char *to = dst + (size_t)((c * b->in[0] + h) * b->in[1] + w) * es;
-            tg__store(to, dt, tg__load(to, dt) + tg__load(row + (size_t)((i * b->out[1] + j) * ls) * es, dt));
+            tg__store(to, dt, tg__load(to, dt) + tg__load(row + (size_t)(((i - first) * b->out[1] + j) * ls) * es, dt));
         }
     }
 }
 
-void tg__k_col2im(tg_tensor *image, const tg_tensor *cols, const tg_blocks *b)
+void tg__k_col2im_rows(tg_tensor *image, const tg_tensor *cols, const tg_blocks *b, int64_t first, int64_t end)
 {
     tg_dtype dt = image->dtype;
     size_t es = tg__dtype_size(dt);
     char *dst = tg__ptr(image);
-    memset(dst, 0, (size_t)(b->channels * b->in[0] * b->in[1]) * es);
     int64_t rs = cols->strides[0], ls = cols->strides[1], step = b->stride[1];
     for (int64_t c = 0; c < b->channels; c++)
         for (int64_t ki = 0; ki < b->kernel[0]; ki++)
@@ -120,7 +133,13 @@ void tg__k_col2im(tg_tensor *image, const tg_tensor *cols, const tg_blocks *b)
                 case TG_F64: COL2IM(double, double); break;
                 case TG_I32: COL2IM(int32_t, uint32_t); break;
                 case TG_I64: COL2IM(int64_t, uint64_t); break;
-                default: col2im_any(dt, dst, row, ls, b, c, ki, kj); break;
+                default: col2im_any(dt, dst, row, ls, b, c, ki, kj, first, end); break;
                 }
             }
+}
+
+void tg__k_col2im(tg_tensor *image, const tg_tensor *cols, const tg_blocks *b)
+{
+    memset(tg__ptr(image), 0, (size_t)(b->channels * b->in[0] * b->in[1]) * tg__dtype_size(image->dtype));
+    tg__k_col2im_rows(image, cols, b, 0, b->out[0]);
 }

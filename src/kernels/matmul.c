@@ -71,36 +71,59 @@ static bool gemm_blas(tg_dtype dt, char *c, int64_t ldc, bool accumulate, const 
 }
 #endif
 
-static void bmm(tg_tensor *c, const tg_tensor *a, const tg_tensor *m, bool accumulate)
+typedef struct bmm_job {
+    tg_tensor *c;
+    const tg_tensor *a, *m;
+    bool accumulate;
+} bmm_job;
+
+/* The products of the matrices [begin, end) of the batch. */
+static void bmm_range(int64_t begin, int64_t end, void *ctx)
 {
-    int64_t B = c->shape[0], M = c->shape[1], N = c->shape[2], K = a->shape[2], ldc = c->strides[1];
+    const bmm_job *job = ctx;
+    tg_tensor *c = job->c;
+    const tg_tensor *a = job->a, *m = job->m;
+    int64_t M = c->shape[1], N = c->shape[2], K = a->shape[2], ldc = c->strides[1];
     int64_t es = (int64_t)tg__dtype_size(c->dtype);
-    if (K == 0) {
-        if (!accumulate) tg__k_fill(c, 0);
-        return;
-    }
 #ifdef TG_HAVE_CBLAS
-    /* OpenBLAS's threads run while the pool's rest (core/pool.h). */
+    /* OpenBLAS's threads run while the pool's rest (core/pool.h); inside a
+       pool piece, one thread. */
     tg_blas_lease lease = tg__blas_begin();
 #ifdef TG_HAVE_OPENBLAS_THREADS
     openblas_set_num_threads(lease.threads);
 #endif
 #endif
-    for (int64_t b = 0; b < B; b++) {
+    for (int64_t b = begin; b < end; b++) {
         char *cb = tg__ptr(c) + b * c->strides[0] * es;
         const char *ab = tg__ptr(a) + b * a->strides[0] * es;
         const char *mb = tg__ptr(m) + b * m->strides[0] * es;
 #ifdef TG_HAVE_CBLAS
-        if (gemm_blas(c->dtype, cb, ldc, accumulate, ab, a->strides[1], a->strides[2], mb, m->strides[1],
+        if (gemm_blas(c->dtype, cb, ldc, job->accumulate, ab, a->strides[1], a->strides[2], mb, m->strides[1],
                       m->strides[2], M, N, K))
             continue;
 #endif
-        gemm_naive(c->dtype, cb, ldc, accumulate, ab, a->strides[1], a->strides[2], mb, m->strides[1],
+        gemm_naive(c->dtype, cb, ldc, job->accumulate, ab, a->strides[1], a->strides[2], mb, m->strides[1],
                    m->strides[2], M, N, K);
     }
 #ifdef TG_HAVE_CBLAS
     tg__blas_end(lease);
 #endif
+}
+
+/* A batch that the pool's threads can share evenly goes to them, a
+   matrix at a time each on one thread, with no synchronisation inside
+   a product; otherwise each product gets the BLAS's threads. */
+static void bmm(tg_tensor *c, const tg_tensor *a, const tg_tensor *m, bool accumulate)
+{
+    int64_t B = c->shape[0], threads = tg_get_num_threads();
+    if (a->shape[2] == 0) {
+        if (!accumulate) tg__k_fill(c, 0);
+        return;
+    }
+    bmm_job job = {c, a, m, accumulate};
+    bool even = threads > 1 && B >= threads && (B % threads == 0 || B >= 4 * threads);
+    if (even) tg__parallel_for(0, B, 1, bmm_range, &job);
+    else bmm_range(0, B, &job);
 }
 
 void tg__k_bmm(tg_tensor *c, const tg_tensor *a, const tg_tensor *m) { bmm(c, a, m, false); }

@@ -215,9 +215,9 @@ static tg_blocks blocks_of(const conv_params *p, int64_t channels, const int64_t
    depends on the kernel only (OpenBLAS's sums depend on a product's
    shape), each thread making the columns of its blocks' channels (their
    rows of the tile's columns), the columns of the weight gradient that
-   belong to them and their planes of the input gradient. A piece runs its matrix products on its own thread (one BLAS
-   thread inside a pool piece, core/pool.h); a single piece leaves them to
-   the BLAS's threads. */
+   belong to them and their planes of the input gradient. A piece runs its
+   matrix products on its own thread (one BLAS thread inside a pool piece,
+   core/pool.h); a single piece leaves them to the BLAS's threads. */
 #define TILE_BYTES ((int64_t)512 * 1024)
 /* The backward's blocks of input channels make at least this many rows of
    columns (or are a whole group): fewer make the products slower. */
@@ -228,7 +228,6 @@ static tg_blocks blocks_of(const conv_params *p, int64_t channels, const int64_t
 /* The shapes of a tiled convolution of x (N, C, H, W) with w (O, C / G,
    kh, kw) into a grid of oh x ow blocks. */
 typedef struct tiling {
-    const conv_params *p;
     tg_blocks b;
     int64_t N, G, Og, K, L, ow;   /* K: a group's rows of columns; L = oh ow */
     int64_t rows;                 /* block rows a tile */
@@ -245,7 +244,7 @@ static int tiling_of(tiling *t, const conv_params *p, const tg_tensor *x, const 
 {
     int64_t G = p->groups, K = w->shape[1] * w->shape[2] * w->shape[3], es = (int64_t)tg__dtype_size(x->dtype);
     int64_t row_bytes = G * K * grid[1] * es, threads = tg_get_num_threads();
-    *t = (tiling){.p = p, .b = blocks_of(p, x->shape[1], x->shape + 2, w->shape + 2, grid), .N = x->shape[0],
+    *t = (tiling){.b = blocks_of(p, x->shape[1], x->shape + 2, w->shape + 2, grid), .N = x->shape[0],
                   .G = G, .Og = w->shape[0] / G, .K = K, .L = grid[0] * grid[1], .ow = grid[1]};
     t->rows = row_bytes > 0 && TILE_BYTES / row_bytes < grid[0] ? TILE_BYTES / row_bytes : grid[0];
     if (t->rows < 1) t->rows = 1;

@@ -868,7 +868,7 @@ static void test_parallel_for(void)
 
 /* Large operands of odd sizes (above the 32768-element grain, rows not
    a multiple of the split's alignment), from the deterministic generator. */
-enum { ROWS = 37, COLS = 5003, BIG = ROWS * COLS, N_RESULTS = 24 };
+enum { ROWS = 37, COLS = 5003, BIG = ROWS * COLS, N_RESULTS = 32 };
 
 static tg_tensor *big_tensor(uint64_t seed, tg_dtype dt, const int64_t *shape, int ndim)
 {
@@ -979,6 +979,40 @@ static void run_optimizers(results *r)
     tg_scope_end();
 }
 
+/* Convolutions (their tiles split across threads by images, and the
+   backward by blocks of input channels: Note [Convolution tiles] in
+   src/ops/conv.c; enough images and blocks for 3 threads, since a product
+   that is not split gets OpenBLAS's threads, whose sums are its own) and
+   a batched matrix product (its matrices split across threads), with
+   their gradients from a backward without create_graph. */
+static void run_products(results *r)
+{
+    tg_scope_begin();
+    static const struct { int64_t x[4], w[4]; tg_conv_opts opts; } convs[] = {
+        {{4, 96, 20, 30}, {5, 96, 3, 3}, {.padding = {1, 1}}},
+        {{3, 6, 30, 50}, {6, 2, 3, 3}, {.groups = 3, .stride = {2, 1}}},
+    };
+    for (int i = 0; i < 2; i++) {
+        tg_tensor *x = tg_requires_grad_(big_tensor(9 + i, TG_F32, convs[i].x, 4), true);
+        tg_tensor *w = tg_requires_grad_(big_tensor(11 + i, TG_F32, convs[i].w, 4), true);
+        tg_tensor *b = tg_requires_grad_(big_tensor(13 + i, TG_F32, convs[i].w, 1), true);
+        tg_tensor *out = tg_conv2d(x, w, b, convs[i].opts);
+        if (!out || tg_backward(tg_sum(tg_mul(out, out)), NULL) != 0) r->failures++;
+        keep_result(r, out);
+        keep_result(r, tg_grad(x));
+        keep_result(r, tg_grad(w));
+        keep_result(r, tg_grad(b));
+    }
+    tg_tensor *a = tg_requires_grad_(big_tensor(15, TG_F32, TG_SHAPE(8, 64, 64)), true);
+    tg_tensor *m = tg_requires_grad_(big_tensor(16, TG_F32, TG_SHAPE(8, 64, 64)), true);
+    tg_tensor *prod = tg_matmul(a, m);
+    if (!prod || tg_backward(tg_sum(tg_mul(prod, prod)), NULL) != 0) r->failures++;
+    keep_result(r, prod);
+    keep_result(r, tg_grad(a));
+    keep_result(r, tg_grad(m));
+    tg_scope_end();
+}
+
 /* Bit for bit the same results on 1, 2 and 3 threads. */
 static void test_results_across_thread_counts(void)
 {
@@ -987,11 +1021,13 @@ static void test_results_across_thread_counts(void)
     tg_set_num_threads(1);
     run_kernels(&one);
     run_optimizers(&one);
-    CHECK(one.failures == 0 && one.n == 19);
+    run_products(&one);
+    CHECK(one.failures == 0 && one.n == 30);
     for (int threads = 2; threads <= 3; threads++) {
         tg_set_num_threads(threads);
         run_kernels(&other);
         run_optimizers(&other);
+        run_products(&other);
         CHECK(same_results(&one, &other));
         free_results(&other);
     }

@@ -95,9 +95,12 @@ void tg__k_where(tg_tensor *out, const tg_tensor *cond, const tg_tensor *a, cons
 int tg__k_sum_to(tg_tensor *out, const tg_tensor *a);
 /* values/indices (a's rank, size 1 along dim) = max of a along dim. */
 void tg__k_max_dim(tg_tensor *values, tg_tensor *indices, const tg_tensor *a, int dim);
-/* c[b] = a[b] @ m[b]: c contiguous (B, M, N), a (B, M, K) and m (B, K, N)
-   with any strides, all of one dtype. */
+/* c[b] = a[b] @ m[b]: c (B, M, N) with rows of unit stride (a batch and
+   a row stride of its own, at least N), a (B, M, K) and m (B, K, N) with
+   any strides, all of one dtype. */
 void tg__k_bmm(tg_tensor *c, const tg_tensor *a, const tg_tensor *m);
+/* c[b] += a[b] @ m[b], the same operands. */
+void tg__k_bmm_add(tg_tensor *c, const tg_tensor *a, const tg_tensor *m);
 
 /* elementwise functions and activations */
 /* The inverse error function as PyTorch computes it (special.c), in a's
@@ -258,9 +261,15 @@ typedef struct tg_blocks {
 /* cols (channels * kernel[0] * kernel[1], out[0] * out[1]), contiguous =
    each block of image (channels, in[0], in[1], any strides) as a column. */
 void tg__k_im2col(tg_tensor *cols, const tg_tensor *image, const tg_blocks *b);
+/* The same for the blocks of rows [first, end) of the grid only: cols
+   (channels * kernel[0] * kernel[1], (end - first) * out[1]), contiguous. */
+void tg__k_im2col_rows(tg_tensor *cols, const tg_tensor *image, const tg_blocks *b, int64_t first, int64_t end);
 /* image (contiguous, of cols' dtype) = the sum of the columns of cols (any
    strides) at the positions they were read from: im2col's adjoint. */
 void tg__k_col2im(tg_tensor *image, const tg_tensor *cols, const tg_blocks *b);
+/* image += the columns of the blocks of rows [first, end) only, cols as
+   tg__k_im2col_rows makes them (any strides). */
+void tg__k_col2im_rows(tg_tensor *image, const tg_tensor *cols, const tg_blocks *b, int64_t first, int64_t end);
 
 /* softmax (log_form: log_softmax) along the last dim of rows rows of n
    contiguous elements of x (TG_F32 or TG_F64) into y (softmax.c). */

@@ -203,22 +203,117 @@ static tg_blocks blocks_of(const conv_params *p, int64_t channels, const int64_t
     return b;
 }
 
-/* out (N, O, oh, ow), contiguous = the convolution of x (N, C, H, W) with
-   w (O, C / G, kh, kw): per image, the blocks as columns (G, K, L) and the
-   G products (O / G, K) @ (K, L). */
-static void convolve(tg_tensor *out, const tg_tensor *x, const tg_tensor *w, tg_tensor *cols, const conv_params *p)
+/* Note [Convolution tiles]: outside a transposed convolution the forward
+   and the no-grad backward go over the output grid a tile of block rows at
+   a time: a tile's columns (im2col of those blocks, about TILE_BYTES) are
+   multiplied while they are still in cache instead of a whole image's
+   columns going through memory. The pool's threads share the work without
+   sharing a buffer or a sum, so results are the same bits whatever the
+   thread count: the forward splits the images into `chunks` (one a
+   thread, at most one an image, at least one), each with its own columns;
+   the backward splits the input channels into blocks of a size that
+   depends on the kernel only (OpenBLAS's sums depend on a product's
+   shape), each thread making the columns of its blocks' channels (their
+   rows of the tile's columns), the columns of the weight gradient that
+   belong to them and their planes of the input gradient. A piece runs its
+   matrix products on its own thread (one BLAS thread inside a pool piece,
+   core/pool.h); a single piece leaves them to the BLAS's threads. */
+#define TILE_BYTES ((int64_t)512 * 1024)
+/* The backward's blocks of input channels make at least this many rows of
+   columns (or are a whole group): fewer make the products slower. */
+#define BLOCK_ROWS 256
+/* Below this many multiply-adds a convolution is not worth the pool. */
+#define SPLIT_WORK ((int64_t)1 << 21)
+
+/* The shapes of a tiled convolution of x (N, C, H, W) with w (O, C / G,
+   kh, kw) into a grid of oh x ow blocks. */
+typedef struct tiling {
+    tg_blocks b;
+    int64_t N, G, Og, K, L, ow;   /* K: a group's rows of columns; L = oh ow */
+    int64_t rows;                 /* block rows a tile */
+    int64_t chunks;
+    int64_t grain;                /* for tg__parallel_for: 1, or all of a small convolution */
+    tg_tensor *cols;              /* (chunks, G K rows ow) */
+} tiling;
+
+/* The tiling, with columns for `chunks` tiles of images allocated (at
+   most one a thread, at least one; one for a small convolution); -1 on
+   failure. */
+static int tiling_of(tiling *t, const conv_params *p, const tg_tensor *x, const tg_tensor *w, const int64_t *grid,
+                     int64_t chunks)
 {
-    int64_t G = p->groups, Og = w->shape[0] / G, K = w->shape[1] * w->shape[2] * w->shape[3];
-    int64_t L = out->shape[2] * out->shape[3];
-    tg_blocks b = blocks_of(p, x->shape[1], x->shape + 2, w->shape + 2, out->shape + 2);
-    tg_tensor a = geometry(w, 3, (int64_t[]){G, Og, K}, (int64_t[]){Og * K, K, 1}, w->offset);
-    tg_tensor m = geometry(cols, 3, (int64_t[]){G, K, L}, (int64_t[]){K * L, L, 1}, 0);
-    for (int64_t n = 0; n < x->shape[0]; n++) {
-        tg_tensor img = tg__part(x, 0, n, -1);
-        tg__k_im2col(cols, &img, &b);
-        tg_tensor c = geometry(out, 3, (int64_t[]){G, Og, L}, (int64_t[]){Og * L, L, 1}, n * G * Og * L);
-        tg__k_bmm(&c, &a, &m);
+    int64_t G = p->groups, K = w->shape[1] * w->shape[2] * w->shape[3], es = (int64_t)tg__dtype_size(x->dtype);
+    int64_t row_bytes = G * K * grid[1] * es, threads = tg_get_num_threads();
+    *t = (tiling){.b = blocks_of(p, x->shape[1], x->shape + 2, w->shape + 2, grid), .N = x->shape[0],
+                  .G = G, .Og = w->shape[0] / G, .K = K, .L = grid[0] * grid[1], .ow = grid[1]};
+    t->rows = row_bytes > 0 && TILE_BYTES / row_bytes < grid[0] ? TILE_BYTES / row_bytes : grid[0];
+    if (t->rows < 1) t->rows = 1;
+    bool small = t->N * t->L * G * t->Og * K < SPLIT_WORK;
+    t->chunks = small || chunks < 1 ? 1 : chunks < threads ? chunks : threads;
+    t->grain = small ? INT64_MAX : 1;
+    t->cols = tg__new(x->dtype, (int64_t[]){t->chunks, G * K * t->rows * grid[1]}, 2);
+    return t->cols ? 0 : -1;
+}
+
+/* Chunk c's images [*first, *end). */
+static void chunk_images(const tiling *t, int64_t c, int64_t *first, int64_t *end)
+{
+    *first = t->N * c / t->chunks;
+    *end = t->N * (c + 1) / t->chunks;
+}
+
+/* Chunk c's columns for the block rows [r0, r1): (G, K, n), n = (r1 - r0) ow. */
+static tg_tensor tile_cols(const tiling *t, int64_t c, int64_t r0, int64_t r1)
+{
+    int64_t n = (r1 - r0) * t->ow;
+    return geometry(t->cols, 3, (int64_t[]){t->G, t->K, n}, (int64_t[]){t->K * n, n, 1}, c * t->cols->shape[1]);
+}
+
+/* The block rows [r0, r1) of image i of y (N, G Og, oh, ow), contiguous,
+   as (G, Og, n). */
+static tg_tensor tile_of(const tiling *t, const tg_tensor *y, int64_t i, int64_t r0, int64_t r1)
+{
+    return geometry(y, 3, (int64_t[]){t->G, t->Og, (r1 - r0) * t->ow}, (int64_t[]){t->Og * t->L, t->L, 1},
+                    y->offset + i * t->G * t->Og * t->L + r0 * t->ow);
+}
+
+typedef struct forward_job {
+    const tiling *t;
+    tg_tensor *out;
+    const tg_tensor *x, *w;
+} forward_job;
+
+static void forward_chunks(int64_t begin, int64_t end, void *ctx)
+{
+    const forward_job *job = ctx;
+    const tiling *t = job->t;
+    tg_tensor a = geometry(job->w, 3, (int64_t[]){t->G, t->Og, t->K}, (int64_t[]){t->Og * t->K, t->K, 1},
+                           job->w->offset);
+    for (int64_t c = begin; c < end; c++) {
+        int64_t first, last;
+        chunk_images(t, c, &first, &last);
+        for (int64_t i = first; i < last; i++) {
+            tg_tensor img = tg__part(job->x, 0, i, -1);
+            for (int64_t r0 = 0; r0 < t->b.out[0]; r0 += t->rows) {
+                int64_t r1 = r0 + t->rows < t->b.out[0] ? r0 + t->rows : t->b.out[0];
+                tg_tensor cols = tile_cols(t, c, r0, r1), y = tile_of(t, job->out, i, r0, r1);
+                tg__k_im2col_rows(&cols, &img, &t->b, r0, r1);
+                tg__k_bmm(&y, &a, &cols);
+            }
+        }
     }
+}
+
+/* out (N, O, oh, ow), contiguous = the convolution of x (N, C, H, W) with
+   w (O, C / G, kh, kw), contiguous: per tile of blocks, the columns (G, K,
+   n) and the G products (O / G, K) @ (K, n) (Note [Convolution tiles]). */
+static int convolve(tg_tensor *out, const tg_tensor *x, const tg_tensor *w, const conv_params *p)
+{
+    tiling t;
+    if (tiling_of(&t, p, x, w, out->shape + 2, x->shape[0])) return -1;
+    forward_job job = {&t, out, x, w};
+    tg__parallel_for(0, t.chunks, t.grain, forward_chunks, &job);
+    return 0;
 }
 
 /* out (N, O, oh, ow), contiguous = the transposed convolution of x (N, C,
@@ -277,12 +372,11 @@ static tg_tensor *compute(const tg_tensor *x, const tg_tensor *w, const tg_tenso
     int64_t shape[4] = {x->shape[0], O, size[0], size[1]};
     const tg_tensor *wd = dense(w), *xd = p->transposed ? dense(x) : x;
     tg_tensor *out = wd && xd ? tg__new(x->dtype, shape, 4) : NULL;
-    int64_t rows = p->transposed ? O * w->shape[2] * w->shape[3] : w->shape[1] * p->groups * w->shape[2] * w->shape[3];
-    int64_t cols_shape[2] = {rows, p->transposed ? x->shape[2] * x->shape[3] : size[0] * size[1]};
-    tg_tensor *cols = out && shape[0] ? tg__new(x->dtype, cols_shape, 2) : NULL;
-    if (!out || (shape[0] && !cols)) return NULL;
+    int64_t cols_shape[2] = {O * w->shape[2] * w->shape[3], x->shape[2] * x->shape[3]};
+    tg_tensor *cols = out && shape[0] && p->transposed ? tg__new(x->dtype, cols_shape, 2) : NULL;
+    if (!out || (shape[0] && p->transposed && !cols)) return NULL;
     if (shape[0] && p->transposed) convolve_transposed(out, xd, wd, cols, p);
-    else if (shape[0]) convolve(out, xd, wd, cols, p);
+    else if (shape[0] && convolve(out, xd, wd, p)) return NULL;
     if (bias) {
         tg_tensor b = geometry(bias, 4, (int64_t[]){1, O, 1, 1}, (int64_t[]){0, bias->strides[0], 0, 0}, bias->offset);
         tg__k_binary(TG_BIN_ADD, out, out, &b);
@@ -481,51 +575,132 @@ static void transposed_grads(const tg_node *n, const conv_params *p, tg_tensor *
 
 /* Without grad mode (a backward without create_graph) the gradients need
    no graph of their own: they are computed image by image with the
-   kernels, as the forward is, which spares the whole batch's columns.
-   Per image n, with the blocks of x (im2col) or of g (transposed):
-   convolution gx[n] = col2im(w^T g[n]), gw += g[n] cols^T; transposed
-   gx[n] = w cols, gw += x[n] cols^T. 0, or -1 with an error. */
-static int direct_grads(const tg_node *n, const conv_params *p, const tg_tensor *x, const tg_tensor *w,
-                        const tg_tensor *g, tg_tensor **gx, tg_tensor **gw)
+   kernels, as the forward is, which spares the whole batch's columns. */
+
+/* A convolution's, tile by tile (Note [Convolution tiles]): with the
+   blocks of x as columns, gw += g[i] cols^T and gx[i] += col2im(w^T g[i]),
+   a block of input channels at a time. */
+typedef struct backward_job {
+    const tiling *t;
+    const tg_tensor *x, *w, *g;
+    tg_tensor *gx, *gw;   /* either NULL when not needed; gw (G, Og, K), zeros */
+    int64_t block_channels;
+} backward_job;
+
+/* The gradients for the input channels [c0, c1) of group gi, all in it,
+   from the tile of block rows [r0, r1) of image i. */
+static void backward_tile(const backward_job *job, int64_t i, int64_t r0, int64_t r1, int64_t gi, int64_t c0,
+                          int64_t c1)
 {
-    const tg_tensor *wd = dense(w), *gd = dense(g), *xd = p->transposed ? dense(x) : x;
+    const tiling *t = job->t;
+    int64_t n = (r1 - r0) * t->ow, kernel = t->b.kernel[0] * t->b.kernel[1], rows = (c1 - c0) * kernel;
+    int64_t first = (c0 - gi * (t->K / kernel)) * kernel;   /* the channels' first row of the group's K */
+    int64_t at = c0 * kernel * t->rows * t->ow;   /* the channels' part of the columns, whatever the tile's n */
+    tg_blocks b = t->b;
+    b.channels = c1 - c0;
+    tg_tensor img = tg__part(job->x, 0, i, -1);
+    img = tg__part(&img, 0, c0, c1 - c0);
+    tg_tensor cols = geometry(t->cols, 3, (int64_t[]){1, rows, n}, (int64_t[]){0, n, 1}, at);
+    tg_tensor gy = geometry(job->g, 3, (int64_t[]){1, t->Og, n}, (int64_t[]){0, t->L, 1},
+                            job->g->offset + (i * t->G + gi) * t->Og * t->L + r0 * t->ow);
+    if (job->gw) {   /* before the input's gradient reuses the columns */
+        tg_tensor cols_t = geometry(t->cols, 3, (int64_t[]){1, n, rows}, (int64_t[]){0, 1, n}, at);
+        tg_tensor gw = geometry(job->gw, 3, (int64_t[]){1, t->Og, rows}, (int64_t[]){0, t->K, 1},
+                                gi * t->Og * t->K + first);
+        tg__k_im2col_rows(&cols, &img, &b, r0, r1);
+        tg__k_bmm_add(&gw, &gy, &cols_t);
+    }
+    if (job->gx) {
+        tg_tensor wt = geometry(job->w, 3, (int64_t[]){1, rows, t->Og}, (int64_t[]){0, 1, t->K},
+                                job->w->offset + gi * t->Og * t->K + first);
+        tg_tensor matrix = geometry(t->cols, 2, (int64_t[]){rows, n}, (int64_t[]){n, 1}, at);
+        tg_tensor gimg = tg__part(job->gx, 0, i, -1);
+        gimg = tg__part(&gimg, 0, c0, c1 - c0);
+        tg__k_bmm(&cols, &wt, &gy);
+        tg__k_col2im_rows(&gimg, &matrix, &b, r0, r1);
+    }
+}
+
+/* The input channels of blocks of block_channels channels (fewer at a
+   group's end), a group's blocks after another's: block k's. */
+static void block_channels_of(const backward_job *job, int64_t k, int64_t *gi, int64_t *c0, int64_t *c1)
+{
+    int64_t Cg = job->t->b.channels / job->t->G, per_group = (Cg + job->block_channels - 1) / job->block_channels;
+    *gi = k / per_group;
+    *c0 = *gi * Cg + k % per_group * job->block_channels;
+    *c1 = *c0 + job->block_channels < (*gi + 1) * Cg ? *c0 + job->block_channels : (*gi + 1) * Cg;
+}
+
+/* The blocks [begin, end) of input channels. */
+static void backward_blocks(int64_t begin, int64_t end, void *ctx)
+{
+    const backward_job *job = ctx;
+    const tiling *t = job->t;
+    int64_t gi, first, last, unused;
+    block_channels_of(job, begin, &gi, &first, &unused);
+    block_channels_of(job, end - 1, &gi, &unused, &last);
+    for (int64_t i = 0; i < t->N; i++) {
+        if (job->gx) {
+            tg_tensor gimg = tg__part(job->gx, 0, i, -1);
+            gimg = tg__part(&gimg, 0, first, last - first);
+            tg__k_fill(&gimg, 0);
+        }
+        for (int64_t r0 = 0; r0 < t->b.out[0]; r0 += t->rows) {
+            int64_t r1 = r0 + t->rows < t->b.out[0] ? r0 + t->rows : t->b.out[0];
+            for (int64_t k = begin; k < end; k++) {
+                int64_t c0, c1;
+                block_channels_of(job, k, &gi, &c0, &c1);
+                backward_tile(job, i, r0, r1, gi, c0, c1);
+            }
+        }
+    }
+}
+
+static int convolution_direct_grads(const tg_node *n, const conv_params *p, const tg_tensor *x, const tg_tensor *w,
+                                    const tg_tensor *g, tg_tensor **gx, tg_tensor **gw)
+{
+    const tg_tensor *wd = dense(w), *gd = dense(g);
+    tiling t;
+    if (!wd || !gd || tiling_of(&t, p, x, w, g->shape + 2, 1)) return -1;
+    int64_t kernel = w->shape[2] * w->shape[3], Cg = w->shape[1], block = 1;
+    while (block < Cg && block * kernel < BLOCK_ROWS) block *= 2;
+    backward_job job = {&t, x, wd, gd, NULL, NULL, block};
+    tg_strided layout = {3, {t.G, t.Og, t.K}, {t.Og * t.K, t.K, 1}, 0};
+    if (NEED(0) && !(job.gx = *gx = tg__new(x->dtype, x->shape, 4))) return -1;
+    if (NEED(1) && !(job.gw = tg__zeros_strided(w->dtype, &layout))) return -1;
+    tg__parallel_for(0, t.G * ((Cg + block - 1) / block), t.grain, backward_blocks, &job);
+    if (NEED(1)) *gw = tg__alias(job.gw, w->shape, (int64_t[]){t.K, kernel, w->shape[3], 1}, 4, 0);
+    return NEED(1) && !*gw ? -1 : 0;
+}
+
+/* A transposed convolution's, image by image n, with the blocks of g as
+   columns: gx[n] = w cols, gw += x[n] cols^T. */
+static int transposed_direct_grads(const tg_node *n, const conv_params *p, const tg_tensor *x, const tg_tensor *w,
+                                   const tg_tensor *g, tg_tensor **gx, tg_tensor **gw)
+{
+    const tg_tensor *wd = dense(w), *gd = dense(g), *xd = dense(x);
     if (!wd || !gd || !xd) return -1;
     int64_t G = p->groups, N = x->shape[0], kernel = w->shape[2] * w->shape[3];
-    int64_t Cg = p->transposed ? x->shape[1] / G : w->shape[1], Og = p->transposed ? w->shape[1] : w->shape[0] / G;
-    int64_t K = (p->transposed ? Og : Cg) * kernel;         /* a group's rows of columns */
-    int64_t L = p->transposed ? x->shape[2] * x->shape[3] : g->shape[2] * g->shape[3];
-    int64_t rows = p->transposed ? Cg : Og;                 /* a group's rows of w, and of x or g per image */
-    const tg_tensor *image = p->transposed ? gd : xd;      /* whose blocks are the columns */
-    const tg_tensor *other = p->transposed ? xd : gd;      /* the per-image factor besides them */
-    tg_blocks b = blocks_of(p, image->shape[1], image->shape + 2, w->shape + 2, other->shape + 2);
+    int64_t Cg = x->shape[1] / G, Og = w->shape[1], K = Og * kernel, L = x->shape[2] * x->shape[3];
+    tg_blocks b = blocks_of(p, gd->shape[1], gd->shape + 2, w->shape + 2, xd->shape + 2);
     tg_tensor *cols = tg__new(x->dtype, (int64_t[]){G * K, L}, 2);
     if (!cols) return -1;
     tg_tensor c = geometry(cols, 3, (int64_t[]){G, K, L}, (int64_t[]){K * L, L, 1}, 0);
     tg_tensor ct = geometry(cols, 3, (int64_t[]){G, L, K}, (int64_t[]){K * L, 1, L}, 0);
-    tg_tensor wg = geometry(wd, 3, (int64_t[]){G, rows, K}, (int64_t[]){rows * K, K, 1}, wd->offset);
-    tg_tensor wgt = geometry(wd, 3, (int64_t[]){G, K, rows}, (int64_t[]){rows * K, 1, K}, wd->offset);
+    tg_tensor wg = geometry(wd, 3, (int64_t[]){G, Cg, K}, (int64_t[]){Cg * K, K, 1}, wd->offset);
     if (NEED(0) && !(*gx = tg__new(x->dtype, x->shape, 4))) return -1;
-    tg_tensor *part = NEED(1) ? tg__new(x->dtype, wg.shape, 3) : NULL;
-    tg_strided sum_layout = {3, {G, rows, K}, {rows * K, K, 1}, 0};
-    if (NEED(1) && (!part || !(*gw = tg__zeros_strided(w->dtype, &sum_layout)))) return -1;
+    tg_strided sum_layout = {3, {G, Cg, K}, {Cg * K, K, 1}, 0};
+    if (NEED(1) && !(*gw = tg__zeros_strided(w->dtype, &sum_layout))) return -1;
     for (int64_t i = 0; i < N; i++) {
-        tg_tensor o = geometry(other, 3, (int64_t[]){G, rows, L}, (int64_t[]){rows * L, L, 1},
-                               other->offset + i * G * rows * L);
-        if (p->transposed || NEED(1)) {
-            tg_tensor img = tg__part(image, 0, i, -1);
-            tg__k_im2col(cols, &img, &b);
+        tg_tensor img = tg__part(gd, 0, i, -1);
+        tg__k_im2col(cols, &img, &b);
+        if (NEED(1)) {
+            tg_tensor xi = geometry(xd, 3, (int64_t[]){G, Cg, L}, (int64_t[]){Cg * L, L, 1}, xd->offset + i * G * Cg * L);
+            tg__k_bmm_add(*gw, &xi, &ct);
         }
-        if (NEED(1)) {   /* before a convolution's gx reuses cols */
-            tg__k_bmm(part, &o, &ct);
-            tg__k_binary(TG_BIN_ADD, *gw, *gw, part);
-        }
-        if (NEED(0) && p->transposed) {
+        if (NEED(0)) {
             tg_tensor out = geometry(*gx, 3, (int64_t[]){G, Cg, L}, (int64_t[]){Cg * L, L, 1}, i * G * Cg * L);
             tg__k_bmm(&out, &wg, &c);
-        } else if (NEED(0)) {
-            tg__k_bmm(&c, &wgt, &o);
-            tg_tensor img = tg__part(*gx, 0, i, -1);
-            tg__k_col2im(&img, cols, &b);
         }
     }
     if (NEED(1)) *gw = tg__alias(*gw, w->shape, (int64_t[]){w->shape[1] * kernel, kernel, w->shape[3], 1}, 4, 0);
@@ -545,7 +720,7 @@ int tg__d_convolution(tg_node *n, tg_tensor *g, tg_tensor **gi)
     if (!x || !w || !g) return -1;
     tg_tensor *gx = NULL, *gw = NULL;
     if (!tg_is_grad_enabled()) {
-        if (direct_grads(n, p, x, w, g, &gx, &gw)) return -1;
+        if ((p->transposed ? transposed_direct_grads : convolution_direct_grads)(n, p, x, w, g, &gx, &gw)) return -1;
     } else if (p->transposed) {
         transposed_grads(n, p, x, w, g, &gx, &gw);
     } else {

@@ -76,14 +76,15 @@ static int check_bool_arith(tg_binary_kernel k, tg_dtype a, tg_dtype b)
    (a kernel without an integer body) promotes integers to float. */
 static tg_dtype compute_dtype(tg_binary_kernel k, tg_dtype dt)
 {
-    return tg__is_floating(dt) || tg__k_binary_takes_integers(k) ? dt : TG_F32;
+    return tg__is_floating(dt) || tg__is_complex(dt) || tg__k_binary_takes_integers(k) ? dt : TG_F32;
 }
 
 tg_tensor *tg__binary_kernel(tg_binary_kernel k, const tg_tensor *a, const tg_tensor *b, tg_dtype dt)
 {
     int64_t shape[TG_MAX_DIMS];
     int nd;
-    if (tg__broadcast_shapes(a->shape, a->ndim, b->shape, b->ndim, shape, &nd)) return NULL;
+    if (tg__broadcast_shapes(a->shape, a->ndim, b->shape, b->ndim, shape, &nd) || tg__check_complex_binary(k, dt))
+        return NULL;
     const tg_tensor *ca = a->dtype == dt ? a : tg__cast(a, dt);
     const tg_tensor *cb = b->dtype == dt ? b : tg__cast(b, dt);
     tg_tensor *out = ca && cb ? tg__new_like(tg__k_binary_result(k, dt), shape, nd, (const tg_tensor *[]){a, b}, 2) : NULL;
@@ -207,8 +208,8 @@ tg_tensor *tg_mul(const tg_tensor *a, const tg_tensor *b) { return binary(__func
 tg_tensor *tg_mul_scalar(const tg_tensor *a, double s) { return scale_scalar(__func__, TG_OP_MUL, TG_BIN_MUL, a, s); }
 int tg__d_mul(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
-    if (NEED(0)) gi[0] = tg_mul(g, SAVED(1));   /* b, or the scalar of x * 2 */
-    if (NEED(1)) gi[1] = tg_mul(g, SAVED(0));
+    if (NEED(0)) gi[0] = tg_mul(g, tg_conj(SAVED(1)));   /* b, or the scalar of x * 2 */
+    if (NEED(1)) gi[1] = tg_mul(g, tg_conj(SAVED(0)));
     return tg__derivative_done(n, gi);
 }
 
@@ -216,10 +217,10 @@ tg_tensor *tg_div(const tg_tensor *a, const tg_tensor *b) { return binary(__func
 tg_tensor *tg_div_scalar(const tg_tensor *a, double s) { return scale_scalar(__func__, TG_OP_DIV, TG_BIN_DIV, a, s); }
 int tg__d_div(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
-    if (NEED(0)) gi[0] = tg_div(g, SAVED(1));   /* b, or the scalar of x / 2 */
+    if (NEED(0)) gi[0] = tg_div(g, tg_conj(SAVED(1)));   /* b, or the scalar of x / 2 */
     if (NEED(1)) {
         tg_tensor *a = SAVED(0), *b = SAVED(1);
-        gi[1] = tg_mul(tg_neg(g), tg_div(tg_div(a, b), b));   /* -g * ((a / b) / b), as PyTorch */
+        gi[1] = tg_mul(tg_neg(g), tg_conj(tg_div(tg_div(a, b), b)));   /* -g * conj((a / b) / b), as PyTorch */
     }
     return tg__derivative_done(n, gi);
 }

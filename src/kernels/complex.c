@@ -1,8 +1,8 @@
 /* Complex elementwise kernels (complex64 and complex128): the loops of the
    elementwise rows PyTorch computes for complex, and the kernels between
    complex and real tensors (parts, abs, angle, sgn, conj). Arithmetic is
-   c10::complex's: products as (ac - bd) + (ad + bc)i, quotients by
-   Smith's method as NumPy's, functions through <tgmath.h>'s complex
+   PyTorch 1.13's: products as (ac - bd) + (ad + bc)i, quotients
+   unscaled (NAIVE_DIV), functions through <tgmath.h>'s complex
    functions in the element's precision (cexpf, ...), which is what
    std::complex calls in libstdc++. */
 #include "kernels.h"
@@ -11,50 +11,57 @@
 #include <tgmath.h>
 #include <string.h>
 
-/* c10::complex's operator/: Smith's division, scaled by the larger part of
-   the divisor; 0 / 0 divides each part by zero. */
-#define SMITH_DIV(T, a, b) __extension__({                                         \
-        T re_ = creal(a), im_ = cimag(a), c_ = creal(b), d_ = cimag(b), x_, y_;     \
-        if (fabs(c_) >= fabs(d_)) {                                                 \
-            if (c_ == 0 && d_ == 0) { x_ = re_ / fabs(c_); y_ = im_ / fabs(d_); }  \
-            else {                                                                  \
-                T r_ = d_ / c_, s_ = 1 / (c_ + d_ * r_);                            \
-                x_ = (re_ + im_ * r_) * s_; y_ = (im_ - re_ * r_) * s_;             \
-            }                                                                       \
-        } else {                                                                    \
-            T r_ = c_ / d_, s_ = 1 / (d_ + c_ * r_);                                \
-            x_ = (re_ * r_ + im_) * s_; y_ = (im_ * r_ - re_) * s_;                 \
-        }                                                                           \
-        CMPLX_OF(T, x_, y_);                                                        \
+/* PyTorch 1.13's complex division, scalar and vectorized alike:
+   ((ac + bd) + (bc - ad) i) / (c^2 + d^2), no scaling (so 0 / 0 and
+   overflowing divisors give NaN). */
+#define NAIVE_DIV(T, a, b) __extension__({                                         \
+        T re_ = creal(a), im_ = cimag(a), c_ = creal(b), d_ = cimag(b);             \
+        T den_ = c_ * c_ + d_ * d_;                                                 \
+        CMPLX_OF(T, (re_ * c_ + im_ * d_) / den_, (im_ * c_ - re_ * d_) / den_);    \
+    })
+/* Its vectorized reciprocal: (c - d i) / (c^2 + d^2). */
+#define RECIPROCAL_OF(T, b) __extension__({                                        \
+        T c_ = creal(b), d_ = cimag(b), den_ = c_ * c_ + d_ * d_;                   \
+        CMPLX_OF(T, c_ / den_, -d_ / den_);                                         \
     })
 /* x + y i in T's precision (converted to the destination's type when stored). */
 #define CMPLX_OF(T, x, y) (sizeof(T) == sizeof(float) ? CMPLXF((float)(x), (float)(y)) : CMPLX((x), (y)))
 #define MUL_OF(T, a, b) CMPLX_OF(T, creal(a) * creal(b) - cimag(a) * cimag(b), creal(a) * cimag(b) + cimag(a) * creal(b))
 
-/* The rows, with a and b complex of the part type real_t (float or double). */
+/* 0 - a per part, as PyTorch's vectorized neg (+0 stays +0). */
+#define VEC_NEG(T, a) CMPLX_OF(T, 0 - creal(a), 0 - cimag(a))
+#define ONE(T) CMPLX_OF(T, 1, 0)
+
+/* The unary rows: X(id, scalar body, vector body), with a complex of the
+   part type real_t (float or double). PyTorch 1.13 computes the leading
+   64-byte chunks of a contiguous run with its AVX2 Vectorized<complex>
+   (two vectors a step) and the rest, and any strided run, with
+   c10::complex (Note [Vector tails] in vec.h); the two differ in the signs
+   of zero parts, so both are kept where they differ. */
 #define COMPLEX_UNARY_ROWS(X)                                                      \
-    X(NEG, -a)                                                                     \
-    X(EXP, exp(a))                                                                \
-    X(LOG, log(a))                                                                \
-    X(SQRT, sqrt(a))                                                              \
-    X(SIN, sin(a))                                                                \
-    X(COS, cos(a))                                                                \
-    X(TAN, tan(a))                                                                \
-    X(SINH, sinh(a))                                                              \
-    X(COSH, cosh(a))                                                              \
-    X(TANH, tanh(a))                                                              \
-    X(ASIN, asin(a))                                                              \
-    X(ACOS, acos(a))                                                              \
-    X(ATAN, atan(a))                                                              \
-    X(SIGMOID, SMITH_DIV(real_t, CMPLX_OF(real_t, 1, 0), CMPLX_OF(real_t, 1, 0) + exp(-a)))     \
-    X(RSQRT, SMITH_DIV(real_t, CMPLX_OF(real_t, 1, 0), sqrt(a)))                            \
-    X(RECIPROCAL, SMITH_DIV(real_t, CMPLX_OF(real_t, 1, 0), a))
+    X(NEG, -a, VEC_NEG(real_t, a))                                                 \
+    X(EXP, exp(a), exp(a))                                                         \
+    X(LOG, log(a), log(a))                                                         \
+    X(SQRT, sqrt(a), sqrt(a))                                                      \
+    X(SIN, sin(a), sin(a))                                                         \
+    X(COS, cos(a), cos(a))                                                         \
+    X(TAN, tan(a), tan(a))                                                         \
+    X(SINH, sinh(a), sinh(a))                                                      \
+    X(COSH, cosh(a), cosh(a))                                                      \
+    X(TANH, tanh(a), tanh(a))                                                      \
+    X(ASIN, asin(a), asin(a))                                                      \
+    X(ACOS, acos(a), acos(a))                                                      \
+    X(ATAN, atan(a), atan(a))                                                      \
+    X(SIGMOID, NAIVE_DIV(real_t, ONE(real_t), ONE(real_t) + exp(-a)),              \
+      RECIPROCAL_OF(real_t, ONE(real_t) + exp(VEC_NEG(real_t, a))))                \
+    X(RSQRT, NAIVE_DIV(real_t, ONE(real_t), sqrt(a)), RECIPROCAL_OF(real_t, sqrt(a))) \
+    X(RECIPROCAL, NAIVE_DIV(real_t, ONE(real_t), a), RECIPROCAL_OF(real_t, a))
 #define COMPLEX_BINARY_ROWS(X)                                                     \
     X(ADD, a + b)                                                                  \
     X(SUB, a - b)                                                                  \
     X(RSUB, b - a)                                                                 \
     X(MUL, MUL_OF(real_t, a, b))                                                        \
-    X(DIV, SMITH_DIV(real_t, a, b))                                                     \
+    X(DIV, NAIVE_DIV(real_t, a, b))                                                     \
     X(POW, pow(a, b))
 #define COMPLEX_COMPARE_ROWS(X)                                                    \
     X(EQ, a == b)                                                                  \
@@ -62,14 +69,16 @@
 
 #define LOOP_SIGNATURE(name) static void name(char **d, const int64_t *s, int64_t n, void *ctx)
 
-#define UNARY_LOOPS(id, body)                                                      \
-    LOOP_SIGNATURE(unary_##id##_c64) { (void)ctx; UNARY_BODY(float, body); }       \
-    LOOP_SIGNATURE(unary_##id##_c128) { (void)ctx; UNARY_BODY(double, body); }
-#define UNARY_BODY(T, body)                                                        \
-    typedef T real_t __attribute__((unused));                                     \
+#define UNARY_LOOPS(id, body, vec_body)                                            \
+    LOOP_SIGNATURE(unary_##id##_c64) { (void)ctx; UNARY_BODY(float, body, vec_body); } \
+    LOOP_SIGNATURE(unary_##id##_c128) { (void)ctx; UNARY_BODY(double, body, vec_body); }
+#define UNARY_BODY(T, body, vec_body)                                              \
+    typedef T real_t __attribute__((unused));                                      \
+    int64_t size_ = (int64_t)sizeof(T _Complex), chunk_ = 64 / size_;              \
+    int64_t vec_end_ = s[0] == size_ && s[1] == size_ ? n - n % chunk_ : 0;        \
     for (int64_t i = 0; i < n; i++) {                                              \
         T _Complex a = *(const T _Complex *)(d[1] + i * s[1]);                     \
-        *(T _Complex *)(d[0] + i * s[0]) = (body);                                 \
+        *(T _Complex *)(d[0] + i * s[0]) = i < vec_end_ ? (vec_body) : (body);     \
     }
 #define BINARY_LOOPS(id, body)                                                     \
     LOOP_SIGNATURE(binary_##id##_c64) { (void)ctx; BINARY_BODY(float, float _Complex, body); } \
@@ -90,7 +99,7 @@ COMPLEX_COMPARE_ROWS(COMPARE_LOOPS)
 
 typedef struct complex_loops { tg_loop_fn c64, c128; } complex_loops;
 
-#define UNARY_ENTRY(id, body) [TG_UN_##id] = {unary_##id##_c64, unary_##id##_c128},
+#define UNARY_ENTRY(id, body, vec_body) [TG_UN_##id] = {unary_##id##_c64, unary_##id##_c128},
 #define BINARY_ENTRY(id, body) [TG_BIN_##id] = {binary_##id##_c64, binary_##id##_c128},
 static const complex_loops UNARY[TG_UN_COUNT] = {COMPLEX_UNARY_ROWS(UNARY_ENTRY)};
 static const complex_loops BINARY[TG_BIN_COUNT] = {COMPLEX_BINARY_ROWS(BINARY_ENTRY) COMPLEX_COMPARE_ROWS(BINARY_ENTRY)};

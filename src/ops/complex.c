@@ -110,7 +110,7 @@ tg_tensor *tg_view_as_complex(const tg_tensor *t)
     TG_ARG(t);
     if (t->dtype != TG_F32 && t->dtype != TG_F64)
         return tg__fail(TG_E_DTYPE,
-                        "view_as_complex is only supported for float and double tensors, but got a tensor of scalar type: %s",
+                        "view_as_complex is only supported for half, float and double tensors, but got a tensor of scalar type: %s",
                         tg__dtype_short(t->dtype));
     if (t->ndim == 0) return tg__fail(TG_E_SHAPE, "Input tensor must have one or more dimensions");
     int last = t->ndim - 1;
@@ -189,10 +189,12 @@ tg_tensor *tg__complex_sgn(const tg_tensor *t)
     return t ? complex_kernel(TG_CX_SGN, t, t->dtype) : NULL;
 }
 
-/* i z, as complex(-imag z, real z). */
+/* i z, as PyTorch multiplies by i (a complex product, signed zeros and all). */
 static tg_tensor *times_i(const tg_tensor *z)
 {
-    return tg_complex(tg_neg(tg_imag(z)), tg_real(z));
+    if (!z) return NULL;
+    tg_dtype part = tg__complex_value_type(z->dtype);
+    return tg_mul(z, tg_complex(tg__scalar_tensor(0, part), tg__scalar_tensor(1, part)));
 }
 
 tg_tensor *tg_angle(const tg_tensor *t)
@@ -231,10 +233,14 @@ static int check_parts(const char *fn, const tg_tensor *a, const tg_tensor *b)
 {
     TG_ARGI_OF(fn, a);
     TG_ARGI_OF(fn, b);
-    bool ok = a->dtype == b->dtype && (a->dtype == TG_F32 || a->dtype == TG_F64);
-    if (ok) return 0;
-    return tg__faili(TG_E_DTYPE, "Expected both inputs to be Half, Float or Double tensors but got %s and %s",
-                     tg__dtype_short(a->dtype), tg__dtype_short(b->dtype));
+    bool a_ok = a->dtype == TG_F32 || a->dtype == TG_F64, b_ok = b->dtype == TG_F32 || b->dtype == TG_F64;
+    if (!a_ok || !b_ok)
+        return tg__faili(TG_E_DTYPE, "Expected both inputs to be Half, Float or Double tensors but got %s and %s",
+                         tg__dtype_short(a->dtype), tg__dtype_short(b->dtype));
+    if (a->dtype != b->dtype)
+        return tg__faili(TG_E_DTYPE, "Expected object of scalar type %s but got scalar type %s for second argument",
+                         tg__dtype_short(a->dtype), tg__dtype_short(b->dtype));
+    return 0;
 }
 
 static tg_tensor *compose(const char *fn, bool polar, tg_op op, const tg_tensor *a, const tg_tensor *b)

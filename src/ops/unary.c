@@ -78,7 +78,7 @@ tg_tensor *tg_sin(const tg_tensor *x) { return tg__unary(__func__, TG_UN_SIN, TG
 int tg__d_sin(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_mul(g, tg_conj(tg_cos(SAVED(0))))); }
 
 tg_tensor *tg_cos(const tg_tensor *x) { return tg__unary(__func__, TG_UN_COS, TG_OP_COS, TG_SAVES_INPUT, x); }
-int tg__d_cos(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_mul(g, tg_conj(tg_neg(tg_sin(SAVED(0)))))); }
+int tg__d_cos(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_mul(g, tg_neg(tg_conj(tg_sin(SAVED(0)))))); }
 
 /* PyTorch's fused derivatives of activations (TanhBackwardBackward0, ...):
    out = k(g, v) in one kernel pass, for upstream gradient g and v, the

@@ -1195,7 +1195,10 @@ int tg_graph_dot(const tg_tensor *t, FILE *out);
    tensor; a fixed weighting of its elements is checked) with central finite
    differences. With `second_order`, also checks the gradients of the
    gradients through create_graph. Returns 0 when they agree, -1 with an
-   error that names the first mismatch otherwise. */
+   error that names the first mismatch otherwise. Inputs and outputs may
+   also be complex128: as PyTorch's gradcheck, the real and imaginary part
+   of each element are perturbed (and counted as elements 2i, 2i + 1) and
+   the gradient is the conjugate Wirtinger one. */
 typedef tg_tensor *(*tg_gradcheck_fn)(tg_tensor *const *inputs, int n, void *ctx);
 typedef struct tg_gradcheck_opts {
     double eps, atol, rtol;   /* zero fields mean 1e-6, 1e-5, 1e-3 */

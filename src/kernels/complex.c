@@ -145,18 +145,13 @@ static void store_c(char *p, tg_dtype dt, double _Complex v)
 
 typedef struct part_ctx { tg_complex_kernel k; tg_dtype out, in; } part_ctx;
 
-/* c10's abs is std::abs (hypot), angle std::arg (atan2), and sgn z / |z|
-   (0 at 0). Computed in the element's own precision. */
+/* c10's abs is std::abs (hypot), angle std::arg (atan2); computed in the
+   element's own precision. */
 #define PART_CASES(T, z, out)                                                      \
     switch (c->k) {                                                                \
     case TG_CX_ABS: out = CMPLX_OF(T, fabs(z), 0); break;                          \
     case TG_CX_ANGLE: out = CMPLX_OF(T, carg(z), 0); break;                        \
     case TG_CX_CONJ: out = conj(z); break;                                         \
-    case TG_CX_SGN: {                                                              \
-        T m_ = fabs(z);                                                            \
-        out = m_ == 0 ? CMPLX_OF(T, 0, 0) : CMPLX_OF(T, creal(z) / m_, cimag(z) / m_); \
-        break;                                                                     \
-    }                                                                              \
     }
 
 static void part_loop(char **d, const int64_t *s, int64_t n, void *vctx)

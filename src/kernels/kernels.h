@@ -93,9 +93,9 @@ tg_loop_fn tg__k_complex_binary_loop(tg_binary_kernel k, tg_dtype dt);
    over t's bytes, for kernels that treat the parts apart (sums). They own
    nothing and hold no reference; they live while t does. */
 void tg__k_complex_parts(const tg_tensor *t, tg_tensor *re, tg_tensor *im);
-/* out = abs, angle (real out), sgn or conj (complex out) of complex a;
+/* out = abs, angle (real out) or conj (complex out) of complex a;
    out may be of any dtype, the value converted into it. */
-typedef enum tg_complex_kernel { TG_CX_ABS, TG_CX_ANGLE, TG_CX_SGN, TG_CX_CONJ } tg_complex_kernel;
+typedef enum tg_complex_kernel { TG_CX_ABS, TG_CX_ANGLE, TG_CX_CONJ } tg_complex_kernel;
 void tg__k_complex_unary(tg_complex_kernel k, tg_tensor *out, const tg_tensor *a);
 /* out (complex) = a + b i, or a (cos b + i sin b) when polar; a and b of
    one floating dtype, broadcast to out's shape. */

@@ -183,10 +183,14 @@ tg_tensor *tg__complex_abs(const tg_tensor *t)
     return out;
 }
 
-/* sgn(x) = x / |x| (0 at 0), computed without a node. */
+/* sgn(x) = x / |x| (0 at 0), composed so that second derivatives see it. */
 tg_tensor *tg__complex_sgn(const tg_tensor *t)
 {
-    return t ? complex_kernel(TG_CX_SGN, t, t->dtype) : NULL;
+    if (!t) return NULL;
+    tg_tensor *magnitude = tg_abs(t);
+    tg_tensor *zero = magnitude ? tg__compare_scalar(TG_BIN_EQ, magnitude, 0) : NULL;
+    tg_tensor *q = zero ? tg_div(t, tg_where(zero, tg__scalar_tensor(1, magnitude->dtype), magnitude)) : NULL;
+    return q ? tg_where(zero, tg__scalar_tensor(0, t->dtype), q) : NULL;
 }
 
 /* i z, as PyTorch multiplies by i (a complex product, signed zeros and all). */

@@ -36,7 +36,7 @@ int tg__derivative_done(const tg_node *n, tg_tensor *const *grad_inputs);
 tg_dtype tg__complex_value_type(tg_dtype dt);
 int tg__check_complex_unary(tg_unary_kernel k, tg_dtype dt);
 int tg__check_complex_binary(tg_binary_kernel k, tg_dtype dt);
-/* |t| (real; AbsBackward0) and sgn(t) (no history) of complex t. */
+/* |t| (real; AbsBackward0) and sgn(t) = t / |t|, 0 at 0 (composed) of complex t. */
 tg_tensor *tg__complex_abs(const tg_tensor *t);
 tg_tensor *tg__complex_sgn(const tg_tensor *t);
 

@@ -189,7 +189,9 @@ tg_tensor *tg__complex_sgn(const tg_tensor *t)
     if (!t) return NULL;
     tg_tensor *magnitude = tg_abs(t);
     tg_tensor *zero = magnitude ? tg__compare_scalar(TG_BIN_EQ, magnitude, 0) : NULL;
-    tg_tensor *q = zero ? tg_div(t, tg_where(zero, tg__scalar_tensor(1, magnitude->dtype), magnitude)) : NULL;
+    tg_tensor *m = zero ? tg_where(zero, tg__scalar_tensor(1, magnitude->dtype), magnitude) : NULL;
+    /* each part over |t|, as c10's z / abs(z) divides by a real */
+    tg_tensor *q = m ? tg_complex(tg_div(tg_real(t), m), tg_div(tg_imag(t), m)) : NULL;
     return q ? tg_where(zero, tg__scalar_tensor(0, t->dtype), q) : NULL;
 }
 

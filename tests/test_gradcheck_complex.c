@@ -51,6 +51,11 @@ FN(f_cumsum, tg_cumsum(tg_mul(x[0], x[1]), 0))
 FN(f_real_loss, tg_sum(tg_abs(tg_mul(x[0], tg_conj(x[1])))))
 FN(f_mul_real, tg_mul(x[0], tg_real(x[1])))
 FN(f_scalar_ops, tg_div_scalar(tg_add_scalar(tg_mul_scalar(x[0], 3), 1), 2))
+FN(f_mm, tg_mm(tg_reshape(x[0], TG_SHAPE(2, 2)), tg_reshape(x[1], TG_SHAPE(2, 2))))
+FN(f_mm_transposed, tg_mm(tg_transpose(tg_reshape(x[0], TG_SHAPE(2, 2)), 0, 1), tg_reshape(x[1], TG_SHAPE(2, 2))))
+FN(f_bmm, tg_bmm(tg_reshape(x[0], TG_SHAPE(2, 1, 2)), tg_reshape(x[1], TG_SHAPE(2, 2, 1))))
+FN(f_mv, tg_mv(tg_reshape(x[0], TG_SHAPE(2, 2)), tg_slice(x[1], 0, 0, 2, 1)))
+FN(f_dot, tg_dot(x[0], x[1]))
 FN(f_to_c64_and_back, tg_to(tg_mul(tg_to(x[0], TG_C64), tg_to(x[0], TG_C64)), TG_C128))
 
 typedef struct complex_case {
@@ -67,7 +72,8 @@ static const complex_case CASES[] = {
     {"real", f_real, 2, 0}, {"imag", f_imag, 2, 0}, {"conj", f_conj, 1, 0},
     {"view_as_real", f_view_as_real, 2, 0}, {"sum", f_sum, 2, 0}, {"mean", f_mean, 1, 0},
     {"cumsum", f_cumsum, 2, 0}, {"real loss", f_real_loss, 2, 0}, {"mul by a real part", f_mul_real, 2, 0},
-    {"scalar operations", f_scalar_ops, 1, 0},
+    {"scalar operations", f_scalar_ops, 1, 0}, {"mm", f_mm, 2, 0}, {"mm transposed", f_mm_transposed, 2, 0},
+    {"bmm", f_bmm, 2, 0}, {"mv", f_mv, 2, 0}, {"dot", f_dot, 2, 0},
     /* complex64 rounding in the middle */
     {"through complex64", f_to_c64_and_back, 1, 1e-3},
 };

@@ -276,6 +276,23 @@ static void gradients(void)
     clear(ac, 2);
     check("to real", tg_to(tg_mul(c, c), TG_F64), &c, 1);
     tg_scope_end();
+
+    tg_scope_begin();
+    tg_tensor *m = leaf(tg_reshape(z4(TG_C128), TG_SHAPE(2, 2)));
+    tg_tensor *k = leaf(tg_reshape(tg_add_scalar(tg_mul_scalar(z4(TG_C128), 0.5), 1), TG_SHAPE(2, 2)));
+    tg_tensor *mk[] = {m, k};
+    check("mm", tg_mm(m, k), mk, 2);
+    clear(mk, 2);
+    check("mm transposed", tg_mm(tg_transpose(m, 0, 1), k), mk, 2);
+    clear(mk, 2);
+    check("matmul batched", tg_matmul(tg_stack((const tg_tensor *[]){m, k}, 2, 0), k), mk, 2);
+    clear(mk, 2);
+    check("mv", tg_mv(m, tg_select(k, 0, 1)), mk, 2);
+    /* no dot: PyTorch 1.13's complex dot through this machine's BLAS returns
+       0 (test_gradcheck_complex checks tg_dot's values and gradients) */
+    tg_scope_end();
+    show("mm c64", tg_mm(tg_reshape(z4(TG_C64), TG_SHAPE(2, 2)), tg_reshape(tg_conj(z4(TG_C64)), TG_SHAPE(2, 2))));
+    ATTEMPT("mm c64 with c128", tg_mm(tg_reshape(z4(TG_C64), TG_SHAPE(2, 2)), tg_reshape(z4(TG_C128), TG_SHAPE(2, 2))));
 }
 
 int main(void)

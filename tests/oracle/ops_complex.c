@@ -8,6 +8,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "oracle.h"
 
@@ -295,6 +297,24 @@ static void gradients(void)
     ATTEMPT("mm c64 with c128", tg_mm(tg_reshape(z4(TG_C64), TG_SHAPE(2, 2)), tg_reshape(z4(TG_C128), TG_SHAPE(2, 2))));
 }
 
+/* .npy files: C writes them where ops_complex.py (run next, by the same
+   shell) reads them with NumPy and compares them with numpy.save's bytes. */
+static void npy_files(void)
+{
+    char dir[64], path[128];
+    snprintf(dir, sizeof dir, "/tmp/tg_ops_complex.%d", (int)getppid());
+    mkdir(dir, 0700);
+    tg_scope_begin();
+    const tg_tensor *saved[] = {z4(TG_C64), tg_transpose(tg_reshape(z4(TG_C128), TG_SHAPE(2, 2)), 0, 1),
+                                tg_to(tg_scalar(-1.5), TG_C64)};
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%d.npy", dir, i);
+        printf("save %d: %d\n", i, tg_save_npy(saved[i], path));
+        dt("loaded", tg_load_npy(path));
+    }
+    tg_scope_end();
+}
+
 int main(void)
 {
     creation();
@@ -304,5 +324,6 @@ int main(void)
     refused();
     promotion();
     gradients();
+    npy_files();
     return 0;
 }

@@ -1,7 +1,12 @@
 # Oracle for ops_complex.c: complex64 and complex128 tensors (creation,
 # printing, casts, parts as views, conj/angle/abs, elementwise operations
 # and reductions, refused kernels, promotion, gradients).
+import io
+import os
+import shutil
+
 from oracle import attempt, check, show, show_strides
+import numpy as np
 import torch
 
 
@@ -245,3 +250,17 @@ check("matmul batched", two(lambda: torch.matmul(torch.stack([m, k], 0), k), [m,
 check("mv", two(lambda: torch.mv(m, k.select(0, 1)), [m, k]))
 show("mm c64", torch.mm(z4(c64).reshape(2, 2), z4(c64).conj().reshape(2, 2)))
 attempt("mm c64 with c128", lambda: torch.mm(z4(c64).reshape(2, 2), z4(c128).reshape(2, 2)))
+
+# .npy files written by ops_complex.c: NumPy reads them, and numpy.save
+# writes the same bytes
+out = "/tmp/tg_ops_complex.%d" % os.getppid()
+saved = [z4(c64), z4(c128).reshape(2, 2).transpose(0, 1), torch.tensor(-1.5).to(c64)]
+for i, t in enumerate(saved):
+    path = os.path.join(out, "%d.npy" % i)
+    expected = io.BytesIO()
+    np.save(expected, t.contiguous().numpy())   # tg_save_npy writes C order
+    with open(path, "rb") as f:
+        same = f.read() == expected.getvalue()
+    print("save %d: %d" % (i, 0 if same else -1))
+    dt("loaded", torch.from_numpy(np.load(path)))
+shutil.rmtree(out, ignore_errors=True)

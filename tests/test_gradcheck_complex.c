@@ -56,6 +56,18 @@ FN(f_mm_transposed, tg_mm(tg_transpose(tg_reshape(x[0], TG_SHAPE(2, 2)), 0, 1), 
 FN(f_bmm, tg_bmm(tg_reshape(x[0], TG_SHAPE(2, 1, 2)), tg_reshape(x[1], TG_SHAPE(2, 2, 1))))
 FN(f_mv, tg_mv(tg_reshape(x[0], TG_SHAPE(2, 2)), tg_slice(x[1], 0, 0, 2, 1)))
 FN(f_dot, tg_dot(x[0], x[1]))
+FN(f_tan, tg_tan(x[0]))
+FN(f_tanh, tg_tanh(x[0]))
+FN(f_sigmoid, tg_sigmoid(x[0]))
+FN(f_sinh, tg_sinh(x[0]))
+FN(f_cosh, tg_cosh(x[0]))
+FN(f_asin, tg_asin(tg_mul_scalar(x[0], 0.5)))
+FN(f_acos, tg_acos(tg_mul_scalar(x[0], 0.5)))
+FN(f_atan, tg_atan(x[0]))
+FN(f_reciprocal, tg_reciprocal(x[0]))
+FN(f_rsqrt, tg_rsqrt(x[0]))
+FN(f_pow_scalar, tg_pow_scalar(x[0], 3))
+FN(f_pow_negative, tg_pow_scalar(x[0], -1.5))
 FN(f_to_c64_and_back, tg_to(tg_mul(tg_to(x[0], TG_C64), tg_to(x[0], TG_C64)), TG_C128))
 
 typedef struct complex_case {
@@ -74,6 +86,10 @@ static const complex_case CASES[] = {
     {"cumsum", f_cumsum, 2, 0}, {"real loss", f_real_loss, 2, 0}, {"mul by a real part", f_mul_real, 2, 0},
     {"scalar operations", f_scalar_ops, 1, 0}, {"mm", f_mm, 2, 0}, {"mm transposed", f_mm_transposed, 2, 0},
     {"bmm", f_bmm, 2, 0}, {"mv", f_mv, 2, 0}, {"dot", f_dot, 2, 0},
+    {"tan", f_tan, 1, 0}, {"tanh", f_tanh, 1, 0}, {"sigmoid", f_sigmoid, 1, 0}, {"sinh", f_sinh, 1, 0},
+    {"cosh", f_cosh, 1, 0}, {"asin", f_asin, 1, 0}, {"acos", f_acos, 1, 0}, {"atan", f_atan, 1, 0},
+    {"reciprocal", f_reciprocal, 1, 0}, {"rsqrt", f_rsqrt, 1, 0}, {"pow scalar", f_pow_scalar, 1, 0},
+    {"pow negative scalar", f_pow_negative, 1, 0},
     /* complex64 rounding in the middle */
     {"through complex64", f_to_c64_and_back, 1, 1e-3},
 };

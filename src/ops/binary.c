@@ -231,7 +231,8 @@ typedef struct pow_scalar_params { double exponent; } pow_scalar_params;
 tg_tensor *tg_pow_scalar(const tg_tensor *a, double s)
 {
     TG_ARG(a);
-    if (!tg__is_floating(tg__result_type_scalar(a, s)) && s < 0)
+    tg_dtype rt = tg__result_type_scalar(a, s);
+    if (!tg__is_floating(rt) && !tg__is_complex(rt) && s < 0)
         return tg__fail(TG_E_INVALID, "Integers to negative integer powers are not allowed.");
     tg_dtype dt;
     tg_tensor *out = scalar_kernel(TG_BIN_POW, a, s, &dt);
@@ -248,7 +249,7 @@ int tg__d_pow_scalar(tg_node *n, tg_tensor *g, tg_tensor **gi)
     tg_tensor *a = SAVED(0);
     if (!a) return -1;
     if (p->exponent == 0) gi[0] = tg_mul_scalar(g, 0);
-    else gi[0] = tg_mul(g, tg_mul_scalar(tg_pow_scalar(a, p->exponent - 1), p->exponent));
+    else gi[0] = tg_mul(g, tg_conj(tg_mul_scalar(tg_pow_scalar(a, p->exponent - 1), p->exponent)));
     return gi[0] ? 0 : -1;
 }
 
@@ -398,7 +399,7 @@ static int modulo_derivative(tg_node *n, tg_tensor *g, tg_tensor **gi, tg_binary
     if (NEED(1)) {
         tg_tensor *a = SAVED(0), *b = SAVED(1);
         tg_dtype dt = a && b ? tg__result_type(a, b) : TG_F32;
-        tg_tensor *q = a && b ? tg__binary_kernel(rounded_div, a, b, tg__is_floating(dt) ? dt : TG_F32) : NULL;
+        tg_tensor *q = a && b ? tg__binary_kernel(rounded_div, a, b, tg__is_floating(dt) || tg__is_complex(dt) ? dt : TG_F32) : NULL;
         gi[1] = q ? tg_mul(tg_neg(g), q) : NULL;
     }
     return tg__derivative_done(n, gi);

@@ -106,7 +106,13 @@ static tg_tensor *tanh_backward(tg_tensor *g, tg_tensor *y)
 {
     return tg__pointwise_backward(TG_OP_TANH_BACKWARD, TG_BIN_TANH_BACKWARD, g, y, NULL, 0);
 }
-int tg__d_tanh(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tanh_backward(g, SAVED(0))); }
+int tg__d_tanh(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    tg_tensor *y = SAVED(0);
+    if (y && tg__is_complex(y->dtype))   /* g conj(1 - y^2), composed: the fused kernel is real */
+        return tg__gradient(gi, tg_mul(g, tg_conj(tg_rsub_scalar(tg_mul(y, y), 1))));
+    return tg__gradient(gi, tanh_backward(g, y));
+}
 
 /* As derivatives.yaml: tanh_backward(gg, y) for g, gg (-2 y g) for y
    (C++ Scalar arithmetic: MulBackward1). */
@@ -125,7 +131,13 @@ static tg_tensor *sigmoid_backward(tg_tensor *g, tg_tensor *y)
 {
     return tg__pointwise_backward(TG_OP_SIGMOID_BACKWARD, TG_BIN_SIGMOID_BACKWARD, g, y, NULL, 0);
 }
-int tg__d_sigmoid(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, sigmoid_backward(g, SAVED(0))); }
+int tg__d_sigmoid(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    tg_tensor *y = SAVED(0);
+    if (y && tg__is_complex(y->dtype))   /* g conj((1 - y) y), composed: the fused kernel is real */
+        return tg__gradient(gi, tg_mul(g, tg_conj(tg_mul(tg_rsub_scalar(y, 1), y))));
+    return tg__gradient(gi, sigmoid_backward(g, y));
+}
 
 /* As derivatives.yaml: sigmoid_backward(gg, y) for g, gg g (-2 y + 1) for y. */
 int tg__d_sigmoid_backward(tg_node *n, tg_tensor *gg, tg_tensor **gi)
@@ -198,7 +210,7 @@ int tg__d_log10(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(
 tg_tensor *tg_rsqrt(const tg_tensor *x) { return tg__unary(__func__, TG_UN_RSQRT, TG_OP_RSQRT, TG_SAVES_RESULT, x); }
 int tg__d_rsqrt(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
-    return tg__gradient(gi, tg_mul(tg_mul_scalar(g, -0.5), tg_pow_scalar(SAVED(0), 3)));
+    return tg__gradient(gi, tg_mul(tg_mul_scalar(g, -0.5), tg_conj(tg_pow_scalar(SAVED(0), 3))));
 }
 
 /* d reciprocal = -y^2 */
@@ -206,7 +218,7 @@ tg_tensor *tg_reciprocal(const tg_tensor *x) { return tg__unary(__func__, TG_UN_
 int tg__d_reciprocal(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     tg_tensor *y = SAVED(0);
-    return tg__gradient(gi, tg_mul(tg_neg(g), tg_mul(y, y)));
+    return tg__gradient(gi, tg_mul(tg_neg(g), tg_conj(tg_mul(y, y))));
 }
 
 /* PyTorch's square is pow(x, 2) (PowBackward0; bool becomes int64). */
@@ -220,19 +232,19 @@ tg_tensor *tg_square(const tg_tensor *x)
 tg_tensor *tg_tan(const tg_tensor *x) { return tg__unary(__func__, TG_UN_TAN, TG_OP_TAN, TG_SAVES_RESULT, x); }
 int tg__d_tan(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
-    return tg__gradient(gi, tg_mul(g, tg_add_scalar(tg_pow_scalar(SAVED(0), 2), 1)));
+    return tg__gradient(gi, tg_mul(g, tg_conj(tg_add_scalar(tg_pow_scalar(SAVED(0), 2), 1))));
 }
 
 /* 1 / sqrt(1 - x^2), as asin's and acos's derivatives read it */
 static tg_tensor *rsqrt_one_minus_square(tg_tensor *x) { return x ? tg_rsqrt(tg_add_scalar(tg_mul(tg_neg(x), x), 1)) : NULL; }
 
 tg_tensor *tg_asin(const tg_tensor *x) { return tg__unary(__func__, TG_UN_ASIN, TG_OP_ASIN, TG_SAVES_INPUT, x); }
-int tg__d_asin(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_mul(g, rsqrt_one_minus_square(SAVED(0)))); }
+int tg__d_asin(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_mul(g, tg_conj(rsqrt_one_minus_square(SAVED(0))))); }
 
 tg_tensor *tg_acos(const tg_tensor *x) { return tg__unary(__func__, TG_UN_ACOS, TG_OP_ACOS, TG_SAVES_INPUT, x); }
 int tg__d_acos(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
-    return tg__gradient(gi, tg_mul(g, tg_neg(rsqrt_one_minus_square(SAVED(0)))));
+    return tg__gradient(gi, tg_mul(g, tg_neg(tg_conj(rsqrt_one_minus_square(SAVED(0))))));
 }
 
 /* d atan = 1 / (x^2 + 1) */
@@ -240,14 +252,14 @@ tg_tensor *tg_atan(const tg_tensor *x) { return tg__unary(__func__, TG_UN_ATAN, 
 int tg__d_atan(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     tg_tensor *x = SAVED(0);
-    return tg__gradient(gi, tg_div(g, tg_add_scalar(tg_mul(x, x), 1)));
+    return tg__gradient(gi, tg_div(g, tg_conj(tg_add_scalar(tg_mul(x, x), 1))));
 }
 
 tg_tensor *tg_sinh(const tg_tensor *x) { return tg__unary(__func__, TG_UN_SINH, TG_OP_SINH, TG_SAVES_INPUT, x); }
-int tg__d_sinh(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_mul(g, tg_cosh(SAVED(0)))); }
+int tg__d_sinh(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_mul(g, tg_conj(tg_cosh(SAVED(0))))); }
 
 tg_tensor *tg_cosh(const tg_tensor *x) { return tg__unary(__func__, TG_UN_COSH, TG_OP_COSH, TG_SAVES_INPUT, x); }
-int tg__d_cosh(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_mul(g, tg_sinh(SAVED(0)))); }
+int tg__d_cosh(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_mul(g, tg_conj(tg_sinh(SAVED(0))))); }
 
 /* d asinh = 1 / sqrt(x^2 + 1) */
 tg_tensor *tg_asinh(const tg_tensor *x) { return tg__unary(__func__, TG_UN_ASINH, TG_OP_ASINH, TG_SAVES_INPUT, x); }

@@ -71,6 +71,13 @@ int tg__check_complex_binary(tg_binary_kernel k, tg_dtype dt)
     return refuse(BINARY_REFUSALS[k], BINARY_NAMES[k], dt);
 }
 
+int tg__refuse_complex(const char *fn, const tg_tensor *a, const tg_tensor *b)
+{
+    if ((a && tg__is_complex(a->dtype)) || (b && tg__is_complex(b->dtype)))
+        return tg__faili(TG_E_DTYPE, "%s(): complex tensors are not supported yet", fn);
+    return 0;
+}
+
 /* A view of t with another element type: t's complex elements read as
    pairs of reals (to_real) or pairs of reals read as complex ones. */
 static tg_tensor *retyped_view(const tg_tensor *t, tg_op op, tg_dtype dt, const int64_t *shape, const int64_t *strides,

@@ -172,6 +172,9 @@ static void refused(void)
     ATTEMPT("fmod", tg_fmod(z, z));
     ATTEMPT("remainder", tg_remainder(z, z));
     ATTEMPT("clamp", tg_clamp(z, 0, 1));
+    ATTEMPT("argmax", tg_argmax(z, 0, false));
+    ATTEMPT("argmin all", tg_argmin_all(z));
+    ATTEMPT("logsumexp", tg_logsumexp(z, DIMS(0), false));
     ATTEMPT("requires_grad int", tg_requires_grad_(tg_zeros(TG_SHAPE(2), TG_I64), true));
 }
 

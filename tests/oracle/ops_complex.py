@@ -149,6 +149,9 @@ attempt("hypot", lambda: torch.hypot(z, z))
 attempt("fmod", lambda: torch.fmod(z, z))
 attempt("remainder", lambda: torch.remainder(z, z))
 attempt("clamp", lambda: z.clamp(0, 1))
+attempt("argmax", lambda: z.argmax(0))
+attempt("argmin all", lambda: z.argmin())
+attempt("logsumexp", lambda: z.logsumexp(0))
 attempt("requires_grad int", lambda: torch.zeros(2, dtype=torch.int64).requires_grad_())
 
 # promotion

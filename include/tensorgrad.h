@@ -1202,7 +1202,10 @@ int tg_graph_dot(const tg_tensor *t, FILE *out);
    tensor; a fixed weighting of its elements is checked) with central finite
    differences. With `second_order`, also checks the gradients of the
    gradients through create_graph. Returns 0 when they agree, -1 with an
-   error that names the first mismatch otherwise. */
+   error that names the first mismatch otherwise. Inputs and outputs may
+   also be complex128: as PyTorch's gradcheck, the real and imaginary part
+   of each element are perturbed (and counted as elements 2i, 2i + 1) and
+   the gradient is the conjugate Wirtinger one. */
 typedef tg_tensor *(*tg_gradcheck_fn)(tg_tensor *const *inputs, int n, void *ctx);
 typedef struct tg_gradcheck_opts {
     double eps, atol, rtol;   /* zero fields mean 1e-6, 1e-5, 1e-3 */
@@ -2121,6 +2124,38 @@ int tg_load_checkpoint(const char *path, tg_module *model, tg_optimizer *opt, tg
    See docs/threads.md. */
 int tg_set_num_threads(int n);
 int tg_get_num_threads(void);
+
+/* ------------------------------------------------------------- complex */
+
+/* TG_C64 and TG_C128 tensors (torch.complex64, torch.complex128); see
+   docs/guide_tensors.md. Gradients are PyTorch's conjugate Wirtinger
+   derivatives, so the backward of a real loss gives PyTorch's .grad.
+
+   tg_complex: real + imag i (both f32 or both f64, broadcast; f32 gives
+   TG_C64). tg_polar: abs (cos angle + i sin angle). tg_real, tg_imag:
+   views of a complex tensor's parts (tg_real of a real tensor is itself;
+   tg_imag of one fails as PyTorch's does). tg_view_as_real: a complex
+   tensor's elements as a trailing dimension of 2 reals, a view;
+   tg_view_as_complex the reverse, with PyTorch's checks (last dimension
+   of size 2 and stride 1, other strides and the offset even). tg_conj:
+   the conjugate (a new tensor, ConjBackward0; a real tensor itself).
+   tg_angle: the argument, real (0 or pi for a real tensor). tg_abs of a
+   complex tensor is real. Casting with tg_to from complex to real keeps
+   the real part and warns as PyTorch does. */
+tg_tensor *tg_complex(const tg_tensor *real, const tg_tensor *imag);
+tg_tensor *tg_polar(const tg_tensor *abs, const tg_tensor *angle);
+tg_tensor *tg_real(const tg_tensor *t);
+tg_tensor *tg_imag(const tg_tensor *t);
+tg_tensor *tg_conj(const tg_tensor *t);
+tg_tensor *tg_angle(const tg_tensor *t);
+tg_tensor *tg_view_as_real(const tg_tensor *t);
+tg_tensor *tg_view_as_complex(const tg_tensor *t);
+/* From interleaved (real, imaginary) pairs, numel(shape) of them. */
+tg_tensor *tg_from_c64(const float *pairs, const int64_t *shape, int ndim);
+tg_tensor *tg_from_c128(const double *pairs, const int64_t *shape, int ndim);
+/* t's elements in row-major order as interleaved (real, imaginary)
+   doubles, 2 numel(t) of them (a real t's imaginary parts are 0). */
+int tg_copy_to_c128(const tg_tensor *t, double *pairs);
 
 #if defined(__GNUC__) || defined(__clang__)
 #pragma GCC visibility pop

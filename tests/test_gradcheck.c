@@ -851,6 +851,14 @@ FN(f_upsample_nearest_exact1d, RESIZE(x[0], TG_INTERP_NEAREST_EXACT, false, 3))
 FN(f_upsample_nearest_exact2d, tg_interpolate(x[0], NULL, (const double[]){1.7}, 1, TG_INTERP_NEAREST_EXACT, false))
 FN(f_upsample_nearest_exact3d, RESIZE(tg_unsqueeze(x[0], 0), TG_INTERP_NEAREST_EXACT, false, 3, 5, 2))
 
+/* complex tensors made from real inputs (the complex-input cases are in
+   test_gradcheck_complex.c) */
+FN(f_complex_abs, tg_abs(tg_complex(x[0], x[1])))
+FN(f_polar, tg_view_as_real(tg_polar(x[0], x[1])))
+FN(f_angle, tg_angle(tg_complex(x[0], x[1])))
+FN(f_conj, tg_view_as_real(tg_mul(tg_conj(tg_complex(x[0], x[1])), tg_complex(x[1], x[0]))))
+FN(f_view_as_complex, tg_abs(tg_mul(tg_view_as_complex(x[0]), tg_view_as_complex(x[0]))))
+
 static const gc_case CASES[] = {
     /* binary, broadcasting, non-contiguous */
     C2("add", f_add, A23T, A3),
@@ -1360,6 +1368,11 @@ static const gc_case CASES[] = {
     C1("upsample_nearest_exact1d", f_upsample_nearest_exact1d, IN(3, S(2, 2, 5), ANY, true)),
     C1("upsample_nearest_exact2d", f_upsample_nearest_exact2d, IN(4, S(1, 2, 3, 2), ANY, true)),
     C1("upsample_nearest_exact3d", f_upsample_nearest_exact3d, IN(4, S(1, 2, 3, 4), ANY, false)),
+    C2("abs of complex", f_complex_abs, IN(1, S(4), AWAY_FROM_ZERO, false), IN(1, S(4), AWAY_FROM_ZERO, false)),
+    C2("polar", f_polar, IN(1, S(4), POSITIVE, false), IN(1, S(4), ANY, false)),
+    C2("angle", f_angle, IN(1, S(4), AWAY_FROM_ZERO, false), IN(1, S(4), AWAY_FROM_ZERO, false)),
+    C2("conj", f_conj, A23T, A23T),
+    C1("view_as_complex", f_view_as_complex, IN(2, S(3, 2), AWAY_FROM_ZERO, false)),
 };
 
 /* ------------------------------------------------------------ running */

@@ -219,7 +219,10 @@ static tg_tensor *fit_gradient(const tg_node *n, int i, tg_tensor *g)
         g = tg__sum_to(g, m->shape, m->ndim);
         if (!g) return NULL;
     }
-    if (g->dtype != m->dtype) g = tg_to(g, m->dtype);
+    /* A real input's part of a complex gradient is its real part
+       (PyTorch's handle_r_to_c). */
+    if (tg__is_complex(g->dtype) && !tg__is_complex(m->dtype)) g = tg_real(g);
+    if (g && g->dtype != m->dtype) g = tg_to(g, m->dtype);
     return g;
 }
 

@@ -51,15 +51,36 @@ static double *weights(int64_t count, double phase)
     return w;
 }
 
-/* The f64 at row-major position e of t. */
-static double *element(const tg_tensor *t, int64_t e)
+/* Note [Complex gradcheck]: as PyTorch's gradcheck, a complex128 tensor
+   counts as two real components per element, its real and imaginary parts,
+   each perturbed on its own; a complex output's value is weighted part by
+   part, <out, w> = sum w_re re(out) + w_im im(out), which is what backward
+   from the gradient w_re + w_im i differentiates, and the gradient of a
+   complex input holds (d/d re, d/d im) of it (conjugate Wirtinger). */
+static int64_t components(const tg_tensor *t) { return tg_numel(t) * (tg__is_complex(t->dtype) ? 2 : 1); }
+
+/* t's components in row-major order into out. */
+static int copy_components(const tg_tensor *t, double *out)
 {
-    int64_t offset = 0;
+    return tg__is_complex(t->dtype) ? tg_copy_to_c128(t, out) : tg_copy_to_f64(t, out);
+}
+
+/* A tensor of out's shape whose components are w (complex when out is). */
+static tg_tensor *weights_like(const tg_tensor *out, const double *w)
+{
+    return tg__is_complex(out->dtype) ? tg_from_c128(w, out->shape, out->ndim) : tg_from_f64(w, out->shape, out->ndim);
+}
+
+/* The double of component c of t (f64 or c128), in row-major order. */
+static double *element(const tg_tensor *t, int64_t c)
+{
+    bool complex = tg__is_complex(t->dtype);
+    int64_t e = complex ? c / 2 : c, offset = 0;
     for (int d = t->ndim - 1; d >= 0; d--) {
         offset += (e % t->shape[d]) * t->strides[d];
         e /= t->shape[d];
     }
-    return (double *)tg__ptr(t) + offset;
+    return complex ? (double *)tg__ptr(t) + 2 * offset + c % 2 : (double *)tg__ptr(t) + offset;
 }
 
 /* ---------------------------------------------------------- reachability */
@@ -127,7 +148,7 @@ static tg_tensor *evaluate(const objective *o) { return returned(o->fn(o->vars, 
 static int64_t total_numel(const objective *o)
 {
     int64_t total = 0;
-    for (int k = 0; k < o->n_vars; k++) total += tg_numel(o->vars[k]);
+    for (int k = 0; k < o->n_vars; k++) total += components(o->vars[k]);
     return total;
 }
 
@@ -141,16 +162,16 @@ static int analytic(const objective *o, double phase, double **w, int64_t *count
     bool prev = tg_set_grad_enabled(true);
     tg_tensor **grads = tg__calloc((size_t)o->n_vars, sizeof *grads);
     tg_tensor *out = grads ? evaluate(o) : NULL;
-    *count = out ? tg_numel(out) : 0;
+    *count = out ? components(out) : 0;
     *w = out ? weights(*count, phase) : NULL;
-    tg_tensor *wt = *w ? tg_from_f64(*w, out->shape, out->ndim) : NULL;
+    tg_tensor *wt = *w ? weights_like(out, *w) : NULL;
     int rc = wt ? gradients(out, wt, o->vars, o->n_vars, false, grads) : -1;
     *grad = rc == 0 ? tg__malloc((size_t)(total_numel(o) + 1) * sizeof **grad) : NULL;
     if (rc == 0 && !*grad) rc = -1;
     int64_t at = 0;
     for (int k = 0; k < o->n_vars && rc == 0; k++) {
-        rc = tg_copy_to_f64(grads[k], *grad + at);
-        at += tg_numel(o->vars[k]);
+        rc = copy_components(grads[k], *grad + at);
+        at += components(o->vars[k]);
     }
     tg_set_grad_enabled(prev);
     tg_scope_end();
@@ -166,11 +187,11 @@ static int weighted_value(const objective *o, const double *w, int64_t count, do
     tg_tensor *out = evaluate(o);
     tg_set_grad_enabled(prev);
     int rc = out ? 0 : -1;
-    if (rc == 0 && tg_numel(out) != count)
+    if (rc == 0 && components(out) != count)
         rc = tg__faili(TG_E_SHAPE, "tg_gradcheck(): the function returned %lld elements, then %lld",
-                       (long long)count, (long long)tg_numel(out));
+                       (long long)count, (long long)components(out));
     double *values = rc == 0 ? tg__malloc((size_t)(count + 1) * sizeof *values) : NULL;
-    if (rc == 0 && (!values || tg_copy_to_f64(out, values))) rc = -1;
+    if (rc == 0 && (!values || copy_components(out, values))) rc = -1;
     double sum = 0;
     for (int64_t j = 0; j < count && rc == 0; j++) sum += w[j] * values[j];
     *value = sum;
@@ -215,7 +236,7 @@ static int check_objective(const objective *o, tolerance tol, double phase)
     int rc = analytic(o, phase, &w, &count, &grad);
     int64_t at = 0;
     for (int k = 0; k < o->n_vars && rc == 0; k++) {
-        for (int64_t e = 0; e < tg_numel(o->vars[k]) && rc == 0; e++, at++) {
+        for (int64_t e = 0; e < components(o->vars[k]) && rc == 0; e++, at++) {
             double num;
             rc = central_difference(o, element(o->vars[k], e), tol.eps, w, count, &num);
             if (rc == 0 && !(fabs(grad[at] - num) <= tol.atol + tol.rtol * fabs(num)))
@@ -260,8 +281,8 @@ static tg_tensor *grad_output_leaf(tg_gradcheck_fn f, tg_tensor *const *inputs, 
         out = f(inputs, n, ctx);
     }
     if (!returned(out)) return NULL;
-    double *w = weights(tg_numel(out), 0.5);
-    tg_tensor *v = w ? tg_from_f64(w, out->shape, out->ndim) : NULL;
+    double *w = weights(components(out), 0.5);
+    tg_tensor *v = w ? weights_like(out, w) : NULL;
     free(w);
     return v ? tg_requires_grad_(v, true) : NULL;
 }
@@ -290,8 +311,9 @@ static int check_arguments(tg_gradcheck_fn f, tg_tensor *const *inputs, int n, t
         return tg__faili(TG_E_NULL, "tg_gradcheck(): f and at least one input are required");
     for (int k = 0; k < n; k++) {
         TG_ARGI_OF("tg_gradcheck", inputs[k]);
-        if (inputs[k]->dtype != TG_F64)
-            return tg__faili(TG_E_DTYPE, "tg_gradcheck(): input %d is %s; gradcheck needs torch.float64 inputs",
+        if (inputs[k]->dtype != TG_F64 && inputs[k]->dtype != TG_C128)
+            return tg__faili(TG_E_DTYPE,
+                             "tg_gradcheck(): input %d is %s; gradcheck needs torch.float64 or torch.complex128 inputs",
                              k, tg_dtype_name(inputs[k]->dtype));
         if (!tg__requires_grad(inputs[k]))
             return tg__faili(TG_E_AUTOGRAD, "tg_gradcheck(): input %d does not require grad", k);

@@ -66,7 +66,7 @@ tg_tensor *tg_requires_grad_(tg_tensor *t, bool requires_grad)
                         "you can only change requires_grad flags of leaf variables. If you want to use a computed "
                         "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().");
     }
-    if (requires_grad && !tg__is_floating(t->dtype))
+    if (requires_grad && !tg__is_floating(t->dtype) && !tg__is_complex(t->dtype))
         return tg__fail(TG_E_DTYPE, "only Tensors of floating point dtype can require gradients");
     if (!requires_grad && !t->autograd) return t;
     tg_autograd *a = tg__autograd(t);

@@ -33,12 +33,12 @@ typedef struct npy_dtype {
 
 static const npy_dtype DTYPES[] = {
     {"f4", TG_F32}, {"f8", TG_F64}, {"i4", TG_I32}, {"i8", TG_I64}, {"b1", TG_BOOL},
-    {"i1", TG_I8},  {"u1", TG_U8},  {"i2", TG_I16},
+    {"i1", TG_I8},  {"u1", TG_U8},  {"i2", TG_I16}, {"c8", TG_C64}, {"c16", TG_C128},
 };
 enum { N_DTYPES = sizeof DTYPES / sizeof *DTYPES };
 
 /* Numeric descr codes NumPy has that tensorgrad lacks, refused by name. */
-static const char *const UNSUPPORTED[] = {"u2", "u4", "u8", "f2", "c8", "c16", "f16", "c32"};
+static const char *const UNSUPPORTED[] = {"u2", "u4", "u8", "f2", "f16", "c32"};
 
 /* ------------------------------------------------------ header parsing */
 
@@ -233,7 +233,9 @@ static tg_tensor *read_data(tg_in_file *f, const header *h, tg_dtype dt, bool sw
     tg_tensor *x = tg__new(dt, shape, h->ndim);
     if (!x || tg__in_read(f, data_start, tg__ptr(x), nbytes, "the data")) return NULL;
     if (dt == TG_BOOL) tg__normalize_bools(tg__ptr(x), (size_t)numel);
-    if (swap) tg__swap_bytes(tg__ptr(x), (size_t)numel, tg__dtype_size(dt));
+    /* a complex element is two numbers, each swapped on its own */
+    size_t parts = tg__is_complex(dt) ? 2 : 1;
+    if (swap) tg__swap_bytes(tg__ptr(x), (size_t)numel * parts, tg__dtype_size(dt) / parts);
     return h->fortran && h->ndim > 1 ? from_fortran(h, x) : x;
 }
 

@@ -44,7 +44,7 @@ static void sb_newlines(tg_text *sb, int n)
 
 static bool printable(tg_dtype dt)
 {
-    return dt == TG_F32 || dt == TG_F64 || dt == TG_BOOL || tg__is_integral(dt);
+    return dt == TG_F32 || dt == TG_F64 || dt == TG_BOOL || tg__is_integral(dt) || tg__is_complex(dt);
 }
 
 /* Floating elements are read as double: a float32 widens exactly, as in
@@ -59,6 +59,10 @@ typedef struct formatter {
     bool int_mode;   /* floating values all whole: "%.0f" and a "." */
     bool sci_mode;   /* "%.4e" */
     int width;       /* each element is left-padded with spaces to this */
+    /* Complex elements: this formatter is the real part's, at byte 0 of
+       each element; imag, the imaginary part's, at byte part_offset. */
+    size_t part_offset;
+    const struct formatter *imag;
 } formatter;
 
 /* A floating value as Python formats it, unpadded; returns its length. */
@@ -80,7 +84,7 @@ static int int_text(tg_dtype dt, int64_t v, char *buf)
 
 static int elem_text(const formatter *f, const char *p, char *buf)
 {
-    if (f->floating) return float_text(f, load_float(p, f->dtype), buf);
+    if (f->floating) return float_text(f, load_float(p + f->part_offset, f->dtype), buf);
     return int_text(f->dtype, tg__load_int(p, f->dtype), buf);
 }
 
@@ -114,6 +118,7 @@ static bool takes_part(double v) { return isfinite(v) && v != 0; }
 /* The statistics the mode decision needs, over the values that take part. */
 typedef struct float_stats {
     tg_dtype dtype;
+    size_t part_offset;
     bool any;
     bool all_whole;
     double min_abs, max_abs;
@@ -122,7 +127,7 @@ typedef struct float_stats {
 static void stats_visit(const char *p, void *ctx)
 {
     float_stats *s = ctx;
-    double v = load_float(p, s->dtype);
+    double v = load_float(p + s->part_offset, s->dtype);
     if (!takes_part(v)) return;
     double a = fabs(v);
     if (!s->any || a < s->min_abs) s->min_abs = a;
@@ -140,18 +145,21 @@ static void width_visit(const char *p, void *ctx)
 {
     width_ctx *w = ctx;
     char buf[NUM_CAP];
-    if (w->f->floating && !takes_part(load_float(p, w->f->dtype))) return;
+    if (w->f->floating && !takes_part(load_float(p + w->f->part_offset, w->f->dtype))) return;
     int n = elem_text(w->f, p, buf);
     if (n > w->width) w->width = n;
 }
 
-static formatter make_formatter(const tg_tensor *t, bool summarize)
+/* The formatter of t's elements, or for a complex t of the part of
+   dtype dt at byte part_offset of each element (Python formats t.real and
+   t.imag apart). */
+static formatter make_formatter(const tg_tensor *t, bool summarize, tg_dtype dt, size_t part_offset)
 {
-    formatter f = {.dtype = t->dtype, .floating = tg__is_floating(t->dtype),
-                   .int_mode = true, .sci_mode = false, .width = 1};
+    formatter f = {.dtype = dt, .floating = tg__is_floating(dt),
+                   .int_mode = true, .sci_mode = false, .width = 1, .part_offset = part_offset};
     const char *data = tg__ptr(t);
     if (f.floating) {
-        float_stats s = {.dtype = t->dtype, .all_whole = true};
+        float_stats s = {.dtype = dt, .part_offset = part_offset, .all_whole = true};
         visit(t, 0, data, summarize, stats_visit, &s);
         if (!s.any) return f;   /* width 1: "0." and "nan" just overflow it */
         bool wide = s.max_abs / s.min_abs > 1000.0 || s.max_abs > 1.0e8;
@@ -181,6 +189,13 @@ static void put_elem(printer *pr, const char *p)
     int n = elem_text(pr->f, p, buf);
     sb_spaces(pr->sb, pr->f->width - n);   /* never truncated */
     tg__text_append(pr->sb, buf, (size_t)n);
+    if (!pr->f->imag) return;
+    /* Python's (imag formatted + "j").lstrip(), joined with a "+" unless
+       it starts with its sign. */
+    n = elem_text(pr->f->imag, p, buf);
+    if (buf[0] != '-' && buf[0] != '+') sb_puts(pr->sb, "+");
+    tg__text_append(pr->sb, buf, (size_t)n);
+    sb_puts(pr->sb, "j");
 }
 
 /* Before the item-th item of a row: items are joined with ", " and every
@@ -200,7 +215,8 @@ static void put_item_sep(printer *pr, int64_t item, int64_t per_line, int indent
 static void put_vector(printer *pr, const char *p, int dim, int indent)
 {
     int64_t n = pr->t->shape[dim], stride = stride_bytes(pr->t, dim);
-    int64_t per_line = (LINEWIDTH - indent) / (pr->f->width + 2);
+    int64_t element = pr->f->width + 2 + (pr->f->imag ? pr->f->imag->width + 1 : 0);
+    int64_t per_line = (LINEWIDTH - indent) / element;
     if (per_line < 1) per_line = 1;
     bool elide = pr->summarize && n > 2 * EDGEITEMS;
     int64_t item = 0;   /* " ..." counts as an item when breaking lines */
@@ -253,7 +269,13 @@ static void put_body(tg_text *sb, const tg_tensor *t)
     int64_t numel = tg__numel(t->shape, t->ndim);
     if (numel == 0) { sb_puts(sb, "[]"); return; }
     bool summarize = numel > THRESHOLD;
-    formatter f = make_formatter(t, summarize);
+    bool complex = tg__is_complex(t->dtype);
+    tg_dtype part = t->dtype == TG_C128 ? TG_F64 : TG_F32;
+    formatter f = make_formatter(t, summarize, complex ? part : t->dtype, 0), imag;
+    if (complex) {
+        imag = make_formatter(t, summarize, part, tg__dtype_size(part));
+        f.imag = &imag;
+    }
     printer pr = {.sb = sb, .t = t, .f = &f, .summarize = summarize};
     if (t->ndim == 0) put_elem(&pr, tg__ptr(t));
     else put_block(&pr, tg__ptr(t), 0, INDENT);

@@ -32,6 +32,10 @@ static void copy_loop(char **d, const int64_t *s, int64_t n, void *vctx)
             *(float *)(d[0] + i * s[0]) = (float)*(const double *)(d[1] + i * s[1]);
         return;
     }
+    if (tg__is_complex(c->dst) || tg__is_complex(c->src)) {
+        for (int64_t i = 0; i < n; i++) tg__k_complex_convert(d[0] + i * s[0], c->dst, d[1] + i * s[1], c->src);
+        return;
+    }
     for (int64_t i = 0; i < n; i++)
         tg__store(d[0] + i * s[0], c->dst, tg__load(d[1] + i * s[1], c->src));
 }

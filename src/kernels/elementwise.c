@@ -142,13 +142,24 @@ static tg_loop_fn loop_for(const kernel_loops *k, tg_dtype dt)
     return dt == TG_F32 ? k->f32 : dt == TG_F64 ? k->f64 : k->integer;
 }
 
+/* Complex rows have their own loops (complex.c). */
+static tg_loop_fn unary_loop(tg_unary_kernel k, tg_dtype dt)
+{
+    return tg__is_complex(dt) ? tg__k_complex_unary_loop(k, dt) : loop_for(&UNARY[k], dt);
+}
+
+static tg_loop_fn binary_loop(tg_binary_kernel k, tg_dtype dt)
+{
+    return tg__is_complex(dt) ? tg__k_complex_binary_loop(k, dt) : loop_for(&BINARY[k], dt);
+}
+
 void tg__k_unary(tg_unary_kernel k, tg_tensor *out, const tg_tensor *a)
 {
     tg_iter_operand ops[2];
     tg__operand(&ops[0], out, out->ndim);
     tg__operand(&ops[1], a, out->ndim);
     loop_ctx c = {a->dtype, tg__vec_unary(k, a->dtype), NULL};
-    tg__iter_run_split(ops, 2, out->shape, out->ndim, loop_for(&UNARY[k], c.dt), &c);
+    tg__iter_run_split(ops, 2, out->shape, out->ndim, unary_loop(k, c.dt), &c);
 }
 
 void tg__k_binary(tg_binary_kernel k, tg_tensor *out, const tg_tensor *a, const tg_tensor *b)
@@ -158,5 +169,5 @@ void tg__k_binary(tg_binary_kernel k, tg_tensor *out, const tg_tensor *a, const 
     tg__operand(&ops[1], a, out->ndim);
     tg__operand(&ops[2], b, out->ndim);
     loop_ctx c = {a->dtype, tg__vec_binary(k, a->dtype, false), tg__vec_binary(k, a->dtype, true)};
-    tg__iter_run_split(ops, 3, out->shape, out->ndim, loop_for(&BINARY[k], c.dt), &c);
+    tg__iter_run_split(ops, 3, out->shape, out->ndim, binary_loop(k, c.dt), &c);
 }

@@ -84,6 +84,26 @@ void tg__k_unary(tg_unary_kernel k, tg_tensor *out, const tg_tensor *a);
    tg__k_binary_result's dtype. */
 void tg__k_binary(tg_binary_kernel k, tg_tensor *out, const tg_tensor *a, const tg_tensor *b);
 
+/* Complex tensors (complex.c). The loop of row k for complex dtype dt, or
+   NULL when PyTorch has no complex kernel for it (tg__k_unary and
+   tg__k_binary then must not be called with dt). */
+tg_loop_fn tg__k_complex_unary_loop(tg_unary_kernel k, tg_dtype dt);
+tg_loop_fn tg__k_complex_binary_loop(tg_binary_kernel k, tg_dtype dt);
+/* re and im: t's real and imaginary parts as tensors of the real dtype
+   over t's bytes, for kernels that treat the parts apart (sums). They own
+   nothing and hold no reference; they live while t does. */
+void tg__k_complex_parts(const tg_tensor *t, tg_tensor *re, tg_tensor *im);
+/* out = abs, angle (real out) or conj (complex out) of complex a;
+   out may be of any dtype, the value converted into it. */
+typedef enum tg_complex_kernel { TG_CX_ABS, TG_CX_ANGLE, TG_CX_CONJ } tg_complex_kernel;
+void tg__k_complex_unary(tg_complex_kernel k, tg_tensor *out, const tg_tensor *a);
+/* out (complex) = a + b i, or a (cos b + i sin b) when polar; a and b of
+   one floating dtype, broadcast to out's shape. */
+void tg__k_complex_compose(bool polar, tg_tensor *out, const tg_tensor *a, const tg_tensor *b);
+/* One element converted from src_dt to dst_dt, one of them complex: a
+   real value gets a zero imaginary part, a real dtype the real part. */
+void tg__k_complex_convert(char *dst, tg_dtype dst_dt, const char *src, tg_dtype src_dt);
+
 /* dst (any strides) = src broadcast to dst's shape, converting dtypes. */
 void tg__copy_into(tg_tensor *dst, const tg_tensor *src);
 void tg__k_fill(tg_tensor *t, double v);

@@ -1,8 +1,11 @@
 /* Batched matrix product c[b] = a[b] @ m[b] (or c[b] += a[b] @ m[b]),
-   through CBLAS when the build has it, with the plain reference kernel
-   otherwise and for integer dtypes. c is (B, M, N) with rows of unit
-   stride; a is (B, M, K) and m is (B, K, N), any strides. */
+   through CBLAS when the build has it (cgemm and zgemm for complex), with
+   the plain reference kernel otherwise and for integer dtypes. c is
+   (B, M, N) with rows of unit stride; a is (B, M, K) and m is (B, K, N),
+   any strides. */
 #include "kernels.h"
+
+#include <complex.h>
 
 #ifdef TG_HAVE_CBLAS
 #include <cblas.h>
@@ -35,6 +38,8 @@ static void gemm_naive(tg_dtype dt, char *c, int64_t ldc, bool accumulate, const
     case TG_I8: NAIVE_GEMM(int8_t, uint64_t) break;
     case TG_U8: NAIVE_GEMM(uint8_t, uint64_t) break;
     case TG_I16: NAIVE_GEMM(int16_t, uint64_t) break;
+    case TG_C64: NAIVE_GEMM(float _Complex, float _Complex) break;
+    case TG_C128: NAIVE_GEMM(double _Complex, double _Complex) break;
     default: break;
     }
 }
@@ -53,7 +58,7 @@ static bool blas_layout(int64_t s0, int64_t s1, int64_t rows, int64_t cols,
 static bool gemm_blas(tg_dtype dt, char *c, int64_t ldc, bool accumulate, const char *a, int64_t as0,
                       int64_t as1, const char *m, int64_t ms0, int64_t ms1, int64_t M, int64_t N, int64_t K)
 {
-    if (dt != TG_F32 && dt != TG_F64) return false;
+    if (dt != TG_F32 && dt != TG_F64 && dt != TG_C64 && dt != TG_C128) return false;
     if (M > INT32_MAX || N > INT32_MAX || K > INT32_MAX || ldc > INT32_MAX) return false;
     enum CBLAS_TRANSPOSE ta, tm;
     int lda, ldm;
@@ -64,7 +69,16 @@ static bool gemm_blas(tg_dtype dt, char *c, int64_t ldc, bool accumulate, const 
     if (M == 1 || ldc < N) ldc = N > 1 ? N : 1;
     if (!blas_layout(as0, as1, M, K, &ta, &lda) || !blas_layout(ms0, ms1, K, N, &tm, &ldm))
         return false;
-    if (dt == TG_F32)
+    /* complex alpha = 1 and beta = 0 or 1, passed by address */
+    static const float one_f[2] = {1, 0}, zero_f[2] = {0, 0};
+    static const double one_d[2] = {1, 0}, zero_d[2] = {0, 0};
+    if (dt == TG_C64)
+        cblas_cgemm(CblasRowMajor, ta, tm, (int)M, (int)N, (int)K, one_f, a, lda, m, ldm, accumulate ? one_f : zero_f,
+                    c, (int)ldc);
+    else if (dt == TG_C128)
+        cblas_zgemm(CblasRowMajor, ta, tm, (int)M, (int)N, (int)K, one_d, a, lda, m, ldm, accumulate ? one_d : zero_d,
+                    c, (int)ldc);
+    else if (dt == TG_F32)
         cblas_sgemm(CblasRowMajor, ta, tm, (int)M, (int)N, (int)K, 1.0f, (const float *)a, lda,
                     (const float *)m, ldm, accumulate ? 1.0f : 0.0f, (float *)c, (int)ldc);
     else

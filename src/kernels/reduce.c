@@ -144,6 +144,12 @@ static int reduce_run(tg_tensor *out, const tg_tensor *a, tg_loop_fn loop, void 
 
 int tg__k_sum_to(tg_tensor *out, const tg_tensor *a)
 {
+    if (tg__is_complex(a->dtype)) {   /* each part on its own */
+        tg_tensor out_re, out_im, a_re, a_im;
+        tg__k_complex_parts(out, &out_re, &out_im);
+        tg__k_complex_parts(a, &a_re, &a_im);
+        return tg__k_sum_to(&out_re, &a_re) || tg__k_sum_to(&out_im, &a_im) ? -1 : 0;
+    }
     sum_ctx c = {a->dtype, a->dtype == TG_F32 ? tg__vec_sum_f32() : NULL};
     sum_ctx combine = {tg__is_floating(a->dtype) ? TG_F64 : TG_I64, NULL};
     return reduce_run(out, a, sum_loop, &c, &combine, 0, 0);

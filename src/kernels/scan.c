@@ -62,6 +62,14 @@ static void runs(tg_loop_fn fn, scan_ctx *c, tg_tensor *out, const tg_tensor *a,
 
 void tg__k_scan(bool prod, tg_tensor *out, const tg_tensor *a, int dim)
 {
+    if (!prod && tg__is_complex(a->dtype)) {   /* a cumulative sum of each part */
+        tg_tensor out_re, out_im, a_re, a_im;
+        tg__k_complex_parts(out, &out_re, &out_im);
+        tg__k_complex_parts(a, &a_re, &a_im);
+        tg__k_scan(false, &out_re, &a_re, dim);
+        tg__k_scan(false, &out_im, &a_im, dim);
+        return;
+    }
     scan_ctx c = {.prod = prod, .in = a->dtype, .out = out->dtype};
     runs(scan_loop, &c, out, a, NULL, dim);
 }

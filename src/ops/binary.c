@@ -76,14 +76,15 @@ static int check_bool_arith(tg_binary_kernel k, tg_dtype a, tg_dtype b)
    (a kernel without an integer body) promotes integers to float. */
 static tg_dtype compute_dtype(tg_binary_kernel k, tg_dtype dt)
 {
-    return tg__is_floating(dt) || tg__k_binary_takes_integers(k) ? dt : TG_F32;
+    return tg__is_floating(dt) || tg__is_complex(dt) || tg__k_binary_takes_integers(k) ? dt : TG_F32;
 }
 
 tg_tensor *tg__binary_kernel(tg_binary_kernel k, const tg_tensor *a, const tg_tensor *b, tg_dtype dt)
 {
     int64_t shape[TG_MAX_DIMS];
     int nd;
-    if (tg__broadcast_shapes(a->shape, a->ndim, b->shape, b->ndim, shape, &nd)) return NULL;
+    if (tg__broadcast_shapes(a->shape, a->ndim, b->shape, b->ndim, shape, &nd) || tg__check_complex_binary(k, dt))
+        return NULL;
     const tg_tensor *ca = a->dtype == dt ? a : tg__cast(a, dt);
     const tg_tensor *cb = b->dtype == dt ? b : tg__cast(b, dt);
     tg_tensor *out = ca && cb ? tg__new_like(tg__k_binary_result(k, dt), shape, nd, (const tg_tensor *[]){a, b}, 2) : NULL;
@@ -209,8 +210,8 @@ tg_tensor *tg_mul(const tg_tensor *a, const tg_tensor *b) { return binary(__func
 tg_tensor *tg_mul_scalar(const tg_tensor *a, double s) { return scale_scalar(__func__, TG_OP_MUL, TG_BIN_MUL, a, s); }
 int tg__d_mul(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
-    if (NEED(0)) gi[0] = tg_mul(g, SAVED(1));   /* b, or the scalar of x * 2 */
-    if (NEED(1)) gi[1] = tg_mul(g, SAVED(0));
+    if (NEED(0)) gi[0] = tg_mul(g, tg_conj(SAVED(1)));   /* b, or the scalar of x * 2 */
+    if (NEED(1)) gi[1] = tg_mul(g, tg_conj(SAVED(0)));
     return tg__derivative_done(n, gi);
 }
 
@@ -218,10 +219,10 @@ tg_tensor *tg_div(const tg_tensor *a, const tg_tensor *b) { return binary(__func
 tg_tensor *tg_div_scalar(const tg_tensor *a, double s) { return scale_scalar(__func__, TG_OP_DIV, TG_BIN_DIV, a, s); }
 int tg__d_div(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
-    if (NEED(0)) gi[0] = tg_div(g, SAVED(1));   /* b, or the scalar of x / 2 */
+    if (NEED(0)) gi[0] = tg_div(g, tg_conj(SAVED(1)));   /* b, or the scalar of x / 2 */
     if (NEED(1)) {
         tg_tensor *a = SAVED(0), *b = SAVED(1);
-        gi[1] = tg_mul(tg_neg(g), tg_div(tg_div(a, b), b));   /* -g * ((a / b) / b), as PyTorch */
+        gi[1] = tg_mul(tg_neg(g), tg_conj(tg_div(tg_div(a, b), b)));   /* -g * conj((a / b) / b), as PyTorch */
     }
     return tg__derivative_done(n, gi);
 }
@@ -232,7 +233,8 @@ typedef struct pow_scalar_params { double exponent; } pow_scalar_params;
 tg_tensor *tg_pow_scalar(const tg_tensor *a, double s)
 {
     TG_ARG(a);
-    if (!tg__is_floating(tg__result_type_scalar(a, s)) && s < 0)
+    tg_dtype rt = tg__result_type_scalar(a, s);
+    if (!tg__is_floating(rt) && !tg__is_complex(rt) && s < 0)
         return tg__fail(TG_E_INVALID, "Integers to negative integer powers are not allowed.");
     tg_dtype dt;
     tg_tensor *out = scalar_kernel(TG_BIN_POW, a, s, &dt);
@@ -249,7 +251,7 @@ int tg__d_pow_scalar(tg_node *n, tg_tensor *g, tg_tensor **gi)
     tg_tensor *a = SAVED(0);
     if (!a) return -1;
     if (p->exponent == 0) gi[0] = tg_mul_scalar(g, 0);
-    else gi[0] = tg_mul(g, tg_mul_scalar(tg_pow_scalar(a, p->exponent - 1), p->exponent));
+    else gi[0] = tg_mul(g, tg_conj(tg_mul_scalar(tg_pow_scalar(a, p->exponent - 1), p->exponent)));
     return gi[0] ? 0 : -1;
 }
 
@@ -399,7 +401,7 @@ static int modulo_derivative(tg_node *n, tg_tensor *g, tg_tensor **gi, tg_binary
     if (NEED(1)) {
         tg_tensor *a = SAVED(0), *b = SAVED(1);
         tg_dtype dt = a && b ? tg__result_type(a, b) : TG_F32;
-        tg_tensor *q = a && b ? tg__binary_kernel(rounded_div, a, b, tg__is_floating(dt) ? dt : TG_F32) : NULL;
+        tg_tensor *q = a && b ? tg__binary_kernel(rounded_div, a, b, tg__is_floating(dt) || tg__is_complex(dt) ? dt : TG_F32) : NULL;
         gi[1] = q ? tg_mul(tg_neg(g), q) : NULL;
     }
     return tg__derivative_done(n, gi);

@@ -2,6 +2,7 @@
    (tg__d_identity, shape.c). */
 #include "ops.h"
 
+#include <stdatomic.h>
 #include <string.h>
 
 /* A copy of t in dtype dt, laid out like t (preserve_format) unless asked
@@ -18,9 +19,12 @@ tg_tensor *tg_to(const tg_tensor *t, tg_dtype dtype)
     TG_ARG(t);
     if (tg__check_dtype(__func__, dtype)) return NULL;
     if (dtype == t->dtype) return tg__share(t);   /* like PyTorch, the same tensor */
+    static atomic_bool warned;   /* PyTorch's TORCH_WARN_ONCE */
+    if (tg__is_complex(t->dtype) && !tg__is_complex(dtype) && !atomic_exchange(&warned, true))
+        tg__warn("Casting complex values to real discards the imaginary part");
     tg_tensor *out = copy_of(t, dtype, false);
     if (!out) return NULL;
-    if (!tg__is_floating(dtype)) return out;   /* integers carry no gradient */
+    if (!tg__is_floating(dtype) && !tg__is_complex(dtype)) return out;   /* integers carry no gradient */
     return tg__record(out, (tg_record){.op = TG_OP_TO_COPY}, &t, 1, NULL) ? NULL : out;
 }
 

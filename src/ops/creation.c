@@ -54,6 +54,8 @@ tg_tensor *tg_from_bool(const bool *d, const int64_t *s, int n) { return from_da
 tg_tensor *tg_from_i8(const int8_t *d, const int64_t *s, int n) { return from_data(__func__, d, TG_I8, s, n); }
 tg_tensor *tg_from_u8(const uint8_t *d, const int64_t *s, int n) { return from_data(__func__, d, TG_U8, s, n); }
 tg_tensor *tg_from_i16(const int16_t *d, const int64_t *s, int n) { return from_data(__func__, d, TG_I16, s, n); }
+tg_tensor *tg_from_c64(const float *d, const int64_t *s, int n) { return from_data(__func__, d, TG_C64, s, n); }
+tg_tensor *tg_from_c128(const double *d, const int64_t *s, int n) { return from_data(__func__, d, TG_C128, s, n); }
 
 tg_tensor *tg_arange(double start, double end, double step, tg_dtype dtype)
 {
@@ -92,6 +94,19 @@ int tg_copy_to_f64(const tg_tensor *t, double *out)
     /* No coalescing across operands is needed: row-major order is kept. */
     tg__iter_run(&op, 1, t->shape, t->ndim, gather_loop, &c);
     return 0;
+}
+
+/* Through a complex128 copy's view as real pairs, without history. */
+int tg_copy_to_c128(const tg_tensor *t, double *pairs)
+{
+    TG_ARGI(t);
+    if (!pairs) return tg__faili(TG_E_NULL, "tg_copy_to_c128(): pairs is NULL");
+    tg_tensor *c = tg__new(TG_C128, t->shape, t->ndim);
+    if (!c) return -1;
+    tg__copy_into(c, t);
+    int rc = -1;
+    TG_NO_GRAD rc = tg_copy_to_f64(tg_view_as_real(c), pairs);
+    return rc;
 }
 
 /* A new tensor of t's dtype and shape with PyTorch's preserve_format

@@ -13,6 +13,7 @@ static tg_tensor *extreme_dim(const char *fn, const char *name, bool largest, co
                               bool keepdim, tg_tensor **indices, int64_t *wrapped)
 {
     TG_ARG_OF(fn, t);
+    if (tg__refuse_complex(fn, t, NULL)) return NULL;
     int64_t d;
     if (tg__wrap_dim(dim, t->ndim, &d)) return NULL;
     if (t->ndim > 0 && t->shape[d] == 0)
@@ -98,7 +99,8 @@ static tg_tensor *arg_extreme(const char *fn, const char *name, bool largest, co
                               bool keepdim)
 {
     TG_ARG_OF(fn, t);
-    if (t->dtype == TG_BOOL) return tg__fail(TG_E_DTYPE, "\"%s_cpu\" not implemented for 'Bool'", name);
+    if (t->dtype == TG_BOOL || tg__is_complex(t->dtype))
+        return tg__fail(TG_E_DTYPE, "\"%s_cpu\" not implemented for '%s'", name, tg__dtype_short(t->dtype));
     tg_tensor *idx;
     int64_t d;
     return extreme_dim(fn, name, largest, t, dim, keepdim, &idx, &d) ? idx : NULL;

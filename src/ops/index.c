@@ -142,7 +142,7 @@ static tg_tensor *scatter(const char *fn, tg_index_mode mode, tg_op op, const tg
                           const tg_tensor *index, const tg_tensor *src)
 {
     int64_t d;
-    if (check_scatter_args(fn, t, dim, index, src, &d)) return NULL;
+    if (check_scatter_args(fn, t, dim, index, src, &d) || tg__refuse_complex(fn, t, src)) return NULL;
     tg_tensor *out = scatter_kernel(mode, t, d, index, src);
     index_params p = {d, 1};
     tg_node *n;
@@ -269,7 +269,7 @@ static tg_tensor *scatter_reduce(const char *fn, const tg_tensor *t, int64_t dim
                                  const tg_tensor *src, tg_scatter_reduction reduce, bool include_self)
 {
     int64_t d;
-    if (check_scatter_args(fn, t, dim, index, src, &d)) return NULL;
+    if (check_scatter_args(fn, t, dim, index, src, &d) || tg__refuse_complex(fn, t, src)) return NULL;
     if ((unsigned)reduce > TG_SCATTER_AMIN)
         return tg__fail(TG_E_INVALID, "reduce argument must be either sum, prod, mean, amax or amin.");
     if (reduce == TG_SCATTER_MEAN && t->dtype == TG_BOOL)
@@ -542,7 +542,8 @@ static tg_tensor *index_add(const char *fn, const tg_tensor *t, int64_t dim, con
     TG_ARG_OF(fn, index);
     TG_ARG_OF(fn, source);
     int64_t d, bad;
-    if (tg__wrap_dim(dim, t->ndim, &d) || check_index_add(t, d, index, source)) return NULL;
+    if (tg__refuse_complex(fn, t, source) || tg__wrap_dim(dim, t->ndim, &d) || check_index_add(t, d, index, source))
+        return NULL;
     if (!tg__k_index_in_bounds(index, size_at(t, d), &bad))
         return tg__fail(TG_E_INDEX, "index out of range in self");
     int64_t shape[TG_MAX_DIMS];

@@ -72,12 +72,12 @@ static tg_tensor *maybe_multiply(tg_tensor *t, double s) { return s == 1 || !t ?
 /* PyTorch's mm_mat1_backward and mm_mat2_backward. */
 static tg_tensor *mat1_backward(const tg_tensor *g, const tg_tensor *mat2, bool mat1_col_major, double alpha)
 {
-    return maybe_multiply(mat1_col_major ? tg_t(tg_mm(mat2, tg_t(g))) : tg_mm(g, tg_t(mat2)), alpha);
+    return maybe_multiply(mat1_col_major ? tg_t(tg_mm(tg_conj(mat2), tg_t(g))) : tg_mm(g, tg_conj(tg_t(mat2))), alpha);
 }
 
 static tg_tensor *mat2_backward(const tg_tensor *g, const tg_tensor *mat1, bool mat2_col_major, double alpha)
 {
-    return maybe_multiply(mat2_col_major ? tg_t(tg_mm(tg_t(g), mat1)) : tg_mm(tg_t(mat1), g), alpha);
+    return maybe_multiply(mat2_col_major ? tg_t(tg_mm(tg_t(g), tg_conj(mat1))) : tg_mm(tg_conj(tg_t(mat1)), g), alpha);
 }
 
 /* t itself when each of its matrices has unit stride along one dim (what
@@ -154,8 +154,8 @@ tg_tensor *tg_bmm(const tg_tensor *a, const tg_tensor *b)
 
 int tg__d_bmm(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
-    if (NEED(0)) gi[0] = tg_bmm(g, tg_transpose(SAVED(1), 1, 2));
-    if (NEED(1)) gi[1] = tg_bmm(tg_transpose(SAVED(0), 1, 2), g);
+    if (NEED(0)) gi[0] = tg_bmm(g, tg_conj(tg_transpose(SAVED(1), 1, 2)));
+    if (NEED(1)) gi[1] = tg_bmm(tg_conj(tg_transpose(SAVED(0), 1, 2)), g);
     return tg__derivative_done(n, gi);
 }
 
@@ -178,8 +178,8 @@ tg_tensor *tg_mv(const tg_tensor *a, const tg_tensor *v)
 
 int tg__d_mv(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
-    if (NEED(0)) gi[0] = tg_outer(g, SAVED(1));   /* PyTorch's ger */
-    if (NEED(1)) gi[1] = tg_mv(tg_t(SAVED(0)), g);
+    if (NEED(0)) gi[0] = tg_outer(g, tg_conj(SAVED(1)));   /* PyTorch's ger */
+    if (NEED(1)) gi[1] = tg_mv(tg_t(tg_conj(SAVED(0))), g);
     return tg__derivative_done(n, gi);
 }
 
@@ -205,8 +205,8 @@ tg_tensor *tg_dot(const tg_tensor *a, const tg_tensor *b)
 
 int tg__d_dot(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
-    if (NEED(0)) gi[0] = tg_mul(g, SAVED(1));
-    if (NEED(1)) gi[1] = tg_mul(g, SAVED(0));
+    if (NEED(0)) gi[0] = tg_mul(g, tg_conj(SAVED(1)));
+    if (NEED(1)) gi[1] = tg_mul(g, tg_conj(SAVED(0)));
     return tg__derivative_done(n, gi);
 }
 
@@ -305,8 +305,8 @@ int tg__d_baddbmm(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     const product_params *p = n->params;
     if (NEED(0)) gi[0] = maybe_multiply(g, p->beta);
-    if (NEED(1)) gi[1] = maybe_multiply(tg_bmm(g, tg_transpose(SAVED(1), 1, 2)), p->alpha);
-    if (NEED(2)) gi[2] = maybe_multiply(tg_bmm(tg_transpose(SAVED(0), 1, 2), g), p->alpha);
+    if (NEED(1)) gi[1] = maybe_multiply(tg_bmm(g, tg_conj(tg_transpose(SAVED(1), 1, 2))), p->alpha);
+    if (NEED(2)) gi[2] = maybe_multiply(tg_bmm(tg_conj(tg_transpose(SAVED(0), 1, 2)), g), p->alpha);
     return tg__derivative_done(n, gi);
 }
 

@@ -7,6 +7,7 @@
 tg_tensor *tg_norm(const tg_tensor *t)
 {
     TG_ARG(t);
+    if (tg__refuse_complex(__func__, t, NULL)) return NULL;
     if (!tg__is_floating(t->dtype))
         return tg__fail(TG_E_DTYPE, "norm(): input dtype should be either floating point or complex. Got %s instead.",
                         tg__dtype_short(t->dtype));
@@ -35,6 +36,9 @@ tg_tensor *tg_logsumexp(const tg_tensor *t, const int64_t *dims, int ndims, bool
     TG_ARG(t);
     tg_reduce_params p = {.keepdim = keepdim};
     if (tg__dims_mask(__func__, t, dims, ndims, p.reduced)) return NULL;
+    if (tg__is_complex(t->dtype))
+        return tg__fail(TG_E_DTYPE, "logsumexp(): Expected floating point type for result tensor, but got: %s",
+                        tg__dtype_short(t->dtype));
     tg_tensor *out = NULL;
     TG_NO_GRAD {
         const tg_tensor *x = tg__is_floating(t->dtype) ? t : tg_to(t, TG_F32);
@@ -75,7 +79,7 @@ static tg_tensor *vector_norm(const char *fn, tg_op op, const tg_tensor *t, doub
 {
     TG_ARG_OF(fn, t);
     vector_norm_params p = {.r = {.keepdim = keepdim}, .ord = ord};
-    if (tg__dims_mask(fn, t, dims, ndims, p.r.reduced)) return NULL;
+    if (tg__dims_mask(fn, t, dims, ndims, p.r.reduced) || tg__refuse_complex(fn, t, NULL)) return NULL;
     if (!tg__is_floating(t->dtype))
         return tg__fail(TG_E_DTYPE, "linalg.vector_norm: Expected a floating point or complex tensor as input. Got %s",
                         tg__dtype_short(t->dtype));

@@ -33,6 +33,20 @@ int tg__derivative_done(const tg_node *n, tg_tensor *const *grad_inputs);
 
 /* ------------------------------------------------- internal operations */
 
+/* Complex tensors (complex.c). The real dtype of complex dt's parts (dt
+   itself when real). 0, or -1 with PyTorch's error when complex dt has no
+   kernel k. */
+tg_dtype tg__complex_value_type(tg_dtype dt);
+int tg__check_complex_unary(tg_unary_kernel k, tg_dtype dt);
+int tg__check_complex_binary(tg_binary_kernel k, tg_dtype dt);
+/* -1 with "<fn>(): complex tensors are not supported yet" when a or b
+   (either may be NULL) is complex: operations PyTorch has for complex
+   that this library does not compute for them yet. */
+int tg__refuse_complex(const char *fn, const tg_tensor *a, const tg_tensor *b);
+/* |t| (real; AbsBackward0) and sgn(t) = t / |t|, 0 at 0 (composed) of complex t. */
+tg_tensor *tg__complex_abs(const tg_tensor *t);
+tg_tensor *tg__complex_sgn(const tg_tensor *t);
+
 /* A copy of t in dtype dt (contiguous), with no history. */
 tg_tensor *tg__cast(const tg_tensor *t, tg_dtype dt);
 tg_tensor *tg__scalar_tensor(double v, tg_dtype dt);

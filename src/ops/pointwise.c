@@ -194,7 +194,9 @@ tg_tensor *tg_lerp(const tg_tensor *a, const tg_tensor *end, const tg_tensor *we
     TG_ARG(a);
     TG_ARG(end);
     TG_ARG(weight);
-    if (check_lerp(a, end, weight, "lerp_kernel_tensor")) return NULL;
+    if (tg__refuse_complex(__func__, a, end) || tg__refuse_complex(__func__, weight, NULL) ||
+        check_lerp(a, end, weight, "lerp_kernel_tensor"))
+        return NULL;
     tg_tensor *out = ternary_values(TG_TER_LERP, a, end, weight, 0, a->dtype);
     tg_node *n;
     if (!out || tg__record(out, (tg_record){.op = TG_OP_LERP, .n_saved = 3}, (const tg_tensor *[]){a, end, weight}, 3, &n))
@@ -230,7 +232,7 @@ tg_tensor *tg_lerp_scalar(const tg_tensor *a, const tg_tensor *end, double weigh
 {
     TG_ARG(a);
     TG_ARG(end);
-    if (check_lerp(a, end, NULL, "lerp_kernel_scalar")) return NULL;
+    if (tg__refuse_complex(__func__, a, end) || check_lerp(a, end, NULL, "lerp_kernel_scalar")) return NULL;
     tg_tensor *w = tg__scalar_tensor(weight, a->dtype);
     tg_tensor *out = w ? ternary_values(TG_TER_LERP, a, end, w, 0, a->dtype) : NULL;
     lerp_params p = {weight};
@@ -257,6 +259,7 @@ static tg_tensor *addc(const char *fn, tg_ternary_kernel k, tg_op op, const tg_t
     TG_ARG_OF(fn, t);
     TG_ARG_OF(fn, a);
     TG_ARG_OF(fn, b);
+    if (tg__refuse_complex(fn, t, a) || tg__refuse_complex(fn, b, NULL)) return NULL;
     if (k == TG_TER_ADDCDIV && !tg__is_floating(a->dtype) && !tg__is_floating(b->dtype))
         return tg__fail(TG_E_DTYPE, "Integer division with addcdiv is no longer supported, and in a future  release "
                                     "addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv "

@@ -10,7 +10,10 @@ static tg_tensor *scan(const char *fn, tg_op op, const tg_tensor *t, int64_t dim
     TG_ARG_OF(fn, t);
     scan_params p;
     if (tg__wrap_dim(dim, t->ndim, &p.dim)) return NULL;
-    tg_tensor *out = tg__new(tg__is_floating(t->dtype) ? t->dtype : TG_I64, t->shape, t->ndim);
+    if (tg__is_complex(t->dtype) && op == TG_OP_CUMPROD)   /* not computed for complex here yet */
+        return tg__fail(TG_E_DTYPE, "\"cumprod\" not implemented for '%s'", tg__dtype_short(t->dtype));
+    bool keeps = tg__is_floating(t->dtype) || tg__is_complex(t->dtype);
+    tg_tensor *out = tg__new(keeps ? t->dtype : TG_I64, t->shape, t->ndim);
     if (!out) return NULL;
     if (t->ndim == 0) tg__copy_into(out, t);
     else tg__k_scan(op == TG_OP_CUMPROD, out, t, (int)p.dim);

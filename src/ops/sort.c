@@ -31,6 +31,7 @@ static tg_tensor *sorted(const char *fn, tg_op op, const tg_tensor *t, int64_t d
 {
     *indices = NULL;
     TG_ARG_OF(fn, t);
+    if (tg__refuse_complex(fn, t, NULL)) return NULL;
     sort_params p;
     if (tg__wrap_dim(dim, t->ndim, &p.dim)) return NULL;
     int64_t d = p.dim, shape[TG_MAX_DIMS];

@@ -14,7 +14,9 @@ tg_tensor *tg__unary(const char *fn, tg_unary_kernel k, tg_op op, tg_unary_saves
     if (a->dtype == TG_BOOL && k == TG_UN_NEG)
         return tg__fail(TG_E_DTYPE, "Negation, the `-` operator, on a bool tensor is not supported. "
                                     "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
-    tg_dtype dt = tg__is_floating(a->dtype) || tg__k_unary_takes_integers(k) ? a->dtype : TG_F32;
+    if (tg__check_complex_unary(k, a->dtype)) return NULL;
+    bool keeps = tg__is_floating(a->dtype) || tg__is_complex(a->dtype) || tg__k_unary_takes_integers(k);
+    tg_dtype dt = keeps ? a->dtype : TG_F32;
     const tg_tensor *src = dt == a->dtype ? a : tg__cast(a, dt);
     tg_tensor *out = src ? tg__new_like(dt, a->shape, a->ndim, &a, 1) : NULL;
     if (!out) return NULL;
@@ -38,7 +40,7 @@ tg_tensor *tg__unary_typed(const char *fn, const char *kernel, bool ints, tg_una
 
 int tg__floating_only(const char *kernel, bool ints, const tg_tensor *x)
 {
-    if (x->dtype != TG_BOOL && (ints || tg__is_floating(x->dtype))) return 0;
+    if (x->dtype != TG_BOOL && (ints || tg__is_floating(x->dtype) || tg__is_complex(x->dtype))) return 0;
     return tg__faili(TG_E_DTYPE, "\"%s\" not implemented for '%s'", kernel, tg__dtype_short(x->dtype));
 }
 
@@ -46,26 +48,37 @@ tg_tensor *tg_neg(const tg_tensor *x) { return tg__unary(__func__, TG_UN_NEG, TG
 int tg__d_neg(tg_node *n, tg_tensor *g, tg_tensor **gi) { (void)n; return tg__gradient(gi, tg_neg(g)); }
 
 tg_tensor *tg_exp(const tg_tensor *x) { return tg__unary(__func__, TG_UN_EXP, TG_OP_EXP, TG_SAVES_RESULT, x); }
-int tg__d_exp(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_mul(g, SAVED(0))); }
+int tg__d_exp(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_mul(g, tg_conj(SAVED(0)))); }
 
 /* d expm1 = y + 1 */
 tg_tensor *tg_expm1(const tg_tensor *x) { return tg__unary(__func__, TG_UN_EXPM1, TG_OP_EXPM1, TG_SAVES_RESULT, x); }
 int tg__d_expm1(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_mul(g, tg_add_scalar(SAVED(0), 1))); }
 
 tg_tensor *tg_log(const tg_tensor *x) { return tg__unary(__func__, TG_UN_LOG, TG_OP_LOG, TG_SAVES_INPUT, x); }
-int tg__d_log(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_div(g, SAVED(0))); }
+int tg__d_log(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_div(g, tg_conj(SAVED(0)))); }
 
 tg_tensor *tg_sqrt(const tg_tensor *x) { return tg__unary(__func__, TG_UN_SQRT, TG_OP_SQRT, TG_SAVES_RESULT, x); }
-int tg__d_sqrt(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_div(g, tg_mul_scalar(SAVED(0), 2))); }
+int tg__d_sqrt(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_div(g, tg_conj(tg_mul_scalar(SAVED(0), 2)))); }
 
-tg_tensor *tg_abs(const tg_tensor *x) { return tg__unary_typed(__func__, "abs_cpu", true, TG_UN_ABS, TG_OP_ABS, TG_SAVES_INPUT, x); }
-int tg__d_abs(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_mul(g, tg_sign(SAVED(0)))); }
+tg_tensor *tg_abs(const tg_tensor *x)
+{
+    TG_ARG(x);
+    if (tg__is_complex(x->dtype)) return tg__complex_abs(x);
+    return tg__unary_typed(__func__, "abs_cpu", true, TG_UN_ABS, TG_OP_ABS, TG_SAVES_INPUT, x);
+}
+/* g sgn(x): sign for real x */
+int tg__d_abs(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    tg_tensor *x = SAVED(0);
+    if (x && tg__is_complex(x->dtype)) return tg__gradient(gi, tg_mul(g, tg__complex_sgn(x)));
+    return tg__gradient(gi, tg_mul(g, tg_sign(x)));
+}
 
 tg_tensor *tg_sin(const tg_tensor *x) { return tg__unary(__func__, TG_UN_SIN, TG_OP_SIN, TG_SAVES_INPUT, x); }
-int tg__d_sin(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_mul(g, tg_cos(SAVED(0)))); }
+int tg__d_sin(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_mul(g, tg_conj(tg_cos(SAVED(0))))); }
 
 tg_tensor *tg_cos(const tg_tensor *x) { return tg__unary(__func__, TG_UN_COS, TG_OP_COS, TG_SAVES_INPUT, x); }
-int tg__d_cos(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_mul(g, tg_neg(tg_sin(SAVED(0))))); }
+int tg__d_cos(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_mul(g, tg_neg(tg_conj(tg_sin(SAVED(0)))))); }
 
 /* PyTorch's fused derivatives of activations (TanhBackwardBackward0, ...):
    out = k(g, v) in one kernel pass, for upstream gradient g and v, the
@@ -93,7 +106,13 @@ static tg_tensor *tanh_backward(tg_tensor *g, tg_tensor *y)
 {
     return tg__pointwise_backward(TG_OP_TANH_BACKWARD, TG_BIN_TANH_BACKWARD, g, y, NULL, 0);
 }
-int tg__d_tanh(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tanh_backward(g, SAVED(0))); }
+int tg__d_tanh(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    tg_tensor *y = SAVED(0);
+    if (y && tg__is_complex(y->dtype))   /* g conj(1 - y^2), composed: the fused kernel is real */
+        return tg__gradient(gi, tg_mul(g, tg_conj(tg_rsub_scalar(tg_mul(y, y), 1))));
+    return tg__gradient(gi, tanh_backward(g, y));
+}
 
 /* As derivatives.yaml: tanh_backward(gg, y) for g, gg (-2 y g) for y
    (C++ Scalar arithmetic: MulBackward1). */
@@ -112,7 +131,13 @@ static tg_tensor *sigmoid_backward(tg_tensor *g, tg_tensor *y)
 {
     return tg__pointwise_backward(TG_OP_SIGMOID_BACKWARD, TG_BIN_SIGMOID_BACKWARD, g, y, NULL, 0);
 }
-int tg__d_sigmoid(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, sigmoid_backward(g, SAVED(0))); }
+int tg__d_sigmoid(tg_node *n, tg_tensor *g, tg_tensor **gi)
+{
+    tg_tensor *y = SAVED(0);
+    if (y && tg__is_complex(y->dtype))   /* g conj((1 - y) y), composed: the fused kernel is real */
+        return tg__gradient(gi, tg_mul(g, tg_conj(tg_mul(tg_rsub_scalar(y, 1), y))));
+    return tg__gradient(gi, sigmoid_backward(g, y));
+}
 
 /* As derivatives.yaml: sigmoid_backward(gg, y) for g, gg g (-2 y + 1) for y. */
 int tg__d_sigmoid_backward(tg_node *n, tg_tensor *gg, tg_tensor **gi)
@@ -185,7 +210,7 @@ int tg__d_log10(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(
 tg_tensor *tg_rsqrt(const tg_tensor *x) { return tg__unary(__func__, TG_UN_RSQRT, TG_OP_RSQRT, TG_SAVES_RESULT, x); }
 int tg__d_rsqrt(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
-    return tg__gradient(gi, tg_mul(tg_mul_scalar(g, -0.5), tg_pow_scalar(SAVED(0), 3)));
+    return tg__gradient(gi, tg_mul(tg_mul_scalar(g, -0.5), tg_conj(tg_pow_scalar(SAVED(0), 3))));
 }
 
 /* d reciprocal = -y^2 */
@@ -193,7 +218,7 @@ tg_tensor *tg_reciprocal(const tg_tensor *x) { return tg__unary(__func__, TG_UN_
 int tg__d_reciprocal(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     tg_tensor *y = SAVED(0);
-    return tg__gradient(gi, tg_mul(tg_neg(g), tg_mul(y, y)));
+    return tg__gradient(gi, tg_mul(tg_neg(g), tg_conj(tg_mul(y, y))));
 }
 
 /* PyTorch's square is pow(x, 2) (PowBackward0; bool becomes int64). */
@@ -207,19 +232,19 @@ tg_tensor *tg_square(const tg_tensor *x)
 tg_tensor *tg_tan(const tg_tensor *x) { return tg__unary(__func__, TG_UN_TAN, TG_OP_TAN, TG_SAVES_RESULT, x); }
 int tg__d_tan(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
-    return tg__gradient(gi, tg_mul(g, tg_add_scalar(tg_pow_scalar(SAVED(0), 2), 1)));
+    return tg__gradient(gi, tg_mul(g, tg_conj(tg_add_scalar(tg_pow_scalar(SAVED(0), 2), 1))));
 }
 
 /* 1 / sqrt(1 - x^2), as asin's and acos's derivatives read it */
 static tg_tensor *rsqrt_one_minus_square(tg_tensor *x) { return x ? tg_rsqrt(tg_add_scalar(tg_mul(tg_neg(x), x), 1)) : NULL; }
 
 tg_tensor *tg_asin(const tg_tensor *x) { return tg__unary(__func__, TG_UN_ASIN, TG_OP_ASIN, TG_SAVES_INPUT, x); }
-int tg__d_asin(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_mul(g, rsqrt_one_minus_square(SAVED(0)))); }
+int tg__d_asin(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_mul(g, tg_conj(rsqrt_one_minus_square(SAVED(0))))); }
 
 tg_tensor *tg_acos(const tg_tensor *x) { return tg__unary(__func__, TG_UN_ACOS, TG_OP_ACOS, TG_SAVES_INPUT, x); }
 int tg__d_acos(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
-    return tg__gradient(gi, tg_mul(g, tg_neg(rsqrt_one_minus_square(SAVED(0)))));
+    return tg__gradient(gi, tg_mul(g, tg_neg(tg_conj(rsqrt_one_minus_square(SAVED(0))))));
 }
 
 /* d atan = 1 / (x^2 + 1) */
@@ -227,14 +252,14 @@ tg_tensor *tg_atan(const tg_tensor *x) { return tg__unary(__func__, TG_UN_ATAN, 
 int tg__d_atan(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     tg_tensor *x = SAVED(0);
-    return tg__gradient(gi, tg_div(g, tg_add_scalar(tg_mul(x, x), 1)));
+    return tg__gradient(gi, tg_div(g, tg_conj(tg_add_scalar(tg_mul(x, x), 1))));
 }
 
 tg_tensor *tg_sinh(const tg_tensor *x) { return tg__unary(__func__, TG_UN_SINH, TG_OP_SINH, TG_SAVES_INPUT, x); }
-int tg__d_sinh(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_mul(g, tg_cosh(SAVED(0)))); }
+int tg__d_sinh(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_mul(g, tg_conj(tg_cosh(SAVED(0))))); }
 
 tg_tensor *tg_cosh(const tg_tensor *x) { return tg__unary(__func__, TG_UN_COSH, TG_OP_COSH, TG_SAVES_INPUT, x); }
-int tg__d_cosh(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_mul(g, tg_sinh(SAVED(0)))); }
+int tg__d_cosh(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_mul(g, tg_conj(tg_sinh(SAVED(0))))); }
 
 /* d asinh = 1 / sqrt(x^2 + 1) */
 tg_tensor *tg_asinh(const tg_tensor *x) { return tg__unary(__func__, TG_UN_ASINH, TG_OP_ASINH, TG_SAVES_INPUT, x); }

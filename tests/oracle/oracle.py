@@ -13,7 +13,8 @@ C_WORDS = [
     ("using autograd.grad when", "using tg_autograd_grad() when"),
     ("reset the .grad fields of your parameters to None", "clear the gradients of your parameters with tg_zero_grad()"),
 ]
-COMPARED = ("Using a target size", "Using backward() with create_graph", "Using padding='same'")
+COMPARED = ("Using a target size", "Using backward() with create_graph", "Using padding='same'",
+            "Casting complex values to real")
 
 
 def show_warning(message, category, filename, lineno, file=None, line=None):

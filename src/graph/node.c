@@ -104,6 +104,7 @@ static void node_free(tg_node *n)
         tg__unref(n->leaf);
     }
     if (n->fn) tg__node_unref(n->fn);
+    tg__hooks_free(atomic_load(&n->hooks));
     tg__cache_free(n);
 }
 
@@ -241,7 +242,14 @@ int tg__set_history(tg_tensor *out, tg_node *node)
         tg__node_unref(node);
         return -1;
     }
-    if (a->grad_fn) tg__node_unref(a->grad_fn);
+    if (a->retains_grad && tg__retain_set(node, out)) {   /* retain_grad follows an in-place write */
+        tg__node_unref(node);
+        return -1;
+    }
+    if (a->grad_fn) {
+        if (a->retains_grad) tg__retain_forget(a->grad_fn, a);
+        tg__node_unref(a->grad_fn);
+    }
     a->grad_fn = node;
     a->requires_grad = true;
     tg__meta_of(&node->out_meta, out);

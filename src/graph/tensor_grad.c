@@ -7,6 +7,8 @@
 
 static void release_autograd(tg_autograd *a)
 {
+    if (a->grad_fn && a->retains_grad) tg__retain_forget(a->grad_fn, a);
+    tg__hooks_free(atomic_load(&a->hooks));
     if (a->grad_fn) tg__node_unref(a->grad_fn);
     if (a->grad) tg__unref(a->grad);
     if (a->view_base) tg__unref(a->view_base);

@@ -1203,6 +1203,18 @@ bool tg_retains_grad(const tg_tensor *t);
 int tg_backward_multi(tg_tensor *const *roots, int n, tg_tensor *const *grads, tg_tensor *const *inputs, int n_in,
                       tg_backward_opts opts);
 
+/* PyTorch's setters. tg_set_grad(t, g) is `t.grad = g`: t's .grad becomes
+   g itself (NULL: none), checked as PyTorch checks it ("assigned grad has
+   data of a different type", "... of a different size", "can't assign
+   Variable as its own grad"). tg_set_data(t, d) is `t.data = d`: t shows
+   d's storage, dtype and shape (any), keeping its own version counter and
+   autograd data; refused for an integer d when t requires grad. 0, or -1.
+   tg_detach_(t) is `t.detach_()`: t loses its history and requires_grad;
+   refused for views ("Can't detach views in-place. ..."). Returns t. */
+int tg_set_grad(tg_tensor *t, tg_tensor *grad);
+int tg_set_data(tg_tensor *t, const tg_tensor *data);
+tg_tensor *tg_detach_(tg_tensor *t);
+
 /* Shares storage and version counter, no history. */
 tg_tensor *tg_detach(const tg_tensor *t);
 /* Shares storage with a new version counter, no history (PyTorch's x.data). */
@@ -1236,6 +1248,42 @@ static inline void tg__grad_mode_restore(const bool *previous) { tg_set_grad_ena
 #define TG__GRAD_MODE(enabled, v) \
     for (bool v = tg_set_grad_enabled(enabled), TG__CONCAT(v, _once) = true; TG__CONCAT(v, _once); \
          TG__CONCAT(v, _once) = false, tg_set_grad_enabled(v))
+#endif
+
+/* Inference mode (torch.inference_mode) is per thread. Turning it on turns
+   grad mode off, and turning it off turns grad mode on, as PyTorch's guard
+   does; TG_INFERENCE_MODE { ... } (and TG_INFERENCE_MODE_OFF) restore both
+   modes after the block, as TG_NO_GRAD does. The tensors made in it are
+   inference tensors (tg_is_inference; views of them too): their writes
+   move no version counter and their views are not tracked. Outside
+   inference mode, writing one in place or making it require grad fails
+   with PyTorch's error, and so does a backward through a node that saved
+   one ("Inference tensors cannot be saved for backward. ..."; PyTorch
+   raises it in the forward). */
+bool tg_set_inference_mode(bool enabled);   /* returns the previous inference mode */
+bool tg_is_inference_mode_enabled(void);
+bool tg_is_inference(const tg_tensor *t);
+#define TG_INFERENCE_MODE TG__INFERENCE_MODE(true, TG__UNIQUE(tg__inference_mode_))
+#define TG_INFERENCE_MODE_OFF TG__INFERENCE_MODE(false, TG__UNIQUE(tg__inference_mode_))
+/* Both modes in one int: grad mode in bit 1, inference mode in bit 0. */
+static inline int tg__inference_enter(bool enabled)
+{
+    int grad = tg_is_grad_enabled() ? 2 : 0;
+    return grad | (int)tg_set_inference_mode(enabled);
+}
+static inline void tg__inference_restore(const int *previous)
+{
+    tg_set_inference_mode(*previous & 1);
+    tg_set_grad_enabled(*previous & 2);
+}
+#if defined(__GNUC__) || defined(__clang__)
+#define TG__INFERENCE_MODE(enabled, v) \
+    for (int v __attribute__((cleanup(tg__inference_restore), unused)) = tg__inference_enter(enabled), \
+         TG__CONCAT(v, _once) = 1; TG__CONCAT(v, _once); TG__CONCAT(v, _once) = 0)
+#else
+#define TG__INFERENCE_MODE(enabled, v) \
+    for (int v = tg__inference_enter(enabled), TG__CONCAT(v, _once) = 1; TG__CONCAT(v, _once); \
+         TG__CONCAT(v, _once) = 0, tg__inference_restore(&v))
 #endif
 
 /* Writes the graph behind t as Graphviz DOT. 0, or -1 with an error. */

@@ -201,8 +201,28 @@ static void two_threads(void)
     tg_release(shared);
 }
 
+/* tg_set_inference_mode itself: it sets grad mode with it; the block
+   restores both. */
+static void inference_mode_calls(void)
+{
+    CHECK(tg_set_inference_mode(true) == false);
+    CHECK(!tg_is_grad_enabled() && tg_is_inference_mode_enabled());
+    tg_tensor *t = tg_ones(TG_SHAPE(2), TG_F32);
+    CHECK(tg_is_inference(t) && tg_version(tg_add_scalar_(t, 1)) == 0);
+    CHECK(tg_set_inference_mode(false) == true);
+    CHECK(tg_is_grad_enabled() && !tg_is_inference_mode_enabled());
+    tg_set_grad_enabled(false);
+    TG_INFERENCE_MODE {
+        CHECK(tg_is_inference_mode_enabled());
+        TG_INFERENCE_MODE_OFF CHECK(tg_is_grad_enabled() && !tg_is_inference_mode_enabled());
+    }
+    CHECK(!tg_is_grad_enabled() && !tg_is_inference_mode_enabled());
+    tg_set_grad_enabled(true);
+}
+
 int main(void)
 {
+    inference_mode_calls();
     failing_hooks_write_nothing();
     destructors();
     hooks_that_register_hooks();

@@ -141,6 +141,8 @@ int tg__record(tg_tensor *out, tg_record what, const tg_tensor *const *inputs, i
 /* Attach node as out's history, taking the caller's node reference (also
    on failure: -1 when out of memory). */
 int tg__set_history(tg_tensor *out, tg_node *node);
+/* Later graphs get a new AccumulateGrad node for this leaf. */
+void tg__forget_grad_accumulator(tg_autograd *a);
 /* The edge a gradient for t flows into (t's grad_fn, or its AccumulateGrad). */
 tg_edge tg__grad_edge(const tg_tensor *t);
 

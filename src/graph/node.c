@@ -55,6 +55,20 @@ bool tg_set_grad_enabled(bool enabled)
     return prev;
 }
 
+/* Inference mode turns grad mode off (on, when disabled), as PyTorch's
+   InferenceMode guard sets both; TG_INFERENCE_MODE restores both after. */
+bool tg_set_inference_mode(bool enabled)
+{
+    bool prev = tg__inference_mode();
+    tg__set_inference_flag(enabled);
+    grad_disabled = enabled;
+    return prev;
+}
+
+bool tg_is_inference_mode_enabled(void) { return tg__inference_mode(); }
+
+bool tg_is_inference(const tg_tensor *t) { return !tg__bad_arg(__func__, t) && tg__is_inference(t); }
+
 bool tg__needs_grad(const tg_tensor *const *inputs, int n)
 {
     if (grad_disabled) return false;
@@ -205,6 +219,13 @@ tg_edge tg__grad_edge(const tg_tensor *t)
     pthread_mutex_unlock(&grad_acc_lock);
     e.node = acc;
     return e;
+}
+
+void tg__forget_grad_accumulator(tg_autograd *a)
+{
+    pthread_mutex_lock(&grad_acc_lock);
+    a->grad_acc = NULL;   /* the node keeps its leaf; it only stops being found */
+    pthread_mutex_unlock(&grad_acc_lock);
 }
 
 tg_node *tg__node_new(tg_record what, const tg_tensor *const *inputs, int n)

@@ -18,6 +18,7 @@
    printing, and whenever the view is used by an operation). */
 int tg__set_view_of(tg_tensor *v, const tg_tensor *t)
 {
+    if (tg__is_inference(t)) return 0;   /* PyTorch tracks no views of inference tensors */
     tg_autograd *a = tg__autograd(v);
     if (!a) return -1;
     tg_tensor *base = tg__view_base(t) ? tg__view_base(t) : (tg_tensor *)t;

@@ -312,6 +312,102 @@ static void post_accumulate_hooks(void)
     tg_backward(tg_sum(tg_mul_scalar(tg_mul(params[0].t, params[1].t), 2)), NULL);
 }
 
+static void setters(void)
+{
+    printf("== setting .grad and .data, detach_\n");
+    tg_tensor *x = x2();
+    attempt("grad of another dtype", tg_set_grad(x, tg_ones(TG_SHAPE(2), TG_F64)));
+    attempt("grad of another size", tg_set_grad(x, tg_ones(TG_SHAPE(3), TG_F32)));
+    attempt("grad of another size and dtype", tg_set_grad(x, tg_ones(TG_SHAPE(3), TG_F64)));
+    attempt("grad of another shape", tg_set_grad(x, tg_ones(TG_SHAPE(1, 2), TG_F32)));
+    attempt("its own grad", tg_set_grad(x, x));
+    tg_tensor *g = vec(0.5f, 0.5f);
+    attempt("grad set", tg_set_grad(x, g));
+    backward_sum(tg_mul_scalar(x, 2));
+    show("x.grad", tg_grad(x));
+    show("g, accumulated into", g);
+    attempt("grad cleared", tg_set_grad(x, NULL));
+    show("x.grad", tg_grad(x));
+    tg_tensor *y = tg_mul_scalar(x, 2);
+    attempt("grad of a non-leaf", tg_set_grad(y, tg_ones(TG_SHAPE(2), TG_F32)));
+    show("y.grad", tg_grad(y));
+    tg_tensor *c = vec(1, 2);
+    attempt("grad of a tensor without grad", tg_set_grad(c, tg_ones(TG_SHAPE(2), TG_F32)));
+    show("c.grad", tg_grad(c));
+    tg_tensor *n = tg_from_i64(I64(1, 2), TG_SHAPE(2));
+    attempt("grad of an integer tensor", tg_set_grad(n, tg_from_i64(I64(3, 4), TG_SHAPE(2))));
+    show("n.grad", tg_grad(n));
+
+    x = x2();
+    tg_tensor *z = tg_sum(tg_mul(x, x));
+    attempt("data set", tg_set_data(x, vec(5, 6)));
+    show("x", x);
+    tg_backward(z, NULL);
+    show("x.grad, from the new data", tg_grad(x));
+    attempt("data of another shape and dtype", tg_set_data(x, tg_ones(TG_SHAPE(3), TG_F64)));
+    show("x", x);
+    attempt("integer data for a tensor that requires grad", tg_set_data(x, tg_from_i64(I64(1, 2), TG_SHAPE(2))));
+    attempt("integer data", tg_set_data(c, tg_from_i64(I64(1, 2), TG_SHAPE(2))));
+    show("c", c);
+    y = tg_mul_scalar(x, 2);
+    attempt("data of a non-leaf", tg_set_data(y, tg_zeros(TG_SHAPE(3), TG_F64)));
+    show("y", y);
+
+    x = x2();
+    y = tg_mul_scalar(x, 2);
+    show("detach_ of a non-leaf", tg_detach_(y));
+    printf("is_leaf %s requires_grad %s\n", py_bool(tg_is_leaf(y)), py_bool(tg_requires_grad(y)));
+    show("detach_ of a leaf", tg_detach_(x));
+    printf("requires_grad %s\n", py_bool(tg_requires_grad(x)));
+    x = x2();
+    attempt("detach_ of a view", tg_detach_(tg_slice(tg_mul_scalar(x, 2), 0, 0, 1, 1)) ? 0 : -1);
+    attempt("detach_ of a view of a leaf", tg_detach_(tg_slice(x, 0, 0, 1, 1)) ? 0 : -1);
+    c = vec(1, 2);
+    attempt("detach_ of a view without grad", tg_detach_(tg_slice(c, 0, 0, 1, 1)) ? 0 : -1);
+}
+
+static void inference_mode(void)
+{
+    printf("== inference mode\n");
+    tg_tensor *w = x2(), *x = NULL, *u = NULL;
+    TG_INFERENCE_MODE {
+        x = tg_mul_scalar(vec(1, 2), 2);
+        printf("grad mode %s inference mode %s is_inference %s\n", py_bool(tg_is_grad_enabled()),
+               py_bool(tg_is_inference_mode_enabled()), py_bool(tg_is_inference(x)));
+        tg_tensor *y = tg_mul_scalar(w, 3);
+        show("w * 3", y);
+        printf("is_inference %s requires_grad %s\n", py_bool(tg_is_inference(y)), py_bool(tg_requires_grad(y)));
+        tg_add_scalar_(x, 1);
+        show("x after add_", x);
+        printf("view is_inference %s\n", py_bool(tg_is_inference(tg_slice(x, 0, 0, 1, 1))));
+        TG_INFERENCE_MODE_OFF {
+            printf("nested off: grad mode %s inference mode %s\n", py_bool(tg_is_grad_enabled()),
+                   py_bool(tg_is_inference_mode_enabled()));
+            printf("made there is_inference %s\n", py_bool(tg_is_inference(tg_ones(TG_SHAPE(2), TG_F32))));
+        }
+        printf("back: grad mode %s inference mode %s\n", py_bool(tg_is_grad_enabled()),
+               py_bool(tg_is_inference_mode_enabled()));
+        u = tg_ones(TG_SHAPE(2), TG_F32);
+        tg_tensor *normal = tg_detach(w);
+        tg_add_(normal, u);
+        show("a normal tensor written in inference mode", normal);
+    }
+    printf("after: grad mode %s inference mode %s\n", py_bool(tg_is_grad_enabled()),
+           py_bool(tg_is_inference_mode_enabled()));
+    printf("w is_inference %s\n", py_bool(tg_is_inference(w)));
+    TG_NO_GRAD {
+        TG_INFERENCE_MODE {}
+        printf("after, in no_grad: grad mode %s\n", py_bool(tg_is_grad_enabled()));
+    }
+    show("an inference tensor in an expression", tg_add(w, x));
+    attempt("an inference tensor written in place", tg_add_scalar_(x, 1) ? 0 : -1);
+    TG_NO_GRAD attempt("written in place in no_grad", tg_mul_scalar_(x, 2) ? 0 : -1);
+    attempt("an inference tensor made to require grad", tg_requires_grad_(x, true) ? 0 : -1);
+    show("a clone of one, made to require grad", tg_requires_grad_(tg_clone(u), true));
+    attempt("an inference tensor saved for backward", backward_sum(tg_mul(w, x)));
+    show("w.grad", tg_grad(w));
+}
+
 int main(void)
 {
     order_at_a_node();
@@ -323,5 +419,7 @@ int main(void)
     several_roots();
     allow_unused();
     post_accumulate_hooks();
+    setters();
+    inference_mode();
     return 0;
 }

@@ -60,6 +60,12 @@ static inline bool tg__requires_grad(const tg_tensor *t) { return t->autograd &&
 static inline tg_node *tg__grad_fn(const tg_tensor *t) { return t->autograd ? t->autograd->grad_fn : NULL; }
 static inline tg_tensor *tg__view_base(const tg_tensor *t) { return t->autograd ? t->autograd->view_base : NULL; }
 static inline tg_tensor *tg__grad_of(const tg_tensor *t) { return t->autograd ? t->autograd->grad : NULL; }
+/* For PyTorch a view requires grad whenever its base does, even one with
+   no history (made in no-grad mode, or before its base required grad). */
+static inline bool tg__view_requires_grad(const tg_tensor *t)
+{
+    return t->autograd && t->autograd->view_base && tg__requires_grad(t->autograd->view_base);
+}
 
 /* Gives alias (a tensor over t's storage) t's requires_grad and grad_fn,
    so that it stands for t in the graph. 0, or -1 when out of memory. */

@@ -74,7 +74,7 @@ bool tg__needs_grad(const tg_tensor *const *inputs, int n)
     if (grad_disabled) return false;
     for (int i = 0; i < n; i++) {
         if (!inputs[i]) continue;
-        if (tg__requires_grad(inputs[i])) return true;
+        if (tg__requires_grad(inputs[i]) || tg__view_requires_grad(inputs[i])) return true;
         /* a view of a base written since may have gained a history */
         if (tg__view_base(inputs[i]) && tg__view_grad_fn(inputs[i])) return true;
     }
@@ -236,6 +236,10 @@ tg_node *tg__node_new(tg_record what, const tg_tensor *const *inputs, int n)
     for (int i = 0; i < n; i++) {
         if (!inputs[i]) continue;
         tg__meta_of(&node->in_meta[i], inputs[i]);
+        if (tg__check_view_rebase(inputs[i])) {   /* a view whose history PyTorch refuses to make */
+            tg__node_unref(node);
+            return NULL;
+        }
         if (!tg__requires_grad(inputs[i])) continue;
         node->next[i] = tg__grad_edge(inputs[i]);
         if (!node->next[i].node) {

@@ -89,7 +89,7 @@ tg_tensor *tg_requires_grad_(tg_tensor *t, bool requires_grad)
    (the flag first: PyTorch reads it without asking for the history). */
 bool tg_requires_grad(const tg_tensor *t)
 {
-    return !tg__bad_arg(__func__, t) && (tg__requires_grad(t) || tg__view_grad_fn(t));
+    return !tg__bad_arg(__func__, t) && (tg__requires_grad(t) || tg__view_requires_grad(t) || tg__view_grad_fn(t));
 }
 
 bool tg_is_leaf(const tg_tensor *t) { return !tg__bad_arg(__func__, t) && !tg__view_grad_fn(t); }

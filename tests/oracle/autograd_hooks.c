@@ -408,6 +408,47 @@ static void inference_mode(void)
     show("w.grad", tg_grad(w));
 }
 
+static void views(void)
+{
+    printf("== views: a view of a base without grad, the base written with an operand that requires grad\n");
+    tg_tensor *b = tg_from_f32(F32(1, 2, 3), TG_SHAPE(3));
+    tg_tensor *v = tg_slice(b, 0, 0, 2, 1);
+    tg_tensor *o = leaf(tg_from_f32(F32(2, 5, 7), TG_SHAPE(3)));
+    tg_mul_(b, o);
+    printf("v requires_grad %s grad_fn %s\n", py_bool(tg_requires_grad(v)), tg_node_name(tg_grad_fn(v)));
+    tg_tensor *sum_v = tg_sum(v), *gv;
+    tg_autograd_grad(&sum_v, 1, &o, 1, NULL, (tg_backward_opts){.retain_graph = true}, &gv);
+    show("grad through v", gv);
+    tg_backward(sum_v, NULL);
+    show("o.grad", tg_grad(o));
+
+    printf("== views made in no-grad mode\n");
+    tg_tensor *x = x2(), *nv = NULL;
+    TG_NO_GRAD nv = tg_slice(x, 0, 0, 1, 1);
+    show("nv", nv);
+    printf("requires_grad %s is_leaf %s\n", py_bool(tg_requires_grad(nv)), py_bool(tg_is_leaf(nv)));
+    attempt("backward from it", backward_sum(tg_mul_scalar(nv, 2)));
+    show("x.grad", tg_grad(x));
+    tg_tensor *y = tg_mul_scalar(x, 2);
+    TG_NO_GRAD nv = tg_slice(y, 0, 0, 1, 1);
+    tg_mul_scalar_(y, 2);
+    attempt("its grad_fn after its base is written", tg_grad_fn(nv) || tg_last_status() == TG_OK ? 0 : -1);
+    attempt("an operation on it", tg_mul_scalar(nv, 1) ? 0 : -1);
+    show("x.grad", tg_grad(x));
+    tg_tensor *p = NULL;
+    TG_NO_GRAD {
+        p = tg_slice(x, 0, 0, 1, 1);
+        tg_add_scalar_(x, 1);
+    }
+    attempt("written in no-grad mode too", tg_mul_scalar(p, 1) ? 0 : -1);
+    b = tg_from_f32(F32(1, 2, 3), TG_SHAPE(3));
+    TG_NO_GRAD {
+        v = tg_slice(b, 0, 0, 2, 1);
+        tg_mul_scalar_(b, 2);
+    }
+    show("of a base without grad", tg_mul(v, tg_slice(o, 0, 0, 2, 1)));
+}
+
 int main(void)
 {
     order_at_a_node();
@@ -421,5 +462,6 @@ int main(void)
     post_accumulate_hooks();
     setters();
     inference_mode();
+    views();
     return 0;
 }

@@ -322,3 +322,39 @@ attempt("an inference tensor made to require grad", lambda: x.requires_grad_())
 show("a clone of one, made to require grad", u.clone().requires_grad_())
 attempt("an inference tensor saved for backward", lambda: (w * x).sum().backward())
 show("w.grad", w.grad)
+
+print("== views: a view of a base without grad, the base written with an operand that requires grad")
+b = torch.tensor([1.0, 2.0, 3.0])
+v = b[0:2]
+o = leaf([2.0, 5.0, 7.0])
+b.mul_(o)
+print("v requires_grad", v.requires_grad, "grad_fn", type(v.grad_fn).__name__)
+(gv,) = torch.autograd.grad(v.sum(), [o], retain_graph=True)
+show("grad through v", gv)
+v.sum().backward()
+show("o.grad", o.grad)
+
+print("== views made in no-grad mode")
+x = leaf([1.0, 2.0])
+with torch.no_grad():
+    nv = x[0:1]
+show("nv", nv)
+print("requires_grad", nv.requires_grad, "is_leaf", nv.is_leaf)
+attempt("backward from it", lambda: (nv * 2).sum().backward())
+show("x.grad", x.grad)
+y = x * 2
+with torch.no_grad():
+    nv = y[0:1]
+y.mul_(2)
+attempt("its grad_fn after its base is written", lambda: nv.grad_fn)
+attempt("an operation on it", lambda: nv * 1)
+show("x.grad", x.grad)
+with torch.no_grad():
+    p = x[0:1]
+    x.add_(1)
+attempt("written in no-grad mode too", lambda: p * 1)
+b = torch.tensor([1.0, 2.0, 3.0])
+with torch.no_grad():
+    v = b[0:2]
+    b.mul_(2)
+show("of a base without grad", v * o[0:2])

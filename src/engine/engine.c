@@ -368,6 +368,11 @@ static int run_grad_hooks(task *t, entry *e, tg_tensor **g)
 /* Runs an entry that is needed and has a gradient. */
 static int run_entry(task *t, entry *e)
 {
+    tg_node *n = e->node;
+    if (n->op == TG_OP_ACCUMULATE_GRAD && !atomic_load(&n->hooks) && !atomic_load(&n->leaf->autograd->hooks)) {
+        t->accumulated[t->n_accumulated++] = e;   /* no hook: nothing to open a scope for */
+        return 0;
+    }
     if (tg_scope_begin() < 0) return -1;
     tg_tensor *g = e->buffer;
     int rc = run_grad_hooks(t, e, &g);
@@ -461,7 +466,8 @@ static int run_backward(tg_tensor *const *roots, tg_tensor *const *grads, int n_
         release_children(&t, e);
     }
     if (rc == 0 && !grads_out) rc = accumulate_all(&t, opts.create_graph);
-    for (size_t i = 0; i < t.n_accumulated && rc == 0; i++) rc = tg__run_post_accumulate_hooks(t.accumulated[i]->node->leaf);
+    for (size_t i = 0; i < t.n_accumulated && rc == 0; i++)
+        rc = tg__run_post_accumulate_hooks(t.accumulated[i]->node->leaf);
     tg_set_grad_enabled(prev_mode);
     /* PyTorch's retain_graph defaults to create_graph: a graph whose
        derivatives were recorded is kept for them. */

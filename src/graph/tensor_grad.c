@@ -69,7 +69,8 @@ tg_tensor *tg_requires_grad_(tg_tensor *t, bool requires_grad)
     if (requires_grad && !tg__is_floating(t->dtype))
         return tg__fail(TG_E_DTYPE, "only Tensors of floating point dtype can require gradients");
     if (requires_grad && tg__is_inference(t) && !tg__inference_mode())
-        return tg__fail(TG_E_AUTOGRAD, "Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.");
+        return tg__fail(TG_E_AUTOGRAD,
+                        "Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.");
     if (!requires_grad && !t->autograd) return t;
     tg_autograd *a = tg__autograd(t);
     if (!a) return NULL;
@@ -145,7 +146,8 @@ int tg_set_data(tg_tensor *t, const tg_tensor *data)
     TG_ARGI(t);
     TG_ARGI(data);
     if (tg__requires_grad(t) && !tg__is_floating(data->dtype))
-        return tg__faili(TG_E_DTYPE, "data set to a tensor that requires gradients must be floating point or complex dtype");
+        return tg__faili(TG_E_DTYPE,
+                         "data set to a tensor that requires gradients must be floating point or complex dtype");
     bool same_meta = data->dtype == t->dtype && tg__same_shape(data->shape, data->ndim, t->shape, t->ndim);
     /* a leaf's AccumulateGrad knows its old dtype and shape: later graphs get a new one */
     if (!same_meta && t->autograd) tg__forget_grad_accumulator(t->autograd);

@@ -1140,7 +1140,8 @@ typedef struct tg_backward_opts {
 int tg_backward(tg_tensor *root, const tg_tensor *gradient);
 int tg_backward_ex(tg_tensor *root, const tg_tensor *gradient, tg_backward_opts opts);
 /* Like torch.autograd.grad: writes d(outputs)/d(inputs[i]) to grads_out[i]
-   (owned by the current scope) without touching any .grad. grad_outputs may
+   (owned by the current scope) without touching any leaf's .grad (a
+   non-leaf that retains its grad gets it, as in PyTorch). grad_outputs may
    be NULL, or hold NULL entries, for one-element outputs. */
 int tg_autograd_grad(tg_tensor *const *outputs, int n_out,
                      tg_tensor *const *inputs, int n_in,

@@ -252,10 +252,11 @@ static int prepare_grad(const tg_tensor *leaf, tg_tensor *g, bool create_graph, 
     return 0;
 }
 
-/* Stores every waiting leaf gradient, or none of them. Adding in place
-   into a .grad of the gradient's dtype and shape allocates nothing, so it
-   cannot fail once the new tensors are made. */
-static int accumulate_all(task *t, bool create_graph)
+/* Stores every waiting leaf gradient (with `leaves`) and the extra ones,
+   or none of them. Adding in place into a .grad of the gradient's dtype
+   and shape allocates nothing, so it cannot fail once the new tensors are
+   made. */
+static int accumulate_all(task *t, bool leaves, bool create_graph)
 {
     tg_tensor **fresh = tg__cache_calloc((t->ix.count + 1) * sizeof *fresh);
     if (!fresh) return -1;
@@ -263,7 +264,7 @@ static int accumulate_all(task *t, bool create_graph)
     int rc = 0;
     for (size_t k = 0; k < t->ix.count && rc == 0; k++) {
         entry *e = t->order[k];
-        if (e->node->op == TG_OP_ACCUMULATE_GRAD && e->buffer)
+        if (leaves && e->node->op == TG_OP_ACCUMULATE_GRAD && e->buffer)
             rc = prepare_grad(e->node->leaf, e->buffer, create_graph, &fresh[k]);
     }
     for (size_t i = 0; i < t->n_extra && rc == 0; i++) {   /* out of place: a non-leaf's .grad is a clone */
@@ -283,7 +284,7 @@ static int accumulate_all(task *t, bool create_graph)
     }
     for (size_t k = 0; k < t->ix.count; k++) {
         entry *e = t->order[k];
-        if (e->node->op != TG_OP_ACCUMULATE_GRAD || !e->buffer) continue;
+        if (!leaves || e->node->op != TG_OP_ACCUMULATE_GRAD || !e->buffer) continue;
         tg_autograd *leaf = e->node->leaf->autograd;
         if (rc != 0) {
             if (fresh[k]) tg__unref(fresh[k]);
@@ -465,7 +466,8 @@ static int run_backward(tg_tensor *const *roots, tg_tensor *const *grads, int n_
         }
         release_children(&t, e);
     }
-    if (rc == 0 && !grads_out) rc = accumulate_all(&t, opts.create_graph);
+    /* tg_autograd_grad stores no leaf's .grad, but retained ones as PyTorch's does */
+    if (rc == 0 && (!grads_out || t.n_extra)) rc = accumulate_all(&t, !grads_out, opts.create_graph);
     for (size_t i = 0; i < t.n_accumulated && rc == 0; i++)
         rc = tg__run_post_accumulate_hooks(t.accumulated[i]->node->leaf);
     tg_set_grad_enabled(prev_mode);

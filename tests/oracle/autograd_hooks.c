@@ -217,8 +217,10 @@ static void autograd_grad_hooks(void)
     tg_autograd_grad(&z, 1, (tg_tensor *[]){y, x}, 2, NULL, (tg_backward_opts){.retain_graph = true}, grads);
     show("gy", grads[0]);
     show("gx", grads[1]);
+    tg_retain_grad(y);
     tg_autograd_grad(&z, 1, &x, 1, NULL, (tg_backward_opts){0}, grads);
     show("gx only", grads[0]);
+    show("y.grad, retained by autograd.grad", tg_grad(y));
     show("x.grad", tg_grad(x));
 }
 

@@ -1152,7 +1152,8 @@ int tg_autograd_grad(tg_tensor *const *outputs, int n_out,
    Node.register_hook and 2.1's Tensor.register_post_accumulate_grad_hook).
    A hook is a C callback with a context; ctx_free (may be NULL) is called
    on ctx once the hook is removed or its tensor or node is gone. Each
-   registration returns a handle (> 0), or -1 with an error; tg_hook_remove
+   registration returns a handle (> 0), or -1 with an error (ctx_free is
+   then not called: ctx is still the caller's); tg_hook_remove
    takes the hook off (a handle already removed, or whose owner is gone, is
    ignored, as PyTorch's handle.remove()). A hook returns 0, or -1 to make
    the backward fail: the backward then writes no .grad (tg_last_error is

@@ -1,5 +1,6 @@
 /* Tensors: allocation, reference counts and readers. */
 #include "core.h"
+#include "refcount.h"
 
 #include <math.h>
 #include <stdalign.h>
@@ -26,13 +27,13 @@ int64_t tg__live_tensors(void) { return tg__counted(TG_COUNT_TENSORS); }
 
 static void storage_unref(tg_storage *s)
 {
-    if (atomic_fetch_sub(&s->refs, 1) == 1) tg__cache_free(s);   /* the whole block */
+    if (tg__count_add(&s->refs, -1) == 1) tg__cache_free(s);   /* the whole block */
 }
 
 void tg__version_unref(tg_version_counter *v)
 {
     if (v->in_storage) return;
-    if (atomic_fetch_sub(&v->refs, 1) == 1) tg__cache_free(v);
+    if (tg__count_add(&v->refs, -1) == 1) tg__cache_free(v);
 }
 
 static void version_init(tg_version_counter *v, bool in_storage)
@@ -132,11 +133,11 @@ bool tg__bad_arg(const char *fn, const tg_tensor *t)
     return false;
 }
 
-void tg__ref(tg_tensor *t) { atomic_fetch_add(&t->refs, 1); }
+void tg__ref(tg_tensor *t) { tg__count_add(&t->refs, 1); }
 
 void tg__unref(tg_tensor *t)
 {
-    if (atomic_fetch_sub(&t->refs, 1) != 1) return;
+    if (tg__count_add(&t->refs, -1) != 1) return;
     if (t->autograd) atomic_load(&autograd_release)(t->autograd);
     tg__version_unref(t->version);   /* first: it may live in the storage's block */
     tg__count(TG_COUNT_TENSORS, -1);
@@ -148,7 +149,7 @@ void tg__unref(tg_tensor *t)
     if (!quarantined(t)) tg__cache_free(t);
 }
 
-void tg__bump_version(tg_tensor *t) { atomic_fetch_add(&t->version->value, 1); }
+void tg__bump_version(tg_tensor *t) { tg__count_add_u64(&t->version->value, 1); }
 
 /* --------------------------------------------------------------- making */
 
@@ -235,8 +236,8 @@ tg_tensor *tg__alias(const tg_tensor *src, const int64_t *shape, const int64_t *
 {
     tg_tensor *t = tensor_shell(src->dtype, shape, strides, ndim, offset);
     if (!t) return NULL;
-    atomic_fetch_add(&src->storage->refs, 1);
-    if (!src->version->in_storage) atomic_fetch_add(&src->version->refs, 1);
+    tg__count_add(&src->storage->refs, 1);
+    if (!src->version->in_storage) tg__count_add(&src->version->refs, 1);
     t->storage = src->storage;
     t->version = src->version;
     return tg__scope_own(t) ? NULL : t;

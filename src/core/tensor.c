@@ -1,5 +1,6 @@
 /* Tensors: allocation, reference counts and readers. */
 #include "core.h"
+#include "refcount.h"
 
 #include <math.h>
 #include <stdalign.h>
@@ -26,13 +27,13 @@ int64_t tg__live_tensors(void) { return tg__counted(TG_COUNT_TENSORS); }
 
 static void storage_unref(tg_storage *s)
 {
-    if (atomic_fetch_sub(&s->refs, 1) == 1) tg__cache_free(s);   /* the whole block */
+    if (tg__count_add(&s->refs, -1) == 1) tg__cache_free(s);   /* the whole block */
 }
 
 void tg__version_unref(tg_version_counter *v)
 {
     if (v->in_storage) return;
-    if (atomic_fetch_sub(&v->refs, 1) == 1) tg__cache_free(v);
+    if (tg__count_add(&v->refs, -1) == 1) tg__cache_free(v);
 }
 
 static _Thread_local bool inference_mode;
@@ -138,7 +139,7 @@ bool tg__bad_arg(const char *fn, const tg_tensor *t)
     return false;
 }
 
-void tg__ref(tg_tensor *t) { atomic_fetch_add(&t->refs, 1); }
+void tg__ref(tg_tensor *t) { tg__count_add(&t->refs, 1); }
 
 /* The storage whose block holds t's struct (in_block). */
 static tg_storage *home_storage(tg_tensor *t)
@@ -148,7 +149,7 @@ static tg_storage *home_storage(tg_tensor *t)
 
 void tg__unref(tg_tensor *t)
 {
-    if (atomic_fetch_sub(&t->refs, 1) != 1) return;
+    if (tg__count_add(&t->refs, -1) != 1) return;
     if (t->autograd) atomic_load(&autograd_release)(t->autograd);
     tg__version_unref(t->version);   /* first: it may live in the storage's block */
     tg__count(TG_COUNT_TENSORS, -1);
@@ -168,7 +169,7 @@ void tg__unref(tg_tensor *t)
    version counter, which may live there) for as long as it lives. */
 void tg__set_storage(tg_tensor *t, const tg_tensor *d)
 {
-    atomic_fetch_add(&d->storage->refs, 1);
+    tg__count_add(&d->storage->refs, 1);
     if (!t->in_block || t->storage != home_storage(t)) storage_unref(t->storage);
     t->storage = d->storage;
     t->dtype = d->dtype;
@@ -180,7 +181,7 @@ void tg__set_storage(tg_tensor *t, const tg_tensor *d)
 
 void tg__bump_version(tg_tensor *t)
 {
-    if (!t->version->inference) atomic_fetch_add(&t->version->value, 1);
+    if (!t->version->inference) tg__count_add_u64(&t->version->value, 1);
 }
 
 /* --------------------------------------------------------------- making */
@@ -268,8 +269,8 @@ tg_tensor *tg__alias(const tg_tensor *src, const int64_t *shape, const int64_t *
 {
     tg_tensor *t = tensor_shell(src->dtype, shape, strides, ndim, offset);
     if (!t) return NULL;
-    atomic_fetch_add(&src->storage->refs, 1);
-    if (!src->version->in_storage) atomic_fetch_add(&src->version->refs, 1);
+    tg__count_add(&src->storage->refs, 1);
+    if (!src->version->in_storage) tg__count_add(&src->version->refs, 1);
     t->storage = src->storage;
     t->version = src->version;
     return tg__scope_own(t) ? NULL : t;

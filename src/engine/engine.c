@@ -262,11 +262,15 @@ static tg_tensor *fit_gradient(const tg_node *n, int i, tg_tensor *g)
    tg_zero_grad when done. */
 
 /* Whether g, a leaf's first gradient outside create_graph, can be its .grad
-   as it is: only the engine's buffer holds it, its bytes are its own, and
-   its strides are the ones tg__grad_copy would give the copy. */
+   as it is: only the engine's buffer holds it, its bytes are its own (or
+   its own and its base's, when only g holds that base: a transposed
+   product's or a keepdim sum's result), and its strides are the ones
+   tg__grad_copy would give the copy. */
 static bool can_take(const tg_tensor *g, const tg_tensor *leaf)
 {
-    if (atomic_load(&g->refs) != 1 || atomic_load(&g->storage->refs) != 1 || atomic_load(&g->version->refs) != 1)
+    int holders = tg__sole_view(g) ? 2 : 1;
+    if (atomic_load(&g->refs) != 1 || atomic_load(&g->storage->refs) != holders ||
+        atomic_load(&g->version->refs) != 1)
         return false;
     if (g->autograd && (g->autograd->grad_fn || g->autograd->requires_grad)) return false;
     size_t nbytes = (size_t)tg__numel(g->shape, g->ndim) * tg__dtype_size(g->dtype);
@@ -283,8 +287,10 @@ static int prepare_grad(const tg_tensor *leaf, tg_tensor *g, bool create_graph, 
     *out = NULL;
     tg_tensor *grad = tg__grad_of(leaf);
     if (grad && !create_graph) return 0;
-    if (!grad && !create_graph && can_take(g, leaf)) grad = g;
-    else grad = grad ? tg_add(grad, g) : tg__grad_copy(g, leaf);
+    if (!grad && !create_graph && can_take(g, leaf)) {
+        grad = g;
+        tg__forget_base(g);
+    } else grad = grad ? tg_add(grad, g) : tg__grad_copy(g, leaf);
     if (!grad) return -1;
     tg__ref(grad);
     *out = grad;

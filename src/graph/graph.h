@@ -218,6 +218,12 @@ typedef struct tg_view_geometry {
 
 /* Makes v, a new alias of t, a differentiable view of t's base. 0 or -1. */
 int tg__set_view_of(tg_tensor *v, const tg_tensor *t);
+/* Whether v is a view without history whose base, also without one, only
+   v holds: then v's bytes are v's alone once it forgets its base. */
+bool tg__sole_view(const tg_tensor *v);
+/* Makes v a plain tensor again (drops its base): for a gradient the engine
+   takes as a leaf's .grad, since PyTorch's .grad is never a view. */
+void tg__forget_base(tg_tensor *v);
 /* t's grad_fn, first regenerated (AsStridedBackward0 of its base) when t is
    a view whose storage was written since its grad_fn was set. */
 tg_node *tg__view_grad_fn(const tg_tensor *t);

@@ -15,6 +15,7 @@
    std::weak_ptr::lock) and otherwise makes a new node. No other lock is
    taken under it. */
 #include "graph.h"
+#include "../core/refcount.h"
 
 #include <pthread.h>
 #include <stdalign.h>
@@ -87,7 +88,7 @@ bool tg__needs_grad(const tg_tensor *const *inputs, int n)
 
 /* ------------------------------------------------------------- release */
 
-void tg__node_ref(tg_node *n) { atomic_fetch_add(&n->refs, 1); }
+void tg__node_ref(tg_node *n) { tg__count_add(&n->refs, 1); }
 
 /* Releasing a node can release a long chain behind it; free them from a
    worklist instead of recursing, so deep graphs cannot overflow the stack.
@@ -128,7 +129,7 @@ static void node_free(tg_node *n)
 
 void tg__node_unref(tg_node *n)
 {
-    if (atomic_fetch_sub(&n->refs, 1) != 1) return;
+    if (tg__count_add(&n->refs, -1) != 1) return;
     if (!pending) {
         pending = fixed_pending;
         cap_pending = FIXED_PENDING;
@@ -209,9 +210,7 @@ tg_edge tg__grad_edge(const tg_tensor *t)
     }
     pthread_mutex_lock(&grad_acc_lock);
     tg_node *acc = leaf->grad_acc;
-    int refs = acc ? atomic_load(&acc->refs) : 0;
-    while (refs > 0 && !atomic_compare_exchange_weak(&acc->refs, &refs, refs + 1)) {}
-    if (refs == 0) {   /* none, or one being freed: a new node */
+    if (!acc || !tg__count_add_unless_zero(&acc->refs)) {   /* none, or one being freed: a new node */
         acc = node_alloc((tg_record){.op = TG_OP_ACCUMULATE_GRAD}, 0);
         if (acc) {
             acc->seq = UINT64_MAX;   /* accumulate as soon as ready, as PyTorch does */

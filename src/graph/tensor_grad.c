@@ -1,6 +1,7 @@
 /* The autograd data of a tensor (Note [Autograd data] in core/core.h) and
    its public attributes: requires_grad, is_leaf, grad. */
 #include "graph.h"
+#include "../core/refcount.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -26,7 +27,7 @@ tg_autograd *tg__autograd(tg_tensor *t)
     pthread_once(&install_once, install);
     static atomic_uint_least64_t serials;
     t->autograd = tg__cache_calloc(sizeof *t->autograd);
-    if (t->autograd) t->autograd->serial = atomic_fetch_add(&serials, 1) + 1;
+    if (t->autograd) t->autograd->serial = tg__count_add_u64(&serials, 1) + 1;
     return t->autograd;
 }
 

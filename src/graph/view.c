@@ -31,6 +31,22 @@ int tg__set_view_of(tg_tensor *v, const tg_tensor *t)
     return 0;
 }
 
+bool tg__sole_view(const tg_tensor *v)
+{
+    const tg_tensor *base = tg__view_base(v);
+    return base && !v->autograd->grad_fn && !tg__requires_grad(base) && !tg__grad_fn(base) &&
+           base->storage == v->storage && atomic_load(&base->refs) == 1;
+}
+
+void tg__forget_base(tg_tensor *v)
+{
+    tg_autograd *a = v->autograd;
+    if (!a || !a->view_base) return;
+    tg__unref(a->view_base);
+    a->view_base = NULL;
+    a->view_no_grad = a->view_multi_output = false;
+}
+
 int tg__regenerate_view(tg_tensor *t)
 {
     tg_autograd *a = t->autograd;

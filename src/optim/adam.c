@@ -27,22 +27,31 @@ typedef struct adam_step {
     bool amsgrad, maximize;
 } adam_step;
 
-#define ADAM_BODY                                                                              \
+/* The moments from the gradient grad, and `second` for the step. */
+#define ADAM_MOMENTS(grad)                                                                     \
     *p = *p * (T)k->decoupled_decay;   /* 1 for Adam */                                       \
-    const T grad = OPTIM_STEP_GRAD(k->maximize, k->weight_decay);                              \
     T *exp_avg = &OPTIM_STATE(0), *exp_avg_sq = &OPTIM_STATE(1);                               \
     *exp_avg = fma(grad, (T)(1 - k->beta1), *exp_avg * (T)k->beta1);                           \
     *exp_avg_sq = fma((T)(1 - k->beta2) * grad, grad, *exp_avg_sq * (T)k->beta2);              \
-    T second = *exp_avg_sq;                                                                    \
+    T second = *exp_avg_sq;
+#define ADAM_STEP                                                                              \
+    const T denom = sqrt(second) / (T)k->bias_correction2_sqrt + (T)k->eps;                    \
+    *p = *p + (T)-k->step_size * *exp_avg / denom;
+#define ADAM_BODY                                                                              \
+    const T grad = OPTIM_STEP_GRAD(k->maximize, k->weight_decay);                              \
+    ADAM_MOMENTS(grad)                                                                         \
     if (k->amsgrad) {                                                                          \
         T *max_sq = &OPTIM_STATE(2);                                                           \
         /* torch.maximum: NaN wins */                                                          \
         *max_sq = *max_sq != *max_sq || second != second ? *max_sq + second : *max_sq > second ? *max_sq : second; \
         second = *max_sq;                                                                      \
     }                                                                                          \
-    const T denom = sqrt(second) / (T)k->bias_correction2_sqrt + (T)k->eps;                    \
-    *p = *p + (T)-k->step_size * *exp_avg / denom;
+    ADAM_STEP
 OPTIM_LOOPS(adam_loop, adam_step, ADAM_BODY)
+/* Without amsgrad, weight decay in the gradient or maximize (AdamW's and
+   Adam's defaults): ADAM_BODY without its branches, a loop that vectorizes. */
+#define ADAM_PLAIN_BODY ADAM_MOMENTS(g) ADAM_STEP
+OPTIM_LOOPS(adam_plain_loop, adam_step, ADAM_PLAIN_BODY)
 
 static void adam_update(const tg_adam_opts *o, int64_t step, double decoupled_decay, double weight_decay,
                         tg_tensor *param, const tg_tensor *grad, tg_tensor *const *state)
@@ -54,7 +63,9 @@ static void adam_update(const tg_adam_opts *o, int64_t step, double decoupled_de
         .decoupled_decay = decoupled_decay, .step_size = o->lr / bias_correction1,
         .bias_correction2_sqrt = sqrt(bias_correction2), .amsgrad = o->amsgrad, .maximize = o->maximize,
     };
-    tg__optim_run(adam_loop_f32, adam_loop_f64, &k, param, grad, state);
+    if (!o->amsgrad && weight_decay == 0 && !o->maximize)
+        tg__optim_run(adam_plain_loop_f32, adam_plain_loop_f64, &k, param, grad, state);
+    else tg__optim_run(adam_loop_f32, adam_loop_f64, &k, param, grad, state);
 }
 
 static void update_adam(const optim_opts *opts, int64_t step, bool fresh, tg_tensor *param, const tg_tensor *grad,

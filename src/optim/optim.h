@@ -115,14 +115,27 @@ bool tg__optim_holds(const optim_kind *kind, const optim_opts *o, int s);
     TG_FMA_LOOP static void name(char **d, const int64_t *s, int64_t n, void *ctx)          \
     {                                                                                     \
         typedef type T;                                                                   \
-        const CTX *k = ctx;                                                               \
+        const CTX constants = *(const CTX *)ctx;   /* a copy: no store can change it */    \
+        const CTX *k = &constants;                                                        \
+        static const int64_t unit[2 + OPTIM_MAX_STATE] = {sizeof(T), sizeof(T), sizeof(T), sizeof(T), sizeof(T)}; \
+        bool contiguous = true;                                                           \
+        for (int j = 0; j < 2 + OPTIM_MAX_STATE; j++) contiguous = contiguous && s[j] == (int64_t)sizeof(T); \
+        if (contiguous) OPTIM_ELEMENTS(unit, __VA_ARGS__)                                 \
+        else OPTIM_ELEMENTS(s, __VA_ARGS__)                                               \
+    }
+/* The element loop over strides st; with constant ones (a contiguous run)
+   it vectorizes where the body has no branch (at -O3, src/optim's level). */
+#define OPTIM_ELEMENTS(strides, ...)                                                      \
+    {                                                                                     \
+        const int64_t *st = strides;                                                      \
         for (int64_t i = 0; i < n; i++) {                                                 \
-            T *p = (T *)(d[0] + i * s[0]);                                                \
-            const T g = *(const T *)(d[1] + i * s[1]);                                    \
+            T *p = (T *)(d[0] + i * st[0]);                                               \
+            const T g = *(const T *)(d[1] + i * st[1]);                                   \
             __VA_ARGS__                                                                   \
         }                                                                                 \
     }
-#define OPTIM_STATE(j) (*(T *)(d[2 + (j)] + i * s[2 + (j)]))
+#define OPTIM_STATE(j) (*(T *)(d[2 + (j)] + i * st[2 + (j)]))
+_Static_assert(OPTIM_MAX_STATE == 3, "OPTIM_LOOP's unit strides: one for each operand");
 /* The f32 and f64 loops name_f32, name_f64. */
 #define OPTIM_LOOPS(name, CTX, ...) \
     OPTIM_LOOP(name##_f32, float, CTX, __VA_ARGS__) OPTIM_LOOP(name##_f64, double, CTX, __VA_ARGS__)

@@ -30,6 +30,11 @@ typedef struct sgd_step {
     }                                                                                  \
     *p = fma(d_p, (T)-k->lr, *p);
 OPTIM_LOOPS(sgd_loop, sgd_step, SGD_BODY)
+/* Without momentum, weight decay or maximize, SGD_BODY without its branches:
+   a loop that vectorizes (a branch with fma in it does not, since fma may
+   raise a floating-point exception and is not run speculatively). */
+#define SGD_PLAIN_BODY *p = fma(g, (T)-k->lr, *p);
+OPTIM_LOOPS(sgd_plain_loop, sgd_step, SGD_PLAIN_BODY)
 
 static void update(const optim_opts *opts, int64_t step, bool fresh, tg_tensor *param, const tg_tensor *grad,
                    tg_tensor *const *state)
@@ -37,7 +42,9 @@ static void update(const optim_opts *opts, int64_t step, bool fresh, tg_tensor *
     (void)step;
     const tg_sgd_opts *o = &opts->sgd;
     sgd_step k = {o->lr, o->momentum, o->dampening, o->weight_decay, o->nesterov, o->maximize, fresh};
-    tg__optim_run(sgd_loop_f32, sgd_loop_f64, &k, param, grad, state);
+    if (o->momentum == 0 && o->weight_decay == 0 && !o->maximize)
+        tg__optim_run(sgd_plain_loop_f32, sgd_plain_loop_f64, &k, param, grad, state);
+    else tg__optim_run(sgd_loop_f32, sgd_loop_f64, &k, param, grad, state);
 }
 
 static bool holds(const optim_opts *o, int s) { return s == 0 && o->sgd.momentum != 0; }

@@ -1160,6 +1160,74 @@ int tg_autograd_grad(tg_tensor *const *outputs, int n_out,
                      tg_tensor *const *grad_outputs, tg_backward_opts opts,
                      tg_tensor **grads_out);
 
+/* Gradient hooks (PyTorch's Tensor.register_hook, Node.register_prehook,
+   Node.register_hook and 2.1's Tensor.register_post_accumulate_grad_hook).
+   A hook is a C callback with a context; ctx_free (may be NULL) is called
+   on ctx once the hook is removed or its tensor or node is gone. Each
+   registration returns a handle (> 0), or -1 with an error; tg_hook_remove
+   takes the hook off (a handle already removed, or whose owner is gone, is
+   ignored, as PyTorch's handle.remove()). A hook returns 0, or -1 to make
+   the backward fail: the backward then writes no .grad (tg_last_error is
+   the error the hook's failing call set, or "a hook returned an error").
+   A gradient a hook puts in place of another must have its shape and dtype
+   (PyTorch's "hook has changed the size of value" otherwise); make it with
+   tensorgrad operations in the hook (the backward keeps it). Hooks run in
+   PyTorch 1.13's order: at a node, its pre-hooks, then the hooks of the
+   tensor it made, then retain_grad, then the derivative, then its hooks;
+   several on one owner in the order they were registered. A leaf's hooks
+   run when its gradient is complete, before it is stored. They do not run
+   for the tensors tg_autograd_grad returns (as in PyTorch 1.13). */
+typedef int64_t tg_hook_handle;
+/* Sees t's gradient; may set *replacement to a new one (NULL: keep it). */
+typedef int (*tg_tensor_hook_fn)(const tg_tensor *grad, tg_tensor **replacement, void *ctx);
+/* t must require grad ("cannot register a hook on a tensor that doesn't
+   require gradient"). */
+tg_hook_handle tg_register_hook(tg_tensor *t, tg_tensor_hook_fn fn, void *ctx, void (*ctx_free)(void *));
+/* Sees (and may replace entries of) the gradients of node's outputs. */
+typedef int (*tg_node_prehook_fn)(const tg_node *node, tg_tensor **grad_outputs, int n_outputs, void *ctx);
+tg_hook_handle tg_node_register_prehook(const tg_node *node, tg_node_prehook_fn fn, void *ctx,
+                                        void (*ctx_free)(void *));
+/* Sees the gradients node computed for its inputs (NULL where an input
+   gets none; may replace entries) and those of its outputs. */
+typedef int (*tg_node_hook_fn)(const tg_node *node, tg_tensor **grad_inputs, int n_inputs,
+                               tg_tensor *const *grad_outputs, int n_outputs, void *ctx);
+tg_hook_handle tg_node_register_hook(const tg_node *node, tg_node_hook_fn fn, void *ctx, void (*ctx_free)(void *));
+/* Runs with the leaf once a backward has stored its .grad (data-parallel
+   training's all-reduce). Leaves only ("post accumulate grad hooks cannot
+   be registered on non-leaf tensors"). The backward stores every leaf's
+   .grad first, then runs these hooks in the order PyTorch runs its
+   AccumulateGrad nodes; one that fails makes the backward return -1 with
+   the .grad already stored. */
+typedef int (*tg_post_accumulate_grad_hook_fn)(tg_tensor *leaf, void *ctx);
+tg_hook_handle tg_register_post_accumulate_grad_hook(tg_tensor *t, tg_post_accumulate_grad_hook_fn fn, void *ctx,
+                                                     void (*ctx_free)(void *));
+void tg_hook_remove(tg_hook_handle handle);
+
+/* Makes a backward store the gradient of t, a non-leaf, in its .grad
+   (tg_grad) as it does for leaves; a no-op for a leaf. NULL with PyTorch's
+   error for a tensor that does not require grad. Returns t. */
+tg_tensor *tg_retain_grad(tg_tensor *t);
+bool tg_retains_grad(const tg_tensor *t);
+
+/* torch.autograd.backward(tensors, grad_tensors, inputs=inputs): backward
+   from n roots at once, grads[i] for roots[i] (grads may be NULL, or hold
+   NULL entries, for one-element roots). With inputs (n_in > 0), only their
+   .grad is accumulated (leaves, or non-leaf tensors). 0, or -1. */
+int tg_backward_multi(tg_tensor *const *roots, int n, tg_tensor *const *grads, tg_tensor *const *inputs, int n_in,
+                      tg_backward_opts opts);
+
+/* PyTorch's setters. tg_set_grad(t, g) is `t.grad = g`: t's .grad becomes
+   g itself (NULL: none), checked as PyTorch checks it ("assigned grad has
+   data of a different type", "... of a different size", "can't assign
+   Variable as its own grad"). tg_set_data(t, d) is `t.data = d`: t shows
+   d's storage, dtype and shape (any), keeping its own version counter and
+   autograd data; refused for an integer d when t requires grad. 0, or -1.
+   tg_detach_(t) is `t.detach_()`: t loses its history and requires_grad;
+   refused for views ("Can't detach views in-place. ..."). Returns t. */
+int tg_set_grad(tg_tensor *t, tg_tensor *grad);
+int tg_set_data(tg_tensor *t, const tg_tensor *data);
+tg_tensor *tg_detach_(tg_tensor *t);
+
 /* Shares storage and version counter, no history. */
 tg_tensor *tg_detach(const tg_tensor *t);
 /* Shares storage with a new version counter, no history (PyTorch's x.data). */
@@ -1193,6 +1261,42 @@ static inline void tg__grad_mode_restore(const bool *previous) { tg_set_grad_ena
 #define TG__GRAD_MODE(enabled, v) \
     for (bool v = tg_set_grad_enabled(enabled), TG__CONCAT(v, _once) = true; TG__CONCAT(v, _once); \
          TG__CONCAT(v, _once) = false, tg_set_grad_enabled(v))
+#endif
+
+/* Inference mode (torch.inference_mode) is per thread. Turning it on turns
+   grad mode off, and turning it off turns grad mode on, as PyTorch's guard
+   does; TG_INFERENCE_MODE { ... } (and TG_INFERENCE_MODE_OFF) restore both
+   modes after the block, as TG_NO_GRAD does. The tensors made in it are
+   inference tensors (tg_is_inference; views of them too): their writes
+   move no version counter and their views are not tracked. Outside
+   inference mode, writing one in place or making it require grad fails
+   with PyTorch's error, and so does a backward through a node that saved
+   one ("Inference tensors cannot be saved for backward. ..."; PyTorch
+   raises it in the forward). */
+bool tg_set_inference_mode(bool enabled);   /* returns the previous inference mode */
+bool tg_is_inference_mode_enabled(void);
+bool tg_is_inference(const tg_tensor *t);
+#define TG_INFERENCE_MODE TG__INFERENCE_MODE(true, TG__UNIQUE(tg__inference_mode_))
+#define TG_INFERENCE_MODE_OFF TG__INFERENCE_MODE(false, TG__UNIQUE(tg__inference_mode_))
+/* Both modes in one int: grad mode in bit 1, inference mode in bit 0. */
+static inline int tg__inference_enter(bool enabled)
+{
+    int grad = tg_is_grad_enabled() ? 2 : 0;
+    return grad | (int)tg_set_inference_mode(enabled);
+}
+static inline void tg__inference_restore(const int *previous)
+{
+    tg_set_inference_mode(*previous & 1);
+    tg_set_grad_enabled(*previous & 2);
+}
+#if defined(__GNUC__) || defined(__clang__)
+#define TG__INFERENCE_MODE(enabled, v) \
+    for (int v __attribute__((cleanup(tg__inference_restore), unused)) = tg__inference_enter(enabled), \
+         TG__CONCAT(v, _once) = 1; TG__CONCAT(v, _once); TG__CONCAT(v, _once) = 0)
+#else
+#define TG__INFERENCE_MODE(enabled, v) \
+    for (int v = tg__inference_enter(enabled), TG__CONCAT(v, _once) = 1; TG__CONCAT(v, _once); \
+         TG__CONCAT(v, _once) = 0, tg__inference_restore(&v))
 #endif
 
 /* Writes the graph behind t as Graphviz DOT. 0, or -1 with an error. */

@@ -36,6 +36,9 @@ typedef struct tg_version_counter {
     atomic_uint_least64_t reshaped;
     int reshaped_ndim;
     int64_t reshaped_shape[TG_MAX_DIMS];
+    /* Made in inference mode: its tensors are inference tensors, and
+       writes do not move it (PyTorch's inference tensors have none). */
+    bool inference;
 } tg_version_counter;
 
 /* A new counter at version 0, or NULL with an error. */
@@ -231,6 +234,15 @@ tg_tensor *tg__new(tg_dtype dt, const int64_t *shape, int ndim);
 tg_tensor *tg__new_like(tg_dtype dt, const int64_t *shape, int ndim, const tg_tensor *const *ops, int nops);
 /* A tensor over t's storage with the given geometry, owned by the current
    scope; shares t's version counter. No autograd data. */
+/* t shows d's storage, dtype and geometry; its version counter and
+   autograd data stay (Note [Setting data] in tensor.c). */
+void tg__set_storage(tg_tensor *t, const tg_tensor *d);
+/* Inference mode is per thread; the tensors made in it are inference
+   tensors (their version counter's flag). The graph layer sets it along
+   with grad mode (tg_set_inference_mode). */
+bool tg__inference_mode(void);
+void tg__set_inference_flag(bool enabled);
+static inline bool tg__is_inference(const tg_tensor *t) { return t->version->inference; }
 tg_tensor *tg__alias(const tg_tensor *t, const int64_t *shape, const int64_t *strides,
                      int ndim, int64_t offset);
 /* A 0-dim tensor of dtype dt holding v, all of it in *slot: a kernel's

@@ -35,9 +35,15 @@ void tg__version_unref(tg_version_counter *v)
     if (atomic_fetch_sub(&v->refs, 1) == 1) tg__cache_free(v);
 }
 
+static _Thread_local bool inference_mode;
+
+bool tg__inference_mode(void) { return inference_mode; }
+void tg__set_inference_flag(bool enabled) { inference_mode = enabled; }
+
 static void version_init(tg_version_counter *v, bool in_storage)
 {
     v->in_storage = in_storage;
+    v->inference = inference_mode;
     atomic_init(&v->refs, 1);
     atomic_init(&v->value, 0);
     atomic_init(&v->last_writer, 0);
@@ -134,6 +140,12 @@ bool tg__bad_arg(const char *fn, const tg_tensor *t)
 
 void tg__ref(tg_tensor *t) { atomic_fetch_add(&t->refs, 1); }
 
+/* The storage whose block holds t's struct (in_block). */
+static tg_storage *home_storage(tg_tensor *t)
+{
+    return &((storage_block *)(void *)((char *)t - offsetof(storage_block, tensor)))->storage;
+}
+
 void tg__unref(tg_tensor *t)
 {
     if (atomic_fetch_sub(&t->refs, 1) != 1) return;
@@ -141,14 +153,35 @@ void tg__unref(tg_tensor *t)
     tg__version_unref(t->version);   /* first: it may live in the storage's block */
     tg__count(TG_COUNT_TENSORS, -1);
     if (t->in_block) {
-        storage_unref(t->storage);   /* the struct goes with its block */
+        tg_storage *home = home_storage(t);
+        if (t->storage != home) storage_unref(t->storage);   /* given by tg__set_storage */
+        storage_unref(home);   /* the struct goes with its block */
         return;
     }
     storage_unref(t->storage);
     if (!quarantined(t)) tg__cache_free(t);
 }
 
-void tg__bump_version(tg_tensor *t) { atomic_fetch_add(&t->version->value, 1); }
+/* Note [Setting data]: PyTorch's `t.data = d` makes t show d's storage,
+   dtype and geometry and keeps t's version counter and autograd data. A
+   struct that lives in its storage's block keeps that block (and its
+   version counter, which may live there) for as long as it lives. */
+void tg__set_storage(tg_tensor *t, const tg_tensor *d)
+{
+    atomic_fetch_add(&d->storage->refs, 1);
+    if (!t->in_block || t->storage != home_storage(t)) storage_unref(t->storage);
+    t->storage = d->storage;
+    t->dtype = d->dtype;
+    t->ndim = d->ndim;
+    memcpy(t->shape, d->shape, sizeof t->shape);
+    memcpy(t->strides, d->strides, sizeof t->strides);
+    t->offset = d->offset;
+}
+
+void tg__bump_version(tg_tensor *t)
+{
+    if (!t->version->inference) atomic_fetch_add(&t->version->value, 1);
+}
 
 /* --------------------------------------------------------------- making */
 

@@ -20,6 +20,13 @@ typedef struct entry {
     tg_tensor *buffer;   /* the sum of incoming gradients (strong) */
 } entry;
 
+/* A .grad a backward stores besides its leaves': a non-leaf's that
+   retains it, or a non-leaf input's of tg_backward_multi. */
+typedef struct extra_grad {
+    tg_tensor *tensor;   /* strong */
+    tg_tensor *grad;     /* strong */
+} extra_grad;
+
 typedef struct task {
     tg_node_index ix;    /* every node reachable from the roots */
     entry *entries;      /* by the node's id in ix */
@@ -27,6 +34,10 @@ typedef struct task {
     entry **order;       /* every entry, topologically sorted */
     entry **heap;        /* ready nodes, max-heap on seq */
     size_t n_heap;
+    entry **accumulated; /* the AccumulateGrad entries in the order they ran */
+    size_t n_accumulated;
+    extra_grad *extra;   /* room for one per node */
+    size_t n_extra;
 } task;
 
 /* The entry of n, a node the walk found. */
@@ -42,6 +53,12 @@ static void task_free(task *t)
 {
     for (size_t id = 0; t->entries && id < t->ix.count; id++)
         if (t->entries[id].buffer) tg__unref(t->entries[id].buffer);
+    for (size_t i = 0; i < t->n_extra; i++) {
+        tg__unref(t->extra[i].tensor);
+        if (t->extra[i].grad) tg__unref(t->extra[i].grad);
+    }
+    tg__cache_free(t->extra);
+    tg__cache_free(t->accumulated);
     tg__node_index_free(&t->ix);
     tg__cache_free(t->entries);
     tg__cache_free(t->next_ids);
@@ -105,15 +122,16 @@ static int sort_topologically(task *t)
     return 0;
 }
 
-/* needed(n): n leads to a capture or, when accumulating, to a leaf. Walk the
-   topological order backwards so successors are decided first. */
-static void mark_needed(task *t, bool accumulate)
+/* needed(n): n leads to a capture or, when accumulating, to a leaf (with
+   only_inputs, a leaf among the inputs). Walk the topological order
+   backwards so successors are decided first. */
+static void mark_needed(task *t, bool accumulate, bool only_inputs)
 {
     for (size_t k = t->ix.count; k-- > 0;) {
         entry *e = t->order[k];
         tg_node *n = e->node;
-        if (n->op == TG_OP_ACCUMULATE_GRAD) {
-            e->needed = accumulate;
+        if (n->op == TG_OP_ACCUMULATE_GRAD || (accumulate && e->capture)) {
+            e->needed = accumulate && (!only_inputs || e->capture);
             continue;
         }
         for (int i = 0; i < n->n_next && !e->needed; i++) {
@@ -248,6 +266,21 @@ static int accumulate_all(task *t, bool create_graph)
         if (e->node->op == TG_OP_ACCUMULATE_GRAD && e->buffer)
             rc = prepare_grad(e->node->leaf, e->buffer, create_graph, &fresh[k]);
     }
+    for (size_t i = 0; i < t->n_extra && rc == 0; i++) {   /* out of place: a non-leaf's .grad is a clone */
+        extra_grad *x = &t->extra[i];
+        tg_tensor *old = tg__grad_of(x->tensor);
+        tg_tensor *grad = old ? tg_add(old, x->grad) : tg__grad_copy(x->grad, x->tensor);
+        if (!grad) rc = -1;
+        else tg__ref(grad);
+        tg__unref(x->grad);
+        x->grad = grad;   /* now the new .grad; NULL after a failure */
+    }
+    if (rc != 0) {
+        for (size_t i = 0; i < t->n_extra; i++) {
+            if (t->extra[i].grad) tg__unref(t->extra[i].grad);
+            t->extra[i].grad = NULL;
+        }
+    }
     for (size_t k = 0; k < t->ix.count; k++) {
         entry *e = t->order[k];
         if (e->node->op != TG_OP_ACCUMULATE_GRAD || !e->buffer) continue;
@@ -260,6 +293,12 @@ static int accumulate_all(task *t, bool create_graph)
         } else if (!tg_add_(leaf->grad, e->buffer)) {
             rc = -1;
         }
+    }
+    for (size_t i = 0; i < t->n_extra && rc == 0; i++) {
+        tg_autograd *a = t->extra[i].tensor->autograd;
+        if (a->grad) tg__unref(a->grad);
+        a->grad = t->extra[i].grad;
+        t->extra[i].grad = NULL;
     }
     tg__unlock_grads();
     tg__cache_free(fresh);
@@ -283,14 +322,17 @@ static void release_saved(task *t)
     }
 }
 
-static int run_node(task *t, entry *e)
+/* Runs the node's derivative on g, its gradient after the hooks, then
+   its hooks on what the derivative made. */
+static int run_node(task *t, entry *e, tg_tensor *g)
 {
     tg_node *n = e->node;
     enum { FEW = 4 };   /* most operations have at most this many inputs */
     tg_tensor *few[FEW] = {0};
     tg_tensor **grads = n->n_next <= FEW ? few : tg__cache_calloc((size_t)n->n_next * sizeof *grads);
     if (!grads) return -1;
-    int rc = TG_DERIVATIVES[n->op](n, e->buffer, grads);
+    int rc = TG_DERIVATIVES[n->op](n, g, grads);
+    if (rc == 0 && atomic_load(&n->hooks)) rc = tg__run_node_hooks(n, grads, &g);
     for (int i = 0; i < n->n_next && rc == 0; i++) {
         entry *target = next_entry(t, e, i);
         if (!target || !grads[i] || (!target->needed && !target->capture)) continue;
@@ -299,6 +341,50 @@ static int run_node(task *t, entry *e)
     }
     e->ran = rc == 0;
     if (grads != few) tg__cache_free(grads);
+    return rc;
+}
+
+/* Note [Hooks in a backward]: at a node, PyTorch 1.13 runs the node's
+   pre-hooks, then the hooks of the tensor it made, then stores that
+   tensor's retained .grad (here: keeps it to store with the leaves'), then
+   the derivative, then the node's hooks. At an AccumulateGrad node, its
+   pre-hooks and the leaf's hooks run when it is reached, and the gradient
+   they leave waits for accumulate_all. Captured gradients
+   (tg_autograd_grad) are taken before any hook. */
+static int run_grad_hooks(task *t, entry *e, tg_tensor **g)
+{
+    tg_node *n = e->node;
+    int rc = tg__run_grad_hooks(&n->hooks, n, TG_HOOK_PRE, g);
+    _Atomic(tg_hook_list *) *tensor_hooks = n->op == TG_OP_ACCUMULATE_GRAD ? &n->leaf->autograd->hooks : &n->hooks;
+    if (rc == 0) rc = tg__run_grad_hooks(tensor_hooks, n, TG_HOOK_TENSOR, g);
+    tg_tensor *retained = rc == 0 && n->op != TG_OP_ACCUMULATE_GRAD ? tg__retained_by(n) : NULL;
+    if (retained) {
+        tg__ref(*g);
+        t->extra[t->n_extra++] = (extra_grad){retained, *g};
+    }
+    return rc;
+}
+
+/* Runs an entry that is needed and has a gradient. */
+static int run_entry(task *t, entry *e)
+{
+    tg_node *n = e->node;
+    if (n->op == TG_OP_ACCUMULATE_GRAD && !atomic_load(&n->hooks) && !atomic_load(&n->leaf->autograd->hooks)) {
+        t->accumulated[t->n_accumulated++] = e;   /* no hook: nothing to open a scope for */
+        return 0;
+    }
+    if (tg_scope_begin() < 0) return -1;
+    tg_tensor *g = e->buffer;
+    int rc = run_grad_hooks(t, e, &g);
+    if (rc == 0 && e->node->op != TG_OP_ACCUMULATE_GRAD) {
+        rc = run_node(t, e, g);
+    } else if (rc == 0) {   /* the leaf's gradient waits, as the hooks left it */
+        tg__ref(g);
+        tg__unref(e->buffer);
+        e->buffer = g;
+        t->accumulated[t->n_accumulated++] = e;
+    }
+    tg_scope_end();
     return rc;
 }
 
@@ -311,7 +397,10 @@ static void release_children(task *t, entry *e)
 }
 
 /* Runs backward from roots (each with a gradient, already checked). With
-   inputs, captures their gradients into grads_out instead of accumulating. */
+   grads_out, captures the inputs' gradients there instead of accumulating;
+   without, accumulates into every leaf, or only into the inputs when there
+   are any (a non-leaf input retains its grad, as PyTorch's backward makes
+   it). */
 static int run_backward(tg_tensor *const *roots, tg_tensor *const *grads, int n_roots,
                         tg_tensor *const *inputs, int n_in, tg_backward_opts opts,
                         tg_tensor **grads_out)
@@ -335,7 +424,7 @@ static int run_backward(tg_tensor *const *roots, tg_tensor *const *grads, int n_
         if (id >= 0 && !t.entries[id].capture) t.entries[id].capture = i + 1;   /* repeats are filled in below */
     }
     if (sort_topologically(&t)) goto done;
-    mark_needed(&t, n_in == 0);
+    mark_needed(&t, !grads_out, n_in > 0);
     /* Of the nodes that would fail, report the one PyTorch runs first: the
        highest sequence number (a node runs once every node that feeds it,
        all created after it, has run). */
@@ -350,7 +439,9 @@ static int run_backward(tg_tensor *const *roots, tg_tensor *const *grads, int n_
         goto done;
     }
     t.heap = tg__cache_alloc((t.ix.count + 1) * sizeof *t.heap);
-    if (!t.heap) goto done;
+    t.accumulated = tg__cache_alloc((t.ix.count + 1) * sizeof *t.accumulated);
+    t.extra = tg__cache_alloc((t.ix.count + (size_t)n_in + 1) * sizeof *t.extra);
+    if (!t.heap || !t.accumulated || !t.extra) goto done;
 
     bool prev_mode = tg_set_grad_enabled(opts.create_graph);
     rc = 0;
@@ -362,31 +453,26 @@ static int run_backward(tg_tensor *const *roots, tg_tensor *const *grads, int n_
     }
     while (rc == 0 && t.n_heap) {
         entry *e = heap_pop(&t);
-        if (e->capture && e->buffer) {
+        if (grads_out && e->capture && e->buffer) {
             tg__ref(e->buffer);
             grads_out[e->capture - 1] = e->buffer;
         }
+        if (e->needed && e->buffer) rc = run_entry(&t, e);
         if (e->node->op == TG_OP_ACCUMULATE_GRAD) continue;   /* waits for accumulate_all */
-        if (e->needed && e->buffer) {
-            if (tg_scope_begin() < 0) {
-                rc = -1;
-            } else {
-                rc = run_node(&t, e);
-                tg_scope_end();
-            }
-        }
         if (e->buffer) {
             tg__unref(e->buffer);
             e->buffer = NULL;
         }
         release_children(&t, e);
     }
-    if (rc == 0 && n_in == 0) rc = accumulate_all(&t, opts.create_graph);
+    if (rc == 0 && !grads_out) rc = accumulate_all(&t, opts.create_graph);
+    for (size_t i = 0; i < t.n_accumulated && rc == 0; i++)
+        rc = tg__run_post_accumulate_hooks(t.accumulated[i]->node->leaf);
     tg_set_grad_enabled(prev_mode);
     /* PyTorch's retain_graph defaults to create_graph: a graph whose
        derivatives were recorded is kept for them. */
     if (rc == 0 && !opts.retain_graph && !opts.create_graph) release_saved(&t);
-    for (int i = 0; i < n_in && rc == 0; i++) {   /* an input given twice gets the same gradient */
+    for (int i = 0; i < n_in && rc == 0 && grads_out; i++) {   /* an input given twice gets the same gradient */
         int64_t id = tg__node_id(&t.ix, input_edges[i].node);
         int first = id >= 0 ? t.entries[id].capture - 1 : i;
         if (first != i && grads_out[first]) {
@@ -474,25 +560,50 @@ int tg_backward(tg_tensor *root, const tg_tensor *gradient)
     return backward(__func__, root, gradient, (tg_backward_opts){0});
 }
 
+int tg_backward_multi(tg_tensor *const *roots, int n, tg_tensor *const *grads, tg_tensor *const *inputs, int n_in,
+                      tg_backward_opts opts)
+{
+    if (n < 0 || n_in < 0 || (n > 0 && !roots) || (n_in > 0 && !inputs))
+        return tg__faili(TG_E_NULL, "tg_backward_multi(): roots or inputs is NULL");
+    if (inputs && n_in == 0) return tg__faili(TG_E_AUTOGRAD, "'inputs' argument to backward() cannot be empty.");
+    for (int i = 0; i < n; i++) {
+        TG_ARGI(roots[i]);
+        if (grads && grads[i]) TG_ARGI(grads[i]);   /* NULL entries are allowed */
+    }
+    for (int i = 0; i < n_in; i++) TG_ARGI(inputs[i]);
+    if (n == 0) return 0;   /* as torch.autograd.backward([]) */
+    if (tg_scope_begin() < 0) return -1;
+    tg_tensor **made = tg__calloc((size_t)n, sizeof *made);
+    int rc = made ? make_grads(roots, grads, n, made) : -1;
+    /* PyTorch's backward makes each input retain its grad (a no-op for leaves) */
+    for (int i = 0; i < n_in && rc == 0; i++) rc = tg_retain_grad(inputs[i]) ? 0 : -1;
+    if (rc == 0 && opts.create_graph) warn_create_graph_cycle();
+    if (rc == 0) rc = run_backward(roots, made, n, inputs, n_in, opts, NULL);
+    tg_scope_end();
+    free(made);
+    return rc;
+}
+
 int tg_autograd_grad(tg_tensor *const *outputs, int n_out, tg_tensor *const *inputs, int n_in,
                      tg_tensor *const *grad_outputs, tg_backward_opts opts, tg_tensor **grads_out)
 {
-    if (!outputs || !inputs || !grads_out || n_out < 1 || n_in < 1)
-        return tg__faili(TG_E_NULL, "tg_autograd_grad(): outputs, inputs and grads_out must be non-empty");
+    if (!outputs || (n_in > 0 && !inputs) || !grads_out || n_out < 0 || n_in < 0)
+        return tg__faili(TG_E_NULL, "tg_autograd_grad(): outputs, inputs or grads_out is NULL");
+    if (n_in == 0) return tg__faili(TG_E_INVALID, "grad requires non-empty inputs.");
     for (int i = 0; i < n_out; i++) {
         TG_ARGI(outputs[i]);
         if (grad_outputs && grad_outputs[i]) TG_ARGI(grad_outputs[i]);   /* NULL entries are allowed */
     }
-    for (int i = 0; i < n_in; i++) {
-        TG_ARGI(inputs[i]);
-        if (!tg__requires_grad(inputs[i]))
-            return tg__faili(TG_E_AUTOGRAD, "One of the differentiated Tensors does not require grad");
-    }
+    for (int i = 0; i < n_in; i++) TG_ARGI(inputs[i]);
     if (tg_scope_begin() < 0) return -1;
-    tg_tensor **grads = tg__calloc((size_t)n_out, sizeof *grads);
+    tg_tensor **grads = tg__calloc((size_t)n_out + 1, sizeof *grads);
     tg_tensor **captured = tg__calloc((size_t)n_in, sizeof *captured);
+    /* the outputs are checked first, as PyTorch checks them */
     int rc = grads && captured ? make_grads(outputs, grad_outputs, n_out, grads) : -1;
-    if (rc == 0) rc = run_backward(outputs, grads, n_out, inputs, n_in, opts, captured);
+    for (int i = 0; i < n_in && rc == 0; i++)
+        if (!tg__requires_grad(inputs[i]) && !tg__view_grad_fn(inputs[i]))
+            rc = tg__faili(TG_E_AUTOGRAD, "One of the differentiated Tensors does not require grad");
+    if (rc == 0 && n_out > 0) rc = run_backward(outputs, grads, n_out, inputs, n_in, opts, captured);
     for (int i = 0; i < n_in && rc == 0; i++)
         if (!captured[i] && !opts.allow_unused)
             rc = tg__faili(TG_E_AUTOGRAD,

@@ -23,6 +23,8 @@ const char *tg__op_name(tg_op op);
 
 /* ------------------------------------------------------- autograd data */
 
+typedef struct tg_hook_list tg_hook_list;   /* hooks.c */
+
 /* A tensor's autograd data (Note [Autograd data] in core/core.h). */
 struct tg_autograd {
     uint64_t serial;                /* no other tensor's autograd data has had it */
@@ -41,6 +43,10 @@ struct tg_autograd {
        output of its node it is (0 for a view of one). */
     bool view_multi_output;
     int view_output_nr;
+    /* A leaf's tensor and post-accumulate hooks (hooks.c); NULL when it
+       never had one. */
+    _Atomic(tg_hook_list *) hooks;
+    bool retains_grad;              /* a non-leaf's .grad is stored (tg_retain_grad) */
 };
 
 /* t's autograd data, made on first use; NULL (with an error) only when
@@ -54,6 +60,12 @@ static inline bool tg__requires_grad(const tg_tensor *t) { return t->autograd &&
 static inline tg_node *tg__grad_fn(const tg_tensor *t) { return t->autograd ? t->autograd->grad_fn : NULL; }
 static inline tg_tensor *tg__view_base(const tg_tensor *t) { return t->autograd ? t->autograd->view_base : NULL; }
 static inline tg_tensor *tg__grad_of(const tg_tensor *t) { return t->autograd ? t->autograd->grad : NULL; }
+/* For PyTorch a view requires grad whenever its base does, even one with
+   no history (made in no-grad mode, or before its base required grad). */
+static inline bool tg__view_requires_grad(const tg_tensor *t)
+{
+    return t->autograd && t->autograd->view_base && tg__requires_grad(t->autograd->view_base);
+}
 
 /* Gives alias (a tensor over t's storage) t's requires_grad and grad_fn,
    so that it stands for t in the graph. 0, or -1 when out of memory. */
@@ -108,6 +120,7 @@ struct tg_node {
     bool released;                     /* saved tensors freed by a backward */
     tg_tensor *leaf;                   /* AccumulateGrad: strong */
     tg_node *fn;                       /* CopySlices: the in-place operation's node, strong */
+    _Atomic(tg_hook_list *) hooks;     /* hooks.c; NULL when it never had one */
 };
 
 /* What a recorded operation keeps besides its inputs' edges. */
@@ -134,6 +147,8 @@ int tg__record(tg_tensor *out, tg_record what, const tg_tensor *const *inputs, i
 /* Attach node as out's history, taking the caller's node reference (also
    on failure: -1 when out of memory). */
 int tg__set_history(tg_tensor *out, tg_node *node);
+/* Later graphs get a new AccumulateGrad node for this leaf. */
+void tg__forget_grad_accumulator(tg_autograd *a);
 /* The edge a gradient for t flows into (t's grad_fn, or its AccumulateGrad). */
 tg_edge tg__grad_edge(const tg_tensor *t);
 
@@ -204,6 +219,35 @@ int tg__walk(tg_node_index *ix, tg_node *const *roots, int n_roots);
 /* n's id, or -1 when n is not in ix. */
 int64_t tg__node_id(const tg_node_index *ix, const tg_node *n);
 void tg__node_index_free(tg_node_index *ix);
+
+/* -------------------------------------------------------------- hooks */
+
+/* Note [Hooks] (hooks.c): the hooks of a node (pre-hooks, hooks, and the
+   hooks of the tensor it made) or of a leaf's autograd data (its tensor
+   hooks and post-accumulate hooks) are one list per owner, in registration
+   order, made on the first registration and freed with the owner. Handles
+   find a hook through one process-wide table; a backward takes a reference
+   on the hooks it calls, so a hook removed meanwhile is freed after it. */
+typedef enum tg_hook_kind { TG_HOOK_TENSOR, TG_HOOK_PRE, TG_HOOK_POST, TG_HOOK_POST_ACCUMULATE } tg_hook_kind;
+
+/* Frees an owner's list (its hooks' contexts go once no backward uses them). */
+void tg__hooks_free(tg_hook_list *list);
+/* The owner's hooks of kind (TG_HOOK_PRE: node's pre-hooks; TG_HOOK_TENSOR:
+   the hooks of the tensor node made, or of a leaf), in order, on g: each
+   may replace *g (with a tensor the hook's scope owns), checked against
+   the original's shape and dtype. 0, or -1 with an error. */
+int tg__run_grad_hooks(_Atomic(tg_hook_list *) *owner, const tg_node *node, tg_hook_kind kind, tg_tensor **g);
+/* n's hooks, on the gradients its derivative made for its inputs. */
+int tg__run_node_hooks(const tg_node *n, tg_tensor **grad_inputs, tg_tensor *const *grad_outputs);
+/* The leaf's post-accumulate hooks. */
+int tg__run_post_accumulate_hooks(tg_tensor *leaf);
+/* The tensor whose .grad n's gradient goes to (tg_retain_grad), with a
+   reference, or NULL. */
+tg_tensor *tg__retained_by(const tg_node *n);
+/* Points n's retained tensor at t, or nowhere (t NULL); a tensor freed
+   clears it (tg__retain_forget). 0, or -1 when out of memory. */
+int tg__retain_set(tg_node *n, tg_tensor *t);
+void tg__retain_forget(tg_node *n, const tg_autograd *a);
 
 /* -------------------------------------------------------- for the tests */
 

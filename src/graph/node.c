@@ -55,12 +55,26 @@ bool tg_set_grad_enabled(bool enabled)
     return prev;
 }
 
+/* Inference mode turns grad mode off (on, when disabled), as PyTorch's
+   InferenceMode guard sets both; TG_INFERENCE_MODE restores both after. */
+bool tg_set_inference_mode(bool enabled)
+{
+    bool prev = tg__inference_mode();
+    tg__set_inference_flag(enabled);
+    grad_disabled = enabled;
+    return prev;
+}
+
+bool tg_is_inference_mode_enabled(void) { return tg__inference_mode(); }
+
+bool tg_is_inference(const tg_tensor *t) { return !tg__bad_arg(__func__, t) && tg__is_inference(t); }
+
 bool tg__needs_grad(const tg_tensor *const *inputs, int n)
 {
     if (grad_disabled) return false;
     for (int i = 0; i < n; i++) {
         if (!inputs[i]) continue;
-        if (tg__requires_grad(inputs[i])) return true;
+        if (tg__requires_grad(inputs[i]) || tg__view_requires_grad(inputs[i])) return true;
         /* a view of a base written since may have gained a history */
         if (tg__view_base(inputs[i]) && tg__view_grad_fn(inputs[i])) return true;
     }
@@ -104,6 +118,7 @@ static void node_free(tg_node *n)
         tg__unref(n->leaf);
     }
     if (n->fn) tg__node_unref(n->fn);
+    tg__hooks_free(atomic_load(&n->hooks));
     tg__cache_free(n);
 }
 
@@ -206,6 +221,13 @@ tg_edge tg__grad_edge(const tg_tensor *t)
     return e;
 }
 
+void tg__forget_grad_accumulator(tg_autograd *a)
+{
+    pthread_mutex_lock(&grad_acc_lock);
+    a->grad_acc = NULL;   /* the node keeps its leaf; it only stops being found */
+    pthread_mutex_unlock(&grad_acc_lock);
+}
+
 tg_node *tg__node_new(tg_record what, const tg_tensor *const *inputs, int n)
 {
     tg_node *node = node_alloc(what, n);
@@ -214,6 +236,10 @@ tg_node *tg__node_new(tg_record what, const tg_tensor *const *inputs, int n)
     for (int i = 0; i < n; i++) {
         if (!inputs[i]) continue;
         tg__meta_of(&node->in_meta[i], inputs[i]);
+        if (tg__check_view_rebase(inputs[i])) {   /* a view whose history PyTorch refuses to make */
+            tg__node_unref(node);
+            return NULL;
+        }
         if (!tg__requires_grad(inputs[i])) continue;
         node->next[i] = tg__grad_edge(inputs[i]);
         if (!node->next[i].node) {
@@ -241,7 +267,14 @@ int tg__set_history(tg_tensor *out, tg_node *node)
         tg__node_unref(node);
         return -1;
     }
-    if (a->grad_fn) tg__node_unref(a->grad_fn);
+    if (a->retains_grad && tg__retain_set(node, out)) {   /* retain_grad follows an in-place write */
+        tg__node_unref(node);
+        return -1;
+    }
+    if (a->grad_fn) {
+        if (a->retains_grad) tg__retain_forget(a->grad_fn, a);
+        tg__node_unref(a->grad_fn);
+    }
     a->grad_fn = node;
     a->requires_grad = true;
     tg__meta_of(&node->out_meta, out);

@@ -81,6 +81,10 @@ static int check_one(const tg_node *n, int i)
     const tg_saved *s = &n->saved[i];
     if (!s->used) return 0;
     if (n->released || !s->data) return tg__faili(TG_E_BACKWARD_TWICE, "%s", ERR_BACKWARD_TWICE);
+    /* PyTorch refuses the save itself, in the forward; a node here finds out here */
+    if (tg__is_inference(s->data))
+        return tg__faili(TG_E_AUTOGRAD, "Inference tensors cannot be saved for backward. To work around you can make a "
+                                        "clone to get a normal tensor and use it in autograd.");
     uint64_t now = atomic_load(&s->data->version->value);
     if (now == s->version) return 0;
     /* PyTorch asks a saved input for its grad_fn first, which a written

@@ -7,6 +7,8 @@
 
 static void release_autograd(tg_autograd *a)
 {
+    if (a->grad_fn && a->retains_grad) tg__retain_forget(a->grad_fn, a);
+    tg__hooks_free(atomic_load(&a->hooks));
     if (a->grad_fn) tg__node_unref(a->grad_fn);
     if (a->grad) tg__unref(a->grad);
     if (a->view_base) tg__unref(a->view_base);
@@ -66,6 +68,9 @@ tg_tensor *tg_requires_grad_(tg_tensor *t, bool requires_grad)
     }
     if (requires_grad && !tg__is_floating(t->dtype))
         return tg__fail(TG_E_DTYPE, "only Tensors of floating point dtype can require gradients");
+    if (requires_grad && tg__is_inference(t) && !tg__inference_mode())
+        return tg__fail(TG_E_AUTOGRAD,
+                        "Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.");
     if (!requires_grad && !t->autograd) return t;
     tg_autograd *a = tg__autograd(t);
     if (!a) return NULL;
@@ -85,7 +90,7 @@ tg_tensor *tg_requires_grad_(tg_tensor *t, bool requires_grad)
    (the flag first: PyTorch reads it without asking for the history). */
 bool tg_requires_grad(const tg_tensor *t)
 {
-    return !tg__bad_arg(__func__, t) && (tg__requires_grad(t) || tg__view_grad_fn(t));
+    return !tg__bad_arg(__func__, t) && (tg__requires_grad(t) || tg__view_requires_grad(t) || tg__view_grad_fn(t));
 }
 
 bool tg_is_leaf(const tg_tensor *t) { return !tg__bad_arg(__func__, t) && !tg__view_grad_fn(t); }
@@ -110,4 +115,63 @@ void tg_zero_grad(tg_tensor *t)
     t->autograd->grad = NULL;
     tg__unlock_grads();
     if (grad) tg__unref(grad);
+}
+
+int tg_set_grad(tg_tensor *t, tg_tensor *grad)
+{
+    TG_ARGI(t);
+    if (!grad) {
+        tg_zero_grad(t);
+        return 0;
+    }
+    TG_ARGI(grad);
+    /* PyTorch's checks, in its order */
+    if (grad == t) return tg__faili(TG_E_AUTOGRAD, "can't assign Variable as its own grad");
+    if (grad->dtype != t->dtype) return tg__faili(TG_E_DTYPE, "assigned grad has data of a different type");
+    if (!tg__same_shape(grad->shape, grad->ndim, t->shape, t->ndim))
+        return tg__faili(TG_E_SHAPE, "assigned grad has data of a different size");
+    tg_autograd *a = tg__autograd(t);
+    if (!a) return -1;
+    tg__ref(grad);   /* the tensor itself, as PyTorch's setter keeps it */
+    tg__lock_grads();
+    tg_tensor *old = a->grad;
+    a->grad = grad;
+    tg__unlock_grads();
+    if (old) tg__unref(old);
+    return 0;
+}
+
+int tg_set_data(tg_tensor *t, const tg_tensor *data)
+{
+    TG_ARGI(t);
+    TG_ARGI(data);
+    if (tg__requires_grad(t) && !tg__is_floating(data->dtype))
+        return tg__faili(TG_E_DTYPE,
+                         "data set to a tensor that requires gradients must be floating point or complex dtype");
+    bool same_meta = data->dtype == t->dtype && tg__same_shape(data->shape, data->ndim, t->shape, t->ndim);
+    /* a leaf's AccumulateGrad knows its old dtype and shape: later graphs get a new one */
+    if (!same_meta && t->autograd) tg__forget_grad_accumulator(t->autograd);
+    tg__set_storage(t, data);
+    return 0;
+}
+
+tg_tensor *tg_detach_(tg_tensor *t)
+{
+    TG_ARG(t);
+    if (tg__view_base(t))
+        return tg__fail(TG_E_AUTOGRAD,
+                        "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel "
+                        "(DDP) for training, and gradient_as_bucket_view is set as True, gradients are views of DDP "
+                        "buckets, and hence detach_() cannot be called on these gradients. To fix this error, please "
+                        "refer to the Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.");
+    tg_autograd *a = t->autograd;
+    if (!a) return t;
+    if (a->grad_fn) {
+        if (a->retains_grad) tg__retain_forget(a->grad_fn, a);
+        tg__node_unref(a->grad_fn);
+        a->grad_fn = NULL;
+    }
+    a->retains_grad = false;
+    a->requires_grad = false;
+    return t;
 }

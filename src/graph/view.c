@@ -18,6 +18,7 @@
    printing, and whenever the view is used by an operation). */
 int tg__set_view_of(tg_tensor *v, const tg_tensor *t)
 {
+    if (tg__is_inference(t)) return 0;   /* PyTorch tracks no views of inference tensors */
     tg_autograd *a = tg__autograd(v);
     if (!a) return -1;
     tg_tensor *base = tg__view_base(t) ? tg__view_base(t) : (tg_tensor *)t;
@@ -77,12 +78,24 @@ static bool is_stale(const tg_tensor *t)
 }
 
 /* A stale view of a function of several outputs, with a history (one made
-   before its base required grad has none to refuse). */
-static bool refused(const tg_tensor *t) { return is_stale(t) && t->autograd->view_multi_output && t->autograd->grad_fn; }
+   before its base required grad has none to refuse), or a stale view made
+   in no-grad mode (PyTorch's CreationMeta::MULTI_OUTPUT_NODE and
+   NO_GRAD_MODE). */
+static bool refused(const tg_tensor *t)
+{
+    return is_stale(t) && ((t->autograd->view_multi_output && t->autograd->grad_fn) || t->autograd->view_no_grad);
+}
 
 int tg__check_view_rebase(const tg_tensor *t)
 {
     if (!t || !refused(t)) return 0;
+    if (!t->autograd->view_multi_output)
+        return tg__faili(TG_E_AUTOGRAD, "A view was created in no_grad mode and its base or another view of its base "
+                                        "has been modified inplace with grad mode enabled. Given that this use case "
+                                        "is ambiguous and error-prone, it is forbidden. You can clarify your code by "
+                                        "moving both the view and the inplace either both inside the no_grad block "
+                                        "(if you don't want the inplace to be tracked) or both outside (if you want "
+                                        "the inplace to be tracked).");
     return tg__multi_output_error(t->autograd->grad_fn, t->autograd->view_output_nr, true);
 }
 

@@ -288,7 +288,7 @@ static void collect_suffixes(const tg_tensor *t, suffix_list *s)
         snprintf(next_suffix(s), SUFFIX_CAP, "dtype=%s", tg_dtype_name(t->dtype));
     if (tg__view_grad_fn(t))
         snprintf(next_suffix(s), SUFFIX_CAP, "grad_fn=<%s>", tg_node_name(tg__grad_fn(t)));
-    else if (tg__requires_grad(t))
+    else if (tg__requires_grad(t) || tg__view_requires_grad(t))
         snprintf(next_suffix(s), SUFFIX_CAP, "requires_grad=True");
 }
 

@@ -36,6 +36,10 @@ static int multi_output_error(const tg_tensor *t)
    and zero_ skip that one: PyTorch lets them write an expanded tensor). */
 int tg__check_inplace(const tg_tensor *t, const tg_tensor *other, bool overlap)
 {
+    if (tg__is_inference(t) && !tg__inference_mode())
+        return tg__faili(TG_E_AUTOGRAD, "Inplace update to inference tensor outside InferenceMode is not allowed.You "
+                                        "can make a clone to get a normal tensor before doing inplace update.See "
+                                        "https://github.com/pytorch/rfcs/pull/17 for more details.");
     /* before a stale history is regenerated: PyTorch names the one it was made with */
     const tg_autograd *a = t->autograd;
     if (a && a->view_multi_output && tg_is_grad_enabled() &&

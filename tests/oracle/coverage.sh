@@ -12,6 +12,7 @@ tg_gradcheck        finite differences; test_gradcheck
 tg_graph_dot        Graphviz text; test_graph_dot
 tg_is_grad_enabled  thread-local mode; test_semantics, test_threads
 tg_set_grad_enabled thread-local mode; test_semantics, test_threads
+tg_set_inference_mode thread-local mode, through TG_INFERENCE_MODE in oracle autograd_hooks; test_hooks
 tg_scope_depth      scopes; test_usability
 tg_scope_size       scopes; test_usability
 tg_keep             scopes; test_semantics

@@ -18,6 +18,8 @@ typedef struct tg_dist_group {
 
 extern tg_dist_group tg__dist;
 
+enum { TG_DIST_NUM_DTYPES = TG_I16 + 1 };
+
 /* 0 when the group is initialized and usable, else -1 with an error
    naming fn. */
 int tg__dist_ready(const char *fn);

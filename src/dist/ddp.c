@@ -110,6 +110,22 @@ static int build_buckets(tg_ddp *d, const int *order)
     return rc;
 }
 
+/* The buckets again in the order the first iteration's gradients became
+   ready, rank 0's order on every rank (as PyTorch syncs bucket indices), so
+   that the buckets, built without the ranks checking each other, match. */
+static int rebuild_buckets(tg_ddp *d)
+{
+    tg_scope_begin();
+    tg_tensor *order = tg_empty((const int64_t[]){d->n}, 1, TG_I64);
+    int rc = order ? 0 : -1;
+    int64_t *o = order ? tg_data_ptr(order) : NULL;
+    for (int i = 0; rc == 0 && i < d->n; i++) o[i] = d->ready_order[i];
+    if (rc == 0) rc = tg_dist_broadcast(order, 0);
+    for (int i = 0; rc == 0 && i < d->n; i++) d->ready_order[i] = (int)o[i];
+    tg_scope_end();
+    return rc ? rc : build_buckets(d, d->ready_order);
+}
+
 /* ----------------------------------------------------------- iteration */
 
 /* Back to an iteration's start. An all-reduce still in flight (a backward
@@ -142,7 +158,7 @@ static int mark_ready(tg_ddp *d, int i)
     ddp_bucket *bk = &d->buckets[d->bucket_of[i]];
     if (--bk->pending > 0) return 0;
     bk->trace.ready = MPI_Wtime();
-    bk->work = tg_dist_all_reduce_async(bk->flat, TG_DIST_MEAN);
+    bk->work = tg__dist_all_reduce_start(bk->flat, TG_DIST_MEAN, false);   /* buckets agree by construction */
     bk->trace.started = MPI_Wtime();
     return bk->work ? 0 : -1;
 }
@@ -335,7 +351,7 @@ int tg_ddp_begin_iteration(tg_ddp *d)
     if (d->unfinished) return unfinished_error(d);
     reset_iteration(d);   /* (a no-op unless a backward failed half-way) */
     if (d->first_done && !d->rebuilt && !d->opts.find_unused_parameters && d->n_ready == d->n) {
-        if (build_buckets(d, d->ready_order)) return -1;
+        if (rebuild_buckets(d)) return -1;
         d->rebuilt = true;
         reset_iteration(d);
     }

@@ -171,6 +171,12 @@ def data_parallel(t, v):
     speedup = one / ranks
     t.row(workload, time_text(ranks), "%s (1 rank)" % time_text(one), "%.3g×" % speedup, "≥ 1.8×",
           "yes" if speedup >= 1.8 else "no")
+    b = 0
+    while "dist.bucket%d.started_before_end_ms" % b in v:
+        ahead = v["dist.bucket%d.started_before_end_ms" % b]
+        t.row("data parallel: bucket %d's all-reduce started before backward ended by" % b, "%.3f ms" % ahead, "", "",
+              "> 0 (overlap)", "yes" if ahead > 0 else "no")
+        b += 1
 
 
 def gpt_flops(vocab, layers, heads, channels, context, batch):

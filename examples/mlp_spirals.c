@@ -12,33 +12,13 @@
 #include <tensorgrad.h>
 
 #include "progress.h"
+#include "spirals.h"
 
-enum { CLASSES = 3, PER_CLASS = 100, POINTS = CLASSES * PER_CLASS, STEPS = 500, REPORT_EVERY = 25 };
+enum { STEPS = 500, REPORT_EVERY = 25 };
 enum { GRID = 100, PICTURE = 400 };   /* decision-region cells per side, picture size in pixels */
 
 static const char *const COLORS[CLASSES] = {"#d62728", "#1f77b4", "#2ca02c"};
 static const char *const LIGHT_COLORS[CLASSES] = {"#f4c2c2", "#c6dbef", "#c7e9c0"};
-
-/* Point i of class c sits at radius r = i / PER_CLASS and angle 4 (c + r)
-   plus noise, so each class winds once around the origin. */
-static int make_spirals(uint64_t seed, float *xy, int64_t *labels)
-{
-    tg_generator *gen = tg_generator_new(seed);
-    double noise[POINTS];
-    int rc = tg_copy_to_f64(tg_randn_gen(TG_SHAPE(POINTS), TG_F64, gen), noise);
-    tg_generator_free(gen);
-    if (rc != 0) return -1;
-    for (int c = 0; c < CLASSES; c++) {
-        for (int i = 0; i < PER_CLASS; i++) {
-            int k = c * PER_CLASS + i;
-            double r = (double)i / PER_CLASS, angle = 4.0 * (c + r) + 0.2 * noise[k];
-            xy[2 * k] = (float)(r * sin(angle));
-            xy[2 * k + 1] = (float)(r * cos(angle));
-            labels[k] = c;
-        }
-    }
-    return 0;
-}
 
 static tg_module *make_model(void)
 {

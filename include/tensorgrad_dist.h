@@ -102,6 +102,52 @@ tg_optimizer *tg_dist_zero_local_optimizer(const tg_dist_zero *zero);
 /* Frees the local optimizer and the references to the parameters. */
 void tg_dist_zero_free(tg_dist_zero *zero);
 
+/* torch.nn.parallel.DistributedDataParallel over a module. Creating it
+   broadcasts the module's parameters and buffers from rank 0. Gradients are
+   grouped into buckets (per dtype; the parameters in reverse registration
+   order, the first bucket closing at first_bucket_mb, the others at
+   bucket_cap_mb); while backward runs, a bucket's all-reduce (the mean over
+   the ranks) starts as soon as its last gradient is complete, through the
+   parameters' gradient hooks, and at the end of backward every bucket is
+   waited for and copied into the parameters' .grad, so an optimizer step
+   after tg_backward sees averaged gradients. After the first iteration the
+   buckets are rebuilt once in the order the gradients became ready (unless
+   find_unused_parameters), as PyTorch's are. Run each forward through
+   tg_ddp_forward (it rebuilds the buckets, broadcasts the buffers unless
+   no_broadcast_buffers, and reports an unfinished previous iteration).
+   A parameter that gets no gradient in a backward is PyTorch's error at the
+   next forward ("Expected to have finished reduction in the prior
+   iteration ..."), unless find_unused_parameters: then it counts as a zero
+   gradient, and one no rank used keeps its .grad as it was.
+   tg_ddp_set_require_sync(ddp, false) is PyTorch's no_sync(): backward
+   accumulates locally, and the next synced backward reduces the sum. */
+typedef struct tg_ddp_opts {
+    double bucket_cap_mb;     /* 0: 25, as PyTorch's default */
+    double first_bucket_mb;   /* 0: 1 (PyTorch's first bucket) */
+    bool find_unused_parameters;
+    bool no_broadcast_buffers;
+} tg_ddp_opts;
+typedef struct tg_ddp tg_ddp;
+tg_ddp *tg_ddp_new(tg_module *module, tg_ddp_opts opts);
+tg_tensor *tg_ddp_forward(tg_ddp *ddp, const tg_tensor *input);
+/* What tg_ddp_forward does before the module's forward, for a forward the
+   caller writes (a module of the user's own): 0, or -1 with the error. */
+int tg_ddp_begin_iteration(tg_ddp *ddp);
+bool tg_ddp_set_require_sync(tg_ddp *ddp, bool sync);   /* returns the previous setting */
+/* The buckets: their count, and the indices (in tg_module_parameters'
+   order) of bucket b's parameters, in their order in the bucket (-1 with an
+   error for a bad b or more than max_out). */
+int tg_ddp_num_buckets(const tg_ddp *ddp);
+int tg_ddp_bucket_params(const tg_ddp *ddp, int bucket, int *out, int max_out);
+/* When each bucket of the last synced backward had its last gradient, was
+   started and finished (MPI_Wtime seconds), and when the backward's hooks
+   saw every gradient stored (*backward_end; may be NULL). Returns the count
+   written, or -1. */
+typedef struct tg_ddp_bucket_trace { double ready, started, finished; } tg_ddp_bucket_trace;
+int tg_ddp_last_trace(const tg_ddp *ddp, tg_ddp_bucket_trace *out, int max_out, double *backward_end);
+/* Removes the hooks and frees the buckets (not the module). */
+void tg_ddp_free(tg_ddp *ddp);
+
 /* torch.utils.data.DistributedSampler: the dataset indices (a TG_I64 tensor)
    this rank reads in an epoch. The indices, shuffled from seed + epoch
    (the same on every rank) unless no_shuffle, are padded by repeating from

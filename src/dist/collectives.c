@@ -169,14 +169,15 @@ struct tg_dist_work {
     tg_dist_op op;
 };
 
-tg_dist_work *tg_dist_all_reduce_async(tg_tensor *t, tg_dist_op op)
+tg_dist_work *tg__dist_all_reduce_start(tg_tensor *t, tg_dist_op op, bool agree)
 {
     static const char *const FN = "tg_dist_all_reduce";
     MPI_Datatype type;
     MPI_Op mpi_op;
     int count = 0;
     if (tg__dist_ready(FN) || check_tensor(FN, "the tensor", t) || count_of(FN, t, &count) ||
-        tg__dist_mpi_type(FN, tg_dtype_of(t), op, &type, &mpi_op) || tg__dist_agree(FN, DIST_ALL_REDUCE, op, 0, t))
+        tg__dist_mpi_type(FN, tg_dtype_of(t), op, &type, &mpi_op) ||
+        (agree && tg__dist_agree(FN, DIST_ALL_REDUCE, op, 0, t)))
         return NULL;
     tg_dist_work *w = malloc(sizeof *w);
     if (!w) return tg_set_error(TG_E_OOM, "%s(): out of memory", FN), NULL;
@@ -188,6 +189,8 @@ tg_dist_work *tg_dist_all_reduce_async(tg_tensor *t, tg_dist_op op)
     }
     return w;
 }
+
+tg_dist_work *tg_dist_all_reduce_async(tg_tensor *t, tg_dist_op op) { return tg__dist_all_reduce_start(t, op, true); }
 
 int tg_dist_wait(tg_dist_work *w)
 {

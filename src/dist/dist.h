@@ -18,6 +18,8 @@ typedef struct tg_dist_group {
 
 extern tg_dist_group tg__dist;
 
+enum { TG_DIST_NUM_DTYPES = TG_I16 + 1 };
+
 /* 0 when the group is initialized and usable, else -1 with an error
    naming fn. */
 int tg__dist_ready(const char *fn);
@@ -40,5 +42,9 @@ typedef enum dist_kind { DIST_BARRIER, DIST_ALL_REDUCE, DIST_BROADCAST, DIST_ALL
    tensor of the same dtype and shape as t (NULL: none): 0 on every rank, or
    -1 on every rank with an error naming fn and what differs. */
 int tg__dist_agree(const char *fn, dist_kind kind, int op, int root, const tg_tensor *t);
+/* tg_dist_all_reduce_async, without the agreement check when `agree` is
+   false: for buffers that are the same on every rank by construction (DDP's
+   buckets), so that starting one does not wait for the other ranks. */
+tg_dist_work *tg__dist_all_reduce_start(tg_tensor *t, tg_dist_op op, bool agree);
 
 #endif

@@ -1,0 +1,176 @@
+/* tg_ddp (DistributedDataParallel) under mpirun -np 2 and 3: the
+   parameters broadcast from rank 0 at the start; 50 SGD steps whose
+   weights are bit-identical on every rank and to the rank-order reference
+   (bit for bit with 2 ranks); the buckets (reverse registration order,
+   then rebuilt in the order gradients became ready) and all-reduces that
+   start before backward ends; no_sync accumulation; and unused parameters,
+   reported at the next forward or counted as zero gradients. */
+#include <tensorgrad_dist.h>
+
+#include <stdlib.h>
+
+#include "../harness.h"
+
+enum { IN = 6, HIDDEN = 12, OUT = 3, SLICE = 4, STEPS = 50 };
+
+static int rank, size;
+
+static tg_module *model(uint64_t seed)
+{
+    tg_manual_seed(seed);
+    return tg_nn_sequential((tg_module *[]){tg_nn_linear(IN, HIDDEN, true), tg_nn_tanh(), tg_nn_linear(HIDDEN, HIDDEN, true),
+                                            tg_nn_tanh(), tg_nn_linear(HIDDEN, OUT, true)}, 5);
+}
+
+static tg_tensor *flat(tg_module *m)
+{
+    tg_tensor *p[16];
+    int n = tg_module_parameters(m, p, 16);
+    const tg_tensor *pieces[16];
+    for (int i = 0; i < n; i++) pieces[i] = tg_flatten(tg_detach(p[i]), 0, -1);
+    return tg_contiguous(tg_cat(pieces, n, 0));
+}
+
+static bool same_bits(const tg_tensor *a, const tg_tensor *b)
+{
+    return tg_numel(a) == tg_numel(b) && memcmp(tg_data_ptr(a), tg_data_ptr(b), (size_t)tg_numel(a) * 4) == 0;
+}
+
+static bool same_everywhere(const tg_tensor *a)
+{
+    tg_tensor *all[8];
+    for (int r = 0; r < size; r++) all[r] = tg_empty(tg_shape(a), 1, TG_F32);
+    bool same = tg_dist_all_gather(all, a) == 0;
+    for (int r = 0; r < size && same; r++) same = same_bits(all[r], a);
+    return same;
+}
+
+/* Backward of the MSE on rows [from, from + rows), grads left in .grad. */
+static int backward_on(tg_ddp *ddp, tg_module *m, const tg_tensor *x, const tg_tensor *y, int64_t from, int64_t rows)
+{
+    tg_scope_begin();
+    tg_tensor *xs = tg_narrow(x, 0, from, rows);
+    tg_tensor *out = ddp ? tg_ddp_forward(ddp, xs) : tg_module_forward(m, xs);
+    int rc = tg_backward(tg_mse_loss(out, tg_narrow(y, 0, from, rows)), NULL);
+    tg_scope_end();
+    return rc;
+}
+
+/* The reference's gradients: the ranks' slices in rank order, averaged,
+   with `micro` micro-batches of accumulation each. */
+static void reference_gradients(tg_module *m, const tg_tensor *x, const tg_tensor *y, int micro)
+{
+    tg_tensor *p[16], *sums[16];
+    int n = tg_module_parameters(m, p, 16);
+    for (int r = 0; r < size; r++) {
+        tg_module_zero_grad(m);
+        for (int k = 0; k < micro; k++) CHECK(backward_on(NULL, m, x, y, (k * size + r) * SLICE, SLICE) == 0);
+        for (int i = 0; i < n; i++) {
+            tg_tensor *g = tg_clone(tg_grad(p[i]));
+            sums[i] = r ? tg_add(sums[i], g) : g;
+        }
+    }
+    for (int i = 0; i < n; i++) TG_NO_GRAD { tg_copy_(tg_grad(p[i]), tg_div_scalar(sums[i], size)); }
+}
+
+static void training(const tg_tensor *x, const tg_tensor *y)
+{
+    tg_module *mine = model(100 + (uint64_t)rank), *reference = model(100);   /* rank 0's weights win */
+    tg_ddp *ddp = tg_ddp_new(mine, (tg_ddp_opts){.first_bucket_mb = 100e-6, .bucket_cap_mb = 300e-6});
+    CHECK(ddp != NULL);
+    tg_scope_begin();
+    CHECK(same_bits(flat(mine), flat(reference)));
+    tg_scope_end();
+    /* Buckets in reverse registration order: the last bias first. */
+    int members[16], nb = tg_ddp_num_buckets(ddp);
+    CHECK(nb == 3 && tg_ddp_bucket_params(ddp, 0, members, 16) == 2 && members[0] == 5 && members[1] == 4);
+    tg_tensor *p[16], *q[16];
+    int n = tg_module_parameters(mine, p, 16);
+    tg_module_parameters(reference, q, 16);
+    tg_optimizer *opt = tg_sgd(p, n, (tg_sgd_opts){.lr = 0.2}), *ref_opt = tg_sgd(q, n, (tg_sgd_opts){.lr = 0.2});
+    bool overlapped = false;
+    for (int step = 0; step < STEPS; step++) {
+        tg_scope_begin();
+        tg_optimizer_zero_grad_to_none(opt);
+        CHECK(backward_on(ddp, mine, x, y, rank * SLICE, SLICE) == 0);
+        CHECK(tg_optimizer_step(opt) == 0);
+        reference_gradients(reference, x, y, 1);
+        CHECK(tg_optimizer_step(ref_opt) == 0);
+        tg_ddp_bucket_trace trace[16];
+        double end = 0;
+        int k = tg_ddp_last_trace(ddp, trace, 16, &end);
+        for (int b = 0; b < k; b++) overlapped |= trace[b].started < end && trace[b].finished >= trace[b].started;
+        tg_scope_end();
+    }
+    CHECK(overlapped);   /* some bucket's all-reduce started before the backward ended */
+    /* Rebuilt after the first iteration: every parameter in exactly one bucket. */
+    int seen = 0;
+    for (int b = 0; b < tg_ddp_num_buckets(ddp); b++) seen += tg_ddp_bucket_params(ddp, b, members, 16);
+    CHECK(seen == n);
+    tg_scope_begin();
+    tg_tensor *a = flat(mine), *r = flat(reference);
+    CHECK(same_everywhere(a));
+    if (size == 2) CHECK(same_bits(a, r));
+    CHECK(tg_item(tg_max(tg_abs(tg_sub(a, r)))) <= 1e-6);
+    if (rank == 0) printf("ddp: %d ranks, %d steps, %d buckets: weights the same everywhere and as the reference\n",
+                          size, STEPS, tg_ddp_num_buckets(ddp));
+
+    /* no_sync: two micro-batches accumulated locally, the third reduced. */
+    tg_optimizer_zero_grad_to_none(opt);
+    tg_optimizer_zero_grad_to_none(ref_opt);
+    CHECK(tg_ddp_set_require_sync(ddp, false) == true);
+    for (int k = 0; k < 2; k++) CHECK(backward_on(ddp, mine, x, y, (k * size + rank) * SLICE, SLICE) == 0);
+    CHECK(tg_ddp_set_require_sync(ddp, true) == false);
+    CHECK(backward_on(ddp, mine, x, y, (2 * size + rank) * SLICE, SLICE) == 0);
+    reference_gradients(reference, x, y, 3);
+    for (int i = 0; i < n; i++) {
+        tg_tensor *g = tg_contiguous(tg_grad(p[i])), *h = tg_contiguous(tg_grad(q[i]));
+        CHECK(tg_item(tg_max(tg_abs(tg_sub(g, h)))) <= 1e-6);
+        if (size == 2) CHECK(same_bits(g, h));
+    }
+    tg_scope_end();
+    tg_ddp_free(ddp);
+    tg_optimizer_free(opt), tg_optimizer_free(ref_opt);
+    tg_module_free(mine), tg_module_free(reference);
+}
+
+/* A parameter the forward never uses. */
+static void unused_parameters(const tg_tensor *x, const tg_tensor *y)
+{
+    for (int find = 0; find < 2; find++) {
+        tg_module *m = model(7);
+        tg_tensor *extra = tg_requires_grad_(tg_zeros(TG_SHAPE(2), TG_F32), true);
+        CHECK(tg_module_register_parameter(m, "unused", extra) == 0);
+        tg_ddp *ddp = tg_ddp_new(m, (tg_ddp_opts){.find_unused_parameters = find});
+        CHECK(ddp != NULL);
+        CHECK(backward_on(ddp, m, x, y, rank * SLICE, SLICE) == 0);
+        tg_clear_error();
+        int rc = backward_on(ddp, m, x, y, rank * SLICE, SLICE);
+        if (find) {
+            CHECK(rc == 0 && tg_grad(extra) == NULL);   /* unused everywhere: no .grad */
+        } else {
+            CHECK(rc == -1 && strstr(tg_last_error(), "Expected to have finished reduction in the prior iteration"));
+            CHECK(strstr(tg_last_error(), "Parameter indices which did not receive grad for rank") != NULL);
+        }
+        tg_ddp_free(ddp);
+        tg_module_free(m);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (tg_dist_init(&argc, &argv) != 0) {
+        fprintf(stderr, "tg_dist_init: %s\n", tg_last_error());
+        return 1;
+    }
+    rank = tg_dist_rank();
+    size = tg_dist_world_size();
+    tg_manual_seed(5);
+    tg_tensor *x = tg_randn((const int64_t[]){3 * (int64_t)SLICE * size, IN}, 2, TG_F32);
+    tg_tensor *y = tg_randn((const int64_t[]){3 * (int64_t)SLICE * size, OUT}, 2, TG_F32);
+    training(x, y);
+    unused_parameters(x, y);
+    CHECK(tg_dist_finalize() == 0);
+    printf("rank %d: ", rank);
+    return TEST_MAIN_END();
+}

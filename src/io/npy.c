@@ -33,12 +33,12 @@ typedef struct npy_dtype {
 
 static const npy_dtype DTYPES[] = {
     {"f4", TG_F32}, {"f8", TG_F64}, {"i4", TG_I32}, {"i8", TG_I64}, {"b1", TG_BOOL},
-    {"i1", TG_I8},  {"u1", TG_U8},  {"i2", TG_I16},
+    {"i1", TG_I8},  {"u1", TG_U8},  {"i2", TG_I16}, {"f2", TG_F16},   /* NumPy has no bfloat16 */
 };
 enum { N_DTYPES = sizeof DTYPES / sizeof *DTYPES };
 
 /* Numeric descr codes NumPy has that tensorgrad lacks, refused by name. */
-static const char *const UNSUPPORTED[] = {"u2", "u4", "u8", "f2", "c8", "c16", "f16", "c32"};
+static const char *const UNSUPPORTED[] = {"u2", "u4", "u8", "c8", "c16", "f16", "c32"};
 
 /* ------------------------------------------------------ header parsing */
 

@@ -22,6 +22,20 @@
         }                                                                          \
     }
 
+/* float16 and bfloat16: each product and sum in float, in k's order as a
+   float GEMM adds them, the result rounded once to the dtype. */
+static void gemm_half(tg_dtype dt, char *c, const char *a, int64_t as0, int64_t as1,
+                      const char *m, int64_t ms0, int64_t ms1, int64_t M, int64_t N, int64_t K)
+{
+    for (int64_t i = 0; i < M; i++)
+        for (int64_t j = 0; j < N; j++) {
+            float acc = 0;
+            for (int64_t k = 0; k < K; k++)
+                acc += (float)tg__load(a + (i * as0 + k * as1) * 2, dt) * (float)tg__load(m + (k * ms0 + j * ms1) * 2, dt);
+            tg__store(c + (i * N + j) * 2, dt, acc);
+        }
+}
+
 static void gemm_naive(tg_dtype dt, char *c, const char *a, int64_t as0, int64_t as1,
                        const char *m, int64_t ms0, int64_t ms1, int64_t M, int64_t N, int64_t K)
 {
@@ -34,6 +48,7 @@ static void gemm_naive(tg_dtype dt, char *c, const char *a, int64_t as0, int64_t
     case TG_I8: NAIVE_GEMM(int8_t, uint64_t) break;
     case TG_U8: NAIVE_GEMM(uint8_t, uint64_t) break;
     case TG_I16: NAIVE_GEMM(int16_t, uint64_t) break;
+    case TG_F16: case TG_BF16: gemm_half(dt, c, a, as0, as1, m, ms0, ms1, M, N, K); break;
     default: break;
     }
 }

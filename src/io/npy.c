@@ -307,6 +307,8 @@ int tg_save_npy(const tg_tensor *t, const char *path)
 {
     TG_ARGI(t);
     if (!path) return tg__faili(TG_E_NULL, "%s(): the path is NULL", __func__);
+    if (!descr_of(t->dtype))   /* bfloat16: NumPy has no such dtype */
+        return tg__faili(TG_E_DTYPE, "%s(): NumPy has no dtype for %s", __func__, tg_dtype_name(t->dtype));
     char text[1024];
     size_t len = header_text(t, text, sizeof text);
     FILE *fp = len ? tg__out_open(__func__, path) : NULL;

@@ -48,23 +48,44 @@ tg_tensor *tg_grad_scaler_scale(const tg_grad_scaler *s, const tg_tensor *loss)
     if (!s) return tg__fail(TG_E_NULL, "%s(): the scaler is NULL", __func__);
     TG_ARG(loss);
     tg_tensor *scale = tg_full(TG_SHAPE(1), s->scale, TG_F32);
-    tg_tensor *out = scale ? tg_mul(loss, scale) : NULL;
-    if (scale) tg_release(scale);
-    return out;
+    return scale ? tg_mul(loss, scale) : NULL;
 }
 
-/* grad = grad * inv_scale in float (each element rounded once to the
-   gradient's dtype); whether every element was finite. */
-static int unscale_one(tg_tensor *grad, float inv_scale, bool *finite)
+/* grad * inv_scale in float (each element rounded once to the gradient's
+   dtype), into *scaled; whether every element was finite, into *finite. */
+static int unscaled_of(const tg_tensor *grad, float inv_scale, tg_tensor **scaled, bool *finite)
 {
-    tg_tensor *wide = grad->dtype == TG_F64 ? grad : tg_to(grad, TG_F32);
+    tg_tensor *wide = grad->dtype == TG_F64 ? (tg_tensor *)grad : tg_to(grad, TG_F32);
     tg_tensor *ok = wide ? tg_all(tg_isfinite(wide)) : NULL;
-    tg_tensor *scaled = ok ? tg_mul_scalar(wide, inv_scale) : NULL;
-    if (!scaled) return -1;
+    *scaled = ok ? tg_mul_scalar(wide, inv_scale) : NULL;
+    if (!*scaled) return -1;
     *finite = *finite && tg_item(ok) != 0;
-    tg__copy_into(grad, scaled);
-    tg__bump_version(grad);
     return 0;
+}
+
+/* Every new gradient is computed before any is written, so that a failure
+   (out of memory) changes none. */
+static int unscale_all(const tg_optimizer *opt, float inv_scale, bool *finite)
+{
+    int n = 0;
+    for (int g = 0; g < opt->n_groups; g++) n += opt->groups[g].n;
+    tg_tensor **made = tg__calloc(2 * (size_t)n + 1, sizeof *made);
+    if (!made) return -1;
+    tg_tensor **grads = made + n;
+    int k = 0, rc = 0;
+    for (int g = 0; g < opt->n_groups && rc == 0; g++)
+        for (int i = 0; i < opt->groups[g].n && rc == 0; i++) {
+            tg_tensor *grad = tg__grad_of(opt->groups[g].params[i].param);
+            if (!grad) continue;
+            grads[k] = grad;
+            rc = unscaled_of(grad, inv_scale, &made[k++], finite);
+        }
+    for (int i = 0; i < k && rc == 0; i++) {
+        tg__copy_into(grads[i], made[i]);
+        tg__bump_version(grads[i]);
+    }
+    free(made);
+    return rc;
 }
 
 int tg_grad_scaler_unscale_(tg_grad_scaler *s, tg_optimizer *opt)
@@ -77,12 +98,7 @@ int tg_grad_scaler_unscale_(tg_grad_scaler *s, tg_optimizer *opt)
     bool finite = true;
     if (tg_scope_begin() < 0) return -1;
     bool grad_mode = tg_set_grad_enabled(false);
-    int rc = 0;
-    for (int g = 0; g < opt->n_groups && rc == 0; g++)
-        for (int i = 0; i < opt->groups[g].n && rc == 0; i++) {
-            tg_tensor *grad = tg__grad_of(opt->groups[g].params[i].param);
-            if (grad) rc = unscale_one(grad, inv_scale, &finite);
-        }
+    int rc = unscale_all(opt, inv_scale, &finite);
     tg_set_grad_enabled(grad_mode);
     tg_scope_end();
     if (rc) return -1;

@@ -2075,6 +2075,30 @@ void tg_optimizer_zero_grad(tg_optimizer *opt);
 void tg_optimizer_zero_grad_to_none(tg_optimizer *opt);
 /* Releases the optimizer's references and its state (NULL: nothing). */
 void tg_optimizer_free(tg_optimizer *opt);
+
+/* Dynamic loss scaling for float16 training, as torch.cuda.amp.GradScaler
+   computes it, on CPU tensors. PyTorch's defaults: init_scale 65536,
+   growth_factor 2, backoff_factor 0.5, growth_interval 2000. A step:
+       tg_backward(tg_grad_scaler_scale(s, loss), NULL);
+       tg_grad_scaler_step(s, opt);   (unscales first if unscale_ was not called)
+       tg_grad_scaler_update(s);
+   scale: loss times the scale (a float32 tensor of shape (1,), as PyTorch's
+   _scale). unscale_: every .grad of opt's parameters times 1/scale, noting
+   whether any element is inf or NaN (-1 with PyTorch's error when called
+   twice before update). step: 1 after tg_optimizer_step, 0 when the step
+   was skipped for an inf or NaN gradient, -1 with an error. update: the
+   scale times backoff_factor after a skipped step, times growth_factor
+   after growth_interval steps in a row that were not. get_scale: the
+   current scale (NaN with an error for NULL). */
+typedef struct tg_grad_scaler tg_grad_scaler;
+tg_grad_scaler *tg_grad_scaler_new(double init_scale, double growth_factor, double backoff_factor,
+                                   int64_t growth_interval);
+tg_tensor *tg_grad_scaler_scale(const tg_grad_scaler *s, const tg_tensor *loss);
+int tg_grad_scaler_unscale_(tg_grad_scaler *s, tg_optimizer *opt);
+int tg_grad_scaler_step(tg_grad_scaler *s, tg_optimizer *opt);
+int tg_grad_scaler_update(tg_grad_scaler *s);
+double tg_grad_scaler_get_scale(const tg_grad_scaler *s);
+void tg_grad_scaler_free(tg_grad_scaler *s);   /* NULL: nothing */
 /* The optimizer's state as a dictionary (free it with tg_dict_free), named
    as PyTorch's state_dict() nests it. "state.<i>.<name>" for parameter i
    (counted over the groups in order) that has state: "step" (0-dim;

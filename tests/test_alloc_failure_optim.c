@@ -205,6 +205,43 @@ static void sweep_clipping(void)
     release_params(ps);
 }
 
+/* The loss scaler: unscale_ computes every gradient before writing any. */
+typedef struct scaler_run {
+    run r;
+    tg_grad_scaler *scaler;
+} scaler_run;
+
+static int unscale(void *ctx)
+{
+    scaler_run *s = ctx;
+    int rc = tg_grad_scaler_unscale_(s->scaler, s->r.opt);
+    check_or_retake(&s->r, rc, NULL);
+    tg_grad_scaler_update(s->scaler);   /* so that the next run may unscale again */
+    return rc;
+}
+
+static int scaler_new_and_scale(void *ctx)
+{
+    tg_grad_scaler *scaler = tg_grad_scaler_new(4, 2, 0.5, 2);
+    tg_tensor *scaled = scaler ? tg_grad_scaler_scale(scaler, ctx) : NULL;
+    tg_grad_scaler_free(scaler);
+    return scaled ? 0 : -1;
+}
+
+static void sweep_scaler(void)
+{
+    tg_tensor *ps[N_PARAMS];
+    make_params(ps);
+    backward(ps);
+    scaler_run s = {.r = {.ps = ps, .opt = sgd(ps)}, .scaler = tg_grad_scaler_new(4, 2, 0.5, 2)};
+    take(&s.r.before, ps, NULL);
+    CHECK(alloc_sweep("tg_grad_scaler_unscale_", unscale, &s) > 0);
+    alloc_sweep("tg_grad_scaler_new and scale", scaler_new_and_scale, ps[1]);
+    tg_grad_scaler_free(s.scaler);
+    tg_optimizer_free(s.r.opt);
+    release_params(ps);
+}
+
 static double constant(int64_t epoch, void *user_data) { return (void)epoch, *(const double *)user_data; }
 
 /* Every scheduler made, stepped and freed. */
@@ -240,6 +277,7 @@ int main(void)
 {
     for (size_t k = 0; k < sizeof MAKERS / sizeof MAKERS[0]; k++) sweep_optimizer(MAKERS[k]);
     sweep_clipping();
+    sweep_scaler();
     tg_tensor *ps[N_PARAMS];
     make_params(ps);
     tg_optimizer *opt = sgd(ps);

@@ -7,6 +7,7 @@
 #include "harness.h"
 #include "core/core.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -159,6 +160,37 @@ static void round_trips(void)
         CHECK(same(tg_dict_get(back, names[i]), tensors[i]));
     }
     tg_dict_free(back);
+    tg_dict_free(d);
+    tg_scope_end();
+    CHECK(tg__live_tensors() == live);
+}
+
+/* float16 and bfloat16 through safetensors, float16 through .npy; NumPy
+   has no bfloat16, so saving one as .npy fails with an error. */
+static void half_files(void)
+{
+    tg_scope_begin();
+    int64_t live = tg__live_tensors();
+    tg_tensor *x = tg_from_f32((const float[]){0.1f, -65504, 6e-8f, 1.0f / 3, INFINITY, NAN}, TG_SHAPE(2, 3));
+    tg_tensor *h = tg_to(x, TG_F16), *b = tg_to(tg_transpose(x, 0, 1), TG_BF16);
+    CHECK(tg_save_npy(h, tmp_path) == 0);
+    tg_tensor *back = tg_load_npy(tmp_path);
+    CHECK(back && tg_dtype_of(back) == TG_F16);
+    CHECK(same(tg_to(back, TG_F64), tg_to(h, TG_F64)));
+    tg_clear_error();
+    CHECK(tg_save_npy(b, tmp_path) == -1 && tg_last_status() == TG_E_DTYPE &&
+          strstr(tg_last_error(), "tg_save_npy(): NumPy has no dtype for torch.bfloat16"));
+    tg_dict *d = tg_dict_new();
+    CHECK(tg_dict_set(d, "h", h) == 0 && tg_dict_set(d, "b", b) == 0);
+    CHECK(tg_save_safetensors(d, tmp_path) == 0);
+    tg_dict *loaded = tg_load_safetensors(tmp_path);
+    CHECK(loaded && tg_dict_len(loaded) == 2);
+    if (loaded) {
+        const tg_tensor *lh = tg_dict_get(loaded, "h"), *lb = tg_dict_get(loaded, "b");
+        CHECK(lh && tg_dtype_of(lh) == TG_F16 && lb && tg_dtype_of(lb) == TG_BF16);
+        CHECK(same(tg_to(lh, TG_F64), tg_to(h, TG_F64)) && same(tg_to(lb, TG_F64), tg_to(b, TG_F64)));
+    }
+    tg_dict_free(loaded);
     tg_dict_free(d);
     tg_scope_end();
     CHECK(tg__live_tensors() == live);
@@ -406,6 +438,7 @@ int main(void)
     snprintf(tmp_path, sizeof tmp_path, "/tmp/tg_test_files.%d", (int)getpid());
     reference_vectors();
     round_trips();
+    half_files();
     module_state();
     many_names();
     bad_safetensors();

@@ -21,9 +21,21 @@ static int failures;
 #define I64(...) tg_from_i64((const int64_t[]){__VA_ARGS__}, TG_SHAPE(LEN(int64_t, __VA_ARGS__)))
 #define I32(...) tg_from_i32((const int32_t[]){__VA_ARGS__}, TG_SHAPE(LEN(int32_t, __VA_ARGS__)))
 
+/* The half passes print every floating case converted to this dtype
+   (float16, then bfloat16), labelled "<label> as <dtype>"; TG_F32 in the
+   first pass, which prints the cases as they are. */
+static tg_dtype half_pass = TG_F32;
+
 static void show(const char *label, const tg_tensor *t)
 {
-    printf("== %s\n", label);
+    if (half_pass != TG_F32) {
+        tg_dtype d = tg_dtype_of(t);
+        if (d != TG_F32 && d != TG_F64) return;
+        printf("== %s as %s\n", label, tg_dtype_name(half_pass));
+        t = tg_to(t, half_pass);
+    } else {
+        printf("== %s\n", label);
+    }
     char *s = tg_repr(t);
     if (!s) {
         printf("<tg_repr failed: %s>\n", tg_last_error());
@@ -38,6 +50,10 @@ static void show(const char *label, const tg_tensor *t)
 /* The same through tg_print, to cover it too. */
 static void show_print(const char *label, const tg_tensor *t)
 {
+    if (half_pass != TG_F32) {
+        show(label, t);
+        return;
+    }
     printf("== %s\n", label);
     if (!t) {
         printf("<no tensor: %s>\n", tg_last_error());
@@ -220,6 +236,17 @@ int main(void)
     nested();
     strided();
     autograd_suffixes();
+    for (int k = 0; k < 2; k++) {   /* the floating cases again in float16 and bfloat16 */
+        half_pass = k ? TG_BF16 : TG_F16;
+        scalars();
+        float_vectors();
+        empties();
+        summarized();
+        nested();
+        strided();
+        autograd_suffixes();
+    }
+    half_pass = TG_F32;
     error_paths();
     return failures ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -15,8 +15,8 @@ typedef struct dtype_info {
 static const dtype_info DTYPES[] = {
     [TG_F32]  = {"torch.float32",    "Float",         "torch.FloatTensor",         2, true},
     [TG_F64]  = {"torch.float64",    "Double",        "torch.DoubleTensor",        2, true},
-    [TG_F16]  = {"torch.float16",    "Half",          "torch.HalfTensor",          2, false},
-    [TG_BF16] = {"torch.bfloat16",   "BFloat16",      "CPUBFloat16Type",           2, false},
+    [TG_F16]  = {"torch.float16",    "Half",          "torch.HalfTensor",          2, true},
+    [TG_BF16] = {"torch.bfloat16",   "BFloat16",      "CPUBFloat16Type",           2, true},
     [TG_C64]  = {"torch.complex64",  "ComplexFloat",  "CPUComplexFloatType",       3, true},
     [TG_C128] = {"torch.complex128", "ComplexDouble", "CPUComplexDoubleType",      3, true},
     [TG_I32]  = {"torch.int32",      "Int",           "torch.IntTensor",           1, true},

@@ -33,12 +33,13 @@ typedef struct npy_dtype {
 
 static const npy_dtype DTYPES[] = {
     {"f4", TG_F32}, {"f8", TG_F64}, {"i4", TG_I32}, {"i8", TG_I64}, {"b1", TG_BOOL},
-    {"i1", TG_I8},  {"u1", TG_U8},  {"i2", TG_I16}, {"c8", TG_C64}, {"c16", TG_C128},
+    {"i1", TG_I8},  {"u1", TG_U8},  {"i2", TG_I16}, {"f2", TG_F16}, {"c8", TG_C64}, {"c16", TG_C128},
+    /* NumPy has no bfloat16 */
 };
 enum { N_DTYPES = sizeof DTYPES / sizeof *DTYPES };
 
 /* Numeric descr codes NumPy has that tensorgrad lacks, refused by name. */
-static const char *const UNSUPPORTED[] = {"u2", "u4", "u8", "f2", "f16", "c32"};
+static const char *const UNSUPPORTED[] = {"u2", "u4", "u8", "f16", "c32"};
 
 /* ------------------------------------------------------ header parsing */
 
@@ -309,6 +310,8 @@ int tg_save_npy(const tg_tensor *t, const char *path)
 {
     TG_ARGI(t);
     if (!path) return tg__faili(TG_E_NULL, "%s(): the path is NULL", __func__);
+    if (!descr_of(t->dtype))   /* bfloat16: NumPy has no such dtype */
+        return tg__faili(TG_E_DTYPE, "%s(): NumPy has no dtype for %s", __func__, tg_dtype_name(t->dtype));
     char text[1024];
     size_t len = header_text(t, text, sizeof text);
     FILE *fp = len ? tg__out_open(__func__, path) : NULL;

@@ -44,7 +44,7 @@ static void sb_newlines(tg_text *sb, int n)
 
 static bool printable(tg_dtype dt)
 {
-    return dt == TG_F32 || dt == TG_F64 || dt == TG_BOOL || tg__is_integral(dt) || tg__is_complex(dt);
+    return tg__is_floating(dt) || dt == TG_BOOL || tg__is_integral(dt) || tg__is_complex(dt);
 }
 
 /* Floating elements are read as double: a float32 widens exactly, as in

@@ -2,6 +2,7 @@
    per dtype, with contiguous and scalar-operand fast paths. */
 #include "kernels.h"
 #include "vec.h"
+#include "widen.h"
 
 #include <tgmath.h>
 
@@ -158,6 +159,12 @@ void tg__k_unary(tg_unary_kernel k, tg_tensor *out, const tg_tensor *a)
     tg_iter_operand ops[2];
     tg__operand(&ops[0], out, out->ndim);
     tg__operand(&ops[1], a, out->ndim);
+    if (tg__is_half(a->dtype)) {   /* the float loop, each result rounded */
+        loop_ctx c = {TG_F32, tg__vec_unary(k, TG_F32), NULL};
+        tg_widen_ctx w = {UNARY[k].f32, &c, 2, {out->dtype, a->dtype}};
+        tg__iter_run_split(ops, 2, out->shape, out->ndim, tg__widen_loop, &w);
+        return;
+    }
     loop_ctx c = {a->dtype, tg__vec_unary(k, a->dtype), NULL};
     tg__iter_run_split(ops, 2, out->shape, out->ndim, unary_loop(k, c.dt), &c);
 }
@@ -168,6 +175,12 @@ void tg__k_binary(tg_binary_kernel k, tg_tensor *out, const tg_tensor *a, const 
     tg__operand(&ops[0], out, out->ndim);
     tg__operand(&ops[1], a, out->ndim);
     tg__operand(&ops[2], b, out->ndim);
+    if (tg__is_half(a->dtype)) {   /* the float loop, each result rounded */
+        loop_ctx c = {TG_F32, tg__vec_binary(k, TG_F32, false), tg__vec_binary(k, TG_F32, true)};
+        tg_widen_ctx w = {BINARY[k].f32, &c, 3, {out->dtype, a->dtype, b->dtype}};
+        tg__iter_run_split(ops, 3, out->shape, out->ndim, tg__widen_loop, &w);
+        return;
+    }
     loop_ctx c = {a->dtype, tg__vec_binary(k, a->dtype, false), tg__vec_binary(k, a->dtype, true)};
     tg__iter_run_split(ops, 3, out->shape, out->ndim, binary_loop(k, c.dt), &c);
 }

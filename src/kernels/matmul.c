@@ -26,6 +26,23 @@
         }                                                                          \
     }
 
+/* float16 and bfloat16: each product and sum in float, in k's order as a
+   float GEMM adds them, the result (plus c's value, accumulating) rounded
+   once to the dtype. */
+static void gemm_half(tg_dtype dt, char *c, int64_t ldc, bool accumulate, const char *a, int64_t as0, int64_t as1,
+                      const char *m, int64_t ms0, int64_t ms1, int64_t M, int64_t N, int64_t K)
+{
+    for (int64_t i = 0; i < M; i++)
+        for (int64_t j = 0; j < N; j++) {
+            float acc = 0;
+            for (int64_t k = 0; k < K; k++)
+                acc += (float)tg__load(a + (i * as0 + k * as1) * 2, dt) * (float)tg__load(m + (k * ms0 + j * ms1) * 2, dt);
+            char *at = c + (i * ldc + j) * 2;
+            if (accumulate) acc += (float)tg__load(at, dt);
+            tg__store(at, dt, acc);
+        }
+}
+
 static void gemm_naive(tg_dtype dt, char *c, int64_t ldc, bool accumulate, const char *a, int64_t as0,
                        int64_t as1, const char *m, int64_t ms0, int64_t ms1, int64_t M, int64_t N, int64_t K)
 {
@@ -40,6 +57,7 @@ static void gemm_naive(tg_dtype dt, char *c, int64_t ldc, bool accumulate, const
     case TG_I16: NAIVE_GEMM(int16_t, uint64_t) break;
     case TG_C64: NAIVE_GEMM(float _Complex, float _Complex) break;
     case TG_C128: NAIVE_GEMM(double _Complex, double _Complex) break;
+    case TG_F16: case TG_BF16: gemm_half(dt, c, ldc, accumulate, a, as0, as1, m, ms0, ms1, M, N, K); break;
     default: break;
     }
 }

@@ -32,6 +32,8 @@ static void sum_loop(char **d, const int64_t *s, int64_t n, void *vctx)
     } else if (c->dt == TG_F64) {
         for (int64_t i = 0; i < n; i++)
             *(double *)(d[0] + i * s[0]) += *(const double *)(d[1] + i * s[1]);
+    } else if (tg__is_floating(c->dt)) {   /* float16, bfloat16 */
+        for (int64_t i = 0; i < n; i++) *(double *)(d[0] + i * s[0]) += tg__load(d[1] + i * s[1], c->dt);
     } else {
         for (int64_t i = 0; i < n; i++) {   /* wraps around on overflow, as in PyTorch */
             int64_t *acc = (int64_t *)(d[0] + i * s[0]);
@@ -283,7 +285,13 @@ void tg__k_min_dim(tg_tensor *values, tg_tensor *indices, const tg_tensor *a, in
 
 typedef struct others_ctx { tg_dtype dt; int64_t len, out_stride, a_stride; } others_ctx;
 
-static double rounded(double v, tg_dtype dt) { return dt == TG_F32 ? (double)(float)v : v; }
+static double rounded(double v, tg_dtype dt)
+{
+    if (dt == TG_F64) return v;
+    char in_dt[8];   /* float16 and bfloat16 round too */
+    tg__store(in_dt, dt, v);
+    return tg__load(in_dt, dt);
+}
 
 /* d[0] the start of the output run along dim, d[1] the input's. As
    PyTorch's cumprods: products accumulate in double and are stored in the

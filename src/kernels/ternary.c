@@ -1,6 +1,7 @@
 /* Elementwise kernels of three operands and a number: lerp, addcmul and
    addcdiv, written as PyTorch's CPU kernels compute them. */
 #include "kernels.h"
+#include "widen.h"
 
 #include <tgmath.h>
 
@@ -59,6 +60,14 @@ void tg__k_ternary(tg_ternary_kernel k, tg_tensor *out, const tg_tensor *a, cons
     tg__operand(&ops[1], a, out->ndim);
     tg__operand(&ops[2], b, out->ndim);
     tg__operand(&ops[3], c, out->ndim);
+    if (tg__is_half(out->dtype)) {   /* the float loop, each result rounded */
+        uint16_t rounded;   /* the number in the tensor's dtype first, as PyTorch's scalar_t */
+        tg__store(&rounded, out->dtype, value);
+        ternary_ctx ctx = {TG_F32, tg__load(&rounded, out->dtype)};
+        tg_widen_ctx w = {LOOPS[k].f32, &ctx, 4, {out->dtype, a->dtype, b->dtype, c->dtype}};
+        tg__iter_run_split(ops, 4, out->shape, out->ndim, tg__widen_loop, &w);
+        return;
+    }
     ternary_ctx ctx = {out->dtype, value};
     tg_loop_fn f = out->dtype == TG_F32 ? LOOPS[k].f32 : out->dtype == TG_F64 ? LOOPS[k].f64 : LOOPS[k].integer;
     tg__iter_run_split(ops, 4, out->shape, out->ndim, f, &ctx);

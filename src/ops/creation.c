@@ -180,6 +180,33 @@ static tg_tensor *range_of(const char *fn, const char *name, int64_t steps, doub
         for (; i < steps; i++) out[i] = (T)LINSPACE_AT(S, i);              \
     } while (0)
 
+/* float16 and bfloat16: PyTorch computes in c10::Half and c10::BFloat16
+   arithmetic, each operation rounded, and its vector loop (16 lanes) adds
+   lane * step to each block's first value. */
+static double in_dtype(double v, tg_dtype dt)
+{
+    uint16_t bits;
+    tg__store(&bits, dt, v);
+    return tg__load(&bits, dt);
+}
+#define R(v) in_dtype((v), t->dtype)
+static void linspace_half(tg_tensor *t, double start, double end, int64_t steps)
+{
+    enum { LANES = 16 };
+    double a = R(start), b = R(end), step = R(R(b - a) / R((double)(steps - 1)));
+    int64_t half = steps / 2, i = 0;
+    char *out = tg__ptr(t);
+#define AT(i) ((i) < half ? R(a + R(step * R((double)(i)))) : R(b - R(step * R((double)(steps - (i) - 1)))))
+    for (; i + 2 * LANES <= steps; i += 2 * LANES)
+        for (int64_t j = i; j < i + 2 * LANES; j += LANES) {
+            double base = AT(j);
+            for (int k = 0; k < LANES; k++) tg__store(out + (j + k) * 2, t->dtype, R(base + R(R(k) * step)));
+        }
+    for (; i < steps; i++) tg__store(out + i * 2, t->dtype, AT(i));
+#undef AT
+}
+#undef R
+
 tg_tensor *tg_linspace(double start, double end, int64_t steps, tg_dtype dtype)
 {
     if (tg__is_integral(dtype) && steps > 0 && (tg__checked_convert(start, dtype) || tg__checked_convert(end, dtype))) return NULL;
@@ -193,6 +220,7 @@ tg_tensor *tg_linspace(double start, double end, int64_t steps, tg_dtype dtype)
     case TG_I8: LINSPACE(int8_t, double, 32); break;
     case TG_U8: LINSPACE(uint8_t, double, 32); break;
     case TG_I16: LINSPACE(int16_t, double, 16); break;
+    case TG_F16: case TG_BF16: linspace_half(t, start, end, steps); break;
     default: return tg__fail(TG_E_DTYPE, "\"linspace_cpu\" not implemented for '%s'", tg__dtype_short(dtype));
     }
     return t;

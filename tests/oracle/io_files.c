@@ -98,6 +98,7 @@ static tg_dict *made_tensors(void)
     tg_dict_set(d, "pixels.T", tg_transpose(pixels, 0, 1));
     tg_dict_set(d, "chars", tg_from_i8((const int8_t[]){-128, 5, 127}, TG_SHAPE(3)));
     tg_dict_set(d, "shorts", tg_from_i16((const int16_t[]){-32768, -2, 32767, 300}, TG_SHAPE(2, 2)));
+    tg_dict_set(d, "halves", tg_to(tg_from_f32(F32(0.1f, -65504, 6e-8f, 1.0f / 3), TG_SHAPE(2, 2)), TG_F16));
     tg_dict_set(d, "empty", tg_zeros(TG_SHAPE(0, 4), TG_F64));
     tg_dict_set(d, "a name with \"quotes\" and \xc3\xa9", tg_ones(TG_SHAPE(1), TG_F32));
     tg_dict_set_metadata(d, "format", "pt");

@@ -60,7 +60,7 @@ try:
         same = f.read() == g.read()
     print("made.safetensors: 0%s" % (", the bytes the reference writer writes" if same else ", other bytes"))
     # The C program prints in its dict's insertion order.
-    order = ["matrix", "matrix.T", "scalar", "ints", "longs.every_other", "mask", "pixels.T", "chars", "shorts", "empty",
+    order = ["matrix", "matrix.T", "scalar", "ints", "longs.every_other", "mask", "pixels.T", "chars", "shorts", "halves", "empty",
              'a name with "quotes" and \u00e9']
     for name in order:
         print_array(name, tensors[name])

@@ -132,6 +132,13 @@ def main():
     for label, t in cases():
         print("==", label)
         print(t)
+    # test_print.c's half passes: every floating case converted to float16,
+    # then to bfloat16
+    for half in (torch.float16, torch.bfloat16):
+        for label, t in cases():
+            if t.dtype in (torch.float32, f64):
+                print("==", label, "as", half)
+                print(t.to(half))
     print("== NULL")
     print(None)
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "../harness.h"
+#include "dist_test.h"
 
 enum { IN = 6, HIDDEN = 12, OUT = 3, SLICE = 4, STEPS = 50 };
 
@@ -20,20 +21,6 @@ static tg_module *model(uint64_t seed)
     tg_manual_seed(seed);
     return tg_nn_sequential((tg_module *[]){tg_nn_linear(IN, HIDDEN, true), tg_nn_tanh(), tg_nn_linear(HIDDEN, HIDDEN, true),
                                             tg_nn_tanh(), tg_nn_linear(HIDDEN, OUT, true)}, 5);
-}
-
-static tg_tensor *flat(tg_module *m)
-{
-    tg_tensor *p[16];
-    int n = tg_module_parameters(m, p, 16);
-    const tg_tensor *pieces[16];
-    for (int i = 0; i < n; i++) pieces[i] = tg_flatten(tg_detach(p[i]), 0, -1);
-    return tg_contiguous(tg_cat(pieces, n, 0));
-}
-
-static bool same_bits(const tg_tensor *a, const tg_tensor *b)
-{
-    return tg_numel(a) == tg_numel(b) && memcmp(tg_data_ptr(a), tg_data_ptr(b), (size_t)tg_numel(a) * 4) == 0;
 }
 
 static bool same_everywhere(const tg_tensor *a)
@@ -111,7 +98,7 @@ static void training(const tg_tensor *x, const tg_tensor *y)
     tg_tensor *a = flat(mine), *r = flat(reference);
     CHECK(same_everywhere(a));
     if (size == 2) CHECK(same_bits(a, r));
-    CHECK(tg_item(tg_max(tg_abs(tg_sub(a, r)))) <= 1e-6);
+    CHECK(max_difference(a, r) <= 1e-6);
     if (rank == 0) printf("ddp: %d ranks, %d steps, %d buckets: weights the same everywhere and as the reference\n",
                           size, STEPS, tg_ddp_num_buckets(ddp));
 
@@ -125,7 +112,7 @@ static void training(const tg_tensor *x, const tg_tensor *y)
     reference_gradients(reference, x, y, 3);
     for (int i = 0; i < n; i++) {
         tg_tensor *g = tg_contiguous(tg_grad(p[i])), *h = tg_contiguous(tg_grad(q[i]));
-        CHECK(tg_item(tg_max(tg_abs(tg_sub(g, h)))) <= 1e-6);
+        CHECK(max_difference(g, h) <= 1e-6);
         if (size == 2) CHECK(same_bits(g, h));
     }
     tg_scope_end();

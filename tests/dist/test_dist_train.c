@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "../harness.h"
+#include "dist_test.h"
 
 enum { IN = 8, HIDDEN = 16, OUT = 4, SLICE = 5, STEPS = 50 };
 
@@ -33,26 +34,6 @@ static int slice_gradients(tg_module *m, const tg_tensor *x, const tg_tensor *y,
     int rc = tg_backward(tg_mse_loss(out, tg_narrow(y, 0, from, rows)), NULL);
     tg_scope_end();
     return rc;
-}
-
-/* The parameters' values, concatenated (contiguous, owned by the scope). */
-static tg_tensor *flat(tg_module *m)
-{
-    tg_tensor *p[8];
-    int n = tg_module_parameters(m, p, 8);
-    const tg_tensor *pieces[8];
-    for (int i = 0; i < n; i++) pieces[i] = tg_flatten(tg_detach(p[i]), 0, -1);
-    return tg_contiguous(tg_cat(pieces, n, 0));
-}
-
-static bool same_bits(const tg_tensor *a, const tg_tensor *b)
-{
-    return tg_numel(a) == tg_numel(b) && memcmp(tg_data_ptr(a), tg_data_ptr(b), (size_t)tg_numel(a) * 4) == 0;
-}
-
-static double max_difference(const tg_tensor *a, const tg_tensor *b)
-{
-    return tg_item(tg_max(tg_abs(tg_sub(a, b))));
 }
 
 static void data_parallel_sgd(const tg_tensor *x, const tg_tensor *y)

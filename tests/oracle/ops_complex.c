@@ -13,18 +13,6 @@
 
 #include "oracle.h"
 
-/* Python's print(label + ":", t, t.dtype). */
-static void dt(const char *label, const tg_tensor *t)
-{
-    if (!t) {
-        show(label, t);
-        return;
-    }
-    char *s = tg_repr(t);
-    printf("%s: %s %s\n", label, s, tg_dtype_name(tg_dtype_of(t)));
-    free(s);
-}
-
 /* [1+2j, 0-1j, -0.5+0.25j, 3+0j] in complex dtype d. */
 static tg_tensor *z4(tg_dtype d)
 {
@@ -39,19 +27,19 @@ static void creation(void)
 {
     show("complex", tg_complex(tg_from_f32(F32(1, 0, -0.5f), TG_SHAPE(3)), tg_from_f32(F32(2, -1, 0.25f), TG_SHAPE(3))));
     show("complex broadcast", tg_complex(tg_from_f32(F32(1, 2), TG_SHAPE(2, 1)), tg_from_f32(F32(3, 4, 5), TG_SHAPE(3))));
-    dt("complex f64", tg_complex(tg_from_f64((const double[]){1.5, -2}, TG_SHAPE(2)), tg_from_f64((const double[]){0, 1e-3}, TG_SHAPE(2))));
+    show_dtype("complex f64", tg_complex(tg_from_f64((const double[]){1.5, -2}, TG_SHAPE(2)), tg_from_f64((const double[]){0, 1e-3}, TG_SHAPE(2))));
     ATTEMPT("complex mixed", tg_complex(tg_zeros(TG_SHAPE(2), TG_F32), tg_zeros(TG_SHAPE(2), TG_F64)));
     ATTEMPT("complex int", tg_complex(tg_zeros(TG_SHAPE(2), TG_I64), tg_zeros(TG_SHAPE(2), TG_I64)));
     show("polar", tg_polar(tg_from_f32(F32(1, 2, 0.5f), TG_SHAPE(3)), tg_from_f32(F32(0, 1.5f, -3), TG_SHAPE(3))));
-    dt("polar f64", tg_polar(tg_from_f64((const double[]){1, 2}, TG_SHAPE(2)), tg_from_f64((const double[]){0.25, -1}, TG_SHAPE(2))));
+    show_dtype("polar f64", tg_polar(tg_from_f64((const double[]){1, 2}, TG_SHAPE(2)), tg_from_f64((const double[]){0.25, -1}, TG_SHAPE(2))));
     show("from_c64", tg_from_c64(F32(1, 2, 3, -4, 0.5f, 0), TG_SHAPE(3)));
-    dt("from_c128", tg_from_c128((const double[]){1, 2, 3, -4, 0.5, 0, -1, 1}, TG_SHAPE(2, 2)));
-    dt("zeros c64", tg_zeros(TG_SHAPE(2, 2), TG_C64));
-    dt("ones c128", tg_ones(TG_SHAPE(3), TG_C128));
-    dt("full c64", tg_full(TG_SHAPE(2), -2.5, TG_C64));
-    dt("eye c64", tg_eye(2, TG_C64));
-    dt("empty c64", tg_zeros(TG_SHAPE(0), TG_C64));
-    dt("empty 2d c128", tg_zeros(TG_SHAPE(2, 0), TG_C128));
+    show_dtype("from_c128", tg_from_c128((const double[]){1, 2, 3, -4, 0.5, 0, -1, 1}, TG_SHAPE(2, 2)));
+    show_dtype("zeros c64", tg_zeros(TG_SHAPE(2, 2), TG_C64));
+    show_dtype("ones c128", tg_ones(TG_SHAPE(3), TG_C128));
+    show_dtype("full c64", tg_full(TG_SHAPE(2), -2.5, TG_C64));
+    show_dtype("eye c64", tg_eye(2, TG_C64));
+    show_dtype("empty c64", tg_zeros(TG_SHAPE(0), TG_C64));
+    show_dtype("empty 2d c128", tg_zeros(TG_SHAPE(2, 0), TG_C128));
     double pairs[8];
     tg_copy_to_c128(z4(TG_C64), pairs);
     printf("copy_to_c128:");
@@ -62,15 +50,15 @@ static void creation(void)
 static void casts(void)
 {
     tg_tensor *f = tg_from_f32(F32(1.5f, -2, 0), TG_SHAPE(3));
-    dt("f32 to c64", tg_to(f, TG_C64));
-    dt("f32 to c128", tg_to(f, TG_C128));
-    dt("i64 to c64", tg_to(tg_arange(-2, 2, 1, TG_I64), TG_C64));
-    dt("bool to c128", tg_to(tg_from_bool((const bool[]){true, false}, TG_SHAPE(2)), TG_C128));
-    dt("c64 to c128", tg_to(z4(TG_C64), TG_C128));
-    dt("c128 to c64", tg_to(tg_mul_scalar(z4(TG_C128), 1.0 / 3), TG_C64));
-    dt("c64 to f32", tg_to(z4(TG_C64), TG_F32));
-    dt("c128 to i64", tg_to(z4(TG_C128), TG_I64));
-    dt("c64 to bool", tg_to(z4(TG_C64), TG_BOOL));
+    show_dtype("f32 to c64", tg_to(f, TG_C64));
+    show_dtype("f32 to c128", tg_to(f, TG_C128));
+    show_dtype("i64 to c64", tg_to(tg_arange(-2, 2, 1, TG_I64), TG_C64));
+    show_dtype("bool to c128", tg_to(tg_from_bool((const bool[]){true, false}, TG_SHAPE(2)), TG_C128));
+    show_dtype("c64 to c128", tg_to(z4(TG_C64), TG_C128));
+    show_dtype("c128 to c64", tg_to(tg_mul_scalar(z4(TG_C128), 1.0 / 3), TG_C64));
+    show_dtype("c64 to f32", tg_to(z4(TG_C64), TG_F32));
+    show_dtype("c128 to i64", tg_to(z4(TG_C128), TG_I64));
+    show_dtype("c64 to bool", tg_to(z4(TG_C64), TG_BOOL));
 }
 
 static void parts(void)
@@ -86,7 +74,7 @@ static void parts(void)
     print_strides(r);
     printf("\n");
     show("view_as_complex", tg_view_as_complex(tg_reshape(tg_arange(0, 8, 1, TG_F32), TG_SHAPE(2, 2, 2))));
-    dt("view_as_complex f64", tg_view_as_complex(tg_from_f64((const double[]){1, 2, 3, 4}, TG_SHAPE(2, 2))));
+    show_dtype("view_as_complex f64", tg_view_as_complex(tg_from_f64((const double[]){1, 2, 3, 4}, TG_SHAPE(2, 2))));
     ATTEMPT("view_as_real of real", tg_view_as_real(tg_zeros(TG_SHAPE(2), TG_F32)));
     ATTEMPT("view_as_complex int", tg_view_as_complex(tg_zeros(TG_SHAPE(2, 2), TG_I64)));
     ATTEMPT("view_as_complex size 3", tg_view_as_complex(tg_zeros(TG_SHAPE(2, 3), TG_F32)));
@@ -102,7 +90,7 @@ static void parts(void)
     show("conj", tg_conj(z));
     show("conj of real", tg_conj(tg_from_f32(F32(1, -2), TG_SHAPE(2))));
     show("abs", tg_abs(z));
-    dt("abs c128", tg_abs(z4(TG_C128)));
+    show_dtype("abs c128", tg_abs(z4(TG_C128)));
     show("angle", tg_angle(z));
     show("angle of real", tg_angle(tg_from_f32(F32(-1, 2, 0), TG_SHAPE(3))));
 }
@@ -137,9 +125,9 @@ static void elementwise(void)
     show("eq", tg_eq(z, tg_conj(z)));
     show("ne", tg_ne(z, tg_conj(z)));
     show("where", tg_where(tg_from_bool((const bool[]){true, false, true, false}, TG_SHAPE(4)), z, w));
-    dt("exp c128", tg_exp(z4(TG_C128)));
-    dt("log c128", tg_log(z4(TG_C128)));
-    dt("div c128", tg_div(z4(TG_C128), tg_add_scalar(z4(TG_C128), 1)));
+    show_dtype("exp c128", tg_exp(z4(TG_C128)));
+    show_dtype("log c128", tg_log(z4(TG_C128)));
+    show_dtype("div c128", tg_div(z4(TG_C128), tg_add_scalar(z4(TG_C128), 1)));
     show("sum", tg_sum(z));
     show("mean", tg_mean(z));
     tg_tensor *m = tg_reshape(z, TG_SHAPE(2, 2));
@@ -195,12 +183,12 @@ static void promotion(void)
                    tg_dtype_name(tg_dtype_of(tg_add(a0, bn))));
             tg_scope_end();
         }
-    dt("c64 + 2.5", tg_add_scalar(z4(TG_C64), 2.5));
-    dt("c128 * 3", tg_mul_scalar(z4(TG_C128), 3));
-    dt("f32 + 0-dim c128", tg_add(tg_ones(TG_SHAPE(2), TG_F32), tg_to(tg_scalar(1), TG_C128)));
-    dt("f64 + 0-dim c64", tg_add(tg_ones(TG_SHAPE(2), TG_F64), tg_to(tg_scalar(1), TG_C64)));
-    dt("i64 * c64", tg_mul(tg_arange(1, 5, 1, TG_I64), z4(TG_C64)));
-    dt("f64 * c64", tg_mul(tg_from_f64((const double[]){1, 2, 3, 4}, TG_SHAPE(4)), z4(TG_C64)));
+    show_dtype("c64 + 2.5", tg_add_scalar(z4(TG_C64), 2.5));
+    show_dtype("c128 * 3", tg_mul_scalar(z4(TG_C128), 3));
+    show_dtype("f32 + 0-dim c128", tg_add(tg_ones(TG_SHAPE(2), TG_F32), tg_to(tg_scalar(1), TG_C128)));
+    show_dtype("f64 + 0-dim c64", tg_add(tg_ones(TG_SHAPE(2), TG_F64), tg_to(tg_scalar(1), TG_C64)));
+    show_dtype("i64 * c64", tg_mul(tg_arange(1, 5, 1, TG_I64), z4(TG_C64)));
+    show_dtype("f64 * c64", tg_mul(tg_from_f64((const double[]){1, 2, 3, 4}, TG_SHAPE(4)), z4(TG_C64)));
 }
 
 static void clear(tg_tensor **xs, int n)
@@ -313,7 +301,7 @@ static void npy_files(void)
     for (int i = 0; i < 3; i++) {
         snprintf(path, sizeof path, "%s/%d.npy", dir, i);
         printf("save %d: %d\n", i, tg_save_npy(saved[i], path));
-        dt("loaded", tg_load_npy(path));
+        show_dtype("loaded", tg_load_npy(path));
     }
     tg_scope_end();
 }

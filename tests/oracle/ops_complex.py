@@ -5,13 +5,10 @@ import io
 import os
 import shutil
 
-from oracle import attempt, check, show, show_strides
+from oracle import attempt, check, show, show_dtype, show_strides
 import numpy as np
 import torch
 
-
-def dt(label, t):
-    print(label + ":", t, t.dtype)
 
 
 def z4(d):
@@ -30,33 +27,33 @@ f32 = torch.float32
 # creation
 show("complex", torch.complex(torch.tensor([1, 0, -0.5]), torch.tensor([2, -1, 0.25])))
 show("complex broadcast", torch.complex(torch.tensor([[1.0], [2]]), torch.tensor([3.0, 4, 5])))
-dt("complex f64", torch.complex(torch.tensor([1.5, -2], dtype=torch.float64), torch.tensor([0, 1e-3], dtype=torch.float64)))
+show_dtype("complex f64", torch.complex(torch.tensor([1.5, -2], dtype=torch.float64), torch.tensor([0, 1e-3], dtype=torch.float64)))
 attempt("complex mixed", lambda: torch.complex(torch.zeros(2), torch.zeros(2, dtype=torch.float64)))
 attempt("complex int", lambda: torch.complex(torch.zeros(2, dtype=torch.int64), torch.zeros(2, dtype=torch.int64)))
 show("polar", torch.polar(torch.tensor([1, 2, 0.5]), torch.tensor([0, 1.5, -3])))
-dt("polar f64", torch.polar(torch.tensor([1.0, 2], dtype=torch.float64), torch.tensor([0.25, -1], dtype=torch.float64)))
+show_dtype("polar f64", torch.polar(torch.tensor([1.0, 2], dtype=torch.float64), torch.tensor([0.25, -1], dtype=torch.float64)))
 show("from_c64", torch.tensor([1 + 2j, 3 - 4j, 0.5 + 0j], dtype=c64))
-dt("from_c128", torch.tensor([[1 + 2j, 3 - 4j], [0.5 + 0j, -1 + 1j]], dtype=c128))
-dt("zeros c64", torch.zeros(2, 2, dtype=c64))
-dt("ones c128", torch.ones(3, dtype=c128))
-dt("full c64", torch.full((2,), -2.5, dtype=c64))
-dt("eye c64", torch.eye(2, dtype=c64))
-dt("empty c64", torch.zeros(0, dtype=c64))
-dt("empty 2d c128", torch.zeros(2, 0, dtype=c128))
+show_dtype("from_c128", torch.tensor([[1 + 2j, 3 - 4j], [0.5 + 0j, -1 + 1j]], dtype=c128))
+show_dtype("zeros c64", torch.zeros(2, 2, dtype=c64))
+show_dtype("ones c128", torch.ones(3, dtype=c128))
+show_dtype("full c64", torch.full((2,), -2.5, dtype=c64))
+show_dtype("eye c64", torch.eye(2, dtype=c64))
+show_dtype("empty c64", torch.zeros(0, dtype=c64))
+show_dtype("empty 2d c128", torch.zeros(2, 0, dtype=c128))
 pairs = torch.view_as_real(z4(c64).to(c128)).flatten().tolist()
 print("copy_to_c128:", " ".join("%g" % v for v in pairs))
 
 # casts
 f = torch.tensor([1.5, -2, 0])
-dt("f32 to c64", f.to(c64))
-dt("f32 to c128", f.to(c128))
-dt("i64 to c64", torch.arange(-2, 2).to(c64))
-dt("bool to c128", torch.tensor([True, False]).to(c128))
-dt("c64 to c128", z4(c64).to(c128))
-dt("c128 to c64", (z4(c128) * (1.0 / 3)).to(c64))
-dt("c64 to f32", z4(c64).to(f32))
-dt("c128 to i64", z4(c128).to(torch.int64))
-dt("c64 to bool", z4(c64).to(torch.bool))
+show_dtype("f32 to c64", f.to(c64))
+show_dtype("f32 to c128", f.to(c128))
+show_dtype("i64 to c64", torch.arange(-2, 2).to(c64))
+show_dtype("bool to c128", torch.tensor([True, False]).to(c128))
+show_dtype("c64 to c128", z4(c64).to(c128))
+show_dtype("c128 to c64", (z4(c128) * (1.0 / 3)).to(c64))
+show_dtype("c64 to f32", z4(c64).to(f32))
+show_dtype("c128 to i64", z4(c128).to(torch.int64))
+show_dtype("c64 to bool", z4(c64).to(torch.bool))
 
 # parts
 z = z4(c64)
@@ -68,7 +65,7 @@ r = torch.view_as_real(z)
 show("view_as_real", r)
 show_strides("view_as_real", r)
 show("view_as_complex", torch.view_as_complex(torch.arange(0, 8.0).reshape(2, 2, 2)))
-dt("view_as_complex f64", torch.view_as_complex(torch.tensor([[1.0, 2], [3, 4]], dtype=torch.float64)))
+show_dtype("view_as_complex f64", torch.view_as_complex(torch.tensor([[1.0, 2], [3, 4]], dtype=torch.float64)))
 attempt("view_as_real of real", lambda: torch.view_as_real(torch.zeros(2)))
 attempt("view_as_complex int", lambda: torch.view_as_complex(torch.zeros(2, 2, dtype=torch.int64)))
 attempt("view_as_complex size 3", lambda: torch.view_as_complex(torch.zeros(2, 3)))
@@ -83,7 +80,7 @@ show("written through real and imag", w)
 show("conj", z.conj())
 show("conj of real", torch.tensor([1.0, -2]).conj())
 show("abs", z.abs())
-dt("abs c128", z4(c128).abs())
+show_dtype("abs c128", z4(c128).abs())
 show("angle", z.angle())
 show("angle of real", torch.tensor([-1.0, 2, 0]).angle())
 
@@ -116,9 +113,9 @@ show("pow scalar", w ** 2)
 show("eq", z == z.conj())
 show("ne", z != z.conj())
 show("where", torch.where(torch.tensor([True, False, True, False]), z, w))
-dt("exp c128", z4(c128).exp())
-dt("log c128", z4(c128).log())
-dt("div c128", z4(c128) / (z4(c128) + 1))
+show_dtype("exp c128", z4(c128).exp())
+show_dtype("log c128", z4(c128).log())
+show_dtype("div c128", z4(c128) / (z4(c128) + 1))
 show("sum", z.sum())
 show("mean", z.mean())
 m = z.reshape(2, 2)
@@ -162,12 +159,12 @@ for c in range(2):
         a, b, b0 = torch.ones(2, dtype=ALL[8 + c]), torch.ones(2, dtype=d), torch.ones((), dtype=d)
         a0, bn = torch.ones((), dtype=ALL[8 + c]), torch.ones(2, dtype=d)
         print(f"{NAMES[8 + c]} + {NAMES[i]}: {(a + b).dtype}; + 0-dim: {(a + b0).dtype}; 0-dim + it: {(a0 + bn).dtype}")
-dt("c64 + 2.5", z4(c64) + 2.5)
-dt("c128 * 3", z4(c128) * 3)
-dt("f32 + 0-dim c128", torch.ones(2) + torch.tensor(1.0).to(c128))
-dt("f64 + 0-dim c64", torch.ones(2, dtype=torch.float64) + torch.tensor(1.0).to(c64))
-dt("i64 * c64", torch.arange(1, 5) * z4(c64))
-dt("f64 * c64", torch.tensor([1.0, 2, 3, 4], dtype=torch.float64) * z4(c64))
+show_dtype("c64 + 2.5", z4(c64) + 2.5)
+show_dtype("c128 * 3", z4(c128) * 3)
+show_dtype("f32 + 0-dim c128", torch.ones(2) + torch.tensor(1.0).to(c128))
+show_dtype("f64 + 0-dim c64", torch.ones(2, dtype=torch.float64) + torch.tensor(1.0).to(c64))
+show_dtype("i64 * c64", torch.arange(1, 5) * z4(c64))
+show_dtype("f64 * c64", torch.tensor([1.0, 2, 3, 4], dtype=torch.float64) * z4(c64))
 
 # gradients
 z = cleaf(c128)
@@ -265,5 +262,5 @@ for i, t in enumerate(saved):
     with open(path, "rb") as f:
         same = f.read() == expected.getvalue()
     print("save %d: %d" % (i, 0 if same else -1))
-    dt("loaded", torch.from_numpy(np.load(path)))
+    show_dtype("loaded", torch.from_numpy(np.load(path)))
 shutil.rmtree(out, ignore_errors=True)

@@ -11,18 +11,6 @@
 
 #include "oracle.h"
 
-/* Python's print(label + ":", t, t.dtype). */
-static void dt(const char *label, const tg_tensor *t)
-{
-    if (!t) {
-        show(label, t);
-        return;
-    }
-    char *s = tg_repr(t);
-    printf("%s: %s %s\n", label, s, tg_dtype_name(tg_dtype_of(t)));
-    free(s);
-}
-
 #define I32(...) ((const int32_t[]){__VA_ARGS__})
 #define BOOL(...) ((const bool[]){__VA_ARGS__})
 
@@ -44,17 +32,17 @@ static void make_operands(void)
 
 static void conversion_tests(void)
 {
-    dt("f32 to f64", tg_to(f32, TG_F64));
-    dt("f64 to f32", tg_to(f64, TG_F32));
-    dt("f32 to i64", tg_to(tg_from_f32(F32(1.7, -1.7, 2.5, -0.5), TG_SHAPE(4)), TG_I64));
-    dt("f64 to i32", tg_to(tg_from_f64((const double[]){1e3 + 0.9, -7.99}, TG_SHAPE(2)), TG_I32));
-    dt("f32 to bool", tg_to(tg_from_f32(F32(0.0, -0.0, 0.5, NAN), TG_SHAPE(4)), TG_BOOL));
-    dt("i64 to f32", tg_to(i64, TG_F32));
-    dt("i64 to i32", tg_to(i64, TG_I32));
-    dt("bool to f32", tg_to(bo, TG_F32));
-    dt("bool to i64", tg_to(bo, TG_I64));
-    dt("i32 to bool", tg_to(i32, TG_BOOL));
-    dt("transposed to f64", tg_to(tg_transpose(f32, 0, 1), TG_F64));
+    show_dtype("f32 to f64", tg_to(f32, TG_F64));
+    show_dtype("f64 to f32", tg_to(f64, TG_F32));
+    show_dtype("f32 to i64", tg_to(tg_from_f32(F32(1.7, -1.7, 2.5, -0.5), TG_SHAPE(4)), TG_I64));
+    show_dtype("f64 to i32", tg_to(tg_from_f64((const double[]){1e3 + 0.9, -7.99}, TG_SHAPE(2)), TG_I32));
+    show_dtype("f32 to bool", tg_to(tg_from_f32(F32(0.0, -0.0, 0.5, NAN), TG_SHAPE(4)), TG_BOOL));
+    show_dtype("i64 to f32", tg_to(i64, TG_F32));
+    show_dtype("i64 to i32", tg_to(i64, TG_I32));
+    show_dtype("bool to f32", tg_to(bo, TG_F32));
+    show_dtype("bool to i64", tg_to(bo, TG_I64));
+    show_dtype("i32 to bool", tg_to(i32, TG_BOOL));
+    show_dtype("transposed to f64", tg_to(tg_transpose(f32, 0, 1), TG_F64));
     printf("to same dtype is same tensor: %s\n", tg_to(f32, TG_F32) == f32 ? "True" : "False");
 
     /* Gradients through conversions. */
@@ -74,97 +62,97 @@ static void conversion_tests(void)
 
 static void pair_tests(void)
 {
-    dt("f32 + f64", tg_add(tg_select(f32, 0, 0), f64));
-    dt("f64 * f32", tg_mul(f64, f32));
-    dt("i64 + f32", tg_add(i64, f32));
-    dt("i32 + i64", tg_add(i32, i64));
-    dt("i32 * i32", tg_mul(i32, i32));
-    dt("bool + bool", tg_add(bo, bo));
-    dt("bool * bool", tg_mul(bo, bo));
-    dt("bool + i32", tg_add(bo, i32));
-    dt("bool + f64", tg_add(bo, f64));
-    dt("i64 - i32", tg_sub(i64, i32));
-    dt("i64 / i64", tg_div(i64, tg_from_i64(I64(2, -4), TG_SHAPE(2))));
-    dt("i32 / i32", tg_div(i32, tg_from_i32(I32(2, 3), TG_SHAPE(2))));
-    dt("bool / bool", tg_div(bo, tg_from_bool(BOOL(true, true), TG_SHAPE(2))));
-    dt("i64 ** i64", tg_pow(i64, tg_from_i64(I64(2, 3), TG_SHAPE(2))));
-    dt("i32 ** f32", tg_pow(i32, tg_from_f32(F32(0.5, 2.0), TG_SHAPE(2))));
-    dt("maximum i64 f32", tg_maximum(i64, f32));
-    dt("minimum i32 bool", tg_minimum(i32, bo));
-    dt("where f32 f64", tg_where(bo, tg_select(f32, 0, 1), f64));
-    dt("where i32 i64", tg_where(bo, i32, tg_select(i64, 0, 0)));
-    dt("where i64 bool", tg_where(bo, tg_select(i64, 0, 0), bo));
+    show_dtype("f32 + f64", tg_add(tg_select(f32, 0, 0), f64));
+    show_dtype("f64 * f32", tg_mul(f64, f32));
+    show_dtype("i64 + f32", tg_add(i64, f32));
+    show_dtype("i32 + i64", tg_add(i32, i64));
+    show_dtype("i32 * i32", tg_mul(i32, i32));
+    show_dtype("bool + bool", tg_add(bo, bo));
+    show_dtype("bool * bool", tg_mul(bo, bo));
+    show_dtype("bool + i32", tg_add(bo, i32));
+    show_dtype("bool + f64", tg_add(bo, f64));
+    show_dtype("i64 - i32", tg_sub(i64, i32));
+    show_dtype("i64 / i64", tg_div(i64, tg_from_i64(I64(2, -4), TG_SHAPE(2))));
+    show_dtype("i32 / i32", tg_div(i32, tg_from_i32(I32(2, 3), TG_SHAPE(2))));
+    show_dtype("bool / bool", tg_div(bo, tg_from_bool(BOOL(true, true), TG_SHAPE(2))));
+    show_dtype("i64 ** i64", tg_pow(i64, tg_from_i64(I64(2, 3), TG_SHAPE(2))));
+    show_dtype("i32 ** f32", tg_pow(i32, tg_from_f32(F32(0.5, 2.0), TG_SHAPE(2))));
+    show_dtype("maximum i64 f32", tg_maximum(i64, f32));
+    show_dtype("minimum i32 bool", tg_minimum(i32, bo));
+    show_dtype("where f32 f64", tg_where(bo, tg_select(f32, 0, 1), f64));
+    show_dtype("where i32 i64", tg_where(bo, i32, tg_select(i64, 0, 0)));
+    show_dtype("where i64 bool", tg_where(bo, tg_select(i64, 0, 0), bo));
 }
 
 static void zero_dim_tests(void)
 {
-    dt("f32 + 0-dim f64", tg_add(f32, z_f64));
-    dt("0-dim f64 * f32", tg_mul(z_f64, f32));
-    dt("i64 + 0-dim f64", tg_add(i64, z_f64));
-    dt("i32 + 0-dim f32", tg_add(i32, z_f32));
-    dt("i32 + 0-dim i64", tg_add(i32, z_i64));
-    dt("0-dim i64 - i32", tg_sub(z_i64, i32));
-    dt("bool + 0-dim i64", tg_add(bo, z_i64));
-    dt("bool + 0-dim bool", tg_add(bo, z_bo));
-    dt("bool * 0-dim f64", tg_mul(bo, z_f64));
-    dt("f64 + 0-dim f32", tg_add(f64, z_f32));
-    dt("f32 / 0-dim i32", tg_div(f32, z_i32));
-    dt("i32 / 0-dim i32", tg_div(i32, z_i32));
-    dt("0-dim f64 + 0-dim f32", tg_add(z_f64, z_f32));
-    dt("0-dim i32 + 0-dim bool", tg_add(z_i32, z_bo));
-    dt("0-dim i64 * 0-dim f32", tg_mul(z_i64, z_f32));
-    dt("where 0-dim f64 i32", tg_where(bo, z_f64, i32));
+    show_dtype("f32 + 0-dim f64", tg_add(f32, z_f64));
+    show_dtype("0-dim f64 * f32", tg_mul(z_f64, f32));
+    show_dtype("i64 + 0-dim f64", tg_add(i64, z_f64));
+    show_dtype("i32 + 0-dim f32", tg_add(i32, z_f32));
+    show_dtype("i32 + 0-dim i64", tg_add(i32, z_i64));
+    show_dtype("0-dim i64 - i32", tg_sub(z_i64, i32));
+    show_dtype("bool + 0-dim i64", tg_add(bo, z_i64));
+    show_dtype("bool + 0-dim bool", tg_add(bo, z_bo));
+    show_dtype("bool * 0-dim f64", tg_mul(bo, z_f64));
+    show_dtype("f64 + 0-dim f32", tg_add(f64, z_f32));
+    show_dtype("f32 / 0-dim i32", tg_div(f32, z_i32));
+    show_dtype("i32 / 0-dim i32", tg_div(i32, z_i32));
+    show_dtype("0-dim f64 + 0-dim f32", tg_add(z_f64, z_f32));
+    show_dtype("0-dim i32 + 0-dim bool", tg_add(z_i32, z_bo));
+    show_dtype("0-dim i64 * 0-dim f32", tg_mul(z_i64, z_f32));
+    show_dtype("where 0-dim f64 i32", tg_where(bo, z_f64, i32));
 }
 
 static void scalar_tests(void)
 {
-    dt("i64 + 2", tg_add_scalar(i64, 2));
-    dt("i64 + 2.5", tg_add_scalar(i64, 2.5));
-    dt("i32 * 3", tg_mul_scalar(i32, 3));
-    dt("i32 * 0.5", tg_mul_scalar(i32, 0.5));
-    dt("i32 - 1", tg_sub_scalar(i32, 1));
-    dt("i64 / 2", tg_div_scalar(i64, 2));
-    dt("i32 / 2.5", tg_div_scalar(i32, 2.5));
-    dt("i64 ** 2", tg_pow_scalar(i64, 2));
-    dt("i32 ** 0.5", tg_pow_scalar(i32, 0.5));
-    dt("i64 ** 0", tg_pow_scalar(i64, 0));
-    dt("1 - i32", tg_rsub_scalar(i32, 1));
-    dt("1.5 - i64", tg_rsub_scalar(i64, 1.5));
-    dt("bool + 1", tg_add_scalar(bo, 1));
-    dt("bool * 2.5", tg_mul_scalar(bo, 2.5));
-    dt("bool / 2", tg_div_scalar(bo, 2));
-    dt("bool ** 2", tg_pow_scalar(bo, 2));
-    dt("f64 + 2", tg_add_scalar(f64, 2));
-    dt("f64 * 0.1", tg_mul_scalar(f64, 0.1));
-    dt("f32 + 1e-3", tg_add_scalar(f32, 1e-3));
-    dt("f32 ** 2", tg_pow_scalar(f32, 2));
-    dt("0-dim i64 + 2.5", tg_add_scalar(z_i64, 2.5));
-    dt("0-dim bool * 3", tg_mul_scalar(z_bo, 3));
+    show_dtype("i64 + 2", tg_add_scalar(i64, 2));
+    show_dtype("i64 + 2.5", tg_add_scalar(i64, 2.5));
+    show_dtype("i32 * 3", tg_mul_scalar(i32, 3));
+    show_dtype("i32 * 0.5", tg_mul_scalar(i32, 0.5));
+    show_dtype("i32 - 1", tg_sub_scalar(i32, 1));
+    show_dtype("i64 / 2", tg_div_scalar(i64, 2));
+    show_dtype("i32 / 2.5", tg_div_scalar(i32, 2.5));
+    show_dtype("i64 ** 2", tg_pow_scalar(i64, 2));
+    show_dtype("i32 ** 0.5", tg_pow_scalar(i32, 0.5));
+    show_dtype("i64 ** 0", tg_pow_scalar(i64, 0));
+    show_dtype("1 - i32", tg_rsub_scalar(i32, 1));
+    show_dtype("1.5 - i64", tg_rsub_scalar(i64, 1.5));
+    show_dtype("bool + 1", tg_add_scalar(bo, 1));
+    show_dtype("bool * 2.5", tg_mul_scalar(bo, 2.5));
+    show_dtype("bool / 2", tg_div_scalar(bo, 2));
+    show_dtype("bool ** 2", tg_pow_scalar(bo, 2));
+    show_dtype("f64 + 2", tg_add_scalar(f64, 2));
+    show_dtype("f64 * 0.1", tg_mul_scalar(f64, 0.1));
+    show_dtype("f32 + 1e-3", tg_add_scalar(f32, 1e-3));
+    show_dtype("f32 ** 2", tg_pow_scalar(f32, 2));
+    show_dtype("0-dim i64 + 2.5", tg_add_scalar(z_i64, 2.5));
+    show_dtype("0-dim bool * 3", tg_mul_scalar(z_bo, 3));
 }
 
 static void unary_tests(void)
 {
-    dt("neg i64", tg_neg(i64));
-    dt("abs i32", tg_abs(i32));
-    dt("relu i64", tg_relu(i64));
-    dt("sign i64", tg_sign(i64));
-    dt("sign bool", tg_sign(bo));
-    dt("exp i64", tg_exp(i64));
-    dt("sqrt i32", tg_sqrt(i32));
-    dt("sigmoid bool", tg_sigmoid(bo));
-    dt("sin i64", tg_sin(i64));
-    dt("tanh i32", tg_tanh(i32));
-    dt("log bool", tg_log(bo));
-    dt("expm1 i64", tg_expm1(i64));
-    dt("full i32", tg_full(TG_SHAPE(2, 2), 7, TG_I32));
-    dt("numel of i32", tg_full(NULL, 0, (double)tg_numel(i32), TG_I64));
-    dt("sum i32", tg_sum(i32));
-    dt("sum_dim i64", tg_sum_dim(i64, I64(0), 1, true));
-    dt("max_dim i32", tg_max_dim(i32, 0, false, NULL));
-    dt("clone i32", tg_clone(i32));
-    dt("matmul i64", tg_matmul(i64, i64));
-    dt("matmul i64 1-D", tg_matmul(tg_select(i64, 0, 0), tg_select(i64, 0, 1)));
-    dt("mm f64", tg_matmul(tg_view(f64, TG_SHAPE(1, 2)), tg_view(f64, TG_SHAPE(2, 1))));
+    show_dtype("neg i64", tg_neg(i64));
+    show_dtype("abs i32", tg_abs(i32));
+    show_dtype("relu i64", tg_relu(i64));
+    show_dtype("sign i64", tg_sign(i64));
+    show_dtype("sign bool", tg_sign(bo));
+    show_dtype("exp i64", tg_exp(i64));
+    show_dtype("sqrt i32", tg_sqrt(i32));
+    show_dtype("sigmoid bool", tg_sigmoid(bo));
+    show_dtype("sin i64", tg_sin(i64));
+    show_dtype("tanh i32", tg_tanh(i32));
+    show_dtype("log bool", tg_log(bo));
+    show_dtype("expm1 i64", tg_expm1(i64));
+    show_dtype("full i32", tg_full(TG_SHAPE(2, 2), 7, TG_I32));
+    show_dtype("numel of i32", tg_full(NULL, 0, (double)tg_numel(i32), TG_I64));
+    show_dtype("sum i32", tg_sum(i32));
+    show_dtype("sum_dim i64", tg_sum_dim(i64, I64(0), 1, true));
+    show_dtype("max_dim i32", tg_max_dim(i32, 0, false, NULL));
+    show_dtype("clone i32", tg_clone(i32));
+    show_dtype("matmul i64", tg_matmul(i64, i64));
+    show_dtype("matmul i64 1-D", tg_matmul(tg_select(i64, 0, 0), tg_select(i64, 0, 1)));
+    show_dtype("mm f64", tg_matmul(tg_view(f64, TG_SHAPE(1, 2)), tg_view(f64, TG_SHAPE(2, 1))));
 }
 
 static void gradient_tests(void)

@@ -3,12 +3,9 @@
 # another dtype, 0-dim tensors against n-dim ones, Python scalars (integral
 # and fractional) against integer, bool and floating tensors, and gradients
 # across dtypes.
-from oracle import check, leaf, tree
+from oracle import check, leaf, show_dtype, tree
 import torch
 
-
-def dt(label, t):
-    print(label + ":", t, t.dtype)
 
 
 f32 = torch.tensor([[1.5, -2.25], [0.5, 3.0]])
@@ -23,17 +20,17 @@ z_i32 = torch.tensor(2, dtype=torch.int32)
 z_bo = torch.tensor(True)
 
 # Conversions.
-dt("f32 to f64", f32.to(torch.float64))
-dt("f64 to f32", f64.to(torch.float32))
-dt("f32 to i64", torch.tensor([1.7, -1.7, 2.5, -0.5]).to(torch.int64))
-dt("f64 to i32", torch.tensor([1e3 + 0.9, -7.99], dtype=torch.float64).to(torch.int32))
-dt("f32 to bool", torch.tensor([0.0, -0.0, 0.5, float("nan")]).to(torch.bool))
-dt("i64 to f32", i64.to(torch.float32))
-dt("i64 to i32", i64.to(torch.int32))
-dt("bool to f32", bo.to(torch.float32))
-dt("bool to i64", bo.to(torch.int64))
-dt("i32 to bool", i32.to(torch.bool))
-dt("transposed to f64", f32.transpose(0, 1).to(torch.float64))
+show_dtype("f32 to f64", f32.to(torch.float64))
+show_dtype("f64 to f32", f64.to(torch.float32))
+show_dtype("f32 to i64", torch.tensor([1.7, -1.7, 2.5, -0.5]).to(torch.int64))
+show_dtype("f64 to i32", torch.tensor([1e3 + 0.9, -7.99], dtype=torch.float64).to(torch.int32))
+show_dtype("f32 to bool", torch.tensor([0.0, -0.0, 0.5, float("nan")]).to(torch.bool))
+show_dtype("i64 to f32", i64.to(torch.float32))
+show_dtype("i64 to i32", i64.to(torch.int32))
+show_dtype("bool to f32", bo.to(torch.float32))
+show_dtype("bool to i64", bo.to(torch.int64))
+show_dtype("i32 to bool", i32.to(torch.bool))
+show_dtype("transposed to f64", f32.transpose(0, 1).to(torch.float64))
 print("to same dtype is same tensor:", f32.to(torch.float32) is f32)
 
 # Gradients through conversions.
@@ -86,7 +83,7 @@ PAIRS = [
     ("where i64 bool", lambda: torch.where(bo, i64[0], bo)),
 ]
 for name, f in PAIRS:
-    dt(name, f())
+    show_dtype(name, f())
 
 # 0-dim tensors only decide the dtype when their category is higher.
 ZERO_DIM = [
@@ -108,7 +105,7 @@ ZERO_DIM = [
     ("where 0-dim f64 i32", lambda: torch.where(bo, z_f64, i32)),
 ]
 for name, f in ZERO_DIM:
-    dt(name, f())
+    show_dtype(name, f())
 
 # Python scalars: integral ones keep integer tensors integral; fractional
 # ones make them float32 (the default dtype); neither changes a float tensor.
@@ -139,7 +136,7 @@ SCALARS = [
     ("0-dim bool * 3", lambda: z_bo * 3),
 ]
 for name, f in SCALARS:
-    dt(name, f())
+    show_dtype(name, f())
 
 # Unary functions on integer and bool tensors.
 UNARY = [
@@ -166,7 +163,7 @@ UNARY = [
     ("mm f64", lambda: torch.matmul(f64.view(1, 2), f64.view(2, 1))),
 ]
 for name, f in UNARY:
-    dt(name, f())
+    show_dtype(name, f())
 
 
 # Gradients across dtypes: each leaf's gradient has the leaf's dtype.

@@ -13,18 +13,6 @@
 
 #include "oracle.h"
 
-/* Python's print(label + ":", t, t.dtype). */
-static void dt(const char *label, const tg_tensor *t)
-{
-    if (!t) {
-        show(label, t);
-        return;
-    }
-    char *s = tg_repr(t);
-    printf("%s: %s %s\n", label, s, tg_dtype_name(tg_dtype_of(t)));
-    free(s);
-}
-
 static const tg_dtype HALVES[] = {TG_F16, TG_BF16};
 static const char *const HALF_NAMES[] = {"f16", "bf16"};
 
@@ -54,29 +42,29 @@ static void creation_and_conversions(void)
         tg_dtype h = HALVES[k];
         const char *n = HALF_NAMES[k];
         snprintf(label, sizeof label, "f32 to %s", n);
-        dt(label, tg_to(f, h));
+        show_dtype(label, tg_to(f, h));
         snprintf(label, sizeof label, "f64 to %s", n);
-        dt(label, tg_to(d, h));
+        show_dtype(label, tg_to(d, h));
         snprintf(label, sizeof label, "%s to f32", n);
-        dt(label, tg_to(tg_to(f, h), TG_F32));
+        show_dtype(label, tg_to(tg_to(f, h), TG_F32));
         snprintf(label, sizeof label, "%s to f64", n);
-        dt(label, tg_to(tg_to(d, h), TG_F64));
+        show_dtype(label, tg_to(tg_to(d, h), TG_F64));
         snprintf(label, sizeof label, "%s to i64", n);
-        dt(label, tg_to(mixed(h), TG_I64));
+        show_dtype(label, tg_to(mixed(h), TG_I64));
         snprintf(label, sizeof label, "%s to bool", n);
-        dt(label, tg_to(mixed(h), TG_BOOL));
+        show_dtype(label, tg_to(mixed(h), TG_BOOL));
         snprintf(label, sizeof label, "i64 to %s", n);
-        dt(label, tg_to(tg_from_i64(I64(-7, 0, 2049, 70000), TG_SHAPE(4)), h));
+        show_dtype(label, tg_to(tg_from_i64(I64(-7, 0, 2049, 70000), TG_SHAPE(4)), h));
         snprintf(label, sizeof label, "zeros %s", n);
-        dt(label, tg_zeros(TG_SHAPE(2, 3), h));
+        show_dtype(label, tg_zeros(TG_SHAPE(2, 3), h));
         snprintf(label, sizeof label, "full %s", n);
-        dt(label, tg_full(TG_SHAPE(3), 0.1, h));
+        show_dtype(label, tg_full(TG_SHAPE(3), 0.1, h));
         snprintf(label, sizeof label, "arange %s", n);
-        dt(label, tg_arange(0, 3, 0.3, h));
+        show_dtype(label, tg_arange(0, 3, 0.3, h));
         snprintf(label, sizeof label, "linspace %s", n);
-        dt(label, tg_linspace(-1, 1, 7, h));
+        show_dtype(label, tg_linspace(-1, 1, 7, h));
         snprintf(label, sizeof label, "linspace 75 %s", n);
-        dt(label, tg_linspace(-3.3, 5.1, 75, h));
+        show_dtype(label, tg_linspace(-3.3, 5.1, 75, h));
         tg_tensor *s = tg_to(tg_scalar(0.1), h);
         printf("item %s: %.17g\n", n, tg_item(s));
         double out[10];
@@ -85,30 +73,30 @@ static void creation_and_conversions(void)
         for (int i = 0; i < 10; i++) printf(" %.17g", out[i]);
         printf("\n");
         snprintf(label, sizeof label, "empty %s", n);
-        dt(label, tg_zeros(TG_SHAPE(0), h));
+        show_dtype(label, tg_zeros(TG_SHAPE(0), h));
         snprintf(label, sizeof label, "0-dim %s", n);
-        dt(label, s);
+        show_dtype(label, s);
     }
 }
 
 static void promotion(void)
 {
     tg_tensor *a = mixed(TG_F16), *b = mixed(TG_BF16);
-    dt("f16 + bf16", tg_add(a, b));
-    dt("f16 + f32", tg_add(a, mixed(TG_F32)));
-    dt("bf16 + f64", tg_add(b, mixed(TG_F64)));
-    dt("f16 + i64", tg_add(a, tg_to(mixed(TG_F32), TG_I64)));
-    dt("bf16 * i32", tg_mul(b, tg_to(mixed(TG_F32), TG_I32)));
-    dt("f16 + 0-dim f32", tg_add(a, tg_scalar(0.1)));
-    dt("bf16 + 0-dim f64", tg_add(b, tg_to(tg_scalar(0.1), TG_F64)));
-    dt("i64 + 0-dim f16", tg_add(tg_to(mixed(TG_F32), TG_I64), tg_to(tg_scalar(0.1), TG_F16)));
-    dt("0-dim f16 + 0-dim bf16", tg_add(tg_to(tg_scalar(1.5), TG_F16), tg_to(tg_scalar(0.1), TG_BF16)));
-    dt("f16 * 0.1", tg_mul_scalar(a, 0.1));
-    dt("bf16 * 0.1", tg_mul_scalar(b, 0.1));
-    dt("f16 + 1e-4", tg_add_scalar(a, 1e-4));
-    dt("bf16 / 3", tg_div_scalar(b, 3));
-    dt("i64 * 0.5 to f16?", tg_to(tg_mul_scalar(tg_to(mixed(TG_F32), TG_I64), 0.5), TG_F16));
-    dt("f16 > bf16", tg_gt(a, b));
+    show_dtype("f16 + bf16", tg_add(a, b));
+    show_dtype("f16 + f32", tg_add(a, mixed(TG_F32)));
+    show_dtype("bf16 + f64", tg_add(b, mixed(TG_F64)));
+    show_dtype("f16 + i64", tg_add(a, tg_to(mixed(TG_F32), TG_I64)));
+    show_dtype("bf16 * i32", tg_mul(b, tg_to(mixed(TG_F32), TG_I32)));
+    show_dtype("f16 + 0-dim f32", tg_add(a, tg_scalar(0.1)));
+    show_dtype("bf16 + 0-dim f64", tg_add(b, tg_to(tg_scalar(0.1), TG_F64)));
+    show_dtype("i64 + 0-dim f16", tg_add(tg_to(mixed(TG_F32), TG_I64), tg_to(tg_scalar(0.1), TG_F16)));
+    show_dtype("0-dim f16 + 0-dim bf16", tg_add(tg_to(tg_scalar(1.5), TG_F16), tg_to(tg_scalar(0.1), TG_BF16)));
+    show_dtype("f16 * 0.1", tg_mul_scalar(a, 0.1));
+    show_dtype("bf16 * 0.1", tg_mul_scalar(b, 0.1));
+    show_dtype("f16 + 1e-4", tg_add_scalar(a, 1e-4));
+    show_dtype("bf16 / 3", tg_div_scalar(b, 3));
+    show_dtype("i64 * 0.5 to f16?", tg_to(tg_mul_scalar(tg_to(mixed(TG_F32), TG_I64), 0.5), TG_F16));
+    show_dtype("f16 > bf16", tg_gt(a, b));
 }
 
 typedef tg_tensor *(*unary_fn)(const tg_tensor *);
@@ -148,9 +136,9 @@ static void elementwise(void)
             char label[80];
             tg_scope_begin();
             snprintf(label, sizeof label, "%s %s mixed", UNARY[i].name, HALF_NAMES[k]);
-            dt(label, UNARY[i].f(mixed(HALVES[k])));
+            show_dtype(label, UNARY[i].f(mixed(HALVES[k])));
             snprintf(label, sizeof label, "%s %s positive", UNARY[i].name, HALF_NAMES[k]);
-            dt(label, UNARY[i].f(positive(HALVES[k])));
+            show_dtype(label, UNARY[i].f(positive(HALVES[k])));
             tg_scope_end();
         }
     typedef tg_tensor *(*binary_fn)(const tg_tensor *, const tg_tensor *);
@@ -167,17 +155,17 @@ static void elementwise(void)
         for (size_t i = 0; i < sizeof BINARY / sizeof *BINARY; i++) {
             char label[80];
             snprintf(label, sizeof label, "%s %s", BINARY[i].name, HALF_NAMES[k]);
-            dt(label, BINARY[i].f(a, b));
+            show_dtype(label, BINARY[i].f(a, b));
         }
         char label[80];
         snprintf(label, sizeof label, "addcmul %s", HALF_NAMES[k]);
-        dt(label, tg_addcmul(a, a, b, 0.1));
+        show_dtype(label, tg_addcmul(a, a, b, 0.1));
         snprintf(label, sizeof label, "where %s", HALF_NAMES[k]);
-        dt(label, tg_where(tg_gt(a, b), a, b));
+        show_dtype(label, tg_where(tg_gt(a, b), a, b));
         snprintf(label, sizeof label, "broadcast %s", HALF_NAMES[k]);
-        dt(label, tg_mul(tg_reshape(a, TG_SHAPE(10, 1)), tg_reshape(tg_narrow(b, 0, 0, 3), TG_SHAPE(1, 3))));
+        show_dtype(label, tg_mul(tg_reshape(a, TG_SHAPE(10, 1)), tg_reshape(tg_narrow(b, 0, 0, 3), TG_SHAPE(1, 3))));
         snprintf(label, sizeof label, "strided %s", HALF_NAMES[k]);
-        dt(label, tg_add(tg_t(matrix(HALVES[k], 3, 4, 2)), matrix(HALVES[k], 4, 3, 1)));
+        show_dtype(label, tg_add(tg_t(matrix(HALVES[k], 3, 4, 2)), matrix(HALVES[k], 4, 3, 1)));
     }
 }
 
@@ -188,7 +176,7 @@ static void reductions(void)
         const char *n = HALF_NAMES[k];
         tg_tensor *a = mixed(h), *m = matrix(h, 3, 5, 10), *big = tg_to(tg_linspace(0, 1, 3000, TG_F32), h);
         char label[80];
-#define RED(name, EXPR) do { snprintf(label, sizeof label, "%s %s", name, n); dt(label, (EXPR)); } while (0)
+#define RED(name, EXPR) do { snprintf(label, sizeof label, "%s %s", name, n); show_dtype(label, (EXPR)); } while (0)
         RED("sum", tg_sum(a));
         RED("sum big", tg_sum(big));
         RED("mean", tg_mean(a));
@@ -221,15 +209,15 @@ static void products(void)
         const char *n = HALF_NAMES[k];
         char label[80];
         snprintf(label, sizeof label, "matmul %s", n);
-        dt(label, tg_matmul(matrix(h, 3, 7, 3), matrix(h, 7, 2, 5)));
+        show_dtype(label, tg_matmul(matrix(h, 3, 7, 3), matrix(h, 7, 2, 5)));
         snprintf(label, sizeof label, "matmul transposed %s", n);
-        dt(label, tg_matmul(tg_t(matrix(h, 7, 3, 3)), matrix(h, 7, 2, 5)));
+        show_dtype(label, tg_matmul(tg_t(matrix(h, 7, 3, 3)), matrix(h, 7, 2, 5)));
         snprintf(label, sizeof label, "bmm %s", n);
-        dt(label, tg_bmm(tg_reshape(matrix(h, 4, 3, 2), TG_SHAPE(2, 2, 3)), tg_reshape(matrix(h, 6, 2, 1), TG_SHAPE(2, 3, 2))));
+        show_dtype(label, tg_bmm(tg_reshape(matrix(h, 4, 3, 2), TG_SHAPE(2, 2, 3)), tg_reshape(matrix(h, 6, 2, 1), TG_SHAPE(2, 3, 2))));
         snprintf(label, sizeof label, "mv %s", n);
-        dt(label, tg_mv(matrix(h, 3, 4, 2), tg_reshape(matrix(h, 1, 4, 1), TG_SHAPE(4))));
+        show_dtype(label, tg_mv(matrix(h, 3, 4, 2), tg_reshape(matrix(h, 1, 4, 1), TG_SHAPE(4))));
         snprintf(label, sizeof label, "linear %s", n);
-        dt(label, tg_linear(matrix(h, 2, 4, 1), matrix(h, 3, 4, 0.5), tg_reshape(matrix(h, 1, 3, 1), TG_SHAPE(3))));
+        show_dtype(label, tg_linear(matrix(h, 2, 4, 1), matrix(h, 3, 4, 0.5), tg_reshape(matrix(h, 1, 3, 1), TG_SHAPE(3))));
     }
 }
 
@@ -278,10 +266,10 @@ static void mixed_precision(void)
     tg_tensor *products = tg_mul(tg_reshape(tg_to(x, TG_BF16), TG_SHAPE(5, 4, 1)), tg_to(w, TG_BF16));
     tg_tensor *h = tg_add(tg_sum_dim(products, DIMS(1), false), tg_to(b, TG_BF16));
     tg_tensor *loss = tg_mean(tg_square(tg_relu(h)));
-    dt("mixed hidden", h);
+    show_dtype("mixed hidden", h);
     check("mixed loss", loss, wb, 2);
-    dt("mixed w grad", tg_grad(w));
-    dt("mixed b grad", tg_grad(b));
+    show_dtype("mixed w grad", tg_grad(w));
+    show_dtype("mixed b grad", tg_grad(b));
 }
 
 int main(void)

@@ -2,7 +2,7 @@
 # CPU kernels lack float16 (most unary functions, matmul, cumsum, prod...),
 # the operation is computed in float32 and rounded with .half(), which is
 # what tensorgrad does for every elementwise operation.
-from oracle import attempt, check, show, leaf
+from oracle import attempt, check, leaf, show, show_dtype
 import torch
 import torch.nn.functional as F
 
@@ -11,9 +11,6 @@ inf = float("inf")
 HALVES = [torch.float16, torch.bfloat16]
 HALF_NAMES = ["f16", "bf16"]
 
-
-def dt(label, t):
-    print(label + ":", t, t.dtype)
 
 
 def ev(f, *args):
@@ -50,41 +47,41 @@ def other(d):
 f = torch.tensor([65504.0, 65520.0, 1e-8, 6e-8, 1e-5, 0.1, nan, inf, -3.14159, 1e30])
 d = torch.tensor([1.0009765625000001, 0.1, 1.0 + 2**-11 + 2**-40, 300.0009765625], dtype=torch.float64)
 for h, n in zip(HALVES, HALF_NAMES):
-    dt(f"f32 to {n}", f.to(h))
-    dt(f"f64 to {n}", d.to(h))
-    dt(f"{n} to f32", f.to(h).to(torch.float32))
-    dt(f"{n} to f64", d.to(h).to(torch.float64))
-    dt(f"{n} to i64", mixed(h).to(torch.int64))
-    dt(f"{n} to bool", mixed(h).to(torch.bool))
-    dt(f"i64 to {n}", torch.tensor([-7, 0, 2049, 70000]).to(h))
-    dt(f"zeros {n}", torch.zeros(2, 3, dtype=h))
-    dt(f"full {n}", torch.full((3,), 0.1, dtype=h))
-    dt(f"arange {n}", torch.arange(0, 3, 0.3, dtype=h))
-    dt(f"linspace {n}", torch.linspace(-1, 1, 7, dtype=h))
-    dt(f"linspace 75 {n}", torch.linspace(-3.3, 5.1, 75, dtype=h))
+    show_dtype(f"f32 to {n}", f.to(h))
+    show_dtype(f"f64 to {n}", d.to(h))
+    show_dtype(f"{n} to f32", f.to(h).to(torch.float32))
+    show_dtype(f"{n} to f64", d.to(h).to(torch.float64))
+    show_dtype(f"{n} to i64", mixed(h).to(torch.int64))
+    show_dtype(f"{n} to bool", mixed(h).to(torch.bool))
+    show_dtype(f"i64 to {n}", torch.tensor([-7, 0, 2049, 70000]).to(h))
+    show_dtype(f"zeros {n}", torch.zeros(2, 3, dtype=h))
+    show_dtype(f"full {n}", torch.full((3,), 0.1, dtype=h))
+    show_dtype(f"arange {n}", torch.arange(0, 3, 0.3, dtype=h))
+    show_dtype(f"linspace {n}", torch.linspace(-1, 1, 7, dtype=h))
+    show_dtype(f"linspace 75 {n}", torch.linspace(-3.3, 5.1, 75, dtype=h))
     s = torch.tensor(0.1).to(h)
     print(f"item {n}: %.17g" % s.item())
     print(f"copy_to_f64 {n}:", " ".join("%.17g" % v for v in f.to(h).tolist()))
-    dt(f"empty {n}", torch.zeros(0, dtype=h))
-    dt(f"0-dim {n}", s)
+    show_dtype(f"empty {n}", torch.zeros(0, dtype=h))
+    show_dtype(f"0-dim {n}", s)
 
 # promotion
 a, b = mixed(torch.float16), mixed(torch.bfloat16)
-dt("f16 + bf16", a + b)
-dt("f16 + f32", a + mixed(torch.float32))
-dt("bf16 + f64", b + mixed(torch.float64))
-dt("f16 + i64", a + mixed(torch.float32).to(torch.int64))
-dt("bf16 * i32", b * mixed(torch.float32).to(torch.int32))
-dt("f16 + 0-dim f32", a + torch.tensor(0.1))
-dt("bf16 + 0-dim f64", b + torch.tensor(0.1, dtype=torch.float64))
-dt("i64 + 0-dim f16", mixed(torch.float32).to(torch.int64) + torch.tensor(0.1).to(torch.float16))
-dt("0-dim f16 + 0-dim bf16", torch.tensor(1.5).half() + torch.tensor(0.1).bfloat16())
-dt("f16 * 0.1", a * 0.1)
-dt("bf16 * 0.1", b * 0.1)
-dt("f16 + 1e-4", a + 1e-4)
-dt("bf16 / 3", b / 3)
-dt("i64 * 0.5 to f16?", (mixed(torch.float32).to(torch.int64) * 0.5).to(torch.float16))
-dt("f16 > bf16", a > b)
+show_dtype("f16 + bf16", a + b)
+show_dtype("f16 + f32", a + mixed(torch.float32))
+show_dtype("bf16 + f64", b + mixed(torch.float64))
+show_dtype("f16 + i64", a + mixed(torch.float32).to(torch.int64))
+show_dtype("bf16 * i32", b * mixed(torch.float32).to(torch.int32))
+show_dtype("f16 + 0-dim f32", a + torch.tensor(0.1))
+show_dtype("bf16 + 0-dim f64", b + torch.tensor(0.1, dtype=torch.float64))
+show_dtype("i64 + 0-dim f16", mixed(torch.float32).to(torch.int64) + torch.tensor(0.1).to(torch.float16))
+show_dtype("0-dim f16 + 0-dim bf16", torch.tensor(1.5).half() + torch.tensor(0.1).bfloat16())
+show_dtype("f16 * 0.1", a * 0.1)
+show_dtype("bf16 * 0.1", b * 0.1)
+show_dtype("f16 + 1e-4", a + 1e-4)
+show_dtype("bf16 / 3", b / 3)
+show_dtype("i64 * 0.5 to f16?", (mixed(torch.float32).to(torch.int64) * 0.5).to(torch.float16))
+show_dtype("f16 > bf16", a > b)
 
 UNARY = [(n, getattr(torch, n)) for n in
          "neg exp expm1 log sqrt abs sin cos tanh sigmoid relu sign log1p log2 log10 rsqrt reciprocal square tan "
@@ -101,8 +98,8 @@ for h, n in zip(HALVES, HALF_NAMES):
     for name, fn in UNARY:
         if h == torch.bfloat16 and name in ("rsqrt", "pow3"):
             continue
-        dt(f"{name} {n} mixed", ev(fn, mixed(h)))
-        dt(f"{name} {n} positive", ev(fn, positive(h)))
+        show_dtype(f"{name} {n} mixed", ev(fn, mixed(h)))
+        show_dtype(f"{name} {n} positive", ev(fn, positive(h)))
 
 BINARY = [("add", torch.add), ("sub", torch.sub), ("mul", torch.mul), ("div", torch.div), ("pow", torch.pow),
           ("maximum", torch.maximum), ("minimum", torch.minimum), ("atan2", torch.atan2), ("fmod", torch.fmod),
@@ -111,40 +108,40 @@ BINARY = [("add", torch.add), ("sub", torch.sub), ("mul", torch.mul), ("div", to
 for h, n in zip(HALVES, HALF_NAMES):
     a, b = mixed(h), other(h)
     for name, fn in BINARY:
-        dt(f"{name} {n}", ev(fn, a, b))
-    dt(f"addcmul {n}", ev(lambda x, y: torch.addcmul(x, x, y, value=0.1), a, b))
-    dt(f"where {n}", torch.where(a > b, a, b))
-    dt(f"broadcast {n}", a.reshape(10, 1) * b[:3].reshape(1, 3))
-    dt(f"strided {n}", matrix(h, 3, 4, 2).t() + matrix(h, 4, 3, 1))
+        show_dtype(f"{name} {n}", ev(fn, a, b))
+    show_dtype(f"addcmul {n}", ev(lambda x, y: torch.addcmul(x, x, y, value=0.1), a, b))
+    show_dtype(f"where {n}", torch.where(a > b, a, b))
+    show_dtype(f"broadcast {n}", a.reshape(10, 1) * b[:3].reshape(1, 3))
+    show_dtype(f"strided {n}", matrix(h, 3, 4, 2).t() + matrix(h, 4, 3, 1))
 
 # reductions
 for h, n in zip(HALVES, HALF_NAMES):
     a, m, big = mixed(h), matrix(h, 3, 5, 10), torch.linspace(0, 1, 3000).to(h)
-    dt(f"sum {n}", a.sum())
-    dt(f"sum big {n}", big.sum())
-    dt(f"mean {n}", a.mean())
-    dt(f"mean big {n}", big.mean())
-    dt(f"sum dim {n}", m.sum(1))
-    dt(f"mean dim {n}", m.mean(0, keepdim=True))
-    dt(f"prod {n}", ev(torch.prod, a))
-    dt(f"max {n}", a.max())
-    dt(f"min {n}", a.min())
-    dt(f"amax {n}", m.amax(1))
-    dt(f"argmax {n}", m.argmax(1))
-    dt(f"var {n}", ev(lambda t: t.var(1), m))
-    dt(f"std {n}", ev(torch.std, a))
-    dt(f"norm {n}", ev(torch.norm, a))
+    show_dtype(f"sum {n}", a.sum())
+    show_dtype(f"sum big {n}", big.sum())
+    show_dtype(f"mean {n}", a.mean())
+    show_dtype(f"mean big {n}", big.mean())
+    show_dtype(f"sum dim {n}", m.sum(1))
+    show_dtype(f"mean dim {n}", m.mean(0, keepdim=True))
+    show_dtype(f"prod {n}", ev(torch.prod, a))
+    show_dtype(f"max {n}", a.max())
+    show_dtype(f"min {n}", a.min())
+    show_dtype(f"amax {n}", m.amax(1))
+    show_dtype(f"argmax {n}", m.argmax(1))
+    show_dtype(f"var {n}", ev(lambda t: t.var(1), m))
+    show_dtype(f"std {n}", ev(torch.std, a))
+    show_dtype(f"norm {n}", ev(torch.norm, a))
     if h == torch.bfloat16:
-        dt(f"vector_norm 1 {n}", torch.linalg.vector_norm(m, 1, 0))
-    dt(f"logsumexp {n}", ev(lambda t: t.logsumexp(1), m))
-    dt(f"cumsum {n}", ev(lambda t: t.cumsum(0), a))
-    dt(f"cumprod {n}", ev(lambda t: t.cumprod(0), a))
+        show_dtype(f"vector_norm 1 {n}", torch.linalg.vector_norm(m, 1, 0))
+    show_dtype(f"logsumexp {n}", ev(lambda t: t.logsumexp(1), m))
+    show_dtype(f"cumsum {n}", ev(lambda t: t.cumsum(0), a))
+    show_dtype(f"cumprod {n}", ev(lambda t: t.cumprod(0), a))
     for label, fn in ((f"softmax {n}", lambda: m.softmax(1)), (f"log_softmax {n}", lambda: m.log_softmax(0))):
         try:
-            dt(label, fn())
+            show_dtype(label, fn())
         except RuntimeError as e:
             print(f"{label}: error: {e}")
-    dt(f"sort {n}", a.sort(0, descending=True).values)
+    show_dtype(f"sort {n}", a.sort(0, descending=True).values)
 
 # matrix products: PyTorch 1.13 has no float16 GEMM on CPU, and its
 # bfloat16 one rounds every partial sum; tensorgrad's is a float GEMM
@@ -154,12 +151,12 @@ def fl(fn, *args):
 
 
 for h, n in zip(HALVES, HALF_NAMES):
-    dt(f"matmul {n}", fl(torch.matmul, matrix(h, 3, 7, 3), matrix(h, 7, 2, 5)))
-    dt(f"matmul transposed {n}", fl(torch.matmul, matrix(h, 7, 3, 3).t(), matrix(h, 7, 2, 5)))
-    dt(f"bmm {n}", fl(torch.bmm, matrix(h, 4, 3, 2).reshape(2, 2, 3), matrix(h, 6, 2, 1).reshape(2, 3, 2)))
-    dt(f"mv {n}", fl(torch.mv, matrix(h, 3, 4, 2), matrix(h, 1, 4, 1).reshape(4)))
+    show_dtype(f"matmul {n}", fl(torch.matmul, matrix(h, 3, 7, 3), matrix(h, 7, 2, 5)))
+    show_dtype(f"matmul transposed {n}", fl(torch.matmul, matrix(h, 7, 3, 3).t(), matrix(h, 7, 2, 5)))
+    show_dtype(f"bmm {n}", fl(torch.bmm, matrix(h, 4, 3, 2).reshape(2, 2, 3), matrix(h, 6, 2, 1).reshape(2, 3, 2)))
+    show_dtype(f"mv {n}", fl(torch.mv, matrix(h, 3, 4, 2), matrix(h, 1, 4, 1).reshape(4)))
     # linear: the product rounded, then the bias added
-    dt(f"linear {n}", fl(torch.matmul, matrix(h, 2, 4, 1), matrix(h, 3, 4, 0.5).t()) + matrix(h, 1, 3, 1).reshape(3))
+    show_dtype(f"linear {n}", fl(torch.matmul, matrix(h, 2, 4, 1), matrix(h, 3, 4, 0.5).t()) + matrix(h, 1, 3, 1).reshape(3))
 
 # gradients
 for h, n in zip(HALVES, HALF_NAMES):
@@ -192,7 +189,7 @@ x = matrix(torch.float32, 5, 4, 1)
 products = x.to(torch.bfloat16).reshape(5, 4, 1) * w.to(torch.bfloat16)
 hidden = products.sum(1) + b.to(torch.bfloat16)
 loss = hidden.relu().square().mean()
-dt("mixed hidden", hidden)
+show_dtype("mixed hidden", hidden)
 check("mixed loss", lambda: (loss, [w, b]))
-dt("mixed w grad", w.grad)
-dt("mixed b grad", b.grad)
+show_dtype("mixed w grad", w.grad)
+show_dtype("mixed b grad", b.grad)

@@ -62,6 +62,18 @@ static inline void show(const char *label, const tg_tensor *t)
     fflush(stdout);
 }
 
+/* Python's print(label + ":", t, t.dtype) (oracle.py's show_dtype). */
+static inline void show_dtype(const char *label, const tg_tensor *t)
+{
+    if (!t) {
+        show(label, t);
+        return;
+    }
+    char *s = tg_repr(t);
+    printf("%s: %s %s\n", label, s, tg_dtype_name(tg_dtype_of(t)));
+    free(s);
+}
+
 /* Python's print(label, "grad_fn:", tree(t.grad_fn)). */
 static inline void graph(const char *label, const tg_tensor *t)
 {

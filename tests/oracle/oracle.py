@@ -46,6 +46,10 @@ def show(label, t):
     print(label + ":", t)
 
 
+def show_dtype(label, t):
+    print(label + ":", t, t.dtype)
+
+
 def graph(label, t):
     print(label, "grad_fn:", tree(t.grad_fn))
 

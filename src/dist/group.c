@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <time.h>
 
 tg_dist_group tg__dist = {.timeout = 1800};
@@ -26,28 +27,27 @@ int tg__dist_mpi_error(const char *fn, int code)
     return tg_set_error(TG_E_INVALID, "%s(): %s", fn, text);
 }
 
-/* Polls req, sleeping a little longer each round (up to a millisecond)
-   once it has spun for a while, so a waiting rank leaves the core to the
-   others on a shared machine. */
+/* Polls req: MPI moves a collective along only inside its calls, so the
+   first 10 ms poll without pause (yielding the core to any other runnable
+   process, as ranks sharing cores need); after that a waiting rank naps
+   50 us between polls, leaving the cores to the ranks still computing. */
 int tg__dist_wait(const char *fn, MPI_Request *req)
 {
-    double deadline = MPI_Wtime() + tg__dist.timeout;
-    long nap_ns = 0;
-    for (long round = 0;; round++) {
+    double start = MPI_Wtime(), deadline = start + tg__dist.timeout;
+    for (;;) {
         int done = 0, rc = MPI_Test(req, &done, MPI_STATUS_IGNORE);
         if (rc != MPI_SUCCESS) return tg__dist_mpi_error(fn, rc);
         if (done) return 0;
-        if (MPI_Wtime() > deadline) {
+        double now = MPI_Wtime();
+        if (now > deadline) {
             tg__dist.broken = true;
             return tg_set_error(TG_E_INVALID,
                                 "%s(): timed out after %g s waiting for the other ranks (rank %d of %d); "
                                 "the process group is unusable now", fn, tg__dist.timeout, tg__dist.rank,
                                 tg__dist.size);
         }
-        if (round > 1000) {
-            nap_ns = nap_ns < 1000000 ? nap_ns + 20000 : nap_ns;
-            nanosleep(&(struct timespec){0, nap_ns}, NULL);
-        }
+        if (now - start < 0.01) sched_yield();
+        else nanosleep(&(struct timespec){0, 50000}, NULL);
     }
 }
 

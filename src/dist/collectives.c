@@ -172,8 +172,8 @@ struct tg_dist_work {
 tg_dist_work *tg__dist_all_reduce_start(tg_tensor *t, tg_dist_op op, bool agree)
 {
     static const char *const FN = "tg_dist_all_reduce";
-    MPI_Datatype type;
-    MPI_Op mpi_op;
+    MPI_Datatype type = MPI_DATATYPE_NULL;
+    MPI_Op mpi_op = MPI_OP_NULL;
     int count = 0;
     if (tg__dist_ready(FN) || check_tensor(FN, "the tensor", t) || count_of(FN, t, &count) ||
         tg__dist_mpi_type(FN, tg_dtype_of(t), op, &type, &mpi_op) ||
@@ -191,6 +191,12 @@ tg_dist_work *tg__dist_all_reduce_start(tg_tensor *t, tg_dist_op op, bool agree)
 }
 
 tg_dist_work *tg_dist_all_reduce_async(tg_tensor *t, tg_dist_op op) { return tg__dist_all_reduce_start(t, op, true); }
+
+void tg__dist_progress(tg_dist_work *w)
+{
+    int done = 0;   /* a finished request becomes MPI_REQUEST_NULL, which tg_dist_wait takes as done */
+    MPI_Test(&w->req, &done, MPI_STATUS_IGNORE);
+}
 
 int tg_dist_wait(tg_dist_work *w)
 {
@@ -212,8 +218,8 @@ int tg_dist_all_reduce(tg_tensor *t, tg_dist_op op)
 int tg_dist_broadcast(tg_tensor *t, int src)
 {
     static const char *const FN = "tg_dist_broadcast";
-    MPI_Datatype type;
-    MPI_Op unused;
+    MPI_Datatype type = MPI_DATATYPE_NULL;
+    MPI_Op unused = MPI_OP_NULL;
     int count = 0;
     if (tg__dist_ready(FN) || check_tensor(FN, "the tensor", t) || count_of(FN, t, &count)) return -1;
     if (src < 0 || src >= tg__dist.size)
@@ -231,8 +237,8 @@ int tg_dist_broadcast(tg_tensor *t, int src)
 /* Every rank's t into out (world size times its bytes), rank by rank. */
 static int gather_into(const char *fn, void *out, const tg_tensor *t)
 {
-    MPI_Datatype type;
-    MPI_Op unused;
+    MPI_Datatype type = MPI_DATATYPE_NULL;
+    MPI_Op unused = MPI_OP_NULL;
     int count = 0;
     if (count_of(fn, t, &count) || tg__dist_mpi_type(fn, tg_dtype_of(t), TG_DIST_SUM, &type, &unused) ||
         tg__dist_agree(fn, DIST_ALL_GATHER, 0, 0, t))
@@ -271,8 +277,8 @@ int tg_dist_all_gather_into_tensor(tg_tensor *out, const tg_tensor *t)
    size), this rank's block into out. */
 static int scatter_from(const char *fn, tg_tensor *out, const void *in, tg_dist_op op)
 {
-    MPI_Datatype type;
-    MPI_Op mpi_op;
+    MPI_Datatype type = MPI_DATATYPE_NULL;
+    MPI_Op mpi_op = MPI_OP_NULL;
     int count = 0;
     if (count_of(fn, out, &count) || tg__dist_mpi_type(fn, tg_dtype_of(out), op, &type, &mpi_op) ||
         tg__dist_agree(fn, DIST_REDUCE_SCATTER, op, 0, out))

@@ -177,7 +177,10 @@ static int gradient_ready(const tg_tensor *grad, tg_tensor **replacement, void *
     const tg_tensor *value = old ? tg_add(old, grad) : grad;
     int rc = -1;
     TG_NO_GRAD { rc = tg_copy_(slice_of(d, s->index), value) ? 0 : -1; }
-    return rc ? rc : mark_ready(d, s->index);
+    if (rc == 0) rc = mark_ready(d, s->index);
+    for (int b = 0; b < d->n_buckets; b++)   /* the buckets in flight go on while backward does */
+        if (d->buckets[b].work) tg__dist_progress(d->buckets[b].work);
+    return rc;
 }
 
 /* Marks the parameters that got no gradient (find_unused_parameters) and

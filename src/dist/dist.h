@@ -46,5 +46,7 @@ int tg__dist_agree(const char *fn, dist_kind kind, int op, int root, const tg_te
    false: for buffers that are the same on every rank by construction (DDP's
    buckets), so that starting one does not wait for the other ranks. */
 tg_dist_work *tg__dist_all_reduce_start(tg_tensor *t, tg_dist_op op, bool agree);
+/* Lets MPI move w along (it does only inside MPI calls), without waiting. */
+void tg__dist_progress(tg_dist_work *w);
 
 #endif

@@ -9,7 +9,26 @@
 
 #include <string.h>
 #include <tgmath.h>
-#include <string.h>
+
+/* glibc defines CMPLX and CMPLXF only for compilers with __builtin_complex
+   (not clang 14): the same from the two parts, which C11 lays out as an
+   array of two reals. */
+#ifndef CMPLXF
+static inline float _Complex tg__cmplxf(float re, float im)
+{
+    float _Complex z;
+    memcpy(&z, (const float[2]){re, im}, sizeof z);
+    return z;
+}
+static inline double _Complex tg__cmplx(double re, double im)
+{
+    double _Complex z;
+    memcpy(&z, (const double[2]){re, im}, sizeof z);
+    return z;
+}
+#define CMPLXF(x, y) tg__cmplxf((x), (y))
+#define CMPLX(x, y) tg__cmplx((x), (y))
+#endif
 
 /* PyTorch 1.13's complex division, scalar and vectorized alike:
    ((ac + bd) + (bc - ad) i) / (c^2 + d^2), no scaling (so 0 / 0 and

@@ -248,7 +248,7 @@ tg_tensor *tg__inplace_scalar(const char *fn, tg_tensor *t, double s, const tg_i
         return tg__fail(TG_E_DTYPE, "Found dtype %s but expected %s", tg__dtype_short(t->dtype), tg__dtype_short(rt));
     if (rt == t->dtype) {
         /* s as a 0-dim tensor of t's dtype, on the stack */
-        union { double f64; int64_t i64; char bytes[8]; } value;   /* aligned for any dtype */
+        union { double c128[2]; int64_t i64; char bytes[16]; } value;   /* room and alignment for any dtype */
         tg__store(value.bytes, t->dtype, s);
         tg_storage storage = {.data = value.bytes};
         tg_tensor scalar = {.dtype = t->dtype, .storage = &storage};

@@ -73,7 +73,11 @@ static void unlink_hook(tg_hook *h)
     h->list = NULL;
     size_t at = table_find(h->id);
     memmove(&table[at], &table[at + 1], (n_table - at - 1) * sizeof *table);
-    n_table--;
+    if (--n_table == 0) {   /* no hook left: nothing of the table outlives its hooks */
+        free(table);
+        table = NULL;
+        cap_table = 0;
+    }
 }
 
 /* The owner's list, made on first use; under the lock. */

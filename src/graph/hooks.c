@@ -72,11 +72,12 @@ static void unlink_hook(tg_hook *h)
     *p = h->next;
     h->list = NULL;
     size_t at = table_find(h->id);
-    memmove(&table[at], &table[at + 1], (n_table - at - 1) * sizeof *table);
     if (--n_table == 0) {   /* no hook left: nothing of the table outlives its hooks */
         free(table);
         table = NULL;
         cap_table = 0;
+    } else if (at < n_table) {
+        memmove(&table[at], &table[at + 1], (n_table - at) * sizeof *table);
     }
 }
 

@@ -17,38 +17,18 @@
    A few rules read their operation's parameters; those whose struct is
    private to the operation's file start with the one member the rule reads
    (a double or an int64_t), read through a pointer to that first member. */
-#include "ops.h"
+#include "tangents.h"
 
 #include <ctype.h>
 #include <math.h>
 #include <string.h>
 
-typedef struct tangent_args {
-    tg_op op;
-    const tg_tensor *const *in;   /* the primal inputs; NULL for a Python number */
-    tg_tensor *const *t;          /* their tangents; NULL for an input without one */
-    int n;
-    tg_tensor **zeros;            /* zeros in place of absent tangents, made on first use */
-    const tg_tensor *out;         /* the primal result */
-    const void *params;
-} tangent_args;
-
-typedef tg_tensor *(*tangent_fn)(const tangent_args *a);
-
-/* input i's tangent, or zeros of its shape when it has none */
-static tg_tensor *tangent_or_zeros(const tangent_args *a, int i)
+tg_tensor *tg__tangent_or_zeros(const tangent_args *a, int i)
 {
     if (a->t[i]) return a->t[i];
     if (!a->zeros[i]) a->zeros[i] = tg_zeros_like(a->in[i]);
     return a->zeros[i];
 }
-
-#define X(i) (a->in[(i)])
-#define ZT(i) tangent_or_zeros(a, (i))
-#define T(i) (a->t[(i)])
-#define Y (a->out)
-#define FIRST_DOUBLE (*(const double *)a->params)
-#define FIRST_DIM (*(const int64_t *)a->params)
 
 /* -------------------------------------------------------------- unary */
 

@@ -1,0 +1,34 @@
+/* Forward AD's tangent rules: what a rule receives, and the rules kept in
+   files of their own beside ops/tangents.c, which holds the table of rules
+   keyed by graph/ops.def's ids. A rule computes its operation's output
+   tangent from the primal inputs, the output and the inputs' tangents with
+   the library's own operations (ops/tangents.c says how). */
+#ifndef TG_OPS_TANGENTS_H
+#define TG_OPS_TANGENTS_H
+
+#include "ops.h"
+
+typedef struct tangent_args {
+    tg_op op;
+    const tg_tensor *const *in;   /* the primal inputs; NULL for a Python number */
+    tg_tensor *const *t;          /* their tangents; NULL for an input without one */
+    int n;
+    tg_tensor **zeros;            /* zeros in place of absent tangents, made on first use */
+    const tg_tensor *out;         /* the primal result */
+    const void *params;
+} tangent_args;
+
+typedef tg_tensor *(*tangent_fn)(const tangent_args *a);
+
+/* input i's tangent, or zeros of its shape when it has none */
+tg_tensor *tg__tangent_or_zeros(const tangent_args *a, int i);
+
+/* Shorthands for a rule's body, whose argument is named a. */
+#define X(i) (a->in[(i)])
+#define ZT(i) tg__tangent_or_zeros(a, (i))
+#define T(i) (a->t[(i)])
+#define Y (a->out)
+#define FIRST_DOUBLE (*(const double *)a->params)
+#define FIRST_DIM (*(const int64_t *)a->params)
+
+#endif

@@ -11,10 +11,12 @@
    apart from the load, the medians of forward, backward and optimizer
    step, and the last step's bucket trace: when each bucket's last gradient
    came, when its all-reduce started and finished, against when the
-   backward ended. */
+   backward ended. Naming variants (`bench_dist ranks_step_view`) runs
+   only those, for a profiler (perf record, perf stat) to see one alone. */
 #include <tensorgrad_dist.h>
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "bench.h"
 
@@ -26,6 +28,7 @@ typedef struct variant {
     const char *key, *what;
     bool everyone;   /* every rank trains (DDP), or rank 0 alone */
     bool half;       /* on this rank's slice of the batch */
+    bool skipped;    /* not named on the command line */
     tg_module *model;
     tg_ddp *ddp;
     tg_optimizer *opt;
@@ -114,13 +117,17 @@ int main(int argc, char **argv)
         {.key = "ranks_step_view", .what = "DDP, gradient_as_bucket_view", .everyone = true, .half = true},
     };
     enum { N_VARIANTS = sizeof vs / sizeof *vs };
-    for (int k = 0; k < N_VARIANTS; k++)
+    for (int k = 0; k < N_VARIANTS; k++) {
         make_model(&vs[k], vs[k].everyone, (tg_ddp_opts){.gradient_as_bucket_view = k == 3});
+        vs[k].skipped = argc > 1;
+        for (int a = 1; a < argc; a++) vs[k].skipped &= strcmp(argv[a], vs[k].key) != 0;
+    }
     double idle_cpu = 0;   /* the waiting ranks' CPU while rank 0 trains alone */
     for (int round = -1; round < ROUNDS; round++) {   /* round -1 warms up */
         for (int k = 0; k < N_VARIANTS; k++) {
             variant *v = &vs[k];
             double phases[N_PHASES] = {0};
+            if (v->skipped) continue;
             tg_dist_barrier();
             double start = bench_now_us(), cpu = cpu_us();
             if (v->everyone || rank == 0)
@@ -142,6 +149,7 @@ int main(int argc, char **argv)
         double ratios[ROUNDS], lo, hi;
         for (int k = 0; k < N_VARIANTS; k++) {
             variant *v = &vs[k];
+            if (v->skipped) continue;
             double wall = median(v->wall, &lo, &hi);
             printf("dist.mlp_b128.%s %.3f\n", v->key, wall);
             fprintf(stderr, "bench_dist: %-30s step %8.0f us (%.0f-%.0f), CPU %8.0f us/step, forward %.0f, backward "
@@ -149,7 +157,7 @@ int main(int argc, char **argv)
                     median(v->phases[FORWARD], NULL, NULL), median(v->phases[BACKWARD], NULL, NULL),
                     median(v->phases[OPT_STEP], NULL, NULL));
             printf("dist.mlp_b128.%s.cpu %.3f\n", v->key, median(v->cpu, NULL, NULL));
-            if (!v->everyone) continue;
+            if (!v->everyone || vs[0].skipped) continue;
             for (int r = 0; r < ROUNDS; r++) ratios[r] = vs[0].wall[r] / v->wall[r];
             double ratio = median(ratios, &lo, &hi);
             fprintf(stderr, "bench_dist: %-30s speed-up %.3fx (%.3f-%.3f over %d rounds)\n", v->what, ratio, lo, hi,
@@ -160,7 +168,7 @@ int main(int argc, char **argv)
                 idle_cpu / (2.0 * ROUNDS * STEPS));
         tg_ddp_bucket_trace trace[8];
         double end = 0;
-        int k = tg_ddp_last_trace(vs[3].ddp, trace, 8, &end);
+        int k = vs[3].skipped ? 0 : tg_ddp_last_trace(vs[3].ddp, trace, 8, &end);
         for (int b = 0; b < k; b++) {
             fprintf(stderr, "bench_dist: bucket %d: last gradient %+.3f ms, all-reduce started %+.3f ms, finished "
                     "%+.3f ms (from the end of backward)\n", b, (trace[b].ready - end) * 1e3,

@@ -236,6 +236,66 @@ static int mark_ready(tg_ddp *d, int i)
     return bk->work ? 0 : -1;
 }
 
+/* Note [Progress during backward]: Open MPI moves a non-blocking
+   all-reduce along only inside MPI calls, and the parameters' hooks come
+   few and late (a layer's weight and bias together, after its node). So
+   tg_ddp_forward hangs a pre-hook on every node of the forward's graph (up
+   to MAX_POLLING nodes, the first the backward runs), which tests the
+   buckets in flight: their all-reduces go on between every two nodes of
+   the backward. The hooks go with the graph. */
+enum { MAX_POLLING = 1024 };
+
+static void progress(tg_ddp *d)
+{
+    for (int b = 0; b < d->n_buckets; b++)
+        if (d->buckets[b].work) tg__dist_progress(d->buckets[b].work);
+}
+
+static int poll_buckets(const tg_node *node, tg_tensor **grad_outputs, int n_outputs, void *ctx)
+{
+    (void)node, (void)grad_outputs, (void)n_outputs;
+    progress(ctx);
+    return 0;
+}
+
+/* Whether node is in the open-addressing set (2 * MAX_POLLING slots),
+   adding it if not. */
+static bool seen_before(const tg_node **set, const tg_node *node)
+{
+    size_t i = ((uintptr_t)node >> 4) * 2654435761u % (2 * MAX_POLLING);
+    for (; set[i]; i = (i + 1) % (2 * MAX_POLLING))
+        if (set[i] == node) return true;
+    set[i] = node;
+    return false;
+}
+
+/* Note [Progress during backward]: the graph from output, breadth first
+   (the order the backward roughly runs it), leaves' AccumulateGrad nodes
+   left alone (they outlive the iteration). */
+static int hang_polling_hooks(tg_ddp *d, const tg_tensor *output)
+{
+    const tg_node *root = tg_grad_fn(output);
+    if (!root) return 0;
+    const tg_node **queue = malloc(MAX_POLLING * sizeof *queue), **set = calloc(2 * MAX_POLLING, sizeof *set);
+    if (!queue || !set) {
+        free(queue), free(set);
+        return tg_set_error(TG_E_OOM, "tg_ddp_forward(): out of memory");
+    }
+    int head = 0, tail = 0, rc = 0;
+    seen_before(set, root);
+    queue[tail++] = root;
+    while (head < tail && rc == 0) {
+        const tg_node *node = queue[head++];
+        if (tg_node_register_prehook(node, poll_buckets, d, NULL) < 0) rc = -1;
+        for (int i = 0; i < tg_node_num_next(node) && tail < MAX_POLLING; i++) {
+            const tg_node *next = tg_node_next(node, i);
+            if (next && tg_node_num_next(next) > 0 && !seen_before(set, next)) queue[tail++] = next;
+        }
+    }
+    free(queue), free(set);
+    return rc;
+}
+
 /* The tensor hook: the gradient .grad will hold goes into the bucket. */
 static int gradient_ready(const tg_tensor *grad, tg_tensor **replacement, void *ctx)
 {
@@ -248,8 +308,7 @@ static int gradient_ready(const tg_tensor *grad, tg_tensor **replacement, void *
                             "this happens when a backward runs twice without the iteration finishing", s->index);
     int rc = fill_bucket(d, s->index, grad);
     if (rc == 0) rc = mark_ready(d, s->index);
-    for (int b = 0; b < d->n_buckets; b++)   /* the buckets in flight go on while backward does */
-        if (d->buckets[b].work) tg__dist_progress(d->buckets[b].work);
+    progress(d);
     return rc;
 }
 
@@ -440,7 +499,9 @@ int tg_ddp_begin_iteration(tg_ddp *d)
 
 tg_tensor *tg_ddp_forward(tg_ddp *d, const tg_tensor *input)
 {
-    return tg_ddp_begin_iteration(d) ? NULL : tg_module_forward(d->module, input);
+    if (tg_ddp_begin_iteration(d)) return NULL;
+    tg_tensor *output = tg_module_forward(d->module, input);
+    return output && d->require_sync && hang_polling_hooks(d, output) ? NULL : output;
 }
 
 bool tg_ddp_set_require_sync(tg_ddp *d, bool sync)

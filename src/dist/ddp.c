@@ -51,6 +51,8 @@ struct tg_ddp {
     tg_tensor **params;        /* retained */
     ddp_slot *slots;
     tg_hook_handle *hooks;     /* two per parameter */
+    tg_hook_handle *polling;   /* this iteration's on the graph's nodes (Note [Progress during backward]) */
+    int n_polling;
     ddp_bucket *buckets;
     int n_buckets;
     tg_tensor **views;         /* retained, by parameter: the part of its bucket holding its gradient */
@@ -242,7 +244,8 @@ static int mark_ready(tg_ddp *d, int i)
    tg_ddp_forward hangs a pre-hook on every node of the forward's graph (up
    to MAX_POLLING nodes, the first the backward runs), which tests the
    buckets in flight: their all-reduces go on between every two nodes of
-   the backward. The hooks go with the graph. */
+   the backward. The next iteration removes them (from a node the next
+   graph shares, or the graph's nodes kept alive). */
 enum { MAX_POLLING = 1024 };
 
 static void progress(tg_ddp *d)
@@ -269,6 +272,12 @@ static bool seen_before(const tg_node **set, const tg_node *node)
     return false;
 }
 
+static void remove_polling_hooks(tg_ddp *d)
+{
+    for (int i = 0; i < d->n_polling; i++) tg_hook_remove(d->polling[i]);
+    d->n_polling = 0;
+}
+
 /* Note [Progress during backward]: the graph from output, breadth first
    (the order the backward roughly runs it), leaves' AccumulateGrad nodes
    left alone (they outlive the iteration). */
@@ -286,7 +295,9 @@ static int hang_polling_hooks(tg_ddp *d, const tg_tensor *output)
     queue[tail++] = root;
     while (head < tail && rc == 0) {
         const tg_node *node = queue[head++];
-        if (tg_node_register_prehook(node, poll_buckets, d, NULL) < 0) rc = -1;
+        tg_hook_handle h = tg_node_register_prehook(node, poll_buckets, d, NULL);
+        if (h < 0) rc = -1;
+        else d->polling[d->n_polling++] = h;
         for (int i = 0; i < tg_node_num_next(node) && tail < MAX_POLLING; i++) {
             const tg_node *next = tg_node_next(node, i);
             if (next && tg_node_num_next(next) > 0 && !seen_before(set, next)) queue[tail++] = next;
@@ -445,9 +456,10 @@ tg_ddp *tg_ddp_new(tg_module *module, tg_ddp_opts opts)
     d->offset = malloc(n * sizeof *d->offset);
     d->ready = calloc(n, sizeof *d->ready);
     d->lent = calloc(n, sizeof *d->lent);
+    d->polling = malloc(MAX_POLLING * sizeof *d->polling);
     d->ready_order = malloc(n * sizeof *d->ready_order);
     int *order = malloc(n * sizeof *order);
-    int rc = d->slots && d->hooks && d->bucket_of && d->offset && d->ready && d->lent && d->ready_order && order
+    int rc = d->slots && d->hooks && d->bucket_of && d->offset && d->ready && d->lent && d->polling && d->ready_order && order
                  ? 0 : tg_set_error(TG_E_OOM, "%s(): out of memory", FN_NEW);
     for (int i = 0; rc == 0 && i < d->n; i++) {
         tg_retain(d->params[i]);
@@ -488,6 +500,7 @@ int tg_ddp_begin_iteration(tg_ddp *d)
 {
     if (!d) return tg_set_error(TG_E_NULL, "tg_ddp_begin_iteration(): the DDP module is NULL");
     if (d->unfinished) return unfinished_error(d);
+    remove_polling_hooks(d);
     reset_iteration(d);   /* (a no-op unless a backward failed half-way) */
     if (d->first_done && !d->rebuilt && !d->opts.find_unused_parameters && d->n_ready == d->n) {
         if (rebuild_buckets(d) || (d->opts.gradient_as_bucket_view && adopt_grads(d))) return -1;
@@ -539,11 +552,13 @@ void tg_ddp_free(tg_ddp *d)
     if (!d) return;
     for (int i = 0; d->hooks && i < 2 * d->n; i++)
         if (d->hooks[i] > 0) tg_hook_remove(d->hooks[i]);
+    remove_polling_hooks(d);
     for (int b = 0; b < d->n_buckets; b++)
         if (d->buckets[b].work) tg_dist_wait(d->buckets[b].work);
     free_buckets(d);
     for (int i = 0; i < d->retained; i++) tg_release(d->params[i]);
     free(d->params), free(d->slots), free(d->hooks), free(d->bucket_of), free(d->offset), free(d->ready), free(d->lent);
+    free(d->polling);
     free(d->ready_order);
     free(d);
 }

@@ -189,20 +189,23 @@ static void failed_backward_with_views(const tg_tensor *x, const tg_tensor *y)
     tg_module_free(m);
 }
 
-/* A parameter the forward never uses. */
+/* A parameter the forward never uses (with copies and with bucket views). */
 static void unused_parameters(const tg_tensor *x, const tg_tensor *y)
 {
-    for (int find = 0; find < 2; find++) {
+    for (int k = 0; k < 4; k++) {
+        bool find = k % 2, view = k >= 2;
         tg_module *m = model(7);
         tg_tensor *extra = tg_requires_grad_(tg_zeros(TG_SHAPE(2), TG_F32), true);
         CHECK(tg_module_register_parameter(m, "unused", extra) == 0);
-        tg_ddp *ddp = tg_ddp_new(m, (tg_ddp_opts){.find_unused_parameters = find});
+        if (view) CHECK(tg_set_grad(extra, tg_full(TG_SHAPE(2), rank + 1, TG_F32)) == 0);   /* becomes a bucket view */
+        tg_ddp *ddp = tg_ddp_new(m, (tg_ddp_opts){.find_unused_parameters = find, .gradient_as_bucket_view = view});
         CHECK(ddp != NULL);
         CHECK(backward_on(ddp, m, x, y, rank * SLICE, SLICE) == 0);
         tg_clear_error();
         int rc = backward_on(ddp, m, x, y, rank * SLICE, SLICE);
         if (find) {
-            CHECK(rc == 0 && tg_grad(extra) == NULL);   /* unused everywhere: no .grad */
+            /* unused everywhere: its .grad stays (none, or this rank's) */
+            CHECK(rc == 0 && (view ? tg_item(tg_sum(tg_grad(extra))) == 2 * (rank + 1) : tg_grad(extra) == NULL));
         } else {
             CHECK(rc == -1 && strstr(tg_last_error(), "Expected to have finished reduction in the prior iteration"));
             CHECK(strstr(tg_last_error(), "Parameter indices which did not receive grad for rank") != NULL);

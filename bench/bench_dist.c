@@ -28,6 +28,7 @@ typedef struct variant {
     const char *key, *what;
     bool everyone;   /* every rank trains (DDP), or rank 0 alone */
     bool half;       /* on this rank's slice of the batch */
+    bool view;       /* DDP with gradient_as_bucket_view */
     bool skipped;    /* not named on the command line */
     tg_module *model;
     tg_ddp *ddp;
@@ -39,8 +40,9 @@ static void make_model(variant *v, bool ddp, tg_ddp_opts opts)
 {
     tg_tensor *params[MAX_PARAMS];
     tg_manual_seed(3);
-    v->model = tg_nn_sequential((tg_module *[]){tg_nn_linear(784, 512, true), tg_nn_relu(), tg_nn_linear(512, 512, true),
-                                                tg_nn_relu(), tg_nn_linear(512, 10, true)}, 5);
+    v->model = tg_nn_sequential((tg_module *[]){tg_nn_linear(784, 512, true), tg_nn_relu(),
+                                                tg_nn_linear(512, 512, true), tg_nn_relu(),
+                                                tg_nn_linear(512, 10, true)}, 5);
     v->ddp = ddp ? tg_ddp_new(v->model, opts) : NULL;
     int n = tg_module_parameters(v->model, params, MAX_PARAMS);
     v->opt = tg_sgd(params, n, (tg_sgd_opts){.lr = 0.01});
@@ -50,7 +52,8 @@ static double cpu_us(void)
 {
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 + (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
+           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
 }
 
 /* One SGD step, adding each phase's time (us) to phases. */
@@ -114,15 +117,17 @@ int main(int argc, char **argv)
         {.key = "one_rank", .what = "1 rank, whole batch"},
         {.key = "one_rank_half", .what = "1 rank, its slice", .half = true},
         {.key = "ranks_step", .what = "DDP, copies", .everyone = true, .half = true},
-        {.key = "ranks_step_view", .what = "DDP, gradient_as_bucket_view", .everyone = true, .half = true},
+        {.key = "ranks_step_view", .what = "DDP, gradient_as_bucket_view", .everyone = true, .half = true,
+         .view = true},
     };
     enum { N_VARIANTS = sizeof vs / sizeof *vs };
     for (int k = 0; k < N_VARIANTS; k++) {
-        make_model(&vs[k], vs[k].everyone, (tg_ddp_opts){.gradient_as_bucket_view = k == 3});
+        make_model(&vs[k], vs[k].everyone, (tg_ddp_opts){.gradient_as_bucket_view = vs[k].view});
         vs[k].skipped = argc > 1;
         for (int a = 1; a < argc; a++) vs[k].skipped &= strcmp(argv[a], vs[k].key) != 0;
     }
     double idle_cpu = 0;   /* the waiting ranks' CPU while rank 0 trains alone */
+    int alone_runs = 0;
     for (int round = -1; round < ROUNDS; round++) {   /* round -1 warms up */
         for (int k = 0; k < N_VARIANTS; k++) {
             variant *v = &vs[k];
@@ -136,6 +141,7 @@ int main(int argc, char **argv)
             tg_dist_barrier();
             if (round < 0) continue;
             if (!v->everyone && rank != 0) idle_cpu += cpu_us() - cpu;   /* its wait is the barrier */
+            alone_runs += !v->everyone;
             cpu = cpu_end - cpu;
             double total_cpu = sum_over_ranks(v->everyone || rank == 0 ? cpu : 0);
             v->wall[round] = wall / STEPS;
@@ -164,11 +170,13 @@ int main(int argc, char **argv)
                     ROUNDS);
             printf("dist.mlp_b128.%s.speedup %.3f\n", v->key, ratio);
         }
-        fprintf(stderr, "bench_dist: the waiting ranks' CPU while rank 0 trained alone: %.0f us per step\n",
-                idle_cpu / (2.0 * ROUNDS * STEPS));
+        if (alone_runs)
+            fprintf(stderr, "bench_dist: the waiting ranks' CPU while rank 0 trained alone: %.0f us per step\n",
+                    idle_cpu / (alone_runs * STEPS));
         tg_ddp_bucket_trace trace[8];
         double end = 0;
-        int k = vs[3].skipped ? 0 : tg_ddp_last_trace(vs[3].ddp, trace, 8, &end);
+        const variant *traced = &vs[N_VARIANTS - 1];
+        int k = traced->skipped ? 0 : tg_ddp_last_trace(traced->ddp, trace, 8, &end);
         for (int b = 0; b < k; b++) {
             fprintf(stderr, "bench_dist: bucket %d: last gradient %+.3f ms, all-reduce started %+.3f ms, finished "
                     "%+.3f ms (from the end of backward)\n", b, (trace[b].ready - end) * 1e3,

@@ -278,9 +278,9 @@ static void remove_polling_hooks(tg_ddp *d)
     d->n_polling = 0;
 }
 
-/* Note [Progress during backward]: the graph from output, breadth first
-   (the order the backward roughly runs it), leaves' AccumulateGrad nodes
-   left alone (they outlive the iteration). */
+/* The polling pre-hooks (Note [Progress during backward]) on the graph
+   from output, breadth first (the order the backward roughly runs it),
+   leaves' AccumulateGrad nodes left alone (they outlive the iteration). */
 static int hang_polling_hooks(tg_ddp *d, const tg_tensor *output)
 {
     const tg_node *root = tg_grad_fn(output);
@@ -459,8 +459,8 @@ tg_ddp *tg_ddp_new(tg_module *module, tg_ddp_opts opts)
     d->polling = malloc(MAX_POLLING * sizeof *d->polling);
     d->ready_order = malloc(n * sizeof *d->ready_order);
     int *order = malloc(n * sizeof *order);
-    int rc = d->slots && d->hooks && d->bucket_of && d->offset && d->ready && d->lent && d->polling && d->ready_order && order
-                 ? 0 : tg_set_error(TG_E_OOM, "%s(): out of memory", FN_NEW);
+    bool made = d->slots && d->hooks && d->bucket_of && d->offset && d->ready && d->lent && d->polling;
+    int rc = made && d->ready_order && order ? 0 : tg_set_error(TG_E_OOM, "%s(): out of memory", FN_NEW);
     for (int i = 0; rc == 0 && i < d->n; i++) {
         tg_retain(d->params[i]);
         d->retained++;

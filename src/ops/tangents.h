@@ -31,4 +31,22 @@ tg_tensor *tg__tangent_or_zeros(const tangent_args *a, int i);
 #define FIRST_DOUBLE (*(const double *)a->params)
 #define FIRST_DIM (*(const int64_t *)a->params)
 
+/* rules of ops/tangents_tensor.c */
+tg_tensor *tg__t_xlogy(const tangent_args *a);
+tg_tensor *tg__t_fmod(const tangent_args *a);
+tg_tensor *tg__t_remainder(const tangent_args *a);
+tg_tensor *tg__t_reduction(const tangent_args *a);
+tg_tensor *tg__t_max_dim(const tangent_args *a);
+tg_tensor *tg__t_min_dim(const tangent_args *a);
+tg_tensor *tg__t_cumprod(const tangent_args *a);
+tg_tensor *tg__t_lerp(const tangent_args *a);
+tg_tensor *tg__t_constant(const tangent_args *a);
+tg_tensor *tg__t_compare_inplace(const tangent_args *a);
+tg_tensor *tg__t_view_as_real(const tangent_args *a);
+tg_tensor *tg__t_view_as_complex(const tangent_args *a);
+tg_tensor *tg__t_conj(const tangent_args *a);
+tg_tensor *tg__t_complex(const tangent_args *a);
+tg_tensor *tg__t_angle(const tangent_args *a);
+tg_tensor *tg__t_polar(const tangent_args *a);
+
 #endif

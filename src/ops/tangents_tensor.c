@@ -1,0 +1,158 @@
+/* Forward AD's tangent rules of the tensor operations: xlogy, fmod and
+   remainder, the reductions over dims (prod, the extremes, the moments,
+   the norms, logsumexp), cumprod, lerp, the in-place comparisons,
+   bernoulli and the complex operations. Each follows the "result:" formula
+   of PyTorch's derivatives.yaml (ops/tangents.c says how rules run; the
+   table that names them is there too). */
+#include "tangents.h"
+
+/* The operation's own derivative (a row of ops/derivatives.c) of one
+   input, run on a node of the stack that holds its parameters and, in
+   slots 0 and 1, the input and the result (what every derivative used
+   here reads: ops/reduce.c's tg__record_in_out saves these two). */
+static tg_tensor *derivative(const tangent_args *a, tg_tensor *g)
+{
+    tg_node node = {.op = a->op, .n_next = 1, .n_saved = 2, .params = (void *)a->params};
+    tg_edge edge = {.node = &node};   /* any non-NULL edge: the gradient is needed */
+    tg_meta in_meta;
+    const tg_tensor *slots[2] = {X(0), Y};
+    tg_saved saved[2];
+    for (int i = 0; i < 2; i++)
+        saved[i] = (tg_saved){.data = (tg_tensor *)slots[i], .version = atomic_load(&slots[i]->version->value),
+                              .used = true, .multi_output_nr = -1};
+    tg__meta_of(&in_meta, X(0));
+    tg__meta_of(&node.out_meta, Y);
+    node.next = &edge;
+    node.in_meta = &in_meta;
+    node.saved = saved;
+    tg_tensor *gi = NULL;
+    return g && !TG_DERIVATIVES[a->op](&node, g, &gi) ? gi : NULL;
+}
+
+/* ------------------------------------------------------------- binary */
+
+/* xlogy(ta, b) (0 where a = 0 and b <= 0) + tb a / b */
+tg_tensor *tg__t_xlogy(const tangent_args *a)
+{
+    tg_tensor *self = NULL, *other = NULL;
+    if (T(0)) {
+        tg_tensor *undefined = tg_logical_and(tg_eq_scalar(X(0), 0), tg_le_scalar(X(1), 0));
+        self = tg_masked_fill(tg_xlogy(T(0), X(1)), undefined, 0);
+        if (!self) return NULL;
+    }
+    if (T(1) && !(other = tg_div(tg_mul(T(1), X(0)), X(1)))) return NULL;
+    return !self ? other : !other ? self : tg_add(self, other);
+}
+
+/* ta - tb q, q the quotient rounded as the operation rounds it (toward
+   zero for fmod, down for remainder), which is piecewise constant */
+static tg_tensor *modulo(const tangent_args *a, tg_binary_kernel rounded_div)
+{
+    if (!T(1)) return tg_clone(T(0));
+    tg_dtype dt = tg__result_type(X(0), X(1));
+    tg_tensor *q = tg__binary_kernel(rounded_div, X(0), X(1), dt);
+    tg_tensor *other = q ? tg_mul(tg_neg(T(1)), q) : NULL;
+    return T(0) && other ? tg_add(T(0), other) : other;
+}
+tg_tensor *tg__t_fmod(const tangent_args *a) { return modulo(a, TG_BIN_DIV_TRUNC); }
+tg_tensor *tg__t_remainder(const tangent_args *a) { return modulo(a, TG_BIN_DIV_FLOOR); }
+
+/* --------------------------------------------------------- reductions */
+
+/* A reduction whose parameters start with tg_reduce_params (prod, max and
+   min of all elements, amax, amin, var, std and their means, logsumexp,
+   vector_norm): every input element reaches one result, so the tangent
+   is sum(d result / d x * t) over the reduced dims, the operation's
+   derivative at a gradient of ones giving d result / d x. That is
+   derivatives.yaml's formula for prod, and the same sum as its
+   evenly_read_jvp, amaxamin_jvp, var_jvp, std's, logsumexp_jvp and
+   linalg_vector_norm_jvp. */
+tg_tensor *tg__t_reduction(const tangent_args *a)
+{
+    const tg_reduce_params *p = a->params;
+    tg_tensor *slope = derivative(a, tg_ones_like(Y));
+    tg_tensor *terms = slope ? tg_mul(slope, T(0)) : NULL;
+    if (!terms || X(0)->ndim == 0) return terms;
+    int64_t dims[TG_MAX_DIMS];
+    int nd = 0;
+    for (int d = 0; d < X(0)->ndim; d++)
+        if (p->reduced[d]) dims[nd++] = d;
+    return tg_sum_dim(terms, dims, nd, p->keepdim);
+}
+
+/* the tangent at the extremes' indices (max_dim_params start with the dim;
+   keepdim shows in the result's rank) */
+static tg_tensor *extreme_dim(const tangent_args *a, bool largest)
+{
+    if (X(0)->ndim == 0) return tg_clone(T(0));
+    int64_t dim = FIRST_DIM;
+    tg_tensor *at = largest ? tg_argmax(X(0), dim, true) : tg_argmin(X(0), dim, true);
+    tg_tensor *kept = at ? tg_gather(T(0), dim, at) : NULL;
+    return kept && Y->ndim < X(0)->ndim ? tg_squeeze_dim(kept, dim) : kept;
+}
+tg_tensor *tg__t_max_dim(const tangent_args *a) { return extreme_dim(a, true); }
+tg_tensor *tg__t_min_dim(const tangent_args *a) { return extreme_dim(a, false); }
+
+/* -------------------------------------------------------------- scans */
+
+/* cumsum(t / x) y without zeros in x, as PyTorch's cumprod_jvp; with them,
+   its value sum over k <= j of t_k prod(x_i, i <= j, i != k): term k is
+   the cumprod of x with t in place of x_k, from position k on. The dim is
+   scan_params' only member. */
+tg_tensor *tg__t_cumprod(const tangent_args *a)
+{
+    int64_t dim = FIRST_DIM;
+    tg_tensor *zeros = tg_any(tg_eq_scalar(X(0), 0));
+    if (!zeros) return NULL;
+    if (!tg_item(zeros)) return tg_mul(tg_cumsum(tg_div(T(0), X(0)), dim), Y);
+    int64_t length = X(0)->ndim ? X(0)->shape[dim] : 1, shape[TG_MAX_DIMS];
+    for (int i = 0; i < X(0)->ndim; i++) shape[i] = i == dim ? length : 1;
+    tg_tensor *position = tg_view(tg_arange(0, (double)length, 1, TG_I64), shape, X(0)->ndim);
+    tg_tensor *sum = tg_zeros_like(Y);
+    for (int64_t k = 0; k < length && sum; k++) {
+        tg_tensor *swapped = tg_where(tg_eq_scalar(position, (double)k), T(0), X(0));
+        tg_tensor *from_k = tg_ge_scalar(position, (double)k);
+        sum = from_k ? tg_add(sum, tg_where(from_k, tg_cumprod(swapped, dim), tg_zeros_like(Y))) : NULL;
+    }
+    return sum;
+}
+
+/* ---------------------------------------------------------- pointwise */
+
+/* lerp(ta, tend, w) + tw (end - a) */
+tg_tensor *tg__t_lerp(const tangent_args *a)
+{
+    tg_tensor *r = tg_lerp(ZT(0), ZT(1), X(2));
+    return T(2) && r ? tg_add(r, tg_mul(T(2), tg_sub(X(1), X(0)))) : r;
+}
+
+/* bernoulli: its result is constant */
+tg_tensor *tg__t_constant(const tangent_args *a) { return tg_zeros_like(Y); }
+
+/* an in-place comparison writes constants over self: self's tangent
+   zeroed (self_t.zero_()), and none when self has none (ops/tangents.c) */
+tg_tensor *tg__t_compare_inplace(const tangent_args *a) { return tg_zeros_like(Y); }
+
+/* ------------------------------------------------------------ complex */
+
+tg_tensor *tg__t_view_as_real(const tangent_args *a) { return tg_view_as_real(T(0)); }
+tg_tensor *tg__t_view_as_complex(const tangent_args *a) { return tg_view_as_complex(T(0)); }
+tg_tensor *tg__t_conj(const tangent_args *a) { return tg_conj(T(0)); }
+tg_tensor *tg__t_complex(const tangent_args *a) { return tg_complex(ZT(0), ZT(1)); }
+
+/* angle_backward(conj(t), x) conjugated, its real part (the derivative
+   reads the input, slot 0) */
+tg_tensor *tg__t_angle(const tangent_args *a)
+{
+    tg_tensor *d = derivative(a, tg_conj(T(0)));
+    return d && tg__is_complex(d->dtype) ? tg_real(tg_conj(d)) : d;
+}
+
+/* complex(tr cos(th) - tth r sin(th), tr sin(th) + tth r cos(th)) */
+tg_tensor *tg__t_polar(const tangent_args *a)
+{
+    tg_tensor *c = tg_cos(X(1)), *s = tg_sin(X(1));
+    tg_tensor *re = tg_sub(tg_mul(ZT(0), c), tg_mul(ZT(1), tg_mul(X(0), s)));
+    tg_tensor *im = tg_add(tg_mul(ZT(0), s), tg_mul(ZT(1), tg_mul(X(0), c)));
+    return tg_complex(re, im);
+}

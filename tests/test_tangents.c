@@ -113,6 +113,26 @@ F(polar) { UNUSED; return tg_view_as_real(tg_polar(in[0], in[1])); }
 F(angle) { UNUSED; return tg_angle(tg_complex(in[0], in[1])); }
 F(angle_real) { UNUSED; return tg_angle(in[0]); }
 F(view_as_complex) { UNUSED; return tg_view_as_real(tg_mul(tg_view_as_complex(tg_stack((const tg_tensor *[]){in[0], in[1]}, 2, -1)), tg_complex(in[1], in[0]))); }
+F(sort) { UNUSED; return tg_sort(in[0], 1, true, NULL); }
+F(sort_0dim) { UNUSED; return tg_sort(in[0], 0, false, NULL); }
+F(topk) { UNUSED; return tg_topk(in[0], 2, 0, false, true, NULL); }
+F(tril) { UNUSED; return tg_tril(in[0], 0); }
+F(triu) { UNUSED; return tg_triu(in[0], 1); }
+F(flip) { UNUSED; return tg_flip(in[0], (const int64_t[]){0, 1}, 2); }
+F(roll) { UNUSED; return tg_roll(in[0], (const int64_t[]){1, -1}, (const int64_t[]){1, 0}, 2); }
+F(roll_flat) { UNUSED; return tg_roll(in[0], (const int64_t[]){2}, NULL, 1); }
+F(repeat) { UNUSED; return tg_repeat(in[0], (const int64_t[]){2, 1, 2}, 3); }
+static tg_tensor *index23(const int64_t *v) { return tg_from_i64(v, TG_SHAPE(2, 3)); }
+F(gather) { UNUSED; return tg_gather(in[0], 1, index23((const int64_t[]){0, 2, 0, 1, 1, 2})); }
+F(index_select) { UNUSED; return tg_index_select(in[0], 1, tg_from_i64((const int64_t[]){2, 0}, TG_SHAPE(2))); }
+F(scatter) { UNUSED; return tg_scatter(in[0], 1, index23((const int64_t[]){2, 0, 1, 0, 1, 2}), in[1]); }
+F(scatter_add) { UNUSED; return tg_scatter_add(in[0], 1, index23((const int64_t[]){0, 0, 1, 2, 2, 2}), in[1]); }
+F(scatter_value) { UNUSED; return tg__scatter_value(in[0], 0, tg_from_i64((const int64_t[]){1, 0}, TG_SHAPE(1, 2)), 2); }
+F(index_add) { UNUSED; return tg_index_add(in[0], 1, tg_from_i64((const int64_t[]){2, 0, 2}, TG_SHAPE(3)), in[1], 0.5); }
+static tg_tensor *mask23(void) { return tg_from_i64((const int64_t[]){1, 0, 1, 0, 0, 1}, TG_SHAPE(2, 3)); }
+F(masked_select) { UNUSED; return tg_masked_select(in[0], tg_ne_scalar(mask23(), 0)); }
+F(masked_scatter) { UNUSED; return tg__masked_scatter(in[0], tg_ne_scalar(mask23(), 0), in[1]); }
+F(masked_fill) { UNUSED; return tg_masked_fill(in[0], tg_ne_scalar(mask23(), 0), 2); }
 
 #define M23 {2, 2, 3}
 #define M32 {2, 3, 2}
@@ -186,6 +206,18 @@ static const tangent_case CASES[] = {
     {"le_scalar_", compare_scalar_, 1, {M23}, -1, 1, (const void *)tg_le_scalar_, false},
     {"gt_scalar_", compare_scalar_, 1, {M23}, -1, 1, (const void *)tg_gt_scalar_, false},
     {"ge_scalar_", compare_scalar_, 1, {M23}, -1, 1, (const void *)tg_ge_scalar_, false},
+    {"sort", sort, 1, {M23}, -1, 1, NULL, false}, {"topk", topk, 1, {M23}, -1, 1, NULL, false},
+    {"sort 0-dim", sort_0dim, 1, {{0}}, -1, 1, NULL, false}, {"tril", tril, 1, {M23}, -1, 1, NULL, false},
+    {"triu", triu, 1, {M23}, -1, 1, NULL, false}, {"flip", flip, 1, {M23}, -1, 1, NULL, false},
+    {"roll", roll, 1, {M23}, -1, 1, NULL, false}, {"roll flat", roll_flat, 1, {M23}, -1, 1, NULL, false},
+    {"repeat", repeat, 1, {M23}, -1, 1, NULL, false}, {"gather", gather, 1, {M23}, -1, 1, NULL, false},
+    {"index_select", index_select, 1, {M23}, -1, 1, NULL, false}, {"scatter", scatter, 2, {M23, M23}, -1, 1, NULL, false},
+    {"scatter_add", scatter_add, 2, {M23, M23}, -1, 1, NULL, false},
+    {"scatter_value", scatter_value, 1, {M23}, -1, 1, NULL, false},
+    {"index_add", index_add, 2, {M23, M23}, -1, 1, NULL, false},
+    {"masked_select", masked_select, 1, {M23}, -1, 1, NULL, false},
+    {"masked_scatter", masked_scatter, 2, {M23, {1, 3}}, -1, 1, NULL, false},
+    {"masked_fill", masked_fill, 1, {M23}, -1, 1, NULL, false},
 };
 
 static tg_tensor *uniform(const int64_t *shape, double low, double high)
@@ -273,9 +305,10 @@ static void check_levels_and_errors(void)
     CHECK(tg_fwad_enter_dual_level() == -1);
     CHECK_STR(tg_last_error(), "Nested forward mode AD is not supported at the moment");
     tg_tensor *d = tg_make_dual(x, t);
-    tg_tensor *p = tg_masked_select(d, tg_gt_scalar(x, 0.5));
+    tg_tensor *index = tg_from_i64((const int64_t[]){0, 1, 0, 1, 0, 1}, TG_SHAPE(2, 3));
+    tg_tensor *p = tg_scatter_reduce(d, 1, index, x, TG_SCATTER_AMAX, true);
     CHECK(p == NULL);
-    static const char no_rule[] = "Trying to use forward AD with masked_select that does not support it";
+    static const char no_rule[] = "Trying to use forward AD with scatter_reduce that does not support it";
     CHECK(strncmp(tg_last_error(), no_rule, sizeof no_rule - 1) == 0);
     tg_clear_error();
     /* a view's tangent is the same view of the tangent's storage */

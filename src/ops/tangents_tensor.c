@@ -117,6 +117,82 @@ tg_tensor *tg__t_cumprod(const tangent_args *a)
     return sum;
 }
 
+/* sort and topk: the tangent at the sorted indices */
+tg_tensor *tg__t_sort(const tangent_args *a)
+{
+    const tg_sort_params *p = a->params;
+    return tg_gather(T(0), p->dim, p->indices);
+}
+
+/* ------------------------------------------- reorderings and indexing */
+
+/* The operation itself applied to the tangents (zeros for an input
+   without one), the operations being linear in them. */
+tg_tensor *tg__t_tril(const tangent_args *a) { return tg_tril(T(0), FIRST_DIM); }
+tg_tensor *tg__t_triu(const tangent_args *a) { return tg_triu(T(0), FIRST_DIM); }
+
+tg_tensor *tg__t_flip(const tangent_args *a)
+{
+    const tg_flip_params *p = a->params;
+    return tg_flip(T(0), p->dims, p->ndims);
+}
+
+tg_tensor *tg__t_roll(const tangent_args *a)
+{
+    const tg_roll_params *p = a->params;
+    return tg_roll(T(0), p->shifts, p->flat ? NULL : p->dims, p->n);
+}
+
+tg_tensor *tg__t_repeat(const tangent_args *a)
+{
+    const tg_repeat_params *p = a->params;
+    return tg_repeat(T(0), p->repeats, p->n);
+}
+
+tg_tensor *tg__t_gather(const tangent_args *a)
+{
+    const tg_index_params *p = a->params;
+    return tg_gather(T(0), p->dim, p->index);
+}
+
+tg_tensor *tg__t_index_select(const tangent_args *a)
+{
+    const tg_index_params *p = a->params;
+    return tg_index_select(T(0), p->dim, p->index);
+}
+
+tg_tensor *tg__t_scatter(const tangent_args *a)
+{
+    const tg_index_params *p = a->params;
+    return tg_scatter(ZT(0), p->dim, p->index, ZT(1));
+}
+
+tg_tensor *tg__t_scatter_add(const tangent_args *a)
+{
+    const tg_index_params *p = a->params;
+    return tg_scatter_add(ZT(0), p->dim, p->index, ZT(1));
+}
+
+/* self.scatter(dim, index, value): ta with zeros where value went */
+tg_tensor *tg__t_scatter_value(const tangent_args *a)
+{
+    const tg_index_params *p = a->params;
+    return tg__scatter_value(T(0), p->dim, p->index, 0);
+}
+
+tg_tensor *tg__t_index_add(const tangent_args *a)
+{
+    const tg_index_params *p = a->params;
+    return tg_index_add(ZT(0), p->dim, p->index, ZT(1), p->alpha);
+}
+
+/* the masked operations keep the mask's address as their parameter */
+#define MASK (*(const tg_tensor *const *)a->params)
+tg_tensor *tg__t_masked_select(const tangent_args *a) { return tg_masked_select(T(0), MASK); }
+tg_tensor *tg__t_masked_scatter(const tangent_args *a) { return tg__masked_scatter(ZT(0), MASK, ZT(1)); }
+/* ta with zeros where the value went */
+tg_tensor *tg__t_masked_fill(const tangent_args *a) { return tg_masked_fill(T(0), MASK, 0); }
+
 /* ---------------------------------------------------------- pointwise */
 
 /* lerp(ta, tend, w) + tw (end - a) */

@@ -86,6 +86,35 @@ static void reductions(void)
     attempt("cumprod dim 0", tg_cumprod(dual(TIES, TX), 0));
 }
 
+static void reorderings_and_indexing(void)
+{
+    attempt("sort", tg_sort(dual(TIES, TX), 1, false, NULL));
+    attempt("sort descending", tg_sort(dual(TIES, TX), 0, true, NULL));
+    attempt("topk", tg_topk(dual(TIES, TX), 2, 1, true, true, NULL));
+    attempt("topk smallest", tg_topk(dual(X, TX), 1, 0, false, true, NULL));
+    attempt("tril", tg_tril(dual(X, TX), 0));
+    attempt("triu", tg_triu(dual(X, TX), 1));
+    attempt("flip", tg_flip(dual(X, TX), DIMS(0, 1)));
+    attempt("roll", tg_roll(dual(X, TX), I64(1, -1), I64(1, 0), 2));
+    attempt("roll flat", tg_roll(dual(X, TX), I64(2), NULL, 1));
+    attempt("repeat", tg_repeat(dual(X, TX), I64(2, 1, 2), 3));
+    tg_tensor *index = tg_from_i64(I64(0, 2, 0, 1, 1, 2), TG_SHAPE(2, 3));
+    tg_tensor *permutation = tg_from_i64(I64(2, 0, 1, 0, 1, 2), TG_SHAPE(2, 3));
+    attempt("gather", tg_gather(dual(X, TX), 1, index));
+    attempt("index_select", tg_index_select(dual(X, TX), 1, tg_from_i64(I64(2, 0), TG_SHAPE(2))));
+    attempt("scatter", tg_scatter(dual(X, TX), 1, permutation, dual(Y, TY)));
+    attempt("scatter only src", tg_scatter(m23(X), 1, permutation, dual(Y, TY)));
+    attempt("scatter_add", tg_scatter_add(dual(X, TX), 1, index, dual(Y, TY)));
+    attempt("index_add", tg_index_add(dual(X, TX), 1, tg_from_i64(I64(2, 0, 2), TG_SHAPE(3)), dual(Y, TY), 0.5));
+    tg_tensor *mask = tg_gt_scalar(m23(W), 0.4);
+    attempt("masked_select", tg_masked_select(dual(X, TX), mask));
+    attempt("masked_fill", tg_masked_fill(dual(X, TX), mask, 2));
+    tg_tensor *pieces[3];
+    if (tg_split(dual(X, TX), 2, 1, pieces, 3) == 2) attempt("split", pieces[1]);
+    if (tg_unbind(dual(X, TX), 0, pieces, 3) == 2) attempt("unbind", pieces[1]);
+    attempt("einsum diagonal", tg_einsum("ii->i", (const tg_tensor *[]){tg_narrow(dual(X, TX), 1, 0, 2)}, 1));
+}
+
 static void inplace_and_random(void)
 {
     attempt("eq_", tg_eq_(dual(X, TX), m23(X)));
@@ -124,6 +153,7 @@ int main(void)
     if (tg_fwad_enter_dual_level()) return 1;
     binary();
     reductions();
+    reorderings_and_indexing();
     inplace_and_random();
     complex_ops();
     return tg_fwad_exit_dual_level() ? 1 : 0;

@@ -133,6 +133,21 @@ static tg_tensor *mask23(void) { return tg_from_i64((const int64_t[]){1, 0, 1, 0
 F(masked_select) { UNUSED; return tg_masked_select(in[0], tg_ne_scalar(mask23(), 0)); }
 F(masked_scatter) { UNUSED; return tg__masked_scatter(in[0], tg_ne_scalar(mask23(), 0), in[1]); }
 F(masked_fill) { UNUSED; return tg_masked_fill(in[0], tg_ne_scalar(mask23(), 0), 2); }
+/* the derivative of view(x) at the input, recorded (create_graph) */
+static tg_tensor *view_backward(tg_tensor *(*view)(const tg_tensor *), const int64_t *shape, int ndim, tg_tensor *g)
+{
+    tg_tensor *x = tg_requires_grad_(tg_zeros(shape, ndim, TG_F64), true), *grad = NULL;
+    tg_tensor *y = view(x);
+    if (!y || tg_autograd_grad(&y, 1, &x, 1, &g, (tg_backward_opts){.create_graph = true}, &grad)) return NULL;
+    return grad;
+}
+static tg_tensor *select_row(const tg_tensor *t) { return tg_select(t, 0, 1); }
+static tg_tensor *slice_columns(const tg_tensor *t) { return tg_slice(t, 1, 1, 3, 1); }
+static tg_tensor *upper_diagonal(const tg_tensor *t) { return tg_diagonal(t, 1, 0, 1); }
+F(select_backward) { UNUSED; return view_backward(select_row, (const int64_t[]){2, 3}, 2, in[0]); }
+F(slice_backward) { UNUSED; return view_backward(slice_columns, (const int64_t[]){2, 3}, 2, in[0]); }
+F(diagonal_backward) { UNUSED; return view_backward(upper_diagonal, (const int64_t[]){3, 4}, 2, in[0]); }
+F(diag_embed) { UNUSED; return tg_diag_embed(in[0], 1, 0, 2); }
 
 #define M23 {2, 2, 3}
 #define M32 {2, 3, 2}
@@ -218,6 +233,10 @@ static const tangent_case CASES[] = {
     {"masked_select", masked_select, 1, {M23}, -1, 1, NULL, false},
     {"masked_scatter", masked_scatter, 2, {M23, {1, 3}}, -1, 1, NULL, false},
     {"masked_fill", masked_fill, 1, {M23}, -1, 1, NULL, false},
+    {"select_backward", select_backward, 1, {V3}, -1, 1, NULL, false},
+    {"slice_backward", slice_backward, 1, {{2, 2, 2}}, -1, 1, NULL, false},
+    {"diagonal_backward", diagonal_backward, 1, {V3}, -1, 1, NULL, false},
+    {"diag_embed", diag_embed, 1, {M23}, -1, 1, NULL, false},
 };
 
 static tg_tensor *uniform(const int64_t *shape, double low, double high)

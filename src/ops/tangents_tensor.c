@@ -6,13 +6,14 @@
    table that names them is there too). */
 #include "tangents.h"
 
-/* The operation's own derivative (a row of ops/derivatives.c) of one
-   input, run on a node of the stack that holds its parameters and, in
-   slots 0 and 1, the input and the result (what every derivative used
-   here reads: ops/reduce.c's tg__record_in_out saves these two). */
-static tg_tensor *derivative(const tangent_args *a, tg_tensor *g)
+/* The derivative of op (a row of ops/derivatives.c) of one input shaped
+   as `input`, run at g on a node of the stack that holds the rule's
+   parameters and, in slots 0 and 1, the rule's input and result (what
+   every derivative used here reads: ops/reduce.c's tg__record_in_out
+   saves these two). */
+static tg_tensor *derivative_of(const tangent_args *a, tg_op op, const tg_tensor *input, tg_tensor *g)
 {
-    tg_node node = {.op = a->op, .n_next = 1, .n_saved = 2, .params = (void *)a->params};
+    tg_node node = {.op = op, .n_next = 1, .n_saved = 2, .params = (void *)a->params};
     tg_edge edge = {.node = &node};   /* any non-NULL edge: the gradient is needed */
     tg_meta in_meta;
     const tg_tensor *slots[2] = {X(0), Y};
@@ -20,14 +21,17 @@ static tg_tensor *derivative(const tangent_args *a, tg_tensor *g)
     for (int i = 0; i < 2; i++)
         saved[i] = (tg_saved){.data = (tg_tensor *)slots[i], .version = atomic_load(&slots[i]->version->value),
                               .used = true, .multi_output_nr = -1};
-    tg__meta_of(&in_meta, X(0));
+    tg__meta_of(&in_meta, input);
     tg__meta_of(&node.out_meta, Y);
     node.next = &edge;
     node.in_meta = &in_meta;
     node.saved = saved;
     tg_tensor *gi = NULL;
-    return g && !TG_DERIVATIVES[a->op](&node, g, &gi) ? gi : NULL;
+    return g && !TG_DERIVATIVES[op](&node, g, &gi) ? gi : NULL;
 }
+
+/* the operation's own derivative at g */
+static tg_tensor *derivative(const tangent_args *a, tg_tensor *g) { return derivative_of(a, a->op, X(0), g); }
 
 /* ------------------------------------------------------------- binary */
 
@@ -192,6 +196,15 @@ tg_tensor *tg__t_masked_select(const tangent_args *a) { return tg_masked_select(
 tg_tensor *tg__t_masked_scatter(const tangent_args *a) { return tg__masked_scatter(ZT(0), MASK, ZT(1)); }
 /* ta with zeros where the value went */
 tg_tensor *tg__t_masked_fill(const tangent_args *a) { return tg_masked_fill(T(0), MASK, 0); }
+
+/* The gradients of select, slice and diagonal, and diag_embed, put the
+   tangent where the view was in zeros of the result's shape, as the
+   view's derivative puts a gradient: that derivative, with the same
+   parameters (select's, slice's, diagonal's), for an input shaped as the
+   result. */
+tg_tensor *tg__t_select_backward(const tangent_args *a) { return derivative_of(a, TG_OP_SELECT, Y, T(0)); }
+tg_tensor *tg__t_slice_backward(const tangent_args *a) { return derivative_of(a, TG_OP_SLICE, Y, T(0)); }
+tg_tensor *tg__t_diagonal_backward(const tangent_args *a) { return derivative_of(a, TG_OP_DIAGONAL, Y, T(0)); }
 
 /* ---------------------------------------------------------- pointwise */
 

@@ -115,6 +115,26 @@ static void reorderings_and_indexing(void)
     attempt("einsum diagonal", tg_einsum("ii->i", (const tg_tensor *[]){tg_narrow(dual(X, TX), 1, 0, 2)}, 1));
 }
 
+/* the gradient of a view of zeros (2, 3) at a dual g, recorded */
+static tg_tensor *view_backward(tg_tensor *view(const tg_tensor *), tg_tensor *g)
+{
+    tg_tensor *x = tg_requires_grad_(tg_zeros(TG_SHAPE(2, 3), TG_F64), true), *grad = NULL;
+    tg_tensor *y = view(x);
+    if (!y || tg_autograd_grad(&y, 1, &x, 1, &g, (tg_backward_opts){.create_graph = true}, &grad)) return NULL;
+    return grad;
+}
+static tg_tensor *select_row(const tg_tensor *t) { return tg_select(t, 0, 1); }
+static tg_tensor *slice_columns(const tg_tensor *t) { return tg_slice(t, 1, 1, 3, 1); }
+static tg_tensor *upper_diagonal(const tg_tensor *t) { return tg_diagonal(t, 1, 0, 1); }
+
+static void view_gradients(void)
+{
+    attempt("select_backward", view_backward(select_row, tg_make_dual(tg_from_f64(Y, TG_SHAPE(3)), tg_from_f64(TY, TG_SHAPE(3)))));
+    attempt("slice_backward", view_backward(slice_columns, tg_make_dual(tg_from_f64(Y, TG_SHAPE(2, 2)), tg_from_f64(TY, TG_SHAPE(2, 2)))));
+    attempt("diagonal_backward", view_backward(upper_diagonal, tg_make_dual(tg_from_f64(Y, TG_SHAPE(2)), tg_from_f64(TY, TG_SHAPE(2)))));
+    attempt("diag_embed", tg_diag_embed(dual(X, TX), 1, 0, 2));
+}
+
 static void inplace_and_random(void)
 {
     attempt("eq_", tg_eq_(dual(X, TX), m23(X)));
@@ -154,6 +174,7 @@ int main(void)
     binary();
     reductions();
     reorderings_and_indexing();
+    view_gradients();
     inplace_and_random();
     complex_ops();
     return tg_fwad_exit_dual_level() ? 1 : 0;

@@ -106,6 +106,15 @@ with fwAD.dual_level():
     attempt("unbind", lambda: dual(X, TX).unbind(0)[1])
     attempt("einsum diagonal", lambda: torch.einsum("ii->i", dual(X, TX).narrow(1, 0, 2)))
 
+    def view_backward(view, g):
+        x = torch.zeros(2, 3, dtype=D, requires_grad=True)
+        return torch.autograd.grad(view(x), x, g, create_graph=True)[0]
+
+    attempt("select_backward", lambda: view_backward(lambda x: x.select(0, 1), dual(Y[0], TY[0])))
+    attempt("slice_backward", lambda: view_backward(lambda x: x[:, 1:3], fwAD.make_dual(t((Y[0] + Y[1])[:4]).view(2, 2), t((TY[0] + TY[1])[:4]).view(2, 2))))
+    attempt("diagonal_backward", lambda: view_backward(lambda x: x.diagonal(1, 0, 1), dual(Y[0][:2], TY[0][:2])))
+    attempt("diag_embed", lambda: torch.diag_embed(dual(X, TX), 1, 0, 2))
+
     attempt("eq_", lambda: dual(X, TX).eq_(t(X)))
     attempt("lt_ of a dual other", lambda: t(X).lt_(dual(Y, TY)))
     attempt("ge_scalar_", lambda: dual(X, TX).ge_(0.5))

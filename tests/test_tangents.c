@@ -147,6 +147,15 @@ static tg_tensor *upper_diagonal(const tg_tensor *t) { return tg_diagonal(t, 1, 
 F(select_backward) { UNUSED; return view_backward(select_row, (const int64_t[]){2, 3}, 2, in[0]); }
 F(slice_backward) { UNUSED; return view_backward(slice_columns, (const int64_t[]){2, 3}, 2, in[0]); }
 F(diagonal_backward) { UNUSED; return view_backward(upper_diagonal, (const int64_t[]){3, 4}, 2, in[0]); }
+F(bilinear) { UNUSED; return tg_bilinear(in[0], in[1], tg_view(in[2], (const int64_t[]){2, 3, 3}, 3), NULL); }
+static tg_tensor *rows101(void) { return tg_from_i64((const int64_t[]){1, 0, 1}, TG_SHAPE(3)); }
+static tg_tensor *index_rows(const tg_tensor *t) { return tg_index(t, TG_INDEX(TG_IDX_T(rows101()))); }
+F(index_by_tensor) { UNUSED; return index_rows(in[0]); }
+F(index_mask_slice) { UNUSED; return tg_index(in[0], TG_INDEX(TG_IDX_SLICE(0, 2, 1), TG_IDX_T(tg_ne_scalar(rows101(), 0)))); }
+F(index_put) { UNUSED; return tg_index_put(in[0], TG_INDEX(TG_IDX_T(tg_from_i64((const int64_t[]){1, 0}, TG_SHAPE(2)))), in[1], false); }
+F(index_put_accumulate) { UNUSED; return tg_index_put(in[0], TG_INDEX(TG_IDX_T(rows101())), in[1], true); }
+F(index_put_masked_fill) { UNUSED; return tg_index_put(in[0], TG_INDEX(TG_IDX_T(tg_gt_scalar(in[0], 0))), in[1], false); }
+F(index_backward) { UNUSED; return view_backward(index_rows, (const int64_t[]){2, 3}, 2, in[0]); }
 F(diag_embed) { UNUSED; return tg_diag_embed(in[0], 1, 0, 2); }
 
 #define M23 {2, 2, 3}
@@ -237,6 +246,12 @@ static const tangent_case CASES[] = {
     {"slice_backward", slice_backward, 1, {{2, 2, 2}}, -1, 1, NULL, false},
     {"diagonal_backward", diagonal_backward, 1, {V3}, -1, 1, NULL, false},
     {"diag_embed", diag_embed, 1, {M23}, -1, 1, NULL, false},
+    {"bilinear", bilinear, 3, {M23, M23, {2, 2, 9}}, -1, 1, NULL, false},
+    {"index", index_by_tensor, 1, {M23}, -1, 1, NULL, false}, {"index mask slice", index_mask_slice, 1, {M23}, -1, 1, NULL, false},
+    {"index_put", index_put, 2, {M23, M23}, -1, 1, NULL, false},
+    {"index_put accumulate", index_put_accumulate, 2, {M23, V3}, -1, 1, NULL, false},
+    {"index_put masked_fill", index_put_masked_fill, 2, {M23, {0}}, -1, 1, NULL, false},
+    {"index_backward", index_backward, 1, {{2, 3, 3}}, -1, 1, NULL, false},
 };
 
 static tg_tensor *uniform(const int64_t *shape, double low, double high)

@@ -257,6 +257,14 @@ int tg__propagate_tangent(tg_tensor *out, const tg_record *what, const tg_tensor
 bool tg__has_tangent_rule(tg_op op);
 tg_tensor *tg__mirror_tangent(const tg_tensor *primal, const tg_tensor *tangent);
 
+/* _trilinear again, with a TrilinearBackward0 record's parameters (ops/linear.c) */
+tg_tensor *tg__trilinear_as(const void *params, const tg_tensor *i1, const tg_tensor *i2, const tg_tensor *i3);
+
+/* index and index_put again, with an IndexBackward0 or IndexPut(Impl)Backward0
+   record's parameters, during that record (ops/advanced_index.c) */
+tg_tensor *tg__index_again(const void *params, const tg_tensor *t);
+tg_tensor *tg__index_put_again(const void *params, tg_op op, const tg_tensor *t, const tg_tensor *values);
+
 /* The parameters of operations whose tangent rules (ops/tangents_tensor.c)
    read more than their first member. A tensor's address among them (the
    index, the mask, the sort's indices) is for the rule only, which runs

@@ -197,6 +197,11 @@ tg_tensor *tg__t_masked_scatter(const tangent_args *a) { return tg__masked_scatt
 /* ta with zeros where the value went */
 tg_tensor *tg__t_masked_fill(const tangent_args *a) { return tg_masked_fill(T(0), MASK, 0); }
 
+/* advanced indexing: index(t, indices), and index_put of the tangents
+   (zeros for one without) */
+tg_tensor *tg__t_index(const tangent_args *a) { return tg__index_again(a->params, T(0)); }
+tg_tensor *tg__t_index_put(const tangent_args *a) { return tg__index_put_again(a->params, a->op, ZT(0), ZT(1)); }
+
 /* The gradients of select, slice and diagonal, and diag_embed, put the
    tangent where the view was in zeros of the result's shape, as the
    view's derivative puts a gradient: that derivative, with the same
@@ -205,6 +210,25 @@ tg_tensor *tg__t_masked_fill(const tangent_args *a) { return tg_masked_fill(T(0)
 tg_tensor *tg__t_select_backward(const tangent_args *a) { return derivative_of(a, TG_OP_SELECT, Y, T(0)); }
 tg_tensor *tg__t_slice_backward(const tangent_args *a) { return derivative_of(a, TG_OP_SLICE, Y, T(0)); }
 tg_tensor *tg__t_diagonal_backward(const tangent_args *a) { return derivative_of(a, TG_OP_DIAGONAL, Y, T(0)); }
+
+/* ----------------------------------------------------- linear algebra */
+
+/* _trilinear is linear in each input: the sum of it with each tangent in
+   its input's place (inputs without one add nothing) */
+tg_tensor *tg__t_trilinear(const tangent_args *a)
+{
+    tg_tensor *sum = NULL;
+    for (int k = 0; k < 3; k++) {
+        if (!T(k)) continue;
+        const tg_tensor *in[3] = {X(0), X(1), X(2)};
+        in[k] = T(k);
+        tg_tensor *term = tg__trilinear_as(a->params, in[0], in[1], in[2]);
+        if (!term) return NULL;
+        sum = sum ? tg_add(sum, term) : term;
+        if (!sum) return NULL;
+    }
+    return sum;
+}
 
 /* ---------------------------------------------------------- pointwise */
 

@@ -135,6 +135,21 @@ static void view_gradients(void)
     attempt("diag_embed", tg_diag_embed(dual(X, TX), 1, 0, 2));
 }
 
+static void advanced_indexing_and_bilinear(void)
+{
+    tg_tensor *rows = tg_from_i64(I64(1, 0, 1), TG_SHAPE(3));
+    attempt("index", tg_index(dual(X, TX), TG_INDEX(TG_IDX_T(rows))));
+    attempt("index mask", tg_index(dual(X, TX), TG_INDEX(TG_IDX_T(tg_gt_scalar(m23(W), 0.4)))));
+    attempt("index slice and rows", tg_index(dual(X, TX), TG_INDEX(TG_IDX_ALL, TG_IDX_T(tg_from_i64(I64(2, 0), TG_SHAPE(2))))));
+    tg_tensor *two = tg_from_i64(I64(1, 0), TG_SHAPE(2));
+    attempt("index_put", tg_index_put(dual(X, TX), TG_INDEX(TG_IDX_T(two)), dual(Y, TY), false));
+    attempt("index_put only values", tg_index_put(m23(X), TG_INDEX(TG_IDX_T(two)), dual(Y, TY), false));
+    attempt("index_put accumulate", tg_index_put(dual(X, TX), TG_INDEX(TG_IDX_T(rows)), tg_make_dual(tg_from_f64(Y, TG_SHAPE(3)), tg_from_f64(TY, TG_SHAPE(3))), true));
+    attempt("index_put mask value", tg_index_put(dual(X, TX), TG_INDEX(TG_IDX_T(tg_gt_scalar(m23(W), 0.4))), tg_make_dual(tg_from_f64((const double[]){0.5}, TG_SHAPE()), tg_from_f64((const double[]){2}, TG_SHAPE())), false));
+    tg_tensor *weight = tg_make_dual(tg_from_f64(TIES, TG_SHAPE(2, 3, 1)), tg_from_f64(TY, TG_SHAPE(2, 3, 1)));
+    attempt("bilinear", tg_bilinear(dual(X, TX), tg_narrow(dual(Y, TY), 1, 0, 1), weight, NULL));
+}
+
 static void inplace_and_random(void)
 {
     attempt("eq_", tg_eq_(dual(X, TX), m23(X)));
@@ -175,6 +190,7 @@ int main(void)
     reductions();
     reorderings_and_indexing();
     view_gradients();
+    advanced_indexing_and_bilinear();
     inplace_and_random();
     complex_ops();
     return tg_fwad_exit_dual_level() ? 1 : 0;

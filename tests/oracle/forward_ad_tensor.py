@@ -115,6 +115,18 @@ with fwAD.dual_level():
     attempt("diagonal_backward", lambda: view_backward(lambda x: x.diagonal(1, 0, 1), dual(Y[0][:2], TY[0][:2])))
     attempt("diag_embed", lambda: torch.diag_embed(dual(X, TX), 1, 0, 2))
 
+    rows = torch.tensor([1, 0, 1])
+    attempt("index", lambda: dual(X, TX)[rows])
+    attempt("index mask", lambda: dual(X, TX)[t(W) > 0.4])
+    attempt("index slice and rows", lambda: dual(X, TX)[:, torch.tensor([2, 0])])
+    two = torch.tensor([1, 0])
+    attempt("index_put", lambda: dual(X, TX).index_put((two,), dual(Y, TY)))
+    attempt("index_put only values", lambda: t(X).index_put((two,), dual(Y, TY)))
+    attempt("index_put accumulate", lambda: dual(X, TX).index_put((rows,), dual(Y[0], TY[0]), accumulate=True))
+    attempt("index_put mask value", lambda: dual(X, TX).index_put((t(W) > 0.4,), fwAD.make_dual(t(0.5), t(2.0))))
+    weight = fwAD.make_dual(t(TIES).view(2, 3, 1), t(TY).view(2, 3, 1))
+    attempt("bilinear", lambda: F.bilinear(dual(X, TX), dual(Y, TY).narrow(1, 0, 1), weight))
+
     attempt("eq_", lambda: dual(X, TX).eq_(t(X)))
     attempt("lt_ of a dual other", lambda: t(X).lt_(dual(Y, TY)))
     attempt("ge_scalar_", lambda: dual(X, TX).ge_(0.5))

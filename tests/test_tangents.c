@@ -128,6 +128,20 @@ F(index_select) { UNUSED; return tg_index_select(in[0], 1, tg_from_i64((const in
 F(scatter) { UNUSED; return tg_scatter(in[0], 1, index23((const int64_t[]){2, 0, 1, 0, 1, 2}), in[1]); }
 F(scatter_add) { UNUSED; return tg_scatter_add(in[0], 1, index23((const int64_t[]){0, 0, 1, 2, 2, 2}), in[1]); }
 F(scatter_value) { UNUSED; return tg__scatter_value(in[0], 0, tg_from_i64((const int64_t[]){1, 0}, TG_SHAPE(1, 2)), 2); }
+static tg_tensor *scatter_reduce(tg_tensor *const *in, tg_scatter_reduction r, bool include_self)
+{
+    tg_tensor *index = tg_from_i64((const int64_t[]){0, 2, 1, 1, 1, 0}, TG_SHAPE(2, 3));
+    /* ties: self and src share values */
+    tg_tensor *src = tg_where(tg_gt_scalar(in[1], 0), in[1], tg_flip(in[0], (const int64_t[]){1}, 1));
+    return tg_scatter_reduce(in[0], 1, index, src, r, include_self);
+}
+F(scatter_sum) { UNUSED; return scatter_reduce(in, TG_SCATTER_SUM, true); }
+F(scatter_mean) { UNUSED; return scatter_reduce(in, TG_SCATTER_MEAN, false); }
+F(scatter_amax) { UNUSED; return scatter_reduce(in, TG_SCATTER_AMAX, true); }
+F(scatter_amin) { UNUSED; return scatter_reduce(in, TG_SCATTER_AMIN, true); }
+/* without include_self PyTorch's backward still counts self's ties, its
+   forward formula not: no ties here */
+F(scatter_amax_without_self) { UNUSED; return tg_scatter_reduce(in[0], 1, tg_from_i64((const int64_t[]){1, 0, 1, 0, 1, 1}, TG_SHAPE(2, 3)), in[1], TG_SCATTER_AMAX, false); }
 F(index_add) { UNUSED; return tg_index_add(in[0], 1, tg_from_i64((const int64_t[]){2, 0, 2}, TG_SHAPE(3)), in[1], 0.5); }
 static tg_tensor *mask23(void) { return tg_from_i64((const int64_t[]){1, 0, 1, 0, 0, 1}, TG_SHAPE(2, 3)); }
 F(masked_select) { UNUSED; return tg_masked_select(in[0], tg_ne_scalar(mask23(), 0)); }
@@ -239,6 +253,11 @@ static const tangent_case CASES[] = {
     {"scatter_add", scatter_add, 2, {M23, M23}, -1, 1, NULL, false},
     {"scatter_value", scatter_value, 1, {M23}, -1, 1, NULL, false},
     {"index_add", index_add, 2, {M23, M23}, -1, 1, NULL, false},
+    {"scatter_reduce sum", scatter_sum, 2, {M23, M23}, -1, 1, NULL, false},
+    {"scatter_reduce mean", scatter_mean, 2, {M23, M23}, -1, 1, NULL, false},
+    {"scatter_reduce amax", scatter_amax, 2, {M23, M23}, -1, 1, NULL, false},
+    {"scatter_reduce amin", scatter_amin, 2, {M23, M23}, -1, 1, NULL, false},
+    {"scatter_reduce amax without self", scatter_amax_without_self, 2, {M23, M23}, -1, 1, NULL, false},
     {"masked_select", masked_select, 1, {M23}, -1, 1, NULL, false},
     {"masked_scatter", masked_scatter, 2, {M23, {1, 3}}, -1, 1, NULL, false},
     {"masked_fill", masked_fill, 1, {M23}, -1, 1, NULL, false},
@@ -339,14 +358,18 @@ static void check_levels_and_errors(void)
     CHECK(tg_fwad_enter_dual_level() == -1);
     CHECK_STR(tg_last_error(), "Nested forward mode AD is not supported at the moment");
     tg_tensor *d = tg_make_dual(x, t);
-    tg_tensor *index = tg_from_i64((const int64_t[]){0, 1, 0, 1, 0, 1}, TG_SHAPE(2, 3));
-    tg_tensor *p = tg_scatter_reduce(d, 1, index, x, TG_SCATTER_AMAX, true);
-    CHECK(p == NULL);
-    static const char no_rule[] = "Trying to use forward AD with scatter_reduce that does not support it";
+    /* an operation without a rule (DelayedError, which PyTorch has none for) */
+    tg_tensor *passed = tg_clone(x);
+    CHECK(tg__record(passed, (tg_record){.op = TG_OP_DELAYED_ERROR}, (const tg_tensor *[]){d}, 1, NULL) == -1);
+    static const char no_rule[] = "Trying to use forward AD with error that does not support it";
     CHECK(strncmp(tg_last_error(), no_rule, sizeof no_rule - 1) == 0);
     tg_clear_error();
+    /* a product's scatter_reduce has no tangent, as in PyTorch 1.13 */
+    tg_tensor *index = tg_from_i64((const int64_t[]){0, 1, 0, 1, 0, 1}, TG_SHAPE(2, 3)), *tangent = x;
+    tg_unpack_dual(tg_scatter_reduce(d, 1, index, x, TG_SCATTER_PROD, true), &tangent);
+    CHECK(tangent == NULL);
     /* a view's tangent is the same view of the tangent's storage */
-    tg_tensor *tangent, *v = tg_select(tg_t(d), 0, 1);
+    tg_tensor *v = tg_select(tg_t(d), 0, 1);
     tg_unpack_dual(v, &tangent);
     CHECK(tangent && tg_strides(tangent)[0] == tg_strides(v)[0]);
     /* a tensor without tangent in a level, and a dual one after it */

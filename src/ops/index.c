@@ -211,11 +211,7 @@ int tg__d_scatter_add(tg_node *n, tg_tensor *g, tg_tensor **gi)
 
 /* ------------------------------------------------------ scatter_reduce */
 
-typedef struct scatter_reduce_params {
-    int64_t dim;
-    tg_scatter_reduction reduce;
-    bool include_self;
-} scatter_reduce_params;
+typedef tg_scatter_reduce_params scatter_reduce_params;   /* ops/ops.h */
 
 /* A 0-dim tensor of dt holding r's identity, which the positions written
    start from without include_self (PyTorch's: +-infinity for floating amax
@@ -275,7 +271,7 @@ static tg_tensor *scatter_reduce(const char *fn, const tg_tensor *t, int64_t dim
     if (reduce == TG_SCATTER_MEAN && t->dtype == TG_BOOL)
         return tg__fail(TG_E_DTYPE, "\"scatter_gather_tensor_cpu_reduce_mean\" not implemented for 'Bool'");
     tg_tensor *out = scatter_reduce_kernel(t, d, index, src, reduce, include_self);
-    scatter_reduce_params p = {d, reduce, include_self};
+    scatter_reduce_params p = {d, reduce, include_self, index};
     tg_node *n;
     if (!out || tg__record(out, (tg_record){.op = TG_OP_SCATTER_REDUCE, .n_saved = 4, TG_PARAMS(p)},
                            (const tg_tensor *[]){t, src}, 2, &n))

@@ -287,6 +287,12 @@ typedef struct tg_index_params {   /* ops/index.c: the dim, index_add's alpha */
     double alpha;
     const tg_tensor *index;
 } tg_index_params;
+typedef struct tg_scatter_reduce_params {   /* ops/index.c */
+    int64_t dim;
+    tg_scatter_reduction reduce;
+    bool include_self;
+    const tg_tensor *index;
+} tg_scatter_reduce_params;
 typedef struct tg_sort_params {   /* ops/sort.c */
     int64_t dim;
     const tg_tensor *indices;

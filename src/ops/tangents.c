@@ -341,6 +341,7 @@ static const tangent_fn TANGENTS[TG_OP_COUNT] = {
     [TG_OP_TRIL] = tg__t_tril, [TG_OP_TRIU] = tg__t_triu, [TG_OP_FLIP] = tg__t_flip, [TG_OP_ROLL] = tg__t_roll,
     [TG_OP_REPEAT] = tg__t_repeat, [TG_OP_GATHER] = tg__t_gather, [TG_OP_INDEX_SELECT] = tg__t_index_select,
     [TG_OP_SCATTER] = tg__t_scatter, [TG_OP_SCATTER_ADD] = tg__t_scatter_add,
+    [TG_OP_SCATTER_REDUCE] = tg__t_scatter_reduce,
     [TG_OP_SCATTER_VALUE] = tg__t_scatter_value, [TG_OP_INDEX_ADD] = tg__t_index_add,
     [TG_OP_MASKED_SELECT] = tg__t_masked_select, [TG_OP_MASKED_SCATTER] = tg__t_masked_scatter,
     [TG_OP_MASKED_FILL] = tg__t_masked_fill, [TG_OP_SELECT_BACKWARD] = tg__t_select_backward,
@@ -430,7 +431,6 @@ static int propagate(tg_tensor *out, const tg_record *what, const tg_tensor *con
     }
     tangent_fn rule = TANGENTS[what->op];
     if (!rule) return no_rule_error(what->op);
-    if (rule == tg__t_compare_inplace && !tg__tangent(inputs[0])) return 0;
     /* A composite's inner step recorded without what its derivative reads
        (gelu's kernel call): the composite's own record follows. */
     if ((rule == t_auto_of_input || rule == t_auto_of_result) && what->n_saved < 1) return 0;
@@ -440,7 +440,8 @@ static int propagate(tg_tensor *out, const tg_record *what, const tg_tensor *con
         zeros[i] = NULL;
     }
     tangent_args args = {what->op, inputs, tangents, n, zeros, out, what->params};
-    return attach(out, rule(&args));
+    tg_tensor *tangent = rule(&args);
+    return tangent == NO_TANGENT ? 0 : attach(out, tangent);
 }
 
 int tg__propagate_tangent(tg_tensor *out, const tg_record *what, const tg_tensor *const *inputs, int n)

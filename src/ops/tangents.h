@@ -32,6 +32,10 @@ tg_tensor *tg__tangent_or_zeros(const tangent_args *a, int i);
 #define FIRST_DIM (*(const int64_t *)a->params)
 
 /* rules of ops/tangents_tensor.c */
+/* what a rule returns for a result without a tangent, where PyTorch's is
+   undefined (ops/tangents.c attaches none) */
+extern tg_tensor tg__no_tangent;
+#define NO_TANGENT (&tg__no_tangent)
 tg_tensor *tg__t_xlogy(const tangent_args *a);
 tg_tensor *tg__t_fmod(const tangent_args *a);
 tg_tensor *tg__t_remainder(const tangent_args *a);
@@ -49,6 +53,7 @@ tg_tensor *tg__t_gather(const tangent_args *a);
 tg_tensor *tg__t_index_select(const tangent_args *a);
 tg_tensor *tg__t_scatter(const tangent_args *a);
 tg_tensor *tg__t_scatter_add(const tangent_args *a);
+tg_tensor *tg__t_scatter_reduce(const tangent_args *a);
 tg_tensor *tg__t_scatter_value(const tangent_args *a);
 tg_tensor *tg__t_index_add(const tangent_args *a);
 tg_tensor *tg__t_masked_select(const tangent_args *a);

@@ -6,6 +6,8 @@
    table that names them is there too). */
 #include "tangents.h"
 
+tg_tensor tg__no_tangent;
+
 /* The derivative of op (a row of ops/derivatives.c) of one input shaped
    as `input`, run at g on a node of the stack that holds the rule's
    parameters and, in slots 0 and 1, the rule's input and result (what
@@ -177,6 +179,29 @@ tg_tensor *tg__t_scatter_add(const tangent_args *a)
     return tg_scatter_add(ZT(0), p->dim, p->index, ZT(1));
 }
 
+/* sum and mean: the same reduction of the tangents. amax and amin: the
+   mean of the tangents of the values equal to the result at each
+   position (self's only where it takes part: include_self, or nothing was
+   written there; like PyTorch's, it fails for an index smaller than src).
+   prod: none, as PyTorch 1.13 gives none. */
+tg_tensor *tg__t_scatter_reduce(const tangent_args *a)
+{
+    const tg_scatter_reduce_params *p = a->params;
+    if (p->reduce == TG_SCATTER_SUM || p->reduce == TG_SCATTER_MEAN)
+        return tg_scatter_reduce(ZT(0), p->dim, p->index, ZT(1), p->reduce, p->include_self);
+    if (p->reduce == TG_SCATTER_PROD) return NO_TANGENT;
+    tg_tensor *zeros = tg_zeros_like(Y);
+    tg_tensor *self_taken = tg_to(tg_eq(X(0), Y), Y->dtype);
+    if (!p->include_self) {
+        tg_tensor *written = tg_scatter_add(zeros, p->dim, p->index, tg_ones_like(X(1)));
+        self_taken = tg_mul(self_taken, tg_to(tg_eq_scalar(written, 0), Y->dtype));
+    }
+    tg_tensor *src_taken = tg_to(tg_eq(X(1), tg_gather(Y, p->dim, p->index)), Y->dtype);
+    tg_tensor *count = tg_scatter_add(self_taken, p->dim, p->index, src_taken);
+    tg_tensor *sum = tg_scatter_add(tg_mul(ZT(0), self_taken), p->dim, p->index, tg_mul(ZT(1), src_taken));
+    return tg_div(sum, count);
+}
+
 /* self.scatter(dim, index, value): ta with zeros where value went */
 tg_tensor *tg__t_scatter_value(const tangent_args *a)
 {
@@ -243,8 +268,8 @@ tg_tensor *tg__t_lerp(const tangent_args *a)
 tg_tensor *tg__t_constant(const tangent_args *a) { return tg_zeros_like(Y); }
 
 /* an in-place comparison writes constants over self: self's tangent
-   zeroed (self_t.zero_()), and none when self has none (ops/tangents.c) */
-tg_tensor *tg__t_compare_inplace(const tangent_args *a) { return tg_zeros_like(Y); }
+   zeroed (self_t.zero_()), and none when self has none */
+tg_tensor *tg__t_compare_inplace(const tangent_args *a) { return T(0) ? tg_zeros_like(Y) : NO_TANGENT; }
 
 /* ------------------------------------------------------------ complex */
 

@@ -106,6 +106,19 @@ static void reorderings_and_indexing(void)
     attempt("scatter only src", tg_scatter(m23(X), 1, permutation, dual(Y, TY)));
     attempt("scatter_add", tg_scatter_add(dual(X, TX), 1, index, dual(Y, TY)));
     attempt("index_add", tg_index_add(dual(X, TX), 1, tg_from_i64(I64(2, 0, 2), TG_SHAPE(3)), dual(Y, TY), 0.5));
+    static const tg_scatter_reduction REDUCTIONS[] = {TG_SCATTER_SUM, TG_SCATTER_MEAN, TG_SCATTER_AMAX, TG_SCATTER_AMIN,
+                                                      TG_SCATTER_PROD};
+    static const char *const NAMES[] = {"sum", "mean", "amax", "amin", "prod"};
+    tg_tensor *into = tg_from_i64(I64(0, 2, 1, 1, 1, 0), TG_SHAPE(2, 3));
+    char label[64];
+    for (int r = 0; r < 5; r++)
+        for (int include_self = 1; include_self >= 0; include_self--) {
+            snprintf(label, sizeof label, "scatter_reduce %s %s", NAMES[r], include_self ? "True" : "False");
+            attempt(label, tg_scatter_reduce(dual(X, TX), 1, into, dual(TIES, TY), REDUCTIONS[r], include_self));
+        }
+    attempt("scatter_reduce ties", tg_scatter_reduce(dual(TIES, TX), 1, into, dual(TIES, TY), TG_SCATTER_AMAX, false));
+    attempt("scatter_reduce small index",
+            tg_scatter_reduce(dual(X, TX), 0, tg_from_i64(I64(1, 0), TG_SHAPE(1, 2)), dual(Y, TY), TG_SCATTER_AMIN, true));
     tg_tensor *mask = tg_gt_scalar(m23(W), 0.4);
     attempt("masked_select", tg_masked_select(dual(X, TX), mask));
     attempt("masked_fill", tg_masked_fill(dual(X, TX), mask, 2));

@@ -99,6 +99,14 @@ with fwAD.dual_level():
     attempt("scatter only src", lambda: t(X).scatter(1, permutation, dual(Y, TY)))
     attempt("scatter_add", lambda: dual(X, TX).scatter_add(1, index, dual(Y, TY)))
     attempt("index_add", lambda: dual(X, TX).index_add(1, torch.tensor([2, 0, 2]), dual(Y, TY), alpha=0.5))
+    into = torch.tensor([[0, 2, 1], [1, 1, 0]])
+    for r in ["sum", "mean", "amax", "amin", "prod"]:
+        for include_self in [True, False]:
+            attempt(f"scatter_reduce {r} {include_self}",
+                    lambda: dual(X, TX).scatter_reduce(1, into, dual(TIES, TY), r, include_self=include_self))
+    attempt("scatter_reduce ties", lambda: dual(TIES, TX).scatter_reduce(1, into, dual(TIES, TY), "amax", include_self=False))
+    attempt("scatter_reduce small index",
+            lambda: dual(X, TX).scatter_reduce(0, torch.tensor([[1, 0]]), dual(Y, TY), "amin"))
     mask = t(W) > 0.4
     attempt("masked_select", lambda: dual(X, TX).masked_select(mask))
     attempt("masked_fill", lambda: dual(X, TX).masked_fill(mask, 2))

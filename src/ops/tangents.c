@@ -16,7 +16,8 @@
 
    A few rules read their operation's parameters; those whose struct is
    private to the operation's file start with the one member the rule reads
-   (a double or an int64_t), read through a pointer to that first member. */
+   (a double or an int64_t), read through a pointer to that first member
+   (structs read further are ops/ops.h's). */
 #include "tangents.h"
 
 #include <ctype.h>

@@ -1,9 +1,12 @@
 /* Forward AD's tangent rules of the tensor operations: xlogy, fmod and
    remainder, the reductions over dims (prod, the extremes, the moments,
-   the norms, logsumexp), cumprod, lerp, the in-place comparisons,
-   bernoulli and the complex operations. Each follows the "result:" formula
-   of PyTorch's derivatives.yaml (ops/tangents.c says how rules run; the
-   table that names them is there too). */
+   the norms, logsumexp), cumprod, sort and topk, the reorderings, indexing
+   and scatters, advanced indexing, the gradients of views, _trilinear,
+   lerp, the in-place comparisons, bernoulli and the complex operations.
+   Each gives the values of the "result:" formula of PyTorch's
+   derivatives.yaml (ops/tangents.c says how rules run; the table that
+   names them is there too). Parameters read beyond a first member are
+   ops/ops.h's structs. */
 #include "tangents.h"
 
 tg_tensor tg__no_tangent;

@@ -213,14 +213,13 @@ static tg_tensor *times_i(const tg_tensor *z)
 tg_tensor *tg_angle(const tg_tensor *t)
 {
     TG_ARG(t);
-    if (!tg__is_complex(t->dtype)) {   /* 0 or pi: atan2(0, x), without a gradient */
+    tg_tensor *out = NULL;
+    if (!tg__is_complex(t->dtype)) {   /* 0 or pi: atan2(0, x), whose gradient is zero */
         tg_tensor *zero = tg__scalar_tensor(0, TG_F32);
-        tg_tensor *out = NULL;
         TG_NO_GRAD out = zero ? tg_atan2(zero, t) : NULL;
-        if (!out || tg__record(out, (tg_record){.op = TG_OP_ANGLE, .n_saved = 1}, &t, 1, NULL)) return NULL;
-        return out;
+    } else {
+        out = complex_kernel(TG_CX_ANGLE, t, tg__complex_value_type(t->dtype));
     }
-    tg_tensor *out = complex_kernel(TG_CX_ANGLE, t, tg__complex_value_type(t->dtype));
     tg_node *n;
     if (!out || tg__record(out, (tg_record){.op = TG_OP_ANGLE, .n_saved = 1}, &t, 1, &n)) return NULL;
     if (n) tg__save(n, 0, t);

@@ -257,4 +257,45 @@ int tg__propagate_tangent(tg_tensor *out, const tg_record *what, const tg_tensor
 bool tg__has_tangent_rule(tg_op op);
 tg_tensor *tg__mirror_tangent(const tg_tensor *primal, const tg_tensor *tangent);
 
+/* _trilinear again, with a TrilinearBackward0 record's parameters (ops/linear.c) */
+tg_tensor *tg__trilinear_as(const void *params, const tg_tensor *i1, const tg_tensor *i2, const tg_tensor *i3);
+
+/* index and index_put again, with an IndexBackward0 or IndexPut(Impl)Backward0
+   record's parameters, during that record (ops/advanced_index.c) */
+tg_tensor *tg__index_again(const void *params, const tg_tensor *t);
+tg_tensor *tg__index_put_again(const void *params, tg_op op, const tg_tensor *t, const tg_tensor *values);
+
+/* The parameters of operations whose tangent rules (ops/tangents_tensor.c)
+   read more than their first member. A tensor's address among them (the
+   index, the mask, the sort's indices) is for the rule only, which runs
+   within tg__record: the derivative reads the saved tensor. */
+typedef struct tg_flip_params {   /* ops/reorder.c */
+    int ndims;
+    int64_t dims[TG_MAX_DIMS];
+} tg_flip_params;
+typedef struct tg_roll_params {   /* ops/reorder.c */
+    int n;
+    bool flat;   /* no dims: t rolled as one flat dim */
+    int64_t shifts[TG_MAX_DIMS], dims[TG_MAX_DIMS];
+} tg_roll_params;
+typedef struct tg_repeat_params {   /* ops/join.c */
+    int n;
+    int64_t repeats[TG_MAX_DIMS];
+} tg_repeat_params;
+typedef struct tg_index_params {   /* ops/index.c: the dim, index_add's alpha */
+    int64_t dim;
+    double alpha;
+    const tg_tensor *index;
+} tg_index_params;
+typedef struct tg_scatter_reduce_params {   /* ops/index.c */
+    int64_t dim;
+    tg_scatter_reduction reduce;
+    bool include_self;
+    const tg_tensor *index;
+} tg_scatter_reduce_params;
+typedef struct tg_sort_params {   /* ops/sort.c */
+    int64_t dim;
+    const tg_tensor *indices;
+} tg_sort_params;
+
 #endif

@@ -118,7 +118,8 @@ tg_tensor *tg_masked_fill(const tg_tensor *t, const tg_tensor *mask, double valu
     tg__copy_into(out, t);
     tg__k_where(out, m, v, out);
     tg_node *n;
-    if (tg__record(out, (tg_record){.op = TG_OP_MASKED_FILL, .n_saved = 1}, &t, 1, &n)) return NULL;
+    /* the mask's address is the tangent rule's parameter (ops/tangents_tensor.c) */
+    if (tg__record(out, (tg_record){.op = TG_OP_MASKED_FILL, .n_saved = 1, TG_PARAMS(m)}, &t, 1, &n)) return NULL;
     if (n) tg__save(n, 0, m);
     return out;
 }

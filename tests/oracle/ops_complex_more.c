@@ -155,6 +155,25 @@ static void refused(tg_dtype d)
     tg_scope_end();
 }
 
+static void in_place(tg_dtype d)
+{
+    tg_scope_begin();
+    tg_tensor *z = z4(d), *w = w4(d);
+    show_dtype(L(d, "addcmul_"), tg_addcmul_(z4(d), w, z, 2));
+    show_dtype(L(d, "addcdiv_"), tg_addcdiv_(z4(d), w, z, -0.5));
+    show_dtype(L(d, "lerp_ scalar"), tg_lerp_scalar_(z4(d), w, 0.25));
+    show_dtype(L(d, "lerp_ tensor"), tg_lerp_(z4(d), w, w));
+    show_dtype(L(d, "cumprod_"), tg_cumprod_(m22(z4(d)), 1));
+    show_dtype(L(d, "cumsum_"), tg_cumsum_(z4(d), 0));
+    show_dtype(L(d, "index_add_"), tg_index_add_(m22(z4(d)), 0, idx(), m22(z), 2));
+    show_dtype(L(d, "scatter_add_"), tg_scatter_add_(m22(z4(d)), 1, idx_repeat(), m22(w)));
+    show_dtype(L(d, "masked_fill_"), tg_masked_fill_(z4(d), mask(), -1.5));
+    show_dtype(L(d, "log2_"), tg_log2_(z4(d)));
+    show_dtype(L(d, "asinh_"), tg_asinh_(z4(d)));
+    show_dtype(L(d, "square_"), tg_square_(z4(d)));
+    tg_scope_end();
+}
+
 /* check() after clearing the gradients of every leaf */
 static tg_tensor *all_leaves[4];
 static void run(const char *label, tg_tensor *out, tg_tensor *const *leaves, int n)
@@ -226,6 +245,7 @@ int main(void)
     for (int i = 0; i < 2; i++) {
         values(ds[i]);
         refused(ds[i]);
+        in_place(ds[i]);
     }
     for (int i = 0; i < 2; i++) gradients(ds[i]);
     return 0;

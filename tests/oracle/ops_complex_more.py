@@ -137,6 +137,23 @@ def refused(d):
     attempt(f"nan_to_num {n}", lambda: z.nan_to_num())
 
 
+def in_place(d):
+    n = NAMES[d]
+    z, w = z4(d), w4(d)
+    show_dtype(f"addcmul_ {n}", z4(d).addcmul_(w, z, value=2))
+    show_dtype(f"addcdiv_ {n}", z4(d).addcdiv_(w, z, value=-0.5))
+    show_dtype(f"lerp_ scalar {n}", z4(d).lerp_(w, 0.25))
+    show_dtype(f"lerp_ tensor {n}", z4(d).lerp_(w, w))
+    show_dtype(f"cumprod_ {n}", z4(d).reshape(2, 2).cumprod_(1))
+    show_dtype(f"cumsum_ {n}", z4(d).cumsum_(0))
+    show_dtype(f"index_add_ {n}", z4(d).reshape(2, 2).index_add_(0, IDX, z.reshape(2, 2), alpha=2))
+    show_dtype(f"scatter_add_ {n}", z4(d).reshape(2, 2).scatter_add_(1, IDX_REPEAT, w.reshape(2, 2)))
+    show_dtype(f"masked_fill_ {n}", z4(d).masked_fill_(MASK, -1.5))
+    show_dtype(f"log2_ {n}", z4(d).log2_())
+    show_dtype(f"asinh_ {n}", z4(d).asinh_())
+    show_dtype(f"square_ {n}", z4(d).square_())
+
+
 def gradients(d):
     n = NAMES[d]
     z = z4(d).requires_grad_()
@@ -197,5 +214,6 @@ def gradients(d):
 for d in (c64, c128):
     values(d)
     refused(d)
+    in_place(d)
 for d in (c64, c128):
     gradients(d)

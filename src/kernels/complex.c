@@ -1,6 +1,8 @@
 /* Complex elementwise kernels (complex64 and complex128): the loops of the
    elementwise rows PyTorch computes for complex, and the kernels between
-   complex and real tensors (parts, abs, angle, sgn, conj). Arithmetic is
+   complex and real tensors (parts, abs, angle, sgn, conj), the product
+   reduction, and the element helpers the scans, products of the others
+   and ternary kernels use for complex runs. Arithmetic is
    PyTorch 1.13's: products as (ac - bd) + (ad + bc)i, quotients
    unscaled (NAIVE_DIV), functions through <tgmath.h>'s complex
    functions in the element's precision (cexpf, ...), which is what

@@ -139,6 +139,29 @@ static void values(tg_dtype d)
     tg_scope_end();
 }
 
+static void edges(tg_dtype d)
+{
+    tg_scope_begin();
+    tg_tensor *e = tg_zeros(TG_SHAPE(0), d), *e2 = tg_zeros(TG_SHAPE(2, 0), d);
+    tg_tensor *s = tg_to(tg_complex(tg_scalar(1), tg_scalar(2)), d);
+    show_dtype(L(d, "prod empty"), tg_prod(e));
+    show_dtype(L(d, "prod dim empty"), tg_prod_dim(e2, 1, false));
+    show_dtype(L(d, "prod dim of nothing"), tg_prod_dim(e2, 0, false));
+    show_dtype(L(d, "prod 0-dim"), tg_prod(s));
+    show_dtype(L(d, "cumprod 0-dim"), tg_cumprod(s, 0));
+    show_dtype(L(d, "vector_norm empty"), tg_vector_norm(e, 2, NULL, 0, false));
+    show_dtype(L(d, "var empty"), tg_var(e, NULL, 0, 1, false));
+    show_dtype(L(d, "var of one"), tg_var(s, NULL, 0, 1, false));
+    show(L(d, "all empty"), tg_all(e));
+    show(L(d, "any empty"), tg_any(e));
+    show(L(d, "count_nonzero empty"), tg_count_nonzero(e2, DIMS(0)));
+    tg_tensor *x = leaf(tg_to(tg_complex(tg_scalar(1), tg_scalar(2)), d));
+    check(L(d, "prod 0-dim grad"), tg_prod(x), &x, 1);
+    tg_zero_grad(x);
+    check(L(d, "cumprod 0-dim grad"), tg_cumprod(x, 0), &x, 1);
+    tg_scope_end();
+}
+
 static void refused(tg_dtype d)
 {
     tg_scope_begin();
@@ -244,6 +267,7 @@ int main(void)
     tg_dtype ds[] = {TG_C64, TG_C128};
     for (int i = 0; i < 2; i++) {
         values(ds[i]);
+        edges(ds[i]);
         refused(ds[i]);
         in_place(ds[i]);
     }

@@ -123,6 +123,26 @@ def values(d):
     show_dtype(f"mv {n}", torch.mv(m, z[:2]))
 
 
+def edges(d):
+    n = NAMES[d]
+    e, e2, s = torch.zeros(0, dtype=d), torch.zeros(2, 0, dtype=d), torch.tensor(1 + 2j, dtype=d)
+    show_dtype(f"prod empty {n}", e.prod())
+    show_dtype(f"prod dim empty {n}", e2.prod(1))
+    show_dtype(f"prod dim of nothing {n}", e2.prod(0))
+    show_dtype(f"prod 0-dim {n}", s.prod())
+    show_dtype(f"cumprod 0-dim {n}", s.cumprod(0))
+    show_dtype(f"vector_norm empty {n}", torch.linalg.vector_norm(e))
+    show_dtype(f"var empty {n}", e.var())
+    show_dtype(f"var of one {n}", s.var())
+    show(f"all empty {n}", e.all())
+    show(f"any empty {n}", e.any())
+    show(f"count_nonzero empty {n}", e2.count_nonzero(0))
+    x = torch.tensor(1 + 2j, dtype=d, requires_grad=True)
+    check(f"prod 0-dim grad {n}", lambda: (x.prod(), [x]))
+    x.grad = None
+    check(f"cumprod 0-dim grad {n}", lambda: (x.cumprod(0), [x]))
+
+
 def refused(d):
     n = NAMES[d]
     z = z4(d)
@@ -213,6 +233,7 @@ def gradients(d):
 
 for d in (c64, c128):
     values(d)
+    edges(d)
     refused(d)
     in_place(d)
 for d in (c64, c128):

@@ -96,6 +96,9 @@ static void values(tg_dtype d)
     show_dtype(L(d, "gather"), tg_gather(m, 1, idx_repeat()));
     show_dtype(L(d, "index_add"), tg_index_add(m, 0, idx(), m, 2));
     show_dtype(L(d, "index_select"), tg_index_select(m, 1, idx()));
+    show_dtype(L(d, "masked_select"), tg_masked_select(z, mask()));
+    show_dtype(L(d, "take_along_dim"), tg_take_along_dim(m, idx_repeat(), 1));
+    show_dtype(L(d, "tril"), tg_tril(m, 0));
     show_dtype(L(d, "flip"), tg_flip(m, DIMS(0)));
     show_dtype(L(d, "roll"), tg_roll(z, I64(1), NULL, 1));
     show_dtype(L(d, "cat"), tg_cat((const tg_tensor *[]){z, w}, 2, 0));
@@ -242,6 +245,8 @@ static void gradients(tg_dtype d)
     RUN(L(d, "gather"), tg_gather(m22(z), 1, idx_repeat()), z);
     RUN(L(d, "index_add"), tg_index_add(m22(z), 0, idx(), m22(tg_mul(z, w)), 2), z, w);
     RUN(L(d, "index_select"), tg_index_select(m22(z), 1, idx()), z);
+    RUN(L(d, "masked_select"), tg_masked_select(tg_mul(z, w), mask()), z, w);
+    RUN(L(d, "take_along_dim"), tg_take_along_dim(m22(z), idx_repeat(), 1), z);
     RUN(L(d, "flip"), tg_flip(tg_mul(z, w), DIMS(0)), z, w);
     RUN(L(d, "roll"), tg_roll(tg_mul(z, w), I64(1), NULL, 1), z, w);
     RUN(L(d, "cat"), tg_cat((const tg_tensor *[]){z, tg_mul(w, z)}, 2, 0), z, w);

@@ -275,7 +275,9 @@ int tg__d_pow(tg_node *n, tg_tensor *g, tg_tensor **gi)
         tg_tensor *a0 = a ? tg__compare_scalar(TG_BIN_EQ, a, 0) : NULL;
         tg_tensor *bp = NULL;
         if (b && tg__is_complex(b->dtype)) {
-            tg_tensor *real = tg__compare_scalar(TG_BIN_GE, tg_real(b), 0), *im = tg__compare_scalar(TG_BIN_EQ, tg_imag(b), 0);
+            tg_tensor *rb = tg_real(b), *ib = tg_imag(b);
+            tg_tensor *real = rb ? tg__compare_scalar(TG_BIN_GE, rb, 0) : NULL;
+            tg_tensor *im = ib ? tg__compare_scalar(TG_BIN_EQ, ib, 0) : NULL;
             bp = real && im ? tg__binary_kernel(TG_BIN_MUL, real, im, TG_BOOL) : NULL;
         } else if (b) {
             bp = tg__compare_scalar(TG_BIN_GE, b, 0);

@@ -5,6 +5,7 @@
 #include "ops.h"
 
 #include <stdio.h>
+#include <string.h>
 
 tg_dtype tg__complex_value_type(tg_dtype dt) { return dt == TG_C128 ? TG_F64 : dt == TG_C64 ? TG_F32 : dt; }
 
@@ -71,11 +72,23 @@ int tg__check_complex_binary(tg_binary_kernel k, tg_dtype dt)
     return refuse(BINARY_REFUSALS[k], BINARY_NAMES[k], dt);
 }
 
+/* PyTorch's messages (%s: the dtype's name) for the functions that
+   refuse complex through tg__refuse_complex. */
+static const struct { const char *fn, *message; } FUNCTION_REFUSALS[] = {
+    {"tg_sort", "\"sorting_kernel_method_name\" not implemented for '%s'"},
+    {"tg_argsort", "\"sorting_kernel_method_name\" not implemented for '%s'"},
+    {"tg_topk", "\"topk_cpu\" not implemented for '%s'"},
+    {"tg_max_dim", "max(): does not support complex input"},
+    {"tg_min_dim", "min(): does not support complex input"},
+};
+
 int tg__refuse_complex(const char *fn, const tg_tensor *a, const tg_tensor *b)
 {
-    if ((a && tg__is_complex(a->dtype)) || (b && tg__is_complex(b->dtype)))
-        return tg__faili(TG_E_DTYPE, "%s(): complex tensors are not supported yet", fn);
-    return 0;
+    const tg_tensor *c = a && tg__is_complex(a->dtype) ? a : b && tg__is_complex(b->dtype) ? b : NULL;
+    if (!c) return 0;
+    for (size_t i = 0; i < sizeof FUNCTION_REFUSALS / sizeof *FUNCTION_REFUSALS; i++)
+        if (!strcmp(fn, FUNCTION_REFUSALS[i].fn)) return refuse(FUNCTION_REFUSALS[i].message, "", c->dtype);
+    return tg__faili(TG_E_DTYPE, "%s(): complex tensors are not supported yet", fn);
 }
 
 /* A view of t with another element type: t's complex elements read as

@@ -142,7 +142,7 @@ static tg_tensor *scatter(const char *fn, tg_index_mode mode, tg_op op, const tg
                           const tg_tensor *index, const tg_tensor *src)
 {
     int64_t d;
-    if (check_scatter_args(fn, t, dim, index, src, &d) || tg__refuse_complex(fn, t, src)) return NULL;
+    if (check_scatter_args(fn, t, dim, index, src, &d)) return NULL;
     tg_tensor *out = scatter_kernel(mode, t, d, index, src);
     index_params p = {d, 1, index};
     tg_node *n;
@@ -538,7 +538,7 @@ static tg_tensor *index_add(const char *fn, const tg_tensor *t, int64_t dim, con
     TG_ARG_OF(fn, index);
     TG_ARG_OF(fn, source);
     int64_t d, bad;
-    if (tg__refuse_complex(fn, t, source) || tg__wrap_dim(dim, t->ndim, &d) || check_index_add(t, d, index, source))
+    if (tg__wrap_dim(dim, t->ndim, &d) || check_index_add(t, d, index, source))
         return NULL;
     if (!tg__k_index_in_bounds(index, size_at(t, d), &bad))
         return tg__fail(TG_E_INDEX, "index out of range in self");
@@ -546,7 +546,7 @@ static tg_tensor *index_add(const char *fn, const tg_tensor *t, int64_t dim, con
     for (int i = 0; i < rank(t); i++) shape[i] = i == d ? tg_numel(index) : size_at(t, i);
     tg_tensor *src = source_along(source, shape, rank(t), d);
     /* alpha in self's dtype: integer tensors take its integer part */
-    double a = tg__is_floating(t->dtype) ? alpha : trunc(alpha);
+    double a = tg__is_floating(t->dtype) || tg__is_complex(t->dtype) ? alpha : trunc(alpha);
     if (src && a != 1) {
         tg_tensor *s = tg__scalar_tensor(a, t->dtype);
         src = s ? tg__binary_kernel(TG_BIN_MUL, src, s, t->dtype) : NULL;

@@ -39,9 +39,11 @@ int tg__derivative_done(const tg_node *n, tg_tensor *const *grad_inputs);
 tg_dtype tg__complex_value_type(tg_dtype dt);
 int tg__check_complex_unary(tg_unary_kernel k, tg_dtype dt);
 int tg__check_complex_binary(tg_binary_kernel k, tg_dtype dt);
-/* -1 with "<fn>(): complex tensors are not supported yet" when a or b
-   (either may be NULL) is complex: operations PyTorch has for complex
-   that this library does not compute for them yet. */
+/* -1 when a or b (either may be NULL) is complex: with PyTorch's message
+   for the functions it refuses complex in (sort, argsort, topk, max_dim,
+   min_dim), else "<fn>(): complex tensors are not supported yet" for
+   operations PyTorch has for complex that this library does not compute
+   for them yet. */
 int tg__refuse_complex(const char *fn, const tg_tensor *a, const tg_tensor *b);
 /* |t| (real; AbsBackward0) and sgn(t) = t / |t|, 0 at 0 (composed) of complex t. */
 tg_tensor *tg__complex_abs(const tg_tensor *t);

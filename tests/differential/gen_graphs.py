@@ -69,8 +69,8 @@ same format without the results), numbered from 1000000.
 """
 import argparse
 import math
-import re
 import random
+import re
 import struct
 import sys
 import warnings
@@ -87,9 +87,9 @@ MAX_ABS = 1e3          # values beyond this are rejected
 MARGIN = 1e-3          # distance kept from kinks (relu, abs, max, ...)
 ERROR_RATE = 0.04      # graphs that end with an operation PyTorch rejects
 SECOND_ORDER_RATE = 0.25
-NEW_DTYPE_RATE = 0.3
+NEW_DTYPE_RATE = 0.3   # graphs whose leaves are float16, bfloat16, complex64 or complex128
 # PyTorch 1.13's words for a float16 or bfloat16 CPU kernel it lacks
-HALF_KERNEL_MISSING = re.compile(r"not implemented for '(Half|BFloat16)'")   # graphs whose leaves are float16, bfloat16, complex64 or complex128
+HALF_KERNEL_MISSING = re.compile(r"not implemented for '(Half|BFloat16)'")
 # The units in the last place kept between a value and a kink, by the
 # graph's least precise dtype: tensorgrad's float16 and bfloat16 results may
 # be a few units away from PyTorch's where its kernels round differently
@@ -308,8 +308,8 @@ SCALAR_ARGS = {"softplus", "hardtanh", "hardtanh_", "clamp", "clamp_", "lerp_sca
 
 
 # Operations PyTorch 1.13 runs on complex tensors that tensorgrad does not
-# yet (another piece of issue 12 is adding them): not drawn with a complex
-# operand.
+# take yet (another piece of issue 12 adds most of them; silu is not among
+# them) or refuses otherwise: not drawn with a complex operand.
 COMPLEX_NOT_DRAWN = {
     "prod", "prod_dim", "cumprod", "norm", "vector_norm", "addcmul", "addcmul_", "addcdiv", "addcdiv_",
     "lerp", "lerp_", "lerp_scalar", "lerp_scalar_", "scatter", "scatter_", "scatter_add", "scatter_add_",
@@ -768,7 +768,7 @@ class Graph:
     # -------------------------------------------------- operations
 
     def live(self, pred=None):
-        """Live floating nodes (bool constants are only conditions)."""
+        """Live floating and complex nodes (bool constants are only conditions)."""
         return [n for n in self.nodes if not n.dead and holds_values(n.t.dtype) and (pred is None or pred(n))]
 
     def live_bool(self, pred=None):
@@ -2198,7 +2198,7 @@ class Graph:
             if self.new_dtypes and s.t.numel() == 0:
                 # The mean of nothing is nan, and PyTorch adds a complex b as
                 # a + 1 * b, where (1+0j) * (nan+0j) is nan+nanj; tensorgrad
-                # keeps b's imaginary part (see the report of issue 12)
+                # keeps b's imaginary part, a difference left out here
                 reduce = "sum"
             term = self.apply(reduce, weighted, check=False)
             if term.t.is_complex() and rng.random() < 0.5:

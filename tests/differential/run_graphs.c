@@ -35,11 +35,12 @@ int64_t tg__live_nodes(void);
 
 /* Tolerances by precision: relative error allowed, and atol as a fraction
    of the largest expected magnitude (at least 1). float16 and bfloat16 are
-   compared at their own precision, 8 units in the last place (2^-10 and
-   2^-7 of a value): tensorgrad rounds as PyTorch's CPU kernels do, but a
-   few of those kernels round between the steps of their formula where
-   tensorgrad rounds once (docs/guide_tensors.md), and a unit's difference
-   in one result grows by a few through the operations after it. */
+   compared at their own precision, 8 units in the last place of a value
+   between 1 and 2 (8 x 2^-10, 8 x 2^-7): tensorgrad rounds as PyTorch's
+   CPU kernels do, but a few of those kernels round between the steps of
+   their formula where tensorgrad rounds once (docs/guide_tensors.md), and
+   a unit's difference in one result grows by a few through the operations
+   after it. */
 enum { P_F64, P_F32, P_F16, P_BF16, N_PRECISIONS };
 static const struct { const char *name; double rtol, atol; } PRECISIONS[N_PRECISIONS] = {
     [P_F64] = {"float64", 1e-9, 1e-1},

@@ -317,12 +317,28 @@ COMPLEX_NOT_DRAWN = {
     "var", "std", "asinh", "acosh", "atanh", "argmax", "argmin", "argmax_all", "argmin_all", "all", "any",
     "all_dim", "any_dim", "gather", "take_along_dim", "silu", "silu_",
     "topk",   # refused, but tensorgrad checks the dtype before k, PyTorch k first
-    "sort",   # refused, but PyTorch sorts a 0-dim complex tensor
+    "sort", "argsort",   # refused, but PyTorch sorts a 0-dim complex tensor
+    # refused by both, but with their other checks (dims, shapes) in
+    # another order: an expected error would name another fault
+    "maximum", "minimum", "max_dim", "min_dim", "amax", "amin", "logsumexp", "mse", "bce",
 }
 # Where PyTorch 1.13 itself is wrong for complex operands: its in-place
 # comparisons write 0+1j and 1+1j (x.eq_(s) of zeros of 25 elements), and
 # torch.dot, torch.vdot and matmul of two complex vectors give 0 here.
 COMPLEX_WRONG_IN_PYTORCH = {"eq_", "ne_", "eq_scalar_", "ne_scalar_", "dot"}
+
+
+# Not drawn with a float16 or bfloat16 operand: PyTorch's derivatives of
+# cumprod and prod divide by the input, and its rounding of each step in
+# the 16-bit dtype grows beyond their tolerance (second derivatives).
+HALF_NOT_DRAWN = {"cumprod", "prod", "prod_dim"}
+# Storages PyTorch's graph holds where tensorgrad's does not, or names a
+# stale view otherwise: torch.complex saves its real and imaginary inputs
+# (an in-place change fails backward in PyTorch, not in tensorgrad), and
+# view_as_real, real and imag views regenerate as ViewAsRealBackward0 in
+# PyTorch's version error, AsStridedBackward0 in tensorgrad's. No in-place
+# operation writes them.
+COMPLEX_KEEPS_STORAGE = {"complex", "view_as_real", "real", "imag"}
 
 
 def not_drawn(name, nodes, args):
@@ -333,10 +349,12 @@ def not_drawn(name, nodes, args):
     PyTorch fills ones); real and imag of a conjugate (PyTorch's lazy
     conjugation makes their grad_fn SelectBackward0(NegViewBackward0)); the
     conjugate of a non-contiguous tensor (a view keeping its strides in
-    PyTorch). PyTorch is wrong: COMPLEX_WRONG_IN_PYTORCH, and where of a
+    PyTorch) and its angle (contiguous in PyTorch). PyTorch is wrong: COMPLEX_WRONG_IN_PYTORCH, and where of a
     complex and a real tensor, whose backward fails its internal check
     ("Expected isFloatingType(grad.scalar_type()) || (input_is_complex ==
     grad_is_complex)")."""
+    if name in HALF_NOT_DRAWN and any(n.t.dtype in (torch.float16, torch.bfloat16) for n in nodes):
+        return True
     cx = [n.t.is_complex() for n in nodes]
     if not any(cx):
         return False
@@ -348,7 +366,7 @@ def not_drawn(name, nodes, args):
         return True
     if name in ("real", "imag") and nodes[0].t.is_conj():
         return True
-    if name == "conj" and not nodes[0].t.is_contiguous():
+    if name in ("conj", "angle") and not nodes[0].t.is_contiguous():
         return True
     if name == "where":
         return not all(cx[1:]) and any(holds_values(n.t.dtype) and not c for n, c in zip(nodes[1:], cx[1:]))
@@ -734,6 +752,7 @@ class Graph:
         # gen_graphs.py made before it drew those dtypes.
         self.new_dtypes = random.Random(f"{seed}:{index}:dtypes").random() < NEW_DTYPE_RATE
         self.margin = MARGIN
+        self.kept_storages = set()   # COMPLEX_KEEPS_STORAGE
 
     # ------------------------------------------------------- values
 
@@ -807,7 +826,9 @@ class Graph:
         nodes = [a for a in args if isinstance(a, Node)]
         targs = [a.t if isinstance(a, Node) else a for a in args]
         if not_drawn(name, nodes, args):
-            raise Reject("not drawn for complex")
+            raise Reject("not drawn for this dtype")
+        if name in INPLACE and nodes and storage_ptr(nodes[0].t) in self.kept_storages:
+            raise Reject("a storage a complex operation keeps")
         line = f"%{len(self.nodes)} = {name} " + " ".join(fmt_arg(a) for a in args)
         if name in INPLACE:
             # Check on copies first: a rejected in-place operation must not
@@ -856,6 +877,8 @@ class Graph:
                     n.dead = True
         elif nodes and out is nodes[0].t:
             nodes[0].dead = True   # contiguous()/to() gave back the same tensor
+        if name in COMPLEX_KEEPS_STORAGE:
+            self.kept_storages.update(storage_ptr(n.t) for n in nodes)
         self.lines.append(f"{line} -> {describe(out)}")
         return node
 
@@ -1984,8 +2007,9 @@ class Graph:
             return self.apply(self.rng.choice(["add_scalar_", "mul_scalar_"]), e, 1.0, expect_error=True)
         if kind >= 16:
             return self.op_error2(kind, x)
-        # kind 13: matmul of float32 with float64
-        if nd == 0 or not x.t.dtype.is_floating_point:
+        # kind 13: matmul of float32 with float64 (PyTorch 1.13's message for
+        # float16 names the kernel it lacks, which tensorgrad has)
+        if nd == 0 or x.t.dtype not in (torch.float32, torch.float64):
             raise Reject("no matmul")
         other = torch.float64 if x.t.dtype == torch.float32 else torch.float32
         y = self.const([shp[-1], 2], other)

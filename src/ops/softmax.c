@@ -56,7 +56,7 @@ static tg_tensor *softmax_value(const softmax_def *d, const tg_tensor *t, int64_
         if (out) tg__k_softmax_rows(tg__ptr(t), tg__ptr(out), t->dtype, tg__numel(t->shape, t->ndim) / n, n, d->log);
         return out;
     }
-    const tg_tensor *x = t;
+    tg_tensor *x = tg__cast(t, t->dtype);   /* contiguous, so that the result is as PyTorch's */
     tg_tensor *shifted = tg_sub(x, tg_amax(x, &dim, 1, true));
     tg_tensor *e = tg_exp(shifted);
     tg_tensor *sum = sum_kept(e, dim), *v;

@@ -191,6 +191,18 @@ static void others(tg_dtype dt)
     RUN("scaled_dot_product_attention", dt, tg_scaled_dot_product_attention(q, k, v, NULL, 0, true), q, k, v);
 }
 
+/* A small CNN: conv2d, relu, max_pool2d, linear and cross_entropy. */
+static void small_cnn(tg_dtype dt)
+{
+    tg_tensor *x = values(TG_SHAPE(2, 1, 6, 6), 30, dt);
+    tg_tensor *cw = leaf(tg_mul_scalar(values(TG_SHAPE(3, 1, 3, 3), 31, dt), 0.5));
+    tg_tensor *cb = leaf(values(TG_SHAPE(3), 32, dt));
+    tg_tensor *lw = leaf(tg_mul_scalar(values(TG_SHAPE(4, 12), 33, dt), 0.25)), *lb = leaf(values(TG_SHAPE(4), 34, dt));
+    tg_tensor *h = tg_max_pool2d(tg_relu(tg_conv2d(x, cw, cb, (tg_conv_opts){0})), (tg_pool_opts){.kernel_size = {2, 2}});
+    tg_tensor *logits = tg_linear(tg_flatten(h, 1, -1), lw, lb);
+    RUN("small cnn", dt, tg_cross_entropy(logits, tg_from_i64(I64(1, 3), TG_SHAPE(2))), cw, cb, lw, lb);
+}
+
 int main(void)
 {
     for (int i = 0; i < 2; i++) {
@@ -200,6 +212,7 @@ int main(void)
         pooling(HALVES[i]);
         softmax_and_losses(HALVES[i]);
         others(HALVES[i]);
+        small_cnn(HALVES[i]);
         tg_scope_end();
     }
     return 0;

@@ -259,9 +259,26 @@ def others(dt):
         [(values((2, 3, 4), 8, dt), True), (values((2, 3, 4), 9, dt), True), (values((2, 3, 4), 10, dt), True)])
 
 
+def small_cnn(dt):
+    """conv2d, relu, max_pool2d, linear and cross_entropy, each as PyTorch 2
+    computes it (the float composition for conv2d and linear, whose
+    bfloat16 kernels in 1.13 give the same conv2d and another linear)."""
+    x, target = values((2, 1, 6, 6), 30, dt), torch.tensor([1, 3])
+
+    def net(cw, cb, lw, lb):
+        h = composed(lambda a, w, b: F.conv2d(a, w, b), [x, cw, cb], dt)
+        h = composed(lambda a: F.max_pool2d(torch.relu(a), 2), [h], dt)   # exact: selections
+        logits = composed(F.linear, [h.flatten(1), lw, lb], dt)
+        return cross_entropy(logits, target)
+    run("small cnn", dt, net, [(values((3, 1, 3, 3), 31, dt) * 0.5, True), (values((3,), 32, dt), True),
+                              (values((4, 12), 33, dt) * 0.25, True), (values((4,), 34, dt), True)], "float",
+        define=net)
+
+
 for dt in HALVES:
     normalisation(dt)
     convolution(dt)
     pooling(dt)
     softmax_and_losses(dt)
     others(dt)
+    small_cnn(dt)

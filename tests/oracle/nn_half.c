@@ -34,7 +34,8 @@ static tg_tensor *probabilities(const int64_t *shape, int ndim, int k, tg_dtype 
     return tg_div_scalar(tg_add_scalar(tg_add_scalar(tg_mul_scalar(values(shape, ndim, k, dt), 8), 9), 1), 32);
 }
 
-/* The significant digits exact() prints (nn_half.py says where not 9). */
+/* The significant digits exact() prints (nn_half.py says where not 9);
+   zeros print unsigned. */
 static int digits = 9;
 
 /* "<label> <dtype> [shape] v0 v1 ...", each value to `digits` digits of its double. */
@@ -55,7 +56,7 @@ static void exact(const char *label, const tg_tensor *t)
     printf("%s %s [", label, tg_dtype_name(tg_dtype_of(t)));
     for (int i = 0; i < tg_ndim(t); i++) printf(i ? ", %lld" : "%lld", (long long)tg_shape(t)[i]);
     printf("]");
-    for (int64_t i = 0; i < n; i++) printf(" %.*g", digits, v[i]);
+    for (int64_t i = 0; i < n; i++) printf(" %.*g", digits, v[i] == 0 ? 0.0 : v[i]);   /* -0 as 0 */
     printf("\n");
     free(v);
 }
@@ -107,6 +108,18 @@ static void normalisation(tg_dtype dt)
     exact("batch_norm running_var", var);
     x = leaf(values(TG_SHAPE(3, 2, 4), 11, dt));
     RUN("batch_norm eval", dt, tg_batch_norm(x, mean, var, NULL, NULL, false, 0.1, 1e-5), x);
+    if (dt == TG_BF16) {   /* PyTorch's mixed form: float32 parameters and statistics */
+        x = leaf(values(TG_SHAPE(3, 2, 4), 12, dt));
+        w = leaf(values(TG_SHAPE(2), 13, TG_F32));
+        b = leaf(values(TG_SHAPE(2), 14, TG_F32));
+        mean = values(TG_SHAPE(2), 15, TG_F32);
+        var = tg_add_scalar(tg_abs(values(TG_SHAPE(2), 16, TG_F32)), 1);
+        digits = 6;
+        RUN("batch_norm mixed", dt, tg_batch_norm(x, mean, var, w, b, true, 0.1, 1e-5), x, w, b);
+        digits = 9;
+        exact("batch_norm mixed running_mean", mean);
+        exact("batch_norm mixed running_var", var);
+    }
 }
 
 static void convolution(tg_dtype dt)
@@ -134,6 +147,8 @@ static void pooling(tg_dtype dt)
     RUN("adaptive_avg_pool2d", dt, tg_adaptive_avg_pool2d(x, 2, 3), x);
     x = leaf(values(TG_SHAPE(1, 2, 5, 5), 3, dt));
     RUN("adaptive_max_pool2d", dt, tg_adaptive_max_pool2d(x, 2, 3, NULL), x);
+    x = leaf(values(TG_SHAPE(2, 7), 4, dt));
+    RUN("max_pool1d", dt, tg_max_pool1d(x, (tg_pool_opts){.kernel_size = {3}, .stride = {2}}), x);
 }
 
 static void softmax_and_losses(tg_dtype dt)

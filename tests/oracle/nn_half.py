@@ -20,7 +20,10 @@
 # Every value is printed exactly (%.9g of its double) except group_norm's,
 # printed to 3 significant digits: an element of its input gradient, near
 # cancellation, differs in the last float16 bit between PyTorch's float
-# kernel and tensorgrad's float derivative, which sum in other orders. (The
+# kernel and tensorgrad's float derivative, which sum in other orders; and
+# bfloat16 batch_norm with float32 parameters, to 6: its float32 weight
+# gradient is a float sum in another order. Zeros print without their
+# sign. (The
 # inputs are multiples of 1/8, so that float results often fall exactly
 # between two half values: bilinear interpolation is checked with
 # align_corners, whose float sums are exact, as tensorgrad's float bilinear
@@ -45,7 +48,7 @@ def probabilities(shape, k, dt):
 
 
 def exact(label, t, digits=9):
-    vals = " ".join("%.*g" % (digits, v) for v in t.double().flatten().tolist())
+    vals = " ".join("%.*g" % (digits, v if v != 0 else 0.0) for v in t.double().flatten().tolist())
     print(f"{label} {t.dtype} {list(t.shape)}" + (" " + vals if vals else ""))
 
 
@@ -194,6 +197,19 @@ def normalisation(dt):
     exact("batch_norm running_var", var)
     run("batch_norm eval", dt, lambda x: F.batch_norm(x, mean.to(x.dtype), var.to(x.dtype), None, None, False, 0.1, 1e-5),
         [(values((3, 2, 4), 11, dt), True)], "float")
+    if dt == torch.bfloat16:
+        # 1.13's mixed form (float32 parameters and statistics), against
+        # the float composition; the running statistics as 1.13's kernel
+        m, v = values((2,), 15, torch.float32), values((2,), 16, torch.float32).abs() + 1
+        m2, v2 = m.clone(), v.clone()
+
+        def mixed(x, w, b):
+            return F.batch_norm(x, m2, v2, w, b, True, 0.1, 1e-5)
+        run("batch_norm mixed", dt, mixed, [(values((3, 2, 4), 12, dt), True), (values((2,), 13, torch.float32), True),
+                                            (values((2,), 14, torch.float32), True)], "float", 4,
+            lambda x, w, b: F.batch_norm(x.float(), m, v, w, b, True, 0.1, 1e-5).to(dt), digits=6)
+        exact("batch_norm mixed running_mean", m)
+        exact("batch_norm mixed running_var", v)
 
 
 def convolution(dt):
@@ -211,6 +227,7 @@ def pooling(dt):
     run("avg_pool2d", dt, lambda x: F.avg_pool2d(x, 3, 2, 1), [(values((1, 2, 5, 5), 1, dt), True)])
     run("adaptive_avg_pool2d", dt, lambda x: F.adaptive_avg_pool2d(x, (2, 3)), [(values((1, 2, 5, 5), 2, dt), True)])
     run("adaptive_max_pool2d", dt, lambda x: F.adaptive_max_pool2d(x, (2, 3)), [(values((1, 2, 5, 5), 3, dt), True)])
+    run("max_pool1d", dt, lambda x: F.max_pool1d(x, 3, 2), [(values((2, 7), 4, dt), True)])
 
 
 def softmax_and_losses(dt):

@@ -179,6 +179,14 @@ static void softmax_and_losses(tg_dtype dt)
     RUN("binary_cross_entropy_with_logits", dt, tg_binary_cross_entropy_with_logits(a, q), a);
     a = leaf(values(TG_SHAPE(7), 13, dt));
     RUN("kl_div", dt, tg_kl_div(a, q, TG_SUM, false), a);
+    a = leaf(values(TG_SHAPE(7), 14, dt));
+    tg_tensor *b = leaf(values(TG_SHAPE(7), 15, dt)), *sign = tg_sign(values(TG_SHAPE(7), 16, dt));
+    RUN("margin_ranking_loss", dt, tg_margin_ranking_loss(a, b, sign, 0.5, TG_MEAN), a, b);
+    x = leaf(values(TG_SHAPE(3, 5), 17, dt));
+    tg_ce_opts o = tg_ce_defaults();
+    o.weight = probabilities(TG_SHAPE(5), 18, dt);
+    o.label_smoothing = 0.25;
+    RUN("cross_entropy weight smoothing", dt, tg_cross_entropy_ex(x, target, o), x);
 }
 
 static void others(tg_dtype dt)

@@ -251,6 +251,24 @@ def softmax_and_losses(dt):
         [(probabilities((7,), 10, dt), True), (q, False)])
     run("binary_cross_entropy_with_logits", dt, bce_with_logits, [(values((7,), 12, dt), True), (q, False)])
     run("kl_div", dt, lambda a, q: F.kl_div(a, q, reduction="sum"), [(values((7,), 13, dt), True), (q, False)])
+    sign = values((7,), 16, dt).sign()
+    run("margin_ranking_loss", dt, lambda a, b: F.margin_ranking_loss(a, b, sign, 0.5),
+        [(values((7,), 14, dt), True), (values((7,), 15, dt), True)])
+    weight = probabilities((5,), 18, dt)
+    def smoothed(x):
+        """1.13's composite cross_entropy with label smoothing (and 2's), on
+        PyTorch 2's log_softmax."""
+        logp = log_softmax(x, 1)
+        try:
+            nll = F.nll_loss(logp, target, weight)
+        except RuntimeError:
+            nll = F.nll_loss(logp.float(), target, weight.float()).to(dt)
+        smooth = -(logp * weight.view(1, -1)).sum(1)
+        ret = smooth.sum() / weight.gather(0, target).sum()
+        return nll * (1 - 0.25) + ret * (0.25 / 5)
+    run("cross_entropy weight smoothing", dt,
+        lambda x: F.cross_entropy(x, target, weight=weight, label_smoothing=0.25),
+        [(values((3, 5), 17, dt), True)], "float", 8, smoothed)
 
 
 def others(dt):

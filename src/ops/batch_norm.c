@@ -200,7 +200,8 @@ int tg__d_batch_norm(tg_node *n, tg_tensor *g, tg_tensor **gi)
         if (NEED(0)) gi[0] = tg__normalized_backward(scale ? tg_mul(g, scale) : g, xhat, rstd, dims, nd);
     } else {
         tg_tensor *mean = per_channel(tg__widened(SAVED(SAVED_RUNNING_MEAN)), x->ndim);
-        tg_tensor *invstd = tg_rsqrt(tg_add_scalar(per_channel(tg__widened(SAVED(SAVED_RUNNING_VAR)), x->ndim), p->eps));
+        tg_tensor *var = per_channel(tg__widened(SAVED(SAVED_RUNNING_VAR)), x->ndim);
+        tg_tensor *invstd = tg_rsqrt(tg_add_scalar(var, p->eps));
         xhat = tg_mul(tg_sub(x, mean), invstd);
         if (NEED(0)) gi[0] = tg_mul(scale ? tg_mul(g, scale) : g, invstd);
     }

@@ -109,9 +109,9 @@ bool tg__optim_holds(const optim_kind *kind, const optim_opts *o, int s);
    and the buffers OPTIM_STATE(j), all of type T. The constants are
    doubles that the body rounds to T where PyTorch's scalar arguments are, so
    that each line of the body is one of PyTorch's in-place operations on one
-   element (x.mul_(b) is x * (T)b, x.add_(y, alpha=a) fma(y, (T)a, x),
-   x.addcmul_(y, z, value=v) fma((T)v * y, z, x), x.addcdiv_(y, z,
-   value=v) x + (T)v * y / z), each result passed through OPTIM_R: the
+   element (x.mul_(b) is x * OPTIM_S(b), x.add_(y, alpha=a) fma(y,
+   OPTIM_S(a), x), x.addcmul_(y, z, value=v) fma((T)v * y, z, x),
+   x.addcdiv_(y, z, value=v) x + (T)v * y / z), each result passed through OPTIM_R: the
    loop's rounding, none for f32 and f64; for float16 and bfloat16
    parameters (T float over float copies, tg__optim_run) the result rounded
    to the dtype, so that each operation rounds as PyTorch's half kernels do:
@@ -146,7 +146,6 @@ bool tg__optim_holds(const optim_kind *kind, const optim_opts *o, int s);
     }
 #define OPTIM_STATE(j) (*(T *)(d[2 + (j)] + i * st[2 + (j)]))
 _Static_assert(OPTIM_MAX_STATE == 3, "OPTIM_LOOP's unit strides: one for each operand");
-/* The f32 and f64 loops name_f32, name_f64. */
 #define OPTIM_R(x) optim_round(x)
 #define OPTIM_S(x) optim_scalar((T)(x))
 static inline float tg__optim_exact_f32(float x) { return x; }

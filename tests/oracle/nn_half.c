@@ -221,7 +221,8 @@ static void small_cnn(tg_dtype dt)
     tg_tensor *cw = leaf(tg_mul_scalar(values(TG_SHAPE(3, 1, 3, 3), 31, dt), 0.5));
     tg_tensor *cb = leaf(values(TG_SHAPE(3), 32, dt));
     tg_tensor *lw = leaf(tg_mul_scalar(values(TG_SHAPE(4, 12), 33, dt), 0.25)), *lb = leaf(values(TG_SHAPE(4), 34, dt));
-    tg_tensor *h = tg_max_pool2d(tg_relu(tg_conv2d(x, cw, cb, (tg_conv_opts){0})), (tg_pool_opts){.kernel_size = {2, 2}});
+    tg_tensor *h = tg_relu(tg_conv2d(x, cw, cb, (tg_conv_opts){0}));
+    h = tg_max_pool2d(h, (tg_pool_opts){.kernel_size = {2, 2}});
     tg_tensor *logits = tg_linear(tg_flatten(h, 1, -1), lw, lb);
     RUN("small cnn", dt, tg_cross_entropy(logits, tg_from_i64(I64(1, 3), TG_SHAPE(2))), cw, cb, lw, lb);
 }

@@ -27,7 +27,8 @@ static void exact(const char *label, const tg_tensor *t)
         return;
     }
     printf("%s %s", label, tg_dtype_name(tg_dtype_of(t)));
-    for (int64_t i = 0; i < tg_numel(t); i++) printf(isnan(v[i]) ? " nan" : " %.9g", v[i]);   /* Python's nan has no sign */
+    /* Python's nan has no sign */
+    for (int64_t i = 0; i < tg_numel(t); i++) printf(isnan(v[i]) ? " nan" : " %.9g", v[i]);
     printf("\n");
 }
 

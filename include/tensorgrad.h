@@ -1006,8 +1006,8 @@ tg_tensor *tg_rms_norm(const tg_tensor *input, const int64_t *normalized_shape, 
    (C_in, L)); weight (C_out, C_in / groups, kH, kW), for the transposed
    form (C_in, C_out / groups, kH, kW); bias (C_out) or NULL. Computed as
    im2col and a matrix product (CBLAS when the build has it); f32, f64, f16
-   and bf16 (computed in float and rounded, a contiguous result) and (not
-   transposed) i32 and i64, input, weight and bias of one dtype. The
+   and bf16 (computed in float and rounded) and (not transposed) i32 and
+   i64, input, weight and bias of one dtype. The
    result is contiguous, or channels-last when the input or the weight is
    (conv2d, as PyTorch's CPU kernel gives it); its node is
    ConvolutionBackward0 (unbatched: SqueezeBackward1 over it, over

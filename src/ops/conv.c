@@ -371,7 +371,9 @@ static tg_tensor *compute(const tg_tensor *x, const tg_tensor *w, const tg_tenso
     if (tg__is_half(x->dtype)) {   /* Note [Half in float] (ops.h): no history here, so casts */
         tg_tensor *xf = tg__cast(x, TG_F32), *wf = tg__cast(w, TG_F32), *bf = bias ? tg__cast(bias, TG_F32) : NULL;
         tg_tensor *out = xf && wf && (bf || !bias) ? compute(xf, wf, bf, p, size) : NULL;
-        return out ? tg__cast(out, x->dtype) : NULL;
+        tg_tensor *rounded = out ? tg__cast(out, x->dtype) : NULL;   /* contiguous, as the copies were */
+        bool cl = !p->transposed && !p->one_d && x->shape[0] && (channels_last(x) || channels_last(w));
+        return rounded && cl ? to_channels_last(rounded) : rounded;
     }
     int64_t O = p->transposed ? w->shape[1] * p->groups : w->shape[0];
     int64_t shape[4] = {x->shape[0], O, size[0], size[1]};

@@ -127,6 +127,12 @@ static void convolution(tg_dtype dt)
     tg_tensor *x = leaf(values(TG_SHAPE(1, 2, 5, 5), 0, dt)), *w = leaf(values(TG_SHAPE(3, 2, 3, 3), 1, dt));
     tg_tensor *b = leaf(values(TG_SHAPE(3), 2, dt));
     RUN("conv2d", dt, tg_conv2d(x, w, b, (tg_conv_opts){.padding = {1, 1}}), x, w, b);
+    /* a channels-last input gives a channels-last result */
+    x = leaf(tg_permute(values(TG_SHAPE(1, 5, 5, 2), 8, dt), I64(0, 3, 1, 2), 4));
+    tg_tensor *y = tg_conv2d(x, w, b, (tg_conv_opts){0});
+    printf("conv2d channels-last stride:");
+    for (int i = 0; y && i < 4; i++) printf(" %lld", (long long)tg_strides(y)[i]);
+    printf("\n");
     x = leaf(values(TG_SHAPE(2, 2, 7), 3, dt));
     w = leaf(values(TG_SHAPE(3, 2, 3), 4, dt));
     RUN("conv1d", dt, tg_conv1d(x, w, NULL, (tg_conv_opts){.stride = {2}}), x, w);

@@ -215,6 +215,9 @@ def normalisation(dt):
 def convolution(dt):
     run("conv2d", dt, lambda x, w, b: F.conv2d(x, w, b, padding=1),
         [(values((1, 2, 5, 5), 0, dt), True), (values((3, 2, 3, 3), 1, dt), True), (values((3,), 2, dt), True)])
+    x = values((1, 5, 5, 2), 8, dt).permute(0, 3, 1, 2)
+    y = composed(lambda x, w, b: F.conv2d(x, w, b), [x, values((3, 2, 3, 3), 1, dt), values((3,), 2, dt)], dt)
+    print("conv2d channels-last stride:", " ".join(str(s) for s in y.stride()))
     run("conv1d", dt, lambda x, w: F.conv1d(x, w, stride=2),
         [(values((2, 2, 7), 3, dt), True), (values((3, 2, 3), 4, dt), True)])
     run("conv_transpose2d", dt, lambda x, w, b: F.conv_transpose2d(x, w, b, stride=2),

@@ -117,8 +117,9 @@ tg_tensor *tg_binary_cross_entropy_ex(const tg_tensor *input, const tg_tensor *t
    for the mean. */
 int tg__d_bce(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
-    tg_tensor *x = SAVED(0), *y = SAVED(1), *w, *unused;
-    if (!x || !y || saved_weights(n, &w, &unused)) return -1;
+    /* in float for half tensors, as their float composition (Note [Half in float]) */
+    tg_tensor *x = tg__widened(SAVED(0)), *y = tg__widened(SAVED(1)), *w, *unused;
+    if (!x || !y || !(g = tg__widened(g)) || saved_weights(n, &w, &unused) || (w && !(w = tg__widened(w)))) return -1;
     if (NEED(0)) gi[0] = scale(n, tg_div(tg_mul(g, tg_sub(x, y)), tg_clamp_min(tg_mul(tg_rsub_scalar(x, 1), x), 1e-12)), w);
     if (NEED(1)) gi[1] = scale(n, tg_mul(tg_sub(tg_log1p(tg_neg(x)), tg_log(x)), g), w);
     return tg__derivative_done(n, gi);

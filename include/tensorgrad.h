@@ -1685,6 +1685,13 @@ int tg_module_parameters(const tg_module *m, tg_tensor **out, int max_out);
 int64_t tg_module_parameter_count(const tg_module *m, bool trainable_only);
 /* model.requires_grad_(requires_grad): every parameter's flag; returns m. */
 tg_module *tg_module_requires_grad_(tg_module *m, bool requires_grad);
+/* Module.to(dtype): each floating or complex parameter and buffer of m
+   and its children, and its .grad, converted to dtype in place (integer
+   buffers such as num_batches_tracked stay), the tensors themselves kept,
+   so that handles and optimizers built on them stay attached. dtype must
+   be floating or complex (PyTorch's TypeError text otherwise); a complex
+   one warns as PyTorch does. Returns m, or NULL with nothing changed. */
+tg_module *tg_module_to(tg_module *m, tg_dtype dtype);
 /* Clears every parameter's gradient (tg_zero_grad; PyTorch 2's
    zero_grad(set_to_none=True)). */
 void tg_module_zero_grad(tg_module *m);

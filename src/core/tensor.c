@@ -30,6 +30,8 @@ static void storage_unref(tg_storage *s)
     if (tg__count_add(&s->refs, -1) == 1) tg__cache_free(s);   /* the whole block */
 }
 
+void tg__storage_release(tg_storage *s) { storage_unref(s); }
+
 void tg__version_unref(tg_version_counter *v)
 {
     if (v->in_storage) return;
@@ -254,6 +256,7 @@ tg_tensor *tg__new(tg_dtype dt, const int64_t *shape, int ndim)
     s->nbytes = nbytes;
     t->storage = s;
     t->version = v;
+    tg__capture_keep(s);
     return tg__scope_own(t) ? NULL : t;
 }
 
@@ -333,6 +336,7 @@ double tg_item(const tg_tensor *t)
         tg__fail(TG_E_SHAPE, "a Tensor with %lld elements cannot be converted to Scalar", (long long)n);
         return NAN;
     }
+    tg__capture_refuse(__func__);
     return tg__load(tg__ptr(t), t->dtype);
 }
 

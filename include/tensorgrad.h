@@ -2266,9 +2266,11 @@ int tg_load_checkpoint(const char *path, tg_module *model, tg_optimizer *opt, tg
      optimizer's step (tg_optimizer_step) is rerun as one piece, so its step
      counts advance and it reads its learning rate as it is then.
    - Index bounds (indices and cross_entropy's targets) are checked again
-     on every replay: indices of the user's out of range fail the replay
-     before anything is written, with PyTorch's message ("index out of
-     range in self", "Target 7 is out of bounds.").
+     on every replay: indices of the user's (static inputs) out of range
+     fail the replay before anything is written, with PyTorch's message
+     ("index out of range in self", "Target 7 is out of bounds."); indices
+     the step computes are checked where they were, so a replay can fail
+     there having written part of its work.
    - Version counters do not move during a replay, and no graph is made.
 
    tg_capture_step returns NULL with an error when step is NULL, when the

@@ -6,6 +6,7 @@
    the same to the bit. Then the errors. */
 #include "harness.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 
 enum { STEPS = 6, MAX_PARAMS = 16 };
@@ -345,6 +346,56 @@ static void bounds_on_replay(void)
     model_free(&m);
 }
 
+/* Two threads, each recording and replaying a model of its own while the
+   other does: recording is per thread. Returns whether the replays gave
+   eager's losses (CHECK is not for threads). */
+static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void *thread_run(void *arg)
+{
+    model eager, replayed;
+    pthread_mutex_lock(&init_lock);   /* the initial weights come from the process's generator */
+    mlp_init(&eager);
+    mlp_init(&replayed);
+    pthread_mutex_unlock(&init_lock);
+    bool same = true;
+    tg_capture *c = NULL;
+    for (int k = 0; k < 40; k++) {
+        write_step(&eager, k);
+        tg_scope_begin();
+        same = same && train_step(&eager) == 0;
+        tg_scope_end();
+        write_step(&replayed, k);
+        if (k == 0) {
+            tg_scope_begin();
+            same = same && train_step(&replayed) == 0;
+            tg_scope_end();
+        } else if (k == 1) {
+            same = same && (c = tg_capture_step(train_step, &replayed)) != NULL;
+        } else {
+            same = same && tg_capture_replay(c) == 0;
+        }
+        same = same && tg_item(eager.loss) == tg_item(replayed.loss);
+    }
+    tg_capture_free(c);
+    model_free(&eager);
+    model_free(&replayed);
+    return same ? arg : NULL;
+}
+
+static void two_threads(void)
+{
+    pthread_t a, b;
+    void *ra = NULL, *rb = NULL;
+    static int token;
+    CHECK(pthread_create(&a, NULL, thread_run, &token) == 0);
+    CHECK(pthread_create(&b, NULL, thread_run, &token) == 0);
+    pthread_join(a, &ra);
+    pthread_join(b, &rb);
+    CHECK(ra == &token);
+    CHECK(rb == &token);
+}
+
 int main(void)
 {
     eager_vs_replay("mlp", mlp_init);
@@ -353,5 +404,6 @@ int main(void)
     capture_first_step();
     errors_run();
     bounds_on_replay();
+    two_threads();
     return TEST_MAIN_END();
 }

@@ -317,6 +317,33 @@ static void errors_run(void)
     model_free(&m);
 }
 
+/* A number given to an in-place operation lives on the stack: the thunk
+   keeps its value. */
+typedef struct scaled { tg_tensor *x, *out; } scaled;
+
+static int scale_step(void *ctx)
+{
+    scaled *s = ctx;
+    tg_tensor *y = tg_add_scalar(s->x, 1);
+    if (!tg_mul_scalar_(y, 3) || !tg_sub_scalar_(y, 0.5)) return -1;
+    s->out = tg_retain(tg_sum(y));
+    return 0;
+}
+
+static void inplace_number(void)
+{
+    scaled s = {tg_retain(tg_zeros(TG_SHAPE(3), TG_F32)), NULL};
+    tg_capture *c = tg_capture_step(scale_step, &s);
+    CHECK(c != NULL);
+    CHECK(tg_item(s.out) == 7.5);   /* 3 * (3 * 1 - 0.5) */
+    tg_fill_(s.x, 1);
+    CHECK(c && tg_capture_replay(c) == 0);
+    CHECK(tg_item(s.out) == 16.5);   /* 3 * (3 * 2 - 0.5) */
+    tg_capture_free(c);
+    tg_release(s.x);
+    if (s.out) tg_release(s.out);
+}
+
 /* A replay with indices out of range fails before anything is written. */
 static void bounds_on_replay(void)
 {
@@ -404,6 +431,7 @@ int main(void)
     capture_first_step();
     errors_run();
     bounds_on_replay();
+    inplace_number();
     two_threads();
     return TEST_MAIN_END();
 }

@@ -135,9 +135,13 @@ static void hold(tg_capture *c, ptr_list *l, tg_storage *s)
     if (!list_push(c, l, s)) tg__storage_release(s);
 }
 
-/* Whether t is tg__stack_scalar's: its storage and bytes in its slot. */
+/* Whether t is a 0-dim operand on the stack: tg__stack_scalar's (its
+   storage and bytes in its slot), or one over a storage no one counts (the
+   in-place operations' number, ops/inplace.c). */
 static bool on_stack(const tg_tensor *t)
 {
+    if (t->ndim != 0) return false;
+    if (atomic_load(&t->storage->refs) == 0) return true;
     const char *slot = (const char *)t;
     return (const char *)t->storage == slot + offsetof(tg_stack_scalar, storage) &&
            (const char *)t->storage->data == slot + offsetof(tg_stack_scalar, bytes);
@@ -150,10 +154,13 @@ void tg__capture_tensor(tg_captured *dst, const tg_tensor *src)
     dst->t.autograd = NULL;
     dst->t.version = NULL;   /* replays bump no counter */
     if (on_stack(src)) {
-        memcpy(&dst->bytes, src->storage->data, src->storage->nbytes);
-        dst->own = *src->storage;
+        size_t size = tg__dtype_size(src->dtype);
+        memcpy(&dst->bytes, tg__ptr(src), size);
+        atomic_init(&dst->own.refs, 1);
         dst->own.data = &dst->bytes;
+        dst->own.nbytes = size;
         dst->t.storage = &dst->own;
+        dst->t.offset = 0;
         return;
     }
     tg_capture *c = tg__capture_recording;

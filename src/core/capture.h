@@ -28,8 +28,7 @@ void tg__capture_resume(tg_capture *c);
 void tg__capture_refuse(const char *what);
 
 /* A tensor as a thunk keeps it: its struct copied, its storage held by the
-   capture (a 0-dim operand on the stack, tg__stack_scalar's, copied with
-   its value). NULL leaves dst as it is (zero in a thunk's arguments). */
+   capture (a 0-dim operand on the stack, copied with its value). NULL leaves dst as it is (zero in a thunk's arguments). */
 typedef struct tg_captured {
     tg_tensor t;
     tg_storage own;        /* a stack scalar's storage, over bytes */

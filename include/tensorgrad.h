@@ -2275,12 +2275,12 @@ int tg_load_checkpoint(const char *path, tg_module *model, tg_optimizer *opt, tg
 
    tg_capture_step returns NULL with an error when step is NULL, when the
    thread is already recording, when step returns nonzero (its error kept),
-   and when step does what a replay cannot repeat: reads a tensor's value on
-   the host (tg_item, tg_copy_to_f64, clip_grad_norm_'s total, anomaly
-   mode's checks) or makes a result whose shape depends on values
-   (masked_select, nonzero, a mask as an index, one_hot, randint, randperm,
-   multinomial); the error names it. step has then run once, eagerly, and
-   nothing is kept. Recording runs the pool's parallel loops of operations
+   and when step does what a replay cannot repeat: reads or writes a
+   tensor's values on the host (tg_item, tg_copy_to_f64, tg_data_ptr,
+   clip_grad_norm_'s total, anomaly mode's checks, distributed collectives)
+   or makes a result whose shape depends on values (masked_select, a mask
+   as an index, one_hot, randint, randperm, multinomial); the error names
+   it. step has then run once, eagerly, and nothing is kept. Recording runs the pool's parallel loops of operations
    (convolutions) on the calling thread. A capture is replayed by one
    thread at a time (another thread's concurrent replay fails), not while
    the replaying thread records. */

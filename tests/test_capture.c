@@ -275,6 +275,13 @@ static int item_step(void *ctx)
     return tg_item(tg_sum(m->input)) > 1e9 ? -1 : 0;
 }
 
+static int pointer_step(void *ctx)
+{
+    model *m = ctx;
+    float *x = tg_data_ptr(m->input);
+    return x && x[0] > 1e9 ? -1 : 0;
+}
+
 static int failing_step(void *ctx)
 {
     model *m = ctx;
@@ -305,6 +312,8 @@ static void errors_run(void)
     CHECK(tg_capture_step(item_step, &m) == NULL);
     CHECK_STR(tg_last_error(), "tg_capture_step(): tg_item cannot be captured: it reads tensor values on the host "
                                "or makes a result whose shape depends on them");
+    CHECK(tg_capture_step(pointer_step, &m) == NULL);
+    CHECK(strstr(tg_last_error(), "tg_data_ptr cannot be captured") != NULL);
     CHECK(tg_capture_step(failing_step, &m) == NULL);
     CHECK(strstr(tg_last_error(), "cannot be multiplied") != NULL);
     tg_capture *c = tg_capture_step(nested_step, &m);

@@ -312,7 +312,12 @@ const int64_t *tg_shape(const tg_tensor *t) { return tg__bad_arg(__func__, t) ? 
 const int64_t *tg_strides(const tg_tensor *t) { return tg__bad_arg(__func__, t) ? NULL : t->strides; }
 int64_t tg_numel(const tg_tensor *t) { return tg__bad_arg(__func__, t) ? -1 : tg__numel(t->shape, t->ndim); }
 uint64_t tg_version(const tg_tensor *t) { return tg__bad_arg(__func__, t) ? 0 : atomic_load(&t->version->value); }
-void *tg_data_ptr(const tg_tensor *t) { return tg__bad_arg(__func__, t) ? NULL : tg__ptr(t); }
+void *tg_data_ptr(const tg_tensor *t)
+{
+    if (tg__bad_arg(__func__, t)) return NULL;
+    tg__capture_refuse(__func__);   /* what the caller reads or writes there is not recorded */
+    return tg__ptr(t);
+}
 size_t tg_element_size(const tg_tensor *t) { return tg__bad_arg(__func__, t) ? 0 : tg__dtype_size(t->dtype); }
 
 bool tg_is_contiguous(const tg_tensor *t)

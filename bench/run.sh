@@ -11,6 +11,8 @@
 #   chain_libtorch  the per-op chain in libtorch C++ (where libtorch was found)
 #   bench_torch.py  the same workloads and models in PyTorch, at 1 and 2 threads
 #   bench_models    tensorgrad's MLP and GPT training steps, one process each
+#   bench_capture   the MLP batch 8 step and the per-op chain replayed from a
+#                   capture (tg_capture_step) against eager, same process
 #   mlp_hand        the MLP step written by hand with cblas_sgemm
 #   bench_dist      the MLP step data-parallel on 2 ranks of 1 thread against
 #                   1 rank of 1 thread, same global batch (mpirun, where
@@ -91,6 +93,7 @@ while [ "$round" -lt "$rounds" ]; do
     round=$((round + 1))
     run bench_ops "$tg_threads" "$bin/bench_ops"
     [ $have_libtorch = 1 ] && run chain_libtorch 1 "$bin/chain_libtorch"
+    [ -x "$bin/bench_capture" ] && run bench_capture "$tg_threads" "$bin/bench_capture"
     if [ $have_torch = 1 ]; then
         for t in 1 2; do run "PyTorch ops" $t "$python" "$here/bench_torch.py" ops $t; done
     fi

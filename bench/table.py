@@ -162,6 +162,14 @@ def models(t, v):
               "%.1f (%s)" % base if base else "", "", "0 (< 1)", "yes" if tg < 1 else "no")
 
 
+def capture(t, v):
+    for name, workload, scale in (("mlp_b8", "MLP 784-512-512-10 SGD step, batch 8", 1.0),
+                                  ("chain_fwdbwd", "per-op chain, 1000 ops, 4 f32, fwd+bwd, per op", 1e-3)):
+        eager = v.get("tg.capture.%s.eager" % name)
+        t.ratio_row("capture: %s replayed vs eager (tg_capture_replay)" % workload, "tg.capture.%s.replay" % name,
+                    (eager, "eager, same process") if eager is not None else None, "< 1", 0.999999, scale)
+
+
 def data_parallel(t, v):
     one, ranks = v.get("dist.mlp_b128.one_rank"), v.get("dist.mlp_b128.ranks_step")
     workload = "data parallel: MLP b128 SGD step, 2 ranks × 1 thread vs 1 rank × 1 thread (speed-up)"
@@ -221,6 +229,7 @@ def main(path):
     gemm(t, values)
     models(t, values)
     scaling(t, values)
+    capture(t, values)
     data_parallel(t, values)
     for key, value in env:
         print("- %s: %s" % (key, value))

@@ -2260,6 +2260,53 @@ int tg_save_checkpoint(const char *path, const tg_module *model, const tg_optimi
 int tg_load_checkpoint(const char *path, tg_module *model, tg_optimizer *opt, tg_scheduler *sched,
                        tg_generator *gen, int64_t *step);
 
+/* ------------------------------------- record once, replay many (capture) */
+
+/* Like torch.cuda.CUDAGraph on the CPU: tg_capture_step runs step(ctx) once,
+   eagerly, in a scope of its own, and records every kernel it runs (forward,
+   backward, optimizer step) on a tape; tg_capture_replay runs the recorded
+   kernels again, in the same order on the same memory, without running the
+   operations' host code (argument checks, results, graph nodes): the same
+   results, to the bit, as eager steps, at a kernel's cost per operation.
+
+   What a replay reads and writes:
+   - Tensors made before the capture (parameters, optimizer state, "static"
+     inputs) are used in place: write a new batch into a static input with
+     tg_copy_ (or through tg_data_ptr) before each replay. They must outlive
+     the capture.
+   - Tensors made during the capture (the loss, .grad, activations) keep
+     their memory while the capture lives; step keeps the handles it wants
+     to read later (tg_retain, released by the caller). A replay writes its
+     results there.
+   - Control flow, shapes and numbers given to operations are frozen; random
+     draws (tg_rand*, tg_dropout, tg_bernoulli, ...) draw anew from their
+     generator, so replay k gives the numbers eager step k would; an
+     optimizer's step (tg_optimizer_step) is rerun as one piece, so its step
+     counts advance and it reads its learning rate as it is then.
+   - Index bounds (indices and cross_entropy's targets) are checked again
+     on every replay: indices of the user's (static inputs) out of range
+     fail the replay before anything is written, with PyTorch's message
+     ("index out of range in self", "Target 7 is out of bounds."); indices
+     the step computes are checked where they were, so a replay can fail
+     there having written part of its work.
+   - Version counters do not move during a replay, and no graph is made.
+
+   tg_capture_step returns NULL with an error when step is NULL, when the
+   thread is already recording, when step returns nonzero (its error kept),
+   and when step does what a replay cannot repeat: reads or writes a
+   tensor's values on the host (tg_item, tg_copy_to_f64, tg_data_ptr,
+   clip_grad_norm_'s total, anomaly mode's checks, distributed collectives)
+   or makes a result whose shape depends on values (masked_select, a mask
+   as an index, one_hot, randint, randperm, multinomial); the error names
+   it. step has then run once, eagerly, and nothing is kept. Recording runs the pool's parallel loops of operations
+   (convolutions) on the calling thread. A capture is replayed by one
+   thread at a time (another thread's concurrent replay fails), not while
+   the replaying thread records. */
+typedef struct tg_capture tg_capture;
+tg_capture *tg_capture_step(int (*step)(void *ctx), void *ctx);
+int tg_capture_replay(tg_capture *c);   /* 0, or -1 with an error */
+void tg_capture_free(tg_capture *c);    /* NULL is ignored */
+
 /* ------------------------------------------------------------- threads */
 
 /* The number of threads (the caller's included) that elementwise

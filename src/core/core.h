@@ -279,4 +279,6 @@ int64_t tg__counted(int id);
    of memory) drops it instead and returns -1. */
 int tg__scope_own(tg_tensor *t);
 
+#include "capture.h"
+
 #endif

@@ -171,7 +171,9 @@ void tg__parallel_for(int64_t begin, int64_t end, int64_t grain, tg_range_fn fn,
     int64_t length = end - begin;
     if (length <= 0) return;
     int threads = tg_get_num_threads();
-    if (length <= grain || threads == 1 || in_pool || pthread_mutex_trylock(&use_lock) != 0) {
+    /* While recording, the kernels the pieces call are recorded on this
+       thread, in order (Note [Capture] in capture.c). */
+    if (length <= grain || threads == 1 || tg__capture_on() || in_pool || pthread_mutex_trylock(&use_lock) != 0) {
         fn(begin, end, ctx);
         return;
     }

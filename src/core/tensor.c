@@ -30,6 +30,8 @@ static void storage_unref(tg_storage *s)
     if (tg__count_add(&s->refs, -1) == 1) tg__cache_free(s);   /* the whole block */
 }
 
+void tg__storage_release(tg_storage *s) { storage_unref(s); }
+
 void tg__version_unref(tg_version_counter *v)
 {
     if (v->in_storage) return;
@@ -254,6 +256,7 @@ tg_tensor *tg__new(tg_dtype dt, const int64_t *shape, int ndim)
     s->nbytes = nbytes;
     t->storage = s;
     t->version = v;
+    tg__capture_keep(s);
     return tg__scope_own(t) ? NULL : t;
 }
 
@@ -309,7 +312,12 @@ const int64_t *tg_shape(const tg_tensor *t) { return tg__bad_arg(__func__, t) ? 
 const int64_t *tg_strides(const tg_tensor *t) { return tg__bad_arg(__func__, t) ? NULL : t->strides; }
 int64_t tg_numel(const tg_tensor *t) { return tg__bad_arg(__func__, t) ? -1 : tg__numel(t->shape, t->ndim); }
 uint64_t tg_version(const tg_tensor *t) { return tg__bad_arg(__func__, t) ? 0 : atomic_load(&t->version->value); }
-void *tg_data_ptr(const tg_tensor *t) { return tg__bad_arg(__func__, t) ? NULL : tg__ptr(t); }
+void *tg_data_ptr(const tg_tensor *t)
+{
+    if (tg__bad_arg(__func__, t)) return NULL;
+    tg__capture_refuse(__func__);   /* what the caller reads or writes there is not recorded */
+    return tg__ptr(t);
+}
 size_t tg_element_size(const tg_tensor *t) { return tg__bad_arg(__func__, t) ? 0 : tg__dtype_size(t->dtype); }
 
 bool tg_is_contiguous(const tg_tensor *t)
@@ -333,6 +341,7 @@ double tg_item(const tg_tensor *t)
         tg__fail(TG_E_SHAPE, "a Tensor with %lld elements cannot be converted to Scalar", (long long)n);
         return NAN;
     }
+    tg__capture_refuse(__func__);
     return tg__load(tg__ptr(t), t->dtype);
 }
 

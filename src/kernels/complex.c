@@ -262,6 +262,7 @@ static void part_loop(char **d, const int64_t *s, int64_t n, void *vctx)
 
 void tg__k_complex_unary(tg_complex_kernel k, tg_tensor *out, const tg_tensor *a)
 {
+    TG_CAPTURED(tg__cap_complex_unary(k, out, a));
     tg_iter_operand ops[2];
     tg__operand(&ops[0], out, out->ndim);
     tg__operand(&ops[1], a, out->ndim);
@@ -291,6 +292,7 @@ static void compose_loop(char **d, const int64_t *s, int64_t n, void *vctx)
 
 void tg__k_complex_compose(bool polar, tg_tensor *out, const tg_tensor *a, const tg_tensor *b)
 {
+    TG_CAPTURED(tg__cap_complex_compose(polar, out, a, b));
     tg_iter_operand ops[3];
     tg__operand(&ops[0], out, out->ndim);
     tg__operand(&ops[1], a, out->ndim);

@@ -42,6 +42,7 @@ static void copy_loop(char **d, const int64_t *s, int64_t n, void *vctx)
 
 void tg__copy_into(tg_tensor *dst, const tg_tensor *src)
 {
+    TG_CAPTURED(tg__cap_copy_into(dst, src));
     tg_iter_operand ops[2];
     tg__operand(&ops[0], dst, dst->ndim);
     tg__operand(&ops[1], src, dst->ndim);
@@ -64,6 +65,7 @@ static void fill_loop(char **d, const int64_t *s, int64_t n, void *vctx)
 
 void tg__k_fill(tg_tensor *t, double v)
 {
+    TG_CAPTURED(tg__cap_fill(t, v));
     tg_iter_operand op;
     tg__operand(&op, t, t->ndim);
     fill_ctx c = {t->dtype, v};
@@ -83,6 +85,7 @@ static void where_loop(char **d, const int64_t *s, int64_t n, void *vctx)
 
 void tg__k_where(tg_tensor *out, const tg_tensor *cond, const tg_tensor *a, const tg_tensor *b)
 {
+    TG_CAPTURED(tg__cap_where(out, cond, a, b));
     tg_iter_operand ops[4];
     tg__operand(&ops[0], out, out->ndim);
     tg__operand(&ops[1], cond, out->ndim);

@@ -156,6 +156,7 @@ static tg_loop_fn binary_loop(tg_binary_kernel k, tg_dtype dt)
 
 void tg__k_unary(tg_unary_kernel k, tg_tensor *out, const tg_tensor *a)
 {
+    TG_CAPTURED(tg__cap_unary(k, out, a));
     tg_iter_operand ops[2];
     tg__operand(&ops[0], out, out->ndim);
     tg__operand(&ops[1], a, out->ndim);
@@ -171,6 +172,7 @@ void tg__k_unary(tg_unary_kernel k, tg_tensor *out, const tg_tensor *a)
 
 void tg__k_binary(tg_binary_kernel k, tg_tensor *out, const tg_tensor *a, const tg_tensor *b)
 {
+    TG_CAPTURED(tg__cap_binary(k, out, a, b));
     tg_iter_operand ops[3];
     tg__operand(&ops[0], out, out->ndim);
     tg__operand(&ops[1], a, out->ndim);

@@ -61,6 +61,7 @@ static void copy_whole_rows(char *row, const char *from, int64_t n, int64_t ia, 
    kernel element, one column per block. */
 void tg__k_im2col_rows(tg_tensor *cols, const tg_tensor *image, const tg_blocks *b, int64_t first, int64_t end)
 {
+    TG_CAPTURED(tg__cap_im2col(true, cols, image, b, first, end));
     size_t es = tg__dtype_size(image->dtype);
     int64_t n = b->out[1], L = (end - first) * n;
     char *dst = tg__ptr(cols);
@@ -98,6 +99,7 @@ void tg__k_im2col_rows(tg_tensor *cols, const tg_tensor *image, const tg_blocks 
 
 void tg__k_im2col(tg_tensor *cols, const tg_tensor *image, const tg_blocks *b)
 {
+    TG_CAPTURED(tg__cap_im2col(false, cols, image, b, 0, 0));
     tg__k_im2col_rows(cols, image, b, 0, b->out[0]);
 }
 
@@ -142,6 +144,7 @@ static void col2im_any(tg_dtype dt, char *dst, const char *row, int64_t ls, cons
 
 void tg__k_col2im_rows(tg_tensor *image, const tg_tensor *cols, const tg_blocks *b, int64_t first, int64_t end)
 {
+    TG_CAPTURED(tg__cap_col2im(true, image, cols, b, first, end));
     tg_dtype dt = image->dtype;
     size_t es = tg__dtype_size(dt);
     char *dst = tg__ptr(image);
@@ -165,6 +168,7 @@ void tg__k_col2im_rows(tg_tensor *image, const tg_tensor *cols, const tg_blocks 
 
 void tg__k_col2im(tg_tensor *image, const tg_tensor *cols, const tg_blocks *b)
 {
+    TG_CAPTURED(tg__cap_col2im(false, image, cols, b, 0, 0));
     memset(tg__ptr(image), 0, (size_t)(b->channels * b->in[0] * b->in[1]) * tg__dtype_size(image->dtype));
     tg__k_col2im_rows(image, cols, b, 0, b->out[0]);
 }

@@ -22,6 +22,7 @@ static void bounds_loop(char **d, const int64_t *s, int64_t n, void *vctx)
 
 bool tg__k_index_in_bounds(const tg_tensor *index, int64_t size, int64_t *first_bad)
 {
+    TG_CAPTURED_RETURN(tg__cap_index_in_bounds(index, size, first_bad));
     tg_iter_operand op;
     tg__operand(&op, index, index->ndim);
     bounds_ctx c = {index->dtype, size, false, 0};
@@ -104,6 +105,7 @@ static void scatter_loop(char **d, const int64_t *s, int64_t n, void *vctx)
 
 void tg__k_scatter_gather(tg_index_mode mode, tg_tensor *self, int dim, const tg_tensor *index, tg_tensor *other)
 {
+    TG_CAPTURED(tg__cap_scatter_gather(mode, self, dim, index, other));
     int nd = index->ndim;
     int64_t es = (int64_t)tg__dtype_size(self->dtype);
     tg_iter_operand ops[3];
@@ -125,6 +127,7 @@ static int64_t floor_div(int64_t a, int64_t b)
 
 void tg__k_divide_by_counts(tg_tensor *t, const tg_tensor *count)
 {
+    TG_CAPTURED(tg__cap_divide_by_counts(t, count));
     char *p = tg__ptr(t);
     const int64_t *c = (const int64_t *)tg__ptr(count);
     int64_t n = tg_numel(t);
@@ -165,6 +168,7 @@ static void masked_loop(char **d, const int64_t *s, int64_t n, void *vctx)
 
 int64_t tg__k_masked(bool scatter, tg_tensor *t, const tg_tensor *mask, const int64_t *shape, int ndim, char *packed)
 {
+    tg__capture_refuse("masked_select (or a mask as an index)");
     tg_iter_operand ops[2];
     tg__operand(&ops[0], t, ndim);
     tg__operand(&ops[1], mask, ndim);
@@ -191,6 +195,7 @@ static void first_bad_loop(char **d, const int64_t *s, int64_t n, void *vctx)
 
 int64_t tg__k_index_first_bad(const tg_tensor *index, const int64_t *shape, int ndim, int64_t size, int64_t *bad)
 {
+    TG_CAPTURED_RETURN(tg__cap_index_first_bad(index, shape, ndim, size, bad));
     tg_iter_operand op;
     tg__operand(&op, index, ndim);
     first_bad_ctx c = {index->dtype, size, 0, -1, 0};
@@ -213,6 +218,7 @@ static void offsets_loop(char **d, const int64_t *s, int64_t n, void *vctx)
 
 void tg__k_index_offsets(tg_tensor *offsets, const tg_tensor *index, int64_t size, int64_t stride)
 {
+    TG_CAPTURED(tg__cap_index_offsets(offsets, index, size, stride));
     tg_iter_operand ops[2];
     tg__operand(&ops[0], offsets, offsets->ndim);
     tg__operand(&ops[1], index, offsets->ndim);
@@ -249,16 +255,19 @@ static void run_indexed(bool put, bool accumulate, tg_tensor *src, const tg_tens
 
 void tg__k_index_gather(tg_tensor *out, const tg_tensor *src, const tg_tensor *offsets)
 {
+    TG_CAPTURED(tg__cap_index_gather(out, src, offsets));
     run_indexed(false, false, (tg_tensor *)src, out, offsets);
 }
 
 void tg__k_index_put(tg_tensor *dst, const tg_tensor *values, const tg_tensor *offsets, bool accumulate)
 {
+    TG_CAPTURED(tg__cap_index_put(dst, values, offsets, accumulate));
     run_indexed(true, accumulate, dst, values, offsets);
 }
 
 void tg__k_nonzero(tg_tensor *coords, const tg_tensor *mask)
 {
+    tg__capture_refuse("nonzero");
     int64_t *out = (int64_t *)tg__ptr(coords), position[TG_MAX_DIMS] = {0}, n = tg_numel(mask);
     int nd = mask->ndim;
     for (int64_t i = 0; i < n; i++) {

@@ -153,6 +153,7 @@ static void run_units(int64_t begin, int64_t end, void *vp)
 void tg__iter_run(tg_iter_operand *ops, int nops, const int64_t *shape, int ndim,
                   tg_loop_fn fn, void *ctx)
 {
+    if (tg__capture_on()) tg__capture_refuse(__func__);
     if (run_small_flat(ops, nops, shape, ndim, fn, ctx)) return;
     iter_plan p;
     if (plan_iter(&p, ops, nops, shape, ndim, fn, ctx)) run_units(0, p.rows * p.per_row, &p);
@@ -194,6 +195,7 @@ static bool splittable(const iter_plan *p)
 
 void tg__iter_run_split(tg_iter_operand *ops, int nops, const int64_t *shape, int ndim, tg_loop_fn fn, void *ctx)
 {
+    if (tg__capture_on()) tg__capture_refuse(__func__);
     if (run_small_flat(ops, nops, shape, ndim, fn, ctx)) return;
     iter_plan p;
     if (!plan_iter(&p, ops, nops, shape, ndim, fn, ctx)) return;
@@ -228,6 +230,7 @@ static void run_reduce_piece(int64_t begin, int64_t end, void *vctx)
 
 void tg__iter_run_reduce(tg_iter_operand *ops, int nops, const int64_t *shape, int ndim, tg_loop_fn fn, void *ctx)
 {
+    if (tg__capture_on()) tg__capture_refuse(__func__);
     iter_plan p;
     if (!plan_iter(&p, ops, nops, shape, ndim, fn, ctx)) return;
     int dim = -1;   /* the longest along which operand 0 does not repeat */

@@ -353,4 +353,6 @@ void tg__k_batch_norm_update(const void *mean, const void *var_sum, tg_dtype dt,
 int tg__k_group_norm_channels_last(const void *x, const void *w, const void *b, void *y, tg_dtype dt, int64_t batch,
                                  int64_t channels, int64_t inner, int64_t groups, double eps);
 
+#include "capture.h"
+
 #endif

@@ -150,6 +150,7 @@ static void bmm_range(int64_t begin, int64_t end, void *ctx)
    a product; otherwise each product gets the BLAS's threads. */
 static void bmm(tg_tensor *c, const tg_tensor *a, const tg_tensor *m, bool accumulate)
 {
+    TG_CAPTURED(tg__cap_bmm(accumulate, c, a, m));
     int64_t B = c->shape[0], threads = tg_get_num_threads();
     if (a->shape[2] == 0) {
         if (!accumulate) tg__k_fill(c, 0);

@@ -60,6 +60,7 @@ static void layer_norm_piece(int64_t begin, int64_t end, void *vjob)
 void tg__k_layer_norm_rows(const void *x, const void *w, const void *b, void *y, tg_dtype dt, int64_t rows,
                          int64_t n, double eps)
 {
+    TG_CAPTURED(tg__cap_layer_norm_rows(x, w, b, y, dt, rows, n, eps));
     rows_job job = {x, w, b, y, dt, 0, n, 0, eps};
     tg__parallel_for(0, rows, tg__grain_of(n), layer_norm_piece, &job);
 }
@@ -79,6 +80,7 @@ static void group_norm_piece(int64_t begin, int64_t end, void *vjob)
 void tg__k_group_norm_rows(const void *x, const void *w, const void *b, void *y, tg_dtype dt, int64_t batch,
                          int64_t channels, int64_t inner, int64_t groups, double eps)
 {
+    TG_CAPTURED(tg__cap_group_norm_rows(x, w, b, y, dt, batch, channels, inner, groups, eps));
     int64_t n = channels * inner;
     if (n == 0) return;
     rows_job job = {x, w, b, y, dt, channels, n, groups, eps};
@@ -88,6 +90,7 @@ void tg__k_group_norm_rows(const void *x, const void *w, const void *b, void *y,
 void tg__k_batch_norm_stats(const void *x, tg_dtype dt, int64_t batch, int64_t channels, int64_t image, double eps,
                           void *mean, void *var_sum, void *invstd)
 {
+    TG_CAPTURED(tg__cap_batch_norm_stats(x, dt, batch, channels, image, eps, mean, var_sum, invstd));
     const int64_t count = batch * image;
     if (dt == TG_F32) {
         float *v = var_sum, *s = invstd;
@@ -102,6 +105,7 @@ void tg__k_batch_norm_stats(const void *x, tg_dtype dt, int64_t batch, int64_t c
 
 void tg__k_batch_norm_eval_invstd(const void *running_var, tg_dtype dt, int64_t channels, double eps, void *invstd)
 {
+    TG_CAPTURED(tg__cap_batch_norm_eval_invstd(running_var, dt, channels, eps, invstd));
     if (dt == TG_F32) {
         const float *v = running_var;
         float *s = invstd;
@@ -116,6 +120,7 @@ void tg__k_batch_norm_eval_invstd(const void *running_var, tg_dtype dt, int64_t 
 void tg__k_batch_norm_apply(const void *x, const void *mean, const void *invstd, const void *w, const void *b, void *y,
                           tg_dtype dt, int64_t batch, int64_t channels, int64_t image)
 {
+    TG_CAPTURED(tg__cap_batch_norm_apply(x, mean, invstd, w, b, y, dt, batch, channels, image));
     if (dt == TG_F32) batch_norm_apply_f32(x, mean, invstd, w, b, y, batch, channels, image);
     else batch_norm_apply_f64(x, mean, invstd, w, b, y, batch, channels, image);
 }
@@ -124,6 +129,7 @@ void tg__k_batch_norm_update(const void *mean, const void *var_sum, tg_dtype dt,
                            double momentum, void *running_mean, int64_t mean_stride, void *running_var,
                            int64_t var_stride)
 {
+    TG_CAPTURED(tg__cap_batch_norm_update(mean, var_sum, dt, channels, count, momentum, running_mean, mean_stride, running_var, var_stride));
     if (dt == TG_F32)
         batch_norm_update_f32(mean, var_sum, channels, count, momentum, running_mean, mean_stride, running_var,
                               var_stride);
@@ -135,6 +141,7 @@ void tg__k_batch_norm_update(const void *mean, const void *var_sum, tg_dtype dt,
 int tg__k_group_norm_channels_last(const void *x, const void *w, const void *b, void *y, tg_dtype dt, int64_t batch,
                                  int64_t channels, int64_t inner, int64_t groups, double eps)
 {
+    TG_CAPTURED_RETURN(tg__cap_group_norm_channels_last(x, w, b, y, dt, batch, channels, inner, groups, eps));
     void *sums = tg__malloc(2 * (size_t)channels * tg__dtype_size(dt) + 1);
     if (!sums) return -1;
     if (dt == TG_F32) group_norm_channels_last_f32(x, w, b, y, sums, batch, channels, inner, groups, (float)eps);

@@ -146,6 +146,7 @@ static int reduce_run(tg_tensor *out, const tg_tensor *a, tg_loop_fn loop, void 
 
 int tg__k_sum_to(tg_tensor *out, const tg_tensor *a)
 {
+    TG_CAPTURED_RETURN(tg__cap_sum_to(out, a));
     if (tg__is_complex(a->dtype)) {   /* each part on its own */
         tg_tensor out_re, out_im, a_re, a_im;
         tg__k_complex_parts(out, &out_re, &out_im);
@@ -208,6 +209,7 @@ static void fold_loop(char **d, const int64_t *s, int64_t n, void *vctx)
 
 int tg__k_reduce(tg_reduce_op op, tg_tensor *out, const tg_tensor *a)
 {
+    TG_CAPTURED_RETURN(tg__cap_reduce(op, out, a));
     if (op == TG_RED_SUM) return tg__k_sum_to(out, a);
     if (op == TG_RED_PROD && tg__is_complex(a->dtype)) return tg__k_complex_prod(out, a);
     static const double init_f[] = {-INFINITY, INFINITY, 1, 1, 0, 0};
@@ -276,11 +278,13 @@ static void extreme_dim(tg_tensor *values, tg_tensor *indices, const tg_tensor *
 
 void tg__k_max_dim(tg_tensor *values, tg_tensor *indices, const tg_tensor *a, int dim)
 {
+    TG_CAPTURED(tg__cap_extreme_dim(true, values, indices, a, dim));
     extreme_dim(values, indices, a, dim, true);
 }
 
 void tg__k_min_dim(tg_tensor *values, tg_tensor *indices, const tg_tensor *a, int dim)
 {
+    TG_CAPTURED(tg__cap_extreme_dim(false, values, indices, a, dim));
     extreme_dim(values, indices, a, dim, false);
 }
 
@@ -341,6 +345,7 @@ static void complex_others_loop(char **d, const int64_t *s, int64_t n, void *vct
 
 void tg__k_prod_others(tg_tensor *out, const tg_tensor *a, int dim)
 {
+    TG_CAPTURED(tg__cap_prod_others(out, a, dim));
     int64_t es = (int64_t)tg__dtype_size(a->dtype);
     others_ctx c = {a->dtype, a->shape[dim], out->strides[dim] * es, a->strides[dim] * es};
     tg__k_runs(tg__is_complex(a->dtype) ? complex_others_loop : others_loop, &c, (const tg_tensor *[]){out, a}, 2, dim);

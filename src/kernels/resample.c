@@ -86,6 +86,7 @@ static void copy_row(char *out, const char *in, size_t es, tg_dtype dt, const tg
 
 void tg__k_resample(tg_tensor *out, const tg_tensor *in, const tg_plan *p)
 {
+    TG_CAPTURED(tg__cap_resample(out, NULL, in, p));
     tg_dtype dt = in->dtype;
     size_t es = tg__dtype_size(dt);
     char *src = tg__ptr(in), *dst = tg__ptr(out);
@@ -126,6 +127,7 @@ static void max_row(char *out, int64_t *indices, const char *in, tg_dtype dt, co
 
 void tg__k_resample_max(tg_tensor *out, tg_tensor *indices, const tg_tensor *in, const tg_plan *p)
 {
+    TG_CAPTURED(tg__cap_resample(out, indices, in, p));
     tg_dtype dt = in->dtype;
     size_t es = tg__dtype_size(dt);
     for (int64_t b = 0; b < out->shape[0]; b++)

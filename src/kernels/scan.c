@@ -53,6 +53,7 @@ static void complex_scan_loop(char **d, const int64_t *s, int64_t n, void *vctx)
 
 void tg__k_runs(tg_loop_fn fn, void *ctx, const tg_tensor *const *ts, int n, int dim)
 {
+    if (tg__capture_on()) tg__capture_refuse(__func__);
     tg_tensor r[4];
     tg_iter_operand ops[4];
     for (int k = 0; k < n; k++) {
@@ -77,6 +78,7 @@ static void runs(tg_loop_fn fn, scan_ctx *c, tg_tensor *out, const tg_tensor *a,
 
 void tg__k_scan(bool prod, tg_tensor *out, const tg_tensor *a, int dim)
 {
+    TG_CAPTURED(tg__cap_scan(prod, out, a, dim));
     if (!prod && tg__is_complex(a->dtype)) {   /* a cumulative sum of each part */
         tg_tensor out_re, out_im, a_re, a_im;
         tg__k_complex_parts(out, &out_re, &out_im);
@@ -137,6 +139,7 @@ static void complex_cumprod_grad_loop(char **d, const int64_t *s, int64_t n, voi
 
 void tg__k_cumprod_grad(tg_tensor *out, const tg_tensor *x, const tg_tensor *g, int dim)
 {
+    TG_CAPTURED(tg__cap_cumprod_grad(out, x, g, dim));
     scan_ctx c = {.in = x->dtype, .out = out->dtype};
     runs(tg__is_complex(x->dtype) ? complex_cumprod_grad_loop : cumprod_grad_loop, &c, out, x, g, dim);
 }

@@ -191,6 +191,7 @@ static void run_rows(softmax_job *job, int64_t rows)
 
 void tg__k_softmax_rows(const void *x, void *y, tg_dtype dt, int64_t rows, int64_t n, bool log_form)
 {
+    TG_CAPTURED(tg__cap_softmax_rows(x, y, dt, rows, n, log_form));
     softmax_job job = {.x = x, .y = y, .dt = dt, .n = n, .log_form = log_form};
     run_rows(&job, rows);
 }
@@ -198,6 +199,7 @@ void tg__k_softmax_rows(const void *x, void *y, tg_dtype dt, int64_t rows, int64
 void tg__k_softmax_backward_rows(const void *g, const void *y, void *out, tg_dtype dt, int64_t rows, int64_t n,
                                  bool log_form)
 {
+    TG_CAPTURED(tg__cap_softmax_backward_rows(g, y, out, dt, rows, n, log_form));
     softmax_job job = {.x = y, .g = g, .y = out, .dt = dt, .n = n, .log_form = log_form};
     run_rows(&job, rows);
 }

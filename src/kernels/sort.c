@@ -57,6 +57,7 @@ static void sort_loop(char **d, const int64_t *s, int64_t n, void *vctx)
 
 int tg__k_sort(tg_tensor *values, tg_tensor *indices, const tg_tensor *a, int dim, bool descending)
 {
+    TG_CAPTURED_RETURN(tg__cap_sort(values, indices, a, dim, descending));
     int64_t len = a->shape[dim];
     int64_t *scratch = tg__malloc((size_t)(2 * len + 1) * sizeof *scratch);
     if (!scratch) return -1;

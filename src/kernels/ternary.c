@@ -77,6 +77,7 @@ static const struct { tg_loop_fn f32, f64, integer, of_complex; } LOOPS[] = {
 void tg__k_ternary(tg_ternary_kernel k, tg_tensor *out, const tg_tensor *a, const tg_tensor *b, const tg_tensor *c,
                    double value)
 {
+    TG_CAPTURED(tg__cap_ternary(k, out, a, b, c, value));
     tg_iter_operand ops[4];
     tg__operand(&ops[0], out, out->ndim);
     tg__operand(&ops[1], a, out->ndim);

@@ -413,6 +413,7 @@ static tg_tensor *tensor_item(sliced *s, int *dim, const tg_tensor *t, int real_
 {
     if (t->ndim != 0 || (t->dtype != TG_I64 && t->dtype != TG_I32 && t->dtype != TG_BOOL))
         return record_tensor(s, dim, t) ? NULL : s->view;
+    tg__capture_refuse("indexing with a 0-dim integer or bool tensor");
     int64_t value = tg__load_int(tg__ptr(t), t->dtype);
     if (t->dtype != TG_BOOL) return select_item(s->view, *dim, value, real_dim);
     tg_tensor *v = tg_unsqueeze(s->view, *dim);

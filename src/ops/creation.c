@@ -43,6 +43,7 @@ static tg_tensor *from_data(const char *fn, const void *data, tg_dtype dt, const
     if (!data && tg__numel(shape, ndim) > 0) return tg__fail(TG_E_NULL, "%s(): data is NULL", fn);
     tg_tensor *t = tg__new(dt, shape, ndim);
     if (t && t->storage->nbytes) memcpy(t->storage->data, data, t->storage->nbytes);
+    if (t) tg__capture_written(t);
     return t;
 }
 
@@ -73,6 +74,7 @@ tg_tensor *tg_arange(double start, double end, double step, tg_dtype dtype)
     size_t es = tg__dtype_size(dtype);
     for (int64_t i = 0; i < n; i++)
         tg__store((char *)t->storage->data + i * (int64_t)es, dtype, start + (double)i * step);
+    tg__capture_written(t);
     return t;
 }
 
@@ -90,6 +92,7 @@ int tg_copy_to_f64(const tg_tensor *t, double *out)
     if (!out) return tg__faili(TG_E_NULL, "tg_copy_to_f64(): out is NULL");
     tg_iter_operand op;
     tg__operand(&op, t, t->ndim);
+    tg__capture_refuse(__func__);
     gather_ctx c = {out, t->dtype};
     /* No coalescing across operands is needed: row-major order is kept. */
     tg__iter_run(&op, 1, t->shape, t->ndim, gather_loop, &c);
@@ -140,6 +143,7 @@ tg_tensor *tg_eye(int64_t n, tg_dtype dtype)
     if (!t) return NULL;
     size_t es = tg__dtype_size(dtype);
     for (int64_t i = 0; i < n; i++) tg__store(tg__ptr(t) + (i * n + i) * (int64_t)es, dtype, 1);
+    tg__capture_written(t);
     return t;
 }
 
@@ -223,6 +227,7 @@ tg_tensor *tg_linspace(double start, double end, int64_t steps, tg_dtype dtype)
     case TG_F16: case TG_BF16: linspace_half(t, start, end, steps); break;
     default: return tg__fail(TG_E_DTYPE, "\"linspace_cpu\" not implemented for '%s'", tg__dtype_short(dtype));
     }
+    tg__capture_written(t);
     return t;
 }
 
@@ -249,5 +254,6 @@ tg_tensor *tg_logspace(double start, double end, int64_t steps, double base, tg_
         double e = i < half ? a + step * (double)i : b - step * (double)(steps - i - 1);
         tg__store(tg__ptr(t) + i * (int64_t)es, dtype, pow(base, e));
     }
+    tg__capture_written(t);
     return t;
 }

@@ -227,6 +227,7 @@ static tg_tensor *identity(tg_dtype dt, tg_scatter_reduction r)
     else if (dt == TG_BOOL) *(bool *)p = !max;
     else if (tg__is_integral(dt)) tg__store_int(p, dt, max ? tg__int_lowest(dt) : tg__int_max(dt));
     else tg__store(p, dt, max ? -INFINITY : INFINITY);
+    tg__capture_written(v);
     return v;
 }
 

@@ -60,6 +60,39 @@ static int check_nll2d_shapes(const tg_tensor *input, const tg_tensor *target, c
     return 0;
 }
 
+/* Each target (TG_I64, dense; in order) in [0, classes) or ignored. */
+static int targets_in_range(const tg_tensor *values, int64_t classes, int64_t ignore_index)
+{
+    const int64_t *v = (const int64_t *)tg__ptr(values);
+    for (int64_t k = 0; k < tg_numel(values); k++)
+        if (v[k] != ignore_index && (v[k] < 0 || v[k] >= classes))
+            return tg__faili(TG_E_INDEX, "Target %lld is out of bounds.", (long long)v[k]);
+    return 0;
+}
+
+/* While recording (Note [Capture] in core/capture.c) the check runs again
+   on every replay, before anything is written when the targets are the
+   user's. */
+typedef struct targets_check {
+    tg_captured values;
+    int64_t classes, ignore_index;
+} targets_check;
+
+static int check_targets_again(void *p)
+{
+    targets_check *c = p;
+    return targets_in_range(&c->values.t, c->classes, c->ignore_index);
+}
+
+static void record_targets_check(const tg_tensor *values, int64_t classes, int64_t ignore_index)
+{
+    targets_check *c = tg__capture_thunk(check_targets_again, sizeof *c, !tg__capture_owns(values->storage));
+    if (!c) return;
+    tg__capture_tensor(&c->values, values);
+    c->classes = classes;
+    c->ignore_index = ignore_index;
+}
+
 /* The kernels' checks: dtypes, then each target (in order) in [0, C) or
    ignored. */
 static int check_nll_values(const nll_def *d, const tg_tensor *input, const tg_tensor *target,
@@ -75,11 +108,8 @@ static int check_nll_values(const nll_def *d, const tg_tensor *input, const tg_t
     int64_t classes = input->shape[input->ndim == 1 ? 0 : 1];
     tg_tensor *values = tg__cast(target, TG_I64);
     if (!values) return -1;
-    const int64_t *v = (const int64_t *)tg__ptr(values);
-    for (int64_t k = 0; k < tg_numel(values); k++)
-        if (v[k] != ignore_index && (v[k] < 0 || v[k] >= classes))
-            return tg__faili(TG_E_INDEX, "Target %lld is out of bounds.", (long long)v[k]);
-    return 0;
+    if (tg__capture_on()) record_targets_check(values, classes, ignore_index);
+    return targets_in_range(values, classes, ignore_index);
 }
 
 /* The weight of each target (1 without weights) where it is not ignored,

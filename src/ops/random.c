@@ -164,13 +164,43 @@ static void fill_distribution(tg_tensor *t, distribution d, double a, double b, 
     unlock(g);
 }
 
+/* While recording (Note [Capture] in core/capture.c), a draw is a thunk
+   that draws anew on every replay, from the same generator: replay k
+   gives the numbers an eager step k would. */
+typedef struct fill_args {
+    tg_captured t;
+    distribution d;
+    double a, b;
+    tg_generator *gen;
+} fill_args;
+
+static int fill_again(void *p)
+{
+    fill_args *f = p;
+    fill_distribution(&f->t.t, f->d, f->a, f->b, f->gen);
+    return 0;
+}
+
+static void fill_recorded(tg_tensor *t, distribution d, double a, double b, tg_generator *gen)
+{
+    fill_args *f = tg__capture_thunk(fill_again, sizeof *f, false);
+    if (f) {
+        tg__capture_tensor(&f->t, t);
+        f->d = d;
+        f->a = a;
+        f->b = b;
+        f->gen = gen;
+    }
+    fill_distribution(t, d, a, b, gen);
+}
+
 /* A new tensor of shape filled by d (fn names the public function). */
 static tg_tensor *random_tensor(const char *fn, const int64_t *shape, int ndim, tg_dtype dtype, distribution d,
                                 tg_generator *gen)
 {
     if (check_distribution(dtype, d, 0, 1)) return NULL;
     tg_tensor *t = tg__check_new(fn, dtype, shape, ndim) ? NULL : tg__new(dtype, shape, ndim);
-    if (t) fill_distribution(t, d, 0, 1, gen);
+    if (t) fill_recorded(t, d, 0, 1, gen);
     return t;
 }
 
@@ -190,7 +220,7 @@ static tg_tensor *random_like(const char *fn, const tg_tensor *t, distribution d
     TG_ARG_OF(fn, t);
     if (check_distribution(t->dtype, d, 0, 1)) return NULL;
     tg_tensor *out = tg__empty_like(fn, t);
-    if (out) fill_distribution(out, d, 0, 1, NULL);
+    if (out) fill_recorded(out, d, 0, 1, NULL);
     return out;
 }
 
@@ -206,6 +236,7 @@ tg_tensor *tg_randint_gen(int64_t low, int64_t high, const int64_t *shape, int n
                         (long long)low, (long long)high);
     tg_tensor *t = tg__check_new(__func__, TG_I64, shape, ndim) ? NULL : tg__new(TG_I64, shape, ndim);
     if (!t) return NULL;
+    tg__capture_refuse(__func__);
     int64_t *p = (int64_t *)tg__ptr(t), n = tg_numel(t);
     uint64_t range = (uint64_t)high - (uint64_t)low;
     tg_generator *g = lock(gen);
@@ -224,6 +255,7 @@ tg_tensor *tg_randperm_gen(int64_t n, tg_generator *gen)
 {
     tg_tensor *t = tg__check_new(__func__, TG_I64, TG_SHAPE(n)) ? NULL : tg__new(TG_I64, TG_SHAPE(n));
     if (!t) return NULL;
+    tg__capture_refuse(__func__);
     int64_t *p = (int64_t *)tg__ptr(t);
     for (int64_t i = 0; i < n; i++) p[i] = i;
     tg_generator *g = lock(gen);
@@ -251,6 +283,54 @@ static double *values_of(const tg_tensor *p)
     return v;
 }
 
+/* t (contiguous, p's shape and dtype) = 1 with probability p[i], else 0:
+   0, or -1 with an error (t unwritten) when a p[i] is outside [0, 1]. */
+static int draw_bernoulli(tg_tensor *t, const tg_tensor *p, tg_generator *gen)
+{
+    double *v = values_of(p);
+    if (!v) return -1;
+    int64_t n = tg_numel(p);
+    for (int64_t i = 0; i < n; i++) {
+        if (v[i] >= 0 && v[i] <= 1) continue;
+        free(v);
+        return tg__faili(TG_E_INVALID, "Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this "
+                                       "error message be improved?  If so, please report an enhancement request to "
+                                       "PyTorch.)");
+    }
+    size_t es = tg__dtype_size(t->dtype);
+    tg_generator *g = lock(gen);
+    for (int64_t i = 0; i < n; i++) tg__store(tg__ptr(t) + i * (int64_t)es, t->dtype, next_uniform(g) < v[i]);
+    unlock(g);
+    free(v);
+    return 0;
+}
+
+/* A recorded bernoulli reads its probabilities again on every replay. */
+typedef struct bernoulli_args {
+    tg_captured t, p;
+    tg_generator *gen;
+} bernoulli_args;
+
+static int bernoulli_again(void *args)
+{
+    bernoulli_args *b = args;
+    return draw_bernoulli(&b->t.t, &b->p.t, b->gen);
+}
+
+static int bernoulli_recorded(tg_tensor *t, const tg_tensor *p, tg_generator *gen)
+{
+    bernoulli_args *b = tg__capture_thunk(bernoulli_again, sizeof *b, false);
+    if (b) {
+        tg__capture_tensor(&b->t, t);
+        tg__capture_tensor(&b->p, p);
+        b->gen = gen;
+    }
+    tg_capture *paused = tg__capture_pause();
+    int rc = draw_bernoulli(t, p, gen);
+    tg__capture_resume(paused);
+    return rc;
+}
+
 /* Draws 1 with probability p[i]; the result is contiguous, in p's dtype.
    Its node (BernoulliBackward0) passes no gradient on, as PyTorch's
    (tg__d_random_fill). */
@@ -259,24 +339,9 @@ tg_tensor *tg_bernoulli_gen(const tg_tensor *p, tg_generator *gen)
     TG_ARG(p);
     if (!tg__is_floating(p->dtype))
         return tg__fail(TG_E_DTYPE, "\"bernoulli_tensor_cpu_p_\" not implemented for '%s'", tg__dtype_short(p->dtype));
-    double *v = values_of(p);
-    if (!v) return NULL;
-    int64_t n = tg_numel(p);
-    for (int64_t i = 0; i < n; i++) {
-        if (v[i] >= 0 && v[i] <= 1) continue;
-        free(v);
-        return tg__fail(TG_E_INVALID, "Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error "
-                                      "message be improved?  If so, please report an enhancement request to PyTorch.)");
-    }
     tg_tensor *t = tg__new(p->dtype, p->shape, p->ndim);
-    if (t) {
-        size_t es = tg__dtype_size(t->dtype);
-        tg_generator *g = lock(gen);
-        for (int64_t i = 0; i < n; i++) tg__store(tg__ptr(t) + i * (int64_t)es, t->dtype, next_uniform(g) < v[i]);
-        unlock(g);
-    }
-    free(v);
-    if (t && tg__record(t, (tg_record){.op = TG_OP_BERNOULLI}, &p, 1, NULL)) return NULL;
+    if (!t || (tg__capture_on() ? bernoulli_recorded(t, p, gen) : draw_bernoulli(t, p, gen))) return NULL;
+    if (tg__record(t, (tg_record){.op = TG_OP_BERNOULLI}, &p, 1, NULL)) return NULL;
     return t;
 }
 
@@ -342,6 +407,7 @@ tg_tensor *tg_multinomial_gen(const tg_tensor *p, int64_t num_samples, bool repl
     if (!tg__is_floating(p->dtype))
         return tg__fail(TG_E_DTYPE, "multinomial only supports floating-point dtypes for input, got: %s", tg__dtype_short(p->dtype));
     if (num_samples <= 0) return tg__fail(TG_E_INVALID, "cannot sample n_sample <= 0 samples");
+    tg__capture_refuse(__func__);
     int64_t k = p->shape[p->ndim - 1], rows = p->ndim == 2 ? p->shape[0] : 1;
     if (!replacement && num_samples > k)
         return tg__fail(TG_E_INVALID, "cannot sample n_sample > prob_dist.size(-1) samples without replacement");
@@ -388,12 +454,12 @@ static tg_tensor *fill_(const char *fn, tg_tensor *t, distribution d, double a, 
     if (tg__view_base(t) || !tg__is_dense(t)) {
         tg_tensor *r = tg__new(t->dtype, t->shape, t->ndim);
         if (!r) return NULL;
-        fill_distribution(r, d, a, b, gen);
+        fill_recorded(r, d, a, b, gen);
         return tg_copy_(t, r);
     }
     tg_node *n = recorded ? tg__node_new((tg_record){.op = op}, (const tg_tensor *[]){t}, 1) : NULL;
     if (recorded && !n) return NULL;
-    fill_distribution(t, d, a, b, gen);
+    fill_recorded(t, d, a, b, gen);
     tg__bump_version(t);
     tg_tensor *tangent = tg__tangent(t);   /* forward AD: a draw's tangent is zero (self_t.zero_()) */
     if (tangent) {

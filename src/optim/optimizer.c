@@ -180,11 +180,27 @@ static int prepare_all(const tg_optimizer *opt, pending *todo)
     return 0;
 }
 
+static int step_again(void *opt) { return tg_optimizer_step(*(tg_optimizer **)opt); }
+
+/* While recording (Note [Capture] in core/capture.c) a step is one thunk
+   that steps again, on the host's step counts and options of the time:
+   what the step runs is not recorded. */
+static int step_recorded(tg_optimizer *opt)
+{
+    tg_optimizer **again = tg__capture_thunk(step_again, sizeof *again, false);
+    if (again) *again = opt;
+    tg_capture *paused = tg__capture_pause();
+    int rc = tg_optimizer_step(opt);
+    tg__capture_resume(paused);
+    return rc;
+}
+
 /* All or nothing: every new buffer is made first, then each parameter is
    stepped in place. */
 int tg_optimizer_step(tg_optimizer *opt)
 {
     if (!opt) return tg__faili(TG_E_NULL, "tg_optimizer_step(): the optimizer is NULL");
+    if (tg__capture_on()) return step_recorded(opt);
     int64_t n = count_with_grad(opt);
     pending *todo = tg__calloc((size_t)n + 1, sizeof *todo);
     if (!todo) return -1;

@@ -75,6 +75,95 @@ F(baddbmm) { UNUSED; return tg_baddbmm(in[2], tg_unsqueeze(in[0], 0), tg_unsquee
 F(where) { UNUSED; return tg_where(tg_gt_scalar(in[1], 0), in[0], in[1]); }
 F(views) { UNUSED; return tg_mul(tg_select(tg_transpose(tg_unsqueeze(in[0], 0), 1, 2), 0, 0), tg_expand(in[1], (const int64_t[]){3, 2}, 2)); }
 
+/* nn operations (ops/tangents_nn.c). The fused derivatives are made as
+   forward-over-reverse makes them: a gradient with create_graph, with the
+   upstream gradient in[0] and the activation's input in[1] (or a loss's
+   input) dual; x requires grad (a dual made from a leaf may). */
+static tg_tensor *gradient_of(tg_tensor *loss, tg_tensor *x, const tg_tensor *g)
+{
+    tg_tensor *gx = NULL;
+    if (!loss || tg_autograd_grad(&loss, 1, &x, 1, (tg_tensor *const *)&g, (tg_backward_opts){.create_graph = true}, &gx))
+        return NULL;
+    return gx;
+}
+static tg_tensor *leaf(tg_tensor *x) { return tg_requires_grad(x) ? x : tg_requires_grad_(x, true); }
+F(threshold_backward) { UNUSED; return tg__threshold_backward(in[0], in[1]); }
+F(leaky_relu_backward) { UNUSED; tg_tensor *x = leaf(in[1]); return gradient_of(tg_leaky_relu(x, 0.1), x, in[0]); }
+F(hardtanh_backward) { UNUSED; tg_tensor *x = leaf(in[1]); return gradient_of(tg_hardtanh(x, -0.5, 0.5), x, in[0]); }
+F(elu_backward) { UNUSED; tg_tensor *x = leaf(in[1]); return gradient_of(tg_elu(x, 1.5), x, in[0]); }
+F(tanh_backward) { UNUSED; tg_tensor *x = leaf(in[1]); return gradient_of(tg_tanh(x), x, in[0]); }
+F(sigmoid_backward) { UNUSED; tg_tensor *x = leaf(in[1]); return gradient_of(tg_sigmoid(x), x, in[0]); }
+F(gelu_backward) { UNUSED; tg_tensor *x = leaf(in[1]); return gradient_of(tg_gelu(x), x, in[0]); }
+F(gelu_tanh_backward) { UNUSED; tg_tensor *x = leaf(in[1]); return gradient_of(tg_gelu_tanh(x), x, in[0]); }
+static tg_tensor *indices(void) { return tg_from_i64((const int64_t[]){0, 2, 1, 2}, TG_SHAPE(4)); }
+F(embedding) { UNUSED; return tg_embedding(indices(), in[0]); }
+F(embedding_backward)
+{
+    UNUSED;
+    tg_tensor *w = tg_requires_grad_(tg_zeros(TG_SHAPE(3, 2), TG_F64), true);
+    return gradient_of(tg_embedding(indices(), w), w, in[0]);
+}
+#define IMAGE(t, c, h, w) tg_view((t), TG_SHAPE(1, (c), (h), (w)))
+F(max_pool2d) { UNUSED; return tg_max_pool2d(IMAGE(in[0], 2, 4, 4), (tg_pool_opts){.kernel_size = {2, 2}}); }
+F(adaptive_max_pool2d) { UNUSED; return tg_adaptive_max_pool2d(IMAGE(in[0], 2, 4, 5), 2, 3, NULL); }
+F(avg_pool2d)
+{
+    UNUSED;
+    return tg_avg_pool2d(IMAGE(in[0], 2, 4, 4), (tg_pool_opts){.kernel_size = {2, 2}, .stride = {1, 1}, .padding = {1, 1}});
+}
+F(adaptive_avg_pool2d) { UNUSED; return tg_adaptive_avg_pool2d(IMAGE(in[0], 2, 4, 5), 3, 2); }
+F(constant_pad) { UNUSED; return tg_pad(in[0], (const int64_t[]){1, 2, -1, 1}, 4, TG_PAD_CONSTANT, 0.5); }
+static tg_tensor *padded(const tg_tensor *x, tg_pad_mode mode, int dims)
+{
+    static const int64_t pads[6] = {1, 2, 1, 1, 1, 1};
+    if (dims == 1) return tg_pad(tg_view(x, TG_SHAPE(1, 6, 4)), pads, 2, mode, 0);
+    if (dims == 2) return tg_pad(tg_view(x, TG_SHAPE(1, 1, 6, 4)), pads, 4, mode, 0);
+    return tg_pad(tg_view(x, TG_SHAPE(1, 1, 2, 3, 4)), pads, 6, mode, 0);
+}
+F(reflection_pad1d) { UNUSED; return padded(in[0], TG_PAD_REFLECT, 1); }
+F(reflection_pad2d) { UNUSED; return padded(in[0], TG_PAD_REFLECT, 2); }
+F(reflection_pad3d) { UNUSED; return padded(in[0], TG_PAD_REFLECT, 3); }
+F(replication_pad1d) { UNUSED; return padded(in[0], TG_PAD_REPLICATE, 1); }
+F(replication_pad2d) { UNUSED; return padded(in[0], TG_PAD_REPLICATE, 2); }
+F(replication_pad3d) { UNUSED; return padded(in[0], TG_PAD_REPLICATE, 3); }
+/* dims 1, 2 or 3 of the 24 elements, scaled by 2 (1.5 along the last) */
+static tg_tensor *upsampled(const tg_tensor *x, tg_interp_mode mode, int dims)
+{
+    static const double scale[3] = {2, 2, 1.5};
+    if (dims == 1) return tg_interpolate(tg_view(x, TG_SHAPE(1, 6, 4)), NULL, scale + 2, 1, mode, false);
+    if (dims == 2) return tg_interpolate(tg_view(x, TG_SHAPE(1, 1, 6, 4)), NULL, scale + 1, 2, mode, false);
+    return tg_interpolate(tg_view(x, TG_SHAPE(1, 1, 2, 3, 4)), NULL, scale, 3, mode, false);
+}
+F(upsample_nearest1d) { UNUSED; return upsampled(in[0], TG_INTERP_NEAREST, 1); }
+F(upsample_nearest2d) { UNUSED; return upsampled(in[0], TG_INTERP_NEAREST, 2); }
+F(upsample_nearest3d) { UNUSED; return upsampled(in[0], TG_INTERP_NEAREST, 3); }
+F(upsample_linear1d) { UNUSED; return upsampled(in[0], TG_INTERP_LINEAR, 1); }
+F(upsample_bilinear2d) { UNUSED; return upsampled(in[0], TG_INTERP_BILINEAR, 2); }
+F(upsample_trilinear3d) { UNUSED; return upsampled(in[0], TG_INTERP_TRILINEAR, 3); }
+F(upsample_nearest_exact1d) { UNUSED; return upsampled(in[0], TG_INTERP_NEAREST_EXACT, 1); }
+F(upsample_nearest_exact2d) { UNUSED; return upsampled(in[0], TG_INTERP_NEAREST_EXACT, 2); }
+F(upsample_nearest_exact3d) { UNUSED; return upsampled(in[0], TG_INTERP_NEAREST_EXACT, 3); }
+F(conv2d)
+{
+    UNUSED;
+    return tg_conv2d(IMAGE(in[0], 2, 4, 4), tg_view(in[1], TG_SHAPE(3, 2, 2, 2)), tg_view(in[2], TG_SHAPE(3)),
+                     (tg_conv_opts){.stride = {2, 1}, .padding = {1, 0}});
+}
+F(conv1d) { UNUSED; return tg_conv1d(tg_view(in[0], TG_SHAPE(2, 4, 4)), tg_view(in[1], TG_SHAPE(3, 4, 2)), NULL, (tg_conv_opts){0}); }
+F(unfold) { UNUSED; return tg_unfold(IMAGE(in[0], 2, 4, 4), (tg_fold_opts){.kernel_size = {2, 2}, .padding = {1, 0}}); }
+F(fold) { UNUSED; return tg_fold(tg_view(in[0], TG_SHAPE(1, 8, 4)), (const int64_t[]){3, 3}, (tg_fold_opts){.kernel_size = {2, 2}}); }
+F(mse_loss) { UNUSED; return tg_mse_loss(in[0], in[1]); }
+F(mse_loss_sum) { UNUSED; return tg_mse_loss_ex(in[0], in[1], TG_SUM); }
+F(smooth_l1_loss) { UNUSED; return tg_smooth_l1_loss(in[0], in[1], TG_MEAN, 0.5); }
+F(huber_loss) { UNUSED; return tg_huber_loss(in[0], in[1], TG_NONE, 0.7); }
+F(mse_loss_backward) { UNUSED; tg_tensor *x = leaf(in[1]); return gradient_of(tg_mse_loss(x, in[2]), x, in[0]); }
+F(smooth_l1_loss_backward)
+{
+    UNUSED;
+    tg_tensor *x = leaf(in[1]);
+    return gradient_of(tg_smooth_l1_loss(x, in[2], TG_SUM, 0.5), x, in[0]);
+}
+
 #define M23 {2, 2, 3}
 #define M32 {2, 3, 2}
 #define V3 {1, 3}
@@ -118,6 +207,47 @@ static const tangent_case CASES[] = {
     {"nan_to_num", nan_to_num, 1, {M23}, -1, 1, NULL, false}, {"baddbmm", baddbmm, 3, {M23, M32, {2, 2, 2}}, -1, 1, NULL, false},
     {"where", where, 2, {M23, M23}, -1, 1, NULL, false},
     {"addcdiv", addcdiv, 3, {M23, M23, M23}, 0.5, 2, NULL, false}, {"views", views, 2, {M23, {1, 2}}, -1, 1, NULL, false},
+    /* nn operations (ops/tangents_nn.c) */
+    {"threshold_backward", threshold_backward, 2, {M23, M23}, -1, 1, NULL, false},
+    {"leaky_relu_backward", leaky_relu_backward, 2, {M23, M23}, -1, 1, NULL, false},
+    {"hardtanh_backward", hardtanh_backward, 2, {M23, M23}, -1, 1, NULL, false},
+    {"elu_backward", elu_backward, 2, {M23, M23}, -1, 1, NULL, false},
+    {"tanh_backward", tanh_backward, 2, {M23, M23}, -1, 1, NULL, false},
+    {"sigmoid_backward", sigmoid_backward, 2, {M23, M23}, -1, 1, NULL, false},
+    {"gelu_backward", gelu_backward, 2, {M23, M23}, -2, 2, NULL, false},
+    {"gelu_tanh_backward", gelu_tanh_backward, 2, {M23, M23}, -2, 2, NULL, false},
+    {"embedding", embedding, 1, {M32}, -1, 1, NULL, false},
+    {"embedding_backward", embedding_backward, 1, {{2, 4, 2}}, -1, 1, NULL, false},
+    {"max_pool2d", max_pool2d, 1, {{2, 8, 4}}, -1, 1, NULL, false},
+    {"adaptive_max_pool2d", adaptive_max_pool2d, 1, {{2, 8, 5}}, -1, 1, NULL, false},
+    {"avg_pool2d", avg_pool2d, 1, {{2, 8, 4}}, -1, 1, NULL, false},
+    {"adaptive_avg_pool2d", adaptive_avg_pool2d, 1, {{2, 8, 5}}, -1, 1, NULL, false},
+    {"constant_pad", constant_pad, 1, {M23}, -1, 1, NULL, false},
+    {"reflection_pad1d", reflection_pad1d, 1, {{2, 6, 4}}, -1, 1, NULL, false},
+    {"reflection_pad2d", reflection_pad2d, 1, {{2, 6, 4}}, -1, 1, NULL, false},
+    {"reflection_pad3d", reflection_pad3d, 1, {{2, 6, 4}}, -1, 1, NULL, false},
+    {"replication_pad1d", replication_pad1d, 1, {{2, 6, 4}}, -1, 1, NULL, false},
+    {"replication_pad2d", replication_pad2d, 1, {{2, 6, 4}}, -1, 1, NULL, false},
+    {"replication_pad3d", replication_pad3d, 1, {{2, 6, 4}}, -1, 1, NULL, false},
+    {"upsample_nearest1d", upsample_nearest1d, 1, {{2, 6, 4}}, -1, 1, NULL, false},
+    {"upsample_nearest2d", upsample_nearest2d, 1, {{2, 6, 4}}, -1, 1, NULL, false},
+    {"upsample_nearest3d", upsample_nearest3d, 1, {{2, 6, 4}}, -1, 1, NULL, false},
+    {"upsample_linear1d", upsample_linear1d, 1, {{2, 6, 4}}, -1, 1, NULL, false},
+    {"upsample_bilinear2d", upsample_bilinear2d, 1, {{2, 6, 4}}, -1, 1, NULL, false},
+    {"upsample_trilinear3d", upsample_trilinear3d, 1, {{2, 6, 4}}, -1, 1, NULL, false},
+    {"upsample_nearest_exact1d", upsample_nearest_exact1d, 1, {{2, 6, 4}}, -1, 1, NULL, false},
+    {"upsample_nearest_exact2d", upsample_nearest_exact2d, 1, {{2, 6, 4}}, -1, 1, NULL, false},
+    {"upsample_nearest_exact3d", upsample_nearest_exact3d, 1, {{2, 6, 4}}, -1, 1, NULL, false},
+    {"conv2d", conv2d, 3, {{2, 8, 4}, {2, 6, 4}, V3}, -1, 1, NULL, false},
+    {"conv1d", conv1d, 2, {{2, 8, 4}, {2, 6, 4}}, -1, 1, NULL, false},
+    {"unfold", unfold, 1, {{2, 8, 4}}, -1, 1, NULL, false},
+    {"fold", fold, 1, {{2, 8, 4}}, -1, 1, NULL, false},
+    {"mse_loss", mse_loss, 2, {M23, M23}, -1, 1, NULL, false},
+    {"mse_loss_sum", mse_loss_sum, 2, {M23, M23}, -1, 1, NULL, false},
+    {"smooth_l1_loss", smooth_l1_loss, 2, {M23, M23}, -1, 1, NULL, false},
+    {"huber_loss", huber_loss, 2, {M23, M23}, -1, 1, NULL, false},
+    {"mse_loss_backward", mse_loss_backward, 3, {{0}, M23, M23}, -1, 1, NULL, false},
+    {"smooth_l1_loss_backward", smooth_l1_loss_backward, 3, {{0}, M23, M23}, -1, 1, NULL, false},
 };
 
 static tg_tensor *uniform(const int64_t *shape, double low, double high)

@@ -257,4 +257,19 @@ int tg__propagate_tangent(tg_tensor *out, const tg_record *what, const tg_tensor
 bool tg__has_tangent_rule(tg_op op);
 tg_tensor *tg__mirror_tangent(const tg_tensor *primal, const tg_tensor *tangent);
 
+/* Operations run again on tangents by forward AD's rules
+   (ops/tangents_nn.c), with the parameters their nodes keep: params is
+   the record's. fold_again runs im2col or col2im (op); the convolution's
+   x is batched. */
+tg_tensor *tg__convolution_again(const tg_tensor *x, const tg_tensor *weight, const tg_tensor *bias, const void *params);
+tg_tensor *tg__fold_again(tg_op op, const tg_tensor *t, const void *params);
+tg_tensor *tg__constant_pad_again(const tg_tensor *t, const void *params);
+tg_tensor *tg__embedding_dense_backward_again(const tg_tensor *g, const tg_tensor *indices, const void *params);
+/* mse, smooth_l1 and huber (op: the loss's row or its backward's): the
+   slope in x of the loss of x - y times norm and g (PyTorch's
+   *_loss_backward), and the slope's slope times norm, without history. */
+tg_tensor *tg__loss_backward_again(tg_op op, const void *params, double norm, const tg_tensor *g, const tg_tensor *x,
+                                   const tg_tensor *y);
+tg_tensor *tg__loss_curvature(tg_op op, const void *params, double norm, const tg_tensor *x, const tg_tensor *y);
+
 #endif

@@ -163,6 +163,41 @@ F(smooth_l1_loss_backward)
     tg_tensor *x = leaf(in[1]);
     return gradient_of(tg_smooth_l1_loss(x, in[2], TG_SUM, 0.5), x, in[0]);
 }
+F(bce) { UNUSED; return tg_binary_cross_entropy_ex(in[0], in[1], tg_full(TG_SHAPE(3), 0.7, TG_F64), TG_SUM); }
+F(bce_mean) { UNUSED; return tg_binary_cross_entropy(in[0], in[1]); }
+F(bce_logits)
+{
+    UNUSED;
+    tg_tensor *w = tg_full(TG_SHAPE(2, 1), 1.5, TG_F64), *pw = tg_full(TG_SHAPE(3), 0.5, TG_F64);
+    return tg_binary_cross_entropy_with_logits_ex(in[0], in[1], w, pw, TG_MEAN);
+}
+F(bce_logits_plain) { UNUSED; return tg_binary_cross_entropy_with_logits_ex(in[0], in[1], NULL, NULL, TG_NONE); }
+static tg_tensor *classes(void) { return tg_from_i64((const int64_t[]){2, 0}, TG_SHAPE(2)); }
+F(nll_loss) { UNUSED; return tg_nll_loss(in[0], classes()); }
+F(nll_loss_weighted)
+{
+    UNUSED;
+    tg_ce_opts o = tg_ce_defaults();
+    o.weight = tg_from_f64((const double[]){0.5, 2, 1}, TG_SHAPE(3));
+    o.ignore_index = 0;
+    return tg_nll_loss_ex(in[0], tg_from_i64((const int64_t[]){2, 0, 1, 2}, TG_SHAPE(4)), o);
+}
+F(nll_loss2d)
+{
+    UNUSED;
+    tg_tensor *target = tg_from_i64((const int64_t[]){0, 1, 2, 1, 1, 0, 2, 2}, TG_SHAPE(2, 2, 2));
+    return tg_nll_loss_ex(tg_view(in[0], TG_SHAPE(2, 3, 2, 2)), target, (tg_ce_opts){.ignore_index = 1, .reduction = TG_SUM});
+}
+F(layer_norm) { UNUSED; return tg_layer_norm(in[0], (const int64_t[]){3}, 1, in[1], in[2], 1e-5); }
+F(layer_norm_plain) { UNUSED; return tg_layer_norm(in[0], (const int64_t[]){2, 3}, 2, NULL, NULL, 1e-5); }
+F(group_norm) { UNUSED; return tg_group_norm(tg_view(in[0], TG_SHAPE(2, 4, 3)), 2, in[1], in[2], 1e-5); }
+F(batch_norm) { UNUSED; return tg_batch_norm(tg_view(in[0], TG_SHAPE(4, 3, 2)), NULL, NULL, in[1], in[2], true, 0.1, 1e-5); }
+F(batch_norm_eval)
+{
+    UNUSED;
+    tg_tensor *mean = tg_from_f64((const double[]){0.1, -0.2, 0.3}, TG_SHAPE(3)), *var = tg_full(TG_SHAPE(3), 0.5, TG_F64);
+    return tg_batch_norm(tg_view(in[0], TG_SHAPE(4, 3, 2)), mean, var, in[1], in[2], false, 0.1, 1e-5);
+}
 
 #define M23 {2, 2, 3}
 #define M32 {2, 3, 2}
@@ -248,6 +283,18 @@ static const tangent_case CASES[] = {
     {"huber_loss", huber_loss, 2, {M23, M23}, -1, 1, NULL, false},
     {"mse_loss_backward", mse_loss_backward, 3, {{0}, M23, M23}, -1, 1, NULL, false},
     {"smooth_l1_loss_backward", smooth_l1_loss_backward, 3, {{0}, M23, M23}, -1, 1, NULL, false},
+    {"bce", bce, 2, {M23, M23}, 0.2, 0.8, NULL, false},
+    {"bce_mean", bce_mean, 2, {M23, M23}, 0.2, 0.8, NULL, false},
+    {"bce_logits", bce_logits, 2, {M23, M23}, -1, 1, NULL, false},
+    {"bce_logits_plain", bce_logits_plain, 2, {M23, M23}, -1, 1, NULL, false},
+    {"nll_loss", nll_loss, 1, {M23}, -1, 1, NULL, false},
+    {"nll_loss_weighted", nll_loss_weighted, 1, {{2, 4, 3}}, -1, 1, NULL, false},
+    {"nll_loss2d", nll_loss2d, 1, {{2, 6, 4}}, -1, 1, NULL, false},
+    {"layer_norm", layer_norm, 3, {M23, V3, V3}, -1, 1, NULL, false},
+    {"layer_norm_plain", layer_norm_plain, 1, {M23}, -1, 1, NULL, false},
+    {"group_norm", group_norm, 3, {{2, 2, 12}, {1, 4}, {1, 4}}, -1, 1, NULL, false},
+    {"batch_norm", batch_norm, 3, {{2, 4, 6}, V3, V3}, -1, 1, NULL, false},
+    {"batch_norm_eval", batch_norm_eval, 3, {{2, 4, 6}, V3, V3}, -1, 1, NULL, false},
 };
 
 static tg_tensor *uniform(const int64_t *shape, double low, double high)
@@ -317,6 +364,46 @@ static void check_inplace_twins(void)
     }
 }
 
+/* The nn rows PyTorch 1.13 has no forward formula for fail with its
+   error, met in forward-over-reverse: a gradient with create_graph of a
+   dual upstream gradient. */
+static tg_tensor *hardsigmoid_grad(const tg_tensor *g, tg_tensor *x) { return gradient_of(tg_hardsigmoid(x), x, g); }
+static tg_tensor *softmax_grad(const tg_tensor *g, tg_tensor *x) { return gradient_of(tg_softmax(x, 1), x, g); }
+static tg_tensor *log_softmax_grad(const tg_tensor *g, tg_tensor *x) { return gradient_of(tg_log_softmax(x, 1), x, g); }
+static tg_tensor *huber_grad(const tg_tensor *g, tg_tensor *x)
+{
+    return gradient_of(tg_sum(tg_huber_loss(x, tg_zeros_like(x), TG_NONE, 1)), x, tg_sum(g));
+}
+static tg_tensor *nll_grad(const tg_tensor *g, tg_tensor *x) { return gradient_of(tg_nll_loss(x, classes()), x, tg_sum(g)); }
+static tg_tensor *nll2d_grad(const tg_tensor *g, tg_tensor *x)
+{
+    tg_tensor *image = tg_view(x, TG_SHAPE(1, 2, 3, 1));
+    return gradient_of(tg_nll_loss(image, tg_zeros(TG_SHAPE(1, 3, 1), TG_I64)), x, tg_sum(g));
+}
+
+static void check_nn_without_rules(void)
+{
+    static const struct { tg_tensor *(*grad)(const tg_tensor *, tg_tensor *); const char *error; } NONE[] = {
+        {hardsigmoid_grad, "Trying to use forward AD with aten::hardsigmoid_backward that does not support it."},
+        {softmax_grad, "Trying to use forward AD with _softmax_backward_data that does not support it because"},
+        {log_softmax_grad, "Trying to use forward AD with _log_softmax_backward_data that does not support it because"},
+        {huber_grad, "Trying to use forward AD with huber_loss_backward that does not support it because"},
+        {nll_grad, "Trying to use forward AD with nll_loss_backward that does not support it because"},
+        {nll2d_grad, "Trying to use forward AD with nll_loss2d_backward that does not support it because"}};
+    for (size_t i = 0; i < sizeof NONE / sizeof *NONE; i++) {
+        tg_scope_begin();
+        tg_tensor *x = tg_requires_grad_(tg_rand(TG_SHAPE(2, 3), TG_F64), true), *g = tg_rand_like(x);
+        CHECK(tg_fwad_enter_dual_level() == 0);
+        CHECK(NONE[i].grad(tg_make_dual(g, tg_ones_like(g)), x) == NULL);
+        if (strncmp(tg_last_error(), NONE[i].error, strlen(NONE[i].error)) != 0)
+            fprintf(stderr, "expected \"%s\", got \"%s\"\n", NONE[i].error, tg_last_error());
+        CHECK(strncmp(tg_last_error(), NONE[i].error, strlen(NONE[i].error)) == 0);
+        CHECK(tg_fwad_exit_dual_level() == 0);
+        tg_clear_error();
+        tg_scope_end();
+    }
+}
+
 /* Every operation with a rule had a node made by the reverse passes. */
 static void check_coverage(void)
 {
@@ -362,6 +449,7 @@ int main(void)
         tg_scope_end();
     }
     check_inplace_twins();
+    check_nn_without_rules();
     check_coverage();
     check_levels_and_errors();
     return TEST_MAIN_END();

@@ -73,12 +73,6 @@ static tg_tensor *channels_last_like(const tg_tensor *x)
 
 /* ------------------------------------------------------ layer_norm */
 
-typedef struct layer_norm_params {
-    int ndim;          /* the normalised (last) dims */
-    double eps;
-    bool has_weight;
-} layer_norm_params;
-
 int tg__check_layer_norm_inputs(const tg_tensor *input, const int64_t *normalized_shape, int ndim,
                                 const tg_tensor *weight, const tg_tensor *bias)
 {
@@ -185,12 +179,6 @@ int tg__d_layer_norm(tg_node *n, tg_tensor *g, tg_tensor **gi)
 }
 
 /* ------------------------------------------------------ group_norm */
-
-typedef struct group_norm_params {
-    int64_t groups;
-    double eps;
-    bool has_weight;
-} group_norm_params;
 
 /* F.group_norm's checks, in its order: its Python size reads, the
    division (Python's), _verify_batch_size on the grouped sizes, then

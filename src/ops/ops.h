@@ -271,5 +271,13 @@ tg_tensor *tg__embedding_dense_backward_again(const tg_tensor *g, const tg_tenso
 tg_tensor *tg__loss_backward_again(tg_op op, const void *params, double norm, const tg_tensor *g, const tg_tensor *x,
                                    const tg_tensor *y);
 tg_tensor *tg__loss_curvature(tg_op op, const void *params, double norm, const tg_tensor *x, const tg_tensor *y);
+/* binary_cross_entropy(_with_logits) (op): the unreduced gradient of the
+   input (which 0) or the target (1) for g, with the record's weights
+   (weight, pos_weight; either NULL). */
+tg_tensor *tg__bce_gradient_again(tg_op op, int which, const tg_tensor *g, const tg_tensor *x, const tg_tensor *y,
+                                  const tg_tensor *const *weights);
+/* nll_loss or nll_loss2d (op) of x at the record's target and weight (its
+   tangent_ctx). */
+tg_tensor *tg__nll_again(tg_op op, const tg_tensor *x, const tg_tensor *const *target_and_weight, const void *params);
 
 #endif

@@ -333,6 +333,8 @@ static const tangent_fn TANGENTS[TG_OP_COUNT] = {
     [TG_OP_MSE_LOSS] = tg__t_regression_loss, [TG_OP_SMOOTH_L1_LOSS] = tg__t_regression_loss,
     [TG_OP_HUBER_LOSS] = tg__t_regression_loss, [TG_OP_MSE_LOSS_BACKWARD] = tg__t_regression_loss_backward,
     [TG_OP_SMOOTH_L1_LOSS_BACKWARD] = tg__t_regression_loss_backward,
+    [TG_OP_BCE] = tg__t_bce, [TG_OP_BCE_LOGITS] = tg__t_bce, [TG_OP_NLL_LOSS] = tg__t_nll, [TG_OP_NLL_LOSS2D] = tg__t_nll,
+    [TG_OP_LAYER_NORM] = tg__t_layer_norm, [TG_OP_GROUP_NORM] = tg__t_group_norm, [TG_OP_BATCH_NORM] = tg__t_batch_norm,
     [TG_OP_CONVOLUTION] = tg__t_convolution, [TG_OP_IM2COL] = tg__t_fold, [TG_OP_COL2IM] = tg__t_fold,
     [TG_OP_MAX_POOL2D] = tg__t_resample_max, [TG_OP_ADAPTIVE_MAX_POOL2D] = tg__t_resample_max,
     [TG_OP_AVG_POOL2D] = tg__t_resample, [TG_OP_ADAPTIVE_AVG_POOL2D] = tg__t_resample,

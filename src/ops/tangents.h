@@ -46,5 +46,10 @@ tg_tensor *tg__t_fold(const tangent_args *a);
 tg_tensor *tg__t_convolution(const tangent_args *a);
 tg_tensor *tg__t_regression_loss(const tangent_args *a);
 tg_tensor *tg__t_regression_loss_backward(const tangent_args *a);
+tg_tensor *tg__t_bce(const tangent_args *a);
+tg_tensor *tg__t_nll(const tangent_args *a);
+tg_tensor *tg__t_layer_norm(const tangent_args *a);
+tg_tensor *tg__t_group_norm(const tangent_args *a);
+tg_tensor *tg__t_batch_norm(const tangent_args *a);
 
 #endif

@@ -7,6 +7,7 @@
    never a node's saved tensors: the hook runs before those are saved. */
 #include "tangents.h"
 
+#include "normalization.h"
 #include "resample.h"
 
 /* ------------------------------------- fused derivatives of activations */
@@ -145,4 +146,110 @@ tg_tensor *tg__t_regression_loss_backward(const tangent_args *a)
         sum = sum ? tg_add(sum, third) : third;
     }
     return sum;
+}
+
+/* ------------------------------------------------ classification losses */
+
+/* reduce(bce_backward(x_t, x, y) + bce_target_backward(y_t, x, y)),
+   unreduced, with the record's weights (its context) */
+tg_tensor *tg__t_bce(const tangent_args *a)
+{
+    tg_tensor *sum = T(0) ? tg__bce_gradient_again(a->op, 0, T(0), X(0), X(1), a->ctx) : NULL;
+    if (T(1)) {
+        tg_tensor *second = tg__bce_gradient_again(a->op, 1, T(1), X(0), X(1), a->ctx);
+        sum = sum ? tg_add(sum, second) : second;
+    }
+    return tg__reduce_loss(sum, REDUCTION);
+}
+
+/* nll_loss(x_t, target, weight): linear in x */
+tg_tensor *tg__t_nll(const tangent_args *a) { return tg__nll_again(a->op, T(0), a->ctx, a->params); }
+
+/* ---------------------------------------------------------- the norms */
+
+/* batch_norm_jvp's core over dims, with the batch's statistics: (t -
+   mean(t)) invstd + (x - mean) dinvstd, dinvstd = -invstd^3 dvar / 2, dvar
+   = 2 mean((x - mean)(t - mean(t))); NULL for t NULL. *xhat gets (x -
+   mean) invstd. */
+static tg_tensor *normalized_jvp(const tg_tensor *x, const tg_tensor *t, const int64_t *dims, int nd, double eps,
+                                 tg_tensor **xhat)
+{
+    tg_tensor *centred = tg_sub(x, tg_mean_dim(x, dims, nd, true));
+    tg_tensor *invstd = tg_rsqrt(tg_add_scalar(tg_mean_dim(tg_mul(centred, centred), dims, nd, true), eps));
+    *xhat = tg_mul(centred, invstd);
+    if (!t) return NULL;
+    tg_tensor *t_centred = tg_sub(t, tg_mean_dim(t, dims, nd, true));
+    tg_tensor *dvar = tg_mul_scalar(tg_mean_dim(tg_mul(centred, t_centred), dims, nd, true), 2);
+    tg_tensor *dinvstd = tg_mul(tg_mul_scalar(tg_pow_scalar(invstd, 3), -0.5), dvar);
+    return tg_add(tg_mul(t_centred, invstd), tg_mul(centred, dinvstd));
+}
+
+/* The affine step's: r w + w_t xhat + b_t, each term with its tangent
+   (r: the input's, NULL without), w, w_t and b_t viewed to broadcast
+   (NULL when absent). */
+static tg_tensor *affine_jvp(tg_tensor *r, const tg_tensor *xhat, const tg_tensor *w, const tg_tensor *wt,
+                             const tg_tensor *bt)
+{
+    if (r && w) r = tg_mul(r, w);
+    if (wt) r = r ? tg_add(r, tg_mul(wt, xhat)) : tg_mul(wt, xhat);
+    if (bt) r = r ? tg_add(r, bt) : tg_expand(bt, xhat->shape, xhat->ndim);
+    return r;
+}
+
+/* A (C) tensor (or NULL) viewed along dim 1 of an ndim tensor. */
+static tg_tensor *per_channel(const tg_tensor *t, int ndim)
+{
+    if (!t) return NULL;
+    int64_t shape[TG_MAX_DIMS] = {1, tg_numel(t)};
+    for (int i = 2; i < ndim; i++) shape[i] = 1;
+    return tg_view(t, shape, ndim);
+}
+
+/* the tangents of the weight and the bias, NULL when absent */
+#define WEIGHT_T (X(1) ? T(1) : NULL)
+#define BIAS_T (X(2) ? T(2) : NULL)
+
+/* layer_norm_jvp: over the last dims */
+tg_tensor *tg__t_layer_norm(const tangent_args *a)
+{
+    const layer_norm_params *p = a->params;
+    int64_t dims[TG_MAX_DIMS];
+    for (int i = 0; i < p->ndim; i++) dims[i] = i - p->ndim;
+    tg_tensor *xhat, *r = normalized_jvp(X(0), T(0), dims, p->ndim, p->eps, &xhat);
+    return xhat ? affine_jvp(r, xhat, X(1), WEIGHT_T, BIAS_T) : NULL;
+}
+
+/* group_norm_jvp: over each (N, group), the weight per channel */
+tg_tensor *tg__t_group_norm(const tangent_args *a)
+{
+    const group_norm_params *p = a->params;
+    const tg_tensor *x = X(0);
+    int64_t grouped[3] = {x->shape[0], p->groups, x->shape[1] / p->groups * tg__numel(x->shape + 2, x->ndim - 2)};
+    tg_tensor *xhat, *r = normalized_jvp(tg_reshape(x, grouped, 3), T(0) ? tg_reshape(T(0), grouped, 3) : NULL,
+                                         (const int64_t[]){2}, 1, p->eps, &xhat);
+    if (!xhat) return NULL;
+    xhat = tg_reshape(xhat, x->shape, x->ndim);
+    if (r) r = tg_reshape(r, x->shape, x->ndim);
+    return affine_jvp(r, xhat, per_channel(X(1), x->ndim), per_channel(WEIGHT_T, x->ndim), per_channel(BIAS_T, x->ndim));
+}
+
+/* batch_norm_jvp: training, with the batch's statistics over the dims
+   but 1; evaluating, t invstd with the running ones (the context),
+   constants */
+tg_tensor *tg__t_batch_norm(const tangent_args *a)
+{
+    const batch_norm_params *p = a->params;
+    const tg_tensor *x = X(0), *const *running = a->ctx;
+    tg_tensor *xhat, *r;
+    if (p->training) {
+        int64_t dims[TG_MAX_DIMS];
+        int nd = tg__dims_but_channel(x->ndim, dims);
+        r = normalized_jvp(x, T(0), dims, nd, p->eps, &xhat);
+    } else {
+        tg_tensor *invstd = tg_rsqrt(tg_add_scalar(per_channel(running[1], x->ndim), p->eps));
+        xhat = tg_mul(tg_sub(x, per_channel(running[0], x->ndim)), invstd);
+        r = T(0) ? tg_mul(T(0), invstd) : NULL;
+    }
+    if (!xhat) return NULL;
+    return affine_jvp(r, xhat, per_channel(X(1), x->ndim), per_channel(WEIGHT_T, x->ndim), per_channel(BIAS_T, x->ndim));
 }

@@ -163,6 +163,7 @@ int tg__d_batch_norm(tg_node *n, tg_tensor *g, tg_tensor **gi)
     if (tg__check_saved(n)) return -1;
     tg_tensor *x = SAVED(SAVED_INPUT), *w = p->has_weight ? SAVED(SAVED_WEIGHT) : NULL;
     if (!x || (p->has_weight && !w)) return -1;
+    if (tg__refuse_forward_ad("native_batch_norm_backward", (const tg_tensor *[]){g, x, w}, 3)) return -1;
     int64_t dims[TG_MAX_DIMS];
     int nd = tg__dims_but_channel(x->ndim, dims);
     tg_tensor *scale = w ? per_channel(w, x->ndim) : NULL, *xhat;

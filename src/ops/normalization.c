@@ -168,6 +168,7 @@ int tg__d_layer_norm(tg_node *n, tg_tensor *g, tg_tensor **gi)
     const layer_norm_params *p = n->params;
     tg_tensor *x = SAVED(0), *w = p->has_weight ? SAVED(1) : NULL;
     if (!x || (p->has_weight && !w)) return -1;
+    if (tg__refuse_forward_ad("native_layer_norm_backward", (const tg_tensor *[]){g, x, w}, 3)) return -1;
     int64_t dims[TG_MAX_DIMS];
     int nd = last_dims(p->ndim, dims);
     tg_tensor *rstd, *xhat = tg__normalized(x, dims, nd, p->eps, &rstd);

@@ -256,6 +256,11 @@ int tg__check_weight_grad(const char *function, const char *argument, const tg_t
 int tg__propagate_tangent(tg_tensor *out, const tg_record *what, const tg_tensor *const *inputs, int n);
 bool tg__has_tangent_rule(tg_op op);
 tg_tensor *tg__mirror_tangent(const tg_tensor *primal, const tg_tensor *tangent);
+/* -1 with PyTorch's forward AD error for aten_name when tangents are being
+   propagated and an operand (any may be NULL) has one, else 0: a
+   derivative composed of operations where PyTorch's is one operation
+   without a forward formula (native_layer_norm_backward). */
+int tg__refuse_forward_ad(const char *aten_name, const tg_tensor *const *operands, int n);
 
 /* Operations run again on tangents by forward AD's rules
    (ops/tangents_nn.c), with the parameters their nodes keep: params is

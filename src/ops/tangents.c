@@ -353,6 +353,19 @@ bool tg__has_tangent_rule(tg_op op) { return TANGENTS[op] != NULL; }
 
 /* ------------------------------------------------------------ the hook */
 
+/* PyTorch's error for the operation of ATen name `name` */
+static int unsupported(const char *name)
+{
+    return tg__faili(TG_E_AUTOGRAD,
+                     "Trying to use forward AD with %s that does not support it because it has not been implemented yet.\n"
+                     "Please file an issue to PyTorch at https://github.com/pytorch/pytorch/issues/new?template=feature-request.yml "
+                     "so that we can prioritize its implementation.\n"
+                     "Note that forward AD support for some operators require PyTorch to be built with TorchScript and for JIT "
+                     "to be enabled. If the environment var PYTORCH_JIT=0 is set or if the library is not built with "
+                     "TorchScript, some operators may no longer be used with forward AD.",
+                     name);
+}
+
 /* PyTorch names the operation by its ATen name: the node's name without
    "Backward<n>", in snake case ("NativeLayerNormBackward0" ->
    "native_layer_norm"). */
@@ -377,14 +390,15 @@ static int no_rule_error(tg_op op)
         name[k++] = (char)tolower((unsigned char)node[i]);
     }
     name[k] = '\0';
-    return tg__faili(TG_E_AUTOGRAD,
-                     "Trying to use forward AD with %s that does not support it because it has not been implemented yet.\n"
-                     "Please file an issue to PyTorch at https://github.com/pytorch/pytorch/issues/new?template=feature-request.yml "
-                     "so that we can prioritize its implementation.\n"
-                     "Note that forward AD support for some operators require PyTorch to be built with TorchScript and for JIT "
-                     "to be enabled. If the environment var PYTORCH_JIT=0 is set or if the library is not built with "
-                     "TorchScript, some operators may no longer be used with forward AD.",
-                     name);
+    return unsupported(name);
+}
+
+int tg__refuse_forward_ad(const char *aten_name, const tg_tensor *const *operands, int n)
+{
+    if (!tg__forward_hook()) return 0;
+    for (int i = 0; i < n; i++)
+        if (operands[i] && tg__tangent(operands[i])) return unsupported(aten_name);
+    return 0;
 }
 
 tg_tensor *tg__mirror_tangent(const tg_tensor *primal, const tg_tensor *tangent)

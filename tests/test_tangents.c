@@ -149,6 +149,17 @@ F(conv2d)
     return tg_conv2d(IMAGE(in[0], 2, 4, 4), tg_view(in[1], TG_SHAPE(3, 2, 2, 2)), tg_view(in[2], TG_SHAPE(3)),
                      (tg_conv_opts){.stride = {2, 1}, .padding = {1, 0}});
 }
+F(conv_transpose2d)
+{
+    UNUSED;
+    return tg_conv_transpose2d(IMAGE(in[0], 2, 4, 4), tg_view(in[1], TG_SHAPE(2, 3, 2, 2)), tg_view(in[2], TG_SHAPE(3)),
+                               (tg_conv_transpose_opts){.stride = {2, 1}, .output_padding = {1, 0}});
+}
+F(conv2d_same)
+{
+    UNUSED;
+    return tg_conv2d(IMAGE(in[0], 2, 4, 4), tg_view(in[1], TG_SHAPE(3, 2, 3, 3)), NULL, (tg_conv_opts){.padding_same = true});
+}
 F(conv1d) { UNUSED; return tg_conv1d(tg_view(in[0], TG_SHAPE(2, 4, 4)), tg_view(in[1], TG_SHAPE(3, 4, 2)), NULL, (tg_conv_opts){0}); }
 F(unfold) { UNUSED; return tg_unfold(IMAGE(in[0], 2, 4, 4), (tg_fold_opts){.kernel_size = {2, 2}, .padding = {1, 0}}); }
 F(fold) { UNUSED; return tg_fold(tg_view(in[0], TG_SHAPE(1, 8, 4)), (const int64_t[]){3, 3}, (tg_fold_opts){.kernel_size = {2, 2}}); }
@@ -274,6 +285,8 @@ static const tangent_case CASES[] = {
     {"upsample_nearest_exact2d", upsample_nearest_exact2d, 1, {{2, 6, 4}}, -1, 1, NULL, false},
     {"upsample_nearest_exact3d", upsample_nearest_exact3d, 1, {{2, 6, 4}}, -1, 1, NULL, false},
     {"conv2d", conv2d, 3, {{2, 8, 4}, {2, 6, 4}, V3}, -1, 1, NULL, false},
+    {"conv_transpose2d", conv_transpose2d, 3, {{2, 8, 4}, {2, 6, 4}, V3}, -1, 1, NULL, false},
+    {"conv2d_same", conv2d_same, 2, {{2, 8, 4}, {2, 6, 9}}, -1, 1, NULL, false},
     {"conv1d", conv1d, 2, {{2, 8, 4}, {2, 6, 4}}, -1, 1, NULL, false},
     {"unfold", unfold, 1, {{2, 8, 4}}, -1, 1, NULL, false},
     {"fold", fold, 1, {{2, 8, 4}}, -1, 1, NULL, false},

@@ -10,13 +10,23 @@
 #include "normalization.h"
 #include "resample.h"
 
+/* *sum + term, *sum NULL before the first term: -1 when term (or the sum)
+   failed, so that a failed term never passes for a missing one. */
+static int add_term(tg_tensor **sum, tg_tensor *term)
+{
+    if (!term) return -1;
+    *sum = *sum ? tg_add(*sum, term) : term;
+    return *sum ? 0 : -1;
+}
+
 /* ------------------------------------- fused derivatives of activations */
 
 /* PyTorch's *_backward(g, v) of an activation is elementwise in g and in
    v, so J_i t_i is its own derivative for input i run with t_i as the
    upstream gradient: on a node of the stack holding what the operation
    saves (slots), whose edge i alone is needed. The terms of the inputs
-   [0, inputs) with a tangent are summed; NULL without any. */
+   [0, inputs) with a tangent are summed (a rule runs when one has one);
+   NULL when an operation fails. */
 static tg_tensor *through_derivative(const tangent_args *a, const tg_tensor *const *slots, int n_slots, int inputs)
 {
     tg_node node = {.op = a->op, .n_next = 2, .n_saved = n_slots, .params = (void *)a->params};
@@ -36,8 +46,7 @@ static tg_tensor *through_derivative(const tangent_args *a, const tg_tensor *con
         if (!T(i)) continue;
         for (int j = 0; j < 2; j++) edges[j] = (tg_edge){.node = j == i ? &node : NULL};
         tg_tensor *gi[2] = {NULL, NULL};
-        if (TG_DERIVATIVES[a->op](&node, T(i), gi)) return NULL;
-        sum = sum ? tg_add(sum, gi[i]) : gi[i];
+        if (TG_DERIVATIVES[a->op](&node, T(i), gi) || add_term(&sum, gi[i])) return NULL;
     }
     return sum;
 }
@@ -45,8 +54,7 @@ static tg_tensor *through_derivative(const tangent_args *a, const tg_tensor *con
 /* tg__pointwise_backward's slots (ops/unary.c): g, then v */
 tg_tensor *tg__t_pointwise_backward(const tangent_args *a)
 {
-    tg_tensor *r = through_derivative(a, (const tg_tensor *[]){X(0), X(1)}, 2, 2);
-    return r ? r : tg_zeros_like(Y);
+    return through_derivative(a, (const tg_tensor *[]){X(0), X(1)}, 2, 2);
 }
 
 /* op(g_t, x): the masks of leaky_relu, hardtanh (slot 0: x) ... */
@@ -65,8 +73,7 @@ tg_tensor *tg__t_threshold_backward(const tangent_args *a)
 /* elu_backward saves g and its input or result */
 tg_tensor *tg__t_elu_backward(const tangent_args *a)
 {
-    tg_tensor *r = through_derivative(a, (const tg_tensor *[]){X(0), X(1)}, 2, 2);
-    return r ? r : tg_zeros_like(Y);
+    return through_derivative(a, (const tg_tensor *[]){X(0), X(1)}, 2, 2);
 }
 
 /* ------------------------------------------------- linear operations */
@@ -102,12 +109,11 @@ tg_tensor *tg__t_fold(const tangent_args *a) { return tg__fold_again(a->op, T(0)
    without a tangent left out */
 tg_tensor *tg__t_convolution(const tangent_args *a)
 {
-    tg_tensor *sum = T(0) ? tg__convolution_again(T(0), X(1), NULL, a->params) : NULL;
+    tg_tensor *sum = NULL;
+    if (T(0) && add_term(&sum, tg__convolution_again(T(0), X(1), NULL, a->params))) return NULL;
     if (T(1) || (X(2) && T(2))) {
-        tg_tensor *bias = X(2) && T(2) ? T(2) : NULL;
         tg_tensor *w = T(1) ? T(1) : tg_zeros_like(X(1));
-        tg_tensor *second = tg__convolution_again(X(0), w, bias, a->params);
-        sum = sum ? tg_add(sum, second) : second;
+        if (add_term(&sum, tg__convolution_again(X(0), w, X(2) ? T(2) : NULL, a->params))) return NULL;
     }
     return sum;
 }
@@ -119,11 +125,9 @@ tg_tensor *tg__t_convolution(const tangent_args *a)
 /* reduce(op_backward(x_t, x, y) + op_backward(y_t, y, x)), unreduced */
 tg_tensor *tg__t_regression_loss(const tangent_args *a)
 {
-    tg_tensor *sum = T(0) ? tg__loss_backward_again(a->op, a->params, 1, T(0), X(0), X(1)) : NULL;
-    if (T(1)) {
-        tg_tensor *second = tg__loss_backward_again(a->op, a->params, 1, T(1), X(1), X(0));
-        sum = sum ? tg_add(sum, second) : second;
-    }
+    tg_tensor *sum = NULL;
+    if (T(0) && add_term(&sum, tg__loss_backward_again(a->op, a->params, 1, T(0), X(0), X(1)))) return NULL;
+    if (T(1) && add_term(&sum, tg__loss_backward_again(a->op, a->params, 1, T(1), X(1), X(0)))) return NULL;
     return tg__reduce_loss(sum, REDUCTION);
 }
 
@@ -135,16 +139,13 @@ tg_tensor *tg__t_regression_loss_backward(const tangent_args *a)
     tg_tensor *sum = NULL;
     if (T(1) || T(2)) {
         tg_tensor *c = tg__loss_curvature(a->op, a->params, norm, X(1), X(2));
-        if (T(1)) sum = tg_mul(tg_mul(T(1), X(0)), c);
+        if (T(1) && add_term(&sum, tg_mul(tg_mul(T(1), X(0)), c))) return NULL;
         if (T(2)) {
             tg_tensor *second = tg_mul(tg_mul(T(2), X(0)), c);
-            sum = sum ? tg_sub(sum, second) : tg_neg(second);
+            if (!second || !(sum = sum ? tg_sub(sum, second) : tg_neg(second))) return NULL;
         }
     }
-    if (T(0)) {
-        tg_tensor *third = tg__loss_backward_again(a->op, a->params, norm, T(0), X(1), X(2));
-        sum = sum ? tg_add(sum, third) : third;
-    }
+    if (T(0) && add_term(&sum, tg__loss_backward_again(a->op, a->params, norm, T(0), X(1), X(2)))) return NULL;
     return sum;
 }
 
@@ -154,11 +155,9 @@ tg_tensor *tg__t_regression_loss_backward(const tangent_args *a)
    unreduced, with the record's weights (its context) */
 tg_tensor *tg__t_bce(const tangent_args *a)
 {
-    tg_tensor *sum = T(0) ? tg__bce_gradient_again(a->op, 0, T(0), X(0), X(1), a->ctx) : NULL;
-    if (T(1)) {
-        tg_tensor *second = tg__bce_gradient_again(a->op, 1, T(1), X(0), X(1), a->ctx);
-        sum = sum ? tg_add(sum, second) : second;
-    }
+    tg_tensor *sum = NULL;
+    if (T(0) && add_term(&sum, tg__bce_gradient_again(a->op, 0, T(0), X(0), X(1), a->ctx))) return NULL;
+    if (T(1) && add_term(&sum, tg__bce_gradient_again(a->op, 1, T(1), X(0), X(1), a->ctx))) return NULL;
     return tg__reduce_loss(sum, REDUCTION);
 }
 
@@ -185,15 +184,16 @@ static tg_tensor *normalized_jvp(const tg_tensor *x, const tg_tensor *t, const i
 }
 
 /* The affine step's: r w + w_t xhat + b_t, each term with its tangent
-   (r: the input's, NULL without), w, w_t and b_t viewed to broadcast
+   (r: the input's normalised, when t), w, w_t and b_t viewed to broadcast
    (NULL when absent). */
-static tg_tensor *affine_jvp(tg_tensor *r, const tg_tensor *xhat, const tg_tensor *w, const tg_tensor *wt,
+static tg_tensor *affine_jvp(bool t, tg_tensor *r, const tg_tensor *xhat, const tg_tensor *w, const tg_tensor *wt,
                              const tg_tensor *bt)
 {
-    if (r && w) r = tg_mul(r, w);
-    if (wt) r = r ? tg_add(r, tg_mul(wt, xhat)) : tg_mul(wt, xhat);
-    if (bt) r = r ? tg_add(r, bt) : tg_expand(bt, xhat->shape, xhat->ndim);
-    return r;
+    tg_tensor *sum = NULL;
+    if (!xhat || (t && add_term(&sum, w ? tg_mul(r, w) : r))) return NULL;
+    if (wt && add_term(&sum, tg_mul(wt, xhat))) return NULL;
+    if (bt && add_term(&sum, tg_expand(bt, xhat->shape, xhat->ndim))) return NULL;
+    return sum;
 }
 
 /* A (C) tensor (or NULL) viewed along dim 1 of an ndim tensor. */
@@ -216,7 +216,7 @@ tg_tensor *tg__t_layer_norm(const tangent_args *a)
     int64_t dims[TG_MAX_DIMS];
     for (int i = 0; i < p->ndim; i++) dims[i] = i - p->ndim;
     tg_tensor *xhat, *r = normalized_jvp(X(0), T(0), dims, p->ndim, p->eps, &xhat);
-    return xhat ? affine_jvp(r, xhat, X(1), WEIGHT_T, BIAS_T) : NULL;
+    return affine_jvp(T(0) != NULL, r, xhat, X(1), WEIGHT_T, BIAS_T);
 }
 
 /* group_norm_jvp: over each (N, group), the weight per channel */
@@ -227,10 +227,9 @@ tg_tensor *tg__t_group_norm(const tangent_args *a)
     int64_t grouped[3] = {x->shape[0], p->groups, x->shape[1] / p->groups * tg__numel(x->shape + 2, x->ndim - 2)};
     tg_tensor *xhat, *r = normalized_jvp(tg_reshape(x, grouped, 3), T(0) ? tg_reshape(T(0), grouped, 3) : NULL,
                                          (const int64_t[]){2}, 1, p->eps, &xhat);
-    if (!xhat) return NULL;
     xhat = tg_reshape(xhat, x->shape, x->ndim);
     if (r) r = tg_reshape(r, x->shape, x->ndim);
-    return affine_jvp(r, xhat, per_channel(X(1), x->ndim), per_channel(WEIGHT_T, x->ndim), per_channel(BIAS_T, x->ndim));
+    return affine_jvp(T(0) != NULL, r, xhat, per_channel(X(1), x->ndim), per_channel(WEIGHT_T, x->ndim), per_channel(BIAS_T, x->ndim));
 }
 
 /* batch_norm_jvp: training, with the batch's statistics over the dims
@@ -250,6 +249,5 @@ tg_tensor *tg__t_batch_norm(const tangent_args *a)
         xhat = tg_mul(tg_sub(x, per_channel(running[0], x->ndim)), invstd);
         r = T(0) ? tg_mul(T(0), invstd) : NULL;
     }
-    if (!xhat) return NULL;
-    return affine_jvp(r, xhat, per_channel(X(1), x->ndim), per_channel(WEIGHT_T, x->ndim), per_channel(BIAS_T, x->ndim));
+    return affine_jvp(T(0) != NULL, r, xhat, per_channel(X(1), x->ndim), per_channel(WEIGHT_T, x->ndim), per_channel(BIAS_T, x->ndim));
 }

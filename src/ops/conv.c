@@ -445,22 +445,6 @@ static int check_input(const char *name, const tg_tensor *input, const conv_para
     return 0;
 }
 
-/* at::convolution of the batched x: ConvolutionBackward0 saving x (slot
-   0) and the weight (1). */
-static tg_tensor *recorded(const tg_tensor *x, const tg_tensor *weight, const tg_tensor *bias, conv_params p)
-{
-    tg_tensor *out = convolve_batch(x, weight, bias, &p);
-    tg_node *n;
-    if (!out || tg__record(out, (tg_record){.op = TG_OP_CONVOLUTION, .n_saved = 2, TG_PARAMS(p)},
-                           (const tg_tensor *[]){x, weight, bias}, 3, &n))
-        return NULL;
-    if (n) {
-        tg__save(n, 0, x);
-        tg__save(n, 1, weight);
-    }
-    return out;
-}
-
 /* F.convNd (name) of any of the three: ConvolutionBackward0 saving the
    input (slot 0) and the weight (1). An unbatched input runs as a batch of
    one through unsqueeze and squeeze, as in PyTorch (whose graph shows both). */
@@ -473,13 +457,24 @@ static tg_tensor *convolution(const char *fn, const char *name, const tg_tensor 
     bool unbatched = input->ndim == (p.one_d ? 2 : 3);
     const tg_tensor *x = unbatched ? tg_unsqueeze(input, 0) : input;
     if (x && same) x = same_padding(x, weight, &p);
-    tg_tensor *out = x ? recorded(x, weight, bias, p) : NULL;
+    tg_tensor *out = x ? convolve_batch(x, weight, bias, &p) : NULL;
+    tg_node *n;
+    if (!out || tg__record(out, (tg_record){.op = TG_OP_CONVOLUTION, .n_saved = 2, TG_PARAMS(p)},
+                           (const tg_tensor *[]){x, weight, bias}, 3, &n))
+        return NULL;
+    if (n) {
+        tg__save(n, 0, x);
+        tg__save(n, 1, weight);
+    }
     return unbatched ? tg_squeeze_dim(out, 0) : out;
 }
 
+/* the batched x with the options the node kept (padding="same" resolved) */
 tg_tensor *tg__convolution_again(const tg_tensor *x, const tg_tensor *weight, const tg_tensor *bias, const void *params)
 {
-    return recorded(x, weight, bias, *(const conv_params *)params);
+    const conv_params *p = params;
+    const char *name = p->transposed ? "conv_transpose2d" : p->one_d ? "conv1d" : "conv2d";
+    return convolution(__func__, name, x, weight, bias, *p, false);
 }
 
 /* Zero fields as PyTorch's defaults; conv1d's height as 1, 0, 1. */

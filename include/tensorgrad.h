@@ -2273,7 +2273,10 @@ int tg_get_num_threads(void);
    the conjugate (a new tensor, ConjBackward0; a real tensor itself).
    tg_angle: the argument, real (0 or pi for a real tensor). tg_abs of a
    complex tensor is real. Casting with tg_to from complex to real keeps
-   the real part and warns as PyTorch does. */
+   the real part and warns as PyTorch does. The operations PyTorch 1.13
+   computes for complex on the CPU take complex tensors (norms, var and
+   std give real results; all and any read the real part, as PyTorch
+   1.13's); the others fail with PyTorch's message. */
 tg_tensor *tg_complex(const tg_tensor *real, const tg_tensor *imag);
 tg_tensor *tg_polar(const tg_tensor *abs, const tg_tensor *angle);
 tg_tensor *tg_real(const tg_tensor *t);

@@ -120,12 +120,20 @@ void tg_dist_zero_free(tg_dist_zero *zero);
    iteration ..."), unless find_unused_parameters: then it counts as a zero
    gradient, and one no rank used keeps its .grad as it was.
    tg_ddp_set_require_sync(ddp, false) is PyTorch's no_sync(): backward
-   accumulates locally, and the next synced backward reduces the sum. */
+   accumulates locally, and the next synced backward reduces the sum.
+   gradient_as_bucket_view is PyTorch's option of that name: after the
+   first backward (or at tg_ddp_new, for .grads already there) every .grad
+   is a view into its bucket, so the means are not copied out and the
+   buckets are the gradients' memory; tg_optimizer_zero_grad zeroes them in
+   place, tg_optimizer_zero_grad_to_none drops the views until the next
+   backward makes them again. A backward that fails after some gradients
+   went into their buckets leaves those .grads partly summed. */
 typedef struct tg_ddp_opts {
     double bucket_cap_mb;     /* 0: 25, as PyTorch's default */
     double first_bucket_mb;   /* 0: 1 (PyTorch's first bucket) */
     bool find_unused_parameters;
     bool no_broadcast_buffers;
+    bool gradient_as_bucket_view;   /* each .grad a view of its bucket: no copy out */
 } tg_ddp_opts;
 typedef struct tg_ddp tg_ddp;
 tg_ddp *tg_ddp_new(tg_module *module, tg_ddp_opts opts);

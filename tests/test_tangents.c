@@ -9,6 +9,7 @@
 #include "graph/graph.h"
 #include "ops/ops.h"
 
+#include <math.h>
 #include <stdio.h>
 
 typedef tg_tensor *(*unary_fn)(const tg_tensor *);
@@ -74,6 +75,102 @@ F(nan_to_num) { UNUSED; return tg_nan_to_num(in[0], 0, 1, -1); }
 F(baddbmm) { UNUSED; return tg_baddbmm(in[2], tg_unsqueeze(in[0], 0), tg_unsqueeze(in[1], 0), 0.5, 2); }
 F(where) { UNUSED; return tg_where(tg_gt_scalar(in[1], 0), in[0], in[1]); }
 F(views) { UNUSED; return tg_mul(tg_select(tg_transpose(tg_unsqueeze(in[0], 0), 1, 2), 0, 0), tg_expand(in[1], (const int64_t[]){3, 2}, 2)); }
+
+/* the tensor operations' rules (ops/tangents_tensor.c) */
+typedef tg_tensor *(*compare_fn)(tg_tensor *, const tg_tensor *);
+typedef tg_tensor *(*compare_scalar_fn)(tg_tensor *, double);
+static tg_tensor *compare_(tg_tensor *const *in, int n, void *ctx) { (void)n; return ((compare_fn)ctx)(tg_clone(in[0]), in[1]); }
+static tg_tensor *compare_scalar_(tg_tensor *const *in, int n, void *ctx) { (void)n; return ((compare_scalar_fn)ctx)(tg_clone(in[0]), 0.5); }
+F(xlogy_scalar) { UNUSED; return tg_xlogy_scalar(in[0], 3); }
+F(scalar_xlogy) { UNUSED; return tg_scalar_xlogy(2, in[0]); }
+F(fmod_scalar) { UNUSED; return tg_fmod_scalar(in[0], 0.3); }
+F(remainder_scalar) { UNUSED; return tg_remainder_scalar(in[0], -0.3); }
+F(prod) { UNUSED; return tg_prod(in[0]); }
+F(prod_dim) { UNUSED; return tg_prod_dim(in[0], 1, false); }
+F(prod_dim_keepdim) { UNUSED; return tg_prod_dim(in[0], 0, true); }
+F(max_all) { UNUSED; return tg_max(in[0]); }
+F(min_all) { UNUSED; return tg_min(in[0]); }
+F(max_ties) { UNUSED; return tg_max(tg_clamp_max(in[0], 0.5)); }
+F(amax) { UNUSED; return tg_amax(in[0], (const int64_t[]){1}, 1, false); }
+F(amin_ties) { UNUSED; return tg_amin(tg_clamp_min(in[0], -0.2), (const int64_t[]){0}, 1, true); }
+F(max_dim) { UNUSED; return tg_max_dim(in[0], 1, false, NULL); }
+F(min_dim) { UNUSED; return tg_min_dim(in[0], 0, true, NULL); }
+F(var) { UNUSED; return tg_var(in[0], (const int64_t[]){1}, 1, 1, false); }
+F(std) { UNUSED; return tg_std(in[0], NULL, 0, 0, true); }
+F(var_mean) { UNUSED; tg_tensor *m = NULL, *v = tg_var_mean(in[0], (const int64_t[]){0}, 1, 1, false, &m); return tg_add(v, m); }
+F(std_mean) { UNUSED; tg_tensor *m = NULL, *v = tg_std_mean(in[0], (const int64_t[]){1}, 1, 1, true, &m); return tg_mul(v, m); }
+F(logsumexp) { UNUSED; return tg_logsumexp(in[0], (const int64_t[]){1}, 1, false); }
+F(vector_norm) { UNUSED; return tg_vector_norm(in[0], 3, (const int64_t[]){1}, 1, true); }
+F(vector_norm_inf) { UNUSED; return tg_vector_norm(in[0], INFINITY, NULL, 0, false); }
+F(pairwise_distance) { UNUSED; return tg_pairwise_distance(in[0], in[1], 2, 1e-6, false); }
+F(cumprod) { UNUSED; return tg_cumprod(in[0], 1); }
+/* zeros in the input take cumprod's other formula */
+F(cumprod_zeros) { UNUSED; return tg_cumprod(tg_mul(in[0], tg_from_f64((const double[]){1, 0, 1, 0, 1, 0}, TG_SHAPE(2, 3))), 1); }
+F(lerp_tensor) { UNUSED; return tg_lerp(in[0], in[1], in[2]); }
+F(bernoulli) { UNUSED; return tg_bernoulli(tg_sigmoid(in[0])); }
+F(complex_conj) { UNUSED; return tg_view_as_real(tg_conj(tg_complex(in[0], in[1]))); }
+F(polar) { UNUSED; return tg_view_as_real(tg_polar(in[0], in[1])); }
+F(angle) { UNUSED; return tg_angle(tg_complex(in[0], in[1])); }
+F(angle_real) { UNUSED; return tg_angle(in[0]); }
+F(view_as_complex) { UNUSED; return tg_view_as_real(tg_mul(tg_view_as_complex(tg_stack((const tg_tensor *[]){in[0], in[1]}, 2, -1)), tg_complex(in[1], in[0]))); }
+F(sort) { UNUSED; return tg_sort(in[0], 1, true, NULL); }
+F(sort_0dim) { UNUSED; return tg_sort(in[0], 0, false, NULL); }
+F(topk) { UNUSED; return tg_topk(in[0], 2, 0, false, true, NULL); }
+F(tril) { UNUSED; return tg_tril(in[0], 0); }
+F(triu) { UNUSED; return tg_triu(in[0], 1); }
+F(flip) { UNUSED; return tg_flip(in[0], (const int64_t[]){0, 1}, 2); }
+F(roll) { UNUSED; return tg_roll(in[0], (const int64_t[]){1, -1}, (const int64_t[]){1, 0}, 2); }
+F(roll_flat) { UNUSED; return tg_roll(in[0], (const int64_t[]){2}, NULL, 1); }
+F(repeat) { UNUSED; return tg_repeat(in[0], (const int64_t[]){2, 1, 2}, 3); }
+static tg_tensor *index23(const int64_t *v) { return tg_from_i64(v, TG_SHAPE(2, 3)); }
+F(gather) { UNUSED; return tg_gather(in[0], 1, index23((const int64_t[]){0, 2, 0, 1, 1, 2})); }
+F(index_select) { UNUSED; return tg_index_select(in[0], 1, tg_from_i64((const int64_t[]){2, 0}, TG_SHAPE(2))); }
+F(scatter) { UNUSED; return tg_scatter(in[0], 1, index23((const int64_t[]){2, 0, 1, 0, 1, 2}), in[1]); }
+F(scatter_add) { UNUSED; return tg_scatter_add(in[0], 1, index23((const int64_t[]){0, 0, 1, 2, 2, 2}), in[1]); }
+F(scatter_value) { UNUSED; return tg__scatter_value(in[0], 0, tg_from_i64((const int64_t[]){1, 0}, TG_SHAPE(1, 2)), 2); }
+static tg_tensor *scatter_reduce(tg_tensor *const *in, tg_scatter_reduction r, bool include_self)
+{
+    tg_tensor *index = tg_from_i64((const int64_t[]){0, 2, 1, 1, 1, 0}, TG_SHAPE(2, 3));
+    /* ties: self and src share values */
+    tg_tensor *src = tg_where(tg_gt_scalar(in[1], 0), in[1], tg_flip(in[0], (const int64_t[]){1}, 1));
+    return tg_scatter_reduce(in[0], 1, index, src, r, include_self);
+}
+F(scatter_sum) { UNUSED; return scatter_reduce(in, TG_SCATTER_SUM, true); }
+F(scatter_mean) { UNUSED; return scatter_reduce(in, TG_SCATTER_MEAN, false); }
+F(scatter_amax) { UNUSED; return scatter_reduce(in, TG_SCATTER_AMAX, true); }
+F(scatter_amin) { UNUSED; return scatter_reduce(in, TG_SCATTER_AMIN, true); }
+/* without include_self PyTorch's backward still counts self's ties, its
+   forward formula not: no ties here */
+F(scatter_amax_without_self) { UNUSED; return tg_scatter_reduce(in[0], 1, tg_from_i64((const int64_t[]){1, 0, 1, 0, 1, 1}, TG_SHAPE(2, 3)), in[1], TG_SCATTER_AMAX, false); }
+F(index_add) { UNUSED; return tg_index_add(in[0], 1, tg_from_i64((const int64_t[]){2, 0, 2}, TG_SHAPE(3)), in[1], 0.5); }
+static tg_tensor *mask23(void) { return tg_from_i64((const int64_t[]){1, 0, 1, 0, 0, 1}, TG_SHAPE(2, 3)); }
+F(masked_select) { UNUSED; return tg_masked_select(in[0], tg_ne_scalar(mask23(), 0)); }
+F(masked_scatter) { UNUSED; return tg__masked_scatter(in[0], tg_ne_scalar(mask23(), 0), in[1]); }
+F(masked_fill) { UNUSED; return tg_masked_fill(in[0], tg_ne_scalar(mask23(), 0), 2); }
+/* the derivative of view(x) at the input, recorded (create_graph) */
+static tg_tensor *view_backward(tg_tensor *(*view)(const tg_tensor *), const int64_t *shape, int ndim, tg_tensor *g)
+{
+    tg_tensor *x = tg_requires_grad_(tg_zeros(shape, ndim, TG_F64), true), *grad = NULL;
+    tg_tensor *y = view(x);
+    if (!y || tg_autograd_grad(&y, 1, &x, 1, &g, (tg_backward_opts){.create_graph = true}, &grad)) return NULL;
+    return grad;
+}
+static tg_tensor *select_row(const tg_tensor *t) { return tg_select(t, 0, 1); }
+static tg_tensor *slice_columns(const tg_tensor *t) { return tg_slice(t, 1, 1, 3, 1); }
+static tg_tensor *upper_diagonal(const tg_tensor *t) { return tg_diagonal(t, 1, 0, 1); }
+F(select_backward) { UNUSED; return view_backward(select_row, (const int64_t[]){2, 3}, 2, in[0]); }
+F(slice_backward) { UNUSED; return view_backward(slice_columns, (const int64_t[]){2, 3}, 2, in[0]); }
+F(diagonal_backward) { UNUSED; return view_backward(upper_diagonal, (const int64_t[]){3, 4}, 2, in[0]); }
+F(bilinear) { UNUSED; return tg_bilinear(in[0], in[1], tg_view(in[2], (const int64_t[]){2, 3, 3}, 3), NULL); }
+static tg_tensor *rows101(void) { return tg_from_i64((const int64_t[]){1, 0, 1}, TG_SHAPE(3)); }
+static tg_tensor *index_rows(const tg_tensor *t) { return tg_index(t, TG_INDEX(TG_IDX_T(rows101()))); }
+F(index_by_tensor) { UNUSED; return index_rows(in[0]); }
+F(index_mask_slice) { UNUSED; return tg_index(in[0], TG_INDEX(TG_IDX_SLICE(0, 2, 1), TG_IDX_T(tg_ne_scalar(rows101(), 0)))); }
+F(index_put) { UNUSED; return tg_index_put(in[0], TG_INDEX(TG_IDX_T(tg_from_i64((const int64_t[]){1, 0}, TG_SHAPE(2)))), in[1], false); }
+F(index_put_accumulate) { UNUSED; return tg_index_put(in[0], TG_INDEX(TG_IDX_T(rows101())), in[1], true); }
+F(index_put_masked_fill) { UNUSED; return tg_index_put(in[0], TG_INDEX(TG_IDX_T(tg_gt_scalar(in[0], 0))), in[1], false); }
+F(index_backward) { UNUSED; return view_backward(index_rows, (const int64_t[]){2, 3}, 2, in[0]); }
+F(diag_embed) { UNUSED; return tg_diag_embed(in[0], 1, 0, 2); }
 
 /* nn operations (ops/tangents_nn.c). The fused derivatives are made as
    forward-over-reverse makes them: a gradient with create_graph, with the
@@ -253,6 +350,62 @@ static const tangent_case CASES[] = {
     {"nan_to_num", nan_to_num, 1, {M23}, -1, 1, NULL, false}, {"baddbmm", baddbmm, 3, {M23, M32, {2, 2, 2}}, -1, 1, NULL, false},
     {"where", where, 2, {M23, M23}, -1, 1, NULL, false},
     {"addcdiv", addcdiv, 3, {M23, M23, M23}, 0.5, 2, NULL, false}, {"views", views, 2, {M23, {1, 2}}, -1, 1, NULL, false},
+    /* the tensor operations (ops/tangents_tensor.c) */
+    B(tg_xlogy, 0.2, 2), B(tg_fmod, 0.5, 2), B(tg_remainder, 0.5, 2), BB(tg_xlogy, 0.2, 2), BB(tg_fmod, 0.5, 2),
+    {"xlogy_scalar", xlogy_scalar, 1, {M23}, 0.2, 2, NULL, false}, {"scalar_xlogy", scalar_xlogy, 1, {M23}, 0.2, 2, NULL, false},
+    {"fmod_scalar", fmod_scalar, 1, {M23}, -1, 1, NULL, false}, {"remainder_scalar", remainder_scalar, 1, {M23}, -1, 1, NULL, false},
+    {"prod", prod, 1, {M23}, -1, 1, NULL, false}, {"prod_dim", prod_dim, 1, {M23}, -1, 1, NULL, false},
+    {"prod_dim keepdim", prod_dim_keepdim, 1, {M23}, -1, 1, NULL, false}, {"prod 0-dim", prod, 1, {{0}}, -1, 1, NULL, false},
+    {"max", max_all, 1, {M23}, -1, 1, NULL, false}, {"min", min_all, 1, {M23}, -1, 1, NULL, false},
+    {"max ties", max_ties, 1, {M23}, -1, 1, NULL, false}, {"amax", amax, 1, {M23}, -1, 1, NULL, false},
+    {"amin ties", amin_ties, 1, {M23}, -1, 1, NULL, false}, {"max_dim", max_dim, 1, {M23}, -1, 1, NULL, false},
+    {"min_dim", min_dim, 1, {M23}, -1, 1, NULL, false}, {"min_dim 0-dim", min_dim, 1, {{0}}, -1, 1, NULL, false},
+    {"var", var, 1, {M23}, -1, 1, NULL, false}, {"std", std, 1, {M23}, -1, 1, NULL, false},
+    {"var_mean", var_mean, 1, {M23}, -1, 1, NULL, false}, {"std_mean", std_mean, 1, {M23}, -1, 1, NULL, false},
+    {"logsumexp", logsumexp, 1, {M23}, -1, 1, NULL, false}, {"vector_norm", vector_norm, 1, {M23}, -1, 1, NULL, false},
+    {"vector_norm inf", vector_norm_inf, 1, {M23}, -1, 1, NULL, false},
+    {"pairwise_distance", pairwise_distance, 2, {M23, M23}, -1, 1, NULL, false},
+    {"cumprod", cumprod, 1, {M23}, 0.2, 2, NULL, false}, {"cumprod zeros", cumprod_zeros, 1, {M23}, -2, 2, NULL, false},
+    {"lerp", lerp_tensor, 3, {M23, M23, M23}, -1, 1, NULL, false}, {"bernoulli", bernoulli, 1, {M23}, -1, 1, NULL, false},
+    {"complex conj", complex_conj, 2, {M23, M23}, -1, 1, NULL, false}, {"polar", polar, 2, {M23, M23}, 0.2, 2, NULL, false},
+    {"angle", angle, 2, {M23, M23}, -1, 1, NULL, false}, {"angle real", angle_real, 1, {M23}, -1, 1, NULL, false},
+    {"view_as_complex", view_as_complex, 2, {M23, M23}, -1, 1, NULL, false},
+    {"eq_", compare_, 2, {M23, M23}, -1, 1, (const void *)tg_eq_, false}, {"ne_", compare_, 2, {M23, M23}, -1, 1, (const void *)tg_ne_, false},
+    {"lt_", compare_, 2, {M23, M23}, -1, 1, (const void *)tg_lt_, false}, {"le_", compare_, 2, {M23, M23}, -1, 1, (const void *)tg_le_, false},
+    {"gt_", compare_, 2, {M23, M23}, -1, 1, (const void *)tg_gt_, false}, {"ge_", compare_, 2, {M23, M23}, -1, 1, (const void *)tg_ge_, false},
+    {"eq_scalar_", compare_scalar_, 1, {M23}, -1, 1, (const void *)tg_eq_scalar_, false},
+    {"ne_scalar_", compare_scalar_, 1, {M23}, -1, 1, (const void *)tg_ne_scalar_, false},
+    {"lt_scalar_", compare_scalar_, 1, {M23}, -1, 1, (const void *)tg_lt_scalar_, false},
+    {"le_scalar_", compare_scalar_, 1, {M23}, -1, 1, (const void *)tg_le_scalar_, false},
+    {"gt_scalar_", compare_scalar_, 1, {M23}, -1, 1, (const void *)tg_gt_scalar_, false},
+    {"ge_scalar_", compare_scalar_, 1, {M23}, -1, 1, (const void *)tg_ge_scalar_, false},
+    {"sort", sort, 1, {M23}, -1, 1, NULL, false}, {"topk", topk, 1, {M23}, -1, 1, NULL, false},
+    {"sort 0-dim", sort_0dim, 1, {{0}}, -1, 1, NULL, false}, {"tril", tril, 1, {M23}, -1, 1, NULL, false},
+    {"triu", triu, 1, {M23}, -1, 1, NULL, false}, {"flip", flip, 1, {M23}, -1, 1, NULL, false},
+    {"roll", roll, 1, {M23}, -1, 1, NULL, false}, {"roll flat", roll_flat, 1, {M23}, -1, 1, NULL, false},
+    {"repeat", repeat, 1, {M23}, -1, 1, NULL, false}, {"gather", gather, 1, {M23}, -1, 1, NULL, false},
+    {"index_select", index_select, 1, {M23}, -1, 1, NULL, false}, {"scatter", scatter, 2, {M23, M23}, -1, 1, NULL, false},
+    {"scatter_add", scatter_add, 2, {M23, M23}, -1, 1, NULL, false},
+    {"scatter_value", scatter_value, 1, {M23}, -1, 1, NULL, false},
+    {"index_add", index_add, 2, {M23, M23}, -1, 1, NULL, false},
+    {"scatter_reduce sum", scatter_sum, 2, {M23, M23}, -1, 1, NULL, false},
+    {"scatter_reduce mean", scatter_mean, 2, {M23, M23}, -1, 1, NULL, false},
+    {"scatter_reduce amax", scatter_amax, 2, {M23, M23}, -1, 1, NULL, false},
+    {"scatter_reduce amin", scatter_amin, 2, {M23, M23}, -1, 1, NULL, false},
+    {"scatter_reduce amax without self", scatter_amax_without_self, 2, {M23, M23}, -1, 1, NULL, false},
+    {"masked_select", masked_select, 1, {M23}, -1, 1, NULL, false},
+    {"masked_scatter", masked_scatter, 2, {M23, {1, 3}}, -1, 1, NULL, false},
+    {"masked_fill", masked_fill, 1, {M23}, -1, 1, NULL, false},
+    {"select_backward", select_backward, 1, {V3}, -1, 1, NULL, false},
+    {"slice_backward", slice_backward, 1, {{2, 2, 2}}, -1, 1, NULL, false},
+    {"diagonal_backward", diagonal_backward, 1, {V3}, -1, 1, NULL, false},
+    {"diag_embed", diag_embed, 1, {M23}, -1, 1, NULL, false},
+    {"bilinear", bilinear, 3, {M23, M23, {2, 2, 9}}, -1, 1, NULL, false},
+    {"index", index_by_tensor, 1, {M23}, -1, 1, NULL, false}, {"index mask slice", index_mask_slice, 1, {M23}, -1, 1, NULL, false},
+    {"index_put", index_put, 2, {M23, M23}, -1, 1, NULL, false},
+    {"index_put accumulate", index_put_accumulate, 2, {M23, V3}, -1, 1, NULL, false},
+    {"index_put masked_fill", index_put_masked_fill, 2, {M23, {0}}, -1, 1, NULL, false},
+    {"index_backward", index_backward, 1, {{2, 3, 3}}, -1, 1, NULL, false},
     /* nn operations (ops/tangents_nn.c) */
     {"threshold_backward", threshold_backward, 2, {M23, M23}, -1, 1, NULL, false},
     {"leaky_relu_backward", leaky_relu_backward, 2, {M23, M23}, -1, 1, NULL, false},
@@ -435,12 +588,18 @@ static void check_levels_and_errors(void)
     CHECK(tg_fwad_enter_dual_level() == -1);
     CHECK_STR(tg_last_error(), "Nested forward mode AD is not supported at the moment");
     tg_tensor *d = tg_make_dual(x, t);
-    tg_tensor *p = tg_prod(d);
-    CHECK(p == NULL);
-    CHECK(strncmp(tg_last_error(), "Trying to use forward AD with prod that does not support it", 59) == 0);
+    /* an operation without a rule (DelayedError, which PyTorch has none for) */
+    tg_tensor *passed = tg_clone(x);
+    CHECK(tg__record(passed, (tg_record){.op = TG_OP_DELAYED_ERROR}, (const tg_tensor *[]){d}, 1, NULL) == -1);
+    static const char no_rule[] = "Trying to use forward AD with error that does not support it";
+    CHECK(strncmp(tg_last_error(), no_rule, sizeof no_rule - 1) == 0);
     tg_clear_error();
+    /* a product's scatter_reduce has no tangent, as in PyTorch 1.13 */
+    tg_tensor *index = tg_from_i64((const int64_t[]){0, 1, 0, 1, 0, 1}, TG_SHAPE(2, 3)), *tangent = x;
+    tg_unpack_dual(tg_scatter_reduce(d, 1, index, x, TG_SCATTER_PROD, true), &tangent);
+    CHECK(tangent == NULL);
     /* a view's tangent is the same view of the tangent's storage */
-    tg_tensor *tangent, *v = tg_select(tg_t(d), 0, 1);
+    tg_tensor *v = tg_select(tg_t(d), 0, 1);
     tg_unpack_dual(v, &tangent);
     CHECK(tangent && tg_strides(tangent)[0] == tg_strides(v)[0]);
     /* a tensor without tangent in a level, and a dual one after it */

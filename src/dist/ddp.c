@@ -4,12 +4,25 @@
    Note [An iteration of DDP]: each parameter has two hooks. Its tensor hook
    runs when the backward has its gradient complete, before it is stored:
    it writes the gradient .grad will hold (the one already there plus the
-   new one) into its bucket, and the bucket's last one starts the bucket's
-   all-reduce (the mean), so it runs while the backward goes on. Its
-   post-accumulate-grad hook runs after the backward stored every .grad:
-   the first of them finishes the iteration (unused parameters, waiting for
-   every bucket, copying the means into the .grads) and the last resets the
-   iteration's state. */
+   new one), divided by the world size, into its bucket, and the bucket's
+   last one starts the bucket's all-reduce (a sum: the mean's division is
+   folded into that copy, as PyTorch's reducer folds it), so it runs while
+   the backward goes on. Its post-accumulate-grad hook runs after the
+   backward stored every .grad: the first of them finishes the iteration
+   (unused parameters, waiting for every bucket, copying the means into the
+   .grads) and the last resets the iteration's state.
+
+   Note [Gradients as bucket views]: with gradient_as_bucket_view each
+   .grad is, after an iteration, the view of its bucket that holds it
+   (d->views), so no mean is copied out. The backward accumulates a
+   gradient into an existing .grad in place, after the hooks: into the
+   bucket, while its all-reduce runs, and once too many. So the tensor
+   hook, finding .grad to be the view, adds the new gradient into it
+   itself and takes .grad off (lent): the backward then stores its
+   gradient as a new .grad (taking the tensor, no copy), which
+   finish_iteration replaces by the view again. A backward that fails
+   after some hooks ran gives those parameters their view back, holding
+   the partial sums of the failed iteration. */
 #include "dist.h"
 
 #include <stdio.h>
@@ -38,8 +51,12 @@ struct tg_ddp {
     tg_tensor **params;        /* retained */
     ddp_slot *slots;
     tg_hook_handle *hooks;     /* two per parameter */
+    tg_hook_handle *polling;   /* this iteration's on the graph's nodes (Note [Progress during backward]) */
+    int n_polling;
     ddp_bucket *buckets;
     int n_buckets;
+    tg_tensor **views;         /* retained, by parameter: the part of its bucket holding its gradient */
+    bool *lent;                /* .grad taken off its view for this backward (Note [Gradients as bucket views]) */
     int *bucket_of;            /* by parameter */
     int64_t *offset;           /* into its bucket, in elements */
     bool *ready;               /* this iteration */
@@ -64,6 +81,28 @@ static void free_buckets(tg_ddp *d)
     free(d->buckets);
     d->buckets = NULL;
     d->n_buckets = 0;
+    for (int i = 0; d->views && i < d->n; i++)
+        if (d->views[i]) tg_release(d->views[i]);
+    free(d->views);
+    d->views = NULL;
+}
+
+/* The views of the buckets' flat buffers holding each parameter's gradient. */
+static int make_views(tg_ddp *d)
+{
+    d->views = calloc((size_t)d->n, sizeof *d->views);
+    if (!d->views) return tg_set_error(TG_E_OOM, "%s(): out of memory", FN_NEW);
+    int rc = 0;
+    for (int i = 0; i < d->n && rc == 0; i++) {
+        const ddp_bucket *bk = &d->buckets[d->bucket_of[i]];
+        tg_tensor *p = d->params[i];
+        tg_scope_begin();
+        d->views[i] = tg_view(tg_narrow(bk->flat, 0, d->offset[i], tg_numel(p)), tg_shape(p), tg_ndim(p));
+        if (d->views[i]) tg_retain(d->views[i]);
+        else rc = -1;
+        tg_scope_end();
+    }
+    return rc;
 }
 
 /* Buckets over the parameters in `order`: one open bucket per dtype, closed
@@ -106,7 +145,24 @@ static int build_buckets(tg_ddp *d, const int *order)
     free_buckets(d);
     d->buckets = buckets;
     d->n_buckets = n_buckets;
+    if (rc == 0) rc = make_views(d);
     if (rc) free_buckets(d);
+    return rc;
+}
+
+/* gradient_as_bucket_view: every .grad there is becomes its bucket view,
+   keeping its values (at the start, and after the buckets are rebuilt). */
+static int adopt_grads(tg_ddp *d)
+{
+    int rc = 0;
+    tg_scope_begin();
+    for (int i = 0; i < d->n && rc == 0; i++) {
+        tg_tensor *g = tg_grad(d->params[i]);
+        if (!g || g == d->views[i]) continue;
+        TG_NO_GRAD { rc = tg_copy_(d->views[i], g) ? 0 : -1; }
+        if (rc == 0) rc = tg_set_grad(d->params[i], d->views[i]);
+    }
+    tg_scope_end();
     return rc;
 }
 
@@ -132,7 +188,12 @@ static int rebuild_buckets(tg_ddp *d)
    that failed half-way) is waited for first. */
 static void reset_iteration(tg_ddp *d)
 {
-    for (int i = 0; i < d->n; i++) d->ready[i] = false;
+    tg_scope_begin();
+    for (int i = 0; i < d->n; i++) {
+        if (d->lent[i] && !tg_grad(d->params[i])) tg_set_grad(d->params[i], d->views[i]);   /* a backward failed */
+        d->ready[i] = d->lent[i] = false;
+    }
+    tg_scope_end();
     for (int b = 0; b < d->n_buckets; b++) {
         if (d->buckets[b].work) tg_dist_wait(d->buckets[b].work);
         d->buckets[b].work = NULL;
@@ -142,12 +203,26 @@ static void reset_iteration(tg_ddp *d)
     d->stored_left = 0;
 }
 
-/* The view of bucket b's flat buffer holding parameter i's gradient. */
-static tg_tensor *slice_of(tg_ddp *d, int i)
+/* Writes parameter i's gradient for this iteration (its .grad plus grad;
+   grad NULL: its .grad, or zeros) into its bucket, divided by the world
+   size. */
+static int fill_bucket(tg_ddp *d, int i, const tg_tensor *grad)
 {
-    const ddp_bucket *bk = &d->buckets[d->bucket_of[i]];
-    tg_tensor *p = d->params[i];
-    return tg_view(tg_narrow(bk->flat, 0, d->offset[i], tg_numel(p)), tg_shape(p), tg_ndim(p));
+    tg_tensor *p = d->params[i], *view = d->views[i], *old = tg_grad(p);
+    int rc = 0;
+    TG_NO_GRAD {
+        if (old == view) {   /* Note [Gradients as bucket views] */
+            if (grad) rc = tg_add_(view, grad) ? 0 : -1;
+            if (grad && rc == 0) rc = tg_set_grad(p, NULL);
+            d->lent[i] = grad && rc == 0;
+        } else if (old && grad) {
+            rc = tg_copy_(view, tg_add(old, grad)) ? 0 : -1;
+        } else {
+            rc = (old || grad ? tg_copy_(view, old ? old : grad) : tg_fill_(view, 0)) ? 0 : -1;
+        }
+    }
+    if (rc == 0) tg__dist_divide(tg_data_ptr(view), tg_numel(view), tg_dtype_of(view), tg__dist.size);
+    return rc;
 }
 
 /* Parameter i's gradient for this iteration is in its bucket. */
@@ -158,9 +233,78 @@ static int mark_ready(tg_ddp *d, int i)
     ddp_bucket *bk = &d->buckets[d->bucket_of[i]];
     if (--bk->pending > 0) return 0;
     bk->trace.ready = MPI_Wtime();
-    bk->work = tg__dist_all_reduce_start(bk->flat, TG_DIST_MEAN, false);   /* buckets agree by construction */
+    bk->work = tg__dist_all_reduce_start(bk->flat, TG_DIST_SUM, false);   /* buckets agree by construction */
     bk->trace.started = MPI_Wtime();
     return bk->work ? 0 : -1;
+}
+
+/* Note [Progress during backward]: Open MPI moves a non-blocking
+   all-reduce along only inside MPI calls, and the parameters' hooks come
+   few and late (a layer's weight and bias together, after its node). So
+   tg_ddp_forward hangs a pre-hook on every node of the forward's graph (up
+   to MAX_POLLING nodes, the first the backward runs), which tests the
+   buckets in flight: their all-reduces go on between every two nodes of
+   the backward. The next iteration removes them (from a node the next
+   graph shares, or the graph's nodes kept alive). */
+enum { MAX_POLLING = 1024 };
+
+static void progress(tg_ddp *d)
+{
+    for (int b = 0; b < d->n_buckets; b++)
+        if (d->buckets[b].work) tg__dist_progress(d->buckets[b].work);
+}
+
+static int poll_buckets(const tg_node *node, tg_tensor **grad_outputs, int n_outputs, void *ctx)
+{
+    (void)node, (void)grad_outputs, (void)n_outputs;
+    progress(ctx);
+    return 0;
+}
+
+/* Whether node is in the open-addressing set (2 * MAX_POLLING slots),
+   adding it if not. */
+static bool seen_before(const tg_node **set, const tg_node *node)
+{
+    size_t i = ((uintptr_t)node >> 4) * 2654435761u % (2 * MAX_POLLING);
+    for (; set[i]; i = (i + 1) % (2 * MAX_POLLING))
+        if (set[i] == node) return true;
+    set[i] = node;
+    return false;
+}
+
+static void remove_polling_hooks(tg_ddp *d)
+{
+    for (int i = 0; i < d->n_polling; i++) tg_hook_remove(d->polling[i]);
+    d->n_polling = 0;
+}
+
+/* The polling pre-hooks (Note [Progress during backward]) on the graph
+   from output, breadth first (the order the backward roughly runs it),
+   leaves' AccumulateGrad nodes left alone (they outlive the iteration). */
+static int hang_polling_hooks(tg_ddp *d, const tg_tensor *output)
+{
+    const tg_node *root = tg_grad_fn(output);
+    if (!root) return 0;
+    const tg_node **queue = malloc(MAX_POLLING * sizeof *queue), **set = calloc(2 * MAX_POLLING, sizeof *set);
+    if (!queue || !set) {
+        free(queue), free(set);
+        return tg_set_error(TG_E_OOM, "tg_ddp_forward(): out of memory");
+    }
+    int head = 0, tail = 0, rc = 0;
+    seen_before(set, root);
+    queue[tail++] = root;
+    while (head < tail && rc == 0) {
+        const tg_node *node = queue[head++];
+        tg_hook_handle h = tg_node_register_prehook(node, poll_buckets, d, NULL);
+        if (h < 0) rc = -1;
+        else d->polling[d->n_polling++] = h;
+        for (int i = 0; i < tg_node_num_next(node) && tail < MAX_POLLING; i++) {
+            const tg_node *next = tg_node_next(node, i);
+            if (next && tg_node_num_next(next) > 0 && !seen_before(set, next)) queue[tail++] = next;
+        }
+    }
+    free(queue), free(set);
+    return rc;
 }
 
 /* The tensor hook: the gradient .grad will hold goes into the bucket. */
@@ -173,13 +317,9 @@ static int gradient_ready(const tg_tensor *grad, tg_tensor **replacement, void *
     if (d->ready[s->index])
         return tg_set_error(TG_E_AUTOGRAD, "tg_ddp: Expected to mark a variable ready only once (parameter %d); "
                             "this happens when a backward runs twice without the iteration finishing", s->index);
-    tg_tensor *old = tg_grad(d->params[s->index]);
-    const tg_tensor *value = old ? tg_add(old, grad) : grad;
-    int rc = -1;
-    TG_NO_GRAD { rc = tg_copy_(slice_of(d, s->index), value) ? 0 : -1; }
+    int rc = fill_bucket(d, s->index, grad);
     if (rc == 0) rc = mark_ready(d, s->index);
-    for (int b = 0; b < d->n_buckets; b++)   /* the buckets in flight go on while backward does */
-        if (d->buckets[b].work) tg__dist_progress(d->buckets[b].work);
+    progress(d);
     return rc;
 }
 
@@ -195,9 +335,9 @@ static tg_tensor *mark_unused(tg_ddp *d)
     for (int i = 0; i < d->n; i++) {
         if (d->ready[i]) continue;
         tg_tensor *old = tg_grad(d->params[i]);
-        int rc = -1;
-        TG_NO_GRAD { rc = (old ? tg_copy_(slice_of(d, i), old) : tg_fill_(slice_of(d, i), 0)) ? 0 : -1; }
-        if (rc || mark_ready(d, i)) return NULL;
+        if (!u[i] && old && old == d->views[i] && tg_set_grad(d->params[i], tg_clone(old)))
+            return NULL;   /* a view's .grad no rank changes stays out of the all-reduce */
+        if (fill_bucket(d, i, NULL) || mark_ready(d, i)) return NULL;
     }
     return used;
 }
@@ -231,12 +371,17 @@ static int finish_iteration(tg_ddp *d)
             int i = bk->members[k];
             if (used && !used[i]) continue;   /* no rank used it: its .grad stays */
             tg_tensor *p = d->params[i], *g = tg_grad(p);
+            if (d->opts.gradient_as_bucket_view) {
+                if (g != d->views[i] && tg_set_grad(p, d->views[i])) return -1;
+                d->lent[i] = false;
+                continue;
+            }
             if (!g) {
                 tg_tensor *zeros = tg_zeros_like(p);
                 if (!zeros || tg_set_grad(p, zeros)) return -1;
                 g = tg_grad(p);
             }
-            TG_NO_GRAD { rc = tg_copy_(g, slice_of(d, i)) ? 0 : -1; }
+            TG_NO_GRAD { rc = tg_copy_(g, d->views[i]) ? 0 : -1; }
             if (rc) return rc;
         }
     }
@@ -310,10 +455,12 @@ tg_ddp *tg_ddp_new(tg_module *module, tg_ddp_opts opts)
     d->bucket_of = malloc(n * sizeof *d->bucket_of);
     d->offset = malloc(n * sizeof *d->offset);
     d->ready = calloc(n, sizeof *d->ready);
+    d->lent = calloc(n, sizeof *d->lent);
+    d->polling = malloc(MAX_POLLING * sizeof *d->polling);
     d->ready_order = malloc(n * sizeof *d->ready_order);
     int *order = malloc(n * sizeof *order);
-    int rc = d->slots && d->hooks && d->bucket_of && d->offset && d->ready && d->ready_order && order
-                 ? 0 : tg_set_error(TG_E_OOM, "%s(): out of memory", FN_NEW);
+    bool made = d->slots && d->hooks && d->bucket_of && d->offset && d->ready && d->lent && d->polling;
+    int rc = made && d->ready_order && order ? 0 : tg_set_error(TG_E_OOM, "%s(): out of memory", FN_NEW);
     for (int i = 0; rc == 0 && i < d->n; i++) {
         tg_retain(d->params[i]);
         d->retained++;
@@ -322,6 +469,7 @@ tg_ddp *tg_ddp_new(tg_module *module, tg_ddp_opts opts)
     for (int i = 0; rc == 0 && i < d->n; i++) rc = tg_dist_broadcast(d->params[i], 0);
     if (rc == 0) rc = broadcast_buffers(d);
     if (rc == 0) rc = build_buckets(d, order);
+    if (rc == 0 && opts.gradient_as_bucket_view) rc = adopt_grads(d);
     free(order);
     for (int i = 0; rc == 0 && i < d->n; i++) {
         d->slots[i] = (ddp_slot){d, i};
@@ -352,9 +500,10 @@ int tg_ddp_begin_iteration(tg_ddp *d)
 {
     if (!d) return tg_set_error(TG_E_NULL, "tg_ddp_begin_iteration(): the DDP module is NULL");
     if (d->unfinished) return unfinished_error(d);
+    remove_polling_hooks(d);
     reset_iteration(d);   /* (a no-op unless a backward failed half-way) */
     if (d->first_done && !d->rebuilt && !d->opts.find_unused_parameters && d->n_ready == d->n) {
-        if (rebuild_buckets(d)) return -1;
+        if (rebuild_buckets(d) || (d->opts.gradient_as_bucket_view && adopt_grads(d))) return -1;
         d->rebuilt = true;
         reset_iteration(d);
     }
@@ -363,7 +512,9 @@ int tg_ddp_begin_iteration(tg_ddp *d)
 
 tg_tensor *tg_ddp_forward(tg_ddp *d, const tg_tensor *input)
 {
-    return tg_ddp_begin_iteration(d) ? NULL : tg_module_forward(d->module, input);
+    if (tg_ddp_begin_iteration(d)) return NULL;
+    tg_tensor *output = tg_module_forward(d->module, input);
+    return output && d->require_sync && hang_polling_hooks(d, output) ? NULL : output;
 }
 
 bool tg_ddp_set_require_sync(tg_ddp *d, bool sync)
@@ -401,11 +552,13 @@ void tg_ddp_free(tg_ddp *d)
     if (!d) return;
     for (int i = 0; d->hooks && i < 2 * d->n; i++)
         if (d->hooks[i] > 0) tg_hook_remove(d->hooks[i]);
+    remove_polling_hooks(d);
     for (int b = 0; b < d->n_buckets; b++)
         if (d->buckets[b].work) tg_dist_wait(d->buckets[b].work);
     free_buckets(d);
     for (int i = 0; i < d->retained; i++) tg_release(d->params[i]);
-    free(d->params), free(d->slots), free(d->hooks), free(d->bucket_of), free(d->offset), free(d->ready);
+    free(d->params), free(d->slots), free(d->hooks), free(d->bucket_of), free(d->offset), free(d->ready), free(d->lent);
+    free(d->polling);
     free(d->ready_order);
     free(d);
 }

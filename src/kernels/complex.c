@@ -1,12 +1,15 @@
 /* Complex elementwise kernels (complex64 and complex128): the loops of the
    elementwise rows PyTorch computes for complex, and the kernels between
-   complex and real tensors (parts, abs, angle, sgn, conj). Arithmetic is
+   complex and real tensors (parts, abs, angle, sgn, conj), the product
+   reduction, and the element helpers the scans, products of the others
+   and ternary kernels use for complex runs. Arithmetic is
    PyTorch 1.13's: products as (ac - bd) + (ad + bc)i, quotients
    unscaled (NAIVE_DIV), functions through <tgmath.h>'s complex
    functions in the element's precision (cexpf, ...), which is what
    std::complex calls in libstdc++. */
 #include "kernels.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <tgmath.h>
 
@@ -47,6 +50,29 @@ static inline double _Complex tg__cmplx(double re, double im)
 #define CMPLX_OF(T, x, y) (sizeof(T) == sizeof(float) ? CMPLXF((float)(x), (float)(y)) : CMPLX((x), (y)))
 #define MUL_OF(T, a, b) CMPLX_OF(T, creal(a) * creal(b) - cimag(a) * cimag(b), creal(a) * cimag(b) + cimag(a) * creal(b))
 
+/* Each part of z over the real r in T's precision, as PyTorch's log2 and
+   log10 divide log(z) by log(2) and log(10). */
+#define PARTS_OVER(T, z, r) __extension__({                                         \
+        __typeof__(z) z_ = (z);                                                     \
+        CMPLX_OF(T, creal(z_) / (T)(r), cimag(z_) / (T)(r));                         \
+    })
+/* pow(a, b) for a number b (a broadcast exponent): PyTorch's
+   pow(Tensor, Scalar) gives 1 for 0 and a copy for 1, computes 0.5, -0.5
+   and -1 as sqrt, rsqrt and reciprocal, and 2, 3 and -2 by products. */
+#define POW_OF(T, a, b, is_number) __extension__({                                  \
+        __typeof__(a) a_ = (a), b_ = (b), sq_ = MUL_OF(T, a_, a_);                    \
+        T e_ = creal(b_);                                                           \
+        !(is_number) || cimag(b_) != 0 ? pow(a_, b_)                                \
+        : e_ == 0 ? ONE(T)                                                          \
+        : e_ == 1 ? a_                                                              \
+        : e_ == 2 ? sq_                                                             \
+        : e_ == 3 ? MUL_OF(T, sq_, a_)                                              \
+        : e_ == -2 ? NAIVE_DIV(T, ONE(T), sq_)                                      \
+        : e_ == 0.5 ? sqrt(a_)                                                      \
+        : e_ == -0.5 ? NAIVE_DIV(T, ONE(T), sqrt(a_))                               \
+        : e_ == -1 ? NAIVE_DIV(T, ONE(T), a_)                                       \
+        : pow(a_, b_);                                                              \
+    })
 /* 0 - a per part, as PyTorch's vectorized neg (+0 stays +0). */
 #define VEC_NEG(T, a) CMPLX_OF(T, 0 - creal(a), 0 - cimag(a))
 #define ONE(T) CMPLX_OF(T, 1, 0)
@@ -71,6 +97,11 @@ static inline double _Complex tg__cmplx(double re, double im)
     X(ASIN, asin(a), asin(a))                                                      \
     X(ACOS, acos(a), acos(a))                                                      \
     X(ATAN, atan(a), atan(a))                                                      \
+    X(ASINH, asinh(a), asinh(a))                                                   \
+    X(ACOSH, acosh(a), acosh(a))                                                   \
+    X(ATANH, atanh(a), atanh(a))                                                   \
+    X(LOG2, PARTS_OVER(real_t, log(a), M_LN2), PARTS_OVER(real_t, log(a), M_LN2))  \
+    X(LOG10, PARTS_OVER(real_t, log(a), M_LN10), PARTS_OVER(real_t, log(a), M_LN10)) \
     X(SIGMOID, NAIVE_DIV(real_t, ONE(real_t), ONE(real_t) + exp(-a)),              \
       RECIPROCAL_OF(real_t, ONE(real_t) + exp(VEC_NEG(real_t, a))))                \
     X(RSQRT, NAIVE_DIV(real_t, ONE(real_t), sqrt(a)), RECIPROCAL_OF(real_t, sqrt(a))) \
@@ -81,7 +112,7 @@ static inline double _Complex tg__cmplx(double re, double im)
     X(RSUB, b - a)                                                                 \
     X(MUL, MUL_OF(real_t, a, b))                                                        \
     X(DIV, NAIVE_DIV(real_t, a, b))                                                     \
-    X(POW, pow(a, b))
+    X(POW, POW_OF(real_t, a, b, s[2] == 0))
 #define COMPLEX_COMPARE_ROWS(X)                                                    \
     X(EQ, a == b)                                                                  \
     X(NE, a != b)
@@ -147,19 +178,55 @@ void tg__k_complex_parts(const tg_tensor *t, tg_tensor *re, tg_tensor *im)
 
 /* ------------------------------------------------ complex and real */
 
-/* One element of a complex dtype as two doubles, and back. */
-static double _Complex load_c(const char *p, tg_dtype dt)
+double _Complex tg__k_load_complex(const char *p, tg_dtype dt)
 {
     if (dt == TG_C64) return *(const float _Complex *)p;
     if (dt == TG_C128) return *(const double _Complex *)p;
     return tg__load(p, dt);
 }
 
-static void store_c(char *p, tg_dtype dt, double _Complex v)
+void tg__k_store_complex(char *p, tg_dtype dt, double _Complex v)
 {
     if (dt == TG_C64) *(float _Complex *)p = CMPLXF((float)creal(v), (float)cimag(v));
     else if (dt == TG_C128) *(double _Complex *)p = v;
     else tg__store(p, dt, creal(v));
+}
+
+double _Complex tg__k_complex_mul(double _Complex a, double _Complex b) { return MUL_OF(double, a, b); }
+double _Complex tg__k_complex_div(double _Complex a, double _Complex b) { return NAIVE_DIV(double, a, b); }
+
+/* d[0] the complex128 accumulator, d[1] the input. */
+static void prod_loop(char **d, const int64_t *s, int64_t n, void *vctx)
+{
+    tg_dtype dt = *(const tg_dtype *)vctx;
+    for (int64_t i = 0; i < n; i++) {
+        double _Complex *acc = (double _Complex *)(d[0] + i * s[0]);
+        *acc = MUL_OF(double, *acc, tg__k_load_complex(d[1] + i * s[1], dt));
+    }
+}
+
+int tg__k_complex_prod(tg_tensor *out, const tg_tensor *a)
+{
+    int64_t n_out = tg__numel(out->shape, out->ndim), strides[TG_MAX_DIMS];
+    double _Complex *acc = tg__malloc((size_t)(n_out ? n_out : 1) * sizeof *acc);
+    if (!acc) return -1;
+    for (int64_t i = 0; i < n_out; i++) acc[i] = 1;
+    tg__contiguous_strides(out->shape, out->ndim, strides);
+    tg_iter_operand ops[2];
+    ops[0].data = (char *)acc;
+    for (int i = 0; i < a->ndim; i++) ops[0].strides[i] = out->shape[i] == 1 ? 0 : strides[i] * (int64_t)sizeof *acc;
+    tg__operand(&ops[1], a, a->ndim);
+    tg_dtype dt = a->dtype;
+    tg__iter_run_reduce(ops, 2, a->shape, a->ndim, prod_loop, &dt);
+    tg_tensor view = *out;
+    tg_storage st = {.data = (char *)acc};
+    view.storage = &st;
+    view.offset = 0;
+    view.dtype = TG_C128;
+    memcpy(view.strides, strides, sizeof strides);
+    tg__copy_into(out, &view);
+    free(acc);
+    return 0;
 }
 
 typedef struct part_ctx { tg_complex_kernel k; tg_dtype out, in; } part_ctx;
@@ -186,7 +253,7 @@ static void part_loop(char **d, const int64_t *s, int64_t n, void *vctx)
             double _Complex z = *(const double _Complex *)(d[1] + i * s[1]);
             PART_CASES(double, z, out);
         }
-        store_c(d[0] + i * s[0], c->out, out);
+        tg__k_store_complex(d[0] + i * s[0], c->out, out);
     }
 }
 
@@ -215,7 +282,7 @@ static void compose_loop(char **d, const int64_t *s, int64_t n, void *vctx)
         } else {
             v = CMPLX(x * cos(y), x * sin(y));
         }
-        store_c(d[0] + i * s[0], c->out, v);
+        tg__k_store_complex(d[0] + i * s[0], c->out, v);
     }
 }
 
@@ -231,5 +298,5 @@ void tg__k_complex_compose(bool polar, tg_tensor *out, const tg_tensor *a, const
 
 void tg__k_complex_convert(char *dst, tg_dtype dst_dt, const char *src, tg_dtype src_dt)
 {
-    store_c(dst, dst_dt, load_c(src, src_dt));
+    tg__k_store_complex(dst, dst_dt, tg__k_load_complex(src, src_dt));
 }

@@ -32,7 +32,7 @@ bool tg__k_index_in_bounds(const tg_tensor *index, int64_t size, int64_t *first_
 
 typedef struct scatter_ctx { tg_index_mode mode; tg_dtype dt, index_dt; size_t size; int64_t dim_stride; } scatter_ctx;
 
-/* *dst += *src in dtype dt (bool: or), integers exactly. */
+/* *dst += *src in dtype dt (bool: or; complex: each part), integers exactly. */
 static void add_into(char *dst, const char *src, tg_dtype dt)
 {
     switch (dt) {
@@ -41,6 +41,8 @@ static void add_into(char *dst, const char *src, tg_dtype dt)
     case TG_I32: *(int32_t *)dst = (int32_t)((uint32_t)*(int32_t *)dst + (uint32_t)*(const int32_t *)src); break;
     case TG_I64: *(int64_t *)dst = (int64_t)((uint64_t)*(int64_t *)dst + (uint64_t)*(const int64_t *)src); break;
     case TG_BOOL: *(bool *)dst = *(bool *)dst || *(const bool *)src; break;
+    case TG_C64: *(float _Complex *)dst += *(const float _Complex *)src; break;
+    case TG_C128: *(double _Complex *)dst += *(const double _Complex *)src; break;
     default: tg__store(dst, dt, tg__load(dst, dt) + tg__load(src, dt)); break;
     }
 }

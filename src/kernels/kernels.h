@@ -103,6 +103,17 @@ void tg__k_complex_compose(bool polar, tg_tensor *out, const tg_tensor *a, const
 /* One element converted from src_dt to dst_dt, one of them complex: a
    real value gets a zero imaginary part, a real dtype the real part. */
 void tg__k_complex_convert(char *dst, tg_dtype dst_dt, const char *src, tg_dtype src_dt);
+/* One element of any dtype as a double complex, and back (a real dtype
+   keeps the real part); products and quotients as c10::complex computes
+   them ((ac - bd) + (ad + bc) i, unscaled), for the complex loops of the
+   scans, products and ternary kernels. */
+double _Complex tg__k_load_complex(const char *p, tg_dtype dt);
+void tg__k_store_complex(char *p, tg_dtype dt, double _Complex v);
+double _Complex tg__k_complex_mul(double _Complex a, double _Complex b);
+double _Complex tg__k_complex_div(double _Complex a, double _Complex b);
+/* out (a's rank, size 1 along the reduced dims) = the product of complex
+   a over those dims, accumulated in complex128. -1: out of memory. */
+int tg__k_complex_prod(tg_tensor *out, const tg_tensor *a);
 
 /* dst (any strides) = src broadcast to dst's shape, converting dtypes. */
 void tg__copy_into(tg_tensor *dst, const tg_tensor *src);

@@ -209,6 +209,7 @@ static void fold_loop(char **d, const int64_t *s, int64_t n, void *vctx)
 int tg__k_reduce(tg_reduce_op op, tg_tensor *out, const tg_tensor *a)
 {
     if (op == TG_RED_SUM) return tg__k_sum_to(out, a);
+    if (op == TG_RED_PROD && tg__is_complex(a->dtype)) return tg__k_complex_prod(out, a);
     static const double init_f[] = {-INFINITY, INFINITY, 1, 1, 0, 0};
     static const int64_t init_i[] = {INT64_MIN, INT64_MAX, 1, 1, 0, 0};
     const tg_vec_table *vec = a->dtype == TG_F32 ? tg__vec_table() : NULL;
@@ -316,9 +317,31 @@ static void others_loop(char **d, const int64_t *s, int64_t n, void *vctx)
     }
 }
 
+/* others_loop for complex runs: products in complex128, each stored in
+   the dtype before the right-hand product multiplies it. */
+static void complex_others_loop(char **d, const int64_t *s, int64_t n, void *vctx)
+{
+    const others_ctx *c = vctx;
+    for (int64_t i = 0; i < n; i++) {
+        char *o = d[0] + i * s[0];
+        const char *p = d[1] + i * s[1];
+        double _Complex left = 1;
+        for (int64_t k = 0; k < c->len; k++) {
+            tg__k_store_complex(o + k * c->out_stride, c->dt, left);
+            left = tg__k_complex_mul(left, tg__k_load_complex(p + k * c->a_stride, c->dt));
+        }
+        double _Complex right = 1;
+        for (int64_t k = c->len - 1; k >= 0; k--) {
+            char *q = o + k * c->out_stride;
+            tg__k_store_complex(q, c->dt, tg__k_complex_mul(tg__k_load_complex(q, c->dt), right));
+            right = tg__k_complex_mul(right, tg__k_load_complex(p + k * c->a_stride, c->dt));
+        }
+    }
+}
+
 void tg__k_prod_others(tg_tensor *out, const tg_tensor *a, int dim)
 {
     int64_t es = (int64_t)tg__dtype_size(a->dtype);
     others_ctx c = {a->dtype, a->shape[dim], out->strides[dim] * es, a->strides[dim] * es};
-    tg__k_runs(others_loop, &c, (const tg_tensor *[]){out, a}, 2, dim);
+    tg__k_runs(tg__is_complex(a->dtype) ? complex_others_loop : others_loop, &c, (const tg_tensor *[]){out, a}, 2, dim);
 }

@@ -36,6 +36,21 @@ static void scan_loop(char **d, const int64_t *s, int64_t n, void *vctx)
     }
 }
 
+/* scan_loop for complex runs: a product accumulated in complex128. */
+static void complex_scan_loop(char **d, const int64_t *s, int64_t n, void *vctx)
+{
+    const scan_ctx *c = vctx;
+    for (int64_t i = 0; i < n; i++) {
+        char *o = d[0] + i * s[0];
+        const char *p = d[1] + i * s[1];
+        double _Complex acc = 1;
+        for (int64_t k = 0; k < c->len; k++) {
+            acc = tg__k_complex_mul(acc, tg__k_load_complex(p + k * c->in_stride, c->in));
+            tg__k_store_complex(o + k * c->out_stride, c->out, acc);
+        }
+    }
+}
+
 void tg__k_runs(tg_loop_fn fn, void *ctx, const tg_tensor *const *ts, int n, int dim)
 {
     tg_tensor r[4];
@@ -71,7 +86,7 @@ void tg__k_scan(bool prod, tg_tensor *out, const tg_tensor *a, int dim)
         return;
     }
     scan_ctx c = {.prod = prod, .in = a->dtype, .out = out->dtype};
-    runs(scan_loop, &c, out, a, NULL, dim);
+    runs(tg__is_complex(a->dtype) ? complex_scan_loop : scan_loop, &c, out, a, NULL, dim);
 }
 
 /* d[0] the gradient's run, d[1] the input's, d[2] the upstream
@@ -98,8 +113,30 @@ static void cumprod_grad_loop(char **d, const int64_t *s, int64_t n, void *vctx)
     }
 }
 
+/* cumprod_grad_loop for complex runs (x, g and out of one complex dtype). */
+static void complex_cumprod_grad_loop(char **d, const int64_t *s, int64_t n, void *vctx)
+{
+    const scan_ctx *c = vctx;
+    for (int64_t i = 0; i < n; i++) {
+        char *o = d[0] + i * s[0];
+        const char *x = d[1] + i * s[1], *g = d[2] + i * s[2];
+        double _Complex acc = 0;
+        for (int64_t k = c->len - 1; k >= 0; k--) {
+            if (k < c->len - 1) acc = tg__k_complex_mul(acc, tg__k_load_complex(x + (k + 1) * c->in_stride, c->in));
+            acc += tg__k_load_complex(g + k * c->g_stride, c->in);
+            tg__k_store_complex(o + k * c->out_stride, c->out, acc);
+        }
+        double _Complex left = 1;
+        for (int64_t k = 0; k < c->len; k++) {
+            char *q = o + k * c->out_stride;
+            tg__k_store_complex(q, c->out, tg__k_complex_mul(tg__k_load_complex(q, c->out), left));
+            left = tg__k_complex_mul(left, tg__k_load_complex(x + k * c->in_stride, c->in));
+        }
+    }
+}
+
 void tg__k_cumprod_grad(tg_tensor *out, const tg_tensor *x, const tg_tensor *g, int dim)
 {
     scan_ctx c = {.in = x->dtype, .out = out->dtype};
-    runs(cumprod_grad_loop, &c, out, x, g, dim);
+    runs(tg__is_complex(x->dtype) ? complex_cumprod_grad_loop : cumprod_grad_loop, &c, out, x, g, dim);
 }

@@ -46,10 +46,32 @@ LOOP_SIGNATURE(addcmul_int)
     }
 }
 
-static const struct { tg_loop_fn f32, f64, integer; } LOOPS[] = {
-    [TG_TER_LERP] = {lerp_f32, lerp_f64, NULL},
-    [TG_TER_ADDCMUL] = {addcmul_f32, addcmul_f64, addcmul_int},
-    [TG_TER_ADDCDIV] = {addcdiv_f32, addcdiv_f64, NULL},
+/* Complex operands (complex64 computed in complex128, then rounded), as
+   c10::complex: lerp from the nearer end by |w| < 0.5, products
+   (ac - bd) + (ad + bc) i, quotients unscaled. */
+#define COMPLEX_LOOP(BODY) do {                                                    \
+        const ternary_ctx *k_ = ctx;                                               \
+        const double v = k_->value;                                                \
+        (void)v;                                                                   \
+        for (int64_t i = 0; i < n; i++) {                                          \
+            double _Complex a = tg__k_load_complex(d[1] + i * s[1], k_->dt);        \
+            double _Complex b = tg__k_load_complex(d[2] + i * s[2], k_->dt);        \
+            double _Complex c = tg__k_load_complex(d[3] + i * s[3], k_->dt);        \
+            tg__k_store_complex(d[0] + i * s[0], k_->dt, (BODY));                   \
+        }                                                                          \
+    } while (0)
+#define CMUL tg__k_complex_mul
+LOOP_SIGNATURE(lerp_complex)
+{
+    COMPLEX_LOOP(cabs(c) < 0.5 ? a + CMUL(c, b - a) : b - CMUL(b - a, 1 - c));
+}
+LOOP_SIGNATURE(addcmul_complex) { COMPLEX_LOOP(a + CMUL(CMUL(v, b), c)); }
+LOOP_SIGNATURE(addcdiv_complex) { COMPLEX_LOOP(a + CMUL(v, tg__k_complex_div(b, c))); }
+
+static const struct { tg_loop_fn f32, f64, integer, of_complex; } LOOPS[] = {
+    [TG_TER_LERP] = {lerp_f32, lerp_f64, NULL, lerp_complex},
+    [TG_TER_ADDCMUL] = {addcmul_f32, addcmul_f64, addcmul_int, addcmul_complex},
+    [TG_TER_ADDCDIV] = {addcdiv_f32, addcdiv_f64, NULL, addcdiv_complex},
 };
 
 void tg__k_ternary(tg_ternary_kernel k, tg_tensor *out, const tg_tensor *a, const tg_tensor *b, const tg_tensor *c,
@@ -69,6 +91,7 @@ void tg__k_ternary(tg_ternary_kernel k, tg_tensor *out, const tg_tensor *a, cons
         return;
     }
     ternary_ctx ctx = {out->dtype, value};
-    tg_loop_fn f = out->dtype == TG_F32 ? LOOPS[k].f32 : out->dtype == TG_F64 ? LOOPS[k].f64 : LOOPS[k].integer;
+    tg_loop_fn f = out->dtype == TG_F32 ? LOOPS[k].f32 : out->dtype == TG_F64 ? LOOPS[k].f64
+                 : tg__is_complex(out->dtype) ? LOOPS[k].of_complex : LOOPS[k].integer;
     tg__iter_run_split(ops, 4, out->shape, out->ndim, f, &ctx);
 }

@@ -22,11 +22,13 @@ typedef struct index_list {
 } index_list;
 
 /* What index and index_put record: which entries of the list are tensors
-   (saved in order, one slot each). */
+   (saved in order, one slot each); and the list's address, for the
+   tangent rule, which runs within tg__record (ops/tangents_tensor.c). */
 typedef struct index_params {
     int n;
     bool defined[TG_MAX_DIMS];
     bool accumulate;
+    const index_list *list;
 } index_params;
 
 static int count_defined(const index_list *l)
@@ -212,7 +214,7 @@ static int make_info(const tg_tensor *self, const index_list *given, advanced *a
 static int record_list(tg_tensor *out, tg_op op, const index_list *l, bool accumulate, const tg_tensor *const *inputs,
                        int n_inputs)
 {
-    index_params p = {.n = l->n, .accumulate = accumulate};
+    index_params p = {.n = l->n, .accumulate = accumulate, .list = l};
     for (int i = 0; i < l->n; i++) p.defined[i] = l->at[i] != NULL;
     tg_node *n;
     if (tg__record(out, (tg_record){.op = op, .n_saved = count_defined(l), TG_PARAMS(p)}, inputs, n_inputs, &n)) return -1;
@@ -302,6 +304,20 @@ static tg_tensor *index_put_by_list(const tg_tensor *self, const index_list *l, 
     tg__copy_into(out, self);
     if (put_into(out, l, v, accumulate)) return NULL;
     return record_list(out, op, l, accumulate, (const tg_tensor *[]){self, values}, 2) ? NULL : out;
+}
+
+/* Forward AD's rules (ops/tangents_tensor.c): the record's indexing again,
+   of the tangents, with the list of its parameters. */
+tg_tensor *tg__index_again(const void *params, const tg_tensor *t)
+{
+    const index_params *p = params;
+    return index_by_list(t, p->list, TG_OP_INDEX);
+}
+
+tg_tensor *tg__index_put_again(const void *params, tg_op op, const tg_tensor *t, const tg_tensor *values)
+{
+    const index_params *p = params;
+    return index_put_by_list(t, p->list, values, p->accumulate, op);
 }
 
 /* index: zeros of self's shape, g added at the indexed positions */

@@ -260,18 +260,28 @@ int tg__d_pow(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     tg_tensor *a = SAVED(0), *b = SAVED(1);
     if (NEED(0)) {
-        /* g * b * a^(b-1), and 0 where b == 0 */
-        tg_tensor *d = tg_mul(g, tg_mul(b, tg_pow(a, tg_sub_scalar(b, 1))));
+        /* g * conj(b * a^(b-1)), and 0 where b == 0 */
+        tg_tensor *d = tg_mul(g, tg_conj(tg_mul(b, tg_pow(a, tg_sub_scalar(b, 1)))));
         tg_tensor *zero = b ? tg__compare_scalar(TG_BIN_EQ, b, 0) : NULL;
         gi[0] = d && zero ? tg_where(zero, tg__scalar_tensor(0, d->dtype), d) : NULL;
         if (!gi[0]) return -1;
     }
     if (NEED(1)) {
-        /* g * a^b * log(a), and 0 where a == 0 and b >= 0 */
+        /* g * conj(a^b * log(a)) (a in the result's dtype), and 0 where
+           a == 0 and b is real and >= 0 */
         tg_tensor *result = SAVED(2);
-        tg_tensor *d = tg_mul(g, tg_mul(result, tg_log(a)));
+        const tg_tensor *la = a && result && a->dtype != result->dtype ? tg_to(a, result->dtype) : a;
+        tg_tensor *d = la ? tg_mul(g, tg_conj(tg_mul(result, tg_log(la)))) : NULL;
         tg_tensor *a0 = a ? tg__compare_scalar(TG_BIN_EQ, a, 0) : NULL;
-        tg_tensor *bp = b ? tg__compare_scalar(TG_BIN_GE, b, 0) : NULL;
+        tg_tensor *bp = NULL;
+        if (b && tg__is_complex(b->dtype)) {
+            tg_tensor *rb = tg_real(b), *ib = tg_imag(b);
+            tg_tensor *real = rb ? tg__compare_scalar(TG_BIN_GE, rb, 0) : NULL;
+            tg_tensor *im = ib ? tg__compare_scalar(TG_BIN_EQ, ib, 0) : NULL;
+            bp = real && im ? tg__binary_kernel(TG_BIN_MUL, real, im, TG_BOOL) : NULL;
+        } else if (b) {
+            bp = tg__compare_scalar(TG_BIN_GE, b, 0);
+        }
         tg_tensor *mask = a0 && bp ? tg__binary_kernel(TG_BIN_MUL, a0, bp, TG_BOOL) : NULL;
         gi[1] = d && mask ? tg_where(mask, tg__scalar_tensor(0, d->dtype), d) : NULL;
     }

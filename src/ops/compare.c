@@ -64,9 +64,20 @@ int tg__d_compare_inplace(tg_node *n, tg_tensor *g, tg_tensor **gi)
     return tg__derivative_done(n, gi);
 }
 
-tg_tensor *tg_logical_and(const tg_tensor *a, const tg_tensor *b) { return compare(__func__, TG_BIN_LOGICAL_AND, a, b); }
-tg_tensor *tg_logical_or(const tg_tensor *a, const tg_tensor *b) { return compare(__func__, TG_BIN_LOGICAL_OR, a, b); }
-tg_tensor *tg_logical_xor(const tg_tensor *a, const tg_tensor *b) { return compare(__func__, TG_BIN_LOGICAL_XOR, a, b); }
+/* A complex operand is true where non-zero (either part), as in PyTorch:
+   it enters as that bool tensor. */
+static tg_tensor *logical(const char *fn, tg_binary_kernel k, const tg_tensor *a, const tg_tensor *b)
+{
+    TG_ARG_OF(fn, a);
+    TG_ARG_OF(fn, b);
+    const tg_tensor *x = tg__is_complex(a->dtype) ? tg__compare_scalar(TG_BIN_NE, a, 0) : a;
+    const tg_tensor *y = tg__is_complex(b->dtype) ? tg__compare_scalar(TG_BIN_NE, b, 0) : b;
+    return x && y ? tg__compare(k, x, y) : NULL;
+}
+
+tg_tensor *tg_logical_and(const tg_tensor *a, const tg_tensor *b) { return logical(__func__, TG_BIN_LOGICAL_AND, a, b); }
+tg_tensor *tg_logical_or(const tg_tensor *a, const tg_tensor *b) { return logical(__func__, TG_BIN_LOGICAL_OR, a, b); }
+tg_tensor *tg_logical_xor(const tg_tensor *a, const tg_tensor *b) { return logical(__func__, TG_BIN_LOGICAL_XOR, a, b); }
 tg_tensor *tg_logical_not(const tg_tensor *t) { return compare_scalar(__func__, TG_BIN_EQ, t, 0); }
 
 /* NaN is the one value unequal to itself; integers are never NaN. */
@@ -77,6 +88,12 @@ tg_tensor *tg_isnan(const tg_tensor *t) { return compare(__func__, TG_BIN_NE, t,
 static tg_tensor *abs_against_inf(const char *fn, tg_binary_kernel k, tg_binary_kernel integers, const tg_tensor *t)
 {
     TG_ARG_OF(fn, t);
+    if (tg__is_complex(t->dtype)) {   /* of the parts: infinite if either is, finite if both are */
+        tg_tensor re, im;
+        tg__k_complex_parts(t, &re, &im);
+        tg_tensor *r = abs_against_inf(fn, k, integers, &re), *i = abs_against_inf(fn, k, integers, &im);
+        return r && i ? tg__binary_kernel(k == TG_BIN_EQ ? TG_BIN_LOGICAL_OR : TG_BIN_LOGICAL_AND, r, i, TG_BOOL) : NULL;
+    }
     if (!tg__is_floating(t->dtype)) return tg__compare(integers, t, t);
     tg_tensor *abs = tg__new_like(t->dtype, t->shape, t->ndim, &t, 1);
     if (!abs) return NULL;

@@ -5,6 +5,7 @@
 #include "ops.h"
 
 #include <stdio.h>
+#include <string.h>
 
 tg_dtype tg__complex_value_type(tg_dtype dt) { return dt == TG_C128 ? TG_F64 : dt == TG_C64 ? TG_F32 : dt; }
 
@@ -71,11 +72,23 @@ int tg__check_complex_binary(tg_binary_kernel k, tg_dtype dt)
     return refuse(BINARY_REFUSALS[k], BINARY_NAMES[k], dt);
 }
 
+/* PyTorch's messages (%s: the dtype's name) for the functions that
+   refuse complex through tg__refuse_complex. */
+static const struct { const char *fn, *message; } FUNCTION_REFUSALS[] = {
+    {"tg_sort", "\"sorting_kernel_method_name\" not implemented for '%s'"},
+    {"tg_argsort", "\"sorting_kernel_method_name\" not implemented for '%s'"},
+    {"tg_topk", "\"topk_cpu\" not implemented for '%s'"},
+    {"tg_max_dim", "max(): does not support complex input"},
+    {"tg_min_dim", "min(): does not support complex input"},
+};
+
 int tg__refuse_complex(const char *fn, const tg_tensor *a, const tg_tensor *b)
 {
-    if ((a && tg__is_complex(a->dtype)) || (b && tg__is_complex(b->dtype)))
-        return tg__faili(TG_E_DTYPE, "%s(): complex tensors are not supported yet", fn);
-    return 0;
+    const tg_tensor *c = a && tg__is_complex(a->dtype) ? a : b && tg__is_complex(b->dtype) ? b : NULL;
+    if (!c) return 0;
+    for (size_t i = 0; i < sizeof FUNCTION_REFUSALS / sizeof *FUNCTION_REFUSALS; i++)
+        if (!strcmp(fn, FUNCTION_REFUSALS[i].fn)) return refuse(FUNCTION_REFUSALS[i].message, "", c->dtype);
+    return tg__faili(TG_E_DTYPE, "%s(): complex tensors are not supported yet", fn);
 }
 
 /* A view of t with another element type: t's complex elements read as
@@ -213,14 +226,13 @@ static tg_tensor *times_i(const tg_tensor *z)
 tg_tensor *tg_angle(const tg_tensor *t)
 {
     TG_ARG(t);
-    if (!tg__is_complex(t->dtype)) {   /* 0 or pi: atan2(0, x), without a gradient */
+    tg_tensor *out = NULL;
+    if (!tg__is_complex(t->dtype)) {   /* 0 or pi: atan2(0, x), whose gradient is zero */
         tg_tensor *zero = tg__scalar_tensor(0, TG_F32);
-        tg_tensor *out = NULL;
         TG_NO_GRAD out = zero ? tg_atan2(zero, t) : NULL;
-        if (!out || tg__record(out, (tg_record){.op = TG_OP_ANGLE, .n_saved = 1}, &t, 1, NULL)) return NULL;
-        return out;
+    } else {
+        out = complex_kernel(TG_CX_ANGLE, t, tg__complex_value_type(t->dtype));
     }
-    tg_tensor *out = complex_kernel(TG_CX_ANGLE, t, tg__complex_value_type(t->dtype));
     tg_node *n;
     if (!out || tg__record(out, (tg_record){.op = TG_OP_ANGLE, .n_saved = 1}, &t, 1, &n)) return NULL;
     if (n) tg__save(n, 0, t);

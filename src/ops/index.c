@@ -8,7 +8,7 @@
 #include <math.h>
 #include <string.h>
 
-typedef struct index_params { int64_t dim; double alpha; } index_params;
+typedef tg_index_params index_params;   /* ops/ops.h */
 
 /* PyTorch's ensure_nonempty_size: a 0-dim tensor counts as one of size 1. */
 static int64_t size_at(const tg_tensor *t, int64_t d) { return t->ndim ? t->shape[d] : 1; }
@@ -69,7 +69,7 @@ tg_tensor *tg_gather(const tg_tensor *t, int64_t dim, const tg_tensor *index)
     if (tg_numel(index) != 0 && check_gather(t, d, index)) return NULL;
     tg_tensor *out = tg__new(t->dtype, index->shape, index->ndim);
     if (!out || (tg_numel(index) != 0 && run(TG_GATHER, (tg_tensor *)t, d, index, out))) return NULL;
-    index_params p = {d, 1};
+    index_params p = {d, 1, index};
     tg_node *n;
     if (tg__record(out, (tg_record){.op = TG_OP_GATHER, .n_saved = 2, TG_PARAMS(p)}, &t, 1, &n)) return NULL;
     if (n) {   /* PyTorch 1.13 saves self, though the gradient reads only its sizes */
@@ -142,9 +142,9 @@ static tg_tensor *scatter(const char *fn, tg_index_mode mode, tg_op op, const tg
                           const tg_tensor *index, const tg_tensor *src)
 {
     int64_t d;
-    if (check_scatter_args(fn, t, dim, index, src, &d) || tg__refuse_complex(fn, t, src)) return NULL;
+    if (check_scatter_args(fn, t, dim, index, src, &d)) return NULL;
     tg_tensor *out = scatter_kernel(mode, t, d, index, src);
-    index_params p = {d, 1};
+    index_params p = {d, 1, index};
     tg_node *n;
     if (!out || tg__record(out, (tg_record){.op = op, .n_saved = 1, TG_PARAMS(p)}, (const tg_tensor *[]){t, src}, 2, &n))
         return NULL;
@@ -174,7 +174,7 @@ tg_tensor *tg__scatter_value(const tg_tensor *t, int64_t dim, const tg_tensor *i
     tg_tensor *v = tg__scalar_tensor(value, t->dtype);
     tg_tensor *src = v ? tg__alias(v, index->shape, (const int64_t[TG_MAX_DIMS]){0}, index->ndim, 0) : NULL;
     tg_tensor *out = src ? scatter_kernel(TG_SCATTER, t, d, index, src) : NULL;
-    index_params p = {d, 1};
+    index_params p = {d, 1, index};
     tg_node *n;
     if (!out || tg__record(out, (tg_record){.op = TG_OP_SCATTER_VALUE, .n_saved = 1, TG_PARAMS(p)}, &t, 1, &n))
         return NULL;
@@ -211,11 +211,7 @@ int tg__d_scatter_add(tg_node *n, tg_tensor *g, tg_tensor **gi)
 
 /* ------------------------------------------------------ scatter_reduce */
 
-typedef struct scatter_reduce_params {
-    int64_t dim;
-    tg_scatter_reduction reduce;
-    bool include_self;
-} scatter_reduce_params;
+typedef tg_scatter_reduce_params scatter_reduce_params;   /* ops/ops.h */
 
 /* A 0-dim tensor of dt holding r's identity, which the positions written
    start from without include_self (PyTorch's: +-infinity for floating amax
@@ -275,7 +271,7 @@ static tg_tensor *scatter_reduce(const char *fn, const tg_tensor *t, int64_t dim
     if (reduce == TG_SCATTER_MEAN && t->dtype == TG_BOOL)
         return tg__fail(TG_E_DTYPE, "\"scatter_gather_tensor_cpu_reduce_mean\" not implemented for 'Bool'");
     tg_tensor *out = scatter_reduce_kernel(t, d, index, src, reduce, include_self);
-    scatter_reduce_params p = {d, reduce, include_self};
+    scatter_reduce_params p = {d, reduce, include_self, index};
     tg_node *n;
     if (!out || tg__record(out, (tg_record){.op = TG_OP_SCATTER_REDUCE, .n_saved = 4, TG_PARAMS(p)},
                            (const tg_tensor *[]){t, src}, 2, &n))
@@ -462,7 +458,7 @@ tg_tensor *tg_index_select(const tg_tensor *t, int64_t dim, const tg_tensor *ind
     tg_tensor *out = tg__new(t->dtype, shape, t->ndim);
     tg_tensor *idx = out ? along(index, shape, rank(t), d) : NULL;
     if (!idx || (!skip && run(TG_GATHER, (tg_tensor *)t, d, idx, out))) return NULL;
-    index_params p = {d, 1};
+    index_params p = {d, 1, index};
     tg_node *n;
     if (tg__record(out, (tg_record){.op = TG_OP_INDEX_SELECT, .n_saved = 1, TG_PARAMS(p)}, &t, 1, &n)) return NULL;
     if (n) tg__save(n, 0, index);
@@ -542,7 +538,7 @@ static tg_tensor *index_add(const char *fn, const tg_tensor *t, int64_t dim, con
     TG_ARG_OF(fn, index);
     TG_ARG_OF(fn, source);
     int64_t d, bad;
-    if (tg__refuse_complex(fn, t, source) || tg__wrap_dim(dim, t->ndim, &d) || check_index_add(t, d, index, source))
+    if (tg__wrap_dim(dim, t->ndim, &d) || check_index_add(t, d, index, source))
         return NULL;
     if (!tg__k_index_in_bounds(index, size_at(t, d), &bad))
         return tg__fail(TG_E_INDEX, "index out of range in self");
@@ -550,7 +546,7 @@ static tg_tensor *index_add(const char *fn, const tg_tensor *t, int64_t dim, con
     for (int i = 0; i < rank(t); i++) shape[i] = i == d ? tg_numel(index) : size_at(t, i);
     tg_tensor *src = source_along(source, shape, rank(t), d);
     /* alpha in self's dtype: integer tensors take its integer part */
-    double a = tg__is_floating(t->dtype) ? alpha : trunc(alpha);
+    double a = tg__is_floating(t->dtype) || tg__is_complex(t->dtype) ? alpha : trunc(alpha);
     if (src && a != 1) {
         tg_tensor *s = tg__scalar_tensor(a, t->dtype);
         src = s ? tg__binary_kernel(TG_BIN_MUL, src, s, t->dtype) : NULL;
@@ -558,7 +554,7 @@ static tg_tensor *index_add(const char *fn, const tg_tensor *t, int64_t dim, con
     tg_tensor *out = src ? tg__cast(t, t->dtype) : NULL;
     tg_tensor *idx = out ? along(index, shape, rank(t), d) : NULL;
     if (!idx || run(TG_SCATTER_ADD, out, d, idx, src)) return NULL;
-    index_params p = {d, alpha};
+    index_params p = {d, alpha, index};
     tg_node *n;
     if (tg__record(out, (tg_record){.op = TG_OP_INDEX_ADD, .n_saved = 2, TG_PARAMS(p)}, (const tg_tensor *[]){t, source},
                    2, &n))

@@ -284,10 +284,7 @@ int tg__d_unbind(tg_node *n, tg_tensor *g, tg_tensor **gi)
     return gi[0] ? 0 : -1;
 }
 
-typedef struct repeat_params {
-    int n;
-    int64_t repeats[TG_MAX_DIMS];
-} repeat_params;
+typedef tg_repeat_params repeat_params;   /* ops/ops.h */
 
 /* PyTorch's repeat: t (with leading dims of size 1 added) tiled repeats[i]
    times along each dim, into a new contiguous tensor. */

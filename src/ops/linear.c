@@ -83,6 +83,14 @@ static tg_tensor *trilinear(const tg_tensor *i1, const tg_tensor *i2, const tg_t
     return out;
 }
 
+/* _trilinear with the parameters of a TrilinearBackward0 record (forward
+   AD's rule, ops/tangents_tensor.c) */
+tg_tensor *tg__trilinear_as(const void *params, const tg_tensor *i1, const tg_tensor *i2, const tg_tensor *i3)
+{
+    const trilinear_params *p = params;
+    return trilinear(i1, i2, i3, p->expand[0], p->expand[1], p->expand[2], p->sumdim);
+}
+
 /* PyTorch's _trilinear_backward: each gradient a _trilinear with the
    gradient in that input's place and the roles of its expand dims and
    sumdim exchanged. */

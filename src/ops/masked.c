@@ -21,7 +21,8 @@ tg_tensor *tg_masked_select(const tg_tensor *t, const tg_tensor *mask)
     if (!out) return NULL;
     tg__k_masked(false, (tg_tensor *)t, mask, shape, nd, tg__ptr(out));
     tg_node *n;
-    if (tg__record(out, (tg_record){.op = TG_OP_MASKED_SELECT, .n_saved = 2}, &t, 1, &n)) return NULL;
+    /* the mask's address is the tangent rule's parameter (ops/tangents_tensor.c) */
+    if (tg__record(out, (tg_record){.op = TG_OP_MASKED_SELECT, .n_saved = 2, TG_PARAMS(mask)}, &t, 1, &n)) return NULL;
     if (n) {   /* PyTorch saves self too, though the gradient reads only its sizes */
         tg__save(n, 0, t);
         tg__save(n, 1, mask);
@@ -50,7 +51,8 @@ tg_tensor *tg__masked_scatter(const tg_tensor *t, const tg_tensor *mask, const t
     if (!out || !packed) return NULL;
     tg__k_masked(true, out, mask, out->shape, out->ndim, tg__ptr(packed));
     tg_node *n;
-    if (tg__record(out, (tg_record){.op = TG_OP_MASKED_SCATTER, .n_saved = 1}, (const tg_tensor *[]){t, source}, 2, &n))
+    if (tg__record(out, (tg_record){.op = TG_OP_MASKED_SCATTER, .n_saved = 1, TG_PARAMS(mask)},
+                   (const tg_tensor *[]){t, source}, 2, &n))
         return NULL;
     if (n) tg__save(n, 0, mask);
     return out;

@@ -36,8 +36,9 @@ static tg_tensor *moments(const char *fn, const var_def *d, const tg_tensor *t, 
     TG_ARG_OF(fn, t);
     var_params p = {.r = {.keepdim = keepdim}, .correction = correction, .all = ndims == 0};
     if (tg__dims_mask(fn, t, dims, ndims, p.r.reduced)) return NULL;
-    if (!tg__is_floating(t->dtype))
+    if (!tg__is_floating(t->dtype) && !tg__is_complex(t->dtype))
         return tg__fail(TG_E_DTYPE, "%s only support floating point and complex dtypes", d->name);
+    bool complex = tg__is_complex(t->dtype);
     p.r.count = 1;
     int64_t list[TG_MAX_DIMS];
     int nd = 0;
@@ -49,11 +50,12 @@ static tg_tensor *moments(const char *fn, const var_def *d, const tg_tensor *t, 
     double divisor = (double)p.r.count - correction;
     tg_tensor *out = NULL, *m = NULL;
     TG_NO_GRAD {
-        tg_tensor *x = tg_to(t, TG_F64);
+        tg_tensor *x = tg_to(t, complex ? TG_C128 : TG_F64);
         tg_tensor *m_kept = tg_mean_dim(x, list, nd, true);
         tg_tensor *dev = tg_sub(x, m_kept);
+        if (complex) dev = tg_abs(dev);   /* a real variance: of |x - mean| */
         tg_tensor *v = tg_div_scalar(tg_sum_dim(tg_mul(dev, dev), list, nd, keepdim), divisor > 0 ? divisor : 0);
-        out = tg_to(d->std ? tg_sqrt(v) : v, t->dtype);
+        out = tg_to(d->std ? tg_sqrt(v) : v, tg__complex_value_type(t->dtype));
         m = tg_to(keepdim ? m_kept : tg_mean_dim(x, list, nd, false), t->dtype);
     }
     if (!out || !m) return NULL;

@@ -7,13 +7,13 @@
 tg_tensor *tg_norm(const tg_tensor *t)
 {
     TG_ARG(t);
-    if (tg__refuse_complex(__func__, t, NULL)) return NULL;
-    if (!tg__is_floating(t->dtype))
+    if (!tg__is_floating(t->dtype) && !tg__is_complex(t->dtype))
         return tg__fail(TG_E_DTYPE, "norm(): input dtype should be either floating point or complex. Got %s instead.",
                         tg__dtype_short(t->dtype));
     tg_tensor *out = NULL;
-    TG_NO_GRAD {
-        out = tg_sqrt(tg_sum(tg_mul(t, t)));
+    TG_NO_GRAD {   /* real for complex t: of |t| */
+        const tg_tensor *a = tg__is_complex(t->dtype) ? tg_abs(t) : t;
+        out = tg_sqrt(tg_sum(tg_mul(a, a)));
     }
     return out ? tg__record_in_out(out, (tg_record){.op = TG_OP_NORM}, t) : NULL;
 }
@@ -79,8 +79,8 @@ static tg_tensor *vector_norm(const char *fn, tg_op op, const tg_tensor *t, doub
 {
     TG_ARG_OF(fn, t);
     vector_norm_params p = {.r = {.keepdim = keepdim}, .ord = ord};
-    if (tg__dims_mask(fn, t, dims, ndims, p.r.reduced) || tg__refuse_complex(fn, t, NULL)) return NULL;
-    if (!tg__is_floating(t->dtype))
+    if (tg__dims_mask(fn, t, dims, ndims, p.r.reduced)) return NULL;
+    if (!tg__is_floating(t->dtype) && !tg__is_complex(t->dtype))
         return tg__fail(TG_E_DTYPE, "linalg.vector_norm: Expected a floating point or complex tensor as input. Got %s",
                         tg__dtype_short(t->dtype));
     if (op == TG_OP_VECTOR_NORM && (ord < 0 || isinf(ord))) {   /* torch.norm gives 0 there */
@@ -104,7 +104,7 @@ static tg_tensor *vector_norm(const char *fn, tg_op op, const tg_tensor *t, doub
         else if (ord == 1) v = tg_sum_dim(a, dims, ndims, keepdim);
         else if (ord == 2) v = tg_sqrt(tg_sum_dim(tg_mul(a, a), dims, ndims, keepdim));
         else v = tg_pow_scalar(tg_sum_dim(tg_pow_scalar(a, ord), dims, ndims, keepdim), 1 / ord);
-        out = tg_to(v, t->dtype);
+        out = tg_to(v, tg__complex_value_type(t->dtype));   /* real for complex t */
     }
     return out ? tg__record_in_out(out, (tg_record){.op = op, TG_PARAMS(p)}, t) : NULL;
 }
@@ -125,6 +125,9 @@ static tg_tensor *zero_where(const tg_tensor *cond, const tg_tensor *v)
     return cond && v ? tg_where(cond, tg__scalar_tensor(0, v->dtype), v) : NULL;
 }
 
+/* sign(x), or sgn(x) = x / |x| for complex x (PyTorch's sgn serves both) */
+static tg_tensor *sgn(const tg_tensor *x) { return tg__is_complex(x->dtype) ? tg__complex_sgn(x) : tg_sign(x); }
+
 /* PyTorch's norm_backward, case by case; ord 0 has no gradient. */
 int tg__d_vector_norm(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
@@ -137,7 +140,7 @@ int tg__d_vector_norm(tg_node *n, tg_tensor *g, tg_tensor **gi)
     tg_tensor *y_zero = tg__compare_scalar(TG_BIN_EQ, ry, 0);
     double q = p->ord;
     if (q == 1) {
-        gi[0] = tg_mul(tg_sign(x), rg);
+        gi[0] = tg_mul(sgn(x), rg);
     } else if (q == 2) {
         gi[0] = tg_mul(rg, zero_where(y_zero, tg_div(x, ry)));
     } else if (isinf(q)) {
@@ -151,13 +154,13 @@ int tg__d_vector_norm(tg_node *n, tg_tensor *g, tg_tensor **gi)
         for (int i = 0; i < x->ndim; i++)
             if (p->r.reduced[i]) list[nd++] = i;
         tg_tensor *count = mask ? tg_sum_dim(mask, list, nd, true) : NULL;
-        gi[0] = count ? tg_mul(tg_sign(x), tg_mul(tg_div(rg, count), mask)) : NULL;
+        gi[0] = count ? tg_mul(sgn(x), tg_mul(tg_div(rg, count), mask)) : NULL;
     } else if (q < 1) {
-        tg_tensor *scaled = tg_mul(tg_sign(x), zero_where(tg__compare_scalar(TG_BIN_EQ, x, 0),
+        tg_tensor *scaled = tg_mul(sgn(x), zero_where(tg__compare_scalar(TG_BIN_EQ, x, 0),
                                                           tg_pow_scalar(tg_abs(x), q - 1)));
         gi[0] = tg_mul(tg_mul(scaled, rg), tg_pow_scalar(ry, 1 - q));
     } else {
-        tg_tensor *scaled = q < 2 ? tg_mul(tg_sign(x), tg_pow_scalar(tg_abs(x), q - 1))
+        tg_tensor *scaled = q < 2 ? tg_mul(sgn(x), tg_pow_scalar(tg_abs(x), q - 1))
                                   : tg_mul(x, tg_pow_scalar(tg_abs(x), q - 2));
         gi[0] = tg_mul(scaled, zero_where(y_zero, tg_div(rg, tg_pow_scalar(ry, q - 1))));
     }

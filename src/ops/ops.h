@@ -39,9 +39,11 @@ int tg__derivative_done(const tg_node *n, tg_tensor *const *grad_inputs);
 tg_dtype tg__complex_value_type(tg_dtype dt);
 int tg__check_complex_unary(tg_unary_kernel k, tg_dtype dt);
 int tg__check_complex_binary(tg_binary_kernel k, tg_dtype dt);
-/* -1 with "<fn>(): complex tensors are not supported yet" when a or b
-   (either may be NULL) is complex: operations PyTorch has for complex
-   that this library does not compute for them yet. */
+/* -1 when a or b (either may be NULL) is complex: with PyTorch's message
+   for the functions it refuses complex in (sort, argsort, topk, max_dim,
+   min_dim), else "<fn>(): complex tensors are not supported yet" for
+   operations PyTorch has for complex that this library does not compute
+   for them yet. */
 int tg__refuse_complex(const char *fn, const tg_tensor *a, const tg_tensor *b);
 /* |t| (real; AbsBackward0) and sgn(t) = t / |t|, 0 at 0 (composed) of complex t. */
 tg_tensor *tg__complex_abs(const tg_tensor *t);
@@ -284,5 +286,46 @@ tg_tensor *tg__bce_gradient_again(tg_op op, int which, const tg_tensor *g, const
 /* nll_loss or nll_loss2d (op) of x at the record's target and weight (its
    tangent_ctx). */
 tg_tensor *tg__nll_again(tg_op op, const tg_tensor *x, const tg_tensor *const *target_and_weight, const void *params);
+
+/* _trilinear again, with a TrilinearBackward0 record's parameters (ops/linear.c) */
+tg_tensor *tg__trilinear_as(const void *params, const tg_tensor *i1, const tg_tensor *i2, const tg_tensor *i3);
+
+/* index and index_put again, with an IndexBackward0 or IndexPut(Impl)Backward0
+   record's parameters, during that record (ops/advanced_index.c) */
+tg_tensor *tg__index_again(const void *params, const tg_tensor *t);
+tg_tensor *tg__index_put_again(const void *params, tg_op op, const tg_tensor *t, const tg_tensor *values);
+
+/* The parameters of operations whose tangent rules (ops/tangents_tensor.c)
+   read more than their first member. A tensor's address among them (the
+   index, the mask, the sort's indices) is for the rule only, which runs
+   within tg__record: the derivative reads the saved tensor. */
+typedef struct tg_flip_params {   /* ops/reorder.c */
+    int ndims;
+    int64_t dims[TG_MAX_DIMS];
+} tg_flip_params;
+typedef struct tg_roll_params {   /* ops/reorder.c */
+    int n;
+    bool flat;   /* no dims: t rolled as one flat dim */
+    int64_t shifts[TG_MAX_DIMS], dims[TG_MAX_DIMS];
+} tg_roll_params;
+typedef struct tg_repeat_params {   /* ops/join.c */
+    int n;
+    int64_t repeats[TG_MAX_DIMS];
+} tg_repeat_params;
+typedef struct tg_index_params {   /* ops/index.c: the dim, index_add's alpha */
+    int64_t dim;
+    double alpha;
+    const tg_tensor *index;
+} tg_index_params;
+typedef struct tg_scatter_reduce_params {   /* ops/index.c */
+    int64_t dim;
+    tg_scatter_reduction reduce;
+    bool include_self;
+    const tg_tensor *index;
+} tg_scatter_reduce_params;
+typedef struct tg_sort_params {   /* ops/sort.c */
+    int64_t dim;
+    const tg_tensor *indices;
+} tg_sort_params;
 
 #endif

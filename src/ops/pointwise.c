@@ -118,7 +118,8 @@ tg_tensor *tg_masked_fill(const tg_tensor *t, const tg_tensor *mask, double valu
     tg__copy_into(out, t);
     tg__k_where(out, m, v, out);
     tg_node *n;
-    if (tg__record(out, (tg_record){.op = TG_OP_MASKED_FILL, .n_saved = 1}, &t, 1, &n)) return NULL;
+    /* the mask's address is the tangent rule's parameter (ops/tangents_tensor.c) */
+    if (tg__record(out, (tg_record){.op = TG_OP_MASKED_FILL, .n_saved = 1, TG_PARAMS(m)}, &t, 1, &n)) return NULL;
     if (n) tg__save(n, 0, m);
     return out;
 }
@@ -182,7 +183,7 @@ static int check_lerp(const tg_tensor *a, const tg_tensor *end, const tg_tensor 
         if (other[i] && other[i]->dtype != a->dtype)
             return tg__faili(TG_E_DTYPE, "expected dtype %s for `%s` but got dtype %s", tg__cxx_type_name(a->dtype),
                              i ? "weight" : "end", tg__cxx_type_name(other[i]->dtype));
-    if (!tg__is_floating(a->dtype))
+    if (!tg__is_floating(a->dtype) && !tg__is_complex(a->dtype))
         return tg__faili(TG_E_DTYPE, "\"%s\" not implemented for '%s'", kernel, tg__dtype_short(a->dtype));
     return 0;
 }
@@ -194,9 +195,7 @@ tg_tensor *tg_lerp(const tg_tensor *a, const tg_tensor *end, const tg_tensor *we
     TG_ARG(a);
     TG_ARG(end);
     TG_ARG(weight);
-    if (tg__refuse_complex(__func__, a, end) || tg__refuse_complex(__func__, weight, NULL) ||
-        check_lerp(a, end, weight, "lerp_kernel_tensor"))
-        return NULL;
+    if (check_lerp(a, end, weight, "lerp_kernel_tensor")) return NULL;
     tg_tensor *out = ternary_values(TG_TER_LERP, a, end, weight, 0, a->dtype);
     tg_node *n;
     if (!out || tg__record(out, (tg_record){.op = TG_OP_LERP, .n_saved = 3}, (const tg_tensor *[]){a, end, weight}, 3, &n))
@@ -210,17 +209,18 @@ tg_tensor *tg_lerp(const tg_tensor *a, const tg_tensor *end, const tg_tensor *we
     return out;
 }
 
+/* g conj(1 - w) for a, g conj(w) for end, g conj(end - a) for w */
 int tg__d_lerp(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     if (NEED(0) || NEED(1)) {
         tg_tensor *w = SAVED(2);
         if (!w) return -1;
-        if (NEED(0)) gi[0] = tg_mul(g, tg_rsub_scalar(w, 1));
-        if (NEED(1)) gi[1] = tg_mul(g, w);
+        if (NEED(0)) gi[0] = tg_mul(g, tg_conj(tg_rsub_scalar(w, 1)));
+        if (NEED(1)) gi[1] = tg_mul(g, tg_conj(w));
     }
     if (NEED(2)) {
         tg_tensor *a = SAVED(0), *end = SAVED(1);
-        gi[2] = a && end ? tg_mul(g, tg_sub(end, a)) : NULL;
+        gi[2] = a && end ? tg_mul(g, tg_conj(tg_sub(end, a))) : NULL;
     }
     return tg__derivative_done(n, gi);
 }
@@ -232,7 +232,7 @@ tg_tensor *tg_lerp_scalar(const tg_tensor *a, const tg_tensor *end, double weigh
 {
     TG_ARG(a);
     TG_ARG(end);
-    if (tg__refuse_complex(__func__, a, end) || check_lerp(a, end, NULL, "lerp_kernel_scalar")) return NULL;
+    if (check_lerp(a, end, NULL, "lerp_kernel_scalar")) return NULL;
     tg_tensor *w = tg__scalar_tensor(weight, a->dtype);
     tg_tensor *out = w ? ternary_values(TG_TER_LERP, a, end, w, 0, a->dtype) : NULL;
     lerp_params p = {weight};
@@ -259,8 +259,8 @@ static tg_tensor *addc(const char *fn, tg_ternary_kernel k, tg_op op, const tg_t
     TG_ARG_OF(fn, t);
     TG_ARG_OF(fn, a);
     TG_ARG_OF(fn, b);
-    if (tg__refuse_complex(fn, t, a) || tg__refuse_complex(fn, b, NULL)) return NULL;
-    if (k == TG_TER_ADDCDIV && !tg__is_floating(a->dtype) && !tg__is_floating(b->dtype))
+    bool a_int = !tg__is_floating(a->dtype) && !tg__is_complex(a->dtype);
+    if (k == TG_TER_ADDCDIV && a_int && !tg__is_floating(b->dtype) && !tg__is_complex(b->dtype))
         return tg__fail(TG_E_DTYPE, "Integer division with addcdiv is no longer supported, and in a future  release "
                                     "addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv "
                                     "behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to"
@@ -289,13 +289,13 @@ tg_tensor *tg_addcmul(const tg_tensor *t, const tg_tensor *a, const tg_tensor *b
     return addc(__func__, TG_TER_ADDCMUL, TG_OP_ADDCMUL, t, a, b, value);
 }
 
-/* g for t; g b value for a; g a value for b */
+/* g for t; g conj(b value) for a; g conj(a value) for b */
 int tg__d_addcmul(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     const addc_params *p = n->params;
     if (NEED(0)) gi[0] = g;
-    if (NEED(1)) gi[1] = tg_mul(g, tg_mul_scalar(SAVED(1), p->value));
-    if (NEED(2)) gi[2] = tg_mul(g, tg_mul_scalar(SAVED(0), p->value));
+    if (NEED(1)) gi[1] = tg_mul(g, tg_conj(tg_mul_scalar(SAVED(1), p->value)));
+    if (NEED(2)) gi[2] = tg_mul(g, tg_conj(tg_mul_scalar(SAVED(0), p->value)));
     return tg__derivative_done(n, gi);
 }
 
@@ -304,16 +304,16 @@ tg_tensor *tg_addcdiv(const tg_tensor *t, const tg_tensor *a, const tg_tensor *b
     return addc(__func__, TG_TER_ADDCDIV, TG_OP_ADDCDIV, t, a, b, value);
 }
 
-/* g for t; g value / b for a (PyTorch's reciprocal(b) * value); -g value a
-   / b^2 for b */
+/* g for t; g conj(value / b) for a (PyTorch's reciprocal(b) * value);
+   -g conj(value a / b^2) for b */
 int tg__d_addcdiv(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     const addc_params *p = n->params;
     if (NEED(0)) gi[0] = g;
-    if (NEED(1)) gi[1] = tg_mul(g, tg_mul_scalar(tg__reciprocal(SAVED(1)), p->value));
+    if (NEED(1)) gi[1] = tg_mul(g, tg_conj(tg_mul_scalar(tg__reciprocal(SAVED(1)), p->value)));
     if (NEED(2)) {
         tg_tensor *a = SAVED(0), *b = SAVED(1);
-        gi[2] = tg_mul(tg_neg(g), tg_div(tg_mul_scalar(a, p->value), tg_mul(b, b)));
+        gi[2] = tg_mul(tg_neg(g), tg_conj(tg_div(tg_mul_scalar(a, p->value), tg_mul(b, b))));
     }
     return tg__derivative_done(n, gi);
 }
@@ -325,6 +325,8 @@ int tg__d_addcdiv(tg_node *n, tg_tensor *g, tg_tensor **gi)
 tg_tensor *tg_nan_to_num(const tg_tensor *t, double nan, double posinf, double neginf)
 {
     TG_ARG(t);
+    if (tg__is_complex(t->dtype))
+        return tg__fail(TG_E_DTYPE, "\"nan_to_num\" not implemented for '%s'", tg__dtype_short(t->dtype));
     tg_tensor *out = tg__new_like(t->dtype, t->shape, t->ndim, &t, 1);
     if (!out) return NULL;
     tg__copy_into(out, t);

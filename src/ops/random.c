@@ -395,6 +395,16 @@ static tg_tensor *fill_(const char *fn, tg_tensor *t, distribution d, double a, 
     if (recorded && !n) return NULL;
     fill_distribution(t, d, a, b, gen);
     tg__bump_version(t);
+    tg_tensor *tangent = tg__tangent(t);   /* forward AD: a draw's tangent is zero (self_t.zero_()) */
+    if (tangent) {
+        tg__tangents_pause();
+        tangent = tg_zero_(tangent);
+        tg__tangents_resume();
+        if (!tangent) {
+            if (n) tg__node_unref(n);
+            return NULL;
+        }
+    }
     if (n) {
         if (tg__set_history(t, n)) return NULL;
         atomic_store(&t->version->last_writer, (int)op);

@@ -180,10 +180,21 @@ tg_tensor *tg__fold(const char *fn, const tg_fold_def *d, const tg_tensor *t, co
     tg_reduce_params p = {.keepdim = keepdim};
     if (tg__dims_mask(fn, t, dims, ndims, p.reduced)) return NULL;
     if (d->needs_elements && check_nonempty(d->name, t, ndims == 0, p.reduced)) return NULL;
-    if (tg__is_complex(t->dtype))   /* not computed for complex here yet */
-        return tg__fail(TG_E_DTYPE, "\"%s\" not implemented for '%s'", d->name, tg__dtype_short(t->dtype));
+    if (tg__is_complex(t->dtype) && (d->kernel == TG_RED_MAX || d->kernel == TG_RED_MIN)) {
+        bool max = d->kernel == TG_RED_MAX, all = d->op == TG_OP_MAX || d->op == TG_OP_MIN;
+        return tg__fail(TG_E_DTYPE, "\"%s\" not implemented for '%s'",
+                        all ? (max ? "max_all" : "min_all") : (max ? "max_values_cpu" : "min_values_cpu"),
+                        tg__dtype_short(t->dtype));
+    }
+    if (tg__is_complex(t->dtype) && d->kernel != TG_RED_PROD) {
+        /* PyTorch 1.13's all and any cast complex to real first: the real
+           part decides, with the cast's warning */
+        tg_tensor *re = NULL;
+        TG_NO_GRAD re = tg_to(t, tg__complex_value_type(t->dtype));
+        return re ? tg__fold(fn, d, re, dims, ndims, keepdim) : NULL;
+    }
     tg_dtype dt = t->dtype;
-    if (d->kernel == TG_RED_PROD && !tg__is_floating(dt)) dt = TG_I64;
+    if (d->kernel == TG_RED_PROD && !tg__is_floating(dt) && !tg__is_complex(dt)) dt = TG_I64;
     /* all and any of uint8 stay uint8 in PyTorch, for its old byte masks. */
     if ((d->kernel == TG_RED_ALL || d->kernel == TG_RED_ANY) && dt != TG_U8) dt = TG_BOOL;
     tg_tensor *out = reduce_kernel(t, p.reduced, keepdim, dt, d->kernel);
@@ -257,11 +268,12 @@ static int prod_grad(tg_tensor *g, const tg_tensor *x, tg_tensor *y, int64_t dim
     tg_tensor *zeros = tg_sum(tg__compare_scalar(TG_BIN_EQ, x, 0));
     if (!zeros) return -1;
     int64_t n_zeros = (int64_t)tg_item(zeros);
-    if (n_zeros == 0) gi[0] = tg_mul(g, tg_div(y, x));
+    /* each factor conjugated for complex x, as PyTorch's */
+    if (n_zeros == 0) gi[0] = tg_mul(g, tg_conj(tg_div(y, x)));
     else if (all && n_zeros > 1) gi[0] = tg_zeros(x->shape, x->ndim, x->dtype);
     else if (all)
-        gi[0] = tg_view(tg_mul(g, prod_others(tg_reshape(x, (const int64_t[]){-1}, 1), 0)), x->shape, x->ndim);
-    else gi[0] = tg_mul(g, prod_others(x, dim));
+        gi[0] = tg_view(tg_mul(g, tg_conj(prod_others(tg_reshape(x, (const int64_t[]){-1}, 1), 0))), x->shape, x->ndim);
+    else gi[0] = tg_mul(g, tg_conj(prod_others(x, dim)));
     return gi[0] ? 0 : -1;
 }
 

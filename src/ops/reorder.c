@@ -4,10 +4,7 @@
 
 #include <string.h>
 
-typedef struct flip_params {
-    int ndims;
-    int64_t dims[TG_MAX_DIMS];
-} flip_params;
+typedef tg_flip_params flip_params;   /* ops/ops.h */
 
 /* dims wrapped into p, refusing repeats as PyTorch does (so no more than
    TG_MAX_DIMS are ever stored). */
@@ -52,11 +49,7 @@ int tg__d_flip(tg_node *n, tg_tensor *g, tg_tensor **gi)
     return (gi[0] = tg_flip(g, p->dims, p->ndims)) ? 0 : -1;
 }
 
-typedef struct roll_params {
-    int n;
-    bool flat;   /* no dims: t rolled as one flat dim */
-    int64_t shifts[TG_MAX_DIMS], dims[TG_MAX_DIMS];
-} roll_params;
+typedef tg_roll_params roll_params;   /* ops/ops.h */
 
 /* out (contiguous, t's shape) = t rolled by shift along dim d, as PyTorch's
    roll_cpu: cat(narrow(start, size - start), narrow(0, start)). */

@@ -10,8 +10,6 @@ static tg_tensor *scan(const char *fn, tg_op op, const tg_tensor *t, int64_t dim
     TG_ARG_OF(fn, t);
     scan_params p;
     if (tg__wrap_dim(dim, t->ndim, &p.dim)) return NULL;
-    if (tg__is_complex(t->dtype) && op == TG_OP_CUMPROD)   /* not computed for complex here yet */
-        return tg__fail(TG_E_DTYPE, "\"cumprod\" not implemented for '%s'", tg__dtype_short(t->dtype));
     bool keeps = tg__is_floating(t->dtype) || tg__is_complex(t->dtype);
     tg_tensor *out = tg__new(keeps ? t->dtype : TG_I64, t->shape, t->ndim);
     if (!out) return NULL;
@@ -50,11 +48,16 @@ int tg__d_cumsum(tg_node *n, tg_tensor *g, tg_tensor **gi)
 
 /* PyTorch's cumprod_backward: without zeros, reversed_cumsum(y g) / x;
    with them, sum over j >= k of g_j times the product of x_i for i <= j
-   but k: by a kernel without grad mode, else over pairs (k, j). */
+   but k: by a kernel without grad mode, else over pairs (k, j). For
+   complex x, the same of conj(x) and conj(y). */
 int tg__d_cumprod(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     const scan_params *p = n->params;
     tg_tensor *x = SAVED(0), *y = SAVED(1);
+    if (x && y && tg__is_complex(x->dtype)) {
+        x = tg_conj(x);
+        y = tg_conj(y);
+    }
     if (!x || !y) return -1;
     if (trivial(n, p->dim)) return (gi[0] = g) ? 0 : -1;
     tg_tensor *zeros = tg_sum(tg__compare_scalar(TG_BIN_EQ, x, 0));

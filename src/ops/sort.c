@@ -1,7 +1,7 @@
 /* Sorting: sort, argsort and topk along a dim. */
 #include "ops.h"
 
-typedef struct sort_params { int64_t dim; } sort_params;
+typedef tg_sort_params sort_params;   /* ops/ops.h */
 
 /* zeros of shape with src's values at idx along dim: what PyTorch's
    derivatives of sort and topk make with scatter (ScatterBackward0). */
@@ -50,6 +50,7 @@ static tg_tensor *sorted(const char *fn, tg_op op, const tg_tensor *t, int64_t d
         return NULL;
     }
     if (op != TG_OP_COUNT) {
+        p.indices = idx;
         tg_node *n;
         if (tg__record(values, (tg_record){.op = op, .n_saved = 1, TG_PARAMS(p)}, &t, 1, &n)) return NULL;
         if (n) tg__save(n, 0, idx);

@@ -16,7 +16,8 @@
 
    A few rules read their operation's parameters; those whose struct is
    private to the operation's file start with the one member the rule reads
-   (a double or an int64_t), read through a pointer to that first member. */
+   (a double or an int64_t), read through a pointer to that first member
+   (structs read further are ops/ops.h's). */
 #include "tangents.h"
 
 #include <ctype.h>
@@ -323,6 +324,42 @@ static const tangent_fn TANGENTS[TG_OP_COUNT] = {
     [TG_OP_CAT] = t_cat, [TG_OP_STACK] = t_stack,
     [TG_OP_LERP_SCALAR] = t_lerp_scalar, [TG_OP_ADDCMUL] = t_addcmul, [TG_OP_ADDCDIV] = t_addcdiv,
 
+    /* the tensor operations (ops/tangents_tensor.c); zero_, fill_, copy_,
+       uniform_ and normal_ give their tangents where they write
+       (ops/inplace.c, ops/random.c), and split, unbind and einsum's
+       diagonals are views */
+    [TG_OP_XLOGY] = tg__t_xlogy, [TG_OP_XLOGY_SCALAR] = t_auto_of_input, [TG_OP_XLOGY_SCALAR_SELF] = t_auto_of_input,
+    [TG_OP_FMOD] = tg__t_fmod, [TG_OP_REMAINDER] = tg__t_remainder, [TG_OP_FMOD_SCALAR] = t_copy,
+    [TG_OP_REMAINDER_SCALAR] = t_copy,
+    [TG_OP_PROD] = tg__t_reduction, [TG_OP_PROD_DIM] = tg__t_reduction, [TG_OP_MAX] = tg__t_reduction,
+    [TG_OP_MIN] = tg__t_reduction, [TG_OP_AMAX] = tg__t_reduction, [TG_OP_AMIN] = tg__t_reduction,
+    [TG_OP_MAX_DIM] = tg__t_max_dim, [TG_OP_MIN_DIM] = tg__t_min_dim,
+    [TG_OP_VAR] = tg__t_reduction, [TG_OP_STD] = tg__t_reduction, [TG_OP_VAR_MEAN] = tg__t_reduction,
+    [TG_OP_VAR_MEAN_MEAN] = tg__t_reduction, [TG_OP_STD_MEAN] = tg__t_reduction,
+    [TG_OP_STD_MEAN_MEAN] = tg__t_reduction, [TG_OP_LOGSUMEXP] = tg__t_reduction,
+    [TG_OP_VECTOR_NORM] = tg__t_reduction, [TG_OP_NORM_DIM] = tg__t_reduction,
+    [TG_OP_CUMPROD] = tg__t_cumprod, [TG_OP_SORT] = tg__t_sort, [TG_OP_TOPK] = tg__t_sort, [TG_OP_LERP] = tg__t_lerp,
+    [TG_OP_TRIL] = tg__t_tril, [TG_OP_TRIU] = tg__t_triu, [TG_OP_FLIP] = tg__t_flip, [TG_OP_ROLL] = tg__t_roll,
+    [TG_OP_REPEAT] = tg__t_repeat, [TG_OP_GATHER] = tg__t_gather, [TG_OP_INDEX_SELECT] = tg__t_index_select,
+    [TG_OP_SCATTER] = tg__t_scatter, [TG_OP_SCATTER_ADD] = tg__t_scatter_add,
+    [TG_OP_SCATTER_REDUCE] = tg__t_scatter_reduce,
+    [TG_OP_SCATTER_VALUE] = tg__t_scatter_value, [TG_OP_INDEX_ADD] = tg__t_index_add,
+    [TG_OP_MASKED_SELECT] = tg__t_masked_select, [TG_OP_MASKED_SCATTER] = tg__t_masked_scatter,
+    [TG_OP_MASKED_FILL] = tg__t_masked_fill, [TG_OP_SELECT_BACKWARD] = tg__t_select_backward,
+    [TG_OP_SLICE_BACKWARD] = tg__t_slice_backward, [TG_OP_DIAGONAL_BACKWARD] = tg__t_diagonal_backward,
+    [TG_OP_DIAG_EMBED] = tg__t_diagonal_backward, [TG_OP_TRILINEAR] = tg__t_trilinear,
+    [TG_OP_INDEX] = tg__t_index, [TG_OP_INDEX_PUT] = tg__t_index_put, [TG_OP_INDEX_PUT_IMPL] = tg__t_index_put,
+    [TG_OP_EQ_INPLACE] = tg__t_compare_inplace, [TG_OP_EQ_SCALAR_INPLACE] = tg__t_compare_inplace,
+    [TG_OP_NE_INPLACE] = tg__t_compare_inplace, [TG_OP_NE_SCALAR_INPLACE] = tg__t_compare_inplace,
+    [TG_OP_LT_INPLACE] = tg__t_compare_inplace, [TG_OP_LT_SCALAR_INPLACE] = tg__t_compare_inplace,
+    [TG_OP_LE_INPLACE] = tg__t_compare_inplace, [TG_OP_LE_SCALAR_INPLACE] = tg__t_compare_inplace,
+    [TG_OP_GT_INPLACE] = tg__t_compare_inplace, [TG_OP_GT_SCALAR_INPLACE] = tg__t_compare_inplace,
+    [TG_OP_GE_INPLACE] = tg__t_compare_inplace, [TG_OP_GE_SCALAR_INPLACE] = tg__t_compare_inplace,
+    [TG_OP_BERNOULLI] = tg__t_constant,
+    [TG_OP_VIEW_AS_REAL] = tg__t_view_as_real, [TG_OP_VIEW_AS_COMPLEX] = tg__t_view_as_complex,
+    [TG_OP_CONJ] = tg__t_conj, [TG_OP_ANGLE] = tg__t_angle, [TG_OP_COMPLEX] = tg__t_complex,
+    [TG_OP_POLAR] = tg__t_polar,
+
     /* ops/tangents_nn.c; HARDSIGMOID_BACKWARD, SOFTMAX_BACKWARD_DATA, LOG_SOFTMAX_BACKWARD_DATA,
        HUBER_LOSS_BACKWARD and NLL_LOSS(2D)_BACKWARD have no rule, as in PyTorch 1.13 */
     [TG_OP_THRESHOLD_BACKWARD] = tg__t_threshold_backward, [TG_OP_LEAKY_RELU_BACKWARD] = tg__t_mask_backward,
@@ -432,8 +469,9 @@ static int propagate(tg_tensor *out, const tg_record *what, const tg_tensor *con
     bool any = false;
     for (int i = 0; i < n; i++) any |= inputs[i] && tg__tangent(inputs[i]);
     if (!any) return 0;
-    /* a view: the same view of the tangent's mirrored storage */
-    if (n == 1 && out->storage == inputs[0]->storage) {
+    /* a view: the same view of the tangent's mirrored storage (one that
+       changes the dtype, view_as_real's, has a rule) */
+    if (n == 1 && out->storage == inputs[0]->storage && !TANGENTS[what->op]) {
         tg_tensor *v = tg__view_of(tg__tangent(inputs[0]), (tg_record){.op = TG_OP_ALIAS}, out->shape, out->strides,
                                    out->ndim, out->offset);
         if (!v) return -1;
@@ -451,7 +489,8 @@ static int propagate(tg_tensor *out, const tg_record *what, const tg_tensor *con
         zeros[i] = NULL;
     }
     tangent_args args = {what->op, inputs, tangents, n, zeros, out, what->params, what->tangent_ctx};
-    return attach(out, rule(&args));
+    tg_tensor *tangent = rule(&args);
+    return tangent == NO_TANGENT ? 0 : attach(out, tangent);
 }
 
 int tg__propagate_tangent(tg_tensor *out, const tg_record *what, const tg_tensor *const *inputs, int n)

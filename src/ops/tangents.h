@@ -32,6 +32,50 @@ tg_tensor *tg__tangent_or_zeros(const tangent_args *a, int i);
 #define FIRST_DOUBLE (*(const double *)a->params)
 #define FIRST_DIM (*(const int64_t *)a->params)
 
+/* rules of ops/tangents_tensor.c */
+/* what a rule returns for a result without a tangent, where PyTorch's is
+   undefined (ops/tangents.c attaches none) */
+extern tg_tensor tg__no_tangent;
+#define NO_TANGENT (&tg__no_tangent)
+tg_tensor *tg__t_xlogy(const tangent_args *a);
+tg_tensor *tg__t_fmod(const tangent_args *a);
+tg_tensor *tg__t_remainder(const tangent_args *a);
+tg_tensor *tg__t_reduction(const tangent_args *a);
+tg_tensor *tg__t_max_dim(const tangent_args *a);
+tg_tensor *tg__t_min_dim(const tangent_args *a);
+tg_tensor *tg__t_cumprod(const tangent_args *a);
+tg_tensor *tg__t_sort(const tangent_args *a);
+tg_tensor *tg__t_tril(const tangent_args *a);
+tg_tensor *tg__t_triu(const tangent_args *a);
+tg_tensor *tg__t_flip(const tangent_args *a);
+tg_tensor *tg__t_roll(const tangent_args *a);
+tg_tensor *tg__t_repeat(const tangent_args *a);
+tg_tensor *tg__t_gather(const tangent_args *a);
+tg_tensor *tg__t_index_select(const tangent_args *a);
+tg_tensor *tg__t_scatter(const tangent_args *a);
+tg_tensor *tg__t_scatter_add(const tangent_args *a);
+tg_tensor *tg__t_scatter_reduce(const tangent_args *a);
+tg_tensor *tg__t_scatter_value(const tangent_args *a);
+tg_tensor *tg__t_index_add(const tangent_args *a);
+tg_tensor *tg__t_masked_select(const tangent_args *a);
+tg_tensor *tg__t_masked_scatter(const tangent_args *a);
+tg_tensor *tg__t_masked_fill(const tangent_args *a);
+tg_tensor *tg__t_select_backward(const tangent_args *a);
+tg_tensor *tg__t_slice_backward(const tangent_args *a);
+tg_tensor *tg__t_diagonal_backward(const tangent_args *a);
+tg_tensor *tg__t_trilinear(const tangent_args *a);
+tg_tensor *tg__t_index(const tangent_args *a);
+tg_tensor *tg__t_index_put(const tangent_args *a);
+tg_tensor *tg__t_lerp(const tangent_args *a);
+tg_tensor *tg__t_constant(const tangent_args *a);
+tg_tensor *tg__t_compare_inplace(const tangent_args *a);
+tg_tensor *tg__t_view_as_real(const tangent_args *a);
+tg_tensor *tg__t_view_as_complex(const tangent_args *a);
+tg_tensor *tg__t_conj(const tangent_args *a);
+tg_tensor *tg__t_complex(const tangent_args *a);
+tg_tensor *tg__t_angle(const tangent_args *a);
+tg_tensor *tg__t_polar(const tangent_args *a);
+
 /* rules of ops/tangents_nn.c */
 tg_tensor *tg__t_pointwise_backward(const tangent_args *a);
 tg_tensor *tg__t_mask_backward(const tangent_args *a);

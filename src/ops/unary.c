@@ -201,10 +201,10 @@ tg_tensor *tg_log1p(const tg_tensor *x) { return tg__unary(__func__, TG_UN_LOG1P
 int tg__d_log1p(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_div(g, tg__add_scalar_node(SAVED(0), 1))); }
 
 tg_tensor *tg_log2(const tg_tensor *x) { return tg__unary(__func__, TG_UN_LOG2, TG_OP_LOG2, TG_SAVES_INPUT, x); }
-int tg__d_log2(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_div(g, tg_mul_scalar(SAVED(0), M_LN2))); }
+int tg__d_log2(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_div(g, tg_mul_scalar(tg_conj(SAVED(0)), M_LN2))); }
 
 tg_tensor *tg_log10(const tg_tensor *x) { return tg__unary(__func__, TG_UN_LOG10, TG_OP_LOG10, TG_SAVES_INPUT, x); }
-int tg__d_log10(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_div(g, tg_mul_scalar(SAVED(0), M_LN10))); }
+int tg__d_log10(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(gi, tg_div(g, tg_mul_scalar(tg_conj(SAVED(0)), M_LN10))); }
 
 /* d rsqrt = -y^3 / 2 */
 tg_tensor *tg_rsqrt(const tg_tensor *x) { return tg__unary(__func__, TG_UN_RSQRT, TG_OP_RSQRT, TG_SAVES_RESULT, x); }
@@ -265,7 +265,7 @@ int tg__d_cosh(tg_node *n, tg_tensor *g, tg_tensor **gi) { return tg__gradient(g
 tg_tensor *tg_asinh(const tg_tensor *x) { return tg__unary(__func__, TG_UN_ASINH, TG_OP_ASINH, TG_SAVES_INPUT, x); }
 int tg__d_asinh(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
-    return tg__gradient(gi, tg_mul(g, tg_rsqrt(tg_add_scalar(tg_pow_scalar(SAVED(0), 2), 1))));
+    return tg__gradient(gi, tg_mul(g, tg_conj(tg_rsqrt(tg_add_scalar(tg_pow_scalar(SAVED(0), 2), 1)))));
 }
 
 /* d acosh = 1 / sqrt(x^2 - 1) */
@@ -273,14 +273,14 @@ tg_tensor *tg_acosh(const tg_tensor *x) { return tg__unary(__func__, TG_UN_ACOSH
 int tg__d_acosh(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     tg_tensor *x = SAVED(0);
-    return tg__gradient(gi, tg_mul(g, tg_rsqrt(tg_sub_scalar(tg_mul(x, x), 1))));
+    return tg__gradient(gi, tg_mul(g, tg_conj(tg_rsqrt(tg_sub_scalar(tg_mul(x, x), 1)))));
 }
 
 /* d atanh = 1 / (1 - x^2) */
 tg_tensor *tg_atanh(const tg_tensor *x) { return tg__unary(__func__, TG_UN_ATANH, TG_OP_ATANH, TG_SAVES_INPUT, x); }
 int tg__d_atanh(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
-    return tg__gradient(gi, tg_div(g, tg_rsub_scalar(tg_pow_scalar(SAVED(0), 2), 1)));
+    return tg__gradient(gi, tg_div(g, tg_conj(tg_rsub_scalar(tg_pow_scalar(SAVED(0), 2), 1))));
 }
 
 /* d erf = 2 / sqrt(pi) exp(-x^2); erfc's is its negative */

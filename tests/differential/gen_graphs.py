@@ -11,7 +11,7 @@ same whether it is made alone (--first 412 --count 1) or among a thousand.
 Without PyTorch it prints "SKIPPED" and exits 77.
 
 The format, one statement a line (values are exact: hex floats, or 0/1 for
-bool):
+bool; a complex tensor's are (real, imaginary) pairs):
 
     graph <index>
     %0 = leaf f32 [2,3] <values...>          a leaf that requires grad
@@ -21,6 +21,10 @@ bool):
     %4 = add_ %3 %1 -> error <PyTorch's message>
     loss %9                                   backward from %9
     loss %9 -> error <message>                backward fails
+    noloss %9 <message>                       PyTorch 1.13 lacks a float16 or
+                                              bfloat16 kernel of the backward
+                                              (tensorgrad computes it in float):
+                                              not run, not compared
     grad %0 f32 [2,3] <values...>             the leaf's .grad afterwards
     grad %1 none                              .grad is None
     hess %0 %12 %1 %13                        second order: g = autograd.grad(
@@ -48,12 +52,25 @@ integers for floor and fmod), so that rounding cannot move them across.
 Second derivatives are compared only where PyTorch has them
 (hardsigmoid_backward has none).
 
+About NEW_DTYPE_RATE of the graphs have float16, bfloat16, complex64 or
+complex128 leaves (mixed with the other dtypes in constants, casts and
+some leaves, for promotion), and the complex operations (real, imag, conj,
+angle, view_as_real, view_as_complex, complex, polar). PyTorch decides what
+is drawn for them: an operation it rejects for a dtype is not drawn, or is
+an expected error. Not drawn for complex either: what tensorgrad does not
+yet take (COMPLEX_NOT_DRAWN) and what PyTorch 1.13 gets wrong
+(not_drawn). Where PyTorch lacks the float16 or bfloat16 kernel of a
+backward, the graph is compared forward only ("noloss"). Kinks are kept
+KINK_ULPS units of the graph's least precise dtype away; run_graphs.c
+compares float16 and bfloat16 at their own precision (PRECISIONS).
+
 --regressions FILE also replays hand-written programs (regressions.txt: the
 same format without the results), numbered from 1000000.
 """
 import argparse
 import math
 import random
+import re
 import struct
 import sys
 import warnings
@@ -70,6 +87,16 @@ MAX_ABS = 1e3          # values beyond this are rejected
 MARGIN = 1e-3          # distance kept from kinks (relu, abs, max, ...)
 ERROR_RATE = 0.04      # graphs that end with an operation PyTorch rejects
 SECOND_ORDER_RATE = 0.25
+NEW_DTYPE_RATE = 0.3   # graphs whose leaves are float16, bfloat16, complex64 or complex128
+# PyTorch 1.13's words for a float16 or bfloat16 CPU kernel it lacks
+HALF_KERNEL_MISSING = re.compile(r"not implemented for '(Half|BFloat16)'")
+# The units in the last place kept between a value and a kink, by the
+# graph's least precise dtype: tensorgrad's float16 and bfloat16 results may
+# be a few units away from PyTorch's where its kernels round differently
+# (docs/guide_tensors.md), and a kink must not fall between them.
+KINK_ULPS = 8
+ULP = {}               # torch.float16 -> 2 ** -10, filled in main()
+VALUE_DTYPES = []      # the floating and complex dtypes, filled in main()
 REGRESSION_BASE = 1000000   # graph numbers of the replayed regressions.txt
 
 
@@ -101,6 +128,8 @@ def values_str(t):
         t = torch.zeros(t.shape, dtype=t.dtype)
     if t.dtype == torch.bool:
         return " ".join("1" if v else "0" for v in t.reshape(-1).tolist())
+    if t.is_complex():   # (real, imaginary) pairs
+        t = torch.view_as_real(t.resolve_conj().resolve_neg())
     return " ".join(hexf(v) for v in t.to(torch.float64).reshape(-1).tolist())
 
 
@@ -146,6 +175,8 @@ BINARY = {
     "matmul": lambda a, b: torch.matmul(a, b),
     "bce": lambda a, b: F.binary_cross_entropy_with_logits(a, b),
     "mse": lambda a, b: F.mse_loss(a, b),
+    "complex": lambda a, b: torch.complex(a, b),
+    "polar": lambda a, b: torch.polar(a, b),
 }
 SCALAR = {
     "add_scalar": lambda a, s: a + s,
@@ -174,6 +205,12 @@ UNARY = {
     "contiguous": lambda a: a.contiguous(),
     "clone": lambda a: a.clone(),
     "zero_": lambda a: a.zero_(),
+    "real": lambda a: torch.real(a),
+    "imag": lambda a: torch.imag(a),
+    "conj": lambda a: torch.conj(a),
+    "angle": lambda a: torch.angle(a),
+    "view_as_real": lambda a: torch.view_as_real(a),
+    "view_as_complex": lambda a: torch.view_as_complex(a),
 }
 INPLACE_BINARY = {
     "add_": lambda a, b: a.add_(b),
@@ -268,6 +305,72 @@ INPLACE = set(INPLACE_BINARY) | set(INPLACE_SCALAR) | {"zero_"} | set(INPLACE_UN
 SCALAR_ARGS = {"softplus", "hardtanh", "hardtanh_", "clamp", "clamp_", "lerp_scalar", "lerp_scalar_",
                "addcmul", "addcmul_", "addcdiv", "addcdiv_", "masked_fill", "masked_fill_", "addmm",
                "var", "std", "vector_norm"} | set(SCALAR2) | set(INPLACE_SCALAR2)
+
+
+# Operations PyTorch 1.13 runs on complex tensors that tensorgrad does not
+# take yet (another piece of issue 12 adds most of them; silu is not among
+# them) or refuses otherwise: not drawn with a complex operand.
+COMPLEX_NOT_DRAWN = {
+    "prod", "prod_dim", "cumprod", "norm", "vector_norm", "addcmul", "addcmul_", "addcdiv", "addcdiv_",
+    "lerp", "lerp_", "lerp_scalar", "lerp_scalar_", "scatter", "scatter_", "scatter_add", "scatter_add_",
+    "index_add", "index_add_", "index_select", "log2", "log2_", "log10", "log10_", "var_mean", "std_mean",
+    "var", "std", "asinh", "acosh", "atanh", "argmax", "argmin", "argmax_all", "argmin_all", "all", "any",
+    "all_dim", "any_dim", "gather", "take_along_dim", "silu", "silu_",
+    "topk",   # refused, but tensorgrad checks the dtype before k, PyTorch k first
+    "sort", "argsort",   # refused, but PyTorch sorts a 0-dim complex tensor
+    # refused by both, but with their other checks (dims, shapes) in
+    # another order: an expected error would name another fault
+    "maximum", "minimum", "max_dim", "min_dim", "amax", "amin", "logsumexp", "mse", "bce",
+}
+# Where PyTorch 1.13 itself is wrong for complex operands: its in-place
+# comparisons write 0+1j and 1+1j (x.eq_(s) of zeros of 25 elements), and
+# torch.dot, torch.vdot and matmul of two complex vectors give 0 here.
+COMPLEX_WRONG_IN_PYTORCH = {"eq_", "ne_", "eq_scalar_", "ne_scalar_", "dot"}
+
+
+# Not drawn with a float16 or bfloat16 operand: PyTorch's derivatives of
+# cumprod and prod divide by the input, and its rounding of each step in
+# the 16-bit dtype grows beyond their tolerance (second derivatives).
+HALF_NOT_DRAWN = {"cumprod", "prod", "prod_dim"}
+# Storages PyTorch's graph holds where tensorgrad's does not, or names a
+# stale view otherwise: torch.complex saves its real and imaginary inputs
+# (an in-place change fails backward in PyTorch, not in tensorgrad), and
+# view_as_real, real and imag views regenerate as ViewAsRealBackward0 in
+# PyTorch's version error, AsStridedBackward0 in tensorgrad's. No in-place
+# operation writes them.
+COMPLEX_KEEPS_STORAGE = {"complex", "view_as_real", "real", "imag"}
+
+
+def not_drawn(name, nodes, args):
+    """Whether an operation is left out for its complex operands.
+    tensorgrad lacks or differs (reported with issue 12): COMPLEX_NOT_DRAWN;
+    pow of two tensors (the base's gradient lacks its conjugate; a complex
+    exponent's backward fails); a complex tensor to the power 0 (nan at 0,
+    PyTorch fills ones); real and imag of a conjugate (PyTorch's lazy
+    conjugation makes their grad_fn SelectBackward0(NegViewBackward0)); the
+    conjugate of a non-contiguous tensor (a view keeping its strides in
+    PyTorch) and its angle (contiguous in PyTorch). PyTorch is wrong: COMPLEX_WRONG_IN_PYTORCH, and where of a
+    complex and a real tensor, whose backward fails its internal check
+    ("Expected isFloatingType(grad.scalar_type()) || (input_is_complex ==
+    grad_is_complex)")."""
+    if name in HALF_NOT_DRAWN and any(n.t.dtype in (torch.float16, torch.bfloat16) for n in nodes):
+        return True
+    cx = [n.t.is_complex() for n in nodes]
+    if not any(cx):
+        return False
+    if name in COMPLEX_NOT_DRAWN or name in COMPLEX_WRONG_IN_PYTORCH:
+        return True
+    if name in ("pow", "pow_"):
+        return True
+    if name in ("pow_scalar", "pow_scalar_") and args[1] == 0:
+        return True
+    if name in ("real", "imag") and nodes[0].t.is_conj():
+        return True
+    if name in ("conj", "angle") and not nodes[0].t.is_contiguous():
+        return True
+    if name == "where":
+        return not all(cx[1:]) and any(holds_values(n.t.dtype) and not c for n, c in zip(nodes[1:], cx[1:]))
+    return name == "matmul" and all(n.ndim == 1 for n in nodes)
 
 
 def run_op(name, args):
@@ -601,8 +704,21 @@ def storage_ptr(t):
     return t.storage().data_ptr()
 
 
+def holds_values(dt):
+    """Floating and complex dtypes: what operations compute on and grads flow through."""
+    return dt.is_floating_point or dt.is_complex
+
+
+def wide(t):
+    """t detached in float64, or complex128 for a complex t."""
+    return t.detach().to(torch.complex128 if t.is_complex() else torch.float64)
+
+
 def vmin(t):
+    """The least value (of the real parts, for a complex t)."""
     t = t.detach()
+    if t.is_complex():
+        t = t.real
     return t.min().item() if t.numel() else 0.0
 
 
@@ -631,6 +747,12 @@ class Graph:
         self.lines = [f"graph {index}"]
         self.leaves = []
         self.ended = False   # an expected error ended the program
+        # Whether the leaves are of the 16-bit or complex dtypes. Drawn from
+        # a generator of its own, so that the other graphs are the ones
+        # gen_graphs.py made before it drew those dtypes.
+        self.new_dtypes = random.Random(f"{seed}:{index}:dtypes").random() < NEW_DTYPE_RATE
+        self.margin = MARGIN
+        self.kept_storages = set()   # COMPLEX_KEEPS_STORAGE
 
     # ------------------------------------------------------- values
 
@@ -644,9 +766,14 @@ class Graph:
         if dtype == torch.bool:
             return torch.tensor([self.rng.random() < 0.5 for _ in range(n)], dtype=torch.bool).reshape(shape).clone()
         vals = [self.round_to(self.rng.uniform(lo, hi), dtype) for _ in range(n)]
-        return torch.tensor(vals, dtype=torch.float64).to(dtype).reshape(shape).clone()
+        t = torch.tensor(vals, dtype=torch.float64)
+        if dtype.is_complex:
+            t = torch.complex(t, torch.tensor([self.rng.uniform(lo, hi) for _ in range(n)], dtype=torch.float64))
+        return t.to(dtype).reshape(shape).clone()
 
     def add_input(self, kind, t):
+        if t.dtype in ULP:
+            self.margin = max(self.margin, KINK_ULPS * ULP[t.dtype])
         node = Node(len(self.nodes), t, kind)
         self.nodes.append(node)
         self.lines.append(f"%{node.idx} = {kind} {tensor_desc(t)}")
@@ -660,8 +787,8 @@ class Graph:
     # -------------------------------------------------- operations
 
     def live(self, pred=None):
-        """Live floating nodes (bool constants are only conditions)."""
-        return [n for n in self.nodes if not n.dead and n.t.dtype.is_floating_point and (pred is None or pred(n))]
+        """Live floating and complex nodes (bool constants are only conditions)."""
+        return [n for n in self.nodes if not n.dead and holds_values(n.t.dtype) and (pred is None or pred(n))]
 
     def live_bool(self, pred=None):
         """Live bool nodes (conditions and masks)."""
@@ -683,7 +810,7 @@ class Graph:
         return self.rng.choices(cands, weights)[0]
 
     def check_values(self, t):
-        if not t.dtype.is_floating_point:
+        if not holds_values(t.dtype):
             return
         v = t.detach()
         if v.numel() == 0:
@@ -698,6 +825,11 @@ class Graph:
         with expect_error None, whatever PyTorch does is written down."""
         nodes = [a for a in args if isinstance(a, Node)]
         targs = [a.t if isinstance(a, Node) else a for a in args]
+        if expect_error is not None:   # drawn, not replayed from regressions.txt
+            if not_drawn(name, nodes, args):
+                raise Reject("not drawn for this dtype")
+            if name in INPLACE and nodes and storage_ptr(nodes[0].t) in self.kept_storages:
+                raise Reject("a storage a complex operation keeps")
         line = f"%{len(self.nodes)} = {name} " + " ".join(fmt_arg(a) for a in args)
         if name in INPLACE:
             # Check on copies first: a rejected in-place operation must not
@@ -705,9 +837,9 @@ class Graph:
             if expect_error is False:
                 with torch.no_grad():
                     trial = [a.detach().clone() if isinstance(a, torch.Tensor) else a for a in targs]
-                    if check:
-                        self.check_kinks(name[:-1], targs, None)
                     try:
+                        if check:
+                            self.check_kinks(name[:-1], targs, None)
                         r = run_op(name, trial)
                     except RuntimeError as e:
                         raise Reject(f"in-place trial failed: {e}")
@@ -720,12 +852,17 @@ class Graph:
             self.lines.append(f"{line} -> error {one_line(e)}")
             self.ended = True
             return None
+        if isinstance(out, torch.Tensor) and out.dtype not in NAMES:
+            raise Reject(f"a result of {out.dtype}")   # complex32: float16 with a 0-dim complex
         if expect_error:
             if name in INPLACE:   # it has changed a tensor: the graph is spoilt
                 raise AssertionError(f"graph {self.index}: PyTorch accepts {line}")
             raise Reject("PyTorch accepts it")
         if name not in INPLACE and check:
-            self.check_kinks(name, targs, out)
+            try:
+                self.check_kinks(name, targs, out)
+            except RuntimeError as e:   # a check PyTorch cannot make for a dtype (sorting complex)
+                raise Reject(f"cannot check the kinks: {e}")
             self.check_values(out)
         node = Node(len(self.nodes), out, "op")
         self.nodes.append(node)
@@ -741,6 +878,8 @@ class Graph:
                     n.dead = True
         elif nodes and out is nodes[0].t:
             nodes[0].dead = True   # contiguous()/to() gave back the same tensor
+        if name in COMPLEX_KEEPS_STORAGE:
+            self.kept_storages.update(storage_ptr(n.t) for n in nodes)
         self.lines.append(f"{line} -> {describe(out)}")
         return node
 
@@ -748,41 +887,41 @@ class Graph:
         """Keeps well away from points where a derivative jumps, so that
         rounding differences cannot move a value across one."""
         def near(x, ref):
-            x = x.detach().to(torch.float64)
-            return ((x.abs() > 0) & (x.abs() < MARGIN * (1 + ref))).any().item()
+            x = wide(x)
+            return ((x.abs() > 0) & (x.abs() < self.margin * (1 + ref))).any().item()
         if name in ("relu", "abs", "sign"):
-            a = targs[0].detach().to(torch.float64)
+            a = wide(targs[0])
             if near(a, 0):
                 raise Reject("near a kink")
         if name in ("maximum", "minimum") and targs[0] is not targs[1]:
-            a = targs[0].detach().to(torch.float64)
-            b = targs[1].detach().to(torch.float64)
+            a = wide(targs[0])
+            b = wide(targs[1])
             if near(a - b, a.abs() + b.abs()):
                 raise Reject("near a tie")
         if name == "max_dim":
-            a = targs[0].detach().to(torch.float64)
+            a = wide(targs[0])
             if a.dim() > 0 and a.shape[targs[1]] > 1:
                 top = torch.topk(a, 2, dim=targs[1]).values
                 gap = top.select(targs[1], 0) - top.select(targs[1], 1)
                 if near(gap, top.select(targs[1], 0).abs()):
                     raise Reject("near a tie")
         if name in ("norm",):
-            if targs[0].detach().abs().sum().item() < MARGIN:
+            if targs[0].detach().abs().sum().item() < self.margin:
                 raise Reject("norm near zero")
         kinks = KINKS.get(name)
         if kinks is not None:
-            a = targs[0].detach().to(torch.float64)
+            a = wide(targs[0])
             for k in kinks(targs):
                 if near(a - k, abs(k)):
                     raise Reject("near a kink")
         if name in ("eq", "ne", "lt", "le", "gt", "ge") and targs[0] is not targs[1]:
-            a = targs[0].detach().to(torch.float64)
-            b = targs[1].detach().to(torch.float64)
+            a = wide(targs[0])
+            b = wide(targs[1])
             if near(a - b, a.abs() + b.abs()):
                 raise Reject("near a tie")
         if name in ("argmax_all", "argmin_all", "argsort", "max_all", "min_all", "amax", "amin", "argmax", "argmin", "min_dim", "sort", "topk",
                     "vector_norm"):
-            a = targs[0].detach().to(torch.float64)
+            a = wide(targs[0])
             if name == "vector_norm" and targs[1] != math.inf:
                 if targs[1] == 1 and near(a, 0):
                     raise Reject("near a kink")
@@ -800,8 +939,8 @@ class Graph:
             if name == "std" and out.detach().numel() and out.detach().abs().min().item() < 0.05:
                 raise Reject("std near zero")
             if name in ("hypot", "atan2"):
-                a = targs[0].detach().to(torch.float64)
-                b = targs[1].detach().to(torch.float64)
+                a = wide(targs[0])
+                b = wide(targs[1])
                 r = torch.broadcast_tensors(a, b)
                 if (r[0].abs() + r[1].abs()).numel() and (r[0].abs() + r[1].abs()).min().item() < 0.1:
                     raise Reject("near the origin")
@@ -809,15 +948,15 @@ class Graph:
                     raise Reject("near the branch cut")
         if name in ("floor", "ceil", "round", "trunc", "frac", "fmod", "remainder", "fmod_scalar",
                     "remainder_scalar"):
-            a = targs[0].detach().to(torch.float64)
+            a = wide(targs[0])
             if name in ("fmod", "remainder", "fmod_scalar", "remainder_scalar"):
-                b = targs[1].detach().to(torch.float64) if isinstance(targs[1], torch.Tensor) else targs[1]
+                b = wide(targs[1]) if isinstance(targs[1], torch.Tensor) else targs[1]
                 a = a / b
             q = a + 0.5 if name == "round" else a
-            if ((q - q.round()).abs() < 1e-3 * (1 + q.abs())).any().item():
+            if ((q - q.round()).abs() < self.margin * (1 + q.abs())).any().item():
                 raise Reject("near a jump")
         if name in ("softplus",) and targs[2] * 0 == 0:
-            a = targs[0].detach().to(torch.float64) * targs[1]
+            a = wide(targs[0]) * targs[1]
             if near(a - targs[2], abs(targs[2])):
                 raise Reject("near the threshold")
 
@@ -830,9 +969,12 @@ class Graph:
         return self.round_to(self.rng.uniform(-2, 2), torch.float32)
 
     def positive(self, x, lo=0.1):
-        """x, or abs(x) + 0.5 when some value of x is below lo."""
+        """x, or abs(x) + 0.5 when some value of x is below lo; a complex x
+        is shifted until its real parts are (away from log's branch cut)."""
         if vmin(x.t) >= lo:
             return x
+        if x.t.is_complex():
+            return self.apply("add_scalar", x, float(math.ceil(lo - vmin(x.t))) + 0.5)
         return self.apply("add_scalar", self.apply("abs", x), 0.5)
 
     def away_from_zero(self, x):
@@ -868,7 +1010,9 @@ class Graph:
         """Mostly x's floating dtype; sometimes another, an integer one among them
         (small values, so uint8 wraps -1 to 255)."""
         if self.rng.random() < 0.85:
-            return x.t.dtype if x.t.dtype.is_floating_point else torch.float32
+            return x.t.dtype if holds_values(x.t.dtype) else torch.float32
+        if self.new_dtypes:
+            return self.rng.choice(VALUE_DTYPES + [torch.int8, torch.uint8, torch.int16])
         return self.rng.choice([torch.float32, torch.float64, torch.float32, torch.float64,
                                 torch.int8, torch.uint8, torch.int16])
 
@@ -1047,7 +1191,7 @@ class Graph:
         return self.apply(name, x)
 
     def op_matmul(self):
-        x = self.pick(lambda n: n.ndim >= 1 and n.t.numel() > 0 and n.t.dtype.is_floating_point)
+        x = self.pick(lambda n: n.ndim >= 1 and n.t.numel() > 0 and holds_values(n.t.dtype))
         shp = list(x.shape)
         r = self.rng.random()
         if r < 0.15 and x.ndim == 3:
@@ -1093,6 +1237,8 @@ class Graph:
         x = self.pick()
         if r < 0.3:
             other = "f64" if x.t.dtype == torch.float32 else "f32"
+            if self.new_dtypes:
+                other = NAMES[self.rng.choice([d for d in VALUE_DTYPES if d != x.t.dtype])]
             return self.apply("to", x, other)
         if r < 0.55:
             y = self.broadcast_partner(x)
@@ -1126,7 +1272,7 @@ class Graph:
             return self.apply("fill_", e, self.scalar_value())
         def ok(n):
             return (n.kind == "op" or (n.kind == "const" and self.rng.random() < 0.3)) and not n.t._is_view() \
-                and n.t.dtype.is_floating_point
+                and holds_values(n.t.dtype)
         x = self.pick(ok)
         if self.rng.random() < 0.5:
             x = self.apply("clone", x)   # a fresh tensor that nothing saved
@@ -1775,7 +1921,7 @@ class Graph:
             bad[i] = shp[i] + self.rng.randint(1, 2) if shp[i] != 1 else 0
             if bad[i] in (0, 1):
                 raise Reject("no clash")
-            y = self.const(bad[self.rng.randint(0, i):], x.t.dtype if x.t.dtype.is_floating_point else torch.float32)
+            y = self.const(bad[self.rng.randint(0, i):], x.t.dtype if holds_values(x.t.dtype) else torch.float32)
             name = self.rng.choice(["add", "sub", "mul", "div", "maximum", "pow", "mse"])
             a, b = (x, y) if self.rng.random() < 0.5 else (y, x)
             return self.apply(name, a, b, expect_error=True)
@@ -1825,12 +1971,12 @@ class Graph:
                 return self.apply(name, leaf, expect_error=True)
             return self.apply(name, leaf, 2.0, expect_error=True)
         if kind == 7:   # in place with a result larger than the tensor
-            if x.kind != "op" or x.t._is_view() or not x.t.dtype.is_floating_point:
+            if x.kind != "op" or x.t._is_view() or not holds_values(x.t.dtype):
                 raise Reject("not a target")
             y = self.const([2] + shp if nd < MAX_RANK else shp[:-1] + [shp[-1] + 1], x.t.dtype)
             return self.apply(self.rng.choice(["add_", "mul_", "copy_"]), x, y, expect_error=True)
         if kind == 8:   # a target of another shape
-            y = self.const(shp + [2] if nd < MAX_RANK else [1], x.t.dtype if x.t.dtype.is_floating_point else torch.float32, 0, 1)
+            y = self.const(shp + [2] if nd < MAX_RANK else [1], x.t.dtype if holds_values(x.t.dtype) else torch.float32, 0, 1)
             return self.apply("bce", x, y, expect_error=True)
         if kind == 9:   # permute with a wrong number of dims or a duplicate
             if nd >= 2 and self.rng.random() < 0.5:
@@ -1850,7 +1996,7 @@ class Graph:
             c = self.const(shp[:-1] + [shp[-1] + 1], torch.bool)
             return self.apply("where", c, x, x, expect_error=True)
         if kind == 12:   # matmul of a 0-dim tensor
-            y = self.const([], x.t.dtype if x.t.dtype.is_floating_point else torch.float32)
+            y = self.const([], x.t.dtype if holds_values(x.t.dtype) else torch.float32)
             return self.apply("matmul", y, x, expect_error=True)
         if kind == 14:   # in place from a tensor that partly overlaps the target
             k = self.rng.randint(2, 3)
@@ -1862,8 +2008,9 @@ class Graph:
             return self.apply(self.rng.choice(["add_scalar_", "mul_scalar_"]), e, 1.0, expect_error=True)
         if kind >= 16:
             return self.op_error2(kind, x)
-        # kind 13: matmul of float32 with float64
-        if nd == 0 or not x.t.dtype.is_floating_point:
+        # kind 13: matmul of float32 with float64 (PyTorch 1.13's message for
+        # float16 names the kernel it lacks, which tensorgrad has)
+        if nd == 0 or x.t.dtype not in (torch.float32, torch.float64):
             raise Reject("no matmul")
         other = torch.float64 if x.t.dtype == torch.float32 else torch.float32
         y = self.const([shp[-1], 2], other)
@@ -1971,6 +2118,40 @@ class Graph:
             return self.apply(name, x, 0, d, expect_error=True)
         return self.apply(name, x, 0, d, expect_error=True)
 
+    # --------------------------------- float16, bfloat16 and complex
+
+    def new_leaf_dtype(self, i):
+        """The first leaf's dtype is float16, bfloat16, complex64 or
+        complex128; the others mostly the same, sometimes any floating or
+        complex dtype (to mix them)."""
+        if i == 0 or self.rng.random() < 0.7:
+            if i == 0:
+                self.leaf_dtype = self.rng.choice([torch.float16, torch.bfloat16, torch.complex64, torch.complex128])
+            return self.leaf_dtype
+        return self.rng.choice(VALUE_DTYPES)
+
+    def op_complex(self):
+        """The complex operations: parts, conjugate, angle, views as real and
+        back; complex from two real tensors, and polar."""
+        rng = self.rng
+        x = self.pick()
+        if x.t.is_complex():
+            name = rng.choice(["real", "imag", "conj", "angle", "abs", "view_as_real", "real", "conj"])
+            return self.apply(name, x)
+        if x.t.dtype not in (torch.float32, torch.float64):
+            raise Reject("complex from float32 or float64 only")
+        r = rng.random()
+        if r < 0.35 and x.t.numel() % 2 == 0 and x.t.numel() > 0:
+            shape = self.factor_shape(x.t.numel() // 2)
+            if len(shape) >= MAX_RANK:
+                raise Reject("rank")
+            return self.apply("view_as_complex", self.apply("reshape", x, shape + [2]))
+        same = self.live(lambda n: n is not x and n.t.dtype == x.t.dtype and n.shape == x.shape)
+        y = rng.choice(same) if same and rng.random() < 0.5 else self.const(list(x.shape), x.t.dtype)
+        if r < 0.7:
+            return self.apply("complex", x, y)
+        return self.apply("polar", self.positive(x), y)
+
     # ----------------------------------------------------- building
 
     def build(self):
@@ -1989,6 +2170,8 @@ class Graph:
                 dt = torch.float32
             else:
                 dt = rng.choice([torch.float32, torch.float64])
+            if self.new_dtypes:
+                dt = self.new_leaf_dtype(i)
             t = self.random_values(shape, dt, -2, 2).requires_grad_(True)
             self.add_input("leaf", t)
 
@@ -2002,6 +2185,8 @@ class Graph:
             (self.op_inplace2, 8), (self.op_batch2, 6), (self.op_reduce3, 3), (self.op_shape3, 7),
             (self.op_misc3, 5), (self.op_advanced_index, 4),
         ]
+        if self.new_dtypes:
+            families.append((self.op_complex, 8))
         funcs, weights = zip(*families)
         for step in range(n_ops):
             for attempt in range(60):
@@ -2023,7 +2208,7 @@ class Graph:
         # the loss: a weighted sum of up to three unused results
         sinks = self.live(lambda n: n.kind == "op" and n.uses == 0 and n.t.requires_grad)
         if not sinks:
-            sinks = self.live(lambda n: n.t.requires_grad and n.t.dtype.is_floating_point)
+            sinks = self.live(lambda n: n.t.requires_grad)
         sinks = sinks[-3:]
         if len(sinks) > 1:
             sinks = rng.sample(sinks, rng.randint(1, len(sinks)))
@@ -2034,7 +2219,16 @@ class Graph:
                 continue
             w = self.const(list(s.shape), s.t.dtype, -1, 1)
             weighted = self.apply("mul", s, w, check=False)
-            terms.append(self.apply(rng.choice(["sum", "sum", "mean"]), weighted, check=False))
+            reduce = rng.choice(["sum", "sum", "mean"])
+            if self.new_dtypes and s.t.numel() == 0:
+                # The mean of nothing is nan, and PyTorch adds a complex b as
+                # a + 1 * b, where (1+0j) * (nan+0j) is nan+nanj; tensorgrad
+                # keeps b's imaginary part, a difference left out here
+                reduce = "sum"
+            term = self.apply(reduce, weighted, check=False)
+            if term.t.is_complex() and rng.random() < 0.5:
+                term = self.apply("real", term, check=False)   # a real loss; else PyTorch seeds 1+0j
+            terms.append(term)
         loss = terms[0]
         for t in terms[1:]:
             loss = self.apply("add", loss, t, check=False)
@@ -2053,6 +2247,11 @@ class Graph:
         try:
             loss.t.backward(retain_graph=retain)
         except RuntimeError as e:
+            if HALF_KERNEL_MISSING.search(str(e)):
+                # tensorgrad computes it in float (docs/guide_tensors.md):
+                # nothing to compare with
+                self.lines[-1] = f"noloss %{loss.idx} {one_line(e)}"
+                return False
             self.lines[-1] += f" -> error {one_line(e)}"
             return False
         for leaf in self.leaves:
@@ -2108,6 +2307,9 @@ class Graph:
                 dt, shape = DTYPES[tok[3]], [int(v) for v in tok[4][1:-1].split(",") if v]
                 if dt == torch.bool:
                     vals = torch.tensor([v == "1" for v in tok[5:]], dtype=torch.bool)
+                elif dt.is_complex:   # (real, imaginary) pairs
+                    pairs = torch.tensor([parse_real(v) for v in tok[5:]], dtype=torch.float64).reshape(-1, 2)
+                    vals = torch.view_as_complex(pairs).to(dt)
                 else:
                     vals = torch.tensor([parse_real(v) for v in tok[5:]], dtype=torch.float64).to(dt)
                 t = vals.reshape(shape).clone()
@@ -2182,7 +2384,11 @@ def main():
     torch.set_num_threads(1)
     warnings.simplefilter("ignore")
     DTYPES.update({"f32": torch.float32, "f64": torch.float64, "bool": torch.bool, "i64": torch.int64,
-                   "i8": torch.int8, "u8": torch.uint8, "i16": torch.int16})
+                   "i8": torch.int8, "u8": torch.uint8, "i16": torch.int16, "f16": torch.float16,
+                   "bf16": torch.bfloat16, "c64": torch.complex64, "c128": torch.complex128})
+    ULP.update({torch.float16: 2.0 ** -10, torch.bfloat16: 2.0 ** -7})
+    VALUE_DTYPES.extend([torch.float32, torch.float64, torch.float16, torch.bfloat16, torch.complex64,
+                         torch.complex128])
     NAMES.update({v: k for k, v in DTYPES.items()})
     out = sys.stdout if args.out == "-" else open(args.out, "w")
     out.write(f"# gen_graphs.py --seed {args.seed} --count {args.count} --first {args.first}\n")

@@ -9,9 +9,11 @@
 
        run_graphs [-v] [-g INDEX] FILE
 
-   Values are compared per element as |a - b| / (|b| + atol), atol scaled by
-   the largest expected magnitude of the tensor (at least 1); a graph that
-   holds any float32 tensor is held to float32's tolerance. The output ends
+   Values are compared per element (a complex one's real and imaginary parts
+   each) as |a - b| / (|b| + atol), atol scaled by the largest expected
+   magnitude of the tensor (at least 1); a graph is held to the tolerance of
+   its least precise tensor (PRECISIONS: float16 and bfloat16 at 8 units in
+   the last place of their own precision). The output ends
    with the worst error seen and "N passed, N failed"; the exit status is 0
    when every graph matched. -v says how each graph went; -g runs one graph.
    See gen_graphs.py for the format. */
@@ -31,10 +33,33 @@ int64_t tg__live_nodes(void);
 #define MAX_TOKENS 4096
 #define MAX_ITEMS 64   /* items of one index */
 
-/* Tolerances: relative error allowed, and atol as a fraction of the
-   largest expected magnitude (at least 1). */
-static const double RTOL_F32 = 1e-4, ATOL_F32 = 1;
-static const double RTOL_F64 = 1e-9, ATOL_F64 = 1e-1;
+/* Tolerances by precision: relative error allowed, and atol as a fraction
+   of the largest expected magnitude (at least 1). float16 and bfloat16 are
+   compared at their own precision, 8 units in the last place of a value
+   between 1 and 2 (8 x 2^-10, 8 x 2^-7): tensorgrad rounds as PyTorch's
+   CPU kernels do, but a few of those kernels round between the steps of
+   their formula where tensorgrad rounds once (docs/guide_tensors.md), and
+   a unit's difference in one result grows by a few through the operations
+   after it. */
+enum { P_F64, P_F32, P_F16, P_BF16, N_PRECISIONS };
+static const struct { const char *name; double rtol, atol; } PRECISIONS[N_PRECISIONS] = {
+    [P_F64] = {"float64", 1e-9, 1e-1},
+    [P_F32] = {"float32", 1e-4, 1},
+    [P_F16] = {"float16", 8 * 0x1p-10, 1},
+    [P_BF16] = {"bfloat16", 8 * 0x1p-7, 1},
+};
+
+/* The precision a dtype's values are compared at: complex as its parts,
+   integers and bools (exact) as float64. */
+static int precision_of(tg_dtype dt)
+{
+    switch (dt) {
+    case TG_F32: case TG_C64: return P_F32;
+    case TG_F16: return P_F16;
+    case TG_BF16: return P_BF16;
+    default: return P_F64;
+    }
+}
 
 static bool verbose;
 
@@ -46,11 +71,13 @@ typedef struct worst {
 
 static struct {
     int passed, failed;
-    int graphs[2];          /* by precision: 0 float32, 1 float64 */
-    worst by_prec[2], all;
+    int graphs[N_PRECISIONS];   /* by precision */
+    worst by_prec[N_PRECISIONS], all;
     int error_ops, error_backward;
     int unit_strides;       /* results whose strides differ along size-1 dims only */
     int hessians, regressions;
+    int no_backward;        /* graphs whose backward PyTorch lacks a half kernel for */
+    int with_dtype[4];      /* graphs holding a float16, bfloat16, complex64, complex128 tensor */
     long values;
 } stats;
 
@@ -58,7 +85,9 @@ static struct {
 static struct {
     long index;
     char name[80];          /* regressions.txt's name, or "" */
-    bool failed, f32;
+    bool failed;
+    int prec;               /* the least precise dtype's (P_F64 ...) */
+    bool has[4];            /* holds a float16, bfloat16, complex64, complex128 tensor */
     tg_tensor *node[MAX_NODES];
     bool is_leaf[MAX_NODES];
     int loss;
@@ -91,7 +120,8 @@ static int split(char *line, char **tok)
 /* The dtypes gen_graphs.py writes, by its names. */
 static const struct { const char *name; tg_dtype dt; } DTYPE_NAMES[] = {
     {"f32", TG_F32}, {"f64", TG_F64}, {"bool", TG_BOOL}, {"i64", TG_I64},
-    {"i8", TG_I8},   {"u8", TG_U8},   {"i16", TG_I16},
+    {"i8", TG_I8},   {"u8", TG_U8},   {"i16", TG_I16}, {"f16", TG_F16},
+    {"bf16", TG_BF16}, {"c64", TG_C64}, {"c128", TG_C128},
 };
 
 static bool parse_dtype(const char *s, tg_dtype *dt)
@@ -173,6 +203,35 @@ static const char *shape_str(const int64_t *shape, int ndim, char *buf, size_t c
     return buf;
 }
 
+/* The dtypes counted in the summary, as g.has and stats.with_dtype hold them. */
+static const tg_dtype NEW_DTYPES[4] = {TG_F16, TG_BF16, TG_C64, TG_C128};
+
+static void note_precision(tg_dtype dt)
+{
+    if (precision_of(dt) > g.prec) g.prec = precision_of(dt);
+    for (int i = 0; i < 4; i++)
+        if (dt == NEW_DTYPES[i]) g.has[i] = true;
+}
+
+static bool is_complex(tg_dtype dt)
+{
+    return dt == TG_C64 || dt == TG_C128;
+}
+
+/* t's values in row-major order, a complex one's as (real, imaginary)
+   pairs; *n of them. NULL when they cannot be read. */
+static double *read_values(const tg_tensor *t, int64_t *n)
+{
+    bool cx = is_complex(tg_dtype_of(t));
+    *n = tg_numel(t) * (cx ? 2 : 1);
+    double *v = malloc((size_t)(*n + 1) * sizeof *v);
+    if (v && (cx ? tg_copy_to_c128(t, v) : tg_copy_to_f64(t, v)) != 0) {
+        free(v);
+        return NULL;
+    }
+    return v;
+}
+
 static void note_error(double err, const char *what)
 {
     if (err > g.w.err || g.w.graph < 0) {
@@ -238,21 +297,21 @@ static void compare(const tg_tensor *t, const expect *e, const char *what)
         node_str(tg_grad_fn(t), name, sizeof name);
         if (strcmp(name, e->grad_fn) != 0) fail("%s: grad_fn %s, PyTorch has %s", what, name, e->grad_fn);
     }
-    int64_t n = tg_numel(t);
-    if (n != e->n) {
-        fail("%s: %lld values, PyTorch has %lld", what, (long long)n, (long long)e->n);
+    int64_t n;
+    double *v = read_values(t, &n);
+    if (!v) {
+        fail("%s: cannot read values: %s", what, tg_last_error());
         return;
     }
-    double *v = malloc((size_t)(n + 1) * sizeof *v);
-    if (!v || tg_copy_to_f64(t, v) != 0) {
-        fail("%s: cannot read values: %s", what, tg_last_error());
+    if (n != e->n) {
+        fail("%s: %lld values, PyTorch has %lld", what, (long long)n, (long long)e->n);
         free(v);
         return;
     }
-    double rtol = g.f32 ? RTOL_F32 : RTOL_F64, scale = 1;
+    double rtol = PRECISIONS[g.prec].rtol, scale = 1;
     for (int64_t i = 0; i < n; i++)
         if (isfinite(e->values[i]) && fabs(e->values[i]) > scale) scale = fabs(e->values[i]);
-    double atol = (g.f32 ? ATOL_F32 : ATOL_F64) * scale, worst_err = 0;
+    double atol = PRECISIONS[g.prec].atol * scale, worst_err = 0;
     int64_t worst_i = -1;
     for (int64_t i = 0; i < n; i++) {
         double x = v[i], y = e->values[i], err;
@@ -287,9 +346,9 @@ static void compare_grad(const tg_tensor *grad, char **tok, int n, const char *w
     if (n == 1 && strcmp(tok[0], "none") == 0) {
         if (!grad) return;
         if (zeros_ok) {
-            int64_t k = tg_numel(grad);
-            double *v = malloc((size_t)(k + 1) * sizeof *v);
-            bool zero = v && tg_copy_to_f64(grad, v) == 0;
+            int64_t k;
+            double *v = read_values(grad, &k);
+            bool zero = v != NULL;
             for (int64_t i = 0; zero && i < k; i++) zero = v[i] == 0;
             free(v);
             if (zero) return;
@@ -355,7 +414,8 @@ typedef tg_tensor *(*iscal_fn)(tg_tensor *, double);
 static const struct { const char *name; bin_fn f; } BINARY[] = {
     {"add", tg_add}, {"sub", tg_sub}, {"mul", tg_mul}, {"div", tg_div}, {"pow", tg_pow},
     {"maximum", tg_maximum}, {"minimum", tg_minimum}, {"matmul", tg_matmul},
-    {"bce", tg_binary_cross_entropy_with_logits}, {"mse", tg_mse_loss},
+    {"bce", tg_binary_cross_entropy_with_logits}, {"mse", tg_mse_loss}, {"complex", tg_complex},
+    {"polar", tg_polar},
 };
 static const struct { const char *name; scal_fn f; } SCALAR[] = {
     {"add_scalar", tg_add_scalar}, {"sub_scalar", tg_sub_scalar}, {"mul_scalar", tg_mul_scalar},
@@ -365,7 +425,9 @@ static const struct { const char *name; un_fn f; } UNARY[] = {
     {"neg", tg_neg}, {"exp", tg_exp}, {"log", tg_log}, {"sqrt", tg_sqrt}, {"abs", tg_abs},
     {"sin", tg_sin}, {"cos", tg_cos}, {"tanh", tg_tanh}, {"sigmoid", tg_sigmoid}, {"relu", tg_relu},
     {"sign", tg_sign}, {"sum", tg_sum}, {"mean", tg_mean}, {"norm", tg_norm}, {"t", tg_t},
-    {"contiguous", tg_contiguous}, {"clone", tg_clone},
+    {"contiguous", tg_contiguous}, {"clone", tg_clone}, {"real", tg_real}, {"imag", tg_imag},
+    {"conj", tg_conj}, {"angle", tg_angle}, {"view_as_real", tg_view_as_real},
+    {"view_as_complex", tg_view_as_complex},
 };
 static const struct { const char *name; ibin_fn f; } INPLACE_BINARY[] = {
     {"add_", tg_add_}, {"sub_", tg_sub_}, {"mul_", tg_mul_}, {"div_", tg_div_}, {"pow_", tg_pow_},
@@ -660,12 +722,15 @@ static void input_line(int k, bool leaf, char **tok, int n)
         for (int64_t i = 0; fv && i < e.n; i++) fv[i] = (float)e.values[i];
         t = fv ? tg_from_f32(fv, e.shape, e.ndim) : NULL;
         free(fv);
-        g.f32 = true;
+    } else if (is_complex(e.dtype)) {
+        t = e.n % 2 == 0 ? tg_from_c128(e.values, e.shape, e.ndim) : NULL;
+        if (t && e.dtype != TG_C128) t = tg_to(t, e.dtype);   /* complex64 values: exact */
     } else {
         t = tg_from_f64(e.values, e.shape, e.ndim);
-        if (t && e.dtype != TG_F64) t = tg_to(t, e.dtype);   /* small integers: exact */
+        if (t && e.dtype != TG_F64) t = tg_to(t, e.dtype);   /* small integers, 16-bit floats: exact */
     }
     free(e.values);
+    note_precision(e.dtype);
     if (t && leaf) t = tg_requires_grad_(t, true);
     if (!t) fail("%%%d: cannot make the input: %s", k, tg_last_error());
     g.node[k] = t;
@@ -717,7 +782,7 @@ static void op_line(int k, char **tok, int n)
         fail("%s: cannot parse the expectation", what);
         return;
     }
-    if (e.dtype == TG_F32) g.f32 = true;
+    note_precision(e.dtype);
     compare(r, &e, what);
     free(e.values);
 }
@@ -792,7 +857,8 @@ static void graph_end(void)
     /* Leaves' .grad may hold graphs (none here: no create_graph backward). */
     tg_scope_end();
     tg_clear_error();
-    int prec = g.f32 ? 0 : 1;
+    int prec = g.prec;
+    for (int i = 0; i < 4; i++) stats.with_dtype[i] += g.has[i];
     stats.graphs[prec]++;
     if (g.failed) stats.failed++;
     else stats.passed++;
@@ -801,7 +867,7 @@ static void graph_end(void)
         if (g.w.err > stats.all.err || stats.all.graph < 0) stats.all = g.w;
     }
     if (verbose && !g.failed)
-        printf("graph %ld: ok (%s, worst relative error %.3g at %s)\n", g.index, g.f32 ? "f32" : "f64", g.w.err, g.w.what);
+        printf("graph %ld: ok (%s, worst relative error %.3g at %s)\n", g.index, PRECISIONS[g.prec].name, g.w.err, g.w.what);
 }
 
 int main(int argc, char **argv)
@@ -822,7 +888,8 @@ int main(int argc, char **argv)
         perror(path);
         return 2;
     }
-    stats.by_prec[0].graph = stats.by_prec[1].graph = stats.all.graph = -1;
+    for (int p = 0; p < N_PRECISIONS; p++) stats.by_prec[p].graph = -1;
+    stats.all.graph = -1;
     int64_t tensors0 = tg__live_tensors(), nodes0 = tg__live_nodes();
     char *line = NULL, **tok = malloc(MAX_TOKENS * sizeof *tok);
     size_t cap = 0;
@@ -864,6 +931,8 @@ int main(int argc, char **argv)
                 op_line(k, tok + 2, n - 2);
         } else if (strcmp(tok[0], "loss") == 0) {
             loss_line(tok + 1, n - 1);
+        } else if (strcmp(tok[0], "noloss") == 0) {
+            stats.no_backward++;
         } else if ((strcmp(tok[0], "grad") == 0 || strcmp(tok[0], "ggrad") == 0 || strcmp(tok[0], "hgrad") == 0) && n > 2) {
             int k = node_id(tok[1]);
             char what[64];
@@ -886,15 +955,19 @@ int main(int argc, char **argv)
     if (f != stdin) fclose(f);
 
     int total = stats.passed + stats.failed;
-    static const char *prec_name[2] = {"float32", "float64"};
-    for (int p = 0; p < 2; p++)
+    for (int p = 0; p < N_PRECISIONS; p++)
         if (stats.graphs[p])
-            printf("differential: %d %s graphs, worst relative error %.2g (graph %ld, %s), tolerance %.0e\n",
-                   stats.graphs[p], prec_name[p], stats.by_prec[p].err, stats.by_prec[p].graph,
-                   stats.by_prec[p].what, p ? RTOL_F64 : RTOL_F32);
+            printf("differential: %d %s graphs, worst relative error %.2g (graph %ld, %s), tolerance %.2g\n",
+                   stats.graphs[p], PRECISIONS[p].name, stats.by_prec[p].err, stats.by_prec[p].graph,
+                   stats.by_prec[p].what, PRECISIONS[p].rtol);
     printf("differential: %ld values compared, %d second-order graphs, %d operations and %d backward passes "
            "rejected as PyTorch rejects them, %d results with other strides along size-1 dims only\n",
            stats.values, stats.hessians, stats.error_ops, stats.error_backward, stats.unit_strides);
+    printf("differential: %d graphs with float16 tensors, %d with bfloat16, %d with complex64, %d with complex128\n",
+           stats.with_dtype[0], stats.with_dtype[1], stats.with_dtype[2], stats.with_dtype[3]);
+    if (stats.no_backward)
+        printf("differential: %d graphs compared forward only (PyTorch 1.13 lacks a float16 or bfloat16 kernel of "
+               "their backward)\n", stats.no_backward);
     char also[64] = "";
     if (stats.regressions) snprintf(also, sizeof also, " (%d of them from regressions.txt)", stats.regressions);
     if (stats.all.graph >= 0)

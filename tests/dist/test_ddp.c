@@ -3,8 +3,10 @@
    weights are bit-identical on every rank and to the rank-order reference
    (bit for bit with 2 ranks); the buckets (reverse registration order,
    then rebuilt in the order gradients became ready) and all-reduces that
-   start before backward ends; no_sync accumulation; and unused parameters,
-   reported at the next forward or counted as zero gradients. */
+   start before backward ends; no_sync accumulation; all of it again with
+   gradient_as_bucket_view (the .grads then views of the buckets, zeroed in
+   place between steps); and unused parameters, reported at the next
+   forward or counted as zero gradients. */
 #include <tensorgrad_dist.h>
 
 #include <stdlib.h>
@@ -60,10 +62,35 @@ static void reference_gradients(tg_module *m, const tg_tensor *x, const tg_tenso
     for (int i = 0; i < n; i++) TG_NO_GRAD { tg_copy_(tg_grad(p[i]), tg_div_scalar(sums[i], size)); }
 }
 
-static void training(const tg_tensor *x, const tg_tensor *y)
+/* Every bucket's members' .grads lie one after another in memory: they are
+   views of the bucket. */
+static bool grads_are_bucket_views(const tg_ddp *ddp, tg_tensor *const *p)
+{
+    int members[16];
+    bool views = true;
+    for (int b = 0; b < tg_ddp_num_buckets(ddp); b++) {
+        int k = tg_ddp_bucket_params(ddp, b, members, 16);
+        for (int j = 0; j + 1 < k; j++) {
+            tg_tensor *g = tg_grad(p[members[j]]), *next = tg_grad(p[members[j + 1]]);
+            views &= g && next && (char *)tg_data_ptr(g) + tg_numel(g) * 4 == (char *)tg_data_ptr(next);
+        }
+    }
+    return views;
+}
+
+/* Clears the gradients as the run does: in place for bucket views (so
+   that the backward finds .grad to be the view), dropped otherwise. */
+static void zero_grad(tg_optimizer *opt, bool in_place)
+{
+    if (in_place) tg_optimizer_zero_grad(opt);
+    else tg_optimizer_zero_grad_to_none(opt);
+}
+
+static void training(const tg_tensor *x, const tg_tensor *y, bool view)
 {
     tg_module *mine = model(100 + (uint64_t)rank), *reference = model(100);   /* rank 0's weights win */
-    tg_ddp *ddp = tg_ddp_new(mine, (tg_ddp_opts){.first_bucket_mb = 100e-6, .bucket_cap_mb = 300e-6});
+    tg_ddp *ddp = tg_ddp_new(mine, (tg_ddp_opts){.first_bucket_mb = 100e-6, .bucket_cap_mb = 300e-6,
+                                                 .gradient_as_bucket_view = view});
     CHECK(ddp != NULL);
     tg_scope_begin();
     CHECK(same_bits(flat(mine), flat(reference)));
@@ -78,7 +105,7 @@ static void training(const tg_tensor *x, const tg_tensor *y)
     bool overlapped = false;
     for (int step = 0; step < STEPS; step++) {
         tg_scope_begin();
-        tg_optimizer_zero_grad_to_none(opt);
+        zero_grad(opt, view);
         CHECK(backward_on(ddp, mine, x, y, rank * SLICE, SLICE) == 0);
         CHECK(tg_optimizer_step(opt) == 0);
         reference_gradients(reference, x, y, 1);
@@ -95,15 +122,18 @@ static void training(const tg_tensor *x, const tg_tensor *y)
     for (int b = 0; b < tg_ddp_num_buckets(ddp); b++) seen += tg_ddp_bucket_params(ddp, b, members, 16);
     CHECK(seen == n);
     tg_scope_begin();
+    CHECK(grads_are_bucket_views(ddp, p) == view);
     tg_tensor *a = flat(mine), *r = flat(reference);
     CHECK(same_everywhere(a));
     if (size == 2) CHECK(same_bits(a, r));
     CHECK(max_difference(a, r) <= 1e-6);
-    if (rank == 0) printf("ddp: %d ranks, %d steps, %d buckets: weights the same everywhere and as the reference\n",
-                          size, STEPS, tg_ddp_num_buckets(ddp));
+    if (rank == 0)
+        printf("ddp%s: %d ranks, %d steps, %d buckets: weights the same everywhere and as the reference\n",
+               view ? " (gradient_as_bucket_view)" : "", size, STEPS, tg_ddp_num_buckets(ddp));
 
-    /* no_sync: two micro-batches accumulated locally, the third reduced. */
-    tg_optimizer_zero_grad_to_none(opt);
+    /* no_sync: two micro-batches accumulated locally (into the buckets, for
+       views), the third reduced. */
+    zero_grad(opt, view);
     tg_optimizer_zero_grad_to_none(ref_opt);
     CHECK(tg_ddp_set_require_sync(ddp, false) == true);
     for (int k = 0; k < 2; k++) CHECK(backward_on(ddp, mine, x, y, (k * size + rank) * SLICE, SLICE) == 0);
@@ -115,26 +145,67 @@ static void training(const tg_tensor *x, const tg_tensor *y)
         CHECK(max_difference(g, h) <= 1e-6);
         if (size == 2) CHECK(same_bits(g, h));
     }
+    CHECK(grads_are_bucket_views(ddp, p) == view);
     tg_scope_end();
     tg_ddp_free(ddp);
     tg_optimizer_free(opt), tg_optimizer_free(ref_opt);
     tg_module_free(mine), tg_module_free(reference);
 }
 
-/* A parameter the forward never uses. */
+static int failing_hook(const tg_tensor *grad, tg_tensor **replacement, void *ctx)
+{
+    (void)grad, (void)replacement, (void)ctx;
+    return tg_set_error(TG_E_INVALID, "the test's hook fails");
+}
+
+/* gradient_as_bucket_view: a backward that fails after DDP's hooks took
+   .grads off their views gives them back at the next iteration, which
+   then works. */
+static void failed_backward_with_views(const tg_tensor *x, const tg_tensor *y)
+{
+    tg_module *m = model(9);
+    tg_ddp *ddp = tg_ddp_new(m, (tg_ddp_opts){.gradient_as_bucket_view = true});
+    tg_tensor *p[16];
+    int n = tg_module_parameters(m, p, 16);
+    tg_optimizer *opt = tg_sgd(p, n, (tg_sgd_opts){.lr = 0.1});
+    CHECK(ddp && backward_on(ddp, m, x, y, rank * SLICE, SLICE) == 0);
+    tg_optimizer_zero_grad(opt);
+    tg_hook_handle h = tg_register_hook(p[0], failing_hook, NULL, NULL);   /* runs after DDP's hook */
+    CHECK(backward_on(ddp, m, x, y, rank * SLICE, SLICE) == -1 && strstr(tg_last_error(), "the test's hook fails"));
+    tg_hook_remove(h);
+    tg_clear_error();
+    CHECK(tg_ddp_begin_iteration(ddp) == 0);
+    tg_scope_begin();
+    CHECK(grads_are_bucket_views(ddp, p));   /* every .grad back, none NULL */
+    tg_scope_end();
+    tg_optimizer_zero_grad(opt);
+    CHECK(backward_on(ddp, m, x, y, rank * SLICE, SLICE) == 0);
+    tg_scope_begin();
+    CHECK(grads_are_bucket_views(ddp, p));
+    for (int i = 0; i < n; i++) CHECK(same_everywhere(tg_contiguous(tg_flatten(tg_grad(p[i]), 0, -1))));
+    tg_scope_end();
+    tg_ddp_free(ddp);
+    tg_optimizer_free(opt);
+    tg_module_free(m);
+}
+
+/* A parameter the forward never uses (with copies and with bucket views). */
 static void unused_parameters(const tg_tensor *x, const tg_tensor *y)
 {
-    for (int find = 0; find < 2; find++) {
+    for (int k = 0; k < 4; k++) {
+        bool find = k % 2, view = k >= 2;
         tg_module *m = model(7);
         tg_tensor *extra = tg_requires_grad_(tg_zeros(TG_SHAPE(2), TG_F32), true);
         CHECK(tg_module_register_parameter(m, "unused", extra) == 0);
-        tg_ddp *ddp = tg_ddp_new(m, (tg_ddp_opts){.find_unused_parameters = find});
+        if (view) CHECK(tg_set_grad(extra, tg_full(TG_SHAPE(2), rank + 1, TG_F32)) == 0);   /* becomes a bucket view */
+        tg_ddp *ddp = tg_ddp_new(m, (tg_ddp_opts){.find_unused_parameters = find, .gradient_as_bucket_view = view});
         CHECK(ddp != NULL);
         CHECK(backward_on(ddp, m, x, y, rank * SLICE, SLICE) == 0);
         tg_clear_error();
         int rc = backward_on(ddp, m, x, y, rank * SLICE, SLICE);
         if (find) {
-            CHECK(rc == 0 && tg_grad(extra) == NULL);   /* unused everywhere: no .grad */
+            /* unused everywhere: its .grad stays (none, or this rank's) */
+            CHECK(rc == 0 && (view ? tg_item(tg_sum(tg_grad(extra))) == 2 * (rank + 1) : tg_grad(extra) == NULL));
         } else {
             CHECK(rc == -1 && strstr(tg_last_error(), "Expected to have finished reduction in the prior iteration"));
             CHECK(strstr(tg_last_error(), "Parameter indices which did not receive grad for rank") != NULL);
@@ -155,7 +226,9 @@ int main(int argc, char **argv)
     tg_manual_seed(5);
     tg_tensor *x = tg_randn((const int64_t[]){3 * (int64_t)SLICE * size, IN}, 2, TG_F32);
     tg_tensor *y = tg_randn((const int64_t[]){3 * (int64_t)SLICE * size, OUT}, 2, TG_F32);
-    training(x, y);
+    training(x, y, false);
+    training(x, y, true);
+    failed_backward_with_views(x, y);
     unused_parameters(x, y);
     CHECK(tg_dist_finalize() == 0);
     printf("rank %d: ", rank);

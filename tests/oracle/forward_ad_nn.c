@@ -99,7 +99,8 @@ static tg_tensor *mlp(tg_tensor *const *p, const tg_tensor *x, const tg_tensor *
 
 static tg_tensor *cnn(tg_tensor *const *p, const tg_tensor *x, const tg_tensor *target)
 {
-    tg_tensor *h = tg_elu(tg_conv2d(x, p[0], p[1], (tg_conv_opts){.stride = {2, 2}, .padding = {1, 1}}), 1);
+    tg_tensor *h = tg_conv2d(x, p[0], p[1], (tg_conv_opts){.padding = {1, 1}});
+    h = tg_avg_pool2d(tg_elu(h, 1), (tg_pool_opts){.kernel_size = {2, 2}});
     tg_tensor *y = tg_linear(tg_flatten(tg_tanh(h), 1, -1), p[2], NULL);
     return tg_smooth_l1_loss(y, target, TG_MEAN, 0.5);
 }

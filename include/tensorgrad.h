@@ -707,8 +707,10 @@ tg_tensor *tg_einsum(const char *equation, const tg_tensor *const *ts, int n);
    (SoftmaxBackward0, LogSoftmaxBackward0; their gradients are
    SoftmaxBackwardDataBackward0 and LogSoftmaxBackwardDataBackward0 nodes
    under create_graph). dim may be negative; a 0-dim tensor takes 0 or -1.
-   The result is contiguous, in t's dtype: f32, f64 or bf16; other dtypes
-   fail with PyTorch's "not implemented for" error, except that an empty
+   The result is contiguous, in t's dtype: f32, f64, f16 or bf16 (half ones
+   as PyTorch 2 computes them: the float value rounded, the gradient from
+   float copies of the upstream gradient and the rounded result); other
+   dtypes fail with PyTorch's "not implemented for" error, except that an empty
    tensor of any dtype gives an empty copy, as in PyTorch. A slice whose
    largest element is +inf, or whose elements are all -inf, gives NaN. */
 tg_tensor *tg_softmax(const tg_tensor *t, int64_t dim);
@@ -926,8 +928,9 @@ tg_tensor *tg_cross_entropy_ex(const tg_tensor *input, const tg_tensor *target, 
    moments in f32). Errors as PyTorch's: an empty normalized_shape, a
    weight or bias of another shape, an input not ending in
    normalized_shape ("Given normalized_shape=[4], expected input with shape
-   [*, 4], but got input of size[2, 3]"), an input other than TG_F32 or
-   TG_F64 (PyTorch also takes bf16 here), parameters of another dtype. */
+   [*, 4], but got input of size[2, 3]"), an input not floating, parameters
+   of another dtype. TG_F16 and TG_BF16 inputs are computed in float and
+   rounded, gradients too (docs/guide_nn.md, "float16 and bfloat16"). */
 tg_tensor *tg_layer_norm(const tg_tensor *input, const int64_t *normalized_shape, int ndim,
                          const tg_tensor *weight, const tg_tensor *bias, double eps);
 /* F.group_norm: the channels (dim 1) of input (N, C, ...) in num_groups
@@ -944,7 +947,8 @@ tg_tensor *tg_layer_norm(const tg_tensor *input, const int64_t *normalized_shape
    divisible by num_groups, but got input of shape [2, 6, 4] and
    num_groups=4"), one value per group ("Expected more than 1 value per
    channel when training, got input size [1, 3]"), parameters not of C
-   elements or of another dtype, inputs other than TG_F32 and TG_F64. */
+   elements or of another dtype, integer inputs. Half inputs as
+   tg_layer_norm's. */
 tg_tensor *tg_group_norm(const tg_tensor *input, int64_t num_groups, const tg_tensor *weight,
                          const tg_tensor *bias, double eps);
 /* F.batch_norm over input (N, C, ...) of 2 dims or more: each channel c
@@ -976,7 +980,10 @@ tg_tensor *tg_group_norm(const tg_tensor *input, int64_t num_groups, const tg_te
    torch.Size([1, 3])", fewer than 2 dims, "running_mean must be defined in
    evaluation mode", parameters not of C elements ("running_mean should
    contain 3 elements not 4") or of another dtype, inputs other than
-   TG_F32 and TG_F64. An empty input gives input * weight[0] + bias[0] as
+   TG_F32, TG_F64, TG_F16 and TG_BF16 (half inputs computed in float and
+   rounded, half running statistics updated from float copies; a TG_BF16
+   input also takes TG_F32 parameters, as PyTorch's mixed form). An empty
+   input gives input * weight[0] + bias[0] as
    PyTorch's does (CloneBackward0, MulBackward0, AddBackward0). */
 tg_tensor *tg_batch_norm(const tg_tensor *input, tg_tensor *running_mean, tg_tensor *running_var,
                          const tg_tensor *weight, const tg_tensor *bias, bool training,
@@ -998,8 +1005,9 @@ tg_tensor *tg_rms_norm(const tg_tensor *input, const int64_t *normalized_shape, 
    input (N, C_in, H, W) or unbatched (C_in, H, W) (conv1d: (N, C_in, L) or
    (C_in, L)); weight (C_out, C_in / groups, kH, kW), for the transposed
    form (C_in, C_out / groups, kH, kW); bias (C_out) or NULL. Computed as
-   im2col and a matrix product (CBLAS when the build has it); f32, f64 and
-   (not transposed) i32 and i64, input, weight and bias of one dtype. The
+   im2col and a matrix product (CBLAS when the build has it); f32, f64, f16
+   and bf16 (computed in float and rounded) and (not transposed) i32 and
+   i64, input, weight and bias of one dtype. The
    result is contiguous, or channels-last when the input or the weight is
    (conv2d, as PyTorch's CPU kernel gives it); its node is
    ConvolutionBackward0 (unbatched: SqueezeBackward1 over it, over
@@ -1026,7 +1034,8 @@ tg_tensor *tg_conv1d(const tg_tensor *input, const tg_tensor *weight, const tg_t
    input), as F.conv_transpose2d: output size (H - 1) * stride - 2 * padding
    + dilation * (kH - 1) + output_padding + 1, output_padding smaller than
    stride or dilation. Zero fields mean stride 1, padding 0, output_padding
-   0, dilation 1, groups 1. f32, f64 and i64; the result is contiguous. */
+   0, dilation 1, groups 1. f32, f64, f16, bf16 and i64; the result is
+   contiguous. */
 typedef struct tg_conv_transpose_opts {
     int64_t stride[2], padding[2], output_padding[2], dilation[2], groups;
 } tg_conv_transpose_opts;
@@ -1678,6 +1687,13 @@ int tg_module_parameters(const tg_module *m, tg_tensor **out, int max_out);
 int64_t tg_module_parameter_count(const tg_module *m, bool trainable_only);
 /* model.requires_grad_(requires_grad): every parameter's flag; returns m. */
 tg_module *tg_module_requires_grad_(tg_module *m, bool requires_grad);
+/* Module.to(dtype): each floating or complex parameter and buffer of m
+   and its children, and its .grad, converted to dtype in place (integer
+   buffers such as num_batches_tracked stay), the tensors themselves kept,
+   so that handles and optimizers built on them stay attached. dtype must
+   be floating or complex (PyTorch's TypeError text otherwise); a complex
+   one warns as PyTorch does. Returns m, or NULL with nothing changed. */
+tg_module *tg_module_to(tg_module *m, tg_dtype dtype);
 /* Clears every parameter's gradient (tg_zero_grad; PyTorch 2's
    zero_grad(set_to_none=True)). */
 void tg_module_zero_grad(tg_module *m);
@@ -2013,7 +2029,9 @@ int tg_clip_grad_value_(tg_tensor *const *params, int n, double clip_value);
 /* Optimizers, as torch.optim's (PyTorch 1.13's default single-tensor
    implementations, operation for operation, so float32 results agree to the
    bit). An optimizer holds a reference to each parameter (leaf tensors of
-   float32 or float64, each in one group) and makes its state at the first
+   float32, float64, float16 or bfloat16, each in one group; a half one's
+   state is in its dtype, each operation computed in float and rounded, see
+   docs/guide_optimizers.md) and makes its state at the first
    step a parameter takes part in (Adagrad: when the parameter is added).
    The constructors check the options as PyTorch's do, with its messages
    ("Invalid learning rate: -0.1"), and return NULL with the error.

@@ -99,6 +99,28 @@ static int batch_norm_step(void *ctx)
     return rc;
 }
 
+/* t's values as a new float16 leaf (grad as t's), retained. */
+static tg_tensor *in_f16(const tg_tensor *t)
+{
+    tg_tensor *h = tg_to(tg_detach(t), TG_F16);
+    return tg_retain(tg_requires_grad(t) ? tg_requires_grad_(h, true) : h);
+}
+
+/* The same steps over float16 inputs (computed in float: Note [Half in
+   float] in src/ops/ops.h), the running statistics float16 too. */
+static void half_sweeps(const norm_inputs *in)
+{
+    norm_inputs h = {in_f16(in->x), in_f16(in->w), in_f16(in->b), in_f16(in->running_mean), in_f16(in->running_var),
+                     true};
+    CHECK(alloc_sweep("layer_norm f16", layer_norm_step, &h) >= 0);
+    CHECK(alloc_sweep("group_norm f16", group_norm_step, &h) >= 0);
+    CHECK(alloc_sweep("batch_norm training f16", batch_norm_step, &h) >= 0);
+    h.training = false;
+    CHECK(alloc_sweep("batch_norm evaluation f16", batch_norm_step, &h) >= 0);
+    tg_tensor *all[5] = {h.x, h.w, h.b, h.running_mean, h.running_var};
+    for (int i = 0; i < 5; i++) tg_release(all[i]);
+}
+
 int main(void)
 {
     norm_inputs in = {param(TG_SHAPE(4, 6, 2), 2, 0.25), param(TG_SHAPE(6), 0.5, 1), param(TG_SHAPE(6), 0.5, 0),
@@ -116,6 +138,7 @@ int main(void)
     printf("allocation sites swept:");
     for (int i = 0; i < 6; i++) printf(" %lld", (long long)counts[i]);
     printf("\n");
+    half_sweeps(&in);
     tg_tensor *all[5] = {in.x, in.w, in.b, in.running_mean, in.running_var};
     for (int i = 0; i < 5; i++) tg_release(all[i]);
     return TEST_MAIN_END();

@@ -373,6 +373,66 @@ static void user_modules(void)
     CHECK(tg__live_tensors() == live);
 }
 
+static int warnings_seen;
+static void count_warning(const char *message, void *user_data)
+{
+    (void)user_data;
+    warnings_seen += strstr(message, "Complex modules are a new feature") != NULL;
+}
+
+/* Whether every element of t equals the same element of original rounded to dt. */
+static bool rounded_from(const tg_tensor *t, const tg_tensor *original, tg_dtype dt)
+{
+    tg_tensor *expected = tg_to(original, dt);
+    return expected && tg_dtype_of(t) == dt && tg_item(tg_all(tg_eq(t, expected))) != 0;
+}
+
+/* tg_module_to: parameters, buffers and gradients converted in place, the
+   handles and an optimizer kept, integer buffers left, bad dtypes refused
+   with nothing changed. */
+static void module_to(void)
+{
+    tg_scope_begin();
+    tg_module *m = tg_nn_sequential(MODULES(tg_nn_linear(3, 2, true), tg_nn_batch_norm1d(2, 1e-5, 0.1, true, true)));
+    tg_tensor *w = tg_module_get_parameter(m, "0.weight"), *mean = tg_module_get_buffer(m, "1.running_mean");
+    tg_tensor *x = tg_randn(TG_SHAPE(4, 3), TG_F32);
+    tg_tensor *y = tg_module_forward(m, x);
+    /* weighted, so that the batch norm's output sum does not cancel the gradient */
+    tg_backward(tg_sum(tg_mul(y, tg_reshape(tg_arange(0, 8, 1, TG_F32), TG_SHAPE(4, 2)))), NULL);
+    tg_tensor *w_before = tg_clone(w), *mean_before = tg_clone(mean), *grad_before = tg_clone(tg_grad(w));
+    tg_optimizer *opt = tg_sgd(&w, 1, (tg_sgd_opts){.lr = 0.1});
+
+    CHECK(tg_module_to(m, TG_I64) == NULL);
+    CHECK_STR(tg_last_error(), "nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=torch.int64");
+    tg_clear_error();
+    CHECK(tg_dtype_of(w) == TG_F32 && tg_dtype_of(mean) == TG_F32);
+
+    CHECK(tg_module_to(m, TG_BF16) == m);
+    CHECK(tg_dtype_of(tg_module_get_parameter(m, "0.weight")) == TG_BF16);
+    CHECK(rounded_from(w, w_before, TG_BF16));
+    CHECK(rounded_from(mean, mean_before, TG_BF16));
+    CHECK(rounded_from(tg_grad(w), grad_before, TG_BF16));
+    CHECK(tg_requires_grad(w) && tg_is_leaf(w));
+    CHECK(tg_dtype_of(tg_module_get_buffer(m, "1.num_batches_tracked")) == TG_I64);
+    CHECK(tg_dtype_of(tg_module_get_parameter(m, "1.bias")) == TG_BF16);
+    /* the optimizer holds the same tensor: its step moves the converted weight */
+    tg_tensor *w_bf16 = tg_clone(w);
+    CHECK(tg_optimizer_step(opt) == 0);
+    CHECK(tg_item(tg_all(tg_eq(w, w_bf16))) == 0);
+    CHECK(tg_dtype_of(tg_module_forward(m, tg_to(x, TG_BF16))) == TG_BF16);
+
+    tg_set_warning_handler(count_warning, NULL);
+    CHECK(tg_module_to(m, TG_C64) == m);
+    tg_set_warning_handler(NULL, NULL);
+    CHECK(warnings_seen == 1);
+    CHECK(tg_dtype_of(w) == TG_C64);
+    CHECK(tg_module_to(NULL, TG_F32) == NULL);
+    tg_clear_error();
+    tg_optimizer_free(opt);
+    tg_module_free(m);
+    tg_scope_end();
+}
+
 int main(void)
 {
     initialisers();
@@ -385,5 +445,6 @@ int main(void)
     user_modules();
     modes_and_children();
     bad_module_input();
+    module_to();
     return TEST_MAIN_END();
 }

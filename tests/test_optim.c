@@ -155,7 +155,7 @@ static void optimizer_errors(void)
     make_params(ps, TG_F32);
     tg_sgd_opts o = {.lr = 0.1};
     CHECK(!tg_sgd((tg_tensor *[]){tg_ones(TG_SHAPE(2), TG_I64)}, 1, o));
-    CHECK_STR(tg_last_error(), "tg_sgd(): parameters must be float32 or float64, got torch.int64");
+    CHECK_STR(tg_last_error(), "tg_sgd(): parameters must be float32, float64, float16 or bfloat16, got torch.int64");
     CHECK(!tg_sgd((tg_tensor *[]){ps[0], ps[0]}, 2, o));
     CHECK_STR(tg_last_error(), "tg_sgd(): parameter 1 appears twice in its group");
     CHECK(!tg_sgd((tg_tensor *[]){NULL}, 1, o));

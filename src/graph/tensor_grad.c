@@ -148,7 +148,7 @@ int tg_set_data(tg_tensor *t, const tg_tensor *data)
 {
     TG_ARGI(t);
     TG_ARGI(data);
-    if (tg__requires_grad(t) && !tg__is_floating(data->dtype))
+    if (tg__requires_grad(t) && !tg__is_floating(data->dtype) && !tg__is_complex(data->dtype))
         return tg__faili(TG_E_DTYPE,
                          "data set to a tensor that requires gradients must be floating point or complex dtype");
     bool same_meta = data->dtype == t->dtype && tg__same_shape(data->shape, data->ndim, t->shape, t->ndim);

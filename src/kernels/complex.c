@@ -106,10 +106,13 @@ static inline double _Complex tg__cmplx(double re, double im)
       RECIPROCAL_OF(real_t, ONE(real_t) + exp(VEC_NEG(real_t, a))))                \
     X(RSQRT, NAIVE_DIV(real_t, ONE(real_t), sqrt(a)), RECIPROCAL_OF(real_t, sqrt(a))) \
     X(RECIPROCAL, NAIVE_DIV(real_t, ONE(real_t), a), RECIPROCAL_OF(real_t, a))
+/* add and the subtractions compute a + (1+0i) b as PyTorch's kernels do
+   (self + alpha * other, alpha = 1 included), so an infinity or NaN in one
+   part of b reaches both parts of the result. */
 #define COMPLEX_BINARY_ROWS(X)                                                     \
-    X(ADD, a + b)                                                                  \
-    X(SUB, a - b)                                                                  \
-    X(RSUB, b - a)                                                                 \
+    X(ADD, a + MUL_OF(real_t, ONE(real_t), b))                                     \
+    X(SUB, a - MUL_OF(real_t, ONE(real_t), b))                                     \
+    X(RSUB, b - MUL_OF(real_t, ONE(real_t), a))                                    \
     X(MUL, MUL_OF(real_t, a, b))                                                        \
     X(DIV, NAIVE_DIV(real_t, a, b))                                                     \
     X(POW, POW_OF(real_t, a, b, s[2] == 0))

@@ -309,6 +309,47 @@ tg_module *tg_module_requires_grad_(tg_module *m, bool requires_grad)
     return m;
 }
 
+/* Module.to(dtype): every floating or complex parameter and buffer, and
+   its .grad, converted in place (tg_set_data), so that the tensors a user
+   or an optimizer holds stay the module's. Every copy is made before the
+   first is put in, so a failure changes nothing. */
+tg_module *tg_module_to(tg_module *m, tg_dtype dtype)
+{
+    if (check_module(__func__, m)) return NULL;
+    if (!tg__is_floating(dtype) && !tg__is_complex(dtype))
+        return tg__fail(TG_E_DTYPE, "nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=%s",
+                        tg_dtype_name(dtype));
+    if (tg__is_complex(dtype))
+        tg__warn("Complex modules are a new feature under active development whose design may change, and some "
+                 "modules might not work as expected when using complex tensors as parameters or buffers. Please "
+                 "file an issue at https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml if a "
+                 "complex module does not work as expected.");
+    tensor_list l = {0};
+    if (tg__module_walk(m, true, list_parameter, &l)) {
+        free(l.items);
+        return NULL;
+    }
+    tg_tensor **copies = tg__calloc((size_t)l.n * 2 + 1, sizeof *copies);   /* data, then .grad, per tensor */
+    bool ok = copies != NULL;
+    tg_scope_begin();
+    TG_NO_GRAD {
+        for (int i = 0; ok && i < l.n; i++) {
+            tg_tensor *t = l.items[i], *grad = tg_grad(t);
+            if (!tg__is_floating(t->dtype) && !tg__is_complex(t->dtype)) continue;
+            ok = (copies[2 * i] = tg_to(t, dtype)) && (!grad || (copies[2 * i + 1] = tg_to(grad, dtype)));
+        }
+        for (int i = 0; ok && i < l.n; i++) {
+            if (!copies[2 * i]) continue;
+            tg_set_data(l.items[i], copies[2 * i]);   /* a floating or complex dtype: cannot fail */
+            if (copies[2 * i + 1]) tg_set_grad(l.items[i], copies[2 * i + 1]);   /* now of the same dtype */
+        }
+    }
+    tg_scope_end();
+    free(copies);
+    free(l.items);
+    return ok ? m : NULL;
+}
+
 void tg_module_zero_grad(tg_module *m)
 {
     tensor_list l;

@@ -48,8 +48,9 @@ static int check_parameters(const tg_tensor *input, const tg_tensor *running_mea
     for (int i = 0; mixed && i < 4; i++)
         if (params[i] && params[i]->dtype != TG_F32)
             return tg__faili(TG_E_DTYPE, "mixed dtype (CPU): expect parameter to have scalar type of Float");
-    if (mixed) return tg__faili(TG_E_DTYPE, "mixed dtype (CPU): expect input to have scalar type of BFloat16");
-    if (input->dtype != TG_F32 && input->dtype != TG_F64)
+    if (mixed && input->dtype != TG_BF16)
+        return tg__faili(TG_E_DTYPE, "mixed dtype (CPU): expect input to have scalar type of BFloat16");
+    if (input->dtype != TG_F32 && input->dtype != TG_F64 && !tg__is_half(input->dtype))
         return tg__faili(TG_E_DTYPE, "\"batch_norm\" not implemented for '%s'", tg__dtype_short(input->dtype));
     for (int i = 0; i < 2; i++)
         if (params[i] && params[i]->ndim != 1)
@@ -111,6 +112,27 @@ static tg_tensor *record_batch_norm(tg_tensor *out, const batch_norm_params *p, 
     return out;
 }
 
+/* A half input's batch_norm (Note [Half in float]): the float one of
+   float copies, rounded, and float copies of the running statistics
+   written back (rounded) once nothing can fail any more. */
+static tg_tensor *half_batch_norm(const tg_tensor *input, tg_tensor *running_mean, tg_tensor *running_var,
+                                  const tg_tensor *weight, const tg_tensor *bias, bool training, double momentum,
+                                  double eps)
+{
+    tg_tensor *f[3], *running[2] = {running_mean, running_var}, *copies[2] = {NULL, NULL}, *out = NULL;
+    for (int i = 0; i < 2; i++)   /* copies even of f32 ones (bf16's mixed form): written back last */
+        if (running[i] && !(copies[i] = tg__cast(running[i], TG_F32))) return NULL;
+    TG_NO_GRAD {
+        if (!tg__widen_all((const tg_tensor *[]){input, weight, bias}, f, 3))
+            out = tg_to(tg_batch_norm(f[0], copies[0], copies[1], f[1], f[2], training, momentum, eps), input->dtype);
+    }
+    batch_norm_params p = {training, weight != NULL, eps};
+    if (!out || !record_batch_norm(out, &p, input, weight, bias, running_mean, running_var)) return NULL;
+    for (int i = 0; training && i < 2; i++)
+        if (running[i]) tg__copy_into(running[i], copies[i]);
+    return out;
+}
+
 tg_tensor *tg_batch_norm(const tg_tensor *input, tg_tensor *running_mean, tg_tensor *running_var,
                          const tg_tensor *weight, const tg_tensor *bias, bool training, double momentum, double eps)
 {
@@ -123,6 +145,8 @@ tg_tensor *tg_batch_norm(const tg_tensor *input, tg_tensor *running_mean, tg_ten
         return tg__fail(TG_E_INVALID, "%s(): momentum NAN (PyTorch's momentum=None, a cumulative average) needs the "
                                       "layer's num_batches_tracked: pass 1 / num_batches_tracked, as PyTorch's "
                                       "BatchNorm layers do", __func__);
+    if (tg__is_half(input->dtype))
+        return half_batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps);
     int64_t channels = input->shape[1], batch = input->shape[0], image = tg__numel(input->shape + 2, input->ndim - 2);
     tg_tensor *dense[3], *out, *mean = NULL, *var_sum = NULL, *invstd = NULL;
     bool last = tg__is_channels_last(input);
@@ -161,8 +185,8 @@ int tg__d_batch_norm(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     const batch_norm_params *p = n->params;
     if (tg__check_saved(n)) return -1;
-    tg_tensor *x = SAVED(SAVED_INPUT), *w = p->has_weight ? SAVED(SAVED_WEIGHT) : NULL;
-    if (!x || (p->has_weight && !w)) return -1;
+    tg_tensor *x = tg__widened(SAVED(SAVED_INPUT)), *w = p->has_weight ? tg__widened(SAVED(SAVED_WEIGHT)) : NULL;
+    if (!x || (p->has_weight && !w) || !(g = tg__widened(g))) return -1;   /* Note [Half in float] */
     if (tg__refuse_forward_ad("native_batch_norm_backward", (const tg_tensor *[]){g, x, w}, 3)) return -1;
     int64_t dims[TG_MAX_DIMS];
     int nd = tg__dims_but_channel(x->ndim, dims);
@@ -173,8 +197,9 @@ int tg__d_batch_norm(tg_node *n, tg_tensor *g, tg_tensor **gi)
         xhat = tg__normalized(x, dims, nd, p->eps, &rstd);
         if (NEED(0)) gi[0] = tg__normalized_backward(scale ? tg_mul(g, scale) : g, xhat, rstd, dims, nd);
     } else {
-        tg_tensor *mean = per_channel(SAVED(SAVED_RUNNING_MEAN), x->ndim);
-        tg_tensor *invstd = tg_rsqrt(tg_add_scalar(per_channel(SAVED(SAVED_RUNNING_VAR), x->ndim), p->eps));
+        tg_tensor *mean = per_channel(tg__widened(SAVED(SAVED_RUNNING_MEAN)), x->ndim);
+        tg_tensor *var = per_channel(tg__widened(SAVED(SAVED_RUNNING_VAR)), x->ndim);
+        tg_tensor *invstd = tg_rsqrt(tg_add_scalar(var, p->eps));
         xhat = tg_mul(tg_sub(x, mean), invstd);
         if (NEED(0)) gi[0] = tg_mul(scale ? tg_mul(g, scale) : g, invstd);
     }

@@ -151,7 +151,7 @@ static int check_dtypes(const tg_tensor *x, const tg_tensor *w, const tg_tensor 
                              tg__dtype_short(b->dtype));
         return tg__faili(TG_E_DTYPE, "Input type (%s) and bias type (%s) should be the same", xn, bn);
     }
-    bool computed = dt == TG_F32 || dt == TG_F64 || dt == TG_I64 || (dt == TG_I32 && !p->transposed);
+    bool computed = dt == TG_F32 || dt == TG_F64 || tg__is_half(dt) || dt == TG_I64 || (dt == TG_I32 && !p->transposed);
     if (!computed) return tg__faili(TG_E_DTYPE, "\"%s\" not implemented for '%s'", kernel_name(p), tg__dtype_short(dt));
     return 0;
 }
@@ -368,6 +368,13 @@ static tg_tensor *to_channels_last(const tg_tensor *out)
 static tg_tensor *compute(const tg_tensor *x, const tg_tensor *w, const tg_tensor *bias, const conv_params *p,
                           const int64_t *size)
 {
+    if (tg__is_half(x->dtype)) {   /* Note [Half in float] (ops.h): no history here, so casts */
+        tg_tensor *xf = tg__cast(x, TG_F32), *wf = tg__cast(w, TG_F32), *bf = bias ? tg__cast(bias, TG_F32) : NULL;
+        tg_tensor *out = xf && wf && (bf || !bias) ? compute(xf, wf, bf, p, size) : NULL;
+        tg_tensor *rounded = out ? tg__cast(out, x->dtype) : NULL;   /* contiguous, as the copies were */
+        bool cl = !p->transposed && !p->one_d && x->shape[0] && (channels_last(x) || channels_last(w));
+        return rounded && cl ? to_channels_last(rounded) : rounded;
+    }
     int64_t O = p->transposed ? w->shape[1] * p->groups : w->shape[0];
     int64_t shape[4] = {x->shape[0], O, size[0], size[1]};
     const tg_tensor *wd = dense(w), *xd = p->transposed ? dense(x) : x;
@@ -718,8 +725,8 @@ static int transposed_direct_grads(const tg_node *n, const conv_params *p, const
 int tg__d_convolution(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     const conv_params *p = n->params;
-    tg_tensor *x = SAVED(0), *w = SAVED(1);
-    if (!x || !w) return -1;
+    tg_tensor *x = tg__widened(SAVED(0)), *w = tg__widened(SAVED(1));
+    if (!x || !w || !(g = tg__widened(g))) return -1;   /* Note [Half in float] */
     if (p->one_d) {
         x = tg_unsqueeze(x, 2);
         w = tg_unsqueeze(w, 2);

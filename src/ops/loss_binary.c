@@ -134,8 +134,9 @@ static tg_tensor *bce_gradient(int which, const tg_tensor *g, const tg_tensor *x
 
 int tg__d_bce(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
-    tg_tensor *x = SAVED(0), *y = SAVED(1), *w, *unused;
-    if (!x || !y || saved_weights(n, &w, &unused)) return -1;
+    /* in float for half tensors, as their float composition (Note [Half in float]) */
+    tg_tensor *x = tg__widened(SAVED(0)), *y = tg__widened(SAVED(1)), *w, *unused;
+    if (!x || !y || !(g = tg__widened(g)) || saved_weights(n, &w, &unused) || (w && !(w = tg__widened(w)))) return -1;
     if (NEED(0)) gi[0] = bce_gradient(0, g, x, y, w, mean_count(n));
     if (NEED(1)) gi[1] = bce_gradient(1, g, x, y, w, mean_count(n));
     return tg__derivative_done(n, gi);

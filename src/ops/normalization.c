@@ -103,7 +103,7 @@ int tg__check_layer_norm_inputs(const tg_tensor *input, const int64_t *normalize
    parameters of another dtype than the input's. */
 static int check_dtypes(const char *kernel, const tg_tensor *input, const tg_tensor *weight, const tg_tensor *bias)
 {
-    if (input->dtype != TG_F32 && input->dtype != TG_F64)   /* the kernels' types (see the header) */
+    if (input->dtype != TG_F32 && input->dtype != TG_F64 && !tg__is_half(input->dtype))   /* see the header */
         return tg__faili(TG_E_DTYPE, "\"%s\" not implemented for '%s'", kernel, tg__dtype_short(input->dtype));
     const tg_tensor *params[2] = {weight, bias};
     for (int i = 0; i < 2; i++)
@@ -150,12 +150,22 @@ tg_tensor *tg_layer_norm(const tg_tensor *input, const int64_t *normalized_shape
     if (tg__check_layer_norm_inputs(input, normalized_shape, ndim, weight, bias) ||
         check_dtypes("LayerNormKernelImpl", input, weight, bias))
         return NULL;
-    int64_t n = tg__numel(normalized_shape, ndim);
-    int64_t rows = tg__numel(input->shape, input->ndim - ndim);
-    tg_tensor *dense[3], *out;
-    if (tg__dense_operands(input, weight, bias, false, dense, &out)) return NULL;
-    tg__k_layer_norm_rows(tg__ptr(dense[0]), data_of(dense[1]), data_of(dense[2]), tg__ptr(out), input->dtype, rows, n,
-                        eps);
+    tg_tensor *out = NULL;
+    if (tg__is_half(input->dtype)) {   /* Note [Half in float] */
+        TG_NO_GRAD {
+            tg_tensor *f[3];
+            if (!tg__widen_all((const tg_tensor *[]){input, weight, bias}, f, 3))
+                out = tg_to(tg_layer_norm(f[0], normalized_shape, ndim, f[1], f[2], eps), input->dtype);
+        }
+        if (!out) return NULL;
+    } else {
+        int64_t n = tg__numel(normalized_shape, ndim);
+        int64_t rows = tg__numel(input->shape, input->ndim - ndim);
+        tg_tensor *dense[3];
+        if (tg__dense_operands(input, weight, bias, false, dense, &out)) return NULL;
+        tg__k_layer_norm_rows(tg__ptr(dense[0]), data_of(dense[1]), data_of(dense[2]), tg__ptr(out), input->dtype,
+                            rows, n, eps);
+    }
     layer_norm_params p = {ndim, eps, weight != NULL};
     return record_norm(out, (tg_record){.op = TG_OP_LAYER_NORM, .n_saved = 3, TG_PARAMS(p)}, input, weight, bias);
 }
@@ -166,8 +176,8 @@ tg_tensor *tg_layer_norm(const tg_tensor *input, const int64_t *normalized_shape
 int tg__d_layer_norm(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     const layer_norm_params *p = n->params;
-    tg_tensor *x = SAVED(0), *w = p->has_weight ? SAVED(1) : NULL;
-    if (!x || (p->has_weight && !w)) return -1;
+    tg_tensor *x = tg__widened(SAVED(0)), *w = p->has_weight ? tg__widened(SAVED(1)) : NULL;
+    if (!x || (p->has_weight && !w) || !(g = tg__widened(g))) return -1;   /* Note [Half in float] */
     if (tg__refuse_forward_ad("native_layer_norm_backward", (const tg_tensor *[]){g, x, w}, 3)) return -1;
     int64_t dims[TG_MAX_DIMS];
     int nd = last_dims(p->ndim, dims);
@@ -226,6 +236,18 @@ tg_tensor *tg_group_norm(const tg_tensor *input, int64_t num_groups, const tg_te
        channels-last, and lays the result out alike. */
     bool last = tg__is_channels_last(input);
     if (!last && !(input = tg_contiguous(input))) return NULL;
+    if (tg__is_half(input->dtype)) {   /* Note [Half in float] */
+        tg_tensor *out = NULL;
+        TG_NO_GRAD {
+            tg_tensor *f[3];
+            if (!tg__widen_all((const tg_tensor *[]){input, weight, bias}, f, 3))
+                out = tg_to(tg_group_norm(f[0], num_groups, f[1], f[2], eps), input->dtype);
+        }
+        group_norm_params p = {num_groups, eps, weight != NULL};
+        return out ? record_norm(out, (tg_record){.op = TG_OP_GROUP_NORM, .n_saved = 3, TG_PARAMS(p)}, input, weight,
+                                 bias)
+                   : NULL;
+    }
     tg_tensor *dense[3], *out;
     if (tg__dense_operands(input, weight, bias, last, dense, &out)) return NULL;
     int64_t batch = input->shape[0], channels = input->shape[1], inner = tg__numel(input->shape + 2, input->ndim - 2);
@@ -246,8 +268,8 @@ tg_tensor *tg_group_norm(const tg_tensor *input, int64_t num_groups, const tg_te
 int tg__d_group_norm(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     const group_norm_params *p = n->params;
-    tg_tensor *x = SAVED(0), *w = p->has_weight ? SAVED(1) : NULL;
-    if (!x || (p->has_weight && !w)) return -1;
+    tg_tensor *x = tg__widened(SAVED(0)), *w = p->has_weight ? tg__widened(SAVED(1)) : NULL;
+    if (!x || (p->has_weight && !w) || !(g = tg__widened(g))) return -1;   /* Note [Half in float] */
     int64_t grouped[3] = {x->shape[0], p->groups, x->shape[1] / p->groups * tg__numel(x->shape + 2, x->ndim - 2)};
     const int64_t last[1] = {2};
     tg_tensor *rstd, *xhat = tg__normalized(tg_reshape(x, grouped, 3), last, 1, p->eps, &rstd);

@@ -6,6 +6,7 @@
 
 #include "../graph/graph.h"
 #include "../kernels/kernels.h"
+#include "../kernels/widen.h"
 
 /* ---------------------------------------------------------- derivatives */
 
@@ -51,6 +52,25 @@ tg_tensor *tg__complex_sgn(const tg_tensor *t);
 
 /* A copy of t in dtype dt (contiguous), with no history. */
 tg_tensor *tg__cast(const tg_tensor *t, tg_dtype dt);
+/* Note [Half in float]: the nn operations PyTorch computes in float for
+   float16 and bfloat16 tensors (normalisations, convolutions) compute a
+   half input's value from float copies, round it to the input's dtype and
+   record their own node; their derivatives widen what they read the same
+   way, so that a gradient is the float one rounded once (the engine casts
+   it to the input's dtype). This is the float copy of a half t (tg_to:
+   recorded under create_graph), t itself otherwise; NULL stays NULL. */
+static inline tg_tensor *tg__widened(const tg_tensor *t)
+{
+    return t && tg__is_half(t->dtype) ? tg_to(t, TG_F32) : (tg_tensor *)t;
+}
+/* tg__widened of each of the n tensors in (NULL ones stay NULL) into out;
+   -1 when one fails. */
+static inline int tg__widen_all(const tg_tensor *const *in, tg_tensor **out, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (!(out[i] = tg__widened(in[i])) && in[i]) return -1;
+    return 0;
+}
 tg_tensor *tg__scalar_tensor(double v, tg_dtype dt);
 /* a k b computed in dtype dt (a and b converted first), into a new tensor
    of the kernel's result dtype; no history. */

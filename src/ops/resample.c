@@ -7,6 +7,7 @@ typedef struct resample_params {
     bool weighted;
     int n_div;
     bool saves_input;
+    bool float_grad;   /* a half gradient summed in float and rounded once (Note [Half in float]) */
 } resample_params;
 
 /* The slot of the input, saved (as PyTorch's node saves self) only so that
@@ -209,7 +210,10 @@ static tg_tensor *laid_out_as(const tg_tensor *t, const tg_resampling *r, tg_ten
    or -1. */
 static int record_plan(tg_tensor *out, tg_op op, const tg_tensor *t, const tg_resampling *r, const plan_tensors *pt)
 {
-    resample_params params = {r->dims, r->weighted, pt->plan.n_div, r->saves_input};
+    /* float16's as PyTorch 2 computes it, bfloat16's interpolation too;
+       bfloat16 pooling as PyTorch's kernels, adding in bfloat16 */
+    bool float_grad = r->weighted && (t->dtype == TG_F16 || (t->dtype == TG_BF16 && r->nested));
+    resample_params params = {r->dims, r->weighted, pt->plan.n_div, r->saves_input, float_grad};
     tg_node *n;
     if (tg__record(out, (tg_record){.op = op, .n_saved = 4, TG_PARAMS(params), .tangent_ctx = r}, &t, 1, &n)) return -1;
     if (!n) return 0;
@@ -245,7 +249,7 @@ tg_tensor *tg__resample_max(tg_op op, const tg_tensor *t, const tg_resampling *r
     out = laid_out_as(t, r, out);
     idx = laid_out_as(t, r, idx);
     if (!out || !idx) return NULL;
-    resample_params params = {r->dims, false, 0, true};
+    resample_params params = {r->dims, false, 0, true, false};
     tg_resampled_max taken = {r->dims, idx};
     tg_node *n;
     if (tg__record(out, (tg_record){.op = op, .n_saved = 2, TG_PARAMS(params), .tangent_ctx = &taken}, &t, 1, &n))
@@ -287,7 +291,7 @@ int tg__d_resample(tg_node *n, tg_tensor *g, tg_tensor **gi)
     const resample_params *p = n->params;
     if (p->saves_input && !SAVED(PLAN_INPUT_SLOT)) return -1;
     tg_tensor *index = SAVED(0);
-    tg_tensor *rows = grad_rows(n, g, p->dims);
+    tg_tensor *rows = grad_rows(n, p->float_grad ? tg__widened(g) : g, p->dims);
     if (!index || !rows) return -1;
     int64_t outs = rows->shape[1], taps = outs ? tg_numel(index) / outs : 0;
     if (!p->weighted) {

@@ -21,11 +21,11 @@ static const softmax_def LOG_SOFTMAX = {true, "log_softmax_lastdim_kernel_impl",
 /* sum(t, dim, keepdim=True) */
 static tg_tensor *sum_kept(const tg_tensor *t, int64_t dim) { return tg_sum_dim(t, &dim, 1, true); }
 
-/* Floating dtypes but half, as PyTorch's CPU kernels (PyTorch names the
-   kernel over other dims softmax_kernel_impl for both functions). */
+/* Floating dtypes (PyTorch names the kernel over other dims
+   softmax_kernel_impl for both functions). */
 static int check_dtype(const softmax_def *d, const tg_tensor *t, bool lastdim)
 {
-    if (tg__is_floating(t->dtype) && t->dtype != TG_F16) return 0;
+    if (tg__is_floating(t->dtype)) return 0;
     return tg__faili(TG_E_DTYPE, "\"%s\" not implemented for '%s'", lastdim ? d->lastdim_kernel : "softmax_kernel_impl",
                      tg__dtype_short(t->dtype));
 }
@@ -41,9 +41,14 @@ static bool as_rows(const tg_tensor *t, int64_t dim)
    times the reciprocal of their sum along the last dim, divided by it
    along others; x - max - log(sum) for log_softmax. Contiguous f32 and f64
    rows along the last dim go through one kernel (kernels/softmax.c) with
-   the same roundings; bf16 is computed in float. */
+   the same roundings; f16 and bf16 as PyTorch 2 computes them: the f32
+   value of their float copy, rounded. */
 static tg_tensor *softmax_value(const softmax_def *d, const tg_tensor *t, int64_t dim, bool lastdim)
 {
+    if (tg__is_half(t->dtype)) {
+        tg_tensor *x = tg__cast(t, TG_F32), *v = x ? softmax_value(d, x, dim, lastdim) : NULL;
+        return v ? tg__cast(v, t->dtype) : NULL;
+    }
     if (as_rows(t, dim)) {
         /* the same values in one kernel */
         tg_tensor *out = tg__new(t->dtype, t->shape, t->ndim);
@@ -51,15 +56,14 @@ static tg_tensor *softmax_value(const softmax_def *d, const tg_tensor *t, int64_
         if (out) tg__k_softmax_rows(tg__ptr(t), tg__ptr(out), t->dtype, tg__numel(t->shape, t->ndim) / n, n, d->log);
         return out;
     }
-    tg_dtype dt = t->dtype == TG_BF16 ? TG_F32 : t->dtype;
-    tg_tensor *x = tg__cast(t, dt);
+    tg_tensor *x = tg__cast(t, t->dtype);   /* contiguous, so that the result is as PyTorch's */
     tg_tensor *shifted = tg_sub(x, tg_amax(x, &dim, 1, true));
     tg_tensor *e = tg_exp(shifted);
     tg_tensor *sum = sum_kept(e, dim), *v;
     if (d->log) v = tg_sub(shifted, tg_log(sum));
     else if (lastdim) v = tg_mul(e, tg__reciprocal(sum));
     else v = tg_div(e, sum);
-    return v && v->dtype != t->dtype ? tg__cast(v, t->dtype) : v;
+    return v;
 }
 
 static tg_tensor *softmax(const char *fn, const softmax_def *d, const tg_tensor *t, int64_t dim)
@@ -86,11 +90,19 @@ tg_tensor *tg_log_softmax(const tg_tensor *t, int64_t dim) { return softmax(__fu
 
 /* The gradient of d's function from the gradient g of its output y:
    (g - sum(g y)) y for softmax, g - exp(y) sum(g) for log_softmax, as
-   PyTorch's kernels compute them; recorded with inputs (g, y) saved. */
+   PyTorch's kernels compute them; recorded with inputs (g, y) saved. f16
+   and bf16 as PyTorch 2 computes them: from float copies of g and y,
+   rounded. */
 static tg_tensor *backward_data(const softmax_def *d, const tg_tensor *g, const tg_tensor *y, int64_t dim)
 {
     tg_tensor *out = NULL;
-    if (as_rows(y, dim) && g->dtype == y->dtype && tg_is_contiguous(g)) {   /* the same values in one kernel */
+    if (tg__is_half(y->dtype)) {
+        tg_tensor *gf = tg__cast(g, TG_F32), *yf = tg__cast(y, TG_F32), *v = NULL;
+        TG_NO_GRAD {
+            v = gf && yf ? backward_data(d, gf, yf, dim) : NULL;
+        }
+        out = v ? tg__cast(v, y->dtype) : NULL;
+    } else if (as_rows(y, dim) && g->dtype == y->dtype && tg_is_contiguous(g)) {   /* the same values in one kernel */
         int64_t n = y->shape[y->ndim - 1];
         out = tg__new(y->dtype, y->shape, y->ndim);
         if (out && n > 0)

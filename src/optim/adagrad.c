@@ -30,9 +30,9 @@ typedef struct adagrad_step {
 #define ADAGRAD_BODY                                                 \
     const T grad = OPTIM_STEP_GRAD(k->maximize, k->weight_decay);    \
     T *sum = &OPTIM_STATE(0);                                        \
-    *sum = fma((T)1 * grad, grad, *sum);                             \
-    const T std = sqrt(*sum) + (T)k->eps;                            \
-    *p = *p + (T)-k->clr * grad / std;
+    *sum = OPTIM_R(fma((T)1 * grad, grad, *sum));                    \
+    const T std = OPTIM_R(OPTIM_R(sqrt(*sum)) + OPTIM_S(k->eps));    \
+    *p = OPTIM_R(*p + (T)-k->clr * grad / std);
 OPTIM_LOOPS(adagrad_loop, adagrad_step, ADAGRAD_BODY)
 
 static void update(const optim_opts *opts, int64_t step, bool fresh, tg_tensor *param, const tg_tensor *grad,
@@ -41,7 +41,7 @@ static void update(const optim_opts *opts, int64_t step, bool fresh, tg_tensor *
     (void)fresh;
     const tg_adagrad_opts *o = &opts->adagrad;
     adagrad_step k = {o->lr / (1 + (double)(step - 1) * o->lr_decay), o->eps, o->weight_decay, o->maximize};
-    tg__optim_run(adagrad_loop_f32, adagrad_loop_f64, &k, param, grad, state);
+    tg__optim_run(&adagrad_loop, &k, param, grad, state);
 }
 
 static const char *const STATE[] = {"sum", NULL, NULL};

@@ -29,14 +29,14 @@ typedef struct adam_step {
 
 /* The moments from the gradient grad, and `second` for the step. */
 #define ADAM_MOMENTS(grad)                                                                     \
-    *p = *p * (T)k->decoupled_decay;   /* 1 for Adam */                                       \
+    *p = OPTIM_R(*p * OPTIM_S(k->decoupled_decay));   /* 1 for Adam */                        \
     T *exp_avg = &OPTIM_STATE(0), *exp_avg_sq = &OPTIM_STATE(1);                               \
-    *exp_avg = fma(grad, (T)(1 - k->beta1), *exp_avg * (T)k->beta1);                           \
-    *exp_avg_sq = fma((T)(1 - k->beta2) * grad, grad, *exp_avg_sq * (T)k->beta2);              \
+    *exp_avg = OPTIM_R(fma(grad, OPTIM_S(1 - k->beta1), OPTIM_R(*exp_avg * OPTIM_S(k->beta1)))); \
+    *exp_avg_sq = OPTIM_R(fma((T)(1 - k->beta2) * grad, grad, OPTIM_R(*exp_avg_sq * OPTIM_S(k->beta2)))); \
     T second = *exp_avg_sq;
 #define ADAM_STEP                                                                              \
-    const T denom = sqrt(second) / (T)k->bias_correction2_sqrt + (T)k->eps;                    \
-    *p = *p + (T)-k->step_size * *exp_avg / denom;
+    const T denom = OPTIM_R(OPTIM_R(OPTIM_R(sqrt(second)) / OPTIM_S(k->bias_correction2_sqrt)) + OPTIM_S(k->eps)); \
+    *p = OPTIM_R(*p + (T)-k->step_size * *exp_avg / denom);
 #define ADAM_BODY                                                                              \
     const T grad = OPTIM_STEP_GRAD(k->maximize, k->weight_decay);                              \
     ADAM_MOMENTS(grad)                                                                         \
@@ -64,8 +64,8 @@ static void adam_update(const tg_adam_opts *o, int64_t step, double decoupled_de
         .bias_correction2_sqrt = sqrt(bias_correction2), .amsgrad = o->amsgrad, .maximize = o->maximize,
     };
     if (!o->amsgrad && weight_decay == 0 && !o->maximize)
-        tg__optim_run(adam_plain_loop_f32, adam_plain_loop_f64, &k, param, grad, state);
-    else tg__optim_run(adam_loop_f32, adam_loop_f64, &k, param, grad, state);
+        tg__optim_run(&adam_plain_loop, &k, param, grad, state);
+    else tg__optim_run(&adam_loop, &k, param, grad, state);
 }
 
 static void update_adam(const optim_opts *opts, int64_t step, bool fresh, tg_tensor *param, const tg_tensor *grad,

@@ -4,6 +4,7 @@
 #ifndef TG_OPTIM_H
 #define TG_OPTIM_H
 
+#include "../core/half.h"
 #include "../nn/nn.h"
 #include "../ops/ops.h"
 
@@ -108,13 +109,22 @@ bool tg__optim_holds(const optim_kind *kind, const optim_opts *o, int s);
    and the buffers OPTIM_STATE(j), all of type T. The constants are
    doubles that the body rounds to T where PyTorch's scalar arguments are, so
    that each line of the body is one of PyTorch's in-place operations on one
-   element (x.mul_(b) is x * (T)b, x.add_(y, alpha=a) fma(y, (T)a, x),
-   x.addcmul_(y, z, value=v) fma((T)v * y, z, x), x.addcdiv_(y, z,
-   value=v) x + (T)v * y / z). */
-#define OPTIM_LOOP(name, type, CTX, ...)                                                    \
+   element (x.mul_(b) is x * OPTIM_S(b), x.add_(y, alpha=a) fma(y,
+   OPTIM_S(a), x), x.addcmul_(y, z, value=v) fma((T)v * y, z, x),
+   x.addcdiv_(y, z, value=v) x + (T)v * y / z), each result passed through OPTIM_R: the
+   loop's rounding, none for f32 and f64; for float16 and bfloat16
+   parameters (T float over float copies, tg__optim_run) the result rounded
+   to the dtype, so that each operation rounds as PyTorch's half kernels do:
+   computed in float, rounded once. A scalar of mul_, div, add_ and add_'s
+   alpha is OPTIM_S(x) (T)x: rounded to the dtype first for bfloat16, as
+   PyTorch 1.13's bfloat16 kernels take it (PyTorch 2's float16 ones keep
+   it in float, as do addcmul_ and addcdiv_ the value of both). */
+#define OPTIM_LOOP(name, type, round, scalar, CTX, ...)                                             \
     TG_FMA_LOOP static void name(char **d, const int64_t *s, int64_t n, void *ctx)          \
     {                                                                                     \
         typedef type T;                                                                   \
+        T (*const optim_round)(T) = round;                                                \
+        T (*const optim_scalar)(T) = scalar;                                              \
         const CTX constants = *(const CTX *)ctx;   /* a copy: no store can change it */    \
         const CTX *k = &constants;                                                        \
         static const int64_t unit[2 + OPTIM_MAX_STATE] = {sizeof(T), sizeof(T), sizeof(T), sizeof(T), sizeof(T)}; \
@@ -136,19 +146,31 @@ bool tg__optim_holds(const optim_kind *kind, const optim_opts *o, int s);
     }
 #define OPTIM_STATE(j) (*(T *)(d[2 + (j)] + i * st[2 + (j)]))
 _Static_assert(OPTIM_MAX_STATE == 3, "OPTIM_LOOP's unit strides: one for each operand");
-/* The f32 and f64 loops name_f32, name_f64. */
-#define OPTIM_LOOPS(name, CTX, ...) \
-    OPTIM_LOOP(name##_f32, float, CTX, __VA_ARGS__) OPTIM_LOOP(name##_f64, double, CTX, __VA_ARGS__)
+#define OPTIM_R(x) optim_round(x)
+#define OPTIM_S(x) optim_scalar((T)(x))
+static inline float tg__optim_exact_f32(float x) { return x; }
+static inline double tg__optim_exact_f64(double x) { return x; }
+static inline float tg__optim_round_f16(float x) { return tg__f16_to_f32(tg__f16_from_f32(x)); }
+static inline float tg__optim_round_bf16(float x) { return tg__bf16_to_f32(tg__bf16_from_f32(x)); }
+/* The f32, f64, f16 and bf16 loops name_f32, ..., name_bf16 (a tg_optim_loops). */
+#define OPTIM_LOOPS(name, CTX, ...)                                                          \
+    OPTIM_LOOP(name##_f32, float, tg__optim_exact_f32, tg__optim_exact_f32, CTX, __VA_ARGS__)                \
+    OPTIM_LOOP(name##_f64, double, tg__optim_exact_f64, tg__optim_exact_f64, CTX, __VA_ARGS__)               \
+    OPTIM_LOOP(name##_f16, float, tg__optim_round_f16, tg__optim_exact_f32, CTX, __VA_ARGS__)                \
+    OPTIM_LOOP(name##_bf16, float, tg__optim_round_bf16, tg__optim_round_bf16, CTX, __VA_ARGS__)             \
+    static const tg_optim_loops name = {name##_f32, name##_f64, name##_f16, name##_bf16};
+typedef struct tg_optim_loops { tg_loop_fn f32, f64, f16, bf16; } tg_optim_loops;
 
-/* Runs loop (f32 or f64, by param's dtype) over param, grad and the
-   OPTIM_MAX_STATE buffers (NULL where the options use none), and bumps the
-   versions of what it wrote. */
-void tg__optim_run(tg_loop_fn f32, tg_loop_fn f64, void *ctx, tg_tensor *param, const tg_tensor *grad,
+/* Runs the loop of param's dtype over param, grad and the OPTIM_MAX_STATE
+   buffers (NULL where the options use none), and bumps the versions of
+   what it wrote. Half operands are converted to float blocks first and
+   rounded back after. */
+void tg__optim_run(const tg_optim_loops *loops, void *ctx, tg_tensor *param, const tg_tensor *grad,
                    tg_tensor *const *state);
 /* The gradient a step uses: -g when maximizing, plus weight_decay * param
    (grad.add(param, alpha=weight_decay)). */
 #define OPTIM_STEP_GRAD(maximize, weight_decay) \
-    ((weight_decay) != 0 ? fma(*p, (T)(weight_decay), (maximize) ? -g : g) : (maximize) ? -g : g)
+    ((weight_decay) != 0 ? OPTIM_R(fma(*p, OPTIM_S(weight_decay), (maximize) ? -g : g)) : (maximize) ? -g : g)
 
 /* The momentum of group g (SGD's and RMSprop's momentum, Adam's beta1), or
    NULL when the optimizer has none. */

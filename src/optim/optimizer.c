@@ -38,9 +38,9 @@ static int check_params(const char *fn, const tg_optimizer *opt, tg_tensor *cons
             if (params[j] == params[i])
                 return tg__faili(TG_E_INVALID, "%s(): parameter %d appears twice in its group", fn, i);
         tg_dtype dt = tg_dtype_of(params[i]);
-        if (dt != TG_F32 && dt != TG_F64)
-            return tg__faili(TG_E_DTYPE, "%s(): parameters must be float32 or float64, got %s", fn,
-                             tg_dtype_name(dt));
+        if (dt != TG_F32 && dt != TG_F64 && dt != TG_F16 && dt != TG_BF16)
+            return tg__faili(TG_E_DTYPE, "%s(): parameters must be float32, float64, float16 or bfloat16, got %s",
+                             fn, tg_dtype_name(dt));
     }
     return 0;
 }

@@ -28,22 +28,22 @@ typedef struct rmsprop_step {
 #define RMSPROP_BODY                                                                           \
     const T grad = OPTIM_STEP_GRAD(k->maximize, k->weight_decay);                              \
     T *square_avg = &OPTIM_STATE(0);                                                           \
-    *square_avg = fma((T)(1 - k->alpha) * grad, grad, *square_avg * (T)k->alpha);              \
+    *square_avg = OPTIM_R(fma((T)(1 - k->alpha) * grad, grad, OPTIM_R(*square_avg * OPTIM_S(k->alpha)))); \
     T avg;                                                                                     \
     if (k->centered) {                                                                         \
         T *grad_avg = &OPTIM_STATE(2);                                                         \
-        *grad_avg = fma(grad, (T)(1 - k->alpha), *grad_avg * (T)k->alpha);                     \
-        avg = sqrt(fma((T)-1 * *grad_avg, *grad_avg, *square_avg));                            \
+        *grad_avg = OPTIM_R(fma(grad, OPTIM_S(1 - k->alpha), OPTIM_R(*grad_avg * OPTIM_S(k->alpha)))); \
+        avg = OPTIM_R(sqrt(OPTIM_R(fma((T)-1 * *grad_avg, *grad_avg, *square_avg))));          \
     } else {                                                                                   \
-        avg = sqrt(*square_avg);                                                               \
+        avg = OPTIM_R(sqrt(*square_avg));                                                      \
     }                                                                                          \
-    avg = avg + (T)k->eps;                                                                     \
+    avg = OPTIM_R(avg + OPTIM_S(k->eps));                                                      \
     if (k->momentum > 0) {                                                                     \
         T *buf = &OPTIM_STATE(1);                                                              \
-        *buf = *buf * (T)k->momentum + (T)1 * grad / avg;                                      \
-        *p = fma(*buf, (T)-k->lr, *p);                                                         \
+        *buf = OPTIM_R(OPTIM_R(*buf * OPTIM_S(k->momentum)) + (T)1 * grad / avg);              \
+        *p = OPTIM_R(fma(*buf, OPTIM_S(-k->lr), *p));                                          \
     } else {                                                                                   \
-        *p = *p + (T)-k->lr * grad / avg;                                                      \
+        *p = OPTIM_R(*p + (T)-k->lr * grad / avg);                                             \
     }
 OPTIM_LOOPS(rmsprop_loop, rmsprop_step, RMSPROP_BODY)
 
@@ -53,7 +53,7 @@ static void update(const optim_opts *opts, int64_t step, bool fresh, tg_tensor *
     (void)step, (void)fresh;
     const tg_rmsprop_opts *o = &opts->rmsprop;
     rmsprop_step k = {o->lr, o->alpha, o->eps, o->momentum, o->weight_decay, o->centered, o->maximize};
-    tg__optim_run(rmsprop_loop_f32, rmsprop_loop_f64, &k, param, grad, state);
+    tg__optim_run(&rmsprop_loop, &k, param, grad, state);
 }
 
 static const char *const STATE[] = {"square_avg", "momentum_buffer", "grad_avg"};

@@ -25,15 +25,15 @@ typedef struct sgd_step {
     T d_p = OPTIM_STEP_GRAD(k->maximize, k->weight_decay);                             \
     if (k->momentum != 0) {                                                            \
         T *buf = &OPTIM_STATE(0);                                                      \
-        *buf = k->fresh ? d_p : fma(d_p, (T)(1 - k->dampening), *buf * (T)k->momentum); \
-        d_p = k->nesterov ? fma(*buf, (T)k->momentum, d_p) : *buf;                     \
+        *buf = k->fresh ? d_p : OPTIM_R(fma(d_p, OPTIM_S(1 - k->dampening), OPTIM_R(*buf * OPTIM_S(k->momentum)))); \
+        d_p = k->nesterov ? OPTIM_R(fma(*buf, OPTIM_S(k->momentum), d_p)) : *buf;     \
     }                                                                                  \
-    *p = fma(d_p, (T)-k->lr, *p);
+    *p = OPTIM_R(fma(d_p, OPTIM_S(-k->lr), *p));
 OPTIM_LOOPS(sgd_loop, sgd_step, SGD_BODY)
 /* Without momentum, weight decay or maximize, SGD_BODY without its branches:
    a loop that vectorizes (a branch with fma in it does not, since fma may
    raise a floating-point exception and is not run speculatively). */
-#define SGD_PLAIN_BODY *p = fma(g, (T)-k->lr, *p);
+#define SGD_PLAIN_BODY *p = OPTIM_R(fma(g, OPTIM_S(-k->lr), *p));
 OPTIM_LOOPS(sgd_plain_loop, sgd_step, SGD_PLAIN_BODY)
 
 static void update(const optim_opts *opts, int64_t step, bool fresh, tg_tensor *param, const tg_tensor *grad,
@@ -43,8 +43,8 @@ static void update(const optim_opts *opts, int64_t step, bool fresh, tg_tensor *
     const tg_sgd_opts *o = &opts->sgd;
     sgd_step k = {o->lr, o->momentum, o->dampening, o->weight_decay, o->nesterov, o->maximize, fresh};
     if (o->momentum == 0 && o->weight_decay == 0 && !o->maximize)
-        tg__optim_run(sgd_plain_loop_f32, sgd_plain_loop_f64, &k, param, grad, state);
-    else tg__optim_run(sgd_loop_f32, sgd_loop_f64, &k, param, grad, state);
+        tg__optim_run(&sgd_plain_loop, &k, param, grad, state);
+    else tg__optim_run(&sgd_loop, &k, param, grad, state);
 }
 
 static bool holds(const optim_opts *o, int s) { return s == 0 && o->sgd.momentum != 0; }

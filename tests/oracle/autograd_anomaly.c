@@ -69,6 +69,8 @@ int main(void)
     tg_tensor *c = vec(1, 4);
     attempt("sqrt", sum_backward(tg_sqrt(c)));
     report(c);
+    tg_tensor *w = tg_requires_grad_(tg_from_c64((const float[]){1, 1, 0, 2}, TG_SHAPE(2)), true);
+    attempt("complex", sum_backward(tg_abs(tg_mul(w, tg_from_c64((const float[]){NAN, 0, 1, 0}, TG_SHAPE(2))))));
     tg_tensor *z = vec(0, 1), *g = NULL, *total = tg_sum(tg_div(z, z));
     attempt("autograd.grad", tg_autograd_grad(&total, 1, &z, 1, NULL, (tg_backward_opts){0}, &g));
 

@@ -45,6 +45,8 @@ attempt("log of negative", lambda: torch.log(leaf([-1.0, 2.0])).sum().backward()
 c = leaf([1.0, 4.0])
 attempt("sqrt", lambda: torch.sqrt(c).sum().backward())
 report(c)
+w = torch.tensor([1 + 1j, 2j], requires_grad=True)
+attempt("complex", lambda: (w * torch.tensor([complex(float("nan"), 0), 1])).abs().sum().backward())
 z = leaf([0.0, 1.0])
 attempt("autograd.grad", lambda: torch.autograd.grad((z / z).sum(), z))
 

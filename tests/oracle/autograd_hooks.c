@@ -354,6 +354,10 @@ static void setters(void)
     y = tg_mul_scalar(x, 2);
     attempt("data of a non-leaf", tg_set_data(y, tg_zeros(TG_SHAPE(3), TG_F64)));
     show("y", y);
+    x = x2();
+    attempt("complex data for a tensor that requires grad",
+            tg_set_data(x, tg_from_c64((const float[]){1, 2, 0, 3}, TG_SHAPE(2))));
+    show("x", x);
 
     x = x2();
     y = tg_mul_scalar(x, 2);

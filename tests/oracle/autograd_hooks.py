@@ -278,6 +278,10 @@ show("c", c)
 y = x * 2
 attempt("data of a non-leaf", lambda: setattr(y, "data", torch.zeros(3, dtype=torch.float64)))
 show("y", y)
+x = x2()
+attempt("complex data for a tensor that requires grad",
+        lambda: setattr(x, "data", torch.tensor([1 + 2j, 3j], dtype=torch.complex64)))
+show("x", x)
 x = leaf([1.0, 2.0])
 y = x * 2
 show("detach_ of a non-leaf", y.detach_())

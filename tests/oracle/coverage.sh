@@ -24,6 +24,7 @@ tg_rand             random streams differ from PyTorch by design; test_semantics
 tg_randn            random streams differ from PyTorch by design; test_semantics
 tg_init_uniform_    random streams differ from PyTorch by design; test_nn_modules (bounds: nn_init)
 tg_init_normal_     random streams differ from PyTorch by design; test_nn_modules (stds: nn_init)
+tg_module_to        each tensor checked against tg_to of it, the message as in PyTorch; test_nn_modules
 tg_generator_get_state random streams differ from PyTorch by design; test_checkpoint
 tg_generator_set_state random streams differ from PyTorch by design; test_checkpoint
 tg_save_checkpoint  a tensorgrad file format, resumed bit for bit; test_checkpoint

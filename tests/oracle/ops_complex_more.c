@@ -158,6 +158,12 @@ static void edges(tg_dtype d)
     show(L(d, "all empty"), tg_all(e));
     show(L(d, "any empty"), tg_any(e));
     show(L(d, "count_nonzero empty"), tg_count_nonzero(e2, DIMS(0)));
+    /* (1+0j) times the special values first, as PyTorch's a + alpha b */
+    show(L(d, "add specials"), tg_add(z4(d), special(d)));
+    show(L(d, "add to specials"), tg_add(special(d), z4(d)));
+    show(L(d, "sub specials"), tg_sub(z4(d), special(d)));
+    show(L(d, "add real nan"), tg_add(z4(d), tg_from_f32((const float[]){NAN, INFINITY, -INFINITY, 0}, TG_SHAPE(4))));
+    show(L(d, "add_ specials"), tg_add_(z4(d), special(d)));
     tg_tensor *x = leaf(tg_to(tg_complex(tg_scalar(1), tg_scalar(2)), d));
     check(L(d, "prod 0-dim grad"), tg_prod(x), &x, 1);
     tg_zero_grad(x);

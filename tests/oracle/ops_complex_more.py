@@ -140,6 +140,11 @@ def edges(d):
     show(f"all empty {n}", e.all())
     show(f"any empty {n}", e.any())
     show(f"count_nonzero empty {n}", e2.count_nonzero(0))
+    show(f"add specials {n}", z4(d) + special(d))
+    show(f"add to specials {n}", special(d) + z4(d))
+    show(f"sub specials {n}", z4(d) - special(d))
+    show(f"add real nan {n}", z4(d) + torch.tensor([float("nan"), INF, -INF, 0]))
+    show(f"add_ specials {n}", z4(d).add_(special(d)))
     x = torch.tensor(1 + 2j, dtype=d, requires_grad=True)
     check(f"prod 0-dim grad {n}", lambda: (x.prod(), [x]))
     x.grad = None

@@ -1337,8 +1337,10 @@ int tg_gradcheck(tg_gradcheck_fn f, tg_tensor *const *inputs, int n, void *ctx,
    tangent made in it. Inside a level, an operation on a tensor that has a
    tangent gives its result the tangent J t (its tangent rule; an operation
    without one fails with PyTorch's "Trying to use forward AD with ..."),
-   so a Jacobian-vector product costs one forward pass. enter and exit
-   return 0, or -1 with an error. */
+   so a Jacobian-vector product costs one forward pass. A gradient taken
+   with create_graph inside a level carries tangents too (forward-over-
+   reverse: the tangent of the gradient is a Hessian-vector product).
+   enter and exit return 0, or -1 with an error. */
 int tg_fwad_enter_dual_level(void);
 int tg_fwad_exit_dual_level(void);
 bool tg_fwad_level_open(void);

@@ -150,6 +150,7 @@ typedef struct tg_record {
     int n_saved;                       /* saved-tensor slots */
     const void *params;                /* copied into the node */
     size_t params_size;
+    const void *tangent_ctx;           /* forward AD: what the rule reads besides inputs and params, while recording */
 } tg_record;
 #define TG_PARAMS(p) .params = &(p), .params_size = sizeof(p)
 

@@ -5,6 +5,17 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Forward AD: an alias of a dual tensor gets its tangent, as PyTorch's
+   SavedVariable keeps and restores the forward grad, so that a derivative
+   recorded under create_graph reads tangents (forward-over-reverse). */
+static void keep_tangent(tg_tensor *alias, const tg_tensor *of)
+{
+    tg_tensor *tangent = alias != of ? tg__tangent(of) : NULL;
+    if (!tangent) return;
+    tg__ref(tangent);
+    if (tg__set_tangent(alias, tangent)) tg_clear_error();   /* out of memory: the alias has none */
+}
+
 static void save_slot(tg_node *n, int slot, tg_tensor *t, bool is_output)
 {
     tg_saved *s = &n->saved[slot];
@@ -50,7 +61,9 @@ void tg__save(tg_node *n, int slot, const tg_tensor *t)
     n->saved[slot].of_view = tg__view_base(t) != NULL;
     n->saved[slot].multi_output_nr = t->autograd && t->autograd->view_multi_output ? t->autograd->view_output_nr : -1;
     n->saved[slot].source = t->autograd ? t->autograd->serial : 0;
-    save_slot(n, slot, snapshot && !tg__share_history(snapshot, t) ? snapshot : (tg_tensor *)t, false);
+    tg_tensor *kept = snapshot && !tg__share_history(snapshot, t) ? snapshot : (tg_tensor *)t;
+    keep_tangent(kept, t);
+    save_slot(n, slot, kept, false);
 }
 
 void tg__note_reshape(tg_tensor *t)
@@ -67,6 +80,7 @@ int tg__save_output(tg_node *n, int slot, const tg_tensor *out)
     /* The node's reference goes to an alias; the scope drops its own. */
     tg_tensor *alias = tg__alias(out, out->shape, out->strides, out->ndim, out->offset);
     if (!alias) return -1;
+    keep_tangent(alias, out);
     save_slot(n, slot, alias, true);
     return 0;
 }
@@ -168,6 +182,7 @@ tg_tensor *tg__unpack(tg_node *n, int i)
     /* Recording a derivative (create_graph): re-link the output to its node. */
     tg_tensor *t = tg__alias(d, d->shape, d->strides, d->ndim, d->offset);
     if (!t) return NULL;
+    keep_tangent(t, d);
     tg__node_ref(n);
     return tg__set_history(t, n) ? NULL : t;
 }

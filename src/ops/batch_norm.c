@@ -9,11 +9,6 @@
 
 #include <math.h>
 
-typedef struct batch_norm_params {
-    bool training, has_weight;
-    double eps;
-} batch_norm_params;
-
 /* Saved slots: the input, the weight and the running statistics, as
    PyTorch's node saves them (not the bias: its gradient needs none). */
 enum { SAVED_INPUT, SAVED_WEIGHT, SAVED_RUNNING_MEAN, SAVED_RUNNING_VAR, N_SAVED };
@@ -107,7 +102,9 @@ static tg_tensor *record_batch_norm(tg_tensor *out, const batch_norm_params *p, 
                                     const tg_tensor *running_var)
 {
     tg_node *n;
-    tg_record what = {.op = TG_OP_BATCH_NORM, .n_saved = N_SAVED, .params = p, .params_size = sizeof *p};
+    const tg_tensor *running[2] = {running_mean, running_var};
+    tg_record what = {.op = TG_OP_BATCH_NORM, .n_saved = N_SAVED, .params = p, .params_size = sizeof *p,
+                      .tangent_ctx = running};
     if (tg__record(out, what, (const tg_tensor *[]){input, weight, bias}, 3, &n)) return NULL;
     const tg_tensor *saved[N_SAVED] = {input, weight, running_mean, running_var};
     for (int i = 0; n && i < N_SAVED; i++)
@@ -190,6 +187,7 @@ int tg__d_batch_norm(tg_node *n, tg_tensor *g, tg_tensor **gi)
     if (tg__check_saved(n)) return -1;
     tg_tensor *x = tg__widened(SAVED(SAVED_INPUT)), *w = p->has_weight ? tg__widened(SAVED(SAVED_WEIGHT)) : NULL;
     if (!x || (p->has_weight && !w) || !(g = tg__widened(g))) return -1;   /* Note [Half in float] */
+    if (tg__refuse_forward_ad("native_batch_norm_backward", (const tg_tensor *[]){g, x, w}, 3)) return -1;
     int64_t dims[TG_MAX_DIMS];
     int nd = tg__dims_but_channel(x->ndim, dims);
     tg_tensor *scale = w ? per_channel(w, x->ndim) : NULL, *xhat;

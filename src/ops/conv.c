@@ -476,6 +476,14 @@ static tg_tensor *convolution(const char *fn, const char *name, const tg_tensor 
     return unbatched ? tg_squeeze_dim(out, 0) : out;
 }
 
+/* the batched x with the options the node kept (padding="same" resolved) */
+tg_tensor *tg__convolution_again(const tg_tensor *x, const tg_tensor *weight, const tg_tensor *bias, const void *params)
+{
+    const conv_params *p = params;
+    const char *name = p->transposed ? "conv_transpose2d" : p->one_d ? "conv1d" : "conv2d";
+    return convolution(__func__, name, x, weight, bias, *p, false);
+}
+
 /* Zero fields as PyTorch's defaults; conv1d's height as 1, 0, 1. */
 static conv_params params_of(const int64_t *stride, const int64_t *padding, const int64_t *dilation,
                              const int64_t *output_padding, int64_t groups, bool one_d, bool transposed)

@@ -34,6 +34,7 @@ static tg_tensor *embedding_dense_backward(const tg_tensor *g, const tg_tensor *
     if (!g || !indices) return NULL;
     int64_t numel = tg_numel(indices), dim = g->shape[g->ndim - 1];
     tg_tensor *out = NULL;
+    tg__tangents_pause();   /* its own rule gives the tangent (ops/tangents_nn.c) */
     TG_NO_GRAD {
         tg_tensor *flat = tg_reshape(indices, TG_SHAPE(numel));
         tg_tensor *rows = tg_reshape(g, TG_SHAPE(numel, dim));
@@ -41,11 +42,18 @@ static tg_tensor *embedding_dense_backward(const tg_tensor *g, const tg_tensor *
         if (p->scale_grad_by_freq && rows) rows = tg_div(rows, tg_unsqueeze(frequencies(flat, p->num_weights, rows->dtype), 1));
         out = rows ? tg_index_add(tg_zeros(TG_SHAPE(p->num_weights, dim), g->dtype), 0, flat, rows, 1) : NULL;
     }
+    tg__tangents_resume();
     tg_node *n;
-    if (!out || tg__record(out, (tg_record){.op = TG_OP_EMBEDDING_DENSE_BACKWARD, .n_saved = 1, TG_PARAMS(*p)}, &g, 1, &n))
+    if (!out || tg__record(out, (tg_record){.op = TG_OP_EMBEDDING_DENSE_BACKWARD, .n_saved = 1, TG_PARAMS(*p),
+                                             .tangent_ctx = indices}, &g, 1, &n))
         return NULL;
     if (n) tg__save(n, 0, indices);
     return out;
+}
+
+tg_tensor *tg__embedding_dense_backward_again(const tg_tensor *g, const tg_tensor *indices, const void *params)
+{
+    return embedding_dense_backward(g, indices, params);
 }
 
 int tg__d_embedding(tg_node *n, tg_tensor *g, tg_tensor **gi)
@@ -104,10 +112,13 @@ static tg_tensor *embedding(const char *fn, const tg_tensor *indices, const tg_t
     shape[indices->ndim] = weight->shape[1];
     tg__contiguous_strides(shape, indices->ndim + 1, strides);
     tg_tensor *rows = NULL;
+    tg__tangents_pause();   /* its own rule gives the tangent (ops/tangents_nn.c) */
     TG_NO_GRAD { rows = tg_index_select(weight, 0, tg_reshape(indices, TG_SHAPE(tg_numel(indices)))); }
+    tg__tangents_resume();
     tg_tensor *out = rows ? tg__alias(rows, shape, strides, indices->ndim + 1, rows->offset) : NULL;
     tg_node *n;
-    if (!out || tg__record(out, (tg_record){.op = TG_OP_EMBEDDING, .n_saved = 1, TG_PARAMS(p)}, &weight, 1, &n))
+    if (!out || tg__record(out, (tg_record){.op = TG_OP_EMBEDDING, .n_saved = 1, TG_PARAMS(p), .tangent_ctx = indices}, &weight,
+                           1, &n))
         return NULL;
     if (n) tg__save(n, 0, indices);
     return out;

@@ -220,3 +220,9 @@ int tg__d_col2im(tg_node *n, tg_tensor *g, tg_tensor **gi)
     if (NEED(0)) gi[0] = tg_unfold(g, p->opts);
     return tg__derivative_done(n, gi);
 }
+
+tg_tensor *tg__fold_again(tg_op op, const tg_tensor *t, const void *params)
+{
+    const fold_params *p = params;
+    return op == TG_OP_IM2COL ? tg_unfold(t, p->opts) : tg_fold(t, p->image, p->opts);
+}

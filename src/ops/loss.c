@@ -32,6 +32,7 @@ int tg__check_weight_grad(const char *function, const char *argument, const tg_t
 
 /* ---------------------------------------------------- regression losses */
 
+/* reduction first: forward AD's rules read it (ops/tangents_nn.c) */
 typedef struct loss_params {
     tg_reduction reduction;
     double beta;   /* smooth_l1's beta, huber's delta */
@@ -202,12 +203,34 @@ static const fused_loss SMOOTH_L1 = {"smooth_l1_cpu", TG_OP_SMOOTH_L1_LOSS, TG_O
 static const fused_loss HUBER = {"huber_cpu", TG_OP_HUBER_LOSS, TG_OP_HUBER_LOSS_BACKWARD, huber_value, huber_slope,
                                  huber_curvature};
 
+/* The loss of a row of ops.def: of the loss or of its backward. */
+static const fused_loss *fused_of(tg_op op)
+{
+    if (op == TG_OP_MSE_LOSS || op == TG_OP_MSE_LOSS_BACKWARD) return &MSE;
+    return op == TG_OP_HUBER_LOSS || op == TG_OP_HUBER_LOSS_BACKWARD ? &HUBER : &SMOOTH_L1;
+}
+
+tg_tensor *tg__loss_backward_again(tg_op op, const void *params, double norm, const tg_tensor *g, const tg_tensor *x,
+                                   const tg_tensor *y)
+{
+    const loss_params *p = params;
+    return tg_mul(fused_of(op)->slope(tg_sub(x, y), p->beta, norm), g);
+}
+
+tg_tensor *tg__loss_curvature(tg_op op, const void *params, double norm, const tg_tensor *x, const tg_tensor *y)
+{
+    const loss_params *p = params;
+    tg_tensor *c = NULL;
+    TG_NO_GRAD { c = fused_of(op)->curvature(tg_sub(x, y), p->beta, norm); }
+    return c;
+}
+
 /* derivatives.yaml's for the gradient slope(d) gO: for gO the sum of
    gg slope(d) (the engine sums it to gO's shape), for x (gg gO) times the
    curvature, for y its negation. */
 int tg__d_fused_loss_backward(tg_node *n, tg_tensor *gg, tg_tensor **gi)
 {
-    const fused_loss *f = n->op == TG_OP_MSE_LOSS_BACKWARD ? &MSE : n->op == TG_OP_HUBER_LOSS_BACKWARD ? &HUBER : &SMOOTH_L1;
+    const fused_loss *f = fused_of(n->op);
     const loss_params *p = n->params;
     tg_tensor *g = SAVED(0), *x = SAVED(1), *y = SAVED(2);
     if (!g || !x || !y) return -1;

@@ -2,6 +2,7 @@
    PyTorch's reductions (ops/loss.c has the reductions they share). */
 #include "ops.h"
 
+/* reduction first: forward AD's rules read it (ops/tangents_nn.c) */
 typedef struct bce_params {
     tg_reduction reduction;
     bool weighted, pos_weighted;
@@ -22,12 +23,15 @@ static int check_weight_fits(const tg_tensor *t, const tg_tensor *w)
 static tg_tensor *in_dtype(tg_tensor *t, tg_dtype dt) { return t && t->dtype != dt ? tg__cast(t, dt) : t; }
 
 /* Records the node of a binary cross entropy: edges to input and target,
-   saving input, target, and the weights given (slots 2 and 3). */
+   saving input, target, and the weights given (slots 2 and 3), which are
+   also the record's tangent_ctx. */
 static tg_tensor *record_bce(tg_op op, tg_tensor *out, bce_params p, const tg_tensor *input, const tg_tensor *target,
                              const tg_tensor *weight, const tg_tensor *pos_weight)
 {
     tg_node *n;
-    if (tg__record(out, (tg_record){.op = op, .n_saved = 4, TG_PARAMS(p)}, (const tg_tensor *[]){input, target}, 2, &n))
+    const tg_tensor *weights[2] = {weight, pos_weight};
+    if (tg__record(out, (tg_record){.op = op, .n_saved = 4, TG_PARAMS(p), .tangent_ctx = weights},
+                   (const tg_tensor *[]){input, target}, 2, &n))
         return NULL;
     if (!n) return out;
     tg__save(n, 0, input);
@@ -37,14 +41,20 @@ static tg_tensor *record_bce(tg_op op, tg_tensor *out, bce_params p, const tg_te
     return out;
 }
 
-/* A gradient v (already times g) times the weight, divided by the input's
-   elements for the mean, in PyTorch's order. */
-static tg_tensor *scale(tg_node *n, tg_tensor *v, tg_tensor *weight)
+/* A gradient v (already times g) times the weight, divided by count (0:
+   not divided), in PyTorch's order. */
+static tg_tensor *scale(tg_tensor *v, const tg_tensor *weight, double count)
+{
+    if (weight) v = tg_mul(v, weight);
+    if (count) v = tg_div_scalar(v, count);
+    return v;
+}
+
+/* The elements of n's input for the mean, else 0. */
+static double mean_count(const tg_node *n)
 {
     const bce_params *p = n->params;
-    if (weight) v = tg_mul(v, weight);
-    if (p->reduction == TG_MEAN) v = tg_div_scalar(v, (double)tg__numel(n->in_meta[0].shape, n->in_meta[0].ndim));
-    return v;
+    return p->reduction == TG_MEAN ? (double)tg__numel(n->in_meta[0].shape, n->in_meta[0].ndim) : 0;
 }
 
 /* The saved weights: NULL where none was given; -1 when one failed. */
@@ -115,13 +125,20 @@ tg_tensor *tg_binary_cross_entropy_ex(const tg_tensor *input, const tg_tensor *t
 /* input: g (x - y) / max(x (1 - x), 1e-12); target: (log(1 - x) -
    log(x)) g (PyTorch's -logit(x)); each times the weight, over the count
    for the mean. */
+static tg_tensor *bce_gradient(int which, const tg_tensor *g, const tg_tensor *x, const tg_tensor *y,
+                               const tg_tensor *w, double count)
+{
+    if (which == 0) return scale(tg_div(tg_mul(g, tg_sub(x, y)), tg_clamp_min(tg_mul(tg_rsub_scalar(x, 1), x), 1e-12)), w, count);
+    return scale(tg_mul(tg_sub(tg_log1p(tg_neg(x)), tg_log(x)), g), w, count);
+}
+
 int tg__d_bce(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     /* in float for half tensors, as their float composition (Note [Half in float]) */
     tg_tensor *x = tg__widened(SAVED(0)), *y = tg__widened(SAVED(1)), *w, *unused;
     if (!x || !y || !(g = tg__widened(g)) || saved_weights(n, &w, &unused) || (w && !(w = tg__widened(w)))) return -1;
-    if (NEED(0)) gi[0] = scale(n, tg_div(tg_mul(g, tg_sub(x, y)), tg_clamp_min(tg_mul(tg_rsub_scalar(x, 1), x), 1e-12)), w);
-    if (NEED(1)) gi[1] = scale(n, tg_mul(tg_sub(tg_log1p(tg_neg(x)), tg_log(x)), g), w);
+    if (NEED(0)) gi[0] = bce_gradient(0, g, x, y, w, mean_count(n));
+    if (NEED(1)) gi[1] = bce_gradient(1, g, x, y, w, mean_count(n));
     return tg__derivative_done(n, gi);
 }
 
@@ -193,18 +210,30 @@ tg_tensor *tg_binary_cross_entropy_with_logits_ex(const tg_tensor *input, const 
 /* input: (sigmoid(x) - y), or with pos_weight p ((p y + 1 - y) sigmoid(x)
    - p y); target: -x, or log_sigmoid(-x) - p log_sigmoid(x); each times g
    and the weight, over the count for the mean. */
+static tg_tensor *bce_logits_gradient(int which, const tg_tensor *g, const tg_tensor *x, const tg_tensor *y,
+                                      const tg_tensor *w, const tg_tensor *pw, double count)
+{
+    if (which == 0) {
+        tg_tensor *py = pw ? tg_mul(pw, y) : NULL;
+        tg_tensor *d = pw ? tg_sub(tg_mul(tg_sub(tg_add_scalar(py, 1), y), tg_sigmoid(x)), py) : tg_sub(tg_sigmoid(x), y);
+        return scale(tg_mul(d, g), w, count);
+    }
+    tg_tensor *d = pw ? tg_sub(tg_logsigmoid(tg_neg(x)), tg_mul(tg_logsigmoid(x), pw)) : tg_neg(x);
+    return scale(tg_mul(d, g), w, count);
+}
+
 int tg__d_bce_logits(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
     tg_tensor *x = SAVED(0), *y = SAVED(1), *w, *pw;
     if (!x || !y || saved_weights(n, &w, &pw)) return -1;
-    if (NEED(0)) {
-        tg_tensor *py = pw ? tg_mul(pw, y) : NULL;
-        tg_tensor *d = pw ? tg_sub(tg_mul(tg_sub(tg_add_scalar(py, 1), y), tg_sigmoid(x)), py) : tg_sub(tg_sigmoid(x), y);
-        gi[0] = scale(n, tg_mul(d, g), w);
-    }
-    if (NEED(1)) {
-        tg_tensor *d = pw ? tg_sub(tg_logsigmoid(tg_neg(x)), tg_mul(tg_logsigmoid(x), pw)) : tg_neg(x);
-        gi[1] = scale(n, tg_mul(d, g), w);
-    }
+    if (NEED(0)) gi[0] = bce_logits_gradient(0, g, x, y, w, pw, mean_count(n));
+    if (NEED(1)) gi[1] = bce_logits_gradient(1, g, x, y, w, pw, mean_count(n));
     return tg__derivative_done(n, gi);
+}
+
+tg_tensor *tg__bce_gradient_again(tg_op op, int which, const tg_tensor *g, const tg_tensor *x, const tg_tensor *y,
+                                  const tg_tensor *const *weights)
+{
+    if (op == TG_OP_BCE) return bce_gradient(which, g, x, y, weights[0], 0);
+    return bce_logits_gradient(which, g, x, y, weights[0], weights[1], 0);
 }

@@ -139,6 +139,7 @@ static tg_tensor *nll(const nll_def *d, const tg_tensor *input, const tg_tensor 
         check_nll_values(d, input, target, weight, ignore_index))
         return NULL;
     tg_tensor *out = NULL, *total_weight = NULL;
+    tg__tangents_pause();   /* its own rule gives the tangent (ops/tangents_nn.c) */
     TG_NO_GRAD {
         /* as (N, C, ...) and (N, ...) */
         const tg_tensor *x = input->ndim == 1 ? tg_unsqueeze(input, 0) : input;
@@ -152,10 +153,14 @@ static tg_tensor *nll(const nll_def *d, const tg_tensor *input, const tg_tensor 
         else if (r == TG_SUM) out = tg_sum(losses);
         else out = losses ? tg_reshape(losses, target->shape, target->ndim) : NULL;
     }
+    tg__tangents_resume();
     if (!out || !total_weight) return NULL;
     nll_params p = {ignore_index, r, weight != NULL};
+    const tg_tensor *target_and_weight[2] = {target, weight};
     tg_node *n;
-    if (tg__record(out, (tg_record){.op = d->op, .n_saved = 4, TG_PARAMS(p)}, &input, 1, &n)) return NULL;
+    if (tg__record(out, (tg_record){.op = d->op, .n_saved = 4, TG_PARAMS(p), .tangent_ctx = target_and_weight}, &input,
+                   1, &n))
+        return NULL;
     if (n) {
         tg__save(n, 0, input);
         tg__save(n, 1, target);
@@ -174,6 +179,7 @@ static tg_tensor *nll_backward(tg_node *n, tg_tensor *g, const tg_tensor *x, con
 {
     const nll_params *p = n->params;
     tg_tensor *out = NULL;
+    tg__tangents_pause();   /* forward AD fails at the record, as PyTorch's, which has no rule */
     TG_NO_GRAD {
         tg_tensor *x2 = x->ndim == 1 ? tg_unsqueeze(x, 0) : tg__share(x);
         tg_tensor *t2 = t->ndim == 0 ? tg_unsqueeze(t, 0) : tg__share(t);
@@ -187,6 +193,7 @@ static tg_tensor *nll_backward(tg_node *n, tg_tensor *g, const tg_tensor *x, con
         tg_tensor *d = v ? tg_scatter(zeros, 1, tg_unsqueeze(safe, 1), tg_unsqueeze(v, 1)) : NULL;
         out = d ? tg_reshape(d, x->shape, x->ndim) : NULL;
     }
+    tg__tangents_resume();
     tg_op op = n->op == TG_OP_NLL_LOSS ? TG_OP_NLL_LOSS_BACKWARD : TG_OP_NLL_LOSS2D_BACKWARD;
     tg_node *m;
     if (!out || tg__record(out, (tg_record){.op = op, .n_saved = 3, TG_PARAMS(*p)}, (const tg_tensor *[]){g, x}, 2, &m))
@@ -219,6 +226,13 @@ int tg__d_nll_loss_backward(tg_node *n, tg_tensor *gg, tg_tensor **gi)
     if (NEED(0)) gi[0] = nll(d, gg, t, w, p->reduction, p->ignore_index);
     if (NEED(1)) gi[1] = tg_zeros_like(gg);
     return tg__derivative_done(n, gi);
+}
+
+tg_tensor *tg__nll_again(tg_op op, const tg_tensor *x, const tg_tensor *const *target_and_weight, const void *params)
+{
+    const nll_params *p = params;
+    return nll(op == TG_OP_NLL_LOSS ? &NLL : &NLL2D, x, target_and_weight[0], target_and_weight[1], p->reduction,
+               p->ignore_index);
 }
 
 /* PyTorch's nll_loss_nd: 1-D and 2-D inputs go to nll_loss, 4-D ones to

@@ -73,12 +73,6 @@ static tg_tensor *channels_last_like(const tg_tensor *x)
 
 /* ------------------------------------------------------ layer_norm */
 
-typedef struct layer_norm_params {
-    int ndim;          /* the normalised (last) dims */
-    double eps;
-    bool has_weight;
-} layer_norm_params;
-
 int tg__check_layer_norm_inputs(const tg_tensor *input, const int64_t *normalized_shape, int ndim,
                                 const tg_tensor *weight, const tg_tensor *bias)
 {
@@ -184,6 +178,7 @@ int tg__d_layer_norm(tg_node *n, tg_tensor *g, tg_tensor **gi)
     const layer_norm_params *p = n->params;
     tg_tensor *x = tg__widened(SAVED(0)), *w = p->has_weight ? tg__widened(SAVED(1)) : NULL;
     if (!x || (p->has_weight && !w) || !(g = tg__widened(g))) return -1;   /* Note [Half in float] */
+    if (tg__refuse_forward_ad("native_layer_norm_backward", (const tg_tensor *[]){g, x, w}, 3)) return -1;
     int64_t dims[TG_MAX_DIMS];
     int nd = last_dims(p->ndim, dims);
     tg_tensor *rstd, *xhat = tg__normalized(x, dims, nd, p->eps, &rstd);
@@ -195,12 +190,6 @@ int tg__d_layer_norm(tg_node *n, tg_tensor *g, tg_tensor **gi)
 }
 
 /* ------------------------------------------------------ group_norm */
-
-typedef struct group_norm_params {
-    int64_t groups;
-    double eps;
-    bool has_weight;
-} group_norm_params;
 
 /* F.group_norm's checks, in its order: its Python size reads, the
    division (Python's), _verify_batch_size on the grouped sizes, then

@@ -6,6 +6,26 @@
 
 #include "ops.h"
 
+/* What the nodes keep, read also by forward AD's rules (ops/tangents_nn.c;
+   batch_norm's record has the running mean and variance, either NULL, as
+   its tangent_ctx). */
+typedef struct layer_norm_params {
+    int ndim;          /* the normalised (last) dims */
+    double eps;
+    bool has_weight;
+} layer_norm_params;
+
+typedef struct group_norm_params {
+    int64_t groups;
+    double eps;
+    bool has_weight;
+} group_norm_params;
+
+typedef struct batch_norm_params {
+    bool training, has_weight;
+    double eps;
+} batch_norm_params;
+
 /* "<what> of shape [..] and normalized_shape = [..]"-style checks of
    layer_norm and rms_norm (PyTorch's _check_layer_norm_inputs): 0, or -1
    with PyTorch's error. bias may be NULL (rms_norm has none). */

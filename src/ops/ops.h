@@ -278,6 +278,34 @@ int tg__check_weight_grad(const char *function, const char *argument, const tg_t
 int tg__propagate_tangent(tg_tensor *out, const tg_record *what, const tg_tensor *const *inputs, int n);
 bool tg__has_tangent_rule(tg_op op);
 tg_tensor *tg__mirror_tangent(const tg_tensor *primal, const tg_tensor *tangent);
+/* -1 with PyTorch's forward AD error for aten_name when tangents are being
+   propagated and an operand (any may be NULL) has one, else 0: a
+   derivative composed of operations where PyTorch's is one operation
+   without a forward formula (native_layer_norm_backward). */
+int tg__refuse_forward_ad(const char *aten_name, const tg_tensor *const *operands, int n);
+
+/* Operations run again on tangents by forward AD's rules
+   (ops/tangents_nn.c), with the parameters their nodes keep: params is
+   the record's. fold_again runs im2col or col2im (op); the convolution's
+   x is batched. */
+tg_tensor *tg__convolution_again(const tg_tensor *x, const tg_tensor *weight, const tg_tensor *bias, const void *params);
+tg_tensor *tg__fold_again(tg_op op, const tg_tensor *t, const void *params);
+tg_tensor *tg__constant_pad_again(const tg_tensor *t, const void *params);
+tg_tensor *tg__embedding_dense_backward_again(const tg_tensor *g, const tg_tensor *indices, const void *params);
+/* mse, smooth_l1 and huber (op: the loss's row or its backward's): the
+   slope in x of the loss of x - y times norm and g (PyTorch's
+   *_loss_backward), and the slope's slope times norm, without history. */
+tg_tensor *tg__loss_backward_again(tg_op op, const void *params, double norm, const tg_tensor *g, const tg_tensor *x,
+                                   const tg_tensor *y);
+tg_tensor *tg__loss_curvature(tg_op op, const void *params, double norm, const tg_tensor *x, const tg_tensor *y);
+/* binary_cross_entropy(_with_logits) (op): the unreduced gradient of the
+   input (which 0) or the target (1) for g, with the record's weights
+   (weight, pos_weight; either NULL). */
+tg_tensor *tg__bce_gradient_again(tg_op op, int which, const tg_tensor *g, const tg_tensor *x, const tg_tensor *y,
+                                  const tg_tensor *const *weights);
+/* nll_loss or nll_loss2d (op) of x at the record's target and weight (its
+   tangent_ctx). */
+tg_tensor *tg__nll_again(tg_op op, const tg_tensor *x, const tg_tensor *const *target_and_weight, const void *params);
 
 /* _trilinear again, with a TrilinearBackward0 record's parameters (ops/linear.c) */
 tg_tensor *tg__trilinear_as(const void *params, const tg_tensor *i1, const tg_tensor *i2, const tg_tensor *i3);

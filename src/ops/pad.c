@@ -51,6 +51,12 @@ static tg_tensor *constant_pad(const tg_tensor *t, const int64_t *pad, int npad,
     return out;
 }
 
+tg_tensor *tg__constant_pad_again(const tg_tensor *t, const void *params)
+{
+    const constant_pad_params *p = params;
+    return tg_pad(t, p->pad, p->npad, TG_PAD_CONSTANT, 0);
+}
+
 /* The gradient is g cropped back: g padded by the negated pads. */
 int tg__d_constant_pad(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {

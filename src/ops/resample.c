@@ -215,7 +215,7 @@ static int record_plan(tg_tensor *out, tg_op op, const tg_tensor *t, const tg_re
     bool float_grad = r->weighted && (t->dtype == TG_F16 || (t->dtype == TG_BF16 && r->nested));
     resample_params params = {r->dims, r->weighted, pt->plan.n_div, r->saves_input, float_grad};
     tg_node *n;
-    if (tg__record(out, (tg_record){.op = op, .n_saved = 4, TG_PARAMS(params)}, &t, 1, &n)) return -1;
+    if (tg__record(out, (tg_record){.op = op, .n_saved = 4, TG_PARAMS(params), .tangent_ctx = r}, &t, 1, &n)) return -1;
     if (!n) return 0;
     if (r->saves_input) tg__save(n, PLAN_INPUT_SLOT, t);
     tg__save(n, 0, pt->index);
@@ -250,8 +250,10 @@ tg_tensor *tg__resample_max(tg_op op, const tg_tensor *t, const tg_resampling *r
     idx = laid_out_as(t, r, idx);
     if (!out || !idx) return NULL;
     resample_params params = {r->dims, false, 0, true, false};
+    tg_resampled_max taken = {r->dims, idx};
     tg_node *n;
-    if (tg__record(out, (tg_record){.op = op, .n_saved = 2, TG_PARAMS(params)}, &t, 1, &n)) return NULL;
+    if (tg__record(out, (tg_record){.op = op, .n_saved = 2, TG_PARAMS(params), .tangent_ctx = &taken}, &t, 1, &n))
+        return NULL;
     if (n) {
         tg__save(n, 0, idx);
         tg__save(n, MAX_INPUT_SLOT, t);

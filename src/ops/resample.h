@@ -36,6 +36,12 @@ typedef struct tg_resampling {
 /* t resampled by r, recorded as op (its derivative tg__d_resample);
    NULL with an error. */
 tg_tensor *tg__resample(tg_op op, const tg_tensor *t, const tg_resampling *r);
+/* What forward AD's rules (ops/tangents_nn.c) read of a resampling's
+   record, its tangent_ctx: r for tg__resample, this for tg__resample_max. */
+typedef struct tg_resampled_max {
+    int dims;
+    const tg_tensor *indices;
+} tg_resampled_max;
 /* The maximum over each output's taps of t (weights and divisors unused),
    with *indices (TG_I64, the result's shape) the input position it came
    from within the resampled dims, recorded as op (tg__d_resample_max). */

@@ -359,27 +359,40 @@ static const tangent_fn TANGENTS[TG_OP_COUNT] = {
     [TG_OP_VIEW_AS_REAL] = tg__t_view_as_real, [TG_OP_VIEW_AS_COMPLEX] = tg__t_view_as_complex,
     [TG_OP_CONJ] = tg__t_conj, [TG_OP_ANGLE] = tg__t_angle, [TG_OP_COMPLEX] = tg__t_complex,
     [TG_OP_POLAR] = tg__t_polar,
+
+    /* ops/tangents_nn.c; HARDSIGMOID_BACKWARD, SOFTMAX_BACKWARD_DATA, LOG_SOFTMAX_BACKWARD_DATA,
+       HUBER_LOSS_BACKWARD and NLL_LOSS(2D)_BACKWARD have no rule, as in PyTorch 1.13 */
+    [TG_OP_THRESHOLD_BACKWARD] = tg__t_threshold_backward, [TG_OP_LEAKY_RELU_BACKWARD] = tg__t_mask_backward,
+    [TG_OP_HARDTANH_BACKWARD] = tg__t_mask_backward, [TG_OP_ELU_BACKWARD] = tg__t_elu_backward,
+    [TG_OP_TANH_BACKWARD] = tg__t_pointwise_backward, [TG_OP_SIGMOID_BACKWARD] = tg__t_pointwise_backward,
+    [TG_OP_GELU_BACKWARD] = tg__t_pointwise_backward,
+    [TG_OP_EMBEDDING] = tg__t_embedding, [TG_OP_EMBEDDING_DENSE_BACKWARD] = tg__t_embedding_dense_backward,
+    [TG_OP_MSE_LOSS] = tg__t_regression_loss, [TG_OP_SMOOTH_L1_LOSS] = tg__t_regression_loss,
+    [TG_OP_HUBER_LOSS] = tg__t_regression_loss, [TG_OP_MSE_LOSS_BACKWARD] = tg__t_regression_loss_backward,
+    [TG_OP_SMOOTH_L1_LOSS_BACKWARD] = tg__t_regression_loss_backward,
+    [TG_OP_BCE] = tg__t_bce, [TG_OP_BCE_LOGITS] = tg__t_bce, [TG_OP_NLL_LOSS] = tg__t_nll, [TG_OP_NLL_LOSS2D] = tg__t_nll,
+    [TG_OP_LAYER_NORM] = tg__t_layer_norm, [TG_OP_GROUP_NORM] = tg__t_group_norm, [TG_OP_BATCH_NORM] = tg__t_batch_norm,
+    [TG_OP_CONVOLUTION] = tg__t_convolution, [TG_OP_IM2COL] = tg__t_fold, [TG_OP_COL2IM] = tg__t_fold,
+    [TG_OP_MAX_POOL2D] = tg__t_resample_max, [TG_OP_ADAPTIVE_MAX_POOL2D] = tg__t_resample_max,
+    [TG_OP_AVG_POOL2D] = tg__t_resample, [TG_OP_ADAPTIVE_AVG_POOL2D] = tg__t_resample,
+    [TG_OP_CONSTANT_PAD] = tg__t_constant_pad,
+    [TG_OP_REFLECTION_PAD1D] = tg__t_resample, [TG_OP_REFLECTION_PAD2D] = tg__t_resample,
+    [TG_OP_REFLECTION_PAD3D] = tg__t_resample, [TG_OP_REPLICATION_PAD1D] = tg__t_resample,
+    [TG_OP_REPLICATION_PAD2D] = tg__t_resample, [TG_OP_REPLICATION_PAD3D] = tg__t_resample,
+    [TG_OP_UPSAMPLE_NEAREST1D] = tg__t_resample, [TG_OP_UPSAMPLE_NEAREST2D] = tg__t_resample,
+    [TG_OP_UPSAMPLE_NEAREST3D] = tg__t_resample, [TG_OP_UPSAMPLE_LINEAR1D] = tg__t_resample,
+    [TG_OP_UPSAMPLE_BILINEAR2D] = tg__t_resample, [TG_OP_UPSAMPLE_TRILINEAR3D] = tg__t_resample,
+    [TG_OP_UPSAMPLE_NEAREST_EXACT1D] = tg__t_resample, [TG_OP_UPSAMPLE_NEAREST_EXACT2D] = tg__t_resample,
+    [TG_OP_UPSAMPLE_NEAREST_EXACT3D] = tg__t_resample,
 };
 
 bool tg__has_tangent_rule(tg_op op) { return TANGENTS[op] != NULL; }
 
 /* ------------------------------------------------------------ the hook */
 
-/* PyTorch names the operation by its ATen name: the node's name without
-   "Backward<n>", in snake case ("NativeLayerNormBackward0" ->
-   "native_layer_norm"). */
-static int no_rule_error(tg_op op)
+/* PyTorch's error for the operation of ATen name `name` */
+static int unsupported(const char *name)
 {
-    const char *node = tg__op_name(op);
-    const char *end = strstr(node, "Backward");
-    size_t len = end ? (size_t)(end - node) : strlen(node);
-    char name[128];
-    size_t k = 0;
-    for (size_t i = 0; i < len && k + 2 < sizeof name; i++) {
-        if (i && isupper((unsigned char)node[i]) && islower((unsigned char)node[i - 1])) name[k++] = '_';
-        name[k++] = (char)tolower((unsigned char)node[i]);
-    }
-    name[k] = '\0';
     return tg__faili(TG_E_AUTOGRAD,
                      "Trying to use forward AD with %s that does not support it because it has not been implemented yet.\n"
                      "Please file an issue to PyTorch at https://github.com/pytorch/pytorch/issues/new?template=feature-request.yml "
@@ -388,6 +401,41 @@ static int no_rule_error(tg_op op)
                      "to be enabled. If the environment var PYTORCH_JIT=0 is set or if the library is not built with "
                      "TorchScript, some operators may no longer be used with forward AD.",
                      name);
+}
+
+/* PyTorch names the operation by its ATen name: the node's name without
+   "Backward<n>", in snake case ("NativeLayerNormBackward0" ->
+   "native_layer_norm"). */
+static int no_rule_error(tg_op op)
+{
+    /* hardsigmoid_backward has no derivative at all (its node is
+       NotImplemented); the fused softmax derivatives are underscored */
+    if (op == TG_OP_HARDSIGMOID_BACKWARD)
+        return tg__faili(TG_E_AUTOGRAD, "Trying to use forward AD with aten::hardsigmoid_backward that does not support it.");
+    const char *node = tg__op_name(op);
+    const char *end = strstr(node, "Backward");
+    for (const char *later; end && (later = strstr(end + 1, "Backward"));) end = later;   /* the last: XBackwardBackward0 */
+    size_t len = end ? (size_t)(end - node) : strlen(node);
+    char name[128];
+    size_t k = 0;
+    if (op == TG_OP_SOFTMAX_BACKWARD_DATA || op == TG_OP_LOG_SOFTMAX_BACKWARD_DATA) name[k++] = '_';
+    for (size_t i = 0; i < len && k + 2 < sizeof name; i++) {
+        bool word = isupper((unsigned char)node[i]) && i &&   /* a word begins: aB, or AB before c (2DBackward) */
+                    (islower((unsigned char)node[i - 1]) ||
+                     (isupper((unsigned char)node[i - 1]) && i + 1 < len && islower((unsigned char)node[i + 1])));
+        if (word) name[k++] = '_';
+        name[k++] = (char)tolower((unsigned char)node[i]);
+    }
+    name[k] = '\0';
+    return unsupported(name);
+}
+
+int tg__refuse_forward_ad(const char *aten_name, const tg_tensor *const *operands, int n)
+{
+    if (!tg__forward_hook()) return 0;
+    for (int i = 0; i < n; i++)
+        if (operands[i] && tg__tangent(operands[i])) return unsupported(aten_name);
+    return 0;
 }
 
 tg_tensor *tg__mirror_tangent(const tg_tensor *primal, const tg_tensor *tangent)
@@ -440,7 +488,7 @@ static int propagate(tg_tensor *out, const tg_record *what, const tg_tensor *con
         tangents[i] = inputs[i] ? tg__tangent(inputs[i]) : NULL;
         zeros[i] = NULL;
     }
-    tangent_args args = {what->op, inputs, tangents, n, zeros, out, what->params};
+    tangent_args args = {what->op, inputs, tangents, n, zeros, out, what->params, what->tangent_ctx};
     tg_tensor *tangent = rule(&args);
     return tangent == NO_TANGENT ? 0 : attach(out, tangent);
 }

@@ -16,6 +16,7 @@ typedef struct tangent_args {
     tg_tensor **zeros;            /* zeros in place of absent tangents, made on first use */
     const tg_tensor *out;         /* the primal result */
     const void *params;
+    const void *ctx;              /* the record's tangent_ctx */
 } tangent_args;
 
 typedef tg_tensor *(*tangent_fn)(const tangent_args *a);
@@ -74,5 +75,25 @@ tg_tensor *tg__t_conj(const tangent_args *a);
 tg_tensor *tg__t_complex(const tangent_args *a);
 tg_tensor *tg__t_angle(const tangent_args *a);
 tg_tensor *tg__t_polar(const tangent_args *a);
+
+/* rules of ops/tangents_nn.c */
+tg_tensor *tg__t_pointwise_backward(const tangent_args *a);
+tg_tensor *tg__t_mask_backward(const tangent_args *a);
+tg_tensor *tg__t_threshold_backward(const tangent_args *a);
+tg_tensor *tg__t_elu_backward(const tangent_args *a);
+tg_tensor *tg__t_embedding(const tangent_args *a);
+tg_tensor *tg__t_embedding_dense_backward(const tangent_args *a);
+tg_tensor *tg__t_resample(const tangent_args *a);
+tg_tensor *tg__t_resample_max(const tangent_args *a);
+tg_tensor *tg__t_constant_pad(const tangent_args *a);
+tg_tensor *tg__t_fold(const tangent_args *a);
+tg_tensor *tg__t_convolution(const tangent_args *a);
+tg_tensor *tg__t_regression_loss(const tangent_args *a);
+tg_tensor *tg__t_regression_loss_backward(const tangent_args *a);
+tg_tensor *tg__t_bce(const tangent_args *a);
+tg_tensor *tg__t_nll(const tangent_args *a);
+tg_tensor *tg__t_layer_norm(const tangent_args *a);
+tg_tensor *tg__t_group_norm(const tangent_args *a);
+tg_tensor *tg__t_batch_norm(const tangent_args *a);
 
 #endif

@@ -18,17 +18,24 @@ static void release_autograd(tg_autograd *a)
 }
 
 static pthread_once_t install_once = PTHREAD_ONCE_INIT;
+static atomic_bool installed;   /* checked first: pthread_once is a call per tensor */
 
-static void install(void) { tg__install_autograd_release(release_autograd); }
+static void install(void)
+{
+    tg__install_autograd_release(release_autograd);
+    atomic_store(&installed, true);
+}
 
 tg_autograd *tg__autograd(tg_tensor *t)
 {
     if (t->autograd) return t->autograd;
-    pthread_once(&install_once, install);
+    if (!atomic_load_explicit(&installed, memory_order_acquire)) pthread_once(&install_once, install);
     static atomic_uint_least64_t serials;
-    t->autograd = tg__cache_calloc(sizeof *t->autograd);
-    if (t->autograd) t->autograd->serial = tg__count_add_u64(&serials, 1) + 1;
-    return t->autograd;
+    tg_autograd *a = tg__cache_alloc(sizeof *a);
+    if (!a) return NULL;
+    *a = (tg_autograd){.serial = tg__count_add_u64(&serials, 1) + 1};   /* inline stores, not a memset call */
+    t->autograd = a;
+    return a;
 }
 
 int tg__share_history(tg_tensor *alias, const tg_tensor *t)

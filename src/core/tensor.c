@@ -199,14 +199,11 @@ static void shell_init(tg_tensor *t, tg_dtype dt, const int64_t *shape, const in
     t->version = NULL;
     t->dtype = dt;
     t->ndim = ndim;
-    /* fixed-size zeroing is a few vector stores; the tail loop it replaces
-       became two memset calls */
-    memset(t->shape, 0, sizeof t->shape);
-    memset(t->strides, 0, sizeof t->strides);
     for (int i = 0; i < ndim; i++) {
         t->shape[i] = shape[i];
         t->strides[i] = strides[i];
     }
+    for (int i = ndim; i < TG_MAX_DIMS; i++) t->shape[i] = t->strides[i] = 0;
     t->offset = offset;
     t->autograd = NULL;
 }
@@ -263,7 +260,7 @@ tg_tensor *tg__new(tg_dtype dt, const int64_t *shape, int ndim)
 tg_tensor *tg__new_like(tg_dtype dt, const int64_t *shape, int ndim, const tg_tensor *const *ops, int nops)
 {
     tg_tensor *t = tg__new(dt, shape, ndim);
-    if (t) tg__result_strides(shape, ndim, ops, nops, t->strides);
+    if (t && ndim >= 2) tg__result_strides(shape, ndim, ops, nops, t->strides);   /* else contiguous, as made */
     return t;
 }
 

@@ -357,7 +357,8 @@ static void release_saved(task *t)
         /* CopySlices ran its fn's derivative too */
         for (tg_node *n = e->node; n; n = n->fn) {
             n->released = true;
-            for (int i = 0; i < n->n_saved; i++) tg__saved_drop(&n->saved[i]);
+            for (int i = 0; i < n->n_saved; i++)
+                if (n->saved[i].used) tg__saved_drop(&n->saved[i]);
         }
     }
 }

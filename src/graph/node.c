@@ -113,7 +113,8 @@ static void node_free(tg_node *n)
     tg__count(TG_COUNT_NODES, -1);
     for (int i = 0; i < n->n_next; i++)
         if (n->next[i].node) tg__node_unref(n->next[i].node);
-    for (int i = 0; i < n->n_saved; i++) tg__saved_drop(&n->saved[i]);
+    for (int i = 0; i < n->n_saved; i++)
+        if (n->saved[i].used) tg__saved_drop(&n->saved[i]);   /* most slots never are */
     if (n->leaf) {
         tg_autograd *leaf = n->leaf->autograd;
         pthread_mutex_lock(&grad_acc_lock);

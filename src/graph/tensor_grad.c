@@ -33,7 +33,24 @@ tg_autograd *tg__autograd(tg_tensor *t)
     static atomic_uint_least64_t serials;
     tg_autograd *a = tg__cache_alloc(sizeof *a);
     if (!a) return NULL;
-    *a = (tg_autograd){.serial = tg__count_add_u64(&serials, 1) + 1};   /* inline stores, not a memset call */
+    /* Field by field, as a new tensor's struct (core/tensor.c): zeroing the
+       block first was a string store or a memset call per result. Every
+       field of struct tg_autograd is set here. */
+    a->serial = tg__count_add_u64(&serials, 1) + 1;
+    a->requires_grad = false;
+    a->grad_fn = NULL;
+    a->grad = NULL;
+    a->grad_acc = NULL;
+    a->view_base = NULL;
+    atomic_init(&a->view_version, 0);
+    a->view_no_grad = false;
+    a->view_multi_output = false;
+    a->view_output_nr = 0;
+    a->tangent = NULL;
+    a->tangent_level = 0;
+    a->output_nr = 0;
+    atomic_init(&a->hooks, NULL);
+    a->retains_grad = false;
     t->autograd = a;
     return a;
 }

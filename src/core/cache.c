@@ -53,7 +53,7 @@ enum {
 /* In front of every block; 16 bytes keep the block's malloc alignment. */
 typedef struct header {
     int64_t size_class;
-    int64_t spare;
+    int64_t size;   /* class_size(size_class), so that the hot paths need not recompute it */
 } header;
 
 typedef struct free_block { struct free_block *next; } free_block;
@@ -158,14 +158,17 @@ void *tg__cache_alloc_after(size_t prefix, size_t n)
     thread_cache *tc = c == UNCACHED ? NULL : this_cache();
     if (tc && tc->lists[c]) {
         free_block *b = tc->lists[c];
-        UNPOISON(b, class_size(c));
+        size_t size = (size_t)((header *)b - 1)->size;   /* the header is never poisoned */
+        UNPOISON(b, size);
         tc->lists[c] = b->next;
-        tc->bytes -= class_size(c);
+        tc->bytes -= size;
         return b;
     }
-    header *h = malloc(sizeof *h + (c == UNCACHED ? total : class_size(c)));
+    size_t size = c == UNCACHED ? total : class_size(c);
+    header *h = malloc(sizeof *h + size);
     if (!h) return tg__out_of_memory(n);
     h->size_class = c;
+    h->size = (int64_t)size;
     return h + 1;
 }
 
@@ -183,15 +186,16 @@ void tg__cache_free(void *p)
     header *h = (header *)p - 1;
     int c = (int)h->size_class;
     thread_cache *tc = c == UNCACHED ? NULL : this_cache();
-    if (!tc || tc->bytes + class_size(c) > CACHE_CAP) {
+    size_t size = (size_t)h->size;
+    if (!tc || tc->bytes + size > CACHE_CAP) {
         free(h);
         return;
     }
     free_block *b = p;
     b->next = tc->lists[c];
     tc->lists[c] = b;
-    tc->bytes += class_size(c);
-    POISON(b, class_size(c));
+    tc->bytes += size;
+    POISON(b, size);
 }
 
 void tg_empty_cache(void)

@@ -155,8 +155,10 @@ static inline size_t tg__dtype_size(tg_dtype dt)
     return SIZES[dt];
 }
 enum { TG__NUM_DTYPES = TG_I16 + 1 };
-bool tg__is_floating(tg_dtype dt);
-bool tg__is_complex(tg_dtype dt);
+/* Inline, as the dtype checks of every operation ask; false for a value
+   that is no tg_dtype. */
+static inline bool tg__is_floating(tg_dtype dt) { return dt == TG_F32 || dt == TG_F64 || dt == TG_F16 || dt == TG_BF16; }
+static inline bool tg__is_complex(tg_dtype dt) { return dt == TG_C64 || dt == TG_C128; }
 bool tg__is_integral(tg_dtype dt);        /* integers, not bool */
 bool tg__is_supported(tg_dtype dt);       /* implemented in this build */
 const char *tg__dtype_short(tg_dtype dt);  /* "Float", "Long", ... */
@@ -198,9 +200,22 @@ typedef struct tg_strided {
 } tg_strided;
 void tg__strided_of(tg_strided *s, const tg_tensor *t);
 
-int64_t tg__numel(const int64_t *shape, int ndim);
+/* Inline, as every operation and every edge of a backward asks: the
+   loops over a few dims cost less than the calls. */
+static inline int64_t tg__numel(const int64_t *shape, int ndim)
+{
+    int64_t n = 1;
+    for (int i = 0; i < ndim; i++) n *= shape[i];
+    return n;
+}
 void tg__contiguous_strides(const int64_t *shape, int ndim, int64_t *strides);
-bool tg__same_shape(const int64_t *a, int na, const int64_t *b, int nb);
+static inline bool tg__same_shape(const int64_t *a, int na, const int64_t *b, int nb)
+{
+    if (na != nb) return false;
+    for (int i = 0; i < na; i++)
+        if (a[i] != b[i]) return false;
+    return true;
+}
 /* 0, or -1 with an error; fn (NULL: none) names the public function in
    this library's own messages (PyTorch's are kept as PyTorch words them). */
 int tg__check_shape(const char *fn, const int64_t *shape, int ndim);
@@ -270,7 +285,21 @@ int64_t tg__live_tensors(void);
    TG_COUNT_NODES_MADE on the nodes made of each kind (the graph layer's
    numbering). */
 enum { TG_COUNT_TENSORS, TG_COUNT_NODES, TG_COUNT_NODES_MADE, TG_COUNTERS = 512 };
-void tg__count(int id, int64_t delta);
+/* The calling thread's slots once they are listed, NULL before and after
+   (counter.c); inline, as every new tensor and node counts itself. */
+extern _Thread_local atomic_int_least64_t *tg__thread_counts;
+void tg__count_unlisted(int id, int64_t delta);
+static inline void tg__count(int id, int64_t delta)
+{
+    atomic_int_least64_t *slots = tg__thread_counts;
+    if (!slots) {
+        tg__count_unlisted(id, delta);
+        return;
+    }
+    /* only this thread writes its slots */
+    atomic_store_explicit(&slots[id], atomic_load_explicit(&slots[id], memory_order_relaxed) + delta,
+                          memory_order_relaxed);
+}
 int64_t tg__counted(int id);
 
 /* -------------------------------------------------------------- scopes */

@@ -21,6 +21,7 @@ typedef struct thread_counts {
 } thread_counts;
 
 static _Thread_local thread_counts mine;
+_Thread_local atomic_int_least64_t *tg__thread_counts;   /* mine.slots while LISTED */
 static pthread_mutex_t list_lock = PTHREAD_MUTEX_INITIALIZER;
 static thread_counts *threads;   /* under list_lock */
 static atomic_int_least64_t exited[TG_COUNTERS];
@@ -37,6 +38,7 @@ static void thread_exit(void *p)
     else threads = c->next;
     if (c->next) c->next->prev = c->prev;
     c->state = GONE;
+    tg__thread_counts = NULL;
     pthread_mutex_unlock(&list_lock);
 }
 
@@ -53,12 +55,15 @@ static __attribute__((noinline)) bool listed(void)
     if (threads) threads->prev = &mine;
     threads = &mine;
     mine.state = LISTED;
+    tg__thread_counts = mine.slots;
     pthread_mutex_unlock(&list_lock);
     pthread_setspecific(exit_key, &mine);
     return true;
 }
 
-void tg__count(int id, int64_t delta)
+/* tg__count's way before the thread's slots are listed (listing them) and
+   after they left the list. */
+void tg__count_unlisted(int id, int64_t delta)
 {
     if (mine.state != LISTED && !listed()) {
         atomic_fetch_add(&exited[id], delta);

@@ -31,8 +31,6 @@ static bool valid(tg_dtype dt) { return (unsigned)dt < TG__NUM_DTYPES; }
 
 /* Safe on a value that is no tg_dtype (false), so checks may run before
    a function has validated its dtype argument. */
-bool tg__is_floating(tg_dtype dt) { return valid(dt) && DTYPES[dt].category == 2; }
-bool tg__is_complex(tg_dtype dt) { return valid(dt) && DTYPES[dt].category == 3; }
 bool tg__is_integral(tg_dtype dt) { return valid(dt) && DTYPES[dt].category == 1; }
 bool tg__is_supported(tg_dtype dt) { return valid(dt) && DTYPES[dt].supported; }
 const char *tg__dtype_short(tg_dtype dt) { return DTYPES[dt].short_name; }

@@ -3,13 +3,6 @@
 
 #include <string.h>
 
-int64_t tg__numel(const int64_t *shape, int ndim)
-{
-    int64_t n = 1;
-    for (int i = 0; i < ndim; i++) n *= shape[i];
-    return n;
-}
-
 void tg__contiguous_strides(const int64_t *shape, int ndim, int64_t *strides)
 {
     int64_t s = 1;
@@ -17,11 +10,6 @@ void tg__contiguous_strides(const int64_t *shape, int ndim, int64_t *strides)
         strides[i] = s;
         s *= shape[i] > 1 ? shape[i] : 1;
     }
-}
-
-bool tg__same_shape(const int64_t *a, int na, const int64_t *b, int nb)
-{
-    return na == nb && (na == 0 || memcmp(a, b, (size_t)na * sizeof *a) == 0);
 }
 
 const char *tg__shape_text(const int64_t *shape, int ndim, const char *open, const char *close,

@@ -263,7 +263,7 @@ tg_tensor *tg__new(tg_dtype dt, const int64_t *shape, int ndim)
 tg_tensor *tg__new_like(tg_dtype dt, const int64_t *shape, int ndim, const tg_tensor *const *ops, int nops)
 {
     tg_tensor *t = tg__new(dt, shape, ndim);
-    if (t) tg__result_strides(shape, ndim, ops, nops, t->strides);
+    if (t && ndim >= 2) tg__result_strides(shape, ndim, ops, nops, t->strides);   /* else contiguous, as made */
     return t;
 }
 

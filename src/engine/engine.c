@@ -98,13 +98,10 @@ static int discover(task *t, tg_node *const *roots, int n_roots)
         e->next = ids;
         for (int i = 0; i < e->node->n_next; i++) {
             const tg_node *next = e->node->next[i].node;
-            *ids++ = next ? (size_t)tg__node_id(&t->ix, next) : SIZE_MAX;
+            size_t next_id = next ? (size_t)tg__node_id(&t->ix, next) : SIZE_MAX;
+            *ids++ = next_id;
+            if (next_id != SIZE_MAX) t->entries[next_id].deps++;
         }
-    }
-    for (size_t id = 0; id < t->ix.count; id++) {
-        const entry *e = &t->entries[id];
-        for (int i = 0; i < e->node->n_next; i++)
-            if (e->next[i] != SIZE_MAX) t->entries[e->next[i]].deps++;
     }
     return 0;
 }
@@ -360,7 +357,8 @@ static void release_saved(task *t)
         /* CopySlices ran its fn's derivative too */
         for (tg_node *n = e->node; n; n = n->fn) {
             n->released = true;
-            for (int i = 0; i < n->n_saved; i++) tg__saved_drop(&n->saved[i]);
+            for (int i = 0; i < n->n_saved; i++)
+                if (n->saved[i].used) tg__saved_drop(&n->saved[i]);
         }
     }
 }
@@ -399,8 +397,9 @@ static int run_node(task *t, entry *e, tg_tensor *g)
 static int run_grad_hooks(task *t, entry *e, tg_tensor **g)
 {
     tg_node *n = e->node;
-    int rc = tg__run_grad_hooks(&n->hooks, n, TG_HOOK_PRE, g);
     _Atomic(tg_hook_list *) *tensor_hooks = n->op == TG_OP_ACCUMULATE_GRAD ? &n->leaf->autograd->hooks : &n->hooks;
+    if (!atomic_load(&n->hooks) && !atomic_load(tensor_hooks)) return 0;   /* nearly every node: nothing to run */
+    int rc = tg__run_grad_hooks(&n->hooks, n, TG_HOOK_PRE, g);
     if (rc == 0) rc = tg__run_grad_hooks(tensor_hooks, n, TG_HOOK_TENSOR, g);
     tg_tensor *retained = rc == 0 && n->op != TG_OP_ACCUMULATE_GRAD ? tg__retained_by(n) : NULL;
     if (retained) {

@@ -25,7 +25,8 @@ const char *tg__op_name(tg_op op);
 
 typedef struct tg_hook_list tg_hook_list;   /* hooks.c */
 
-/* A tensor's autograd data (Note [Autograd data] in core/core.h). */
+/* A tensor's autograd data (Note [Autograd data] in core/core.h); a new
+   one is set field by field in tg__autograd (tensor_grad.c). */
 struct tg_autograd {
     uint64_t serial;                /* no other tensor's autograd data has had it */
     bool requires_grad;             /* a leaf's flag; true for any tensor with grad_fn */

@@ -258,6 +258,7 @@ static int check_replacement(const tg_tensor *was, const tg_tensor *now)
 
 int tg__run_grad_hooks(_Atomic(tg_hook_list *) *owner, const tg_node *node, tg_hook_kind kind, tg_tensor **g)
 {
+    if (!atomic_load(owner)) return 0;   /* nearly every node and tensor: no hooks to take or free */
     tg_hook **hooks;
     int n;
     if (take_hooks(owner, kind, &hooks, &n)) return -1;

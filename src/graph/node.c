@@ -113,7 +113,8 @@ static void node_free(tg_node *n)
     tg__count(TG_COUNT_NODES, -1);
     for (int i = 0; i < n->n_next; i++)
         if (n->next[i].node) tg__node_unref(n->next[i].node);
-    for (int i = 0; i < n->n_saved; i++) tg__saved_drop(&n->saved[i]);
+    for (int i = 0; i < n->n_saved; i++)
+        if (n->saved[i].used) tg__saved_drop(&n->saved[i]);   /* most slots never are */
     if (n->leaf) {
         tg_autograd *leaf = n->leaf->autograd;
         pthread_mutex_lock(&grad_acc_lock);
@@ -166,15 +167,19 @@ void tg__meta_of(tg_meta *m, const tg_tensor *t)
 static size_t round_up(size_t n) { return (n + alignof(max_align_t) - 1) / alignof(max_align_t) * alignof(max_align_t); }
 
 /* A node with room for n_inputs edges, n_saved slots and the parameters,
-   laid out one after another in a single allocation (Note [Nodes]). */
+   laid out one after another in a single allocation (Note [Nodes]). All
+   zero but the inputs' metadata, which the caller fills (a third of the
+   block for a binary operation). */
 static tg_node *node_alloc(tg_record what, int n_inputs)
 {
     size_t at_next = round_up(sizeof(tg_node));
     size_t at_meta = at_next + round_up((size_t)n_inputs * sizeof(tg_edge));
     size_t at_saved = at_meta + round_up((size_t)n_inputs * sizeof(tg_meta));
     size_t at_params = at_saved + round_up((size_t)what.n_saved * sizeof(tg_saved));
-    char *block = tg__cache_calloc(at_params + what.params_size);
+    char *block = tg__cache_alloc(at_params + what.params_size);
     if (!block) return NULL;
+    memset(block, 0, at_meta);
+    memset(block + at_saved, 0, at_params + what.params_size - at_saved);
     tg_node *n = (tg_node *)block;
     tg__count(TG_COUNT_NODES, 1);
     tg__count(TG_COUNT_NODES_MADE + (int)what.op, 1);
@@ -239,7 +244,10 @@ tg_node *tg__node_new(tg_record what, const tg_tensor *const *inputs, int n)
     node->seq = next_seq++;
     if (tg__anomaly_enabled()) node->anomaly_site = tg__anomaly_site();
     for (int i = 0; i < n; i++) {
-        if (!inputs[i]) continue;
+        if (!inputs[i]) {
+            node->in_meta[i] = (tg_meta){0};
+            continue;
+        }
         tg__meta_of(&node->in_meta[i], inputs[i]);
         if (tg__check_view_rebase(inputs[i])) {   /* a view whose history PyTorch refuses to make */
             tg__node_unref(node);

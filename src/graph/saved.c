@@ -113,10 +113,10 @@ static const char *version_hint(void)
                                  : "";
 }
 
-static int check_one(const tg_node *n, int i)
+/* check_one's error paths; also the slots that need more than one look. */
+static __attribute__((noinline)) int check_slot(const tg_node *n, int i)
 {
     const tg_saved *s = &n->saved[i];
-    if (!s->used) return 0;
     if (n->released || (!s->data && !s->packed)) return tg__faili(TG_E_BACKWARD_TWICE, "%s", ERR_BACKWARD_TWICE);
     if (s->packed) return 0;   /* as PyTorch: versions are not tracked through hooks */
     /* PyTorch refuses the save itself, in the forward; a node here finds out here */
@@ -151,6 +151,18 @@ static int check_one(const tg_node *n, int i)
                               : tg__shape_str(s->data->shape, s->data->ndim, shape, sizeof shape),
                      which,
                      (unsigned long long)now, (unsigned long long)s->version, version_hint());
+}
+
+/* Whether slot i of n holds what was saved, or was never used: the one
+   look a backward takes at nearly every slot of every node. */
+static inline int check_one(const tg_node *n, int i)
+{
+    const tg_saved *s = &n->saved[i];
+    if (!s->used) return 0;
+    if (!n->released && s->data && !s->packed && !tg__is_inference(s->data) &&
+        atomic_load(&s->data->version->value) == s->version)
+        return 0;
+    return check_slot(n, i);
 }
 
 int tg__check_saved(const tg_node *n)

@@ -18,17 +18,41 @@ static void release_autograd(tg_autograd *a)
 }
 
 static pthread_once_t install_once = PTHREAD_ONCE_INIT;
+static atomic_bool installed;   /* checked first: pthread_once is a call per tensor */
 
-static void install(void) { tg__install_autograd_release(release_autograd); }
+static void install(void)
+{
+    tg__install_autograd_release(release_autograd);
+    atomic_store(&installed, true);
+}
 
 tg_autograd *tg__autograd(tg_tensor *t)
 {
     if (t->autograd) return t->autograd;
-    pthread_once(&install_once, install);
+    if (!atomic_load_explicit(&installed, memory_order_acquire)) pthread_once(&install_once, install);
     static atomic_uint_least64_t serials;
-    t->autograd = tg__cache_calloc(sizeof *t->autograd);
-    if (t->autograd) t->autograd->serial = tg__count_add_u64(&serials, 1) + 1;
-    return t->autograd;
+    tg_autograd *a = tg__cache_alloc(sizeof *a);
+    if (!a) return NULL;
+    /* Field by field, as a new tensor's struct (core/tensor.c): zeroing the
+       block first was a string store or a memset call per result. Every
+       field of struct tg_autograd is set here. */
+    a->serial = tg__count_add_u64(&serials, 1) + 1;
+    a->requires_grad = false;
+    a->grad_fn = NULL;
+    a->grad = NULL;
+    a->grad_acc = NULL;
+    a->view_base = NULL;
+    atomic_init(&a->view_version, 0);
+    a->view_no_grad = false;
+    a->view_multi_output = false;
+    a->view_output_nr = 0;
+    a->tangent = NULL;
+    a->tangent_level = 0;
+    a->output_nr = 0;
+    atomic_init(&a->hooks, NULL);
+    a->retains_grad = false;
+    t->autograd = a;
+    return a;
 }
 
 int tg__share_history(tg_tensor *alias, const tg_tensor *t)

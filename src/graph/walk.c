@@ -20,11 +20,17 @@ static size_t *slot_of(const tg_node_index *ix, const tg_node *n)
         if (!ix->slots[i] || ix->nodes[ix->slots[i] - 1] == n) return &ix->slots[i];
 }
 
+/* The table size the thread's last index needed (at most half full): a
+   training loop walks graphs of the same size step after step, and a table
+   made that size at once is never rehashed. It follows the last walk, so
+   one large graph does not make every later table large. */
+static _Thread_local size_t last_slots;
+
 /* Doubles the table, and the nodes with it: the table stays at most half
    full. On failure ix is as it was. */
 static int grow(tg_node_index *ix)
 {
-    size_t n_slots = ix->n_slots ? ix->n_slots * 2 : 64;
+    size_t n_slots = ix->n_slots ? ix->n_slots * 2 : last_slots > 64 ? last_slots : 64;
     size_t *slots = tg__calloc(n_slots, sizeof *slots);
     tg_node **nodes = slots ? tg__realloc(ix->nodes, n_slots / 2 * sizeof *nodes) : NULL;
     if (!nodes) {
@@ -73,6 +79,11 @@ int64_t tg__node_id(const tg_node_index *ix, const tg_node *n)
 
 void tg__node_index_free(tg_node_index *ix)
 {
+    if (ix->n_slots) {
+        size_t needed = 64;
+        while (needed / 2 < ix->count) needed *= 2;
+        last_slots = needed;
+    }
     free(ix->nodes);
     free(ix->slots);
     *ix = (tg_node_index){0};

@@ -79,17 +79,24 @@ static tg_dtype compute_dtype(tg_binary_kernel k, tg_dtype dt)
     return tg__is_floating(dt) || tg__is_complex(dt) || tg__k_binary_takes_integers(k) ? dt : TG_F32;
 }
 
-tg_tensor *tg__binary_kernel(tg_binary_kernel k, const tg_tensor *a, const tg_tensor *b, tg_dtype dt)
+/* tg__binary_kernel once the shape a and b broadcast to is known. */
+static tg_tensor *kernel_over(tg_binary_kernel k, const tg_tensor *a, const tg_tensor *b, tg_dtype dt,
+                              const int64_t *shape, int nd)
 {
-    int64_t shape[TG_MAX_DIMS];
-    int nd;
-    if (tg__broadcast_shapes(a->shape, a->ndim, b->shape, b->ndim, shape, &nd) || tg__check_complex_binary(k, dt))
-        return NULL;
+    if (tg__check_complex_binary(k, dt)) return NULL;
     const tg_tensor *ca = a->dtype == dt ? a : tg__cast(a, dt);
     const tg_tensor *cb = b->dtype == dt ? b : tg__cast(b, dt);
     tg_tensor *out = ca && cb ? tg__new_like(tg__k_binary_result(k, dt), shape, nd, (const tg_tensor *[]){a, b}, 2) : NULL;
     if (out) tg__k_binary(k, out, ca, cb);
     return out;
+}
+
+tg_tensor *tg__binary_kernel(tg_binary_kernel k, const tg_tensor *a, const tg_tensor *b, tg_dtype dt)
+{
+    int64_t shape[TG_MAX_DIMS];
+    int nd;
+    if (tg__broadcast_shapes(a->shape, a->ndim, b->shape, b->ndim, shape, &nd)) return NULL;
+    return kernel_over(k, a, b, dt, shape, nd);
 }
 
 /* d's rule for operands of promoted dtype dt, and divisor b (NULL: none
@@ -128,7 +135,7 @@ static tg_tensor *binary(const char *fn, const binary_def *d, const tg_tensor *a
     if (tg__broadcast_shapes(a->shape, a->ndim, b->shape, b->ndim, shape, &nd) ||
         check_rule(d, rt, b, tg__numel(shape, nd) == 0))
         return NULL;
-    tg_tensor *out = tg__binary_kernel(d->kernel, a, b, dt);
+    tg_tensor *out = kernel_over(d->kernel, a, b, dt, shape, nd);
     tg_node *n;
     if (!out || tg__record(out, (tg_record){.op = d->op, .n_saved = 3}, (const tg_tensor *[]){a, b}, 2, &n)) return NULL;
     if (!n) return out;
@@ -144,8 +151,8 @@ static tg_tensor *scalar_kernel(tg_binary_kernel k, const tg_tensor *a, double s
 {
     *dt = compute_dtype(k, tg__result_type_scalar(a, s));
     if (check_bool_arith(k, a->dtype, TG_F64)) return NULL;
-    tg_stack_scalar slot;
-    return tg__binary_kernel(k, a, tg__stack_scalar(&slot, s, *dt), *dt);
+    tg_stack_scalar slot;   /* 0-dim: the result has a's shape */
+    return kernel_over(k, a, tg__stack_scalar(&slot, s, *dt), *dt, a->shape, a->ndim);
 }
 
 /* x + 2, x - 2 and 2 - x save nothing. As in PyTorch, the nodes of x + 2

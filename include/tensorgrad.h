@@ -1409,12 +1409,22 @@ int tg_func_vhp_ex(tg_gradcheck_fn f, tg_tensor *const *inputs, int n, void *ctx
    Gradients are fitted to each input's shape and dtype as PyTorch fits
    them. Written with tensorgrad operations, backward is itself recorded
    under create_graph (double backward). The node is named "<name>Backward"
-   (PyTorch's name for a class `name`). */
+   (PyTorch's name for a class `name`).
+   Forward mode goes through a jvp rule (PyTorch's Function.jvp) that
+   forward names with tg_ctx_set_jvp: inside a dual level, when an input
+   has a tangent, forward runs without propagating tangents, then the jvp
+   gets each input's tangent (zeros for a floating input without one, NULL
+   for another), reads what forward saved with tg_ctx_saved, writes each
+   output's tangent (of its shape; NULL: none) and returns how many it gave
+   (it must be n_out), or -1 with an error. Without one, a dual input fails
+   with PyTorch's message. */
 typedef struct tg_ctx tg_ctx;
 typedef int (*tg_function_forward_fn)(tg_ctx *ctx, tg_tensor *const *inputs, int n_in, void *args,
                                       tg_tensor **outputs, int n_out);
 typedef int (*tg_function_backward_fn)(tg_ctx *ctx, tg_tensor *const *grad_outputs, int n_out,
                                        tg_tensor **grad_inputs, int n_in);
+typedef int (*tg_function_jvp_fn)(tg_ctx *ctx, tg_tensor *const *input_tangents, int n_in,
+                                  tg_tensor **output_tangents, int n_out);
 typedef struct tg_function_def {
     const char *name;                  /* the class name, at most 120 characters */
     tg_function_forward_fn forward;
@@ -1430,6 +1440,8 @@ int tg_function_apply(const tg_function_def *def, tg_tensor *const *inputs, int 
 /* In forward: keeps ts (inputs, outputs or others) for backward, at the
    version they have when forward returns; a later call replaces them. */
 int tg_ctx_save_for_backward(tg_ctx *ctx, tg_tensor *const *ts, int n);
+/* In forward: the function's jvp rule (see tg_function_jvp_fn above). */
+int tg_ctx_set_jvp(tg_ctx *ctx, tg_function_jvp_fn jvp);
 /* In backward: the i-th saved tensor (borrowed), or NULL with PyTorch's
    error when it was modified in place since, or freed by an earlier
    backward. */

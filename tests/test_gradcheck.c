@@ -297,6 +297,14 @@ static tg_tensor *f_design(tg_tensor *const *x, int n, void *ctx)
 
 FN(f_unused_input, tg_sin(x[0]))
 FN(f_identity, x[0])
+/* unpack_dual's primal, a view of its argument ("Identity") */
+static tg_tensor *f_unpack_dual(tg_tensor *const *x, int n, void *ctx)
+{
+    (void)n, (void)ctx;
+    if (tg_fwad_enter_dual_level()) return NULL;
+    tg_tensor *primal = tg_unpack_dual(tg_make_dual(tg_mul(x[0], x[0]), tg_ones_like(x[0])), NULL);
+    return tg_fwad_exit_dual_level() ? NULL : primal;
+}
 
 /* functions: elementwise functions and activations */
 /* acosh on (1.5, 3), inside its domain */
@@ -1024,6 +1032,7 @@ static const gc_case CASES[] = {
     /* gradcheck's own corners */
     C2("unused input", f_unused_input, A23, A3),
     C1("identity", f_identity, A23T),
+    C1("unpack_dual", f_unpack_dual, A23T),
     /* elementwise functions and activations */
     U(tg_log1p, P23T),
     U(tg_log2, P23T),

@@ -51,10 +51,10 @@ tg_tensor *tg_unpack_dual(const tg_tensor *t, tg_tensor **tangent)
     TG_ARG(t);
     tg_tensor *found = tg__tangent(t);
     if (tangent && found && !(*tangent = tg__share(found))) return NULL;
-    /* the primal: a view of t without the tangent */
+    /* the primal: a view of t without the tangent (PyTorch's node for it is "Identity") */
     tg_tensor *primal = NULL;
     tg__tangents_pause();
-    primal = tg__view_of(t, (tg_record){.op = TG_OP_ALIAS}, t->shape, t->strides, t->ndim, t->offset);
+    primal = tg__view_of(t, (tg_record){.op = TG_OP_UNPACK_DUAL}, t->shape, t->strides, t->ndim, t->offset);
     tg__tangents_resume();
     return primal;
 }

@@ -17,10 +17,11 @@ enum { NAME_CAP = 128, SUFFIX_LEN = 8 /* "Backward" */ };
 struct tg_ctx {
     tg_custom_node base;               /* first: the node frees the context through it */
     tg_function_backward_fn backward;
+    tg_function_jvp_fn jvp;
     tg_node *node;                     /* weak (the node owns the context); NULL in forward */
     int n_in, n_out;
     bool *needs_grad;                  /* by input */
-    bool in_forward;
+    bool in_forward, in_jvp;
     bool materialize;
     tg_tensor **to_save;               /* strong, during forward only */
     int n_to_save;
@@ -110,6 +111,13 @@ int tg_ctx_save_for_backward(tg_ctx *c, tg_tensor *const *ts, int n)
     return 0;
 }
 
+int tg_ctx_set_jvp(tg_ctx *c, tg_function_jvp_fn jvp)
+{
+    if (check_forward(__func__, c, NULL, 0)) return -1;
+    c->jvp = jvp;
+    return 0;
+}
+
 int tg_ctx_mark_dirty(tg_ctx *c, tg_tensor *const *ts, int n)
 {
     if (check_forward(__func__, c, ts, n)) return -1;
@@ -145,13 +153,17 @@ void *tg_ctx_data(const tg_ctx *c) { return c ? c->data : NULL; }
 int tg_ctx_num_saved(const tg_ctx *c)
 {
     if (!c) return 0;
-    return c->node ? c->node->n_saved : c->n_to_save;
+    return c->node && !c->in_jvp ? c->node->n_saved : c->n_to_save;
 }
 
 tg_tensor *tg_ctx_saved(tg_ctx *c, int i)
 {
     if (!c) return tg__fail(TG_E_NULL, "%s(): the context is NULL", __func__);
-    if (!c->node) return tg__fail(TG_E_INVALID, "%s(): only backward may call it", __func__);
+    if (c->in_jvp) {   /* forward's tensors themselves, before the node saves them */
+        if (i >= 0 && i < c->n_to_save) return c->to_save[i];
+        return tg__fail(TG_E_INDEX, "%s(): index %d is out of range for %d saved tensors", __func__, i, c->n_to_save);
+    }
+    if (!c->node) return tg__fail(TG_E_INVALID, "%s(): only backward or jvp may call it", __func__);
     if (i < 0 || i >= c->node->n_saved)
         return tg__fail(TG_E_INDEX, "%s(): index %d is out of range for %d saved tensors", __func__, i,
                         c->node->n_saved);
@@ -267,6 +279,47 @@ static int separate_inputs(tg_ctx *c, tg_tensor *const *inputs, tg_tensor **outs
     return 0;
 }
 
+/* Forward AD through the function: its jvp's tangents for the outputs,
+   from each input's tangent (zeros for a floating input without one). */
+static int run_jvp(tg_ctx *c, tg_tensor *const *inputs, tg_tensor **outs)
+{
+    if (!c->jvp)
+        return tg__faili(TG_E_AUTOGRAD,
+                         "You must implement the jvp function for custom autograd.Function to use it with forward mode AD.");
+    tg_tensor **tangents = tg__calloc((size_t)c->n_in + (size_t)c->n_out + 1, sizeof *tangents);
+    if (!tangents) return -1;
+    tg_tensor **out_tangents = tangents + c->n_in;
+    int rc = 0;
+    for (int i = 0; i < c->n_in && rc == 0; i++) {
+        tangents[i] = tg__tangent(inputs[i]);
+        if (!tangents[i] && (tg__is_floating(inputs[i]->dtype) || tg__is_complex(inputs[i]->dtype)))
+            rc = (tangents[i] = tg_zeros_like(inputs[i])) ? 0 : -1;
+    }
+    c->in_jvp = true;
+    int given = rc == 0 ? c->jvp(c, tangents, c->n_in, out_tangents, c->n_out) : -1;
+    c->in_jvp = false;
+    if (rc == 0 && given < 0 && tg_last_status() == TG_OK)
+        tg__faili(TG_E_INVALID, "the jvp of %s failed without an error", c->name);
+    rc = given < 0 ? -1 : 0;
+    if (rc == 0 && given != c->n_out)
+        rc = tg__faili(TG_E_AUTOGRAD, "Function's jvp returned an invalid number of forward gradients (expected %d but got %d)",
+                       c->n_out, given);
+    for (int j = 0; j < c->n_out && rc == 0; j++) {
+        tg_tensor *t = out_tangents[j];
+        if (!t) continue;
+        if (!tg__same_shape(t->shape, t->ndim, outs[j]->shape, outs[j]->ndim)) {
+            char want[256], got[256];
+            rc = tg__faili(TG_E_SHAPE, "Trying to set a forward gradient that has a different size than that of the "
+                                       "original Tensor, this is not supported. Tensor is of size %s while the given "
+                                       "forward gradient is of size %s.",
+                           tg__shape_str(outs[j]->shape, outs[j]->ndim, want, sizeof want),
+                           tg__shape_str(t->shape, t->ndim, got, sizeof got));
+        } else rc = tg__attach_tangent(outs[j], t);
+    }
+    free(tangents);
+    return rc;
+}
+
 int tg_function_apply(const tg_function_def *def, tg_tensor *const *inputs, int n_in, void *args,
                       tg_tensor **outputs, int n_out)
 {
@@ -274,16 +327,19 @@ int tg_function_apply(const tg_function_def *def, tg_tensor *const *inputs, int 
     for (int j = 0; j < n_out; j++) outputs[j] = NULL;
     tg_ctx *c = ctx_new(def, n_in, n_out);
     if (!c) return -1;
-    bool recording = tg__needs_grad((const tg_tensor *const *)inputs, n_in);
+    bool recording = tg__needs_grad((const tg_tensor *const *)inputs, n_in), dual = false;
+    for (int i = 0; i < n_in; i++) dual |= tg__tangent(inputs[i]) != NULL;
     /* PyTorch's needs_input_grad reads requires_grad alone, also in no-grad mode */
     for (int i = 0; i < n_in; i++) c->needs_grad[i] = tg_requires_grad(inputs[i]);
     tg_tensor **outs = tg__calloc((size_t)n_out, sizeof *outs);
     int rc = outs ? 0 : -1;
     if (rc == 0) {
         bool prev = tg_set_grad_enabled(false);
+        tg__tangents_pause();   /* forward mode goes through jvp, as PyTorch's forward runs */
         c->in_forward = true;
         rc = def->forward(c, inputs, n_in, args, outs, n_out);
         c->in_forward = false;
+        tg__tangents_resume();
         tg_set_grad_enabled(prev);
         if (rc != 0 && tg_last_status() == TG_OK)
             tg__faili(TG_E_INVALID, "%s(): the forward of %s failed without an error", __func__, def->name);
@@ -292,6 +348,7 @@ int tg_function_apply(const tg_function_def *def, tg_tensor *const *inputs, int 
     }
     if (rc == 0) rc = apply_dirty(c, outs, recording);
     if (rc == 0) rc = separate_inputs(c, inputs, outs);
+    if (rc == 0 && dual) rc = run_jvp(c, inputs, outs);
     if (rc == 0 && recording) {
         rc = record(c, inputs, outs);
         c = NULL;   /* the node has it (or has freed it) */

@@ -277,6 +277,9 @@ int tg__check_weight_grad(const char *function, const char *argument, const tg_t
    (Note [Tangent layout] in graph/dual.c); tangent itself when it is. */
 int tg__propagate_tangent(tg_tensor *out, const tg_record *what, const tg_tensor *const *inputs, int n);
 bool tg__has_tangent_rule(tg_op op);
+/* tangent (which stays the caller's) as out's tangent, fitted to out's
+   shape and dtype and laid out as out is; 0, or -1 (also for a NULL one). */
+int tg__attach_tangent(tg_tensor *out, tg_tensor *tangent);
 tg_tensor *tg__mirror_tangent(const tg_tensor *primal, const tg_tensor *tangent);
 /* -1 with PyTorch's forward AD error for aten_name when tangents are being
    propagated and an operand (any may be NULL) has one, else 0: a

@@ -452,7 +452,7 @@ tg_tensor *tg__mirror_tangent(const tg_tensor *primal, const tg_tensor *tangent)
 
 /* The rule's result as out's tangent: out's shape and dtype (a rule over
    broadcast operands can come out smaller), laid out as out is. */
-static int attach(tg_tensor *out, tg_tensor *tangent)
+int tg__attach_tangent(tg_tensor *out, tg_tensor *tangent)
 {
     if (!tangent) return -1;
     if (!tg__same_shape(tangent->shape, tangent->ndim, out->shape, out->ndim))
@@ -490,7 +490,7 @@ static int propagate(tg_tensor *out, const tg_record *what, const tg_tensor *con
     }
     tangent_args args = {what->op, inputs, tangents, n, zeros, out, what->params, what->tangent_ctx};
     tg_tensor *tangent = rule(&args);
-    return tangent == NO_TANGENT ? 0 : attach(out, tangent);
+    return tangent == NO_TANGENT ? 0 : tg__attach_tangent(out, tangent);
 }
 
 int tg__propagate_tangent(tg_tensor *out, const tg_record *what, const tg_tensor *const *inputs, int n)

@@ -508,6 +508,72 @@ static void scale(void)
     tg_scope_end();
 }
 
+/* ------------------------------------------------- forward mode: jvp */
+
+/* x * y with its jvp tx y + x ty, from what forward saved */
+static int dual_mul_jvp(tg_ctx *ctx, tg_tensor *const *t, int n_in, tg_tensor **out, int n_out)
+{
+    (void)n_in, (void)n_out;
+    tg_tensor *x = tg_ctx_saved(ctx, 0), *y = tg_ctx_saved(ctx, 1);
+    printf("jvp tangents: %d %d, saved %d\n", t[0] != NULL, t[1] != NULL, tg_ctx_num_saved(ctx));
+    out[0] = tg_add(tg_mul(t[0], y), tg_mul(x, t[1]));
+    return out[0] ? 1 : -1;
+}
+static int wrong_count_jvp(tg_ctx *ctx, tg_tensor *const *t, int n_in, tg_tensor **out, int n_out)
+{
+    (void)ctx, (void)n_in, (void)n_out;
+    out[0] = t[0];
+    return 2;
+}
+static int wrong_shape_jvp(tg_ctx *ctx, tg_tensor *const *t, int n_in, tg_tensor **out, int n_out)
+{
+    (void)ctx, (void)t, (void)n_in, (void)n_out;
+    out[0] = tg_ones(TG_SHAPE(3), TG_F32);
+    return 1;
+}
+static tg_function_jvp_fn jvp_of_forward;
+static int dual_mul_forward(tg_ctx *ctx, tg_tensor *const *in, int n_in, void *args, tg_tensor **out, int n_out)
+{
+    (void)n_in, (void)args, (void)n_out;
+    if (tg_ctx_save_for_backward(ctx, in, 2) || tg_ctx_set_jvp(ctx, jvp_of_forward)) return -1;
+    out[0] = tg_mul(in[0], in[1]);
+    return out[0] ? 0 : -1;
+}
+static const tg_function_def DUAL_MUL = {"DualMul", dual_mul_forward, mul_backward};
+
+static void show_dual(const char *label, tg_tensor *t)
+{
+    if (!t) {
+        printf("%s: error: %s\n", label, tg_last_error());
+        tg_clear_error();
+        return;
+    }
+    tg_tensor *tangent = NULL, *primal = tg_unpack_dual(t, &tangent);
+    print_row(label, (tg_tensor *[]){primal, tangent}, 2);
+}
+
+static void forward_mode(void)
+{
+    tg_scope_begin();
+    tg_fwad_enter_dual_level();
+    tg_tensor *x = tg_make_dual(vec(F32(1.0, 2.0), 2), vec(F32(1.0, 0.0), 2)), *y = vec(F32(3.0, 4.0), 2);
+    jvp_of_forward = dual_mul_jvp;
+    show_dual("jvp", apply1(&DUAL_MUL, (tg_tensor *[]){x, y}, 2, NULL));
+    tg_tensor *w = tg_make_dual(leaf(vec(F32(3.0, 4.0), 2)), vec(F32(0.5, -1.0), 2));
+    tg_tensor *both = apply1(&DUAL_MUL, (tg_tensor *[]){x, w}, 2, NULL);
+    show_dual("jvp, both dual, recorded", both);
+    printf("its node: %s\n", tg_node_name(tg_grad_fn(both)));
+    jvp_of_forward = NULL;
+    show_dual("no jvp", apply1(&DUAL_MUL, (tg_tensor *[]){x, y}, 2, NULL));
+    show_dual("no jvp, MulFn", apply1(&MUL_FN, (tg_tensor *[]){x, y}, 2, NULL));
+    jvp_of_forward = wrong_count_jvp;
+    show_dual("jvp giving two", apply1(&DUAL_MUL, (tg_tensor *[]){x, y}, 2, NULL));
+    jvp_of_forward = wrong_shape_jvp;
+    show_dual("jvp of another shape", apply1(&DUAL_MUL, (tg_tensor *[]){x, y}, 2, NULL));
+    tg_fwad_exit_dual_level();
+    tg_scope_end();
+}
+
 int main(void)
 {
     mul();
@@ -519,5 +585,6 @@ int main(void)
     double_backward();
     what_backward_gives();
     scale();
+    forward_mode();
     return 0;
 }

@@ -343,3 +343,64 @@ y = Scale.apply(x, 2.5)
 print("scale:", y, tree(y.grad_fn))
 y.sum().backward()
 grads("scale", x)
+
+
+# forward mode: jvp
+import torch.autograd.forward_ad as fwAD
+
+
+class DualMul(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        ctx.save_for_forward(x, y)
+        return x * y
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        return g * y, g * x
+
+    @staticmethod
+    def jvp(ctx, tx, ty):
+        x, y = ctx.saved_tensors
+        print(f"jvp tangents: {int(tx is not None)} {int(ty is not None)}, saved {len(ctx.saved_tensors)}")
+        return tx * y + x * ty
+
+
+class WrongCount(DualMul):
+    @staticmethod
+    def jvp(ctx, tx, ty):
+        return tx, ty
+
+
+class WrongShape(DualMul):
+    @staticmethod
+    def jvp(ctx, tx, ty):
+        return torch.ones(3)
+
+
+class NoJvp(DualMul):
+    jvp = torch.autograd.Function.jvp
+
+
+def show_dual(label, f):
+    try:
+        p, t = fwAD.unpack_dual(f())
+        print(label, p, t)
+    except RuntimeError as e:
+        print(f"{label}: error: {e}")
+
+
+with fwAD.dual_level():
+    x = fwAD.make_dual(torch.tensor([1.0, 2.0]), torch.tensor([1.0, 0.0]))
+    y = torch.tensor([3.0, 4.0])
+    show_dual("jvp", lambda: DualMul.apply(x, y))
+    w = fwAD.make_dual(leaf([3.0, 4.0]), torch.tensor([0.5, -1.0]))
+    both = DualMul.apply(x, w)
+    show_dual("jvp, both dual, recorded", lambda: both)
+    print("its node:", both.grad_fn.name())
+    show_dual("no jvp", lambda: NoJvp.apply(x, y))
+    show_dual("no jvp, MulFn", lambda: MulFn.apply(x, y))
+    show_dual("jvp giving two", lambda: WrongCount.apply(x, y))
+    show_dual("jvp of another shape", lambda: WrongShape.apply(x, y))

@@ -1,7 +1,8 @@
 /* Custom functions, anomaly mode and checkpointing with their N-th
    allocation failing, for every N: a forward, backward and double
    backward through a custom function (of one output and of two), the NaN
-   check, a checkpointed function, and saved-tensor hooks (tests/alloc_sweep.h). */
+   check, a checkpointed function, saved-tensor hooks and a custom
+   function's jvp (tests/alloc_sweep.h). */
 #include "alloc_sweep.h"
 
 static int square_forward(tg_ctx *ctx, tg_tensor *const *in, int n_in, void *args, tg_tensor **out, int n_out)
@@ -74,6 +75,33 @@ static tg_tensor *f_two_outputs(tg_tensor *const *x)
     return tg_add(y[0], tg_mul(y[1], y[1]));
 }
 
+/* square's jvp, 2 x t, named by its forward */
+static int square_jvp(tg_ctx *ctx, tg_tensor *const *t, int n_in, tg_tensor **out, int n_out)
+{
+    (void)n_in, (void)n_out;
+    out[0] = tg_mul(tg_mul_scalar(t[0], 2), tg_ctx_saved(ctx, 0));
+    return out[0] ? 1 : -1;
+}
+
+static int square_dual_forward(tg_ctx *ctx, tg_tensor *const *in, int n_in, void *args, tg_tensor **out, int n_out)
+{
+    return tg_ctx_set_jvp(ctx, square_jvp) ? -1 : square_forward(ctx, in, n_in, args, out, n_out);
+}
+
+/* the tangent of a custom function's output, through its jvp */
+static int jvp_step(void *ctx)
+{
+    tg_tensor *x = ctx, *y = NULL, *tangent = NULL;
+    if (tg_fwad_enter_dual_level()) return -1;
+    tg_tensor *dual = tg_make_dual(x, tg_ones_like(x));
+    int rc = dual ? tg_function_apply(&(tg_function_def){"Square", square_dual_forward, square_backward}, &dual, 1,
+                                      NULL, &y, 1)
+                  : -1;
+    if (rc == 0 && (!tg_unpack_dual(y, &tangent) || !tangent)) rc = -1;
+    tg_fwad_exit_dual_level();
+    return rc;
+}
+
 static int nan_step(void *ctx)
 {
     (void)ctx;
@@ -101,6 +129,7 @@ static void sweeps(void)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         alloc_sweep(cases[i].name, grad_step, &(grad_run){&cases[i], x});
     alloc_sweep("anomaly mode's NaN check", nan_step, NULL);
+    alloc_sweep("custom function's jvp", jvp_step, x[0]);
     tg_release(x[0]);
     tg_release(x[1]);
 }

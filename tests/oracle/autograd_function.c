@@ -541,7 +541,7 @@ static int dual_mul_forward(tg_ctx *ctx, tg_tensor *const *in, int n_in, void *a
 }
 static const tg_function_def DUAL_MUL = {"DualMul", dual_mul_forward, mul_backward};
 
-static void show_dual(const char *label, tg_tensor *t)
+static void show_dual_row(const char *label, tg_tensor *t)
 {
     if (!t) {
         printf("%s: error: %s\n", label, tg_last_error());
@@ -558,18 +558,18 @@ static void forward_mode(void)
     tg_fwad_enter_dual_level();
     tg_tensor *x = tg_make_dual(vec(F32(1.0, 2.0), 2), vec(F32(1.0, 0.0), 2)), *y = vec(F32(3.0, 4.0), 2);
     jvp_of_forward = dual_mul_jvp;
-    show_dual("jvp", apply1(&DUAL_MUL, (tg_tensor *[]){x, y}, 2, NULL));
+    show_dual_row("jvp", apply1(&DUAL_MUL, (tg_tensor *[]){x, y}, 2, NULL));
     tg_tensor *w = tg_make_dual(leaf(vec(F32(3.0, 4.0), 2)), vec(F32(0.5, -1.0), 2));
     tg_tensor *both = apply1(&DUAL_MUL, (tg_tensor *[]){x, w}, 2, NULL);
-    show_dual("jvp, both dual, recorded", both);
+    show_dual_row("jvp, both dual, recorded", both);
     printf("its node: %s\n", tg_node_name(tg_grad_fn(both)));
     jvp_of_forward = NULL;
-    show_dual("no jvp", apply1(&DUAL_MUL, (tg_tensor *[]){x, y}, 2, NULL));
-    show_dual("no jvp, MulFn", apply1(&MUL_FN, (tg_tensor *[]){x, y}, 2, NULL));
+    show_dual_row("no jvp", apply1(&DUAL_MUL, (tg_tensor *[]){x, y}, 2, NULL));
+    show_dual_row("no jvp, MulFn", apply1(&MUL_FN, (tg_tensor *[]){x, y}, 2, NULL));
     jvp_of_forward = wrong_count_jvp;
-    show_dual("jvp giving two", apply1(&DUAL_MUL, (tg_tensor *[]){x, y}, 2, NULL));
+    show_dual_row("jvp giving two", apply1(&DUAL_MUL, (tg_tensor *[]){x, y}, 2, NULL));
     jvp_of_forward = wrong_shape_jvp;
-    show_dual("jvp of another shape", apply1(&DUAL_MUL, (tg_tensor *[]){x, y}, 2, NULL));
+    show_dual_row("jvp of another shape", apply1(&DUAL_MUL, (tg_tensor *[]){x, y}, 2, NULL));
     tg_fwad_exit_dual_level();
     tg_scope_end();
 }

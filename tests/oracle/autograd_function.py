@@ -384,7 +384,7 @@ class NoJvp(DualMul):
     jvp = torch.autograd.Function.jvp
 
 
-def show_dual(label, f):
+def show_dual_row(label, f):
     try:
         p, t = fwAD.unpack_dual(f())
         print(label, p, t)
@@ -395,12 +395,12 @@ def show_dual(label, f):
 with fwAD.dual_level():
     x = fwAD.make_dual(torch.tensor([1.0, 2.0]), torch.tensor([1.0, 0.0]))
     y = torch.tensor([3.0, 4.0])
-    show_dual("jvp", lambda: DualMul.apply(x, y))
+    show_dual_row("jvp", lambda: DualMul.apply(x, y))
     w = fwAD.make_dual(leaf([3.0, 4.0]), torch.tensor([0.5, -1.0]))
     both = DualMul.apply(x, w)
-    show_dual("jvp, both dual, recorded", lambda: both)
+    show_dual_row("jvp, both dual, recorded", lambda: both)
     print("its node:", both.grad_fn.name())
-    show_dual("no jvp", lambda: NoJvp.apply(x, y))
-    show_dual("no jvp, MulFn", lambda: MulFn.apply(x, y))
-    show_dual("jvp giving two", lambda: WrongCount.apply(x, y))
-    show_dual("jvp of another shape", lambda: WrongShape.apply(x, y))
+    show_dual_row("no jvp", lambda: NoJvp.apply(x, y))
+    show_dual_row("no jvp, MulFn", lambda: MulFn.apply(x, y))
+    show_dual_row("jvp giving two", lambda: WrongCount.apply(x, y))
+    show_dual_row("jvp of another shape", lambda: WrongShape.apply(x, y))

@@ -1,7 +1,7 @@
 # Oracle for forward_ad.c: torch.autograd.forward_ad. Dual tensors through
 # elementwise, binary, reduction, shape, matrix and nn operations (the
 # primal and the tangent of each result), dual levels and their errors.
-from oracle import show
+from oracle import show, show_dual
 import torch
 import torch.autograd.forward_ad as fwAD
 import torch.nn.functional as F
@@ -23,17 +23,6 @@ def dual(x, tx):
     return fwAD.make_dual(t(x), t(tx))
 
 
-def attempt(label, f):
-    try:
-        r = f()
-    except Exception as e:
-        print(f"{label}: error: {e}")
-        return
-    p, tangent = fwAD.unpack_dual(r)
-    show(label + " primal", p)
-    show(label + " tangent", tangent)
-
-
 UNARY = [
     ("neg", torch.neg), ("exp", torch.exp), ("expm1", torch.expm1), ("log", torch.log), ("log1p", torch.log1p),
     ("log2", torch.log2), ("log10", torch.log10), ("sqrt", torch.sqrt), ("rsqrt", torch.rsqrt),
@@ -52,63 +41,63 @@ BINARY = [
 
 with fwAD.dual_level():
     for name, f in UNARY:
-        attempt(name, lambda: f(dual(X, TX) - 0.1))
+        show_dual(name, lambda: f(dual(X, TX) - 0.1))
     for name, f in BINARY:
-        attempt(name, lambda: f(dual(X, TX), dual(Y, TY)))
-        attempt(name + " primal only second", lambda: f(dual(X, TX), t(Y)))
-        attempt(name + " broadcast", lambda: f(dual(X, TX), dual(Y[0], TY[0])))
-    attempt("maximum ties", lambda: torch.maximum(dual(X, TX), dual(X, TY)))
-    attempt("mul_scalar", lambda: dual(X, TX) * 2.5)
-    attempt("div_scalar", lambda: dual(X, TX) / 4)
-    attempt("add_scalar", lambda: dual(X, TX) + 3)
-    attempt("sub_scalar", lambda: dual(X, TX) - 3)
-    attempt("rsub_scalar", lambda: 1 - dual(X, TX))
-    attempt("pow_scalar", lambda: dual(X, TX) ** 3)
-    attempt("pow_scalar 0", lambda: dual(X, TX) ** 0)
-    attempt("sum", lambda: dual(X, TX).sum())
-    attempt("mean", lambda: dual(X, TX).mean())
-    attempt("sum dim", lambda: dual(X, TX).sum(dim=1))
-    attempt("sum dim keepdim", lambda: dual(X, TX).sum(dim=0, keepdim=True))
-    attempt("mean dim", lambda: dual(X, TX).mean(dim=1))
-    attempt("norm", lambda: dual(X, TX).norm())
-    attempt("cumsum", lambda: dual(X, TX).cumsum(1))
-    attempt("view", lambda: dual(X, TX).view(3, 2))
-    attempt("transpose", lambda: dual(X, TX).transpose(0, 1))
-    attempt("permute", lambda: dual(X, TX).permute(1, 0))
-    attempt("expand", lambda: dual(X[0], TX[0]).expand(2, 3))
-    attempt("select", lambda: dual(X, TX).select(1, 2))
-    attempt("narrow", lambda: dual(X, TX).narrow(1, 1, 2))
-    attempt("unsqueeze", lambda: dual(X, TX).unsqueeze(1))
-    attempt("flatten", lambda: dual(X, TX).flatten())
-    attempt("reshape of transpose", lambda: dual(X, TX).t().reshape(6))
-    attempt("contiguous", lambda: dual(X, TX).t().contiguous())
-    attempt("clone", lambda: dual(X, TX).clone())
-    attempt("to float32", lambda: dual(X, TX).to(torch.float32))
-    attempt("transposed tangent", lambda: fwAD.make_dual(t(X), t(TX).t().contiguous().t()) * 2)
-    attempt("mm", lambda: torch.mm(dual(X, TX), dual(Y, TY).t()))
-    attempt("matmul 1d", lambda: torch.matmul(dual(X, TX), dual(Y[0], TY[0])))
-    attempt("dot", lambda: torch.dot(dual(X[0], TX[0]), dual(Y[1], TY[1])))
-    attempt("bmm", lambda: torch.bmm(dual(X, TX).unsqueeze(0), dual(Y, TY).t().unsqueeze(0)))
-    attempt("addmm", lambda: torch.addmm(dual(X[0][:2], TX[0][:2]), dual(X, TX), dual(Y, TY).t(), beta=0.5, alpha=2))
-    attempt("linear", lambda: F.linear(dual(X, TX), dual(Y, TY), dual(X[0][:2], TY[1][:2])))
-    attempt("softmax", lambda: torch.softmax(dual(X, TX), 1))
-    attempt("log_softmax", lambda: torch.log_softmax(dual(X, TX), 0))
-    attempt("cat", lambda: torch.cat([dual(X, TX), t(Y)], 0))
-    attempt("stack", lambda: torch.stack([dual(X, TX), dual(Y, TY)], 1))
-    attempt("lerp", lambda: torch.lerp(dual(X, TX), dual(Y, TY), 0.25))
-    attempt("addcmul", lambda: torch.addcmul(dual(X, TX), dual(Y, TY), dual(X, TY), value=0.5))
-    attempt("addcdiv", lambda: torch.addcdiv(dual(X, TX), dual(Y, TY), dual(X, TY), value=2))
-    attempt("chain", lambda: (torch.tanh(dual(X, TX) @ dual(Y, TY).t()) * 3).sum(dim=0))
+        show_dual(name, lambda: f(dual(X, TX), dual(Y, TY)))
+        show_dual(name + " primal only second", lambda: f(dual(X, TX), t(Y)))
+        show_dual(name + " broadcast", lambda: f(dual(X, TX), dual(Y[0], TY[0])))
+    show_dual("maximum ties", lambda: torch.maximum(dual(X, TX), dual(X, TY)))
+    show_dual("mul_scalar", lambda: dual(X, TX) * 2.5)
+    show_dual("div_scalar", lambda: dual(X, TX) / 4)
+    show_dual("add_scalar", lambda: dual(X, TX) + 3)
+    show_dual("sub_scalar", lambda: dual(X, TX) - 3)
+    show_dual("rsub_scalar", lambda: 1 - dual(X, TX))
+    show_dual("pow_scalar", lambda: dual(X, TX) ** 3)
+    show_dual("pow_scalar 0", lambda: dual(X, TX) ** 0)
+    show_dual("sum", lambda: dual(X, TX).sum())
+    show_dual("mean", lambda: dual(X, TX).mean())
+    show_dual("sum dim", lambda: dual(X, TX).sum(dim=1))
+    show_dual("sum dim keepdim", lambda: dual(X, TX).sum(dim=0, keepdim=True))
+    show_dual("mean dim", lambda: dual(X, TX).mean(dim=1))
+    show_dual("norm", lambda: dual(X, TX).norm())
+    show_dual("cumsum", lambda: dual(X, TX).cumsum(1))
+    show_dual("view", lambda: dual(X, TX).view(3, 2))
+    show_dual("transpose", lambda: dual(X, TX).transpose(0, 1))
+    show_dual("permute", lambda: dual(X, TX).permute(1, 0))
+    show_dual("expand", lambda: dual(X[0], TX[0]).expand(2, 3))
+    show_dual("select", lambda: dual(X, TX).select(1, 2))
+    show_dual("narrow", lambda: dual(X, TX).narrow(1, 1, 2))
+    show_dual("unsqueeze", lambda: dual(X, TX).unsqueeze(1))
+    show_dual("flatten", lambda: dual(X, TX).flatten())
+    show_dual("reshape of transpose", lambda: dual(X, TX).t().reshape(6))
+    show_dual("contiguous", lambda: dual(X, TX).t().contiguous())
+    show_dual("clone", lambda: dual(X, TX).clone())
+    show_dual("to float32", lambda: dual(X, TX).to(torch.float32))
+    show_dual("transposed tangent", lambda: fwAD.make_dual(t(X), t(TX).t().contiguous().t()) * 2)
+    show_dual("mm", lambda: torch.mm(dual(X, TX), dual(Y, TY).t()))
+    show_dual("matmul 1d", lambda: torch.matmul(dual(X, TX), dual(Y[0], TY[0])))
+    show_dual("dot", lambda: torch.dot(dual(X[0], TX[0]), dual(Y[1], TY[1])))
+    show_dual("bmm", lambda: torch.bmm(dual(X, TX).unsqueeze(0), dual(Y, TY).t().unsqueeze(0)))
+    show_dual("addmm", lambda: torch.addmm(dual(X[0][:2], TX[0][:2]), dual(X, TX), dual(Y, TY).t(), beta=0.5, alpha=2))
+    show_dual("linear", lambda: F.linear(dual(X, TX), dual(Y, TY), dual(X[0][:2], TY[1][:2])))
+    show_dual("softmax", lambda: torch.softmax(dual(X, TX), 1))
+    show_dual("log_softmax", lambda: torch.log_softmax(dual(X, TX), 0))
+    show_dual("cat", lambda: torch.cat([dual(X, TX), t(Y)], 0))
+    show_dual("stack", lambda: torch.stack([dual(X, TX), dual(Y, TY)], 1))
+    show_dual("lerp", lambda: torch.lerp(dual(X, TX), dual(Y, TY), 0.25))
+    show_dual("addcmul", lambda: torch.addcmul(dual(X, TX), dual(Y, TY), dual(X, TY), value=0.5))
+    show_dual("addcdiv", lambda: torch.addcdiv(dual(X, TX), dual(Y, TY), dual(X, TY), value=2))
+    show_dual("chain", lambda: (torch.tanh(dual(X, TX) @ dual(Y, TY).t()) * 3).sum(dim=0))
 
-    attempt("mul_ in place", lambda: dual(X, TX).mul_(2))
-    attempt("exp_ in place", lambda: dual(X, TX).exp_())
-    attempt("add_ of a dual", lambda: t(X).add_(dual(Y, TY)))
-    attempt("copy_ of a dual", lambda: t(X).copy_(dual(Y, TY)))
-    attempt("zero_ of a dual", lambda: dual(X, TX).zero_())
-    attempt("t_ of a dual", lambda: dual(X, TX).t_())
+    show_dual("mul_ in place", lambda: dual(X, TX).mul_(2))
+    show_dual("exp_ in place", lambda: dual(X, TX).exp_())
+    show_dual("add_ of a dual", lambda: t(X).add_(dual(Y, TY)))
+    show_dual("copy_ of a dual", lambda: t(X).copy_(dual(Y, TY)))
+    show_dual("zero_ of a dual", lambda: dual(X, TX).zero_())
+    show_dual("t_ of a dual", lambda: dual(X, TX).t_())
     based = dual(X, TX)
     based[0].mul_(3)
-    attempt("base after its view's mul_", lambda: based)
+    show_dual("base after its view's mul_", lambda: based)
 
     p, tangent = fwAD.unpack_dual(t(X))
     show("plain tensor tangent", tangent)

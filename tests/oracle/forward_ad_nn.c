@@ -24,68 +24,52 @@ static tg_tensor *pattern(int k, const int64_t *shape, int ndim)
 /* pattern k with pattern k + 50 as its tangent */
 #define DUAL(k, ...) tg_make_dual(PAT((k), __VA_ARGS__), PAT((k) + 50, __VA_ARGS__))
 
-static void attempt(const char *label, const tg_tensor *r)
-{
-    char buf[160];
-    if (!r) {
-        printf("%s: error: %s\n", label, tg_last_error());
-        tg_clear_error();
-        return;
-    }
-    tg_tensor *tangent;
-    tg_tensor *primal = tg_unpack_dual(r, &tangent);
-    snprintf(buf, sizeof buf, "%s primal", label);
-    show(buf, primal);
-    snprintf(buf, sizeof buf, "%s tangent", label);
-    show(buf, tangent);
-}
-
 static void operations(void)
 {
     tg_tensor *tokens = tg_from_i64(I64(3, 0, 2, 3), TG_SHAPE(2, 2));
-    attempt("embedding", tg_embedding(tokens, DUAL(1, 4, 3)));
+    show_dual("embedding", tg_embedding(tokens, DUAL(1, 4, 3)));
     tg_conv_opts conv = {.stride = {2, 1}, .padding = {1, 1}};
-    attempt("conv2d", tg_conv2d(DUAL(2, 1, 2, 5, 4), DUAL(3, 3, 2, 3, 3), DUAL(4, 3), conv));
-    attempt("conv2d only weight", tg_conv2d(PAT(2, 1, 2, 5, 4), DUAL(3, 3, 2, 3, 3), NULL, conv));
-    attempt("conv1d", tg_conv1d(DUAL(5, 2, 2, 6), DUAL(6, 3, 2, 2), NULL, (tg_conv_opts){.dilation = {2}}));
+    show_dual("conv2d", tg_conv2d(DUAL(2, 1, 2, 5, 4), DUAL(3, 3, 2, 3, 3), DUAL(4, 3), conv));
+    show_dual("conv2d only weight", tg_conv2d(PAT(2, 1, 2, 5, 4), DUAL(3, 3, 2, 3, 3), NULL, conv));
+    show_dual("conv1d", tg_conv1d(DUAL(5, 2, 2, 6), DUAL(6, 3, 2, 2), NULL, (tg_conv_opts){.dilation = {2}}));
     tg_fold_opts blocks = {.kernel_size = {2, 2}, .stride = {1, 2}};
-    attempt("unfold", tg_unfold(DUAL(7, 1, 2, 3, 4), blocks));
-    attempt("fold", tg_fold(DUAL(8, 1, 8, 4), I64(3, 4), blocks));
+    show_dual("unfold", tg_unfold(DUAL(7, 1, 2, 3, 4), blocks));
+    show_dual("fold", tg_fold(DUAL(8, 1, 8, 4), I64(3, 4), blocks));
     tg_pool_opts pool = {.kernel_size = {2, 2}, .stride = {2, 1}, .padding = {1, 0}};
-    attempt("max_pool2d", tg_max_pool2d(DUAL(9, 1, 2, 4, 4), pool));
-    attempt("avg_pool2d", tg_avg_pool2d(DUAL(10, 1, 2, 4, 4), pool));
-    attempt("adaptive_avg_pool2d", tg_adaptive_avg_pool2d(DUAL(11, 1, 2, 5, 4), 3, 2));
-    attempt("adaptive_max_pool2d", tg_adaptive_max_pool2d(DUAL(12, 1, 2, 5, 4), 2, 3, NULL));
-    attempt("pad constant", tg_pad(DUAL(13, 2, 3), I64(1, -1, 2, 0), 4, TG_PAD_CONSTANT, 1.5));
-    attempt("pad reflect", tg_pad(DUAL(14, 1, 2, 4), I64(2, 1), 2, TG_PAD_REFLECT, 0));
-    attempt("pad replicate 2d", tg_pad(DUAL(15, 1, 1, 2, 3), I64(1, 1, 0, 2), 4, TG_PAD_REPLICATE, 0));
-    attempt("pad reflect 3d", tg_pad(DUAL(16, 1, 1, 2, 2, 3), I64(1, 1, 1, 0, 1, 1), 6, TG_PAD_REFLECT, 0));
+    show_dual("max_pool2d", tg_max_pool2d(DUAL(9, 1, 2, 4, 4), pool));
+    show_dual("avg_pool2d", tg_avg_pool2d(DUAL(10, 1, 2, 4, 4), pool));
+    show_dual("adaptive_avg_pool2d", tg_adaptive_avg_pool2d(DUAL(11, 1, 2, 5, 4), 3, 2));
+    show_dual("adaptive_max_pool2d", tg_adaptive_max_pool2d(DUAL(12, 1, 2, 5, 4), 2, 3, NULL));
+    show_dual("pad constant", tg_pad(DUAL(13, 2, 3), I64(1, -1, 2, 0), 4, TG_PAD_CONSTANT, 1.5));
+    show_dual("pad reflect", tg_pad(DUAL(14, 1, 2, 4), I64(2, 1), 2, TG_PAD_REFLECT, 0));
+    show_dual("pad replicate 2d", tg_pad(DUAL(15, 1, 1, 2, 3), I64(1, 1, 0, 2), 4, TG_PAD_REPLICATE, 0));
+    show_dual("pad reflect 3d", tg_pad(DUAL(16, 1, 1, 2, 2, 3), I64(1, 1, 1, 0, 1, 1), 6, TG_PAD_REFLECT, 0));
     const double two[3] = {2, 2, 2};
-    attempt("upsample nearest", tg_interpolate(DUAL(17, 1, 2, 3), NULL, two, 1, TG_INTERP_NEAREST, false));
-    attempt("upsample linear", tg_interpolate(DUAL(18, 1, 2, 3), NULL, two, 1, TG_INTERP_LINEAR, true));
-    attempt("upsample bilinear", tg_interpolate(DUAL(19, 1, 1, 2, 3), I64(3, 5), NULL, 2, TG_INTERP_BILINEAR, false));
-    attempt("upsample nearest-exact", tg_interpolate(DUAL(20, 1, 1, 2, 3), I64(3, 5), NULL, 2, TG_INTERP_NEAREST_EXACT, false));
-    attempt("upsample trilinear", tg_interpolate(DUAL(21, 1, 1, 2, 2, 2), NULL, two, 3, TG_INTERP_TRILINEAR, false));
-    attempt("layer_norm", tg_layer_norm(DUAL(22, 2, 4), I64(4), 1, DUAL(23, 4), DUAL(24, 4), 1e-5));
-    attempt("layer_norm only input", tg_layer_norm(DUAL(22, 2, 4), I64(4), 1, PAT(23, 4), NULL, 1e-5));
-    attempt("group_norm", tg_group_norm(DUAL(25, 2, 4, 3), 2, DUAL(26, 4), DUAL(27, 4), 1e-5));
-    attempt("batch_norm training", tg_batch_norm(DUAL(28, 3, 2, 2), NULL, NULL, DUAL(29, 2), DUAL(30, 2), true, 0.1, 1e-5));
+    show_dual("upsample nearest", tg_interpolate(DUAL(17, 1, 2, 3), NULL, two, 1, TG_INTERP_NEAREST, false));
+    show_dual("upsample linear", tg_interpolate(DUAL(18, 1, 2, 3), NULL, two, 1, TG_INTERP_LINEAR, true));
+    show_dual("upsample bilinear", tg_interpolate(DUAL(19, 1, 1, 2, 3), I64(3, 5), NULL, 2, TG_INTERP_BILINEAR, false));
+    show_dual("upsample nearest-exact", tg_interpolate(DUAL(20, 1, 1, 2, 3), I64(3, 5), NULL, 2, TG_INTERP_NEAREST_EXACT, false));
+    show_dual("upsample trilinear", tg_interpolate(DUAL(21, 1, 1, 2, 2, 2), NULL, two, 3, TG_INTERP_TRILINEAR, false));
+    show_dual("layer_norm", tg_layer_norm(DUAL(22, 2, 4), I64(4), 1, DUAL(23, 4), DUAL(24, 4), 1e-5));
+    show_dual("layer_norm only input", tg_layer_norm(DUAL(22, 2, 4), I64(4), 1, PAT(23, 4), NULL, 1e-5));
+    show_dual("group_norm", tg_group_norm(DUAL(25, 2, 4, 3), 2, DUAL(26, 4), DUAL(27, 4), 1e-5));
+    show_dual("batch_norm training", tg_batch_norm(DUAL(28, 3, 2, 2), NULL, NULL, DUAL(29, 2), DUAL(30, 2), true, 0.1, 1e-5));
     tg_tensor *mean = tg_from_f64((const double[]){0.2, -0.1}, TG_SHAPE(2)), *var = tg_full(TG_SHAPE(2), 0.7, TG_F64);
-    attempt("batch_norm eval", tg_batch_norm(DUAL(28, 3, 2, 2), mean, var, DUAL(29, 2), DUAL(30, 2), false, 0.1, 1e-5));
-    attempt("mse_loss", tg_mse_loss(DUAL(31, 2, 3), DUAL(32, 2, 3)));
-    attempt("smooth_l1_loss", tg_smooth_l1_loss(DUAL(33, 2, 3), DUAL(34, 2, 3), TG_SUM, 0.5));
-    attempt("huber_loss", tg_huber_loss(DUAL(35, 2, 3), PAT(36, 2, 3), TG_NONE, 0.4));
+    show_dual("batch_norm eval", tg_batch_norm(DUAL(28, 3, 2, 2), mean, var, DUAL(29, 2), DUAL(30, 2), false, 0.1, 1e-5));
+    show_dual("mse_loss", tg_mse_loss(DUAL(31, 2, 3), DUAL(32, 2, 3)));
+    show_dual("smooth_l1_loss", tg_smooth_l1_loss(DUAL(33, 2, 3), DUAL(34, 2, 3), TG_SUM, 0.5));
+    show_dual("huber_loss", tg_huber_loss(DUAL(35, 2, 3), PAT(36, 2, 3), TG_NONE, 0.4));
     tg_tensor *probabilities = tg_make_dual(tg_sigmoid(PAT(37, 2, 3)), PAT(38, 2, 3));
-    attempt("binary_cross_entropy", tg_binary_cross_entropy(probabilities, tg_sigmoid(PAT(39, 2, 3))));
-    attempt("binary_cross_entropy_with_logits",
+    show_dual("binary_cross_entropy", tg_binary_cross_entropy(probabilities, tg_sigmoid(PAT(39, 2, 3))));
+    show_dual("binary_cross_entropy_with_logits",
             tg_binary_cross_entropy_with_logits_ex(DUAL(40, 2, 3), DUAL(41, 2, 3), PAT(42, 3), tg_full(TG_SHAPE(3), 2, TG_F64), TG_MEAN));
     tg_tensor *classes = tg_from_i64(I64(2, 0, 1), TG_SHAPE(3));
-    attempt("nll_loss", tg_nll_loss(DUAL(43, 3, 4), classes));
+    show_dual("nll_loss", tg_nll_loss(DUAL(43, 3, 4), classes));
     tg_ce_opts ce = tg_ce_defaults();
     ce.weight = tg_from_f64((const double[]){0.5, 1, 2, 1.5}, TG_SHAPE(4));
     ce.ignore_index = 1;
-    attempt("cross_entropy weighted", tg_cross_entropy_ex(DUAL(44, 3, 4), classes, ce));
-    attempt("nll_loss2d", tg_nll_loss(DUAL(45, 1, 3, 2, 2), tg_from_i64(I64(0, 2, 1, 1), TG_SHAPE(1, 2, 2))));
+    show_dual("cross_entropy weighted", tg_cross_entropy_ex(DUAL(44, 3, 4), classes, ce));
+    show_dual("nll_loss2d", tg_nll_loss(DUAL(45, 1, 3, 2, 2), tg_from_i64(I64(0, 2, 1, 1), TG_SHAPE(1, 2, 2))));
 }
 
 /* ------------------------------------------------------------ networks */
@@ -134,7 +118,7 @@ static void network_jvp(const char *label, tg_tensor *(*net)(tg_tensor *const *,
     tg_tensor *p[4], *v[4], *duals[4];
     parameters(60, shapes, n, p, v);
     for (int i = 0; i < n; i++) duals[i] = tg_make_dual(p[i], v[i]);
-    attempt(label, net(duals, x, target));
+    show_dual(label, net(duals, x, target));
 }
 
 /* forward-over-reverse: the tangents of the gradients of the loss in
@@ -188,7 +172,7 @@ static void transformer_jvp(void)
         duals[i] = tg_make_dual(p[i], pattern(130 + i, s + 1, (int)s[0]));
     }
     tg_tensor *tokens = tg_from_i64(I64(1, 4, 2, 0, 3, 3), TG_SHAPE(2, 3));
-    attempt("transformer", transformer(duals, tokens, NULL));
+    show_dual("transformer", transformer(duals, tokens, NULL));
     /* forward-over-reverse fails at layer_norm's derivative, as in PyTorch 1.13 */
     for (int i = 0; i < 9; i++) duals[i] = leaf(tg_make_dual(p[i], pattern(130 + i, TRANSFORMER_SHAPES[i] + 1, (int)TRANSFORMER_SHAPES[i][0])));
     tg_tensor *out = tg_sum(transformer(duals, tokens, NULL)), *grads[9];

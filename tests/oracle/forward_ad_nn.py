@@ -4,7 +4,7 @@
 # computes by forward-over-reverse).
 import math
 
-from oracle import show
+from oracle import show, show_dual
 import torch
 import torch.autograd.forward_ad as fwAD
 import torch.nn.functional as F
@@ -22,57 +22,46 @@ def dual(k, *shape):
     return fwAD.make_dual(pattern(k, *shape), pattern(k + 50, *shape))
 
 
-def attempt(label, f):
-    try:
-        r = f()
-    except Exception as e:
-        print(f"{label}: error: {e}")
-        return
-    p, tangent = fwAD.unpack_dual(r)
-    show(label + " primal", p)
-    show(label + " tangent", tangent)
-
-
 def operations():
     tokens = torch.tensor([[3, 0], [2, 3]])
-    attempt("embedding", lambda: F.embedding(tokens, dual(1, 4, 3)))
-    attempt("conv2d", lambda: F.conv2d(dual(2, 1, 2, 5, 4), dual(3, 3, 2, 3, 3), dual(4, 3), stride=(2, 1), padding=1))
-    attempt("conv2d only weight", lambda: F.conv2d(pattern(2, 1, 2, 5, 4), dual(3, 3, 2, 3, 3), None, stride=(2, 1), padding=1))
-    attempt("conv1d", lambda: F.conv1d(dual(5, 2, 2, 6), dual(6, 3, 2, 2), dilation=2))
-    attempt("unfold", lambda: F.unfold(dual(7, 1, 2, 3, 4), (2, 2), stride=(1, 2)))
-    attempt("fold", lambda: F.fold(dual(8, 1, 8, 4), (3, 4), (2, 2), stride=(1, 2)))
-    attempt("max_pool2d", lambda: F.max_pool2d(dual(9, 1, 2, 4, 4), 2, stride=(2, 1), padding=(1, 0)))
-    attempt("avg_pool2d", lambda: F.avg_pool2d(dual(10, 1, 2, 4, 4), 2, stride=(2, 1), padding=(1, 0)))
-    attempt("adaptive_avg_pool2d", lambda: F.adaptive_avg_pool2d(dual(11, 1, 2, 5, 4), (3, 2)))
-    attempt("adaptive_max_pool2d", lambda: F.adaptive_max_pool2d(dual(12, 1, 2, 5, 4), (2, 3)))
-    attempt("pad constant", lambda: F.pad(dual(13, 2, 3), (1, -1, 2, 0), value=1.5))
-    attempt("pad reflect", lambda: F.pad(dual(14, 1, 2, 4), (2, 1), mode="reflect"))
-    attempt("pad replicate 2d", lambda: F.pad(dual(15, 1, 1, 2, 3), (1, 1, 0, 2), mode="replicate"))
-    attempt("pad reflect 3d", lambda: F.pad(dual(16, 1, 1, 2, 2, 3), (1, 1, 1, 0, 1, 1), mode="reflect"))
-    attempt("upsample nearest", lambda: F.interpolate(dual(17, 1, 2, 3), scale_factor=2.0, mode="nearest"))
-    attempt("upsample linear", lambda: F.interpolate(dual(18, 1, 2, 3), scale_factor=2.0, mode="linear", align_corners=True))
-    attempt("upsample bilinear", lambda: F.interpolate(dual(19, 1, 1, 2, 3), size=(3, 5), mode="bilinear", align_corners=False))
-    attempt("upsample nearest-exact", lambda: F.interpolate(dual(20, 1, 1, 2, 3), size=(3, 5), mode="nearest-exact"))
-    attempt("upsample trilinear", lambda: F.interpolate(dual(21, 1, 1, 2, 2, 2), scale_factor=2.0, mode="trilinear", align_corners=False))
-    attempt("layer_norm", lambda: F.layer_norm(dual(22, 2, 4), (4,), dual(23, 4), dual(24, 4), 1e-5))
-    attempt("layer_norm only input", lambda: F.layer_norm(dual(22, 2, 4), (4,), pattern(23, 4), None, 1e-5))
-    attempt("group_norm", lambda: F.group_norm(dual(25, 2, 4, 3), 2, dual(26, 4), dual(27, 4), 1e-5))
-    attempt("batch_norm training", lambda: F.batch_norm(dual(28, 3, 2, 2), None, None, dual(29, 2), dual(30, 2), True, 0.1, 1e-5))
+    show_dual("embedding", lambda: F.embedding(tokens, dual(1, 4, 3)))
+    show_dual("conv2d", lambda: F.conv2d(dual(2, 1, 2, 5, 4), dual(3, 3, 2, 3, 3), dual(4, 3), stride=(2, 1), padding=1))
+    show_dual("conv2d only weight", lambda: F.conv2d(pattern(2, 1, 2, 5, 4), dual(3, 3, 2, 3, 3), None, stride=(2, 1), padding=1))
+    show_dual("conv1d", lambda: F.conv1d(dual(5, 2, 2, 6), dual(6, 3, 2, 2), dilation=2))
+    show_dual("unfold", lambda: F.unfold(dual(7, 1, 2, 3, 4), (2, 2), stride=(1, 2)))
+    show_dual("fold", lambda: F.fold(dual(8, 1, 8, 4), (3, 4), (2, 2), stride=(1, 2)))
+    show_dual("max_pool2d", lambda: F.max_pool2d(dual(9, 1, 2, 4, 4), 2, stride=(2, 1), padding=(1, 0)))
+    show_dual("avg_pool2d", lambda: F.avg_pool2d(dual(10, 1, 2, 4, 4), 2, stride=(2, 1), padding=(1, 0)))
+    show_dual("adaptive_avg_pool2d", lambda: F.adaptive_avg_pool2d(dual(11, 1, 2, 5, 4), (3, 2)))
+    show_dual("adaptive_max_pool2d", lambda: F.adaptive_max_pool2d(dual(12, 1, 2, 5, 4), (2, 3)))
+    show_dual("pad constant", lambda: F.pad(dual(13, 2, 3), (1, -1, 2, 0), value=1.5))
+    show_dual("pad reflect", lambda: F.pad(dual(14, 1, 2, 4), (2, 1), mode="reflect"))
+    show_dual("pad replicate 2d", lambda: F.pad(dual(15, 1, 1, 2, 3), (1, 1, 0, 2), mode="replicate"))
+    show_dual("pad reflect 3d", lambda: F.pad(dual(16, 1, 1, 2, 2, 3), (1, 1, 1, 0, 1, 1), mode="reflect"))
+    show_dual("upsample nearest", lambda: F.interpolate(dual(17, 1, 2, 3), scale_factor=2.0, mode="nearest"))
+    show_dual("upsample linear", lambda: F.interpolate(dual(18, 1, 2, 3), scale_factor=2.0, mode="linear", align_corners=True))
+    show_dual("upsample bilinear", lambda: F.interpolate(dual(19, 1, 1, 2, 3), size=(3, 5), mode="bilinear", align_corners=False))
+    show_dual("upsample nearest-exact", lambda: F.interpolate(dual(20, 1, 1, 2, 3), size=(3, 5), mode="nearest-exact"))
+    show_dual("upsample trilinear", lambda: F.interpolate(dual(21, 1, 1, 2, 2, 2), scale_factor=2.0, mode="trilinear", align_corners=False))
+    show_dual("layer_norm", lambda: F.layer_norm(dual(22, 2, 4), (4,), dual(23, 4), dual(24, 4), 1e-5))
+    show_dual("layer_norm only input", lambda: F.layer_norm(dual(22, 2, 4), (4,), pattern(23, 4), None, 1e-5))
+    show_dual("group_norm", lambda: F.group_norm(dual(25, 2, 4, 3), 2, dual(26, 4), dual(27, 4), 1e-5))
+    show_dual("batch_norm training", lambda: F.batch_norm(dual(28, 3, 2, 2), None, None, dual(29, 2), dual(30, 2), True, 0.1, 1e-5))
     mean, var = torch.tensor([0.2, -0.1], dtype=D), torch.full((2,), 0.7, dtype=D)
-    attempt("batch_norm eval", lambda: F.batch_norm(dual(28, 3, 2, 2), mean, var, dual(29, 2), dual(30, 2), False, 0.1, 1e-5))
-    attempt("mse_loss", lambda: F.mse_loss(dual(31, 2, 3), dual(32, 2, 3)))
-    attempt("smooth_l1_loss", lambda: F.smooth_l1_loss(dual(33, 2, 3), dual(34, 2, 3), reduction="sum", beta=0.5))
-    attempt("huber_loss", lambda: F.huber_loss(dual(35, 2, 3), pattern(36, 2, 3), reduction="none", delta=0.4))
+    show_dual("batch_norm eval", lambda: F.batch_norm(dual(28, 3, 2, 2), mean, var, dual(29, 2), dual(30, 2), False, 0.1, 1e-5))
+    show_dual("mse_loss", lambda: F.mse_loss(dual(31, 2, 3), dual(32, 2, 3)))
+    show_dual("smooth_l1_loss", lambda: F.smooth_l1_loss(dual(33, 2, 3), dual(34, 2, 3), reduction="sum", beta=0.5))
+    show_dual("huber_loss", lambda: F.huber_loss(dual(35, 2, 3), pattern(36, 2, 3), reduction="none", delta=0.4))
     probabilities = fwAD.make_dual(torch.sigmoid(pattern(37, 2, 3)), pattern(38, 2, 3))
-    attempt("binary_cross_entropy", lambda: F.binary_cross_entropy(probabilities, torch.sigmoid(pattern(39, 2, 3))))
-    attempt("binary_cross_entropy_with_logits",
+    show_dual("binary_cross_entropy", lambda: F.binary_cross_entropy(probabilities, torch.sigmoid(pattern(39, 2, 3))))
+    show_dual("binary_cross_entropy_with_logits",
             lambda: F.binary_cross_entropy_with_logits(dual(40, 2, 3), dual(41, 2, 3), pattern(42, 3),
                                                        pos_weight=torch.full((3,), 2.0, dtype=D)))
     classes = torch.tensor([2, 0, 1])
-    attempt("nll_loss", lambda: F.nll_loss(dual(43, 3, 4), classes))
+    show_dual("nll_loss", lambda: F.nll_loss(dual(43, 3, 4), classes))
     weight = torch.tensor([0.5, 1, 2, 1.5], dtype=D)
-    attempt("cross_entropy weighted", lambda: F.cross_entropy(dual(44, 3, 4), classes, weight=weight, ignore_index=1))
-    attempt("nll_loss2d", lambda: F.nll_loss(dual(45, 1, 3, 2, 2), torch.tensor([[[0, 2], [1, 1]]])))
+    show_dual("cross_entropy weighted", lambda: F.cross_entropy(dual(44, 3, 4), classes, weight=weight, ignore_index=1))
+    show_dual("nll_loss2d", lambda: F.nll_loss(dual(45, 1, 3, 2, 2), torch.tensor([[[0, 2], [1, 1]]])))
 
 
 def mlp(p, x, target):
@@ -104,7 +93,7 @@ def parameters(k, shapes):
 
 def network_jvp(label, net, shapes, x, target):
     p, v = parameters(60, shapes)
-    attempt(label, lambda: net([fwAD.make_dual(a, b) for a, b in zip(p, v)], x, target))
+    show_dual(label, lambda: net([fwAD.make_dual(a, b) for a, b in zip(p, v)], x, target))
 
 
 def network_hvp(label, net, shapes, x, target):
@@ -133,7 +122,7 @@ def transformer_jvp():
     p = [pattern(80 + i, *s) for i, s in enumerate(TRANSFORMER_SHAPES)]
     v = [pattern(130 + i, *s) for i, s in enumerate(TRANSFORMER_SHAPES)]
     tokens = torch.tensor([[1, 4, 2], [0, 3, 3]])
-    attempt("transformer", lambda: transformer([fwAD.make_dual(a, b) for a, b in zip(p, v)], tokens))
+    show_dual("transformer", lambda: transformer([fwAD.make_dual(a, b) for a, b in zip(p, v)], tokens))
     duals = [fwAD.make_dual(a, b).requires_grad_() for a, b in zip(p, v)]
     try:
         torch.autograd.grad(transformer(duals, tokens).sum(), duals, create_graph=True)

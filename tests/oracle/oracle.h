@@ -62,6 +62,24 @@ static inline void show(const char *label, const tg_tensor *t)
     fflush(stdout);
 }
 
+/* A dual result's primal and tangent, "<label> primal: ..." and "<label>
+   tangent: ...", or its error (oracle.py's show_dual). */
+static inline void show_dual(const char *label, const tg_tensor *r)
+{
+    char buf[160];
+    if (!r) {
+        printf("%s: error: %s\n", label, tg_last_error());
+        tg_clear_error();
+        return;
+    }
+    tg_tensor *tangent;
+    tg_tensor *primal = tg_unpack_dual(r, &tangent);
+    snprintf(buf, sizeof buf, "%s primal", label);
+    show(buf, primal);
+    snprintf(buf, sizeof buf, "%s tangent", label);
+    show(buf, tangent);
+}
+
 /* Python's print(label + ":", t, t.dtype) (oracle.py's show_dtype). */
 static inline void show_dtype(const char *label, const tg_tensor *t)
 {

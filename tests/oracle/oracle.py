@@ -30,6 +30,7 @@ def show_warning(message, category, filename, lineno, file=None, line=None):
 warnings.simplefilter("always")
 warnings.showwarning = show_warning
 import torch
+import torch.autograd.forward_ad as fwAD
 
 
 def tree(fn):
@@ -48,6 +49,18 @@ def show(label, t):
 
 def show_dtype(label, t):
     print(label + ":", t, t.dtype)
+
+
+def show_dual(label, f):
+    """f()'s primal and tangent, or the error f raises (oracle.h's show_dual)."""
+    try:
+        r = f()
+    except Exception as e:
+        print(f"{label}: error: {e}")
+        return
+    p, tangent = fwAD.unpack_dual(r)
+    show(label + " primal", p)
+    show(label + " tangent", tangent)
 
 
 def graph(label, t):

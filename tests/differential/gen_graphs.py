@@ -308,10 +308,8 @@ SCALAR_ARGS = {"softplus", "hardtanh", "hardtanh_", "clamp", "clamp_", "lerp_sca
 
 
 # Operations tensorgrad refuses for complex tensors, or refuses after
-# other checks than PyTorch's: not drawn with a complex operand. silu
-# computes for complex in PyTorch (and refuses its derivative).
+# other checks than PyTorch's: not drawn with a complex operand.
 COMPLEX_NOT_DRAWN = {
-    "silu", "silu_",
     "topk",   # refused, but tensorgrad checks the dtype before k, PyTorch k first
     "sort", "argsort",   # refused, but PyTorch sorts a 0-dim complex tensor
     # refused by both, but with their other checks (dims, shapes) in

@@ -273,6 +273,44 @@ static void gradients(tg_dtype d)
     tg_scope_end();
 }
 
+/* issue 12's last differences: silu, scatter_reduce, 0-dim sorts, the
+   order of the checks, conj's and angle's layouts, complex's saved parts */
+static void last_differences(tg_dtype d)
+{
+    tg_scope_begin();
+    tg_tensor *z = z4(d);
+    show_dtype(L(d, "silu"), tg_silu(z));
+    show_dtype(L(d, "silu strided"), tg_silu(tg_transpose(tg_reshape(tg_cat((const tg_tensor *[]){z, z}, 2, 0), TG_SHAPE(2, 4)), 0, 1)));
+    ATTEMPT(L(d, "silu requires grad"), tg_silu(leaf(z4(d))));
+    TG_NO_GRAD show_dtype(L(d, "silu requires grad no_grad"), tg_silu(leaf(z4(d))));
+    /* in place, PyTorch records silu's derivative (without conjugates) */
+    tg_tensor *x = leaf(z4(d));
+    check(L(d, "silu_"), tg_silu_(tg_mul_scalar(x, 1)), &x, 1);
+
+    tg_tensor *m = m22(z), *w = m22(w4(d)), *bad = tg_add_scalar(idx_repeat(), 5);
+    static const char *const REDUCTIONS[] = {"sum", "prod", "mean", "amax", "amin"};
+    for (int r = TG_SCATTER_SUM; r <= TG_SCATTER_MEAN; r++)
+        for (int inc = 1; inc >= 0; inc--)
+            show_dtype(L(d, "scatter_reduce %s %s", REDUCTIONS[r], inc ? "True" : "False"),
+                       tg_scatter_reduce(w, 1, idx_repeat(), m, (tg_scatter_reduction)r, inc));
+    ATTEMPT(L(d, "scatter_reduce amax"), tg_scatter_reduce(w, 1, idx_repeat(), m, TG_SCATTER_AMAX, true));
+    ATTEMPT(L(d, "scatter_reduce amin"), tg_scatter_reduce(w, 1, idx_repeat(), m, TG_SCATTER_AMIN, true));
+    ATTEMPT(L(d, "scatter_reduce amax bad index"), tg_scatter_reduce(w, 1, bad, m, TG_SCATTER_AMAX, true));
+    ATTEMPT(L(d, "scatter_reduce amax bad shape"), tg_scatter_reduce(w, 1, idx(), m, TG_SCATTER_AMAX, true));
+    ATTEMPT(L(d, "scatter_reduce sum bad index"), tg_scatter_reduce(w, 1, bad, m, TG_SCATTER_SUM, true));
+    ATTEMPT(L(d, "scatter_reduce src requires grad"), tg_scatter_reduce(w, 1, idx_repeat(), leaf(m22(z4(d))), TG_SCATTER_SUM, true));
+    ATTEMPT(L(d, "scatter_reduce self requires grad"), tg_scatter_reduce(leaf(m22(w4(d))), 1, idx_repeat(), m, TG_SCATTER_MEAN, true));
+    TG_NO_GRAD show_dtype(L(d, "scatter_reduce no_grad"), tg_scatter_reduce(w, 1, idx_repeat(), leaf(m22(z4(d))), TG_SCATTER_SUM, true));
+    /* in place, PyTorch records the derivative */
+    tg_scatter_reduction in_place[] = {TG_SCATTER_SUM, TG_SCATTER_MEAN};
+    for (int r = 0; r < 2; r++) {
+        x = leaf(z4(d));
+        check(L(d, "scatter_reduce_ %s", REDUCTIONS[in_place[r]]),
+              tg_scatter_reduce_(tg_clone(w), 1, idx_repeat(), m22(x), in_place[r], true), &x, 1);
+    }
+    tg_scope_end();
+}
+
 int main(void)
 {
     tg_dtype ds[] = {TG_C64, TG_C128};
@@ -281,6 +319,7 @@ int main(void)
         edges(ds[i]);
         refused(ds[i]);
         in_place(ds[i]);
+        last_differences(ds[i]);
     }
     for (int i = 0; i < 2; i++) gradients(ds[i]);
     return 0;

@@ -5,6 +5,9 @@
 # it refuses.
 from oracle import attempt, check, show, show_dtype
 import torch
+import warnings
+
+warnings.filterwarnings("ignore", "scatter_reduce")
 
 c64, c128 = torch.complex64, torch.complex128
 NAMES = {c64: "c64", c128: "c128"}
@@ -241,10 +244,47 @@ def gradients(d):
     check(f"pow real base {n}", on(lambda: torch.pow(a, w), a, w))
 
 
+def last_differences(d):
+    """issue 12's last differences: silu, scatter_reduce, 0-dim sorts, the
+    order of the checks, conj's and angle's layouts, complex's saved parts."""
+    n = NAMES[d]
+    z = z4(d)
+    F = torch.nn.functional
+    show_dtype(f"silu {n}", F.silu(z))
+    show_dtype(f"silu strided {n}", F.silu(torch.cat([z, z]).reshape(2, 4).t()))
+    attempt(f"silu requires grad {n}", lambda: F.silu(z.clone().requires_grad_()))
+    with torch.no_grad():
+        show_dtype(f"silu requires grad no_grad {n}", F.silu(z.clone().requires_grad_()))
+    # in place, PyTorch records silu's derivative (without conjugates)
+    x = z.clone().requires_grad_()
+    check(f"silu_ {n}", lambda: (F.silu(x * 1, inplace=True), [x]))
+
+    m, w = z.reshape(2, 2), w4(d).reshape(2, 2)
+    for r in ("sum", "prod", "mean"):
+        for inc in (True, False):
+            show_dtype(f"scatter_reduce {r} {inc} {n}", w.scatter_reduce(1, IDX_REPEAT, m, r, include_self=inc))
+    for r in ("amax", "amin"):
+        attempt(f"scatter_reduce {r} {n}", lambda: w.scatter_reduce(1, IDX_REPEAT, m, r))
+    attempt(f"scatter_reduce amax bad index {n}", lambda: w.scatter_reduce(1, IDX_REPEAT + 5, m, "amax"))
+    attempt(f"scatter_reduce amax bad shape {n}", lambda: w.scatter_reduce(1, IDX, m, "amax"))
+    attempt(f"scatter_reduce sum bad index {n}", lambda: w.scatter_reduce(1, IDX_REPEAT + 5, m, "sum"))
+    attempt(f"scatter_reduce src requires grad {n}",
+            lambda: w.scatter_reduce(1, IDX_REPEAT, m.clone().requires_grad_(), "sum"))
+    attempt(f"scatter_reduce self requires grad {n}",
+            lambda: w.clone().requires_grad_().scatter_reduce(1, IDX_REPEAT, m, "mean"))
+    with torch.no_grad():
+        show_dtype(f"scatter_reduce no_grad {n}", w.scatter_reduce(1, IDX_REPEAT, m.clone().requires_grad_(), "sum"))
+    # in place, PyTorch records the derivative
+    for r in ("sum", "mean"):
+        x = z.clone().requires_grad_()
+        check(f"scatter_reduce_ {r} {n}", lambda: (w.clone().scatter_reduce_(1, IDX_REPEAT, x.reshape(2, 2), r), [x]))
+
+
 for d in (c64, c128):
     values(d)
     edges(d)
     refused(d)
     in_place(d)
+    last_differences(d)
 for d in (c64, c128):
     gradients(d)

@@ -310,12 +310,9 @@ SCALAR_ARGS = {"softplus", "hardtanh", "hardtanh_", "clamp", "clamp_", "lerp_sca
 # Operations tensorgrad refuses for complex tensors, or refuses after
 # other checks than PyTorch's: not drawn with a complex operand.
 COMPLEX_NOT_DRAWN = {
-    "topk",   # refused, but tensorgrad checks the dtype before k, PyTorch k first
-    "sort", "argsort",   # refused, but PyTorch sorts a 0-dim complex tensor
     # refused by both, but with their other checks (dims, shapes) in
     # another order: an expected error would name another fault
-    "argmax", "argmin", "argmax_all", "argmin_all",
-    "maximum", "minimum", "max_dim", "min_dim", "amax", "amin", "logsumexp", "mse", "bce",
+    "mse", "bce",
 }
 # Where PyTorch 1.13 itself is wrong for complex operands: its in-place
 # comparisons write 0+1j and 1+1j (x.eq_(s) of zeros of 25 elements), and

@@ -308,6 +308,55 @@ static void last_differences(tg_dtype d)
         check(L(d, "scatter_reduce_ %s", REDUCTIONS[in_place[r]]),
               tg_scatter_reduce_(tg_clone(w), 1, idx_repeat(), m22(x), in_place[r], true), &x, 1);
     }
+
+    /* sorts of a 0-dim tensor copy it; the dims and k are checked first */
+    tg_tensor *s = tg_to(tg_complex(tg_scalar(1), tg_scalar(2)), d), *e = tg_zeros(TG_SHAPE(2, 0), d), *ix = NULL;
+    show(L(d, "sort 0-dim"), tg_sort(s, -1, true, NULL));
+    ATTEMPT(L(d, "sort 0-dim requires grad"), tg_sort(leaf(tg_clone(s)), -1, false, NULL));
+    ATTEMPT(L(d, "argsort 0-dim requires grad"), tg_argsort(leaf(tg_clone(s)), -1, false));
+    ATTEMPT(L(d, "sort 0-dim indices"), (tg_sort(s, -1, false, &ix), ix));
+    ATTEMPT(L(d, "argsort 0-dim"), tg_argsort(s, 0, false));
+    ATTEMPT(L(d, "sort 0-dim bad dim"), tg_sort(s, 1, false, NULL));
+    ATTEMPT(L(d, "sort empty"), tg_sort(e, -1, false, NULL));
+    show(L(d, "topk 0-dim"), tg_topk(s, 1, -1, true, true, NULL));
+    ATTEMPT(L(d, "topk 0-dim requires grad"), tg_topk(leaf(tg_clone(s)), 1, -1, true, true, NULL));
+    ATTEMPT(L(d, "topk 0-dim k 0"), tg_topk(s, 0, -1, true, true, NULL));
+    ATTEMPT(L(d, "topk 0-dim k 2"), tg_topk(s, 2, -1, true, true, NULL));
+    ATTEMPT(L(d, "topk bad k"), tg_topk(m, 5, -1, true, true, NULL));
+    ATTEMPT(L(d, "topk negative k"), tg_topk(m, -1, -1, true, true, NULL));
+    ATTEMPT(L(d, "topk bad dim"), tg_topk(m, 1, 5, true, true, NULL));
+    ATTEMPT(L(d, "topk k 0"), tg_topk(m, 0, -1, true, true, NULL));
+    static const struct { const char *name; tg_tensor *(*fn)(const tg_tensor *, int64_t, bool, tg_tensor **); } DIM[] = {
+        {"max_dim", tg_max_dim}, {"min_dim", tg_min_dim}};
+    for (int i = 0; i < 2; i++) {
+        ATTEMPT(L(d, "%s bad dim", DIM[i].name), DIM[i].fn(m, 5, false, NULL));
+        ATTEMPT(L(d, "%s empty dim", DIM[i].name), DIM[i].fn(e, 1, false, NULL));
+        ATTEMPT(L(d, "%s of nothing", DIM[i].name), DIM[i].fn(e, 0, false, NULL));
+        ATTEMPT(L(d, "%s 0-dim bad dim", DIM[i].name), DIM[i].fn(s, 1, false, NULL));
+        ATTEMPT(L(d, "%s 0-dim", DIM[i].name), DIM[i].fn(s, 0, false, NULL));
+    }
+    static const struct { const char *name; tg_tensor *(*fn)(const tg_tensor *, const int64_t *, int, bool); } DIMS_[] = {
+        {"amax", tg_amax}, {"amin", tg_amin}};
+    for (int i = 0; i < 2; i++) {
+        ATTEMPT(L(d, "%s bad dim", DIMS_[i].name), DIMS_[i].fn(m, DIMS(5), false));
+        ATTEMPT(L(d, "%s repeated dim", DIMS_[i].name), DIMS_[i].fn(m, DIMS(0, 0), false));
+        ATTEMPT(L(d, "%s empty dim", DIMS_[i].name), DIMS_[i].fn(e, DIMS(1), false));
+    }
+    static const struct { const char *name; tg_tensor *(*fn)(const tg_tensor *, int64_t, bool); tg_tensor *(*all)(const tg_tensor *); } ARG[] = {
+        {"argmax", tg_argmax, tg_argmax_all}, {"argmin", tg_argmin, tg_argmin_all}};
+    for (int i = 0; i < 2; i++) {
+        ATTEMPT(L(d, "%s bad dim", ARG[i].name), ARG[i].fn(m, 5, false));
+        ATTEMPT(L(d, "%s empty dim", ARG[i].name), ARG[i].fn(e, 1, false));
+        ATTEMPT(L(d, "%s of nothing", ARG[i].name), ARG[i].fn(e, 0, false));
+        ATTEMPT(L(d, "%s", ARG[i].name), ARG[i].fn(m, 1, false));
+        ATTEMPT(L(d, "%s all of nothing", ARG[i].name), ARG[i].all(e));
+        ATTEMPT(L(d, "%s of a run of one", ARG[i].name), ARG[i].fn(tg_slice(m, 1, 0, 1, 1), 1, false));
+        ATTEMPT(L(d, "%s 0-dim", ARG[i].name), ARG[i].fn(s, 0, false));
+        ATTEMPT(L(d, "%s all of one", ARG[i].name), ARG[i].all(tg_slice(z, 0, 0, 1, 1)));
+    }
+    ATTEMPT(L(d, "maximum bad shapes"), tg_maximum(m, tg_slice(z, 0, 0, 3, 1)));
+    ATTEMPT(L(d, "minimum real"), tg_minimum(m, tg_real(m)));
+    ATTEMPT(L(d, "logsumexp bad dim"), tg_logsumexp(m, DIMS(5), false));
     tg_scope_end();
 }
 

@@ -279,6 +279,46 @@ def last_differences(d):
         x = z.clone().requires_grad_()
         check(f"scatter_reduce_ {r} {n}", lambda: (w.clone().scatter_reduce_(1, IDX_REPEAT, x.reshape(2, 2), r), [x]))
 
+    # sorts of a 0-dim tensor copy it; the dims and k are checked first
+    s, e = torch.tensor(1 + 2j, dtype=d), torch.zeros(2, 0, dtype=d)
+    show(f"sort 0-dim {n}", torch.sort(s, descending=True)[0])
+    attempt(f"sort 0-dim requires grad {n}", lambda: torch.sort(s.clone().requires_grad_())[0])
+    attempt(f"argsort 0-dim requires grad {n}", lambda: torch.argsort(s.clone().requires_grad_()))
+    attempt(f"sort 0-dim indices {n}", lambda: torch.sort(s, -1)[1])
+    attempt(f"argsort 0-dim {n}", lambda: torch.argsort(s, 0))
+    attempt(f"sort 0-dim bad dim {n}", lambda: torch.sort(s, 1)[0])
+    attempt(f"sort empty {n}", lambda: torch.sort(e)[0])
+    show(f"topk 0-dim {n}", torch.topk(s, 1)[0])
+    attempt(f"topk 0-dim requires grad {n}", lambda: torch.topk(s.clone().requires_grad_(), 1)[0])
+    attempt(f"topk 0-dim k 0 {n}", lambda: torch.topk(s, 0)[0])
+    attempt(f"topk 0-dim k 2 {n}", lambda: torch.topk(s, 2)[0])
+    attempt(f"topk bad k {n}", lambda: torch.topk(m, 5)[0])
+    attempt(f"topk negative k {n}", lambda: torch.topk(m, -1)[0])
+    attempt(f"topk bad dim {n}", lambda: torch.topk(m, 1, 5)[0])
+    attempt(f"topk k 0 {n}", lambda: torch.topk(m, 0)[0])
+    for name, f in (("max_dim", torch.max), ("min_dim", torch.min)):
+        attempt(f"{name} bad dim {n}", lambda: f(m, 5)[0])
+        attempt(f"{name} empty dim {n}", lambda: f(e, 1)[0])
+        attempt(f"{name} of nothing {n}", lambda: f(e, 0)[0])
+        attempt(f"{name} 0-dim bad dim {n}", lambda: f(s, 1)[0])
+        attempt(f"{name} 0-dim {n}", lambda: f(s, 0)[0])
+    for name, f in (("amax", torch.amax), ("amin", torch.amin)):
+        attempt(f"{name} bad dim {n}", lambda: f(m, 5))
+        attempt(f"{name} repeated dim {n}", lambda: f(m, (0, 0)))
+        attempt(f"{name} empty dim {n}", lambda: f(e, 1))
+    for name, f in (("argmax", torch.argmax), ("argmin", torch.argmin)):
+        attempt(f"{name} bad dim {n}", lambda: f(m, 5))
+        attempt(f"{name} empty dim {n}", lambda: f(e, 1))
+        attempt(f"{name} of nothing {n}", lambda: f(e, 0))
+        attempt(f"{name} {n}", lambda: f(m, 1))
+        attempt(f"{name} all of nothing {n}", lambda: f(e))
+        attempt(f"{name} of a run of one {n}", lambda: f(m[:, :1], 1))
+        attempt(f"{name} 0-dim {n}", lambda: f(s, 0))
+        attempt(f"{name} all of one {n}", lambda: f(z[:1]))
+    attempt(f"maximum bad shapes {n}", lambda: torch.maximum(m, z[:3]))
+    attempt(f"minimum real {n}", lambda: torch.minimum(m, m.real))
+    attempt(f"logsumexp bad dim {n}", lambda: torch.logsumexp(m, 5))
+
 
 for d in (c64, c128):
     values(d)

@@ -177,13 +177,25 @@ static tg_tensor *complex_kernel(tg_complex_kernel k, const tg_tensor *t, tg_dty
     return out;
 }
 
-/* Eager: values and printing as PyTorch's lazy conj (ConjBackward0). */
+/* Eager: values, printing and strides as PyTorch's lazy conj, a view
+   keeping t's strides (ConjBackward0), in a storage of its own just large
+   enough (offset 0). */
 tg_tensor *tg_conj(const tg_tensor *t)
 {
     TG_ARG(t);
     if (!tg__is_complex(t->dtype)) return tg__share(t);
-    tg_tensor *out = complex_kernel(TG_CX_CONJ, t, t->dtype);
-    if (!out || tg__record(out, (tg_record){.op = TG_OP_CONJ}, &t, 1, NULL)) return NULL;
+    tg_strided layout;
+    tg__strided_of(&layout, t);
+    layout.offset = 0;
+    tg_tensor *out = tg__zeros_strided(t->dtype, &layout);
+    /* each element once: the expanded dims (stride 0 in both) as size 1 */
+    int64_t once[TG_MAX_DIMS];
+    for (int i = 0; i < t->ndim; i++) once[i] = t->strides[i] ? t->shape[i] : 1;
+    tg_tensor *dst = out ? tg__alias(out, once, out->strides, out->ndim, 0) : NULL;
+    tg_tensor *src = dst ? tg__alias(t, once, t->strides, t->ndim, t->offset) : NULL;
+    if (!src) return NULL;
+    tg__k_complex_unary(TG_CX_CONJ, dst, src);
+    if (tg__record(out, (tg_record){.op = TG_OP_CONJ}, &t, 1, NULL)) return NULL;
     return out;
 }
 
@@ -230,8 +242,9 @@ tg_tensor *tg_angle(const tg_tensor *t)
     if (!tg__is_complex(t->dtype)) {   /* 0 or pi: atan2(0, x), whose gradient is zero */
         tg_tensor *zero = tg__scalar_tensor(0, TG_F32);
         TG_NO_GRAD out = zero ? tg_atan2(zero, t) : NULL;
-    } else {
-        out = complex_kernel(TG_CX_ANGLE, t, tg__complex_value_type(t->dtype));
+    } else {   /* contiguous whatever t's layout, as PyTorch's */
+        out = tg__new(tg__complex_value_type(t->dtype), t->shape, t->ndim);
+        if (out) tg__k_complex_unary(TG_CX_ANGLE, out, t);
     }
     tg_node *n;
     if (!out || tg__record(out, (tg_record){.op = TG_OP_ANGLE, .n_saved = 1}, &t, 1, &n)) return NULL;

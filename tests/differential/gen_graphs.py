@@ -339,9 +339,8 @@ def not_drawn(name, nodes, args):
     pow of two tensors (the base's gradient lacks its conjugate; a complex
     exponent's backward fails); a complex tensor to the power 0 (nan at 0,
     PyTorch fills ones); real and imag of a conjugate (PyTorch's lazy
-    conjugation makes their grad_fn SelectBackward0(NegViewBackward0)); the
-    conjugate of a non-contiguous tensor (a view keeping its strides in
-    PyTorch) and its angle (contiguous in PyTorch). PyTorch is wrong: COMPLEX_WRONG_IN_PYTORCH, and where of a
+    conjugation makes their grad_fn SelectBackward0(NegViewBackward0)).
+    PyTorch is wrong: COMPLEX_WRONG_IN_PYTORCH, and where of a
     complex and a real tensor, whose backward fails its internal check
     ("Expected isFloatingType(grad.scalar_type()) || (input_is_complex ==
     grad_is_complex)")."""
@@ -357,8 +356,6 @@ def not_drawn(name, nodes, args):
     if name in ("pow_scalar", "pow_scalar_") and args[1] == 0:
         return True
     if name in ("real", "imag") and nodes[0].t.is_conj():
-        return True
-    if name in ("conj", "angle") and not nodes[0].t.is_contiguous():
         return True
     if name == "where":
         return not all(cx[1:]) and any(holds_values(n.t.dtype) and not c for n, c in zip(nodes[1:], cx[1:]))

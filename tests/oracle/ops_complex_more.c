@@ -273,6 +273,15 @@ static void gradients(tg_dtype d)
     tg_scope_end();
 }
 
+/* show(), then oracle.py's show_strides() */
+static void show_with_strides(const char *label, const tg_tensor *t)
+{
+    show(label, t);
+    printf("%s stride: ", label);
+    print_strides(t);
+    printf("\n");
+}
+
 /* issue 12's last differences: silu, scatter_reduce, 0-dim sorts, the
    order of the checks, conj's and angle's layouts, complex's saved parts */
 static void last_differences(tg_dtype d)
@@ -357,6 +366,22 @@ static void last_differences(tg_dtype d)
     ATTEMPT(L(d, "maximum bad shapes"), tg_maximum(m, tg_slice(z, 0, 0, 3, 1)));
     ATTEMPT(L(d, "minimum real"), tg_minimum(m, tg_real(m)));
     ATTEMPT(L(d, "logsumexp bad dim"), tg_logsumexp(m, DIMS(5), false));
+
+    /* conj keeps the strides (PyTorch's is a view), angle is contiguous */
+    tg_tensor *p = tg_permute(tg_to(tg_reshape(tg_arange(0, 24, 1, TG_F64), TG_SHAPE(2, 3, 4)), d), I64(2, 0, 1), 3);
+    const struct { const char *name; tg_tensor *t; } layouts[] = {
+        {"expanded", tg_expand(tg_slice(z, 0, 0, 1, 1), TG_SHAPE(3))},
+        {"expanded 2-d", tg_expand(tg_reshape(tg_slice(z, 0, 0, 2, 1), TG_SHAPE(2, 1)), TG_SHAPE(2, 3))},
+        {"transposed", tg_transpose(m, 0, 1)}, {"sliced", tg_slice(z, 0, 0, 4, 2)}, {"permuted", p},
+        {"0-dim", tg_select(z, 0, 1)}};
+    for (size_t i = 0; i < sizeof layouts / sizeof *layouts; i++) {
+        show_with_strides(L(d, "conj %s", layouts[i].name), tg_conj(layouts[i].t));
+        show_with_strides(L(d, "angle %s", layouts[i].name), tg_angle(layouts[i].t));
+    }
+    x = leaf(z4(d));
+    check(L(d, "conj expanded grad"),
+          tg_mul_scalar(tg_conj(tg_expand(tg_reshape(tg_slice(x, 0, 0, 2, 1), TG_SHAPE(2, 1)), TG_SHAPE(2, 3))), 1), &x, 1);
+    ATTEMPT(L(d, "conj expanded written"), tg_add_scalar_(tg_conj(tg_expand(tg_slice(z, 0, 0, 1, 1), TG_SHAPE(3))), 1));
     tg_scope_end();
 }
 

@@ -3,7 +3,7 @@
 # runs on complex64 and complex128 tensors, their values, result dtypes and
 # gradients (conjugate Wirtinger derivatives), and its errors for the ones
 # it refuses.
-from oracle import attempt, check, show, show_dtype
+from oracle import attempt, check, show, show_dtype, show_strides
 import torch
 import warnings
 
@@ -318,6 +318,19 @@ def last_differences(d):
     attempt(f"maximum bad shapes {n}", lambda: torch.maximum(m, z[:3]))
     attempt(f"minimum real {n}", lambda: torch.minimum(m, m.real))
     attempt(f"logsumexp bad dim {n}", lambda: torch.logsumexp(m, 5))
+
+    # conj keeps the strides (PyTorch's is a view), angle is contiguous
+    p = torch.arange(24, dtype=torch.float64).reshape(2, 3, 4).to(d).permute(2, 0, 1)
+    layouts = (("expanded", z[:1].expand(3)), ("expanded 2-d", z[:2].reshape(2, 1).expand(2, 3)),
+               ("transposed", m.t()), ("sliced", z[::2]), ("permuted", p), ("0-dim", z[1]))
+    for name, t in layouts:
+        show(f"conj {name} {n}", t.conj())
+        show_strides(f"conj {name} {n}", t.conj())
+        show(f"angle {name} {n}", t.angle())
+        show_strides(f"angle {name} {n}", t.angle())
+    x = z.clone().requires_grad_()
+    check(f"conj expanded grad {n}", lambda: (x[:2].reshape(2, 1).expand(2, 3).conj() * 1, [x]))
+    attempt(f"conj expanded written {n}", lambda: z[:1].expand(3).conj().add_(1))
 
 
 for d in (c64, c128):

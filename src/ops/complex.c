@@ -291,8 +291,12 @@ static tg_tensor *compose(const char *fn, bool polar, tg_op op, const tg_tensor 
     if (!out) return NULL;
     tg__k_complex_compose(polar, out, a, b);
     tg_node *node;
-    if (tg__record(out, (tg_record){.op = op, .n_saved = 1}, (const tg_tensor *[]){a, b}, 2, &node)) return NULL;
-    if (node && polar && tg__save_output(node, 0, out)) return NULL;
+    if (tg__record(out, (tg_record){.op = op, .n_saved = polar ? 1 : 2}, (const tg_tensor *[]){a, b}, 2, &node))
+        return NULL;
+    if (!node) return out;
+    if (polar) return tg__save_output(node, 0, out) ? NULL : out;
+    tg__save(node, 0, a);   /* as PyTorch's ComplexBackward0 */
+    tg__save(node, 1, b);
     return out;
 }
 
@@ -301,8 +305,11 @@ tg_tensor *tg_complex(const tg_tensor *real, const tg_tensor *imag)
     return compose(__func__, false, TG_OP_COMPLEX, real, imag);
 }
 
+/* The saved parts are unpacked for their versions only: an in-place change
+   of either fails backward, as in PyTorch. */
 int tg__d_complex(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
+    if (!SAVED(0) || !SAVED(1)) return -1;
     if (NEED(0)) gi[0] = tg_real(g);
     if (NEED(1)) gi[1] = tg_imag(g);
     return tg__derivative_done(n, gi);

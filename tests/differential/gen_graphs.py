@@ -324,13 +324,10 @@ COMPLEX_WRONG_IN_PYTORCH = {"eq_", "ne_", "eq_scalar_", "ne_scalar_", "dot"}
 # cumprod and prod divide by the input, and its rounding of each step in
 # the 16-bit dtype grows beyond their tolerance (second derivatives).
 HALF_NOT_DRAWN = {"cumprod", "prod", "prod_dim"}
-# Storages PyTorch's graph holds where tensorgrad's does not, or names a
-# stale view otherwise: torch.complex saves its real and imaginary inputs
-# (an in-place change fails backward in PyTorch, not in tensorgrad), and
-# view_as_real, real and imag views regenerate as ViewAsRealBackward0 in
-# PyTorch's version error, AsStridedBackward0 in tensorgrad's. No in-place
-# operation writes them.
-COMPLEX_KEEPS_STORAGE = {"complex", "view_as_real", "real", "imag"}
+# Storages whose stale views PyTorch names otherwise: view_as_real, real and
+# imag views regenerate as ViewAsRealBackward0 in PyTorch's version error,
+# AsStridedBackward0 in tensorgrad's. No in-place operation writes them.
+COMPLEX_KEEPS_STORAGE = {"view_as_real", "real", "imag"}
 
 
 def not_drawn(name, nodes, args):

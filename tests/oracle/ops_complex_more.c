@@ -382,6 +382,20 @@ static void last_differences(tg_dtype d)
     check(L(d, "conj expanded grad"),
           tg_mul_scalar(tg_conj(tg_expand(tg_reshape(tg_slice(x, 0, 0, 2, 1), TG_SHAPE(2, 1)), TG_SHAPE(2, 3))), 1), &x, 1);
     ATTEMPT(L(d, "conj expanded written"), tg_add_scalar_(tg_conj(tg_expand(tg_slice(z, 0, 0, 1, 1), TG_SHAPE(3))), 1));
+
+    /* complex saves its parts: changing one in place fails backward */
+    tg_dtype real = d == TG_C128 ? TG_F64 : TG_F32;
+    static const char *const PARTS[] = {"real", "imag"};
+    for (int i = 0; i < 2; i++) {
+        tg_tensor *a = leaf(tg_to(tg_from_f64((const double[]){1, 2}, TG_SHAPE(2)), real));
+        tg_tensor *b = leaf(tg_to(tg_from_f64((const double[]){3, 4}, TG_SHAPE(2)), real));
+        tg_tensor *xs[] = {tg_mul_scalar(a, 1), tg_mul_scalar(b, 1)};
+        tg_tensor *c = tg_complex(xs[0], xs[1]);
+        tg_add_scalar_(xs[i], 1);
+        if (tg_backward(tg_sum(tg_abs(c)), NULL) == 0) printf("%s: no error\n", L(d, "complex %s changed", PARTS[i]));
+        else printf("%s: error: %s\n", L(d, "complex %s changed", PARTS[i]), tg_last_error());
+        tg_clear_error();
+    }
     tg_scope_end();
 }
 

@@ -2347,13 +2347,16 @@ int tg_get_num_threads(void);
    tensor's elements as a trailing dimension of 2 reals, a view;
    tg_view_as_complex the reverse, with PyTorch's checks (last dimension
    of size 2 and stride 1, other strides and the offset even). tg_conj:
-   the conjugate (a new tensor, ConjBackward0; a real tensor itself).
-   tg_angle: the argument, real (0 or pi for a real tensor). tg_abs of a
+   the conjugate (a new tensor with t's strides, as PyTorch's lazy conj
+   view, ConjBackward0; a real tensor itself). tg_angle: the argument,
+   real (contiguous for a complex t; 0 or pi for a real tensor). tg_abs of a
    complex tensor is real. Casting with tg_to from complex to real keeps
    the real part and warns as PyTorch does. The operations PyTorch 1.13
    computes for complex on the CPU take complex tensors (norms, var and
    std give real results; all and any read the real part, as PyTorch
-   1.13's); the others fail with PyTorch's message. */
+   1.13's); the others fail with PyTorch's message. Where PyTorch has no
+   complex derivative (silu, scatter_reduce, sort and topk of a 0-dim
+   tensor), a complex input that requires grad fails as PyTorch's does. */
 tg_tensor *tg_complex(const tg_tensor *real, const tg_tensor *imag);
 tg_tensor *tg_polar(const tg_tensor *abs, const tg_tensor *angle);
 tg_tensor *tg_real(const tg_tensor *t);

@@ -73,6 +73,12 @@ static inline double _Complex tg__cmplx(double re, double im)
         : e_ == -1 ? NAIVE_DIV(T, ONE(T), a_)                                       \
         : pow(a_, b_);                                                              \
     })
+/* PyTorch's silu_backward for dy and x: dy s (1 + x (1 - s)),
+   s = 1 / (1 + exp(-x)), without conjugates. */
+#define SILU_BACKWARD_OF(T, dy, x) __extension__({                                  \
+        __typeof__(x) s_ = NAIVE_DIV(T, ONE(T), ONE(T) + exp(-(x)));                \
+        MUL_OF(T, MUL_OF(T, dy, s_), ONE(T) + MUL_OF(T, x, ONE(T) - s_));           \
+    })
 /* 0 - a per part, as PyTorch's vectorized neg (+0 stays +0). */
 #define VEC_NEG(T, a) CMPLX_OF(T, 0 - creal(a), 0 - cimag(a))
 #define ONE(T) CMPLX_OF(T, 1, 0)
@@ -105,6 +111,8 @@ static inline double _Complex tg__cmplx(double re, double im)
     X(SIGMOID, NAIVE_DIV(real_t, ONE(real_t), ONE(real_t) + exp(-a)),              \
       RECIPROCAL_OF(real_t, ONE(real_t) + exp(VEC_NEG(real_t, a))))                \
     X(RSQRT, NAIVE_DIV(real_t, ONE(real_t), sqrt(a)), RECIPROCAL_OF(real_t, sqrt(a))) \
+    X(SILU, NAIVE_DIV(real_t, a, ONE(real_t) + exp(-a)),                           \
+      NAIVE_DIV(real_t, a, ONE(real_t) + exp(VEC_NEG(real_t, a))))                 \
     X(RECIPROCAL, NAIVE_DIV(real_t, ONE(real_t), a), RECIPROCAL_OF(real_t, a))
 /* add and the subtractions compute a + (1+0i) b as PyTorch's kernels do
    (self + alpha * other, alpha = 1 included), so an infinity or NaN in one
@@ -115,7 +123,8 @@ static inline double _Complex tg__cmplx(double re, double im)
     X(RSUB, b - MUL_OF(real_t, ONE(real_t), a))                                    \
     X(MUL, MUL_OF(real_t, a, b))                                                        \
     X(DIV, NAIVE_DIV(real_t, a, b))                                                     \
-    X(POW, POW_OF(real_t, a, b, s[2] == 0))
+    X(POW, POW_OF(real_t, a, b, s[2] == 0))                                        \
+    X(SILU_BACKWARD, SILU_BACKWARD_OF(real_t, a, b))
 #define COMPLEX_COMPARE_ROWS(X)                                                    \
     X(EQ, a == b)                                                                  \
     X(NE, a != b)

@@ -48,10 +48,28 @@ static void add_into(char *dst, const char *src, tg_dtype dt)
     }
 }
 
+/* c10::complex's *= and the quotient by a real count k as PyTorch's
+   complex division computes it, (a k + b 0) / k^2 (ops/complex.c), in T. */
+#define COMPLEX_MUL_INTO(T, dst, src)                                               \
+    do {                                                                            \
+        T *z_ = (T *)(dst), a_ = z_[0], b_ = z_[1];                                 \
+        const T *w_ = (const T *)(src);                                             \
+        z_[0] = a_ * w_[0] - b_ * w_[1];                                            \
+        z_[1] = a_ * w_[1] + b_ * w_[0];                                            \
+    } while (0)
+#define COMPLEX_DIV_BY_COUNT(T, at, k)                                              \
+    do {                                                                            \
+        T *z_ = (T *)(at), a_ = z_[0], b_ = z_[1], c_ = (T)(k), den_ = c_ * c_;     \
+        z_[0] = (a_ * c_ + b_ * 0) / den_;                                          \
+        z_[1] = (b_ * c_ - a_ * 0) / den_;                                          \
+    } while (0)
+
 /* *dst *= *src in dtype dt (bool: and), integers wrapping. */
 static void mul_into(char *dst, const char *src, tg_dtype dt)
 {
     switch (dt) {
+    case TG_C64: COMPLEX_MUL_INTO(float, dst, src); break;
+    case TG_C128: COMPLEX_MUL_INTO(double, dst, src); break;
     case TG_F32: *(float *)dst *= *(const float *)src; break;
     case TG_F64: *(double *)dst *= *(const double *)src; break;
     case TG_I32: *(int32_t *)dst = (int32_t)((uint32_t)*(int32_t *)dst * (uint32_t)*(const int32_t *)src); break;
@@ -138,6 +156,8 @@ void tg__k_divide_by_counts(tg_tensor *t, const tg_tensor *count)
         case TG_I64: ((int64_t *)p)[i] = floor_div(((int64_t *)p)[i], k); break;
         case TG_F32: ((float *)p)[i] /= (float)k; break;
         case TG_F64: ((double *)p)[i] /= (double)k; break;
+        case TG_C64: COMPLEX_DIV_BY_COUNT(float, p + i * 2 * (int64_t)sizeof(float), k); break;
+        case TG_C128: COMPLEX_DIV_BY_COUNT(double, p + i * 2 * (int64_t)sizeof(double), k); break;
         default: {
             char *at = p + i * (int64_t)tg__dtype_size(t->dtype);
             if (tg__is_integral(t->dtype)) tg__store_int(at, t->dtype, floor_div(tg__load_int(at, t->dtype), k));

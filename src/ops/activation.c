@@ -180,7 +180,17 @@ int tg__d_gelu_backward(tg_node *n, tg_tensor *gg, tg_tensor **gi)
 /* These refuse integers with the words of PyTorch's kernel. */
 #define FLOAT_ONLY(kernel, id) tg__unary_typed(__func__, kernel, false, TG_UN_##id, TG_OP_##id, TG_SAVES_INPUT, x)
 
-tg_tensor *tg_silu(const tg_tensor *x) { return FLOAT_ONLY("silu_cpu", SILU); }
+/* PyTorch's out-of-place silu has no complex derivative; its in-place one
+   records one (without conjugates) */
+tg_tensor *tg__silu(const char *fn, const tg_tensor *x, bool in_place)
+{
+    TG_ARG_OF(fn, x);
+    if (!in_place && tg__is_complex(x->dtype) && tg__needs_grad(&x, 1))
+        return tg__fail(TG_E_AUTOGRAD, "silu does not support automatic differentiation for outputs with complex dtype.");
+    return tg__unary_typed(fn, "silu_cpu", false, TG_UN_SILU, TG_OP_SILU, TG_SAVES_INPUT, x);
+}
+
+tg_tensor *tg_silu(const tg_tensor *x) { return tg__silu(__func__, x, false); }
 
 /* Outside grad mode, PyTorch's silu_backward and mish_backward: one pass
    of kernel k over g and x, with no history. */

@@ -130,6 +130,8 @@ static tg_tensor *binary(const char *fn, const binary_def *d, const tg_tensor *a
     TG_ARG_OF(fn, b);
     tg_dtype rt = tg__result_type(a, b), dt = compute_dtype(d->kernel, rt);
     if (check_bool_arith(d->kernel, a->dtype, b->dtype)) return NULL;
+    /* maximum and minimum refuse complex before broadcasting, as PyTorch's */
+    if ((d->kernel == TG_BIN_MAX || d->kernel == TG_BIN_MIN) && tg__check_complex_binary(d->kernel, rt)) return NULL;
     int64_t shape[TG_MAX_DIMS];
     int nd;
     if (tg__broadcast_shapes(a->shape, a->ndim, b->shape, b->ndim, shape, &nd) ||

@@ -177,13 +177,25 @@ static tg_tensor *complex_kernel(tg_complex_kernel k, const tg_tensor *t, tg_dty
     return out;
 }
 
-/* Eager: values and printing as PyTorch's lazy conj (ConjBackward0). */
+/* Eager: values, printing and strides as PyTorch's lazy conj, a view
+   keeping t's strides (ConjBackward0), in a storage of its own just large
+   enough (offset 0). */
 tg_tensor *tg_conj(const tg_tensor *t)
 {
     TG_ARG(t);
     if (!tg__is_complex(t->dtype)) return tg__share(t);
-    tg_tensor *out = complex_kernel(TG_CX_CONJ, t, t->dtype);
-    if (!out || tg__record(out, (tg_record){.op = TG_OP_CONJ}, &t, 1, NULL)) return NULL;
+    tg_strided layout;
+    tg__strided_of(&layout, t);
+    layout.offset = 0;
+    tg_tensor *out = tg__zeros_strided(t->dtype, &layout);
+    /* each element once: the expanded dims (stride 0 in both) as size 1 */
+    int64_t once[TG_MAX_DIMS];
+    for (int i = 0; i < t->ndim; i++) once[i] = t->strides[i] ? t->shape[i] : 1;
+    tg_tensor *dst = out ? tg__alias(out, once, out->strides, out->ndim, 0) : NULL;
+    tg_tensor *src = dst ? tg__alias(t, once, t->strides, t->ndim, t->offset) : NULL;
+    if (!src) return NULL;
+    tg__k_complex_unary(TG_CX_CONJ, dst, src);
+    if (tg__record(out, (tg_record){.op = TG_OP_CONJ}, &t, 1, NULL)) return NULL;
     return out;
 }
 
@@ -230,8 +242,9 @@ tg_tensor *tg_angle(const tg_tensor *t)
     if (!tg__is_complex(t->dtype)) {   /* 0 or pi: atan2(0, x), whose gradient is zero */
         tg_tensor *zero = tg__scalar_tensor(0, TG_F32);
         TG_NO_GRAD out = zero ? tg_atan2(zero, t) : NULL;
-    } else {
-        out = complex_kernel(TG_CX_ANGLE, t, tg__complex_value_type(t->dtype));
+    } else {   /* contiguous whatever t's layout, as PyTorch's */
+        out = tg__new(tg__complex_value_type(t->dtype), t->shape, t->ndim);
+        if (out) tg__k_complex_unary(TG_CX_ANGLE, out, t);
     }
     tg_node *n;
     if (!out || tg__record(out, (tg_record){.op = TG_OP_ANGLE, .n_saved = 1}, &t, 1, &n)) return NULL;
@@ -278,8 +291,12 @@ static tg_tensor *compose(const char *fn, bool polar, tg_op op, const tg_tensor 
     if (!out) return NULL;
     tg__k_complex_compose(polar, out, a, b);
     tg_node *node;
-    if (tg__record(out, (tg_record){.op = op, .n_saved = 1}, (const tg_tensor *[]){a, b}, 2, &node)) return NULL;
-    if (node && polar && tg__save_output(node, 0, out)) return NULL;
+    if (tg__record(out, (tg_record){.op = op, .n_saved = polar ? 1 : 2}, (const tg_tensor *[]){a, b}, 2, &node))
+        return NULL;
+    if (!node) return out;
+    if (polar) return tg__save_output(node, 0, out) ? NULL : out;
+    tg__save(node, 0, a);   /* as PyTorch's ComplexBackward0 */
+    tg__save(node, 1, b);
     return out;
 }
 
@@ -288,8 +305,11 @@ tg_tensor *tg_complex(const tg_tensor *real, const tg_tensor *imag)
     return compose(__func__, false, TG_OP_COMPLEX, real, imag);
 }
 
+/* The saved parts are unpacked for their versions only: an in-place change
+   of either fails backward, as in PyTorch. */
 int tg__d_complex(tg_node *n, tg_tensor *g, tg_tensor **gi)
 {
+    if (!SAVED(0) || !SAVED(1)) return -1;
     if (NEED(0)) gi[0] = tg_real(g);
     if (NEED(1)) gi[1] = tg_imag(g);
     return tg__derivative_done(n, gi);

@@ -7,17 +7,20 @@ typedef struct max_dim_params {
     bool keepdim;
 } max_dim_params;
 
-/* The max (min unless largest) of t along dim and its indices (the first
-   of equal values; NaN wins); name is PyTorch's in its messages. */
-static tg_tensor *extreme_dim(const char *fn, const char *name, bool largest, const tg_tensor *t, int64_t dim,
-                              bool keepdim, tg_tensor **indices, int64_t *wrapped)
+/* dim wrapped into *d, and a run along it to reduce: PyTorch's checks
+   before the dtype's (name is PyTorch's in its messages). */
+static int check_dim(const char *name, const tg_tensor *t, int64_t dim, int64_t *d)
 {
-    TG_ARG_OF(fn, t);
-    if (tg__refuse_complex(fn, t, NULL)) return NULL;
-    int64_t d;
-    if (tg__wrap_dim(dim, t->ndim, &d)) return NULL;
-    if (t->ndim > 0 && t->shape[d] == 0)
-        return tg__fail(TG_E_SHAPE, "%s(): Expected reduction dim %lld to have non-zero size.", name, (long long)d);
+    if (tg__wrap_dim(dim, t->ndim, d)) return -1;
+    if (t->ndim > 0 && t->shape[*d] == 0)
+        return tg__faili(TG_E_SHAPE, "%s(): Expected reduction dim %lld to have non-zero size.", name, (long long)*d);
+    return 0;
+}
+
+/* The max (min unless largest) of t along d (checked) and its indices
+   (the first of equal values; NaN wins). */
+static tg_tensor *extreme_dim(bool largest, const tg_tensor *t, int64_t d, bool keepdim, tg_tensor **indices)
+{
     int64_t kept[TG_MAX_DIMS], shape[TG_MAX_DIMS];
     int nd = 0;
     for (int i = 0; i < t->ndim; i++) {
@@ -39,7 +42,6 @@ static tg_tensor *extreme_dim(const char *fn, const char *name, bool largest, co
         (largest ? tg__k_max_dim : tg__k_min_dim)(vv, iv, t, (int)d);
     }
     *indices = idx;
-    *wrapped = d;
     return values;
 }
 
@@ -50,7 +52,9 @@ static tg_tensor *max_min_dim(const char *fn, tg_op op, const tg_tensor *t, int6
     tg_tensor *idx;
     max_dim_params p = {.keepdim = keepdim};
     bool largest = op == TG_OP_MAX_DIM;
-    tg_tensor *values = extreme_dim(fn, largest ? "max" : "min", largest, t, dim, keepdim, &idx, &p.dim);
+    TG_ARG_OF(fn, t);
+    if (check_dim(largest ? "max" : "min", t, dim, &p.dim) || tg__refuse_complex(fn, t, NULL)) return NULL;
+    tg_tensor *values = extreme_dim(largest, t, p.dim, keepdim, &idx);
     if (!values) return NULL;
     tg_node *n;
     if (tg__record(values, (tg_record){.op = op, .n_saved = 1, TG_PARAMS(p)}, &t, 1, &n)) return NULL;
@@ -95,15 +99,22 @@ int tg__d_max_dim(tg_node *n, tg_tensor *g, tg_tensor **gi)
     return gi[0] ? 0 : -1;
 }
 
+/* PyTorch's argmax kernel refuses bool and complex; an empty result, and
+   (dim given) a run of one along dim, are filled without it */
+static int check_arg_dtype(const char *name, const tg_tensor *t, bool run_of_one)
+{
+    if ((t->dtype != TG_BOOL && !tg__is_complex(t->dtype)) || tg_numel(t) == 0 || run_of_one) return 0;
+    return tg__faili(TG_E_DTYPE, "\"%s_cpu\" not implemented for '%s'", name, tg__dtype_short(t->dtype));
+}
+
 static tg_tensor *arg_extreme(const char *fn, const char *name, bool largest, const tg_tensor *t, int64_t dim,
                               bool keepdim)
 {
     TG_ARG_OF(fn, t);
-    if (t->dtype == TG_BOOL || tg__is_complex(t->dtype))
-        return tg__fail(TG_E_DTYPE, "\"%s_cpu\" not implemented for '%s'", name, tg__dtype_short(t->dtype));
-    tg_tensor *idx;
     int64_t d;
-    return extreme_dim(fn, name, largest, t, dim, keepdim, &idx, &d) ? idx : NULL;
+    if (check_dim(name, t, dim, &d) || check_arg_dtype(name, t, t->ndim > 0 && t->shape[d] == 1)) return NULL;
+    tg_tensor *idx;
+    return extreme_dim(largest, t, d, keepdim, &idx) ? idx : NULL;
 }
 
 tg_tensor *tg_argmax(const tg_tensor *t, int64_t dim, bool keepdim)
@@ -122,6 +133,7 @@ static tg_tensor *arg_extreme_all(const char *fn, const char *name, bool largest
     TG_ARG_OF(fn, t);
     if (t->dtype != TG_BOOL && tg_numel(t) == 0)
         return tg__fail(TG_E_SHAPE, "%s(): Expected reduction dim to be specified for input.numel() == 0.", name);
+    if (check_arg_dtype(name, t, false)) return NULL;
     tg_tensor *flat = NULL;
     TG_NO_GRAD {
         flat = tg_reshape(t, (const int64_t[]){-1}, 1);

@@ -88,8 +88,9 @@ int tg__d_gather(tg_node *n, tg_tensor *g, tg_tensor **gi)
     return (gi[0] = zeros ? tg_scatter_add(zeros, p->dim, index, g) : NULL) ? 0 : -1;
 }
 
-/* PyTorch's scatter_shape_check (src NULL: the value form). */
-static int check_scatter(const tg_tensor *self, int64_t d, const tg_tensor *index, const tg_tensor *src)
+/* PyTorch's scatter_shape_check (src NULL: the value form), before the
+   bounds of index are checked. */
+static int check_scatter_shape(const tg_tensor *self, int64_t d, const tg_tensor *index, const tg_tensor *src)
 {
     if (tg_numel(index) == 0) return 0;
     if (rank(self) != rank(index))
@@ -112,8 +113,14 @@ static int check_scatter(const tg_tensor *self, int64_t d, const tg_tensor *inde
         return tg__faili(TG_E_SHAPE, "Expected index %s to be smaller than self %s apart from dimension %lld and to be smaller size than src %s",
                          a, b, (long long)d, tg__shape_str(src->shape, src->ndim, c, sizeof c));
     }
+    return 0;
+}
+
+static int check_scatter_bounds(const tg_tensor *self, int64_t d, const tg_tensor *index)
+{
     int64_t bad;
-    return tg__k_index_in_bounds(index, size_at(self, d), &bad) ? 0 : out_of_bounds(bad, d, size_at(self, d));
+    if (tg_numel(index) == 0 || tg__k_index_in_bounds(index, size_at(self, d), &bad)) return 0;
+    return out_of_bounds(bad, d, size_at(self, d));
 }
 
 /* A contiguous copy of self with src's elements scattered (or added) at index. */
@@ -125,24 +132,34 @@ static tg_tensor *scatter_kernel(tg_index_mode mode, const tg_tensor *self, int6
     return out;
 }
 
+static int check_scatter(const tg_tensor *self, int64_t d, const tg_tensor *index, const tg_tensor *src)
+{
+    return check_scatter_shape(self, d, index, src) || check_scatter_bounds(self, d, index) ? -1 : 0;
+}
+
 /* The checks scatter and scatter_reduce share, in PyTorch's order; the
-   wrapped dim goes to *d. 0, or -1 with an error naming fn. */
+   wrapped dim goes to *d. complex_kernel (or NULL) names the kernel that
+   refuses complex t after the shapes are checked, before the bounds. 0, or
+   -1 with an error naming fn. */
 static int check_scatter_args(const char *fn, const tg_tensor *t, int64_t dim, const tg_tensor *index,
-                              const tg_tensor *src, int64_t *d)
+                              const tg_tensor *src, const char *complex_kernel, int64_t *d)
 {
     TG_ARGI_OF(fn, t);
     TG_ARGI_OF(fn, index);
     TG_ARGI_OF(fn, src);
     if (tg__wrap_dim(dim, t->ndim, d) || check_index_dtype("scatter", index)) return -1;
     if (t->dtype != src->dtype) return tg__faili(TG_E_DTYPE, "scatter(): Expected self.dtype to be equal to src.dtype");
-    return check_scatter(t, *d, index, src);
+    if (check_scatter_shape(t, *d, index, src)) return -1;
+    if (complex_kernel && tg__is_complex(t->dtype))
+        return tg__faili(TG_E_DTYPE, "\"%s\" not implemented for '%s'", complex_kernel, tg__dtype_short(t->dtype));
+    return check_scatter_bounds(t, *d, index);
 }
 
 static tg_tensor *scatter(const char *fn, tg_index_mode mode, tg_op op, const tg_tensor *t, int64_t dim,
                           const tg_tensor *index, const tg_tensor *src)
 {
     int64_t d;
-    if (check_scatter_args(fn, t, dim, index, src, &d)) return NULL;
+    if (check_scatter_args(fn, t, dim, index, src, NULL, &d)) return NULL;
     tg_tensor *out = scatter_kernel(mode, t, d, index, src);
     index_params p = {d, 1, index};
     tg_node *n;
@@ -262,16 +279,24 @@ static tg_tensor *scatter_reduce_kernel(const tg_tensor *t, int64_t d, const tg_
     return out;
 }
 
-static tg_tensor *scatter_reduce(const char *fn, const tg_tensor *t, int64_t dim, const tg_tensor *index,
+static tg_tensor *scatter_reduce(const char *fn, bool in_place, const tg_tensor *t, int64_t dim, const tg_tensor *index,
                                  const tg_tensor *src, tg_scatter_reduction reduce, bool include_self)
 {
     int64_t d;
-    if (check_scatter_args(fn, t, dim, index, src, &d) || tg__refuse_complex(fn, t, src)) return NULL;
-    if ((unsigned)reduce > TG_SCATTER_AMIN)
-        return tg__fail(TG_E_INVALID, "reduce argument must be either sum, prod, mean, amax or amin.");
+    bool valid = (unsigned)reduce <= TG_SCATTER_AMIN, extreme = reduce == TG_SCATTER_AMAX || reduce == TG_SCATTER_AMIN;
+    const char *complex_kernel = !valid || !extreme ? NULL
+                                 : reduce == TG_SCATTER_AMAX ? "scatter_gather_tensor_cpu_reduce_amax"
+                                                             : "scatter_gather_tensor_cpu_reduce_amin";
+    if (check_scatter_args(fn, t, dim, index, src, complex_kernel, &d)) return NULL;
+    if (!valid) return tg__fail(TG_E_INVALID, "reduce argument must be either sum, prod, mean, amax or amin.");
     if (reduce == TG_SCATTER_MEAN && t->dtype == TG_BOOL)
         return tg__fail(TG_E_DTYPE, "\"scatter_gather_tensor_cpu_reduce_mean\" not implemented for 'Bool'");
     tg_tensor *out = scatter_reduce_kernel(t, d, index, src, reduce, include_self);
+    /* PyTorch's out-of-place scatter_reduce has no complex derivative; its
+       in-place one records one */
+    if (out && tg__is_complex(t->dtype) && !in_place && tg__needs_grad((const tg_tensor *[]){t, src}, 2))
+        return tg__fail(TG_E_AUTOGRAD,
+                        "scatter_reduce does not support automatic differentiation for outputs with complex dtype.");
     scatter_reduce_params p = {d, reduce, include_self, index};
     tg_node *n;
     if (!out || tg__record(out, (tg_record){.op = TG_OP_SCATTER_REDUCE, .n_saved = 4, TG_PARAMS(p)},
@@ -288,7 +313,7 @@ static tg_tensor *scatter_reduce(const char *fn, const tg_tensor *t, int64_t dim
 tg_tensor *tg_scatter_reduce(const tg_tensor *t, int64_t dim, const tg_tensor *index, const tg_tensor *src,
                              tg_scatter_reduction reduce, bool include_self)
 {
-    return scatter_reduce(__func__, t, dim, index, src, reduce, include_self);
+    return scatter_reduce(__func__, false, t, dim, index, src, reduce, include_self);
 }
 
 /* PyTorch's DelayedError: t passed on, by a node whose derivative fails. */
@@ -635,5 +660,5 @@ tg_tensor *tg_scatter_reduce_(tg_tensor *t, int64_t dim, const tg_tensor *index,
     if (check_write(t, src)) return NULL;
     bool recorded = tg_is_grad_enabled() && (tg__requires_grad(t) || (src && tg__requires_grad(src)));
     const tg_tensor *self = recorded ? tg__stand_in(t) : t;
-    return self ? write_back(t, scatter_reduce(__func__, self, dim, index, src, reduce, include_self)) : NULL;
+    return self ? write_back(t, scatter_reduce(__func__, true, self, dim, index, src, reduce, include_self)) : NULL;
 }

@@ -34,11 +34,11 @@ int tg__d_norm(tg_node *n, tg_tensor *g, tg_tensor **gi)
 tg_tensor *tg_logsumexp(const tg_tensor *t, const int64_t *dims, int ndims, bool keepdim)
 {
     TG_ARG(t);
-    tg_reduce_params p = {.keepdim = keepdim};
-    if (tg__dims_mask(__func__, t, dims, ndims, p.reduced)) return NULL;
-    if (tg__is_complex(t->dtype))
+    if (tg__is_complex(t->dtype))   /* before the dims, as PyTorch */
         return tg__fail(TG_E_DTYPE, "logsumexp(): Expected floating point type for result tensor, but got: %s",
                         tg__dtype_short(t->dtype));
+    tg_reduce_params p = {.keepdim = keepdim};
+    if (tg__dims_mask(__func__, t, dims, ndims, p.reduced)) return NULL;
     tg_tensor *out = NULL;
     TG_NO_GRAD {
         const tg_tensor *x = tg__is_floating(t->dtype) ? t : tg_to(t, TG_F32);

@@ -168,6 +168,8 @@ tg_tensor *tg__elu(const char *fn, const tg_tensor *x, double alpha, double scal
 tg_tensor *tg__selu(const char *fn, const tg_tensor *x, tg_op op);
 tg_tensor *tg__celu(const char *fn, const tg_tensor *x, double alpha, tg_op op);
 tg_tensor *tg__hardtanh(const char *fn, const tg_tensor *x, double min_val, double max_val);
+/* silu; in_place: for silu_, which records a complex derivative */
+tg_tensor *tg__silu(const char *fn, const tg_tensor *x, bool in_place);
 
 /* reductions, sorting and scans */
 /* sum and mean (ops/reduce.c), and the reductions that read them back:

@@ -31,7 +31,6 @@ static tg_tensor *sorted(const char *fn, tg_op op, const tg_tensor *t, int64_t d
 {
     *indices = NULL;
     TG_ARG_OF(fn, t);
-    if (tg__refuse_complex(fn, t, NULL)) return NULL;
     sort_params p;
     if (tg__wrap_dim(dim, t->ndim, &p.dim)) return NULL;
     int64_t d = p.dim, shape[TG_MAX_DIMS];
@@ -39,6 +38,12 @@ static tg_tensor *sorted(const char *fn, tg_op op, const tg_tensor *t, int64_t d
     if (topk && t->dtype == TG_BOOL) return tg__fail(TG_E_DTYPE, "\"topk_cpu\" not implemented for 'Bool'");
     if (topk && (k < 0 || k > (t->ndim ? t->shape[d] : 1)))
         return tg__fail(TG_E_INDEX, "selected index k out of range");
+    /* PyTorch's kernels refuse complex; a 0-dim tensor is copied without
+       them, but not differentiated */
+    if (t->ndim > 0 && tg__refuse_complex(fn, t, NULL)) return NULL;
+    if (tg__is_complex(t->dtype) && tg__needs_grad(&t, 1))
+        return tg__fail(TG_E_AUTOGRAD, "%s does not support automatic differentiation for outputs with complex dtype.",
+                        topk ? "topk" : "sort");
     for (int i = 0; i < t->ndim; i++) shape[i] = topk && i == d ? k : t->shape[i];
     tg_tensor *values = topk ? tg__new(t->dtype, shape, t->ndim) : tg__new_like(t->dtype, shape, t->ndim, &t, 1);
     tg_tensor *idx = topk ? tg__new(TG_I64, shape, t->ndim) : tg__new_like(TG_I64, shape, t->ndim, &t, 1);

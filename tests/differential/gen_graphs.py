@@ -308,16 +308,11 @@ SCALAR_ARGS = {"softplus", "hardtanh", "hardtanh_", "clamp", "clamp_", "lerp_sca
 
 
 # Operations tensorgrad refuses for complex tensors, or refuses after
-# other checks than PyTorch's: not drawn with a complex operand. silu
-# computes for complex in PyTorch (and refuses its derivative).
+# other checks than PyTorch's: not drawn with a complex operand.
 COMPLEX_NOT_DRAWN = {
-    "silu", "silu_",
-    "topk",   # refused, but tensorgrad checks the dtype before k, PyTorch k first
-    "sort", "argsort",   # refused, but PyTorch sorts a 0-dim complex tensor
     # refused by both, but with their other checks (dims, shapes) in
     # another order: an expected error would name another fault
-    "argmax", "argmin", "argmax_all", "argmin_all",
-    "maximum", "minimum", "max_dim", "min_dim", "amax", "amin", "logsumexp", "mse", "bce",
+    "mse", "bce",
 }
 # Where PyTorch 1.13 itself is wrong for complex operands: its in-place
 # comparisons write 0+1j and 1+1j (x.eq_(s) of zeros of 25 elements), and
@@ -329,13 +324,10 @@ COMPLEX_WRONG_IN_PYTORCH = {"eq_", "ne_", "eq_scalar_", "ne_scalar_", "dot"}
 # cumprod and prod divide by the input, and its rounding of each step in
 # the 16-bit dtype grows beyond their tolerance (second derivatives).
 HALF_NOT_DRAWN = {"cumprod", "prod", "prod_dim"}
-# Storages PyTorch's graph holds where tensorgrad's does not, or names a
-# stale view otherwise: torch.complex saves its real and imaginary inputs
-# (an in-place change fails backward in PyTorch, not in tensorgrad), and
-# view_as_real, real and imag views regenerate as ViewAsRealBackward0 in
-# PyTorch's version error, AsStridedBackward0 in tensorgrad's. No in-place
-# operation writes them.
-COMPLEX_KEEPS_STORAGE = {"complex", "view_as_real", "real", "imag"}
+# Storages whose stale views PyTorch names otherwise: view_as_real, real and
+# imag views regenerate as ViewAsRealBackward0 in PyTorch's version error,
+# AsStridedBackward0 in tensorgrad's. No in-place operation writes them.
+COMPLEX_KEEPS_STORAGE = {"view_as_real", "real", "imag"}
 
 
 def not_drawn(name, nodes, args):
@@ -344,9 +336,8 @@ def not_drawn(name, nodes, args):
     pow of two tensors (the base's gradient lacks its conjugate; a complex
     exponent's backward fails); a complex tensor to the power 0 (nan at 0,
     PyTorch fills ones); real and imag of a conjugate (PyTorch's lazy
-    conjugation makes their grad_fn SelectBackward0(NegViewBackward0)); the
-    conjugate of a non-contiguous tensor (a view keeping its strides in
-    PyTorch) and its angle (contiguous in PyTorch). PyTorch is wrong: COMPLEX_WRONG_IN_PYTORCH, and where of a
+    conjugation makes their grad_fn SelectBackward0(NegViewBackward0)).
+    PyTorch is wrong: COMPLEX_WRONG_IN_PYTORCH, and where of a
     complex and a real tensor, whose backward fails its internal check
     ("Expected isFloatingType(grad.scalar_type()) || (input_is_complex ==
     grad_is_complex)")."""
@@ -362,8 +353,6 @@ def not_drawn(name, nodes, args):
     if name in ("pow_scalar", "pow_scalar_") and args[1] == 0:
         return True
     if name in ("real", "imag") and nodes[0].t.is_conj():
-        return True
-    if name in ("conj", "angle") and not nodes[0].t.is_contiguous():
         return True
     if name == "where":
         return not all(cx[1:]) and any(holds_values(n.t.dtype) and not c for n, c in zip(nodes[1:], cx[1:]))

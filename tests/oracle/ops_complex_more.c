@@ -273,6 +273,132 @@ static void gradients(tg_dtype d)
     tg_scope_end();
 }
 
+/* show(), then oracle.py's show_strides() */
+static void show_with_strides(const char *label, const tg_tensor *t)
+{
+    show(label, t);
+    printf("%s stride: ", label);
+    print_strides(t);
+    printf("\n");
+}
+
+/* issue 12's last differences: silu, scatter_reduce, 0-dim sorts, the
+   order of the checks, conj's and angle's layouts, complex's saved parts */
+static void last_differences(tg_dtype d)
+{
+    tg_scope_begin();
+    tg_tensor *z = z4(d);
+    show_dtype(L(d, "silu"), tg_silu(z));
+    show_dtype(L(d, "silu strided"), tg_silu(tg_transpose(tg_reshape(tg_cat((const tg_tensor *[]){z, z}, 2, 0), TG_SHAPE(2, 4)), 0, 1)));
+    ATTEMPT(L(d, "silu requires grad"), tg_silu(leaf(z4(d))));
+    TG_NO_GRAD show_dtype(L(d, "silu requires grad no_grad"), tg_silu(leaf(z4(d))));
+    /* in place, PyTorch records silu's derivative (without conjugates) */
+    tg_tensor *x = leaf(z4(d));
+    check(L(d, "silu_"), tg_silu_(tg_mul_scalar(x, 1)), &x, 1);
+
+    tg_tensor *m = m22(z), *w = m22(w4(d)), *bad = tg_add_scalar(idx_repeat(), 5);
+    static const char *const REDUCTIONS[] = {"sum", "prod", "mean", "amax", "amin"};
+    for (int r = TG_SCATTER_SUM; r <= TG_SCATTER_MEAN; r++)
+        for (int inc = 1; inc >= 0; inc--)
+            show_dtype(L(d, "scatter_reduce %s %s", REDUCTIONS[r], inc ? "True" : "False"),
+                       tg_scatter_reduce(w, 1, idx_repeat(), m, (tg_scatter_reduction)r, inc));
+    ATTEMPT(L(d, "scatter_reduce amax"), tg_scatter_reduce(w, 1, idx_repeat(), m, TG_SCATTER_AMAX, true));
+    ATTEMPT(L(d, "scatter_reduce amin"), tg_scatter_reduce(w, 1, idx_repeat(), m, TG_SCATTER_AMIN, true));
+    ATTEMPT(L(d, "scatter_reduce amax bad index"), tg_scatter_reduce(w, 1, bad, m, TG_SCATTER_AMAX, true));
+    ATTEMPT(L(d, "scatter_reduce amax bad shape"), tg_scatter_reduce(w, 1, idx(), m, TG_SCATTER_AMAX, true));
+    ATTEMPT(L(d, "scatter_reduce sum bad index"), tg_scatter_reduce(w, 1, bad, m, TG_SCATTER_SUM, true));
+    ATTEMPT(L(d, "scatter_reduce src requires grad"), tg_scatter_reduce(w, 1, idx_repeat(), leaf(m22(z4(d))), TG_SCATTER_SUM, true));
+    ATTEMPT(L(d, "scatter_reduce self requires grad"), tg_scatter_reduce(leaf(m22(w4(d))), 1, idx_repeat(), m, TG_SCATTER_MEAN, true));
+    TG_NO_GRAD show_dtype(L(d, "scatter_reduce no_grad"), tg_scatter_reduce(w, 1, idx_repeat(), leaf(m22(z4(d))), TG_SCATTER_SUM, true));
+    /* in place, PyTorch records the derivative */
+    tg_scatter_reduction in_place[] = {TG_SCATTER_SUM, TG_SCATTER_MEAN};
+    for (int r = 0; r < 2; r++) {
+        x = leaf(z4(d));
+        check(L(d, "scatter_reduce_ %s", REDUCTIONS[in_place[r]]),
+              tg_scatter_reduce_(tg_clone(w), 1, idx_repeat(), m22(x), in_place[r], true), &x, 1);
+    }
+
+    /* sorts of a 0-dim tensor copy it; the dims and k are checked first */
+    tg_tensor *s = tg_to(tg_complex(tg_scalar(1), tg_scalar(2)), d), *e = tg_zeros(TG_SHAPE(2, 0), d), *ix = NULL;
+    show(L(d, "sort 0-dim"), tg_sort(s, -1, true, NULL));
+    ATTEMPT(L(d, "sort 0-dim requires grad"), tg_sort(leaf(tg_clone(s)), -1, false, NULL));
+    ATTEMPT(L(d, "argsort 0-dim requires grad"), tg_argsort(leaf(tg_clone(s)), -1, false));
+    ATTEMPT(L(d, "sort 0-dim indices"), (tg_sort(s, -1, false, &ix), ix));
+    ATTEMPT(L(d, "argsort 0-dim"), tg_argsort(s, 0, false));
+    ATTEMPT(L(d, "sort 0-dim bad dim"), tg_sort(s, 1, false, NULL));
+    ATTEMPT(L(d, "sort empty"), tg_sort(e, -1, false, NULL));
+    show(L(d, "topk 0-dim"), tg_topk(s, 1, -1, true, true, NULL));
+    ATTEMPT(L(d, "topk 0-dim requires grad"), tg_topk(leaf(tg_clone(s)), 1, -1, true, true, NULL));
+    ATTEMPT(L(d, "topk 0-dim k 0"), tg_topk(s, 0, -1, true, true, NULL));
+    ATTEMPT(L(d, "topk 0-dim k 2"), tg_topk(s, 2, -1, true, true, NULL));
+    ATTEMPT(L(d, "topk bad k"), tg_topk(m, 5, -1, true, true, NULL));
+    ATTEMPT(L(d, "topk negative k"), tg_topk(m, -1, -1, true, true, NULL));
+    ATTEMPT(L(d, "topk bad dim"), tg_topk(m, 1, 5, true, true, NULL));
+    ATTEMPT(L(d, "topk k 0"), tg_topk(m, 0, -1, true, true, NULL));
+    static const struct { const char *name; tg_tensor *(*fn)(const tg_tensor *, int64_t, bool, tg_tensor **); } DIM[] = {
+        {"max_dim", tg_max_dim}, {"min_dim", tg_min_dim}};
+    for (int i = 0; i < 2; i++) {
+        ATTEMPT(L(d, "%s bad dim", DIM[i].name), DIM[i].fn(m, 5, false, NULL));
+        ATTEMPT(L(d, "%s empty dim", DIM[i].name), DIM[i].fn(e, 1, false, NULL));
+        ATTEMPT(L(d, "%s of nothing", DIM[i].name), DIM[i].fn(e, 0, false, NULL));
+        ATTEMPT(L(d, "%s 0-dim bad dim", DIM[i].name), DIM[i].fn(s, 1, false, NULL));
+        ATTEMPT(L(d, "%s 0-dim", DIM[i].name), DIM[i].fn(s, 0, false, NULL));
+    }
+    static const struct { const char *name; tg_tensor *(*fn)(const tg_tensor *, const int64_t *, int, bool); } DIMS_[] = {
+        {"amax", tg_amax}, {"amin", tg_amin}};
+    for (int i = 0; i < 2; i++) {
+        ATTEMPT(L(d, "%s bad dim", DIMS_[i].name), DIMS_[i].fn(m, DIMS(5), false));
+        ATTEMPT(L(d, "%s repeated dim", DIMS_[i].name), DIMS_[i].fn(m, DIMS(0, 0), false));
+        ATTEMPT(L(d, "%s empty dim", DIMS_[i].name), DIMS_[i].fn(e, DIMS(1), false));
+    }
+    static const struct { const char *name; tg_tensor *(*fn)(const tg_tensor *, int64_t, bool); tg_tensor *(*all)(const tg_tensor *); } ARG[] = {
+        {"argmax", tg_argmax, tg_argmax_all}, {"argmin", tg_argmin, tg_argmin_all}};
+    for (int i = 0; i < 2; i++) {
+        ATTEMPT(L(d, "%s bad dim", ARG[i].name), ARG[i].fn(m, 5, false));
+        ATTEMPT(L(d, "%s empty dim", ARG[i].name), ARG[i].fn(e, 1, false));
+        ATTEMPT(L(d, "%s of nothing", ARG[i].name), ARG[i].fn(e, 0, false));
+        ATTEMPT(L(d, "%s", ARG[i].name), ARG[i].fn(m, 1, false));
+        ATTEMPT(L(d, "%s all of nothing", ARG[i].name), ARG[i].all(e));
+        ATTEMPT(L(d, "%s of a run of one", ARG[i].name), ARG[i].fn(tg_slice(m, 1, 0, 1, 1), 1, false));
+        ATTEMPT(L(d, "%s 0-dim", ARG[i].name), ARG[i].fn(s, 0, false));
+        ATTEMPT(L(d, "%s all of one", ARG[i].name), ARG[i].all(tg_slice(z, 0, 0, 1, 1)));
+    }
+    ATTEMPT(L(d, "maximum bad shapes"), tg_maximum(m, tg_slice(z, 0, 0, 3, 1)));
+    ATTEMPT(L(d, "minimum real"), tg_minimum(m, tg_real(m)));
+    ATTEMPT(L(d, "logsumexp bad dim"), tg_logsumexp(m, DIMS(5), false));
+
+    /* conj keeps the strides (PyTorch's is a view), angle is contiguous */
+    tg_tensor *p = tg_permute(tg_to(tg_reshape(tg_arange(0, 24, 1, TG_F64), TG_SHAPE(2, 3, 4)), d), I64(2, 0, 1), 3);
+    const struct { const char *name; tg_tensor *t; } layouts[] = {
+        {"expanded", tg_expand(tg_slice(z, 0, 0, 1, 1), TG_SHAPE(3))},
+        {"expanded 2-d", tg_expand(tg_reshape(tg_slice(z, 0, 0, 2, 1), TG_SHAPE(2, 1)), TG_SHAPE(2, 3))},
+        {"transposed", tg_transpose(m, 0, 1)}, {"sliced", tg_slice(z, 0, 0, 4, 2)}, {"permuted", p},
+        {"0-dim", tg_select(z, 0, 1)}};
+    for (size_t i = 0; i < sizeof layouts / sizeof *layouts; i++) {
+        show_with_strides(L(d, "conj %s", layouts[i].name), tg_conj(layouts[i].t));
+        show_with_strides(L(d, "angle %s", layouts[i].name), tg_angle(layouts[i].t));
+    }
+    x = leaf(z4(d));
+    check(L(d, "conj expanded grad"),
+          tg_mul_scalar(tg_conj(tg_expand(tg_reshape(tg_slice(x, 0, 0, 2, 1), TG_SHAPE(2, 1)), TG_SHAPE(2, 3))), 1), &x, 1);
+    ATTEMPT(L(d, "conj expanded written"), tg_add_scalar_(tg_conj(tg_expand(tg_slice(z, 0, 0, 1, 1), TG_SHAPE(3))), 1));
+
+    /* complex saves its parts: changing one in place fails backward */
+    tg_dtype real = d == TG_C128 ? TG_F64 : TG_F32;
+    static const char *const PARTS[] = {"real", "imag"};
+    for (int i = 0; i < 2; i++) {
+        tg_tensor *a = leaf(tg_to(tg_from_f64((const double[]){1, 2}, TG_SHAPE(2)), real));
+        tg_tensor *b = leaf(tg_to(tg_from_f64((const double[]){3, 4}, TG_SHAPE(2)), real));
+        tg_tensor *xs[] = {tg_mul_scalar(a, 1), tg_mul_scalar(b, 1)};
+        tg_tensor *c = tg_complex(xs[0], xs[1]);
+        tg_add_scalar_(xs[i], 1);
+        if (tg_backward(tg_sum(tg_abs(c)), NULL) == 0) printf("%s: no error\n", L(d, "complex %s changed", PARTS[i]));
+        else printf("%s: error: %s\n", L(d, "complex %s changed", PARTS[i]), tg_last_error());
+        tg_clear_error();
+    }
+    tg_scope_end();
+}
+
 int main(void)
 {
     tg_dtype ds[] = {TG_C64, TG_C128};
@@ -281,6 +407,7 @@ int main(void)
         edges(ds[i]);
         refused(ds[i]);
         in_place(ds[i]);
+        last_differences(ds[i]);
     }
     for (int i = 0; i < 2; i++) gradients(ds[i]);
     return 0;

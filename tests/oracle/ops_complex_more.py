@@ -3,8 +3,11 @@
 # runs on complex64 and complex128 tensors, their values, result dtypes and
 # gradients (conjugate Wirtinger derivatives), and its errors for the ones
 # it refuses.
-from oracle import attempt, check, show, show_dtype
+from oracle import attempt, check, show, show_dtype, show_strides
 import torch
+import warnings
+
+warnings.filterwarnings("ignore", "scatter_reduce")
 
 c64, c128 = torch.complex64, torch.complex128
 NAMES = {c64: "c64", c128: "c128"}
@@ -241,10 +244,115 @@ def gradients(d):
     check(f"pow real base {n}", on(lambda: torch.pow(a, w), a, w))
 
 
+def last_differences(d):
+    """issue 12's last differences: silu, scatter_reduce, 0-dim sorts, the
+    order of the checks, conj's and angle's layouts, complex's saved parts."""
+    n = NAMES[d]
+    z = z4(d)
+    F = torch.nn.functional
+    show_dtype(f"silu {n}", F.silu(z))
+    show_dtype(f"silu strided {n}", F.silu(torch.cat([z, z]).reshape(2, 4).t()))
+    attempt(f"silu requires grad {n}", lambda: F.silu(z.clone().requires_grad_()))
+    with torch.no_grad():
+        show_dtype(f"silu requires grad no_grad {n}", F.silu(z.clone().requires_grad_()))
+    # in place, PyTorch records silu's derivative (without conjugates)
+    x = z.clone().requires_grad_()
+    check(f"silu_ {n}", lambda: (F.silu(x * 1, inplace=True), [x]))
+
+    m, w = z.reshape(2, 2), w4(d).reshape(2, 2)
+    for r in ("sum", "prod", "mean"):
+        for inc in (True, False):
+            show_dtype(f"scatter_reduce {r} {inc} {n}", w.scatter_reduce(1, IDX_REPEAT, m, r, include_self=inc))
+    for r in ("amax", "amin"):
+        attempt(f"scatter_reduce {r} {n}", lambda: w.scatter_reduce(1, IDX_REPEAT, m, r))
+    attempt(f"scatter_reduce amax bad index {n}", lambda: w.scatter_reduce(1, IDX_REPEAT + 5, m, "amax"))
+    attempt(f"scatter_reduce amax bad shape {n}", lambda: w.scatter_reduce(1, IDX, m, "amax"))
+    attempt(f"scatter_reduce sum bad index {n}", lambda: w.scatter_reduce(1, IDX_REPEAT + 5, m, "sum"))
+    attempt(f"scatter_reduce src requires grad {n}",
+            lambda: w.scatter_reduce(1, IDX_REPEAT, m.clone().requires_grad_(), "sum"))
+    attempt(f"scatter_reduce self requires grad {n}",
+            lambda: w.clone().requires_grad_().scatter_reduce(1, IDX_REPEAT, m, "mean"))
+    with torch.no_grad():
+        show_dtype(f"scatter_reduce no_grad {n}", w.scatter_reduce(1, IDX_REPEAT, m.clone().requires_grad_(), "sum"))
+    # in place, PyTorch records the derivative
+    for r in ("sum", "mean"):
+        x = z.clone().requires_grad_()
+        check(f"scatter_reduce_ {r} {n}", lambda: (w.clone().scatter_reduce_(1, IDX_REPEAT, x.reshape(2, 2), r), [x]))
+
+    # sorts of a 0-dim tensor copy it; the dims and k are checked first
+    s, e = torch.tensor(1 + 2j, dtype=d), torch.zeros(2, 0, dtype=d)
+    show(f"sort 0-dim {n}", torch.sort(s, descending=True)[0])
+    attempt(f"sort 0-dim requires grad {n}", lambda: torch.sort(s.clone().requires_grad_())[0])
+    attempt(f"argsort 0-dim requires grad {n}", lambda: torch.argsort(s.clone().requires_grad_()))
+    attempt(f"sort 0-dim indices {n}", lambda: torch.sort(s, -1)[1])
+    attempt(f"argsort 0-dim {n}", lambda: torch.argsort(s, 0))
+    attempt(f"sort 0-dim bad dim {n}", lambda: torch.sort(s, 1)[0])
+    attempt(f"sort empty {n}", lambda: torch.sort(e)[0])
+    show(f"topk 0-dim {n}", torch.topk(s, 1)[0])
+    attempt(f"topk 0-dim requires grad {n}", lambda: torch.topk(s.clone().requires_grad_(), 1)[0])
+    attempt(f"topk 0-dim k 0 {n}", lambda: torch.topk(s, 0)[0])
+    attempt(f"topk 0-dim k 2 {n}", lambda: torch.topk(s, 2)[0])
+    attempt(f"topk bad k {n}", lambda: torch.topk(m, 5)[0])
+    attempt(f"topk negative k {n}", lambda: torch.topk(m, -1)[0])
+    attempt(f"topk bad dim {n}", lambda: torch.topk(m, 1, 5)[0])
+    attempt(f"topk k 0 {n}", lambda: torch.topk(m, 0)[0])
+    for name, f in (("max_dim", torch.max), ("min_dim", torch.min)):
+        attempt(f"{name} bad dim {n}", lambda: f(m, 5)[0])
+        attempt(f"{name} empty dim {n}", lambda: f(e, 1)[0])
+        attempt(f"{name} of nothing {n}", lambda: f(e, 0)[0])
+        attempt(f"{name} 0-dim bad dim {n}", lambda: f(s, 1)[0])
+        attempt(f"{name} 0-dim {n}", lambda: f(s, 0)[0])
+    for name, f in (("amax", torch.amax), ("amin", torch.amin)):
+        attempt(f"{name} bad dim {n}", lambda: f(m, 5))
+        attempt(f"{name} repeated dim {n}", lambda: f(m, (0, 0)))
+        attempt(f"{name} empty dim {n}", lambda: f(e, 1))
+    for name, f in (("argmax", torch.argmax), ("argmin", torch.argmin)):
+        attempt(f"{name} bad dim {n}", lambda: f(m, 5))
+        attempt(f"{name} empty dim {n}", lambda: f(e, 1))
+        attempt(f"{name} of nothing {n}", lambda: f(e, 0))
+        attempt(f"{name} {n}", lambda: f(m, 1))
+        attempt(f"{name} all of nothing {n}", lambda: f(e))
+        attempt(f"{name} of a run of one {n}", lambda: f(m[:, :1], 1))
+        attempt(f"{name} 0-dim {n}", lambda: f(s, 0))
+        attempt(f"{name} all of one {n}", lambda: f(z[:1]))
+    attempt(f"maximum bad shapes {n}", lambda: torch.maximum(m, z[:3]))
+    attempt(f"minimum real {n}", lambda: torch.minimum(m, m.real))
+    attempt(f"logsumexp bad dim {n}", lambda: torch.logsumexp(m, 5))
+
+    # conj keeps the strides (PyTorch's is a view), angle is contiguous
+    p = torch.arange(24, dtype=torch.float64).reshape(2, 3, 4).to(d).permute(2, 0, 1)
+    layouts = (("expanded", z[:1].expand(3)), ("expanded 2-d", z[:2].reshape(2, 1).expand(2, 3)),
+               ("transposed", m.t()), ("sliced", z[::2]), ("permuted", p), ("0-dim", z[1]))
+    for name, t in layouts:
+        show(f"conj {name} {n}", t.conj())
+        show_strides(f"conj {name} {n}", t.conj())
+        show(f"angle {name} {n}", t.angle())
+        show_strides(f"angle {name} {n}", t.angle())
+    x = z.clone().requires_grad_()
+    check(f"conj expanded grad {n}", lambda: (x[:2].reshape(2, 1).expand(2, 3).conj() * 1, [x]))
+    attempt(f"conj expanded written {n}", lambda: z[:1].expand(3).conj().add_(1))
+
+    # complex saves its parts: changing one in place fails backward
+    real = torch.float64 if d == c128 else torch.float32
+    for i, part in enumerate(("real", "imag")):
+        a = torch.tensor([1.0, 2.0], dtype=real, requires_grad=True)
+        b = torch.tensor([3.0, 4.0], dtype=real, requires_grad=True)
+        x, y = a * 1, b * 1
+        c = torch.complex(x, y)
+        (x if i == 0 else y).add_(1)
+        try:
+            c.abs().sum().backward()
+            print(f"complex {part} changed {n}: no error")
+        except RuntimeError as e:
+            # without PyTorch's closing hint about anomaly detection
+            print(f"complex {part} changed {n}: error: {str(e).split(' Hint:')[0]}")
+
+
 for d in (c64, c128):
     values(d)
     edges(d)
     refused(d)
     in_place(d)
+    last_differences(d)
 for d in (c64, c128):
     gradients(d)

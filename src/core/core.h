@@ -159,6 +159,8 @@ enum { TG__NUM_DTYPES = TG_I16 + 1 };
    that is no tg_dtype. */
 static inline bool tg__is_floating(tg_dtype dt) { return dt == TG_F32 || dt == TG_F64 || dt == TG_F16 || dt == TG_BF16; }
 static inline bool tg__is_complex(tg_dtype dt) { return dt == TG_C64 || dt == TG_C128; }
+/* The dtypes that carry gradients, and that operations keep rather than promote. */
+static inline bool tg__is_floating_or_complex(tg_dtype dt) { return tg__is_floating(dt) || tg__is_complex(dt); }
 bool tg__is_integral(tg_dtype dt);        /* integers, not bool */
 bool tg__is_supported(tg_dtype dt);       /* implemented in this build */
 const char *tg__dtype_short(tg_dtype dt);  /* "Float", "Long", ... */

@@ -5,7 +5,7 @@
 int tg__check_nan_gradients(const tg_node *n, tg_tensor *const *grads)
 {
     for (int i = 0; i < n->n_next; i++) {
-        if (!grads[i] || !(tg__is_floating(grads[i]->dtype) || tg__is_complex(grads[i]->dtype))) continue;
+        if (!grads[i] || !tg__is_floating_or_complex(grads[i]->dtype)) continue;
         tg_tensor *nan = tg_any(tg_isnan(grads[i]));
         if (!nan) return -1;
         if (tg_item(nan) != 0)

@@ -93,7 +93,7 @@ tg_tensor *tg_requires_grad_(tg_tensor *t, bool requires_grad)
                         "you can only change requires_grad flags of leaf variables. If you want to use a computed "
                         "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().");
     }
-    if (requires_grad && !tg__is_floating(t->dtype) && !tg__is_complex(t->dtype))
+    if (requires_grad && !tg__is_floating_or_complex(t->dtype))
         return tg__fail(TG_E_DTYPE, "only Tensors of floating point dtype can require gradients");
     if (requires_grad && tg__is_inference(t) && !tg__inference_mode())
         return tg__fail(TG_E_AUTOGRAD,
@@ -172,7 +172,7 @@ int tg_set_data(tg_tensor *t, const tg_tensor *data)
 {
     TG_ARGI(t);
     TG_ARGI(data);
-    if (tg__requires_grad(t) && !tg__is_floating(data->dtype) && !tg__is_complex(data->dtype))
+    if (tg__requires_grad(t) && !tg__is_floating_or_complex(data->dtype))
         return tg__faili(TG_E_DTYPE,
                          "data set to a tensor that requires gradients must be floating point or complex dtype");
     bool same_meta = data->dtype == t->dtype && tg__same_shape(data->shape, data->ndim, t->shape, t->ndim);

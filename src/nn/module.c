@@ -316,7 +316,7 @@ tg_module *tg_module_requires_grad_(tg_module *m, bool requires_grad)
 tg_module *tg_module_to(tg_module *m, tg_dtype dtype)
 {
     if (check_module(__func__, m)) return NULL;
-    if (!tg__is_floating(dtype) && !tg__is_complex(dtype))
+    if (!tg__is_floating_or_complex(dtype))
         return tg__fail(TG_E_DTYPE, "nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=%s",
                         tg_dtype_name(dtype));
     if (tg__is_complex(dtype))
@@ -335,7 +335,7 @@ tg_module *tg_module_to(tg_module *m, tg_dtype dtype)
     TG_NO_GRAD {
         for (int i = 0; ok && i < l.n; i++) {
             tg_tensor *t = l.items[i], *grad = tg_grad(t);
-            if (!tg__is_floating(t->dtype) && !tg__is_complex(t->dtype)) continue;
+            if (!tg__is_floating_or_complex(t->dtype)) continue;
             ok = (copies[2 * i] = tg_to(t, dtype)) && (!grad || (copies[2 * i + 1] = tg_to(grad, dtype)));
         }
         for (int i = 0; ok && i < l.n; i++) {

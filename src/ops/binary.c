@@ -76,7 +76,7 @@ static int check_bool_arith(tg_binary_kernel k, tg_dtype a, tg_dtype b)
    (a kernel without an integer body) promotes integers to float. */
 static tg_dtype compute_dtype(tg_binary_kernel k, tg_dtype dt)
 {
-    return tg__is_floating(dt) || tg__is_complex(dt) || tg__k_binary_takes_integers(k) ? dt : TG_F32;
+    return tg__is_floating_or_complex(dt) || tg__k_binary_takes_integers(k) ? dt : TG_F32;
 }
 
 /* tg__binary_kernel once the shape a and b broadcast to is known. */
@@ -243,7 +243,7 @@ tg_tensor *tg_pow_scalar(const tg_tensor *a, double s)
 {
     TG_ARG(a);
     tg_dtype rt = tg__result_type_scalar(a, s);
-    if (!tg__is_floating(rt) && !tg__is_complex(rt) && s < 0)
+    if (!tg__is_floating_or_complex(rt) && s < 0)
         return tg__fail(TG_E_INVALID, "Integers to negative integer powers are not allowed.");
     tg_dtype dt;
     tg_tensor *out = scalar_kernel(TG_BIN_POW, a, s, &dt);
@@ -420,7 +420,7 @@ static int modulo_derivative(tg_node *n, tg_tensor *g, tg_tensor **gi, tg_binary
     if (NEED(1)) {
         tg_tensor *a = SAVED(0), *b = SAVED(1);
         tg_dtype dt = a && b ? tg__result_type(a, b) : TG_F32;
-        tg_tensor *q = a && b ? tg__binary_kernel(rounded_div, a, b, tg__is_floating(dt) || tg__is_complex(dt) ? dt : TG_F32) : NULL;
+        tg_tensor *q = a && b ? tg__binary_kernel(rounded_div, a, b, tg__is_floating_or_complex(dt) ? dt : TG_F32) : NULL;
         gi[1] = q ? tg_mul(tg_neg(g), q) : NULL;
     }
     return tg__derivative_done(n, gi);

@@ -24,7 +24,7 @@ tg_tensor *tg_to(const tg_tensor *t, tg_dtype dtype)
         tg__warn("Casting complex values to real discards the imaginary part");
     tg_tensor *out = copy_of(t, dtype, false);
     if (!out) return NULL;
-    if (!tg__is_floating(dtype) && !tg__is_complex(dtype)) return out;   /* integers carry no gradient */
+    if (!tg__is_floating_or_complex(dtype)) return out;   /* integers carry no gradient */
     return tg__record(out, (tg_record){.op = TG_OP_TO_COPY}, &t, 1, NULL) ? NULL : out;
 }
 

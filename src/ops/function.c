@@ -292,7 +292,7 @@ static int run_jvp(tg_ctx *c, tg_tensor *const *inputs, tg_tensor **outs)
     int rc = 0;
     for (int i = 0; i < c->n_in && rc == 0; i++) {
         tangents[i] = tg__tangent(inputs[i]);
-        if (!tangents[i] && (tg__is_floating(inputs[i]->dtype) || tg__is_complex(inputs[i]->dtype)))
+        if (!tangents[i] && tg__is_floating_or_complex(inputs[i]->dtype))
             rc = (tangents[i] = tg_zeros_like(inputs[i])) ? 0 : -1;
     }
     c->in_jvp = true;

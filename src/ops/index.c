@@ -572,7 +572,7 @@ static tg_tensor *index_add(const char *fn, const tg_tensor *t, int64_t dim, con
     for (int i = 0; i < rank(t); i++) shape[i] = i == d ? tg_numel(index) : size_at(t, i);
     tg_tensor *src = source_along(source, shape, rank(t), d);
     /* alpha in self's dtype: integer tensors take its integer part */
-    double a = tg__is_floating(t->dtype) || tg__is_complex(t->dtype) ? alpha : trunc(alpha);
+    double a = tg__is_floating_or_complex(t->dtype) ? alpha : trunc(alpha);
     if (src && a != 1) {
         tg_tensor *s = tg__scalar_tensor(a, t->dtype);
         src = s ? tg__binary_kernel(TG_BIN_MUL, src, s, t->dtype) : NULL;

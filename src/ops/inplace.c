@@ -298,7 +298,7 @@ static tg_tensor *overwrite(const char *fn, tg_tensor *t, const tg_tensor *src, 
     }
     const tg_tensor *ins[2] = {t, src};
     tg_node *n = NULL;
-    if (tg__needs_grad(ins, 2) && (tg__is_floating(t->dtype) || tg__is_complex(t->dtype))) {
+    if (tg__needs_grad(ins, 2) && tg__is_floating_or_complex(t->dtype)) {
         n = tg__node_new((tg_record){.op = op}, ins, src ? 2 : 1);
         if (!n) return NULL;
     }

@@ -36,7 +36,7 @@ static tg_tensor *moments(const char *fn, const var_def *d, const tg_tensor *t, 
     TG_ARG_OF(fn, t);
     var_params p = {.r = {.keepdim = keepdim}, .correction = correction, .all = ndims == 0};
     if (tg__dims_mask(fn, t, dims, ndims, p.r.reduced)) return NULL;
-    if (!tg__is_floating(t->dtype) && !tg__is_complex(t->dtype))
+    if (!tg__is_floating_or_complex(t->dtype))
         return tg__fail(TG_E_DTYPE, "%s only support floating point and complex dtypes", d->name);
     bool complex = tg__is_complex(t->dtype);
     p.r.count = 1;

@@ -7,7 +7,7 @@
 tg_tensor *tg_norm(const tg_tensor *t)
 {
     TG_ARG(t);
-    if (!tg__is_floating(t->dtype) && !tg__is_complex(t->dtype))
+    if (!tg__is_floating_or_complex(t->dtype))
         return tg__fail(TG_E_DTYPE, "norm(): input dtype should be either floating point or complex. Got %s instead.",
                         tg__dtype_short(t->dtype));
     tg_tensor *out = NULL;
@@ -80,7 +80,7 @@ static tg_tensor *vector_norm(const char *fn, tg_op op, const tg_tensor *t, doub
     TG_ARG_OF(fn, t);
     vector_norm_params p = {.r = {.keepdim = keepdim}, .ord = ord};
     if (tg__dims_mask(fn, t, dims, ndims, p.r.reduced)) return NULL;
-    if (!tg__is_floating(t->dtype) && !tg__is_complex(t->dtype))
+    if (!tg__is_floating_or_complex(t->dtype))
         return tg__fail(TG_E_DTYPE, "linalg.vector_norm: Expected a floating point or complex tensor as input. Got %s",
                         tg__dtype_short(t->dtype));
     if (op == TG_OP_VECTOR_NORM && (ord < 0 || isinf(ord))) {   /* torch.norm gives 0 there */

@@ -183,7 +183,7 @@ static int check_lerp(const tg_tensor *a, const tg_tensor *end, const tg_tensor 
         if (other[i] && other[i]->dtype != a->dtype)
             return tg__faili(TG_E_DTYPE, "expected dtype %s for `%s` but got dtype %s", tg__cxx_type_name(a->dtype),
                              i ? "weight" : "end", tg__cxx_type_name(other[i]->dtype));
-    if (!tg__is_floating(a->dtype) && !tg__is_complex(a->dtype))
+    if (!tg__is_floating_or_complex(a->dtype))
         return tg__faili(TG_E_DTYPE, "\"%s\" not implemented for '%s'", kernel, tg__dtype_short(a->dtype));
     return 0;
 }
@@ -259,8 +259,8 @@ static tg_tensor *addc(const char *fn, tg_ternary_kernel k, tg_op op, const tg_t
     TG_ARG_OF(fn, t);
     TG_ARG_OF(fn, a);
     TG_ARG_OF(fn, b);
-    bool a_int = !tg__is_floating(a->dtype) && !tg__is_complex(a->dtype);
-    if (k == TG_TER_ADDCDIV && a_int && !tg__is_floating(b->dtype) && !tg__is_complex(b->dtype))
+    bool a_int = !tg__is_floating_or_complex(a->dtype);
+    if (k == TG_TER_ADDCDIV && a_int && !tg__is_floating_or_complex(b->dtype))
         return tg__fail(TG_E_DTYPE, "Integer division with addcdiv is no longer supported, and in a future  release "
                                     "addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv "
                                     "behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to"

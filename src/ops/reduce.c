@@ -72,11 +72,11 @@ static tg_tensor *reduce(const char *fn, const reduce_def *d, const tg_tensor *t
     TG_ARG_OF(fn, t);
     tg_reduce_params p = {.keepdim = keepdim};
     if (tg__dims_mask(fn, t, dims, ndims, p.reduced)) return NULL;
-    if (mean && !tg__is_floating(t->dtype) && !tg__is_complex(t->dtype))
+    if (mean && !tg__is_floating_or_complex(t->dtype))
         return tg__fail(TG_E_DTYPE,
                         "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: %s",
                         tg__dtype_short(t->dtype));
-    tg_dtype dt = tg__is_floating(t->dtype) || tg__is_complex(t->dtype) ? t->dtype : TG_I64;
+    tg_dtype dt = tg__is_floating_or_complex(t->dtype) ? t->dtype : TG_I64;
     tg_tensor *out = reduce_kernel(t, p.reduced, keepdim, dt, TG_RED_SUM);
     if (!out) return NULL;
     if (mean) {
@@ -194,7 +194,7 @@ tg_tensor *tg__fold(const char *fn, const tg_fold_def *d, const tg_tensor *t, co
         return re ? tg__fold(fn, d, re, dims, ndims, keepdim) : NULL;
     }
     tg_dtype dt = t->dtype;
-    if (d->kernel == TG_RED_PROD && !tg__is_floating(dt) && !tg__is_complex(dt)) dt = TG_I64;
+    if (d->kernel == TG_RED_PROD && !tg__is_floating_or_complex(dt)) dt = TG_I64;
     /* all and any of uint8 stay uint8 in PyTorch, for its old byte masks. */
     if ((d->kernel == TG_RED_ALL || d->kernel == TG_RED_ANY) && dt != TG_U8) dt = TG_BOOL;
     tg_tensor *out = reduce_kernel(t, p.reduced, keepdim, dt, d->kernel);

@@ -10,7 +10,7 @@ static tg_tensor *scan(const char *fn, tg_op op, const tg_tensor *t, int64_t dim
     TG_ARG_OF(fn, t);
     scan_params p;
     if (tg__wrap_dim(dim, t->ndim, &p.dim)) return NULL;
-    bool keeps = tg__is_floating(t->dtype) || tg__is_complex(t->dtype);
+    bool keeps = tg__is_floating_or_complex(t->dtype);
     tg_tensor *out = tg__new(keeps ? t->dtype : TG_I64, t->shape, t->ndim);
     if (!out) return NULL;
     if (t->ndim == 0) tg__copy_into(out, t);

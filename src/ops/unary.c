@@ -15,7 +15,7 @@ tg_tensor *tg__unary(const char *fn, tg_unary_kernel k, tg_op op, tg_unary_saves
         return tg__fail(TG_E_DTYPE, "Negation, the `-` operator, on a bool tensor is not supported. "
                                     "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
     if (tg__check_complex_unary(k, a->dtype)) return NULL;
-    bool keeps = tg__is_floating(a->dtype) || tg__is_complex(a->dtype) || tg__k_unary_takes_integers(k);
+    bool keeps = tg__is_floating_or_complex(a->dtype) || tg__k_unary_takes_integers(k);
     tg_dtype dt = keeps ? a->dtype : TG_F32;
     const tg_tensor *src = dt == a->dtype ? a : tg__cast(a, dt);
     tg_tensor *out = src ? tg__new_like(dt, a->shape, a->ndim, &a, 1) : NULL;
@@ -40,7 +40,7 @@ tg_tensor *tg__unary_typed(const char *fn, const char *kernel, bool ints, tg_una
 
 int tg__floating_only(const char *kernel, bool ints, const tg_tensor *x)
 {
-    if (x->dtype != TG_BOOL && (ints || tg__is_floating(x->dtype) || tg__is_complex(x->dtype))) return 0;
+    if (x->dtype != TG_BOOL && (ints || tg__is_floating_or_complex(x->dtype))) return 0;
     return tg__faili(TG_E_DTYPE, "\"%s\" not implemented for '%s'", kernel, tg__dtype_short(x->dtype));
 }
 
